@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Debian packages the tests drive as real peers (TESTING.md). Installed when missing and running
+# as root; otherwise stop with the exact line to run.
+set -euo pipefail
+need=()
+command -v baresip >/dev/null 2>&1 || need+=(baresip-core)
+command -v sox >/dev/null 2>&1 || need+=(sox)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+  echo "installing Debian packages for the tests: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+else
+  echo "The tests need Debian packages that are missing. Run as root:" >&2
+  echo "  apt-get install -y ${need[*]}" >&2
+  exit 1
+fi

@@ -1,0 +1,58 @@
+// The SIP core seen by its users (registrar, B2BUA, presence): a listener chain of request
+// handlers with safe defaults at the bottom (CONVENTIONS.md §2), and client transactions.
+import type { SipHeader, SipRequest, SipResponse } from '../message/types.js';
+import type { Flow, SendTarget } from '../transport/types.js';
+
+export interface ReplyOptions {
+  readonly status: number;
+  /** defaults to the RFC 3261 §21 reason phrase for status */
+  readonly reason?: string;
+  /** extra headers (Contact, WWW-Authenticate, Min-Expires …); Via/From/To/Call-ID/CSeq are copied */
+  readonly headers?: readonly SipHeader[];
+  readonly body?: Uint8Array;
+  /** To-tag for responses that create or confirm a dialog; generated when absent and status > 100 */
+  readonly toTag?: string;
+}
+
+/** A request that arrived in a new server transaction. */
+export interface IncomingRequest {
+  readonly message: SipRequest;
+  readonly flow: Flow;
+  /** the address the request really came from (Via received/rport applied, RFC 3581) */
+  readonly source: Flow['remote'];
+  /** Send a response through the server transaction. Final responses may be sent once. */
+  reply(options: ReplyOptions): void;
+}
+
+/**
+ * A handler in the listener chain. It returns true when it took the request (and will reply),
+ * false to pass it on. Handlers run in registration order; when none takes a request, the core
+ * answers 501 (RFC 3261 §8.2.1) or, for OPTIONS, 200 with its capabilities.
+ */
+export type RequestHandler = (request: IncomingRequest) => boolean | Promise<boolean>;
+
+export interface ClientRequestOptions {
+  readonly request: SipRequest;
+  readonly to: Flow | SendTarget;
+  /** provisional responses (1xx) as they arrive */
+  readonly onProvisional?: (response: SipResponse) => void;
+}
+
+/**
+ * Ingress policy, called for every message before parsing side-effects reach a transaction:
+ * bans and rate limits live in server/security and are wired in by server/app.
+ */
+export type IngressFilter = (flow: Flow) => 'accept' | 'drop';
+
+export interface SipStack {
+  use(handler: RequestHandler): void;
+  setIngressFilter(filter: IngressFilter): void;
+  /**
+   * Send a request in a client transaction (RFC 3261 §17.1) and resolve with its final response;
+   * a transaction timeout or transport error resolves with a locally made 408 or 503 (RFC 3261 §8.1.3.1).
+   */
+  request(options: ClientRequestOptions): Promise<SipResponse>;
+  start(): Promise<void>;
+  /** stop accepting, let transactions finish for up to the given ms, then close transports */
+  close(): Promise<void>;
+}
