@@ -1,0 +1,69 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, envName, loadConfig } from './index.js';
+
+describe('configuration', () => {
+  it('starts from embedded defaults: ./data, SIP 5060 UDP/TCP, TLS 5061, WS 8088, WSS 8089, HTTP 8080', () => {
+    const c = loadConfig({});
+    assert.equal(c.dataDir, path.resolve('./data'));
+    assert.equal(c.sipUdpPort, 5060);
+    assert.equal(c.sipTcpPort, 5060);
+    assert.equal(c.sipTlsPort, 5061);
+    assert.equal(c.sipWsPort, 8088);
+    assert.equal(c.sipWssPort, 8089);
+    assert.equal(c.httpPort, 8080);
+    assert.equal(c.databaseUrl, `file:${path.resolve('./data/hailing.db')}`);
+    assert.equal(c.registerMaxExpires, 3600);
+  });
+
+  it('maps camelCase keys to HAILING_SNAKE_CASE variables', () => {
+    assert.equal(envName('sipUdpPort'), 'HAILING_SIP_UDP_PORT');
+    assert.equal(envName('rtpPortMin'), 'HAILING_RTP_PORT_MIN');
+    const c = loadConfig({ HAILING_SIP_UDP_PORT: '5070', HAILING_SIP_DOMAIN: 'pbx.example.com', HAILING_BIND_ADDRESS: '127.0.0.1' });
+    assert.equal(c.sipUdpPort, 5070);
+    assert.equal(c.sipDomain, 'pbx.example.com');
+    assert.equal(c.publicAddress, '127.0.0.1');
+  });
+
+  it('a bad value stops start-up naming the variable and the reason', () => {
+    assert.throws(
+      () => loadConfig({ HAILING_HTTP_PORT: '70000' }),
+      (e: unknown) => e instanceof ConfigError && /HAILING_HTTP_PORT: .*65535/.test(e.message),
+    );
+    assert.throws(
+      () => loadConfig({ HAILING_BIND_ADDRESS: 'not-an-ip' }),
+      (e: unknown) => e instanceof ConfigError && e.message.includes('HAILING_BIND_ADDRESS: must be an IPv4 or IPv6 address'),
+    );
+    assert.throws(
+      () => loadConfig({ HAILING_RTP_PORT_MIN: '30000', HAILING_RTP_PORT_MAX: '20000' }),
+      (e: unknown) => e instanceof ConfigError && e.message.includes('HAILING_RTP_PORT_MIN: must not exceed rtpPortMax'),
+    );
+  });
+
+  it('rejects unknown HAILING_ variables so typos do not pass silently', () => {
+    assert.throws(() => loadConfig({ HAILING_SIP_UPD_PORT: '5060' }), /HAILING_SIP_UPD_PORT: unknown setting/);
+  });
+
+  it('reads the JSON file named by HAILING_CONFIG; environment variables win over it', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hailing-cfg-'));
+    const file = path.join(dir, 'hailing.json');
+    writeFileSync(file, JSON.stringify({ httpPort: 9090, sipDomain: 'a.example', registerMaxExpires: 7200 }));
+    const c = loadConfig({ HAILING_CONFIG: file, HAILING_SIP_DOMAIN: 'b.example' });
+    assert.equal(c.httpPort, 9090);
+    assert.equal(c.registerMaxExpires, 7200);
+    assert.equal(c.sipDomain, 'b.example');
+  });
+
+  it('names unknown keys and bad JSON in the config file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hailing-cfg-'));
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, '{ "httpPort": ');
+    assert.throws(() => loadConfig({ HAILING_CONFIG: bad }), /is not valid JSON/);
+    const unknown = path.join(dir, 'unknown.json');
+    writeFileSync(unknown, JSON.stringify({ htpPort: 1 }));
+    assert.throws(() => loadConfig({ HAILING_CONFIG: unknown }), /htpPort/);
+  });
+});

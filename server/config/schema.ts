@@ -1,0 +1,66 @@
+// Typed, validated configuration with embedded defaults. Sources, later winning: defaults, the JSON
+// file named by HAILING_CONFIG, HAILING_* environment variables. A bad value stops start-up with a
+// message naming the key and the reason (see loadConfig).
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const ms = z.coerce.number().int().min(0);
+
+export const configShape = z
+  .object({
+    dataDir: z.string().min(1).default('./data'),
+    /** libsql URL; default file:<dataDir>/hailing.db */
+    databaseUrl: z.string().min(1).optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    bindAddress: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }).default('0.0.0.0'),
+    /** the address phones and carriers reach us at (SDP, Via, Contact); defaults to bindAddress or 127.0.0.1 */
+    publicAddress: z.string().min(1).optional(),
+    httpPort: port.default(8080),
+    sipUdpPort: port.default(5060),
+    sipTcpPort: port.default(5060),
+    sipTlsPort: port.default(5061),
+    sipWsPort: port.default(8088),
+    sipWssPort: port.default(8089),
+    /** SIP domain and digest realm; defaults to publicAddress */
+    sipDomain: z.string().min(1).optional(),
+    tlsCertFile: z.string().min(1).optional(),
+    tlsKeyFile: z.string().min(1).optional(),
+    rtpPortMin: port.default(10000),
+    rtpPortMax: port.default(20000),
+    adminUser: z.string().min(1).optional(),
+    adminPassword: z.string().min(8, 'must be at least 8 characters').optional(),
+    sessionTtlMs: ms.default(8 * 3600_000),
+    registerMinExpires: z.coerce.number().int().min(1).default(60),
+    registerMaxExpires: z.coerce.number().int().min(1).default(3600),
+    keepaliveIntervalMs: ms.default(30_000),
+    nonceLifetimeMs: z.coerce.number().int().min(1000).max(300_000).default(300_000),
+    banMaxFailures: z.coerce.number().int().min(1).default(5),
+    banFindTimeMs: ms.default(600_000),
+    banTimeMs: ms.default(600_000),
+    rateLimitPerSecond: z.coerce.number().int().min(1).default(200),
+    rateLimitBurst: z.coerce.number().int().min(1).default(400),
+    tcpIdleTimeoutMs: ms.default(300_000),
+    maxConnections: z.coerce.number().int().min(1).default(10_000),
+  })
+  .strict();
+
+export const configSchema = configShape.superRefine((c, ctx) => {
+    if (c.rtpPortMin > c.rtpPortMax)
+      ctx.addIssue({ code: 'custom', path: ['rtpPortMin'], message: 'must not exceed rtpPortMax' });
+    if (c.registerMinExpires > c.registerMaxExpires)
+      ctx.addIssue({ code: 'custom', path: ['registerMinExpires'], message: 'must not exceed registerMaxExpires' });
+    if ((c.tlsCertFile === undefined) !== (c.tlsKeyFile === undefined))
+      ctx.addIssue({ code: 'custom', path: ['tlsCertFile'], message: 'tlsCertFile and tlsKeyFile go together' });
+    if ((c.adminUser === undefined) !== (c.adminPassword === undefined))
+      ctx.addIssue({ code: 'custom', path: ['adminUser'], message: 'adminUser and adminPassword go together' });
+  });
+
+export type ConfigInput = z.input<typeof configSchema>;
+type Parsed = z.output<typeof configSchema>;
+
+/** The resolved configuration: every derived default filled in. */
+export interface Config extends Parsed {
+  readonly publicAddress: string;
+  readonly sipDomain: string;
+  readonly databaseUrl: string;
+}

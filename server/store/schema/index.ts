@@ -1,0 +1,6 @@
+// The whole schema, as drizzle and drizzle-kit see it.
+export * from './admin-users.js';
+export * from './admin-sessions.js';
+export * from './extensions.js';
+export * from './registration-bindings.js';
+export * from './audit-log.js';
