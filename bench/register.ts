@@ -1,0 +1,74 @@
+// Authenticated REGISTER throughput over UDP and memory per binding.
+// Starts Hailing as its own process, creates extensions through the API, then runs
+// bench/register-load.ts in a second process. Prints figures; asserts nothing.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startHailing } from '../test/helpers/hailing-process.js';
+
+const USERS = Number(process.env.BENCH_USERS ?? 10_000);
+const TOTAL = Number(process.env.BENCH_REGISTRATIONS ?? 60_000);
+const FIRST = 200000;
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+const rssMb = (pid: number) => {
+  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
+  return m ? Number(m[1]) / 1024 : NaN;
+};
+
+function load(args: Record<string, unknown>): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/register-load.ts'), JSON.stringify(args)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as Record<string, unknown>) : reject(new Error(`load generator exited ${code}`))));
+  });
+}
+
+async function main() {
+  const server = await startHailing({
+    env: {
+      HAILING_LOG_LEVEL: 'warn',
+      HAILING_RATE_LIMIT_PER_SECOND: '100000',
+      HAILING_RATE_LIMIT_BURST: '100000',
+    },
+  });
+  try {
+    console.log(`creating ${USERS} extensions…`);
+    const t0 = Date.now();
+    for (let i = 0; i < USERS; i += 50) {
+      await Promise.all(
+        Array.from({ length: Math.min(50, USERS - i) }, (_, k) => {
+          const n = String(FIRST + i + k);
+          return server.api('POST', '/api/v1/extensions', { number: n, password: `bench-pass-${n}`, displayName: `Bench ${n}` });
+        }),
+      );
+    }
+    console.log(`extensions created in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    await new Promise((r) => setTimeout(r, 2000));
+    const idle = rssMb(server.pid);
+    const base = { host: '127.0.0.1', port: server.ports.sip, domain: '127.0.0.1', firstUser: FIRST, passwordPrefix: 'bench-pass-', window: 256, sources: 64 };
+    // First pass: one binding per extension (the memory figure), then sustained throughput.
+    const fill = await load({ ...base, users: USERS, total: USERS, algorithm: 'SHA-256' });
+    await new Promise((r) => setTimeout(r, 2000));
+    const filled = rssMb(server.pid);
+    const regs = (await server.api<unknown[]>('GET', '/api/v1/registrations')).body;
+    console.log(`bindings listed by the API: ${Array.isArray(regs) ? regs.length : JSON.stringify(regs).slice(0, 200)}`);
+    console.log(`memory: idle ${idle.toFixed(1)} MB, with ${USERS} bindings ${filled.toFixed(1)} MB → ${(filled - idle).toFixed(1)} MB above idle`);
+    console.log(`fill pass: ${JSON.stringify(fill)}`);
+    for (const algorithm of ['SHA-256', 'MD5'] as const) {
+      const r = await load({ ...base, users: USERS, total: TOTAL, algorithm });
+      console.log(
+        `REGISTER ${algorithm} over UDP: ${Math.round(r.perSecond as number)} registrations/s, ` +
+          `failures ${((r.failureRate as number) * 100).toFixed(3)} % (${r.failed}), p50 ${(r.p50ms as number).toFixed(1)} ms, p99 ${(r.p99ms as number).toFixed(1)} ms` +
+          (r.failed ? ` ${JSON.stringify(r.failures)}` : ''),
+      );
+    }
+  } finally {
+    await server.kill('SIGTERM');
+  }
+}
+
+await main();

@@ -1,0 +1,122 @@
+// Runs the real Hailing process (server/main.ts under tsx) on free loopback ports with its own data
+// directory, the way a user runs it, for black-box tests: restart, kill -9, real phones.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from './ports.js';
+
+export interface HailingPorts {
+  http: number;
+  sip: number; // UDP and TCP
+  tls: number;
+  ws: number;
+  wss: number;
+}
+
+export interface HailingProcess {
+  readonly dataDir: string;
+  readonly pid: number;
+  readonly ports: HailingPorts;
+  readonly baseUrl: string;
+  readonly output: () => string;
+  /** log in as the test admin and return a bearer token */
+  token(): Promise<string>;
+  api<T = unknown>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }>;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export const ADMIN = { username: 'testadmin', password: 'test-admin-password-1' };
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+
+export async function allocatePorts(): Promise<HailingPorts> {
+  return { http: await freePort(), sip: await freePort(), tls: await freePort(), ws: await freePort(), wss: await freePort() };
+}
+
+export async function startHailing(options: { dataDir?: string; ports?: HailingPorts; env?: Record<string, string> } = {}): Promise<HailingProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'hailing-data-'));
+  const ports = options.ports ?? (await allocatePorts());
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    HAILING_DATA_DIR: dataDir,
+    HAILING_BIND_ADDRESS: '127.0.0.1',
+    HAILING_HTTP_PORT: String(ports.http),
+    HAILING_SIP_UDP_PORT: String(ports.sip),
+    HAILING_SIP_TCP_PORT: String(ports.sip),
+    HAILING_SIP_TLS_PORT: String(ports.tls),
+    HAILING_SIP_WS_PORT: String(ports.ws),
+    HAILING_SIP_WSS_PORT: String(ports.wss),
+    HAILING_ADMIN_USER: ADMIN.username,
+    HAILING_ADMIN_PASSWORD: ADMIN.password,
+    HAILING_LOG_LEVEL: process.env.HAILING_TEST_LOG_LEVEL ?? 'info',
+    ...options.env,
+  };
+  for (const k of Object.keys(env)) if (k.startsWith('HAILING_TEST_')) delete env[k];
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/main.ts')], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const baseUrl = `http://127.0.0.1:${ports.http}`;
+
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`hailing exited with ${child.exitCode} during start:\n${out}`);
+    try {
+      const r = await fetch(`${baseUrl}/readyz`);
+      if (r.status === 200) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`hailing not ready within 30 s:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  let cachedToken: string | undefined;
+  const api = async <T>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }> => {
+    const headers: Record<string, string> = {};
+    if (!route.startsWith('/api/v1/auth/login')) headers.authorization = `Bearer ${await token()}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const r = await fetch(`${baseUrl}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await r.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
+    return { status: r.status, body: parsed as T };
+  };
+  const token = async (): Promise<string> => {
+    if (cachedToken) return cachedToken;
+    const r = await api<{ token: string }>('POST', '/api/v1/auth/login', ADMIN);
+    if (r.status !== 200) throw new Error(`login failed: ${r.status} ${JSON.stringify(r.body)}`);
+    cachedToken = r.body.token;
+    return cachedToken;
+  };
+
+  return {
+    dataDir,
+    pid: child.pid ?? -1,
+    ports,
+    baseUrl,
+    output: () => out,
+    token,
+    api,
+    async kill(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null) child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
