@@ -1,0 +1,133 @@
+// One TCP or TLS connection carrying SIP (RFC 3261 §18.3): a StreamFramer splits the byte stream
+// into messages by Content-Length, CRLFCRLF pings get a CRLF pong, and inactivity closes it.
+//
+// After a framing error the stream position is lost, so the connection is doomed; but the core
+// may still owe a 400 on this flow (RFC 3261 §18.3: "the response... MUST be sent on the same
+// connection"). So the connection stops reading, stays writable for errorGraceMs, and ends as
+// soon as one message has been written to it (or when the grace runs out).
+import type net from 'node:net';
+import { StreamFramer } from '../message/framer.js';
+import type { Flow } from './types.js';
+import type { Connection } from './connections.js';
+import type { TransportContext } from './context.js';
+import { CRLF, CRLFCRLF, describeError } from './context.js';
+import { IdleTimer } from './idle-timer.js';
+import type { TimerHandle } from '../clock.js';
+
+/** Bytes queued unsent before a connection counts as stalled (at least 16 maximum messages). */
+const MIN_WRITE_BACKLOG = 1 << 20;
+
+export class StreamConnection implements Connection {
+  readonly id: string;
+  readonly flow: Flow;
+  readonly inbound: boolean;
+  readonly #ctx: TransportContext;
+  readonly #socket: net.Socket;
+  readonly #framer: StreamFramer;
+  readonly #idle: IdleTimer;
+  #failed = false;
+  #graceTimer: TimerHandle | undefined;
+  #closed = false;
+
+  constructor(ctx: TransportContext, options: { socket: net.Socket; flow: Flow; id: string; inbound: boolean }) {
+    this.#ctx = ctx;
+    this.#socket = options.socket;
+    this.id = options.id;
+    this.flow = options.flow;
+    this.inbound = options.inbound;
+    this.#framer = new StreamFramer(ctx.limits);
+    this.#idle = new IdleTimer({
+      clock: ctx.clock,
+      ms: ctx.idleTimeoutMs,
+      onIdle: () => {
+        ctx.logger.debug({ connectionId: this.id }, 'closing idle connection');
+        this.close();
+      },
+    });
+    const socket = this.#socket;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('error', (err) => ctx.logger.debug({ connectionId: this.id, err: describeError(err) }, 'connection error'));
+    socket.on('close', () => this.#onClose());
+    // a peer's FIN: SIP has no use for half-open connections
+    socket.on('end', () => socket.end());
+  }
+
+  isOpen(): boolean {
+    return !this.#closed && !this.#socket.destroyed && this.#socket.writable;
+  }
+
+  #onData(chunk: Buffer): void {
+    try {
+      this.#idle.touch();
+      if (this.#failed || this.#closed) return;
+      for (const event of this.#framer.push(chunk)) {
+        if (event.type === 'message') {
+          this.#ctx.receive(event.bytes, this.flow);
+        } else if (event.type === 'keepalive') {
+          // RFC 5626 §3.5.1: a CRLFCRLF "ping" is answered with a single CRLF "pong"
+          if (this.isOpen()) this.#socket.write(CRLF);
+        } else {
+          this.#fail(event.error);
+          return;
+        }
+        if (this.#closed) return;
+      }
+    } catch (err) {
+      this.#ctx.logger.error({ connectionId: this.id, err: describeError(err) }, 'stream data handler failed');
+      this.close();
+    }
+  }
+
+  #fail(error: Parameters<TransportContext['framingError']>[0]): void {
+    this.#failed = true;
+    this.#socket.pause();
+    this.#graceTimer = this.#ctx.clock.setTimeout(() => this.close(), this.#ctx.errorGraceMs);
+    this.#ctx.framingError(error, this.flow);
+  }
+
+  write(bytes: Uint8Array): Promise<void> {
+    if (!this.isOpen()) return Promise.reject(new Error(`connection ${this.id} (${this.flow.protocol}) is closed`));
+    // a peer that stops reading must not make us buffer without bound: drop it like a dead flow
+    if (this.#socket.writableLength > Math.max(MIN_WRITE_BACKLOG, 16 * this.#ctx.limits.maxMessageBytes)) {
+      this.#ctx.logger.warn({ connectionId: this.id, backlog: this.#socket.writableLength }, 'peer not reading: closing');
+      this.close();
+      return Promise.reject(new Error(`connection ${this.id} (${this.flow.protocol}) closed: peer is not reading`));
+    }
+    this.#idle.touch();
+    this.#ctx.traceOut(bytes, this.flow);
+    return new Promise<void>((resolve, reject) => {
+      try {
+        this.#socket.write(bytes, (err) => {
+          if (err) reject(new Error(`write on connection ${this.id} failed: ${describeError(err)}`));
+          else resolve();
+        });
+        // the answer owed after a framing error has been written: end once it is flushed
+        if (this.#failed) this.#socket.end();
+      } catch (err) {
+        reject(new Error(`write on connection ${this.id} failed: ${describeError(err)}`));
+      }
+    });
+  }
+
+  writeKeepalive(): boolean {
+    if (!this.isOpen() || this.#failed) return false;
+    this.#idle.touch();
+    this.#socket.write(CRLFCRLF);
+    return true;
+  }
+
+  close(): void {
+    if (!this.#socket.destroyed) this.#socket.destroy();
+    this.#onClose();
+  }
+
+  #onClose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#idle.stop();
+    if (this.#graceTimer) this.#ctx.clock.clearTimeout(this.#graceTimer);
+    this.#ctx.registry.remove(this);
+    this.#ctx.flowClosed(this.flow);
+  }
+}
