@@ -1,0 +1,40 @@
+// The hono application: routes, JSON 404, and an error boundary that logs and never leaks stacks.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { ApiDeps, ApiEnv } from './types.js';
+import { mountAuthRoutes } from './auth.js';
+import { mountExtensionRoutes } from './routes/extensions.js';
+import { mountOpsRoutes } from './routes/ops.js';
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json({ error: 'payload too large', reason: `body exceeds ${MAX_BODY_BYTES} bytes` }, 413),
+    }),
+  );
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+  });
+
+  mountOpsRoutes(app, deps);
+  mountAuthRoutes(app, deps);
+  mountExtensionRoutes(app, deps);
+
+  app.notFound((c) => c.json({ error: 'not found' }, 404));
+  app.onError((err, c) => {
+    if (err instanceof HTTPException && err.status < 500) {
+      return c.json({ error: err.message || 'bad request' }, err.status);
+    }
+    deps.logger.error({ err, method: c.req.method, path: c.req.path }, 'api request failed');
+    return c.json({ error: 'internal error' }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,7 @@
+// The HTTP API's public surface for server/app.
+export { createApiApp } from './app.js';
+export { startHttpServer, type HttpServerHandle, type StartHttpServerOptions } from './server.js';
+export { ensureAdmin, type EnsureAdminOptions, type EnsureAdminResult } from './bootstrap.js';
+export { buildOpenApiDocument, API_ROUTES, type ApiRouteSpec } from './openapi.js';
+export { SESSION_COOKIE } from './auth.js';
+export type { ApiDeps, ApiEnv, ApiLogger, AuditRecorder, AuthContext, MetricsSource, RegistrationView } from './types.js';

@@ -1,0 +1,205 @@
+// The OpenAPI 3.1 document, assembled from the route table below and the zod schemas
+// (z.toJSONSchema emits JSON Schema 2020-12, which is OpenAPI 3.1's schema dialect).
+import { z } from 'zod';
+import * as s from './schemas.js';
+
+type Method = 'get' | 'post' | 'patch' | 'delete';
+
+interface ResponseSpec {
+  readonly description: string;
+  readonly schema?: z.ZodType;
+  readonly contentType?: string;
+}
+
+export interface ApiRouteSpec {
+  readonly method: Method;
+  /** OpenAPI path syntax: /api/v1/extensions/{number} */
+  readonly path: string;
+  readonly summary: string;
+  readonly tag: string;
+  /** session (bearer token or cookie) required */
+  readonly auth: boolean;
+  readonly params?: z.ZodObject;
+  readonly query?: z.ZodObject;
+  readonly body?: z.ZodType;
+  readonly responses: Readonly<Record<number, ResponseSpec>>;
+}
+
+const err = (description: string): ResponseSpec => ({ description, schema: s.ErrorBody });
+const invalid: ResponseSpec = { description: 'Validation failed or malformed JSON', schema: s.ValidationErrorBody };
+const unauthorized = err('Missing, invalid or expired session');
+
+export const API_ROUTES: readonly ApiRouteSpec[] = [
+  { method: 'get', path: '/healthz', summary: 'Liveness', tag: 'ops', auth: false, responses: { 200: { description: 'Alive', schema: s.Health } } },
+  {
+    method: 'get',
+    path: '/readyz',
+    summary: 'Readiness: 200 once every listener is up, 503 while starting or draining',
+    tag: 'ops',
+    auth: false,
+    responses: { 200: { description: 'Ready', schema: s.Health }, 503: { description: 'Not ready', schema: s.Health } },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics; from loopback without credentials, otherwise metrics bearer token or a session',
+    tag: 'ops',
+    auth: false,
+    responses: { 200: { description: 'Prometheus text exposition', contentType: 'text/plain' }, 401: unauthorized },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/openapi.json',
+    summary: 'This document',
+    tag: 'meta',
+    auth: false,
+    responses: { 200: { description: 'OpenAPI 3.1 document', contentType: 'application/json' } },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/auth/login',
+    summary: 'Log in; returns a bearer token and sets the hailing_session cookie',
+    tag: 'auth',
+    auth: false,
+    body: s.LoginRequest,
+    responses: { 200: { description: 'Logged in', schema: s.LoginResponse }, 400: invalid, 401: err('Invalid credentials') },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/auth/logout',
+    summary: 'Revoke the current session',
+    tag: 'auth',
+    auth: true,
+    responses: { 204: { description: 'Logged out' }, 401: unauthorized },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/extensions',
+    summary: 'List extensions',
+    tag: 'extensions',
+    auth: true,
+    query: s.Pagination,
+    responses: { 200: { description: 'A page of extensions', schema: s.ExtensionList }, 400: invalid, 401: unauthorized },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/extensions',
+    summary: 'Create an extension (the password is stored only as digest HA1)',
+    tag: 'extensions',
+    auth: true,
+    body: s.ExtensionCreate,
+    responses: {
+      201: { description: 'Created', schema: s.Extension },
+      400: invalid,
+      401: unauthorized,
+      403: err('Role may not change extensions'),
+      409: err('Extension exists'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/extensions/{number}',
+    summary: 'Get an extension',
+    tag: 'extensions',
+    auth: true,
+    params: s.ExtensionParams,
+    responses: { 200: { description: 'The extension', schema: s.Extension }, 400: invalid, 401: unauthorized, 404: err('No such extension') },
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/extensions/{number}',
+    summary: 'Change password and/or display name',
+    tag: 'extensions',
+    auth: true,
+    params: s.ExtensionParams,
+    body: s.ExtensionPatch,
+    responses: {
+      200: { description: 'Updated', schema: s.Extension },
+      400: invalid,
+      401: unauthorized,
+      403: err('Role may not change extensions'),
+      404: err('No such extension'),
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/extensions/{number}',
+    summary: 'Delete an extension',
+    tag: 'extensions',
+    auth: true,
+    params: s.ExtensionParams,
+    responses: {
+      204: { description: 'Deleted' },
+      400: invalid,
+      401: unauthorized,
+      403: err('Role may not change extensions'),
+      404: err('No such extension'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/registrations',
+    summary: 'Current registrations (location service)',
+    tag: 'registrations',
+    auth: true,
+    responses: { 200: { description: 'Registered contacts', schema: s.RegistrationList }, 401: unauthorized },
+  },
+];
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}
+
+function parameters(where: 'path' | 'query', schema: z.ZodObject | undefined): object[] {
+  if (!schema) return [];
+  const js = jsonSchema(schema, 'input') as { properties?: Record<string, object>; required?: string[] };
+  return Object.entries(js.properties ?? {}).map(([name, prop]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (js.required ?? []).includes(name),
+    schema: prop,
+  }));
+}
+
+export function buildOpenApiDocument(info: { title?: string; version?: string } = {}): Record<string, unknown> {
+  const paths: Record<string, Record<string, object>> = {};
+  for (const r of API_ROUTES) {
+    const responses: Record<string, object> = {};
+    for (const [status, spec] of Object.entries(r.responses)) {
+      responses[status] = {
+        description: spec.description,
+        ...(spec.schema
+          ? { content: { [spec.contentType ?? 'application/json']: { schema: jsonSchema(spec.schema, 'output') } } }
+          : spec.contentType
+            ? { content: { [spec.contentType]: {} } }
+            : {}),
+      };
+    }
+    const params = [...parameters('path', r.params), ...parameters('query', r.query)];
+    (paths[r.path] ??= {})[r.method] = {
+      summary: r.summary,
+      tags: [r.tag],
+      operationId: `${r.method}${r.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ?? '').toUpperCase())}`,
+      ...(r.auth ? {} : { security: [] }),
+      ...(params.length ? { parameters: params } : {}),
+      ...(r.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } }
+        : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: info.title ?? 'Hailing API', version: info.version ?? '0.1.0' },
+    servers: [{ url: '/' }],
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'Token from POST /api/v1/auth/login' },
+        cookie: { type: 'apiKey', in: 'cookie', name: 'hailing_session' },
+      },
+    },
+    security: [{ bearer: [] }, { cookie: [] }],
+    paths,
+  };
+}

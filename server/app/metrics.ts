@@ -1,0 +1,61 @@
+// Prometheus metrics on a private Registry (not prom-client's global one), so tests and several
+// app instances in one process never collide.
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  readonly registry: Registry;
+  readonly registrations: Gauge;
+  readonly sipMessages: Counter<'direction' | 'method' | 'status'>;
+  readonly sipTransactions: Gauge;
+  readonly sipTransactionsTotal: Counter;
+  readonly securityBans: Counter;
+  readonly securityBannedSources: Gauge;
+  readonly securityRateLimited: Counter;
+  readonly authFailures: Counter;
+}
+
+export interface CreateMetricsOptions {
+  /** process_* and nodejs_* metrics (default true) */
+  defaultMetrics?: boolean;
+  /** label added to every series, e.g. { node: 'pbx1' } */
+  defaultLabels?: Record<string, string>;
+}
+
+export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaultLabels) registry.setDefaultLabels(options.defaultLabels);
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    registrations: new Gauge({
+      name: 'hailing_registrations',
+      help: 'Active registration bindings in the location service',
+      registers,
+    }),
+    sipMessages: new Counter({
+      name: 'hailing_sip_messages_total',
+      help: 'SIP messages by direction (in/out), method, and status (response code, or "request")',
+      labelNames: ['direction', 'method', 'status'] as const,
+      registers,
+    }),
+    sipTransactions: new Gauge({ name: 'hailing_sip_transactions', help: 'Live SIP transactions', registers }),
+    sipTransactionsTotal: new Counter({
+      name: 'hailing_sip_transactions_total',
+      help: 'SIP transactions created',
+      registers,
+    }),
+    securityBans: new Counter({ name: 'hailing_security_bans_total', help: 'Sources banned', registers }),
+    securityBannedSources: new Gauge({
+      name: 'hailing_security_banned_sources',
+      help: 'Sources currently banned',
+      registers,
+    }),
+    securityRateLimited: new Counter({
+      name: 'hailing_security_rate_limited_total',
+      help: 'Requests refused by rate limiting',
+      registers,
+    }),
+    authFailures: new Counter({ name: 'hailing_auth_failures_total', help: 'Failed authentications (SIP digest and API login)', registers }),
+  };
+}

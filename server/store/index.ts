@@ -1,0 +1,29 @@
+// The store's public surface for server/app and server/api.
+export { openDatabase, type Database, type Db, type OpenDatabaseOptions } from './database.js';
+export { findMigrationsFolder, runMigrations } from './migrate.js';
+export { BatchWriter, BatchQueueFullError, BatchWriterClosedError, type BatchWriterOptions } from './batch-writer.js';
+export { digestHa1, hashPassword, verifyPassword, sha256Hex, type DigestAlgorithm } from './credentials.js';
+export type { StoreLogger } from './logger.js';
+export { toStatement } from './statement.js';
+export { AdminUserRepository, type AdminUser } from './repositories/admin-users.js';
+export { SessionRepository, sessionIdOf, type AdminSession } from './repositories/sessions.js';
+export {
+  ExtensionRepository,
+  type Extension,
+  type ExtensionCredentials,
+  type ExtensionUpdate,
+} from './repositories/extensions.js';
+export { BindingRepository, type StoredBinding, type StoredTransportProtocol } from './repositories/bindings.js';
+export {
+  AuditRepository,
+  checkAuditChain,
+  verifyAuditChain,
+  canonicalAuditRow,
+  auditRowHash,
+  AUDIT_GENESIS_HASH,
+  type AuditEntry,
+  type AuditEntryInput,
+  type AuditFilter,
+  type AuditChainReport,
+} from './repositories/audit.js';
+export { adminRoles, type AdminRole } from './schema/admin-users.js';

@@ -1,0 +1,129 @@
+// SIP extensions. Passwords come in plain and leave as HA1 only (RFC 7616 §3.4.2), for both
+// MD5 and SHA-256 so phones using either algorithm can authenticate.
+import { asc, count, eq } from 'drizzle-orm';
+import type { Db } from '../database.js';
+import { extensions, type ExtensionRow } from '../schema/extensions.js';
+import { digestHa1 } from '../credentials.js';
+
+export interface Extension {
+  readonly number: string;
+  readonly displayName: string | null;
+  readonly realm: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** Structurally the registrar's DigestCredentials. */
+export interface ExtensionCredentials {
+  readonly username: string;
+  readonly realm: string;
+  readonly ha1Md5: string;
+  readonly ha1Sha256: string;
+}
+
+export interface ExtensionUpdate {
+  /** null clears it */
+  displayName?: string | null;
+  /** a new password needs the realm it is hashed for */
+  credentials?: { password: string; realm: string };
+}
+
+export interface ExtensionRepositoryOptions {
+  db: Db;
+  now?: () => number;
+}
+
+function toView(row: ExtensionRow): Extension {
+  return {
+    number: row.number,
+    displayName: row.displayName,
+    realm: row.realm,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function ha1s(number: string, realm: string, password: string) {
+  return {
+    realm,
+    ha1Md5: digestHa1('MD5', number, realm, password),
+    ha1Sha256: digestHa1('SHA-256', number, realm, password),
+  };
+}
+
+export class ExtensionRepository {
+  readonly #db: Db;
+  readonly #now: () => number;
+
+  constructor(options: ExtensionRepositoryOptions) {
+    this.#db = options.db;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** undefined when the number already exists. */
+  async create(input: {
+    number: string;
+    password: string;
+    realm: string;
+    displayName?: string | null;
+  }): Promise<Extension | undefined> {
+    const now = this.#now();
+    const rows = await this.#db
+      .insert(extensions)
+      .values({
+        number: input.number,
+        displayName: input.displayName ?? null,
+        ...ha1s(input.number, input.realm, input.password),
+        createdAt: now,
+        updatedAt: now,
+      })
+      .onConflictDoNothing()
+      .returning();
+    const row = rows[0];
+    return row ? toView(row) : undefined;
+  }
+
+  async get(number: string): Promise<Extension | undefined> {
+    const rows = await this.#db.select().from(extensions).where(eq(extensions.number, number)).limit(1);
+    const row = rows[0];
+    return row ? toView(row) : undefined;
+  }
+
+  async list(page: { limit: number; offset: number }): Promise<{ items: Extension[]; total: number }> {
+    const rows = await this.#db
+      .select()
+      .from(extensions)
+      .orderBy(asc(extensions.number))
+      .limit(page.limit)
+      .offset(page.offset);
+    const totals = await this.#db.select({ n: count() }).from(extensions);
+    return { items: rows.map(toView), total: totals[0]?.n ?? 0 };
+  }
+
+  /** undefined when there is no such extension. */
+  async update(number: string, change: ExtensionUpdate): Promise<Extension | undefined> {
+    const set: Partial<typeof extensions.$inferInsert> = { updatedAt: this.#now() };
+    if (change.displayName !== undefined) set.displayName = change.displayName;
+    if (change.credentials) Object.assign(set, ha1s(number, change.credentials.realm, change.credentials.password));
+    const rows = await this.#db.update(extensions).set(set).where(eq(extensions.number, number)).returning();
+    const row = rows[0];
+    return row ? toView(row) : undefined;
+  }
+
+  async delete(number: string): Promise<boolean> {
+    const rows = await this.#db
+      .delete(extensions)
+      .where(eq(extensions.number, number))
+      .returning({ number: extensions.number });
+    return rows.length > 0;
+  }
+
+  /** The registrar's CredentialLookup.find: HA1s for digest; undefined for unknown users. */
+  async find(username: string): Promise<ExtensionCredentials | undefined> {
+    const rows = await this.#db.select().from(extensions).where(eq(extensions.number, username)).limit(1);
+    const row = rows[0];
+    return row
+      ? { username: row.number, realm: row.realm, ha1Md5: row.ha1Md5, ha1Sha256: row.ha1Sha256 }
+      : undefined;
+  }
+}
