@@ -1,0 +1,81 @@
+// The registrar behind the real SIP core: raw REGISTER text in through a fake transport, serialized
+// responses out. Checks the wiring the unit tests cannot: the core's transaction and reply path,
+// the ingress filter fed by the BanList, and keepalive OPTIONS through a real client transaction.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { BanList } from '../security/bans.js';
+import { createIngressFilter } from '../security/rate-limit.js';
+import { getHeaderLines } from '../sip/message/headers.js';
+import { harness as stackHarness, settle } from '../sip/stack/test-support.js';
+import { harness, Phone } from './test-support.js';
+
+async function setup() {
+  const s = stackHarness('udp');
+  const bans = new BanList({ clock: s.clock, threshold: 5 });
+  const r = harness({ stack: s.stack, transport: s.transport, keepaliveIntervalMs: 30_000, onAuthFailure: (ip) => bans.recordFailure(ip) }, { clock: s.clock });
+  s.stack.use(r.registrar.handler);
+  s.stack.setIngressFilter(createIngressFilter({ bans }));
+  await s.stack.start();
+  await r.registrar.start();
+  const flow = s.transport.flow({ address: '198.51.100.7', port: 40000 });
+  const exchange = async (text: string) => {
+    const before = s.transport.responses().length;
+    s.transport.inject(text, flow);
+    await settle();
+    return s.transport.responses().slice(before);
+  };
+  const shutdown = async () => {
+    await r.registrar.close();
+    // the core drains open transactions on the (fake) clock: let it run out
+    const closing = s.stack.close();
+    for (let i = 0; i < 10; i++) {
+      s.clock.advance(10_000);
+      await settle();
+    }
+    await closing;
+  };
+  return { s, r, bans, flow, exchange, shutdown };
+}
+
+describe('registrar behind the SIP core', () => {
+  it('RFC 3261 10.3: challenge, answer, 200 OK with Contact and Date on the wire', async () => {
+    const { exchange, shutdown } = await setup();
+    const phone = new Phone({ user: '1001', password: 'secret-1001' });
+    const [challenge] = await exchange(phone.text({ expires: 600 }));
+    assert.equal(challenge?.status, 401);
+    const www = getHeaderLines(challenge!, 'WWW-Authenticate');
+    assert.equal(www.length, 2);
+    const [ok] = await exchange(phone.text({ expires: 600, authorization: phone.answer(www[0]!) }));
+    assert.equal(ok?.status, 200);
+    assert.deepEqual(getHeaderLines(ok!, 'Contact'), ['<sip:1001@192.0.2.10:5062>;expires=600']);
+    assert.equal(getHeaderLines(ok!, 'Date').length, 1);
+    await shutdown();
+  });
+  it('keepalive OPTIONS go out through a client transaction on the registered flow, with our Via', async () => {
+    const { s, flow, exchange, shutdown } = await setup();
+    const phone = new Phone({ user: '1001', password: 'secret-1001' });
+    const [challenge] = await exchange(phone.text({ expires: 600 }));
+    await exchange(phone.text({ expires: 600, authorization: phone.answer(getHeaderLines(challenge!, 'WWW-Authenticate')[0]!) }));
+    s.clock.advance(30_000);
+    await settle();
+    const options = s.transport.sent.filter((x) => x.message.kind === 'request' && x.message.method === 'OPTIONS');
+    assert.equal(options.length, 1);
+    assert.deepEqual(options[0]!.to, flow);
+    const via = getHeaderLines(options[0]!.message, 'Via');
+    assert.equal(via.length, 1);
+    assert.match(via[0]!, /^SIP\/2\.0\/UDP .*;branch=z9hG4bK/);
+    await shutdown();
+  });
+  it('after 5 failed authentications the core drops the 6th request from that source unanswered', async () => {
+    const { bans, exchange, shutdown } = await setup();
+    const phone = new Phone({ user: '1001', password: 'wrong' });
+    for (let i = 0; i < 5; i++) {
+      const [challenge] = await exchange(phone.text({ expires: 600 }));
+      const [again] = await exchange(phone.text({ expires: 600, authorization: phone.answer(getHeaderLines(challenge!, 'WWW-Authenticate')[0]!) }));
+      assert.equal(again?.status, 401);
+    }
+    assert.equal(bans.isBanned('198.51.100.7'), true);
+    assert.deepEqual(await exchange(phone.text({ expires: 600 })), []);
+    await shutdown();
+  });
+});
