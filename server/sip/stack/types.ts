@@ -22,6 +22,12 @@ export interface IncomingRequest {
   readonly source: Flow['remote'];
   /** Send a response through the server transaction. Final responses may be sent once. */
   reply(options: ReplyOptions): void;
+  /**
+   * RFC 3261 §9.2: called when a CANCEL matched this INVITE before its final response; the core
+   * answers the CANCEL 200 and, once listeners return, the INVITE 487 unless a final was sent.
+   * Present on INVITE requests only.
+   */
+  onCancel?(listener: () => void): void;
 }
 
 /**
@@ -36,6 +42,26 @@ export interface ClientRequestOptions {
   readonly to: Flow | SendTarget;
   /** provisional responses (1xx) as they arrive */
   readonly onProvisional?: (response: SipResponse) => void;
+  /**
+   * RFC 6026 §7.2: 2xx responses to an INVITE that arrive after the first (retransmissions while the
+   * ACK was lost, or other forks) so the dialog layer can ACK them (RFC 3261 §13.2.2.4).
+   */
+  readonly onAdditionalSuccess?: (response: SipResponse) => void;
+  /**
+   * RFC 3261 §9.1: aborting an INVITE sends a CANCEL once a provisional response has arrived (or at
+   * once if one has); the INVITE then normally completes with 487. Ignored for other methods.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Monitoring hooks (CONVENTIONS.md §4): server/app feeds prom-client counters from these without
+ * server/sip importing it. They never steer signalling; exceptions are contained.
+ */
+export interface SipStackObserver {
+  /** every message in or out: the method of a request, the status of a response */
+  onMessage?(direction: 'in' | 'out', label: string | number): void;
+  onTransaction?(event: 'created' | 'terminated', side: 'server' | 'client'): void;
 }
 
 /**
@@ -52,6 +78,12 @@ export interface SipStack {
    * a transaction timeout or transport error resolves with a locally made 408 or 503 (RFC 3261 §8.1.3.1).
    */
   request(options: ClientRequestOptions): Promise<SipResponse>;
+  /**
+   * RFC 3261 §13.2.2.4: the ACK for a 2xx is sent by the dialog layer outside any transaction (and
+   * re-sent by it for each 2xx retransmission). The core adds a Via with a new branch unless the
+   * ACK has one; resolves with the flow used, rejects when the transport cannot send.
+   */
+  sendAck(options: { readonly request: SipRequest; readonly to: Flow | SendTarget }): Promise<Flow>;
   start(): Promise<void>;
   /** stop accepting, let transactions finish for up to the given ms, then close transports */
   close(): Promise<void>;

@@ -1,0 +1,63 @@
+// Public API of server/sip: what the registrar, B2BUA, trunks and server/app may use. Other
+// modules import server/sip through this file only (ARCHITECTURE.md, layer lint rule).
+
+// messages: types, parser, serializer, header accessors, builders
+export * from './message/index.js';
+
+// transports (RFC 3261 §18, RFC 7118)
+export type {
+  TransportProtocol,
+  HostPort,
+  Flow,
+  SendTarget,
+  TraceEvent,
+  TraceHook,
+  TransportEvents,
+  ListeningPoint,
+  TransportLayer,
+} from './transport/types.js';
+export { createTransportLayer } from './transport/layer.js';
+export type { TransportOptions } from './transport/layer.js';
+export { ensureCertificate } from './transport/certificate.js';
+export type { CertificateOptions, CertificateMaterial } from './transport/certificate.js';
+
+// the core: listener chain and client transactions (RFC 3261 §8, §17)
+export type {
+  ReplyOptions,
+  IncomingRequest,
+  RequestHandler,
+  ClientRequestOptions,
+  IngressFilter,
+  SipStack,
+  SipStackObserver,
+} from './stack/types.js';
+export { createSipStack } from './stack/core.js';
+export type { SipStackOptions } from './stack/core.js';
+export { checkContent } from './stack/validate.js';
+export type { ContentPolicy, Rejection } from './stack/validate.js';
+export { DEFAULT_TIMER_VALUES } from './transaction/timers.js';
+export type { TimerValues } from './transaction/timers.js';
+
+// time and logging come from outside (CONVENTIONS.md §6)
+export { systemClock, FakeClock } from './clock.js';
+export type { Clock, TimerHandle } from './clock.js';
+export { silentLogger } from './logger.js';
+export type { Logger, LogFn } from './logger.js';
+
+// digest authentication (RFC 8760, RFC 7616); the lead completes this list as auth/ settles
+export {
+  DigestAuthenticator,
+  computeHa1,
+  computeResponse,
+  readDigestIdentity,
+  MAX_NONCE_LIFETIME_MS,
+} from './auth/digest.js';
+export type {
+  DigestAlgorithm,
+  DigestSecrets,
+  DigestAuthenticatorOptions,
+  VerifyFailureReason,
+  VerifyResult,
+  VerifyOptions,
+  DigestIdentity,
+} from './auth/digest.js';

@@ -1,0 +1,214 @@
+// Sans-IO SIP message parser (RFC 3261 §7, §18.3, §25): bytes in, a frozen SipRequest or
+// SipResponse out, or a ParseError value that tells the core which response is owed.
+import type { ParseError, ParseErrorCode, ParseResult, ParserLimits, SipHeader, SipMessage } from './types.js';
+import { DEFAULT_PARSER_LIMITS } from './types.js';
+import { canonicalHeaderName, isToken } from './names.js';
+import { checkMandatory } from './checks.js';
+import { parseUri } from './uri.js';
+
+const CR = 0x0d;
+const LF = 0x0a;
+
+type PartialInfo = NonNullable<ParseError['partial']>;
+
+interface Head {
+  readonly startLine: string;
+  readonly headerLines: string[];
+  /** index of the first body byte */
+  readonly bodyStart: number;
+}
+
+function failure(code: ParseErrorCode, detail: string, status?: number, partial?: PartialInfo): ParseResult {
+  const error: ParseError = {
+    code,
+    detail,
+    ...(status !== undefined ? { status } : {}),
+    ...(partial !== undefined ? { partial: Object.freeze(partial) } : {}),
+  };
+  return { ok: false, error: Object.freeze(error) };
+}
+
+/**
+ * Splits the head into lines. RFC 3261 §7.5: empty lines before the start line are ignored;
+ * the head ends at the first empty line. Bare LF line ends are tolerated (robustness).
+ */
+function splitHead(bytes: Uint8Array, maxLine: number): Head | { tooLong: true } | undefined {
+  let pos = 0;
+  while (pos < bytes.length && (bytes[pos] === CR || bytes[pos] === LF)) pos++;
+  const lines: string[] = [];
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  while (pos < bytes.length) {
+    let end = buf.indexOf(LF, pos);
+    const last = end < 0;
+    if (last) end = bytes.length;
+    const lineEnd = end > pos && bytes[end - 1] === CR ? end - 1 : end;
+    if (lineEnd - pos > maxLine) return { tooLong: true };
+    const line = buf.toString('utf8', pos, lineEnd);
+    pos = last ? end : end + 1;
+    if (line === '') {
+      const [startLine, ...headerLines] = lines;
+      return startLine === undefined ? undefined : { startLine, headerLines, bodyStart: pos };
+    }
+    lines.push(line);
+  }
+  // No empty line: a datagram that ends right after its last header has an empty body.
+  const [startLine, ...headerLines] = lines;
+  return startLine === undefined ? undefined : { startLine, headerLines, bodyStart: bytes.length };
+}
+
+interface HeaderParse {
+  readonly headers: SipHeader[];
+  readonly error?: { code: ParseErrorCode; detail: string };
+}
+
+/** RFC 3261 §7.3.1: unfold continuation lines, split "name HCOLON value", canonicalise names. */
+function parseHeaderLines(lines: readonly string[], limits: ParserLimits): HeaderParse {
+  const unfolded: string[] = [];
+  let error: HeaderParse['error'];
+  for (const line of lines) {
+    const first = line.charCodeAt(0);
+    if (first === 0x20 || first === 0x09) {
+      // RFC 3261 §7.3.1: a line starting with whitespace continues the previous header value
+      const prev = unfolded.pop();
+      if (prev === undefined) {
+        error ??= { code: 'bad-header', detail: 'continuation line before any header' };
+        continue;
+      }
+      unfolded.push(`${prev.trimEnd()} ${line.trim()}`);
+    } else {
+      unfolded.push(line);
+    }
+  }
+  const headers: SipHeader[] = [];
+  for (const line of unfolded) {
+    if (Buffer.byteLength(line) > limits.maxLineBytes) {
+      error ??= { code: 'line-too-long', detail: 'header line over the limit' };
+      continue;
+    }
+    const colon = line.indexOf(':');
+    // header-name HCOLON: HCOLON = *( SP / HTAB ) ":" SWS
+    const name = colon < 0 ? '' : line.slice(0, colon).replace(/[ \t]+$/, '');
+    if (colon < 0 || !isToken(name)) {
+      error ??= { code: 'bad-header', detail: `malformed header line "${line.slice(0, 40)}"` };
+      continue;
+    }
+    if (headers.length >= limits.maxHeaders) {
+      error ??= { code: 'too-many-headers', detail: `more than ${limits.maxHeaders} headers` };
+      break;
+    }
+    headers.push(Object.freeze({ name: canonicalHeaderName(name), value: line.slice(colon + 1).trim() }));
+  }
+  return error === undefined ? { headers } : { headers, error };
+}
+
+/** RFC 3261 §18.3 / §20.14: Content-Length = 1*DIGIT; several differing values are a framing error. */
+export function contentLengthOf(headers: readonly SipHeader[]): number | undefined | { error: string } {
+  let value: number | undefined;
+  for (const h of headers) {
+    if (h.name !== 'Content-Length') continue;
+    // RFC 4475 §3.1.2.3 ncl: negative or non-numeric values draw an error
+    if (!/^\d{1,10}$/.test(h.value)) return { error: `invalid Content-Length "${h.value.slice(0, 20)}"` };
+    const n = Number(h.value);
+    // RFC 4475 §3.3.9 mcl01: conflicting values make framing impossible
+    if (value !== undefined && value !== n) return { error: 'conflicting Content-Length values' };
+    value = n;
+  }
+  return value;
+}
+
+const RESPONSE_RE = /^SIP\/(\d+\.\d+) (\d{3})(?: (.*))?$/;
+const VERSION_RE = /^SIP\/\d+\.\d+$/;
+
+export function parseMessage(bytes: Uint8Array, limits?: Partial<ParserLimits>): ParseResult {
+  const lim: ParserLimits = { ...DEFAULT_PARSER_LIMITS, ...limits };
+  try {
+    if (bytes.byteLength > lim.maxMessageBytes) {
+      // RFC 3261 §21.5.7: 513 Message Too Large; read what we can for the response's headers
+      const head = splitHead(bytes.subarray(0, lim.maxMessageBytes), lim.maxLineBytes);
+      let partial: PartialInfo | undefined;
+      if (head !== undefined && !('tooLong' in head)) {
+        const method = head.startLine.split(' ')[0] ?? '';
+        const isResponse = head.startLine.startsWith('SIP/');
+        const { headers } = parseHeaderLines(head.headerLines, lim);
+        partial = isResponse ? { kind: 'response', headers } : { kind: 'request', method, headers };
+      }
+      const status = partial?.kind === 'request' ? 513 : undefined;
+      return failure('too-large', `message of ${bytes.byteLength} bytes exceeds ${lim.maxMessageBytes}`, status, partial);
+    }
+    return parseWithin(bytes, lim);
+  } catch (e) {
+    return failure('bad-start-line', `parser fault: ${String(e)}`);
+  }
+}
+
+function parseWithin(bytes: Uint8Array, lim: ParserLimits): ParseResult {
+  const head = splitHead(bytes, lim.maxLineBytes);
+  if (head === undefined) return failure('bad-start-line', 'empty message');
+  if ('tooLong' in head) return failure('line-too-long', 'line over the limit', 400);
+  const { startLine } = head;
+  const parsed = parseHeaderLines(head.headerLines, lim);
+  const headers = Object.freeze(parsed.headers);
+
+  if (startLine.startsWith('SIP/')) {
+    const m = RESPONSE_RE.exec(startLine.trimEnd()) ?? RESPONSE_RE.exec(startLine);
+    const partial: PartialInfo = { kind: 'response', headers };
+    // RFC 3261 §7.2: Status-Code is 3DIGIT; RFC 4475 §3.1.2.19 bigcode: a receiver drops it
+    if (m === null) return failure('bad-start-line', 'malformed Status-Line', undefined, partial);
+    if (m[1] !== '2.0') return failure('bad-version', `unsupported version SIP/${m[1] ?? ''}`, undefined, partial);
+    const status = Number(m[2]);
+    if (status < 100) return failure('bad-start-line', 'status code below 100', undefined, partial);
+    if (parsed.error) return failure(parsed.error.code, parsed.error.detail, undefined, partial);
+    return finish(bytes, head.bodyStart, headers, { kind: 'response', status, reason: m[3] ?? '' }, partial);
+  }
+
+  // RFC 3261 §7.1: Request-Line = Method SP Request-URI SP SIP-Version CRLF. Extra SP between or
+  // after the elements is tolerated: RFC 4475 §3.1.2.9 and §3.1.2.10 allow a liberal receiver
+  // to ignore them; an element inside the URI (§3.1.2.8 lwsruri) still yields four parts → 400.
+  const parts = startLine.split(/ +/).filter((p) => p !== '');
+  const method = parts[0] ?? '';
+  const partial: PartialInfo = { kind: 'request', method, headers };
+  if (!isToken(method)) return failure('bad-start-line', 'method is not a token', undefined, partial);
+  if (parts.length !== 3) return failure('bad-start-line', 'malformed Request-Line', 400, partial);
+  const uri = parts[1] ?? '';
+  const version = parts[2] ?? '';
+  // RFC 3261 §21.5.6: 505 Version Not Supported (RFC 4475 §3.1.2.16 badvers)
+  if (VERSION_RE.test(version) && version !== 'SIP/2.0') {
+    return failure('bad-version', `unsupported version ${version}`, 505, partial);
+  }
+  if (version !== 'SIP/2.0') return failure('bad-start-line', 'malformed SIP-Version', 400, partial);
+  // RFC 3261 §21.4.12: 414 Request-URI Too Long
+  if (Buffer.byteLength(uri) > lim.maxUriBytes) return failure('uri-too-long', 'Request-URI too long', 414, partial);
+  // RFC 4475 §3.1.2.7 ltgtruri and RFC 5118 §4.2: an unparseable Request-URI draws a 400
+  const parsedUri = parseUri(uri);
+  if (!parsedUri.ok) return failure('bad-start-line', `invalid Request-URI: ${parsedUri.error}`, 400, partial);
+  if (parsed.error) {
+    return failure(parsed.error.code, parsed.error.detail, 400, partial);
+  }
+  return finish(bytes, head.bodyStart, headers, { kind: 'request', method, uri }, partial);
+}
+
+type StartFields = { kind: 'request'; method: string; uri: string } | { kind: 'response'; status: number; reason: string };
+
+function finish(
+  bytes: Uint8Array,
+  bodyStart: number,
+  headers: readonly SipHeader[],
+  start: StartFields,
+  partial: PartialInfo,
+): ParseResult {
+  const status = start.kind === 'request' ? 400 : undefined;
+  const cl = contentLengthOf(headers);
+  if (typeof cl === 'object') return failure('bad-content-length', cl.error, status, partial);
+  const available = bytes.length - bodyStart;
+  if (cl !== undefined && cl > available) {
+    // RFC 4475 §3.1.2.2 clerr: a datagram shorter than its Content-Length draws a 400
+    return failure('body-too-short', `Content-Length ${cl} but ${available} bytes follow`, status, partial);
+  }
+  // RFC 3261 §18.3: octets beyond Content-Length in a datagram are ignored (RFC 4475 dblreq);
+  // without Content-Length the body runs to the end of the datagram (RFC 4475 §3.4.1 inv2543).
+  const body = Uint8Array.prototype.slice.call(bytes, bodyStart, cl === undefined ? bytes.length : bodyStart + cl);
+  const message: SipMessage = Object.freeze({ ...start, version: 'SIP/2.0', headers, body });
+  const problem = checkMandatory(message);
+  if (problem !== undefined) return failure(problem.code, problem.detail, status, partial);
+  return { ok: true, value: message };
+}

@@ -1,0 +1,69 @@
+// RFC 3261 §18.2.1 and RFC 3581 §4: the server marks the top Via of a received request with where
+// the request really came from; responses copy that Via and are routed by it (RFC 3261 §18.2.2).
+import { getHeaderValues } from '../message/headers.js';
+import type { SipHeader, SipRequest, Via } from '../message/types.js';
+import type { Flow, HostPort } from '../transport/types.js';
+import { defaultPort } from '../transaction/identity.js';
+
+const stripBrackets = (host: string): string => (host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host);
+
+/** Rewrite one Via value: fill rport, set received. Parameters other than these stay as written. */
+export function markVia(value: string, mark: { readonly received?: string; readonly rport?: number }): string {
+  const parts = value.split(';');
+  const head = parts[0] ?? value;
+  const params: string[] = [];
+  for (const raw of parts.slice(1)) {
+    const name = (raw.split('=')[0] ?? '').trim().toLowerCase();
+    if (name === 'received' && mark.received !== undefined) continue;
+    if (name === 'rport' && mark.rport !== undefined) {
+      params.push(`rport=${mark.rport}`);
+      continue;
+    }
+    params.push(raw);
+  }
+  if (mark.received !== undefined) params.push(`received=${mark.received}`);
+  return [head, ...params].join(';');
+}
+
+/** What §18.2.1 / RFC 3581 §4 call for on this request's top Via; undefined when nothing changes. */
+export function viaMark(topVia: Via, source: HostPort): { received?: string; rport?: number } | undefined {
+  // RFC 3581 §4: an empty rport is filled with the source port, and received is then added "even if
+  // it is identical to the value of the sent-by component".
+  if (topVia.rport === null) return { received: source.address, rport: source.port };
+  // RFC 3261 §18.2.1: received is added when sent-by is a name or an address other than the source.
+  if (stripBrackets(topVia.host).toLowerCase() !== source.address.toLowerCase()) return { received: source.address };
+  return undefined;
+}
+
+/** The request with its top Via marked, so every response built from it carries the mark. */
+export function withMarkedVia(request: SipRequest, topVia: Via, source: HostPort): SipRequest {
+  const mark = viaMark(topVia, source);
+  if (!mark) return request;
+  const headers: SipHeader[] = [];
+  let done = false;
+  for (const h of request.headers) {
+    if (!done && h.name.toLowerCase() === 'via') {
+      // the first Via line may hold several comma-separated values (RFC 3261 §7.3.1); split it
+      const values = getHeaderValues({ ...request, headers: [h] }, 'Via');
+      const [top, ...rest] = values.length > 0 ? values : [h.value];
+      headers.push({ name: 'Via', value: markVia(top ?? h.value, mark) });
+      for (const v of rest) headers.push({ name: 'Via', value: v });
+      done = true;
+    } else headers.push(h);
+  }
+  return { ...request, headers };
+}
+
+const RELIABLE = new Set(['tcp', 'tls', 'ws', 'wss']);
+export const isReliable = (flow: Pick<Flow, 'protocol'>): boolean => RELIABLE.has(flow.protocol);
+
+/**
+ * RFC 3261 §18.2.2: where responses go. Reliable: back on the same connection. Unreliable: to the
+ * source address (the received value), at the source port when rport was requested (RFC 3581 §4),
+ * else at the sent-by port (default 5060).
+ */
+export function responseFlow(flow: Flow, topVia: Via): Flow {
+  if (isReliable(flow)) return flow;
+  const port = topVia.rport === null || typeof topVia.rport === 'number' ? flow.remote.port : (topVia.port ?? defaultPort(topVia.transport));
+  return { ...flow, remote: { address: flow.remote.address, port } };
+}
