@@ -67,3 +67,15 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ HAILING_CONFIG: unknown }), /htpPort/);
   });
 });
+
+describe('digest algorithms', () => {
+  it('offers SHA-256 then MD5 by default (RFC 8760 §2.4 order of preference), and takes an ordered list', () => {
+    assert.deepEqual(loadConfig({}).digestAlgorithms, ['SHA-256', 'MD5']);
+    assert.deepEqual(loadConfig({ HAILING_DIGEST_ALGORITHMS: 'sha-256, md5' }).digestAlgorithms, ['SHA-256', 'MD5']);
+    assert.deepEqual(loadConfig({ HAILING_DIGEST_ALGORITHMS: 'SHA-256' }).digestAlgorithms, ['SHA-256']);
+  });
+  it('names the variable for an unknown or repeated algorithm', () => {
+    assert.throws(() => loadConfig({ HAILING_DIGEST_ALGORITHMS: 'MD5,SHA-512' }), /HAILING_DIGEST_ALGORITHMS: each algorithm must be MD5 or SHA-256/);
+    assert.throws(() => loadConfig({ HAILING_DIGEST_ALGORITHMS: 'MD5,md5' }), /HAILING_DIGEST_ALGORITHMS: list each algorithm once/);
+  });
+});

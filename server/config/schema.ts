@@ -33,6 +33,22 @@ export const configShape = z
     registerMinExpires: z.coerce.number().int().min(1).default(60),
     registerMaxExpires: z.coerce.number().int().min(1).default(3600),
     keepaliveIntervalMs: ms.default(30_000),
+    /** digest algorithms offered in REGISTER/INVITE challenges, most preferred first (docs/decisions.md) */
+    digestAlgorithms: z
+      .string()
+      .default('SHA-256,MD5')
+      .transform((v) => v.split(',').map((a) => a.trim().toUpperCase()))
+      .pipe(
+        z
+          .array(z.enum(['MD5', 'SHA-256'], { error: 'each algorithm must be MD5 or SHA-256' }))
+          .min(1)
+          .refine((a) => new Set(a).size === a.length, 'list each algorithm once'),
+      ),
+    /** User-Agent substrings offered MD5 alone: UACs that fail on any SHA-256 challenge */
+    digestMd5OnlyUserAgents: z
+      .string()
+      .default('baresip v0.,baresip v1.')
+      .transform((v) => v.split(',').map((a) => a.trim()).filter((a) => a.length > 0)),
     nonceLifetimeMs: z.coerce.number().int().min(1000).max(300_000).default(300_000),
     banMaxFailures: z.coerce.number().int().min(1).default(5),
     banFindTimeMs: ms.default(600_000),

@@ -3,6 +3,7 @@
 // user exists or not, so a scan learns nothing about which extensions exist.
 import { readDigestIdentity, type DigestAuthenticator, type VerifyFailureReason } from '../sip/auth/digest.js';
 import type { Logger } from '../sip/logger.js';
+import { getHeader } from '../sip/message/headers.js';
 import type { IncomingRequest } from '../sip/stack/types.js';
 import type { CredentialLookup } from './ports.js';
 import { challengeReply } from './responses.js';
@@ -29,6 +30,7 @@ export async function authenticate(options: AuthenticateOptions): Promise<AuthOu
   const { request, authenticator } = options;
   const msg = request.message;
   const source = request.source.address;
+  const userAgent = getHeader(msg, 'User-Agent');
   // RFC 3261 §22.4 / §20.7: Authorization values contain commas, so read whole header lines, and
   // pick the one for our realm (a request may carry credentials for several realms).
   let authorization: string | undefined;
@@ -44,7 +46,7 @@ export async function authenticate(options: AuthenticateOptions): Promise<AuthOu
   }
   if (authorization === undefined || username === undefined) {
     // RFC 3261 §22.1: no credentials for our realm → challenge (a normal first REGISTER, not a failure)
-    request.reply(challengeReply(authenticator.challenge()));
+    request.reply(challengeReply(authenticator.challenge({ userAgent })));
     return { ok: false };
   }
   const credentials = await options.credentials.find(username);
@@ -56,6 +58,6 @@ export async function authenticate(options: AuthenticateOptions): Promise<AuthOu
   if (!NOT_COUNTED.has(result.reason)) options.onFailure?.(source, result.reason);
   options.logger.info({ source, username, reason: result.reason }, 'digest authentication failed');
   // RFC 7616 §3.3: stale=true tells the client to retry with the new nonce without asking the user
-  request.reply(challengeReply(authenticator.challenge({ stale: result.reason === 'stale' })));
+  request.reply(challengeReply(authenticator.challenge({ stale: result.reason === 'stale', userAgent })));
   return { ok: false };
 }

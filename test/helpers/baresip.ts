@@ -17,6 +17,8 @@ export interface PhoneOptions {
   /** registration interval in seconds (baresip `regint`) */
   regint?: number;
   extraModules?: string[];
+  /** loopback address the phone binds (a distinct source address per phone tests per-source bans) */
+  listenAddress?: string;
 }
 
 export interface Phone {
@@ -32,12 +34,13 @@ export interface Phone {
 
 export async function startPhone(o: PhoneOptions): Promise<Phone> {
   const dir = mkdtempSync(path.join(tmpdir(), `baresip-${o.user}-`));
-  const listenPort = await freePortBlock(4);
+  const listenAddress = o.listenAddress ?? '127.0.0.1';
+  const listenPort = await freePortBlock(4, listenAddress);
   const modules = ['g711.so', 'ausine.so', 'aubridge.so', 'sndfile.so', ...(o.extraModules ?? [])];
   writeFileSync(
     path.join(dir, 'config'),
     [
-      `sip_listen 127.0.0.1:${listenPort}`,
+      `sip_listen ${listenAddress}:${listenPort}`,
       ...(o.caFile ? [`sip_cafile ${o.caFile}`] : []),
       'audio_source ausine,400',
       'ausrc_srate 48000',

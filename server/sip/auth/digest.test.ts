@@ -290,3 +290,38 @@ describe('verify', () => {
     );
   });
 });
+
+describe('algorithms offered', () => {
+  const secret = new Uint8Array(32).fill(9);
+  const algs = (values: string[]) => values.map((v) => /algorithm=([\w-]+)/.exec(v)?.[1]);
+
+  it('RFC 8760 §2.4: one challenge per algorithm, in the configured order of preference', () => {
+    const auth = new DigestAuthenticator({ realm: 'r', secret, clock: new FakeClock(), algorithms: ['MD5', 'SHA-256'] });
+    assert.deepEqual(algs(auth.challenge()), ['MD5', 'SHA-256']);
+  });
+
+  it('an algorithm that is not offered is not accepted', () => {
+    const clock = new FakeClock();
+    const auth = new DigestAuthenticator({ realm: 'r', secret, clock, algorithms: ['SHA-256'] });
+    const [challenge] = auth.challenge();
+    const nonce = /nonce="([^"]+)"/.exec(challenge ?? '')?.[1] ?? '';
+    const ha1 = createHash('md5').update('u:r:pw').digest('hex');
+    const ha2 = createHash('md5').update('REGISTER:sip:r').digest('hex');
+    const response = createHash('md5').update(`${ha1}:${nonce}:00000001:c:auth:${ha2}`).digest('hex');
+    const authorization = `Digest username="u", realm="r", nonce="${nonce}", uri="sip:r", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="c"`;
+    const result = auth.verify({ method: 'REGISTER', authorization, credentials: { username: 'u', realm: 'r', ha1Md5: ha1, ha1Sha256: 'x' } });
+    assert.deepEqual(result.ok ? 'ok' : result.reason, 'unsupported-algorithm');
+  });
+
+  it('UACs listed as MD5-only get the MD5 challenge alone; every other agent gets all', () => {
+    const auth = new DigestAuthenticator({ realm: 'r', secret, clock: new FakeClock(), md5OnlyUserAgents: ['baresip v1.'] });
+    assert.deepEqual(algs(auth.challenge({ userAgent: 'baresip v1.0.0 (x86_64/linux)' })), ['MD5']);
+    assert.deepEqual(algs(auth.challenge({ userAgent: 'Yealink SIP-T46U' })), ['SHA-256', 'MD5']);
+    assert.deepEqual(algs(auth.challenge()), ['SHA-256', 'MD5']);
+  });
+
+  it('a SHA-256-only policy stays SHA-256-only even for MD5-only agents', () => {
+    const auth = new DigestAuthenticator({ realm: 'r', secret, clock: new FakeClock(), algorithms: ['SHA-256'], md5OnlyUserAgents: ['baresip'] });
+    assert.deepEqual(algs(auth.challenge({ userAgent: 'baresip v1.0.0' })), ['SHA-256']);
+  });
+});

@@ -41,6 +41,19 @@ export interface DigestAuthenticatorOptions {
   readonly replayCacheSize?: number;
   /** randomness for nonces, injectable for tests */
   readonly random?: (bytes: number) => Uint8Array;
+  /**
+   * Algorithms offered, most preferred first (default SHA-256, MD5); only these are accepted.
+   * Put MD5 first for fleets with UACs that abort on the first challenge whose algorithm they do
+   * not know instead of skipping it (libre ≤ 1.x, e.g. Debian's baresip 1.0): see docs/decisions.md.
+   */
+  readonly algorithms?: readonly DigestAlgorithm[];
+  /**
+   * User-Agent substrings (case-insensitive) of UACs that fail when any challenge names an
+   * algorithm they lack (libre ≤ 1.x answers ENOSYS instead of picking MD5): they are offered MD5
+   * alone, when MD5 is offered at all. The choice depends only on the request, never on whether
+   * the user exists, so it reveals nothing (see docs/decisions.md).
+   */
+  readonly md5OnlyUserAgents?: readonly string[];
 }
 
 export type VerifyFailureReason =
@@ -132,6 +145,8 @@ export class DigestAuthenticator {
   readonly #nc: NonceCountTracker;
   readonly #opaque: string;
   readonly #dummy: Record<DigestAlgorithm, string>;
+  readonly #algorithms: readonly DigestAlgorithm[];
+  readonly #md5OnlyAgents: readonly string[];
   #lastPurge = -Infinity;
 
   constructor(options: DigestAuthenticatorOptions) {
@@ -139,6 +154,9 @@ export class DigestAuthenticator {
     if (!(lifetime > 0 && lifetime <= MAX_NONCE_LIFETIME_MS)) {
       throw new RangeError(`nonceLifetimeMs must be in (0, ${MAX_NONCE_LIFETIME_MS}]`);
     }
+    this.#algorithms = [...new Set(options.algorithms ?? (['SHA-256', 'MD5'] as const))];
+    if (this.#algorithms.length === 0) throw new RangeError('at least one digest algorithm must be offered');
+    this.#md5OnlyAgents = (options.md5OnlyUserAgents ?? []).map((a) => a.toLowerCase()).filter((a) => a.length > 0);
     this.#realm = options.realm;
     this.#clock = options.clock;
     this.#lifetime = lifetime;
@@ -149,15 +167,21 @@ export class DigestAuthenticator {
     this.#dummy = { 'SHA-256': h('SHA-256', dummySecret), MD5: h('MD5', dummySecret) };
   }
 
+  #offeredTo(userAgent: string | undefined): readonly DigestAlgorithm[] {
+    if (userAgent === undefined || !this.#algorithms.includes('MD5')) return this.#algorithms;
+    const ua = userAgent.toLowerCase();
+    return this.#md5OnlyAgents.some((a) => ua.includes(a)) ? ['MD5'] : this.#algorithms;
+  }
+
   get realm(): string {
     return this.#realm;
   }
 
   /**
-   * Header values for WWW-Authenticate / Proxy-Authenticate: SHA-256 first, then MD5
+   * Header values for WWW-Authenticate / Proxy-Authenticate, one per offered algorithm in order
    * (RFC 8760 §2.4: "the UAS ... MUST add ... in the order of preference, most preferred first").
    */
-  challenge(options: { readonly stale?: boolean } = {}): string[] {
+  challenge(options: { readonly stale?: boolean; readonly userAgent?: string } = {}): string[] {
     const now = this.#clock.now();
     // Purge replay entries of dead nonces, at most once per second (a linear scan of the cache).
     if (now - this.#lastPurge >= 1000) {
@@ -166,7 +190,7 @@ export class DigestAuthenticator {
     }
     const nonce = this.#nonces.mint(now);
     const tail = `nonce=${quote(nonce)}, opaque=${quote(this.#opaque)}, qop="auth"${options.stale ? ', stale=true' : ''}`;
-    return (['SHA-256', 'MD5'] as const).map((alg) => `Digest realm=${quote(this.#realm)}, ${tail}, algorithm=${alg}`);
+    return this.#offeredTo(options.userAgent).map((alg) => `Digest realm=${quote(this.#realm)}, ${tail}, algorithm=${alg}`);
   }
 
   verify(options: VerifyOptions): VerifyResult {
@@ -193,7 +217,8 @@ export class DigestAuthenticator {
     if (p.get('userhash')?.toLowerCase() === 'true') return { ok: false, reason: 'unsupported-algorithm', ...who };
     if (realm !== this.#realm) return { ok: false, reason: 'wrong-realm', ...who };
     const algorithm = algorithmOf(p.get('algorithm'));
-    if (algorithm === undefined) return { ok: false, reason: 'unsupported-algorithm', ...who };
+    if (algorithm === undefined || !this.#algorithms.includes(algorithm))
+      return { ok: false, reason: 'unsupported-algorithm', ...who };
     const opaque = p.get('opaque');
     // RFC 7616 §3.4: opaque "MUST be returned by the client unchanged"; tolerate clients that omit it
     if (opaque !== undefined && opaque !== this.#opaque) return { ok: false, reason: 'bad-nonce', ...who };

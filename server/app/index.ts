@@ -1,0 +1,142 @@
+// The composition root: builds every module with its dependencies (CONVENTIONS.md §6) and owns the
+// start and stop order. Start: database → registrar (restores bindings) → SIP → HTTP.
+// Stop: HTTP → SIP → registrar → batching writer (flushes every queued row) → database.
+import { mkdirSync } from 'node:fs';
+import type { Config } from '../config/index.js';
+import {
+  AdminUserRepository,
+  AuditRepository,
+  BatchWriter,
+  BindingRepository,
+  ExtensionRepository,
+  SessionRepository,
+  openDatabase,
+} from '../store/index.js';
+import { createApiApp, ensureAdmin, startHttpServer, type HttpServerHandle, type RegistrationView } from '../api/index.js';
+import { AuditLog } from '../security/audit.js';
+import type { SecurityEvent } from '../registrar/ports.js';
+import type { Binding } from '../registrar/ports.js';
+import { systemClock, type Clock } from '../sip/clock.js';
+import { createLogger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { createSipSide } from './sip.js';
+
+export interface AppOptions {
+  readonly config: Config;
+  readonly clock?: Clock;
+  /** where the one-time admin password is shown (never through the logger, which is redacted and shipped) */
+  readonly announce?: (text: string) => void;
+}
+
+export interface App {
+  start(): Promise<{ httpUrl: string }>;
+  stop(): Promise<void>;
+}
+
+function registrationView(b: Binding, now: number): RegistrationView {
+  return {
+    aor: b.aor,
+    contact: b.contact,
+    transport: b.flow.protocol,
+    sourceAddress: b.source.address,
+    sourcePort: b.source.port,
+    ...(b.userAgent ? { userAgent: b.userAgent } : {}),
+    expiresAt: new Date(b.expiresAt).toISOString(),
+    expiresIn: Math.max(0, Math.round((b.expiresAt - now) / 1000)),
+  };
+}
+
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock();
+  const logger = createLogger({ level: config.logLevel });
+  mkdirSync(config.dataDir, { recursive: true });
+
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger });
+  const writer = new BatchWriter({ client: database.client, logger });
+  const db = database.db;
+  const repositories = {
+    adminUsers: new AdminUserRepository({ db }),
+    sessions: new SessionRepository({ db }),
+    extensions: new ExtensionRepository({ db }),
+  };
+  const bindings = new BindingRepository({ db, writer, logger });
+  const audit = new AuditLog({ sink: await AuditRepository.open({ db, writer }), logger });
+  const metrics = createMetrics();
+
+  const security = {
+    record(event: SecurityEvent) {
+      if (event.kind === 'ban') {
+        metrics.securityBans.inc();
+        metrics.securityBannedSources.inc();
+      } else if (event.kind === 'unban') metrics.securityBannedSources.dec();
+      else if (event.kind === 'rate-limit') metrics.securityRateLimited.inc();
+      logger.warn({ security: event.kind, source: event.source, ...event.detail }, 'security event');
+      audit.record({ actor: 'system', action: `security.${event.kind}`, source: event.source, detail: event.detail });
+    },
+  };
+
+  const sip = await createSipSide({
+    config,
+    logger,
+    clock,
+    metrics,
+    security,
+    credentials: repositories.extensions,
+    persistence: bindings,
+  });
+
+  let ready = false;
+  const api = createApiApp({
+    repositories,
+    logger,
+    metrics,
+    audit,
+    realm: config.sipDomain,
+    sessionTtlMs: config.sessionTtlMs,
+    registrations: { list: () => sip.registrar.bindings().map((b) => registrationView(b, clock.now())) },
+    ready: () => ready,
+  });
+
+  let http: HttpServerHandle | undefined;
+  let stopping: Promise<void> | undefined;
+
+  return {
+    async start() {
+      const admin = await ensureAdmin({
+        repo: repositories.adminUsers,
+        username: config.adminUser,
+        password: config.adminPassword,
+        logger,
+      });
+      if (admin.created) audit.record({ actor: 'system', action: 'admin.bootstrap', target: admin.username });
+      await sip.registrar.start();
+      await sip.stack.start();
+      http = await startHttpServer({ app: api, port: config.httpPort, address: config.bindAddress, logger });
+      ready = true;
+      const host = config.bindAddress === '0.0.0.0' || config.bindAddress === '::' ? config.publicAddress : config.bindAddress;
+      const httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${http.port}`;
+      if (admin.oneTimePassword)
+        options.announce?.(
+          `\nFirst start: created admin account "${admin.username}" with one-time password:\n\n    ${admin.oneTimePassword}\n\n` +
+            'It is shown only now. Log in and change it.\n',
+        );
+      logger.info({ httpUrl, sipDomain: config.sipDomain, listening: sip.transport.listening() }, 'hailing ready');
+      return { httpUrl };
+    },
+    stop() {
+      stopping ??= (async () => {
+        ready = false;
+        await http?.close();
+        await sip.stack.close();
+        await sip.registrar.close();
+        await audit.settled();
+        await writer.close();
+        await database.close();
+        logger.info('hailing stopped');
+        logger.flush?.();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,127 @@
+// Builds the SIP side: certificate, transports, the core, bans and rate limits, the registrar.
+import type { Config } from '../config/index.js';
+import { DigestAuthenticator } from '../sip/auth/digest.js';
+import type { Clock } from '../sip/clock.js';
+import type { Logger } from '../sip/logger.js';
+import { createSipStack } from '../sip/stack/core.js';
+import { ensureCertificate } from '../sip/transport/certificate.js';
+import { createTransportLayer } from '../sip/transport/layer.js';
+import type { TraceEvent, TransportProtocol } from '../sip/transport/types.js';
+import { createRegistrar } from '../registrar/index.js';
+import type { BindingPersistence, CredentialLookup, SecuritySink } from '../registrar/ports.js';
+import { BanList } from '../security/bans.js';
+import { RateLimiter, createIngressFilter } from '../security/rate-limit.js';
+import type { Metrics } from './metrics.js';
+import { loadOrCreateSecret } from './secrets.js';
+
+export interface SipSideOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly metrics: Metrics;
+  readonly security: SecuritySink;
+  readonly credentials: CredentialLookup;
+  readonly persistence: BindingPersistence;
+}
+
+export const ALLOW = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER'];
+
+/** Digest responses are not passwords, but they are credentials to replay: keep them out of logs. */
+const redactAuthorization = (text: string) =>
+  text.replace(/^((?:Proxy-)?Authorization\s*:\s*\w+).*$/gim, '$1 <redacted>');
+
+export async function createSipSide(o: SipSideOptions) {
+  const { config, logger, clock, metrics } = o;
+  const tls = await ensureCertificate({
+    dataDir: config.dataDir,
+    certFile: config.tlsCertFile,
+    keyFile: config.tlsKeyFile,
+    hostnames: [...new Set([config.sipDomain, config.publicAddress, 'localhost'])],
+    logger,
+  });
+  const listen: { protocol: TransportProtocol; address: string; port: number }[] = [
+    { protocol: 'udp', address: config.bindAddress, port: config.sipUdpPort },
+    { protocol: 'tcp', address: config.bindAddress, port: config.sipTcpPort },
+    { protocol: 'tls', address: config.bindAddress, port: config.sipTlsPort },
+    { protocol: 'ws', address: config.bindAddress, port: config.sipWsPort },
+    { protocol: 'wss', address: config.bindAddress, port: config.sipWssPort },
+  ];
+  const traceLogger = logger.child({ module: 'sip-trace' });
+  const trace = (e: TraceEvent) =>
+    traceLogger.debug(
+      { direction: e.direction, protocol: e.flow.protocol, remote: `${e.flow.remote.address}:${e.flow.remote.port}` },
+      redactAuthorization(Buffer.from(e.bytes).toString('utf8')),
+    );
+  const transport = createTransportLayer({
+    listen,
+    tls: { cert: tls.cert, key: tls.key },
+    logger,
+    clock,
+    idleTimeoutMs: config.tcpIdleTimeoutMs,
+    maxConnections: config.maxConnections,
+    ...(config.logLevel === 'debug' || config.logLevel === 'trace' ? { trace } : {}),
+  });
+  const stack = createSipStack({
+    transport,
+    logger,
+    clock,
+    userAgent: 'Hailing',
+    allow: ALLOW,
+    observer: {
+      onMessage: (direction, label) =>
+        typeof label === 'number'
+          ? metrics.sipMessages.inc({ direction, method: '', status: String(label) })
+          : metrics.sipMessages.inc({ direction, method: label, status: 'request' }),
+      onTransaction: (event) => {
+        if (event === 'created') {
+          metrics.sipTransactions.inc();
+          metrics.sipTransactionsTotal.inc();
+        } else metrics.sipTransactions.dec();
+      },
+    },
+  });
+  const bans = new BanList({
+    clock,
+    sink: o.security,
+    threshold: config.banMaxFailures,
+    windowMs: config.banFindTimeMs,
+    banTimeMs: config.banTimeMs,
+  });
+  const rateLimiter = new RateLimiter({
+    clock,
+    sink: o.security,
+    ratePerSecond: config.rateLimitPerSecond,
+    burst: config.rateLimitBurst,
+  });
+  stack.setIngressFilter(createIngressFilter({ bans, rateLimiter }));
+  const authenticator = new DigestAuthenticator({
+    realm: config.sipDomain,
+    secret: loadOrCreateSecret(config.dataDir, 'digest-nonce'),
+    clock,
+    nonceLifetimeMs: config.nonceLifetimeMs,
+    algorithms: config.digestAlgorithms,
+    md5OnlyUserAgents: config.digestMd5OnlyUserAgents,
+  });
+  const registrar = createRegistrar({
+    domain: config.sipDomain,
+    aliases: [...new Set([config.publicAddress, config.bindAddress, 'localhost'])],
+    authenticator,
+    credentials: o.credentials,
+    persistence: o.persistence,
+    clock,
+    logger: logger.child({ module: 'registrar' }),
+    minExpires: config.registerMinExpires,
+    maxExpires: config.registerMaxExpires,
+    keepaliveIntervalMs: config.keepaliveIntervalMs,
+    stack,
+    transport,
+    onAuthFailure: (source) => {
+      metrics.authFailures.inc();
+      bans.recordFailure(source);
+    },
+    onAuthSuccess: (source) => bans.recordSuccess(source),
+    onBindingsChanged: (count) => metrics.registrations.set(count),
+  });
+  stack.use(registrar.handler);
+  return { transport, stack, registrar, bans, tlsGenerated: tls.generated };
+}
