@@ -54,8 +54,8 @@ async function main() {
     const fill = await load({ ...base, users: USERS, total: USERS, algorithm: 'SHA-256' });
     await new Promise((r) => setTimeout(r, 2000));
     const filled = rssMb(server.pid);
-    const regs = (await server.api<unknown[]>('GET', '/api/v1/registrations')).body;
-    console.log(`bindings listed by the API: ${Array.isArray(regs) ? regs.length : JSON.stringify(regs).slice(0, 200)}`);
+    const regs = (await server.api<{ items: unknown[] }>('GET', '/api/v1/registrations')).body;
+    console.log(`bindings listed by the API: ${regs.items.length}`);
     console.log(`memory: idle ${idle.toFixed(1)} MB, with ${USERS} bindings ${filled.toFixed(1)} MB → ${(filled - idle).toFixed(1)} MB above idle`);
     console.log(`fill pass: ${JSON.stringify(fill)}`);
     for (const algorithm of ['SHA-256', 'MD5'] as const) {

@@ -19,10 +19,9 @@ interface Registration {
 const DOMAIN = '127.0.0.1';
 
 async function registrationsOf(server: HailingProcess, aor: string): Promise<Registration[]> {
-  const r = await server.api<Registration[] | { items: Registration[] }>('GET', '/api/v1/registrations');
+  const r = await server.api<{ items: Registration[] }>('GET', '/api/v1/registrations');
   assert.equal(r.status, 200);
-  const list = Array.isArray(r.body) ? r.body : r.body.items;
-  return list.filter((b) => b.aor === aor);
+  return r.body.items.filter((b) => b.aor === aor);
 }
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
