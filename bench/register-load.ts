@@ -64,7 +64,7 @@ function fail(callId: string, why: string) {
   pending.delete(callId);
   failed++;
   failures.set(why, (failures.get(why) ?? 0) + 1);
-  next(p.sock, p.local);
+  next();
 }
 
 function send(p: Pending, callId: string, auth?: string) {
@@ -75,13 +75,17 @@ function send(p: Pending, callId: string, auth?: string) {
   void port;
 }
 
-function next(sock: dgram.Socket, local: string) {
+const sockets: { sock: dgram.Socket; local: string }[] = [];
+
+/** Start the next registration. A user always registers from the same socket, as a phone would. */
+function next() {
   if (sent >= args.total) {
     if (pending.size === 0) done();
     return;
   }
   const i = sent++ % args.users;
   const user = String(args.firstUser + i);
+  const { sock, local } = sockets[i % sockets.length]!;
   const callId = randomBytes(9).toString('hex');
   const p: Pending = { user, step: 1, sock, local, startedAt: process.hrtime.bigint(), timer: setTimeout(() => {}, 0) };
   pending.set(callId, p);
@@ -132,11 +136,10 @@ function onResponse(buf: Buffer) {
     failed++;
     failures.set(`status ${status}`, (failures.get(`status ${status}`) ?? 0) + 1);
   }
-  next(p.sock, p.local);
+  next();
 }
 
 async function main() {
-  const sockets: { sock: dgram.Socket; local: string }[] = [];
   for (let s = 0; s < args.sources; s++) {
     const address = `127.0.0.${2 + (s % 250)}`;
     const sock = dgram.createSocket('udp4');
@@ -145,12 +148,11 @@ async function main() {
     sockets.push({ sock, local: `${address}:${sock.address().port}` });
   }
   const started = process.hrtime.bigint();
-  for (let w = 0; w < args.window; w++) {
-    const s = sockets[w % sockets.length]!;
-    next(s.sock, s.local);
-  }
+  const cpuStart = process.cpuUsage();
+  for (let w = 0; w < args.window; w++) next();
   await finished;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuStart);
   latencies.sort((a, b) => a - b);
   const pct = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
   process.stdout.write(
@@ -163,6 +165,7 @@ async function main() {
       failureRate: failed / Math.max(1, ok + failed),
       p50ms: pct(0.5),
       p99ms: pct(0.99),
+      loadGeneratorCpuSeconds: (cpu.user + cpu.system) / 1e6,
     }) + '\n',
   );
   for (const s of sockets) s.sock.close();

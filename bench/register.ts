@@ -11,6 +11,12 @@ const TOTAL = Number(process.env.BENCH_REGISTRATIONS ?? 60_000);
 const FIRST = 200000;
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
+/** user+system CPU seconds of a process, from /proc (clock ticks of 1/100 s) */
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
 const rssMb = (pid: number) => {
   const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
   return m ? Number(m[1]) / 1024 : NaN;
@@ -59,10 +65,14 @@ async function main() {
     console.log(`memory: idle ${idle.toFixed(1)} MB, with ${USERS} bindings ${filled.toFixed(1)} MB → ${(filled - idle).toFixed(1)} MB above idle`);
     console.log(`fill pass: ${JSON.stringify(fill)}`);
     for (const algorithm of ['SHA-256', 'MD5'] as const) {
+      const cpu0 = cpuSeconds(server.pid);
       const r = await load({ ...base, users: USERS, total: TOTAL, algorithm });
+      const serverCpu = cpuSeconds(server.pid) - cpu0;
       console.log(
         `REGISTER ${algorithm} over UDP: ${Math.round(r.perSecond as number)} registrations/s, ` +
           `failures ${((r.failureRate as number) * 100).toFixed(3)} % (${r.failed}), p50 ${(r.p50ms as number).toFixed(1)} ms, p99 ${(r.p99ms as number).toFixed(1)} ms` +
+          `; server CPU ${((serverCpu / (r.registrations as number)) * 1e6).toFixed(0)} µs per registration, ` +
+          `load generator CPU ${(r.loadGeneratorCpuSeconds as number).toFixed(1)} s of ${(r.seconds as number).toFixed(1)} s` +
           (r.failed ? ` ${JSON.stringify(r.failures)}` : ''),
       );
     }

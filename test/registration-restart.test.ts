@@ -21,7 +21,7 @@ describe('registrations survive a crash', () => {
     phone = startNodeSipPhone(await freePort(PHONE_ADDRESS));
     const created = await server.api('POST', '/api/v1/extensions', { number: '3000', password: 'pw-3000-secret', displayName: 'n' });
     assert.equal(created.status, 201);
-    const r = await phone.register({ user: '3000', password: 'pw-3000-secret', domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, algorithm: 'SHA-256' });
+    const r: { status: number; offered: string[] } = await phone.register({ user: '3000', password: 'pw-3000-secret', domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, algorithm: 'SHA-256' });
     assert.deepEqual(r.offered, ['SHA-256', 'MD5'], 'RFC 8760 §2.4: both offered, most preferred first');
     assert.equal(r.status, 200);
     const wrong = await phone.register({ user: '3000', password: 'not-the-password', domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, algorithm: 'SHA-256' });

@@ -53,7 +53,7 @@ export async function startHailing(options: { dataDir?: string; ports?: HailingP
     ...options.env,
   };
   for (const k of Object.keys(env)) if (k.startsWith('HAILING_TEST_')) delete env[k];
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/main.ts')], {
+  const child: ChildProcess = spawn(process.execPath, [...(process.env.HAILING_TEST_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', path.join(root, 'server/main.ts')], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
