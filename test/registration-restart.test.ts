@@ -31,7 +31,7 @@ describe('registrations survive a crash', () => {
   it(`register ${COUNT} bindings, kill -9 the server, start it: all ${COUNT} are listed`, async () => {
     assert.ok(server && phone);
     for (let i = 1; i < COUNT; i++) {
-      const r = await server.api('POST', '/api/v1/extensions', { number: String(3000 + i), password: `pw-${3000 + i}-secret`, displayName: 'n' });
+      const r: { status: number } = await server.api('POST', '/api/v1/extensions', { number: String(3000 + i), password: `pw-${3000 + i}-secret`, displayName: 'n' });
       assert.equal(r.status, 201);
     }
     const target = { host: '127.0.0.1', port: server.ports.sip };
