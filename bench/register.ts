@@ -17,10 +17,24 @@ const cpuSeconds = (pid: number) => {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 };
 
+/**
+ * How long to wait after the fill pass before measuring memory: RFC 3261 §17.2.2 keeps each
+ * completed UDP server transaction for Timer J = 64*T1 = 32 s, so before that the figure would count
+ * transient transactions rather than bindings.
+ */
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 34_000);
+
 const rssMb = (pid: number) => {
   const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
   return m ? Number(m[1]) / 1024 : NaN;
 };
+
+/** V8 heap in use, from the server's own /metrics (prom-client default metrics; loopback needs no token). */
+async function heapUsedMb(baseUrl: string): Promise<number> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const m = text.match(/^nodejs_heap_size_used_bytes (\S+)$/m);
+  return m ? Number(m[1]) / 1024 / 1024 : NaN;
+}
 
 function load(args: Record<string, unknown>): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
@@ -55,14 +69,21 @@ async function main() {
     console.log(`extensions created in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     await new Promise((r) => setTimeout(r, 2000));
     const idle = rssMb(server.pid);
+    const idleHeap = await heapUsedMb(server.baseUrl);
     const base = { host: '127.0.0.1', port: server.ports.sip, domain: '127.0.0.1', firstUser: FIRST, passwordPrefix: 'bench-pass-', window: 256, sources: 64 };
     // First pass: one binding per extension (the memory figure), then sustained throughput.
     const fill = await load({ ...base, users: USERS, total: USERS, algorithm: 'SHA-256' });
-    await new Promise((r) => setTimeout(r, 2000));
+    const early = rssMb(server.pid);
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
     const filled = rssMb(server.pid);
+    const filledHeap = await heapUsedMb(server.baseUrl);
     const regs = (await server.api<{ items: unknown[] }>('GET', '/api/v1/registrations')).body;
     console.log(`bindings listed by the API: ${regs.items.length}`);
-    console.log(`memory: idle ${idle.toFixed(1)} MB, with ${USERS} bindings ${filled.toFixed(1)} MB → ${(filled - idle).toFixed(1)} MB above idle`);
+    console.log(
+      `memory: idle ${idle.toFixed(1)} MB, with ${USERS} bindings ${filled.toFixed(1)} MB → ${(filled - idle).toFixed(1)} MB RSS above idle ` +
+        `(${(early - idle).toFixed(1)} MB right after the fill pass, with its transactions still in Timer J); ` +
+        `V8 heap used ${idleHeap.toFixed(1)} → ${filledHeap.toFixed(1)} MB (+${(filledHeap - idleHeap).toFixed(1)} MB, uncollected garbage included)`,
+    );
     console.log(`fill pass: ${JSON.stringify(fill)}`);
     for (const algorithm of ['SHA-256', 'MD5'] as const) {
       const cpu0 = cpuSeconds(server.pid);

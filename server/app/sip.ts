@@ -13,6 +13,7 @@ import { BanList } from '../security/bans.js';
 import { RateLimiter, createIngressFilter } from '../security/rate-limit.js';
 import type { Metrics } from './metrics.js';
 import { loadOrCreateSecret } from './secrets.js';
+import { unroutedInvite } from './unrouted.js';
 
 export interface SipSideOptions {
   readonly config: Config;
@@ -123,5 +124,6 @@ export async function createSipSide(o: SipSideOptions) {
     onBindingsChanged: (count) => metrics.registrations.set(count),
   });
   stack.use(registrar.handler);
+  stack.use(unroutedInvite);
   return { transport, stack, registrar, bans, tlsGenerated: tls.generated };
 }

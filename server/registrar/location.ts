@@ -4,6 +4,8 @@ import type { Binding } from './ports.js';
 
 export class LocationService {
   readonly #byAor = new Map<string, Binding[]>();
+  /** bindings held, expired or not: kept as a running total so count() costs O(1) per REGISTER */
+  #size = 0;
 
   /** Unexpired bindings of an AOR. */
   live(aor: string, now: number): Binding[] {
@@ -12,6 +14,7 @@ export class LocationService {
 
   /** Replace an AOR's bindings with the outcome of a registration. */
   replace(aor: string, bindings: readonly Binding[]): void {
+    this.#size += bindings.length - (this.#byAor.get(aor)?.length ?? 0);
     if (bindings.length === 0) this.#byAor.delete(aor);
     else this.#byAor.set(aor, [...bindings]);
   }
@@ -20,7 +23,7 @@ export class LocationService {
   restore(binding: Binding): void {
     const list = (this.#byAor.get(binding.aor) ?? []).filter((b) => b.contact !== binding.contact);
     list.push(binding);
-    this.#byAor.set(binding.aor, list);
+    this.replace(binding.aor, list);
   }
 
   /** Drop expired bindings; returns the AORs that changed. */
@@ -41,13 +44,17 @@ export class LocationService {
     return out;
   }
 
-  count(now: number): number {
-    let n = 0;
-    for (const list of this.#byAor.values()) for (const b of list) if (b.expiresAt > now) n++;
-    return n;
+  /**
+   * Bindings held. Expired ones count until the next purgeExpired() (the registrar's sweep, which
+   * reports the count again), so the figure is exact after every sweep without scanning all
+   * bindings on every REGISTER.
+   */
+  count(): number {
+    return this.#size;
   }
 
   clear(): void {
     this.#byAor.clear();
+    this.#size = 0;
   }
 }

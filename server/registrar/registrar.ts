@@ -89,7 +89,7 @@ class RegistrarImpl implements Registrar {
       restored++;
     }
     this.#o.logger.info({ restored, purged: removed }, 'registrar bindings loaded');
-    this.#o.onBindingsChanged?.(this.#location.count(now));
+    this.#o.onBindingsChanged?.(this.#location.count());
     this.#scheduleSweep();
     this.#keepalive.start();
   }
@@ -118,7 +118,7 @@ class RegistrarImpl implements Registrar {
     const now = this.#o.clock.now();
     const changed = this.#location.purgeExpired(now);
     for (const aor of changed) this.#emit({ aor, bindings: this.#location.live(aor, now) });
-    if (changed.length > 0) this.#o.onBindingsChanged?.(this.#location.count(now));
+    if (changed.length > 0) this.#o.onBindingsChanged?.(this.#location.count());
     await this.#o.persistence.removeExpired(now);
   }
 
@@ -168,6 +168,22 @@ class RegistrarImpl implements Registrar {
     const ruri = parseUri(msg.uri);
     if (!ruri.ok) return reply({ status: 400, reason: 'Bad Request-URI' });
     if (ruri.value.scheme !== 'sip' && ruri.value.scheme !== 'sips') return reply({ status: 416, reason: 'Unsupported URI Scheme' });
+
+    // RFC 3261 §8.2 / §10.3: a malformed request is refused as such (400) before any semantic
+    // check; RFC 4475 §3.3.4 (unksm2) and §3.1.2.13 (regbadct) ask for exactly this 400.
+    const toValue = getHeader(msg, 'To');
+    const to = toValue === undefined ? undefined : parseNameAddr(toValue);
+    if (!to?.ok) return reply({ status: 400, reason: 'Bad To header' });
+    const toUri = parseUri(to.value.uri);
+    // RFC 3261 §10.2: the To of a REGISTER is the address of record, a SIP or SIPS URI
+    if (!toUri.ok || (toUri.value.scheme !== 'sip' && toUri.value.scheme !== 'sips')) return reply({ status: 400, reason: 'To Must Be a SIP URI' });
+    const contacts = parseContacts(msg);
+    if (!contacts.ok) return reply({ status: 400, reason: 'Bad Contact', headers: [{ name: 'Warning', value: `399 hailing "${contacts.error.replace(/"/g, '')}"` }] });
+    const cseqValue = getHeader(msg, 'CSeq');
+    const cseq = cseqValue === undefined ? undefined : parseCSeq(cseqValue);
+    const callId = getHeader(msg, 'Call-ID');
+    if (!cseq?.ok || callId === undefined) return reply({ status: 400, reason: 'Bad Request' });
+
     if (!this.#isOurHost((ruri.value as SipUri).host, request)) return reply({ status: 404, reason: 'Domain Not Served' });
 
     // RFC 3261 §10.3 step 2 (via §8.2.2.3): unknown Require options → 420 listing them in Unsupported
@@ -186,11 +202,6 @@ class RegistrarImpl implements Registrar {
     if (!auth.ok) return;
 
     // RFC 3261 §10.3 step 5: the AOR comes from To; it must be in our domain (else 404)
-    const toValue = getHeader(msg, 'To');
-    const to = toValue === undefined ? undefined : parseNameAddr(toValue);
-    if (!to?.ok) return reply({ status: 400, reason: 'Bad To header' });
-    const toUri = parseUri(to.value.uri);
-    if (!toUri.ok || (toUri.value.scheme !== 'sip' && toUri.value.scheme !== 'sips')) return reply({ status: 404, reason: 'Not Found' });
     const toSip = toUri.value as SipUri;
     if (toSip.user === undefined || !this.#isOurHost(toSip.host, request)) return reply({ status: 404, reason: 'Not Found' });
     // RFC 3261 §10.3 step 4: "the registrar ... MUST determine if the authorized user is authorized
@@ -198,13 +209,6 @@ class RegistrarImpl implements Registrar {
     // leak: an authenticated user registering someone else's AOR gets 403 whether it exists or not).
     if (toSip.user !== auth.username) return reply({ status: 403, reason: 'Forbidden' });
     const aor = `sip:${toSip.user}@${this.#o.domain.toLowerCase()}`;
-
-    const contacts = parseContacts(msg);
-    if (!contacts.ok) return reply({ status: 400, reason: 'Bad Contact', headers: [{ name: 'Warning', value: `399 hailing "${contacts.error.replace(/"/g, '')}"` }] });
-    const cseqValue = getHeader(msg, 'CSeq');
-    const cseq = cseqValue === undefined ? undefined : parseCSeq(cseqValue);
-    const callId = getHeader(msg, 'Call-ID');
-    if (!cseq?.ok || callId === undefined) return reply({ status: 400, reason: 'Bad Request' });
 
     await this.#withLock(aor, async () => {
       const now = this.#o.clock.now();
@@ -229,7 +233,7 @@ class RegistrarImpl implements Registrar {
         await Promise.all([...save.map((b) => this.#o.persistence.save(b)), ...remove.map((b) => this.#o.persistence.remove(b.aor, b.contact))]);
         this.#location.replace(aor, result);
         this.#emit({ aor, bindings: result });
-        this.#o.onBindingsChanged?.(this.#location.count(now));
+        this.#o.onBindingsChanged?.(this.#location.count());
         this.#o.logger.info({ aor, contacts: result.length, source: request.source }, 'registration updated');
       }
       reply(okReply(result, now));

@@ -2,8 +2,9 @@
 // slow in libsql because every one is its own transaction and fsync; here many rows share one
 // `client.batch(..., 'write')` transaction. enqueue() never blocks: it queues and returns a promise
 // that settles when the row's batch has committed (or failed).
-import type { Client, InStatement } from '@libsql/client';
+import type { Client, InStatement, InValue } from '@libsql/client';
 import type { StoreLogger } from './logger.js';
+import type { RowInsert } from './row-insert.js';
 
 export interface BatchWriterOptions {
   client: Client;
@@ -30,10 +31,35 @@ export class BatchWriterClosedError extends Error {
   }
 }
 
-interface Pending {
-  readonly statement: InStatement;
+type Work = { readonly statement: InStatement } | { readonly insert: RowInsert; readonly row: readonly InValue[] };
+
+type Pending = Work & {
   readonly resolve: () => void;
   readonly reject: (err: unknown) => void;
+};
+
+const single = (p: Work): InStatement => ('statement' in p ? p.statement : p.insert.statement([p.row]));
+
+/** The batch's statements in queue order, each run of rows for one RowInsert merged into one. */
+function statementsOf(batch: readonly Pending[]): InStatement[] {
+  const out: InStatement[] = [];
+  for (let i = 0; i < batch.length; ) {
+    const p = batch[i]!;
+    if ('statement' in p) {
+      out.push(p.statement);
+      i++;
+      continue;
+    }
+    const rows: (readonly InValue[])[] = [];
+    while (rows.length < p.insert.maxRows) {
+      const q = batch[i];
+      if (q === undefined || !('insert' in q) || q.insert !== p.insert) break;
+      rows.push(q.row);
+      i++;
+    }
+    out.push(p.insert.statement(rows));
+  }
+  return out;
 }
 
 export class BatchWriter {
@@ -63,12 +89,25 @@ export class BatchWriter {
 
   /** Queue one statement; resolves when the batch holding it commits. Never blocks. */
   enqueue(statement: InStatement): Promise<void> {
+    return this.#push({ statement });
+  }
+
+  /**
+   * Queue one row of `insert` (its `width` values in column order); rows queued back to back for
+   * the same RowInsert commit as one multi-row statement. Resolves when its batch commits.
+   */
+  enqueueRow(insert: RowInsert, row: readonly InValue[]): Promise<void> {
+    if (row.length !== insert.width) return Promise.reject(new RangeError(`row of ${row.length} values for ${insert.width} columns`));
+    return this.#push({ insert, row });
+  }
+
+  #push(work: Work): Promise<void> {
     if (this.#closed) return Promise.reject(new BatchWriterClosedError());
     if (this.#queue.length >= this.#maxQueueSize) {
       return Promise.reject(new BatchQueueFullError(this.#maxQueueSize));
     }
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ statement, resolve, reject });
+      this.#queue.push({ ...work, resolve, reject });
       this.#schedule();
     });
   }
@@ -134,10 +173,7 @@ export class BatchWriter {
 
   async #commit(batch: Pending[]): Promise<void> {
     try {
-      await this.#client.batch(
-        batch.map((p) => p.statement),
-        'write',
-      );
+      await this.#client.batch(statementsOf(batch), 'write');
       for (const p of batch) p.resolve();
       return;
     } catch (err) {
@@ -152,7 +188,7 @@ export class BatchWriter {
     }
     for (const p of batch) {
       try {
-        await this.#client.execute(p.statement);
+        await this.#client.execute(single(p));
         p.resolve();
       } catch (err) {
         this.#logger.error({ err }, 'batch writer: statement failed');

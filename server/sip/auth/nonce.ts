@@ -4,7 +4,8 @@
 // so any node holding the secret can check that it minted the nonce, for which realm and when,
 // without storing it. The random part makes two challenges in the same millisecond distinct, so
 // per-nonce nc tracking never confuses two clients.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { randomBytesPooled } from '../random.js';
 
 const TS_BYTES = 8;
 const RAND_BYTES = 8;
@@ -18,7 +19,7 @@ export type NonceCheck =
 export interface NonceCodecOptions {
   readonly realm: string;
   readonly secret: Uint8Array;
-  /** randomness source, injectable for tests; defaults to crypto.randomBytes */
+  /** randomness source, injectable for tests; defaults to the pooled CSPRNG */
   readonly random?: (bytes: number) => Uint8Array;
 }
 
@@ -31,7 +32,7 @@ export class NonceCodec {
     if (options.secret.length < 16) throw new RangeError('nonce secret must be at least 16 bytes');
     this.#realm = Buffer.from(options.realm, 'utf8');
     this.#secret = options.secret;
-    this.#random = options.random ?? ((bytes) => randomBytes(bytes));
+    this.#random = options.random ?? randomBytesPooled;
   }
 
   mint(now: number): string {

@@ -1,10 +1,10 @@
 // Building messages: responses per RFC 3261 §8.2.6, requests, header edits, and the random
 // identifiers (branch, tag, Call-ID) that RFC 3261 asks to be globally unique.
-import { randomBytes } from 'node:crypto';
 import type { SipHeader, SipMessage, SipRequest, SipResponse } from './types.js';
 import { canonicalHeaderName, headerKey } from './names.js';
 import { parseNameAddr } from './name-addr.js';
 import { reasonPhrase } from './reasons.js';
+import { randomBase64url, randomHex } from '../random.js';
 
 export { reasonPhrase } from './reasons.js';
 
@@ -120,15 +120,15 @@ export function withHeaders<M extends SipMessage>(msg: M, edits: HeaderEdits): M
 
 /** RFC 3261 §8.1.1.7: branch ids start with the magic cookie "z9hG4bK" and are unique. */
 export function newBranch(): string {
-  return `z9hG4bK${randomBytes(12).toString('base64url')}`;
+  return `z9hG4bK${randomBase64url(12)}`;
 }
 
 /** RFC 3261 §19.3: tags need at least 32 bits of randomness; we use 64. */
 export function newTag(): string {
-  return randomBytes(8).toString('hex');
+  return randomHex(8);
 }
 
 /** RFC 3261 §8.1.1.4: a globally unique Call-ID (128 random bits). */
 export function newCallId(): string {
-  return randomBytes(16).toString('hex');
+  return randomHex(16);
 }

@@ -3,13 +3,20 @@
 import type { NameAddr, Result } from './types.js';
 import { isToken, parseGenericParams, readQuoted } from './lexer.js';
 import { parseUri } from './uri.js';
+import { ParseMemo } from './parse-memo.js';
 
 function fail(error: string): Result<NameAddr, string> {
   return { ok: false, error };
 }
 
+const nameAddrMemo = new ParseMemo({ maxEntries: 1024, parse: parseNameAddrUncached });
+
 /** Parses one name-addr or addr-spec followed by `*( SEMI generic-param )`. Never throws. */
 export function parseNameAddr(value: string): Result<NameAddr, string> {
+  return nameAddrMemo.get(value);
+}
+
+function parseNameAddrUncached(value: string): Result<NameAddr, string> {
   try {
     const text = value.trim();
     if (text === '') return fail('empty address');

@@ -2,6 +2,7 @@
 // Pure functions over strings; errors are values.
 import { isIP, isIPv6 } from 'node:net';
 import type { OtherUri, Result, SipUri, TelUri, Uri } from './types.js';
+import { ParseMemo } from './parse-memo.js';
 
 const SCHEME_RE = /^[A-Za-z][A-Za-z0-9+\-.]*$/;
 // RFC 3261 §25.1: hostname = *( domainlabel "." ) toplabel [ "." ]
@@ -171,8 +172,14 @@ function parseTelUri(rest: string): Result<TelUri, string> {
   return { ok: true, value: Object.freeze({ scheme: 'tel', number, params }) };
 }
 
+const uriMemo = new ParseMemo({ maxEntries: 1024, parse: parseUriUncached });
+
 /** Parses an absolute URI as found in a Request-URI or a name-addr. Never throws. */
 export function parseUri(text: string): Result<Uri, string> {
+  return uriMemo.get(text);
+}
+
+function parseUriUncached(text: string): Result<Uri, string> {
   try {
     const colon = text.indexOf(':');
     if (colon <= 0) return err('missing scheme');

@@ -36,6 +36,7 @@ export class ServerRequest implements IncomingRequest {
   readonly #cancelListeners: Array<() => void> = [];
   #toTag: string | undefined;
   #final = false;
+  #onAnswered: (() => void) | undefined;
   /** set for INVITE only, so `onCancel` is present exactly where it means something */
   readonly onCancel?: (listener: () => void) => void;
 
@@ -68,6 +69,12 @@ export class ServerRequest implements IncomingRequest {
     return this.#final;
   }
 
+  /** The core's hook, run once when the final response goes out (it releases the silence guard). */
+  whenAnswered(listener: () => void): void {
+    if (this.#final) listener();
+    else this.#onAnswered = listener;
+  }
+
   /**
    * The To-tag this request's responses carry (generated once, on first need); undefined when the
    * request already had one. RFC 3261 §9.2: the 200 to a CANCEL reuses the INVITE's tag.
@@ -95,7 +102,12 @@ export class ServerRequest implements IncomingRequest {
     // the same tag for every response of the transaction.
     const toTag = options.status > 100 ? this.toTag(options.toTag) : undefined;
     const response = buildResponse(this.#ctx, this.#marked, options, toTag);
-    if (tx.respond(response) && options.status >= 200) this.#final = true;
+    if (tx.respond(response) && options.status >= 200 && !this.#final) {
+      this.#final = true;
+      const listener = this.#onAnswered;
+      this.#onAnswered = undefined;
+      listener?.();
+    }
   }
 
   /** RFC 3261 §9.2: tell the TU, then answer 487 unless it answered in the meantime. */

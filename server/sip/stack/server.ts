@@ -35,6 +35,8 @@ export class ServerSide {
   readonly #ctx: CoreContext;
   readonly #handlers: readonly RequestHandler[];
   #closing = false;
+  /** where each server transaction sends its responses (RFC 3261 §18.2.2); may move to a newer connection */
+  readonly #targets = new WeakMap<ServerTransaction, Flow>();
 
   constructor(ctx: CoreContext, handlers: readonly RequestHandler[]) {
     this.#ctx = ctx;
@@ -58,7 +60,11 @@ export class ServerSide {
     if (existing) {
       const tx = existing.transaction;
       if (request.method !== 'ACK') {
-        // RFC 3261 §17.2.3: a retransmission; the transaction re-sends its last response.
+        // RFC 3261 §17.2.3: a retransmission; the transaction re-sends its last response. §18.2.2
+        // sends it on the original connection "if that connection is still open"; when it is not,
+        // the connection the retransmission came on is the way back to the client.
+        const current = this.#targets.get(tx);
+        if (current && isReliable(flow) && !this.#ctx.transport.isAlive(current)) this.#targets.set(tx, responseFlow(flow, topVia));
         tx.receiveRetransmission();
         return;
       }
@@ -104,12 +110,12 @@ export class ServerSide {
   }
 
   #createTransaction(request: SipRequest, marked: SipRequest, flow: Flow, id: MessageIdentity): ServerTransaction {
-    const target = responseFlow(flow, id.topVia);
     const context = {
       clock: this.#ctx.clock,
       timers: this.#ctx.timers,
       reliable: isReliable(flow),
       send: (message: SipMessage): void => {
+        const target = this.#targets.get(tx) ?? responseFlow(flow, id.topVia);
         this.#ctx.send(message, target).catch((err: unknown) => {
           this.#ctx.logger.warn({ err: String(err), to: target.remote }, 'sending response failed');
           // RFC 3261 §17.2.4 / §18.2.2: the transaction learns of the failure (and terminates).
@@ -129,6 +135,7 @@ export class ServerSide {
             makeTrying: () => buildResponse(this.#ctx, marked, { status: 100 }, undefined),
           })
         : new NonInviteServerTransaction({ context, request, user });
+    this.#targets.set(tx, responseFlow(flow, id.topVia));
     observe(this.#ctx, (o) => o.onTransaction?.('created', 'server'));
     tx.onTerminated(() => observe(this.#ctx, (o) => o.onTransaction?.('terminated', 'server')));
     return tx;
@@ -164,7 +171,11 @@ export class ServerSide {
       this.#ctx.logger.error({ method: incoming.message.method }, 'handler never answered; 500 sent after 64*T1');
       incoming.reply({ status: 500, reason: 'Request Not Answered' });
     }, 64 * this.#ctx.timers.t1);
-    tx.onTerminated(() => this.#ctx.clock.clearTimeout(handle));
+    // Released as soon as the request is answered: over UDP the transaction itself lives on for
+    // Timer J (32 s), and under load a guard held that long kept every request object alive with it.
+    const release = () => this.#ctx.clock.clearTimeout(handle);
+    incoming.whenAnswered(release);
+    tx.onTerminated(release);
   }
 
   async #runChain(incoming: ServerRequest): Promise<void> {
@@ -206,15 +217,14 @@ export class ServerSide {
     if (request.method === 'ACK') return;
     const vias = getVias(request);
     const top = vias.ok ? vias.value[0] : undefined;
-    if (!top) {
-      this.#ctx.logger.debug({ detail, from: flow.remote }, 'request without a usable Via dropped');
-      return;
-    }
-    const marked = withMarkedVia(request, top, flow.remote);
+    // A Via that does not parse (RFC 4475 §3.1.2.1 badinv01, §3.1.2.16 badvers) cannot route the
+    // response, but the packet's own source can (as RFC 3581 does for NAT): the 400/505 the RFC
+    // asks for goes back on the arriving flow with the Via headers copied as they came.
+    const marked = top ? withMarkedVia(request, top, flow.remote) : request;
     const toTag = /;\s*tag\s*=/i.test(request.headers.find((h) => h.name.toLowerCase() === 'to')?.value ?? '') ? undefined : newTag();
     try {
       const response = buildResponse(this.#ctx, marked, { status, headers: [warning(flow.local.address, detail)] }, toTag);
-      this.#ctx.send(response, responseFlow(flow, top)).catch((err: unknown) => this.#ctx.logger.debug({ err: String(err) }, 'stateless response not sent'));
+      this.#ctx.send(response, top ? responseFlow(flow, top) : flow).catch((err: unknown) => this.#ctx.logger.debug({ err: String(err) }, 'stateless response not sent'));
     } catch (err) {
       this.#ctx.logger.warn({ err: String(err), detail }, 'could not build an error response');
     }

@@ -113,9 +113,10 @@ export class NonInviteServerTransaction extends Transaction<NonInviteServerState
     // RFC 3261 §17.2.2: a final response → Completed, Timer J = 64*T1 (unreliable) or 0 (reliable).
     this.transition(NonInviteServerState.Completed);
     this.#ctx.send(response);
-    this.startTimer('J', this.#ctx.reliable ? 0 : 64 * this.#ctx.timers.t1, () =>
-      this.transition(NonInviteServerState.Terminated),
-    );
+    // RFC 3261 §17.2.2: Timer J is "zero seconds for reliable transports": terminate now, so a
+    // request that reuses the key right after (a new connection) starts a new transaction.
+    if (this.#ctx.reliable) this.transition(NonInviteServerState.Terminated);
+    else this.startTimer('J', 64 * this.#ctx.timers.t1, () => this.transition(NonInviteServerState.Terminated));
     return true;
   }
 

@@ -6,6 +6,7 @@ import type { Db } from '../database.js';
 import type { BatchWriter } from '../batch-writer.js';
 import { registrationBindings, type RegistrationBindingRow } from '../schema/registration-bindings.js';
 import { toStatement } from '../statement.js';
+import { RowInsert } from '../row-insert.js';
 import type { StoreLogger } from '../logger.js';
 
 export const storedTransportProtocols = ['udp', 'tcp', 'tls', 'ws', 'wss'] as const;
@@ -63,6 +64,20 @@ function fromRow(row: RegistrationBindingRow): StoredBinding | undefined {
   };
 }
 
+/**
+ * Built once: a save is then an array of values, with no query building per REGISTER, and saves
+ * queued together commit as one multi-row upsert. The column order is that of save()'s row.
+ */
+const upsertBinding = new RowInsert({
+  table: registrationBindings,
+  columns: [
+    'aor', 'contact', 'q', 'expiresAt', 'callId', 'cseq', 'flowProtocol', 'flowLocalAddress', 'flowLocalPort',
+    'flowRemoteAddress', 'flowRemotePort', 'flowConnectionId', 'sourceAddress', 'sourcePort', 'userAgent',
+    'instanceId', 'updatedAt',
+  ],
+  conflict: ['aor', 'contact'],
+});
+
 export class BindingRepository {
   readonly #db: Db;
   readonly #writer: BatchWriter;
@@ -86,31 +101,25 @@ export class BindingRepository {
   }
 
   save(binding: StoredBinding): Promise<void> {
-    const values = {
-      aor: binding.aor,
-      contact: binding.contact,
-      q: binding.q,
-      expiresAt: binding.expiresAt,
-      callId: binding.callId,
-      cseq: binding.cseq,
-      flowProtocol: binding.flow.protocol,
-      flowLocalAddress: binding.flow.local.address,
-      flowLocalPort: binding.flow.local.port,
-      flowRemoteAddress: binding.flow.remote.address,
-      flowRemotePort: binding.flow.remote.port,
-      flowConnectionId: binding.flow.connectionId ?? null,
-      sourceAddress: binding.source.address,
-      sourcePort: binding.source.port,
-      userAgent: binding.userAgent ?? null,
-      instanceId: binding.instanceId ?? null,
-      updatedAt: binding.updatedAt,
-    };
-    const { aor: _aor, contact: _contact, ...update } = values;
-    const query = this.#db
-      .insert(registrationBindings)
-      .values(values)
-      .onConflictDoUpdate({ target: [registrationBindings.aor, registrationBindings.contact], set: update });
-    return this.#writer.enqueue(toStatement(query));
+    return this.#writer.enqueueRow(upsertBinding, [
+      binding.aor,
+      binding.contact,
+      binding.q,
+      binding.expiresAt,
+      binding.callId,
+      binding.cseq,
+      binding.flow.protocol,
+      binding.flow.local.address,
+      binding.flow.local.port,
+      binding.flow.remote.address,
+      binding.flow.remote.port,
+      binding.flow.connectionId ?? null,
+      binding.source.address,
+      binding.source.port,
+      binding.userAgent ?? null,
+      binding.instanceId ?? null,
+      binding.updatedAt,
+    ]);
   }
 
   remove(aor: string, contact: string): Promise<void> {

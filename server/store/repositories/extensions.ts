@@ -4,6 +4,7 @@ import { asc, count, eq } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import { extensions, type ExtensionRow } from '../schema/extensions.js';
 import { digestHa1 } from '../credentials.js';
+import { CredentialCache, type CredentialCacheOptions } from './credential-cache.js';
 
 export interface Extension {
   readonly number: string;
@@ -31,6 +32,8 @@ export interface ExtensionUpdate {
 export interface ExtensionRepositoryOptions {
   db: Db;
   now?: () => number;
+  /** the credential cache in front of find(); maxEntries 0 turns it off */
+  credentialCache?: CredentialCacheOptions;
 }
 
 function toView(row: ExtensionRow): Extension {
@@ -54,10 +57,24 @@ function ha1s(number: string, realm: string, password: string) {
 export class ExtensionRepository {
   readonly #db: Db;
   readonly #now: () => number;
+  readonly #credentials: CredentialCache<ExtensionCredentials>;
 
   constructor(options: ExtensionRepositoryOptions) {
     this.#db = options.db;
     this.#now = options.now ?? Date.now;
+    this.#credentials = new CredentialCache({ now: this.#now, ...options.credentialCache });
+  }
+
+  /**
+   * Runs a write to one extension, then drops its cached credentials. Dropping after the write
+   * (even a failed one) means a find() that read the row before the write cannot cache it.
+   */
+  async #writing<T>(number: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      this.#credentials.invalidate(number);
+    }
   }
 
   /** undefined when the number already exists. */
@@ -68,6 +85,7 @@ export class ExtensionRepository {
     displayName?: string | null;
   }): Promise<Extension | undefined> {
     const now = this.#now();
+    // No invalidation needed: only existing extensions are ever cached.
     const rows = await this.#db
       .insert(extensions)
       .values({
@@ -105,25 +123,30 @@ export class ExtensionRepository {
     const set: Partial<typeof extensions.$inferInsert> = { updatedAt: this.#now() };
     if (change.displayName !== undefined) set.displayName = change.displayName;
     if (change.credentials) Object.assign(set, ha1s(number, change.credentials.realm, change.credentials.password));
-    const rows = await this.#db.update(extensions).set(set).where(eq(extensions.number, number)).returning();
+    const rows = await this.#writing(number, () =>
+      this.#db.update(extensions).set(set).where(eq(extensions.number, number)).returning(),
+    );
     const row = rows[0];
     return row ? toView(row) : undefined;
   }
 
   async delete(number: string): Promise<boolean> {
-    const rows = await this.#db
-      .delete(extensions)
-      .where(eq(extensions.number, number))
-      .returning({ number: extensions.number });
+    const rows = await this.#writing(number, () =>
+      this.#db.delete(extensions).where(eq(extensions.number, number)).returning({ number: extensions.number }),
+    );
     return rows.length > 0;
   }
 
   /** The registrar's CredentialLookup.find: HA1s for digest; undefined for unknown users. */
   async find(username: string): Promise<ExtensionCredentials | undefined> {
+    const cached = this.#credentials.get(username);
+    if (cached !== undefined) return cached;
+    const generation = this.#credentials.generation;
     const rows = await this.#db.select().from(extensions).where(eq(extensions.number, username)).limit(1);
     const row = rows[0];
-    return row
-      ? { username: row.number, realm: row.realm, ha1Md5: row.ha1Md5, ha1Sha256: row.ha1Sha256 }
-      : undefined;
+    if (row === undefined) return undefined;
+    const found = { username: row.number, realm: row.realm, ha1Md5: row.ha1Md5, ha1Sha256: row.ha1Sha256 };
+    this.#credentials.set(username, found, generation);
+    return found;
   }
 }
