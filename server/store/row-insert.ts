@@ -39,7 +39,8 @@ export class RowInsert<T extends Table = Table> {
     if (options.conflict !== undefined) {
       const keys = options.conflict.map(name);
       const updates = names.filter((n) => !keys.includes(n)).map((n) => `${n} = excluded.${n}`);
-      tail = ` ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
+      // a row that is all key has nothing to update: the existing row already equals it
+      tail = ` ON CONFLICT (${keys.join(', ')}) ${updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING'}`;
     }
     this.#tail = tail;
   }
