@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startHailing } from '../test/helpers/hailing-process.js';
+import { collectGarbage, inspectorUrl } from './inspector-gc.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
 const TOTAL = Number(process.env.BENCH_REGISTRATIONS ?? 60_000);
@@ -29,12 +30,6 @@ const rssMb = (pid: number) => {
   return m ? Number(m[1]) / 1024 : NaN;
 };
 
-/** V8 heap in use, from the server's own /metrics (prom-client default metrics; loopback needs no token). */
-async function heapUsedMb(baseUrl: string): Promise<number> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
-  const m = text.match(/^nodejs_heap_size_used_bytes (\S+)$/m);
-  return m ? Number(m[1]) / 1024 / 1024 : NaN;
-}
 
 function load(args: Record<string, unknown>): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
@@ -48,6 +43,9 @@ function load(args: Record<string, unknown>): Promise<Record<string, unknown>> {
 }
 
 async function main() {
+  // The server runs with the inspector on a loopback port so the bench can force a full GC before
+  // each memory reading (bench/inspector-gc.ts); with no session attached it costs nothing.
+  process.env.HAILING_TEST_NODE_ARGS = [process.env.HAILING_TEST_NODE_ARGS, '--inspect=127.0.0.1:0'].filter(Boolean).join(' ');
   const server = await startHailing({
     env: {
       HAILING_LOG_LEVEL: 'warn',
@@ -68,21 +66,24 @@ async function main() {
     }
     console.log(`extensions created in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     await new Promise((r) => setTimeout(r, 2000));
+    const inspector = inspectorUrl(server.output());
+    if (inspector === undefined) throw new Error('the server printed no inspector URL');
+    const idleHeap = (await collectGarbage(inspector)).usedMb;
     const idle = rssMb(server.pid);
-    const idleHeap = await heapUsedMb(server.baseUrl);
     const base = { host: '127.0.0.1', port: server.ports.sip, domain: '127.0.0.1', firstUser: FIRST, passwordPrefix: 'bench-pass-', window: 256, sources: 64 };
     // First pass: one binding per extension (the memory figure), then sustained throughput.
     const fill = await load({ ...base, users: USERS, total: USERS, algorithm: 'SHA-256' });
     const early = rssMb(server.pid);
     await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const filledHeap = (await collectGarbage(inspector)).usedMb;
     const filled = rssMb(server.pid);
-    const filledHeap = await heapUsedMb(server.baseUrl);
     const regs = (await server.api<{ items: unknown[] }>('GET', '/api/v1/registrations')).body;
     console.log(`bindings listed by the API: ${regs.items.length}`);
     console.log(
       `memory: idle ${idle.toFixed(1)} MB, with ${USERS} bindings ${filled.toFixed(1)} MB → ${(filled - idle).toFixed(1)} MB RSS above idle ` +
-        `(${(early - idle).toFixed(1)} MB right after the fill pass, with its transactions still in Timer J); ` +
-        `V8 heap used ${idleHeap.toFixed(1)} → ${filledHeap.toFixed(1)} MB (+${(filledHeap - idleHeap).toFixed(1)} MB, uncollected garbage included)`,
+        `(${(early - idle).toFixed(1)} MB right after the fill pass, before GC, with its transactions still in Timer J); ` +
+        `V8 heap used ${idleHeap.toFixed(1)} → ${filledHeap.toFixed(1)} MB (+${(filledHeap - idleHeap).toFixed(1)} MB); ` +
+        `both readings after a full GC forced through the inspector, the second ${SETTLE_MS / 1000} s after the fill pass`,
     );
     console.log(`fill pass: ${JSON.stringify(fill)}`);
     for (const algorithm of ['SHA-256', 'MD5'] as const) {

@@ -4,6 +4,20 @@ import { register as globalRegistry } from 'prom-client';
 import { createMetrics } from './metrics.js';
 
 describe('createMetrics', () => {
+  it('countSipMessage tallies requests by method and responses by status, handed over on every scrape', async () => {
+    const m = createMetrics({ defaultMetrics: false });
+    m.countSipMessage('in', 'REGISTER');
+    m.countSipMessage('in', 'REGISTER');
+    m.countSipMessage('out', 401);
+    let text = await m.registry.metrics();
+    assert.match(text, /^hailing_sip_messages_total\{direction="in",method="REGISTER",status="request"\} 2$/m);
+    assert.match(text, /^hailing_sip_messages_total\{direction="out",method="",status="401"\} 1$/m);
+    m.countSipMessage('out', 401);
+    text = await m.registry.metrics();
+    assert.match(text, /^hailing_sip_messages_total\{direction="in",method="REGISTER",status="request"\} 2$/m);
+    assert.match(text, /^hailing_sip_messages_total\{direction="out",method="",status="401"\} 2$/m);
+  });
+
   it('exposes every hailing_* series in Prometheus text format on a private registry', async () => {
     const m = createMetrics();
     m.registrations.set(3);

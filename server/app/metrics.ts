@@ -6,6 +6,8 @@ export interface Metrics {
   readonly registry: Registry;
   readonly registrations: Gauge;
   readonly sipMessages: Counter<'direction' | 'method' | 'status'>;
+  /** count one SIP message in sipMessages: a method name, or a response's status code */
+  readonly countSipMessage: (direction: 'in' | 'out', label: string | number) => void;
   readonly sipTransactions: Gauge;
   readonly sipTransactionsTotal: Counter;
   readonly securityBans: Counter;
@@ -26,7 +28,15 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
   if (options.defaultLabels) registry.setDefaultLabels(options.defaultLabels);
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  // prom-client hashes the label set on every inc(), and SIP messages are counted twice per
+  // transaction, so they are tallied in plain maps and handed over when the registry is scraped.
+  const pending = { in: new Map<string | number, number>(), out: new Map<string | number, number>() };
+  const countSipMessage = (direction: 'in' | 'out', label: string | number): void => {
+    const tally = pending[direction];
+    tally.set(label, (tally.get(label) ?? 0) + 1);
+  };
   return {
+    countSipMessage,
     registry,
     registrations: new Gauge({
       name: 'hailing_registrations',
@@ -38,6 +48,15 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
       help: 'SIP messages by direction (in/out), method, and status (response code, or "request")',
       labelNames: ['direction', 'method', 'status'] as const,
       registers,
+      collect() {
+        for (const direction of ['in', 'out'] as const) {
+          for (const [label, n] of pending[direction]) {
+            if (typeof label === 'number') this.inc({ direction, method: '', status: String(label) }, n);
+            else this.inc({ direction, method: label, status: 'request' }, n);
+          }
+          pending[direction].clear();
+        }
+      },
     }),
     sipTransactions: new Gauge({ name: 'hailing_sip_transactions', help: 'Live SIP transactions', registers }),
     sipTransactionsTotal: new Counter({

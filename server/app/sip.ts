@@ -69,10 +69,7 @@ export async function createSipSide(o: SipSideOptions) {
     userAgent: 'Hailing',
     allow: ALLOW,
     observer: {
-      onMessage: (direction, label) =>
-        typeof label === 'number'
-          ? metrics.sipMessages.inc({ direction, method: '', status: String(label) })
-          : metrics.sipMessages.inc({ direction, method: label, status: 'request' }),
+      onMessage: metrics.countSipMessage,
       onTransaction: (event) => {
         if (event === 'created') {
           metrics.sipTransactions.inc();

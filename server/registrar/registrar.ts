@@ -234,7 +234,8 @@ class RegistrarImpl implements Registrar {
         this.#location.replace(aor, result);
         this.#emit({ aor, bindings: result });
         this.#o.onBindingsChanged?.(this.#location.count());
-        this.#o.logger.info({ aor, contacts: result.length, source: request.source }, 'registration updated');
+        // debug, not info: phones refresh constantly, and a line per REGISTER would flood production logs
+        this.#o.logger.debug({ aor, contacts: result.length, source: request.source }, 'registration updated');
       }
       reply(okReply(result, now));
     });

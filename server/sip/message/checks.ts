@@ -13,27 +13,38 @@ export interface CheckFailure {
 // RFC 3261 §8.1.1: To, From, CSeq, Call-ID, Max-Forwards and Via are mandatory in a request;
 // Max-Forwards is treated as optional here because RFC 4475 §3.4.1 (inv2543) asks RFC 3261
 // elements to accept RFC 2543 requests, which had no Max-Forwards.
-const MANDATORY = ['Via', 'From', 'To', 'Call-ID', 'CSeq'];
+const MANDATORY = ['Via', 'From', 'To', 'Call-ID', 'CSeq'] as const;
 // RFC 3261 §7.3.1 + RFC 4475 §3.3.8 (multi01): these take exactly one value
-const SINGLE = ['From', 'To', 'Call-ID', 'CSeq', 'Max-Forwards'];
+const SINGLE = ['From', 'To', 'Call-ID', 'CSeq', 'Max-Forwards'] as const;
 
-function count(headers: readonly SipHeader[], name: string): number {
-  let n = 0;
-  for (const h of headers) if (h.name === name) n++;
-  return n;
+type Checked = (typeof MANDATORY)[number] | (typeof SINGLE)[number];
+const CHECKED: ReadonlySet<string> = new Set<string>([...MANDATORY, ...SINGLE]);
+
+/** How often each checked header occurs and its first value, in one pass (this runs per message). */
+function tally(headers: readonly SipHeader[]): { count: Map<Checked, number>; first: Map<Checked, string> } {
+  const count = new Map<Checked, number>();
+  const first = new Map<Checked, string>();
+  for (const h of headers) {
+    if (!CHECKED.has(h.name)) continue;
+    const name = h.name as Checked;
+    const n = count.get(name) ?? 0;
+    if (n === 0) first.set(name, h.value);
+    count.set(name, n + 1);
+  }
+  return { count, first };
 }
 
 /** Returns the first problem with the mandatory headers, or undefined when they are sound. */
 export function checkMandatory(msg: SipMessage): CheckFailure | undefined {
-  const { headers } = msg;
+  const { count, first } = tally(msg.headers);
   for (const name of MANDATORY) {
-    if (count(headers, name) === 0) return { code: 'missing-header', detail: `missing ${name} header` };
+    if (!count.has(name)) return { code: 'missing-header', detail: `missing ${name} header` };
   }
   for (const name of SINGLE) {
-    if (count(headers, name) > 1) return { code: 'bad-mandatory-header', detail: `more than one ${name} header` };
+    if ((count.get(name) ?? 0) > 1) return { code: 'bad-mandatory-header', detail: `more than one ${name} header` };
   }
-  const value = (name: string): string => headers.find((h) => h.name === name)?.value ?? '';
-  for (const name of ['From', 'To']) {
+  const value = (name: Checked): string => first.get(name) ?? '';
+  for (const name of ['From', 'To'] as const) {
     const na = parseNameAddr(value(name));
     if (!na.ok) return { code: 'bad-mandatory-header', detail: `malformed ${name}: ${na.error}` };
   }
@@ -45,7 +56,7 @@ export function checkMandatory(msg: SipMessage): CheckFailure | undefined {
   if (!cseq.ok) return { code: 'bad-mandatory-header', detail: `malformed CSeq: ${cseq.error}` };
   const vias = getVias(msg);
   if (!vias.ok) return { code: 'bad-mandatory-header', detail: `malformed Via: ${vias.error}` };
-  if (count(headers, 'Max-Forwards') === 1 && !/^\d+$/.test(value('Max-Forwards'))) {
+  if (count.get('Max-Forwards') === 1 && !/^\d+$/.test(value('Max-Forwards'))) {
     // An overlarge but numeric value may be treated as absent (RFC 4475 §3.1.2.4); garbage may not.
     return { code: 'bad-mandatory-header', detail: 'malformed Max-Forwards' };
   }

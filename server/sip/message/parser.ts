@@ -56,6 +56,12 @@ function splitHead(bytes: Uint8Array, maxLine: number): Head | { tooLong: true }
   return startLine === undefined ? undefined : { startLine, headerLines, bodyStart: bytes.length };
 }
 
+/** The header name before HCOLON without its trailing SP / HTAB (rare, so the regex runs rarely). */
+const trimEndSpTab = (text: string): string => {
+  const last = text.charCodeAt(text.length - 1);
+  return last === 0x20 || last === 0x09 ? text.replace(/[ \t]+$/, '') : text;
+};
+
 interface HeaderParse {
   readonly headers: SipHeader[];
   readonly error?: { code: ParseErrorCode; detail: string };
@@ -81,13 +87,14 @@ function parseHeaderLines(lines: readonly string[], limits: ParserLimits): Heade
   }
   const headers: SipHeader[] = [];
   for (const line of unfolded) {
-    if (Buffer.byteLength(line) > limits.maxLineBytes) {
+    // a UTF-16 code unit is at most 3 UTF-8 bytes, so most lines need no byte count at all
+    if (line.length * 3 > limits.maxLineBytes && Buffer.byteLength(line) > limits.maxLineBytes) {
       error ??= { code: 'line-too-long', detail: 'header line over the limit' };
       continue;
     }
     const colon = line.indexOf(':');
     // header-name HCOLON: HCOLON = *( SP / HTAB ) ":" SWS
-    const name = colon < 0 ? '' : line.slice(0, colon).replace(/[ \t]+$/, '');
+    const name = colon < 0 ? '' : trimEndSpTab(line.slice(0, colon));
     if (colon < 0 || !isToken(name)) {
       error ??= { code: 'bad-header', detail: `malformed header line "${line.slice(0, 40)}"` };
       continue;

@@ -2,11 +2,13 @@
 // §17.2.3), and the stateless answers owed to requests that did not parse (§8.2.6, §21.4.1).
 import { getVias } from '../message/headers.js';
 import { newTag } from '../message/build.js';
-import type { ParseError, SipHeader, SipMessage, SipRequest } from '../message/types.js';
+import type { Clock, TimerHandle } from '../clock.js';
+import type { ParseError, SipHeader, SipMessage, SipRequest, SipResponse, Via } from '../message/types.js';
 import { messageIdentity } from '../transaction/identity.js';
 import type { MessageIdentity } from '../transaction/identity.js';
 import { InviteServerTransaction } from '../transaction/invite-server.js';
 import { NonInviteServerTransaction } from '../transaction/non-invite-server.js';
+import type { TransactionContext } from '../transaction/base.js';
 import type { ServerTransaction } from '../transaction/manager.js';
 import type { Flow } from '../transport/types.js';
 import { observe } from './context.js';
@@ -110,34 +112,15 @@ export class ServerSide {
   }
 
   #createTransaction(request: SipRequest, marked: SipRequest, flow: Flow, id: MessageIdentity): ServerTransaction {
-    const context = {
-      clock: this.#ctx.clock,
-      timers: this.#ctx.timers,
-      reliable: isReliable(flow),
-      send: (message: SipMessage): void => {
-        const target = this.#targets.get(tx) ?? responseFlow(flow, id.topVia);
-        this.#ctx.send(message, target).catch((err: unknown) => {
-          this.#ctx.logger.warn({ err: String(err), to: target.remote }, 'sending response failed');
-          // RFC 3261 §17.2.4 / §18.2.2: the transaction learns of the failure (and terminates).
-          tx.transportError();
-        });
-      },
-    };
-    const user = {
-      onFailure: (why: string) => this.#ctx.logger.info({ method: request.method, why }, 'server transaction failed'),
-    };
+    const { context, user, bind } = transactionHooks(this.#ctx, this.#targets, flow, id.topVia, request.method);
     const tx: ServerTransaction =
       request.method === 'INVITE'
-        ? new InviteServerTransaction({
-            context,
-            request,
-            user,
-            makeTrying: () => buildResponse(this.#ctx, marked, { status: 100 }, undefined),
-          })
+        ? new InviteServerTransaction({ context, request, user, makeTrying: tryingMaker(this.#ctx, marked) })
         : new NonInviteServerTransaction({ context, request, user });
+    bind(tx);
     this.#targets.set(tx, responseFlow(flow, id.topVia));
     observe(this.#ctx, (o) => o.onTransaction?.('created', 'server'));
-    tx.onTerminated(() => observe(this.#ctx, (o) => o.onTransaction?.('terminated', 'server')));
+    tx.onTerminated(transactionEnded(this.#ctx));
     return tx;
   }
 
@@ -173,7 +156,7 @@ export class ServerSide {
     }, 64 * this.#ctx.timers.t1);
     // Released as soon as the request is answered: over UDP the transaction itself lives on for
     // Timer J (32 s), and under load a guard held that long kept every request object alive with it.
-    const release = () => this.#ctx.clock.clearTimeout(handle);
+    const release = timerRelease(this.#ctx.clock, handle);
     incoming.whenAnswered(release);
     tx.onTerminated(release);
   }
@@ -230,3 +213,35 @@ export class ServerSide {
     }
   }
 }
+
+// The closures a server transaction keeps for its whole life (32 s in Completed over UDP) are built
+// in these small scopes rather than inside ServerSide's methods: a V8 closure keeps every variable
+// of the scope it was created in that any sibling closure uses, so built next to the request, the
+// response builder or the ServerRequest they would keep those alive for as long as the transaction.
+
+/** The transaction's way to the transport and its failure report, holding the flow and Via only. */
+function transactionHooks(core: CoreContext, targets: WeakMap<ServerTransaction, Flow>, flow: Flow, topVia: Via, method: string) {
+  let tx: ServerTransaction | undefined;
+  const context: TransactionContext = {
+    clock: core.clock,
+    timers: core.timers,
+    reliable: isReliable(flow),
+    send: (message: SipMessage): void => {
+      const target = (tx && targets.get(tx)) ?? responseFlow(flow, topVia);
+      core.send(message, target).catch((err: unknown) => {
+        core.logger.warn({ err: String(err), to: target.remote }, 'sending response failed');
+        // RFC 3261 §17.2.4 / §18.2.2: the transaction learns of the failure (and terminates).
+        tx?.transportError();
+      });
+    },
+  };
+  const user = { onFailure: (why: string) => core.logger.info({ method, why }, 'server transaction failed') };
+  return { context, user, bind: (transaction: ServerTransaction) => void (tx = transaction) };
+}
+
+/** RFC 3261 §17.2.1: the 100 Trying an INVITE transaction sends when the TU is slow. */
+const tryingMaker = (core: CoreContext, marked: SipRequest) => (): SipResponse => buildResponse(core, marked, { status: 100 }, undefined);
+
+const transactionEnded = (core: CoreContext) => (): void => observe(core, (o) => o.onTransaction?.('terminated', 'server'));
+
+const timerRelease = (clock: Clock, handle: TimerHandle) => (): void => clock.clearTimeout(handle);

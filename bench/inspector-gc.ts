@@ -1,0 +1,46 @@
+// Full garbage collection in the benchmarked server, from outside, through the V8 inspector the
+// bench starts it with (--inspect on a loopback port): memory figures then count what the server
+// retains, not garbage V8 has not collected yet, and production code gains no GC hook or endpoint.
+import WebSocket from 'ws';
+
+/** The inspector's WebSocket URL from the "Debugger listening on ws://…" line Node prints to stderr. */
+export function inspectorUrl(output: string): string | undefined {
+  return /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1];
+}
+
+export interface HeapAfterGc {
+  /** V8 heap in use after the collection, MB */
+  readonly usedMb: number;
+}
+
+/** Run HeapProfiler.collectGarbage (a full, compacting GC) twice, then read the heap in use. */
+export async function collectGarbage(url: string): Promise<HeapAfterGc> {
+  const socket = new WebSocket(url);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  let next = 1;
+  const call = (method: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const id = next++;
+      const onMessage = (data: WebSocket.RawData) => {
+        const reply = JSON.parse(data.toString()) as { id?: number; result?: Record<string, unknown>; error?: unknown };
+        if (reply.id !== id) return;
+        socket.off('message', onMessage);
+        if (reply.error) reject(new Error(`${method}: ${JSON.stringify(reply.error)}`));
+        else resolve(reply.result ?? {});
+      };
+      socket.on('message', onMessage);
+      socket.send(JSON.stringify({ id, method }));
+    });
+  try {
+    // the second pass frees what finalizers and weak references released in the first
+    await call('HeapProfiler.collectGarbage');
+    await call('HeapProfiler.collectGarbage');
+    const usage = await call('Runtime.getHeapUsage');
+    return { usedMb: Number(usage.usedSize) / 1024 / 1024 };
+  } finally {
+    socket.close();
+  }
+}
