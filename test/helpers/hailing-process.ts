@@ -53,7 +53,10 @@ export async function startHailing(options: { dataDir?: string; ports?: HailingP
     ...options.env,
   };
   for (const k of Object.keys(env)) if (k.startsWith('HAILING_TEST_')) delete env[k];
-  const child: ChildProcess = spawn(process.execPath, [...(process.env.HAILING_TEST_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', path.join(root, 'server/main.ts')], {
+  // HAILING_TEST_DIST=1 runs the compiled build (`npm run build`), as `npm start` does; benchmarks use it
+  const entry = process.env.HAILING_TEST_DIST === '1' ? [path.join(root, 'dist/server/main.js')] : ['--import', 'tsx', path.join(root, 'server/main.ts')];
+  const nodeArgs = process.env.HAILING_TEST_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...entry], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
