@@ -120,6 +120,9 @@ export async function createSipSide(o: SipSideOptions) {
     onAuthSuccess: (source) => bans.recordSuccess(source),
     onBindingsChanged: (count) => metrics.registrations.set(count),
   });
+  // RFC 3261 §8.2.7: the first, credential-less REGISTER of each registration is challenged
+  // without a server transaction; everything else goes through the transactional chain.
+  stack.useStateless(registrar.statelessHandler);
   stack.use(registrar.handler);
   stack.use(unroutedInvite);
   return { transport, stack, registrar, bans, tlsGenerated: tls.generated };

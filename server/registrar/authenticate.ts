@@ -4,7 +4,8 @@
 import { readDigestIdentity, type DigestAuthenticator, type VerifyFailureReason } from '../sip/auth/digest.js';
 import type { Logger } from '../sip/logger.js';
 import { getHeader } from '../sip/message/headers.js';
-import type { IncomingRequest } from '../sip/stack/types.js';
+import type { SipMessage } from '../sip/message/types.js';
+import type { IncomingRequest, ReplyOptions } from '../sip/stack/types.js';
 import type { CredentialLookup } from './ports.js';
 import { challengeReply } from './responses.js';
 
@@ -26,29 +27,37 @@ export type AuthOutcome = { readonly ok: true; readonly username: string } | { r
  */
 const NOT_COUNTED: ReadonlySet<VerifyFailureReason> = new Set(['stale', 'bad-nonce', 'replay']);
 
+/**
+ * RFC 3261 §22.4 / §20.7: the Authorization line for our realm and its username, if any. The values
+ * contain commas, so whole header lines are read, and a request may carry credentials for several
+ * realms.
+ */
+function findOwnCredentials(msg: SipMessage, realm: string): { readonly authorization: string; readonly username: string } | undefined {
+  for (const h of msg.headers) {
+    if (h.name.toLowerCase() !== 'authorization') continue;
+    const identity = readDigestIdentity(h.value);
+    if (identity?.realm === realm) return { authorization: h.value, username: identity.username };
+  }
+  return undefined;
+}
+
+/** The 401 with a fresh challenge; the same for every user, existing or not. */
+export function challengeFor(msg: SipMessage, authenticator: DigestAuthenticator, stale: boolean): ReplyOptions {
+  const userAgent = getHeader(msg, 'User-Agent');
+  return challengeReply(authenticator.challenge({ stale, userAgent }));
+}
+
 export async function authenticate(options: AuthenticateOptions): Promise<AuthOutcome> {
   const { request, authenticator } = options;
   const msg = request.message;
   const source = request.source.address;
-  const userAgent = getHeader(msg, 'User-Agent');
-  // RFC 3261 §22.4 / §20.7: Authorization values contain commas, so read whole header lines, and
-  // pick the one for our realm (a request may carry credentials for several realms).
-  let authorization: string | undefined;
-  let username: string | undefined;
-  for (const h of msg.headers) {
-    if (h.name.toLowerCase() !== 'authorization') continue;
-    const identity = readDigestIdentity(h.value);
-    if (identity?.realm === authenticator.realm) {
-      authorization = h.value;
-      username = identity.username;
-      break;
-    }
-  }
-  if (authorization === undefined || username === undefined) {
+  const own = findOwnCredentials(msg, authenticator.realm);
+  if (own === undefined) {
     // RFC 3261 §22.1: no credentials for our realm → challenge (a normal first REGISTER, not a failure)
-    request.reply(challengeReply(authenticator.challenge({ userAgent })));
+    request.reply(challengeFor(msg, authenticator, false));
     return { ok: false };
   }
+  const { authorization, username } = own;
   const credentials = await options.credentials.find(username);
   const result = authenticator.verify({ method: msg.method, authorization, credentials });
   if (result.ok) {
@@ -58,6 +67,6 @@ export async function authenticate(options: AuthenticateOptions): Promise<AuthOu
   if (!NOT_COUNTED.has(result.reason)) options.onFailure?.(source, result.reason);
   options.logger.info({ source, username, reason: result.reason }, 'digest authentication failed');
   // RFC 7616 §3.3: stale=true tells the client to retry with the new nonce without asking the user
-  request.reply(challengeReply(authenticator.challenge({ stale: result.reason === 'stale', userAgent })));
+  request.reply(challengeFor(msg, authenticator, result.reason === 'stale'));
   return { ok: false };
 }

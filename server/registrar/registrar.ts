@@ -4,9 +4,9 @@
 import type { TimerHandle } from '../sip/clock.js';
 import { getExpires, getHeader, getHeaderValues, parseCSeq, parseContacts, parseNameAddr } from '../sip/message/headers.js';
 import { parseUri } from '../sip/message/uri.js';
-import type { SipUri } from '../sip/message/types.js';
-import type { IncomingRequest, RequestHandler } from '../sip/stack/types.js';
-import { authenticate } from './authenticate.js';
+import type { NameAddr, SipUri } from '../sip/message/types.js';
+import type { IncomingRequest, ReplyOptions, RequestHandler, StatelessHandler } from '../sip/stack/types.js';
+import { authenticate, challengeFor } from './authenticate.js';
 import { KeepaliveScheduler } from './keepalive.js';
 import { LocationService } from './location.js';
 import type { Binding } from './ports.js';
@@ -21,6 +21,14 @@ const SUPPORTED_EXTENSIONS: ReadonlySet<string> = new Set();
 
 export function createRegistrar(options: RegistrarOptions): Registrar {
   return new RegistrarImpl(options);
+}
+
+/** What the pre-authentication checks parsed, for the steps after authentication. */
+interface Inspected {
+  readonly toSip: SipUri;
+  readonly contacts: '*' | NameAddr[];
+  readonly cseq: number;
+  readonly callId: string;
 }
 
 const stripBrackets = (host: string): string => (host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host).toLowerCase();
@@ -39,6 +47,7 @@ class RegistrarImpl implements Registrar {
   #sweepTimer: TimerHandle | undefined;
   #state: 'new' | 'started' | 'closed' = 'new';
   readonly handler: RequestHandler;
+  readonly statelessHandler: StatelessHandler;
 
   constructor(options: RegistrarOptions) {
     this.#o = options;
@@ -54,6 +63,7 @@ class RegistrarImpl implements Registrar {
       domain: options.domain,
       bindings: () => this.bindings(),
     });
+    this.statelessHandler = (request) => this.#challengeStateless(request);
     this.handler = (request) => {
       if (request.message.method !== 'REGISTER') return false;
       const work = this.#handle(request).catch((error: unknown) => {
@@ -159,36 +169,63 @@ class RegistrarImpl implements Registrar {
     return `sip:${sip.user}@${this.#o.domain.toLowerCase()}`;
   }
 
-  async #handle(request: IncomingRequest): Promise<void> {
+  /**
+   * The checks of RFC 3261 §10.3 steps 1-2 and the syntax a REGISTER must have, which come before
+   * authentication: the response owed when one fails, else the parsed values the later steps use.
+   */
+  #inspect(request: IncomingRequest): { readonly refuse: ReplyOptions } | { readonly refuse?: undefined; readonly parsed: Inspected } {
     const msg = request.message;
-    const reply = request.reply.bind(request);
     // RFC 3261 §10.3 step 1: "The registrar inspects the Request-URI to determine whether it has
     // access to bindings for the domain identified". We serve our domain, its aliases and the
     // address the request reached; we are no proxy, so another domain gets 404 rather than a forward.
     const ruri = parseUri(msg.uri);
-    if (!ruri.ok) return reply({ status: 400, reason: 'Bad Request-URI' });
-    if (ruri.value.scheme !== 'sip' && ruri.value.scheme !== 'sips') return reply({ status: 416, reason: 'Unsupported URI Scheme' });
+    if (!ruri.ok) return { refuse: { status: 400, reason: 'Bad Request-URI' } };
+    if (ruri.value.scheme !== 'sip' && ruri.value.scheme !== 'sips') return { refuse: { status: 416, reason: 'Unsupported URI Scheme' } };
 
     // RFC 3261 §8.2 / §10.3: a malformed request is refused as such (400) before any semantic
     // check; RFC 4475 §3.3.4 (unksm2) and §3.1.2.13 (regbadct) ask for exactly this 400.
     const toValue = getHeader(msg, 'To');
     const to = toValue === undefined ? undefined : parseNameAddr(toValue);
-    if (!to?.ok) return reply({ status: 400, reason: 'Bad To header' });
+    if (!to?.ok) return { refuse: { status: 400, reason: 'Bad To header' } };
     const toUri = parseUri(to.value.uri);
     // RFC 3261 §10.2: the To of a REGISTER is the address of record, a SIP or SIPS URI
-    if (!toUri.ok || (toUri.value.scheme !== 'sip' && toUri.value.scheme !== 'sips')) return reply({ status: 400, reason: 'To Must Be a SIP URI' });
+    if (!toUri.ok || (toUri.value.scheme !== 'sip' && toUri.value.scheme !== 'sips')) return { refuse: { status: 400, reason: 'To Must Be a SIP URI' } };
     const contacts = parseContacts(msg);
-    if (!contacts.ok) return reply({ status: 400, reason: 'Bad Contact', headers: [{ name: 'Warning', value: `399 hailing "${contacts.error.replace(/"/g, '')}"` }] });
+    if (!contacts.ok) return { refuse: { status: 400, reason: 'Bad Contact', headers: [{ name: 'Warning', value: `399 hailing "${contacts.error.replace(/"/g, '')}"` }] } };
     const cseqValue = getHeader(msg, 'CSeq');
     const cseq = cseqValue === undefined ? undefined : parseCSeq(cseqValue);
     const callId = getHeader(msg, 'Call-ID');
-    if (!cseq?.ok || callId === undefined) return reply({ status: 400, reason: 'Bad Request' });
+    if (!cseq?.ok || callId === undefined) return { refuse: { status: 400, reason: 'Bad Request' } };
 
-    if (!this.#isOurHost((ruri.value as SipUri).host, request)) return reply({ status: 404, reason: 'Domain Not Served' });
+    if (!this.#isOurHost((ruri.value as SipUri).host, request)) return { refuse: { status: 404, reason: 'Domain Not Served' } };
 
     // RFC 3261 §10.3 step 2 (via §8.2.2.3): unknown Require options → 420 listing them in Unsupported
     const unsupported = getHeaderValues(msg, 'Require').filter((o) => !SUPPORTED_EXTENSIONS.has(o.toLowerCase()));
-    if (unsupported.length > 0) return reply({ status: 420, reason: 'Bad Extension', headers: [{ name: 'Unsupported', value: unsupported.join(', ') }] });
+    if (unsupported.length > 0) return { refuse: { status: 420, reason: 'Bad Extension', headers: [{ name: 'Unsupported', value: unsupported.join(', ') }] } };
+    return { parsed: { toSip: toUri.value as SipUri, contacts: contacts.value, cseq: cseq.value.seq, callId } };
+  }
+
+  /**
+   * RFC 3261 §8.2.7 / §22.1: a REGISTER that passes the pre-authentication checks but carries no
+   * credentials at all gets its 401 statelessly, so the first half of every registration costs no
+   * transaction. The challenge is the same one the transactional path sends, and counts towards no
+   * ban either way; anything else (credentials, if only for another realm, or a request that fails
+   * a check) goes on to the transactional handler, which reads the credentials once.
+   */
+  #challengeStateless(request: IncomingRequest): boolean {
+    if (request.message.method !== 'REGISTER') return false;
+    if (request.message.headers.some((h) => h.name.toLowerCase() === 'authorization')) return false;
+    if (this.#inspect(request).refuse !== undefined) return false;
+    request.reply(challengeFor(request.message, this.#o.authenticator, false));
+    return true;
+  }
+
+  async #handle(request: IncomingRequest): Promise<void> {
+    const msg = request.message;
+    const reply = request.reply.bind(request);
+    const inspected = this.#inspect(request);
+    if (inspected.refuse !== undefined) return reply(inspected.refuse);
+    const { toSip, contacts, cseq, callId } = inspected.parsed;
 
     // RFC 3261 §10.3 step 3: authenticate (§22). Unknown users get the same challenge as known ones.
     const auth = await authenticate({
@@ -202,7 +239,6 @@ class RegistrarImpl implements Registrar {
     if (!auth.ok) return;
 
     // RFC 3261 §10.3 step 5: the AOR comes from To; it must be in our domain (else 404)
-    const toSip = toUri.value as SipUri;
     if (toSip.user === undefined || !this.#isOurHost(toSip.host, request)) return reply({ status: 404, reason: 'Not Found' });
     // RFC 3261 §10.3 step 4: "the registrar ... MUST determine if the authorized user is authorized
     // to modify registrations for this address-of-record": here, only its own extension (no 404 can
@@ -214,10 +250,10 @@ class RegistrarImpl implements Registrar {
       const now = this.#o.clock.now();
       const plan = planRegister({
         aor,
-        contacts: contacts.value,
+        contacts,
         headerExpires: getExpires(msg),
         callId,
-        cseq: cseq.value.seq,
+        cseq,
         existing: this.#location.live(aor, now),
         limits: this.#limits,
         maxContacts: this.#maxContacts,

@@ -10,9 +10,14 @@ import { harness as stackHarness, settle } from '../sip/stack/test-support.js';
 import { harness, Phone } from './test-support.js';
 
 async function setup() {
-  const s = stackHarness('udp');
+  let serverTransactions = 0;
+  const onTransaction = (event: string, side: string): void => {
+    if (event === 'created' && side === 'server') serverTransactions++;
+  };
+  const s = stackHarness('udp', { observer: { onTransaction } });
   const bans = new BanList({ clock: s.clock, threshold: 5 });
   const r = harness({ stack: s.stack, transport: s.transport, keepaliveIntervalMs: 30_000, onAuthFailure: (ip) => bans.recordFailure(ip) }, { clock: s.clock });
+  s.stack.useStateless(r.registrar.statelessHandler);
   s.stack.use(r.registrar.handler);
   s.stack.setIngressFilter(createIngressFilter({ bans }));
   await s.stack.start();
@@ -34,7 +39,7 @@ async function setup() {
     }
     await closing;
   };
-  return { s, r, bans, flow, exchange, shutdown };
+  return { s, r, bans, flow, exchange, shutdown, created: () => serverTransactions };
 }
 
 describe('registrar behind the SIP core', () => {
@@ -49,6 +54,19 @@ describe('registrar behind the SIP core', () => {
     assert.equal(ok?.status, 200);
     assert.deepEqual(getHeaderLines(ok!, 'Contact'), ['<sip:1001@192.0.2.10:5062>;expires=600']);
     assert.equal(getHeaderLines(ok!, 'Date').length, 1);
+    await shutdown();
+  });
+  it('RFC 3261 8.2.7: the credential-less REGISTER is challenged statelessly, the answered one in a transaction', async () => {
+    const { exchange, shutdown, created } = await setup();
+    const phone = new Phone({ user: '1001', password: 'secret-1001' });
+    const before = created();
+    const [challenge] = await exchange(phone.text({ expires: 600 }));
+    assert.equal(challenge?.status, 401);
+    // RFC 3261 8.2.7: no transaction keeps the challenge; its retransmission is answered afresh
+    assert.equal(created(), before);
+    const [ok] = await exchange(phone.text({ expires: 600, authorization: phone.answer(getHeaderLines(challenge!, 'WWW-Authenticate')[0]!) }));
+    assert.equal(ok?.status, 200);
+    assert.equal(created(), before + 1);
     await shutdown();
   });
   it('keepalive OPTIONS go out through a client transaction on the registered flow, with our Via', async () => {

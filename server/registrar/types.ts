@@ -2,7 +2,7 @@
 import type { DigestAuthenticator } from '../sip/auth/digest.js';
 import type { Clock } from '../sip/clock.js';
 import type { Logger } from '../sip/logger.js';
-import type { RequestHandler, SipStack } from '../sip/stack/types.js';
+import type { RequestHandler, SipStack, StatelessHandler } from '../sip/stack/types.js';
 import type { TransportLayer } from '../sip/transport/types.js';
 import type { Binding, BindingPersistence, CredentialLookup } from './ports.js';
 
@@ -48,6 +48,8 @@ export interface RegistrarEvents {
 
 export interface Registrar {
   readonly handler: RequestHandler;
+  /** RFC 3261 §8.2.7: answers credential-less REGISTERs with a stateless 401; for SipStack.useStateless */
+  readonly statelessHandler: StatelessHandler;
   /** every live binding */
   bindings(): Binding[];
   /** live bindings of an AOR, highest q first, then most recently refreshed */

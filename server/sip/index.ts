@@ -26,6 +26,7 @@ export type {
   ReplyOptions,
   IncomingRequest,
   RequestHandler,
+  StatelessHandler,
   ClientRequestOptions,
   IngressFilter,
   SipStack,

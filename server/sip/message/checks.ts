@@ -3,7 +3,8 @@
 import type { ParseErrorCode, SipHeader } from './types.js';
 import { getVias, parseCSeq } from './headers.js';
 import { parseNameAddr } from './name-addr.js';
-import type { SipMessage } from './types.js';
+import type { Result, SipMessage } from './types.js';
+import type { CoreHeaders } from './core-headers.js';
 
 export interface CheckFailure {
   readonly code: ParseErrorCode;
@@ -34,35 +35,36 @@ function tally(headers: readonly SipHeader[]): { count: Map<Checked, number>; fi
   return { count, first };
 }
 
-/** Returns the first problem with the mandatory headers, or undefined when they are sound. */
-export function checkMandatory(msg: SipMessage): CheckFailure | undefined {
+const fail = (code: ParseErrorCode, detail: string): Result<CoreHeaders, CheckFailure> => ({ ok: false, error: { code, detail } });
+
+/** The first problem with the mandatory headers, or, when they are sound, their parsed values. */
+export function checkMandatory(msg: SipMessage): Result<CoreHeaders, CheckFailure> {
   const { count, first } = tally(msg.headers);
   for (const name of MANDATORY) {
-    if (!count.has(name)) return { code: 'missing-header', detail: `missing ${name} header` };
+    if (!count.has(name)) return fail('missing-header', `missing ${name} header`);
   }
   for (const name of SINGLE) {
-    if ((count.get(name) ?? 0) > 1) return { code: 'bad-mandatory-header', detail: `more than one ${name} header` };
+    if ((count.get(name) ?? 0) > 1) return fail('bad-mandatory-header', `more than one ${name} header`);
   }
   const value = (name: Checked): string => first.get(name) ?? '';
-  for (const name of ['From', 'To'] as const) {
-    const na = parseNameAddr(value(name));
-    if (!na.ok) return { code: 'bad-mandatory-header', detail: `malformed ${name}: ${na.error}` };
-  }
+  const from = parseNameAddr(value('From'));
+  if (!from.ok) return fail('bad-mandatory-header', `malformed From: ${from.error}`);
+  const to = parseNameAddr(value('To'));
+  if (!to.ok) return fail('bad-mandatory-header', `malformed To: ${to.error}`);
   // RFC 3261 §25.1: callid = word [ "@" word ]; no whitespace inside
-  if (!/^[^\s@]+(?:@[^\s@]+)?$/.test(value('Call-ID'))) {
-    return { code: 'bad-mandatory-header', detail: 'malformed Call-ID' };
-  }
+  const callId = value('Call-ID');
+  if (!/^[^\s@]+(?:@[^\s@]+)?$/.test(callId)) return fail('bad-mandatory-header', 'malformed Call-ID');
   const cseq = parseCSeq(value('CSeq'));
-  if (!cseq.ok) return { code: 'bad-mandatory-header', detail: `malformed CSeq: ${cseq.error}` };
+  if (!cseq.ok) return fail('bad-mandatory-header', `malformed CSeq: ${cseq.error}`);
   const vias = getVias(msg);
-  if (!vias.ok) return { code: 'bad-mandatory-header', detail: `malformed Via: ${vias.error}` };
+  if (!vias.ok) return fail('bad-mandatory-header', `malformed Via: ${vias.error}`);
   if (count.get('Max-Forwards') === 1 && !/^\d+$/.test(value('Max-Forwards'))) {
     // An overlarge but numeric value may be treated as absent (RFC 4475 §3.1.2.4); garbage may not.
-    return { code: 'bad-mandatory-header', detail: 'malformed Max-Forwards' };
+    return fail('bad-mandatory-header', 'malformed Max-Forwards');
   }
   if (msg.kind === 'request' && cseq.value.method !== msg.method) {
     // RFC 3261 §8.1.1.5: "The method MUST match that of the request" (RFC 4475 §3.1.2.17)
-    return { code: 'cseq-method-mismatch', detail: `CSeq method ${cseq.value.method} differs from ${msg.method}` };
+    return fail('cseq-method-mismatch', `CSeq method ${cseq.value.method} differs from ${msg.method}`);
   }
-  return undefined;
+  return { ok: true, value: { vias: vias.value, cseq: cseq.value, callId, from: from.value, to: to.value } };
 }

@@ -4,6 +4,7 @@ import type { ParseError, ParseErrorCode, ParseResult, ParserLimits, SipHeader, 
 import { DEFAULT_PARSER_LIMITS } from './types.js';
 import { canonicalHeaderName, isToken } from './names.js';
 import { checkMandatory } from './checks.js';
+import { rememberCoreHeaders } from './core-headers.js';
 import { parseUri } from './uri.js';
 
 const CR = 0x0d;
@@ -214,8 +215,9 @@ function finish(
   // RFC 3261 §18.3: octets beyond Content-Length in a datagram are ignored (RFC 4475 dblreq);
   // without Content-Length the body runs to the end of the datagram (RFC 4475 §3.4.1 inv2543).
   const body = Uint8Array.prototype.slice.call(bytes, bodyStart, cl === undefined ? bytes.length : bodyStart + cl);
-  const message: SipMessage = Object.freeze({ ...start, version: 'SIP/2.0', headers, body });
-  const problem = checkMandatory(message);
-  if (problem !== undefined) return failure(problem.code, problem.detail, status, partial);
-  return { ok: true, value: message };
+  const message: SipMessage = { ...start, version: 'SIP/2.0', headers, body };
+  const checked = checkMandatory(message);
+  if (!checked.ok) return failure(checked.error.code, checked.error.detail, status, partial);
+  rememberCoreHeaders(message, checked.value);
+  return { ok: true, value: Object.freeze(message) };
 }

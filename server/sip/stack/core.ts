@@ -13,7 +13,7 @@ import { ClientSide } from './client.js';
 import { labelOf, observe } from './context.js';
 import type { CoreContext } from './context.js';
 import { ServerSide } from './server.js';
-import type { ClientRequestOptions, IngressFilter, RequestHandler, SipStack, SipStackObserver } from './types.js';
+import type { ClientRequestOptions, IngressFilter, RequestHandler, SipStack, SipStackObserver, StatelessHandler } from './types.js';
 
 export interface SipStackOptions {
   readonly transport: TransportLayer;
@@ -38,6 +38,7 @@ const DEFAULT_ALLOW = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS'];
 class SipCore implements SipStack {
   readonly #ctx: CoreContext;
   readonly #handlers: RequestHandler[] = [];
+  readonly #statelessHandlers: StatelessHandler[] = [];
   readonly #server: ServerSide;
   readonly #client: ClientSide;
   readonly #drainMs: number;
@@ -66,7 +67,7 @@ class SipCore implements SipStack {
     };
     this.#ctx = partial;
     this.#drainMs = options.drainMs ?? 2000;
-    this.#server = new ServerSide(this.#ctx, this.#handlers);
+    this.#server = new ServerSide(this.#ctx, { handlers: this.#handlers, stateless: this.#statelessHandlers });
     this.#client = new ClientSide(this.#ctx);
     transport.on('message', (message, flow) => this.#onMessage(message, flow));
     transport.on('parse-error', (error, flow) => {
@@ -108,6 +109,10 @@ class SipCore implements SipStack {
 
   use(handler: RequestHandler): void {
     this.#handlers.push(handler);
+  }
+
+  useStateless(handler: StatelessHandler): void {
+    this.#statelessHandlers.push(handler);
   }
 
   setIngressFilter(filter: IngressFilter): void {

@@ -15,7 +15,8 @@ import { observe } from './context.js';
 import type { CoreContext } from './context.js';
 import { defaultReply } from './defaults.js';
 import { ServerRequest, buildResponse } from './incoming.js';
-import type { RequestHandler } from './types.js';
+import { StatelessRequest, StatelessTags } from './stateless.js';
+import type { RequestHandler, StatelessHandler } from './types.js';
 import { validateRequest } from './validate.js';
 import { isReliable, responseFlow, withMarkedVia } from './via.js';
 
@@ -36,13 +37,16 @@ const EMPTY = new Uint8Array(0);
 export class ServerSide {
   readonly #ctx: CoreContext;
   readonly #handlers: readonly RequestHandler[];
+  readonly #stateless: readonly StatelessHandler[];
+  readonly #statelessTags = new StatelessTags();
   #closing = false;
   /** where each server transaction sends its responses (RFC 3261 §18.2.2); may move to a newer connection */
   readonly #targets = new WeakMap<ServerTransaction, Flow>();
 
-  constructor(ctx: CoreContext, handlers: readonly RequestHandler[]) {
+  constructor(ctx: CoreContext, chains: { readonly handlers: readonly RequestHandler[]; readonly stateless: readonly StatelessHandler[] }) {
     this.#ctx = ctx;
-    this.#handlers = handlers;
+    this.#handlers = chains.handlers;
+    this.#stateless = chains.stateless;
   }
 
   /** Stop taking new requests (shutdown): they get 503, retransmissions are still absorbed. */
@@ -81,6 +85,12 @@ export class ServerSide {
     }
     // RFC 3261 §8.2.2.2: checked before this request's own transaction joins the index.
     const merged = request.method !== 'CANCEL' && this.#ctx.manager.isMerged(request, id.value);
+    const rejection = validateRequest(request, id.value, { supported: this.#ctx.supported });
+    // RFC 3261 §8.2.7: a stateless UAS "MUST ignore CANCEL requests"; requests the core rejects are
+    // answered by the core, in their transaction.
+    if (this.#stateless.length > 0 && request.method !== 'CANCEL' && !merged && !this.#closing && !rejection) {
+      if (this.#runStateless(request, marked, flow, id.value)) return;
+    }
     const tx = this.#createTransaction(request, marked, flow, id.value);
     const incoming = new ServerRequest({ ctx: this.#ctx, message: request, marked, flow, transaction: tx, hadToTag: hasToTag });
     const entry = this.#ctx.manager.addServer(request, id.value, tx);
@@ -94,7 +104,6 @@ export class ServerSide {
       incoming.reply({ status: 503, headers: [{ name: 'Retry-After', value: '30' }] });
       return;
     }
-    const rejection = validateRequest(request, id.value, { supported: this.#ctx.supported });
     if (rejection) {
       incoming.reply({ ...rejection });
       return;
@@ -109,6 +118,27 @@ export class ServerSide {
       return;
     }
     await this.#runChain(incoming);
+  }
+
+  /** Offer a new request to the stateless handlers (RFC 3261 §8.2.7); true when one answered it. */
+  #runStateless(request: SipRequest, marked: SipRequest, flow: Flow, id: MessageIdentity): boolean {
+    const toTag = id.toTag === undefined ? this.#statelessTags.tagFor(request, id) : undefined;
+    const incoming = new StatelessRequest({ ctx: this.#ctx, message: request, marked, flow, topVia: id.topVia, toTag });
+    try {
+      for (const handler of this.#stateless) {
+        if (!handler(incoming)) continue;
+        if (incoming.answered) return true;
+        // a handler that takes a request owes it a response; the transactional chain gets it instead
+        this.#ctx.logger.error({ method: request.method }, 'stateless handler took a request without answering it');
+        return false;
+      }
+    } catch (err) {
+      // CONVENTIONS.md §11: logged at the boundary; unanswered, the request goes on to the
+      // transactional chain, which owes it a response.
+      this.#ctx.logger.error({ err: err instanceof Error ? err.stack ?? err.message : String(err), method: request.method }, 'stateless sip handler threw');
+      return incoming.answered;
+    }
+    return false;
   }
 
   #createTransaction(request: SipRequest, marked: SipRequest, flow: Flow, id: MessageIdentity): ServerTransaction {

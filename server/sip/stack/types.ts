@@ -37,6 +37,15 @@ export interface IncomingRequest {
  */
 export type RequestHandler = (request: IncomingRequest) => boolean | Promise<boolean>;
 
+/**
+ * RFC 3261 §8.2.7: a stateless handler sees a new request (never an ACK or CANCEL, never one the
+ * core rejects) before any server transaction exists. Returning true means it took the request and
+ * replied synchronously with one final response, sent without a transaction: a retransmission
+ * comes back here and is answered afresh. Meant for challenges to unauthenticated requests; a
+ * request whose retransmissions must be absorbed (anything with side effects) belongs to use().
+ */
+export type StatelessHandler = (request: IncomingRequest) => boolean;
+
 export interface ClientRequestOptions {
   readonly request: SipRequest;
   readonly to: Flow | SendTarget;
@@ -72,6 +81,8 @@ export type IngressFilter = (flow: Flow) => 'accept' | 'drop';
 
 export interface SipStack {
   use(handler: RequestHandler): void;
+  /** add a stateless handler (RFC 3261 §8.2.7); they run in order, before the use() chain */
+  useStateless(handler: StatelessHandler): void;
   setIngressFilter(filter: IngressFilter): void;
   /**
    * Send a request in a client transaction (RFC 3261 §17.1) and resolve with its final response;

@@ -1,6 +1,7 @@
 // The fields of a message that transaction matching (RFC 3261 §17.1.3, §17.2.3), merged-request
 // detection (§8.2.2.2) and dialog checks (§12.2.2) look at, read once through the message accessors.
 import { getHeader, getVias, parseCSeq } from '../message/headers.js';
+import { coreHeadersOf } from '../message/core-headers.js';
 import { parseNameAddr } from '../message/name-addr.js';
 import type { CSeq, Result, SipMessage, Via } from '../message/types.js';
 
@@ -24,6 +25,18 @@ const tagOf = (value: string | undefined): Result<string | undefined, string> =>
 };
 
 export function messageIdentity(message: SipMessage): Result<MessageIdentity, string> {
+  // A message from the parser had these headers parsed and checked there (RFC 3261 §8.1.1).
+  const core = coreHeadersOf(message);
+  const topVia = core?.vias[0];
+  if (core && topVia) {
+    const { vias, cseq, callId } = core;
+    return { ok: true, value: { topVia, vias, cseq, callId, fromTag: core.from.params.get('tag') ?? undefined, toTag: core.to.params.get('tag') ?? undefined } };
+  }
+  return parseIdentity(message);
+}
+
+/** The same fields for a message built locally, read from its header text. */
+function parseIdentity(message: SipMessage): Result<MessageIdentity, string> {
   const vias = getVias(message);
   if (!vias.ok) return { ok: false, error: `Via: ${vias.error}` };
   const topVia = vias.value[0];
