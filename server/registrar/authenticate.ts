@@ -1,7 +1,8 @@
 // RFC 3261 §22 digest authentication of a request at the registrar (UAS side, 401/WWW-Authenticate).
 // Every path that is not a success ends in the same-shaped 401 with a fresh challenge, whether the
 // user exists or not, so a scan learns nothing about which extensions exist.
-import { readDigestIdentity, type DigestAuthenticator, type VerifyFailureReason } from '../sip/auth/digest.js';
+import { readDigestCredentials, type DigestAuthenticator, type VerifyFailureReason } from '../sip/auth/digest.js';
+import type { DigestChallengeResponse } from '../sip/auth/digest-params.js';
 import type { Logger } from '../sip/logger.js';
 import { getHeader } from '../sip/message/headers.js';
 import type { SipMessage } from '../sip/message/types.js';
@@ -32,11 +33,14 @@ const NOT_COUNTED: ReadonlySet<VerifyFailureReason> = new Set(['stale', 'bad-non
  * contain commas, so whole header lines are read, and a request may carry credentials for several
  * realms.
  */
-function findOwnCredentials(msg: SipMessage, realm: string): { readonly authorization: string; readonly username: string } | undefined {
+function findOwnCredentials(
+  msg: SipMessage,
+  realm: string,
+): { readonly authorization: string; readonly username: string; readonly parsed: DigestChallengeResponse } | undefined {
   for (const h of msg.headers) {
     if (h.name.toLowerCase() !== 'authorization') continue;
-    const identity = readDigestIdentity(h.value);
-    if (identity?.realm === realm) return { authorization: h.value, username: identity.username };
+    const read = readDigestCredentials(h.value);
+    if (read?.realm === realm) return { authorization: h.value, username: read.username, parsed: read.parsed };
   }
   return undefined;
 }
@@ -57,9 +61,9 @@ export async function authenticate(options: AuthenticateOptions): Promise<AuthOu
     request.reply(challengeFor(msg, authenticator, false));
     return { ok: false };
   }
-  const { authorization, username } = own;
+  const { authorization, username, parsed } = own;
   const credentials = await options.credentials.find(username);
-  const result = authenticator.verify({ method: msg.method, authorization, credentials });
+  const result = authenticator.verify({ method: msg.method, authorization, parsed, credentials });
   if (result.ok) {
     options.onSuccess?.(source);
     return { ok: true, username: result.username };

@@ -6,6 +6,16 @@ import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import * as schema from './schema/index.js';
 import { runMigrations } from './migrate.js';
 import type { StoreLogger } from './logger.js';
+import { isSharableFileUrl, openFileConnection, type FileConnectionOptions } from './connection.js';
+
+// Which file a client opened here reads and writes, so the BatchWriter can open its own connection
+// to it on a worker_thread without its callers having to pass the URL along.
+const fileConnections = new WeakMap<Client, FileConnectionOptions>();
+
+/** The local file behind a client from openDatabase; undefined for memory, remote or foreign clients. */
+export function fileConnectionOf(client: Client): FileConnectionOptions | undefined {
+  return fileConnections.get(client);
+}
 
 export type Db = LibSQLDatabase<typeof schema>;
 
@@ -36,22 +46,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     url = `file:${join(options.dataDir, 'hailing.db')}`;
   }
   const isFile = url.startsWith('file:');
-  // One connection for a local file: libsql-js is synchronous, so a pool adds no parallelism,
-  // and per-connection PRAGMAs (synchronous, foreign_keys) then hold for every statement.
-  const client = createClient({
-    url,
-    ...(options.authToken !== undefined ? { authToken: options.authToken } : {}),
-    ...(isFile ? { concurrency: 1, timeout: busyTimeoutMs } : {}),
-  });
+  const client = isFile
+    ? await openFileConnection({ url, busyTimeoutMs })
+    : createClient({ url, ...(options.authToken !== undefined ? { authToken: options.authToken } : {}) });
   try {
-    if (isFile) {
-      await client.execute('PRAGMA journal_mode=WAL');
-      await client.execute('PRAGMA synchronous=NORMAL');
-      await client.execute(`PRAGMA busy_timeout=${Math.max(0, Math.trunc(busyTimeoutMs))}`);
-      await client.execute('PRAGMA foreign_keys=ON');
-    }
     const db = drizzle(client, { schema });
     await runMigrations(db, options.migrationsFolder);
+    if (isSharableFileUrl(url)) fileConnections.set(client, { url, busyTimeoutMs });
     options.logger.info({ url: isFile ? url : redactUrl(url) }, 'database open');
     let closed = false;
     return {

@@ -3,6 +3,7 @@
 // runs, so one statement per row cost about four times as much as one statement per batch.
 import type { InStatement, InValue } from '@libsql/client';
 import { getTableColumns, getTableName, type Table } from 'drizzle-orm';
+import { rowsStatement, type RowInsertShape } from './batch-commit.js';
 
 /** SQLite's SQLITE_MAX_VARIABLE_NUMBER default since 3.32: host parameters in one statement. */
 const MAX_PARAMETERS = 32_766;
@@ -19,9 +20,8 @@ export class RowInsert<T extends Table = Table> {
   readonly width: number;
   /** rows one statement may carry without exceeding the host-parameter limit */
   readonly maxRows: number;
-  readonly #head: string;
-  readonly #tuple: string;
-  readonly #tail: string;
+  /** plain data, so the BatchWriter's worker can build the same statements */
+  readonly shape: RowInsertShape;
 
   constructor(options: RowInsertOptions<T>) {
     const all = getTableColumns(options.table);
@@ -33,8 +33,6 @@ export class RowInsert<T extends Table = Table> {
     const names = options.columns.map(name);
     this.width = names.length;
     this.maxRows = Math.max(1, Math.floor(MAX_PARAMETERS / this.width));
-    this.#head = `INSERT INTO "${getTableName(options.table)}" (${names.join(', ')}) VALUES `;
-    this.#tuple = `(${names.map(() => '?').join(', ')})`;
     let tail = '';
     if (options.conflict !== undefined) {
       const keys = options.conflict.map(name);
@@ -42,12 +40,16 @@ export class RowInsert<T extends Table = Table> {
       // a row that is all key has nothing to update: the existing row already equals it
       tail = ` ON CONFLICT (${keys.join(', ')}) ${updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING'}`;
     }
-    this.#tail = tail;
+    this.shape = {
+      head: `INSERT INTO "${getTableName(options.table)}" (${names.join(', ')}) VALUES `,
+      tuple: `(${names.map(() => '?').join(', ')})`,
+      tail,
+      maxRows: this.maxRows,
+    };
   }
 
   /** One statement for the given rows (at most maxRows, each of `width` values). */
   statement(rows: readonly (readonly InValue[])[]): InStatement {
-    const tuples = new Array<string>(rows.length).fill(this.#tuple);
-    return { sql: `${this.#head}${tuples.join(', ')}${this.#tail}`, args: rows.flat() };
+    return rowsStatement(this.shape, rows);
   }
 }

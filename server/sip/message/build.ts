@@ -57,6 +57,8 @@ export function createResponse(request: SipRequest, options: CreateResponseOptio
 
 function withToTag(to: SipHeader, tag: string | undefined): SipHeader {
   if (tag === undefined) return to;
+  // A value without the letters "tag" anywhere has no tag parameter, and needs no parse.
+  if (!/tag/i.test(to.value)) return Object.freeze({ name: 'To', value: `${to.value};tag=${tag}` });
   const parsed = parseNameAddr(to.value);
   // A To that already carries a tag (in-dialog request) keeps it (RFC 3261 §8.2.6.2).
   if (parsed.ok && parsed.value.params.has('tag')) return to;

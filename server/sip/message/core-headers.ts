@@ -4,7 +4,7 @@
 // the same text again. Hidden on the message rather than a field of it: a copy with edited headers
 // (withHeaders, a marked Via) is made by spreading, which leaves it behind, so no copy inherits a
 // view of headers it no longer has.
-import type { CSeq, NameAddr, SipMessage, Via } from './types.js';
+import type { CSeq, NameAddr, SipMessage, Uri, Via } from './types.js';
 
 export interface CoreHeaders {
   /** every Via value, topmost first; never empty */
@@ -13,6 +13,8 @@ export interface CoreHeaders {
   readonly callId: string;
   readonly from: NameAddr;
   readonly to: NameAddr;
+  /** a request's parsed Request-URI (the parser must parse it to accept the request, RFC 3261 §7.1) */
+  readonly requestUri?: Uri;
 }
 
 // A non-enumerable symbol property rather than a WeakMap: spreads and Object.assign skip it, and a

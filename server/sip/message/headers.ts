@@ -1,10 +1,10 @@
 // Accessors that give structured views of a parsed message's headers. The parser keeps the raw
 // header text; these functions interpret it on demand (and never throw).
 import type { CSeq, NameAddr, Result, SipMessage, Via } from './types.js';
-import { headerKey } from './names.js';
+import { canonicalHeaderName, headerKey } from './names.js';
 import { parseBoundedInt, splitTopLevel } from './lexer.js';
 import { parseNameAddr } from './name-addr.js';
-import { parseVia } from './via.js';
+import { parseViaUncached } from './via.js';
 
 export { parseNameAddr } from './name-addr.js';
 export { parseVia } from './via.js';
@@ -27,10 +27,19 @@ export function getHeader(msg: SipMessage, name: string): string | undefined {
   return undefined;
 }
 
-/** Every occurrence's value, unsplit, in order. */
+/**
+ * Every occurrence's value, unsplit, in order. Parsed messages carry canonical names (names.ts),
+ * so most headers are told apart by an identity or length check before any lower-casing (a name
+ * that lower-cases to an ASCII key has that key's length).
+ */
 export function getHeaderLines(msg: SipMessage, name: string): string[] {
-  const key = headerKey(name);
-  return msg.headers.filter((h) => h.name.toLowerCase() === key).map((h) => h.value);
+  const canonical = canonicalHeaderName(name);
+  const key = canonical.toLowerCase();
+  const out: string[] = [];
+  for (const h of msg.headers) {
+    if (h.name === canonical || (h.name.length === key.length && h.name.toLowerCase() === key)) out.push(h.value);
+  }
+  return out;
 }
 
 /** All values of a header: every occurrence, each split on top-level commas (RFC 3261 §7.3.1). */
@@ -49,14 +58,17 @@ export function getHeaderValues(msg: SipMessage, name: string): string[] {
   return out;
 }
 
-/** Every Via value in order (topmost first). Empty elements (RFC 4475 badinv01) are errors. */
+/**
+ * Every Via value in order (topmost first). Empty elements (RFC 4475 badinv01) are errors. Not
+ * memoised: a request's Via values are new with every request (see parseViaUncached).
+ */
 export function getVias(msg: SipMessage): Result<Via[], string> {
   const vias: Via[] = [];
   for (const line of getHeaderLines(msg, 'Via')) {
     const parts = splitTopLevel(line, ',');
     if (parts === undefined) return { ok: false, error: 'unterminated quote in Via' };
     for (const p of parts) {
-      const v = parseVia(p);
+      const v = parseViaUncached(p);
       if (!v.ok) return v;
       vias.push(v.value);
     }

@@ -18,7 +18,12 @@ export function parseVia(value: string): Result<Via, string> {
   return viaMemo.get(value);
 }
 
-function parseViaUncached(value: string): Result<Via, string> {
+/**
+ * parseVia without the memo, for the parser's own pass over a message's Via headers: every new
+ * request carries a new branch (RFC 3261 §8.1.1.7), so a memo there only ever misses, and paid a
+ * hash of the value and an eviction per request for it.
+ */
+export function parseViaUncached(value: string): Result<Via, string> {
   try {
     const m = SENT_PROTOCOL_RE.exec(value.trim());
     if (m === null) return fail('bad sent-protocol (expected SIP/2.0/transport sent-by)');

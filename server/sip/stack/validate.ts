@@ -3,6 +3,7 @@
 import { getHeaderValues } from '../message/headers.js';
 import type { SipHeader, SipRequest } from '../message/types.js';
 import { parseUri } from '../message/uri.js';
+import { coreHeadersOf } from '../message/core-headers.js';
 import type { MessageIdentity } from '../transaction/identity.js';
 
 export interface Rejection {
@@ -30,12 +31,14 @@ export function validateRequest(request: SipRequest, id: MessageIdentity, policy
   // RFC 3261 §8.1.1.5: "The method MUST match that of the request."
   if (id.cseq.method !== request.method) return { status: 400, reason: 'CSeq Method Does Not Match Request' };
   // RFC 3261 §8.2.2.1: "If the Request-URI uses a scheme not supported by the UAS, it SHOULD reject the request with a 416"
-  const uri = parseUri(request.uri);
+  // a request from the parser carries its Request-URI parsed (core-headers.ts)
+  const parsedUri = coreHeadersOf(request)?.requestUri;
+  const uri = parsedUri !== undefined ? { ok: true as const, value: parsedUri } : parseUri(request.uri);
   if (!uri.ok) return { status: 400, reason: 'Malformed Request-URI' };
   if (uri.value.scheme !== 'sip' && uri.value.scheme !== 'sips' && uri.value.scheme !== 'tel') return { status: 416 };
   // RFC 3261 §8.2.2.3: Require with unknown option tags → 420 listing them in Unsupported.
   // "An ACK or CANCEL request ... MUST NOT" be rejected for this (RFC 3261 §8.2.2.3).
-  if (request.method !== 'ACK' && request.method !== 'CANCEL') {
+  if (request.method !== 'ACK' && request.method !== 'CANCEL' && request.headers.some((h) => h.name.toLowerCase() === 'require')) {
     const supported = new Set(policy.supported.map((t) => t.toLowerCase()));
     const unknown = getHeaderValues(request, 'Require')
       .map((t) => t.trim())

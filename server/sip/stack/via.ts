@@ -43,12 +43,17 @@ export function withMarkedVia(request: SipRequest, topVia: Via, source: HostPort
   let done = false;
   for (const h of request.headers) {
     if (!done && h.name.toLowerCase() === 'via') {
+      done = true;
+      if (!h.value.includes(',')) {
+        // one value on the line, the usual case: nothing to split
+        headers.push({ name: 'Via', value: markVia(h.value.trim(), mark) });
+        continue;
+      }
       // the first Via line may hold several comma-separated values (RFC 3261 §7.3.1); split it
       const values = getHeaderValues({ ...request, headers: [h] }, 'Via');
       const [top, ...rest] = values.length > 0 ? values : [h.value];
       headers.push({ name: 'Via', value: markVia(top ?? h.value, mark) });
       for (const v of rest) headers.push({ name: 'Via', value: v });
-      done = true;
     } else headers.push(h);
   }
   return { ...request, headers };
