@@ -18,6 +18,17 @@ describe('createMetrics', () => {
     assert.match(text, /^hailing_sip_messages_total\{direction="out",method="",status="401"\} 2$/m);
   });
 
+  it('unknown request methods share the OTHER label, so random method names cannot grow the series', async () => {
+    const m = createMetrics({ defaultMetrics: false });
+    for (let i = 0; i < 50; i++) m.countSipMessage('in', `X${i}METHOD`);
+    m.countSipMessage('in', 'INVITE');
+    const lines = (await m.registry.metrics()).split('\n').filter((l) => l.startsWith('hailing_sip_messages_total{'));
+    assert.deepEqual(lines.sort(), [
+      'hailing_sip_messages_total{direction="in",method="INVITE",status="request"} 1',
+      'hailing_sip_messages_total{direction="in",method="OTHER",status="request"} 50',
+    ]);
+  });
+
   it('exposes every hailing_* series in Prometheus text format on a private registry', async () => {
     const m = createMetrics();
     m.registrations.set(3);

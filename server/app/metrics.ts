@@ -2,6 +2,9 @@
 // app instances in one process never collide.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** RFC 3261 and the extension methods SIP deployments use (RFC 3262, 3265, 3311, 3428, 3515, 3903, 6086). */
+const KNOWN_METHODS = new Set(['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER', 'PRACK', 'SUBSCRIBE', 'NOTIFY', 'UPDATE', 'MESSAGE', 'REFER', 'PUBLISH', 'INFO']);
+
 export interface Metrics {
   readonly registry: Registry;
   readonly registrations: Gauge;
@@ -33,7 +36,10 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
   const pending = { in: new Map<string | number, number>(), out: new Map<string | number, number>() };
   const countSipMessage = (direction: 'in' | 'out', label: string | number): void => {
     const tally = pending[direction];
-    tally.set(label, (tally.get(label) ?? 0) + 1);
+    // Methods come off the wire: any token is a valid extension method, so unknown ones share one
+    // label rather than letting a scanner create a time series per random method name.
+    const key = typeof label === 'number' || KNOWN_METHODS.has(label) ? label : 'OTHER';
+    tally.set(key, (tally.get(key) ?? 0) + 1);
   };
   return {
     countSipMessage,
