@@ -7,16 +7,25 @@ import type { Logger } from '../sip/logger.js';
 import { getHeader } from '../sip/message/headers.js';
 import type { SipMessage } from '../sip/message/types.js';
 import type { IncomingRequest, ReplyOptions } from '../sip/stack/types.js';
-import type { CredentialLookup } from './ports.js';
+import type { DigestCredentials } from './ports.js';
 import { challengeReply } from './responses.js';
 
-export interface AuthenticateOptions {
+export interface VerifyOptions {
   readonly request: IncomingRequest;
   readonly authenticator: DigestAuthenticator;
-  readonly credentials: CredentialLookup;
   readonly logger: Logger;
+  /** what findOwnCredentials() found */
+  readonly presented: PresentedCredentials;
+  /** what the credential lookup returned for its username (undefined: no such user) */
+  readonly credentials: DigestCredentials | undefined;
   readonly onFailure?: (source: string, reason: string) => void;
   readonly onSuccess?: (source: string) => void;
+}
+
+export interface PresentedCredentials {
+  readonly authorization: string;
+  readonly username: string;
+  readonly parsed: DigestChallengeResponse;
 }
 
 export type AuthOutcome = { readonly ok: true; readonly username: string } | { readonly ok: false };
@@ -33,10 +42,7 @@ const NOT_COUNTED: ReadonlySet<VerifyFailureReason> = new Set(['stale', 'bad-non
  * contain commas, so whole header lines are read, and a request may carry credentials for several
  * realms.
  */
-function findOwnCredentials(
-  msg: SipMessage,
-  realm: string,
-): { readonly authorization: string; readonly username: string; readonly parsed: DigestChallengeResponse } | undefined {
+function findOwnCredentials(msg: SipMessage, realm: string): PresentedCredentials | undefined {
   for (const h of msg.headers) {
     if (h.name.toLowerCase() !== 'authorization') continue;
     const read = readDigestCredentials(h.value);
@@ -51,18 +57,25 @@ export function challengeFor(msg: SipMessage, authenticator: DigestAuthenticator
   return challengeReply(authenticator.challenge({ stale, userAgent }));
 }
 
-export async function authenticate(options: AuthenticateOptions): Promise<AuthOutcome> {
-  const { request, authenticator } = options;
+/**
+ * RFC 3261 §22.1: the credentials the request presents for our realm; when there are none, the
+ * request is answered with a challenge (a normal first REGISTER, not a failure) and undefined returned.
+ * The caller then looks the username up and hands both to verifyPresented(); the lookup is the one
+ * step that may have to wait, so keeping it between two synchronous steps lets a cached lookup
+ * complete the whole authentication without a promise.
+ */
+export function presentedCredentials(request: IncomingRequest, authenticator: DigestAuthenticator): PresentedCredentials | undefined {
+  const own = findOwnCredentials(request.message, authenticator.realm);
+  if (own === undefined) request.reply(challengeFor(request.message, authenticator, false));
+  return own;
+}
+
+/** RFC 3261 §22.4: checks the presented response; every failure is answered with a fresh 401. */
+export function verifyPresented(options: VerifyOptions): AuthOutcome {
+  const { request, authenticator, presented, credentials } = options;
   const msg = request.message;
   const source = request.source.address;
-  const own = findOwnCredentials(msg, authenticator.realm);
-  if (own === undefined) {
-    // RFC 3261 §22.1: no credentials for our realm → challenge (a normal first REGISTER, not a failure)
-    request.reply(challengeFor(msg, authenticator, false));
-    return { ok: false };
-  }
-  const { authorization, username, parsed } = own;
-  const credentials = await options.credentials.find(username);
+  const { authorization, username, parsed } = presented;
   const result = authenticator.verify({ method: msg.method, authorization, parsed, credentials });
   if (result.ok) {
     options.onSuccess?.(source);

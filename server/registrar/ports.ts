@@ -36,6 +36,12 @@ export interface DigestCredentials {
 export interface CredentialLookup {
   /** undefined when no such extension: the caller must not reveal that (no enumeration) */
   find(username: string): Promise<DigestCredentials | undefined>;
+  /**
+   * The credentials when they are at hand without I/O (a cache hit), else undefined, which means
+   * only "ask find()", never "no such user". Lets an authenticated REGISTER of a known phone run
+   * to its durable write without waiting on a promise.
+   */
+  findCached?(username: string): DigestCredentials | undefined;
 }
 
 /**

@@ -68,13 +68,38 @@ interface ParsedContact {
   readonly instanceId: string | undefined;
 }
 
+/**
+ * The parsed Contact URI of a binding, so that step 7's comparison does not re-parse every stored
+ * Contact of an AOR on every refresh (with thousands of phones the parse memo cannot hold them all).
+ * Kept on the binding under a non-enumerable symbol, as core-headers.ts does for messages: a copy
+ * made by spreading (which could change the Contact) leaves it behind, JSON and persistence never
+ * see it, and unlike a WeakMap it adds nothing for the young-generation GC to walk. A binding
+ * restored from the database is parsed on its first comparison. null: not parseable.
+ */
+const CONTACT_URI = Symbol('contactUri');
+
+function rememberContactUri(binding: Binding, uri: Uri | null): void {
+  Object.defineProperty(binding, CONTACT_URI, { value: uri, enumerable: false });
+}
+
+function contactUriOf(binding: Binding): Uri | undefined {
+  let uri = (binding as { [CONTACT_URI]?: Uri | null })[CONTACT_URI];
+  if (uri === undefined) {
+    const parsed = parseUri(binding.contact);
+    uri = parsed.ok ? parsed.value : null;
+    // (a binding someone froze is simply parsed each time)
+    if (Object.isExtensible(binding)) rememberContactUri(binding, uri);
+  }
+  return uri ?? undefined;
+}
+
 function matches(binding: Binding, contact: ParsedContact): boolean {
   // RFC 5626 §6: with +sip.instance the instance names the device, whatever its (NATed) Contact says
   if (contact.instanceId !== undefined && binding.instanceId === contact.instanceId) return true;
   if (binding.contact === contact.text) return true;
   // RFC 3261 §10.3 step 7: "compared ... using the URI comparison rules of Section 19.1.4"
-  const stored = parseUri(binding.contact);
-  return stored.ok && uriEquals(stored.value, contact.uri);
+  const stored = contactUriOf(binding);
+  return stored !== undefined && uriEquals(stored, contact.uri);
 }
 
 function unquote(value: string | null | undefined): string | undefined {
@@ -152,6 +177,7 @@ export function planRegister(input: PlanInput): Result<RegisterPlan, RegisterErr
       ...(contact.instanceId !== undefined ? { instanceId: contact.instanceId } : {}),
       updatedAt: input.now,
     };
+    rememberContactUri(binding, contact.uri);
     current.push(binding);
     saved.set(binding, binding);
   }

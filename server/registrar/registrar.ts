@@ -2,39 +2,24 @@
 // service, persists every change before answering, expires bindings, and keeps NAT flows alive.
 // It depends only on the SIP core and on ports.ts; server/app wires store and security to it.
 import type { TimerHandle } from '../sip/clock.js';
-import { getExpires, getHeader, getHeaderValues, parseCSeq, parseContacts, parseNameAddr } from '../sip/message/headers.js';
+import { getExpires, getHeader } from '../sip/message/headers.js';
 import { parseUri } from '../sip/message/uri.js';
-import { coreHeadersOf } from '../sip/message/core-headers.js';
-import type { NameAddr, SipMessage, SipUri } from '../sip/message/types.js';
-import type { IncomingRequest, ReplyOptions, RequestHandler, StatelessHandler } from '../sip/stack/types.js';
-import { authenticate, challengeFor } from './authenticate.js';
+import type { SipUri } from '../sip/message/types.js';
+import type { IncomingRequest, RequestHandler, StatelessHandler } from '../sip/stack/types.js';
+import { challengeFor, presentedCredentials, verifyPresented, type AuthOutcome, type PresentedCredentials } from './authenticate.js';
+import { inspectRegister, stripBrackets, type Inspected } from './inspect.js';
 import { KeepaliveScheduler } from './keepalive.js';
 import { LocationService } from './location.js';
-import type { Binding } from './ports.js';
+import type { Binding, DigestCredentials } from './ports.js';
 import { planRegister, type ExpiryLimits } from './register-plan.js';
 import { errorReply, okReply } from './responses.js';
 import type { BindingChange, Registrar, RegistrarEvents, RegistrarOptions } from './types.js';
 
 export type { BindingChange, Registrar, RegistrarEvents, RegistrarOptions } from './types.js';
 
-/** RFC 3261 §10.3 step 2: we implement no extension a REGISTER could require. */
-const SUPPORTED_EXTENSIONS: ReadonlySet<string> = new Set();
-
 export function createRegistrar(options: RegistrarOptions): Registrar {
   return new RegistrarImpl(options);
 }
-
-/** What the pre-authentication checks parsed, for the steps after authentication. */
-interface Inspected {
-  readonly toSip: SipUri;
-  readonly contacts: '*' | NameAddr[];
-  readonly cseq: number;
-  readonly callId: string;
-}
-
-const hasRequire = (msg: SipMessage): boolean => msg.headers.some((h) => h.name.toLowerCase() === 'require');
-
-const stripBrackets = (host: string): string => (host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host).toLowerCase();
 
 class RegistrarImpl implements Registrar {
   readonly #o: RegistrarOptions;
@@ -69,12 +54,16 @@ class RegistrarImpl implements Registrar {
     this.statelessHandler = (request) => this.#challengeStateless(request);
     this.handler = (request) => {
       if (request.message.method !== 'REGISTER') return false;
-      const work = this.#handle(request).catch((error: unknown) => {
+      const failed = (error: unknown): void => {
         this.#o.logger.error({ err: error }, 'REGISTER failed');
         request.reply({ status: 500, reason: 'Server Internal Error' });
-      });
-      this.#inFlight.add(work);
-      void work.finally(() => this.#inFlight.delete(work));
+      };
+      try {
+        const pending = this.#handle(request);
+        if (pending !== undefined) this.#track(pending.catch(failed));
+      } catch (error) {
+        failed(error);
+      }
       return true;
     };
   }
@@ -140,11 +129,15 @@ class RegistrarImpl implements Registrar {
     this.#sweepTimer = this.#o.clock.setTimeout(() => {
       this.#sweepTimer = undefined;
       if (this.#state !== 'started') return;
-      const work = this.sweep().catch((error: unknown) => this.#o.logger.error({ err: error }, 'binding sweep failed'));
-      this.#inFlight.add(work);
-      void work.finally(() => this.#inFlight.delete(work));
+      this.#track(this.sweep().catch((error: unknown) => this.#o.logger.error({ err: error }, 'binding sweep failed')));
       this.#scheduleSweep();
     }, interval);
+  }
+
+  /** Work close() waits for; `work` must not reject. */
+  #track(work: Promise<void>): void {
+    this.#inFlight.add(work);
+    void work.then(() => this.#inFlight.delete(work));
   }
 
   #emit(change: BindingChange): void {
@@ -173,46 +166,6 @@ class RegistrarImpl implements Registrar {
   }
 
   /**
-   * The checks of RFC 3261 §10.3 steps 1-2 and the syntax a REGISTER must have, which come before
-   * authentication: the response owed when one fails, else the parsed values the later steps use.
-   */
-  #inspect(request: IncomingRequest): { readonly refuse: ReplyOptions } | { readonly refuse?: undefined; readonly parsed: Inspected } {
-    const msg = request.message;
-    // RFC 3261 §10.3 step 1: "The registrar inspects the Request-URI to determine whether it has
-    // access to bindings for the domain identified". We serve our domain, its aliases and the
-    // address the request reached; we are no proxy, so another domain gets 404 rather than a forward.
-    // A request from the parser carries its Request-URI, To, CSeq and Call-ID already parsed and
-    // checked (core-headers.ts); only a request built some other way has them parsed here.
-    const core = coreHeadersOf(msg);
-    const ruri = core?.requestUri !== undefined ? { ok: true as const, value: core.requestUri } : parseUri(msg.uri);
-    if (!ruri.ok) return { refuse: { status: 400, reason: 'Bad Request-URI' } };
-    if (ruri.value.scheme !== 'sip' && ruri.value.scheme !== 'sips') return { refuse: { status: 416, reason: 'Unsupported URI Scheme' } };
-
-    // RFC 3261 §8.2 / §10.3: a malformed request is refused as such (400) before any semantic
-    // check; RFC 4475 §3.3.4 (unksm2) and §3.1.2.13 (regbadct) ask for exactly this 400.
-    const toValue = core === undefined ? getHeader(msg, 'To') : undefined;
-    const to = core !== undefined ? { ok: true as const, value: core.to } : toValue === undefined ? undefined : parseNameAddr(toValue);
-    if (!to?.ok) return { refuse: { status: 400, reason: 'Bad To header' } };
-    const toUri = parseUri(to.value.uri);
-    // RFC 3261 §10.2: the To of a REGISTER is the address of record, a SIP or SIPS URI
-    if (!toUri.ok || (toUri.value.scheme !== 'sip' && toUri.value.scheme !== 'sips')) return { refuse: { status: 400, reason: 'To Must Be a SIP URI' } };
-    const contacts = parseContacts(msg);
-    if (!contacts.ok) return { refuse: { status: 400, reason: 'Bad Contact', headers: [{ name: 'Warning', value: `399 hailing "${contacts.error.replace(/"/g, '')}"` }] } };
-    const cseqValue = core === undefined ? getHeader(msg, 'CSeq') : undefined;
-    const cseq = core !== undefined ? { ok: true as const, value: core.cseq } : cseqValue === undefined ? undefined : parseCSeq(cseqValue);
-    const callId = core !== undefined ? core.callId : getHeader(msg, 'Call-ID');
-    if (!cseq?.ok || callId === undefined) return { refuse: { status: 400, reason: 'Bad Request' } };
-
-    if (!this.#isOurHost((ruri.value as SipUri).host, request)) return { refuse: { status: 404, reason: 'Domain Not Served' } };
-
-    // RFC 3261 §10.3 step 2 (via §8.2.2.3): unknown Require options → 420 listing them in Unsupported
-    // (most REGISTERs carry no Require, so the header list is only split when one is there)
-    const unsupported = hasRequire(msg) ? getHeaderValues(msg, 'Require').filter((o) => !SUPPORTED_EXTENSIONS.has(o.toLowerCase())) : [];
-    if (unsupported.length > 0) return { refuse: { status: 420, reason: 'Bad Extension', headers: [{ name: 'Unsupported', value: unsupported.join(', ') }] } };
-    return { parsed: { toSip: toUri.value as SipUri, contacts: contacts.value, cseq: cseq.value.seq, callId } };
-  }
-
-  /**
    * RFC 3261 §8.2.7 / §22.1: a REGISTER that passes the pre-authentication checks but carries no
    * credentials at all gets its 401 statelessly, so the first half of every registration costs no
    * transaction. The challenge is the same one the transactional path sends, and counts towards no
@@ -222,38 +175,55 @@ class RegistrarImpl implements Registrar {
   #challengeStateless(request: IncomingRequest): boolean {
     if (request.message.method !== 'REGISTER') return false;
     if (request.message.headers.some((h) => h.name.toLowerCase() === 'authorization')) return false;
-    if (this.#inspect(request).refuse !== undefined) return false;
+    if (inspectRegister(request, (host) => this.#isOurHost(host, request)).refuse !== undefined) return false;
     request.reply(challengeFor(request.message, this.#o.authenticator, false));
     return true;
   }
 
-  async #handle(request: IncomingRequest): Promise<void> {
-    const msg = request.message;
-    const reply = request.reply.bind(request);
-    const inspected = this.#inspect(request);
-    if (inspected.refuse !== undefined) return reply(inspected.refuse);
-    const { toSip, contacts, cseq, callId } = inspected.parsed;
-
+  /**
+   * Runs synchronously as far as it can: the credential lookup is awaited only when it misses the
+   * cache, and the per-AOR lock only when another registration of the AOR is in flight, so a
+   * phone's refresh waits on nothing but its durable binding write. Returns the pending rest, if any.
+   */
+  #handle(request: IncomingRequest): Promise<void> | undefined {
+    const inspected = inspectRegister(request, (host) => this.#isOurHost(host, request));
+    if (inspected.refuse !== undefined) return void request.reply(inspected.refuse);
     // RFC 3261 §10.3 step 3: authenticate (§22). Unknown users get the same challenge as known ones.
-    const auth = await authenticate({
+    const presented = presentedCredentials(request, this.#o.authenticator);
+    if (presented === undefined) return undefined;
+    const lookup = this.#o.credentials;
+    const cached = lookup.findCached?.(presented.username);
+    if (cached !== undefined) return this.#authorized(request, inspected.parsed, this.#verify(request, presented, cached));
+    return lookup.find(presented.username).then((found) => this.#authorized(request, inspected.parsed, this.#verify(request, presented, found)));
+  }
+
+  #verify(request: IncomingRequest, presented: PresentedCredentials, credentials: DigestCredentials | undefined): AuthOutcome {
+    return verifyPresented({
       request,
       authenticator: this.#o.authenticator,
-      credentials: this.#o.credentials,
       logger: this.#o.logger,
+      presented,
+      credentials,
       ...(this.#o.onAuthFailure ? { onFailure: this.#o.onAuthFailure } : {}),
       ...(this.#o.onAuthSuccess ? { onSuccess: this.#o.onAuthSuccess } : {}),
     });
-    if (!auth.ok) return;
+  }
 
+  /** RFC 3261 §10.3 steps 4-8 for an authenticated request (nothing to do after a 401). */
+  #authorized(request: IncomingRequest, parsed: Inspected, auth: AuthOutcome): Promise<void> | undefined {
+    if (!auth.ok) return undefined;
+    const reply = request.reply.bind(request);
+    const { toSip, contacts, cseq, callId } = parsed;
     // RFC 3261 §10.3 step 5: the AOR comes from To; it must be in our domain (else 404)
-    if (toSip.user === undefined || !this.#isOurHost(toSip.host, request)) return reply({ status: 404, reason: 'Not Found' });
+    if (toSip.user === undefined || !this.#isOurHost(toSip.host, request)) return void reply({ status: 404, reason: 'Not Found' });
     // RFC 3261 §10.3 step 4: "the registrar ... MUST determine if the authorized user is authorized
     // to modify registrations for this address-of-record": here, only its own extension (no 404 can
     // leak: an authenticated user registering someone else's AOR gets 403 whether it exists or not).
-    if (toSip.user !== auth.username) return reply({ status: 403, reason: 'Forbidden' });
+    if (toSip.user !== auth.username) return void reply({ status: 403, reason: 'Forbidden' });
     const aor = `sip:${toSip.user}@${this.#o.domain.toLowerCase()}`;
+    const msg = request.message;
 
-    await this.#withLock(aor, async () => {
+    return this.#withLock(aor, async () => {
       const now = this.#o.clock.now();
       const plan = planRegister({
         aor,
@@ -284,15 +254,20 @@ class RegistrarImpl implements Registrar {
     });
   }
 
-  async #withLock(aor: string, work: () => Promise<void>): Promise<void> {
-    const previous = this.#locks.get(aor) ?? Promise.resolve();
-    const run = previous.then(work);
-    const tail = run.catch(() => undefined);
-    this.#locks.set(aor, tail);
-    try {
-      await run;
-    } finally {
+  /**
+   * Registrations of one AOR are applied one at a time (each plans against the bindings the one
+   * before it committed). With none in flight, `work` starts at once, synchronously; otherwise it
+   * is chained behind the current tail. The entry is dropped when the last one settles.
+   */
+  #withLock(aor: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.#locks.get(aor);
+    const run = previous === undefined ? work() : previous.then(work);
+    const release = (): void => {
       if (this.#locks.get(aor) === tail) this.#locks.delete(aor);
-    }
+    };
+    // a failed registration (answered 500 by the handler) must not block the next one of its AOR
+    const tail: Promise<void> = run.then(release, release);
+    this.#locks.set(aor, tail);
+    return run;
   }
 }

@@ -13,8 +13,11 @@ export function buildResponse(
   options: ReplyOptions,
   toTag: string | undefined,
 ): SipResponse {
-  const headers: SipHeader[] = [...(options.headers ?? [])];
-  if (ctx.userAgent && !headers.some((h) => h.name.toLowerCase() === 'server')) headers.push({ name: 'Server', value: ctx.userAgent });
+  // createResponse copies the header list into the response, so it is only copied here when the
+  // Server header has to be added to it.
+  const given = options.headers ?? [];
+  const headers: readonly SipHeader[] =
+    ctx.userAgent && !given.some((h) => h.name.toLowerCase() === 'server') ? [...given, { name: 'Server', value: ctx.userAgent }] : given;
   return createResponse(request, {
     status: options.status,
     ...(options.reason !== undefined ? { reason: options.reason } : {}),

@@ -105,6 +105,21 @@ describe('ExtensionRepository.find() with the credential cache', () => {
     });
   });
 
+  it('findCached() answers from the cache only: nothing before a find(), nothing once expired or invalidated', async () => {
+    await withRepo({}, async ({ repo, clock }) => {
+      await repo.create({ number: '1001', password: 'first-pass', realm: REALM });
+      assert.equal(repo.findCached('1001'), undefined, 'not read yet');
+      await repo.find('1001');
+      assert.equal(repo.findCached('1001')?.ha1Sha256, sha256('1001', 'first-pass'));
+      clock.t += 30_000;
+      assert.equal(repo.findCached('1001'), undefined, 'expired after 30 s');
+      await repo.find('1001');
+      await repo.update('1001', { credentials: { password: 'changed-pass', realm: REALM } });
+      assert.equal(repo.findCached('1001'), undefined, 'dropped by the update');
+      assert.equal(repo.findCached('2000'), undefined, 'unknown user');
+    });
+  });
+
   it('update() through the repository drops the cached credentials at once', async () => {
     await withRepo({}, async ({ repo }) => {
       await repo.create({ number: '1001', password: 'first-pass', realm: REALM });

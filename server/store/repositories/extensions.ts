@@ -1,6 +1,6 @@
 // SIP extensions. Passwords come in plain and leave as HA1 only (RFC 7616 §3.4.2), for both
 // MD5 and SHA-256 so phones using either algorithm can authenticate.
-import { asc, count, eq } from 'drizzle-orm';
+import { asc, count, eq, sql } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import { extensions, type ExtensionRow } from '../schema/extensions.js';
 import { digestHa1 } from '../credentials.js';
@@ -58,11 +58,17 @@ export class ExtensionRepository {
   readonly #db: Db;
   readonly #now: () => number;
   readonly #credentials: CredentialCache<ExtensionCredentials>;
+  /**
+   * find()'s query, built once: every cached entry expires (ttlMs), so under load each phone's
+   * credentials are read again every half minute, and building the query each time showed up.
+   */
+  readonly #findQuery;
 
   constructor(options: ExtensionRepositoryOptions) {
     this.#db = options.db;
     this.#now = options.now ?? Date.now;
     this.#credentials = new CredentialCache({ now: this.#now, ...options.credentialCache });
+    this.#findQuery = this.#db.select().from(extensions).where(eq(extensions.number, sql.placeholder('number'))).limit(1).prepare();
   }
 
   /**
@@ -138,11 +144,16 @@ export class ExtensionRepository {
   }
 
   /** The registrar's CredentialLookup.find: HA1s for digest; undefined for unknown users. */
+  /** The cached credentials without touching the database; undefined when not cached. */
+  findCached(username: string): ExtensionCredentials | undefined {
+    return this.#credentials.get(username);
+  }
+
   async find(username: string): Promise<ExtensionCredentials | undefined> {
     const cached = this.#credentials.get(username);
     if (cached !== undefined) return cached;
     const generation = this.#credentials.generation;
-    const rows = await this.#db.select().from(extensions).where(eq(extensions.number, username)).limit(1);
+    const rows = await this.#findQuery.all({ number: username });
     const row = rows[0];
     if (row === undefined) return undefined;
     const found = { username: row.number, realm: row.realm, ha1Md5: row.ha1Md5, ha1Sha256: row.ha1Sha256 };
