@@ -71,7 +71,10 @@ export function parseGenericParams(
   const rest = text.trim();
   if (rest === '') return { ok: true, value: params };
   if (!rest.startsWith(';')) return { ok: false, error: `expected ";" before "${rest.slice(0, 20)}"` };
-  const parts = splitTopLevel(rest.slice(1), ';');
+  // Without quotes or brackets there is nothing for splitTopLevel to skip over: a plain split
+  // gives the same parts without the character-by-character walk.
+  const body = rest.slice(1);
+  const parts = body.includes('"') || body.includes('<') ? splitTopLevel(body, ';') : body.split(';');
   if (parts === undefined) return { ok: false, error: 'unterminated quoted string in parameters' };
   for (const raw of parts) {
     const part = raw.trim();

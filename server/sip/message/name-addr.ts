@@ -3,20 +3,18 @@
 import type { NameAddr, Result } from './types.js';
 import { isToken, parseGenericParams, readQuoted } from './lexer.js';
 import { parseUri } from './uri.js';
-import { ParseMemo } from './parse-memo.js';
 
 function fail(error: string): Result<NameAddr, string> {
   return { ok: false, error };
 }
 
-const nameAddrMemo = new ParseMemo({ maxEntries: 1024, parse: parseNameAddrUncached });
-
-/** Parses one name-addr or addr-spec followed by `*( SEMI generic-param )`. Never throws. */
+/**
+ * Parses one name-addr or addr-spec followed by `*( SEMI generic-param )`. Never throws.
+ * Not memoised: a From carries a new tag in every request (RFC 3261 §8.1.1.3), and with thousands
+ * of phones their To and Contact values are evicted from a bounded memo before they repeat, so
+ * hashing them into one cost more than the parse it saved.
+ */
 export function parseNameAddr(value: string): Result<NameAddr, string> {
-  return nameAddrMemo.get(value);
-}
-
-function parseNameAddrUncached(value: string): Result<NameAddr, string> {
   try {
     const text = value.trim();
     if (text === '') return fail('empty address');
@@ -32,8 +30,9 @@ function parseNameAddrUncached(value: string): Result<NameAddr, string> {
       if (!afterDisplay.startsWith('<')) return fail('quoted display name not followed by <URI>');
     }
     const lt = afterDisplay.indexOf('<');
-    if (lt >= 0 && (displayName !== undefined || !/[;]/.test(afterDisplay.slice(0, lt)))) {
-      if (displayName === undefined) {
+    const semi = lt > 0 ? afterDisplay.indexOf(';') : -1;
+    if (lt >= 0 && (displayName !== undefined || semi < 0 || semi > lt)) {
+      if (displayName === undefined && lt > 0) {
         const dn = afterDisplay.slice(0, lt).trim();
         // RFC 3261 §25.1: display-name = *(token LWS) / quoted-string; commas etc. need quotes
         // (RFC 4475 §3.1.2.15 baddn)
@@ -59,8 +58,8 @@ function parseNameAddrUncached(value: string): Result<NameAddr, string> {
     if (!parsedUri.ok) return fail(`invalid URI: ${parsedUri.error}`);
     const params = parseGenericParams(rest);
     if (!params.ok) return fail(params.error);
-    const out: NameAddr = { uri, params: params.value };
-    return { ok: true, value: Object.freeze(displayName !== undefined ? { displayName, ...out } : out) };
+    const out: NameAddr = displayName !== undefined ? { displayName, uri, params: params.value } : { uri, params: params.value };
+    return { ok: true, value: Object.freeze(out) };
   } catch (e) {
     return fail(`name-addr parser fault: ${String(e)}`);
   }

@@ -145,16 +145,12 @@ function parseSipUri(scheme: 'sip' | 'sips', rest: string): Result<SipUri, strin
       headers.set(unescapePercent(name) ?? name, unescapePercent(value) ?? value);
     }
   }
-  const uri: SipUri = { scheme, host, params, headers };
-  return {
-    ok: true,
-    value: Object.freeze({
-      ...uri,
-      ...(user !== undefined ? { user } : {}),
-      ...(password !== undefined ? { password } : {}),
-      ...(port !== undefined ? { port } : {}),
-    }),
-  };
+  // Optional fields are left off rather than set to undefined, so the result's keys match what was written.
+  const uri: { -readonly [K in keyof SipUri]: SipUri[K] } = { scheme, host, params, headers };
+  if (user !== undefined) uri.user = user;
+  if (password !== undefined) uri.password = password;
+  if (port !== undefined) uri.port = port;
+  return { ok: true, value: Object.freeze(uri) };
 }
 
 function parseTelUri(rest: string): Result<TelUri, string> {

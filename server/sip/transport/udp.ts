@@ -3,6 +3,7 @@
 // so NATs that key on the 5-tuple let them back in (RFC 3581 §4).
 import dgram from 'node:dgram';
 import net from 'node:net';
+import dns from 'node:dns';
 import type { Flow, HostPort, ListeningPoint } from './types.js';
 import type { TransportContext } from './context.js';
 import { describeError, isOnlyCrlf } from './context.js';
@@ -41,6 +42,7 @@ export class UdpListener {
       // a v6 wildcard must not also claim the v4 port, or '0.0.0.0' and '::' could not coexist
       ipv6Only: this.family === 6,
       recvBufferSize: 1 << 20,
+      lookup: literalFirstLookup,
     });
     this.#socket = socket;
     return new Promise<void>((resolve, reject) => {
@@ -110,3 +112,15 @@ export class UdpListener {
     });
   }
 }
+
+/**
+ * dgram resolves every send's address, and dns.lookup answers even an IP literal on the next tick:
+ * with one send per REGISTER that deferral was a visible share of the CPU. Responses go back to the
+ * source address of the request (RFC 3261 §18.2.2, RFC 3581), which is always a literal, so a literal
+ * is answered at once; anything else still goes through dns.lookup.
+ */
+const literalFirstLookup: NonNullable<dgram.SocketOptions['lookup']> = (hostname, options, callback) => {
+  const family = net.isIP(hostname);
+  if (family !== 0) callback(null, hostname, family);
+  else dns.lookup(hostname, options, callback);
+};
