@@ -12,25 +12,28 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
+/**
+ * The handle carries its Node timer, so clearing needs no id → timer map and firing needs no
+ * wrapper closure: every UDP transaction holds a 32 s Timer J (RFC 3261 §17.2.2), so under load the
+ * map held ~100k entries, each with a closure, that the garbage collector had to keep tracing.
+ */
+interface SystemTimerHandle extends TimerHandle {
+  readonly timeout: NodeJS.Timeout;
+}
+
 export function systemClock(): Clock {
-  const timers = new Map<number, NodeJS.Timeout>();
   let next = 1;
   return {
     now: () => Date.now(),
-    setTimeout(fn, ms) {
-      const id = next++;
-      const t = setTimeout(() => {
-        timers.delete(id);
-        fn();
-      }, ms);
-      t.unref?.();
-      timers.set(id, t);
-      return { id };
+    setTimeout(fn, ms): SystemTimerHandle {
+      const timeout = setTimeout(fn, ms);
+      timeout.unref?.();
+      return { id: next++, timeout };
     },
     clearTimeout(handle) {
-      const t = timers.get(handle.id);
-      if (t) clearTimeout(t);
-      timers.delete(handle.id);
+      // only handles this clock made are given back to it; anything else has nothing to clear
+      const timeout = (handle as Partial<SystemTimerHandle>).timeout;
+      if (timeout !== undefined) clearTimeout(timeout);
     },
   };
 }

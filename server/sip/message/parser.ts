@@ -162,8 +162,24 @@ export function contentLengthOf(headers: readonly SipHeader[]): number | undefin
 const RESPONSE_RE = /^SIP\/(\d+\.\d+) (\d{3})(?: (.*))?$/;
 const VERSION_RE = /^SIP\/\d+\.\d+$/;
 
+/**
+ * The transport layer passes the same limits object with every message: the merged copy is kept
+ * for it rather than spread anew per datagram (limits objects are read-only by type).
+ */
+let lastLimits: Partial<ParserLimits> | undefined;
+let lastMerged: ParserLimits = DEFAULT_PARSER_LIMITS;
+
+function mergedLimits(limits: Partial<ParserLimits> | undefined): ParserLimits {
+  if (limits === undefined) return DEFAULT_PARSER_LIMITS;
+  if (limits !== lastLimits) {
+    lastMerged = { ...DEFAULT_PARSER_LIMITS, ...limits };
+    lastLimits = limits;
+  }
+  return lastMerged;
+}
+
 export function parseMessage(bytes: Uint8Array, limits?: Partial<ParserLimits>): ParseResult {
-  const lim: ParserLimits = { ...DEFAULT_PARSER_LIMITS, ...limits };
+  const lim = mergedLimits(limits);
   try {
     if (bytes.byteLength > lim.maxMessageBytes) {
       // RFC 3261 §21.5.7: 513 Message Too Large; read what we can for the response's headers

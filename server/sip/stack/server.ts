@@ -42,11 +42,14 @@ export class ServerSide {
   #closing = false;
   /** where each server transaction sends its responses (RFC 3261 §18.2.2); may move to a newer connection */
   readonly #targets = new WeakMap<ServerTransaction, Flow>();
+  /** one listener shared by every transaction rather than a closure each, held through Timer J */
+  readonly #ended: () => void;
 
   constructor(ctx: CoreContext, chains: { readonly handlers: readonly RequestHandler[]; readonly stateless: readonly StatelessHandler[] }) {
     this.#ctx = ctx;
     this.#handlers = chains.handlers;
     this.#stateless = chains.stateless;
+    this.#ended = transactionEnded(ctx);
   }
 
   /** Stop taking new requests (shutdown): they get 503, retransmissions are still absorbed. */
@@ -150,7 +153,7 @@ export class ServerSide {
     bind(tx);
     this.#targets.set(tx, responseFlow(flow, id.topVia));
     observe(this.#ctx, (o) => o.onTransaction?.('created', 'server'));
-    tx.onTerminated(transactionEnded(this.#ctx));
+    tx.onTerminated(this.#ended);
     return tx;
   }
 
@@ -274,4 +277,15 @@ const tryingMaker = (core: CoreContext, marked: SipRequest) => (): SipResponse =
 
 const transactionEnded = (core: CoreContext) => (): void => observe(core, (o) => o.onTransaction?.('terminated', 'server'));
 
-const timerRelease = (clock: Clock, handle: TimerHandle) => (): void => clock.clearTimeout(handle);
+/**
+ * Clears the timer once and then forgets its handle: the release stays listed on the transaction
+ * through Timer J (32 s), and a handle carries its Node timer (clock.ts), which need not live that long.
+ */
+const timerRelease = (clock: Clock, handle: TimerHandle) => {
+  let pending: TimerHandle | undefined = handle;
+  return (): void => {
+    if (pending === undefined) return;
+    clock.clearTimeout(pending);
+    pending = undefined;
+  };
+};
