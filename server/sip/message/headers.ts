@@ -4,7 +4,7 @@ import type { CSeq, NameAddr, Result, SipMessage, Via } from './types.js';
 import { canonicalHeaderName, headerKey } from './names.js';
 import { parseBoundedInt, splitTopLevel } from './lexer.js';
 import { parseNameAddr } from './name-addr.js';
-import { parseViaUncached } from './via.js';
+import { parseVia } from './via.js';
 
 export { parseNameAddr } from './name-addr.js';
 export { parseVia } from './via.js';
@@ -60,7 +60,7 @@ export function getHeaderValues(msg: SipMessage, name: string): string[] {
 
 /**
  * Every Via value in order (topmost first). Empty elements (RFC 4475 badinv01) are errors. Not
- * memoised: a request's Via values are new with every request (see parseViaUncached).
+ * memoised: a request's Via values are new with every request (see parseVia).
  */
 export function getVias(msg: SipMessage): Result<Via[], string> {
   const vias: Via[] = [];
@@ -68,7 +68,7 @@ export function getVias(msg: SipMessage): Result<Via[], string> {
     const parts = splitTopLevel(line, ',');
     if (parts === undefined) return { ok: false, error: 'unterminated quote in Via' };
     for (const p of parts) {
-      const v = parseViaUncached(p);
+      const v = parseVia(p);
       if (!v.ok) return v;
       vias.push(v.value);
     }

@@ -2,7 +2,6 @@
 import type { Result, Via } from './types.js';
 import { parseGenericParams } from './lexer.js';
 import { isValidHost } from './uri.js';
-import { ParseMemo } from './parse-memo.js';
 
 // sent-protocol = protocol-name SLASH protocol-version SLASH transport, SLASH = SWS "/" SWS
 const SENT_PROTOCOL_RE = /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z0-9\-.!%*_+`'~]+)\s+([^;]*)(.*)$/is;
@@ -11,19 +10,11 @@ function fail(error: string): Result<Via, string> {
   return { ok: false, error };
 }
 
-const viaMemo = new ParseMemo({ maxEntries: 1024, parse: parseViaUncached });
-
-/** Parses one via-parm (one comma-separated element of a Via header). Never throws. */
-export function parseVia(value: string): Result<Via, string> {
-  return viaMemo.get(value);
-}
-
 /**
- * parseVia without the memo, for the parser's own pass over a message's Via headers: every new
- * request carries a new branch (RFC 3261 §8.1.1.7), so a memo there only ever misses, and paid a
- * hash of the value and an eviction per request for it.
+ * Parses one via-parm (one comma-separated element of a Via header). Never throws. Not memoised:
+ * every new request carries a new branch (RFC 3261 §8.1.1.7), so a memo would only ever miss.
  */
-export function parseViaUncached(value: string): Result<Via, string> {
+export function parseVia(value: string): Result<Via, string> {
   try {
     const m = SENT_PROTOCOL_RE.exec(value.trim());
     if (m === null) return fail('bad sent-protocol (expected SIP/2.0/transport sent-by)');
