@@ -57,6 +57,14 @@ export const configShape = z
     rateLimitBurst: z.coerce.number().int().min(1).default(400),
     tcpIdleTimeoutMs: ms.default(300_000),
     maxConnections: z.coerce.number().int().min(1).default(10_000),
+    /** an unanswered call is ended with 480 after this long (RFC 3261 §21.4.18) */
+    callNoAnswerTimeoutMs: ms.min(1000).default(30_000),
+    /** an answered call whose media stopped this long is ended (Asterisk rtptimeout); 0 disables */
+    mediaTimeoutMs: ms.default(30_000),
+    /** how long after its first packet a relay endpoint may still re-learn its peer's address (strict RTP) */
+    rtpLatchWindowMs: ms.default(2_000),
+    /** media worker threads; 0 means one per CPU */
+    mediaWorkers: z.coerce.number().int().min(0).max(64).default(0),
   })
   .strict();
 
