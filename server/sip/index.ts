@@ -62,3 +62,6 @@ export type {
   VerifyOptions,
   DigestIdentity,
 } from './auth/digest.js';
+
+// dialogs (RFC 3261 §12, §13.3.1.4)
+export * from './dialog/index.js';

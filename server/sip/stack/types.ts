@@ -28,6 +28,11 @@ export interface IncomingRequest {
    * Present on INVITE requests only.
    */
   onCancel?(listener: () => void): void;
+  /**
+   * The To-tag this request's responses carry (RFC 3261 §8.2.6.2), fixed on first use; undefined
+   * when the request had one (in-dialog). A UAS that answers 2xx learns its dialog's local tag here.
+   */
+  toTag?(): string | undefined;
 }
 
 /**
