@@ -5,6 +5,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY server ./server
+COPY media ./media
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim

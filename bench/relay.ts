@@ -1,0 +1,140 @@
+// RTP relay load: C calls, each two engine endpoints connected, phones A and B on loopback sending
+// G.711 (172-byte packets, 20 ms, 50/s) both ways for D seconds. The engine runs in its own process
+// (bench/relay-engine.ts) so its CPU time and RSS are its own; phones run in G generator processes
+// (bench/relay-load.ts). Prints figures against the issue's targets; asserts nothing.
+//   flock /tmp/bench.lock npx tsx bench/relay.ts --calls 1000 --seconds 20 [--workers N] [--generators G]
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const CALLS = arg('calls', 1000);
+const SECONDS = arg('seconds', 20);
+const WORKERS = arg('workers', 0);
+const GENERATORS = Math.max(1, Math.min(arg('generators', 1), CALLS));
+const PORT_MIN = arg('port-min', 20000);
+const PERIOD_MS = 20;
+const BUCKET_MS = 0.01;
+const here = path.dirname(new URL(import.meta.url).pathname);
+
+/** utime + stime of a process, in seconds (clock ticks of 1/100 s) */
+const cpuSeconds = (pid: number): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
+function request<T>(child: ChildProcess, command: object | null, reply: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${reply} from a bench child`)), (SECONDS + 120) * 1000);
+    const on = (m: { type: string }): void => {
+      if (m.type !== reply) return;
+      clearTimeout(timer);
+      child.off('message', on);
+      resolve(m as T);
+    };
+    child.on('message', on);
+    if (command !== null) child.send(command);
+  });
+}
+
+const start = (file: string, args: string[], extra: string[] = []): ChildProcess =>
+  fork(path.join(here, file), args, { execArgv: ['--import', 'tsx', ...extra], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+
+interface Totals {
+  received: number;
+  sent: number;
+  dropped: number;
+}
+interface Done {
+  sent: number;
+  received: number;
+  sendSeconds: number;
+  cpuSeconds: number;
+  histogram: number[];
+}
+
+async function main(): Promise<void> {
+  const portMax = PORT_MIN + Math.max(64, CALLS * 4 * 2);
+  // RELAY_CPU_PROF=DIR writes a .cpuprofile per engine thread (workers included) into DIR
+  const prof = process.env.RELAY_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.RELAY_CPU_PROF}`] : [];
+  const engine = start('relay-engine.ts', [JSON.stringify({ portMin: PORT_MIN, portMax, workers: WORKERS })], ['--expose-gc', ...prof]);
+  const children: ChildProcess[] = [engine];
+  const killAll = setTimeout(() => children.forEach((c) => c.kill('SIGKILL')), (SECONDS + 240) * 1000);
+  killAll.unref();
+  try {
+    await request(engine, null, 'ready');
+    // generator g runs calls [g*C/G, (g+1)*C/G); its two sockets per call are phones A and B
+    const shares = Array.from({ length: GENERATORS }, (_, g) => Math.floor(((g + 1) * CALLS) / GENERATORS) - Math.floor((g * CALLS) / GENERATORS));
+    const generators = shares.map((calls) => start('relay-load.ts', [String(calls * 2)]));
+    children.push(...generators);
+    const phones = await Promise.all(generators.map((g) => request<{ ports: number[] }>(g, null, 'ready')));
+    const pairs: [number, number][] = phones.flatMap((p) => Array.from({ length: p.ports.length / 2 }, (_, i) => [p.ports[2 * i]!, p.ports[2 * i + 1]!] as [number, number]));
+
+    const rssBefore = (await request<{ rss: number }>(engine, { type: 'rss' }, 'rss')).rss;
+    const created = await request<{ ports: [number, number][] }>(engine, { type: 'create', phones: pairs }, 'created');
+    const rssAfter = (await request<{ rss: number }>(engine, { type: 'rss' }, 'rss')).rss;
+    const before = await request<Totals>(engine, { type: 'totals' }, 'totals');
+
+    const cpu0 = cpuSeconds(engine.pid!);
+    const startEpochMs = performance.timeOrigin + performance.now() + 200;
+    let offset = 0;
+    const done = await Promise.all(
+      generators.map((g, i) => {
+        // phone A of a call sends to endpoint A, phone B to endpoint B
+        const targets = created.ports.slice(offset, offset + shares[i]!).flat();
+        const phaseOffset = (offset / CALLS) * PERIOD_MS;
+        offset += shares[i]!;
+        return request<Done>(g, { type: 'run', targets, startEpochMs, seconds: SECONDS, phaseOffset, phaseSpan: (shares[i]! / CALLS) * PERIOD_MS }, 'done');
+      }),
+    );
+    const engineCpu = cpuSeconds(engine.pid!) - cpu0;
+    const after = await request<Totals>(engine, { type: 'totals' }, 'totals');
+
+    const histogram = new Float64Array(done[0]!.histogram.length);
+    for (const d of done) d.histogram.forEach((n, i) => (histogram[i]! += n));
+    const sent = done.reduce((n, d) => n + d.sent, 0);
+    const received = done.reduce((n, d) => n + d.received, 0);
+    const sendSeconds = Math.max(...done.map((d) => d.sendSeconds));
+    const quantile = (q: number): number => {
+      const want = Math.ceil(received * q);
+      let seen = 0;
+      for (let i = 0; i < histogram.length; i++) if ((seen += histogram[i]!) >= want) return i * BUCKET_MS;
+      return NaN;
+    };
+    // the last bucket collects everything from 1 s up
+    const ms = (q: number): string => (quantile(q) >= (histogram.length - 1) * BUCKET_MS ? '>1000' : quantile(q).toFixed(2));
+    const engineIn = after.received - before.received;
+    const relayed = after.sent - before.sent;
+    const kbPerCall = (rssAfter - rssBefore) / 1024 / CALLS;
+    console.log(
+      [
+        `relay bench: ${CALLS} calls (${CALLS * 2} endpoints), ${SECONDS} s, engine workers ${WORKERS || os.availableParallelism()}, generators ${GENERATORS}, ${os.availableParallelism()} CPUs, load average ${os.loadavg()[0]!.toFixed(1)}`,
+        `packets sent by phones     ${sent} in ${sendSeconds.toFixed(1)} s (${(sent / sendSeconds).toFixed(0)}/s; planned ${((CALLS * 2 * 1000) / PERIOD_MS).toFixed(0)}/s)`,
+        `packets into the engine    ${engineIn}, relayed ${relayed}, dropped ${after.dropped - before.dropped}`,
+        `packets received by phones ${received}`,
+        `loss end to end            ${(((sent - received) / sent) * 100).toFixed(3)} %  (target < 0.1 %; of it lost before the engine ${(((sent - engineIn) / sent) * 100).toFixed(3)} %, after it ${(((relayed - received) / sent) * 100).toFixed(3)} %)`,
+        `latency p50/p95/p99        ${ms(0.5)} / ${ms(0.95)} / ${ms(0.99)} ms  (target p99 < 5 ms; includes the generators' own event-loop delay)`,
+        `engine CPU per packet      ${((engineCpu * 1e6) / Math.max(1, relayed)).toFixed(2)} µs  (${engineCpu.toFixed(2)} s CPU; ${((engineCpu / sendSeconds) * 100).toFixed(0)} % of one core)`,
+        `generator CPU              ${done.reduce((n, d) => n + d.cpuSeconds, 0).toFixed(2)} s`,
+        `engine memory per call     ${kbPerCall.toFixed(1)} KB  (RSS ${(rssBefore / 2 ** 20).toFixed(1)} → ${(rssAfter / 2 ** 20).toFixed(1)} MB after GC; target ≤ 100 KB)`,
+        `concurrent calls           ${CALLS}  (target ≥ 1000)`,
+      ].join('\n'),
+    );
+    await request(engine, { type: 'close' }, 'closed');
+  } finally {
+    for (const c of children) if (c.exitCode === null) c.kill();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

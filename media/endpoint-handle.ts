@@ -1,0 +1,96 @@
+// The main thread's handle on an endpoint that lives in a media worker. Calls become plain-data
+// commands to that worker; after close (or the worker's death) they do nothing and stats()
+// answers the last figures known.
+import { MediaError, type EndpointHandle, type EndpointStats, type RemoteAddress } from './types.js';
+import type { ToMediaWorker } from './worker/protocol.js';
+
+/** What a handle needs from the engine that made it. */
+export interface EndpointOwner {
+  post(workerIndex: number, message: ToMediaWorker): void;
+  /** sends a request with a fresh id; resolves with the worker's stats answer (null: unknown endpoint) */
+  requestStats(workerIndex: number, make: (id: number) => ToMediaWorker): Promise<EndpointStats | null>;
+  released(handle: EndpointRef): void;
+}
+
+export const emptyStats: EndpointStats = {
+  packetsReceived: 0,
+  packetsSent: 0,
+  bytesReceived: 0,
+  bytesSent: 0,
+  packetsDropped: 0,
+  rtcpReceived: 0,
+  packetsLost: null,
+  fractionLost: null,
+  jitterMs: null,
+  latched: null,
+};
+
+export class EndpointRef implements EndpointHandle {
+  readonly id: string;
+  readonly group: string;
+  readonly rtpPort: number;
+  readonly rtcpPort: number;
+  readonly workerIndex: number;
+  readonly #owner: EndpointOwner;
+  #lastStats: EndpointStats = emptyStats;
+  #closing: Promise<EndpointStats> | undefined;
+
+  constructor(options: { id: string; group: string; rtpPort: number; workerIndex: number; owner: EndpointOwner }) {
+    this.id = options.id;
+    this.group = options.group;
+    this.rtpPort = options.rtpPort;
+    this.rtcpPort = options.rtpPort + 1;
+    this.workerIndex = options.workerIndex;
+    this.#owner = options.owner;
+  }
+
+  get closed(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  setRemote(remote: RemoteAddress | null): void {
+    if (this.closed) return;
+    const copy = remote === null ? null : { address: remote.address, rtpPort: remote.rtpPort, ...(remote.rtcpPort !== undefined ? { rtcpPort: remote.rtcpPort } : {}) };
+    this.#owner.post(this.workerIndex, { type: 'set-remote', endpointId: this.id, remote: copy });
+  }
+
+  connect(peer: EndpointHandle): void {
+    if (!(peer instanceof EndpointRef) || peer.workerIndex !== this.workerIndex) {
+      // the relay is a direct socket-to-socket send inside one worker: both ends must share it
+      throw new MediaError('not-same-group', `endpoints ${this.id} and ${peer.id} are not in the same group`);
+    }
+    if (this.closed || peer.closed) return;
+    this.#owner.post(this.workerIndex, { type: 'connect', a: this.id, b: peer.id });
+  }
+
+  disconnect(): void {
+    if (!this.closed) this.#owner.post(this.workerIndex, { type: 'disconnect', endpointId: this.id });
+  }
+
+  watchTimeout(on: boolean): void {
+    if (!this.closed) this.#owner.post(this.workerIndex, { type: 'watch', endpointId: this.id, on });
+  }
+
+  async stats(): Promise<EndpointStats> {
+    if (this.#closing) return this.#closing;
+    const stats = await this.#owner.requestStats(this.workerIndex, (id) => ({ type: 'stats', id, endpointId: this.id }));
+    if (stats !== null) this.#lastStats = stats;
+    return this.#lastStats;
+  }
+
+  close(): Promise<EndpointStats> {
+    this.#closing ??= this.#owner
+      .requestStats(this.workerIndex, (id) => ({ type: 'close-endpoint', id, endpointId: this.id }))
+      .then((stats) => {
+        if (stats !== null) this.#lastStats = stats;
+        this.#owner.released(this);
+        return this.#lastStats;
+      });
+    return this.#closing;
+  }
+
+  /** the worker died: its sockets are gone, the last figures seen are final */
+  markCrashed(): void {
+    this.#closing ??= Promise.resolve(this.#lastStats);
+  }
+}

@@ -1,0 +1,93 @@
+// The latching state machine with a hand-driven clock: no sockets, no timers.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Latch, ACCEPT, ACCEPT_LATCHED, DROP, LATCH_LEARNING, LATCH_LOCKED, LATCH_OPEN } from './latch.js';
+import { PortPool } from './port-pool.js';
+import { IdleWatch } from './idle-watch.js';
+
+describe('Latch (symmetric RTP, RFC 4961; strict source after a learning window)', () => {
+  it('latches the first source, even one the SDP did not name (NAT)', () => {
+    const l = new Latch(2000);
+    l.reset('192.168.1.20', 7078);
+    assert.equal(l.state, LATCH_OPEN);
+    assert.equal(l.onPacket('203.0.113.5', 41234, 0), ACCEPT_LATCHED);
+    assert.equal(l.state, LATCH_LEARNING);
+    assert.deepEqual([l.address, l.port], ['203.0.113.5', 41234]);
+    assert.equal(l.onPacket('203.0.113.5', 41234, 10), ACCEPT);
+  });
+
+  it('within the window another source takes over; after it only the latched source is accepted', () => {
+    const l = new Latch(2000);
+    l.reset(null, 0);
+    l.onPacket('198.51.100.1', 5000, 1000);
+    assert.equal(l.onPacket('198.51.100.2', 6000, 2999), ACCEPT_LATCHED);
+    assert.deepEqual([l.address, l.port], ['198.51.100.2', 6000]);
+    // the window runs from the first packet: at 3000 it is over
+    assert.equal(l.onPacket('198.51.100.1', 5000, 3000), DROP);
+    assert.equal(l.state, LATCH_LOCKED);
+    assert.equal(l.onPacket('198.51.100.2', 6000, 1e9), ACCEPT);
+    assert.equal(l.onPacket('198.51.100.2', 6001, 1e9), DROP, 'same address, other port');
+  });
+
+  it("once on the SDP's own address, no other source can take the latch over", () => {
+    const l = new Latch(2000);
+    l.reset('192.0.2.10', 4000);
+    assert.equal(l.onPacket('192.0.2.99', 9999, 0), ACCEPT_LATCHED);
+    assert.equal(l.onPacket('192.0.2.10', 4000, 5), ACCEPT_LATCHED, 'the SDP address beats a stray source');
+    assert.equal(l.onPacket('192.0.2.99', 9999, 10), DROP);
+    assert.deepEqual([l.address, l.port], ['192.0.2.10', 4000]);
+  });
+
+  it('a zero window locks on the first packet; reset() reopens learning', () => {
+    const l = new Latch(0);
+    l.reset(null, 0);
+    assert.equal(l.onPacket('192.0.2.1', 1, 0), ACCEPT_LATCHED);
+    assert.equal(l.state, LATCH_LOCKED);
+    assert.equal(l.onPacket('192.0.2.2', 1, 0), DROP);
+    l.reset('192.0.2.2', 1);
+    assert.equal(l.latched, false);
+    assert.equal(l.onPacket('192.0.2.2', 1, 0), ACCEPT_LATCHED);
+  });
+});
+
+describe('PortPool (RFC 3550 §11: RTP even, RTCP next)', () => {
+  it('hands out even ports inside the range, first in first out, and nothing twice', () => {
+    const pool = new PortPool({ portMin: 10001, portMax: 10008 });
+    // 10002/3, 10004/5, 10006/7: 10008 has no odd partner inside the range
+    assert.equal(pool.size, 3);
+    assert.deepEqual([pool.take(), pool.take(), pool.take(), pool.take()], [10002, 10004, 10006, null]);
+    pool.release(10004);
+    pool.release(10004);
+    pool.release(10003);
+    pool.release(20000);
+    assert.equal(pool.free, 1);
+    pool.release(10002);
+    assert.deepEqual([pool.take(), pool.take(), pool.take()], [10004, 10002, null]);
+  });
+
+  it('an empty or inverted range has no pairs', () => {
+    assert.equal(new PortPool({ portMin: 10000, portMax: 10000 }).take(), null);
+    assert.equal(new PortPool({ portMin: 10010, portMax: 10000 }).size, 0);
+  });
+});
+
+describe('IdleWatch (media timeout)', () => {
+  it('reports once after the timeout without packets, again only after packets resumed', () => {
+    const w = new IdleWatch(1000);
+    w.set(true, 0, 0);
+    assert.equal(w.check(0, 999), -1);
+    assert.equal(w.check(0, 1000), 1000);
+    assert.equal(w.check(0, 5000), -1, 'reported once');
+    assert.equal(w.check(3, 5100), -1, 'packets again');
+    assert.equal(w.check(3, 6100), 1000);
+  });
+
+  it('does nothing while off (ringing, hold) or with a zero timeout', () => {
+    const w = new IdleWatch(1000);
+    w.set(false, 0, 0);
+    assert.equal(w.check(0, 1e6), -1);
+    const never = new IdleWatch(0);
+    never.set(true, 0, 0);
+    assert.equal(never.check(0, 1e6), -1);
+  });
+});

@@ -1,0 +1,2 @@
+export * from './rtp.js';
+export * from './rtcp.js';

@@ -1,0 +1,128 @@
+// Entry of a media worker thread: owns the sockets of the endpoints the engine places here and
+// relays between them. Only commands, answers and rare events (latched, timeout, logs) cross to
+// the main thread; packets never do.
+import { parentPort, workerData } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { RelayEndpoint, unmapped, type RelayEndpointSink } from '../endpoint/rtp-endpoint.js';
+import type { FromMediaWorker, MediaWorkerData, ToMediaWorker } from './protocol.js';
+
+if (parentPort === null) throw new Error('media-worker must run in a worker_thread');
+const port = parentPort;
+const data = workerData as MediaWorkerData;
+const endpoints = new Map<string, RelayEndpoint>();
+const post = (message: FromMediaWorker): void => port.postMessage(message);
+
+const sink: RelayEndpointSink = {
+  latched(endpoint) {
+    const latch = endpoint.rtpLatch;
+    post({ type: 'latched', endpointId: endpoint.id, group: endpoint.group, address: unmapped(latch.address), port: latch.port });
+  },
+  socketError(endpoint, err) {
+    post({ type: 'log', level: 'warn', fields: { endpointId: endpoint.id, err: err.message }, msg: 'media socket error' });
+  },
+};
+
+// One tick per worker checks every watched endpoint; a quarter of the timeout keeps the report
+// within 25 % of the configured time without waking often for the 30 s default.
+let tick: NodeJS.Timeout | undefined;
+if (data.mediaTimeoutMs > 0) {
+  tick = setInterval(
+    () => {
+      const now = performance.now();
+      for (const endpoint of endpoints.values()) {
+        const idleMs = endpoint.idle.check(endpoint.packetsReceived, now);
+        if (idleMs >= 0) post({ type: 'timeout', endpointId: endpoint.id, group: endpoint.group, idleMs: Math.round(idleMs) });
+      }
+    },
+    Math.max(5, Math.min(1000, Math.floor(data.mediaTimeoutMs / 4))),
+  );
+  tick.unref();
+}
+
+async function create(message: Extract<ToMediaWorker, { type: 'create' }>): Promise<void> {
+  const opened = await RelayEndpoint.open({
+    id: message.endpointId,
+    group: message.group,
+    bindAddress: data.bindAddress,
+    rtpPort: message.rtpPort,
+    latchWindowMs: data.latchWindowMs,
+    mediaTimeoutMs: data.mediaTimeoutMs,
+    sink,
+  });
+  if (!opened.ok) {
+    post({ type: 'create-failed', id: message.id, errorCode: opened.code, detail: opened.detail });
+    return;
+  }
+  endpoints.set(message.endpointId, opened.endpoint);
+  post({ type: 'created', id: message.id });
+}
+
+function connect(a: RelayEndpoint, b: RelayEndpoint): void {
+  // a new pairing replaces the old one on both sides
+  for (const e of [a, b]) if (e.peer !== null && e.peer.peer === e) e.peer.peer = null;
+  a.peer = b;
+  b.peer = a;
+}
+
+function disconnect(e: RelayEndpoint): void {
+  if (e.peer !== null && e.peer.peer === e) e.peer.peer = null;
+  e.peer = null;
+}
+
+function handle(message: ToMediaWorker): void {
+  switch (message.type) {
+    case 'create':
+      void create(message);
+      return;
+    case 'set-remote':
+      endpoints.get(message.endpointId)?.setRemote(message.remote);
+      return;
+    case 'connect': {
+      const a = endpoints.get(message.a);
+      const b = endpoints.get(message.b);
+      if (a !== undefined && b !== undefined && a !== b) connect(a, b);
+      return;
+    }
+    case 'disconnect': {
+      const e = endpoints.get(message.endpointId);
+      if (e !== undefined) disconnect(e);
+      return;
+    }
+    case 'watch': {
+      const e = endpoints.get(message.endpointId);
+      e?.idle.set(message.on, e.packetsReceived, performance.now());
+      return;
+    }
+    case 'stats':
+      post({ type: 'stats', id: message.id, stats: endpoints.get(message.endpointId)?.stats() ?? null });
+      return;
+    case 'close-endpoint': {
+      const e = endpoints.get(message.endpointId);
+      endpoints.delete(message.endpointId);
+      const stats = e?.stats() ?? null;
+      e?.close();
+      post({ type: 'stats', id: message.id, stats });
+      return;
+    }
+    case 'shutdown':
+      for (const e of endpoints.values()) e.close();
+      endpoints.clear();
+      if (tick) clearInterval(tick);
+      port.close();
+      return;
+    case 'crash':
+      setImmediate(() => {
+        throw new Error('media worker crash requested by a test');
+      });
+      return;
+  }
+}
+
+port.on('message', (message: ToMediaWorker) => {
+  try {
+    handle(message);
+  } catch (err) {
+    post({ type: 'log', level: 'error', fields: { err: String(err), command: message.type }, msg: 'media worker command failed' });
+  }
+});
+post({ type: 'ready' });
