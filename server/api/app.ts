@@ -6,6 +6,8 @@ import type { ApiDeps, ApiEnv } from './types.js';
 import { mountAuthRoutes } from './auth.js';
 import { mountExtensionRoutes } from './routes/extensions.js';
 import { mountOpsRoutes } from './routes/ops.js';
+import { mountCdrRoutes } from './routes/cdrs.js';
+import { mountEventRoutes } from './routes/events.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -27,6 +29,8 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountOpsRoutes(app, deps);
   mountAuthRoutes(app, deps);
   mountExtensionRoutes(app, deps);
+  mountCdrRoutes(app, deps);
+  mountEventRoutes(app, deps);
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {

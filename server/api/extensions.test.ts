@@ -43,7 +43,7 @@ describe('/api/v1/extensions', () => {
       await call('POST', '/api/v1/extensions', { number: '1000', password: PASSWORD });
       const got = await call('GET', '/api/v1/extensions/1001');
       assert.equal(got.status, 200);
-      assert.deepEqual(Object.keys(got.body ?? {}).sort(), ['createdAt', 'displayName', 'number', 'realm', 'updatedAt']);
+      assert.deepEqual(Object.keys(got.body ?? {}).sort(), ['createdAt', 'displayName', 'number', 'permissions', 'realm', 'updatedAt']);
       const page = await call('GET', '/api/v1/extensions?limit=2&offset=1');
       assert.deepEqual(
         (page.body?.['items'] as { number: string }[]).map((e) => e.number),
@@ -81,6 +81,38 @@ describe('/api/v1/extensions', () => {
         ],
       );
       assert.ok(!JSON.stringify(trail).includes(NEW_PASSWORD));
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('permissions: default internal + emergency, set on create and by PATCH, unknown or repeated values refused', async () => {
+    const h = await createApiHarness();
+    try {
+      const { call } = await client(h);
+      const plain = await call('POST', '/api/v1/extensions', { number: '1001', password: PASSWORD });
+      assert.deepEqual(plain.body?.['permissions'], ['internal', 'emergency']);
+      const wide = await call('POST', '/api/v1/extensions', { number: '1002', password: PASSWORD, permissions: ['international', 'internal'] });
+      assert.equal(wide.status, 201);
+      assert.deepEqual(wide.body?.['permissions'], ['internal', 'international'], 'stored in the fixed narrow-to-wide order');
+      assert.deepEqual((await call('GET', '/api/v1/extensions/1002')).body?.['permissions'], ['internal', 'international']);
+
+      const patched = await call('PATCH', '/api/v1/extensions/1001', { permissions: ['internal', 'local', 'national', 'emergency'] });
+      assert.equal(patched.status, 200);
+      assert.deepEqual(patched.body?.['permissions'], ['internal', 'local', 'national', 'emergency']);
+      assert.deepEqual((await h.deps.repositories.extensions.profile('1001'))?.permissions, ['internal', 'local', 'national', 'emergency']);
+      assert.deepEqual((await call('PATCH', '/api/v1/extensions/1001', { permissions: [] })).body?.['permissions'], []);
+
+      for (const permissions of [['internal', 'internal'], ['premium'], 'internal', [1]]) {
+        const bad = await call('PATCH', '/api/v1/extensions/1001', { permissions });
+        assert.equal(bad.status, 400, JSON.stringify(permissions));
+        assert.equal((bad.body?.['issues'] as { path: string }[])[0]?.path.split('.')[0], 'permissions');
+      }
+      assert.equal((await call('POST', '/api/v1/extensions', { number: '1003', password: PASSWORD, permissions: ['toll-free'] })).status, 400);
+
+      await h.audit.settled();
+      const update = (await h.auditRepo.list({ action: 'extension.update', target: '1001' })).at(-1);
+      assert.deepEqual(update?.detail, { fields: ['permissions'], permissions: ['internal', 'local', 'national', 'emergency'] });
     } finally {
       await h.cleanup();
     }

@@ -4,4 +4,16 @@ export { startHttpServer, type HttpServerHandle, type StartHttpServerOptions } f
 export { ensureAdmin, type EnsureAdminOptions, type EnsureAdminResult } from './bootstrap.js';
 export { buildOpenApiDocument, API_ROUTES, type ApiRouteSpec } from './openapi.js';
 export { SESSION_COOKIE } from './auth.js';
-export type { ApiDeps, ApiEnv, ApiLogger, AuditRecorder, AuthContext, MetricsSource, RegistrationView } from './types.js';
+export { createCallEventsEndpoint, EVENTS_PATH, type CallEventsEndpoint, type CallEventsEndpointOptions, type UpgradeEndpoint } from './events.js';
+export type {
+  ApiDeps,
+  ApiEnv,
+  ApiLogger,
+  AuditRecorder,
+  AuthContext,
+  CallEventJson,
+  CallEventSource,
+  CallRecordSource,
+  MetricsSource,
+  RegistrationView,
+} from './types.js';

@@ -138,6 +138,54 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   },
   {
     method: 'get',
+    path: '/api/v1/cdrs',
+    summary: 'Call detail records, newest first; from/to bound the start time (inclusive), number matches caller or callee',
+    tag: 'cdrs',
+    auth: true,
+    query: s.CdrQuery,
+    responses: { 200: { description: 'A page of call records with their legs', schema: s.CallRecordList }, 400: invalid, 401: unauthorized },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/cdrs.csv',
+    summary:
+      'Call detail records as CSV (RFC 4180, CRLF, header row) in Asterisk cdr_csv column order: accountcode, src, dst, ' +
+      'dcontext, clid, channel, dstchannel, lastapp, lastdata, start, answer, end, duration, billsec, disposition, amaflags, ' +
+      "uniqueid, userfield (the hangup cause). Times are UTC 'YYYY-MM-DD HH:MM:SS'. Text cells beginning with = + - @, tab " +
+      "or CR are prefixed with ' against spreadsheet formula injection. X-Total-Count gives the number of matching records.",
+    tag: 'cdrs',
+    auth: true,
+    query: s.CdrCsvQuery,
+    responses: { 200: { description: 'CSV export', contentType: 'text/csv' }, 400: invalid, 401: unauthorized },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/cdrs/{id}',
+    summary: 'One call record with its legs',
+    tag: 'cdrs',
+    auth: true,
+    params: s.CdrParams,
+    responses: { 200: { description: 'The call record', schema: s.CallRecord }, 400: invalid, 401: unauthorized, 404: err('No such call') },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/events',
+    summary:
+      'WebSocket (RFC 6455) stream of call events, one JSON text frame per event. Authenticated by the session cookie ' +
+      '(same origin only) or Authorization: Bearer; the server pings every 30 s and drops clients that stop reading or ' +
+      'whose session ends.',
+    tag: 'events',
+    auth: true,
+    responses: {
+      101: { description: 'Switched to WebSocket; each text frame is one call event', schema: s.CallEvent },
+      401: unauthorized,
+      403: err('Cookie-authenticated handshake from another origin'),
+      426: err('Not a WebSocket handshake'),
+      503: err('Too many event clients'),
+    },
+  },
+  {
+    method: 'get',
     path: '/api/v1/registrations',
     summary: 'Current registrations (location service)',
     tag: 'registrations',

@@ -1,5 +1,6 @@
 // Request and response shapes. The same zod schemas validate requests and produce the OpenAPI document.
 import { z } from 'zod';
+import { callDispositions, callPermissions } from '../store/index.js';
 
 export const ErrorBody = z.object({ error: z.string(), reason: z.string().optional() });
 export const ValidationErrorBody = z.object({
@@ -17,10 +18,17 @@ export const ExtensionNumber = z.string().regex(/^[0-9]{2,15}$/, 'extension numb
 export const ExtensionPassword = z.string().min(8, 'password must be at least 8 characters').max(128);
 export const DisplayName = z.string().trim().min(1).max(100);
 
+/** What an extension may dial (FreeSWITCH toll_allow style); the default is internal + emergency. */
+export const CallPermissions = z
+  .array(z.enum(callPermissions))
+  .max(callPermissions.length)
+  .refine((list) => new Set(list).size === list.length, { message: 'permissions must not repeat' });
+
 export const Extension = z.object({
   number: ExtensionNumber,
   displayName: z.string().nullable(),
   realm: z.string(),
+  permissions: z.array(z.enum(callPermissions)),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -29,12 +37,17 @@ export const ExtensionCreate = z.strictObject({
   number: ExtensionNumber,
   password: ExtensionPassword,
   displayName: DisplayName.optional(),
+  permissions: CallPermissions.optional(),
 });
 
 export const ExtensionPatch = z
-  .strictObject({ password: ExtensionPassword.optional(), displayName: DisplayName.nullable().optional() })
-  .refine((v) => v.password !== undefined || v.displayName !== undefined, {
-    message: 'nothing to change: give password and/or displayName',
+  .strictObject({
+    password: ExtensionPassword.optional(),
+    displayName: DisplayName.nullable().optional(),
+    permissions: CallPermissions.optional(),
+  })
+  .refine((v) => v.password !== undefined || v.displayName !== undefined || v.permissions !== undefined, {
+    message: 'nothing to change: give password, displayName and/or permissions',
   });
 
 export const ExtensionParams = z.object({ number: ExtensionNumber });
@@ -64,3 +77,87 @@ export const Registration = z.object({
 export const RegistrationList = z.object({ items: z.array(Registration) });
 
 export const Health = z.object({ status: z.string() });
+
+// Call detail records. Times are ISO 8601 with an offset; from and to bound the start, inclusive.
+const QueryTime = z.iso
+  .datetime({ offset: true })
+  .transform((t) => Date.parse(t))
+  .meta({ description: 'ISO 8601 date-time with Z or an offset' });
+
+function cdrQuery(maxLimit: number, defaultLimit: number) {
+  return z
+    .object({
+      from: QueryTime.optional(),
+      to: QueryTime.optional(),
+      number: z.string().min(1).max(64).optional().meta({ description: 'caller or callee' }),
+      disposition: z.enum(callDispositions).optional(),
+      limit: z.coerce.number().int().min(1).max(maxLimit).default(defaultLimit),
+      offset: z.coerce.number().int().min(0).default(0),
+    })
+    .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'from is after to', path: ['to'] });
+}
+
+export const CdrQuery = cdrQuery(500, 50);
+/** the CSV export allows larger pages */
+export const CdrCsvQuery = cdrQuery(10_000, 1_000);
+export const CdrParams = z.object({ id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'not a call id') });
+
+const IsoOrNull = z.iso.datetime().nullable();
+
+export const CallLeg = z.object({
+  id: z.string(),
+  role: z.enum(['caller', 'callee']),
+  sipCallId: z.string(),
+  uri: z.string(),
+  transport: z.string().nullable(),
+  sourceAddress: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  startedAt: z.iso.datetime(),
+  answeredAt: IsoOrNull,
+  endedAt: IsoOrNull,
+  sipStatus: z.number().int().nullable(),
+  codec: z.string().nullable(),
+  packetsReceived: z.number().int(),
+  packetsSent: z.number().int(),
+  bytesReceived: z.number().int(),
+  bytesSent: z.number().int(),
+  packetsLost: z.number().int().nullable(),
+  fractionLost: z.number().nullable(),
+  jitterMs: z.number().nullable(),
+});
+
+export const CallRecord = z.object({
+  id: z.string(),
+  caller: z.string(),
+  callerName: z.string().nullable(),
+  callee: z.string(),
+  startedAt: z.iso.datetime(),
+  answeredAt: IsoOrNull,
+  endedAt: IsoOrNull.meta({ description: 'null while the call is in progress' }),
+  durationS: z.number().int().nullable(),
+  billableS: z.number().int().nullable(),
+  disposition: z.enum(callDispositions).nullable(),
+  hangupCause: z.string().nullable(),
+  sipStatus: z.number().int().nullable(),
+  hangupBy: z.enum(['caller', 'callee', 'system']).nullable(),
+  codec: z.string().nullable(),
+  legs: z.array(CallLeg),
+});
+
+export const CallRecordList = z.object({
+  items: z.array(CallRecord),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+
+export const CallEvent = z.object({
+  type: z.enum(['newcall', 'ringing', 'answered', 'hangup']),
+  callId: z.string(),
+  at: z.iso.datetime(),
+  caller: z.string(),
+  callee: z.string(),
+  disposition: z.enum(callDispositions).optional(),
+  hangupCause: z.string().optional(),
+  legId: z.string().optional(),
+});

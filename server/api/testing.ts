@@ -4,6 +4,7 @@ import {
   AdminUserRepository,
   AuditRepository,
   BatchWriter,
+  CallRecordRepository,
   ExtensionRepository,
   SessionRepository,
   type Database,
@@ -11,9 +12,31 @@ import {
 import { AuditLog } from '../security/audit.js';
 import { createMetrics, type Metrics } from '../app/metrics.js';
 import { createApiApp } from './app.js';
-import type { ApiDeps, ApiLogger, RegistrationView } from './types.js';
+import type { ApiDeps, ApiLogger, CallEventJson, CallEventSource, RegistrationView } from './types.js';
 
 export const quietApiLogger: ApiLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** A call-event source tests publish into by hand. */
+export interface CallEventHub extends CallEventSource {
+  publish(event: CallEventJson): void;
+  readonly listeners: number;
+}
+
+export function createCallEventHub(): CallEventHub {
+  const listeners = new Set<(event: CallEventJson) => void>();
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    publish(event) {
+      for (const l of listeners) l(event);
+    },
+    get listeners() {
+      return listeners.size;
+    },
+  };
+}
 
 export interface ApiHarness {
   app: ReturnType<typeof createApiApp>;
@@ -25,6 +48,10 @@ export interface ApiHarness {
   clock: { now: number };
   state: { ready: boolean; registrations: RegistrationView[] | (() => never) };
   users: AdminUserRepository;
+  callRecords: CallRecordRepository;
+  callEvents: CallEventHub;
+  /** the deps the app was built with */
+  deps: ApiDeps;
   cleanup(): Promise<void>;
 }
 
@@ -39,7 +66,9 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
   const metrics = createMetrics({ defaultMetrics: false });
   const users = new AdminUserRepository({ db: database.db, now });
   const state: ApiHarness['state'] = { ready: false, registrations: [] };
-  const app = createApiApp({
+  const callRecords = new CallRecordRepository({ db: database.db, writer, logger: quietApiLogger });
+  const callEvents = createCallEventHub();
+  const deps: ApiDeps = {
     repositories: {
       adminUsers: users,
       sessions: new SessionRepository({ db: database.db, now }),
@@ -54,11 +83,17 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
       list: () => (typeof state.registrations === 'function' ? state.registrations() : state.registrations),
     },
     ready: () => state.ready,
+    callRecords,
+    callEvents,
     now,
     ...overrides,
-  });
+  };
+  const app = createApiApp(deps);
   return {
     app,
+    deps,
+    callRecords,
+    callEvents,
     database,
     audit,
     auditRepo,

@@ -1,5 +1,14 @@
 // What the HTTP API needs from the rest of the server; server/app builds it.
-import type { AdminUserRepository, ExtensionRepository, SessionRepository, AdminUser, AdminSession } from '../store/index.js';
+import type {
+  AdminSession,
+  AdminUser,
+  AdminUserRepository,
+  CallDisposition,
+  CallRecordFilter,
+  CallRecordView,
+  ExtensionRepository,
+  SessionRepository,
+} from '../store/index.js';
 
 export interface ApiLogger {
   debug(obj: object, msg?: string): void;
@@ -37,6 +46,34 @@ export interface MetricsSource {
   readonly authFailures?: { inc(): void };
 }
 
+/** The call records the CDR routes read: CallRecordRepository's shape, so tests can fake it. */
+export interface CallRecordSource {
+  list(filter: CallRecordFilter): Promise<{ items: CallRecordView[]; total: number }>;
+  get(id: string): Promise<CallRecordView | undefined>;
+}
+
+/** One call event as GET /api/v1/events streams it (a JSON text frame each). */
+export interface CallEventJson {
+  readonly type: 'newcall' | 'ringing' | 'answered' | 'hangup';
+  readonly callId: string;
+  /** ISO 8601 */
+  readonly at: string;
+  readonly caller: string;
+  readonly callee: string;
+  /** on hangup */
+  readonly disposition?: CallDisposition;
+  /** on hangup */
+  readonly hangupCause?: string;
+  /** the leg that rang or answered */
+  readonly legId?: string;
+}
+
+/** Live call events, adapted by server/app from the B2BUA's observer. */
+export interface CallEventSource {
+  /** returns the unsubscribe function */
+  subscribe(listener: (event: CallEventJson) => void): () => void;
+}
+
 export interface ApiDeps {
   readonly repositories: {
     readonly adminUsers: AdminUserRepository;
@@ -50,6 +87,9 @@ export interface ApiDeps {
   readonly realm: string;
   readonly sessionTtlMs: number;
   readonly registrations: { list(): Promise<RegistrationView[]> | RegistrationView[] };
+  readonly callRecords: CallRecordSource;
+  /** GET /api/v1/events streams these; without it the stream stays open and silent */
+  readonly callEvents?: CallEventSource;
   readonly ready: () => boolean;
   /**
    * GET /metrics: always allowed from loopback; from elsewhere it needs

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ describe('openDatabase', () => {
       );
       assert.deepEqual(
         tables.rows.map((r) => r['name']),
-        ['admin_sessions', 'admin_users', 'audit_log', 'extensions', 'registration_bindings'],
+        ['admin_sessions', 'admin_users', 'audit_log', 'call_legs', 'call_records', 'extensions', 'registration_bindings'],
       );
       const mode = await database.client.execute('PRAGMA journal_mode');
       assert.equal(mode.rows[0]?.['journal_mode'], 'wal');
@@ -30,7 +31,8 @@ describe('openDatabase', () => {
       // reopening an already-migrated file applies nothing twice
       const again = await openDatabase({ dataDir: join(dir, 'nested'), logger: quietStoreLogger });
       const applied = await again.client.execute('SELECT count(*) AS n FROM __drizzle_migrations');
-      assert.equal(applied.rows[0]?.['n'], 1);
+      const journal = JSON.parse(readFileSync(join(findMigrationsFolder() ?? 'migrations', 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
+      assert.equal(applied.rows[0]?.['n'], journal.entries.length);
       again.close();
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -11,8 +11,17 @@ export {
   ExtensionRepository,
   type Extension,
   type ExtensionCredentials,
+  type ExtensionProfile,
   type ExtensionUpdate,
 } from './repositories/extensions.js';
+export {
+  CallRecordRepository,
+  type CallLegInput,
+  type CallLegView,
+  type CallRecordFilter,
+  type CallRecordInput,
+  type CallRecordView,
+} from './repositories/call-records.js';
 export { BindingRepository, type StoredBinding, type StoredTransportProtocol } from './repositories/bindings.js';
 export {
   AuditRepository,
@@ -27,3 +36,5 @@ export {
   type AuditChainReport,
 } from './repositories/audit.js';
 export { adminRoles, type AdminRole } from './schema/admin-users.js';
+export { callPermissions, defaultCallPermissions, type CallPermission } from './schema/extensions.js';
+export { callDispositions, type CallDisposition, type CallHangupSide, type CallLegRole } from './schema/call-records.js';

@@ -11,6 +11,7 @@ function view(e: Extension) {
     number: e.number,
     displayName: e.displayName,
     realm: e.realm,
+    permissions: e.permissions,
     createdAt: new Date(e.createdAt).toISOString(),
     updatedAt: new Date(e.updatedAt).toISOString(),
   };
@@ -42,10 +43,16 @@ export function mountExtensionRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   app.post('/api/v1/extensions', session, admin, async (c) => {
     const body = await readBody(c, ExtensionCreate);
     if (!body.ok) return body.response;
-    const { number, password, displayName } = body.value;
-    const created = await repo.create({ number, password, realm: deps.realm, displayName: displayName ?? null });
+    const { number, password, displayName, permissions } = body.value;
+    const created = await repo.create({
+      number,
+      password,
+      realm: deps.realm,
+      displayName: displayName ?? null,
+      ...(permissions !== undefined ? { permissions } : {}),
+    });
     if (!created) return jsonError(c, 409, { error: 'extension exists' });
-    audit(deps, c, 'extension.create', number, { displayName: displayName ?? null });
+    audit(deps, c, 'extension.create', number, { displayName: displayName ?? null, permissions: created.permissions });
     return c.json(view(created), 201);
   });
 
@@ -61,14 +68,21 @@ export function mountExtensionRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     if (!params.ok) return params.response;
     const body = await readBody(c, ExtensionPatch);
     if (!body.ok) return body.response;
-    const { password, displayName } = body.value;
+    const { password, displayName, permissions } = body.value;
     const updated = await repo.update(params.value.number, {
       ...(displayName !== undefined ? { displayName } : {}),
       ...(password !== undefined ? { credentials: { password, realm: deps.realm } } : {}),
+      ...(permissions !== undefined ? { permissions } : {}),
     });
     if (!updated) return jsonError(c, 404, { error: 'extension not found' });
+    // a change of what an extension may dial is a security-relevant fact: the audit keeps the new set
     audit(deps, c, 'extension.update', updated.number, {
-      fields: [...(password !== undefined ? ['password'] : []), ...(displayName !== undefined ? ['displayName'] : [])],
+      fields: [
+        ...(password !== undefined ? ['password'] : []),
+        ...(displayName !== undefined ? ['displayName'] : []),
+        ...(permissions !== undefined ? ['permissions'] : []),
+      ],
+      ...(permissions !== undefined ? { permissions: updated.permissions } : {}),
     });
     return c.json(view(updated));
   });

@@ -1,7 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { openTempDatabase } from '../testing.js';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openDatabase } from '../database.js';
+import { findMigrationsFolder } from '../migrate.js';
+import { openTempDatabase, quietStoreLogger } from '../testing.js';
 import { ExtensionRepository } from './extensions.js';
 
 const hex = (alg: string, s: string) => createHash(alg).update(s).digest('hex');
@@ -45,6 +49,69 @@ describe('ExtensionRepository', () => {
       assert.equal(await repo.delete('1002'), true);
       assert.equal(await repo.delete('1002'), false);
       assert.equal(await repo.get('1002'), undefined);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('permissions default to internal + emergency, are stored once each in a fixed order, and profile() follows writes', async () => {
+    const { database, cleanup } = await openTempDatabase();
+    try {
+      const repo = new ExtensionRepository({ db: database.db });
+      await repo.create({ number: '1001', password: 'password1', realm: 'r', displayName: 'Desk' });
+      assert.deepEqual((await repo.get('1001'))?.permissions, ['internal', 'emergency']);
+      const raw = await database.client.execute("SELECT permissions FROM extensions WHERE number = '1001'");
+      assert.equal(raw.rows[0]?.['permissions'], '["internal","emergency"]');
+
+      assert.deepEqual(await repo.profile('1001'), { number: '1001', displayName: 'Desk', permissions: ['internal', 'emergency'] });
+      assert.equal(await repo.profile('9999'), undefined);
+
+      // profile() is cached: an update must be visible at once, not after the cache's TTL
+      await repo.update('1001', { permissions: ['international', 'internal', 'international', 'national'] });
+      assert.deepEqual((await repo.profile('1001'))?.permissions, ['internal', 'national', 'international']);
+      await repo.update('1001', { displayName: 'Lobby' });
+      assert.equal((await repo.profile('1001'))?.displayName, 'Lobby');
+      assert.deepEqual((await repo.get('1001'))?.permissions, ['internal', 'national', 'international'], 'a name change keeps them');
+
+      await repo.create({ number: '1002', password: 'password1', realm: 'r', permissions: [] });
+      assert.deepEqual((await repo.profile('1002'))?.permissions, [], 'an empty set may dial nothing');
+      await repo.delete('1001');
+      assert.equal(await repo.profile('1001'), undefined);
+
+      // a value this version does not know never widens what the extension may dial
+      await database.client.execute(`UPDATE extensions SET permissions = '["internal","satellite"]' WHERE number = '1002'`);
+      assert.deepEqual((await repo.get('1002'))?.permissions, ['internal']);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('upgrading a database from before permissions existed gives its extensions the default set (migration 0001)', async () => {
+    const { dir, cleanup } = await openTempDatabase();
+    try {
+      // A migrations folder holding only the foundation, as an older release shipped it.
+      const real = findMigrationsFolder();
+      assert.ok(real);
+      const old = join(dir, 'old-migrations');
+      await mkdir(join(old, 'meta'), { recursive: true });
+      await copyFile(join(real, '0000_foundation.sql'), join(old, '0000_foundation.sql'));
+      const journal = JSON.parse(await readFile(join(real, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+      journal.entries = journal.entries.filter((e) => e.tag === '0000_foundation');
+      await writeFile(join(old, 'meta', '_journal.json'), JSON.stringify(journal));
+
+      const oldDir = join(dir, 'data');
+      const before = await openDatabase({ dataDir: oldDir, logger: quietStoreLogger, migrationsFolder: old });
+      await before.client.execute(
+        "INSERT INTO extensions (number, realm, ha1_md5, ha1_sha256, created_at, updated_at) VALUES ('2001', 'r', 'x', 'y', 1, 1)",
+      );
+      before.close();
+      const after = await openDatabase({ dataDir: oldDir, logger: quietStoreLogger });
+      try {
+        const repo = new ExtensionRepository({ db: after.db });
+        assert.deepEqual((await repo.get('2001'))?.permissions, ['internal', 'emergency']);
+      } finally {
+        after.close();
+      }
     } finally {
       await cleanup();
     }

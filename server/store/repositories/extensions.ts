@@ -2,7 +2,7 @@
 // MD5 and SHA-256 so phones using either algorithm can authenticate.
 import { asc, count, eq, sql } from 'drizzle-orm';
 import type { Db } from '../database.js';
-import { extensions, type ExtensionRow } from '../schema/extensions.js';
+import { callPermissions, defaultCallPermissions, extensions, type CallPermission, type ExtensionRow } from '../schema/extensions.js';
 import { digestHa1 } from '../credentials.js';
 import { CredentialCache, type CredentialCacheOptions } from './credential-cache.js';
 
@@ -10,6 +10,7 @@ export interface Extension {
   readonly number: string;
   readonly displayName: string | null;
   readonly realm: string;
+  readonly permissions: readonly CallPermission[];
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -22,18 +23,35 @@ export interface ExtensionCredentials {
   readonly ha1Sha256: string;
 }
 
+/** What call routing needs to know about a calling extension. */
+export interface ExtensionProfile {
+  readonly number: string;
+  readonly displayName: string | null;
+  readonly permissions: readonly CallPermission[];
+}
+
 export interface ExtensionUpdate {
   /** null clears it */
   displayName?: string | null;
   /** a new password needs the realm it is hashed for */
   credentials?: { password: string; realm: string };
+  permissions?: readonly CallPermission[];
 }
 
 export interface ExtensionRepositoryOptions {
   db: Db;
   now?: () => number;
-  /** the credential cache in front of find(); maxEntries 0 turns it off */
+  /** the caches in front of find() and profile(); maxEntries 0 turns them off */
   credentialCache?: CredentialCacheOptions;
+}
+
+/**
+ * The known permissions in `value`, once each, in callPermissions order: what is stored and what
+ * a stored value reads back as (a hand-edited or newer value never widens what an extension may dial).
+ */
+export function normalizePermissions(value: unknown): CallPermission[] {
+  if (!Array.isArray(value)) return [...defaultCallPermissions];
+  return callPermissions.filter((p) => value.includes(p));
 }
 
 function toView(row: ExtensionRow): Extension {
@@ -41,6 +59,7 @@ function toView(row: ExtensionRow): Extension {
     number: row.number,
     displayName: row.displayName,
     realm: row.realm,
+    permissions: normalizePermissions(row.permissions),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -58,21 +77,30 @@ export class ExtensionRepository {
   readonly #db: Db;
   readonly #now: () => number;
   readonly #credentials: CredentialCache<ExtensionCredentials>;
+  readonly #profiles: CredentialCache<ExtensionProfile>;
   /**
    * find()'s query, built once: every cached entry expires (ttlMs), so under load each phone's
    * credentials are read again every half minute, and building the query each time showed up.
    */
   readonly #findQuery;
+  readonly #profileQuery;
 
   constructor(options: ExtensionRepositoryOptions) {
     this.#db = options.db;
     this.#now = options.now ?? Date.now;
     this.#credentials = new CredentialCache({ now: this.#now, ...options.credentialCache });
+    this.#profiles = new CredentialCache({ now: this.#now, ...options.credentialCache });
     this.#findQuery = this.#db.select().from(extensions).where(eq(extensions.number, sql.placeholder('number'))).limit(1).prepare();
+    this.#profileQuery = this.#db
+      .select({ number: extensions.number, displayName: extensions.displayName, permissions: extensions.permissions })
+      .from(extensions)
+      .where(eq(extensions.number, sql.placeholder('number')))
+      .limit(1)
+      .prepare();
   }
 
   /**
-   * Runs a write to one extension, then drops its cached credentials. Dropping after the write
+   * Runs a write to one extension, then drops its cached credentials and profile. Dropping after the write
    * (even a failed one) means a find() that read the row before the write cannot cache it.
    */
   async #writing<T>(number: string, write: () => Promise<T>): Promise<T> {
@@ -80,6 +108,7 @@ export class ExtensionRepository {
       return await write();
     } finally {
       this.#credentials.invalidate(number);
+      this.#profiles.invalidate(number);
     }
   }
 
@@ -89,6 +118,8 @@ export class ExtensionRepository {
     password: string;
     realm: string;
     displayName?: string | null;
+    /** default: internal and emergency */
+    permissions?: readonly CallPermission[];
   }): Promise<Extension | undefined> {
     const now = this.#now();
     // No invalidation needed: only existing extensions are ever cached.
@@ -98,6 +129,7 @@ export class ExtensionRepository {
         number: input.number,
         displayName: input.displayName ?? null,
         ...ha1s(input.number, input.realm, input.password),
+        permissions: normalizePermissions(input.permissions ?? defaultCallPermissions),
         createdAt: now,
         updatedAt: now,
       })
@@ -128,6 +160,7 @@ export class ExtensionRepository {
   async update(number: string, change: ExtensionUpdate): Promise<Extension | undefined> {
     const set: Partial<typeof extensions.$inferInsert> = { updatedAt: this.#now() };
     if (change.displayName !== undefined) set.displayName = change.displayName;
+    if (change.permissions !== undefined) set.permissions = normalizePermissions(change.permissions);
     if (change.credentials) Object.assign(set, ha1s(number, change.credentials.realm, change.credentials.password));
     const rows = await this.#writing(number, () =>
       this.#db.update(extensions).set(set).where(eq(extensions.number, number)).returning(),
@@ -143,12 +176,12 @@ export class ExtensionRepository {
     return rows.length > 0;
   }
 
-  /** The registrar's CredentialLookup.find: HA1s for digest; undefined for unknown users. */
   /** The cached credentials without touching the database; undefined when not cached. */
   findCached(username: string): ExtensionCredentials | undefined {
     return this.#credentials.get(username);
   }
 
+  /** The registrar's CredentialLookup.find: HA1s for digest; undefined for unknown users. */
   async find(username: string): Promise<ExtensionCredentials | undefined> {
     const cached = this.#credentials.get(username);
     if (cached !== undefined) return cached;
@@ -158,6 +191,23 @@ export class ExtensionRepository {
     if (row === undefined) return undefined;
     const found = { username: row.number, realm: row.realm, ha1Md5: row.ha1Md5, ha1Sha256: row.ha1Sha256 };
     this.#credentials.set(username, found, generation);
+    return found;
+  }
+
+  /** Who is calling and what they may dial, for call routing; undefined for unknown numbers. */
+  async profile(number: string): Promise<ExtensionProfile | undefined> {
+    const cached = this.#profiles.get(number);
+    if (cached !== undefined) return cached;
+    const generation = this.#profiles.generation;
+    const rows = await this.#profileQuery.all({ number });
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    const found: ExtensionProfile = {
+      number: row.number,
+      displayName: row.displayName,
+      permissions: Object.freeze(normalizePermissions(row.permissions)),
+    };
+    this.#profiles.set(number, found, generation);
     return found;
   }
 }

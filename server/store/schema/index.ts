@@ -4,3 +4,4 @@ export * from './admin-sessions.js';
 export * from './extensions.js';
 export * from './registration-bindings.js';
 export * from './audit-log.js';
+export * from './call-records.js';

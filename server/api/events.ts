@@ -1,0 +1,198 @@
+// GET /api/v1/events as a WebSocket (RFC 6455): every call event, one JSON text frame each, to every
+// authenticated client. The upgrade is answered on the HTTP server's 'upgrade' event, before hono
+// sees anything, so authentication happens here: 401 (and no handshake) without a valid session.
+//
+// Bounded: each event is serialised once and sent to all; a client that does not read (its
+// unsent bytes exceed maxBufferedBytes) is dropped rather than buffered without limit; a ping every
+// pingIntervalMs drops clients that stopped answering and those whose session ended (logout, expiry).
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { parse as parseCookies } from 'hono/utils/cookie';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { SESSION_COOKIE } from './auth.js';
+import type { AdminSession, AdminUser } from '../store/index.js';
+import type { ApiLogger, CallEventJson, CallEventSource } from './types.js';
+
+export const EVENTS_PATH = '/api/v1/events';
+
+export interface CallEventsEndpointOptions {
+  /** validates the session token (the SessionRepository) */
+  sessions: { findValid(token: string): Promise<{ user: AdminUser; session: AdminSession } | undefined> };
+  /** absent: clients connect and hear nothing */
+  callEvents?: CallEventSource;
+  logger: ApiLogger;
+  /** default 30 000 */
+  pingIntervalMs?: number;
+  /** unsent bytes after which a client is dropped (default 1 MiB) */
+  maxBufferedBytes?: number;
+  /** connections beyond this are refused with 503 (default 500) */
+  maxClients?: number;
+}
+
+/** What startHttpServer hands upgrade requests to. */
+export interface UpgradeEndpoint {
+  /** false when the request is not for this endpoint (the caller answers it) */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Closes every client (1001 going away) and stops; idempotent. */
+  close(): Promise<void>;
+}
+
+export interface CallEventsEndpoint extends UpgradeEndpoint {
+  /** connected clients */
+  readonly clients: number;
+}
+
+interface Client {
+  readonly ws: WebSocket;
+  readonly token: string;
+  readonly username: string;
+  alive: boolean;
+}
+
+const BEARER = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)$/i;
+
+/** The session token and how it came: a bearer header wins over the cookie, as in requireSession. */
+function credentialsOf(req: IncomingMessage): { token: string; via: 'bearer' | 'cookie' } | undefined {
+  const header = req.headers.authorization;
+  if (header !== undefined) {
+    const token = BEARER.exec(header.trim())?.[1];
+    return token === undefined ? undefined : { token, via: 'bearer' };
+  }
+  const cookie = req.headers.cookie;
+  const token = cookie === undefined ? undefined : parseCookies(cookie, SESSION_COOKIE)[SESSION_COOKIE];
+  return token === undefined || token === '' ? undefined : { token, via: 'cookie' };
+}
+
+/**
+ * A browser sends the cookie with a WebSocket handshake from any page (the handshake is not subject
+ * to CORS), so a cookie-authenticated upgrade must come from a page of this server: RFC 6455 §10.2,
+ * the server checks Origin. Bearer tokens are never sent by the browser on its own.
+ */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true; // not a browser
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+function refuse(socket: Duplex, status: 401 | 403 | 404 | 503, reason: string): void {
+  const body = JSON.stringify({ error: reason });
+  const text = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }[status];
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Connection: close\r\n\r\n${body}`,
+  );
+}
+
+export function createCallEventsEndpoint(options: CallEventsEndpointOptions): CallEventsEndpoint {
+  const { logger } = options;
+  const maxBuffered = options.maxBufferedBytes ?? 1024 * 1024;
+  const maxClients = options.maxClients ?? 500;
+  // clients send nothing but control frames; anything large is not one of ours
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096, perMessageDeflate: false });
+  const clients = new Set<Client>();
+  let closing: Promise<void> | undefined;
+
+  const drop = (client: Client, why: string) => {
+    logger.warn({ user: client.username, why }, 'dropping events client');
+    // out of the set at once: terminate()'s 'close' comes later, and publish must skip it now
+    clients.delete(client);
+    client.ws.terminate();
+  };
+
+  const publish = (event: CallEventJson) => {
+    if (clients.size === 0) return;
+    const text = JSON.stringify(event);
+    for (const client of clients) {
+      if (client.ws.readyState !== client.ws.OPEN) continue;
+      if (client.ws.bufferedAmount > maxBuffered) drop(client, 'not reading: send buffer full');
+      else client.ws.send(text);
+    }
+  };
+  const unsubscribe = options.callEvents?.subscribe(publish);
+
+  const tick = async () => {
+    for (const client of clients) {
+      if (!client.alive) {
+        drop(client, 'no pong since the last ping');
+        continue;
+      }
+      client.alive = false;
+      client.ws.ping();
+    }
+    // a revoked or expired session loses the stream at the next tick, not when the socket dies
+    for (const client of [...clients]) {
+      const valid = await options.sessions.findValid(client.token).catch(() => undefined);
+      if (valid === undefined && clients.has(client)) client.ws.close(1008, 'session ended');
+    }
+  };
+  const timer = setInterval(() => {
+    tick().catch((err: unknown) => logger.error({ err }, 'events ping failed'));
+  }, options.pingIntervalMs ?? 30_000);
+  timer.unref();
+
+  const accept = (ws: WebSocket, token: string, username: string) => {
+    const client: Client = { ws, token, username, alive: true };
+    clients.add(client);
+    logger.debug({ user: username, clients: clients.size }, 'events client connected');
+    ws.on('pong', () => {
+      client.alive = true;
+    });
+    ws.on('message', () => {}); // nothing to say to us; ignored
+    ws.on('error', (err) => logger.debug({ err, user: username }, 'events client error'));
+    ws.on('close', () => {
+      clients.delete(client);
+      logger.debug({ user: username, clients: clients.size }, 'events client left');
+    });
+  };
+
+  const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const credentials = credentialsOf(req);
+    if (credentials === undefined) return refuse(socket, 401, 'unauthorized');
+    const found = await options.sessions.findValid(credentials.token);
+    if (found === undefined) return refuse(socket, 401, 'unauthorized');
+    if (credentials.via === 'cookie' && !sameOrigin(req)) return refuse(socket, 403, 'cross-origin request refused');
+    if (closing !== undefined || clients.size >= maxClients) return refuse(socket, 503, 'too many event clients');
+    if (socket.destroyed) return;
+    // ws answers a malformed handshake (RFC 6455 §4.2.1) with 400 itself
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, credentials.token, found.user.username));
+  };
+
+  return {
+    get clients() {
+      return clients.size;
+    },
+    handleUpgrade(req, socket, head) {
+      const path = (req.url ?? '').split('?')[0];
+      if (path !== EVENTS_PATH) return false;
+      // a peer that resets during the session lookup must not become an unhandled 'error'
+      socket.on('error', (err) => logger.debug({ err }, 'events upgrade socket error'));
+      upgrade(req, socket, head).catch((err: unknown) => {
+        logger.error({ err }, 'events upgrade failed');
+        socket.destroy();
+      });
+      return true;
+    },
+    close() {
+      closing ??= (async () => {
+        clearInterval(timer);
+        unsubscribe?.();
+        const closed = [...clients].map(
+          (client) =>
+            new Promise<void>((done) => {
+              client.ws.once('close', () => done());
+              client.ws.close(1001, 'server shutting down');
+              // a peer that never answers the close frame does not hold shutdown up
+              setTimeout(() => client.ws.terminate(), 1000).unref();
+            }),
+        );
+        await Promise.all(closed);
+        await new Promise<void>((done) => wss.close(() => done()));
+      })();
+      return closing;
+    },
+  };
+}

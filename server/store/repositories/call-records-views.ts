@@ -1,0 +1,85 @@
+// Rows of call_records/call_legs as the repository's views. Enum columns are narrowed here: a value
+// the code does not know (a row written by a newer version, or edited by hand) is never passed on
+// as if it were one of the union's members.
+import {
+  callDispositions,
+  callHangupSides,
+  type CallDisposition,
+  type CallHangupSide,
+  type CallLegRole,
+  type CallLegRow,
+  type CallRecordRow,
+} from '../schema/call-records.js';
+import type { CallLegView, CallRecordView } from './call-records.js';
+
+function isDisposition(v: string | null): v is CallDisposition {
+  return v !== null && (callDispositions as readonly string[]).includes(v);
+}
+
+function isHangupSide(v: string | null): v is CallHangupSide {
+  return v !== null && (callHangupSides as readonly string[]).includes(v);
+}
+
+function isRole(v: string): v is CallLegRole {
+  return v === 'caller' || v === 'callee';
+}
+
+function legView(row: CallLegRow, role: CallLegRole): CallLegView {
+  return {
+    id: row.id,
+    role,
+    sipCallId: row.sipCallId,
+    uri: row.uri,
+    transport: row.transport,
+    sourceAddress: row.sourceAddress,
+    userAgent: row.userAgent,
+    startedAt: row.startedAt,
+    answeredAt: row.answeredAt,
+    endedAt: row.endedAt,
+    sipStatus: row.sipStatus,
+    codec: row.codec,
+    packetsReceived: row.packetsReceived,
+    packetsSent: row.packetsSent,
+    bytesReceived: row.bytesReceived,
+    bytesSent: row.bytesSent,
+    packetsLost: row.packetsLost,
+    fractionLost: row.fractionLost,
+    jitterMs: row.jitterMs,
+  };
+}
+
+/** Legs grouped by call, keeping the order of `rows`. */
+export function legsByCall(rows: readonly CallLegRow[], onUnknownRole: (row: CallLegRow) => void): Map<string, CallLegView[]> {
+  const byCall = new Map<string, CallLegView[]>();
+  for (const row of rows) {
+    const role = row.role;
+    if (!isRole(role)) {
+      onUnknownRole(row);
+      continue;
+    }
+    let legs = byCall.get(row.callId);
+    if (legs === undefined) byCall.set(row.callId, (legs = []));
+    legs.push(legView(row, role));
+  }
+  return byCall;
+}
+
+export function recordView(row: CallRecordRow, legs: readonly CallLegView[]): CallRecordView {
+  return {
+    id: row.id,
+    caller: row.caller,
+    callerName: row.callerName,
+    callee: row.callee,
+    startedAt: row.startedAt,
+    answeredAt: row.answeredAt,
+    endedAt: row.endedAt,
+    durationS: row.durationS,
+    billableS: row.billableS,
+    disposition: isDisposition(row.disposition) ? row.disposition : null,
+    hangupCause: row.hangupCause,
+    sipStatus: row.sipStatus,
+    hangupBy: isHangupSide(row.hangupBy) ? row.hangupBy : null,
+    codec: row.codec,
+    legs,
+  };
+}

@@ -1,0 +1,189 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { BatchWriter } from '../batch-writer.js';
+import { openDatabase } from '../database.js';
+import { openTempDatabase, quietStoreLogger } from '../testing.js';
+import { CallRecordRepository, type CallLegInput, type CallRecordInput } from './call-records.js';
+
+const T0 = 1_700_000_000_000;
+
+function leg(over: Partial<CallLegInput> & Pick<CallLegInput, 'id' | 'role'>): CallLegInput {
+  return {
+    sipCallId: `${over.id}@pbx.test`,
+    uri: 'sip:1001@192.0.2.10:5060',
+    transport: 'udp',
+    sourceAddress: '192.0.2.10:5060',
+    userAgent: 'baresip',
+    startedAt: T0,
+    answeredAt: null,
+    endedAt: null,
+    sipStatus: null,
+    codec: null,
+    packetsReceived: 0,
+    packetsSent: 0,
+    bytesReceived: 0,
+    bytesSent: 0,
+    packetsLost: null,
+    fractionLost: null,
+    jitterMs: null,
+    ...over,
+  };
+}
+
+function call(over: Partial<CallRecordInput> & Pick<CallRecordInput, 'id'>): CallRecordInput {
+  return {
+    caller: '1001',
+    callerName: 'Alice',
+    callee: '1002',
+    startedAt: T0,
+    answeredAt: null,
+    endedAt: null,
+    durationS: null,
+    billableS: null,
+    disposition: null,
+    hangupCause: null,
+    sipStatus: null,
+    hangupBy: null,
+    codec: null,
+    legs: [],
+    ...over,
+  };
+}
+
+async function setup() {
+  const ctx = await openTempDatabase();
+  const writer = new BatchWriter({ client: ctx.database.client, logger: quietStoreLogger, flushDelayMs: 1 });
+  const repo = new CallRecordRepository({ db: ctx.database.db, writer, logger: quietStoreLogger });
+  return { ...ctx, writer, repo };
+}
+
+describe('CallRecordRepository', () => {
+  it('begin writes the in-progress call and its legs; update upserts answer, a new leg and the final state', async () => {
+    const { database, writer, repo, cleanup } = await setup();
+    try {
+      const a = leg({ id: 'leg-a', role: 'caller' });
+      await repo.begin(call({ id: 'c1', legs: [a] }));
+      const open = await repo.get('c1');
+      assert.equal(open?.endedAt, null);
+      assert.equal(open?.disposition, null);
+      assert.deepEqual(open?.legs.map((l) => l.id), ['leg-a']);
+
+      const b = leg({ id: 'leg-b', role: 'callee', uri: 'sip:1002@192.0.2.20:5062', startedAt: T0 + 100 });
+      await repo.update(call({ id: 'c1', answeredAt: T0 + 4_000, codec: 'PCMU', legs: [a, { ...b, answeredAt: T0 + 4_000 }] }));
+      const final = call({
+        id: 'c1',
+        answeredAt: T0 + 4_000,
+        endedAt: T0 + 64_000,
+        durationS: 64,
+        billableS: 60,
+        disposition: 'ANSWERED',
+        hangupCause: 'normal-clearing',
+        sipStatus: 200,
+        hangupBy: 'callee',
+        codec: 'PCMU',
+        legs: [
+          { ...a, answeredAt: T0 + 4_000, endedAt: T0 + 64_000, sipStatus: 200, codec: 'PCMU', packetsReceived: 3000, packetsSent: 2990, bytesReceived: 516_000, bytesSent: 514_280, packetsLost: 2, fractionLost: 0.0039, jitterMs: 1.5 },
+          { ...b, answeredAt: T0 + 4_000, endedAt: T0 + 64_000, sipStatus: 200, codec: 'PCMU', packetsReceived: 2990, packetsSent: 3000 },
+        ],
+      });
+      await repo.update(final);
+      assert.deepEqual(await repo.get('c1'), final);
+      const rows = await database.client.execute('SELECT COUNT(*) AS n FROM call_legs');
+      assert.equal(rows.rows[0]?.['n'], 2, 'upserts, no duplicate legs');
+      assert.equal(await repo.get('nope'), undefined);
+      await writer.close();
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('lists newest first with a total, filtering by time range, number (caller or callee) and disposition', async () => {
+    const { writer, repo, cleanup } = await setup();
+    try {
+      const done = { endedAt: T0 + 99_000, durationS: 1, billableS: 0 };
+      await Promise.all([
+        repo.begin(call({ id: 'c1', startedAt: T0 + 1_000, caller: '1001', callee: '1002', ...done, disposition: 'ANSWERED', legs: [leg({ id: 'l1', role: 'caller' })] })),
+        repo.begin(call({ id: 'c2', startedAt: T0 + 2_000, caller: '1002', callee: '1003', ...done, disposition: 'BUSY' })),
+        repo.begin(call({ id: 'c3', startedAt: T0 + 3_000, caller: '1003', callee: '1001', ...done, disposition: 'NO ANSWER' })),
+        repo.begin(call({ id: 'c4', startedAt: T0 + 4_000, caller: '1004', callee: '1005' })),
+      ]);
+      const ids = async (f: Parameters<typeof repo.list>[0]) => {
+        const page = await repo.list(f);
+        return { ids: page.items.map((c) => c.id), total: page.total };
+      };
+      assert.deepEqual(await ids({ limit: 50, offset: 0 }), { ids: ['c4', 'c3', 'c2', 'c1'], total: 4 });
+      assert.deepEqual(await ids({ limit: 2, offset: 1 }), { ids: ['c3', 'c2'], total: 4 });
+      assert.deepEqual(await ids({ number: '1001', limit: 50, offset: 0 }), { ids: ['c3', 'c1'], total: 2 });
+      assert.deepEqual(await ids({ disposition: 'BUSY', limit: 50, offset: 0 }), { ids: ['c2'], total: 1 });
+      // both bounds inclusive
+      assert.deepEqual(await ids({ from: T0 + 2_000, to: T0 + 3_000, limit: 50, offset: 0 }), { ids: ['c3', 'c2'], total: 2 });
+      assert.deepEqual(await ids({ from: T0 + 2_000, number: '1001', limit: 1, offset: 0 }), { ids: ['c3'], total: 1 });
+      const listed = await repo.list({ limit: 50, offset: 0 });
+      assert.deepEqual(listed.items.find((c) => c.id === 'c1')?.legs.map((l) => l.id), ['l1']);
+      await writer.close();
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('interruptOpen closes calls a crash left open as INTERRUPTED, with Asterisk-style whole-second durations', async () => {
+    const ctx = await openTempDatabase();
+    try {
+      // Before the "crash": two calls in progress and one finished, committed, then the process
+      // goes away without ever updating the open ones.
+      const writer = new BatchWriter({ client: ctx.database.client, logger: quietStoreLogger, flushDelayMs: 1 });
+      const before = new CallRecordRepository({ db: ctx.database.db, writer, logger: quietStoreLogger });
+      const rejected = leg({ id: 'c1-b1', role: 'callee', startedAt: T0 + 100, endedAt: T0 + 900, sipStatus: 486 });
+      await Promise.all([
+        // answered 5 s in; forked to two phones, one of which had already declined
+        before.begin(call({
+          id: 'c1',
+          answeredAt: T0 + 5_000,
+          legs: [leg({ id: 'c1-a', role: 'caller', answeredAt: T0 + 5_000 }), rejected, leg({ id: 'c1-b2', role: 'callee', startedAt: T0 + 100, answeredAt: T0 + 5_000 })],
+        })),
+        // still ringing
+        before.begin(call({ id: 'c2', startedAt: T0 + 10_000, legs: [leg({ id: 'c2-a', role: 'caller', startedAt: T0 + 10_000 })] })),
+        // finished (its leg's end never reported): not ours to touch
+        before.begin(call({ id: 'c3', endedAt: T0 + 2_000, durationS: 2, billableS: 0, disposition: 'CANCELLED', hangupCause: 'cancelled', sipStatus: 487, hangupBy: 'caller', legs: [leg({ id: 'c3-a', role: 'caller' })] })),
+      ]);
+      await writer.close();
+      ctx.database.close();
+
+      const database = await openDatabase({ dataDir: ctx.dir, logger: quietStoreLogger });
+      const writer2 = new BatchWriter({ client: database.client, logger: quietStoreLogger, flushDelayMs: 1 });
+      try {
+        const repo = new CallRecordRepository({ db: database.db, writer: writer2, logger: quietStoreLogger });
+        const now = T0 + 65_900;
+        assert.equal(await repo.interruptOpen(now), 2);
+
+        const c1 = await repo.get('c1');
+        assert.equal(c1?.disposition, 'INTERRUPTED');
+        assert.equal(c1?.hangupCause, 'interrupted');
+        assert.equal(c1?.hangupBy, 'system');
+        assert.equal(c1?.endedAt, now);
+        assert.equal(c1?.durationS, 65, '65.9 s truncated, as Asterisk counts duration');
+        assert.equal(c1?.billableS, 60, 'end − answer = 60.9 s → 60');
+        assert.deepEqual(
+          c1?.legs.map((l) => [l.id, l.endedAt]),
+          [['c1-a', now], ['c1-b1', T0 + 900], ['c1-b2', now]],
+          'open legs end now; the declined leg keeps its own end',
+        );
+        const c2 = await repo.get('c2');
+        assert.equal(c2?.durationS, 55);
+        assert.equal(c2?.billableS, 0, 'never answered: billsec 0');
+        assert.equal(c2?.legs[0]?.endedAt, now);
+
+        const c3 = await repo.get('c3');
+        assert.equal(c3?.disposition, 'CANCELLED', 'finished calls untouched');
+        assert.equal(c3?.endedAt, T0 + 2_000);
+        assert.equal(c3?.legs[0]?.endedAt, null);
+        assert.equal(await repo.interruptOpen(now + 1_000), 0, 'nothing left open');
+      } finally {
+        await writer2.close();
+        database.close();
+      }
+    } finally {
+      await ctx.cleanup();
+    }
+  });
+});

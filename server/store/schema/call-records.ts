@@ -1,0 +1,74 @@
+// Call detail records: one row per call, one per leg. Times are ms since the epoch; durations are
+// whole seconds as Asterisk's CDR counts them (duration = end − start, billsec = end − answer).
+import { isNull } from 'drizzle-orm';
+import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+export const callDispositions = ['ANSWERED', 'NO ANSWER', 'BUSY', 'FAILED', 'CANCELLED', 'INTERRUPTED'] as const;
+export type CallDisposition = (typeof callDispositions)[number];
+
+export const callLegRoles = ['caller', 'callee'] as const;
+export type CallLegRole = (typeof callLegRoles)[number];
+
+export const callHangupSides = ['caller', 'callee', 'system'] as const;
+export type CallHangupSide = (typeof callHangupSides)[number];
+
+export const callRecords = sqliteTable(
+  'call_records',
+  {
+    id: text('id').primaryKey(),
+    caller: text('caller').notNull(),
+    callerName: text('caller_name'),
+    callee: text('callee').notNull(),
+    startedAt: integer('started_at').notNull(),
+    answeredAt: integer('answered_at'),
+    /** null while the call is in progress */
+    endedAt: integer('ended_at'),
+    durationS: integer('duration_s'),
+    billableS: integer('billable_s'),
+    disposition: text('disposition', { enum: callDispositions }),
+    hangupCause: text('hangup_cause'),
+    sipStatus: integer('sip_status'),
+    hangupBy: text('hangup_by', { enum: callHangupSides }),
+    codec: text('codec'),
+  },
+  (t) => [
+    index('call_records_started_idx').on(t.startedAt),
+    index('call_records_caller_idx').on(t.caller),
+    index('call_records_callee_idx').on(t.callee),
+    // only calls in progress: what interruptOpen() looks for at boot, without a full scan
+    index('call_records_open_idx').on(t.startedAt).where(isNull(t.endedAt)),
+  ],
+);
+
+export const callLegs = sqliteTable(
+  'call_legs',
+  {
+    id: text('id').primaryKey(),
+    callId: text('call_id')
+      .notNull()
+      .references(() => callRecords.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: callLegRoles }).notNull(),
+    sipCallId: text('sip_call_id').notNull(),
+    uri: text('uri').notNull(),
+    transport: text('transport'),
+    sourceAddress: text('source_address'),
+    userAgent: text('user_agent'),
+    startedAt: integer('started_at').notNull(),
+    answeredAt: integer('answered_at'),
+    endedAt: integer('ended_at'),
+    sipStatus: integer('sip_status'),
+    codec: text('codec'),
+    packetsReceived: integer('packets_received').notNull().default(0),
+    packetsSent: integer('packets_sent').notNull().default(0),
+    bytesReceived: integer('bytes_received').notNull().default(0),
+    bytesSent: integer('bytes_sent').notNull().default(0),
+    /** from RTCP receiver reports (RFC 3550 §6.4.1) where the peer sends them */
+    packetsLost: integer('packets_lost'),
+    fractionLost: real('fraction_lost'),
+    jitterMs: real('jitter_ms'),
+  },
+  (t) => [index('call_legs_call_idx').on(t.callId)],
+);
+
+export type CallRecordRow = typeof callRecords.$inferSelect;
+export type CallLegRow = typeof callLegs.$inferSelect;
