@@ -1,18 +1,21 @@
 // The composition root: builds every module with its dependencies (CONVENTIONS.md §6) and owns the
-// start and stop order. Start: database → registrar (restores bindings) → SIP → HTTP.
-// Stop: HTTP → SIP → registrar → batching writer (flushes every queued row) → database.
+// start and stop order. Start: database → call records (close INTERRUPTED ones) → media → registrar
+// (restores bindings) → SIP → HTTP.
+// Stop: HTTP → calls (BYE, records) → SIP → media → registrar → batching writer (flushes every
+// queued row) → database.
 import { mkdirSync } from 'node:fs';
 import type { Config } from '../config/index.js';
 import {
   AdminUserRepository,
   AuditRepository,
   BatchWriter,
+  CallRecordRepository,
   BindingRepository,
   ExtensionRepository,
   SessionRepository,
   openDatabase,
 } from '../store/index.js';
-import { createApiApp, ensureAdmin, startHttpServer, type HttpServerHandle, type RegistrationView } from '../api/index.js';
+import { createApiApp, createCallEventsEndpoint, ensureAdmin, startHttpServer, type HttpServerHandle, type RegistrationView } from '../api/index.js';
 import { AuditLog } from '../security/audit.js';
 import type { SecurityEvent } from '../registrar/ports.js';
 import type { Binding } from '../registrar/ports.js';
@@ -20,6 +23,7 @@ import { systemClock, type Clock } from '../sip/clock.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createSipSide } from './sip.js';
+import { createCallSide } from './calls.js';
 
 export interface AppOptions {
   readonly config: Config;
@@ -86,9 +90,31 @@ export async function createApp(options: AppOptions): Promise<App> {
     persistence: bindings,
   });
 
+  const records = new CallRecordRepository({ db, writer, logger });
+  const calls = createCallSide({
+    config,
+    logger,
+    clock,
+    metrics,
+    stack: sip.stack,
+    listening: () => sip.transport.listening(),
+    authenticator: sip.authenticator,
+    registrar: sip.registrar,
+    extensions: repositories.extensions,
+    records,
+    onAuthFailure: (source) => {
+      metrics.authFailures.inc();
+      sip.bans.recordFailure(source);
+    },
+    onAuthSuccess: (source) => sip.bans.recordSuccess(source),
+  });
+  sip.stack.use(calls.control.handler);
+
   let ready = false;
   const api = createApiApp({
     repositories,
+    callRecords: records,
+    callEvents: calls.callEvents,
     logger,
     metrics,
     audit,
@@ -110,9 +136,11 @@ export async function createApp(options: AppOptions): Promise<App> {
         logger,
       });
       if (admin.created) audit.record({ actor: 'system', action: 'admin.bootstrap', target: admin.username });
+      await calls.start();
       await sip.registrar.start();
       await sip.stack.start();
-      http = await startHttpServer({ app: api, port: config.httpPort, address: config.bindAddress, logger });
+      const events = createCallEventsEndpoint({ sessions: repositories.sessions, callEvents: calls.callEvents, logger });
+      http = await startHttpServer({ app: api, port: config.httpPort, address: config.bindAddress, logger, upgrade: events });
       ready = true;
       const host = config.bindAddress === '0.0.0.0' || config.bindAddress === '::' ? config.publicAddress : config.bindAddress;
       const httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${http.port}`;
@@ -128,7 +156,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       stopping ??= (async () => {
         ready = false;
         await http?.close();
+        await calls.stop();
         await sip.stack.close();
+        await calls.closeMedia();
         await sip.registrar.close();
         await audit.settled();
         await writer.close();

@@ -17,6 +17,9 @@ export interface Metrics {
   readonly securityBannedSources: Gauge;
   readonly securityRateLimited: Counter;
   readonly authFailures: Counter;
+  readonly callsActive: Gauge;
+  readonly callsTotal: Counter<'disposition'>;
+  readonly mediaEndpoints: Gauge;
 }
 
 export interface CreateMetricsOptions {
@@ -70,6 +73,14 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
       help: 'SIP transactions created',
       registers,
     }),
+    callsActive: new Gauge({ name: 'hailing_calls_active', help: 'Calls in progress', registers }),
+    callsTotal: new Counter({
+      name: 'hailing_calls_total',
+      help: 'Finished calls by disposition (ANSWERED, NO ANSWER, BUSY, FAILED, CANCELLED)',
+      labelNames: ['disposition'] as const,
+      registers,
+    }),
+    mediaEndpoints: new Gauge({ name: 'hailing_media_endpoints', help: 'RTP relay endpoints (port pairs) in use', registers }),
     securityBans: new Counter({ name: 'hailing_security_bans_total', help: 'Sources banned', registers }),
     securityBannedSources: new Gauge({
       name: 'hailing_security_banned_sources',

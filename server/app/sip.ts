@@ -1,4 +1,5 @@
 // Builds the SIP side: certificate, transports, the core, bans and rate limits, the registrar.
+// The digest authenticator is shared with the B2BUA (INVITE challenges, same nonces and rules).
 import type { Config } from '../config/index.js';
 import { DigestAuthenticator } from '../sip/auth/digest.js';
 import type { Clock } from '../sip/clock.js';
@@ -13,7 +14,6 @@ import { BanList } from '../security/bans.js';
 import { RateLimiter, createIngressFilter } from '../security/rate-limit.js';
 import type { Metrics } from './metrics.js';
 import { loadOrCreateSecret } from './secrets.js';
-import { unroutedInvite } from './unrouted.js';
 
 export interface SipSideOptions {
   readonly config: Config;
@@ -25,7 +25,7 @@ export interface SipSideOptions {
   readonly persistence: BindingPersistence;
 }
 
-export const ALLOW = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER'];
+export const ALLOW = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER', 'INFO', 'UPDATE'];
 
 /** Digest responses are not passwords, but they are credentials to replay: keep them out of logs. */
 const redactAuthorization = (text: string) =>
@@ -124,6 +124,6 @@ export async function createSipSide(o: SipSideOptions) {
   // without a server transaction; everything else goes through the transactional chain.
   stack.useStateless(registrar.statelessHandler);
   stack.use(registrar.handler);
-  stack.use(unroutedInvite);
-  return { transport, stack, registrar, bans, tlsGenerated: tls.generated };
+  // server/app adds the B2BUA's handler next (createCallSide); new INVITEs are its
+  return { transport, stack, registrar, bans, authenticator, tlsGenerated: tls.generated };
 }

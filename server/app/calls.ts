@@ -1,0 +1,114 @@
+// Builds the call side: the media engine (relay workers), the B2BUA, and the observers that turn
+// its events into call records (batching writer), metrics and the events WebSocket feed.
+import { availableParallelism } from 'node:os';
+import type { Config } from '../config/index.js';
+import { createMediaEngine } from '../../media/index.js';
+import { createCallControl, type CallRecord } from '../calls/index.js';
+import type { CallEventJson } from '../api/index.js';
+import type { CallRecordRepository, ExtensionRepository } from '../store/index.js';
+import type { Clock, DigestAuthenticator, ListeningPoint, Logger, SipStack } from '../sip/index.js';
+import { DEFAULT_TIMER_VALUES } from '../sip/index.js';
+import type { Registrar } from '../registrar/index.js';
+import type { Metrics } from './metrics.js';
+
+export interface CallSideOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly metrics: Metrics;
+  readonly stack: SipStack;
+  readonly listening: () => readonly ListeningPoint[];
+  readonly authenticator: DigestAuthenticator;
+  readonly registrar: Registrar;
+  readonly extensions: ExtensionRepository;
+  readonly records: CallRecordRepository;
+  readonly onAuthFailure: (source: string) => void;
+  readonly onAuthSuccess: (source: string) => void;
+}
+
+type EventType = CallEventJson['type'];
+
+function eventJson(type: EventType, r: CallRecord, at: number): CallEventJson {
+  return {
+    type,
+    callId: r.id,
+    at: new Date(at).toISOString(),
+    caller: r.caller,
+    callee: r.callee,
+    ...(r.disposition ? { disposition: r.disposition } : {}),
+    ...(r.hangupCause ? { hangupCause: r.hangupCause } : {}),
+  };
+}
+
+export function createCallSide(o: CallSideOptions) {
+  const { config, logger, clock, metrics } = o;
+  const media = createMediaEngine({
+    bindAddress: config.bindAddress,
+    portMin: config.rtpPortMin,
+    portMax: config.rtpPortMax,
+    workers: config.mediaWorkers || Math.max(1, availableParallelism()),
+    latchWindowMs: config.rtpLatchWindowMs,
+    mediaTimeoutMs: config.mediaTimeoutMs,
+    logger: logger.child({ module: 'media' }),
+  });
+  const control = createCallControl({
+    domain: config.sipDomain,
+    publicAddress: config.publicAddress,
+    stack: o.stack,
+    listening: o.listening,
+    authenticator: o.authenticator,
+    credentials: o.extensions,
+    directory: { profile: (number) => o.extensions.profile(number) },
+    locate: (aor) => o.registrar.lookup(aor).map((b) => ({ contact: b.contact, flow: b.flow, ...(b.userAgent ? { userAgent: b.userAgent } : {}) })),
+    media,
+    clock,
+    logger,
+    timers: DEFAULT_TIMER_VALUES,
+    noAnswerTimeoutMs: config.callNoAnswerTimeoutMs,
+    onAuthFailure: o.onAuthFailure,
+    onAuthSuccess: o.onAuthSuccess,
+  });
+
+  // Records: the in-progress row first (so a crash leaves something to close as INTERRUPTED),
+  // then the same record as it changes. The writer keeps their order; failures are logged.
+  const save = (write: Promise<void>, id: string) =>
+    write.catch((err: unknown) => logger.error({ call: id, err: String(err) }, 'call record not written'));
+  const { observer } = control;
+  observer.on('newcall', (r) => {
+    metrics.callsActive.inc();
+    void save(o.records.begin(r), r.id);
+  });
+  observer.on('answered', (r) => void save(o.records.update(r), r.id));
+  observer.on('hangup', (r) => {
+    metrics.callsActive.dec();
+    if (r.disposition) metrics.callsTotal.inc({ disposition: r.disposition });
+    void save(o.records.update(r), r.id);
+  });
+
+  const callEvents = {
+    subscribe(listener: (event: CallEventJson) => void): () => void {
+      const offs = (['newcall', 'ringing', 'answered', 'hangup'] as const).map((type) =>
+        observer.on(type, (r) => listener(eventJson(type, r, clock.now()))),
+      );
+      return () => offs.forEach((off) => off());
+    },
+  };
+
+  return {
+    media,
+    control,
+    callEvents,
+    async start() {
+      const interrupted = await o.records.interruptOpen(clock.now());
+      if (interrupted > 0) logger.warn({ interrupted }, 'calls in progress at the last stop were closed as INTERRUPTED');
+      await media.start();
+    },
+    async stop() {
+      await control.close();
+    },
+    async closeMedia() {
+      metrics.mediaEndpoints.set(0);
+      await media.close();
+    },
+  };
+}

@@ -1,0 +1,163 @@
+// The B2BUA's entry in the SIP listener chain: new INVITEs are authenticated (407), routed to the
+// dialled extension's contacts and become Calls; requests inside a call's dialogs go to that call.
+import { getHeader, getMaxForwards, parseUri } from '../sip/index.js';
+import type { IncomingRequest, RequestHandler } from '../sip/index.js';
+import { Call, CallState } from './call.js';
+import { CallMedia } from './call-media.js';
+import { contactFor } from './contact.js';
+import { InboundLeg } from './inbound-leg.js';
+import { handleInDialog } from './in-dialog.js';
+import { authenticateInvite, userOf } from './invite-auth.js';
+import { OutboundLeg } from './outbound-leg.js';
+import { FAILURES } from './outcome.js';
+import { tagOf } from '../sip/index.js';
+import { CallObserver } from './observer.js';
+import type { CallControlOptions, ExtensionProfile } from './types.js';
+
+export interface CallControl {
+  readonly handler: RequestHandler;
+  readonly observer: CallObserver;
+  /** calls in progress */
+  active(): number;
+  /** ends every call (BYE or a final response) and waits for their records */
+  close(): Promise<void>;
+}
+
+const quoted = (name: string): string => `"${name.replace(/["\\\r\n]/g, '')}"`;
+
+export function createCallControl(o: CallControlOptions): CallControl {
+  const calls = new Map<string, Call>();
+  const index = new Map<string, Call>();
+  const observer = new CallObserver(o.logger);
+  const logger = o.logger.child({ module: 'calls' });
+  let closing = false;
+  const legContext = (user: string, flow: IncomingRequest['flow'] | OutboundTargetFlow) => ({
+    stack: o.stack,
+    clock: o.clock,
+    timers: o.timers,
+    logger,
+    contact: contactFor({ user, flow, listening: o.listening(), publicAddress: o.publicAddress }),
+  });
+  type OutboundTargetFlow = IncomingRequest['flow'];
+
+  const onTimeout = (e: { group: string }) => void calls.get(e.group)?.hangup('system', 'media-timeout');
+  const onLost = (e: { group: string }) => {
+    const call = calls.get(e.group);
+    if (call?.state === CallState.Answered) void call.hangup('system', 'media-failure');
+    else call?.fail(FAILURES.noMedia);
+  };
+  o.media.on('timeout', onTimeout);
+  o.media.on('endpoint-closed', onLost);
+
+  async function admit(request: IncomingRequest): Promise<void> {
+    if (closing) return request.reply({ status: 503, headers: [{ name: 'Retry-After', value: '30' }] });
+    const auth = await authenticateInvite({ request, authenticator: o.authenticator, credentials: o.credentials });
+    if (!auth.ok) {
+      if (auth.failure) o.onAuthFailure?.(request.source.address, auth.failure);
+      return request.reply(auth.reply);
+    }
+    o.onAuthSuccess?.(request.source.address);
+    // RFC 3261 §16.3 step 3 (as a B2BUA we are the proxy's equivalent): 483 when no hops remain
+    const maxForwards = getMaxForwards(request.message) ?? 70;
+    if (maxForwards <= 0) return request.reply({ status: 483 });
+    const uri = parseUri(request.message.uri);
+    const dialled = (uri.ok ? userOf(uri.value) : undefined) ?? '';
+    const caller: ExtensionProfile = (await o.directory.profile(auth.username)) ?? { number: auth.username, displayName: null, permissions: [] };
+    const inbound = new InboundLeg(legContext(dialled || 'hailing', request.flow), request);
+    const call = new Call({
+      caller,
+      callee: dialled,
+      inbound,
+      hooks: {
+        clock: o.clock,
+        logger,
+        noAnswerTimeoutMs: o.noAnswerTimeoutMs ?? 30_000,
+        emit: (event, record) => observer.emit(event, record),
+        index: { add: (key, c) => index.set(key, c), remove: (key) => index.delete(key) },
+        closed: (c) => calls.delete(c.id),
+      },
+    });
+    calls.set(call.id, call);
+    request.onCancel?.(() => call.cancelledByCaller());
+    await route(call, request, maxForwards);
+  }
+
+  async function route(call: Call, request: IncomingRequest, maxForwards: number): Promise<void> {
+    const callee = await o.directory.profile(call.callee);
+    if (call.state !== CallState.Routing) return;
+    if (!callee) return call.fail(FAILURES.notFound);
+    // the permission model: calls between extensions need the 'internal' class
+    if (!call.caller.permissions.includes('internal')) return call.fail(FAILURES.forbidden);
+    const targets = o.locate(`sip:${callee.number}@${o.domain}`);
+    if (targets.length === 0) return call.fail(FAILURES.unavailable);
+    // Choice: an offerless INVITE is refused with 488 until late offer is needed (docs/decisions.md)
+    if (request.message.body.length === 0) return call.fail(FAILURES.notAcceptable);
+    let media: CallMedia;
+    try {
+      media = await CallMedia.open({ engine: o.media, group: call.id, address: o.publicAddress });
+    } catch (err) {
+      logger.warn({ call: call.id, err: String(err) }, 'no media for the call');
+      return call.fail(FAILURES.noMedia);
+    }
+    if (call.state !== CallState.Routing) {
+      await media.close();
+      return;
+    }
+    const offer = media.relay('caller', request.message.body);
+    if (!offer.ok) {
+      await media.close();
+      return call.fail(FAILURES.notAcceptable);
+    }
+    call.codec = offer.codec;
+    const from = `${call.caller.displayName ? `${quoted(call.caller.displayName)} ` : ''}<sip:${call.caller.number}@${o.domain}>`;
+    const forks = targets.map(
+      (target) =>
+        new OutboundLeg(legContext(call.caller.number, target.flow), {
+          target,
+          from,
+          to: `<sip:${callee.number}@${o.domain}>`,
+          maxForwards: maxForwards - 1,
+          body: offer.body,
+        }),
+    );
+    call.ring(media, forks);
+  }
+
+  const handler: RequestHandler = (request) => {
+    const msg = request.message;
+    const toTag = tagOf(getHeader(msg, 'To'));
+    if (toTag === undefined) {
+      if (msg.method !== 'INVITE') return false;
+      admit(request).catch((err: unknown) => {
+        logger.error({ err: err instanceof Error ? err.stack : String(err) }, 'call admission failed');
+        if (msg.method === 'INVITE') request.reply({ status: 500 });
+      });
+      return true;
+    }
+    const key = `${getHeader(msg, 'Call-ID') ?? ''}\n${toTag}`;
+    const call = index.get(key);
+    if (!call) return false; // RFC 3261 §12.2.2: the core answers 481
+    const side = call.inbound.dialogKey === key ? 'caller' : 'callee';
+    const leg = call.legOf(side);
+    const contact = contactFor({ user: side === 'caller' ? call.callee : call.caller.number, flow: request.flow, listening: o.listening(), publicAddress: o.publicAddress });
+    if (leg) void handleInDialog(call, side, request, contact).catch((err: unknown) => logger.error({ err: String(err) }, 'in-dialog request failed'));
+    return true;
+  };
+
+  return {
+    handler,
+    observer,
+    active: () => calls.size,
+    async close() {
+      closing = true;
+      const ending = [...calls.values()].map((call) => {
+        if (call.state === CallState.Answered) return call.hangup('system', 'shutdown');
+        call.fail(FAILURES.shutdown);
+        return Promise.resolve();
+      });
+      await Promise.allSettled(ending);
+      o.media.off('timeout', onTimeout);
+      o.media.off('endpoint-closed', onLost);
+    },
+  };
+}

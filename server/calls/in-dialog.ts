@@ -1,0 +1,104 @@
+// Requests inside an answered call's dialogs (RFC 3261 §12.2.2), relayed to the other party: BYE
+// ends both legs; re-INVITE and UPDATE carry new SDP both ways (hold and resume, RFC 3264 §8);
+// INFO (DTMF, RFC 6086) passes through; ACK ends our 2xx retransmission.
+import { getHeader } from '../sip/index.js';
+import type { IncomingRequest, ReplyOptions } from '../sip/index.js';
+import { CallState, type Call } from './call.js';
+import type { Side } from './call-media.js';
+
+const other = (side: Side): Side => (side === 'caller' ? 'callee' : 'caller');
+const RELAYED = new Set(['INFO', 'MESSAGE', 'NOTIFY']);
+
+export async function handleInDialog(call: Call, side: Side, request: IncomingRequest, contact: string): Promise<void> {
+  const leg = call.legOf(side);
+  const method = request.message.method;
+  if (!leg) return request.message.method === 'ACK' ? undefined : request.reply({ status: 481 });
+  if (method === 'ACK') {
+    const body = leg.receiveAck(request.message);
+    // RFC 3264 §4: the answer to the offer we made in a 2xx to an offerless re-INVITE
+    if (body) call.media?.relay(side, body);
+    return;
+  }
+  if (!leg.accept(request)) return;
+  switch (method) {
+    case 'BYE':
+      // RFC 3261 §15.1.2: the UAS "SHOULD" answer 2xx and end the session
+      request.reply({ status: 200 });
+      await call.hangup(side, 'normal-clearing');
+      return;
+    case 'INVITE':
+    case 'UPDATE':
+      await relayOffer(call, side, request, contact);
+      return;
+    case 'OPTIONS':
+      request.reply({ status: 200, headers: [{ name: 'Allow', value: 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE' }] });
+      return;
+    default:
+      if (!RELAYED.has(method)) {
+        request.reply({ status: 501 });
+        return;
+      }
+  }
+  const peer = call.legOf(other(side));
+  const contentType = getHeader(request.message, 'Content-Type');
+  const response = await peer?.send({ method, body: request.message.body, ...(contentType ? { contentType } : {}) });
+  request.reply({ status: response?.status ?? 481, ...(response ? { reason: response.reason } : {}) });
+}
+
+/** A target refresh with an offer: relayed to the other party, its answer relayed back. */
+async function relayOffer(call: Call, side: Side, request: IncomingRequest, contact: string): Promise<void> {
+  const isInvite = request.message.method === 'INVITE';
+  const media = call.media;
+  const peer = call.legOf(other(side));
+  const leg = call.legOf(side);
+  if (!media || !peer || !leg || call.state !== CallState.Answered) {
+    // RFC 3261 §14.2: a re-INVITE before the previous INVITE's final response → 500 with Retry-After
+    request.reply({ status: 500, headers: [{ name: 'Retry-After', value: '1' }] });
+    return;
+  }
+  // RFC 3261 §14.2 / RFC 3311 §5.2: an offer while one of ours is outstanding → 491
+  if (call.offerPending) {
+    request.reply({ status: 491 });
+    return;
+  }
+  const answerWith = (reply: ReplyOptions): void =>
+    isInvite ? leg.answerInvite(request, reply, () => void call.hangup('system', 'ack-timeout')) : request.reply(reply);
+  const sdpReply = (body: Uint8Array | undefined): ReplyOptions => ({
+    status: 200,
+    headers: [{ name: 'Contact', value: contact }, ...(body ? [{ name: 'Content-Type', value: 'application/sdp' }] : [])],
+    ...(body ? { body } : {}),
+  });
+  if (request.message.body.length === 0) {
+    // RFC 3264 §8 / RFC 4028: an offerless re-INVITE (or a refresh UPDATE) is answered here with
+    // the session as it stands; the other party need not hear of it
+    answerWith(sdpReply(isInvite ? media.lastSent(side) : undefined));
+    return;
+  }
+  const offer = media.relay(side, request.message.body);
+  if (!offer.ok) {
+    request.reply({ status: 488 });
+    return;
+  }
+  call.offerPending = true;
+  let response;
+  try {
+    response = await peer.send({ method: request.message.method, body: offer.body });
+  } finally {
+    call.offerPending = false;
+  }
+  if (!response || response.status < 200 || response.status >= 300) {
+    const status = response?.status ?? 500;
+    request.reply({ status, ...(response ? { reason: response.reason } : {}) });
+    // RFC 3261 §12.2.1.2: 481 or 408 to a request in the dialog ends it
+    if (status === 481 || status === 408) await call.hangup('system', `reinvite-${status}`);
+    return;
+  }
+  const answer = response.body.length > 0 ? media.relay(other(side), response.body) : undefined;
+  if (answer && !answer.ok) {
+    request.reply({ status: 500, reason: 'Unusable Answer' });
+    return;
+  }
+  const held = offer.direction !== 'sendrecv' || (answer?.ok === true && answer.direction !== 'sendrecv');
+  media.watch(!held);
+  answerWith(sdpReply(answer?.ok ? answer.body : undefined));
+}

@@ -1,0 +1,5 @@
+// The call-control module's public surface for server/app.
+export { createCallControl } from './call-control.js';
+export type { CallControl } from './call-control.js';
+export { CallObserver } from './observer.js';
+export type * from './types.js';

@@ -1,0 +1,71 @@
+// RFC 3261 §22.3: a proxy-like server authenticates an INVITE with 407 and Proxy-Authenticate; the
+// same digest rules as REGISTER (RFC 7616/8760, qop=auth, nonce lifetime, nc replay). Every
+// failure, for known and unknown users alike, is a fresh 407, so nothing tells them apart.
+import { getHeader, getHeaderLines, parseNameAddr, parseUri, readDigestIdentity } from '../sip/index.js';
+import type { DigestAuthenticator, IncomingRequest, ReplyOptions, SipUri, TelUri, Uri } from '../sip/index.js';
+import type { DigestCredentialSource } from './types.js';
+
+export type InviteAuthOutcome =
+  | { readonly ok: true; readonly username: string }
+  | { readonly ok: false; readonly reply: ReplyOptions; readonly failure?: string };
+
+/** Failures that say nothing about the password: re-challenged, never counted towards a ban. */
+const NOT_COUNTED = new Set(['stale', 'bad-nonce', 'replay']);
+
+function challenge(request: IncomingRequest, authenticator: DigestAuthenticator, stale: boolean): ReplyOptions {
+  const values = authenticator.challenge({ stale, userAgent: getHeader(request.message, 'User-Agent') });
+  return {
+    status: 407,
+    reason: 'Proxy Authentication Required',
+    headers: values.map((value) => ({ name: 'Proxy-Authenticate', value })),
+  };
+}
+
+/** The user part of a sip:/sips: URI, the number of a tel: URI. */
+export function userOf(uri: Uri): string | undefined {
+  if (uri.scheme === 'sip' || uri.scheme === 'sips') return (uri as SipUri).user;
+  if (uri.scheme === 'tel') return (uri as TelUri).number;
+  return undefined;
+}
+
+/** The From URI's user: an extension may only place calls as itself. */
+export function fromUser(request: IncomingRequest): string | undefined {
+  const from = parseNameAddr(getHeader(request.message, 'From') ?? '');
+  if (!from.ok) return undefined;
+  const uri = parseUri(from.value.uri);
+  return uri.ok ? userOf(uri.value) : undefined;
+}
+
+export async function authenticateInvite(options: {
+  readonly request: IncomingRequest;
+  readonly authenticator: DigestAuthenticator;
+  readonly credentials: DigestCredentialSource;
+}): Promise<InviteAuthOutcome> {
+  const { request, authenticator } = options;
+  // RFC 3261 §22.3: the credentials for our realm, among any a request carries for other proxies
+  let authorization: string | undefined;
+  let username: string | undefined;
+  for (const line of getHeaderLines(request.message, 'Proxy-Authorization')) {
+    const identity = readDigestIdentity(line);
+    if (identity?.realm === authenticator.realm) {
+      authorization = line;
+      username = identity.username;
+      break;
+    }
+  }
+  if (authorization === undefined || username === undefined) return { ok: false, reply: challenge(request, authenticator, false) };
+  const credentials = await options.credentials.find(username);
+  const result = authenticator.verify({ method: request.message.method, authorization, credentials });
+  if (!result.ok) {
+    return {
+      ok: false,
+      reply: challenge(request, authenticator, result.reason === 'stale'),
+      ...(NOT_COUNTED.has(result.reason) ? {} : { failure: result.reason }),
+    };
+  }
+  // RFC 3261 §22.3 leaves the identity check to policy: ours is that the digest user is the caller
+  if (fromUser(request) !== result.username) {
+    return { ok: false, reply: { status: 403, reason: 'From Does Not Match Credentials' }, failure: 'identity-mismatch' };
+  }
+  return { ok: true, username: result.username };
+}

@@ -1,0 +1,100 @@
+// What call control needs from the rest of the server (ports, adapted by server/app) and what it
+// tells observers (CONVENTIONS.md §4: records, events and metrics subscribe, never steer).
+import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SipStack, TimerValues } from '../sip/index.js';
+import type { MediaEngine } from '../../media/index.js';
+
+/** FreeSWITCH toll_allow-style classes of destination an extension may call. */
+export type CallPermission = 'internal' | 'local' | 'national' | 'international' | 'emergency';
+
+export interface ExtensionProfile {
+  readonly number: string;
+  readonly displayName: string | null;
+  readonly permissions: readonly string[];
+}
+
+export interface ExtensionDirectory {
+  profile(number: string): Promise<ExtensionProfile | undefined>;
+}
+
+/** A registered contact to ring: the registrar's Binding, reduced to what a call needs. */
+export interface CallTarget {
+  readonly contact: string;
+  readonly flow: Flow;
+  readonly userAgent?: string;
+}
+
+export interface DigestCredentialSource {
+  find(username: string): Promise<{ readonly username: string; readonly realm: string; readonly ha1Md5: string; readonly ha1Sha256: string } | undefined>;
+}
+
+export type CallDisposition = 'ANSWERED' | 'NO ANSWER' | 'BUSY' | 'FAILED' | 'CANCELLED' | 'INTERRUPTED';
+export type HangupSide = 'caller' | 'callee' | 'system';
+
+export interface CallLegRecord {
+  readonly id: string;
+  readonly role: 'caller' | 'callee';
+  readonly sipCallId: string;
+  readonly uri: string;
+  readonly transport: string | null;
+  readonly sourceAddress: string | null;
+  readonly userAgent: string | null;
+  readonly startedAt: number;
+  readonly answeredAt: number | null;
+  readonly endedAt: number | null;
+  readonly sipStatus: number | null;
+  readonly codec: string | null;
+  readonly packetsReceived: number;
+  readonly packetsSent: number;
+  readonly bytesReceived: number;
+  readonly bytesSent: number;
+  readonly packetsLost: number | null;
+  readonly fractionLost: number | null;
+  readonly jitterMs: number | null;
+}
+
+/** One call as its record shows it: in progress (endedAt null) or finished. */
+export interface CallRecord {
+  readonly id: string;
+  readonly caller: string;
+  readonly callerName: string | null;
+  readonly callee: string;
+  readonly startedAt: number;
+  readonly answeredAt: number | null;
+  readonly endedAt: number | null;
+  readonly durationS: number | null;
+  readonly billableS: number | null;
+  readonly disposition: CallDisposition | null;
+  readonly hangupCause: string | null;
+  readonly sipStatus: number | null;
+  readonly hangupBy: HangupSide | null;
+  readonly codec: string | null;
+  readonly legs: readonly CallLegRecord[];
+}
+
+export interface CallEvents {
+  newcall: (record: CallRecord) => void;
+  ringing: (record: CallRecord) => void;
+  answered: (record: CallRecord) => void;
+  hangup: (record: CallRecord) => void;
+}
+
+export interface CallControlOptions {
+  /** our SIP domain: AORs are sip:<number>@domain */
+  readonly domain: string;
+  /** the address put in SDP and Contact when a listening point is bound to a wildcard */
+  readonly publicAddress: string;
+  readonly stack: Pick<SipStack, 'request' | 'sendAck'>;
+  readonly listening: () => readonly ListeningPoint[];
+  readonly authenticator: DigestAuthenticator;
+  readonly credentials: DigestCredentialSource;
+  readonly directory: ExtensionDirectory;
+  readonly locate: (aor: string) => readonly CallTarget[];
+  readonly media: Pick<MediaEngine, 'createEndpoint' | 'on' | 'off'>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly timers: TimerValues;
+  /** ms a call may ring before 480 (default 30000) */
+  readonly noAnswerTimeoutMs?: number;
+  readonly onAuthFailure?: (source: string, reason: string) => void;
+  readonly onAuthSuccess?: (source: string) => void;
+}
