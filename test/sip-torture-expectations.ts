@@ -19,8 +19,13 @@ export interface TortureExpectation {
 
 /** RFC 3261 §10.3 registrar order: authenticate (401) before "404 (Not Found)" for an unknown AOR. */
 const REGISTER_NO_USER = [401, 404] as const;
-/** RFC 3261 §8.2.2.1: "If the Request-URI does not identify an address that the UAS is willing to accept requests for, it SHOULD reject the request with a 404"; 480 if the user exists but is not registered. */
-const INVITE_NO_USER = [404, 480] as const;
+/**
+ * RFC 3261 §22.3: a server that authenticates calls answers an INVITE without credentials 407 before
+ * it routes anything (Hailing's B2BUA, docs/decisions.md); otherwise RFC 3261 §8.2.2.1: "If the
+ * Request-URI does not identify an address that the UAS is willing to accept requests for, it
+ * SHOULD reject the request with a 404"; 480 if the user exists but is not registered.
+ */
+const INVITE_NO_USER = [407, 404, 480] as const;
 /** RFC 3261 §11.2: OPTIONS is answered "as it would an INVITE"; 200 if the server answers for itself. */
 const OPTIONS_NO_USER = [200, 404] as const;
 

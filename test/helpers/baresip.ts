@@ -1,48 +1,104 @@
-// baresip (Debian baresip-core) as a scripted, real SIP phone (TESTING.md recipe).
+// baresip (Debian baresip-core 1.0) as a scripted, real SIP phone (TESTING.md recipe). Calls are
+// driven mid-run over baresip's ctrl_tcp module: netstring-framed JSON commands in, JSON responses
+// and events (CALL_INCOMING, CALL_RINGING, CALL_ESTABLISHED, CALL_CLOSED with the SIP reason, ...) out.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePortBlock } from './ports.js';
 
 export interface PhoneOptions {
   user: string;
-  password: string;
+  /** digest password; without a server the phone does not register and needs none */
+  password?: string;
   /** the SIP domain (AOR host) */
   domain: string;
-  server: { host: string; port: number };
-  transport: 'udp' | 'tcp' | 'tls';
+  /** registrar and outbound proxy; omitted: a standalone phone, called directly by IP and port */
+  server?: { host: string; port: number };
+  transport?: 'udp' | 'tcp' | 'tls';
   /** CA file (the server's self-signed certificate) for TLS */
   caFile?: string;
   /** registration interval in seconds (baresip `regint`) */
   regint?: number;
   extraModules?: string[];
-  /** loopback address the phone binds (a distinct source address per phone tests per-source bans) */
+  /** loopback address the phone binds for SIP and RTP (distinct per phone for per-source bans) */
   listenAddress?: string;
+  /** frequency in Hz of the sine the phone sends as its microphone (ausine); default 400 */
+  tone?: number;
+  /** 'auto' answers incoming calls at once, 'manual' rings until answer(); default 'auto' */
+  answerMode?: 'auto' | 'manual';
+  /** baresip -s: SIP trace of every message sent and received in output() */
+  sipTrace?: boolean;
+}
+
+/** One ctrl_tcp event, with the wall-clock time (ms since epoch) it reached the test. */
+export interface PhoneEvent {
+  type: string;
+  class?: string;
+  direction?: string;
+  peeruri?: string;
+  /** baresip's call id (shared by both phones in a direct call; per leg through a B2BUA) */
+  id?: string;
+  /** e.g. the SIP reason for CALL_CLOSED ("480 Temporarily Unavailable") */
+  param?: string;
+  at: number;
+}
+
+/** One SIP message from baresip's -s trace, sent or received by the phone. */
+export interface TracedMessage {
+  transport: string;
+  src: string;
+  dst: string;
+  /** the request or status line, e.g. "CANCEL sip:1002@127.0.0.1 SIP/2.0" or "SIP/2.0 487 Request Terminated" */
+  startLine: string;
+  /** first value of a header (case-insensitive, full names only) */
+  header(name: string): string | undefined;
+  body: string;
+}
+
+export interface WaitForEventOptions {
+  type: string;
+  /** only events at this index of `events` or later (take `events.length` before acting) */
+  since?: number;
+  match?: (e: PhoneEvent) => boolean;
+  /** give up at once when a CALL_CLOSED comes first; default: true unless waiting for CALL_CLOSED */
+  failOnClose?: boolean;
+  timeoutMs?: number;
 }
 
 export interface Phone {
   readonly dir: string;
   readonly listenPort: number;
+  readonly events: readonly PhoneEvent[];
   output(): string;
   /** resolves when baresip's log matches `pattern` (bounded by timeoutMs) */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  waitForEvent(o: WaitForEventOptions): Promise<PhoneEvent>;
+  /** any menu command over ctrl_tcp ("dial", "hangup", "accept", "listcalls", ...) */
+  command(command: string, params?: string): Promise<{ ok: boolean; data: string }>;
+  dial(uri: string): Promise<void>;
+  hangup(): Promise<void>;
+  answer(): Promise<void>;
+  /** the SIP messages of the -s trace (sipTrace: true), in order */
+  sipTrace(): TracedMessage[];
+  /** the sndfile dumps of what the phone heard (`*-dec.wav`), oldest first */
+  decodedDumps(): string[];
   /** a clean stop: baresip unregisters on SIGTERM before it exits */
   stop(): Promise<void>;
   kill(): Promise<void>;
 }
 
-export async function startPhone(o: PhoneOptions): Promise<Phone> {
-  const dir = mkdtempSync(path.join(tmpdir(), `baresip-${o.user}-`));
-  const listenAddress = o.listenAddress ?? '127.0.0.1';
-  const listenPort = await freePortBlock(4, listenAddress);
+function writeConfig(dir: string, o: PhoneOptions, listenAddress: string, listenPort: number): void {
   const modules = ['g711.so', 'ausine.so', 'aubridge.so', 'sndfile.so', ...(o.extraModules ?? [])];
   writeFileSync(
     path.join(dir, 'config'),
     [
       `sip_listen ${listenAddress}:${listenPort}`,
+      // RTP and the SDP address follow this; without it baresip offers the default interface
+      `net_interface ${listenAddress}`,
       ...(o.caFile ? [`sip_cafile ${o.caFile}`] : []),
-      'audio_source ausine,400',
+      `audio_source ausine,${o.tone ?? 400}`,
       'ausrc_srate 48000',
       'ausrc_channels 2',
       'auplay_srate 48000',
@@ -53,48 +109,235 @@ export async function startPhone(o: PhoneOptions): Promise<Phone> {
       ...modules.map((m) => `module ${m}`),
       'module_app account.so',
       'module_app menu.so',
+      'module_app ctrl_tcp.so',
+      'ctrl_tcp_listen 127.0.0.1:0',
       '',
     ].join('\n'),
   );
-  const registrar = `${o.server.host}:${o.server.port};transport=${o.transport}`;
-  writeFileSync(
-    path.join(dir, 'accounts'),
-    `<sip:${o.user}@${o.domain}>;auth_pass=${o.password};outbound="sip:${registrar}";regint=${o.regint ?? 600};answermode=auto\n`,
-  );
-  const child: ChildProcess = spawn('baresip', ['-f', dir], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const params = [`answermode=${o.answerMode ?? 'auto'}`];
+  if (o.password !== undefined) params.push(`auth_pass=${o.password}`);
+  if (o.server) {
+    const registrar = `${o.server.host}:${o.server.port};transport=${o.transport ?? 'udp'}`;
+    params.push(`outbound="sip:${registrar}"`, `regint=${o.regint ?? 600}`);
+  } else {
+    params.push('regint=0');
+  }
+  writeFileSync(path.join(dir, 'accounts'), `<sip:${o.user}@${o.domain}>;${params.join(';')}\n`);
+}
+
+// RFC 3261 §7.3.3 compact forms, so a header is found whichever form the peer used
+const COMPACT: Record<string, string> = { 'call-id': 'i', from: 'f', to: 't', via: 'v', contact: 'm', 'content-type': 'c', 'content-length': 'l' };
+
+// baresip -s prints each message as ESC[36;1m "#" NL "UDP 1.2.3.4:5 -> 6.7.8.9:10" NL message ESC[;m
+function parseTrace(out: string): TracedMessage[] {
+  const found: TracedMessage[] = [];
+  const re = /\x1b\[36;1m#\r?\n(\S+) (\S+) -> (\S+)\r?\n([\s\S]*?)\x1b\[;m/g;
+  for (let m = re.exec(out); m; m = re.exec(out)) {
+    const [, transport = '', src = '', dst = '', text = ''] = m;
+    const split = text.search(/\r?\n\r?\n/);
+    const head = (split < 0 ? text : text.slice(0, split)).split(/\r?\n/);
+    const body = split < 0 ? '' : text.slice(split).replace(/^\r?\n\r?\n/, '');
+    const header = (name: string) => {
+      const names = [name.toLowerCase(), COMPACT[name.toLowerCase()]].filter(Boolean);
+      const line = head.slice(1).find((l) => names.includes(l.slice(0, l.indexOf(':')).trim().toLowerCase()));
+      return line?.slice(line.indexOf(':') + 1).trim();
+    };
+    found.push({ transport, src, dst, startLine: head[0] ?? '', header, body });
+  }
+  return found;
+}
+
+/** Splits netstrings (`LEN:payload,`) off the front of a byte stream. */
+function takeNetstrings(buf: Buffer): { payloads: string[]; rest: Buffer } {
+  const payloads: string[] = [];
+  let at = 0;
+  for (;;) {
+    const colon = buf.indexOf(0x3a, at);
+    if (colon < 0) break;
+    const len = Number(buf.subarray(at, colon).toString());
+    if (!Number.isInteger(len) || len < 0) throw new Error(`ctrl_tcp: bad netstring length at ${at}`);
+    if (buf.length < colon + 1 + len + 1) break;
+    payloads.push(buf.subarray(colon + 1, colon + 1 + len).toString());
+    at = colon + 1 + len + 1; // skip the trailing ','
+  }
+  return { payloads, rest: buf.subarray(at) };
+}
+
+/**
+ * The port ctrl_tcp listens on. baresip is told port 0 (a fixed port picked here could be taken by a
+ * parallel test process before baresip binds it) and does not log the port it got, so it is read from
+ * Linux /proc: the process's listening TCP sockets other than SIP's (port and TLS port+1).
+ */
+function ctrlPortOf(pid: number, sipPort: number): number | undefined {
+  let inodes: Set<string>;
+  let table: string;
+  try {
+    inodes = new Set(readdirSync(`/proc/${pid}/fd`).map((fd) => /^socket:\[(\d+)\]$/.exec(readlinkSafe(`/proc/${pid}/fd/${fd}`))?.[1] ?? ''));
+    table = readFileSync(`/proc/${pid}/net/tcp`, 'utf8');
+  } catch {
+    return undefined; // not started yet, or gone
+  }
+  for (const line of table.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/); // sl local rem st tx:rx tr:when retrnsmt uid timeout inode
+    const port = parseInt(f[1]?.split(':')[1] ?? '', 16);
+    if (f[3] === '0A' && inodes.has(f[9] ?? '-') && port !== sipPort && port !== sipPort + 1) return port;
+  }
+  return undefined;
+}
+
+function readlinkSafe(p: string): string {
+  try {
+    return readlinkSync(p);
+  } catch {
+    return '';
+  }
+}
+
+async function connectCtrl(pid: number, sipPort: number, alive: () => boolean, log: () => string): Promise<net.Socket> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const port = ctrlPortOf(pid, sipPort);
+    const sock =
+      port === undefined
+        ? undefined
+        : await new Promise<net.Socket | undefined>((resolve) => {
+            const s = net.connect(port, '127.0.0.1');
+            s.once('connect', () => resolve(s));
+            s.once('error', () => resolve(undefined));
+          });
+    if (sock) return sock;
+    if (!alive() || Date.now() > deadline) throw new Error(`baresip ctrl_tcp not reachable; output:\n${log()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function startPhone(o: PhoneOptions): Promise<Phone> {
+  const dir = mkdtempSync(path.join(tmpdir(), `baresip-${o.user}-`));
+  const listenAddress = o.listenAddress ?? '127.0.0.1';
+  const listenPort = await freePortBlock(4, listenAddress);
+  writeConfig(dir, o, listenAddress, listenPort);
+
+  const child: ChildProcess = spawn('baresip', ['-f', dir, ...(o.sipTrace ? ['-s'] : [])], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
+  const events: PhoneEvent[] = [];
   const waiters = new Set<() => void>();
+  const wake = () => {
+    for (const w of waiters) w();
+  };
   const onData = (d: Buffer) => {
     out += d.toString();
-    for (const w of waiters) w();
+    wake();
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let running = true;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      running = false;
+      resolve();
+    }),
+  );
 
-  const waitFor = (pattern: RegExp, timeoutMs = 15_000) =>
-    new Promise<string>((resolve, reject) => {
+  const failure = (why: string) =>
+    new Error(`baresip ${o.user}: ${why}; events: ${JSON.stringify(events.map((e) => [e.type, e.param]))}\noutput (tail):\n${out.slice(-8000)}`);
+  /** `probe` returns the awaited value, undefined to keep waiting, or an Error to give up at once */
+  const waitUntil = <T>(what: string, probe: () => T | Error | undefined, timeoutMs: number) =>
+    new Promise<T>((resolve, reject) => {
       const check = () => {
-        const m = out.match(pattern);
-        if (m) {
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(m[0]);
-        }
+        const v = probe();
+        if (v === undefined) return;
+        waiters.delete(check);
+        clearTimeout(timer);
+        if (v instanceof Error) reject(v);
+        else resolve(v);
       };
       const timer = setTimeout(() => {
         waiters.delete(check);
-        reject(new Error(`baresip ${o.user}: no ${pattern} within ${timeoutMs} ms; output:\n${out}`));
+        reject(failure(`no ${what} within ${timeoutMs} ms`));
       }, timeoutMs);
       waiters.add(check);
       check();
     });
+  const eventProbe = ({ type, since = 0, match, failOnClose = type !== 'CALL_CLOSED' }: WaitForEventOptions) => () => {
+    for (const e of events.slice(since)) {
+      if (e.type === type && (match?.(e) ?? true)) return e;
+      if (failOnClose && e.type === 'CALL_CLOSED') return failure(`call closed (${e.param ?? ''}) before ${type}`);
+    }
+    return undefined;
+  };
+
+  // ctrl_tcp serves one connection at a time and sends its events there, so the phone keeps one.
+  let sock: net.Socket;
+  try {
+    sock = await connectCtrl(child.pid ?? -1, listenPort, () => running, () => out);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  let pending: Buffer = Buffer.alloc(0);
+  const responses = new Map<string, { ok: boolean; data: string }>();
+  sock.on('data', (d: Buffer) => {
+    const { payloads, rest } = takeNetstrings(Buffer.concat([pending, d]));
+    pending = rest;
+    const at = Date.now();
+    for (const p of payloads) {
+      let msg: Record<string, unknown>;
+      try {
+        msg = JSON.parse(p) as Record<string, unknown>;
+      } catch {
+        continue; // not JSON: nothing a test waits for
+      }
+      if (msg.response === true && typeof msg.token === 'string') {
+        responses.set(msg.token, { ok: msg.ok === true, data: String(msg.data ?? '') });
+      } else if (msg.event === true && typeof msg.type === 'string') {
+        const str = (k: string) => (typeof msg[k] === 'string' ? (msg[k] as string) : undefined);
+        events.push({ type: msg.type, class: str('class'), direction: str('direction'), peeruri: str('peeruri'), id: str('id'), param: str('param'), at });
+      }
+    }
+    wake();
+  });
+  sock.on('error', () => undefined); // baresip exiting resets the connection
+
+  let nextToken = 1;
+  const command = async (cmd: string, params = '') => {
+    const token = String(nextToken++);
+    const body = Buffer.from(JSON.stringify({ command: cmd, params, token }));
+    sock.write(Buffer.concat([Buffer.from(`${body.length}:`), body, Buffer.from(',')]));
+    const r = await waitUntil(`response to ${cmd}`, () => responses.get(token), 5_000);
+    responses.delete(token);
+    return r;
+  };
+  const mustSucceed = async (cmd: string, params?: string) => {
+    const r = await command(cmd, params);
+    if (!r.ok) throw new Error(`baresip ${o.user}: ${cmd} ${params ?? ''} failed: ${r.data}`);
+  };
 
   const end = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await exited;
     clearTimeout(t);
+    sock.destroy();
   };
-  return { dir, listenPort, output: () => out, waitFor, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+  return {
+    dir,
+    listenPort,
+    events,
+    output: () => out,
+    waitFor: (pattern, timeoutMs = 15_000) => waitUntil(String(pattern), () => out.match(pattern)?.[0], timeoutMs),
+    waitForEvent: ({ type, since, match, failOnClose, timeoutMs = 15_000 }) =>
+      waitUntil(`${type} event`, eventProbe({ type, since, match, failOnClose }), timeoutMs),
+    command,
+    dial: (uri) => mustSucceed('dial', uri),
+    hangup: () => mustSucceed('hangup'),
+    answer: () => mustSucceed('accept'),
+    sipTrace: () => parseTrace(out),
+    decodedDumps: () =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith('-dec.wav'))
+        .sort()
+        .map((f) => path.join(dir, f)),
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
+  };
 }

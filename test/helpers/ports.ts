@@ -48,7 +48,10 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 /** n free ports with a gap of `spacing` free ports after each (baresip binds port+1 for TLS). */
 export async function freePortBlock(spacing: number, host = '127.0.0.1'): Promise<number> {
   for (let i = 0; i < 200; i++) {
-    const base = 20000 + Math.floor(Math.random() * 30000);
+    // Above Hailing's default RTP range (10000-20000) and below the kernel's ephemeral range
+    // (32768-60999), from which freePort() and every outgoing socket draw: a block in that range
+    // could be handed to another process between our check and baresip's bind.
+    const base = 20000 + Math.floor(Math.random() * (32768 - 20000 - spacing));
     let ok = true;
     for (let p = base; p < base + spacing && ok; p++) ok = !taken.has(p) && (await udpFree(p, host)) && (await tcpFree(p, host));
     if (ok) {
