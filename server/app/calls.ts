@@ -74,12 +74,15 @@ export function createCallSide(o: CallSideOptions) {
   const save = (write: Promise<void>, id: string) =>
     write.catch((err: unknown) => logger.error({ call: id, err: String(err) }, 'call record not written'));
   const { observer } = control;
+  const endpoints = () => metrics.mediaEndpoints.set(media.usage().endpoints);
+  observer.on('ringing', endpoints);
   observer.on('newcall', (r) => {
     metrics.callsActive.inc();
     void save(o.records.begin(r), r.id);
   });
   observer.on('answered', (r) => void save(o.records.update(r), r.id));
   observer.on('hangup', (r) => {
+    endpoints();
     metrics.callsActive.dec();
     if (r.disposition) metrics.callsTotal.inc({ disposition: r.disposition });
     void save(o.records.update(r), r.id);
