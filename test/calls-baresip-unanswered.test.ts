@@ -6,42 +6,15 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { startPhone, type Phone } from './helpers/baresip.js';
 import { assertTone } from './helpers/audio.js';
+import { assertRecord, finalCallRecord, listCallRecords } from './helpers/cdrs.js';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
-
-interface Cdr {
-  caller: string;
-  callee: string;
-  startedAt: string;
-  answeredAt: string | null;
-  endedAt: string | null;
-  durationS: number;
-  billableS: number;
-  disposition: string | null;
-  hangupCause: string | null;
-  sipStatus: number | null;
-  hangupBy: string | null;
-  legs: { role: string; sipCallId: string; answeredAt: string | null }[];
-}
 
 const DOMAIN = '127.0.0.1';
 const NO_ANSWER_MS = 4000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The call record once the batching writer has stored its final state (bounded poll). */
-async function finalCdr(server: HailingProcess, number: string): Promise<{ total: number; cdr: Cdr }> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const r = await server.api<{ items: Cdr[]; total: number }>('GET', `/api/v1/cdrs?number=${number}`);
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-    const cdr = r.body.items[0];
-    if (cdr?.disposition && cdr.endedAt) return { total: r.body.total, cdr };
-    if (Date.now() > deadline) assert.fail(`no final call record for ${number}: ${JSON.stringify(r.body)}`);
-    await sleep(200);
-  }
-}
-
-const within1s = (actual: number, expected: number, what: string) =>
-  assert.ok(Math.abs(actual - expected) <= 1, `${what}: record ${actual} s, measured ${expected.toFixed(2)} s`);
+const within1s = (actual: number | null, expected: number, what: string) =>
+  assert.ok(actual !== null && Math.abs(actual - expected) <= 1, `${what}: record ${actual} s, measured ${expected.toFixed(2)} s`);
 
 const received = (p: Phone, startLine: RegExp) => p.sipTrace().filter((m) => m.dst.endsWith(`:${p.listenPort}`) && startLine.test(m.startLine));
 
@@ -77,38 +50,38 @@ describe('baresip calls through Hailing that are not simply answered', () => {
     await p.waitFor(/200 OK.*\[\d binding/);
     return p;
   };
-
-  it('no answer: B rings, Hailing cancels it after the no-answer timeout and A gets 480; record NO ANSWER', async () => {
-    const a = await registered('1001', { tone: 400, answerMode: 'auto' });
-    const b = await registered('1002', { tone: 800, answerMode: 'manual' });
+  /** A (auto answer) dials B (manual answer) and both see the call ringing */
+  const ringing = async (caller: string, callee: string) => {
+    const a = await registered(caller, { tone: 400, answerMode: 'auto' });
+    const b = await registered(callee, { tone: 800, answerMode: 'manual' });
     const dialAt = Date.now();
-    await a.dial(`sip:1002@${DOMAIN}`);
+    await a.dial(`sip:${callee}@${DOMAIN}`);
     await a.waitForEvent({ type: 'CALL_RINGING' }); // first: fails at once if A's call is refused
     await b.waitForEvent({ type: 'CALL_INCOMING' });
+    return { a, b, dialAt };
+  };
+  /** the only record of `caller`'s calls, once final */
+  const onlyRecord = async (caller: string) => {
+    const cdr = await finalCallRecord({ api: server.api, number: caller });
+    assert.equal((await listCallRecords(server.api, caller)).length, 1);
+    return cdr;
+  };
+
+  it('no answer: B rings, Hailing cancels it after the no-answer timeout and A gets 480; record NO ANSWER', async () => {
+    const { a, b, dialAt } = await ringing('1001', '1002');
     const aClosed = await a.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: NO_ANSWER_MS + 6000 });
     assert.match(aClosed.param ?? '', /^480\b/);
     await b.waitForEvent({ type: 'CALL_CLOSED' });
     assert.equal(received(b, /^CANCEL /).length, 1, 'B received a CANCEL');
     assert.equal(b.events.filter((e) => e.type === 'CALL_ESTABLISHED').length, 0);
 
-    const { total, cdr } = await finalCdr(server, '1001');
-    assert.equal(total, 1);
-    assert.equal(cdr.callee, '1002');
-    assert.equal(cdr.disposition, 'NO ANSWER');
-    assert.equal(cdr.hangupCause, 'no-answer');
-    assert.equal(cdr.sipStatus, 480);
-    assert.equal(cdr.answeredAt, null);
-    assert.equal(cdr.billableS, 0);
+    const cdr = await onlyRecord('1001');
+    assertRecord(cdr, { callee: '1002', disposition: 'NO ANSWER', hangupCause: 'no-answer', sipStatus: 480, answeredAt: null, billableS: 0 });
     within1s(cdr.durationS, (aClosed.at - dialAt) / 1000, 'durationS');
   });
 
   it('caller cancel: A hangs up while B rings; B receives CANCEL, A gets 487; record CANCELLED by the caller', async () => {
-    const a = await registered('1003', { tone: 400, answerMode: 'auto' });
-    const b = await registered('1004', { tone: 800, answerMode: 'manual' });
-    const dialAt = Date.now();
-    await a.dial(`sip:1004@${DOMAIN}`);
-    await a.waitForEvent({ type: 'CALL_RINGING' }); // first: fails at once if A's call is refused
-    await b.waitForEvent({ type: 'CALL_INCOMING' });
+    const { a, b, dialAt } = await ringing('1003', '1004');
     await sleep(1000);
     await a.hangup();
     const aClosed = await a.waitForEvent({ type: 'CALL_CLOSED' });
@@ -118,15 +91,8 @@ describe('baresip calls through Hailing that are not simply answered', () => {
     await a.waitFor(/SIP\/2\.0 487 /, 5000);
     assert.equal(b.events.filter((e) => e.type === 'CALL_ESTABLISHED').length, 0);
 
-    const { total, cdr } = await finalCdr(server, '1003');
-    assert.equal(total, 1);
-    assert.equal(cdr.callee, '1004');
-    assert.equal(cdr.disposition, 'CANCELLED');
-    assert.equal(cdr.hangupCause, 'cancelled');
-    assert.equal(cdr.sipStatus, 487);
-    assert.equal(cdr.hangupBy, 'caller');
-    assert.equal(cdr.answeredAt, null);
-    assert.equal(cdr.billableS, 0);
+    const cdr = await onlyRecord('1003');
+    assertRecord(cdr, { callee: '1004', disposition: 'CANCELLED', hangupCause: 'cancelled', sipStatus: 487, hangupBy: 'caller', answeredAt: null, billableS: 0 });
     within1s(cdr.durationS, (aClosed.at - dialAt) / 1000, 'durationS');
   });
 
@@ -156,10 +122,8 @@ describe('baresip calls through Hailing that are not simply answered', () => {
     await assertTone({ file: aHeard, hz: 800, minLengthS: 2 });
     assert.equal(b2.decodedDumps().length, 0, 'the cancelled phone never had media');
 
-    const { total, cdr } = await finalCdr(server, '1005');
-    assert.equal(total, 1);
-    assert.equal(cdr.disposition, 'ANSWERED');
-    assert.equal(cdr.hangupBy, 'caller');
+    const cdr = await onlyRecord('1005');
+    assertRecord(cdr, { disposition: 'ANSWERED', hangupBy: 'caller' });
     const answered = cdr.legs.filter((l) => l.role === 'callee' && l.answeredAt);
     assert.equal(answered.length, 1, JSON.stringify(cdr.legs));
     assert.equal(answered[0]?.sipCallId, received(b1, /^INVITE /)[0]?.header('call-id'));

@@ -4,7 +4,9 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
 import { freePort } from './helpers/ports.js';
-import { listCallRecords, startSipUa, within, type OutgoingCall, type SipUa } from './helpers/sip-ua.js';
+import { listCallRecords } from './helpers/cdrs.js';
+import { startSipUa, type OutgoingCall, type SipUa } from './helpers/sip-ua.js';
+import { within } from './helpers/waiting.js';
 
 const DOMAIN = '127.0.0.1';
 const PHONES = '127.0.0.5';

@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
 import { freePort, freePortBlock } from './helpers/ports.js';
 import { describeAudio, payloadHasMarker, startRtpPeer, type AudioDescription, type RtpPeer } from './helpers/rtp-peer.js';
-import { finalCallRecord, startSipUa, within, type SipUa } from './helpers/sip-ua.js';
+import { finalCallRecord } from './helpers/cdrs.js';
+import { startSipUa, type SipUa } from './helpers/sip-ua.js';
+import { within } from './helpers/waiting.js';
 
 const DOMAIN = '127.0.0.1';
 const PHONES = '127.0.0.5';

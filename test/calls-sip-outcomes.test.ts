@@ -6,7 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
 import { freePort } from './helpers/ports.js';
-import { finalCallRecord, listCallRecords, startSipUa, within, type IncomingScript, type SipUa } from './helpers/sip-ua.js';
+import { assertRecord, finalCallRecord, listCallRecords } from './helpers/cdrs.js';
+import { startSipUa, type IncomingScript, type OutgoingCall, type SipUa } from './helpers/sip-ua.js';
+import { within } from './helpers/waiting.js';
 
 const DOMAIN = '127.0.0.1';
 const PHONES = '127.0.0.5';
@@ -23,6 +25,9 @@ describe('calls between node-sip phones through Hailing: responses and call reco
     uas.push(u);
     return u;
   };
+  /** a call from extension `from` (with its right password) on a phone of its own */
+  const callFrom = async (from: string, to: string) => (await ua()).call({ to, user: from, password: password(from) });
+  const finalOf = (call: OutgoingCall) => within(call.final, 10_000, 'the final response to the INVITE');
   const record = (number: string, callId: string) => finalCallRecord({ api: server.api, number, callId });
 
   before(async () => {
@@ -42,92 +47,65 @@ describe('calls between node-sip phones through Hailing: responses and call reco
   it('RFC 3261 §21.4.22: the callee answers 486 Busy Here, the caller gets 486 and the record is BUSY', { timeout: 30_000 }, async () => {
     const callee = await ua({ incoming: { kind: 'reject', status: 486, reason: 'Busy Here' } });
     assert.equal(await callee.register({ user: '1002', password: password('1002') }), 200);
-    const caller = await ua();
-    const call = caller.call({ to: '1002', user: '1001', password: password('1001') });
+    const call = await callFrom('1001', '1002');
     const incoming = await callee.nextIncoming();
     assert.equal(incoming.finalStatus(), 486);
-    const final = await within(call.final, 10_000, 'the final response to the INVITE');
+    const final = await finalOf(call);
     assert.equal(call.challenges(), 1, 'RFC 3261 §22.3: the first INVITE is challenged with 407');
     assert.equal(final.status, 486);
     const r = await record('1001', call.callId);
-    assert.equal(r.disposition, 'BUSY');
-    assert.equal(r.hangupCause, 'busy');
-    assert.equal(r.sipStatus, 486);
-    assert.equal(r.caller, '1001');
-    assert.equal(r.callee, '1002');
-    assert.equal(r.answeredAt, null);
+    assertRecord(r, { disposition: 'BUSY', hangupCause: 'busy', sipStatus: 486, caller: '1001', callee: '1002', answeredAt: null });
     assert.notEqual(r.endedAt, null);
   });
 
   it('wrong credentials are challenged again with 407 (RFC 3261 §22.3) and leave no call record', { timeout: 30_000 }, async () => {
     const stranger = await ua({ address: STRANGER });
     const call = stranger.call({ to: '1002', user: '1001', password: 'not-the-password' });
-    const final = await within(call.final, 10_000, 'the final response to the INVITE');
+    const final = await finalOf(call);
     assert.equal(final.status, 407);
     assert.equal(call.challenges(), 2, 'a fresh challenge after the refused credentials');
     // the next call's record being listed means the writer has flushed past this attempt
-    const caller = await ua();
-    const unknown = caller.call({ to: '1999', user: '1001', password: password('1001') });
-    assert.equal((await within(unknown.final, 10_000, 'the final response')).status, 404);
+    const unknown = await callFrom('1001', '1999');
+    assert.equal((await finalOf(unknown)).status, 404);
     await record('1001', unknown.callId);
     const all = await listCallRecords(server.api, '1001');
     assert.ok(!all.some((c) => c.legs.some((l) => l.sipCallId === call.callId)), 'no record for an unauthenticated call');
   });
 
   it('RFC 3261 §21.4.5: an unknown number gets 404 and a FAILED record (not-found)', { timeout: 30_000 }, async () => {
-    const caller = await ua();
-    const call = caller.call({ to: '1998', user: '1001', password: password('1001') });
-    assert.equal((await within(call.final, 10_000, 'the final response')).status, 404);
+    const call = await callFrom('1001', '1998');
+    assert.equal((await finalOf(call)).status, 404);
     assert.equal(call.challenges(), 1);
-    const r = await record('1001', call.callId);
-    assert.equal(r.disposition, 'FAILED');
-    assert.equal(r.hangupCause, 'not-found');
-    assert.equal(r.sipStatus, 404);
-    assert.equal(r.callee, '1998');
+    assertRecord(await record('1001', call.callId), { disposition: 'FAILED', hangupCause: 'not-found', sipStatus: 404, callee: '1998' });
   });
 
   it('RFC 3261 §21.4.18: a known extension with no registered phone gets 480 and a FAILED record (unavailable)', { timeout: 30_000 }, async () => {
-    const caller = await ua();
-    const call = caller.call({ to: '1006', user: '1001', password: password('1001') });
-    assert.equal((await within(call.final, 10_000, 'the final response')).status, 480);
-    const r = await record('1001', call.callId);
-    assert.equal(r.disposition, 'FAILED');
-    assert.equal(r.hangupCause, 'unavailable');
-    assert.equal(r.sipStatus, 480);
+    const call = await callFrom('1001', '1006');
+    assert.equal((await finalOf(call)).status, 480);
+    assertRecord(await record('1001', call.callId), { disposition: 'FAILED', hangupCause: 'unavailable', sipStatus: 480 });
   });
 
   it('RFC 3261 §21.4.4: a caller without permission to call gets 403 after authenticating, and a FAILED record (forbidden)', { timeout: 30_000 }, async () => {
-    const caller = await ua();
-    const call = caller.call({ to: '1002', user: '1005', password: password('1005') });
-    assert.equal((await within(call.final, 10_000, 'the final response')).status, 403);
+    const call = await callFrom('1005', '1002');
+    assert.equal((await finalOf(call)).status, 403);
     assert.equal(call.challenges(), 1, 'authenticated first: 403 is not a credentials failure');
-    const r = await record('1005', call.callId);
-    assert.equal(r.disposition, 'FAILED');
-    assert.equal(r.hangupCause, 'forbidden');
-    assert.equal(r.sipStatus, 403);
-    assert.equal(r.caller, '1005');
+    assertRecord(await record('1005', call.callId), { disposition: 'FAILED', hangupCause: 'forbidden', sipStatus: 403, caller: '1005' });
   });
 
   it('RFC 3261 §9: the caller cancels while the callee rings: 200 to CANCEL, 487 to the INVITE, CANCEL reaches the callee, record CANCELLED', { timeout: 30_000 }, async () => {
     const callee = await ua({ incoming: { kind: 'ring' } });
     assert.equal(await callee.register({ user: '1003', password: password('1003') }), 200);
-    const caller = await ua();
-    const call = caller.call({ to: '1003', user: '1001', password: password('1001') });
+    const call = await callFrom('1001', '1003');
     const incoming = await callee.nextIncoming();
     // RFC 3261 §9.1: a CANCEL is sent only after a provisional response
     const ringing = await within(call.response((s) => s === 180), 10_000, '180 Ringing relayed to the caller');
     assert.equal(ringing.status, 180);
     const cancelResponse = await within(call.cancel(), 10_000, 'the response to CANCEL');
     assert.equal(cancelResponse.status, 200);
-    assert.equal((await within(call.final, 10_000, 'the final response to the INVITE')).status, 487);
+    assert.equal((await finalOf(call)).status, 487);
     await within(incoming.cancel, 10_000, 'the CANCEL at the callee');
     assert.equal(incoming.finalStatus(), 487, 'the callee answered its INVITE 487');
-    const r = await record('1001', call.callId);
-    assert.equal(r.disposition, 'CANCELLED');
-    assert.equal(r.hangupCause, 'cancelled');
-    assert.equal(r.sipStatus, 487);
-    assert.equal(r.hangupBy, 'caller');
-    assert.equal(r.answeredAt, null);
+    assertRecord(await record('1001', call.callId), { disposition: 'CANCELLED', hangupCause: 'cancelled', sipStatus: 487, hangupBy: 'caller', answeredAt: null });
   });
 
   it('RFC 3261 §16.7: one extension on two phones: both ring, the first 200 wins, the other is cancelled; ACK and BYE flow; record ANSWERED with the answering leg', { timeout: 30_000 }, async () => {
@@ -135,10 +113,9 @@ describe('calls between node-sip phones through Hailing: responses and call reco
     const ringing = await ua({ incoming: { kind: 'ring' } });
     assert.equal(await answering.register({ user: '1004', password: password('1004') }), 200);
     assert.equal(await ringing.register({ user: '1004', password: password('1004') }), 200);
-    const caller = await ua();
-    const call = caller.call({ to: '1004', user: '1001', password: password('1001') });
+    const call = await callFrom('1001', '1004');
     const [won, lost] = await Promise.all([answering.nextIncoming(), ringing.nextIncoming()]);
-    const final = await within(call.final, 10_000, 'the final response to the INVITE');
+    const final = await finalOf(call);
     assert.equal(final.status, 200);
     await within(won.ack, 10_000, 'the ACK at the answering phone');
     await within(lost.cancel, 10_000, 'the CANCEL at the other phone');
@@ -148,9 +125,7 @@ describe('calls between node-sip phones through Hailing: responses and call reco
     assert.equal((await dialog.sendBye()).status, 200);
     await within(won.dialog.bye.promise, 10_000, 'the BYE at the answering phone');
     const r = await record('1001', call.callId);
-    assert.equal(r.disposition, 'ANSWERED');
-    assert.equal(r.hangupCause, 'normal-clearing');
-    assert.equal(r.hangupBy, 'caller');
+    assertRecord(r, { disposition: 'ANSWERED', hangupCause: 'normal-clearing', hangupBy: 'caller' });
     assert.notEqual(r.answeredAt, null);
     const answered = r.legs.filter((l) => l.role === 'callee' && l.answeredAt !== null);
     assert.equal(answered.length, 1, JSON.stringify(r.legs));

@@ -2,11 +2,15 @@
 // driven mid-run over baresip's ctrl_tcp module: netstring-framed JSON commands in, JSON responses
 // and events (CALL_INCOMING, CALL_RINGING, CALL_ESTABLISHED, CALL_CLOSED with the SIP reason, ...) out.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { connectCtrl, takeNetstrings } from './baresip-ctrl.js';
+import { parseTrace, type TracedMessage } from './baresip-trace.js';
 import { freePortBlock } from './ports.js';
+
+export type { TracedMessage } from './baresip-trace.js';
 
 export interface PhoneOptions {
   user: string;
@@ -43,18 +47,6 @@ export interface PhoneEvent {
   /** e.g. the SIP reason for CALL_CLOSED ("480 Temporarily Unavailable") */
   param?: string;
   at: number;
-}
-
-/** One SIP message from baresip's -s trace, sent or received by the phone. */
-export interface TracedMessage {
-  transport: string;
-  src: string;
-  dst: string;
-  /** the request or status line, e.g. "CANCEL sip:1002@127.0.0.1 SIP/2.0" or "SIP/2.0 487 Request Terminated" */
-  startLine: string;
-  /** first value of a header (case-insensitive, full names only) */
-  header(name: string): string | undefined;
-  body: string;
 }
 
 export interface WaitForEventOptions {
@@ -123,92 +115,6 @@ function writeConfig(dir: string, o: PhoneOptions, listenAddress: string, listen
     params.push('regint=0');
   }
   writeFileSync(path.join(dir, 'accounts'), `<sip:${o.user}@${o.domain}>;${params.join(';')}\n`);
-}
-
-// RFC 3261 §7.3.3 compact forms, so a header is found whichever form the peer used
-const COMPACT: Record<string, string> = { 'call-id': 'i', from: 'f', to: 't', via: 'v', contact: 'm', 'content-type': 'c', 'content-length': 'l' };
-
-// baresip -s prints each message as ESC[36;1m "#" NL "UDP 1.2.3.4:5 -> 6.7.8.9:10" NL message ESC[;m
-function parseTrace(out: string): TracedMessage[] {
-  const found: TracedMessage[] = [];
-  const re = /\x1b\[36;1m#\r?\n(\S+) (\S+) -> (\S+)\r?\n([\s\S]*?)\x1b\[;m/g;
-  for (let m = re.exec(out); m; m = re.exec(out)) {
-    const [, transport = '', src = '', dst = '', text = ''] = m;
-    const split = text.search(/\r?\n\r?\n/);
-    const head = (split < 0 ? text : text.slice(0, split)).split(/\r?\n/);
-    const body = split < 0 ? '' : text.slice(split).replace(/^\r?\n\r?\n/, '');
-    const header = (name: string) => {
-      const names = [name.toLowerCase(), COMPACT[name.toLowerCase()]].filter(Boolean);
-      const line = head.slice(1).find((l) => names.includes(l.slice(0, l.indexOf(':')).trim().toLowerCase()));
-      return line?.slice(line.indexOf(':') + 1).trim();
-    };
-    found.push({ transport, src, dst, startLine: head[0] ?? '', header, body });
-  }
-  return found;
-}
-
-/** Splits netstrings (`LEN:payload,`) off the front of a byte stream. */
-function takeNetstrings(buf: Buffer): { payloads: string[]; rest: Buffer } {
-  const payloads: string[] = [];
-  let at = 0;
-  for (;;) {
-    const colon = buf.indexOf(0x3a, at);
-    if (colon < 0) break;
-    const len = Number(buf.subarray(at, colon).toString());
-    if (!Number.isInteger(len) || len < 0) throw new Error(`ctrl_tcp: bad netstring length at ${at}`);
-    if (buf.length < colon + 1 + len + 1) break;
-    payloads.push(buf.subarray(colon + 1, colon + 1 + len).toString());
-    at = colon + 1 + len + 1; // skip the trailing ','
-  }
-  return { payloads, rest: buf.subarray(at) };
-}
-
-/**
- * The port ctrl_tcp listens on. baresip is told port 0 (a fixed port picked here could be taken by a
- * parallel test process before baresip binds it) and does not log the port it got, so it is read from
- * Linux /proc: the process's listening TCP sockets other than SIP's (port and TLS port+1).
- */
-function ctrlPortOf(pid: number, sipPort: number): number | undefined {
-  let inodes: Set<string>;
-  let table: string;
-  try {
-    inodes = new Set(readdirSync(`/proc/${pid}/fd`).map((fd) => /^socket:\[(\d+)\]$/.exec(readlinkSafe(`/proc/${pid}/fd/${fd}`))?.[1] ?? ''));
-    table = readFileSync(`/proc/${pid}/net/tcp`, 'utf8');
-  } catch {
-    return undefined; // not started yet, or gone
-  }
-  for (const line of table.split('\n').slice(1)) {
-    const f = line.trim().split(/\s+/); // sl local rem st tx:rx tr:when retrnsmt uid timeout inode
-    const port = parseInt(f[1]?.split(':')[1] ?? '', 16);
-    if (f[3] === '0A' && inodes.has(f[9] ?? '-') && port !== sipPort && port !== sipPort + 1) return port;
-  }
-  return undefined;
-}
-
-function readlinkSafe(p: string): string {
-  try {
-    return readlinkSync(p);
-  } catch {
-    return '';
-  }
-}
-
-async function connectCtrl(pid: number, sipPort: number, alive: () => boolean, log: () => string): Promise<net.Socket> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const port = ctrlPortOf(pid, sipPort);
-    const sock =
-      port === undefined
-        ? undefined
-        : await new Promise<net.Socket | undefined>((resolve) => {
-            const s = net.connect(port, '127.0.0.1');
-            s.once('connect', () => resolve(s));
-            s.once('error', () => resolve(undefined));
-          });
-    if (sock) return sock;
-    if (!alive() || Date.now() > deadline) throw new Error(`baresip ctrl_tcp not reachable; output:\n${log()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 export async function startPhone(o: PhoneOptions): Promise<Phone> {
