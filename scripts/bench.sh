@@ -6,3 +6,7 @@ echo "== SIP parse/serialize"; node --import tsx bench/sip-parse.ts
 echo "== REGISTER throughput and binding memory (compiled build, as npm start runs it)"
 npm run build --silent
 HAILING_TEST_DIST=1 node --import tsx bench/register.ts
+echo "== Call setup through the B2BUA (compiled build): fixed rate, then a saturation ramp"
+HAILING_TEST_DIST=1 node --import tsx bench/calls.ts
+echo "== RTP relay: concurrent G.711 calls, media both ways (engine in its own process)"
+node --import tsx bench/relay.ts --calls 1000 --seconds 20
