@@ -34,9 +34,25 @@ export async function allocatePorts(): Promise<HailingPorts> {
   return { http: await freePort(), sip: await freePort(), tls: await freePort(), ws: await freePort(), wss: await freePort() };
 }
 
-export async function startHailing(options: { dataDir?: string; ports?: HailingPorts; env?: Record<string, string> } = {}): Promise<HailingProcess> {
+type StartOptions = { dataDir?: string; ports?: HailingPorts; env?: Record<string, string> };
+
+/**
+ * Starts Hailing; when the ports were ours to choose and one was taken in the meantime by another
+ * process (suites run in parallel), it starts again on other ports, up to three times.
+ */
+export async function startHailing(options: StartOptions = {}): Promise<HailingProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'hailing-data-'));
-  const ports = options.ports ?? (await allocatePorts());
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce({ ...options, dataDir, ports: options.ports ?? (await allocatePorts()) });
+    } catch (err) {
+      if (options.ports || attempt >= 3 || !String(err).includes('EADDRINUSE')) throw err;
+    }
+  }
+}
+
+async function startOnce(options: StartOptions & { dataDir: string; ports: HailingPorts }): Promise<HailingProcess> {
+  const { dataDir, ports } = options;
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     HAILING_DATA_DIR: dataDir,

@@ -19,23 +19,20 @@ function udpFree(port: number, host: string): Promise<boolean> {
   });
 }
 
-function ephemeralTcpPort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, host, () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 const taken = new Set<number>();
+
+/**
+ * Test ports come from 20000-32767: above Hailing's default RTP range (10000-20000) and below the
+ * kernel's ephemeral range (32768-60999). A port the kernel handed out as ephemeral could be given
+ * again to any process's outgoing connection between our check and the server's bind.
+ */
+const LOW = 20000;
+const HIGH = 32768;
 
 /** A port free on TCP and UDP, not handed out before in this process. */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
   for (let i = 0; i < 200; i++) {
-    const port = await ephemeralTcpPort(host);
+    const port = LOW + Math.floor(Math.random() * (HIGH - LOW));
     if (taken.has(port)) continue;
     if ((await udpFree(port, host)) && (await tcpFree(port, host))) {
       taken.add(port);
@@ -48,10 +45,7 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 /** n free ports with a gap of `spacing` free ports after each (baresip binds port+1 for TLS). */
 export async function freePortBlock(spacing: number, host = '127.0.0.1'): Promise<number> {
   for (let i = 0; i < 200; i++) {
-    // Above Hailing's default RTP range (10000-20000) and below the kernel's ephemeral range
-    // (32768-60999), from which freePort() and every outgoing socket draw: a block in that range
-    // could be handed to another process between our check and baresip's bind.
-    const base = 20000 + Math.floor(Math.random() * (32768 - 20000 - spacing));
+    const base = LOW + Math.floor(Math.random() * (HIGH - LOW - spacing));
     let ok = true;
     for (let p = base; p < base + spacing && ok; p++) ok = !taken.has(p) && (await udpFree(p, host)) && (await tcpFree(p, host));
     if (ok) {
