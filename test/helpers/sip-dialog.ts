@@ -32,6 +32,8 @@ export class Dialog {
   readonly bye = deferred<SipMessage>();
   /** re-INVITEs received, each answered already */
   readonly reinvites = new Inbox<SipMessage>();
+  /** INFO requests received (RFC 6086), each answered 200 already */
+  readonly infos = new Inbox<SipMessage>();
   #localSeq: number;
   #sdpVersion = 1;
   #acks = new Map<number, SipMessage>();
@@ -95,12 +97,12 @@ export class Dialog {
     if (!this.#closed) this.context.stack.send(m);
   }
 
-  /** a request within the dialog (§12.2.1.1); resolves with its final response */
-  request(method: string, content?: string): Promise<SipMessage> {
+  /** a request within the dialog (§12.2.1.1); resolves with its final response. A body is SDP unless `contentType` says otherwise. */
+  request(method: string, content?: string, contentType = 'application/sdp'): Promise<SipMessage> {
     const seq = ++this.#localSeq;
     const headers = this.#headers(method, seq);
     if (method === 'INVITE') headers.contact = [{ uri: this.context.contact, params: {} }];
-    if (content) headers['content-type'] = 'application/sdp';
+    if (content) headers['content-type'] = contentType;
     const m: SipMessage = { method, uri: this.state.remoteTarget, headers, ...(content ? { content } : {}) };
     return within(
       new Promise<SipMessage>((resolve) =>
@@ -143,9 +145,12 @@ export class Dialog {
         this.reinvites.push(rq);
         return;
       }
+      case 'INFO':
+        stack.send(this.response(rq, 200, 'OK'));
+        this.infos.push(rq);
+        return;
       case 'OPTIONS':
       case 'UPDATE':
-      case 'INFO':
         stack.send(this.response(rq, 200, 'OK'));
         return;
       default:

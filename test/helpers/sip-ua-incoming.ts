@@ -20,6 +20,8 @@ export interface IncomingCall {
   /** the final status this UA sent (set once sent) */
   finalStatus(): number | undefined;
   ring(): void;
+  /** 183 Session Progress with our SDP (early media, RFC 3261 §13.3.1.1); a later 200 repeats that SDP (RFC 6337 §3.1) */
+  progress(): void;
   answer(): void;
   reject(status: number, reason?: string): void;
 }
@@ -67,6 +69,7 @@ export class IncomingCalls {
     const dialog = dialogFromRequest({ stack, contact: this.o.contact(toUser), sdpFor }, invite, randomToken());
     const cancelled = deferred<SipMessage>();
     let final: number | undefined;
+    let earlySdp: string | undefined;
     const respond = (status: number, reason: string, content?: string) => {
       if (final !== undefined) return;
       if (status >= 200) {
@@ -88,6 +91,10 @@ export class IncomingCalls {
         resend(500);
       }
     };
+    const answeredDirection = () => {
+      const offer = describeAudio(invite.content);
+      return typeof offer === 'string' ? 'sendrecv' : answerDirection(offer.direction);
+    };
     const call: IncomingCall = {
       invite,
       dialog,
@@ -95,11 +102,13 @@ export class IncomingCalls {
       ack: dialog.acked.promise,
       finalStatus: () => final,
       ring: () => respond(180, 'Ringing'),
+      progress: () => {
+        earlySdp ??= sdpFor(answeredDirection(), dialog.nextSdpVersion());
+        respond(183, 'Session Progress', earlySdp);
+      },
       answer: () => {
-        const offer = describeAudio(invite.content);
-        const direction = typeof offer === 'string' ? 'sendrecv' : answerDirection(offer.direction);
         this.o.onAnswer(callId, dialog);
-        respond(200, 'OK', sdpFor(direction, dialog.nextSdpVersion()));
+        respond(200, 'OK', earlySdp ?? sdpFor(answeredDirection(), dialog.nextSdpVersion()));
       },
       reject: (status, reason = 'Rejected') => respond(status, reason),
     };
