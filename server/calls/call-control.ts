@@ -1,7 +1,7 @@
 // The B2BUA's entry in the SIP listener chain: new INVITEs are authenticated (407), routed to the
 // dialled extension's contacts and become Calls; requests inside a call's dialogs go to that call.
-import { getHeader, getMaxForwards, parseUri } from '../sip/index.js';
-import type { IncomingRequest, RequestHandler } from '../sip/index.js';
+import { getHeader, getMaxForwards, parseUri, tagOf } from '../sip/index.js';
+import type { Flow, IncomingRequest, RequestHandler } from '../sip/index.js';
 import { Call, CallState } from './call.js';
 import { CallMedia } from './call-media.js';
 import { contactFor } from './contact.js';
@@ -10,7 +10,6 @@ import { handleInDialog } from './in-dialog.js';
 import { authenticateInvite, userOf } from './invite-auth.js';
 import { OutboundLeg } from './outbound-leg.js';
 import { FAILURES } from './outcome.js';
-import { tagOf } from '../sip/index.js';
 import { CallObserver } from './observer.js';
 import type { CallControlOptions, ExtensionProfile } from './types.js';
 
@@ -31,14 +30,13 @@ export function createCallControl(o: CallControlOptions): CallControl {
   const observer = new CallObserver(o.logger);
   const logger = o.logger.child({ module: 'calls' });
   let closing = false;
-  const legContext = (user: string, flow: IncomingRequest['flow'] | OutboundTargetFlow) => ({
+  const legContext = (user: string, flow: Flow) => ({
     stack: o.stack,
     clock: o.clock,
     timers: o.timers,
     logger,
     contact: contactFor({ user, flow, listening: o.listening(), publicAddress: o.publicAddress }),
   });
-  type OutboundTargetFlow = IncomingRequest['flow'];
 
   const onTimeout = (e: { group: string }) => void calls.get(e.group)?.hangup('system', 'media-timeout');
   const onLost = (e: { group: string }) => {
@@ -130,7 +128,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
       if (msg.method !== 'INVITE') return false;
       admit(request).catch((err: unknown) => {
         logger.error({ err: err instanceof Error ? err.stack : String(err) }, 'call admission failed');
-        if (msg.method === 'INVITE') request.reply({ status: 500 });
+        request.reply({ status: 500 });
       });
       return true;
     }

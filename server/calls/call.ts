@@ -55,6 +55,7 @@ export class Call {
   #end: CallEnd | undefined;
   #codec: string | null = null;
   #closing: Promise<void> | undefined;
+  #ringingEmitted = false;
   /** a re-INVITE or UPDATE with SDP being relayed: a second one meets 491 (RFC 3261 §14.2) */
   offerPending = false;
 
@@ -143,7 +144,6 @@ export class Call {
     this.inbound.progress(response.status, response.reason, body);
     if (first) this.#emit('ringing');
   }
-  #ringingEmitted = false;
 
   #final(leg: OutboundLeg, response: SipResponse | undefined): void {
     const status = response?.status ?? 500;
