@@ -2,34 +2,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { CallLegInput, CallRecordInput } from '../store/index.js';
+import { callLegFixture } from '../store/testing.js';
 import { createApiHarness, loginAs, type ApiHarness } from './testing.js';
 import { csvField } from './routes/cdrs.js';
 
 const T = Date.UTC(2026, 0, 15, 10, 0, 0); // 2026-01-15 10:00:00 UTC
 
 function leg(id: string, role: 'caller' | 'callee', over: Partial<CallLegInput> = {}): CallLegInput {
-  return {
-    id,
-    role,
-    sipCallId: `${id}@test`,
-    uri: 'sip:x@192.0.2.1',
-    transport: 'udp',
-    sourceAddress: '192.0.2.1:5060',
-    userAgent: null,
-    startedAt: T,
-    answeredAt: null,
-    endedAt: null,
-    sipStatus: null,
-    codec: null,
-    packetsReceived: 0,
-    packetsSent: 0,
-    bytesReceived: 0,
-    bytesSent: 0,
-    packetsLost: null,
-    fractionLost: null,
-    jitterMs: null,
-    ...over,
-  };
+  return callLegFixture({ id, role, startedAt: T, sipCallId: `${id}@test`, uri: 'sip:x@192.0.2.1', sourceAddress: '192.0.2.1:5060', userAgent: null, ...over });
 }
 
 const answered: CallRecordInput = {

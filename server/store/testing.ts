@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Database } from './database.js';
 import type { StoreLogger } from './logger.js';
+import type { CallLegInput } from './repositories/call-records.js';
 
 export const quietStoreLogger: StoreLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -17,5 +18,28 @@ export async function openTempDatabase(): Promise<{ database: Database; dir: str
       database.close();
       await rm(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** A call leg for record tests: a phone on UDP with no media yet; `over` sets what a test checks. */
+export function callLegFixture(over: Partial<CallLegInput> & Pick<CallLegInput, 'id' | 'role' | 'startedAt'>): CallLegInput {
+  return {
+    sipCallId: `${over.id}@pbx.test`,
+    uri: 'sip:1001@192.0.2.10:5060',
+    transport: 'udp',
+    sourceAddress: '192.0.2.10:5060',
+    userAgent: 'baresip',
+    answeredAt: null,
+    endedAt: null,
+    sipStatus: null,
+    codec: null,
+    packetsReceived: 0,
+    packetsSent: 0,
+    bytesReceived: 0,
+    bytesSent: 0,
+    packetsLost: null,
+    fractionLost: null,
+    jitterMs: null,
+    ...over,
   };
 }

@@ -2,32 +2,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BatchWriter } from '../batch-writer.js';
 import { openDatabase } from '../database.js';
-import { openTempDatabase, quietStoreLogger } from '../testing.js';
+import { callLegFixture, openTempDatabase, quietStoreLogger } from '../testing.js';
 import { CallRecordRepository, type CallLegInput, type CallRecordInput } from './call-records.js';
 
 const T0 = 1_700_000_000_000;
 
 function leg(over: Partial<CallLegInput> & Pick<CallLegInput, 'id' | 'role'>): CallLegInput {
-  return {
-    sipCallId: `${over.id}@pbx.test`,
-    uri: 'sip:1001@192.0.2.10:5060',
-    transport: 'udp',
-    sourceAddress: '192.0.2.10:5060',
-    userAgent: 'baresip',
-    startedAt: T0,
-    answeredAt: null,
-    endedAt: null,
-    sipStatus: null,
-    codec: null,
-    packetsReceived: 0,
-    packetsSent: 0,
-    bytesReceived: 0,
-    bytesSent: 0,
-    packetsLost: null,
-    fractionLost: null,
-    jitterMs: null,
-    ...over,
-  };
+  return callLegFixture({ startedAt: T0, ...over });
 }
 
 function call(over: Partial<CallRecordInput> & Pick<CallRecordInput, 'id'>): CallRecordInput {
