@@ -6,6 +6,9 @@ need=()
 command -v baresip >/dev/null 2>&1 || need+=(baresip-core)
 command -v sox >/dev/null 2>&1 || need+=(sox)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+# WebRTC calls from a real browser (playwright-core drives it); opusdec decodes Ogg/Opus recordings
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v opusdec >/dev/null 2>&1 || need+=(opus-tools)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ]; then
   echo "installing Debian packages for the tests: ${need[*]}"
