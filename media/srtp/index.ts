@@ -1,0 +1,3 @@
+export * from './crypto-attribute.js';
+export * from './srtp-context.js';
+export { ReplayTable, estimateRoc, DEFAULT_REPLAY_WINDOW, REPLAY_OK, REPLAY_SEEN, REPLAY_TOO_OLD } from './replay.js';
