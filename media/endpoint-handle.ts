@@ -1,8 +1,8 @@
 // The main thread's handle on an endpoint that lives in a media worker. Calls become plain-data
 // commands to that worker; after close (or the worker's death) they do nothing and stats()
 // answers the last figures known.
-import { MediaError, type EndpointHandle, type EndpointStats, type RemoteAddress } from './types.js';
-import type { ToMediaWorker } from './worker/protocol.js';
+import { MediaError, type EndpointHandle, type EndpointStats, type MediaFormat, type PlayItem, type RemoteAddress, type SrtpKeys } from './types.js';
+import type { ToMediaWorker, WebRtcOp } from './worker/protocol.js';
 
 /** What a handle needs from the engine that made it. */
 export interface EndpointOwner {
@@ -10,6 +10,8 @@ export interface EndpointOwner {
   /** sends a request with a fresh id; resolves with the worker's stats answer (null: unknown endpoint) */
   requestStats(workerIndex: number, make: (id: number) => ToMediaWorker): Promise<EndpointStats | null>;
   released(handle: EndpointRef): void;
+  /** WebRTC offer/answer in the worker; resolves with the SDP (or '' after accept-answer) */
+  requestSdp(workerIndex: number, make: (id: number) => ToMediaWorker): Promise<string>;
 }
 
 export const emptyStats: EndpointStats = {
@@ -31,12 +33,14 @@ export class EndpointRef implements EndpointHandle {
   readonly rtpPort: number;
   readonly rtcpPort: number;
   readonly workerIndex: number;
+  readonly kind: 'rtp' | 'webrtc';
   readonly #owner: EndpointOwner;
   #lastStats: EndpointStats = emptyStats;
   #closing: Promise<EndpointStats> | undefined;
 
-  constructor(options: { id: string; group: string; rtpPort: number; workerIndex: number; owner: EndpointOwner }) {
+  constructor(options: { id: string; group: string; rtpPort: number; workerIndex: number; owner: EndpointOwner; kind?: 'rtp' | 'webrtc' }) {
     this.id = options.id;
+    this.kind = options.kind ?? 'rtp';
     this.group = options.group;
     this.rtpPort = options.rtpPort;
     this.rtcpPort = options.rtpPort + 1;
@@ -65,6 +69,42 @@ export class EndpointRef implements EndpointHandle {
 
   disconnect(): void {
     if (!this.closed) this.#owner.post(this.workerIndex, { type: 'disconnect', endpointId: this.id });
+  }
+
+  setFormat(format: MediaFormat | null): void {
+    const copy = format === null ? null : { codec: format.codec, payloadType: format.payloadType, clockRate: format.clockRate, telephoneEvent: format.telephoneEvent };
+    this.#send({ type: 'set-format', endpointId: this.id, format: copy });
+  }
+
+  setSrtp(keys: SrtpKeys | null): void {
+    this.#send({ type: 'set-srtp', endpointId: this.id, keys: keys === null ? null : { suite: keys.suite, localKey: keys.localKey, remoteKey: keys.remoteKey } });
+  }
+
+  detectInbandDtmf(on: boolean): void {
+    this.#send({ type: 'inband-dtmf', endpointId: this.id, on });
+  }
+
+  sendDtmf(digits: string, durationMs = 100): void {
+    this.#send({ type: 'send-dtmf', endpointId: this.id, digits, durationMs });
+  }
+
+  play(id: string, item: PlayItem): void {
+    this.#send({ type: 'play', endpointId: this.id, playId: id, item: { ...item } });
+  }
+
+  stopPlayback(): void {
+    this.#send({ type: 'stop-play', endpointId: this.id });
+  }
+
+  /** WebRTC endpoints: the SDP comes from the endpoint itself (ICE candidates, DTLS fingerprint) */
+  negotiate(op: WebRtcOp): Promise<string> {
+    if (this.kind !== 'webrtc') return Promise.reject(new MediaError('webrtc-failed', `${this.id} is not a WebRTC endpoint`));
+    if (this.closed) return Promise.reject(new MediaError('closed', `${this.id} is closed`));
+    return this.#owner.requestSdp(this.workerIndex, (id) => ({ type: 'webrtc', id, endpointId: this.id, ...op }));
+  }
+
+  #send(message: ToMediaWorker): void {
+    if (!this.closed) this.#owner.post(this.workerIndex, message);
   }
 
   watchTimeout(on: boolean): void {

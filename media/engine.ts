@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import { PortPool } from './endpoint/port-pool.js';
 import { EndpointRef, type EndpointOwner } from './endpoint-handle.js';
+import { RecordingRef, RoomRef, endpointIn, type SessionOwner } from './rooms.js';
 import { defaultMediaWorkerUrl, spawnMediaWorker } from './worker/spawn.js';
 import type { FromMediaWorker, ToMediaWorker } from './worker/protocol.js';
 import {
@@ -17,6 +18,10 @@ import {
   type MediaEngineEvents,
   type MediaEngineOptions,
   type MediaLogger,
+  type RecordingHandle,
+  type RecordingOptions,
+  type RecordingResult,
+  type RoomHandle,
 } from './types.js';
 
 export interface WorkerMediaEngineOptions extends MediaEngineOptions {
@@ -44,7 +49,7 @@ type Listeners = { [E in keyof MediaEngineEvents]: Set<MediaEngineEvents[E]> };
 
 const SHUTDOWN_GRACE_MS = 2000;
 
-export class WorkerMediaEngine implements MediaEngine, EndpointOwner {
+export class WorkerMediaEngine implements MediaEngine, EndpointOwner, SessionOwner {
   readonly #options: WorkerMediaEngineOptions;
   readonly #logger: MediaLogger;
   readonly #pool: PortPool;
@@ -53,8 +58,11 @@ export class WorkerMediaEngine implements MediaEngine, EndpointOwner {
   /** group → worker index and how many endpoints (live or being made) it has there */
   readonly #groups = new Map<string, { workerIndex: number; count: number }>();
   readonly #pending = new Map<number, Pending>();
-  readonly #listeners: Listeners = { timeout: new Set(), latched: new Set(), 'endpoint-closed': new Set() };
+  readonly #listeners: Listeners = { timeout: new Set(), latched: new Set(), 'endpoint-closed': new Set(), dtmf: new Set(), 'play-done': new Set() };
+  /** results of recordings that ended with their endpoint, for a stop() that comes later */
+  readonly #endedRecordings = new Map<string, RecordingResult>();
   #nextId = 1;
+  #nextSession = 1;
   #nextEndpoint = 1;
   #starting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
@@ -76,24 +84,21 @@ export class WorkerMediaEngine implements MediaEngine, EndpointOwner {
     return this.#starting;
   }
 
-  async createEndpoint(options: { readonly group: string }): Promise<EndpointHandle> {
+  async createEndpoint(options: { readonly group: string; readonly kind?: 'rtp' | 'webrtc' }): Promise<EndpointHandle> {
     await this.start();
     if (this.#closing) throw new MediaError('closed', 'media engine is closed');
     const group = options.group;
-    const placed = this.#groups.get(group) ?? { workerIndex: this.#leastLoaded(), count: 0 };
-    placed.count++;
-    this.#groups.set(group, placed);
-    const slot = this.#slots[placed.workerIndex]!;
-    slot.endpoints++;
+    const kind = options.kind ?? 'rtp';
+    const slot = this.#place(group);
     try {
       // A pair someone else holds (EADDRINUSE) is skipped and goes to the back of the queue.
       for (let attempts = this.#pool.free; attempts > 0; attempts--) {
         const rtpPort = this.#pool.take();
         if (rtpPort === null) break;
         const endpointId = `ep${this.#nextEndpoint++}`;
-        const answer = await this.#request(slot.index, (id) => ({ type: 'create', id, endpointId, group, rtpPort }));
+        const answer = await this.#request(slot.index, (id) => ({ type: 'create', id, endpointId, group, rtpPort, kind }));
         if (answer?.type === 'created') {
-          const ref = new EndpointRef({ id: endpointId, group, rtpPort, workerIndex: slot.index, owner: this });
+          const ref = new EndpointRef({ id: endpointId, group, rtpPort, workerIndex: slot.index, owner: this, kind });
           this.#endpoints.set(endpointId, ref);
           return ref;
         }
@@ -109,6 +114,30 @@ export class WorkerMediaEngine implements MediaEngine, EndpointOwner {
       this.#unplace(group, slot);
       throw err;
     }
+  }
+
+  createRoom(options: { readonly group: string; readonly sampleRate?: number }): RoomHandle {
+    if (this.#closing || this.#slots.length === 0) throw new MediaError('closed', 'media engine is not running');
+    const slot = this.#place(options.group);
+    const room = new RoomRef({ id: `room${this.#nextSession++}`, group: options.group, workerIndex: slot.index, owner: this });
+    this.post(slot.index, { type: 'room-create', roomId: room.id, group: options.group, rate: options.sampleRate ?? 8000 });
+    return room;
+  }
+
+  startRecording(options: RecordingOptions): RecordingHandle {
+    const left = endpointIn(options.left, (options.left as EndpointRef).workerIndex, 'the recording');
+    const right = options.right === undefined ? null : endpointIn(options.right, left.workerIndex, 'the recording');
+    const recording = new RecordingRef({ id: `rec${this.#nextSession++}`, workerIndex: left.workerIndex, owner: this });
+    this.post(left.workerIndex, {
+      type: 'record-start',
+      recordingId: recording.id,
+      group: left.group,
+      path: options.path,
+      format: options.format,
+      left: left.id,
+      right: right?.id ?? null,
+    });
+    return recording;
   }
 
   on<E extends keyof MediaEngineEvents>(event: E, listener: MediaEngineEvents[E]): void {
@@ -145,6 +174,26 @@ export class WorkerMediaEngine implements MediaEngine, EndpointOwner {
     return answer?.type === 'stats' ? answer.stats : null;
   }
 
+  async requestSdp(workerIndex: number, make: (id: number) => ToMediaWorker): Promise<string> {
+    const answer = await this.#request(workerIndex, make);
+    if (answer?.type === 'sdp' && answer.sdp !== null) return answer.sdp;
+    throw new MediaError('webrtc-failed', answer?.type === 'sdp' ? (answer.error ?? 'negotiation failed') : 'the media worker stopped');
+  }
+
+  async requestRecording(workerIndex: number, recordingId: string, make: (id: number) => ToMediaWorker): Promise<RecordingResult> {
+    const answer = await this.#request(workerIndex, make);
+    const ended = this.#endedRecordings.get(recordingId);
+    this.#endedRecordings.delete(recordingId);
+    if (answer?.type === 'recording' && answer.result !== null) return answer.result;
+    if (ended !== undefined) return ended;
+    throw new MediaError('closed', answer?.type === 'recording' ? (answer.error ?? 'recording failed') : 'the media worker stopped');
+  }
+
+  roomClosed(room: RoomRef): void {
+    const slot = this.#slots[room.workerIndex];
+    if (slot) this.#unplace(room.group, slot);
+  }
+
   released(ref: EndpointRef): void {
     if (this.#endpoints.get(ref.id) !== ref) return;
     this.#endpoints.delete(ref.id);
@@ -163,6 +212,16 @@ export class WorkerMediaEngine implements MediaEngine, EndpointOwner {
       this.#pending.set(id, { workerIndex, resolve });
       slot.worker.postMessage(make(id));
     });
+  }
+
+  /** the group's worker (the least loaded one for a new group); counts one more member there */
+  #place(group: string): Slot {
+    const placed = this.#groups.get(group) ?? { workerIndex: this.#leastLoaded(), count: 0 };
+    placed.count++;
+    this.#groups.set(group, placed);
+    const slot = this.#slots[placed.workerIndex]!;
+    slot.endpoints++;
+    return slot;
   }
 
   #leastLoaded(): number {
@@ -190,6 +249,7 @@ export class WorkerMediaEngine implements MediaEngine, EndpointOwner {
       bindAddress: this.#options.bindAddress,
       latchWindowMs: this.#options.latchWindowMs ?? 2000,
       mediaTimeoutMs: this.#options.mediaTimeoutMs ?? 30_000,
+      ...(this.#options.publicAddress !== undefined ? { publicAddress: this.#options.publicAddress } : {}),
     });
     let onReady!: () => void;
     let onFail!: (err: unknown) => void;
@@ -218,19 +278,28 @@ export class WorkerMediaEngine implements MediaEngine, EndpointOwner {
 
   #onMessage(message: FromMediaWorker): void {
     switch (message.type) {
+      case 'recording':
+        if (message.id < 0) {
+          if (message.result !== null) this.#endedRecordings.set(message.recordingId, message.result);
+        } else this.#answer(message.id, message);
+        return;
       case 'created':
       case 'create-failed':
-      case 'stats': {
-        const pending = this.#pending.get(message.id);
-        this.#pending.delete(message.id);
-        pending?.resolve(message);
+      case 'sdp':
+      case 'stats':
+        this.#answer(message.id, message);
         return;
-      }
       case 'timeout':
         this.#emit('timeout', { endpointId: message.endpointId, group: message.group, idleMs: message.idleMs });
         return;
       case 'latched':
         this.#emit('latched', { endpointId: message.endpointId, group: message.group, address: message.address, port: message.port });
+        return;
+      case 'dtmf':
+        this.#emit('dtmf', { endpointId: message.endpointId, group: message.group, digit: message.digit, durationMs: message.durationMs, method: message.method });
+        return;
+      case 'play-done':
+        this.#emit('play-done', { endpointId: message.endpointId, group: message.group, id: message.playId, reason: message.reason });
         return;
       case 'log':
         this.#logger[message.level](message.fields, message.msg);
@@ -238,6 +307,12 @@ export class WorkerMediaEngine implements MediaEngine, EndpointOwner {
       case 'ready':
         return;
     }
+  }
+
+  #answer(id: number, message: FromMediaWorker): void {
+    const pending = this.#pending.get(id);
+    this.#pending.delete(id);
+    pending?.resolve(message);
   }
 
   /** A worker that dies takes its sockets along: its endpoints are closed and it is replaced. */

@@ -8,8 +8,19 @@ export {
   type MediaEngineEvents,
   type MediaEngineOptions,
   type MediaErrorCode,
+  type CodecName,
+  type MediaFormat,
+  type SrtpKeys,
+  type DtmfMethod,
+  type PlayItem,
+  type MonitorMode,
+  type RecordingHandle,
+  type RecordingOptions,
+  type RecordingResult,
+  type RoomHandle,
   type MediaLogger,
   type RemoteAddress,
 } from './types.js';
 export { createMediaEngine } from './engine.js';
 export * from './sdp/index.js';
+export { parseCryptoAttribute, formatCryptoAttribute, chooseCrypto, newCryptoKey, SRTP_CONTEXT_SUITES, type CryptoAttribute, type CryptoSuite } from './srtp/index.js';

@@ -22,12 +22,73 @@ export interface MediaEngineOptions {
   /** no RTP this long on a watched endpoint → 'timeout' event (default 30000; 0 disables) */
   readonly mediaTimeoutMs?: number;
   readonly logger?: MediaLogger;
+  /** advertised in WebRTC ICE candidates besides the bind address */
+  readonly publicAddress?: string;
 }
 
 export interface RemoteAddress {
   readonly address: string;
   readonly rtpPort: number;
   readonly rtcpPort?: number;
+}
+
+/** Codecs the engine can decode and encode (media/codecs). */
+export type CodecName = 'PCMU' | 'PCMA' | 'G722' | 'opus' | 'L16';
+
+/** What an endpoint's phone speaks, from the SDP offer/answer (payload numbers as negotiated). */
+export interface MediaFormat {
+  readonly codec: CodecName;
+  readonly payloadType: number;
+  /** RTP clock (8000 for G.722, 48000 for Opus) */
+  readonly clockRate: number;
+  /** RFC 4733 telephone-event payload type, null when not negotiated */
+  readonly telephoneEvent: number | null;
+}
+
+/** SDES-SRTP keys (RFC 4568): ours protects what we send, the phone's verifies what it sends. */
+export interface SrtpKeys {
+  readonly suite: 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32' | 'AEAD_AES_128_GCM';
+  /** base64 key||salt as in a=crypto inline: */
+  readonly localKey: string;
+  readonly remoteKey: string;
+}
+
+export type DtmfMethod = 'rfc4733' | 'inband';
+
+export interface PlayItem {
+  /** a WAV file (any rate), looped for music on hold */
+  readonly file?: string;
+  readonly loop?: boolean;
+  /** a call-progress tone; country profile (ITU-T E.180), 'cn' by default */
+  readonly tone?: 'ringback' | 'busy' | 'congestion' | 'dial';
+  readonly country?: string;
+}
+
+export type MonitorMode = 'listen' | 'whisper' | 'barge';
+
+export interface RecordingOptions {
+  readonly path: string;
+  readonly format: 'wav' | 'ogg';
+  /** stereo: left = this endpoint's phone (the caller), right = `right`'s (the agent/callee); mono when absent */
+  readonly left: EndpointHandle;
+  readonly right?: EndpointHandle;
+}
+
+export interface RecordingResult {
+  readonly path: string;
+  readonly format: 'wav' | 'ogg';
+  readonly durationMs: number;
+  readonly bytes: number;
+  readonly pauses: readonly { readonly atMs: number; readonly durationMs: number }[];
+  readonly droppedFrames: number;
+}
+
+export interface RecordingHandle {
+  readonly id: string;
+  /** card payments: silence is written while paused, and the pause is reported */
+  pause(): void;
+  resume(): void;
+  stop(): Promise<RecordingResult>;
 }
 
 export interface EndpointStats {
@@ -45,6 +106,18 @@ export interface EndpointStats {
   /** interarrival jitter converted at the 8000 Hz clock of G.711 */
   readonly jitterMs: number | null;
   readonly latched: RemoteAddress | null;
+  /** from what we received from the phone (RFC 3550 A.3/A.8); null until RTP arrived */
+  readonly receivedLost?: number | null;
+  readonly receivedJitterMs?: number | null;
+  /** from the phone's report about an RTCP SR we sent (RFC 3550 §6.4.1); null when unknown */
+  readonly rttMs?: number | null;
+  /** ITU-T G.107 E-model estimate from loss, jitter and delay of this leg */
+  readonly mos?: number | null;
+  /** SRTP packets that failed authentication or replay checks, dropped */
+  readonly srtpFailures?: number;
+  readonly codec?: CodecName | null;
+  /** true while the worker decodes and re-encodes this endpoint's media (transcoding, mixing) */
+  readonly transcoding?: boolean;
 }
 
 export interface EndpointHandle {
@@ -58,6 +131,20 @@ export interface EndpointHandle {
   connect(peer: EndpointHandle): void;
   /** stop relaying between this endpoint and its peer (both directions) */
   disconnect(): void;
+  /** the codec the phone uses (from SDP); two connected endpoints with different codecs are transcoded */
+  setFormat(format: MediaFormat | null): void;
+  /** SDES-SRTP towards this phone; null = plain RTP */
+  setSrtp(keys: SrtpKeys | null): void;
+  /** detect in-band DTMF tones in what the phone sends (RFC 4733 events are always detected) */
+  detectInbandDtmf(on: boolean): void;
+  /** sends digits to the phone as RFC 4733 events (in-band tones when no telephone-event was negotiated) */
+  sendDtmf(digits: string, durationMs?: number): void;
+  /** plays to this phone instead of its peer's media until done or stopped; 'play-done' reports the end */
+  play(id: string, item: PlayItem): void;
+  stopPlayback(): void;
+  readonly kind: 'rtp' | 'webrtc';
+  /** WebRTC endpoints only: offer/answer with ICE and DTLS made by the endpoint (the SDP is the answer or offer to send) */
+  negotiate(op: { readonly op: 'accept-offer'; readonly sdp: string } | { readonly op: 'create-offer' } | { readonly op: 'accept-answer'; readonly sdp: string }): Promise<string>;
   /** media timeout watch on/off (off while ringing and on hold); when on and no RTP for mediaTimeoutMs → 'timeout' */
   watchTimeout(on: boolean): void;
   stats(): Promise<EndpointStats>;
@@ -69,12 +156,28 @@ export interface MediaEngineEvents {
   timeout: (e: { endpointId: string; group: string; idleMs: number }) => void;
   latched: (e: { endpointId: string; group: string; address: string; port: number }) => void;
   'endpoint-closed': (e: { endpointId: string; group: string; reason: 'worker-crashed' }) => void;
+  dtmf: (e: { endpointId: string; group: string; digit: string; durationMs: number; method: DtmfMethod }) => void;
+  'play-done': (e: { endpointId: string; group: string; id: string; reason: 'finished' | 'stopped' | 'failed' }) => void;
+}
+
+/** A mixing room (conference) on one worker; every member endpoint must be in the room's group. */
+export interface RoomHandle {
+  readonly id: string;
+  readonly group: string;
+  join(endpoint: EndpointHandle): void;
+  leave(endpoint: EndpointHandle): void;
+  /** supervisor modes: listen hears agent and others, heard by none; whisper heard by the agent only; barge by all */
+  monitor(options: { readonly supervisor: EndpointHandle; readonly agent: EndpointHandle; readonly mode: MonitorMode }): void;
+  close(): void;
 }
 
 export interface MediaEngine {
   start(): Promise<void>;
   /** a port pair on the group's worker; rejects with MediaError code 'ports-exhausted' when none is free */
-  createEndpoint(options: { readonly group: string }): Promise<EndpointHandle>;
+  createEndpoint(options: { readonly group: string; readonly kind?: 'rtp' | 'webrtc' }): Promise<EndpointHandle>;
+  /** an N-party mixer at `sampleRate` (8000 default) in `group` */
+  createRoom(options: { readonly group: string; readonly sampleRate?: number }): RoomHandle;
+  startRecording(options: RecordingOptions): RecordingHandle;
   on<E extends keyof MediaEngineEvents>(event: E, listener: MediaEngineEvents[E]): void;
   off<E extends keyof MediaEngineEvents>(event: E, listener: MediaEngineEvents[E]): void;
   /** endpoints in use, ports free (for metrics) */
@@ -82,7 +185,7 @@ export interface MediaEngine {
   close(): Promise<void>;
 }
 
-export type MediaErrorCode = 'ports-exhausted' | 'closed' | 'bind-failed' | 'not-same-group';
+export type MediaErrorCode = 'ports-exhausted' | 'closed' | 'bind-failed' | 'not-same-group' | 'webrtc-failed';
 
 export class MediaError extends Error {
   readonly code: MediaErrorCode;

@@ -1,7 +1,9 @@
-// One relay endpoint inside a media worker: an RTP and an RTCP socket bound to a port pair, the
-// latches that learn the phone's sources, and the counters. The packet path (#onRtp, #onRtcp)
+// One RTP endpoint inside a media worker: an RTP and an RTCP socket bound to a port pair, the
+// latches that learn the phone's sources, and the counters. The relay path (#onRtp, #onRtcp)
 // allocates nothing: counters are typed-array slots, the listeners are made once per socket, the
 // received Buffer is sent on as it is, and a clock is read only while a latch is still learning.
+// SRTP (werift) and decoding (MediaPort: rooms, transcoding, recording, DTMF) are the exceptions,
+// paid only by the calls that use them.
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -10,6 +12,9 @@ import { rtcpCheck, findReportBlock, blockCumulativeLost, blockFractionLost, blo
 import type { EndpointStats, RemoteAddress } from '../types.js';
 import { Latch, ACCEPT_LATCHED, DROP, LATCH_LOCKED } from './latch.js';
 import { IdleWatch } from './idle-watch.js';
+import { MediaPort, type PortSink } from '../session/port.js';
+import { createSrtpContext, suiteKeyLengths, type SrtpContext } from '../srtp/index.js';
+import type { SrtpKeys } from '../types.js';
 
 // Slots of RelayEndpoint.counters.
 const RX_PACKETS = 0;
@@ -24,13 +29,14 @@ const JITTER = 8;
 const HAS_REPORT = 9;
 /** SSRC of the last RTP packet sent towards this endpoint's phone, -1 before any */
 const SENT_SSRC = 10;
-const SLOTS = 11;
+const SRTP_FAILURES = 11;
+const SLOTS = 12;
 
 /** G.711 and telephone-event run an 8000 Hz RTP clock (RFC 3551 §4.5.14, RFC 4733 §2.1). */
 const TIMESTAMP_UNITS_PER_MS = 8;
 
 /** What an endpoint tells its worker; one object per worker, so no closure per packet. */
-export interface RelayEndpointSink {
+export interface RelayEndpointSink extends PortSink {
   latched(endpoint: RelayEndpoint): void;
   socketError(endpoint: RelayEndpoint, err: Error): void;
 }
@@ -64,9 +70,7 @@ function bind(socket: dgram.Socket, address: string, port: number): Promise<Erro
   });
 }
 
-export class RelayEndpoint {
-  readonly id: string;
-  readonly group: string;
+export class RelayEndpoint extends MediaPort {
   readonly rtpPort: number;
   readonly rtcpPort: number;
   readonly rtp: dgram.Socket;
@@ -75,18 +79,18 @@ export class RelayEndpoint {
   readonly rtcpLatch: Latch;
   readonly idle: IdleWatch;
   readonly counters = new Float64Array(SLOTS);
-  peer: RelayEndpoint | null = null;
+
   // Where the SDP said this endpoint's phone wants its RTP and RTCP; port 0 = unknown.
   sdpAddress = '';
   sdpRtpPort = 0;
   sdpRtcpPort = 0;
   readonly #v6: boolean;
   readonly #sink: RelayEndpointSink;
+  #srtp: SrtpContext | null = null;
   #closed = false;
 
   private constructor(options: OpenEndpointOptions, rtp: dgram.Socket, rtcp: dgram.Socket, v6: boolean) {
-    this.id = options.id;
-    this.group = options.group;
+    super(options.id, options.group, options.sink);
     this.rtpPort = options.rtpPort;
     this.rtcpPort = options.rtpPort + 1;
     this.rtp = rtp;
@@ -149,11 +153,39 @@ export class RelayEndpoint {
     return family === 4 ? `::ffff:${address}` : address;
   }
 
-  // RFC 3550 §5.1 validity, then the latch (symmetric RTP, RFC 4961), then out of the peer's socket.
-  #onRtp(msg: Buffer, rinfo: dgram.RemoteInfo): void {
+  /** SDES-SRTP (RFC 4568) towards this phone, or plain RTP */
+  setSrtp(keys: SrtpKeys | null): boolean {
+    if (keys === null) {
+      this.#srtp = null;
+      return true;
+    }
+    const lengths = suiteKeyLengths(keys.suite);
+    const split = (base64: string): { key: Buffer; salt: Buffer } => {
+      const raw = Buffer.from(base64, 'base64');
+      return { key: raw.subarray(0, lengths.key), salt: raw.subarray(lengths.key, lengths.key + lengths.salt) };
+    };
+    const made = createSrtpContext({ suite: keys.suite, local: split(keys.localKey), remote: split(keys.remoteKey) });
+    this.#srtp = made.ok ? made.value : null;
+    return made.ok;
+  }
+
+  // SRTP first (a forged packet must not move the latch), RFC 3550 §5.1 validity, the latch
+  // (symmetric RTP, RFC 4961), then out of the peer's socket, or into the decoder.
+  #onRtp(received: Buffer, rinfo: dgram.RemoteInfo): void {
     const c = this.counters;
+    let msg = received;
+    if (this.#srtp !== null) {
+      const plain = this.#srtp.unprotectRtp(received);
+      if (plain === null) {
+        c[SRTP_FAILURES]!++;
+        c[DROPPED]!++;
+        return;
+      }
+      msg = plain;
+    }
     const length = msg.length;
-    if (rtpPayloadOffset(msg, length) < 0) {
+    const offset = rtpPayloadOffset(msg, length);
+    if (offset < 0) {
       c[DROPPED]!++;
       return;
     }
@@ -166,16 +198,37 @@ export class RelayEndpoint {
     if (verdict === ACCEPT_LATCHED) this.#sink.latched(this);
     c[RX_PACKETS]!++;
     c[RX_BYTES]! += length;
+    const payloadType = msg[1]! & 0x7f;
+    if (payloadType === this.telephoneEvent) {
+      this.onTelephoneEvent(msg, offset, payloadLength(msg, offset, length), readU32(msg, 4), (msg[1]! & 0x80) !== 0, performance.now());
+    } else if (this.inbound !== null && payloadType === this.format!.payloadType) {
+      this.inbound.push(msg, offset, payloadLength(msg, offset, length), readU32(msg, 8), msg.readUInt16BE(2), readU32(msg, 4), performance.now());
+    }
+    if (this.mixed) return; // a room originates what the peer hears
     const peer = this.peer;
-    if (peer === null) return;
-    const to = peer.rtpLatch;
-    if (to.latched) peer.rtp.send(msg, to.port, to.address);
-    else if (peer.sdpRtpPort !== 0) peer.rtp.send(msg, peer.sdpRtpPort, peer.sdpAddress);
+    if (peer !== null) peer.relayRtp(msg);
+  }
+
+  /** pass-through from the peer's phone, unless originated audio (playback, a room) replaces it */
+  override relayRtp(msg: Buffer): void {
+    if (this.mixed || this.playback !== null) return;
+    if (this.relayPayloadType >= 0 && (msg[1]! & 0x7f) !== this.telephoneEvent) msg[1] = (msg[1]! & 0x80) | this.relayPayloadType;
+    this.counters[SENT_SSRC] = readU32(msg, 8);
+    this.transmit(msg, msg.length);
+  }
+
+  /** to the phone: where latching found it, else where its SDP said; SRTP-protected when set */
+  transmit(packet: Buffer, length: number): void {
+    let out: Buffer | null = length === packet.length ? packet : packet.subarray(0, length);
+    if (this.#srtp !== null) out = this.#srtp.protectRtp(out);
+    if (out === null) return;
+    const to = this.rtpLatch;
+    if (to.latched) this.rtp.send(out, to.port, to.address);
+    else if (this.sdpRtpPort !== 0) this.rtp.send(out, this.sdpRtpPort, this.sdpAddress);
     else return;
-    const pc = peer.counters;
-    pc[TX_PACKETS]!++;
-    pc[TX_BYTES]! += length;
-    pc[SENT_SSRC] = readU32(msg, 8);
+    const c = this.counters;
+    c[TX_PACKETS]!++;
+    c[TX_BYTES]! += length;
   }
 
   // RFC 3550 Appendix A.2 validity; report blocks about the stream we send feed the loss figures.
@@ -199,8 +252,9 @@ export class RelayEndpoint {
       c[JITTER] = blockJitter(msg, block) / TIMESTAMP_UNITS_PER_MS;
       c[HAS_REPORT] = 1;
     }
+    // a room's streams are ours, not the peer's: its reports would describe packets the phone never got
     const peer = this.peer;
-    if (peer === null) return;
+    if (!(peer instanceof RelayEndpoint) || this.mixed || peer.mixed || this.#srtp !== null || peer.#srtp !== null) return;
     const to = peer.rtcpLatch;
     if (to.latched) peer.rtcp.send(msg, to.port, to.address);
     else if (peer.sdpRtcpPort !== 0) peer.rtcp.send(msg, peer.sdpRtcpPort, peer.sdpAddress);
@@ -224,6 +278,9 @@ export class RelayEndpoint {
       latched: rtp.latched
         ? { address: unmapped(rtp.address), rtpPort: rtp.port, ...(rtcp.latched ? { rtcpPort: rtcp.port } : {}) }
         : null,
+      srtpFailures: c[SRTP_FAILURES]!,
+      codec: this.format?.codec ?? null,
+      transcoding: this.mixed,
     };
   }
 
@@ -236,6 +293,7 @@ export class RelayEndpoint {
     this.#closed = true;
     if (this.peer !== null && this.peer.peer === this) this.peer.peer = null;
     this.peer = null;
+    this.closePort();
     this.rtp.close();
     this.rtcp.close();
   }
@@ -243,5 +301,8 @@ export class RelayEndpoint {
 
 /** '::ffff:192.0.2.1' → '192.0.2.1': addresses are reported as the phone has them in its SDP */
 export const unmapped = (address: string): string => (address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address);
+
+/** RFC 3550 §5.1: the payload ends before the padding the P bit announces (its last octet counts it) */
+const payloadLength = (msg: Buffer, offset: number, length: number): number => ((msg[0]! & 0x20) !== 0 ? length - offset - msg[length - 1]! : length - offset);
 
 const errnoCode = (err: Error): string => (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN';

@@ -19,6 +19,27 @@ export interface AnchorOptions {
   readonly origin: { readonly sessionId: string; readonly version: number };
   /** allowed encodings, default PCMU, PCMA, telephone-event (case-insensitive) */
   readonly codecs?: readonly string[];
+  /** codecs we can transcode to, appended to an offer when the sender did not list them (free dynamic types) */
+  readonly extra?: readonly ExtraCodec[];
+  /** an answer that must name this codec (transcoding: the other side chose one this side did not offer) */
+  readonly only?: { readonly encoding: string; readonly clockRate: number };
+  /** the m= line's transport in what we send (RTP/AVP, or RTP/SAVP with a crypto attribute for SDES) */
+  readonly proto?: string;
+  /** media attributes we add (a=crypto for SDES-SRTP) */
+  readonly add?: readonly SdpAttribute[];
+  /** the direction we state (an answer built from the offer itself states the answerer's) */
+  readonly direction?: MediaDirection;
+  /** also take a WebRTC offer's audio line (UDP/TLS/RTP/SAVPF): its transport is the WebRTC endpoint's business */
+  readonly acceptWebRtc?: boolean;
+}
+
+export interface ExtraCodec {
+  readonly encoding: string;
+  readonly clockRate: number;
+  readonly channels?: number;
+  readonly fmtp?: string;
+  /** a static payload type (RFC 3551) to use, else a free dynamic one */
+  readonly payloadType?: number;
 }
 
 /** where the sender wants its media: the engine's RemoteAddress */
@@ -29,6 +50,8 @@ export type AnchorResult =
   | { ok: false; error: 'no-audio' | 'no-common-codec' };
 
 export const DEFAULT_CODECS: readonly string[] = ['PCMU', 'PCMA', 'telephone-event'];
+/** what the media engine decodes and encodes (media/codecs) */
+export const ENGINE_CODECS: readonly string[] = ['PCMU', 'PCMA', 'G722', 'opus', 'telephone-event'];
 
 /** RFC 3551 §6 Table 4: the static audio payload types, usable without an rtpmap */
 const STATIC_AUDIO: ReadonlyMap<number, SdpRtpMap> = new Map(
@@ -64,7 +87,8 @@ const DIRECTIONS: ReadonlySet<string> = new Set(['sendrecv', 'sendonly', 'recvon
 /** the media-level attributes that survive anchoring; everything else describes the sender's own
  *  transport (ICE, DTLS, SDES crypto, SSRCs, rtcp-mux, BUNDLE mids) that we do not relay */
 const KEPT_ATTRIBUTES = new Set(['ptime', 'maxptime', 'label']);
-const AUDIO_PROTOS = new Set(['RTP/AVP', 'RTP/AVPF']);
+const AUDIO_PROTOS = new Set(['RTP/AVP', 'RTP/AVPF', 'RTP/SAVP', 'RTP/SAVPF']);
+const WEBRTC_PROTOS = new Set(['UDP/TLS/RTP/SAVPF', 'UDP/TLS/RTP/SAVP']);
 
 const isUnspecified = (address: string): boolean => address === '0.0.0.0' || address === '::';
 const directionOf = (attributes: readonly SdpAttribute[]): MediaDirection | undefined =>
@@ -76,7 +100,7 @@ const ptOf = (value: string | null): number => {
 
 export function anchorSdp(options: AnchorOptions): AnchorResult {
   const { sdp } = options;
-  const audioIndex = sdp.media.findIndex((m) => m.type === 'audio' && AUDIO_PROTOS.has(m.proto));
+  const audioIndex = sdp.media.findIndex((m) => m.type === 'audio' && (AUDIO_PROTOS.has(m.proto) || (options.acceptWebRtc === true && WEBRTC_PROTOS.has(m.proto))));
   const audio = sdp.media[audioIndex];
   if (audio === undefined) return { ok: false, error: 'no-audio' };
 
@@ -89,8 +113,23 @@ export function anchorSdp(options: AnchorOptions): AnchorResult {
     const map = audio.rtpmaps.find((r) => r.payloadType === pt) ?? STATIC_AUDIO.get(pt);
     if (map === undefined) continue;
     const name = map.encoding.toLowerCase();
-    if (!allowed.has(name) || (EIGHT_KHZ_ONLY.has(name) && map.clockRate !== 8000)) continue;
+    if (!allowed.has(name) || (EIGHT_KHZ_ONLY.has(name) && map.clockRate !== 8000 && !(name === 'telephone-event' && options.extra !== undefined))) continue;
+    if (options.only !== undefined && !NOT_VOICE.has(name) && (name !== options.only.encoding.toLowerCase() || map.clockRate !== options.only.clockRate)) continue;
     if (!kept.some((k) => k.payloadType === pt)) kept.push(map);
+  }
+  const added: SdpAttribute[] = [];
+  for (const extra of options.extra ?? []) {
+    const name = extra.encoding.toLowerCase();
+    if (kept.some((k) => k.encoding.toLowerCase() === name && k.clockRate === extra.clockRate)) continue;
+    const used = new Set([...audio.formats.map(Number), ...kept.map((k) => k.payloadType)]);
+    let pt = extra.payloadType ?? 96;
+    while (extra.payloadType === undefined && used.has(pt) && pt < 127) pt++;
+    if (used.has(pt)) continue;
+    kept.push({ payloadType: pt, encoding: extra.encoding, clockRate: extra.clockRate, ...(extra.channels !== undefined ? { channels: extra.channels } : {}) });
+    if (extra.payloadType === undefined || STATIC_AUDIO.get(pt)?.encoding !== extra.encoding) {
+      added.push({ name: 'rtpmap', value: `${pt} ${extra.encoding}/${extra.clockRate}${extra.channels !== undefined ? `/${extra.channels}` : ''}` });
+    }
+    if (extra.fmtp !== undefined) added.push({ name: 'fmtp', value: `${pt} ${extra.fmtp}` });
   }
   if (!kept.some((k) => !NOT_VOICE.has(k.encoding.toLowerCase()))) return { ok: false, error: 'no-common-codec' };
   const keptPts = new Set(kept.map((k) => k.payloadType));
@@ -100,7 +139,8 @@ export function anchorSdp(options: AnchorOptions): AnchorResult {
   // RFC 3264 §5.1: a media-level direction overrides the session-level one, sendrecv by default.
   // RFC 3264 §8.4: c=0.0.0.0 is the old way to hold; with no attribute it means no media at all.
   const stated = directionOf(audio.attributes) ?? directionOf(sdp.attributes);
-  const direction: MediaDirection = stated ?? (held ? 'inactive' : 'sendrecv');
+  const senderDirection: MediaDirection = stated ?? (held ? 'inactive' : 'sendrecv');
+  const direction = options.direction ?? senderDirection;
 
   // RFC 3605: a=rtcp names the RTCP port when it is not RTP + 1
   const rtcpAttr = audio.attributes.find((a) => a.name === 'rtcp');
@@ -123,13 +163,15 @@ export function anchorSdp(options: AnchorOptions): AnchorResult {
       attributes.push({ name: 'rtpmap', value: `${k.payloadType} ${k.encoding}/${k.clockRate}` });
     }
   }
-  if (rtcpAttr !== undefined) attributes.push({ name: 'rtcp', value: String(options.rtcpPort) });
-  if (stated !== undefined || held) attributes.push({ name: direction, value: null });
+  attributes.push(...added);
+  if (rtcpAttr !== undefined && !WEBRTC_PROTOS.has(audio.proto)) attributes.push({ name: 'rtcp', value: String(options.rtcpPort) });
+  attributes.push(...(options.add ?? []));
+  if (stated !== undefined || held || options.direction !== undefined) attributes.push({ name: direction, value: null });
 
   const anchored: SdpMedia = {
     type: audio.type,
     port: audio.port === 0 ? 0 : options.rtpPort,
-    proto: audio.proto,
+    proto: options.proto ?? (WEBRTC_PROTOS.has(audio.proto) ? 'RTP/AVP' : audio.proto),
     formats: kept.map((k) => String(k.payloadType)),
     ...(audio.connection !== undefined ? { connection: ours } : {}),
     bandwidths: audio.bandwidths,
@@ -152,7 +194,7 @@ export function anchorSdp(options: AnchorOptions): AnchorResult {
       media,
     },
     remote,
-    direction,
+    direction: senderDirection,
     codecs: kept.map((k) => k.encoding),
   };
 }

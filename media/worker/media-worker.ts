@@ -4,13 +4,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { RelayEndpoint, unmapped, type RelayEndpointSink } from '../endpoint/rtp-endpoint.js';
+import { WorkerSessions, type PairedPort } from './sessions.js';
+import { WebRtcPort } from './webrtc-port.js';
 import type { FromMediaWorker, MediaWorkerData, ToMediaWorker } from './protocol.js';
 
 if (parentPort === null) throw new Error('media-worker must run in a worker_thread');
 const port = parentPort;
 const data = workerData as MediaWorkerData;
-const endpoints = new Map<string, RelayEndpoint>();
+type WorkerEndpoint = RelayEndpoint | WebRtcPort;
+const endpoints = new Map<string, WorkerEndpoint>();
 const post = (message: FromMediaWorker): void => port.postMessage(message);
+const sessions = new WorkerSessions({ ports: endpoints as Map<string, PairedPort>, post });
 
 const sink: RelayEndpointSink = {
   latched(endpoint) {
@@ -19,6 +23,12 @@ const sink: RelayEndpointSink = {
   },
   socketError(endpoint, err) {
     post({ type: 'log', level: 'warn', fields: { endpointId: endpoint.id, err: err.message }, msg: 'media socket error' });
+  },
+  dtmf(endpoint, digit, durationMs, method) {
+    post({ type: 'dtmf', endpointId: endpoint.id, group: endpoint.group, digit, durationMs, method });
+  },
+  playDone() {
+    // Playback reports through WorkerSessions, which knows the play id
   },
 };
 
@@ -39,7 +49,50 @@ if (data.mediaTimeoutMs > 0) {
   tick.unref();
 }
 
+const workerLogger = {
+  debug: (fields: object, msg?: string) => post({ type: 'log', level: 'debug', fields: { ...fields }, msg: msg ?? '' }),
+  info: (fields: object, msg?: string) => post({ type: 'log', level: 'info', fields: { ...fields }, msg: msg ?? '' }),
+  warn: (fields: object, msg?: string) => post({ type: 'log', level: 'warn', fields: { ...fields }, msg: msg ?? '' }),
+  error: (fields: object, msg?: string) => post({ type: 'log', level: 'error', fields: { ...fields }, msg: msg ?? '' }),
+};
+
+/** werift's sockets live on the endpoint's port pair; its ICE and DTLS are checked at negotiation */
+async function createWebRtc(message: Extract<ToMediaWorker, { type: 'create' }>): Promise<void> {
+  try {
+    const port = await WebRtcPort.open({
+      id: message.endpointId,
+      group: message.group,
+      sink,
+      bindAddress: data.bindAddress,
+      ...(data.publicAddress !== undefined ? { publicAddress: data.publicAddress } : {}),
+      rtpPort: message.rtpPort,
+      mediaTimeoutMs: data.mediaTimeoutMs,
+      logger: workerLogger,
+      // ICE or DTLS failed (or never completed): the call sees it as a media timeout
+      onFailed: (p) => post({ type: 'timeout', endpointId: p.id, group: p.group, idleMs: 0 }),
+    });
+    endpoints.set(message.endpointId, port);
+    post({ type: 'created', id: message.id });
+  } catch (err) {
+    post({ type: 'create-failed', id: message.id, errorCode: 'EWEBRTC', detail: String(err) });
+  }
+}
+
+async function negotiate(message: Extract<ToMediaWorker, { type: 'webrtc' }>): Promise<void> {
+  const port = endpoints.get(message.endpointId);
+  if (!(port instanceof WebRtcPort)) {
+    post({ type: 'sdp', id: message.id, sdp: null, error: 'not a WebRTC endpoint' });
+    return;
+  }
+  try {
+    post({ type: 'sdp', id: message.id, sdp: await port.negotiate(message) });
+  } catch (err) {
+    post({ type: 'sdp', id: message.id, sdp: null, error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
 async function create(message: Extract<ToMediaWorker, { type: 'create' }>): Promise<void> {
+  if (message.kind === 'webrtc') return createWebRtc(message);
   const opened = await RelayEndpoint.open({
     id: message.endpointId,
     group: message.group,
@@ -57,19 +110,24 @@ async function create(message: Extract<ToMediaWorker, { type: 'create' }>): Prom
   post({ type: 'created', id: message.id });
 }
 
-function connect(a: RelayEndpoint, b: RelayEndpoint): void {
+function connect(a: WorkerEndpoint, b: WorkerEndpoint): void {
   // a new pairing replaces the old one on both sides
   for (const e of [a, b]) if (e.peer !== null && e.peer.peer === e) e.peer.peer = null;
   a.peer = b;
   b.peer = a;
+  sessions.reconcile(a);
 }
 
-function disconnect(e: RelayEndpoint): void {
-  if (e.peer !== null && e.peer.peer === e) e.peer.peer = null;
+function disconnect(e: WorkerEndpoint): void {
+  const peer = e.peer;
+  if (peer !== null && peer.peer === e) peer.peer = null;
   e.peer = null;
+  sessions.reconcile(e);
+  if (peer !== null) sessions.reconcile(peer);
 }
 
 function handle(message: ToMediaWorker): void {
+  if (sessions.handle(message)) return;
   switch (message.type) {
     case 'create':
       void create(message);
@@ -96,15 +154,29 @@ function handle(message: ToMediaWorker): void {
     case 'stats':
       post({ type: 'stats', id: message.id, stats: endpoints.get(message.endpointId)?.stats() ?? null });
       return;
+    case 'webrtc':
+      void negotiate(message);
+      return;
+    case 'set-srtp':
+      if (endpoints.get(message.endpointId)?.setSrtp(message.keys) === false) {
+        post({ type: 'log', level: 'warn', fields: { endpointId: message.endpointId }, msg: 'SRTP keys rejected; media stays unprotected' });
+      }
+      return;
     case 'close-endpoint': {
       const e = endpoints.get(message.endpointId);
       endpoints.delete(message.endpointId);
       const stats = e?.stats() ?? null;
-      e?.close();
+      if (e !== undefined) {
+        const peer = e.peer;
+        sessions.forget(e);
+        e.close();
+        if (peer !== null) sessions.reconcile(peer);
+      }
       post({ type: 'stats', id: message.id, stats });
       return;
     }
     case 'shutdown':
+      sessions.close();
       for (const e of endpoints.values()) e.close();
       endpoints.clear();
       if (tick) clearInterval(tick);

@@ -54,7 +54,7 @@ export interface CallRecordSource {
 
 /** One call event as GET /api/v1/events streams it (a JSON text frame each). */
 export interface CallEventJson {
-  readonly type: 'newcall' | 'ringing' | 'answered' | 'hangup';
+  readonly type: 'newcall' | 'ringing' | 'answered' | 'hangup' | 'dtmf';
   readonly callId: string;
   /** ISO 8601 */
   readonly at: string;
@@ -66,6 +66,11 @@ export interface CallEventJson {
   readonly hangupCause?: string;
   /** the leg that rang or answered */
   readonly legId?: string;
+  /** on dtmf: which party pressed, the digit, how long, and how it came */
+  readonly leg?: 'caller' | 'callee';
+  readonly digit?: string;
+  readonly durationMs?: number;
+  readonly method?: 'rfc4733' | 'inband' | 'info';
 }
 
 /** Live call events, adapted by server/app from the B2BUA's observer. */

@@ -1,5 +1,6 @@
 // Builds the call side: the media engine (relay workers), the B2BUA, and the observers that turn
 // its events into call records (batching writer), metrics and the events WebSocket feed.
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import type { Config } from '../config/index.js';
 import { createMediaEngine } from '../../media/index.js';
@@ -49,6 +50,8 @@ export function createCallSide(o: CallSideOptions) {
     workers: config.mediaWorkers || Math.max(1, availableParallelism()),
     latchWindowMs: config.rtpLatchWindowMs,
     mediaTimeoutMs: config.mediaTimeoutMs,
+    // WebRTC ICE: the public address is one more host candidate when it differs from where we bind
+    ...(config.publicAddress !== config.bindAddress && isIP(config.publicAddress) !== 0 ? { publicAddress: config.publicAddress } : {}),
     logger: logger.child({ module: 'media' }),
   });
   const control = createCallControl({
@@ -65,6 +68,7 @@ export function createCallSide(o: CallSideOptions) {
     logger,
     timers: DEFAULT_TIMER_VALUES,
     noAnswerTimeoutMs: config.callNoAnswerTimeoutMs,
+    dtmfInband: config.dtmfInband,
     onAuthFailure: o.onAuthFailure,
     onAuthSuccess: o.onAuthSuccess,
   });
@@ -92,6 +96,21 @@ export function createCallSide(o: CallSideOptions) {
     subscribe(listener: (event: CallEventJson) => void): () => void {
       const offs = (['newcall', 'ringing', 'answered', 'hangup'] as const).map((type) =>
         observer.on(type, (r) => listener(eventJson(type, r, clock.now()))),
+      );
+      offs.push(
+        observer.onDtmf((e) =>
+          listener({
+            type: 'dtmf',
+            callId: e.callId,
+            at: new Date(clock.now()).toISOString(),
+            caller: e.caller,
+            callee: e.callee,
+            leg: e.leg,
+            digit: e.digit,
+            durationMs: e.durationMs,
+            method: e.method,
+          }),
+        ),
       );
       return () => offs.forEach((off) => off());
     },

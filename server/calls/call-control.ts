@@ -3,7 +3,7 @@
 import { getHeader, getMaxForwards, parseUri, tagOf } from '../sip/index.js';
 import type { Flow, IncomingRequest, RequestHandler } from '../sip/index.js';
 import { Call, CallState } from './call.js';
-import { CallMedia } from './call-media.js';
+import { CallMedia, isWebRtcOffer } from './call-media.js';
 import { contactFor } from './contact.js';
 import { InboundLeg } from './inbound-leg.js';
 import { handleInDialog } from './in-dialog.js';
@@ -44,8 +44,14 @@ export function createCallControl(o: CallControlOptions): CallControl {
     if (call?.state === CallState.Answered) void call.hangup('system', 'media-failure');
     else call?.fail(FAILURES.noMedia);
   };
+  const onDtmf = (e: { group: string; endpointId: string; digit: string; durationMs: number; method: 'rfc4733' | 'inband' }) => {
+    const call = calls.get(e.group);
+    const media = call?.media;
+    if (call && media) call.dtmf(media.endpointId('caller') === e.endpointId ? 'caller' : 'callee', e.digit, e.durationMs, e.method);
+  };
   o.media.on('timeout', onTimeout);
   o.media.on('endpoint-closed', onLost);
+  o.media.on('dtmf', onDtmf);
 
   async function admit(request: IncomingRequest): Promise<void> {
     if (closing) return request.reply({ status: 503, headers: [{ name: 'Retry-After', value: '30' }] });
@@ -71,6 +77,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
         logger,
         noAnswerTimeoutMs: o.noAnswerTimeoutMs ?? 30_000,
         emit: (event, record) => observer.emit(event, record),
+        dtmf: (event) => observer.emitDtmf(event),
         index: { add: (key, c) => index.set(key, c), remove: (key) => index.delete(key) },
         closed: (c) => calls.delete(c.id),
       },
@@ -92,7 +99,12 @@ export function createCallControl(o: CallControlOptions): CallControl {
     if (request.message.body.length === 0) return call.fail(FAILURES.notAcceptable);
     let media: CallMedia;
     try {
-      media = await CallMedia.open({ engine: o.media, group: call.id, address: o.publicAddress });
+      const webrtc = isWebRtcOffer(request.message.body);
+      media = await CallMedia.open({ engine: o.media, group: call.id, address: o.publicAddress, callerKind: webrtc ? 'webrtc' : 'rtp', inbandDtmf: o.dtmfInband ?? 'auto' });
+      if (webrtc) await media.prepareWebRtc('caller', request.message.body).catch(async (err: unknown) => {
+        await media.close();
+        throw err;
+      });
     } catch (err) {
       logger.warn({ call: call.id, err: String(err) }, 'no media for the call');
       return call.fail(FAILURES.noMedia);
@@ -101,7 +113,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
       await media.close();
       return;
     }
-    const offer = media.relay('caller', request.message.body);
+    const offer = media.relay('caller', request.message.body, 'offer');
     if (!offer.ok) {
       await media.close();
       return call.fail(FAILURES.notAcceptable);
@@ -156,6 +168,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
       await Promise.allSettled(ending);
       o.media.off('timeout', onTimeout);
       o.media.off('endpoint-closed', onLost);
+      o.media.off('dtmf', onDtmf);
     },
   };
 }

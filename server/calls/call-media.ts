@@ -1,18 +1,36 @@
-// A call's media: one relay endpoint facing each party (Hailing anchors all media), and the SDP
-// rewriting between them (RFC 3264). An SDP body from one party is re-addressed to the endpoint
-// that faces the other party, and tells the endpoint facing its sender where that party listens.
+// A call's media: one endpoint facing each party (Hailing anchors all media) and the SDP between
+// them (RFC 3264). An offer from one party is re-addressed to the endpoint facing the other, with
+// every codec the engine can transcode to added; the answer tells both endpoints what their phones
+// speak, and the engine relays when that is the same codec and transcodes when it is not.
+// A WebRTC party (a browser over WSS) faces a WebRTC endpoint whose SDP (ICE, DTLS) the endpoint
+// makes itself; SDES-SRTP parties get our own key in a=crypto (RFC 4568).
 import { randomInt } from 'node:crypto';
-import { anchorSdp, parseSdp, serializeSdp } from '../../media/index.js';
-import type { EndpointHandle, EndpointStats, MediaEngine } from '../../media/index.js';
+import { anchorSdp, audioFormats, ENGINE_CODECS, formatOf, parseSdp, serializeSdp } from '../../media/index.js';
+import type { AudioFormats, EndpointHandle, EndpointStats, MediaEngine, MediaFormat, SessionDescription } from '../../media/index.js';
+import { TRANSCODABLE, cryptoLine, isSecureProto, keyOf, newSdes, pickCrypto, type SdesLocal } from './negotiation.js';
 
 export type Side = 'caller' | 'callee';
 export type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+export type EndpointKind = 'rtp' | 'webrtc';
 
 export type SdpRelay =
   | { readonly ok: true; readonly body: Uint8Array; readonly direction: Direction; readonly codec: string | null }
   | { readonly ok: false; readonly error: 'bad-sdp' | 'no-audio' | 'no-common-codec' };
 
 const other = (side: Side): Side => (side === 'caller' ? 'callee' : 'caller');
+const bytes = (sdp: SessionDescription | string): Uint8Array => new Uint8Array(Buffer.from(typeof sdp === 'string' ? sdp : serializeSdp(sdp), 'utf8'));
+
+/** A WebRTC offer: DTLS-SRTP over ICE (RFC 8827), which only a WebRTC endpoint can answer. */
+export const isWebRtcOffer = (body: Uint8Array): boolean => /^m=audio [0-9]+ UDP\/TLS\/RTP\/SAVPF?/m.test(Buffer.from(body).toString('utf8'));
+
+interface SideState {
+  /** this party's last offer (to answer it ourselves when the other side picks a codec it lacks) */
+  offer?: { sdp: SessionDescription; formats: AudioFormats };
+  /** our SDES key towards this party, kept across re-offers */
+  sdes?: SdesLocal;
+  /** the WebRTC endpoint's answer to this party's offer */
+  webrtcAnswer?: string;
+}
 
 export class CallMedia {
   readonly #endpoints: Record<Side, EndpointHandle>;
@@ -20,18 +38,28 @@ export class CallMedia {
   /** RFC 4566 §5.2: one o= session id per leg, its version bumped for every changed SDP we send */
   readonly #origin: Record<Side, { sessionId: string; version: number }>;
   readonly #lastSent: Partial<Record<Side, Uint8Array>> = {};
+  readonly #state: Record<Side, SideState> = { caller: {}, callee: {} };
+  readonly #inband: 'auto' | 'on' | 'off';
   #closed: Promise<Record<Side, EndpointStats>> | undefined;
 
-  private constructor(endpoints: Record<Side, EndpointHandle>, address: string) {
+  private constructor(endpoints: Record<Side, EndpointHandle>, address: string, inband: 'auto' | 'on' | 'off') {
     this.#endpoints = endpoints;
+    this.#inband = inband;
     this.#address = address;
     const origin = () => ({ sessionId: String(randomInt(1, 2 ** 47)), version: 1 });
     this.#origin = { caller: origin(), callee: origin() };
   }
 
-  /** Two endpoints on one worker, relaying to each other. Rejects when no port pair is free. */
-  static async open(options: { readonly engine: Pick<MediaEngine, 'createEndpoint'>; readonly group: string; readonly address: string }): Promise<CallMedia> {
-    const caller = await options.engine.createEndpoint({ group: options.group });
+  /** Two endpoints on one worker, connected to each other. Rejects when no port pair is free. */
+  static async open(options: {
+    readonly engine: Pick<MediaEngine, 'createEndpoint'>;
+    readonly group: string;
+    readonly address: string;
+    readonly callerKind?: EndpointKind;
+    /** in-band DTMF detection: auto = on legs that did not negotiate telephone-event */
+    readonly inbandDtmf?: 'auto' | 'on' | 'off';
+  }): Promise<CallMedia> {
+    const caller = await options.engine.createEndpoint({ group: options.group, kind: options.callerKind ?? 'rtp' });
     let callee: EndpointHandle;
     try {
       callee = await options.engine.createEndpoint({ group: options.group });
@@ -40,37 +68,134 @@ export class CallMedia {
       throw err;
     }
     caller.connect(callee);
-    return new CallMedia({ caller, callee }, options.address);
+    return new CallMedia({ caller, callee }, options.address, options.inbandDtmf ?? 'auto');
   }
 
   endpointId(side: Side): string {
     return this.#endpoints[side].id;
   }
 
+  endpoint(side: Side): EndpointHandle {
+    return this.#endpoints[side];
+  }
+
+  /** A browser's offer: the WebRTC endpoint gathers ICE and makes its answer before the call is routed. */
+  async prepareWebRtc(side: Side, offer: Uint8Array): Promise<void> {
+    const answer = await this.#endpoints[side].negotiate({ op: 'accept-offer', sdp: Buffer.from(offer).toString('utf8') });
+    this.#state[side].webrtcAnswer = answer;
+  }
+
   /**
-   * An offer or answer from `from`, rewritten for the other party: our address and the port of the
-   * endpoint facing them, only codecs both can take. The sender's own address goes to the endpoint
-   * facing the sender (where the relay sends its media until latching learns better).
+   * An SDP body from `from`, rewritten for the other party. `role` says whether it is an offer
+   * (a new exchange) or the answer to the other party's last offer (RFC 3264 §4).
    */
-  relay(from: Side, body: Uint8Array): SdpRelay {
+  relay(from: Side, body: Uint8Array, role: 'offer' | 'answer'): SdpRelay {
     const parsed = parseSdp(body);
     if (!parsed.ok) return { ok: false, error: 'bad-sdp' };
+    return role === 'offer' ? this.#offer(from, parsed.value) : this.#answer(from, parsed.value);
+  }
+
+  #offer(from: Side, sdp: SessionDescription): SdpRelay {
     const to = other(from);
-    const facing = this.#endpoints[to];
-    const origin = this.#origin[to];
+    const formats = audioFormats(sdp);
+    if (formats === null) return { ok: false, error: 'no-audio' };
+    if (formats.voice.length === 0) return { ok: false, error: 'no-common-codec' };
+    const webrtc = this.#endpoints[from].kind === 'webrtc';
+    // RFC 4568: an SDES offer we cannot run is refused (488) rather than answered in the clear
+    if (!webrtc && isSecureProto(formats.proto) && pickCrypto(formats.crypto) === null) return { ok: false, error: 'no-common-codec' };
+    this.#state[from].offer = { sdp, formats };
+    const secure = !webrtc && isSecureProto(formats.proto);
+    const toState = this.#state[to];
+    if (secure) toState.sdes ??= newSdes();
     const anchored = anchorSdp({
-      sdp: parsed.value,
+      sdp,
       address: this.#address,
-      rtpPort: facing.rtpPort,
-      rtcpPort: facing.rtcpPort,
-      origin: { sessionId: origin.sessionId, version: origin.version },
+      rtpPort: this.#endpoints[to].rtpPort,
+      rtcpPort: this.#endpoints[to].rtcpPort,
+      origin: this.#nextOrigin(to),
+      codecs: ENGINE_CODECS,
+      extra: TRANSCODABLE,
+      proto: secure ? 'RTP/SAVP' : 'RTP/AVP',
+      add: secure ? [cryptoLine(toState.sdes!)] : [],
+      acceptWebRtc: webrtc,
     });
     if (!anchored.ok) return { ok: false, error: anchored.error };
+    if (!webrtc) this.#endpoints[from].setRemote(anchored.remote);
+    return this.#sent(to, bytes(anchored.sdp), anchored.direction, formats.voice[0]!.encoding);
+  }
+
+  /** `from` answered the offer the other party made (through us) */
+  #answer(from: Side, sdp: SessionDescription): SdpRelay {
+    const to = other(from);
+    const formats = audioFormats(sdp);
+    const chosen = formats?.voice[0];
+    const offer = this.#state[to].offer;
+    if (formats === null || chosen === undefined || offer === undefined) return { ok: false, error: formats === null ? 'no-audio' : 'no-common-codec' };
+    const facingFrom = this.#endpoints[from];
+    const answered = anchorSdp({ sdp, address: this.#address, rtpPort: 0, rtcpPort: 0, origin: { sessionId: '0', version: 0 }, codecs: ENGINE_CODECS });
+    if (!answered.ok) return { ok: false, error: answered.error };
+    facingFrom.setRemote(answered.remote);
+    this.#setFormat(from, formatOf(formats, chosen));
+    const fromSdes = this.#state[from].sdes;
+    if (fromSdes !== undefined) {
+      // RFC 4568 §7.1.3: the answer's crypto line carries the answerer's key for our offered suite
+      const theirs = pickCrypto(formats.crypto);
+      facingFrom.setSrtp(theirs === null ? null : { suite: fromSdes.suite, localKey: fromSdes.key, remoteKey: keyOf(theirs) });
+    }
+    const facingTo = this.#endpoints[to];
+    const toState = this.#state[to];
+    if (facingTo.kind === 'webrtc' && toState.webrtcAnswer !== undefined) {
+      const browser = parseSdp(bytes(toState.webrtcAnswer));
+      const browserFormats = browser.ok ? audioFormats(browser.value) : null;
+      const opus = browserFormats?.voice[0];
+      if (browserFormats && opus) this.#setFormat(to, formatOf(browserFormats, opus));
+      return this.#sent(to, bytes(toState.webrtcAnswer), answered.direction, opus?.encoding ?? null);
+    }
+    // pass-through when the offerer listed the codec the answerer chose, else answer with the offerer's first
+    const same = offer.formats.voice.find((c) => c.codec === chosen.codec && c.clockRate === chosen.clockRate);
+    const pick = same ?? offer.formats.voice[0]!;
+    const secure = isSecureProto(offer.formats.proto);
+    let add: { name: string; value: string }[] = [];
+    if (secure) {
+      const theirs = pickCrypto(offer.formats.crypto)!;
+      toState.sdes = newSdes(theirs.tag, theirs.suite);
+      facingTo.setSrtp({ suite: theirs.suite, localKey: toState.sdes.key, remoteKey: keyOf(theirs) });
+      add = [cryptoLine(toState.sdes) as { name: string; value: string }];
+    }
+    const rebuilt = anchorSdp({
+      sdp: same !== undefined ? sdp : offer.sdp,
+      address: this.#address,
+      rtpPort: facingTo.rtpPort,
+      rtcpPort: facingTo.rtcpPort,
+      origin: this.#nextOrigin(to),
+      codecs: ENGINE_CODECS,
+      only: { encoding: pick.encoding, clockRate: pick.clockRate },
+      proto: offer.formats.proto === 'RTP/SAVPF' || offer.formats.proto === 'RTP/AVPF' ? offer.formats.proto : secure ? 'RTP/SAVP' : 'RTP/AVP',
+      add,
+      ...(same === undefined ? { direction: answered.direction } : {}),
+    });
+    if (!rebuilt.ok) return { ok: false, error: rebuilt.error };
+    this.#setFormat(to, formatOf(offer.formats, pick));
+    return this.#sent(to, bytes(rebuilt.sdp), answered.direction, chosen.encoding);
+  }
+
+  /** tells an endpoint its phone's format, and whether to listen for in-band DTMF in it */
+  #setFormat(side: Side, format: MediaFormat): void {
+    const endpoint = this.#endpoints[side];
+    endpoint.setFormat(format);
+    endpoint.detectInbandDtmf(this.#inband === 'on' || (this.#inband === 'auto' && format.telephoneEvent === null));
+  }
+
+  #nextOrigin(to: Side): { sessionId: string; version: number } {
+    const origin = this.#origin[to];
+    const now = { sessionId: origin.sessionId, version: origin.version };
     origin.version += 1;
-    this.#endpoints[from].setRemote(anchored.remote);
-    const out = new Uint8Array(Buffer.from(serializeSdp(anchored.sdp), 'utf8'));
-    this.#lastSent[to] = out;
-    return { ok: true, body: out, direction: anchored.direction, codec: anchored.codecs.find((c) => c.toLowerCase() !== 'telephone-event') ?? null };
+    return now;
+  }
+
+  #sent(to: Side, body: Uint8Array, direction: Direction, codec: string | null): SdpRelay {
+    this.#lastSent[to] = body;
+    return { ok: true, body, direction, codec };
   }
 
   /** The SDP last sent to a party, for an offerless re-INVITE answered locally (RFC 3264 §8). */

@@ -11,7 +11,7 @@ import type { InboundLeg } from './inbound-leg.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import { FAILURES, bestFailure, failureFromCallee, type Failure } from './outcome.js';
 import { buildRecord, type CallEnd, type MediaFigures } from './record.js';
-import type { CallDisposition, CallRecord, ExtensionProfile, HangupSide } from './types.js';
+import type { CallDisposition, CallRecord, DtmfEvent, ExtensionProfile, HangupSide } from './types.js';
 import type { Clock, Logger, TimerHandle } from '../sip/index.js';
 
 export enum CallState {
@@ -34,6 +34,8 @@ export interface CallHooks {
   readonly noAnswerTimeoutMs: number;
   /** observer events (records, WebSocket, metrics); never steer the call */
   readonly emit: (event: 'newcall' | 'ringing' | 'answered' | 'hangup', record: CallRecord) => void;
+  /** a digit one party sent (any method); observers only */
+  readonly dtmf: (event: DtmfEvent) => void;
   /** dialogs of this call's legs join and leave the index that routes in-dialog requests */
   readonly index: { add(key: string, call: Call): void; remove(key: string): void };
   readonly closed: (call: Call) => void;
@@ -136,7 +138,7 @@ export class Call {
     let body: Uint8Array | undefined;
     if (response.body.length > 0 && this.#media) {
       // RFC 3261 §13.2.1 / RFC 3960: early media, relayed like an answer
-      const relayed = this.#media.relay('callee', response.body);
+      const relayed = this.#media.relay('callee', response.body, 'answer');
       if (relayed.ok) body = relayed.body;
     }
     const first = !this.#ringingEmitted;
@@ -161,7 +163,7 @@ export class Call {
 
   #answer(leg: OutboundLeg, response: SipResponse): void {
     const media = this.#media;
-    const relayed = response.body.length > 0 && media ? media.relay('callee', response.body) : undefined;
+    const relayed = response.body.length > 0 && media ? media.relay('callee', response.body, 'answer') : undefined;
     if (!relayed?.ok) {
       // RFC 3264 §6: an answer we cannot use; the callee's dialog is ended, the caller told 488
       void leg.bye();
@@ -177,6 +179,11 @@ export class Call {
     for (const l of [this.inbound, leg]) if (l.dialogKey) this.#hooks.index.add(l.dialogKey, this);
     media?.watch(relayed.direction === 'sendrecv');
     this.#emit('answered');
+  }
+
+  /** A digit from one party, from the media engine (RFC 4733, in-band) or an INFO request. */
+  dtmf(side: Side, digit: string, durationMs: number, method: DtmfEvent['method']): void {
+    this.#hooks.dtmf({ callId: this.id, caller: this.caller.number, callee: this.callee, leg: side, digit, durationMs, method });
   }
 
   /** The caller's CANCEL (RFC 3261 §9.2): the forks are cancelled, the caller gets 487. */

@@ -5,6 +5,7 @@ import { getHeader } from '../sip/index.js';
 import type { IncomingRequest, ReplyOptions } from '../sip/index.js';
 import { CallState, type Call } from './call.js';
 import type { Side } from './call-media.js';
+import { parseDtmfInfo } from './dtmf-info.js';
 
 const other = (side: Side): Side => (side === 'caller' ? 'callee' : 'caller');
 const RELAYED = new Set(['INFO', 'MESSAGE', 'NOTIFY']);
@@ -16,7 +17,7 @@ export async function handleInDialog(call: Call, side: Side, request: IncomingRe
   if (method === 'ACK') {
     const body = leg.receiveAck(request.message);
     // RFC 3264 §4: the answer to the offer we made in a 2xx to an offerless re-INVITE
-    if (body) call.media?.relay(side, body);
+    if (body) call.media?.relay(side, body, 'answer');
     return;
   }
   if (!leg.accept(request)) return;
@@ -41,6 +42,9 @@ export async function handleInDialog(call: Call, side: Side, request: IncomingRe
   }
   const peer = call.legOf(other(side));
   const contentType = getHeader(request.message, 'Content-Type');
+  // RFC 6086: DTMF in INFO is reported like the media engine's digits, and still relayed
+  const info = method === 'INFO' ? parseDtmfInfo(contentType, request.message.body) : null;
+  if (info !== null) call.dtmf(side, info.digit, info.durationMs, 'info');
   const response = await peer?.send({ method, body: request.message.body, ...(contentType ? { contentType } : {}) });
   request.reply({ status: response?.status ?? 481, ...(response ? { reason: response.reason } : {}) });
 }
@@ -74,7 +78,7 @@ async function relayOffer(call: Call, side: Side, request: IncomingRequest, cont
     answerWith(sdpReply(isInvite ? media.lastSent(side) : undefined));
     return;
   }
-  const offer = media.relay(side, request.message.body);
+  const offer = media.relay(side, request.message.body, 'offer');
   if (!offer.ok) {
     request.reply({ status: 488 });
     return;
@@ -93,7 +97,7 @@ async function relayOffer(call: Call, side: Side, request: IncomingRequest, cont
     if (status === 481 || status === 408) await call.hangup('system', `reinvite-${status}`);
     return;
   }
-  const answer = response.body.length > 0 ? media.relay(other(side), response.body) : undefined;
+  const answer = response.body.length > 0 ? media.relay(other(side), response.body, 'answer') : undefined;
   if (answer && !answer.ok) {
     request.reply({ status: 500, reason: 'Unusable Answer' });
     return;

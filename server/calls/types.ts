@@ -78,7 +78,20 @@ export interface CallEvents {
   hangup: (record: CallRecord) => void;
 }
 
+/** A digit a party sent during a call: RFC 4733 events, in-band tones, or SIP INFO (RFC 6086). */
+export interface DtmfEvent {
+  readonly callId: string;
+  readonly caller: string;
+  readonly callee: string;
+  readonly leg: 'caller' | 'callee';
+  readonly digit: string;
+  readonly durationMs: number;
+  readonly method: 'rfc4733' | 'inband' | 'info';
+}
+
 export interface CallControlOptions {
+  /** in-band DTMF detection: auto = on legs without telephone-event */
+  readonly dtmfInband?: 'auto' | 'on' | 'off';
   /** our SIP domain: AORs are sip:<number>@domain */
   readonly domain: string;
   /** the address put in SDP and Contact when a listening point is bound to a wildcard */

@@ -65,6 +65,13 @@ export const configShape = z
     rtpLatchWindowMs: ms.default(2_000),
     /** media worker threads; 0 means one per CPU */
     mediaWorkers: z.coerce.number().int().min(0).max(64).default(0),
+    /** in-band DTMF detection: auto = on legs that did not negotiate telephone-event (RFC 4733) */
+    dtmfInband: z.enum(['auto', 'on', 'off']).default('auto'),
+    /** record answered calls: none, or all (stereo: caller left, callee right) into <dataDir>/recordings */
+    recordCalls: z.enum(['none', 'all']).default('none'),
+    recordingFormat: z.enum(['wav', 'ogg']).default('wav'),
+    /** ITU-T E.180 profile for ringback, busy and congestion tones we play */
+    toneCountry: z.string().min(2).max(8).default('cn'),
   })
   .strict();
 

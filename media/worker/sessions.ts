@@ -1,0 +1,246 @@
+// Everything a media worker holds besides the relay itself: per-endpoint media settings, the
+// two-party transcoders it sets up when connected endpoints speak different codecs, rooms
+// (conferences, supervisor monitoring), playback and recordings, all driven by one 20 ms Ticker.
+import { Room } from '../session/room.js';
+import { RecordingSession } from '../session/recording.js';
+import { Playback } from '../session/playback.js';
+import { Ticker, type TickTarget } from '../session/ticker.js';
+import { sameFormat, sessionRateFor } from '../session/formats.js';
+import type { MediaPort } from '../session/port.js';
+import type { FromMediaWorker, ToMediaWorker } from './protocol.js';
+
+/** What the sessions need of the worker's endpoints: the shared port base with its relay pairing. */
+export type PairedPort = MediaPort;
+
+type Command<T extends ToMediaWorker['type']> = Extract<ToMediaWorker, { type: T }>;
+
+export class WorkerSessions {
+  readonly #ports: Map<string, PairedPort>;
+  readonly #post: (message: FromMediaWorker) => void;
+  readonly #ticker: Ticker;
+  readonly #rooms = new Map<string, Room>();
+  /** port id → the room it is in (explicit rooms and transcoders alike) */
+  readonly #roomOf = new Map<string, Room>();
+  readonly #transcoders = new Set<Room>();
+  readonly #recordings = new Map<string, RecordingSession>();
+  /** ports whose playback runs outside any room */
+  readonly #players = new Map<string, TickTarget>();
+
+  constructor(options: { readonly ports: Map<string, PairedPort>; readonly post: (message: FromMediaWorker) => void }) {
+    this.#ports = options.ports;
+    this.#post = options.post;
+    this.#ticker = new Ticker({
+      onError: (err) => this.#post({ type: 'log', level: 'error', fields: { err: String(err) }, msg: 'media session failed; it was stopped' }),
+    });
+  }
+
+  /** a new pairing, a new format or a room change: relay when the codecs match, else transcode */
+  reconcile(port: PairedPort): void {
+    const peer = port.peer;
+    const explicit = (p: PairedPort): boolean => {
+      const room = this.#roomOf.get(p.id);
+      return room !== undefined && !this.#transcoders.has(room);
+    };
+    const current = this.#roomOf.get(port.id);
+    const needs =
+      peer !== null && peer.peer === port && !explicit(port) && !explicit(peer) && port.format !== null && peer.format !== null &&
+      (port.alwaysDecode === true || peer.alwaysDecode === true || !sameFormat(port.format, peer.format));
+    if (current !== undefined && this.#transcoders.has(current)) {
+      const keep = needs && current.has(peer!) && current.rate === sessionRateFor(port.format!, peer!.format!);
+      if (keep) return;
+      this.#closeRoom(current);
+    }
+    if (needs) {
+      const room = new Room({ id: `tx:${port.id}`, group: port.group, rate: sessionRateFor(port.format!, peer!.format!) });
+      this.#transcoders.add(room);
+      this.#enter(room, port);
+      this.#enter(room, peer!);
+      this.#ticker.add(room);
+    }
+    // pass-through of one codec under two payload numbers (dynamic types, RFC 3551 §3): rewrite the byte
+    for (const p of peer === null ? [port] : [port, peer]) {
+      const other = p.peer;
+      p.relayPayloadType = p.format !== null && other?.format != null && p.format.payloadType !== other.format.payloadType ? p.format.payloadType : -1;
+    }
+  }
+
+  handle(message: ToMediaWorker): boolean {
+    switch (message.type) {
+      case 'set-format':
+        return this.#withPort(message.endpointId, (p) => {
+          p.setFormat(message.format);
+          this.reconcile(p);
+        });
+      case 'inband-dtmf':
+        return this.#withPort(message.endpointId, (p) => p.setInbandDtmf(message.on));
+      case 'send-dtmf':
+        return this.#withPort(message.endpointId, (p) => this.#sendDtmf(p, message));
+      case 'play':
+        return this.#withPort(message.endpointId, (p) => this.#play(p, message));
+      case 'stop-play':
+        return this.#withPort(message.endpointId, (p) => p.playback?.stop());
+      case 'room-create':
+        if (!this.#rooms.has(message.roomId)) {
+          const room = new Room({ id: message.roomId, group: message.group, rate: message.rate });
+          this.#rooms.set(message.roomId, room);
+          this.#ticker.add(room);
+        }
+        return true;
+      case 'room-join':
+        return this.#withRoom(message.roomId, message.endpointId, (room, p) => {
+          const before = this.#roomOf.get(p.id);
+          if (before !== undefined && before !== room) {
+            if (this.#transcoders.has(before)) this.#closeRoom(before);
+            else this.#exit(before, p);
+          }
+          this.#enter(room, p);
+        });
+      case 'room-leave':
+        return this.#withRoom(message.roomId, message.endpointId, (room, p) => {
+          this.#exit(room, p);
+          this.reconcile(p);
+        });
+      case 'room-monitor': {
+        const room = this.#rooms.get(message.roomId);
+        const s = this.#ports.get(message.supervisor);
+        const a = this.#ports.get(message.agent);
+        if (room && s && a) room.monitor(s, a, message.mode);
+        return true;
+      }
+      case 'room-close': {
+        const room = this.#rooms.get(message.roomId);
+        if (room !== undefined) this.#closeRoom(room);
+        return true;
+      }
+      case 'record-start':
+        this.#startRecording(message);
+        return true;
+      case 'record-pause': {
+        const r = this.#recordings.get(message.recordingId);
+        if (message.paused) r?.pause();
+        else r?.resume();
+        return true;
+      }
+      case 'record-stop':
+        void this.#stopRecording(message);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** an endpoint is closing: its rooms, playback and recordings let go of it */
+  forget(port: PairedPort): void {
+    const room = this.#roomOf.get(port.id);
+    if (room !== undefined) {
+      if (this.#transcoders.has(room)) this.#closeRoom(room);
+      else this.#exit(room, port);
+    }
+    const player = this.#players.get(port.id);
+    if (player !== undefined) this.#ticker.delete(player);
+    this.#players.delete(port.id);
+    for (const [id, r] of this.#recordings) {
+      if (r.uses(port)) void this.#stopRecording({ type: 'record-stop', id: -1, recordingId: id });
+    }
+  }
+
+  close(): void {
+    for (const r of this.#recordings.keys()) void this.#stopRecording({ type: 'record-stop', id: -1, recordingId: r });
+    this.#ticker.stop();
+  }
+
+  #withPort(id: string, f: (p: PairedPort) => void): true {
+    const p = this.#ports.get(id);
+    if (p !== undefined) f(p);
+    return true;
+  }
+
+  #withRoom(roomId: string, endpointId: string, f: (room: Room, p: PairedPort) => void): true {
+    const room = this.#rooms.get(roomId);
+    const p = this.#ports.get(endpointId);
+    if (room !== undefined && p !== undefined) f(room, p);
+    return true;
+  }
+
+  #enter(room: Room, port: PairedPort): void {
+    room.join(port);
+    this.#roomOf.set(port.id, room);
+  }
+
+  #exit(room: Room, port: PairedPort): void {
+    room.leave(port);
+    if (this.#roomOf.get(port.id) === room) this.#roomOf.delete(port.id);
+  }
+
+  #closeRoom(room: Room): void {
+    this.#ticker.delete(room);
+    for (const [id, r] of this.#roomOf) if (r === room) this.#roomOf.delete(id);
+    room.close();
+    this.#rooms.delete(room.id);
+    this.#transcoders.delete(room);
+  }
+
+  #sendDtmf(port: PairedPort, message: Command<'send-dtmf'>): void {
+    if (port.sendDtmf(message.digits, message.durationMs)) this.#driveOutside(port);
+    else this.#post({ type: 'log', level: 'warn', fields: { endpointId: port.id }, msg: 'no telephone-event negotiated: DTMF not sent' });
+  }
+
+  #play(port: PairedPort, message: Command<'play'>): void {
+    port.playback?.stop();
+    const playback = new Playback({
+      id: message.playId,
+      item: message.item,
+      rate: port.rate,
+      onEnd: (reason) => {
+        if (port.playback === playback) port.playback = null;
+        this.#post({ type: 'play-done', endpointId: port.id, group: port.group, playId: message.playId, reason });
+      },
+    });
+    port.playback = playback;
+    port.ensureOutbound();
+    this.#driveOutside(port);
+  }
+
+  /** a port outside rooms needs the tick for playback or outgoing DTMF */
+  #driveOutside(port: PairedPort): void {
+    if (this.#roomOf.has(port.id) || this.#players.has(port.id)) return;
+    const target: TickTarget = {
+      tick: (now) => {
+        if (this.#roomOf.has(port.id)) return;
+        if (port.playback === null && !port.outboundBusy) {
+          this.#ticker.delete(target);
+          this.#players.delete(port.id);
+          return;
+        }
+        port.tickOutside(now);
+      },
+    };
+    this.#players.set(port.id, target);
+    this.#ticker.add(target);
+  }
+
+  #startRecording(message: Command<'record-start'>): void {
+    const left = this.#ports.get(message.left);
+    const right = message.right === null ? null : (this.#ports.get(message.right) ?? null);
+    if (left === undefined) return;
+    const session = new RecordingSession({ id: message.recordingId, group: message.group, path: message.path, format: message.format, left, right });
+    this.#recordings.set(message.recordingId, session);
+    this.#ticker.add(session);
+  }
+
+  async #stopRecording(message: Command<'record-stop'>): Promise<void> {
+    const session = this.#recordings.get(message.recordingId);
+    this.#recordings.delete(message.recordingId);
+    if (session === undefined) {
+      this.#post({ type: 'recording', id: message.id, recordingId: message.recordingId, result: null, error: 'unknown recording' });
+      return;
+    }
+    this.#ticker.delete(session);
+    try {
+      const result = await session.stop();
+      this.#post({ type: 'recording', id: message.id, recordingId: message.recordingId, result });
+    } catch (err) {
+      this.#post({ type: 'recording', id: message.id, recordingId: message.recordingId, result: null, error: String(err) });
+    }
+  }
+}
