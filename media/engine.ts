@@ -280,7 +280,11 @@ export class WorkerMediaEngine implements MediaEngine, EndpointOwner, SessionOwn
     switch (message.type) {
       case 'recording':
         if (message.id < 0) {
-          if (message.result !== null) this.#endedRecordings.set(message.recordingId, message.result);
+          if (message.result !== null) {
+            this.#endedRecordings.set(message.recordingId, message.result);
+            // kept for a stop() that comes later; nobody asking within a minute will not ask
+            setTimeout(() => this.#endedRecordings.delete(message.recordingId), 60_000).unref();
+          }
         } else this.#answer(message.id, message);
         return;
       case 'created':

@@ -22,5 +22,8 @@ export {
   type RemoteAddress,
 } from './types.js';
 export { createMediaEngine } from './engine.js';
+/** figures of an endpoint that carried nothing */
+export { emptyStats } from './endpoint-handle.js';
 export * from './sdp/index.js';
 export { parseCryptoAttribute, formatCryptoAttribute, chooseCrypto, newCryptoKey, SRTP_CONTEXT_SUITES, type CryptoAttribute, type CryptoSuite } from './srtp/index.js';
+export { mosFromEmodel } from './quality/index.js';

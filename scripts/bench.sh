@@ -10,3 +10,9 @@ echo "== Call setup through the B2BUA (compiled build): fixed rate, then a satur
 HAILING_TEST_DIST=1 node --import tsx bench/calls.ts
 echo "== RTP relay: concurrent G.711 calls, media both ways (engine in its own process)"
 node --import tsx bench/relay.ts --calls 1000 --seconds 20
+echo "== Media: transcoded G.711 ↔ Opus calls, then as many relayed calls (engine in its own process)"
+node --import tsx bench/transcode.ts --calls 150 --seconds 15
+echo "== Media: conferences of 5 at 8 kHz"
+node --import tsx bench/conference.ts --participants 300 --room-size 5 --seconds 15
+echo "== Media: relayed calls recorded in stereo WAV"
+node --import tsx bench/recording.ts --calls 500 --seconds 15

@@ -109,10 +109,10 @@ async function talk(c: { callerRtp: RtpPeer; calleeRtp: RtpPeer; callerSide: Aud
 const silence = (c: { callerRtp: RtpPeer; calleeRtp: RtpPeer }) => (c.callerRtp.stopSending(), c.calleeRtp.stopSending());
 
 describe(`the media timeout (HAILING_MEDIA_TIMEOUT_MS=${MEDIA_TIMEOUT_MS}) on answered calls between node-sip phones`, () => {
-  const h = harness(MEDIA_TIMEOUT_MS, ['3001', '3002', '3003', '3004']);
+  const h = harness(MEDIA_TIMEOUT_MS, ['6001', '6002', '6003', '6004']);
 
   it('RTP flowing for longer than the timeout keeps the call; once both phones fall silent, both get a BYE (RFC 3261 §15) and the record is ANSWERED, media-timeout, by the system', { timeout: 30_000 }, async () => {
-    const c = await h.answeredCall('3001', '3002');
+    const c = await h.answeredCall('6001', '6002');
     // 150 packets each way = 3 s of 20 ms audio, more than the 2 s timeout
     await talk(c, 150);
     assert.equal(c.dialog.bye.settled || c.incoming.dialog.bye.settled, false, 'no BYE while media flows');
@@ -124,14 +124,14 @@ describe(`the media timeout (HAILING_MEDIA_TIMEOUT_MS=${MEDIA_TIMEOUT_MS}) on an
     assert.equal(toCaller.headers.to?.params.tag, c.dialog.state.localTag);
     assert.equal(toCallee.headers['call-id'], c.incoming.invite.headers['call-id']);
     assert.equal(toCallee.headers.to?.params.tag, c.incoming.dialog.state.localTag);
-    const r = await finalCallRecord({ api: h.server.api, number: '3001', callId: c.call.callId });
-    assertRecord(r, { disposition: 'ANSWERED', hangupCause: 'media-timeout', hangupBy: 'system', caller: '3001', callee: '3002' });
+    const r = await finalCallRecord({ api: h.server.api, number: '6001', callId: c.call.callId });
+    assertRecord(r, { disposition: 'ANSWERED', hangupCause: 'media-timeout', hangupBy: 'system', caller: '6001', callee: '6002' });
     assert.notEqual(r.answeredAt, null);
     assert.notEqual(r.endedAt, null);
   });
 
   it('RFC 3264 §8.4: a call on hold (a=sendonly answered a=recvonly) with no RTP is not ended by the media timeout; resumed, it talks and hangs up normally', { timeout: 30_000 }, async () => {
-    const c = await h.answeredCall('3003', '3004');
+    const c = await h.answeredCall('6003', '6004');
     await talk(c, 10);
     const held = await c.dialog.reinvite('sendonly');
     assert.equal(held.status, 200);
@@ -156,21 +156,21 @@ describe(`the media timeout (HAILING_MEDIA_TIMEOUT_MS=${MEDIA_TIMEOUT_MS}) on an
 
     assert.equal((await c.dialog.sendBye()).status, 200);
     await within(c.incoming.dialog.bye.promise, 10_000, 'the BYE at the callee');
-    const r = await finalCallRecord({ api: h.server.api, number: '3003', callId: c.call.callId });
+    const r = await finalCallRecord({ api: h.server.api, number: '6003', callId: c.call.callId });
     assertRecord(r, { disposition: 'ANSWERED', hangupCause: 'normal-clearing', hangupBy: 'caller' });
   });
 });
 
 describe('early media, ringing and INFO through Hailing between node-sip phones', () => {
-  const h = harness(60_000, ['3011', '3012', '3013', '3014']);
+  const h = harness(60_000, ['6011', '6012', '6013', '6014']);
 
   it('RFC 3261 §13.3.1.1: 180 without SDP reaches the caller as 180; 183 with SDP reaches it with Hailing in the SDP, and the early RTP with it; then 200 and BYE', { timeout: 30_000 }, async () => {
     const callerRtp = await h.rtpPeer();
     const calleeRtp = await h.rtpPeer();
     const calleeUa = await h.ua({ media: calleeRtp, incoming: { kind: 'ring' } });
-    assert.equal(await calleeUa.register({ user: '3012', password: password('3012') }), 200);
+    assert.equal(await calleeUa.register({ user: '6012', password: password('6012') }), 200);
     const callerUa = await h.ua({ media: callerRtp });
-    const call: OutgoingCall = callerUa.call({ to: '3012', user: '3011', password: password('3011') });
+    const call: OutgoingCall = callerUa.call({ to: '6012', user: '6011', password: password('6011') });
     const incoming: IncomingCall = await calleeUa.nextIncoming();
 
     const ringing = await within(call.response((s) => s === 180), 10_000, '180 Ringing at the caller');
@@ -207,12 +207,12 @@ describe('early media, ringing and INFO through Hailing between node-sip phones'
     assert.ok(dialog);
     assert.equal((await dialog.sendBye()).status, 200);
     await within(incoming.dialog.bye.promise, 10_000, 'the BYE at the callee');
-    const r = await finalCallRecord({ api: h.server.api, number: '3011', callId: call.callId });
+    const r = await finalCallRecord({ api: h.server.api, number: '6011', callId: call.callId });
     assertRecord(r, { disposition: 'ANSWERED', hangupCause: 'normal-clearing', hangupBy: 'caller' });
   });
 
   it("RFC 6086: INFO from the caller reaches the callee in the callee's own dialog with the same body and Content-Type, and the callee's 200 comes back", { timeout: 30_000 }, async () => {
-    const c = await h.answeredCall('3013', '3014');
+    const c = await h.answeredCall('6013', '6014');
     const body = 'Signal=5\r\nDuration=160\r\n';
     const answer = await c.dialog.request('INFO', body, 'application/dtmf-relay');
     assert.equal(answer.status, 200, 'the caller gets 200 to its INFO');
@@ -232,7 +232,7 @@ describe('early media, ringing and INFO through Hailing between node-sip phones'
 
     assert.equal((await c.dialog.sendBye()).status, 200);
     await within(c.incoming.dialog.bye.promise, 10_000, 'the BYE at the callee');
-    const r = await finalCallRecord({ api: h.server.api, number: '3013', callId: c.call.callId });
+    const r = await finalCallRecord({ api: h.server.api, number: '6013', callId: c.call.callId });
     assertRecord(r, { disposition: 'ANSWERED', hangupCause: 'normal-clearing', hangupBy: 'caller' });
   });
 });

@@ -22,7 +22,7 @@ function register(o: { user: string; callId: string; cseq: number; viaHost: stri
     `CSeq: ${o.cseq} REGISTER`,
     // RFC 7118 §5: a browser cannot be reached by address, so JsSIP registers an .invalid host
     `Contact: <sip:${o.user}@${o.viaHost}.invalid;transport=ws>;expires=600`,
-    'User-Agent: ws-test (JsSIP-style)',
+    'User-Agent: ws-test (a browser softphone)',
     ...(o.authorization ? [`Authorization: ${o.authorization}`] : []),
     'Content-Length: 0',
     '',

@@ -14,6 +14,7 @@ import { Latch, ACCEPT_LATCHED, DROP, LATCH_LOCKED } from './latch.js';
 import { IdleWatch } from './idle-watch.js';
 import { MediaPort, type PortSink } from '../session/port.js';
 import { createSrtpContext, suiteKeyLengths, type SrtpContext } from '../srtp/index.js';
+import { StreamContinuity } from './stream-continuity.js';
 import type { SrtpKeys } from '../types.js';
 
 // Slots of RelayEndpoint.counters.
@@ -88,6 +89,7 @@ export class RelayEndpoint extends MediaPort {
   readonly #sink: RelayEndpointSink;
   #srtp: SrtpContext | null = null;
   #closed = false;
+  readonly #continuity = new StreamContinuity();
 
   private constructor(options: OpenEndpointOptions, rtp: dgram.Socket, rtcp: dgram.Socket, v6: boolean) {
     super(options.id, options.group, options.sink);
@@ -213,12 +215,16 @@ export class RelayEndpoint extends MediaPort {
   override relayRtp(msg: Buffer): void {
     if (this.mixed || this.playback !== null) return;
     if (this.relayPayloadType >= 0 && (msg[1]! & 0x7f) !== this.telephoneEvent) msg[1] = (msg[1]! & 0x80) | this.relayPayloadType;
-    this.counters[SENT_SSRC] = readU32(msg, 8);
     this.transmit(msg, msg.length);
   }
 
   /** to the phone: where latching found it, else where its SDP said; SRTP-protected when set */
   transmit(packet: Buffer, length: number): void {
+    // one stream whatever feeds it (stream-continuity.ts); callers hand over whole RTP packets
+    if (length >= 12) {
+      this.#continuity.apply(packet, performance.now(), this.format?.clockRate ?? 8000);
+      this.counters[SENT_SSRC] = this.#continuity.ssrc;
+    }
     let out: Buffer | null = length === packet.length ? packet : packet.subarray(0, length);
     if (this.#srtp !== null) out = this.#srtp.protectRtp(out);
     if (out === null) return;
@@ -231,9 +237,20 @@ export class RelayEndpoint extends MediaPort {
     c[TX_BYTES]! += length;
   }
 
-  // RFC 3550 Appendix A.2 validity; report blocks about the stream we send feed the loss figures.
-  #onRtcp(msg: Buffer, rinfo: dgram.RemoteInfo): void {
+  // SRTCP first (RFC 3711 §3.4: authenticated, so a forgery moves nothing), RFC 3550 Appendix A.2
+  // validity; report blocks about the stream we send feed the loss figures.
+  #onRtcp(received: Buffer, rinfo: dgram.RemoteInfo): void {
     const c = this.counters;
+    let msg = received;
+    if (this.#srtp !== null) {
+      const plain = this.#srtp.unprotectRtcp(received);
+      if (plain === null) {
+        c[SRTP_FAILURES]!++;
+        c[DROPPED]!++;
+        return;
+      }
+      msg = plain;
+    }
     const length = msg.length;
     if (rtcpCheck(msg, length) !== 0) {
       c[DROPPED]!++;
@@ -254,10 +271,14 @@ export class RelayEndpoint extends MediaPort {
     }
     // a room's streams are ours, not the peer's: its reports would describe packets the phone never got
     const peer = this.peer;
-    if (!(peer instanceof RelayEndpoint) || this.mixed || peer.mixed || this.#srtp !== null || peer.#srtp !== null) return;
+    if (!(peer instanceof RelayEndpoint) || this.mixed || peer.mixed) return;
+    // relayed RTP keeps its SSRC and sequence numbers, so the reports stay true end to end; each leg
+    // has its own SRTCP keys (RFC 4568 terminates per leg): decrypted above, re-protected for the peer
+    const out = peer.#srtp === null ? msg : peer.#srtp.protectRtcp(msg);
+    if (out === null) return;
     const to = peer.rtcpLatch;
-    if (to.latched) peer.rtcp.send(msg, to.port, to.address);
-    else if (peer.sdpRtcpPort !== 0) peer.rtcp.send(msg, peer.sdpRtcpPort, peer.sdpAddress);
+    if (to.latched) peer.rtcp.send(out, to.port, to.address);
+    else if (peer.sdpRtcpPort !== 0) peer.rtcp.send(out, peer.sdpRtcpPort, peer.sdpAddress);
   }
 
   stats(): EndpointStats {

@@ -153,6 +153,23 @@ describe('anchorSdp', () => {
     assert.deepEqual(anchor(g729), { ok: false, error: 'no-common-codec' });
   });
 
+  it('appends transcoding codecs on free dynamic types, one rtpmap each (RFC 4566 §6: one rtpmap per payload type)', () => {
+    const r = anchor(sample('baresip-offer'), {
+      codecs: ['PCMU', 'PCMA', 'G722', 'opus', 'telephone-event'],
+      extra: [
+        { encoding: 'PCMU', clockRate: 8000, payloadType: 0 },
+        { encoding: 'G722', clockRate: 8000, payloadType: 9 },
+        { encoding: 'opus', clockRate: 48000, channels: 2, fmtp: 'useinbandfec=1' },
+      ],
+    });
+    assert.ok(r.ok);
+    const text = serializeSdp(r.sdp);
+    assert.match(text, /^m=audio 20000 RTP\/AVP 0 8 101 9 96\r$/m);
+    assert.deepEqual(text.match(/^a=rtpmap:96 [^\r]*/gm), ['a=rtpmap:96 opus/48000/2']);
+    assert.match(text, /^a=fmtp:96 useinbandfec=1\r$/m);
+    assert.equal(text.match(/^a=rtpmap:0 /gm)?.length, 1);
+  });
+
   it('fails with no-audio when there is no audio m= line', () => {
     const video = 'v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=video 4000 RTP/AVP 31\r\n';
     assert.deepEqual(anchor(video), { ok: false, error: 'no-audio' });

@@ -157,13 +157,14 @@ export function anchorSdp(options: AnchorOptions): AnchorResult {
     if ((a.name === 'rtpmap' || a.name === 'fmtp') && keptPts.has(ptOf(a.value))) attributes.push(a);
     else if (KEPT_ATTRIBUTES.has(a.name)) attributes.push(a);
   }
+  // the codecs we add for transcoding bring their own rtpmap/fmtp lines
+  attributes.push(...added);
   for (const k of kept) {
     // a static type without an rtpmap line stays that way; a kept dynamic one always has its line
     if (!attributes.some((a) => a.name === 'rtpmap' && ptOf(a.value) === k.payloadType) && STATIC_AUDIO.get(k.payloadType) !== k) {
-      attributes.push({ name: 'rtpmap', value: `${k.payloadType} ${k.encoding}/${k.clockRate}` });
+      attributes.push({ name: 'rtpmap', value: `${k.payloadType} ${k.encoding}/${k.clockRate}${k.channels !== undefined ? `/${k.channels}` : ''}` });
     }
   }
-  attributes.push(...added);
   if (rtcpAttr !== undefined && !WEBRTC_PROTOS.has(audio.proto)) attributes.push({ name: 'rtcp', value: String(options.rtcpPort) });
   attributes.push(...(options.add ?? []));
   if (stated !== undefined || held || options.direction !== undefined) attributes.push({ name: direction, value: null });

@@ -29,9 +29,15 @@ export class OutboundStream {
   readonly #codec: AudioCodec;
   readonly #resampler: Resampler | null;
   readonly #pcm: Int16Array;
+  /** samples the codec takes per frame (Opus encodes exactly rate/50, RFC 6716 frame sizes) */
+  readonly #codecFrame: number;
+  readonly #sessionFrame: number;
   readonly #ring = Array.from({ length: RING }, () => Buffer.alloc(MAX_PACKET));
+  /** each slot's payload area, made once (a view per frame would allocate on the packet path) */
+  readonly #payloads = this.#ring.map((b) => b.subarray(HEADER));
   #ringIndex = 0;
   #packet = this.#ring[0]!;
+  #payload = this.#payloads[0]!;
   readonly #transmit: OutboundOptions['transmit'];
   readonly #dtmf: TelephoneEventSender | null;
   #seq: number;
@@ -47,7 +53,9 @@ export class OutboundStream {
     const codecRate = nativeRate(options.format, options.rate);
     this.#codec = createCodec({ name: options.format.codec, sampleRate: codecRate, opus: { fec: true } });
     this.#resampler = codecRate === options.rate ? null : new Resampler({ fromRate: options.rate, toRate: codecRate });
-    this.#pcm = new Int16Array(codecRate / 50 + 16);
+    this.#codecFrame = codecRate / 50;
+    this.#sessionFrame = options.rate / 50;
+    this.#pcm = new Int16Array(this.#codecFrame + 16);
     this.ssrc = randomInt(1, 2 ** 32 - 1) >>> 0;
     this.#seq = randomInt(0, 0x10000);
     this.#timestamp = randomInt(0, 2 ** 32 - 1) >>> 0;
@@ -73,14 +81,23 @@ export class OutboundStream {
       this.#advance();
       return;
     }
-    let samples = frame.length;
     let pcm = frame;
+    const codecFrame = this.#codecFrame;
     if (this.#resampler !== null) {
-      samples = this.#resampler.process(frame, frame.length, this.#pcm);
+      const n = this.#resampler.process(frame, Math.min(frame.length, this.#sessionFrame), this.#pcm);
+      // integer rate ratios give exactly one frame; anything short is padded so the codec gets its size
+      if (n < codecFrame) this.#pcm.fill(0, n, codecFrame);
+      pcm = this.#pcm;
+    } else if (frame.length < codecFrame) {
+      this.#pcm.set(frame);
+      this.#pcm.fill(0, frame.length, codecFrame);
       pcm = this.#pcm;
     }
-    const bytes = this.#codec.encode(pcm, samples, this.#packet.subarray(HEADER));
-    if (bytes <= 0) {
+    const bytes = this.#codec.encode(pcm, codecFrame, this.#payload);
+    // RFC 7587 §3.1.3: a DTX packet of 1-2 bytes is comfort noise the encoder may send; we send nothing
+    // (the phone conceals), and the audio after the gap starts a new talkspurt (RFC 3551 §4.1 marker).
+    if (bytes <= 0 || (bytes <= 2 && this.format.codec === 'opus')) {
+      if (bytes > 0) this.#marker = true;
       this.#advance();
       return;
     }
@@ -95,7 +112,7 @@ export class OutboundStream {
     const sender = this.#dtmf!;
     sender.due((payload, length, marker, eventStart) => {
       this.#header(sender.payloadType, marker, (eventStart + this.#timestamp) >>> 0);
-      this.#packet.set(payload.subarray(0, length), HEADER);
+      for (let i = 0; i < length; i++) this.#packet[HEADER + i] = payload[i]!;
       this.#emit(HEADER + length);
     }, this.#timestamp, timestampStep(this.format));
     if (!sender.busy) this.#marker = true; // audio after an event starts a talkspurt
@@ -117,6 +134,7 @@ export class OutboundStream {
     this.#transmit(this.#packet, length);
     this.#ringIndex = (this.#ringIndex + 1) % RING;
     this.#packet = this.#ring[this.#ringIndex]!;
+    this.#payload = this.#payloads[this.#ringIndex]!;
   }
 
   #advance(): void {

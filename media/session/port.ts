@@ -15,6 +15,15 @@ export interface PortSink {
   playDone(port: MediaPort, id: string, reason: 'finished' | 'stopped' | 'failed'): void;
 }
 
+/** Drives RFC 4733 receivers on the worker's tick while an event is in progress (one per worker). */
+export interface DtmfClock {
+  /** a port's receiver has an event open: tick it until tickDtmf() answers false */
+  wake(port: MediaPort): void;
+}
+
+/** RFC 4733 §2.5.1.2: senders update at least every 50 ms; this long without a packet, no event is open */
+const EVENT_IDLE_MS = 500;
+
 export abstract class MediaPort {
   readonly id: string;
   readonly group: string;
@@ -35,6 +44,10 @@ export abstract class MediaPort {
   /** true while a room (or transcoder) originates everything the phone hears */
   mixed = false;
   #dtmfRx: TelephoneEventReceiver | null = null;
+  /** set by the worker's sessions; woken by the first packet of an event */
+  dtmfClock: DtmfClock | null = null;
+  #eventOpen = false;
+  #lastEventMs = 0;
   #inband = false;
   /** the last frame pulled from `inbound`, shared by every reader of one tick */
   readonly frame = new Int16Array(960);
@@ -73,7 +86,26 @@ export abstract class MediaPort {
 
   /** an RFC 4733 packet from the phone */
   onTelephoneEvent(packet: Uint8Array, payloadOffset: number, payloadLength: number, timestamp: number, marker: boolean, nowMs: number): void {
-    this.#dtmfRx?.push({ timestamp, marker, payload: packet.subarray(payloadOffset, payloadOffset + payloadLength), nowMs });
+    const rx = this.#dtmfRx;
+    if (rx === null) return;
+    rx.push({ timestamp, marker, payload: packet.subarray(payloadOffset, payloadOffset + payloadLength), nowMs });
+    this.#lastEventMs = nowMs;
+    if (!this.#eventOpen) {
+      this.#eventOpen = true;
+      this.dtmfClock?.wake(this);
+    }
+  }
+
+  /**
+   * RFC 4733 §2.5.2: an event whose end packets were all lost ends after the receiver's timeout;
+   * the worker calls this each tick while an event is open. False once nothing is open.
+   */
+  tickDtmf(nowMs: number): boolean {
+    const rx = this.#dtmfRx;
+    if (rx === null) return (this.#eventOpen = false);
+    rx.tick(nowMs);
+    if (nowMs - this.#lastEventMs >= EVENT_IDLE_MS) this.#eventOpen = false;
+    return this.#eventOpen;
   }
 
   /** the session rate the decoders and encoders run at (a room's, a transcoder's, a recording's) */
@@ -88,11 +120,11 @@ export abstract class MediaPort {
   }
 
   addReader(): void {
-    if (this.#readers++ === 0) this.#rebuild();
+    if (this.#readers++ === 0) this.#rebuildInbound();
   }
 
   removeReader(): void {
-    if (this.#readers > 0 && --this.#readers === 0) this.#rebuild();
+    if (this.#readers > 0 && --this.#readers === 0) this.#rebuildInbound();
   }
 
   get decoding(): boolean {
@@ -162,18 +194,24 @@ export abstract class MediaPort {
       this.#playFrame = new Int16Array(n);
       this.#silence = new Int16Array(n);
     }
-    this.inbound?.close();
     this.outbound?.close();
-    this.inbound = null;
     this.outbound = null;
+    this.#rebuildInbound();
+    if (this.format !== null && (this.mixed || this.playback !== null)) this.#ensureOutbound();
+  }
+
+  /**
+   * Readers came or went: only the decoder changes. What we send keeps its SSRC, sequence and
+   * queued DTMF (a recording started mid-call must not look like a new source to the phone).
+   */
+  #rebuildInbound(): void {
+    this.inbound?.close();
+    this.inbound = null;
     this.#frameAt = -1;
     const format = this.format;
-    if (format === null) return;
-    if (this.#readers > 0) {
-      this.inbound = new InboundStream({ format, rate: this.#rate });
-      if (this.#inband) this.inbound.enableInbandDtmf((digit, _s, durationMs) => this.sink.dtmf(this, digit, durationMs, 'inband'));
-    }
-    if (this.mixed || this.playback !== null) this.#ensureOutbound();
+    if (format === null || this.#readers === 0) return;
+    this.inbound = new InboundStream({ format, rate: this.#rate });
+    if (this.#inband) this.inbound.enableInbandDtmf((digit, _s, durationMs) => this.sink.dtmf(this, digit, durationMs, 'inband'));
   }
 
   closePort(): void {

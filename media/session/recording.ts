@@ -17,6 +17,8 @@ export class RecordingSession implements TickTarget {
   #opening: Promise<void>;
   #failed: unknown = null;
   #stopped = false;
+  /** pause() before the file was open is applied once it is */
+  #paused = false;
 
   constructor(options: { readonly id: string; readonly group: string; readonly path: string; readonly format: 'wav' | 'ogg'; readonly left: MediaPort; readonly right: MediaPort | null }) {
     this.id = options.id;
@@ -30,7 +32,10 @@ export class RecordingSession implements TickTarget {
     this.#opening = Recorder.open({ path: options.path, format: options.format, sampleRate: this.#rate, channels: options.right === null ? 1 : 2 }).then(
       (recorder) => {
         if (this.#stopped) void recorder.close();
-        else this.#recorder = recorder;
+        else {
+          this.#recorder = recorder;
+          if (this.#paused) recorder.pause();
+        }
       },
       (err: unknown) => {
         this.#failed = err;
@@ -42,20 +47,37 @@ export class RecordingSession implements TickTarget {
     return port === this.#left || port === this.#right;
   }
 
+  #silence: Int16Array | undefined;
+  /** frames written as silence because the worker was too late to decode them */
+  framesFilled = 0;
+
   tick(nowMs: number): void {
     const recorder = this.#recorder;
     if (recorder === null) return;
     const n = this.#rate / 50;
     this.#left.pull(nowMs);
     this.#right?.pull(nowMs);
-    recorder.write(this.#left.frame.subarray(0, n), this.#right === null ? null : this.#right.frame.subarray(0, n), n);
+    // the recorder reads `n` samples from each frame: no views needed
+    recorder.write(this.#left.frame, this.#right === null ? null : this.#right.frame, n);
+  }
+
+  /** the worker stalled past the ticker's catch-up: silence keeps the file as long as the call */
+  skipped(frames: number): void {
+    const recorder = this.#recorder;
+    if (recorder === null) return;
+    const n = this.#rate / 50;
+    this.#silence ??= new Int16Array(n);
+    for (let i = 0; i < frames; i++) recorder.write(this.#silence, this.#right === null ? null : this.#silence, n);
+    this.framesFilled += frames;
   }
 
   pause(): void {
+    this.#paused = true;
     this.#recorder?.pause();
   }
 
   resume(): void {
+    this.#paused = false;
     this.#recorder?.resume();
   }
 

@@ -9,6 +9,14 @@ import type { MonitorMode } from '../types.js';
 interface Member {
   readonly port: MediaPort;
   readonly slot: number;
+  /** the port's frame cut to the room's size, made once (a view per tick would allocate) */
+  readonly frame: Int16Array;
+}
+
+interface Monitoring {
+  readonly supervisor: string;
+  readonly agent: string;
+  readonly mode: MonitorMode;
 }
 
 export class Room implements TickTarget {
@@ -18,6 +26,9 @@ export class Room implements TickTarget {
   readonly frameSamples: number;
   readonly #mixer: Mixer;
   readonly #members = new Map<string, Member>();
+  /** the same members as a plain array: the tick walks it without an iterator object */
+  #list: Member[] = [];
+  #monitoring: Monitoring | null = null;
   readonly #out: Int16Array;
 
   constructor(options: { readonly id: string; readonly group: string; readonly rate: number }) {
@@ -37,44 +48,64 @@ export class Room implements TickTarget {
     return this.#members.has(port.id);
   }
 
-  join(port: MediaPort): void {
-    if (this.#members.has(port.id)) return;
+  /** false when the mixer is full (the port stays as it was) */
+  join(port: MediaPort): boolean {
+    if (this.#members.has(port.id)) return true;
+    const slot = this.#mixer.add();
+    if (slot < 0) return false;
     port.useRate(this.rate);
     port.mixed = true;
     port.addReader();
     port.ensureOutbound();
-    this.#members.set(port.id, { port, slot: this.#mixer.add() });
+    this.#members.set(port.id, { port, slot, frame: port.frame.subarray(0, this.frameSamples) });
+    this.#list = [...this.#members.values()];
+    // a member added later hears the supervisor by default (mixer/roles.ts): apply the mode again
+    this.#applyMonitor();
+    return true;
   }
 
   leave(port: MediaPort): void {
     const member = this.#members.get(port.id);
     if (member === undefined) return;
     this.#members.delete(port.id);
+    this.#list = [...this.#members.values()];
     this.#mixer.remove(member.slot);
     port.mixed = false;
     port.removeReader();
+    const m = this.#monitoring;
+    if (m !== null && (m.supervisor === port.id || m.agent === port.id)) this.#monitoring = null;
   }
 
   monitor(supervisor: MediaPort, agent: MediaPort, mode: MonitorMode): boolean {
-    const s = this.#members.get(supervisor.id);
-    const a = this.#members.get(agent.id);
-    if (s === undefined || a === undefined) return false;
-    const others = [...this.#members.values()].filter((m) => m !== s && m !== a).map((m) => m.slot);
-    applyMonitor(this.#mixer, { supervisor: s.slot, agent: a.slot, others, mode });
+    if (!this.#members.has(supervisor.id) || !this.#members.has(agent.id)) return false;
+    this.#monitoring = { supervisor: supervisor.id, agent: agent.id, mode };
+    this.#applyMonitor();
     return true;
+  }
+
+  #applyMonitor(): void {
+    const m = this.#monitoring;
+    if (m === null) return;
+    const s = this.#members.get(m.supervisor);
+    const a = this.#members.get(m.agent);
+    if (s === undefined || a === undefined) return;
+    const others = this.#list.filter((x) => x !== s && x !== a).map((x) => x.slot);
+    applyMonitor(this.#mixer, { supervisor: s.slot, agent: a.slot, others, mode: m.mode });
   }
 
   tick(nowMs: number): void {
     const mixer = this.#mixer;
-    const n = this.frameSamples;
-    for (const m of this.#members.values()) {
+    const list = this.#list;
+    for (let i = 0; i < list.length; i++) {
+      const m = list[i]!;
       const active = m.port.pull(nowMs);
-      mixer.input(m.slot).set(m.port.frame.subarray(0, n));
+      mixer.input(m.slot).set(m.frame);
       mixer.setActive(m.slot, active);
     }
     mixer.mix();
     const out = this.#out;
-    for (const m of this.#members.values()) {
+    for (let i = 0; i < list.length; i++) {
+      const m = list[i]!;
       const playback = m.port.playback;
       // a prompt or music on hold replaces what the member would hear from the room
       if (playback !== null && playback.read(out)) m.port.send(out);

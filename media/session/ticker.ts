@@ -10,12 +10,16 @@ const MAX_CATCH_UP = 5;
 export interface TickTarget {
   /** one 20 ms frame; `nowMs` is the frame's due time on performance.now()'s clock */
   tick(nowMs: number): void;
+  /** frames the clock skipped after a stall (a recording fills them so its timeline stays the call's) */
+  skipped?(frames: number): void;
 }
 
 export class Ticker {
   readonly #targets = new Set<TickTarget>();
   readonly #onError: (err: unknown) => void;
   #timer: NodeJS.Timeout | undefined;
+  /** frames skipped after stalls, over this ticker's life (the worker reports it in logs) */
+  framesSkipped = 0;
   #next = 0;
 
   constructor(options: { readonly onError: (err: unknown) => void }) {
@@ -58,8 +62,11 @@ export class Ticker {
     let owed = Math.floor((now - this.#next) / FRAME_MS) + 1;
     if (owed > MAX_CATCH_UP) {
       // the thread was stalled (GC, load): skip ahead instead of bursting a backlog at the phones
+      const skipped = owed - MAX_CATCH_UP;
       this.#next = now - (MAX_CATCH_UP - 1) * FRAME_MS;
       owed = MAX_CATCH_UP;
+      this.framesSkipped += skipped;
+      for (const target of this.#targets) target.skipped?.(skipped);
     }
     for (let i = 0; i < owed; i++) {
       for (const target of this.#targets) {

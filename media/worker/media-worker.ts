@@ -74,7 +74,9 @@ async function createWebRtc(message: Extract<ToMediaWorker, { type: 'create' }>)
     endpoints.set(message.endpointId, port);
     post({ type: 'created', id: message.id });
   } catch (err) {
-    post({ type: 'create-failed', id: message.id, errorCode: 'EWEBRTC', detail: String(err) });
+    // a busy pair (EADDRINUSE, EACCES) is skipped by the engine, as for RTP endpoints
+    const code = (err as { code?: unknown }).code;
+    post({ type: 'create-failed', id: message.id, errorCode: typeof code === 'string' ? code : 'EWEBRTC', detail: String(err) });
   }
 }
 

@@ -6,7 +6,8 @@ import { RecordingSession } from '../session/recording.js';
 import { Playback } from '../session/playback.js';
 import { Ticker, type TickTarget } from '../session/ticker.js';
 import { sameFormat, sessionRateFor } from '../session/formats.js';
-import type { MediaPort } from '../session/port.js';
+import type { DtmfClock, MediaPort } from '../session/port.js';
+import type { RecordingResult } from '../types.js';
 import type { FromMediaWorker, ToMediaWorker } from './protocol.js';
 
 /** What the sessions need of the worker's endpoints: the shared port base with its relay pairing. */
@@ -25,6 +26,24 @@ export class WorkerSessions {
   readonly #recordings = new Map<string, RecordingSession>();
   /** ports whose playback runs outside any room */
   readonly #players = new Map<string, TickTarget>();
+  /** ports decoded only for in-band DTMF (a relayed call): pulled each tick so the detector hears them */
+  readonly #inbandPullers = new Map<string, TickTarget>();
+  /** recordings whose file is being finished (a record-stop may come while it is) */
+  readonly #stopping = new Map<string, Promise<RecordingResult>>();
+  /** RFC 4733 receivers with an event open, ticked so a lost end is noticed (port.tickDtmf) */
+  readonly #openEvents = new Set<PairedPort>();
+  readonly #dtmfTick: TickTarget = {
+    tick: (now) => {
+      for (const p of this.#openEvents) if (!p.tickDtmf(now)) this.#openEvents.delete(p);
+      if (this.#openEvents.size === 0) this.#ticker.delete(this.#dtmfTick);
+    },
+  };
+  readonly #dtmfClock: DtmfClock = {
+    wake: (p) => {
+      this.#openEvents.add(p);
+      this.#ticker.add(this.#dtmfTick);
+    },
+  };
 
   constructor(options: { readonly ports: Map<string, PairedPort>; readonly post: (message: FromMediaWorker) => void }) {
     this.#ports = options.ports;
@@ -68,11 +87,12 @@ export class WorkerSessions {
     switch (message.type) {
       case 'set-format':
         return this.#withPort(message.endpointId, (p) => {
+          p.dtmfClock = this.#dtmfClock;
           p.setFormat(message.format);
           this.reconcile(p);
         });
       case 'inband-dtmf':
-        return this.#withPort(message.endpointId, (p) => p.setInbandDtmf(message.on));
+        return this.#withPort(message.endpointId, (p) => this.#inbandDtmf(p, message.on));
       case 'send-dtmf':
         return this.#withPort(message.endpointId, (p) => this.#sendDtmf(p, message));
       case 'play':
@@ -109,7 +129,11 @@ export class WorkerSessions {
       }
       case 'room-close': {
         const room = this.#rooms.get(message.roomId);
-        if (room !== undefined) this.#closeRoom(room);
+        if (room === undefined) return true;
+        const members = [...this.#roomOf].filter(([, r]) => r === room).map(([id]) => this.#ports.get(id));
+        this.#closeRoom(room);
+        // a monitored call goes back to its relay (or transcoder) once the supervisor's room is gone
+        for (const p of members) if (p !== undefined) this.reconcile(p);
         return true;
       }
       case 'record-start':
@@ -139,6 +163,11 @@ export class WorkerSessions {
     const player = this.#players.get(port.id);
     if (player !== undefined) this.#ticker.delete(player);
     this.#players.delete(port.id);
+    const puller = this.#inbandPullers.get(port.id);
+    if (puller !== undefined) this.#ticker.delete(puller);
+    this.#inbandPullers.delete(port.id);
+    this.#openEvents.delete(port);
+    port.dtmfClock = null;
     for (const [id, r] of this.#recordings) {
       if (r.uses(port)) void this.#stopRecording({ type: 'record-stop', id: -1, recordingId: id });
     }
@@ -163,8 +192,23 @@ export class WorkerSessions {
   }
 
   #enter(room: Room, port: PairedPort): void {
-    room.join(port);
-    this.#roomOf.set(port.id, room);
+    if (room.join(port)) this.#roomOf.set(port.id, room);
+    else this.#post({ type: 'log', level: 'warn', fields: { endpointId: port.id, roomId: room.id }, msg: 'room is full: endpoint not joined' });
+  }
+
+  /** in-band detection reads decoded audio: outside rooms and recordings nothing else pulls it */
+  #inbandDtmf(port: PairedPort, on: boolean): void {
+    port.setInbandDtmf(on);
+    const puller = this.#inbandPullers.get(port.id);
+    if (on && puller === undefined) {
+      // pull() decodes once per tick however many read it, so a room or recording reading too costs nothing more
+      const target: TickTarget = { tick: (now) => void port.pull(now) };
+      this.#inbandPullers.set(port.id, target);
+      this.#ticker.add(target);
+    } else if (!on && puller !== undefined) {
+      this.#ticker.delete(puller);
+      this.#inbandPullers.delete(port.id);
+    }
   }
 
   #exit(room: Room, port: PairedPort): void {
@@ -231,16 +275,24 @@ export class WorkerSessions {
   async #stopRecording(message: Command<'record-stop'>): Promise<void> {
     const session = this.#recordings.get(message.recordingId);
     this.#recordings.delete(message.recordingId);
-    if (session === undefined) {
+    let finishing = this.#stopping.get(message.recordingId);
+    if (session === undefined && finishing === undefined) {
+      // already finished: the engine kept the result of one that ended with its endpoint
       this.#post({ type: 'recording', id: message.id, recordingId: message.recordingId, result: null, error: 'unknown recording' });
       return;
     }
-    this.#ticker.delete(session);
+    if (session !== undefined) {
+      this.#ticker.delete(session);
+      finishing = session.stop();
+      this.#stopping.set(message.recordingId, finishing);
+    }
     try {
-      const result = await session.stop();
+      const result = await finishing!;
       this.#post({ type: 'recording', id: message.id, recordingId: message.recordingId, result });
     } catch (err) {
       this.#post({ type: 'recording', id: message.id, recordingId: message.recordingId, result: null, error: String(err) });
+    } finally {
+      if (session !== undefined) this.#stopping.delete(message.recordingId);
     }
   }
 }

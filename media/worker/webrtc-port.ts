@@ -2,6 +2,8 @@
 // as a MediaPort. It always decodes (alwaysDecode): what the browser sends is Opus that the room
 // or transcoder turns into the other party's codec, and what it hears is encoded for it. werift
 // opens its sockets on the port pair the engine's pool gave this endpoint.
+import { createSocket } from 'node:dgram';
+import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { MediaPort, type PortSink } from '../session/port.js';
 import { IdleWatch } from '../endpoint/idle-watch.js';
@@ -37,6 +39,7 @@ export class WebRtcPort extends MediaPort {
     readonly logger: MediaLogger;
     readonly onFailed: (port: WebRtcPort) => void;
   }): Promise<WebRtcPort> {
+    await probePair(options.bindAddress, options.rtpPort);
     const endpoint = await WebRtcEndpoint.create({
       bindAddress: options.bindAddress,
       ...(options.publicAddress !== undefined ? { publicAddress: options.publicAddress } : {}),
@@ -124,4 +127,39 @@ export class WebRtcPort extends MediaPort {
     this.closePort();
     void this.#endpoint.close();
   }
+}
+
+/** A bind failure with the errno code (EADDRINUSE, EACCES) the engine reads to skip a port pair. */
+export class PortPairBusy extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PortPairBusy';
+  }
+}
+
+/**
+ * werift binds its sockets only when it gathers candidates (at the first SDP), and a bind failure
+ * there is swallowed into an SDP without candidates. The pair is checked here instead, when the
+ * endpoint is created, so a pair another process holds (a second Hailing, a phone's RTP) fails as
+ * EADDRINUSE and the engine moves on to the next pair, as it does for RTP endpoints. werift's own
+ * findPort probes the same way (bind, close, bind again) with the pool keeping the pair ours.
+ */
+function probePair(address: string, rtpPort: number): Promise<void> {
+  const type = isIP(address) === 6 ? 'udp6' : 'udp4';
+  const probe = (port: number) =>
+    new Promise<string | null>((resolve) => {
+      const socket = createSocket(type);
+      socket.once('error', (err: NodeJS.ErrnoException) => {
+        socket.close();
+        resolve(err.code ?? 'EWEBRTC');
+      });
+      socket.bind({ port, address, exclusive: true }, () => socket.close(() => resolve(null)));
+    });
+  return Promise.all([probe(rtpPort), probe(rtpPort + 1)]).then(([rtp, rtcp]) => {
+    const code = rtp ?? rtcp;
+    if (code !== null) throw new PortPairBusy(code, `cannot bind ${address}:${rtp !== null ? rtpPort : rtpPort + 1} (${code})`);
+  });
 }

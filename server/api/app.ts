@@ -8,6 +8,7 @@ import { mountExtensionRoutes } from './routes/extensions.js';
 import { mountOpsRoutes } from './routes/ops.js';
 import { mountCdrRoutes } from './routes/cdrs.js';
 import { mountEventRoutes } from './routes/events.js';
+import { mountRecordingRoutes } from './routes/recordings.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -30,6 +31,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountAuthRoutes(app, deps);
   mountExtensionRoutes(app, deps);
   mountCdrRoutes(app, deps);
+  mountRecordingRoutes(app, deps);
   mountEventRoutes(app, deps);
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));

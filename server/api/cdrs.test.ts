@@ -5,6 +5,7 @@ import type { CallLegInput, CallRecordInput } from '../store/index.js';
 import { callLegFixture } from '../store/testing.js';
 import { createApiHarness, loginAs, type ApiHarness } from './testing.js';
 import { csvField } from './routes/cdrs.js';
+import { CallRecordList } from './schemas.js';
 
 const T = Date.UTC(2026, 0, 15, 10, 0, 0); // 2026-01-15 10:00:00 UTC
 
@@ -27,8 +28,12 @@ const answered: CallRecordInput = {
   sipStatus: 200,
   hangupBy: 'callee',
   codec: 'PCMU',
+  recordingPath: null,
+  recordingFormat: null,
+  recordingDurationMs: null,
+  recordingPauses: [],
   legs: [
-    leg('a1b2c3d4-1111-4000-8000-000000000001', 'caller', { answeredAt: T + 5_000, endedAt: T + 65_400, sipStatus: 200, codec: 'PCMU', jitterMs: 2.5 }),
+    leg('a1b2c3d4-1111-4000-8000-000000000001', 'caller', { answeredAt: T + 5_000, endedAt: T + 65_400, sipStatus: 200, codec: 'PCMU', jitterMs: 2.5, mos: 4.39, packetsDropped: 4, srtpFailures: 1 }),
     // forked: one phone declined, the other answered
     leg('e5f6a7b8-2222-4000-8000-000000000002', 'callee', { startedAt: T + 50, endedAt: T + 900, sipStatus: 486 }),
     leg('0badc0de-3333-4000-8000-000000000003', 'callee', { startedAt: T + 50, answeredAt: T + 5_000, endedAt: T + 65_400, sipStatus: 200 }),
@@ -50,6 +55,10 @@ const unanswered: CallRecordInput = {
   sipStatus: 480,
   hangupBy: 'system',
   codec: null,
+  recordingPath: null,
+  recordingFormat: null,
+  recordingDurationMs: null,
+  recordingPauses: [],
   legs: [],
 };
 
@@ -96,7 +105,15 @@ describe('/api/v1/cdrs', () => {
       const legs = first['legs'] as Record<string, unknown>[];
       assert.deepEqual(legs.map((l) => [l['role'], l['sipStatus']]), [['caller', 200], ['callee', 486], ['callee', 200]]);
       assert.equal(legs[1]?.['endedAt'], '2026-01-15T10:00:00.900Z');
+      assert.deepEqual([legs[0]?.['mos'], legs[0]?.['packetsDropped'], legs[0]?.['srtpFailures']], [4.39, 4, 1]);
+      assert.deepEqual([legs[1]?.['mos'], legs[1]?.['packetsDropped'], legs[1]?.['srtpFailures']], [null, 0, 0]);
+      assert.deepEqual(
+        [first['recordingPath'], first['recordingFormat'], first['recordingDurationMs'], first['recordingPauses'], first['recordingUrl']],
+        [null, null, null, [], null],
+        'not recorded',
+      );
       assert.equal(page.items[0]?.['endedAt'], null, 'in progress');
+      assert.ok(CallRecordList.safeParse(page).success, 'the body is what the OpenAPI schema says');
 
       const ids = async (query: string) => ((await (await get(`/api/v1/cdrs?${query}`)).json()) as { items: { id: string }[] }).items.map((c) => c.id);
       assert.deepEqual(await ids('number=1001'), [inProgress.id, answered.id], 'caller or callee');

@@ -9,6 +9,8 @@ interface ResponseSpec {
   readonly description: string;
   readonly schema?: z.ZodType;
   readonly contentType?: string;
+  /** a body that comes in one of several media types (binary downloads) */
+  readonly contentTypes?: readonly string[];
 }
 
 export interface ApiRouteSpec {
@@ -169,6 +171,24 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   },
   {
     method: 'get',
+    path: '/api/v1/cdrs/{id}/recording',
+    summary:
+      'The call recording as a download (audio/wav or audio/ogg, Content-Disposition attachment <id>.wav or <id>.ogg), ' +
+      'for admins and supervisors; each download is written to the audit log. 404 says why when the call has no ' +
+      'recording, the file is gone, or its path lies outside the recordings folder.',
+    tag: 'cdrs',
+    auth: true,
+    params: s.CdrParams,
+    responses: {
+      200: { description: 'The recording file', contentTypes: ['audio/wav', 'audio/ogg'] },
+      400: invalid,
+      401: unauthorized,
+      403: err('Role may not download recordings'),
+      404: err('No such call, or no recording for it'),
+    },
+  },
+  {
+    method: 'get',
     path: '/api/v1/events',
     summary:
       'WebSocket (RFC 6455) stream of call events, one JSON text frame per event. Authenticated by the session cookie ' +
@@ -221,7 +241,9 @@ export function buildOpenApiDocument(info: { title?: string; version?: string } 
           ? { content: { [spec.contentType ?? 'application/json']: { schema: jsonSchema(spec.schema, 'output') } } }
           : spec.contentType
             ? { content: { [spec.contentType]: {} } }
-            : {}),
+            : spec.contentTypes
+              ? { content: Object.fromEntries(spec.contentTypes.map((t) => [t, {}])) }
+              : {}),
       };
     }
     const params = [...parameters('path', r.params), ...parameters('query', r.query)];

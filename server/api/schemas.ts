@@ -1,6 +1,6 @@
 // Request and response shapes. The same zod schemas validate requests and produce the OpenAPI document.
 import { z } from 'zod';
-import { callDispositions, callPermissions } from '../store/index.js';
+import { callDispositions, callPermissions, recordingFormats } from '../store/index.js';
 
 export const ErrorBody = z.object({ error: z.string(), reason: z.string().optional() });
 export const ValidationErrorBody = z.object({
@@ -124,6 +124,14 @@ export const CallLeg = z.object({
   packetsLost: z.number().int().nullable(),
   fractionLost: z.number().nullable(),
   jitterMs: z.number().nullable(),
+  mos: z.number().nullable().meta({ description: 'ITU-T G.107 E-model MOS (1 to 4.5) of this leg; null when it carried no RTP' }),
+  packetsDropped: z.number().int().meta({ description: 'packets from a wrong source after latching, or not RTP/RTCP' }),
+  srtpFailures: z.number().int().meta({ description: 'SRTP packets that failed authentication or the replay check' }),
+});
+
+export const RecordingPause = z.object({
+  atMs: z.number().meta({ description: 'ms into the recording' }),
+  durationMs: z.number().meta({ description: 'silence written while paused, ms' }),
 });
 
 export const CallRecord = z.object({
@@ -141,6 +149,11 @@ export const CallRecord = z.object({
   sipStatus: z.number().int().nullable(),
   hangupBy: z.enum(['caller', 'callee', 'system']).nullable(),
   codec: z.string().nullable(),
+  recordingPath: z.string().nullable().meta({ description: 'the recording file on the server; null when the call has none (yet)' }),
+  recordingFormat: z.enum(recordingFormats).nullable(),
+  recordingDurationMs: z.number().int().nullable(),
+  recordingPauses: z.array(RecordingPause),
+  recordingUrl: z.string().nullable().meta({ description: 'where to download the recording; null when the call has none' }),
   legs: z.array(CallLeg),
 });
 

@@ -93,6 +93,11 @@ export interface ApiDeps {
   readonly sessionTtlMs: number;
   readonly registrations: { list(): Promise<RegistrationView[]> | RegistrationView[] };
   readonly callRecords: CallRecordSource;
+  /**
+   * <dataDir>/recordings: GET /api/v1/cdrs/:id/recording serves only files that resolve inside it;
+   * without it every recording download answers 404
+   */
+  readonly recordingsDir?: string;
   /** GET /api/v1/events streams these; without it the stream stays open and silent */
   readonly callEvents?: CallEventSource;
   readonly ready: () => boolean;

@@ -3,7 +3,8 @@
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import type { Config } from '../config/index.js';
-import { createMediaEngine } from '../../media/index.js';
+import { resolve } from 'node:path';
+import { createMediaEngine, type RecordingResult } from '../../media/index.js';
 import { createCallControl, type CallRecord } from '../calls/index.js';
 import type { CallEventJson } from '../api/index.js';
 import type { CallRecordRepository, ExtensionRepository } from '../store/index.js';
@@ -41,6 +42,14 @@ function eventJson(type: EventType, r: CallRecord, at: number): CallEventJson {
   };
 }
 
+/** where call recordings go; the download route serves only files inside it */
+export const recordingsDirOf = (config: Pick<Config, 'dataDir'>): string => resolve(config.dataDir, 'recordings');
+
+const rangeOf = (text: string): { min: number; max: number } | null => {
+  const [min, max] = text.split('-').map(Number);
+  return min === undefined || max === undefined || !(min <= max) ? null : { min, max };
+};
+
 export function createCallSide(o: CallSideOptions) {
   const { config, logger, clock, metrics } = o;
   const media = createMediaEngine({
@@ -69,6 +78,21 @@ export function createCallSide(o: CallSideOptions) {
     timers: DEFAULT_TIMER_VALUES,
     noAnswerTimeoutMs: config.callNoAnswerTimeoutMs,
     dtmfInband: config.dtmfInband,
+    conferenceNumbers: rangeOf(config.conferenceNumbers),
+    ...(config.recordCalls === 'all'
+      ? {
+          recording: {
+            dir: recordingsDirOf(config),
+            format: config.recordingFormat,
+            // the file's figures arrive after the hangup record: the same record again, completed
+            done: (r: CallRecord, result: RecordingResult) =>
+              void save(
+                o.records.update({ ...r, recordingPath: result.path, recordingFormat: result.format, recordingDurationMs: result.durationMs, recordingPauses: result.pauses }),
+                r.id,
+              ),
+          },
+        }
+      : {}),
     onAuthFailure: o.onAuthFailure,
     onAuthSuccess: o.onAuthSuccess,
   });

@@ -23,7 +23,7 @@ import { systemClock, type Clock } from '../sip/clock.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createSipSide } from './sip.js';
-import { createCallSide } from './calls.js';
+import { createCallSide, recordingsDirOf } from './calls.js';
 
 export interface AppOptions {
   readonly config: Config;
@@ -121,6 +121,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     realm: config.sipDomain,
     sessionTtlMs: config.sessionTtlMs,
     registrations: { list: () => sip.registrar.bindings().map((b) => registrationView(b, clock.now())) },
+    recordingsDir: recordingsDirOf(config),
     ready: () => ready,
   });
 

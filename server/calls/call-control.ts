@@ -11,11 +11,15 @@ import { authenticateInvite, userOf } from './invite-auth.js';
 import { OutboundLeg } from './outbound-leg.js';
 import { FAILURES } from './outcome.js';
 import { CallObserver } from './observer.js';
+import { Features } from './features.js';
+import { CallRecordings } from './recordings.js';
 import type { CallControlOptions, ExtensionProfile } from './types.js';
 
 export interface CallControl {
   readonly handler: RequestHandler;
   readonly observer: CallObserver;
+  /** card payments: pause/resume a call's recording; false when it is not being recorded */
+  pauseRecording(callId: string, paused: boolean): boolean;
   /** calls in progress */
   active(): number;
   /** ends every call (BYE or a final response) and waits for their records */
@@ -38,14 +42,43 @@ export function createCallControl(o: CallControlOptions): CallControl {
     contact: contactFor({ user, flow, listening: o.listening(), publicAddress: o.publicAddress }),
   });
 
-  const onTimeout = (e: { group: string }) => void calls.get(e.group)?.hangup('system', 'media-timeout');
-  const onLost = (e: { group: string }) => {
-    const call = calls.get(e.group);
+  const features = new Features({
+    engine: o.media,
+    address: o.publicAddress,
+    inbandDtmf: o.dtmfInband ?? 'auto',
+    conferenceNumbers: o.conferenceNumbers ?? null,
+    logger,
+    activeCallOf: (extension) => {
+      for (const c of calls.values()) {
+        if (c.state === CallState.Answered && (c.caller.number === extension || c.callee === extension) && c.media instanceof CallMedia) return c;
+      }
+      return undefined;
+    },
+  });
+  const recordings =
+    o.recording === undefined
+      ? null
+      : new CallRecordings({ engine: o.media, dir: o.recording.dir, format: o.recording.format, logger, done: o.recording.done });
+  observer.on('answered', (r) => {
+    const call = calls.get(r.id);
+    if (recordings !== null && call !== undefined) void recordings.start(call, o.clock.now());
+  });
+  observer.on('hangup', (r) => {
+    features.ended(r.id);
+    recordings?.ended(r);
+  });
+  observer.onDtmf((e) => features.dtmf(e.callId, e.leg, e.digit));
+
+  // endpoints of calls answered here sit in a room's or the monitored call's group: ask features first
+  const callOf = (e: { group: string; endpointId: string }) => features.callOf(e.endpointId) ?? calls.get(e.group);
+  const onTimeout = (e: { group: string; endpointId: string }) => void callOf(e)?.hangup('system', 'media-timeout');
+  const onLost = (e: { group: string; endpointId: string }) => {
+    const call = callOf(e);
     if (call?.state === CallState.Answered) void call.hangup('system', 'media-failure');
     else call?.fail(FAILURES.noMedia);
   };
   const onDtmf = (e: { group: string; endpointId: string; digit: string; durationMs: number; method: 'rfc4733' | 'inband' }) => {
-    const call = calls.get(e.group);
+    const call = callOf(e);
     const media = call?.media;
     if (call && media) call.dtmf(media.endpointId('caller') === e.endpointId ? 'caller' : 'callee', e.digit, e.durationMs, e.method);
   };
@@ -90,6 +123,9 @@ export function createCallControl(o: CallControlOptions): CallControl {
   async function route(call: Call, request: IncomingRequest, maxForwards: number): Promise<void> {
     const callee = await o.directory.profile(call.callee);
     if (call.state !== CallState.Routing) return;
+    // an extension keeps its number even inside the conference range; the rest may be a feature
+    const feature = callee ? null : features.match(call.callee);
+    if (feature !== null) return features.handle(call, request, feature);
     if (!callee) return call.fail(FAILURES.notFound);
     // the permission model: calls between extensions need the 'internal' class
     if (!call.caller.permissions.includes('internal')) return call.fail(FAILURES.forbidden);
@@ -100,9 +136,16 @@ export function createCallControl(o: CallControlOptions): CallControl {
     let media: CallMedia;
     try {
       const webrtc = isWebRtcOffer(request.message.body);
-      media = await CallMedia.open({ engine: o.media, group: call.id, address: o.publicAddress, callerKind: webrtc ? 'webrtc' : 'rtp', inbandDtmf: o.dtmfInband ?? 'auto' });
-      if (webrtc) await media.prepareWebRtc('caller', request.message.body).catch(async (err: unknown) => {
-        await media.close();
+      // RFC 7118: a callee reached only over WebSocket is a browser; its endpoint makes the offer
+      const browserCallee = targets.every((t) => t.flow.protocol === 'ws' || t.flow.protocol === 'wss');
+      media = await CallMedia.open({ engine: o.media, group: call.id, address: o.publicAddress, callerKind: webrtc ? 'webrtc' : 'rtp', calleeKind: browserCallee ? 'webrtc' : 'rtp', inbandDtmf: o.dtmfInband ?? 'auto' });
+      const prepared = media;
+      const prepare = async () => {
+        if (webrtc) await prepared.prepareWebRtc('caller', request.message.body);
+        if (browserCallee) await prepared.prepareWebRtcOffer('callee');
+      };
+      await prepare().catch(async (err: unknown) => {
+        await prepared.close();
         throw err;
       });
     } catch (err) {
@@ -157,6 +200,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
   return {
     handler,
     observer,
+    pauseRecording: (callId, paused) => recordings?.pause(callId, paused) ?? false,
     active: () => calls.size,
     async close() {
       closing = true;

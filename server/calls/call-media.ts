@@ -30,6 +30,8 @@ interface SideState {
   sdes?: SdesLocal;
   /** the WebRTC endpoint's answer to this party's offer */
   webrtcAnswer?: string;
+  /** the WebRTC endpoint's own offer to this party (a browser we call) */
+  webrtcOffer?: string;
 }
 
 export class CallMedia {
@@ -56,13 +58,15 @@ export class CallMedia {
     readonly group: string;
     readonly address: string;
     readonly callerKind?: EndpointKind;
+    /** 'webrtc' when every contact of the callee is a browser (SIP over WebSocket, RFC 7118) */
+    readonly calleeKind?: EndpointKind;
     /** in-band DTMF detection: auto = on legs that did not negotiate telephone-event */
     readonly inbandDtmf?: 'auto' | 'on' | 'off';
   }): Promise<CallMedia> {
     const caller = await options.engine.createEndpoint({ group: options.group, kind: options.callerKind ?? 'rtp' });
     let callee: EndpointHandle;
     try {
-      callee = await options.engine.createEndpoint({ group: options.group });
+      callee = await options.engine.createEndpoint({ group: options.group, kind: options.calleeKind ?? 'rtp' });
     } catch (err) {
       await caller.close();
       throw err;
@@ -86,13 +90,22 @@ export class CallMedia {
   }
 
   /**
+   * A browser we call: its WebRTC endpoint makes the offer (ICE candidates, DTLS fingerprint,
+   * a=setup:actpass, RFC 8842 §5.2) before the INVITE goes out; relay() then sends that offer in
+   * place of the anchored one, whatever the other party offered, and the engine transcodes.
+   */
+  async prepareWebRtcOffer(side: Side): Promise<void> {
+    this.#state[side].webrtcOffer = await this.#endpoints[side].negotiate({ op: 'create-offer' });
+  }
+
+  /**
    * An SDP body from `from`, rewritten for the other party. `role` says whether it is an offer
    * (a new exchange) or the answer to the other party's last offer (RFC 3264 §4).
    */
   relay(from: Side, body: Uint8Array, role: 'offer' | 'answer'): SdpRelay {
     const parsed = parseSdp(body);
     if (!parsed.ok) return { ok: false, error: 'bad-sdp' };
-    return role === 'offer' ? this.#offer(from, parsed.value) : this.#answer(from, parsed.value);
+    return role === 'offer' ? this.#offer(from, parsed.value) : this.#answer(from, parsed.value, body);
   }
 
   #offer(from: Side, sdp: SessionDescription): SdpRelay {
@@ -104,8 +117,10 @@ export class CallMedia {
     // RFC 4568: an SDES offer we cannot run is refused (488) rather than answered in the clear
     if (!webrtc && isSecureProto(formats.proto) && pickCrypto(formats.crypto) === null) return { ok: false, error: 'no-common-codec' };
     this.#state[from].offer = { sdp, formats };
-    const secure = !webrtc && isSecureProto(formats.proto);
     const toState = this.#state[to];
+    // the browser gets DTLS-SRTP from its own endpoint's offer, never an SDES key
+    const toWebRtc = this.#endpoints[to].kind === 'webrtc' && toState.webrtcOffer !== undefined;
+    const secure = !webrtc && !toWebRtc && isSecureProto(formats.proto);
     if (secure) toState.sdes ??= newSdes();
     const anchored = anchorSdp({
       sdp,
@@ -121,20 +136,28 @@ export class CallMedia {
     });
     if (!anchored.ok) return { ok: false, error: anchored.error };
     if (!webrtc) this.#endpoints[from].setRemote(anchored.remote);
+    if (toWebRtc) return this.#sent(to, bytes(toState.webrtcOffer!), anchored.direction, 'opus');
     return this.#sent(to, bytes(anchored.sdp), anchored.direction, formats.voice[0]!.encoding);
   }
 
   /** `from` answered the offer the other party made (through us) */
-  #answer(from: Side, sdp: SessionDescription): SdpRelay {
+  #answer(from: Side, sdp: SessionDescription, raw: Uint8Array): SdpRelay {
     const to = other(from);
     const formats = audioFormats(sdp);
     const chosen = formats?.voice[0];
     const offer = this.#state[to].offer;
     if (formats === null || chosen === undefined || offer === undefined) return { ok: false, error: formats === null ? 'no-audio' : 'no-common-codec' };
     const facingFrom = this.#endpoints[from];
-    const answered = anchorSdp({ sdp, address: this.#address, rtpPort: 0, rtcpPort: 0, origin: { sessionId: '0', version: 0 }, codecs: ENGINE_CODECS });
+    const fromWebRtc = facingFrom.kind === 'webrtc' && this.#state[from].webrtcOffer !== undefined;
+    const answered = anchorSdp({ sdp, address: this.#address, rtpPort: 0, rtcpPort: 0, origin: { sessionId: '0', version: 0 }, codecs: ENGINE_CODECS, acceptWebRtc: fromWebRtc });
     if (!answered.ok) return { ok: false, error: answered.error };
-    facingFrom.setRemote(answered.remote);
+    if (fromWebRtc) {
+      // RFC 8829 §5.3: the browser's answer completes the endpoint's ICE and DTLS; a failure there
+      // shows up as the endpoint's connect timeout, which ends the call like lost media
+      facingFrom.negotiate({ op: 'accept-answer', sdp: Buffer.from(raw).toString('utf8') }).catch(() => {});
+    } else {
+      facingFrom.setRemote(answered.remote);
+    }
     this.#setFormat(from, formatOf(formats, chosen));
     const fromSdes = this.#state[from].sdes;
     if (fromSdes !== undefined) {
@@ -151,8 +174,9 @@ export class CallMedia {
       if (browserFormats && opus) this.#setFormat(to, formatOf(browserFormats, opus));
       return this.#sent(to, bytes(toState.webrtcAnswer), answered.direction, opus?.encoding ?? null);
     }
-    // pass-through when the offerer listed the codec the answerer chose, else answer with the offerer's first
-    const same = offer.formats.voice.find((c) => c.codec === chosen.codec && c.clockRate === chosen.clockRate);
+    // pass-through when the offerer listed the codec the answerer chose, else answer with the offerer's
+    // first; a browser's answer (ICE, DTLS) is never the base of what a plain RTP phone is sent
+    const same = fromWebRtc ? undefined : offer.formats.voice.find((c) => c.codec === chosen.codec && c.clockRate === chosen.clockRate);
     const pick = same ?? offer.formats.voice[0]!;
     const secure = isSecureProto(offer.formats.proto);
     let add: { name: string; value: string }[] = [];

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SipResponse } from '../sip/index.js';
 import type { CallMedia, Side } from './call-media.js';
+import type { LocalMedia } from './local-media.js';
 import type { InboundLeg } from './inbound-leg.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import { FAILURES, bestFailure, failureFromCallee, type Failure } from './outcome.js';
@@ -22,7 +23,8 @@ export enum CallState {
 }
 
 const MOVES: Record<CallState, readonly CallState[]> = {
-  [CallState.Routing]: [CallState.Ringing, CallState.Ended],
+  // Routing → Answered: a call Hailing answers itself (conference, monitoring)
+  [CallState.Routing]: [CallState.Ringing, CallState.Answered, CallState.Ended],
   [CallState.Ringing]: [CallState.Answered, CallState.Ended],
   [CallState.Answered]: [CallState.Ended],
   [CallState.Ended]: [],
@@ -51,7 +53,7 @@ export class Call {
   readonly #forks: OutboundLeg[] = [];
   readonly #failures: { status: number; reason?: string }[] = [];
   #winner: OutboundLeg | undefined;
-  #media: CallMedia | undefined;
+  #media: CallMedia | LocalMedia | undefined;
   #state = CallState.Routing;
   #noAnswer: TimerHandle | undefined;
   #end: CallEnd | undefined;
@@ -74,7 +76,7 @@ export class Call {
     return this.#state;
   }
 
-  get media(): CallMedia | undefined {
+  get media(): CallMedia | LocalMedia | undefined {
     return this.#media;
   }
 
@@ -179,6 +181,19 @@ export class Call {
     for (const l of [this.inbound, leg]) if (l.dialogKey) this.#hooks.index.add(l.dialogKey, this);
     media?.watch(relayed.direction === 'sendrecv');
     this.#emit('answered');
+  }
+
+  /** Hailing answers the caller itself (a conference room, monitoring): no fork, no callee leg. */
+  answerHere(media: LocalMedia, body: Uint8Array): boolean {
+    if (this.#state !== CallState.Routing) return false;
+    this.#media = media;
+    if (!this.inbound.answer(body, () => void this.hangup('system', 'ack-timeout'))) return false;
+    this.#transition(CallState.Answered);
+    this.#clearNoAnswer();
+    if (this.inbound.dialogKey) this.#hooks.index.add(this.inbound.dialogKey, this);
+    media.watch(true);
+    this.#emit('answered');
+    return true;
   }
 
   /** A digit from one party, from the media engine (RFC 4733, in-band) or an INFO request. */

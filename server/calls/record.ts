@@ -1,10 +1,10 @@
 // A call as its record shows it (the CDR): built from the call's legs and end, with the media
 // figures of each endpoint once the call is over. Asterisk's duration/billsec semantics.
-import type { EndpointStats } from '../../media/index.js';
+import { mosFromEmodel, type EndpointStats } from '../../media/index.js';
 import type { Side } from './call-media.js';
 import type { InboundLeg } from './inbound-leg.js';
 import type { OutboundLeg } from './outbound-leg.js';
-import type { CallDisposition, CallLegRecord, CallRecord, ExtensionProfile, HangupSide } from './types.js';
+import type { CallDisposition, CallLegRecord, CallRecord, ExtensionProfile, HangupSide, RecordingFormat, RecordingPause } from './types.js';
 
 export interface CallEnd {
   readonly disposition: CallDisposition;
@@ -20,8 +20,59 @@ const seconds = (from: number, to: number): number => Math.max(0, Math.round((to
 
 const address = (a: { address: string; port: number }): string => (a.address.includes(':') ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`);
 
-function media(stats: EndpointStats | undefined): Pick<CallLegRecord, 'packetsReceived' | 'packetsSent' | 'bytesReceived' | 'bytesSent' | 'packetsLost' | 'fractionLost' | 'jitterMs'> {
+/** What the recording of a call left, once it ended (RecordingResult from the media engine). */
+export interface RecordingFigures {
+  readonly path: string;
+  readonly format: RecordingFormat;
+  readonly durationMs: number;
+  readonly pauses: readonly RecordingPause[];
+}
+
+type EmodelCodec = Parameters<typeof mosFromEmodel>[0]['codec'];
+
+/**
+ * The E-model's name for an SDP encoding name (RFC 3551 §6 names are case-insensitive). L16 is
+ * uncompressed PCM: G.113 lists no Ie for it, and like G.711 it adds no coding distortion (Ie 0).
+ */
+function emodelCodec(codec: string | null): EmodelCodec | null {
+  switch (codec?.toUpperCase()) {
+    case 'PCMU':
+    case 'L16':
+      return 'PCMU';
+    case 'PCMA':
+      return 'PCMA';
+    case 'G722':
+      return 'G722';
+    case 'OPUS':
+      return 'opus';
+    default:
+      return null;
+  }
+}
+
+/** ITU-T G.107 MOS for a leg; null when it carried no RTP (or a codec the E-model cannot rate). */
+function legMos(stats: EndpointStats | undefined, codec: string | null): number | null {
+  if (stats === undefined || stats.packetsReceived + stats.packetsSent === 0) return null;
+  const rated = emodelCodec(codec);
+  if (rated === null) return null;
+  return mosFromEmodel({
+    codec: rated,
+    lossPercent: (stats.fractionLost ?? 0) * 100,
+    jitterMs: stats.jitterMs ?? 0,
+    rttMs: stats.rttMs ?? 0,
+  }).mos;
+}
+
+type LegMedia = Pick<
+  CallLegRecord,
+  'codec' | 'packetsReceived' | 'packetsSent' | 'bytesReceived' | 'bytesSent' | 'packetsLost' | 'fractionLost' | 'jitterMs' | 'mos' | 'packetsDropped' | 'srtpFailures'
+>;
+
+/** `codec` is what the leg negotiated; with transcoding each endpoint reports its own phone's codec. */
+export function legMedia(stats: EndpointStats | undefined, negotiated: string | null): LegMedia {
+  const codec = stats?.codec ?? negotiated;
   return {
+    codec,
     packetsReceived: stats?.packetsReceived ?? 0,
     packetsSent: stats?.packetsSent ?? 0,
     bytesReceived: stats?.bytesReceived ?? 0,
@@ -29,6 +80,9 @@ function media(stats: EndpointStats | undefined): Pick<CallLegRecord, 'packetsRe
     packetsLost: stats?.packetsLost ?? null,
     fractionLost: stats?.fractionLost ?? null,
     jitterMs: stats?.jitterMs ?? null,
+    mos: legMos(stats, codec),
+    packetsDropped: stats?.packetsDropped ?? 0,
+    srtpFailures: stats?.srtpFailures ?? 0,
   };
 }
 
@@ -43,9 +97,12 @@ export function buildRecord(o: {
   readonly codec: string | null;
   readonly end: CallEnd | undefined;
   readonly stats?: MediaFigures;
+  /** once the recording has ended; until then the record carries none */
+  readonly recording?: RecordingFigures;
 }): CallRecord {
   const { inbound, end } = o;
-  const answeredAt = o.winner?.answeredAt ?? null;
+  // a call Hailing answered itself (conference, monitoring) has no winning fork
+  const answeredAt = o.winner?.answeredAt ?? o.inbound.answeredAt ?? null;
   const flow = inbound.request.flow;
   const legs: CallLegRecord[] = [
     {
@@ -60,8 +117,7 @@ export function buildRecord(o: {
       answeredAt: inbound.answeredAt,
       endedAt: inbound.endedAt,
       sipStatus: inbound.sipStatus,
-      codec: o.codec,
-      ...media(o.stats?.caller),
+      ...legMedia(o.stats?.caller, o.codec),
     },
     ...o.forks.map(
       (leg): CallLegRecord => ({
@@ -76,8 +132,7 @@ export function buildRecord(o: {
         answeredAt: leg.answeredAt,
         endedAt: leg.endedAt,
         sipStatus: leg.sipStatus,
-        codec: leg === o.winner ? o.codec : null,
-        ...media(leg === o.winner ? o.stats?.callee : undefined),
+        ...legMedia(leg === o.winner ? o.stats?.callee : undefined, leg === o.winner ? o.codec : null),
       }),
     ),
   ];
@@ -96,6 +151,10 @@ export function buildRecord(o: {
     sipStatus: end?.status ?? null,
     hangupBy: end?.by ?? null,
     codec: o.codec,
+    recordingPath: o.recording?.path ?? null,
+    recordingFormat: o.recording?.format ?? null,
+    recordingDurationMs: o.recording?.durationMs ?? null,
+    recordingPauses: o.recording?.pauses ?? [],
     legs,
   };
 }

@@ -1,7 +1,7 @@
 // What call control needs from the rest of the server (ports, adapted by server/app) and what it
 // tells observers (CONVENTIONS.md §4: records, events and metrics subscribe, never steer).
 import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SipStack, TimerValues } from '../sip/index.js';
-import type { MediaEngine } from '../../media/index.js';
+import type { RecordingResult, MediaEngine } from '../../media/index.js';
 
 /** FreeSWITCH toll_allow-style classes of destination an extension may call. */
 export type CallPermission = 'internal' | 'local' | 'national' | 'international' | 'emergency';
@@ -50,7 +50,21 @@ export interface CallLegRecord {
   readonly packetsLost: number | null;
   readonly fractionLost: number | null;
   readonly jitterMs: number | null;
+  /** ITU-T G.107 E-model MOS (1..4.5) from this leg's loss, jitter and round trip; null when it carried no RTP */
+  readonly mos: number | null;
+  /** packets discarded: wrong source after latching, or not RTP/RTCP at all */
+  readonly packetsDropped: number;
+  /** SRTP packets that failed authentication or replay checks (0 on plain RTP) */
+  readonly srtpFailures: number;
 }
+
+/** A pause in a recording (card payments): `atMs` into the file, `durationMs` of silence written meanwhile. */
+export interface RecordingPause {
+  readonly atMs: number;
+  readonly durationMs: number;
+}
+
+export type RecordingFormat = 'wav' | 'ogg';
 
 /** One call as its record shows it: in progress (endedAt null) or finished. */
 export interface CallRecord {
@@ -68,6 +82,11 @@ export interface CallRecord {
   readonly sipStatus: number | null;
   readonly hangupBy: HangupSide | null;
   readonly codec: string | null;
+  /** the recording file (under <dataDir>/recordings); null while none exists or was made */
+  readonly recordingPath: string | null;
+  readonly recordingFormat: RecordingFormat | null;
+  readonly recordingDurationMs: number | null;
+  readonly recordingPauses: readonly RecordingPause[];
   readonly legs: readonly CallLegRecord[];
 }
 
@@ -92,6 +111,10 @@ export interface DtmfEvent {
 export interface CallControlOptions {
   /** in-band DTMF detection: auto = on legs without telephone-event */
   readonly dtmfInband?: 'auto' | 'on' | 'off';
+  /** record answered two-party calls; `done` receives the final record and the file's figures */
+  readonly recording?: { readonly dir: string; readonly format: 'wav' | 'ogg'; readonly done: (record: CallRecord, result: RecordingResult) => void };
+  /** numbers that are conference rooms (inclusive); absent: none */
+  readonly conferenceNumbers?: { readonly min: number; readonly max: number } | null;
   /** our SIP domain: AORs are sip:<number>@domain */
   readonly domain: string;
   /** the address put in SDP and Contact when a listening point is bound to a wildcard */
@@ -102,7 +125,7 @@ export interface CallControlOptions {
   readonly credentials: DigestCredentialSource;
   readonly directory: ExtensionDirectory;
   readonly locate: (aor: string) => readonly CallTarget[];
-  readonly media: Pick<MediaEngine, 'createEndpoint' | 'on' | 'off'>;
+  readonly media: Pick<MediaEngine, 'createEndpoint' | 'createRoom' | 'startRecording' | 'on' | 'off'>;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly timers: TimerValues;

@@ -47,7 +47,8 @@ export const configShape = z
     /** User-Agent substrings offered MD5 alone: UACs that fail on any SHA-256 challenge */
     digestMd5OnlyUserAgents: z
       .string()
-      .default('baresip v0.,baresip v1.')
+      // JsSIP 3.x reads only the first challenge and gives up unless it is MD5
+      .default('baresip v0.,baresip v1.,JsSIP')
       .transform((v) => v.split(',').map((a) => a.trim()).filter((a) => a.length > 0)),
     nonceLifetimeMs: z.coerce.number().int().min(1000).max(300_000).default(300_000),
     banMaxFailures: z.coerce.number().int().min(1).default(5),
@@ -70,8 +71,11 @@ export const configShape = z
     /** record answered calls: none, or all (stereo: caller left, callee right) into <dataDir>/recordings */
     recordCalls: z.enum(['none', 'all']).default('none'),
     recordingFormat: z.enum(['wav', 'ogg']).default('wav'),
-    /** ITU-T E.180 profile for ringback, busy and congestion tones we play */
-    toneCountry: z.string().min(2).max(8).default('cn'),
+    /** conference room numbers (FreeSWITCH's default dialplan uses 3000-3099); '' disables */
+    conferenceNumbers: z
+      .string()
+      .regex(/^$|^[0-9]{1,10}-[0-9]{1,10}$/, 'must be a range like 3000-3099, or empty')
+      .default('3000-3099'),
   })
   .strict();
 

@@ -21,6 +21,7 @@ export {
   type CallRecordFilter,
   type CallRecordInput,
   type CallRecordView,
+  type RecordingPauseInput,
 } from './repositories/call-records.js';
 export { BindingRepository, type StoredBinding, type StoredTransportProtocol } from './repositories/bindings.js';
 export {
@@ -37,4 +38,4 @@ export {
 } from './repositories/audit.js';
 export { adminRoles, type AdminRole } from './schema/admin-users.js';
 export { callPermissions, defaultCallPermissions, type CallPermission } from './schema/extensions.js';
-export { callDispositions, type CallDisposition, type CallHangupSide, type CallLegRole } from './schema/call-records.js';
+export { callDispositions, recordingFormats, type CallDisposition, type CallHangupSide, type CallLegRole, type RecordingFormat } from './schema/call-records.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Database } from './database.js';
 import type { StoreLogger } from './logger.js';
-import type { CallLegInput } from './repositories/call-records.js';
+import type { CallLegInput, CallRecordInput } from './repositories/call-records.js';
 
 export const quietStoreLogger: StoreLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -40,6 +40,33 @@ export function callLegFixture(over: Partial<CallLegInput> & Pick<CallLegInput, 
     packetsLost: null,
     fractionLost: null,
     jitterMs: null,
+    mos: null,
+    packetsDropped: 0,
+    srtpFailures: 0,
+    ...over,
+  };
+}
+
+/** A call record for tests: 1001 calling 1002, in progress, not recorded; `over` sets what a test checks. */
+export function callRecordFixture(over: Partial<CallRecordInput> & Pick<CallRecordInput, 'id' | 'startedAt'>): CallRecordInput {
+  return {
+    caller: '1001',
+    callerName: null,
+    callee: '1002',
+    answeredAt: null,
+    endedAt: null,
+    durationS: null,
+    billableS: null,
+    disposition: null,
+    hangupCause: null,
+    sipStatus: null,
+    hangupBy: null,
+    codec: null,
+    recordingPath: null,
+    recordingFormat: null,
+    recordingDurationMs: null,
+    recordingPauses: [],
+    legs: [],
     ...over,
   };
 }

@@ -30,6 +30,10 @@ export interface PhoneOptions {
   listenAddress?: string;
   /** frequency in Hz of the sine the phone sends as its microphone (ausine); default 400 */
   tone?: number;
+  /** a WAV file the phone sends as its microphone instead of the sine (aufile; silence after its end) */
+  audioFile?: string;
+  /** baresip account `mediaenc`: SDES-SRTP (RFC 4568); `srtp-mand` offers RTP/SAVP and refuses plain RTP */
+  mediaenc?: 'srtp' | 'srtp-mand' | 'srtp-mandf';
   /** 'auto' answers incoming calls at once, 'manual' rings until answer(); default 'auto' */
   answerMode?: 'auto' | 'manual';
   /** baresip -s: SIP trace of every message sent and received in output() */
@@ -70,6 +74,8 @@ export interface Phone {
   /** any menu command over ctrl_tcp ("dial", "hangup", "accept", "listcalls", ...) */
   command(command: string, params?: string): Promise<{ ok: boolean; data: string }>;
   dial(uri: string): Promise<void>;
+  /** DTMF digits in the current call (menu `sndcode`): baresip 1.0 sends them as RFC 4733 events */
+  sendDigits(digits: string): Promise<void>;
   hangup(): Promise<void>;
   answer(): Promise<void>;
   /** the SIP messages of the -s trace (sipTrace: true), in order */
@@ -82,7 +88,15 @@ export interface Phone {
 }
 
 function writeConfig(dir: string, o: PhoneOptions, listenAddress: string, listenPort: number): void {
-  const modules = ['g711.so', 'ausine.so', 'aubridge.so', 'sndfile.so', ...(o.extraModules ?? [])];
+  const modules = [
+    'g711.so',
+    'ausine.so',
+    'aubridge.so',
+    'sndfile.so',
+    ...(o.audioFile ? ['aufile.so'] : []),
+    ...(o.mediaenc ? ['srtp.so'] : []),
+    ...(o.extraModules ?? []),
+  ];
   writeFileSync(
     path.join(dir, 'config'),
     [
@@ -90,7 +104,7 @@ function writeConfig(dir: string, o: PhoneOptions, listenAddress: string, listen
       // RTP and the SDP address follow this; without it baresip offers the default interface
       `net_interface ${listenAddress}`,
       ...(o.caFile ? [`sip_cafile ${o.caFile}`] : []),
-      `audio_source ausine,${o.tone ?? 400}`,
+      o.audioFile ? `audio_source aufile,${o.audioFile}` : `audio_source ausine,${o.tone ?? 400}`,
       'ausrc_srate 48000',
       'ausrc_channels 2',
       'auplay_srate 48000',
@@ -107,6 +121,7 @@ function writeConfig(dir: string, o: PhoneOptions, listenAddress: string, listen
     ].join('\n'),
   );
   const params = [`answermode=${o.answerMode ?? 'auto'}`];
+  if (o.mediaenc) params.push(`mediaenc=${o.mediaenc}`);
   if (o.password !== undefined) params.push(`auth_pass=${o.password}`);
   if (o.server) {
     const registrar = `${o.server.host}:${o.server.port};transport=${o.transport ?? 'udp'}`;
@@ -235,6 +250,7 @@ export async function startPhone(o: PhoneOptions): Promise<Phone> {
       waitUntil(`${type} event`, eventProbe({ type, since, match, failOnClose }), timeoutMs),
     command,
     dial: (uri) => mustSucceed('dial', uri),
+    sendDigits: (digits) => mustSucceed('sndcode', digits),
     hangup: () => mustSucceed('hangup'),
     answer: () => mustSucceed('accept'),
     sipTrace: () => parseTrace(out),

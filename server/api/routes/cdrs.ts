@@ -19,6 +19,7 @@ export function callRecordJson(r: CallRecordView) {
     startedAt: new Date(r.startedAt).toISOString(),
     answeredAt: iso(r.answeredAt),
     endedAt: iso(r.endedAt),
+    recordingUrl: r.recordingPath === null ? null : `/api/v1/cdrs/${encodeURIComponent(r.id)}/recording`,
     legs: r.legs.map(legJson),
   };
 }

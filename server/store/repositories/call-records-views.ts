@@ -4,13 +4,15 @@
 import {
   callDispositions,
   callHangupSides,
+  recordingFormats,
   type CallDisposition,
   type CallHangupSide,
   type CallLegRole,
   type CallLegRow,
   type CallRecordRow,
+  type RecordingFormat,
 } from '../schema/call-records.js';
-import type { CallLegView, CallRecordView } from './call-records.js';
+import type { CallLegView, CallRecordView, RecordingPauseInput } from './call-records.js';
 
 function isDisposition(v: string | null): v is CallDisposition {
   return v !== null && (callDispositions as readonly string[]).includes(v);
@@ -18,6 +20,33 @@ function isDisposition(v: string | null): v is CallDisposition {
 
 function isHangupSide(v: string | null): v is CallHangupSide {
   return v !== null && (callHangupSides as readonly string[]).includes(v);
+}
+
+function isRecordingFormat(v: string | null): v is RecordingFormat {
+  return v !== null && (recordingFormats as readonly string[]).includes(v);
+}
+
+const isMs = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+/**
+ * The recording_pauses column: a JSON array of { atMs, durationMs }. Text that is not such an
+ * array (edited by hand, or cut short) reads as no pauses; entries without both numbers are dropped.
+ */
+export function parseRecordingPauses(text: string): RecordingPauseInput[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(value)) return [];
+  const pauses: RecordingPauseInput[] = [];
+  for (const item of value as unknown[]) {
+    if (typeof item !== 'object' || item === null) continue;
+    const { atMs, durationMs } = item as { atMs?: unknown; durationMs?: unknown };
+    if (isMs(atMs) && isMs(durationMs)) pauses.push({ atMs, durationMs });
+  }
+  return pauses;
 }
 
 function isRole(v: string): v is CallLegRole {
@@ -45,6 +74,9 @@ function legView(row: CallLegRow, role: CallLegRole): CallLegView {
     packetsLost: row.packetsLost,
     fractionLost: row.fractionLost,
     jitterMs: row.jitterMs,
+    mos: row.mos,
+    packetsDropped: row.packetsDropped,
+    srtpFailures: row.srtpFailures,
   };
 }
 
@@ -80,6 +112,10 @@ export function recordView(row: CallRecordRow, legs: readonly CallLegView[]): Ca
     sipStatus: row.sipStatus,
     hangupBy: isHangupSide(row.hangupBy) ? row.hangupBy : null,
     codec: row.codec,
+    recordingPath: row.recordingPath,
+    recordingFormat: isRecordingFormat(row.recordingFormat) ? row.recordingFormat : null,
+    recordingDurationMs: row.recordingDurationMs,
+    recordingPauses: parseRecordingPauses(row.recordingPauses),
     legs,
   };
 }

@@ -26,6 +26,10 @@ function call(over: Partial<CallRecordInput> & Pick<CallRecordInput, 'id'>): Cal
     sipStatus: null,
     hangupBy: null,
     codec: null,
+    recordingPath: null,
+    recordingFormat: null,
+    recordingDurationMs: null,
+    recordingPauses: [],
     legs: [],
     ...over,
   };
@@ -63,10 +67,26 @@ describe('CallRecordRepository', () => {
         hangupBy: 'callee',
         codec: 'PCMU',
         legs: [
-          { ...a, answeredAt: T0 + 4_000, endedAt: T0 + 64_000, sipStatus: 200, codec: 'PCMU', packetsReceived: 3000, packetsSent: 2990, bytesReceived: 516_000, bytesSent: 514_280, packetsLost: 2, fractionLost: 0.0039, jitterMs: 1.5 },
-          { ...b, answeredAt: T0 + 4_000, endedAt: T0 + 64_000, sipStatus: 200, codec: 'PCMU', packetsReceived: 2990, packetsSent: 3000 },
+          { ...a, answeredAt: T0 + 4_000, endedAt: T0 + 64_000, sipStatus: 200, codec: 'PCMU', packetsReceived: 3000, packetsSent: 2990, bytesReceived: 516_000, bytesSent: 514_280, packetsLost: 2, fractionLost: 0.0039, jitterMs: 1.5, mos: 4.38, packetsDropped: 7, srtpFailures: 0 },
+          { ...b, answeredAt: T0 + 4_000, endedAt: T0 + 64_000, sipStatus: 200, codec: 'opus', packetsReceived: 2990, packetsSent: 3000, mos: 4.1, packetsDropped: 0, srtpFailures: 3 },
         ],
       });
+      await repo.update(final);
+      assert.deepEqual(await repo.get('c1'), final);
+
+      // the recording ends after the call: a later update carries its file, length and pauses
+      const recorded = {
+        ...final,
+        recordingPath: '/var/lib/hailing/recordings/c1.wav',
+        recordingFormat: 'wav' as const,
+        recordingDurationMs: 60_000,
+        recordingPauses: [{ atMs: 12_000, durationMs: 30_500 }, { atMs: 50_000, durationMs: 1_000 }],
+      };
+      await repo.update(recorded);
+      assert.deepEqual(await repo.get('c1'), recorded);
+      const stored = await database.client.execute("SELECT recording_pauses FROM call_records WHERE id = 'c1'");
+      assert.deepEqual(JSON.parse(String(stored.rows[0]?.['recording_pauses'])), recorded.recordingPauses, 'pauses are JSON text');
+      // an update is the whole row: a record without the recording clears it again
       await repo.update(final);
       assert.deepEqual(await repo.get('c1'), final);
       const rows = await database.client.execute('SELECT COUNT(*) AS n FROM call_legs');

@@ -7,7 +7,15 @@ import type { Db } from '../database.js';
 import type { BatchWriter } from '../batch-writer.js';
 import type { StoreLogger } from '../logger.js';
 import { RowInsert } from '../row-insert.js';
-import { callLegs, callRecords, type CallLegRow, type CallDisposition, type CallHangupSide, type CallLegRole } from '../schema/call-records.js';
+import {
+  callLegs,
+  callRecords,
+  type CallLegRow,
+  type CallDisposition,
+  type CallHangupSide,
+  type CallLegRole,
+  type RecordingFormat,
+} from '../schema/call-records.js';
 import { legsByCall, recordView } from './call-records-views.js';
 
 export interface CallLegInput {
@@ -37,6 +45,18 @@ export interface CallLegInput {
   readonly packetsLost: number | null;
   readonly fractionLost: number | null;
   readonly jitterMs: number | null;
+  /** ITU-T G.107 E-model MOS (1..4.5); null when the leg carried no RTP */
+  readonly mos: number | null;
+  /** packets from a wrong source after latching, or not RTP/RTCP at all */
+  readonly packetsDropped: number;
+  /** SRTP packets failing authentication or the replay check */
+  readonly srtpFailures: number;
+}
+
+/** A pause in a recording: `atMs` into the file, `durationMs` of silence written meanwhile. */
+export interface RecordingPauseInput {
+  readonly atMs: number;
+  readonly durationMs: number;
 }
 
 export interface CallRecordInput {
@@ -64,6 +84,12 @@ export interface CallRecordInput {
   readonly sipStatus: number | null;
   readonly hangupBy: CallHangupSide | null;
   readonly codec: string | null;
+  /** the recording file (under <dataDir>/recordings); null when none was made or it has not ended yet */
+  readonly recordingPath: string | null;
+  readonly recordingFormat: RecordingFormat | null;
+  readonly recordingDurationMs: number | null;
+  /** stored as JSON text */
+  readonly recordingPauses: readonly RecordingPauseInput[];
   readonly legs: readonly CallLegInput[];
 }
 
@@ -93,7 +119,8 @@ const upsertCall = new RowInsert({
   table: callRecords,
   columns: [
     'id', 'caller', 'callerName', 'callee', 'startedAt', 'answeredAt', 'endedAt', 'durationS', 'billableS',
-    'disposition', 'hangupCause', 'sipStatus', 'hangupBy', 'codec',
+    'disposition', 'hangupCause', 'sipStatus', 'hangupBy', 'codec', 'recordingPath', 'recordingFormat',
+    'recordingDurationMs', 'recordingPauses',
   ],
   conflict: ['id'],
 });
@@ -103,12 +130,17 @@ const upsertLeg = new RowInsert({
   columns: [
     'id', 'callId', 'role', 'sipCallId', 'uri', 'transport', 'sourceAddress', 'userAgent', 'startedAt', 'answeredAt',
     'endedAt', 'sipStatus', 'codec', 'packetsReceived', 'packetsSent', 'bytesReceived', 'bytesSent', 'packetsLost',
-    'fractionLost', 'jitterMs',
+    'fractionLost', 'jitterMs', 'mos', 'packetsDropped', 'srtpFailures',
   ],
   conflict: ['id'],
 });
 
 const LEG_QUERY_SLICE = 5000;
+
+/** Only the two numbers of each pause go into the column, whatever else the objects carry. */
+function pausesJson(pauses: readonly RecordingPauseInput[]): string {
+  return JSON.stringify(pauses.map((p) => ({ atMs: p.atMs, durationMs: p.durationMs })));
+}
 
 export class CallRecordRepository {
   readonly #db: Db;
@@ -137,7 +169,8 @@ export class CallRecordRepository {
     const writes = [
       this.#writer.enqueueRow(upsertCall, [
         r.id, r.caller, r.callerName, r.callee, r.startedAt, r.answeredAt, r.endedAt, r.durationS, r.billableS,
-        r.disposition, r.hangupCause, r.sipStatus, r.hangupBy, r.codec,
+        r.disposition, r.hangupCause, r.sipStatus, r.hangupBy, r.codec, r.recordingPath, r.recordingFormat,
+        r.recordingDurationMs, pausesJson(r.recordingPauses),
       ]),
     ];
     for (const l of r.legs) {
@@ -145,7 +178,7 @@ export class CallRecordRepository {
         this.#writer.enqueueRow(upsertLeg, [
           l.id, r.id, l.role, l.sipCallId, l.uri, l.transport, l.sourceAddress, l.userAgent, l.startedAt, l.answeredAt,
           l.endedAt, l.sipStatus, l.codec, l.packetsReceived, l.packetsSent, l.bytesReceived, l.bytesSent, l.packetsLost,
-          l.fractionLost, l.jitterMs,
+          l.fractionLost, l.jitterMs, l.mos, l.packetsDropped, l.srtpFailures,
         ]),
       );
     }

@@ -12,6 +12,9 @@ export type CallLegRole = (typeof callLegRoles)[number];
 export const callHangupSides = ['caller', 'callee', 'system'] as const;
 export type CallHangupSide = (typeof callHangupSides)[number];
 
+export const recordingFormats = ['wav', 'ogg'] as const;
+export type RecordingFormat = (typeof recordingFormats)[number];
+
 export const callRecords = sqliteTable(
   'call_records',
   {
@@ -30,6 +33,12 @@ export const callRecords = sqliteTable(
     sipStatus: integer('sip_status'),
     hangupBy: text('hangup_by', { enum: callHangupSides }),
     codec: text('codec'),
+    /** the recording file, under <dataDir>/recordings; null when the call was not recorded */
+    recordingPath: text('recording_path'),
+    recordingFormat: text('recording_format', { enum: recordingFormats }),
+    recordingDurationMs: integer('recording_duration_ms'),
+    /** JSON array of { atMs, durationMs }: where the recording was paused (card payments) */
+    recordingPauses: text('recording_pauses').notNull().default('[]'),
   },
   (t) => [
     index('call_records_started_idx').on(t.startedAt),
@@ -66,6 +75,10 @@ export const callLegs = sqliteTable(
     packetsLost: integer('packets_lost'),
     fractionLost: real('fraction_lost'),
     jitterMs: real('jitter_ms'),
+    /** ITU-T G.107 E-model MOS of this leg; null when it carried no RTP */
+    mos: real('mos'),
+    packetsDropped: integer('packets_dropped').notNull().default(0),
+    srtpFailures: integer('srtp_failures').notNull().default(0),
   },
   (t) => [index('call_legs_call_idx').on(t.callId)],
 );

@@ -6,7 +6,8 @@ import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
  * contexts: the router classifies a dialled number into one of these and refuses the call unless
  * the caller's set holds it. Listed from narrowest to widest; stored sets keep this order.
  */
-export const callPermissions = ['internal', 'local', 'national', 'international', 'emergency'] as const;
+// 'monitor': may listen to, whisper to and barge into other extensions' calls (supervisors)
+export const callPermissions = ['internal', 'local', 'national', 'international', 'emergency', 'monitor'] as const;
 export type CallPermission = (typeof callPermissions)[number];
 export const defaultCallPermissions: readonly CallPermission[] = ['internal', 'emergency'];
 

@@ -1,0 +1,126 @@
+// GET /api/v1/cdrs/:id/recording: the call's recording file. The path comes from the database, and
+// a database can be edited or restored from elsewhere, so it is trusted no more than a request:
+// it must resolve, symlinks followed, to a regular file inside the recordings folder.
+import { constants } from 'node:fs';
+import { open, realpath, type FileHandle } from 'node:fs/promises';
+import { extname, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
+import type { CallRecordView } from '../../store/index.js';
+import type { ApiDeps, ApiEnv } from '../types.js';
+import { requireSession } from '../auth.js';
+import { jsonError, remoteAddress, validate } from '../http-errors.js';
+import { CdrParams } from '../schemas.js';
+
+const CONTENT_TYPES = { wav: 'audio/wav', ogg: 'audio/ogg' } as const;
+type Format = keyof typeof CONTENT_TYPES;
+
+export type RecordingFile =
+  | { readonly ok: true; readonly handle: FileHandle; readonly size: number; readonly format: Format }
+  | { readonly ok: false; readonly reason: string; readonly outside?: true };
+
+function formatOf(record: CallRecordView, path: string): Format | null {
+  if (record.recordingFormat !== null) return record.recordingFormat;
+  const ext = extname(path).slice(1).toLowerCase();
+  return ext === 'wav' || ext === 'ogg' ? ext : null;
+}
+
+const missing = (err: unknown): boolean => {
+  const code = (err as { code?: unknown }).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+};
+
+/**
+ * Opens a call's recording for reading when it lies inside `dir`. A relative path is taken as the
+ * media worker that wrote it took it, from the working directory (with the default dataDir
+ * './data' the recorder is handed 'data/recordings/...'). The real path is opened with O_NOFOLLOW,
+ * so a link put in its place after the check is refused rather than followed.
+ */
+export async function openRecording(o: { readonly dir: string; readonly record: CallRecordView }): Promise<RecordingFile> {
+  const stored = o.record.recordingPath;
+  if (stored === null || stored === '') return { ok: false, reason: 'the call has no recording' };
+  const format = formatOf(o.record, stored);
+  if (format === null) return { ok: false, reason: 'the recording is in an unknown format' };
+  let root: string;
+  let real: string;
+  try {
+    root = await realpath(o.dir);
+  } catch (err) {
+    if (missing(err)) return { ok: false, reason: 'the recordings folder does not exist' };
+    throw err;
+  }
+  try {
+    real = await realpath(resolve(stored));
+  } catch (err) {
+    if (missing(err)) return { ok: false, reason: 'the recording file is gone' };
+    throw err;
+  }
+  if (!real.startsWith(root.endsWith(sep) ? root : root + sep)) return { ok: false, reason: 'the recording lies outside the recordings folder', outside: true };
+  let handle: FileHandle;
+  try {
+    handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (missing(err) || code === 'ELOOP') return { ok: false, reason: 'the recording file is gone' };
+    throw err;
+  }
+  const stat = await handle.stat().catch(async (err: unknown) => {
+    await handle.close();
+    throw err;
+  });
+  if (!stat.isFile()) {
+    await handle.close();
+    return { ok: false, reason: 'the recording is not a file' };
+  }
+  return { ok: true, handle, size: stat.size, format };
+}
+
+/** Recordings hold what callers said (card numbers, health): supervisors and admins only. */
+function requireSupervisor(): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const role = c.get('auth').user.role;
+    if (role !== 'admin' && role !== 'supervisor') return jsonError(c, 403, { error: 'forbidden' });
+    await next();
+  };
+}
+
+function audit(deps: ApiDeps, c: Context<ApiEnv>, target: string, detail: Record<string, unknown>): void {
+  const source = remoteAddress(c);
+  deps.audit.record({
+    actor: c.get('auth').user.username,
+    action: 'recording.download',
+    target,
+    ...(source !== undefined ? { source } : {}),
+    detail,
+  });
+}
+
+export function mountRecordingRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
+  app.get('/api/v1/cdrs/:id/recording', requireSession(deps), requireSupervisor(), async (c) => {
+    const params = validate(c, CdrParams, c.req.param());
+    if (!params.ok) return params.response;
+    const id = params.value.id;
+    const record = await deps.callRecords.get(id);
+    if (!record) return jsonError(c, 404, { error: 'call record not found' });
+    if (deps.recordingsDir === undefined) return jsonError(c, 404, { error: 'recording not found', reason: 'recordings are not kept by this server' });
+    const file = await openRecording({ dir: deps.recordingsDir, record });
+    if (!file.ok) {
+      if (file.outside) deps.logger.warn({ call: id, path: record.recordingPath }, 'recording path outside the recordings folder refused');
+      return jsonError(c, 404, { error: 'recording not found', reason: file.reason });
+    }
+    const headers = {
+      'Content-Type': CONTENT_TYPES[file.format],
+      'Content-Length': String(file.size),
+      'Content-Disposition': `attachment; filename="${id}.${file.format}"`,
+      'Cache-Control': 'no-store',
+    };
+    if (c.req.method === 'HEAD') {
+      await file.handle.close();
+      return c.body(null, 200, headers);
+    }
+    audit(deps, c, id, { format: file.format, bytes: file.size });
+    // the stream closes the handle when it ends, fails or the client goes away
+    const stream = Readable.toWeb(file.handle.createReadStream({ autoClose: true })) as ReadableStream<Uint8Array>;
+    return c.body(stream, 200, headers);
+  });
+}

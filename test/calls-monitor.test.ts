@@ -1,0 +1,228 @@
+// Acceptance: supervisor monitoring with real SIP phones (baresip). 1001 (the customer, 400 Hz)
+// calls 1002 (the agent, 800 Hz); the supervisor 1004 (1600 Hz, permission class 'monitor') dials
+// *222 1002 (listen), then switches with DTMF 5 (whisper), 6 (barge) and 4 (listen), and later
+// dials *223 1002 (whisper) and *224 1002 (barge) directly; the last monitoring ends when the
+// customer hangs up (Hailing hangs up on the supervisor). In each mode, over a stretch after the
+// switch (the dumps are continuous, so wall-clock moments are mapped into each file):
+//   listen:  the supervisor hears both parties; neither party hears the supervisor;
+//   whisper: the agent hears the supervisor, the customer does not;
+//   barge:   both parties hear the supervisor.
+// When the supervisor hangs up, the two parties still hear each other (the relay is back). An
+// extension without 'monitor' dialling *2221002 is refused with 403; a second supervisor of a call
+// already monitored with 486 Busy Here.
+import { after, before, describe, it, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { startPhone, type Phone } from './helpers/baresip.js';
+import { assertRecord, finalCallRecord, listCallRecords } from './helpers/cdrs.js';
+import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
+import { describeLevels, measureWallClock, type ToneLevels } from './helpers/tones.js';
+
+const DOMAIN = '127.0.0.1';
+const CUSTOMER = '1001';
+const AGENT = '1002';
+const OTHER = '1003';
+const SUPERVISOR = '1004';
+const HZ: Record<string, number> = { [CUSTOMER]: 400, [AGENT]: 800, [OTHER]: 1000, [SUPERVISOR]: 1600 };
+const MEASURED_HZ = [HZ[CUSTOMER]!, HZ[AGENT]!, HZ[SUPERVISOR]!];
+/** each mode is held this long; the first SETTLE_MS of it are not measured (jitter buffers, the switch) */
+const MODE_MS = 3000;
+const SETTLE_MS = 800;
+/** a heard tone (baresip's ausine is about -6 dBFS; G.711 noise and mixing products sit below -40) */
+const HEARD_DB = -30;
+/** not heard: this far below the weakest tone the phone hears */
+const ABSENT_MARGIN_DB = 25;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Mode = 'listen' | 'whisper' | 'barge' | 'relay';
+/** who must hear whose tone in each mode (the supervisor never hears itself) */
+const EXPECT: Record<Mode, Record<string, { hears: string[]; not: string[] }>> = {
+  listen: {
+    [SUPERVISOR]: { hears: [CUSTOMER, AGENT], not: [SUPERVISOR] },
+    [CUSTOMER]: { hears: [AGENT], not: [SUPERVISOR] },
+    [AGENT]: { hears: [CUSTOMER], not: [SUPERVISOR] },
+  },
+  whisper: {
+    [SUPERVISOR]: { hears: [CUSTOMER, AGENT], not: [SUPERVISOR] },
+    [CUSTOMER]: { hears: [AGENT], not: [SUPERVISOR] },
+    [AGENT]: { hears: [CUSTOMER, SUPERVISOR], not: [] },
+  },
+  barge: {
+    [SUPERVISOR]: { hears: [CUSTOMER, AGENT], not: [SUPERVISOR] },
+    [CUSTOMER]: { hears: [AGENT, SUPERVISOR], not: [] },
+    [AGENT]: { hears: [CUSTOMER, SUPERVISOR], not: [] },
+  },
+  relay: {
+    [CUSTOMER]: { hears: [AGENT], not: [SUPERVISOR] },
+    [AGENT]: { hears: [CUSTOMER], not: [SUPERVISOR] },
+  },
+};
+
+/** A stretch of wall-clock time in which one mode held, named for messages. */
+interface Stretch {
+  readonly what: string;
+  readonly mode: Mode;
+  readonly from: number;
+  readonly to: number;
+  /** which of the supervisor's calls (its dumps and CALL_CLOSED events, in order) was up; null: none */
+  readonly supervisorCall: number | null;
+}
+
+/** The levels a phone heard during `stretch` in its `call`-th call (its dumps and CALL_CLOSED events, in order). */
+async function heardDuring(phone: Phone, call: number, stretch: Stretch): Promise<ToneLevels> {
+  const dump = phone.decodedDumps()[call];
+  const closed = phone.events.filter((e) => e.type === 'CALL_CLOSED')[call];
+  assert.ok(dump && closed, `call ${call}: a dump and a CALL_CLOSED (dumps: ${phone.decodedDumps().join(', ')})`);
+  const levels = await measureWallClock({ file: dump, hz: MEASURED_HZ, endedAt: closed.at, from: stretch.from + SETTLE_MS, to: stretch.to - 200, minS: 1.5 });
+  assert.ok(levels, `${stretch.what}: the stretch lies outside ${dump}`);
+  return levels;
+}
+
+function assertHeard(t: TestContext, who: string, stretch: Stretch, heard: ToneLevels): void {
+  const expected = EXPECT[stretch.mode][who]!;
+  const text = `${who} during ${stretch.what}: ${describeLevels(heard)}`;
+  t.diagnostic(text);
+  const level = (ext: string) => heard.levels.get(HZ[ext]!)!;
+  for (const ext of expected.hears) assert.ok(level(ext) > HEARD_DB, `hears ${ext} (${HZ[ext]} Hz): ${text}`);
+  const weakest = Math.min(...expected.hears.map(level));
+  for (const ext of expected.not) assert.ok(level(ext) < weakest - ABSENT_MARGIN_DB, `does not hear ${ext} (${HZ[ext]} Hz): ${text}`);
+}
+
+describe('supervisor monitoring: listen, whisper and barge with baresip phones', () => {
+  let server: HailingProcess;
+  const phones: Phone[] = [];
+
+  before(async () => {
+    server = await startHailing();
+    for (const n of [CUSTOMER, AGENT, OTHER, SUPERVISOR]) {
+      const permissions = n === SUPERVISOR ? ['internal', 'monitor'] : ['internal'];
+      const r = await server.api('POST', '/api/v1/extensions', { number: n, password: `secret-${n}`, displayName: `Phone ${n}`, permissions });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    }
+  });
+
+  after(async () => {
+    await Promise.all(phones.map((p) => p.kill()));
+    for (const p of phones) rmSync(p.dir, { recursive: true, force: true });
+    await server?.kill();
+  });
+
+  const registered = async (user: string) => {
+    const p = await startPhone({
+      user,
+      password: `secret-${user}`,
+      domain: DOMAIN,
+      server: { host: '127.0.0.1', port: server.ports.sip },
+      transport: 'udp',
+      tone: HZ[user]!,
+      answerMode: 'auto',
+    });
+    phones.push(p);
+    await p.waitFor(/200 OK.*\[1 binding\]/);
+    return p;
+  };
+
+  /** resolves once Hailing logged the n-th mode change (the digit reached the room) */
+  const modeChanges = () => server.output().split('\n').filter((l) => l.includes('monitoring mode changed')).length;
+  const waitModeChange = async (count: number) => {
+    const deadline = Date.now() + 5000;
+    while (modeChanges() < count) {
+      if (Date.now() > deadline) throw new Error(`no mode change #${count} in Hailing's log:\n${server.output().slice(-4000)}`);
+      await sleep(50);
+    }
+  };
+
+  it('the supervisor hears and is heard as each mode says; a non-supervisor gets 403, a second supervisor 486; the relay comes back', async (t) => {
+    const [customer, agent, other, supervisor] = await Promise.all([CUSTOMER, AGENT, OTHER, SUPERVISOR].map(registered));
+    assert.ok(customer && agent && other && supervisor);
+
+    await customer.dial(`sip:${AGENT}@${DOMAIN}`);
+    await customer.waitForEvent({ type: 'CALL_ESTABLISHED' });
+    await agent.waitForEvent({ type: 'CALL_ESTABLISHED' });
+
+    // the permission model: monitoring needs the 'monitor' class
+    await other.dial(`sip:*222${AGENT}@${DOMAIN}`);
+    const refused = await other.waitForEvent({ type: 'CALL_CLOSED' });
+    assert.match(refused.param ?? '', /^403\b/);
+
+    const stretches: Stretch[] = [];
+    let supervisorCalls = 0;
+    const hold = async (what: string, mode: Mode, supervisorCall: number | null) => {
+      const from = Date.now();
+      await sleep(MODE_MS);
+      stretches.push({ what, mode, from, to: Date.now(), supervisorCall });
+    };
+    const superviseBy = async (code: string) => {
+      const since = supervisor.events.length;
+      await supervisor.dial(`sip:${code}${AGENT}@${DOMAIN}`);
+      await supervisor.waitForEvent({ type: 'CALL_ESTABLISHED', since });
+      return supervisorCalls++;
+    };
+    const hangUpSupervisor = async () => {
+      const since = supervisor.events.length;
+      await supervisor.hangup();
+      await supervisor.waitForEvent({ type: 'CALL_CLOSED', since });
+    };
+
+    const first = await superviseBy('*222');
+    await hold('*222 (listen)', 'listen', first);
+    let changes = 0;
+    for (const [digit, mode] of [['5', 'whisper'], ['6', 'barge'], ['4', 'listen']] as const) {
+      await supervisor.sendDigits(digit);
+      await waitModeChange(++changes);
+      await hold(`DTMF ${digit} (${mode})`, mode, first);
+    }
+    await hangUpSupervisor();
+    await hold('after the supervisor hung up', 'relay', null);
+
+    const second = await superviseBy('*223');
+    await hold('*223 (whisper)', 'whisper', second);
+    await hangUpSupervisor();
+    await hold('after the supervisor hung up again', 'relay', null);
+
+    const third = await superviseBy('*224');
+    await hold('*224 (barge)', 'barge', third);
+    // one supervisor per call: a second one (1003, now with 'monitor') is told 486 Busy Here
+    const patched = await server.api('PATCH', `/api/v1/extensions/${OTHER}`, { permissions: ['internal', 'monitor'] });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    const since = other.events.length;
+    await other.dial(`sip:*222${AGENT}@${DOMAIN}`);
+    const busy = await other.waitForEvent({ type: 'CALL_CLOSED', since });
+    assert.match(busy.param ?? '', /^486\b/);
+
+    // the monitored call ends: Hailing hangs up on the supervisor too
+    const supervisorSince = supervisor.events.length;
+    await customer.hangup();
+    await customer.waitForEvent({ type: 'CALL_CLOSED' });
+    await agent.waitForEvent({ type: 'CALL_CLOSED' });
+    await supervisor.waitForEvent({ type: 'CALL_CLOSED', since: supervisorSince });
+
+    for (const s of stretches) {
+      assertHeard(t, CUSTOMER, s, await heardDuring(customer, 0, s));
+      assertHeard(t, AGENT, s, await heardDuring(agent, 0, s));
+      if (s.supervisorCall !== null) assertHeard(t, SUPERVISOR, s, await heardDuring(supervisor, s.supervisorCall, s));
+    }
+
+    const monitored = await finalCallRecord({ api: server.api, number: CUSTOMER });
+    assertRecord(monitored, { caller: CUSTOMER, callee: AGENT, disposition: 'ANSWERED', hangupBy: 'caller' });
+    const supervised = (await listCallRecords(server.api, SUPERVISOR)).filter((r) => r.caller === SUPERVISOR);
+    assert.deepEqual(
+      supervised.map((r) => [r.callee, r.disposition, r.hangupBy]).reverse(),
+      [
+        [`*222${AGENT}`, 'ANSWERED', 'caller'],
+        [`*223${AGENT}`, 'ANSWERED', 'caller'],
+        [`*224${AGENT}`, 'ANSWERED', 'system'],
+      ],
+      JSON.stringify(supervised),
+    );
+    const refusals = (await listCallRecords(server.api, OTHER)).filter((r) => r.caller === OTHER);
+    assert.deepEqual(
+      refusals.map((r) => [r.callee, r.disposition, r.sipStatus]).reverse(),
+      [
+        [`*222${AGENT}`, 'FAILED', 403],
+        [`*222${AGENT}`, 'BUSY', 486],
+      ],
+      JSON.stringify(refusals),
+    );
+  });
+});

@@ -1,0 +1,251 @@
+// Acceptance (call recording): with HAILING_RECORD_CALLS=all an answered call between two baresip
+// phones is recorded in stereo, the caller on the left and the callee on the right. A (400 Hz) calls
+// B (800 Hz); the file, fetched from the API, is decoded by independent tools (sox, opusdec) and must
+// hold two channels, 400 Hz left and 800 Hz right, lasting as long as the call. Then kill -9 while a
+// call is recorded: the file on disk must still decode, with the audio up to shortly before the kill,
+// and the record is closed as INTERRUPTED on restart.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startPhone, type Phone } from './helpers/baresip.js';
+import { finalCallRecord, listCallRecords, type Api, type CallRecord } from './helpers/cdrs.js';
+import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
+
+const DOMAIN = '127.0.0.1';
+const HOLD_MS = 4000;
+/** the call is killed this long after it was answered (the brief: at least 3 s in) */
+const KILL_AFTER_MS = 4000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Format = 'wav' | 'ogg';
+
+/** the record as the API gives it, with the recording fields */
+interface RecordedCall extends CallRecord {
+  recordingPath: string | null;
+  recordingFormat: Format | null;
+  recordingDurationMs: number | null;
+  recordingPauses: { atMs: number; durationMs: number }[];
+  recordingUrl: string | null;
+}
+
+function tool(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { timeout: 20_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${cmd} ${args.join(' ')}: ${err.message}\n${stderr}`));
+      else resolve(`${stdout}${stderr}`); // sox stat prints to stderr
+    });
+  });
+}
+
+const field = (text: string, name: string): number => {
+  const m = new RegExp(`^${name}:\\s+(-?[0-9.]+)`, 'm').exec(text);
+  assert.ok(m?.[1], `sox stat: no "${name}" in:\n${text}`);
+  return Number(m[1]);
+};
+
+/** one channel measured by sox: RMS and rough frequency after the first half second, and the RMS in a band */
+async function channelStat(wav: string, channel: 1 | 2, band: [number, number]) {
+  const whole = await tool('sox', [wav, '-n', 'remix', String(channel), 'trim', '0.5', 'stat']);
+  const inBand = await tool('sox', [wav, '-n', 'remix', String(channel), 'trim', '0.5', 'sinc', `${band[0]}-${band[1]}`, 'stat']);
+  return { rms: field(whole, 'RMS\\s+amplitude'), hz: field(whole, 'Rough\\s+frequency'), bandRms: field(inBand, 'RMS\\s+amplitude') };
+}
+
+/**
+ * Asserts the stereo WAV holds A's 400 Hz on the left and B's 800 Hz on the right, each channel
+ * without the other's tone (no crosstalk, channels not swapped), and returns its length in seconds.
+ */
+async function assertStereoTones(wav: string, diagnostic: (m: string) => void): Promise<number> {
+  assert.equal(Number((await tool('soxi', ['-c', wav])).trim()), 2, `${wav}: channels`);
+  const lengthS = Number((await tool('soxi', ['-D', wav])).trim());
+  for (const [channel, hz, other] of [
+    [1, 400, 800],
+    [2, 800, 400],
+  ] as const) {
+    const near = await channelStat(wav, channel, [hz - 50, hz + 50]);
+    const far = await channelStat(wav, channel, [other - 50, other + 50]);
+    diagnostic(`channel ${channel}: RMS ${near.rms}, rough ${near.hz} Hz, ${hz} Hz band RMS ${near.bandRms}, ${other} Hz band RMS ${far.bandRms}`);
+    const what = `${wav} channel ${channel} (${channel === 1 ? 'caller, left' : 'callee, right'})`;
+    assert.ok(near.rms > 0.05, `${what}: RMS ${near.rms} is silence, ${hz} Hz expected`);
+    assert.ok(Math.abs(near.hz - hz) <= hz * 0.05, `${what}: rough frequency ${near.hz} Hz, expected ${hz} Hz ±5 %`);
+    assert.ok(near.bandRms > 0.5 * near.rms, `${what}: only ${near.bandRms} of RMS ${near.rms} lies around ${hz} Hz`);
+    assert.ok(far.bandRms < 0.1 * near.rms, `${what}: ${other} Hz (the other party) present, RMS ${far.bandRms} of ${near.rms}`);
+  }
+  diagnostic(`${path.basename(wav)}: ${lengthS} s`);
+  return lengthS;
+}
+
+/** the recording as a WAV sox can read: WAV as is, Ogg/Opus decoded by opusdec (48 kHz) */
+async function decodable(file: string, format: Format, scratch: string): Promise<string> {
+  if (format === 'wav') return file;
+  const wav = path.join(scratch, `${path.basename(file)}.wav`);
+  await tool('opusdec', ['--quiet', file, wav]);
+  return wav;
+}
+
+/** the file named <id>.<ext> anywhere under the recordings folder, relative to it */
+function findRecording(dataDir: string, id: string, format: Format): string | undefined {
+  const root = path.join(dataDir, 'recordings');
+  let names: string[];
+  try {
+    names = readdirSync(root, { recursive: true, encoding: 'utf8' });
+  } catch {
+    return undefined;
+  }
+  return names.find((n) => path.basename(n) === `${id}.${format}`);
+}
+
+/** <dataDir>/recordings/YYYY/MM/DD/<id>.<ext>, the day the call was answered (UTC) */
+function expectedRelativePath(record: CallRecord, format: Format): string {
+  assert.ok(record.answeredAt, 'the call was answered');
+  const day = record.answeredAt.slice(0, 10).split('-');
+  return path.join(...day, `${record.id}.${format}`);
+}
+
+async function download(server: HailingProcess, url: string, file: string): Promise<string | null> {
+  const r = await fetch(`${server.baseUrl}${url}`, { headers: { authorization: `Bearer ${await server.token()}` } });
+  assert.equal(r.status, 200, `GET ${url}: ${r.status} ${r.status === 200 ? '' : await r.text()}`);
+  writeFileSync(file, Buffer.from(await r.arrayBuffer()));
+  return r.headers.get('content-type');
+}
+
+/** the record once the recording's figures have reached it (they follow the hangup's) */
+async function recordedCall(api: Api, number: string): Promise<RecordedCall> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const record = (await finalCallRecord({ api, number })) as RecordedCall;
+    if (record.recordingPath !== null || Date.now() > deadline) return record;
+    await sleep(100);
+  }
+}
+
+interface Party {
+  server: HailingProcess;
+  phones: Phone[];
+  user: string;
+  tone: number;
+}
+
+async function registered(p: Party): Promise<Phone> {
+  const phone = await startPhone({
+    user: p.user,
+    password: `secret-${p.user}`,
+    domain: DOMAIN,
+    server: { host: '127.0.0.1', port: p.server.ports.sip },
+    transport: 'udp',
+    tone: p.tone,
+    answerMode: 'auto',
+  });
+  p.phones.push(phone);
+  await phone.waitFor(/200 OK.*\[1 binding\]/);
+  return phone;
+}
+
+async function withExtensions(server: HailingProcess, numbers: string[]): Promise<void> {
+  for (const n of numbers) {
+    const r = await server.api('POST', '/api/v1/extensions', { number: n, password: `secret-${n}`, displayName: `Phone ${n}` });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  }
+}
+
+for (const format of ['wav', 'ogg'] as const) {
+  describe(`call recording (HAILING_RECORD_CALLS=all, HAILING_RECORDING_FORMAT=${format})`, () => {
+    const servers: HailingProcess[] = [];
+    const phones: Phone[] = [];
+    const scratch = mkdtempSync(path.join(tmpdir(), 'hailing-recording-'));
+    const env = { HAILING_RECORD_CALLS: 'all', HAILING_RECORDING_FORMAT: format };
+
+    after(async () => {
+      await Promise.all(phones.map((p) => p.kill()));
+      for (const p of phones) rmSync(p.dir, { recursive: true, force: true });
+      for (const s of servers) await s.kill('SIGKILL');
+      for (const s of servers) rmSync(s.dataDir, { recursive: true, force: true });
+      rmSync(scratch, { recursive: true, force: true });
+    });
+
+    it(`A (400 Hz) calls B (800 Hz): the ${format} recording decodes to two channels, 400 Hz left and 800 Hz right, as long as the call`, { timeout: 90_000 }, async (t) => {
+      const server = await startHailing({ env });
+      servers.push(server);
+      await withExtensions(server, ['1001', '1002']);
+      const a = await registered({ server, phones, user: '1001', tone: 400 });
+      await registered({ server, phones, user: '1002', tone: 800 });
+
+      await a.dial(`sip:1002@${DOMAIN}`);
+      const established = await a.waitForEvent({ type: 'CALL_ESTABLISHED' });
+      await sleep(HOLD_MS);
+      await a.hangup();
+      const closed = await a.waitForEvent({ type: 'CALL_CLOSED' });
+      const callS = (closed.at - established.at) / 1000;
+
+      const record = await recordedCall(server.api, '1001');
+      assert.equal(record.disposition, 'ANSWERED', JSON.stringify(record));
+      assert.ok(record.recordingPath, `the record names its recording: ${JSON.stringify(record)}`);
+      assert.equal(record.recordingFormat, format);
+      assert.deepEqual(record.recordingPauses, []);
+      assert.ok(
+        record.recordingDurationMs !== null && Math.abs(record.recordingDurationMs / 1000 - callS) <= 1,
+        `recordingDurationMs ${record.recordingDurationMs}, the call lasted ${callS.toFixed(2)} s`,
+      );
+      // the file lies where the issue says, named after the call, and the record points at it
+      const relative = findRecording(server.dataDir, record.id, format);
+      assert.equal(relative, expectedRelativePath(record, format));
+      const onDisk = path.join(server.dataDir, 'recordings', relative);
+      assert.equal(path.resolve(server.dataDir, 'recordings', record.recordingPath), onDisk);
+      const lengthS = await assertStereoTones(await decodable(onDisk, format, scratch), (m) => t.diagnostic(m));
+      t.diagnostic(`call ${callS.toFixed(2)} s, recordingDurationMs ${record.recordingDurationMs}`);
+      assert.ok(Math.abs(lengthS - callS) <= 1, `the file holds ${lengthS} s, the call lasted ${callS.toFixed(2)} s`);
+
+      // the download is that file, byte for byte, with its media type
+      assert.equal(record.recordingUrl, `/api/v1/cdrs/${encodeURIComponent(record.id)}/recording`);
+      const fetched = path.join(scratch, `download.${format}`);
+      assert.equal(await download(server, record.recordingUrl, fetched), format === 'wav' ? 'audio/wav' : 'audio/ogg');
+      assert.ok(readFileSync(fetched).equals(readFileSync(onDisk)), 'the download equals the file on disk');
+    });
+
+    it(`kill -9 ${KILL_AFTER_MS / 1000} s into a recorded call leaves a ${format} file that decodes up to the kill; the record is INTERRUPTED after restart`, { timeout: 90_000 }, async (t) => {
+      let server = await startHailing({ env });
+      servers.push(server);
+      await withExtensions(server, ['1003', '1004']);
+      const a = await registered({ server, phones, user: '1003', tone: 400 });
+      await registered({ server, phones, user: '1004', tone: 800 });
+
+      await a.dial(`sip:1004@${DOMAIN}`);
+      const established = await a.waitForEvent({ type: 'CALL_ESTABLISHED' });
+      // the in-progress record gives the call's id, which names the file
+      let live: CallRecord | undefined;
+      const deadline = Date.now() + 5000;
+      while (live === undefined && Date.now() < deadline) {
+        live = (await listCallRecords(server.api, '1003')).find((c) => c.disposition === null && c.answeredAt !== null);
+        if (live === undefined) await sleep(100);
+      }
+      assert.ok(live, 'the answered call is listed in progress');
+      await sleep(Math.max(0, established.at + KILL_AFTER_MS - Date.now()));
+      const killedAt = Date.now();
+      assert.equal(await server.kill('SIGKILL'), null);
+      const elapsedS = (killedAt - established.at) / 1000;
+      for (const p of phones.splice(0)) {
+        await p.kill();
+        rmSync(p.dir, { recursive: true, force: true });
+      }
+
+      const relative = findRecording(server.dataDir, live.id, format);
+      assert.equal(relative, expectedRelativePath(live, format), 'the file of the killed call');
+      const onDisk = path.join(server.dataDir, 'recordings', relative);
+      const lengthS = await assertStereoTones(await decodable(onDisk, format, scratch), (m) => t.diagnostic(m));
+      t.diagnostic(`killed ${elapsedS.toFixed(2)} s after the answer`);
+      assert.ok(lengthS >= elapsedS - 1.5, `the file holds ${lengthS} s, the call was killed ${elapsedS.toFixed(2)} s after its answer`);
+      assert.ok(lengthS <= elapsedS + 0.5, `the file holds ${lengthS} s, more than the ${elapsedS.toFixed(2)} s the call lasted`);
+
+      server = await startHailing({ dataDir: server.dataDir, ports: server.ports, env });
+      servers.push(server);
+      const record = (await finalCallRecord({ api: server.api, number: '1003' })) as RecordedCall;
+      assert.equal(record.id, live.id);
+      assert.equal(record.disposition, 'INTERRUPTED', JSON.stringify(record));
+      t.diagnostic(`after restart: recordingPath ${record.recordingPath}, recordingDurationMs ${record.recordingDurationMs}`);
+      // the file stays decodable after the restart (nothing truncates or rewrites it)
+      await assertStereoTones(await decodable(onDisk, format, scratch), (m) => t.diagnostic(m));
+    });
+  });
+}
