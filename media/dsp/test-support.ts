@@ -12,7 +12,8 @@ function toInt16(buf: Buffer): Int16Array {
 
 /** Runs `sox -n -r RATE <raw out> - <effects>` (e.g. ['synth', '0.08', 'sine', '697']). */
 export function soxSynth(o: { rate: number; effects: string[] }): Int16Array {
-  return toInt16(execFileSync('sox', ['-n', '-r', String(o.rate), ...RAW, '-', ...o.effects], { maxBuffer: 64 << 20 }));
+  // -R: sox's noise generators repeat from run to run, so a noise fixture is the same signal in CI
+  return toInt16(execFileSync('sox', ['-R', '-n', '-r', String(o.rate), ...RAW, '-', ...o.effects], { maxBuffer: 64 << 20 }));
 }
 
 /** 0 dBm0 is a sine 3.14 dB below full scale (G.711); sox's `vol` is relative to full scale. */
