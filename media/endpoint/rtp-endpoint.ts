@@ -1,7 +1,8 @@
 // One RTP endpoint inside a media worker: an RTP and an RTCP socket bound to a port pair, the
 // latches that learn the phone's sources, and the counters. The relay path (#onRtp, #onRtcp)
 // allocates nothing: counters are typed-array slots, the listeners are made once per socket, the
-// received Buffer is sent on as it is, and a clock is read only while a latch is still learning.
+// received Buffer is sent on as it is (its header rewritten in place once a second source fed the
+// phone: stream-continuity.ts, which reads the clock per sent packet).
 // SRTP (werift) and decoding (MediaPort: rooms, transcoding, recording, DTMF) are the exceptions,
 // paid only by the calls that use them.
 import dgram from 'node:dgram';

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BatchWriter } from '../batch-writer.js';
 import { openDatabase } from '../database.js';
-import { callLegFixture, openTempDatabase, quietStoreLogger } from '../testing.js';
+import { callLegFixture, callRecordFixture, openTempDatabase, quietStoreLogger } from '../testing.js';
 import { CallRecordRepository, type CallLegInput, type CallRecordInput } from './call-records.js';
 
 const T0 = 1_700_000_000_000;
@@ -12,27 +12,7 @@ function leg(over: Partial<CallLegInput> & Pick<CallLegInput, 'id' | 'role'>): C
 }
 
 function call(over: Partial<CallRecordInput> & Pick<CallRecordInput, 'id'>): CallRecordInput {
-  return {
-    caller: '1001',
-    callerName: 'Alice',
-    callee: '1002',
-    startedAt: T0,
-    answeredAt: null,
-    endedAt: null,
-    durationS: null,
-    billableS: null,
-    disposition: null,
-    hangupCause: null,
-    sipStatus: null,
-    hangupBy: null,
-    codec: null,
-    recordingPath: null,
-    recordingFormat: null,
-    recordingDurationMs: null,
-    recordingPauses: [],
-    legs: [],
-    ...over,
-  };
+  return callRecordFixture({ callerName: 'Alice', startedAt: T0, ...over });
 }
 
 async function setup() {
