@@ -3,11 +3,12 @@
 // B (800 Hz); the file, fetched from the API, is decoded by independent tools (sox, opusdec) and must
 // hold two channels, 400 Hz left and 800 Hz right, lasting as long as the call. Then kill -9 while a
 // call is recorded: the file on disk must still decode, with the audio up to shortly before the kill,
-// and the record is closed as INTERRUPTED on restart.
+// and after a restart from the data folder moved elsewhere the record, closed as INTERRUPTED, still
+// leads to the file (stored relative to the recordings folder) with the length the file holds.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startPhone, type Phone } from './helpers/baresip.js';
@@ -192,7 +193,8 @@ for (const format of ['wav', 'ogg'] as const) {
       const relative = findRecording(server.dataDir, record.id, format);
       assert.equal(relative, expectedRelativePath(record, format));
       const onDisk = path.join(server.dataDir, 'recordings', relative);
-      assert.equal(path.resolve(server.dataDir, 'recordings', record.recordingPath), onDisk);
+      // named relative to the recordings folder, so a data folder moved elsewhere keeps it reachable
+      assert.equal(record.recordingPath, relative);
       const lengthS = await assertStereoTones(await decodable(onDisk, format, scratch), (m) => t.diagnostic(m));
       t.diagnostic(`call ${callS.toFixed(2)} s, recordingDurationMs ${record.recordingDurationMs}`);
       assert.ok(Math.abs(lengthS - callS) <= 1, `the file holds ${lengthS} s, the call lasted ${callS.toFixed(2)} s`);
@@ -238,14 +240,29 @@ for (const format of ['wav', 'ogg'] as const) {
       assert.ok(lengthS >= elapsedS - 1.5, `the file holds ${lengthS} s, the call was killed ${elapsedS.toFixed(2)} s after its answer`);
       assert.ok(lengthS <= elapsedS + 0.5, `the file holds ${lengthS} s, more than the ${elapsedS.toFixed(2)} s the call lasted`);
 
-      server = await startHailing({ dataDir: server.dataDir, ports: server.ports, env });
+      // the data folder moves (a restore onto another disk) before the restart: records name
+      // recordings relative to <dataDir>/recordings, so the download still finds the file
+      const moved = `${server.dataDir}-moved`;
+      renameSync(server.dataDir, moved);
+      server = await startHailing({ dataDir: moved, ports: server.ports, env });
       servers.push(server);
       const record = (await finalCallRecord({ api: server.api, number: '1003' })) as RecordedCall;
       assert.equal(record.id, live.id);
       assert.equal(record.disposition, 'INTERRUPTED', JSON.stringify(record));
       t.diagnostic(`after restart: recordingPath ${record.recordingPath}, recordingDurationMs ${record.recordingDurationMs}`);
-      // the file stays decodable after the restart (nothing truncates or rewrites it)
-      await assertStereoTones(await decodable(onDisk, format, scratch), (m) => t.diagnostic(m));
+      // the interrupted record still points at its recording, with the length the file holds
+      assert.equal(record.recordingPath, relative, JSON.stringify(record));
+      assert.equal(record.recordingFormat, format);
+      assert.ok(
+        record.recordingDurationMs !== null && Math.abs(record.recordingDurationMs / 1000 - lengthS) <= 0.1,
+        `recordingDurationMs ${record.recordingDurationMs}, the file decodes to ${lengthS} s`,
+      );
+      assert.equal(record.recordingUrl, `/api/v1/cdrs/${encodeURIComponent(record.id)}/recording`);
+      const fetched = path.join(scratch, `interrupted.${format}`);
+      assert.equal(await download(server, record.recordingUrl, fetched), format === 'wav' ? 'audio/wav' : 'audio/ogg');
+      // the download decodes to the call's audio up to the kill (nothing truncates or rewrites it)
+      const fetchedS = await assertStereoTones(await decodable(fetched, format, scratch), (m) => t.diagnostic(m));
+      assert.ok(Math.abs(fetchedS - lengthS) <= 0.05 && fetchedS >= elapsedS - 1.5, `the download holds ${fetchedS} s, the file ${lengthS} s, killed at ${elapsedS.toFixed(2)} s`);
     });
   });
 }

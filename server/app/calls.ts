@@ -3,9 +3,9 @@
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import type { Config } from '../config/index.js';
-import { resolve } from 'node:path';
-import { createMediaEngine, type RecordingResult } from '../../media/index.js';
-import { createCallControl, type CallRecord } from '../calls/index.js';
+import { resolve, sep } from 'node:path';
+import { createMediaEngine } from '../../media/index.js';
+import { createCallControl, recordingDurationMs, type CallRecord } from '../calls/index.js';
 import type { CallEventJson } from '../api/index.js';
 import type { CallRecordRepository, ExtensionRepository } from '../store/index.js';
 import type { Clock, DigestAuthenticator, ListeningPoint, Logger, SipStack } from '../sip/index.js';
@@ -84,12 +84,10 @@ export function createCallSide(o: CallSideOptions) {
           recording: {
             dir: recordingsDirOf(config),
             format: config.recordingFormat,
+            // the in-progress row names the file as soon as it exists (a crash leaves the pointer)
+            started: (r: CallRecord) => void save(o.records.update(r), r.id),
             // the file's figures arrive after the hangup record: the same record again, completed
-            done: (r: CallRecord, result: RecordingResult) =>
-              void save(
-                o.records.update({ ...r, recordingPath: result.path, recordingFormat: result.format, recordingDurationMs: result.durationMs, recordingPauses: result.pauses }),
-                r.id,
-              ),
+            done: (r: CallRecord) => void save(o.records.update(r), r.id),
           },
         }
       : {}),
@@ -140,13 +138,33 @@ export function createCallSide(o: CallSideOptions) {
     },
   };
 
+  /** the recordings of interrupted calls never reported a duration: the files say how long they are */
+  const measureInterrupted = async (cut: Awaited<ReturnType<CallRecordRepository['openRecordings']>>) => {
+    const dir = recordingsDirOf(config);
+    for (const r of cut) {
+      const format = r.recordingFormat ?? (r.recordingPath.endsWith('.ogg') ? 'ogg' : 'wav');
+      // relative to the recordings folder (an absolute path from an older row stays as it is); like
+      // the download route, nothing outside the folder is opened on a database's word
+      const path = resolve(dir, r.recordingPath);
+      if (!path.startsWith(dir + sep)) continue;
+      const ms = await recordingDurationMs({ path, format });
+      if (ms === null) {
+        logger.warn({ call: r.id, path: r.recordingPath }, 'the recording of an interrupted call cannot be measured');
+        continue;
+      }
+      await o.records.setRecordingDuration(r.id, ms).catch((err: unknown) => logger.error({ call: r.id, err: String(err) }, 'recording duration not written'));
+    }
+  };
+
   return {
     media,
     control,
     callEvents,
     async start() {
+      const cut = await o.records.openRecordings();
       const interrupted = await o.records.interruptOpen(clock.now());
       if (interrupted > 0) logger.warn({ interrupted }, 'calls in progress at the last stop were closed as INTERRUPTED');
+      await measureInterrupted(cut);
       await media.start();
     },
     async stop() {

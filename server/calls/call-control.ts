@@ -12,6 +12,7 @@ import { OutboundLeg } from './outbound-leg.js';
 import { FAILURES } from './outcome.js';
 import { CallObserver } from './observer.js';
 import { Features } from './features.js';
+import { DtmfForwarder } from './dtmf-forward.js';
 import { CallRecordings } from './recordings.js';
 import type { CallControlOptions, ExtensionProfile } from './types.js';
 
@@ -58,7 +59,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
   const recordings =
     o.recording === undefined
       ? null
-      : new CallRecordings({ engine: o.media, dir: o.recording.dir, format: o.recording.format, logger, done: o.recording.done });
+      : new CallRecordings({ engine: o.media, dir: o.recording.dir, format: o.recording.format, logger, started: o.recording.started, done: o.recording.done });
   observer.on('answered', (r) => {
     const call = calls.get(r.id);
     if (recordings !== null && call !== undefined) void recordings.start(call, o.clock.now());
@@ -77,10 +78,19 @@ export function createCallControl(o: CallControlOptions): CallControl {
     if (call?.state === CallState.Answered) void call.hangup('system', 'media-failure');
     else call?.fail(FAILURES.noMedia);
   };
+  const forwarder = new DtmfForwarder({ logger });
   const onDtmf = (e: { group: string; endpointId: string; digit: string; durationMs: number; method: 'rfc4733' | 'inband' }) => {
     const call = callOf(e);
     const media = call?.media;
-    if (call && media) call.dtmf(media.endpointId('caller') === e.endpointId ? 'caller' : 'callee', e.digit, e.durationMs, e.method);
+    if (!call || !media) return;
+    const side = media.endpointId('caller') === e.endpointId ? 'caller' : 'callee';
+    call.dtmf(side, e.digit, e.durationMs, e.method);
+    // a two-party call's digit to the other phone when the worker decodes it (the relay would have
+    // carried it); a conference member's or supervisor's endpoint has no other phone of its own
+    if (media instanceof CallMedia && call.state === CallState.Answered && features.callOf(e.endpointId) === undefined) {
+      const to = side === 'caller' ? 'callee' : 'caller';
+      void forwarder.digit({ callId: call.id, digit: e.digit, durationMs: e.durationMs, method: e.method, from: media.endpoint(side), to: media.endpoint(to) });
+    }
   };
   o.media.on('timeout', onTimeout);
   o.media.on('endpoint-closed', onLost);

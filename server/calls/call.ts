@@ -12,7 +12,7 @@ import type { InboundLeg } from './inbound-leg.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import { FAILURES, bestFailure, failureFromCallee, type Failure } from './outcome.js';
 import { buildRecord, type CallEnd, type MediaFigures } from './record.js';
-import type { CallDisposition, CallRecord, DtmfEvent, ExtensionProfile, HangupSide } from './types.js';
+import type { CallDisposition, CallRecord, DtmfEvent, ExtensionProfile, HangupSide, RecordingFormat } from './types.js';
 import type { Clock, Logger, TimerHandle } from '../sip/index.js';
 
 export enum CallState {
@@ -60,6 +60,8 @@ export class Call {
   #codec: string | null = null;
   #closing: Promise<void> | undefined;
   #ringingEmitted = false;
+  /** the recording being made (path relative to the recordings folder), so every record names it */
+  #recording: { readonly path: string; readonly format: RecordingFormat } | undefined;
   /** a re-INVITE or UPDATE with SDP being relayed: a second one meets 491 (RFC 3261 §14.2) */
   offerPending = false;
 
@@ -103,8 +105,16 @@ export class Call {
     this.#hooks.emit(event, this.record());
   }
 
+  /**
+   * A recording of this call began: from now on its record names the file (the duration and pauses
+   * come when it ends), so a record closed as INTERRUPTED after a crash still leads to it.
+   */
+  recordingStarted(recording: { readonly path: string; readonly format: RecordingFormat }): void {
+    this.#recording = recording;
+  }
+
   record(stats?: MediaFigures): CallRecord {
-    return buildRecord({
+    const record = buildRecord({
       id: this.id,
       caller: this.caller,
       callee: this.callee,
@@ -116,6 +126,7 @@ export class Call {
       end: this.#end,
       ...(stats ? { stats } : {}),
     });
+    return this.#recording === undefined ? record : { ...record, recordingPath: this.#recording.path, recordingFormat: this.#recording.format };
   }
 
   /** Ring every contact at once (the fork); the first 2xx wins (RFC 3261 §16.7 for a B2BUA). */

@@ -2,4 +2,5 @@
 export { createCallControl } from './call-control.js';
 export type { CallControl } from './call-control.js';
 export { CallObserver } from './observer.js';
+export { recordingDurationMs } from './recording-file.js';
 export type * from './types.js';

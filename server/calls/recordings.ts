@@ -1,29 +1,34 @@
 // Call recording (HAILING_RECORD_CALLS=all): every answered two-party call is recorded in stereo,
 // the caller on the left and the callee on the right, into <dir>/YYYY/MM/DD/<call id>.<wav|ogg>.
-// The media worker writes the file; when the call ends the result (path, duration, pauses) goes
-// to the record. Pause/resume is for card payments (PCI DSS): silence is written and the pause is
-// reported, so the file stays aligned with the call's timeline.
+// The media worker writes the file. Records name it relative to <dir> (so a data folder moved
+// elsewhere keeps its recordings reachable): as soon as it starts, so that a call cut off by a
+// crash still points at its file, and with duration and pauses when the call ends. Pause/resume is
+// for card payments (PCI DSS): silence is written and the pause is reported, so the file stays
+// aligned with the call's timeline.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MediaEngine, RecordingHandle, RecordingResult } from '../../media/index.js';
+import type { MediaEngine, RecordingHandle } from '../../media/index.js';
 import type { Logger } from '../sip/index.js';
 import { CallMedia } from './call-media.js';
-import type { Call } from './call.js';
-import type { CallRecord } from './types.js';
+import { CallState, type Call } from './call.js';
+import type { CallRecord, RecordingFormat } from './types.js';
 
 export interface CallRecordingsOptions {
   readonly engine: Pick<MediaEngine, 'startRecording'>;
   readonly dir: string;
   readonly format: 'wav' | 'ogg';
   readonly logger: Logger;
-  readonly done: (record: CallRecord, result: RecordingResult) => void;
+  /** the call's record once its recording started, naming the file (the record of a call in progress) */
+  readonly started: (record: CallRecord) => void;
+  /** the call's final record completed with the recording's path, format, duration and pauses */
+  readonly done: (record: CallRecord) => void;
 }
 
 const two = (n: number): string => String(n).padStart(2, '0');
 
 export class CallRecordings {
   readonly #o: CallRecordingsOptions;
-  readonly #active = new Map<string, RecordingHandle>();
+  readonly #active = new Map<string, { readonly handle: RecordingHandle; readonly path: string; readonly format: RecordingFormat }>();
 
   constructor(options: CallRecordingsOptions) {
     this.#o = options;
@@ -33,20 +38,27 @@ export class CallRecordings {
     const media = call.media;
     if (!(media instanceof CallMedia)) return;
     const day = new Date(now);
-    const dir = join(this.#o.dir, String(day.getUTCFullYear()), two(day.getUTCMonth() + 1), two(day.getUTCDate()));
+    // '/' whatever the platform: the path is data in the records, resolved against the folder on download
+    const folder = `${day.getUTCFullYear()}/${two(day.getUTCMonth() + 1)}/${two(day.getUTCDate())}`;
     try {
-      await mkdir(dir, { recursive: true });
+      await mkdir(join(this.#o.dir, folder), { recursive: true });
     } catch (err) {
       this.#o.logger.error({ call: call.id, err: String(err) }, 'recording folder cannot be made; call not recorded');
       return;
     }
-    const path = join(dir, `${call.id}.${this.#o.format}`);
-    this.#active.set(call.id, this.#o.engine.startRecording({ path, format: this.#o.format, left: media.endpoint('caller'), right: media.endpoint('callee') }));
+    // the call may have ended while the folder was made: ended() has been and gone
+    if (call.state !== CallState.Answered) return;
+    const format = this.#o.format;
+    const path = `${folder}/${call.id}.${format}`;
+    const handle = this.#o.engine.startRecording({ path: join(this.#o.dir, path), format, left: media.endpoint('caller'), right: media.endpoint('callee') });
+    this.#active.set(call.id, { handle, path, format });
+    call.recordingStarted({ path, format });
+    this.#o.started(call.record());
   }
 
   /** false when the call is not being recorded */
   pause(callId: string, paused: boolean): boolean {
-    const handle = this.#active.get(callId);
+    const handle = this.#active.get(callId)?.handle;
     if (handle === undefined) return false;
     if (paused) handle.pause();
     else handle.resume();
@@ -58,11 +70,18 @@ export class CallRecordings {
   }
 
   ended(record: CallRecord): void {
-    const handle = this.#active.get(record.id);
-    if (handle === undefined) return;
+    const active = this.#active.get(record.id);
+    if (active === undefined) return;
     this.#active.delete(record.id);
-    handle.stop().then(
-      (result) => this.#o.done(record, result),
+    active.handle.stop().then(
+      (result) =>
+        this.#o.done({
+          ...record,
+          recordingPath: active.path,
+          recordingFormat: result.format,
+          recordingDurationMs: result.durationMs,
+          recordingPauses: result.pauses,
+        }),
       (err: unknown) => this.#o.logger.error({ call: record.id, err: String(err) }, 'recording did not finish'),
     );
   }

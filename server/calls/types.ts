@@ -1,7 +1,7 @@
 // What call control needs from the rest of the server (ports, adapted by server/app) and what it
 // tells observers (CONVENTIONS.md §4: records, events and metrics subscribe, never steer).
 import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SipStack, TimerValues } from '../sip/index.js';
-import type { RecordingResult, MediaEngine } from '../../media/index.js';
+import type { MediaEngine } from '../../media/index.js';
 
 /** FreeSWITCH toll_allow-style classes of destination an extension may call. */
 export type CallPermission = 'internal' | 'local' | 'national' | 'international' | 'emergency';
@@ -82,7 +82,7 @@ export interface CallRecord {
   readonly sipStatus: number | null;
   readonly hangupBy: HangupSide | null;
   readonly codec: string | null;
-  /** the recording file (under <dataDir>/recordings); null while none exists or was made */
+  /** the recording file, relative to <dataDir>/recordings ('YYYY/MM/DD/<id>.wav'; older records: absolute); null when none was made */
   readonly recordingPath: string | null;
   readonly recordingFormat: RecordingFormat | null;
   readonly recordingDurationMs: number | null;
@@ -111,8 +111,16 @@ export interface DtmfEvent {
 export interface CallControlOptions {
   /** in-band DTMF detection: auto = on legs without telephone-event */
   readonly dtmfInband?: 'auto' | 'on' | 'off';
-  /** record answered two-party calls; `done` receives the final record and the file's figures */
-  readonly recording?: { readonly dir: string; readonly format: 'wav' | 'ogg'; readonly done: (record: CallRecord, result: RecordingResult) => void };
+  /**
+   * record answered two-party calls into `dir`; `started` receives the call's record in progress once
+   * it names the file, `done` the final record completed with the file's figures (paths relative to `dir`)
+   */
+  readonly recording?: {
+    readonly dir: string;
+    readonly format: 'wav' | 'ogg';
+    readonly started: (record: CallRecord) => void;
+    readonly done: (record: CallRecord) => void;
+  };
   /** numbers that are conference rooms (inclusive); absent: none */
   readonly conferenceNumbers?: { readonly min: number; readonly max: number } | null;
   /** our SIP domain: AORs are sip:<number>@domain */

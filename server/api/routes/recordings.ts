@@ -3,7 +3,7 @@
 // it must resolve, symlinks followed, to a regular file inside the recordings folder.
 import { constants } from 'node:fs';
 import { open, realpath, type FileHandle } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
+import { extname, isAbsolute, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { CallRecordView } from '../../store/index.js';
@@ -31,10 +31,28 @@ const missing = (err: unknown): boolean => {
 };
 
 /**
- * Opens a call's recording for reading when it lies inside `dir`. A relative path is taken as the
- * media worker that wrote it took it, from the working directory (with the default dataDir
- * './data' the recorder is handed 'data/recordings/...'). The real path is opened with O_NOFOLLOW,
- * so a link put in its place after the check is refused rather than followed.
+ * Where a stored path may point, in order: records name the file relative to the recordings folder
+ * (so a data folder moved elsewhere keeps its recordings); older records hold an absolute path, or
+ * one relative to the working directory as the recorder was handed it. Every candidate is still
+ * confined to the folder below.
+ */
+const candidates = (dir: string, stored: string): string[] => (isAbsolute(stored) ? [stored] : [resolve(dir, stored), resolve(stored)]);
+
+/** the real path of the first candidate that exists; null when none does */
+async function firstReal(paths: readonly string[]): Promise<string | null> {
+  for (const path of paths) {
+    try {
+      return await realpath(path);
+    } catch (err) {
+      if (!missing(err)) throw err;
+    }
+  }
+  return null;
+}
+
+/**
+ * Opens a call's recording for reading when it lies inside `dir`. The real path is opened with
+ * O_NOFOLLOW, so a link put in its place after the check is refused rather than followed.
  */
 export async function openRecording(o: { readonly dir: string; readonly record: CallRecordView }): Promise<RecordingFile> {
   const stored = o.record.recordingPath;
@@ -42,19 +60,14 @@ export async function openRecording(o: { readonly dir: string; readonly record: 
   const format = formatOf(o.record, stored);
   if (format === null) return { ok: false, reason: 'the recording is in an unknown format' };
   let root: string;
-  let real: string;
   try {
     root = await realpath(o.dir);
   } catch (err) {
     if (missing(err)) return { ok: false, reason: 'the recordings folder does not exist' };
     throw err;
   }
-  try {
-    real = await realpath(resolve(stored));
-  } catch (err) {
-    if (missing(err)) return { ok: false, reason: 'the recording file is gone' };
-    throw err;
-  }
+  const real = await firstReal(candidates(o.dir, stored));
+  if (real === null) return { ok: false, reason: 'the recording file is gone' };
   if (!real.startsWith(root.endsWith(sep) ? root : root + sep)) return { ok: false, reason: 'the recording lies outside the recordings folder', outside: true };
   let handle: FileHandle;
   try {

@@ -2,7 +2,7 @@
 // B2BUA only enqueues (no query building, no await on its path) and many calls' rows share one
 // commit; each returned promise settles when that commit is durable. The row always carries the
 // call's full current state, so a later update simply overwrites an earlier one.
-import { and, asc, count, desc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import type { BatchWriter } from '../batch-writer.js';
 import type { StoreLogger } from '../logger.js';
@@ -84,7 +84,7 @@ export interface CallRecordInput {
   readonly sipStatus: number | null;
   readonly hangupBy: CallHangupSide | null;
   readonly codec: string | null;
-  /** the recording file (under <dataDir>/recordings); null when none was made or it has not ended yet */
+  /** the recording file, relative to <dataDir>/recordings (older rows: absolute); set when recording starts, null when none was made */
   readonly recordingPath: string | null;
   readonly recordingFormat: RecordingFormat | null;
   readonly recordingDurationMs: number | null;
@@ -218,6 +218,24 @@ export class CallRecordRepository {
         .returning({ id: callRecords.id });
       return rows.length;
     });
+  }
+
+  /**
+   * Calls still open whose record names a recording (read at boot before interruptOpen(), so that
+   * the files of calls a crash cut off can be measured: their recorder never reported a duration).
+   */
+  async openRecordings(): Promise<{ id: string; recordingPath: string; recordingFormat: RecordingFormat | null }[]> {
+    await this.#writer.flush();
+    const rows = await this.#db
+      .select({ id: callRecords.id, recordingPath: callRecords.recordingPath, recordingFormat: callRecords.recordingFormat })
+      .from(callRecords)
+      .where(and(isNull(callRecords.endedAt), isNotNull(callRecords.recordingPath)));
+    return rows.flatMap((r) => (r.recordingPath === null ? [] : [{ id: r.id, recordingPath: r.recordingPath, recordingFormat: r.recordingFormat }]));
+  }
+
+  /** The length of a recording measured from its file after the fact (an interrupted call's). */
+  async setRecordingDuration(id: string, durationMs: number): Promise<void> {
+    await this.#db.update(callRecords).set({ recordingDurationMs: Math.max(0, Math.round(durationMs)) }).where(eq(callRecords.id, id));
   }
 
   /** Newest first, with legs. */
