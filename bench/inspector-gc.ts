@@ -1,6 +1,6 @@
-// Full garbage collection in the benchmarked server, from outside, through the V8 inspector the
-// bench starts it with (--inspect on a loopback port): memory figures then count what the server
-// retains, not garbage V8 has not collected yet, and production code gains no GC hook or endpoint.
+// Full garbage collection (and CPU profiles) in the benchmarked server, from outside, through the V8
+// inspector the bench starts it with (--inspect on a loopback port): memory figures then count what the
+// server retains, not garbage V8 has not collected yet, and production code gains no GC hook or endpoint.
 import WebSocket from 'ws';
 
 /** The inspector's WebSocket URL from the "Debugger listening on ws://…" line Node prints to stderr. */
@@ -13,15 +13,19 @@ export interface HeapAfterGc {
   readonly usedMb: number;
 }
 
-/** Run HeapProfiler.collectGarbage (a full, compacting GC) twice, then read the heap in use. */
-export async function collectGarbage(url: string): Promise<HeapAfterGc> {
+interface InspectorSession {
+  call(method: string, params?: Record<string, unknown>): Promise<Record<string, unknown>>;
+  close(): void;
+}
+
+async function connect(url: string): Promise<InspectorSession> {
   const socket = new WebSocket(url);
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);
   });
   let next = 1;
-  const call = (method: string) =>
+  const call = (method: string, params?: Record<string, unknown>) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
       const id = next++;
       const onMessage = (data: WebSocket.RawData) => {
@@ -32,15 +36,38 @@ export async function collectGarbage(url: string): Promise<HeapAfterGc> {
         else resolve(reply.result ?? {});
       };
       socket.on('message', onMessage);
-      socket.send(JSON.stringify({ id, method }));
+      socket.send(JSON.stringify({ id, method, ...(params ? { params } : {}) }));
     });
+  return { call, close: () => socket.close() };
+}
+
+/** Run HeapProfiler.collectGarbage (a full, compacting GC) twice, then read the heap in use. */
+export async function collectGarbage(url: string): Promise<HeapAfterGc> {
+  const session = await connect(url);
   try {
     // the second pass frees what finalizers and weak references released in the first
-    await call('HeapProfiler.collectGarbage');
-    await call('HeapProfiler.collectGarbage');
-    const usage = await call('Runtime.getHeapUsage');
+    await session.call('HeapProfiler.collectGarbage');
+    await session.call('HeapProfiler.collectGarbage');
+    const usage = await session.call('Runtime.getHeapUsage');
     return { usedMb: Number(usage.usedSize) / 1024 / 1024 };
   } finally {
-    socket.close();
+    session.close();
   }
+}
+
+/**
+ * Starts the V8 CPU profiler in the server; the returned function stops it and answers the
+ * profile (the .cpuprofile JSON), so a bench can profile just its measured pass.
+ */
+export async function startCpuProfile(url: string): Promise<() => Promise<unknown>> {
+  const session = await connect(url);
+  await session.call('Profiler.enable');
+  await session.call('Profiler.start');
+  return async () => {
+    try {
+      return (await session.call('Profiler.stop')).profile;
+    } finally {
+      session.close();
+    }
+  };
 }

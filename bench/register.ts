@@ -2,10 +2,10 @@
 // Starts Hailing as its own process, creates extensions through the API, then runs
 // bench/register-load.ts in a second process. Prints figures; asserts nothing.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startHailing } from '../test/helpers/hailing-process.js';
-import { collectGarbage, inspectorUrl } from './inspector-gc.js';
+import { collectGarbage, inspectorUrl, startCpuProfile } from './inspector-gc.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
 const TOTAL = Number(process.env.BENCH_REGISTRATIONS ?? 60_000);
@@ -87,9 +87,12 @@ async function main() {
     );
     console.log(`fill pass: ${JSON.stringify(fill)}`);
     for (const algorithm of ['SHA-256', 'MD5'] as const) {
+      // BENCH_PROFILE=DIR: a CPU profile of the server's main thread during each measured pass
+      const stopProfile = process.env.BENCH_PROFILE ? await startCpuProfile(inspector) : null;
       const cpu0 = cpuSeconds(server.pid);
       const r = await load({ ...base, users: USERS, total: TOTAL, algorithm });
       const serverCpu = cpuSeconds(server.pid) - cpu0;
+      if (stopProfile) writeFileSync(path.join(process.env.BENCH_PROFILE!, `register-${algorithm}.cpuprofile`), JSON.stringify(await stopProfile()));
       console.log(
         `REGISTER ${algorithm} over UDP: ${Math.round(r.perSecond as number)} registrations/s, ` +
           `failures ${((r.failureRate as number) * 100).toFixed(3)} % (${r.failed}), p50 ${(r.p50ms as number).toFixed(1)} ms, p99 ${(r.p99ms as number).toFixed(1)} ms` +
