@@ -56,16 +56,19 @@ export async function collectGarbage(url: string): Promise<HeapAfterGc> {
 }
 
 /**
- * Starts the V8 CPU profiler in the server; the returned function stops it and answers the
- * profile (the .cpuprofile JSON), so a bench can profile just its measured pass.
+ * Starts the V8 CPU profiler (or the sampling heap profiler) in the server; the returned function
+ * stops it and answers the profile JSON, so a bench can profile just its measured pass.
  */
-export async function startCpuProfile(url: string): Promise<() => Promise<unknown>> {
+export async function startCpuProfile(url: string, kind: 'cpu' | 'heap' = 'cpu'): Promise<() => Promise<unknown>> {
   const session = await connect(url);
-  await session.call('Profiler.enable');
-  await session.call('Profiler.start');
+  // 'heap': the sampling heap profiler instead (where the pass allocates; a .heapprofile)
+  const [domain, start, stop] = kind === 'cpu' ? ['Profiler', 'start', 'stop'] : ['HeapProfiler', 'startSampling', 'stopSampling'];
+  await session.call(`${domain}.enable`);
+  // the heap sampler counts collected objects too: the question is what a pass allocates, not what it keeps
+  await session.call(`${domain}.${start}`, kind === 'heap' ? { includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } : undefined);
   return async () => {
     try {
-      return (await session.call('Profiler.stop')).profile;
+      return (await session.call(`${domain}.${stop}`)).profile;
     } finally {
       session.close();
     }

@@ -88,11 +88,13 @@ async function main() {
     console.log(`fill pass: ${JSON.stringify(fill)}`);
     for (const algorithm of ['SHA-256', 'MD5'] as const) {
       // BENCH_PROFILE=DIR: a CPU profile of the server's main thread during each measured pass
-      const stopProfile = process.env.BENCH_PROFILE ? await startCpuProfile(inspector) : null;
+      // (BENCH_PROFILE_KIND=heap: where it allocates, as a .heapprofile)
+      const kind = process.env.BENCH_PROFILE_KIND === 'heap' ? 'heap' : 'cpu';
+      const stopProfile = process.env.BENCH_PROFILE ? await startCpuProfile(inspector, kind) : null;
       const cpu0 = cpuSeconds(server.pid);
       const r = await load({ ...base, users: USERS, total: TOTAL, algorithm });
       const serverCpu = cpuSeconds(server.pid) - cpu0;
-      if (stopProfile) writeFileSync(path.join(process.env.BENCH_PROFILE!, `register-${algorithm}.cpuprofile`), JSON.stringify(await stopProfile()));
+      if (stopProfile) writeFileSync(path.join(process.env.BENCH_PROFILE!, `register-${algorithm}.${kind}profile`), JSON.stringify(await stopProfile()));
       console.log(
         `REGISTER ${algorithm} over UDP: ${Math.round(r.perSecond as number)} registrations/s, ` +
           `failures ${((r.failureRate as number) * 100).toFixed(3)} % (${r.failed}), p50 ${(r.p50ms as number).toFixed(1)} ms, p99 ${(r.p99ms as number).toFixed(1)} ms` +

@@ -18,6 +18,7 @@ const MAX_PARAMS = 32;
 const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]$/;
 
 const isToken = (c: string): boolean => TOKEN.test(c);
+const QUOTED_PAIR = /\\([\s\S])/g;
 const isWs = (c: string | undefined): boolean => c === ' ' || c === '\t';
 
 /** Parse `Digest name=value, name="quoted", ...`. */
@@ -47,28 +48,20 @@ export function parseDigestCredentials(text: string): Result<DigestChallengeResp
     skipWs();
     let value: string;
     if (text[i] === '"') {
-      i++;
-      let out = '';
-      let closed = false;
-      while (i < n) {
-        const c = text[i]!;
-        if (c === '\\') {
-          // RFC 3261 §25.1 quoted-pair; a trailing backslash leaves the string unterminated
-          if (i + 1 >= n) break;
-          out += text[i + 1];
+      // one slice for the whole value; only a value with quoted-pairs is rebuilt (keeps a REGISTER
+      // from allocating a string per character)
+      const valueStart = ++i;
+      let escaped = false;
+      while (i < n && text[i] !== '"') {
+        // RFC 3261 §25.1 quoted-pair; a trailing backslash leaves the string unterminated
+        if (text[i] === '\\') {
+          escaped = true;
           i += 2;
-          continue;
-        }
-        if (c === '"') {
-          closed = true;
-          i++;
-          break;
-        }
-        out += c;
-        i++;
+        } else i++;
       }
-      if (!closed) return { ok: false, error: `unterminated quoted value for ${name}` };
-      value = out;
+      if (i >= n) return { ok: false, error: `unterminated quoted value for ${name}` };
+      value = escaped ? text.slice(valueStart, i).replace(QUOTED_PAIR, '$1') : text.slice(valueStart, i);
+      i++;
     } else {
       const valueStart = i;
       while (i < n && isToken(text[i]!)) i++;

@@ -5,18 +5,19 @@ import { canonicalHeaderName } from './names.js';
 
 // A CR or LF inside a value would let a caller inject headers or end the head early.
 const LINE_BREAK_RE = /[\r\n]+/g;
+const oneLine = (value: string): string => (value.includes('\r') || value.includes('\n') ? value.replace(LINE_BREAK_RE, ' ') : value);
 
 export function serializeMessage(message: SipMessage): Buffer {
   const start =
     message.kind === 'request'
       ? `${message.method} ${message.uri} ${message.version}`
       : `${message.version} ${message.status} ${message.reason}`;
-  let head = `${start.replace(LINE_BREAK_RE, ' ')}\r\n`;
+  let head = `${oneLine(start)}\r\n`;
   for (const h of message.headers) {
     const name = canonicalHeaderName(h.name);
     // RFC 3261 §18.3 / §20.14: our own Content-Length replaces any given one, so it is byte-correct
     if (name === 'Content-Length') continue;
-    head += `${name}: ${h.value.replace(LINE_BREAK_RE, ' ')}\r\n`;
+    head += `${name}: ${oneLine(h.value)}\r\n`;
   }
   head += `Content-Length: ${message.body.byteLength}\r\n\r\n`;
   const headBytes = Buffer.from(head, 'utf8');
