@@ -2,7 +2,6 @@
 export {
   WebRtcEndpoint,
   WebRtcError,
-  candidatesOf,
   type WebRtcCodecs,
   type WebRtcEndpointOptions,
   type WebRtcRtpIn,
@@ -10,6 +9,7 @@ export {
   type WebRtcState,
   type WebRtcStats,
 } from './webrtc-endpoint.js';
+export { candidatesOf } from './local-sdp.js';
 export {
   buildWeriftConfig,
   OPUS_PAYLOAD_TYPE,

@@ -4,11 +4,13 @@
 // holds all our candidates (we wait for werift's gathering to complete).
 //
 //   new ──acceptOffer()/createOffer()+acceptAnswer()──▶ connecting ──DTLS up──▶ connected
+//     connecting/connected ──a later offer either way (hold, resume)──▶ unchanged
 //     connecting/connected ──ICE/DTLS failure (incl. wrong fingerprint)──▶ failed
 //     any ──close()──▶ closed
 import { RTCPeerConnection, RtpHeader, RtpPacket, type RTCRtpTransceiver, type MediaStreamTrack } from 'werift';
 import type { MediaLogger } from '../types.js';
 import { buildWeriftConfig, type WebRtcAddressOptions } from './werift-config.js';
+import { candidatesOf, gatheringComplete } from './local-sdp.js';
 
 export type WebRtcState = 'connected' | 'failed' | 'closed';
 
@@ -95,38 +97,46 @@ export class WebRtcEndpoint {
     return new WebRtcEndpoint(new RTCPeerConnection(built.config), options.logger);
   }
 
-  /** The browser called us (JsSIP INVITE with an offer): returns our full answer, candidates inside. */
+  /**
+   * An offer from the browser: the first one (JsSIP INVITE) or a later one (re-INVITE for hold or
+   * resume, RFC 3264 §8). Returns our full answer, candidates inside. A later answer keeps our ICE
+   * credentials and DTLS fingerprint; werift restarts ICE only when the browser's ufrag/pwd changed
+   * (RFC 8839 §4.4.1.1.1), and its direction mirrors the offer's (RFC 3264 §6.1).
+   */
   async acceptOffer(offerSdp: string): Promise<string> {
-    this.#requireState('new');
-    this.#state = 'connecting';
+    // werift takes an SDP without media and answers it without candidates: refused before it is applied
+    if (!/^m=audio /m.test(offerSdp)) throw new WebRtcError('bad-sdp', 'the offer has no audio m-line');
+    const again = this.#begin();
     try {
       await this.#pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
-      const answer = await this.#pc.createAnswer();
-      await this.#pc.setLocalDescription(answer);
+      await this.#pc.setLocalDescription(await this.#pc.createAnswer());
     } catch (err) {
-      throw this.#failNegotiation(err);
+      throw await this.#failNegotiation(err, again);
     }
     return this.#completeLocalSdp();
   }
 
-  /** We call the browser: our full offer (candidates inside, a=setup:actpass). */
+  /**
+   * Our full offer (candidates inside): a=setup:actpass when we call the browser (RFC 8842 §5.2),
+   * or a later offer on the live session (the other party re-offered) with the same ICE and DTLS.
+   */
   async createOffer(): Promise<string> {
-    this.#requireState('new');
-    this.#state = 'connecting';
+    const again = this.#begin();
     try {
       await this.#pc.setLocalDescription(await this.#pc.createOffer());
     } catch (err) {
-      throw this.#failNegotiation(err);
+      throw await this.#failNegotiation(err, again);
     }
     return this.#completeLocalSdp();
   }
 
   async acceptAnswer(answerSdp: string): Promise<void> {
-    this.#requireState('connecting');
+    if (this.#state !== 'connecting' && this.#state !== 'connected') this.#requireState('connecting');
+    const again = this.#state === 'connected';
     try {
       await this.#pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
     } catch (err) {
-      throw this.#failNegotiation(err);
+      throw await this.#failNegotiation(err, again);
     }
   }
 
@@ -263,29 +273,30 @@ export class WebRtcEndpoint {
     if (this.#state !== expected) throw new WebRtcError('wrong-state', `in state ${this.#state}, expected ${expected}`);
   }
 
-  #failNegotiation(err: unknown): WebRtcError {
-    this.#setState('failed');
+  /** Starts an offer/answer exchange; true when it is a later one on a negotiated endpoint. */
+  #begin(): boolean {
+    if (this.#state === 'new') {
+      this.#state = 'connecting';
+      return false;
+    }
+    if (this.#state !== 'connecting' && this.#state !== 'connected') this.#requireState('connected');
+    return true;
+  }
+
+  /**
+   * A first exchange that fails leaves nothing to keep: the endpoint fails. A later one is rolled
+   * back (RFC 8829 §4.1.8.2) so the running session goes on and only the re-offer is refused.
+   */
+  async #failNegotiation(err: unknown, again: boolean): Promise<WebRtcError> {
+    if (!again) this.#setState('failed');
+    else await this.#pc.setLocalDescription({ type: 'rollback', sdp: '' }).catch(noop);
     return new WebRtcError('bad-sdp', `werift rejected the SDP: ${err instanceof Error ? err.message : String(err)}`);
   }
 
-  /** Waits for werift's gathering to finish so the SDP carries every candidate (no trickle). */
+  /** The SDP werift made, once every candidate is in it (no trickle). */
   async #completeLocalSdp(): Promise<string> {
-    const pc = this.#pc;
-    if (pc.iceGatheringState !== 'complete') {
-      await new Promise<void>((resolve) => {
-        const sub = pc.iceGatheringStateChange.subscribe((s) => {
-          if (s === 'complete') {
-            sub.unSubscribe();
-            resolve();
-          }
-        });
-        if (pc.iceGatheringState === 'complete') {
-          sub.unSubscribe();
-          resolve();
-        }
-      });
-    }
-    const sdp = pc.localDescription?.sdp ?? '';
+    await gatheringComplete(this.#pc);
+    const sdp = this.#pc.localDescription?.sdp ?? '';
     this.#localCandidates = candidatesOf(sdp);
     // werift logs and swallows bind failures (port range exhausted): an SDP without a candidate
     // would leave the browser with nowhere to send.
@@ -295,15 +306,4 @@ export class WebRtcEndpoint {
     }
     return sdp;
   }
-}
-
-/** "address:port" of each a=candidate line (RFC 8839 §5.1: foundation component transport priority address port typ ...). */
-export function candidatesOf(sdp: string): string[] {
-  const out: string[] = [];
-  for (const line of sdp.split(/\r?\n/)) {
-    if (!line.startsWith('a=candidate:')) continue;
-    const f = line.split(' ');
-    if (f.length >= 6 && f[4] !== undefined && f[5] !== undefined) out.push(`${f[4]}:${f[5]}`);
-  }
-  return out;
 }

@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { MediaPort, type PortSink } from '../session/port.js';
 import { IdleWatch } from '../endpoint/idle-watch.js';
+import { StreamContinuity } from '../endpoint/stream-continuity.js';
 import { WebRtcEndpoint, type WebRtcRtpIn } from '../webrtc/index.js';
 import type { EndpointStats, MediaLogger } from '../types.js';
 import type { WebRtcOp } from './protocol.js';
@@ -18,6 +19,7 @@ export class WebRtcPort extends MediaPort {
   override readonly alwaysDecode = true;
   readonly idle: IdleWatch;
   readonly #endpoint: WebRtcEndpoint;
+  readonly #continuity = new StreamContinuity();
   #packetsReceived = 0;
   #connectTimer: NodeJS.Timeout | undefined;
 
@@ -91,8 +93,16 @@ export class WebRtcPort extends MediaPort {
   }
 
 
-  /** a packet the outbound stream built (RTP header + payload): werift protects and sends it */
+  /**
+   * A packet the outbound stream built (RTP header + payload): werift protects and sends it under
+   * its one SSRC. Every format change (a re-INVITE's answer) builds a new outbound stream with
+   * random sequence and timestamp (RFC 3550 §5.1); under one SSRC a jump of more than 2^15 makes
+   * the browser's SRTP guess the wrong rollover counter (RFC 3711 §3.3.1) and drop every packet
+   * after it, so the numbers are kept continuous, as for RTP phones (stream-continuity.ts).
+   */
   transmit(packet: Buffer, length: number): void {
+    if (length < 12) return;
+    this.#continuity.apply(packet, performance.now(), this.format?.clockRate ?? 48000);
     this.#endpoint.sendRtp({
       payloadType: packet[1]! & 0x7f,
       marker: (packet[1]! & 0x80) !== 0,

@@ -27,6 +27,7 @@ export interface CallControl {
   close(): Promise<void>;
 }
 
+const isBrowser = (t: { readonly flow: Flow }): boolean => t.flow.protocol === 'ws' || t.flow.protocol === 'wss';
 const quoted = (name: string): string => `"${name.replace(/["\\\r\n]/g, '')}"`;
 
 export function createCallControl(o: CallControlOptions): CallControl {
@@ -146,13 +147,16 @@ export function createCallControl(o: CallControlOptions): CallControl {
     let media: CallMedia;
     try {
       const webrtc = isWebRtcOffer(request.message.body);
-      // RFC 7118: a callee reached only over WebSocket is a browser; its endpoint makes the offer
-      const browserCallee = targets.every((t) => t.flow.protocol === 'ws' || t.flow.protocol === 'wss');
-      media = await CallMedia.open({ engine: o.media, group: call.id, address: o.publicAddress, callerKind: webrtc ? 'webrtc' : 'rtp', calleeKind: browserCallee ? 'webrtc' : 'rtp', inbandDtmf: o.dtmfInband ?? 'auto' });
+      // RFC 7118: a callee reached only over WebSocket is a browser; its endpoint makes the offer.
+      // One with browser and phone contacts gets both endpoints, and the answering fork picks one.
+      const browsers = targets.filter(isBrowser).length;
+      const browserCallee = browsers === targets.length;
+      const browserFork = browsers > 0 && !browserCallee;
+      media = await CallMedia.open({ engine: o.media, group: call.id, address: o.publicAddress, callerKind: webrtc ? 'webrtc' : 'rtp', calleeKind: browserCallee ? 'webrtc' : 'rtp', browserFork, inbandDtmf: o.dtmfInband ?? 'auto' });
       const prepared = media;
       const prepare = async () => {
         if (webrtc) await prepared.prepareWebRtc('caller', request.message.body);
-        if (browserCallee) await prepared.prepareWebRtcOffer('callee');
+        if (browserCallee || browserFork) await prepared.prepareWebRtcOffer('callee');
       };
       await prepare().catch(async (err: unknown) => {
         await prepared.close();
@@ -180,7 +184,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
           from,
           to: `<sip:${callee.number}@${o.domain}>`,
           maxForwards: maxForwards - 1,
-          body: offer.body,
+          body: isBrowser(target) ? (media.browserForkOffer() ?? offer.body) : offer.body,
         }),
     );
     call.ring(media, forks);

@@ -20,6 +20,12 @@ export type SdpRelay =
 const other = (side: Side): Side => (side === 'caller' ? 'callee' : 'caller');
 const bytes = (sdp: SessionDescription | string): Uint8Array => new Uint8Array(Buffer.from(typeof sdp === 'string' ? sdp : serializeSdp(sdp), 'utf8'));
 
+/**
+ * The endpoint's offer with the other party's direction: werift's transceiver stays sendrecv and
+ * reads the direction back from the browser's answer, so only the text sent needs it.
+ */
+const withDirection = (sdp: string, direction: Direction): string => sdp.replace(/^a=(?:sendrecv|sendonly|recvonly|inactive)(?=\r?$)/m, `a=${direction}`);
+
 /** A WebRTC offer: DTLS-SRTP over ICE (RFC 8827), which only a WebRTC endpoint can answer. */
 export const isWebRtcOffer = (body: Uint8Array): boolean => /^m=audio [0-9]+ UDP\/TLS\/RTP\/SAVPF?/m.test(Buffer.from(body).toString('utf8'));
 
@@ -42,10 +48,16 @@ export class CallMedia {
   readonly #lastSent: Partial<Record<Side, Uint8Array>> = {};
   readonly #state: Record<Side, SideState> = { caller: {}, callee: {} };
   readonly #inband: 'auto' | 'on' | 'off';
+  /**
+   * A callee reached both as a browser (WebSocket) and as a phone: a WebRTC endpoint beside the
+   * RTP one, whose offer goes to the browser forks; the first answer says which one stays.
+   */
+  #browserFork: { endpoint: EndpointHandle; offer?: Uint8Array } | undefined;
   #closed: Promise<Record<Side, EndpointStats>> | undefined;
 
-  private constructor(endpoints: Record<Side, EndpointHandle>, address: string, inband: 'auto' | 'on' | 'off') {
+  private constructor(endpoints: Record<Side, EndpointHandle>, address: string, inband: 'auto' | 'on' | 'off', browserFork?: EndpointHandle) {
     this.#endpoints = endpoints;
+    if (browserFork) this.#browserFork = { endpoint: browserFork };
     this.#inband = inband;
     this.#address = address;
     const origin = () => ({ sessionId: String(randomInt(1, 2 ** 47)), version: 1 });
@@ -62,17 +74,20 @@ export class CallMedia {
     readonly calleeKind?: EndpointKind;
     /** in-band DTMF detection: auto = on legs that did not negotiate telephone-event */
     readonly inbandDtmf?: 'auto' | 'on' | 'off';
+    /** the callee has browser contacts beside RTP ones: a WebRTC endpoint for those forks too */
+    readonly browserFork?: boolean;
   }): Promise<CallMedia> {
-    const caller = await options.engine.createEndpoint({ group: options.group, kind: options.callerKind ?? 'rtp' });
-    let callee: EndpointHandle;
+    const opened: EndpointHandle[] = [];
     try {
-      callee = await options.engine.createEndpoint({ group: options.group, kind: options.calleeKind ?? 'rtp' });
+      const kinds = [options.callerKind ?? 'rtp', options.calleeKind ?? 'rtp', ...(options.browserFork ? ['webrtc' as const] : [])];
+      for (const kind of kinds) opened.push(await options.engine.createEndpoint({ group: options.group, kind }));
     } catch (err) {
-      await caller.close();
+      await Promise.all(opened.map((e) => e.close()));
       throw err;
     }
+    const [caller, callee, browserFork] = opened as [EndpointHandle, EndpointHandle, EndpointHandle | undefined];
     caller.connect(callee);
-    return new CallMedia({ caller, callee }, options.address, options.inbandDtmf ?? 'auto');
+    return new CallMedia({ caller, callee }, options.address, options.inbandDtmf ?? 'auto', browserFork);
   }
 
   endpointId(side: Side): string {
@@ -95,7 +110,50 @@ export class CallMedia {
    * place of the anchored one, whatever the other party offered, and the engine transcodes.
    */
   async prepareWebRtcOffer(side: Side): Promise<void> {
-    this.#state[side].webrtcOffer = await this.#endpoints[side].negotiate({ op: 'create-offer' });
+    const endpoint = side === 'callee' && this.#browserFork ? this.#browserFork.endpoint : this.#endpoints[side];
+    this.#state[side].webrtcOffer = await endpoint.negotiate({ op: 'create-offer' });
+  }
+
+  /** What the callee's browser forks are sent while its phone forks get relay()'s body (open({ browserFork })). */
+  browserForkOffer(): Uint8Array | undefined {
+    return this.#browserFork?.offer;
+  }
+
+  /**
+   * The first answer from a callee with both kinds of forks decides its endpoint: a WebRTC answer
+   * (RFC 8843 SAVPF over DTLS) keeps the WebRTC endpoint, anything else the RTP one; the other is closed.
+   */
+  #settleCallee(answer: Uint8Array): void {
+    const fork = this.#browserFork;
+    if (fork === undefined) return;
+    this.#browserFork = undefined;
+    if (isWebRtcOffer(answer)) {
+      const rtp = this.#endpoints.callee;
+      this.#endpoints.callee = fork.endpoint;
+      this.#endpoints.caller.connect(fork.endpoint);
+      void rtp.close();
+    } else {
+      delete this.#state.callee.webrtcOffer;
+      void fork.endpoint.close();
+    }
+  }
+
+  /**
+   * RFC 3264 §8: a party's later offer (hold, resume) on an answered call. The WebRTC endpoints
+   * renegotiate on their live sessions (same ICE credentials and DTLS fingerprint): a browser's
+   * re-offer is answered by its own endpoint, and a browser on the other side is sent a fresh
+   * offer from its endpoint. Rejects when werift refuses the SDP (the re-offer then gets 488).
+   */
+  async prepareReoffer(from: Side, body: Uint8Array): Promise<void> {
+    const to = other(from);
+    if (this.#endpoints[from].kind === 'webrtc') {
+      await this.prepareWebRtc(from, body);
+      delete this.#state[from].webrtcOffer;
+    }
+    if (this.#endpoints[to].kind === 'webrtc') {
+      await this.prepareWebRtcOffer(to);
+      delete this.#state[to].webrtcAnswer;
+    }
   }
 
   /**
@@ -136,13 +194,16 @@ export class CallMedia {
     });
     if (!anchored.ok) return { ok: false, error: anchored.error };
     if (!webrtc) this.#endpoints[from].setRemote(anchored.remote);
-    if (toWebRtc) return this.#sent(to, bytes(toState.webrtcOffer!), anchored.direction, 'opus');
+    // RFC 3264 §6.1: the browser is offered the direction the other party offered (sendonly for hold)
+    if (toWebRtc) return this.#sent(to, bytes(withDirection(toState.webrtcOffer!, anchored.direction)), anchored.direction, 'opus');
+    if (to === 'callee' && this.#browserFork && toState.webrtcOffer !== undefined) this.#browserFork.offer = bytes(withDirection(toState.webrtcOffer, anchored.direction));
     return this.#sent(to, bytes(anchored.sdp), anchored.direction, formats.voice[0]!.encoding);
   }
 
   /** `from` answered the offer the other party made (through us) */
   #answer(from: Side, sdp: SessionDescription, raw: Uint8Array): SdpRelay {
     const to = other(from);
+    if (from === 'callee') this.#settleCallee(raw);
     const formats = audioFormats(sdp);
     const chosen = formats?.voice[0];
     const offer = this.#state[to].offer;
@@ -235,6 +296,7 @@ export class CallMedia {
 
   /** Idempotent; resolves with each endpoint's final figures. */
   close(): Promise<Record<Side, EndpointStats>> {
+    void this.#browserFork?.endpoint.close();
     this.#closed ??= Promise.all([this.#endpoints.caller.close(), this.#endpoints.callee.close()]).then(([caller, callee]) => ({ caller, callee }));
     return this.#closed;
   }

@@ -4,7 +4,7 @@
 import { getHeader } from '../sip/index.js';
 import type { IncomingRequest, ReplyOptions } from '../sip/index.js';
 import { CallState, type Call } from './call.js';
-import type { Side } from './call-media.js';
+import { CallMedia, type Side } from './call-media.js';
 import { parseDtmfInfo } from './dtmf-info.js';
 
 const other = (side: Side): Side => (side === 'caller' ? 'callee' : 'caller');
@@ -72,20 +72,28 @@ async function relayOffer(call: Call, side: Side, request: IncomingRequest, cont
     headers: [{ name: 'Contact', value: contact }, ...(body ? [{ name: 'Content-Type', value: 'application/sdp' }] : [])],
     ...(body ? { body } : {}),
   });
+  let held = false;
   if (request.message.body.length === 0) {
     // RFC 3264 §8 / RFC 4028: an offerless re-INVITE (or a refresh UPDATE) is answered here with
     // the session as it stands; the other party need not hear of it
     answerWith(sdpReply(isInvite ? media.lastSent(side) : undefined));
     return;
   }
-  const offer = media.relay(side, request.message.body, 'offer');
-  if (!offer.ok) {
-    request.reply({ status: 488 });
-    return;
-  }
   call.offerPending = true;
   let response;
   try {
+    // a WebRTC leg renegotiates on its live session first (the browser's re-offer answered by
+    // its endpoint, or a fresh offer of ours to a browser); werift refusing the SDP is a 488
+    const ready = await (media instanceof CallMedia ? media.prepareReoffer(side, request.message.body) : Promise.resolve()).then(
+      () => true,
+      () => false,
+    );
+    const offer = ready ? media.relay(side, request.message.body, 'offer') : undefined;
+    if (!offer?.ok) {
+      request.reply({ status: 488 });
+      return;
+    }
+    held = offer.direction !== 'sendrecv';
     response = await peer.send({ method: request.message.method, body: offer.body });
   } finally {
     call.offerPending = false;
@@ -102,7 +110,6 @@ async function relayOffer(call: Call, side: Side, request: IncomingRequest, cont
     request.reply({ status: 500, reason: 'Unusable Answer' });
     return;
   }
-  const held = offer.direction !== 'sendrecv' || (answer?.ok === true && answer.direction !== 'sendrecv');
-  media.watch(!held);
+  media.watch(!(held || (answer?.ok === true && answer.direction !== 'sendrecv')));
   answerWith(sdpReply(answer?.ok ? answer.body : undefined));
 }

@@ -53,6 +53,10 @@ export interface AgentHarness {
   pcState(): string;
   /** the SDP the page sent and received, for diagnostics */
   sdp(): { local: string; remote: string };
+  /** session.hold()/unhold(): resolves once the re-INVITE got its 2xx and the answer is applied */
+  hold(on: boolean): Promise<void>;
+  /** JsSIP's 'hold'/'unhold' events so far, as 'hold:local', 'unhold:remote', ... */
+  holds(): string[];
   /** JsSIP's notable events and errors, in order, for diagnostics */
   log(): string[];
   stop(): Promise<void>;
@@ -71,6 +75,7 @@ let auto = false;
 let endedWaiters = [];
 let endedCause = null;
 let incomingWaiters = [];
+let holds = [];
 
 function watchSession(s) {
   session = s;
@@ -88,6 +93,8 @@ function watchSession(s) {
     for (const w of endedWaiters) w(endedCause);
     endedWaiters = [];
   };
+  s.on('hold', (e) => { holds.push('hold:' + e.originator); note('hold ' + e.originator); });
+  s.on('unhold', (e) => { holds.push('unhold:' + e.originator); note('unhold ' + e.originator); });
   s.on('ended', finish('ended'));
   s.on('failed', finish('failed'));
   // Chrome has the remote track once the answer is applied; JsSIP also exposes the receivers
@@ -183,6 +190,16 @@ window.harness = {
     const pc = session && session.connection;
     return { local: pc && pc.localDescription ? pc.localDescription.sdp : '', remote: pc && pc.remoteDescription ? pc.remoteDescription.sdp : '' };
   },
+  // JsSIP ends the session ('Hold Failed') when the re-INVITE is refused or its answer unusable
+  hold(on) {
+    return new Promise((resolve, reject) => {
+      if (!session) return reject(new Error('no session'));
+      session.once('ended', () => reject(new Error('session ended during ' + (on ? 'hold' : 'unhold'))));
+      const started = on ? session.hold({}, () => resolve()) : session.unhold({}, () => resolve());
+      if (!started) reject(new Error((on ? 'hold' : 'unhold') + '() refused by JsSIP'));
+    });
+  },
+  holds() { return holds.slice(); },
   log() { return events.slice(); },
   stop() {
     if (!ua) return Promise.resolve();
@@ -255,6 +272,16 @@ export class AgentPage {
   }
   pcState(): Promise<string> {
     return this.page.evaluate(() => (globalThis as unknown as G).harness.pcState());
+  }
+  hold(on: boolean): Promise<void> {
+    return this.page.evaluate((v) => (globalThis as unknown as G).harness.hold(v), on);
+  }
+  holds(): Promise<string[]> {
+    return this.page.evaluate(() => (globalThis as unknown as G).harness.holds());
+  }
+  /** the SDP the page's RTCPeerConnection last applied each way */
+  sdp(): Promise<{ local: string; remote: string }> {
+    return this.page.evaluate(() => (globalThis as unknown as G).harness.sdp());
   }
   stop(): Promise<void> {
     return this.page.evaluate(() => (globalThis as unknown as G).harness.stop());

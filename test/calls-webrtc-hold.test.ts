@@ -1,0 +1,191 @@
+// Acceptance: hold and resume between a WebRTC browser agent (headless Chromium, JsSIP over WSS,
+// fake microphone playing 600 Hz) and a desk phone through Hailing. JsSIP's hold() sends a
+// re-INVITE with a=sendonly on the same ICE/DTLS session (RFC 3264 §8.4); Hailing must answer it
+// on the WebRTC leg (recvonly, RFC 3264 §6.1, same ICE credentials and DTLS fingerprint) and carry
+// it to the phone as its own re-INVITE. JsSIP fails the hold (and ends the call) unless the
+// re-INVITE gets a 2xx with a usable answer. What the phone hears is measured per stretch: the
+// tone, then silence while held (JsSIP disables its track on hold), then the tone again. Then a
+// baresip phone holds (its `hold` command): the browser gets a re-INVITE with a WebRTC offer of
+// ours, which JsSIP must apply, and hears the phone again after `resume`.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startPhone, type Phone } from './helpers/baresip.js';
+import { chromiumMissing, launchChromium, makeToneWav, type ChromiumSession } from './helpers/browser.js';
+import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
+import { describeLevels, measureTones } from './helpers/tones.js';
+import { freePort } from './helpers/ports.js';
+import { describeAudio, startRtpPeer } from './helpers/rtp-peer.js';
+import { startSipUa } from './helpers/sip-ua.js';
+import { AgentPage, serveAgentPage, type AgentPageServer } from './helpers/webrtc-page.js';
+import { within } from './helpers/waiting.js';
+
+const DOMAIN = '127.0.0.1';
+const BROWSER_HZ = 600;
+const PHONE_HZ = 800;
+const STRETCH_MS = 3000;
+/** left out at each stretch's start (20 ms packets): the re-INVITE round trip and jitter-buffer refill */
+const SETTLE_PACKETS = 35;
+/** node-sip's UA binds a loopback address of its own (sip-ua.ts) */
+const PHONES = '127.0.0.6';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const skip = chromiumMissing();
+const attr = (sdp: string, name: string): string | undefined => new RegExp(`^a=${name}:(.*)$`, 'm').exec(sdp)?.[1]?.trim();
+const direction = (sdp: string): string | undefined => /^a=(sendrecv|sendonly|recvonly|inactive)\r?$/m.exec(sdp)?.[1];
+
+async function until(what: string, probe: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+describe('hold and resume between a WebRTC browser agent and a desk phone', { skip: skip ?? false, timeout: 180_000 }, () => {
+  let server: HailingProcess;
+  let dir = '';
+  let chrome: ChromiumSession;
+  let pages: AgentPageServer;
+  const phones: Phone[] = [];
+  const closers: (() => Promise<void>)[] = [];
+
+  before(async () => {
+    server = await startHailing({ env: { HAILING_DIGEST_MD5_ONLY_USER_AGENTS: 'baresip v0.,baresip v1.,JsSIP' } });
+    for (const n of ['1001', '1002', '1003']) {
+      const r = await server.api('POST', '/api/v1/extensions', { number: n, password: `secret-${n}`, displayName: `Agent ${n}` });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    }
+    dir = await mkdtemp(path.join(tmpdir(), 'hailing-webrtc-hold-'));
+    const wav = path.join(dir, `tone${BROWSER_HZ}.wav`);
+    await makeToneWav({ file: wav, hz: BROWSER_HZ, seconds: 90 });
+    pages = await serveAgentPage();
+    chrome = await launchChromium({ fakeAudioFile: wav });
+  });
+
+  after(async () => {
+    for (const close of closers.reverse()) await close().catch(() => {});
+    await Promise.all(phones.map((p) => p.kill()));
+    for (const p of phones) rmSync(p.dir, { recursive: true, force: true });
+    await chrome?.close();
+    await pages?.close();
+    await server?.kill();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** baresip 1002 and a browser agent 1001 on a call the browser made */
+  async function connect(): Promise<{ phone: Phone; agent: AgentPage; setup: string; why: () => Promise<string>; must: <T>(p: Promise<T>, ms: number, what: string) => Promise<T> }> {
+    const phone = await startPhone({ user: '1002', password: 'secret-1002', domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, transport: 'udp', tone: PHONE_HZ, answerMode: 'auto', sipTrace: true });
+    phones.push(phone);
+    await phone.waitFor(/200 OK.*\[1 binding\]/);
+    const agent = await AgentPage.open({ newPage: () => chrome.newPage(), url: pages.url });
+    const why = async () => `${await agent.diagnostics()}\nhailing output (tail):\n${server.output().slice(-6000)}`;
+    const must = <T>(p: Promise<T>, ms: number, what: string): Promise<T> => within(p, ms, what).catch(async (err: unknown) => assert.fail(`${String(err)}\n${await why()}`));
+    await must(agent.register({ wsUrl: `wss://127.0.0.1:${server.ports.wss}`, uri: `sip:1001@${DOMAIN}`, password: 'secret-1001' }), 15_000, 'JsSIP registration over WSS');
+    await must(agent.call(`sip:1002@${DOMAIN}`), 30_000, 'the call to be confirmed');
+    await phone.waitForEvent({ type: 'CALL_ESTABLISHED' });
+    return { phone, agent, setup: (await agent.sdp()).remote, why, must };
+  }
+
+  // The desk phone here is node-sip with a plain RTP socket (an independent implementation):
+  // baresip 1.0's sndfile dump stops at the first re-INVITE (its player is restarted), so what the
+  // phone hears across hold and resume is measured from the RTP it received, decoded by sox.
+  it('the browser holds and resumes: the re-INVITEs are answered on the WebRTC leg and carried to the phone, which hears the tone, silence, the tone', async () => {
+    const media = await startRtpPeer({ address: PHONES });
+    closers.push(() => media.close());
+    const ua = await startSipUa({ address: PHONES, port: await freePort(PHONES), domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, media: { address: media.address, port: media.port }, incoming: { kind: 'answer' } });
+    closers.push(() => ua.close());
+    assert.equal(await ua.register({ user: '1003', password: 'secret-1003' }), 200);
+    const agent = await AgentPage.open({ newPage: () => chrome.newPage(), url: pages.url });
+    const why = async () => `${await agent.diagnostics()}\nhailing output (tail):\n${server.output().slice(-6000)}`;
+    const must = <T>(p: Promise<T>, ms: number, what: string): Promise<T> => within(p, ms, what).catch(async (err: unknown) => assert.fail(`${String(err)}\n${await why()}`));
+    try {
+      await must(agent.register({ wsUrl: `wss://127.0.0.1:${server.ports.wss}`, uri: `sip:1001@${DOMAIN}`, password: 'secret-1001' }), 15_000, 'JsSIP registration over WSS');
+      await must(agent.call(`sip:1003@${DOMAIN}`), 30_000, 'the call to be confirmed');
+      const incoming = await ua.nextIncoming();
+      const setup = (await agent.sdp()).remote;
+      // packets the phone received in each stretch, by arrival order
+      const a = { from: media.received.length, to: 0 };
+      await sleep(STRETCH_MS);
+      a.to = media.received.length;
+
+      // the browser holds: JsSIP's re-INVITE must get a 2xx, or JsSIP ends the call ('Hold Failed')
+      await must(agent.hold(true), 15_000, "the browser's hold re-INVITE to succeed");
+      const b = { from: media.received.length, to: 0 };
+      assert.deepEqual(await agent.holds(), ['hold:local']);
+      const held = (await agent.sdp()).remote;
+      // RFC 3264 §6.1: sendonly is answered recvonly; RFC 3264 §8 / RFC 8839: same ICE and DTLS, no restart
+      assert.equal(direction(held), 'recvonly', held);
+      for (const name of ['ice-ufrag', 'ice-pwd', 'fingerprint']) assert.equal(attr(held, name), attr(setup, name), `${name} kept across the re-INVITE`);
+      // the phone was told in a re-INVITE of its own (RFC 3264 §8.4), in node-sip's reading of it
+      const holdOffer = describeAudio((await incoming.dialog.reinvites.next(10_000, 'the hold re-INVITE at the phone')).content);
+      assert.equal(typeof holdOffer === 'string' ? holdOffer : holdOffer.direction, 'sendonly');
+      await sleep(STRETCH_MS);
+      b.to = media.received.length;
+
+      await must(agent.hold(false), 15_000, "the browser's resume re-INVITE to succeed");
+      const c = { from: media.received.length, to: 0 };
+      assert.deepEqual(await agent.holds(), ['hold:local', 'unhold:local']);
+      assert.equal(direction((await agent.sdp()).remote), 'sendrecv');
+      const resumeOffer = describeAudio((await incoming.dialog.reinvites.next(10_000, 'the resume re-INVITE at the phone')).content);
+      assert.equal(typeof resumeOffer === 'string' ? resumeOffer : resumeOffer.direction, 'sendrecv');
+      await sleep(STRETCH_MS);
+      c.to = media.received.length;
+      assert.equal(await agent.pcState(), 'connected');
+
+      await agent.hangup();
+      await within(agent.ended(), 10_000, 'the browser session to end');
+      await within(incoming.dialog.bye.promise, 10_000, 'the BYE at the phone');
+
+      // what the phone heard in each stretch (G.711 decoded by sox): the tone, silence on hold, the tone
+      const heard = async (name: string, s: { from: number; to: number }) => {
+        const packets = media.received.slice(s.from + SETTLE_PACKETS, s.to);
+        const pt = packets[0]?.payloadType;
+        assert.ok(pt === 0 || pt === 8, `${name}: G.711 packets at the phone (${packets.length}, payload type ${pt})`);
+        const file = path.join(dir, `${name}.${pt === 0 ? 'ul' : 'al'}`);
+        await writeFile(file, Buffer.concat(packets.filter((p) => p.payloadType === pt).map((p) => p.payload)));
+        return measureTones({ file, hz: [BROWSER_HZ], startS: 0, durationS: 60 });
+      };
+      const [talking, onHold, resumed] = [await heard('talking', a), await heard('held', b), await heard('resumed', c)];
+      const db = (l: typeof talking) => l.levels.get(BROWSER_HZ)!;
+      assert.ok(db(talking) > -40, `before hold the phone hears ${BROWSER_HZ} Hz: ${describeLevels(talking)}`);
+      assert.ok(db(onHold) < db(talking) - 20, `on hold the phone hears no ${BROWSER_HZ} Hz: ${describeLevels(onHold)} (before: ${describeLevels(talking)})`);
+      assert.ok(db(resumed) > -40, `after resume the phone hears ${BROWSER_HZ} Hz again: ${describeLevels(resumed)}`);
+    } finally {
+      await agent.stop().catch(() => {});
+      await agent.close();
+    }
+  });
+
+  it('baresip holds and resumes: the browser gets re-INVITEs with our WebRTC offer (same ICE and DTLS), applies them and hears baresip again', async () => {
+    const { phone, agent, setup, why } = await connect();
+    try {
+      // the phone holds: the browser gets a re-INVITE with our WebRTC offer (same ICE and DTLS) and answers it
+      await phone.command('hold');
+      await until('JsSIP to report the remote hold', async () => (await agent.holds()).includes('hold:remote')).catch(async (err: unknown) => assert.fail(`${String(err)}\n${await why()}`));
+      const offered = (await agent.sdp()).remote;
+      assert.equal(direction(offered), 'sendonly', offered);
+      for (const name of ['ice-ufrag', 'ice-pwd', 'fingerprint']) assert.equal(attr(offered, name), attr(setup, name), `${name} kept in our re-offer`);
+      // and baresip gets the browser's answer as its own: RFC 3264 §6.1, sendonly answered recvonly
+      const okToPhone = () => phone.sipTrace().filter((m) => m.dst.endsWith(`:${phone.listenPort}`) && /^SIP\/2\.0 200 /.test(m.startLine) && /INVITE/.test(m.header('cseq') ?? ''));
+      await until('baresip to get the 200 to its hold re-INVITE', async () => okToPhone().length >= 1);
+      assert.equal(direction(okToPhone()[0]!.body), 'recvonly', okToPhone()[0]!.body);
+      await phone.command('resume');
+      await until('JsSIP to report the remote resume', async () => (await agent.holds()).includes('unhold:remote')).catch(async (err: unknown) => assert.fail(`${String(err)}\n${await why()}`));
+      await sleep(1500);
+      assert.equal(await agent.pcState(), 'connected');
+      const peaks = await agent.peakHz();
+      const good = peaks.filter((p) => Math.abs(p.hz - PHONE_HZ) <= 18 && p.db > -80);
+      assert.ok(good.length >= peaks.length / 2 && peaks.length > 0, `after the phone resumed, browser peaks: ${JSON.stringify(peaks)}\n${await why()}`);
+
+      await agent.hangup();
+      await within(agent.ended(), 10_000, 'the browser session to end');
+      await phone.waitForEvent({ type: 'CALL_CLOSED' });
+    } finally {
+      await agent.stop().catch(() => {});
+      await agent.close();
+    }
+  });
+});
