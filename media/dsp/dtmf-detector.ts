@@ -1,6 +1,7 @@
 // In-band DTMF detection (ITU-T Q.23 frequencies, Q.24 acceptance limits) with the Goertzel
-// algorithm, for any session rate. Pure processor: the worker feeds decoded PCM, digits come back
-// through `onDigit` when they end; nothing is allocated per frame except the reported digit.
+// algorithm (goertzel-bank.ts), for any session rate. Pure processor: the worker feeds decoded
+// PCM, digits come back through `onDigit` when they end; nothing is allocated per frame except
+// the reported digit.
 //
 // Blocks last 12.75 ms (102 samples at 8 kHz, 204 at 16 kHz, 612 at 48 kHz): short enough that
 // the Q.24 duration limits (accept >= 40 ms, reject < 23 ms) map onto "three consecutive blocks"
@@ -8,7 +9,9 @@
 // long enough that the 78 Hz bins separate the rows (73..89 Hz apart). Each block is run as two
 // Goertzel halves: their complex outputs give the block's spectrum and, from the phase advance
 // between halves, the tone's actual frequency, which the bins alone cannot resolve to the ±1.5 %
-// (accept) / ±3.5 % (reject) tolerance of Q.24.
+// (accept) / ±3.5 % (reject) tolerance of Q.24. This file holds the Q.24 validity checks (per
+// block, then over the whole digit) and the digit's tracking; the bank holds the filters.
+import { GoertzelBank } from './goertzel-bank.js';
 
 export const DTMF_ROWS: readonly number[] = [697, 770, 852, 941];
 export const DTMF_COLUMNS: readonly number[] = [1209, 1336, 1477, 1633];
@@ -58,7 +61,8 @@ const MIN_HITS = 3;
 const END_MISSES = 2;
 /** 16-bit peak of a 0 dBm0 sine: full scale is +3.14 dBm0 (G.711 A-law) */
 const DBM0_PEAK = 32768 / 10 ** (3.14 / 20);
-const NFREQ = 16; // 8 fundamentals, then their 2nd harmonics
+/** the bank's frequencies: the 8 fundamentals (rows 0-3, columns 4-7), then their 2nd harmonics */
+const FREQUENCIES: readonly number[] = [...DTMF_ROWS, ...DTMF_COLUMNS, ...DTMF_ROWS.map((f) => 2 * f), ...DTMF_COLUMNS.map((f) => 2 * f)];
 
 export class DtmfDetector {
   readonly #rate: number;
@@ -69,23 +73,7 @@ export class DtmfDetector {
   readonly #minBin: number;
   readonly #normalTwist: number;
   readonly #reverseTwist: number;
-  // Per frequency: Goertzel coefficient, sin, output rotations.
-  readonly #coef = new Float64Array(NFREQ);
-  readonly #cos = new Float64Array(NFREQ);
-  readonly #sin = new Float64Array(NFREQ);
-  readonly #rotRe = new Float64Array(NFREQ); // e^{-jω(M-1)}: Goertzel output → DFT at the half's start
-  readonly #rotIm = new Float64Array(NFREQ);
-  readonly #halfRe = new Float64Array(NFREQ); // e^{-jωM}: second half → block start
-  readonly #halfIm = new Float64Array(NFREQ);
-  readonly #s1 = new Float64Array(NFREQ);
-  readonly #s2 = new Float64Array(NFREQ);
-  readonly #x1Re = new Float64Array(NFREQ);
-  readonly #x1Im = new Float64Array(NFREQ);
-  readonly #energy = new Float64Array(NFREQ);
-  readonly #qRe = new Float64Array(8); // second half × conj(first half): the phase advance
-  readonly #qIm = new Float64Array(8);
-  readonly #halfEnergy1 = new Float64Array(8);
-  readonly #halfEnergy2 = new Float64Array(8);
+  readonly #bank: GoertzelBank;
   #pos = 0; // samples into the current block
   #blockEnergy = 0;
   #blockStartMs = 0;
@@ -112,18 +100,7 @@ export class DtmfDetector {
     this.#minBin = ((amp * this.#block) / 2) ** 2; // |X|² of a bin-centred sine of that peak
     this.#normalTwist = 10 ** ((o.normalTwistDb ?? 8) / 10);
     this.#reverseTwist = 10 ** ((o.reverseTwistDb ?? 4) / 10);
-    const m = this.#half;
-    for (let k = 0; k < NFREQ; k++) {
-      const f = k < 4 ? DTMF_ROWS[k]! : k < 8 ? DTMF_COLUMNS[k - 4]! : 2 * (k < 12 ? DTMF_ROWS[k - 8]! : DTMF_COLUMNS[k - 12]!);
-      const w = (2 * Math.PI * f) / o.sampleRate;
-      this.#cos[k] = Math.cos(w);
-      this.#sin[k] = Math.sin(w);
-      this.#coef[k] = 2 * Math.cos(w);
-      this.#rotRe[k] = Math.cos(w * (m - 1));
-      this.#rotIm[k] = -Math.sin(w * (m - 1));
-      this.#halfRe[k] = Math.cos(w * m);
-      this.#halfIm[k] = -Math.sin(w * m);
-    }
+    this.#bank = new GoertzelBank({ sampleRate: o.sampleRate, halfSamples: this.#half, frequencies: FREQUENCIES, phaseBins: 8 });
   }
 
   /** Samples per analysis block (102 at 8 kHz). */
@@ -147,21 +124,10 @@ export class DtmfDetector {
         e += x * x;
       }
       this.#blockEnergy = e;
-      for (let k = 0; k < NFREQ; k++) {
-        const c = this.#coef[k]!;
-        let s1 = this.#s1[k]!;
-        let s2 = this.#s2[k]!;
-        for (let j = i; j < end; j++) {
-          const s = pcm[j]! + c * s1 - s2;
-          s2 = s1;
-          s1 = s;
-        }
-        this.#s1[k] = s1;
-        this.#s2[k] = s2;
-      }
+      this.#bank.feed(pcm, i, end);
       i = end;
       this.#pos += take;
-      if (this.#pos === m) this.#endFirstHalf();
+      if (this.#pos === m) this.#bank.endFirstHalf();
       else if (this.#pos === this.#block) {
         this.#endBlock();
         this.#pos = 0;
@@ -178,51 +144,12 @@ export class DtmfDetector {
   reset(): void {
     this.#pos = 0;
     this.#blockEnergy = 0;
-    this.#s1.fill(0);
-    this.#s2.fill(0);
+    this.#bank.reset();
     this.#clearDigit();
   }
 
-  // Goertzel output y = s1 - e^{-jω}·s2 equals e^{jω(M-1)}·X, X the DFT at ω over the half.
-  #endFirstHalf(): void {
-    for (let k = 0; k < NFREQ; k++) {
-      const s1 = this.#s1[k]!;
-      const s2 = this.#s2[k]!;
-      const yr = s1 - this.#cos[k]! * s2;
-      const yi = this.#sin[k]! * s2;
-      this.#x1Re[k] = yr * this.#rotRe[k]! - yi * this.#rotIm[k]!;
-      this.#x1Im[k] = yr * this.#rotIm[k]! + yi * this.#rotRe[k]!;
-      this.#s1[k] = 0;
-      this.#s2[k] = 0;
-    }
-  }
-
   #endBlock(): void {
-    for (let k = 0; k < NFREQ; k++) {
-      const s1 = this.#s1[k]!;
-      const s2 = this.#s2[k]!;
-      const yr = s1 - this.#cos[k]! * s2;
-      const yi = this.#sin[k]! * s2;
-      // DFT of the second half, referred to the block's start: Z2 = y·e^{-jω(M-1)}·e^{-jωM}
-      const xr = yr * this.#rotRe[k]! - yi * this.#rotIm[k]!;
-      const xi = yr * this.#rotIm[k]! + yi * this.#rotRe[k]!;
-      const zr = xr * this.#halfRe[k]! - xi * this.#halfIm[k]!;
-      const zi = xr * this.#halfIm[k]! + xi * this.#halfRe[k]!;
-      const ar = this.#x1Re[k]!;
-      const ai = this.#x1Im[k]!;
-      const br = ar + zr;
-      const bi = ai + zi;
-      this.#energy[k] = br * br + bi * bi;
-      if (k < 8) {
-        // Z2·conj(X1) = |X1|²·e^{j(ω_tone-ω)M} for a steady tone: its angle is the offset.
-        this.#qRe[k] = zr * ar + zi * ai;
-        this.#qIm[k] = zi * ar - zr * ai;
-        this.#halfEnergy1[k] = ar * ar + ai * ai;
-        this.#halfEnergy2[k] = zr * zr + zi * zi;
-      }
-      this.#s1[k] = 0;
-      this.#s2[k] = 0;
-    }
+    this.#bank.endBlock();
     const key = this.#classify();
     this.#blockEnergy = 0;
     this.#track(key);
@@ -230,7 +157,7 @@ export class DtmfDetector {
 
   /** The key index (row*4+col) this block holds, or -1. */
   #classify(): number {
-    const en = this.#energy;
+    const en = this.#bank.energy;
     const total = this.#blockEnergy;
     if (total <= 0) return -1;
     let r = 0;
@@ -256,20 +183,9 @@ export class DtmfDetector {
   #frequencyOk(k: number, hz: number, tolerance: number): boolean {
     // A half that holds only the start or end of a tone has no usable phase: that gated burst
     // spreads the other tone's energy into this bin. Such blocks are judged by the digit's sum.
-    if (!this.#phaseUsable(k)) return true;
-    return this.#offsetOk(this.#qRe[k]!, this.#qIm[k]!, hz, tolerance);
-  }
-
-  /** Both halves carry at least a quarter of the stronger half's energy. */
-  #phaseUsable(k: number): boolean {
-    const a = this.#halfEnergy1[k]!;
-    const b = this.#halfEnergy2[k]!;
-    return a * 4 >= b && b * 4 >= a;
-  }
-
-  #offsetOk(qr: number, qi: number, hz: number, tolerance: number): boolean {
-    const offsetHz = (Math.atan2(qi, qr) * this.#rate) / (2 * Math.PI * this.#half);
-    return Math.abs(offsetHz) <= hz * tolerance;
+    const bank = this.#bank;
+    if (!bank.phaseUsable(k)) return true;
+    return Math.abs(bank.offsetHz(bank.qRe[k]!, bank.qIm[k]!)) <= hz * tolerance;
   }
 
   #track(key: number): void {
@@ -290,17 +206,18 @@ export class DtmfDetector {
   #hit(key: number): void {
     const r = key >> 2;
     const c = 4 + (key & 3);
+    const bank = this.#bank;
     this.#hits++;
     this.#misses = 0;
     this.#lastHitEndMs = this.#blockStartMs + this.#blockMs;
-    for (let k = 0; k < 8; k++) this.#sumEnergy[k] = this.#sumEnergy[k]! + this.#energy[k]!;
-    if (this.#phaseUsable(r)) {
-      this.#sumRowRe += this.#qRe[r]!;
-      this.#sumRowIm += this.#qIm[r]!;
+    for (let k = 0; k < 8; k++) this.#sumEnergy[k] = this.#sumEnergy[k]! + bank.energy[k]!;
+    if (bank.phaseUsable(r)) {
+      this.#sumRowRe += bank.qRe[r]!;
+      this.#sumRowIm += bank.qIm[r]!;
     }
-    if (this.#phaseUsable(c)) {
-      this.#sumColRe += this.#qRe[c]!;
-      this.#sumColIm += this.#qIm[c]!;
+    if (bank.phaseUsable(c)) {
+      this.#sumColRe += bank.qRe[c]!;
+      this.#sumColIm += bank.qIm[c]!;
     }
   }
 
@@ -318,8 +235,8 @@ export class DtmfDetector {
       dominates(sums, c, RELATIVE_PEAK) &&
       er <= ec * this.#normalTwist &&
       ec <= er * this.#reverseTwist &&
-      this.#offsetOk(this.#sumRowRe, this.#sumRowIm, DTMF_ROWS[key >> 2]!, DIGIT_FREQ_TOLERANCE) &&
-      this.#offsetOk(this.#sumColRe, this.#sumColIm, DTMF_COLUMNS[key & 3]!, DIGIT_FREQ_TOLERANCE);
+      Math.abs(this.#bank.offsetHz(this.#sumRowRe, this.#sumRowIm)) <= DTMF_ROWS[key >> 2]! * DIGIT_FREQ_TOLERANCE &&
+      Math.abs(this.#bank.offsetHz(this.#sumColRe, this.#sumColIm)) <= DTMF_COLUMNS[key & 3]! * DIGIT_FREQ_TOLERANCE;
     const startMs = this.#startMs;
     const durationMs = this.#lastHitEndMs - this.#startMs;
     this.#clearDigit();

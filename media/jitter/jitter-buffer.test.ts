@@ -1,4 +1,4 @@
-// Jitter buffer: playout order, loss, duplicates, wrap-around, DTX, restarts and bounds.
+// Jitter buffer: playout order, loss, duplicates, wrap-around, DTX and bounds (restarts: source-sequence.test.ts).
 // Expected values are worked out by hand from RFC 3550 (§5.1 sequence/timestamp semantics, A.1
 // sequence validation) and RFC 3551 §4.1 (silence suppression), never from our output.
 import { describe, it } from 'node:test';
@@ -191,42 +191,6 @@ describe('JitterBuffer: packet lengths other than the tick', () => {
     }
     assert.deepEqual(played, [...Array(16).keys()]);
     assert.equal(jb.stats().lost, 0);
-  });
-});
-
-describe('JitterBuffer: restarts', () => {
-  it('RFC 3550 §8.2: a new SSRC starts a new stream', () => {
-    const jb = new JitterBuffer({ clockRate: RATE });
-    const p = packet();
-    push(jb, p, 100, 9000, 0);
-    assert.equal(step(jb), 'PLAY 100');
-    p.ssrc = 0x9999;
-    push(jb, p, 7, 123, 20);
-    assert.equal(step(jb), 'PLAY 7');
-    assert.equal(jb.stats().resyncs, 1);
-  });
-
-  it('RFC 3550 A.1: a sequence jump beyond MAX_DROPOUT is believed only when the next packet follows it', () => {
-    const jb = new JitterBuffer({ clockRate: RATE });
-    const p = packet();
-    push(jb, p, 10, 0, 0);
-    assert.equal(step(jb), 'PLAY 10');
-    assert.equal(push(jb, p, 20000, 50000, 20), false);
-    assert.equal(push(jb, p, 20001, 50160, 40), true);
-    assert.equal(step(jb), 'PLAY 20001');
-    assert.equal(jb.stats().resyncs, 1);
-    assert.equal(jb.stats().invalid, 1);
-  });
-
-  it('a timestamp that goes back while the sequence goes on is a restarted clock, not late audio', () => {
-    const jb = new JitterBuffer({ clockRate: RATE });
-    const p = packet();
-    push(jb, p, 1, 800000, 0);
-    assert.equal(step(jb), 'PLAY 1');
-    assert.equal(push(jb, p, 2, 1000, 20), true);
-    assert.equal(step(jb), 'PLAY 2');
-    assert.equal(jb.stats().resyncs, 1);
-    assert.equal(jb.stats().late, 0);
   });
 });
 

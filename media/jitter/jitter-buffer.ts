@@ -20,19 +20,14 @@
 // pops again. shouldInsert() is the mirror (grow before an underrun): play a concealment frame
 // instead of popping, then inserted(). Ignoring both is safe: underruns and the maxDelayMs bound
 // keep the delay in range anyway.
+//
+// Where a packet belongs in the stream (RFC 3550 A.1 extended numbers, SSRC and clock restarts,
+// packet spacing) is SourceSequence's business; this file holds the ring, playout and adaptation.
 import { DelayEstimator } from './delay-estimator.js';
 import { PacketRing } from './packet-ring.js';
 import { PlayoutLevel } from './playout-level.js';
+import { SOURCE_CONTINUES, SOURCE_REFUSED, SOURCE_RESTARTED, SourceSequence } from './source-sequence.js';
 import { JITTER_EMPTY, JITTER_LOST, JITTER_PLAY, type JitterBufferOptions, type JitterPacket, type JitterResult, type JitterStats } from './types.js';
-
-// RFC 3550 A.1: a jump larger than these is a restart only when the next packet confirms it.
-const MAX_DROPOUT = 3000;
-const MAX_MISORDER = 100;
-// Extended numbers start far from zero so that packets reordered before the first stay positive.
-const SEQ_BASE = 65536 * 1024;
-const TS_BASE = 4294967296 * 1024;
-/** the longest packet a codec sends (Opus: 120 ms) */
-const MAX_PACKET_MS = 120;
 
 export class JitterBuffer {
   /** PLAY (and peekNext) copy the payload here; valid until the next pop or peekNext */
@@ -43,19 +38,8 @@ export class JitterBuffer {
   readonly #frame: number;
   readonly #minDelay: number;
   readonly #maxDelay: number;
-  readonly #maxPacket: number;
   readonly #estimator: DelayEstimator;
-  #initialized = false;
-  #ssrc = 0;
-  #badSeq = -1;
-  // the newest packet received (extended sequence number and timestamp)
-  #highestSeq = 0;
-  #highestTs = 0;
-  #highestRawTs = 0;
-  #highestArrival = 0;
-  #highestDuration = 0;
-  #packetSamples: number;
-  #candidateSpacing = 0;
+  readonly #source: SourceSequence;
   // playout: the next sequence number to play and the timestamp the playout point has reached
   #nextSeq = 0;
   #playTs = 0;
@@ -76,10 +60,9 @@ export class JitterBuffer {
     this.out = this.#ring.out;
     this.#rate = options.clockRate;
     this.#frame = this.#samples(options.frameMs ?? 20);
-    this.#packetSamples = this.#frame;
     this.#minDelay = this.#samples(options.minDelayMs ?? 20);
     this.#maxDelay = this.#samples(options.maxDelayMs ?? 200);
-    this.#maxPacket = this.#samples(MAX_PACKET_MS);
+    this.#source = new SourceSequence({ clockRate: options.clockRate, frameSamples: this.#frame, maxDelaySamples: this.#maxDelay });
     this.#estimator = new DelayEstimator({ clockRate: options.clockRate, maxDelayMs: options.maxDelayMs ?? 200, percentile: options.percentile ?? 0.95 });
   }
 
@@ -109,36 +92,21 @@ export class JitterBuffer {
       this.#c.invalid++;
       return false;
     }
-    const seq = p.seq & 0xffff;
-    const ts = p.timestamp >>> 0;
-    if (!this.#initialized || p.ssrc !== this.#ssrc) {
-      // RFC 3550 §8.2: a new SSRC is a new source, with its own sequence and timestamp spaces.
-      if (this.#initialized) this.#c.resyncs++;
-      this.#restart(p.ssrc, seq, ts, p.arrivalMs);
+    const source = this.#source;
+    const verdict = source.locate(p);
+    if (verdict === SOURCE_REFUSED) {
+      this.#c.invalid++;
+      return false;
     }
-    let delta = ((seq - (this.#highestSeq % 65536) + 0x8000) & 0xffff) - 0x8000;
-    let tsDelta = (ts - this.#highestRawTs) | 0;
-    const jumped = delta > MAX_DROPOUT || delta < -MAX_MISORDER;
-    // RFC 3550 §5.1: timestamps follow the sampling clock, so a packet later in sequence whose
-    // timestamp goes back, or runs ahead of its arrival by more than we may buffer, is a restarted clock.
-    const ahead = ((tsDelta - this.#maxPacket * delta) * 1000) / this.#rate - (p.arrivalMs - this.#highestArrival);
-    if (jumped || (delta > 0 && (tsDelta < 0 || ahead > (this.#maxDelay * 1000) / this.#rate))) {
-      // RFC 3550 A.1: a sequence jump is "a new source or a source restart" once the next packet follows it.
-      if (jumped && seq !== this.#badSeq) {
-        this.#badSeq = (seq + 1) & 0xffff;
-        this.#c.invalid++;
-        return false;
-      }
-      this.#c.resyncs++;
-      this.#restart(p.ssrc, seq, ts, p.arrivalMs);
-      delta = 0;
-      tsDelta = 0;
+    if (verdict !== SOURCE_CONTINUES) {
+      if (verdict === SOURCE_RESTARTED) this.#c.resyncs++;
+      this.#clearPlayout();
+      this.#nextSeq = source.highestSeq;
     }
-    this.#badSeq = -1;
-    const ext = this.#highestSeq + delta;
+    const ext = source.ext;
     if (ext < this.#nextSeq) {
       // before anything was released a packet reordered ahead of the first one still has its place
-      if (this.#released || this.#highestSeq - ext >= this.#ring.capacity) {
+      if (this.#released || source.highestSeq - ext >= this.#ring.capacity) {
         this.#c.late++;
         return false;
       }
@@ -155,22 +123,14 @@ export class JitterBuffer {
       this.#c.duplicates++;
       return false;
     }
-    const extTs = this.#highestTs + tsDelta;
-    this.#ring.put(ext, extTs, p.samples > 0 ? p.samples : 0, p.payload, p.offset, p.length);
+    const extTs = source.extTs;
+    this.#ring.put(ext, p.samples > 0 ? p.samples : 0, p.payload, p.offset, p.length);
+    this.#ring.setTimestamp(ext, extTs);
     this.#c.packets++;
-    if (delta < 0) this.#c.reorders++;
-    else {
-      // delta 0 here is the first packet after a (re)start: a repeat of the newest would have been refused
-      if (p.samples > 0) this.#packetSamples = p.samples;
-      else if (delta === 1 && tsDelta > 0 && tsDelta <= this.#maxPacket) this.#learnSpacing(tsDelta);
-      this.#highestSeq = ext;
-      this.#highestTs = extTs;
-      this.#highestRawTs = ts;
-      this.#highestArrival = p.arrivalMs;
-      this.#highestDuration = p.samples;
-    }
+    if (source.delta < 0) this.#c.reorders++;
+    source.accept(p);
     this.#estimator.add(extTs, p.arrivalMs);
-    if (this.#started && this.#highestEnd() - this.#playTs > this.#maxDelay + this.#packetSamples) this.#trim();
+    if (this.#started && source.highestEnd() - this.#playTs > this.#maxDelay + source.packetSamples) this.#trim();
     return true;
   }
 
@@ -179,7 +139,7 @@ export class JitterBuffer {
     this.#outLength = 0;
     if (!this.#started && !this.#tryStart()) return this.#silence(this.#frame, JITTER_EMPTY);
     const ring = this.#ring;
-    this.#level.sample(ring.count === 0 ? 0 : this.#highestEnd() - this.#playTs);
+    this.#level.sample(ring.count === 0 ? 0 : this.#source.highestEnd() - this.#playTs);
     if (!ring.holds(this.#nextSeq)) {
       if (ring.count === 0) {
         this.#started = false;
@@ -189,9 +149,9 @@ export class JitterBuffer {
       }
       // RFC 3550 §6.4.1: a gap in sequence numbers is loss. Skip to the next packet held; conceal
       // what the missing packets would have covered, and no more (the rest of a gap is DTX).
-      const next = ring.nextHeld(this.#nextSeq + 1, this.#highestSeq);
+      const next = ring.nextHeld(this.#nextSeq + 1, this.#source.highestSeq);
       this.#c.lost += next - this.#nextSeq;
-      this.#concealUntil = this.#playTs + (next - this.#nextSeq) * this.#packetSamples;
+      this.#concealUntil = this.#playTs + (next - this.#nextSeq) * this.#source.packetSamples;
       this.#nextSeq = next;
       this.#released = true;
     }
@@ -205,7 +165,7 @@ export class JitterBuffer {
   /** After LOST: copies the packet that follows the hole into `out` (for FEC) without consuming it; its length, or -1. */
   peekNext(): number {
     if (this.#ring.count === 0) return -1;
-    const seq = this.#ring.nextHeld(this.#nextSeq, this.#highestSeq);
+    const seq = this.#ring.nextHeld(this.#nextSeq, this.#source.highestSeq);
     this.#outLength = this.#ring.copyOut(seq);
     this.#outSeq = seq % 65536;
     this.#outTs = this.#ring.timestamp(seq) % 4294967296;
@@ -214,7 +174,7 @@ export class JitterBuffer {
 
   /** the buffer holds at least a packet more than the target: drop a quiet frame (see the top of this file) */
   shouldDrop(): boolean {
-    return this.#started && this.#level.shouldDrop(this.#target(), this.#packetSamples);
+    return this.#started && this.#level.shouldDrop(this.#target(), this.#source.packetSamples);
   }
   /** the buffer holds less than the target: play a concealment frame instead of popping */
   shouldInsert(): boolean {
@@ -231,8 +191,8 @@ export class JitterBuffer {
 
   /** Forget the stream (hold, re-INVITE to another source); counters stay. */
   reset(): void {
-    this.#initialized = false;
-    this.#clear();
+    this.#source.reset();
+    this.#clearPlayout();
   }
 
   stats(): JitterStats {
@@ -246,19 +206,8 @@ export class JitterBuffer {
 
   /** the playout delay aimed at: one packet, plus how much later than the fastest most packets come */
   #target(): number {
-    const wanted = this.#packetSamples + this.#samples(this.#estimator.quantileMs);
+    const wanted = this.#source.packetSamples + this.#samples(this.#estimator.quantileMs);
     return Math.min(this.#maxDelay, Math.max(this.#minDelay, wanted));
-  }
-
-  /** end of the newest packet held, in extended timestamp units */
-  #highestEnd(): number {
-    return this.#highestTs + (this.#highestDuration > 0 ? this.#highestDuration : this.#packetSamples);
-  }
-
-  /** a packet spacing is believed when two consecutive packets agree on it (one DTX gap does not) */
-  #learnSpacing(spacing: number): void {
-    if (spacing === this.#candidateSpacing) this.#packetSamples = spacing;
-    this.#candidateSpacing = spacing;
   }
 
   #tryStart(): boolean {
@@ -266,11 +215,11 @@ export class JitterBuffer {
       this.#waited = 0;
       return false;
     }
-    const oldest = this.#ring.nextHeld(this.#nextSeq, this.#highestSeq);
+    const oldest = this.#ring.nextHeld(this.#nextSeq, this.#source.highestSeq);
     const ts = this.#ring.timestamp(oldest);
     this.#waited += this.#frame;
     // start once the target is held, or once the oldest packet has waited that long (a short talkspurt)
-    if (this.#highestEnd() - ts < this.#target() && this.#waited <= this.#target()) return false;
+    if (this.#source.highestEnd() - ts < this.#target() && this.#waited <= this.#target()) return false;
     if (this.#released) this.#c.lost += oldest - this.#nextSeq;
     this.#nextSeq = oldest;
     this.#playTs = this.#concealUntil = ts;
@@ -283,7 +232,7 @@ export class JitterBuffer {
   #play(ts: number): JitterResult {
     const seq = this.#nextSeq;
     const declared = this.#ring.duration(seq);
-    const duration = declared > 0 ? declared : this.#packetSamples;
+    const duration = declared > 0 ? declared : this.#source.packetSamples;
     this.#outLength = this.#ring.copyOut(seq);
     this.#outSamples = duration;
     this.#outSeq = seq % 65536;
@@ -306,35 +255,20 @@ export class JitterBuffer {
   /** more than maxDelayMs held (a burst after a network stall): discard the oldest down to the target, play on from there */
   #trim(): void {
     const target = this.#target();
-    let oldest = this.#ring.nextHeld(this.#nextSeq, this.#highestSeq);
-    while (this.#ring.count > 1 && this.#highestEnd() - this.#ring.timestamp(oldest) > target) {
+    let oldest = this.#ring.nextHeld(this.#nextSeq, this.#source.highestSeq);
+    while (this.#ring.count > 1 && this.#source.highestEnd() - this.#ring.timestamp(oldest) > target) {
       this.#c.overflow += this.#ring.discard(oldest, oldest + 1);
-      oldest = this.#ring.nextHeld(oldest + 1, this.#highestSeq);
+      oldest = this.#ring.nextHeld(oldest + 1, this.#source.highestSeq);
     }
     this.#nextSeq = oldest;
     this.#playTs = this.#concealUntil = this.#ring.timestamp(oldest);
   }
 
-  #restart(ssrc: number, seq: number, ts: number, arrivalMs: number): void {
-    this.#clear();
-    this.#initialized = true;
-    this.#ssrc = ssrc;
-    this.#highestSeq = SEQ_BASE + seq;
-    this.#highestTs = TS_BASE + ts;
-    this.#highestRawTs = ts;
-    this.#highestArrival = arrivalMs;
-    this.#nextSeq = this.#highestSeq;
-  }
-
-  #clear(): void {
+  #clearPlayout(): void {
     this.#ring.clear();
     this.#started = false;
     this.#released = false;
     this.#waited = 0;
-    this.#badSeq = -1;
-    this.#highestDuration = 0;
-    this.#packetSamples = this.#frame;
-    this.#candidateSpacing = 0;
     this.#level.reset();
     this.#estimator.reset();
   }

@@ -53,11 +53,15 @@ export class PacketRing {
     return this.#durations[seq & this.#mask]!;
   }
 
-  put(seq: number, ts: number, samples: number, payload: Uint8Array, offset: number, length: number): void {
+  /**
+   * Stores a packet; its timestamp comes through setTimestamp(). The extended timestamp is no small
+   * integer, and a call V8 does not inline boxes such an argument (an allocation per packet): put()
+   * is too large to be sure of inlining, setTimestamp() is small enough always to be inlined.
+   */
+  put(seq: number, samples: number, payload: Uint8Array, offset: number, length: number): void {
     const slot = seq & this.#mask;
     if (this.#seqs[slot] === EMPTY_SLOT) this.#count++;
     this.#seqs[slot] = seq;
-    this.#tss[slot] = ts;
     this.#lens[slot] = length;
     this.#durations[slot] = samples;
     // A byte loop, unrolled: store.set(payload.subarray(..)) is faster but makes a view per packet.
@@ -73,6 +77,11 @@ export class PacketRing {
       store[d + 3] = payload[s + 3]!;
     }
     for (; i < length; i++) store[at + i] = payload[offset + i]!;
+  }
+
+  /** the extended timestamp of the packet put() at `seq` */
+  setTimestamp(seq: number, ts: number): void {
+    this.#tss[seq & this.#mask] = ts;
   }
 
   /** copies a held packet's payload into `out`; its length */

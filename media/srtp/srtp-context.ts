@@ -1,16 +1,18 @@
 // SRTP/SRTCP for one SDES-keyed media stream (RFC 3711, RFC 4568, RFC 7714). werift does the key
 // derivation and the AES-CM/HMAC-SHA1-80 and AES-GCM transforms; this wrapper adds what werift
 // leaves out: RFC 3711 Appendix A index estimation, the §3.3.2 replay list (werift has none), the
-// 32-bit tag of AES_CM_128_HMAC_SHA1_32, MKI fields, and "never throw" on the packet path.
+// 32-bit tag of AES_CM_128_HMAC_SHA1_32 (aes-cm-hmac-sha1-32.ts), MKI fields (srtp-packet.ts),
+// and "never throw" on the packet path.
 //
 // Allocation: werift's transforms build new Buffers per packet (node:crypto Cipher/Hmac objects,
 // Buffer.concat of header, payload and tag); node:crypto offers no way to re-key a reusable Cipher
 // with a new IV, so a per-packet allocation of the output is unavoidable here. Index and replay
 // bookkeeping (replay.ts) allocates nothing; an MKI or the 32-bit tag add one copy per packet.
-import { createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
 import { ProtectionProfileAeadAes128Gcm, ProtectionProfileAes128CmHmacSha1_80, SrtpSession, type RtpHeader } from 'werift';
 import { suiteKeyLengths, type CryptoSuite } from './crypto-attribute.js';
 import { ReplayTable, REPLAY_OK, REPLAY_SEEN, estimateRoc } from './replay.js';
+import { AesCmSha1_32Receiver } from './aes-cm-hmac-sha1-32.js';
+import { HeaderView, headerLength, insertMki, mkiBytes } from './srtp-packet.js';
 
 /** The suites SrtpContext runs (RFC 4568 §6.2, RFC 7714 §14.1), in our order of preference. */
 export const SRTP_CONTEXT_SUITES: readonly CryptoSuite[] = ['AES_CM_128_HMAC_SHA1_80', 'AEAD_AES_128_GCM', 'AES_CM_128_HMAC_SHA1_32'];
@@ -46,31 +48,6 @@ export interface SrtpCounters {
   malformed: number;
 }
 
-/** The one RtpHeader shape werift's ciphers read, filled in place so the original header bytes are kept. */
-class HeaderView {
-  ssrc = 0;
-  sequenceNumber = 0;
-  serializeSize = 0;
-  payloadOffset = 0;
-  padding = false;
-  paddingSize = 0;
-  bytes: Buffer = Buffer.alloc(0);
-  serialize(): Buffer {
-    return this.bytes;
-  }
-}
-
-/** RTP header length (RFC 3550 §5.1, §5.3.1) of `buf`, or -1; padding is encrypted so is not checked here. */
-function headerLength(buf: Buffer): number {
-  if (buf.length < 12 || buf[0]! >> 6 !== 2) return -1;
-  let at = 12 + (buf[0]! & 0x0f) * 4;
-  if (buf[0]! & 0x10) {
-    if (at + 4 > buf.length) return -1;
-    at += 4 + buf.readUInt16BE(at + 2) * 4;
-  }
-  return at <= buf.length ? at : -1;
-}
-
 type WeriftContext = SrtpSession['localContext'];
 
 export class SrtpContext {
@@ -90,8 +67,8 @@ export class SrtpContext {
   readonly #sendRtcp: ReplayTable;
   readonly #recvRtcp: ReplayTable;
   readonly #hdr = new HeaderView();
-  readonly #rocBytes = Buffer.alloc(4);
-  readonly #iv = Buffer.alloc(16);
+  /** the receive side of AES_CM_128_HMAC_SHA1_32 (null for the other suites) */
+  readonly #recv32: AesCmSha1_32Receiver | null;
   #index = 0;
 
   /** Use `createSrtpContext` (checks key lengths) rather than this constructor. */
@@ -106,6 +83,7 @@ export class SrtpContext {
     this.#remote = session.remoteContext;
     this.#rtpTag = this.#gcm ? 16 : o.suite === 'AES_CM_128_HMAC_SHA1_32' ? 4 : 10;
     this.#rtcpTag = this.#gcm ? 16 : 10;
+    this.#recv32 = this.#rtpTag === 4 ? new AesCmSha1_32Receiver(this.#remote) : null;
     this.#localMki = mkiBytes(o.local.mki);
     this.#remoteMki = mkiBytes(o.remote.mki);
     const table = { slots: o.maxSsrcs ?? 8, window: o.replayWindow ?? 128 };
@@ -180,7 +158,7 @@ export class SrtpContext {
     }
     let plain: Buffer;
     try {
-      plain = this.#rtpTag === 4 ? this.#unprotect32(packet, hl, ssrc, seq, roc) : this.#unprotectWerift(packet, hl, ssrc, seq, roc);
+      plain = this.#recv32 ? this.#recv32.unprotect(packet, hl, index) : this.#unprotectWerift(packet, hl, ssrc, seq, roc);
     } catch {
       return this.#authFailure();
     }
@@ -196,17 +174,6 @@ export class SrtpContext {
     h.padding = (packet[0]! & 0x20) !== 0;
     h.paddingSize = 0;
     return this.#remote.cipher.decryptRtp(packet, roc, h as unknown as RtpHeader)[0];
-  }
-
-  /** AES_CM_128_HMAC_SHA1_32, which werift lacks: RFC 3711 §4.2 HMAC over header||payload||ROC, §4.1.1 AES-CM. */
-  #unprotect32(packet: Buffer, hl: number, ssrc: number, seq: number, roc: number): Buffer {
-    const end = packet.length - 4;
-    this.#rocBytes.writeUInt32BE(roc >>> 0, 0);
-    const mac = createHmac('sha1', this.#remote.srtpSessionAuthTag).update(packet.subarray(0, end)).update(this.#rocBytes).digest();
-    if (!timingSafeEqual(mac.subarray(0, 4), packet.subarray(end))) throw new Error('auth');
-    aesCmIv({ out: this.#iv, salt: this.#remote.srtpSessionSalt, ssrc, index: roc * 65536 + seq });
-    const body = createDecipheriv('aes-128-ctr', this.#remote.srtpSessionKey, this.#iv).update(packet.subarray(hl, end));
-    return Buffer.concat([packet.subarray(0, hl), body]);
   }
 
   /** SRTCP protect (RFC 3711 §3.4; RFC 7714 §9 for GCM). Null when `packet` is not RTCP. */
@@ -278,37 +245,4 @@ export function createSrtpContext(o: SrtpContextOptions): SrtpContextResult {
     }
   }
   return { ok: true, value: new SrtpContext(o) };
-}
-
-export interface AesCmIvOptions {
-  out: Buffer;
-  /** the 14-byte session salt k_s */
-  salt: Buffer;
-  ssrc: number;
-  /** the 48-bit packet index i = 2^16 * ROC + SEQ */
-  index: number;
-}
-
-/** RFC 3711 §4.1.1: IV = (k_s * 2^16) XOR (SSRC * 2^64) XOR (i * 2^16), written into `out` (16 bytes). */
-export function aesCmIv(o: AesCmIvOptions): void {
-  const iv = o.out;
-  iv.fill(0);
-  o.salt.copy(iv, 0, 0, 14);
-  iv.writeUInt32BE((iv.readUInt32BE(4) ^ o.ssrc) >>> 0, 4);
-  const hi = Math.floor(o.index / 65536);
-  iv.writeUInt32BE((iv.readUInt32BE(8) ^ hi) >>> 0, 8);
-  iv.writeUInt16BE(iv.readUInt16BE(12) ^ (o.index & 0xffff), 12);
-}
-
-function mkiBytes(mki: SrtpKeyMaterial['mki']): Buffer | null {
-  if (!mki) return null;
-  const b = Buffer.alloc(mki.length);
-  b.writeUIntBE(mki.value, 0, mki.length);
-  return b;
-}
-
-/** RFC 3711 §3.1/§3.4: [MKI] goes right before the authentication tag. */
-function insertMki(out: Buffer, mki: Buffer, tag: number): Buffer {
-  const at = out.length - tag;
-  return Buffer.concat([out.subarray(0, at), mki, out.subarray(at)]);
 }
