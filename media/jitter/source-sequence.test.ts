@@ -38,6 +38,18 @@ describe('SourceSequence: RFC 3550 A.1 extended numbers', () => {
     assert.equal(s.highestEnd() - end0, PTIME);
   });
 
+  it('RFC 3550 A.1 bounds: udelta < MAX_DROPOUT (3000) is in order, 3000 ahead or 100 behind is a jump', () => {
+    // A.1: "if (udelta < MAX_DROPOUT) in order ... else if (udelta <= RTP_SEQ_MOD - MAX_MISORDER) very large jump"
+    const s = source();
+    feed(s, { seq: 1000, ts: 16000, arrivalMs: 0 });
+    assert.equal(s.locate({ ...packet(), ssrc: 0x1234, seq: 4000, timestamp: 16000 + 3000 * PTIME, arrivalMs: 60_000 }), SOURCE_REFUSED);
+    assert.equal(s.locate({ ...packet(), ssrc: 0x1234, seq: 900, timestamp: 16000 - 100 * PTIME, arrivalMs: 20 }), SOURCE_REFUSED);
+    assert.equal(s.locate({ ...packet(), ssrc: 0x1234, seq: 901, timestamp: 16000 - 99 * PTIME, arrivalMs: 20 }), SOURCE_CONTINUES);
+    assert.equal(s.delta, -99);
+    assert.equal(s.locate({ ...packet(), ssrc: 0x1234, seq: 3999, timestamp: 16000 + 2999 * PTIME, arrivalMs: 59_980 }), SOURCE_CONTINUES);
+    assert.equal(s.delta, 2999);
+  });
+
   it('a reordered packet is placed behind the newest and does not become it', () => {
     const s = source();
     feed(s, { seq: 10, ts: 1600, arrivalMs: 0 });

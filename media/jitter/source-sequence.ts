@@ -95,7 +95,8 @@ export class SourceSequence {
     }
     let delta = ((seq - (this.#highestSeq % 65536) + 0x8000) & 0xffff) - 0x8000;
     let tsDelta = (ts - this.#highestRawTs) | 0;
-    const jumped = delta > MAX_DROPOUT || delta < -MAX_MISORDER;
+    // RFC 3550 A.1: in order while udelta < MAX_DROPOUT; reordered while less than MAX_MISORDER behind
+    const jumped = delta >= MAX_DROPOUT || delta <= -MAX_MISORDER;
     // RFC 3550 §5.1: timestamps follow the sampling clock, so a packet later in sequence whose
     // timestamp goes back, or runs ahead of its arrival by more than we may buffer, is a restarted clock.
     const ahead = ((tsDelta - this.#maxPacket * delta) * 1000) / this.#rate - (p.arrivalMs - this.#highestArrival);
