@@ -2,21 +2,25 @@
 // latches that learn the phone's sources, and the counters. The relay path (#onRtp, #onRtcp)
 // allocates nothing: counters are typed-array slots, the listeners are made once per socket, the
 // received Buffer is sent on as it is (its header rewritten in place once a second source fed the
-// phone: stream-continuity.ts, which reads the clock per sent packet).
-// SRTP (werift) and decoding (MediaPort: rooms, transcoding, recording, DTMF) are the exceptions,
-// paid only by the calls that use them.
-import dgram from 'node:dgram';
-import net from 'node:net';
+// phone: stream-continuity.ts). The clock is read once per packet each way (continuity, and the
+// RFC 3550 reception statistics of rtcp-path.ts). SRTP (werift) and decoding (MediaPort: rooms,
+// transcoding, recording, DTMF) are paid only by the calls that use them. RTCP: the phones' own
+// is relayed in pass-through; an endpoint that decodes reports for itself (tickRtcp).
+import type dgram from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { rtpPayloadOffset, readU32 } from '../rtp/rtp.js';
-import { rtcpCheck, findReportBlock, blockCumulativeLost, blockFractionLost, blockJitter } from '../rtp/rtcp.js';
-import type { EndpointStats, RemoteAddress } from '../types.js';
+import { rtcpCheck } from '../rtp/rtcp.js';
+import type { EndpointStats, RemoteAddress, SrtpKeys } from '../types.js';
 import { Latch, ACCEPT_LATCHED, DROP, LATCH_LOCKED } from './latch.js';
 import { IdleWatch } from './idle-watch.js';
 import { MediaPort, type PortSink } from '../session/port.js';
-import { createSrtpContext, suiteKeyLengths, type SrtpContext } from '../srtp/index.js';
+import type { SrtpContext } from '../srtp/index.js';
+import { sdesContext } from './sdes-srtp.js';
 import { StreamContinuity } from './stream-continuity.js';
-import type { SrtpKeys } from '../types.js';
+import { RtcpPath } from './rtcp-path.js';
+import { openSocketPair, socketAddress, unmapped } from './sockets.js';
+
+export { unmapped };
 
 // Slots of RelayEndpoint.counters.
 const RX_PACKETS = 0;
@@ -25,17 +29,12 @@ const TX_PACKETS = 2;
 const TX_BYTES = 3;
 const DROPPED = 4;
 const RTCP_RX = 5;
-const LOST = 6;
-const FRACTION = 7;
-const JITTER = 8;
-const HAS_REPORT = 9;
+/** payload octets sent (RFC 3550 §6.4.1 sender's octet count: no headers, no padding) */
+const TX_OCTETS = 6;
 /** SSRC of the last RTP packet sent towards this endpoint's phone, -1 before any */
-const SENT_SSRC = 10;
-const SRTP_FAILURES = 11;
-const SLOTS = 12;
-
-/** G.711 and telephone-event run an 8000 Hz RTP clock (RFC 3551 §4.5.14, RFC 4733 §2.1). */
-const TIMESTAMP_UNITS_PER_MS = 8;
+const SENT_SSRC = 7;
+const SRTP_FAILURES = 8;
+const SLOTS = 9;
 
 /** What an endpoint tells its worker; one object per worker, so no closure per packet. */
 export interface RelayEndpointSink extends PortSink {
@@ -51,26 +50,11 @@ export interface OpenEndpointOptions {
   readonly latchWindowMs: number;
   readonly mediaTimeoutMs: number;
   readonly sink: RelayEndpointSink;
+  /** Unix ms for RTCP's NTP timestamps; Date.now by default */
+  readonly wallClock?: () => number;
 }
 
 export type OpenEndpointResult = { ok: true; endpoint: RelayEndpoint } | { ok: false; code: string; detail: string };
-
-// Every destination is an IP literal of the socket's family (SDP addresses are checked and mapped
-// in setRemote, latched ones come from the socket itself), so dns.lookup and its next-tick
-// deferral are skipped on every send.
-const lookup4: NonNullable<dgram.SocketOptions['lookup']> = (hostname, _options, callback) => callback(null, hostname, 4);
-const lookup6: NonNullable<dgram.SocketOptions['lookup']> = (hostname, _options, callback) => callback(null, hostname, 6);
-
-function bind(socket: dgram.Socket, address: string, port: number): Promise<Error | null> {
-  return new Promise((resolve) => {
-    const onError = (err: Error): void => resolve(err);
-    socket.once('error', onError);
-    socket.bind({ address, port, exclusive: true }, () => {
-      socket.off('error', onError);
-      resolve(null);
-    });
-  });
-}
 
 export class RelayEndpoint extends MediaPort {
   readonly rtpPort: number;
@@ -91,6 +75,7 @@ export class RelayEndpoint extends MediaPort {
   #srtp: SrtpContext | null = null;
   #closed = false;
   readonly #continuity = new StreamContinuity();
+  readonly #rtcpPath: RtcpPath;
 
   private constructor(options: OpenEndpointOptions, rtp: dgram.Socket, rtcp: dgram.Socket, v6: boolean) {
     super(options.id, options.group, options.sink);
@@ -104,6 +89,7 @@ export class RelayEndpoint extends MediaPort {
     this.rtcpLatch = new Latch(options.latchWindowMs);
     this.idle = new IdleWatch(options.mediaTimeoutMs);
     this.counters[SENT_SSRC] = -1;
+    this.#rtcpPath = new RtcpPath({ wallClock: options.wallClock ?? Date.now, random: Math.random });
     rtp.on('message', (msg: Buffer, rinfo: dgram.RemoteInfo) => this.#onRtp(msg, rinfo));
     rtcp.on('message', (msg: Buffer, rinfo: dgram.RemoteInfo) => this.#onRtcp(msg, rinfo));
     // after binding a socket error (e.g. ENOBUFS) is reported, never fatal to the worker
@@ -113,28 +99,14 @@ export class RelayEndpoint extends MediaPort {
 
   /** binds RTP on `rtpPort` and RTCP on the next port; fails with the errno code when either is taken */
   static async open(options: OpenEndpointOptions): Promise<OpenEndpointResult> {
-    const v6 = net.isIP(options.bindAddress) === 6;
-    const make = (): dgram.Socket =>
-      dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: false, lookup: v6 ? lookup6 : lookup4 });
-    const rtp = make();
-    const rtpError = await bind(rtp, options.bindAddress, options.rtpPort);
-    if (rtpError) {
-      rtp.close();
-      return { ok: false, code: errnoCode(rtpError), detail: rtpError.message };
-    }
-    const rtcp = make();
-    const rtcpError = await bind(rtcp, options.bindAddress, options.rtpPort + 1);
-    if (rtcpError) {
-      rtp.close();
-      rtcp.close();
-      return { ok: false, code: errnoCode(rtcpError), detail: rtcpError.message };
-    }
-    return { ok: true, endpoint: new RelayEndpoint(options, rtp, rtcp, v6) };
+    const pair = await openSocketPair(options);
+    if (!pair.ok) return pair;
+    return { ok: true, endpoint: new RelayEndpoint(options, pair.rtp, pair.rtcp, pair.v6) };
   }
 
   /** new SDP for this endpoint's phone: where to send until latching learns better; restarts latching */
   setRemote(remote: RemoteAddress | null): void {
-    const address = remote === null ? null : this.#socketAddress(remote.address);
+    const address = remote === null ? null : socketAddress(remote.address, this.#v6);
     if (remote === null || address === null || remote.rtpPort <= 0) {
       this.sdpAddress = '';
       this.sdpRtpPort = 0;
@@ -148,28 +120,10 @@ export class RelayEndpoint extends MediaPort {
     this.rtcpLatch.reset(this.sdpRtcpPort === 0 ? null : this.sdpAddress, this.sdpRtcpPort);
   }
 
-  /** an IP literal as this socket family writes it (IPv4 on a dual-stack v6 socket is v4-mapped) */
-  #socketAddress(address: string): string | null {
-    const family = net.isIP(address);
-    if (family === 0) return null;
-    if (!this.#v6) return family === 4 ? address : null;
-    return family === 4 ? `::ffff:${address}` : address;
-  }
-
   /** SDES-SRTP (RFC 4568) towards this phone, or plain RTP */
   setSrtp(keys: SrtpKeys | null): boolean {
-    if (keys === null) {
-      this.#srtp = null;
-      return true;
-    }
-    const lengths = suiteKeyLengths(keys.suite);
-    const split = (base64: string): { key: Buffer; salt: Buffer } => {
-      const raw = Buffer.from(base64, 'base64');
-      return { key: raw.subarray(0, lengths.key), salt: raw.subarray(lengths.key, lengths.key + lengths.salt) };
-    };
-    const made = createSrtpContext({ suite: keys.suite, local: split(keys.localKey), remote: split(keys.remoteKey) });
-    this.#srtp = made.ok ? made.value : null;
-    return made.ok;
+    this.#srtp = keys === null ? null : sdesContext(keys);
+    return keys === null || this.#srtp !== null;
   }
 
   // SRTP first (a forged packet must not move the latch), RFC 3550 §5.1 validity, the latch
@@ -192,8 +146,10 @@ export class RelayEndpoint extends MediaPort {
       c[DROPPED]!++;
       return;
     }
+    // one clock read per packet: the latch while learning, RFC 3550 A.8 jitter, the jitter buffer
+    const now = performance.now();
     const latch = this.rtpLatch;
-    const verdict = latch.onPacket(rinfo.address, rinfo.port, latch.state === LATCH_LOCKED ? 0 : performance.now());
+    const verdict = latch.onPacket(rinfo.address, rinfo.port, latch.state === LATCH_LOCKED ? 0 : now);
     if (verdict === DROP) {
       c[DROPPED]!++;
       return;
@@ -202,10 +158,13 @@ export class RelayEndpoint extends MediaPort {
     c[RX_PACKETS]!++;
     c[RX_BYTES]! += length;
     const payloadType = msg[1]! & 0x7f;
-    if (payloadType === this.telephoneEvent) {
-      this.onTelephoneEvent(msg, offset, payloadLength(msg, offset, length), readU32(msg, 4), (msg[1]! & 0x80) !== 0, performance.now());
+    const event = payloadType === this.telephoneEvent;
+    // RFC 3550 A.1/A.3/A.8 for our reports and this leg's figures: arithmetic, no allocation
+    this.#rtcpPath.onRtp(readU32(msg, 8), msg.readUInt16BE(2), readU32(msg, 4), this.format?.clockRate ?? 8000, event, now);
+    if (event) {
+      this.onTelephoneEvent(msg, offset, payloadLength(msg, offset, length), readU32(msg, 4), (msg[1]! & 0x80) !== 0, now);
     } else if (this.inbound !== null && payloadType === this.format!.payloadType) {
-      this.inbound.push(msg, offset, payloadLength(msg, offset, length), readU32(msg, 8), msg.readUInt16BE(2), readU32(msg, 4), performance.now());
+      this.inbound.push(msg, offset, payloadLength(msg, offset, length), readU32(msg, 8), msg.readUInt16BE(2), readU32(msg, 4), now);
     }
     if (this.mixed) return; // a room originates what the peer hears
     const peer = this.peer;
@@ -236,10 +195,13 @@ export class RelayEndpoint extends MediaPort {
     const c = this.counters;
     c[TX_PACKETS]!++;
     c[TX_BYTES]! += length;
+    const offset = rtpPayloadOffset(packet, length);
+    if (offset > 0) c[TX_OCTETS]! += payloadLength(packet, offset, length);
   }
 
   // SRTCP first (RFC 3711 §3.4: authenticated, so a forgery moves nothing), RFC 3550 Appendix A.2
-  // validity; report blocks about the stream we send feed the loss figures.
+  // validity; the phone's reports feed this leg's figures (rtcp-path.ts), then go on to the peer
+  // in pass-through.
   #onRtcp(received: Buffer, rinfo: dgram.RemoteInfo): void {
     const c = this.counters;
     let msg = received;
@@ -258,33 +220,64 @@ export class RelayEndpoint extends MediaPort {
       return;
     }
     const latch = this.rtcpLatch;
-    if (latch.onPacket(rinfo.address, rinfo.port, latch.state === LATCH_LOCKED ? 0 : performance.now()) === DROP) {
+    const now = performance.now();
+    if (latch.onPacket(rinfo.address, rinfo.port, now) === DROP) {
       c[DROPPED]!++;
       return;
     }
     c[RTCP_RX]!++;
-    const block = findReportBlock(msg, length, c[SENT_SSRC]!);
-    if (block >= 0) {
-      c[LOST] = blockCumulativeLost(msg, block);
-      c[FRACTION] = blockFractionLost(msg, block);
-      c[JITTER] = blockJitter(msg, block) / TIMESTAMP_UNITS_PER_MS;
-      c[HAS_REPORT] = 1;
-    }
-    // a room's streams are ours, not the peer's: its reports would describe packets the phone never got
+    this.#rtcpPath.onReport(msg, length, c[SENT_SSRC]!, this.format?.clockRate ?? 8000, now);
+    // relayed RTP keeps its SSRC and sequence numbers, so the reports stay true end to end
+    if (this.#relaysRtcp()) (this.peer as RelayEndpoint).#forwardRtcp(msg, now);
+  }
+
+  /**
+   * Pass-through of RTCP between two phones. A room's streams are ours, not the peer's: while
+   * either side is mixed (rooms, transcoding) its reports would describe packets the other phone
+   * never got, so each endpoint reports for itself instead (tickRtcp).
+   */
+  #relaysRtcp(): boolean {
     const peer = this.peer;
-    if (!(peer instanceof RelayEndpoint) || this.mixed || peer.mixed) return;
-    // relayed RTP keeps its SSRC and sequence numbers, so the reports stay true end to end; each leg
-    // has its own SRTCP keys (RFC 4568 terminates per leg): decrypted above, re-protected for the peer
-    const out = peer.#srtp === null ? msg : peer.#srtp.protectRtcp(msg);
+    return peer instanceof RelayEndpoint && !this.mixed && !peer.mixed;
+  }
+
+  /** the peer phone's compound on its way to ours: its SR gives this leg's round trip when answered */
+  #forwardRtcp(msg: Buffer, nowMs: number): void {
+    this.#rtcpPath.onForwarded(msg, msg.length, nowMs);
+    this.#sendRtcp(msg);
+  }
+
+  /** to the phone's RTCP address (latched, else from SDP); each leg has its own SRTCP keys (RFC 4568) */
+  #sendRtcp(plain: Buffer): void {
+    const out = this.#srtp === null ? plain : this.#srtp.protectRtcp(plain);
     if (out === null) return;
-    const to = peer.rtcpLatch;
-    if (to.latched) peer.rtcp.send(out, to.port, to.address);
-    else if (peer.sdpRtcpPort !== 0) peer.rtcp.send(out, peer.sdpRtcpPort, peer.sdpAddress);
+    const to = this.rtcpLatch;
+    if (to.latched) this.rtcp.send(out, to.port, to.address);
+    else if (this.sdpRtcpPort !== 0) this.rtcp.send(out, this.sdpRtcpPort, this.sdpAddress);
+  }
+
+  /**
+   * The worker's tick (every few hundred ms): an endpoint that decodes sends its own compound
+   * reports (RFC 3550 §6.1, §6.2) once RTP has moved either way; one that relays sends none.
+   */
+  override tickRtcp(nowMs: number): void {
+    const path = this.#rtcpPath;
+    const c = this.counters;
+    if (this.#closed || this.#relaysRtcp() || c[TX_PACKETS]! + c[RX_PACKETS]! === 0) {
+      path.stopReports();
+      return;
+    }
+    if (!path.due(nowMs)) return;
+    // the tick's time may be a catch-up frame's: the SR's timestamps and send time are read now
+    const sentAt = performance.now();
+    const ssrc = c[SENT_SSRC]!;
+    const rtpTimestamp = ssrc < 0 ? 0 : this.#continuity.timestampAt(sentAt, this.format?.clockRate ?? 8000);
+    const report = path.compose({ ssrc, packets: c[TX_PACKETS]!, octets: c[TX_OCTETS]!, rtpTimestamp }, sentAt);
+    if (report !== null) this.#sendRtcp(report);
   }
 
   stats(): EndpointStats {
     const c = this.counters;
-    const report = c[HAS_REPORT] === 1;
     const rtp = this.rtpLatch;
     const rtcp = this.rtcpLatch;
     return {
@@ -294,9 +287,7 @@ export class RelayEndpoint extends MediaPort {
       bytesSent: c[TX_BYTES]!,
       packetsDropped: c[DROPPED]!,
       rtcpReceived: c[RTCP_RX]!,
-      packetsLost: report ? c[LOST]! : null,
-      fractionLost: report ? c[FRACTION]! : null,
-      jitterMs: report ? c[JITTER]! : null,
+      ...this.#rtcpPath.figures(),
       latched: rtp.latched
         ? { address: unmapped(rtp.address), rtpPort: rtp.port, ...(rtcp.latched ? { rtcpPort: rtcp.port } : {}) }
         : null,
@@ -321,10 +312,5 @@ export class RelayEndpoint extends MediaPort {
   }
 }
 
-/** '::ffff:192.0.2.1' → '192.0.2.1': addresses are reported as the phone has them in its SDP */
-export const unmapped = (address: string): string => (address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address);
-
 /** RFC 3550 §5.1: the payload ends before the padding the P bit announces (its last octet counts it) */
 const payloadLength = (msg: Buffer, offset: number, length: number): number => ((msg[0]! & 0x20) !== 0 ? length - offset - msg[length - 1]! : length - offset);
-
-const errnoCode = (err: Error): string => (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN';

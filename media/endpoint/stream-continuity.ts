@@ -29,6 +29,14 @@ export class StreamContinuity {
     return this.#ssrc;
   }
 
+  /**
+   * RFC 3550 §6.4.1 SR: the RTP timestamp "corresponding to the same time as the NTP timestamp",
+   * i.e. the last sent packet's, moved on by the time since it left (`nowMs` on the same clock).
+   */
+  timestampAt(nowMs: number, clockRate: number): number {
+    return (this.#ts + Math.round(((nowMs - this.#lastAt) * clockRate) / 1000)) >>> 0;
+  }
+
   /** rewrites the header of `p` (an RTP packet of at least 12 octets, checked by the caller) in place */
   apply(p: Buffer, nowMs: number, clockRate: number): void {
     const ssrc = readU32(p, 8);

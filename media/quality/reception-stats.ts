@@ -97,14 +97,7 @@ export class ReceptionStats {
 
   /** One received RTP packet: its sequence number, RTP timestamp and arrival time in ms. */
   onRtp(seq: number, timestamp: number, arrivalMs: number): void {
-    if (!this.#started) {
-      // A.1: init_seq, then max_seq = seq - 1 and probation so the first packet counts as in sequence
-      this.#started = true;
-      this.#initSeq(seq);
-      this.#maxSeq = (seq - 1) & 0xffff;
-      this.#probation = MIN_SEQUENTIAL;
-    }
-    if (!this.#updateSeq(seq)) return;
+    if (!this.#sequence(seq)) return;
     // RFC 3550 A.8: transit = arrival (in timestamp units) - timestamp; J += (|D| - J) / 16
     const arrival = Math.floor((arrivalMs * this.clockRate) / 1000);
     const transit = (arrival - timestamp) | 0;
@@ -115,6 +108,26 @@ export class ReceptionStats {
     }
     this.#transit = transit;
     this.#haveTransit = true;
+  }
+
+  /**
+   * A packet of the same stream that must not move the jitter figure: RFC 4733 §2.3 events keep
+   * their start timestamp for the whole event, so A.8's transit would jump by the event's length.
+   * Counted for loss (A.1/A.3) as it shares the sequence numbers.
+   */
+  onSequence(seq: number): void {
+    this.#sequence(seq);
+  }
+
+  #sequence(seq: number): boolean {
+    if (!this.#started) {
+      // A.1: init_seq, then max_seq = seq - 1 and probation so the first packet counts as in sequence
+      this.#started = true;
+      this.#initSeq(seq);
+      this.#maxSeq = (seq - 1) & 0xffff;
+      this.#probation = MIN_SEQUENTIAL;
+    }
+    return this.#updateSeq(seq);
   }
 
   /** A sender report from this SSRC arrived (RFC 3550 §6.4.1 LSR is its NTP timestamp's middle 32 bits). */

@@ -114,6 +114,26 @@ export function blockCumulativeLost(buf: Uint8Array, block: number): number {
 
 export const blockJitter = (buf: Uint8Array, block: number): number => readU32(buf, block + 12);
 
+/** RFC 3550 §6.4.1 LSR: the middle 32 bits of the NTP timestamp of the last SR the reporter got, 0 if none. */
+export const blockLastSr = (buf: Uint8Array, block: number): number => readU32(buf, block + 16);
+
+/** RFC 3550 §6.4.1 DLSR: delay from receiving that SR to sending this block, in 1/65536 s. */
+export const blockDelaySinceLastSr = (buf: Uint8Array, block: number): number => readU32(buf, block + 20);
+
+/** The offset of the first SR in a compound packet already passed by rtcpCheck, or -1. */
+export function findSenderReport(buf: Uint8Array, length: number): number {
+  let at = 0;
+  while (at + 4 <= length) {
+    const size = (((buf[at + 2]! << 8) | buf[at + 3]!) + 1) * 4;
+    if (buf[at + 1] === RTCP_SR && at + 28 <= length) return at;
+    at += size;
+  }
+  return -1;
+}
+
+/** RFC 3550 §6.4.1: the SR's NTP timestamp, middle 32 bits (what a report block's LSR echoes). */
+export const senderReportNtpMiddle = (buf: Uint8Array, sr: number): number => readU32(buf, sr + 10);
+
 function reportBlocks(buf: Uint8Array, at: number, count: number): ReportBlock[] {
   const out: ReportBlock[] = [];
   for (let i = 0; i < count; i++, at += REPORT_BLOCK_LENGTH) {

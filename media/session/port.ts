@@ -66,6 +66,13 @@ export abstract class MediaPort {
   /** a packet relayed from the peer's phone (pass-through); endpoints that cannot take it ignore it */
   relayRtp(_msg: Buffer): void {}
 
+  /**
+   * The worker's RTCP check (every few hundred ms while its ticker runs): RTP endpoints that decode
+   * send their own reports (RFC 3550 §6). WebRTC needs nothing here: werift's RTCRtpSender and
+   * receiver send their own SR, SDES and RR over the muxed transport.
+   */
+  tickRtcp(_nowMs: number): void {}
+
   /** sends a packet we originated (the subclass protects with SRTP and addresses it) */
   abstract transmit(packet: Buffer, length: number): void;
 

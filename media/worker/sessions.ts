@@ -5,6 +5,7 @@ import { Room } from '../session/room.js';
 import { RecordingSession } from '../session/recording.js';
 import { Playback } from '../session/playback.js';
 import { Ticker, type TickTarget } from '../session/ticker.js';
+import { RtcpTick } from '../session/rtcp-tick.js';
 import { sameFormat, sessionRateFor } from '../session/formats.js';
 import type { DtmfClock, MediaPort } from '../session/port.js';
 import type { RecordingResult } from '../types.js';
@@ -41,9 +42,11 @@ export class WorkerSessions {
   readonly #dtmfClock: DtmfClock = {
     wake: (p) => {
       this.#openEvents.add(p);
-      this.#ticker.add(this.#dtmfTick);
+      this.#drive(this.#dtmfTick);
     },
   };
+
+  readonly #rtcpTick: RtcpTick;
 
   constructor(options: { readonly ports: Map<string, PairedPort>; readonly post: (message: FromMediaWorker) => void }) {
     this.#ports = options.ports;
@@ -51,6 +54,7 @@ export class WorkerSessions {
     this.#ticker = new Ticker({
       onError: (err) => this.#post({ type: 'log', level: 'error', fields: { err: String(err) }, msg: 'media session failed; it was stopped' }),
     });
+    this.#rtcpTick = new RtcpTick({ ticker: this.#ticker, ports: this.#ports });
   }
 
   /** a new pairing, a new format or a room change: relay when the codecs match, else transcode */
@@ -74,7 +78,7 @@ export class WorkerSessions {
       this.#transcoders.add(room);
       this.#enter(room, port);
       this.#enter(room, peer!);
-      this.#ticker.add(room);
+      this.#drive(room);
     }
     // pass-through of one codec under two payload numbers (dynamic types, RFC 3551 §3): rewrite the byte
     for (const p of peer === null ? [port] : [port, peer]) {
@@ -103,7 +107,7 @@ export class WorkerSessions {
         if (!this.#rooms.has(message.roomId)) {
           const room = new Room({ id: message.roomId, group: message.group, rate: message.rate });
           this.#rooms.set(message.roomId, room);
-          this.#ticker.add(room);
+          this.#drive(room);
         }
         return true;
       case 'room-join':
@@ -178,6 +182,12 @@ export class WorkerSessions {
     this.#ticker.stop();
   }
 
+  /** a target on the 20 ms clock, and RTCP checks (rtcp-tick.ts) with it */
+  #drive(target: TickTarget): void {
+    this.#ticker.add(target);
+    this.#ticker.add(this.#rtcpTick);
+  }
+
   #withPort(id: string, f: (p: PairedPort) => void): true {
     const p = this.#ports.get(id);
     if (p !== undefined) f(p);
@@ -204,7 +214,7 @@ export class WorkerSessions {
       // pull() decodes once per tick however many read it, so a room or recording reading too costs nothing more
       const target: TickTarget = { tick: (now) => void port.pull(now) };
       this.#inbandPullers.set(port.id, target);
-      this.#ticker.add(target);
+      this.#drive(target);
     } else if (!on && puller !== undefined) {
       this.#ticker.delete(puller);
       this.#inbandPullers.delete(port.id);
@@ -260,7 +270,7 @@ export class WorkerSessions {
       },
     };
     this.#players.set(port.id, target);
-    this.#ticker.add(target);
+    this.#drive(target);
   }
 
   #startRecording(message: Command<'record-start'>): void {
@@ -269,7 +279,7 @@ export class WorkerSessions {
     if (left === undefined) return;
     const session = new RecordingSession({ id: message.recordingId, group: message.group, path: message.path, format: message.format, left, right });
     this.#recordings.set(message.recordingId, session);
-    this.#ticker.add(session);
+    this.#drive(session);
   }
 
   async #stopRecording(message: Command<'record-stop'>): Promise<void> {
