@@ -27,6 +27,7 @@ interface SrtpLegCounters {
   packetsDropped?: number;
   srtpFailures?: number;
   packetsLost?: number | null;
+  rttMs?: number | null;
 }
 
 // Over TLS a phone talks on the connection it opened from an ephemeral port (Hailing reuses it for
@@ -132,8 +133,9 @@ describe('SDES-SRTP call between two baresip phones over TLS', () => {
     // forged packets at the port facing A and the one facing B while the call runs
     await sleep(1000);
     await Promise.all([forgeSrtp(answerToA.port, FORGED), forgeSrtp(offerToB.port, FORGED)]);
-    // baresip sends its first SRTCP report about 5 s into the call (RFC 3550 §6.2 interval)
-    await sleep(5000);
+    // baresip sends its first SRTCP report about 5 s into the call (RFC 3550 §6.2 interval); a
+    // phone's second report answers the other phone's first SR (LSR/DLSR), which gives a round trip
+    await sleep(11_000);
     await a.hangup();
     await a.waitForEvent({ type: 'CALL_CLOSED' });
     await b.waitForEvent({ type: 'CALL_CLOSED' });
@@ -159,5 +161,10 @@ describe('SDES-SRTP call between two baresip phones over TLS', () => {
       // the phone's SRTCP was authenticated and decrypted: its report block about what Hailing sent it arrived
       assert.ok(leg.packetsLost !== null && leg.packetsLost !== undefined, `${role} leg: no RTCP report decrypted: ${JSON.stringify(leg)}`);
     }
+    // RFC 3550 §6.4.1: each leg's round trip is A − LSR − DLSR of the SR Hailing relayed to that phone;
+    // on loopback it is small but never negative, and at least one phone answered an SR by now
+    const rtts = legs.filter((l) => l.packetsReceived > 0).map((l) => l.rttMs);
+    assert.ok(rtts.some((r) => typeof r === 'number'), `no leg has a round trip: ${JSON.stringify(rtts)}`);
+    for (const r of rtts) if (typeof r === 'number') assert.ok(r >= 0 && r < 500, `round trip ${r} ms on loopback`);
   });
 });

@@ -65,7 +65,7 @@ function legMos(stats: EndpointStats | undefined, codec: string | null): number 
 
 type LegMedia = Pick<
   CallLegRecord,
-  'codec' | 'packetsReceived' | 'packetsSent' | 'bytesReceived' | 'bytesSent' | 'packetsLost' | 'fractionLost' | 'jitterMs' | 'mos' | 'packetsDropped' | 'srtpFailures'
+  'codec' | 'packetsReceived' | 'packetsSent' | 'bytesReceived' | 'bytesSent' | 'packetsLost' | 'fractionLost' | 'jitterMs' | 'rttMs' | 'mos' | 'packetsDropped' | 'srtpFailures'
 >;
 
 /** `codec` is what the leg negotiated; with transcoding each endpoint reports its own phone's codec. */
@@ -80,6 +80,7 @@ export function legMedia(stats: EndpointStats | undefined, negotiated: string | 
     packetsLost: stats?.packetsLost ?? null,
     fractionLost: stats?.fractionLost ?? null,
     jitterMs: stats?.jitterMs ?? null,
+    rttMs: stats?.rttMs ?? null,
     mos: legMos(stats, codec),
     packetsDropped: stats?.packetsDropped ?? 0,
     srtpFailures: stats?.srtpFailures ?? 0,

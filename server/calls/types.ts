@@ -50,6 +50,8 @@ export interface CallLegRecord {
   readonly packetsLost: number | null;
   readonly fractionLost: number | null;
   readonly jitterMs: number | null;
+  /** round trip to this leg's phone from RTCP LSR/DLSR (RFC 3550 §6.4.1), smoothed; null when it answered no report */
+  readonly rttMs: number | null;
   /** ITU-T G.107 E-model MOS (1..4.5) from this leg's loss, jitter and round trip; null when it carried no RTP */
   readonly mos: number | null;
   /** packets discarded: wrong source after latching, or not RTP/RTCP at all */

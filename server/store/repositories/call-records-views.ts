@@ -74,6 +74,7 @@ function legView(row: CallLegRow, role: CallLegRole): CallLegView {
     packetsLost: row.packetsLost,
     fractionLost: row.fractionLost,
     jitterMs: row.jitterMs,
+    rttMs: row.rttMs,
     mos: row.mos,
     packetsDropped: row.packetsDropped,
     srtpFailures: row.srtpFailures,

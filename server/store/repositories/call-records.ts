@@ -45,6 +45,8 @@ export interface CallLegInput {
   readonly packetsLost: number | null;
   readonly fractionLost: number | null;
   readonly jitterMs: number | null;
+  /** RTCP round trip to the leg's phone (RFC 3550 §6.4.1); null when unknown */
+  readonly rttMs: number | null;
   /** ITU-T G.107 E-model MOS (1..4.5); null when the leg carried no RTP */
   readonly mos: number | null;
   /** packets from a wrong source after latching, or not RTP/RTCP at all */
@@ -130,7 +132,7 @@ const upsertLeg = new RowInsert({
   columns: [
     'id', 'callId', 'role', 'sipCallId', 'uri', 'transport', 'sourceAddress', 'userAgent', 'startedAt', 'answeredAt',
     'endedAt', 'sipStatus', 'codec', 'packetsReceived', 'packetsSent', 'bytesReceived', 'bytesSent', 'packetsLost',
-    'fractionLost', 'jitterMs', 'mos', 'packetsDropped', 'srtpFailures',
+    'fractionLost', 'jitterMs', 'rttMs', 'mos', 'packetsDropped', 'srtpFailures',
   ],
   conflict: ['id'],
 });
@@ -178,7 +180,7 @@ export class CallRecordRepository {
         this.#writer.enqueueRow(upsertLeg, [
           l.id, r.id, l.role, l.sipCallId, l.uri, l.transport, l.sourceAddress, l.userAgent, l.startedAt, l.answeredAt,
           l.endedAt, l.sipStatus, l.codec, l.packetsReceived, l.packetsSent, l.bytesReceived, l.bytesSent, l.packetsLost,
-          l.fractionLost, l.jitterMs, l.mos, l.packetsDropped, l.srtpFailures,
+          l.fractionLost, l.jitterMs, l.rttMs, l.mos, l.packetsDropped, l.srtpFailures,
         ]),
       );
     }

@@ -75,6 +75,8 @@ export const callLegs = sqliteTable(
     packetsLost: integer('packets_lost'),
     fractionLost: real('fraction_lost'),
     jitterMs: real('jitter_ms'),
+    /** round trip to the leg's phone from RTCP LSR/DLSR (RFC 3550 §6.4.1); null when unknown */
+    rttMs: real('rtt_ms'),
     /** ITU-T G.107 E-model MOS of this leg; null when it carried no RTP */
     mos: real('mos'),
     packetsDropped: integer('packets_dropped').notNull().default(0),

@@ -1,0 +1,1 @@
+ALTER TABLE `call_legs` ADD `rtt_ms` real;
