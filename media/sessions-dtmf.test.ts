@@ -4,7 +4,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { freePortBlock } from '../test/helpers/ports.js';
 import { WorkerMediaEngine } from './engine.js';
-import { TestPhone, soxAvailable, synth } from './testing/phone.js';
+import { TestPhone, decodePcm, soxAvailable, synth, toneLevel } from './testing/phone.js';
 import type { EndpointHandle, MediaEngineEvents } from './types.js';
 
 type Dtmf = Parameters<MediaEngineEvents['dtmf']>[0];
@@ -126,6 +126,23 @@ describe('media engine: DTMF', { skip: soxAvailable() ? false : 'sox missing: ap
     assert.ok(durations.every((d, i) => i === 0 || d >= durations[i - 1]!), `durations grow: ${durations.join(',')}`);
     // sequence numbers advance by one per packet, retransmitted ends included (§2.5.1.4)
     assert.ok(packets.every((p, i) => i === 0 || p.seq === ((packets[i - 1]!.seq + 1) & 0xffff)));
+    await ep.close();
+    phone.close();
+  });
+
+  it('sendDtmf without telephone-event: in-band Q.23 pairs (5 = 770 + 1336 Hz) in the µ-law the phone gets', async () => {
+    const { phone, ep } = await endpoint(null);
+    const done = new Promise<string>((resolve) => engine.on('play-done', (e) => e.endpointId === ep.id && resolve(e.reason)));
+    ep.sendDtmf('5', 200);
+    assert.equal(await done, 'finished');
+    const audio = phone.received.filter((r) => r.payloadType === 0);
+    assert.equal(phone.received.length, audio.length, 'no telephone-event packets without telephone-event');
+    const pcm = decodePcm({ type: 'ul', data: Buffer.concat(audio.map((r) => r.payload)) });
+    // the loudest 200 ms: Goertzel at the digit's pair and at a row and column it does not use
+    const level = (hz: number) => Math.max(...Array.from({ length: Math.floor(pcm.length / 1600) }, (_, i) => toneLevel(pcm.subarray(i * 1600, (i + 1) * 1600), 8000, hz)));
+    const [row, column, otherRow, otherColumn] = [level(770), level(1336), level(697), level(1209)];
+    assert.ok(row > 0.05 && column > 0.05, `770 Hz ${row}, 1336 Hz ${column}`);
+    assert.ok(otherRow < row / 10 && otherColumn < column / 10, `697 Hz ${otherRow}, 1209 Hz ${otherColumn}`);
     await ep.close();
     phone.close();
   });

@@ -62,6 +62,8 @@ export interface PlayItem {
   /** a call-progress tone; country profile (ITU-T E.180), 'cn' by default */
   readonly tone?: 'ringback' | 'busy' | 'congestion' | 'dial';
   readonly country?: string;
+  /** in-band DTMF (Q.23 pairs): each digit `durationMs` long (default 100) with as much silence after */
+  readonly dtmf?: { readonly digits: string; readonly durationMs?: number };
 }
 
 export type MonitorMode = 'listen' | 'whisper' | 'barge';
@@ -103,7 +105,7 @@ export interface EndpointStats {
   readonly packetsLost: number | null;
   /** 0..1 */
   readonly fractionLost: number | null;
-  /** interarrival jitter converted at the 8000 Hz clock of G.711 */
+  /** interarrival jitter, converted to ms at the codec's RTP clock rate */
   readonly jitterMs: number | null;
   readonly latched: RemoteAddress | null;
   /** from what we received from the phone (RFC 3550 A.3/A.8); null until RTP arrived */

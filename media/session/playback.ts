@@ -1,8 +1,9 @@
-// One item playing to one phone: a prompt file, music on hold (looped) or a call-progress tone.
+// One item playing to one phone: a prompt file, music on hold (looped), a call-progress tone or
+// in-band DTMF digits.
 // Files load asynchronously (off the tick); until loaded the phone hears silence. A new play
 // replaces the current one, which ends as 'stopped', as Asterisk's Playback does when interrupted.
 import { loadPrompt, LoopSource, PcmSource, type FrameSource } from '../player/index.js';
-import { createTone } from '../dsp/index.js';
+import { createTone, DtmfToneSource } from '../dsp/index.js';
 import type { PlayItem } from '../types.js';
 
 export type PlayEnd = 'finished' | 'stopped' | 'failed';
@@ -19,6 +20,9 @@ export class Playback {
     const { item, rate } = options;
     if (item.tone !== undefined) {
       this.#source = createTone({ kind: item.tone, country: item.country ?? 'cn', sampleRate: rate });
+    } else if (item.dtmf !== undefined) {
+      const durationMs = item.dtmf.durationMs ?? 100;
+      this.#source = new DtmfToneSource({ digits: item.dtmf.digits, sampleRate: rate, durationMs, gapMs: Math.max(50, durationMs) });
     } else if (item.file !== undefined) {
       const loop = item.loop === true;
       loadPrompt({ path: item.file, sampleRate: rate }).then(

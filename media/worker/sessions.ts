@@ -236,7 +236,8 @@ export class WorkerSessions {
 
   #sendDtmf(port: PairedPort, message: Command<'send-dtmf'>): void {
     if (port.sendDtmf(message.digits, message.durationMs)) this.#driveOutside(port);
-    else this.#post({ type: 'log', level: 'warn', fields: { endpointId: port.id }, msg: 'no telephone-event negotiated: DTMF not sent' });
+    // no telephone-event negotiated: the tones go in-band, played over the peer's audio like a prompt
+    else this.#play(port, { type: 'play', endpointId: port.id, playId: 'dtmf', item: { dtmf: { digits: message.digits, durationMs: message.durationMs } } });
   }
 
   #play(port: PairedPort, message: Command<'play'>): void {
