@@ -88,7 +88,9 @@ describe('media engine: recording', { skip: soxAvailable() ? false : 'sox missin
     assert.equal(result.path, path);
     assert.equal(execFileSync('soxi', ['-c', path]).toString().trim(), '2');
     checkStereo(path, 8000);
-    assert.ok(result.durationMs > 1500 && result.durationMs < 2600, `durationMs ${result.durationMs}`);
+    // the reported duration is the file's (not a wall-clock bound, which a loaded machine would break)
+    const fileMs = Number(execFileSync('soxi', ['-D', path]).toString()) * 1000;
+    assert.ok(result.durationMs > 0 && Math.abs(result.durationMs - fileMs) <= 20, `durationMs ${result.durationMs}, file ${fileMs} ms`);
     assert.equal(result.bytes, readFileSync(path).length);
     assert.equal((await ea.stats()).transcoding, false);
     await Promise.all([ea.close(), eb.close()]);
@@ -109,8 +111,9 @@ describe('media engine: recording', { skip: soxAvailable() ? false : 'sox missin
     const result = await rec.stop();
     assert.equal(result.pauses.length, 1);
     const pause = result.pauses[0]!;
-    assert.ok(pause.durationMs > 350 && pause.durationMs < 700, `pause of ${pause.durationMs} ms`);
-    assert.ok(pause.atMs > 700 && pause.atMs < 1300, `pause at ${pause.atMs} ms`);
+    // where and how long depend on scheduling; that it lies inside the file, after tone, does not
+    const fileMs = Number(execFileSync('soxi', ['-D', path]).toString()) * 1000;
+    assert.ok(pause.durationMs > 100 && pause.atMs > 100 && pause.atMs + pause.durationMs < fileMs, `pause of ${pause.durationMs} ms at ${pause.atMs} ms in ${fileMs} ms`);
     // silence is written while paused: the paused stretch holds no tone
     const { left } = channels(path, 8000);
     const paused = left.subarray(Math.round((pause.atMs + 50) * 8), Math.round((pause.atMs + pause.durationMs - 50) * 8));
