@@ -5,15 +5,13 @@
 // the browser's remote track.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { startPhone, type Phone } from './helpers/baresip.js';
 import { assertTone } from './helpers/audio.js';
-import { chromiumMissing, launchChromium, makeToneWav, type ChromiumSession } from './helpers/browser.js';
-import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
-import { AgentPage, serveAgentPage, type AgentPageServer } from './helpers/webrtc-page.js';
+import { chromiumMissing, type ChromiumSession } from './helpers/browser.js';
+import type { HailingProcess } from './helpers/hailing-process.js';
+import { AgentPage, type AgentPageServer } from './helpers/webrtc-page.js';
+import { startWebRtcRig, type WebRtcRig } from './helpers/webrtc-rig.js';
 import { within } from './helpers/waiting.js';
 
 const DOMAIN = '127.0.0.1';
@@ -25,8 +23,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const skip = chromiumMissing();
 
 describe('a callee registered by a browser (WSS) and a desk phone (UDP)', { skip: skip ?? false, timeout: 180_000 }, () => {
+  let rig: WebRtcRig | undefined;
   let server: HailingProcess;
-  let dir = '';
   let chrome: ChromiumSession;
   let pages: AgentPageServer;
   let caller: Phone;
@@ -35,16 +33,8 @@ describe('a callee registered by a browser (WSS) and a desk phone (UDP)', { skip
   const why = async () => `${await agent.diagnostics()}\nhailing output (tail):\n${server.output().slice(-6000)}`;
 
   before(async () => {
-    server = await startHailing({ env: { HAILING_DIGEST_MD5_ONLY_USER_AGENTS: 'baresip v0.,baresip v1.,JsSIP' } });
-    for (const n of ['1001', '1002']) {
-      const r = await server.api('POST', '/api/v1/extensions', { number: n, password: `secret-${n}`, displayName: `Agent ${n}` });
-      assert.equal(r.status, 201, JSON.stringify(r.body));
-    }
-    dir = await mkdtemp(path.join(tmpdir(), 'hailing-webrtc-forks-'));
-    const wav = path.join(dir, `tone${BROWSER_HZ}.wav`);
-    await makeToneWav({ file: wav, hz: BROWSER_HZ, seconds: 90 });
-    pages = await serveAgentPage();
-    chrome = await launchChromium({ fakeAudioFile: wav });
+    rig = await startWebRtcRig({ extensions: ['1001', '1002'], browserHz: BROWSER_HZ, seconds: 90 });
+    ({ server, chrome, pages } = rig);
     const phone = (user: string, tone: number, answerMode: 'auto' | 'manual') =>
       startPhone({ user, password: `secret-${user}`, domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, transport: 'udp', tone, answerMode, sipTrace: true });
     caller = await phone('1001', CALLER_HZ, 'auto');
@@ -62,10 +52,7 @@ describe('a callee registered by a browser (WSS) and a desk phone (UDP)', { skip
     await agent?.close().catch(() => {});
     for (const p of [caller, desk]) await p?.kill();
     for (const p of [caller, desk]) if (p) rmSync(p.dir, { recursive: true, force: true });
-    await chrome?.close();
-    await pages?.close();
-    await server?.kill();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await rig?.close();
   });
 
   /** the browser hears `hz`: its analyser's peak bin within 3 bins in most of ten snapshots */

@@ -9,18 +9,18 @@
 // ours, which JsSIP must apply, and hears the phone again after `resume`.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startPhone, type Phone } from './helpers/baresip.js';
-import { chromiumMissing, launchChromium, makeToneWav, type ChromiumSession } from './helpers/browser.js';
-import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
+import { chromiumMissing, type ChromiumSession } from './helpers/browser.js';
+import type { HailingProcess } from './helpers/hailing-process.js';
 import { describeLevels, measureTones } from './helpers/tones.js';
 import { freePort } from './helpers/ports.js';
 import { describeAudio, startRtpPeer } from './helpers/rtp-peer.js';
 import { startSipUa } from './helpers/sip-ua.js';
-import { AgentPage, serveAgentPage, type AgentPageServer } from './helpers/webrtc-page.js';
+import { AgentPage, type AgentPageServer } from './helpers/webrtc-page.js';
+import { startWebRtcRig, type WebRtcRig } from './helpers/webrtc-rig.js';
 import { within } from './helpers/waiting.js';
 
 const DOMAIN = '127.0.0.1';
@@ -45,6 +45,7 @@ async function until(what: string, probe: () => Promise<boolean>, ms = 10_000): 
 }
 
 describe('hold and resume between a WebRTC browser agent and a desk phone', { skip: skip ?? false, timeout: 180_000 }, () => {
+  let rig: WebRtcRig | undefined;
   let server: HailingProcess;
   let dir = '';
   let chrome: ChromiumSession;
@@ -53,26 +54,15 @@ describe('hold and resume between a WebRTC browser agent and a desk phone', { sk
   const closers: (() => Promise<void>)[] = [];
 
   before(async () => {
-    server = await startHailing({ env: { HAILING_DIGEST_MD5_ONLY_USER_AGENTS: 'baresip v0.,baresip v1.,JsSIP' } });
-    for (const n of ['1001', '1002', '1003']) {
-      const r = await server.api('POST', '/api/v1/extensions', { number: n, password: `secret-${n}`, displayName: `Agent ${n}` });
-      assert.equal(r.status, 201, JSON.stringify(r.body));
-    }
-    dir = await mkdtemp(path.join(tmpdir(), 'hailing-webrtc-hold-'));
-    const wav = path.join(dir, `tone${BROWSER_HZ}.wav`);
-    await makeToneWav({ file: wav, hz: BROWSER_HZ, seconds: 90 });
-    pages = await serveAgentPage();
-    chrome = await launchChromium({ fakeAudioFile: wav });
+    rig = await startWebRtcRig({ extensions: ['1001', '1002', '1003'], browserHz: BROWSER_HZ, seconds: 90 });
+    ({ server, chrome, pages, dir } = rig);
   });
 
   after(async () => {
     for (const close of closers.reverse()) await close().catch(() => {});
     await Promise.all(phones.map((p) => p.kill()));
     for (const p of phones) rmSync(p.dir, { recursive: true, force: true });
-    await chrome?.close();
-    await pages?.close();
-    await server?.kill();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await rig?.close();
   });
 
   /** baresip 1002 and a browser agent 1001 on a call the browser made */

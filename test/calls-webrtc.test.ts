@@ -5,16 +5,14 @@
 // browser's remote track. The call record names both codecs; hang-up from the browser ends the call.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { startPhone, type Phone } from './helpers/baresip.js';
 import { assertTone } from './helpers/audio.js';
-import { chromiumMissing, launchChromium, makeToneWav, type ChromiumSession } from './helpers/browser.js';
+import { chromiumMissing, type ChromiumSession } from './helpers/browser.js';
 import { assertRecord, finalCallRecord } from './helpers/cdrs.js';
-import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
-import { AgentPage, serveAgentPage, type AgentPageServer } from './helpers/webrtc-page.js';
+import type { HailingProcess } from './helpers/hailing-process.js';
+import { AgentPage, type AgentPageServer } from './helpers/webrtc-page.js';
+import { startWebRtcRig, type WebRtcRig } from './helpers/webrtc-rig.js';
 import { within } from './helpers/waiting.js';
 
 const DOMAIN = '127.0.0.1';
@@ -25,36 +23,21 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const skip = chromiumMissing();
 
 describe('a WebRTC browser agent and a desk phone call each other through Hailing', { skip: skip ?? false, timeout: 180_000 }, () => {
+  let rig: WebRtcRig | undefined;
   let server: HailingProcess;
-  let dir = '';
   let chrome: ChromiumSession;
   let pages: AgentPageServer;
   const phones: Phone[] = [];
 
   before(async () => {
-    server = await startHailing({
-      // JsSIP 3.x reads only the first challenge and aborts unless it is MD5 (DigestAuthentication.js):
-      // it must be offered MD5 alone, as libre 1.x is (RFC 8760 §2.4 lets a server offer several).
-      env: { HAILING_DIGEST_MD5_ONLY_USER_AGENTS: 'baresip v0.,baresip v1.,JsSIP' },
-    });
-    for (const n of ['1001', '1002', '1003', '1004']) {
-      const r = await server.api('POST', '/api/v1/extensions', { number: n, password: `secret-${n}`, displayName: `Agent ${n}` });
-      assert.equal(r.status, 201, JSON.stringify(r.body));
-    }
-    dir = await mkdtemp(path.join(tmpdir(), 'hailing-webrtc-call-'));
-    const wav = path.join(dir, `tone${BROWSER_HZ}.wav`);
-    await makeToneWav({ file: wav, hz: BROWSER_HZ, seconds: 60 });
-    pages = await serveAgentPage();
-    chrome = await launchChromium({ fakeAudioFile: wav });
+    rig = await startWebRtcRig({ extensions: ['1001', '1002', '1003', '1004'], browserHz: BROWSER_HZ, seconds: 60 });
+    ({ server, chrome, pages } = rig);
   });
 
   after(async () => {
     await Promise.all(phones.map((p) => p.kill()));
     for (const p of phones) rmSync(p.dir, { recursive: true, force: true });
-    await chrome?.close();
-    await pages?.close();
-    await server?.kill();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await rig?.close();
   });
 
   it(`the browser (Opus, ${BROWSER_HZ} Hz) calls baresip (PCMU, ${PHONE_HZ} Hz, auto answer): each hears the other, the browser hangs up`, async () => {
