@@ -5,7 +5,7 @@ import { readDigestCredentials, type DigestAuthenticator, type VerifyFailureReas
 import type { DigestChallengeResponse } from '../sip/auth/digest-params.js';
 import type { Logger } from '../sip/logger.js';
 import { getHeader } from '../sip/message/headers.js';
-import type { SipMessage } from '../sip/message/types.js';
+import type { SipHeader, SipMessage } from '../sip/message/types.js';
 import type { IncomingRequest, ReplyOptions } from '../sip/stack/types.js';
 import type { DigestCredentials } from './ports.js';
 import { challengeReply } from './responses.js';
@@ -43,8 +43,10 @@ const NOT_COUNTED: ReadonlySet<VerifyFailureReason> = new Set(['stale', 'bad-non
  * realms.
  */
 function findOwnCredentials(msg: SipMessage, realm: string): PresentedCredentials | undefined {
-  for (const h of msg.headers) {
-    if (h.name.toLowerCase() !== 'authorization') continue;
+  const headers = msg.headers;
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i] as SipHeader;
+    if (h.name.length !== 13 || h.name.toLowerCase() !== 'authorization') continue;
     const read = readDigestCredentials(h.value);
     if (read?.realm === realm) return { authorization: h.value, username: read.username, parsed: read.parsed };
   }

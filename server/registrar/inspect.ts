@@ -20,7 +20,7 @@ export interface Inspected {
 
 export type Inspection = { readonly refuse: ReplyOptions } | { readonly refuse?: undefined; readonly parsed: Inspected };
 
-const hasRequire = (msg: SipMessage): boolean => msg.headers.some((h) => h.name.toLowerCase() === 'require');
+const hasRequire = (msg: SipMessage): boolean => msg.headers.some((h) => h.name.length === 7 && h.name.toLowerCase() === 'require');
 
 export const stripBrackets = (host: string): string => (host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host).toLowerCase();
 

@@ -174,7 +174,7 @@ class RegistrarImpl implements Registrar {
    */
   #challengeStateless(request: IncomingRequest): boolean {
     if (request.message.method !== 'REGISTER') return false;
-    if (request.message.headers.some((h) => h.name.toLowerCase() === 'authorization')) return false;
+    if (request.message.headers.some((h) => h.name.length === 13 && h.name.toLowerCase() === 'authorization')) return false;
     if (inspectRegister(request, (host) => this.#isOurHost(host, request)).refuse !== undefined) return false;
     request.reply(challengeFor(request.message, this.#o.authenticator, false));
     return true;

@@ -1,7 +1,7 @@
 // RFC 3261 §25.1 quoted-string / quoted-pair and RFC 7616 §3.4 rules for the credentials parser.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseDigestCredentials } from './digest-params.js';
+import { parseDigestCredentials, quote } from './digest-params.js';
 
 const params = (text: string) => {
   const r = parseDigestCredentials(text);
@@ -32,4 +32,13 @@ test('an unterminated quoted value, or one ending in a lone backslash, is an err
 
 test('RFC 7616 §3.4: a parameter given twice is an error', () => {
   assert.equal(parseDigestCredentials('Digest realm="a", Realm="b"').ok, false);
+});
+
+test('RFC 3261 §25.1 quoted-string: quote() escapes DQUOTE and backslash as quoted-pairs, nothing else', () => {
+  assert.equal(quote('abc123+/='), '"abc123+/="');
+  assert.equal(quote(''), '""');
+  assert.equal(quote('a"b\\c'), '"a\\"b\\\\c"');
+  // what quote() writes reads back as the same value
+  const p = params(`Digest realm=${quote('x"y\\z, w')}`);
+  assert.equal(p.get('realm'), 'x"y\\z, w');
 });

@@ -4,6 +4,7 @@
 // strictness the generic parser does not: duplicate parameters are an error (RFC 7616 §3.4: "each
 // parameter MUST NOT appear more than once") and quoted-pair unescaping must be exact.
 import type { Result } from '../message/types.js';
+import { isTokenCode } from '../message/names.js';
 
 export interface DigestChallengeResponse {
   /** auth-scheme, as written (compared case-insensitively) */
@@ -14,10 +15,6 @@ export interface DigestChallengeResponse {
 
 const MAX_LENGTH = 4096;
 const MAX_PARAMS = 32;
-// RFC 3261 §25.1 token characters
-const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]$/;
-
-const isToken = (c: string): boolean => TOKEN.test(c);
 const QUOTED_PAIR = /\\([\s\S])/g;
 const isWs = (c: string | undefined): boolean => c === ' ' || c === '\t';
 
@@ -31,7 +28,7 @@ export function parseDigestCredentials(text: string): Result<DigestChallengeResp
   };
   skipWs();
   const schemeStart = i;
-  while (i < n && isToken(text[i]!)) i++;
+  while (i < n && isTokenCode(text.charCodeAt(i))) i++;
   const scheme = text.slice(schemeStart, i);
   if (scheme.length === 0) return { ok: false, error: 'missing auth-scheme' };
   if (i < n && !isWs(text[i])) return { ok: false, error: 'bad auth-scheme' };
@@ -39,7 +36,7 @@ export function parseDigestCredentials(text: string): Result<DigestChallengeResp
   skipWs();
   while (i < n) {
     const nameStart = i;
-    while (i < n && isToken(text[i]!)) i++;
+    while (i < n && isTokenCode(text.charCodeAt(i))) i++;
     const name = text.slice(nameStart, i).toLowerCase();
     if (name.length === 0) return { ok: false, error: `bad parameter name at ${i}` };
     skipWs();
@@ -64,7 +61,7 @@ export function parseDigestCredentials(text: string): Result<DigestChallengeResp
       i++;
     } else {
       const valueStart = i;
-      while (i < n && isToken(text[i]!)) i++;
+      while (i < n && isTokenCode(text.charCodeAt(i))) i++;
       value = text.slice(valueStart, i);
       if (value.length === 0) return { ok: false, error: `empty value for ${name}` };
     }
@@ -82,5 +79,7 @@ export function parseDigestCredentials(text: string): Result<DigestChallengeResp
 
 /** Quote a value for a challenge (RFC 3261 §25.1 quoted-string). */
 export function quote(value: string): string {
+  // a nonce, opaque or realm rarely holds a quote or backslash: skip the regex when none does
+  if (!value.includes('"') && !value.includes('\\')) return `"${value}"`;
   return `"${value.replace(/(["\\])/g, '\\$1')}"`;
 }

@@ -12,8 +12,9 @@ export type HeaderInput = SipHeader | readonly [name: string, value: string];
 export type BodyInput = Uint8Array | string;
 
 function toHeader(h: HeaderInput): SipHeader {
-  const [name, value] = 'name' in h ? [h.name, h.value] : h;
-  return Object.freeze({ name: canonicalHeaderName(name), value });
+  // (no destructuring through a temporary array: this runs for every header of every response)
+  if ('name' in h) return Object.freeze({ name: canonicalHeaderName(h.name), value: h.value });
+  return Object.freeze({ name: canonicalHeaderName(h[0]), value: h[1] });
 }
 
 function toBody(body: BodyInput | undefined): Uint8Array {
@@ -39,12 +40,16 @@ export interface CreateResponseOptions {
  */
 export function createResponse(request: SipRequest, options: CreateResponseOptions): SipResponse {
   const copied: SipHeader[] = [];
-  for (const h of request.headers) {
+  // indexed loops: this runs for every response, and for-of left an iterator per loop behind
+  const headers = request.headers;
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i] as SipHeader;
     if (h.name === 'Via' || h.name === 'From' || h.name === 'Call-ID' || h.name === 'CSeq') copied.push(h);
     else if (h.name === 'Timestamp' && options.status === 100) copied.push(h);
     else if (h.name === 'To') copied.push(withToTag(h, options.toTag));
   }
-  for (const h of options.headers ?? []) copied.push(toHeader(h));
+  const extra = options.headers;
+  if (extra !== undefined) for (let i = 0; i < extra.length; i++) copied.push(toHeader(extra[i] as HeaderInput));
   return Object.freeze({
     kind: 'response',
     version: 'SIP/2.0',

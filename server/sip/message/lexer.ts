@@ -76,8 +76,8 @@ export function parseGenericParams(
   const body = rest.slice(1);
   const parts = body.includes('"') || body.includes('<') ? splitTopLevel(body, ';') : body.split(';');
   if (parts === undefined) return { ok: false, error: 'unterminated quoted string in parameters' };
-  for (const raw of parts) {
-    const part = raw.trim();
+  for (let i = 0; i < parts.length; i++) {
+    const part = (parts[i] as string).trim();
     const eq = part.indexOf('=');
     const name = (eq < 0 ? part : part.slice(0, eq)).trim();
     // RFC 3261 §25.1: generic-param = token [ EQUAL gen-value ]; an empty name is not a token

@@ -66,3 +66,19 @@ const TOKEN_RE = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
 export function isToken(text: string): boolean {
   return TOKEN_RE.test(text);
 }
+
+/** The same token set as a table by char code, for scanners that test one character at a time. */
+const TOKEN_CHARS = (() => {
+  const table = new Uint8Array(128);
+  const set = (from: string, to: string): void => {
+    for (let c = from.charCodeAt(0); c <= to.charCodeAt(0); c++) table[c] = 1;
+  };
+  set('A', 'Z');
+  set('a', 'z');
+  set('0', '9');
+  for (const c of "-.!%*_+`'~") table[c.charCodeAt(0)] = 1;
+  return table;
+})();
+
+/** RFC 3261 §25.1: whether the UTF-16 code unit `code` is a token character. */
+export const isTokenCode = (code: number): boolean => code < 128 && TOKEN_CHARS[code] === 1;

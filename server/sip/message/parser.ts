@@ -147,7 +147,8 @@ function parseHeaderLines(lines: readonly string[], limits: ParserLimits): Heade
 /** RFC 3261 §18.3 / §20.14: Content-Length = 1*DIGIT; several differing values are a framing error. */
 export function contentLengthOf(headers: readonly SipHeader[]): number | undefined | { error: string } {
   let value: number | undefined;
-  for (const h of headers) {
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i] as SipHeader;
     if (h.name !== 'Content-Length') continue;
     // RFC 4475 §3.1.2.3 ncl: negative or non-numeric values draw an error
     if (!/^\d{1,10}$/.test(h.value)) return { error: `invalid Content-Length "${h.value.slice(0, 20)}"` };

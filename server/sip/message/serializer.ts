@@ -1,6 +1,6 @@
 // Writes a SipMessage as bytes (RFC 3261 §7): start line, headers in order under their long
 // names, a Content-Length that always equals the body's byte length, an empty line, the body.
-import type { SipMessage } from './types.js';
+import type { SipHeader, SipMessage } from './types.js';
 import { canonicalHeaderName } from './names.js';
 
 // A CR or LF inside a value would let a caller inject headers or end the head early.
@@ -13,7 +13,9 @@ export function serializeMessage(message: SipMessage): Buffer {
       ? `${message.method} ${message.uri} ${message.version}`
       : `${message.version} ${message.status} ${message.reason}`;
   let head = `${oneLine(start)}\r\n`;
-  for (const h of message.headers) {
+  const headers = message.headers;
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i] as SipHeader;
     const name = canonicalHeaderName(h.name);
     // RFC 3261 §18.3 / §20.14: our own Content-Length replaces any given one, so it is byte-correct
     if (name === 'Content-Length') continue;

@@ -56,15 +56,12 @@ export function parseVia(value: string): Result<Via, string> {
       else if (/^\d{1,5}$/.test(r) && Number(r) <= 65535) rport = Number(r);
       else return fail('invalid rport');
     }
-    const via: Via = {
-      transport,
-      host,
-      params: p,
-      ...(port !== undefined ? { port } : {}),
-      ...(branch !== undefined && branch !== null ? { branch } : {}),
-      ...(received !== undefined && received !== null ? { received } : {}),
-      ...(rport !== undefined ? { rport } : {}),
-    };
+    // fields set one by one rather than spread from temporaries: every request's Via comes here
+    const via: { -readonly [K in keyof Via]: Via[K] } = { transport, host, params: p };
+    if (port !== undefined) via.port = port;
+    if (branch !== undefined && branch !== null) via.branch = branch;
+    if (received !== undefined && received !== null) via.received = received;
+    if (rport !== undefined) via.rport = rport;
     return { ok: true, value: Object.freeze(via) };
   } catch (e) {
     return fail(`via parser fault: ${String(e)}`);

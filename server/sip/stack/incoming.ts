@@ -17,14 +17,9 @@ export function buildResponse(
   // Server header has to be added to it.
   const given = options.headers ?? [];
   const headers: readonly SipHeader[] =
-    ctx.userAgent && !given.some((h) => h.name.toLowerCase() === 'server') ? [...given, { name: 'Server', value: ctx.userAgent }] : given;
-  return createResponse(request, {
-    status: options.status,
-    ...(options.reason !== undefined ? { reason: options.reason } : {}),
-    headers,
-    ...(options.body !== undefined ? { body: options.body } : {}),
-    ...(toTag !== undefined ? { toTag } : {}),
-  });
+    ctx.userAgent && !given.some((h) => h.name.length === 6 && h.name.toLowerCase() === 'server') ? [...given, { name: 'Server', value: ctx.userAgent }] : given;
+  // createResponse treats an undefined option as an absent one, so no conditional spreads here
+  return createResponse(request, { status: options.status, reason: options.reason, headers, body: options.body, toTag });
 }
 
 export class ServerRequest implements IncomingRequest {

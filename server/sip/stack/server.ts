@@ -4,7 +4,7 @@ import { getVias } from '../message/headers.js';
 import { newTag } from '../message/build.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { ParseError, SipHeader, SipMessage, SipRequest, SipResponse, Via } from '../message/types.js';
-import { messageIdentity } from '../transaction/identity.js';
+import { messageIdentity, requestKeys } from '../transaction/identity.js';
 import type { MessageIdentity } from '../transaction/identity.js';
 import { InviteServerTransaction } from '../transaction/invite-server.js';
 import { NonInviteServerTransaction } from '../transaction/non-invite-server.js';
@@ -65,7 +65,8 @@ export class ServerSide {
     }
     const { topVia } = id.value;
     const marked = withMarkedVia(request, topVia, flow.remote);
-    const existing = this.#ctx.manager.findServer(request, id.value);
+    const keys = requestKeys(request, id.value);
+    const existing = this.#ctx.manager.findServer(keys);
     if (existing) {
       const tx = existing.transaction;
       if (request.method !== 'ACK') {
@@ -87,7 +88,7 @@ export class ServerSide {
       return;
     }
     // RFC 3261 §8.2.2.2: checked before this request's own transaction joins the index.
-    const merged = request.method !== 'CANCEL' && this.#ctx.manager.isMerged(request, id.value);
+    const merged = request.method !== 'CANCEL' && this.#ctx.manager.isMerged(request, keys);
     const rejection = validateRequest(request, id.value, { supported: this.#ctx.supported });
     // RFC 3261 §8.2.7: a stateless UAS "MUST ignore CANCEL requests"; requests the core rejects are
     // answered by the core, in their transaction.
@@ -96,7 +97,7 @@ export class ServerSide {
     }
     const tx = this.#createTransaction(request, marked, flow, id.value);
     const incoming = new ServerRequest({ ctx: this.#ctx, message: request, marked, flow, transaction: tx, hadToTag: hasToTag });
-    const entry = this.#ctx.manager.addServer(request, id.value, tx);
+    const entry = this.#ctx.manager.addServer(keys, id.value, tx);
     if (tx instanceof InviteServerTransaction) {
       entry.onCancel = () => incoming.cancel();
       entry.toTag = () => incoming.toTag();
@@ -125,8 +126,7 @@ export class ServerSide {
 
   /** Offer a new request to the stateless handlers (RFC 3261 §8.2.7); true when one answered it. */
   #runStateless(request: SipRequest, marked: SipRequest, flow: Flow, id: MessageIdentity): boolean {
-    const toTag = id.toTag === undefined ? this.#statelessTags.tagFor(request, id) : undefined;
-    const incoming = new StatelessRequest({ ctx: this.#ctx, message: request, marked, flow, topVia: id.topVia, toTag });
+    const incoming = new StatelessRequest({ ctx: this.#ctx, message: request, marked, flow, identity: id, tags: this.#statelessTags });
     try {
       for (const handler of this.#stateless) {
         if (!handler(incoming)) continue;

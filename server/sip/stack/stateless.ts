@@ -10,6 +10,15 @@ import { buildResponse } from './incoming.js';
 import type { IncomingRequest, ReplyOptions } from './types.js';
 import { responseFlow } from './via.js';
 
+/** The fields of a request that its stateless To-tag is made from. */
+export interface StatelessIdentity {
+  readonly topVia: Via;
+  readonly callId: string;
+  readonly fromTag: string | undefined;
+  readonly toTag: string | undefined;
+  readonly cseq: { readonly seq: number };
+}
+
 /**
  * RFC 3261 §8.2.7: "To header tags MUST be generated for responses in a stateless manner - in a
  * manner that will generate the same tag for the same request consistently." The tag is a 53-bit
@@ -20,7 +29,7 @@ import { responseFlow } from './via.js';
 export class StatelessTags {
   readonly #seed = Number.parseInt(randomHex(4), 16);
 
-  tagFor(request: SipRequest, identity: { readonly topVia: Via; readonly callId: string; readonly fromTag: string | undefined; readonly cseq: { readonly seq: number } }): string {
+  tagFor(request: SipRequest, identity: Omit<StatelessIdentity, 'toTag'>): string {
     const { topVia } = identity;
     const key = `${topVia.branch ?? ''}|${topVia.host}:${topVia.port ?? ''}|${identity.fromTag ?? ''}|${identity.callId}|${identity.cseq.seq}|${request.uri}`;
     return cyrb53(key, this.#seed).toString(16).padStart(14, '0');
@@ -48,9 +57,8 @@ export class StatelessRequest implements IncomingRequest {
   readonly #ctx: CoreContext;
   /** the request with its top Via marked (received/rport): the response is built from it */
   readonly #marked: SipRequest;
-  readonly #topVia: Via;
-  /** the To-tag of the response; undefined when the request already had one (RFC 3261 §8.2.6.2) */
-  readonly #toTag: string | undefined;
+  readonly #identity: StatelessIdentity;
+  readonly #tags: StatelessTags;
   #answered = false;
 
   constructor(options: {
@@ -58,8 +66,9 @@ export class StatelessRequest implements IncomingRequest {
     readonly message: SipRequest;
     readonly marked: SipRequest;
     readonly flow: Flow;
-    readonly topVia: Via;
-    readonly toTag: string | undefined;
+    readonly identity: StatelessIdentity;
+    /** makes the response's To-tag, only when one is sent: most requests offered are declined */
+    readonly tags: StatelessTags;
   }) {
     this.#ctx = options.ctx;
     this.message = options.message;
@@ -67,8 +76,8 @@ export class StatelessRequest implements IncomingRequest {
     this.flow = options.flow;
     // RFC 3581 §4 / RFC 3261 §18.2.1: the flow's remote end is where the request really came from.
     this.source = options.flow.remote;
-    this.#topVia = options.topVia;
-    this.#toTag = options.toTag;
+    this.#identity = options.identity;
+    this.#tags = options.tags;
   }
 
   get answered(): boolean {
@@ -83,9 +92,11 @@ export class StatelessRequest implements IncomingRequest {
       return;
     }
     this.#answered = true;
-    const response = buildResponse(this.#ctx, this.#marked, options, this.#toTag);
+    // RFC 3261 §8.2.6.2: a To-tag is added only when the request had none
+    const toTag = this.#identity.toTag === undefined ? this.#tags.tagFor(this.message, this.#identity) : undefined;
+    const response = buildResponse(this.#ctx, this.#marked, options, toTag);
     // RFC 3261 §8.2.7: "Stateless UASs MUST NOT retransmit responses"; §18.2.2 routes it by the Via.
-    const target = responseFlow(this.flow, this.#topVia);
+    const target = responseFlow(this.flow, this.#identity.topVia);
     this.#ctx.send(response, target).catch((err: unknown) => this.#ctx.logger.debug({ err: String(err), to: target.remote }, 'stateless response not sent'));
   }
 }

@@ -38,7 +38,7 @@ export function validateRequest(request: SipRequest, id: MessageIdentity, policy
   if (uri.value.scheme !== 'sip' && uri.value.scheme !== 'sips' && uri.value.scheme !== 'tel') return { status: 416 };
   // RFC 3261 §8.2.2.3: Require with unknown option tags → 420 listing them in Unsupported.
   // "An ACK or CANCEL request ... MUST NOT" be rejected for this (RFC 3261 §8.2.2.3).
-  if (request.method !== 'ACK' && request.method !== 'CANCEL' && request.headers.some((h) => h.name.toLowerCase() === 'require')) {
+  if (request.method !== 'ACK' && request.method !== 'CANCEL' && request.headers.some((h) => h.name.length === 7 && h.name.toLowerCase() === 'require')) {
     const supported = new Set(policy.supported.map((t) => t.toLowerCase()));
     const unknown = getHeaderValues(request, 'Require')
       .map((t) => t.trim())

@@ -7,22 +7,24 @@ import { defaultPort } from '../transaction/identity.js';
 
 const stripBrackets = (host: string): string => (host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host);
 
-/** Rewrite one Via value: fill rport, set received. Parameters other than these stay as written. */
+/**
+ * Rewrite one Via value: fill rport, set received. Parameters other than these stay as written.
+ * Scanned with indexOf rather than split/slice/spread: it runs for every request received.
+ */
 export function markVia(value: string, mark: { readonly received?: string; readonly rport?: number }): string {
-  const parts = value.split(';');
-  const head = parts[0] ?? value;
-  const params: string[] = [];
-  for (const raw of parts.slice(1)) {
-    const name = (raw.split('=')[0] ?? '').trim().toLowerCase();
-    if (name === 'received' && mark.received !== undefined) continue;
-    if (name === 'rport' && mark.rport !== undefined) {
-      params.push(`rport=${mark.rport}`);
-      continue;
-    }
-    params.push(raw);
+  let start = value.indexOf(';');
+  let out = start < 0 ? value : value.slice(0, start);
+  while (start >= 0) {
+    const end = value.indexOf(';', start + 1);
+    const raw = end < 0 ? value.slice(start + 1) : value.slice(start + 1, end);
+    const eq = raw.indexOf('=');
+    const name = (eq < 0 ? raw : raw.slice(0, eq)).trim().toLowerCase();
+    if (name === 'rport' && mark.rport !== undefined) out += `;rport=${mark.rport}`;
+    else if (name !== 'received' || mark.received === undefined) out += `;${raw}`;
+    start = end;
   }
-  if (mark.received !== undefined) params.push(`received=${mark.received}`);
-  return [head, ...params].join(';');
+  if (mark.received !== undefined) out += `;received=${mark.received}`;
+  return out;
 }
 
 /** What §18.2.1 / RFC 3581 §4 call for on this request's top Via; undefined when nothing changes. */
@@ -41,7 +43,9 @@ export function withMarkedVia(request: SipRequest, topVia: Via, source: HostPort
   if (!mark) return request;
   const headers: SipHeader[] = [];
   let done = false;
-  for (const h of request.headers) {
+  const given = request.headers;
+  for (let i = 0; i < given.length; i++) {
+    const h = given[i] as SipHeader;
     if (!done && h.name.toLowerCase() === 'via') {
       done = true;
       if (!h.value.includes(',')) {

@@ -90,5 +90,21 @@ export function serverKey(uri: string, method: string, id: MessageIdentity, asMe
 /** RFC 3261 §8.2.2.2: From tag + Call-ID + CSeq identify a request across forked copies. */
 export const mergeKey = (id: MessageIdentity): string => `${id.fromTag ?? ''}|${id.callId}|${id.cseq.seq} ${id.cseq.method}`;
 
+/**
+ * The keys a received request is looked up and indexed under, built once per request: matching,
+ * merge detection and indexing each need them, and building them three times was measurable.
+ */
+export interface RequestKeys {
+  /** RFC 3261 §17.2.3 */
+  readonly server: string;
+  /** RFC 3261 §8.2.2.2; undefined when the request has a To-tag (it cannot be a merged copy) */
+  readonly merge: string | undefined;
+}
+
+export const requestKeys = (request: { readonly uri: string; readonly method: string }, id: MessageIdentity): RequestKeys => ({
+  server: serverKey(request.uri, request.method, id),
+  merge: id.toTag === undefined ? mergeKey(id) : undefined,
+});
+
 /** RFC 3261 §17.1.3: a response matches a client transaction by top Via branch and CSeq method. */
 export const clientKey = (branch: string, cseqMethod: string): string => `${branch}|${cseqMethod}`;

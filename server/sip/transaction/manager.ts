@@ -2,8 +2,8 @@
 // §17.2.3 requests → server transactions), CANCEL targets (§9.2) and merged requests (§8.2.2.2).
 // Entries are removed when a transaction terminates, so the maps hold only live transactions.
 import type { SipRequest, SipResponse } from '../message/types.js';
-import type { MessageIdentity } from './identity.js';
-import { clientKey, mergeKey, serverKey } from './identity.js';
+import type { MessageIdentity, RequestKeys } from './identity.js';
+import { clientKey, serverKey } from './identity.js';
 import type { InviteClientTransaction } from './invite-client.js';
 import { InviteServerTransaction } from './invite-server.js';
 import type { NonInviteClientTransaction } from './non-invite-client.js';
@@ -37,8 +37,8 @@ export class TransactionManager {
   }
 
   /** RFC 3261 §17.2.3: the server transaction a request (or its ACK) belongs to. */
-  findServer(request: SipRequest, id: MessageIdentity): ServerEntry | undefined {
-    return this.#server.get(serverKey(request.uri, request.method, id));
+  findServer(keys: RequestKeys): ServerEntry | undefined {
+    return this.#server.get(keys.server);
   }
 
   /** RFC 3261 §9.2: the INVITE server transaction a CANCEL targets (same key, method INVITE). */
@@ -51,18 +51,18 @@ export class TransactionManager {
    * RFC 3261 §8.2.2.2: a request with no To-tag whose From tag, Call-ID and CSeq equal those of a
    * live transaction it does not match (a forked copy that reached us by another path).
    */
-  isMerged(request: SipRequest, id: MessageIdentity): boolean {
-    if (id.toTag !== undefined || request.method === 'ACK') return false;
-    const other = this.#merge.get(mergeKey(id));
-    return other !== undefined && !other.transaction.terminated && this.findServer(request, id) !== other;
+  isMerged(request: SipRequest, keys: RequestKeys): boolean {
+    if (keys.merge === undefined || request.method === 'ACK') return false;
+    const other = this.#merge.get(keys.merge);
+    return other !== undefined && !other.transaction.terminated && this.#server.get(keys.server) !== other;
   }
 
-  addServer(request: SipRequest, id: MessageIdentity, transaction: ServerTransaction): ServerEntry {
-    const key = serverKey(request.uri, request.method, id);
+  addServer(keys: RequestKeys, id: MessageIdentity, transaction: ServerTransaction): ServerEntry {
+    const key = keys.server;
     const entry: ServerEntry = { transaction, identity: id, cancelled: false };
     this.#server.set(key, entry);
     // a merged copy never displaces the original it collided with
-    const candidate = id.toTag === undefined ? mergeKey(id) : undefined;
+    const candidate = keys.merge;
     const current = candidate === undefined ? undefined : this.#merge.get(candidate);
     const merge = current === undefined || current.transaction.terminated ? candidate : undefined;
     if (merge !== undefined) this.#merge.set(merge, entry);

@@ -147,10 +147,23 @@ class Transports implements TransportLayer {
     this.#events.on(event, listener);
   }
 
-  async send(message: SipMessage, to: Flow | SendTarget): Promise<Flow> {
-    if (this.#state !== 'started') throw new Error(`transport layer is ${this.#state}`);
-    const bytes = serializeMessage(message);
+  /**
+   * Rejects, never throws. Not an async function: a UDP send (one per REGISTER response) returns
+   * the listener's promise itself instead of wrapping it in a second one.
+   */
+  send(message: SipMessage, to: Flow | SendTarget): Promise<Flow> {
+    if (this.#state !== 'started') return Promise.reject(new Error(`transport layer is ${this.#state}`));
+    let bytes: Uint8Array;
+    try {
+      bytes = serializeMessage(message);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
     if (to.protocol === 'udp') return this.#sendUdp(bytes, to);
+    return this.#sendStream(bytes, to);
+  }
+
+  async #sendStream(bytes: Uint8Array, to: Flow | SendTarget): Promise<Flow> {
     const connectionId = 'connectionId' in to ? to.connectionId : undefined;
     if (connectionId !== undefined) {
       const conn = this.#registry.get(connectionId);
