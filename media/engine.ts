@@ -123,6 +123,7 @@ export class WorkerMediaEngine implements MediaEngine, EndpointOwner, SessionOwn
       format: options.format,
       left: left.id,
       right: right?.id ?? null,
+      mixed: options.channels === 'mixed' && right !== null,
     });
     return recording;
   }

@@ -98,6 +98,23 @@ describe('media engine: recording', { skip: soxAvailable() ? false : 'sox missin
     b.close();
   });
 
+  it("channels 'mixed': one channel (soxi) holding both parties, 400 Hz and 800 Hz each at its own level", async () => {
+    const { a, b, ea, eb, talk } = await call(PCMU, PCMU);
+    const path = join(dir, 'mixed.wav');
+    const rec = engine.startRecording({ path, format: 'wav', left: ea, right: eb, channels: 'mixed' });
+    await talk(2);
+    await rec.stop();
+    assert.equal(execFileSync('soxi', ['-c', path]).toString().trim(), '1');
+    const raw = execFileSync('sox', [path, '-t', 'raw', '-e', 'signed-integer', '-b', '16', '-L', '-']);
+    const mono = new Int16Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + (raw.length & ~1)));
+    assert.ok(mono.length > 8000 * 1.5, `${mono.length} samples`);
+    assert.ok(toneLevel(mono, 8000, 400) > 0.2, `400 Hz ${toneLevel(mono, 8000, 400)}`);
+    assert.ok(toneLevel(mono, 8000, 800) > 0.2, `800 Hz ${toneLevel(mono, 8000, 800)}`);
+    await Promise.all([ea.close(), eb.close()]);
+    a.close();
+    b.close();
+  });
+
   it('a transcoded PCMU ↔ PCMA call: stereo WAV, and pause/resume are reported as a pause', async () => {
     const { a, b, ea, eb, talk } = await call(PCMU, PCMA);
     const path = join(dir, 'tx.wav');

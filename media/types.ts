@@ -74,6 +74,8 @@ export interface RecordingOptions {
   /** stereo: left = this endpoint's phone (the caller), right = `right`'s (the agent/callee); mono when absent */
   readonly left: EndpointHandle;
   readonly right?: EndpointHandle;
+  /** 'mixed': both parties summed into one channel (smaller files, no speaker separation); default 'stereo' */
+  readonly channels?: 'stereo' | 'mixed';
 }
 
 export interface RecordingResult {

@@ -266,3 +266,39 @@ for (const format of ['wav', 'ogg'] as const) {
     });
   });
 }
+
+describe('call recording (HAILING_RECORDING_CHANNELS=mixed)', () => {
+  const servers: HailingProcess[] = [];
+  const phones: Phone[] = [];
+  after(async () => {
+    await Promise.all(phones.map((p) => p.kill()));
+    for (const p of phones) rmSync(p.dir, { recursive: true, force: true });
+    for (const s of servers) await s.kill('SIGKILL');
+    for (const s of servers) rmSync(s.dataDir, { recursive: true, force: true });
+  });
+
+  it('A (400 Hz) calls B (800 Hz): the WAV has one channel holding both tones', { timeout: 90_000 }, async (t) => {
+    const server = await startHailing({ env: { HAILING_RECORD_CALLS: 'all', HAILING_RECORDING_CHANNELS: 'mixed' } });
+    servers.push(server);
+    await withExtensions(server, ['1001', '1002']);
+    const a = await registered({ server, phones, user: '1001', tone: 400 });
+    await registered({ server, phones, user: '1002', tone: 800 });
+    await a.dial(`sip:1002@${DOMAIN}`);
+    await a.waitForEvent({ type: 'CALL_ESTABLISHED' });
+    await sleep(HOLD_MS);
+    await a.hangup();
+    await a.waitForEvent({ type: 'CALL_CLOSED' });
+    const record = await recordedCall(server.api, '1001');
+    const relative = findRecording(server.dataDir, record.id, 'wav');
+    assert.ok(relative, `no recording for ${JSON.stringify(record)}`);
+    const wav = path.join(server.dataDir, 'recordings', relative);
+    assert.equal(Number((await tool('soxi', ['-c', wav])).trim()), 1, 'one channel');
+    const low = await channelStat(wav, 1, [350, 450]);
+    const high = await channelStat(wav, 1, [750, 850]);
+    t.diagnostic(`RMS ${low.rms}; 400 Hz band ${low.bandRms}, 800 Hz band ${high.bandRms}`);
+    // two tones of about equal level: each band holds a good part of the whole, neither all of it
+    for (const [hz, band] of [[400, low.bandRms], [800, high.bandRms]] as const) {
+      assert.ok(band > 0.4 * low.rms && band < 0.95 * low.rms, `${hz} Hz band RMS ${band} of ${low.rms}`);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 // A call recording inside a worker: each tick the two parties' decoded frames (what the caller
-// said on the left, what the agent/callee said on the right) go to the recorder, which encodes
+// said on the left, what the agent/callee said on the right, or both summed when mixed) go to the recorder, which encodes
 // and writes in the background. On a relayed call the endpoints keep relaying untouched; the
 // recording only adds a decoder that reads a copy of each payload (the "tap").
 import { Recorder } from '../recorder/index.js';
@@ -13,6 +13,8 @@ export class RecordingSession implements TickTarget {
   readonly #left: MediaPort;
   readonly #right: MediaPort | null;
   readonly #rate: number;
+  /** both parties summed into one channel; null for stereo (or a single party) */
+  readonly #mix: Int16Array | null;
   #recorder: Recorder | null = null;
   #opening: Promise<void>;
   #failed: unknown = null;
@@ -20,16 +22,17 @@ export class RecordingSession implements TickTarget {
   /** pause() before the file was open is applied once it is */
   #paused = false;
 
-  constructor(options: { readonly id: string; readonly group: string; readonly path: string; readonly format: 'wav' | 'ogg'; readonly left: MediaPort; readonly right: MediaPort | null }) {
+  constructor(options: { readonly id: string; readonly group: string; readonly path: string; readonly format: 'wav' | 'ogg'; readonly left: MediaPort; readonly right: MediaPort | null; readonly mixed?: boolean }) {
     this.id = options.id;
     this.group = options.group;
     this.#left = options.left;
     this.#right = options.right;
     this.#rate = options.left.rate;
+    this.#mix = options.mixed === true && options.right !== null ? new Int16Array(this.#rate / 50) : null;
     if (options.right !== null && !options.right.mixed) options.right.useRate(this.#rate);
     options.left.addReader();
     options.right?.addReader();
-    this.#opening = Recorder.open({ path: options.path, format: options.format, sampleRate: this.#rate, channels: options.right === null ? 1 : 2 }).then(
+    this.#opening = Recorder.open({ path: options.path, format: options.format, sampleRate: this.#rate, channels: options.right === null || this.#mix !== null ? 1 : 2 }).then(
       (recorder) => {
         if (this.#stopped) void recorder.close();
         else {
@@ -58,6 +61,18 @@ export class RecordingSession implements TickTarget {
     this.#left.pull(nowMs);
     this.#right?.pull(nowMs);
     // the recorder reads `n` samples from each frame: no views needed
+    const mix = this.#mix;
+    if (mix !== null && this.#right !== null) {
+      const a = this.#left.frame;
+      const b = this.#right.frame;
+      // a plain sum, clipped: each party keeps its own level, as a listener on the line hears them
+      for (let i = 0; i < n; i++) {
+        const s = a[i]! + b[i]!;
+        mix[i] = s > 32767 ? 32767 : s < -32768 ? -32768 : s;
+      }
+      recorder.write(mix, null, n);
+      return;
+    }
     recorder.write(this.#left.frame, this.#right === null ? null : this.#right.frame, n);
   }
 
@@ -67,7 +82,8 @@ export class RecordingSession implements TickTarget {
     if (recorder === null) return;
     const n = this.#rate / 50;
     this.#silence ??= new Int16Array(n);
-    for (let i = 0; i < frames; i++) recorder.write(this.#silence, this.#right === null ? null : this.#silence, n);
+    const stereo = this.#right !== null && this.#mix === null;
+    for (let i = 0; i < frames; i++) recorder.write(this.#silence, stereo ? this.#silence : null, n);
     this.framesFilled += frames;
   }
 

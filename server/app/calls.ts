@@ -84,6 +84,7 @@ export function createCallSide(o: CallSideOptions) {
           recording: {
             dir: recordingsDirOf(config),
             format: config.recordingFormat,
+            channels: config.recordingChannels,
             // the in-progress row names the file as soon as it exists (a crash leaves the pointer)
             started: (r: CallRecord) => void save(o.records.update(r), r.id),
             // the file's figures arrive after the hangup record: the same record again, completed

@@ -60,7 +60,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
   const recordings =
     o.recording === undefined
       ? null
-      : new CallRecordings({ engine: o.media, dir: o.recording.dir, format: o.recording.format, logger, started: o.recording.started, done: o.recording.done });
+      : new CallRecordings({ engine: o.media, dir: o.recording.dir, format: o.recording.format, channels: o.recording.channels ?? 'stereo', logger, started: o.recording.started, done: o.recording.done });
   observer.on('answered', (r) => {
     const call = calls.get(r.id);
     if (recordings !== null && call !== undefined) void recordings.start(call, o.clock.now());

@@ -1,5 +1,5 @@
 // Call recording (HAILING_RECORD_CALLS=all): every answered two-party call is recorded in stereo,
-// the caller on the left and the callee on the right, into <dir>/YYYY/MM/DD/<call id>.<wav|ogg>.
+// the caller on the left and the callee on the right (or both in one channel: HAILING_RECORDING_CHANNELS), into <dir>/YYYY/MM/DD/<call id>.<wav|ogg>.
 // The media worker writes the file. Records name it relative to <dir> (so a data folder moved
 // elsewhere keeps its recordings reachable): as soon as it starts, so that a call cut off by a
 // crash still points at its file, and with duration and pauses when the call ends. Pause/resume is
@@ -17,6 +17,8 @@ export interface CallRecordingsOptions {
   readonly engine: Pick<MediaEngine, 'startRecording'>;
   readonly dir: string;
   readonly format: 'wav' | 'ogg';
+  /** default 'stereo' */
+  readonly channels?: 'stereo' | 'mixed';
   readonly logger: Logger;
   /** the call's record once its recording started, naming the file (the record of a call in progress) */
   readonly started: (record: CallRecord) => void;
@@ -50,7 +52,7 @@ export class CallRecordings {
     if (call.state !== CallState.Answered) return;
     const format = this.#o.format;
     const path = `${folder}/${call.id}.${format}`;
-    const handle = this.#o.engine.startRecording({ path: join(this.#o.dir, path), format, left: media.endpoint('caller'), right: media.endpoint('callee') });
+    const handle = this.#o.engine.startRecording({ path: join(this.#o.dir, path), format, left: media.endpoint('caller'), right: media.endpoint('callee'), channels: this.#o.channels ?? 'stereo' });
     this.#active.set(call.id, { handle, path, format });
     call.recordingStarted({ path, format });
     this.#o.started(call.record());

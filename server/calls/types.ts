@@ -120,6 +120,8 @@ export interface CallControlOptions {
   readonly recording?: {
     readonly dir: string;
     readonly format: 'wav' | 'ogg';
+    /** default 'stereo' (caller left, callee right) */
+    readonly channels?: 'stereo' | 'mixed';
     readonly started: (record: CallRecord) => void;
     readonly done: (record: CallRecord) => void;
   };

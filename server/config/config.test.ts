@@ -41,6 +41,15 @@ describe('configuration', () => {
       () => loadConfig({ HAILING_RTP_PORT_MIN: '30000', HAILING_RTP_PORT_MAX: '20000' }),
       (e: unknown) => e instanceof ConfigError && e.message.includes('HAILING_RTP_PORT_MIN: must not exceed rtpPortMax'),
     );
+    assert.throws(
+      () => loadConfig({ HAILING_RECORDING_CHANNELS: 'quad' }),
+      (e: unknown) => e instanceof ConfigError && /HAILING_RECORDING_CHANNELS: .*stereo.*mixed/.test(e.message),
+    );
+  });
+
+  it('recordings: stereo by default, mixed on request', () => {
+    assert.equal(loadConfig({}).recordingChannels, 'stereo');
+    assert.equal(loadConfig({ HAILING_RECORDING_CHANNELS: 'mixed' }).recordingChannels, 'mixed');
   });
 
   it('rejects unknown HAILING_ variables so typos do not pass silently', () => {

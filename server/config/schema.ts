@@ -71,6 +71,8 @@ export const configShape = z
     /** record answered calls: none, or all (stereo: caller left, callee right) into <dataDir>/recordings */
     recordCalls: z.enum(['none', 'all']).default('none'),
     recordingFormat: z.enum(['wav', 'ogg']).default('wav'),
+    /** stereo: caller left, callee right (speaker separation for QA and ASR); mixed: one channel with both */
+    recordingChannels: z.enum(['stereo', 'mixed']).default('stereo'),
     /** conference room numbers (FreeSWITCH's default dialplan uses 3000-3099); '' disables */
     conferenceNumbers: z
       .string()
