@@ -10,10 +10,10 @@ import { packet, PTIME, push, RATE, seeded, tagOf } from './testing.js';
 describe('DelayEstimator: RFC 3550 A.8 interarrival jitter', () => {
   it('J += (|D| - J)/16 over transit times 0, 10 ms, 0', () => {
     const e = new DelayEstimator({ clockRate: RATE, maxDelayMs: 200 });
-    e.add(0, 0); // transit 0
-    e.add(PTIME, 30); // sent at 20 ms, arrived at 30: transit 10
+    e.add({ extTs: 0 }, 0); // transit 0
+    e.add({ extTs: PTIME }, 30); // sent at 20 ms, arrived at 30: transit 10
     assert.equal(e.jitterMs, 10 / 16);
-    e.add(2 * PTIME, 40); // transit 0: |D| = 10
+    e.add({ extTs: 2 * PTIME }, 40); // transit 0: |D| = 10
     assert.equal(e.jitterMs, 10 / 16 + (10 - 10 / 16) / 16);
   });
 });
@@ -94,7 +94,7 @@ describe('JitterBuffer: adaptation on a seeded random network', () => {
     const e = new DelayEstimator({ clockRate: RATE, maxDelayMs: 200 });
     let sum = 0;
     for (let i = 0; i < 4000; i++) {
-      e.add(i * PTIME, i * 20 + r() * 60);
+      e.add({ extTs: i * PTIME }, i * 20 + r() * 60);
       if (i >= 1000) sum += e.jitterMs;
     }
     const mean = sum / 3000;

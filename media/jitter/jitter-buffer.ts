@@ -129,7 +129,7 @@ export class JitterBuffer {
     this.#c.packets++;
     if (source.delta < 0) this.#c.reorders++;
     source.accept(p);
-    this.#estimator.add(extTs, p.arrivalMs);
+    this.#estimator.add(source, p.arrivalMs);
     if (this.#started && source.highestEnd() - this.#playTs > this.#maxDelay + source.packetSamples) this.#trim();
     return true;
   }
