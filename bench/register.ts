@@ -5,18 +5,13 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startHailing } from '../test/helpers/hailing-process.js';
+import { cpuSeconds } from './children.js';
 import { collectGarbage, inspectorUrl, startCpuProfile } from './inspector-gc.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
 const TOTAL = Number(process.env.BENCH_REGISTRATIONS ?? 60_000);
 const FIRST = 200000;
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-
-/** user+system CPU seconds of a process, from /proc (clock ticks of 1/100 s) */
-const cpuSeconds = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
 
 /**
  * How long to wait after the fill pass before measuring memory: RFC 3261 §17.2.2 keeps each

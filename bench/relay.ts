@@ -5,11 +5,9 @@
 //   flock /tmp/bench.lock npx tsx bench/relay.ts --calls 1000 --seconds 20 [--workers N] [--node-generators G] [--sockets S]
 // The phones are bench/rtp-phones.c (compiled here; S sockets, default 4) unless --node-generators G
 // asks for G Node processes (bench/relay-load.ts), or no C compiler is installed.
-import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { cpuSeconds, request as ask, startChild as start } from './children.js';
 import { startCPhones, type CPhones, type PhonesDone } from './relay-cphones.js';
 
 const arg = (name: string, fallback: number): number => {
@@ -24,30 +22,8 @@ const SOCKETS = arg('sockets', 4);
 const PORT_MIN = arg('port-min', 20000);
 const PERIOD_MS = 20;
 const BUCKET_MS = 0.01;
-const here = path.dirname(new URL(import.meta.url).pathname);
 
-/** utime + stime of a process, in seconds (clock ticks of 1/100 s) */
-const cpuSeconds = (pid: number): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
-
-function request<T>(child: ChildProcess, command: object | null, reply: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${reply} from a bench child`)), (SECONDS + 120) * 1000);
-    const on = (m: { type: string }): void => {
-      if (m.type !== reply) return;
-      clearTimeout(timer);
-      child.off('message', on);
-      resolve(m as T);
-    };
-    child.on('message', on);
-    if (command !== null) child.send(command);
-  });
-}
-
-const start = (file: string, args: string[], extra: string[] = []): ChildProcess =>
-  fork(path.join(here, file), args, { execArgv: ['--import', 'tsx', ...extra], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+const request = <T>(child: Parameters<typeof ask>[0], command: object | null, reply: string): Promise<T> => ask<T>(child, command, reply, (SECONDS + 120) * 1000);
 
 interface Totals {
   received: number;

@@ -9,15 +9,13 @@
 //   CPU per packet         engine CPU (all its threads) while phones sent ÷ packets it received
 //   memory per call        engine RSS after GC, with the calls up after the traffic − before building them, ÷ calls
 // Prints nothing itself and asserts nothing: the CLIs print the figures.
-import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { cpuSeconds, request, startChild as start } from './children.js';
 import {
   GAP_BUCKET_MS,
   PERIOD_MS,
-  type EngineCommand,
   type EngineTotals,
   type LoadCounts,
   type LoadSent,
@@ -67,31 +65,8 @@ export interface MediaBenchFigures {
   readonly loadAverage: number;
 }
 
-/** utime + stime of a process (every thread), in seconds (clock ticks of 1/100 s) */
-const cpuSeconds = (pid: number): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
-
-const here = path.dirname(new URL(import.meta.url).pathname);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-function request<T>(child: ChildProcess, command: EngineCommand | object | null, reply: string, timeoutMs: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${reply} from a bench child`)), timeoutMs);
-    const on = (m: { type: string }): void => {
-      if (m.type !== reply) return;
-      clearTimeout(timer);
-      child.off('message', on);
-      resolve(m as T);
-    };
-    child.on('message', on);
-    if (command !== null) child.send(command);
-  });
-}
-
-const start = (file: string, args: string[], extra: string[] = []): ChildProcess =>
-  fork(path.join(here, file), args, { execArgv: ['--import', 'tsx', ...extra], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 
 export function phoneCodecs(scenario: Scenario, groups: number, roomSize: number): PhoneCodec[] {
   const group: PhoneCodec[] = scenario === 'transcode' ? ['PCMU', 'opus'] : scenario === 'conference' ? Array<PhoneCodec>(roomSize).fill('PCMU') : ['PCMU', 'PCMU'];
