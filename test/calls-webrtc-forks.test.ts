@@ -5,12 +5,10 @@
 // the browser's remote track.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { startPhone, type Phone } from './helpers/baresip.js';
+import type { Phone } from './helpers/baresip.js';
 import { assertTone } from './helpers/audio.js';
-import { chromiumMissing, type ChromiumSession } from './helpers/browser.js';
-import type { HailingProcess } from './helpers/hailing-process.js';
-import { AgentPage, type AgentPageServer } from './helpers/webrtc-page.js';
+import { chromiumMissing } from './helpers/browser.js';
+import type { AgentPage } from './helpers/webrtc-page.js';
 import { startWebRtcRig, type WebRtcRig } from './helpers/webrtc-rig.js';
 import { within } from './helpers/waiting.js';
 
@@ -23,35 +21,22 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const skip = chromiumMissing();
 
 describe('a callee registered by a browser (WSS) and a desk phone (UDP)', { skip: skip ?? false, timeout: 180_000 }, () => {
-  let rig: WebRtcRig | undefined;
-  let server: HailingProcess;
-  let chrome: ChromiumSession;
-  let pages: AgentPageServer;
+  let rig: WebRtcRig;
   let caller: Phone;
   let desk: Phone;
   let agent: AgentPage;
-  const why = async () => `${await agent.diagnostics()}\nhailing output (tail):\n${server.output().slice(-6000)}`;
+  let why: () => Promise<string>;
 
   before(async () => {
     rig = await startWebRtcRig({ extensions: ['1001', '1002'], browserHz: BROWSER_HZ, seconds: 90 });
-    ({ server, chrome, pages } = rig);
-    const phone = (user: string, tone: number, answerMode: 'auto' | 'manual') =>
-      startPhone({ user, password: `secret-${user}`, domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, transport: 'udp', tone, answerMode, sipTrace: true });
-    caller = await phone('1001', CALLER_HZ, 'auto');
-    desk = await phone('1002', DESK_HZ, 'manual');
-    await caller.waitFor(/200 OK.*\[1 binding\]/);
-    await desk.waitFor(/200 OK.*\[1 binding\]/);
-    agent = await AgentPage.open({ newPage: () => chrome.newPage(), url: pages.url });
-    await within(agent.register({ wsUrl: `wss://127.0.0.1:${server.ports.wss}`, uri: `sip:1002@${DOMAIN}`, password: 'secret-1002' }), 15_000, 'JsSIP registration over WSS').catch(
-      async (err: unknown) => assert.fail(`${String(err)}\n${await why()}`),
-    );
+    caller = await rig.phone({ user: '1001', tone: CALLER_HZ, answerMode: 'auto' });
+    desk = await rig.phone({ user: '1002', tone: DESK_HZ, answerMode: 'manual' });
+    ({ agent, why } = await rig.agent('1002'));
   });
 
   after(async () => {
     await agent?.stop().catch(() => {});
     await agent?.close().catch(() => {});
-    for (const p of [caller, desk]) await p?.kill();
-    for (const p of [caller, desk]) if (p) rmSync(p.dir, { recursive: true, force: true });
     await rig?.close();
   });
 

@@ -10,16 +10,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { startPhone, type Phone } from './helpers/baresip.js';
-import { chromiumMissing, type ChromiumSession } from './helpers/browser.js';
+import type { Phone } from './helpers/baresip.js';
+import { chromiumMissing } from './helpers/browser.js';
 import type { HailingProcess } from './helpers/hailing-process.js';
 import { describeLevels, measureTones } from './helpers/tones.js';
 import { freePort } from './helpers/ports.js';
 import { describeAudio, startRtpPeer } from './helpers/rtp-peer.js';
 import { startSipUa } from './helpers/sip-ua.js';
-import { AgentPage, type AgentPageServer } from './helpers/webrtc-page.js';
+import type { AgentPage } from './helpers/webrtc-page.js';
 import { startWebRtcRig, type WebRtcRig } from './helpers/webrtc-rig.js';
 import { within } from './helpers/waiting.js';
 
@@ -45,35 +44,25 @@ async function until(what: string, probe: () => Promise<boolean>, ms = 10_000): 
 }
 
 describe('hold and resume between a WebRTC browser agent and a desk phone', { skip: skip ?? false, timeout: 180_000 }, () => {
-  let rig: WebRtcRig | undefined;
+  let rig: WebRtcRig;
   let server: HailingProcess;
   let dir = '';
-  let chrome: ChromiumSession;
-  let pages: AgentPageServer;
-  const phones: Phone[] = [];
   const closers: (() => Promise<void>)[] = [];
 
   before(async () => {
     rig = await startWebRtcRig({ extensions: ['1001', '1002', '1003'], browserHz: BROWSER_HZ, seconds: 90 });
-    ({ server, chrome, pages, dir } = rig);
+    ({ server, dir } = rig);
   });
 
   after(async () => {
     for (const close of closers.reverse()) await close().catch(() => {});
-    await Promise.all(phones.map((p) => p.kill()));
-    for (const p of phones) rmSync(p.dir, { recursive: true, force: true });
     await rig?.close();
   });
 
   /** baresip 1002 and a browser agent 1001 on a call the browser made */
   async function connect(): Promise<{ phone: Phone; agent: AgentPage; setup: string; why: () => Promise<string>; must: <T>(p: Promise<T>, ms: number, what: string) => Promise<T> }> {
-    const phone = await startPhone({ user: '1002', password: 'secret-1002', domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, transport: 'udp', tone: PHONE_HZ, answerMode: 'auto', sipTrace: true });
-    phones.push(phone);
-    await phone.waitFor(/200 OK.*\[1 binding\]/);
-    const agent = await AgentPage.open({ newPage: () => chrome.newPage(), url: pages.url });
-    const why = async () => `${await agent.diagnostics()}\nhailing output (tail):\n${server.output().slice(-6000)}`;
-    const must = <T>(p: Promise<T>, ms: number, what: string): Promise<T> => within(p, ms, what).catch(async (err: unknown) => assert.fail(`${String(err)}\n${await why()}`));
-    await must(agent.register({ wsUrl: `wss://127.0.0.1:${server.ports.wss}`, uri: `sip:1001@${DOMAIN}`, password: 'secret-1001' }), 15_000, 'JsSIP registration over WSS');
+    const phone = await rig.phone({ user: '1002', tone: PHONE_HZ, answerMode: 'auto' });
+    const { agent, why, must } = await rig.agent('1001');
     await must(agent.call(`sip:1002@${DOMAIN}`), 30_000, 'the call to be confirmed');
     await phone.waitForEvent({ type: 'CALL_ESTABLISHED' });
     return { phone, agent, setup: (await agent.sdp()).remote, why, must };
@@ -88,11 +77,8 @@ describe('hold and resume between a WebRTC browser agent and a desk phone', { sk
     const ua = await startSipUa({ address: PHONES, port: await freePort(PHONES), domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, media: { address: media.address, port: media.port }, incoming: { kind: 'answer' } });
     closers.push(() => ua.close());
     assert.equal(await ua.register({ user: '1003', password: 'secret-1003' }), 200);
-    const agent = await AgentPage.open({ newPage: () => chrome.newPage(), url: pages.url });
-    const why = async () => `${await agent.diagnostics()}\nhailing output (tail):\n${server.output().slice(-6000)}`;
-    const must = <T>(p: Promise<T>, ms: number, what: string): Promise<T> => within(p, ms, what).catch(async (err: unknown) => assert.fail(`${String(err)}\n${await why()}`));
+    const { agent, must } = await rig.agent('1001');
     try {
-      await must(agent.register({ wsUrl: `wss://127.0.0.1:${server.ports.wss}`, uri: `sip:1001@${DOMAIN}`, password: 'secret-1001' }), 15_000, 'JsSIP registration over WSS');
       await must(agent.call(`sip:1003@${DOMAIN}`), 30_000, 'the call to be confirmed');
       const incoming = await ua.nextIncoming();
       const setup = (await agent.sdp()).remote;

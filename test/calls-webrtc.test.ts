@@ -5,13 +5,10 @@
 // browser's remote track. The call record names both codecs; hang-up from the browser ends the call.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { startPhone, type Phone } from './helpers/baresip.js';
 import { assertTone } from './helpers/audio.js';
-import { chromiumMissing, type ChromiumSession } from './helpers/browser.js';
+import { chromiumMissing } from './helpers/browser.js';
 import { assertRecord, finalCallRecord } from './helpers/cdrs.js';
 import type { HailingProcess } from './helpers/hailing-process.js';
-import { AgentPage, type AgentPageServer } from './helpers/webrtc-page.js';
 import { startWebRtcRig, type WebRtcRig } from './helpers/webrtc-rig.js';
 import { within } from './helpers/waiting.js';
 
@@ -23,43 +20,22 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const skip = chromiumMissing();
 
 describe('a WebRTC browser agent and a desk phone call each other through Hailing', { skip: skip ?? false, timeout: 180_000 }, () => {
-  let rig: WebRtcRig | undefined;
+  let rig: WebRtcRig;
   let server: HailingProcess;
-  let chrome: ChromiumSession;
-  let pages: AgentPageServer;
-  const phones: Phone[] = [];
 
   before(async () => {
     rig = await startWebRtcRig({ extensions: ['1001', '1002', '1003', '1004'], browserHz: BROWSER_HZ, seconds: 60 });
-    ({ server, chrome, pages } = rig);
+    ({ server } = rig);
   });
 
   after(async () => {
-    await Promise.all(phones.map((p) => p.kill()));
-    for (const p of phones) rmSync(p.dir, { recursive: true, force: true });
     await rig?.close();
   });
 
   it(`the browser (Opus, ${BROWSER_HZ} Hz) calls baresip (PCMU, ${PHONE_HZ} Hz, auto answer): each hears the other, the browser hangs up`, async () => {
-    const phone = await startPhone({
-      user: '1002',
-      password: 'secret-1002',
-      domain: DOMAIN,
-      server: { host: '127.0.0.1', port: server.ports.sip },
-      transport: 'udp',
-      tone: PHONE_HZ,
-      answerMode: 'auto',
-      sipTrace: true,
-    });
-    phones.push(phone);
-    await phone.waitFor(/200 OK.*\[1 binding\]/);
-
-    const agent = await AgentPage.open({ newPage: () => chrome.newPage(), url: pages.url });
-    const why = async () => `${await agent.diagnostics()}\nhailing output (tail):\n${server.output().slice(-6000)}`;
+    const phone = await rig.phone({ user: '1002', tone: PHONE_HZ, answerMode: 'auto' });
+    const { agent, why } = await rig.agent('1001');
     try {
-      await within(agent.register({ wsUrl: `wss://127.0.0.1:${server.ports.wss}`, uri: `sip:1001@${DOMAIN}`, password: 'secret-1001' }), 15_000, 'JsSIP registration over WSS').catch(
-        async (err: unknown) => assert.fail(`${String(err)}\n${await why()}`),
-      );
       await within(agent.call(`sip:1002@${DOMAIN}`), 30_000, 'the call to be confirmed').catch(async (err: unknown) => assert.fail(`${String(err)}\n${await why()}`));
       await phone.waitForEvent({ type: 'CALL_ESTABLISHED' });
       await sleep(HOLD_MS);
@@ -113,25 +89,9 @@ describe('a WebRTC browser agent and a desk phone call each other through Hailin
   // The browser as callee: Hailing must call it with an offer of its own WebRTC endpoint (ICE,
   // DTLS actpass), since what baresip offers (RTP/AVP, G.711) is nothing Chrome can answer.
   it(`baresip (PCMU, ${PHONE_HZ} Hz) calls the browser (auto answer, Opus, ${BROWSER_HZ} Hz): each hears the other, baresip hangs up`, async () => {
-    const phone = await startPhone({
-      user: '1003',
-      password: 'secret-1003',
-      domain: DOMAIN,
-      server: { host: '127.0.0.1', port: server.ports.sip },
-      transport: 'udp',
-      tone: PHONE_HZ,
-      answerMode: 'auto',
-      sipTrace: true,
-    });
-    phones.push(phone);
-    await phone.waitFor(/200 OK.*\[1 binding\]/);
-
-    const agent = await AgentPage.open({ newPage: () => chrome.newPage(), url: pages.url });
-    const why = async () => `${await agent.diagnostics()}\nhailing output (tail):\n${server.output().slice(-6000)}`;
+    const phone = await rig.phone({ user: '1003', tone: PHONE_HZ, answerMode: 'auto' });
+    const { agent, why } = await rig.agent('1004');
     try {
-      await within(agent.register({ wsUrl: `wss://127.0.0.1:${server.ports.wss}`, uri: `sip:1004@${DOMAIN}`, password: 'secret-1004' }), 15_000, 'JsSIP registration over WSS').catch(
-        async (err: unknown) => assert.fail(`${String(err)}\n${await why()}`),
-      );
       await agent.autoAnswer(true);
       await phone.dial(`sip:1004@${DOMAIN}`);
       await within(agent.incomingConfirmed(), 30_000, 'the browser to answer').catch(async (err: unknown) => assert.fail(`${String(err)}\n${await why()}`));

@@ -1,12 +1,26 @@
 // What every browser-agent test starts with: Hailing (JsSIP and baresip offered MD5 alone), a few
-// extensions, headless Chromium whose fake microphone plays a tone WAV, and the JsSIP test page.
+// extensions, headless Chromium whose fake microphone plays a tone WAV, and the JsSIP test page;
+// then registered baresip phones and registered agent pages.
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startPhone, type Phone } from './baresip.js';
 import { launchChromium, makeToneWav, type ChromiumSession } from './browser.js';
 import { startHailing, type HailingProcess } from './hailing-process.js';
-import { serveAgentPage, type AgentPageServer } from './webrtc-page.js';
+import { within } from './waiting.js';
+import { AgentPage, serveAgentPage, type AgentPageServer } from './webrtc-page.js';
+
+const DOMAIN = '127.0.0.1';
+
+export interface RegisteredAgent {
+  readonly agent: AgentPage;
+  /** the page's diagnostics and the tail of Hailing's output, for failure messages */
+  why(): Promise<string>;
+  /** `p` within `ms`, or the test fails naming `what` with why() */
+  must<T>(p: Promise<T>, ms: number, what: string): Promise<T>;
+}
 
 export interface WebRtcRig {
   readonly server: HailingProcess;
@@ -14,6 +28,10 @@ export interface WebRtcRig {
   readonly pages: AgentPageServer;
   /** a temporary folder, removed by close() */
   readonly dir: string;
+  /** a baresip phone (UDP, SIP trace on) registered as `user` (password secret-<user>); close() stops it */
+  phone(o: { readonly user: string; readonly tone: number; readonly answerMode: 'auto' | 'manual' }): Promise<Phone>;
+  /** a JsSIP page registered as `user` over WSS; the caller stops and closes it */
+  agent(user: string): Promise<RegisteredAgent>;
   close(): Promise<void>;
 }
 
@@ -30,12 +48,33 @@ export async function startWebRtcRig(o: { readonly extensions: readonly string[]
   await makeToneWav({ file: wav, hz: o.browserHz, seconds: o.seconds });
   const pages = await serveAgentPage();
   const chrome = await launchChromium({ fakeAudioFile: wav });
+  const phones: Phone[] = [];
   return {
     server,
     chrome,
     pages,
     dir,
+    async phone({ user, tone, answerMode }) {
+      const phone = await startPhone({ user, password: `secret-${user}`, domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, transport: 'udp', tone, answerMode, sipTrace: true });
+      phones.push(phone);
+      await phone.waitFor(/200 OK.*\[1 binding\]/);
+      return phone;
+    },
+    async agent(user) {
+      const agent = await AgentPage.open({ newPage: () => chrome.newPage(), url: pages.url });
+      const why = async () => `${await agent.diagnostics()}\nhailing output (tail):\n${server.output().slice(-6000)}`;
+      const must = <T>(p: Promise<T>, ms: number, what: string): Promise<T> => within(p, ms, what).catch(async (err: unknown) => assert.fail(`${String(err)}\n${await why()}`));
+      try {
+        await must(agent.register({ wsUrl: `wss://127.0.0.1:${server.ports.wss}`, uri: `sip:${user}@${DOMAIN}`, password: `secret-${user}` }), 15_000, 'JsSIP registration over WSS');
+      } catch (err) {
+        await agent.close().catch(() => {});
+        throw err;
+      }
+      return { agent, why, must };
+    },
     async close() {
+      await Promise.all(phones.map((p) => p.kill()));
+      for (const p of phones) rmSync(p.dir, { recursive: true, force: true });
       await chrome.close();
       await pages.close();
       await server.kill();
