@@ -6,8 +6,7 @@
 // Goertzel filter over samples sox reads (test/helpers/tones.ts); the records say ANSWERED, callee 3000.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { startPhone, type Phone } from './helpers/baresip.js';
+import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
 import { assertRecord, finalCallRecord } from './helpers/cdrs.js';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
 import { describeLevels, measureWallClock, type ToneLevels } from './helpers/tones.js';
@@ -40,25 +39,12 @@ describe('conference room: three baresip phones dial 3000', () => {
   });
 
   after(async () => {
-    await Promise.all(phones.map((p) => p.kill()));
-    for (const p of phones) rmSync(p.dir, { recursive: true, force: true });
+    await stopPhones(phones);
     await server?.kill();
   });
 
-  const registered = async (user: string) => {
-    const p = await startPhone({
-      user,
-      password: `secret-${user}`,
-      domain: DOMAIN,
-      server: { host: '127.0.0.1', port: server.ports.sip },
-      transport: 'udp',
-      tone: TONES[user]!,
-      answerMode: 'auto',
-    });
-    phones.push(p);
-    await p.waitFor(/200 OK.*\[1 binding\]/);
-    return p;
-  };
+  const registered = (user: string) =>
+    registeredPhone({ user, password: `secret-${user}`, domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, transport: 'udp', tone: TONES[user]!, answerMode: 'auto' }, phones);
 
   it('each member hears the two others and not itself; after one leaves the other two still hear each other; the records are ANSWERED to 3000', async (t) => {
     const members = await Promise.all(Object.keys(TONES).map(async (user) => ({ user, phone: await registered(user) })));

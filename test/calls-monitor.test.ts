@@ -12,8 +12,7 @@
 // already monitored with 486 Busy Here.
 import { after, before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { startPhone, type Phone } from './helpers/baresip.js';
+import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
 import { assertRecord, finalCallRecord, listCallRecords } from './helpers/cdrs.js';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
 import { describeLevels, measureWallClock, type ToneLevels } from './helpers/tones.js';
@@ -102,25 +101,12 @@ describe('supervisor monitoring: listen, whisper and barge with baresip phones',
   });
 
   after(async () => {
-    await Promise.all(phones.map((p) => p.kill()));
-    for (const p of phones) rmSync(p.dir, { recursive: true, force: true });
+    await stopPhones(phones);
     await server?.kill();
   });
 
-  const registered = async (user: string) => {
-    const p = await startPhone({
-      user,
-      password: `secret-${user}`,
-      domain: DOMAIN,
-      server: { host: '127.0.0.1', port: server.ports.sip },
-      transport: 'udp',
-      tone: HZ[user]!,
-      answerMode: 'auto',
-    });
-    phones.push(p);
-    await p.waitFor(/200 OK.*\[1 binding\]/);
-    return p;
-  };
+  const registered = (user: string) =>
+    registeredPhone({ user, password: `secret-${user}`, domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, transport: 'udp', tone: HZ[user]!, answerMode: 'auto' }, phones);
 
   /** resolves once Hailing logged the n-th mode change (the digit reached the room) */
   const modeChanges = () => server.output().split('\n').filter((l) => l.includes('monitoring mode changed')).length;

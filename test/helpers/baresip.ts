@@ -2,7 +2,7 @@
 // driven mid-run over baresip's ctrl_tcp module: netstring-framed JSON commands in, JSON responses
 // and events (CALL_INCOMING, CALL_RINGING, CALL_ESTABLISHED, CALL_CLOSED with the SIP reason, ...) out.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -262,4 +262,18 @@ export async function startPhone(o: PhoneOptions): Promise<Phone> {
     stop: () => end('SIGTERM'),
     kill: () => end('SIGKILL'),
   };
+}
+
+/** startPhone, then wait for its REGISTER's 200 with its one binding; `into` collects it for stopPhones */
+export async function registeredPhone(o: PhoneOptions, into: Phone[]): Promise<Phone> {
+  const phone = await startPhone(o);
+  into.push(phone);
+  await phone.waitFor(/200 OK.*\[1 binding\]/);
+  return phone;
+}
+
+/** kills the phones and removes their folders */
+export async function stopPhones(phones: readonly Phone[]): Promise<void> {
+  await Promise.all(phones.map((p) => p.kill()));
+  for (const p of phones) rmSync(p.dir, { recursive: true, force: true });
 }

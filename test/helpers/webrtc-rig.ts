@@ -2,11 +2,10 @@
 // extensions, headless Chromium whose fake microphone plays a tone WAV, and the JsSIP test page;
 // then registered baresip phones and registered agent pages.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startPhone, type Phone } from './baresip.js';
+import { registeredPhone, stopPhones, type Phone } from './baresip.js';
 import { launchChromium, makeToneWav, type ChromiumSession } from './browser.js';
 import { startHailing, type HailingProcess } from './hailing-process.js';
 import { within } from './waiting.js';
@@ -55,10 +54,7 @@ export async function startWebRtcRig(o: { readonly extensions: readonly string[]
     pages,
     dir,
     async phone({ user, tone, answerMode }) {
-      const phone = await startPhone({ user, password: `secret-${user}`, domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, transport: 'udp', tone, answerMode, sipTrace: true });
-      phones.push(phone);
-      await phone.waitFor(/200 OK.*\[1 binding\]/);
-      return phone;
+      return registeredPhone({ user, password: `secret-${user}`, domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, transport: 'udp', tone, answerMode, sipTrace: true }, phones);
     },
     async agent(user) {
       const agent = await AgentPage.open({ newPage: () => chrome.newPage(), url: pages.url });
@@ -73,8 +69,7 @@ export async function startWebRtcRig(o: { readonly extensions: readonly string[]
       return { agent, why, must };
     },
     async close() {
-      await Promise.all(phones.map((p) => p.kill()));
-      for (const p of phones) rmSync(p.dir, { recursive: true, force: true });
+      await stopPhones(phones);
       await chrome.close();
       await pages.close();
       await server.kill();
