@@ -4,8 +4,7 @@
 // phones themselves saw (baresip's CALL_ESTABLISHED / CALL_CLOSED moments, within a second).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { startPhone, type Phone, type TracedMessage } from './helpers/baresip.js';
+import { registeredPhone, stopPhones, type Phone, type TracedMessage } from './helpers/baresip.js';
 import { assertTone } from './helpers/audio.js';
 import { assertRecord, finalCallRecord, listCallRecords } from './helpers/cdrs.js';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
@@ -49,13 +48,12 @@ describe('two baresip phones call each other through Hailing', () => {
   });
 
   after(async () => {
-    await Promise.all(phones.map((p) => p.kill()));
-    for (const p of phones) rmSync(p.dir, { recursive: true, force: true }); // configs and WAV dumps
+    await stopPhones(phones);
     await server?.kill();
   });
 
   const registered = async (user: string, tone: number) => {
-    const p = await startPhone({
+    return registeredPhone({
       user,
       password: `secret-${user}`,
       domain: DOMAIN,
@@ -64,10 +62,7 @@ describe('two baresip phones call each other through Hailing', () => {
       tone,
       answerMode: 'auto',
       sipTrace: true,
-    });
-    phones.push(p);
-    await p.waitFor(/200 OK.*\[1 binding\]/);
-    return p;
+    }, phones);
   };
 
   const cases = [

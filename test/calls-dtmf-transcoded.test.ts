@@ -8,8 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
-import { rmSync } from 'node:fs';
-import { startPhone, type Phone } from './helpers/baresip.js';
+import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
 import { finalCallRecord } from './helpers/cdrs.js';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
 import { sip, type SipMessage, type SipStack } from './helpers/node-sip.js';
@@ -147,13 +146,12 @@ describe('RFC 4733 digits in a transcoded call (G.722 caller, G.711 baresip call
     await media?.close();
     for (const d of dialogs.values()) d.close();
     stack?.destroy();
-    await Promise.all(phones.map((p) => p.kill()));
-    for (const p of phones) rmSync(p.dir, { recursive: true, force: true });
+    await stopPhones(phones);
     await server?.kill();
   });
 
   it('the caller\'s 159# reaches baresip once each, as RFC 4733 events Hailing sends on', { timeout: 60_000 }, async () => {
-    const b = await startPhone({
+    const b = await registeredPhone({
       user: '5202',
       password: 'secret-5202',
       domain: DOMAIN,
@@ -162,9 +160,7 @@ describe('RFC 4733 digits in a transcoded call (G.722 caller, G.711 baresip call
       tone: 800,
       answerMode: 'auto',
       sipTrace: true,
-    });
-    phones.push(b);
-    await b.waitFor(/200 OK.*\[1 binding\]/);
+    }, phones);
 
     media = new G722Caller();
     const rtpPort = await media.bind();

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
-import { startPhone, type Phone } from './helpers/baresip.js';
+import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
 import { freePort } from './helpers/ports.js';
 import { startSipUa } from './helpers/sip-ua.js';
@@ -102,9 +102,9 @@ async function addExtensions(server: HailingProcess, numbers: string[]): Promise
   }
 }
 
-function registeredPhone(server: HailingProcess, phones: Phone[], o: { user: string; tone?: number; audioFile?: string }) {
+function phoneOf(server: HailingProcess, phones: Phone[], o: { user: string; tone?: number; audioFile?: string }) {
   return async () => {
-    const p = await startPhone({
+    return registeredPhone({
       user: o.user,
       password: `secret-${o.user}`,
       domain: DOMAIN,
@@ -113,10 +113,7 @@ function registeredPhone(server: HailingProcess, phones: Phone[], o: { user: str
       ...(o.audioFile ? { audioFile: o.audioFile } : { tone: o.tone ?? 400 }),
       answerMode: 'auto',
       sipTrace: true,
-    });
-    phones.push(p);
-    await p.waitFor(/200 OK.*\[1 binding\]/);
-    return p;
+    }, phones);
   };
 }
 
@@ -132,14 +129,13 @@ describe('DTMF from baresip in RFC 4733 (default dtmfInband auto)', () => {
   });
 
   after(async () => {
-    await Promise.all(phones.map((p) => p.kill()));
-    for (const p of phones) rmSync(p.dir, { recursive: true, force: true });
+    await stopPhones(phones);
     await server?.kill();
   });
 
   it('RFC 4733: digits sent by either phone are published with the right leg and digit, and reach the other phone', async () => {
-    const a = await registeredPhone(server, phones, { user: '5001', tone: 400 })();
-    const b = await registeredPhone(server, phones, { user: '5002', tone: 800 })();
+    const a = await phoneOf(server, phones, { user: '5001', tone: 400 })();
+    const b = await phoneOf(server, phones, { user: '5002', tone: 800 })();
     const watch = await watchDtmf(server);
     try {
       await a.dial(`sip:5002@${DOMAIN}`);
@@ -175,7 +171,7 @@ describe('DTMF from baresip in RFC 4733 (default dtmfInband auto)', () => {
   });
 
   it('INFO (RFC 6086, application/dtmf-relay) from a node-sip caller is published with method info, and relayed to baresip', async () => {
-    const b = await registeredPhone(server, phones, { user: '5004', tone: 800 })();
+    const b = await phoneOf(server, phones, { user: '5004', tone: 800 })();
     const ua = await startSipUa({ address: '127.0.0.3', port: await freePort('127.0.0.3'), domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip } });
     const watch = await watchDtmf(server);
     try {
@@ -227,8 +223,7 @@ describe('in-band DTMF from baresip (HAILING_DTMF_INBAND=on)', () => {
   });
 
   after(async () => {
-    await Promise.all(phones.map((p) => p.kill()));
-    for (const p of phones) rmSync(p.dir, { recursive: true, force: true });
+    await stopPhones(phones);
     rmSync(dir, { recursive: true, force: true });
     await server?.kill();
   });
@@ -236,8 +231,8 @@ describe('in-band DTMF from baresip (HAILING_DTMF_INBAND=on)', () => {
   it('tones in the caller\'s audio (sox, Q.23 pairs, 100 ms on, 100 ms off) are detected as the right digits', async () => {
     const digits = '2580*#';
     const wav = dtmfWav(dir, { digits, leadS: 1.5, toneS: 0.1, gapS: 0.1 });
-    const a = await registeredPhone(server, phones, { user: '5101', audioFile: wav })();
-    const b = await registeredPhone(server, phones, { user: '5102', tone: 800 })();
+    const a = await phoneOf(server, phones, { user: '5101', audioFile: wav })();
+    const b = await phoneOf(server, phones, { user: '5102', tone: 800 })();
     const watch = await watchDtmf(server);
     try {
       await a.dial(`sip:5102@${DOMAIN}`);

@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startPhone, type Phone } from './helpers/baresip.js';
+import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
 import { finalCallRecord, listCallRecords, type Api, type CallRecord } from './helpers/cdrs.js';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
 
@@ -130,7 +130,7 @@ interface Party {
 }
 
 async function registered(p: Party): Promise<Phone> {
-  const phone = await startPhone({
+  return registeredPhone({
     user: p.user,
     password: `secret-${p.user}`,
     domain: DOMAIN,
@@ -138,10 +138,7 @@ async function registered(p: Party): Promise<Phone> {
     transport: 'udp',
     tone: p.tone,
     answerMode: 'auto',
-  });
-  p.phones.push(phone);
-  await phone.waitFor(/200 OK.*\[1 binding\]/);
-  return phone;
+  }, p.phones);
 }
 
 async function withExtensions(server: HailingProcess, numbers: string[]): Promise<void> {
@@ -159,8 +156,7 @@ for (const format of ['wav', 'ogg'] as const) {
     const env = { HAILING_RECORD_CALLS: 'all', HAILING_RECORDING_FORMAT: format };
 
     after(async () => {
-      await Promise.all(phones.map((p) => p.kill()));
-      for (const p of phones) rmSync(p.dir, { recursive: true, force: true });
+      await stopPhones(phones);
       for (const s of servers) await s.kill('SIGKILL');
       for (const s of servers) rmSync(s.dataDir, { recursive: true, force: true });
       rmSync(scratch, { recursive: true, force: true });
@@ -271,8 +267,7 @@ describe('call recording (HAILING_RECORDING_CHANNELS=mixed)', () => {
   const servers: HailingProcess[] = [];
   const phones: Phone[] = [];
   after(async () => {
-    await Promise.all(phones.map((p) => p.kill()));
-    for (const p of phones) rmSync(p.dir, { recursive: true, force: true });
+    await stopPhones(phones);
     for (const s of servers) await s.kill('SIGKILL');
     for (const s of servers) rmSync(s.dataDir, { recursive: true, force: true });
   });

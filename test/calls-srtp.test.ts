@@ -8,9 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
-import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { startPhone, type Phone, type TracedMessage } from './helpers/baresip.js';
+import { registeredPhone, stopPhones, type Phone, type TracedMessage } from './helpers/baresip.js';
 import { assertTone } from './helpers/audio.js';
 import { finalCallRecord } from './helpers/cdrs.js';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
@@ -84,13 +83,12 @@ describe('SDES-SRTP call between two baresip phones over TLS', () => {
   });
 
   after(async () => {
-    await Promise.all(phones.map((p) => p.kill()));
-    for (const p of phones) rmSync(p.dir, { recursive: true, force: true });
+    await stopPhones(phones);
     await server?.kill();
   });
 
   const registered = async (user: string, tone: number) => {
-    const p = await startPhone({
+    return registeredPhone({
       user,
       password: `secret-${user}`,
       domain: DOMAIN,
@@ -101,10 +99,7 @@ describe('SDES-SRTP call between two baresip phones over TLS', () => {
       tone,
       answerMode: 'auto',
       sipTrace: true,
-    });
-    phones.push(p);
-    await p.waitFor(/200 OK.*\[1 binding\]/);
-    return p;
+    }, phones);
   };
 
   it('A (400 Hz) and B (800 Hz) hear each other over SRTP; forged SRTP at both relay ports is dropped and counted', async () => {
