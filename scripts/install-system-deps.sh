@@ -13,8 +13,10 @@ command -v opusdec >/dev/null 2>&1 || need+=(opus-tools)
 if [ "$(id -u)" = 0 ]; then
   echo "installing Debian packages for the tests: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  # another apt/dpkg (unattended-upgrades, a second test run) may hold the lock: wait for it
+  lock=(-o DPkg::Lock::Timeout=300)
+  apt-get "${lock[@]}" update -qq
+  apt-get "${lock[@]}" install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 else
   echo "The tests need Debian packages that are missing. Run as root:" >&2
   echo "  apt-get install -y ${need[*]}" >&2

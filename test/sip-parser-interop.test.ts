@@ -120,7 +120,7 @@ describe('ours → node-sip', () => {
   }
 
   it('RFC 4475 §3.1.1.1 wsinv re-serialized by us parses in node-sip with the RFC values', () => {
-    const m = ours(readFileSync(new URL('../../shared/corpus/sip-torture/rfc4475/wsinv.dat', import.meta.url)));
+    const m = ours(readFileSync(new URL('./fixtures/sip-torture/rfc4475/wsinv.dat', import.meta.url)));
     const peer = sip.parse(serializeMessage(m));
     assert.ok(peer !== undefined);
     assert.equal(peer.method, 'INVITE');

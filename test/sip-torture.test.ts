@@ -9,7 +9,7 @@ import net from 'node:net';
 import { TORTURE_EXPECTATIONS, expectedStatuses, type TortureExpectation } from './sip-torture-expectations.js';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
 
-const CORPUS = new URL('../../shared/corpus/sip-torture/', import.meta.url).pathname;
+const CORPUS = new URL('./fixtures/sip-torture/', import.meta.url).pathname;
 /** Our own loopback address, so a response sent to "received + sent-by port" (RFC 3261 §18.2.2) reaches us. */
 const CLIENT = '127.0.0.77';
 const NO_ANSWER_WAIT_MS = 400;

@@ -13,7 +13,7 @@ import { parseAuthParams, parseNameAddr, parseVia } from './headers.js';
 import { StreamFramer } from './framer.js';
 
 const RUNS = 2000;
-const CORPUS = new URL('../../../../shared/corpus/sip-torture/', import.meta.url).pathname;
+const CORPUS = new URL('../../../test/fixtures/sip-torture/', import.meta.url).pathname;
 const SEEDS = ['rfc4475', 'rfc5118'].flatMap((d) => readdirSync(join(CORPUS, d)).map((f) => readFileSync(join(CORPUS, d, f))));
 
 const noThrow = (f: () => unknown): boolean => {

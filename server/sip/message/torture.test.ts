@@ -10,7 +10,7 @@ import { parseMessage } from './parser.js';
 import { getHeader, getHeaderValues, getMaxForwards, getVias, parseCSeq, parseContacts, parseNameAddr } from './headers.js';
 import { parseUri } from './uri.js';
 
-const CORPUS = new URL('../../../../shared/corpus/sip-torture/', import.meta.url).pathname;
+const CORPUS = new URL('../../../test/fixtures/sip-torture/', import.meta.url).pathname;
 
 function load(file: string): Buffer {
   return readFileSync(join(CORPUS, file));
