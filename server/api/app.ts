@@ -9,6 +9,7 @@ import { mountOpsRoutes } from './routes/ops.js';
 import { mountCdrRoutes } from './routes/cdrs.js';
 import { mountEventRoutes } from './routes/events.js';
 import { mountRecordingRoutes } from './routes/recordings.js';
+import { mountDialPlanRoutes } from './routes/dialplan.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -32,6 +33,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountExtensionRoutes(app, deps);
   mountCdrRoutes(app, deps);
   mountRecordingRoutes(app, deps);
+  mountDialPlanRoutes(app, deps);
   mountEventRoutes(app, deps);
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));

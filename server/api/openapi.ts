@@ -2,10 +2,11 @@
 // (z.toJSONSchema emits JSON Schema 2020-12, which is OpenAPI 3.1's schema dialect).
 import { z } from 'zod';
 import * as s from './schemas.js';
+import { DIALPLAN_ROUTES } from './openapi-dialplan.js';
 
-type Method = 'get' | 'post' | 'patch' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-interface ResponseSpec {
+export interface ResponseSpec {
   readonly description: string;
   readonly schema?: z.ZodType;
   readonly contentType?: string;
@@ -212,6 +213,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
     auth: true,
     responses: { 200: { description: 'Registered contacts', schema: s.RegistrationList }, 401: unauthorized },
   },
+  ...DIALPLAN_ROUTES,
 ];
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {

@@ -5,11 +5,13 @@ import {
   AuditRepository,
   BatchWriter,
   CallRecordRepository,
+  DialPlanRepository,
   ExtensionRepository,
   SessionRepository,
   type Database,
 } from '../store/index.js';
 import { AuditLog } from '../security/audit.js';
+import { createDialPlanService } from '../calls/index.js';
 import { createMetrics, type Metrics } from '../app/metrics.js';
 import { createApiApp } from './app.js';
 import type { ApiDeps, ApiLogger, CallEventJson, CallEventSource, RegistrationView } from './types.js';
@@ -68,11 +70,17 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
   const state: ApiHarness['state'] = { ready: false, registrations: [] };
   const callRecords = new CallRecordRepository({ db: database.db, writer, logger: quietApiLogger });
   const callEvents = createCallEventHub();
+  const extensions = new ExtensionRepository({ db: database.db, now });
+  const dialPlanRepository = new DialPlanRepository({ db: database.db, now });
   const deps: ApiDeps = {
     repositories: {
       adminUsers: users,
       sessions: new SessionRepository({ db: database.db, now }),
-      extensions: new ExtensionRepository({ db: database.db, now }),
+      extensions,
+    },
+    dialPlan: {
+      repository: dialPlanRepository,
+      service: createDialPlanService({ rows: () => dialPlanRepository.list(), profile: (n) => extensions.profile(n), conferenceNumbers: { min: 3000, max: 3099 } }),
     },
     logger: quietApiLogger,
     metrics,

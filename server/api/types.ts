@@ -6,9 +6,11 @@ import type {
   CallDisposition,
   CallRecordFilter,
   CallRecordView,
+  DialPlanRepository,
   ExtensionRepository,
   SessionRepository,
 } from '../store/index.js';
+import type { DialPlanService } from '../calls/index.js';
 
 export interface ApiLogger {
   debug(obj: object, msg?: string): void;
@@ -98,6 +100,8 @@ export interface ApiDeps {
    * without it every recording download answers 404
    */
   readonly recordingsDir?: string;
+  /** /api/v1/dialplan: the table and the resolver; without it those routes answer 404 */
+  readonly dialPlan?: { readonly repository: DialPlanRepository; readonly service: DialPlanService };
   /** GET /api/v1/events streams these; without it the stream stays open and silent */
   readonly callEvents?: CallEventSource;
   readonly ready: () => boolean;

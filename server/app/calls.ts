@@ -5,9 +5,9 @@ import { availableParallelism } from 'node:os';
 import type { Config } from '../config/index.js';
 import { resolve, sep } from 'node:path';
 import { createMediaEngine } from '../../media/index.js';
-import { createCallControl, recordingDurationMs, type CallRecord } from '../calls/index.js';
+import { createCallControl, createDialPlanService, recordingDurationMs, type CallRecord } from '../calls/index.js';
 import type { CallEventJson } from '../api/index.js';
-import type { CallRecordRepository, ExtensionRepository } from '../store/index.js';
+import type { CallRecordRepository, DialPlanRepository, ExtensionRepository } from '../store/index.js';
 import type { Clock, DigestAuthenticator, ListeningPoint, Logger, SipStack } from '../sip/index.js';
 import { DEFAULT_TIMER_VALUES } from '../sip/index.js';
 import type { Registrar } from '../registrar/index.js';
@@ -23,6 +23,7 @@ export interface CallSideOptions {
   readonly authenticator: DigestAuthenticator;
   readonly registrar: Registrar;
   readonly extensions: ExtensionRepository;
+  readonly dialPlan: DialPlanRepository;
   readonly records: CallRecordRepository;
   readonly onAuthFailure: (source: string) => void;
   readonly onAuthSuccess: (source: string) => void;
@@ -63,6 +64,11 @@ export function createCallSide(o: CallSideOptions) {
     ...(config.publicAddress !== config.bindAddress && isIP(config.publicAddress) !== 0 ? { publicAddress: config.publicAddress } : {}),
     logger: logger.child({ module: 'media' }),
   });
+  const dialPlan = createDialPlanService({
+    rows: () => o.dialPlan.list(),
+    profile: (number) => o.extensions.profile(number),
+    conferenceNumbers: rangeOf(config.conferenceNumbers),
+  });
   const control = createCallControl({
     domain: config.sipDomain,
     publicAddress: config.publicAddress,
@@ -79,6 +85,7 @@ export function createCallSide(o: CallSideOptions) {
     noAnswerTimeoutMs: config.callNoAnswerTimeoutMs,
     dtmfInband: config.dtmfInband,
     conferenceNumbers: rangeOf(config.conferenceNumbers),
+    dialPlan,
     ...(config.recordCalls === 'all'
       ? {
           recording: {
@@ -160,6 +167,7 @@ export function createCallSide(o: CallSideOptions) {
   return {
     media,
     control,
+    dialPlan,
     callEvents,
     async start() {
       const cut = await o.records.openRecordings();

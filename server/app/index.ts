@@ -11,6 +11,7 @@ import {
   BatchWriter,
   CallRecordRepository,
   BindingRepository,
+  DialPlanRepository,
   ExtensionRepository,
   SessionRepository,
   openDatabase,
@@ -64,6 +65,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     sessions: new SessionRepository({ db }),
     extensions: new ExtensionRepository({ db }),
   };
+  const dialPlanRepository = new DialPlanRepository({ db });
   const bindings = new BindingRepository({ db, writer, logger });
   const audit = new AuditLog({ sink: await AuditRepository.open({ db, writer }), logger });
   const metrics = createMetrics();
@@ -101,6 +103,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     authenticator: sip.authenticator,
     registrar: sip.registrar,
     extensions: repositories.extensions,
+    dialPlan: dialPlanRepository,
     records,
     onAuthFailure: (source) => {
       metrics.authFailures.inc();
@@ -115,6 +118,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     repositories,
     callRecords: records,
     callEvents: calls.callEvents,
+    dialPlan: { repository: dialPlanRepository, service: calls.dialPlan },
     logger,
     metrics,
     audit,

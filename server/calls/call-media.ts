@@ -94,6 +94,11 @@ export class CallMedia {
     return this.#endpoints[side].id;
   }
 
+  /** every endpoint this media holds (a browser fork's too), whose engine events are the call's */
+  endpointIds(): string[] {
+    return [this.#endpoints.caller.id, this.#endpoints.callee.id, ...(this.#browserFork ? [this.#browserFork.endpoint.id] : [])];
+  }
+
   endpoint(side: Side): EndpointHandle {
     return this.#endpoints[side];
   }

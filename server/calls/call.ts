@@ -1,19 +1,25 @@
-// One call: the caller's leg, the forked legs towards the callee's contacts, the media between
-// them (CONVENTIONS.md §3: the Call owns everything under it and close() cascades).
+// One call, anchored here from admission until it ends: the caller's leg, the media facing the
+// caller, whatever the call is connected to at the moment (the forks of a dial step, then the
+// answering callee; or a room Hailing answers into) and the handler running on it
+// (CONVENTIONS.md §3: the Call owns everything under it and close() cascades to the handler, the
+// recorder and the media).
 //
-//   Routing ──fork──▶ Ringing ──2xx──▶ Answered ──BYE / media timeout──▶ Ended
-//      │                 │ all fail / no answer / CANCEL                   ▲
-//      └─────────────────┴─────────────────────────────────────────────────┘
+//   Routing ──dial──▶ Ringing ──2xx──▶ Answered ──BYE / media timeout──▶ Ended
+//    │  ▲               │                  ▲                               ▲
+//    │  └─step failed───┘                  │                               │
+//    └──answered here (room, monitor)──────┘                               │
+//    └── CANCEL / last step failed / no answer ────────────────────────────┘
 import { randomUUID } from 'node:crypto';
-import type { SipResponse } from '../sip/index.js';
+import type { Clock, Logger, SipResponse } from '../sip/index.js';
 import type { CallMedia, Side } from './call-media.js';
 import type { LocalMedia } from './local-media.js';
 import type { InboundLeg } from './inbound-leg.js';
 import type { OutboundLeg } from './outbound-leg.js';
-import { FAILURES, bestFailure, failureFromCallee, type Failure } from './outcome.js';
+import { DialAttempt, type DialResult } from './dial-attempt.js';
+import { FAILURES, type Failure } from './outcome.js';
 import { buildRecord, type CallEnd, type MediaFigures } from './record.js';
-import type { CallDisposition, CallRecord, DtmfEvent, ExtensionProfile, HangupSide, RecordingFormat } from './types.js';
-import type { Clock, Logger, TimerHandle } from '../sip/index.js';
+import { CallEvents, type CallEventMap } from './call-events.js';
+import type { CallDisposition, CallRecord, CallRouting, DtmfEvent, ExtensionProfile, HangupSide, RecordingFormat } from './types.js';
 
 export enum CallState {
   Routing = 'routing',
@@ -25,7 +31,8 @@ export enum CallState {
 const MOVES: Record<CallState, readonly CallState[]> = {
   // Routing → Answered: a call Hailing answers itself (conference, monitoring)
   [CallState.Routing]: [CallState.Ringing, CallState.Answered, CallState.Ended],
-  [CallState.Ringing]: [CallState.Answered, CallState.Ended],
+  // Ringing → Routing: a dial step failed and the handler chain goes on to its next step
+  [CallState.Ringing]: [CallState.Routing, CallState.Answered, CallState.Ended],
   [CallState.Answered]: [CallState.Ended],
   [CallState.Ended]: [],
 };
@@ -33,14 +40,20 @@ const MOVES: Record<CallState, readonly CallState[]> = {
 export interface CallHooks {
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly noAnswerTimeoutMs: number;
   /** observer events (records, WebSocket, metrics); never steer the call */
   readonly emit: (event: 'newcall' | 'ringing' | 'answered' | 'hangup', record: CallRecord) => void;
   /** a digit one party sent (any method); observers only */
   readonly dtmf: (event: DtmfEvent) => void;
   /** dialogs of this call's legs join and leave the index that routes in-dialog requests */
   readonly index: { add(key: string, call: Call): void; remove(key: string): void };
+  /** media endpoints of this call join and leave the index that routes the engine's events */
+  readonly endpoints: { add(endpointId: string, call: Call): void; remove(endpointId: string): void };
   readonly closed: (call: Call) => void;
+}
+
+/** What a Call's close() ends with it: the running handler, a recording. */
+export interface CallResource {
+  close(reason: string, record: CallRecord): void;
 }
 
 export class Call {
@@ -49,13 +62,17 @@ export class Call {
   readonly callee: string;
   readonly inbound: InboundLeg;
   readonly startedAt: number;
+  readonly events = new CallEvents();
   readonly #hooks: CallHooks;
   readonly #forks: OutboundLeg[] = [];
-  readonly #failures: { status: number; reason?: string }[] = [];
+  readonly #resources = new Set<CallResource>();
+  readonly #routing: { trace: unknown[]; handlers: string[] } = { trace: [], handlers: [] };
+  #dial: DialAttempt | undefined;
   #winner: OutboundLeg | undefined;
   #media: CallMedia | LocalMedia | undefined;
+  #bridge: CallMedia | undefined;
+  #endpointIds: readonly string[] = [];
   #state = CallState.Routing;
-  #noAnswer: TimerHandle | undefined;
   #end: CallEnd | undefined;
   #codec: string | null = null;
   #closing: Promise<void> | undefined;
@@ -82,6 +99,11 @@ export class Call {
     return this.#media;
   }
 
+  /** the two-party media of a call answered by a callee (what recording and monitoring use) */
+  get bridge(): CallMedia | undefined {
+    return this.#state === CallState.Answered ? this.#bridge : undefined;
+  }
+
   get winner(): OutboundLeg | undefined {
     return this.#winner;
   }
@@ -95,14 +117,41 @@ export class Call {
     if (codec) this.#codec = codec;
   }
 
+  on<E extends keyof CallEventMap>(event: E, listener: CallEventMap[E]): () => void {
+    return this.events.on(event, listener);
+  }
+
+  /** CONVENTIONS.md §8: the one place the state changes; an illegal move is refused (false). */
   #transition(to: CallState): boolean {
     if (!MOVES[this.#state].includes(to)) return false;
+    const from = this.#state;
     this.#state = to;
+    this.events.emit('state', { from, to });
     return true;
   }
 
   #emit(event: 'newcall' | 'ringing' | 'answered' | 'hangup'): void {
     this.#hooks.emit(event, this.record());
+  }
+
+  /** The dial plan's trace and each handler the call ran go into its record. */
+  routed(trace: readonly unknown[]): void {
+    this.#routing.trace.push(...trace);
+  }
+
+  /** A resource (the running handler, a recording) that ends with the call; returns its release. */
+  adopt(resource: CallResource): () => void {
+    if (this.#state === CallState.Ended) {
+      resource.close('call-ended', this.record());
+      return () => {};
+    }
+    this.#resources.add(resource);
+    return () => this.#resources.delete(resource);
+  }
+
+  /** a handler starts on this call (for the record) */
+  handlerStarted(name: string): void {
+    this.#routing.handlers.push(name);
   }
 
   /**
@@ -114,6 +163,7 @@ export class Call {
   }
 
   record(stats?: MediaFigures): CallRecord {
+    const routing: CallRouting = { trace: [...this.#routing.trace], handlers: [...this.#routing.handlers] };
     const record = buildRecord({
       id: this.id,
       caller: this.caller,
@@ -126,28 +176,39 @@ export class Call {
       end: this.#end,
       ...(stats ? { stats } : {}),
     });
-    return this.#recording === undefined ? record : { ...record, recordingPath: this.#recording.path, recordingFormat: this.#recording.format };
+    const withRouting = { ...record, routing };
+    return this.#recording === undefined ? withRouting : { ...withRouting, recordingPath: this.#recording.path, recordingFormat: this.#recording.format };
   }
 
-  /** Ring every contact at once (the fork); the first 2xx wins (RFC 3261 §16.7 for a B2BUA). */
-  ring(media: CallMedia, forks: readonly OutboundLeg[]): void {
+  /** the media facing the caller now; its endpoints' engine events come to this call */
+  #attachMedia(media: CallMedia | LocalMedia | undefined): void {
+    for (const id of this.#endpointIds) this.#hooks.endpoints.remove(id);
     this.#media = media;
-    if (!this.#transition(CallState.Ringing)) return;
-    this.#noAnswer = this.#hooks.clock.setTimeout(() => this.#fail(FAILURES.noAnswer, 'system'), this.#hooks.noAnswerTimeoutMs);
-    for (const leg of forks) {
-      this.#forks.push(leg);
-      leg
-        .start((r) => this.#provisional(leg, r))
-        .then((r) => this.#final(leg, r))
-        .catch((err: unknown) => {
-          this.#hooks.logger.error({ call: this.id, err: String(err) }, 'outbound leg failed');
-          this.#final(leg, undefined);
-        });
-    }
+    this.#endpointIds = media?.endpointIds() ?? [];
+    for (const id of this.#endpointIds) this.#hooks.endpoints.add(id, this);
   }
 
-  #provisional(leg: OutboundLeg, response: SipResponse): void {
-    if (this.#state !== CallState.Ringing || !leg.wanted || response.status === 100) return;
+  /**
+   * One dial step: ring `forks` with `media` between them and the caller for at most `timeoutMs`.
+   * Resolves when one answers (the call is then Answered) or when the step failed, the forks then
+   * cancelled and the media left to the caller of dial() (the call is back in Routing, or Ended).
+   */
+  async dial(options: { readonly media: CallMedia; readonly forks: readonly OutboundLeg[]; readonly timeoutMs: number }): Promise<DialResult> {
+    if (!this.#transition(CallState.Ringing)) return { answered: false, failure: FAILURES.cancelled, by: 'caller' };
+    this.#attachMedia(options.media);
+    this.#forks.push(...options.forks);
+    const attempt = new DialAttempt({ forks: options.forks, timeoutMs: options.timeoutMs, clock: this.#hooks.clock, logger: this.#hooks.logger, callId: this.id, progress: (r) => this.#provisional(r) });
+    this.#dial = attempt;
+    const result = await attempt.result;
+    this.#dial = undefined;
+    if (result.answered) return this.#answer(options.media, result.leg, result.response);
+    if (this.#state === CallState.Ringing) this.#transition(CallState.Routing);
+    if (this.#media === options.media) this.#attachMedia(undefined);
+    return result;
+  }
+
+  #provisional(response: SipResponse): void {
+    if (this.#state !== CallState.Ringing) return;
     let body: Uint8Array | undefined;
     if (response.body.length > 0 && this.#media) {
       // RFC 3261 §13.2.1 / RFC 3960: early media, relayed like an answer
@@ -160,71 +221,56 @@ export class Call {
     if (first) this.#emit('ringing');
   }
 
-  #final(leg: OutboundLeg, response: SipResponse | undefined): void {
-    const status = response?.status ?? 500;
-    if (status >= 200 && status < 300 && response) {
-      if (this.#state !== CallState.Ringing || !leg.wanted) return; // the leg ends itself with BYE
-      this.#answer(leg, response);
-      return;
-    }
-    if (leg.wanted) this.#failures.push({ status, ...(response?.reason ? { reason: response.reason } : {}) });
-    const open = this.#forks.some((f) => f.wanted && f.sipStatus === null);
-    if (this.#state !== CallState.Ringing || open) return;
-    const best = bestFailure(this.#failures);
-    this.#fail(best ? failureFromCallee(best.status, best.reason) : FAILURES.unavailable, 'callee');
-  }
-
-  #answer(leg: OutboundLeg, response: SipResponse): void {
-    const media = this.#media;
-    const relayed = response.body.length > 0 && media ? media.relay('callee', response.body, 'answer') : undefined;
+  #answer(media: CallMedia, leg: OutboundLeg, response: SipResponse): DialResult {
+    const relayed = response.body.length > 0 ? media.relay('callee', response.body, 'answer') : undefined;
     if (!relayed?.ok) {
-      // RFC 3264 §6: an answer we cannot use; the callee's dialog is ended, the caller told 488
+      // RFC 3264 §6: an answer we cannot use; the callee's dialog is ended, the step failed with 488
       void leg.bye();
-      this.#fail(FAILURES.notAcceptable, 'system');
-      return;
+      this.#transition(CallState.Routing);
+      this.#attachMedia(undefined);
+      return { answered: false, failure: FAILURES.notAcceptable, by: 'system' };
     }
+    if (this.#state !== CallState.Ringing) return { answered: false, failure: FAILURES.cancelled, by: 'caller' };
     this.#winner = leg;
     this.codec = relayed.codec;
-    for (const other of this.#forks) if (other !== leg) other.cancel();
-    if (!this.inbound.answer(relayed.body, () => void this.hangup('system', 'ack-timeout'))) return;
+    if (!this.inbound.answer(relayed.body, () => void this.hangup('system', 'ack-timeout'))) return { answered: false, failure: FAILURES.cancelled, by: 'caller' };
     this.#transition(CallState.Answered);
-    this.#clearNoAnswer();
+    this.#bridge = media;
     for (const l of [this.inbound, leg]) if (l.dialogKey) this.#hooks.index.add(l.dialogKey, this);
-    media?.watch(relayed.direction === 'sendrecv');
+    media.watch(relayed.direction === 'sendrecv');
     this.#emit('answered');
+    this.events.emit('answered', undefined);
+    return { answered: true, leg, response };
   }
 
   /** Hailing answers the caller itself (a conference room, monitoring): no fork, no callee leg. */
   answerHere(media: LocalMedia, body: Uint8Array): boolean {
     if (this.#state !== CallState.Routing) return false;
-    this.#media = media;
+    this.#attachMedia(media);
     if (!this.inbound.answer(body, () => void this.hangup('system', 'ack-timeout'))) return false;
     this.#transition(CallState.Answered);
-    this.#clearNoAnswer();
     if (this.inbound.dialogKey) this.#hooks.index.add(this.inbound.dialogKey, this);
     media.watch(true);
     this.#emit('answered');
+    this.events.emit('answered', undefined);
     return true;
   }
 
   /** A digit from one party, from the media engine (RFC 4733, in-band) or an INFO request. */
   dtmf(side: Side, digit: string, durationMs: number, method: DtmfEvent['method']): void {
     this.#hooks.dtmf({ callId: this.id, caller: this.caller.number, callee: this.callee, leg: side, digit, durationMs, method });
+    this.events.emit('dtmf', { side, digit, durationMs, method });
   }
 
   /** The caller's CANCEL (RFC 3261 §9.2): the forks are cancelled, the caller gets 487. */
   cancelledByCaller(): void {
-    this.#fail(FAILURES.cancelled, 'caller');
+    this.fail(FAILURES.cancelled, 'caller');
   }
 
   /** Ends a call that was never answered, with `failure` to the caller. */
-  fail(failure: Failure): void {
-    this.#fail(failure, 'system');
-  }
-
-  #fail(failure: Failure, by: HangupSide): void {
+  fail(failure: Failure, by: HangupSide = 'system'): void {
     if (this.#state === CallState.Answered || this.#state === CallState.Ended) return;
-    for (const leg of this.#forks) leg.cancel();
+    this.#dial?.stop(failure, by);
     this.inbound.fail(failure.status, failure.reason);
     void this.#close({ disposition: failure.disposition, cause: failure.cause, status: failure.status, by });
   }
@@ -237,12 +283,11 @@ export class Call {
     return this.#close({ disposition: 'ANSWERED', cause, status: 200, by });
   }
 
-  /** Idempotent cascade: timers, legs, dialogs, media; then the record goes out with its media figures. */
+  /** Idempotent cascade: handler and recording, legs, dialogs, media; then the record goes out with its media figures. */
   #close(end: { disposition: CallDisposition; cause: string; status: number; by: HangupSide }): Promise<void> {
     if (!this.#transition(CallState.Ended)) return this.#closing ?? Promise.resolve();
     const now = this.#hooks.clock.now();
     this.#end = { ...end, at: now };
-    this.#clearNoAnswer();
     this.#closing = (async () => {
       for (const leg of [this.inbound, ...this.#forks]) {
         if (leg.endedAt === null) leg.endedAt = now;
@@ -251,14 +296,14 @@ export class Call {
         setImmediate(() => leg.release());
       }
       const stats = await this.#media?.close().catch(() => undefined);
-      this.#hooks.emit('hangup', this.record(stats));
+      for (const id of this.#endpointIds) this.#hooks.endpoints.remove(id);
+      const final = this.record(stats);
+      for (const resource of this.#resources) resource.close(end.cause, final);
+      this.#resources.clear();
+      this.#hooks.emit('hangup', final);
+      this.events.emit('close', final);
       this.#hooks.closed(this);
     })();
     return this.#closing;
-  }
-
-  #clearNoAnswer(): void {
-    if (this.#noAnswer !== undefined) this.#hooks.clock.clearTimeout(this.#noAnswer);
-    this.#noAnswer = undefined;
   }
 }

@@ -4,7 +4,7 @@
 import { getHeader } from '../sip/index.js';
 import type { IncomingRequest, ReplyOptions } from '../sip/index.js';
 import { CallState, type Call } from './call.js';
-import { CallMedia, type Side } from './call-media.js';
+import type { Side } from './call-media.js';
 import { parseDtmfInfo } from './dtmf-info.js';
 
 const other = (side: Side): Side => (side === 'caller' ? 'callee' : 'caller');
@@ -84,7 +84,7 @@ async function relayOffer(call: Call, side: Side, request: IncomingRequest, cont
   try {
     // a WebRTC leg renegotiates on its live session first (the browser's re-offer answered by
     // its endpoint, or a fresh offer of ours to a browser); werift refusing the SDP is a 488
-    const ready = await (media instanceof CallMedia ? media.prepareReoffer(side, request.message.body) : Promise.resolve()).then(
+    const ready = await media.prepareReoffer(side, request.message.body).then(
       () => true,
       () => false,
     );

@@ -4,3 +4,4 @@ export type { CallControl } from './call-control.js';
 export { CallObserver } from './observer.js';
 export { recordingDurationMs } from './recording-file.js';
 export type * from './types.js';
+export * from './dialplan/index.js';

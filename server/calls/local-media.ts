@@ -75,6 +75,13 @@ export class LocalMedia {
     return side === 'caller' ? this.endpoint.id : '';
   }
 
+  endpointIds(): string[] {
+    return [this.endpoint.id];
+  }
+
+  /** a re-offer is answered with what we said before: nothing to prepare (CallMedia.prepareReoffer) */
+  async prepareReoffer(): Promise<void> {}
+
   /** a re-offer from the caller is answered with what we said before (hold inside a room is not relayed) */
   relay(): SdpRelay {
     return { ok: false, error: 'no-audio' };

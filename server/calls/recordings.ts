@@ -9,7 +9,6 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MediaEngine, RecordingHandle } from '../../media/index.js';
 import type { Logger } from '../sip/index.js';
-import { CallMedia } from './call-media.js';
 import { CallState, type Call } from './call.js';
 import type { CallRecord, RecordingFormat } from './types.js';
 
@@ -37,8 +36,8 @@ export class CallRecordings {
   }
 
   async start(call: Call, now: number): Promise<void> {
-    const media = call.media;
-    if (!(media instanceof CallMedia)) return;
+    const media = call.bridge;
+    if (media === undefined) return;
     const day = new Date(now);
     // '/' whatever the platform: the path is data in the records, resolved against the folder on download
     const folder = `${day.getUTCFullYear()}/${two(day.getUTCMonth() + 1)}/${two(day.getUTCDate())}`;
@@ -55,6 +54,8 @@ export class CallRecordings {
     const handle = this.#o.engine.startRecording({ path: join(this.#o.dir, path), format, left: media.endpoint('caller'), right: media.endpoint('callee'), channels: this.#o.channels ?? 'stereo' });
     this.#active.set(call.id, { handle, path, format });
     call.recordingStarted({ path, format });
+    // the recording ends with the call, and its final record (with media figures) completes it
+    call.adopt({ close: (_reason, record) => this.#ended(record) });
     this.#o.started(call.record());
   }
 
@@ -71,7 +72,7 @@ export class CallRecordings {
     return this.#active.has(callId);
   }
 
-  ended(record: CallRecord): void {
+  #ended(record: CallRecord): void {
     const active = this.#active.get(record.id);
     if (active === undefined) return;
     this.#active.delete(record.id);

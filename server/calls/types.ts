@@ -2,6 +2,7 @@
 // tells observers (CONVENTIONS.md §4: records, events and metrics subscribe, never steer).
 import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SipStack, TimerValues } from '../sip/index.js';
 import type { MediaEngine } from '../../media/index.js';
+import type { DialPlanEntry } from './dialplan/resolver.js';
 
 /** FreeSWITCH toll_allow-style classes of destination an extension may call. */
 export type CallPermission = 'internal' | 'local' | 'national' | 'international' | 'emergency';
@@ -90,6 +91,14 @@ export interface CallRecord {
   readonly recordingDurationMs: number | null;
   readonly recordingPauses: readonly RecordingPause[];
   readonly legs: readonly CallLegRecord[];
+  /** how the dial plan resolved the dialled number and which handlers ran (absent in older records) */
+  readonly routing?: CallRouting;
+}
+
+/** The dial plan's resolution trace (dialplan/resolver.ts TraceLine) and the handlers a call ran, in order. */
+export interface CallRouting {
+  readonly trace: readonly unknown[];
+  readonly handlers: readonly string[];
 }
 
 export interface CallEvents {
@@ -125,6 +134,8 @@ export interface CallControlOptions {
     readonly started: (record: CallRecord) => void;
     readonly done: (record: CallRecord) => void;
   };
+  /** the dial plan's table (ordered); the built-in defaults follow it. Absent: the defaults alone */
+  readonly dialPlan?: { entries(): Promise<readonly DialPlanEntry[]> };
   /** numbers that are conference rooms (inclusive); absent: none */
   readonly conferenceNumbers?: { readonly min: number; readonly max: number } | null;
   /** our SIP domain: AORs are sip:<number>@domain */

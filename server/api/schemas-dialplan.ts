@@ -1,0 +1,49 @@
+// The dial plan's request and response shapes; the destination schemas are the call layer's own
+// (server/calls/dialplan/destinations.ts), so a new destination kind reaches the API unchanged.
+import { z } from 'zod';
+import { Destination } from '../calls/index.js';
+import { callPermissions } from '../store/index.js';
+
+const Permission = z.enum(callPermissions).nullable().meta({ description: 'the class the caller needs; null: anyone' });
+
+export const DialPlanEntryWrite = z.strictObject({
+  position: z.number().int().min(0).max(1_000_000).optional().meta({ description: 'entries are tried in ascending position; default: after the last' }),
+  pattern: z.string().min(1).max(64).meta({ description: "a number, or an Asterisk-style pattern: '_' then X (0-9), Z (1-9), N (2-9), [1-5], '.' (one or more), '!' (zero or more)" }),
+  permission: Permission.default('internal'),
+  steps: z.array(Destination).min(1).max(8).meta({ description: 'run in order; a step that fails (busy, no answer) falls through to the next' }),
+  description: z.string().trim().max(200).nullable().optional(),
+});
+
+export const DialPlanEntry = z.object({
+  id: z.number().int(),
+  position: z.number().int(),
+  pattern: z.string(),
+  permission: z.string().nullable(),
+  steps: z.array(Destination),
+  description: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export const DialPlanList = z.object({ items: z.array(DialPlanEntry) });
+export const DialPlanParams = z.object({ id: z.coerce.number().int().min(1) });
+
+export const DialPlanResolveQuery = z.object({
+  from: z.string().regex(/^[0-9]{2,15}$/, 'from is an extension number'),
+  to: z.string().regex(/^[0-9*#+]{1,32}$/, 'to is a dialled number (0-9 * # +)'),
+});
+
+export const DialPlanTraceLine = z.object({
+  number: z.string(),
+  entry: z.union([z.number(), z.string()]).nullable().meta({ description: "the table row's id, or the built-in default's name" }),
+  pattern: z.string().nullable(),
+  result: z.enum(['matched', 'not-applicable', 'forbidden', 'no-match', 'loop', 'too-many-redials']),
+  reason: z.string().optional(),
+});
+
+export const DialPlanResolution = z.object({
+  from: z.string(),
+  to: z.string(),
+  steps: z.array(z.object({ destination: Destination, argument: z.string(), dialled: z.string() })),
+  trace: z.array(DialPlanTraceLine),
+  failure: z.object({ status: z.number().int(), cause: z.string() }).nullable().meta({ description: 'what the caller would be told before any step runs' }),
+});

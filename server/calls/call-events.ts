@@ -1,0 +1,28 @@
+// A call's own typed events, for the handlers running on it and for other calls' handlers that
+// depend on it (a supervisor's monitor ends with the monitored call). Observers (records, the
+// WebSocket feed, metrics) listen on the CallObserver instead; listeners here may steer.
+import type { CallState } from './call.js';
+import type { Side } from './call-media.js';
+import type { CallRecord, DtmfEvent } from './types.js';
+
+export interface CallEventMap {
+  state: (e: { readonly from: CallState; readonly to: CallState }) => void;
+  answered: (e: undefined) => void;
+  dtmf: (e: { readonly side: Side; readonly digit: string; readonly durationMs: number; readonly method: DtmfEvent['method'] }) => void;
+  close: (record: CallRecord) => void;
+}
+
+export class CallEvents {
+  readonly #listeners = new Map<keyof CallEventMap, Set<(e: never) => void>>();
+
+  on<E extends keyof CallEventMap>(event: E, listener: CallEventMap[E]): () => void {
+    let set = this.#listeners.get(event);
+    if (!set) this.#listeners.set(event, (set = new Set()));
+    set.add(listener as (e: never) => void);
+    return () => set.delete(listener as (e: never) => void);
+  }
+
+  emit<E extends keyof CallEventMap>(event: E, payload: Parameters<CallEventMap[E]>[0]): void {
+    for (const listener of [...(this.#listeners.get(event) ?? [])]) (listener as (e: typeof payload) => void)(payload);
+  }
+}

@@ -1,0 +1,89 @@
+// What a dial plan entry leads to. Each kind is a small record in a registry: its schema (the API
+// validates entries with it), whether it applies to a dialled number, why an entry naming it is
+// unusable, and which numbers it dials through the plan again (for loop checks). A new kind (queue,
+// IVR flow, voicemail, outbound route) is one more record here and one more handler factory in
+// handlers/; the resolver never names a kind.
+import { z } from 'zod';
+
+const Digits = z.string().regex(/^[0-9]{2,15}$/, 'a number is 2 to 15 digits');
+
+export const ExtensionDestination = z.strictObject({
+  kind: z.literal('extension'),
+  /** absent: the dialled number itself (the default plan's "an extension rings") */
+  number: Digits.optional(),
+  /** seconds to ring before the next step; absent: the server's no-answer timeout */
+  timeoutS: z.number().int().min(1).max(600).optional(),
+});
+export const RingGroupDestination = z.strictObject({
+  kind: z.literal('ring-group'),
+  members: z.array(Digits).min(1).max(32),
+  /** simultaneous: every member's phones at once; sequential: one member after the other */
+  strategy: z.enum(['simultaneous', 'sequential']),
+  /** seconds each member rings (sequential) or the group rings (simultaneous) */
+  memberTimeoutS: z.number().int().min(1).max(600).default(20),
+});
+export const ConferenceDestination = z.strictObject({
+  kind: z.literal('conference'),
+  /** absent: the dialled number, when it lies in the configured conference range */
+  room: Digits.optional(),
+});
+export const FeatureDestination = z.strictObject({
+  kind: z.literal('feature'),
+  /** the supervisor codes; the pattern's wildcard part is the extension to monitor */
+  feature: z.enum(['monitor-listen', 'monitor-whisper', 'monitor-barge']),
+});
+/** Dial another number through the plan (Asterisk's Goto): the one kind that can loop. */
+export const NumberDestination = z.strictObject({ kind: z.literal('number'), number: z.string().regex(/^[0-9*#+]{1,32}$/) });
+
+export const Destination = z.discriminatedUnion('kind', [ExtensionDestination, RingGroupDestination, ConferenceDestination, FeatureDestination, NumberDestination]);
+export type Destination = z.infer<typeof Destination>;
+export type DestinationKindName = Destination['kind'];
+
+export interface DestinationEnv {
+  readonly isExtension: (number: string) => Promise<boolean>;
+  readonly conferenceNumbers: { readonly min: number; readonly max: number } | null;
+}
+
+export interface DestinationKind<D extends Destination = Destination> {
+  /** false: this entry does not take the number, the next entry is tried */
+  applies(d: D, dialled: string, env: DestinationEnv): Promise<boolean>;
+  /** why an entry naming this destination is refused (unknown extension, ...), or null */
+  problem(d: D, env: DestinationEnv): Promise<string | null>;
+  /** numbers that are dialled through the plan again */
+  redials(d: D): readonly string[];
+}
+
+const always = async (): Promise<boolean> => true;
+const none = async (): Promise<string | null> => null;
+const unknownExtensions = async (numbers: readonly string[], env: DestinationEnv): Promise<string | null> => {
+  for (const n of numbers) if (!(await env.isExtension(n))) return `unknown extension ${n}`;
+  return null;
+};
+
+type Kinds = { [K in DestinationKindName]: DestinationKind<Extract<Destination, { kind: K }>> };
+
+export const DESTINATION_KINDS: Kinds = {
+  extension: {
+    applies: async (d, dialled, env) => d.number !== undefined || env.isExtension(dialled),
+    problem: (d, env) => unknownExtensions(d.number === undefined ? [] : [d.number], env),
+    redials: () => [],
+  },
+  'ring-group': {
+    applies: always,
+    problem: (d, env) => (new Set(d.members).size !== d.members.length ? Promise.resolve('ring group members repeat') : unknownExtensions(d.members, env)),
+    redials: () => [],
+  },
+  conference: {
+    applies: async (d, dialled, env) => {
+      if (d.room !== undefined) return true;
+      const range = env.conferenceNumbers;
+      return range !== null && /^[0-9]+$/.test(dialled) && Number(dialled) >= range.min && Number(dialled) <= range.max;
+    },
+    problem: none,
+    redials: () => [],
+  },
+  feature: { applies: always, problem: none, redials: () => [] },
+  number: { applies: always, problem: none, redials: (d) => [d.number] },
+};
+
+export const kindOf = <D extends Destination>(d: D): DestinationKind<D> => DESTINATION_KINDS[d.kind] as unknown as DestinationKind<D>;

@@ -1,0 +1,149 @@
+// "What happens when X dials Y": the dial plan's entries in order (the table's first, then the
+// built-in defaults that keep an empty plan behaving as Hailing always has), the first entry whose
+// pattern matches and whose destination applies wins, and the caller's permission class is checked
+// on it. A 'number' destination dials again through the plan, at most MAX_REDIALS deep, and a
+// number seen twice on that path is a loop. The trace says why, step by step, for the API's
+// resolve endpoint and for the call record.
+import { FAILURES, type Failure } from '../outcome.js';
+import { compilePattern, type DialPattern } from './pattern.js';
+import { kindOf, type Destination, type DestinationEnv } from './destinations.js';
+
+export interface DialPlanEntry {
+  /** the table row's id; built-in entries are named instead */
+  readonly id: number | string;
+  readonly pattern: string;
+  /** the class the caller needs (CallPermission, or 'monitor'); null: anyone */
+  readonly permission: string | null;
+  /** run in order; a step that fails falls through to the next */
+  readonly steps: readonly Destination[];
+}
+
+export interface ResolvedStep {
+  readonly destination: Destination;
+  /** what the pattern's wildcards matched after its literal prefix (the extension to monitor) */
+  readonly argument: string;
+  /** the number this step was resolved for */
+  readonly dialled: string;
+}
+
+export interface TraceLine {
+  readonly number: string;
+  readonly entry: number | string | null;
+  readonly pattern: string | null;
+  readonly result: 'matched' | 'not-applicable' | 'forbidden' | 'no-match' | 'loop' | 'too-many-redials';
+  readonly reason?: string;
+}
+
+export interface Resolution {
+  readonly steps: readonly ResolvedStep[];
+  readonly trace: readonly TraceLine[];
+  /** the call fails with this before any step runs; null when there are steps */
+  readonly failure: Failure | null;
+}
+
+export const MAX_REDIALS = 8;
+
+/** a loop check follows every redial whatever the caller may dial */
+const EVERY_CLASS = ['internal', 'local', 'national', 'international', 'emergency', 'monitor'];
+
+/** RFC 3261 §21.4.20: a routing loop answers 482 */
+export const DIALPLAN_LOOP: Failure = { status: 482, disposition: 'FAILED', cause: 'dialplan-loop' };
+
+const MONITOR_CODES = [
+  ['*222', 'monitor-listen'],
+  ['*223', 'monitor-whisper'],
+  ['*224', 'monitor-barge'],
+] as const;
+
+/**
+ * Today's behaviour as data: an extension's own number rings it (class 'internal'), the supervisor
+ * codes need 'monitor', and a number in the conference range is a room (open to every extension).
+ */
+export const DEFAULT_ENTRIES: readonly DialPlanEntry[] = [
+  { id: 'default:extension', pattern: '_X.', permission: 'internal', steps: [{ kind: 'extension' }] },
+  ...MONITOR_CODES.map(([code, feature]) => ({ id: `default:${feature}`, pattern: `_${code}X.`, permission: 'monitor', steps: [{ kind: 'feature' as const, feature }] })),
+  { id: 'default:conference', pattern: '_X.', permission: null, steps: [{ kind: 'conference' }] },
+];
+
+export interface ResolveOptions {
+  readonly callerPermissions: readonly string[];
+  readonly dialled: string;
+  readonly entries: readonly DialPlanEntry[];
+  readonly env: DestinationEnv;
+}
+
+interface Compiled {
+  readonly entry: DialPlanEntry;
+  readonly pattern: DialPattern | null;
+}
+
+export async function resolveDialled(o: ResolveOptions): Promise<Resolution> {
+  const compiled: Compiled[] = [...o.entries, ...DEFAULT_ENTRIES].map((entry) => {
+    const c = compilePattern(entry.pattern);
+    return { entry, pattern: c.ok ? c.pattern : null };
+  });
+  const trace: TraceLine[] = [];
+  const steps: ResolvedStep[] = [];
+  const failure = await walk({ compiled, o, trace, steps, path: [o.dialled] });
+  return { steps: failure === null ? steps : [], trace, failure };
+}
+
+async function walk(w: { compiled: readonly Compiled[]; o: ResolveOptions; trace: TraceLine[]; steps: ResolvedStep[]; path: readonly string[] }): Promise<Failure | null> {
+  const number = w.path[w.path.length - 1]!;
+  for (const { entry, pattern } of w.compiled) {
+    const m = pattern?.match(number);
+    if (!m || pattern === null) continue;
+    const line = { number, entry: entry.id, pattern: entry.pattern };
+    const applies = await Promise.all(entry.steps.map((d) => kindOf(d).applies(d, number, w.o.env)));
+    if (!applies.every(Boolean)) {
+      w.trace.push({ ...line, result: 'not-applicable' });
+      continue;
+    }
+    if (entry.permission !== null && !w.o.callerPermissions.includes(entry.permission)) {
+      w.trace.push({ ...line, result: 'forbidden', reason: `the caller lacks the '${entry.permission}' class` });
+      return FAILURES.forbidden;
+    }
+    w.trace.push({ ...line, result: 'matched' });
+    for (const destination of entry.steps) {
+      const again = kindOf(destination).redials(destination);
+      if (again.length === 0) {
+        w.steps.push({ destination, argument: m.argument, dialled: number });
+        continue;
+      }
+      for (const next of again) {
+        if (w.path.includes(next)) {
+          w.trace.push({ number: next, entry: null, pattern: null, result: 'loop', reason: `${[...w.path, next].join(' → ')}` });
+          return DIALPLAN_LOOP;
+        }
+        if (w.path.length > MAX_REDIALS) {
+          w.trace.push({ number: next, entry: null, pattern: null, result: 'too-many-redials', reason: `more than ${MAX_REDIALS} redials` });
+          return FAILURES.tooManyHops;
+        }
+        const failed = await walk({ ...w, path: [...w.path, next] });
+        if (failed !== null) return failed;
+      }
+    }
+    return null;
+  }
+  w.trace.push({ number, entry: null, pattern: null, result: 'no-match' });
+  return FAILURES.notFound;
+}
+
+/** Why an entry cannot go into the table (400 with the reason), or null; `others` are the table's other entries. */
+export async function entryProblem(o: { entry: DialPlanEntry; others: readonly DialPlanEntry[]; env: DestinationEnv }): Promise<string | null> {
+  const compiled = compilePattern(o.entry.pattern);
+  if (!compiled.ok) return `malformed pattern: ${compiled.reason}`;
+  for (const d of o.entry.steps) {
+    const problem = await kindOf(d).problem(d, o.env);
+    if (problem !== null) return `unknown destination: ${problem}`;
+  }
+  // a loop: dialling on from what this entry redials comes back to a number already on the path
+  const entries = [o.entry, ...o.others];
+  for (const d of o.entry.steps) {
+    for (const start of kindOf(d).redials(d)) {
+      const r = await resolveDialled({ callerPermissions: EVERY_CLASS, dialled: start, entries, env: o.env });
+      if (r.failure === DIALPLAN_LOOP || r.failure === FAILURES.tooManyHops) return `loop: ${r.trace[r.trace.length - 1]?.reason ?? start}`;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,50 @@
+// The dial plan as the API and call control see it: the table's rows as typed entries, the checks
+// that keep a bad entry out (malformed pattern, unknown destination, loop), and "what happens when
+// X dials Y" without placing a call.
+import { Destination, type DestinationEnv } from './destinations.js';
+import { entryProblem, resolveDialled, type DialPlanEntry, type Resolution } from './resolver.js';
+
+/** A table row as the store keeps it (DialPlanRepository's shape). */
+export interface DialPlanRowLike {
+  readonly id: number;
+  readonly pattern: string;
+  readonly permission: string | null;
+  readonly steps: readonly Record<string, unknown>[];
+}
+
+export interface DialPlanServiceOptions {
+  readonly rows: () => Promise<readonly DialPlanRowLike[]>;
+  readonly profile: (number: string) => Promise<{ readonly permissions: readonly string[] } | undefined>;
+  readonly conferenceNumbers: { readonly min: number; readonly max: number } | null;
+}
+
+export interface DialPlanService {
+  /** the table as typed entries (rows whose steps no longer parse are skipped) */
+  entries(): Promise<readonly DialPlanEntry[]>;
+  /** why `entry` cannot go into the table (replacing the row `replacing`), or null */
+  problem(entry: Omit<DialPlanRowLike, 'id'>, replacing?: number): Promise<string | null>;
+  resolve(from: string, to: string): Promise<Resolution>;
+}
+
+export function createDialPlanService(o: DialPlanServiceOptions): DialPlanService {
+  const env: DestinationEnv = { isExtension: async (n) => (await o.profile(n)) !== undefined, conferenceNumbers: o.conferenceNumbers };
+  const typed = (row: DialPlanRowLike): DialPlanEntry | null => {
+    const steps = row.steps.map((s) => Destination.safeParse(s));
+    if (!steps.every((s) => s.success)) return null;
+    return { id: row.id, pattern: row.pattern, permission: row.permission, steps: steps.map((s) => s.data!) };
+  };
+  const entries = async () => (await o.rows()).map(typed).filter((e): e is DialPlanEntry => e !== null);
+  return {
+    entries,
+    async problem(entry, replacing) {
+      const candidate = typed({ ...entry, id: replacing ?? -1 });
+      if (candidate === null) return 'unknown destination: a step is not a destination';
+      const others = (await entries()).filter((e) => e.id !== replacing);
+      return entryProblem({ entry: candidate, others, env });
+    },
+    async resolve(from, to) {
+      const caller = await o.profile(from);
+      return resolveDialled({ callerPermissions: caller?.permissions ?? [], dialled: to, entries: await entries(), env });
+    },
+  };
+}

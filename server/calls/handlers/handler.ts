@@ -1,0 +1,93 @@
+// Call handlers (CONVENTIONS.md §5, jambonz's tasks): each step of a call's dial plan resolution
+// runs as one handler on the anchored Call. exec() resolves with a typed outcome; kill() stops it
+// early (the caller hung up, the call is shutting down) and exec() then resolves 'killed'. A
+// 'failed' outcome lets the chain run its next step (forward on busy, the ring group after the
+// extension); the last failure is what the caller is told.
+import type { IncomingRequest, Logger } from '../../sip/index.js';
+import type { Call } from '../call.js';
+import type { ResolvedStep } from '../dialplan/resolver.js';
+import type { Failure } from '../outcome.js';
+import type { HangupSide } from '../types.js';
+
+export type HandlerOutcome =
+  /** the call is answered (by a callee, or here into a room): nothing more to run */
+  | { readonly kind: 'answered' }
+  /** this step did not connect the call; the next step may */
+  | { readonly kind: 'failed'; readonly failure: Failure; readonly by: HangupSide }
+  | { readonly kind: 'killed'; readonly reason: string };
+
+export interface HandlerContext {
+  /** the caller's INVITE (its offer) */
+  readonly request: IncomingRequest;
+  /** RFC 3261 §16.6 step 3: what the outgoing requests' Max-Forwards is derived from */
+  readonly maxForwards: number;
+  readonly step: ResolvedStep;
+  readonly logger: Logger;
+}
+
+export interface CallHandler {
+  /** for the call record and logs: 'dial-extension', 'conference', ... */
+  readonly name: string;
+  exec(call: Call, ctx: HandlerContext): Promise<HandlerOutcome>;
+  kill(reason: string): void;
+  /** settles with exec()'s outcome */
+  readonly done: Promise<HandlerOutcome>;
+}
+
+/** The plumbing every handler shares: the completion promise, and kill() as an abort signal. */
+export abstract class BaseHandler implements CallHandler {
+  abstract readonly name: string;
+  readonly done: Promise<HandlerOutcome>;
+  readonly #abort = new AbortController();
+  #settle!: (o: HandlerOutcome) => void;
+
+  constructor() {
+    this.done = new Promise((resolve) => (this.#settle = resolve));
+  }
+
+  get killed(): string | undefined {
+    return this.#abort.signal.aborted ? String(this.#abort.signal.reason) : undefined;
+  }
+
+  protected onKill(listener: (reason: string) => void): void {
+    this.#abort.signal.addEventListener('abort', () => listener(String(this.#abort.signal.reason)), { once: true });
+  }
+
+  kill(reason: string): void {
+    if (!this.#abort.signal.aborted) this.#abort.abort(reason);
+  }
+
+  async exec(call: Call, ctx: HandlerContext): Promise<HandlerOutcome> {
+    const outcome = await this.run(call, ctx).catch((err: unknown): HandlerOutcome => {
+      ctx.logger.error({ call: call.id, handler: this.name, err: err instanceof Error ? err.stack : String(err) }, 'call handler failed');
+      return { kind: 'failed', failure: { status: 500, disposition: 'FAILED', cause: 'handler-error' }, by: 'system' };
+    });
+    const final = this.killed !== undefined && outcome.kind !== 'answered' ? { kind: 'killed' as const, reason: this.killed } : outcome;
+    this.#settle(final);
+    return final;
+  }
+
+  protected abstract run(call: Call, ctx: HandlerContext): Promise<HandlerOutcome>;
+}
+
+export type HandlerFactory = (step: ResolvedStep) => CallHandler;
+
+/**
+ * Runs the steps in order on the call. Each handler is adopted by the call while it runs, so the
+ * call's close (CANCEL, shutdown) kills it; a failed step falls through to the next, and when the
+ * last one fails the call fails with its outcome.
+ */
+export async function runSteps(o: { call: Call; steps: readonly ResolvedStep[]; factory: HandlerFactory; request: IncomingRequest; maxForwards: number; logger: Logger }): Promise<void> {
+  let last: HandlerOutcome | undefined;
+  for (const step of o.steps) {
+    const handler = o.factory(step);
+    o.call.handlerStarted(handler.name);
+    const release = o.call.adopt({ close: (reason) => handler.kill(reason) });
+    last = await handler.exec(o.call, { request: o.request, maxForwards: o.maxForwards, step, logger: o.logger });
+    // what a handler keeps after answering (a room seat) it hands to the call itself (Call.adopt)
+    release();
+    if (last.kind !== 'failed') return;
+    o.logger.debug({ call: o.call.id, handler: handler.name, cause: last.failure.cause }, 'call step failed');
+  }
+  if (last?.kind === 'failed') o.call.fail(last.failure, last.by);
+}

@@ -1,0 +1,32 @@
+// Destination kind → the handler that runs it. A new destination kind (queue, IVR flow, voicemail,
+// outbound route) adds its handler here and its record in dialplan/destinations.ts.
+import type { Destination } from '../dialplan/destinations.js';
+import type { CallHandler, HandlerFactory } from './handler.js';
+import type { ResolvedStep } from '../dialplan/resolver.js';
+import { ConferenceRoom, Rooms } from './conference.js';
+import { DialExtension, RingGroup, type DialServices } from './dial.js';
+import { Monitor, type MonitorServices } from './monitor.js';
+
+export { runSteps } from './handler.js';
+export type { CallHandler, HandlerContext, HandlerOutcome, HandlerFactory } from './handler.js';
+export type { DialServices } from './dial.js';
+export type { MonitorServices } from './monitor.js';
+
+type Factories = { [K in Destination['kind']]: ((step: ResolvedStep) => CallHandler) | null };
+
+export function handlerFactory(services: DialServices & MonitorServices): HandlerFactory {
+  const rooms = new Rooms(services);
+  const factories: Factories = {
+    extension: () => new DialExtension(services),
+    'ring-group': () => new RingGroup(services),
+    conference: () => new ConferenceRoom(services, rooms),
+    feature: () => new Monitor(services),
+    // the resolver replaces a 'number' step with the steps of the number it dials
+    number: null,
+  };
+  return (step) => {
+    const make = factories[step.destination.kind];
+    if (make === null) throw new Error(`no handler runs a '${step.destination.kind}' step`);
+    return make(step);
+  };
+}
