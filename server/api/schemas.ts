@@ -154,6 +154,10 @@ export const CallRecord = z.object({
   recordingFormat: z.enum(recordingFormats).nullable(),
   recordingDurationMs: z.number().int().nullable(),
   recordingPauses: z.array(RecordingPause),
+  routing: z
+    .object({ trace: z.array(z.unknown()), handlers: z.array(z.string()) })
+    .optional()
+    .meta({ description: 'how the dial plan resolved the dialled number (GET /api/v1/dialplan/resolve trace lines) and the handlers the call ran' }),
   recordingUrl: z.string().nullable().meta({ description: 'where to download the recording; null when the call has none' }),
   legs: z.array(CallLeg),
 });

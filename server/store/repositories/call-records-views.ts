@@ -12,7 +12,7 @@ import {
   type CallRecordRow,
   type RecordingFormat,
 } from '../schema/call-records.js';
-import type { CallLegView, CallRecordView, RecordingPauseInput } from './call-records.js';
+import type { CallLegView, CallRecordView, CallRoutingInput, RecordingPauseInput } from './call-records.js';
 
 function isDisposition(v: string | null): v is CallDisposition {
   return v !== null && (callDispositions as readonly string[]).includes(v);
@@ -47,6 +47,18 @@ export function parseRecordingPauses(text: string): RecordingPauseInput[] {
     if (isMs(atMs) && isMs(durationMs)) pauses.push({ atMs, durationMs });
   }
   return pauses;
+}
+
+/** The routing column: { trace: [...], handlers: [string] }; anything else reads as absent. */
+export function parseRouting(text: string | null): CallRoutingInput | undefined {
+  if (text === null) return undefined;
+  try {
+    const v = JSON.parse(text) as { trace?: unknown; handlers?: unknown };
+    if (!Array.isArray(v.trace) || !Array.isArray(v.handlers)) return undefined;
+    return { trace: v.trace as unknown[], handlers: (v.handlers as unknown[]).filter((h): h is string => typeof h === 'string') };
+  } catch {
+    return undefined;
+  }
 }
 
 function isRole(v: string): v is CallLegRole {
@@ -98,6 +110,7 @@ export function legsByCall(rows: readonly CallLegRow[], onUnknownRole: (row: Cal
 }
 
 export function recordView(row: CallRecordRow, legs: readonly CallLegView[]): CallRecordView {
+  const routing = parseRouting(row.routing);
   return {
     id: row.id,
     caller: row.caller,
@@ -118,5 +131,6 @@ export function recordView(row: CallRecordRow, legs: readonly CallLegView[]): Ca
     recordingDurationMs: row.recordingDurationMs,
     recordingPauses: parseRecordingPauses(row.recordingPauses),
     legs,
+    ...(routing !== undefined ? { routing } : {}),
   };
 }

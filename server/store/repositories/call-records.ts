@@ -93,6 +93,13 @@ export interface CallRecordInput {
   /** stored as JSON text */
   readonly recordingPauses: readonly RecordingPauseInput[];
   readonly legs: readonly CallLegInput[];
+  /** the dial plan's resolution trace and the handlers the call ran (absent in older rows) */
+  readonly routing?: CallRoutingInput;
+}
+
+export interface CallRoutingInput {
+  readonly trace: readonly unknown[];
+  readonly handlers: readonly string[];
 }
 
 export type CallLegView = CallLegInput;
@@ -122,7 +129,7 @@ const upsertCall = new RowInsert({
   columns: [
     'id', 'caller', 'callerName', 'callee', 'startedAt', 'answeredAt', 'endedAt', 'durationS', 'billableS',
     'disposition', 'hangupCause', 'sipStatus', 'hangupBy', 'codec', 'recordingPath', 'recordingFormat',
-    'recordingDurationMs', 'recordingPauses',
+    'recordingDurationMs', 'recordingPauses', 'routing',
   ],
   conflict: ['id'],
 });
@@ -172,7 +179,7 @@ export class CallRecordRepository {
       this.#writer.enqueueRow(upsertCall, [
         r.id, r.caller, r.callerName, r.callee, r.startedAt, r.answeredAt, r.endedAt, r.durationS, r.billableS,
         r.disposition, r.hangupCause, r.sipStatus, r.hangupBy, r.codec, r.recordingPath, r.recordingFormat,
-        r.recordingDurationMs, pausesJson(r.recordingPauses),
+        r.recordingDurationMs, pausesJson(r.recordingPauses), r.routing === undefined ? null : JSON.stringify({ trace: r.routing.trace, handlers: r.routing.handlers }),
       ]),
     ];
     for (const l of r.legs) {

@@ -39,6 +39,8 @@ export const callRecords = sqliteTable(
     recordingDurationMs: integer('recording_duration_ms'),
     /** JSON array of { atMs, durationMs }: where the recording was paused (card payments) */
     recordingPauses: text('recording_pauses').notNull().default('[]'),
+    /** JSON { trace, handlers }: how the dial plan resolved the number and which handlers ran; null in older rows */
+    routing: text('routing'),
   },
   (t) => [
     index('call_records_started_idx').on(t.startedAt),
