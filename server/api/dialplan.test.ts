@@ -87,6 +87,31 @@ describe('/api/v1/dialplan', () => {
     }
   });
 
+  it("an extension's call handling: DND and forwards are stored; forwarding to itself or to a non-extension is 400", async () => {
+    const h = await createApiHarness();
+    try {
+      await withExtensions(h, ['1001', '1002']);
+      const call = await client(h);
+      const path = '/api/v1/extensions/1001/call-handling';
+      assert.deepEqual((await call('GET', path)).body, { dnd: false, forwardAlways: null, forwardBusy: null, forwardNoAnswer: null, noAnswerS: null });
+      const set = await call('PUT', path, { dnd: true, forwardBusy: '1002', noAnswerS: 15 });
+      assert.equal(set.status, 200);
+      assert.deepEqual(set.body, { dnd: true, forwardAlways: null, forwardBusy: '1002', forwardNoAnswer: null, noAnswerS: 15 });
+      assert.deepEqual((await h.deps.callHandling!.get('1001')).forwardBusy, '1002');
+      const self = await call('PUT', path, { forwardAlways: '1001' });
+      assert.equal(self.status, 400);
+      assert.match(String(self.body?.['reason']), /^loop/);
+      const unknown = await call('PUT', path, { forwardNoAnswer: '1999' });
+      assert.match(String(unknown.body?.['reason']), /unknown extension 1999/);
+      assert.equal((await call('GET', '/api/v1/extensions/1999/call-handling')).status, 404);
+      // deleting the extension takes its settings with it
+      assert.equal((await call('DELETE', '/api/v1/extensions/1001')).status, 204);
+      assert.equal((await h.deps.callHandling!.get('1001')).dnd, false);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
   it('a supervisor may read the plan but not change it', async () => {
     const h = await createApiHarness();
     try {

@@ -36,7 +36,7 @@ export const DialPlanTraceLine = z.object({
   number: z.string(),
   entry: z.union([z.number(), z.string()]).nullable().meta({ description: "the table row's id, or the built-in default's name" }),
   pattern: z.string().nullable(),
-  result: z.enum(['matched', 'not-applicable', 'forbidden', 'no-match', 'loop', 'too-many-redials']),
+  result: z.enum(['matched', 'not-applicable', 'forbidden', 'no-match', 'loop', 'too-many-redials', 'forwarded', 'forward-loop']),
   reason: z.string().optional(),
 });
 
@@ -46,4 +46,15 @@ export const DialPlanResolution = z.object({
   steps: z.array(z.object({ destination: Destination, argument: z.string(), dialled: z.string() })),
   trace: z.array(DialPlanTraceLine),
   failure: z.object({ status: z.number().int(), cause: z.string() }).nullable().meta({ description: 'what the caller would be told before any step runs' }),
+});
+
+const Target = z.string().regex(/^[0-9]{2,15}$/, 'a forward target is an extension number').nullable().default(null);
+
+/** An extension's call handling: do-not-disturb and forwarding. */
+export const CallHandling = z.strictObject({
+  dnd: z.boolean().default(false).meta({ description: 'callers get busy (486), or the busy forward target' }),
+  forwardAlways: Target.meta({ description: 'every call goes there without ringing this extension' }),
+  forwardBusy: Target.meta({ description: 'where a call goes when this extension is busy (486) or on DND' }),
+  forwardNoAnswer: Target.meta({ description: 'where a call goes when this extension does not answer or has no registered phone' }),
+  noAnswerS: z.number().int().min(1).max(600).nullable().default(null).meta({ description: 'seconds to ring before the no-answer forward; null: the server default' }),
 });

@@ -5,6 +5,7 @@ import {
   AuditRepository,
   BatchWriter,
   CallRecordRepository,
+  CallHandlingRepository,
   DialPlanRepository,
   ExtensionRepository,
   SessionRepository,
@@ -78,6 +79,7 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
       sessions: new SessionRepository({ db: database.db, now }),
       extensions,
     },
+    callHandling: new CallHandlingRepository({ db: database.db, now }),
     dialPlan: {
       repository: dialPlanRepository,
       service: createDialPlanService({ rows: () => dialPlanRepository.list(), profile: (n) => extensions.profile(n), conferenceNumbers: { min: 3000, max: 3099 } }),

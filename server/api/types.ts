@@ -6,6 +6,7 @@ import type {
   CallDisposition,
   CallRecordFilter,
   CallRecordView,
+  CallHandlingRepository,
   DialPlanRepository,
   ExtensionRepository,
   SessionRepository,
@@ -102,6 +103,8 @@ export interface ApiDeps {
   readonly recordingsDir?: string;
   /** /api/v1/dialplan: the table and the resolver; without it those routes answer 404 */
   readonly dialPlan?: { readonly repository: DialPlanRepository; readonly service: DialPlanService };
+  /** /api/v1/extensions/{number}/call-handling (DND, forwarding); without it those routes answer 404 */
+  readonly callHandling?: CallHandlingRepository;
   /** GET /api/v1/events streams these; without it the stream stays open and silent */
   readonly callEvents?: CallEventSource;
   readonly ready: () => boolean;

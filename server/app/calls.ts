@@ -7,7 +7,7 @@ import { resolve, sep } from 'node:path';
 import { createMediaEngine } from '../../media/index.js';
 import { createCallControl, createDialPlanService, recordingDurationMs, type CallRecord } from '../calls/index.js';
 import type { CallEventJson } from '../api/index.js';
-import type { CallRecordRepository, DialPlanRepository, ExtensionRepository } from '../store/index.js';
+import type { CallHandlingRepository, CallRecordRepository, DialPlanRepository, ExtensionRepository } from '../store/index.js';
 import type { Clock, DigestAuthenticator, ListeningPoint, Logger, SipStack } from '../sip/index.js';
 import { DEFAULT_TIMER_VALUES } from '../sip/index.js';
 import type { Registrar } from '../registrar/index.js';
@@ -24,6 +24,7 @@ export interface CallSideOptions {
   readonly registrar: Registrar;
   readonly extensions: ExtensionRepository;
   readonly dialPlan: DialPlanRepository;
+  readonly callHandling: CallHandlingRepository;
   readonly records: CallRecordRepository;
   readonly onAuthFailure: (source: string) => void;
   readonly onAuthSuccess: (source: string) => void;
@@ -86,6 +87,7 @@ export function createCallSide(o: CallSideOptions) {
     dtmfInband: config.dtmfInband,
     conferenceNumbers: rangeOf(config.conferenceNumbers),
     dialPlan,
+    callHandling: (number) => o.callHandling.get(number),
     ...(config.recordCalls === 'all'
       ? {
           recording: {

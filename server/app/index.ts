@@ -11,6 +11,7 @@ import {
   BatchWriter,
   CallRecordRepository,
   BindingRepository,
+  CallHandlingRepository,
   DialPlanRepository,
   ExtensionRepository,
   SessionRepository,
@@ -66,6 +67,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     extensions: new ExtensionRepository({ db }),
   };
   const dialPlanRepository = new DialPlanRepository({ db });
+  const callHandling = new CallHandlingRepository({ db });
   const bindings = new BindingRepository({ db, writer, logger });
   const audit = new AuditLog({ sink: await AuditRepository.open({ db, writer }), logger });
   const metrics = createMetrics();
@@ -104,6 +106,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     registrar: sip.registrar,
     extensions: repositories.extensions,
     dialPlan: dialPlanRepository,
+    callHandling,
     records,
     onAuthFailure: (source) => {
       metrics.authFailures.inc();
@@ -119,6 +122,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     callRecords: records,
     callEvents: calls.callEvents,
     dialPlan: { repository: dialPlanRepository, service: calls.dialPlan },
+    callHandling,
     logger,
     metrics,
     audit,

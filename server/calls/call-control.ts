@@ -12,7 +12,7 @@ import { FAILURES } from './outcome.js';
 import { CallObserver } from './observer.js';
 import { DtmfForwarder } from './dtmf-forward.js';
 import { CallRecordings } from './recordings.js';
-import { handlerFactory, runSteps } from './handlers/index.js';
+import { dialNumbers, handlerFactory, runSteps } from './handlers/index.js';
 import { resolveDialled } from './dialplan/resolver.js';
 import type { DestinationEnv } from './dialplan/destinations.js';
 import type { CallControlOptions, ExtensionProfile } from './types.js';
@@ -57,6 +57,8 @@ export function createCallControl(o: CallControlOptions): CallControl {
     locate: o.locate,
     legContext,
     answered: (call) => void recordings?.start(call, o.clock.now()),
+    callHandling: o.callHandling ?? (async () => undefined),
+    dial: dialNumbers,
     activeCallOf: (extension) => {
       for (const c of calls.values()) if (c.bridge !== undefined && (c.caller.number === extension || c.callee === extension)) return c;
       return undefined;

@@ -3,6 +3,7 @@
 import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SipStack, TimerValues } from '../sip/index.js';
 import type { MediaEngine } from '../../media/index.js';
 import type { DialPlanEntry } from './dialplan/resolver.js';
+import type { CallHandling } from './handlers/dial.js';
 
 /** FreeSWITCH toll_allow-style classes of destination an extension may call. */
 export type CallPermission = 'internal' | 'local' | 'national' | 'international' | 'emergency';
@@ -136,6 +137,8 @@ export interface CallControlOptions {
   };
   /** the dial plan's table (ordered); the built-in defaults follow it. Absent: the defaults alone */
   readonly dialPlan?: { entries(): Promise<readonly DialPlanEntry[]> };
+  /** an extension's DND and call forwarding; absent: none */
+  readonly callHandling?: (number: string) => Promise<CallHandling | undefined>;
   /** numbers that are conference rooms (inclusive); absent: none */
   readonly conferenceNumbers?: { readonly min: number; readonly max: number } | null;
   /** our SIP domain: AORs are sip:<number>@domain */

@@ -23,6 +23,7 @@ export {
   type CallRecordView,
   type RecordingPauseInput,
 } from './repositories/call-records.js';
+export { CallHandlingRepository, noCallHandling, type CallHandlingSettings } from './repositories/call-handling.js';
 export { DialPlanRepository, type DialPlanEntryInput, type DialPlanEntryRow } from './repositories/dial-plan.js';
 export { BindingRepository, type StoredBinding, type StoredTransportProtocol } from './repositories/bindings.js';
 export {

@@ -91,6 +91,8 @@ export function mountExtensionRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const params = validate(c, ExtensionParams, c.req.param());
     if (!params.ok) return params.response;
     if (!(await repo.delete(params.value.number))) return jsonError(c, 404, { error: 'extension not found' });
+    // its call handling row went with it (ON DELETE CASCADE)
+    deps.callHandling?.forget();
     audit(deps, c, 'extension.delete', params.value.number);
     return c.body(null, 204);
   });

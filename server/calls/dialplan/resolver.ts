@@ -30,7 +30,8 @@ export interface TraceLine {
   readonly number: string;
   readonly entry: number | string | null;
   readonly pattern: string | null;
-  readonly result: 'matched' | 'not-applicable' | 'forbidden' | 'no-match' | 'loop' | 'too-many-redials';
+  /** 'forwarded' and 'forward-loop' are added by the extension handler as the call follows forwards */
+  readonly result: 'matched' | 'not-applicable' | 'forbidden' | 'no-match' | 'loop' | 'too-many-redials' | 'forwarded' | 'forward-loop';
   readonly reason?: string;
 }
 

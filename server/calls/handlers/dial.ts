@@ -9,7 +9,7 @@ import { CallState, type Call } from '../call.js';
 import { CallMedia, isWebRtcOffer } from '../call-media.js';
 import type { LegContext } from '../leg.js';
 import { OutboundLeg } from '../outbound-leg.js';
-import { FAILURES } from '../outcome.js';
+import { FAILURES, type Failure } from '../outcome.js';
 import type { CallTarget } from '../types.js';
 import { BaseHandler, type HandlerContext, type HandlerOutcome } from './handler.js';
 
@@ -23,7 +23,28 @@ export interface DialServices {
   readonly legContext: (user: string, flow: Flow) => LegContext;
   /** an answered two-party call is recorded when recording is on */
   readonly answered: (call: Call) => void;
+  /** an extension's DND and forwarding (absent: ring it, no forwarding) */
+  readonly callHandling: (number: string) => Promise<CallHandling | undefined>;
+  /** one dial of some numbers' phones: dialNumbers (a fake in unit tests) */
+  readonly dial: typeof dialNumbers;
 }
+
+export interface CallHandling {
+  readonly dnd: boolean;
+  readonly forwardAlways: string | null;
+  readonly forwardBusy: string | null;
+  readonly forwardNoAnswer: string | null;
+  readonly noAnswerS: number | null;
+}
+
+/** forwards followed for one dialled extension before the call fails (1002 → 1003 → 1002 → ...) */
+export const MAX_FORWARD_HOPS = 5;
+/** RFC 3261 §21.4.20 482 Loop Detected, for a forward chain that does not end */
+export const FORWARD_LOOP: Failure = { status: 482, disposition: 'FAILED', cause: 'forward-loop' };
+/** do-not-disturb answers as a busy phone would (RFC 3261 §21.4.24) */
+export const DND: Failure = { status: 486, disposition: 'BUSY', cause: 'dnd' };
+/** what counts as "no answer" for the no-answer forward: ringing out, 480/408, no registered phone */
+const NO_ANSWER_CAUSES = new Set(['no-answer', 'unavailable']);
 
 const isBrowser = (t: { readonly flow: Flow }): boolean => t.flow.protocol === 'ws' || t.flow.protocol === 'wss';
 const quoted = (name: string): string => `"${name.replace(/["\\\r\n]/g, '')}"`;
@@ -97,15 +118,46 @@ abstract class Dialling extends BaseHandler {
   }
 }
 
-/** An extension's phones, all at once (the default plan's "an extension rings"). */
+/**
+ * An extension's phones, all at once (the default plan's "an extension rings"), with the
+ * extension's call handling: DND answers busy, an unconditional forward goes elsewhere without
+ * ringing, and busy (486, DND) or no answer (timeout, 480, no registered phone) forward when a
+ * target is set. Forwards chain through other extensions' settings at most MAX_FORWARD_HOPS times.
+ */
 export class DialExtension extends Dialling {
   readonly name = 'dial-extension';
 
   protected async run(call: Call, ctx: HandlerContext): Promise<HandlerOutcome> {
     const d = ctx.step.destination;
     if (d.kind !== 'extension') throw new Error(`dial-extension cannot run a '${d.kind}' destination`);
-    const timeoutMs = d.timeoutS !== undefined ? d.timeoutS * 1000 : this.services.noAnswerTimeoutMs;
-    return dialNumbers({ call, ctx, services: this.services, numbers: [d.number ?? ctx.step.dialled], timeoutMs });
+    let number = d.number ?? ctx.step.dialled;
+    const seen = [number];
+    for (;;) {
+      if (this.killed !== undefined) return { kind: 'killed', reason: this.killed };
+      const h = await this.services.callHandling(number);
+      let next: { to: string; why: 'unconditional' | 'busy' | 'no-answer' } | undefined;
+      let outcome: HandlerOutcome | undefined;
+      if (h?.forwardAlways) {
+        next = { to: h.forwardAlways, why: 'unconditional' };
+      } else {
+        const timeoutS = h?.noAnswerS ?? d.timeoutS;
+        outcome = h?.dnd
+          ? { kind: 'failed', failure: DND, by: 'callee' }
+          : await this.services.dial({ call, ctx, services: this.services, numbers: [number], timeoutMs: timeoutS !== undefined ? timeoutS * 1000 : this.services.noAnswerTimeoutMs });
+        if (outcome.kind !== 'failed' || call.state !== CallState.Routing) return outcome;
+        const why = outcome.failure.status === 486 ? 'busy' : NO_ANSWER_CAUSES.has(outcome.failure.cause) ? 'no-answer' : undefined;
+        const to = why === 'busy' ? h?.forwardBusy : why === 'no-answer' ? h?.forwardNoAnswer : undefined;
+        if (to && why) next = { to, why };
+      }
+      if (next === undefined) return outcome!;
+      if (seen.length > MAX_FORWARD_HOPS) {
+        call.routed([{ number: next.to, entry: null, pattern: null, result: 'forward-loop', reason: `${[...seen, next.to].join(' → ')}: more than ${MAX_FORWARD_HOPS} forwards` }]);
+        return { kind: 'failed', failure: FORWARD_LOOP, by: 'system' };
+      }
+      call.routed([{ number: next.to, entry: null, pattern: null, result: 'forwarded', reason: `${number} forwards (${next.why})` }]);
+      seen.push(next.to);
+      number = next.to;
+    }
   }
 }
 
@@ -117,11 +169,11 @@ export class RingGroup extends Dialling {
     const d = ctx.step.destination;
     if (d.kind !== 'ring-group') throw new Error(`ring-group cannot run a '${d.kind}' destination`);
     const timeoutMs = d.memberTimeoutS * 1000;
-    if (d.strategy === 'simultaneous') return dialNumbers({ call, ctx, services: this.services, numbers: d.members, timeoutMs });
+    if (d.strategy === 'simultaneous') return this.services.dial({ call, ctx, services: this.services, numbers: d.members, timeoutMs });
     let last: HandlerOutcome = { kind: 'failed', failure: FAILURES.unavailable, by: 'system' };
     for (const member of d.members) {
       if (this.killed !== undefined || call.state !== CallState.Routing) return { kind: 'killed', reason: this.killed ?? 'call-ended' };
-      last = await dialNumbers({ call, ctx, services: this.services, numbers: [member], timeoutMs });
+      last = await this.services.dial({ call, ctx, services: this.services, numbers: [member], timeoutMs });
       if (last.kind !== 'failed') return last;
     }
     return last;

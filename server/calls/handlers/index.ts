@@ -5,11 +5,12 @@ import type { CallHandler, HandlerFactory } from './handler.js';
 import type { ResolvedStep } from '../dialplan/resolver.js';
 import { ConferenceRoom, Rooms } from './conference.js';
 import { DialExtension, RingGroup, type DialServices } from './dial.js';
+export { dialNumbers } from './dial.js';
 import { Monitor, type MonitorServices } from './monitor.js';
 
 export { runSteps } from './handler.js';
 export type { CallHandler, HandlerContext, HandlerOutcome, HandlerFactory } from './handler.js';
-export type { DialServices } from './dial.js';
+export type { CallHandling, DialServices } from './dial.js';
 export type { MonitorServices } from './monitor.js';
 
 type Factories = { [K in Destination['kind']]: ((step: ResolvedStep) => CallHandler) | null };

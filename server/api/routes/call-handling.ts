@@ -1,0 +1,41 @@
+// /api/v1/extensions/{number}/call-handling: an extension's DND and call forwarding. A forward to
+// itself or to a number that is not an extension is refused with 400; longer forward loops
+// (1002 → 1003 → 1002) are cut at run time after a bounded number of hops, with a recorded cause.
+import type { Hono } from 'hono';
+import type { ApiDeps, ApiEnv } from '../types.js';
+import { requireAdmin, requireSession } from '../auth.js';
+import { jsonError, readBody, remoteAddress, validate } from '../http-errors.js';
+import { ExtensionParams } from '../schemas.js';
+import { CallHandling } from '../schemas-dialplan.js';
+
+export function mountCallHandlingRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
+  const handling = deps.callHandling;
+  if (handling === undefined) return;
+  const extensions = deps.repositories.extensions;
+  const path = '/api/v1/extensions/:number/call-handling';
+
+  app.get(path, requireSession(deps), async (c) => {
+    const params = validate(c, ExtensionParams, c.req.param());
+    if (!params.ok) return params.response;
+    if ((await extensions.get(params.value.number)) === undefined) return jsonError(c, 404, { error: 'extension not found' });
+    return c.json(await handling.get(params.value.number));
+  });
+
+  app.put(path, requireSession(deps), requireAdmin(), async (c) => {
+    const params = validate(c, ExtensionParams, c.req.param());
+    if (!params.ok) return params.response;
+    const number = params.value.number;
+    if ((await extensions.get(number)) === undefined) return jsonError(c, 404, { error: 'extension not found' });
+    const body = await readBody(c, CallHandling);
+    if (!body.ok) return body.response;
+    for (const target of [body.value.forwardAlways, body.value.forwardBusy, body.value.forwardNoAnswer]) {
+      if (target === null) continue;
+      if (target === number) return jsonError(c, 400, { error: 'bad call handling', reason: `loop: ${number} forwards to itself` });
+      if ((await extensions.get(target)) === undefined) return jsonError(c, 400, { error: 'bad call handling', reason: `unknown destination: unknown extension ${target}` });
+    }
+    await handling.set(number, body.value);
+    const source = remoteAddress(c);
+    deps.audit.record({ actor: c.get('auth').user.username, action: 'extension.call-handling', target: number, ...(source !== undefined ? { source } : {}), detail: { ...body.value } });
+    return c.json(await handling.get(number));
+  });
+}
