@@ -152,7 +152,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
       const browsers = targets.filter(isBrowser).length;
       const browserCallee = browsers === targets.length;
       const browserFork = browsers > 0 && !browserCallee;
-      media = await CallMedia.open({ engine: o.media, group: call.id, address: o.publicAddress, callerKind: webrtc ? 'webrtc' : 'rtp', calleeKind: browserCallee ? 'webrtc' : 'rtp', browserFork, inbandDtmf: o.dtmfInband ?? 'auto' });
+      media = await CallMedia.open({ engine: o.media, group: call.id, address: o.publicAddress, callerKind: webrtc ? 'webrtc' : 'rtp', calleeKind: browserCallee ? 'webrtc' : 'rtp', browserFork, inbandDtmf: o.dtmfInband ?? 'auto', sources: { caller: [request.source.address], callee: targets.map((t) => t.flow.remote.address) } });
       const prepared = media;
       const prepare = async () => {
         if (webrtc) await prepared.prepareWebRtc('caller', request.message.body);

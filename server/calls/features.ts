@@ -124,7 +124,7 @@ export class Features {
   async #answerable(call: Call, request: IncomingRequest, group: string): Promise<LocalMedia | null> {
     let media: LocalMedia;
     try {
-      media = await LocalMedia.open({ engine: this.#o.engine, group, address: this.#o.address, offer: request.message.body, inbandDtmf: this.#o.inbandDtmf });
+      media = await LocalMedia.open({ engine: this.#o.engine, group, address: this.#o.address, offer: request.message.body, inbandDtmf: this.#o.inbandDtmf, sources: [request.source.address] });
     } catch {
       call.fail(FAILURES.noMedia);
       return null;
