@@ -58,6 +58,12 @@ export const configShape = z
     rateLimitBurst: z.coerce.number().int().min(1).default(400),
     tcpIdleTimeoutMs: ms.default(300_000),
     maxConnections: z.coerce.number().int().min(1).default(10_000),
+    /** inbound SIP connections from one IP address, all connection transports together */
+    maxConnectionsPerSource: z.coerce.number().int().min(1).default(100),
+    /** a SIP message (or WS frame or upgrade request) must arrive whole this long after its first byte */
+    sipReadTimeoutMs: ms.min(100).default(20_000),
+    /** SIGTERM/SIGINT: how long the graceful drain may take before remaining connections are destroyed */
+    shutdownTimeoutMs: ms.min(100).default(10_000),
     /** an unanswered call is ended with 480 after this long (RFC 3261 §21.4.18) */
     callNoAnswerTimeoutMs: ms.min(1000).default(30_000),
     /** an answered call whose media stopped this long is ended (Asterisk rtptimeout); 0 disables */

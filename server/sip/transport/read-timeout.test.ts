@@ -2,12 +2,12 @@
 // after the read timeout, however slowly they trickle; whole messages are never affected.
 import { describe, it, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
+import type net from 'node:net';
 import { once } from 'node:events';
 import WebSocket from 'ws';
 import { FakeClock } from '../clock.js';
 import type { StartedLayer } from './test-support.js';
-import { rawOptions, startLayer, until } from './test-support.js';
+import { connectRaw, rawOptions, startLayer, until } from './test-support.js';
 
 const READ_MS = 20_000;
 const IDLE_MS = 300_000;
@@ -24,13 +24,9 @@ async function layer(protocol: 'tcp' | 'ws', clock: FakeClock): Promise<StartedL
 }
 
 async function rawPeer(port: number): Promise<{ socket: net.Socket; closed: () => boolean }> {
-  const socket = net.connect({ host: '127.0.0.1', port });
-  let closed = false;
-  socket.on('close', () => (closed = true));
-  socket.on('error', () => {});
-  cleanups.push(() => socket.destroy());
-  await once(socket, 'connect');
-  return { socket, closed: () => closed };
+  const p = await connectRaw({ port });
+  cleanups.push(() => p.socket.destroy());
+  return p;
 }
 
 /** Let bytes written on loopback reach the server's handlers before fake time moves. */
