@@ -120,6 +120,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     audit,
     realm: config.sipDomain,
     sessionTtlMs: config.sessionTtlMs,
+    loginPolicy: {
+      maxFailures: config.loginMaxFailures,
+      sourceMaxFailures: config.loginSourceMaxFailures,
+      lockoutMs: config.loginLockoutMs,
+    },
+    passwordHashing: { maxActive: config.loginMaxConcurrentHashes },
     registrations: { list: () => sip.registrar.bindings().map((b) => registrationView(b, clock.now())) },
     recordingsDir: recordingsDirOf(config),
     ready: () => ready,

@@ -30,6 +30,13 @@ export const configShape = z
     adminUser: z.string().min(1).optional(),
     adminPassword: z.string().min(8, 'must be at least 8 characters').optional(),
     sessionTtlMs: ms.default(8 * 3600_000),
+    /** failed admin logins of one account within loginLockoutMs that lock it for loginLockoutMs */
+    loginMaxFailures: z.coerce.number().int().min(1).default(5),
+    /** failed admin logins from one source address (any accounts) that lock the source out */
+    loginSourceMaxFailures: z.coerce.number().int().min(1).default(20),
+    loginLockoutMs: ms.default(900_000),
+    /** argon2id password verifications at once (64 MiB each); more wait briefly, then get 503 */
+    loginMaxConcurrentHashes: z.coerce.number().int().min(1).max(64).default(2),
     registerMinExpires: z.coerce.number().int().min(1).default(60),
     registerMaxExpires: z.coerce.number().int().min(1).default(3600),
     keepaliveIntervalMs: ms.default(30_000),
