@@ -60,6 +60,8 @@ export async function createSipSide(o: SipSideOptions) {
     clock,
     idleTimeoutMs: config.tcpIdleTimeoutMs,
     maxConnections: config.maxConnections,
+    maxConnectionsPerSource: config.maxConnectionsPerSource,
+    readTimeoutMs: config.sipReadTimeoutMs,
     ...(config.logLevel === 'debug' || config.logLevel === 'trace' ? { trace } : {}),
   });
   const stack = createSipStack({

@@ -39,6 +39,12 @@ export interface TransportOptions {
   readonly maxConnectionsPerSource?: number;
   /** close a connection after this long without traffic, keepalives included (default 300000) */
   readonly idleTimeoutMs?: number;
+  /**
+   * a message (or WebSocket frame, or upgrade request) must arrive whole within this long of its
+   * first byte, and an accepted TCP/TLS connection must bring its first message within this long
+   * (default 20000, Kamailio's tcp_msg_read_timeout)
+   */
+  readonly readTimeoutMs?: number;
   /** a connection that failed framing stays writable this long for the core's 400 (default 2000) */
   readonly errorGraceMs?: number;
   /** outbound TCP/TLS connect timeout (default 10000) */
@@ -67,10 +73,13 @@ class Transports implements TransportLayer {
     this.#options = options;
     const logger = options.logger.child({ module: 'sip-transport' });
     this.#events = new TransportEventBus(logger);
-    this.#registry = new ConnectionRegistry({
-      maxConnections: options.maxConnections ?? 10_000,
-      maxConnectionsPerSource: options.maxConnectionsPerSource ?? 100,
-    });
+    this.#registry = new ConnectionRegistry(
+      {
+        maxConnections: options.maxConnections ?? 10_000,
+        maxConnectionsPerSource: options.maxConnectionsPerSource ?? 100,
+      },
+      logger,
+    );
     const limits: ParserLimits = { ...DEFAULT_PARSER_LIMITS, ...options.limits };
     const clock = options.clock ?? systemClock();
     const events = this.#events;
@@ -87,6 +96,7 @@ class Transports implements TransportLayer {
       logger,
       clock,
       idleTimeoutMs: options.idleTimeoutMs ?? 300_000,
+      readTimeoutMs: options.readTimeoutMs ?? 20_000,
       errorGraceMs: options.errorGraceMs ?? 2_000,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       registry: this.#registry,
