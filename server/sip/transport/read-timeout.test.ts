@@ -41,6 +41,16 @@ async function rawPeer(port: number): Promise<{ socket: net.Socket; closed: () =
   return p;
 }
 
+async function tlsPeer(port: number): Promise<{ socket: tls.TLSSocket; closed: () => boolean }> {
+  const socket = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false });
+  let closed = false;
+  socket.on('close', () => (closed = true));
+  socket.on('error', () => {});
+  cleanups.push(() => socket.destroy());
+  await once(socket, 'secureConnect');
+  return { socket, closed: () => closed };
+}
+
 /** Let bytes written on loopback reach the server's handlers before fake time moves. */
 const settle = () => new Promise((r) => setTimeout(r, 20));
 
@@ -125,28 +135,18 @@ describe('read timeout for partial messages (issue 18: slowloris)', () => {
   it('TLS: a message head trickled a byte every 5 s is closed after the read timeout', async () => {
     const clock = new FakeClock();
     const t = await layer('tls', clock);
-    const socket = tls.connect({ host: '127.0.0.1', port: t.port('tls'), rejectUnauthorized: false });
-    let closed = false;
-    socket.on('close', () => (closed = true));
-    socket.on('error', () => {});
-    cleanups.push(() => socket.destroy());
-    await once(socket, 'secureConnect');
+    const { socket, closed } = await tlsPeer(t.port('tls'));
     const head = Buffer.from(rawOptions('slow-tls@pc33', 'TLS').slice(0, -4), 'latin1');
-    const elapsed = await trickle(socket, () => closed, head, clock, 5_000);
+    const elapsed = await trickle(socket, closed, head, clock, 5_000);
     assert.ok(elapsed <= READ_MS + 10_000, `closed after ${elapsed} ms of fake time`);
   });
 
   it('WSS: an upgrade request trickled over TLS is closed after the read timeout', async () => {
     const clock = new FakeClock();
     const t = await layer('wss', clock);
-    const socket = tls.connect({ host: '127.0.0.1', port: t.port('wss'), rejectUnauthorized: false });
-    let closed = false;
-    socket.on('close', () => (closed = true));
-    socket.on('error', () => {});
-    cleanups.push(() => socket.destroy());
-    await once(socket, 'secureConnect');
+    const { socket, closed } = await tlsPeer(t.port('wss'));
     const request = Buffer.from('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n', 'latin1');
-    const elapsed = await trickle(socket, () => closed, request, clock, 5_000);
+    const elapsed = await trickle(socket, closed, request, clock, 5_000);
     assert.ok(elapsed <= READ_MS + 10_000, `closed after ${elapsed} ms of fake time`);
   });
 
