@@ -55,8 +55,12 @@ function findOwnCredentials(msg: SipMessage, realm: string): PresentedCredential
 
 /** The 401 with a fresh challenge; the same for every user, existing or not. */
 export function challengeFor(msg: SipMessage, authenticator: DigestAuthenticator, stale: boolean): ReplyOptions {
-  const userAgent = getHeader(msg, 'User-Agent');
-  return challengeReply(authenticator.challenge({ stale, userAgent }));
+  return challengeReply(challengeValues(msg, authenticator, stale));
+}
+
+/** The WWW-Authenticate values of a fresh challenge for this request's agent. */
+export function challengeValues(msg: SipMessage, authenticator: DigestAuthenticator, stale: boolean): string[] {
+  return authenticator.challenge({ stale, userAgent: getHeader(msg, 'User-Agent') });
 }
 
 /**
