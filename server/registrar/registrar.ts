@@ -209,6 +209,7 @@ class RegistrarImpl implements Registrar {
       logger: this.#o.logger,
       presented,
       credentials,
+      isOwnHost: (host) => this.#isOurHost(host, request),
       ...(this.#o.onAuthFailure ? { onFailure: this.#o.onAuthFailure } : {}),
       ...(this.#o.onAuthSuccess ? { onSuccess: this.#o.onAuthSuccess } : {}),
     });

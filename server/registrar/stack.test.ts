@@ -86,6 +86,18 @@ describe('registrar behind the SIP core', () => {
     assert.equal(ok?.status, 200);
     await shutdown();
   });
+  it('RFC 2617 3.2.2.5 (issue 18, finding 11): credentials computed for another resource are answered 400, not challenged again', async () => {
+    const { exchange, shutdown } = await setup();
+    const phone = new Phone({ user: '1001', password: 'secret-1001' });
+    const [challenge] = await exchange(phone.text({ expires: 600 }));
+    const www = getHeaderLines(challenge!, 'WWW-Authenticate')[0]!;
+    const [other] = await exchange(phone.text({ expires: 600, authorization: phone.answer(www, 'secret-1001', 'sip:elsewhere.example.org') }));
+    assert.equal(other?.status, 400);
+    // the Request-URI's host and default port, written out, is the same resource
+    const [ok] = await exchange(phone.text({ expires: 600, authorization: phone.answer(www, 'secret-1001', 'sip:PBX.example.com:5060') }));
+    assert.equal(ok?.status, 200);
+    await shutdown();
+  });
   it('keepalive OPTIONS go out through a client transaction on the registered flow, with our Via', async () => {
     const { s, flow, exchange, shutdown } = await setup();
     const phone = new Phone({ user: '1001', password: 'secret-1001' });

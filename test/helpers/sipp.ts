@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from './ports.js';
 
 export const SIPP_HAILING_ENV = { HAILING_DIGEST_ALGORITHMS: 'MD5' } as const;
 
@@ -34,6 +35,119 @@ ${register(1, '')}
   <recv response="401" auth="true"/>
 ${register(2, '\n[field1]')}
   <recv response="200"/>
+</scenario>
+`;
+
+const SDP = `v=0
+o=sipp 1 1 IN IP[local_ip_type] [local_ip]
+s=-
+c=IN IP[media_ip_type] [media_ip]
+t=0 0
+m=audio [media_port] RTP/AVP 0
+a=rtpmap:0 PCMU/8000
+`;
+
+const invite = (cseq: number, credentials: string) => `  <send retrans="500"><![CDATA[
+INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+From: <sip:[field0]@[remote_ip]>;tag=[call_number]
+To: <sip:[service]@[remote_ip]:[remote_port]>
+Call-ID: [call_id]
+CSeq: ${cseq} INVITE
+Contact: <sip:[field0]@[local_ip]:[local_port]>${credentials}
+Max-Forwards: 70
+Content-Type: application/sdp
+Content-Length: [len]
+
+${SDP}]]></send>`;
+
+/** ACK or BYE within the dialog the 200 set up (rrs="true" on its recv). */
+const inDialog = (method: string, cseq: number, retrans: string) => `  <send${retrans}><![CDATA[
+${method} [next_url] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+From: <sip:[field0]@[remote_ip]>;tag=[call_number]
+[last_To:]
+Call-ID: [call_id]
+CSeq: ${cseq} ${method}
+[routes]
+Max-Forwards: 70
+Content-Length: 0
+
+]]></send>`;
+
+/**
+ * An authenticated call as SIPp places it (-s names the callee): INVITE, 407, ACK, INVITE with
+ * SIPp's own Proxy-Authorization (its digest uri is sip:host:port of the target, not the
+ * Request-URI), 200, ACK, a second of call, BYE, 200.
+ */
+export const INVITE_SCENARIO = `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="authenticated call">
+${invite(1, '')}
+  <recv response="100" optional="true"/>
+  <recv response="407" auth="true"/>
+  <send><![CDATA[
+ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+[last_Via:]
+From: <sip:[field0]@[remote_ip]>;tag=[call_number]
+[last_To:]
+Call-ID: [call_id]
+CSeq: 1 ACK
+Max-Forwards: 70
+Content-Length: 0
+
+]]></send>
+${invite(2, '\n[field1]')}
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="183" optional="true"/>
+  <recv response="200" rrs="true"/>
+${inDialog('ACK', 2, '')}
+  <pause milliseconds="1000"/>
+${inDialog('BYE', 3, ' retrans="500"')}
+  <recv response="200"/>
+</scenario>
+`;
+
+/** A phone that answers one call: 180, 200 with SDP, then waits for ACK and BYE. */
+export const ANSWER_SCENARIO = `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="answer">
+  <recv request="INVITE" crlf="true"/>
+  <send><![CDATA[
+SIP/2.0 180 Ringing
+[last_Via:]
+[last_From:]
+[last_To:];tag=[pid]SIPpTag01[call_number]
+[last_Call-ID:]
+[last_CSeq:]
+Contact: <sip:[local_ip]:[local_port];transport=[transport]>
+Content-Length: 0
+
+]]></send>
+  <send retrans="500"><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:];tag=[pid]SIPpTag01[call_number]
+[last_Call-ID:]
+[last_CSeq:]
+Contact: <sip:[local_ip]:[local_port];transport=[transport]>
+Content-Type: application/sdp
+Content-Length: [len]
+
+${SDP}]]></send>
+  <recv request="ACK" optional="true" rtd="true" crlf="true"/>
+  <recv request="BYE"/>
+  <send><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+[last_CSeq:]
+Content-Length: 0
+
+]]></send>
+  <pause milliseconds="500"/>
 </scenario>
 `;
 
@@ -75,14 +189,14 @@ export interface SippRun {
 export interface SippOptions {
   /** scenario XML text */
   readonly scenario: string;
-  /** host:port of the server */
-  readonly target: string;
+  /** host:port of the server; none for a scenario that starts by receiving (a UAS) */
+  readonly target?: string;
   /** injection file lines (without the SEQUENTIAL header) */
   readonly inject?: readonly string[];
   readonly calls: number;
   /** calls started per second */
   readonly rate: number;
-  /** local address and port for SIPp's socket (port 0: any) */
+  /** local address and port for SIPp's socket (default: a free port; SIPp's own default is 5060) */
   readonly localAddress?: string;
   readonly localPort?: number;
   /** whole-run limit, s: SIPp stops itself then */
@@ -113,13 +227,13 @@ export async function runSipp(options: SippOptions): Promise<SippRun> {
   const dir = mkdtempSync(path.join(tmpdir(), 'hailing-sipp-'));
   const scenario = path.join(dir, 'scenario.xml');
   writeFileSync(scenario, options.scenario);
-  const args = [options.target, '-sf', scenario, '-m', String(options.calls), '-r', String(options.rate), '-rp', '1000'];
+  const args = [...(options.target ? [options.target] : []), '-sf', scenario, '-m', String(options.calls), '-r', String(options.rate), '-rp', '1000'];
   if (options.inject) {
     const inf = path.join(dir, 'users.csv');
     writeFileSync(inf, ['SEQUENTIAL', ...options.inject].join('\n') + '\n');
     args.push('-inf', inf);
   }
-  args.push('-i', options.localAddress ?? '127.0.0.1', '-p', String(options.localPort ?? 0));
+  args.push('-i', options.localAddress ?? '127.0.0.1', '-p', String(options.localPort ?? (await freePort())));
   args.push('-timeout', `${options.timeoutSeconds}s`, '-timeout_error', '-nostdin');
   args.push('-trace_stat', '-stf', path.join(dir, 'stats.csv'), '-fd', '1', '-trace_err');
   args.push(...(options.args ?? []));

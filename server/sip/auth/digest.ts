@@ -15,6 +15,7 @@
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { parseDigestCredentials, quote, type DigestChallengeResponse } from './digest-params.js';
+import { digestUriNamesTarget } from './digest-uri.js';
 import { NonceCodec } from './nonce.js';
 import { NonceCountRing } from './nc-ring.js';
 import { randomBytesPooled } from '../random.js';
@@ -68,7 +69,9 @@ export type VerifyFailureReason =
   | 'replay'
   | 'malformed'
   | 'wrong-realm'
-  | 'unsupported-algorithm';
+  | 'unsupported-algorithm'
+  /** RFC 2617 §3.2.2.5: the response was computed for another resource; answered 400 */
+  | 'uri-mismatch';
 
 export type VerifyResult =
   | { readonly ok: true; readonly username: string; readonly algorithm: DigestAlgorithm }
@@ -82,6 +85,10 @@ export interface VerifyOptions {
   readonly parsed?: DigestChallengeResponse;
   /** the stored credentials of the named user, or undefined when there is no such user */
   readonly credentials: DigestSecrets | undefined;
+  /** the Request-URI: when given, the response's uri must name the same target (digest-uri.ts) */
+  readonly requestUri?: string;
+  /** hosts this server answers for (its domain, aliases, the local address), for the uri check */
+  readonly isOwnHost?: (host: string) => boolean;
 }
 
 /** The parts of a digest response a caller needs before looking credentials up. */
@@ -232,6 +239,9 @@ export class DigestAuthenticator {
     const algorithm = algorithmOf(p.get('algorithm'));
     if (algorithm === undefined || !this.#algorithms.includes(algorithm))
       return { ok: false, reason: 'unsupported-algorithm', ...who };
+    if (options.requestUri !== undefined && !digestUriNamesTarget({ digestUri: uri, requestUri: options.requestUri, ...(options.isOwnHost ? { isOwnHost: options.isOwnHost } : {}) })) {
+      return { ok: false, reason: 'uri-mismatch', ...who };
+    }
     const opaque = p.get('opaque');
     // RFC 7616 §3.4: opaque "MUST be returned by the client unchanged"; tolerate clients that omit it
     if (opaque !== undefined && opaque !== this.#opaque) return { ok: false, reason: 'bad-nonce', ...who };
