@@ -31,6 +31,16 @@ describe('Latch (symmetric RTP, RFC 4961; strict source: only what signalling na
     assert.equal(l.state, LATCH_LOCKED);
   });
 
+  it('RFC 3264: a leg whose SIP source is known but whose SDP is not yet (ringing) accepts nothing, not even from that address', () => {
+    const l = new Latch(2000);
+    l.trust(['198.51.100.7']);
+    assert.equal(l.onPacket('198.51.100.7', 30000, 0), DROP);
+    assert.equal(l.state, LATCH_OPEN);
+    l.reset(null, 0); // the answer's c= names no usable address (0.0.0.0): the SIP source is all there is
+    assert.equal(l.onPacket('198.51.100.7', 30000, 10), ACCEPT_LATCHED);
+    assert.equal(l.onPacket('203.0.113.66', 30000, 20), DROP);
+  });
+
   it('with nothing signalled (no SDP address, no SIP source) the first source is learnt, as plain symmetric RTP', () => {
     const l = new Latch(2000);
     l.reset(null, 0);

@@ -10,6 +10,7 @@
 // with any port, while its SDP names a private one). Everything else is foreign: dropped in every
 // state, during ringing and after, and it never starts the learning window, so a stranger spraying
 // the relay range cannot take the latch, nor close the window before the real phone has spoken.
+// A leg whose SIP source is known but whose SDP is not yet (a callee still ringing) accepts nothing.
 // Only an endpoint that signalling told nothing about (no SDP address, no SIP source) learns from
 // any source, as plain symmetric RTP does.
 // - open: no legitimate packet since the endpoint was made or reset; the first one latches.
@@ -42,6 +43,8 @@ export class Latch {
   #since = 0;
   #sdpAddress = '';
   #sdpPort = -1;
+  /** setRemote() has been called: the party's SDP is known (its c= may still name no address) */
+  #described = false;
   /** the SIP source addresses, a fixed array compared in a loop: no allocation per packet */
   readonly #sip: string[] = [];
 
@@ -51,9 +54,8 @@ export class Latch {
 
   /** forget the latch: new SDP arrived (`sdpAddress` is the address it names, if any) */
   reset(sdpAddress: string | null, sdpPort: number): void {
-    this.state = LATCH_OPEN;
-    this.address = '';
-    this.port = 0;
+    this.#reopen();
+    this.#described = true;
     this.#sdpAddress = sdpAddress ?? '';
     this.#sdpPort = sdpAddress === null ? -1 : sdpPort;
   }
@@ -62,7 +64,13 @@ export class Latch {
   trust(addresses: readonly string[]): void {
     this.#sip.length = 0;
     for (const a of addresses) if (a !== '' && !this.#sip.includes(a) && this.#sip.length < MAX_TRUSTED) this.#sip.push(a);
-    this.reset(this.#sdpPort < 0 ? null : this.#sdpAddress, this.#sdpPort);
+    this.#reopen();
+  }
+
+  #reopen(): void {
+    this.state = LATCH_OPEN;
+    this.address = '';
+    this.port = 0;
   }
 
   get latched(): boolean {
@@ -74,11 +82,12 @@ export class Latch {
    * relay passes a per-worker clock and never reads time per packet in the locked state.
    */
   onPacket(address: string, port: number, now: number): number {
-    const same = port === this.port && address === this.address;
-    const exact = port === this.#sdpPort && address === this.#sdpAddress;
     if (this.state === LATCH_LEARNING && now - this.#since >= this.#windowMs) this.state = LATCH_LOCKED;
+    // the relay's common case first: locked, from the latched source (two comparisons)
+    const same = port === this.port && address === this.address;
+    if (this.state === LATCH_LOCKED && same) return ACCEPT;
+    const exact = port === this.#sdpPort && address === this.#sdpAddress;
     if (this.state === LATCH_LOCKED) {
-      if (same) return ACCEPT;
       if (!exact) return DROP;
       this.#latch(address, port);
       return ACCEPT_LATCHED;
@@ -96,9 +105,14 @@ export class Latch {
     return ACCEPT_LATCHED;
   }
 
-  /** RFC 4961 §3 learns the peer from its packets; signalling says which peers may be learnt */
+  /**
+   * RFC 4961 §3 learns the peer from its packets; signalling says which peers may be learnt. A party
+   * sends media only after it has sent its SDP (RFC 3264 §5, §6), so a leg whose SIP is known but
+   * whose SDP is not (a callee still ringing) expects nothing yet.
+   */
   #legitimate(address: string): boolean {
     const sip = this.#sip;
+    if (!this.#described) return sip.length === 0;
     if (sip.length === 0 && this.#sdpPort < 0) return true;
     if (address === this.#sdpAddress) return true;
     for (let i = 0; i < sip.length; i++) if (sip[i] === address) return true;

@@ -108,9 +108,12 @@ export async function createApp(options: AppOptions): Promise<App> {
       metrics.authFailures.inc();
       sip.bans.recordFailure(source);
     },
-    onAuthSuccess: (source) => sip.bans.recordSuccess(source),
+    onAuthSuccess: (source) => {
+      sip.bans.recordSuccess(source);
+      sip.admission.authenticated(source);
+    },
   });
-  sip.stack.use(calls.control.handler);
+  sip.stack.use(sip.watchCredentials(calls.control.handler));
 
   let ready = false;
   const api = createApiApp({

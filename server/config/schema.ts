@@ -63,6 +63,13 @@ export const configShape = z
     banTimeMs: ms.default(600_000),
     rateLimitPerSecond: z.coerce.number().int().min(1).default(200),
     rateLimitBurst: z.coerce.number().int().min(1).default(400),
+    /** refused SIP credentials within a minute after which a source is held to sipSuspectRatePerSecond */
+    sipSuspectAfterRefusals: z.coerce.number().int().min(1).default(3),
+    sipSuspectRatePerSecond: z.coerce.number().min(0.1).default(2),
+    /** SIP requests per second from all suspect sources together */
+    sipSuspectBudgetPerSecond: z.coerce.number().int().min(1).default(100),
+    /** SIP requests per second from all sources that have not authenticated lately, together */
+    sipUntrustedBudgetPerSecond: z.coerce.number().int().min(1).default(2000),
     tcpIdleTimeoutMs: ms.default(300_000),
     maxConnections: z.coerce.number().int().min(1).default(10_000),
     /** inbound SIP connections from one IP address, all connection transports together */

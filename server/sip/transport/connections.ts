@@ -159,10 +159,11 @@ export class ConnectionRegistry {
   #evict(victim: Connection | undefined, forSource: string): boolean {
     if (!victim) return false;
     this.#evictions++;
-    this.#logger?.debug(
-      { connectionId: victim.id, remote: victim.flow.remote.address, for: forSource },
-      'connection table full: closing the longest-idle connection of the biggest source network',
-    );
+    const detail = { connectionId: victim.id, remote: victim.flow.remote.address, for: forSource, evictions: this.#evictions };
+    const message = 'connection table full: closing the longest-idle connection of the biggest source network';
+    // an operator hears of it the first time and then every 1000th, not once per connection of a flood
+    if (this.#evictions === 1 || this.#evictions % 1000 === 0) this.#logger?.warn(detail, message);
+    else this.#logger?.debug(detail, message);
     victim.close();
     // close() removes it through the connection's own close path; make sure even if it did not
     this.remove(victim);

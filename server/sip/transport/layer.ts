@@ -67,6 +67,7 @@ class Transports implements TransportLayer {
   readonly #listeners: Listener[] = [];
   readonly #dialing = new Map<string, Promise<StreamConnection>>();
   #nextId = 1;
+  #admit: (flow: Flow) => boolean = () => true;
   #state: 'new' | 'started' | 'closed' = 'new';
 
   constructor(options: TransportOptions) {
@@ -83,6 +84,14 @@ class Transports implements TransportLayer {
     const limits: ParserLimits = { ...DEFAULT_PARSER_LIMITS, ...options.limits };
     const clock = options.clock ?? systemClock();
     const events = this.#events;
+    const admitted = (flow: Flow): boolean => {
+      try {
+        return this.#admit(flow);
+      } catch (err) {
+        logger.error({ err: describeError(err) }, 'ingress filter threw; message dropped');
+        return false;
+      }
+    };
     const trace = (direction: 'in' | 'out', bytes: Uint8Array, flow: Flow): void => {
       if (!options.trace) return;
       try {
@@ -102,12 +111,14 @@ class Transports implements TransportLayer {
       registry: this.#registry,
       nextConnectionId: (protocol) => `${protocol}-${this.#nextId++}`,
       receive(bytes, flow) {
+        if (!admitted(flow)) return;
         trace('in', bytes, flow);
         const result = parseMessage(bytes, limits);
         if (result.ok) events.emit('message', result.value, flow);
         else events.emit('parse-error', result.error, flow);
       },
       framingError(error: ParseError, flow) {
+        if (!admitted(flow)) return;
         events.emit('parse-error', error, flow);
       },
       flowClosed(flow) {
@@ -151,6 +162,10 @@ class Transports implements TransportLayer {
       if (p) points.push(p);
     }
     return points;
+  }
+
+  setIngressFilter(admit: (flow: Flow) => boolean): void {
+    this.#admit = admit;
   }
 
   on<E extends keyof TransportEvents>(event: E, listener: TransportEvents[E]): void {

@@ -4,7 +4,13 @@ import { describe, it, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type net from 'node:net';
 import { once } from 'node:events';
+import tls from 'node:tls';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import WebSocket from 'ws';
+import { silentLogger } from '../logger.js';
+import { ensureCertificate } from './certificate.js';
 import { FakeClock } from '../clock.js';
 import type { StartedLayer } from './test-support.js';
 import { connectRaw, rawOptions, startLayer, until } from './test-support.js';
@@ -17,8 +23,14 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function layer(protocol: 'tcp' | 'ws', clock: FakeClock): Promise<StartedLayer> {
-  const t = await startLayer([protocol], { clock, readTimeoutMs: READ_MS, idleTimeoutMs: IDLE_MS });
+async function layer(protocol: 'tcp' | 'ws' | 'tls' | 'wss', clock: FakeClock): Promise<StartedLayer> {
+  let material: { cert: string; key: string } | undefined;
+  if (protocol === 'tls' || protocol === 'wss') {
+    const dir = await mkdtemp(join(tmpdir(), 'hailing-slow-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    material = await ensureCertificate({ dataDir: dir, hostnames: ['localhost'], logger: silentLogger });
+  }
+  const t = await startLayer([protocol], { clock, readTimeoutMs: READ_MS, idleTimeoutMs: IDLE_MS, ...(material ? { tls: material } : {}) });
   cleanups.push(() => t.layer.close());
   return t;
 }
@@ -29,6 +41,16 @@ async function rawPeer(port: number): Promise<{ socket: net.Socket; closed: () =
   return p;
 }
 
+async function tlsPeer(port: number): Promise<{ socket: tls.TLSSocket; closed: () => boolean }> {
+  const socket = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false });
+  let closed = false;
+  socket.on('close', () => (closed = true));
+  socket.on('error', () => {});
+  cleanups.push(() => socket.destroy());
+  await once(socket, 'secureConnect');
+  return { socket, closed: () => closed };
+}
+
 /** Let bytes written on loopback reach the server's handlers before fake time moves. */
 const settle = () => new Promise((r) => setTimeout(r, 20));
 
@@ -36,7 +58,7 @@ const settle = () => new Promise((r) => setTimeout(r, 20));
  * Write one byte per step and move fake time by stepMs, until the server closes the socket;
  * returns the fake time that passed (or Infinity if it never closed within the bytes).
  */
-async function trickle(socket: net.Socket, closed: () => boolean, bytes: Buffer, clock: FakeClock, stepMs: number): Promise<number> {
+async function trickle(socket: net.Socket | tls.TLSSocket, closed: () => boolean, bytes: Buffer, clock: FakeClock, stepMs: number): Promise<number> {
   const start = clock.now();
   for (const b of bytes) {
     if (closed()) break;
@@ -107,6 +129,24 @@ describe('read timeout for partial messages (issue 18: slowloris)', () => {
     let closed = false;
     socket.once('close', () => (closed = true));
     const elapsed = await trickle(socket, () => closed, frame, clock, 5_000);
+    assert.ok(elapsed <= READ_MS + 10_000, `closed after ${elapsed} ms of fake time`);
+  });
+
+  it('TLS: a message head trickled a byte every 5 s is closed after the read timeout', async () => {
+    const clock = new FakeClock();
+    const t = await layer('tls', clock);
+    const { socket, closed } = await tlsPeer(t.port('tls'));
+    const head = Buffer.from(rawOptions('slow-tls@pc33', 'TLS').slice(0, -4), 'latin1');
+    const elapsed = await trickle(socket, closed, head, clock, 5_000);
+    assert.ok(elapsed <= READ_MS + 10_000, `closed after ${elapsed} ms of fake time`);
+  });
+
+  it('WSS: an upgrade request trickled over TLS is closed after the read timeout', async () => {
+    const clock = new FakeClock();
+    const t = await layer('wss', clock);
+    const { socket, closed } = await tlsPeer(t.port('wss'));
+    const request = Buffer.from('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n', 'latin1');
+    const elapsed = await trickle(socket, closed, request, clock, 5_000);
     assert.ok(elapsed <= READ_MS + 10_000, `closed after ${elapsed} ms of fake time`);
   });
 
