@@ -2,10 +2,10 @@
 // Starts Hailing as its own process, creates extensions through the API, then runs
 // bench/register-load.ts in a second process. Prints figures; asserts nothing.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startHailing } from '../test/helpers/hailing-process.js';
-import { cpuSeconds } from './children.js';
+import { cpuSeconds, rssMb } from './children.js';
 import { collectGarbage, inspectorUrl, startCpuProfile } from './inspector-gc.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
@@ -20,10 +20,6 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
  */
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 34_000);
 
-const rssMb = (pid: number) => {
-  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
-  return m ? Number(m[1]) / 1024 : NaN;
-};
 
 
 function load(args: Record<string, unknown>): Promise<Record<string, unknown>> {

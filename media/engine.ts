@@ -12,6 +12,7 @@ import type { FromMediaWorker, ToMediaWorker } from './worker/protocol.js';
 import {
   MediaError,
   silentMediaLogger,
+  type CreateEndpointOptions,
   type EndpointHandle,
   type EndpointStats,
   type MediaEngine,
@@ -71,11 +72,12 @@ export class WorkerMediaEngine implements MediaEngine, EndpointOwner, SessionOwn
     return this.#starting;
   }
 
-  async createEndpoint(options: { readonly group: string; readonly kind?: 'rtp' | 'webrtc' }): Promise<EndpointHandle> {
+  async createEndpoint(options: CreateEndpointOptions): Promise<EndpointHandle> {
     await this.start();
     if (this.#closing) throw new MediaError('closed', 'media engine is closed');
     const group = options.group;
     const kind = options.kind ?? 'rtp';
+    const sources = options.sources === undefined ? [] : [...options.sources];
     const workerIndex = this.#workers.place(group);
     try {
       // A pair someone else holds (EADDRINUSE) is skipped and goes to the back of the queue.
@@ -83,7 +85,7 @@ export class WorkerMediaEngine implements MediaEngine, EndpointOwner, SessionOwn
         const rtpPort = this.#pool.take();
         if (rtpPort === null) break;
         const endpointId = `ep${this.#nextEndpoint++}`;
-        const answer = await this.#workers.request(workerIndex, (id) => ({ type: 'create', id, endpointId, group, rtpPort, kind }));
+        const answer = await this.#workers.request(workerIndex, (id) => ({ type: 'create', id, endpointId, group, rtpPort, kind, sources }));
         if (answer?.type === 'created') {
           const ref = new EndpointRef({ id: endpointId, group, rtpPort, workerIndex, owner: this, kind });
           this.#endpoints.set(endpointId, ref);

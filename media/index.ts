@@ -20,6 +20,7 @@ export {
   type RoomHandle,
   type MediaLogger,
   type RemoteAddress,
+  type CreateEndpointOptions,
 } from './types.js';
 export { createMediaEngine } from './engine.js';
 /** figures of an endpoint that carried nothing */

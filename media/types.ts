@@ -100,8 +100,10 @@ export interface EndpointStats {
   readonly packetsSent: number;
   readonly bytesReceived: number;
   readonly bytesSent: number;
-  /** wrong source after latching, or not RTP/RTCP at all */
+  /** foreign (below), SRTP failures, or not RTP/RTCP at all */
   readonly packetsDropped: number;
+  /** RTP and RTCP from a source signalling did not name for this leg, or not the latched one (strict source) */
+  readonly packetsForeign?: number;
   readonly rtcpReceived: number;
   /** from the peer's RTCP report blocks about the stream we sent; null until such a report arrived */
   readonly packetsLost: number | null;
@@ -175,10 +177,22 @@ export interface RoomHandle {
   close(): void;
 }
 
+export interface CreateEndpointOptions {
+  readonly group: string;
+  readonly kind?: 'rtp' | 'webrtc';
+  /**
+   * Strict source: the addresses this endpoint's party signals from (where its SIP came from, for a
+   * phone behind NAT its public address). RTP and RTCP are latched only from these or the address
+   * the SDP names (setRemote); everything else is dropped and counted as foreign, while ringing and
+   * after. Without sources or SDP the endpoint learns from the first packet (plain symmetric RTP).
+   */
+  readonly sources?: readonly string[];
+}
+
 export interface MediaEngine {
   start(): Promise<void>;
   /** a port pair on the group's worker; rejects with MediaError code 'ports-exhausted' when none is free */
-  createEndpoint(options: { readonly group: string; readonly kind?: 'rtp' | 'webrtc' }): Promise<EndpointHandle>;
+  createEndpoint(options: CreateEndpointOptions): Promise<EndpointHandle>;
   /** an N-party mixer at `sampleRate` (8000 default) in `group` */
   createRoom(options: { readonly group: string; readonly sampleRate?: number }): RoomHandle;
   startRecording(options: RecordingOptions): RecordingHandle;

@@ -6,6 +6,10 @@ echo "== SIP parse/serialize"; node --import tsx bench/sip-parse.ts
 echo "== REGISTER throughput and binding memory (compiled build, as npm start runs it)"
 npm run build --silent
 HAILING_TEST_DIST=1 node --import tsx bench/register.ts
+echo "== SIP connection table: 10,000 idle connections with a partial message close at once (main-thread CPU, UDP OPTIONS meanwhile)"
+node --import tsx bench/connections.ts --connections 10000 --env HAILING_SIP_READ_TIMEOUT_MS=600000
+echo "== REGISTER from SIPp (Debian's sip-tester, MD5) at 10,000/s offered (compiled build)"
+HAILING_TEST_DIST=1 node --import tsx bench/register-sipp.ts
 echo "== Call setup through the B2BUA (compiled build): fixed rate, then a saturation ramp"
 HAILING_TEST_DIST=1 node --import tsx bench/calls.ts
 echo "== RTP relay: concurrent G.711 calls, media both ways (engine in its own process)"

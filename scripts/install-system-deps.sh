@@ -9,6 +9,8 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # WebRTC calls from a real browser (playwright-core drives it); opusdec decodes Ogg/Opus recordings
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v opusdec >/dev/null 2>&1 || need+=(opus-tools)
+# SIPp, the load and scenario tool operators point at a PBX first (registration and call tests)
+command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ]; then
   echo "installing Debian packages for the tests: ${need[*]}"

@@ -2,6 +2,9 @@
 import { ConfigError, loadConfig } from './config/index.js';
 import { createApp } from './app/index.js';
 
+/** How long the database flush after the drain deadline may take before the process exits anyway. */
+const STOP_GRACE_MS = 10_000;
+
 const write = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 
 async function main(): Promise<void> {
@@ -25,6 +28,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     write(`hailing: ${signal} received, draining`);
+    // app.stop() cuts the drain at the deadline and then flushes the database; should even that
+    // hang, the process still ends
+    setTimeout(() => {
+      process.stderr.write(`hailing: not stopped ${config.shutdownTimeoutMs + STOP_GRACE_MS} ms after ${signal}: exiting\n`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs + STOP_GRACE_MS).unref();
     app.stop().then(
       () => process.exit(0),
       (err: unknown) => {

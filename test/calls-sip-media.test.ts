@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
 import { freePort, freePortBlock } from './helpers/ports.js';
-import { describeAudio, payloadHasMarker, startRtpPeer, type AudioDescription, type RtpPeer } from './helpers/rtp-peer.js';
+import { audioOf as audio, payloadHasMarker, startRtpPeer, type AudioDescription, type RtpPeer } from './helpers/rtp-peer.js';
 import { finalCallRecord } from './helpers/cdrs.js';
 import { startSipUa, type SipUa } from './helpers/sip-ua.js';
 import { within } from './helpers/waiting.js';
@@ -18,12 +18,6 @@ const THIRD = '127.0.0.9';
 const RTP_PORTS = 64;
 const password = (n: string) => `pw-${n}-secret`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function audio(sdp: string | undefined): AudioDescription {
-  const a = describeAudio(sdp);
-  assert.ok(typeof a !== 'string', `SDP: ${a}\n${sdp}`);
-  return a;
-}
 
 describe('media through Hailing between node-sip phones', () => {
   let server: HailingProcess;

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
 import { freePort, freePortBlock } from './helpers/ports.js';
-import { describeAudio, payloadHasMarker, startRtpPeer, type AudioDescription, type RtpPeer } from './helpers/rtp-peer.js';
+import { audioOf as audio, payloadHasMarker, startRtpPeer, type AudioDescription, type RtpPeer } from './helpers/rtp-peer.js';
 import { assertRecord, finalCallRecord } from './helpers/cdrs.js';
 import { startSipUa, type IncomingCall, type IncomingScript, type OutgoingCall, type SipUa } from './helpers/sip-ua.js';
 import { within } from './helpers/waiting.js';
@@ -20,11 +20,6 @@ const MEDIA_TIMEOUT_MS = 2000;
 const password = (n: string) => `pw-${n}-secret`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function audio(sdp: string | undefined): AudioDescription {
-  const a = describeAudio(sdp);
-  assert.ok(typeof a !== 'string', `SDP: ${a}\n${sdp}`);
-  return a;
-}
 const heard = (peer: RtpPeer, marker: string, from = 0) => peer.received.slice(from).filter((p) => payloadHasMarker(p, marker)).length;
 async function until(what: string, done: () => boolean, ms = 10_000): Promise<void> {
   for (const deadline = Date.now() + ms; !done(); await sleep(50)) if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);

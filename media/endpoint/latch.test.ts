@@ -5,9 +5,10 @@ import { Latch, ACCEPT, ACCEPT_LATCHED, DROP, LATCH_LEARNING, LATCH_LOCKED, LATC
 import { PortPool } from './port-pool.js';
 import { IdleWatch } from './idle-watch.js';
 
-describe('Latch (symmetric RTP, RFC 4961; strict source after a learning window)', () => {
-  it('latches the first source, even one the SDP did not name (NAT)', () => {
+describe('Latch (symmetric RTP, RFC 4961; strict source: only what signalling named)', () => {
+  it('latches a source the SDP did not name when the leg\'s SIP came from its address (NAT), from any port', () => {
     const l = new Latch(2000);
+    l.trust(['203.0.113.5']);
     l.reset('192.168.1.20', 7078);
     assert.equal(l.state, LATCH_OPEN);
     assert.equal(l.onPacket('203.0.113.5', 41234, 0), ACCEPT_LATCHED);
@@ -16,7 +17,37 @@ describe('Latch (symmetric RTP, RFC 4961; strict source after a learning window)
     assert.equal(l.onPacket('203.0.113.5', 41234, 10), ACCEPT);
   });
 
-  it('within the window another source takes over; after it only the latched source is accepted', () => {
+  it('drops a source signalling did not name in every state, and it never starts the learning window', () => {
+    const l = new Latch(2000);
+    l.trust(['198.51.100.7']);
+    l.reset('192.0.2.10', 4000);
+    assert.equal(l.onPacket('203.0.113.66', 4000, 0), DROP, 'open: a stranger is not latched');
+    assert.equal(l.state, LATCH_OPEN);
+    // the phone speaks 5 s later: the window runs from its first packet, not the stranger's
+    assert.equal(l.onPacket('198.51.100.7', 30000, 5000), ACCEPT_LATCHED);
+    assert.equal(l.onPacket('203.0.113.66', 4000, 5001), DROP, 'learning');
+    assert.equal(l.onPacket('192.0.2.10', 4002, 6000), ACCEPT_LATCHED, "the SDP's address with another port is legitimate while learning");
+    assert.equal(l.onPacket('203.0.113.66', 4000, 9000), DROP, 'locked');
+    assert.equal(l.state, LATCH_LOCKED);
+  });
+
+  it('RFC 3264: a leg whose SIP source is known but whose SDP is not yet (ringing) accepts nothing, not even from that address', () => {
+    const l = new Latch(2000);
+    l.trust(['198.51.100.7']);
+    assert.equal(l.onPacket('198.51.100.7', 30000, 0), DROP);
+    assert.equal(l.state, LATCH_OPEN);
+    l.reset(null, 0); // the answer's c= names no usable address (0.0.0.0): the SIP source is all there is
+    assert.equal(l.onPacket('198.51.100.7', 30000, 10), ACCEPT_LATCHED);
+    assert.equal(l.onPacket('203.0.113.66', 30000, 20), DROP);
+  });
+
+  it('with nothing signalled (no SDP address, no SIP source) the first source is learnt, as plain symmetric RTP', () => {
+    const l = new Latch(2000);
+    l.reset(null, 0);
+    assert.equal(l.onPacket('198.51.100.1', 5000, 0), ACCEPT_LATCHED);
+  });
+
+  it('within the window another legitimate source takes over; after it only the latched source is accepted', () => {
     const l = new Latch(2000);
     l.reset(null, 0);
     l.onPacket('198.51.100.1', 5000, 1000);
@@ -29,13 +60,25 @@ describe('Latch (symmetric RTP, RFC 4961; strict source after a learning window)
     assert.equal(l.onPacket('198.51.100.2', 6001, 1e9), DROP, 'same address, other port');
   });
 
-  it("once on the SDP's own address, no other source can take the latch over", () => {
+  it("once on the SDP's own address and port, no other source can take the latch over", () => {
     const l = new Latch(2000);
+    l.trust(['192.0.2.99']);
     l.reset('192.0.2.10', 4000);
     assert.equal(l.onPacket('192.0.2.99', 9999, 0), ACCEPT_LATCHED);
-    assert.equal(l.onPacket('192.0.2.10', 4000, 5), ACCEPT_LATCHED, 'the SDP address beats a stray source');
+    assert.equal(l.onPacket('192.0.2.10', 4000, 5), ACCEPT_LATCHED, 'the SDP address beats another legitimate source');
     assert.equal(l.onPacket('192.0.2.99', 9999, 10), DROP);
     assert.deepEqual([l.address, l.port], ['192.0.2.10', 4000]);
+  });
+
+  it("the SDP's own address and port takes over a latch locked on another device of the same address", () => {
+    const l = new Latch(100);
+    l.trust(['192.0.2.10']);
+    l.reset('192.0.2.10', 4000);
+    assert.equal(l.onPacket('192.0.2.10', 5555, 0), ACCEPT_LATCHED);
+    assert.equal(l.onPacket('192.0.2.10', 5555, 500), ACCEPT);
+    assert.equal(l.state, LATCH_LOCKED);
+    assert.equal(l.onPacket('192.0.2.10', 4000, 3000), ACCEPT_LATCHED);
+    assert.equal(l.onPacket('192.0.2.10', 5555, 3001), DROP);
   });
 
   it('a zero window locks on the first packet; reset() reopens learning', () => {

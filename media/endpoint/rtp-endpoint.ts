@@ -34,7 +34,9 @@ const TX_OCTETS = 6;
 /** SSRC of the last RTP packet sent towards this endpoint's phone, -1 before any */
 const SENT_SSRC = 7;
 const SRTP_FAILURES = 8;
-const SLOTS = 9;
+/** RTP and RTCP from a source signalling did not name, or not the latched one (also in DROPPED) */
+const FOREIGN = 9;
+const SLOTS = 10;
 
 /** What an endpoint tells its worker; one object per worker, so no closure per packet. */
 export interface RelayEndpointSink extends PortSink {
@@ -49,6 +51,8 @@ export interface OpenEndpointOptions {
   readonly rtpPort: number;
   readonly latchWindowMs: number;
   readonly mediaTimeoutMs: number;
+  /** the addresses the leg's SIP came from: with the SDP's c= the only sources latched (latch.ts) */
+  readonly sources?: readonly string[];
   readonly sink: RelayEndpointSink;
   /** Unix ms for RTCP's NTP timestamps; Date.now by default */
   readonly wallClock?: () => number;
@@ -89,6 +93,7 @@ export class RelayEndpoint extends MediaPort {
     this.rtcpLatch = new Latch(options.latchWindowMs);
     this.idle = new IdleWatch(options.mediaTimeoutMs);
     this.counters[SENT_SSRC] = -1;
+    if (options.sources !== undefined) this.trust(options.sources);
     this.#rtcpPath = new RtcpPath({ wallClock: options.wallClock ?? Date.now, random: Math.random });
     rtp.on('message', (msg: Buffer, rinfo: dgram.RemoteInfo) => this.#onRtp(msg, rinfo));
     rtcp.on('message', (msg: Buffer, rinfo: dgram.RemoteInfo) => this.#onRtcp(msg, rinfo));
@@ -118,6 +123,17 @@ export class RelayEndpoint extends MediaPort {
     }
     this.rtpLatch.reset(this.sdpRtpPort === 0 ? null : this.sdpAddress, this.sdpRtpPort);
     this.rtcpLatch.reset(this.sdpRtcpPort === 0 ? null : this.sdpAddress, this.sdpRtcpPort);
+  }
+
+  /** where signalling says the phone is (its SIP's source addresses); restarts latching */
+  trust(sources: readonly string[]): void {
+    const mapped: string[] = [];
+    for (const source of sources) {
+      const address = socketAddress(source, this.#v6);
+      if (address !== null) mapped.push(address);
+    }
+    this.rtpLatch.trust(mapped);
+    this.rtcpLatch.trust(mapped);
   }
 
   /** SDES-SRTP (RFC 4568) towards this phone, or plain RTP */
@@ -151,6 +167,7 @@ export class RelayEndpoint extends MediaPort {
     const latch = this.rtpLatch;
     const verdict = latch.onPacket(rinfo.address, rinfo.port, latch.state === LATCH_LOCKED ? 0 : now);
     if (verdict === DROP) {
+      c[FOREIGN]!++;
       c[DROPPED]!++;
       return;
     }
@@ -222,6 +239,7 @@ export class RelayEndpoint extends MediaPort {
     const latch = this.rtcpLatch;
     const now = performance.now();
     if (latch.onPacket(rinfo.address, rinfo.port, now) === DROP) {
+      c[FOREIGN]!++;
       c[DROPPED]!++;
       return;
     }
@@ -286,6 +304,7 @@ export class RelayEndpoint extends MediaPort {
       bytesReceived: c[RX_BYTES]!,
       bytesSent: c[TX_BYTES]!,
       packetsDropped: c[DROPPED]!,
+      packetsForeign: c[FOREIGN]!,
       rtcpReceived: c[RTCP_RX]!,
       ...this.#rtcpPath.figures(),
       latched: rtp.latched

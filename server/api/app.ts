@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ApiDeps, ApiEnv } from './types.js';
 import { mountAuthRoutes } from './auth.js';
+import { securityHeaders } from './security-headers.js';
 import { mountExtensionRoutes } from './routes/extensions.js';
 import { mountOpsRoutes } from './routes/ops.js';
 import { mountCdrRoutes } from './routes/cdrs.js';
@@ -24,10 +25,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
       onError: (c) => c.json({ error: 'payload too large', reason: `body exceeds ${MAX_BODY_BYTES} bytes` }, 413),
     }),
   );
-  app.use('*', async (c, next) => {
-    await next();
-    c.header('X-Content-Type-Options', 'nosniff');
-  });
+  app.use('*', securityHeaders({ https: deps.secureCookies ?? false }));
 
   mountOpsRoutes(app, deps);
   mountAuthRoutes(app, deps);

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { hashPassword, verifyPassword } from '../store/index.js';
+import { ConcurrencyGate } from '../security/concurrency-gate.js';
+import { LoginGuard } from '../security/login-guard.js';
 import type { ApiDeps, ApiEnv } from './types.js';
 import { jsonError, readBody, remoteAddress } from './http-errors.js';
 import { LoginRequest } from './schemas.js';
@@ -43,6 +45,12 @@ export function requireAdmin(): MiddlewareHandler<ApiEnv> {
   };
 }
 
+/** RFC 6585 §4: 429 Too Many Requests, with Retry-After in whole seconds (RFC 9110 §10.2.3). */
+function tooManyAttempts(c: Context, retryAfterMs: number): Response {
+  c.header('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+  return jsonError(c, 429, { error: 'too many attempts', reason: 'login temporarily refused; retry later' });
+}
+
 function sessionCookie(token: string, maxAgeS: number, secure: boolean): string {
   // SameSite=Strict keeps the cookie off cross-site requests (CSRF); HttpOnly keeps it from scripts.
   return `${SESSION_COOKIE}=${token}; Max-Age=${maxAgeS}; Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
@@ -57,22 +65,52 @@ export function mountAuthRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   // Computed up front so the first unknown-user login costs the same as the rest.
   dummy().catch((err: unknown) => deps.logger.error({ err }, 'dummy password hash failed'));
 
+  const guard = new LoginGuard(deps.loginPolicy);
+  const hashing = new ConcurrencyGate(deps.passwordHashing);
+  const verify = deps.verifyPassword ?? verifyPassword;
+
   app.post('/api/v1/auth/login', async (c) => {
     const body = await readBody(c, LoginRequest);
     if (!body.ok) return body.response;
     const { username, password } = body.value;
     const source = remoteAddress(c);
-    const found = await adminUsers.findCredentials(username);
-    const ok = await verifyPassword(found?.passwordHash ?? (await dummy()), password);
+    const account = username.slice(0, 128);
+    // Throttling and lockout come first, so a refused attempt costs no hashing (issue 18 §8).
+    const refusal = guard.admit({ account, source, now: now() });
+    if (refusal) return tooManyAttempts(c, refusal.retryAfterMs);
+    const found = await adminUsers.findCredentials(username).catch((err: unknown) => {
+      guard.abandon({ account });
+      throw err;
+    });
+    // Unknown users are verified against the dummy hash: the same work, time and memory.
+    const stored = found?.passwordHash;
+    const checked = hashing.run(async () => verify(stored ?? (await dummy()), password));
+    if (checked === undefined) {
+      guard.abandon({ account });
+      // RFC 9110 §15.6.4: 503 with Retry-After when the server is temporarily overloaded
+      c.header('Retry-After', '1');
+      return jsonError(c, 503, { error: 'busy', reason: 'too many logins at once; retry shortly' });
+    }
+    const ok = await checked.catch((err: unknown) => {
+      guard.abandon({ account });
+      throw err;
+    });
     if (!found || !ok) {
       deps.metrics.authFailures?.inc();
-      deps.audit.record({
-        actor: username.slice(0, 128),
-        action: 'auth.login-failed',
-        ...(source !== undefined ? { source } : {}),
-      });
+      const audited = { ...(source !== undefined ? { source } : {}) };
+      deps.audit.record({ actor: account, action: 'auth.login-failed', ...audited });
+      for (const lock of guard.failure({ account, source, now: now() })) {
+        deps.audit.record({
+          actor: 'system',
+          action: 'auth.lockout',
+          target: lock.key,
+          ...audited,
+          detail: { scope: lock.scope, failures: lock.failures, until: new Date(lock.until).toISOString() },
+        });
+      }
       return jsonError(c, 401, { error: 'invalid credentials' });
     }
+    guard.success({ account });
     const userAgent = c.req.header('user-agent');
     const { token, session } = await sessions.create({
       userId: found.user.id,

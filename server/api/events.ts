@@ -12,6 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { SESSION_COOKIE } from './auth.js';
 import type { AdminSession, AdminUser } from '../store/index.js';
 import type { ApiLogger, CallEventJson, CallEventSource } from './types.js';
+import { endRefusedUpgrade } from './refused-upgrade.js';
 
 export const EVENTS_PATH = '/api/v1/events';
 
@@ -81,7 +82,8 @@ function sameOrigin(req: IncomingMessage): boolean {
 function refuse(socket: Duplex, status: 401 | 403 | 404 | 503, reason: string): void {
   const body = JSON.stringify({ error: reason });
   const text = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }[status];
-  socket.end(
+  endRefusedUpgrade(
+    socket,
     `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `Connection: close\r\n\r\n${body}`,
   );

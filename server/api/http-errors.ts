@@ -9,7 +9,7 @@ export interface ValidationIssue {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; response: Response };
 
-export function jsonError(c: Context, status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500 | 503, body: object): Response {
+export function jsonError(c: Context, status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 503, body: object): Response {
   return c.json(body, status);
 }
 

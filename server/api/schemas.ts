@@ -126,7 +126,7 @@ export const CallLeg = z.object({
   jitterMs: z.number().nullable(),
   rttMs: z.number().nullable().meta({ description: 'round trip to this leg\'s phone from RTCP (RFC 3550 §6.4.1), ms; null when it answered no report' }),
   mos: z.number().nullable().meta({ description: 'ITU-T G.107 E-model MOS (1 to 4.5) of this leg; null when it carried no RTP' }),
-  packetsDropped: z.number().int().meta({ description: 'packets from a wrong source after latching, or not RTP/RTCP' }),
+  packetsDropped: z.number().int().meta({ description: 'packets discarded: from a source signalling did not name for this leg or not the latched one (strict source), failing SRTP, or not RTP/RTCP' }),
   srtpFailures: z.number().int().meta({ description: 'SRTP packets that failed authentication or the replay check' }),
 });
 

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { ApiLogger } from './types.js';
 import type { ApiEnv } from './types.js';
 import type { UpgradeEndpoint } from './events.js';
+import { endRefusedUpgrade } from './refused-upgrade.js';
 
 export interface StartHttpServerOptions {
   app: Hono<ApiEnv> | Hono;
@@ -37,8 +38,7 @@ export function startHttpServer(options: StartHttpServerOptions): Promise<HttpSe
       if (endpoint !== undefined) {
         server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
           if (endpoint.handleUpgrade(req, socket, head)) return;
-          socket.on('error', () => {});
-          socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+          endRefusedUpgrade(socket, 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
         });
       }
       options.logger.info({ address: info.address, port: info.port }, 'http listening');

@@ -12,6 +12,8 @@ import type {
   SessionRepository,
 } from '../store/index.js';
 import type { DialPlanService } from '../calls/index.js';
+import type { ConcurrencyGateOptions } from '../security/concurrency-gate.js';
+import type { LoginPolicy } from '../security/login-guard.js';
 
 export interface ApiLogger {
   debug(obj: object, msg?: string): void;
@@ -113,8 +115,14 @@ export interface ApiDeps {
    * `Authorization: Bearer <metricsToken>` (when set) or an admin-API session.
    */
   readonly metricsToken?: string;
-  /** add `Secure` to the session cookie (when served over HTTPS) */
+  /** the console is served over HTTPS: `Secure` session cookie and Strict-Transport-Security */
   readonly secureCookies?: boolean;
+  /** login lockout and back-off (server/security/login-guard.ts); defaults when absent */
+  readonly loginPolicy?: LoginPolicy;
+  /** password verifications at once and waiting (argon2id holds 64 MiB each); default 2 and 8 */
+  readonly passwordHashing?: ConcurrencyGateOptions;
+  /** checks a password against its stored hash; default argon2id (server/store), replaced in tests */
+  readonly verifyPassword?: (hash: string, password: string) => Promise<boolean>;
   /** ms since epoch; default Date.now */
   readonly now?: () => number;
 }

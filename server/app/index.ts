@@ -1,8 +1,9 @@
 // The composition root: builds every module with its dependencies (CONVENTIONS.md §6) and owns the
 // start and stop order. Start: database → call records (close INTERRUPTED ones) → media → registrar
 // (restores bindings) → SIP → HTTP.
-// Stop: HTTP → calls (BYE, records) → SIP → media → registrar → batching writer (flushes every
-// queued row) → database.
+// Stop: HTTP → calls (BYE, records) → SIP, within HAILING_SHUTDOWN_TIMEOUT_MS (then every SIP
+// connection still open is destroyed) → media → registrar → batching writer (flushes every queued
+// row) → database.
 import { mkdirSync } from 'node:fs';
 import type { Config } from '../config/index.js';
 import {
@@ -26,6 +27,7 @@ import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createSipSide } from './sip.js';
 import { createCallSide, recordingsDirOf } from './calls.js';
+import { drainWithDeadline } from './drain.js';
 
 export interface AppOptions {
   readonly config: Config;
@@ -112,9 +114,12 @@ export async function createApp(options: AppOptions): Promise<App> {
       metrics.authFailures.inc();
       sip.bans.recordFailure(source);
     },
-    onAuthSuccess: (source) => sip.bans.recordSuccess(source),
+    onAuthSuccess: (source) => {
+      sip.bans.recordSuccess(source);
+      sip.admission.authenticated(source);
+    },
   });
-  sip.stack.use(calls.control.handler);
+  sip.stack.use(sip.watchCredentials(calls.control.handler));
 
   let ready = false;
   const api = createApiApp({
@@ -128,6 +133,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     audit,
     realm: config.sipDomain,
     sessionTtlMs: config.sessionTtlMs,
+    loginPolicy: {
+      maxFailures: config.loginMaxFailures,
+      sourceMaxFailures: config.loginSourceMaxFailures,
+      lockoutMs: config.loginLockoutMs,
+    },
+    passwordHashing: { maxActive: config.loginMaxConcurrentHashes },
     registrations: { list: () => sip.registrar.bindings().map((b) => registrationView(b, clock.now())) },
     recordingsDir: recordingsDirOf(config),
     ready: () => ready,
@@ -164,9 +175,19 @@ export async function createApp(options: AppOptions): Promise<App> {
     stop() {
       stopping ??= (async () => {
         ready = false;
-        await http?.close();
-        await calls.stop();
-        await sip.stack.close();
+        await drainWithDeadline({
+          clock,
+          logger,
+          deadlineMs: config.shutdownTimeoutMs,
+          drain: async () => {
+            await http?.close();
+            await calls.stop();
+            await sip.stack.close();
+          },
+          // the stack may not have been reached; closing the transport destroys every connection
+          // and accepted socket (the call records still go through the writer below)
+          force: () => sip.transport.close(),
+        });
         await calls.closeMedia();
         await sip.registrar.close();
         await audit.settled();

@@ -11,7 +11,10 @@ import type { TraceEvent, TransportProtocol } from '../sip/transport/types.js';
 import { createRegistrar } from '../registrar/index.js';
 import type { BindingPersistence, CredentialLookup, SecuritySink } from '../registrar/ports.js';
 import { BanList } from '../security/bans.js';
-import { RateLimiter, createIngressFilter } from '../security/rate-limit.js';
+import { AdmissionControl } from '../security/admission.js';
+import { RateLimiter } from '../security/rate-limit.js';
+import { tapRefusals } from '../security/refusal-tap.js';
+import type { RequestHandler } from '../sip/stack/types.js';
 import type { Metrics } from './metrics.js';
 import { loadOrCreateSecret } from './secrets.js';
 
@@ -60,6 +63,8 @@ export async function createSipSide(o: SipSideOptions) {
     clock,
     idleTimeoutMs: config.tcpIdleTimeoutMs,
     maxConnections: config.maxConnections,
+    maxConnectionsPerSource: config.maxConnectionsPerSource,
+    readTimeoutMs: config.sipReadTimeoutMs,
     ...(config.logLevel === 'debug' || config.logLevel === 'trace' ? { trace } : {}),
   });
   const stack = createSipStack({
@@ -91,7 +96,21 @@ export async function createSipSide(o: SipSideOptions) {
     ratePerSecond: config.rateLimitPerSecond,
     burst: config.rateLimitBurst,
   });
-  stack.setIngressFilter(createIngressFilter({ bans, rateLimiter }));
+  const admission = new AdmissionControl({
+    clock,
+    sink: o.security,
+    bans,
+    rateLimiter,
+    suspectAfter: config.sipSuspectAfterRefusals,
+    suspectRatePerSecond: config.sipSuspectRatePerSecond,
+    suspectBudgetPerSecond: config.sipSuspectBudgetPerSecond,
+    untrustedBudgetPerSecond: config.sipUntrustedBudgetPerSecond,
+    // a phone re-registers within its expiry, so that long its address stays known
+    trustForMs: config.registerMaxExpires * 1000,
+  });
+  stack.setIngressFilter(admission.filter);
+  /** a handler whose refusals of presented credentials count towards admission (issue 18 §9) */
+  const watchCredentials = (handler: RequestHandler) => tapRefusals({ handler, refused: (source) => admission.refused(source) });
   const authenticator = new DigestAuthenticator({
     realm: config.sipDomain,
     secret: loadOrCreateSecret(config.dataDir, 'digest-nonce'),
@@ -117,13 +136,16 @@ export async function createSipSide(o: SipSideOptions) {
       metrics.authFailures.inc();
       bans.recordFailure(source);
     },
-    onAuthSuccess: (source) => bans.recordSuccess(source),
+    onAuthSuccess: (source) => {
+      bans.recordSuccess(source);
+      admission.authenticated(source);
+    },
     onBindingsChanged: (count) => metrics.registrations.set(count),
   });
   // RFC 3261 §8.2.7: the first, credential-less REGISTER of each registration is challenged
   // without a server transaction; everything else goes through the transactional chain.
   stack.useStateless(registrar.statelessHandler);
-  stack.use(registrar.handler);
+  stack.use(watchCredentials(registrar.handler));
   // server/app adds the B2BUA's handler next (createCallSide); new INVITEs are its
-  return { transport, stack, registrar, bans, authenticator, tlsGenerated: tls.generated };
+  return { transport, stack, registrar, bans, admission, watchCredentials, authenticator, tlsGenerated: tls.generated };
 }

@@ -97,7 +97,13 @@ export function createCallControl(o: CallControlOptions): CallControl {
 
   async function admit(request: IncomingRequest): Promise<void> {
     if (closing) return request.reply({ status: 503, headers: [{ name: 'Retry-After', value: '30' }] });
-    const auth = await authenticateInvite({ request, authenticator: o.authenticator, credentials: o.credentials });
+    const domain = o.domain.toLowerCase();
+    const auth = await authenticateInvite({
+      request,
+      authenticator: o.authenticator,
+      credentials: o.credentials,
+      isOwnHost: (host) => host === domain || host === request.flow.local.address,
+    });
     if (!auth.ok) {
       if (auth.failure) o.onAuthFailure?.(request.source.address, auth.failure);
       return request.reply(auth.reply);

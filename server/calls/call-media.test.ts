@@ -13,6 +13,7 @@ interface Fake {
   readonly ops: string[];
   closed: boolean;
   connectedTo: string | null;
+  readonly sources: readonly string[] | undefined;
 }
 
 const crlf = (lines: string[]) => `${lines.join('\r\n')}\r\n`;
@@ -34,8 +35,8 @@ const direction = (sdp: string) => /^a=(sendrecv|sendonly|recvonly|inactive)\r?$
 function fakeEngine() {
   const made: Fake[] = [];
   let sdps = 0;
-  const createEndpoint = ({ kind = 'rtp' }: { group: string; kind?: Kind }): Promise<EndpointHandle> => {
-    const fake: Fake = { id: `ep${made.length}`, kind, ops: [], closed: false, connectedTo: null };
+  const createEndpoint = ({ kind = 'rtp', sources }: { group: string; kind?: Kind; sources?: readonly string[] }): Promise<EndpointHandle> => {
+    const fake: Fake = { id: `ep${made.length}`, kind, ops: [], closed: false, connectedTo: null, sources };
     made.push(fake);
     const handle = {
       id: fake.id,
@@ -62,6 +63,21 @@ function fakeEngine() {
   };
   return { made, engine: { createEndpoint } };
 }
+
+describe('CallMedia: strict source (issue 18)', () => {
+  it("each party's endpoint is told where that party's SIP comes from; the browser fork's endpoint needs none (ICE)", async () => {
+    const { made, engine } = fakeEngine();
+    await CallMedia.open({ engine, group: 'g', address: '127.0.0.1', browserFork: true, sources: { caller: ['198.51.100.7'], callee: ['203.0.113.5', '203.0.113.6'] } });
+    assert.deepEqual(
+      made.map((e) => [e.kind, e.sources]),
+      [
+        ['rtp', ['198.51.100.7']],
+        ['rtp', ['203.0.113.5', '203.0.113.6']],
+        ['webrtc', undefined],
+      ],
+    );
+  });
+});
 
 describe('CallMedia: WebRTC re-offers (RFC 3264 §8)', () => {
   it('a browser caller\'s hold re-offer is answered by its endpoint anew, not with the call-setup answer', async () => {

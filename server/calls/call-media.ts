@@ -76,11 +76,20 @@ export class CallMedia {
     readonly inbandDtmf?: 'auto' | 'on' | 'off';
     /** the callee has browser contacts beside RTP ones: a WebRTC endpoint for those forks too */
     readonly browserFork?: boolean;
+    /**
+     * Where each party's SIP comes from (the caller's INVITE source, the callee's contacts' flows):
+     * with the SDP's c= the only sources its endpoint latches RTP from (strict source, issue 18).
+     */
+    readonly sources?: Partial<Record<Side, readonly string[]>>;
   }): Promise<CallMedia> {
     const opened: EndpointHandle[] = [];
     try {
-      const kinds = [options.callerKind ?? 'rtp', options.calleeKind ?? 'rtp', ...(options.browserFork ? ['webrtc' as const] : [])];
-      for (const kind of kinds) opened.push(await options.engine.createEndpoint({ group: options.group, kind }));
+      const sides: { kind: EndpointKind; sources?: readonly string[] | undefined }[] = [
+        { kind: options.callerKind ?? 'rtp', sources: options.sources?.caller },
+        { kind: options.calleeKind ?? 'rtp', sources: options.sources?.callee },
+        ...(options.browserFork ? [{ kind: 'webrtc' as const }] : []),
+      ];
+      for (const { kind, sources } of sides) opened.push(await options.engine.createEndpoint({ group: options.group, kind, ...(sources ? { sources } : {}) }));
     } catch (err) {
       await Promise.all(opened.map((e) => e.close()));
       throw err;

@@ -1,7 +1,7 @@
 // RFC 3261 §22.3: a proxy-like server authenticates an INVITE with 407 and Proxy-Authenticate; the
 // same digest rules as REGISTER (RFC 7616/8760, qop=auth, nonce lifetime, nc replay). Every
 // failure, for known and unknown users alike, is a fresh 407, so nothing tells them apart.
-import { getHeader, getHeaderLines, parseNameAddr, parseUri, readDigestIdentity } from '../sip/index.js';
+import { URI_MISMATCH_REPLY, getHeader, getHeaderLines, parseNameAddr, parseUri, readDigestIdentity } from '../sip/index.js';
 import type { DigestAuthenticator, IncomingRequest, ReplyOptions, SipUri, TelUri, Uri } from '../sip/index.js';
 import type { DigestCredentialSource } from './types.js';
 
@@ -10,7 +10,7 @@ export type InviteAuthOutcome =
   | { readonly ok: false; readonly reply: ReplyOptions; readonly failure?: string };
 
 /** Failures that say nothing about the password: re-challenged, never counted towards a ban. */
-const NOT_COUNTED = new Set(['stale', 'bad-nonce', 'replay']);
+const NOT_COUNTED = new Set(['stale', 'bad-nonce', 'replay', 'uri-mismatch']);
 
 function challenge(request: IncomingRequest, authenticator: DigestAuthenticator, stale: boolean): ReplyOptions {
   const values = authenticator.challenge({ stale, userAgent: getHeader(request.message, 'User-Agent') });
@@ -40,6 +40,8 @@ export async function authenticateInvite(options: {
   readonly request: IncomingRequest;
   readonly authenticator: DigestAuthenticator;
   readonly credentials: DigestCredentialSource;
+  /** the hosts the B2BUA answers for (the digest uri check, RFC 2617 §3.2.2.5) */
+  readonly isOwnHost?: (host: string) => boolean;
 }): Promise<InviteAuthOutcome> {
   const { request, authenticator } = options;
   // RFC 3261 §22.3: the credentials for our realm, among any a request carries for other proxies
@@ -55,7 +57,17 @@ export async function authenticateInvite(options: {
   }
   if (authorization === undefined || username === undefined) return { ok: false, reply: challenge(request, authenticator, false) };
   const credentials = await options.credentials.find(username);
-  const result = authenticator.verify({ method: request.message.method, authorization, credentials });
+  const result = authenticator.verify({
+    method: request.message.method,
+    authorization,
+    credentials,
+    requestUri: request.message.uri,
+    ...(options.isOwnHost ? { isOwnHost: options.isOwnHost } : {}),
+  });
+  // RFC 2617 §3.2.2.5: a response computed for another resource is a bad request, not a reason to challenge again
+  if (!result.ok && result.reason === 'uri-mismatch') {
+    return { ok: false, reply: URI_MISMATCH_REPLY };
+  }
   if (!result.ok) {
     return {
       ok: false,

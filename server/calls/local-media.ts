@@ -27,9 +27,11 @@ export class LocalMedia {
     readonly address: string;
     readonly offer: Uint8Array;
     readonly inbandDtmf?: 'auto' | 'on' | 'off';
+    /** where the caller's SIP came from: with its SDP's c= the only RTP sources latched (strict source) */
+    readonly sources?: readonly string[];
   }): Promise<LocalMedia> {
     const kind = isWebRtcOffer(options.offer) ? 'webrtc' : 'rtp';
-    const endpoint = await options.engine.createEndpoint({ group: options.group, kind });
+    const endpoint = await options.engine.createEndpoint({ group: options.group, kind, ...(options.sources ? { sources: options.sources } : {}) });
     return new LocalMedia(endpoint, options.address, options.inbandDtmf ?? 'auto');
   }
 

@@ -53,6 +53,7 @@ describe('call record: per-leg media figures', () => {
 
   it('no RTP, no endpoint, or a codec the E-model cannot rate: MOS null; drops and SRTP failures counted, 0 when unknown', () => {
     assert.equal(legMedia(stats({ packetsReceived: 0, packetsSent: 0 }), 'PCMU').mos, null);
+    assert.equal(legMedia(stats({ packetsReceived: 0, packetsSent: 298, packetsDropped: 900, packetsForeign: 900 }), 'PCMU').mos, null, 'a leg whose phone was never heard (only foreign packets) is not rated');
     assert.equal(legMedia(stats(), 'GSM').mos, null);
     assert.equal(legMedia(stats(), null).mos, null);
     const none = legMedia(undefined, null);

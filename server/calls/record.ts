@@ -50,9 +50,14 @@ function emodelCodec(codec: string | null): EmodelCodec | null {
   }
 }
 
-/** ITU-T G.107 MOS for a leg; null when it carried no RTP (or a codec the E-model cannot rate). */
+/**
+ * ITU-T G.107 MOS for a leg; null when its phone sent no RTP that reached us (or a codec the E-model
+ * cannot rate). Packets we only sent prove nothing about the call: a relay latched to a stranger sends
+ * to it happily, and rating that leg 4.41 would hide the hijack (issue 18). Foreign packets are never
+ * counted as received; they are in packetsDropped.
+ */
 function legMos(stats: EndpointStats | undefined, codec: string | null): number | null {
-  if (stats === undefined || stats.packetsReceived + stats.packetsSent === 0) return null;
+  if (stats === undefined || stats.packetsReceived === 0) return null;
   const rated = emodelCodec(codec);
   if (rated === null) return null;
   return mosFromEmodel({

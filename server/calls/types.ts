@@ -54,9 +54,9 @@ export interface CallLegRecord {
   readonly jitterMs: number | null;
   /** round trip to this leg's phone from RTCP LSR/DLSR (RFC 3550 §6.4.1), smoothed; null when it answered no report */
   readonly rttMs: number | null;
-  /** ITU-T G.107 E-model MOS (1..4.5) from this leg's loss, jitter and round trip; null when it carried no RTP */
+  /** ITU-T G.107 E-model MOS (1..4.5) from this leg's loss, jitter and round trip; null when its phone sent no RTP that reached us */
   readonly mos: number | null;
-  /** packets discarded: wrong source after latching, or not RTP/RTCP at all */
+  /** packets discarded: from a source signalling did not name or not the latched one (strict source: foreign), failing SRTP, or not RTP/RTCP at all */
   readonly packetsDropped: number;
   /** SRTP packets that failed authentication or replay checks (0 on plain RTP) */
   readonly srtpFailures: number;

@@ -47,6 +47,19 @@ describe('configuration', () => {
     );
   });
 
+  it('connection limits and timeouts (issue 18): defaults, and the variables that set them', () => {
+    const d = loadConfig({});
+    assert.equal(d.maxConnections, 10_000);
+    assert.equal(d.maxConnectionsPerSource, 100);
+    assert.equal(d.sipReadTimeoutMs, 20_000);
+    assert.equal(d.shutdownTimeoutMs, 10_000);
+    const c = loadConfig({ HAILING_MAX_CONNECTIONS_PER_SOURCE: '5', HAILING_SIP_READ_TIMEOUT_MS: '1500', HAILING_SHUTDOWN_TIMEOUT_MS: '2000' });
+    assert.equal(c.maxConnectionsPerSource, 5);
+    assert.equal(c.sipReadTimeoutMs, 1500);
+    assert.equal(c.shutdownTimeoutMs, 2000);
+    assert.throws(() => loadConfig({ HAILING_MAX_CONNECTIONS_PER_SOURCE: '0' }), /HAILING_MAX_CONNECTIONS_PER_SOURCE/);
+  });
+
   it('recordings: stereo by default, mixed on request', () => {
     assert.equal(loadConfig({}).recordingChannels, 'stereo');
     assert.equal(loadConfig({ HAILING_RECORDING_CHANNELS: 'mixed' }).recordingChannels, 'mixed');

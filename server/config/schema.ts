@@ -30,6 +30,13 @@ export const configShape = z
     adminUser: z.string().min(1).optional(),
     adminPassword: z.string().min(8, 'must be at least 8 characters').optional(),
     sessionTtlMs: ms.default(8 * 3600_000),
+    /** failed admin logins of one account within loginLockoutMs that lock it for loginLockoutMs */
+    loginMaxFailures: z.coerce.number().int().min(1).default(5),
+    /** failed admin logins from one source address (any accounts) that lock the source out */
+    loginSourceMaxFailures: z.coerce.number().int().min(1).default(20),
+    loginLockoutMs: ms.default(900_000),
+    /** argon2id password verifications at once (64 MiB each); more wait briefly, then get 503 */
+    loginMaxConcurrentHashes: z.coerce.number().int().min(1).max(64).default(2),
     registerMinExpires: z.coerce.number().int().min(1).default(60),
     registerMaxExpires: z.coerce.number().int().min(1).default(3600),
     keepaliveIntervalMs: ms.default(30_000),
@@ -56,8 +63,21 @@ export const configShape = z
     banTimeMs: ms.default(600_000),
     rateLimitPerSecond: z.coerce.number().int().min(1).default(200),
     rateLimitBurst: z.coerce.number().int().min(1).default(400),
+    /** refused SIP credentials within a minute after which a source is held to sipSuspectRatePerSecond */
+    sipSuspectAfterRefusals: z.coerce.number().int().min(1).default(3),
+    sipSuspectRatePerSecond: z.coerce.number().min(0.1).default(2),
+    /** SIP requests per second from all suspect sources together */
+    sipSuspectBudgetPerSecond: z.coerce.number().int().min(1).default(100),
+    /** SIP requests per second from all sources that have not authenticated lately, together */
+    sipUntrustedBudgetPerSecond: z.coerce.number().int().min(1).default(2000),
     tcpIdleTimeoutMs: ms.default(300_000),
     maxConnections: z.coerce.number().int().min(1).default(10_000),
+    /** inbound SIP connections from one IP address, all connection transports together */
+    maxConnectionsPerSource: z.coerce.number().int().min(1).default(100),
+    /** a SIP message (or WS frame or upgrade request) must arrive whole this long after its first byte */
+    sipReadTimeoutMs: ms.min(100).default(20_000),
+    /** SIGTERM/SIGINT: how long the graceful drain may take before remaining connections are destroyed */
+    shutdownTimeoutMs: ms.min(100).default(10_000),
     /** an unanswered call is ended with 480 after this long (RFC 3261 §21.4.18) */
     callNoAnswerTimeoutMs: ms.min(1000).default(30_000),
     /** an answered call whose media stopped this long is ended (Asterisk rtptimeout); 0 disables */

@@ -1,6 +1,7 @@
 // RFC 3261 §22 digest authentication of a request at the registrar (UAS side, 401/WWW-Authenticate).
 // Every path that is not a success ends in the same-shaped 401 with a fresh challenge, whether the
 // user exists or not, so a scan learns nothing about which extensions exist.
+import { URI_MISMATCH_REPLY } from '../sip/auth/digest-uri.js';
 import { readDigestCredentials, type DigestAuthenticator, type VerifyFailureReason } from '../sip/auth/digest.js';
 import type { DigestChallengeResponse } from '../sip/auth/digest-params.js';
 import type { Logger } from '../sip/logger.js';
@@ -18,6 +19,8 @@ export interface VerifyOptions {
   readonly presented: PresentedCredentials;
   /** what the credential lookup returned for its username (undefined: no such user) */
   readonly credentials: DigestCredentials | undefined;
+  /** the hosts the registrar answers for (the digest uri check, RFC 2617 §3.2.2.5) */
+  readonly isOwnHost?: (host: string) => boolean;
   readonly onFailure?: (source: string, reason: string) => void;
   readonly onSuccess?: (source: string) => void;
 }
@@ -35,7 +38,7 @@ export type AuthOutcome = { readonly ok: true; readonly username: string } | { r
  * a restart or past its lifetime, or a client reusing a nonce-count (some phones do), is simply
  * re-challenged. Guessing passwords always ends in 'mismatch', which is counted.
  */
-const NOT_COUNTED: ReadonlySet<VerifyFailureReason> = new Set(['stale', 'bad-nonce', 'replay']);
+const NOT_COUNTED: ReadonlySet<VerifyFailureReason> = new Set(['stale', 'bad-nonce', 'replay', 'uri-mismatch']);
 
 /**
  * RFC 3261 §22.4 / §20.7: the Authorization line for our realm and its username, if any. The values
@@ -55,8 +58,12 @@ function findOwnCredentials(msg: SipMessage, realm: string): PresentedCredential
 
 /** The 401 with a fresh challenge; the same for every user, existing or not. */
 export function challengeFor(msg: SipMessage, authenticator: DigestAuthenticator, stale: boolean): ReplyOptions {
-  const userAgent = getHeader(msg, 'User-Agent');
-  return challengeReply(authenticator.challenge({ stale, userAgent }));
+  return challengeReply(challengeValues(msg, authenticator, stale));
+}
+
+/** The WWW-Authenticate values of a fresh challenge for this request's agent. */
+export function challengeValues(msg: SipMessage, authenticator: DigestAuthenticator, stale: boolean): string[] {
+  return authenticator.challenge({ stale, userAgent: getHeader(msg, 'User-Agent') });
 }
 
 /**
@@ -78,13 +85,25 @@ export function verifyPresented(options: VerifyOptions): AuthOutcome {
   const msg = request.message;
   const source = request.source.address;
   const { authorization, username, parsed } = presented;
-  const result = authenticator.verify({ method: msg.method, authorization, parsed, credentials });
+  const result = authenticator.verify({
+    method: msg.method,
+    authorization,
+    parsed,
+    credentials,
+    requestUri: msg.uri,
+    ...(options.isOwnHost ? { isOwnHost: options.isOwnHost } : {}),
+  });
   if (result.ok) {
     options.onSuccess?.(source);
     return { ok: true, username: result.username };
   }
   if (!NOT_COUNTED.has(result.reason)) options.onFailure?.(source, result.reason);
   options.logger.info({ source, username, reason: result.reason }, 'digest authentication failed');
+  // RFC 2617 §3.2.2.5: credentials computed for another resource are a bad request, not a reason to challenge again
+  if (result.reason === 'uri-mismatch') {
+    request.reply(URI_MISMATCH_REPLY);
+    return { ok: false };
+  }
   // RFC 7616 §3.3: stale=true tells the client to retry with the new nonce without asking the user
   request.reply(challengeFor(msg, authenticator, result.reason === 'stale'));
   return { ok: false };

@@ -6,13 +6,14 @@ import { getExpires, getHeader } from '../sip/message/headers.js';
 import { parseUri } from '../sip/message/uri.js';
 import type { SipUri } from '../sip/message/types.js';
 import type { IncomingRequest, RequestHandler, StatelessHandler } from '../sip/stack/types.js';
-import { challengeFor, presentedCredentials, verifyPresented, type AuthOutcome, type PresentedCredentials } from './authenticate.js';
+import { challengeValues, presentedCredentials, verifyPresented, type AuthOutcome, type PresentedCredentials } from './authenticate.js';
 import { inspectRegister, stripBrackets, type Inspected } from './inspect.js';
 import { KeepaliveScheduler } from './keepalive.js';
 import { LocationService } from './location.js';
 import type { Binding, DigestCredentials } from './ports.js';
 import { planRegister, type ExpiryLimits } from './register-plan.js';
-import { errorReply, okReply } from './responses.js';
+import { challengeReply, errorReply, okReply } from './responses.js';
+import { ChallengeMemo } from './challenge-memo.js';
 import type { BindingChange, Registrar, RegistrarEvents, RegistrarOptions } from './types.js';
 
 export type { BindingChange, Registrar, RegistrarEvents, RegistrarOptions } from './types.js';
@@ -32,6 +33,7 @@ class RegistrarImpl implements Registrar {
   /** per-AOR tail of the update chain: registrations of one AOR are applied one at a time */
   readonly #locks = new Map<string, Promise<void>>();
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #challenges: ChallengeMemo;
   #sweepTimer: TimerHandle | undefined;
   #state: 'new' | 'started' | 'closed' = 'new';
   readonly handler: RequestHandler;
@@ -41,6 +43,7 @@ class RegistrarImpl implements Registrar {
     this.#o = options;
     this.#limits = { minExpires: options.minExpires ?? 60, maxExpires: options.maxExpires ?? 3600, defaultExpires: options.defaultExpires ?? 3600 };
     this.#maxContacts = options.maxContactsPerAor ?? 10;
+    this.#challenges = new ChallengeMemo({ clock: options.clock });
     this.#hosts = new Set([options.domain, ...(options.aliases ?? [])].map(stripBrackets));
     this.#keepalive = new KeepaliveScheduler({
       clock: options.clock,
@@ -170,13 +173,15 @@ class RegistrarImpl implements Registrar {
    * credentials at all gets its 401 statelessly, so the first half of every registration costs no
    * transaction. The challenge is the same one the transactional path sends, and counts towards no
    * ban either way; anything else (credentials, if only for another realm, or a request that fails
-   * a check) goes on to the transactional handler, which reads the credentials once.
+   * a check) goes on to the transactional handler, which reads the credentials once. A
+   * retransmission gets the same challenge again (challenge-memo.ts).
    */
   #challengeStateless(request: IncomingRequest): boolean {
     if (request.message.method !== 'REGISTER') return false;
     if (request.message.headers.some((h) => h.name.length === 13 && h.name.toLowerCase() === 'authorization')) return false;
     if (inspectRegister(request, (host) => this.#isOurHost(host, request)).refuse !== undefined) return false;
-    request.reply(challengeFor(request.message, this.#o.authenticator, false));
+    const values = this.#challenges.challengeFor(ChallengeMemo.keyOf(request), () => challengeValues(request.message, this.#o.authenticator, false));
+    request.reply(challengeReply(values));
     return true;
   }
 
@@ -204,6 +209,7 @@ class RegistrarImpl implements Registrar {
       logger: this.#o.logger,
       presented,
       credentials,
+      isOwnHost: (host) => this.#isOurHost(host, request),
       ...(this.#o.onAuthFailure ? { onFailure: this.#o.onAuthFailure } : {}),
       ...(this.#o.onAuthSuccess ? { onSuccess: this.#o.onAuthSuccess } : {}),
     });

@@ -62,11 +62,40 @@ describe('registrar behind the SIP core', () => {
     const before = created();
     const [challenge] = await exchange(phone.text({ expires: 600 }));
     assert.equal(challenge?.status, 401);
-    // RFC 3261 8.2.7: no transaction keeps the challenge; its retransmission is answered afresh
+    // RFC 3261 8.2.7: no transaction keeps the challenge
     assert.equal(created(), before);
     const [ok] = await exchange(phone.text({ expires: 600, authorization: phone.answer(getHeaderLines(challenge!, 'WWW-Authenticate')[0]!) }));
     assert.equal(ok?.status, 200);
     assert.equal(created(), before + 1);
+    await shutdown();
+  });
+  it('REGISTER load (issue 18, finding 10): a retransmitted credential-less REGISTER draws the same challenge, a new one a new nonce', async () => {
+    // SIPp tells a retransmitted response by its bytes: a second, different 401 for its first
+    // REGISTER arrives while it waits for the 200 and fails the registration as unexpected.
+    const { exchange, shutdown } = await setup();
+    const phone = new Phone({ user: '1001', password: 'secret-1001' });
+    const first = phone.text({ expires: 600 });
+    const [a] = await exchange(first);
+    const [b] = await exchange(first);
+    assert.equal(b?.status, 401);
+    assert.deepEqual(getHeaderLines(b!, 'WWW-Authenticate'), getHeaderLines(a!, 'WWW-Authenticate'));
+    const [c] = await exchange(phone.text({ expires: 600 }));
+    assert.notDeepEqual(getHeaderLines(c!, 'WWW-Authenticate'), getHeaderLines(a!, 'WWW-Authenticate'));
+    // the nonce of the repeated challenge works once, like any other
+    const [ok] = await exchange(phone.text({ expires: 600, authorization: phone.answer(getHeaderLines(b!, 'WWW-Authenticate')[0]!) }));
+    assert.equal(ok?.status, 200);
+    await shutdown();
+  });
+  it('RFC 2617 3.2.2.5 (issue 18, finding 11): credentials computed for another resource are answered 400, not challenged again', async () => {
+    const { exchange, shutdown } = await setup();
+    const phone = new Phone({ user: '1001', password: 'secret-1001' });
+    const [challenge] = await exchange(phone.text({ expires: 600 }));
+    const www = getHeaderLines(challenge!, 'WWW-Authenticate')[0]!;
+    const [other] = await exchange(phone.text({ expires: 600, authorization: phone.answer(www, 'secret-1001', 'sip:elsewhere.example.org') }));
+    assert.equal(other?.status, 400);
+    // the Request-URI's host and default port, written out, is the same resource
+    const [ok] = await exchange(phone.text({ expires: 600, authorization: phone.answer(www, 'secret-1001', 'sip:PBX.example.com:5060') }));
+    assert.equal(ok?.status, 200);
     await shutdown();
   });
   it('keepalive OPTIONS go out through a client transaction on the registered flow, with our Via', async () => {

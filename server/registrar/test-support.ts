@@ -141,14 +141,13 @@ export class Phone {
   }
 
   /** RFC 7616 §3.4.1 computed independently of server/sip/auth. */
-  answer(challenge: string, password = this.#o.password): string {
+  answer(challenge: string, password = this.#o.password, uri = `sip:${DOMAIN}`): string {
     const algorithm = param(challenge, 'algorithm') ?? 'MD5';
     const alg = algorithm === 'SHA-256' ? 'sha256' : 'md5';
     const realm = param(challenge, 'realm')!;
     const nonce = param(challenge, 'nonce')!;
     const opaque = param(challenge, 'opaque');
     const username = this.#o.authUser ?? this.#o.user;
-    const uri = `sip:${DOMAIN}`;
     const nc = (++this.nc).toString(16).padStart(8, '0');
     const cnonce = `c${this.nc}x${Math.random().toString(36).slice(2)}`;
     const ha1 = H(alg, `${username}:${realm}:${password}`);

@@ -62,6 +62,7 @@ export type {
   VerifyOptions,
   DigestIdentity,
 } from './auth/digest.js';
+export { URI_MISMATCH_REPLY, digestUriNamesTarget } from './auth/digest-uri.js';
 
 // dialogs (RFC 3261 §12, §13.3.1.4)
 export * from './dialog/index.js';

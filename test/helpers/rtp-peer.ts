@@ -2,6 +2,7 @@
 // headers (RFC 3550 §5.1) and records every packet it receives, plus the audio SDP it offers or
 // answers with (RFC 4566, RFC 3264). Offers are read back with node-sip's own SDP parser, so what a
 // test learns from Hailing's SDP does not depend on Hailing's SDP code.
+import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -179,6 +180,13 @@ export function describeAudio(text: string | undefined): AudioDescription | stri
   const direction = pick(m.a) ?? pick(parsed.a) ?? 'sendrecv';
   const encodings = (m.a ?? []).filter((a) => a.startsWith('rtpmap:')).map((a) => a.replace(/^rtpmap:\d+\s+/, ''));
   return { address, port: m.port, direction, payloadTypes: m.fmt, encodings };
+}
+
+/** describeAudio for a test that needs the stream: fails the test with the reason and the SDP otherwise */
+export function audioOf(sdp: string | undefined): AudioDescription {
+  const a = describeAudio(sdp);
+  assert.ok(typeof a !== 'string', `SDP: ${a}\n${sdp}`);
+  return a;
 }
 
 /** RFC 3264 §6.1: the answerer's direction for an offered one. */

@@ -65,7 +65,7 @@ export async function dialNumbers(o: { call: Call; ctx: HandlerContext; services
     const browsers = targets.filter((t) => isBrowser(t.target)).length;
     const browserCallee = browsers === targets.length;
     const browserFork = browsers > 0 && !browserCallee;
-    media = await CallMedia.open({ engine: s.engine, group: call.id, address: s.address, callerKind: webrtc ? 'webrtc' : 'rtp', calleeKind: browserCallee ? 'webrtc' : 'rtp', browserFork, inbandDtmf: s.inbandDtmf });
+    media = await CallMedia.open({ engine: s.engine, group: call.id, address: s.address, callerKind: webrtc ? 'webrtc' : 'rtp', calleeKind: browserCallee ? 'webrtc' : 'rtp', browserFork, inbandDtmf: s.inbandDtmf, sources: { caller: [ctx.request.source.address], callee: targets.map((t) => t.target.flow.remote.address) } });
     const prepared = media;
     const prepare = async () => {
       if (webrtc) await prepared.prepareWebRtc('caller', body);

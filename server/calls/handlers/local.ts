@@ -18,7 +18,7 @@ export async function answerable(o: { call: Call; ctx: HandlerContext; services:
   if (offer.length === 0) return { kind: 'failed', failure: FAILURES.notAcceptable, by: 'system' };
   let media: LocalMedia;
   try {
-    media = await LocalMedia.open({ engine: o.services.engine, group: o.group, address: o.services.address, offer, inbandDtmf: o.services.inbandDtmf });
+    media = await LocalMedia.open({ engine: o.services.engine, group: o.group, address: o.services.address, offer, inbandDtmf: o.services.inbandDtmf, sources: [o.ctx.request.source.address] });
   } catch {
     return { kind: 'failed', failure: FAILURES.noMedia, by: 'system' };
   }

@@ -15,8 +15,10 @@
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { parseDigestCredentials, quote, type DigestChallengeResponse } from './digest-params.js';
+import { digestUriNamesTarget } from './digest-uri.js';
 import { NonceCodec } from './nonce.js';
-import { NonceCountTracker } from './nc-tracker.js';
+import { NonceCountRing } from './nc-ring.js';
+import { randomBytesPooled } from '../random.js';
 
 export type DigestAlgorithm = 'SHA-256' | 'MD5';
 
@@ -37,7 +39,11 @@ export interface DigestAuthenticatorOptions {
   readonly clock: Clock;
   /** how long a nonce may be used, ms; at most 300000 (default 300000) */
   readonly nonceLifetimeMs?: number;
-  /** nonces whose nc values are remembered for replay detection (default 10000) */
+  /**
+   * the most recently issued nonces whose nc values are remembered for replay detection, rounded
+   * up to a power of two (default 2^20: 100 s of challenges at 10,000/s, 12 MiB at most); a nonce
+   * with that many newer challenges after it is stale
+   */
   readonly replayCacheSize?: number;
   /** randomness for nonces, injectable for tests */
   readonly random?: (bytes: number) => Uint8Array;
@@ -63,7 +69,9 @@ export type VerifyFailureReason =
   | 'replay'
   | 'malformed'
   | 'wrong-realm'
-  | 'unsupported-algorithm';
+  | 'unsupported-algorithm'
+  /** RFC 2617 §3.2.2.5: the response was computed for another resource; answered 400 */
+  | 'uri-mismatch';
 
 export type VerifyResult =
   | { readonly ok: true; readonly username: string; readonly algorithm: DigestAlgorithm }
@@ -77,6 +85,10 @@ export interface VerifyOptions {
   readonly parsed?: DigestChallengeResponse;
   /** the stored credentials of the named user, or undefined when there is no such user */
   readonly credentials: DigestSecrets | undefined;
+  /** the Request-URI: when given, the response's uri must name the same target (digest-uri.ts) */
+  readonly requestUri?: string;
+  /** hosts this server answers for (its domain, aliases, the local address), for the uri check */
+  readonly isOwnHost?: (host: string) => boolean;
 }
 
 /** The parts of a digest response a caller needs before looking credentials up. */
@@ -150,12 +162,12 @@ export class DigestAuthenticator {
   readonly #clock: Clock;
   readonly #lifetime: number;
   readonly #nonces: NonceCodec;
-  readonly #nc: NonceCountTracker;
+  readonly #nc: NonceCountRing;
+  readonly #random: (bytes: number) => Uint8Array;
   readonly #opaque: string;
   readonly #dummy: Record<DigestAlgorithm, string>;
   readonly #algorithms: readonly DigestAlgorithm[];
   readonly #md5OnlyAgents: readonly string[];
-  #lastPurge = -Infinity;
 
   constructor(options: DigestAuthenticatorOptions) {
     const lifetime = options.nonceLifetimeMs ?? MAX_NONCE_LIFETIME_MS;
@@ -168,11 +180,16 @@ export class DigestAuthenticator {
     this.#realm = options.realm;
     this.#clock = options.clock;
     this.#lifetime = lifetime;
-    this.#nonces = new NonceCodec({ realm: options.realm, secret: options.secret, ...(options.random ? { random: options.random } : {}) });
-    this.#nc = new NonceCountTracker(options.replayCacheSize);
+    this.#nonces = new NonceCodec({ realm: options.realm, secret: options.secret });
+    this.#random = options.random ?? randomBytesPooled;
+    this.#nc = new NonceCountRing({ capacity: options.replayCacheSize ?? 2 ** 20, start: this.#uint32() });
     this.#opaque = this.#nonces.opaque();
     const dummySecret = randomBytes(32).toString('hex');
     this.#dummy = { 'SHA-256': h('SHA-256', dummySecret), MD5: h('MD5', dummySecret) };
+  }
+
+  #uint32(): number {
+    return Buffer.from(this.#random(4)).readUInt32BE(0);
   }
 
   #offeredTo(userAgent: string | undefined): readonly DigestAlgorithm[] {
@@ -190,13 +207,8 @@ export class DigestAuthenticator {
    * (RFC 8760 §2.4: "the UAS ... MUST add ... in the order of preference, most preferred first").
    */
   challenge(options: { readonly stale?: boolean; readonly userAgent?: string } = {}): string[] {
-    const now = this.#clock.now();
-    // Purge replay entries of dead nonces, at most once per second (a linear scan of the cache).
-    if (now - this.#lastPurge >= 1000) {
-      this.#lastPurge = now;
-      this.#nc.purgeIssuedBefore(now - this.#lifetime);
-    }
-    const nonce = this.#nonces.mint(now);
+    const tag = this.#uint32();
+    const nonce = this.#nonces.mint({ now: this.#clock.now(), seq: this.#nc.issue(tag), tag });
     const tail = `nonce=${quote(nonce)}, opaque=${quote(this.#opaque)}, qop="auth"${options.stale ? ', stale=true' : ''}`;
     return this.#offeredTo(options.userAgent).map((alg) => `Digest realm=${quote(this.#realm)}, ${tail}, algorithm=${alg}`);
   }
@@ -227,6 +239,9 @@ export class DigestAuthenticator {
     const algorithm = algorithmOf(p.get('algorithm'));
     if (algorithm === undefined || !this.#algorithms.includes(algorithm))
       return { ok: false, reason: 'unsupported-algorithm', ...who };
+    if (options.requestUri !== undefined && !digestUriNamesTarget({ digestUri: uri, requestUri: options.requestUri, ...(options.isOwnHost ? { isOwnHost: options.isOwnHost } : {}) })) {
+      return { ok: false, reason: 'uri-mismatch', ...who };
+    }
     const opaque = p.get('opaque');
     // RFC 7616 §3.4: opaque "MUST be returned by the client unchanged"; tolerate clients that omit it
     if (opaque !== undefined && opaque !== this.#opaque) return { ok: false, reason: 'bad-nonce', ...who };
@@ -245,10 +260,10 @@ export class DigestAuthenticator {
     if (checked.issuedAt > now + 5_000) return { ok: false, reason: 'bad-nonce', ...who };
     if (now - checked.issuedAt > this.#lifetime) return { ok: false, reason: 'stale', ...who };
     const count = Number.parseInt(nc, 16);
-    const verdict = this.#nc.judge(nonce, checked.issuedAt, count);
+    const verdict = this.#nc.judge(checked, count);
     if (verdict === 'replay') return { ok: false, reason: 'replay', ...who };
     if (verdict === 'forgotten') return { ok: false, reason: 'stale', ...who };
-    this.#nc.accept(nonce, checked.issuedAt, count);
+    this.#nc.accept(checked, count);
     return { ok: true, username, algorithm };
   }
 }

@@ -1,35 +1,33 @@
 // Stateless, time-bound nonces (RFC 7616 §3.3: "the nonce ... might, for example, be constructed as
 // the base64 encoding of time-stamp H(time-stamp ":" ETag ":" secret-data)"). Ours is
-//   base64url( timestamp(8, big-endian ms) || random(8) || HMAC-SHA256(secret, timestamp || random || realm) )
+//   base64url( timestamp(8, big-endian ms) || seq(4) || tag(4) || HMAC-SHA256(secret, timestamp || seq || tag || realm) )
 // so any node holding the secret can check that it minted the nonce, for which realm and when,
-// without storing it. The random part makes two challenges in the same millisecond distinct, so
-// per-nonce nc tracking never confuses two clients.
+// without storing it. seq is the nonce's slot in the nc ring (nc-ring.ts) and tag a random value
+// that the slot remembers too, so two challenges are always distinct and per-nonce nc tracking
+// never confuses two clients, nor a nonce of an earlier run of the process with a new one.
 import { createHmac, hash, timingSafeEqual } from 'node:crypto';
-import { randomBytesPooled } from '../random.js';
 
 const TS_BYTES = 8;
-const RAND_BYTES = 8;
+const SEQ_BYTES = 4;
+const TAG_BYTES = 4;
 const MAC_BYTES = 32;
-const NONCE_BYTES = TS_BYTES + RAND_BYTES + MAC_BYTES;
-const HEAD_BYTES = TS_BYTES + RAND_BYTES;
+const HEAD_BYTES = TS_BYTES + SEQ_BYTES + TAG_BYTES;
+const NONCE_BYTES = HEAD_BYTES + MAC_BYTES;
 /** SHA-256 block size: HMAC pads its key to this (RFC 2104 §2) */
 const BLOCK_BYTES = 64;
 
 export type NonceCheck =
-  | { readonly ok: true; readonly issuedAt: number }
+  | { readonly ok: true; readonly issuedAt: number; readonly seq: number; readonly tag: number }
   | { readonly ok: false; readonly reason: 'bad-nonce' };
 
 export interface NonceCodecOptions {
   readonly realm: string;
   readonly secret: Uint8Array;
-  /** randomness source, injectable for tests; defaults to the pooled CSPRNG */
-  readonly random?: (bytes: number) => Uint8Array;
 }
 
 export class NonceCodec {
   readonly #realm: Buffer;
   readonly #secret: Uint8Array;
-  readonly #random: (bytes: number) => Uint8Array;
   /** (K xor ipad) || head || realm, the head rewritten per MAC (RFC 2104 §2 inner input) */
   readonly #inner: Buffer;
   /** (K xor opad) || inner hash (RFC 2104 §2 outer input) */
@@ -41,7 +39,6 @@ export class NonceCodec {
     if (options.secret.length < 16) throw new RangeError('nonce secret must be at least 16 bytes');
     this.#realm = Buffer.from(options.realm, 'utf8');
     this.#secret = options.secret;
-    this.#random = options.random ?? randomBytesPooled;
     // RFC 2104 §2: a key longer than the block is hashed first; a shorter one is zero-padded.
     const key = Buffer.alloc(BLOCK_BYTES);
     key.set(options.secret.length > BLOCK_BYTES ? hash('sha256', options.secret, 'buffer') : options.secret);
@@ -54,11 +51,11 @@ export class NonceCodec {
     this.#realm.copy(this.#inner, BLOCK_BYTES + HEAD_BYTES);
   }
 
-  mint(now: number): string {
+  mint(options: { readonly now: number; readonly seq: number; readonly tag: number }): string {
     const nonce = Buffer.alloc(NONCE_BYTES);
-    nonce.writeBigUInt64BE(BigInt(Math.max(0, Math.floor(now))), 0);
-    const rand = this.#random(RAND_BYTES);
-    nonce.set(rand.subarray(0, RAND_BYTES), TS_BYTES);
+    nonce.writeBigUInt64BE(BigInt(Math.max(0, Math.floor(options.now))), 0);
+    nonce.writeUInt32BE(options.seq >>> 0, TS_BYTES);
+    nonce.writeUInt32BE(options.tag >>> 0, TS_BYTES + SEQ_BYTES);
     this.#macInto(nonce.subarray(0, HEAD_BYTES), nonce, HEAD_BYTES);
     return nonce.toString('base64url');
   }
@@ -75,7 +72,7 @@ export class NonceCodec {
     if (!timingSafeEqual(mac, this.#expected)) return { ok: false, reason: 'bad-nonce' };
     const issuedAt = Number(head.readBigUInt64BE(0));
     if (!Number.isSafeInteger(issuedAt)) return { ok: false, reason: 'bad-nonce' };
-    return { ok: true, issuedAt };
+    return { ok: true, issuedAt, seq: head.readUInt32BE(TS_BYTES), tag: head.readUInt32BE(TS_BYTES + SEQ_BYTES) };
   }
 
   /** A per-realm opaque value (RFC 7616 §3.3): constant, so it needs no state either. */

@@ -80,7 +80,10 @@ class SipCore implements SipStack {
     });
   }
 
-  /** Ingress policy first: a banned source gets nothing back, not even an error (that is the point). */
+  /**
+   * Ingress policy first: a banned source gets nothing back, not even an error (that is the point).
+   * A transport that can filter before parsing does it there; this check then only sees closed.
+   */
   #accept(flow: Flow): boolean {
     if (this.#state === 'closed') return false;
     try {
@@ -116,7 +119,12 @@ class SipCore implements SipStack {
   }
 
   setIngressFilter(filter: IngressFilter): void {
-    this.#filter = filter;
+    const transport = this.#ctx.transport;
+    if (transport.setIngressFilter) {
+      // before parsing (issue 18 §9): a dropped datagram costs no parse, no allocation, no log
+      transport.setIngressFilter((flow) => this.#state !== 'closed' && filter(flow) === 'accept');
+      this.#filter = () => 'accept';
+    } else this.#filter = filter;
   }
 
   request(options: ClientRequestOptions): Promise<SipResponse> {

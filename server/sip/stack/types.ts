@@ -79,7 +79,8 @@ export interface SipStackObserver {
 }
 
 /**
- * Ingress policy, called for every message before parsing side-effects reach a transaction:
+ * Ingress policy, called for every message before it is parsed (by transports that can, else before
+ * it reaches a transaction):
  * bans and rate limits live in server/security and are wired in by server/app.
  */
 export type IngressFilter = (flow: Flow) => 'accept' | 'drop';

@@ -13,6 +13,11 @@ export interface TransportContext {
   readonly clock: Clock;
   /** idle timeout of connection-oriented flows, reset by any traffic (keepalives included) */
   readonly idleTimeoutMs: number;
+  /**
+   * how long a message may take to arrive whole once its first byte came (and, on an accepted
+   * TCP/TLS connection, the first message from the accept): the slowloris guard
+   */
+  readonly readTimeoutMs: number;
   /** how long a connection that failed framing stays writable so the core can answer 400 */
   readonly errorGraceMs: number;
   /** how long an outbound TCP/TLS connect may take */

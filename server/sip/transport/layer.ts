@@ -39,6 +39,12 @@ export interface TransportOptions {
   readonly maxConnectionsPerSource?: number;
   /** close a connection after this long without traffic, keepalives included (default 300000) */
   readonly idleTimeoutMs?: number;
+  /**
+   * a message (or WebSocket frame, or upgrade request) must arrive whole within this long of its
+   * first byte, and an accepted TCP/TLS connection must bring its first message within this long
+   * (default 20000, Kamailio's tcp_msg_read_timeout)
+   */
+  readonly readTimeoutMs?: number;
   /** a connection that failed framing stays writable this long for the core's 400 (default 2000) */
   readonly errorGraceMs?: number;
   /** outbound TCP/TLS connect timeout (default 10000) */
@@ -61,19 +67,31 @@ class Transports implements TransportLayer {
   readonly #listeners: Listener[] = [];
   readonly #dialing = new Map<string, Promise<StreamConnection>>();
   #nextId = 1;
+  #admit: (flow: Flow) => boolean = () => true;
   #state: 'new' | 'started' | 'closed' = 'new';
 
   constructor(options: TransportOptions) {
     this.#options = options;
     const logger = options.logger.child({ module: 'sip-transport' });
     this.#events = new TransportEventBus(logger);
-    this.#registry = new ConnectionRegistry({
-      maxConnections: options.maxConnections ?? 10_000,
-      maxConnectionsPerSource: options.maxConnectionsPerSource ?? 100,
-    });
+    this.#registry = new ConnectionRegistry(
+      {
+        maxConnections: options.maxConnections ?? 10_000,
+        maxConnectionsPerSource: options.maxConnectionsPerSource ?? 100,
+      },
+      logger,
+    );
     const limits: ParserLimits = { ...DEFAULT_PARSER_LIMITS, ...options.limits };
     const clock = options.clock ?? systemClock();
     const events = this.#events;
+    const admitted = (flow: Flow): boolean => {
+      try {
+        return this.#admit(flow);
+      } catch (err) {
+        logger.error({ err: describeError(err) }, 'ingress filter threw; message dropped');
+        return false;
+      }
+    };
     const trace = (direction: 'in' | 'out', bytes: Uint8Array, flow: Flow): void => {
       if (!options.trace) return;
       try {
@@ -87,17 +105,20 @@ class Transports implements TransportLayer {
       logger,
       clock,
       idleTimeoutMs: options.idleTimeoutMs ?? 300_000,
+      readTimeoutMs: options.readTimeoutMs ?? 20_000,
       errorGraceMs: options.errorGraceMs ?? 2_000,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       registry: this.#registry,
       nextConnectionId: (protocol) => `${protocol}-${this.#nextId++}`,
       receive(bytes, flow) {
+        if (!admitted(flow)) return;
         trace('in', bytes, flow);
         const result = parseMessage(bytes, limits);
         if (result.ok) events.emit('message', result.value, flow);
         else events.emit('parse-error', result.error, flow);
       },
       framingError(error: ParseError, flow) {
+        if (!admitted(flow)) return;
         events.emit('parse-error', error, flow);
       },
       flowClosed(flow) {
@@ -141,6 +162,10 @@ class Transports implements TransportLayer {
       if (p) points.push(p);
     }
     return points;
+  }
+
+  setIngressFilter(admit: (flow: Flow) => boolean): void {
+    this.#admit = admit;
   }
 
   on<E extends keyof TransportEvents>(event: E, listener: TransportEvents[E]): void {

@@ -5,13 +5,18 @@
 // may still owe a 400 on this flow (RFC 3261 §18.3: "the response... MUST be sent on the same
 // connection"). So the connection stops reading, stays writable for errorGraceMs, and ends as
 // soon as one message has been written to it (or when the grace runs out).
+//
+// A message must arrive whole within readTimeoutMs of its first byte, and an accepted connection
+// must bring its first message within readTimeoutMs of the accept (Kamailio's tcp_msg_read_timeout
+// and tcp_msg_data_timeout, nginx's client_header_timeout): partial messages trickled a byte at a
+// time (slowloris) otherwise hold a slot of the connection table for the whole idle timeout.
 import type net from 'node:net';
 import { StreamFramer } from '../message/framer.js';
 import type { Flow } from './types.js';
 import type { Connection } from './connections.js';
 import type { TransportContext } from './context.js';
 import { CRLF, CRLFCRLF, describeError } from './context.js';
-import { IdleTimer } from './idle-timer.js';
+import { IdleTimer, ReadDeadline } from './idle-timer.js';
 import type { TimerHandle } from '../clock.js';
 
 /** Bytes queued unsent before a connection counts as stalled (at least 16 maximum messages). */
@@ -25,6 +30,7 @@ export class StreamConnection implements Connection {
   readonly #socket: net.Socket;
   readonly #framer: StreamFramer;
   readonly #idle: IdleTimer;
+  readonly #read: ReadDeadline;
   #failed = false;
   #graceTimer: TimerHandle | undefined;
   #closed = false;
@@ -44,6 +50,16 @@ export class StreamConnection implements Connection {
         this.close();
       },
     });
+    this.#read = new ReadDeadline({
+      clock: ctx.clock,
+      ms: ctx.readTimeoutMs,
+      onExpired: () => {
+        ctx.logger.debug({ connectionId: this.id, buffered: this.#framer.buffered }, 'message not complete within the read timeout: closing');
+        this.close();
+      },
+    });
+    // we dial carriers and wait for them to answer; a peer that connected to us owes a message
+    if (this.inbound) this.#read.arm();
     const socket = this.#socket;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
@@ -61,10 +77,15 @@ export class StreamConnection implements Connection {
     try {
       this.#idle.touch();
       if (this.#failed || this.#closed) return;
+      let whole = false;
       for (const event of this.#framer.push(chunk)) {
         if (event.type === 'message') {
+          whole = true;
+          this.#ctx.registry.touch(this);
           this.#ctx.receive(event.bytes, this.flow);
         } else if (event.type === 'keepalive') {
+          whole = true;
+          this.#ctx.registry.touch(this);
           // RFC 5626 §3.5.1: a CRLFCRLF "ping" is answered with a single CRLF "pong"
           if (this.isOpen()) this.#socket.write(CRLF);
         } else {
@@ -73,6 +94,9 @@ export class StreamConnection implements Connection {
         }
         if (this.#closed) return;
       }
+      // the deadline runs from the first byte of the message still incomplete, if any
+      if (whole || this.#framer.buffered === 0) this.#read.disarm();
+      if (this.#framer.buffered > 0) this.#read.arm();
     } catch (err) {
       this.#ctx.logger.error({ connectionId: this.id, err: describeError(err) }, 'stream data handler failed');
       this.close();
@@ -81,6 +105,7 @@ export class StreamConnection implements Connection {
 
   #fail(error: Parameters<TransportContext['framingError']>[0]): void {
     this.#failed = true;
+    this.#read.disarm();
     this.#socket.pause();
     this.#graceTimer = this.#ctx.clock.setTimeout(() => this.close(), this.#ctx.errorGraceMs);
     this.#ctx.framingError(error, this.flow);
@@ -126,6 +151,7 @@ export class StreamConnection implements Connection {
     if (this.#closed) return;
     this.#closed = true;
     this.#idle.stop();
+    this.#read.disarm();
     if (this.#graceTimer) this.#ctx.clock.clearTimeout(this.#graceTimer);
     this.#ctx.registry.remove(this);
     this.#ctx.flowClosed(this.flow);

@@ -35,6 +35,8 @@ export class StreamListener {
   readonly #tls: TlsMaterial | undefined;
   #server: net.Server | undefined;
   #point: ListeningPoint | undefined;
+  /** every accepted socket, handshaking or refused ones too, so close() leaves none behind */
+  readonly #sockets = new Set<net.Socket>();
 
   constructor(
     ctx: TransportContext,
@@ -62,8 +64,10 @@ export class StreamListener {
         key: this.#tls.key,
         handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS,
       });
-      // refuse over-limit sources before spending a handshake on them
+      // refuse over-limit sources before spending a handshake on them (admits() evicts nobody:
+      // only a finished handshake may take a slot from another source)
       tlsServer.on('connection', (raw: net.Socket) => {
+        this.#track(raw);
         if (raw.remoteAddress && !this.#ctx.registry.admits(raw.remoteAddress)) raw.destroy();
       });
       tlsServer.on('secureConnection', (socket: tls.TLSSocket) => this.#accept(socket));
@@ -71,6 +75,7 @@ export class StreamListener {
       server = tlsServer;
     } else {
       server = net.createServer((socket) => this.#accept(socket));
+      server.on('connection', (socket: net.Socket) => this.#track(socket));
     }
     this.#server = server;
     return new Promise<void>((resolve, reject) => {
@@ -97,11 +102,17 @@ export class StreamListener {
     });
   }
 
+  #track(socket: net.Socket): void {
+    this.#sockets.add(socket);
+    socket.once('close', () => this.#sockets.delete(socket));
+  }
+
   #accept(socket: net.Socket): void {
     try {
       const flow = flowOf(this.#protocol, socket);
-      // excess connections (global or per source IP) are closed at once, before reading a byte
-      if (!flow || !this.#ctx.registry.admits(flow.remote.address)) {
+      // excess connections (per source IP, or a full table with no fair share to reclaim) are
+      // closed at once, before reading a byte
+      if (!flow || !this.#ctx.registry.admit(flow.remote.address)) {
         this.#ctx.logger.debug({ remote: socket.remoteAddress }, `${this.#protocol} connection refused: limit`);
         socket.destroy();
         return;
@@ -120,8 +131,11 @@ export class StreamListener {
     this.#server = undefined;
     this.#point = undefined;
     if (!server) return Promise.resolve();
-    // connections are destroyed by the layer through the registry; close() only stops accepting
-    return new Promise<void>((resolve) => server.close(() => resolve()));
+    // connections are destroyed by the layer through the registry; what is left here is a socket
+    // still handshaking, which server.close() would otherwise wait for
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of this.#sockets) socket.destroy();
+    return closed;
   }
 }
 
@@ -136,7 +150,7 @@ export function connectStream(
 ): Promise<StreamConnection> {
   const { protocol, remote } = options;
   const label = `${protocol} ${remote.address}:${remote.port}`;
-  if (!ctx.registry.admitsOutbound()) return Promise.reject(new Error(`cannot connect ${label}: connection limit reached`));
+  if (!ctx.registry.admitOutbound()) return Promise.reject(new Error(`cannot connect ${label}: connection limit reached`));
   return new Promise<StreamConnection>((resolve, reject) => {
     let settled = false;
     let socket: net.Socket;

@@ -1,6 +1,8 @@
 // Shared fixtures for the transport tests: hand-written SIP text (RFC 3261 style), an event
 // queue over a TransportLayer, bounded waits, and node-sip's parser as an independent reader.
 import { createRequire } from 'node:module';
+import { connect, type Socket } from 'node:net';
+import { once } from 'node:events';
 import type { SipMessage, SipResponse } from '../message/types.js';
 import { silentLogger } from '../logger.js';
 import type { Clock } from '../clock.js';
@@ -165,4 +167,14 @@ export async function until(cond: () => boolean, what: string): Promise<void> {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/** A raw TCP client (optionally from another loopback address) that notes when the server closes it. */
+export async function connectRaw(options: { port: number; localAddress?: string }): Promise<{ socket: Socket; closed: () => boolean }> {
+  const socket = connect({ host: '127.0.0.1', port: options.port, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
+  let closed = false;
+  socket.on('close', () => (closed = true));
+  socket.on('error', () => {});
+  await once(socket, 'connect');
+  return { socket, closed: () => closed };
 }

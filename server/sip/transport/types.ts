@@ -64,6 +64,12 @@ export interface TransportLayer {
   /** Whether a connection-oriented flow is still open (UDP flows are always "alive"). */
   isAlive(flow: Flow): boolean;
   listening(): readonly ListeningPoint[];
+  /**
+   * Admission before parsing: a message (or stream framing error) from a flow the filter refuses is
+   * dropped before any parsing or allocation for it, so a banned or over-budget source costs one
+   * lookup per datagram (issue 18 §9). Accepts everything until set.
+   */
+  setIngressFilter?(admit: (flow: Flow) => boolean): void;
   on<E extends keyof TransportEvents>(event: E, listener: TransportEvents[E]): void;
   /** Close listeners and connections. Idempotent. */
   close(): Promise<void>;

@@ -195,6 +195,64 @@ describe('WebSocket connection management', () => {
     }
   });
 
+  it('issue 18: upgrades refused with 503 at the connection cap, followed by bytes, leave no socket open', async () => {
+    const { FakeClock } = await import('../clock.js');
+    const { readdirSync } = await import('node:fs');
+    const net = await import('node:net');
+    const openFds = () => readdirSync('/proc/self/fd').length;
+    const clock = new FakeClock();
+    const t = await startLayer(['ws'], { clock, maxConnections: 1, errorGraceMs: 2_000 });
+    const first = new WsPeer(`ws://127.0.0.1:${t.port('ws')}/`, ['sip']);
+    const peers: import('node:net').Socket[] = [];
+    try {
+      await first.open();
+      const baseline = openFds();
+      // one peer closes when the server does (a browser), one keeps its half open for ever
+      for (const allowHalfOpen of [false, true]) {
+        const raw = net.connect({ host: '127.0.0.1', port: t.port('ws'), allowHalfOpen });
+        peers.push(raw);
+        raw.on('error', () => {});
+        let received = '';
+        raw.on('data', (d: Buffer) => (received += d.toString('latin1')));
+        await once(raw, 'connect');
+        raw.write(
+          'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+            'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: sip\r\n\r\n',
+        );
+        const deadline = Date.now() + WAIT_MS;
+        while (!received.includes('\r\n\r\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+        assert.match(received, /^HTTP\/1\.1 503 /);
+        raw.write('x'.repeat(100));
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      clock.advance(2_000);
+      for (const raw of peers) if (!raw.destroyed && raw.readableEnded) raw.destroy();
+      const deadline = Date.now() + WAIT_MS;
+      while (openFds() > baseline && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(openFds(), baseline, 'the server holds no socket for the refused upgrades');
+    } finally {
+      for (const raw of peers) raw.destroy();
+      first.ws.terminate();
+      await t.layer.close();
+    }
+  });
+
+  it('close() does not wait for sockets the HTTP server handed over (refused upgrades whose peer stays)', async () => {
+    const t = await startLayer(['ws'], { maxConnectionsPerSource: 0 });
+    const net = await import('node:net');
+    const raw = net.connect({ host: '127.0.0.1', port: t.port('ws') });
+    raw.on('error', () => {});
+    await once(raw, 'connect');
+    raw.write('GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+    await once(raw, 'data');
+    raw.write('more bytes');
+    try {
+      await t.layer.close();
+    } finally {
+      raw.destroy();
+    }
+  });
+
   it('a plain HTTP request to the WS port gets 426 Upgrade Required', async () => {
     const t = await startLayer(['ws']);
     try {

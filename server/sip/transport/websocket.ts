@@ -1,127 +1,25 @@
-// SIP over WebSocket (RFC 7118) on node:http / node:https servers with the `ws` package.
-// Every WebSocket message carries exactly one SIP message (RFC 7118 §5.1), text or binary.
+// SIP over WebSocket (RFC 7118) listening points on node:http / node:https servers with the `ws`
+// package; each upgraded socket becomes a WsConnection (ws-connection.ts) in the shared registry.
 // Browsers cannot be dialled, so WS flows exist only as accepted connections.
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { isUtf8 } from 'node:buffer';
-import { WebSocketServer, WebSocket } from 'ws';
-import type { RawData } from 'ws';
+import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
 import type { Flow, ListeningPoint } from './types.js';
-import type { Connection } from './connections.js';
 import type { TransportContext } from './context.js';
-import { describeError, isOnlyCrlf } from './context.js';
-import { IdleTimer } from './idle-timer.js';
+import { describeError } from './context.js';
+import { ReadDeadline } from './idle-timer.js';
 import type { TlsMaterial } from './stream.js';
+import { WsConnection } from './ws-connection.js';
 
 export type WsProtocol = 'ws' | 'wss';
 
 /** RFC 7118 §4: the subprotocol a SIP WebSocket client MUST offer. */
 const SIP_SUBPROTOCOL = 'sip';
 
-/** Bytes queued unsent before a connection counts as stalled (at least 16 maximum messages). */
-const MIN_WRITE_BACKLOG = 1 << 20;
-
-function toBuffer(data: RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return Buffer.from(data);
-}
-
-class WsConnection implements Connection {
-  readonly id: string;
-  readonly flow: Flow;
-  readonly inbound = true;
-  readonly #ctx: TransportContext;
-  readonly #ws: WebSocket;
-  readonly #idle: IdleTimer;
-  #closed = false;
-
-  constructor(ctx: TransportContext, options: { ws: WebSocket; flow: Flow; id: string }) {
-    this.#ctx = ctx;
-    this.#ws = options.ws;
-    this.id = options.id;
-    this.flow = options.flow;
-    this.#idle = new IdleTimer({ clock: ctx.clock, ms: ctx.idleTimeoutMs, onIdle: () => this.close() });
-    this.#ws.on('message', (data, _isBinary) => this.#onMessage(toBuffer(data)));
-    this.#ws.on('pong', () => this.#idle.touch());
-    this.#ws.on('error', (err) => ctx.logger.debug({ connectionId: this.id, err: describeError(err) }, 'websocket error'));
-    this.#ws.on('close', () => this.#onClose());
-  }
-
-  isOpen(): boolean {
-    return !this.#closed && this.#ws.readyState === WebSocket.OPEN;
-  }
-
-  #onMessage(bytes: Buffer): void {
-    try {
-      this.#idle.touch();
-      if (this.#closed) return;
-      if (isOnlyCrlf(bytes)) {
-        // RFC 5626 §3.5.1 keepalive carried in a frame (as SIP.js does): a CRLFCRLF ping gets a
-        // CRLF pong; a lone CRLF is itself a pong and needs nothing
-        if (bytes.length >= 4 && this.isOpen()) this.#ws.send('\r\n');
-        return;
-      }
-      this.#ctx.receive(bytes, this.flow);
-    } catch (err) {
-      this.#ctx.logger.error({ connectionId: this.id, err: describeError(err) }, 'websocket message handler failed');
-    }
-  }
-
-  write(bytes: Uint8Array): Promise<void> {
-    if (!this.isOpen()) return Promise.reject(new Error(`connection ${this.id} (${this.flow.protocol}) is closed`));
-    // a browser that stops reading must not make us buffer without bound: drop it like a dead flow
-    if (this.#ws.bufferedAmount > Math.max(MIN_WRITE_BACKLOG, 16 * this.#ctx.limits.maxMessageBytes)) {
-      this.#ctx.logger.warn({ connectionId: this.id, backlog: this.#ws.bufferedAmount }, 'peer not reading: closing');
-      this.close();
-      return Promise.reject(new Error(`connection ${this.id} (${this.flow.protocol}) closed: peer is not reading`));
-    }
-    this.#idle.touch();
-    this.#ctx.traceOut(bytes, this.flow);
-    // RFC 7118 §5.1: text frames for UTF-8 messages; a body that is not UTF-8 needs a binary frame
-    const binary = !isUtf8(bytes);
-    return new Promise<void>((resolve, reject) => {
-      try {
-        this.#ws.send(bytes, { binary }, (err) => {
-          if (err) reject(new Error(`write on connection ${this.id} failed: ${describeError(err)}`));
-          else resolve();
-        });
-      } catch (err) {
-        reject(new Error(`write on connection ${this.id} failed: ${describeError(err)}`));
-      }
-    });
-  }
-
-  writeKeepalive(): boolean {
-    if (!this.isOpen()) return false;
-    this.#idle.touch();
-    this.#ws.send('\r\n\r\n');
-    return true;
-  }
-
-  close(): void {
-    if (this.#ws.readyState !== WebSocket.CLOSED) this.#ws.terminate();
-    this.#onClose();
-  }
-
-  #onClose(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#idle.stop();
-    this.#ctx.registry.remove(this);
-    this.#ctx.flowClosed(this.flow);
-  }
-}
-
-/** Reject an upgrade request on the raw socket with a minimal HTTP response. */
-function refuse(socket: net.Socket, status: string): void {
-  try {
-    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  } catch {
-    socket.destroy();
-  }
-}
+/** A TLS handshake that has not finished by then is abandoned (as on the TLS listening point). */
+const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
 
 export class WebSocketListener {
   readonly #ctx: TransportContext;
@@ -132,6 +30,10 @@ export class WebSocketListener {
   #server: http.Server | undefined;
   #wss: WebSocketServer | undefined;
   #point: ListeningPoint | undefined;
+  /** every accepted TCP socket (upgraded, refused or still in HTTP), so close() leaves none behind */
+  readonly #sockets = new Set<net.Socket>();
+  /** sockets that have not upgraded yet, each with its deadline for a whole upgrade request */
+  readonly #pending = new Map<net.Socket, ReadDeadline>();
 
   constructor(ctx: TransportContext, options: { protocol: WsProtocol; address: string; port: number; tls?: TlsMaterial }) {
     this.#ctx = ctx;
@@ -151,9 +53,17 @@ export class WebSocketListener {
     const onRequest = (_req: http.IncomingMessage, res: http.ServerResponse): void => {
       res.writeHead(426, { Connection: 'close', Upgrade: 'websocket' }).end();
     };
-    const server: http.Server = this.#tls && this.#protocol === 'wss'
-      ? https.createServer({ cert: this.#tls.cert, key: this.#tls.key }, onRequest)
+    const secure = this.#tls !== undefined && this.#protocol === 'wss';
+    const server: http.Server = secure
+      ? https.createServer({ cert: this.#tls?.cert, key: this.#tls?.key, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS }, onRequest)
       : http.createServer(onRequest);
+    server.on('connection', (socket: net.Socket) => {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
+      if (!secure) this.#awaitUpgrade(socket);
+    });
+    // the upgrade handler sees the TLS socket, so that is the one timed
+    if (secure) server.on('secureConnection', (socket: net.Socket) => this.#awaitUpgrade(socket));
     const wss = new WebSocketServer({
       noServer: true,
       maxPayload: this.#ctx.limits.maxMessageBytes,
@@ -182,8 +92,45 @@ export class WebSocketListener {
     });
   }
 
+  /** The upgrade request must arrive whole within the read timeout of the accept (slowloris). */
+  #awaitUpgrade(socket: net.Socket): void {
+    const deadline = new ReadDeadline({
+      clock: this.#ctx.clock,
+      ms: this.#ctx.readTimeoutMs,
+      onExpired: () => {
+        this.#pending.delete(socket);
+        socket.destroy();
+      },
+    });
+    deadline.arm();
+    this.#pending.set(socket, deadline);
+    socket.once('close', () => {
+      deadline.disarm();
+      this.#pending.delete(socket);
+    });
+  }
+
+  /**
+   * Refuse an upgrade with a minimal HTTP response. Node has handed the socket over and nothing
+   * reads it any more: unread bytes from the peer would hide its FIN and keep the socket open for
+   * ever, so input is drained and the socket destroyed after the error grace at the latest.
+   */
+  #refuse(socket: net.Socket, status: string): void {
+    const timer = this.#ctx.clock.setTimeout(() => socket.destroy(), this.#ctx.errorGraceMs);
+    socket.once('close', () => this.#ctx.clock.clearTimeout(timer));
+    socket.on('error', () => socket.destroy());
+    socket.resume();
+    try {
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    } catch {
+      socket.destroy();
+    }
+  }
+
   #onUpgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
     try {
+      this.#pending.get(socket)?.disarm();
+      this.#pending.delete(socket);
       const wss = this.#wss;
       const remoteAddress = socket.remoteAddress;
       if (!wss || !remoteAddress) {
@@ -191,13 +138,13 @@ export class WebSocketListener {
         return;
       }
       if (!this.#ctx.registry.admits(remoteAddress)) {
-        refuse(socket, '503 Service Unavailable');
+        this.#refuse(socket, '503 Service Unavailable');
         return;
       }
       // RFC 7118 §4: the handshake MUST offer the "sip" subprotocol; without it this is not SIP
       const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
       if (!offered.includes(SIP_SUBPROTOCOL)) {
-        refuse(socket, '400 Bad Request');
+        this.#refuse(socket, '400 Bad Request');
         return;
       }
       socket.on('error', () => socket.destroy());
@@ -210,7 +157,8 @@ export class WebSocketListener {
 
   #accept(ws: WebSocket, socket: net.Socket): void {
     const { localAddress, localPort, remoteAddress, remotePort } = socket;
-    if (!localAddress || !localPort || !remoteAddress || !remotePort || !this.#ctx.registry.admits(remoteAddress)) {
+    // the handshake is done: now a full table may give up another network's idlest connection
+    if (!localAddress || !localPort || !remoteAddress || !remotePort || !this.#ctx.registry.admit(remoteAddress)) {
       ws.terminate();
       return;
     }
@@ -221,7 +169,7 @@ export class WebSocketListener {
       remote: { address: remoteAddress, port: remotePort },
       connectionId: id,
     };
-    this.#ctx.registry.add(new WsConnection(this.#ctx, { ws, flow, id }));
+    this.#ctx.registry.add(new WsConnection(this.#ctx, { ws, socket, flow, id }));
   }
 
   close(): Promise<void> {
@@ -232,9 +180,13 @@ export class WebSocketListener {
     this.#point = undefined;
     if (!server) return Promise.resolve();
     wss?.close();
+    for (const deadline of this.#pending.values()) deadline.disarm();
+    this.#pending.clear();
     return new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
+      // upgraded and refused sockets are no longer the HTTP server's; server.close() waits for them
+      for (const socket of this.#sockets) socket.destroy();
     });
   }
 }
