@@ -78,11 +78,20 @@ interface Compiled {
   readonly pattern: DialPattern | null;
 }
 
-export async function resolveDialled(o: ResolveOptions): Promise<Resolution> {
-  const compiled: Compiled[] = [...o.entries, ...DEFAULT_ENTRIES].map((entry) => {
+/** every INVITE is resolved: an entry's pattern is compiled once (the defaults are constants, the table's entries are kept while unchanged) */
+const compiledPatterns = new WeakMap<DialPlanEntry, DialPattern | null>();
+function patternOf(entry: DialPlanEntry): DialPattern | null {
+  let pattern = compiledPatterns.get(entry);
+  if (pattern === undefined) {
     const c = compilePattern(entry.pattern);
-    return { entry, pattern: c.ok ? c.pattern : null };
-  });
+    pattern = c.ok ? c.pattern : null;
+    compiledPatterns.set(entry, pattern);
+  }
+  return pattern;
+}
+
+export async function resolveDialled(o: ResolveOptions): Promise<Resolution> {
+  const compiled: Compiled[] = [...o.entries, ...DEFAULT_ENTRIES].map((entry) => ({ entry, pattern: patternOf(entry) }));
   const trace: TraceLine[] = [];
   const steps: ResolvedStep[] = [];
   const failure = await walk({ compiled, o, trace, steps, path: [o.dialled] });

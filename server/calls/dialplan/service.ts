@@ -33,7 +33,13 @@ export function createDialPlanService(o: DialPlanServiceOptions): DialPlanServic
     if (!steps.every((s) => s.success)) return null;
     return { id: row.id, pattern: row.pattern, permission: row.permission, steps: steps.map((s) => s.data!) };
   };
-  const entries = async () => (await o.rows()).map(typed).filter((e): e is DialPlanEntry => e !== null);
+  // the repository hands out the same array until the table changes: its typed entries are kept with it
+  let cached: { rows: readonly DialPlanRowLike[]; entries: readonly DialPlanEntry[] } | undefined;
+  const entries = async (): Promise<readonly DialPlanEntry[]> => {
+    const rows = await o.rows();
+    if (cached?.rows !== rows) cached = { rows, entries: rows.map(typed).filter((e): e is DialPlanEntry => e !== null) };
+    return cached.entries;
+  };
   return {
     entries,
     async problem(entry, replacing) {
