@@ -189,6 +189,32 @@ describe('Call handlers', () => {
     assert.equal(lastRecord(rig).hangupCause, 'busy-second');
   });
 
+  it('after the caller CANCELs during a step, the next step does not start (while the media is still closing)', async () => {
+    const rig = callRig();
+    class SlowMedia extends FakeMedia {
+      override close(): Promise<undefined> {
+        return new Promise((resolve) => setTimeout(() => resolve(undefined), 50));
+      }
+    }
+    class DialThenCancelled extends BaseHandler {
+      readonly name = 'cancelled';
+      protected async run(call: Call): Promise<HandlerOutcome> {
+        const fork = new FakeFork();
+        const dialled = call.dial({ media: new SlowMedia().media, forks: [fork.leg], timeoutMs: 30_000 });
+        rig.request.cancel();
+        const r = await dialled;
+        return r.answered ? { kind: 'answered' } : { kind: 'failed', failure: r.failure, by: r.by };
+      }
+    }
+    const next = new Failing('never', 486);
+    let started = false;
+    void next.done.then(() => (started = true));
+    await run(rig.call, [new DialThenCancelled(), next], rig.request);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(statuses(rig), [487]);
+    assert.equal(started, false, 'the second step never ran');
+  });
+
   it('a handler that throws fails its step with 500 instead of leaving the caller without an answer', async () => {
     const rig = callRig();
     class Throwing extends BaseHandler {

@@ -4,7 +4,7 @@
 // 'failed' outcome lets the chain run its next step (forward on busy, the ring group after the
 // extension); the last failure is what the caller is told.
 import type { IncomingRequest, Logger } from '../../sip/index.js';
-import type { Call } from '../call.js';
+import { CallState, type Call } from '../call.js';
 import type { ResolvedStep } from '../dialplan/resolver.js';
 import type { Failure } from '../outcome.js';
 import type { HangupSide } from '../types.js';
@@ -86,7 +86,8 @@ export async function runSteps(o: { call: Call; steps: readonly ResolvedStep[]; 
     last = await handler.exec(o.call, { request: o.request, maxForwards: o.maxForwards, step, logger: o.logger });
     // what a handler keeps after answering (a room seat) it hands to the call itself (Call.adopt)
     release();
-    if (last.kind !== 'failed') return;
+    // a failed step falls through only while the caller is still waiting (not after CANCEL)
+    if (last.kind !== 'failed' || o.call.state !== CallState.Routing) return;
     o.logger.debug({ call: o.call.id, handler: handler.name, cause: last.failure.cause }, 'call step failed');
   }
   if (last?.kind === 'failed') o.call.fail(last.failure, last.by);
