@@ -6,6 +6,7 @@ import type { IncomingRequest, ReplyOptions } from '../sip/index.js';
 import { CallState, type Call } from './call.js';
 import type { Side } from './call-media.js';
 import { parseDtmfInfo } from './dtmf-info.js';
+import { ALLOW } from './allow.js';
 
 const other = (side: Side): Side => (side === 'caller' ? 'callee' : 'caller');
 const RELAYED = new Set(['INFO', 'MESSAGE', 'NOTIFY']);
@@ -32,7 +33,7 @@ export async function handleInDialog(call: Call, side: Side, request: IncomingRe
       await relayOffer(call, side, request, contact);
       return;
     case 'OPTIONS':
-      request.reply({ status: 200, headers: [{ name: 'Allow', value: 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE' }] });
+      request.reply({ status: 200, headers: [{ name: 'Allow', value: ALLOW }] });
       return;
     default:
       if (!RELAYED.has(method)) {

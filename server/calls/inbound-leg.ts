@@ -3,6 +3,7 @@
 import { getHeader, uasDialog } from '../sip/index.js';
 import type { IncomingRequest, ReplyOptions, SipHeader } from '../sip/index.js';
 import { Leg, type LegContext } from './leg.js';
+import { ALLOW } from './allow.js';
 
 export class InboundLeg extends Leg {
   readonly request: IncomingRequest;
@@ -39,7 +40,7 @@ export class InboundLeg extends Leg {
     this.answeredAt = this.ctx.clock.now();
     const headers: SipHeader[] = [
       { name: 'Contact', value: this.ctx.contact },
-      { name: 'Allow', value: 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE' },
+      { name: 'Allow', value: ALLOW },
     ];
     this.answerInvite(this.request, this.#withBody({ status: 200, headers }, body), onAckTimeout);
     return true;

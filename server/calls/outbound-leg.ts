@@ -4,6 +4,7 @@
 import { createRequest, getHeader, newCallId, newTag, parseCSeq, uacDialog } from '../sip/index.js';
 import type { SipRequest, SipResponse } from '../sip/index.js';
 import { Leg, type LegContext } from './leg.js';
+import { ALLOW } from './allow.js';
 import type { CallTarget } from './types.js';
 
 export interface OutboundInvite {
@@ -36,7 +37,7 @@ export class OutboundLeg extends Leg {
         ['CSeq', '1 INVITE'],
         ['Max-Forwards', String(options.maxForwards)],
         ['Contact', ctx.contact],
-        ['Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE'],
+        ['Allow', ALLOW],
         ['Content-Type', 'application/sdp'],
       ],
       body: options.body,
