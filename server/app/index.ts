@@ -12,6 +12,7 @@ import {
   CallRecordRepository,
   BindingRepository,
   ExtensionRepository,
+  HeartbeatRepository,
   SessionRepository,
   openDatabase,
 } from '../store/index.js';
@@ -102,6 +103,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     registrar: sip.registrar,
     extensions: repositories.extensions,
     records,
+    heartbeats: new HeartbeatRepository({ db, writer }),
     onAuthFailure: (source) => {
       metrics.authFailures.inc();
       sip.bans.recordFailure(source);
