@@ -7,11 +7,12 @@ import { resolve, sep } from 'node:path';
 import { createMediaEngine } from '../../media/index.js';
 import { createCallControl, recordingDurationMs, type CallRecord } from '../calls/index.js';
 import type { CallEventJson } from '../api/index.js';
-import type { CallRecordRepository, ExtensionRepository } from '../store/index.js';
+import type { CallRecordRepository, ExtensionRepository, HeartbeatRepository } from '../store/index.js';
 import type { Clock, DigestAuthenticator, ListeningPoint, Logger, SipStack } from '../sip/index.js';
 import { DEFAULT_TIMER_VALUES } from '../sip/index.js';
 import type { Registrar } from '../registrar/index.js';
 import type { Metrics } from './metrics.js';
+import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 
 export interface CallSideOptions {
   readonly config: Config;
@@ -24,6 +25,8 @@ export interface CallSideOptions {
   readonly registrar: Registrar;
   readonly extensions: ExtensionRepository;
   readonly records: CallRecordRepository;
+  /** when the process was last alive: where calls a crash cut off end */
+  readonly heartbeats: HeartbeatRepository;
   readonly onAuthFailure: (source: string) => void;
   readonly onAuthSuccess: (source: string) => void;
 }
@@ -108,6 +111,8 @@ export function createCallSide(o: CallSideOptions) {
     void save(o.records.begin(r), r.id);
   });
   observer.on('answered', (r) => void save(o.records.update(r), r.id));
+  // the end of a call whose BYE is being answered: the 200 waits for this write (in-dialog.ts)
+  observer.onEnded((r) => save(o.records.update(r), r.id));
   observer.on('hangup', (r) => {
     endpoints();
     metrics.callsActive.dec();
@@ -157,19 +162,25 @@ export function createCallSide(o: CallSideOptions) {
     }
   };
 
+  let heartbeat: Heartbeat | undefined;
   return {
     media,
     control,
     callEvents,
     async start() {
       const cut = await o.records.openRecordings();
-      const interrupted = await o.records.interruptOpen(clock.now());
-      if (interrupted > 0) logger.warn({ interrupted }, 'calls in progress at the last stop were closed as INTERRUPTED');
+      // read before this process beats: the last beat of the one that went away
+      const lastAliveAt = await o.heartbeats.lastAlive();
+      const interrupted = await o.records.interruptOpen({ now: clock.now(), lastAliveAt });
+      if (interrupted > 0) logger.warn({ interrupted, lastAliveAt }, 'calls in progress at the last stop were closed as INTERRUPTED');
       await measureInterrupted(cut);
+      heartbeat = startHeartbeat({ clock, logger, intervalMs: config.heartbeatIntervalMs, beat: (at) => o.heartbeats.beat(at) });
       await media.start();
     },
     async stop() {
       await control.close();
+      // every call's record is out; nothing is left for a beat to vouch for
+      heartbeat?.stop();
     },
     async closeMedia() {
       metrics.mediaEndpoints.set(0);

@@ -13,6 +13,7 @@ import {
   CallRecordRepository,
   BindingRepository,
   ExtensionRepository,
+  HeartbeatRepository,
   SessionRepository,
   openDatabase,
 } from '../store/index.js';
@@ -104,6 +105,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     registrar: sip.registrar,
     extensions: repositories.extensions,
     records,
+    heartbeats: new HeartbeatRepository({ db, writer }),
     onAuthFailure: (source) => {
       metrics.authFailures.inc();
       sip.bans.recordFailure(source);

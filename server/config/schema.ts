@@ -80,6 +80,8 @@ export const configShape = z
     shutdownTimeoutMs: ms.min(100).default(10_000),
     /** an unanswered call is ended with 480 after this long (RFC 3261 §21.4.18) */
     callNoAnswerTimeoutMs: ms.min(1000).default(30_000),
+    /** the process writes "alive at" this often; calls a crash cut off end at the last write (issue 18) */
+    heartbeatIntervalMs: ms.min(100).max(60_000).default(1_000),
     /** an answered call whose media stopped this long is ended (Asterisk rtptimeout); 0 disables */
     mediaTimeoutMs: ms.default(30_000),
     /** how long after its first packet a relay endpoint may still re-learn its peer's address (strict RTP) */

@@ -23,6 +23,7 @@ export {
   type CallRecordView,
   type RecordingPauseInput,
 } from './repositories/call-records.js';
+export { HeartbeatRepository, type HeartbeatRepositoryOptions } from './repositories/heartbeats.js';
 export { BindingRepository, type StoredBinding, type StoredTransportProtocol } from './repositories/bindings.js';
 export {
   AuditRepository,

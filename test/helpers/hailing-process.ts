@@ -88,7 +88,9 @@ async function startOnce(options: StartOptions & { dataDir: string; ports: Haili
     if (child.exitCode !== null) throw new Error(`hailing exited with ${child.exitCode} during start:\n${out}`);
     try {
       const r = await fetch(`${baseUrl}/readyz`);
-      if (r.status === 200) break;
+      // the child's own line too: on a restart with the same ports, another suite's server may
+      // have taken the HTTP port meanwhile and be the one answering /readyz
+      if (r.status === 200 && out.includes('Hailing is running.')) break;
     } catch {
       /* not listening yet */
     }

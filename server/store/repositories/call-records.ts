@@ -189,27 +189,34 @@ export class CallRecordRepository {
 
   /**
    * At boot, before any new call: every call still open was cut off by a crash or kill. Each is
-   * closed as INTERRUPTED at `now`, with durations computed the way Asterisk does (whole seconds,
-   * truncated; billsec 0 when never answered), and its open legs are ended at `now` too.
+   * closed as INTERRUPTED at the last moment the process is known to have been alive with it: the
+   * last heartbeat (`lastAliveAt`), or the call's own start or answer when those came later, and
+   * never after `now`, so the downtime before the restart is not part of the call. With no
+   * heartbeat (a database from before heartbeats) that moment is unknown and `now` is used.
+   * Durations are computed the way Asterisk does (whole seconds, truncated; billsec 0 when never
+   * answered), and the open legs end with their call (not before their own start or answer).
    */
-  async interruptOpen(now: number): Promise<number> {
+  async interruptOpen(o: { now: number; lastAliveAt: number | null }): Promise<number> {
     await this.#writer.flush();
-    const at = Math.trunc(now);
+    const now = Math.trunc(o.now);
+    const alive = Math.trunc(o.lastAliveAt ?? o.now);
+    const callEnd = sql`min(${now}, max(${alive}, ${callRecords.startedAt}, coalesce(${callRecords.answeredAt}, 0)))`;
     const elapsedS = (since: typeof callRecords.startedAt | typeof callRecords.answeredAt) =>
       // libsql binds JS numbers as REAL, so the division is exact and the CAST truncates it
-      sql`max(0, CAST((${at} - ${since}) / 1000 AS INTEGER))`;
+      sql`max(0, CAST((${callEnd} - ${since}) / 1000 AS INTEGER))`;
     return await this.#db.transaction(async (tx) => {
       // legs first, while their calls are still recognisably open; a sub-select, not a list of
       // ids, so any number of open calls stays one statement
       const open = tx.select({ id: callRecords.id }).from(callRecords).where(isNull(callRecords.endedAt));
+      const legEnd = sql`(SELECT min(${now}, max(${callEnd}, ${callLegs.startedAt}, coalesce(${callLegs.answeredAt}, 0))) FROM ${callRecords} WHERE ${callRecords.id} = ${callLegs.callId})`;
       await tx
         .update(callLegs)
-        .set({ endedAt: at })
+        .set({ endedAt: legEnd })
         .where(and(isNull(callLegs.endedAt), inArray(callLegs.callId, open)));
       const rows = await tx
         .update(callRecords)
         .set({
-          endedAt: at,
+          endedAt: callEnd,
           durationS: sql`${elapsedS(callRecords.startedAt)}`,
           billableS: sql`CASE WHEN ${callRecords.answeredAt} IS NULL THEN 0 ELSE ${elapsedS(callRecords.answeredAt)} END`,
           disposition: 'INTERRUPTED',
