@@ -6,6 +6,10 @@ echo "== SIP parse/serialize"; node --import tsx bench/sip-parse.ts
 echo "== REGISTER throughput and binding memory (compiled build, as npm start runs it)"
 npm run build --silent
 HAILING_TEST_DIST=1 node --import tsx bench/register.ts
+echo "== REGISTER flood with bogus credentials from 100 sources: a phone's registrations, OPTIONS answered, RSS"
+HAILING_TEST_DIST=1 node --import tsx bench/register-flood.ts
+echo "== Admin login guessing: 16 parallel clients, then 200 wrong passwords and the right one"
+HAILING_TEST_DIST=1 node --import tsx bench/login-flood.ts
 echo "== Call setup through the B2BUA (compiled build): fixed rate, then a saturation ramp"
 HAILING_TEST_DIST=1 node --import tsx bench/calls.ts
 echo "== RTP relay: concurrent G.711 calls, media both ways (engine in its own process)"
