@@ -130,6 +130,8 @@ async function register(sock: dgram.Socket, o: FloodOptions & { callId: string; 
 export async function runFlood(o: FloodOptions): Promise<FloodResult> {
   const flooders = await Promise.all(Array.from({ length: o.sources }, (_, i) => bind(`127.1.${Math.floor(i / 250)}.${(i % 250) + 1}`)));
   const phone = await bind(PHONE);
+  // one listener per transaction in flight
+  phone.setMaxListeners(0);
   const monitor = await bind(MONITOR);
   // Built before the clock starts, so the sender's own CPU does not limit the rate: each packet is a
   // new transaction (its own branch and Call-ID), as a guessing tool sends them.
