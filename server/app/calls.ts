@@ -111,8 +111,11 @@ export function createCallSide(o: CallSideOptions) {
     void save(o.records.begin(r), r.id);
   });
   observer.on('answered', (r) => void save(o.records.update(r), r.id));
-  // the end of a call whose BYE is being answered: the 200 waits for this write (in-dialog.ts)
-  observer.onEnded((r) => save(o.records.update(r), r.id));
+  // the end of a call whose BYE is being answered: the 200 waits for this write (in-dialog.ts). It
+  // is stored with no disposition yet: a record with a disposition is final (media figures,
+  // recording length), and those come with the 'hangup' write moments later. A crash in between
+  // is completed at the next start (completeEnded()).
+  observer.onEnded((r) => save(o.records.update({ ...r, disposition: null }), r.id));
   observer.on('hangup', (r) => {
     endpoints();
     metrics.callsActive.dec();
@@ -171,6 +174,8 @@ export function createCallSide(o: CallSideOptions) {
       const cut = await o.records.openRecordings();
       // read before this process beats: the last beat of the one that went away
       const lastAliveAt = await o.heartbeats.lastAlive();
+      const completed = await o.records.completeEnded();
+      if (completed > 0) logger.warn({ completed }, 'calls that ended just before the last stop were completed without their media figures');
       const interrupted = await o.records.interruptOpen({ now: clock.now(), lastAliveAt });
       if (interrupted > 0) logger.warn({ interrupted, lastAliveAt }, 'calls in progress at the last stop were closed as INTERRUPTED');
       await measureInterrupted(cut);

@@ -213,4 +213,24 @@ describe('CallRecordRepository', () => {
       await cleanup();
     }
   });
+
+  it('issue 18 finding 12: a call whose end was stored before its BYE was answered is completed ANSWERED at boot, not INTERRUPTED', async () => {
+    const { writer, repo, cleanup } = await setup();
+    try {
+      const legs = [leg({ id: 'e1-a', role: 'caller', answeredAt: T0 + 2_000, endedAt: T0 + 6_000 })];
+      // what the BYE's 200 waits for: the end, with the disposition left for the final record
+      await repo.update(call({ id: 'e1', answeredAt: T0 + 2_000, endedAt: T0 + 6_000, durationS: 6, billableS: 4, hangupCause: 'normal-clearing', legs }));
+      const pending = await repo.get('e1');
+      assert.equal(pending?.disposition, null, 'not final until the media figures are in');
+      assert.equal(await repo.completeEnded(), 1);
+      assert.equal(await repo.interruptOpen({ now: T0 + 60_000, lastAliveAt: T0 + 7_000 }), 0, 'nothing left to interrupt');
+      const done = await repo.get('e1');
+      assert.equal(done?.disposition, 'ANSWERED');
+      assert.equal(done?.endedAt, T0 + 6_000, 'the stored end, not the crash or the restart');
+      assert.equal(done?.billableS, 4);
+      await writer.close();
+    } finally {
+      await cleanup();
+    }
+  });
 });

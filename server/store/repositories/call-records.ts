@@ -207,7 +207,7 @@ export class CallRecordRepository {
     return await this.#db.transaction(async (tx) => {
       // legs first, while their calls are still recognisably open; a sub-select, not a list of
       // ids, so any number of open calls stays one statement
-      const open = tx.select({ id: callRecords.id }).from(callRecords).where(isNull(callRecords.endedAt));
+      const open = tx.select({ id: callRecords.id }).from(callRecords).where(and(isNull(callRecords.disposition), isNull(callRecords.endedAt)));
       const legEnd = sql`(SELECT min(${now}, max(${callEnd}, ${callLegs.startedAt}, coalesce(${callLegs.answeredAt}, 0))) FROM ${callRecords} WHERE ${callRecords.id} = ${callLegs.callId})`;
       await tx
         .update(callLegs)
@@ -223,14 +223,29 @@ export class CallRecordRepository {
           hangupCause: 'interrupted',
           hangupBy: 'system',
         })
-        .where(isNull(callRecords.endedAt))
+        .where(and(isNull(callRecords.disposition), isNull(callRecords.endedAt)))
         .returning({ id: callRecords.id });
       return rows.length;
     });
   }
 
   /**
-   * Calls still open whose record names a recording (read at boot before interruptOpen(), so that
+   * At boot, before interruptOpen(): calls whose end was stored before their BYE was answered but
+   * whose final record (disposition, media figures) a crash cut off. Only an answered call is ended
+   * by a BYE, so they are ANSWERED; their end is the one stored, not the crash.
+   */
+  async completeEnded(): Promise<number> {
+    await this.#writer.flush();
+    const rows = await this.#db
+      .update(callRecords)
+      .set({ disposition: 'ANSWERED' })
+      .where(and(isNull(callRecords.disposition), isNotNull(callRecords.endedAt)))
+      .returning({ id: callRecords.id });
+    return rows.length;
+  }
+
+  /**
+   * Calls still open (or ended but not final, see completeEnded()) whose record names a recording (read at boot before interruptOpen(), so that
    * the files of calls a crash cut off can be measured: their recorder never reported a duration).
    */
   async openRecordings(): Promise<{ id: string; recordingPath: string; recordingFormat: RecordingFormat | null }[]> {
@@ -238,7 +253,7 @@ export class CallRecordRepository {
     const rows = await this.#db
       .select({ id: callRecords.id, recordingPath: callRecords.recordingPath, recordingFormat: callRecords.recordingFormat })
       .from(callRecords)
-      .where(and(isNull(callRecords.endedAt), isNotNull(callRecords.recordingPath)));
+      .where(and(isNull(callRecords.disposition), isNotNull(callRecords.recordingPath)));
     return rows.flatMap((r) => (r.recordingPath === null ? [] : [{ id: r.id, recordingPath: r.recordingPath, recordingFormat: r.recordingFormat }]));
   }
 
