@@ -102,11 +102,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     registrar: sip.registrar,
     extensions: repositories.extensions,
     records,
-    onAuthFailure: (source) => {
-      metrics.authFailures.inc();
-      sip.bans.recordFailure(source);
-    },
-    onAuthSuccess: (source) => sip.bans.recordSuccess(source),
+    onAuthFailure: sip.auth.failed,
+    onAuthSuccess: sip.auth.succeeded,
   });
   sip.stack.use(calls.control.handler);
 

@@ -9,7 +9,7 @@ import { ensureCertificate } from '../sip/transport/certificate.js';
 import { createTransportLayer } from '../sip/transport/layer.js';
 import type { TraceEvent, TransportProtocol } from '../sip/transport/types.js';
 import { createRegistrar } from '../registrar/index.js';
-import type { BindingPersistence, CredentialLookup, SecuritySink } from '../registrar/ports.js';
+import type { AuthAttempt, BindingPersistence, CredentialLookup, SecuritySink } from '../registrar/ports.js';
 import { BanList } from '../security/bans.js';
 import { RateLimiter, createIngressFilter } from '../security/rate-limit.js';
 import type { Metrics } from './metrics.js';
@@ -82,6 +82,7 @@ export async function createSipSide(o: SipSideOptions) {
     clock,
     sink: o.security,
     threshold: config.banMaxFailures,
+    accountThreshold: config.banAccountMaxFailures,
     windowMs: config.banFindTimeMs,
     banTimeMs: config.banTimeMs,
   });
@@ -92,6 +93,14 @@ export async function createSipSide(o: SipSideOptions) {
     burst: config.rateLimitBurst,
   });
   stack.setIngressFilter(createIngressFilter({ bans, rateLimiter }));
+  // digest outcomes of REGISTER and INVITE alike, counted per source and per account (bans.ts)
+  const auth = {
+    failed: (attempt: AuthAttempt) => {
+      metrics.authFailures.inc();
+      bans.recordFailure(attempt.source, attempt.username);
+    },
+    succeeded: (attempt: AuthAttempt) => bans.recordSuccess(attempt.source, attempt.username),
+  };
   const authenticator = new DigestAuthenticator({
     realm: config.sipDomain,
     secret: loadOrCreateSecret(config.dataDir, 'digest-nonce'),
@@ -113,11 +122,8 @@ export async function createSipSide(o: SipSideOptions) {
     keepaliveIntervalMs: config.keepaliveIntervalMs,
     stack,
     transport,
-    onAuthFailure: (source) => {
-      metrics.authFailures.inc();
-      bans.recordFailure(source);
-    },
-    onAuthSuccess: (source) => bans.recordSuccess(source),
+    onAuthFailure: auth.failed,
+    onAuthSuccess: auth.succeeded,
     onBindingsChanged: (count) => metrics.registrations.set(count),
   });
   // RFC 3261 §8.2.7: the first, credential-less REGISTER of each registration is challenged
@@ -125,5 +131,5 @@ export async function createSipSide(o: SipSideOptions) {
   stack.useStateless(registrar.statelessHandler);
   stack.use(registrar.handler);
   // server/app adds the B2BUA's handler next (createCallSide); new INVITEs are its
-  return { transport, stack, registrar, bans, authenticator, tlsGenerated: tls.generated };
+  return { transport, stack, registrar, bans, auth, authenticator, tlsGenerated: tls.generated };
 }

@@ -143,6 +143,7 @@ export interface CallControlOptions {
   readonly timers: TimerValues;
   /** ms a call may ring before 480 (default 30000) */
   readonly noAnswerTimeoutMs?: number;
-  readonly onAuthFailure?: (source: string, reason: string) => void;
-  readonly onAuthSuccess?: (source: string) => void;
+  /** a failed INVITE authentication that may be a password guess (server/app feeds the BanList) */
+  readonly onAuthFailure?: (attempt: { readonly source: string; readonly username?: string; readonly reason: string }) => void;
+  readonly onAuthSuccess?: (attempt: { readonly source: string; readonly username: string }) => void;
 }

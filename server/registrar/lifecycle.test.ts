@@ -77,7 +77,7 @@ describe('bans wired to the registrar', () => {
     const clock = new FakeClock();
     const bans = new BanList({ clock, threshold: 5, banTimeMs: 600_000 });
     const filter = createIngressFilter({ bans });
-    const h = harness({ onAuthFailure: (ip) => bans.recordFailure(ip) }, { clock });
+    const h = harness({ onAuthFailure: ({ source, username }) => bans.recordFailure(source, username) }, { clock });
     const flow = udpFlow('198.51.100.66', 5070);
     const phone = new Phone({ user: '1001', password: 'guess' });
     for (let i = 0; i < 5; i++) {

@@ -198,7 +198,8 @@ class RegistrarImpl implements Registrar {
     if (presented === undefined) return undefined;
     const lookup = this.#o.credentials;
     const cached = lookup.findCached?.(presented.username);
-    if (cached !== undefined) return this.#authorized(request, inspected.parsed, this.#verify(request, presented, cached));
+    // null: cached as no such user, verified against a dummy HA1 on the same synchronous path
+    if (cached !== undefined) return this.#authorized(request, inspected.parsed, this.#verify(request, presented, cached ?? undefined));
     return lookup.find(presented.username).then((found) => this.#authorized(request, inspected.parsed, this.#verify(request, presented, found)));
   }
 
