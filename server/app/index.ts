@@ -10,6 +10,7 @@ import {
   AuditRepository,
   BatchWriter,
   CallRecordRepository,
+  BanRepository,
   BindingRepository,
   ExtensionRepository,
   SessionRepository,
@@ -65,6 +66,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     extensions: new ExtensionRepository({ db }),
   };
   const bindings = new BindingRepository({ db, writer, logger });
+  const banStore = new BanRepository({ db, writer, logger });
   const audit = new AuditLog({ sink: await AuditRepository.open({ db, writer }), logger });
   const metrics = createMetrics();
 
@@ -88,6 +90,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     security,
     credentials: repositories.extensions,
     persistence: bindings,
+    banStore,
   });
 
   const records = new CallRecordRepository({ db, writer, logger });
@@ -136,6 +139,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       if (admin.created) audit.record({ actor: 'system', action: 'admin.bootstrap', target: admin.username });
       await calls.start();
       await sip.registrar.start();
+      // bans still running when the process stopped hold again before SIP listens (audited as restored)
+      const restored = sip.bans.restore(await banStore.loadActive(clock.now()));
+      if (restored > 0) logger.info({ restored }, 'bans restored');
       await sip.stack.start();
       const events = createCallEventsEndpoint({ sessions: repositories.sessions, callEvents: calls.callEvents, logger });
       http = await startHttpServer({ app: api, port: config.httpPort, address: config.bindAddress, logger, upgrade: events });

@@ -10,7 +10,7 @@ import { createTransportLayer } from '../sip/transport/layer.js';
 import type { TraceEvent, TransportProtocol } from '../sip/transport/types.js';
 import { createRegistrar } from '../registrar/index.js';
 import type { AuthAttempt, BindingPersistence, CredentialLookup, SecuritySink } from '../registrar/ports.js';
-import { BanList } from '../security/bans.js';
+import { BanList, type BanStore } from '../security/bans.js';
 import { RateLimiter, createIngressFilter } from '../security/rate-limit.js';
 import type { Metrics } from './metrics.js';
 import { loadOrCreateSecret } from './secrets.js';
@@ -23,6 +23,8 @@ export interface SipSideOptions {
   readonly security: SecuritySink;
   readonly credentials: CredentialLookup;
   readonly persistence: BindingPersistence;
+  /** where active bans survive a restart */
+  readonly banStore?: BanStore;
 }
 
 export const ALLOW = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER', 'INFO', 'UPDATE'];
@@ -83,6 +85,7 @@ export async function createSipSide(o: SipSideOptions) {
     sink: o.security,
     threshold: config.banMaxFailures,
     accountThreshold: config.banAccountMaxFailures,
+    ...(o.banStore ? { store: o.banStore } : {}),
     windowMs: config.banFindTimeMs,
     banTimeMs: config.banTimeMs,
   });

@@ -94,6 +94,25 @@ describe('BanList', () => {
     // other accounts are not affected
     assert.equal(bans.recordFailure('203.0.113.51', '1001'), false);
   });
+  it('issue 18, finding 7: bans are written to the store, removed when lifted, and restored', () => {
+    const saved = new Map<string, number>();
+    const store = { save: (e: { ip: string; until: number }) => void saved.set(e.ip, e.until), remove: (ip: string) => void saved.delete(ip) };
+    const { bans, events } = setup({ threshold: 1, banTimeMs: 60_000, store });
+    bans.recordFailure('192.0.2.20');
+    bans.recordFailure('192.0.2.21');
+    bans.unban('192.0.2.21');
+    assert.deepEqual([...saved.keys()], ['192.0.2.20']);
+    // a new process: the same store's bans hold again, with a 'ban' event marked restored
+    const next = setup({ threshold: 1 });
+    next.clock.advance(30_000);
+    const restored = next.bans.restore([...saved].map(([ip, until]) => ({ ip, since: 0, until, failures: 1 })).concat([{ ip: '192.0.2.22', since: 0, until: 1, failures: 1 }]));
+    assert.equal(restored, 1, 'an ended ban is not restored');
+    assert.equal(next.bans.isBanned('192.0.2.20'), true);
+    assert.equal(next.events.at(-1)?.detail.restored, true);
+    next.clock.advance(30_000);
+    assert.equal(next.bans.isBanned('192.0.2.20'), false);
+    assert.ok(events.length > 0);
+  });
   it('exempt addresses are never banned', () => {
     const { bans } = setup({ exempt: ['10.0.0.1'] });
     for (let i = 0; i < 20; i++) bans.recordFailure('10.0.0.1');

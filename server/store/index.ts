@@ -24,6 +24,7 @@ export {
   type RecordingPauseInput,
 } from './repositories/call-records.js';
 export { BindingRepository, type StoredBinding, type StoredTransportProtocol } from './repositories/bindings.js';
+export { BanRepository, type StoredBan } from './repositories/bans.js';
 export {
   AuditRepository,
   checkAuditChain,

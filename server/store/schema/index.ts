@@ -5,3 +5,4 @@ export * from './extensions.js';
 export * from './registration-bindings.js';
 export * from './audit-log.js';
 export * from './call-records.js';
+export * from './sip-bans.js';
