@@ -114,12 +114,12 @@ async function main() {
     // finding 6b: made-up nonces for each extension in turn; how many before a ban
     const p = new Client(server.ports.sip);
     await p.bind('127.0.0.62');
-    let probes = 0;
+    let probes = 0; // answered probes
     let probeBanned = false;
     while (!probeBanned && probes < 200) {
       const r = await p.attempt(String(1000 + (probes % 10)), 'x', 'A'.repeat(64));
-      probes++;
       probeBanned = r.text === undefined;
+      if (!probeBanned) probes++;
     }
     console.log(`bogus nonces: ${probeBanned ? `banned after ${probes} probes` : `no ban after ${probes} probes`}`);
     p.sock.close();

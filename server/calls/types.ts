@@ -23,8 +23,13 @@ export interface CallTarget {
   readonly userAgent?: string;
 }
 
+type Credentials = { readonly username: string; readonly realm: string; readonly ha1Md5: string; readonly ha1Sha256: string };
+
+/** Structurally the registrar's CredentialLookup (see its findCached and recheck). */
 export interface DigestCredentialSource {
-  find(username: string): Promise<{ readonly username: string; readonly realm: string; readonly ha1Md5: string; readonly ha1Sha256: string } | undefined>;
+  find(username: string): Promise<Credentials | undefined>;
+  findCached?(username: string): Credentials | null | undefined;
+  recheck?(username: string): Promise<unknown>;
 }
 
 export type CallDisposition = 'ANSWERED' | 'NO ANSWER' | 'BUSY' | 'FAILED' | 'CANCELLED' | 'INTERRUPTED';

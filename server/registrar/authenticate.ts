@@ -22,6 +22,8 @@ export interface VerifyOptions {
   /** the hosts the registrar answers for (the digest uri check, RFC 2617 §3.2.2.5) */
   readonly isOwnHost?: (host: string) => boolean;
   readonly onFailure?: (attempt: AuthAttempt) => void;
+  /** sends a failure's reply, possibly later (the registrar evens out the time to a 401) */
+  readonly deferReply?: (send: () => void) => void;
   readonly onSuccess?: (attempt: AuthAttempt) => void;
 }
 
@@ -93,11 +95,10 @@ export function verifyPresented(options: VerifyOptions): AuthOutcome {
   if (!NOT_A_GUESS.has(result.reason)) options.onFailure?.({ source, username, reason: result.reason });
   options.logger.info({ source, username, reason: result.reason }, 'digest authentication failed');
   // RFC 2617 §3.2.2.5: credentials computed for another resource are a bad request, not a reason to challenge again
-  if (result.reason === 'uri-mismatch') {
-    request.reply(URI_MISMATCH_REPLY);
-    return { ok: false };
-  }
   // RFC 7616 §3.3: stale=true tells the client to retry with the new nonce without asking the user
-  request.reply(challengeFor(msg, authenticator, result.reason === 'stale'));
+  const reply = result.reason === 'uri-mismatch' ? URI_MISMATCH_REPLY : challengeFor(msg, authenticator, result.reason === 'stale');
+  const send = (): void => request.reply(reply);
+  if (options.deferReply) options.deferReply(send);
+  else send();
   return { ok: false };
 }

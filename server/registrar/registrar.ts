@@ -199,11 +199,21 @@ class RegistrarImpl implements Registrar {
     const lookup = this.#o.credentials;
     const cached = lookup.findCached?.(presented.username);
     // null: cached as no such user, verified against a dummy HA1 on the same synchronous path
-    if (cached !== undefined) return this.#authorized(request, inspected.parsed, this.#verify(request, presented, cached ?? undefined));
+    if (cached !== undefined) {
+      // a failure answered from the cache waits for one store read, as an uncached lookup would
+      const recheck = lookup.recheck?.bind(lookup, presented.username);
+      const deferReply = recheck ? (send: () => void) => this.#track(recheck().then(send, send)) : undefined;
+      return this.#authorized(request, inspected.parsed, this.#verify(request, presented, cached ?? undefined, deferReply));
+    }
     return lookup.find(presented.username).then((found) => this.#authorized(request, inspected.parsed, this.#verify(request, presented, found)));
   }
 
-  #verify(request: IncomingRequest, presented: PresentedCredentials, credentials: DigestCredentials | undefined): AuthOutcome {
+  #verify(
+    request: IncomingRequest,
+    presented: PresentedCredentials,
+    credentials: DigestCredentials | undefined,
+    deferReply?: (send: () => void) => void,
+  ): AuthOutcome {
     return verifyPresented({
       request,
       authenticator: this.#o.authenticator,
@@ -211,6 +221,7 @@ class RegistrarImpl implements Registrar {
       presented,
       credentials,
       isOwnHost: (host) => this.#isOurHost(host, request),
+      ...(deferReply ? { deferReply } : {}),
       ...(this.#o.onAuthFailure ? { onFailure: this.#o.onAuthFailure } : {}),
       ...(this.#o.onAuthSuccess ? { onSuccess: this.#o.onAuthSuccess } : {}),
     });

@@ -192,6 +192,11 @@ export class ExtensionRepository {
     return this.#credentials.get(username) ?? (this.#absent.get(username) ? null : undefined);
   }
 
+  /** The registrar's CredentialLookup.recheck: one read of the row, whatever the caches hold. */
+  async recheck(username: string): Promise<void> {
+    await this.#rows.load(username);
+  }
+
   /** The registrar's CredentialLookup.find: HA1s for digest; undefined for unknown users. */
   async find(username: string): Promise<ExtensionCredentials | undefined> {
     const cached = this.#credentials.get(username);
