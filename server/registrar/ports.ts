@@ -55,6 +55,8 @@ export interface CredentialLookup {
  * batching writer), so a 200 OK is only sent for a binding that survives kill -9.
  */
 export interface BindingPersistence {
+  // save/remove may reject with an error carrying `retryAfterSeconds` when the store is overloaded
+  // (the batching writer's queue is full): the REGISTER is then answered 503 with Retry-After.
   loadAll(): Promise<Binding[]>;
   save(binding: Binding): Promise<void>;
   remove(aor: string, contact: string): Promise<void>;
