@@ -10,6 +10,7 @@ import type { CallEventJson } from '../api/index.js';
 import type { CallRecordRepository, ExtensionRepository, HeartbeatRepository } from '../store/index.js';
 import type { Clock, DigestAuthenticator, ListeningPoint, Logger, SipStack } from '../sip/index.js';
 import { DEFAULT_TIMER_VALUES } from '../sip/index.js';
+import type { AuthAttempt } from '../registrar/ports.js';
 import type { Registrar } from '../registrar/index.js';
 import type { Metrics } from './metrics.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
@@ -27,8 +28,8 @@ export interface CallSideOptions {
   readonly records: CallRecordRepository;
   /** when the process was last alive: where calls a crash cut off end */
   readonly heartbeats: HeartbeatRepository;
-  readonly onAuthFailure: (source: string) => void;
-  readonly onAuthSuccess: (source: string) => void;
+  readonly onAuthFailure: (attempt: AuthAttempt) => void;
+  readonly onAuthSuccess: (attempt: AuthAttempt) => void;
 }
 
 type EventType = CallEventJson['type'];

@@ -11,6 +11,7 @@ import {
   AuditRepository,
   BatchWriter,
   CallRecordRepository,
+  BanRepository,
   BindingRepository,
   ExtensionRepository,
   HeartbeatRepository,
@@ -68,6 +69,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     extensions: new ExtensionRepository({ db }),
   };
   const bindings = new BindingRepository({ db, writer, logger });
+  const banStore = new BanRepository({ db, writer, logger });
   const audit = new AuditLog({ sink: await AuditRepository.open({ db, writer }), logger });
   const metrics = createMetrics();
 
@@ -91,6 +93,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     security,
     credentials: repositories.extensions,
     persistence: bindings,
+    banStore,
   });
 
   const records = new CallRecordRepository({ db, writer, logger });
@@ -106,14 +109,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     extensions: repositories.extensions,
     records,
     heartbeats: new HeartbeatRepository({ db, writer }),
-    onAuthFailure: (source) => {
-      metrics.authFailures.inc();
-      sip.bans.recordFailure(source);
-    },
-    onAuthSuccess: (source) => {
-      sip.bans.recordSuccess(source);
-      sip.admission.authenticated(source);
-    },
+    onAuthFailure: sip.auth.failed,
+    onAuthSuccess: sip.auth.succeeded,
   });
   sip.stack.use(sip.watchCredentials(calls.control.handler));
 
@@ -152,6 +149,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       if (admin.created) audit.record({ actor: 'system', action: 'admin.bootstrap', target: admin.username });
       await calls.start();
       await sip.registrar.start();
+      // bans still running when the process stopped hold again before SIP listens (audited as restored)
+      const restored = sip.bans.restore(await banStore.loadActive(clock.now()));
+      if (restored > 0) logger.info({ restored }, 'bans restored');
       await sip.stack.start();
       const events = createCallEventsEndpoint({ sessions: repositories.sessions, callEvents: calls.callEvents, logger });
       http = await startHttpServer({ app: api, port: config.httpPort, address: config.bindAddress, logger, upgrade: events });

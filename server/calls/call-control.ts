@@ -107,10 +107,10 @@ export function createCallControl(o: CallControlOptions): CallControl {
       isOwnHost: (host) => host === domain || host === request.flow.local.address,
     });
     if (!auth.ok) {
-      if (auth.failure) o.onAuthFailure?.(request.source.address, auth.failure);
+      if (auth.failure) o.onAuthFailure?.({ source: request.source.address, reason: auth.failure, ...(auth.username === undefined ? {} : { username: auth.username }) });
       return request.reply(auth.reply);
     }
-    o.onAuthSuccess?.(request.source.address);
+    o.onAuthSuccess?.({ source: request.source.address, username: auth.username });
     // RFC 3261 §16.3 step 3 (as a B2BUA we are the proxy's equivalent): 483 when no hops remain
     const maxForwards = getMaxForwards(request.message) ?? 70;
     if (maxForwards <= 0) return request.reply({ status: 483 });

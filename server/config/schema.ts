@@ -59,6 +59,8 @@ export const configShape = z
       .transform((v) => v.split(',').map((a) => a.trim()).filter((a) => a.length > 0)),
     nonceLifetimeMs: z.coerce.number().int().min(1000).max(300_000).default(300_000),
     banMaxFailures: z.coerce.number().int().min(1).default(5),
+    // failures against one extension from all sources, after which each failing source is banned at once
+    banAccountMaxFailures: z.coerce.number().int().min(1).default(20),
     banFindTimeMs: ms.default(600_000),
     banTimeMs: ms.default(600_000),
     rateLimitPerSecond: z.coerce.number().int().min(1).default(200),

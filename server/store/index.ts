@@ -25,6 +25,7 @@ export {
 } from './repositories/call-records.js';
 export { HeartbeatRepository, type HeartbeatRepositoryOptions } from './repositories/heartbeats.js';
 export { BindingRepository, type StoredBinding, type StoredTransportProtocol } from './repositories/bindings.js';
+export { BanRepository, type StoredBan } from './repositories/bans.js';
 export {
   AuditRepository,
   checkAuditChain,

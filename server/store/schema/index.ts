@@ -6,3 +6,4 @@ export * from './registration-bindings.js';
 export * from './audit-log.js';
 export * from './call-records.js';
 export * from './heartbeats.js';
+export * from './sip-bans.js';
