@@ -1,14 +1,35 @@
 # Hailing in one container: SIP (UDP/TCP 5060, TLS 5061, WS 8088, WSS 8089), HTTP 8080, RTP range.
-FROM node:24-bookworm-slim AS build
+#
+# The build needs the npm registry and Debian's package mirror, nothing else. @discordjs/opus would
+# otherwise download a prebuilt binary from GitHub; here it is compiled from its registry tarball
+# (libopus sources included) by node-gyp, against the headers this Node ships in
+# /usr/local/include/node (so node-gyp downloads no headers either). argon2 loads the prebuilt
+# binaries inside its own tarball; libsql's come as registry packages.
+#
+# Node 20 on Debian 12 (bookworm), the version `npm test` runs on (package.json `engines`). Both
+# stages use the same base: the compiled addon is named after the glibc it was built against.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+# node-gyp's toolchain (python3, make, g++)
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+# npm 11 honours the `allowScripts` policy in package.json (the image's Node 20 ships npm 10)
+RUN npm install -g --no-audit --no-fund npm@11.19.1
+ENV npm_config_build_from_source=@discordjs/opus \
+    npm_config_nodedir=/usr/local
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY server ./server
 COPY media ./media
-RUN npm run build && npm prune --omit=dev
+RUN npm run build && npm prune --omit=dev \
+ # fail the build here, not at the first Opus call, if the addon did not compile
+ && node -e "new (require('@discordjs/opus').OpusEncoder)(48000, 2)"
 
-FROM node:24-bookworm-slim
+FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     HAILING_DATA_DIR=/data \
     HAILING_BIND_ADDRESS=0.0.0.0

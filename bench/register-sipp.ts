@@ -36,7 +36,7 @@ async function main() {
       calls: CALLS,
       rate: RATE,
       timeoutSeconds: 120,
-      args: ['-recv_timeout', '20000'],
+      // SIPp's defaults otherwise, as the run: UDP retransmissions, then a failed call
     });
     const s = run.stats;
     console.log(

@@ -77,7 +77,7 @@ export class WorkerMediaEngine implements MediaEngine, EndpointOwner, SessionOwn
     if (this.#closing) throw new MediaError('closed', 'media engine is closed');
     const group = options.group;
     const kind = options.kind ?? 'rtp';
-    const sources = options.sources === undefined ? [] : [...options.sources];
+    const sources = options.sources === undefined ? null : [...options.sources];
     const workerIndex = this.#workers.place(group);
     try {
       // A pair someone else holds (EADDRINUSE) is skipped and goes to the back of the queue.

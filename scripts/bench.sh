@@ -10,6 +10,10 @@ echo "== SIP connection table: 10,000 idle connections with a partial message cl
 node --import tsx bench/connections.ts --connections 10000 --env HAILING_SIP_READ_TIMEOUT_MS=600000
 echo "== REGISTER from SIPp (Debian's sip-tester, MD5) at 10,000/s offered (compiled build)"
 HAILING_TEST_DIST=1 node --import tsx bench/register-sipp.ts
+echo "== REGISTER flood with bogus credentials from 100 sources: a phone's registrations, OPTIONS answered, RSS"
+HAILING_TEST_DIST=1 node --import tsx bench/register-flood.ts
+echo "== Admin login guessing: 16 parallel clients, then 200 wrong passwords and the right one"
+HAILING_TEST_DIST=1 node --import tsx bench/login-flood.ts
 echo "== Call setup through the B2BUA (compiled build): fixed rate, then a saturation ramp"
 HAILING_TEST_DIST=1 node --import tsx bench/calls.ts
 echo "== RTP relay: concurrent G.711 calls, media both ways (engine in its own process)"

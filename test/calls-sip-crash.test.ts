@@ -3,9 +3,9 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
-import { freePort } from './helpers/ports.js';
 import { listCallRecords } from './helpers/cdrs.js';
-import { startSipUa, type OutgoingCall, type SipUa } from './helpers/sip-ua.js';
+import { startSipCallRig } from './helpers/sip-call-rig.js';
+import type { SipUa } from './helpers/sip-ua.js';
 import { within } from './helpers/waiting.js';
 
 const DOMAIN = '127.0.0.1';
@@ -28,24 +28,7 @@ describe('call records survive a crash', () => {
     // no media is sent: the media timeout stays out of the way (0 disables it)
     const env = { HAILING_MEDIA_TIMEOUT_MS: '0' };
     server = await startHailing({ env });
-    const target = { host: '127.0.0.1', port: server.ports.sip };
-    for (const n of [CALLER, ...callees]) {
-      const r: { status: number; body: unknown } = await server.api('POST', '/api/v1/extensions', { number: n, password: password(n), displayName: `Ext ${n}` });
-      assert.equal(r.status, 201, JSON.stringify(r.body));
-    }
-    const phone = await startSipUa({ address: PHONES, port: await freePort(PHONES), domain: DOMAIN, server: target, incoming: { kind: 'answer' } });
-    uas.push(phone);
-    for (const n of callees) assert.equal(await phone.register({ user: n, password: password(n) }), 200);
-    const caller = await startSipUa({ address: PHONES, port: await freePort(PHONES), domain: DOMAIN, server: target });
-    uas.push(caller);
-
-    const answered = async (call: OutgoingCall) => {
-      const final = await within(call.final, 15_000, `the answer to ${call.callId}`);
-      assert.equal(final.status, 200, `call ${call.callId}`);
-      const dialog = call.dialog();
-      assert.ok(dialog);
-      return dialog;
-    };
+    const { phone, caller, answered } = await startSipCallRig({ server, caller: CALLER, callees, password, address: PHONES, domain: DOMAIN, uas });
     const completed: string[] = [];
     for (let i = 0; i < COMPLETED; i++) {
       const call = caller.call({ to: callees[i] ?? '', user: CALLER, password: password(CALLER) });
@@ -69,7 +52,7 @@ describe('call records survive a crash', () => {
     }
 
     assert.equal(await server.kill('SIGKILL'), null);
-    server = await startHailing({ dataDir: server.dataDir, ports: server.ports, env });
+    server = await startHailing({ dataDir: server.dataDir, env });
 
     const callIdOf = (c: { legs: { role: string; sipCallId: string }[] }) => c.legs.find((l) => l.role === 'caller')?.sipCallId ?? '';
     const activeIds = active.map((c) => c.callId).sort();

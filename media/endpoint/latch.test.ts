@@ -41,6 +41,15 @@ describe('Latch (symmetric RTP, RFC 4961; strict source: only what signalling na
     assert.equal(l.onPacket('203.0.113.66', 30000, 20), DROP);
   });
 
+  it('SIP sources none of which fits the socket (an IPv6 source, an IPv4 socket) still make the leg strict', () => {
+    const l = new Latch(2000);
+    l.trust([]);
+    l.reset(null, 0);
+    assert.equal(l.onPacket('198.51.100.7', 30000, 0), DROP);
+    l.reset('198.51.100.7', 30000);
+    assert.equal(l.onPacket('198.51.100.7', 30002, 10), ACCEPT_LATCHED, "the SDP's address");
+  });
+
   it('with nothing signalled (no SDP address, no SIP source) the first source is learnt, as plain symmetric RTP', () => {
     const l = new Latch(2000);
     l.reset(null, 0);

@@ -45,6 +45,8 @@ export class Latch {
   #sdpPort = -1;
   /** setRemote() has been called: the party's SDP is known (its c= may still name no address) */
   #described = false;
+  /** trust() was called: the leg's SIP sources are known (strict, even if none fits the socket) */
+  #signalled = false;
   /** the SIP source addresses, a fixed array compared in a loop: no allocation per packet */
   readonly #sip: string[] = [];
 
@@ -62,6 +64,8 @@ export class Latch {
 
   /** the addresses this leg's SIP came from (IP literals as the socket writes them); reopens the latch */
   trust(addresses: readonly string[]): void {
+    // strict from now on, even when none of them can be written for this socket's family
+    this.#signalled = true;
     this.#sip.length = 0;
     for (const a of addresses) if (a !== '' && !this.#sip.includes(a) && this.#sip.length < MAX_TRUSTED) this.#sip.push(a);
     this.#reopen();
@@ -112,8 +116,8 @@ export class Latch {
    */
   #legitimate(address: string): boolean {
     const sip = this.#sip;
-    if (!this.#described) return sip.length === 0;
-    if (sip.length === 0 && this.#sdpPort < 0) return true;
+    if (!this.#described) return !this.#signalled;
+    if (!this.#signalled && this.#sdpPort < 0) return true;
     if (address === this.#sdpAddress) return true;
     for (let i = 0; i < sip.length; i++) if (sip[i] === address) return true;
     return false;

@@ -102,7 +102,7 @@ async function create(message: Extract<ToMediaWorker, { type: 'create' }>): Prom
     rtpPort: message.rtpPort,
     latchWindowMs: data.latchWindowMs,
     mediaTimeoutMs: data.mediaTimeoutMs,
-    ...(message.sources.length > 0 ? { sources: message.sources } : {}),
+    ...(message.sources !== null ? { sources: message.sources } : {}),
     sink,
   });
   if (!opened.ok) {

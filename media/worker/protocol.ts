@@ -15,7 +15,7 @@ export interface MediaWorkerData {
 export type WebRtcOp = { readonly op: 'accept-offer'; readonly sdp: string } | { readonly op: 'create-offer' } | { readonly op: 'accept-answer'; readonly sdp: string };
 
 export type ToMediaWorker =
-  | { readonly type: 'create'; readonly id: number; readonly endpointId: string; readonly group: string; readonly rtpPort: number; readonly kind: 'rtp' | 'webrtc'; readonly sources: readonly string[] }
+  | { readonly type: 'create'; readonly id: number; readonly endpointId: string; readonly group: string; readonly rtpPort: number; readonly kind: 'rtp' | 'webrtc'; readonly sources: readonly string[] | null }
   | { readonly type: 'set-format'; readonly endpointId: string; readonly format: MediaFormat | null }
   | { readonly type: 'set-srtp'; readonly endpointId: string; readonly keys: SrtpKeys | null }
   | { readonly type: 'inband-dtmf'; readonly endpointId: string; readonly on: boolean }

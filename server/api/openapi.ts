@@ -65,7 +65,13 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
     tag: 'auth',
     auth: false,
     body: s.LoginRequest,
-    responses: { 200: { description: 'Logged in', schema: s.LoginResponse }, 400: invalid, 401: err('Invalid credentials') },
+    responses: {
+      200: { description: 'Logged in', schema: s.LoginResponse },
+      400: invalid,
+      401: err('Invalid credentials'),
+      429: err('Account or source locked out, or backing off after failures (Retry-After)'),
+      503: err('Too many logins being checked at once (Retry-After)'),
+    },
   },
   {
     method: 'post',

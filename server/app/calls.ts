@@ -7,11 +7,13 @@ import { resolve, sep } from 'node:path';
 import { createMediaEngine } from '../../media/index.js';
 import { createCallControl, createDialPlanService, recordingDurationMs, type CallRecord } from '../calls/index.js';
 import type { CallEventJson } from '../api/index.js';
-import type { CallHandlingRepository, CallRecordRepository, DialPlanRepository, ExtensionRepository } from '../store/index.js';
+import type { CallHandlingRepository, CallRecordRepository, DialPlanRepository, ExtensionRepository, HeartbeatRepository } from '../store/index.js';
 import type { Clock, DigestAuthenticator, ListeningPoint, Logger, SipStack } from '../sip/index.js';
 import { DEFAULT_TIMER_VALUES } from '../sip/index.js';
+import type { AuthAttempt } from '../registrar/ports.js';
 import type { Registrar } from '../registrar/index.js';
 import type { Metrics } from './metrics.js';
+import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 
 export interface CallSideOptions {
   readonly config: Config;
@@ -26,8 +28,10 @@ export interface CallSideOptions {
   readonly dialPlan: DialPlanRepository;
   readonly callHandling: CallHandlingRepository;
   readonly records: CallRecordRepository;
-  readonly onAuthFailure: (source: string) => void;
-  readonly onAuthSuccess: (source: string) => void;
+  /** when the process was last alive: where calls a crash cut off end */
+  readonly heartbeats: HeartbeatRepository;
+  readonly onAuthFailure: (attempt: AuthAttempt) => void;
+  readonly onAuthSuccess: (attempt: AuthAttempt) => void;
 }
 
 type EventType = CallEventJson['type'];
@@ -117,6 +121,11 @@ export function createCallSide(o: CallSideOptions) {
     void save(o.records.begin(r), r.id);
   });
   observer.on('answered', (r) => void save(o.records.update(r), r.id));
+  // the end of a call whose BYE is being answered: the 200 waits for this write (in-dialog.ts). It
+  // is stored with no disposition yet: a record with a disposition is final (media figures,
+  // recording length), and those come with the 'hangup' write moments later. A crash in between
+  // is completed at the next start (completeEnded()).
+  observer.onEnded((r) => save(o.records.update({ ...r, disposition: null }), r.id));
   observer.on('hangup', (r) => {
     endpoints();
     metrics.callsActive.dec();
@@ -166,6 +175,7 @@ export function createCallSide(o: CallSideOptions) {
     }
   };
 
+  let heartbeat: Heartbeat | undefined;
   return {
     media,
     control,
@@ -173,13 +183,20 @@ export function createCallSide(o: CallSideOptions) {
     callEvents,
     async start() {
       const cut = await o.records.openRecordings();
-      const interrupted = await o.records.interruptOpen(clock.now());
-      if (interrupted > 0) logger.warn({ interrupted }, 'calls in progress at the last stop were closed as INTERRUPTED');
+      // read before this process beats: the last beat of the one that went away
+      const lastAliveAt = await o.heartbeats.lastAlive();
+      const completed = await o.records.completeEnded();
+      if (completed > 0) logger.warn({ completed }, 'calls that ended just before the last stop were completed without their media figures');
+      const interrupted = await o.records.interruptOpen({ now: clock.now(), lastAliveAt });
+      if (interrupted > 0) logger.warn({ interrupted, lastAliveAt }, 'calls in progress at the last stop were closed as INTERRUPTED');
       await measureInterrupted(cut);
+      heartbeat = startHeartbeat({ clock, logger, intervalMs: config.heartbeatIntervalMs, beat: (at) => o.heartbeats.beat(at) });
       await media.start();
     },
     async stop() {
       await control.close();
+      // every call's record is out; nothing is left for a beat to vouch for
+      heartbeat?.stop();
     },
     async closeMedia() {
       metrics.mediaEndpoints.set(0);

@@ -11,10 +11,12 @@ import {
   AuditRepository,
   BatchWriter,
   CallRecordRepository,
+  BanRepository,
   BindingRepository,
   CallHandlingRepository,
   DialPlanRepository,
   ExtensionRepository,
+  HeartbeatRepository,
   SessionRepository,
   openDatabase,
 } from '../store/index.js';
@@ -71,6 +73,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const dialPlanRepository = new DialPlanRepository({ db });
   const callHandling = new CallHandlingRepository({ db });
   const bindings = new BindingRepository({ db, writer, logger });
+  const banStore = new BanRepository({ db, writer, logger });
   const audit = new AuditLog({ sink: await AuditRepository.open({ db, writer }), logger });
   const metrics = createMetrics();
 
@@ -94,6 +97,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     security,
     credentials: repositories.extensions,
     persistence: bindings,
+    banStore,
   });
 
   const records = new CallRecordRepository({ db, writer, logger });
@@ -110,14 +114,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     dialPlan: dialPlanRepository,
     callHandling,
     records,
-    onAuthFailure: (source) => {
-      metrics.authFailures.inc();
-      sip.bans.recordFailure(source);
-    },
-    onAuthSuccess: (source) => {
-      sip.bans.recordSuccess(source);
-      sip.admission.authenticated(source);
-    },
+    heartbeats: new HeartbeatRepository({ db, writer }),
+    onAuthFailure: sip.auth.failed,
+    onAuthSuccess: sip.auth.succeeded,
   });
   sip.stack.use(sip.watchCredentials(calls.control.handler));
 
@@ -158,6 +157,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       if (admin.created) audit.record({ actor: 'system', action: 'admin.bootstrap', target: admin.username });
       await calls.start();
       await sip.registrar.start();
+      // bans still running when the process stopped hold again before SIP listens (audited as restored)
+      const restored = sip.bans.restore(await banStore.loadActive(clock.now()));
+      if (restored > 0) logger.info({ restored }, 'bans restored');
       await sip.stack.start();
       const events = createCallEventsEndpoint({ sessions: repositories.sessions, callEvents: calls.callEvents, logger });
       http = await startHttpServer({ app: api, port: config.httpPort, address: config.bindAddress, logger, upgrade: events });

@@ -9,8 +9,8 @@ import { ensureCertificate } from '../sip/transport/certificate.js';
 import { createTransportLayer } from '../sip/transport/layer.js';
 import type { TraceEvent, TransportProtocol } from '../sip/transport/types.js';
 import { createRegistrar } from '../registrar/index.js';
-import type { BindingPersistence, CredentialLookup, SecuritySink } from '../registrar/ports.js';
-import { BanList } from '../security/bans.js';
+import type { AuthAttempt, BindingPersistence, CredentialLookup, SecuritySink } from '../registrar/ports.js';
+import { BanList, type BanStore } from '../security/bans.js';
 import { AdmissionControl } from '../security/admission.js';
 import { RateLimiter } from '../security/rate-limit.js';
 import { tapRefusals } from '../security/refusal-tap.js';
@@ -26,6 +26,8 @@ export interface SipSideOptions {
   readonly security: SecuritySink;
   readonly credentials: CredentialLookup;
   readonly persistence: BindingPersistence;
+  /** where active bans survive a restart */
+  readonly banStore?: BanStore;
 }
 
 export const ALLOW = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER', 'INFO', 'UPDATE'];
@@ -87,6 +89,8 @@ export async function createSipSide(o: SipSideOptions) {
     clock,
     sink: o.security,
     threshold: config.banMaxFailures,
+    accountThreshold: config.banAccountMaxFailures,
+    ...(o.banStore ? { store: o.banStore } : {}),
     windowMs: config.banFindTimeMs,
     banTimeMs: config.banTimeMs,
   });
@@ -111,6 +115,17 @@ export async function createSipSide(o: SipSideOptions) {
   stack.setIngressFilter(admission.filter);
   /** a handler whose refusals of presented credentials count towards admission (issue 18 §9) */
   const watchCredentials = (handler: RequestHandler) => tapRefusals({ handler, refused: (source) => admission.refused(source) });
+  // digest outcomes of REGISTER and INVITE alike, counted per source and per account (bans.ts)
+  const auth = {
+    failed: (attempt: AuthAttempt) => {
+      metrics.authFailures.inc();
+      bans.recordFailure(attempt.source, attempt.username);
+    },
+    succeeded: (attempt: AuthAttempt) => {
+      bans.recordSuccess(attempt.source, attempt.username);
+      admission.authenticated(attempt.source);
+    },
+  };
   const authenticator = new DigestAuthenticator({
     realm: config.sipDomain,
     secret: loadOrCreateSecret(config.dataDir, 'digest-nonce'),
@@ -132,14 +147,8 @@ export async function createSipSide(o: SipSideOptions) {
     keepaliveIntervalMs: config.keepaliveIntervalMs,
     stack,
     transport,
-    onAuthFailure: (source) => {
-      metrics.authFailures.inc();
-      bans.recordFailure(source);
-    },
-    onAuthSuccess: (source) => {
-      bans.recordSuccess(source);
-      admission.authenticated(source);
-    },
+    onAuthFailure: auth.failed,
+    onAuthSuccess: auth.succeeded,
     onBindingsChanged: (count) => metrics.registrations.set(count),
   });
   // RFC 3261 §8.2.7: the first, credential-less REGISTER of each registration is challenged
@@ -147,5 +156,5 @@ export async function createSipSide(o: SipSideOptions) {
   stack.useStateless(registrar.statelessHandler);
   stack.use(watchCredentials(registrar.handler));
   // server/app adds the B2BUA's handler next (createCallSide); new INVITEs are its
-  return { transport, stack, registrar, bans, admission, watchCredentials, authenticator, tlsGenerated: tls.generated };
+  return { transport, stack, registrar, bans, admission, watchCredentials, auth, authenticator, tlsGenerated: tls.generated };
 }

@@ -105,10 +105,10 @@ export function createCallControl(o: CallControlOptions): CallControl {
       isOwnHost: (host) => host === domain || host === request.flow.local.address,
     });
     if (!auth.ok) {
-      if (auth.failure) o.onAuthFailure?.(request.source.address, auth.failure);
+      if (auth.failure) o.onAuthFailure?.({ source: request.source.address, reason: auth.failure, ...(auth.username === undefined ? {} : { username: auth.username }) });
       return request.reply(auth.reply);
     }
-    o.onAuthSuccess?.(request.source.address);
+    o.onAuthSuccess?.({ source: request.source.address, username: auth.username });
     // RFC 3261 §16.3 step 3 (as a B2BUA we are the proxy's equivalent): 483 when no hops remain
     const maxForwards = getMaxForwards(request.message) ?? 70;
     if (maxForwards <= 0) return request.reply({ status: 483 });
@@ -157,7 +157,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     const side = call.inbound.dialogKey === key ? 'caller' : 'callee';
     const leg = call.legOf(side);
     const contact = contactFor({ user: side === 'caller' ? call.callee : call.caller.number, flow: request.flow, listening: o.listening(), publicAddress: o.publicAddress });
-    if (leg) void handleInDialog(call, side, request, contact).catch((err: unknown) => logger.error({ err: String(err) }, 'in-dialog request failed'));
+    if (leg) void handleInDialog({ call, side, request, contact, observer }).catch((err: unknown) => logger.error({ err: String(err) }, 'in-dialog request failed'));
     return true;
   };
 

@@ -129,11 +129,11 @@ describe('Call: offers in the dialog', () => {
     fork.respond(200, OFFER);
     await result;
     const first = callerInvite(OFFER, { cseq: 2 });
-    const relayed = handleInDialog(rig.call, 'caller', first, '<sip:hailing@127.0.0.1>');
+    const relayed = handleInDialog({ call: rig.call, side: 'caller', request: first, contact: '<sip:hailing@127.0.0.1>', observer: { ended: async () => {} } });
     await flush();
     assert.deepEqual(fork.requests.map((r) => r.method), ['INVITE']);
     const second = callerInvite(OFFER, { cseq: 3 });
-    await handleInDialog(rig.call, 'callee', second, '<sip:hailing@127.0.0.1>');
+    await handleInDialog({ call: rig.call, side: 'callee', request: second, contact: '<sip:hailing@127.0.0.1>', observer: { ended: async () => {} } });
     assert.deepEqual(second.replies.map((r) => r.status), [491]);
     fork.requests[0]!.resolve({ kind: 'response', version: 'SIP/2.0', status: 200, reason: 'OK', headers: [], body: OFFER } as unknown as SipResponse);
     await relayed;

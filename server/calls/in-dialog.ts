@@ -7,11 +7,24 @@ import { CallState, type Call } from './call.js';
 import type { Side } from './call-media.js';
 import { parseDtmfInfo } from './dtmf-info.js';
 import { ALLOW } from './allow.js';
+import type { CallObserver } from './observer.js';
 
 const other = (side: Side): Side => (side === 'caller' ? 'callee' : 'caller');
 const RELAYED = new Set(['INFO', 'MESSAGE', 'NOTIFY']);
 
-export async function handleInDialog(call: Call, side: Side, request: IncomingRequest, contact: string): Promise<void> {
+export interface InDialogRequest {
+  readonly call: Call;
+  /** the party that sent it */
+  readonly side: Side;
+  readonly request: IncomingRequest;
+  /** our Contact towards that party */
+  readonly contact: string;
+  /** where a BYE's end is stored before the 200 (CallObserver.ended) */
+  readonly observer: Pick<CallObserver, 'ended'>;
+}
+
+export async function handleInDialog(o: InDialogRequest): Promise<void> {
+  const { call, side, request, contact } = o;
   const leg = call.legOf(side);
   const method = request.message.method;
   if (!leg) return request.message.method === 'ACK' ? undefined : request.reply({ status: 481 });
@@ -23,11 +36,18 @@ export async function handleInDialog(call: Call, side: Side, request: IncomingRe
   }
   if (!leg.accept(request)) return;
   switch (method) {
-    case 'BYE':
-      // RFC 3261 §15.1.2: the UAS "SHOULD" answer 2xx and end the session
+    case 'BYE': {
+      // RFC 3261 §15.1.2: the UAS "SHOULD" answer 2xx and end the session. The 200 tells the phone
+      // the call ended normally, so it goes out once that end is stored: a crash just after it
+      // must not turn the call into an INTERRUPTED one. hangup() decides the end at once; the
+      // media figures follow in the 'hangup' record.
+      const ending = call.state === CallState.Answered;
+      const closing = call.hangup(side, 'normal-clearing');
+      if (ending) await o.observer.ended(call.record());
       request.reply({ status: 200 });
-      await call.hangup(side, 'normal-clearing');
+      await closing;
       return;
+    }
     case 'INVITE':
     case 'UPDATE':
       await relayOffer(call, side, request, contact);

@@ -1,16 +1,13 @@
 // RFC 3261 §22.3: a proxy-like server authenticates an INVITE with 407 and Proxy-Authenticate; the
 // same digest rules as REGISTER (RFC 7616/8760, qop=auth, nonce lifetime, nc replay). Every
 // failure, for known and unknown users alike, is a fresh 407, so nothing tells them apart.
-import { URI_MISMATCH_REPLY, getHeader, getHeaderLines, parseNameAddr, parseUri, readDigestIdentity } from '../sip/index.js';
+import { NOT_A_GUESS, URI_MISMATCH_REPLY, getHeader, getHeaderLines, parseNameAddr, parseUri, readDigestIdentity } from '../sip/index.js';
 import type { DigestAuthenticator, IncomingRequest, ReplyOptions, SipUri, TelUri, Uri } from '../sip/index.js';
 import type { DigestCredentialSource } from './types.js';
 
 export type InviteAuthOutcome =
   | { readonly ok: true; readonly username: string }
-  | { readonly ok: false; readonly reply: ReplyOptions; readonly failure?: string };
-
-/** Failures that say nothing about the password: re-challenged, never counted towards a ban. */
-const NOT_COUNTED = new Set(['stale', 'bad-nonce', 'replay', 'uri-mismatch']);
+  | { readonly ok: false; readonly reply: ReplyOptions; readonly failure?: string; readonly username?: string };
 
 function challenge(request: IncomingRequest, authenticator: DigestAuthenticator, stale: boolean): ReplyOptions {
   const values = authenticator.challenge({ stale, userAgent: getHeader(request.message, 'User-Agent') });
@@ -56,7 +53,9 @@ export async function authenticateInvite(options: {
     }
   }
   if (authorization === undefined || username === undefined) return { ok: false, reply: challenge(request, authenticator, false) };
-  const credentials = await options.credentials.find(username);
+  const source = options.credentials;
+  const cached = source.findCached?.(username);
+  const credentials = cached === undefined ? await source.find(username) : (cached ?? undefined);
   const result = authenticator.verify({
     method: request.message.method,
     authorization,
@@ -65,6 +64,8 @@ export async function authenticateInvite(options: {
     ...(options.isOwnHost ? { isOwnHost: options.isOwnHost } : {}),
   });
   // RFC 2617 §3.2.2.5: a response computed for another resource is a bad request, not a reason to challenge again
+  // a failure answered from the cache waits for one store read, as an uncached lookup would (issue 18, finding 6)
+  if (!result.ok && cached !== undefined) await source.recheck?.(username).catch(() => undefined);
   if (!result.ok && result.reason === 'uri-mismatch') {
     return { ok: false, reply: URI_MISMATCH_REPLY };
   }
@@ -72,12 +73,13 @@ export async function authenticateInvite(options: {
     return {
       ok: false,
       reply: challenge(request, authenticator, result.reason === 'stale'),
-      ...(NOT_COUNTED.has(result.reason) ? {} : { failure: result.reason }),
+      username,
+      ...(NOT_A_GUESS.has(result.reason) ? {} : { failure: result.reason }),
     };
   }
   // RFC 3261 §22.3 leaves the identity check to policy: ours is that the digest user is the caller
   if (fromUser(request) !== result.username) {
-    return { ok: false, reply: { status: 403, reason: 'From Does Not Match Credentials' }, failure: 'identity-mismatch' };
+    return { ok: false, reply: { status: 403, reason: 'From Does Not Match Credentials' }, failure: 'identity-mismatch', username };
   }
   return { ok: true, username: result.username };
 }

@@ -1,5 +1,6 @@
 // The call observer (CONVENTIONS.md §4): records, the events WebSocket and metrics listen here.
-// Listener exceptions are contained (safeEmit) so monitoring can never break a call.
+// Listener exceptions are contained (safeEmit) so monitoring can never break a call. One thing
+// waits on a listener: the 200 to a BYE waits until the call's end is stored (ended()).
 import type { Logger } from '../sip/index.js';
 import type { CallEvents, CallRecord, DtmfEvent } from './types.js';
 
@@ -35,6 +36,31 @@ export class CallObserver {
         this.#logger.error({ event: 'dtmf', err: String(err) }, 'call observer threw');
       }
     }
+  }
+
+  readonly #ended = new Set<(record: CallRecord) => Promise<void>>();
+
+  /** A store of call ends that must hold one before the party that hung up is told it ended. */
+  onEnded(listener: (record: CallRecord) => Promise<void>): () => void {
+    this.#ended.add(listener);
+    return () => this.#ended.delete(listener);
+  }
+
+  /**
+   * A call's end, decided but not yet told to the party that hung up (the 200 to its BYE): resolves
+   * once every onEnded store has it durably, so a kill -9 right after the 200 cannot leave the call
+   * INTERRUPTED. Failures are logged, never thrown: the BYE is answered either way.
+   */
+  async ended(record: CallRecord): Promise<void> {
+    await Promise.all(
+      [...this.#ended].map(async (listener) => {
+        try {
+          await listener(record);
+        } catch (err) {
+          this.#logger.error({ event: 'ended', call: record.id, err: String(err) }, 'call end not stored');
+        }
+      }),
+    );
   }
 
   emit(event: keyof CallEvents, record: CallRecord): void {

@@ -25,8 +25,13 @@ export interface CallTarget {
   readonly userAgent?: string;
 }
 
+type Credentials = { readonly username: string; readonly realm: string; readonly ha1Md5: string; readonly ha1Sha256: string };
+
+/** Structurally the registrar's CredentialLookup (see its findCached and recheck). */
 export interface DigestCredentialSource {
-  find(username: string): Promise<{ readonly username: string; readonly realm: string; readonly ha1Md5: string; readonly ha1Sha256: string } | undefined>;
+  find(username: string): Promise<Credentials | undefined>;
+  findCached?(username: string): Credentials | null | undefined;
+  recheck?(username: string): Promise<unknown>;
 }
 
 export type CallDisposition = 'ANSWERED' | 'NO ANSWER' | 'BUSY' | 'FAILED' | 'CANCELLED' | 'INTERRUPTED';
@@ -157,6 +162,7 @@ export interface CallControlOptions {
   readonly timers: TimerValues;
   /** ms a call may ring before 480 (default 30000) */
   readonly noAnswerTimeoutMs?: number;
-  readonly onAuthFailure?: (source: string, reason: string) => void;
-  readonly onAuthSuccess?: (source: string) => void;
+  /** a failed INVITE authentication that may be a password guess (server/app feeds the BanList) */
+  readonly onAuthFailure?: (attempt: { readonly source: string; readonly username?: string; readonly reason: string }) => void;
+  readonly onAuthSuccess?: (attempt: { readonly source: string; readonly username: string }) => void;
 }

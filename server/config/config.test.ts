@@ -65,6 +65,16 @@ describe('configuration', () => {
     assert.equal(loadConfig({ HAILING_RECORDING_CHANNELS: 'mixed' }).recordingChannels, 'mixed');
   });
 
+  it('heartbeat: every second by default, 100 ms to 60 s', () => {
+    assert.equal(loadConfig({}).heartbeatIntervalMs, 1000);
+    assert.equal(loadConfig({ HAILING_HEARTBEAT_INTERVAL_MS: '250' }).heartbeatIntervalMs, 250);
+    for (const bad of ['50', '120000'])
+      assert.throws(
+        () => loadConfig({ HAILING_HEARTBEAT_INTERVAL_MS: bad }),
+        (e: unknown) => e instanceof ConfigError && e.message.includes('HAILING_HEARTBEAT_INTERVAL_MS'),
+      );
+  });
+
   it('rejects unknown HAILING_ variables so typos do not pass silently', () => {
     assert.throws(() => loadConfig({ HAILING_SIP_UPD_PORT: '5060' }), /HAILING_SIP_UPD_PORT: unknown setting/);
   });

@@ -59,6 +59,8 @@ export const configShape = z
       .transform((v) => v.split(',').map((a) => a.trim()).filter((a) => a.length > 0)),
     nonceLifetimeMs: z.coerce.number().int().min(1000).max(300_000).default(300_000),
     banMaxFailures: z.coerce.number().int().min(1).default(5),
+    // failures against one extension from all sources, after which each failing source is banned at once
+    banAccountMaxFailures: z.coerce.number().int().min(1).default(20),
     banFindTimeMs: ms.default(600_000),
     banTimeMs: ms.default(600_000),
     rateLimitPerSecond: z.coerce.number().int().min(1).default(200),
@@ -80,6 +82,8 @@ export const configShape = z
     shutdownTimeoutMs: ms.min(100).default(10_000),
     /** an unanswered call is ended with 480 after this long (RFC 3261 §21.4.18) */
     callNoAnswerTimeoutMs: ms.min(1000).default(30_000),
+    /** the process writes "alive at" this often; calls a crash cut off end at the last write (issue 18) */
+    heartbeatIntervalMs: ms.min(100).max(60_000).default(1_000),
     /** an answered call whose media stopped this long is ended (Asterisk rtptimeout); 0 disables */
     mediaTimeoutMs: ms.default(30_000),
     /** how long after its first packet a relay endpoint may still re-learn its peer's address (strict RTP) */

@@ -2,13 +2,13 @@
 // Every path that is not a success ends in the same-shaped 401 with a fresh challenge, whether the
 // user exists or not, so a scan learns nothing about which extensions exist.
 import { URI_MISMATCH_REPLY } from '../sip/auth/digest-uri.js';
-import { readDigestCredentials, type DigestAuthenticator, type VerifyFailureReason } from '../sip/auth/digest.js';
+import { NOT_A_GUESS, readDigestCredentials, type DigestAuthenticator } from '../sip/auth/digest.js';
 import type { DigestChallengeResponse } from '../sip/auth/digest-params.js';
 import type { Logger } from '../sip/logger.js';
 import { getHeader } from '../sip/message/headers.js';
 import type { SipHeader, SipMessage } from '../sip/message/types.js';
 import type { IncomingRequest, ReplyOptions } from '../sip/stack/types.js';
-import type { DigestCredentials } from './ports.js';
+import type { AuthAttempt, DigestCredentials } from './ports.js';
 import { challengeReply } from './responses.js';
 
 export interface VerifyOptions {
@@ -21,8 +21,10 @@ export interface VerifyOptions {
   readonly credentials: DigestCredentials | undefined;
   /** the hosts the registrar answers for (the digest uri check, RFC 2617 §3.2.2.5) */
   readonly isOwnHost?: (host: string) => boolean;
-  readonly onFailure?: (source: string, reason: string) => void;
-  readonly onSuccess?: (source: string) => void;
+  readonly onFailure?: (attempt: AuthAttempt) => void;
+  /** sends a failure's reply, possibly later (the registrar evens out the time to a 401) */
+  readonly deferReply?: (send: () => void) => void;
+  readonly onSuccess?: (attempt: AuthAttempt) => void;
 }
 
 export interface PresentedCredentials {
@@ -32,13 +34,6 @@ export interface PresentedCredentials {
 }
 
 export type AuthOutcome = { readonly ok: true; readonly username: string } | { readonly ok: false };
-
-/**
- * Failures that say nothing about the password are not counted towards a ban: a nonce from before
- * a restart or past its lifetime, or a client reusing a nonce-count (some phones do), is simply
- * re-challenged. Guessing passwords always ends in 'mismatch', which is counted.
- */
-const NOT_COUNTED: ReadonlySet<VerifyFailureReason> = new Set(['stale', 'bad-nonce', 'replay', 'uri-mismatch']);
 
 /**
  * RFC 3261 §22.4 / §20.7: the Authorization line for our realm and its username, if any. The values
@@ -94,17 +89,16 @@ export function verifyPresented(options: VerifyOptions): AuthOutcome {
     ...(options.isOwnHost ? { isOwnHost: options.isOwnHost } : {}),
   });
   if (result.ok) {
-    options.onSuccess?.(source);
+    options.onSuccess?.({ source, username: result.username });
     return { ok: true, username: result.username };
   }
-  if (!NOT_COUNTED.has(result.reason)) options.onFailure?.(source, result.reason);
+  if (!NOT_A_GUESS.has(result.reason)) options.onFailure?.({ source, username, reason: result.reason });
   options.logger.info({ source, username, reason: result.reason }, 'digest authentication failed');
   // RFC 2617 §3.2.2.5: credentials computed for another resource are a bad request, not a reason to challenge again
-  if (result.reason === 'uri-mismatch') {
-    request.reply(URI_MISMATCH_REPLY);
-    return { ok: false };
-  }
   // RFC 7616 §3.3: stale=true tells the client to retry with the new nonce without asking the user
-  request.reply(challengeFor(msg, authenticator, result.reason === 'stale'));
+  const reply = result.reason === 'uri-mismatch' ? URI_MISMATCH_REPLY : challengeFor(msg, authenticator, result.reason === 'stale');
+  const send = (): void => request.reply(reply);
+  if (options.deferReply) options.deferReply(send);
+  else send();
   return { ok: false };
 }

@@ -37,6 +37,15 @@ describe('expiry, persistence and restart', () => {
     assert.equal(persistence.rows.size, 1);
     await b.registrar.close();
   });
+  it('RFC 3261 21.5.4 (issue 18, finding 10): a store too busy to take the binding answers 503 with Retry-After', async () => {
+    const persistence = new MemoryPersistence();
+    persistence.save = () => Promise.reject(Object.assign(new Error('batch writer queue is full'), { retryAfterSeconds: 5 }));
+    const h = harness({}, { persistence });
+    const reply = await h.register(new Phone({ user: '1001', password: 'secret-1001' }), { expires: 3600 });
+    assert.equal(reply.status, 503);
+    assert.deepEqual(reply.headers?.find((x) => x.name === 'Retry-After')?.value, '5');
+    assert.equal(h.registrar.bindings().length, 0);
+  });
   it('a persistence failure answers 500 and leaves memory unchanged', async () => {
     const persistence = new MemoryPersistence();
     persistence.save = async () => {
@@ -77,7 +86,7 @@ describe('bans wired to the registrar', () => {
     const clock = new FakeClock();
     const bans = new BanList({ clock, threshold: 5, banTimeMs: 600_000 });
     const filter = createIngressFilter({ bans });
-    const h = harness({ onAuthFailure: (ip) => bans.recordFailure(ip) }, { clock });
+    const h = harness({ onAuthFailure: ({ source, username }) => bans.recordFailure(source, username) }, { clock });
     const flow = udpFlow('198.51.100.66', 5070);
     const phone = new Phone({ user: '1001', password: 'guess' });
     for (let i = 0; i < 5; i++) {

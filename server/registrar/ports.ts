@@ -37,11 +37,17 @@ export interface CredentialLookup {
   /** undefined when no such extension: the caller must not reveal that (no enumeration) */
   find(username: string): Promise<DigestCredentials | undefined>;
   /**
-   * The credentials when they are at hand without I/O (a cache hit), else undefined, which means
-   * only "ask find()", never "no such user". Lets an authenticated REGISTER of a known phone run
-   * to its durable write without waiting on a promise.
+   * The credentials when they are at hand without I/O (a cache hit), null when the user is known
+   * not to exist (a cached miss), else undefined: "ask find()". Lets an authenticated REGISTER run
+   * to its durable write without waiting on a promise, and an unknown user take the same path.
    */
-  findCached?(username: string): DigestCredentials | undefined;
+  findCached?(username: string): DigestCredentials | null | undefined;
+  /**
+   * Reads the store for this user whatever the caches hold. A failed attempt answered from the
+   * cache waits for it before its 401, so every failure costs one store read, whether the user is
+   * known, unknown, cached or not, and the time to a 401 tells nothing (issue 18, finding 6).
+   */
+  recheck?(username: string): Promise<unknown>;
 }
 
 /**
@@ -49,10 +55,21 @@ export interface CredentialLookup {
  * batching writer), so a 200 OK is only sent for a binding that survives kill -9.
  */
 export interface BindingPersistence {
+  // save/remove may reject with an error carrying `retryAfterSeconds` when the store is overloaded
+  // (the batching writer's queue is full): the REGISTER is then answered 503 with Retry-After.
   loadAll(): Promise<Binding[]>;
   save(binding: Binding): Promise<void>;
   remove(aor: string, contact: string): Promise<void>;
   removeExpired(now: number): Promise<number>;
+}
+
+/** A digest authentication's outcome, for the ban list: who tried, as whom, and why it failed. */
+export interface AuthAttempt {
+  readonly source: string;
+  /** the digest username, when the credentials named one */
+  readonly username?: string;
+  /** why it failed (VerifyFailureReason or a policy reason); absent on success */
+  readonly reason?: string;
 }
 
 export interface SecurityEvent {

@@ -1,10 +1,36 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DOMAIN, harness, header, param, Phone, udpFlow } from './test-support.js';
+import { DOMAIN, harness, header, MemoryCredentials, param, Phone, udpFlow } from './test-support.js';
 
 const AOR = `sip:1001@${DOMAIN}`;
 
 describe('RFC 3261 10.3 step 3: authentication', () => {
+  it('issue 18, finding 6: a wrong password is answered after one store read, for a cached known user and a cached unknown one alike', async () => {
+    const known = new MemoryCredentials();
+    known.add('1001', 'secret-1001');
+    const cachedKnown = await known.find('1001');
+    const reads: string[] = [];
+    let release!: () => void;
+    const credentials = {
+      find: (u: string) => known.find(u),
+      // both in the cache: 1001 as a hit, every other name as a cached miss
+      findCached: (u: string) => (u === '1001' ? (cachedKnown ?? null) : null),
+      recheck: (u: string) => {
+        reads.push(u);
+        return new Promise<void>((r) => (release = r));
+      },
+    };
+    const h = harness({ credentials });
+    for (const user of ['1001', '4242']) {
+      let answered = false;
+      const pending = h.register(new Phone({ user, password: 'wrong' }), { expires: 600 }).then((r) => ((answered = true), r));
+      await new Promise((r) => setImmediate(r));
+      assert.equal(answered, false, `${user}: no 401 before the store read`);
+      release();
+      assert.equal((await pending).status, 401);
+    }
+    assert.deepEqual(reads, ['1001', '4242']);
+  });
   it('RFC 8760 2.4: an unauthenticated REGISTER gets 401 with SHA-256 then MD5, both qop=auth', async () => {
     const h = harness();
     const reply = await h.send(new Phone({ user: '1001', password: 'x' }).build({ expires: 3600 }));

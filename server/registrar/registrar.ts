@@ -5,7 +5,7 @@ import type { TimerHandle } from '../sip/clock.js';
 import { getExpires, getHeader } from '../sip/message/headers.js';
 import { parseUri } from '../sip/message/uri.js';
 import type { SipUri } from '../sip/message/types.js';
-import type { IncomingRequest, RequestHandler, StatelessHandler } from '../sip/stack/types.js';
+import type { IncomingRequest, ReplyOptions, RequestHandler, StatelessHandler } from '../sip/stack/types.js';
 import { challengeValues, presentedCredentials, verifyPresented, type AuthOutcome, type PresentedCredentials } from './authenticate.js';
 import { inspectRegister, stripBrackets, type Inspected } from './inspect.js';
 import { KeepaliveScheduler } from './keepalive.js';
@@ -198,11 +198,22 @@ class RegistrarImpl implements Registrar {
     if (presented === undefined) return undefined;
     const lookup = this.#o.credentials;
     const cached = lookup.findCached?.(presented.username);
-    if (cached !== undefined) return this.#authorized(request, inspected.parsed, this.#verify(request, presented, cached));
+    // null: cached as no such user, verified against a dummy HA1 on the same synchronous path
+    if (cached !== undefined) {
+      // a failure answered from the cache waits for one store read, as an uncached lookup would
+      const recheck = lookup.recheck?.bind(lookup, presented.username);
+      const deferReply = recheck ? (send: () => void) => this.#track(recheck().then(send, send)) : undefined;
+      return this.#authorized(request, inspected.parsed, this.#verify(request, presented, cached ?? undefined, deferReply));
+    }
     return lookup.find(presented.username).then((found) => this.#authorized(request, inspected.parsed, this.#verify(request, presented, found)));
   }
 
-  #verify(request: IncomingRequest, presented: PresentedCredentials, credentials: DigestCredentials | undefined): AuthOutcome {
+  #verify(
+    request: IncomingRequest,
+    presented: PresentedCredentials,
+    credentials: DigestCredentials | undefined,
+    deferReply?: (send: () => void) => void,
+  ): AuthOutcome {
     return verifyPresented({
       request,
       authenticator: this.#o.authenticator,
@@ -210,6 +221,7 @@ class RegistrarImpl implements Registrar {
       presented,
       credentials,
       isOwnHost: (host) => this.#isOurHost(host, request),
+      ...(deferReply ? { deferReply } : {}),
       ...(this.#o.onAuthFailure ? { onFailure: this.#o.onAuthFailure } : {}),
       ...(this.#o.onAuthSuccess ? { onSuccess: this.#o.onAuthSuccess } : {}),
     });
@@ -249,7 +261,7 @@ class RegistrarImpl implements Registrar {
       const { save, remove, result } = plan.value;
       // Persist before answering: a 200 OK promises a binding that survives a crash.
       if (save.length > 0 || remove.length > 0) {
-        await Promise.all([...save.map((b) => this.#o.persistence.save(b)), ...remove.map((b) => this.#o.persistence.remove(b.aor, b.contact))]);
+        if (!(await this.#persist({ aor, save, remove, reply }))) return;
         this.#location.replace(aor, result);
         this.#emit({ aor, bindings: result });
         this.#o.onBindingsChanged?.(this.#location.count());
@@ -258,6 +270,26 @@ class RegistrarImpl implements Registrar {
       }
       reply(okReply(result, now));
     });
+  }
+
+  /**
+   * Writes a registration's changes; false when the store is overloaded (its error carries
+   * retryAfterSeconds) and the REGISTER was answered 503 (RFC 3261 §21.5.4) with Retry-After
+   * (§20.33), so the phone retries instead of failing. Any other error is thrown (a 500).
+   */
+  async #persist(o: { aor: string; save: readonly Binding[]; remove: readonly Binding[]; reply: (r: ReplyOptions) => void }): Promise<boolean> {
+    const persistence = this.#o.persistence;
+    try {
+      await Promise.all([...o.save.map((b) => persistence.save(b)), ...o.remove.map((b) => persistence.remove(b.aor, b.contact))]);
+      return true;
+    } catch (error) {
+      const retryAfter = (error as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+      if (typeof retryAfter !== 'number') throw error;
+      // debug: under overload a line per refused REGISTER would add to the load
+      this.#o.logger.debug({ aor: o.aor, err: String(error) }, 'REGISTER refused: the store is overloaded');
+      o.reply({ status: 503, reason: 'Service Unavailable', headers: [{ name: 'Retry-After', value: String(retryAfter) }] });
+      return false;
+    }
   }
 
   /**

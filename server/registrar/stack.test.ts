@@ -16,7 +16,7 @@ async function setup() {
   };
   const s = stackHarness('udp', { observer: { onTransaction } });
   const bans = new BanList({ clock: s.clock, threshold: 5 });
-  const r = harness({ stack: s.stack, transport: s.transport, keepaliveIntervalMs: 30_000, onAuthFailure: (ip) => bans.recordFailure(ip) }, { clock: s.clock });
+  const r = harness({ stack: s.stack, transport: s.transport, keepaliveIntervalMs: 30_000, onAuthFailure: ({ source, username }) => bans.recordFailure(source, username) }, { clock: s.clock });
   s.stack.useStateless(r.registrar.statelessHandler);
   s.stack.use(r.registrar.handler);
   s.stack.setIngressFilter(createIngressFilter({ bans }));
@@ -96,6 +96,32 @@ describe('registrar behind the SIP core', () => {
     // the Request-URI's host and default port, written out, is the same resource
     const [ok] = await exchange(phone.text({ expires: 600, authorization: phone.answer(www, 'secret-1001', 'sip:PBX.example.com:5060') }));
     assert.equal(ok?.status, 200);
+    await shutdown();
+  });
+  it('issue 18, finding 6: REGISTERs with nonces we never issued count towards a ban', async () => {
+    const { bans, exchange, shutdown } = await setup();
+    const phone = new Phone({ user: '1001', password: 'whatever' });
+    const [challenge] = await exchange(phone.text({ expires: 600 }));
+    const www = getHeaderLines(challenge!, 'WWW-Authenticate')[0]!;
+    const madeUp = www.replace(/nonce="[^"]+"/, `nonce="${'A'.repeat(64)}"`);
+    for (let i = 0; i < 5; i++) {
+      const [r] = await exchange(phone.text({ expires: 600, authorization: phone.answer(madeUp) }));
+      assert.equal(r?.status, 401);
+    }
+    assert.equal(bans.isBanned('198.51.100.7'), true);
+    await shutdown();
+  });
+  it('a phone answering with a stale nonce of ours, however often, is never banned', async () => {
+    const { s, bans, exchange, shutdown } = await setup();
+    const phone = new Phone({ user: '1001', password: 'secret-1001' });
+    const [challenge] = await exchange(phone.text({ expires: 600 }));
+    const www = getHeaderLines(challenge!, 'WWW-Authenticate')[0]!;
+    s.clock.advance(300_001); // past the nonce lifetime
+    for (let i = 0; i < 10; i++) {
+      const [r] = await exchange(phone.text({ expires: 600, authorization: phone.answer(www) }));
+      assert.match(getHeaderLines(r!, 'WWW-Authenticate')[0] ?? '', /stale=true/);
+    }
+    assert.equal(bans.isBanned('198.51.100.7'), false);
     await shutdown();
   });
   it('keepalive OPTIONS go out through a client transaction on the registered flow, with our Via', async () => {

@@ -197,7 +197,7 @@ export function harness(overrides: Partial<RegistrarOptions> = {}, shared?: { pe
     logger: silentLogger,
     stack,
     transport,
-    onAuthFailure: (source) => failures.push(source),
+    onAuthFailure: ({ source }) => failures.push(source),
     ...overrides,
   });
   /** Send one REGISTER through the handler and wait for its reply. */

@@ -4,7 +4,7 @@ import type { Clock } from '../sip/clock.js';
 import type { Logger } from '../sip/logger.js';
 import type { RequestHandler, SipStack, StatelessHandler } from '../sip/stack/types.js';
 import type { TransportLayer } from '../sip/transport/types.js';
-import type { Binding, BindingPersistence, CredentialLookup } from './ports.js';
+import type { AuthAttempt, Binding, BindingPersistence, CredentialLookup } from './ports.js';
 
 export interface RegistrarOptions {
   /** the SIP domain served; also the digest realm (the authenticator's realm must match) */
@@ -30,9 +30,9 @@ export interface RegistrarOptions {
   readonly stack?: Pick<SipStack, 'request'>;
   /** for CRLF keepalives on stream flows */
   readonly transport?: Pick<TransportLayer, 'keepalive' | 'isAlive'>;
-  /** a failed digest check from this source address (server/app feeds the BanList) */
-  readonly onAuthFailure?: (source: string, reason: string) => void;
-  readonly onAuthSuccess?: (source: string) => void;
+  /** a failed digest check that may be a password guess (server/app feeds the BanList) */
+  readonly onAuthFailure?: (attempt: AuthAttempt) => void;
+  readonly onAuthSuccess?: (attempt: AuthAttempt) => void;
   /** the number of live bindings after each change, for metrics */
   readonly onBindingsChanged?: (count: number) => void;
 }

@@ -64,12 +64,21 @@ describe('AdmissionControl', () => {
     assert.equal(admitted(admission, '192.0.2.51', 1), 0);
   });
 
-  it('suspicion outranks trust: authenticating to one extension does not lift the limit on guesses (issue 18 §5)', () => {
+  it('suspicion outranks trust: one good registration does not lift the limit on three guesses', () => {
     const { admission } = setup({ suspectAfter: 3 });
     admission.authenticated('192.0.2.9');
     for (let i = 0; i < 3; i++) admission.refused('192.0.2.9');
     admission.authenticated('192.0.2.9');
     assert.equal(admitted(admission, '192.0.2.9', 10), 0);
+  });
+
+  it('a proxy in front of many phones is not suspect for the few it relays with wrong passwords', () => {
+    const { admission } = setup({ suspectAfter: 3 });
+    for (let i = 0; i < 100; i++) {
+      admission.authenticated('192.0.2.10');
+      if (i % 10 === 0) admission.refused('192.0.2.10');
+    }
+    assert.equal(admission.isSuspect('192.0.2.10'), false);
   });
 
   it('banned sources are dropped first, over-rate sources next', () => {

@@ -4,13 +4,14 @@
 // So, per datagram and O(1), before anything is parsed:
 //   1. banned sources are dropped;
 //   2. every source has its token bucket (RateLimiter);
-//   3. a source whose credentials were refused `suspectAfter` times within `suspectForMs` is
-//      suspect: it gets a small bucket of its own, and all suspect sources together share one
-//      small budget, so guessing from many addresses costs Hailing a fixed amount of work;
+//   3. a source whose credentials were refused `suspectAfter` times within `suspectForMs`, more
+//      often than they were accepted, is suspect: it gets a small bucket of its own, and all
+//      suspect sources together share one small budget, so guessing from many addresses costs
+//      Hailing a fixed amount of work (a proxy in front of many phones, most of them right, is not
+//      suspect; bans, not admission, deal with a source that mixes guesses with good logins);
 //   4. sources that have not authenticated lately (unknown, suspect or not) together share the
 //      untrusted budget; a source that authenticated within `trustForMs` does not draw from it, so
-//      registered phones keep working whatever arrives from elsewhere. Suspicion outranks trust:
-//      a source that logs into its own extension gains nothing for its guesses at others.
+//      registered phones keep working whatever arrives from elsewhere. Suspicion outranks trust.
 // Memory is bounded: at most `maxTracked` sources are remembered in each table, least recent first out.
 import type { Clock } from '../sip/clock.js';
 import type { IngressFilter } from '../sip/stack/types.js';
@@ -65,6 +66,8 @@ class TokenBucket {
 
 interface Suspicion {
   refusals: number;
+  /** authentications in the same window: a proxy in front of many phones refuses some and passes most */
+  successes: number;
   lastRefusalAt: number;
   bucket: TokenBucket;
 }
@@ -141,14 +144,15 @@ export class AdmissionControl {
     let s = this.#suspicion.get(key);
     if (s) this.#suspicion.delete(key);
     else {
-      s = { refusals: 0, lastRefusalAt: -Infinity, bucket: new TokenBucket(this.#suspectRate, Math.max(1, Math.ceil(this.#suspectRate * 2.5)), now) };
+      s = { refusals: 0, successes: 0, lastRefusalAt: -Infinity, bucket: new TokenBucket(this.#suspectRate, Math.max(1, Math.ceil(this.#suspectRate * 2.5)), now) };
       evictOldest(this.#suspicion, this.#maxTracked);
     }
     this.#suspicion.set(key, s);
-    if (now - s.lastRefusalAt > this.#suspectForMs) s.refusals = 0;
+    if (now - s.lastRefusalAt > this.#suspectForMs) s.refusals = s.successes = 0;
+    const was = this.#isSuspect(s, now);
     s.refusals++;
     s.lastRefusalAt = now;
-    if (s.refusals === this.#suspectAfter) {
+    if (!was && this.#isSuspect(s, now)) {
       // from here on its requests come out of its own small bucket, which starts empty
       s.bucket.tokens = 0;
       s.bucket.at = now;
@@ -159,6 +163,8 @@ export class AdmissionControl {
   /** This source authenticated: it no longer draws from the untrusted budget (unless suspect). */
   authenticated(ip: string): void {
     const key = normalizeIp(ip);
+    const s = this.#suspicion.get(key);
+    if (s) s.successes++;
     this.#trusted.delete(key);
     evictOldest(this.#trusted, this.#maxTracked);
     this.#trusted.set(key, this.#clock.now() + this.#trustForMs);
@@ -175,7 +181,7 @@ export class AdmissionControl {
   }
 
   #isSuspect(s: Suspicion, now: number): boolean {
-    return s.refusals >= this.#suspectAfter && now - s.lastRefusalAt <= this.#suspectForMs;
+    return s.refusals >= this.#suspectAfter && s.refusals > s.successes && now - s.lastRefusalAt <= this.#suspectForMs;
   }
 
   #draw(budget: Budget, now: number): boolean {

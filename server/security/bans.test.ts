@@ -67,12 +67,51 @@ describe('BanList', () => {
     assert.equal(bans.isBanned('2001:db8::1'), false);
     assert.equal(bans.unban('2001:db8::1'), false);
   });
-  it('a success resets the failure count', () => {
+  it('a success for an account clears the failures for that account (a phone that mistyped)', () => {
     const { bans } = setup();
-    for (let i = 0; i < 4; i++) bans.recordFailure('192.0.2.9');
-    bans.recordSuccess('192.0.2.9');
-    for (let i = 0; i < 4; i++) bans.recordFailure('192.0.2.9');
+    for (let i = 0; i < 4; i++) bans.recordFailure('192.0.2.9', '1001');
+    bans.recordSuccess('192.0.2.9', '1001');
+    for (let i = 0; i < 4; i++) bans.recordFailure('192.0.2.9', '1001');
     assert.equal(bans.isBanned('192.0.2.9'), false);
+  });
+  it("issue 18, finding 5: a success for the attacker's own account does not reset its guesses at another", () => {
+    const { bans } = setup();
+    let guesses = 0;
+    // 3 wrong guesses for 1000, one good REGISTER for 1009, repeated (the probe's 1,275 guesses, no ban)
+    while (!bans.isBanned('192.0.2.66') && guesses < 100) {
+      for (let i = 0; i < 3 && !bans.isBanned('192.0.2.66'); i++, guesses++) bans.recordFailure('192.0.2.66', '1000');
+      bans.recordSuccess('192.0.2.66', '1009');
+    }
+    assert.equal(guesses, 5);
+  });
+  it('issue 18, finding 5: failures are counted per account; past its threshold each failing source is banned at once', () => {
+    const { bans, events } = setup({ accountThreshold: 20 });
+    // 5 sources guessing 4 times each at 1000 stay under the per-source threshold...
+    for (let s = 1; s <= 5; s++) for (let i = 0; i < 4; i++) assert.equal(bans.recordFailure(`203.0.113.${s}`, '1000'), false);
+    // ...but the account has now failed 20 times: the next source's first failure bans it
+    assert.equal(bans.recordFailure('203.0.113.50', '1000'), true);
+    assert.equal(events.filter((e) => e.kind === 'ban').at(-1)?.detail.accountUnderAttack, '1000');
+    // other accounts are not affected
+    assert.equal(bans.recordFailure('203.0.113.51', '1001'), false);
+  });
+  it('issue 18, finding 7: bans are written to the store, removed when lifted, and restored', () => {
+    const saved = new Map<string, number>();
+    const store = { save: (e: { ip: string; until: number }) => void saved.set(e.ip, e.until), remove: (ip: string) => void saved.delete(ip) };
+    const { bans, events } = setup({ threshold: 1, banTimeMs: 60_000, store });
+    bans.recordFailure('192.0.2.20');
+    bans.recordFailure('192.0.2.21');
+    bans.unban('192.0.2.21');
+    assert.deepEqual([...saved.keys()], ['192.0.2.20']);
+    // a new process: the same store's bans hold again, with a 'ban' event marked restored
+    const next = setup({ threshold: 1 });
+    next.clock.advance(30_000);
+    const restored = next.bans.restore([...saved].map(([ip, until]) => ({ ip, since: 0, until, failures: 1 })).concat([{ ip: '192.0.2.22', since: 0, until: 1, failures: 1 }]));
+    assert.equal(restored, 1, 'an ended ban is not restored');
+    assert.equal(next.bans.isBanned('192.0.2.20'), true);
+    assert.equal(next.events.at(-1)?.detail.restored, true);
+    next.clock.advance(30_000);
+    assert.equal(next.bans.isBanned('192.0.2.20'), false);
+    assert.ok(events.length > 0);
   });
   it('exempt addresses are never banned', () => {
     const { bans } = setup({ exempt: ['10.0.0.1'] });

@@ -52,6 +52,7 @@ export {
   computeResponse,
   readDigestIdentity,
   MAX_NONCE_LIFETIME_MS,
+  NOT_A_GUESS,
 } from './auth/digest.js';
 export type {
   DigestAlgorithm,

@@ -33,6 +33,8 @@ export interface BatchWriterOptions {
 }
 
 export class BatchQueueFullError extends Error {
+  /** an overload, not a fault: callers answering a peer may ask it to retry after this long */
+  readonly retryAfterSeconds = 5;
   constructor(limit: number) {
     super(`batch writer queue is full (${limit} statements pending); the database is not keeping up`);
     this.name = 'BatchQueueFullError';

@@ -88,7 +88,9 @@ async function startOnce(options: StartOptions & { dataDir: string; ports: Haili
     if (child.exitCode !== null) throw new Error(`hailing exited with ${child.exitCode} during start:\n${out}`);
     try {
       const r = await fetch(`${baseUrl}/readyz`);
-      if (r.status === 200) break;
+      // the child's own line too: on a restart with the same ports, another suite's server may
+      // have taken the HTTP port meanwhile and be the one answering /readyz
+      if (r.status === 200 && out.includes('Hailing is running.')) break;
     } catch {
       /* not listening yet */
     }
@@ -99,7 +101,9 @@ async function startOnce(options: StartOptions & { dataDir: string; ports: Haili
     await new Promise((r) => setTimeout(r, 100));
   }
 
-  let cachedToken: string | undefined;
+  // one login shared by concurrent callers: parallel logins to one account are refused (429) while
+  // one is being checked (issue 18 §8)
+  let cachedToken: Promise<string> | undefined;
   const api = async <T>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }> => {
     const headers: Record<string, string> = {};
     if (!route.startsWith('/api/v1/auth/login')) headers.authorization = `Bearer ${await token()}`;
@@ -114,11 +118,16 @@ async function startOnce(options: StartOptions & { dataDir: string; ports: Haili
     }
     return { status: r.status, body: parsed as T };
   };
-  const token = async (): Promise<string> => {
-    if (cachedToken) return cachedToken;
+  const login = async (): Promise<string> => {
     const r = await api<{ token: string }>('POST', '/api/v1/auth/login', ADMIN);
     if (r.status !== 200) throw new Error(`login failed: ${r.status} ${JSON.stringify(r.body)}`);
-    cachedToken = r.body.token;
+    return r.body.token;
+  };
+  const token = (): Promise<string> => {
+    cachedToken ??= login().catch((err: unknown) => {
+      cachedToken = undefined;
+      throw err;
+    });
     return cachedToken;
   };
 

@@ -99,6 +99,15 @@ export interface DigestIdentity {
 
 export const MAX_NONCE_LIFETIME_MS = 300_000;
 
+/**
+ * Failures that say nothing about a password and are re-challenged without counting towards a
+ * ban: a nonce of ours past its lifetime or forgotten (a phone after a restart), a reused
+ * nonce-count (some phones do), a uri for another resource (answered 400). A nonce we never issued
+ * ('bad-nonce') is counted: no phone presents one, and probes with made-up nonces were a free way
+ * to enumerate extensions (issue 18, finding 6).
+ */
+export const NOT_A_GUESS: ReadonlySet<VerifyFailureReason> = new Set<VerifyFailureReason>(['stale', 'replay', 'uri-mismatch']);
+
 const HASH: Record<DigestAlgorithm, string> = { 'SHA-256': 'sha256', MD5: 'md5' };
 
 // The one-shot hash: a createHash object per call (two per verification) cost measurably under load.

@@ -28,7 +28,17 @@ describe('StreamFramer (RFC 3261 §18.3)', () => {
     const f = new StreamFramer();
     assert.deepEqual(f.push(Buffer.from('\r\n\r\n')), [{ type: 'keepalive' }]);
     assert.deepEqual(f.push(Buffer.from('\r\n')), []);
+    assert.equal(f.partial, false, 'a held CRLF pong is not part of a message');
     assert.deepEqual(messages(f.push(msg('z'))), [msg('z').toString()]);
+  });
+  it('partial is true once a start line has begun, false again when the message is complete', () => {
+    const f = new StreamFramer();
+    assert.equal(f.partial, false);
+    const whole = msg('abc');
+    f.push(whole.subarray(0, 5));
+    assert.equal(f.partial, true);
+    f.push(whole.subarray(5));
+    assert.equal(f.partial, false);
   });
   it('RFC 3261 §18.3: a stream message without Content-Length is a framing error; the framer stays failed', () => {
     const f = new StreamFramer();

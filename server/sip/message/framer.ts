@@ -32,6 +32,15 @@ export class StreamFramer {
     return this.#buffer.length;
   }
 
+  /**
+   * Whether part of a message is held: not just the CR/LF octets of a keepalive that may still
+   * grow into CRLFCRLF (a lone CRLF is the RFC 5626 §4.4.1 pong, held in case a ping follows).
+   */
+  get partial(): boolean {
+    const buf = this.#buffer;
+    return buf.length > 0 && !(buf.length < 4 && CRLFCRLF.subarray(0, buf.length).equals(buf));
+  }
+
   push(chunk: Uint8Array): FramerEvent[] {
     if (this.#failed) return [];
     const events: FramerEvent[] = [];

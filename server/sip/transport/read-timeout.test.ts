@@ -103,6 +103,12 @@ describe('read timeout for partial messages (issue 18: slowloris)', () => {
     p.socket.write('\r\n\r\n');
     await settle();
     clock.advance(READ_MS * 3);
+    // RFC 5626 §4.4.1: a phone's CRLF pong to our CRLFCRLF ping is not the start of a message
+    p.socket.write('\r\n');
+    await settle();
+    clock.advance(READ_MS * 3);
+    await settle();
+    assert.equal(p.closed(), false, 'a CRLF pong does not start the read deadline');
     const next = rawOptions('next@pc33', 'TCP');
     p.socket.write(next.slice(0, 40));
     await settle();

@@ -95,8 +95,8 @@ export class StreamConnection implements Connection {
         if (this.#closed) return;
       }
       // the deadline runs from the first byte of the message still incomplete, if any
-      if (whole || this.#framer.buffered === 0) this.#read.disarm();
-      if (this.#framer.buffered > 0) this.#read.arm();
+      if (whole || !this.#framer.partial) this.#read.disarm();
+      if (this.#framer.partial) this.#read.arm();
     } catch (err) {
       this.#ctx.logger.error({ connectionId: this.id, err: describeError(err) }, 'stream data handler failed');
       this.close();

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { BatchWriter } from '../batch-writer.js';
 import { openDatabase } from '../database.js';
 import { callLegFixture, callRecordFixture, openTempDatabase, quietStoreLogger } from '../testing.js';
+import { HeartbeatRepository } from './heartbeats.js';
 import { CallRecordRepository, type CallLegInput, type CallRecordInput } from './call-records.js';
 
 const T0 = 1_700_000_000_000;
@@ -107,7 +108,7 @@ describe('CallRecordRepository', () => {
     }
   });
 
-  it('interruptOpen closes calls a crash left open as INTERRUPTED, with Asterisk-style whole-second durations', async () => {
+  it('interruptOpen with no heartbeat closes calls a crash left open as INTERRUPTED at start-up, with Asterisk-style whole-second durations', async () => {
     const ctx = await openTempDatabase();
     try {
       // Before the "crash": two calls in progress and one finished, committed, then the process
@@ -135,7 +136,7 @@ describe('CallRecordRepository', () => {
       try {
         const repo = new CallRecordRepository({ db: database.db, writer: writer2, logger: quietStoreLogger });
         const now = T0 + 65_900;
-        assert.equal(await repo.interruptOpen(now), 2);
+        assert.equal(await repo.interruptOpen({ now, lastAliveAt: null }), 2);
 
         const c1 = await repo.get('c1');
         assert.equal(c1?.disposition, 'INTERRUPTED');
@@ -158,13 +159,78 @@ describe('CallRecordRepository', () => {
         assert.equal(c3?.disposition, 'CANCELLED', 'finished calls untouched');
         assert.equal(c3?.endedAt, T0 + 2_000);
         assert.equal(c3?.legs[0]?.endedAt, null);
-        assert.equal(await repo.interruptOpen(now + 1_000), 0, 'nothing left open');
+        assert.equal(await repo.interruptOpen({ now: now + 1_000, lastAliveAt: null }), 0, 'nothing left open');
       } finally {
         await writer2.close();
         database.close();
       }
     } finally {
       await ctx.cleanup();
+    }
+  });
+
+  it('interruptOpen ends a cut-off call at the last heartbeat, or its own later start or answer, never in the downtime', async () => {
+    const { database, writer, repo, cleanup } = await setup();
+    try {
+      const beats = new HeartbeatRepository({ db: database.db, writer });
+      assert.equal(await beats.lastAlive(), null, 'never beat');
+      // beats every second until 30.9 s; the process dies at about 31.6 s and restarts at 95.9 s
+      for (let t = 900; t <= 30_900; t += 1_000) await beats.beat(T0 + t);
+      await Promise.all([
+        // answered at 5 s: up until the last beat
+        repo.begin(call({ id: 'c1', answeredAt: T0 + 5_000, legs: [leg({ id: 'c1-a', role: 'caller', answeredAt: T0 + 5_000 }), leg({ id: 'c1-b', role: 'callee', startedAt: T0 + 100, answeredAt: T0 + 5_000 })] })),
+        // started after the last beat and answered later still: its answer is the last sign of life
+        repo.begin(call({ id: 'c2', startedAt: T0 + 31_000, answeredAt: T0 + 31_600, legs: [leg({ id: 'c2-a', role: 'caller', startedAt: T0 + 31_000, answeredAt: T0 + 31_600 })] })),
+        // ringing since 20 s
+        repo.begin(call({ id: 'c3', startedAt: T0 + 20_000, legs: [leg({ id: 'c3-a', role: 'caller', startedAt: T0 + 20_000 })] })),
+      ]);
+      const lastAliveAt = await beats.lastAlive();
+      assert.equal(lastAliveAt, T0 + 30_900);
+      const now = T0 + 95_900;
+      assert.equal(await repo.interruptOpen({ now, lastAliveAt }), 3);
+
+      const c1 = await repo.get('c1');
+      assert.equal(c1?.disposition, 'INTERRUPTED');
+      assert.equal(c1?.endedAt, T0 + 30_900, 'the last beat, not the restart');
+      assert.equal(c1?.durationS, 30, '30.9 s truncated');
+      assert.equal(c1?.billableS, 25, 'end − answer = 25.9 s → 25');
+      assert.deepEqual(c1?.legs.map((l) => l.endedAt), [T0 + 30_900, T0 + 30_900]);
+      const c2 = await repo.get('c2');
+      assert.equal(c2?.endedAt, T0 + 31_600);
+      assert.equal(c2?.billableS, 0);
+      assert.equal(c2?.legs[0]?.endedAt, T0 + 31_600);
+      const c3 = await repo.get('c3');
+      assert.equal(c3?.endedAt, T0 + 30_900);
+      assert.equal(c3?.durationS, 10);
+      assert.equal(c3?.billableS, 0, 'never answered: billsec 0');
+
+      // a beat stored after `now` (the clock was set back) still ends nothing in the future
+      await repo.begin(call({ id: 'c4', startedAt: T0 + 96_000, legs: [leg({ id: 'c4-a', role: 'caller', startedAt: T0 + 96_000 })] }));
+      assert.equal(await repo.interruptOpen({ now: T0 + 99_000, lastAliveAt: T0 + 200_000 }), 1);
+      assert.equal((await repo.get('c4'))?.endedAt, T0 + 99_000);
+      await writer.close();
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('issue 18 finding 12: a call whose end was stored before its BYE was answered is completed ANSWERED at boot, not INTERRUPTED', async () => {
+    const { writer, repo, cleanup } = await setup();
+    try {
+      const legs = [leg({ id: 'e1-a', role: 'caller', answeredAt: T0 + 2_000, endedAt: T0 + 6_000 })];
+      // what the BYE's 200 waits for: the end, with the disposition left for the final record
+      await repo.update(call({ id: 'e1', answeredAt: T0 + 2_000, endedAt: T0 + 6_000, durationS: 6, billableS: 4, hangupCause: 'normal-clearing', legs }));
+      const pending = await repo.get('e1');
+      assert.equal(pending?.disposition, null, 'not final until the media figures are in');
+      assert.equal(await repo.completeEnded(), 1);
+      assert.equal(await repo.interruptOpen({ now: T0 + 60_000, lastAliveAt: T0 + 7_000 }), 0, 'nothing left to interrupt');
+      const done = await repo.get('e1');
+      assert.equal(done?.disposition, 'ANSWERED');
+      assert.equal(done?.endedAt, T0 + 6_000, 'the stored end, not the crash or the restart');
+      assert.equal(done?.billableS, 4);
+      await writer.close();
+    } finally {
+      await cleanup();
     }
   });
 });

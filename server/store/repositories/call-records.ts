@@ -196,41 +196,63 @@ export class CallRecordRepository {
 
   /**
    * At boot, before any new call: every call still open was cut off by a crash or kill. Each is
-   * closed as INTERRUPTED at `now`, with durations computed the way Asterisk does (whole seconds,
-   * truncated; billsec 0 when never answered), and its open legs are ended at `now` too.
+   * closed as INTERRUPTED at the last moment the process is known to have been alive with it: the
+   * last heartbeat (`lastAliveAt`), or the call's own start or answer when those came later, and
+   * never after `now`, so the downtime before the restart is not part of the call. With no
+   * heartbeat (a database from before heartbeats) that moment is unknown and `now` is used.
+   * Durations are computed the way Asterisk does (whole seconds, truncated; billsec 0 when never
+   * answered), and the open legs end with their call (not before their own start or answer).
    */
-  async interruptOpen(now: number): Promise<number> {
+  async interruptOpen(o: { now: number; lastAliveAt: number | null }): Promise<number> {
     await this.#writer.flush();
-    const at = Math.trunc(now);
+    const now = Math.trunc(o.now);
+    const alive = Math.trunc(o.lastAliveAt ?? o.now);
+    const callEnd = sql`min(${now}, max(${alive}, ${callRecords.startedAt}, coalesce(${callRecords.answeredAt}, 0)))`;
     const elapsedS = (since: typeof callRecords.startedAt | typeof callRecords.answeredAt) =>
       // libsql binds JS numbers as REAL, so the division is exact and the CAST truncates it
-      sql`max(0, CAST((${at} - ${since}) / 1000 AS INTEGER))`;
+      sql`max(0, CAST((${callEnd} - ${since}) / 1000 AS INTEGER))`;
     return await this.#db.transaction(async (tx) => {
       // legs first, while their calls are still recognisably open; a sub-select, not a list of
       // ids, so any number of open calls stays one statement
-      const open = tx.select({ id: callRecords.id }).from(callRecords).where(isNull(callRecords.endedAt));
+      const open = tx.select({ id: callRecords.id }).from(callRecords).where(and(isNull(callRecords.disposition), isNull(callRecords.endedAt)));
+      const legEnd = sql`(SELECT min(${now}, max(${callEnd}, ${callLegs.startedAt}, coalesce(${callLegs.answeredAt}, 0))) FROM ${callRecords} WHERE ${callRecords.id} = ${callLegs.callId})`;
       await tx
         .update(callLegs)
-        .set({ endedAt: at })
+        .set({ endedAt: legEnd })
         .where(and(isNull(callLegs.endedAt), inArray(callLegs.callId, open)));
       const rows = await tx
         .update(callRecords)
         .set({
-          endedAt: at,
+          endedAt: callEnd,
           durationS: sql`${elapsedS(callRecords.startedAt)}`,
           billableS: sql`CASE WHEN ${callRecords.answeredAt} IS NULL THEN 0 ELSE ${elapsedS(callRecords.answeredAt)} END`,
           disposition: 'INTERRUPTED',
           hangupCause: 'interrupted',
           hangupBy: 'system',
         })
-        .where(isNull(callRecords.endedAt))
+        .where(and(isNull(callRecords.disposition), isNull(callRecords.endedAt)))
         .returning({ id: callRecords.id });
       return rows.length;
     });
   }
 
   /**
-   * Calls still open whose record names a recording (read at boot before interruptOpen(), so that
+   * At boot, before interruptOpen(): calls whose end was stored before their BYE was answered but
+   * whose final record (disposition, media figures) a crash cut off. Only an answered call is ended
+   * by a BYE, so they are ANSWERED; their end is the one stored, not the crash.
+   */
+  async completeEnded(): Promise<number> {
+    await this.#writer.flush();
+    const rows = await this.#db
+      .update(callRecords)
+      .set({ disposition: 'ANSWERED' })
+      .where(and(isNull(callRecords.disposition), isNotNull(callRecords.endedAt)))
+      .returning({ id: callRecords.id });
+    return rows.length;
+  }
+
+  /**
+   * Calls still open (or ended but not final, see completeEnded()) whose record names a recording (read at boot before interruptOpen(), so that
    * the files of calls a crash cut off can be measured: their recorder never reported a duration).
    */
   async openRecordings(): Promise<{ id: string; recordingPath: string; recordingFormat: RecordingFormat | null }[]> {
@@ -238,7 +260,7 @@ export class CallRecordRepository {
     const rows = await this.#db
       .select({ id: callRecords.id, recordingPath: callRecords.recordingPath, recordingFormat: callRecords.recordingFormat })
       .from(callRecords)
-      .where(and(isNull(callRecords.endedAt), isNotNull(callRecords.recordingPath)));
+      .where(and(isNull(callRecords.disposition), isNotNull(callRecords.recordingPath)));
     return rows.flatMap((r) => (r.recordingPath === null ? [] : [{ id: r.id, recordingPath: r.recordingPath, recordingFormat: r.recordingFormat }]));
   }
 

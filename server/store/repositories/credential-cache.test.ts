@@ -1,5 +1,5 @@
 // The credential cache in front of ExtensionRepository.find(): bounded, trusted for 30 s, dropped on
-// every write by this node, never caching unknown users, and never caching a row read before a
+// every write by this node, caching unknown users apart from known ones, and never caching a row read before a
 // write that finished while the read was in flight. Cache hits are observed by changing the row
 // behind the repository's back (raw SQL) and seeing whether find() notices; expected HA1 values are
 // computed here with node:crypto.
@@ -148,15 +148,22 @@ describe('ExtensionRepository.find() with the credential cache', () => {
     });
   });
 
-  it('an unknown user is not cached: one created afterwards is found at once', async () => {
-    await withRepo({}, async ({ repo, client }) => {
+  it('issue 18, finding 6: an unknown user is cached like a known one, so both answer without a query', async () => {
+    await withRepo({}, async ({ repo, client, clock }) => {
       assert.equal(await repo.find('2000'), undefined);
-      // created behind the repository's back, so no invalidation can help
+      assert.equal(repo.findCached('2000'), null, 'a cached miss: the registrar verifies on the same synchronous path');
+      // created through the repository: found at once
+      await repo.create({ number: '2000', password: 'new-pass', realm: REALM });
+      assert.equal((await repo.find('2000'))?.ha1Sha256, sha256('2000', 'new-pass'));
+      // created behind the repository's back (another node): found once the miss has expired
+      assert.equal(await repo.find('2001'), undefined);
       await client.execute({
         sql: 'INSERT INTO extensions (number, realm, ha1_md5, ha1_sha256, created_at, updated_at) VALUES (?, ?, ?, ?, 0, 0)',
-        args: ['2000', REALM, md5('2000', 'new-pass'), sha256('2000', 'new-pass')],
+        args: ['2001', REALM, md5('2001', 'new-pass'), sha256('2001', 'new-pass')],
       });
-      assert.equal((await repo.find('2000'))?.ha1Sha256, sha256('2000', 'new-pass'));
+      assert.equal(await repo.find('2001'), undefined);
+      clock.t += 30_000;
+      assert.equal((await repo.find('2001'))?.ha1Sha256, sha256('2001', 'new-pass'));
     });
   });
 

@@ -1,7 +1,7 @@
 // A bounded, short-lived cache of digest credentials in front of the extensions table. Every
 // authenticated REGISTER looks its user up; without the cache that is a query per request, which
-// dominated the registrar's CPU under load. Only hits are cached (an unknown user always reaches
-// the database), and the repository invalidates an entry whenever it writes that extension.
+// dominated the registrar's CPU under load. The repository keeps one for hits and one for misses
+// (an unknown user must cost what a known one does), and invalidates both when it writes a number.
 
 export interface CredentialCacheOptions {
   /** entries kept; the least recently used one goes first (default 20 000) */

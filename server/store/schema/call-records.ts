@@ -46,8 +46,9 @@ export const callRecords = sqliteTable(
     index('call_records_started_idx').on(t.startedAt),
     index('call_records_caller_idx').on(t.caller),
     index('call_records_callee_idx').on(t.callee),
-    // only calls in progress: what interruptOpen() looks for at boot, without a full scan
-    index('call_records_open_idx').on(t.startedAt).where(isNull(t.endedAt)),
+    // only calls not final yet (in progress, or ended with their figures to come): what
+    // completeEnded() and interruptOpen() look for at boot, without a full scan
+    index('call_records_open_idx').on(t.startedAt).where(isNull(t.disposition)),
   ],
 );
 

@@ -7,3 +7,5 @@ export * from './audit-log.js';
 export * from './call-records.js';
 export * from './dial-plan.js';
 export * from './call-handling.js';
+export * from './heartbeats.js';
+export * from './sip-bans.js';

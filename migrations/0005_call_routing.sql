@@ -1,1 +1,0 @@
-ALTER TABLE `call_records` ADD `routing` text;

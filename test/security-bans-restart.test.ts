@@ -1,0 +1,102 @@
+// Issue 18, finding 7: a source banned for failed authentications stays banned across a restart,
+// and the audit log says so. Real process, real database file, REGISTERs over UDP on loopback.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import dgram from 'node:dgram';
+import path from 'node:path';
+import { createClient } from '@libsql/client';
+import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
+
+const GUESSER = '127.0.0.93';
+const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+let n = 0;
+
+function register(port: number, local: number, auth?: string): Buffer {
+  n++;
+  return Buffer.from(
+    [
+      `REGISTER sip:127.0.0.1:${port} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bK-banrestart-${n};rport`,
+      'Max-Forwards: 70',
+      `From: <sip:7001@127.0.0.1>;tag=b${n}`,
+      'To: <sip:7001@127.0.0.1>',
+      `Call-ID: banrestart-${n}@127.0.0.1`,
+      'CSeq: 1 REGISTER',
+      `Contact: <sip:7001@127.0.0.1:${local}>`,
+      ...(auth ? [`Authorization: ${auth}`] : []),
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n'),
+  );
+}
+
+/** the first response line, or undefined after 1 s of silence */
+async function exchange(sock: dgram.Socket, port: number, msg: Buffer): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      sock.off('message', on);
+      resolve(undefined);
+    }, 1000);
+    const on = (m: Buffer) => {
+      clearTimeout(timer);
+      sock.off('message', on);
+      resolve(m.toString());
+    };
+    sock.on('message', on);
+    sock.send(msg, port, '127.0.0.1');
+  });
+}
+
+async function socketOn(address: string): Promise<dgram.Socket> {
+  const sock = dgram.createSocket('udp4');
+  await new Promise<void>((r) => sock.bind(0, address, () => r()));
+  return sock;
+}
+
+describe('bans survive a restart', () => {
+  let server: HailingProcess | undefined;
+  after(async () => {
+    await server?.kill('SIGKILL');
+  });
+
+  it('issue 18, finding 7: a banned source is still banned after a restart, and the restored ban is audited', async () => {
+    const env = { HAILING_DIGEST_ALGORITHMS: 'MD5' };
+    server = await startHailing({ env });
+    assert.equal((await server.api('POST', '/api/v1/extensions', { number: '7001', password: 'password-7001' })).status, 201);
+    const sip = server.ports.sip;
+    const guesser = await socketOn(GUESSER);
+    const local = guesser.address().port;
+    for (let i = 0; i < 5; i++) {
+      const challenge = await exchange(guesser, sip, register(sip, local));
+      assert.match(challenge ?? '', /^SIP\/2\.0 401/);
+      const nonce = /nonce="([^"]+)"/.exec(challenge!)![1]!;
+      const uri = `sip:127.0.0.1:${sip}`;
+      const response = md5(`${md5(`7001:127.0.0.1:guess-${i}`)}:${nonce}:00000001:c:auth:${md5(`REGISTER:${uri}`)}`);
+      const auth = `Digest username="7001", realm="127.0.0.1", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5, cnonce="c", qop=auth, nc=00000001`;
+      assert.match((await exchange(guesser, sip, register(sip, local, auth))) ?? '', /^SIP\/2\.0 401/);
+    }
+    assert.equal(await exchange(guesser, sip, register(sip, local)), undefined, 'banned after 5 wrong passwords');
+
+    assert.equal(await server.kill('SIGTERM'), 0);
+    server = await startHailing({ env, dataDir: server.dataDir, ports: server.ports });
+    assert.equal(await exchange(guesser, sip, register(sip, local)), undefined, 'still banned after the restart');
+    const other = await socketOn('127.0.0.94');
+    assert.match((await exchange(other, sip, register(sip, other.address().port))) ?? '', /^SIP\/2\.0 401/);
+    guesser.close();
+    other.close();
+
+    assert.equal(await server.kill('SIGTERM'), 0);
+    const db = createClient({ url: `file:${path.join(server.dataDir, 'hailing.db')}` });
+    const rows = (await db.execute("SELECT source, detail FROM audit_log WHERE action = 'security.ban' ORDER BY id")).rows;
+    db.close();
+    assert.deepEqual(
+      rows.map((r) => [r.source, JSON.parse(String(r.detail)).restored === true]),
+      [
+        [GUESSER, false],
+        [GUESSER, true],
+      ],
+    );
+  });
+});
