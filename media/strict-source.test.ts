@@ -162,8 +162,8 @@ describe('Strict-source latching: only the sources signalling named reach a call
     assert.ok((b.heard.get(0xaaaa0001) ?? 0) >= 70, `the caller's audio reached the callee (${b.heard.get(0xaaaa0001) ?? 0} of 75)`);
     assert.ok((a.heard.get(0xbbbb0002) ?? 0) >= 70, `the callee's audio reached the caller (${a.heard.get(0xbbbb0002) ?? 0} of 75)`);
     // only the phones' packets count as received; the stranger's are dropped and counted as foreign
-    assert.equal(callerStats.packetsReceived, 75);
-    assert.equal(calleeStats.packetsReceived, 75);
+    // (at most the 75 each phone sent: none of the stranger's; a loaded machine may lose a few on loopback)
+    for (const stats of [callerStats, calleeStats]) assert.ok(stats.packetsReceived >= 70 && stats.packetsReceived <= 75, `packets received ${stats.packetsReceived} of 75`);
     assert.ok((callerStats.packetsForeign ?? 0) >= 20, `caller leg foreign packets: ${callerStats.packetsForeign}`);
     assert.ok((calleeStats.packetsForeign ?? 0) >= 20, `callee leg foreign packets: ${calleeStats.packetsForeign}`);
     assert.ok(callerStats.packetsDropped >= (callerStats.packetsForeign ?? 0));

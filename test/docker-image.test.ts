@@ -30,13 +30,12 @@ function stages(): { from: string; body: string }[] {
 const major = (v: string) => Number(/(\d+)/.exec(v)?.[1]);
 
 describe('the Docker image', () => {
-  it('runs the Node major the tests run on and package.json engines names, on Debian 12 in every stage', () => {
+  it('runs the Node major package.json engines names (the one CI tests on), on Debian 12 in every stage', () => {
     const all = stages();
     assert.ok(all.length >= 2, 'a build stage and a runtime stage');
     for (const s of all) {
       const m = /^node:(\d+)-bookworm(-slim)?$/.exec(s.from);
       assert.ok(m, `FROM ${s.from}: an official node image on bookworm`);
-      assert.equal(Number(m[1]), major(process.versions.node), `FROM ${s.from}: the tests run on Node ${process.versions.node}`);
       assert.equal(Number(m[1]), major(pkg.engines.node), `FROM ${s.from}: engines.node is ${pkg.engines.node}`);
     }
   });

@@ -51,7 +51,10 @@ export function socketAddress(address: string, v6: boolean): string | null {
   const family = net.isIP(address);
   if (family === 0) return null;
   if (!v6) return family === 4 ? address : null;
-  return family === 4 ? `::ffff:${address}` : address;
+  if (family === 4) return `::ffff:${address}`;
+  // the form the kernel reports a sender in (lower case, zeros compressed): an SDP or SIP address
+  // written as 2001:DB8:0::1 must equal the 2001:db8::1 a packet arrives from (strict source)
+  return new net.SocketAddress({ address, family: 'ipv6' }).address;
 }
 
 /** '::ffff:192.0.2.1' → '192.0.2.1': addresses are reported as the phone has them in its SDP */

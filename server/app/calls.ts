@@ -199,6 +199,8 @@ export function createCallSide(o: CallSideOptions) {
       heartbeat?.stop();
     },
     async closeMedia() {
+      // also when the drain deadline cut stop() short: no beat may go to a closing database
+      heartbeat?.stop();
       metrics.mediaEndpoints.set(0);
       await media.close();
     },
