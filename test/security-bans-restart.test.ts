@@ -62,7 +62,9 @@ describe('bans survive a restart', () => {
   });
 
   it('issue 18, finding 7: a banned source is still banned after a restart, and the restored ban is audited', async () => {
-    const env = { HAILING_DIGEST_ALGORITHMS: 'MD5' };
+    // the guesses go back to back: admission's slow lane for suspect sources (issue 18 §9) would drop
+    // some before the ban this test is about
+    const env = { HAILING_DIGEST_ALGORITHMS: 'MD5', HAILING_SIP_SUSPECT_RATE_PER_SECOND: '1000' };
     server = await startHailing({ env });
     assert.equal((await server.api('POST', '/api/v1/extensions', { number: '7001', password: 'password-7001' })).status, 201);
     const sip = server.ports.sip;
