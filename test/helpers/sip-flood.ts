@@ -2,7 +2,7 @@
 // a made-up Authorization (a nonce Hailing never issued, a random response) at `ratePerSecond` in
 // all, while a legitimate phone on its own address starts a registration every 200 ms with the right
 // password and a monitor on another address pings OPTIONS. Both retransmit as RFC 3261 §17.1.2.2
-// says (T1 = 500 ms, doubling) and give up after `giveUpMs`. Used by the regression test and by
+// says (T1 = 500 ms, doubling) and give up after `giveUpMs` (Timer F, 64·T1, as a phone does). Used by the regression test and by
 // bench/register-flood.ts, which prints the figures.
 import dgram from 'node:dgram';
 import { randomBytes } from 'node:crypto';
@@ -18,7 +18,7 @@ export interface FloodOptions {
   readonly sources: number;
   readonly ratePerSecond: number;
   readonly durationMs: number;
-  /** a transaction with no final response by then counts as lost (default 4000) */
+  /** a transaction with no final response by then counts as lost (default 32000: RFC 3261 Timer F, when a phone gives up) */
   readonly giveUpMs?: number;
   /** a new registration starts this often (default 200) */
   readonly registerEveryMs?: number;
@@ -37,6 +37,8 @@ export interface FloodResult {
 }
 
 const PHONE = '127.0.2.1';
+/** RFC 3261 §17.1.2.2: a non-INVITE client transaction times out after 64·T1 */
+const TIMER_F_MS = 64 * 500;
 const MONITOR = '127.0.3.1';
 export const token = () => randomBytes(6).toString('hex');
 
@@ -112,7 +114,7 @@ const statusOf = (response: string | undefined) => (response === undefined ? 0 :
 /** One registration as a phone does it: REGISTER, 401, REGISTER with credentials, 200. */
 async function register(sock: dgram.Socket, o: FloodOptions & { callId: string; cseq: number }): Promise<number> {
   const localPort = sock.address().port;
-  const giveUpMs = o.giveUpMs ?? 4000;
+  const giveUpMs = o.giveUpMs ?? TIMER_F_MS;
   const base = { method: 'REGISTER', local: PHONE, localPort, sipPort: o.sipPort, user: o.user, callId: o.callId };
   const first = `z9hG4bK-${token()}`;
   const challenge = await transact(sock, { bytes: request({ ...base, cseq: o.cseq, branch: first }), branch: first, port: o.sipPort, giveUpMs });
@@ -136,7 +138,7 @@ export async function runFlood(o: FloodOptions): Promise<FloodResult> {
   // The flood is sent from its own thread: sending 5,000 packets a second (and discarding the
   // answers) in this event loop would delay the phone's and the monitor's timers and responses, and
   // the test would measure its own lateness rather than Hailing's.
-  const flood = await startFloodSender({ sipPort: o.sipPort, realm: o.realm, sources: o.sources, ratePerSecond: o.ratePerSecond, durationMs: o.durationMs + (o.giveUpMs ?? 4000), user: o.user });
+  const flood = await startFloodSender({ sipPort: o.sipPort, realm: o.realm, sources: o.sources, ratePerSecond: o.ratePerSecond, durationMs: o.durationMs + 4000, user: o.user });
   const end = Date.now() + o.durationMs;
 
   const failures: number[] = [];
@@ -164,7 +166,7 @@ export async function runFlood(o: FloodOptions): Promise<FloodResult> {
       pings++;
       const branch = `z9hG4bK-${token()}`;
       const bytes = request({ method: 'OPTIONS', local: MONITOR, localPort, sipPort: o.sipPort, user: 'monitor', callId: token(), cseq: 1, branch });
-      const response = await transact(monitor, { bytes, branch, port: o.sipPort, giveUpMs: o.giveUpMs ?? 4000 });
+      const response = await transact(monitor, { bytes, branch, port: o.sipPort, giveUpMs: o.giveUpMs ?? TIMER_F_MS });
       if (statusOf(response) === 200) pingsAnswered++;
       await new Promise((r) => setTimeout(r, o.pingEveryMs ?? 250));
     }
