@@ -6,6 +6,7 @@ import { getCookie } from 'hono/cookie';
 import { hashPassword, verifyPassword } from '../store/index.js';
 import { ConcurrencyGate } from '../security/concurrency-gate.js';
 import { LoginGuard } from '../security/login-guard.js';
+import { loginSourceGroup } from '../security/address-group.js';
 import type { ApiDeps, ApiEnv } from './types.js';
 import { jsonError, readBody, remoteAddress } from './http-errors.js';
 import { LoginRequest } from './schemas.js';
@@ -75,31 +76,34 @@ export function mountAuthRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const { username, password } = body.value;
     const source = remoteAddress(c);
     const account = username.slice(0, 128);
+    // Sources are counted per network (an IPv6 /64), or one host would get endless budgets.
+    const group = source === undefined ? undefined : loginSourceGroup(source);
+    const attempt = { account, source: group };
     // Throttling and lockout come first, so a refused attempt costs no hashing (issue 18 §8).
-    const refusal = guard.admit({ account, source, now: now() });
+    const refusal = guard.admit({ ...attempt, now: now() });
     if (refusal) return tooManyAttempts(c, refusal.retryAfterMs);
     const found = await adminUsers.findCredentials(username).catch((err: unknown) => {
-      guard.abandon({ account });
+      guard.abandon(attempt);
       throw err;
     });
     // Unknown users are verified against the dummy hash: the same work, time and memory.
     const stored = found?.passwordHash;
     const checked = hashing.run(async () => verify(stored ?? (await dummy()), password));
     if (checked === undefined) {
-      guard.abandon({ account });
+      guard.abandon(attempt);
       // RFC 9110 §15.6.4: 503 with Retry-After when the server is temporarily overloaded
       c.header('Retry-After', '1');
       return jsonError(c, 503, { error: 'busy', reason: 'too many logins at once; retry shortly' });
     }
     const ok = await checked.catch((err: unknown) => {
-      guard.abandon({ account });
+      guard.abandon(attempt);
       throw err;
     });
     if (!found || !ok) {
       deps.metrics.authFailures?.inc();
       const audited = { ...(source !== undefined ? { source } : {}) };
       deps.audit.record({ actor: account, action: 'auth.login-failed', ...audited });
-      for (const lock of guard.failure({ account, source, now: now() })) {
+      for (const lock of guard.failure({ ...attempt, now: now() })) {
         deps.audit.record({
           actor: 'system',
           action: 'auth.lockout',
@@ -110,7 +114,7 @@ export function mountAuthRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
       }
       return jsonError(c, 401, { error: 'invalid credentials' });
     }
-    guard.success({ account });
+    guard.success(attempt);
     const userAgent = c.req.header('user-agent');
     const { token, session } = await sessions.create({
       userId: found.user.id,

@@ -140,25 +140,49 @@ describe('login lockout (issue 18 §8)', () => {
   });
 });
 
+/** Turns of the event loop until cond holds; fails (never hangs) if it does not within `turns`. */
+async function until(cond: () => boolean, turns = 100_000): Promise<void> {
+  for (let i = 0; i < turns && !cond(); i++) await new Promise((r) => setImmediate(r));
+  assert.ok(cond(), 'condition not reached');
+}
+
+/** A verifyPassword that holds every check until released, counting the checks started. */
+function heldVerify(isRight: (password: string) => boolean) {
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  const state = { started: 0, running: 0, peak: 0, release };
+  const verifyPassword = async (_hash: string, password: string) => {
+    state.started++;
+    state.running++;
+    state.peak = Math.max(state.peak, state.running);
+    await released;
+    state.running--;
+    return isRight(password);
+  };
+  return { state, verifyPassword };
+}
+
+/** Starts requests, counting how many have been answered so far. */
+function tracked(requests: Promise<Response>[]) {
+  const answered = { count: 0 };
+  const all = Promise.all(requests.map((p) => p.then((r) => (answered.count++, r))));
+  return { answered, all };
+}
+
 describe('password hashing is bounded (issue 18 §8)', () => {
   it('16 parallel logins verify at most maxActive at once; beyond the waiting line they get 503 with Retry-After', async () => {
-    let running = 0;
-    let peak = 0;
-    const verifyPassword = async () => {
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((r) => setTimeout(r, 20));
-      running--;
-      return false;
-    };
-    const h = await createApiHarness({ passwordHashing: { maxActive: 2, maxWaiting: 4 }, verifyPassword });
+    const { state, verifyPassword } = heldVerify(() => false);
+    const maxWaiting = 4;
+    const h = await createApiHarness({ passwordHashing: { maxActive: 2, maxWaiting }, verifyPassword });
     try {
-      const results = await Promise.all(
-        Array.from({ length: 16 }, (_, i) => login(h, `192.0.2.${100 + i}`, `user${i}`, 'guess')),
-      );
+      const { answered, all } = tracked(Array.from({ length: 16 }, (_, i) => login(h, `192.0.2.${100 + i}`, `user${i}`, 'guess')));
+      // every request has been admitted to a slot, queued, or refused before any check finishes
+      await until(() => state.started + maxWaiting + answered.count === 16);
+      state.release();
+      const results = await all;
       const counts = new Map<number, number>();
       for (const r of results) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
-      assert.equal(peak, 2);
+      assert.equal(state.peak, 2);
       assert.equal(counts.get(401), 6, '2 running + 4 waiting were checked');
       assert.equal(counts.get(503), 10);
       for (const r of results.filter((x) => x.status === 503)) assert.equal(r.headers.get('retry-after'), '1');
@@ -169,14 +193,76 @@ describe('password hashing is bounded (issue 18 §8)', () => {
     }
   });
 
-  it('parallel guesses at one account are checked one at a time; the rest get 429', async () => {
-    const h = await createApiHarness();
+  it('parallel logins to one account with the right password all succeed (two browser tabs, operator scripts)', async () => {
+    const { state, verifyPassword } = heldVerify((p) => p === 'correct horse');
+    const h = await createApiHarness({ verifyPassword });
     try {
       await h.users.create({ username: 'root', password: 'correct horse' });
-      const results = await Promise.all(Array.from({ length: 16 }, (_, i) => login(h, `192.0.2.${i + 1}`, 'root', `guess-${i}`)));
-      const statuses = results.map((r) => r.status).sort();
-      assert.equal(statuses.filter((s) => s === 401).length, 1);
-      assert.equal(statuses.filter((s) => s === 429).length, 15);
+      const { answered, all } = tracked([login(h, '192.0.2.1', 'root', 'correct horse'), login(h, '192.0.2.2', 'root', 'correct horse')]);
+      await until(() => state.started + answered.count === 2);
+      state.release();
+      assert.deepEqual((await all).map((r) => r.status), [200, 200]);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('parallel guesses at one account never check more than maxFailures passwords; the rest get 429', async () => {
+    const { state, verifyPassword } = heldVerify(() => false);
+    const h = await createApiHarness({ loginPolicy: { maxFailures: 5 }, passwordHashing: { maxActive: 16 }, verifyPassword });
+    try {
+      await h.users.create({ username: 'root', password: 'correct horse' });
+      const { answered, all } = tracked(Array.from({ length: 16 }, (_, i) => login(h, `192.0.2.${i + 1}`, 'root', `guess-${i}`)));
+      await until(() => state.started + answered.count === 16);
+      state.release();
+      const statuses = (await all).map((r) => r.status);
+      assert.equal(statuses.filter((s) => s === 401).length, 5);
+      assert.equal(statuses.filter((s) => s === 429).length, 11);
+      assert.equal((await login(h, '198.51.100.1', 'root', 'correct horse')).status, 429, 'locked after the 5 failures');
+    } finally {
+      await h.cleanup();
+    }
+  });
+});
+
+describe('lockout survives a full table (issue 18 §8 review)', () => {
+  it('failed logins with fresh usernames do not push a locked account out of the table', async () => {
+    const h = await createApiHarness({ loginPolicy: { maxFailures: 5, maxTracked: 3 }, verifyPassword: async (_h, p) => p === 'correct horse' });
+    try {
+      await h.users.create({ username: 'admin', password: 'correct horse' });
+      for (let i = 0; i < 5; i++) {
+        assert.equal((await login(h, '192.0.2.1', 'admin', `guess-${i}`)).status, 401);
+        h.clock.now += MINUTE;
+      }
+      for (let i = 0; i < 10; i++) assert.equal((await login(h, `198.51.100.${i + 1}`, `random${i}`, 'x')).status, 401);
+      assert.equal((await login(h, '203.0.113.9', 'admin', 'correct horse')).status, 429, 'still locked');
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('when every remembered account is locked, a new username is refused rather than a lock forgotten', async () => {
+    const h = await createApiHarness({ loginPolicy: { maxFailures: 2, maxTracked: 1 }, verifyPassword: async (_h, p) => p === 'correct horse' });
+    try {
+      await h.users.create({ username: 'admin', password: 'correct horse' });
+      for (let i = 0; i < 2; i++) assert.equal((await login(h, `192.0.2.${i + 1}`, 'admin', `guess-${i}`)).status, 401);
+      assert.equal((await login(h, '198.51.100.1', 'someone-else', 'x')).status, 429);
+      assert.equal((await login(h, '203.0.113.9', 'admin', 'correct horse')).status, 429, 'still locked');
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('an IPv6 source is counted per /64: other addresses in the same /64 share its lockout', async () => {
+    const h = await createApiHarness({ loginPolicy: { maxFailures: 5, sourceMaxFailures: 3 }, verifyPassword: async (_h, p) => p === 'correct horse' });
+    try {
+      await h.users.create({ username: 'root', password: 'correct horse' });
+      for (let i = 0; i < 3; i++) {
+        assert.equal((await login(h, `2001:db8:0:1::${i + 1}`, `user${i}`, 'guess')).status, 401);
+        h.clock.now += MINUTE;
+      }
+      assert.equal((await login(h, '2001:db8:0:1:ffff::99', 'root', 'correct horse')).status, 429, 'same /64');
+      assert.equal((await login(h, '2001:db8:0:2::1', 'root', 'correct horse')).status, 200, 'another /64');
     } finally {
       await h.cleanup();
     }
@@ -201,11 +287,15 @@ describe('security headers', () => {
     }
   });
 
-  it('sends Strict-Transport-Security when the console is served over TLS', async () => {
-    const h = await createApiHarness({ secureCookies: true });
+  it('behind TLS (HAILING_HTTP_BEHIND_TLS): Strict-Transport-Security and a Secure session cookie', async () => {
+    const h = await createApiHarness({ secureCookies: true, verifyPassword: async (_h, p) => p === 'correct horse' });
     try {
       const res = await h.app.request('/healthz');
       assert.match(res.headers.get('strict-transport-security') ?? '', /^max-age=\d{7,}/);
+      await h.users.create({ username: 'root', password: 'correct horse' });
+      const ok = await login(h, '192.0.2.1', 'root', 'correct horse');
+      assert.equal(ok.status, 200);
+      assert.match(ok.headers.get('set-cookie') ?? '', /; Secure(;|$)/);
     } finally {
       await h.cleanup();
     }

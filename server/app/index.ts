@@ -132,6 +132,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     audit,
     realm: config.sipDomain,
     sessionTtlMs: config.sessionTtlMs,
+    secureCookies: config.httpBehindTls,
     loginPolicy: {
       maxFailures: config.loginMaxFailures,
       sourceMaxFailures: config.loginSourceMaxFailures,

@@ -28,6 +28,13 @@ describe('configuration', () => {
     assert.equal(c.publicAddress, '127.0.0.1');
   });
 
+  it('HAILING_HTTP_BEHIND_TLS: off by default (plain HTTP must not send HSTS, RFC 6797 §7.2), true/false when set', () => {
+    assert.equal(loadConfig({}).httpBehindTls, false);
+    assert.equal(loadConfig({ HAILING_HTTP_BEHIND_TLS: 'true' }).httpBehindTls, true);
+    assert.equal(loadConfig({ HAILING_HTTP_BEHIND_TLS: 'false' }).httpBehindTls, false);
+    assert.throws(() => loadConfig({ HAILING_HTTP_BEHIND_TLS: 'maybe' }), /HAILING_HTTP_BEHIND_TLS/);
+  });
+
   it('a bad value stops start-up naming the variable and the reason', () => {
     assert.throws(
       () => loadConfig({ HAILING_HTTP_PORT: '70000' }),

@@ -16,6 +16,8 @@ export const configShape = z
     /** the address phones and carriers reach us at (SDP, Via, Contact); defaults to bindAddress or 127.0.0.1 */
     publicAddress: z.string().min(1).optional(),
     httpPort: port.default(8080),
+    /** a TLS reverse proxy serves the console: Secure session cookie and HSTS (RFC 6797) */
+    httpBehindTls: z.union([z.boolean(), z.stringbool()], { error: 'must be true or false' }).default(false),
     sipUdpPort: port.default(5060),
     sipTcpPort: port.default(5060),
     sipTlsPort: port.default(5061),

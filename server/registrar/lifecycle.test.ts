@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BanList } from '../security/bans.js';
-import { createIngressFilter } from '../security/rate-limit.js';
+import { AdmissionControl } from '../security/admission.js';
 import { FakeClock } from '../sip/clock.js';
 import { DOMAIN, harness, header, MemoryPersistence, Phone, udpFlow } from './test-support.js';
 
@@ -85,7 +85,7 @@ describe('bans wired to the registrar', () => {
   it('5 failed authentications ban the source; the 6th request is dropped; unbanned after the ban time', async () => {
     const clock = new FakeClock();
     const bans = new BanList({ clock, threshold: 5, banTimeMs: 600_000 });
-    const filter = createIngressFilter({ bans });
+    const filter = new AdmissionControl({ clock, bans }).filter;
     const h = harness({ onAuthFailure: ({ source, username }) => bans.recordFailure(source, username) }, { clock });
     const flow = udpFlow('198.51.100.66', 5070);
     const phone = new Phone({ user: '1001', password: 'guess' });

@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BanList } from '../security/bans.js';
-import { createIngressFilter } from '../security/rate-limit.js';
+import { AdmissionControl } from '../security/admission.js';
 import { getHeaderLines } from '../sip/message/headers.js';
 import { harness as stackHarness, settle } from '../sip/stack/test-support.js';
 import { harness, Phone } from './test-support.js';
@@ -19,7 +19,7 @@ async function setup() {
   const r = harness({ stack: s.stack, transport: s.transport, keepaliveIntervalMs: 30_000, onAuthFailure: ({ source, username }) => bans.recordFailure(source, username) }, { clock: s.clock });
   s.stack.useStateless(r.registrar.statelessHandler);
   s.stack.use(r.registrar.handler);
-  s.stack.setIngressFilter(createIngressFilter({ bans }));
+  s.stack.setIngressFilter(new AdmissionControl({ clock: s.clock, bans }).filter);
   await s.stack.start();
   await r.registrar.start();
   const flow = s.transport.flow({ address: '198.51.100.7', port: 40000 });

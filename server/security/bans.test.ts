@@ -4,7 +4,8 @@ import { FakeClock } from '../sip/clock.js';
 import type { SecurityEvent } from '../registrar/ports.js';
 import type { Flow } from '../sip/transport/types.js';
 import { BanList, normalizeIp } from './bans.js';
-import { createIngressFilter, RateLimiter } from './rate-limit.js';
+import { AdmissionControl } from './admission.js';
+import { RateLimiter } from './rate-limit.js';
 
 const flowFrom = (address: string): Flow => ({
   protocol: 'udp',
@@ -21,8 +22,8 @@ function setup(extra: Partial<ConstructorParameters<typeof BanList>[0]> = {}) {
 
 describe('BanList', () => {
   it('5 failed authentications within the window ban the source; the 6th request is dropped', () => {
-    const { bans, events } = setup();
-    const filter = createIngressFilter({ bans });
+    const { bans, events, clock } = setup();
+    const filter = new AdmissionControl({ clock, bans }).filter;
     for (let i = 0; i < 4; i++) {
       assert.equal(bans.recordFailure('192.0.2.7'), false);
       assert.equal(filter(flowFrom('192.0.2.7')), 'accept');
@@ -150,7 +151,7 @@ describe('RateLimiter', () => {
     const clock = new FakeClock();
     const events: SecurityEvent[] = [];
     const limiter = new RateLimiter({ clock, sink: { record: (e) => events.push(e) }, ratePerSecond: 10, burst: 20 });
-    const filter = createIngressFilter({ rateLimiter: limiter });
+    const filter = new AdmissionControl({ clock, rateLimiter: limiter }).filter;
     let accepted = 0;
     for (let i = 0; i < 1000; i++) if (filter(flowFrom('192.0.2.50')) === 'accept') accepted++;
     assert.equal(accepted, 20);
@@ -198,7 +199,7 @@ describe('RateLimiter', () => {
     const clock = new FakeClock();
     const bans = new BanList({ clock, threshold: 1 });
     const limiter = new RateLimiter({ clock, ratePerSecond: 1, burst: 1 });
-    const filter = createIngressFilter({ bans, rateLimiter: limiter });
+    const filter = new AdmissionControl({ clock, bans, rateLimiter: limiter }).filter;
     bans.recordFailure('192.0.2.1');
     assert.equal(filter(flowFrom('192.0.2.1')), 'drop');
     bans.unban('192.0.2.1');

@@ -1,10 +1,9 @@
-// Per-source request rate limits (token bucket) and the ingress filter that combines them with
-// bans. The filter runs for every datagram/message before the SIP core does any work for it, so it
-// must stay O(1): one Map lookup per source, LRU-bounded.
+// Per-source request rate limits (token bucket), one of the checks AdmissionControl (admission.ts)
+// runs for every datagram/message before the SIP core does any work for it, so it must stay O(1):
+// one Map lookup per source, LRU-bounded.
 import type { Clock } from '../sip/clock.js';
-import type { IngressFilter } from '../sip/stack/types.js';
 import type { SecuritySink } from '../registrar/ports.js';
-import { normalizeIp, type BanList } from './bans.js';
+import { normalizeIp } from './bans.js';
 
 export interface RateLimiterOptions {
   readonly clock: Clock;
@@ -83,15 +82,4 @@ export class RateLimiter {
   get tracked(): number {
     return this.#buckets.size;
   }
-}
-
-/** Drop messages from banned sources, then from sources over their rate (bans first: no token spent). */
-export function createIngressFilter(options: { readonly bans?: BanList; readonly rateLimiter?: RateLimiter }): IngressFilter {
-  const { bans, rateLimiter } = options;
-  return (flow) => {
-    const ip = flow.remote.address;
-    if (bans?.isBanned(ip)) return 'drop';
-    if (rateLimiter && !rateLimiter.check(ip)) return 'drop';
-    return 'accept';
-  };
 }

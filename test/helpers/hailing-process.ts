@@ -101,8 +101,7 @@ async function startOnce(options: StartOptions & { dataDir: string; ports: Haili
     await new Promise((r) => setTimeout(r, 100));
   }
 
-  // one login shared by concurrent callers: parallel logins to one account are refused (429) while
-  // one is being checked (issue 18 §8)
+  // one login shared by concurrent callers: each login costs an argon2 verification
   let cachedToken: Promise<string> | undefined;
   const api = async <T>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }> => {
     const headers: Record<string, string> = {};
