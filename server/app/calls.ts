@@ -92,6 +92,7 @@ export function createCallSide(o: CallSideOptions) {
     conferenceNumbers: rangeOf(config.conferenceNumbers),
     dialPlan,
     callHandling: (number) => o.callHandling.get(number),
+    promptsDir: resolve(config.dataDir, 'prompts'),
     ...(config.recordCalls === 'all'
       ? {
           recording: {

@@ -132,6 +132,8 @@ export interface CallControlOptions {
    * record answered two-party calls into `dir`; `started` receives the call's record in progress once
    * it names the file, `done` the final record completed with the file's figures (paths relative to `dir`)
    */
+  /** where dial plan 'play' steps read their prompt files (<dataDir>/prompts) */
+  readonly promptsDir?: string;
   readonly recording?: {
     readonly dir: string;
     readonly format: 'wav' | 'ogg';
