@@ -6,44 +6,32 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { startPhone, type Phone } from './helpers/baresip.js';
 import { assertTone, soxStat } from './helpers/audio.js';
 import { finalCallRecord } from './helpers/cdrs.js';
-import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
+import type { HailingProcess } from './helpers/hailing-process.js';
+import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
 
 const DOMAIN = '127.0.0.1';
 const PROMPT_S = 3;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('anchored call: answer, play a prompt, then bridge to an extension (baresip)', () => {
+  let rig: ExtensionPhones;
   let server: HailingProcess;
-  const phones: Phone[] = [];
 
   before(async () => {
-    server = await startHailing();
-    for (const n of ['1001', '1002']) {
-      const r = await server.api('POST', '/api/v1/extensions', { number: n, password: `secret-${n}`, displayName: `Phone ${n}` });
-      assert.equal(r.status, 201, JSON.stringify(r.body));
-    }
+    rig = await startExtensionPhones(['1001', '1002']);
+    server = rig.server;
     const prompts = path.join(server.dataDir, 'prompts');
     mkdirSync(prompts, { recursive: true });
     execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', path.join(prompts, 'tone-1k.wav'), 'synth', String(PROMPT_S), 'sine', '1000', 'vol', '0.5']);
   });
 
-  after(async () => {
-    await Promise.all(phones.map((p) => p.kill()));
-    for (const p of phones) rmSync(p.dir, { recursive: true, force: true });
-    await server?.kill();
-  });
+  after(() => rig?.close());
 
-  const registered = async (user: string, o: { tone: number; answerMode: 'auto' | 'manual' }) => {
-    const p = await startPhone({ user, password: `secret-${user}`, domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, transport: 'udp', ...o });
-    phones.push(p);
-    await p.waitFor(/200 OK.*\[\d binding/);
-    return p;
-  };
+  const registered = (user: string, o: { tone: number; answerMode: 'auto' | 'manual' }) => rig.phone(user, { ...o });
 
   it("the caller hears the prompt's 1000 Hz, then the callee's 800 Hz; the callee hears the caller's 400 Hz", { timeout: 90_000 }, async () => {
     const bad = await server.api('POST', '/api/v1/dialplan', { pattern: '701', steps: [{ kind: 'play', prompt: '../hailing.db' }] });

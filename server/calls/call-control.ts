@@ -65,6 +65,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     },
     monitored: new Set(),
     promptsDir: o.promptsDir ?? 'prompts',
+    ringingAt: (extension) => [...calls.values()].filter((c) => c.ringing.includes(extension)),
   });
   const env: DestinationEnv = {
     isExtension: async (number) => (await o.directory.profile(number)) !== undefined,

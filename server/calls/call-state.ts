@@ -3,7 +3,8 @@
 //
 //   Routing ──dial──▶ Ringing ──2xx──▶ Answered ──BYE / media timeout──────────────────▶ Ended
 //    │  ▲               │                  ▲                                              ▲
-//    │  └─step failed───┘                  │                                              │
+//    │  └─step failed───┘  └─picked up (**<ext>) ─▶ Bridged                               │
+//    │                                     │                                              │
 //    ├──answered here (room, monitor)──────┘                                              │
 //    │                                                                                    │
 //    └──answer()──▶ AnsweredLocally ──dial──▶ Bridging ──2xx──▶ Bridged ──BYE────────────▶│
@@ -28,7 +29,8 @@ export const MOVES: Record<CallState, readonly CallState[]> = {
   // Routing → Answered: a call Hailing answers itself (conference, monitoring)
   [CallState.Routing]: [CallState.Ringing, CallState.Answered, CallState.AnsweredLocally, CallState.Ended],
   // Ringing → Routing: a dial step failed and the handler chain goes on to its next step
-  [CallState.Ringing]: [CallState.Routing, CallState.Answered, CallState.Ended],
+  // Ringing → Bridged: another phone picked the call up (**<ext>), the forks are cancelled
+  [CallState.Ringing]: [CallState.Routing, CallState.Answered, CallState.Bridged, CallState.Ended],
   [CallState.Answered]: [CallState.Ended],
   [CallState.AnsweredLocally]: [CallState.Bridging, CallState.Ended],
   // Bridging → AnsweredLocally: the outbound dial failed; the caller is still ours to play to

@@ -19,6 +19,9 @@ import type { EndpointHandle, PlayItem } from '../../media/index.js';
 export { CallState } from './call-state.js';
 
 type PlayEnd = 'finished' | 'stopped' | 'failed';
+
+/** what a dial step ends with when another phone picks the call up (the forks' CANCEL) */
+const PICKED_UP: Failure = { status: 487, disposition: 'ANSWERED', cause: 'picked-up' };
 import type { CallDisposition, CallRecord, CallRouting, DtmfEvent, ExtensionProfile, HangupSide, RecordingFormat } from './types.js';
 
 export interface CallHooks {
@@ -63,6 +66,8 @@ export class Call {
   /** prompts playing to the caller: play id → its end */
   readonly #plays = new Map<string, (end: PlayEnd) => void>();
   #playSeq = 0;
+  /** the numbers the dial step now ringing was asked to ring (for call pickup) */
+  #ringing: readonly string[] = [];
   #state = CallState.Routing;
   #end: CallEnd | undefined;
   #codec: string | null = null;
@@ -194,15 +199,17 @@ export class Call {
    * Resolves when one answers (the call is then Answered) or when the step failed, the forks then
    * cancelled and the media left to the caller of dial() (the call is back in Routing, or Ended).
    */
-  async dial(options: { readonly media: CallMedia; readonly forks: readonly OutboundLeg[]; readonly timeoutMs: number }): Promise<DialResult> {
+  async dial(options: { readonly media: CallMedia; readonly forks: readonly OutboundLeg[]; readonly timeoutMs: number; readonly numbers?: readonly string[] }): Promise<DialResult> {
     if (this.#state === CallState.AnsweredLocally) return this.#bridgeDial(options);
     if (!this.#transition(CallState.Ringing)) return { answered: false, failure: FAILURES.cancelled, by: 'caller' };
+    this.#ringing = options.numbers ?? [];
     this.#attachMedia(options.media);
     this.#forks.push(...options.forks);
     const attempt = new DialAttempt({ forks: options.forks, timeoutMs: options.timeoutMs, clock: this.#hooks.clock, logger: this.#hooks.logger, callId: this.id, progress: (r) => this.#provisional(r) });
     this.#dial = attempt;
     const result = await attempt.result;
     this.#dial = undefined;
+    this.#ringing = [];
     if (result.answered) return this.#answer(options.media, result.leg, result.response);
     if (this.#state === CallState.Ringing) this.#transition(CallState.Routing);
     if (this.#media === options.media) this.#attachMedia(undefined);
@@ -337,6 +344,31 @@ export class Call {
     this.#transition(to);
     if (this.inbound.dialogKey) this.#hooks.index.add(this.inbound.dialogKey, this);
     media.watch(true);
+    this.#emit('answered');
+    this.events.emit('answered', undefined);
+    return true;
+  }
+
+  /** the extensions this call rings now (empty unless it is Ringing) */
+  get ringing(): readonly string[] {
+    return this.#state === CallState.Ringing ? this.#ringing : [];
+  }
+
+  /**
+   * Call pickup (Ringing → Bridged): another phone takes this ringing call. The forks get CANCEL
+   * (RFC 3261 §9.1); the caller is answered from `media`, an endpoint of its own that the
+   * picker's endpoint is connected to. False when the call no longer rings.
+   */
+  pickedUp(options: { readonly media: LocalMedia; readonly body: Uint8Array; readonly by: string }): boolean {
+    if (this.#state !== CallState.Ringing) return false;
+    this.#dial?.stop(PICKED_UP, 'system');
+    this.#attachMedia(options.media);
+    this.#local = options.media;
+    if (!this.inbound.answer(options.body, () => void this.hangup('system', 'ack-timeout'))) return false;
+    this.#transition(CallState.Bridged);
+    if (this.inbound.dialogKey) this.#hooks.index.add(this.inbound.dialogKey, this);
+    options.media.watch(true);
+    this.routed([{ number: options.by, entry: null, pattern: null, result: 'picked-up', reason: `${options.by} picked up the call` }]);
     this.#emit('answered');
     this.events.emit('answered', undefined);
     return true;

@@ -41,10 +41,12 @@ export const AnswerDestination = z.strictObject({ kind: z.literal('answer') });
  */
 export const PROMPT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.wav$/;
 export const PlayDestination = z.strictObject({ kind: z.literal('play'), prompt: z.string().regex(PROMPT_NAME, 'a prompt is a file name in the prompts folder: letters, digits, - and _, ending .wav') });
+/** Call pickup: directed (**<ext>: the pattern's wildcard part, or `extension`) picks up a call ringing there. */
+export const PickupDestination = z.strictObject({ kind: z.literal('pickup'), extension: Digits.optional() });
 /** Dial another number through the plan (Asterisk's Goto): the one kind that can loop. */
 export const NumberDestination = z.strictObject({ kind: z.literal('number'), number: z.string().regex(/^[0-9*#+]{1,32}$/) });
 
-export const Destination = z.discriminatedUnion('kind', [ExtensionDestination, RingGroupDestination, ConferenceDestination, FeatureDestination, NumberDestination, AnswerDestination, PlayDestination]);
+export const Destination = z.discriminatedUnion('kind', [ExtensionDestination, RingGroupDestination, ConferenceDestination, FeatureDestination, NumberDestination, AnswerDestination, PlayDestination, PickupDestination]);
 export type Destination = z.infer<typeof Destination>;
 export type DestinationKindName = Destination['kind'];
 
@@ -95,6 +97,7 @@ export const DESTINATION_KINDS: Kinds = {
   number: { applies: always, problem: none, redials: (d) => [d.number] },
   answer: { applies: always, problem: none, redials: () => [] },
   play: { applies: always, problem: none, redials: () => [] },
+  pickup: { applies: always, problem: (d, env) => unknownExtensions(d.extension === undefined ? [] : [d.extension], env), redials: () => [] },
 };
 
 export const kindOf = <D extends Destination>(d: D): DestinationKind<D> => DESTINATION_KINDS[d.kind] as unknown as DestinationKind<D>;

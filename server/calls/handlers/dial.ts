@@ -102,7 +102,7 @@ export async function dialNumbers(o: { call: Call; ctx: HandlerContext; services
         body: isBrowser(target) ? (media.browserForkOffer() ?? offer.body) : offer.body,
       }),
   );
-  const result = await call.dial({ media, forks, timeoutMs: o.timeoutMs });
+  const result = await call.dial({ media, forks, timeoutMs: o.timeoutMs, numbers: o.numbers });
   if (result.answered) {
     s.answered(call);
     return { kind: 'answered' };

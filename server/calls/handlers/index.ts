@@ -8,16 +8,18 @@ import { DialExtension, RingGroup, type DialServices } from './dial.js';
 export { dialNumbers } from './dial.js';
 import { Monitor, type MonitorServices } from './monitor.js';
 import { Answer, PlayPrompt, type AnchoredServices } from './anchored.js';
+import { Pickup, type PickupServices } from './pickup.js';
 
 export { runSteps } from './handler.js';
 export type { CallHandler, HandlerContext, HandlerOutcome, HandlerFactory } from './handler.js';
 export type { CallHandling, DialServices } from './dial.js';
 export type { MonitorServices } from './monitor.js';
 export type { AnchoredServices } from './anchored.js';
+export type { PickupServices } from './pickup.js';
 
 type Factories = { [K in Destination['kind']]: ((step: ResolvedStep) => CallHandler) | null };
 
-export function handlerFactory(services: DialServices & MonitorServices & AnchoredServices): HandlerFactory {
+export function handlerFactory(services: DialServices & MonitorServices & AnchoredServices & PickupServices): HandlerFactory {
   const rooms = new Rooms(services);
   const factories: Factories = {
     extension: () => new DialExtension(services),
@@ -28,6 +30,7 @@ export function handlerFactory(services: DialServices & MonitorServices & Anchor
     number: null,
     answer: () => new Answer(services),
     play: () => new PlayPrompt(services),
+    pickup: () => new Pickup(services),
   };
   return (step) => {
     const make = factories[step.destination.kind];
