@@ -93,6 +93,7 @@ export function createCallSide(o: CallSideOptions) {
     dialPlan,
     callHandling: (number) => o.callHandling.get(number),
     promptsDir: resolve(config.dataDir, 'prompts'),
+    pickupGroups: { groupOf: (n) => o.callHandling.pickupGroup(n), members: (g) => o.callHandling.pickupGroupMembers(g) },
     ...(config.recordCalls === 'all'
       ? {
           recording: {

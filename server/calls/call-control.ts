@@ -65,7 +65,8 @@ export function createCallControl(o: CallControlOptions): CallControl {
     },
     monitored: new Set(),
     promptsDir: o.promptsDir ?? 'prompts',
-    ringingAt: (extension) => [...calls.values()].filter((c) => c.ringing.includes(extension)),
+    ringingCalls: () => [...calls.values()].filter((c) => c.ringing.length > 0),
+    pickupGroups: o.pickupGroups ?? { groupOf: async () => null, members: async () => [] },
   });
   const env: DestinationEnv = {
     isExtension: async (number) => (await o.directory.profile(number)) !== undefined,

@@ -8,6 +8,8 @@ export interface ExtensionPhones {
   readonly server: HailingProcess;
   /** a registered phone for `user`: its tone and answer mode, and a SIP trace when asked */
   phone(user: string, o: Pick<PhoneOptions, 'tone' | 'answerMode' | 'sipTrace'>): Promise<Phone>;
+  /** every phone started, in the order they were started */
+  readonly phones: readonly Phone[];
   close(): Promise<void>;
 }
 
@@ -20,6 +22,7 @@ export async function startExtensionPhones(numbers: readonly string[]): Promise<
   }
   return {
     server,
+    phones,
     phone: (user, o) => registeredPhone({ user, password: `secret-${user}`, domain: '127.0.0.1', server: { host: '127.0.0.1', port: server.ports.sip }, transport: 'udp', ...o }, phones),
     async close() {
       await stopPhones(phones);

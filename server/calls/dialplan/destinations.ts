@@ -41,8 +41,11 @@ export const AnswerDestination = z.strictObject({ kind: z.literal('answer') });
  */
 export const PROMPT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.wav$/;
 export const PlayDestination = z.strictObject({ kind: z.literal('play'), prompt: z.string().regex(PROMPT_NAME, 'a prompt is a file name in the prompts folder: letters, digits, - and _, ending .wav') });
-/** Call pickup: directed (**<ext>: the pattern's wildcard part, or `extension`) picks up a call ringing there. */
-export const PickupDestination = z.strictObject({ kind: z.literal('pickup'), extension: Digits.optional() });
+/**
+ * Call pickup. directed (**<ext>): a call ringing at `extension`, else the pattern's wildcard
+ * part; group (*8): a call ringing at any extension in the caller's pickup group.
+ */
+export const PickupDestination = z.strictObject({ kind: z.literal('pickup'), scope: z.enum(['directed', 'group']).default('directed'), extension: Digits.optional() });
 /** Dial another number through the plan (Asterisk's Goto): the one kind that can loop. */
 export const NumberDestination = z.strictObject({ kind: z.literal('number'), number: z.string().regex(/^[0-9*#+]{1,32}$/) });
 

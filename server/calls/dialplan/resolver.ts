@@ -64,7 +64,8 @@ export const DEFAULT_ENTRIES: readonly DialPlanEntry[] = [
   { id: 'default:extension', pattern: '_X.', permission: 'internal', steps: [{ kind: 'extension' }] },
   ...MONITOR_CODES.map(([code, feature]) => ({ id: `default:${feature}`, pattern: `_${code}X.`, permission: 'monitor', steps: [{ kind: 'feature' as const, feature }] })),
   // directed call pickup, as Asterisk's features.conf writes it
-  { id: 'default:pickup', pattern: '_**X.', permission: 'internal', steps: [{ kind: 'pickup' }] },
+  { id: 'default:pickup', pattern: '_**X.', permission: 'internal', steps: [{ kind: 'pickup', scope: 'directed' }] },
+  { id: 'default:group-pickup', pattern: '*8', permission: 'internal', steps: [{ kind: 'pickup', scope: 'group' }] },
   { id: 'default:conference', pattern: '_X.', permission: null, steps: [{ kind: 'conference' }] },
 ];
 

@@ -1,5 +1,5 @@
-// Directed call pickup (**<ext>, Asterisk's Pickup()): the phone that dials it takes a call
-// ringing at that extension. The ringing call's forks get CANCEL and its caller is answered with
+// Call pickup (Asterisk's Pickup()): the phone that dials **<ext> takes a call ringing at that
+// extension; *8 takes a call ringing at any extension of its own pickup group (the oldest). The ringing call's forks get CANCEL and its caller is answered with
 // an endpoint of its own; the picker is answered here too, and the engine connects the two
 // endpoints (both in the ringing call's group, so one worker relays or transcodes). Each call
 // then ends with the other.
@@ -10,8 +10,14 @@ import { BaseHandler, type HandlerContext, type HandlerOutcome } from './handler
 import { answerable, type LocalServices } from './local.js';
 
 export interface PickupServices extends LocalServices {
-  /** the calls ringing at `extension` now, oldest first */
-  readonly ringingAt: (extension: string) => readonly Call[];
+  /** the calls ringing now, oldest first */
+  readonly ringingCalls: () => readonly Call[];
+  readonly pickupGroups: PickupGroups;
+}
+
+export interface PickupGroups {
+  groupOf(extension: string): Promise<string | null>;
+  members(group: string): Promise<readonly string[]>;
 }
 
 const failed = (): HandlerOutcome => ({ kind: 'failed', failure: FAILURES.unavailable, by: 'system' });
@@ -25,11 +31,17 @@ export class Pickup extends BaseHandler {
     this.#s = services;
   }
 
+  /** the other members of the caller's pickup group (none when it is in no group) */
+  async #groupOf(number: string): Promise<readonly string[]> {
+    const group = await this.#s.pickupGroups.groupOf(number);
+    return group === null ? [] : (await this.#s.pickupGroups.members(group)).filter((n) => n !== number);
+  }
+
   protected async run(call: Call, ctx: HandlerContext): Promise<HandlerOutcome> {
     const d = ctx.step.destination;
     if (d.kind !== 'pickup') throw new Error(`pickup cannot run a '${d.kind}' destination`);
-    const extension = d.extension ?? ctx.step.argument;
-    const target = this.#s.ringingAt(extension).find((c) => c !== call);
+    const extensions = d.scope === 'group' ? await this.#groupOf(call.caller.number) : [d.extension ?? ctx.step.argument];
+    const target = this.#s.ringingCalls().find((c) => c !== call && c.ringing.some((n) => extensions.includes(n)));
     if (target === undefined) return failed();
     const mine = await answerable({ call, ctx, services: this.#s, group: target.id });
     if (!('media' in mine)) return mine;
@@ -50,7 +62,7 @@ export class Pickup extends BaseHandler {
       void target.hangup('callee', 'normal-clearing');
       return { kind: 'killed', reason: 'call-ended' };
     }
-    ctx.logger.info({ call: call.id, target: target.id, extension }, 'call picked up');
+    ctx.logger.info({ call: call.id, target: target.id, scope: d.scope }, 'call picked up');
     return { kind: 'answered' };
   }
 }
