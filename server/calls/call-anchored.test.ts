@@ -137,6 +137,30 @@ describe('Call: answered locally, then bridged', () => {
   });
 });
 
+describe('Call: pickup', () => {
+  it('a ringing call says which extensions it rings; pickedUp() cancels its forks and answers the caller from the given endpoint (Bridged)', async () => {
+    const rig = callRig();
+    const forks = [new FakeFork(), new FakeFork()];
+    const media = new FakeMedia();
+    const result = rig.call.dial({ media: media.media, forks: forks.map((f) => f.leg), timeoutMs: 30_000, numbers: ['1002'] });
+    forks[0]!.respond(180);
+    assert.deepEqual(rig.call.ringing, ['1002']);
+    const picker = new FakeLocal();
+    assert.equal(rig.call.pickedUp({ media: picker.media, body: OFFER, by: '1003' }), true);
+    await result;
+    assert.deepEqual(forks.map((f) => f.cancelled), [1, 1]);
+    assert.equal(rig.call.state, CallState.Bridged);
+    assert.deepEqual(statuses(rig), [180, 200]);
+    assert.deepEqual(rig.call.ringing, []);
+    assert.equal(rig.call.pickedUp({ media: picker.media, body: OFFER, by: '1004' }), false, 'only a ringing call is picked up');
+    await rig.call.hangup('callee', 'normal-clearing');
+    await flush();
+    assert.equal(picker.closed, 1);
+    const trace = rig.events[rig.events.length - 1]!.record.routing!.trace as { result: string }[];
+    assert.equal(trace[trace.length - 1]!.result, 'picked-up');
+  });
+});
+
 describe('runSteps on a call answered here', () => {
   class Step extends BaseHandler {
     readonly name: string;
