@@ -15,10 +15,10 @@ import { buildRecord, type CallEnd, type MediaFigures } from './record.js';
 import { CallEvents, type CallEventMap } from './call-events.js';
 import { ANSWERED_STATES, CallState, MOVES } from './call-state.js';
 import type { EndpointHandle, PlayItem } from '../../media/index.js';
+import { CallPlayback, type PlayEnd } from './call-playback.js';
 
 export { CallState } from './call-state.js';
 
-type PlayEnd = 'finished' | 'stopped' | 'failed';
 
 /** what a dial step ends with when another phone picks the call up (the forks' CANCEL) */
 const PICKED_UP: Failure = { status: 487, disposition: 'ANSWERED', cause: 'picked-up' };
@@ -64,8 +64,7 @@ export class Call {
   /** the bridge's endpoints beyond the anchored caller's (the callee's), while bridging or bridged */
   #bridgeIds: readonly string[] = [];
   /** prompts playing to the caller: play id → its end */
-  readonly #plays = new Map<string, (end: PlayEnd) => void>();
-  #playSeq = 0;
+  readonly #playback = new CallPlayback();
   /** the numbers the dial step now ringing was asked to ring (for call pickup) */
   #ringing: readonly string[] = [];
   #state = CallState.Routing;
@@ -264,8 +263,7 @@ export class Call {
     this.#transition(CallState.Bridging);
     this.#setBridgeEndpoints(options.media);
     this.#forks.push(...options.forks);
-    const ringback = `ringback-${++this.#playSeq}`;
-    local.endpoint.play(ringback, { tone: 'ringback' });
+    void this.#playback.play(local.endpoint, { tone: 'ringback' }, { wait: false });
     const attempt = new DialAttempt({ forks: options.forks, timeoutMs: options.timeoutMs, clock: this.#hooks.clock, logger: this.#hooks.logger, callId: this.id, progress: () => {} });
     this.#dial = attempt;
     const result = await attempt.result;
@@ -318,17 +316,12 @@ export class Call {
   play(item: PlayItem): Promise<PlayEnd> {
     const endpoint = this.anchor;
     if (endpoint === undefined) return Promise.resolve('failed');
-    const id = `play-${++this.#playSeq}`;
-    const ended = new Promise<PlayEnd>((resolve) => this.#plays.set(id, resolve));
-    endpoint.play(id, item);
-    return ended;
+    return this.#playback.play(endpoint, item, { wait: true });
   }
 
   /** the engine's 'play-done' for one of this call's endpoints */
   playDone(id: string, reason: PlayEnd): void {
-    const resolve = this.#plays.get(id);
-    this.#plays.delete(id);
-    resolve?.(reason);
+    this.#playback.done(id, reason);
   }
 
   /** Hailing answers the caller itself (a conference room, monitoring): no fork, no callee leg. */
@@ -415,8 +408,7 @@ export class Call {
         // let an in-flight BYE go out before the leg's timers are dropped
         setImmediate(() => leg.release());
       }
-      for (const resolve of this.#plays.values()) resolve('stopped');
-      this.#plays.clear();
+      this.#playback.close();
       const [media, bridge] = await Promise.all([this.#media?.close().catch(() => undefined), this.#local ? this.#bridge?.close().catch(() => undefined) : undefined]);
       // bridged from a local answer: the caller's figures are the anchored endpoint's, the callee's the bridge's
       const stats = media && bridge ? { caller: media.caller, callee: bridge.callee } : media;
