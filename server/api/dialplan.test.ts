@@ -112,6 +112,43 @@ describe('/api/v1/dialplan', () => {
     }
   });
 
+  it("an extension's call pickup group is its own resource: stored without touching the forwarding settings; a name with a path is 400", async () => {
+    const h = await createApiHarness();
+    try {
+      await withExtensions(h, ['1001', '1002']);
+      const call = await client(h);
+      await call('PUT', '/api/v1/extensions/1001/call-handling', { forwardBusy: '1002' });
+      const path = '/api/v1/extensions/1001/pickup-group';
+      assert.deepEqual((await call('GET', path)).body, { group: null });
+      assert.deepEqual((await call('PUT', path, { group: 'sales' })).body, { group: 'sales' });
+      assert.equal((await h.deps.callHandling!.get('1001')).forwardBusy, '1002', 'the forwarding settings stay');
+      await call('PUT', '/api/v1/extensions/1002/pickup-group', { group: 'sales' });
+      assert.deepEqual(await h.deps.callHandling!.pickupGroupMembers('sales'), ['1001', '1002']);
+      assert.equal((await call('PUT', path, { group: '../etc' })).status, 400);
+      assert.equal((await call('GET', '/api/v1/extensions/1999/pickup-group')).status, 404);
+      assert.deepEqual((await call('PUT', path, { group: null })).body, { group: null });
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it("dial plan chains: 'answer', 'play' of a prompt in the prompts folder and 'pickup' are steps; a prompt name with a path is 400", async () => {
+    const h = await createApiHarness();
+    try {
+      await withExtensions(h, ['1001', '1002']);
+      const call = await client(h);
+      const chain = await call('POST', '/api/v1/dialplan', { pattern: '700', steps: [{ kind: 'answer' }, { kind: 'play', prompt: 'welcome_1.wav' }, { kind: 'extension', number: '1002' }] });
+      assert.equal(chain.status, 201, JSON.stringify(chain.body));
+      for (const prompt of ['../hailing.db', 'sub/x.wav', '.hidden.wav', 'x.wav.sh', '/etc/passwd']) {
+        assert.equal((await call('POST', '/api/v1/dialplan', { pattern: '701', steps: [{ kind: 'play', prompt }] })).status, 400, prompt);
+      }
+      assert.equal((await call('POST', '/api/v1/dialplan', { pattern: '_*9X.', steps: [{ kind: 'pickup' }] })).status, 201);
+      assert.equal((await call('POST', '/api/v1/dialplan', { pattern: '*7', steps: [{ kind: 'pickup', extension: '1999' }] })).status, 400);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
   it('a supervisor may read the plan but not change it', async () => {
     const h = await createApiHarness();
     try {

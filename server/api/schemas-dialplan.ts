@@ -51,6 +51,14 @@ export const DialPlanResolution = z.object({
 const Target = z.string().regex(/^[0-9]{2,15}$/, 'a forward target is an extension number').nullable().default(null);
 
 /** An extension's call handling: do-not-disturb and forwarding. */
+export const PickupGroup = z.strictObject({
+  group: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, 'a group name is 1 to 32 letters, digits, - or _')
+    .nullable()
+    .meta({ description: 'the call pickup group: *8 picks up a call ringing at any other extension of it; null: none' }),
+});
+
 export const CallHandling = z.strictObject({
   dnd: z.boolean().default(false).meta({ description: 'callers get busy (486), or the busy forward target' }),
   forwardAlways: Target.meta({ description: 'every call goes there without ringing this extension' }),

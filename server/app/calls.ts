@@ -92,6 +92,8 @@ export function createCallSide(o: CallSideOptions) {
     conferenceNumbers: rangeOf(config.conferenceNumbers),
     dialPlan,
     callHandling: (number) => o.callHandling.get(number),
+    promptsDir: resolve(config.dataDir, 'prompts'),
+    pickupGroups: { groupOf: (n) => o.callHandling.pickupGroup(n), members: (g) => o.callHandling.pickupGroupMembers(g) },
     ...(config.recordCalls === 'all'
       ? {
           recording: {

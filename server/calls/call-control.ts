@@ -64,16 +64,20 @@ export function createCallControl(o: CallControlOptions): CallControl {
       return undefined;
     },
     monitored: new Set(),
+    promptsDir: o.promptsDir ?? 'prompts',
+    ringingCalls: () => [...calls.values()].filter((c) => c.ringing.length > 0),
+    pickupGroups: o.pickupGroups ?? { groupOf: async () => null, members: async () => [] },
   });
   const env: DestinationEnv = {
     isExtension: async (number) => (await o.directory.profile(number)) !== undefined,
     conferenceNumbers: o.conferenceNumbers ?? null,
   };
 
+  const onPlayDone = (e: { endpointId: string; id: string; reason: 'finished' | 'stopped' | 'failed' }) => byEndpoint.get(e.endpointId)?.playDone(e.id, e.reason);
   const onTimeout = (e: { endpointId: string }) => void byEndpoint.get(e.endpointId)?.hangup('system', 'media-timeout');
   const onLost = (e: { endpointId: string }) => {
     const call = byEndpoint.get(e.endpointId);
-    if (call?.state === CallState.Answered) void call.hangup('system', 'media-failure');
+    if (call?.answered) void call.hangup('system', 'media-failure');
     else call?.fail(FAILURES.noMedia);
   };
   const forwarder = new DtmfForwarder({ logger });
@@ -94,6 +98,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
   o.media.on('timeout', onTimeout);
   o.media.on('endpoint-closed', onLost);
   o.media.on('dtmf', onDtmf);
+  o.media.on('play-done', onPlayDone);
 
   async function admit(request: IncomingRequest): Promise<void> {
     if (closing) return request.reply({ status: 503, headers: [{ name: 'Retry-After', value: '30' }] });
@@ -169,7 +174,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     async close() {
       closing = true;
       const ending = [...calls.values()].map((call) => {
-        if (call.state === CallState.Answered) return call.hangup('system', 'shutdown');
+        if (call.answered) return call.hangup('system', 'shutdown');
         call.fail(FAILURES.shutdown);
         return Promise.resolve();
       });
@@ -177,6 +182,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
       o.media.off('timeout', onTimeout);
       o.media.off('endpoint-closed', onLost);
       o.media.off('dtmf', onDtmf);
+      o.media.off('play-done', onPlayDone);
     },
   };
 }

@@ -54,6 +54,8 @@ export class CallMedia {
    */
   #browserFork: { endpoint: EndpointHandle; offer?: Uint8Array } | undefined;
   #closed: Promise<Record<Side, EndpointStats>> | undefined;
+  /** the caller's endpoint belongs to the Call (open({ anchor })): close() leaves it open */
+  #anchored = false;
 
   private constructor(endpoints: Record<Side, EndpointHandle>, address: string, inband: 'auto' | 'on' | 'off', browserFork?: EndpointHandle) {
     this.#endpoints = endpoints;
@@ -81,11 +83,16 @@ export class CallMedia {
      * with the SDP's c= the only sources its endpoint latches RTP from (strict source, issue 18).
      */
     readonly sources?: Partial<Record<Side, readonly string[]>>;
+    /**
+     * The caller's endpoint of a call Hailing answered itself (Call.answer()): the bridge uses it
+     * instead of opening one, and leaves it open when it closes (the Call closes it).
+     */
+    readonly anchor?: EndpointHandle;
   }): Promise<CallMedia> {
     const opened: EndpointHandle[] = [];
     try {
       const sides: { kind: EndpointKind; sources?: readonly string[] | undefined }[] = [
-        { kind: options.callerKind ?? 'rtp', sources: options.sources?.caller },
+        ...(options.anchor ? [] : [{ kind: options.callerKind ?? 'rtp', sources: options.sources?.caller }]),
         { kind: options.calleeKind ?? 'rtp', sources: options.sources?.callee },
         ...(options.browserFork ? [{ kind: 'webrtc' as const }] : []),
       ];
@@ -94,9 +101,12 @@ export class CallMedia {
       await Promise.all(opened.map((e) => e.close()));
       throw err;
     }
+    if (options.anchor) opened.unshift(options.anchor);
     const [caller, callee, browserFork] = opened as [EndpointHandle, EndpointHandle, EndpointHandle | undefined];
     caller.connect(callee);
-    return new CallMedia({ caller, callee }, options.address, options.inbandDtmf ?? 'auto', browserFork);
+    const media = new CallMedia({ caller, callee }, options.address, options.inbandDtmf ?? 'auto', browserFork);
+    media.#anchored = options.anchor !== undefined;
+    return media;
   }
 
   endpointId(side: Side): string {
@@ -311,7 +321,10 @@ export class CallMedia {
   /** Idempotent; resolves with each endpoint's final figures. */
   close(): Promise<Record<Side, EndpointStats>> {
     void this.#browserFork?.endpoint.close();
-    this.#closed ??= Promise.all([this.#endpoints.caller.close(), this.#endpoints.callee.close()]).then(([caller, callee]) => ({ caller, callee }));
+    const caller = this.#endpoints.caller;
+    // the anchored caller endpoint stays the Call's: it stops relaying to the callee's, which closes
+    if (this.#anchored && this.#closed === undefined) caller.disconnect();
+    this.#closed ??= Promise.all([this.#anchored ? caller.stats() : caller.close(), this.#endpoints.callee.close()]).then(([caller, callee]) => ({ caller, callee }));
     return this.#closed;
   }
 }

@@ -2,13 +2,7 @@
 // caller, whatever the call is connected to at the moment (the forks of a dial step, then the
 // answering callee; or a room Hailing answers into) and the handler running on it
 // (CONVENTIONS.md §3: the Call owns everything under it and close() cascades to the handler, the
-// recorder and the media).
-//
-//   Routing ──dial──▶ Ringing ──2xx──▶ Answered ──BYE / media timeout──▶ Ended
-//    │  ▲               │                  ▲                               ▲
-//    │  └─step failed───┘                  │                               │
-//    └──answered here (room, monitor)──────┘                               │
-//    └── CANCEL / last step failed / no answer ────────────────────────────┘
+// recorder and the media). The state diagram is in call-state.ts.
 import { randomUUID } from 'node:crypto';
 import type { Clock, Logger, SipResponse } from '../sip/index.js';
 import type { CallMedia, Side } from './call-media.js';
@@ -19,23 +13,16 @@ import { DialAttempt, type DialResult } from './dial-attempt.js';
 import { FAILURES, type Failure } from './outcome.js';
 import { buildRecord, type CallEnd, type MediaFigures } from './record.js';
 import { CallEvents, type CallEventMap } from './call-events.js';
+import { ANSWERED_STATES, CallState, MOVES } from './call-state.js';
+import type { EndpointHandle, PlayItem } from '../../media/index.js';
+import { CallPlayback, type PlayEnd } from './call-playback.js';
+
+export { CallState } from './call-state.js';
+
+
+/** what a dial step ends with when another phone picks the call up (the forks' CANCEL) */
+const PICKED_UP: Failure = { status: 487, disposition: 'ANSWERED', cause: 'picked-up' };
 import type { CallDisposition, CallRecord, CallRouting, DtmfEvent, ExtensionProfile, HangupSide, RecordingFormat } from './types.js';
-
-export enum CallState {
-  Routing = 'routing',
-  Ringing = 'ringing',
-  Answered = 'answered',
-  Ended = 'ended',
-}
-
-const MOVES: Record<CallState, readonly CallState[]> = {
-  // Routing → Answered: a call Hailing answers itself (conference, monitoring)
-  [CallState.Routing]: [CallState.Ringing, CallState.Answered, CallState.Ended],
-  // Ringing → Routing: a dial step failed and the handler chain goes on to its next step
-  [CallState.Ringing]: [CallState.Routing, CallState.Answered, CallState.Ended],
-  [CallState.Answered]: [CallState.Ended],
-  [CallState.Ended]: [],
-};
 
 export interface CallHooks {
   readonly clock: Clock;
@@ -70,8 +57,16 @@ export class Call {
   #dial: DialAttempt | undefined;
   #winner: OutboundLeg | undefined;
   #media: CallMedia | LocalMedia | undefined;
+  /** the caller's own endpoint after answer(): kept for the rest of the call, whatever it is bridged to */
+  #local: LocalMedia | undefined;
   #bridge: CallMedia | undefined;
   #endpointIds: readonly string[] = [];
+  /** the bridge's endpoints beyond the anchored caller's (the callee's), while bridging or bridged */
+  #bridgeIds: readonly string[] = [];
+  /** prompts playing to the caller: play id → its end */
+  readonly #playback = new CallPlayback();
+  /** the numbers the dial step now ringing was asked to ring (for call pickup) */
+  #ringing: readonly string[] = [];
   #state = CallState.Routing;
   #end: CallEnd | undefined;
   #codec: string | null = null;
@@ -101,7 +96,17 @@ export class Call {
 
   /** the two-party media of a call answered by a callee (what recording and monitoring use) */
   get bridge(): CallMedia | undefined {
-    return this.#state === CallState.Answered ? this.#bridge : undefined;
+    return this.#state === CallState.Answered || this.#state === CallState.Bridged ? this.#bridge : undefined;
+  }
+
+  /** the caller has its 2xx (answered by a callee, into a room, or here): it ends with BYE */
+  get answered(): boolean {
+    return ANSWERED_STATES.has(this.#state);
+  }
+
+  /** the endpoint facing the caller of a call answered here (answer()), which a bridge keeps */
+  get anchor(): EndpointHandle | undefined {
+    return this.#state === CallState.AnsweredLocally && this.#local ? this.#local.endpoint : undefined;
   }
 
   get winner(): OutboundLeg | undefined {
@@ -193,14 +198,17 @@ export class Call {
    * Resolves when one answers (the call is then Answered) or when the step failed, the forks then
    * cancelled and the media left to the caller of dial() (the call is back in Routing, or Ended).
    */
-  async dial(options: { readonly media: CallMedia; readonly forks: readonly OutboundLeg[]; readonly timeoutMs: number }): Promise<DialResult> {
+  async dial(options: { readonly media: CallMedia; readonly forks: readonly OutboundLeg[]; readonly timeoutMs: number; readonly numbers?: readonly string[] }): Promise<DialResult> {
+    if (this.#state === CallState.AnsweredLocally) return this.#bridgeDial(options);
     if (!this.#transition(CallState.Ringing)) return { answered: false, failure: FAILURES.cancelled, by: 'caller' };
+    this.#ringing = options.numbers ?? [];
     this.#attachMedia(options.media);
     this.#forks.push(...options.forks);
     const attempt = new DialAttempt({ forks: options.forks, timeoutMs: options.timeoutMs, clock: this.#hooks.clock, logger: this.#hooks.logger, callId: this.id, progress: (r) => this.#provisional(r) });
     this.#dial = attempt;
     const result = await attempt.result;
     this.#dial = undefined;
+    this.#ringing = [];
     if (result.answered) return this.#answer(options.media, result.leg, result.response);
     if (this.#state === CallState.Ringing) this.#transition(CallState.Routing);
     if (this.#media === options.media) this.#attachMedia(undefined);
@@ -243,14 +251,117 @@ export class Call {
     return { answered: true, leg, response };
   }
 
+  /**
+   * A dial from a call answered here (AnsweredLocally → Bridging): `media` holds the anchored
+   * caller endpoint and a new one facing the forks. The caller already has its 200 OK, so no
+   * provisional goes to it; it hears ringback from its endpoint. When a fork answers, the engine
+   * connects the two endpoints (relaying or transcoding): the caller's SDP does not change, so no
+   * re-INVITE is sent to it (RFC 3264 §8 only asks for one when the session changes).
+   */
+  async #bridgeDial(options: { readonly media: CallMedia; readonly forks: readonly OutboundLeg[]; readonly timeoutMs: number }): Promise<DialResult> {
+    const local = this.#local!;
+    this.#transition(CallState.Bridging);
+    this.#setBridgeEndpoints(options.media);
+    this.#forks.push(...options.forks);
+    void this.#playback.play(local.endpoint, { tone: 'ringback' }, { wait: false });
+    const attempt = new DialAttempt({ forks: options.forks, timeoutMs: options.timeoutMs, clock: this.#hooks.clock, logger: this.#hooks.logger, callId: this.id, progress: () => {} });
+    this.#dial = attempt;
+    const result = await attempt.result;
+    this.#dial = undefined;
+    local.endpoint.stopPlayback();
+    if (!result.answered || this.#state !== CallState.Bridging) {
+      if (result.answered) void result.leg.bye();
+      if (this.#state === CallState.Bridging) this.#transition(CallState.AnsweredLocally);
+      this.#setBridgeEndpoints(undefined);
+      return result.answered ? { answered: false, failure: FAILURES.cancelled, by: 'caller' } : result;
+    }
+    const relayed = result.response.body.length > 0 ? options.media.relay('callee', result.response.body, 'answer') : undefined;
+    // what the caller was answered with stays: the engine transcodes when the callee chose another codec
+    local.reassertFormat();
+    if (!relayed?.ok) {
+      // RFC 3264 §6: an answer we cannot use; the callee's dialog is ended, the step failed with 488
+      void result.leg.bye();
+      this.#transition(CallState.AnsweredLocally);
+      this.#setBridgeEndpoints(undefined);
+      return { answered: false, failure: FAILURES.notAcceptable, by: 'system' };
+    }
+    this.#winner = result.leg;
+    this.#bridge = options.media;
+    this.#transition(CallState.Bridged);
+    if (result.leg.dialogKey) this.#hooks.index.add(result.leg.dialogKey, this);
+    options.media.watch(relayed.direction === 'sendrecv');
+    this.events.emit('answered', undefined);
+    return result;
+  }
+
+  /** the bridge's endpoints other than the anchored caller's join (or leave) the engine-event index */
+  #setBridgeEndpoints(media: CallMedia | undefined): void {
+    for (const id of this.#bridgeIds) this.#hooks.endpoints.remove(id);
+    this.#bridgeIds = media?.endpointIds().filter((id) => !this.#endpointIds.includes(id)) ?? [];
+    for (const id of this.#bridgeIds) this.#hooks.endpoints.add(id, this);
+  }
+
+  /**
+   * Hailing answers the caller itself and keeps the caller's endpoint for the rest of the call
+   * (Routing → AnsweredLocally): prompts play to it, and a later dial step bridges it to a callee.
+   */
+  answer(media: LocalMedia, body: Uint8Array): boolean {
+    return this.#answerLocally(media, body, CallState.AnsweredLocally);
+  }
+
+  /**
+   * Plays `item` (a prompt file, a tone) to the caller of a call answered here; resolves with how
+   * it ended ('stopped' when the call ended first). Only the anchored caller endpoint plays.
+   */
+  play(item: PlayItem): Promise<PlayEnd> {
+    const endpoint = this.anchor;
+    if (endpoint === undefined) return Promise.resolve('failed');
+    return this.#playback.play(endpoint, item, { wait: true });
+  }
+
+  /** the engine's 'play-done' for one of this call's endpoints */
+  playDone(id: string, reason: PlayEnd): void {
+    this.#playback.done(id, reason);
+  }
+
   /** Hailing answers the caller itself (a conference room, monitoring): no fork, no callee leg. */
   answerHere(media: LocalMedia, body: Uint8Array): boolean {
+    return this.#answerLocally(media, body, CallState.Answered);
+  }
+
+  #answerLocally(media: LocalMedia, body: Uint8Array, to: CallState.Answered | CallState.AnsweredLocally): boolean {
     if (this.#state !== CallState.Routing) return false;
     this.#attachMedia(media);
+    if (to === CallState.AnsweredLocally) this.#local = media;
     if (!this.inbound.answer(body, () => void this.hangup('system', 'ack-timeout'))) return false;
-    this.#transition(CallState.Answered);
+    this.#transition(to);
     if (this.inbound.dialogKey) this.#hooks.index.add(this.inbound.dialogKey, this);
     media.watch(true);
+    this.#emit('answered');
+    this.events.emit('answered', undefined);
+    return true;
+  }
+
+  /** the extensions this call rings now (empty unless it is Ringing) */
+  get ringing(): readonly string[] {
+    return this.#state === CallState.Ringing ? this.#ringing : [];
+  }
+
+  /**
+   * Call pickup (Ringing → Bridged): another phone takes this ringing call. The forks get CANCEL
+   * (RFC 3261 §9.1); the caller is answered from `media`, an endpoint of its own that the
+   * picker's endpoint is connected to. False when the call no longer rings.
+   */
+  pickedUp(options: { readonly media: LocalMedia; readonly body: Uint8Array; readonly by: string }): boolean {
+    if (this.#state !== CallState.Ringing) return false;
+    this.#dial?.stop(PICKED_UP, 'system');
+    this.#attachMedia(options.media);
+    this.#local = options.media;
+    if (!this.inbound.answer(options.body, () => void this.hangup('system', 'ack-timeout'))) return false;
+    this.#transition(CallState.Bridged);
+    if (this.inbound.dialogKey) this.#hooks.index.add(this.inbound.dialogKey, this);
+    options.media.watch(true);
+    this.routed([{ number: options.by, entry: null, pattern: null, result: 'picked-up', reason: `${options.by} picked up the call` }]);
     this.#emit('answered');
     this.events.emit('answered', undefined);
     return true;
@@ -269,7 +380,7 @@ export class Call {
 
   /** Ends a call that was never answered, with `failure` to the caller. */
   fail(failure: Failure, by: HangupSide = 'system'): void {
-    if (this.#state === CallState.Answered || this.#state === CallState.Ended) return;
+    if (this.answered || this.#state === CallState.Ended) return;
     this.#dial?.stop(failure, by);
     this.inbound.fail(failure.status, failure.reason);
     void this.#close({ disposition: failure.disposition, cause: failure.cause, status: failure.status, by });
@@ -277,7 +388,9 @@ export class Call {
 
   /** An answered call ends: BYE to every established leg that did not send one. */
   hangup(by: HangupSide, cause: string): Promise<void> {
-    if (this.#state !== CallState.Answered) return this.#closing ?? Promise.resolve();
+    if (!this.answered) return this.#closing ?? Promise.resolve();
+    // a bridge still ringing: its forks are cancelled (RFC 3261 §9.1)
+    this.#dial?.stop(FAILURES.cancelled, by);
     const byeTo = [by === 'caller' ? undefined : this.inbound, by === 'callee' ? undefined : this.#winner];
     for (const leg of byeTo) if (leg) void leg.bye();
     return this.#close({ disposition: 'ANSWERED', cause, status: 200, by });
@@ -295,8 +408,11 @@ export class Call {
         // let an in-flight BYE go out before the leg's timers are dropped
         setImmediate(() => leg.release());
       }
-      const stats = await this.#media?.close().catch(() => undefined);
-      for (const id of this.#endpointIds) this.#hooks.endpoints.remove(id);
+      this.#playback.close();
+      const [media, bridge] = await Promise.all([this.#media?.close().catch(() => undefined), this.#local ? this.#bridge?.close().catch(() => undefined) : undefined]);
+      // bridged from a local answer: the caller's figures are the anchored endpoint's, the callee's the bridge's
+      const stats = media && bridge ? { caller: media.caller, callee: bridge.callee } : media;
+      for (const id of [...this.#endpointIds, ...this.#bridgeIds]) this.#hooks.endpoints.remove(id);
       const final = this.record(stats);
       for (const resource of this.#resources) resource.close(end.cause, final);
       this.#resources.clear();

@@ -41,7 +41,7 @@ export async function handleInDialog(o: InDialogRequest): Promise<void> {
       // the call ended normally, so it goes out once that end is stored: a crash just after it
       // must not turn the call into an INTERRUPTED one. hangup() decides the end at once; the
       // media figures follow in the 'hangup' record.
-      const ending = call.state === CallState.Answered;
+      const ending = call.answered;
       const closing = call.hangup(side, 'normal-clearing');
       if (ending) await o.observer.ended(call.record());
       request.reply({ status: 200 });

@@ -4,7 +4,7 @@
 // endpoint then joins a room; nothing is relayed to a second party.
 import { randomInt } from 'node:crypto';
 import { anchorSdp, audioFormats, emptyStats, ENGINE_CODECS, formatOf, parseSdp, serializeSdp } from '../../media/index.js';
-import type { EndpointHandle, EndpointStats, MediaEngine } from '../../media/index.js';
+import type { EndpointHandle, EndpointStats, MediaEngine, MediaFormat } from '../../media/index.js';
 import { isWebRtcOffer, type SdpRelay, type Side } from './call-media.js';
 
 export class LocalMedia {
@@ -12,6 +12,7 @@ export class LocalMedia {
   readonly #address: string;
   readonly #inband: 'auto' | 'on' | 'off';
   #answer: Uint8Array | undefined;
+  #format: MediaFormat | undefined;
   #closed: Promise<Record<Side, EndpointStats>> | undefined;
 
   private constructor(endpoint: EndpointHandle, address: string, inband: 'auto' | 'on' | 'off') {
@@ -67,10 +68,21 @@ export class LocalMedia {
       this.endpoint.setRemote(anchored.remote);
       body = new Uint8Array(Buffer.from(serializeSdp(anchored.sdp), 'utf8'));
     }
-    this.endpoint.setFormat(format);
-    this.endpoint.detectInbandDtmf(this.#inband === 'on' || (this.#inband === 'auto' && format.telephoneEvent === null));
+    this.#format = format;
+    this.reassertFormat();
     this.#answer = body;
     return { ok: true, body, direction: 'sendrecv', codec: first.encoding };
+  }
+
+  /**
+   * Tells the endpoint the caller's format (the one our answer named) again: a bridge's SDP
+   * exchange with a callee may have set another, and the caller was not told of any change.
+   */
+  reassertFormat(): void {
+    const format = this.#format;
+    if (format === undefined) return;
+    this.endpoint.setFormat(format);
+    this.endpoint.detectInbandDtmf(this.#inband === 'on' || (this.#inband === 'auto' && format.telephoneEvent === null));
   }
 
   endpointId(side: Side): string {

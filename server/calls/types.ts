@@ -4,6 +4,7 @@ import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SipStack
 import type { MediaEngine } from '../../media/index.js';
 import type { DialPlanEntry } from './dialplan/resolver.js';
 import type { CallHandling } from './handlers/dial.js';
+import type { PickupGroups } from './handlers/pickup.js';
 
 /** FreeSWITCH toll_allow-style classes of destination an extension may call. */
 export type CallPermission = 'internal' | 'local' | 'national' | 'international' | 'emergency';
@@ -132,6 +133,10 @@ export interface CallControlOptions {
    * record answered two-party calls into `dir`; `started` receives the call's record in progress once
    * it names the file, `done` the final record completed with the file's figures (paths relative to `dir`)
    */
+  /** extensions' call pickup groups (*8); absent: nobody is in one */
+  readonly pickupGroups?: PickupGroups;
+  /** where dial plan 'play' steps read their prompt files (<dataDir>/prompts) */
+  readonly promptsDir?: string;
   readonly recording?: {
     readonly dir: string;
     readonly format: 'wav' | 'ogg';

@@ -29,10 +29,13 @@ export interface StatOptions {
   file: string;
   /** seconds cut from the start (jitter-buffer fill, the moment before media flows) */
   skipS?: number;
+  /** seconds measured after skipS (default: to the end) */
+  durationS?: number;
 }
 
 export async function soxStat(o: StatOptions): Promise<AudioStat> {
-  const text = await run(o.file, [...(o.skipS ? ['trim', String(o.skipS)] : []), 'stat']);
+  const trim = o.skipS || o.durationS ? ['trim', String(o.skipS ?? 0), ...(o.durationS ? [String(o.durationS)] : [])] : [];
+  const text = await run(o.file, [...trim, 'stat']);
   return { lengthS: field(text, 'Length \\(seconds\\)'), rms: field(text, 'RMS\\s+amplitude'), roughHz: field(text, 'Rough\\s+frequency') };
 }
 

@@ -6,7 +6,7 @@ import type { ApiDeps, ApiEnv } from '../types.js';
 import { requireAdmin, requireSession } from '../auth.js';
 import { jsonError, readBody, remoteAddress, validate } from '../http-errors.js';
 import { ExtensionParams } from '../schemas.js';
-import { CallHandling } from '../schemas-dialplan.js';
+import { CallHandling, PickupGroup } from '../schemas-dialplan.js';
 
 export function mountCallHandlingRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   const handling = deps.callHandling;
@@ -37,5 +37,27 @@ export function mountCallHandlingRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void 
     const source = remoteAddress(c);
     deps.audit.record({ actor: c.get('auth').user.username, action: 'extension.call-handling', target: number, ...(source !== undefined ? { source } : {}), detail: { ...body.value } });
     return c.json(await handling.get(number));
+  });
+
+  // the call pickup group: its own resource, so the call-handling settings keep their shape
+  const groupPath = '/api/v1/extensions/:number/pickup-group';
+  app.get(groupPath, requireSession(deps), async (c) => {
+    const params = validate(c, ExtensionParams, c.req.param());
+    if (!params.ok) return params.response;
+    if ((await extensions.get(params.value.number)) === undefined) return jsonError(c, 404, { error: 'extension not found' });
+    return c.json({ group: await handling.pickupGroup(params.value.number) });
+  });
+
+  app.put(groupPath, requireSession(deps), requireAdmin(), async (c) => {
+    const params = validate(c, ExtensionParams, c.req.param());
+    if (!params.ok) return params.response;
+    const number = params.value.number;
+    if ((await extensions.get(number)) === undefined) return jsonError(c, 404, { error: 'extension not found' });
+    const body = await readBody(c, PickupGroup);
+    if (!body.ok) return body.response;
+    await handling.setPickupGroup(number, body.value.group);
+    const source = remoteAddress(c);
+    deps.audit.record({ actor: c.get('auth').user.username, action: 'extension.pickup-group', target: number, ...(source !== undefined ? { source } : {}), detail: { group: body.value.group } });
+    return c.json({ group: await handling.pickupGroup(number) });
   });
 }

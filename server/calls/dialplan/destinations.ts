@@ -32,10 +32,24 @@ export const FeatureDestination = z.strictObject({
   /** the supervisor codes; the pattern's wildcard part is the extension to monitor */
   feature: z.enum(['monitor-listen', 'monitor-whisper', 'monitor-barge']),
 });
+/** Hailing answers the caller itself; later steps play to it and bridge it to a callee. */
+export const AnswerDestination = z.strictObject({ kind: z.literal('answer') });
+/**
+ * A prompt file from the prompts folder (<dataDir>/prompts), played to the caller (answered first
+ * when it is not yet). The name is a plain file name: letters, digits, '-' and '_', then '.wav';
+ * no '/' and no other '.', so it cannot leave the folder.
+ */
+export const PROMPT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.wav$/;
+export const PlayDestination = z.strictObject({ kind: z.literal('play'), prompt: z.string().regex(PROMPT_NAME, 'a prompt is a file name in the prompts folder: letters, digits, - and _, ending .wav') });
+/**
+ * Call pickup. directed (**<ext>): a call ringing at `extension`, else the pattern's wildcard
+ * part; group (*8): a call ringing at any extension in the caller's pickup group.
+ */
+export const PickupDestination = z.strictObject({ kind: z.literal('pickup'), scope: z.enum(['directed', 'group']).default('directed'), extension: Digits.optional() });
 /** Dial another number through the plan (Asterisk's Goto): the one kind that can loop. */
 export const NumberDestination = z.strictObject({ kind: z.literal('number'), number: z.string().regex(/^[0-9*#+]{1,32}$/) });
 
-export const Destination = z.discriminatedUnion('kind', [ExtensionDestination, RingGroupDestination, ConferenceDestination, FeatureDestination, NumberDestination]);
+export const Destination = z.discriminatedUnion('kind', [ExtensionDestination, RingGroupDestination, ConferenceDestination, FeatureDestination, NumberDestination, AnswerDestination, PlayDestination, PickupDestination]);
 export type Destination = z.infer<typeof Destination>;
 export type DestinationKindName = Destination['kind'];
 
@@ -84,6 +98,9 @@ export const DESTINATION_KINDS: Kinds = {
   },
   feature: { applies: always, problem: none, redials: () => [] },
   number: { applies: always, problem: none, redials: (d) => [d.number] },
+  answer: { applies: always, problem: none, redials: () => [] },
+  play: { applies: always, problem: none, redials: () => [] },
+  pickup: { applies: always, problem: (d, env) => unknownExtensions(d.extension === undefined ? [] : [d.extension], env), redials: () => [] },
 };
 
 export const kindOf = <D extends Destination>(d: D): DestinationKind<D> => DESTINATION_KINDS[d.kind] as unknown as DestinationKind<D>;

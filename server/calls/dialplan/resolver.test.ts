@@ -63,6 +63,13 @@ describe('an empty dial plan behaves as Hailing always did', () => {
     assert.deepEqual((await resolve('3100')).failure, FAILURES.notFound);
   });
 
+  it('**<ext> is directed call pickup and *8 group pickup, for the internal class', async () => {
+    const r = await resolve('**1002');
+    assert.deepEqual(r.steps.map((s) => [s.destination, s.argument]), [[{ kind: 'pickup', scope: 'directed' }, '1002']]);
+    assert.deepEqual((await resolve('*8')).steps.map((s) => s.destination), [{ kind: 'pickup', scope: 'group' }]);
+    assert.deepEqual((await resolve('**1002', [], ['emergency'])).failure, FAILURES.forbidden);
+  });
+
   it('*222/*223/*224<ext> are monitor codes for the monitor class, the extension as argument', async () => {
     const r = await resolve('*2231002', [], ['internal', 'monitor']);
     assert.deepEqual(r.steps.map((s) => [s.destination, s.argument]), [[{ kind: 'feature', feature: 'monitor-whisper' }, '1002']]);

@@ -31,7 +31,7 @@ export interface TraceLine {
   readonly entry: number | string | null;
   readonly pattern: string | null;
   /** 'forwarded' and 'forward-loop' are added by the extension handler as the call follows forwards */
-  readonly result: 'matched' | 'not-applicable' | 'forbidden' | 'no-match' | 'loop' | 'too-many-redials' | 'forwarded' | 'forward-loop';
+  readonly result: 'matched' | 'not-applicable' | 'forbidden' | 'no-match' | 'loop' | 'too-many-redials' | 'forwarded' | 'forward-loop' | 'picked-up';
   readonly reason?: string;
 }
 
@@ -63,6 +63,9 @@ const MONITOR_CODES = [
 export const DEFAULT_ENTRIES: readonly DialPlanEntry[] = [
   { id: 'default:extension', pattern: '_X.', permission: 'internal', steps: [{ kind: 'extension' }] },
   ...MONITOR_CODES.map(([code, feature]) => ({ id: `default:${feature}`, pattern: `_${code}X.`, permission: 'monitor', steps: [{ kind: 'feature' as const, feature }] })),
+  // directed call pickup, as Asterisk's features.conf writes it
+  { id: 'default:pickup', pattern: '_**X.', permission: 'internal', steps: [{ kind: 'pickup', scope: 'directed' }] },
+  { id: 'default:group-pickup', pattern: '*8', permission: 'internal', steps: [{ kind: 'pickup', scope: 'group' }] },
   { id: 'default:conference', pattern: '_X.', permission: null, steps: [{ kind: 'conference' }] },
 ];
 

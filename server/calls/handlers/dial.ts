@@ -58,14 +58,16 @@ export async function dialNumbers(o: { call: Call; ctx: HandlerContext; services
   // Choice: an offerless INVITE is refused with 488 until late offer is needed (docs/decisions.md)
   if (body.length === 0) return { kind: 'failed', failure: FAILURES.notAcceptable, by: 'system' };
   let media: CallMedia;
+  // a call answered here keeps its caller endpoint: the dial bridges it to the callee's (Call.dial)
+  const anchor = call.anchor;
   try {
-    const webrtc = isWebRtcOffer(body);
+    const webrtc = isWebRtcOffer(body) && anchor === undefined;
     // RFC 7118: a callee reached only over WebSocket is a browser; its endpoint makes the offer.
     // One with browser and phone contacts gets both endpoints, and the answering fork picks one.
     const browsers = targets.filter((t) => isBrowser(t.target)).length;
     const browserCallee = browsers === targets.length;
     const browserFork = browsers > 0 && !browserCallee;
-    media = await CallMedia.open({ engine: s.engine, group: call.id, address: s.address, callerKind: webrtc ? 'webrtc' : 'rtp', calleeKind: browserCallee ? 'webrtc' : 'rtp', browserFork, inbandDtmf: s.inbandDtmf, sources: { caller: [ctx.request.source.address], callee: targets.map((t) => t.target.flow.remote.address) } });
+    media = await CallMedia.open({ ...(anchor ? { anchor } : {}), engine: s.engine, group: call.id, address: s.address, callerKind: webrtc ? 'webrtc' : 'rtp', calleeKind: browserCallee ? 'webrtc' : 'rtp', browserFork, inbandDtmf: s.inbandDtmf, sources: { caller: [ctx.request.source.address], callee: targets.map((t) => t.target.flow.remote.address) } });
     const prepared = media;
     const prepare = async () => {
       if (webrtc) await prepared.prepareWebRtc('caller', body);
@@ -79,7 +81,7 @@ export async function dialNumbers(o: { call: Call; ctx: HandlerContext; services
     ctx.logger.warn({ call: call.id, err: String(err) }, 'no media for the call');
     return { kind: 'failed', failure: FAILURES.noMedia, by: 'system' };
   }
-  if (call.state !== CallState.Routing) {
+  if (anchor === undefined ? call.state !== CallState.Routing : call.anchor !== anchor) {
     await media.close();
     return { kind: 'killed', reason: 'call-ended' };
   }
@@ -100,7 +102,7 @@ export async function dialNumbers(o: { call: Call; ctx: HandlerContext; services
         body: isBrowser(target) ? (media.browserForkOffer() ?? offer.body) : offer.body,
       }),
   );
-  const result = await call.dial({ media, forks, timeoutMs: o.timeoutMs });
+  const result = await call.dial({ media, forks, timeoutMs: o.timeoutMs, numbers: o.numbers });
   if (result.answered) {
     s.answered(call);
     return { kind: 'answered' };

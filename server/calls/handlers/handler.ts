@@ -12,6 +12,8 @@ import type { HangupSide } from '../types.js';
 export type HandlerOutcome =
   /** the call is answered (by a callee, or here into a room): nothing more to run */
   | { readonly kind: 'answered' }
+  /** this step did its part on a call it leaves open (answered here, a prompt played): the next step runs */
+  | { readonly kind: 'next' }
   /** this step did not connect the call; the next step may */
   | { readonly kind: 'failed'; readonly failure: Failure; readonly by: HangupSide }
   | { readonly kind: 'killed'; readonly reason: string };
@@ -86,9 +88,16 @@ export async function runSteps(o: { call: Call; steps: readonly ResolvedStep[]; 
     last = await handler.exec(o.call, { request: o.request, maxForwards: o.maxForwards, step, logger: o.logger });
     // what a handler keeps after answering (a room seat) it hands to the call itself (Call.adopt)
     release();
-    // a failed step falls through only while the caller is still waiting (not after CANCEL)
-    if (last.kind !== 'failed' || o.call.state !== CallState.Routing) return;
-    o.logger.debug({ call: o.call.id, handler: handler.name, cause: last.failure.cause }, 'call step failed');
+    if (last.kind === 'answered' || last.kind === 'killed') return;
+    // a failed step falls through only while the caller is still there: waiting (not after
+    // CANCEL) or answered here (a bridge that failed leaves the caller to the next step)
+    if (o.call.state !== CallState.Routing && o.call.state !== CallState.AnsweredLocally) return;
+    if (last.kind === 'failed') o.logger.debug({ call: o.call.id, handler: handler.name, cause: last.failure.cause }, 'call step failed');
+  }
+  if (o.call.state === CallState.AnsweredLocally) {
+    // the plan ran out with the caller answered here and connected to no one: BYE
+    await o.call.hangup('system', last?.kind === 'failed' ? last.failure.cause : 'dialplan-end');
+    return;
   }
   if (last?.kind === 'failed') o.call.fail(last.failure, last.by);
 }

@@ -7,15 +7,19 @@ import { ConferenceRoom, Rooms } from './conference.js';
 import { DialExtension, RingGroup, type DialServices } from './dial.js';
 export { dialNumbers } from './dial.js';
 import { Monitor, type MonitorServices } from './monitor.js';
+import { Answer, PlayPrompt, type AnchoredServices } from './anchored.js';
+import { Pickup, type PickupServices } from './pickup.js';
 
 export { runSteps } from './handler.js';
 export type { CallHandler, HandlerContext, HandlerOutcome, HandlerFactory } from './handler.js';
 export type { CallHandling, DialServices } from './dial.js';
 export type { MonitorServices } from './monitor.js';
+export type { AnchoredServices } from './anchored.js';
+export type { PickupServices } from './pickup.js';
 
 type Factories = { [K in Destination['kind']]: ((step: ResolvedStep) => CallHandler) | null };
 
-export function handlerFactory(services: DialServices & MonitorServices): HandlerFactory {
+export function handlerFactory(services: DialServices & MonitorServices & AnchoredServices & PickupServices): HandlerFactory {
   const rooms = new Rooms(services);
   const factories: Factories = {
     extension: () => new DialExtension(services),
@@ -24,6 +28,9 @@ export function handlerFactory(services: DialServices & MonitorServices): Handle
     feature: () => new Monitor(services),
     // the resolver replaces a 'number' step with the steps of the number it dials
     number: null,
+    answer: () => new Answer(services),
+    play: () => new PlayPrompt(services),
+    pickup: () => new Pickup(services),
   };
   return (step) => {
     const make = factories[step.destination.kind];

@@ -17,6 +17,8 @@ export class CallHandlingRepository {
   readonly #db: Db;
   readonly #now: () => number;
   #cache: Promise<Map<string, CallHandlingSettings>> | undefined;
+  /** extension → its call pickup group (only extensions that have one) */
+  #groups: Promise<Map<string, string>> | undefined;
 
   constructor(options: { db: Db; now?: () => number }) {
     this.#db = options.db;
@@ -46,8 +48,38 @@ export class CallHandlingRepository {
     this.#cache = undefined;
   }
 
+  #allGroups(): Promise<Map<string, string>> {
+    this.#groups ??= this.#db
+      .select({ number: callHandling.number, group: callHandling.pickupGroup })
+      .from(callHandling)
+      .then((rows) => new Map(rows.flatMap(({ number, group }) => (group === null ? [] : [[number, group] as const]))))
+      .catch((err: unknown) => {
+        this.#groups = undefined;
+        throw err;
+      });
+    return this.#groups;
+  }
+
+  /** the extension's call pickup group, or null */
+  async pickupGroup(number: string): Promise<string | null> {
+    return (await this.#allGroups()).get(number) ?? null;
+  }
+
+  /** the extensions in `group` */
+  async pickupGroupMembers(group: string): Promise<string[]> {
+    return [...(await this.#allGroups())].filter(([, g]) => g === group).map(([n]) => n);
+  }
+
+  /** sets (or clears, null) the pickup group; the other settings stay as they are */
+  async setPickupGroup(number: string, group: string | null): Promise<void> {
+    const updatedAt = this.#now();
+    await this.#db.insert(callHandling).values({ number, pickupGroup: group, updatedAt }).onConflictDoUpdate({ target: callHandling.number, set: { pickupGroup: group, updatedAt } });
+    this.#groups = undefined;
+  }
+
   /** after an extension is deleted: its row went with it (ON DELETE CASCADE), so the copy in memory goes too */
   forget(): void {
     this.#cache = undefined;
+    this.#groups = undefined;
   }
 }

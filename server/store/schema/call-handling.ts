@@ -14,6 +14,8 @@ export const callHandling = sqliteTable('call_handling', {
   forwardNoAnswer: text('forward_no_answer'),
   /** seconds to ring before the no-answer forward; null: the server's no-answer timeout */
   noAnswerS: integer('no_answer_s'),
+  /** call pickup group: *8 from a phone in it picks up a call ringing at any member; null: none */
+  pickupGroup: text('pickup_group'),
   updatedAt: integer('updated_at').notNull(),
 });
 

@@ -1,0 +1,1 @@
+ALTER TABLE `call_handling` ADD `pickup_group` text;

@@ -1,0 +1,68 @@
+// Call pickup (Asterisk's Pickup()): the phone that dials **<ext> takes a call ringing at that
+// extension; *8 takes a call ringing at any extension of its own pickup group (the oldest). The ringing call's forks get CANCEL and its caller is answered with
+// an endpoint of its own; the picker is answered here too, and the engine connects the two
+// endpoints (both in the ringing call's group, so one worker relays or transcodes). Each call
+// then ends with the other.
+import type { Call } from '../call.js';
+import { LocalMedia } from '../local-media.js';
+import { FAILURES } from '../outcome.js';
+import { BaseHandler, type HandlerContext, type HandlerOutcome } from './handler.js';
+import { answerable, type LocalServices } from './local.js';
+
+export interface PickupServices extends LocalServices {
+  /** the calls ringing now, oldest first */
+  readonly ringingCalls: () => readonly Call[];
+  readonly pickupGroups: PickupGroups;
+}
+
+export interface PickupGroups {
+  groupOf(extension: string): Promise<string | null>;
+  members(group: string): Promise<readonly string[]>;
+}
+
+const failed = (): HandlerOutcome => ({ kind: 'failed', failure: FAILURES.unavailable, by: 'system' });
+
+export class Pickup extends BaseHandler {
+  readonly name = 'pickup';
+  readonly #s: PickupServices;
+
+  constructor(services: PickupServices) {
+    super();
+    this.#s = services;
+  }
+
+  /** the other members of the caller's pickup group (none when it is in no group) */
+  async #groupOf(number: string): Promise<readonly string[]> {
+    const group = await this.#s.pickupGroups.groupOf(number);
+    return group === null ? [] : (await this.#s.pickupGroups.members(group)).filter((n) => n !== number);
+  }
+
+  protected async run(call: Call, ctx: HandlerContext): Promise<HandlerOutcome> {
+    const d = ctx.step.destination;
+    if (d.kind !== 'pickup') throw new Error(`pickup cannot run a '${d.kind}' destination`);
+    const extensions = d.scope === 'group' ? await this.#groupOf(call.caller.number) : [d.extension ?? ctx.step.argument];
+    const target = this.#s.ringingCalls().find((c) => c !== call && c.ringing.some((n) => extensions.includes(n)));
+    if (target === undefined) return failed();
+    const mine = await answerable({ call, ctx, services: this.#s, group: target.id });
+    if (!('media' in mine)) return mine;
+    // the ringing call's caller gets an answer of ours to the offer it made
+    const offer = target.inbound.request.message.body;
+    const theirs = await LocalMedia.open({ engine: this.#s.engine, group: target.id, address: this.#s.address, offer, inbandDtmf: this.#s.inbandDtmf, sources: [target.inbound.request.source.address] }).catch(() => undefined);
+    const answer = theirs ? await theirs.answer(offer).catch(() => undefined) : undefined;
+    if (theirs === undefined || !answer?.ok || !target.pickedUp({ media: theirs, body: answer.body, by: call.caller.number })) {
+      await Promise.all([mine.media.close(), theirs?.close()]);
+      return failed();
+    }
+    mine.media.endpoint.connect(theirs.endpoint);
+    // each side's end ends the other (BYE to the phone still there)
+    target.adopt({ close: () => void call.hangup('callee', 'normal-clearing') });
+    call.adopt({ close: () => void target.hangup('callee', 'normal-clearing') });
+    if (!call.answerHere(mine.media, mine.media.lastSent()!)) {
+      void mine.media.close();
+      void target.hangup('callee', 'normal-clearing');
+      return { kind: 'killed', reason: 'call-ended' };
+    }
+    ctx.logger.info({ call: call.id, target: target.id, scope: d.scope }, 'call picked up');
+    return { kind: 'answered' };
+  }
+}
