@@ -1,0 +1,24 @@
+// What a Call is given by its owner (call-control.ts) and what it ends with it: kept apart from
+// call.ts so the Call's file holds only the call itself.
+import type { Clock, Logger } from '../sip/index.js';
+import type { Call } from './call.js';
+import type { CallRecord, DtmfEvent } from './types.js';
+
+export interface CallHooks {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** observer events (records, WebSocket, metrics); never steer the call */
+  readonly emit: (event: 'newcall' | 'ringing' | 'answered' | 'hangup', record: CallRecord) => void;
+  /** a digit one party sent (any method); observers only */
+  readonly dtmf: (event: DtmfEvent) => void;
+  /** dialogs of this call's legs join and leave the index that routes in-dialog requests */
+  readonly index: { add(key: string, call: Call): void; remove(key: string): void };
+  /** media endpoints of this call join and leave the index that routes the engine's events */
+  readonly endpoints: { add(endpointId: string, call: Call): void; remove(endpointId: string): void };
+  readonly closed: (call: Call) => void;
+}
+
+/** What a Call's close() ends with it: the running handler, a recording. */
+export interface CallResource {
+  close(reason: string, record: CallRecord): void;
+}
