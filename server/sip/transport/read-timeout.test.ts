@@ -105,7 +105,7 @@ describe('read timeout for partial messages (issue 18: slowloris)', () => {
     await until(p.closed, 'the silent connection to be closed');
   });
 
-  for (const [name, bytes] of [['a lone CR', '\r'], ['a lone CRLF', '\r\n'], ['CRLF CR', '\r\n\r'], ['a CRLFCRLF ping', '\r\n\r\n']]) {
+  for (const [name, bytes] of [['a lone CR', '\r'], ['a lone CRLF', '\r\n'], ['CRLF CR', '\r\n\r'], ['a CRLFCRLF ping', '\r\n\r\n']] as const) {
     it(`TCP: ${name} before any message does not cancel the deadline for the first message`, async () => {
       const clock = new FakeClock();
       const t = await layer('tcp', clock);

@@ -12,6 +12,7 @@ import { describeError } from './context.js';
 import { ReadDeadline } from './idle-timer.js';
 import type { TlsMaterial } from './stream.js';
 import { WsConnection } from './ws-connection.js';
+import { endRefusedUpgrade } from './refused-upgrade.js';
 
 export type WsProtocol = 'ws' | 'wss';
 
@@ -110,21 +111,14 @@ export class WebSocketListener {
     });
   }
 
-  /**
-   * Refuse an upgrade with a minimal HTTP response. Node has handed the socket over and nothing
-   * reads it any more: unread bytes from the peer would hide its FIN and keep the socket open for
-   * ever, so input is drained and the socket destroyed after the error grace at the latest.
-   */
+  /** Refuse an upgrade with a minimal HTTP response; the socket is gone after the error grace. */
   #refuse(socket: net.Socket, status: string): void {
-    const timer = this.#ctx.clock.setTimeout(() => socket.destroy(), this.#ctx.errorGraceMs);
-    socket.once('close', () => this.#ctx.clock.clearTimeout(timer));
-    socket.on('error', () => socket.destroy());
-    socket.resume();
-    try {
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    } catch {
-      socket.destroy();
-    }
+    endRefusedUpgrade({
+      socket,
+      response: `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      clock: this.#ctx.clock,
+      lingerMs: this.#ctx.errorGraceMs,
+    });
   }
 
   #onUpgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
