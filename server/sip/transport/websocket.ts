@@ -13,6 +13,7 @@ import { ReadDeadline } from './idle-timer.js';
 import type { TlsMaterial } from './stream.js';
 import { WsConnection } from './ws-connection.js';
 import { endRefusedUpgrade } from './refused-upgrade.js';
+import { PendingSockets } from './pending-sockets.js';
 
 export type WsProtocol = 'ws' | 'wss';
 
@@ -35,6 +36,8 @@ export class WebSocketListener {
   readonly #sockets = new Set<net.Socket>();
   /** sockets that have not upgraded yet, each with its deadline for a whole upgrade request */
   readonly #pending = new Map<net.Socket, ReadDeadline>();
+  /** sockets not upgraded yet (TLS handshake included), counted against their source's limit */
+  readonly #unupgraded: PendingSockets;
 
   constructor(ctx: TransportContext, options: { protocol: WsProtocol; address: string; port: number; tls?: TlsMaterial }) {
     this.#ctx = ctx;
@@ -42,6 +45,7 @@ export class WebSocketListener {
     this.#address = options.address;
     this.#requestedPort = options.port;
     this.#tls = options.tls;
+    this.#unupgraded = new PendingSockets(ctx.registry);
   }
 
   listeningPoint(): ListeningPoint | undefined {
@@ -61,6 +65,13 @@ export class WebSocketListener {
     server.on('connection', (socket: net.Socket) => {
       this.#sockets.add(socket);
       socket.once('close', () => this.#sockets.delete(socket));
+      // from the accept to the upgrade a socket counts against its source's limit and a global
+      // cap, or one address could hold any number of half-sent upgrade requests (issue 18)
+      const remote = socket.remoteAddress;
+      if (!remote || !this.#ctx.registry.admits(remote) || !this.#unupgraded.hold(socket)) {
+        socket.destroy();
+        return;
+      }
       if (!secure) this.#awaitUpgrade(socket);
     });
     // the upgrade handler sees the TLS socket, so that is the one timed
@@ -125,6 +136,8 @@ export class WebSocketListener {
     try {
       this.#pending.get(socket)?.disarm();
       this.#pending.delete(socket);
+      // from here the socket counts as a connection (admits/admit), not as a pending one
+      this.#unupgraded.release(socket);
       const wss = this.#wss;
       const remoteAddress = socket.remoteAddress;
       if (!wss || !remoteAddress) {
