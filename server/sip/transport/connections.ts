@@ -82,15 +82,18 @@ export class ConnectionRegistry {
 
   /**
    * Count a socket that is not a connection yet (in its TLS handshake, or waiting for its WebSocket
-   * upgrade request) against its source's limit, and all of them together against maxConnections:
+   * upgrade request) against its source's limit, and all of them together against maxConnections
+   * (so a source holds at most its limit in connections plus its limit in handshakes):
    * otherwise one address holding 50 half-finished handshakes passes a limit of 5. Returns the
    * release (idempotent) to call when the handshake ends or the socket closes, or undefined when
    * the socket must be refused. Release before admit(): the socket then counts as a connection.
    */
   hold(sourceAddress: string): (() => void) | undefined {
     const source = sourceKey(sourceAddress);
+    // pending sockets alone are held to the limits here; admits() and admit() count them together
+    // with connections (a WebSocket peer over its limit then still gets its 503 at the upgrade)
     if (this.#pending >= this.#limits.maxConnections) return undefined;
-    if (this.#held(source) >= this.#limits.maxConnectionsPerSource) return undefined;
+    if ((this.#pendingPerSource.get(source) ?? 0) >= this.#limits.maxConnectionsPerSource) return undefined;
     this.#pending++;
     this.#pendingPerSource.set(source, (this.#pendingPerSource.get(source) ?? 0) + 1);
     let released = false;

@@ -66,9 +66,9 @@ export class WebSocketListener {
       this.#sockets.add(socket);
       socket.once('close', () => this.#sockets.delete(socket));
       // from the accept to the upgrade a socket counts against its source's limit and a global
-      // cap, or one address could hold any number of half-sent upgrade requests (issue 18)
-      const remote = socket.remoteAddress;
-      if (!remote || !this.#ctx.registry.admits(remote) || !this.#unupgraded.hold(socket)) {
+      // cap, or one address could hold any number of half-sent upgrade requests (issue 18); a
+      // source at its limit of connections is refused at the upgrade, with a 503 it can read
+      if (!this.#unupgraded.hold(socket)) {
         socket.destroy();
         return;
       }
