@@ -93,7 +93,9 @@ export class ConnectionRegistry {
     // pending sockets alone are held to the limits here; admits() and admit() count them together
     // with connections (a WebSocket peer over its limit then still gets its 503 at the upgrade)
     if (this.#pending >= this.#limits.maxConnections) return undefined;
-    if ((this.#pendingPerSource.get(source) ?? 0) >= this.#limits.maxConnectionsPerSource) return undefined;
+    // at least one, so that even a source allowed nothing can read why (the 503 of its upgrade)
+    const perSource = Math.max(1, this.#limits.maxConnectionsPerSource);
+    if ((this.#pendingPerSource.get(source) ?? 0) >= perSource) return undefined;
     this.#pending++;
     this.#pendingPerSource.set(source, (this.#pendingPerSource.get(source) ?? 0) + 1);
     let released = false;
