@@ -12,7 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { SESSION_COOKIE } from './auth.js';
 import type { AdminSession, AdminUser } from '../store/index.js';
 import type { ApiLogger, CallEventJson, CallEventSource } from './types.js';
-import { endRefusedUpgrade } from './refused-upgrade.js';
+import { endRefusedUpgrade, systemClock } from '../sip/index.js';
 
 export const EVENTS_PATH = '/api/v1/events';
 
@@ -79,14 +79,24 @@ function sameOrigin(req: IncomingMessage): boolean {
   }
 }
 
+/** How long a refused upgrade's socket may linger for the peer to read the response and close. */
+const REFUSAL_LINGER_MS = 2_000;
+const refusalClock = systemClock();
+
+/** Answer an upgrade the API will not take, then make sure its socket goes (issue 18 finding 4). */
+export function endRefusedApiUpgrade(options: { socket: Duplex; response: string }): void {
+  endRefusedUpgrade({ ...options, clock: refusalClock, lingerMs: REFUSAL_LINGER_MS });
+}
+
 function refuse(socket: Duplex, status: 401 | 403 | 404 | 503, reason: string): void {
   const body = JSON.stringify({ error: reason });
   const text = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }[status];
-  endRefusedUpgrade(
+  endRefusedApiUpgrade({
     socket,
-    `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+    response:
+      `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `Connection: close\r\n\r\n${body}`,
-  );
+  });
 }
 
 export function createCallEventsEndpoint(options: CallEventsEndpointOptions): CallEventsEndpoint {

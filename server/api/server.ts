@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { ApiLogger } from './types.js';
 import type { ApiEnv } from './types.js';
 import type { UpgradeEndpoint } from './events.js';
-import { endRefusedUpgrade } from './refused-upgrade.js';
+import { endRefusedApiUpgrade } from './events.js';
 
 export interface StartHttpServerOptions {
   app: Hono<ApiEnv> | Hono;
@@ -38,7 +38,7 @@ export function startHttpServer(options: StartHttpServerOptions): Promise<HttpSe
       if (endpoint !== undefined) {
         server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
           if (endpoint.handleUpgrade(req, socket, head)) return;
-          endRefusedUpgrade(socket, 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+          endRefusedApiUpgrade({ socket, response: 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n' });
         });
       }
       options.logger.info({ address: info.address, port: info.port }, 'http listening');

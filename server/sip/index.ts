@@ -20,6 +20,9 @@ export { createTransportLayer } from './transport/layer.js';
 export type { TransportOptions } from './transport/layer.js';
 export { ensureCertificate } from './transport/certificate.js';
 export type { CertificateOptions, CertificateMaterial } from './transport/certificate.js';
+// shared with server/api's upgrade endpoint, so one copy of the leak fix (issue 18)
+export { endRefusedUpgrade } from './transport/refused-upgrade.js';
+export type { RefuseUpgradeOptions } from './transport/refused-upgrade.js';
 
 // the core: listener chain and client transactions (RFC 3261 §8, §17)
 export type {

@@ -139,3 +139,20 @@ describe('connection table', () => {
     assert.equal(groupOf('fe80::1%eth0'), groupOf('fe80::2'));
   });
 });
+
+describe('pending sockets (TLS handshake, WebSocket upgrade) in the admission limits (issue 18)', () => {
+  it('held sockets count against their source and all together against maxConnections; release is idempotent', () => {
+    const registry = new ConnectionRegistry({ maxConnections: 3, maxConnectionsPerSource: 2 });
+    const a1 = registry.hold('192.0.2.1');
+    const a2 = registry.hold('::ffff:192.0.2.1');
+    assert.ok(a1 && a2);
+    assert.equal(registry.hold('192.0.2.1'), undefined, 'a third from the same source');
+    assert.equal(registry.admits('192.0.2.1'), false, 'nor a connection while two handshakes are pending');
+    assert.ok(registry.hold('198.51.100.1'));
+    assert.equal(registry.hold('203.0.113.1'), undefined, 'three pending in all: the global cap');
+    a1();
+    a1();
+    assert.equal(registry.pending, 2);
+    assert.equal(registry.admits('192.0.2.1'), true, 'the finished handshake becomes a connection');
+  });
+});

@@ -46,6 +46,9 @@ export class ConnectionRegistry {
   /** RFC 3261 §18.2.2 reuse: the connections to one remote, newest last (almost always one) */
   readonly #byRemote = new Map<string, Connection[]>();
   readonly #perSource = new Map<string, number>();
+  /** sockets accepted but not yet connections (TLS handshake, WebSocket upgrade), per source */
+  readonly #pendingPerSource = new Map<string, number>();
+  #pending = 0;
   readonly #share = new FairShare<Connection>();
   #evictions = 0;
 
@@ -61,7 +64,7 @@ export class ConnectionRegistry {
    */
   admits(sourceAddress: string): boolean {
     const source = sourceKey(sourceAddress);
-    if ((this.#perSource.get(source) ?? 0) >= this.#limits.maxConnectionsPerSource) return false;
+    if (this.#held(source) >= this.#limits.maxConnectionsPerSource) return false;
     return this.#byId.size < this.#limits.maxConnections || this.#victimFor(groupOf(source)) !== undefined;
   }
 
@@ -72,9 +75,48 @@ export class ConnectionRegistry {
    */
   admit(sourceAddress: string): boolean {
     const source = sourceKey(sourceAddress);
-    if ((this.#perSource.get(source) ?? 0) >= this.#limits.maxConnectionsPerSource) return false;
+    if (this.#held(source) >= this.#limits.maxConnectionsPerSource) return false;
     if (this.#byId.size < this.#limits.maxConnections) return true;
     return this.#evict(this.#victimFor(groupOf(source)), source);
+  }
+
+  /**
+   * Count a socket that is not a connection yet (in its TLS handshake, or waiting for its WebSocket
+   * upgrade request) against its source's limit, and all of them together against maxConnections
+   * (so a source holds at most its limit in connections plus its limit in handshakes):
+   * otherwise one address holding 50 half-finished handshakes passes a limit of 5. Returns the
+   * release (idempotent) to call when the handshake ends or the socket closes, or undefined when
+   * the socket must be refused. Release before admit(): the socket then counts as a connection.
+   */
+  hold(sourceAddress: string): (() => void) | undefined {
+    const source = sourceKey(sourceAddress);
+    // pending sockets alone are held to the limits here; admits() and admit() count them together
+    // with connections (a WebSocket peer over its limit then still gets its 503 at the upgrade)
+    if (this.#pending >= this.#limits.maxConnections) return undefined;
+    // at least one, so that even a source allowed nothing can read why (the 503 of its upgrade)
+    const perSource = Math.max(1, this.#limits.maxConnectionsPerSource);
+    if ((this.#pendingPerSource.get(source) ?? 0) >= perSource) return undefined;
+    this.#pending++;
+    this.#pendingPerSource.set(source, (this.#pendingPerSource.get(source) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#pending--;
+      const n = (this.#pendingPerSource.get(source) ?? 1) - 1;
+      if (n <= 0) this.#pendingPerSource.delete(source);
+      else this.#pendingPerSource.set(source, n);
+    };
+  }
+
+  /** Sockets held by hold() and not released yet. */
+  get pending(): number {
+    return this.#pending;
+  }
+
+  /** Connections and pending sockets of one source. */
+  #held(source: string): number {
+    return (this.#perSource.get(source) ?? 0) + (this.#pendingPerSource.get(source) ?? 0);
   }
 
   /** Make room for a connection we dial (a trunk must stay reachable while a flood fills the table). */

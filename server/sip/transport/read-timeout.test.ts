@@ -35,19 +35,32 @@ async function layer(protocol: 'tcp' | 'ws' | 'tls' | 'wss', clock: FakeClock): 
   return t;
 }
 
-async function rawPeer(port: number): Promise<{ socket: net.Socket; closed: () => boolean }> {
+/**
+ * The client's 'connect' does not mean the server has accepted: its deadline is set when it does,
+ * on the fake clock, so wait for that timer before moving time (else the deadline would be set
+ * after the time moved and the test would wait for ever).
+ */
+async function accepted(clock: FakeClock, timersBefore: number): Promise<void> {
+  await until(() => clock.pendingTimers() > timersBefore, 'the server to accept the connection');
+}
+
+async function rawPeer(port: number, clock: FakeClock): Promise<{ socket: net.Socket; closed: () => boolean }> {
+  const before = clock.pendingTimers();
   const p = await connectRaw({ port });
   cleanups.push(() => p.socket.destroy());
+  await accepted(clock, before);
   return p;
 }
 
-async function tlsPeer(port: number): Promise<{ socket: tls.TLSSocket; closed: () => boolean }> {
+async function tlsPeer(port: number, clock: FakeClock): Promise<{ socket: tls.TLSSocket; closed: () => boolean }> {
+  const before = clock.pendingTimers();
   const socket = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false });
   let closed = false;
   socket.on('close', () => (closed = true));
   socket.on('error', () => {});
   cleanups.push(() => socket.destroy());
   await once(socket, 'secureConnect');
+  await accepted(clock, before);
   return { socket, closed: () => closed };
 }
 
@@ -74,7 +87,7 @@ describe('read timeout for partial messages (issue 18: slowloris)', () => {
   it('TCP: a message head trickled a byte every 5 s is closed after the read timeout, not kept alive by its bytes', async () => {
     const clock = new FakeClock();
     const t = await layer('tcp', clock);
-    const p = await rawPeer(t.port('tcp'));
+    const p = await rawPeer(t.port('tcp'), clock);
     const head = Buffer.from(rawOptions('slow@pc33', 'TCP').slice(0, -4), 'latin1');
     const elapsed = await trickle(p.socket, p.closed, head, clock, 5_000);
     assert.ok(elapsed <= READ_MS + 10_000, `closed after ${elapsed} ms of fake time (idle timeout ${IDLE_MS})`);
@@ -83,7 +96,7 @@ describe('read timeout for partial messages (issue 18: slowloris)', () => {
   it('TCP: an accepted connection that sends nothing is closed after the read timeout', async () => {
     const clock = new FakeClock();
     const t = await layer('tcp', clock);
-    const p = await rawPeer(t.port('tcp'));
+    const p = await rawPeer(t.port('tcp'), clock);
     await settle();
     clock.advance(READ_MS - 1);
     await settle();
@@ -92,10 +105,24 @@ describe('read timeout for partial messages (issue 18: slowloris)', () => {
     await until(p.closed, 'the silent connection to be closed');
   });
 
+  for (const [name, bytes] of [['a lone CR', '\r'], ['a lone CRLF', '\r\n'], ['CRLF CR', '\r\n\r'], ['a CRLFCRLF ping', '\r\n\r\n']] as const) {
+    it(`TCP: ${name} before any message does not cancel the deadline for the first message`, async () => {
+      const clock = new FakeClock();
+      const t = await layer('tcp', clock);
+      const p = await rawPeer(t.port('tcp'), clock);
+      // read the pong: unread bytes would hide the server's FIN from the 'close' this waits for
+      p.socket.resume();
+      p.socket.write(bytes);
+      await settle();
+      clock.advance(READ_MS);
+      await until(p.closed, 'the connection that sent no message to be closed');
+    });
+  }
+
   it('TCP: the deadline runs from the first byte of each message; whole messages and keepalives are never cut', async () => {
     const clock = new FakeClock();
     const t = await layer('tcp', clock);
-    const p = await rawPeer(t.port('tcp'));
+    const p = await rawPeer(t.port('tcp'), clock);
     p.socket.write(rawOptions('whole@pc33', 'TCP'));
     await t.events.next('message');
     // a connection may stay quiet between messages (the idle timeout governs that)
@@ -141,7 +168,7 @@ describe('read timeout for partial messages (issue 18: slowloris)', () => {
   it('TLS: a message head trickled a byte every 5 s is closed after the read timeout', async () => {
     const clock = new FakeClock();
     const t = await layer('tls', clock);
-    const { socket, closed } = await tlsPeer(t.port('tls'));
+    const { socket, closed } = await tlsPeer(t.port('tls'), clock);
     const head = Buffer.from(rawOptions('slow-tls@pc33', 'TLS').slice(0, -4), 'latin1');
     const elapsed = await trickle(socket, closed, head, clock, 5_000);
     assert.ok(elapsed <= READ_MS + 10_000, `closed after ${elapsed} ms of fake time`);
@@ -150,7 +177,7 @@ describe('read timeout for partial messages (issue 18: slowloris)', () => {
   it('WSS: an upgrade request trickled over TLS is closed after the read timeout', async () => {
     const clock = new FakeClock();
     const t = await layer('wss', clock);
-    const { socket, closed } = await tlsPeer(t.port('wss'));
+    const { socket, closed } = await tlsPeer(t.port('wss'), clock);
     const request = Buffer.from('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n', 'latin1');
     const elapsed = await trickle(socket, closed, request, clock, 5_000);
     assert.ok(elapsed <= READ_MS + 10_000, `closed after ${elapsed} ms of fake time`);
@@ -159,7 +186,7 @@ describe('read timeout for partial messages (issue 18: slowloris)', () => {
   it('WS: an upgrade request trickled a byte at a time is closed after the read timeout', async () => {
     const clock = new FakeClock();
     const t = await layer('ws', clock);
-    const p = await rawPeer(t.port('ws'));
+    const p = await rawPeer(t.port('ws'), clock);
     const request = Buffer.from('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n', 'latin1');
     const elapsed = await trickle(p.socket, p.closed, request, clock, 5_000);
     assert.ok(elapsed <= READ_MS + 10_000, `closed after ${elapsed} ms of fake time`);

@@ -77,14 +77,13 @@ export class StreamConnection implements Connection {
     try {
       this.#idle.touch();
       if (this.#failed || this.#closed) return;
-      let whole = false;
+      let message = false;
       for (const event of this.#framer.push(chunk)) {
         if (event.type === 'message') {
-          whole = true;
+          message = true;
           this.#ctx.registry.touch(this);
           this.#ctx.receive(event.bytes, this.flow);
         } else if (event.type === 'keepalive') {
-          whole = true;
           this.#ctx.registry.touch(this);
           // RFC 5626 §3.5.1: a CRLFCRLF "ping" is answered with a single CRLF "pong"
           if (this.isOpen()) this.#socket.write(CRLF);
@@ -94,8 +93,12 @@ export class StreamConnection implements Connection {
         }
         if (this.#closed) return;
       }
-      // the deadline runs from the first byte of the message still incomplete, if any
-      if (whole || !this.#framer.partial) this.#read.disarm();
+      // Only a whole SIP message meets the deadline. Keepalives and the lone CR, CRLF or CRLFCR
+      // the framer holds back in case they become one neither meet nor start it: a peer that
+      // sends "\r" must not cancel the deadline set at accept (slowloris with one byte), and a
+      // phone's CRLF pong between messages (RFC 5626 §4.4.1) must not start one. The deadline
+      // for a later message runs from its first byte (arm() keeps an armed deadline as it is).
+      if (message) this.#read.disarm();
       if (this.#framer.partial) this.#read.arm();
     } catch (err) {
       this.#ctx.logger.error({ connectionId: this.id, err: describeError(err) }, 'stream data handler failed');

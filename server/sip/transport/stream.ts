@@ -6,6 +6,7 @@ import type { Flow, HostPort, ListeningPoint } from './types.js';
 import type { TransportContext } from './context.js';
 import { describeError } from './context.js';
 import { StreamConnection } from './stream-connection.js';
+import { PendingSockets } from './pending-sockets.js';
 
 export type StreamProtocol = 'tcp' | 'tls';
 
@@ -37,6 +38,8 @@ export class StreamListener {
   #point: ListeningPoint | undefined;
   /** every accepted socket, handshaking or refused ones too, so close() leaves none behind */
   readonly #sockets = new Set<net.Socket>();
+  /** TLS sockets still in their handshake, counted against their source's limit */
+  readonly #handshaking: PendingSockets;
 
   constructor(
     ctx: TransportContext,
@@ -47,6 +50,7 @@ export class StreamListener {
     this.#address = options.address;
     this.#requestedPort = options.port;
     this.#tls = options.tls;
+    this.#handshaking = new PendingSockets(ctx.registry);
   }
 
   listeningPoint(): ListeningPoint | undefined {
@@ -66,11 +70,16 @@ export class StreamListener {
       });
       // refuse over-limit sources before spending a handshake on them (admits() evicts nobody:
       // only a finished handshake may take a slot from another source)
+      // handshaking sockets count against the per-source limit and a global cap, or one address
+      // could hold any number of them (issue 18)
       tlsServer.on('connection', (raw: net.Socket) => {
         this.#track(raw);
-        if (raw.remoteAddress && !this.#ctx.registry.admits(raw.remoteAddress)) raw.destroy();
+        if (!raw.remoteAddress || !this.#ctx.registry.admits(raw.remoteAddress) || !this.#handshaking.hold(raw)) raw.destroy();
       });
-      tlsServer.on('secureConnection', (socket: tls.TLSSocket) => this.#accept(socket));
+      tlsServer.on('secureConnection', (socket: tls.TLSSocket) => {
+        this.#handshaking.release(socket);
+        this.#accept(socket);
+      });
       tlsServer.on('tlsClientError', (err) => this.#ctx.logger.debug({ err: describeError(err) }, 'tls handshake failed'));
       server = tlsServer;
     } else {

@@ -12,6 +12,8 @@ import { describeError } from './context.js';
 import { ReadDeadline } from './idle-timer.js';
 import type { TlsMaterial } from './stream.js';
 import { WsConnection } from './ws-connection.js';
+import { endRefusedUpgrade } from './refused-upgrade.js';
+import { PendingSockets } from './pending-sockets.js';
 
 export type WsProtocol = 'ws' | 'wss';
 
@@ -34,6 +36,8 @@ export class WebSocketListener {
   readonly #sockets = new Set<net.Socket>();
   /** sockets that have not upgraded yet, each with its deadline for a whole upgrade request */
   readonly #pending = new Map<net.Socket, ReadDeadline>();
+  /** sockets not upgraded yet (TLS handshake included), counted against their source's limit */
+  readonly #unupgraded: PendingSockets;
 
   constructor(ctx: TransportContext, options: { protocol: WsProtocol; address: string; port: number; tls?: TlsMaterial }) {
     this.#ctx = ctx;
@@ -41,6 +45,7 @@ export class WebSocketListener {
     this.#address = options.address;
     this.#requestedPort = options.port;
     this.#tls = options.tls;
+    this.#unupgraded = new PendingSockets(ctx.registry);
   }
 
   listeningPoint(): ListeningPoint | undefined {
@@ -60,6 +65,13 @@ export class WebSocketListener {
     server.on('connection', (socket: net.Socket) => {
       this.#sockets.add(socket);
       socket.once('close', () => this.#sockets.delete(socket));
+      // from the accept to the upgrade a socket counts against its source's limit and a global
+      // cap, or one address could hold any number of half-sent upgrade requests (issue 18); a
+      // source at its limit of connections is refused at the upgrade, with a 503 it can read
+      if (!this.#unupgraded.hold(socket)) {
+        socket.destroy();
+        return;
+      }
       if (!secure) this.#awaitUpgrade(socket);
     });
     // the upgrade handler sees the TLS socket, so that is the one timed
@@ -110,27 +122,22 @@ export class WebSocketListener {
     });
   }
 
-  /**
-   * Refuse an upgrade with a minimal HTTP response. Node has handed the socket over and nothing
-   * reads it any more: unread bytes from the peer would hide its FIN and keep the socket open for
-   * ever, so input is drained and the socket destroyed after the error grace at the latest.
-   */
+  /** Refuse an upgrade with a minimal HTTP response; the socket is gone after the error grace. */
   #refuse(socket: net.Socket, status: string): void {
-    const timer = this.#ctx.clock.setTimeout(() => socket.destroy(), this.#ctx.errorGraceMs);
-    socket.once('close', () => this.#ctx.clock.clearTimeout(timer));
-    socket.on('error', () => socket.destroy());
-    socket.resume();
-    try {
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    } catch {
-      socket.destroy();
-    }
+    endRefusedUpgrade({
+      socket,
+      response: `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      clock: this.#ctx.clock,
+      lingerMs: this.#ctx.errorGraceMs,
+    });
   }
 
   #onUpgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
     try {
       this.#pending.get(socket)?.disarm();
       this.#pending.delete(socket);
+      // from here the socket counts as a connection (admits/admit), not as a pending one
+      this.#unupgraded.release(socket);
       const wss = this.#wss;
       const remoteAddress = socket.remoteAddress;
       if (!wss || !remoteAddress) {
