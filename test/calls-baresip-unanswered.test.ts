@@ -3,8 +3,7 @@
 // and one extension registered on two phones (both ring, the first to answer wins, the other gets CANCEL).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { startPhone, type Phone } from './helpers/baresip.js';
+import { received, startPhone, stopPhones, type Phone } from './helpers/baresip.js';
 import { assertTone } from './helpers/audio.js';
 import { assertRecord, finalCallRecord, listCallRecords } from './helpers/cdrs.js';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
@@ -16,7 +15,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const within1s = (actual: number | null, expected: number, what: string) =>
   assert.ok(actual !== null && Math.abs(actual - expected) <= 1, `${what}: record ${actual} s, measured ${expected.toFixed(2)} s`);
 
-const received = (p: Phone, startLine: RegExp) => p.sipTrace().filter((m) => m.dst.endsWith(`:${p.listenPort}`) && startLine.test(m.startLine));
 
 describe('baresip calls through Hailing that are not simply answered', () => {
   let server: HailingProcess;
@@ -31,8 +29,7 @@ describe('baresip calls through Hailing that are not simply answered', () => {
   });
 
   after(async () => {
-    await Promise.all(phones.map((p) => p.kill()));
-    for (const p of phones) rmSync(p.dir, { recursive: true, force: true }); // configs and WAV dumps
+    await stopPhones(phones); // configs and WAV dumps
     await server?.kill();
   });
 

@@ -4,7 +4,7 @@
 // phones themselves saw (baresip's CALL_ESTABLISHED / CALL_CLOSED moments, within a second).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { registeredPhone, stopPhones, type Phone, type TracedMessage } from './helpers/baresip.js';
+import { received, registeredPhone, stopPhones, type Phone, type TracedMessage } from './helpers/baresip.js';
 import { assertTone } from './helpers/audio.js';
 import { assertRecord, finalCallRecord, listCallRecords } from './helpers/cdrs.js';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
@@ -32,7 +32,6 @@ function sdpAudio(m: TracedMessage | undefined): { address: string; port: number
   return { address: c[1], port: Number(port[1]) };
 }
 
-const received = (p: Phone, startLine: RegExp) => p.sipTrace().filter((m) => m.dst.endsWith(`:${p.listenPort}`) && startLine.test(m.startLine));
 const sent = (p: Phone, startLine: RegExp) => p.sipTrace().filter((m) => m.src.endsWith(`:${p.listenPort}`) && startLine.test(m.startLine));
 
 describe('two baresip phones call each other through Hailing', () => {

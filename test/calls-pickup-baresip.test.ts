@@ -4,13 +4,12 @@
 // ends 1003's call with BYE.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Phone } from './helpers/baresip.js';
+import { received } from './helpers/baresip.js';
 import { assertTone } from './helpers/audio.js';
 import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
 
 const DOMAIN = '127.0.0.1';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const received = (p: Phone, startLine: RegExp) => p.sipTrace().filter((m) => m.dst.endsWith(`:${p.listenPort}`) && startLine.test(m.startLine));
 
 describe('call pickup (directed and group) with three baresip phones', () => {
   let rig: ExtensionPhones;

@@ -4,14 +4,12 @@
 // for its timeout and receives CANCEL, then the next one rings.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { startPhone, type Phone } from './helpers/baresip.js';
+import { received, startPhone, stopPhones, type Phone } from './helpers/baresip.js';
 import { assertTone } from './helpers/audio.js';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
 
 const DOMAIN = '127.0.0.1';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const received = (p: Phone, startLine: RegExp) => p.sipTrace().filter((m) => m.dst.endsWith(`:${p.listenPort}`) && startLine.test(m.startLine));
 
 describe('ring groups with three baresip phones', () => {
   let server: HailingProcess;
@@ -26,8 +24,7 @@ describe('ring groups with three baresip phones', () => {
   });
 
   after(async () => {
-    await Promise.all(phones.map((p) => p.kill()));
-    for (const p of phones) rmSync(p.dir, { recursive: true, force: true });
+    await stopPhones(phones);
     await server?.kill();
   });
 

@@ -273,6 +273,10 @@ export async function registeredPhone(o: PhoneOptions, into: Phone[]): Promise<P
 }
 
 /** kills the phones and removes their folders */
+/** The SIP messages `phone` received whose start line matches (from its trace). */
+export const received = (phone: Phone, startLine: RegExp): TracedMessage[] =>
+  phone.sipTrace().filter((m) => m.dst.endsWith(`:${phone.listenPort}`) && startLine.test(m.startLine));
+
 export async function stopPhones(phones: readonly Phone[]): Promise<void> {
   await Promise.all(phones.map((p) => p.kill()));
   for (const p of phones) rmSync(p.dir, { recursive: true, force: true });
