@@ -46,3 +46,24 @@ export const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
 export function describeError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** Bytes queued unsent before a connection counts as stalled (at least 16 maximum messages). */
+const MIN_WRITE_BACKLOG = 1 << 20;
+
+/**
+ * A peer that stops reading must not make us buffer without bound: past the limit the connection is
+ * closed like a dead flow, and the write is refused. Null while the backlog is within bounds.
+ */
+export function refuseStalledWrite(o: {
+  readonly ctx: TransportContext;
+  readonly backlog: number;
+  readonly id: string | number;
+  readonly flow: Flow;
+  readonly close: () => void;
+}): Promise<never> | null {
+  if (o.backlog <= Math.max(MIN_WRITE_BACKLOG, 16 * o.ctx.limits.maxMessageBytes)) return null;
+  o.ctx.logger.warn({ connectionId: o.id, backlog: o.backlog }, 'peer not reading: closing');
+  o.close();
+  return Promise.reject(new Error(`connection ${o.id} (${o.flow.protocol}) closed: peer is not reading`));
+}
+

@@ -15,12 +15,9 @@ import { StreamFramer } from '../message/framer.js';
 import type { Flow } from './types.js';
 import type { Connection } from './connections.js';
 import type { TransportContext } from './context.js';
-import { CRLF, CRLFCRLF, describeError } from './context.js';
+import { CRLF, CRLFCRLF, describeError, refuseStalledWrite } from './context.js';
 import { IdleTimer, ReadDeadline } from './idle-timer.js';
 import type { TimerHandle } from '../clock.js';
-
-/** Bytes queued unsent before a connection counts as stalled (at least 16 maximum messages). */
-const MIN_WRITE_BACKLOG = 1 << 20;
 
 export class StreamConnection implements Connection {
   readonly id: string;
@@ -116,12 +113,8 @@ export class StreamConnection implements Connection {
 
   write(bytes: Uint8Array): Promise<void> {
     if (!this.isOpen()) return Promise.reject(new Error(`connection ${this.id} (${this.flow.protocol}) is closed`));
-    // a peer that stops reading must not make us buffer without bound: drop it like a dead flow
-    if (this.#socket.writableLength > Math.max(MIN_WRITE_BACKLOG, 16 * this.#ctx.limits.maxMessageBytes)) {
-      this.#ctx.logger.warn({ connectionId: this.id, backlog: this.#socket.writableLength }, 'peer not reading: closing');
-      this.close();
-      return Promise.reject(new Error(`connection ${this.id} (${this.flow.protocol}) closed: peer is not reading`));
-    }
+    const stalled = refuseStalledWrite({ ctx: this.#ctx, backlog: this.#socket.writableLength, id: this.id, flow: this.flow, close: () => this.close() });
+    if (stalled) return stalled;
     this.#idle.touch();
     this.#ctx.traceOut(bytes, this.flow);
     return new Promise<void>((resolve, reject) => {

@@ -7,11 +7,8 @@ import type { RawData } from 'ws';
 import type { Flow } from './types.js';
 import type { Connection } from './connections.js';
 import type { TransportContext } from './context.js';
-import { describeError, isOnlyCrlf } from './context.js';
+import { describeError, isOnlyCrlf, refuseStalledWrite } from './context.js';
 import { IdleTimer, ReadDeadline } from './idle-timer.js';
-
-/** Bytes queued unsent before a connection counts as stalled (at least 16 maximum messages). */
-const MIN_WRITE_BACKLOG = 1 << 20;
 
 function toBuffer(data: RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
@@ -81,12 +78,8 @@ export class WsConnection implements Connection {
 
   write(bytes: Uint8Array): Promise<void> {
     if (!this.isOpen()) return Promise.reject(new Error(`connection ${this.id} (${this.flow.protocol}) is closed`));
-    // a browser that stops reading must not make us buffer without bound: drop it like a dead flow
-    if (this.#ws.bufferedAmount > Math.max(MIN_WRITE_BACKLOG, 16 * this.#ctx.limits.maxMessageBytes)) {
-      this.#ctx.logger.warn({ connectionId: this.id, backlog: this.#ws.bufferedAmount }, 'peer not reading: closing');
-      this.close();
-      return Promise.reject(new Error(`connection ${this.id} (${this.flow.protocol}) closed: peer is not reading`));
-    }
+    const stalled = refuseStalledWrite({ ctx: this.#ctx, backlog: this.#ws.bufferedAmount, id: this.id, flow: this.flow, close: () => this.close() });
+    if (stalled) return stalled;
     this.#idle.touch();
     this.#ctx.traceOut(bytes, this.flow);
     // RFC 7118 §5.1: text frames for UTF-8 messages; a body that is not UTF-8 needs a binary frame
