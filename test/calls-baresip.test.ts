@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { received, registeredPhone, stopPhones, type Phone, type TracedMessage } from './helpers/baresip.js';
 import { assertTone } from './helpers/audio.js';
 import { assertRecord, finalCallRecord, listCallRecords } from './helpers/cdrs.js';
-import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
+import { startHailing, withExtensions, type HailingProcess } from './helpers/hailing-process.js';
 
 const DOMAIN = '127.0.0.1';
 // Hailing's default HAILING_RTP_PORT_MIN..MAX (server/config/schema.ts), which these tests keep
@@ -40,10 +40,7 @@ describe('two baresip phones call each other through Hailing', () => {
 
   before(async () => {
     server = await startHailing();
-    for (const n of ['1001', '1002', '1003', '1004']) {
-      const r = await server.api('POST', '/api/v1/extensions', { number: n, password: `secret-${n}`, displayName: `Phone ${n}` });
-      assert.equal(r.status, 201, JSON.stringify(r.body));
-    }
+    await withExtensions(server, ['1001', '1002', '1003', '1004']);
   });
 
   after(async () => {

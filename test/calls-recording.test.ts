@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
 import { finalCallRecord, listCallRecords, type Api, type CallRecord } from './helpers/cdrs.js';
-import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
+import { startHailing, withExtensions, type HailingProcess } from './helpers/hailing-process.js';
 
 const DOMAIN = '127.0.0.1';
 const HOLD_MS = 4000;
@@ -139,13 +139,6 @@ async function registered(p: Party): Promise<Phone> {
     tone: p.tone,
     answerMode: 'auto',
   }, p.phones);
-}
-
-async function withExtensions(server: HailingProcess, numbers: string[]): Promise<void> {
-  for (const n of numbers) {
-    const r = await server.api('POST', '/api/v1/extensions', { number: n, password: `secret-${n}`, displayName: `Phone ${n}` });
-    assert.equal(r.status, 201, JSON.stringify(r.body));
-  }
 }
 
 for (const format of ['wav', 'ogg'] as const) {

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { received, startPhone, stopPhones, type Phone } from './helpers/baresip.js';
 import { assertTone } from './helpers/audio.js';
-import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
+import { startHailing, withExtensions, type HailingProcess } from './helpers/hailing-process.js';
 
 const DOMAIN = '127.0.0.1';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -17,10 +17,7 @@ describe('ring groups with three baresip phones', () => {
 
   before(async () => {
     server = await startHailing();
-    for (const n of ['1001', '1002', '1003', '1004']) {
-      const r = await server.api('POST', '/api/v1/extensions', { number: n, password: `secret-${n}`, displayName: `Phone ${n}` });
-      assert.equal(r.status, 201, JSON.stringify(r.body));
-    }
+    await withExtensions(server, ['1001', '1002', '1003', '1004']);
   });
 
   after(async () => {

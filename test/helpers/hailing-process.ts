@@ -147,3 +147,11 @@ async function startOnce(options: StartOptions & { dataDir: string; ports: Haili
     },
   };
 }
+
+/** Creates each number as an extension with password `secret-<number>` (the baresip helpers' default). */
+export async function withExtensions(server: HailingProcess, numbers: readonly string[]): Promise<void> {
+  for (const n of numbers) {
+    const r = await server.api('POST', '/api/v1/extensions', { number: n, password: `secret-${n}`, displayName: `Phone ${n}` });
+    if (r.status !== 201) throw new Error(`creating extension ${n}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+}
