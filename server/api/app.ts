@@ -11,6 +11,7 @@ import { mountCdrRoutes } from './routes/cdrs.js';
 import { mountEventRoutes } from './routes/events.js';
 import { mountRecordingRoutes } from './routes/recordings.js';
 import { mountDialPlanRoutes } from './routes/dialplan.js';
+import { mountCalendarRoutes } from './routes/calendars.js';
 import { mountCallHandlingRoutes } from './routes/call-handling.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -33,6 +34,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountCdrRoutes(app, deps);
   mountRecordingRoutes(app, deps);
   mountDialPlanRoutes(app, deps);
+  mountCalendarRoutes(app, deps);
   mountCallHandlingRoutes(app, deps);
   mountEventRoutes(app, deps);
 

@@ -7,12 +7,14 @@ import {
   CallRecordRepository,
   CallHandlingRepository,
   DialPlanRepository,
+  CalendarRepository,
   ExtensionRepository,
   SessionRepository,
   type Database,
 } from '../store/index.js';
 import { AuditLog } from '../security/audit.js';
 import { createDialPlanService } from '../calls/index.js';
+import { createCalendarLookup } from '../calendars/index.js';
 import { createMetrics, type Metrics } from '../app/metrics.js';
 import { createApiApp } from './app.js';
 import type { ApiDeps, ApiLogger, CallEventJson, CallEventSource, RegistrationView } from './types.js';
@@ -73,6 +75,7 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
   const callEvents = createCallEventHub();
   const extensions = new ExtensionRepository({ db: database.db, now });
   const dialPlanRepository = new DialPlanRepository({ db: database.db, now });
+  const calendars = new CalendarRepository({ db: database.db, now });
   const deps: ApiDeps = {
     repositories: {
       adminUsers: users,
@@ -82,8 +85,15 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
     callHandling: new CallHandlingRepository({ db: database.db, now }),
     dialPlan: {
       repository: dialPlanRepository,
-      service: createDialPlanService({ rows: () => dialPlanRepository.list(), profile: (n) => extensions.profile(n), conferenceNumbers: { min: 3000, max: 3099 } }),
+      service: createDialPlanService({
+        rows: () => dialPlanRepository.list(),
+        profile: (n) => extensions.profile(n),
+        conferenceNumbers: { min: 3000, max: 3099 },
+        calendars: createCalendarLookup({ get: (id) => calendars.get(id) }),
+        now,
+      }),
     },
+    calendars,
     logger: quietApiLogger,
     metrics,
     audit,
@@ -135,4 +145,20 @@ export async function loginAs(h: ApiHarness, username = 'root', password = 'corr
   if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
   const body = (await res.json()) as { token: string };
   return body.token;
+}
+
+/** A logged-in API client: method, path and an optional JSON body in, status and parsed body out. */
+export async function apiClient(h: ApiHarness, role: 'admin' | 'supervisor' = 'admin') {
+  const token = await loginAs(h, `user-${role}`, 'correct horse', role);
+  return async (method: string, path: string, body?: unknown) => {
+    const init: RequestInit = body === undefined ? { method, headers: { authorization: `Bearer ${token}` } } : jsonRequest(method, body, { authorization: `Bearer ${token}` });
+    const res = await h.app.request(path, init);
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+  };
+}
+
+/** extensions with a fixed password, straight into the repository */
+export async function withApiExtensions(h: ApiHarness, numbers: readonly string[]): Promise<void> {
+  for (const number of numbers) await h.deps.repositories.extensions.create({ number, password: 'Sup3r-secret-pw', realm: 'pbx.test', displayName: null });
 }

@@ -8,6 +8,7 @@ import type {
   CallRecordView,
   CallHandlingRepository,
   DialPlanRepository,
+  CalendarRepository,
   ExtensionRepository,
   SessionRepository,
 } from '../store/index.js';
@@ -105,6 +106,8 @@ export interface ApiDeps {
   readonly recordingsDir?: string;
   /** /api/v1/dialplan: the table and the resolver; without it those routes answer 404 */
   readonly dialPlan?: { readonly repository: DialPlanRepository; readonly service: DialPlanService };
+  /** /api/v1/calendars: business calendars; without it those routes answer 404 */
+  readonly calendars?: CalendarRepository;
   /** /api/v1/extensions/{number}/call-handling (DND, forwarding); without it those routes answer 404 */
   readonly callHandling?: CallHandlingRepository;
   /** GET /api/v1/events streams these; without it the stream stays open and silent */

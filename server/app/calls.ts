@@ -7,13 +7,14 @@ import { resolve, sep } from 'node:path';
 import { createMediaEngine } from '../../media/index.js';
 import { createCallControl, createDialPlanService, recordingDurationMs, type CallRecord } from '../calls/index.js';
 import type { CallEventJson } from '../api/index.js';
-import type { CallHandlingRepository, CallRecordRepository, DialPlanRepository, ExtensionRepository, HeartbeatRepository } from '../store/index.js';
+import type { CalendarRepository, CallHandlingRepository, CallRecordRepository, DialPlanRepository, ExtensionRepository, HeartbeatRepository } from '../store/index.js';
 import type { Clock, DigestAuthenticator, ListeningPoint, Logger, SipStack } from '../sip/index.js';
 import { DEFAULT_TIMER_VALUES } from '../sip/index.js';
 import type { AuthAttempt } from '../registrar/ports.js';
 import type { Registrar } from '../registrar/index.js';
 import type { Metrics } from './metrics.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
+import { createCalendarLookup } from '../calendars/index.js';
 
 export interface CallSideOptions {
   readonly config: Config;
@@ -26,6 +27,7 @@ export interface CallSideOptions {
   readonly registrar: Registrar;
   readonly extensions: ExtensionRepository;
   readonly dialPlan: DialPlanRepository;
+  readonly calendars: CalendarRepository;
   readonly callHandling: CallHandlingRepository;
   readonly records: CallRecordRepository;
   /** when the process was last alive: where calls a crash cut off end */
@@ -69,10 +71,13 @@ export function createCallSide(o: CallSideOptions) {
     ...(config.publicAddress !== config.bindAddress && isIP(config.publicAddress) !== 0 ? { publicAddress: config.publicAddress } : {}),
     logger: logger.child({ module: 'media' }),
   });
+  const calendars = createCalendarLookup({ get: (id) => o.calendars.get(id) });
   const dialPlan = createDialPlanService({
     rows: () => o.dialPlan.list(),
     profile: (number) => o.extensions.profile(number),
     conferenceNumbers: rangeOf(config.conferenceNumbers),
+    calendars,
+    now: () => clock.now(),
   });
   const control = createCallControl({
     domain: config.sipDomain,
@@ -91,6 +96,7 @@ export function createCallSide(o: CallSideOptions) {
     dtmfInband: config.dtmfInband,
     conferenceNumbers: rangeOf(config.conferenceNumbers),
     dialPlan,
+    calendars,
     callHandling: (number) => o.callHandling.get(number),
     promptsDir: resolve(config.dataDir, 'prompts'),
     pickupGroups: { groupOf: (n) => o.callHandling.pickupGroup(n), members: (g) => o.callHandling.pickupGroupMembers(g) },

@@ -15,6 +15,7 @@ import {
   BindingRepository,
   CallHandlingRepository,
   DialPlanRepository,
+  CalendarRepository,
   ExtensionRepository,
   HeartbeatRepository,
   SessionRepository,
@@ -71,6 +72,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     extensions: new ExtensionRepository({ db }),
   };
   const dialPlanRepository = new DialPlanRepository({ db });
+  const calendarRepository = new CalendarRepository({ db });
   const callHandling = new CallHandlingRepository({ db });
   const bindings = new BindingRepository({ db, writer, logger });
   const banStore = new BanRepository({ db, writer, logger });
@@ -112,6 +114,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     registrar: sip.registrar,
     extensions: repositories.extensions,
     dialPlan: dialPlanRepository,
+    calendars: calendarRepository,
     callHandling,
     records,
     heartbeats: new HeartbeatRepository({ db, writer }),
@@ -126,6 +129,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     callRecords: records,
     callEvents: calls.callEvents,
     dialPlan: { repository: dialPlanRepository, service: calls.dialPlan },
+    calendars: calendarRepository,
     callHandling,
     logger,
     metrics,

@@ -16,7 +16,7 @@ export type CalendarReason =
   /** the day has no hours at all (a weekend, or a holiday closed all day) */
   | 'closed-day';
 
-export interface CalendarDecision {
+export type CalendarDecision = {
   readonly open: boolean;
   readonly reason: CalendarReason;
   /** whose hours applied: the weekday's, a holiday's, or a working day's */
@@ -31,7 +31,7 @@ export interface CalendarDecision {
   readonly period?: string;
   /** one line for people: the trace, the API */
   readonly detail: string;
-}
+};
 
 function within(hours: readonly Period[], minute: number): { reason: CalendarReason; period?: string } {
   if (hours.length === 0) return { reason: 'closed-day' };

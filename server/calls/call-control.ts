@@ -71,6 +71,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
   const env: DestinationEnv = {
     isExtension: async (number) => (await o.directory.profile(number)) !== undefined,
     conferenceNumbers: o.conferenceNumbers ?? null,
+    calendar: async (id) => (o.calendars === undefined ? null : o.calendars.at({ id, instant: o.clock.now() })),
   };
 
   const onPlayDone = (e: { endpointId: string; id: string; reason: 'finished' | 'stopped' | 'failed' }) => byEndpoint.get(e.endpointId)?.playDone(e.id, e.reason);

@@ -3,6 +3,7 @@
 import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SipStack, TimerValues } from '../sip/index.js';
 import type { MediaEngine } from '../../media/index.js';
 import type { DialPlanEntry } from './dialplan/resolver.js';
+import type { CalendarState } from './dialplan/destinations.js';
 import type { CallHandling } from './handlers/dial.js';
 import type { PickupGroups } from './handlers/pickup.js';
 
@@ -147,6 +148,8 @@ export interface CallControlOptions {
   };
   /** the dial plan's table (ordered); the built-in defaults follow it. Absent: the defaults alone */
   readonly dialPlan?: { entries(): Promise<readonly DialPlanEntry[]> };
+  /** business calendars the dial plan branches on, evaluated at the clock's now; absent: none (a calendar step takes its closed branch) */
+  readonly calendars?: { at(o: { id: number; instant: number }): Promise<CalendarState | null> };
   /** an extension's DND and call forwarding; absent: none */
   readonly callHandling?: (number: string) => Promise<CallHandling | undefined>;
   /** numbers that are conference rooms (inclusive); absent: none */

@@ -24,6 +24,7 @@ export {
   type RecordingPauseInput,
 } from './repositories/call-records.js';
 export { CallHandlingRepository, noCallHandling, type CallHandlingSettings } from './repositories/call-handling.js';
+export { CalendarRepository, type CalendarInput, type StoredCalendar } from './repositories/calendars.js';
 export { DialPlanRepository, type DialPlanEntryInput, type DialPlanEntryRow } from './repositories/dial-plan.js';
 export { HeartbeatRepository, type HeartbeatRepositoryOptions } from './repositories/heartbeats.js';
 export { BindingRepository, type StoredBinding, type StoredTransportProtocol } from './repositories/bindings.js';

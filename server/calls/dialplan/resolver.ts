@@ -31,8 +31,10 @@ export interface TraceLine {
   readonly entry: number | string | null;
   readonly pattern: string | null;
   /** 'forwarded' and 'forward-loop' are added by the extension handler as the call follows forwards */
-  readonly result: 'matched' | 'not-applicable' | 'forbidden' | 'no-match' | 'loop' | 'too-many-redials' | 'forwarded' | 'forward-loop' | 'picked-up';
+  readonly result: 'matched' | 'not-applicable' | 'forbidden' | 'no-match' | 'loop' | 'too-many-redials' | 'forwarded' | 'forward-loop' | 'picked-up' | 'branch';
   readonly reason?: string;
+  /** a branching step's decision ('branch': the calendar, open or closed, and why) */
+  readonly decision?: Readonly<Record<string, unknown>>;
 }
 
 export interface Resolution {
@@ -117,29 +119,46 @@ async function walk(w: { compiled: readonly Compiled[]; o: ResolveOptions; trace
       return FAILURES.forbidden;
     }
     w.trace.push({ ...line, result: 'matched' });
-    for (const destination of entry.steps) {
-      const again = kindOf(destination).redials(destination);
-      if (again.length === 0) {
-        w.steps.push({ destination, argument: m.argument, dialled: number });
-        continue;
-      }
-      for (const next of again) {
-        if (w.path.includes(next)) {
-          w.trace.push({ number: next, entry: null, pattern: null, result: 'loop', reason: `${[...w.path, next].join(' → ')}` });
-          return DIALPLAN_LOOP;
-        }
-        if (w.path.length > MAX_REDIALS) {
-          w.trace.push({ number: next, entry: null, pattern: null, result: 'too-many-redials', reason: `more than ${MAX_REDIALS} redials` });
-          return FAILURES.tooManyHops;
-        }
-        const failed = await walk({ ...w, path: [...w.path, next] });
-        if (failed !== null) return failed;
-      }
-    }
-    return null;
+    return place({ ...w, line, argument: m.argument }, entry.steps);
   }
   w.trace.push({ number, entry: null, pattern: null, result: 'no-match' });
   return FAILURES.notFound;
+}
+
+/** an entry's steps into the resolution: branches replaced by the steps they pick, redials walked */
+async function place(
+  w: { compiled: readonly Compiled[]; o: ResolveOptions; trace: TraceLine[]; steps: ResolvedStep[]; path: readonly string[]; line: Pick<TraceLine, 'number' | 'entry' | 'pattern'>; argument: string },
+  destinations: readonly Destination[],
+): Promise<Failure | null> {
+  const number = w.line.number;
+  for (const destination of destinations) {
+    const kind = kindOf(destination);
+    if (kind.choose !== undefined) {
+      const choice = await kind.choose(destination, w.o.env);
+      w.trace.push({ ...w.line, result: 'branch', reason: choice.reason, ...(choice.decision !== undefined ? { decision: choice.decision } : {}) });
+      const failed = await place(w, choice.steps);
+      if (failed !== null) return failed;
+      continue;
+    }
+    const again = kind.redials(destination);
+    if (again.length === 0) {
+      w.steps.push({ destination, argument: w.argument, dialled: number });
+      continue;
+    }
+    for (const next of again) {
+      if (w.path.includes(next)) {
+        w.trace.push({ number: next, entry: null, pattern: null, result: 'loop', reason: `${[...w.path, next].join(' → ')}` });
+        return DIALPLAN_LOOP;
+      }
+      if (w.path.length > MAX_REDIALS) {
+        w.trace.push({ number: next, entry: null, pattern: null, result: 'too-many-redials', reason: `more than ${MAX_REDIALS} redials` });
+        return FAILURES.tooManyHops;
+      }
+      const failed = await walk({ ...w, path: [...w.path, next] });
+      if (failed !== null) return failed;
+    }
+  }
+  return null;
 }
 
 /** Why an entry cannot go into the table (400 with the reason), or null; `others` are the table's other entries. */
@@ -154,7 +173,8 @@ export async function entryProblem(o: { entry: DialPlanEntry; others: readonly D
   const entries = [o.entry, ...o.others];
   for (const d of o.entry.steps) {
     for (const start of kindOf(d).redials(d)) {
-      const r = await resolveDialled({ callerPermissions: EVERY_CLASS, dialled: start, entries, env: o.env });
+      // every branch of every calendar is followed: a loop through tonight's branch is a loop too
+      const r = await resolveDialled({ callerPermissions: EVERY_CLASS, dialled: start, entries, env: { ...o.env, calendar: undefined } });
       if (r.failure === DIALPLAN_LOOP || r.failure === FAILURES.tooManyHops) return `loop: ${r.trace[r.trace.length - 1]?.reason ?? start}`;
     }
   }

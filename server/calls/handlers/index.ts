@@ -31,6 +31,8 @@ export function handlerFactory(services: DialServices & MonitorServices & Anchor
     answer: () => new Answer(services),
     play: () => new PlayPrompt(services),
     pickup: () => new Pickup(services),
+    // the resolver replaces a 'calendar' step with the steps of the branch the calendar picks
+    calendar: null,
   };
   return (step) => {
     const make = factories[step.destination.kind];
