@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { Destination } from '../calls/index.js';
 import { callPermissions } from '../store/index.js';
 
-const Permission = z.enum(callPermissions).nullable().meta({ description: 'the class the caller needs; null: anyone' });
+const Permission = z
+  .enum([...callPermissions, 'dialled'])
+  .nullable()
+  .meta({ description: "the class the caller needs; 'dialled': the class of the dialled number (the number profile's classification: local, national, mobile, international, emergency); null: anyone. Emergency is never refused" });
 
 export const DialPlanEntryWrite = z.strictObject({
   position: z.number().int().min(0).max(1_000_000).optional().meta({ description: 'entries are tried in ascending position; default: after the last' }),

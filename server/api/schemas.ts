@@ -22,7 +22,8 @@ export const DisplayName = z.string().trim().min(1).max(100);
 export const CallPermissions = z
   .array(z.enum(callPermissions))
   .max(callPermissions.length)
-  .refine((list) => new Set(list).size === list.length, { message: 'permissions must not repeat' });
+  .refine((list) => new Set(list).size === list.length, { message: 'permissions must not repeat' })
+  .meta({ description: "the classes of number the extension may dial (server/numbers classifies: internal, local, national, mobile, international; 'monitor' for supervisor codes); default internal + emergency, so international is off; emergency numbers route even when the set lacks 'emergency'" });
 
 export const Extension = z.object({
   number: ExtensionNumber,

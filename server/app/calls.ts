@@ -15,6 +15,7 @@ import type { Registrar } from '../registrar/index.js';
 import type { Metrics } from './metrics.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { createCalendarLookup } from '../calendars/index.js';
+import { classify } from '../numbers/index.js';
 
 export interface CallSideOptions {
   readonly config: Config;
@@ -72,11 +73,14 @@ export function createCallSide(o: CallSideOptions) {
     logger: logger.child({ module: 'media' }),
   });
   const calendars = createCalendarLookup({ get: (id) => o.calendars.get(id) });
+  const numbers = { profile: config.numberProfile, ...(config.areaCode !== undefined ? { areaCode: config.areaCode } : {}) };
+  const classifyDialled = (number: string) => classify({ ...numbers, number });
   const dialPlan = createDialPlanService({
     rows: () => o.dialPlan.list(),
     profile: (number) => o.extensions.profile(number),
     conferenceNumbers: rangeOf(config.conferenceNumbers),
     calendars,
+    classify: classifyDialled,
     now: () => clock.now(),
   });
   const control = createCallControl({
@@ -97,6 +101,7 @@ export function createCallSide(o: CallSideOptions) {
     conferenceNumbers: rangeOf(config.conferenceNumbers),
     dialPlan,
     calendars,
+    classify: classifyDialled,
     callHandling: (number) => o.callHandling.get(number),
     promptsDir: resolve(config.dataDir, 'prompts'),
     pickupGroups: { groupOf: (n) => o.callHandling.pickupGroup(n), members: (g) => o.callHandling.pickupGroupMembers(g) },

@@ -72,6 +72,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     isExtension: async (number) => (await o.directory.profile(number)) !== undefined,
     conferenceNumbers: o.conferenceNumbers ?? null,
     calendar: async (id) => (o.calendars === undefined ? null : o.calendars.at({ id, instant: o.clock.now() })),
+    ...(o.classify !== undefined ? { classify: o.classify } : {}),
   };
 
   const onPlayDone = (e: { endpointId: string; id: string; reason: 'finished' | 'stopped' | 'failed' }) => byEndpoint.get(e.endpointId)?.playDone(e.id, e.reason);

@@ -3,12 +3,12 @@
 import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SipStack, TimerValues } from '../sip/index.js';
 import type { MediaEngine } from '../../media/index.js';
 import type { DialPlanEntry } from './dialplan/resolver.js';
-import type { CalendarState } from './dialplan/destinations.js';
+import type { CalendarState, DestinationEnv } from './dialplan/destinations.js';
 import type { CallHandling } from './handlers/dial.js';
 import type { PickupGroups } from './handlers/pickup.js';
 
 /** FreeSWITCH toll_allow-style classes of destination an extension may call. */
-export type CallPermission = 'internal' | 'local' | 'national' | 'international' | 'emergency';
+export type CallPermission = 'internal' | 'local' | 'national' | 'mobile' | 'international' | 'emergency';
 
 export interface ExtensionProfile {
   readonly number: string;
@@ -150,6 +150,8 @@ export interface CallControlOptions {
   readonly dialPlan?: { entries(): Promise<readonly DialPlanEntry[]> };
   /** business calendars the dial plan branches on, evaluated at the clock's now; absent: none (a calendar step takes its closed branch) */
   readonly calendars?: { at(o: { id: number; instant: number }): Promise<CalendarState | null> };
+  /** a dialled number's permission class (server/numbers under the configured profile); absent: entries asking for the dialled class refuse */
+  readonly classify?: DestinationEnv['classify'];
   /** an extension's DND and call forwarding; absent: none */
   readonly callHandling?: (number: string) => Promise<CallHandling | undefined>;
   /** numbers that are conference rooms (inclusive); absent: none */

@@ -84,6 +84,8 @@ export interface DestinationEnv {
   readonly calendar?: (id: number) => Promise<CalendarState | null>;
   /** whether calendar `id` exists; absent: calendars are not checked */
   readonly calendarExists?: (id: number) => Promise<boolean>;
+  /** a dialled number's permission class under the site's number profile (server/numbers), for entries whose permission is 'dialled' */
+  readonly classify?: (number: string) => { readonly ok: true; readonly class: string } | { readonly ok: false; readonly reason: string };
 }
 
 /** a branch taken when the call is resolved: the steps that replace the branching step, and why */

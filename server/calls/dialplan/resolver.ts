@@ -12,7 +12,7 @@ export interface DialPlanEntry {
   /** the table row's id; built-in entries are named instead */
   readonly id: number | string;
   readonly pattern: string;
-  /** the class the caller needs (CallPermission, or 'monitor'); null: anyone */
+  /** the class the caller needs (CallPermission, or 'monitor'); 'dialled': the dialled number's class (env.classify); null: anyone */
   readonly permission: string | null;
   /** run in order; a step that fails falls through to the next */
   readonly steps: readonly Destination[];
@@ -47,7 +47,18 @@ export interface Resolution {
 export const MAX_REDIALS = 8;
 
 /** a loop check follows every redial whatever the caller may dial */
-const EVERY_CLASS = ['internal', 'local', 'national', 'international', 'emergency', 'monitor'];
+const EVERY_CLASS = ['internal', 'local', 'national', 'mobile', 'international', 'emergency', 'monitor'];
+
+/** an entry whose permission is this needs the class of the number dialled, as the number profile reads it */
+export const DIALLED_CLASS = 'dialled';
+
+/** the class an entry asks of the caller for `number`: null (anyone), a class, or why the number has none */
+function neededClass(entry: DialPlanEntry, number: string, env: DestinationEnv): { class: string | null } | { unclassified: string } {
+  if (entry.permission !== DIALLED_CLASS) return { class: entry.permission };
+  const c = env.classify?.(number);
+  if (c === undefined) return { unclassified: 'no number profile to classify it' };
+  return c.ok ? { class: c.class } : { unclassified: c.reason };
+}
 
 /** RFC 3261 §21.4.20: a routing loop answers 482 */
 export const DIALPLAN_LOOP: Failure = { status: 482, disposition: 'FAILED', cause: 'dialplan-loop' };
@@ -114,11 +125,17 @@ async function walk(w: { compiled: readonly Compiled[]; o: ResolveOptions; trace
       w.trace.push({ ...line, result: 'not-applicable' });
       continue;
     }
-    if (entry.permission !== null && !w.o.callerPermissions.includes(entry.permission)) {
-      w.trace.push({ ...line, result: 'forbidden', reason: `the caller lacks the '${entry.permission}' class` });
+    const needed = neededClass(entry, number, w.o.env);
+    if ('unclassified' in needed) {
+      w.trace.push({ ...line, result: 'forbidden', reason: `the dialled number has no class: ${needed.unclassified}` });
       return FAILURES.forbidden;
     }
-    w.trace.push({ ...line, result: 'matched' });
+    // emergency numbers always route, whatever classes the caller holds (issue 11)
+    if (needed.class !== null && needed.class !== 'emergency' && !w.o.callerPermissions.includes(needed.class)) {
+      w.trace.push({ ...line, result: 'forbidden', reason: `the caller lacks the '${needed.class}' class` });
+      return FAILURES.forbidden;
+    }
+    w.trace.push({ ...line, result: 'matched', ...(needed.class !== null && entry.permission === DIALLED_CLASS ? { reason: `dialled number class '${needed.class}'` } : {}) });
     return place({ ...w, line, argument: m.argument }, entry.steps);
   }
   w.trace.push({ number, entry: null, pattern: null, result: 'no-match' });

@@ -18,6 +18,8 @@ export interface DialPlanServiceOptions {
   readonly conferenceNumbers: { readonly min: number; readonly max: number } | null;
   /** business calendars the plan may branch on; absent: a calendar step names an unknown calendar */
   readonly calendars?: { at(o: { id: number; instant: number }): Promise<CalendarState | null>; exists(id: number): Promise<boolean> };
+  /** a dialled number's permission class, for entries whose permission is 'dialled' */
+  readonly classify?: DestinationEnv['classify'];
   /** ms since the epoch: the instant a resolution is made for when none is given; default Date.now */
   readonly now?: () => number;
 }
@@ -39,6 +41,7 @@ export function createDialPlanService(o: DialPlanServiceOptions): DialPlanServic
     conferenceNumbers: o.conferenceNumbers,
     calendar: async (id) => (calendars === undefined ? null : calendars.at({ id, instant })),
     calendarExists: async (id) => calendars !== undefined && (await calendars.exists(id)),
+    ...(o.classify !== undefined ? { classify: o.classify } : {}),
   });
   const typed = (row: DialPlanRowLike): DialPlanEntry | null => {
     const steps = row.steps.map((s) => Destination.safeParse(s));
