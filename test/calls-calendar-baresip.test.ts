@@ -1,7 +1,9 @@
 // Acceptance (issue 11) with real phones: a dial plan entry that branches on a business calendar,
 // written through the API. Calendars are built relative to now (the server runs on the real
-// clock): "open" has all-day hours every day; "closed" has the same hours but today and tomorrow
-// (UTC) are holidays, so a call near midnight still finds it closed. On the closed calendar the
+// clock), in the two shapes the CN acceptance names: "make-up day" has hours on one weekday only
+// (three days from now) and today and tomorrow (UTC) are working days on that weekday's schedule,
+// like a make-up Saturday (调休) that works on Monday's hours; "holiday" has all-day hours every day
+// but today and tomorrow are public holidays. Two days each, so a call near midnight still counts. On the closed calendar the
 // caller hears the announcement (a 1000 Hz prompt made by sox) and 1002 never rings; on the open one
 // 1002 rings and answers and the phones hear each other. Measured in the phones' decoded audio; the
 // call records carry the calendar decision in their routing trace.
@@ -20,6 +22,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const allDay = [{ open: '00:00', close: '24:00' }];
 const everyDay = { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay };
 const utcDate = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
 type Routing = { routing?: { trace: { result: string; decision?: Record<string, unknown> }[]; handlers: string[] } };
 const branchOf = (record: unknown) => (record as Routing).routing?.trace.find((l) => l.result === 'branch');
@@ -36,7 +39,9 @@ describe('a dial plan step that branches on a business calendar (baresip)', () =
     const prompts = path.join(server.dataDir, 'prompts');
     mkdirSync(prompts, { recursive: true });
     execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', path.join(prompts, 'closed-1k.wav'), 'synth', '3', 'sine', '1000', 'vol', '0.5']);
-    const o = await server.api('POST', '/api/v1/calendars', { name: 'always open', timeZone: 'UTC', weekly: everyDay });
+    const workingWeekday = WEEKDAYS[new Date(Date.now() + 3 * 86_400_000).getUTCDay()]!;
+    const makeUpDays = [0, 1].map((d) => ({ date: utcDate(d), kind: 'workday', name: 'make-up day', schedule: workingWeekday }));
+    const o = await server.api('POST', '/api/v1/calendars', { name: 'make-up day', timeZone: 'UTC', weekly: { [workingWeekday]: allDay }, days: makeUpDays });
     assert.equal(o.status, 201, JSON.stringify(o.body));
     const holidays = [0, 1].map((d) => ({ date: utcDate(d), kind: 'holiday', name: 'test holiday' }));
     const c = await server.api('POST', '/api/v1/calendars', { name: 'holiday today', timeZone: 'UTC', weekly: everyDay, days: holidays });
@@ -78,7 +83,9 @@ describe('a dial plan step that branches on a business calendar (baresip)', () =
     assert.deepEqual([branchOf(record)?.decision?.['calendar'], branchOf(record)?.decision?.['open'], branchOf(record)?.decision?.['source']], [closed, false, 'holiday']);
   });
 
-  it('open: the extension rings and answers, and the phones hear each other', { timeout: 90_000 }, async () => {
+  it('open (a make-up working day): the extension rings and answers, and the phones hear each other', { timeout: 90_000 }, async () => {
+    const at = await server.api('GET', `/api/v1/calendars/${open}/at`);
+    assert.deepEqual([(at.body as { open: boolean }).open, (at.body as { source: string }).source], [true, 'workday'], 'the at endpoint agrees');
     const a = await rig.phone('1001', { tone: 400, answerMode: 'auto' });
     const b = await rig.phone('1002', { tone: 800, answerMode: 'manual' });
     await a.dial(`sip:800@${DOMAIN}`);
@@ -101,6 +108,6 @@ describe('a dial plan step that branches on a business calendar (baresip)', () =
     assert.equal(record.callee, '800');
     assert.equal(record.disposition, 'ANSWERED');
     assert.deepEqual((record as Routing).routing?.handlers, ['dial-extension']);
-    assert.deepEqual([branchOf(record)?.decision?.['calendar'], branchOf(record)?.decision?.['open']], [open, true]);
+    assert.deepEqual([branchOf(record)?.decision?.['calendar'], branchOf(record)?.decision?.['open'], branchOf(record)?.decision?.['source']], [open, true, 'workday']);
   });
 });
