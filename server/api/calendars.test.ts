@@ -85,6 +85,21 @@ describe('/api/v1/calendars', () => {
     }
   });
 
+  it('`at` follows daylight saving time: 09:00 in New York is 14:00Z in winter and 13:00Z in summer', async () => {
+    const h = await createApiHarness();
+    try {
+      const call = await apiClient(h);
+      const nine = [{ open: '09:00', close: '17:00' }];
+      const id = (await call('POST', '/api/v1/calendars', { name: 'NY', timeZone: 'America/New_York', weekly: { mon: nine, tue: nine, wed: nine, thu: nine, fri: nine } })).body?.['id'] as number;
+      // US DST 2026: 8 March to 1 November (15 U.S.C. §260a)
+      for (const [time, open] of [['2026-03-06T14:00:00Z', true], ['2026-03-09T13:00:00Z', true], ['2026-03-09T12:30:00Z', false], ['2026-11-02T13:30:00Z', false], ['2026-11-02T14:00:00Z', true]] as const) {
+        assert.equal((await call('GET', `/api/v1/calendars/${id}/at?time=${time}`)).body?.['open'], open, time);
+      }
+    } finally {
+      await h.cleanup();
+    }
+  });
+
   it('a file with an invalid date is refused with 400 and its place; the calendar keeps its rules', async () => {
     const h = await createApiHarness();
     try {
