@@ -17,11 +17,17 @@ import { ANSWERED_STATES, CallState, MOVES } from './call-state.js';
 import type { EndpointHandle, PlayItem } from '../../media/index.js';
 import { CallPlayback, type PlayEnd } from './call-playback.js';
 import { CallConnect, type DialOptions } from './call-connect.js';
+import { CallBridge, type BridgeEnd, type HoldOptions } from './call-bridge.js';
+import { CallEndpoints } from './call-endpoints.js';
+import { collectDigits, type CollectDigitsOptions, type CollectedDigits } from './call-digits.js';
+import { CallRecording, type RecordOptions } from './call-recording.js';
 import type { CallHooks, CallResource } from './call-hooks.js';
+import type { FacingMedia } from './in-dialog-local.js';
 import type { CallDisposition, CallRecord, CallRouting, DtmfEvent, ExtensionProfile, HangupSide, RecordingFormat } from './types.js';
 
 export { CallState } from './call-state.js';
 export type { CallHooks, CallResource } from './call-hooks.js';
+export type { BridgeEnd, HoldOptions } from './call-bridge.js';
 
 export class Call {
   readonly id = randomUUID();
@@ -39,11 +45,14 @@ export class Call {
   /** the caller's own endpoint after answer(): kept for the rest of the call, whatever it is bridged to */
   #local: LocalMedia | undefined;
   #bridge: CallMedia | undefined;
-  #endpointIds: readonly string[] = [];
   /** prompts playing to the caller: play id → its end */
   readonly #playback = new CallPlayback();
   /** dialling, bridging, answering here and pickup, working on this call through a narrow view */
   readonly #connect: CallConnect;
+  /** hold, resume and unbridge of a call bridged from a local answer */
+  readonly #bridging: CallBridge;
+  /** the media endpoints' own events, routed here */
+  readonly #endpoints: CallEndpoints;
   #state = CallState.Routing;
   #end: CallEnd | undefined;
   #codec: string | null = null;
@@ -52,6 +61,8 @@ export class Call {
   #recording: { readonly path: string; readonly format: RecordingFormat } | undefined;
   /** a re-INVITE or UPDATE with SDP being relayed: a second one meets 491 (RFC 3261 §14.2) */
   offerPending = false;
+  /** parties whose dialog has an offer of ours outstanding (a 2xx to an offerless re-INVITE, until its ACK) */
+  readonly localOffers = new Set<Side>();
 
   constructor(options: { readonly caller: ExtensionProfile; readonly callee: string; readonly inbound: InboundLeg; readonly hooks: CallHooks }) {
     this.caller = options.caller;
@@ -66,12 +77,12 @@ export class Call {
       logger: this.#hooks.logger,
       events: this.events,
       playback: this.#playback,
-      endpoints: { add: (id) => this.#hooks.endpoints.add(id, this), remove: (id) => this.#hooks.endpoints.remove(id) },
+      watchBridge: (handles) => this.#endpoints.watch('bridge', handles),
+      bridged: (peer) => this.#bridging.started(peer ? { peer } : {}),
       state: () => this.#state,
       transition: (to) => this.#transition(to),
       media: () => this.#media,
       attachMedia: (media) => this.#attachMedia(media),
-      callerEndpointIds: () => this.#endpointIds,
       local: () => this.#local,
       setLocal: (media) => (this.#local = media),
       addForks: (forks) => this.#forks.push(...forks),
@@ -82,6 +93,24 @@ export class Call {
       emit: (event) => this.#emit(event),
       routed: (trace) => this.routed(trace),
       hangup: (by, cause) => this.hangup(by, cause),
+    });
+    this.#bridging = new CallBridge({
+      events: this.events,
+      playback: this.#playback,
+      state: () => this.#state,
+      transition: (to) => this.#transition(to),
+      local: () => this.#local,
+      bridge: () => this.#bridge,
+      setBridge: (media) => (this.#bridge = media),
+      winner: () => this.#winner,
+      unindex: (key) => this.#hooks.index.remove(key),
+      watchBridge: (handles) => this.#endpoints.watch('bridge', handles),
+    });
+    this.#endpoints = new CallEndpoints({
+      dtmf: (side, e) => this.#dtmfFromMedia(side, e.digit, e.durationMs, e.method),
+      timeout: () => void this.hangup('system', 'media-timeout'),
+      lost: () => (this.answered ? void this.hangup('system', 'media-failure') : this.fail(FAILURES.noMedia)),
+      playDone: (id, reason) => this.#playback.done(id, reason),
     });
     this.#emit('newcall');
   }
@@ -94,14 +123,25 @@ export class Call {
     return this.#media;
   }
 
-  /** the two-party media of a call answered by a callee (what recording and monitoring use) */
+  /** the two-party media of a call answered by a callee, or bridged from a local answer */
   get bridge(): CallMedia | undefined {
-    return this.#state === CallState.Answered || this.#state === CallState.Bridged ? this.#bridge : undefined;
+    return this.#state === CallState.Answered || this.#state === CallState.Bridged || this.#state === CallState.Held ? this.#bridge : undefined;
+  }
+
+  /** the endpoints facing the two parties of an answered conversation (recording, monitoring, hold) */
+  get parties(): { readonly caller: EndpointHandle; readonly callee: EndpointHandle } | undefined {
+    return this.#bridging.parties();
   }
 
   /** the caller has its 2xx (answered by a callee, into a room, or here): it ends with BYE */
   get answered(): boolean {
     return ANSWERED_STATES.has(this.#state);
+  }
+
+  /** the endpoint facing `side` when Hailing anchors that party: it answers the party's offers (in-dialog-local.ts) */
+  facing(side: Side): FacingMedia | undefined {
+    if (!this.answered) return undefined;
+    return side === 'caller' ? this.#local : this.#bridging.calleeFacing();
   }
 
   /** the endpoint facing the caller of a call answered here (answer()), which a bridge keeps */
@@ -136,7 +176,7 @@ export class Call {
   }
 
   #emit(event: 'newcall' | 'ringing' | 'answered' | 'hangup'): void {
-    this.#hooks.emit(event, this.record());
+    this.#hooks.emit(event, this.snapshot());
   }
 
   /** The dial plan's trace and each handler the call ran go into its record. */
@@ -147,7 +187,7 @@ export class Call {
   /** A resource (the running handler, a recording) that ends with the call; returns its release. */
   adopt(resource: CallResource): () => void {
     if (this.#state === CallState.Ended) {
-      resource.close('call-ended', this.record());
+      resource.close('call-ended', this.snapshot());
       return () => {};
     }
     this.#resources.add(resource);
@@ -167,7 +207,8 @@ export class Call {
     this.#recording = recording;
   }
 
-  record(stats?: MediaFigures): CallRecord {
+  /** the call's record as it stands (with the media figures once it ended) */
+  snapshot(stats?: MediaFigures): CallRecord {
     const routing: CallRouting = { trace: [...this.#routing.trace], handlers: [...this.#routing.handlers] };
     const record = buildRecord({
       id: this.id,
@@ -185,12 +226,10 @@ export class Call {
     return this.#recording === undefined ? withRouting : { ...withRouting, recordingPath: this.#recording.path, recordingFormat: this.#recording.format };
   }
 
-  /** the media facing the caller now; its endpoints' engine events come to this call */
+  /** the media facing the caller now; its endpoints' own events come to this call */
   #attachMedia(media: CallMedia | LocalMedia | undefined): void {
-    for (const id of this.#endpointIds) this.#hooks.endpoints.remove(id);
     this.#media = media;
-    this.#endpointIds = media?.endpointIds() ?? [];
-    for (const id of this.#endpointIds) this.#hooks.endpoints.add(id, this);
+    this.#endpoints.watch('caller', media?.handles() ?? []);
   }
 
   /**
@@ -221,9 +260,54 @@ export class Call {
     return this.#playback.play(endpoint, item, { wait: true });
   }
 
-  /** the engine's 'play-done' for one of this call's endpoints */
-  playDone(id: string, reason: PlayEnd): void {
-    this.#playback.done(id, reason);
+  /** The caller's digits until `max`, a terminator, a timeout or the call's end (call-digits.ts). */
+  collectDigits(options: CollectDigitsOptions): Promise<CollectedDigits> {
+    if (this.#state === CallState.Ended) return Promise.resolve({ digits: '', reason: 'call-ended' });
+    return collectDigits({ events: this.events, clock: this.#hooks.clock, options });
+  }
+
+  /**
+   * Records the conversation (stereo: caller left, other party right) or, with no one bridged,
+   * the caller alone. Stops on the handle's stop(), after maxS, or when the call closes; null
+   * when recording is off, the call is not answered, or the recorder could not start.
+   */
+  async record(options: RecordOptions = {}): Promise<CallRecording | null> {
+    const recorder = this.#hooks.recorder;
+    const parties = this.parties;
+    const left = parties?.caller ?? (this.answered ? this.#local?.endpoint : undefined);
+    if (recorder === undefined || left === undefined) return null;
+    const live = () => this.#state !== CallState.Ended;
+    const started = await recorder.start({ callId: this.id, now: this.#hooks.clock.now(), left, live, ...(parties ? { right: parties.callee } : {}), ...(options.format ? { format: options.format } : {}) });
+    if (started === null) return null;
+    const recording = new CallRecording({ started, clock: this.#hooks.clock, maxS: options.maxS });
+    this.recordingStarted({ path: started.path, format: started.format });
+    this.adopt({ close: () => void recording.stop() });
+    return recording;
+  }
+
+  /** Hailing holds a bridged call (Bridged → Held): see CallBridge.hold() */
+  hold(options: HoldOptions = {}): boolean {
+    return this.#bridging.hold(options);
+  }
+
+  /** Held → Bridged */
+  resume(): boolean {
+    return this.#bridging.resume();
+  }
+
+  /** Bridged or Held → AnsweredLocally: the callee gets BYE, the caller stays answered here. */
+  unbridge(): boolean {
+    return this.#bridging.unbridge('unbridged');
+  }
+
+  /** the callee's BYE on a call bridged from a local answer: the bridge ends, the caller stays (false otherwise) */
+  peerHangup(): boolean {
+    return this.#bridging.unbridge('peer-hangup');
+  }
+
+  /** how the current bridge ends (the handler that bridged waits on it) */
+  bridgeEnded(): Promise<BridgeEnd> {
+    return this.#bridging.ended();
   }
 
   /** Hailing answers the caller itself (a conference room, monitoring): no fork, no callee leg. */
@@ -241,7 +325,7 @@ export class Call {
    * (RFC 3261 §9.1); the caller is answered from `media`, an endpoint of its own that the
    * picker's endpoint is connected to. False when the call no longer rings.
    */
-  pickedUp(options: { readonly media: LocalMedia; readonly body: Uint8Array; readonly by: string }): boolean {
+  pickedUp(options: { readonly media: LocalMedia; readonly body: Uint8Array; readonly by: string; readonly peer: EndpointHandle }): boolean {
     return this.#connect.pickedUp(options);
   }
 
@@ -249,6 +333,18 @@ export class Call {
   dtmf(side: Side, digit: string, durationMs: number, method: DtmfEvent['method']): void {
     this.#hooks.dtmf({ callId: this.id, caller: this.caller.number, callee: this.callee, leg: side, digit, durationMs, method });
     this.events.emit('dtmf', { side, digit, durationMs, method });
+  }
+
+  /**
+   * A digit one of this call's endpoints heard. When the worker decodes the media (transcoding, a
+   * room) the relay did not carry it: it is sent on to the other party (dtmf-forward.ts).
+   */
+  #dtmfFromMedia(side: Side, digit: string, durationMs: number, method: DtmfEvent['method']): void {
+    this.dtmf(side, digit, durationMs, method);
+    const parties = this.#state === CallState.Held ? undefined : this.parties;
+    if (parties === undefined) return;
+    const [from, to] = side === 'caller' ? [parties.caller, parties.callee] : [parties.callee, parties.caller];
+    this.#hooks.forwardDtmf({ callId: this.id, digit, durationMs, method, from, to });
   }
 
   /** The caller's CANCEL (RFC 3261 §9.2): the forks are cancelled, the caller gets 487. */
@@ -287,13 +383,20 @@ export class Call {
         setImmediate(() => leg.release());
       }
       this.#playback.close();
-      const [media, bridge] = await Promise.all([this.#media?.close().catch(() => undefined), this.#local ? this.#bridge?.close().catch(() => undefined) : undefined]);
+      const [media, bridge, unbridged] = await Promise.all([
+        this.#media?.close().catch(() => undefined),
+        this.#local ? this.#bridge?.close().catch(() => undefined) : undefined,
+        this.#bridging.calleeStats(),
+      ]);
       // bridged from a local answer: the caller's figures are the anchored endpoint's, the callee's the bridge's
-      const stats = media && bridge ? { caller: media.caller, callee: bridge.callee } : media;
-      for (const id of [...this.#endpointIds, ...this.#connect.bridgeIds]) this.#hooks.endpoints.remove(id);
-      const final = this.record(stats);
+      const callee = bridge?.callee ?? unbridged;
+      const stats = media && callee && this.#local ? { caller: media.caller, callee } : media;
+      this.#endpoints.close();
+      const final = this.snapshot(stats);
       for (const resource of this.#resources) resource.close(end.cause, final);
       this.#resources.clear();
+      // after the kill: a handler waiting on its bridge ends 'killed' with the call's cause
+      this.#bridging.closed();
       this.#hooks.emit('hangup', final);
       this.events.emit('close', final);
       this.#hooks.closed(this);
