@@ -132,10 +132,10 @@ export class CallBridge {
     h.watchBridge([]);
     h.setBridge(undefined);
     // CallMedia.close() of an anchored bridge disconnects the caller's endpoint and closes the callee's
-    this.#calleeStats = bridge.close().then(
-      (s) => s.callee,
-      () => undefined,
-    );
+    this.#calleeStats = bridge
+      .close()
+      .then((s) => s.callee)
+      .catch(() => undefined);
     local.reassertFormat();
     h.events.emit('media', { kind: 'unbridged', reason: end });
     this.#finish(end);

@@ -8,7 +8,7 @@ import type { CallMedia } from './call-media.js';
 import { InboundLeg } from './inbound-leg.js';
 import type { LegContext } from './leg.js';
 import type { OutboundLeg } from './outbound-leg.js';
-import type { CallRecord } from './types.js';
+import type { CallRecord, ExtensionProfile } from './types.js';
 import type { CallRecorder } from './call-recording.js';
 import type { EndpointEvents, EndpointHandle, PlayItem, RemoteAddress } from '../../media/index.js';
 import type { LocalMedia } from './local-media.js';
@@ -23,16 +23,18 @@ export interface CallerRequest extends IncomingRequest {
   cancel(): void;
 }
 
-export function callerInvite(body: Uint8Array = OFFER, inDialog?: { cseq: number }): CallerRequest {
+/** the caller's INVITE, or with `inDialog` a request in its dialog (a re-INVITE unless `method` says otherwise) */
+export function callerInvite(body: Uint8Array = OFFER, inDialog?: { cseq: number; method?: string }): CallerRequest {
+  const method = inDialog?.method ?? 'INVITE';
   const message = createRequest({
-    method: 'INVITE',
+    method,
     uri: 'sip:1002@pbx.test',
     headers: [
       { name: 'Via', value: `SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-test${inDialog?.cseq ?? 1}` },
       { name: 'From', value: '<sip:1001@pbx.test>;tag=caller' },
       { name: 'To', value: `<sip:1002@pbx.test>${inDialog ? ';tag=hailing-tag' : ''}` },
       { name: 'Call-ID', value: 'call-under-test' },
-      { name: 'CSeq', value: `${inDialog?.cseq ?? 1} INVITE` },
+      { name: 'CSeq', value: `${inDialog?.cseq ?? 1} ${method}` },
       { name: 'Contact', value: '<sip:1001@127.0.0.1:5070>' },
       { name: 'Max-Forwards', value: '70' },
     ],
@@ -62,7 +64,7 @@ export interface Rig {
   readonly legContext: LegContext;
 }
 
-export function callRig(options: { body?: Uint8Array; recorder?: CallRecorder } = {}): Rig {
+export function callRig(options: { body?: Uint8Array; recorder?: CallRecorder; caller?: ExtensionProfile } = {}): Rig {
   const clock = new FakeClock();
   const sent: SipRequest[] = [];
   const legContext: LegContext = {
@@ -90,7 +92,7 @@ export function callRig(options: { body?: Uint8Array; recorder?: CallRecorder } 
     ...(options.recorder ? { recorder: options.recorder } : {}),
     closed: () => {},
   };
-  const call = new Call({ caller: { number: '1001', displayName: null, permissions: ['internal'] }, callee: '1002', inbound: new InboundLeg(legContext, request), hooks });
+  const call = new Call({ caller: options.caller ?? { number: '1001', displayName: null, permissions: ['internal'] }, callee: '1002', inbound: new InboundLeg(legContext, request), hooks });
   request.onCancel?.(() => call.cancelledByCaller());
   return { clock, call, request, events, sent, legContext };
 }
@@ -141,6 +143,11 @@ export class FakeFork {
   /** in-dialog requests from the callee pass the order check */
   accept(): boolean {
     return true;
+  }
+
+  /** a 2xx to the callee's re-INVITE goes out once (its retransmission is Leg's, tested there) */
+  answerInvite(request: IncomingRequest, reply: ReplyOptions): void {
+    request.reply(reply);
   }
 
   /** what was sent to the callee in its dialog; the answer never comes unless the test resolves it */
