@@ -78,3 +78,19 @@ export class CallRecording {
     return this.#stopping;
   }
 }
+
+/** Call.record(): starts the recorder's file for the call; null when there is nothing to record or no recorder */
+export async function startRecording(o: {
+  readonly recorder: CallRecorder | undefined;
+  readonly clock: Clock;
+  readonly callId: string;
+  readonly left: EndpointHandle | undefined;
+  readonly right: EndpointHandle | undefined;
+  readonly options: RecordOptions;
+  readonly live: () => boolean;
+}): Promise<CallRecording | null> {
+  if (o.recorder === undefined || o.left === undefined) return null;
+  const format = o.options.format;
+  const started = await o.recorder.start({ callId: o.callId, now: o.clock.now(), left: o.left, live: o.live, ...(o.right ? { right: o.right } : {}), ...(format ? { format } : {}) });
+  return started === null ? null : new CallRecording({ started, clock: o.clock, maxS: o.options.maxS });
+}
