@@ -173,7 +173,7 @@ describe('Call handlers on a bridged call', () => {
 });
 
 describe('Call: CANCEL (RFC 3261 §9.2) once answered here', () => {
-  for (const state of [CallState.AnsweredLocally, CallState.Bridging, CallState.Bridged]) {
+  for (const state of [CallState.AnsweredLocally, CallState.Bridging, CallState.Bridged, CallState.Held]) {
     it(`while ${state}: too late (the 2xx was sent), the call stays up and no 487 goes out`, async () => {
       const rig = callRig();
       const local = new FakeLocal();
@@ -181,10 +181,11 @@ describe('Call: CANCEL (RFC 3261 §9.2) once answered here', () => {
       const fork = new FakeFork();
       if (state !== CallState.AnsweredLocally) {
         const result = rig.call.dial({ media: new FakeMedia({ anchor: local.endpoint }).media, forks: [fork.leg], timeoutMs: 30_000 });
-        if (state === CallState.Bridged) {
+        if (state === CallState.Bridged || state === CallState.Held) {
           fork.respond(200, OFFER);
           await result;
         }
+        if (state === CallState.Held) assert.equal(rig.call.hold(), true);
       }
       assert.equal(rig.call.state, state);
       rig.request.cancel();
@@ -194,6 +195,23 @@ describe('Call: CANCEL (RFC 3261 §9.2) once answered here', () => {
       assert.deepEqual(statuses(rig.request.replies), [200]);
     });
   }
+});
+
+describe('Call.answer(): the 2xx without ACK (RFC 3261 §13.3.1.4)', () => {
+  it('with no ACK after 64*T1 the call answered here ends with BYE to the caller and the bridged callee (cause ack-timeout)', async () => {
+    const { rig, fork, local } = await bridged();
+    rig.clock.advance(64 * 500 - 1);
+    await flush();
+    assert.equal(rig.call.state, CallState.Bridged);
+    assert.ok(statuses(rig.request.replies).length > 1, 'the 2xx is retransmitted meanwhile');
+    rig.clock.advance(1);
+    await flush();
+    assert.equal(rig.call.state, CallState.Ended);
+    assert.equal(lastRecord(rig).hangupCause, 'ack-timeout');
+    assert.equal(fork.byes, 1);
+    assert.equal(rig.sent.filter((r) => r.method === 'BYE').length, 1);
+    assert.equal(local.endpoint.closed, 1);
+  });
 });
 
 describe('offers in the dialog of an anchored party (RFC 3264 §8)', () => {
