@@ -255,6 +255,8 @@ describe('offers in the dialog of an anchored party (RFC 3264 §8)', () => {
     await handleInDialog({ call: rig.call, side: 'caller', request: offerless, contact: CONTACT, observer: { ended: async () => {} } });
     assert.deepEqual(statuses(offerless.replies), [200]);
     assert.ok(offerless.replies[0]!.body!.length > 0, 'our 2xx carries the offer (the session as it stands)');
+    // a late ACK of the first INVITE's 2xx (CSeq 1) is not the answer to our offer
+    await handleInDialog({ call: rig.call, side: 'caller', request: callerInvite(new Uint8Array(), { cseq: 1, method: 'ACK' }), contact: CONTACT, observer: { ended: async () => {} } });
     const early = callerInvite(HOLD, { cseq: 3 });
     await handleInDialog({ call: rig.call, side: 'caller', request: early, contact: CONTACT, observer: { ended: async () => {} } });
     assert.deepEqual(statuses(early.replies), [491]);

@@ -28,8 +28,11 @@ export abstract class CallCore {
   readonly events = new CallEvents();
   /** a re-INVITE or UPDATE with SDP being relayed: a second one meets 491 (RFC 3261 §14.2) */
   offerPending = false;
-  /** parties whose dialog has an offer of ours outstanding (a 2xx to an offerless re-INVITE, until its ACK) */
-  readonly localOffers = new Set<Side>();
+  /**
+   * Parties whose dialog has an offer of ours outstanding, with the CSeq of the request it answers:
+   * the 2xx to an offerless re-INVITE until its ACK, or (CSeq 0) an offer being answered here.
+   */
+  readonly localOffers = new Map<Side, number>();
   protected readonly hooks: CallHooks;
   /** what the call's close() ends with it: the running handler, a recording, a room seat */
   protected readonly resources = new Set<CallResource>();

@@ -3,7 +3,8 @@
 // (RFC 3264 §8), nothing is relayed, and the other party is not disturbed. Hold (a=sendonly or
 // a=inactive) gets the mirrored direction back (RFC 3264 §6.1, RFC 6337 §5.3); a new address
 // moves where the endpoint sends.
-import type { IncomingRequest, ReplyOptions } from '../sip/index.js';
+import { getHeader, parseCSeq } from '../sip/index.js';
+import type { IncomingRequest, ReplyOptions, SipRequest } from '../sip/index.js';
 import type { Call } from './call.js';
 import type { SdpRelay, Side } from './call-media.js';
 import type { InboundLeg } from './inbound-leg.js';
@@ -17,6 +18,12 @@ export interface FacingMedia {
   /** RFC 3264 §4: the party's answer (in an ACK) to the offer our 2xx made */
   acceptAnswer(body: Uint8Array): void;
 }
+
+/** the request's CSeq number (an ACK carries its INVITE's, RFC 3261 §17.1.1.3) */
+export const cseqOf = (message: SipRequest): number => {
+  const cseq = parseCSeq(getHeader(message, 'CSeq') ?? '');
+  return cseq.ok ? cseq.value.seq : -1;
+};
 
 /** the 2xx to a re-INVITE is ours to retransmit until its ACK (RFC 3261 §13.3.1.4); an UPDATE's is not */
 export function answerer(o: { readonly call: Call; readonly leg: InboundLeg | OutboundLeg; readonly request: IncomingRequest; readonly contact: string }) {
@@ -43,10 +50,10 @@ export async function answerOfferHere(o: { readonly call: Call; readonly side: S
     // RFC 3264 §8 / RFC 3261 §14.1: an offerless re-INVITE gets the session as it stands as our
     // offer in the 2xx, answered in the ACK; an UPDATE without SDP is a session refresh (RFC 4028)
     const ours = isInvite ? o.facing.lastSent() : undefined;
-    if (ours !== undefined) call.localOffers.add(side);
+    if (ours !== undefined) call.localOffers.set(side, cseqOf(request.message));
     return answer(ours);
   }
-  call.localOffers.add(side);
+  call.localOffers.set(side, 0);
   let answered: SdpRelay;
   try {
     answered = await o.facing.answerReoffer(offer).catch((): SdpRelay => ({ ok: false, error: 'bad-sdp' }));

@@ -6,7 +6,7 @@
 import { getHeader } from '../sip/index.js';
 import type { IncomingRequest } from '../sip/index.js';
 import { CallState, type Call } from './call.js';
-import { answerer, answerOfferHere } from './in-dialog-local.js';
+import { answerer, answerOfferHere, cseqOf } from './in-dialog-local.js';
 import type { Side } from './call-media.js';
 import { parseDtmfInfo } from './dtmf-info.js';
 import { ALLOW } from './allow.js';
@@ -34,7 +34,8 @@ export async function handleInDialog(o: InDialogRequest): Promise<void> {
   if (method === 'ACK') {
     const body = leg.receiveAck(request.message);
     const facing = call.facing(side);
-    call.localOffers.delete(side);
+    // the ACK of the 2xx that carried our offer: the offer is answered (or abandoned) now
+    if (call.localOffers.get(side) === cseqOf(request.message)) call.localOffers.delete(side);
     // RFC 3264 §4: the answer to the offer we made in a 2xx to an offerless re-INVITE
     if (body && facing) facing.acceptAnswer(body);
     else if (body) call.bridge?.relay(side, body, 'answer');
