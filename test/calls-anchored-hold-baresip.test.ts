@@ -94,4 +94,27 @@ describe('anchored call: the caller holds and resumes by re-INVITE (baresip)', (
     assert.equal(record.disposition, 'ANSWERED');
     assert.equal(record.hangupBy, 'caller');
   });
+
+  it("the callee's BYE ends the bridge ('peer-hangup'); the default plan then ends the call: the caller gets BYE, the record says callee", { timeout: 120_000 }, async () => {
+    const a = await rig.phone('1001', { tone: 400, answerMode: 'auto', sipTrace: true });
+    const b = await rig.phone('1002', { tone: 800, answerMode: 'manual', sipTrace: true });
+    await a.dial(`sip:710@${DOMAIN}`);
+    await a.waitForEvent({ type: 'CALL_ESTABLISHED' });
+    await b.waitForEvent({ type: 'CALL_INCOMING', timeoutMs: 15_000 });
+    await b.answer();
+    await b.waitForEvent({ type: 'CALL_ESTABLISHED' });
+    await sleep(1500);
+    await b.hangup();
+    await a.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 15_000 });
+    const byeAnswer = () => b.sipTrace().find((m) => m.dst.endsWith(`:${b.listenPort}`) && /^SIP\/2\.0 [2-6]/.test(m.startLine) && / BYE$/.test(m.header('cseq') ?? ''));
+    // the 200 goes out once the call's end is stored, after the caller's BYE
+    await until("the answer to the callee's BYE", () => byeAnswer() !== undefined);
+    assert.match(byeAnswer()!.startLine, /^SIP\/2\.0 200 /, "the callee's BYE is answered 200");
+    assert.ok(a.sipTrace().some((m) => m.dst.endsWith(`:${a.listenPort}`) && /^BYE /.test(m.startLine)), 'the caller gets BYE from Hailing');
+    await Promise.all([a.stop(), b.stop()]);
+    const record = await finalCallRecord({ api: server.api.bind(server), number: '1001' });
+    assert.equal(record.disposition, 'ANSWERED');
+    assert.equal(record.hangupBy, 'callee');
+    assert.equal(record.hangupCause, 'normal-clearing');
+  });
 });
