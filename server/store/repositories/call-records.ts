@@ -62,8 +62,12 @@ function encodersOf(fields: FieldSpecs): Encoder[] {
 const recordKeys = Object.keys(callRecordFields) as (keyof typeof callRecordFields)[];
 const legKeys = Object.keys(callLegFields) as (keyof typeof callLegFields)[];
 // Built once; the column order is that of the definition's fields (the leg's call id first).
-const upsertCall = new RowInsert({ table: callRecords, columns: recordKeys, conflict: ['id'] });
-const upsertLeg = new RowInsert({ table: callLegs, columns: ['callId', ...legKeys], conflict: ['id'] });
+// Coalescing: a call's updates (answer, end, final record) that arrive while its previous row still
+// waits for a batch replace that row, so a call costs fewer row writes (each row is its full state).
+// Grouping: a batch's call rows go into one statement and its leg rows (after the calls they
+// reference) into another, whatever the calls' interleaving.
+const upsertCall = new RowInsert({ table: callRecords, columns: recordKeys, conflict: ['id'], coalesce: true, groups: true });
+const upsertLeg = new RowInsert({ table: callLegs, columns: ['callId', ...legKeys], conflict: ['id'], coalesce: true, groups: true, after: [upsertCall] });
 const recordEncoders = encodersOf(callRecordFields);
 const legEncoders = encodersOf(callLegFields);
 
