@@ -21,7 +21,6 @@ export {
   type CallRecordFilter,
   type CallRecordInput,
   type CallRecordView,
-  type RecordingPauseInput,
 } from './repositories/call-records.js';
 export { CallHandlingRepository, noCallHandling, type CallHandlingSettings } from './repositories/call-handling.js';
 export { DialPlanRepository, type DialPlanEntryInput, type DialPlanEntryRow } from './repositories/dial-plan.js';

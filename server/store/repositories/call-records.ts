@@ -17,9 +17,7 @@ import {
   type CallLegRow,
   type CallLegView,
   type CallRecordView,
-  type CallRouting,
   type RecordingFormat,
-  type RecordingPause,
 } from '../schema/call-records.js';
 import type { FieldSpecs } from '../schema/record-fields.js';
 import { legsByCall, recordView } from './call-records-views.js';
@@ -27,8 +25,6 @@ import { legsByCall, recordView } from './call-records-views.js';
 // The call record's shape is defined once, in schema/call-records.ts: what is written is what is read.
 export type CallLegInput = CallLegView;
 export type CallRecordInput = CallRecordView;
-export type RecordingPauseInput = RecordingPause;
-export type CallRoutingInput = CallRouting;
 export type { CallLegView, CallRecordView };
 
 export interface CallRecordFilter {
