@@ -191,7 +191,11 @@ export class BatchWriter {
       // Leave the batch in the queue while it commits so `pending` counts it.
       const batch = this.#queue.slice(0, this.#maxBatchSize);
       // rows in a batch being committed take no later rows: those go into the next batch
-      for (const p of batch) if ('key' in p && p.key !== undefined) this.#waiting.get(p.insert)?.delete(p.key);
+      for (const p of batch) {
+        if (!('key' in p) || p.key === undefined) continue;
+        const byKey = this.#waiting.get(p.insert);
+        if (byKey?.get(p.key) === p) byKey.delete(p.key);
+      }
       await this.#commit(batch);
       this.#queue = this.#queue.slice(batch.length);
     }
