@@ -21,7 +21,6 @@ export {
   type CallRecordFilter,
   type CallRecordInput,
   type CallRecordView,
-  type RecordingPauseInput,
 } from './repositories/call-records.js';
 export { CallHandlingRepository, noCallHandling, type CallHandlingSettings } from './repositories/call-handling.js';
 export { CalendarRepository, type CalendarInput, type StoredCalendar } from './repositories/calendars.js';
@@ -43,4 +42,18 @@ export {
 } from './repositories/audit.js';
 export { adminRoles, type AdminRole } from './schema/admin-users.js';
 export { callPermissions, defaultCallPermissions, type CallPermission } from './schema/extensions.js';
-export { callDispositions, recordingFormats, type CallDisposition, type CallHangupSide, type CallLegRole, type RecordingFormat } from './schema/call-records.js';
+export {
+  callDispositions,
+  callLegFacts,
+  callLegFields,
+  callRecordFacts,
+  callRecordFields,
+  recordingFormats,
+  type CallDisposition,
+  type CallHangupSide,
+  type CallLegRole,
+  type CallRouting,
+  type RecordingFormat,
+  type RecordingPause,
+} from './schema/call-records.js';
+export { type FieldFacts, type FieldKind, type FieldSpec, type FieldSpecs, type JsonCodec } from './schema/record-fields.js';
