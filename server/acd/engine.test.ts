@@ -6,9 +6,7 @@ import { AgentState } from './agent.js';
 import { acdRig, agent, queue } from './testing.js';
 
 const answer = (rig: ReturnType<typeof acdRig>, agentId: string) => {
-  const offerId = rig.driver.offerFor(agentId);
-  assert.ok(offerId, `${agentId} rings`);
-  assert.equal(rig.acd.answered({ offerId, agentId }), true);
+  assert.equal(rig.driver.answer(rig.acd, agentId), true, `${agentId} rings and answers`);
 };
 const stateOf = (rig: ReturnType<typeof acdRig>, id: string) => rig.acd.agents.get(id)!.state;
 const events = (log: readonly string[]) => log.map((l) => l.split('|').slice(2, 5).join('|'));

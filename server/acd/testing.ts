@@ -42,6 +42,15 @@ export class FakeDriver implements AcdDriver {
     this.exits.push({ interaction: o.interaction, outcome: o.outcome, to: o.to });
   }
 
+  /** `agentId` answers the offer ringing it: true when the engine connected it */
+  answer(acd: Acd, agentId: string): boolean {
+    const offerId = this.offerFor(agentId);
+    if (offerId === undefined) return false;
+    // the first answer ends the whole offer (the other forks are cancelled)
+    this.ringing.delete(offerId);
+    return acd.answered({ offerId, agentId });
+  }
+
   /** the offer ringing `agentId` now, if any */
   offerFor(agentId: string): string | undefined {
     for (const [offerId, set] of this.ringing) if (set.has(agentId)) return offerId;
