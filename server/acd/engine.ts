@@ -10,8 +10,8 @@ import type { Clock, Logger, TimerHandle } from '../sip/index.js';
 import { Agent, AgentState } from './agent.js';
 import { AcdEvents } from './events.js';
 import { Interaction, type InteractionOutcome, type OfferOutcome } from './interaction.js';
-import { route } from './routing.js';
-import { effectiveRequirements, nextWidening, shortfall } from './skills.js';
+import { requirementsOf, route } from './routing.js';
+import { nextWidening, shortfall } from './skills.js';
 import type { StrategyMemory } from './strategies/index.js';
 import type { AgentConfig, Channel, EmptyPolicy, Membership, Overflow, QueueConfig, SkillRequirement } from './types.js';
 import { serviceOrder, WaitingList } from './waiting.js';
@@ -294,8 +294,7 @@ export class Acd {
         for (const i of q.waiting.items) {
           if (best !== undefined && serviceOrder(best, i) <= 0) break;
           if (i.phase !== 'waiting' || i.tried.has(agentId) || !agent.eligible(i.channel)) continue;
-          const reqs = effectiveRequirements({ queue: q.config.requirements, caller: i.callerRequirements, widening: q.config.widening, waitedMs: this.clock.now() - i.enteredAt });
-          if (shortfall(agent.config.skills, reqs) !== null) continue;
+          if (shortfall(agent.config.skills, requirementsOf(i, q.config, this.clock.now())) !== null) continue;
           best = i;
           break;
         }

@@ -98,6 +98,8 @@ export class Interaction {
   readonly offers: OfferEntry[] = [];
   readonly decisions: Decision[] = [];
   readonly timers = new Set<TimerHandle>();
+  /** the requirements in force, kept until the next widening step (or a queue change) */
+  requirements: { readonly of: object; readonly until: number; readonly list: readonly SkillRequirement[] } | null = null;
   agentId: string | null = null;
   answeredAt: number | null = null;
   hungUpAt: number | null = null;

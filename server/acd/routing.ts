@@ -1,11 +1,11 @@
 // One routing decision: which members of the interaction's queue may take it now and in what
 // order, with the reasons the others may not. Reads the engine's state and changes nothing, so the
 // benchmark times exactly this and the record explains exactly it.
-import type { Agent } from './agent.js';
+import { AgentState, type Agent } from './agent.js';
 import type { Decision, Interaction } from './interaction.js';
-import { effectiveRequirements, shortfall } from './skills.js';
+import { effectiveRequirements, nextWidening, shortfall } from './skills.js';
 import { STRATEGIES, type Candidate, type StrategyMemory, type StrategyPick } from './strategies/index.js';
-import type { Membership, QueueConfig } from './types.js';
+import type { Membership, QueueConfig, SkillRequirement } from './types.js';
 
 export interface RoutingView {
   readonly queue: QueueConfig;
@@ -16,10 +16,24 @@ export interface RoutingView {
   readonly now: number;
 }
 
+/** the interaction's requirements after widening, cached on it until they next change */
+export function requirementsOf(i: Interaction, queue: QueueConfig, now: number): readonly SkillRequirement[] {
+  const c = i.requirements;
+  if (c !== null && c.of === queue && now < c.until) return c.list;
+  const waitedMs = now - i.enteredAt;
+  const list = effectiveRequirements({ queue: queue.requirements, caller: i.callerRequirements, widening: queue.widening, waitedMs });
+  const next = nextWidening(queue.widening, waitedMs);
+  i.requirements = { of: queue, until: next === null ? Infinity : i.enteredAt + next, list };
+  return list;
+}
+
+/** the reasons for members who are not free, built once rather than per decision */
+const NOT_FREE: Readonly<Record<AgentState, string>> = Object.fromEntries(Object.values(AgentState).map((s) => [s, s === AgentState.LoggedOut ? 'logged out' : `not free (${s})`])) as Record<AgentState, string>;
+
 export type Routing = { readonly pick: StrategyPick; readonly decision: Decision } | { readonly pick: null; readonly excluded: Readonly<Record<string, number>>; readonly triedFree: number };
 
 export function route(i: Interaction, v: RoutingView): Routing {
-  const requirements = effectiveRequirements({ queue: v.queue.requirements, caller: i.callerRequirements, widening: v.queue.widening, waitedMs: v.now - i.enteredAt });
+  const requirements = requirementsOf(i, v.queue, v.now);
   const excluded: Record<string, number> = {};
   const exclude = (why: string) => (excluded[why] = (excluded[why] ?? 0) + 1);
   let tier = Infinity;
@@ -28,7 +42,7 @@ export function route(i: Interaction, v: RoutingView): Routing {
   for (const m of v.members.values()) {
     const a = v.agents.get(m.agentId);
     if (a === undefined || !a.eligible(i.channel)) {
-      exclude(a?.loggedIn ? `not free (${a.state})` : 'logged out');
+      exclude(NOT_FREE[a?.state ?? AgentState.LoggedOut]);
       continue;
     }
     const short = shortfall(a.config.skills, requirements);
