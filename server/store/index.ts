@@ -43,3 +43,4 @@ export {
 export { adminRoles, type AdminRole } from './schema/admin-users.js';
 export { callPermissions, defaultCallPermissions, type CallPermission } from './schema/extensions.js';
 export { callDispositions, recordingFormats, type CallDisposition, type CallHangupSide, type CallLegRole, type RecordingFormat } from './schema/call-records.js';
+export { AcdRepository, type AcdAgentInput, type AcdAgentRow, type AcdInteractionRow, type AcdIntervalRow, type AcdMembershipRow, type AcdQueueInput, type AcdQueueRow } from './repositories/acd.js';
