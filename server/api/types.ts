@@ -12,6 +12,7 @@ import type {
   SessionRepository,
 } from '../store/index.js';
 import type { DialPlanService } from '../calls/index.js';
+import type { AcdService } from '../acd/service.js';
 import type { ConcurrencyGateOptions } from '../security/concurrency-gate.js';
 import type { LoginPolicy } from '../security/login-guard.js';
 
@@ -107,6 +108,8 @@ export interface ApiDeps {
   readonly dialPlan?: { readonly repository: DialPlanRepository; readonly service: DialPlanService };
   /** /api/v1/extensions/{number}/call-handling (DND, forwarding); without it those routes answer 404 */
   readonly callHandling?: CallHandlingRepository;
+  /** /api/v1/acd: queues, agents, the live floor; without it those routes answer 404 */
+  readonly acd?: AcdService;
   /** GET /api/v1/events streams these; without it the stream stays open and silent */
   readonly callEvents?: CallEventSource;
   readonly ready: () => boolean;
