@@ -85,6 +85,18 @@ export interface CallEventSource {
   subscribe(listener: (event: CallEventJson) => void): () => void;
 }
 
+/** One ACD event on the same stream: 'acd.snapshot' when a client connects, then 'acd.queue' and 'acd.agent' deltas. */
+export interface AcdEventJson {
+  readonly type: `acd.${string}`;
+  readonly at: string;
+}
+
+/** The ACD floor as the event stream carries it (AcdService). */
+export interface AcdEventSource {
+  snapshot(): AcdEventJson;
+  subscribe(listener: (event: AcdEventJson) => void): () => void;
+}
+
 export interface ApiDeps {
   readonly repositories: {
     readonly adminUsers: AdminUserRepository;

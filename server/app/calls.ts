@@ -14,6 +14,7 @@ import type { AuthAttempt } from '../registrar/ports.js';
 import type { Registrar } from '../registrar/index.js';
 import type { Metrics } from './metrics.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
+import type { AcdHandlers } from '../calls/handlers/index.js';
 
 export interface CallSideOptions {
   readonly config: Config;
@@ -32,6 +33,8 @@ export interface CallSideOptions {
   readonly heartbeats: HeartbeatRepository;
   readonly onAuthFailure: (attempt: AuthAttempt) => void;
   readonly onAuthSuccess: (attempt: AuthAttempt) => void;
+  /** the ACD's handlers ('queue' and 'agent-login' steps) */
+  readonly acd?: AcdHandlers;
 }
 
 type EventType = CallEventJson['type'];
@@ -73,6 +76,7 @@ export function createCallSide(o: CallSideOptions) {
     rows: () => o.dialPlan.list(),
     profile: (number) => o.extensions.profile(number),
     conferenceNumbers: rangeOf(config.conferenceNumbers),
+    ...(o.acd ? { isQueue: o.acd.isQueue } : {}),
   });
   const control = createCallControl({
     domain: config.sipDomain,
@@ -93,6 +97,7 @@ export function createCallSide(o: CallSideOptions) {
     dialPlan,
     callHandling: (number) => o.callHandling.get(number),
     promptsDir: resolve(config.dataDir, 'prompts'),
+    ...(o.acd ? { acd: o.acd } : {}),
     pickupGroups: { groupOf: (n) => o.callHandling.pickupGroup(n), members: (g) => o.callHandling.pickupGroupMembers(g) },
     ...(config.recordCalls === 'all'
       ? {

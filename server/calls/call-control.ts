@@ -67,10 +67,12 @@ export function createCallControl(o: CallControlOptions): CallControl {
     promptsDir: o.promptsDir ?? 'prompts',
     ringingCalls: () => [...calls.values()].filter((c) => c.ringing.length > 0),
     pickupGroups: o.pickupGroups ?? { groupOf: async () => null, members: async () => [] },
+    ...(o.acd ? { acd: o.acd } : {}),
   });
   const env: DestinationEnv = {
     isExtension: async (number) => (await o.directory.profile(number)) !== undefined,
     conferenceNumbers: o.conferenceNumbers ?? null,
+    ...(o.acd ? { isQueue: (id: string) => o.acd!.isQueue(id) } : {}),
   };
 
   const onPlayDone = (e: { endpointId: string; id: string; reason: 'finished' | 'stopped' | 'failed' }) => byEndpoint.get(e.endpointId)?.playDone(e.id, e.reason);

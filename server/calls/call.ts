@@ -221,6 +221,15 @@ export class Call {
     return this.#playback.play(endpoint, item, { wait: true });
   }
 
+  /**
+   * Stops the dial now bridging this answered call (its forks get CANCEL, RFC 3261 §9.1) without
+   * ending the call, which goes back to AnsweredLocally: a queue withdraws an offer when the
+   * agent's ring time is up or the caller leaves the queue by a key.
+   */
+  stopDial(): void {
+    if (this.#state === CallState.Bridging) this.#connect.stop(FAILURES.noAnswer, 'system');
+  }
+
   /** the engine's 'play-done' for one of this call's endpoints */
   playDone(id: string, reason: PlayEnd): void {
     this.#playback.done(id, reason);

@@ -46,16 +46,30 @@ export const PlayDestination = z.strictObject({ kind: z.literal('play'), prompt:
  * part; group (*8): a call ringing at any extension in the caller's pickup group.
  */
 export const PickupDestination = z.strictObject({ kind: z.literal('pickup'), scope: z.enum(['directed', 'group']).default('directed'), extension: Digits.optional() });
+/**
+ * An ACD queue (server/acd): the caller is answered, waits with music or ringback and is offered
+ * to the queue's agents; `priority` and `requirements` come from the plan (an IVR or CRM later).
+ */
+export const QueueDestination = z.strictObject({
+  kind: z.literal('queue'),
+  queue: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'a queue id'),
+  priority: z.number().int().min(0).max(100).optional(),
+  requirements: z.array(z.strictObject({ skill: z.string().min(1).max(32), minLevel: z.number().int().min(1).max(100) })).max(16).optional(),
+});
+/** An ACD agent logs in (*50) or out (*51) from a desk phone, keying the PIN then #. */
+export const AgentLoginDestination = z.strictObject({ kind: z.literal('agent-login'), action: z.enum(['login', 'logout']) });
 /** Dial another number through the plan (Asterisk's Goto): the one kind that can loop. */
 export const NumberDestination = z.strictObject({ kind: z.literal('number'), number: z.string().regex(/^[0-9*#+]{1,32}$/) });
 
-export const Destination = z.discriminatedUnion('kind', [ExtensionDestination, RingGroupDestination, ConferenceDestination, FeatureDestination, NumberDestination, AnswerDestination, PlayDestination, PickupDestination]);
+export const Destination = z.discriminatedUnion('kind', [ExtensionDestination, RingGroupDestination, ConferenceDestination, FeatureDestination, NumberDestination, AnswerDestination, PlayDestination, PickupDestination, QueueDestination, AgentLoginDestination]);
 export type Destination = z.infer<typeof Destination>;
 export type DestinationKindName = Destination['kind'];
 
 export interface DestinationEnv {
   readonly isExtension: (number: string) => Promise<boolean>;
   readonly conferenceNumbers: { readonly min: number; readonly max: number } | null;
+  /** the ACD's queues; absent: no queue is known */
+  readonly isQueue?: (id: string) => boolean;
 }
 
 export interface DestinationKind<D extends Destination = Destination> {
@@ -101,6 +115,8 @@ export const DESTINATION_KINDS: Kinds = {
   answer: { applies: always, problem: none, redials: () => [] },
   play: { applies: always, problem: none, redials: () => [] },
   pickup: { applies: always, problem: (d, env) => unknownExtensions(d.extension === undefined ? [] : [d.extension], env), redials: () => [] },
+  queue: { applies: always, problem: async (d, env) => (env.isQueue?.(d.queue) ? null : `unknown queue ${d.queue}`), redials: () => [] },
+  'agent-login': { applies: always, problem: none, redials: () => [] },
 };
 
 export const kindOf = <D extends Destination>(d: D): DestinationKind<D> => DESTINATION_KINDS[d.kind] as unknown as DestinationKind<D>;
