@@ -20,28 +20,35 @@ const DIAL_GUARD_MS = 600_000;
 
 type WaitEnd = { readonly kind: 'answered' } | { readonly kind: 'left'; readonly to: Overflow | null } | { readonly kind: 'gone' };
 
-/** routes the ACD's requests to the queue handler of the interaction's call */
+/**
+ * Routes the ACD's requests to the queue handler of the interaction's call, by call id: the
+ * handler registers before it joins, because joining may offer the caller at once (an agent free).
+ */
 export class CallRouter implements AcdDriver {
   readonly #calls = new Map<string, QueueHandler>();
 
-  add(interactionId: string, h: QueueHandler): void {
-    this.#calls.set(interactionId, h);
+  add(callId: string, h: QueueHandler): void {
+    this.#calls.set(callId, h);
   }
 
-  remove(interactionId: string): void {
-    this.#calls.delete(interactionId);
+  remove(callId: string): void {
+    this.#calls.delete(callId);
+  }
+
+  #of(i: Interaction): QueueHandler | undefined {
+    return i.callId === null ? undefined : this.#calls.get(i.callId);
   }
 
   ring(o: Parameters<AcdDriver['ring']>[0]): void {
-    this.#calls.get(o.interaction.id)?.ringAgents(o.offerId, o.agents);
+    this.#of(o.interaction)?.ringAgents(o.offerId, o.agents);
   }
 
   stopRinging(o: Parameters<AcdDriver['stopRinging']>[0]): void {
-    this.#calls.get(o.interaction.id)?.stopAgents(o.agentIds, o.reason);
+    this.#of(o.interaction)?.stopAgents(o.agentIds, o.reason);
   }
 
   exit(o: Parameters<AcdDriver['exit']>[0]): void {
-    this.#calls.get(o.interaction.id)?.leave(o.to);
+    this.#of(o.interaction)?.leave(o.to);
   }
 }
 
@@ -109,20 +116,23 @@ export class QueueHandler extends BaseHandler {
   async #wait(queueId: string, o: { priority?: number; requirements?: readonly { skill: string; minLevel: number }[] }): Promise<WaitEnd> {
     const call = this.#call!;
     const ended = new Promise<WaitEnd>((resolve) => (this.#end = resolve));
+    this.#s.router.add(call.id, this);
     const r = this.#s.acd.enqueue({ queueId, callId: call.id, caller: call.caller.number, ...(o.priority !== undefined ? { priority: o.priority } : {}), ...(o.requirements ? { requirements: o.requirements } : {}) });
-    if (!r.ok) return { kind: 'left', to: r.to };
+    if (!r.ok) {
+      this.#s.router.remove(call.id);
+      return { kind: 'left', to: r.to };
+    }
     const i = r.interaction;
     this.#interaction = i;
-    this.#s.router.add(i.id, this);
     // the conversation's end is the ACD's to know, whoever hangs up and whenever
     call.on('close', (rec) => {
-      this.#s.router.remove(i.id);
+      this.#s.router.remove(call.id);
       this.#s.acd.hangup({ interactionId: i.id, by: rec.hangupBy === 'callee' ? 'agent' : 'caller' });
     });
     if (i.phase === 'waiting') void this.#hold(r.position);
     const end = await ended;
     this.#interaction = undefined;
-    if (end.kind !== 'answered') this.#s.router.remove(i.id);
+    if (end.kind !== 'answered') this.#s.router.remove(call.id);
     return end;
   }
 
