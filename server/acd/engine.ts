@@ -6,7 +6,7 @@
 // Routing runs after every change that may allow a match (an agent freed, a caller joined, a
 // requirement widened): a dirty set is drained by pump(), so a driver that calls back into the
 // engine from ring() cannot re-enter a decision half made.
-import type { Clock, Logger, TimerHandle } from '../sip/index.js';
+import type { Clock, Logger } from '../sip/index.js';
 import { Agent, AgentState } from './agent.js';
 import { AcdEvents } from './events.js';
 import { Interaction, type InteractionOutcome, type OfferOutcome } from './interaction.js';
@@ -16,6 +16,7 @@ import type { StrategyMemory } from './strategies/index.js';
 import type { AgentConfig, Channel, EmptyPolicy, Membership, Overflow, QueueConfig, SkillRequirement } from './types.js';
 import { serviceOrder, WaitingList } from './waiting.js';
 import { AgentDesk } from './desk.js';
+import { Offers } from './offers.js';
 
 export interface AcdDriver {
   /** ring these agents for the offer (a second call with the same offerId adds agents: ring-progressively) */
@@ -37,8 +38,6 @@ export type EnqueueResult =
   | { readonly ok: true; readonly interaction: Interaction; readonly position: number }
   | { readonly ok: false; readonly reason: 'unknown-queue' | 'full' | 'empty'; readonly to: Overflow | null };
 
-const MISSES: ReadonlySet<OfferOutcome> = new Set(['no-answer', 'busy', 'rejected', 'unreachable']);
-
 export class Acd {
   readonly events: AcdEvents;
   readonly clock: Clock;
@@ -52,8 +51,7 @@ export class Acd {
   /** agent log-in, breaks and wrap-up */
   readonly desk: AgentDesk;
   #driver: AcdDriver;
-  readonly #byOffer = new Map<string, Interaction>();
-  readonly #retry = new Map<string, TimerHandle>();
+  readonly #offers: Offers;
   readonly #dirtyAgents = new Set<string>();
   readonly #dirtyInteractions = new Set<Interaction>();
   #pumping = false;
@@ -66,7 +64,8 @@ export class Acd {
     this.events = new AcdEvents(o.logger);
     this.#driver = o.driver;
     this.#newId = o.newId ?? (() => crypto.randomUUID());
-    this.desk = new AgentDesk({ acd: this, withdraw: (agent, reason) => this.#withdrawAgent(agent, reason), freed: (agent) => this.markAgent(agent.config.id), close: (i, code, ms) => this.#close(i, 'answered', { wrapUpCode: code, wrapUpMs: ms }), checkEmpty: (id) => this.#checkEmpty(id) });
+    this.desk = new AgentDesk({ acd: this, withdraw: (agent, reason) => this.#offers.withdrawAgent(agent, reason), freed: (agent) => this.markAgent(agent.config.id), close: (i, code, ms) => this.#close(i, 'answered', { wrapUpCode: code, wrapUpMs: ms }), checkEmpty: (id) => this.#checkEmpty(id) });
+    this.#offers = new Offers({ clock: this.clock, agents: this.agents, queues: this.queues, events: this.events, desk: this.desk, driver: () => this.#driver, waitAgain: (i) => this.#dirtyInteractions.add(i), pump: () => this.pump() });
   }
 
   set driver(driver: AcdDriver) {
@@ -172,16 +171,16 @@ export class Acd {
 
   /** the driver: an offered agent answered. False when the offer to that agent is over (the engine then owes nothing). */
   answered(o: { offerId: string; agentId: string }): boolean {
-    const i = this.#byOffer.get(o.offerId);
+    const i = this.#offers.of(o.offerId);
     const offer = i?.offer;
     const ring = offer?.ringing.get(o.agentId);
     if (!i || !offer || !ring) return false;
     const now = this.clock.now();
-    this.#endRing(i, o.agentId, 'answered');
+    this.#offers.endRing(i, o.agentId, 'answered');
     const others = [...offer.ringing.keys()];
-    for (const id of others) this.#endRing(i, id, 'answered-elsewhere');
+    for (const id of others) this.#offers.endRing(i, id, 'answered-elsewhere');
     if (others.length > 0) this.#driver.stopRinging({ offerId: offer.id, interaction: i, agentIds: others, reason: 'answered-elsewhere' });
-    this.#dropOffer(i);
+    this.#offers.dropOffer(i);
     this.queues.get(i.queueId)?.waiting.remove(i);
     this.#clearTimers(i);
     i.phase = 'connected';
@@ -199,20 +198,20 @@ export class Acd {
 
   /** the driver: an offered agent did not take it (busy, rejected, unreachable) */
   declined(o: { offerId: string; agentId: string; outcome: OfferOutcome }): void {
-    const i = this.#byOffer.get(o.offerId);
+    const i = this.#offers.of(o.offerId);
     if (!i?.offer?.ringing.has(o.agentId)) return;
-    this.#endRing(i, o.agentId, o.outcome);
-    this.#offerOver(i);
+    this.#offers.endRing(i, o.agentId, o.outcome);
+    this.#offers.offerOver(i);
     this.pump();
   }
 
   /** the driver: the whole offer failed (a dial that ended without an answer) */
   offerFailed(o: { offerId: string; outcome: OfferOutcome }): void {
-    const i = this.#byOffer.get(o.offerId);
+    const i = this.#offers.of(o.offerId);
     if (!i?.offer) return;
-    for (const id of [...i.offer.ringing.keys()]) this.#endRing(i, id, o.outcome);
+    for (const id of [...i.offer.ringing.keys()]) this.#offers.endRing(i, id, o.outcome);
     i.offer.later.length = 0;
-    this.#offerOver(i);
+    this.#offers.offerOver(i);
     this.pump();
   }
 
@@ -221,7 +220,7 @@ export class Acd {
     const i = this.interactions.get(o.interactionId);
     if (!i) return;
     if (i.phase === 'waiting' || i.phase === 'offered') {
-      this.#withdrawOffer(i, 'caller-gone');
+      this.#offers.withdrawOffer(i, 'caller-gone');
       this.#leave(i, 'abandoned', {});
     } else if (i.phase === 'connected') {
       this.desk.completed(i, o.by);
@@ -234,7 +233,7 @@ export class Acd {
     const i = this.interactions.get(o.interactionId);
     const to = i && this.queues.get(i.queueId)?.config.exitKeys[o.key];
     if (!i || !to || (i.phase !== 'waiting' && i.phase !== 'offered')) return null;
-    this.#withdrawOffer(i, 'caller-gone');
+    this.#offers.withdrawOffer(i, 'caller-gone');
     this.#leave(i, 'exit-key', { key: o.key, overflowTo: to });
     this.pump();
     return to;
@@ -272,15 +271,7 @@ export class Acd {
     const r = route(i, { queue: q.config, members: q.members, agents: this.agents, memory: q.memory, random: this.random, now: this.clock.now() });
     if (r.pick === null) return false;
     q.memory = r.pick.memory;
-    const offer = { id: `${i.id}/${++i.offerSeq}`, ring: r.pick.ring, ringing: new Map(), later: r.pick.ring === 'progressive' ? r.pick.agents.slice(1) : [], step: null };
-    i.offer = offer;
-    i.phase = 'offered';
-    i.decisions.push(r.decision);
-    this.#byOffer.set(offer.id, i);
-    for (const id of r.decision.chosen) this.#ringAgent(i, id);
-    if (offer.later.length > 0) this.#progressiveStep(i, q.config.progressiveStepS * 1000);
-    this.events.emit('offered', { interaction: i, agentIds: r.decision.chosen, decision: r.decision });
-    this.#driver.ring({ offerId: offer.id, interaction: i, agents: r.decision.chosen.map((id) => this.agents.get(id)!.config) });
+    this.#offers.open(i, q, r.pick, r.decision);
     return true;
   }
 
@@ -301,117 +292,6 @@ export class Acd {
       }
       if (best === undefined || !this.#tryRoute(best)) return;
     }
-  }
-
-  #ringAgent(i: Interaction, agentId: string): void {
-    const q = this.queues.get(i.queueId)!;
-    const agent = this.agents.get(agentId)!;
-    const entry = { offerId: i.offer!.id, agentId, at: this.clock.now(), endedAt: null, outcome: 'ringing' as OfferOutcome };
-    i.offers.push(entry);
-    agent.offers.set(entry.offerId, i.channel);
-    const timer = this.clock.setTimeout(() => {
-      if (!i.offer?.ringing.has(agentId)) return;
-      this.#endRing(i, agentId, 'no-answer');
-      this.#driver.stopRinging({ offerId: entry.offerId, interaction: i, agentIds: [agentId], reason: 'no-answer' });
-      this.#offerOver(i);
-      this.pump();
-    }, q.config.ringTimeoutS * 1000);
-    i.offer!.ringing.set(agentId, { entry, timer });
-    this.desk.settle(agent, null);
-  }
-
-  #progressiveStep(i: Interaction, ms: number): void {
-    const offer = i.offer!;
-    offer.step = this.clock.setTimeout(() => {
-      offer.step = null;
-      if (i.offer !== offer) return;
-      while (offer.later.length > 0) {
-        const id = offer.later.shift()!;
-        if (!this.agents.get(id)?.eligible(i.channel)) continue;
-        this.#ringAgent(i, id);
-        this.#driver.ring({ offerId: offer.id, interaction: i, agents: [this.agents.get(id)!.config] });
-        break;
-      }
-      if (offer.later.length > 0) this.#progressiveStep(i, ms);
-      else this.#offerOver(i);
-      this.pump();
-    }, ms);
-  }
-
-  /** one agent's ringing ends with `outcome` */
-  #endRing(i: Interaction, agentId: string, outcome: OfferOutcome): void {
-    const ring = i.offer?.ringing.get(agentId);
-    if (!ring) return;
-    this.clock.clearTimeout(ring.timer);
-    ring.entry.outcome = outcome;
-    ring.entry.endedAt = this.clock.now();
-    i.offer!.ringing.delete(agentId);
-    const agent = this.agents.get(agentId);
-    if (!agent) return;
-    agent.offers.delete(ring.entry.offerId);
-    if (MISSES.has(outcome)) {
-      i.tried.add(agentId);
-      this.events.emit('ring-no-answer', { interaction: i, agentId, ringMs: ring.entry.endedAt - ring.entry.at });
-      if (!this.#retry.has(i.id)) this.#scheduleRetry(i);
-      if (outcome === 'no-answer' || outcome === 'rejected') agent.missedInRow++;
-      if (agent.config.maxMissed > 0 && agent.missedInRow >= agent.config.maxMissed && agent.next === null) {
-        agent.missedInRow = 0;
-        agent.next = { state: AgentState.Break, reason: 'missed-offers' };
-      }
-    }
-    if (outcome !== 'answered') this.desk.settle(agent, null);
-  }
-
-  /** after an agent's ringing ended: when nobody rings and nobody is left to add, the caller waits again */
-  #offerOver(i: Interaction): void {
-    const offer = i.offer;
-    if (!offer || offer.ringing.size > 0 || (offer.later.length > 0 && offer.step !== null)) return;
-    this.#dropOffer(i);
-    i.phase = 'waiting';
-    this.#dirtyInteractions.add(i);
-  }
-
-  #dropOffer(i: Interaction): void {
-    const offer = i.offer;
-    if (!offer) return;
-    if (offer.step) this.clock.clearTimeout(offer.step);
-    offer.later.length = 0;
-    this.#byOffer.delete(offer.id);
-    i.offer = null;
-  }
-
-  /** every agent still ringing for `i` stops (the caller left) */
-  #withdrawOffer(i: Interaction, reason: OfferOutcome): void {
-    const offer = i.offer;
-    if (!offer) return;
-    const ids = [...offer.ringing.keys()];
-    for (const id of ids) this.#endRing(i, id, reason);
-    this.#dropOffer(i);
-    if (ids.length > 0) this.#driver.stopRinging({ offerId: offer.id, interaction: i, agentIds: ids, reason });
-  }
-
-  /** an agent logging out: its offers end, their callers wait again */
-  #withdrawAgent(agent: Agent, reason: OfferOutcome): void {
-    for (const offerId of [...agent.offers.keys()]) {
-      const i = this.#byOffer.get(offerId);
-      if (!i) continue;
-      this.#endRing(i, agent.config.id, reason);
-      this.#driver.stopRinging({ offerId, interaction: i, agentIds: [agent.config.id], reason });
-      this.#offerOver(i);
-    }
-  }
-
-  #scheduleRetry(i: Interaction): void {
-    const q = this.queues.get(i.queueId)!;
-    const timer = this.clock.setTimeout(() => {
-      this.#retry.delete(i.id);
-      i.timers.delete(timer);
-      i.tried.clear();
-      this.#dirtyInteractions.add(i);
-      this.pump();
-    }, q.config.retryS * 1000);
-    this.#retry.set(i.id, timer);
-    i.timers.add(timer);
   }
 
   #scheduleWidening(i: Interaction, q: QueueRuntime): void {
@@ -435,13 +315,13 @@ export class Acd {
   #clearTimers(i: Interaction): void {
     for (const t of i.timers) this.clock.clearTimeout(t);
     i.timers.clear();
-    this.#retry.delete(i.id);
+    this.#offers.forget(i);
   }
 
   #timeout(i: Interaction): void {
     if (i.phase !== 'waiting' && i.phase !== 'offered') return;
     const to = this.queues.get(i.queueId)?.config.overflow ?? null;
-    this.#withdrawOffer(i, 'caller-gone');
+    this.#offers.withdrawOffer(i, 'caller-gone');
     this.#leave(i, 'timeout', { overflowTo: to });
     this.#driver.exit({ interaction: i, outcome: 'timeout', to });
     this.pump();
@@ -462,7 +342,7 @@ export class Acd {
     const q = this.queues.get(queueId);
     if (!q || q.waiting.size === 0 || !this.#empty(q, q.config.leaveEmpty)) return;
     for (const i of [...q.waiting.items]) {
-      this.#withdrawOffer(i, 'caller-gone');
+      this.#offers.withdrawOffer(i, 'caller-gone');
       this.#leave(i, 'left-empty', { overflowTo: q.config.overflow });
       this.#driver.exit({ interaction: i, outcome: 'left-empty', to: q.config.overflow });
     }
