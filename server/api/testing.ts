@@ -1,6 +1,7 @@
 // Test support: the API app over a real temporary libsql file, with real repositories and audit log.
 import { openTempDatabase } from '../store/testing.js';
 import {
+  AcdRepository,
   AdminUserRepository,
   AuditRepository,
   BatchWriter,
@@ -17,6 +18,9 @@ import { createDialPlanService } from '../calls/index.js';
 import { createCalendarLookup } from '../calendars/index.js';
 import { createMetrics, type Metrics } from '../app/metrics.js';
 import { createApiApp } from './app.js';
+import { AcdService } from '../acd/service.js';
+import { FakeDriver } from '../acd/testing.js';
+import { FakeClock, silentLogger } from '../sip/index.js';
 import type { ApiDeps, ApiLogger, CallEventJson, CallEventSource, RegistrationView } from './types.js';
 
 export const quietApiLogger: ApiLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -76,6 +80,8 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
   const extensions = new ExtensionRepository({ db: database.db, now });
   const dialPlanRepository = new DialPlanRepository({ db: database.db, now });
   const calendars = new CalendarRepository({ db: database.db, now });
+  // the ACD over the same database, idle (no calls reach it here); tests that drive it bring their own
+  const acd = overrides.acd ?? (await AcdService.open({ repository: new AcdRepository({ db: database.db, now }), clock: new FakeClock(clock.now), random: () => 0, logger: silentLogger, queueLogPath: null, driver: new FakeDriver() }));
   const deps: ApiDeps = {
     repositories: {
       adminUsers: users,
@@ -105,6 +111,7 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
     ready: () => state.ready,
     callRecords,
     callEvents,
+    acd,
     now,
     ...overrides,
   };
@@ -123,6 +130,7 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
     state,
     users,
     async cleanup() {
+      if (overrides.acd === undefined) await acd.close();
       await audit.settled();
       await writer.close();
       await tmp.cleanup();

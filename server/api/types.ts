@@ -13,6 +13,7 @@ import type {
   SessionRepository,
 } from '../store/index.js';
 import type { DialPlanService } from '../calls/index.js';
+import type { AcdService } from '../acd/service.js';
 import type { ConcurrencyGateOptions } from '../security/concurrency-gate.js';
 import type { LoginPolicy } from '../security/login-guard.js';
 
@@ -85,6 +86,18 @@ export interface CallEventSource {
   subscribe(listener: (event: CallEventJson) => void): () => void;
 }
 
+/** One ACD event on the same stream: 'acd.snapshot' when a client connects, then 'acd.queue' and 'acd.agent' deltas. */
+export interface AcdEventJson {
+  readonly type: `acd.${string}`;
+  readonly at: string;
+}
+
+/** The ACD floor as the event stream carries it (AcdService). */
+export interface AcdEventSource {
+  snapshot(): AcdEventJson;
+  subscribe(listener: (event: AcdEventJson) => void): () => void;
+}
+
 export interface ApiDeps {
   readonly repositories: {
     readonly adminUsers: AdminUserRepository;
@@ -110,6 +123,8 @@ export interface ApiDeps {
   readonly calendars?: CalendarRepository;
   /** /api/v1/extensions/{number}/call-handling (DND, forwarding); without it those routes answer 404 */
   readonly callHandling?: CallHandlingRepository;
+  /** /api/v1/acd: queues, agents, the live floor; without it those routes answer 404 */
+  readonly acd?: AcdService;
   /** GET /api/v1/events streams these; without it the stream stays open and silent */
   readonly callEvents?: CallEventSource;
   readonly ready: () => boolean;

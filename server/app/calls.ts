@@ -16,6 +16,7 @@ import type { Metrics } from './metrics.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { createCalendarLookup } from '../calendars/index.js';
 import { classify } from '../numbers/index.js';
+import type { AcdHandlers } from '../calls/handlers/index.js';
 
 export interface CallSideOptions {
   readonly config: Config;
@@ -35,6 +36,8 @@ export interface CallSideOptions {
   readonly heartbeats: HeartbeatRepository;
   readonly onAuthFailure: (attempt: AuthAttempt) => void;
   readonly onAuthSuccess: (attempt: AuthAttempt) => void;
+  /** the ACD's handlers ('queue' and 'agent-login' steps) */
+  readonly acd?: AcdHandlers;
 }
 
 type EventType = CallEventJson['type'];
@@ -82,6 +85,7 @@ export function createCallSide(o: CallSideOptions) {
     calendars,
     classify: classifyDialled,
     now: () => clock.now(),
+    ...(o.acd ? { isQueue: o.acd.isQueue } : {}),
   });
   const control = createCallControl({
     domain: config.sipDomain,
@@ -104,6 +108,7 @@ export function createCallSide(o: CallSideOptions) {
     classify: classifyDialled,
     callHandling: (number) => o.callHandling.get(number),
     promptsDir: resolve(config.dataDir, 'prompts'),
+    ...(o.acd ? { acd: o.acd } : {}),
     pickupGroups: { groupOf: (n) => o.callHandling.pickupGroup(n), members: (g) => o.callHandling.pickupGroupMembers(g) },
     ...(config.recordCalls === 'all'
       ? {

@@ -31,6 +31,7 @@ import { createMetrics } from './metrics.js';
 import { createSipSide } from './sip.js';
 import { createCallSide, recordingsDirOf } from './calls.js';
 import { drainWithDeadline } from './drain.js';
+import { openAcd } from './acd.js';
 
 export interface AppOptions {
   readonly config: Config;
@@ -103,7 +104,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
 
   const records = new CallRecordRepository({ db, writer, logger });
+  const acd = await openAcd({ db, dataDir: config.dataDir, clock, logger });
   const calls = createCallSide({
+    acd: acd.handlers,
     config,
     logger,
     clock,
@@ -131,6 +134,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     dialPlan: { repository: dialPlanRepository, service: calls.dialPlan },
     calendars: calendarRepository,
     callHandling,
+    acd: acd.service,
     logger,
     metrics,
     audit,
@@ -166,7 +170,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       const restored = sip.bans.restore(await banStore.loadActive(clock.now()));
       if (restored > 0) logger.info({ restored }, 'bans restored');
       await sip.stack.start();
-      const events = createCallEventsEndpoint({ sessions: repositories.sessions, callEvents: calls.callEvents, logger });
+      const events = createCallEventsEndpoint({ sessions: repositories.sessions, callEvents: calls.callEvents, acdEvents: acd.service, logger });
       http = await startHttpServer({ app: api, port: config.httpPort, address: config.bindAddress, logger, upgrade: events });
       ready = true;
       const host = config.bindAddress === '0.0.0.0' || config.bindAddress === '::' ? config.publicAddress : config.bindAddress;
@@ -189,6 +193,7 @@ export async function createApp(options: AppOptions): Promise<App> {
           drain: async () => {
             await http?.close();
             await calls.stop();
+            await acd.service.close();
             await sip.stack.close();
           },
           // the stack may not have been reached; closing the transport destroys every connection

@@ -65,12 +65,14 @@ export function createCallControl(o: CallControlOptions): CallControl {
     promptsDir: o.promptsDir ?? 'prompts',
     ringingCalls: () => [...calls.values()].filter((c) => c.ringing.length > 0),
     pickupGroups: o.pickupGroups ?? { groupOf: async () => null, members: async () => [] },
+    ...(o.acd ? { acd: o.acd } : {}),
   });
   const env: DestinationEnv = {
     isExtension: async (number) => (await o.directory.profile(number)) !== undefined,
     conferenceNumbers: o.conferenceNumbers ?? null,
     calendar: async (id) => (o.calendars === undefined ? null : o.calendars.at({ id, instant: o.clock.now() })),
     ...(o.classify !== undefined ? { classify: o.classify } : {}),
+    ...(o.acd ? { isQueue: (id: string) => o.acd!.isQueue(id) } : {}),
   };
 
   const forwarder = new DtmfForwarder({ logger });

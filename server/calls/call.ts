@@ -187,6 +187,15 @@ export class Call extends CallCore {
     return this.#bridging.ended();
   }
 
+  /**
+   * Stops the dial now bridging this answered call (its forks get CANCEL, RFC 3261 §9.1) without
+   * ending the call, which goes back to AnsweredLocally: a queue withdraws an offer when the
+   * agent's ring time is up or the caller leaves the queue by a key.
+   */
+  stopDial(): void {
+    if (this.state === CallState.Bridging) this.#connect.stop(FAILURES.noAnswer, 'system');
+  }
+
   /** Hailing answers the caller itself (a conference room, monitoring): no fork, no callee leg. */
   answerHere(media: LocalMedia, body: Uint8Array): boolean {
     return this.#connect.answerLocally(media, body, CallState.Answered);

@@ -1,5 +1,6 @@
 // What call control needs from the rest of the server (ports, adapted by server/app) and what it
 // tells observers (CONVENTIONS.md §4: records, events and metrics subscribe, never steer).
+import type { AcdHandlers } from './handlers/index.js';
 import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SipStack, TimerValues } from '../sip/index.js';
 import type { MediaEngine } from '../../media/index.js';
 import type { DialPlanEntry } from './dialplan/resolver.js';
@@ -77,6 +78,8 @@ export interface CallControlOptions {
   readonly pickupGroups?: PickupGroups;
   /** where dial plan 'play' steps read their prompt files (<dataDir>/prompts) */
   readonly promptsDir?: string;
+  /** the ACD's queue and agent log-in handlers; absent: 'queue' steps cannot run */
+  readonly acd?: AcdHandlers;
   readonly recording?: {
     readonly dir: string;
     readonly format: 'wav' | 'ogg';

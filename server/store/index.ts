@@ -57,3 +57,4 @@ export {
   type RecordingPause,
 } from './schema/call-records.js';
 export { type FieldFacts, type FieldKind, type FieldSpec, type FieldSpecs, type JsonCodec } from './schema/record-fields.js';
+export { AcdRepository, type AcdAgentInput, type AcdAgentRow, type AcdInteractionRow, type AcdIntervalRow, type AcdMembershipRow, type AcdQueueInput, type AcdQueueRow } from './repositories/acd.js';

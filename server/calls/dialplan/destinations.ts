@@ -46,10 +46,22 @@ export const PlayDestination = z.strictObject({ kind: z.literal('play'), prompt:
  * part; group (*8): a call ringing at any extension in the caller's pickup group.
  */
 export const PickupDestination = z.strictObject({ kind: z.literal('pickup'), scope: z.enum(['directed', 'group']).default('directed'), extension: Digits.optional() });
+/**
+ * An ACD queue (server/acd): the caller is answered, waits with music or ringback and is offered
+ * to the queue's agents; `priority` and `requirements` come from the plan (an IVR or CRM later).
+ */
+export const QueueDestination = z.strictObject({
+  kind: z.literal('queue'),
+  queue: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'a queue id'),
+  priority: z.number().int().min(0).max(100).optional(),
+  requirements: z.array(z.strictObject({ skill: z.string().min(1).max(32), minLevel: z.number().int().min(1).max(100) })).max(16).optional(),
+});
+/** An ACD agent logs in (*50) or out (*51) from a desk phone, keying the PIN then #. */
+export const AgentLoginDestination = z.strictObject({ kind: z.literal('agent-login'), action: z.enum(['login', 'logout']) });
 /** Dial another number through the plan (Asterisk's Goto): the one kind that can loop. */
 export const NumberDestination = z.strictObject({ kind: z.literal('number'), number: z.string().regex(/^[0-9*#+]{1,32}$/) });
 
-const STEP_KINDS = [ExtensionDestination, RingGroupDestination, ConferenceDestination, FeatureDestination, NumberDestination, AnswerDestination, PlayDestination, PickupDestination] as const;
+const STEP_KINDS = [ExtensionDestination, RingGroupDestination, ConferenceDestination, FeatureDestination, NumberDestination, AnswerDestination, PlayDestination, PickupDestination, QueueDestination, AgentLoginDestination] as const;
 /** what a branch may hold: every kind but a branch (a calendar carries its own holidays, so none nests) */
 export const BranchStep = z.discriminatedUnion('kind', [...STEP_KINDS]);
 /**
@@ -85,6 +97,8 @@ export interface DestinationEnv {
   /** whether calendar `id` exists; absent: calendars are not checked */
   readonly calendarExists?: (id: number) => Promise<boolean>;
   /** a dialled number's permission class under the site's number profile (server/numbers), for entries whose permission is 'dialled' */
+  /** the ACD's queues; absent: no queue is known */
+  readonly isQueue?: (id: string) => boolean;
   readonly classify?: (number: string) => { readonly ok: true; readonly class: string } | { readonly ok: false; readonly reason: string };
 }
 
@@ -159,6 +173,8 @@ export const DESTINATION_KINDS: Kinds = {
       return { steps: state.open ? d.open : d.closed, reason: `calendar ${d.calendar}: ${branch}, ${state.detail}`, decision: { calendar: d.calendar, ...state.decision, open: state.open } };
     },
   },
+  queue: { applies: always, problem: async (d, env) => (env.isQueue?.(d.queue) ? null : `unknown queue ${d.queue}`), redials: () => [] },
+  'agent-login': { applies: always, problem: none, redials: () => [] },
 };
 
 export const kindOf = <D extends Destination>(d: D): DestinationKind<D> => DESTINATION_KINDS[d.kind] as unknown as DestinationKind<D>;

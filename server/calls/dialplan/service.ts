@@ -22,6 +22,8 @@ export interface DialPlanServiceOptions {
   readonly classify?: DestinationEnv['classify'];
   /** ms since the epoch: the instant a resolution is made for when none is given; default Date.now */
   readonly now?: () => number;
+  /** the ACD's queues (a 'queue' step naming another is refused) */
+  readonly isQueue?: (id: string) => boolean;
 }
 
 export interface DialPlanService {
@@ -42,6 +44,7 @@ export function createDialPlanService(o: DialPlanServiceOptions): DialPlanServic
     calendar: async (id) => (calendars === undefined ? null : calendars.at({ id, instant })),
     calendarExists: async (id) => calendars !== undefined && (await calendars.exists(id)),
     ...(o.classify !== undefined ? { classify: o.classify } : {}),
+    ...(o.isQueue ? { isQueue: o.isQueue } : {}),
   });
   const typed = (row: DialPlanRowLike): DialPlanEntry | null => {
     const steps = row.steps.map((s) => Destination.safeParse(s));

@@ -10,3 +10,4 @@ export * from './call-handling.js';
 export * from './heartbeats.js';
 export * from './sip-bans.js';
 export * from './calendars.js';
+export * from './acd.js';
