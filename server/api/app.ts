@@ -12,6 +12,8 @@ import { mountEventRoutes } from './routes/events.js';
 import { mountRecordingRoutes } from './routes/recordings.js';
 import { mountDialPlanRoutes } from './routes/dialplan.js';
 import { mountCallHandlingRoutes } from './routes/call-handling.js';
+import { mountConsole } from './console.js';
+import { mountSystemRoutes } from './routes/system.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -35,6 +37,8 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountDialPlanRoutes(app, deps);
   mountCallHandlingRoutes(app, deps);
   mountEventRoutes(app, deps);
+  mountSystemRoutes(app, deps);
+  if (deps.consoleDir !== undefined) mountConsole(app, { dir: deps.consoleDir });
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {

@@ -30,6 +30,9 @@ import { createMetrics } from './metrics.js';
 import { createSipSide } from './sip.js';
 import { createCallSide, recordingsDirOf } from './calls.js';
 import { drainWithDeadline } from './drain.js';
+import { consoleDir } from './console-dir.js';
+import { createSystemStatus, streamEvents } from './system-status.js';
+import { availableParallelism } from 'node:os';
 
 export interface AppOptions {
   readonly config: Config;
@@ -74,7 +77,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const callHandling = new CallHandlingRepository({ db });
   const bindings = new BindingRepository({ db, writer, logger });
   const banStore = new BanRepository({ db, writer, logger });
-  const audit = new AuditLog({ sink: await AuditRepository.open({ db, writer }), logger });
+  const auditRepository = await AuditRepository.open({ db, writer });
+  const audit = new AuditLog({ sink: auditRepository, logger });
   const metrics = createMetrics();
 
   const security = {
@@ -121,10 +125,25 @@ export async function createApp(options: AppOptions): Promise<App> {
   sip.stack.use(sip.watchCredentials(calls.control.handler));
 
   let ready = false;
+  let http: HttpServerHandle | undefined;
+  const events = streamEvents({ calls: calls.callEvents, registrar: sip.registrar, clock });
+  const system = createSystemStatus({
+    config,
+    clock,
+    registry: metrics.registry,
+    startedAt: clock.now(),
+    mediaWorkers: config.mediaWorkers || Math.max(1, availableParallelism()),
+    listening: () => sip.transport.listening(),
+    httpPort: () => http?.port,
+    registrations: () => sip.registrar.bindings().length,
+    activeCalls: async () => (await metrics.callsActive.get()).values[0]?.value ?? 0,
+  });
   const api = createApiApp({
     repositories,
     callRecords: records,
-    callEvents: calls.callEvents,
+    callEvents: events,
+    auditLog: auditRepository,
+    system,
     dialPlan: { repository: dialPlanRepository, service: calls.dialPlan },
     callHandling,
     logger,
@@ -141,10 +160,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     passwordHashing: { maxActive: config.loginMaxConcurrentHashes },
     registrations: { list: () => sip.registrar.bindings().map((b) => registrationView(b, clock.now())) },
     recordingsDir: recordingsDirOf(config),
+    consoleDir: consoleDir(),
     ready: () => ready,
   });
 
-  let http: HttpServerHandle | undefined;
   let stopping: Promise<void> | undefined;
 
   return {
@@ -162,8 +181,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       const restored = sip.bans.restore(await banStore.loadActive(clock.now()));
       if (restored > 0) logger.info({ restored }, 'bans restored');
       await sip.stack.start();
-      const events = createCallEventsEndpoint({ sessions: repositories.sessions, callEvents: calls.callEvents, logger });
-      http = await startHttpServer({ app: api, port: config.httpPort, address: config.bindAddress, logger, upgrade: events });
+      const endpoint = createCallEventsEndpoint({ sessions: repositories.sessions, callEvents: events, logger });
+      http = await startHttpServer({ app: api, port: config.httpPort, address: config.bindAddress, logger, upgrade: endpoint });
       ready = true;
       const host = config.bindAddress === '0.0.0.0' || config.bindAddress === '::' ? config.publicAddress : config.bindAddress;
       const httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${http.port}`;
