@@ -17,7 +17,7 @@ function newest(p) {
   return latest;
 }
 
-const sources = [path.join(web, 'src'), path.join(web, 'index.html'), path.join(web, 'vite.config.ts'), path.join(root, 'package-lock.json')];
+const sources = [path.join(web, 'src'), path.join(web, 'public'), path.join(web, 'index.html'), path.join(web, 'vite.config.ts'), path.join(root, 'package-lock.json')];
 const built = existsSync(builtIndex) ? statSync(builtIndex).mtimeMs : -1;
 const stale = process.argv.includes('--force') || built < Math.max(...sources.filter(existsSync).map(newest));
 if (!stale) {

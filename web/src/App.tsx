@@ -53,7 +53,7 @@ export function App({ nonce }: { nonce: string | undefined }) {
   useEffect(() => {
     if (session === undefined) return;
     const path = location.pathname;
-    if (session === null && path !== '/login') navigate(`/login?next=${encodeURIComponent(currentPath())}`, { replace: true });
+    if (session === null && path !== '/login') navigate(path === '/' ? '/login' : `/login?next=${encodeURIComponent(currentPath())}`, { replace: true });
     else if (session?.mustChangePassword && path !== '/password') navigate(`/password${location.search}`, { replace: true });
     else if (session && !session.mustChangePassword && (path === '/login' || path === '/password' || path === '/')) {
       const next = new URLSearchParams(location.search).get('next');
