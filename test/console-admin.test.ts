@@ -35,7 +35,7 @@ const SCREENS = [
   ['audit', '/audit', 'menu.audit'],
   ['system', '/system', 'menu.system'],
 ] as const;
-const WAIT = Number(process.env.CONSOLE_TEST_WAIT_MS ?? 90_000); // Chromium and baresip on a loaded 2-core machine
+const WAIT = 90_000; // Chromium and baresip on a loaded 2-core machine
 const NEW_PASSWORD = 'a console password 1';
 
 describe('web console: first admin, extension, live registration, locales, session expiry', { skip: chromiumMissing() ?? false, timeout: 600_000 }, () => {

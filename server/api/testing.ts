@@ -95,6 +95,7 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
     ready: () => state.ready,
     callRecords,
     callEvents,
+    auditLog: auditRepo,
     now,
     ...overrides,
   };

@@ -1,6 +1,6 @@
 // The app: Ant Design's locale and CSP nonce, the session, and which face to show: sign-in, the
 // forced password change, or the console shell with the screen the path names.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { App as AntApp, ConfigProvider, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
@@ -10,10 +10,11 @@ import { onSessionProblem, request } from './api/client';
 import { SessionContext, type SessionInfo, type SessionState } from './lib/session';
 import { navigate, safeNext, useLocation } from './lib/router';
 import { SignIn } from './pages/SignIn';
-import { ChangePassword } from './pages/ChangePassword';
-import { Shell } from './layout/Shell';
 import { homeFor } from './layout/routes';
 
+// sign-in is the first screen of every visit: the console frame and the rest load after it
+const Shell = lazy(() => import('./layout/Shell'));
+const ChangePassword = lazy(() => import('./pages/ChangePassword'));
 const ANTD_LOCALES = { en: enUS, 'zh-CN': zhCN, 'zh-TW': zhTW } as const;
 
 function currentPath(): string {
@@ -73,7 +74,9 @@ export function App({ nonce }: { nonce: string | undefined }) {
   return (
     <ConfigProvider locale={locale} csp={nonce ? { nonce } : undefined} theme={{ token: { colorPrimary: '#1f6feb' } }}>
       <AntApp>
-        <SessionContext.Provider value={state}>{face}</SessionContext.Provider>
+        <SessionContext.Provider value={state}>
+          <Suspense fallback={<Spin fullscreen />}>{face}</Suspense>
+        </SessionContext.Provider>
       </AntApp>
     </ConfigProvider>
   );

@@ -1,31 +1,15 @@
 // The console's frame: menu by role on the left, header with the language switch and the account,
 // and the screen the path names, loaded on demand (each screen is its own chunk).
 import { Suspense, useMemo } from 'react';
-import { Button, Layout, Menu, Result, Select, Space, Spin, Typography } from 'antd';
+import { Button, Layout, Menu, Result, Space, Spin, Typography } from 'antd';
 import { LogoutOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { LANGUAGES, setLanguage, type Language } from '../i18n';
+import { LanguageSwitch } from './LanguageSwitch';
 import { navigate, useLocation } from '../lib/router';
 import { useSession } from '../lib/session';
 import { ROUTES, routeFor } from './routes';
 
-const LANGUAGE_NAMES: Record<Language, string> = { 'zh-CN': '简体中文', 'zh-TW': '繁體中文', en: 'English' };
-
-export function LanguageSwitch() {
-  const { t, i18n } = useTranslation();
-  return (
-    <Select
-      aria-label={t('header.language')}
-      value={i18n.language as Language}
-      onChange={(v: Language) => setLanguage(v)}
-      options={LANGUAGES.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] }))}
-      style={{ width: 120 }}
-      data-testid="language-switch"
-    />
-  );
-}
-
-export function Shell() {
+export default function Shell() {
   const { t } = useTranslation();
   const { session, signOut } = useSession();
   const location = useLocation();

@@ -9,7 +9,7 @@ import { useSession } from '../lib/session';
 
 type Change = RequestBody<'/api/v1/auth/password', 'post'>;
 
-export function ChangePassword({ forced }: { forced: boolean }) {
+export default function ChangePassword({ forced }: { forced: boolean }) {
   const { t } = useTranslation();
   const { refresh, signOut } = useSession();
   const [form] = Form.useForm<Change & { confirm: string }>();

@@ -5,7 +5,7 @@ import { Alert, Button, Card, Form, Input, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { ApiError, request, type RequestBody } from '../api/client';
 import { useSession } from '../lib/session';
-import { LanguageSwitch } from '../layout/Shell';
+import { LanguageSwitch } from '../layout/LanguageSwitch';
 
 type Login = RequestBody<'/api/v1/auth/login', 'post'>;
 
