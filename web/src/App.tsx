@@ -56,7 +56,7 @@ export function App({ nonce }: { nonce: string | undefined }) {
     const path = location.pathname;
     if (session === null && path !== '/login') navigate(path === '/' ? '/login' : `/login?next=${encodeURIComponent(currentPath())}`, { replace: true });
     else if (session?.mustChangePassword && path !== '/password') navigate(`/password${location.search}`, { replace: true });
-    else if (session && !session.mustChangePassword && (path === '/login' || path === '/password' || path === '/')) {
+    else if (session && !session.mustChangePassword && (path === '/login' || path === '/')) {
       const next = new URLSearchParams(location.search).get('next');
       navigate(next !== null ? safeNext(next) : homeFor(session.role), { replace: true });
     }
@@ -68,7 +68,7 @@ export function App({ nonce }: { nonce: string | undefined }) {
   let face;
   if (session === undefined) face = <Spin fullscreen />;
   else if (session === null) face = <SignIn />;
-  else if (session.mustChangePassword) face = <ChangePassword forced />;
+  else if (session.mustChangePassword || location.pathname === '/password') face = <ChangePassword forced={session.mustChangePassword} />;
   else face = <Shell />;
 
   return (

@@ -2,7 +2,7 @@
 // and the screen the path names, loaded on demand (each screen is its own chunk).
 import { Suspense, useMemo } from 'react';
 import { Button, Layout, Menu, Result, Space, Spin, Typography } from 'antd';
-import { LogoutOutlined } from '@ant-design/icons';
+import { KeyOutlined, LogoutOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from './LanguageSwitch';
 import { navigate, useLocation } from '../lib/router';
@@ -47,6 +47,9 @@ export default function Shell() {
           <Space>
             <LanguageSwitch />
             <Typography.Text data-testid="signed-in-as">{t('header.signedInAs', { user: session?.username ?? '' })}</Typography.Text>
+            <Button icon={<KeyOutlined />} onClick={() => navigate(`/password?next=${encodeURIComponent(location.pathname)}`)}>
+              {t('header.changePassword')}
+            </Button>
             <Button icon={<LogoutOutlined />} onClick={() => void signOut()}>
               {t('header.signOut')}
             </Button>

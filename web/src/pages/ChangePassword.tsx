@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { request, type RequestBody } from '../api/client';
 import { showServerErrors } from '../lib/form-errors';
 import { useSession } from '../lib/session';
+import { navigate, safeNext } from '../lib/router';
 
 type Change = RequestBody<'/api/v1/auth/password', 'post'>;
 
@@ -22,6 +23,8 @@ export default function ChangePassword({ forced }: { forced: boolean }) {
     try {
       await request('/api/v1/auth/password', { method: 'POST', body: { currentPassword, newPassword } });
       await refresh();
+      // to the page the user came from, or home (App picks it for '/')
+      navigate(safeNext(new URLSearchParams(window.location.search).get('next')), { replace: true });
     } catch (err) {
       setProblem(showServerErrors(form, err, ['currentPassword', 'newPassword']));
     } finally {
@@ -58,9 +61,15 @@ export default function ChangePassword({ forced }: { forced: boolean }) {
           <Button type="primary" htmlType="submit" block loading={busy}>
             {t('password.submit')}
           </Button>
-          <Button type="link" block onClick={() => void signOut()}>
-            {t('header.signOut')}
-          </Button>
+          {forced ? (
+            <Button type="link" block onClick={() => void signOut()}>
+              {t('header.signOut')}
+            </Button>
+          ) : (
+            <Button type="link" block onClick={() => window.history.back()}>
+              {t('common.cancel')}
+            </Button>
+          )}
         </Form>
       </Card>
     </main>
