@@ -189,7 +189,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       if (admin.oneTimePassword)
         options.announce?.(
           `\nFirst start: created admin account "${admin.username}" with one-time password:\n\n    ${admin.oneTimePassword}\n\n` +
-            'It is shown only now. Log in and change it.\n',
+            'It is shown only now. Sign in at the console (the URL below) and choose your own password.\n',
         );
       logger.info({ httpUrl, sipDomain: config.sipDomain, listening: sip.transport.listening() }, 'hailing ready');
       return { httpUrl };
