@@ -28,3 +28,5 @@ echo "== Media: conferences of 5 at 8 kHz"
 node --import tsx bench/conference.ts --participants 300 --room-size 5 --seconds 15
 echo "== Media: relayed calls recorded in stereo WAV"
 node --import tsx bench/recording.ts --calls 500 --seconds 15
+echo "== Web console: gzip JS for the first screen (budget 350 KB) and navigation to interactive, headless Chromium, cold cache"
+node --import tsx bench/console.ts

@@ -14,6 +14,8 @@ import { mountDialPlanRoutes } from './routes/dialplan.js';
 import { mountCalendarRoutes } from './routes/calendars.js';
 import { mountCallHandlingRoutes } from './routes/call-handling.js';
 import { mountAcdRoutes } from './routes/acd.js';
+import { mountConsole } from './console.js';
+import { mountSystemRoutes } from './routes/system.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -39,6 +41,8 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountCallHandlingRoutes(app, deps);
   mountAcdRoutes(app, deps);
   mountEventRoutes(app, deps);
+  mountSystemRoutes(app, deps);
+  if (deps.consoleDir !== undefined) mountConsole(app, { dir: deps.consoleDir });
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {

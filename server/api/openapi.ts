@@ -5,6 +5,7 @@ import * as s from './schemas.js';
 import { DIALPLAN_ROUTES } from './openapi-dialplan.js';
 import { CALENDAR_ROUTES } from './openapi-calendars.js';
 import { ACD_ROUTES } from './openapi-acd.js';
+import { ACCOUNT_ROUTES, SYSTEM_ROUTES } from './openapi-console.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -83,6 +84,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
     auth: true,
     responses: { 204: { description: 'Logged out' }, 401: unauthorized },
   },
+  ...ACCOUNT_ROUTES,
   {
     method: 'get',
     path: '/api/v1/extensions',
@@ -206,9 +208,9 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
     tag: 'events',
     auth: true,
     responses: {
-      101: { description: 'Switched to WebSocket; each text frame is one call event', schema: s.CallEvent },
+      101: { description: 'Switched to WebSocket; each text frame is one call or registration event', schema: z.union([s.CallEvent, s.RegistrationEvent]) },
       401: unauthorized,
-      403: err('Cookie-authenticated handshake from another origin'),
+      403: err('Cookie-authenticated handshake from another origin, or the one-time password is not changed yet'),
       426: err('Not a WebSocket handshake'),
       503: err('Too many event clients'),
     },
@@ -224,6 +226,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   ...DIALPLAN_ROUTES,
   ...CALENDAR_ROUTES,
   ...ACD_ROUTES,
+  ...SYSTEM_ROUTES,
 ];
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {

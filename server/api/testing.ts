@@ -112,6 +112,7 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
     callRecords,
     callEvents,
     acd,
+    auditLog: auditRepo,
     now,
     ...overrides,
   };

@@ -14,6 +14,11 @@ import type {
 } from '../store/index.js';
 import type { DialPlanService } from '../calls/index.js';
 import type { AcdService } from '../acd/service.js';
+import type { AuditEntry, AuditFilter } from '../store/index.js';
+import type { z } from 'zod';
+import type { SystemStatus } from './schemas-system.js';
+
+export type SystemStatusView = z.output<typeof SystemStatus>;
 import type { ConcurrencyGateOptions } from '../security/concurrency-gate.js';
 import type { LoginPolicy } from '../security/login-guard.js';
 
@@ -80,10 +85,22 @@ export interface CallEventJson {
   readonly method?: 'rfc4733' | 'inband' | 'info';
 }
 
-/** Live call events, adapted by server/app from the B2BUA's observer. */
+/** A phone registered, refreshed, unregistered or expired: the AOR and how many contacts it has now. */
+export interface RegistrationEventJson {
+  readonly type: 'registration';
+  /** ISO 8601 */
+  readonly at: string;
+  readonly aor: string;
+  readonly contacts: number;
+}
+
+/** Every event GET /api/v1/events streams. */
+export type StreamEventJson = CallEventJson | RegistrationEventJson;
+
+/** Live events, adapted by server/app from the B2BUA's observer and the registrar. */
 export interface CallEventSource {
   /** returns the unsubscribe function */
-  subscribe(listener: (event: CallEventJson) => void): () => void;
+  subscribe(listener: (event: StreamEventJson) => void): () => void;
 }
 
 /** One ACD event on the same stream: 'acd.snapshot' when a client connects, then 'acd.queue' and 'acd.agent' deltas. */
@@ -141,6 +158,12 @@ export interface ApiDeps {
   readonly passwordHashing?: ConcurrencyGateOptions;
   /** checks a password against its stored hash; default argon2id (server/store), replaced in tests */
   readonly verifyPassword?: (hash: string, password: string) => Promise<boolean>;
+  /** GET /api/v1/audit reads it; without it that route answers 404 */
+  readonly auditLog?: { list(filter: AuditFilter): Promise<AuditEntry[]> };
+  /** GET /api/v1/system/status; without it that route answers 404 */
+  readonly system?: { status(): Promise<SystemStatusView> | SystemStatusView };
+  /** web/dist: the console served at `/`; without it only the API answers */
+  readonly consoleDir?: string;
   /** ms since epoch; default Date.now */
   readonly now?: () => number;
 }

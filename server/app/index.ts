@@ -32,6 +32,9 @@ import { createSipSide } from './sip.js';
 import { createCallSide, recordingsDirOf } from './calls.js';
 import { drainWithDeadline } from './drain.js';
 import { openAcd } from './acd.js';
+import { consoleDir } from './console-dir.js';
+import { createSystemStatus, streamEvents } from './system-status.js';
+import { availableParallelism } from 'node:os';
 
 export interface AppOptions {
   readonly config: Config;
@@ -77,7 +80,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const callHandling = new CallHandlingRepository({ db });
   const bindings = new BindingRepository({ db, writer, logger });
   const banStore = new BanRepository({ db, writer, logger });
-  const audit = new AuditLog({ sink: await AuditRepository.open({ db, writer }), logger });
+  const auditRepository = await AuditRepository.open({ db, writer });
+  const audit = new AuditLog({ sink: auditRepository, logger });
   const metrics = createMetrics();
 
   const security = {
@@ -127,10 +131,25 @@ export async function createApp(options: AppOptions): Promise<App> {
   sip.stack.use(sip.watchCredentials(calls.control.handler));
 
   let ready = false;
+  let http: HttpServerHandle | undefined;
+  const events = streamEvents({ calls: calls.callEvents, registrar: sip.registrar, clock });
+  const system = createSystemStatus({
+    config,
+    clock,
+    registry: metrics.registry,
+    startedAt: clock.now(),
+    mediaWorkers: config.mediaWorkers || Math.max(1, availableParallelism()),
+    listening: () => sip.transport.listening(),
+    httpPort: () => http?.port,
+    registrations: () => sip.registrar.bindings().length,
+    activeCalls: async () => (await metrics.callsActive.get()).values[0]?.value ?? 0,
+  });
   const api = createApiApp({
     repositories,
     callRecords: records,
-    callEvents: calls.callEvents,
+    callEvents: events,
+    auditLog: auditRepository,
+    system,
     dialPlan: { repository: dialPlanRepository, service: calls.dialPlan },
     calendars: calendarRepository,
     callHandling,
@@ -149,10 +168,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     passwordHashing: { maxActive: config.loginMaxConcurrentHashes },
     registrations: { list: () => sip.registrar.bindings().map((b) => registrationView(b, clock.now())) },
     recordingsDir: recordingsDirOf(config),
+    consoleDir: consoleDir(),
     ready: () => ready,
   });
 
-  let http: HttpServerHandle | undefined;
   let stopping: Promise<void> | undefined;
 
   return {
@@ -170,15 +189,15 @@ export async function createApp(options: AppOptions): Promise<App> {
       const restored = sip.bans.restore(await banStore.loadActive(clock.now()));
       if (restored > 0) logger.info({ restored }, 'bans restored');
       await sip.stack.start();
-      const events = createCallEventsEndpoint({ sessions: repositories.sessions, callEvents: calls.callEvents, acdEvents: acd.service, logger });
-      http = await startHttpServer({ app: api, port: config.httpPort, address: config.bindAddress, logger, upgrade: events });
+      const endpoint = createCallEventsEndpoint({ sessions: repositories.sessions, callEvents: events, acdEvents: acd.service, logger });
+      http = await startHttpServer({ app: api, port: config.httpPort, address: config.bindAddress, logger, upgrade: endpoint });
       ready = true;
       const host = config.bindAddress === '0.0.0.0' || config.bindAddress === '::' ? config.publicAddress : config.bindAddress;
       const httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${http.port}`;
       if (admin.oneTimePassword)
         options.announce?.(
           `\nFirst start: created admin account "${admin.username}" with one-time password:\n\n    ${admin.oneTimePassword}\n\n` +
-            'It is shown only now. Log in and change it.\n',
+            'It is shown only now. Sign in at the console (the URL below) and choose your own password.\n',
         );
       logger.info({ httpUrl, sipDomain: config.sipDomain, listening: sip.transport.listening() }, 'hailing ready');
       return { httpUrl };
