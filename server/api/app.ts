@@ -12,6 +12,7 @@ import { mountEventRoutes } from './routes/events.js';
 import { mountRecordingRoutes } from './routes/recordings.js';
 import { mountDialPlanRoutes } from './routes/dialplan.js';
 import { mountCallHandlingRoutes } from './routes/call-handling.js';
+import { mountTrunkRoutes } from './routes/trunks.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -34,6 +35,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountRecordingRoutes(app, deps);
   mountDialPlanRoutes(app, deps);
   mountCallHandlingRoutes(app, deps);
+  mountTrunkRoutes(app, deps);
   mountEventRoutes(app, deps);
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import * as s from './schemas.js';
 import { DIALPLAN_ROUTES } from './openapi-dialplan.js';
+import { TRUNK_ROUTES } from './openapi-trunks.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -220,6 +221,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
     responses: { 200: { description: 'Registered contacts', schema: s.RegistrationList }, 401: unauthorized },
   },
   ...DIALPLAN_ROUTES,
+  ...TRUNK_ROUTES,
 ];
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {

@@ -9,6 +9,7 @@ import {
   DialPlanRepository,
   ExtensionRepository,
   SessionRepository,
+  TrunkRepository,
   type Database,
 } from '../store/index.js';
 import { AuditLog } from '../security/audit.js';
@@ -73,6 +74,7 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
   const callEvents = createCallEventHub();
   const extensions = new ExtensionRepository({ db: database.db, now });
   const dialPlanRepository = new DialPlanRepository({ db: database.db, now });
+  const trunkRepository = new TrunkRepository({ db: database.db, now });
   const deps: ApiDeps = {
     repositories: {
       adminUsers: users,
@@ -82,8 +84,15 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
     callHandling: new CallHandlingRepository({ db: database.db, now }),
     dialPlan: {
       repository: dialPlanRepository,
-      service: createDialPlanService({ rows: () => dialPlanRepository.list(), profile: (n) => extensions.profile(n), conferenceNumbers: { min: 3000, max: 3099 } }),
+      service: createDialPlanService({
+        rows: () => dialPlanRepository.list(),
+        profile: (n) => extensions.profile(n),
+        conferenceNumbers: { min: 3000, max: 3099 },
+        routeExists: async (id) => (await trunkRepository.routes()).some((r) => r.id === id),
+      }),
     },
+    // the table alone: no trunk runs in API tests (status null)
+    trunks: { repository: trunkRepository, manager: { status: () => [], reload: async () => {}, unknownDids: 0 } },
     logger: quietApiLogger,
     metrics,
     audit,

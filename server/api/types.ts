@@ -8,12 +8,20 @@ import type {
   CallRecordView,
   CallHandlingRepository,
   DialPlanRepository,
+  TrunkRepository,
   ExtensionRepository,
   SessionRepository,
 } from '../store/index.js';
 import type { DialPlanService } from '../calls/index.js';
 import type { ConcurrencyGateOptions } from '../security/concurrency-gate.js';
 import type { LoginPolicy } from '../security/login-guard.js';
+import type { TrunkStatus } from '../trunks/runtime.js';
+
+/** Trunks, DIDs and routes: the table and the running trunks (server/trunks' TrunkManager). */
+export interface TrunkApi {
+  readonly repository: TrunkRepository;
+  readonly manager: { status(): TrunkStatus[]; reload(): Promise<void>; readonly unknownDids: number };
+}
 
 export interface ApiLogger {
   debug(obj: object, msg?: string): void;
@@ -59,7 +67,7 @@ export interface CallRecordSource {
 
 /** One call event as GET /api/v1/events streams it (a JSON text frame each). */
 export interface CallEventJson {
-  readonly type: 'newcall' | 'ringing' | 'answered' | 'hangup' | 'dtmf';
+  readonly type: 'newcall' | 'ringing' | 'answered' | 'hangup' | 'dtmf' | 'alert';
   readonly callId: string;
   /** ISO 8601 */
   readonly at: string;
@@ -76,6 +84,9 @@ export interface CallEventJson {
   readonly digit?: string;
   readonly durationMs?: number;
   readonly method?: 'rfc4733' | 'inband' | 'info';
+  /** on alert: what tripped (the toll-fraud guard's limit) and its figures */
+  readonly alert?: string;
+  readonly detail?: Record<string, unknown>;
 }
 
 /** Live call events, adapted by server/app from the B2BUA's observer. */
@@ -105,6 +116,8 @@ export interface ApiDeps {
   readonly recordingsDir?: string;
   /** /api/v1/dialplan: the table and the resolver; without it those routes answer 404 */
   readonly dialPlan?: { readonly repository: DialPlanRepository; readonly service: DialPlanService };
+  /** /api/v1/trunks, /api/v1/dids, /api/v1/routes; without it those routes answer 404 */
+  readonly trunks?: TrunkApi;
   /** /api/v1/extensions/{number}/call-handling (DND, forwarding); without it those routes answer 404 */
   readonly callHandling?: CallHandlingRepository;
   /** GET /api/v1/events streams these; without it the stream stays open and silent */

@@ -9,6 +9,7 @@ import { createCallControl, createDialPlanService, recordingDurationMs, type Cal
 import type { CallEventJson } from '../api/index.js';
 import type { CallHandlingRepository, CallRecordRepository, DialPlanRepository, ExtensionRepository, HeartbeatRepository } from '../store/index.js';
 import type { Clock, DigestAuthenticator, ListeningPoint, Logger, SipStack } from '../sip/index.js';
+import type { InboundTrunkCalls, OutboundDialer } from '../calls/index.js';
 import { DEFAULT_TIMER_VALUES } from '../sip/index.js';
 import type { AuthAttempt } from '../registrar/ports.js';
 import type { Registrar } from '../registrar/index.js';
@@ -32,6 +33,8 @@ export interface CallSideOptions {
   readonly heartbeats: HeartbeatRepository;
   readonly onAuthFailure: (attempt: AuthAttempt) => void;
   readonly onAuthSuccess: (attempt: AuthAttempt) => void;
+  /** carrier trunks: 'route' steps and calls from carriers (server/app/trunks.ts) */
+  readonly trunks?: { readonly outbound: OutboundDialer; readonly inbound: InboundTrunkCalls; readonly routeExists: (id: number) => Promise<boolean> };
 }
 
 type EventType = CallEventJson['type'];
@@ -73,6 +76,7 @@ export function createCallSide(o: CallSideOptions) {
     rows: () => o.dialPlan.list(),
     profile: (number) => o.extensions.profile(number),
     conferenceNumbers: rangeOf(config.conferenceNumbers),
+    ...(o.trunks ? { routeExists: o.trunks.routeExists } : {}),
   });
   const control = createCallControl({
     domain: config.sipDomain,
@@ -109,6 +113,7 @@ export function createCallSide(o: CallSideOptions) {
       : {}),
     onAuthFailure: o.onAuthFailure,
     onAuthSuccess: o.onAuthSuccess,
+    ...(o.trunks ? { outbound: o.trunks.outbound, inbound: o.trunks.inbound } : {}),
   });
 
   // Records: the in-progress row first (so a crash leaves something to close as INTERRUPTED),

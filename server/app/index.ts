@@ -18,6 +18,7 @@ import {
   ExtensionRepository,
   HeartbeatRepository,
   SessionRepository,
+  TrunkRepository,
   openDatabase,
 } from '../store/index.js';
 import { createApiApp, createCallEventsEndpoint, ensureAdmin, startHttpServer, type HttpServerHandle, type RegistrationView } from '../api/index.js';
@@ -29,6 +30,7 @@ import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createSipSide } from './sip.js';
 import { createCallSide, recordingsDirOf } from './calls.js';
+import { createTrunkSide } from './trunks.js';
 import { drainWithDeadline } from './drain.js';
 
 export interface AppOptions {
@@ -101,6 +103,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
 
   const records = new CallRecordRepository({ db, writer, logger });
+  const trunkRepository = new TrunkRepository({ db, writer, logger });
+  const trunks = createTrunkSide({ config, logger, clock, stack: sip.stack, listening: () => sip.transport.listening(), repository: trunkRepository, audit });
   const calls = createCallSide({
     config,
     logger,
@@ -117,16 +121,29 @@ export async function createApp(options: AppOptions): Promise<App> {
     heartbeats: new HeartbeatRepository({ db, writer }),
     onAuthFailure: sip.auth.failed,
     onAuthSuccess: sip.auth.succeeded,
+    trunks: {
+      outbound: trunks.dialer,
+      inbound: trunks.manager,
+      routeExists: async (id) => (await trunks.manager.route(id)) !== undefined,
+    },
   });
+  // the events stream carries the trunk side's alerts (toll-fraud trips) beside the call events
+  const callEvents = {
+    subscribe(listener: Parameters<typeof calls.callEvents.subscribe>[0]) {
+      const offs = [calls.callEvents.subscribe(listener), trunks.onAlert(listener)];
+      return () => offs.forEach((off) => off());
+    },
+  };
   sip.stack.use(sip.watchCredentials(calls.control.handler));
 
   let ready = false;
   const api = createApiApp({
     repositories,
     callRecords: records,
-    callEvents: calls.callEvents,
+    callEvents,
     dialPlan: { repository: dialPlanRepository, service: calls.dialPlan },
     callHandling,
+    trunks: { repository: trunkRepository, manager: trunks.manager },
     logger,
     metrics,
     audit,
@@ -162,7 +179,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       const restored = sip.bans.restore(await banStore.loadActive(clock.now()));
       if (restored > 0) logger.info({ restored }, 'bans restored');
       await sip.stack.start();
-      const events = createCallEventsEndpoint({ sessions: repositories.sessions, callEvents: calls.callEvents, logger });
+      await trunks.start();
+      const events = createCallEventsEndpoint({ sessions: repositories.sessions, callEvents, logger });
       http = await startHttpServer({ app: api, port: config.httpPort, address: config.bindAddress, logger, upgrade: events });
       ready = true;
       const host = config.bindAddress === '0.0.0.0' || config.bindAddress === '::' ? config.publicAddress : config.bindAddress;
@@ -185,6 +203,8 @@ export async function createApp(options: AppOptions): Promise<App> {
           drain: async () => {
             await http?.close();
             await calls.stop();
+            // registrations are removed (Expires: 0) while SIP still runs
+            await trunks.stop();
             await sip.stack.close();
           },
           // the stack may not have been reached; closing the transport destroys every connection

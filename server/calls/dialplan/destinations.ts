@@ -49,13 +49,18 @@ export const PickupDestination = z.strictObject({ kind: z.literal('pickup'), sco
 /** Dial another number through the plan (Asterisk's Goto): the one kind that can loop. */
 export const NumberDestination = z.strictObject({ kind: z.literal('number'), number: z.string().regex(/^[0-9*#+]{1,32}$/) });
 
-export const Destination = z.discriminatedUnion('kind', [ExtensionDestination, RingGroupDestination, ConferenceDestination, FeatureDestination, NumberDestination, AnswerDestination, PlayDestination, PickupDestination]);
+/** An outbound route (server/trunks): its patterns rewrite the number, its trunks are tried in order. */
+export const RouteDestination = z.strictObject({ kind: z.literal('route'), route: z.number().int().min(1) });
+
+export const Destination = z.discriminatedUnion('kind', [ExtensionDestination, RingGroupDestination, ConferenceDestination, FeatureDestination, NumberDestination, AnswerDestination, PlayDestination, PickupDestination, RouteDestination]);
 export type Destination = z.infer<typeof Destination>;
 export type DestinationKindName = Destination['kind'];
 
 export interface DestinationEnv {
   readonly isExtension: (number: string) => Promise<boolean>;
   readonly conferenceNumbers: { readonly min: number; readonly max: number } | null;
+  /** whether an outbound route exists (absent: no routes, so every 'route' step is refused) */
+  readonly routeExists?: (id: number) => Promise<boolean>;
 }
 
 export interface DestinationKind<D extends Destination = Destination> {
@@ -101,6 +106,7 @@ export const DESTINATION_KINDS: Kinds = {
   answer: { applies: always, problem: none, redials: () => [] },
   play: { applies: always, problem: none, redials: () => [] },
   pickup: { applies: always, problem: (d, env) => unknownExtensions(d.extension === undefined ? [] : [d.extension], env), redials: () => [] },
+  route: { applies: always, problem: async (d, env) => ((await env.routeExists?.(d.route)) ? null : `unknown route ${d.route}`), redials: () => [] },
 };
 
 export const kindOf = <D extends Destination>(d: D): DestinationKind<D> => DESTINATION_KINDS[d.kind] as unknown as DestinationKind<D>;

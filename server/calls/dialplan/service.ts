@@ -16,6 +16,8 @@ export interface DialPlanServiceOptions {
   readonly rows: () => Promise<readonly DialPlanRowLike[]>;
   readonly profile: (number: string) => Promise<{ readonly permissions: readonly string[] } | undefined>;
   readonly conferenceNumbers: { readonly min: number; readonly max: number } | null;
+  /** outbound routes (server/trunks) that 'route' steps may name */
+  readonly routeExists?: (id: number) => Promise<boolean>;
 }
 
 export interface DialPlanService {
@@ -27,7 +29,7 @@ export interface DialPlanService {
 }
 
 export function createDialPlanService(o: DialPlanServiceOptions): DialPlanService {
-  const env: DestinationEnv = { isExtension: async (n) => (await o.profile(n)) !== undefined, conferenceNumbers: o.conferenceNumbers };
+  const env: DestinationEnv = { isExtension: async (n) => (await o.profile(n)) !== undefined, conferenceNumbers: o.conferenceNumbers, ...(o.routeExists ? { routeExists: o.routeExists } : {}) };
   const typed = (row: DialPlanRowLike): DialPlanEntry | null => {
     const steps = row.steps.map((s) => Destination.safeParse(s));
     if (!steps.every((s) => s.success)) return null;
