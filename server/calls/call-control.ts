@@ -2,7 +2,7 @@
 // through the dial plan and become Calls running the handlers the plan names; requests inside a
 // call's dialogs go to that call, and the media engine's events to the call owning the endpoint.
 import { getHeader, getMaxForwards, parseNameAddr, parseUri, tagOf } from '../sip/index.js';
-import type { IncomingRequest, RequestHandler } from '../sip/index.js';
+import type { IncomingRequest, RequestHandler, SendTarget } from '../sip/index.js';
 import { Call, CallState } from './call.js';
 import { contactFor } from './contact.js';
 import { InboundLeg } from './inbound-leg.js';
@@ -43,7 +43,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
   const observer = new CallObserver(o.logger);
   const logger = o.logger.child({ module: 'calls' });
   let closing = false;
-  const legContext = (user: string, flow: IncomingRequest['flow']) => ({
+  const legContext = (user: string, flow: IncomingRequest['flow'] | SendTarget) => ({
     stack: o.stack,
     clock: o.clock,
     timers: o.timers,

@@ -1,6 +1,6 @@
 // What call control needs from the rest of the server (ports, adapted by server/app) and what it
 // tells observers (CONVENTIONS.md §4: records, events and metrics subscribe, never steer).
-import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SipStack, TimerValues } from '../sip/index.js';
+import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SendTarget, SipStack, TimerValues } from '../sip/index.js';
 import type { MediaEngine } from '../../media/index.js';
 import type { DialPlanEntry } from './dialplan/resolver.js';
 import type { CallHandling } from './handlers/dial.js';
@@ -23,7 +23,8 @@ export interface ExtensionDirectory {
 /** A registered contact to ring: the registrar's Binding, reduced to what a call needs. */
 export interface CallTarget {
   readonly contact: string;
-  readonly flow: Flow;
+  /** a registered phone's flow; a carrier's target (no flow yet: a new datagram or connection) */
+  readonly flow: Flow | SendTarget;
   readonly userAgent?: string;
 }
 

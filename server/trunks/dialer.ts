@@ -4,7 +4,7 @@
 // tried in turn. A timeout, 408, 5xx, an unreachable target (local 503), or a 6xx when the route
 // says so, moves on to the next at once; any other final response ends the step. A trunk marked
 // down or at its call limit is skipped. Every attempt is written to trunk_attempts.
-import type { Clock, Flow, Logger, SipTarget } from '../sip/index.js';
+import type { Clock, Logger, SendTarget, SipTarget } from '../sip/index.js';
 import { CallState, type Call } from '../calls/call.js';
 import { CallMedia, isWebRtcOffer } from '../calls/call-media.js';
 import { OutboundLeg } from '../calls/outbound-leg.js';
@@ -152,7 +152,8 @@ export class TrunkDialer implements OutboundDialer {
     const port = trunk.outboundProxy === null && trunk.port !== undefined ? `:${trunk.port}` : '';
     const transport = target.protocol === 'udp' ? '' : `;transport=${target.protocol}`;
     const uri = `sip:${o.number}@${domain}${port}${transport}`;
-    const flow: Flow = { protocol: target.protocol, local: { address: s.address, port: 0 }, remote: { address: target.address, port: target.port } };
+    // no flow yet: the transport picks its listening socket (UDP) or opens a connection
+    const flow: SendTarget = { protocol: target.protocol, remote: { address: target.address, port: target.port } };
     const leg = new OutboundLeg(s.legContext(account, flow), {
       target: { contact: uri, flow },
       from,

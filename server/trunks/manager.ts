@@ -51,7 +51,11 @@ export class TrunkManager {
     for (const row of rows) {
       seen.add(row.id);
       const current = this.#runtimes.get(row.id);
-      if (current?.row === row) continue;
+      // the table's rows are new objects after any write: a trunk restarts only when its own row changed
+      if (current && sameRow(current.row, row)) {
+        current.row = row;
+        continue;
+      }
       if (current) await current.runtime.close();
       const trunk = trunkOf(row);
       const runtime = new TrunkRuntime({ trunk, stack: this.#o.stack, clock: this.#o.clock, logger: this.#o.logger, dns: this.#o.dns, contact: this.#o.contact, ...(this.#o.registerRetryBaseMs !== undefined ? { registerRetryBaseMs: this.#o.registerRetryBaseMs } : {}) });
@@ -119,6 +123,8 @@ export class TrunkManager {
     this.#runtimes.clear();
   }
 }
+
+const sameRow = (a: TrunkRow, b: TrunkRow): boolean => a.updatedAt === b.updatedAt && a.name === b.name && a.kind === b.kind && a.secret === b.secret && JSON.stringify(a.settings) === JSON.stringify(b.settings);
 
 function sourcesOf(trunk: Trunk): BlockList | null {
   if (trunk.addresses.length === 0) return null;
