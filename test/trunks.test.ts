@@ -185,6 +185,25 @@ describe('carrier trunks with node-sip carriers', () => {
     }
   });
 
+  it('an inbound call from the ip trunk to a DID reaches the extension its dial plan step names; the same INVITE from elsewhere is challenged (407)', { timeout: 60_000 }, async () => {
+    const agent = await startSipUa({ address: PHONES, port: await freePort(PHONES), domain: '127.0.0.1', server: { host: '127.0.0.1', port: server.ports.sip }, incoming: { kind: 'answer' } });
+    uas.push(agent);
+    assert.equal(await agent.register({ user: '1005', password: password('1005') }), 200);
+    await api('POST', '/api/v1/dids', { number: '02150001000', last: '02150001009', trunkId: ids['backup'], steps: [{ kind: 'extension', number: '1005' }] });
+    const carrierSide = await startSipUa({ address: '127.0.0.32', port: await freePort('127.0.0.32'), domain: '127.0.0.1', server: { host: '127.0.0.1', port: server.ports.sip } });
+    uas.push(carrierSide);
+    const call = carrierSide.call({ to: '02150001005', user: '13800138000', password: 'unused' });
+    const incoming = await within(agent.nextIncoming(), 20_000, 'the INVITE at 1005');
+    assert.match(String(incoming.invite.headers.to?.uri), /^sip:1005@/);
+    assert.equal((await within(call.final, 20_000, 'the final response')).status, 200);
+    assert.equal(call.challenges(), 0, 'a carrier on a listed address is not challenged');
+    // a source that is no trunk gets the same challenge as any phone, and nothing about the DID
+    const stranger = await startSipUa({ address: '127.0.0.33', port: await freePort('127.0.0.33'), domain: '127.0.0.1', server: { host: '127.0.0.1', port: server.ports.sip } });
+    uas.push(stranger);
+    const probe = stranger.call({ to: '02150001005', user: '13800138000', password: 'wrong' });
+    assert.equal((await within(probe.final, 20_000, 'the final response')).status, 407);
+  });
+
   it('an INVITE from a carrier for a number no DID holds is refused 404 and counted', { timeout: 30_000 }, async () => {
     const u = await startSipUa({ address: '127.0.0.32', port: await freePort('127.0.0.32'), domain: '127.0.0.1', server: { host: '127.0.0.1', port: server.ports.sip } });
     uas.push(u);
