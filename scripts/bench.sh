@@ -16,6 +16,8 @@ echo "== Admin login guessing: 16 parallel clients, then 200 wrong passwords and
 HAILING_TEST_DIST=1 node --import tsx bench/login-flood.ts
 echo "== Call setup through the B2BUA (compiled build): fixed rate, then a saturation ramp"
 HAILING_TEST_DIST=1 node --import tsx bench/calls.ts
+echo "== Call setup through a carrier trunk beside extension to extension, same run: 100 calls/s, INVITE→180 p95"
+HAILING_TEST_DIST=1 node --import tsx bench/calls.ts --mode rate --rate 100 --trunk --settle-s 0
 echo "== RTP relay: concurrent G.711 calls, media both ways (engine in its own process)"
 node --import tsx bench/relay.ts --calls 1000 --seconds 20
 echo "== Media: transcoded G.711 ↔ Opus calls, then as many relayed calls (engine in its own process)"
