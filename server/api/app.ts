@@ -16,6 +16,7 @@ import { mountCallHandlingRoutes } from './routes/call-handling.js';
 import { mountAcdRoutes } from './routes/acd.js';
 import { mountConsole } from './console.js';
 import { mountSystemRoutes } from './routes/system.js';
+import { mountTrunkRoutes } from './routes/trunks.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -40,6 +41,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountCalendarRoutes(app, deps);
   mountCallHandlingRoutes(app, deps);
   mountAcdRoutes(app, deps);
+  mountTrunkRoutes(app, deps);
   mountEventRoutes(app, deps);
   mountSystemRoutes(app, deps);
   if (deps.consoleDir !== undefined) mountConsole(app, { dir: deps.consoleDir });

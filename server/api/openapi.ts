@@ -6,6 +6,7 @@ import { DIALPLAN_ROUTES } from './openapi-dialplan.js';
 import { CALENDAR_ROUTES } from './openapi-calendars.js';
 import { ACD_ROUTES } from './openapi-acd.js';
 import { ACCOUNT_ROUTES, SYSTEM_ROUTES } from './openapi-console.js';
+import { TRUNK_ROUTES } from './openapi-trunks.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -227,6 +228,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   ...CALENDAR_ROUTES,
   ...ACD_ROUTES,
   ...SYSTEM_ROUTES,
+  ...TRUNK_ROUTES,
 ];
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {

@@ -1,6 +1,6 @@
 // Request and response shapes. The same zod schemas validate requests and produce the OpenAPI document.
 import { z } from 'zod';
-import { adminRoles, callDispositions, callPermissions, recordingFormats } from '../store/index.js';
+import { adminRoles, callDispositions, callPermissions } from '../store/index.js';
 import { CallRecord } from './schemas-cdr.js';
 
 export const ErrorBody = z.object({ error: z.string(), reason: z.string().optional() });

@@ -11,6 +11,7 @@ import {
   CalendarRepository,
   ExtensionRepository,
   SessionRepository,
+  TrunkRepository,
   type Database,
 } from '../store/index.js';
 import { AuditLog } from '../security/audit.js';
@@ -82,6 +83,7 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
   const calendars = new CalendarRepository({ db: database.db, now });
   // the ACD over the same database, idle (no calls reach it here); tests that drive it bring their own
   const acd = overrides.acd ?? (await AcdService.open({ repository: new AcdRepository({ db: database.db, now }), clock: new FakeClock(clock.now), random: () => 0, logger: silentLogger, queueLogPath: null, driver: new FakeDriver() }));
+  const trunkRepository = new TrunkRepository({ db: database.db, now });
   const deps: ApiDeps = {
     repositories: {
       adminUsers: users,
@@ -97,9 +99,12 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
         conferenceNumbers: { min: 3000, max: 3099 },
         calendars: createCalendarLookup({ get: (id) => calendars.get(id) }),
         now,
+        routeExists: async (id) => (await trunkRepository.routes()).some((r) => r.id === id),
       }),
     },
     calendars,
+    // the table alone: no trunk runs in API tests (status null)
+    trunks: { repository: trunkRepository, manager: { status: () => [], reload: async () => {}, unknownDids: 0 } },
     logger: quietApiLogger,
     metrics,
     audit,

@@ -9,6 +9,7 @@ import type {
   CallHandlingRepository,
   DialPlanRepository,
   CalendarRepository,
+  TrunkRepository,
   ExtensionRepository,
   SessionRepository,
 } from '../store/index.js';
@@ -21,6 +22,13 @@ import type { SystemStatus } from './schemas-system.js';
 export type SystemStatusView = z.output<typeof SystemStatus>;
 import type { ConcurrencyGateOptions } from '../security/concurrency-gate.js';
 import type { LoginPolicy } from '../security/login-guard.js';
+import type { TrunkStatus } from '../trunks/runtime.js';
+
+/** Trunks, DIDs and routes: the table and the running trunks (server/trunks' TrunkManager). */
+export interface TrunkApi {
+  readonly repository: TrunkRepository;
+  readonly manager: { status(): TrunkStatus[]; reload(): Promise<void>; readonly unknownDids: number };
+}
 
 export interface ApiLogger {
   debug(obj: object, msg?: string): void;
@@ -66,7 +74,7 @@ export interface CallRecordSource {
 
 /** One call event as GET /api/v1/events streams it (a JSON text frame each). */
 export interface CallEventJson {
-  readonly type: 'newcall' | 'ringing' | 'answered' | 'hangup' | 'dtmf';
+  readonly type: 'newcall' | 'ringing' | 'answered' | 'hangup' | 'dtmf' | 'alert';
   readonly callId: string;
   /** ISO 8601 */
   readonly at: string;
@@ -83,6 +91,9 @@ export interface CallEventJson {
   readonly digit?: string;
   readonly durationMs?: number;
   readonly method?: 'rfc4733' | 'inband' | 'info';
+  /** on alert: what tripped (the toll-fraud guard's limit) and its figures */
+  readonly alert?: string;
+  readonly detail?: Record<string, unknown>;
 }
 
 /** A phone registered, refreshed, unregistered or expired: the AOR and how many contacts it has now. */
@@ -138,6 +149,8 @@ export interface ApiDeps {
   readonly dialPlan?: { readonly repository: DialPlanRepository; readonly service: DialPlanService };
   /** /api/v1/calendars: business calendars; without it those routes answer 404 */
   readonly calendars?: CalendarRepository;
+  /** /api/v1/trunks, /api/v1/dids, /api/v1/routes; without it those routes answer 404 */
+  readonly trunks?: TrunkApi;
   /** /api/v1/extensions/{number}/call-handling (DND, forwarding); without it those routes answer 404 */
   readonly callHandling?: CallHandlingRepository;
   /** /api/v1/acd: queues, agents, the live floor; without it those routes answer 404 */

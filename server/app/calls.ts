@@ -9,6 +9,7 @@ import { createCallControl, createDialPlanService, recordingDurationMs, type Cal
 import type { CallEventJson } from '../api/index.js';
 import type { CalendarRepository, CallHandlingRepository, CallRecordRepository, DialPlanRepository, ExtensionRepository, HeartbeatRepository } from '../store/index.js';
 import type { Clock, DigestAuthenticator, ListeningPoint, Logger, SipStack } from '../sip/index.js';
+import type { InboundTrunkCalls, OutboundDialer } from '../calls/index.js';
 import { DEFAULT_TIMER_VALUES } from '../sip/index.js';
 import type { AuthAttempt } from '../registrar/ports.js';
 import type { Registrar } from '../registrar/index.js';
@@ -38,6 +39,8 @@ export interface CallSideOptions {
   readonly onAuthSuccess: (attempt: AuthAttempt) => void;
   /** the ACD's handlers ('queue' and 'agent-login' steps) */
   readonly acd?: AcdHandlers;
+  /** carrier trunks: 'route' steps and calls from carriers (server/app/trunks.ts) */
+  readonly trunks?: { readonly outbound: OutboundDialer; readonly inbound: InboundTrunkCalls; readonly routeExists: (id: number) => Promise<boolean> };
 }
 
 type EventType = CallEventJson['type'];
@@ -86,6 +89,7 @@ export function createCallSide(o: CallSideOptions) {
     classify: classifyDialled,
     now: () => clock.now(),
     ...(o.acd ? { isQueue: o.acd.isQueue } : {}),
+    ...(o.trunks ? { routeExists: o.trunks.routeExists } : {}),
   });
   const control = createCallControl({
     domain: config.sipDomain,
@@ -125,6 +129,7 @@ export function createCallSide(o: CallSideOptions) {
       : {}),
     onAuthFailure: o.onAuthFailure,
     onAuthSuccess: o.onAuthSuccess,
+    ...(o.trunks ? { outbound: o.trunks.outbound, inbound: o.trunks.inbound } : {}),
   });
 
   // Records: the in-progress row first (so a crash leaves something to close as INTERRUPTED),

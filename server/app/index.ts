@@ -19,6 +19,7 @@ import {
   ExtensionRepository,
   HeartbeatRepository,
   SessionRepository,
+  TrunkRepository,
   openDatabase,
 } from '../store/index.js';
 import { createApiApp, createCallEventsEndpoint, ensureAdmin, startHttpServer, type HttpServerHandle, type RegistrationView } from '../api/index.js';
@@ -30,6 +31,7 @@ import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createSipSide } from './sip.js';
 import { createCallSide, recordingsDirOf } from './calls.js';
+import { createTrunkSide } from './trunks.js';
 import { drainWithDeadline } from './drain.js';
 import { openAcd } from './acd.js';
 import { consoleDir } from './console-dir.js';
@@ -109,6 +111,8 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const records = new CallRecordRepository({ db, writer, logger });
   const acd = await openAcd({ db, dataDir: config.dataDir, clock, logger });
+  const trunkRepository = new TrunkRepository({ db, writer, logger });
+  const trunks = createTrunkSide({ config, logger, clock, stack: sip.stack, listening: () => sip.transport.listening(), repository: trunkRepository, audit });
   const calls = createCallSide({
     acd: acd.handlers,
     config,
@@ -127,12 +131,24 @@ export async function createApp(options: AppOptions): Promise<App> {
     heartbeats: new HeartbeatRepository({ db, writer }),
     onAuthFailure: sip.auth.failed,
     onAuthSuccess: sip.auth.succeeded,
+    trunks: {
+      outbound: trunks.dialer,
+      inbound: trunks.manager,
+      routeExists: async (id) => (await trunks.manager.route(id)) !== undefined,
+    },
   });
+  // the events stream carries the trunk side's alerts (toll-fraud trips) beside the call events
+  const callEvents = {
+    subscribe(listener: Parameters<typeof calls.callEvents.subscribe>[0]) {
+      const offs = [calls.callEvents.subscribe(listener), trunks.onAlert(listener)];
+      return () => offs.forEach((off) => off());
+    },
+  };
   sip.stack.use(sip.watchCredentials(calls.control.handler));
 
   let ready = false;
   let http: HttpServerHandle | undefined;
-  const events = streamEvents({ calls: calls.callEvents, registrar: sip.registrar, clock });
+  const events = streamEvents({ calls: callEvents, registrar: sip.registrar, clock });
   const system = createSystemStatus({
     config,
     clock,
@@ -154,6 +170,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     calendars: calendarRepository,
     callHandling,
     acd: acd.service,
+    trunks: { repository: trunkRepository, manager: trunks.manager },
     logger,
     metrics,
     audit,
@@ -189,6 +206,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       const restored = sip.bans.restore(await banStore.loadActive(clock.now()));
       if (restored > 0) logger.info({ restored }, 'bans restored');
       await sip.stack.start();
+      await trunks.start();
       const endpoint = createCallEventsEndpoint({ sessions: repositories.sessions, callEvents: events, acdEvents: acd.service, logger });
       http = await startHttpServer({ app: api, port: config.httpPort, address: config.bindAddress, logger, upgrade: endpoint });
       ready = true;
@@ -213,6 +231,8 @@ export async function createApp(options: AppOptions): Promise<App> {
             await http?.close();
             await calls.stop();
             await acd.service.close();
+            // registrations are removed (Expires: 0) while SIP still runs
+            await trunks.stop();
             await sip.stack.close();
           },
           // the stack may not have been reached; closing the transport destroys every connection

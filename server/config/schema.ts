@@ -99,6 +99,19 @@ export const configShape = z
     recordingFormat: z.enum(['wav', 'ogg']).default('wav'),
     /** stereo: caller left, callee right (speaker separation for QA and ASR); mixed: one channel with both */
     recordingChannels: z.enum(['stereo', 'mixed']).default('stereo'),
+    /** DNS servers for trunk host names (RFC 3263), "address" or "address:port", comma-separated; empty: the system's */
+    dnsServers: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((a) => a.trim()).filter((a) => a.length > 0))
+      .pipe(z.array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[0-9.]+|[0-9a-fA-F:]+)(:[0-9]{1,5})?$/, 'each DNS server is an IP address, optionally with :port ([v6]:port)'))),
+    /** first retry of a failed trunk registration; it doubles up to 5 minutes */
+    trunkRegisterRetryMs: ms.min(100).default(2_000),
+    /** toll-fraud guard: outbound trunk calls per minute from one extension, from all, and at once */
+    outboundCallsPerMinutePerExtension: z.coerce.number().int().min(1).default(10),
+    outboundCallsPerMinute: z.coerce.number().int().min(1).default(120),
+    outboundConcurrentPerExtension: z.coerce.number().int().min(1).default(4),
+    outboundConcurrent: z.coerce.number().int().min(1).default(60),
     /** conference room numbers (FreeSWITCH's default dialplan uses 3000-3099); '' disables */
     conferenceNumbers: z
       .string()

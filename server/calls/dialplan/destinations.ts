@@ -61,7 +61,10 @@ export const AgentLoginDestination = z.strictObject({ kind: z.literal('agent-log
 /** Dial another number through the plan (Asterisk's Goto): the one kind that can loop. */
 export const NumberDestination = z.strictObject({ kind: z.literal('number'), number: z.string().regex(/^[0-9*#+]{1,32}$/) });
 
-const STEP_KINDS = [ExtensionDestination, RingGroupDestination, ConferenceDestination, FeatureDestination, NumberDestination, AnswerDestination, PlayDestination, PickupDestination, QueueDestination, AgentLoginDestination] as const;
+/** An outbound route (server/trunks): its patterns rewrite the number, its trunks are tried in order. */
+export const RouteDestination = z.strictObject({ kind: z.literal('route'), route: z.number().int().min(1) });
+
+const STEP_KINDS = [ExtensionDestination, RingGroupDestination, ConferenceDestination, FeatureDestination, NumberDestination, AnswerDestination, PlayDestination, PickupDestination, QueueDestination, AgentLoginDestination, RouteDestination] as const;
 /** what a branch may hold: every kind but a branch (a calendar carries its own holidays, so none nests) */
 export const BranchStep = z.discriminatedUnion('kind', [...STEP_KINDS]);
 /**
@@ -96,9 +99,11 @@ export interface DestinationEnv {
   readonly calendar?: (id: number) => Promise<CalendarState | null>;
   /** whether calendar `id` exists; absent: calendars are not checked */
   readonly calendarExists?: (id: number) => Promise<boolean>;
-  /** a dialled number's permission class under the site's number profile (server/numbers), for entries whose permission is 'dialled' */
   /** the ACD's queues; absent: no queue is known */
   readonly isQueue?: (id: string) => boolean;
+  /** whether an outbound route exists (absent: no routes, so every 'route' step is refused) */
+  readonly routeExists?: (id: number) => Promise<boolean>;
+  /** a dialled number's permission class under the site's number profile (server/numbers), for entries whose permission is 'dialled' */
   readonly classify?: (number: string) => { readonly ok: true; readonly class: string } | { readonly ok: false; readonly reason: string };
 }
 
@@ -175,6 +180,7 @@ export const DESTINATION_KINDS: Kinds = {
   },
   queue: { applies: always, problem: async (d, env) => (env.isQueue?.(d.queue) ? null : `unknown queue ${d.queue}`), redials: () => [] },
   'agent-login': { applies: always, problem: none, redials: () => [] },
+  route: { applies: always, problem: async (d, env) => ((await env.routeExists?.(d.route)) ? null : `unknown route ${d.route}`), redials: () => [] },
 };
 
 export const kindOf = <D extends Destination>(d: D): DestinationKind<D> => DESTINATION_KINDS[d.kind] as unknown as DestinationKind<D>;

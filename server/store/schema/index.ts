@@ -11,3 +11,4 @@ export * from './heartbeats.js';
 export * from './sip-bans.js';
 export * from './calendars.js';
 export * from './acd.js';
+export * from './trunks.js';
