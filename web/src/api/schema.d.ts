@@ -365,6 +365,340 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Business calendars */
+        get: operations["getApiV1Calendars"];
+        put?: never;
+        /** Add a calendar: time zone, weekly hours with breaks, holidays and working-day overrides */
+        post: operations["postApiV1Calendars"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendars/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One calendar */
+        get: operations["getApiV1CalendarsId"];
+        /** Replace a calendar */
+        put: operations["putApiV1CalendarsId"];
+        post?: never;
+        /** Delete a calendar no dial plan entry branches on */
+        delete: operations["deleteApiV1CalendarsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendars/{id}/at": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open or closed at an instant, and why (the rule, the hours, the local time) */
+        get: operations["getApiV1CalendarsIdAt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendars/{id}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import a year's holidays and working days from a file (docs/calendars.md); replaces that year's rules, nothing else */
+        post: operations["postApiV1CalendarsIdImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendars/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A year's rules as an import file */
+        get: operations["getApiV1CalendarsIdExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendars/{id}/copy-year": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Copy one year's rules to the same dates of another (replacing its rules); for fixed-date holidays */
+        post: operations["postApiV1CalendarsIdCopyYear"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/skills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Skills agents and queues may name */
+        get: operations["getApiV1AcdSkills"];
+        put?: never;
+        /** Add a skill */
+        post: operations["postApiV1AcdSkills"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/skills/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a skill no queue requires */
+        delete: operations["deleteApiV1AcdSkillsName"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every queue */
+        get: operations["getApiV1AcdQueues"];
+        put?: never;
+        /** Add a queue */
+        post: operations["postApiV1AcdQueues"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/queues/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One queue */
+        get: operations["getApiV1AcdQueuesId"];
+        /** Replace a queue */
+        put: operations["putApiV1AcdQueuesId"];
+        post?: never;
+        /** Remove a queue */
+        delete: operations["deleteApiV1AcdQueuesId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every agent */
+        get: operations["getApiV1AcdAgents"];
+        put?: never;
+        /** Add a agent */
+        post: operations["postApiV1AcdAgents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/agents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One agent */
+        get: operations["getApiV1AcdAgentsId"];
+        /** Replace a agent */
+        put: operations["putApiV1AcdAgentsId"];
+        post?: never;
+        /** Remove a agent */
+        delete: operations["deleteApiV1AcdAgentsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/agents/{id}/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Log an agent in or out, start or end a break (as the next state while busy), end wrap-up with a code */
+        post: operations["postApiV1AcdAgentsIdState"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/memberships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which agents serve which queues, with penalty, weight and position */
+        get: operations["getApiV1AcdMemberships"];
+        put?: never;
+        /** Put an agent in a queue (once) */
+        post: operations["postApiV1AcdMemberships"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/memberships/{agentId}/{queueId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take an agent out of a queue */
+        delete: operations["deleteApiV1AcdMembershipsAgentIdQueueId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The floor now: queues (callers waiting, longest wait, agents by state, this interval’s figures) and agents */
+        get: operations["getApiV1AcdLive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/interactions/{id}/priority": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-prioritise a waiting caller */
+        post: operations["postApiV1AcdInteractionsIdPriority"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/interactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Queue interaction records (per call id or queue), newest first: wait, offers, answering agent, outcome, wrap-up code, routing decisions */
+        get: operations["getApiV1AcdInteractions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/intervals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 15-minute interval figures per queue: service level, ASA, AHT, abandon rate, occupancy */
+        get: operations["getApiV1AcdIntervals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -391,6 +725,132 @@ export interface paths {
         };
         /** Listeners, media workers, counts and a metrics summary (admins and supervisors) */
         get: operations["getApiV1SystemStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trunks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every carrier trunk (with its live status: registered, last OPTIONS round trip, calls in progress; the secret is never returned) */
+        get: operations["getApiV1Trunks"];
+        put?: never;
+        /** Add a carrier trunk (with its live status: registered, last OPTIONS round trip, calls in progress; the secret is never returned) */
+        post: operations["postApiV1Trunks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trunks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One trunk with its live status */
+        get: operations["getApiV1TrunksId"];
+        /** Replace a carrier trunk (with its live status: registered, last OPTIONS round trip, calls in progress; the secret is never returned) */
+        put: operations["putApiV1TrunksId"];
+        post?: never;
+        /** Delete a carrier trunk (with its live status: registered, last OPTIONS round trip, calls in progress; the secret is never returned) */
+        delete: operations["deleteApiV1TrunksId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dids": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every inbound number (or range) and the dial plan steps its calls run */
+        get: operations["getApiV1Dids"];
+        put?: never;
+        /** Add a inbound number (or range) and the dial plan steps its calls run */
+        post: operations["postApiV1Dids"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dids/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a inbound number (or range) and the dial plan steps its calls run */
+        put: operations["putApiV1DidsId"];
+        post?: never;
+        /** Delete a inbound number (or range) and the dial plan steps its calls run */
+        delete: operations["deleteApiV1DidsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every outbound route (patterns with strip/prepend, trunks in order, the permission class) */
+        get: operations["getApiV1Routes"];
+        put?: never;
+        /** Add a outbound route (patterns with strip/prepend, trunks in order, the permission class) */
+        post: operations["postApiV1Routes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a outbound route (patterns with strip/prepend, trunks in order, the permission class) */
+        put: operations["putApiV1RoutesId"];
+        post?: never;
+        /** Delete a outbound route (patterns with strip/prepend, trunks in order, the permission class) */
+        delete: operations["deleteApiV1RoutesId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cdrs/{id}/trunk-attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A call's attempts on trunks, in order */
+        get: operations["getApiV1CdrsIdTrunkAttempts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -778,7 +1238,7 @@ export interface operations {
                             number: string;
                             displayName: string | null;
                             realm: string;
-                            permissions: ("internal" | "local" | "national" | "international" | "emergency" | "monitor")[];
+                            permissions: ("internal" | "local" | "national" | "mobile" | "international" | "emergency" | "monitor")[];
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -833,7 +1293,8 @@ export interface operations {
                     number: string;
                     password: string;
                     displayName?: string;
-                    permissions?: ("internal" | "local" | "national" | "international" | "emergency" | "monitor")[];
+                    /** @description the classes of number the extension may dial (server/numbers classifies: internal, local, national, mobile, international; 'monitor' for supervisor codes); default internal + emergency, so international is off; emergency numbers route even when the set lacks 'emergency' */
+                    permissions?: ("internal" | "local" | "national" | "mobile" | "international" | "emergency" | "monitor")[];
                 };
             };
         };
@@ -848,7 +1309,7 @@ export interface operations {
                         number: string;
                         displayName: string | null;
                         realm: string;
-                        permissions: ("internal" | "local" | "national" | "international" | "emergency" | "monitor")[];
+                        permissions: ("internal" | "local" | "national" | "mobile" | "international" | "emergency" | "monitor")[];
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -931,7 +1392,7 @@ export interface operations {
                         number: string;
                         displayName: string | null;
                         realm: string;
-                        permissions: ("internal" | "local" | "national" | "international" | "emergency" | "monitor")[];
+                        permissions: ("internal" | "local" | "national" | "mobile" | "international" | "emergency" | "monitor")[];
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -1067,7 +1528,8 @@ export interface operations {
                 "application/json": {
                     password?: string;
                     displayName?: string | null;
-                    permissions?: ("internal" | "local" | "national" | "international" | "emergency" | "monitor")[];
+                    /** @description the classes of number the extension may dial (server/numbers classifies: internal, local, national, mobile, international; 'monitor' for supervisor codes); default internal + emergency, so international is off; emergency numbers route even when the set lacks 'emergency' */
+                    permissions?: ("internal" | "local" | "national" | "mobile" | "international" | "emergency" | "monitor")[];
                 };
             };
         };
@@ -1082,7 +1544,7 @@ export interface operations {
                         number: string;
                         displayName: string | null;
                         realm: string;
-                        permissions: ("internal" | "local" | "national" | "international" | "emergency" | "monitor")[];
+                        permissions: ("internal" | "local" | "national" | "mobile" | "international" | "emergency" | "monitor")[];
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -1168,26 +1630,38 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
+                            /** @description call id (uuid) */
                             id: string;
+                            /** @description calling extension number */
                             caller: string;
                             callerName: string | null;
+                            /** @description dialled number */
                             callee: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description the INVITE arrived
+                             */
                             startedAt: string;
                             answeredAt: string | null;
                             /** @description null while the call is in progress */
                             endedAt: string | null;
+                            /** @description end − start in whole seconds (Asterisk: duration) */
                             durationS: number | null;
+                            /** @description end − answer in whole seconds (Asterisk: billsec) */
                             billableS: number | null;
+                            /** @description null while the call is in progress */
                             disposition: ("ANSWERED" | "NO ANSWER" | "BUSY" | "FAILED" | "CANCELLED" | "INTERRUPTED") | null;
+                            /** @description e.g. 'normal-clearing', 'busy', 'no-answer', 'cancelled', 'not-found', 'media-timeout', 'interrupted' */
                             hangupCause: string | null;
+                            /** @description the final status the caller got (200, 486, 480, 487, 404, 403 …) */
                             sipStatus: number | null;
                             hangupBy: ("caller" | "callee" | "system") | null;
                             codec: string | null;
-                            /** @description the recording file on the server; null when the call has none (yet) */
+                            /** @description the recording file, relative to <dataDir>/recordings ('YYYY/MM/DD/<id>.wav'; older records: absolute); null when the call has none (yet) */
                             recordingPath: string | null;
                             recordingFormat: ("wav" | "ogg") | null;
                             recordingDurationMs: number | null;
+                            /** @description where the recording was paused (card payments) */
                             recordingPauses: {
                                 /** @description ms into the recording */
                                 atMs: number;
@@ -1202,34 +1676,41 @@ export interface operations {
                             /** @description where to download the recording; null when the call has none */
                             recordingUrl: string | null;
                             legs: {
+                                /** @description leg id (uuid) */
                                 id: string;
                                 /** @enum {string} */
                                 role: "caller" | "callee";
                                 sipCallId: string;
+                                /** @description the contact/URI this leg talks to */
                                 uri: string;
+                                /** @description udp/tcp/tls/ws/wss */
                                 transport: string | null;
+                                /** @description "ip:port" */
                                 sourceAddress: string | null;
                                 userAgent: string | null;
                                 /** Format: date-time */
                                 startedAt: string;
                                 answeredAt: string | null;
                                 endedAt: string | null;
+                                /** @description final status of this leg's INVITE */
                                 sipStatus: number | null;
+                                /** @description e.g. "PCMU" */
                                 codec: string | null;
                                 packetsReceived: number;
                                 packetsSent: number;
                                 bytesReceived: number;
                                 bytesSent: number;
+                                /** @description from RTCP receiver reports (RFC 3550 §6.4.1) where the peer sends them */
                                 packetsLost: number | null;
                                 fractionLost: number | null;
                                 jitterMs: number | null;
-                                /** @description round trip to this leg's phone from RTCP (RFC 3550 §6.4.1), ms; null when it answered no report */
+                                /** @description round trip to this leg's phone from RTCP (RFC 3550 §6.4.1), ms, smoothed; null when it answered no report */
                                 rttMs: number | null;
-                                /** @description ITU-T G.107 E-model MOS (1 to 4.5) of this leg; null when it carried no RTP */
+                                /** @description ITU-T G.107 E-model MOS (1 to 4.5) of this leg from its loss, jitter and round trip; null when its phone sent no RTP that reached us */
                                 mos: number | null;
                                 /** @description packets discarded: from a source signalling did not name for this leg or not the latched one (strict source), failing SRTP, or not RTP/RTCP */
                                 packetsDropped: number;
-                                /** @description SRTP packets that failed authentication or the replay check */
+                                /** @description SRTP packets that failed authentication or the replay check (0 on plain RTP) */
                                 srtpFailures: number;
                             }[];
                         }[];
@@ -1342,26 +1823,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description call id (uuid) */
                         id: string;
+                        /** @description calling extension number */
                         caller: string;
                         callerName: string | null;
+                        /** @description dialled number */
                         callee: string;
-                        /** Format: date-time */
+                        /**
+                         * Format: date-time
+                         * @description the INVITE arrived
+                         */
                         startedAt: string;
                         answeredAt: string | null;
                         /** @description null while the call is in progress */
                         endedAt: string | null;
+                        /** @description end − start in whole seconds (Asterisk: duration) */
                         durationS: number | null;
+                        /** @description end − answer in whole seconds (Asterisk: billsec) */
                         billableS: number | null;
+                        /** @description null while the call is in progress */
                         disposition: ("ANSWERED" | "NO ANSWER" | "BUSY" | "FAILED" | "CANCELLED" | "INTERRUPTED") | null;
+                        /** @description e.g. 'normal-clearing', 'busy', 'no-answer', 'cancelled', 'not-found', 'media-timeout', 'interrupted' */
                         hangupCause: string | null;
+                        /** @description the final status the caller got (200, 486, 480, 487, 404, 403 …) */
                         sipStatus: number | null;
                         hangupBy: ("caller" | "callee" | "system") | null;
                         codec: string | null;
-                        /** @description the recording file on the server; null when the call has none (yet) */
+                        /** @description the recording file, relative to <dataDir>/recordings ('YYYY/MM/DD/<id>.wav'; older records: absolute); null when the call has none (yet) */
                         recordingPath: string | null;
                         recordingFormat: ("wav" | "ogg") | null;
                         recordingDurationMs: number | null;
+                        /** @description where the recording was paused (card payments) */
                         recordingPauses: {
                             /** @description ms into the recording */
                             atMs: number;
@@ -1376,34 +1869,41 @@ export interface operations {
                         /** @description where to download the recording; null when the call has none */
                         recordingUrl: string | null;
                         legs: {
+                            /** @description leg id (uuid) */
                             id: string;
                             /** @enum {string} */
                             role: "caller" | "callee";
                             sipCallId: string;
+                            /** @description the contact/URI this leg talks to */
                             uri: string;
+                            /** @description udp/tcp/tls/ws/wss */
                             transport: string | null;
+                            /** @description "ip:port" */
                             sourceAddress: string | null;
                             userAgent: string | null;
                             /** Format: date-time */
                             startedAt: string;
                             answeredAt: string | null;
                             endedAt: string | null;
+                            /** @description final status of this leg's INVITE */
                             sipStatus: number | null;
+                            /** @description e.g. "PCMU" */
                             codec: string | null;
                             packetsReceived: number;
                             packetsSent: number;
                             bytesReceived: number;
                             bytesSent: number;
+                            /** @description from RTCP receiver reports (RFC 3550 §6.4.1) where the peer sends them */
                             packetsLost: number | null;
                             fractionLost: number | null;
                             jitterMs: number | null;
-                            /** @description round trip to this leg's phone from RTCP (RFC 3550 §6.4.1), ms; null when it answered no report */
+                            /** @description round trip to this leg's phone from RTCP (RFC 3550 §6.4.1), ms, smoothed; null when it answered no report */
                             rttMs: number | null;
-                            /** @description ITU-T G.107 E-model MOS (1 to 4.5) of this leg; null when it carried no RTP */
+                            /** @description ITU-T G.107 E-model MOS (1 to 4.5) of this leg from its loss, jitter and round trip; null when its phone sent no RTP that reached us */
                             mos: number | null;
                             /** @description packets discarded: from a source signalling did not name for this leg or not the latched one (strict source), failing SRTP, or not RTP/RTCP */
                             packetsDropped: number;
-                            /** @description SRTP packets that failed authentication or the replay check */
+                            /** @description SRTP packets that failed authentication or the replay check (0 on plain RTP) */
                             srtpFailures: number;
                         }[];
                     };
@@ -1721,6 +2221,151 @@ export interface operations {
                                  */
                                 scope: "directed" | "group";
                                 extension?: string;
+                            } | {
+                                /** @constant */
+                                kind: "queue";
+                                queue: string;
+                                priority?: number;
+                                requirements?: {
+                                    skill: string;
+                                    minLevel: number;
+                                }[];
+                            } | {
+                                /** @constant */
+                                kind: "agent-login";
+                                /** @enum {string} */
+                                action: "login" | "logout";
+                            } | {
+                                /** @constant */
+                                kind: "route";
+                                route: number;
+                            } | {
+                                /** @constant */
+                                kind: "calendar";
+                                /** @description the calendar id (/api/v1/calendars) */
+                                calendar: number;
+                                open: ({
+                                    /** @constant */
+                                    kind: "extension";
+                                    number?: string;
+                                    timeoutS?: number;
+                                } | {
+                                    /** @constant */
+                                    kind: "ring-group";
+                                    members: string[];
+                                    /** @enum {string} */
+                                    strategy: "simultaneous" | "sequential";
+                                    /** @default 20 */
+                                    memberTimeoutS: number;
+                                } | {
+                                    /** @constant */
+                                    kind: "conference";
+                                    room?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "feature";
+                                    /** @enum {string} */
+                                    feature: "monitor-listen" | "monitor-whisper" | "monitor-barge";
+                                } | {
+                                    /** @constant */
+                                    kind: "number";
+                                    number: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "answer";
+                                } | {
+                                    /** @constant */
+                                    kind: "play";
+                                    prompt: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "pickup";
+                                    /**
+                                     * @default directed
+                                     * @enum {string}
+                                     */
+                                    scope: "directed" | "group";
+                                    extension?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "queue";
+                                    queue: string;
+                                    priority?: number;
+                                    requirements?: {
+                                        skill: string;
+                                        minLevel: number;
+                                    }[];
+                                } | {
+                                    /** @constant */
+                                    kind: "agent-login";
+                                    /** @enum {string} */
+                                    action: "login" | "logout";
+                                } | {
+                                    /** @constant */
+                                    kind: "route";
+                                    route: number;
+                                })[];
+                                closed: ({
+                                    /** @constant */
+                                    kind: "extension";
+                                    number?: string;
+                                    timeoutS?: number;
+                                } | {
+                                    /** @constant */
+                                    kind: "ring-group";
+                                    members: string[];
+                                    /** @enum {string} */
+                                    strategy: "simultaneous" | "sequential";
+                                    /** @default 20 */
+                                    memberTimeoutS: number;
+                                } | {
+                                    /** @constant */
+                                    kind: "conference";
+                                    room?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "feature";
+                                    /** @enum {string} */
+                                    feature: "monitor-listen" | "monitor-whisper" | "monitor-barge";
+                                } | {
+                                    /** @constant */
+                                    kind: "number";
+                                    number: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "answer";
+                                } | {
+                                    /** @constant */
+                                    kind: "play";
+                                    prompt: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "pickup";
+                                    /**
+                                     * @default directed
+                                     * @enum {string}
+                                     */
+                                    scope: "directed" | "group";
+                                    extension?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "queue";
+                                    queue: string;
+                                    priority?: number;
+                                    requirements?: {
+                                        skill: string;
+                                        minLevel: number;
+                                    }[];
+                                } | {
+                                    /** @constant */
+                                    kind: "agent-login";
+                                    /** @enum {string} */
+                                    action: "login" | "logout";
+                                } | {
+                                    /** @constant */
+                                    kind: "route";
+                                    route: number;
+                                })[];
                             })[];
                             description: string | null;
                             /** Format: date-time */
@@ -1760,10 +2405,10 @@ export interface operations {
                     /** @description a number, or an Asterisk-style pattern: '_' then X (0-9), Z (1-9), N (2-9), [1-5], '.' (one or more), '!' (zero or more) */
                     pattern: string;
                     /**
-                     * @description the class the caller needs; null: anyone
+                     * @description the class the caller needs; 'dialled': the class of the dialled number (the number profile's classification: local, national, mobile, international, emergency); null: anyone. Emergency is never refused
                      * @default internal
                      */
-                    permission?: ("internal" | "local" | "national" | "international" | "emergency" | "monitor") | null;
+                    permission?: ("internal" | "local" | "national" | "mobile" | "international" | "emergency" | "monitor" | "dialled") | null;
                     /** @description run in order; a step that fails (busy, no answer) falls through to the next */
                     steps: ({
                         /** @constant */
@@ -1807,6 +2452,151 @@ export interface operations {
                          */
                         scope?: "directed" | "group";
                         extension?: string;
+                    } | {
+                        /** @constant */
+                        kind: "queue";
+                        queue: string;
+                        priority?: number;
+                        requirements?: {
+                            skill: string;
+                            minLevel: number;
+                        }[];
+                    } | {
+                        /** @constant */
+                        kind: "agent-login";
+                        /** @enum {string} */
+                        action: "login" | "logout";
+                    } | {
+                        /** @constant */
+                        kind: "route";
+                        route: number;
+                    } | {
+                        /** @constant */
+                        kind: "calendar";
+                        /** @description the calendar id (/api/v1/calendars) */
+                        calendar: number;
+                        open: ({
+                            /** @constant */
+                            kind: "extension";
+                            number?: string;
+                            timeoutS?: number;
+                        } | {
+                            /** @constant */
+                            kind: "ring-group";
+                            members: string[];
+                            /** @enum {string} */
+                            strategy: "simultaneous" | "sequential";
+                            /** @default 20 */
+                            memberTimeoutS?: number;
+                        } | {
+                            /** @constant */
+                            kind: "conference";
+                            room?: string;
+                        } | {
+                            /** @constant */
+                            kind: "feature";
+                            /** @enum {string} */
+                            feature: "monitor-listen" | "monitor-whisper" | "monitor-barge";
+                        } | {
+                            /** @constant */
+                            kind: "number";
+                            number: string;
+                        } | {
+                            /** @constant */
+                            kind: "answer";
+                        } | {
+                            /** @constant */
+                            kind: "play";
+                            prompt: string;
+                        } | {
+                            /** @constant */
+                            kind: "pickup";
+                            /**
+                             * @default directed
+                             * @enum {string}
+                             */
+                            scope?: "directed" | "group";
+                            extension?: string;
+                        } | {
+                            /** @constant */
+                            kind: "queue";
+                            queue: string;
+                            priority?: number;
+                            requirements?: {
+                                skill: string;
+                                minLevel: number;
+                            }[];
+                        } | {
+                            /** @constant */
+                            kind: "agent-login";
+                            /** @enum {string} */
+                            action: "login" | "logout";
+                        } | {
+                            /** @constant */
+                            kind: "route";
+                            route: number;
+                        })[];
+                        closed: ({
+                            /** @constant */
+                            kind: "extension";
+                            number?: string;
+                            timeoutS?: number;
+                        } | {
+                            /** @constant */
+                            kind: "ring-group";
+                            members: string[];
+                            /** @enum {string} */
+                            strategy: "simultaneous" | "sequential";
+                            /** @default 20 */
+                            memberTimeoutS?: number;
+                        } | {
+                            /** @constant */
+                            kind: "conference";
+                            room?: string;
+                        } | {
+                            /** @constant */
+                            kind: "feature";
+                            /** @enum {string} */
+                            feature: "monitor-listen" | "monitor-whisper" | "monitor-barge";
+                        } | {
+                            /** @constant */
+                            kind: "number";
+                            number: string;
+                        } | {
+                            /** @constant */
+                            kind: "answer";
+                        } | {
+                            /** @constant */
+                            kind: "play";
+                            prompt: string;
+                        } | {
+                            /** @constant */
+                            kind: "pickup";
+                            /**
+                             * @default directed
+                             * @enum {string}
+                             */
+                            scope?: "directed" | "group";
+                            extension?: string;
+                        } | {
+                            /** @constant */
+                            kind: "queue";
+                            queue: string;
+                            priority?: number;
+                            requirements?: {
+                                skill: string;
+                                minLevel: number;
+                            }[];
+                        } | {
+                            /** @constant */
+                            kind: "agent-login";
+                            /** @enum {string} */
+                            action: "login" | "logout";
+                        } | {
+                            /** @constant */
+                            kind: "route";
+                            route: number;
+                        })[];
                     })[];
                     description?: string | null;
                 };
@@ -1866,6 +2656,151 @@ export interface operations {
                              */
                             scope: "directed" | "group";
                             extension?: string;
+                        } | {
+                            /** @constant */
+                            kind: "queue";
+                            queue: string;
+                            priority?: number;
+                            requirements?: {
+                                skill: string;
+                                minLevel: number;
+                            }[];
+                        } | {
+                            /** @constant */
+                            kind: "agent-login";
+                            /** @enum {string} */
+                            action: "login" | "logout";
+                        } | {
+                            /** @constant */
+                            kind: "route";
+                            route: number;
+                        } | {
+                            /** @constant */
+                            kind: "calendar";
+                            /** @description the calendar id (/api/v1/calendars) */
+                            calendar: number;
+                            open: ({
+                                /** @constant */
+                                kind: "extension";
+                                number?: string;
+                                timeoutS?: number;
+                            } | {
+                                /** @constant */
+                                kind: "ring-group";
+                                members: string[];
+                                /** @enum {string} */
+                                strategy: "simultaneous" | "sequential";
+                                /** @default 20 */
+                                memberTimeoutS: number;
+                            } | {
+                                /** @constant */
+                                kind: "conference";
+                                room?: string;
+                            } | {
+                                /** @constant */
+                                kind: "feature";
+                                /** @enum {string} */
+                                feature: "monitor-listen" | "monitor-whisper" | "monitor-barge";
+                            } | {
+                                /** @constant */
+                                kind: "number";
+                                number: string;
+                            } | {
+                                /** @constant */
+                                kind: "answer";
+                            } | {
+                                /** @constant */
+                                kind: "play";
+                                prompt: string;
+                            } | {
+                                /** @constant */
+                                kind: "pickup";
+                                /**
+                                 * @default directed
+                                 * @enum {string}
+                                 */
+                                scope: "directed" | "group";
+                                extension?: string;
+                            } | {
+                                /** @constant */
+                                kind: "queue";
+                                queue: string;
+                                priority?: number;
+                                requirements?: {
+                                    skill: string;
+                                    minLevel: number;
+                                }[];
+                            } | {
+                                /** @constant */
+                                kind: "agent-login";
+                                /** @enum {string} */
+                                action: "login" | "logout";
+                            } | {
+                                /** @constant */
+                                kind: "route";
+                                route: number;
+                            })[];
+                            closed: ({
+                                /** @constant */
+                                kind: "extension";
+                                number?: string;
+                                timeoutS?: number;
+                            } | {
+                                /** @constant */
+                                kind: "ring-group";
+                                members: string[];
+                                /** @enum {string} */
+                                strategy: "simultaneous" | "sequential";
+                                /** @default 20 */
+                                memberTimeoutS: number;
+                            } | {
+                                /** @constant */
+                                kind: "conference";
+                                room?: string;
+                            } | {
+                                /** @constant */
+                                kind: "feature";
+                                /** @enum {string} */
+                                feature: "monitor-listen" | "monitor-whisper" | "monitor-barge";
+                            } | {
+                                /** @constant */
+                                kind: "number";
+                                number: string;
+                            } | {
+                                /** @constant */
+                                kind: "answer";
+                            } | {
+                                /** @constant */
+                                kind: "play";
+                                prompt: string;
+                            } | {
+                                /** @constant */
+                                kind: "pickup";
+                                /**
+                                 * @default directed
+                                 * @enum {string}
+                                 */
+                                scope: "directed" | "group";
+                                extension?: string;
+                            } | {
+                                /** @constant */
+                                kind: "queue";
+                                queue: string;
+                                priority?: number;
+                                requirements?: {
+                                    skill: string;
+                                    minLevel: number;
+                                }[];
+                            } | {
+                                /** @constant */
+                                kind: "agent-login";
+                                /** @enum {string} */
+                                action: "login" | "logout";
+                            } | {
+                                /** @constant */
+                                kind: "route";
+                                route: number;
+                            })[];
                         })[];
                         description: string | null;
                         /** Format: date-time */
@@ -1918,6 +2853,7 @@ export interface operations {
             query: {
                 from: string;
                 to: string;
+                time?: string;
             };
             header?: never;
             path?: never;
@@ -1977,6 +2913,151 @@ export interface operations {
                                  */
                                 scope: "directed" | "group";
                                 extension?: string;
+                            } | {
+                                /** @constant */
+                                kind: "queue";
+                                queue: string;
+                                priority?: number;
+                                requirements?: {
+                                    skill: string;
+                                    minLevel: number;
+                                }[];
+                            } | {
+                                /** @constant */
+                                kind: "agent-login";
+                                /** @enum {string} */
+                                action: "login" | "logout";
+                            } | {
+                                /** @constant */
+                                kind: "route";
+                                route: number;
+                            } | {
+                                /** @constant */
+                                kind: "calendar";
+                                /** @description the calendar id (/api/v1/calendars) */
+                                calendar: number;
+                                open: ({
+                                    /** @constant */
+                                    kind: "extension";
+                                    number?: string;
+                                    timeoutS?: number;
+                                } | {
+                                    /** @constant */
+                                    kind: "ring-group";
+                                    members: string[];
+                                    /** @enum {string} */
+                                    strategy: "simultaneous" | "sequential";
+                                    /** @default 20 */
+                                    memberTimeoutS: number;
+                                } | {
+                                    /** @constant */
+                                    kind: "conference";
+                                    room?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "feature";
+                                    /** @enum {string} */
+                                    feature: "monitor-listen" | "monitor-whisper" | "monitor-barge";
+                                } | {
+                                    /** @constant */
+                                    kind: "number";
+                                    number: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "answer";
+                                } | {
+                                    /** @constant */
+                                    kind: "play";
+                                    prompt: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "pickup";
+                                    /**
+                                     * @default directed
+                                     * @enum {string}
+                                     */
+                                    scope: "directed" | "group";
+                                    extension?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "queue";
+                                    queue: string;
+                                    priority?: number;
+                                    requirements?: {
+                                        skill: string;
+                                        minLevel: number;
+                                    }[];
+                                } | {
+                                    /** @constant */
+                                    kind: "agent-login";
+                                    /** @enum {string} */
+                                    action: "login" | "logout";
+                                } | {
+                                    /** @constant */
+                                    kind: "route";
+                                    route: number;
+                                })[];
+                                closed: ({
+                                    /** @constant */
+                                    kind: "extension";
+                                    number?: string;
+                                    timeoutS?: number;
+                                } | {
+                                    /** @constant */
+                                    kind: "ring-group";
+                                    members: string[];
+                                    /** @enum {string} */
+                                    strategy: "simultaneous" | "sequential";
+                                    /** @default 20 */
+                                    memberTimeoutS: number;
+                                } | {
+                                    /** @constant */
+                                    kind: "conference";
+                                    room?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "feature";
+                                    /** @enum {string} */
+                                    feature: "monitor-listen" | "monitor-whisper" | "monitor-barge";
+                                } | {
+                                    /** @constant */
+                                    kind: "number";
+                                    number: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "answer";
+                                } | {
+                                    /** @constant */
+                                    kind: "play";
+                                    prompt: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "pickup";
+                                    /**
+                                     * @default directed
+                                     * @enum {string}
+                                     */
+                                    scope: "directed" | "group";
+                                    extension?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "queue";
+                                    queue: string;
+                                    priority?: number;
+                                    requirements?: {
+                                        skill: string;
+                                        minLevel: number;
+                                    }[];
+                                } | {
+                                    /** @constant */
+                                    kind: "agent-login";
+                                    /** @enum {string} */
+                                    action: "login" | "logout";
+                                } | {
+                                    /** @constant */
+                                    kind: "route";
+                                    route: number;
+                                })[];
                             };
                             argument: string;
                             dialled: string;
@@ -1987,8 +3068,12 @@ export interface operations {
                             entry: number | string | null;
                             pattern: string | null;
                             /** @enum {string} */
-                            result: "matched" | "not-applicable" | "forbidden" | "no-match" | "loop" | "too-many-redials" | "forwarded" | "forward-loop";
+                            result: "matched" | "not-applicable" | "forbidden" | "no-match" | "loop" | "too-many-redials" | "forwarded" | "forward-loop" | "branch";
                             reason?: string;
+                            /** @description 'branch': the calendar's decision (calendar, open, reason, source, local time, rule) */
+                            decision?: {
+                                [key: string]: unknown;
+                            };
                         }[];
                         /** @description what the caller would be told before any step runs */
                         failure: {
@@ -2092,6 +3177,151 @@ export interface operations {
                              */
                             scope: "directed" | "group";
                             extension?: string;
+                        } | {
+                            /** @constant */
+                            kind: "queue";
+                            queue: string;
+                            priority?: number;
+                            requirements?: {
+                                skill: string;
+                                minLevel: number;
+                            }[];
+                        } | {
+                            /** @constant */
+                            kind: "agent-login";
+                            /** @enum {string} */
+                            action: "login" | "logout";
+                        } | {
+                            /** @constant */
+                            kind: "route";
+                            route: number;
+                        } | {
+                            /** @constant */
+                            kind: "calendar";
+                            /** @description the calendar id (/api/v1/calendars) */
+                            calendar: number;
+                            open: ({
+                                /** @constant */
+                                kind: "extension";
+                                number?: string;
+                                timeoutS?: number;
+                            } | {
+                                /** @constant */
+                                kind: "ring-group";
+                                members: string[];
+                                /** @enum {string} */
+                                strategy: "simultaneous" | "sequential";
+                                /** @default 20 */
+                                memberTimeoutS: number;
+                            } | {
+                                /** @constant */
+                                kind: "conference";
+                                room?: string;
+                            } | {
+                                /** @constant */
+                                kind: "feature";
+                                /** @enum {string} */
+                                feature: "monitor-listen" | "monitor-whisper" | "monitor-barge";
+                            } | {
+                                /** @constant */
+                                kind: "number";
+                                number: string;
+                            } | {
+                                /** @constant */
+                                kind: "answer";
+                            } | {
+                                /** @constant */
+                                kind: "play";
+                                prompt: string;
+                            } | {
+                                /** @constant */
+                                kind: "pickup";
+                                /**
+                                 * @default directed
+                                 * @enum {string}
+                                 */
+                                scope: "directed" | "group";
+                                extension?: string;
+                            } | {
+                                /** @constant */
+                                kind: "queue";
+                                queue: string;
+                                priority?: number;
+                                requirements?: {
+                                    skill: string;
+                                    minLevel: number;
+                                }[];
+                            } | {
+                                /** @constant */
+                                kind: "agent-login";
+                                /** @enum {string} */
+                                action: "login" | "logout";
+                            } | {
+                                /** @constant */
+                                kind: "route";
+                                route: number;
+                            })[];
+                            closed: ({
+                                /** @constant */
+                                kind: "extension";
+                                number?: string;
+                                timeoutS?: number;
+                            } | {
+                                /** @constant */
+                                kind: "ring-group";
+                                members: string[];
+                                /** @enum {string} */
+                                strategy: "simultaneous" | "sequential";
+                                /** @default 20 */
+                                memberTimeoutS: number;
+                            } | {
+                                /** @constant */
+                                kind: "conference";
+                                room?: string;
+                            } | {
+                                /** @constant */
+                                kind: "feature";
+                                /** @enum {string} */
+                                feature: "monitor-listen" | "monitor-whisper" | "monitor-barge";
+                            } | {
+                                /** @constant */
+                                kind: "number";
+                                number: string;
+                            } | {
+                                /** @constant */
+                                kind: "answer";
+                            } | {
+                                /** @constant */
+                                kind: "play";
+                                prompt: string;
+                            } | {
+                                /** @constant */
+                                kind: "pickup";
+                                /**
+                                 * @default directed
+                                 * @enum {string}
+                                 */
+                                scope: "directed" | "group";
+                                extension?: string;
+                            } | {
+                                /** @constant */
+                                kind: "queue";
+                                queue: string;
+                                priority?: number;
+                                requirements?: {
+                                    skill: string;
+                                    minLevel: number;
+                                }[];
+                            } | {
+                                /** @constant */
+                                kind: "agent-login";
+                                /** @enum {string} */
+                                action: "login" | "logout";
+                            } | {
+                                /** @constant */
+                                kind: "route";
+                                route: number;
+                            })[];
                         })[];
                         description: string | null;
                         /** Format: date-time */
@@ -2160,10 +3390,10 @@ export interface operations {
                     /** @description a number, or an Asterisk-style pattern: '_' then X (0-9), Z (1-9), N (2-9), [1-5], '.' (one or more), '!' (zero or more) */
                     pattern: string;
                     /**
-                     * @description the class the caller needs; null: anyone
+                     * @description the class the caller needs; 'dialled': the class of the dialled number (the number profile's classification: local, national, mobile, international, emergency); null: anyone. Emergency is never refused
                      * @default internal
                      */
-                    permission?: ("internal" | "local" | "national" | "international" | "emergency" | "monitor") | null;
+                    permission?: ("internal" | "local" | "national" | "mobile" | "international" | "emergency" | "monitor" | "dialled") | null;
                     /** @description run in order; a step that fails (busy, no answer) falls through to the next */
                     steps: ({
                         /** @constant */
@@ -2207,6 +3437,151 @@ export interface operations {
                          */
                         scope?: "directed" | "group";
                         extension?: string;
+                    } | {
+                        /** @constant */
+                        kind: "queue";
+                        queue: string;
+                        priority?: number;
+                        requirements?: {
+                            skill: string;
+                            minLevel: number;
+                        }[];
+                    } | {
+                        /** @constant */
+                        kind: "agent-login";
+                        /** @enum {string} */
+                        action: "login" | "logout";
+                    } | {
+                        /** @constant */
+                        kind: "route";
+                        route: number;
+                    } | {
+                        /** @constant */
+                        kind: "calendar";
+                        /** @description the calendar id (/api/v1/calendars) */
+                        calendar: number;
+                        open: ({
+                            /** @constant */
+                            kind: "extension";
+                            number?: string;
+                            timeoutS?: number;
+                        } | {
+                            /** @constant */
+                            kind: "ring-group";
+                            members: string[];
+                            /** @enum {string} */
+                            strategy: "simultaneous" | "sequential";
+                            /** @default 20 */
+                            memberTimeoutS?: number;
+                        } | {
+                            /** @constant */
+                            kind: "conference";
+                            room?: string;
+                        } | {
+                            /** @constant */
+                            kind: "feature";
+                            /** @enum {string} */
+                            feature: "monitor-listen" | "monitor-whisper" | "monitor-barge";
+                        } | {
+                            /** @constant */
+                            kind: "number";
+                            number: string;
+                        } | {
+                            /** @constant */
+                            kind: "answer";
+                        } | {
+                            /** @constant */
+                            kind: "play";
+                            prompt: string;
+                        } | {
+                            /** @constant */
+                            kind: "pickup";
+                            /**
+                             * @default directed
+                             * @enum {string}
+                             */
+                            scope?: "directed" | "group";
+                            extension?: string;
+                        } | {
+                            /** @constant */
+                            kind: "queue";
+                            queue: string;
+                            priority?: number;
+                            requirements?: {
+                                skill: string;
+                                minLevel: number;
+                            }[];
+                        } | {
+                            /** @constant */
+                            kind: "agent-login";
+                            /** @enum {string} */
+                            action: "login" | "logout";
+                        } | {
+                            /** @constant */
+                            kind: "route";
+                            route: number;
+                        })[];
+                        closed: ({
+                            /** @constant */
+                            kind: "extension";
+                            number?: string;
+                            timeoutS?: number;
+                        } | {
+                            /** @constant */
+                            kind: "ring-group";
+                            members: string[];
+                            /** @enum {string} */
+                            strategy: "simultaneous" | "sequential";
+                            /** @default 20 */
+                            memberTimeoutS?: number;
+                        } | {
+                            /** @constant */
+                            kind: "conference";
+                            room?: string;
+                        } | {
+                            /** @constant */
+                            kind: "feature";
+                            /** @enum {string} */
+                            feature: "monitor-listen" | "monitor-whisper" | "monitor-barge";
+                        } | {
+                            /** @constant */
+                            kind: "number";
+                            number: string;
+                        } | {
+                            /** @constant */
+                            kind: "answer";
+                        } | {
+                            /** @constant */
+                            kind: "play";
+                            prompt: string;
+                        } | {
+                            /** @constant */
+                            kind: "pickup";
+                            /**
+                             * @default directed
+                             * @enum {string}
+                             */
+                            scope?: "directed" | "group";
+                            extension?: string;
+                        } | {
+                            /** @constant */
+                            kind: "queue";
+                            queue: string;
+                            priority?: number;
+                            requirements?: {
+                                skill: string;
+                                minLevel: number;
+                            }[];
+                        } | {
+                            /** @constant */
+                            kind: "agent-login";
+                            /** @enum {string} */
+                            action: "login" | "logout";
+                        } | {
+                            /** @constant */
+                            kind: "route";
+                            route: number;
+                        })[];
                     })[];
                     description?: string | null;
                 };
@@ -2266,6 +3641,151 @@ export interface operations {
                              */
                             scope: "directed" | "group";
                             extension?: string;
+                        } | {
+                            /** @constant */
+                            kind: "queue";
+                            queue: string;
+                            priority?: number;
+                            requirements?: {
+                                skill: string;
+                                minLevel: number;
+                            }[];
+                        } | {
+                            /** @constant */
+                            kind: "agent-login";
+                            /** @enum {string} */
+                            action: "login" | "logout";
+                        } | {
+                            /** @constant */
+                            kind: "route";
+                            route: number;
+                        } | {
+                            /** @constant */
+                            kind: "calendar";
+                            /** @description the calendar id (/api/v1/calendars) */
+                            calendar: number;
+                            open: ({
+                                /** @constant */
+                                kind: "extension";
+                                number?: string;
+                                timeoutS?: number;
+                            } | {
+                                /** @constant */
+                                kind: "ring-group";
+                                members: string[];
+                                /** @enum {string} */
+                                strategy: "simultaneous" | "sequential";
+                                /** @default 20 */
+                                memberTimeoutS: number;
+                            } | {
+                                /** @constant */
+                                kind: "conference";
+                                room?: string;
+                            } | {
+                                /** @constant */
+                                kind: "feature";
+                                /** @enum {string} */
+                                feature: "monitor-listen" | "monitor-whisper" | "monitor-barge";
+                            } | {
+                                /** @constant */
+                                kind: "number";
+                                number: string;
+                            } | {
+                                /** @constant */
+                                kind: "answer";
+                            } | {
+                                /** @constant */
+                                kind: "play";
+                                prompt: string;
+                            } | {
+                                /** @constant */
+                                kind: "pickup";
+                                /**
+                                 * @default directed
+                                 * @enum {string}
+                                 */
+                                scope: "directed" | "group";
+                                extension?: string;
+                            } | {
+                                /** @constant */
+                                kind: "queue";
+                                queue: string;
+                                priority?: number;
+                                requirements?: {
+                                    skill: string;
+                                    minLevel: number;
+                                }[];
+                            } | {
+                                /** @constant */
+                                kind: "agent-login";
+                                /** @enum {string} */
+                                action: "login" | "logout";
+                            } | {
+                                /** @constant */
+                                kind: "route";
+                                route: number;
+                            })[];
+                            closed: ({
+                                /** @constant */
+                                kind: "extension";
+                                number?: string;
+                                timeoutS?: number;
+                            } | {
+                                /** @constant */
+                                kind: "ring-group";
+                                members: string[];
+                                /** @enum {string} */
+                                strategy: "simultaneous" | "sequential";
+                                /** @default 20 */
+                                memberTimeoutS: number;
+                            } | {
+                                /** @constant */
+                                kind: "conference";
+                                room?: string;
+                            } | {
+                                /** @constant */
+                                kind: "feature";
+                                /** @enum {string} */
+                                feature: "monitor-listen" | "monitor-whisper" | "monitor-barge";
+                            } | {
+                                /** @constant */
+                                kind: "number";
+                                number: string;
+                            } | {
+                                /** @constant */
+                                kind: "answer";
+                            } | {
+                                /** @constant */
+                                kind: "play";
+                                prompt: string;
+                            } | {
+                                /** @constant */
+                                kind: "pickup";
+                                /**
+                                 * @default directed
+                                 * @enum {string}
+                                 */
+                                scope: "directed" | "group";
+                                extension?: string;
+                            } | {
+                                /** @constant */
+                                kind: "queue";
+                                queue: string;
+                                priority?: number;
+                                requirements?: {
+                                    skill: string;
+                                    minLevel: number;
+                                }[];
+                            } | {
+                                /** @constant */
+                                kind: "agent-login";
+                                /** @enum {string} */
+                                action: "login" | "logout";
+                            } | {
+                                /** @constant */
+                                kind: "route";
+                                route: number;
+                            })[];
                         })[];
                         description: string | null;
                         /** Format: date-time */
@@ -2760,6 +4280,3554 @@ export interface operations {
             };
         };
     };
+    getApiV1Calendars: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Calendars */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            name: string;
+                            timeZone: string;
+                            weekly: {
+                                /** @default [] */
+                                mon: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                                /** @default [] */
+                                tue: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                                /** @default [] */
+                                wed: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                                /** @default [] */
+                                thu: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                                /** @default [] */
+                                fri: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                                /** @default [] */
+                                sat: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                                /** @default [] */
+                                sun: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                            };
+                            days: ({
+                                date: string;
+                                /** @constant */
+                                kind: "holiday";
+                                name?: string;
+                                /** @default [] */
+                                hours: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                            } | {
+                                date: string;
+                                /** @constant */
+                                kind: "workday";
+                                name?: string;
+                                /**
+                                 * @default mon
+                                 * @enum {string}
+                                 */
+                                schedule: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+                            })[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1Calendars: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @description IANA time zone, e.g. Asia/Shanghai; hours are wall-clock times there */
+                    timeZone: string;
+                    /** @description opening hours per weekday (mon … sun); a day without periods is closed */
+                    weekly: {
+                        /** @default [] */
+                        mon?: {
+                            open: string;
+                            close: string;
+                            /** @default [] */
+                            breaks?: {
+                                start: string;
+                                end: string;
+                            }[];
+                        }[];
+                        /** @default [] */
+                        tue?: {
+                            open: string;
+                            close: string;
+                            /** @default [] */
+                            breaks?: {
+                                start: string;
+                                end: string;
+                            }[];
+                        }[];
+                        /** @default [] */
+                        wed?: {
+                            open: string;
+                            close: string;
+                            /** @default [] */
+                            breaks?: {
+                                start: string;
+                                end: string;
+                            }[];
+                        }[];
+                        /** @default [] */
+                        thu?: {
+                            open: string;
+                            close: string;
+                            /** @default [] */
+                            breaks?: {
+                                start: string;
+                                end: string;
+                            }[];
+                        }[];
+                        /** @default [] */
+                        fri?: {
+                            open: string;
+                            close: string;
+                            /** @default [] */
+                            breaks?: {
+                                start: string;
+                                end: string;
+                            }[];
+                        }[];
+                        /** @default [] */
+                        sat?: {
+                            open: string;
+                            close: string;
+                            /** @default [] */
+                            breaks?: {
+                                start: string;
+                                end: string;
+                            }[];
+                        }[];
+                        /** @default [] */
+                        sun?: {
+                            open: string;
+                            close: string;
+                            /** @default [] */
+                            breaks?: {
+                                start: string;
+                                end: string;
+                            }[];
+                        }[];
+                    };
+                    /**
+                     * @description dated rules that replace the weekly hours of their day: holidays and working-day overrides
+                     * @default []
+                     */
+                    days?: ({
+                        date: string;
+                        /** @constant */
+                        kind: "holiday";
+                        name?: string;
+                        /** @default [] */
+                        hours?: {
+                            open: string;
+                            close: string;
+                            /** @default [] */
+                            breaks?: {
+                                start: string;
+                                end: string;
+                            }[];
+                        }[];
+                    } | {
+                        date: string;
+                        /** @constant */
+                        kind: "workday";
+                        name?: string;
+                        /**
+                         * @default mon
+                         * @enum {string}
+                         */
+                        schedule?: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+                    })[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        timeZone: string;
+                        weekly: {
+                            /** @default [] */
+                            mon: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                            /** @default [] */
+                            tue: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                            /** @default [] */
+                            wed: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                            /** @default [] */
+                            thu: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                            /** @default [] */
+                            fri: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                            /** @default [] */
+                            sat: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                            /** @default [] */
+                            sun: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                        };
+                        days: ({
+                            date: string;
+                            /** @constant */
+                            kind: "holiday";
+                            name?: string;
+                            /** @default [] */
+                            hours: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                        } | {
+                            date: string;
+                            /** @constant */
+                            kind: "workday";
+                            name?: string;
+                            /**
+                             * @default mon
+                             * @enum {string}
+                             */
+                            schedule: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+                        })[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON: each issue names its place (weekly.mon.1, days.3.date, timeZone) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change calendars */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The name is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1CalendarsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calendar */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        timeZone: string;
+                        weekly: {
+                            /** @default [] */
+                            mon: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                            /** @default [] */
+                            tue: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                            /** @default [] */
+                            wed: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                            /** @default [] */
+                            thu: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                            /** @default [] */
+                            fri: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                            /** @default [] */
+                            sat: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                            /** @default [] */
+                            sun: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                        };
+                        days: ({
+                            date: string;
+                            /** @constant */
+                            kind: "holiday";
+                            name?: string;
+                            /** @default [] */
+                            hours: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                        } | {
+                            date: string;
+                            /** @constant */
+                            kind: "workday";
+                            name?: string;
+                            /**
+                             * @default mon
+                             * @enum {string}
+                             */
+                            schedule: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+                        })[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON: each issue names its place (weekly.mon.1, days.3.date, timeZone) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such calendar */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1CalendarsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @description IANA time zone, e.g. Asia/Shanghai; hours are wall-clock times there */
+                    timeZone: string;
+                    /** @description opening hours per weekday (mon … sun); a day without periods is closed */
+                    weekly: {
+                        /** @default [] */
+                        mon?: {
+                            open: string;
+                            close: string;
+                            /** @default [] */
+                            breaks?: {
+                                start: string;
+                                end: string;
+                            }[];
+                        }[];
+                        /** @default [] */
+                        tue?: {
+                            open: string;
+                            close: string;
+                            /** @default [] */
+                            breaks?: {
+                                start: string;
+                                end: string;
+                            }[];
+                        }[];
+                        /** @default [] */
+                        wed?: {
+                            open: string;
+                            close: string;
+                            /** @default [] */
+                            breaks?: {
+                                start: string;
+                                end: string;
+                            }[];
+                        }[];
+                        /** @default [] */
+                        thu?: {
+                            open: string;
+                            close: string;
+                            /** @default [] */
+                            breaks?: {
+                                start: string;
+                                end: string;
+                            }[];
+                        }[];
+                        /** @default [] */
+                        fri?: {
+                            open: string;
+                            close: string;
+                            /** @default [] */
+                            breaks?: {
+                                start: string;
+                                end: string;
+                            }[];
+                        }[];
+                        /** @default [] */
+                        sat?: {
+                            open: string;
+                            close: string;
+                            /** @default [] */
+                            breaks?: {
+                                start: string;
+                                end: string;
+                            }[];
+                        }[];
+                        /** @default [] */
+                        sun?: {
+                            open: string;
+                            close: string;
+                            /** @default [] */
+                            breaks?: {
+                                start: string;
+                                end: string;
+                            }[];
+                        }[];
+                    };
+                    /**
+                     * @description dated rules that replace the weekly hours of their day: holidays and working-day overrides
+                     * @default []
+                     */
+                    days?: ({
+                        date: string;
+                        /** @constant */
+                        kind: "holiday";
+                        name?: string;
+                        /** @default [] */
+                        hours?: {
+                            open: string;
+                            close: string;
+                            /** @default [] */
+                            breaks?: {
+                                start: string;
+                                end: string;
+                            }[];
+                        }[];
+                    } | {
+                        date: string;
+                        /** @constant */
+                        kind: "workday";
+                        name?: string;
+                        /**
+                         * @default mon
+                         * @enum {string}
+                         */
+                        schedule?: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+                    })[];
+                };
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        timeZone: string;
+                        weekly: {
+                            /** @default [] */
+                            mon: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                            /** @default [] */
+                            tue: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                            /** @default [] */
+                            wed: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                            /** @default [] */
+                            thu: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                            /** @default [] */
+                            fri: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                            /** @default [] */
+                            sat: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                            /** @default [] */
+                            sun: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                        };
+                        days: ({
+                            date: string;
+                            /** @constant */
+                            kind: "holiday";
+                            name?: string;
+                            /** @default [] */
+                            hours: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                        } | {
+                            date: string;
+                            /** @constant */
+                            kind: "workday";
+                            name?: string;
+                            /**
+                             * @default mon
+                             * @enum {string}
+                             */
+                            schedule: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+                        })[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON: each issue names its place (weekly.mon.1, days.3.date, timeZone) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change calendars */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such calendar */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The name is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1CalendarsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed or malformed JSON: each issue names its place (weekly.mon.1, days.3.date, timeZone) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change calendars */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such calendar */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Dial plan entries branch on it (named in the reason) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1CalendarsIdAt: {
+        parameters: {
+            query?: {
+                time?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The decision */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        calendar: number;
+                        /** Format: date-time */
+                        time: string;
+                        open: boolean;
+                        /** @enum {string} */
+                        reason: "open" | "break" | "outside-hours" | "closed-day";
+                        /**
+                         * @description whose hours applied: the weekday's, a holiday's (closed or special hours), or a working-day override's
+                         * @enum {string}
+                         */
+                        source: "weekly" | "holiday" | "workday";
+                        /** @description the wall clock in the calendar's zone */
+                        local: {
+                            date: string;
+                            time: string;
+                            weekday: string;
+                        };
+                        /** @description the weekday whose weekly hours applied */
+                        schedule?: string;
+                        rule?: {
+                            date: string;
+                            /** @enum {string} */
+                            kind: "holiday" | "workday";
+                            name?: string;
+                        };
+                        /** @description the period or break that decided, 'HH:MM-HH:MM' */
+                        period?: string;
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON: each issue names its place (weekly.mon.1, days.3.date, timeZone) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such calendar */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CalendarsIdImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    format: "hailing.calendar-year/1";
+                    year: number;
+                    region?: string;
+                    source?: string;
+                    days: ({
+                        date?: string;
+                        from?: string;
+                        to?: string;
+                        name?: string;
+                        /** @constant */
+                        kind: "holiday";
+                        /** @default [] */
+                        hours?: {
+                            open: string;
+                            close: string;
+                            /** @default [] */
+                            breaks?: {
+                                start: string;
+                                end: string;
+                            }[];
+                        }[];
+                    } | {
+                        date?: string;
+                        from?: string;
+                        to?: string;
+                        name?: string;
+                        /** @constant */
+                        kind: "workday";
+                        /**
+                         * @default mon
+                         * @enum {string}
+                         */
+                        schedule?: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+                    })[];
+                };
+            };
+        };
+        responses: {
+            /** @description Imported */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        imported: number;
+                        /** @description the year's rules the file replaced */
+                        replaced: number;
+                        calendar: {
+                            id: number;
+                            name: string;
+                            timeZone: string;
+                            weekly: {
+                                /** @default [] */
+                                mon: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                                /** @default [] */
+                                tue: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                                /** @default [] */
+                                wed: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                                /** @default [] */
+                                thu: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                                /** @default [] */
+                                fri: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                                /** @default [] */
+                                sat: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                                /** @default [] */
+                                sun: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                            };
+                            days: ({
+                                date: string;
+                                /** @constant */
+                                kind: "holiday";
+                                name?: string;
+                                /** @default [] */
+                                hours: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                            } | {
+                                date: string;
+                                /** @constant */
+                                kind: "workday";
+                                name?: string;
+                                /**
+                                 * @default mon
+                                 * @enum {string}
+                                 */
+                                schedule: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+                            })[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON: each issue names its place (weekly.mon.1, days.3.date, timeZone) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change calendars */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such calendar */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1CalendarsIdExport: {
+        parameters: {
+            query: {
+                year: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        format: "hailing.calendar-year/1";
+                        year: number;
+                        region?: string;
+                        source?: string;
+                        days: ({
+                            date?: string;
+                            from?: string;
+                            to?: string;
+                            name?: string;
+                            /** @constant */
+                            kind: "holiday";
+                            /** @default [] */
+                            hours: {
+                                open: string;
+                                close: string;
+                                /** @default [] */
+                                breaks: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            }[];
+                        } | {
+                            date?: string;
+                            from?: string;
+                            to?: string;
+                            name?: string;
+                            /** @constant */
+                            kind: "workday";
+                            /**
+                             * @default mon
+                             * @enum {string}
+                             */
+                            schedule: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+                        })[];
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON: each issue names its place (weekly.mon.1, days.3.date, timeZone) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such calendar */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CalendarsIdCopyYear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    from: number;
+                    to: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Copied */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        copied: number;
+                        /** @description dates with no twin in the target year (29 February) */
+                        skipped: string[];
+                        calendar: {
+                            id: number;
+                            name: string;
+                            timeZone: string;
+                            weekly: {
+                                /** @default [] */
+                                mon: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                                /** @default [] */
+                                tue: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                                /** @default [] */
+                                wed: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                                /** @default [] */
+                                thu: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                                /** @default [] */
+                                fri: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                                /** @default [] */
+                                sat: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                                /** @default [] */
+                                sun: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                            };
+                            days: ({
+                                date: string;
+                                /** @constant */
+                                kind: "holiday";
+                                name?: string;
+                                /** @default [] */
+                                hours: {
+                                    open: string;
+                                    close: string;
+                                    /** @default [] */
+                                    breaks: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                }[];
+                            } | {
+                                date: string;
+                                /** @constant */
+                                kind: "workday";
+                                name?: string;
+                                /**
+                                 * @default mon
+                                 * @enum {string}
+                                 */
+                                schedule: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+                            })[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON: each issue names its place (weekly.mon.1, days.3.date, timeZone) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change calendars */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such calendar */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1AcdSkills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Skills */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            name: string;
+                            /** @default null */
+                            description: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1AcdSkills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @default null */
+                    description?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @default null */
+                        description: string | null;
+                    };
+                };
+            };
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change the ACD configuration */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1AcdSkillsName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1AcdQueues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            /**
+                             * @default longest-idle
+                             * @enum {string}
+                             */
+                            strategy: "ring-all" | "longest-idle" | "round-robin" | "fewest-calls" | "least-talk-time" | "random" | "linear" | "weighted-random" | "ring-progressively";
+                            /** @default [] */
+                            requirements: {
+                                skill: string;
+                                minLevel: number;
+                            }[];
+                            /** @default [] */
+                            widening: {
+                                afterS: number;
+                                maxMinLevel?: number;
+                                drop?: string[];
+                            }[];
+                            /** @default 15 */
+                            ringTimeoutS: number;
+                            /** @default 5 */
+                            progressiveStepS: number;
+                            /** @default 5 */
+                            retryS: number;
+                            /**
+                             * @description 0: no limit
+                             * @default 0
+                             */
+                            maxWaitS: number;
+                            /** @default 0 */
+                            maxLength: number;
+                            /** @default null */
+                            overflow: ({
+                                /** @constant */
+                                kind: "queue";
+                                queue: string;
+                            } | {
+                                /** @constant */
+                                kind: "number";
+                                number: string;
+                            }) | null;
+                            /**
+                             * @default never
+                             * @enum {string}
+                             */
+                            joinEmpty: "never" | "no-members" | "no-available";
+                            /**
+                             * @default never
+                             * @enum {string}
+                             */
+                            leaveEmpty: "never" | "no-members" | "no-available";
+                            /**
+                             * @default {
+                             *       "mode": "none",
+                             *       "seconds": 0,
+                             *       "codes": []
+                             *     }
+                             */
+                            wrapUp: {
+                                /** @enum {string} */
+                                mode: "none" | "optional" | "mandatory" | "mandatory-timeout";
+                                seconds: number;
+                                /** @default [] */
+                                codes: string[];
+                            };
+                            /** @default 20 */
+                            serviceLevelS: number;
+                            /** @default 5 */
+                            shortAbandonS: number;
+                            /** @default [] */
+                            vip: string[];
+                            /** @default 10 */
+                            vipPriority: number;
+                            /** @default {} */
+                            exitKeys: {
+                                [key: string]: {
+                                    /** @constant */
+                                    kind: "queue";
+                                    queue: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "number";
+                                    number: string;
+                                };
+                            };
+                            /** @default null */
+                            holdPrompt: string | null;
+                            /** @default null */
+                            positionPrompt: string | null;
+                            /** @default 0 */
+                            announceEveryS: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1AcdQueues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    id: string;
+                    name: string;
+                    /**
+                     * @default longest-idle
+                     * @enum {string}
+                     */
+                    strategy?: "ring-all" | "longest-idle" | "round-robin" | "fewest-calls" | "least-talk-time" | "random" | "linear" | "weighted-random" | "ring-progressively";
+                    /** @default [] */
+                    requirements?: {
+                        skill: string;
+                        minLevel: number;
+                    }[];
+                    /** @default [] */
+                    widening?: {
+                        afterS: number;
+                        maxMinLevel?: number;
+                        drop?: string[];
+                    }[];
+                    /** @default 15 */
+                    ringTimeoutS?: number;
+                    /** @default 5 */
+                    progressiveStepS?: number;
+                    /** @default 5 */
+                    retryS?: number;
+                    /**
+                     * @description 0: no limit
+                     * @default 0
+                     */
+                    maxWaitS?: number;
+                    /** @default 0 */
+                    maxLength?: number;
+                    /** @default null */
+                    overflow?: ({
+                        /** @constant */
+                        kind: "queue";
+                        queue: string;
+                    } | {
+                        /** @constant */
+                        kind: "number";
+                        number: string;
+                    }) | null;
+                    /**
+                     * @default never
+                     * @enum {string}
+                     */
+                    joinEmpty?: "never" | "no-members" | "no-available";
+                    /**
+                     * @default never
+                     * @enum {string}
+                     */
+                    leaveEmpty?: "never" | "no-members" | "no-available";
+                    /**
+                     * @default {
+                     *       "mode": "none",
+                     *       "seconds": 0,
+                     *       "codes": []
+                     *     }
+                     */
+                    wrapUp?: {
+                        /** @enum {string} */
+                        mode: "none" | "optional" | "mandatory" | "mandatory-timeout";
+                        seconds: number;
+                        /** @default [] */
+                        codes?: string[];
+                    };
+                    /** @default 20 */
+                    serviceLevelS?: number;
+                    /** @default 5 */
+                    shortAbandonS?: number;
+                    /** @default [] */
+                    vip?: string[];
+                    /** @default 10 */
+                    vipPriority?: number;
+                    /** @default {} */
+                    exitKeys?: {
+                        [key: string]: {
+                            /** @constant */
+                            kind: "queue";
+                            queue: string;
+                        } | {
+                            /** @constant */
+                            kind: "number";
+                            number: string;
+                        };
+                    };
+                    /** @default null */
+                    holdPrompt?: string | null;
+                    /** @default null */
+                    positionPrompt?: string | null;
+                    /** @default 0 */
+                    announceEveryS?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /**
+                         * @default longest-idle
+                         * @enum {string}
+                         */
+                        strategy: "ring-all" | "longest-idle" | "round-robin" | "fewest-calls" | "least-talk-time" | "random" | "linear" | "weighted-random" | "ring-progressively";
+                        /** @default [] */
+                        requirements: {
+                            skill: string;
+                            minLevel: number;
+                        }[];
+                        /** @default [] */
+                        widening: {
+                            afterS: number;
+                            maxMinLevel?: number;
+                            drop?: string[];
+                        }[];
+                        /** @default 15 */
+                        ringTimeoutS: number;
+                        /** @default 5 */
+                        progressiveStepS: number;
+                        /** @default 5 */
+                        retryS: number;
+                        /**
+                         * @description 0: no limit
+                         * @default 0
+                         */
+                        maxWaitS: number;
+                        /** @default 0 */
+                        maxLength: number;
+                        /** @default null */
+                        overflow: ({
+                            /** @constant */
+                            kind: "queue";
+                            queue: string;
+                        } | {
+                            /** @constant */
+                            kind: "number";
+                            number: string;
+                        }) | null;
+                        /**
+                         * @default never
+                         * @enum {string}
+                         */
+                        joinEmpty: "never" | "no-members" | "no-available";
+                        /**
+                         * @default never
+                         * @enum {string}
+                         */
+                        leaveEmpty: "never" | "no-members" | "no-available";
+                        /**
+                         * @default {
+                         *       "mode": "none",
+                         *       "seconds": 0,
+                         *       "codes": []
+                         *     }
+                         */
+                        wrapUp: {
+                            /** @enum {string} */
+                            mode: "none" | "optional" | "mandatory" | "mandatory-timeout";
+                            seconds: number;
+                            /** @default [] */
+                            codes: string[];
+                        };
+                        /** @default 20 */
+                        serviceLevelS: number;
+                        /** @default 5 */
+                        shortAbandonS: number;
+                        /** @default [] */
+                        vip: string[];
+                        /** @default 10 */
+                        vipPriority: number;
+                        /** @default {} */
+                        exitKeys: {
+                            [key: string]: {
+                                /** @constant */
+                                kind: "queue";
+                                queue: string;
+                            } | {
+                                /** @constant */
+                                kind: "number";
+                                number: string;
+                            };
+                        };
+                        /** @default null */
+                        holdPrompt: string | null;
+                        /** @default null */
+                        positionPrompt: string | null;
+                        /** @default 0 */
+                        announceEveryS: number;
+                    };
+                };
+            };
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change the ACD configuration */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1AcdQueuesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description queue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /**
+                         * @default longest-idle
+                         * @enum {string}
+                         */
+                        strategy: "ring-all" | "longest-idle" | "round-robin" | "fewest-calls" | "least-talk-time" | "random" | "linear" | "weighted-random" | "ring-progressively";
+                        /** @default [] */
+                        requirements: {
+                            skill: string;
+                            minLevel: number;
+                        }[];
+                        /** @default [] */
+                        widening: {
+                            afterS: number;
+                            maxMinLevel?: number;
+                            drop?: string[];
+                        }[];
+                        /** @default 15 */
+                        ringTimeoutS: number;
+                        /** @default 5 */
+                        progressiveStepS: number;
+                        /** @default 5 */
+                        retryS: number;
+                        /**
+                         * @description 0: no limit
+                         * @default 0
+                         */
+                        maxWaitS: number;
+                        /** @default 0 */
+                        maxLength: number;
+                        /** @default null */
+                        overflow: ({
+                            /** @constant */
+                            kind: "queue";
+                            queue: string;
+                        } | {
+                            /** @constant */
+                            kind: "number";
+                            number: string;
+                        }) | null;
+                        /**
+                         * @default never
+                         * @enum {string}
+                         */
+                        joinEmpty: "never" | "no-members" | "no-available";
+                        /**
+                         * @default never
+                         * @enum {string}
+                         */
+                        leaveEmpty: "never" | "no-members" | "no-available";
+                        /**
+                         * @default {
+                         *       "mode": "none",
+                         *       "seconds": 0,
+                         *       "codes": []
+                         *     }
+                         */
+                        wrapUp: {
+                            /** @enum {string} */
+                            mode: "none" | "optional" | "mandatory" | "mandatory-timeout";
+                            seconds: number;
+                            /** @default [] */
+                            codes: string[];
+                        };
+                        /** @default 20 */
+                        serviceLevelS: number;
+                        /** @default 5 */
+                        shortAbandonS: number;
+                        /** @default [] */
+                        vip: string[];
+                        /** @default 10 */
+                        vipPriority: number;
+                        /** @default {} */
+                        exitKeys: {
+                            [key: string]: {
+                                /** @constant */
+                                kind: "queue";
+                                queue: string;
+                            } | {
+                                /** @constant */
+                                kind: "number";
+                                number: string;
+                            };
+                        };
+                        /** @default null */
+                        holdPrompt: string | null;
+                        /** @default null */
+                        positionPrompt: string | null;
+                        /** @default 0 */
+                        announceEveryS: number;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1AcdQueuesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    id: string;
+                    name: string;
+                    /**
+                     * @default longest-idle
+                     * @enum {string}
+                     */
+                    strategy?: "ring-all" | "longest-idle" | "round-robin" | "fewest-calls" | "least-talk-time" | "random" | "linear" | "weighted-random" | "ring-progressively";
+                    /** @default [] */
+                    requirements?: {
+                        skill: string;
+                        minLevel: number;
+                    }[];
+                    /** @default [] */
+                    widening?: {
+                        afterS: number;
+                        maxMinLevel?: number;
+                        drop?: string[];
+                    }[];
+                    /** @default 15 */
+                    ringTimeoutS?: number;
+                    /** @default 5 */
+                    progressiveStepS?: number;
+                    /** @default 5 */
+                    retryS?: number;
+                    /**
+                     * @description 0: no limit
+                     * @default 0
+                     */
+                    maxWaitS?: number;
+                    /** @default 0 */
+                    maxLength?: number;
+                    /** @default null */
+                    overflow?: ({
+                        /** @constant */
+                        kind: "queue";
+                        queue: string;
+                    } | {
+                        /** @constant */
+                        kind: "number";
+                        number: string;
+                    }) | null;
+                    /**
+                     * @default never
+                     * @enum {string}
+                     */
+                    joinEmpty?: "never" | "no-members" | "no-available";
+                    /**
+                     * @default never
+                     * @enum {string}
+                     */
+                    leaveEmpty?: "never" | "no-members" | "no-available";
+                    /**
+                     * @default {
+                     *       "mode": "none",
+                     *       "seconds": 0,
+                     *       "codes": []
+                     *     }
+                     */
+                    wrapUp?: {
+                        /** @enum {string} */
+                        mode: "none" | "optional" | "mandatory" | "mandatory-timeout";
+                        seconds: number;
+                        /** @default [] */
+                        codes?: string[];
+                    };
+                    /** @default 20 */
+                    serviceLevelS?: number;
+                    /** @default 5 */
+                    shortAbandonS?: number;
+                    /** @default [] */
+                    vip?: string[];
+                    /** @default 10 */
+                    vipPriority?: number;
+                    /** @default {} */
+                    exitKeys?: {
+                        [key: string]: {
+                            /** @constant */
+                            kind: "queue";
+                            queue: string;
+                        } | {
+                            /** @constant */
+                            kind: "number";
+                            number: string;
+                        };
+                    };
+                    /** @default null */
+                    holdPrompt?: string | null;
+                    /** @default null */
+                    positionPrompt?: string | null;
+                    /** @default 0 */
+                    announceEveryS?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /**
+                         * @default longest-idle
+                         * @enum {string}
+                         */
+                        strategy: "ring-all" | "longest-idle" | "round-robin" | "fewest-calls" | "least-talk-time" | "random" | "linear" | "weighted-random" | "ring-progressively";
+                        /** @default [] */
+                        requirements: {
+                            skill: string;
+                            minLevel: number;
+                        }[];
+                        /** @default [] */
+                        widening: {
+                            afterS: number;
+                            maxMinLevel?: number;
+                            drop?: string[];
+                        }[];
+                        /** @default 15 */
+                        ringTimeoutS: number;
+                        /** @default 5 */
+                        progressiveStepS: number;
+                        /** @default 5 */
+                        retryS: number;
+                        /**
+                         * @description 0: no limit
+                         * @default 0
+                         */
+                        maxWaitS: number;
+                        /** @default 0 */
+                        maxLength: number;
+                        /** @default null */
+                        overflow: ({
+                            /** @constant */
+                            kind: "queue";
+                            queue: string;
+                        } | {
+                            /** @constant */
+                            kind: "number";
+                            number: string;
+                        }) | null;
+                        /**
+                         * @default never
+                         * @enum {string}
+                         */
+                        joinEmpty: "never" | "no-members" | "no-available";
+                        /**
+                         * @default never
+                         * @enum {string}
+                         */
+                        leaveEmpty: "never" | "no-members" | "no-available";
+                        /**
+                         * @default {
+                         *       "mode": "none",
+                         *       "seconds": 0,
+                         *       "codes": []
+                         *     }
+                         */
+                        wrapUp: {
+                            /** @enum {string} */
+                            mode: "none" | "optional" | "mandatory" | "mandatory-timeout";
+                            seconds: number;
+                            /** @default [] */
+                            codes: string[];
+                        };
+                        /** @default 20 */
+                        serviceLevelS: number;
+                        /** @default 5 */
+                        shortAbandonS: number;
+                        /** @default [] */
+                        vip: string[];
+                        /** @default 10 */
+                        vipPriority: number;
+                        /** @default {} */
+                        exitKeys: {
+                            [key: string]: {
+                                /** @constant */
+                                kind: "queue";
+                                queue: string;
+                            } | {
+                                /** @constant */
+                                kind: "number";
+                                number: string;
+                            };
+                        };
+                        /** @default null */
+                        holdPrompt: string | null;
+                        /** @default null */
+                        positionPrompt: string | null;
+                        /** @default 0 */
+                        announceEveryS: number;
+                    };
+                };
+            };
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change the ACD configuration */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1AcdQueuesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change the ACD configuration */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1AcdAgents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            extension: string;
+                            /** @default {} */
+                            skills: {
+                                [key: string]: number;
+                            };
+                            /** @default {} */
+                            capacity: {
+                                call?: number;
+                                callback?: number;
+                                chat?: number;
+                            };
+                            /** @default 3 */
+                            maxMissed: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1AcdAgents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    id: string;
+                    name: string;
+                    extension: string;
+                    pin: string;
+                    /** @default {} */
+                    skills?: {
+                        [key: string]: number;
+                    };
+                    /** @default {} */
+                    capacity?: {
+                        call?: number;
+                        callback?: number;
+                        chat?: number;
+                    };
+                    /** @default 3 */
+                    maxMissed?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        extension: string;
+                        /** @default {} */
+                        skills: {
+                            [key: string]: number;
+                        };
+                        /** @default {} */
+                        capacity: {
+                            call?: number;
+                            callback?: number;
+                            chat?: number;
+                        };
+                        /** @default 3 */
+                        maxMissed: number;
+                    };
+                };
+            };
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change the ACD configuration */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1AcdAgentsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description agent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        extension: string;
+                        /** @default {} */
+                        skills: {
+                            [key: string]: number;
+                        };
+                        /** @default {} */
+                        capacity: {
+                            call?: number;
+                            callback?: number;
+                            chat?: number;
+                        };
+                        /** @default 3 */
+                        maxMissed: number;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1AcdAgentsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    id: string;
+                    name: string;
+                    extension: string;
+                    pin: string;
+                    /** @default {} */
+                    skills?: {
+                        [key: string]: number;
+                    };
+                    /** @default {} */
+                    capacity?: {
+                        call?: number;
+                        callback?: number;
+                        chat?: number;
+                    };
+                    /** @default 3 */
+                    maxMissed?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        extension: string;
+                        /** @default {} */
+                        skills: {
+                            [key: string]: number;
+                        };
+                        /** @default {} */
+                        capacity: {
+                            call?: number;
+                            callback?: number;
+                            chat?: number;
+                        };
+                        /** @default 3 */
+                        maxMissed: number;
+                    };
+                };
+            };
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change the ACD configuration */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1AcdAgentsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change the ACD configuration */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1AcdAgentsIdState: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    action: "login";
+                    breakReason?: string;
+                } | {
+                    /** @constant */
+                    action: "logout";
+                } | {
+                    /** @constant */
+                    action: "break";
+                    reason: string;
+                } | {
+                    /** @constant */
+                    action: "available";
+                } | {
+                    /** @constant */
+                    action: "wrap-up-done";
+                    /** @default null */
+                    code?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The agent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        extension: string;
+                        /** @default {} */
+                        skills: {
+                            [key: string]: number;
+                        };
+                        /** @default {} */
+                        capacity: {
+                            call?: number;
+                            callback?: number;
+                            chat?: number;
+                        };
+                        /** @default 3 */
+                        maxMissed: number;
+                    };
+                };
+            };
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such agent */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not possible in the agent’s state, with the reason */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1AcdMemberships: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Memberships */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            agentId: string;
+                            queueId: string;
+                            /** @default 0 */
+                            penalty: number;
+                            /** @default 1 */
+                            weight: number;
+                            /** @default 0 */
+                            position: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1AcdMemberships: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    agentId: string;
+                    queueId: string;
+                    /** @default 0 */
+                    penalty?: number;
+                    /** @default 1 */
+                    weight?: number;
+                    /** @default 0 */
+                    position?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agentId: string;
+                        queueId: string;
+                        /** @default 0 */
+                        penalty: number;
+                        /** @default 1 */
+                        weight: number;
+                        /** @default 0 */
+                        position: number;
+                    };
+                };
+            };
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change the ACD configuration */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1AcdMembershipsAgentIdQueueId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: string;
+                queueId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change the ACD configuration */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1AcdLive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Snapshot (the WebSocket stream sends the same, then acd.queue and acd.agent deltas) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        type: "acd.snapshot";
+                        at: string;
+                        queues: {
+                            id: string;
+                            name: string;
+                            strategy: string;
+                            waiting: number;
+                            longestWaitMs: number;
+                            callers: {
+                                id: string;
+                                callId: string | null;
+                                caller: string;
+                                priority: number;
+                                position: number;
+                                waitMs: number;
+                                phase: string;
+                            }[];
+                            agentsByState: {
+                                [key: string]: number;
+                            };
+                            interval: {
+                                entered: number;
+                                answered: number;
+                                answeredInSl: number;
+                                abandoned: number;
+                                shortAbandoned: number;
+                                otherExits: number;
+                                waitAnsweredMs: number;
+                                handled: number;
+                                handleMs: number;
+                                busyMs: number;
+                                idleMs: number;
+                                /** @description answered within the threshold / answered */
+                                serviceLevel: number | null;
+                                /** @description answered within the threshold / (answered + abandons after the short-abandon threshold) */
+                                serviceLevelWithAbandons: number | null;
+                                asaMs: number | null;
+                                /** @description talk (hold included) + wrap-up, per handled interaction */
+                                ahtMs: number | null;
+                                /** @description abandons after the short-abandon threshold / (answered + those abandons) */
+                                abandonRate: number | null;
+                                occupancy: number | null;
+                                start: number;
+                            };
+                        }[];
+                        agents: {
+                            id: string;
+                            name: string;
+                            extension: string;
+                            state: string;
+                            since: number;
+                            breakReason: string | null;
+                            next: string | null;
+                            queues: string[];
+                            calls: number;
+                            talkMs: number;
+                            occupancy: number | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1AcdInteractionsIdPriority: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    priority: number;
+                };
+            };
+        };
+        responses: {
+            /** @description New priority and position */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        priority: number;
+                        position: number;
+                    };
+                };
+            };
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such caller waiting */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1AcdInteractions: {
+        parameters: {
+            query?: {
+                callId?: string;
+                queueId?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Records */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** @description the call record (GET /api/v1/cdrs/{id}) */
+                            callId: string | null;
+                            queueId: string;
+                            channel: string;
+                            caller: string;
+                            priority: number;
+                            enteredAt: number;
+                            endedAt: number;
+                            waitMs: number;
+                            outcome: string;
+                            agentId: string | null;
+                            answeredAt: number | null;
+                            talkMs: number | null;
+                            wrapUpMs: number | null;
+                            wrapUpCode: string | null;
+                            endedBy: string | null;
+                            overflowTo: string | null;
+                            offers: {
+                                offerId: string;
+                                agentId: string;
+                                at: number;
+                                endedAt: number | null;
+                                outcome: string;
+                            }[];
+                            /** @description each routing decision: strategy, chosen agents, why, members excluded by reason, requirements in force */
+                            decisions: {
+                                [key: string]: unknown;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1AcdIntervals: {
+        parameters: {
+            query?: {
+                queueId?: string;
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Intervals */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            entered: number;
+                            answered: number;
+                            answeredInSl: number;
+                            abandoned: number;
+                            shortAbandoned: number;
+                            otherExits: number;
+                            waitAnsweredMs: number;
+                            handled: number;
+                            handleMs: number;
+                            busyMs: number;
+                            idleMs: number;
+                            /** @description answered within the threshold / answered */
+                            serviceLevel: number | null;
+                            /** @description answered within the threshold / (answered + abandons after the short-abandon threshold) */
+                            serviceLevelWithAbandons: number | null;
+                            asaMs: number | null;
+                            /** @description talk (hold included) + wrap-up, per handled interaction */
+                            ahtMs: number | null;
+                            /** @description abandons after the short-abandon threshold / (answered + those abandons) */
+                            abandonRate: number | null;
+                            occupancy: number | null;
+                            queueId: string;
+                            /** Format: date-time */
+                            start: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
     getApiV1Audit: {
         parameters: {
             query?: {
@@ -2903,6 +7971,1328 @@ export interface operations {
             };
             /** @description The one-time password must be changed first (body has mustChangePassword: true), or the role may not */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1Trunks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "register" | "ip";
+                            host: string;
+                            port?: number;
+                            /** @enum {string} */
+                            transport?: "udp" | "tcp" | "tls";
+                            outboundProxy: {
+                                host: string;
+                                port?: number;
+                                /** @enum {string} */
+                                transport?: "udp" | "tcp" | "tls";
+                            } | null;
+                            username: string | null;
+                            authUsername: string | null;
+                            domain: string | null;
+                            registerExpiresS: number;
+                            codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                            callerId: {
+                                /**
+                                 * @default from
+                                 * @enum {string}
+                                 */
+                                presentation: "from" | "pai" | "rpid";
+                                /** @default null */
+                                number: string | null;
+                                /** @default null */
+                                name: string | null;
+                            };
+                            maxCalls: number;
+                            optionsIntervalS: number;
+                            setupTimeoutMs: number;
+                            addresses: string[];
+                            enabled: boolean;
+                            hasSecret: boolean;
+                            status: {
+                                id: number;
+                                name: string;
+                                /** @description from OPTIONS health checks; null: not checked yet or no checks */
+                                up: boolean | null;
+                                registered: boolean;
+                                registration: {
+                                    /** @enum {string} */
+                                    state: "stopped" | "registering" | "registered" | "failed";
+                                    expiresAt: string | null;
+                                    lastStatus: number | null;
+                                    failures: number;
+                                    target: string | null;
+                                } | null;
+                                lastOptionsRttMs: number | null;
+                                lastOptionsAt: string | null;
+                                callsInProgress: number;
+                                maxCalls: number;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                        /** @description INVITEs from carriers for numbers no DID holds, since start */
+                        unknownDidCalls: number;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1Trunks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @enum {string} */
+                    kind: "register" | "ip";
+                    host: string;
+                    port?: number;
+                    /** @enum {string} */
+                    transport?: "udp" | "tcp" | "tls";
+                    /** @default null */
+                    outboundProxy?: {
+                        host: string;
+                        port?: number;
+                        /** @enum {string} */
+                        transport?: "udp" | "tcp" | "tls";
+                    } | null;
+                    /** @default null */
+                    username?: string | null;
+                    /** @default null */
+                    authUsername?: string | null;
+                    /** @default null */
+                    domain?: string | null;
+                    /** @default 600 */
+                    registerExpiresS?: number;
+                    /**
+                     * @default [
+                     *       "PCMA",
+                     *       "PCMU"
+                     *     ]
+                     */
+                    codecs?: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                    /**
+                     * @default {
+                     *       "presentation": "from",
+                     *       "number": null,
+                     *       "name": null
+                     *     }
+                     */
+                    callerId?: {
+                        /**
+                         * @default from
+                         * @enum {string}
+                         */
+                        presentation?: "from" | "pai" | "rpid";
+                        /** @default null */
+                        number?: string | null;
+                        /** @default null */
+                        name?: string | null;
+                    };
+                    /** @default 30 */
+                    maxCalls?: number;
+                    /** @default 30 */
+                    optionsIntervalS?: number;
+                    /** @default 3000 */
+                    setupTimeoutMs?: number;
+                    /** @default [] */
+                    addresses?: string[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @description the carrier password; write-only (never returned); omitted on update: kept */
+                    secret?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        /** @enum {string} */
+                        kind: "register" | "ip";
+                        host: string;
+                        port?: number;
+                        /** @enum {string} */
+                        transport?: "udp" | "tcp" | "tls";
+                        outboundProxy: {
+                            host: string;
+                            port?: number;
+                            /** @enum {string} */
+                            transport?: "udp" | "tcp" | "tls";
+                        } | null;
+                        username: string | null;
+                        authUsername: string | null;
+                        domain: string | null;
+                        registerExpiresS: number;
+                        codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                        callerId: {
+                            /**
+                             * @default from
+                             * @enum {string}
+                             */
+                            presentation: "from" | "pai" | "rpid";
+                            /** @default null */
+                            number: string | null;
+                            /** @default null */
+                            name: string | null;
+                        };
+                        maxCalls: number;
+                        optionsIntervalS: number;
+                        setupTimeoutMs: number;
+                        addresses: string[];
+                        enabled: boolean;
+                        hasSecret: boolean;
+                        status: {
+                            id: number;
+                            name: string;
+                            /** @description from OPTIONS health checks; null: not checked yet or no checks */
+                            up: boolean | null;
+                            registered: boolean;
+                            registration: {
+                                /** @enum {string} */
+                                state: "stopped" | "registering" | "registered" | "failed";
+                                expiresAt: string | null;
+                                lastStatus: number | null;
+                                failures: number;
+                                target: string | null;
+                            } | null;
+                            lastOptionsRttMs: number | null;
+                            lastOptionsAt: string | null;
+                            callsInProgress: number;
+                            maxCalls: number;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed, or refused with the reason (malformed host, an ip trunk without addresses, a name in use) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change trunks */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1TrunksId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trunk */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        /** @enum {string} */
+                        kind: "register" | "ip";
+                        host: string;
+                        port?: number;
+                        /** @enum {string} */
+                        transport?: "udp" | "tcp" | "tls";
+                        outboundProxy: {
+                            host: string;
+                            port?: number;
+                            /** @enum {string} */
+                            transport?: "udp" | "tcp" | "tls";
+                        } | null;
+                        username: string | null;
+                        authUsername: string | null;
+                        domain: string | null;
+                        registerExpiresS: number;
+                        codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                        callerId: {
+                            /**
+                             * @default from
+                             * @enum {string}
+                             */
+                            presentation: "from" | "pai" | "rpid";
+                            /** @default null */
+                            number: string | null;
+                            /** @default null */
+                            name: string | null;
+                        };
+                        maxCalls: number;
+                        optionsIntervalS: number;
+                        setupTimeoutMs: number;
+                        addresses: string[];
+                        enabled: boolean;
+                        hasSecret: boolean;
+                        status: {
+                            id: number;
+                            name: string;
+                            /** @description from OPTIONS health checks; null: not checked yet or no checks */
+                            up: boolean | null;
+                            registered: boolean;
+                            registration: {
+                                /** @enum {string} */
+                                state: "stopped" | "registering" | "registered" | "failed";
+                                expiresAt: string | null;
+                                lastStatus: number | null;
+                                failures: number;
+                                target: string | null;
+                            } | null;
+                            lastOptionsRttMs: number | null;
+                            lastOptionsAt: string | null;
+                            callsInProgress: number;
+                            maxCalls: number;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such trunk */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1TrunksId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @enum {string} */
+                    kind: "register" | "ip";
+                    host: string;
+                    port?: number;
+                    /** @enum {string} */
+                    transport?: "udp" | "tcp" | "tls";
+                    /** @default null */
+                    outboundProxy?: {
+                        host: string;
+                        port?: number;
+                        /** @enum {string} */
+                        transport?: "udp" | "tcp" | "tls";
+                    } | null;
+                    /** @default null */
+                    username?: string | null;
+                    /** @default null */
+                    authUsername?: string | null;
+                    /** @default null */
+                    domain?: string | null;
+                    /** @default 600 */
+                    registerExpiresS?: number;
+                    /**
+                     * @default [
+                     *       "PCMA",
+                     *       "PCMU"
+                     *     ]
+                     */
+                    codecs?: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                    /**
+                     * @default {
+                     *       "presentation": "from",
+                     *       "number": null,
+                     *       "name": null
+                     *     }
+                     */
+                    callerId?: {
+                        /**
+                         * @default from
+                         * @enum {string}
+                         */
+                        presentation?: "from" | "pai" | "rpid";
+                        /** @default null */
+                        number?: string | null;
+                        /** @default null */
+                        name?: string | null;
+                    };
+                    /** @default 30 */
+                    maxCalls?: number;
+                    /** @default 30 */
+                    optionsIntervalS?: number;
+                    /** @default 3000 */
+                    setupTimeoutMs?: number;
+                    /** @default [] */
+                    addresses?: string[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @description the carrier password; write-only (never returned); omitted on update: kept */
+                    secret?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        /** @enum {string} */
+                        kind: "register" | "ip";
+                        host: string;
+                        port?: number;
+                        /** @enum {string} */
+                        transport?: "udp" | "tcp" | "tls";
+                        outboundProxy: {
+                            host: string;
+                            port?: number;
+                            /** @enum {string} */
+                            transport?: "udp" | "tcp" | "tls";
+                        } | null;
+                        username: string | null;
+                        authUsername: string | null;
+                        domain: string | null;
+                        registerExpiresS: number;
+                        codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                        callerId: {
+                            /**
+                             * @default from
+                             * @enum {string}
+                             */
+                            presentation: "from" | "pai" | "rpid";
+                            /** @default null */
+                            number: string | null;
+                            /** @default null */
+                            name: string | null;
+                        };
+                        maxCalls: number;
+                        optionsIntervalS: number;
+                        setupTimeoutMs: number;
+                        addresses: string[];
+                        enabled: boolean;
+                        hasSecret: boolean;
+                        status: {
+                            id: number;
+                            name: string;
+                            /** @description from OPTIONS health checks; null: not checked yet or no checks */
+                            up: boolean | null;
+                            registered: boolean;
+                            registration: {
+                                /** @enum {string} */
+                                state: "stopped" | "registering" | "registered" | "failed";
+                                expiresAt: string | null;
+                                lastStatus: number | null;
+                                failures: number;
+                                target: string | null;
+                            } | null;
+                            lastOptionsRttMs: number | null;
+                            lastOptionsAt: string | null;
+                            callsInProgress: number;
+                            maxCalls: number;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed, or refused with the reason (malformed host, an ip trunk without addresses, a name in use) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change trunks */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1TrunksId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed, or refused with the reason (in use) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change trunks */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1Dids: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            number: string;
+                            last: string;
+                            trunkId: number | null;
+                            steps: {
+                                [key: string]: unknown;
+                            }[];
+                            description: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1Dids: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the number, or the first of a range */
+                    number: string;
+                    last?: string;
+                    /** @default null */
+                    trunkId?: number | null;
+                    steps: {
+                        [key: string]: unknown;
+                    }[];
+                    description?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        number: string;
+                        last: string;
+                        trunkId: number | null;
+                        steps: {
+                            [key: string]: unknown;
+                        }[];
+                        description: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed, or refused with the reason (overlapping DIDs, unknown trunk or destination) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change trunks */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1DidsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the number, or the first of a range */
+                    number: string;
+                    last?: string;
+                    /** @default null */
+                    trunkId?: number | null;
+                    steps: {
+                        [key: string]: unknown;
+                    }[];
+                    description?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        number: string;
+                        last: string;
+                        trunkId: number | null;
+                        steps: {
+                            [key: string]: unknown;
+                        }[];
+                        description: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed, or refused with the reason (overlapping DIDs, unknown trunk or destination) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change trunks */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1DidsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed, or refused with the reason (in use) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change trunks */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1Routes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            name: string;
+                            patterns: {
+                                pattern: string;
+                                /** @default 0 */
+                                strip: number;
+                                /** @default  */
+                                prepend: string;
+                            }[];
+                            trunks: number[];
+                            /** @enum {string} */
+                            permission: "internal" | "local" | "national" | "mobile" | "international" | "emergency";
+                            failoverOn6xx: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1Routes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    patterns: {
+                        pattern: string;
+                        /** @default 0 */
+                        strip?: number;
+                        /** @default  */
+                        prepend?: string;
+                    }[];
+                    trunks: number[];
+                    /** @enum {string} */
+                    permission: "internal" | "local" | "national" | "mobile" | "international" | "emergency";
+                    /** @default false */
+                    failoverOn6xx?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        patterns: {
+                            pattern: string;
+                            /** @default 0 */
+                            strip: number;
+                            /** @default  */
+                            prepend: string;
+                        }[];
+                        trunks: number[];
+                        /** @enum {string} */
+                        permission: "internal" | "local" | "national" | "mobile" | "international" | "emergency";
+                        failoverOn6xx: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed, or refused with the reason (a pattern that cannot match, unknown trunk) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change trunks */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1RoutesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    patterns: {
+                        pattern: string;
+                        /** @default 0 */
+                        strip?: number;
+                        /** @default  */
+                        prepend?: string;
+                    }[];
+                    trunks: number[];
+                    /** @enum {string} */
+                    permission: "internal" | "local" | "national" | "mobile" | "international" | "emergency";
+                    /** @default false */
+                    failoverOn6xx?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        patterns: {
+                            pattern: string;
+                            /** @default 0 */
+                            strip: number;
+                            /** @default  */
+                            prepend: string;
+                        }[];
+                        trunks: number[];
+                        /** @enum {string} */
+                        permission: "internal" | "local" | "national" | "mobile" | "international" | "emergency";
+                        failoverOn6xx: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed, or refused with the reason (a pattern that cannot match, unknown trunk) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change trunks */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1RoutesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed, or refused with the reason (in use) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change trunks */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1CdrsIdTrunkAttempts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attempts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            seq: number;
+                            routeId: number | null;
+                            trunkId: number | null;
+                            trunkName: string;
+                            target: string | null;
+                            number: string;
+                            status: number | null;
+                            /** @description answered, failover, failed, skipped-down, skipped-full, skipped-disabled, no-targets */
+                            outcome: string;
+                            /** Format: date-time */
+                            startedAt: string;
+                            endedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
