@@ -11,6 +11,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v opusdec >/dev/null 2>&1 || need+=(opus-tools)
 # SIPp, the load and scenario tool operators point at a PBX first (registration and call tests)
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
+# on-device speech: espeak-ng speaks the dial plan's "say" prompts and the speech tests' utterances
+command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ]; then
   echo "installing Debian packages for the tests: ${need[*]}"
