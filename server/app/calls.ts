@@ -16,6 +16,7 @@ import type { Metrics } from './metrics.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { createCalendarLookup } from '../calendars/index.js';
 import { classify } from '../numbers/index.js';
+import { EspeakTts, TtsPrompts } from '../speech/index.js';
 
 export interface CallSideOptions {
   readonly config: Config;
@@ -104,6 +105,7 @@ export function createCallSide(o: CallSideOptions) {
     classify: classifyDialled,
     callHandling: (number) => o.callHandling.get(number),
     promptsDir: resolve(config.dataDir, 'prompts'),
+    tts: new TtsPrompts({ dir: resolve(config.dataDir, 'tts-cache'), engines: [new EspeakTts()] }),
     pickupGroups: { groupOf: (n) => o.callHandling.pickupGroup(n), members: (g) => o.callHandling.pickupGroupMembers(g) },
     ...(config.recordCalls === 'all'
       ? {

@@ -1,5 +1,6 @@
 // What call control needs from the rest of the server (ports, adapted by server/app) and what it
 // tells observers (CONVENTIONS.md §4: records, events and metrics subscribe, never steer).
+import type { SpeechPrompts } from './handlers/say.js';
 import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SipStack, TimerValues } from '../sip/index.js';
 import type { MediaEngine } from '../../media/index.js';
 import type { DialPlanEntry } from './dialplan/resolver.js';
@@ -138,6 +139,8 @@ export interface CallControlOptions {
   readonly pickupGroups?: PickupGroups;
   /** where dial plan 'play' steps read their prompt files (<dataDir>/prompts) */
   readonly promptsDir?: string;
+  /** on-device TTS for dial plan 'say' steps (server/speech); absent: they are skipped */
+  readonly tts?: SpeechPrompts;
   readonly recording?: {
     readonly dir: string;
     readonly format: 'wav' | 'ogg';

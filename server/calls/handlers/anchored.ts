@@ -15,7 +15,7 @@ export interface AnchoredServices extends LocalServices {
 }
 
 /** answers the caller here unless it already is; the outcome when it could not be */
-async function answered(call: Call, ctx: HandlerContext, services: LocalServices): Promise<HandlerOutcome | null> {
+export async function answered(call: Call, ctx: HandlerContext, services: LocalServices): Promise<HandlerOutcome | null> {
   if (call.state === CallState.AnsweredLocally) return null;
   if (call.state !== CallState.Routing) return { kind: 'killed', reason: 'call-ended' };
   const ready = await answerable({ call, ctx, services, group: call.id });

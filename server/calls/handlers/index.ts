@@ -9,6 +9,7 @@ export { dialNumbers } from './dial.js';
 import { Monitor, type MonitorServices } from './monitor.js';
 import { Answer, PlayPrompt, type AnchoredServices } from './anchored.js';
 import { Pickup, type PickupServices } from './pickup.js';
+import { SayText, type SayServices } from './say.js';
 
 export { runSteps } from './handler.js';
 export type { CallHandler, HandlerContext, HandlerOutcome, HandlerFactory } from './handler.js';
@@ -16,10 +17,11 @@ export type { CallHandling, DialServices } from './dial.js';
 export type { MonitorServices } from './monitor.js';
 export type { AnchoredServices } from './anchored.js';
 export type { PickupServices } from './pickup.js';
+export type { SayServices, SpeechPrompts } from './say.js';
 
 type Factories = { [K in Destination['kind']]: ((step: ResolvedStep) => CallHandler) | null };
 
-export function handlerFactory(services: DialServices & MonitorServices & AnchoredServices & PickupServices): HandlerFactory {
+export function handlerFactory(services: DialServices & MonitorServices & AnchoredServices & PickupServices & SayServices): HandlerFactory {
   const rooms = new Rooms(services);
   const factories: Factories = {
     extension: () => new DialExtension(services),
@@ -31,6 +33,7 @@ export function handlerFactory(services: DialServices & MonitorServices & Anchor
     answer: () => new Answer(services),
     play: () => new PlayPrompt(services),
     pickup: () => new Pickup(services),
+    say: () => new SayText(services),
     // the resolver replaces a 'calendar' step with the steps of the branch the calendar picks
     calendar: null,
   };
