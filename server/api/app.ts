@@ -13,6 +13,7 @@ import { mountRecordingRoutes } from './routes/recordings.js';
 import { mountDialPlanRoutes } from './routes/dialplan.js';
 import { mountCalendarRoutes } from './routes/calendars.js';
 import { mountCallHandlingRoutes } from './routes/call-handling.js';
+import { mountSpeechRoutes } from './routes/speech.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -36,6 +37,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountDialPlanRoutes(app, deps);
   mountCalendarRoutes(app, deps);
   mountCallHandlingRoutes(app, deps);
+  mountSpeechRoutes(app, deps);
   mountEventRoutes(app, deps);
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));

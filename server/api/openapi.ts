@@ -4,6 +4,7 @@ import { z } from 'zod';
 import * as s from './schemas.js';
 import { DIALPLAN_ROUTES } from './openapi-dialplan.js';
 import { CALENDAR_ROUTES } from './openapi-calendars.js';
+import { SPEECH_ROUTES } from './openapi-speech.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -222,6 +223,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   },
   ...DIALPLAN_ROUTES,
   ...CALENDAR_ROUTES,
+  ...SPEECH_ROUTES,
 ];
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {

@@ -1,4 +1,5 @@
 // What the HTTP API needs from the rest of the server; server/app builds it.
+import type { ModelInstaller } from '../speech/index.js';
 import type {
   AdminSession,
   AdminUser,
@@ -108,6 +109,8 @@ export interface ApiDeps {
   readonly dialPlan?: { readonly repository: DialPlanRepository; readonly service: DialPlanService };
   /** /api/v1/calendars: business calendars; without it those routes answer 404 */
   readonly calendars?: CalendarRepository;
+  /** /api/v1/speech: the model installer and TTS voices; without it those routes answer 404 */
+  readonly speech?: { readonly models: ModelInstaller; voices(): Array<{ voice: string; engine: string }> };
   /** /api/v1/extensions/{number}/call-handling (DND, forwarding); without it those routes answer 404 */
   readonly callHandling?: CallHandlingRepository;
   /** GET /api/v1/events streams these; without it the stream stays open and silent */

@@ -16,7 +16,7 @@ import type { Metrics } from './metrics.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { createCalendarLookup } from '../calendars/index.js';
 import { classify } from '../numbers/index.js';
-import { EspeakTts, TtsPrompts } from '../speech/index.js';
+import type { TtsPrompts } from '../speech/index.js';
 
 export interface CallSideOptions {
   readonly config: Config;
@@ -30,6 +30,8 @@ export interface CallSideOptions {
   readonly extensions: ExtensionRepository;
   readonly dialPlan: DialPlanRepository;
   readonly calendars: CalendarRepository;
+  /** TTS for dial plan 'say' steps */
+  readonly tts: TtsPrompts;
   readonly callHandling: CallHandlingRepository;
   readonly records: CallRecordRepository;
   /** when the process was last alive: where calls a crash cut off end */
@@ -105,7 +107,7 @@ export function createCallSide(o: CallSideOptions) {
     classify: classifyDialled,
     callHandling: (number) => o.callHandling.get(number),
     promptsDir: resolve(config.dataDir, 'prompts'),
-    tts: new TtsPrompts({ dir: resolve(config.dataDir, 'tts-cache'), engines: [new EspeakTts()] }),
+    tts: o.tts,
     pickupGroups: { groupOf: (n) => o.callHandling.pickupGroup(n), members: (g) => o.callHandling.pickupGroupMembers(g) },
     ...(config.recordCalls === 'all'
       ? {

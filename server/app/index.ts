@@ -4,6 +4,7 @@
 // Stop: HTTP → calls (BYE, records) → SIP, within HAILING_SHUTDOWN_TIMEOUT_MS (then every SIP
 // connection still open is destroyed) → media → registrar → batching writer (flushes every queued
 // row) → database.
+import { resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { Config } from '../config/index.js';
 import {
@@ -30,6 +31,7 @@ import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createSipSide } from './sip.js';
 import { createCallSide, recordingsDirOf } from './calls.js';
+import { EspeakTts, loadManifest, ModelInstaller, onnxModelCheck, TtsPrompts } from '../speech/index.js';
 import { drainWithDeadline } from './drain.js';
 
 export interface AppOptions {
@@ -103,8 +105,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
 
   const records = new CallRecordRepository({ db, writer, logger });
+  const tts = new TtsPrompts({ dir: resolve(config.dataDir, 'tts-cache'), engines: [new EspeakTts()] });
+  const models = new ModelInstaller({ dir: config.modelsDir, manifest: loadManifest(), now: () => clock.now(), checkModel: onnxModelCheck });
+  // an install cut short by a crash left a staging folder: nothing in it is used
+  void models.cleanStaging().catch(() => undefined);
   const calls = createCallSide({
     config,
+    tts,
     logger,
     clock,
     metrics,
@@ -131,6 +138,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     dialPlan: { repository: dialPlanRepository, service: calls.dialPlan },
     calendars: calendarRepository,
     callHandling,
+    speech: { models, voices: () => tts.voices() },
     logger,
     metrics,
     audit,

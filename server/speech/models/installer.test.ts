@@ -1,54 +1,18 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { identityOnnx } from '../testing/onnx-build.js';
+import { archive, ENCODER_META, incompressible, streamingFiles } from '../testing/archives.js';
 import { onnxModelCheck } from '../check/model-check.js';
 import { ModelError } from './errors.js';
 import { ModelInstaller } from './installer.js';
 import type { Manifest, ModelEntry } from './manifest.js';
 import type { DownloadProgress } from './download.js';
-
-const ENCODER_META = { T: '39', decode_chunk_len: '32', model_type: 'zipformer2' };
-const DECODER_META = { vocab_size: '500', context_size: '2' };
-
-/** a tar.bz2 holding one top folder, as sherpa-onnx's releases do */
-function archive(root: string, name: string, files: Record<string, Buffer | string>): string {
-  const src = join(root, 'src', name);
-  mkdirSync(src, { recursive: true });
-  for (const [f, body] of Object.entries(files)) writeFileSync(join(src, f), body);
-  const out = join(root, `${name}.tar.bz2`);
-  execFileSync('tar', ['-cjf', out, '-C', join(root, 'src'), name]);
-  return out;
-}
-
-function streamingFiles(encoderMeta: Record<string, string> = ENCODER_META, extra = ''): Record<string, Buffer | string> {
-  return {
-    'encoder-epoch-99-avg-1.onnx': identityOnnx({ metadata: encoderMeta }),
-    'decoder-epoch-99-avg-1.onnx': identityOnnx({ metadata: DECODER_META }),
-    'joiner-epoch-99-avg-1.onnx': identityOnnx({ metadata: {} }),
-    'tokens.txt': `<blk> 0\na 1\n${extra}`,
-  };
-}
-
-/** bytes bzip2 cannot shrink (a fixed LCG), so the archive is as long as the test needs */
-function incompressible(n: number): Buffer {
-  const b = Buffer.alloc(n);
-  let x = 12345;
-  for (let i = 0; i < n; i++) {
-    // xorshift32 (Marsaglia 2003)
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    b[i] = x & 0xff;
-  }
-  return b;
-}
 
 const sha = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 
