@@ -24,3 +24,5 @@ echo "== Media: conferences of 5 at 8 kHz"
 node --import tsx bench/conference.ts --participants 300 --room-size 5 --seconds 15
 echo "== Media: relayed calls recorded in stereo WAV"
 node --import tsx bench/recording.ts --calls 500 --seconds 15
+echo "== Speech: Silero VAD chunks per CPU-second at 8 kHz, espeak-ng time to first audio (20-character prompt)"
+node --import tsx bench/speech.ts --seconds 20 --runs 10
