@@ -7,5 +7,6 @@ export { onnxModelCheck } from './check/model-check.js';
 export { SpeechProcess, SpeechError } from './supervisor.js';
 export { EspeakTts } from './tts/espeak.js';
 export { TtsPrompts } from './tts/prompt-cache.js';
+export { SherpaVoiceTts } from './tts/sherpa-voice.js';
 export { TtsError, type TtsEngine, type TtsRate } from './tts/tts.js';
 export type { StreamingRecognizer, OfflineRecognizer, KeywordSpotter } from './asr.js';

@@ -8,6 +8,7 @@ import { espeak, rmsDbfs } from '../testing/audio.js';
 import { EspeakTts } from './espeak.js';
 import { TtsPrompts } from './prompt-cache.js';
 import { TtsError } from './tts.js';
+import { SherpaVoiceTts } from './sherpa-voice.js';
 
 /** what sox says of a WAV (an independent reader): rate, samples */
 function soxInfo(file: string): { rate: number; samples: number } {
@@ -61,5 +62,33 @@ describe('TTS: espeak-ng behind the TTS interface', () => {
     const prompts = new TtsPrompts({ dir, engines: [new EspeakTts()] });
     await assert.rejects(prompts.promptFile({ text: 'x', voice: 'klingon', rate: 8000 }), (err: unknown) => err instanceof TtsError && err.code === 'unknown-voice');
     await assert.rejects(new EspeakTts({ program: '/nonexistent/espeak-ng' }).synthesize({ text: 'x', rate: 8000 }), (err: unknown) => err instanceof TtsError && err.code === 'engine-missing');
+  });
+});
+
+describe('TTS: a sherpa-onnx voice behind the same interface', () => {
+  it('loads the voice once (checked), converts float samples and resamples 16 kHz to 8 kHz; a failed load is retried', async () => {
+    const calls: string[] = [];
+    let failLoad = true;
+    const second = new Float32Array(16000).map((_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / 16000));
+    const speech = {
+      request: async (req: { op: string; check?: boolean }) => {
+        calls.push(`${req.op}${req.check === true ? ' checked' : ''}`);
+        if (req.op === 'load-voice') {
+          if (failLoad) {
+            failLoad = false;
+            throw new Error("model.onnx has no 'sample_rate' in its ONNX metadata");
+          }
+          return { op: 'load-voice' as const, sampleRate: 16000 };
+        }
+        return { op: 'synthesize' as const, sampleRate: 16000, samples: second };
+      },
+    };
+    const tts = new SherpaVoiceTts({ speech, voice: 'en-amy', dir: '/models/vits-piper-en_US-amy-low' });
+    await assert.rejects(tts.synthesize({ text: 'hi', rate: 8000 }), /sample_rate/);
+    const pcm = await tts.synthesize({ text: 'hi', rate: 8000 });
+    await tts.synthesize({ text: 'again', rate: 8000 });
+    assert.equal(pcm.length, 8000);
+    assert.ok(Math.abs(rmsDbfs(pcm) - 20 * Math.log10(0.5 / Math.SQRT2)) < 0.5, `RMS ${rmsDbfs(pcm)}`);
+    assert.deepEqual(calls, ['load-voice checked', 'load-voice checked', 'synthesize', 'synthesize']);
   });
 });

