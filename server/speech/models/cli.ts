@@ -5,20 +5,10 @@ import { loadManifest } from './manifest.js';
 import { ModelInstaller } from './installer.js';
 import { ModelError } from './errors.js';
 import { onnxModelCheck } from '../check/model-check.js';
-import type { DownloadProgress } from './download.js';
+import { progressLine } from './progress.js';
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const err = (line: string): void => void process.stderr.write(`${line}\n`);
-
-const mib = (n: number): string => `${(n / 1048576).toFixed(1)} MiB`;
-
-export function progressLine(p: DownloadProgress): string {
-  const eta = p.etaS === null ? '--' : `${Math.ceil(p.etaS)} s`;
-  if (p.total === null) return `${mib(p.bytes)}  ${mib(p.rate)}/s`;
-  const frac = Math.min(1, p.bytes / p.total);
-  const bar = '#'.repeat(Math.round(frac * 30)).padEnd(30, '.');
-  return `[${bar}] ${(frac * 100).toFixed(0).padStart(3)}%  ${mib(p.bytes)} of ${mib(p.total)}  ${mib(p.rate)}/s  ETA ${eta}`;
-}
 
 async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
