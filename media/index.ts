@@ -29,3 +29,6 @@ export { emptyStats } from './endpoint-handle.js';
 export * from './sdp/index.js';
 export { parseCryptoAttribute, formatCryptoAttribute, chooseCrypto, newCryptoKey, SRTP_CONTEXT_SUITES, type CryptoAttribute, type CryptoSuite } from './srtp/index.js';
 export { mosFromEmodel } from './quality/index.js';
+// whole-clip helpers (load time, never the packet path) for server/speech's synthesised prompts
+export { parseWav, type WavAudio } from './player/index.js';
+export { resampleAll } from './dsp/resample.js';

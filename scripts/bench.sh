@@ -32,3 +32,5 @@ echo "== Media: relayed calls recorded in stereo WAV"
 node --import tsx bench/recording.ts --calls 500 --seconds 15
 echo "== Web console: gzip JS for the first screen (budget 350 KB) and navigation to interactive, headless Chromium, cold cache"
 node --import tsx bench/console.ts
+echo "== Speech: Silero VAD chunks per CPU-second at 8 kHz, espeak-ng time to first audio (20-character prompt)"
+node --import tsx bench/speech.ts --seconds 20 --runs 10

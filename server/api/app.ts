@@ -17,6 +17,7 @@ import { mountAcdRoutes } from './routes/acd.js';
 import { mountConsole } from './console.js';
 import { mountSystemRoutes } from './routes/system.js';
 import { mountTrunkRoutes } from './routes/trunks.js';
+import { mountSpeechRoutes } from './routes/speech.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -42,6 +43,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountCallHandlingRoutes(app, deps);
   mountAcdRoutes(app, deps);
   mountTrunkRoutes(app, deps);
+  mountSpeechRoutes(app, deps);
   mountEventRoutes(app, deps);
   mountSystemRoutes(app, deps);
   if (deps.consoleDir !== undefined) mountConsole(app, { dir: deps.consoleDir });

@@ -7,6 +7,7 @@ import { CALENDAR_ROUTES } from './openapi-calendars.js';
 import { ACD_ROUTES } from './openapi-acd.js';
 import { ACCOUNT_ROUTES, SYSTEM_ROUTES } from './openapi-console.js';
 import { TRUNK_ROUTES } from './openapi-trunks.js';
+import { SPEECH_ROUTES } from './openapi-speech.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -229,6 +230,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   ...ACD_ROUTES,
   ...SYSTEM_ROUTES,
   ...TRUNK_ROUTES,
+  ...SPEECH_ROUTES,
 ];
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {

@@ -1,4 +1,7 @@
 // Test support: the API app over a real temporary libsql file, with real repositories and audit log.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ModelInstaller } from '../speech/index.js';
 import { openTempDatabase } from '../store/testing.js';
 import {
   AcdRepository,
@@ -105,6 +108,8 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
     calendars,
     // the table alone: no trunk runs in API tests (status null)
     trunks: { repository: trunkRepository, manager: { status: () => [], reload: async () => {}, unknownDids: 0 } },
+    // no models in its manifest: the routes are served (and documented), nothing can be installed
+    speech: { models: new ModelInstaller({ dir: join(tmpdir(), `hailing-api-models-${process.pid}`), manifest: { models: [] }, now }), voices: () => [] },
     logger: quietApiLogger,
     metrics,
     audit,

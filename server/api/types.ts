@@ -1,4 +1,5 @@
 // What the HTTP API needs from the rest of the server; server/app builds it.
+import type { ModelInstaller } from '../speech/index.js';
 import type {
   AdminSession,
   AdminUser,
@@ -151,6 +152,8 @@ export interface ApiDeps {
   readonly calendars?: CalendarRepository;
   /** /api/v1/trunks, /api/v1/dids, /api/v1/routes; without it those routes answer 404 */
   readonly trunks?: TrunkApi;
+  /** /api/v1/speech: the model installer and TTS voices; without it those routes answer 404 */
+  readonly speech?: { readonly models: ModelInstaller; voices(): Array<{ voice: string; engine: string }> };
   /** /api/v1/extensions/{number}/call-handling (DND, forwarding); without it those routes answer 404 */
   readonly callHandling?: CallHandlingRepository;
   /** /api/v1/acd: queues, agents, the live floor; without it those routes answer 404 */

@@ -18,6 +18,7 @@ import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { createCalendarLookup } from '../calendars/index.js';
 import { classify } from '../numbers/index.js';
 import type { AcdHandlers } from '../calls/handlers/index.js';
+import type { TtsPrompts } from '../speech/index.js';
 
 export interface CallSideOptions {
   readonly config: Config;
@@ -31,6 +32,8 @@ export interface CallSideOptions {
   readonly extensions: ExtensionRepository;
   readonly dialPlan: DialPlanRepository;
   readonly calendars: CalendarRepository;
+  /** TTS for dial plan 'say' steps */
+  readonly tts: TtsPrompts;
   readonly callHandling: CallHandlingRepository;
   readonly records: CallRecordRepository;
   /** when the process was last alive: where calls a crash cut off end */
@@ -113,6 +116,7 @@ export function createCallSide(o: CallSideOptions) {
     callHandling: (number) => o.callHandling.get(number),
     promptsDir: resolve(config.dataDir, 'prompts'),
     ...(o.acd ? { acd: o.acd } : {}),
+    tts: o.tts,
     pickupGroups: { groupOf: (n) => o.callHandling.pickupGroup(n), members: (g) => o.callHandling.pickupGroupMembers(g) },
     ...(config.recordCalls === 'all'
       ? {

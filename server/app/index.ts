@@ -4,6 +4,7 @@
 // Stop: HTTP → calls (BYE, records) → SIP, within HAILING_SHUTDOWN_TIMEOUT_MS (then every SIP
 // connection still open is destroyed) → media → registrar → batching writer (flushes every queued
 // row) → database.
+import { resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { Config } from '../config/index.js';
 import {
@@ -32,6 +33,7 @@ import { createMetrics } from './metrics.js';
 import { createSipSide } from './sip.js';
 import { createCallSide, recordingsDirOf } from './calls.js';
 import { createTrunkSide } from './trunks.js';
+import { EspeakTts, loadManifest, ModelInstaller, onnxModelCheck, TtsPrompts } from '../speech/index.js';
 import { drainWithDeadline } from './drain.js';
 import { openAcd } from './acd.js';
 import { consoleDir } from './console-dir.js';
@@ -113,9 +115,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   const acd = await openAcd({ db, dataDir: config.dataDir, clock, logger });
   const trunkRepository = new TrunkRepository({ db, writer, logger });
   const trunks = createTrunkSide({ config, logger, clock, stack: sip.stack, listening: () => sip.transport.listening(), repository: trunkRepository, audit });
+  const tts = new TtsPrompts({ dir: resolve(config.dataDir, 'tts-cache'), engines: [new EspeakTts()] });
+  const models = new ModelInstaller({ dir: config.modelsDir, manifest: loadManifest(), now: () => clock.now(), checkModel: onnxModelCheck });
+  // an install cut short by a crash left a staging folder: nothing in it is used
+  void models.cleanStaging().catch(() => undefined);
   const calls = createCallSide({
     acd: acd.handlers,
     config,
+    tts,
     logger,
     clock,
     metrics,
@@ -171,6 +178,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     callHandling,
     acd: acd.service,
     trunks: { repository: trunkRepository, manager: trunks.manager },
+    speech: { models, voices: () => tts.voices() },
     logger,
     metrics,
     audit,

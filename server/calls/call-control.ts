@@ -70,6 +70,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     },
     monitored: new Set(),
     promptsDir: o.promptsDir ?? 'prompts',
+    tts: o.tts ?? null,
     ringingCalls: () => [...calls.values()].filter((c) => c.ringing.length > 0),
     pickupGroups: o.pickupGroups ?? { groupOf: async () => null, members: async () => [] },
     ...(o.acd ? { acd: o.acd } : {}),

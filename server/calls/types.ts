@@ -1,6 +1,7 @@
 // What call control needs from the rest of the server (ports, adapted by server/app) and what it
 // tells observers (CONVENTIONS.md §4: records, events and metrics subscribe, never steer).
 import type { AcdHandlers } from './handlers/index.js';
+import type { SpeechPrompts } from './handlers/say.js';
 import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SendTarget, SipStack, TimerValues } from '../sip/index.js';
 import type { MediaEngine } from '../../media/index.js';
 import type { DialPlanEntry } from './dialplan/resolver.js';
@@ -96,6 +97,8 @@ export interface CallControlOptions {
   readonly promptsDir?: string;
   /** the ACD's queue and agent log-in handlers; absent: 'queue' steps cannot run */
   readonly acd?: AcdHandlers;
+  /** on-device TTS for dial plan 'say' steps (server/speech); absent: they are skipped */
+  readonly tts?: SpeechPrompts;
   readonly recording?: {
     readonly dir: string;
     readonly format: 'wav' | 'ogg';

@@ -9,6 +9,8 @@ const ms = z.coerce.number().int().min(0);
 export const configShape = z
   .object({
     dataDir: z.string().min(1).default('./data'),
+    /** speech models (npm run models); default <dataDir>/models */
+    modelsDir: z.string().min(1).optional(),
     /** libsql URL; default file:<dataDir>/hailing.db */
     databaseUrl: z.string().min(1).optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -143,4 +145,5 @@ export interface Config extends Parsed {
   readonly publicAddress: string;
   readonly sipDomain: string;
   readonly databaseUrl: string;
+  readonly modelsDir: string;
 }
