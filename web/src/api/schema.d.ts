@@ -859,6 +859,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/speech/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Supported models, what is installed, and installs in progress (bytes, rate, ETA) */
+        get: operations["getApiV1SpeechModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/speech/models/{name}/install": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Install a model: download (resumable) or a local archive; checksum verified, nothing half-installed. Progress in GET /api/v1/speech/models */
+        post: operations["postApiV1SpeechModelsNameInstall"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/speech/models/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an installed model (its pinned checksum is kept) */
+        delete: operations["deleteApiV1SpeechModelsName"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/speech/models/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check every installed model's files and ONNX metadata again */
+        post: operations["postApiV1SpeechModelsVerify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/speech/voices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** TTS voices for dial plan "say" steps */
+        get: operations["getApiV1SpeechVoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2241,6 +2326,11 @@ export interface operations {
                                 route: number;
                             } | {
                                 /** @constant */
+                                kind: "say";
+                                text: string;
+                                voice?: string;
+                            } | {
+                                /** @constant */
                                 kind: "calendar";
                                 /** @description the calendar id (/api/v1/calendars) */
                                 calendar: number;
@@ -2304,6 +2394,11 @@ export interface operations {
                                     /** @constant */
                                     kind: "route";
                                     route: number;
+                                } | {
+                                    /** @constant */
+                                    kind: "say";
+                                    text: string;
+                                    voice?: string;
                                 })[];
                                 closed: ({
                                     /** @constant */
@@ -2365,6 +2460,11 @@ export interface operations {
                                     /** @constant */
                                     kind: "route";
                                     route: number;
+                                } | {
+                                    /** @constant */
+                                    kind: "say";
+                                    text: string;
+                                    voice?: string;
                                 })[];
                             })[];
                             description: string | null;
@@ -2472,6 +2572,11 @@ export interface operations {
                         route: number;
                     } | {
                         /** @constant */
+                        kind: "say";
+                        text: string;
+                        voice?: string;
+                    } | {
+                        /** @constant */
                         kind: "calendar";
                         /** @description the calendar id (/api/v1/calendars) */
                         calendar: number;
@@ -2535,6 +2640,11 @@ export interface operations {
                             /** @constant */
                             kind: "route";
                             route: number;
+                        } | {
+                            /** @constant */
+                            kind: "say";
+                            text: string;
+                            voice?: string;
                         })[];
                         closed: ({
                             /** @constant */
@@ -2596,6 +2706,11 @@ export interface operations {
                             /** @constant */
                             kind: "route";
                             route: number;
+                        } | {
+                            /** @constant */
+                            kind: "say";
+                            text: string;
+                            voice?: string;
                         })[];
                     })[];
                     description?: string | null;
@@ -2676,6 +2791,11 @@ export interface operations {
                             route: number;
                         } | {
                             /** @constant */
+                            kind: "say";
+                            text: string;
+                            voice?: string;
+                        } | {
+                            /** @constant */
                             kind: "calendar";
                             /** @description the calendar id (/api/v1/calendars) */
                             calendar: number;
@@ -2739,6 +2859,11 @@ export interface operations {
                                 /** @constant */
                                 kind: "route";
                                 route: number;
+                            } | {
+                                /** @constant */
+                                kind: "say";
+                                text: string;
+                                voice?: string;
                             })[];
                             closed: ({
                                 /** @constant */
@@ -2800,6 +2925,11 @@ export interface operations {
                                 /** @constant */
                                 kind: "route";
                                 route: number;
+                            } | {
+                                /** @constant */
+                                kind: "say";
+                                text: string;
+                                voice?: string;
                             })[];
                         })[];
                         description: string | null;
@@ -2933,6 +3063,11 @@ export interface operations {
                                 route: number;
                             } | {
                                 /** @constant */
+                                kind: "say";
+                                text: string;
+                                voice?: string;
+                            } | {
+                                /** @constant */
                                 kind: "calendar";
                                 /** @description the calendar id (/api/v1/calendars) */
                                 calendar: number;
@@ -2996,6 +3131,11 @@ export interface operations {
                                     /** @constant */
                                     kind: "route";
                                     route: number;
+                                } | {
+                                    /** @constant */
+                                    kind: "say";
+                                    text: string;
+                                    voice?: string;
                                 })[];
                                 closed: ({
                                     /** @constant */
@@ -3057,6 +3197,11 @@ export interface operations {
                                     /** @constant */
                                     kind: "route";
                                     route: number;
+                                } | {
+                                    /** @constant */
+                                    kind: "say";
+                                    text: string;
+                                    voice?: string;
                                 })[];
                             };
                             argument: string;
@@ -3197,6 +3342,11 @@ export interface operations {
                             route: number;
                         } | {
                             /** @constant */
+                            kind: "say";
+                            text: string;
+                            voice?: string;
+                        } | {
+                            /** @constant */
                             kind: "calendar";
                             /** @description the calendar id (/api/v1/calendars) */
                             calendar: number;
@@ -3260,6 +3410,11 @@ export interface operations {
                                 /** @constant */
                                 kind: "route";
                                 route: number;
+                            } | {
+                                /** @constant */
+                                kind: "say";
+                                text: string;
+                                voice?: string;
                             })[];
                             closed: ({
                                 /** @constant */
@@ -3321,6 +3476,11 @@ export interface operations {
                                 /** @constant */
                                 kind: "route";
                                 route: number;
+                            } | {
+                                /** @constant */
+                                kind: "say";
+                                text: string;
+                                voice?: string;
                             })[];
                         })[];
                         description: string | null;
@@ -3457,6 +3617,11 @@ export interface operations {
                         route: number;
                     } | {
                         /** @constant */
+                        kind: "say";
+                        text: string;
+                        voice?: string;
+                    } | {
+                        /** @constant */
                         kind: "calendar";
                         /** @description the calendar id (/api/v1/calendars) */
                         calendar: number;
@@ -3520,6 +3685,11 @@ export interface operations {
                             /** @constant */
                             kind: "route";
                             route: number;
+                        } | {
+                            /** @constant */
+                            kind: "say";
+                            text: string;
+                            voice?: string;
                         })[];
                         closed: ({
                             /** @constant */
@@ -3581,6 +3751,11 @@ export interface operations {
                             /** @constant */
                             kind: "route";
                             route: number;
+                        } | {
+                            /** @constant */
+                            kind: "say";
+                            text: string;
+                            voice?: string;
                         })[];
                     })[];
                     description?: string | null;
@@ -3661,6 +3836,11 @@ export interface operations {
                             route: number;
                         } | {
                             /** @constant */
+                            kind: "say";
+                            text: string;
+                            voice?: string;
+                        } | {
+                            /** @constant */
                             kind: "calendar";
                             /** @description the calendar id (/api/v1/calendars) */
                             calendar: number;
@@ -3724,6 +3904,11 @@ export interface operations {
                                 /** @constant */
                                 kind: "route";
                                 route: number;
+                            } | {
+                                /** @constant */
+                                kind: "say";
+                                text: string;
+                                voice?: string;
                             })[];
                             closed: ({
                                 /** @constant */
@@ -3785,6 +3970,11 @@ export interface operations {
                                 /** @constant */
                                 kind: "route";
                                 route: number;
+                            } | {
+                                /** @constant */
+                                kind: "say";
+                                text: string;
+                                voice?: string;
                             })[];
                         })[];
                         description: string | null;
@@ -9287,6 +9477,349 @@ export interface operations {
                             /** Format: date-time */
                             startedAt: string;
                             endedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1SpeechModels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Models */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            model: {
+                                name: string;
+                                /** @enum {string} */
+                                kind: "streaming-asr" | "offline-asr" | "tts" | "vad" | "kws" | "punctuation";
+                                languages: string[];
+                                sampleRate: number | null;
+                                /** Format: uri */
+                                url: string;
+                                /** @enum {string} */
+                                format: "tar.bz2" | "tar.gz" | "tar.xz" | "tar" | "onnx";
+                                sizeBytes: number | null;
+                                licence: string | null;
+                                sha256: string | null;
+                                files: string[];
+                                notes?: string;
+                            };
+                            installed: {
+                                sha256: string;
+                                /** @enum {string} */
+                                checksumSource: "published" | "pinned";
+                                installedAt: string;
+                                /** @enum {string} */
+                                source: "download" | "archive";
+                            } | null;
+                            expectedSha256: string | null;
+                            install: {
+                                /** @enum {string} */
+                                state: "running" | "failed";
+                                bytes: number;
+                                total: number | null;
+                                /** @description bytes per second */
+                                rate: number;
+                                etaS: number | null;
+                                error?: string;
+                                code?: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1SpeechModelsNameInstall: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description path of a local archive on the server; absent: download from the manifest URL */
+                    from?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Install started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        model: {
+                            name: string;
+                            /** @enum {string} */
+                            kind: "streaming-asr" | "offline-asr" | "tts" | "vad" | "kws" | "punctuation";
+                            languages: string[];
+                            sampleRate: number | null;
+                            /** Format: uri */
+                            url: string;
+                            /** @enum {string} */
+                            format: "tar.bz2" | "tar.gz" | "tar.xz" | "tar" | "onnx";
+                            sizeBytes: number | null;
+                            licence: string | null;
+                            sha256: string | null;
+                            files: string[];
+                            notes?: string;
+                        };
+                        installed: {
+                            sha256: string;
+                            /** @enum {string} */
+                            checksumSource: "published" | "pinned";
+                            installedAt: string;
+                            /** @enum {string} */
+                            source: "download" | "archive";
+                        } | null;
+                        expectedSha256: string | null;
+                        install: {
+                            /** @enum {string} */
+                            state: "running" | "failed";
+                            bytes: number;
+                            total: number | null;
+                            /** @description bytes per second */
+                            rate: number;
+                            etaS: number | null;
+                            error?: string;
+                            code?: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change models */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such model in the manifest */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description An install of this model is running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1SpeechModelsName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change models */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not in the manifest, or not installed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1SpeechModelsVerify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One line per model */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            name: string;
+                            problem: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change models */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1SpeechVoices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Voices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            voice: string;
+                            engine: string;
                         }[];
                     };
                 };
