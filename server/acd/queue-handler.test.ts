@@ -37,11 +37,13 @@ function rig() {
     legContext: () => r.legContext,
     answered: () => {},
     callHandling: async () => undefined,
-    dial: async ({ call, numbers, timeoutMs }) => {
+    dial: async ({ call, numbers, timeoutMs, onAnswered }) => {
       const fork = new FakeFork();
       rang.push({ numbers, fork });
       const res = await call.dial({ media: new FakeMedia().media as never, forks: [fork.leg], timeoutMs });
-      return res.answered ? { kind: 'answered' } : { kind: 'failed', failure: res.failure, by: res.by };
+      if (!res.answered) return { kind: 'failed', failure: res.failure, by: res.by };
+      onAnswered?.();
+      return { kind: 'answered' };
     },
   } as DialServices & AnchoredServices;
   const records: InteractionRecord[] = [];

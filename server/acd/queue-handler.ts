@@ -18,7 +18,8 @@ const MAX_OVERFLOWS = 5;
 /** a dial the ACD does not stop itself (its own ring timer does) still ends eventually */
 const DIAL_GUARD_MS = 600_000;
 
-type WaitEnd = { readonly kind: 'answered' } | { readonly kind: 'left'; readonly to: Overflow | null } | { readonly kind: 'gone' };
+/** answered: `bridged` settles with the dial step's outcome when the conversation's bridge ends */
+type WaitEnd = { readonly kind: 'answered'; readonly bridged: Promise<HandlerOutcome> } | { readonly kind: 'left'; readonly to: Overflow | null } | { readonly kind: 'gone' };
 
 /**
  * Routes the ACD's requests to the queue handler of the interaction's call, by call id: the
@@ -95,7 +96,8 @@ export class QueueHandler extends BaseHandler {
       let queueId = d.queue;
       for (let hop = 0; hop < MAX_OVERFLOWS; hop++) {
         const end = await this.#wait(queueId, hop === 0 ? d : {});
-        if (end.kind === 'answered') return { kind: 'answered' };
+        // the step lasts as long as the conversation, so the plan ends the call when the agent hangs up
+        if (end.kind === 'answered') return await end.bridged;
         if (end.kind === 'gone') return { kind: 'killed', reason: this.killed ?? 'call-ended' };
         const to = end.to;
         call.routed([{ number: ctx.step.dialled, entry: null, pattern: null, result: 'forwarded', reason: `queue ${queueId} → ${to ? (to.kind === 'queue' ? `queue ${to.queue}` : to.number) : 'next step'}` }]);
@@ -202,16 +204,23 @@ export class QueueHandler extends BaseHandler {
     this.#dialling = this.#dialling.then(async () => {
       if (gen !== this.#generation || !this.#waiting()) return;
       const agents = [...offer.agents.values()];
-      const outcome = await this.#s.call.dial({ call, ctx: this.#ctx!, services: this.#s.call, numbers: agents.map((a) => a.extension), timeoutMs: DIAL_GUARD_MS });
-      if (gen !== this.#generation) return;
-      this.#offer = null;
-      if (outcome.kind === 'answered') {
+      let settle: (o: HandlerOutcome) => void = () => {};
+      const bridged = new Promise<HandlerOutcome>((resolve) => (settle = resolve));
+      let taken = false;
+      // an answer is known at once; the dial itself returns only when the bridge ends (dialNumbers)
+      const onAnswered = (): void => {
+        if (gen !== this.#generation) return;
+        taken = true;
+        this.#offer = null;
         const contact = call.winner?.target.contact;
         const agent = agents.find((a) => this.#s.call.locate(`sip:${a.extension}@${this.#s.call.domain}`).some((t) => t.contact === contact)) ?? agents[0]!;
         this.#s.acd.answered({ offerId: offer.id, agentId: agent.id });
-        this.#finish({ kind: 'answered' });
-        return;
-      }
+        this.#finish({ kind: 'answered', bridged });
+      };
+      const outcome = await this.#s.call.dial({ call, ctx: this.#ctx!, services: this.#s.call, numbers: agents.map((a) => a.extension), timeoutMs: DIAL_GUARD_MS, onAnswered });
+      if (taken) return settle(outcome);
+      if (gen !== this.#generation) return;
+      this.#offer = null;
       // the caller's own hang-up ends the dial too: that is the caller leaving (the close
       // listener tells the ACD), not the agent failing to take the offer
       if (outcome.kind === 'failed' && outcome.by !== 'caller' && call.state !== CallState.Ended) {

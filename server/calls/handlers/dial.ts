@@ -50,8 +50,12 @@ const NO_ANSWER_CAUSES = new Set(['no-answer', 'unavailable']);
 const isBrowser = (t: { readonly flow: Flow | SendTarget }): boolean => t.flow.protocol === 'ws' || t.flow.protocol === 'wss';
 const quoted = (name: string): string => `"${name.replace(/["\\\r\n]/g, '')}"`;
 
-/** One dial of `numbers`' contacts for at most `timeoutMs`: the fork, as route() always did it. */
-export async function dialNumbers(o: { call: Call; ctx: HandlerContext; services: DialServices; numbers: readonly string[]; timeoutMs: number }): Promise<HandlerOutcome> {
+/**
+ * One dial of `numbers`' contacts for at most `timeoutMs` (the fork, as route() always did it),
+ * bridging the first answer. On a call answered here the step lasts until that
+ * bridge ends; `onAnswered` tells the caller of this function (a queue) of the answer at once.
+ */
+export async function dialNumbers(o: { call: Call; ctx: HandlerContext; services: DialServices; numbers: readonly string[]; timeoutMs: number; onAnswered?: () => void }): Promise<HandlerOutcome> {
   const { call, ctx, services: s } = o;
   const targets = o.numbers.flatMap((number) => s.locate(`sip:${number}@${s.domain}`).map((target) => ({ number, target })));
   if (targets.length === 0) return { kind: 'failed', failure: FAILURES.unavailable, by: 'system' };
@@ -106,6 +110,7 @@ export async function dialNumbers(o: { call: Call; ctx: HandlerContext; services
   const result = await call.dial({ media, forks, timeoutMs: o.timeoutMs, numbers: o.numbers });
   if (result.answered) {
     s.answered(call);
+    o.onAnswered?.();
     if (anchor === undefined) return { kind: 'answered' };
     // a bridge from a call answered here: this step runs until the bridge ends, and says how
     const end = await call.bridgeEnded();
