@@ -30,6 +30,7 @@ export { parseCryptoAttribute, formatCryptoAttribute, chooseCrypto, newCryptoKey
 export { mosFromEmodel } from './quality/index.js';
 /** encryption at rest: the sealed recording format, for the server's key handling, playback and rotation */
 export {
+  SealedFile,
   SealedFileError,
   sealedLayout,
   sealedRecords,

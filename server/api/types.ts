@@ -12,6 +12,7 @@ import type {
   SessionRepository,
 } from '../store/index.js';
 import type { DialPlanService } from '../calls/index.js';
+import type { RecordingVault } from '../recording/index.js';
 import type { ConcurrencyGateOptions } from '../security/concurrency-gate.js';
 import type { LoginPolicy } from '../security/login-guard.js';
 
@@ -74,6 +75,8 @@ export interface CallEventJson {
   /** on dtmf: which party pressed, the digit, how long, and how it came */
   readonly leg?: 'caller' | 'callee';
   readonly digit?: string;
+  /** on dtmf: the digit was keyed while the call's recording was paused (card payments) and is withheld */
+  readonly redacted?: true;
   readonly durationMs?: number;
   readonly method?: 'rfc4733' | 'inband' | 'info';
 }
@@ -103,6 +106,10 @@ export interface ApiDeps {
    * without it every recording download answers 404
    */
   readonly recordingsDir?: string;
+  /** encryption at rest: playback decrypts through it, key rotation re-wraps with it; absent: files are served as they are */
+  readonly recordingVault?: RecordingVault;
+  /** live call control: recording pause/resume (card payments); absent: those routes answer 404 */
+  readonly calls?: { pauseRecording(callId: string, paused: boolean): boolean };
   /** /api/v1/dialplan: the table and the resolver; without it those routes answer 404 */
   readonly dialPlan?: { readonly repository: DialPlanRepository; readonly service: DialPlanService };
   /** /api/v1/extensions/{number}/call-handling (DND, forwarding); without it those routes answer 404 */

@@ -30,6 +30,7 @@ import { createMetrics } from './metrics.js';
 import { createSipSide } from './sip.js';
 import { createCallSide, recordingsDirOf } from './calls.js';
 import { drainWithDeadline } from './drain.js';
+import { createRecordingVault } from './recording.js';
 
 export interface AppOptions {
   readonly config: Config;
@@ -101,6 +102,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
 
   const records = new CallRecordRepository({ db, writer, logger });
+  const vault = createRecordingVault(config);
   const calls = createCallSide({
     config,
     logger,
@@ -117,6 +119,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     heartbeats: new HeartbeatRepository({ db, writer }),
     onAuthFailure: sip.auth.failed,
     onAuthSuccess: sip.auth.succeeded,
+    vault,
   });
   sip.stack.use(sip.watchCredentials(calls.control.handler));
 
@@ -141,6 +144,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     passwordHashing: { maxActive: config.loginMaxConcurrentHashes },
     registrations: { list: () => sip.registrar.bindings().map((b) => registrationView(b, clock.now())) },
     recordingsDir: recordingsDirOf(config),
+    recordingVault: vault,
+    calls: calls.control,
     ready: () => ready,
   });
 

@@ -7,7 +7,7 @@
 // aligned with the call's timeline.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MediaEngine, RecordingHandle } from '../../media/index.js';
+import type { MediaEngine, RecordingHandle, SealOptions } from '../../media/index.js';
 import type { Logger } from '../sip/index.js';
 import { CallState, type Call } from './call.js';
 import type { CallRecord, RecordingFormat } from './types.js';
@@ -18,6 +18,8 @@ export interface CallRecordingsOptions {
   readonly format: 'wav' | 'ogg';
   /** default 'stereo' */
   readonly channels?: 'stereo' | 'mixed';
+  /** encryption at rest: a fresh file key and its wrapping for each recording (server/recording); absent or undefined: plain files */
+  readonly seal?: () => SealOptions | undefined;
   readonly logger: Logger;
   /** the call's record once its recording started, naming the file (the record of a call in progress) */
   readonly started: (record: CallRecord) => void;
@@ -29,6 +31,7 @@ const two = (n: number): string => String(n).padStart(2, '0');
 
 export class CallRecordings {
   readonly #o: CallRecordingsOptions;
+  readonly #paused = new Set<string>();
   readonly #active = new Map<string, { readonly handle: RecordingHandle; readonly path: string; readonly format: RecordingFormat }>();
 
   constructor(options: CallRecordingsOptions) {
@@ -51,7 +54,8 @@ export class CallRecordings {
     if (call.state !== CallState.Answered) return;
     const format = this.#o.format;
     const path = `${folder}/${call.id}.${format}`;
-    const handle = this.#o.engine.startRecording({ path: join(this.#o.dir, path), format, left: media.endpoint('caller'), right: media.endpoint('callee'), channels: this.#o.channels ?? 'stereo' });
+    const seal = this.#o.seal?.();
+    const handle = this.#o.engine.startRecording({ path: join(this.#o.dir, path), format, left: media.endpoint('caller'), right: media.endpoint('callee'), channels: this.#o.channels ?? 'stereo', ...(seal ? { seal } : {}) });
     this.#active.set(call.id, { handle, path, format });
     call.recordingStarted({ path, format });
     // the recording ends with the call, and its final record (with media figures) completes it
@@ -63,9 +67,19 @@ export class CallRecordings {
   pause(callId: string, paused: boolean): boolean {
     const handle = this.#active.get(callId)?.handle;
     if (handle === undefined) return false;
-    if (paused) handle.pause();
-    else handle.resume();
+    if (paused) {
+      handle.pause();
+      this.#paused.add(callId);
+    } else {
+      handle.resume();
+      this.#paused.delete(callId);
+    }
     return true;
+  }
+
+  /** the call's recording is paused now (card payments) */
+  paused(callId: string): boolean {
+    return this.#paused.has(callId);
   }
 
   recording(callId: string): boolean {
@@ -76,6 +90,7 @@ export class CallRecordings {
     const active = this.#active.get(record.id);
     if (active === undefined) return;
     this.#active.delete(record.id);
+    this.#paused.delete(record.id);
     active.handle.stop().then(
       (result) =>
         this.#o.done({

@@ -1,7 +1,7 @@
 // What call control needs from the rest of the server (ports, adapted by server/app) and what it
 // tells observers (CONVENTIONS.md §4: records, events and metrics subscribe, never steer).
 import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SipStack, TimerValues } from '../sip/index.js';
-import type { MediaEngine } from '../../media/index.js';
+import type { MediaEngine, SealOptions } from '../../media/index.js';
 import type { DialPlanEntry } from './dialplan/resolver.js';
 import type { CallHandling } from './handlers/dial.js';
 import type { PickupGroups } from './handlers/pickup.js';
@@ -142,6 +142,8 @@ export interface CallControlOptions {
     readonly format: 'wav' | 'ogg';
     /** default 'stereo' (caller left, callee right) */
     readonly channels?: 'stereo' | 'mixed';
+    /** encryption at rest: a file key and its wrapping per recording (server/recording) */
+    readonly seal?: () => SealOptions | undefined;
     readonly started: (record: CallRecord) => void;
     readonly done: (record: CallRecord) => void;
   };

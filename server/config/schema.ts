@@ -99,6 +99,12 @@ export const configShape = z
     recordingFormat: z.enum(['wav', 'ogg']).default('wav'),
     /** stereo: caller left, callee right (speaker separation for QA and ASR); mixed: one channel with both */
     recordingChannels: z.enum(['stereo', 'mixed']).default('stereo'),
+    /** encryption at rest of recordings (docs/data-at-rest.md): AES-256-GCM, the 国密 profile SM4-CTR + HMAC-SM3, or off */
+    recordingEncryption: z.enum(['aes-256-gcm', 'sm4-ctr-hmac-sm3', 'off']).default('aes-256-gcm'),
+    /** the master key file (made with mode 0600 on first start); default <dataDir>/keys/recording-master.keys */
+    recordingKeyFile: z.string().min(1).optional(),
+    /** master keys from the environment instead of the file: base64 32-byte keys, comma-separated, the last one current */
+    recordingMasterKeys: z.string().min(1).optional(),
     /** conference room numbers (FreeSWITCH's default dialplan uses 3000-3099); '' disables */
     conferenceNumbers: z
       .string()
