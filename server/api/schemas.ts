@@ -160,6 +160,15 @@ export const CallRecord = z.object({
     .meta({ description: 'how the dial plan resolved the dialled number (GET /api/v1/dialplan/resolve trace lines) and the handlers the call ran' }),
   recordingUrl: z.string().nullable().meta({ description: 'where to download the recording; null when the call has none' }),
   legs: z.array(CallLeg),
+  retention: z
+    .object({
+      direction: z.enum(['inbound', 'outbound', 'internal']),
+      tags: z.array(z.string()),
+      legalHold: z.object({ reason: z.string(), by: z.string().nullable(), at: z.number().int().nullable() }).nullable(),
+      purgedAt: z.number().int().nullable().meta({ description: 'ms since the epoch: when the recording and the personal data were deleted' }),
+    })
+    .optional()
+    .meta({ description: 'retention: what policies match (direction, tags), legal hold, purge' }),
 });
 
 export const CallRecordList = z.object({

@@ -21,16 +21,19 @@ export {
   type CallRecordFilter,
   type CallRecordInput,
   type CallRecordView,
+  type CallRetentionView,
   type RecordingPauseInput,
 } from './repositories/call-records.js';
 export { CallHandlingRepository, noCallHandling, type CallHandlingSettings } from './repositories/call-handling.js';
 export { DialPlanRepository, type DialPlanEntryInput, type DialPlanEntryRow } from './repositories/dial-plan.js';
+export { RetentionRepository, PURGED, type RetentionPolicy, type RetentionPolicyInput, type PurgeCandidate } from './repositories/retention.js';
 export { HeartbeatRepository, type HeartbeatRepositoryOptions } from './repositories/heartbeats.js';
 export { BindingRepository, type StoredBinding, type StoredTransportProtocol } from './repositories/bindings.js';
 export { BanRepository, type StoredBan } from './repositories/bans.js';
 export {
   AuditRepository,
   checkAuditChain,
+  AUDIT_PURGE_ACTION,
   verifyAuditChain,
   canonicalAuditRow,
   auditRowHash,
@@ -42,4 +45,4 @@ export {
 } from './repositories/audit.js';
 export { adminRoles, type AdminRole } from './schema/admin-users.js';
 export { callPermissions, defaultCallPermissions, type CallPermission } from './schema/extensions.js';
-export { callDispositions, recordingFormats, type CallDisposition, type CallHangupSide, type CallLegRole, type RecordingFormat } from './schema/call-records.js';
+export { callDirections, callDispositions, recordingFormats, type CallDirection, type CallDisposition, type CallHangupSide, type CallLegRole, type RecordingFormat } from './schema/call-records.js';

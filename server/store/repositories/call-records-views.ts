@@ -132,5 +132,21 @@ export function recordView(row: CallRecordRow, legs: readonly CallLegView[]): Ca
     recordingPauses: parseRecordingPauses(row.recordingPauses),
     legs,
     ...(routing !== undefined ? { routing } : {}),
+    retention: {
+      direction: row.direction,
+      tags: parseTags(row.tags),
+      legalHold: row.legalHoldReason === null ? null : { reason: row.legalHoldReason, by: row.legalHoldBy, at: row.legalHoldAt },
+      purgedAt: row.purgedAt,
+    },
   };
+}
+
+/** The tags column: a JSON array of strings; anything else reads as none. */
+export function parseTags(text: string): string[] {
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : [];
+  } catch {
+    return [];
+  }
 }

@@ -103,7 +103,16 @@ export interface CallRoutingInput {
 }
 
 export type CallLegView = CallLegInput;
-export type CallRecordView = CallRecordInput;
+/** where a record stands for retention (issue 14): what policies match, legal hold, purge */
+export interface CallRetentionView {
+  readonly direction: 'inbound' | 'outbound' | 'internal';
+  readonly tags: readonly string[];
+  readonly legalHold: { readonly reason: string; readonly by: string | null; readonly at: number | null } | null;
+  /** when the recording and the call's personal data were deleted; null while kept */
+  readonly purgedAt: number | null;
+}
+
+export type CallRecordView = CallRecordInput & { readonly retention?: CallRetentionView };
 
 export interface CallRecordFilter {
   /** started at or after, ms */

@@ -15,6 +15,9 @@ export type CallHangupSide = (typeof callHangupSides)[number];
 export const recordingFormats = ['wav', 'ogg'] as const;
 export type RecordingFormat = (typeof recordingFormats)[number];
 
+export const callDirections = ['inbound', 'outbound', 'internal'] as const;
+export type CallDirection = (typeof callDirections)[number];
+
 export const callRecords = sqliteTable(
   'call_records',
   {
@@ -41,6 +44,16 @@ export const callRecords = sqliteTable(
     recordingPauses: text('recording_pauses').notNull().default('[]'),
     /** JSON { trace, handlers }: how the dial plan resolved the number and which handlers ran; null in older rows */
     routing: text('routing'),
+    /** for retention policies: every call is between extensions until trunks set it */
+    direction: text('direction', { enum: callDirections }).notNull().default('internal'),
+    /** JSON array of tags (retention policies match them), set through the API */
+    tags: text('tags').notNull().default('[]'),
+    /** legal hold: the purge and every delete leave the recording alone while set */
+    legalHoldReason: text('legal_hold_reason'),
+    legalHoldBy: text('legal_hold_by'),
+    legalHoldAt: integer('legal_hold_at'),
+    /** when retention (or an admin) deleted the recording and the call's personal data */
+    purgedAt: integer('purged_at'),
   },
   (t) => [
     index('call_records_started_idx').on(t.startedAt),
@@ -49,6 +62,8 @@ export const callRecords = sqliteTable(
     // only calls not final yet (in progress, or ended with their figures to come): what
     // completeEnded() and interruptOpen() look for at boot, without a full scan
     index('call_records_open_idx').on(t.startedAt).where(isNull(t.disposition)),
+    // what the purge walks: ended calls with a recording not yet purged, oldest first
+    index('call_records_purge_idx').on(t.endedAt).where(isNull(t.purgedAt)),
   ],
 );
 

@@ -9,3 +9,4 @@ export * from './dial-plan.js';
 export * from './call-handling.js';
 export * from './heartbeats.js';
 export * from './sip-bans.js';
+export * from './retention.js';
