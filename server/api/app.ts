@@ -12,6 +12,9 @@ import { mountEventRoutes } from './routes/events.js';
 import { mountRecordingRoutes } from './routes/recordings.js';
 import { mountDialPlanRoutes } from './routes/dialplan.js';
 import { mountCallHandlingRoutes } from './routes/call-handling.js';
+import { mountRecordingControlRoutes } from './routes/recording-control.js';
+import { mountRetentionRoutes } from './routes/retention.js';
+import { mountAuditRoutes } from './routes/audit.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -32,6 +35,9 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountExtensionRoutes(app, deps);
   mountCdrRoutes(app, deps);
   mountRecordingRoutes(app, deps);
+  mountRecordingControlRoutes(app, deps);
+  mountRetentionRoutes(app, deps);
+  mountAuditRoutes(app, deps);
   mountDialPlanRoutes(app, deps);
   mountCallHandlingRoutes(app, deps);
   mountEventRoutes(app, deps);

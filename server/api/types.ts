@@ -12,7 +12,9 @@ import type {
   SessionRepository,
 } from '../store/index.js';
 import type { DialPlanService } from '../calls/index.js';
-import type { RecordingVault } from '../recording/index.js';
+import type { RecordingVault, RetentionService } from '../recording/index.js';
+import type { AuditChainReport, RetentionRepository } from '../store/index.js';
+import type { AuditExportRow, AuditSigningKey } from '../security/audit-signing.js';
 import type { ConcurrencyGateOptions } from '../security/concurrency-gate.js';
 import type { LoginPolicy } from '../security/login-guard.js';
 
@@ -110,6 +112,14 @@ export interface ApiDeps {
   readonly recordingVault?: RecordingVault;
   /** live call control: recording pause/resume (card payments); absent: those routes answer 404 */
   readonly calls?: { pauseRecording(callId: string, paused: boolean): boolean };
+  /** retention policies, purge, legal hold, early delete; absent: those routes answer 404 */
+  readonly retention?: { readonly service: RetentionService; readonly repository: RetentionRepository };
+  /** audit chain verification and signed export; absent: those routes answer 404 */
+  readonly auditChain?: {
+    verify(): Promise<AuditChainReport>;
+    range(o: { since?: number; until?: number; limit: number }): Promise<AuditExportRow[]>;
+    readonly signingKey: AuditSigningKey;
+  };
   /** /api/v1/dialplan: the table and the resolver; without it those routes answer 404 */
   readonly dialPlan?: { readonly repository: DialPlanRepository; readonly service: DialPlanService };
   /** /api/v1/extensions/{number}/call-handling (DND, forwarding); without it those routes answer 404 */

@@ -17,6 +17,8 @@ import {
   DialPlanRepository,
   ExtensionRepository,
   HeartbeatRepository,
+  RetentionRepository,
+  checkAuditChain,
   SessionRepository,
   openDatabase,
 } from '../store/index.js';
@@ -31,6 +33,10 @@ import { createSipSide } from './sip.js';
 import { createCallSide, recordingsDirOf } from './calls.js';
 import { drainWithDeadline } from './drain.js';
 import { createRecordingVault } from './recording.js';
+import { RetentionService } from '../recording/index.js';
+import { loadOrCreateAuditSigningKey } from '../security/audit-signing.js';
+import { startRetentionJob } from './retention.js';
+import path from 'node:path';
 
 export interface AppOptions {
   readonly config: Config;
@@ -75,7 +81,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const callHandling = new CallHandlingRepository({ db });
   const bindings = new BindingRepository({ db, writer, logger });
   const banStore = new BanRepository({ db, writer, logger });
-  const audit = new AuditLog({ sink: await AuditRepository.open({ db, writer }), logger });
+  const auditRepository = await AuditRepository.open({ db, writer, now: () => clock.now() });
+  const audit = new AuditLog({ sink: auditRepository, logger });
   const metrics = createMetrics();
 
   const security = {
@@ -103,6 +110,17 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const records = new CallRecordRepository({ db, writer, logger });
   const vault = createRecordingVault(config);
+  const retentionRepository = new RetentionRepository({ db, now: () => clock.now() });
+  const retention = new RetentionService({
+    repository: retentionRepository,
+    dir: recordingsDirOf(config),
+    clock,
+    audit,
+    worm: config.recordingWorm,
+    defaultDays: config.recordingRetentionDays,
+    logger,
+  });
+  const auditSigningKey = loadOrCreateAuditSigningKey(path.join(config.dataDir, 'keys', 'audit-signing.pem'));
   const calls = createCallSide({
     config,
     logger,
@@ -145,11 +163,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     registrations: { list: () => sip.registrar.bindings().map((b) => registrationView(b, clock.now())) },
     recordingsDir: recordingsDirOf(config),
     recordingVault: vault,
+    retention: { service: retention, repository: retentionRepository },
+    auditChain: { verify: () => checkAuditChain(db), range: (o) => auditRepository.range(o), signingKey: auditSigningKey },
     calls: calls.control,
     ready: () => ready,
   });
 
   let http: HttpServerHandle | undefined;
+  let retentionJob: { stop(): void } | undefined;
   let stopping: Promise<void> | undefined;
 
   return {
@@ -162,6 +183,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       });
       if (admin.created) audit.record({ actor: 'system', action: 'admin.bootstrap', target: admin.username });
       await calls.start();
+      retentionJob = startRetentionJob({ clock, intervalMs: config.retentionPurgeIntervalMs, recordings: retention, audit: auditRepository, auditRetentionDays: config.auditRetentionDays, logger });
       await sip.registrar.start();
       // bans still running when the process stopped hold again before SIP listens (audited as restored)
       const restored = sip.bans.restore(await banStore.loadActive(clock.now()));
@@ -196,6 +218,9 @@ export async function createApp(options: AppOptions): Promise<App> {
           // and accepted socket (the call records still go through the writer below)
           force: () => sip.transport.close(),
         });
+        retentionJob?.stop();
+        // a purge under way finishes its page of deletions and audit rows before the writer closes
+        await retention.settled();
         await calls.closeMedia();
         await sip.registrar.close();
         await audit.settled();

@@ -6,7 +6,6 @@
 // its retention ends, by anyone, and policies may only be lengthened.
 import { unlink } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
-import type { Clock, TimerHandle } from '../sip/index.js';
 import type { PurgeCandidate, RetentionPolicy, RetentionPolicyInput, RetentionRepository } from '../store/index.js';
 
 const DAY_MS = 86_400_000;
@@ -20,13 +19,11 @@ export interface RetentionServiceOptions {
   readonly repository: RetentionRepository;
   /** <dataDir>/recordings: only files inside it are deleted */
   readonly dir: string;
-  readonly clock: Pick<Clock, 'now' | 'setTimeout' | 'clearTimeout'>;
+  readonly clock: { now(): number };
   readonly audit: RetentionAudit;
   readonly worm: boolean;
   /** days to keep a recording no policy matches; 0: keep it */
   readonly defaultDays: number;
-  /** how often the purge runs (ms) */
-  readonly intervalMs: number;
   readonly logger: { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void; info(obj: object, msg?: string): void };
 }
 
@@ -47,7 +44,6 @@ const matches = (p: RetentionPolicy, c: Facts): boolean =>
 
 export class RetentionService {
   readonly #o: RetentionServiceOptions;
-  #timer: TimerHandle | null = null;
   #running: Promise<PurgeReport> | null = null;
 
   constructor(options: RetentionServiceOptions) {
@@ -77,25 +73,12 @@ export class RetentionService {
     return days === null || c.endedAt === null ? null : c.endedAt + days * DAY_MS;
   }
 
-  /** Runs the purge every intervalMs on the clock until stop(). */
-  start(): void {
-    const tick = () => {
-      this.#timer = this.#o.clock.setTimeout(() => {
-        void this.purge()
-          .catch((err: unknown) => this.#o.logger.error({ err: String(err) }, 'retention purge failed'))
-          .finally(tick);
-      }, this.#o.intervalMs);
-    };
-    if (this.#timer === null) tick();
+  /** Resolves when no purge is running (shutdown). */
+  async settled(): Promise<void> {
+    await this.#running?.catch(() => undefined);
   }
 
-  async stop(): Promise<void> {
-    if (this.#timer !== null) this.#o.clock.clearTimeout(this.#timer);
-    this.#timer = null;
-    await this.#running;
-  }
-
-  /** Deletes every expired recording not on hold; one purge at a time. */
+  /** Deletes every expired recording not on hold; one purge at a time (server/app runs it on the clock). */
   purge(): Promise<PurgeReport> {
     this.#running ??= this.#purge().finally(() => (this.#running = null));
     return this.#running;
