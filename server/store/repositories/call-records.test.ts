@@ -6,6 +6,9 @@ import { callLegFixture, callRecordFixture, openTempDatabase, quietStoreLogger }
 import { HeartbeatRepository } from './heartbeats.js';
 import { CallRecordRepository, type CallLegInput, type CallRecordInput } from './call-records.js';
 
+/** a call as written by the B2BUA: between extensions, no tags, no legal hold, not purged (issue 14) */
+const NEW_CALL_RETENTION = { direction: 'internal', tags: [], legalHold: null, purgedAt: null };
+
 const T0 = 1_700_000_000_000;
 
 function leg(over: Partial<CallLegInput> & Pick<CallLegInput, 'id' | 'role'>): CallLegInput {
@@ -53,7 +56,7 @@ describe('CallRecordRepository', () => {
         ],
       });
       await repo.update(final);
-      assert.deepEqual(await repo.get('c1'), final);
+      assert.deepEqual(await repo.get('c1'), { ...final, retention: NEW_CALL_RETENTION });
 
       // the recording ends after the call: a later update carries its file, length and pauses
       const recorded = {
@@ -64,12 +67,12 @@ describe('CallRecordRepository', () => {
         recordingPauses: [{ atMs: 12_000, durationMs: 30_500 }, { atMs: 50_000, durationMs: 1_000 }],
       };
       await repo.update(recorded);
-      assert.deepEqual(await repo.get('c1'), recorded);
+      assert.deepEqual(await repo.get('c1'), { ...recorded, retention: NEW_CALL_RETENTION });
       const stored = await database.client.execute("SELECT recording_pauses FROM call_records WHERE id = 'c1'");
       assert.deepEqual(JSON.parse(String(stored.rows[0]?.['recording_pauses'])), recorded.recordingPauses, 'pauses are JSON text');
       // an update is the whole row: a record without the recording clears it again
       await repo.update(final);
-      assert.deepEqual(await repo.get('c1'), final);
+      assert.deepEqual(await repo.get('c1'), { ...final, retention: NEW_CALL_RETENTION });
       const rows = await database.client.execute('SELECT COUNT(*) AS n FROM call_legs');
       assert.equal(rows.rows[0]?.['n'], 2, 'upserts, no duplicate legs');
       assert.equal(await repo.get('nope'), undefined);
