@@ -10,6 +10,7 @@ import type { PurgeCandidate, RetentionPolicy, RetentionPolicyInput, RetentionRe
 
 const DAY_MS = 86_400_000;
 const PAGE = 1000;
+const UNLINKS_AT_ONCE = 16;
 
 export interface RetentionAudit {
   record(entry: { actor: string; action: string; target?: string; source?: string; detail?: Record<string, unknown> }): void;
@@ -95,16 +96,22 @@ export class RetentionService {
     let after: { endedAt: number; id: string } | undefined;
     for (;;) {
       const page = await this.#o.repository.purgeCandidates({ endedBy: now - shortest * DAY_MS, limit: PAGE, ...(after ? { after } : {}) });
-      const gone: { id: string; days: number; endedAt: number }[] = [];
+      const due: { c: PurgeCandidate; days: number }[] = [];
       for (const c of page) {
         const days = this.retentionDays(c, policies);
         if (days === null || c.endedAt + days * DAY_MS > now) continue;
-        if (c.legalHold) {
-          held++;
-          continue;
-        }
-        if (await this.#deleteFile(c)) gone.push({ id: c.id, days, endedAt: c.endedAt });
-        else failed++;
+        if (c.legalHold) held++;
+        else due.push({ c, days });
+      }
+      // unlinks go to libuv's thread pool: a few at a time instead of one after another
+      const gone: { id: string; days: number; endedAt: number }[] = [];
+      for (let i = 0; i < due.length; i += UNLINKS_AT_ONCE) {
+        const batch = due.slice(i, i + UNLINKS_AT_ONCE);
+        const deleted = await Promise.all(batch.map(({ c }) => this.#deleteFile(c)));
+        batch.forEach(({ c, days }, j) => {
+          if (deleted[j]) gone.push({ id: c.id, days, endedAt: c.endedAt });
+          else failed++;
+        });
       }
       await this.#o.repository.markPurged({ ids: gone.map((g) => g.id), at: now });
       for (const g of gone) this.#o.audit.record({ actor: 'system', action: 'recording.purge', target: g.id, detail: { retainDays: g.days, endedAt: new Date(g.endedAt).toISOString() } });

@@ -1,6 +1,6 @@
 // Retention: the policies, and the call records the purge walks (ended, with a recording, not yet
 // purged), legal holds and tags. Deciding what expires is the domain's (server/recording).
-import { and, asc, eq, gt, isNotNull, isNull, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import { callLegs, callRecords, type CallDirection } from '../schema/call-records.js';
 import { retentionPolicies, type RetentionPolicyRow } from '../schema/retention.js';
@@ -107,14 +107,13 @@ export class RetentionRepository {
    */
   async markPurged(o: { readonly ids: readonly string[]; readonly at: number }): Promise<void> {
     if (o.ids.length === 0) return;
+    // one statement per table for the whole page (the purge hands at most 1000 ids)
     await this.#db.transaction(async (tx) => {
-      for (const id of o.ids) {
-        await tx
-          .update(callRecords)
-          .set({ purgedAt: o.at, recordingPath: null, caller: PURGED, callee: PURGED, callerName: null, routing: null })
-          .where(eq(callRecords.id, id));
-        await tx.update(callLegs).set({ uri: `sip:${PURGED}@invalid`, sourceAddress: null, userAgent: null, sipCallId: PURGED }).where(eq(callLegs.callId, id));
-      }
+      await tx
+        .update(callRecords)
+        .set({ purgedAt: o.at, recordingPath: null, caller: PURGED, callee: PURGED, callerName: null, routing: null })
+        .where(inArray(callRecords.id, [...o.ids]));
+      await tx.update(callLegs).set({ uri: `sip:${PURGED}@invalid`, sourceAddress: null, userAgent: null, sipCallId: PURGED }).where(inArray(callLegs.callId, [...o.ids]));
     });
   }
 
