@@ -1,7 +1,8 @@
 // The main thread's handle on an endpoint that lives in a media worker. Calls become plain-data
 // commands to that worker; after close (or the worker's death) they do nothing and stats()
-// answers the last figures known.
-import { MediaError, type EndpointHandle, type EndpointStats, type MediaFormat, type PlayItem, type RemoteAddress, type SrtpKeys } from './types.js';
+// answers the last figures known. The worker's events about the endpoint are emitted by the
+// handle itself (mediasoup's Producer does the same), so its holder needs no id lookup.
+import { MediaError, type EndpointEvents, type EndpointHandle, type EndpointStats, type MediaFormat, type PlayItem, type RemoteAddress, type SrtpKeys } from './types.js';
 import type { ToMediaWorker, WebRtcOp } from './worker/protocol.js';
 
 /** What a handle needs from the engine that made it. */
@@ -10,6 +11,8 @@ export interface EndpointOwner {
   /** sends a request with a fresh id; resolves with the worker's stats answer (null: unknown endpoint) */
   requestStats(workerIndex: number, make: (id: number) => ToMediaWorker): Promise<EndpointStats | null>;
   released(handle: EndpointRef): void;
+  /** a listener of the handle's events threw: logged, and the other listeners still run */
+  listenerFailed(err: unknown, event: string): void;
   /** WebRTC offer/answer in the worker; resolves with the SDP (or '' after accept-answer) */
   requestSdp(workerIndex: number, make: (id: number) => ToMediaWorker): Promise<string>;
 }
@@ -37,6 +40,7 @@ export class EndpointRef implements EndpointHandle {
   readonly #owner: EndpointOwner;
   #lastStats: EndpointStats = emptyStats;
   #closing: Promise<EndpointStats> | undefined;
+  readonly #listeners = new Map<keyof EndpointEvents, Set<(e: never) => void>>();
 
   constructor(options: { id: string; group: string; rtpPort: number; workerIndex: number; owner: EndpointOwner; kind?: 'rtp' | 'webrtc' }) {
     this.id = options.id;
@@ -50,6 +54,26 @@ export class EndpointRef implements EndpointHandle {
 
   get closed(): boolean {
     return this.#closing !== undefined;
+  }
+
+  on<E extends keyof EndpointEvents>(event: E, listener: EndpointEvents[E]): () => void {
+    let set = this.#listeners.get(event);
+    if (set === undefined) this.#listeners.set(event, (set = new Set()));
+    set.add(listener as (e: never) => void);
+    return () => void set.delete(listener as (e: never) => void);
+  }
+
+  /** the engine hands over the worker's event about this endpoint (CONVENTIONS.md §3: safe emit) */
+  emit<E extends keyof EndpointEvents>(event: E, payload: Parameters<EndpointEvents[E]>[0]): void {
+    const set = this.#listeners.get(event);
+    if (set === undefined) return;
+    for (const listener of [...set]) {
+      try {
+        (listener as (p: typeof payload) => void)(payload);
+      } catch (err) {
+        this.#owner.listenerFailed(err, event);
+      }
+    }
   }
 
   setRemote(remote: RemoteAddress | null): void {
@@ -124,6 +148,7 @@ export class EndpointRef implements EndpointHandle {
       .then((stats) => {
         if (stats !== null) this.#lastStats = stats;
         this.#owner.released(this);
+        this.#listeners.clear();
         return this.#lastStats;
       });
     return this.#closing;
@@ -132,5 +157,11 @@ export class EndpointRef implements EndpointHandle {
   /** the worker died: its sockets are gone, the last figures seen are final */
   markCrashed(): void {
     this.#closing ??= Promise.resolve(this.#lastStats);
+  }
+
+  /** after markCrashed(): tells the holder, then forgets its listeners */
+  crashed(): void {
+    this.emit('closed', { reason: 'worker-crashed' });
+    this.#listeners.clear();
   }
 }

@@ -216,6 +216,26 @@ describe('MediaEngine relay on loopback', () => {
     phoneA.send(rtp(1, 5, 'alive'), a2.rtpPort, '127.0.0.1');
     assert.equal((await atB).msg.subarray(12).toString('latin1'), 'alive');
   });
+
+  it("each endpoint handle emits its own events (mediasoup's Producer style): latched, timeout, and closed when its worker dies", async () => {
+    const { a, b, phoneA, phoneB } = await call('own-events');
+    const seen: string[] = [];
+    const latched = new Promise<{ address: string; port: number }>((resolve) => a.on('latched', resolve));
+    b.on('latched', () => void seen.push('b-latched'));
+    const atB = next(phoneB);
+    phoneA.send(rtp(1, 7, 'hello'), a.rtpPort, '127.0.0.1');
+    await atB;
+    assert.deepEqual(await latched, { address: '127.0.0.1', port: portOf(phoneA) });
+    const timedOut = new Promise<{ idleMs: number }>((resolve) => b.on('timeout', resolve));
+    const off = a.on('timeout', () => void seen.push('a-timeout'));
+    off();
+    b.watchTimeout(true);
+    assert.ok((await timedOut).idleMs >= 100);
+    const closed = new Promise<{ reason: string }>((resolve) => a.on('closed', resolve));
+    engine.crashWorkerOf('own-events');
+    assert.deepEqual(await closed, { reason: 'worker-crashed' });
+    assert.deepEqual(seen, [], "b heard nothing of a's events, and an unsubscribed listener nothing at all");
+  });
 });
 
 describe('MediaEngine port pool', () => {

@@ -180,6 +180,10 @@ export class WorkerMediaEngine implements MediaEngine, EndpointOwner, SessionOwn
     throw new MediaError('closed', answer?.type === 'recording' ? (answer.error ?? 'recording failed') : 'the media worker stopped');
   }
 
+  listenerFailed(err: unknown, event: string): void {
+    this.#logger.error({ err, event }, 'endpoint listener threw');
+  }
+
   roomClosed(room: RoomRef): void {
     this.#workers.unplace(room.group, room.workerIndex);
   }
@@ -210,16 +214,21 @@ export class WorkerMediaEngine implements MediaEngine, EndpointOwner, SessionOwn
       case 'stats':
         this.#workers.answer(message.id, message);
         return;
+      // each event goes to the endpoint's own handle, then to the engine-wide observers
       case 'timeout':
+        this.#endpoints.get(message.endpointId)?.emit('timeout', { idleMs: message.idleMs });
         this.#emit('timeout', { endpointId: message.endpointId, group: message.group, idleMs: message.idleMs });
         return;
       case 'latched':
+        this.#endpoints.get(message.endpointId)?.emit('latched', { address: message.address, port: message.port });
         this.#emit('latched', { endpointId: message.endpointId, group: message.group, address: message.address, port: message.port });
         return;
       case 'dtmf':
+        this.#endpoints.get(message.endpointId)?.emit('dtmf', { digit: message.digit, durationMs: message.durationMs, method: message.method });
         this.#emit('dtmf', { endpointId: message.endpointId, group: message.group, digit: message.digit, durationMs: message.durationMs, method: message.method });
         return;
       case 'play-done':
+        this.#endpoints.get(message.endpointId)?.emit('play-done', { id: message.playId, reason: message.reason });
         this.#emit('play-done', { endpointId: message.endpointId, group: message.group, id: message.playId, reason: message.reason });
         return;
       case 'log':
@@ -245,7 +254,10 @@ export class WorkerMediaEngine implements MediaEngine, EndpointOwner, SessionOwn
       'media worker died; restarting it',
     );
     this.#workers.restart(workerIndex);
-    for (const ref of lost) this.#emit('endpoint-closed', { endpointId: ref.id, group: ref.group, reason: 'worker-crashed' });
+    for (const ref of lost) {
+      ref.crashed();
+      this.#emit('endpoint-closed', { endpointId: ref.id, group: ref.group, reason: 'worker-crashed' });
+    }
   }
 
   async #shutdown(): Promise<void> {

@@ -3,6 +3,7 @@ export {
   MediaError,
   silentMediaLogger,
   type EndpointHandle,
+  type EndpointEvents,
   type EndpointStats,
   type MediaEngine,
   type MediaEngineEvents,

@@ -159,8 +159,28 @@ export interface EndpointHandle {
   stats(): Promise<EndpointStats>;
   /** idempotent; closes sockets, returns ports to the pool, resolves with the final stats */
   close(): Promise<EndpointStats>;
+  /**
+   * This endpoint's own events (mediasoup's Producer style): whoever holds the handle listens on
+   * it, so nothing looks an endpoint's owner up by id or group. Returns the unsubscribe.
+   */
+  on<E extends keyof EndpointEvents>(event: E, listener: EndpointEvents[E]): () => void;
 }
 
+/** What one endpoint reports (EndpointHandle.on); listeners are dropped when it closes. */
+export interface EndpointEvents {
+  /** a digit its phone sent (RFC 4733 event, or an in-band tone when detection is on) */
+  dtmf: (e: { readonly digit: string; readonly durationMs: number; readonly method: DtmfMethod }) => void;
+  /** watched and no RTP for mediaTimeoutMs */
+  timeout: (e: { readonly idleMs: number }) => void;
+  /** it learnt where its phone's RTP comes from */
+  latched: (e: { readonly address: string; readonly port: number }) => void;
+  /** what play() started ended */
+  'play-done': (e: { readonly id: string; readonly reason: 'finished' | 'stopped' | 'failed' }) => void;
+  /** closed by the engine, not by close(): its worker died with its sockets */
+  closed: (e: { readonly reason: 'worker-crashed' }) => void;
+}
+
+/** Every endpoint's events in one stream, for observers of the whole engine (metrics, benchmarks). */
 export interface MediaEngineEvents {
   timeout: (e: { endpointId: string; group: string; idleMs: number }) => void;
   latched: (e: { endpointId: string; group: string; address: string; port: number }) => void;

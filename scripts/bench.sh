@@ -16,6 +16,10 @@ echo "== Admin login guessing: 16 parallel clients, then 200 wrong passwords and
 HAILING_TEST_DIST=1 node --import tsx bench/login-flood.ts
 echo "== Call setup through the B2BUA (compiled build): fixed rate, then a saturation ramp"
 HAILING_TEST_DIST=1 node --import tsx bench/calls.ts
+echo "== Call records: the store writes of a call alone (begin, answer, end, final record), process CPU per call"
+node --import tsx bench/call-records.ts --calls 2000 --rate 200 --rounds 1
+echo "== ACD routing decision latency: 1,000 waiting / 500 agents / 50 queues with skills, then 5,000 / 2,000"
+node --import tsx bench/acd.ts
 echo "== RTP relay: concurrent G.711 calls, media both ways (engine in its own process)"
 node --import tsx bench/relay.ts --calls 1000 --seconds 20
 echo "== Media: transcoded G.711 ↔ Opus calls, then as many relayed calls (engine in its own process)"

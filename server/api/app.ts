@@ -11,10 +11,12 @@ import { mountCdrRoutes } from './routes/cdrs.js';
 import { mountEventRoutes } from './routes/events.js';
 import { mountRecordingRoutes } from './routes/recordings.js';
 import { mountDialPlanRoutes } from './routes/dialplan.js';
+import { mountCalendarRoutes } from './routes/calendars.js';
 import { mountCallHandlingRoutes } from './routes/call-handling.js';
 import { mountRecordingControlRoutes } from './routes/recording-control.js';
 import { mountRetentionRoutes } from './routes/retention.js';
 import { mountAuditRoutes } from './routes/audit.js';
+import { mountAcdRoutes } from './routes/acd.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -39,7 +41,9 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountRetentionRoutes(app, deps);
   mountAuditRoutes(app, deps);
   mountDialPlanRoutes(app, deps);
+  mountCalendarRoutes(app, deps);
   mountCallHandlingRoutes(app, deps);
+  mountAcdRoutes(app, deps);
   mountEventRoutes(app, deps);
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));

@@ -112,11 +112,11 @@ describe('retention: purge on the clock, legal hold, audit rows', () => {
     assert.ok(existsSync(held), 'the held recording survives');
     assert.ok(existsSync(other), 'the insurance-tagged recording is kept for 5 years (the longest policy wins)');
     assert.deepEqual(await auditActions(h, 'recording.purge'), ['call-expired']);
-    const record = (await (await h.app.request('/api/v1/cdrs/call-expired', { headers: auth(token) })).json()) as { caller: string; recordingPath: string | null; legs: { uri: string }[]; retention: { purgedAt: number } };
+    const record = (await (await h.app.request('/api/v1/cdrs/call-expired', { headers: auth(token) })).json()) as { caller: string; recordingPath: string | null; legs: { uri: string }[]; retention: { purgedAt: string } };
     assert.equal(record.recordingPath, null);
     assert.equal(record.caller, 'purged', 'the personal data is gone');
     assert.ok(!record.legs[0]!.uri.includes('13812345678'));
-    assert.equal(record.retention.purgedAt, ended + later.ms);
+    assert.equal(record.retention.purgedAt, new Date(ended + later.ms).toISOString(), 'times are ISO 8601 in the API');
 
     // released from hold, the next purge takes it
     assert.equal((await h.app.request('/api/v1/cdrs/call-held/legal-hold', { method: 'DELETE', headers: auth(token) })).status, 204);

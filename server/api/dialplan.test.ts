@@ -1,20 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createApiHarness, jsonRequest, loginAs, type ApiHarness } from './testing.js';
-
-async function client(h: ApiHarness, role: 'admin' | 'supervisor' = 'admin') {
-  const token = await loginAs(h, `user-${role}`, 'correct horse', role);
-  return async (method: string, path: string, body?: unknown) => {
-    const init: RequestInit = body === undefined ? { method, headers: { authorization: `Bearer ${token}` } } : jsonRequest(method, body, { authorization: `Bearer ${token}` });
-    const res = await h.app.request(path, init);
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
-  };
-}
-
-async function withExtensions(h: ApiHarness, numbers: string[]) {
-  for (const number of numbers) await h.deps.repositories.extensions.create({ number, password: 'Sup3r-secret-pw', realm: 'pbx.test', displayName: null });
-}
+import { apiClient as client, createApiHarness, withApiExtensions as withExtensions } from './testing.js';
 
 describe('/api/v1/dialplan', () => {
   it('create, list, read, replace and delete entries; each change is audited', async () => {

@@ -8,6 +8,7 @@ import { createApiHarness, jsonRequest, loginAs, quietApiLogger, type ApiHarness
 import { startHttpServer } from './server.js';
 import { createCallEventsEndpoint, type CallEventsEndpointOptions } from './events.js';
 import type { CallEventJson } from './types.js';
+import { QueueWrite } from './schemas-acd.js';
 
 const EVENT: CallEventJson = {
   type: 'hangup',
@@ -174,3 +175,40 @@ describe('GET /api/v1/events (WebSocket)', () => {
     }
   });
 });
+
+describe('GET /api/v1/events: the ACD floor', () => {
+  it('a client gets the ACD snapshot when it connects, then queue and agent deltas as they happen', async () => {
+    const h = await createApiHarness();
+    const acd = h.deps.acd!;
+    await acd.putQueue({ ...QUEUE_DEFAULTS, id: 'sales', name: 'Sales' });
+    const { server, url } = await serve(h, { acdEvents: acd });
+    try {
+      const token = await loginAs(h);
+      const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
+      const frames: { type: string; queues?: { id: string }[]; agent?: { id: string; state: string } }[] = [];
+      ws.on('message', (d: Buffer) => frames.push(JSON.parse(d.toString('utf8')) as (typeof frames)[number]));
+      await once(ws, 'open');
+      await waitFor(() => frames.length >= 1);
+      assert.equal(frames[0]!.type, 'acd.snapshot');
+      assert.deepEqual(frames[0]!.queues!.map((q) => q.id), ['sales']);
+      await acd.putAgent({ id: 'bo', name: 'Bo', extension: '1002', pin: '4321', skills: {}, capacity: {}, maxMissed: 3 });
+      await acd.addMembership({ agentId: 'bo', queueId: 'sales', penalty: 0, weight: 1, position: 0 });
+      assert.deepEqual(acd.agentAction('bo', { action: 'login' }), { ok: true });
+      await waitFor(() => frames.some((f) => f.type === 'acd.queue'));
+      const agent = frames.find((f) => f.type === 'acd.agent');
+      assert.deepEqual([agent?.agent?.id, agent?.agent?.state], ['bo', 'available']);
+      ws.close();
+      await once(ws, 'close');
+    } finally {
+      await server.close();
+      await h.cleanup();
+    }
+  });
+});
+
+const QUEUE_DEFAULTS = QueueWrite.parse({ id: 'x', name: 'x' });
+
+async function waitFor(check: () => boolean): Promise<void> {
+  for (let n = 0; n < 200 && !check(); n++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(check());
+}

@@ -11,7 +11,7 @@ import { parse as parseCookies } from 'hono/utils/cookie';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SESSION_COOKIE } from './auth.js';
 import type { AdminSession, AdminUser } from '../store/index.js';
-import type { ApiLogger, CallEventJson, CallEventSource } from './types.js';
+import type { AcdEventJson, AcdEventSource, ApiLogger, CallEventJson, CallEventSource } from './types.js';
 import { endRefusedUpgrade, systemClock } from '../sip/index.js';
 
 export const EVENTS_PATH = '/api/v1/events';
@@ -21,6 +21,8 @@ export interface CallEventsEndpointOptions {
   sessions: { findValid(token: string): Promise<{ user: AdminUser; session: AdminSession } | undefined> };
   /** absent: clients connect and hear nothing */
   callEvents?: CallEventSource;
+  /** the ACD floor: each client gets a snapshot when it connects, then the deltas as they happen */
+  acdEvents?: AcdEventSource;
   logger: ApiLogger;
   /** default 30 000 */
   pingIntervalMs?: number;
@@ -115,7 +117,7 @@ export function createCallEventsEndpoint(options: CallEventsEndpointOptions): Ca
     client.ws.terminate();
   };
 
-  const publish = (event: CallEventJson) => {
+  const publish = (event: CallEventJson | AcdEventJson) => {
     if (clients.size === 0) return;
     const text = JSON.stringify(event);
     for (const client of clients) {
@@ -125,6 +127,7 @@ export function createCallEventsEndpoint(options: CallEventsEndpointOptions): Ca
     }
   };
   const unsubscribe = options.callEvents?.subscribe(publish);
+  const unsubscribeAcd = options.acdEvents?.subscribe(publish);
 
   const tick = async () => {
     for (const client of clients) {
@@ -148,6 +151,8 @@ export function createCallEventsEndpoint(options: CallEventsEndpointOptions): Ca
 
   const accept = (ws: WebSocket, token: string, username: string) => {
     const client: Client = { ws, token, username, alive: true };
+    // snapshot first, then deltas: both are sent from this thread, so nothing can come between
+    if (options.acdEvents) ws.send(JSON.stringify(options.acdEvents.snapshot()));
     clients.add(client);
     logger.debug({ user: username, clients: clients.size }, 'events client connected');
     ws.on('pong', () => {
@@ -192,6 +197,7 @@ export function createCallEventsEndpoint(options: CallEventsEndpointOptions): Ca
       closing ??= (async () => {
         clearInterval(timer);
         unsubscribe?.();
+        unsubscribeAcd?.();
         const closed = [...clients].map(
           (client) =>
             new Promise<void>((done) => {

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import * as s from './schemas.js';
 import { DIALPLAN_ROUTES } from './openapi-dialplan.js';
 import { COMPLIANCE_ROUTES } from './openapi-compliance.js';
+import { CALENDAR_ROUTES } from './openapi-calendars.js';
+import { ACD_ROUTES } from './openapi-acd.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -224,6 +226,8 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   },
   ...DIALPLAN_ROUTES,
   ...COMPLIANCE_ROUTES,
+  ...CALENDAR_ROUTES,
+  ...ACD_ROUTES,
 ];
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {

@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { Destination } from '../calls/index.js';
 import { callPermissions } from '../store/index.js';
 
-const Permission = z.enum(callPermissions).nullable().meta({ description: 'the class the caller needs; null: anyone' });
+const Permission = z
+  .enum([...callPermissions, 'dialled'])
+  .nullable()
+  .meta({ description: "the class the caller needs; 'dialled': the class of the dialled number (the number profile's classification: local, national, mobile, international, emergency); null: anyone. Emergency is never refused" });
 
 export const DialPlanEntryWrite = z.strictObject({
   position: z.number().int().min(0).max(1_000_000).optional().meta({ description: 'entries are tried in ascending position; default: after the last' }),
@@ -30,14 +33,16 @@ export const DialPlanParams = z.object({ id: z.coerce.number().int().min(1) });
 export const DialPlanResolveQuery = z.object({
   from: z.string().regex(/^[0-9]{2,15}$/, 'from is an extension number'),
   to: z.string().regex(/^[0-9*#+]{1,32}$/, 'to is a dialled number (0-9 * # +)'),
+  time: z.iso.datetime({ offset: true }).optional().meta({ description: 'resolve as at this instant (calendar branches), RFC 3339; default now' }),
 });
 
 export const DialPlanTraceLine = z.object({
   number: z.string(),
   entry: z.union([z.number(), z.string()]).nullable().meta({ description: "the table row's id, or the built-in default's name" }),
   pattern: z.string().nullable(),
-  result: z.enum(['matched', 'not-applicable', 'forbidden', 'no-match', 'loop', 'too-many-redials', 'forwarded', 'forward-loop']),
+  result: z.enum(['matched', 'not-applicable', 'forbidden', 'no-match', 'loop', 'too-many-redials', 'forwarded', 'forward-loop', 'branch']),
   reason: z.string().optional(),
+  decision: z.record(z.string(), z.unknown()).optional().meta({ description: "'branch': the calendar's decision (calendar, open, reason, source, local time, rule)" }),
 });
 
 export const DialPlanResolution = z.object({

@@ -1,6 +1,7 @@
 // Request and response shapes. The same zod schemas validate requests and produce the OpenAPI document.
 import { z } from 'zod';
-import { callDispositions, callPermissions, recordingFormats } from '../store/index.js';
+import { callDispositions, callPermissions } from '../store/index.js';
+import { CallRecord } from './schemas-cdr.js';
 
 export const ErrorBody = z.object({ error: z.string(), reason: z.string().optional() });
 export const ValidationErrorBody = z.object({
@@ -22,7 +23,8 @@ export const DisplayName = z.string().trim().min(1).max(100);
 export const CallPermissions = z
   .array(z.enum(callPermissions))
   .max(callPermissions.length)
-  .refine((list) => new Set(list).size === list.length, { message: 'permissions must not repeat' });
+  .refine((list) => new Set(list).size === list.length, { message: 'permissions must not repeat' })
+  .meta({ description: "the classes of number the extension may dial (server/numbers classifies: internal, local, national, mobile, international; 'monitor' for supervisor codes); default internal + emergency, so international is off; emergency numbers route even when the set lacks 'emergency'" });
 
 export const Extension = z.object({
   number: ExtensionNumber,
@@ -102,74 +104,8 @@ export const CdrQuery = cdrQuery(500, 50);
 export const CdrCsvQuery = cdrQuery(10_000, 1_000);
 export const CdrParams = z.object({ id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'not a call id') });
 
-const IsoOrNull = z.iso.datetime().nullable();
-
-export const CallLeg = z.object({
-  id: z.string(),
-  role: z.enum(['caller', 'callee']),
-  sipCallId: z.string(),
-  uri: z.string(),
-  transport: z.string().nullable(),
-  sourceAddress: z.string().nullable(),
-  userAgent: z.string().nullable(),
-  startedAt: z.iso.datetime(),
-  answeredAt: IsoOrNull,
-  endedAt: IsoOrNull,
-  sipStatus: z.number().int().nullable(),
-  codec: z.string().nullable(),
-  packetsReceived: z.number().int(),
-  packetsSent: z.number().int(),
-  bytesReceived: z.number().int(),
-  bytesSent: z.number().int(),
-  packetsLost: z.number().int().nullable(),
-  fractionLost: z.number().nullable(),
-  jitterMs: z.number().nullable(),
-  rttMs: z.number().nullable().meta({ description: 'round trip to this leg\'s phone from RTCP (RFC 3550 §6.4.1), ms; null when it answered no report' }),
-  mos: z.number().nullable().meta({ description: 'ITU-T G.107 E-model MOS (1 to 4.5) of this leg; null when it carried no RTP' }),
-  packetsDropped: z.number().int().meta({ description: 'packets discarded: from a source signalling did not name for this leg or not the latched one (strict source), failing SRTP, or not RTP/RTCP' }),
-  srtpFailures: z.number().int().meta({ description: 'SRTP packets that failed authentication or the replay check' }),
-});
-
-export const RecordingPause = z.object({
-  atMs: z.number().meta({ description: 'ms into the recording' }),
-  durationMs: z.number().meta({ description: 'silence written while paused, ms' }),
-});
-
-export const CallRecord = z.object({
-  id: z.string(),
-  caller: z.string(),
-  callerName: z.string().nullable(),
-  callee: z.string(),
-  startedAt: z.iso.datetime(),
-  answeredAt: IsoOrNull,
-  endedAt: IsoOrNull.meta({ description: 'null while the call is in progress' }),
-  durationS: z.number().int().nullable(),
-  billableS: z.number().int().nullable(),
-  disposition: z.enum(callDispositions).nullable(),
-  hangupCause: z.string().nullable(),
-  sipStatus: z.number().int().nullable(),
-  hangupBy: z.enum(['caller', 'callee', 'system']).nullable(),
-  codec: z.string().nullable(),
-  recordingPath: z.string().nullable().meta({ description: 'the recording file on the server; null when the call has none (yet)' }),
-  recordingFormat: z.enum(recordingFormats).nullable(),
-  recordingDurationMs: z.number().int().nullable(),
-  recordingPauses: z.array(RecordingPause),
-  routing: z
-    .object({ trace: z.array(z.unknown()), handlers: z.array(z.string()) })
-    .optional()
-    .meta({ description: 'how the dial plan resolved the dialled number (GET /api/v1/dialplan/resolve trace lines) and the handlers the call ran' }),
-  recordingUrl: z.string().nullable().meta({ description: 'where to download the recording; null when the call has none' }),
-  legs: z.array(CallLeg),
-  retention: z
-    .object({
-      direction: z.enum(['inbound', 'outbound', 'internal']),
-      tags: z.array(z.string()),
-      legalHold: z.object({ reason: z.string(), by: z.string().nullable(), at: z.number().int().nullable() }).nullable(),
-      purgedAt: z.number().int().nullable().meta({ description: 'ms since the epoch: when the recording and the personal data were deleted' }),
-    })
-    .optional()
-    .meta({ description: 'retention: what policies match (direction, tags), legal hold, purge' }),
-});
+// the call record's schemas are derived from its one definition in the store
+export { CallLeg, CallRecord } from './schemas-cdr.js';
 
 export const CallRecordList = z.object({
   items: z.array(CallRecord),

@@ -1,20 +1,26 @@
 // Test support: the API app over a real temporary libsql file, with real repositories and audit log.
 import { openTempDatabase } from '../store/testing.js';
 import {
+  AcdRepository,
   AdminUserRepository,
   AuditRepository,
   BatchWriter,
   CallRecordRepository,
   CallHandlingRepository,
   DialPlanRepository,
+  CalendarRepository,
   ExtensionRepository,
   SessionRepository,
   type Database,
 } from '../store/index.js';
 import { AuditLog } from '../security/audit.js';
 import { createDialPlanService } from '../calls/index.js';
+import { createCalendarLookup } from '../calendars/index.js';
 import { createMetrics, type Metrics } from '../app/metrics.js';
 import { createApiApp } from './app.js';
+import { AcdService } from '../acd/service.js';
+import { FakeDriver } from '../acd/testing.js';
+import { FakeClock, silentLogger } from '../sip/index.js';
 import type { ApiDeps, ApiLogger, CallEventJson, CallEventSource, RegistrationView } from './types.js';
 
 export const quietApiLogger: ApiLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -75,6 +81,9 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
   const callEvents = createCallEventHub();
   const extensions = new ExtensionRepository({ db: database.db, now });
   const dialPlanRepository = new DialPlanRepository({ db: database.db, now });
+  const calendars = new CalendarRepository({ db: database.db, now });
+  // the ACD over the same database, idle (no calls reach it here); tests that drive it bring their own
+  const acd = overrides.acd ?? (await AcdService.open({ repository: new AcdRepository({ db: database.db, now }), clock: new FakeClock(clock.now), random: () => 0, logger: silentLogger, queueLogPath: null, driver: new FakeDriver() }));
   const deps: ApiDeps = {
     repositories: {
       adminUsers: users,
@@ -84,8 +93,15 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
     callHandling: new CallHandlingRepository({ db: database.db, now }),
     dialPlan: {
       repository: dialPlanRepository,
-      service: createDialPlanService({ rows: () => dialPlanRepository.list(), profile: (n) => extensions.profile(n), conferenceNumbers: { min: 3000, max: 3099 } }),
+      service: createDialPlanService({
+        rows: () => dialPlanRepository.list(),
+        profile: (n) => extensions.profile(n),
+        conferenceNumbers: { min: 3000, max: 3099 },
+        calendars: createCalendarLookup({ get: (id) => calendars.get(id) }),
+        now,
+      }),
     },
+    calendars,
     logger: quietApiLogger,
     metrics,
     audit,
@@ -97,6 +113,7 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
     ready: () => state.ready,
     callRecords,
     callEvents,
+    acd,
     now,
     ...overrides,
   };
@@ -116,6 +133,7 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
     state,
     users,
     async cleanup() {
+      if (overrides.acd === undefined) await acd.close();
       await audit.settled();
       await writer.close();
       await tmp.cleanup();
@@ -138,4 +156,20 @@ export async function loginAs(h: ApiHarness, username = 'root', password = 'corr
   if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
   const body = (await res.json()) as { token: string };
   return body.token;
+}
+
+/** A logged-in API client: method, path and an optional JSON body in, status and parsed body out. */
+export async function apiClient(h: ApiHarness, role: 'admin' | 'supervisor' = 'admin') {
+  const token = await loginAs(h, `user-${role}`, 'correct horse', role);
+  return async (method: string, path: string, body?: unknown) => {
+    const init: RequestInit = body === undefined ? { method, headers: { authorization: `Bearer ${token}` } } : jsonRequest(method, body, { authorization: `Bearer ${token}` });
+    const res = await h.app.request(path, init);
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+  };
+}
+
+/** extensions with a fixed password, straight into the repository */
+export async function withApiExtensions(h: ApiHarness, numbers: readonly string[]): Promise<void> {
+  for (const number of numbers) await h.deps.repositories.extensions.create({ number, password: 'Sup3r-secret-pw', realm: 'pbx.test', displayName: null });
 }

@@ -8,6 +8,7 @@ import type {
   CallRecordView,
   CallHandlingRepository,
   DialPlanRepository,
+  CalendarRepository,
   ExtensionRepository,
   SessionRepository,
 } from '../store/index.js';
@@ -15,6 +16,7 @@ import type { DialPlanService } from '../calls/index.js';
 import type { RecordingVault, RetentionService } from '../recording/index.js';
 import type { AuditChainReport, RetentionRepository } from '../store/index.js';
 import type { AuditExportRow, AuditSigningKey } from '../security/audit-signing.js';
+import type { AcdService } from '../acd/service.js';
 import type { ConcurrencyGateOptions } from '../security/concurrency-gate.js';
 import type { LoginPolicy } from '../security/login-guard.js';
 
@@ -89,6 +91,18 @@ export interface CallEventSource {
   subscribe(listener: (event: CallEventJson) => void): () => void;
 }
 
+/** One ACD event on the same stream: 'acd.snapshot' when a client connects, then 'acd.queue' and 'acd.agent' deltas. */
+export interface AcdEventJson {
+  readonly type: `acd.${string}`;
+  readonly at: string;
+}
+
+/** The ACD floor as the event stream carries it (AcdService). */
+export interface AcdEventSource {
+  snapshot(): AcdEventJson;
+  subscribe(listener: (event: AcdEventJson) => void): () => void;
+}
+
 export interface ApiDeps {
   readonly repositories: {
     readonly adminUsers: AdminUserRepository;
@@ -122,8 +136,12 @@ export interface ApiDeps {
   };
   /** /api/v1/dialplan: the table and the resolver; without it those routes answer 404 */
   readonly dialPlan?: { readonly repository: DialPlanRepository; readonly service: DialPlanService };
+  /** /api/v1/calendars: business calendars; without it those routes answer 404 */
+  readonly calendars?: CalendarRepository;
   /** /api/v1/extensions/{number}/call-handling (DND, forwarding); without it those routes answer 404 */
   readonly callHandling?: CallHandlingRepository;
+  /** /api/v1/acd: queues, agents, the live floor; without it those routes answer 404 */
+  readonly acd?: AcdService;
   /** GET /api/v1/events streams these; without it the stream stays open and silent */
   readonly callEvents?: CallEventSource;
   readonly ready: () => boolean;

@@ -8,13 +8,16 @@ import { createMediaEngine } from '../../media/index.js';
 import { createCallControl, createDialPlanService, type CallRecord } from '../calls/index.js';
 import { measureRecordingMs, type RecordingVault } from '../recording/index.js';
 import type { CallEventJson } from '../api/index.js';
-import type { CallHandlingRepository, CallRecordRepository, DialPlanRepository, ExtensionRepository, HeartbeatRepository } from '../store/index.js';
+import type { CalendarRepository, CallHandlingRepository, CallRecordRepository, DialPlanRepository, ExtensionRepository, HeartbeatRepository } from '../store/index.js';
 import type { Clock, DigestAuthenticator, ListeningPoint, Logger, SipStack } from '../sip/index.js';
 import { DEFAULT_TIMER_VALUES } from '../sip/index.js';
 import type { AuthAttempt } from '../registrar/ports.js';
 import type { Registrar } from '../registrar/index.js';
 import type { Metrics } from './metrics.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
+import { createCalendarLookup } from '../calendars/index.js';
+import { classify } from '../numbers/index.js';
+import type { AcdHandlers } from '../calls/handlers/index.js';
 
 export interface CallSideOptions {
   readonly config: Config;
@@ -27,6 +30,7 @@ export interface CallSideOptions {
   readonly registrar: Registrar;
   readonly extensions: ExtensionRepository;
   readonly dialPlan: DialPlanRepository;
+  readonly calendars: CalendarRepository;
   readonly callHandling: CallHandlingRepository;
   readonly records: CallRecordRepository;
   /** when the process was last alive: where calls a crash cut off end */
@@ -35,6 +39,8 @@ export interface CallSideOptions {
   readonly onAuthSuccess: (attempt: AuthAttempt) => void;
   /** encryption at rest of recordings (docs/data-at-rest.md) */
   readonly vault: RecordingVault;
+  /** the ACD's handlers ('queue' and 'agent-login' steps) */
+  readonly acd?: AcdHandlers;
 }
 
 type EventType = CallEventJson['type'];
@@ -72,10 +78,17 @@ export function createCallSide(o: CallSideOptions) {
     ...(config.publicAddress !== config.bindAddress && isIP(config.publicAddress) !== 0 ? { publicAddress: config.publicAddress } : {}),
     logger: logger.child({ module: 'media' }),
   });
+  const calendars = createCalendarLookup({ get: (id) => o.calendars.get(id) });
+  const numbers = { profile: config.numberProfile, ...(config.areaCode !== undefined ? { areaCode: config.areaCode } : {}) };
+  const classifyDialled = (number: string) => classify({ ...numbers, number });
   const dialPlan = createDialPlanService({
     rows: () => o.dialPlan.list(),
     profile: (number) => o.extensions.profile(number),
     conferenceNumbers: rangeOf(config.conferenceNumbers),
+    calendars,
+    classify: classifyDialled,
+    now: () => clock.now(),
+    ...(o.acd ? { isQueue: o.acd.isQueue } : {}),
   });
   const control = createCallControl({
     domain: config.sipDomain,
@@ -94,8 +107,11 @@ export function createCallSide(o: CallSideOptions) {
     dtmfInband: config.dtmfInband,
     conferenceNumbers: rangeOf(config.conferenceNumbers),
     dialPlan,
+    calendars,
+    classify: classifyDialled,
     callHandling: (number) => o.callHandling.get(number),
     promptsDir: resolve(config.dataDir, 'prompts'),
+    ...(o.acd ? { acd: o.acd } : {}),
     pickupGroups: { groupOf: (n) => o.callHandling.pickupGroup(n), members: (g) => o.callHandling.pickupGroupMembers(g) },
     ...(config.recordCalls === 'all'
       ? {

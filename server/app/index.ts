@@ -15,6 +15,7 @@ import {
   BindingRepository,
   CallHandlingRepository,
   DialPlanRepository,
+  CalendarRepository,
   ExtensionRepository,
   HeartbeatRepository,
   RetentionRepository,
@@ -37,6 +38,7 @@ import { RetentionService } from '../recording/index.js';
 import { loadOrCreateAuditSigningKey } from '../security/audit-signing.js';
 import { startRetentionJob } from './retention.js';
 import path from 'node:path';
+import { openAcd } from './acd.js';
 
 export interface AppOptions {
   readonly config: Config;
@@ -78,6 +80,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     extensions: new ExtensionRepository({ db }),
   };
   const dialPlanRepository = new DialPlanRepository({ db });
+  const calendarRepository = new CalendarRepository({ db });
   const callHandling = new CallHandlingRepository({ db });
   const bindings = new BindingRepository({ db, writer, logger });
   const banStore = new BanRepository({ db, writer, logger });
@@ -121,7 +124,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     logger,
   });
   const auditSigningKey = loadOrCreateAuditSigningKey(path.join(config.dataDir, 'keys', 'audit-signing.pem'));
+  const acd = await openAcd({ db, dataDir: config.dataDir, clock, logger });
   const calls = createCallSide({
+    acd: acd.handlers,
     config,
     logger,
     clock,
@@ -132,6 +137,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     registrar: sip.registrar,
     extensions: repositories.extensions,
     dialPlan: dialPlanRepository,
+    calendars: calendarRepository,
     callHandling,
     records,
     heartbeats: new HeartbeatRepository({ db, writer }),
@@ -147,7 +153,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     callRecords: records,
     callEvents: calls.callEvents,
     dialPlan: { repository: dialPlanRepository, service: calls.dialPlan },
+    calendars: calendarRepository,
     callHandling,
+    acd: acd.service,
     logger,
     metrics,
     audit,
@@ -189,7 +197,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       const restored = sip.bans.restore(await banStore.loadActive(clock.now()));
       if (restored > 0) logger.info({ restored }, 'bans restored');
       await sip.stack.start();
-      const events = createCallEventsEndpoint({ sessions: repositories.sessions, callEvents: calls.callEvents, logger });
+      const events = createCallEventsEndpoint({ sessions: repositories.sessions, callEvents: calls.callEvents, acdEvents: acd.service, logger });
       http = await startHttpServer({ app: api, port: config.httpPort, address: config.bindAddress, logger, upgrade: events });
       ready = true;
       const host = config.bindAddress === '0.0.0.0' || config.bindAddress === '::' ? config.publicAddress : config.bindAddress;
@@ -212,6 +220,7 @@ export async function createApp(options: AppOptions): Promise<App> {
           drain: async () => {
             await http?.close();
             await calls.stop();
+            await acd.service.close();
             await sip.stack.close();
           },
           // the stack may not have been reached; closing the transport destroys every connection

@@ -3,42 +3,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CallState } from './call.js';
-import type { LocalMedia } from './local-media.js';
 import { BaseHandler, runSteps, type HandlerOutcome } from './handlers/handler.js';
-import { callRig, FakeFork, FakeMedia, flush, OFFER, silentLogger } from './test-support.js';
-
-/** the caller's own endpoint: what was played to it, and how often its format was told again */
-class FakeLocal {
-  readonly played: string[] = [];
-  stops = 0;
-  reasserted = 0;
-  closed = 0;
-  readonly endpoint = {
-    id: 'anchor-endpoint',
-    play: (id: string) => void this.played.push(id),
-    stopPlayback: () => void this.stops++,
-  };
-  endpointIds(): string[] {
-    return ['anchor-endpoint'];
-  }
-  endpointId(): string {
-    return 'anchor-endpoint';
-  }
-  reassertFormat(): void {
-    this.reasserted++;
-  }
-  lastSent(): Uint8Array {
-    return OFFER;
-  }
-  watch(): void {}
-  async close(): Promise<undefined> {
-    this.closed++;
-    return undefined;
-  }
-  get media(): LocalMedia {
-    return this as unknown as LocalMedia;
-  }
-}
+import { callRig, FakeFork, FakeLocal, FakeMedia, flush, OFFER, silentLogger } from './test-support.js';
 
 const statuses = (rig: ReturnType<typeof callRig>): number[] => rig.request.replies.map((r) => r.status);
 
@@ -64,7 +30,7 @@ describe('Call: answered locally, then bridged', () => {
     const { rig, local } = answered();
     const end = rig.call.play({ file: '/prompts/x.wav' });
     assert.equal(local.played.length, 1);
-    rig.call.playDone(local.played[0]!, 'finished');
+    local.endpoint.emit('play-done', { id: local.played[0]!, reason: 'finished' });
     assert.equal(await end, 'finished');
     assert.equal(await callRig().call.play({ file: '/prompts/x.wav' }), 'failed');
   });
@@ -146,13 +112,13 @@ describe('Call: pickup', () => {
     forks[0]!.respond(180);
     assert.deepEqual(rig.call.ringing, ['1002']);
     const picker = new FakeLocal();
-    assert.equal(rig.call.pickedUp({ media: picker.media, body: OFFER, by: '1003' }), true);
+    assert.equal(rig.call.pickedUp({ media: picker.media, body: OFFER, by: '1003', peer: new FakeLocal('picker').endpoint.handle }), true);
     await result;
     assert.deepEqual(forks.map((f) => f.cancelled), [1, 1]);
     assert.equal(rig.call.state, CallState.Bridged);
     assert.deepEqual(statuses(rig), [180, 200]);
     assert.deepEqual(rig.call.ringing, []);
-    assert.equal(rig.call.pickedUp({ media: picker.media, body: OFFER, by: '1004' }), false, 'only a ringing call is picked up');
+    assert.equal(rig.call.pickedUp({ media: picker.media, body: OFFER, by: '1004', peer: new FakeLocal('picker').endpoint.handle }), false, 'only a ringing call is picked up');
     await rig.call.hangup('callee', 'normal-clearing');
     await flush();
     assert.equal(picker.closed, 1);

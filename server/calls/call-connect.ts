@@ -14,6 +14,8 @@ import { CallState } from './call-state.js';
 import type { CallEvents } from './call-events.js';
 import type { CallPlayback } from './call-playback.js';
 import type { HangupSide } from './types.js';
+import type { EndpointHandle } from '../../media/index.js';
+import type { Handles } from './call-endpoints.js';
 
 /** what a dial step ends with when another phone picks the call up (the forks' CANCEL) */
 const PICKED_UP: Failure = { status: 487, disposition: 'ANSWERED', cause: 'picked-up' };
@@ -26,16 +28,16 @@ export interface ConnectHost {
   readonly logger: Logger;
   readonly events: CallEvents;
   readonly playback: CallPlayback;
-  /** this call's endpoints joining and leaving the index that routes the engine's events */
-  readonly endpoints: { add(endpointId: string): void; remove(endpointId: string): void };
+  /** a bridge's endpoints beyond the anchored caller's: the call listens on their events */
+  watchBridge(handles: Handles): void;
+  /** the bridge is up (Bridged); a picked-up call's is the picker's endpoint */
+  bridged(peer?: EndpointHandle): void;
   state(): CallState;
   /** the Call's one transition(): false when the move is refused */
   transition(to: CallState): boolean;
   media(): CallMedia | LocalMedia | undefined;
-  /** the media facing the caller now (its endpoints join the engine-event index) */
+  /** the media facing the caller now (the call listens on its endpoints' events) */
   attachMedia(media: CallMedia | LocalMedia | undefined): void;
-  /** the endpoint ids of the media facing the caller */
-  callerEndpointIds(): readonly string[];
   local(): LocalMedia | undefined;
   setLocal(media: LocalMedia): void;
   addForks(forks: readonly OutboundLeg[]): void;
@@ -63,8 +65,6 @@ export class CallConnect {
   /** the numbers the dial step now ringing was asked to ring (for call pickup) */
   #ringing: readonly string[] = [];
   #ringingEmitted = false;
-  /** the bridge's endpoints beyond the anchored caller's (the callee's), while bridging or bridged */
-  #bridgeIds: readonly string[] = [];
 
   constructor(host: ConnectHost) {
     this.#host = host;
@@ -73,10 +73,6 @@ export class CallConnect {
   /** the numbers the running dial step rings (the Call shows them only while Ringing) */
   get ringing(): readonly string[] {
     return this.#ringing;
-  }
-
-  get bridgeIds(): readonly string[] {
-    return this.#bridgeIds;
   }
 
   /** the running dial step, if any, ends without an answer: its forks are cancelled */
@@ -92,7 +88,7 @@ export class CallConnect {
     this.#ringing = options.numbers ?? [];
     h.attachMedia(options.media);
     h.addForks(options.forks);
-    const attempt = new DialAttempt({ forks: options.forks, timeoutMs: options.timeoutMs, clock: h.clock, logger: h.logger, callId: h.id, progress: (r) => this.#provisional(r) });
+    const attempt = new DialAttempt({ forks: options.forks, timeoutMs: options.timeoutMs, clock: h.clock, logger: h.logger, callId: h.id, progress: (r) => this.#provisional(r, options.media) });
     this.#dial = attempt;
     const result = await attempt.result;
     this.#dial = undefined;
@@ -103,12 +99,11 @@ export class CallConnect {
     return result;
   }
 
-  #provisional(response: SipResponse): void {
+  #provisional(response: SipResponse, media: CallMedia): void {
     const h = this.#host;
     if (h.state() !== CallState.Ringing) return;
     let body: Uint8Array | undefined;
-    const media = h.media();
-    if (response.body.length > 0 && media) {
+    if (response.body.length > 0) {
       // RFC 3261 §13.2.1 / RFC 3960: early media, relayed like an answer
       const relayed = media.relay('callee', response.body, 'answer');
       if (relayed.ok) body = relayed.body;
@@ -153,7 +148,7 @@ export class CallConnect {
     const h = this.#host;
     const local = h.local()!;
     h.transition(CallState.Bridging);
-    this.#setBridgeEndpoints(options.media);
+    h.watchBridge(options.media.handles());
     h.addForks(options.forks);
     void h.playback.play(local.endpoint, { tone: 'ringback' }, { wait: false });
     const attempt = new DialAttempt({ forks: options.forks, timeoutMs: options.timeoutMs, clock: h.clock, logger: h.logger, callId: h.id, progress: () => {} });
@@ -164,7 +159,7 @@ export class CallConnect {
     if (!result.answered || h.state() !== CallState.Bridging) {
       if (result.answered) void result.leg.bye();
       if (h.state() === CallState.Bridging) h.transition(CallState.AnsweredLocally);
-      this.#setBridgeEndpoints(undefined);
+      h.watchBridge([]);
       return result.answered ? { answered: false, failure: FAILURES.cancelled, by: 'caller' } : result;
     }
     const relayed = result.response.body.length > 0 ? options.media.relay('callee', result.response.body, 'answer') : undefined;
@@ -174,25 +169,18 @@ export class CallConnect {
       // RFC 3264 §6: an answer we cannot use; the callee's dialog is ended, the step failed with 488
       void result.leg.bye();
       h.transition(CallState.AnsweredLocally);
-      this.#setBridgeEndpoints(undefined);
+      h.watchBridge([]);
       return { answered: false, failure: FAILURES.notAcceptable, by: 'system' };
     }
     h.setWinner(result.leg);
     h.setBridge(options.media);
     h.transition(CallState.Bridged);
+    h.bridged();
     if (result.leg.dialogKey) h.indexDialog(result.leg.dialogKey);
     options.media.watch(relayed.direction === 'sendrecv');
     h.events.emit('answered', undefined);
+    h.events.emit('media', { kind: 'bridged' });
     return result;
-  }
-
-  /** the bridge's endpoints other than the anchored caller's join (or leave) the engine-event index */
-  #setBridgeEndpoints(media: CallMedia | undefined): void {
-    const h = this.#host;
-    for (const id of this.#bridgeIds) h.endpoints.remove(id);
-    const callerIds = h.callerEndpointIds();
-    this.#bridgeIds = media?.endpointIds().filter((id) => !callerIds.includes(id)) ?? [];
-    for (const id of this.#bridgeIds) h.endpoints.add(id);
   }
 
   /** Call.answer() and Call.answerHere(): Hailing answers the caller itself (Routing → `to`) */
@@ -200,7 +188,8 @@ export class CallConnect {
     const h = this.#host;
     if (h.state() !== CallState.Routing) return false;
     h.attachMedia(media);
-    if (to === CallState.AnsweredLocally) h.setLocal(media);
+    // the caller's endpoint is ours: its re-offers are answered by it (Call.facing)
+    h.setLocal(media);
     if (!h.inbound.answer(body, () => void h.hangup('system', 'ack-timeout'))) return false;
     h.transition(to);
     if (h.inbound.dialogKey) h.indexDialog(h.inbound.dialogKey);
@@ -211,7 +200,7 @@ export class CallConnect {
   }
 
   /** Call.pickedUp(): see there */
-  pickedUp(options: { readonly media: LocalMedia; readonly body: Uint8Array; readonly by: string }): boolean {
+  pickedUp(options: { readonly media: LocalMedia; readonly body: Uint8Array; readonly by: string; readonly peer: EndpointHandle }): boolean {
     const h = this.#host;
     if (h.state() !== CallState.Ringing) return false;
     this.#dial?.stop(PICKED_UP, 'system');
@@ -219,6 +208,7 @@ export class CallConnect {
     h.setLocal(options.media);
     if (!h.inbound.answer(options.body, () => void h.hangup('system', 'ack-timeout'))) return false;
     h.transition(CallState.Bridged);
+    h.bridged(options.peer);
     if (h.inbound.dialogKey) h.indexDialog(h.inbound.dialogKey);
     options.media.watch(true);
     h.routed([{ number: options.by, entry: null, pattern: null, result: 'picked-up', reason: `${options.by} picked up the call` }]);

@@ -1,6 +1,6 @@
 // The B2BUA's entry in the SIP listener chain: new INVITEs are authenticated (407), resolved
 // through the dial plan and become Calls running the handlers the plan names; requests inside a
-// call's dialogs go to that call, and the media engine's events to the call owning the endpoint.
+// call's dialogs go to that call (each call listens on its own media endpoints' events).
 import { getHeader, getMaxForwards, parseUri, tagOf } from '../sip/index.js';
 import type { IncomingRequest, RequestHandler } from '../sip/index.js';
 import { Call, CallState } from './call.js';
@@ -33,8 +33,6 @@ export interface CallControl {
 export function createCallControl(o: CallControlOptions): CallControl {
   const calls = new Map<string, Call>();
   const index = new Map<string, Call>();
-  /** endpoint id → the call whose media it is: the engine's events name their endpoint */
-  const byEndpoint = new Map<string, Call>();
   const observer = new CallObserver(o.logger);
   const logger = o.logger.child({ module: 'calls' });
   let closing = false;
@@ -58,49 +56,28 @@ export function createCallControl(o: CallControlOptions): CallControl {
     noAnswerTimeoutMs,
     locate: o.locate,
     legContext,
-    answered: (call) => void recordings?.start(call, o.clock.now()),
+    answered: (call) => void recordings?.recordAll(call),
     callHandling: o.callHandling ?? (async () => undefined),
     dial: dialNumbers,
     activeCallOf: (extension) => {
-      for (const c of calls.values()) if (c.bridge !== undefined && (c.caller.number === extension || c.callee === extension)) return c;
+      for (const c of calls.values()) if (c.parties !== undefined && (c.caller.number === extension || c.callee === extension)) return c;
       return undefined;
     },
     monitored: new Set(),
     promptsDir: o.promptsDir ?? 'prompts',
     ringingCalls: () => [...calls.values()].filter((c) => c.ringing.length > 0),
     pickupGroups: o.pickupGroups ?? { groupOf: async () => null, members: async () => [] },
+    ...(o.acd ? { acd: o.acd } : {}),
   });
   const env: DestinationEnv = {
     isExtension: async (number) => (await o.directory.profile(number)) !== undefined,
     conferenceNumbers: o.conferenceNumbers ?? null,
+    calendar: async (id) => (o.calendars === undefined ? null : o.calendars.at({ id, instant: o.clock.now() })),
+    ...(o.classify !== undefined ? { classify: o.classify } : {}),
+    ...(o.acd ? { isQueue: (id: string) => o.acd!.isQueue(id) } : {}),
   };
 
-  const onPlayDone = (e: { endpointId: string; id: string; reason: 'finished' | 'stopped' | 'failed' }) => byEndpoint.get(e.endpointId)?.playDone(e.id, e.reason);
-  const onTimeout = (e: { endpointId: string }) => void byEndpoint.get(e.endpointId)?.hangup('system', 'media-timeout');
-  const onLost = (e: { endpointId: string }) => {
-    const call = byEndpoint.get(e.endpointId);
-    if (call?.answered) void call.hangup('system', 'media-failure');
-    else call?.fail(FAILURES.noMedia);
-  };
   const forwarder = new DtmfForwarder({ logger });
-  const onDtmf = (e: { endpointId: string; digit: string; durationMs: number; method: 'rfc4733' | 'inband' }) => {
-    const call = byEndpoint.get(e.endpointId);
-    const media = call?.media;
-    if (!call || !media) return;
-    const side = media.endpointId('caller') === e.endpointId ? 'caller' : 'callee';
-    call.dtmf(side, e.digit, e.durationMs, e.method);
-    // a two-party call's digit to the other phone when the worker decodes it (the relay would have
-    // carried it); a conference member's or supervisor's endpoint has no other phone of its own
-    const bridge = call.bridge;
-    if (bridge !== undefined) {
-      const to = side === 'caller' ? 'callee' : 'caller';
-      void forwarder.digit({ callId: call.id, digit: e.digit, durationMs: e.durationMs, method: e.method, from: bridge.endpoint(side), to: bridge.endpoint(to) });
-    }
-  };
-  o.media.on('timeout', onTimeout);
-  o.media.on('endpoint-closed', onLost);
-  o.media.on('dtmf', onDtmf);
-  o.media.on('play-done', onPlayDone);
 
   async function admit(request: IncomingRequest): Promise<void> {
     if (closing) return request.reply({ status: 503, headers: [{ name: 'Retry-After', value: '30' }] });
@@ -133,7 +110,8 @@ export function createCallControl(o: CallControlOptions): CallControl {
         emit: (event, record) => observer.emit(event, record),
         dtmf: (event) => observer.emitDtmf(event),
         index: { add: (key, c) => index.set(key, c), remove: (key) => index.delete(key) },
-        endpoints: { add: (id, c) => byEndpoint.set(id, c), remove: (id) => byEndpoint.delete(id) },
+        forwardDtmf: (digit) => void forwarder.digit(digit),
+        ...(recordings ? { recorder: recordings } : {}),
         closed: (c) => calls.delete(c.id),
       },
     });
@@ -182,10 +160,6 @@ export function createCallControl(o: CallControlOptions): CallControl {
         return Promise.resolve();
       });
       await Promise.allSettled(ending);
-      o.media.off('timeout', onTimeout);
-      o.media.off('endpoint-closed', onLost);
-      o.media.off('dtmf', onDtmf);
-      o.media.off('play-done', onPlayDone);
     },
   };
 }

@@ -2,11 +2,21 @@
 // depend on it (a supervisor's monitor ends with the monitored call). Observers (records, the
 // WebSocket feed, metrics) listen on the CallObserver instead; listeners here may steer.
 import type { CallState } from './call.js';
-import type { Side } from './call-media.js';
+import type { Direction, Side } from './call-media.js';
 import type { CallRecord, DtmfEvent } from './types.js';
+
+/** what happened to the call's media (the state event says where the call now is) */
+export type MediaChange =
+  | { readonly kind: 'bridged' }
+  | { readonly kind: 'held' }
+  | { readonly kind: 'resumed' }
+  | { readonly kind: 'unbridged'; readonly reason: 'peer-hangup' | 'unbridged' }
+  /** a phone's own re-offer (hold, resume, a new address) answered by its endpoint here */
+  | { readonly kind: 'direction'; readonly side: Side; readonly direction: Direction };
 
 export interface CallEventMap {
   state: (e: { readonly from: CallState; readonly to: CallState }) => void;
+  media: (e: MediaChange) => void;
   answered: (e: undefined) => void;
   dtmf: (e: { readonly side: Side; readonly digit: string; readonly durationMs: number; readonly method: DtmfEvent['method'] }) => void;
   close: (record: CallRecord) => void;

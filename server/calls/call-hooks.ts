@@ -3,6 +3,8 @@
 import type { Clock, Logger } from '../sip/index.js';
 import type { Call } from './call.js';
 import type { CallRecord, DtmfEvent } from './types.js';
+import type { DtmfDigit } from './dtmf-forward.js';
+import type { CallRecorder } from './call-recording.js';
 
 export interface CallHooks {
   readonly clock: Clock;
@@ -13,8 +15,10 @@ export interface CallHooks {
   readonly dtmf: (event: DtmfEvent) => void;
   /** dialogs of this call's legs join and leave the index that routes in-dialog requests */
   readonly index: { add(key: string, call: Call): void; remove(key: string): void };
-  /** media endpoints of this call join and leave the index that routes the engine's events */
-  readonly endpoints: { add(endpointId: string, call: Call): void; remove(endpointId: string): void };
+  /** a digit the worker decoded, to be sent on to the other party (DtmfForwarder) */
+  readonly forwardDtmf: (digit: DtmfDigit) => void;
+  /** where Call.record() puts its files; absent when recording is not set up */
+  readonly recorder?: CallRecorder;
   readonly closed: (call: Call) => void;
 }
 

@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EndpointHandle } from '../../media/index.js';
-import { CallMedia } from './call-media.js';
+import { openCallMedia } from './call-media-open.js';
 
 type Kind = 'rtp' | 'webrtc';
 interface Fake {
@@ -67,7 +67,7 @@ function fakeEngine() {
 describe('CallMedia: strict source (issue 18)', () => {
   it("each party's endpoint is told where that party's SIP comes from; the browser fork's endpoint needs none (ICE)", async () => {
     const { made, engine } = fakeEngine();
-    await CallMedia.open({ engine, group: 'g', address: '127.0.0.1', browserFork: true, sources: { caller: ['198.51.100.7'], callee: ['203.0.113.5', '203.0.113.6'] } });
+    await openCallMedia({ engine, group: 'g', address: '127.0.0.1', browserFork: true, sources: { caller: ['198.51.100.7'], callee: ['203.0.113.5', '203.0.113.6'] } });
     assert.deepEqual(
       made.map((e) => [e.kind, e.sources]),
       [
@@ -82,7 +82,7 @@ describe('CallMedia: strict source (issue 18)', () => {
 describe('CallMedia: WebRTC re-offers (RFC 3264 §8)', () => {
   it('a browser caller\'s hold re-offer is answered by its endpoint anew, not with the call-setup answer', async () => {
     const { made, engine } = fakeEngine();
-    const media = await CallMedia.open({ engine, group: 'g', address: '127.0.0.1', callerKind: 'webrtc' });
+    const media = await openCallMedia({ engine, group: 'g', address: '127.0.0.1', callerKind: 'webrtc' });
     await media.prepareWebRtc('caller', body(browserSdp('sendrecv')));
     assert.ok(media.relay('caller', body(browserSdp('sendrecv')), 'offer').ok);
     const setup = media.relay('callee', body(phoneSdp('sendrecv')), 'answer');
@@ -101,7 +101,7 @@ describe('CallMedia: WebRTC re-offers (RFC 3264 §8)', () => {
 
   it('a phone\'s hold re-offer sends the browser callee a fresh endpoint offer carrying a=sendonly, and the browser\'s answer completes it', async () => {
     const { made, engine } = fakeEngine();
-    const media = await CallMedia.open({ engine, group: 'g', address: '127.0.0.1', calleeKind: 'webrtc' });
+    const media = await openCallMedia({ engine, group: 'g', address: '127.0.0.1', calleeKind: 'webrtc' });
     await media.prepareWebRtcOffer('callee');
     assert.ok(media.relay('caller', body(phoneSdp('sendrecv')), 'offer').ok);
     assert.ok(media.relay('callee', body(browserSdp('sendrecv')), 'answer').ok);
@@ -121,7 +121,7 @@ describe('CallMedia: WebRTC re-offers (RFC 3264 §8)', () => {
 describe('CallMedia: a callee with browser and phone forks', () => {
   const ring = async () => {
     const { made, engine } = fakeEngine();
-    const media = await CallMedia.open({ engine, group: 'g', address: '127.0.0.1', browserFork: true });
+    const media = await openCallMedia({ engine, group: 'g', address: '127.0.0.1', browserFork: true });
     await media.prepareWebRtcOffer('callee');
     const toPhones = media.relay('caller', body(phoneSdp('sendrecv')), 'offer');
     assert.ok(toPhones.ok);

@@ -6,8 +6,9 @@
 // makes itself; SDES-SRTP parties get our own key in a=crypto (RFC 4568).
 import { randomInt } from 'node:crypto';
 import { anchorSdp, audioFormats, ENGINE_CODECS, formatOf, parseSdp, serializeSdp } from '../../media/index.js';
-import type { AudioFormats, EndpointHandle, EndpointStats, MediaEngine, MediaFormat, SessionDescription } from '../../media/index.js';
+import type { AudioFormats, EndpointHandle, EndpointStats, MediaFormat, SessionDescription } from '../../media/index.js';
 import { TRANSCODABLE, cryptoLine, isSecureProto, keyOf, newSdes, pickCrypto, type SdesLocal } from './negotiation.js';
+import { answerHere, SdpOrigin } from './local-answer.js';
 
 export type Side = 'caller' | 'callee';
 export type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
@@ -48,6 +49,7 @@ export class CallMedia {
   readonly #lastSent: Partial<Record<Side, Uint8Array>> = {};
   readonly #state: Record<Side, SideState> = { caller: {}, callee: {} };
   readonly #inband: 'auto' | 'on' | 'off';
+  readonly #formats: Partial<Record<Side, MediaFormat>> = {};
   /**
    * A callee reached both as a browser (WebSocket) and as a phone: a WebRTC endpoint beside the
    * RTP one, whose offer goes to the browser forks; the first answer says which one stays.
@@ -55,67 +57,29 @@ export class CallMedia {
   #browserFork: { endpoint: EndpointHandle; offer?: Uint8Array } | undefined;
   #closed: Promise<Record<Side, EndpointStats>> | undefined;
   /** the caller's endpoint belongs to the Call (open({ anchor })): close() leaves it open */
-  #anchored = false;
+  readonly #anchored: boolean;
+  /** an anchored bridge's callee re-offers are answered here (answerReoffer) */
+  #calleeOrigin: SdpOrigin | undefined;
 
-  private constructor(endpoints: Record<Side, EndpointHandle>, address: string, inband: 'auto' | 'on' | 'off', browserFork?: EndpointHandle) {
-    this.#endpoints = endpoints;
-    if (browserFork) this.#browserFork = { endpoint: browserFork };
-    this.#inband = inband;
-    this.#address = address;
+  /** openCallMedia() (call-media-open.ts) makes the endpoints and connects them */
+  constructor(o: { readonly endpoints: Record<Side, EndpointHandle>; readonly address: string; readonly inband: 'auto' | 'on' | 'off'; readonly browserFork?: EndpointHandle | undefined; readonly anchored: boolean }) {
+    this.#endpoints = o.endpoints;
+    if (o.browserFork) this.#browserFork = { endpoint: o.browserFork };
+    this.#inband = o.inband;
+    this.#address = o.address;
+    this.#anchored = o.anchored;
     const origin = () => ({ sessionId: String(randomInt(1, 2 ** 47)), version: 1 });
     this.#origin = { caller: origin(), callee: origin() };
-  }
-
-  /** Two endpoints on one worker, connected to each other. Rejects when no port pair is free. */
-  static async open(options: {
-    readonly engine: Pick<MediaEngine, 'createEndpoint'>;
-    readonly group: string;
-    readonly address: string;
-    readonly callerKind?: EndpointKind;
-    /** 'webrtc' when every contact of the callee is a browser (SIP over WebSocket, RFC 7118) */
-    readonly calleeKind?: EndpointKind;
-    /** in-band DTMF detection: auto = on legs that did not negotiate telephone-event */
-    readonly inbandDtmf?: 'auto' | 'on' | 'off';
-    /** the callee has browser contacts beside RTP ones: a WebRTC endpoint for those forks too */
-    readonly browserFork?: boolean;
-    /**
-     * Where each party's SIP comes from (the caller's INVITE source, the callee's contacts' flows):
-     * with the SDP's c= the only sources its endpoint latches RTP from (strict source, issue 18).
-     */
-    readonly sources?: Partial<Record<Side, readonly string[]>>;
-    /**
-     * The caller's endpoint of a call Hailing answered itself (Call.answer()): the bridge uses it
-     * instead of opening one, and leaves it open when it closes (the Call closes it).
-     */
-    readonly anchor?: EndpointHandle;
-  }): Promise<CallMedia> {
-    const opened: EndpointHandle[] = [];
-    try {
-      const sides: { kind: EndpointKind; sources?: readonly string[] | undefined }[] = [
-        ...(options.anchor ? [] : [{ kind: options.callerKind ?? 'rtp', sources: options.sources?.caller }]),
-        { kind: options.calleeKind ?? 'rtp', sources: options.sources?.callee },
-        ...(options.browserFork ? [{ kind: 'webrtc' as const }] : []),
-      ];
-      for (const { kind, sources } of sides) opened.push(await options.engine.createEndpoint({ group: options.group, kind, ...(sources ? { sources } : {}) }));
-    } catch (err) {
-      await Promise.all(opened.map((e) => e.close()));
-      throw err;
-    }
-    if (options.anchor) opened.unshift(options.anchor);
-    const [caller, callee, browserFork] = opened as [EndpointHandle, EndpointHandle, EndpointHandle | undefined];
-    caller.connect(callee);
-    const media = new CallMedia({ caller, callee }, options.address, options.inbandDtmf ?? 'auto', browserFork);
-    media.#anchored = options.anchor !== undefined;
-    return media;
   }
 
   endpointId(side: Side): string {
     return this.#endpoints[side].id;
   }
 
-  /** every endpoint this media holds (a browser fork's too), whose engine events are the call's */
-  endpointIds(): string[] {
-    return [this.#endpoints.caller.id, this.#endpoints.callee.id, ...(this.#browserFork ? [this.#browserFork.endpoint.id] : [])];
+  /** every endpoint this media holds (a browser fork's too, facing the callee), whose events are the call's */
+  handles(): { readonly side: Side; readonly endpoint: EndpointHandle }[] {
+    const fork = this.#browserFork ? [{ side: 'callee' as const, endpoint: this.#browserFork.endpoint }] : [];
+    return [{ side: 'caller', endpoint: this.#endpoints.caller }, { side: 'callee', endpoint: this.#endpoints.callee }, ...fork];
   }
 
   endpoint(side: Side): EndpointHandle {
@@ -290,6 +254,7 @@ export class CallMedia {
 
   /** tells an endpoint its phone's format, and whether to listen for in-band DTMF in it */
   #setFormat(side: Side, format: MediaFormat): void {
+    this.#formats[side] = format;
     const endpoint = this.#endpoints[side];
     endpoint.setFormat(format);
     endpoint.detectInbandDtmf(this.#inband === 'on' || (this.#inband === 'auto' && format.telephoneEvent === null));
@@ -310,6 +275,23 @@ export class CallMedia {
   /** The SDP last sent to a party, for an offerless re-INVITE answered locally (RFC 3264 §8). */
   lastSent(to: Side): Uint8Array | undefined {
     return this.#lastSent[to];
+  }
+
+  /**
+   * A bridged callee's re-offer on a call answered here (open({ anchor })): the caller's endpoint
+   * is Hailing's and keeps its SDP, so the callee's endpoint answers by itself (local-answer.ts),
+   * keeping the codec it speaks when still offered, and follows the new address; its media
+   * timeout is off while the callee holds (RFC 3264 §8.4). Plain RTP callees only.
+   */
+  answerCalleeReoffer(offer: Uint8Array): SdpRelay {
+    const endpoint = this.#endpoints.callee;
+    if (!this.#anchored || endpoint.kind !== 'rtp' || this.#state.callee.sdes !== undefined) return { ok: false, error: 'no-common-codec' };
+    this.#calleeOrigin ??= new SdpOrigin(this.#origin.callee.sessionId);
+    const answered = answerHere({ offer, endpoint, address: this.#address, origin: this.#calleeOrigin, current: this.#formats.callee });
+    if (!answered.ok) return answered;
+    this.#setFormat('callee', answered.format);
+    endpoint.watchTimeout(answered.offered === 'sendrecv');
+    return this.#sent('callee', answered.body, answered.offered, answered.format.codec);
   }
 
   /** RFC 3264 §8.4: no media is expected while held, so the media timeout is off until resumed. */

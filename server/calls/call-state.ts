@@ -8,8 +8,10 @@
 //    ├──answered here (room, monitor)──────┘                                              │
 //    │                                                                                    │
 //    └──answer()──▶ AnsweredLocally ──dial──▶ Bridging ──2xx──▶ Bridged ──BYE────────────▶│
-//                    (play, ...)  ▲              │                                        │
-//                                 └─step failed──┘                                        │
+//                    (play, ...)  ▲ ▲            │               │  ▲ hold()              │
+//                                 │ └step failed─┘               │  ▼ resume()            │
+//                                 │                              │ Held ──BYE────────────▶│
+//                                 └──unbridge() / callee's BYE───┴──┘                     │
 //    CANCEL / last step failed / no answer (before any answer); BYE, hang-up after one ───┘
 export enum CallState {
   Routing = 'routing',
@@ -22,6 +24,8 @@ export enum CallState {
   Bridging = 'bridging',
   /** answered locally and connected to the callee that answered the dial, endpoint to endpoint */
   Bridged = 'bridged',
+  /** bridged, and Hailing holds it: no relay between the parties, each hears a prompt or silence */
+  Held = 'held',
   Ended = 'ended',
 }
 
@@ -35,9 +39,11 @@ export const MOVES: Record<CallState, readonly CallState[]> = {
   [CallState.AnsweredLocally]: [CallState.Bridging, CallState.Ended],
   // Bridging → AnsweredLocally: the outbound dial failed; the caller is still ours to play to
   [CallState.Bridging]: [CallState.AnsweredLocally, CallState.Bridged, CallState.Ended],
-  [CallState.Bridged]: [CallState.Ended],
+  // Bridged → AnsweredLocally: unbridge() or the callee's BYE; the caller stays ours
+  [CallState.Bridged]: [CallState.Held, CallState.AnsweredLocally, CallState.Ended],
+  [CallState.Held]: [CallState.Bridged, CallState.AnsweredLocally, CallState.Ended],
   [CallState.Ended]: [],
 };
 
 /** the caller has its 2xx: the call ends with BYE, not with a final response */
-export const ANSWERED_STATES: ReadonlySet<CallState> = new Set([CallState.Answered, CallState.AnsweredLocally, CallState.Bridging, CallState.Bridged]);
+export const ANSWERED_STATES: ReadonlySet<CallState> = new Set([CallState.Answered, CallState.AnsweredLocally, CallState.Bridging, CallState.Bridged, CallState.Held]);

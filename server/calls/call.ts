@@ -2,195 +2,115 @@
 // caller, whatever the call is connected to at the moment (the forks of a dial step, then the
 // answering callee; or a room Hailing answers into) and the handler running on it
 // (CONVENTIONS.md §3: the Call owns everything under it and close() cascades to the handler, the
-// recorder and the media). The state diagram is in call-state.ts; dialling, bridging, answering
-// here and pickup are in call-connect.ts, which works on the call through a narrow view.
-import { randomUUID } from 'node:crypto';
+// recorder and the media). The state diagram is in call-state.ts, the state itself and the record's
+// facts in call-core.ts; dialling, bridging, answering here and pickup are in call-connect.ts, and
+// hold, resume and unbridge in call-bridge.ts, both working on the call through a narrow view.
+import { CallCore, type CallOptions } from './call-core.js';
 import type { CallMedia, Side } from './call-media.js';
 import type { LocalMedia } from './local-media.js';
-import type { InboundLeg } from './inbound-leg.js';
-import type { OutboundLeg } from './outbound-leg.js';
 import type { DialResult } from './dial-attempt.js';
 import { FAILURES, type Failure } from './outcome.js';
-import { buildRecord, type CallEnd, type MediaFigures } from './record.js';
-import { CallEvents, type CallEventMap } from './call-events.js';
-import { ANSWERED_STATES, CallState, MOVES } from './call-state.js';
+import { CallState } from './call-state.js';
 import type { EndpointHandle, PlayItem } from '../../media/index.js';
 import { CallPlayback, type PlayEnd } from './call-playback.js';
-import { CallConnect, type DialOptions } from './call-connect.js';
-import type { CallHooks, CallResource } from './call-hooks.js';
-import type { CallDisposition, CallRecord, CallRouting, DtmfEvent, ExtensionProfile, HangupSide, RecordingFormat } from './types.js';
+import { CallConnect, type ConnectHost, type DialOptions } from './call-connect.js';
+import { CallBridge, type BridgeEnd, type BridgeHost, type HoldOptions } from './call-bridge.js';
+import { CallEndpoints } from './call-endpoints.js';
+import { collectDigits, type CollectDigitsOptions, type CollectedDigits } from './call-digits.js';
+import { startRecording, type CallRecording, type RecordOptions } from './call-recording.js';
+import type { FacingMedia } from './in-dialog-local.js';
+import type { CallDisposition, DtmfEvent, HangupSide } from './types.js';
 
 export { CallState } from './call-state.js';
+export type { CallOptions } from './call-core.js';
 export type { CallHooks, CallResource } from './call-hooks.js';
+export type { BridgeEnd, HoldOptions } from './call-bridge.js';
 
-export class Call {
-  readonly id = randomUUID();
-  readonly caller: ExtensionProfile;
-  readonly callee: string;
-  readonly inbound: InboundLeg;
-  readonly startedAt: number;
-  readonly events = new CallEvents();
-  readonly #hooks: CallHooks;
-  readonly #forks: OutboundLeg[] = [];
-  readonly #resources = new Set<CallResource>();
-  readonly #routing: { trace: unknown[]; handlers: string[] } = { trace: [], handlers: [] };
-  #winner: OutboundLeg | undefined;
+export class Call extends CallCore {
   #media: CallMedia | LocalMedia | undefined;
   /** the caller's own endpoint after answer(): kept for the rest of the call, whatever it is bridged to */
   #local: LocalMedia | undefined;
   #bridge: CallMedia | undefined;
-  #endpointIds: readonly string[] = [];
   /** prompts playing to the caller: play id → its end */
   readonly #playback = new CallPlayback();
   /** dialling, bridging, answering here and pickup, working on this call through a narrow view */
   readonly #connect: CallConnect;
-  #state = CallState.Routing;
-  #end: CallEnd | undefined;
-  #codec: string | null = null;
+  /** hold, resume and unbridge of a call bridged from a local answer */
+  readonly #bridging: CallBridge;
+  /** the media endpoints' own events, routed here */
+  readonly #endpoints: CallEndpoints;
   #closing: Promise<void> | undefined;
-  /** the recording being made (path relative to the recordings folder), so every record names it */
-  #recording: { readonly path: string; readonly format: RecordingFormat } | undefined;
-  /** a re-INVITE or UPDATE with SDP being relayed: a second one meets 491 (RFC 3261 §14.2) */
-  offerPending = false;
 
-  constructor(options: { readonly caller: ExtensionProfile; readonly callee: string; readonly inbound: InboundLeg; readonly hooks: CallHooks }) {
-    this.caller = options.caller;
-    this.callee = options.callee;
-    this.inbound = options.inbound;
-    this.#hooks = options.hooks;
-    this.startedAt = this.inbound.startedAt;
-    this.#connect = new CallConnect({
+  constructor(options: CallOptions) {
+    super(options);
+    // the narrow view of this call that dialling, pickup and the bridge's hold/unbridge work through
+    const view: ConnectHost & BridgeHost = {
       id: this.id,
       inbound: this.inbound,
-      clock: this.#hooks.clock,
-      logger: this.#hooks.logger,
+      clock: this.hooks.clock,
+      logger: this.hooks.logger,
       events: this.events,
       playback: this.#playback,
-      endpoints: { add: (id) => this.#hooks.endpoints.add(id, this), remove: (id) => this.#hooks.endpoints.remove(id) },
-      state: () => this.#state,
-      transition: (to) => this.#transition(to),
+      watchBridge: (handles) => this.#endpoints.watch('bridge', handles),
+      bridged: (peer) => this.#bridging.started(peer ? { peer } : {}),
+      state: () => this.state,
+      transition: (to) => this.transition(to),
       media: () => this.#media,
       attachMedia: (media) => this.#attachMedia(media),
-      callerEndpointIds: () => this.#endpointIds,
       local: () => this.#local,
       setLocal: (media) => (this.#local = media),
-      addForks: (forks) => this.#forks.push(...forks),
-      setWinner: (leg) => (this.#winner = leg),
+      addForks: (forks) => this.facts.forks.push(...forks),
+      winner: () => this.winnerLeg,
+      setWinner: (leg) => (this.winnerLeg = leg),
+      bridge: () => this.#bridge,
       setBridge: (media) => (this.#bridge = media),
       setCodec: (codec) => (this.codec = codec),
-      indexDialog: (key) => this.#hooks.index.add(key, this),
-      emit: (event) => this.#emit(event),
+      indexDialog: (key) => this.hooks.index.add(key, this),
+      unindex: (key) => this.hooks.index.remove(key),
+      emit: (event) => this.observed(event),
       routed: (trace) => this.routed(trace),
       hangup: (by, cause) => this.hangup(by, cause),
+    };
+    this.#connect = new CallConnect(view);
+    this.#bridging = new CallBridge(view);
+    this.#endpoints = new CallEndpoints({
+      dtmf: (side, e) => this.#dtmfFromMedia(side, e.digit, e.durationMs, e.method),
+      timeout: () => void this.hangup('system', 'media-timeout'),
+      lost: () => (this.answered ? void this.hangup('system', 'media-failure') : this.fail(FAILURES.noMedia)),
+      playDone: (id, reason) => this.#playback.done(id, reason),
     });
-    this.#emit('newcall');
-  }
-
-  get state(): CallState {
-    return this.#state;
+    this.observed('newcall');
   }
 
   get media(): CallMedia | LocalMedia | undefined {
     return this.#media;
   }
 
-  /** the two-party media of a call answered by a callee (what recording and monitoring use) */
+  /** the two-party media of a call answered by a callee, or bridged from a local answer */
   get bridge(): CallMedia | undefined {
-    return this.#state === CallState.Answered || this.#state === CallState.Bridged ? this.#bridge : undefined;
+    return this.state === CallState.Answered || this.state === CallState.Bridged || this.state === CallState.Held ? this.#bridge : undefined;
   }
 
-  /** the caller has its 2xx (answered by a callee, into a room, or here): it ends with BYE */
-  get answered(): boolean {
-    return ANSWERED_STATES.has(this.#state);
+  /** the endpoints facing the two parties of an answered conversation (recording, monitoring, hold) */
+  get parties(): { readonly caller: EndpointHandle; readonly callee: EndpointHandle } | undefined {
+    return this.#bridging.parties();
+  }
+
+  /** the endpoint facing `side` when Hailing anchors that party: it answers the party's offers (in-dialog-local.ts) */
+  facing(side: Side): FacingMedia | undefined {
+    if (!this.answered) return undefined;
+    return side === 'caller' ? this.#local : this.#bridging.calleeFacing();
   }
 
   /** the endpoint facing the caller of a call answered here (answer()), which a bridge keeps */
   get anchor(): EndpointHandle | undefined {
-    return this.#state === CallState.AnsweredLocally && this.#local ? this.#local.endpoint : undefined;
+    return this.state === CallState.AnsweredLocally && this.#local ? this.#local.endpoint : undefined;
   }
 
-  get winner(): OutboundLeg | undefined {
-    return this.#winner;
-  }
-
-  /** the leg on the other side of `side`, once answered */
-  legOf(side: Side): InboundLeg | OutboundLeg | undefined {
-    return side === 'caller' ? this.inbound : this.#winner;
-  }
-
-  set codec(codec: string | null) {
-    if (codec) this.#codec = codec;
-  }
-
-  on<E extends keyof CallEventMap>(event: E, listener: CallEventMap[E]): () => void {
-    return this.events.on(event, listener);
-  }
-
-  /** CONVENTIONS.md §8: the one place the state changes; an illegal move is refused (false). */
-  #transition(to: CallState): boolean {
-    if (!MOVES[this.#state].includes(to)) return false;
-    const from = this.#state;
-    this.#state = to;
-    this.events.emit('state', { from, to });
-    return true;
-  }
-
-  #emit(event: 'newcall' | 'ringing' | 'answered' | 'hangup'): void {
-    this.#hooks.emit(event, this.record());
-  }
-
-  /** The dial plan's trace and each handler the call ran go into its record. */
-  routed(trace: readonly unknown[]): void {
-    this.#routing.trace.push(...trace);
-  }
-
-  /** A resource (the running handler, a recording) that ends with the call; returns its release. */
-  adopt(resource: CallResource): () => void {
-    if (this.#state === CallState.Ended) {
-      resource.close('call-ended', this.record());
-      return () => {};
-    }
-    this.#resources.add(resource);
-    return () => this.#resources.delete(resource);
-  }
-
-  /** a handler starts on this call (for the record) */
-  handlerStarted(name: string): void {
-    this.#routing.handlers.push(name);
-  }
-
-  /**
-   * A recording of this call began: from now on its record names the file (the duration and pauses
-   * come when it ends), so a record closed as INTERRUPTED after a crash still leads to it.
-   */
-  recordingStarted(recording: { readonly path: string; readonly format: RecordingFormat }): void {
-    this.#recording = recording;
-  }
-
-  record(stats?: MediaFigures): CallRecord {
-    const routing: CallRouting = { trace: [...this.#routing.trace], handlers: [...this.#routing.handlers] };
-    const record = buildRecord({
-      id: this.id,
-      caller: this.caller,
-      callee: this.callee,
-      startedAt: this.startedAt,
-      inbound: this.inbound,
-      forks: this.#forks,
-      winner: this.#winner,
-      codec: this.#codec,
-      end: this.#end,
-      ...(stats ? { stats } : {}),
-    });
-    const withRouting = { ...record, routing };
-    return this.#recording === undefined ? withRouting : { ...withRouting, recordingPath: this.#recording.path, recordingFormat: this.#recording.format };
-  }
-
-  /** the media facing the caller now; its endpoints' engine events come to this call */
+  /** the media facing the caller now; its endpoints' own events come to this call */
   #attachMedia(media: CallMedia | LocalMedia | undefined): void {
-    for (const id of this.#endpointIds) this.#hooks.endpoints.remove(id);
     this.#media = media;
-    this.#endpointIds = media?.endpointIds() ?? [];
-    for (const id of this.#endpointIds) this.#hooks.endpoints.add(id, this);
+    this.#endpoints.watch('caller', media?.handles() ?? []);
   }
 
   /**
@@ -221,9 +141,59 @@ export class Call {
     return this.#playback.play(endpoint, item, { wait: true });
   }
 
-  /** the engine's 'play-done' for one of this call's endpoints */
-  playDone(id: string, reason: PlayEnd): void {
-    this.#playback.done(id, reason);
+  /** The caller's digits until `max`, a terminator, a timeout or the call's end (call-digits.ts). */
+  collectDigits(options: CollectDigitsOptions): Promise<CollectedDigits> {
+    if (this.state === CallState.Ended) return Promise.resolve({ digits: '', reason: 'call-ended' });
+    return collectDigits({ events: this.events, clock: this.hooks.clock, options });
+  }
+
+  /**
+   * Records the conversation (stereo: caller left, other party right) or, with no one bridged,
+   * the caller alone. Stops on the handle's stop(), after maxS, or when the call closes; null
+   * when recording is off, the call is not answered, or the recorder could not start.
+   */
+  async record(options: RecordOptions = {}): Promise<CallRecording | null> {
+    const parties = this.parties;
+    const left = parties?.caller ?? (this.answered ? this.#local?.endpoint : undefined);
+    const recording = await startRecording({ recorder: this.hooks.recorder, clock: this.hooks.clock, callId: this.id, left, right: parties?.callee, options, live: () => this.state !== CallState.Ended });
+    if (recording === null) return null;
+    this.recordingStarted({ path: recording.path, format: recording.format });
+    this.adopt({ close: () => void recording.stop() });
+    return recording;
+  }
+
+  /** Hailing holds a bridged call (Bridged → Held): see CallBridge.hold() */
+  hold(options: HoldOptions = {}): boolean {
+    return this.#bridging.hold(options);
+  }
+
+  /** Held → Bridged */
+  resume(): boolean {
+    return this.#bridging.resume();
+  }
+
+  /** Bridged or Held → AnsweredLocally: the callee gets BYE, the caller stays answered here. */
+  unbridge(): boolean {
+    return this.#bridging.unbridge('unbridged');
+  }
+
+  /** the callee's BYE on a call bridged from a local answer: the bridge ends, the caller stays (false otherwise) */
+  peerHangup(): boolean {
+    return this.#bridging.unbridge('peer-hangup');
+  }
+
+  /** how the current bridge ends (the handler that bridged waits on it) */
+  bridgeEnded(): Promise<BridgeEnd> {
+    return this.#bridging.ended();
+  }
+
+  /**
+   * Stops the dial now bridging this answered call (its forks get CANCEL, RFC 3261 §9.1) without
+   * ending the call, which goes back to AnsweredLocally: a queue withdraws an offer when the
+   * agent's ring time is up or the caller leaves the queue by a key.
+   */
+  stopDial(): void {
+    if (this.state === CallState.Bridging) this.#connect.stop(FAILURES.noAnswer, 'system');
   }
 
   /** Hailing answers the caller itself (a conference room, monitoring): no fork, no callee leg. */
@@ -233,7 +203,7 @@ export class Call {
 
   /** the extensions this call rings now (empty unless it is Ringing) */
   get ringing(): readonly string[] {
-    return this.#state === CallState.Ringing ? this.#connect.ringing : [];
+    return this.state === CallState.Ringing ? this.#connect.ringing : [];
   }
 
   /**
@@ -241,14 +211,26 @@ export class Call {
    * (RFC 3261 §9.1); the caller is answered from `media`, an endpoint of its own that the
    * picker's endpoint is connected to. False when the call no longer rings.
    */
-  pickedUp(options: { readonly media: LocalMedia; readonly body: Uint8Array; readonly by: string }): boolean {
+  pickedUp(options: { readonly media: LocalMedia; readonly body: Uint8Array; readonly by: string; readonly peer: EndpointHandle }): boolean {
     return this.#connect.pickedUp(options);
   }
 
   /** A digit from one party, from the media engine (RFC 4733, in-band) or an INFO request. */
   dtmf(side: Side, digit: string, durationMs: number, method: DtmfEvent['method']): void {
-    this.#hooks.dtmf({ callId: this.id, caller: this.caller.number, callee: this.callee, leg: side, digit, durationMs, method });
+    this.hooks.dtmf({ callId: this.id, caller: this.caller.number, callee: this.callee, leg: side, digit, durationMs, method });
     this.events.emit('dtmf', { side, digit, durationMs, method });
+  }
+
+  /**
+   * A digit one of this call's endpoints heard. When the worker decodes the media (transcoding, a
+   * room) the relay did not carry it: it is sent on to the other party (dtmf-forward.ts).
+   */
+  #dtmfFromMedia(side: Side, digit: string, durationMs: number, method: DtmfEvent['method']): void {
+    this.dtmf(side, digit, durationMs, method);
+    const parties = this.state === CallState.Held ? undefined : this.parties;
+    if (parties === undefined) return;
+    const [from, to] = side === 'caller' ? [parties.caller, parties.callee] : [parties.callee, parties.caller];
+    this.hooks.forwardDtmf({ callId: this.id, digit, durationMs, method, from, to });
   }
 
   /** The caller's CANCEL (RFC 3261 §9.2): the forks are cancelled, the caller gets 487. */
@@ -258,7 +240,7 @@ export class Call {
 
   /** Ends a call that was never answered, with `failure` to the caller. */
   fail(failure: Failure, by: HangupSide = 'system'): void {
-    if (this.answered || this.#state === CallState.Ended) return;
+    if (this.answered || this.state === CallState.Ended) return;
     this.#connect.stop(failure, by);
     this.inbound.fail(failure.status, failure.reason);
     void this.#close({ disposition: failure.disposition, cause: failure.cause, status: failure.status, by });
@@ -269,34 +251,41 @@ export class Call {
     if (!this.answered) return this.#closing ?? Promise.resolve();
     // a bridge still ringing: its forks are cancelled (RFC 3261 §9.1)
     this.#connect.stop(FAILURES.cancelled, by);
-    const byeTo = [by === 'caller' ? undefined : this.inbound, by === 'callee' ? undefined : this.#winner];
+    const byeTo = [by === 'caller' ? undefined : this.inbound, by === 'callee' ? undefined : this.winnerLeg];
     for (const leg of byeTo) if (leg) void leg.bye();
     return this.#close({ disposition: 'ANSWERED', cause, status: 200, by });
   }
 
   /** Idempotent cascade: handler and recording, legs, dialogs, media; then the record goes out with its media figures. */
   #close(end: { disposition: CallDisposition; cause: string; status: number; by: HangupSide }): Promise<void> {
-    if (!this.#transition(CallState.Ended)) return this.#closing ?? Promise.resolve();
-    const now = this.#hooks.clock.now();
-    this.#end = { ...end, at: now };
+    if (!this.transition(CallState.Ended)) return this.#closing ?? Promise.resolve();
+    const now = this.hooks.clock.now();
+    this.facts.end = { ...end, at: now };
     this.#closing = (async () => {
-      for (const leg of [this.inbound, ...this.#forks]) {
+      for (const leg of [this.inbound, ...this.facts.forks]) {
         if (leg.endedAt === null) leg.endedAt = now;
-        if (leg.dialogKey) this.#hooks.index.remove(leg.dialogKey);
+        if (leg.dialogKey) this.hooks.index.remove(leg.dialogKey);
         // let an in-flight BYE go out before the leg's timers are dropped
         setImmediate(() => leg.release());
       }
       this.#playback.close();
-      const [media, bridge] = await Promise.all([this.#media?.close().catch(() => undefined), this.#local ? this.#bridge?.close().catch(() => undefined) : undefined]);
+      const [media, bridge, unbridged] = await Promise.all([
+        this.#media?.close().catch(() => undefined),
+        this.#local ? this.#bridge?.close().catch(() => undefined) : undefined,
+        this.#bridging.calleeStats(),
+      ]);
       // bridged from a local answer: the caller's figures are the anchored endpoint's, the callee's the bridge's
-      const stats = media && bridge ? { caller: media.caller, callee: bridge.callee } : media;
-      for (const id of [...this.#endpointIds, ...this.#connect.bridgeIds]) this.#hooks.endpoints.remove(id);
-      const final = this.record(stats);
-      for (const resource of this.#resources) resource.close(end.cause, final);
-      this.#resources.clear();
-      this.#hooks.emit('hangup', final);
+      const callee = bridge?.callee ?? unbridged;
+      const stats = media && callee && this.#local ? { caller: media.caller, callee } : media;
+      this.#endpoints.close();
+      const final = this.snapshot(stats);
+      for (const resource of this.resources) resource.close(end.cause, final);
+      this.resources.clear();
+      // after the kill: a handler waiting on its bridge ends 'killed' with the call's cause
+      this.#bridging.closed();
+      this.hooks.emit('hangup', final);
       this.events.emit('close', final);
-      this.#hooks.closed(this);
+      this.hooks.closed(this);
     })();
     return this.#closing;
   }

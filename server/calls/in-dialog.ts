@@ -1,9 +1,12 @@
 // Requests inside an answered call's dialogs (RFC 3261 §12.2.2), relayed to the other party: BYE
-// ends both legs; re-INVITE and UPDATE carry new SDP both ways (hold and resume, RFC 3264 §8);
-// INFO (DTMF, RFC 6086) passes through; ACK ends our 2xx retransmission.
+// ends both legs (a bridged callee's BYE only ends its bridge: the caller is Hailing's);
+// re-INVITE and UPDATE carry new SDP both ways (hold and resume, RFC 3264 §8), or are answered by
+// the party's own endpoint when Hailing anchors it (in-dialog-local.ts); INFO (DTMF, RFC 6086)
+// passes through; ACK ends our 2xx retransmission.
 import { getHeader } from '../sip/index.js';
-import type { IncomingRequest, ReplyOptions } from '../sip/index.js';
+import type { IncomingRequest } from '../sip/index.js';
 import { CallState, type Call } from './call.js';
+import { answerer, answerOfferHere, cseqOf } from './in-dialog-local.js';
 import type { Side } from './call-media.js';
 import { parseDtmfInfo } from './dtmf-info.js';
 import { ALLOW } from './allow.js';
@@ -30,28 +33,43 @@ export async function handleInDialog(o: InDialogRequest): Promise<void> {
   if (!leg) return request.message.method === 'ACK' ? undefined : request.reply({ status: 481 });
   if (method === 'ACK') {
     const body = leg.receiveAck(request.message);
+    const facing = call.facing(side);
+    // the ACK of the 2xx that carried our offer: the offer is answered (or abandoned) now
+    if (call.localOffers.get(side) === cseqOf(request.message)) call.localOffers.delete(side);
     // RFC 3264 §4: the answer to the offer we made in a 2xx to an offerless re-INVITE
-    if (body) call.media?.relay(side, body, 'answer');
+    if (body && facing) facing.acceptAnswer(body);
+    else if (body) call.bridge?.relay(side, body, 'answer');
     return;
   }
   if (!leg.accept(request)) return;
   switch (method) {
     case 'BYE': {
+      if (side === 'callee' && call.peerHangup()) {
+        // the bridge ended ('peer-hangup'); the handler that bridged decides what the caller gets
+        // next, and the default plan ends the call: its end is stored before the 200, as below
+        await new Promise((resolve) => setImmediate(resolve));
+        if (call.state === CallState.Ended) await o.observer.ended(call.snapshot());
+        request.reply({ status: 200 });
+        return;
+      }
       // RFC 3261 §15.1.2: the UAS "SHOULD" answer 2xx and end the session. The 200 tells the phone
       // the call ended normally, so it goes out once that end is stored: a crash just after it
       // must not turn the call into an INTERRUPTED one. hangup() decides the end at once; the
       // media figures follow in the 'hangup' record.
       const ending = call.answered;
       const closing = call.hangup(side, 'normal-clearing');
-      if (ending) await o.observer.ended(call.record());
+      if (ending) await o.observer.ended(call.snapshot());
       request.reply({ status: 200 });
       await closing;
       return;
     }
     case 'INVITE':
-    case 'UPDATE':
-      await relayOffer(call, side, request, contact);
+    case 'UPDATE': {
+      const facing = call.facing(side);
+      if (facing) await answerOfferHere({ call, side, leg, request, contact, facing });
+      else await relayOffer(call, side, request, contact);
       return;
+    }
     case 'OPTIONS':
       request.reply({ status: 200, headers: [{ name: 'Allow', value: ALLOW }] });
       return;
@@ -72,8 +90,7 @@ export async function handleInDialog(o: InDialogRequest): Promise<void> {
 
 /** A target refresh with an offer: relayed to the other party, its answer relayed back. */
 async function relayOffer(call: Call, side: Side, request: IncomingRequest, contact: string): Promise<void> {
-  const isInvite = request.message.method === 'INVITE';
-  const media = call.media;
+  const media = call.bridge;
   const peer = call.legOf(other(side));
   const leg = call.legOf(side);
   if (!media || !peer || !leg || call.state !== CallState.Answered) {
@@ -86,18 +103,12 @@ async function relayOffer(call: Call, side: Side, request: IncomingRequest, cont
     request.reply({ status: 491 });
     return;
   }
-  const answerWith = (reply: ReplyOptions): void =>
-    isInvite ? leg.answerInvite(request, reply, () => void call.hangup('system', 'ack-timeout')) : request.reply(reply);
-  const sdpReply = (body: Uint8Array | undefined): ReplyOptions => ({
-    status: 200,
-    headers: [{ name: 'Contact', value: contact }, ...(body ? [{ name: 'Content-Type', value: 'application/sdp' }] : [])],
-    ...(body ? { body } : {}),
-  });
+  const answerWith = answerer({ call, leg, request, contact });
   let held = false;
   if (request.message.body.length === 0) {
     // RFC 3264 §8 / RFC 4028: an offerless re-INVITE (or a refresh UPDATE) is answered here with
     // the session as it stands; the other party need not hear of it
-    answerWith(sdpReply(isInvite ? media.lastSent(side) : undefined));
+    answerWith(request.message.method === 'INVITE' ? media.lastSent(side) : undefined);
     return;
   }
   call.offerPending = true;
@@ -132,5 +143,5 @@ async function relayOffer(call: Call, side: Side, request: IncomingRequest, cont
     return;
   }
   media.watch(!(held || (answer?.ok === true && answer.direction !== 'sendrecv')));
-  answerWith(sdpReply(answer?.ok ? answer.body : undefined));
+  answerWith(answer?.ok ? answer.body : undefined);
 }

@@ -1,11 +1,12 @@
-// The media of a call Hailing answers itself (a conference room, a supervisor monitoring a call):
-// one endpoint facing the caller, whose SDP answer we make from the caller's offer (RFC 3264 §6:
-// the offerer's first codec we can decode, its payload number, our address and port). The
-// endpoint then joins a room; nothing is relayed to a second party.
+// The media of a call Hailing answers itself (answer(), a conference room, a supervisor, call
+// pickup): one endpoint facing the caller, whose SDP answer we make from the caller's offer
+// (local-answer.ts) and, later, from each re-offer the caller makes. The endpoint then plays
+// prompts, joins a room or is connected to another endpoint; no SDP is relayed to a second party.
 import { randomInt } from 'node:crypto';
-import { anchorSdp, audioFormats, emptyStats, ENGINE_CODECS, formatOf, parseSdp, serializeSdp } from '../../media/index.js';
+import { audioFormats, emptyStats, formatOf, parseSdp } from '../../media/index.js';
 import type { EndpointHandle, EndpointStats, MediaEngine, MediaFormat } from '../../media/index.js';
 import { isWebRtcOffer, type SdpRelay, type Side } from './call-media.js';
+import { acceptAnswerOn, answerHere, SdpOrigin } from './local-answer.js';
 
 export class LocalMedia {
   readonly endpoint: EndpointHandle;
@@ -13,6 +14,7 @@ export class LocalMedia {
   readonly #inband: 'auto' | 'on' | 'off';
   #answer: Uint8Array | undefined;
   #format: MediaFormat | undefined;
+  readonly #origin = new SdpOrigin(String(randomInt(1, 2 ** 47)));
   #closed: Promise<Record<Side, EndpointStats>> | undefined;
 
   private constructor(endpoint: EndpointHandle, address: string, inband: 'auto' | 'on' | 'off') {
@@ -38,40 +40,45 @@ export class LocalMedia {
 
   /** our answer to the caller's offer; the endpoint learns the caller's address and codec */
   async answer(offer: Uint8Array): Promise<SdpRelay> {
+    if (this.endpoint.kind === 'webrtc') return this.#answerWebRtc(offer);
+    const answered = answerHere({ offer, endpoint: this.endpoint, address: this.#address, origin: this.#origin, current: this.#format });
+    if (!answered.ok) return answered;
+    this.#format = answered.format;
+    this.reassertFormat();
+    this.#answer = answered.body;
+    return { ok: true, body: answered.body, direction: answered.offered, codec: answered.format.codec };
+  }
+
+  async #answerWebRtc(offer: Uint8Array): Promise<SdpRelay> {
     const parsed = parseSdp(offer);
     if (!parsed.ok) return { ok: false, error: 'bad-sdp' };
     const formats = audioFormats(parsed.value);
     const first = formats?.voice[0];
     if (formats === null || first === undefined) return { ok: false, error: formats === null ? 'no-audio' : 'no-common-codec' };
-    let body: Uint8Array;
-    let format = formatOf(formats, first);
-    if (this.endpoint.kind === 'webrtc') {
-      const answer = await this.endpoint.negotiate({ op: 'accept-offer', sdp: Buffer.from(offer).toString('utf8') });
-      const mine = parseSdp(new Uint8Array(Buffer.from(answer)));
-      const opus = mine.ok ? audioFormats(mine.value) : null;
-      if (opus?.voice[0]) format = formatOf(opus, opus.voice[0]);
-      body = new Uint8Array(Buffer.from(answer));
-    } else {
-      // RFC 4568 offers (RTP/SAVP) are not answered here: a conference leg in the clear would be a downgrade
-      if (formats.proto !== 'RTP/AVP' && formats.proto !== 'RTP/AVPF') return { ok: false, error: 'no-common-codec' };
-      const anchored = anchorSdp({
-        sdp: parsed.value,
-        address: this.#address,
-        rtpPort: this.endpoint.rtpPort,
-        rtcpPort: this.endpoint.rtcpPort,
-        origin: { sessionId: String(randomInt(1, 2 ** 47)), version: 1 },
-        codecs: ENGINE_CODECS,
-        only: { encoding: first.encoding, clockRate: first.clockRate },
-        direction: 'sendrecv',
-      });
-      if (!anchored.ok) return { ok: false, error: anchored.error };
-      this.endpoint.setRemote(anchored.remote);
-      body = new Uint8Array(Buffer.from(serializeSdp(anchored.sdp), 'utf8'));
-    }
-    this.#format = format;
+    const answer = await this.endpoint.negotiate({ op: 'accept-offer', sdp: Buffer.from(offer).toString('utf8') });
+    const mine = parseSdp(new Uint8Array(Buffer.from(answer)));
+    const opus = mine.ok ? audioFormats(mine.value) : null;
+    this.#format = opus?.voice[0] ? formatOf(opus, opus.voice[0]) : formatOf(formats, first);
     this.reassertFormat();
-    this.#answer = body;
-    return { ok: true, body, direction: 'sendrecv', codec: first.encoding };
+    this.#answer = new Uint8Array(Buffer.from(answer));
+    return { ok: true, body: this.#answer, direction: 'sendrecv', codec: first.encoding };
+  }
+
+  /**
+   * A re-offer from the caller in the dialog (hold, resume, a new address: RFC 3264 §8) is
+   * answered here: the caller's endpoint is Hailing's, whatever it is connected to, so the other
+   * party hears nothing of it. The endpoint follows the new address and format; the media timeout
+   * is off while the caller holds (§8.4).
+   */
+  async answerReoffer(offer: Uint8Array): Promise<SdpRelay> {
+    const answered = await this.answer(offer);
+    if (answered.ok) this.endpoint.watchTimeout(answered.direction === 'sendrecv');
+    return answered;
+  }
+
+  /** RFC 3264 §4: the ACK's answer to the offer our 2xx made (an offerless re-INVITE) */
+  acceptAnswer(body: Uint8Array): void {
+    acceptAnswerOn(this.endpoint, body);
   }
 
   /**
@@ -85,20 +92,9 @@ export class LocalMedia {
     this.endpoint.detectInbandDtmf(this.#inband === 'on' || (this.#inband === 'auto' && format.telephoneEvent === null));
   }
 
-  endpointId(side: Side): string {
-    return side === 'caller' ? this.endpoint.id : '';
-  }
-
-  endpointIds(): string[] {
-    return [this.endpoint.id];
-  }
-
-  /** a re-offer is answered with what we said before: nothing to prepare (CallMedia.prepareReoffer) */
-  async prepareReoffer(): Promise<void> {}
-
-  /** a re-offer from the caller is answered with what we said before (hold inside a room is not relayed) */
-  relay(): SdpRelay {
-    return { ok: false, error: 'no-audio' };
+  /** its one endpoint, facing the caller, whose events are the call's */
+  handles(): { readonly side: Side; readonly endpoint: EndpointHandle }[] {
+    return [{ side: 'caller', endpoint: this.endpoint }];
   }
 
   lastSent(): Uint8Array | undefined {

@@ -1,4 +1,5 @@
-// Call recording (HAILING_RECORD_CALLS=all): every answered two-party call is recorded in stereo,
+// Call recording: where Call.record() puts its files, and HAILING_RECORD_CALLS=all, by which every
+// answered conversation (two-party, bridged from a local answer, picked up) is recorded in stereo,
 // the caller on the left and the callee on the right (or both in one channel: HAILING_RECORDING_CHANNELS), into <dir>/YYYY/MM/DD/<call id>.<wav|ogg>.
 // The media worker writes the file. Records name it relative to <dir> (so a data folder moved
 // elsewhere keeps its recordings reachable): as soon as it starts, so that a call cut off by a
@@ -7,10 +8,11 @@
 // aligned with the call's timeline.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MediaEngine, RecordingHandle, SealOptions } from '../../media/index.js';
+import type { MediaEngine, SealOptions } from '../../media/index.js';
 import type { Logger } from '../sip/index.js';
-import { CallState, type Call } from './call.js';
-import type { CallRecord, RecordingFormat } from './types.js';
+import type { Call } from './call.js';
+import type { CallRecorder, CallRecording, StartedRecording } from './call-recording.js';
+import type { CallRecord } from './types.js';
 
 export interface CallRecordingsOptions {
   readonly engine: Pick<MediaEngine, 'startRecording'>;
@@ -29,49 +31,64 @@ export interface CallRecordingsOptions {
 
 const two = (n: number): string => String(n).padStart(2, '0');
 
-export class CallRecordings {
+export class CallRecordings implements CallRecorder {
   readonly #o: CallRecordingsOptions;
+  /** the recordings of HAILING_RECORD_CALLS=all, by call, for pause() */
+  readonly #active = new Map<string, CallRecording>();
+  /** those of #active paused now (card payments): DTMF keyed meanwhile is withheld from events */
   readonly #paused = new Set<string>();
-  readonly #active = new Map<string, { readonly handle: RecordingHandle; readonly path: string; readonly format: RecordingFormat }>();
 
   constructor(options: CallRecordingsOptions) {
     this.#o = options;
   }
 
-  async start(call: Call, now: number): Promise<void> {
-    const media = call.bridge;
-    if (media === undefined) return;
-    const day = new Date(now);
+  /** CallRecorder: a file for the call under <dir>/YYYY/MM/DD/ (Call.record() asks) */
+  async start(o: Parameters<CallRecorder['start']>[0]): Promise<StartedRecording | null> {
+    const day = new Date(o.now);
     // '/' whatever the platform: the path is data in the records, resolved against the folder on download
     const folder = `${day.getUTCFullYear()}/${two(day.getUTCMonth() + 1)}/${two(day.getUTCDate())}`;
     try {
       await mkdir(join(this.#o.dir, folder), { recursive: true });
     } catch (err) {
-      this.#o.logger.error({ call: call.id, err: String(err) }, 'recording folder cannot be made; call not recorded');
-      return;
+      this.#o.logger.error({ call: o.callId, err: String(err) }, 'recording folder cannot be made; call not recorded');
+      return null;
     }
-    // the call may have ended while the folder was made: ended() has been and gone
-    if (call.state !== CallState.Answered) return;
-    const format = this.#o.format;
-    const path = `${folder}/${call.id}.${format}`;
+    // the call may have ended while the folder was made
+    if (!o.live()) return null;
+    const format = o.format ?? this.#o.format;
+    const path = `${folder}/${o.callId}.${format}`;
     const seal = this.#o.seal?.();
-    const handle = this.#o.engine.startRecording({ path: join(this.#o.dir, path), format, left: media.endpoint('caller'), right: media.endpoint('callee'), channels: this.#o.channels ?? 'stereo', ...(seal ? { seal } : {}) });
-    this.#active.set(call.id, { handle, path, format });
-    call.recordingStarted({ path, format });
-    // the recording ends with the call, and its final record (with media figures) completes it
-    call.adopt({ close: (_reason, record) => this.#ended(record) });
-    this.#o.started(call.record());
+    const handle = this.#o.engine.startRecording({ path: join(this.#o.dir, path), format, left: o.left, ...(o.right ? { right: o.right } : {}), channels: this.#o.channels ?? 'stereo', ...(seal ? { seal } : {}) });
+    return { handle, path, format };
+  }
+
+  /** HAILING_RECORD_CALLS=all: an answered conversation (two-party, bridged or picked up) is recorded until it ends */
+  async recordAll(call: Call): Promise<void> {
+    if (call.parties === undefined || this.#active.has(call.id)) return;
+    const recording = await call.record();
+    if (recording === null) return;
+    this.#active.set(call.id, recording);
+    this.#o.started(call.snapshot());
+    // the recording stops with the call, and the call's final record (with media figures) completes it
+    call.on('close', (record) => {
+      this.#active.delete(call.id);
+      this.#paused.delete(call.id);
+      void recording.ended.then((result) => {
+        if (result === null) return this.#o.logger.error({ call: record.id }, 'recording did not finish');
+        this.#o.done({ ...record, recordingPath: recording.path, recordingFormat: result.format, recordingDurationMs: result.durationMs, recordingPauses: result.pauses });
+      });
+    });
   }
 
   /** false when the call is not being recorded */
   pause(callId: string, paused: boolean): boolean {
-    const handle = this.#active.get(callId)?.handle;
-    if (handle === undefined) return false;
+    const recording = this.#active.get(callId);
+    if (recording === undefined) return false;
     if (paused) {
-      handle.pause();
+      recording.pause();
       this.#paused.add(callId);
     } else {
-      handle.resume();
+      recording.resume();
       this.#paused.delete(callId);
     }
     return true;
@@ -84,23 +101,5 @@ export class CallRecordings {
 
   recording(callId: string): boolean {
     return this.#active.has(callId);
-  }
-
-  #ended(record: CallRecord): void {
-    const active = this.#active.get(record.id);
-    if (active === undefined) return;
-    this.#active.delete(record.id);
-    this.#paused.delete(record.id);
-    active.handle.stop().then(
-      (result) =>
-        this.#o.done({
-          ...record,
-          recordingPath: active.path,
-          recordingFormat: result.format,
-          recordingDurationMs: result.durationMs,
-          recordingPauses: result.pauses,
-        }),
-      (err: unknown) => this.#o.logger.error({ call: record.id, err: String(err) }, 'recording did not finish'),
-    );
   }
 }

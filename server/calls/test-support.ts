@@ -8,7 +8,10 @@ import type { CallMedia } from './call-media.js';
 import { InboundLeg } from './inbound-leg.js';
 import type { LegContext } from './leg.js';
 import type { OutboundLeg } from './outbound-leg.js';
-import type { CallRecord } from './types.js';
+import type { CallRecord, ExtensionProfile } from './types.js';
+import type { CallRecorder } from './call-recording.js';
+import type { EndpointEvents, EndpointHandle, PlayItem, RemoteAddress } from '../../media/index.js';
+import type { LocalMedia } from './local-media.js';
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silentLogger } as unknown as Logger;
 
@@ -20,16 +23,18 @@ export interface CallerRequest extends IncomingRequest {
   cancel(): void;
 }
 
-export function callerInvite(body: Uint8Array = OFFER, inDialog?: { cseq: number }): CallerRequest {
+/** the caller's INVITE, or with `inDialog` a request in its dialog (a re-INVITE unless `method` says otherwise) */
+export function callerInvite(body: Uint8Array = OFFER, inDialog?: { cseq: number; method?: string }): CallerRequest {
+  const method = inDialog?.method ?? 'INVITE';
   const message = createRequest({
-    method: 'INVITE',
+    method,
     uri: 'sip:1002@pbx.test',
     headers: [
       { name: 'Via', value: `SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-test${inDialog?.cseq ?? 1}` },
       { name: 'From', value: '<sip:1001@pbx.test>;tag=caller' },
       { name: 'To', value: `<sip:1002@pbx.test>${inDialog ? ';tag=hailing-tag' : ''}` },
       { name: 'Call-ID', value: 'call-under-test' },
-      { name: 'CSeq', value: `${inDialog?.cseq ?? 1} INVITE` },
+      { name: 'CSeq', value: `${inDialog?.cseq ?? 1} ${method}` },
       { name: 'Contact', value: '<sip:1001@127.0.0.1:5070>' },
       { name: 'Max-Forwards', value: '70' },
     ],
@@ -59,7 +64,7 @@ export interface Rig {
   readonly legContext: LegContext;
 }
 
-export function callRig(options: { body?: Uint8Array } = {}): Rig {
+export function callRig(options: { body?: Uint8Array; recorder?: CallRecorder; caller?: ExtensionProfile } = {}): Rig {
   const clock = new FakeClock();
   const sent: SipRequest[] = [];
   const legContext: LegContext = {
@@ -83,10 +88,11 @@ export function callRig(options: { body?: Uint8Array } = {}): Rig {
     emit: (event, record) => void events.push({ event, record }),
     dtmf: () => {},
     index: { add() {}, remove() {} },
-    endpoints: { add() {}, remove() {} },
+    forwardDtmf: () => {},
+    ...(options.recorder ? { recorder: options.recorder } : {}),
     closed: () => {},
   };
-  const call = new Call({ caller: { number: '1001', displayName: null, permissions: ['internal'] }, callee: '1002', inbound: new InboundLeg(legContext, request), hooks });
+  const call = new Call({ caller: options.caller ?? { number: '1001', displayName: null, permissions: ['internal'] }, callee: '1002', inbound: new InboundLeg(legContext, request), hooks });
   request.onCancel?.(() => call.cancelledByCaller());
   return { clock, call, request, events, sent, legContext };
 }
@@ -139,6 +145,11 @@ export class FakeFork {
     return true;
   }
 
+  /** a 2xx to the callee's re-INVITE goes out once (its retransmission is Leg's, tested there) */
+  answerInvite(request: IncomingRequest, reply: ReplyOptions): void {
+    request.reply(reply);
+  }
+
   /** what was sent to the callee in its dialog; the answer never comes unless the test resolves it */
   readonly requests: { method: string; resolve: (r: SipResponse | undefined) => void }[] = [];
   send(options: { method: string }): Promise<SipResponse | undefined> {
@@ -150,32 +161,170 @@ export class FakeFork {
   }
 }
 
+/** An endpoint handle that records what it was told; the test emits its events (emit()). */
+export class FakeEndpoint {
+  readonly kind = 'rtp' as const;
+  readonly rtpPort: number;
+  readonly rtcpPort: number;
+  readonly played: { id: string; item: PlayItem }[] = [];
+  readonly remotes: (RemoteAddress | null)[] = [];
+  readonly watched: boolean[] = [];
+  connectedTo: FakeEndpoint | undefined;
+  connects = 0;
+  disconnects = 0;
+  stops = 0;
+  closed = 0;
+  readonly #listeners = new Map<string, Set<(e: never) => void>>();
+  static #next = 0;
+
+  constructor(
+    readonly id: string,
+    readonly group = 'g',
+  ) {
+    this.rtpPort = 30000 + 2 * FakeEndpoint.#next++;
+    this.rtcpPort = this.rtpPort + 1;
+  }
+
+  on<E extends keyof EndpointEvents>(event: E, listener: EndpointEvents[E]): () => void {
+    let set = this.#listeners.get(event);
+    if (!set) this.#listeners.set(event, (set = new Set()));
+    set.add(listener as (e: never) => void);
+    return () => void set.delete(listener as (e: never) => void);
+  }
+
+  emit<E extends keyof EndpointEvents>(event: E, payload: Parameters<EndpointEvents[E]>[0]): void {
+    for (const l of [...(this.#listeners.get(event) ?? [])]) (l as (p: typeof payload) => void)(payload);
+  }
+
+  listeners(event: keyof EndpointEvents): number {
+    return this.#listeners.get(event)?.size ?? 0;
+  }
+
+  connect(peer: FakeEndpoint): void {
+    this.connects++;
+    this.connectedTo = peer;
+    peer.connectedTo = this;
+  }
+  disconnect(): void {
+    this.disconnects++;
+    if (this.connectedTo) this.connectedTo.connectedTo = undefined;
+    this.connectedTo = undefined;
+  }
+  play(id: string, item: PlayItem): void {
+    this.played.push({ id, item });
+  }
+  stopPlayback(): void {
+    this.stops++;
+  }
+  setRemote(remote: RemoteAddress | null): void {
+    this.remotes.push(remote);
+  }
+  watchTimeout(on: boolean): void {
+    this.watched.push(on);
+  }
+  setFormat(): void {}
+  detectInbandDtmf(): void {}
+  setSrtp(): void {}
+  sendDtmf(): void {}
+  async stats(): Promise<Record<string, never>> {
+    return {};
+  }
+  async close(): Promise<Record<string, never>> {
+    this.closed++;
+    this.disconnect();
+    return {};
+  }
+  get handle(): EndpointHandle {
+    return this as unknown as EndpointHandle;
+  }
+}
+
 /** Media that relays every SDP as it is and counts what was done to it. */
 export class FakeMedia {
   closed = 0;
   watching: boolean | undefined;
+  readonly caller: FakeEndpoint;
+  readonly callee = new FakeEndpoint('callee-endpoint');
+  /** the caller's endpoint belongs to the call (a bridge from a local answer): close() only disconnects it */
+  readonly #anchored: boolean;
+
+  constructor(o: { anchor?: FakeEndpoint } = {}) {
+    this.caller = o.anchor ?? new FakeEndpoint('caller-endpoint');
+    this.#anchored = o.anchor !== undefined;
+    this.caller.connect(this.callee);
+  }
   relay(_from: unknown, body: Uint8Array): { ok: true; body: Uint8Array; direction: 'sendrecv'; codec: string } {
     return { ok: true, body, direction: 'sendrecv', codec: 'PCMU' };
   }
-  endpointIds(): string[] {
-    return ['caller-endpoint', 'callee-endpoint'];
+  handles(): { side: 'caller' | 'callee'; endpoint: EndpointHandle }[] {
+    return [
+      { side: 'caller', endpoint: this.caller.handle },
+      { side: 'callee', endpoint: this.callee.handle },
+    ];
+  }
+  endpoint(side: 'caller' | 'callee'): EndpointHandle {
+    return (side === 'caller' ? this.caller : this.callee).handle;
+  }
+  answerCalleeReoffer(body: Uint8Array): { ok: true; body: Uint8Array; direction: 'sendrecv'; codec: string } {
+    return this.relay('callee', body);
   }
   async prepareReoffer(): Promise<void> {}
   lastSent(): Uint8Array {
     return OFFER;
-  }
-  endpointId(side: 'caller' | 'callee'): string {
-    return `${side}-endpoint`;
   }
   watch(on: boolean): void {
     this.watching = on;
   }
   async close(): Promise<undefined> {
     this.closed++;
+    if (this.#anchored) this.caller.disconnect();
+    else await this.caller.close();
+    await this.callee.close();
     return undefined;
   }
   get media(): CallMedia {
     return this as unknown as CallMedia;
+  }
+}
+
+/** The caller's own endpoint of a call answered here (LocalMedia): what it played, how often its format was told again. */
+export class FakeLocal {
+  reasserted = 0;
+  closed = 0;
+  readonly endpoint: FakeEndpoint;
+  readonly answers: Uint8Array[] = [];
+
+  constructor(id = 'anchor-endpoint', group = 'g') {
+    this.endpoint = new FakeEndpoint(id, group);
+  }
+  get played(): string[] {
+    return this.endpoint.played.map((p) => p.id);
+  }
+  get stops(): number {
+    return this.endpoint.stops;
+  }
+  handles(): { side: 'caller'; endpoint: EndpointHandle }[] {
+    return [{ side: 'caller', endpoint: this.endpoint.handle }];
+  }
+  reassertFormat(): void {
+    this.reasserted++;
+  }
+  lastSent(): Uint8Array {
+    return OFFER;
+  }
+  async answerReoffer(offer: Uint8Array): Promise<{ ok: true; body: Uint8Array; direction: 'sendrecv'; codec: string }> {
+    this.answers.push(offer);
+    return { ok: true, body: OFFER, direction: 'sendrecv', codec: 'PCMU' };
+  }
+  acceptAnswer(): void {}
+  watch(): void {}
+  async close(): Promise<undefined> {
+    this.closed++;
+    await this.endpoint.close();
+    return undefined;
+  }
+  get media(): LocalMedia {
+    return this as unknown as LocalMedia;
   }
 }
 

@@ -1,13 +1,16 @@
 // What call control needs from the rest of the server (ports, adapted by server/app) and what it
 // tells observers (CONVENTIONS.md §4: records, events and metrics subscribe, never steer).
+import type { AcdHandlers } from './handlers/index.js';
 import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SipStack, TimerValues } from '../sip/index.js';
 import type { MediaEngine, SealOptions } from '../../media/index.js';
 import type { DialPlanEntry } from './dialplan/resolver.js';
+import type { CalendarState, DestinationEnv } from './dialplan/destinations.js';
 import type { CallHandling } from './handlers/dial.js';
 import type { PickupGroups } from './handlers/pickup.js';
+import type { CallRecordView as CallRecord } from '../store/index.js';
 
 /** FreeSWITCH toll_allow-style classes of destination an extension may call. */
-export type CallPermission = 'internal' | 'local' | 'national' | 'international' | 'emergency';
+export type CallPermission = 'internal' | 'local' | 'national' | 'mobile' | 'international' | 'emergency';
 
 export interface ExtensionProfile {
   readonly number: string;
@@ -35,79 +38,17 @@ export interface DigestCredentialSource {
   recheck?(username: string): Promise<unknown>;
 }
 
-export type CallDisposition = 'ANSWERED' | 'NO ANSWER' | 'BUSY' | 'FAILED' | 'CANCELLED' | 'INTERRUPTED';
-export type HangupSide = 'caller' | 'callee' | 'system';
-
-export interface CallLegRecord {
-  readonly id: string;
-  readonly role: 'caller' | 'callee';
-  readonly sipCallId: string;
-  readonly uri: string;
-  readonly transport: string | null;
-  readonly sourceAddress: string | null;
-  readonly userAgent: string | null;
-  readonly startedAt: number;
-  readonly answeredAt: number | null;
-  readonly endedAt: number | null;
-  readonly sipStatus: number | null;
-  readonly codec: string | null;
-  readonly packetsReceived: number;
-  readonly packetsSent: number;
-  readonly bytesReceived: number;
-  readonly bytesSent: number;
-  readonly packetsLost: number | null;
-  readonly fractionLost: number | null;
-  readonly jitterMs: number | null;
-  /** round trip to this leg's phone from RTCP LSR/DLSR (RFC 3550 §6.4.1), smoothed; null when it answered no report */
-  readonly rttMs: number | null;
-  /** ITU-T G.107 E-model MOS (1..4.5) from this leg's loss, jitter and round trip; null when its phone sent no RTP that reached us */
-  readonly mos: number | null;
-  /** packets discarded: from a source signalling did not name or not the latched one (strict source: foreign), failing SRTP, or not RTP/RTCP at all */
-  readonly packetsDropped: number;
-  /** SRTP packets that failed authentication or replay checks (0 on plain RTP) */
-  readonly srtpFailures: number;
-}
-
-/** A pause in a recording (card payments): `atMs` into the file, `durationMs` of silence written meanwhile. */
-export interface RecordingPause {
-  readonly atMs: number;
-  readonly durationMs: number;
-}
-
-export type RecordingFormat = 'wav' | 'ogg';
-
-/** One call as its record shows it: in progress (endedAt null) or finished. */
-export interface CallRecord {
-  readonly id: string;
-  readonly caller: string;
-  readonly callerName: string | null;
-  readonly callee: string;
-  readonly startedAt: number;
-  readonly answeredAt: number | null;
-  readonly endedAt: number | null;
-  readonly durationS: number | null;
-  readonly billableS: number | null;
-  readonly disposition: CallDisposition | null;
-  readonly hangupCause: string | null;
-  readonly sipStatus: number | null;
-  readonly hangupBy: HangupSide | null;
-  readonly codec: string | null;
-  /** the recording file, relative to <dataDir>/recordings ('YYYY/MM/DD/<id>.wav'; older records: absolute); null when none was made */
-  readonly recordingPath: string | null;
-  readonly recordingFormat: RecordingFormat | null;
-  readonly recordingDurationMs: number | null;
-  readonly recordingPauses: readonly RecordingPause[];
-  readonly legs: readonly CallLegRecord[];
-  /** how the dial plan resolved the dialled number and which handlers ran (absent in older records) */
-  readonly routing?: CallRouting;
-}
-
-/** The dial plan's resolution trace (dialplan/resolver.ts TraceLine) and the handlers a call ran, in order. */
-export interface CallRouting {
-  readonly trace: readonly unknown[];
-  readonly handlers: readonly string[];
-}
-
+// The call record is defined once, in the store (schema/call-records.ts: how to add a field is
+// written there); call control builds it (record.ts), the store, the API and the CSV read it.
+export type {
+  CallDisposition,
+  CallHangupSide as HangupSide,
+  CallLegView as CallLegRecord,
+  CallRecordView as CallRecord,
+  CallRouting,
+  RecordingFormat,
+  RecordingPause,
+} from '../store/index.js';
 export interface CallEvents {
   newcall: (record: CallRecord) => void;
   ringing: (record: CallRecord) => void;
@@ -137,6 +78,8 @@ export interface CallControlOptions {
   readonly pickupGroups?: PickupGroups;
   /** where dial plan 'play' steps read their prompt files (<dataDir>/prompts) */
   readonly promptsDir?: string;
+  /** the ACD's queue and agent log-in handlers; absent: 'queue' steps cannot run */
+  readonly acd?: AcdHandlers;
   readonly recording?: {
     readonly dir: string;
     readonly format: 'wav' | 'ogg';
@@ -149,6 +92,10 @@ export interface CallControlOptions {
   };
   /** the dial plan's table (ordered); the built-in defaults follow it. Absent: the defaults alone */
   readonly dialPlan?: { entries(): Promise<readonly DialPlanEntry[]> };
+  /** business calendars the dial plan branches on, evaluated at the clock's now; absent: none (a calendar step takes its closed branch) */
+  readonly calendars?: { at(o: { id: number; instant: number }): Promise<CalendarState | null> };
+  /** a dialled number's permission class (server/numbers under the configured profile); absent: entries asking for the dialled class refuse */
+  readonly classify?: DestinationEnv['classify'];
   /** an extension's DND and call forwarding; absent: none */
   readonly callHandling?: (number: string) => Promise<CallHandling | undefined>;
   /** numbers that are conference rooms (inclusive); absent: none */

@@ -122,6 +122,10 @@ export const configShape = z
       .string()
       .regex(/^$|^[0-9]{1,10}-[0-9]{1,10}$/, 'must be a range like 3000-3099, or empty')
       .default('3000-3099'),
+    /** how dialled numbers are read (server/numbers): CN, TW or HK numbering plan */
+    numberProfile: z.enum(['CN', 'TW', 'HK']).default('CN'),
+    /** the site's own area code without the trunk prefix (21 for Shanghai, 2 for Taipei): completes numbers dialled within the area */
+    areaCode: z.string().regex(/^[1-9][0-9]{0,3}$/, 'must be an area code without the trunk prefix, e.g. 21').optional(),
   })
   .strict();
 

@@ -9,7 +9,8 @@
 import type { Client, InStatement, InValue } from '@libsql/client';
 import type { StoreLogger } from './logger.js';
 import type { RowInsert } from './row-insert.js';
-import type { BatchOp, BatchRequest, CommitOutcome, RowInsertShape } from './batch-commit.js';
+import type { CommitOutcome } from './batch-commit.js';
+import { requestOf } from './batch-request.js';
 import { ClientCommitter, WorkerCommitter, type BatchCommitter } from './batch-writer-thread.js';
 import { fileConnectionOf } from './database.js';
 
@@ -50,39 +51,18 @@ export class BatchWriterClosedError extends Error {
 
 type Work = { readonly statement: InStatement } | { readonly insert: RowInsert; readonly row: readonly InValue[] };
 
-type Pending = Work & {
-  readonly resolve: () => void;
-  readonly reject: (err: unknown) => void;
+type Pending = (
+  | { readonly statement: InStatement }
+  | {
+      readonly insert: RowInsert;
+      /** replaced by a later row with the same key while queued (RowInsert coalesce) */
+      row: readonly InValue[];
+      readonly key?: InValue;
+    }
+) & {
+  resolve: () => void;
+  reject: (err: unknown) => void;
 };
-
-/** The batch as plain data in queue order, each run of rows for one RowInsert as one op. */
-function requestOf(batch: readonly Pending[]): BatchRequest {
-  const inserts: RowInsertShape[] = [];
-  const indexOf = new Map<RowInsert, number>();
-  const ops: BatchOp[] = [];
-  let run: (readonly InValue[])[] | undefined;
-  let runInsert: RowInsert | undefined;
-  for (const p of batch) {
-    if ('statement' in p) {
-      ops.push({ statement: p.statement });
-      run = undefined;
-      continue;
-    }
-    if (run !== undefined && runInsert === p.insert) {
-      run.push(p.row);
-      continue;
-    }
-    let insert = indexOf.get(p.insert);
-    if (insert === undefined) {
-      insert = inserts.push(p.insert.shape) - 1;
-      indexOf.set(p.insert, insert);
-    }
-    run = [p.row];
-    runInsert = p.insert;
-    ops.push({ insert, rows: run });
-  }
-  return { inserts, ops };
-}
 
 export class BatchWriter {
   readonly #committer: BatchCommitter;
@@ -91,6 +71,8 @@ export class BatchWriter {
   readonly #flushDelayMs: number;
   readonly #maxQueueSize: number;
   #queue: Pending[] = [];
+  /** rows of coalescing RowInserts queued and not yet in a batch, by RowInsert and key */
+  readonly #waiting = new Map<RowInsert, Map<InValue, Pending>>();
   #timer: NodeJS.Timeout | undefined;
   #draining: Promise<void> | undefined;
   #closed = false;
@@ -111,6 +93,8 @@ export class BatchWriter {
 
   /** Queue one statement; resolves when the batch holding it commits. Never blocks. */
   enqueue(statement: InStatement): Promise<void> {
+    // it may write any table: no queued row may move ahead of it by merging with a later one
+    this.#waiting.clear();
     return this.#push({ statement });
   }
 
@@ -120,10 +104,28 @@ export class BatchWriter {
    */
   enqueueRow(insert: RowInsert, row: readonly InValue[]): Promise<void> {
     if (row.length !== insert.width) return Promise.reject(new RangeError(`row of ${row.length} values for ${insert.width} columns`));
-    return this.#push({ insert, row });
+    for (const other of this.#waiting.keys()) if (other !== insert && other.table === insert.table) this.#waiting.delete(other);
+    if (insert.keyOf === undefined || this.#closed) return this.#push({ insert, row });
+    const key = insert.keyOf(row);
+    let byKey = this.#waiting.get(insert);
+    if (byKey === undefined) this.#waiting.set(insert, (byKey = new Map()));
+    const queued = byKey.get(key);
+    if (queued !== undefined && 'insert' in queued) {
+      // the later whole-row upsert takes the earlier one's place (and so its order in the queue)
+      queued.row = row;
+      return new Promise<void>((resolve, reject) => {
+        const [before, beforeFailed] = [queued.resolve, queued.reject];
+        queued.resolve = () => (before(), resolve());
+        queued.reject = (err) => (beforeFailed(err), reject(err));
+      });
+    }
+    const pushed = this.#push({ insert, row, key });
+    const entry = this.#queue[this.#queue.length - 1];
+    if (entry !== undefined && 'insert' in entry && entry.row === row) byKey.set(key, entry);
+    return pushed;
   }
 
-  #push(work: Work): Promise<void> {
+  #push(work: Work & { readonly key?: InValue }): Promise<void> {
     if (this.#closed) return Promise.reject(new BatchWriterClosedError());
     if (this.#queue.length >= this.#maxQueueSize) {
       return Promise.reject(new BatchQueueFullError(this.#maxQueueSize));
@@ -188,6 +190,12 @@ export class BatchWriter {
     while (this.#queue.length > 0) {
       // Leave the batch in the queue while it commits so `pending` counts it.
       const batch = this.#queue.slice(0, this.#maxBatchSize);
+      // rows in a batch being committed take no later rows: those go into the next batch
+      for (const p of batch) {
+        if (!('key' in p) || p.key === undefined) continue;
+        const byKey = this.#waiting.get(p.insert);
+        if (byKey?.get(p.key) === p) byKey.delete(p.key);
+      }
       await this.#commit(batch);
       this.#queue = this.#queue.slice(batch.length);
     }
@@ -195,8 +203,10 @@ export class BatchWriter {
 
   async #commit(batch: Pending[]): Promise<void> {
     let outcome: CommitOutcome;
+    // the request may list rows grouped differently from the queue: failures index its order
+    const { request, order } = requestOf(batch);
     try {
-      outcome = await this.#committer.commit(requestOf(batch));
+      outcome = await this.#committer.commit(request);
     } catch (err) {
       this.#logger.error({ err, size: batch.length }, 'batch writer: batch failed');
       for (const p of batch) p.reject(err);
@@ -207,13 +217,13 @@ export class BatchWriter {
     }
     let f = 0;
     const failures = outcome.failures;
-    for (let i = 0; i < batch.length; i++) {
+    for (let i = 0; i < order.length; i++) {
       const failure = failures[f];
       if (failure?.index === i) {
         f++;
         this.#logger.error({ err: failure.error }, 'batch writer: statement failed');
-        batch[i]!.reject(failure.error);
-      } else batch[i]!.resolve();
+        order[i]!.reject(failure.error);
+      } else order[i]!.resolve();
     }
   }
 }

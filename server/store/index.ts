@@ -22,9 +22,9 @@ export {
   type CallRecordInput,
   type CallRecordView,
   type CallRetentionView,
-  type RecordingPauseInput,
 } from './repositories/call-records.js';
 export { CallHandlingRepository, noCallHandling, type CallHandlingSettings } from './repositories/call-handling.js';
+export { CalendarRepository, type CalendarInput, type StoredCalendar } from './repositories/calendars.js';
 export { DialPlanRepository, type DialPlanEntryInput, type DialPlanEntryRow } from './repositories/dial-plan.js';
 export { RetentionRepository, PURGED, type RetentionPolicy, type RetentionPolicyInput, type PurgeCandidate } from './repositories/retention.js';
 export { HeartbeatRepository, type HeartbeatRepositoryOptions } from './repositories/heartbeats.js';
@@ -45,4 +45,23 @@ export {
 } from './repositories/audit.js';
 export { adminRoles, type AdminRole } from './schema/admin-users.js';
 export { callPermissions, defaultCallPermissions, type CallPermission } from './schema/extensions.js';
-export { callDirections, callDispositions, recordingFormats, type CallDirection, type CallDisposition, type CallHangupSide, type CallLegRole, type RecordingFormat } from './schema/call-records.js';
+export {
+  callDirections,
+  callDispositions,
+  callLegFacts,
+  callLegFields,
+  callRecordFacts,
+  callRecordFields,
+  callRetentionFacts,
+  callRetentionFields,
+  recordingFormats,
+  type CallDirection,
+  type CallDisposition,
+  type CallHangupSide,
+  type CallLegRole,
+  type CallRouting,
+  type RecordingFormat,
+  type RecordingPause,
+} from './schema/call-records.js';
+export { type FieldFacts, type FieldKind, type FieldSpec, type FieldSpecs, type JsonCodec } from './schema/record-fields.js';
+export { AcdRepository, type AcdAgentInput, type AcdAgentRow, type AcdInteractionRow, type AcdIntervalRow, type AcdMembershipRow, type AcdQueueInput, type AcdQueueRow } from './repositories/acd.js';

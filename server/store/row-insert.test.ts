@@ -17,6 +17,25 @@ const items = sqliteTable('items', {
 
 const upsert = new RowInsert({ table: items, columns: ['id', 'label', 'score'], conflict: ['id'] });
 const plain = new RowInsert({ table: items, columns: ['id', 'label'] });
+const parents = sqliteTable('parents', { id: integer('id').primaryKey(), label: text('label').notNull() });
+const children = sqliteTable('children', { id: integer('id').primaryKey(), parent: integer('parent').notNull(), label: text('label').notNull() });
+const groupedParent = new RowInsert({ table: parents, columns: ['id', 'label'], conflict: ['id'], groups: true });
+const groupedChild = new RowInsert({ table: children, columns: ['id', 'parent', 'label'], conflict: ['id'], groups: true, after: [groupedParent] });
+
+async function withFamilies(fn: (client: Client, spy: Spy) => Promise<void>): Promise<void> {
+  const { database, cleanup } = await openTempDatabase();
+  try {
+    await database.client.execute('CREATE TABLE parents (id INTEGER PRIMARY KEY, label TEXT NOT NULL)');
+    await database.client.execute(
+      'CREATE TABLE children (id INTEGER PRIMARY KEY, parent INTEGER NOT NULL REFERENCES parents(id), label TEXT NOT NULL)',
+    );
+    await fn(database.client, spying(database.client));
+  } finally {
+    await cleanup();
+  }
+}
+
+const merging = new RowInsert({ table: items, columns: ['id', 'label', 'score'], conflict: ['id'], coalesce: true });
 
 type Spy = { client: Client; batches: string[][]; singles: string[] };
 
@@ -154,6 +173,92 @@ describe('BatchWriter.enqueueRow', () => {
         [1, 'second', 3],
         [2, 'other', 2],
       ]);
+      await writer.close();
+    });
+  });
+
+  it('coalesce: a later upsert of a queued key takes its place, so one row is written; both promises settle on that commit', async () => {
+    await withItems(async (client, spy) => {
+      const writer = new BatchWriter({ client: spy.client, logger: quietStoreLogger, flushDelayMs: 5 });
+      const settled: string[] = [];
+      await Promise.all([
+        writer.enqueueRow(merging, [1, 'first', 1]).then(() => settled.push('first')),
+        writer.enqueueRow(merging, [2, 'other', 2]).then(() => settled.push('other')),
+        writer.enqueueRow(merging, [1, 'second', 3]).then(() => settled.push('second')),
+      ]);
+      assert.deepEqual(spy.batches.map((b) => b.map(tuples)), [[2]], 'two rows in one statement');
+      assert.deepEqual(settled.sort(), ['first', 'other', 'second']);
+      assert.deepEqual(await rows(client), [
+        [1, 'second', 3],
+        [2, 'other', 2],
+      ]);
+      await writer.close();
+    });
+  });
+
+  it('coalesce: another write to the table queued in between keeps queue order (no row merges across it)', async () => {
+    await withItems(async (client, spy) => {
+      const writer = new BatchWriter({ client: spy.client, logger: quietStoreLogger, flushDelayMs: 5 });
+      await Promise.all([
+        writer.enqueueRow(merging, [2, 'a', 1]),
+        writer.enqueue({ sql: "UPDATE items SET label = 'z' WHERE id = 2", args: [] }),
+        writer.enqueueRow(merging, [2, 'y', 5]),
+        writer.enqueueRow(merging, [3, 'c', 1]),
+        writer.enqueueRow(upsert, [3, 'd', 2]),
+        writer.enqueueRow(merging, [3, 'e', 3]),
+      ]);
+      assert.deepEqual(spy.batches.map((b) => b.map(tuples)), [[1, 0, 2, 1, 1]]);
+      assert.deepEqual(await rows(client), [
+        [2, 'y', 5],
+        [3, 'e', 3],
+      ]);
+      await writer.close();
+    });
+  });
+
+  it('coalesce: a row already in a batch being committed is not replaced; the later one commits after it', async () => {
+    await withItems(async (client, spy) => {
+      const writer = new BatchWriter({ client: spy.client, logger: quietStoreLogger, flushDelayMs: 1000 });
+      const first = writer.enqueueRow(merging, [1, 'a', 1]);
+      const flushed = writer.flush();
+      const second = writer.enqueueRow(merging, [1, 'b', 2]);
+      await Promise.all([first, flushed, second, writer.flush()]);
+      assert.deepEqual(spy.batches.map((b) => b.map(tuples)), [[1], [1]]);
+      assert.deepEqual(await rows(client), [[1, 'b', 2]]);
+      await writer.close();
+    });
+  });
+
+  it('groups: interleaved parent and child rows commit as one statement per table, parents first (foreign keys on)', async () => {
+    await withFamilies(async (client, spy) => {
+      const writer = new BatchWriter({ client: spy.client, logger: quietStoreLogger, flushDelayMs: 5 });
+      const writes: Promise<void>[] = [];
+      for (let i = 1; i <= 3; i++) {
+        writes.push(writer.enqueueRow(groupedParent, [i, `p${i}`]), writer.enqueueRow(groupedChild, [i * 10, i, `c${i}`]));
+      }
+      await Promise.all(writes);
+      assert.deepEqual(spy.batches.map((b) => b.map(tuples)), [[3, 3]]);
+      const r = await client.execute('SELECT count(*) AS n FROM children JOIN parents ON parents.id = children.parent');
+      assert.equal(Number(r.rows[0]?.['n']), 3);
+      await writer.close();
+    });
+  });
+
+  it('groups: a child row never moves ahead of a parent row queued before it; one bad row still fails alone', async () => {
+    await withFamilies(async (client, spy) => {
+      await client.execute("INSERT INTO parents (id, label) VALUES (1, 'p1')");
+      const writer = new BatchWriter({ client: spy.client, logger: quietStoreLogger, flushDelayMs: 5 });
+      const results = await Promise.allSettled([
+        writer.enqueueRow(groupedChild, [10, 1, 'c1']), // its parent is committed already
+        writer.enqueueRow(groupedParent, [2, 'p2']),
+        writer.enqueueRow(groupedChild, [20, 2, 'c2']), // must stay behind p2
+        writer.enqueueRow(groupedChild, [21, 2, null]), // label is NOT NULL
+        writer.enqueueRow(groupedParent, [3, 'p3']),
+      ]);
+      assert.deepEqual(results.map((x) => x.status), ['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      assert.deepEqual(spy.batches.map((b) => b.map(tuples)), [[1, 2, 2]]);
+      const r = await client.execute('SELECT id FROM children ORDER BY id');
+      assert.deepEqual(r.rows.map((x) => Number(x['id'])), [10, 20]);
       await writer.close();
     });
   });

@@ -14,6 +14,22 @@ export interface RowInsertOptions<T extends Table> {
   columns: readonly (keyof T['_']['columns'] & string)[];
   /** with `conflict`: upsert, updating every column not in it from the new row */
   conflict?: readonly (keyof T['_']['columns'] & string)[];
+  /**
+   * with `conflict`: a row queued while an earlier row with the same conflict key still waits for
+   * its batch replaces that row in the queue (BatchWriter). A whole-row upsert makes the earlier
+   * one's effect invisible once the later one commits in the same transaction, so the database
+   * ends the same and one row is written instead of two; both promises settle with that commit.
+   * Any other write to the table queued in between (a plain statement, another RowInsert's row)
+   * ends the merging: later rows queue behind it, so queue order still decides.
+   */
+  coalesce?: boolean;
+  /**
+   * a row may join this RowInsert's latest run in its batch across rows of other tables (one
+   * statement for many rows; batch-request.ts), but never ahead of rows of `after`
+   */
+  groups?: boolean;
+  /** the RowInserts whose rows this one's rows reference (foreign keys): none of its rows moves ahead of theirs */
+  after?: readonly RowInsert[];
 }
 
 export class RowInsert<T extends Table = Table> {
@@ -22,6 +38,12 @@ export class RowInsert<T extends Table = Table> {
   readonly maxRows: number;
   /** plain data, so the BatchWriter's worker can build the same statements */
   readonly shape: RowInsertShape;
+  /** the table's SQL name */
+  readonly table: string;
+  readonly groups: boolean;
+  readonly after: readonly RowInsert[];
+  /** with `coalesce`: the row's conflict key, under which the BatchWriter merges queued rows */
+  readonly keyOf: ((row: readonly InValue[]) => InValue) | undefined;
 
   constructor(options: RowInsertOptions<T>) {
     const all = getTableColumns(options.table);
@@ -40,6 +62,16 @@ export class RowInsert<T extends Table = Table> {
       // a row that is all key has nothing to update: the existing row already equals it
       tail = ` ON CONFLICT (${keys.join(', ')}) ${updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING'}`;
     }
+    this.table = getTableName(options.table);
+    this.groups = options.groups === true;
+    this.after = options.after ?? [];
+    const keyAt = (options.conflict ?? []).map((key) => options.columns.indexOf(key));
+    if (options.coalesce === true && (keyAt.length === 0 || keyAt.includes(-1))) {
+      throw new Error(`RowInsert: coalesce needs every conflict column among the columns of ${getTableName(options.table)}`);
+    }
+    const [first] = keyAt;
+    this.keyOf =
+      options.coalesce !== true ? undefined : keyAt.length === 1 ? (row) => row[first!] ?? null : (row) => JSON.stringify(keyAt.map((i) => row[i] ?? null));
     this.shape = {
       head: `INSERT INTO "${getTableName(options.table)}" (${names.join(', ')}) VALUES `,
       tuple: `(${names.map(() => '?').join(', ')})`,

@@ -83,7 +83,9 @@ async function startOnce(options: StartOptions & { dataDir: string; ports: Haili
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const baseUrl = `http://127.0.0.1:${ports.http}`;
 
-  const deadline = Date.now() + 30_000;
+  // Generous: a loaded 2-core CI machine starting several servers at once (tsx compile, worker
+  // threads, migrations) has taken over 30 s; this is a readiness limit, not a speed assertion.
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`hailing exited with ${child.exitCode} during start:\n${out}`);
     try {

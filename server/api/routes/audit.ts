@@ -8,7 +8,7 @@ import type { ApiDeps, ApiEnv } from '../types.js';
 import { requireAdmin, requireSession } from '../auth.js';
 import { jsonError, readBody, validate } from '../http-errors.js';
 import { AuditExportQuery, CallIdParams, RevealRequest } from '../schemas-compliance.js';
-import { callRecordJson } from './cdrs.js';
+import { callRecordJson } from '../schemas-cdr.js';
 import { mayRevealPii } from '../pii-access.js';
 import { auditFrom } from './recording-control.js';
 

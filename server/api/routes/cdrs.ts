@@ -6,27 +6,11 @@ import type { ApiDeps, ApiEnv } from '../types.js';
 import { requireSession } from '../auth.js';
 import { jsonError, validate } from '../http-errors.js';
 import { CdrCsvQuery, CdrParams, CdrQuery } from '../schemas.js';
+import { callRecordJson } from '../schemas-cdr.js';
 import { maskCallRecord, seesPiiUnmasked } from '../pii-access.js';
 
 /** what the caller may see: masked personal data unless the role sees it unmasked (pii-access.ts) */
 const shown = (c: Context<ApiEnv>, r: CallRecordView): CallRecordView => (seesPiiUnmasked(c.get('auth').user.role) ? r : maskCallRecord(r));
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-function legJson(l: CallLegView) {
-  return { ...l, startedAt: new Date(l.startedAt).toISOString(), answeredAt: iso(l.answeredAt), endedAt: iso(l.endedAt) };
-}
-
-export function callRecordJson(r: CallRecordView) {
-  return {
-    ...r,
-    startedAt: new Date(r.startedAt).toISOString(),
-    answeredAt: iso(r.answeredAt),
-    endedAt: iso(r.endedAt),
-    recordingUrl: r.recordingPath === null ? null : `/api/v1/cdrs/${encodeURIComponent(r.id)}/recording`,
-    legs: r.legs.map(legJson),
-  };
-}
 
 /** Asterisk cdr_csv's columns, in its order (with loguniqueid and loguserfield on). */
 export const CDR_CSV_COLUMNS = [
@@ -71,32 +55,47 @@ function clid(r: CallRecordView): string {
   return `"${r.callerName.replace(/[\\"]/g, (ch) => `\\${ch}`)}" <${r.caller}>`;
 }
 
+type CsvCell = string | number | null;
+interface CsvSource {
+  readonly r: CallRecordView;
+  readonly callerLeg: CallLegView | undefined;
+  readonly calleeLeg: CallLegView | undefined;
+}
+
+/**
+ * Each Asterisk column from the call record. The type holds this table to CDR_CSV_COLUMNS: a column
+ * without a cell, or a cell for no column, fails tsc; a record field renamed or removed fails here.
+ */
+const CDR_CSV_CELLS: { readonly [C in (typeof CDR_CSV_COLUMNS)[number]]: (s: CsvSource) => CsvCell } = {
+  accountcode: () => '',
+  src: ({ r }) => r.caller,
+  dst: ({ r }) => r.callee,
+  dcontext: () => 'from-internal',
+  clid: ({ r }) => clid(r),
+  channel: ({ r, callerLeg }) => channel(r.caller, callerLeg),
+  dstchannel: ({ r, calleeLeg }) => channel(r.callee, calleeLeg),
+  lastapp: () => 'Dial',
+  lastdata: ({ r }) => `SIP/${r.callee}`,
+  start: ({ r }) => cdrTime(r.startedAt),
+  answer: ({ r }) => cdrTime(r.answeredAt),
+  end: ({ r }) => cdrTime(r.endedAt),
+  duration: ({ r }) => r.durationS,
+  billsec: ({ r }) => r.billableS,
+  disposition: ({ r }) => r.disposition,
+  amaflags: () => 'DOCUMENTATION',
+  uniqueid: ({ r }) => r.id,
+  userfield: ({ r }) => r.hangupCause,
+};
+
 export function cdrCsvRow(r: CallRecordView): string {
-  const callerLeg = r.legs.find((l) => l.role === 'caller');
   const callees = r.legs.filter((l) => l.role === 'callee');
-  // with forking, the destination channel is the leg that answered, else the first one tried
-  const calleeLeg = callees.find((l) => l.answeredAt !== null) ?? callees[0];
-  const cells: (string | number | null)[] = [
-    '',
-    r.caller,
-    r.callee,
-    'from-internal',
-    clid(r),
-    channel(r.caller, callerLeg),
-    channel(r.callee, calleeLeg),
-    'Dial',
-    `SIP/${r.callee}`,
-    cdrTime(r.startedAt),
-    cdrTime(r.answeredAt),
-    cdrTime(r.endedAt),
-    r.durationS,
-    r.billableS,
-    r.disposition,
-    'DOCUMENTATION',
-    r.id,
-    r.hangupCause,
-  ];
-  return cells.map(csvField).join(',');
+  const source: CsvSource = {
+    r,
+    callerLeg: r.legs.find((l) => l.role === 'caller'),
+    // with forking, the destination channel is the leg that answered, else the first one tried
+    calleeLeg: callees.find((l) => l.answeredAt !== null) ?? callees[0],
+  };
+  return CDR_CSV_COLUMNS.map((column) => csvField(CDR_CSV_CELLS[column](source))).join(',');
 }
 
 function filterOf(q: { from?: number; to?: number; number?: string; disposition?: CallRecordFilter['disposition']; limit: number; offset: number }): CallRecordFilter {

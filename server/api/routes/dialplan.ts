@@ -36,7 +36,7 @@ export function mountDialPlanRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   app.get('/api/v1/dialplan/resolve', session, async (c) => {
     const q = validate(c, DialPlanResolveQuery, c.req.query());
     if (!q.ok) return q.response;
-    const r = await plan.service.resolve(q.value.from, q.value.to);
+    const r = await plan.service.resolve(q.value.from, q.value.to, q.value.time === undefined ? undefined : Date.parse(q.value.time));
     return c.json({ from: q.value.from, to: q.value.to, steps: r.steps, trace: r.trace, failure: r.failure === null ? null : { status: r.failure.status, cause: r.failure.cause } });
   });
 

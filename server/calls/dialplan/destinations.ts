@@ -46,16 +46,67 @@ export const PlayDestination = z.strictObject({ kind: z.literal('play'), prompt:
  * part; group (*8): a call ringing at any extension in the caller's pickup group.
  */
 export const PickupDestination = z.strictObject({ kind: z.literal('pickup'), scope: z.enum(['directed', 'group']).default('directed'), extension: Digits.optional() });
+/**
+ * An ACD queue (server/acd): the caller is answered, waits with music or ringback and is offered
+ * to the queue's agents; `priority` and `requirements` come from the plan (an IVR or CRM later).
+ */
+export const QueueDestination = z.strictObject({
+  kind: z.literal('queue'),
+  queue: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'a queue id'),
+  priority: z.number().int().min(0).max(100).optional(),
+  requirements: z.array(z.strictObject({ skill: z.string().min(1).max(32), minLevel: z.number().int().min(1).max(100) })).max(16).optional(),
+});
+/** An ACD agent logs in (*50) or out (*51) from a desk phone, keying the PIN then #. */
+export const AgentLoginDestination = z.strictObject({ kind: z.literal('agent-login'), action: z.enum(['login', 'logout']) });
 /** Dial another number through the plan (Asterisk's Goto): the one kind that can loop. */
 export const NumberDestination = z.strictObject({ kind: z.literal('number'), number: z.string().regex(/^[0-9*#+]{1,32}$/) });
 
-export const Destination = z.discriminatedUnion('kind', [ExtensionDestination, RingGroupDestination, ConferenceDestination, FeatureDestination, NumberDestination, AnswerDestination, PlayDestination, PickupDestination]);
+const STEP_KINDS = [ExtensionDestination, RingGroupDestination, ConferenceDestination, FeatureDestination, NumberDestination, AnswerDestination, PlayDestination, PickupDestination, QueueDestination, AgentLoginDestination] as const;
+/** what a branch may hold: every kind but a branch (a calendar carries its own holidays, so none nests) */
+export const BranchStep = z.discriminatedUnion('kind', [...STEP_KINDS]);
+/**
+ * Branch on a business calendar (server/calendars) when the call is resolved: open → `open`'s
+ * steps, closed → `closed`'s, run as if the entry had listed them. An unknown calendar counts as
+ * closed, so a deleted calendar sends callers to the closed branch (an announcement), not to a desk.
+ */
+export const CalendarDestination = z.strictObject({
+  kind: z.literal('calendar'),
+  calendar: z.number().int().min(1).meta({ description: 'the calendar id (/api/v1/calendars)' }),
+  open: z.array(BranchStep).min(1).max(8),
+  closed: z.array(BranchStep).min(1).max(8),
+});
+
+export const Destination = z.discriminatedUnion('kind', [...STEP_KINDS, CalendarDestination]);
 export type Destination = z.infer<typeof Destination>;
 export type DestinationKindName = Destination['kind'];
+
+/** a calendar's answer at the moment of resolution, as the dial plan records it */
+export interface CalendarState {
+  readonly open: boolean;
+  /** one line: why (the calendar's decision detail) */
+  readonly detail: string;
+  /** the whole decision, stored in the trace (the call record) */
+  readonly decision: Readonly<Record<string, unknown>>;
+}
 
 export interface DestinationEnv {
   readonly isExtension: (number: string) => Promise<boolean>;
   readonly conferenceNumbers: { readonly min: number; readonly max: number } | null;
+  /** whether calendar `id` is open now (null: no such calendar); absent: every branch is taken (validation's loop check) */
+  readonly calendar?: (id: number) => Promise<CalendarState | null>;
+  /** whether calendar `id` exists; absent: calendars are not checked */
+  readonly calendarExists?: (id: number) => Promise<boolean>;
+  /** a dialled number's permission class under the site's number profile (server/numbers), for entries whose permission is 'dialled' */
+  /** the ACD's queues; absent: no queue is known */
+  readonly isQueue?: (id: string) => boolean;
+  readonly classify?: (number: string) => { readonly ok: true; readonly class: string } | { readonly ok: false; readonly reason: string };
+}
+
+/** a branch taken when the call is resolved: the steps that replace the branching step, and why */
+export interface BranchChoice {
+  readonly steps: readonly Destination[];
+  readonly reason: string;
+  readonly decision?: Readonly<Record<string, unknown>>;
 }
 
 export interface DestinationKind<D extends Destination = Destination> {
@@ -63,8 +114,10 @@ export interface DestinationKind<D extends Destination = Destination> {
   applies(d: D, dialled: string, env: DestinationEnv): Promise<boolean>;
   /** why an entry naming this destination is refused (unknown extension, ...), or null */
   problem(d: D, env: DestinationEnv): Promise<string | null>;
-  /** numbers that are dialled through the plan again */
+  /** numbers that are dialled through the plan again (every branch's, for loop checks) */
   redials(d: D): readonly string[];
+  /** a branching step: picks the steps that take its place when the call is resolved */
+  choose?(d: D, env: DestinationEnv): Promise<BranchChoice>;
 }
 
 const always = async (): Promise<boolean> => true;
@@ -101,6 +154,27 @@ export const DESTINATION_KINDS: Kinds = {
   answer: { applies: always, problem: none, redials: () => [] },
   play: { applies: always, problem: none, redials: () => [] },
   pickup: { applies: always, problem: (d, env) => unknownExtensions(d.extension === undefined ? [] : [d.extension], env), redials: () => [] },
+  calendar: {
+    applies: always,
+    async problem(d, env) {
+      if (env.calendarExists !== undefined && !(await env.calendarExists(d.calendar))) return `unknown calendar ${d.calendar}`;
+      for (const step of [...d.open, ...d.closed]) {
+        const p = await kindOf(step).problem(step, env);
+        if (p !== null) return p;
+      }
+      return null;
+    },
+    redials: (d) => [...d.open, ...d.closed].flatMap((step) => kindOf(step).redials(step)),
+    async choose(d, env) {
+      if (env.calendar === undefined) return { steps: [...d.open, ...d.closed], reason: `calendar ${d.calendar}: every branch (checking)` };
+      const state = await env.calendar(d.calendar);
+      if (state === null) return { steps: d.closed, reason: `calendar ${d.calendar}: closed, no such calendar`, decision: { calendar: d.calendar, open: false, reason: 'unknown-calendar' } };
+      const branch = state.open ? 'open' : 'closed';
+      return { steps: state.open ? d.open : d.closed, reason: `calendar ${d.calendar}: ${branch}, ${state.detail}`, decision: { calendar: d.calendar, ...state.decision, open: state.open } };
+    },
+  },
+  queue: { applies: always, problem: async (d, env) => (env.isQueue?.(d.queue) ? null : `unknown queue ${d.queue}`), redials: () => [] },
+  'agent-login': { applies: always, problem: none, redials: () => [] },
 };
 
 export const kindOf = <D extends Destination>(d: D): DestinationKind<D> => DESTINATION_KINDS[d.kind] as unknown as DestinationKind<D>;

@@ -12,7 +12,7 @@ export interface DialPlanEntry {
   /** the table row's id; built-in entries are named instead */
   readonly id: number | string;
   readonly pattern: string;
-  /** the class the caller needs (CallPermission, or 'monitor'); null: anyone */
+  /** the class the caller needs (CallPermission, or 'monitor'); 'dialled': the dialled number's class (env.classify); null: anyone */
   readonly permission: string | null;
   /** run in order; a step that fails falls through to the next */
   readonly steps: readonly Destination[];
@@ -31,8 +31,10 @@ export interface TraceLine {
   readonly entry: number | string | null;
   readonly pattern: string | null;
   /** 'forwarded' and 'forward-loop' are added by the extension handler as the call follows forwards */
-  readonly result: 'matched' | 'not-applicable' | 'forbidden' | 'no-match' | 'loop' | 'too-many-redials' | 'forwarded' | 'forward-loop' | 'picked-up';
+  readonly result: 'matched' | 'not-applicable' | 'forbidden' | 'no-match' | 'loop' | 'too-many-redials' | 'forwarded' | 'forward-loop' | 'picked-up' | 'branch';
   readonly reason?: string;
+  /** a branching step's decision ('branch': the calendar, open or closed, and why) */
+  readonly decision?: Readonly<Record<string, unknown>>;
 }
 
 export interface Resolution {
@@ -45,7 +47,18 @@ export interface Resolution {
 export const MAX_REDIALS = 8;
 
 /** a loop check follows every redial whatever the caller may dial */
-const EVERY_CLASS = ['internal', 'local', 'national', 'international', 'emergency', 'monitor'];
+const EVERY_CLASS = ['internal', 'local', 'national', 'mobile', 'international', 'emergency', 'monitor'];
+
+/** an entry whose permission is this needs the class of the number dialled, as the number profile reads it */
+export const DIALLED_CLASS = 'dialled';
+
+/** the class an entry asks of the caller for `number`: null (anyone), a class, or why the number has none */
+function neededClass(entry: DialPlanEntry, number: string, env: DestinationEnv): { class: string | null } | { unclassified: string } {
+  if (entry.permission !== DIALLED_CLASS) return { class: entry.permission };
+  const c = env.classify?.(number);
+  if (c === undefined) return { unclassified: 'no number profile to classify it' };
+  return c.ok ? { class: c.class } : { unclassified: c.reason };
+}
 
 /** RFC 3261 §21.4.20: a routing loop answers 482 */
 export const DIALPLAN_LOOP: Failure = { status: 482, disposition: 'FAILED', cause: 'dialplan-loop' };
@@ -112,34 +125,57 @@ async function walk(w: { compiled: readonly Compiled[]; o: ResolveOptions; trace
       w.trace.push({ ...line, result: 'not-applicable' });
       continue;
     }
-    if (entry.permission !== null && !w.o.callerPermissions.includes(entry.permission)) {
-      w.trace.push({ ...line, result: 'forbidden', reason: `the caller lacks the '${entry.permission}' class` });
+    const needed = neededClass(entry, number, w.o.env);
+    if ('unclassified' in needed) {
+      w.trace.push({ ...line, result: 'forbidden', reason: `the dialled number has no class: ${needed.unclassified}` });
       return FAILURES.forbidden;
     }
-    w.trace.push({ ...line, result: 'matched' });
-    for (const destination of entry.steps) {
-      const again = kindOf(destination).redials(destination);
-      if (again.length === 0) {
-        w.steps.push({ destination, argument: m.argument, dialled: number });
-        continue;
-      }
-      for (const next of again) {
-        if (w.path.includes(next)) {
-          w.trace.push({ number: next, entry: null, pattern: null, result: 'loop', reason: `${[...w.path, next].join(' → ')}` });
-          return DIALPLAN_LOOP;
-        }
-        if (w.path.length > MAX_REDIALS) {
-          w.trace.push({ number: next, entry: null, pattern: null, result: 'too-many-redials', reason: `more than ${MAX_REDIALS} redials` });
-          return FAILURES.tooManyHops;
-        }
-        const failed = await walk({ ...w, path: [...w.path, next] });
-        if (failed !== null) return failed;
-      }
+    // emergency numbers always route, whatever classes the caller holds (issue 11)
+    if (needed.class !== null && needed.class !== 'emergency' && !w.o.callerPermissions.includes(needed.class)) {
+      w.trace.push({ ...line, result: 'forbidden', reason: `the caller lacks the '${needed.class}' class` });
+      return FAILURES.forbidden;
     }
-    return null;
+    w.trace.push({ ...line, result: 'matched', ...(needed.class !== null && entry.permission === DIALLED_CLASS ? { reason: `dialled number class '${needed.class}'` } : {}) });
+    return place({ ...w, line, argument: m.argument }, entry.steps);
   }
   w.trace.push({ number, entry: null, pattern: null, result: 'no-match' });
   return FAILURES.notFound;
+}
+
+/** an entry's steps into the resolution: branches replaced by the steps they pick, redials walked */
+async function place(
+  w: { compiled: readonly Compiled[]; o: ResolveOptions; trace: TraceLine[]; steps: ResolvedStep[]; path: readonly string[]; line: Pick<TraceLine, 'number' | 'entry' | 'pattern'>; argument: string },
+  destinations: readonly Destination[],
+): Promise<Failure | null> {
+  const number = w.line.number;
+  for (const destination of destinations) {
+    const kind = kindOf(destination);
+    if (kind.choose !== undefined) {
+      const choice = await kind.choose(destination, w.o.env);
+      w.trace.push({ ...w.line, result: 'branch', reason: choice.reason, ...(choice.decision !== undefined ? { decision: choice.decision } : {}) });
+      const failed = await place(w, choice.steps);
+      if (failed !== null) return failed;
+      continue;
+    }
+    const again = kind.redials(destination);
+    if (again.length === 0) {
+      w.steps.push({ destination, argument: w.argument, dialled: number });
+      continue;
+    }
+    for (const next of again) {
+      if (w.path.includes(next)) {
+        w.trace.push({ number: next, entry: null, pattern: null, result: 'loop', reason: `${[...w.path, next].join(' → ')}` });
+        return DIALPLAN_LOOP;
+      }
+      if (w.path.length > MAX_REDIALS) {
+        w.trace.push({ number: next, entry: null, pattern: null, result: 'too-many-redials', reason: `more than ${MAX_REDIALS} redials` });
+        return FAILURES.tooManyHops;
+      }
+      const failed = await walk({ ...w, path: [...w.path, next] });
+      if (failed !== null) return failed;
+    }
+  }
+  return null;
 }
 
 /** Why an entry cannot go into the table (400 with the reason), or null; `others` are the table's other entries. */
@@ -154,7 +190,8 @@ export async function entryProblem(o: { entry: DialPlanEntry; others: readonly D
   const entries = [o.entry, ...o.others];
   for (const d of o.entry.steps) {
     for (const start of kindOf(d).redials(d)) {
-      const r = await resolveDialled({ callerPermissions: EVERY_CLASS, dialled: start, entries, env: o.env });
+      // every branch of every calendar is followed: a loop through tonight's branch is a loop too
+      const r = await resolveDialled({ callerPermissions: EVERY_CLASS, dialled: start, entries, env: { ...o.env, calendar: undefined } });
       if (r.failure === DIALPLAN_LOOP || r.failure === FAILURES.tooManyHops) return `loop: ${r.trace[r.trace.length - 1]?.reason ?? start}`;
     }
   }

@@ -1,7 +1,7 @@
 // The dial plan as the API and call control see it: the table's rows as typed entries, the checks
 // that keep a bad entry out (malformed pattern, unknown destination, loop), and "what happens when
 // X dials Y" without placing a call.
-import { Destination, type DestinationEnv } from './destinations.js';
+import { Destination, type CalendarState, type DestinationEnv } from './destinations.js';
 import { entryProblem, resolveDialled, type DialPlanEntry, type Resolution } from './resolver.js';
 
 /** A table row as the store keeps it (DialPlanRepository's shape). */
@@ -16,6 +16,14 @@ export interface DialPlanServiceOptions {
   readonly rows: () => Promise<readonly DialPlanRowLike[]>;
   readonly profile: (number: string) => Promise<{ readonly permissions: readonly string[] } | undefined>;
   readonly conferenceNumbers: { readonly min: number; readonly max: number } | null;
+  /** business calendars the plan may branch on; absent: a calendar step names an unknown calendar */
+  readonly calendars?: { at(o: { id: number; instant: number }): Promise<CalendarState | null>; exists(id: number): Promise<boolean> };
+  /** a dialled number's permission class, for entries whose permission is 'dialled' */
+  readonly classify?: DestinationEnv['classify'];
+  /** ms since the epoch: the instant a resolution is made for when none is given; default Date.now */
+  readonly now?: () => number;
+  /** the ACD's queues (a 'queue' step naming another is refused) */
+  readonly isQueue?: (id: string) => boolean;
 }
 
 export interface DialPlanService {
@@ -23,11 +31,21 @@ export interface DialPlanService {
   entries(): Promise<readonly DialPlanEntry[]>;
   /** why `entry` cannot go into the table (replacing the row `replacing`), or null */
   problem(entry: Omit<DialPlanRowLike, 'id'>, replacing?: number): Promise<string | null>;
-  resolve(from: string, to: string): Promise<Resolution>;
+  /** `at`: the instant to resolve for (calendars), ms since the epoch; default now */
+  resolve(from: string, to: string, at?: number): Promise<Resolution>;
 }
 
 export function createDialPlanService(o: DialPlanServiceOptions): DialPlanService {
-  const env: DestinationEnv = { isExtension: async (n) => (await o.profile(n)) !== undefined, conferenceNumbers: o.conferenceNumbers };
+  const calendars = o.calendars;
+  const now = o.now ?? Date.now;
+  const envAt = (instant: number): DestinationEnv => ({
+    isExtension: async (n) => (await o.profile(n)) !== undefined,
+    conferenceNumbers: o.conferenceNumbers,
+    calendar: async (id) => (calendars === undefined ? null : calendars.at({ id, instant })),
+    calendarExists: async (id) => calendars !== undefined && (await calendars.exists(id)),
+    ...(o.classify !== undefined ? { classify: o.classify } : {}),
+    ...(o.isQueue ? { isQueue: o.isQueue } : {}),
+  });
   const typed = (row: DialPlanRowLike): DialPlanEntry | null => {
     const steps = row.steps.map((s) => Destination.safeParse(s));
     if (!steps.every((s) => s.success)) return null;
@@ -46,11 +64,11 @@ export function createDialPlanService(o: DialPlanServiceOptions): DialPlanServic
       const candidate = typed({ ...entry, id: replacing ?? -1 });
       if (candidate === null) return 'unknown destination: a step is not a destination';
       const others = (await entries()).filter((e) => e.id !== replacing);
-      return entryProblem({ entry: candidate, others, env });
+      return entryProblem({ entry: candidate, others, env: envAt(now()) });
     },
-    async resolve(from, to) {
+    async resolve(from, to, at) {
       const caller = await o.profile(from);
-      return resolveDialled({ callerPermissions: caller?.permissions ?? [], dialled: to, entries: await entries(), env });
+      return resolveDialled({ callerPermissions: caller?.permissions ?? [], dialled: to, entries: await entries(), env: envAt(at ?? now()) });
     },
   };
 }

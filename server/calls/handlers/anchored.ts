@@ -14,8 +14,8 @@ export interface AnchoredServices extends LocalServices {
   readonly promptsDir: string;
 }
 
-/** answers the caller here unless it already is; the outcome when it could not be */
-async function answered(call: Call, ctx: HandlerContext, services: LocalServices): Promise<HandlerOutcome | null> {
+/** answers the caller here unless it already is; the outcome when it could not be (null: answered) */
+export async function answered(call: Call, ctx: HandlerContext, services: LocalServices): Promise<HandlerOutcome | null> {
   if (call.state === CallState.AnsweredLocally) return null;
   if (call.state !== CallState.Routing) return { kind: 'killed', reason: 'call-ended' };
   const ready = await answerable({ call, ctx, services, group: call.id });

@@ -6,7 +6,8 @@
 import type { Flow } from '../../sip/index.js';
 import type { MediaEngine } from '../../../media/index.js';
 import { CallState, type Call } from '../call.js';
-import { CallMedia, isWebRtcOffer } from '../call-media.js';
+import { isWebRtcOffer, type CallMedia } from '../call-media.js';
+import { openCallMedia } from '../call-media-open.js';
 import type { LegContext } from '../leg.js';
 import { OutboundLeg } from '../outbound-leg.js';
 import { FAILURES, type Failure } from '../outcome.js';
@@ -67,7 +68,7 @@ export async function dialNumbers(o: { call: Call; ctx: HandlerContext; services
     const browsers = targets.filter((t) => isBrowser(t.target)).length;
     const browserCallee = browsers === targets.length;
     const browserFork = browsers > 0 && !browserCallee;
-    media = await CallMedia.open({ ...(anchor ? { anchor } : {}), engine: s.engine, group: call.id, address: s.address, callerKind: webrtc ? 'webrtc' : 'rtp', calleeKind: browserCallee ? 'webrtc' : 'rtp', browserFork, inbandDtmf: s.inbandDtmf, sources: { caller: [ctx.request.source.address], callee: targets.map((t) => t.target.flow.remote.address) } });
+    media = await openCallMedia({ ...(anchor ? { anchor } : {}), engine: s.engine, group: call.id, address: s.address, callerKind: webrtc ? 'webrtc' : 'rtp', calleeKind: browserCallee ? 'webrtc' : 'rtp', browserFork, inbandDtmf: s.inbandDtmf, sources: { caller: [ctx.request.source.address], callee: targets.map((t) => t.target.flow.remote.address) } });
     const prepared = media;
     const prepare = async () => {
       if (webrtc) await prepared.prepareWebRtc('caller', body);
@@ -105,7 +106,10 @@ export async function dialNumbers(o: { call: Call; ctx: HandlerContext; services
   const result = await call.dial({ media, forks, timeoutMs: o.timeoutMs, numbers: o.numbers });
   if (result.answered) {
     s.answered(call);
-    return { kind: 'answered' };
+    if (anchor === undefined) return { kind: 'answered' };
+    // a bridge from a call answered here: this step runs until the bridge ends, and says how
+    const end = await call.bridgeEnded();
+    return end === 'call-ended' ? { kind: 'killed', reason: end } : { kind: 'unbridged', reason: end };
   }
   await media.close();
   return { kind: 'failed', failure: result.failure, by: result.by };

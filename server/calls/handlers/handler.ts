@@ -16,6 +16,8 @@ export type HandlerOutcome =
   | { readonly kind: 'next' }
   /** this step did not connect the call; the next step may */
   | { readonly kind: 'failed'; readonly failure: Failure; readonly by: HangupSide }
+  /** a bridge from a call answered here ended and the caller is Hailing's again: the callee hung up, or unbridge() */
+  | { readonly kind: 'unbridged'; readonly reason: 'peer-hangup' | 'unbridged' }
   | { readonly kind: 'killed'; readonly reason: string };
 
 export interface HandlerContext {
@@ -89,6 +91,11 @@ export async function runSteps(o: { call: Call; steps: readonly ResolvedStep[]; 
     // what a handler keeps after answering (a room seat) it hands to the call itself (Call.adopt)
     release();
     if (last.kind === 'answered' || last.kind === 'killed') return;
+    if (last.kind === 'unbridged' && last.reason === 'peer-hangup') {
+      // the default plan ends the call when the callee hangs up, as a two-party call always did
+      if (o.call.state === CallState.AnsweredLocally) await o.call.hangup('callee', 'normal-clearing');
+      return;
+    }
     // a failed step falls through only while the caller is still there: waiting (not after
     // CANCEL) or answered here (a bridge that failed leaves the caller to the next step)
     if (o.call.state !== CallState.Routing && o.call.state !== CallState.AnsweredLocally) return;

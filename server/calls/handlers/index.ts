@@ -17,9 +17,17 @@ export type { MonitorServices } from './monitor.js';
 export type { AnchoredServices } from './anchored.js';
 export type { PickupServices } from './pickup.js';
 
+/** The ACD's handlers (server/acd), given the services the call layer's own handlers use. */
+export interface AcdHandlers {
+  queue(services: DialServices & AnchoredServices): CallHandler;
+  agentLogin(services: AnchoredServices): CallHandler;
+  isQueue(id: string): boolean;
+}
+
 type Factories = { [K in Destination['kind']]: ((step: ResolvedStep) => CallHandler) | null };
 
-export function handlerFactory(services: DialServices & MonitorServices & AnchoredServices & PickupServices): HandlerFactory {
+export function handlerFactory(services: DialServices & MonitorServices & AnchoredServices & PickupServices & { readonly acd?: AcdHandlers }): HandlerFactory {
+  const acd = services.acd;
   const rooms = new Rooms(services);
   const factories: Factories = {
     extension: () => new DialExtension(services),
@@ -31,6 +39,11 @@ export function handlerFactory(services: DialServices & MonitorServices & Anchor
     answer: () => new Answer(services),
     play: () => new PlayPrompt(services),
     pickup: () => new Pickup(services),
+    // the resolver replaces a 'calendar' step with the steps of the branch the calendar picks
+    calendar: null,
+    // without an ACD (unit tests of the call layer) a queue step has nothing to run it
+    queue: acd ? () => acd.queue(services) : null,
+    'agent-login': acd ? () => acd.agentLogin(services) : null,
   };
   return (step) => {
     const make = factories[step.destination.kind];

@@ -41,31 +41,34 @@ export class Monitor extends BaseHandler {
     if (ctx.request.message.body.length === 0) return failed(FAILURES.notAcceptable);
     if (!call.caller.permissions.includes('monitor')) return failed(FAILURES.forbidden);
     const target = this.#s.activeCallOf(extension);
-    if (target?.bridge === undefined) return failed(FAILURES.unavailable);
+    const parties = target?.parties;
+    if (target === undefined || parties === undefined) return failed(FAILURES.unavailable);
     // one supervisor per call: a room holds one monitoring matrix, and a second room would take the
     // call's endpoints out of the first (media/worker/sessions.ts moves a port between rooms)
     if (this.#s.monitored.has(target.id)) return failed(ALREADY_MONITORED);
-    const ready = await answerable({ call, ctx, services: this.#s, group: target.id });
+    // the supervisor's endpoint joins the worker of the conversation's endpoints (a two-party
+    // call's, a bridge's or a picked-up call's: each keeps both in one group)
+    const ready = await answerable({ call, ctx, services: this.#s, group: parties.caller.group });
     if (!('media' in ready)) return ready;
     const media = ready.media;
-    const bridge = target.bridge;
-    if (this.#s.monitored.has(target.id) || bridge === undefined) {
+    const now = target.parties;
+    if (this.#s.monitored.has(target.id) || now === undefined) {
       await media.close();
       return failed(this.#s.monitored.has(target.id) ? ALREADY_MONITORED : FAILURES.unavailable);
     }
-    const room = this.#s.engine.createRoom({ group: target.id, sampleRate: 8000 });
-    const agentSide = target.caller.number === extension ? 'caller' : 'callee';
-    room.join(bridge.endpoint('caller'));
-    room.join(bridge.endpoint('callee'));
+    const room = this.#s.engine.createRoom({ group: now.caller.group, sampleRate: 8000 });
+    const agent = target.caller.number === extension ? now.caller : now.callee;
+    room.join(now.caller);
+    room.join(now.callee);
     room.join(media.endpoint);
-    room.monitor({ supervisor: media.endpoint, agent: bridge.endpoint(agentSide), mode });
+    room.monitor({ supervisor: media.endpoint, agent, mode });
     this.#s.monitored.add(target.id);
     const offs = [
       // the supervisor's own digits switch the mode
       call.on('dtmf', (e) => {
         const next = MODE_DIGITS[e.digit];
         if (e.side !== 'caller' || next === undefined) return;
-        room.monitor({ supervisor: media.endpoint, agent: bridge.endpoint(agentSide), mode: next });
+        room.monitor({ supervisor: media.endpoint, agent, mode: next });
         ctx.logger.info({ call: call.id, mode: next }, 'monitoring mode changed');
       }),
       target.on('close', () => {

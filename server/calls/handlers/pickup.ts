@@ -13,6 +13,8 @@ export interface PickupServices extends LocalServices {
   /** the calls ringing now, oldest first */
   readonly ringingCalls: () => readonly Call[];
   readonly pickupGroups: PickupGroups;
+  /** an answered conversation is recorded when recording is on (the picked-up call, like any other) */
+  readonly answered: (call: Call) => void;
 }
 
 export interface PickupGroups {
@@ -49,7 +51,7 @@ export class Pickup extends BaseHandler {
     const offer = target.inbound.request.message.body;
     const theirs = await LocalMedia.open({ engine: this.#s.engine, group: target.id, address: this.#s.address, offer, inbandDtmf: this.#s.inbandDtmf, sources: [target.inbound.request.source.address] }).catch(() => undefined);
     const answer = theirs ? await theirs.answer(offer).catch(() => undefined) : undefined;
-    if (theirs === undefined || !answer?.ok || !target.pickedUp({ media: theirs, body: answer.body, by: call.caller.number })) {
+    if (theirs === undefined || !answer?.ok || !target.pickedUp({ media: theirs, body: answer.body, by: call.caller.number, peer: mine.media.endpoint })) {
       await Promise.all([mine.media.close(), theirs?.close()]);
       return failed();
     }
@@ -62,6 +64,7 @@ export class Pickup extends BaseHandler {
       void target.hangup('callee', 'normal-clearing');
       return { kind: 'killed', reason: 'call-ended' };
     }
+    this.#s.answered(target);
     ctx.logger.info({ call: call.id, target: target.id, scope: d.scope }, 'call picked up');
     return { kind: 'answered' };
   }

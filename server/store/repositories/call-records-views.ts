@@ -1,152 +1,70 @@
-// Rows of call_records/call_legs as the repository's views. Enum columns are narrowed here: a value
-// the code does not know (a row written by a newer version, or edited by hand) is never passed on
-// as if it were one of the union's members.
+// Rows of call_records/call_legs as the repository's views, derived field by field from the call
+// record's definition (schema/call-records.ts). Enum columns are narrowed here: a value the code
+// does not know (a row written by a newer version, or edited by hand) is never passed on as if it
+// were one of the union's members.
+import { getTableColumns } from 'drizzle-orm';
 import {
-  callDispositions,
-  callHangupSides,
-  recordingFormats,
-  type CallDisposition,
-  type CallHangupSide,
-  type CallLegRole,
+  callLegFields,
+  callLegs,
+  callRecordFields,
+  callRecords,
+  callRetentionFields,
   type CallLegRow,
+  type CallLegView,
   type CallRecordRow,
-  type RecordingFormat,
+  type CallRecordView,
 } from '../schema/call-records.js';
-import type { CallLegView, CallRecordView, CallRoutingInput, RecordingPauseInput } from './call-records.js';
+import type { FieldSpecs } from '../schema/record-fields.js';
 
-function isDisposition(v: string | null): v is CallDisposition {
-  return v !== null && (callDispositions as readonly string[]).includes(v);
+type Reader = (view: Record<string, unknown>, row: Record<string, unknown>) => void;
+
+/** One reader per field, built once: copy, narrow an enum, or decode a JSON column. */
+function readersOf(fields: FieldSpecs, columns: Record<string, { enumValues?: readonly string[] | undefined }>): Reader[] {
+  return Object.entries(fields).map(([key, field]): Reader => {
+    const json = field.json;
+    if (json !== undefined) {
+      return (view, row) => {
+        const value = json.decode(row[key] as string | null);
+        if (value !== undefined || field.optional !== true) view[key] = value;
+      };
+    }
+    const known = field.kind === 'enum' ? columns[key]?.enumValues : undefined;
+    if (known !== undefined) return (view, row) => (view[key] = known.includes(row[key] as string) ? row[key] : null);
+    return (view, row) => (view[key] = row[key]);
+  });
 }
 
-function isHangupSide(v: string | null): v is CallHangupSide {
-  return v !== null && (callHangupSides as readonly string[]).includes(v);
+const recordReaders = readersOf(callRecordFields, getTableColumns(callRecords));
+const retentionReaders = readersOf(callRetentionFields, getTableColumns(callRecords));
+const legReaders = readersOf(callLegFields, getTableColumns(callLegs));
+
+function viewOf(readers: readonly Reader[], row: object): Record<string, unknown> {
+  const view: Record<string, unknown> = {};
+  for (const read of readers) read(view, row as Record<string, unknown>);
+  return view;
 }
 
-function isRecordingFormat(v: string | null): v is RecordingFormat {
-  return v !== null && (recordingFormats as readonly string[]).includes(v);
-}
-
-const isMs = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
-
-/**
- * The recording_pauses column: a JSON array of { atMs, durationMs }. Text that is not such an
- * array (edited by hand, or cut short) reads as no pauses; entries without both numbers are dropped.
- */
-export function parseRecordingPauses(text: string): RecordingPauseInput[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(value)) return [];
-  const pauses: RecordingPauseInput[] = [];
-  for (const item of value as unknown[]) {
-    if (typeof item !== 'object' || item === null) continue;
-    const { atMs, durationMs } = item as { atMs?: unknown; durationMs?: unknown };
-    if (isMs(atMs) && isMs(durationMs)) pauses.push({ atMs, durationMs });
-  }
-  return pauses;
-}
-
-/** The routing column: { trace: [...], handlers: [string] }; anything else reads as absent. */
-export function parseRouting(text: string | null): CallRoutingInput | undefined {
-  if (text === null) return undefined;
-  try {
-    const v = JSON.parse(text) as { trace?: unknown; handlers?: unknown };
-    if (!Array.isArray(v.trace) || !Array.isArray(v.handlers)) return undefined;
-    return { trace: v.trace as unknown[], handlers: (v.handlers as unknown[]).filter((h): h is string => typeof h === 'string') };
-  } catch {
-    return undefined;
-  }
-}
-
-function isRole(v: string): v is CallLegRole {
-  return v === 'caller' || v === 'callee';
-}
-
-function legView(row: CallLegRow, role: CallLegRole): CallLegView {
-  return {
-    id: row.id,
-    role,
-    sipCallId: row.sipCallId,
-    uri: row.uri,
-    transport: row.transport,
-    sourceAddress: row.sourceAddress,
-    userAgent: row.userAgent,
-    startedAt: row.startedAt,
-    answeredAt: row.answeredAt,
-    endedAt: row.endedAt,
-    sipStatus: row.sipStatus,
-    codec: row.codec,
-    packetsReceived: row.packetsReceived,
-    packetsSent: row.packetsSent,
-    bytesReceived: row.bytesReceived,
-    bytesSent: row.bytesSent,
-    packetsLost: row.packetsLost,
-    fractionLost: row.fractionLost,
-    jitterMs: row.jitterMs,
-    rttMs: row.rttMs,
-    mos: row.mos,
-    packetsDropped: row.packetsDropped,
-    srtpFailures: row.srtpFailures,
-  };
-}
-
-/** Legs grouped by call, keeping the order of `rows`. */
+/** Legs grouped by call, keeping the order of `rows`; a leg whose role the code does not know is skipped. */
 export function legsByCall(rows: readonly CallLegRow[], onUnknownRole: (row: CallLegRow) => void): Map<string, CallLegView[]> {
   const byCall = new Map<string, CallLegView[]>();
   for (const row of rows) {
-    const role = row.role;
-    if (!isRole(role)) {
+    const leg = viewOf(legReaders, row) as CallLegView;
+    // role is a NOT NULL enum: null here means a value the code does not know
+    if ((leg.role as string | null) === null) {
       onUnknownRole(row);
       continue;
     }
     let legs = byCall.get(row.callId);
     if (legs === undefined) byCall.set(row.callId, (legs = []));
-    legs.push(legView(row, role));
+    legs.push(leg);
   }
   return byCall;
 }
 
 export function recordView(row: CallRecordRow, legs: readonly CallLegView[]): CallRecordView {
-  const routing = parseRouting(row.routing);
-  return {
-    id: row.id,
-    caller: row.caller,
-    callerName: row.callerName,
-    callee: row.callee,
-    startedAt: row.startedAt,
-    answeredAt: row.answeredAt,
-    endedAt: row.endedAt,
-    durationS: row.durationS,
-    billableS: row.billableS,
-    disposition: isDisposition(row.disposition) ? row.disposition : null,
-    hangupCause: row.hangupCause,
-    sipStatus: row.sipStatus,
-    hangupBy: isHangupSide(row.hangupBy) ? row.hangupBy : null,
-    codec: row.codec,
-    recordingPath: row.recordingPath,
-    recordingFormat: isRecordingFormat(row.recordingFormat) ? row.recordingFormat : null,
-    recordingDurationMs: row.recordingDurationMs,
-    recordingPauses: parseRecordingPauses(row.recordingPauses),
-    legs,
-    ...(routing !== undefined ? { routing } : {}),
-    retention: {
-      direction: row.direction,
-      tags: parseTags(row.tags),
-      legalHold: row.legalHoldReason === null ? null : { reason: row.legalHoldReason, by: row.legalHoldBy, at: row.legalHoldAt },
-      purgedAt: row.purgedAt,
-    },
-  };
+  const view = viewOf(recordReaders, row);
+  view.legs = legs;
+  view.retention = viewOf(retentionReaders, row);
+  return view as CallRecordView;
 }
 
-/** The tags column: a JSON array of strings; anything else reads as none. */
-export function parseTags(text: string): string[] {
-  try {
-    const v: unknown = JSON.parse(text);
-    return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : [];
-  } catch {
-    return [];
-  }
-}

@@ -3,116 +3,32 @@
 // commit; each returned promise settles when that commit is durable. The row always carries the
 // call's full current state, so a later update simply overwrites an earlier one.
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { InValue } from '@libsql/client';
 import type { Db } from '../database.js';
 import type { BatchWriter } from '../batch-writer.js';
 import type { StoreLogger } from '../logger.js';
 import { RowInsert } from '../row-insert.js';
 import {
+  callLegFields,
   callLegs,
+  callRecordFields,
   callRecords,
-  type CallLegRow,
   type CallDisposition,
-  type CallHangupSide,
-  type CallLegRole,
+  type CallLegRow,
+  type CallLegView,
+  type CallRecordView,
+  type CallRetentionView,
   type RecordingFormat,
 } from '../schema/call-records.js';
+import type { FieldSpecs } from '../schema/record-fields.js';
 import { legsByCall, recordView } from './call-records-views.js';
 
-export interface CallLegInput {
-  /** leg uuid */
-  readonly id: string;
-  readonly role: CallLegRole;
-  readonly sipCallId: string;
-  /** the contact/URI this leg talks to */
-  readonly uri: string;
-  /** udp/tcp/tls/ws/wss */
-  readonly transport: string | null;
-  /** "ip:port" */
-  readonly sourceAddress: string | null;
-  readonly userAgent: string | null;
-  /** ms since the epoch */
-  readonly startedAt: number;
-  readonly answeredAt: number | null;
-  readonly endedAt: number | null;
-  /** final status of this leg's INVITE */
-  readonly sipStatus: number | null;
-  /** e.g. "PCMU" */
-  readonly codec: string | null;
-  readonly packetsReceived: number;
-  readonly packetsSent: number;
-  readonly bytesReceived: number;
-  readonly bytesSent: number;
-  readonly packetsLost: number | null;
-  readonly fractionLost: number | null;
-  readonly jitterMs: number | null;
-  /** RTCP round trip to the leg's phone (RFC 3550 §6.4.1); null when unknown */
-  readonly rttMs: number | null;
-  /** ITU-T G.107 E-model MOS (1..4.5); null when the leg carried no RTP */
-  readonly mos: number | null;
-  /** packets from a wrong source after latching, or not RTP/RTCP at all */
-  readonly packetsDropped: number;
-  /** SRTP packets failing authentication or the replay check */
-  readonly srtpFailures: number;
-}
-
-/** A pause in a recording: `atMs` into the file, `durationMs` of silence written meanwhile. */
-export interface RecordingPauseInput {
-  readonly atMs: number;
-  readonly durationMs: number;
-}
-
-export interface CallRecordInput {
-  /** call uuid */
-  readonly id: string;
-  /** calling extension number */
-  readonly caller: string;
-  readonly callerName: string | null;
-  /** dialled number */
-  readonly callee: string;
-  /** ms since the epoch (INVITE received) */
-  readonly startedAt: number;
-  readonly answeredAt: number | null;
-  /** null while in progress */
-  readonly endedAt: number | null;
-  /** end − start in whole seconds (Asterisk: duration) */
-  readonly durationS: number | null;
-  /** end − answer in whole seconds (Asterisk: billsec) */
-  readonly billableS: number | null;
-  /** null while in progress */
-  readonly disposition: CallDisposition | null;
-  /** e.g. 'normal-clearing', 'busy', 'no-answer', 'cancelled', 'not-found', 'media-timeout', 'interrupted' */
-  readonly hangupCause: string | null;
-  /** the final status the caller got (200, 486, 480, 487, 404, 403 …) */
-  readonly sipStatus: number | null;
-  readonly hangupBy: CallHangupSide | null;
-  readonly codec: string | null;
-  /** the recording file, relative to <dataDir>/recordings (older rows: absolute); set when recording starts, null when none was made */
-  readonly recordingPath: string | null;
-  readonly recordingFormat: RecordingFormat | null;
-  readonly recordingDurationMs: number | null;
-  /** stored as JSON text */
-  readonly recordingPauses: readonly RecordingPauseInput[];
-  readonly legs: readonly CallLegInput[];
-  /** the dial plan's resolution trace and the handlers the call ran (absent in older rows) */
-  readonly routing?: CallRoutingInput;
-}
-
-export interface CallRoutingInput {
-  readonly trace: readonly unknown[];
-  readonly handlers: readonly string[];
-}
-
-export type CallLegView = CallLegInput;
-/** where a record stands for retention (issue 14): what policies match, legal hold, purge */
-export interface CallRetentionView {
-  readonly direction: 'inbound' | 'outbound' | 'internal';
-  readonly tags: readonly string[];
-  readonly legalHold: { readonly reason: string; readonly by: string | null; readonly at: number | null } | null;
-  /** when the recording and the call's personal data were deleted; null while kept */
-  readonly purgedAt: number | null;
-}
-
-export type CallRecordView = CallRecordInput & { readonly retention?: CallRetentionView };
+// The call record's shape is defined once, in schema/call-records.ts: what is written is what is read.
+// The call writes the callRecordFields group only; `retention` (callRetentionFields) is read here
+// and written by RetentionRepository alone, so an input's `retention`, if any, is never written.
+export type CallLegInput = CallLegView;
+export type CallRecordInput = CallRecordView;
+export type { CallLegView, CallRecordView, CallRetentionView };
 
 export interface CallRecordFilter {
   /** started at or after, ms */
@@ -132,33 +48,29 @@ export interface CallRecordRepositoryOptions {
   logger: StoreLogger;
 }
 
-// Built once; the column order is that of the arrays in #enqueue().
-const upsertCall = new RowInsert({
-  table: callRecords,
-  columns: [
-    'id', 'caller', 'callerName', 'callee', 'startedAt', 'answeredAt', 'endedAt', 'durationS', 'billableS',
-    'disposition', 'hangupCause', 'sipStatus', 'hangupBy', 'codec', 'recordingPath', 'recordingFormat',
-    'recordingDurationMs', 'recordingPauses', 'routing',
-  ],
-  conflict: ['id'],
-});
+/** A row's values in the order of its RowInsert's columns: each field of the definition, a JSON field encoded. */
+type Encoder = (value: Readonly<Record<string, unknown>>) => unknown;
 
-const upsertLeg = new RowInsert({
-  table: callLegs,
-  columns: [
-    'id', 'callId', 'role', 'sipCallId', 'uri', 'transport', 'sourceAddress', 'userAgent', 'startedAt', 'answeredAt',
-    'endedAt', 'sipStatus', 'codec', 'packetsReceived', 'packetsSent', 'bytesReceived', 'bytesSent', 'packetsLost',
-    'fractionLost', 'jitterMs', 'rttMs', 'mos', 'packetsDropped', 'srtpFailures',
-  ],
-  conflict: ['id'],
-});
+function encodersOf(fields: FieldSpecs): Encoder[] {
+  return Object.entries(fields).map(([key, field]): Encoder => {
+    const json = field.json;
+    return json === undefined ? (v) => v[key] ?? null : (v) => json.encode(v[key] as never);
+  });
+}
+
+const recordKeys = Object.keys(callRecordFields) as (keyof typeof callRecordFields)[];
+const legKeys = Object.keys(callLegFields) as (keyof typeof callLegFields)[];
+// Built once; the column order is that of the definition's fields (the leg's call id first).
+// Coalescing: a call's updates (answer, end, final record) that arrive while its previous row still
+// waits for a batch replace that row, so a call costs fewer row writes (each row is its full state).
+// Grouping: a batch's call rows go into one statement and its leg rows (after the calls they
+// reference) into another, whatever the calls' interleaving.
+const upsertCall = new RowInsert({ table: callRecords, columns: recordKeys, conflict: ['id'], coalesce: true, groups: true });
+const upsertLeg = new RowInsert({ table: callLegs, columns: ['callId', ...legKeys], conflict: ['id'], coalesce: true, groups: true, after: [upsertCall] });
+const recordEncoders = encodersOf(callRecordFields);
+const legEncoders = encodersOf(callLegFields);
 
 const LEG_QUERY_SLICE = 5000;
-
-/** Only the two numbers of each pause go into the column, whatever else the objects carry. */
-function pausesJson(pauses: readonly RecordingPauseInput[]): string {
-  return JSON.stringify(pauses.map((p) => ({ atMs: p.atMs, durationMs: p.durationMs })));
-}
 
 export class CallRecordRepository {
   readonly #db: Db;
@@ -184,21 +96,11 @@ export class CallRecordRepository {
   #enqueue(r: CallRecordInput): Promise<void> {
     // The call's row is queued before its legs, and the writer commits in queue order, so the
     // legs' foreign key always finds it.
-    const writes = [
-      this.#writer.enqueueRow(upsertCall, [
-        r.id, r.caller, r.callerName, r.callee, r.startedAt, r.answeredAt, r.endedAt, r.durationS, r.billableS,
-        r.disposition, r.hangupCause, r.sipStatus, r.hangupBy, r.codec, r.recordingPath, r.recordingFormat,
-        r.recordingDurationMs, pausesJson(r.recordingPauses), r.routing === undefined ? null : JSON.stringify({ trace: r.routing.trace, handlers: r.routing.handlers }),
-      ]),
-    ];
+    const writes = [this.#writer.enqueueRow(upsertCall, recordEncoders.map((encode) => encode(r) as InValue))];
     for (const l of r.legs) {
-      writes.push(
-        this.#writer.enqueueRow(upsertLeg, [
-          l.id, r.id, l.role, l.sipCallId, l.uri, l.transport, l.sourceAddress, l.userAgent, l.startedAt, l.answeredAt,
-          l.endedAt, l.sipStatus, l.codec, l.packetsReceived, l.packetsSent, l.bytesReceived, l.bytesSent, l.packetsLost,
-          l.fractionLost, l.jitterMs, l.rttMs, l.mos, l.packetsDropped, l.srtpFailures,
-        ]),
-      );
+      const args: InValue[] = [r.id];
+      for (const encode of legEncoders) args.push(encode(l) as InValue);
+      writes.push(this.#writer.enqueueRow(upsertLeg, args));
     }
     return writes.length === 1 ? writes[0]! : Promise.all(writes).then(() => undefined);
   }

@@ -2,9 +2,8 @@
 // purged), legal holds and tags. Deciding what expires is the domain's (server/recording).
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../database.js';
-import { callLegs, callRecords, type CallDirection } from '../schema/call-records.js';
+import { callLegs, callRecords, callTagsJson, type CallDirection } from '../schema/call-records.js';
 import { retentionPolicies, type RetentionPolicyRow } from '../schema/retention.js';
-import { parseTags } from './call-records-views.js';
 
 export type RetentionPolicy = RetentionPolicyRow;
 
@@ -87,7 +86,7 @@ export class RetentionRepository {
       id: r.id,
       direction: r.direction,
       disposition: r.disposition,
-      tags: parseTags(r.tags),
+      tags: callTagsJson.decode(r.tags),
       endedAt: r.endedAt ?? 0,
       recordingPath: r.recordingPath ?? '',
       legalHold: r.hold !== null,
@@ -98,7 +97,7 @@ export class RetentionRepository {
   async candidate(id: string): Promise<(Omit<PurgeCandidate, 'endedAt'> & { readonly purgedAt: number | null; readonly endedAt: number | null }) | undefined> {
     const r = (await this.#db.select().from(callRecords).where(eq(callRecords.id, id)))[0];
     if (r === undefined) return undefined;
-    return { id: r.id, direction: r.direction, disposition: r.disposition, tags: parseTags(r.tags), endedAt: r.endedAt, recordingPath: r.recordingPath ?? '', legalHold: r.legalHoldReason !== null, purgedAt: r.purgedAt };
+    return { id: r.id, direction: r.direction, disposition: r.disposition, tags: callTagsJson.decode(r.tags), endedAt: r.endedAt, recordingPath: r.recordingPath ?? '', legalHold: r.legalHoldReason !== null, purgedAt: r.purgedAt };
   }
 
   /**
@@ -128,7 +127,7 @@ export class RetentionRepository {
   }
 
   async setTags(o: { readonly id: string; readonly tags: readonly string[] }): Promise<boolean> {
-    const rows = await this.#db.update(callRecords).set({ tags: JSON.stringify(o.tags) }).where(eq(callRecords.id, o.id)).returning({ id: callRecords.id });
+    const rows = await this.#db.update(callRecords).set({ tags: callTagsJson.encode(o.tags) ?? '[]' }).where(eq(callRecords.id, o.id)).returning({ id: callRecords.id });
     return rows.length > 0;
   }
 }

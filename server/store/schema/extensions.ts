@@ -7,7 +7,9 @@ import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
  * the caller's set holds it. Listed from narrowest to widest; stored sets keep this order.
  */
 // 'monitor': may listen to, whisper to and barge into other extensions' calls (supervisors)
-export const callPermissions = ['internal', 'local', 'national', 'international', 'emergency', 'monitor'] as const;
+// 'mobile': mobile numbers (server/numbers classifies a dialled number into these classes); an
+// extension always holds 'emergency' when a call is checked, whatever its stored set says
+export const callPermissions = ['internal', 'local', 'national', 'mobile', 'international', 'emergency', 'monitor'] as const;
 export type CallPermission = (typeof callPermissions)[number];
 export const defaultCallPermissions: readonly CallPermission[] = ['internal', 'emergency'];
 

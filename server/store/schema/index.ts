@@ -10,3 +10,5 @@ export * from './call-handling.js';
 export * from './heartbeats.js';
 export * from './sip-bans.js';
 export * from './retention.js';
+export * from './calendars.js';
+export * from './acd.js';

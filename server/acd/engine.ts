@@ -1,0 +1,367 @@
+// The ACD core: queues of interactions, agents, and the offers between them, on an injected clock
+// and random source, with no SIP. Whoever carries the interactions (the queue call handler, a test)
+// is the driver: the engine asks it to ring agents and to move callers out; it tells the engine
+// what happened (answered, missed, hung up). Every routing decision is explained on the record.
+//
+// Routing runs after every change that may allow a match (an agent freed, a caller joined, a
+// requirement widened): a dirty set is drained by pump(), so a driver that calls back into the
+// engine from ring() cannot re-enter a decision half made.
+import type { Clock, Logger } from '../sip/index.js';
+import { Agent, AgentState } from './agent.js';
+import { AcdEvents } from './events.js';
+import { Interaction, type InteractionOutcome, type OfferOutcome } from './interaction.js';
+import { requirementsOf, route } from './routing.js';
+import { nextWidening, shortfall } from './skills.js';
+import type { StrategyMemory } from './strategies/index.js';
+import type { AgentConfig, Channel, EmptyPolicy, Membership, Overflow, QueueConfig, SkillRequirement } from './types.js';
+import { serviceOrder, WaitingList } from './waiting.js';
+import { AgentDesk } from './desk.js';
+import { Offers } from './offers.js';
+
+export interface AcdDriver {
+  /** ring these agents for the offer (a second call with the same offerId adds agents: ring-progressively) */
+  ring(o: { readonly offerId: string; readonly interaction: Interaction; readonly agents: readonly AgentConfig[] }): void;
+  /** stop ringing these agents (the engine's ring timeout, a log-out, the caller gone, another agent answered) */
+  stopRinging(o: { readonly offerId: string; readonly interaction: Interaction; readonly agentIds: readonly string[]; readonly reason: OfferOutcome }): void;
+  /** the caller leaves the queue unanswered (maximum wait, empty queue); `to` is the queue's overflow */
+  exit(o: { readonly interaction: Interaction; readonly outcome: InteractionOutcome; readonly to: Overflow | null }): void;
+}
+
+export interface QueueRuntime {
+  config: QueueConfig;
+  readonly members: Map<string, Membership>;
+  readonly waiting: WaitingList<Interaction>;
+  memory: StrategyMemory;
+}
+
+export type EnqueueResult =
+  | { readonly ok: true; readonly interaction: Interaction; readonly position: number }
+  | { readonly ok: false; readonly reason: 'unknown-queue' | 'full' | 'empty'; readonly to: Overflow | null };
+
+export class Acd {
+  readonly events: AcdEvents;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly queues = new Map<string, QueueRuntime>();
+  readonly agents = new Map<string, Agent>();
+  /** agent id → the queues it is a member of */
+  readonly agentQueues = new Map<string, Set<string>>();
+  /** interactions not yet recorded */
+  readonly interactions = new Map<string, Interaction>();
+  /** agent log-in, breaks and wrap-up */
+  readonly desk: AgentDesk;
+  #driver: AcdDriver;
+  readonly #offers: Offers;
+  readonly #dirtyAgents = new Set<string>();
+  readonly #dirtyInteractions = new Set<Interaction>();
+  #pumping = false;
+  #seq = 0;
+  readonly #newId: () => string;
+
+  constructor(o: { clock: Clock; random: () => number; logger: Logger; driver: AcdDriver; newId?: () => string }) {
+    this.clock = o.clock;
+    this.random = o.random;
+    this.events = new AcdEvents(o.logger);
+    this.#driver = o.driver;
+    this.#newId = o.newId ?? (() => crypto.randomUUID());
+    this.desk = new AgentDesk({ acd: this, withdraw: (agent, reason) => this.#offers.withdrawAgent(agent, reason), freed: (agent) => this.markAgent(agent.config.id), close: (i, code, ms) => this.#close(i, 'answered', { wrapUpCode: code, wrapUpMs: ms }), checkEmpty: (id) => this.#checkEmpty(id) });
+    this.#offers = new Offers({ clock: this.clock, agents: this.agents, queues: this.queues, events: this.events, desk: this.desk, driver: () => this.#driver, waitAgain: (i) => this.#dirtyInteractions.add(i), pump: () => this.pump() });
+  }
+
+  set driver(driver: AcdDriver) {
+    this.#driver = driver;
+  }
+
+  // ── configuration ────────────────────────────────────────────────────────────────────────
+
+  putQueue(config: QueueConfig): void {
+    const q = this.queues.get(config.id);
+    if (q) q.config = config;
+    else this.queues.set(config.id, { config, members: new Map(), waiting: new WaitingList(), memory: {} });
+    this.pump();
+  }
+
+  /** false while callers wait in it */
+  removeQueue(id: string): boolean {
+    const q = this.queues.get(id);
+    if (q === undefined) return true;
+    if (q.waiting.size > 0) return false;
+    for (const agentId of q.members.keys()) this.agentQueues.get(agentId)?.delete(id);
+    this.queues.delete(id);
+    return true;
+  }
+
+  putAgent(config: AgentConfig): void {
+    const a = this.agents.get(config.id);
+    if (a) a.config = config;
+    else this.agents.set(config.id, new Agent(config, this.clock.now()));
+    this.markAgent(config.id);
+    this.pump();
+  }
+
+  removeAgent(id: string): void {
+    if (this.agents.get(id)?.loggedIn) this.desk.logout({ agentId: id });
+    for (const queueId of this.agentQueues.get(id) ?? []) this.queues.get(queueId)?.members.delete(id);
+    this.agentQueues.delete(id);
+    this.agents.delete(id);
+  }
+
+  putMembership(m: Membership): void {
+    const q = this.queues.get(m.queueId);
+    if (q === undefined || !this.agents.has(m.agentId)) throw new Error(`membership of unknown queue ${m.queueId} or agent ${m.agentId}`);
+    q.members.set(m.agentId, m);
+    let set = this.agentQueues.get(m.agentId);
+    if (!set) this.agentQueues.set(m.agentId, (set = new Set()));
+    set.add(m.queueId);
+    this.markAgent(m.agentId);
+    this.pump();
+  }
+
+  removeMembership(o: { agentId: string; queueId: string }): void {
+    this.queues.get(o.queueId)?.members.delete(o.agentId);
+    this.agentQueues.get(o.agentId)?.delete(o.queueId);
+    this.#checkEmpty(o.queueId);
+  }
+
+  // ── interactions ─────────────────────────────────────────────────────────────────────────
+
+  enqueue(o: { queueId: string; callId: string | null; caller: string; channel?: Channel; priority?: number; requirements?: readonly SkillRequirement[] }): EnqueueResult {
+    const q = this.queues.get(o.queueId);
+    if (q === undefined) return { ok: false, reason: 'unknown-queue', to: null };
+    const c = q.config;
+    const vip = c.vip.includes(o.caller) ? c.vipPriority : 0;
+    const now = this.clock.now();
+    const i = new Interaction({ id: this.#newId(), seq: ++this.#seq, callId: o.callId, queueId: c.id, channel: o.channel ?? 'call', caller: o.caller, priority: Math.max(o.priority ?? 0, vip), requirements: o.requirements ?? [], now });
+    this.interactions.set(i.id, i);
+    const refused = c.maxLength > 0 && q.waiting.size >= c.maxLength ? 'full' : this.#empty(q, c.joinEmpty) ? 'empty' : null;
+    if (refused !== null) {
+      this.#leave(i, refused === 'full' ? 'refused-full' : 'refused-empty', { overflowTo: c.overflow });
+      return { ok: false, reason: refused, to: c.overflow };
+    }
+    const position = q.waiting.add(i);
+    i.origPosition = position;
+    this.events.emit('entered', { interaction: i, position });
+    if (c.maxWaitS > 0) this.#timer(i, c.maxWaitS * 1000, () => this.#timeout(i));
+    this.#scheduleWidening(i, q);
+    this.#dirtyInteractions.add(i);
+    this.pump();
+    return { ok: true, interaction: i, position };
+  }
+
+  /** 1-based position in its queue; 0 when no longer waiting */
+  position(interactionId: string): number {
+    const i = this.interactions.get(interactionId);
+    if (i === undefined || (i.phase !== 'waiting' && i.phase !== 'offered')) return 0;
+    return this.queues.get(i.queueId)?.waiting.position(i) ?? 0;
+  }
+
+  /** live re-prioritisation of a waiting caller; false when it no longer waits */
+  reprioritise(o: { interactionId: string; priority: number }): boolean {
+    const i = this.interactions.get(o.interactionId);
+    const q = i && this.queues.get(i.queueId);
+    if (!i || !q || (i.phase !== 'waiting' && i.phase !== 'offered')) return false;
+    q.waiting.remove(i);
+    i.priority = o.priority;
+    const position = q.waiting.add(i);
+    this.events.emit('priority', { interaction: i, position });
+    this.#dirtyInteractions.add(i);
+    this.pump();
+    return true;
+  }
+
+  /** the driver: an offered agent answered. False when the offer to that agent is over (the engine then owes nothing). */
+  answered(o: { offerId: string; agentId: string }): boolean {
+    const i = this.#offers.of(o.offerId);
+    const offer = i?.offer;
+    const ring = offer?.ringing.get(o.agentId);
+    if (!i || !offer || !ring) return false;
+    const now = this.clock.now();
+    this.#offers.endRing(i, o.agentId, 'answered');
+    const others = [...offer.ringing.keys()];
+    for (const id of others) this.#offers.endRing(i, id, 'answered-elsewhere');
+    if (others.length > 0) this.#driver.stopRinging({ offerId: offer.id, interaction: i, agentIds: others, reason: 'answered-elsewhere' });
+    this.#offers.dropOffer(i);
+    this.queues.get(i.queueId)?.waiting.remove(i);
+    this.#clearTimers(i);
+    i.phase = 'connected';
+    i.agentId = o.agentId;
+    i.answeredAt = now;
+    const agent = this.agents.get(o.agentId)!;
+    agent.work.set(i.id, i.channel);
+    agent.missedInRow = 0;
+    agent.calls++;
+    this.desk.settle(agent, null);
+    this.events.emit('connected', { interaction: i, agentId: o.agentId, waitMs: now - i.enteredAt, ringMs: now - ring.entry.at });
+    this.pump();
+    return true;
+  }
+
+  /** the driver: an offered agent did not take it (busy, rejected, unreachable) */
+  declined(o: { offerId: string; agentId: string; outcome: OfferOutcome }): void {
+    const i = this.#offers.of(o.offerId);
+    if (!i?.offer?.ringing.has(o.agentId)) return;
+    this.#offers.endRing(i, o.agentId, o.outcome);
+    this.#offers.offerOver(i);
+    this.pump();
+  }
+
+  /** the driver: the whole offer failed (a dial that ended without an answer) */
+  offerFailed(o: { offerId: string; outcome: OfferOutcome }): void {
+    const i = this.#offers.of(o.offerId);
+    if (!i?.offer) return;
+    for (const id of [...i.offer.ringing.keys()]) this.#offers.endRing(i, id, o.outcome);
+    i.offer.later.length = 0;
+    this.#offers.offerOver(i);
+    this.pump();
+  }
+
+  /** the caller (or the agent) hung up: an abandon while waiting, the end of the conversation once connected */
+  hangup(o: { interactionId: string; by: 'caller' | 'agent' }): void {
+    const i = this.interactions.get(o.interactionId);
+    if (!i) return;
+    if (i.phase === 'waiting' || i.phase === 'offered') {
+      this.#offers.withdrawOffer(i, 'caller-gone');
+      this.#leave(i, 'abandoned', {});
+    } else if (i.phase === 'connected') {
+      this.desk.completed(i, o.by);
+    }
+    this.pump();
+  }
+
+  /** the caller pressed `key`: where it goes, or null when the key does nothing here */
+  exitKey(o: { interactionId: string; key: string }): Overflow | null {
+    const i = this.interactions.get(o.interactionId);
+    const to = i && this.queues.get(i.queueId)?.config.exitKeys[o.key];
+    if (!i || !to || (i.phase !== 'waiting' && i.phase !== 'offered')) return null;
+    this.#offers.withdrawOffer(i, 'caller-gone');
+    this.#leave(i, 'exit-key', { key: o.key, overflowTo: to });
+    this.pump();
+    return to;
+  }
+
+  // ── routing ──────────────────────────────────────────────────────────────────────────────
+
+  markAgent(agentId: string): void {
+    this.#dirtyAgents.add(agentId);
+  }
+
+  /** drains the dirty sets: each freed agent takes the best caller of its queues, each new caller the best agent */
+  pump(): void {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      while (this.#dirtyInteractions.size > 0 || this.#dirtyAgents.size > 0) {
+        for (const i of this.#dirtyInteractions) {
+          this.#dirtyInteractions.delete(i);
+          this.#tryRoute(i);
+        }
+        for (const id of this.#dirtyAgents) {
+          this.#dirtyAgents.delete(id);
+          this.#tryAgent(id);
+        }
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  #tryRoute(i: Interaction): boolean {
+    const q = this.queues.get(i.queueId);
+    if (!q || i.phase !== 'waiting') return false;
+    const r = route(i, { queue: q.config, members: q.members, agents: this.agents, memory: q.memory, random: this.random, now: this.clock.now() });
+    if (r.pick === null) return false;
+    q.memory = r.pick.memory;
+    this.#offers.open(i, q, r.pick, r.decision);
+    return true;
+  }
+
+  /** fair longest-waiting selection across the agent's queues: the best caller (priority, then arrival) this agent may take */
+  #tryAgent(agentId: string): void {
+    const agent = this.agents.get(agentId);
+    for (let guard = 0; agent && guard < 16; guard++) {
+      let best: Interaction | undefined;
+      for (const queueId of this.agentQueues.get(agentId) ?? []) {
+        const q = this.queues.get(queueId)!;
+        for (const i of q.waiting.items) {
+          if (best !== undefined && serviceOrder(best, i) <= 0) break;
+          if (i.phase !== 'waiting' || i.tried.has(agentId) || !agent.eligible(i.channel)) continue;
+          if (shortfall(agent.config.skills, requirementsOf(i, q.config, this.clock.now())) !== null) continue;
+          best = i;
+          break;
+        }
+      }
+      if (best === undefined || !this.#tryRoute(best)) return;
+    }
+  }
+
+  #scheduleWidening(i: Interaction, q: QueueRuntime): void {
+    const at = nextWidening(q.config.widening, this.clock.now() - i.enteredAt);
+    if (at === null) return;
+    this.#timer(i, i.enteredAt + at - this.clock.now(), () => {
+      this.#dirtyInteractions.add(i);
+      this.#scheduleWidening(i, q);
+      this.pump();
+    });
+  }
+
+  #timer(i: Interaction, ms: number, fn: () => void): void {
+    const t = this.clock.setTimeout(() => {
+      i.timers.delete(t);
+      fn();
+    }, ms);
+    i.timers.add(t);
+  }
+
+  #clearTimers(i: Interaction): void {
+    for (const t of i.timers) this.clock.clearTimeout(t);
+    i.timers.clear();
+    this.#offers.forget(i);
+  }
+
+  #timeout(i: Interaction): void {
+    if (i.phase !== 'waiting' && i.phase !== 'offered') return;
+    const to = this.queues.get(i.queueId)?.config.overflow ?? null;
+    this.#offers.withdrawOffer(i, 'caller-gone');
+    this.#leave(i, 'timeout', { overflowTo: to });
+    this.#driver.exit({ interaction: i, outcome: 'timeout', to });
+    this.pump();
+  }
+
+  #empty(q: QueueRuntime, policy: EmptyPolicy): boolean {
+    if (policy === 'never') return false;
+    for (const m of q.members.values()) {
+      const a = this.agents.get(m.agentId);
+      if (!a || !a.loggedIn) continue;
+      if (policy === 'no-members' || a.state !== AgentState.Break) return false;
+    }
+    return true;
+  }
+
+  /** leave-empty: after an agent left, callers of a queue nobody can answer leave it */
+  #checkEmpty(queueId: string): void {
+    const q = this.queues.get(queueId);
+    if (!q || q.waiting.size === 0 || !this.#empty(q, q.config.leaveEmpty)) return;
+    for (const i of [...q.waiting.items]) {
+      this.#offers.withdrawOffer(i, 'caller-gone');
+      this.#leave(i, 'left-empty', { overflowTo: q.config.overflow });
+      this.#driver.exit({ interaction: i, outcome: 'left-empty', to: q.config.overflow });
+    }
+  }
+
+  #leave(i: Interaction, outcome: Exclude<InteractionOutcome, 'answered'>, o: { key?: string; overflowTo?: Overflow | null }): void {
+    const q = this.queues.get(i.queueId);
+    const position = q?.waiting.position(i) ?? 0;
+    q?.waiting.remove(i);
+    this.#clearTimers(i);
+    i.hungUpAt = this.clock.now();
+    this.events.emit('left', { interaction: i, outcome, position, waitMs: i.hungUpAt - i.enteredAt, ...(o.key !== undefined ? { key: o.key } : {}) });
+    const to = o.overflowTo;
+    this.#close(i, outcome, { overflowTo: to ? (to.kind === 'queue' ? `queue:${to.queue}` : `number:${to.number}`) : null });
+  }
+
+  #close(i: Interaction, outcome: InteractionOutcome, o: { wrapUpCode?: string | null; wrapUpMs?: number | null; overflowTo?: string | null }): void {
+    i.phase = 'ended';
+    this.interactions.delete(i.id);
+    this.events.emit('record', { record: i.record({ now: this.clock.now(), outcome, ...o }) });
+  }
+}

@@ -1,0 +1,12 @@
+// A seeded uniform random source for routing (random, weighted random) in tests and benchmarks:
+// mulberry32, a 32-bit generator with a full 2^32 period; the app passes Math.random instead.
+export function seededRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,114 @@
+// /api/v1/acd over a real temporary database: bad configuration refused with 400 and a reason,
+// agents logged in by the API, the live floor, re-prioritisation, the interaction record by call
+// id, and a small scenario whose figures are worked out by hand and read back from the interval
+// table.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { FakeClock, silentLogger } from '../sip/index.js';
+import { AcdRepository } from '../store/index.js';
+import { openTempDatabase } from '../store/testing.js';
+import { AcdService } from '../acd/service.js';
+import { FakeDriver } from '../acd/testing.js';
+import { INTERVAL_MS } from '../acd/metrics.js';
+import { createApiHarness, jsonRequest, loginAs } from './testing.js';
+
+async function rig() {
+  const tmp = await openTempDatabase();
+  const clock = new FakeClock();
+  clock.advance(INTERVAL_MS - (clock.now() % INTERVAL_MS));
+  const driver = new FakeDriver();
+  const repository = new AcdRepository({ db: tmp.database.db, now: () => clock.now() });
+  const acd = await AcdService.open({ repository, clock, random: () => 0, logger: silentLogger, queueLogPath: null, driver });
+  const h = await createApiHarness({ acd });
+  const token = await loginAs(h, 'boss', 'correct horse', 'admin');
+  const call = async (method: string, path: string, body?: unknown) => {
+    const init: RequestInit = body === undefined ? { method, headers: { authorization: `Bearer ${token}` } } : jsonRequest(method, body, { authorization: `Bearer ${token}` });
+    const res = await h.app.request(path, init);
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+  };
+  const cleanup = async () => {
+    await acd.close();
+    await h.cleanup();
+    await tmp.cleanup();
+  };
+  return { clock, driver, acd, repository, call, cleanup };
+}
+
+describe('/api/v1/acd', () => {
+  it('refuses an unknown skill, an unknown strategy, a negative timeout and an agent in a queue twice with 400 and the reason', async () => {
+    const r = await rig();
+    try {
+      assert.equal((await r.call('POST', '/api/v1/acd/skills', { name: 'spanish' })).status, 201);
+      const unknownSkill = await r.call('POST', '/api/v1/acd/queues', { id: 'es', name: 'Spanish', requirements: [{ skill: 'klingon', minLevel: 50 }] });
+      assert.deepEqual([unknownSkill.status, unknownSkill.body?.['reason']], [400, 'unknown skill klingon']);
+      const agentSkill = await r.call('POST', '/api/v1/acd/agents', { id: 'ana', name: 'Ana', extension: '1001', pin: '1234', skills: { klingon: 10 } });
+      assert.deepEqual([agentSkill.status, agentSkill.body?.['reason']], [400, 'unknown skill klingon']);
+      const strategy = await r.call('POST', '/api/v1/acd/queues', { id: 'es', name: 'Spanish', strategy: 'fastest-finger' });
+      assert.equal(strategy.status, 400);
+      assert.match(JSON.stringify(strategy.body), /unknown strategy \\"fastest-finger\\"/);
+      const negative = await r.call('POST', '/api/v1/acd/queues', { id: 'es', name: 'Spanish', maxWaitS: -5 });
+      assert.equal(negative.status, 400);
+      assert.match(JSON.stringify(negative.body), /the maximum wait cannot be negative/);
+      assert.equal((await r.call('POST', '/api/v1/acd/queues', { id: 'es', name: 'Spanish', requirements: [{ skill: 'spanish', minLevel: 50 }] })).status, 201);
+      assert.equal((await r.call('POST', '/api/v1/acd/agents', { id: 'ana', name: 'Ana', extension: '1001', pin: '1234', skills: { spanish: 70 } })).status, 201);
+      assert.equal((await r.call('POST', '/api/v1/acd/memberships', { agentId: 'ana', queueId: 'es' })).status, 201);
+      const twice = await r.call('POST', '/api/v1/acd/memberships', { agentId: 'ana', queueId: 'es', penalty: 2 });
+      assert.deepEqual([twice.status, twice.body?.['reason']], [400, 'agent ana is already in queue es']);
+      // the configuration is in the store: a new service finds it
+      const reopened = await AcdService.open({ repository: r.repository, clock: r.clock, random: () => 0, logger: silentLogger, queueLogPath: null, driver: r.driver });
+      assert.deepEqual([...reopened.acd.queues.get('es')!.members.keys()], ['ana']);
+      await reopened.close();
+    } finally {
+      await r.cleanup();
+    }
+  });
+
+  it('agents log in by API; the live floor, re-prioritisation, the record by call id and the interval table agree with figures worked out by hand', async () => {
+    const r = await rig();
+    try {
+      await r.call('POST', '/api/v1/acd/queues', { id: 'sales', name: 'Sales', serviceLevelS: 20, shortAbandonS: 5 });
+      await r.call('POST', '/api/v1/acd/agents', { id: 'bo', name: 'Bo', extension: '1002', pin: '4321' });
+      await r.call('POST', '/api/v1/acd/memberships', { agentId: 'bo', queueId: 'sales' });
+      const t0 = r.clock.now();
+      const at = (s: number) => r.clock.advance(t0 + s * 1000 - r.clock.now());
+      const c1 = r.acd.acd.enqueue({ queueId: 'sales', callId: 'call-1', caller: '5551' });
+      const c2 = r.acd.acd.enqueue({ queueId: 'sales', callId: 'call-2', caller: '5552' });
+      assert.ok(c1.ok && c2.ok);
+      const pri = await r.call('POST', `/api/v1/acd/interactions/${c2.interaction.id}/priority`, { priority: 3 });
+      assert.deepEqual(pri.body, { id: c2.interaction.id, priority: 3, position: 1 });
+      let live = await r.call('GET', '/api/v1/acd/live');
+      const q = (live.body?.['queues'] as { waiting: number; callers: { callId: string }[] }[])[0]!;
+      assert.deepEqual(q.callers.map((c) => c.callId), ['call-2', 'call-1']);
+      at(10);
+      assert.equal((await r.call('POST', '/api/v1/acd/agents/bo/state', { action: 'login' })).status, 200);
+      assert.ok(r.driver.answer(r.acd.acd, 'bo')); // call-2 answered after 10 s
+      live = await r.call('GET', '/api/v1/acd/live');
+      assert.equal((live.body?.['agents'] as { state: string }[])[0]!.state, 'on-call');
+      at(40);
+      r.acd.acd.hangup({ interactionId: c1.interaction.id, by: 'caller' }); // abandons after 40 s
+      r.acd.acd.hangup({ interactionId: c2.interaction.id, by: 'agent' }); // talked 30 s, no wrap-up
+      const refusedLogout = await r.call('POST', '/api/v1/acd/agents/bo/state', { action: 'wrap-up-done' });
+      assert.deepEqual([refusedLogout.status, refusedLogout.body?.['reason']], [409, 'not in wrap-up']);
+      await r.acd.settled();
+      const rec = await r.call('GET', '/api/v1/acd/interactions?callId=call-2');
+      const items = rec.body?.['items'] as { outcome: string; agentId: string; waitMs: number; talkMs: number; offers: { agentId: string; outcome: string }[] }[];
+      assert.equal(items.length, 1);
+      assert.deepEqual([items[0]!.outcome, items[0]!.agentId, items[0]!.waitMs, items[0]!.talkMs], ['answered', 'bo', 10_000, 30_000]);
+      assert.deepEqual(items[0]!.offers.map((o) => [o.agentId, o.outcome]), [['bo', 'answered']]);
+      // by hand: 1 answered in 10 s (inside 20 s), 1 abandon after 40 s (over the 5 s short-abandon threshold)
+      const expected = { answered: 1, abandoned: 1, serviceLevel: 1 / 1, serviceLevelWithAbandons: 1 / (1 + 1), asaMs: 10_000, ahtMs: 30_000, abandonRate: 1 / (1 + 1) };
+      r.clock.advance(INTERVAL_MS);
+      r.acd.persistIntervals(r.clock.now());
+      await r.acd.settled();
+      const [stored] = await r.repository.intervals({ queueId: 'sales' });
+      assert.deepEqual([stored!.answered, stored!.abandoned, stored!.answeredInSl, stored!.waitAnsweredMs, stored!.handleMs], [1, 1, 1, 10_000, 30_000]);
+      const api = await r.call('GET', '/api/v1/acd/intervals?queueId=sales');
+      const row = (api.body?.['items'] as Record<string, unknown>[])[0]!;
+      for (const [k, v] of Object.entries(expected)) assert.equal(row[k], v, k);
+      assert.equal(row['start'], new Date(t0).toISOString());
+    } finally {
+      await r.cleanup();
+    }
+  });
+});

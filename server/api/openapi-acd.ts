@@ -1,0 +1,53 @@
+// The ACD routes in the OpenAPI route table (openapi.ts), beside their schemas.
+import { z } from 'zod';
+import * as s from './schemas.js';
+import * as a from './schemas-acd.js';
+import type { ApiRouteSpec, ResponseSpec } from './openapi.js';
+
+const err = (description: string): ResponseSpec => ({ description, schema: s.ErrorBody });
+const unauthorized = err('Missing, invalid or expired session');
+const forbidden = err('Role may not change the ACD configuration');
+const refused: ResponseSpec = { description: 'Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue)', schema: s.ErrorBody };
+const tag = 'acd';
+const QueueParams = z.object({ id: z.string() });
+const crud = (o: { path: string; what: string; write: z.ZodType; one: z.ZodType; list: z.ZodType }): ApiRouteSpec[] => [
+  { method: 'get', path: o.path, summary: `Every ${o.what}`, tag, auth: true, responses: { 200: { description: 'List', schema: o.list }, 401: unauthorized } },
+  { method: 'post', path: o.path, summary: `Add a ${o.what}`, tag, auth: true, body: o.write, responses: { 201: { description: 'Created', schema: o.one }, 400: refused, 401: unauthorized, 403: forbidden } },
+  { method: 'get', path: `${o.path}/{id}`, summary: `One ${o.what}`, tag, auth: true, params: QueueParams, responses: { 200: { description: o.what, schema: o.one }, 401: unauthorized, 404: err('Not found') } },
+  { method: 'put', path: `${o.path}/{id}`, summary: `Replace a ${o.what}`, tag, auth: true, params: QueueParams, body: o.write, responses: { 200: { description: 'Replaced', schema: o.one }, 400: refused, 401: unauthorized, 403: forbidden } },
+  { method: 'delete', path: `${o.path}/{id}`, summary: `Remove a ${o.what}`, tag, auth: true, params: QueueParams, responses: { 204: { description: 'Removed' }, 400: refused, 401: unauthorized, 403: forbidden, 404: err('Not found') } },
+];
+
+export const ACD_ROUTES: readonly ApiRouteSpec[] = [
+  { method: 'get', path: '/api/v1/acd/skills', summary: 'Skills agents and queues may name', tag, auth: true, responses: { 200: { description: 'Skills', schema: a.AcdSkillList }, 401: unauthorized } },
+  { method: 'post', path: '/api/v1/acd/skills', summary: 'Add a skill', tag, auth: true, body: a.SkillWrite, responses: { 201: { description: 'Added', schema: a.SkillWrite }, 400: refused, 401: unauthorized, 403: forbidden } },
+  { method: 'delete', path: '/api/v1/acd/skills/{name}', summary: 'Remove a skill no queue requires', tag, auth: true, params: a.AcdSkillParams, responses: { 204: { description: 'Removed' }, 400: refused, 401: unauthorized, 404: err('Not found') } },
+  ...crud({ path: '/api/v1/acd/queues', what: 'queue', write: a.QueueWrite, one: a.QueueWrite, list: a.AcdQueueList }),
+  ...crud({ path: '/api/v1/acd/agents', what: 'agent', write: a.AgentWrite, one: a.AcdAgent, list: a.AcdAgentList }),
+  {
+    method: 'post',
+    path: '/api/v1/acd/agents/{id}/state',
+    summary: 'Log an agent in or out, start or end a break (as the next state while busy), end wrap-up with a code',
+    tag,
+    auth: true,
+    params: QueueParams,
+    body: a.AgentAction,
+    responses: { 200: { description: 'The agent', schema: a.AcdAgent }, 400: refused, 401: unauthorized, 404: err('No such agent'), 409: err('Not possible in the agent’s state, with the reason') },
+  },
+  { method: 'get', path: '/api/v1/acd/memberships', summary: 'Which agents serve which queues, with penalty, weight and position', tag, auth: true, responses: { 200: { description: 'Memberships', schema: a.AcdMembershipList }, 401: unauthorized } },
+  { method: 'post', path: '/api/v1/acd/memberships', summary: 'Put an agent in a queue (once)', tag, auth: true, body: a.MembershipWrite, responses: { 201: { description: 'Added', schema: a.MembershipWrite }, 400: refused, 401: unauthorized, 403: forbidden } },
+  { method: 'delete', path: '/api/v1/acd/memberships/{agentId}/{queueId}', summary: 'Take an agent out of a queue', tag, auth: true, params: a.AcdMembershipParams, responses: { 204: { description: 'Removed' }, 401: unauthorized, 403: forbidden, 404: err('Not found') } },
+  { method: 'get', path: '/api/v1/acd/live', summary: 'The floor now: queues (callers waiting, longest wait, agents by state, this interval’s figures) and agents', tag, auth: true, responses: { 200: { description: 'Snapshot (the WebSocket stream sends the same, then acd.queue and acd.agent deltas)', schema: a.AcdLive }, 401: unauthorized } },
+  {
+    method: 'post',
+    path: '/api/v1/acd/interactions/{id}/priority',
+    summary: 'Re-prioritise a waiting caller',
+    tag,
+    auth: true,
+    params: QueueParams,
+    body: a.AcdPriorityBody,
+    responses: { 200: { description: 'New priority and position', schema: z.object({ id: z.string(), priority: z.number(), position: z.number() }) }, 400: refused, 401: unauthorized, 404: err('No such caller waiting') },
+  },
+  { method: 'get', path: '/api/v1/acd/interactions', summary: 'Queue interaction records (per call id or queue), newest first: wait, offers, answering agent, outcome, wrap-up code, routing decisions', tag, auth: true, query: a.AcdInteractionQuery, responses: { 200: { description: 'Records', schema: a.AcdInteractionList }, 400: refused, 401: unauthorized } },
+  { method: 'get', path: '/api/v1/acd/intervals', summary: '15-minute interval figures per queue: service level, ASA, AHT, abandon rate, occupancy', tag, auth: true, query: a.AcdIntervalQuery, responses: { 200: { description: 'Intervals', schema: a.AcdIntervalList }, 400: refused, 401: unauthorized } },
+];

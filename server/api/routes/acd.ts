@@ -1,0 +1,136 @@
+// /api/v1/acd: skills, queues, agents and memberships (written through to the store and the
+// running ACD), agent state changes and log-in/out, the live floor, re-prioritising a waiting
+// caller, interaction records and 15-minute interval figures. Bad configuration (unknown skill or
+// strategy, a negative timeout, an agent in a queue twice) is refused with 400 and the reason.
+import type { Context, Hono } from 'hono';
+import type { ApiDeps, ApiEnv } from '../types.js';
+import { requireAdmin, requireSession } from '../auth.js';
+import { jsonError, readBody, remoteAddress, validate } from '../http-errors.js';
+import * as a from '../schemas-acd.js';
+
+function audit(deps: ApiDeps, c: Context<ApiEnv>, action: string, target: string, detail?: Record<string, unknown>) {
+  const source = remoteAddress(c);
+  deps.audit.record({ actor: c.get('auth').user.username, action, target, ...(source !== undefined ? { source } : {}), ...(detail ? { detail } : {}) });
+}
+
+export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
+  const acd = deps.acd;
+  if (acd === undefined) return;
+  const session = requireSession(deps);
+  const admin = requireAdmin();
+  const refused = (c: Context<ApiEnv>, reason: string) => (reason === 'not found' ? jsonError(c, 404, { error: 'not found' }) : jsonError(c, 400, { error: 'refused', reason }));
+  const P = '/api/v1/acd';
+
+  app.get(`${P}/skills`, session, async (c) => c.json({ items: [...acd.skills].sort().map((name) => ({ name, description: null })) }));
+  app.post(`${P}/skills`, session, admin, async (c) => {
+    const body = await readBody(c, a.SkillWrite);
+    if (!body.ok) return body.response;
+    await acd.putSkill(body.value);
+    audit(deps, c, 'acd.skill.put', body.value.name);
+    return c.json(body.value, 201);
+  });
+  app.delete(`${P}/skills/:name`, session, admin, async (c) => {
+    const p = validate(c, a.AcdSkillParams, c.req.param());
+    if (!p.ok) return p.response;
+    const r = await acd.deleteSkill(p.value.name);
+    if (!r.ok) return refused(c, r.reason);
+    audit(deps, c, 'acd.skill.delete', p.value.name);
+    return c.body(null, 204);
+  });
+
+  app.get(`${P}/queues`, session, (c) => c.json({ items: [...acd.acd.queues.values()].map((q) => q.config) }));
+  const putQueue = async (c: Context<ApiEnv>, id?: string) => {
+    const body = await readBody(c, a.QueueWrite);
+    if (!body.ok) return body.response;
+    if (id !== undefined && body.value.id !== id) return refused(c, 'the id in the body differs from the path');
+    const r = await acd.putQueue(body.value);
+    if (!r.ok) return refused(c, r.reason);
+    audit(deps, c, 'acd.queue.put', body.value.id);
+    return c.json(acd.acd.queues.get(body.value.id)!.config, id === undefined ? 201 : 200);
+  };
+  app.post(`${P}/queues`, session, admin, (c) => putQueue(c));
+  app.put(`${P}/queues/:id`, session, admin, (c) => putQueue(c, c.req.param('id')));
+  app.get(`${P}/queues/:id`, session, (c) => {
+    const q = acd.acd.queues.get(c.req.param('id'));
+    return q ? c.json(q.config) : jsonError(c, 404, { error: 'queue not found' });
+  });
+  app.delete(`${P}/queues/:id`, session, admin, async (c) => {
+    const r = await acd.deleteQueue(c.req.param('id'));
+    if (!r.ok) return refused(c, r.reason);
+    audit(deps, c, 'acd.queue.delete', c.req.param('id'));
+    return c.body(null, 204);
+  });
+
+  const agentView = (id: string) => {
+    const { pin: _pin, ...rest } = acd.acd.agents.get(id)!.config;
+    return rest;
+  };
+  app.get(`${P}/agents`, session, (c) => c.json({ items: [...acd.acd.agents.keys()].map(agentView) }));
+  const putAgent = async (c: Context<ApiEnv>, id?: string) => {
+    const body = await readBody(c, a.AgentWrite);
+    if (!body.ok) return body.response;
+    if (id !== undefined && body.value.id !== id) return refused(c, 'the id in the body differs from the path');
+    const r = await acd.putAgent(body.value);
+    if (!r.ok) return refused(c, r.reason);
+    audit(deps, c, 'acd.agent.put', body.value.id);
+    return c.json(agentView(body.value.id), id === undefined ? 201 : 200);
+  };
+  app.post(`${P}/agents`, session, admin, (c) => putAgent(c));
+  app.put(`${P}/agents/:id`, session, admin, (c) => putAgent(c, c.req.param('id')));
+  app.get(`${P}/agents/:id`, session, (c) => (acd.acd.agents.has(c.req.param('id')) ? c.json(agentView(c.req.param('id'))) : jsonError(c, 404, { error: 'agent not found' })));
+  app.delete(`${P}/agents/:id`, session, admin, async (c) => {
+    const r = await acd.deleteAgent(c.req.param('id'));
+    if (!r.ok) return refused(c, r.reason);
+    audit(deps, c, 'acd.agent.delete', c.req.param('id'));
+    return c.body(null, 204);
+  });
+  // log-in/out, breaks and wrap-up: supervisors may set any agent's state
+  app.post(`${P}/agents/:id/state`, session, async (c) => {
+    const body = await readBody(c, a.AgentAction);
+    if (!body.ok) return body.response;
+    const id = c.req.param('id');
+    if (!acd.acd.agents.has(id)) return jsonError(c, 404, { error: 'agent not found' });
+    const r = acd.agentAction(id, body.value);
+    if (!r.ok) return jsonError(c, 409, { error: 'refused', reason: r.reason });
+    audit(deps, c, `acd.agent.${body.value.action}`, id);
+    return c.json(agentView(id));
+  });
+
+  app.get(`${P}/memberships`, session, (c) => c.json({ items: acd.memberships() }));
+  app.post(`${P}/memberships`, session, admin, async (c) => {
+    const body = await readBody(c, a.MembershipWrite);
+    if (!body.ok) return body.response;
+    const r = await acd.addMembership(body.value);
+    if (!r.ok) return refused(c, r.reason);
+    audit(deps, c, 'acd.membership.add', `${body.value.agentId}@${body.value.queueId}`);
+    return c.json(body.value, 201);
+  });
+  app.delete(`${P}/memberships/:agentId/:queueId`, session, admin, async (c) => {
+    const p = validate(c, a.AcdMembershipParams, c.req.param());
+    if (!p.ok) return p.response;
+    const r = await acd.deleteMembership(p.value);
+    if (!r.ok) return refused(c, r.reason);
+    audit(deps, c, 'acd.membership.delete', `${p.value.agentId}@${p.value.queueId}`);
+    return c.body(null, 204);
+  });
+
+  app.get(`${P}/live`, session, (c) => c.json(acd.snapshot()));
+  app.post(`${P}/interactions/:id/priority`, session, async (c) => {
+    const body = await readBody(c, a.AcdPriorityBody);
+    if (!body.ok) return body.response;
+    if (!acd.acd.reprioritise({ interactionId: c.req.param('id'), priority: body.value.priority })) return jsonError(c, 404, { error: 'no such caller waiting' });
+    audit(deps, c, 'acd.interaction.priority', c.req.param('id'), { priority: body.value.priority });
+    return c.json({ id: c.req.param('id'), priority: body.value.priority, position: acd.acd.position(c.req.param('id')) });
+  });
+  app.get(`${P}/interactions`, session, async (c) => {
+    const q = validate(c, a.AcdInteractionQuery, c.req.query());
+    if (!q.ok) return q.response;
+    return c.json({ items: await acd.interactions({ limit: q.value.limit, ...(q.value.callId ? { callId: q.value.callId } : {}), ...(q.value.queueId ? { queueId: q.value.queueId } : {}) }) });
+  });
+  app.get(`${P}/intervals`, session, async (c) => {
+    const q = validate(c, a.AcdIntervalQuery, c.req.query());
+    if (!q.ok) return q.response;
+    const rows = await acd.intervals({ ...(q.value.queueId ? { queueId: q.value.queueId } : {}), ...(q.value.from ? { from: Date.parse(q.value.from) } : {}), ...(q.value.to ? { to: Date.parse(q.value.to) } : {}) });
+    return c.json({ items: rows.map((r) => ({ ...r, start: new Date(r.start).toISOString() })) });
+  });
+}
