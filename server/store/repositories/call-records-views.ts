@@ -67,4 +67,3 @@ export function recordView(row: CallRecordRow, legs: readonly CallLegView[]): Ca
   view.retention = viewOf(retentionReaders, row);
   return view as CallRecordView;
 }
-
