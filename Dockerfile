@@ -25,6 +25,9 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY server ./server
 COPY media ./media
+# the web console (Vite build into web/dist), served by the same process at /
+COPY web ./web
+COPY scripts/web-build.mjs ./scripts/
 RUN npm run build && npm prune --omit=dev \
  # fail the build here, not at the first Opus call, if the addon did not compile
  && node -e "new (require('@discordjs/opus').OpusEncoder)(48000, 2)"
@@ -36,6 +39,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
 COPY package.json ./
 COPY migrations ./migrations
 RUN mkdir -p /data && chown -R node:node /data

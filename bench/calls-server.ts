@@ -26,6 +26,11 @@ export async function startBenchServer(o: { numbers: string[]; passwordPrefix: s
       HAILING_RTP_PORT_MAX: '30000',
       // no RTP flows in this benchmark (the relay has its own); calls end by BYE only
       HAILING_MEDIA_TIMEOUT_MS: '0',
+      // the trunk run (--trunk) places thousands of outbound calls from a few hundred extensions
+      HAILING_OUTBOUND_CALLS_PER_MINUTE_PER_EXTENSION: '100000',
+      HAILING_OUTBOUND_CALLS_PER_MINUTE: '1000000',
+      HAILING_OUTBOUND_CONCURRENT_PER_EXTENSION: '10000',
+      HAILING_OUTBOUND_CONCURRENT: '100000',
     },
   });
   o.onPid(server.pid);

@@ -28,7 +28,9 @@ const HELP = `usage: node --import tsx bench/calls.ts [options]
   --step-duration S        seconds of arrivals per ramp step (default 10)
   --max-p99-ms N           a ramp step whose INVITE→200 p99 exceeds this is not sustained (default 200)
   --warmup S               seconds of calls at 50/s before measuring, not reported (default 3; 0 skips)
-  --settle-s S             wait after the last call before the final memory reading (default 35; 0 skips)`;
+  --settle-s S             wait after the last call before the final memory reading (default 35; 0 skips)
+  --trunk                  after the fixed-rate run, the same rate again through a carrier trunk (an ip trunk
+                           to the callee generator, a route for every number) and both figures side by side`;
 
 const { values: o } = parseArgs({
   options: {
@@ -37,6 +39,7 @@ const { values: o } = parseArgs({
     rate: { type: 'string', default: '100' },
     duration: { type: 'string', default: '20' },
     hold: { type: 'string', default: '0-1' },
+    trunk: { type: 'boolean', default: false },
     arrival: { type: 'string', default: 'uniform' },
     callers: { type: 'string', default: '200' },
     callees: { type: 'string', default: '500' },
@@ -122,6 +125,18 @@ function report(s: Step, serverPid: number | undefined, idleCores: number) {
       `${uas.okRetransmissions} 2xx retransmissions, ${uas.noAck} without ACK, ${uas.unknownDialog} unknown dialog` +
       (Object.keys(uas.rejected).length ? `, rejected ${JSON.stringify(uas.rejected)}` : ''),
   );
+}
+
+/** An ip trunk to the callee generator's first socket and a dial plan entry sending every number through it. */
+async function throughTrunk(server: HailingProcess, carrier: { host: string; port: number }): Promise<void> {
+  const must = async (method: string, path: string, body: unknown) => {
+    const r = await server.api<Record<string, unknown>>(method, path, body);
+    if (r.status !== 201) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  const trunk = await must('POST', '/api/v1/trunks', { name: 'bench-carrier', kind: 'ip', host: carrier.host, port: carrier.port, transport: 'udp', addresses: [carrier.host], maxCalls: 10_000, optionsIntervalS: 0 });
+  const route = await must('POST', '/api/v1/routes', { name: 'bench', patterns: [{ pattern: '_X.' }], trunks: [trunk['id']], permission: 'internal' });
+  await must('POST', '/api/v1/dialplan', { pattern: '_X.', permission: null, steps: [{ kind: 'route', route: route['id'] }] });
 }
 
 async function main() {
@@ -216,7 +231,15 @@ async function main() {
 
     if (o.mode !== 'ramp') {
       console.log(`== fixed rate: ${num('rate')} calls/s for ${num('duration')} s`);
-      await step(num('rate'), num('duration'));
+      const direct = await step(num('rate'), num('duration'));
+      if (o.trunk && server) {
+        await throughTrunk(server, ready.targets[0]!);
+        console.log(`== fixed rate through a carrier trunk: ${num('rate')} calls/s for ${num('duration')} s`);
+        await sleep(2000);
+        const trunked = await step(num('rate'), num('duration'));
+        const line = (label: string, x: Step) => `  ${label}: ${f(x.r.setupPerSecond)} calls/s set up of ${x.rate} offered, INVITE→180 p95 ${f(x.r.inviteTo180.p95, 2)} ms, INVITE→200 p95 ${f(x.r.inviteTo200.p95, 2)} ms, failed ${x.r.failed}`;
+        console.log(`== side by side (same run)\n${line('extension → extension', direct)}\n${line('extension → trunk     ', trunked)}`);
+      }
     }
     if (o.mode !== 'rate') {
       const best = await ramp(step);

@@ -48,3 +48,6 @@ export {
   type SealedLayout,
   type SealedSource,
 } from './recorder/index.js';
+// whole-clip helpers (load time, never the packet path) for server/speech's synthesised prompts
+export { parseWav, type WavAudio } from './player/index.js';
+export { resampleAll } from './dsp/resample.js';

@@ -20,6 +20,8 @@ echo "== Call records: the store writes of a call alone (begin, answer, end, fin
 node --import tsx bench/call-records.ts --calls 2000 --rate 200 --rounds 1
 echo "== ACD routing decision latency: 1,000 waiting / 500 agents / 50 queues with skills, then 5,000 / 2,000"
 node --import tsx bench/acd.ts
+echo "== Call setup through a carrier trunk beside extension to extension, same run: 100 calls/s, INVITE→180 p95"
+HAILING_TEST_DIST=1 node --import tsx bench/calls.ts --mode rate --rate 100 --trunk --settle-s 0
 echo "== RTP relay: concurrent G.711 calls, media both ways (engine in its own process)"
 node --import tsx bench/relay.ts --calls 1000 --seconds 20
 echo "== Media: transcoded G.711 ↔ Opus calls, then as many relayed calls (engine in its own process)"
@@ -28,3 +30,7 @@ echo "== Media: conferences of 5 at 8 kHz"
 node --import tsx bench/conference.ts --participants 300 --room-size 5 --seconds 15
 echo "== Media: relayed calls recorded in stereo WAV"
 node --import tsx bench/recording.ts --calls 500 --seconds 15
+echo "== Web console: gzip JS for the first screen (budget 350 KB) and navigation to interactive, headless Chromium, cold cache"
+node --import tsx bench/console.ts
+echo "== Speech: Silero VAD chunks per CPU-second at 8 kHz, espeak-ng time to first audio (20-character prompt)"
+node --import tsx bench/speech.ts --seconds 20 --runs 10

@@ -9,8 +9,12 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # WebRTC calls from a real browser (playwright-core drives it); opusdec decodes Ogg/Opus recordings
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v opusdec >/dev/null 2>&1 || need+=(opus-tools)
+# a Chinese font, so the console's zh-CN / zh-TW screenshots (test-output/console/) show Hanzi, not boxes
+fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-wqy-microhei)
 # SIPp, the load and scenario tool operators point at a PBX first (registration and call tests)
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
+# on-device speech: espeak-ng speaks the dial plan's "say" prompts and the speech tests' utterances
+command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ]; then
   echo "installing Debian packages for the tests: ${need[*]}"

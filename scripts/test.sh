@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-system-deps.sh
-npx tsc -p tsconfig.json --noEmit
+npm run --silent typecheck
 npx eslint .
+# the console the acceptance tests drive in Chromium (web/dist), rebuilt when its sources changed
+node scripts/web-build.mjs
 node scripts/run-tests.mjs "$@"

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
   const { httpUrl } = await app.start();
-  write(`Hailing is running. Admin API: ${httpUrl}/api/v1 (OpenAPI: ${httpUrl}/api/v1/openapi.json)`);
+  write(`Hailing is running. Console: ${httpUrl}/ (API: ${httpUrl}/api/v1, OpenAPI: ${httpUrl}/api/v1/openapi.json)`);
 }
 
 main().catch((err: unknown) => {

@@ -5,34 +5,18 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CallState } from '../calls/call.js';
-import type { LocalMedia } from '../calls/local-media.js';
 import { runSteps } from '../calls/handlers/handler.js';
 import type { AnchoredServices, DialServices } from '../calls/handlers/index.js';
-import { callRig, FakeFork, FakeMedia, flush, OFFER, silentLogger } from '../calls/test-support.js';
+import { callRig, FakeFork, FakeLocal, FakeMedia, flush, OFFER, silentLogger } from '../calls/test-support.js';
 import { AgentState } from './agent.js';
 import { Acd } from './engine.js';
 import type { InteractionRecord } from './interaction.js';
 import { CallRouter, QueueHandler } from './queue-handler.js';
 import { agent, queue } from './testing.js';
 
-/** the caller's anchored endpoint: what was played to it */
-function fakeLocal() {
-  const played: string[] = [];
-  const local = {
-    endpoint: { id: 'anchor', play: (id: string) => void played.push(id), stopPlayback: () => {} },
-    endpointIds: () => ['anchor'],
-    endpointId: () => 'anchor',
-    reassertFormat: () => {},
-    lastSent: () => OFFER,
-    watch: () => {},
-    close: async () => undefined,
-  };
-  return { played, media: local as unknown as LocalMedia };
-}
-
 function rig() {
   const r = callRig();
-  const local = fakeLocal();
+  const local = new FakeLocal();
   assert.equal(r.call.answer(local.media, OFFER), true);
   const router = new CallRouter();
   const acd = new Acd({ clock: r.clock, random: () => 0, logger: silentLogger, driver: router });
@@ -63,7 +47,17 @@ function rig() {
   const records: InteractionRecord[] = [];
   acd.events.on('record', ({ record }) => records.push(record));
   const done = runSteps({ call: r.call, steps: [{ destination: { kind: 'queue', queue: 'q' }, argument: '', dialled: '700' }], factory: () => new QueueHandler({ acd, router, call: services }), request: r.request, maxForwards: 70, logger: silentLogger });
-  return { ...r, acd, rang, records, done, played: local.played };
+  return {
+    ...r,
+    acd,
+    rang,
+    records,
+    done,
+    /** the prompts played to the caller's anchored endpoint so far */
+    get played(): string[] {
+      return local.played;
+    },
+  };
 }
 
 describe('queue call handler', () => {

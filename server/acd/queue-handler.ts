@@ -4,7 +4,7 @@
 // the anchored call, i.e. a bridge on answer), and the conversation's end goes back to the ACD
 // for wrap-up. The handler is the ACD's driver for this call (CallRouter finds it by interaction).
 import { join } from 'node:path';
-import type { Call } from '../calls/call.js';
+import { CallState, type Call } from '../calls/call.js';
 import { answered } from '../calls/handlers/anchored.js';
 import { BaseHandler, type HandlerContext, type HandlerOutcome } from '../calls/handlers/handler.js';
 import type { AnchoredServices, DialServices } from '../calls/handlers/index.js';
@@ -212,7 +212,9 @@ export class QueueHandler extends BaseHandler {
         this.#finish({ kind: 'answered' });
         return;
       }
-      if (outcome.kind === 'failed') {
+      // the caller's own hang-up ends the dial too: that is the caller leaving (the close
+      // listener tells the ACD), not the agent failing to take the offer
+      if (outcome.kind === 'failed' && outcome.by !== 'caller' && call.state !== CallState.Ended) {
         const status = outcome.failure.status;
         this.#s.acd.offerFailed({ offerId: offer.id, outcome: status === 486 || status === 600 ? 'busy' : status === 603 ? 'rejected' : outcome.failure.cause === 'no-answer' ? 'no-answer' : 'unreachable' });
       }

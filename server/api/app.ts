@@ -17,6 +17,10 @@ import { mountRecordingControlRoutes } from './routes/recording-control.js';
 import { mountRetentionRoutes } from './routes/retention.js';
 import { mountAuditRoutes } from './routes/audit.js';
 import { mountAcdRoutes } from './routes/acd.js';
+import { mountConsole } from './console.js';
+import { mountSystemRoutes } from './routes/system.js';
+import { mountTrunkRoutes } from './routes/trunks.js';
+import { mountSpeechRoutes } from './routes/speech.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -44,7 +48,11 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountCalendarRoutes(app, deps);
   mountCallHandlingRoutes(app, deps);
   mountAcdRoutes(app, deps);
+  mountTrunkRoutes(app, deps);
+  mountSpeechRoutes(app, deps);
   mountEventRoutes(app, deps);
+  mountSystemRoutes(app, deps);
+  if (deps.consoleDir !== undefined) mountConsole(app, { dir: deps.consoleDir });
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {

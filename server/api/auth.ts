@@ -10,6 +10,7 @@ import { loginSourceGroup } from '../security/address-group.js';
 import type { ApiDeps, ApiEnv } from './types.js';
 import { jsonError, readBody, remoteAddress } from './http-errors.js';
 import { LoginRequest } from './schemas.js';
+import { mountAccountRoutes } from './routes/account.js';
 
 export const SESSION_COOKIE = 'hailing_session';
 /** Refresh last_seen/expiry at most this often per session, not on every request. */
@@ -24,12 +25,27 @@ export function bearerOrCookie(c: Context): string | undefined {
   return getCookie(c, SESSION_COOKIE);
 }
 
-export function requireSession(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
+/** The 403 every route but the password change answers while a one-time password is in use. */
+export function passwordChangeRequired(c: Context): Response {
+  return jsonError(c, 403, {
+    error: 'password change required',
+    reason: 'the one-time password must be replaced first: POST /api/v1/auth/password',
+    mustChangePassword: true,
+  });
+}
+
+export interface RequireSessionOptions {
+  /** the routes a user with a one-time password may use: who am I, change it, log out */
+  readonly allowPendingPasswordChange?: boolean;
+}
+
+export function requireSession(deps: ApiDeps, options: RequireSessionOptions = {}): MiddlewareHandler<ApiEnv> {
   const now = deps.now ?? Date.now;
   return async (c, next) => {
     const token = bearerOrCookie(c);
     const found = token === undefined ? undefined : await deps.repositories.sessions.findValid(token);
     if (!found) return jsonError(c, 401, { error: 'unauthorized' });
+    if (found.user.mustChangePassword && !options.allowPendingPasswordChange) return passwordChangeRequired(c);
     if (now() - found.session.lastSeenAt >= TOUCH_INTERVAL_MS) {
       await deps.repositories.sessions.touch(found.session.id, deps.sessionTtlMs);
     }
@@ -47,12 +63,12 @@ export function requireAdmin(): MiddlewareHandler<ApiEnv> {
 }
 
 /** RFC 6585 §4: 429 Too Many Requests, with Retry-After in whole seconds (RFC 9110 §10.2.3). */
-function tooManyAttempts(c: Context, retryAfterMs: number): Response {
+export function tooManyAttempts(c: Context, retryAfterMs: number): Response {
   c.header('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
   return jsonError(c, 429, { error: 'too many attempts', reason: 'login temporarily refused; retry later' });
 }
 
-function sessionCookie(token: string, maxAgeS: number, secure: boolean): string {
+export function sessionCookie(token: string, maxAgeS: number, secure: boolean): string {
   // SameSite=Strict keeps the cookie off cross-site requests (CSRF); HttpOnly keeps it from scripts.
   return `${SESSION_COOKIE}=${token}; Max-Age=${maxAgeS}; Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
 }
@@ -126,10 +142,13 @@ export function mountAuthRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const maxAge = Math.max(0, Math.floor((session.expiresAt - now()) / 1000));
     c.header('Set-Cookie', sessionCookie(token, maxAge, deps.secureCookies ?? false));
     c.header('Cache-Control', 'no-store');
-    return c.json({ token, expiresAt: new Date(session.expiresAt).toISOString() }, 200);
+    const mustChangePassword = found.user.mustChangePassword;
+    return c.json({ token, expiresAt: new Date(session.expiresAt).toISOString(), mustChangePassword }, 200);
   });
 
-  app.post('/api/v1/auth/logout', requireSession(deps), async (c) => {
+  mountAccountRoutes(app, deps, { guard, hashing, verify });
+
+  app.post('/api/v1/auth/logout', requireSession(deps, { allowPendingPasswordChange: true }), async (c) => {
     const { user, session } = c.get('auth');
     await sessions.revokeById(session.id);
     const source = remoteAddress(c);

@@ -39,7 +39,8 @@ export async function ensureAdmin(options: EnsureAdminOptions): Promise<EnsureAd
     logger.warn({ username }, 'promoted existing user to admin with the configured password');
     return { created: true, username };
   }
-  const user = await repo.create({ username, password, role: 'admin' });
+  // a generated password was shown on a console and in scrollback: it must be replaced at first use
+  const user = await repo.create({ username, password, role: 'admin', mustChangePassword: !given });
   if (!user) throw new Error(`could not create admin user "${username}"`);
   logger.warn({ username, generated: !given }, 'created the first admin account');
   return given ? { created: true, username } : { created: true, username, oneTimePassword: password };

@@ -174,6 +174,20 @@ describe('GET /api/v1/events (WebSocket)', () => {
       await h.cleanup();
     }
   });
+  it('refuses (403) a session whose one-time password is not changed yet', async () => {
+    const h = await createApiHarness();
+    const { server, url, endpoint } = await serve(h);
+    try {
+      await h.users.create({ username: 'first', password: 'generated-once', mustChangePassword: true });
+      const login = await h.app.request('/api/v1/auth/login', jsonRequest('POST', { username: 'first', password: 'generated-once' }));
+      const { token } = (await login.json()) as { token: string };
+      assert.equal(await handshake(url, { authorization: `Bearer ${token}` }), 403);
+      assert.equal(endpoint.clients, 0);
+    } finally {
+      await server.close();
+      await h.cleanup();
+    }
+  });
 });
 
 describe('GET /api/v1/events: the ACD floor', () => {

@@ -11,7 +11,7 @@ import { parse as parseCookies } from 'hono/utils/cookie';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SESSION_COOKIE } from './auth.js';
 import type { AdminSession, AdminUser } from '../store/index.js';
-import type { AcdEventJson, AcdEventSource, ApiLogger, CallEventJson, CallEventSource } from './types.js';
+import type { AcdEventJson, AcdEventSource, ApiLogger, CallEventSource, StreamEventJson } from './types.js';
 import { endRefusedUpgrade, systemClock } from '../sip/index.js';
 
 export const EVENTS_PATH = '/api/v1/events';
@@ -117,7 +117,7 @@ export function createCallEventsEndpoint(options: CallEventsEndpointOptions): Ca
     client.ws.terminate();
   };
 
-  const publish = (event: CallEventJson | AcdEventJson) => {
+  const publish = (event: StreamEventJson | AcdEventJson) => {
     if (clients.size === 0) return;
     const text = JSON.stringify(event);
     for (const client of clients) {
@@ -171,6 +171,7 @@ export function createCallEventsEndpoint(options: CallEventsEndpointOptions): Ca
     if (credentials === undefined) return refuse(socket, 401, 'unauthorized');
     const found = await options.sessions.findValid(credentials.token);
     if (found === undefined) return refuse(socket, 401, 'unauthorized');
+    if (found.user.mustChangePassword) return refuse(socket, 403, 'password change required');
     if (credentials.via === 'cookie' && !sameOrigin(req)) return refuse(socket, 403, 'cross-origin request refused');
     if (closing !== undefined || clients.size >= maxClients) return refuse(socket, 503, 'too many event clients');
     if (socket.destroyed) return;

@@ -6,6 +6,9 @@ import { DIALPLAN_ROUTES } from './openapi-dialplan.js';
 import { COMPLIANCE_ROUTES } from './openapi-compliance.js';
 import { CALENDAR_ROUTES } from './openapi-calendars.js';
 import { ACD_ROUTES } from './openapi-acd.js';
+import { ACCOUNT_ROUTES, SYSTEM_ROUTES } from './openapi-console.js';
+import { TRUNK_ROUTES } from './openapi-trunks.js';
+import { SPEECH_ROUTES } from './openapi-speech.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -84,6 +87,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
     auth: true,
     responses: { 204: { description: 'Logged out' }, 401: unauthorized },
   },
+  ...ACCOUNT_ROUTES,
   {
     method: 'get',
     path: '/api/v1/extensions',
@@ -209,9 +213,9 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
     tag: 'events',
     auth: true,
     responses: {
-      101: { description: 'Switched to WebSocket; each text frame is one call event', schema: s.CallEvent },
+      101: { description: 'Switched to WebSocket; each text frame is one call or registration event', schema: z.union([s.CallEvent, s.RegistrationEvent]) },
       401: unauthorized,
-      403: err('Cookie-authenticated handshake from another origin'),
+      403: err('Cookie-authenticated handshake from another origin, or the one-time password is not changed yet'),
       426: err('Not a WebSocket handshake'),
       503: err('Too many event clients'),
     },
@@ -228,6 +232,9 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   ...COMPLIANCE_ROUTES,
   ...CALENDAR_ROUTES,
   ...ACD_ROUTES,
+  ...SYSTEM_ROUTES,
+  ...TRUNK_ROUTES,
+  ...SPEECH_ROUTES,
 ];
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {

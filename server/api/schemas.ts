@@ -1,6 +1,6 @@
 // Request and response shapes. The same zod schemas validate requests and produce the OpenAPI document.
 import { z } from 'zod';
-import { callDispositions, callPermissions } from '../store/index.js';
+import { adminRoles, callDispositions, callPermissions } from '../store/index.js';
 import { CallRecord } from './schemas-cdr.js';
 
 export const ErrorBody = z.object({ error: z.string(), reason: z.string().optional() });
@@ -13,7 +13,22 @@ export const LoginRequest = z.strictObject({
   username: z.string().min(1).max(128),
   password: z.string().min(1).max(1024),
 });
-export const LoginResponse = z.object({ token: z.string(), expiresAt: z.iso.datetime() });
+export const LoginResponse = z.object({
+  token: z.string(),
+  expiresAt: z.iso.datetime(),
+  mustChangePassword: z.boolean().meta({ description: 'a one-time password: every route but the password change answers 403 until it is changed' }),
+});
+export const SessionInfo = z.object({
+  username: z.string(),
+  role: z.enum(adminRoles),
+  mustChangePassword: z.boolean(),
+  expiresAt: z.iso.datetime(),
+});
+export const PasswordChange = z.strictObject({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: z.string().max(1024),
+});
+export const FieldErrorBody = z.object({ error: z.string(), reason: z.string(), field: z.string().meta({ description: 'the request field the reason is about' }) });
 
 export const ExtensionNumber = z.string().regex(/^[0-9]{2,15}$/, 'extension number must be 2 to 15 digits');
 export const ExtensionPassword = z.string().min(8, 'password must be at least 8 characters').max(128);
@@ -112,6 +127,13 @@ export const CallRecordList = z.object({
   total: z.number().int(),
   limit: z.number().int(),
   offset: z.number().int(),
+});
+
+export const RegistrationEvent = z.object({
+  type: z.literal('registration'),
+  at: z.iso.datetime(),
+  aor: z.string(),
+  contacts: z.number().int().meta({ description: 'registered contacts of the AOR now (0: gone)' }),
 });
 
 export const CallEvent = z.object({

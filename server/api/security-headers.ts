@@ -19,7 +19,8 @@ const HSTS = 'max-age=31536000; includeSubDomains';
 export function securityHeaders(options: { readonly https: boolean }): MiddlewareHandler {
   return async (c, next) => {
     await next();
-    c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    // the console's index.html brings its own, stricter-where-it-matters policy (server/api/console.ts)
+    if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     // for browsers without CSP Level 2 frame-ancestors
     c.header('X-Frame-Options', 'DENY');
     c.header('X-Content-Type-Options', 'nosniff');

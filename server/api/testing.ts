@@ -1,4 +1,7 @@
 // Test support: the API app over a real temporary libsql file, with real repositories and audit log.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ModelInstaller } from '../speech/index.js';
 import { openTempDatabase } from '../store/testing.js';
 import {
   AcdRepository,
@@ -11,6 +14,7 @@ import {
   CalendarRepository,
   ExtensionRepository,
   SessionRepository,
+  TrunkRepository,
   type Database,
 } from '../store/index.js';
 import { AuditLog } from '../security/audit.js';
@@ -84,6 +88,7 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
   const calendars = new CalendarRepository({ db: database.db, now });
   // the ACD over the same database, idle (no calls reach it here); tests that drive it bring their own
   const acd = overrides.acd ?? (await AcdService.open({ repository: new AcdRepository({ db: database.db, now }), clock: new FakeClock(clock.now), random: () => 0, logger: silentLogger, queueLogPath: null, driver: new FakeDriver() }));
+  const trunkRepository = new TrunkRepository({ db: database.db, now });
   const deps: ApiDeps = {
     repositories: {
       adminUsers: users,
@@ -99,9 +104,14 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
         conferenceNumbers: { min: 3000, max: 3099 },
         calendars: createCalendarLookup({ get: (id) => calendars.get(id) }),
         now,
+        routeExists: async (id) => (await trunkRepository.routes()).some((r) => r.id === id),
       }),
     },
     calendars,
+    // the table alone: no trunk runs in API tests (status null)
+    trunks: { repository: trunkRepository, manager: { status: () => [], reload: async () => {}, unknownDids: 0 } },
+    // no models in its manifest: the routes are served (and documented), nothing can be installed
+    speech: { models: new ModelInstaller({ dir: join(tmpdir(), `hailing-api-models-${process.pid}`), manifest: { models: [] }, now }), voices: () => [] },
     logger: quietApiLogger,
     metrics,
     audit,
@@ -114,6 +124,7 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
     callRecords,
     callEvents,
     acd,
+    auditLog: auditRepo,
     now,
     ...overrides,
   };

@@ -1,4 +1,5 @@
 // What the HTTP API needs from the rest of the server; server/app builds it.
+import type { ModelInstaller } from '../speech/index.js';
 import type {
   AdminSession,
   AdminUser,
@@ -9,6 +10,7 @@ import type {
   CallHandlingRepository,
   DialPlanRepository,
   CalendarRepository,
+  TrunkRepository,
   ExtensionRepository,
   SessionRepository,
 } from '../store/index.js';
@@ -17,8 +19,20 @@ import type { RecordingVault, RetentionService } from '../recording/index.js';
 import type { AuditChainReport, RetentionRepository } from '../store/index.js';
 import type { AuditExportRow, AuditSigningKey } from '../security/audit-signing.js';
 import type { AcdService } from '../acd/service.js';
+import type { AuditEntry, AuditFilter } from '../store/index.js';
+import type { z } from 'zod';
+import type { SystemStatus } from './schemas-system.js';
+
+export type SystemStatusView = z.output<typeof SystemStatus>;
 import type { ConcurrencyGateOptions } from '../security/concurrency-gate.js';
 import type { LoginPolicy } from '../security/login-guard.js';
+import type { TrunkStatus } from '../trunks/runtime.js';
+
+/** Trunks, DIDs and routes: the table and the running trunks (server/trunks' TrunkManager). */
+export interface TrunkApi {
+  readonly repository: TrunkRepository;
+  readonly manager: { status(): TrunkStatus[]; reload(): Promise<void>; readonly unknownDids: number };
+}
 
 export interface ApiLogger {
   debug(obj: object, msg?: string): void;
@@ -64,7 +78,7 @@ export interface CallRecordSource {
 
 /** One call event as GET /api/v1/events streams it (a JSON text frame each). */
 export interface CallEventJson {
-  readonly type: 'newcall' | 'ringing' | 'answered' | 'hangup' | 'dtmf';
+  readonly type: 'newcall' | 'ringing' | 'answered' | 'hangup' | 'dtmf' | 'alert';
   readonly callId: string;
   /** ISO 8601 */
   readonly at: string;
@@ -83,12 +97,27 @@ export interface CallEventJson {
   readonly redacted?: true;
   readonly durationMs?: number;
   readonly method?: 'rfc4733' | 'inband' | 'info';
+  /** on alert: what tripped (the toll-fraud guard's limit) and its figures */
+  readonly alert?: string;
+  readonly detail?: Record<string, unknown>;
 }
 
-/** Live call events, adapted by server/app from the B2BUA's observer. */
+/** A phone registered, refreshed, unregistered or expired: the AOR and how many contacts it has now. */
+export interface RegistrationEventJson {
+  readonly type: 'registration';
+  /** ISO 8601 */
+  readonly at: string;
+  readonly aor: string;
+  readonly contacts: number;
+}
+
+/** Every event GET /api/v1/events streams. */
+export type StreamEventJson = CallEventJson | RegistrationEventJson;
+
+/** Live events, adapted by server/app from the B2BUA's observer and the registrar. */
 export interface CallEventSource {
   /** returns the unsubscribe function */
-  subscribe(listener: (event: CallEventJson) => void): () => void;
+  subscribe(listener: (event: StreamEventJson) => void): () => void;
 }
 
 /** One ACD event on the same stream: 'acd.snapshot' when a client connects, then 'acd.queue' and 'acd.agent' deltas. */
@@ -138,6 +167,10 @@ export interface ApiDeps {
   readonly dialPlan?: { readonly repository: DialPlanRepository; readonly service: DialPlanService };
   /** /api/v1/calendars: business calendars; without it those routes answer 404 */
   readonly calendars?: CalendarRepository;
+  /** /api/v1/trunks, /api/v1/dids, /api/v1/routes; without it those routes answer 404 */
+  readonly trunks?: TrunkApi;
+  /** /api/v1/speech: the model installer and TTS voices; without it those routes answer 404 */
+  readonly speech?: { readonly models: ModelInstaller; voices(): Array<{ voice: string; engine: string }> };
   /** /api/v1/extensions/{number}/call-handling (DND, forwarding); without it those routes answer 404 */
   readonly callHandling?: CallHandlingRepository;
   /** /api/v1/acd: queues, agents, the live floor; without it those routes answer 404 */
@@ -158,6 +191,12 @@ export interface ApiDeps {
   readonly passwordHashing?: ConcurrencyGateOptions;
   /** checks a password against its stored hash; default argon2id (server/store), replaced in tests */
   readonly verifyPassword?: (hash: string, password: string) => Promise<boolean>;
+  /** GET /api/v1/audit reads it; without it that route answers 404 */
+  readonly auditLog?: { list(filter: AuditFilter): Promise<AuditEntry[]> };
+  /** GET /api/v1/system/status; without it that route answers 404 */
+  readonly system?: { status(): Promise<SystemStatusView> | SystemStatusView };
+  /** web/dist: the console served at `/`; without it only the API answers */
+  readonly consoleDir?: string;
   /** ms since epoch; default Date.now */
   readonly now?: () => number;
 }

@@ -10,6 +10,7 @@ import { measureRecordingMs, type RecordingVault } from '../recording/index.js';
 import type { CallEventJson } from '../api/index.js';
 import type { CalendarRepository, CallHandlingRepository, CallRecordRepository, DialPlanRepository, ExtensionRepository, HeartbeatRepository } from '../store/index.js';
 import type { Clock, DigestAuthenticator, ListeningPoint, Logger, SipStack } from '../sip/index.js';
+import type { InboundTrunkCalls, OutboundDialer } from '../calls/index.js';
 import { DEFAULT_TIMER_VALUES } from '../sip/index.js';
 import type { AuthAttempt } from '../registrar/ports.js';
 import type { Registrar } from '../registrar/index.js';
@@ -18,6 +19,7 @@ import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { createCalendarLookup } from '../calendars/index.js';
 import { classify } from '../numbers/index.js';
 import type { AcdHandlers } from '../calls/handlers/index.js';
+import type { TtsPrompts } from '../speech/index.js';
 
 export interface CallSideOptions {
   readonly config: Config;
@@ -31,6 +33,8 @@ export interface CallSideOptions {
   readonly extensions: ExtensionRepository;
   readonly dialPlan: DialPlanRepository;
   readonly calendars: CalendarRepository;
+  /** TTS for dial plan 'say' steps */
+  readonly tts: TtsPrompts;
   readonly callHandling: CallHandlingRepository;
   readonly records: CallRecordRepository;
   /** when the process was last alive: where calls a crash cut off end */
@@ -41,6 +45,8 @@ export interface CallSideOptions {
   readonly vault: RecordingVault;
   /** the ACD's handlers ('queue' and 'agent-login' steps) */
   readonly acd?: AcdHandlers;
+  /** carrier trunks: 'route' steps and calls from carriers (server/app/trunks.ts) */
+  readonly trunks?: { readonly outbound: OutboundDialer; readonly inbound: InboundTrunkCalls; readonly routeExists: (id: number) => Promise<boolean> };
 }
 
 type EventType = CallEventJson['type'];
@@ -89,6 +95,7 @@ export function createCallSide(o: CallSideOptions) {
     classify: classifyDialled,
     now: () => clock.now(),
     ...(o.acd ? { isQueue: o.acd.isQueue } : {}),
+    ...(o.trunks ? { routeExists: o.trunks.routeExists } : {}),
   });
   const control = createCallControl({
     domain: config.sipDomain,
@@ -112,6 +119,7 @@ export function createCallSide(o: CallSideOptions) {
     callHandling: (number) => o.callHandling.get(number),
     promptsDir: resolve(config.dataDir, 'prompts'),
     ...(o.acd ? { acd: o.acd } : {}),
+    tts: o.tts,
     pickupGroups: { groupOf: (n) => o.callHandling.pickupGroup(n), members: (g) => o.callHandling.pickupGroupMembers(g) },
     ...(config.recordCalls === 'all'
       ? {
@@ -129,6 +137,7 @@ export function createCallSide(o: CallSideOptions) {
       : {}),
     onAuthFailure: o.onAuthFailure,
     onAuthSuccess: o.onAuthSuccess,
+    ...(o.trunks ? { outbound: o.trunks.outbound, inbound: o.trunks.inbound } : {}),
   });
 
   // Records: the in-progress row first (so a crash leaves something to close as INTERRUPTED),

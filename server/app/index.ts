@@ -4,6 +4,7 @@
 // Stop: HTTP → calls (BYE, records) → SIP, within HAILING_SHUTDOWN_TIMEOUT_MS (then every SIP
 // connection still open is destroyed) → media → registrar → batching writer (flushes every queued
 // row) → database.
+import { resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { Config } from '../config/index.js';
 import {
@@ -21,6 +22,7 @@ import {
   RetentionRepository,
   checkAuditChain,
   SessionRepository,
+  TrunkRepository,
   openDatabase,
 } from '../store/index.js';
 import { createApiApp, createCallEventsEndpoint, ensureAdmin, startHttpServer, type HttpServerHandle, type RegistrationView } from '../api/index.js';
@@ -32,6 +34,8 @@ import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createSipSide } from './sip.js';
 import { createCallSide, recordingsDirOf } from './calls.js';
+import { createTrunkSide } from './trunks.js';
+import { EspeakTts, loadManifest, ModelInstaller, onnxModelCheck, TtsPrompts } from '../speech/index.js';
 import { drainWithDeadline } from './drain.js';
 import { createRecordingVault } from './recording.js';
 import { RetentionService } from '../recording/index.js';
@@ -39,6 +43,9 @@ import { loadOrCreateAuditSigningKey } from '../security/audit-signing.js';
 import { startRetentionJob } from './retention.js';
 import path from 'node:path';
 import { openAcd } from './acd.js';
+import { consoleDir } from './console-dir.js';
+import { createSystemStatus, streamEvents } from './system-status.js';
+import { availableParallelism } from 'node:os';
 
 export interface AppOptions {
   readonly config: Config;
@@ -125,9 +132,16 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const auditSigningKey = loadOrCreateAuditSigningKey(path.join(config.dataDir, 'keys', 'audit-signing.pem'));
   const acd = await openAcd({ db, dataDir: config.dataDir, clock, logger });
+  const trunkRepository = new TrunkRepository({ db, writer, logger });
+  const trunks = createTrunkSide({ config, logger, clock, stack: sip.stack, listening: () => sip.transport.listening(), repository: trunkRepository, audit });
+  const tts = new TtsPrompts({ dir: resolve(config.dataDir, 'tts-cache'), engines: [new EspeakTts()] });
+  const models = new ModelInstaller({ dir: config.modelsDir, manifest: loadManifest(), now: () => clock.now(), checkModel: onnxModelCheck });
+  // an install cut short by a crash left a staging folder: nothing in it is used
+  void models.cleanStaging().catch(() => undefined);
   const calls = createCallSide({
     acd: acd.handlers,
     config,
+    tts,
     logger,
     clock,
     metrics,
@@ -144,18 +158,47 @@ export async function createApp(options: AppOptions): Promise<App> {
     onAuthFailure: sip.auth.failed,
     onAuthSuccess: sip.auth.succeeded,
     vault,
+    trunks: {
+      outbound: trunks.dialer,
+      inbound: trunks.manager,
+      routeExists: async (id) => (await trunks.manager.route(id)) !== undefined,
+    },
   });
+  // the events stream carries the trunk side's alerts (toll-fraud trips) beside the call events
+  const callEvents = {
+    subscribe(listener: Parameters<typeof calls.callEvents.subscribe>[0]) {
+      const offs = [calls.callEvents.subscribe(listener), trunks.onAlert(listener)];
+      return () => offs.forEach((off) => off());
+    },
+  };
   sip.stack.use(sip.watchCredentials(calls.control.handler));
 
   let ready = false;
+  let http: HttpServerHandle | undefined;
+  const events = streamEvents({ calls: callEvents, registrar: sip.registrar, clock });
+  const system = createSystemStatus({
+    config,
+    clock,
+    registry: metrics.registry,
+    startedAt: clock.now(),
+    mediaWorkers: config.mediaWorkers || Math.max(1, availableParallelism()),
+    listening: () => sip.transport.listening(),
+    httpPort: () => http?.port,
+    registrations: () => sip.registrar.bindings().length,
+    activeCalls: async () => (await metrics.callsActive.get()).values[0]?.value ?? 0,
+  });
   const api = createApiApp({
     repositories,
     callRecords: records,
-    callEvents: calls.callEvents,
+    callEvents: events,
+    auditLog: auditRepository,
+    system,
     dialPlan: { repository: dialPlanRepository, service: calls.dialPlan },
     calendars: calendarRepository,
     callHandling,
     acd: acd.service,
+    trunks: { repository: trunkRepository, manager: trunks.manager },
+    speech: { models, voices: () => tts.voices() },
     logger,
     metrics,
     audit,
@@ -174,10 +217,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     retention: { service: retention, repository: retentionRepository },
     auditChain: { verify: () => checkAuditChain(db), range: (o) => auditRepository.range(o), signingKey: auditSigningKey },
     calls: calls.control,
+    consoleDir: consoleDir(),
     ready: () => ready,
   });
 
-  let http: HttpServerHandle | undefined;
   let retentionJob: { stop(): void } | undefined;
   let stopping: Promise<void> | undefined;
 
@@ -197,15 +240,16 @@ export async function createApp(options: AppOptions): Promise<App> {
       const restored = sip.bans.restore(await banStore.loadActive(clock.now()));
       if (restored > 0) logger.info({ restored }, 'bans restored');
       await sip.stack.start();
-      const events = createCallEventsEndpoint({ sessions: repositories.sessions, callEvents: calls.callEvents, acdEvents: acd.service, logger });
-      http = await startHttpServer({ app: api, port: config.httpPort, address: config.bindAddress, logger, upgrade: events });
+      await trunks.start();
+      const endpoint = createCallEventsEndpoint({ sessions: repositories.sessions, callEvents: events, acdEvents: acd.service, logger });
+      http = await startHttpServer({ app: api, port: config.httpPort, address: config.bindAddress, logger, upgrade: endpoint });
       ready = true;
       const host = config.bindAddress === '0.0.0.0' || config.bindAddress === '::' ? config.publicAddress : config.bindAddress;
       const httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${http.port}`;
       if (admin.oneTimePassword)
         options.announce?.(
           `\nFirst start: created admin account "${admin.username}" with one-time password:\n\n    ${admin.oneTimePassword}\n\n` +
-            'It is shown only now. Log in and change it.\n',
+            'It is shown only now. Sign in at the console (the URL below) and choose your own password.\n',
         );
       logger.info({ httpUrl, sipDomain: config.sipDomain, listening: sip.transport.listening() }, 'hailing ready');
       return { httpUrl };
@@ -221,6 +265,8 @@ export async function createApp(options: AppOptions): Promise<App> {
             await http?.close();
             await calls.stop();
             await acd.service.close();
+            // registrations are removed (Expires: 0) while SIP still runs
+            await trunks.stop();
             await sip.stack.close();
           },
           // the stack may not have been reached; closing the transport destroys every connection

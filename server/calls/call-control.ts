@@ -1,8 +1,8 @@
 // The B2BUA's entry in the SIP listener chain: new INVITEs are authenticated (407), resolved
 // through the dial plan and become Calls running the handlers the plan names; requests inside a
 // call's dialogs go to that call (each call listens on its own media endpoints' events).
-import { getHeader, getMaxForwards, parseUri, tagOf } from '../sip/index.js';
-import type { IncomingRequest, RequestHandler } from '../sip/index.js';
+import { getHeader, getMaxForwards, parseNameAddr, parseUri, tagOf } from '../sip/index.js';
+import type { IncomingRequest, RequestHandler, SendTarget } from '../sip/index.js';
 import { Call, CallState } from './call.js';
 import { contactFor } from './contact.js';
 import { InboundLeg } from './inbound-leg.js';
@@ -30,13 +30,20 @@ export interface CallControl {
   close(): Promise<void>;
 }
 
+/** the From URI's user: a carrier's calling number */
+function callingUser(request: IncomingRequest): string {
+  const from = parseNameAddr(getHeader(request.message, 'From') ?? '');
+  const uri = from.ok ? parseUri(from.value.uri) : undefined;
+  return (uri?.ok ? userOf(uri.value) : undefined) ?? '';
+}
+
 export function createCallControl(o: CallControlOptions): CallControl {
   const calls = new Map<string, Call>();
   const index = new Map<string, Call>();
   const observer = new CallObserver(o.logger);
   const logger = o.logger.child({ module: 'calls' });
   let closing = false;
-  const legContext = (user: string, flow: IncomingRequest['flow']) => ({
+  const legContext = (user: string, flow: IncomingRequest['flow'] | SendTarget) => ({
     stack: o.stack,
     clock: o.clock,
     timers: o.timers,
@@ -65,9 +72,11 @@ export function createCallControl(o: CallControlOptions): CallControl {
     },
     monitored: new Set(),
     promptsDir: o.promptsDir ?? 'prompts',
+    tts: o.tts ?? null,
     ringingCalls: () => [...calls.values()].filter((c) => c.ringing.length > 0),
     pickupGroups: o.pickupGroups ?? { groupOf: async () => null, members: async () => [] },
     ...(o.acd ? { acd: o.acd } : {}),
+    ...(o.outbound ? { outbound: o.outbound } : {}),
   });
   const env: DestinationEnv = {
     isExtension: async (number) => (await o.directory.profile(number)) !== undefined,
@@ -81,24 +90,31 @@ export function createCallControl(o: CallControlOptions): CallControl {
 
   async function admit(request: IncomingRequest): Promise<void> {
     if (closing) return request.reply({ status: 503, headers: [{ name: 'Retry-After', value: '30' }] });
-    const domain = o.domain.toLowerCase();
-    const auth = await authenticateInvite({
-      request,
-      authenticator: o.authenticator,
-      credentials: o.credentials,
-      isOwnHost: (host) => host === domain || host === request.flow.local.address,
-    });
-    if (!auth.ok) {
-      if (auth.failure) o.onAuthFailure?.({ source: request.source.address, reason: auth.failure, ...(auth.username === undefined ? {} : { username: auth.username }) });
-      return request.reply(auth.reply);
+    const uri = parseUri(request.message.uri);
+    const dialled = (uri.ok ? userOf(uri.value) : undefined) ?? '';
+    // a carrier's INVITE (a trunk's address) goes to its DID's steps without digest; an unknown DID is refused
+    const fromTrunk = (await o.inbound?.classify({ source: request.source, dialled, caller: callingUser(request) })) ?? { kind: 'not-a-trunk' as const };
+    if (fromTrunk.kind === 'refuse') return request.reply({ status: fromTrunk.status });
+    let caller: ExtensionProfile;
+    if (fromTrunk.kind === 'did') caller = fromTrunk.caller;
+    else {
+      const domain = o.domain.toLowerCase();
+      const auth = await authenticateInvite({
+        request,
+        authenticator: o.authenticator,
+        credentials: o.credentials,
+        isOwnHost: (host) => host === domain || host === request.flow.local.address,
+      });
+      if (!auth.ok) {
+        if (auth.failure) o.onAuthFailure?.({ source: request.source.address, reason: auth.failure, ...(auth.username === undefined ? {} : { username: auth.username }) });
+        return request.reply(auth.reply);
+      }
+      o.onAuthSuccess?.({ source: request.source.address, username: auth.username });
+      caller = (await o.directory.profile(auth.username)) ?? { number: auth.username, displayName: null, permissions: [] };
     }
-    o.onAuthSuccess?.({ source: request.source.address, username: auth.username });
     // RFC 3261 §16.3 step 3 (as a B2BUA we are the proxy's equivalent): 483 when no hops remain
     const maxForwards = getMaxForwards(request.message) ?? 70;
     if (maxForwards <= 0) return request.reply({ status: 483 });
-    const uri = parseUri(request.message.uri);
-    const dialled = (uri.ok ? userOf(uri.value) : undefined) ?? '';
-    const caller: ExtensionProfile = (await o.directory.profile(auth.username)) ?? { number: auth.username, displayName: null, permissions: [] };
     const inbound = new InboundLeg(legContext(dialled || 'hailing', request.flow), request);
     const call = new Call({
       caller,
@@ -117,7 +133,8 @@ export function createCallControl(o: CallControlOptions): CallControl {
     });
     calls.set(call.id, call);
     request.onCancel?.(() => call.cancelledByCaller());
-    const entries = (await o.dialPlan?.entries()) ?? [];
+    const plan = (await o.dialPlan?.entries()) ?? [];
+    const entries = fromTrunk.kind === 'did' ? [fromTrunk.entry, ...plan] : plan;
     const resolution = await resolveDialled({ callerPermissions: caller.permissions, dialled, entries, env });
     call.routed(resolution.trace);
     if (call.state !== CallState.Routing) return;

@@ -5,3 +5,4 @@ export { CallObserver } from './observer.js';
 export { recordingDurationMs, wavDurationMs, oggOpusDurationMs } from './recording-file.js';
 export type * from './types.js';
 export * from './dialplan/index.js';
+export type { OutboundDialer } from './handlers/route.js';

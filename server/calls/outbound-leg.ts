@@ -1,7 +1,7 @@
 // A leg towards one registered contact of the callee: Hailing is the UAC (RFC 3261 §13.2). The
 // INVITE runs in a client transaction; aborting it sends CANCEL (§9.1); a 2xx makes the dialog,
 // which is ACKed at once and for every retransmission of the 2xx (§13.2.2.4).
-import { createRequest, getHeader, newCallId, newTag, parseCSeq, uacDialog } from '../sip/index.js';
+import { answerChallenge, createRequest, createResponse, getHeader, newCallId, newTag, parseCSeq, uacDialog } from '../sip/index.js';
 import type { SipRequest, SipResponse } from '../sip/index.js';
 import { Leg, type LegContext } from './leg.js';
 import { ALLOW } from './allow.js';
@@ -15,54 +15,110 @@ export interface OutboundInvite {
   readonly to: string;
   readonly maxForwards: number;
   readonly body: Uint8Array;
+  /** more headers for the INVITE (a carrier's P-Asserted-Identity, Remote-Party-ID) */
+  readonly headers?: readonly (readonly [string, string])[];
+  /** answer one 401/407 challenge with these (a carrier trunk, RFC 3261 §22.2) */
+  readonly credentials?: { readonly username: string; readonly password: string };
+  /**
+   * give up when nothing at all (not even 100 Trying) came back this long: the start resolves
+   * with a local 408 so that the caller may try elsewhere at once instead of after Timer B (32 s)
+   */
+  readonly setupTimeoutMs?: number;
 }
 
 export class OutboundLeg extends Leg {
   readonly target: CallTarget;
   readonly sipCallId = newCallId();
-  readonly #invite: SipRequest;
+  #invite: SipRequest;
+  readonly #headers: [string, string][];
+  readonly #options: OutboundInvite;
   readonly #abort = new AbortController();
   #wanted = true;
+  /** the setup timer fired: a late 2xx is ACKed and ended with BYE */
+  #gaveUp = false;
 
   constructor(ctx: LegContext, options: OutboundInvite) {
     super(ctx);
     this.target = options.target;
-    this.#invite = createRequest({
-      method: 'INVITE',
-      uri: options.target.contact,
-      headers: [
-        ['From', `${options.from};tag=${newTag()}`],
-        ['To', options.to],
-        ['Call-ID', this.sipCallId],
-        ['CSeq', '1 INVITE'],
-        ['Max-Forwards', String(options.maxForwards)],
-        ['Contact', ctx.contact],
-        ['Allow', ALLOW],
-        ['Content-Type', 'application/sdp'],
-      ],
-      body: options.body,
-    });
+    this.#options = options;
+    this.#headers = [
+      ['From', `${options.from};tag=${newTag()}`],
+      ['To', options.to],
+      ['Call-ID', this.sipCallId],
+      ['Max-Forwards', String(options.maxForwards)],
+      ['Contact', ctx.contact],
+      ['Allow', ALLOW],
+      ...(options.headers ?? []).map(([n, v]): [string, string] => [n, v]),
+      ['Content-Type', 'application/sdp'],
+    ];
+    this.#invite = this.#build(1, undefined);
+  }
+
+  #build(cseq: number, auth: readonly [string, string] | undefined): SipRequest {
+    return createRequest({ method: 'INVITE', uri: this.target.contact, headers: [...this.#headers, ['CSeq', `${cseq} INVITE`], ...(auth ? [[auth[0], auth[1]] as [string, string]] : [])], body: this.#options.body });
   }
 
   /** Sends the INVITE; resolves with its final response (a local 408/503 when nothing came back). */
   async start(onProvisional: (response: SipResponse) => void): Promise<SipResponse> {
-    const flow = this.target.flow;
-    const response = await this.ctx.stack.request({
-      request: this.#invite,
-      to: flow,
-      signal: this.#abort.signal,
-      onProvisional,
-      onAdditionalSuccess: (extra) => this.#ackExtra(extra),
-    });
+    let response = await this.#send(onProvisional);
+    const credentials = this.#options.credentials;
+    if ((response.status === 401 || response.status === 407) && credentials && this.#wanted) {
+      // RFC 3261 §22.2: the same request again with credentials, CSeq one higher (§8.1.3.5)
+      const answer = answerChallenge({ response, method: 'INVITE', uri: this.target.contact, credentials });
+      if (answer) {
+        this.#invite = this.#build(2, [answer.header, answer.value]);
+        response = await this.#send(onProvisional);
+      }
+    }
     this.sipStatus = response.status;
     if (response.status >= 200 && response.status < 300) {
-      this.dialog = uacDialog({ invite: this.#invite, response, flow });
+      this.dialog = uacDialog({ invite: this.#invite, response, flow: this.target.flow });
       this.answeredAt = this.ctx.clock.now();
       this.#ack(response);
       // a 2xx after we gave up on this leg (CANCEL crossed it, another fork won): end it at once
       if (!this.#wanted) void this.bye();
     }
     return response;
+  }
+
+  /** one INVITE transaction, given up (local 408) when the setup timer fires before any response */
+  #send(onProvisional: (response: SipResponse) => void): Promise<SipResponse> {
+    let heard = false;
+    const invite = this.#invite;
+    const sent = this.ctx.stack.request({
+      request: invite,
+      to: this.target.flow,
+      signal: this.#abort.signal,
+      onProvisional: (r) => {
+        heard = true;
+        if (!this.#gaveUp) onProvisional(r);
+      },
+      onAdditionalSuccess: (extra) => this.#ackExtra(extra),
+    });
+    const limit = this.#options.setupTimeoutMs;
+    if (limit === undefined) return sent;
+    return new Promise((resolve) => {
+      const timer = this.ctx.clock.setTimeout(() => {
+        if (heard) return;
+        this.#gaveUp = true;
+        // RFC 3261 §9.1: a CANCEL goes out if a provisional still comes (the client transaction sends it)
+        this.#abort.abort();
+        resolve(createResponse(invite, { status: 408, reason: 'No Response From Trunk' }));
+      }, limit);
+      void sent.then((r) => {
+        this.ctx.clock.clearTimeout(timer);
+        if (!this.#gaveUp) return resolve(r);
+        // the carrier answered after we moved on: confirm and end that dialog at once
+        if (r.status >= 200 && r.status < 300) {
+          const late = uacDialog({ invite, response: r, flow: this.target.flow });
+          const cseq = parseCSeq(getHeader(invite, 'CSeq') ?? '');
+          if (late && cseq.ok) {
+            void this.ctx.stack.sendAck({ request: late.ack(cseq.value.seq), to: late.flow }).catch(() => undefined);
+            void this.ctx.stack.request({ request: late.request({ method: 'BYE' }), to: late.flow }).catch(() => undefined);
+          }
+        }
+      });
+    });
   }
 
   /** RFC 3261 §9.1: CANCEL once a provisional response arrived; the INVITE then ends 487. */

@@ -1,13 +1,15 @@
 // What call control needs from the rest of the server (ports, adapted by server/app) and what it
 // tells observers (CONVENTIONS.md §4: records, events and metrics subscribe, never steer).
 import type { AcdHandlers } from './handlers/index.js';
-import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SipStack, TimerValues } from '../sip/index.js';
+import type { SpeechPrompts } from './handlers/say.js';
+import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SendTarget, SipStack, TimerValues } from '../sip/index.js';
 import type { MediaEngine, SealOptions } from '../../media/index.js';
 import type { DialPlanEntry } from './dialplan/resolver.js';
 import type { CalendarState, DestinationEnv } from './dialplan/destinations.js';
 import type { CallHandling } from './handlers/dial.js';
 import type { PickupGroups } from './handlers/pickup.js';
 import type { CallRecordView as CallRecord } from '../store/index.js';
+import type { OutboundDialer } from './handlers/route.js';
 
 /** FreeSWITCH toll_allow-style classes of destination an extension may call. */
 export type CallPermission = 'internal' | 'local' | 'national' | 'mobile' | 'international' | 'emergency';
@@ -25,7 +27,8 @@ export interface ExtensionDirectory {
 /** A registered contact to ring: the registrar's Binding, reduced to what a call needs. */
 export interface CallTarget {
   readonly contact: string;
-  readonly flow: Flow;
+  /** a registered phone's flow; a carrier's target (no flow yet: a new datagram or connection) */
+  readonly flow: Flow | SendTarget;
   readonly userAgent?: string;
 }
 
@@ -67,6 +70,16 @@ export interface DtmfEvent {
   readonly method: 'rfc4733' | 'inband' | 'info';
 }
 
+/** What an INVITE from a carrier becomes: the DID's steps, or a refusal (unknown DID: 404). */
+export type InboundDecision =
+  | { readonly kind: 'not-a-trunk' }
+  | { readonly kind: 'refuse'; readonly status: number; readonly cause: string }
+  | { readonly kind: 'did'; readonly trunk: string; readonly caller: ExtensionProfile; readonly entry: DialPlanEntry };
+
+export interface InboundTrunkCalls {
+  classify(request: { readonly source: { readonly address: string }; readonly dialled: string; readonly caller: string }): Promise<InboundDecision>;
+}
+
 export interface CallControlOptions {
   /** in-band DTMF detection: auto = on legs without telephone-event */
   readonly dtmfInband?: 'auto' | 'on' | 'off';
@@ -74,12 +87,18 @@ export interface CallControlOptions {
    * record answered two-party calls into `dir`; `started` receives the call's record in progress once
    * it names the file, `done` the final record completed with the file's figures (paths relative to `dir`)
    */
+  /** places calls through carrier trunks for 'route' steps (server/trunks); absent: none */
+  readonly outbound?: OutboundDialer;
+  /** calls from carriers (trunk sources, DIDs) admitted without digest; absent: none */
+  readonly inbound?: InboundTrunkCalls;
   /** extensions' call pickup groups (*8); absent: nobody is in one */
   readonly pickupGroups?: PickupGroups;
   /** where dial plan 'play' steps read their prompt files (<dataDir>/prompts) */
   readonly promptsDir?: string;
   /** the ACD's queue and agent log-in handlers; absent: 'queue' steps cannot run */
   readonly acd?: AcdHandlers;
+  /** on-device TTS for dial plan 'say' steps (server/speech); absent: they are skipped */
+  readonly tts?: SpeechPrompts;
   readonly recording?: {
     readonly dir: string;
     readonly format: 'wav' | 'ogg';

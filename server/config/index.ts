@@ -67,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...c,
     dataDir: path.resolve(c.dataDir),
+    modelsDir: path.resolve(c.modelsDir ?? path.join(c.dataDir, 'models')),
     publicAddress,
     sipDomain: c.sipDomain ?? publicAddress,
     databaseUrl: c.databaseUrl ?? `file:${path.join(path.resolve(c.dataDir), 'hailing.db')}`,

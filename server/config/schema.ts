@@ -9,6 +9,8 @@ const ms = z.coerce.number().int().min(0);
 export const configShape = z
   .object({
     dataDir: z.string().min(1).default('./data'),
+    /** speech models (npm run models); default <dataDir>/models */
+    modelsDir: z.string().min(1).optional(),
     /** libsql URL; default file:<dataDir>/hailing.db */
     databaseUrl: z.string().min(1).optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -117,6 +119,19 @@ export const configShape = z
       .int()
       .refine((d) => d === 0 || d >= 180, 'must be 0 (keep all) or at least 180 days')
       .default(0),
+    /** DNS servers for trunk host names (RFC 3263), "address" or "address:port", comma-separated; empty: the system's */
+    dnsServers: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((a) => a.trim()).filter((a) => a.length > 0))
+      .pipe(z.array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[0-9.]+|[0-9a-fA-F:]+)(:[0-9]{1,5})?$/, 'each DNS server is an IP address, optionally with :port ([v6]:port)'))),
+    /** first retry of a failed trunk registration; it doubles up to 5 minutes */
+    trunkRegisterRetryMs: ms.min(100).default(2_000),
+    /** toll-fraud guard: outbound trunk calls per minute from one extension, from all, and at once */
+    outboundCallsPerMinutePerExtension: z.coerce.number().int().min(1).default(10),
+    outboundCallsPerMinute: z.coerce.number().int().min(1).default(120),
+    outboundConcurrentPerExtension: z.coerce.number().int().min(1).default(4),
+    outboundConcurrent: z.coerce.number().int().min(1).default(60),
     /** conference room numbers (FreeSWITCH's default dialplan uses 3000-3099); '' disables */
     conferenceNumbers: z
       .string()
@@ -148,4 +163,5 @@ export interface Config extends Parsed {
   readonly publicAddress: string;
   readonly sipDomain: string;
   readonly databaseUrl: string;
+  readonly modelsDir: string;
 }

@@ -70,3 +70,9 @@ export { URI_MISMATCH_REPLY, digestUriNamesTarget } from './auth/digest-uri.js';
 
 // dialogs (RFC 3261 §12, §13.3.1.4)
 export * from './dialog/index.js';
+
+// digest as a client (to carriers) and server location (RFC 3263), for trunks
+export { answerChallenge } from './auth/digest-client.js';
+export type { DigestAnswer, DigestClientCredentials } from './auth/digest-client.js';
+export { createDnsQueries, locateSipServer, orderSrv } from './dns/rfc3263.js';
+export type { DnsQueries, LocateOptions, NaptrRecord, SipTarget, SipTargetProtocol, SrvRecord } from './dns/rfc3263.js';

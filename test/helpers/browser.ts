@@ -36,8 +36,10 @@ export async function makeToneWav(o: ToneWavOptions): Promise<void> {
 }
 
 export interface BrowserOptions {
-  /** the WAV Chrome plays as its microphone */
-  fakeAudioFile: string;
+  /** the WAV Chrome plays as its microphone; without it, no fake media devices */
+  fakeAudioFile?: string;
+  /** the browser's preferred languages (navigator.languages), e.g. zh-TW */
+  locale?: string;
 }
 
 export interface ChromiumSession {
@@ -57,9 +59,9 @@ export async function launchChromium(o: BrowserOptions): Promise<ChromiumSession
     '--disable-background-networking',
     '--disable-component-update',
     '--disable-sync',
-    '--use-fake-ui-for-media-stream',
-    '--use-fake-device-for-media-stream',
-    `--use-file-for-fake-audio-capture=${o.fakeAudioFile}`,
+    ...(o.fakeAudioFile !== undefined
+      ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${o.fakeAudioFile}`]
+      : []),
     // our WSS listener uses a self-signed certificate
     '--ignore-certificate-errors',
     // Without a user gesture Chrome starts the AudioContext suspended; the tests analyse remote audio.
@@ -72,6 +74,7 @@ export async function launchChromium(o: BrowserOptions): Promise<ChromiumSession
     args,
     ignoreHTTPSErrors: true,
     timeout: 30_000,
+    ...(o.locale !== undefined ? { locale: o.locale } : {}),
   });
   const browser = context.browser();
   let closed = false;

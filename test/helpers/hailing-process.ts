@@ -20,6 +20,8 @@ export interface HailingProcess {
   readonly ports: HailingPorts;
   readonly baseUrl: string;
   readonly output: () => string;
+  /** the one-time admin password Hailing printed at its first start (generatedAdmin) */
+  oneTimePassword(): string;
   /** log in as the test admin and return a bearer token */
   token(): Promise<string>;
   api<T = unknown>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }>;
@@ -34,7 +36,13 @@ export async function allocatePorts(): Promise<HailingPorts> {
   return { http: await freePort(), sip: await freePort(), tls: await freePort(), ws: await freePort(), wss: await freePort() };
 }
 
-type StartOptions = { dataDir?: string; ports?: HailingPorts; env?: Record<string, string> };
+type StartOptions = {
+  dataDir?: string;
+  ports?: HailingPorts;
+  env?: Record<string, string>;
+  /** no HAILING_ADMIN_*: Hailing creates `admin` with a one-time password it prints (oneTimePassword()) */
+  generatedAdmin?: boolean;
+};
 
 /**
  * Starts Hailing; when the ports were ours to choose and one was taken in the meantime by another
@@ -69,6 +77,10 @@ async function startOnce(options: StartOptions & { dataDir: string; ports: Haili
     ...options.env,
   };
   for (const k of Object.keys(env)) if (k.startsWith('HAILING_TEST_')) delete env[k];
+  if (options.generatedAdmin) {
+    delete env.HAILING_ADMIN_USER;
+    delete env.HAILING_ADMIN_PASSWORD;
+  }
   // HAILING_TEST_DIST=1 runs the compiled build (`npm run build`), as `npm start` does; benchmarks use it
   const entry = process.env.HAILING_TEST_DIST === '1' ? [path.join(root, 'dist/server/main.js')] : ['--import', 'tsx', path.join(root, 'server/main.ts')];
   const nodeArgs = process.env.HAILING_TEST_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
@@ -138,6 +150,11 @@ async function startOnce(options: StartOptions & { dataDir: string; ports: Haili
     ports,
     baseUrl,
     output: () => out,
+    oneTimePassword() {
+      const m = /one-time password:\s+(\S+)/.exec(out);
+      if (!m?.[1]) throw new Error(`no one-time password in the output:\n${out}`);
+      return m[1];
+    },
     token,
     api,
     async kill(signal: NodeJS.Signals = 'SIGTERM') {

@@ -42,6 +42,15 @@ export const AnswerDestination = z.strictObject({ kind: z.literal('answer') });
 export const PROMPT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.wav$/;
 export const PlayDestination = z.strictObject({ kind: z.literal('play'), prompt: z.string().regex(PROMPT_NAME, 'a prompt is a file name in the prompts folder: letters, digits, - and _, ending .wav') });
 /**
+ * Speak `text` to the caller (answered first when it is not yet) with on-device TTS (server/speech):
+ * a prompt without a recorded file. `voice`: a TTS voice name (GET /api/v1/speech/voices); absent: 'en'.
+ */
+export const SayDestination = z.strictObject({
+  kind: z.literal('say'),
+  text: z.string().trim().min(1).max(500),
+  voice: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'a voice name: lower-case letters, digits, - and _').optional(),
+});
+/**
  * Call pickup. directed (**<ext>): a call ringing at `extension`, else the pattern's wildcard
  * part; group (*8): a call ringing at any extension in the caller's pickup group.
  */
@@ -61,7 +70,10 @@ export const AgentLoginDestination = z.strictObject({ kind: z.literal('agent-log
 /** Dial another number through the plan (Asterisk's Goto): the one kind that can loop. */
 export const NumberDestination = z.strictObject({ kind: z.literal('number'), number: z.string().regex(/^[0-9*#+]{1,32}$/) });
 
-const STEP_KINDS = [ExtensionDestination, RingGroupDestination, ConferenceDestination, FeatureDestination, NumberDestination, AnswerDestination, PlayDestination, PickupDestination, QueueDestination, AgentLoginDestination] as const;
+/** An outbound route (server/trunks): its patterns rewrite the number, its trunks are tried in order. */
+export const RouteDestination = z.strictObject({ kind: z.literal('route'), route: z.number().int().min(1) });
+
+const STEP_KINDS = [ExtensionDestination, RingGroupDestination, ConferenceDestination, FeatureDestination, NumberDestination, AnswerDestination, PlayDestination, PickupDestination, QueueDestination, AgentLoginDestination, RouteDestination, SayDestination] as const;
 /** what a branch may hold: every kind but a branch (a calendar carries its own holidays, so none nests) */
 export const BranchStep = z.discriminatedUnion('kind', [...STEP_KINDS]);
 /**
@@ -96,9 +108,11 @@ export interface DestinationEnv {
   readonly calendar?: (id: number) => Promise<CalendarState | null>;
   /** whether calendar `id` exists; absent: calendars are not checked */
   readonly calendarExists?: (id: number) => Promise<boolean>;
-  /** a dialled number's permission class under the site's number profile (server/numbers), for entries whose permission is 'dialled' */
   /** the ACD's queues; absent: no queue is known */
   readonly isQueue?: (id: string) => boolean;
+  /** whether an outbound route exists (absent: no routes, so every 'route' step is refused) */
+  readonly routeExists?: (id: number) => Promise<boolean>;
+  /** a dialled number's permission class under the site's number profile (server/numbers), for entries whose permission is 'dialled' */
   readonly classify?: (number: string) => { readonly ok: true; readonly class: string } | { readonly ok: false; readonly reason: string };
 }
 
@@ -153,6 +167,7 @@ export const DESTINATION_KINDS: Kinds = {
   number: { applies: always, problem: none, redials: (d) => [d.number] },
   answer: { applies: always, problem: none, redials: () => [] },
   play: { applies: always, problem: none, redials: () => [] },
+  say: { applies: always, problem: none, redials: () => [] },
   pickup: { applies: always, problem: (d, env) => unknownExtensions(d.extension === undefined ? [] : [d.extension], env), redials: () => [] },
   calendar: {
     applies: always,
@@ -175,6 +190,7 @@ export const DESTINATION_KINDS: Kinds = {
   },
   queue: { applies: always, problem: async (d, env) => (env.isQueue?.(d.queue) ? null : `unknown queue ${d.queue}`), redials: () => [] },
   'agent-login': { applies: always, problem: none, redials: () => [] },
+  route: { applies: always, problem: async (d, env) => ((await env.routeExists?.(d.route)) ? null : `unknown route ${d.route}`), redials: () => [] },
 };
 
 export const kindOf = <D extends Destination>(d: D): DestinationKind<D> => DESTINATION_KINDS[d.kind] as unknown as DestinationKind<D>;

@@ -24,6 +24,8 @@ export interface DialPlanServiceOptions {
   readonly now?: () => number;
   /** the ACD's queues (a 'queue' step naming another is refused) */
   readonly isQueue?: (id: string) => boolean;
+  /** outbound routes (server/trunks) that 'route' steps may name */
+  readonly routeExists?: (id: number) => Promise<boolean>;
 }
 
 export interface DialPlanService {
@@ -45,6 +47,7 @@ export function createDialPlanService(o: DialPlanServiceOptions): DialPlanServic
     calendarExists: async (id) => calendars !== undefined && (await calendars.exists(id)),
     ...(o.classify !== undefined ? { classify: o.classify } : {}),
     ...(o.isQueue ? { isQueue: o.isQueue } : {}),
+    ...(o.routeExists ? { routeExists: o.routeExists } : {}),
   });
   const typed = (row: DialPlanRowLike): DialPlanEntry | null => {
     const steps = row.steps.map((s) => Destination.safeParse(s));

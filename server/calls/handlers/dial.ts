@@ -3,7 +3,7 @@
 // per-member timeout). Each dial opens the call's two-party media, relays the caller's offer to
 // the forks and hands them to Call.dial(); a dial that fails closes its media and reports the
 // failure so that the chain can go on (forward, voicemail, ...).
-import type { Flow } from '../../sip/index.js';
+import type { Flow, SendTarget } from '../../sip/index.js';
 import type { MediaEngine } from '../../../media/index.js';
 import { CallState, type Call } from '../call.js';
 import { isWebRtcOffer, type CallMedia } from '../call-media.js';
@@ -21,7 +21,7 @@ export interface DialServices {
   readonly inbandDtmf: 'auto' | 'on' | 'off';
   readonly noAnswerTimeoutMs: number;
   readonly locate: (aor: string) => readonly CallTarget[];
-  readonly legContext: (user: string, flow: Flow) => LegContext;
+  readonly legContext: (user: string, flow: Flow | SendTarget) => LegContext;
   /** an answered two-party call is recorded when recording is on */
   readonly answered: (call: Call) => void;
   /** an extension's DND and forwarding (absent: ring it, no forwarding) */
@@ -47,7 +47,7 @@ export const DND: Failure = { status: 486, disposition: 'BUSY', cause: 'dnd' };
 /** what counts as "no answer" for the no-answer forward: ringing out, 480/408, no registered phone */
 const NO_ANSWER_CAUSES = new Set(['no-answer', 'unavailable']);
 
-const isBrowser = (t: { readonly flow: Flow }): boolean => t.flow.protocol === 'ws' || t.flow.protocol === 'wss';
+const isBrowser = (t: { readonly flow: Flow | SendTarget }): boolean => t.flow.protocol === 'ws' || t.flow.protocol === 'wss';
 const quoted = (name: string): string => `"${name.replace(/["\\\r\n]/g, '')}"`;
 
 /** One dial of `numbers`' contacts for at most `timeoutMs`: the fork, as route() always did it. */

@@ -9,6 +9,8 @@ export { dialNumbers } from './dial.js';
 import { Monitor, type MonitorServices } from './monitor.js';
 import { Answer, PlayPrompt, type AnchoredServices } from './anchored.js';
 import { Pickup, type PickupServices } from './pickup.js';
+import { OutboundRouteHandler, type RouteServices } from './route.js';
+import { SayText, type SayServices } from './say.js';
 
 export { runSteps } from './handler.js';
 export type { CallHandler, HandlerContext, HandlerOutcome, HandlerFactory } from './handler.js';
@@ -16,6 +18,8 @@ export type { CallHandling, DialServices } from './dial.js';
 export type { MonitorServices } from './monitor.js';
 export type { AnchoredServices } from './anchored.js';
 export type { PickupServices } from './pickup.js';
+export type { SayServices, SpeechPrompts } from './say.js';
+export type { OutboundDialer, RouteServices } from './route.js';
 
 /** The ACD's handlers (server/acd), given the services the call layer's own handlers use. */
 export interface AcdHandlers {
@@ -26,7 +30,7 @@ export interface AcdHandlers {
 
 type Factories = { [K in Destination['kind']]: ((step: ResolvedStep) => CallHandler) | null };
 
-export function handlerFactory(services: DialServices & MonitorServices & AnchoredServices & PickupServices & { readonly acd?: AcdHandlers }): HandlerFactory {
+export function handlerFactory(services: DialServices & MonitorServices & AnchoredServices & PickupServices & RouteServices & SayServices & { readonly acd?: AcdHandlers }): HandlerFactory {
   const acd = services.acd;
   const rooms = new Rooms(services);
   const factories: Factories = {
@@ -39,11 +43,13 @@ export function handlerFactory(services: DialServices & MonitorServices & Anchor
     answer: () => new Answer(services),
     play: () => new PlayPrompt(services),
     pickup: () => new Pickup(services),
+    say: () => new SayText(services),
     // the resolver replaces a 'calendar' step with the steps of the branch the calendar picks
     calendar: null,
     // without an ACD (unit tests of the call layer) a queue step has nothing to run it
     queue: acd ? () => acd.queue(services) : null,
     'agent-login': acd ? () => acd.agentLogin(services) : null,
+    route: () => new OutboundRouteHandler(services),
   };
   return (step) => {
     const make = factories[step.destination.kind];

@@ -9,6 +9,8 @@ export interface AdminUser {
   readonly id: string;
   readonly username: string;
   readonly role: AdminRole;
+  /** signed in with a generated one-time password: must choose a password before anything else */
+  readonly mustChangePassword: boolean;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -18,9 +20,17 @@ export interface AdminUserRepositoryOptions {
   now?: () => number;
 }
 
-function toView(row: AdminUserRow): AdminUser {
-  return { id: row.id, username: row.username, role: row.role, createdAt: row.createdAt, updatedAt: row.updatedAt };
+export function adminUserView(row: AdminUserRow): AdminUser {
+  return {
+    id: row.id,
+    username: row.username,
+    role: row.role,
+    mustChangePassword: row.mustChangePassword,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
 }
+const toView = adminUserView;
 
 export class AdminUserRepository {
   readonly #db: Db;
@@ -32,7 +42,7 @@ export class AdminUserRepository {
   }
 
   /** undefined when the username is taken. */
-  async create(input: { username: string; password: string; role?: AdminRole }): Promise<AdminUser | undefined> {
+  async create(input: { username: string; password: string; role?: AdminRole; mustChangePassword?: boolean }): Promise<AdminUser | undefined> {
     const now = this.#now();
     const passwordHash = await hashPassword(input.password);
     const rows = await this.#db
@@ -42,6 +52,7 @@ export class AdminUserRepository {
         username: input.username,
         passwordHash,
         role: input.role ?? 'admin',
+        mustChangePassword: input.mustChangePassword ?? false,
         createdAt: now,
         updatedAt: now,
       })
@@ -79,11 +90,12 @@ export class AdminUserRepository {
     return rows[0]?.n ?? 0;
   }
 
-  async setPassword(id: string, password: string): Promise<boolean> {
+  /** a password the user chose clears mustChangePassword; a generated one sets it (options) */
+  async setPassword(id: string, password: string, options: { mustChangePassword?: boolean } = {}): Promise<boolean> {
     const passwordHash = await hashPassword(password);
     const rows = await this.#db
       .update(adminUsers)
-      .set({ passwordHash, updatedAt: this.#now() })
+      .set({ passwordHash, mustChangePassword: options.mustChangePassword ?? false, updatedAt: this.#now() })
       .where(eq(adminUsers.id, id))
       .returning({ id: adminUsers.id });
     return rows.length > 0;

@@ -5,6 +5,7 @@ import { and, eq, gt, lte } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import { adminSessions, type AdminSessionRow } from '../schema/admin-sessions.js';
 import { adminUsers } from '../schema/admin-users.js';
+import { adminUserView } from './admin-users.js';
 import { sha256Hex } from '../credentials.js';
 import type { AdminUser } from './admin-users.js';
 
@@ -88,7 +89,7 @@ export class SessionRepository {
     const u = row.user;
     return {
       session: toView(row.session),
-      user: { id: u.id, username: u.username, role: u.role, createdAt: u.createdAt, updatedAt: u.updatedAt },
+      user: adminUserView(u),
     };
   }
 

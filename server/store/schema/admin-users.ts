@@ -9,6 +9,8 @@ export const adminUsers = sqliteTable('admin_users', {
   username: text('username').notNull().unique(),
   passwordHash: text('password_hash').notNull(),
   role: text('role', { enum: adminRoles }).notNull().default('admin'),
+  /** the password was generated (the one-time admin password): nothing but the change is allowed */
+  mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });

@@ -12,3 +12,4 @@ export * from './sip-bans.js';
 export * from './retention.js';
 export * from './calendars.js';
 export * from './acd.js';
+export * from './trunks.js';

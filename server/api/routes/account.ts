@@ -1,0 +1,93 @@
+// The signed-in user's own account: who am I (GET /auth/session) and the password change
+// (POST /auth/password), the two routes, with logout, that a user holding a one-time password may
+// use. A wrong current password counts as a failed login (the same lockout), so a stolen session
+// cannot be used to guess the password; a change revokes every session of the user and issues a
+// new one.
+import type { Hono } from 'hono';
+import type { ConcurrencyGate } from '../../security/concurrency-gate.js';
+import type { LoginGuard } from '../../security/login-guard.js';
+import { loginSourceGroup } from '../../security/address-group.js';
+import type { ApiDeps, ApiEnv } from '../types.js';
+import { jsonError, readBody, remoteAddress } from '../http-errors.js';
+import { PasswordChange } from '../schemas.js';
+import { requireSession, sessionCookie, tooManyAttempts } from '../auth.js';
+
+export const MIN_PASSWORD_LENGTH = 8;
+
+export interface AccountRouteOptions {
+  readonly guard: LoginGuard;
+  readonly hashing: ConcurrencyGate;
+  readonly verify: (hash: string, password: string) => Promise<boolean>;
+}
+
+/** why a new password is refused, or undefined when it is acceptable */
+export function passwordProblem(o: { username: string; current: string; next: string }): string | undefined {
+  if ([...o.next].length < MIN_PASSWORD_LENGTH) return `the new password must be at least ${MIN_PASSWORD_LENGTH} characters`;
+  if (o.next === o.current) return 'the new password must differ from the current one';
+  if (o.next.toLowerCase() === o.username.toLowerCase()) return 'the new password must not be the username';
+  if (/^\s|\s$/.test(o.next)) return 'the new password must not begin or end with a space';
+  return undefined;
+}
+
+export function mountAccountRoutes(app: Hono<ApiEnv>, deps: ApiDeps, o: AccountRouteOptions): void {
+  const { adminUsers, sessions } = deps.repositories;
+  const now = deps.now ?? Date.now;
+  const pending = { allowPendingPasswordChange: true };
+
+  app.get('/api/v1/auth/session', requireSession(deps, pending), (c) => {
+    const { user, session } = c.get('auth');
+    c.header('Cache-Control', 'no-store');
+    return c.json({
+      username: user.username,
+      role: user.role,
+      mustChangePassword: user.mustChangePassword,
+      expiresAt: new Date(session.expiresAt).toISOString(),
+    });
+  });
+
+  app.post('/api/v1/auth/password', requireSession(deps, pending), async (c) => {
+    const body = await readBody(c, PasswordChange);
+    if (!body.ok) return body.response;
+    const { currentPassword, newPassword } = body.value;
+    const { user } = c.get('auth');
+    const source = remoteAddress(c);
+    const attempt = { account: user.username.slice(0, 128), source: source === undefined ? undefined : loginSourceGroup(source) };
+    const refusal = o.guard.admit({ ...attempt, now: now() });
+    if (refusal) return tooManyAttempts(c, refusal.retryAfterMs);
+    const found = await adminUsers.findCredentials(user.username);
+    const checked = found ? o.hashing.run(() => o.verify(found.passwordHash, currentPassword)) : Promise.resolve(false);
+    if (checked === undefined) {
+      o.guard.abandon(attempt);
+      c.header('Retry-After', '1');
+      return jsonError(c, 503, { error: 'busy', reason: 'too many password checks at once; retry shortly' });
+    }
+    const ok = await checked.catch((err: unknown) => {
+      o.guard.abandon(attempt);
+      throw err;
+    });
+    const audited = source !== undefined ? { source } : {};
+    if (!ok || !found) {
+      o.guard.failure({ ...attempt, now: now() });
+      deps.audit.record({ actor: user.username, action: 'auth.password-change-failed', ...audited });
+      return jsonError(c, 400, { error: 'wrong password', reason: 'the current password is wrong', field: 'currentPassword' });
+    }
+    o.guard.success(attempt);
+    const problem = passwordProblem({ username: user.username, current: currentPassword, next: newPassword });
+    if (problem !== undefined) return jsonError(c, 400, { error: 'password rejected', reason: problem, field: 'newPassword' });
+    await adminUsers.setPassword(user.id, newPassword);
+    // every other browser or token signed in with the old password is signed out
+    await sessions.revokeAllForUser(user.id);
+    const userAgent = c.req.header('user-agent');
+    const { token, session } = await sessions.create({
+      userId: user.id,
+      ttlMs: deps.sessionTtlMs,
+      ...(source !== undefined ? { sourceIp: source } : {}),
+      ...(userAgent !== undefined ? { userAgent } : {}),
+    });
+    deps.audit.record({ actor: user.username, action: 'auth.password-changed', target: user.username, ...audited });
+    const maxAge = Math.max(0, Math.floor((session.expiresAt - now()) / 1000));
+    c.header('Set-Cookie', sessionCookie(token, maxAge, deps.secureCookies ?? false));
+    c.header('Cache-Control', 'no-store');
+    return c.json({ token, expiresAt: new Date(session.expiresAt).toISOString(), mustChangePassword: false }, 200);
+  });
+}

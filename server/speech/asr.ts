@@ -1,0 +1,34 @@
+// Recognition interfaces, not implemented yet: streaming ASR (sherpa-onnx OnlineRecognizer),
+// offline ASR (OfflineRecognizer) and keyword spotting (KeywordSpotter) need models; the test
+// fixture models (a tiny CTC digit recogniser, a small streaming transducer) are still to be trained
+// (issue 13). These shapes are what the speech process will offer per call leg.
+
+export interface RecognitionResult {
+  readonly text: string;
+  /** ms from the start of the stream */
+  readonly startMs: number;
+  readonly endMs: number;
+  /** 0..1 where the model gives one */
+  readonly confidence: number | null;
+}
+
+/** one per call leg: partials while speech goes on, a final at each endpoint (sherpa's endpointing) */
+export interface StreamingRecognizer {
+  accept(pcm: Int16Array): void;
+  onPartial(listener: (r: RecognitionResult) => void): void;
+  onFinal(listener: (r: RecognitionResult) => void): void;
+  close(): Promise<void>;
+}
+
+/** whole utterances or recordings (post-call transcription) */
+export interface OfflineRecognizer {
+  transcribe(options: { pcm: Int16Array; rate: 8000 | 16000 }): Promise<RecognitionResult[]>;
+}
+
+/** keywords per call; a hit is an event on the WebSocket stream */
+export interface KeywordSpotter {
+  setKeywords(keywords: readonly string[]): void;
+  accept(pcm: Int16Array): void;
+  onHit(listener: (hit: { keyword: string; atMs: number }) => void): void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,30 @@
+// Messages between the main thread's SpeechProcess and the speech child process (IPC with the
+// 'advanced' serialization, so typed arrays cross as bytes). Rare control and results only: PCM
+// streams come in on the child's Unix socket (pcm-socket.ts), never through this channel per frame.
+import type { VadSegment } from '../vad/segmenter.js';
+
+export type SpeechRequest =
+  | { readonly id: number; readonly op: 'ping' }
+  | { readonly id: number; readonly op: 'vad'; readonly rate: 8000 | 16000; readonly pcm: Int16Array }
+  /** load a sherpa-onnx vits/piper voice from `dir`; `check: false` only in the test that shows why the check exists */
+  | { readonly id: number; readonly op: 'load-voice'; readonly name: string; readonly dir: string; readonly check: boolean }
+  | { readonly id: number; readonly op: 'synthesize'; readonly voice: string; readonly text: string; readonly speed: number };
+
+export type SpeechResult =
+  | { readonly op: 'ping'; readonly pid: number }
+  | { readonly op: 'vad'; readonly segments: VadSegment[] }
+  | { readonly op: 'load-voice'; readonly sampleRate: number }
+  | { readonly op: 'synthesize'; readonly sampleRate: number; readonly samples: Float32Array };
+
+export type SpeechReply =
+  | { readonly id: number; readonly ok: true; readonly result: SpeechResult }
+  | { readonly id: number; readonly ok: false; readonly error: string };
+
+/** unsolicited events from the child: VAD on a PCM socket stream */
+export type SpeechEvent =
+  | { readonly event: 'ready'; readonly pcmSocket: string }
+  | { readonly event: 'vad-start'; readonly stream: number; readonly atMs: number }
+  | { readonly event: 'vad-end'; readonly stream: number; readonly segment: VadSegment }
+  | { readonly event: 'stream-dropped'; readonly stream: number; readonly frames: number };
+
+export type SpeechMessage = SpeechReply | SpeechEvent;

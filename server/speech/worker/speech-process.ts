@@ -1,0 +1,72 @@
+// The speech child process: VAD (onnxruntime-node) and sherpa-onnx voices, off the server's
+// process, because sherpa-onnx exit()s on some bad models and that must not end the server.
+// Started by SpeechProcess (supervisor.ts); argv[2] is the PCM socket path.
+import { onnxModelCheck } from '../check/model-check.js';
+import { sherpa, type SherpaOfflineTts } from '../sherpa.js';
+import { SileroVad, vadSegmentsOf } from '../vad/silero.js';
+import type { VadSegment } from '../vad/segmenter.js';
+import { startPcmInlet } from './pcm-socket.js';
+import type { SpeechMessage, SpeechRequest, SpeechResult } from './protocol.js';
+import { join } from 'node:path';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+
+const send = (m: SpeechMessage): void => {
+  process.send?.(m);
+};
+const voices = new Map<string, SherpaOfflineTts>();
+
+async function vadSegments(rate: 8000 | 16000, pcm: Int16Array): Promise<VadSegment[]> {
+  const vad = await SileroVad.create({ rate });
+  try {
+    return await vadSegmentsOf({ vad, pcm });
+  } finally {
+    await vad.release();
+  }
+}
+
+async function loadVoice(name: string, dir: string, check: boolean): Promise<number> {
+  if (check) {
+    await onnxModelCheck({ entry: { name, kind: 'tts', languages: [], sampleRate: null, url: 'file:///', format: 'tar.bz2', sizeBytes: null, licence: null, sha256: null, files: ['*.onnx'] }, dir });
+  }
+  const model = readdirSync(dir).find((f) => f.endsWith('.onnx'));
+  if (!model) throw new Error(`no .onnx file in ${dir}`);
+  const dataDir = join(dir, 'espeak-ng-data');
+  const tts = new (sherpa().OfflineTts)({
+    model: { vits: { model: join(dir, model), tokens: join(dir, 'tokens.txt'), ...(existsSync(dataDir) ? { dataDir } : {}) }, numThreads: 1, debug: false },
+    maxNumSentences: 1,
+  });
+  voices.set(name, tts);
+  return tts.sampleRate;
+}
+
+async function handle(req: SpeechRequest): Promise<SpeechResult> {
+  switch (req.op) {
+    case 'ping':
+      return { op: 'ping', pid: process.pid };
+    case 'vad':
+      return { op: 'vad', segments: await vadSegments(req.rate, req.pcm) };
+    case 'load-voice':
+      return { op: 'load-voice', sampleRate: await loadVoice(req.name, req.dir, req.check) };
+    case 'synthesize': {
+      const tts = voices.get(req.voice);
+      if (!tts) throw new Error(`voice '${req.voice}' is not loaded`);
+      const audio = tts.generate({ text: req.text, sid: 0, speed: req.speed });
+      return { op: 'synthesize', sampleRate: audio.sampleRate, samples: audio.samples };
+    }
+  }
+}
+
+const socketPath = process.argv[2];
+if (!socketPath) throw new Error('speech process: no PCM socket path');
+rmSync(socketPath, { force: true });
+await startPcmInlet({ path: socketPath, emit: send });
+process.on('message', (raw) => {
+  const req = raw as SpeechRequest;
+  handle(req).then(
+    (result) => send({ id: req.id, ok: true, result }),
+    (err: unknown) => send({ id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
+  );
+});
+// the server went away: so do we (no orphaned speech processes)
+process.on('disconnect', () => process.exit(0));
+send({ event: 'ready', pcmSocket: socketPath });

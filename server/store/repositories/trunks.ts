@@ -1,0 +1,162 @@
+// Trunks, DIDs and outbound routes: small tables that every call reads, so each is kept in memory
+// and reloaded after this repository's own writes (one process owns the database). Trunk attempts
+// are written through the batching writer: a call never waits on the disk for them.
+import { asc, eq } from 'drizzle-orm';
+import type { Db } from '../database.js';
+import type { BatchWriter } from '../batch-writer.js';
+import type { StoreLogger } from '../logger.js';
+import { toStatement } from '../statement.js';
+import { dids, outboundRoutes, trunkAttempts, trunks, type DidRow, type OutboundRouteRow, type TrunkAttemptRow, type TrunkRow } from '../schema/trunks.js';
+
+export interface TrunkInput {
+  readonly name: string;
+  readonly kind: string;
+  readonly settings: Record<string, unknown>;
+  /** undefined: keep the stored secret (an update that does not send one) */
+  readonly secret?: string | null;
+}
+export interface DidInput {
+  readonly first: string;
+  readonly last: string;
+  readonly trunkId: number | null;
+  readonly steps: readonly Record<string, unknown>[];
+  readonly description?: string | null;
+}
+export interface RouteInput {
+  readonly name: string;
+  readonly settings: Record<string, unknown>;
+}
+export type TrunkAttemptInput = Omit<TrunkAttemptRow, 'id'>;
+export type { TrunkRow, DidRow, OutboundRouteRow, TrunkAttemptRow };
+
+class Cached<T> {
+  #value: Promise<readonly T[]> | undefined;
+  constructor(private readonly load: () => Promise<T[]>) {}
+  get(): Promise<readonly T[]> {
+    this.#value ??= this.load().catch((err: unknown) => {
+      this.#value = undefined;
+      throw err;
+    });
+    return this.#value;
+  }
+  drop(): void {
+    this.#value = undefined;
+  }
+}
+
+export class TrunkRepository {
+  readonly #db: Db;
+  readonly #writer: BatchWriter | undefined;
+  readonly #logger: StoreLogger | undefined;
+  readonly #now: () => number;
+  readonly #trunks: Cached<TrunkRow>;
+  readonly #dids: Cached<DidRow>;
+  readonly #routes: Cached<OutboundRouteRow>;
+
+  constructor(options: { db: Db; writer?: BatchWriter; logger?: StoreLogger; now?: () => number }) {
+    this.#db = options.db;
+    this.#writer = options.writer;
+    this.#logger = options.logger;
+    this.#now = options.now ?? Date.now;
+    this.#trunks = new Cached(() => this.#db.select().from(trunks).orderBy(asc(trunks.id)));
+    this.#dids = new Cached(() => this.#db.select().from(dids).orderBy(asc(dids.first)));
+    this.#routes = new Cached(() => this.#db.select().from(outboundRoutes).orderBy(asc(outboundRoutes.id)));
+  }
+
+  trunks(): Promise<readonly TrunkRow[]> {
+    return this.#trunks.get();
+  }
+
+  async trunk(id: number): Promise<TrunkRow | undefined> {
+    return (await this.trunks()).find((t) => t.id === id);
+  }
+
+  async createTrunk(input: TrunkInput): Promise<TrunkRow> {
+    const now = this.#now();
+    const [row] = await this.#db
+      .insert(trunks)
+      .values({ name: input.name, kind: input.kind, settings: input.settings, secret: input.secret ?? null, createdAt: now, updatedAt: now })
+      .returning();
+    this.#trunks.drop();
+    return row!;
+  }
+
+  async updateTrunk(id: number, input: TrunkInput): Promise<TrunkRow | undefined> {
+    const set = { name: input.name, kind: input.kind, settings: input.settings, ...(input.secret !== undefined ? { secret: input.secret } : {}), updatedAt: this.#now() };
+    const [row] = await this.#db.update(trunks).set(set).where(eq(trunks.id, id)).returning();
+    this.#trunks.drop();
+    this.#dids.drop();
+    return row;
+  }
+
+  async deleteTrunk(id: number): Promise<boolean> {
+    const deleted = await this.#db.delete(trunks).where(eq(trunks.id, id)).returning({ id: trunks.id });
+    this.#trunks.drop();
+    this.#dids.drop();
+    return deleted.length > 0;
+  }
+
+  dids(): Promise<readonly DidRow[]> {
+    return this.#dids.get();
+  }
+
+  async createDid(input: DidInput): Promise<DidRow> {
+    const now = this.#now();
+    const [row] = await this.#db
+      .insert(dids)
+      .values({ first: input.first, last: input.last, trunkId: input.trunkId, steps: [...input.steps], description: input.description ?? null, createdAt: now, updatedAt: now })
+      .returning();
+    this.#dids.drop();
+    return row!;
+  }
+
+  async updateDid(id: number, input: DidInput): Promise<DidRow | undefined> {
+    const [row] = await this.#db
+      .update(dids)
+      .set({ first: input.first, last: input.last, trunkId: input.trunkId, steps: [...input.steps], description: input.description ?? null, updatedAt: this.#now() })
+      .where(eq(dids.id, id))
+      .returning();
+    this.#dids.drop();
+    return row;
+  }
+
+  async deleteDid(id: number): Promise<boolean> {
+    const deleted = await this.#db.delete(dids).where(eq(dids.id, id)).returning({ id: dids.id });
+    this.#dids.drop();
+    return deleted.length > 0;
+  }
+
+  routes(): Promise<readonly OutboundRouteRow[]> {
+    return this.#routes.get();
+  }
+
+  async createRoute(input: RouteInput): Promise<OutboundRouteRow> {
+    const now = this.#now();
+    const [row] = await this.#db.insert(outboundRoutes).values({ name: input.name, settings: input.settings, createdAt: now, updatedAt: now }).returning();
+    this.#routes.drop();
+    return row!;
+  }
+
+  async updateRoute(id: number, input: RouteInput): Promise<OutboundRouteRow | undefined> {
+    const [row] = await this.#db.update(outboundRoutes).set({ name: input.name, settings: input.settings, updatedAt: this.#now() }).where(eq(outboundRoutes.id, id)).returning();
+    this.#routes.drop();
+    return row;
+  }
+
+  async deleteRoute(id: number): Promise<boolean> {
+    const deleted = await this.#db.delete(outboundRoutes).where(eq(outboundRoutes.id, id)).returning({ id: outboundRoutes.id });
+    this.#routes.drop();
+    return deleted.length > 0;
+  }
+
+  /** One attempt of an outbound call (fire-and-forget through the writer when there is one). */
+  recordAttempt(attempt: TrunkAttemptInput): void {
+    const query = this.#db.insert(trunkAttempts).values(attempt);
+    const pending = this.#writer ? this.#writer.enqueue(toStatement(query)) : query.then(() => undefined);
+    pending.catch((err: unknown) => this.#logger?.error({ err, call: attempt.callId }, 'trunk attempt not written'));
+  }
+
+  attempts(callId: string): Promise<TrunkAttemptRow[]> {
+    return this.#db.select().from(trunkAttempts).where(eq(trunkAttempts.callId, callId)).orderBy(asc(trunkAttempts.seq));
+  }
+}
