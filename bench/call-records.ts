@@ -49,7 +49,7 @@ function record(i: number, at: number, phase: 'begin' | 'answered' | 'ended' | '
     durationS: ended === null ? null : 0, billableS: ended === null ? null : 0,
     disposition: phase === 'hangup' ? ('ANSWERED' as const) : null, hangupCause: ended === null ? null : 'normal-clearing',
     sipStatus: 200, hangupBy: ended === null ? null : ('caller' as const), codec: 'PCMU', recordingPath: null, recordingFormat: null,
-    recordingDurationMs: null, recordingPauses: [], legs,
+    recordingDurationMs: null, recordingPauses: [], direction: 'internal' as const, legs,
     routing: { trace: [{ number: '400001', entry: 'default', pattern: '400001', result: 'matched' }], handlers: ['dial-extension'] },
   };
 }

@@ -5,7 +5,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createMediaEngine, type EndpointHandle, type MediaFormat, type RecordingHandle, type RoomHandle } from '../media/index.js';
+import { randomBytes } from 'node:crypto';
+import { createMediaEngine, sealKeyBytes, type EndpointHandle, type MediaFormat, type RecordingHandle, type RoomHandle } from '../media/index.js';
 import { createHeapCollector } from './transcode-gc.js';
 import { PAYLOAD_TYPE, type EngineCommand, type EngineTotals, type PhoneCodec, type RecordingTotals } from './transcode-protocol.js';
 
@@ -52,7 +53,10 @@ async function createGroup(command: Extract<EngineCommand, { type: 'create' }>, 
     made[0]!.connect(made[1]!);
   }
   if (command.scenario === 'record') {
-    recordings.push(engine.startRecording({ path: path.join(recordingDir!, `${group}.wav`), format: 'wav', left: made[0]!, right: made[1]! }));
+    // encryption at rest as the server does it: a fresh random file key per recording (the wrap is made once per file, on the main thread)
+    const profile = command.seal ?? 'off';
+    const seal = profile === 'off' ? undefined : { profile, key: randomBytes(sealKeyBytes(profile)), wrappedKey: randomBytes(60) };
+    recordings.push(engine.startRecording({ path: path.join(recordingDir!, `${group}.wav`), format: 'wav', left: made[0]!, right: made[1]!, ...(seal ? { seal } : {}) }));
   }
   endpoints.push(...made);
   return made.map((e) => e.rtpPort);

@@ -35,6 +35,8 @@ export interface MediaBenchOptions {
   readonly portMin?: number;
   /** a directory: the engine writes a .cpuprofile per thread there */
   readonly cpuProfileDir?: string;
+  /** record: encryption at rest of the recordings (default off) */
+  readonly seal?: 'aes-256-gcm' | 'sm4-ctr-hmac-sm3' | 'off';
 }
 
 export interface MediaBenchFigures {
@@ -95,7 +97,7 @@ export async function runMediaBench(options: MediaBenchOptions): Promise<MediaBe
 
     const rss = async (): Promise<number> => (await request<{ rss: number }>(engine, { type: 'rss' }, 'rss', waitMs)).rss;
     const rssBefore = await rss();
-    const created = await request<{ ports: number[] }>(engine, { type: 'create', scenario: options.scenario, roomSize, phones, codecs }, 'created', waitMs);
+    const created = await request<{ ports: number[] }>(engine, { type: 'create', scenario: options.scenario, roomSize, phones, codecs, ...(options.seal ? { seal: options.seal } : {}) }, 'created', waitMs);
     await sleep(500); // decoders, encoders and recorders are made by the workers after 'created'
 
     const before = await request<EngineTotals>(engine, { type: 'totals' }, 'totals', waitMs);

@@ -38,7 +38,7 @@ export interface LoadCounts {
 
 export type EngineCommand =
   | { type: 'rss' }
-  | { type: 'create'; scenario: Scenario; roomSize: number; phones: number[]; codecs: PhoneCodec[] }
+  | { type: 'create'; scenario: Scenario; roomSize: number; phones: number[]; codecs: PhoneCodec[]; seal?: 'aes-256-gcm' | 'sm4-ctr-hmac-sm3' | 'off' }
   | { type: 'totals' }
   | { type: 'stop-recordings' }
   | { type: 'close' };

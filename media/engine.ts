@@ -126,6 +126,7 @@ export class WorkerMediaEngine implements MediaEngine, EndpointOwner, SessionOwn
       left: left.id,
       right: right?.id ?? null,
       mixed: options.channels === 'mixed' && right !== null,
+      seal: options.seal ?? null,
     });
     return recording;
   }

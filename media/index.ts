@@ -29,6 +29,25 @@ export { emptyStats } from './endpoint-handle.js';
 export * from './sdp/index.js';
 export { parseCryptoAttribute, formatCryptoAttribute, chooseCrypto, newCryptoKey, SRTP_CONTEXT_SUITES, type CryptoAttribute, type CryptoSuite } from './srtp/index.js';
 export { mosFromEmodel } from './quality/index.js';
+/** encryption at rest: the sealed recording format, for the server's key handling, playback and rotation */
+export {
+  SealedFile,
+  SealedFileError,
+  sealedLayout,
+  sealedRecords,
+  restateWavSizes,
+  SEALED_HEADER_BYTES,
+  SEALED_SLOT_BYTES,
+  sealKeyBytes,
+  parseSealedHeader,
+  writeSealedSlot,
+  type SealOptions,
+  type SealProfile,
+  type SealedFormat,
+  type SealedHeader,
+  type SealedLayout,
+  type SealedSource,
+} from './recorder/index.js';
 // whole-clip helpers (load time, never the packet path) for server/speech's synthesised prompts
 export { parseWav, type WavAudio } from './player/index.js';
 export { resampleAll } from './dsp/resample.js';

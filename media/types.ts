@@ -1,6 +1,7 @@
 // The public shapes of the media engine (media/index.ts re-exports them). Plain data only: the
 // control plane (server/calls) sees handles and events, never sockets or packets.
 
+import type { SealOptions } from './recorder/sealed-format.js';
 /** The subset of pino's Logger the media engine uses; server/app injects a child logger. */
 export interface MediaLogger {
   debug(obj: object, msg?: string): void;
@@ -76,6 +77,8 @@ export interface RecordingOptions {
   readonly right?: EndpointHandle;
   /** 'mixed': both parties summed into one channel (smaller files, no speaker separation); default 'stereo' */
   readonly channels?: 'stereo' | 'mixed';
+  /** encryption at rest: the file key and its wrapping (server/recording makes them); absent: a plain file */
+  readonly seal?: SealOptions;
 }
 
 export interface RecordingResult {

@@ -7,7 +7,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { opusdec, soxi } from './testing.js';
+import { randomBytes } from 'node:crypto';
+import { keyBytes, type SealProfile } from './sealed-format.js';
+import { opusdec, soxi, unsealFile } from './testing.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
@@ -24,8 +26,9 @@ after(async () => {
 // The child: a worker-like 20 ms tick feeding a stereo 8 kHz tone, reporting each frame written.
 const childSource = (recorderUrl: string): string => `
 import { Recorder } from ${JSON.stringify(recorderUrl)};
-const [file, format] = process.argv.slice(2);
-const r = await Recorder.open({ path: file, format, sampleRate: 8000, channels: 2, flushMs: 1000 });
+const [file, format, profile, keyHex] = process.argv.slice(2);
+const seal = profile ? { profile, key: Buffer.from(keyHex, 'hex'), wrappedKey: Buffer.from('w') } : undefined;
+const r = await Recorder.open({ path: file, format, sampleRate: 8000, channels: 2, flushMs: 1000, seal });
 const left = new Int16Array(160);
 const right = new Int16Array(160);
 let t = 0;
@@ -42,11 +45,11 @@ setInterval(() => {
 `;
 
 /** Runs the child until it reports KILL_AFTER_FRAMES frames, SIGKILLs it, returns the frames it reported. */
-async function recordAndKill(format: 'wav' | 'ogg'): Promise<{ file: string; frames: number }> {
+async function recordAndKill(format: 'wav' | 'ogg', seal?: { profile: SealProfile; key: Buffer }): Promise<{ file: string; frames: number }> {
   const script = path.join(dir, `child-${format}.mts`);
-  const file = path.join(dir, `killed.${format}`);
+  const file = path.join(dir, `killed-${seal?.profile ?? 'plain'}.${format}`);
   await writeFile(script, childSource(pathToFileURL(path.join(here, 'index.ts')).href));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, file, format], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, file, format, ...(seal ? [seal.profile, seal.key.toString('hex')] : [])], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let frames = 0;
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -78,5 +81,24 @@ describe('a recording process killed mid-call', () => {
       // the frame written after the last report is the most the file can hold beyond it
       assert.ok(info.seconds <= written + 0.02 + 1e-9, `${format}: ${info.seconds} s decodable of ${written} s written`);
     });
+  }
+});
+
+describe('a sealed recording (encryption at rest) killed mid-call', () => {
+  for (const profile of ['aes-256-gcm', 'sm4-ctr-hmac-sm3'] as const) {
+    for (const format of ['wav', 'ogg'] as const) {
+      it(`${profile} ${format}: decrypts and decodes up to the last whole record (≥ written − 1.1 s)`, async () => {
+        const key = randomBytes(keyBytes(profile));
+        const { file, frames } = await recordAndKill(format, { profile, key });
+        const plain = path.join(dir, `unsealed-${profile}.${format}`);
+        const { layout } = await unsealFile({ file, key, out: plain });
+        assert.equal(layout.finished, false, 'a killed file has no final record');
+        const written = frames * 0.02;
+        const info = await soxi(format === 'wav' ? plain : await opusdec(plain));
+        assert.equal(info.channels, 2);
+        assert.ok(info.seconds >= written - 1.1, `${info.seconds} s decodable of ${written} s written`);
+        assert.ok(info.seconds <= written + 0.02 + 1e-9, `${info.seconds} s decodable of ${written} s written`);
+      });
+    }
   }
 });

@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { OggOpusWriter } from './ogg-opus-writer.js';
+import { SealedFile } from './sealed-file.js';
+import type { SealOptions } from './sealed-format.js';
 import { WAV_HEADER_BYTES } from './wav-header.js';
 import { WavWriter } from './wav-writer.js';
 
@@ -27,6 +29,8 @@ export interface RecorderOpenOptions {
   readonly bitrate?: number;
   /** Ogg bitstream serial number (default random) */
   readonly serial?: number;
+  /** encryption at rest (sealed-format.ts): the file key and its wrapping, from the server; absent: a plain WAV/Ogg */
+  readonly seal?: SealOptions;
 }
 
 export interface RecordingPause {
@@ -57,6 +61,7 @@ export class Recorder {
   readonly #rate: number;
   readonly #handle: FileHandle;
   readonly #writer: WavWriter | OggOpusWriter;
+  readonly #sealed: SealedFile | null;
   readonly #now: () => number;
   readonly #flushMs: number;
   readonly #pauses: RecordingPause[] = [];
@@ -71,13 +76,16 @@ export class Recorder {
     if (options.channels !== 1 && options.channels !== 2) throw new RangeError('channels must be 1 or 2');
     const flushMs = options.flushMs ?? 1000;
     const maxChunks = Math.max(2, options.queueChunks ?? 4);
-    const handle = await openFile(options.path, 'w');
+    // recordings hold what callers said: readable by the server's user alone
+    const handle = await openFile(options.path, 'w', 0o600);
     try {
+      const sealed = options.seal === undefined ? null : await SealedFile.create({ file: handle, seal: options.seal, format: options.format });
+      const file = sealed ?? handle;
       const writer =
         options.format === 'wav'
-          ? await WavWriter.create({ file: handle, sampleRate: options.sampleRate, channels: options.channels, flushMs, maxChunks })
+          ? await WavWriter.create({ file, sampleRate: options.sampleRate, channels: options.channels, flushMs, maxChunks })
           : new OggOpusWriter({
-              file: handle,
+              file,
               sampleRate: options.sampleRate as 8000 | 16000 | 48000,
               channels: options.channels,
               flushMs,
@@ -85,19 +93,20 @@ export class Recorder {
               serial: options.serial ?? randomBytes(4).readUInt32LE(0),
               bitrate: options.bitrate ?? 24000 * options.channels,
             });
-      return new Recorder({ options, handle, writer, flushMs });
+      return new Recorder({ options, handle, writer, sealed, flushMs });
     } catch (e) {
       await handle.close();
       throw e;
     }
   }
 
-  private constructor(init: { options: RecorderOpenOptions; handle: FileHandle; writer: WavWriter | OggOpusWriter; flushMs: number }) {
+  private constructor(init: { options: RecorderOpenOptions; handle: FileHandle; writer: WavWriter | OggOpusWriter; sealed: SealedFile | null; flushMs: number }) {
     this.#path = init.options.path;
     this.#format = init.options.format;
     this.#rate = init.options.sampleRate;
     this.#handle = init.handle;
     this.#writer = init.writer;
+    this.#sealed = init.sealed;
     this.#flushMs = init.flushMs;
     this.#now = init.options.now ?? (() => performance.now());
     this.#lastFlush = this.#now();
@@ -143,6 +152,8 @@ export class Recorder {
     let bytes = queue.written + (this.#format === 'wav' ? WAV_HEADER_BYTES : 0);
     let error = queue.error === null ? null : queue.error.message;
     try {
+      // the final record says the file was finished, not cut by a crash
+      if (this.#sealed !== null && error === null) await this.#sealed.finish();
       bytes = (await this.#handle.stat()).size;
       await this.#handle.close();
     } catch (e) {

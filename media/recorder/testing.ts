@@ -1,8 +1,11 @@
 // Test support for the recorder tests (excluded from the build): tones made by sox, files measured
 // by sox/soxi and decoded by opusdec, so every expected value comes from an independent tool.
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { sealedLayout, sealedRecords, type SealedLayout } from './sealed-file.js';
+import { HEADER_BYTES, parseSealedHeader, type SealedHeader } from './sealed-format.js';
+import { restateWavSizes } from './wav-header.js';
 
 export function exec(cmd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -114,4 +117,34 @@ export function readOggPages(data: Buffer): RawOggPage[] {
     pos += size;
   }
   return pages;
+}
+
+/** Decrypts a sealed recording into a plain WAV/Ogg at `out` (up to its last whole record); returns the header and layout. */
+export async function unsealFile(o: { file: string; key: Uint8Array; out: string }): Promise<{ header: SealedHeader; layout: SealedLayout }> {
+  const handle = await open(o.file, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    const head = Buffer.alloc(Math.min(size, HEADER_BYTES));
+    await handle.read(head, 0, head.length, 0);
+    const header = parseSealedHeader(head);
+    if (header === null) throw new Error(`${o.file} is not a sealed recording`);
+    const layout = await sealedLayout({ source: handle, size, profile: header.profile });
+    const parts: Buffer[] = [];
+    for await (const plain of sealedRecords({ source: handle, size, header, key: o.key, layout })) parts.push(plain);
+    const whole = Buffer.concat(parts);
+    restateWavSizes(whole, whole.length);
+    await writeFile(o.out, whole);
+    return { header, layout };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Shannon entropy of the bytes, in bits per byte (8 for uniformly random data). */
+export function byteEntropy(data: Uint8Array): number {
+  const counts = new Float64Array(256);
+  for (const b of data) counts[b]!++;
+  let h = 0;
+  for (const c of counts) if (c > 0) h -= (c / data.length) * Math.log2(c / data.length);
+  return h;
 }

@@ -29,3 +29,15 @@ export function writeWavHeader(out: Buffer, options: WavHeaderOptions): void {
   out.write('data', 36, 'latin1');
   out.writeUInt32LE(data, 40);
 }
+
+/**
+ * A sealed WAV's header keeps the sizes of an empty file (sealed records are never rewritten):
+ * states the RIFF and data sizes in `head` (the file's first bytes, header included) for a
+ * plaintext `fileBytes` long. Leaves anything that is not our 44-byte header alone.
+ */
+export function restateWavSizes(head: Buffer, fileBytes: number): void {
+  if (head.length < WAV_HEADER_BYTES || head.toString('latin1', 0, 4) !== 'RIFF' || head.toString('latin1', 36, 40) !== 'data') return;
+  const data = Math.min(Math.max(0, fileBytes - WAV_HEADER_BYTES), 0xffffffff - 36);
+  head.writeUInt32LE(36 + data, 4);
+  head.writeUInt32LE(data, 40);
+}

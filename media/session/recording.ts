@@ -2,7 +2,7 @@
 // said on the left, what the agent/callee said on the right, or both summed when mixed) go to the recorder, which encodes
 // and writes in the background. On a relayed call the endpoints keep relaying untouched; the
 // recording only adds a decoder that reads a copy of each payload (the "tap").
-import { Recorder } from '../recorder/index.js';
+import { Recorder, type SealOptions } from '../recorder/index.js';
 import type { MediaPort } from './port.js';
 import type { TickTarget } from './ticker.js';
 import type { RecordingResult } from '../types.js';
@@ -22,7 +22,7 @@ export class RecordingSession implements TickTarget {
   /** pause() before the file was open is applied once it is */
   #paused = false;
 
-  constructor(options: { readonly id: string; readonly group: string; readonly path: string; readonly format: 'wav' | 'ogg'; readonly left: MediaPort; readonly right: MediaPort | null; readonly mixed?: boolean }) {
+  constructor(options: { readonly id: string; readonly group: string; readonly path: string; readonly format: 'wav' | 'ogg'; readonly left: MediaPort; readonly right: MediaPort | null; readonly mixed?: boolean; readonly seal?: SealOptions | null }) {
     this.id = options.id;
     this.group = options.group;
     this.#left = options.left;
@@ -32,7 +32,7 @@ export class RecordingSession implements TickTarget {
     if (options.right !== null && !options.right.mixed) options.right.useRate(this.#rate);
     options.left.addReader();
     options.right?.addReader();
-    this.#opening = Recorder.open({ path: options.path, format: options.format, sampleRate: this.#rate, channels: options.right === null || this.#mix !== null ? 1 : 2 }).then(
+    this.#opening = Recorder.open({ path: options.path, format: options.format, sampleRate: this.#rate, channels: options.right === null || this.#mix !== null ? 1 : 2, ...(options.seal ? { seal: options.seal } : {}) }).then(
       (recorder) => {
         if (this.#stopped) void recorder.close();
         else {

@@ -2,6 +2,7 @@
 // that change state are fire-and-forget (a MessagePort is ordered, so a later `stats` sees them);
 // requests carry an `id` the answer repeats. No packet ever travels this way.
 import type { DtmfMethod, EndpointStats, MediaFormat, MonitorMode, PlayItem, RecordingResult, RemoteAddress, SrtpKeys } from '../types.js';
+import type { SealOptions } from '../recorder/sealed-format.js';
 
 export interface MediaWorkerData {
   readonly workerIndex: number;
@@ -27,7 +28,7 @@ export type ToMediaWorker =
   | { readonly type: 'room-leave'; readonly roomId: string; readonly endpointId: string }
   | { readonly type: 'room-monitor'; readonly roomId: string; readonly supervisor: string; readonly agent: string; readonly mode: MonitorMode }
   | { readonly type: 'room-close'; readonly roomId: string }
-  | { readonly type: 'record-start'; readonly recordingId: string; readonly group: string; readonly path: string; readonly format: 'wav' | 'ogg'; readonly left: string; readonly right: string | null; readonly mixed: boolean }
+  | { readonly type: 'record-start'; readonly recordingId: string; readonly group: string; readonly path: string; readonly format: 'wav' | 'ogg'; readonly left: string; readonly right: string | null; readonly mixed: boolean; readonly seal: SealOptions | null }
   | { readonly type: 'record-pause'; readonly recordingId: string; readonly paused: boolean }
   | { readonly type: 'record-stop'; readonly id: number; readonly recordingId: string }
   | ({ readonly type: 'webrtc'; readonly id: number; readonly endpointId: string } & WebRtcOp)

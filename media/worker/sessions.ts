@@ -278,7 +278,7 @@ export class WorkerSessions {
     const left = this.#ports.get(message.left);
     const right = message.right === null ? null : (this.#ports.get(message.right) ?? null);
     if (left === undefined) return;
-    const session = new RecordingSession({ id: message.recordingId, group: message.group, path: message.path, format: message.format, left, right, mixed: message.mixed });
+    const session = new RecordingSession({ id: message.recordingId, group: message.group, path: message.path, format: message.format, left, right, mixed: message.mixed, seal: message.seal });
     this.#recordings.set(message.recordingId, session);
     this.#drive(session);
   }

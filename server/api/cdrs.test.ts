@@ -32,6 +32,7 @@ const answered: CallRecordInput = {
   recordingFormat: null,
   recordingDurationMs: null,
   recordingPauses: [],
+  direction: 'internal',
   legs: [
     leg('a1b2c3d4-1111-4000-8000-000000000001', 'caller', { answeredAt: T + 5_000, endedAt: T + 65_400, sipStatus: 200, codec: 'PCMU', jitterMs: 2.5, mos: 4.39, packetsDropped: 4, srtpFailures: 1 }),
     // forked: one phone declined, the other answered
@@ -59,6 +60,7 @@ const unanswered: CallRecordInput = {
   recordingFormat: null,
   recordingDurationMs: null,
   recordingPauses: [],
+  direction: 'internal',
   legs: [],
 };
 

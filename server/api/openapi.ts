@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import * as s from './schemas.js';
 import { DIALPLAN_ROUTES } from './openapi-dialplan.js';
+import { COMPLIANCE_ROUTES } from './openapi-compliance.js';
 import { CALENDAR_ROUTES } from './openapi-calendars.js';
 import { ACD_ROUTES } from './openapi-acd.js';
 import { ACCOUNT_ROUTES, SYSTEM_ROUTES } from './openapi-console.js';
@@ -187,8 +188,9 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
     path: '/api/v1/cdrs/{id}/recording',
     summary:
       'The call recording as a download (audio/wav or audio/ogg, Content-Disposition attachment <id>.wav or <id>.ogg), ' +
-      'for admins and supervisors; each download is written to the audit log. 404 says why when the call has no ' +
-      'recording, the file is gone, or its path lies outside the recordings folder.',
+      'for admins and supervisors; each download is written to the audit log. An encrypted recording is decrypted as it ' +
+      'streams. 404 says why when the call has no recording, the file is gone, or its path lies outside the recordings ' +
+      'folder; 409 when it is encrypted with a master key this server lacks.',
     tag: 'cdrs',
     auth: true,
     params: s.CdrParams,
@@ -198,6 +200,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
       401: unauthorized,
       403: err('Role may not download recordings'),
       404: err('No such call, or no recording for it'),
+      409: err('Encrypted with a master key this server does not hold'),
     },
   },
   {
@@ -226,6 +229,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
     responses: { 200: { description: 'Registered contacts', schema: s.RegistrationList }, 401: unauthorized },
   },
   ...DIALPLAN_ROUTES,
+  ...COMPLIANCE_ROUTES,
   ...CALENDAR_ROUTES,
   ...ACD_ROUTES,
   ...SYSTEM_ROUTES,

@@ -3,7 +3,18 @@
 // description there, and times (ms in the store) are ISO 8601 strings here. A field added there
 // appears in GET /api/v1/cdrs, the OpenAPI document and this JSON without a change in this file.
 import { z } from 'zod';
-import { callLegFacts, callRecordFacts, type callLegFields, type callRecordFields, type CallLegView, type CallRecordView, type FieldFacts } from '../store/index.js';
+import {
+  callLegFacts,
+  callRecordFacts,
+  callRetentionFacts,
+  type callLegFields,
+  type callRecordFields,
+  type callRetentionFields,
+  type CallLegView,
+  type CallRecordView,
+  type CallRetentionView,
+  type FieldFacts,
+} from '../store/index.js';
 
 /** A view's JSON: a time field (ms) becomes an ISO 8601 string, null staying null. */
 type JsonOf<V, Times extends PropertyKey> = { [K in keyof V]: K extends Times ? (null extends V[K] ? string | null : string) : V[K] };
@@ -11,9 +22,12 @@ type JsonOf<V, Times extends PropertyKey> = { [K in keyof V]: K extends Times ? 
 type TimeKeys<F> = { [K in keyof F]: F[K] extends { kind: 'time' } ? K : never }[keyof F];
 
 export type CallLegJson = JsonOf<CallLegView, TimeKeys<typeof callLegFields>>;
-export type CallRecordJson = JsonOf<Omit<CallRecordView, 'legs'>, TimeKeys<typeof callRecordFields>> & {
+export type CallRetentionJson = JsonOf<CallRetentionView, TimeKeys<typeof callRetentionFields>>;
+export type CallRecordJson = JsonOf<Omit<CallRecordView, 'legs' | 'retention'>, TimeKeys<typeof callRecordFields>> & {
   readonly recordingUrl: string | null;
   readonly legs: readonly CallLegJson[];
+  /** every stored record has it; a call's own record (live events) does not */
+  readonly retention?: CallRetentionJson;
 };
 
 function fieldSchema(f: FieldFacts): z.ZodType {
@@ -65,19 +79,27 @@ function jsonConverter<V extends object, J>(facts: readonly FieldFacts[]): (view
 
 export const CallLeg = objectOf<CallLegJson>(callLegFacts);
 
-export const CallRecord = objectOf<Omit<CallRecordJson, 'recordingUrl' | 'legs'>>(callRecordFacts).extend({
+export const CallRetention = objectOf<CallRetentionJson>(callRetentionFacts);
+
+export const CallRecord = objectOf<Omit<CallRecordJson, 'recordingUrl' | 'legs' | 'retention'>>(callRecordFacts).extend({
   recordingUrl: z.string().nullable().meta({ description: 'where to download the recording; null when the call has none' }),
   legs: z.array(CallLeg),
+  retention: CallRetention.optional().meta({
+    description: 'set on the record from outside the call (tags, legal hold) and by the retention purge; on every stored record',
+  }),
 });
 
 const legJson = jsonConverter<CallLegView, CallLegJson>(callLegFacts);
-const recordJson = jsonConverter<Omit<CallRecordView, 'legs'>, Omit<CallRecordJson, 'recordingUrl' | 'legs'>>(callRecordFacts);
+const recordJson = jsonConverter<Omit<CallRecordView, 'legs' | 'retention'>, Omit<CallRecordJson, 'recordingUrl' | 'legs' | 'retention'>>(callRecordFacts);
+const retentionJson = jsonConverter<CallRetentionView, CallRetentionJson>(callRetentionFacts);
 
 /** A call record as GET /api/v1/cdrs answers it. */
 export function callRecordJson(r: CallRecordView): CallRecordJson {
+  const { retention, ...record } = r;
   return {
-    ...recordJson(r),
+    ...recordJson(record),
     recordingUrl: r.recordingPath === null ? null : `/api/v1/cdrs/${encodeURIComponent(r.id)}/recording`,
     legs: r.legs.map(legJson),
+    ...(retention !== undefined ? { retention: retentionJson(retention) } : {}),
   };
 }

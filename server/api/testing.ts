@@ -54,6 +54,8 @@ export function createCallEventHub(): CallEventHub {
 export interface ApiHarness {
   app: ReturnType<typeof createApiApp>;
   database: Database;
+  /** the libsql file, for tests that edit it from another connection */
+  databaseFile: string;
   audit: AuditLog;
   auditRepo: AuditRepository;
   writer: BatchWriter;
@@ -133,6 +135,7 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
     callRecords,
     callEvents,
     database,
+    databaseFile: `${tmp.dir}/hailing.db`,
     audit,
     auditRepo,
     writer,

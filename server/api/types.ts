@@ -15,6 +15,9 @@ import type {
   SessionRepository,
 } from '../store/index.js';
 import type { DialPlanService } from '../calls/index.js';
+import type { RecordingVault, RetentionService } from '../recording/index.js';
+import type { AuditChainReport, RetentionRepository } from '../store/index.js';
+import type { AuditExportRow, AuditSigningKey } from '../security/audit-signing.js';
 import type { AcdService } from '../acd/service.js';
 import type { AuditEntry, AuditFilter } from '../store/index.js';
 import type { z } from 'zod';
@@ -90,6 +93,8 @@ export interface CallEventJson {
   /** on dtmf: which party pressed, the digit, how long, and how it came */
   readonly leg?: 'caller' | 'callee';
   readonly digit?: string;
+  /** on dtmf: the digit was keyed while the call's recording was paused (card payments) and is withheld */
+  readonly redacted?: true;
   readonly durationMs?: number;
   readonly method?: 'rfc4733' | 'inband' | 'info';
   /** on alert: what tripped (the toll-fraud guard's limit) and its figures */
@@ -146,6 +151,18 @@ export interface ApiDeps {
    * without it every recording download answers 404
    */
   readonly recordingsDir?: string;
+  /** encryption at rest: playback decrypts through it, key rotation re-wraps with it; absent: files are served as they are */
+  readonly recordingVault?: RecordingVault;
+  /** live call control: recording pause/resume (card payments); absent: those routes answer 404 */
+  readonly calls?: { pauseRecording(callId: string, paused: boolean): boolean };
+  /** retention policies, purge, legal hold, early delete; absent: those routes answer 404 */
+  readonly retention?: { readonly service: RetentionService; readonly repository: RetentionRepository };
+  /** audit chain verification and signed export; absent: those routes answer 404 */
+  readonly auditChain?: {
+    verify(): Promise<AuditChainReport>;
+    range(o: { since?: number; until?: number; limit: number }): Promise<AuditExportRow[]>;
+    readonly signingKey: AuditSigningKey;
+  };
   /** /api/v1/dialplan: the table and the resolver; without it those routes answer 404 */
   readonly dialPlan?: { readonly repository: DialPlanRepository; readonly service: DialPlanService };
   /** /api/v1/calendars: business calendars; without it those routes answer 404 */

@@ -5,7 +5,8 @@ import { availableParallelism } from 'node:os';
 import type { Config } from '../config/index.js';
 import { resolve, sep } from 'node:path';
 import { createMediaEngine } from '../../media/index.js';
-import { createCallControl, createDialPlanService, recordingDurationMs, type CallRecord } from '../calls/index.js';
+import { createCallControl, createDialPlanService, type CallRecord } from '../calls/index.js';
+import { measureRecordingMs, type RecordingVault } from '../recording/index.js';
 import type { CallEventJson } from '../api/index.js';
 import type { CalendarRepository, CallHandlingRepository, CallRecordRepository, DialPlanRepository, ExtensionRepository, HeartbeatRepository } from '../store/index.js';
 import type { Clock, DigestAuthenticator, ListeningPoint, Logger, SipStack } from '../sip/index.js';
@@ -40,6 +41,8 @@ export interface CallSideOptions {
   readonly heartbeats: HeartbeatRepository;
   readonly onAuthFailure: (attempt: AuthAttempt) => void;
   readonly onAuthSuccess: (attempt: AuthAttempt) => void;
+  /** encryption at rest of recordings (docs/data-at-rest.md) */
+  readonly vault: RecordingVault;
   /** the ACD's handlers ('queue' and 'agent-login' steps) */
   readonly acd?: AcdHandlers;
   /** carrier trunks: 'route' steps and calls from carriers (server/app/trunks.ts) */
@@ -124,6 +127,7 @@ export function createCallSide(o: CallSideOptions) {
             dir: recordingsDirOf(config),
             format: config.recordingFormat,
             channels: config.recordingChannels,
+            seal: () => o.vault.seal(),
             // the in-progress row names the file as soon as it exists (a crash leaves the pointer)
             started: (r: CallRecord) => void save(o.records.update(r), r.id),
             // the file's figures arrive after the hangup record: the same record again, completed
@@ -174,7 +178,8 @@ export function createCallSide(o: CallSideOptions) {
             caller: e.caller,
             callee: e.callee,
             leg: e.leg,
-            digit: e.digit,
+            // PCI DSS: digits keyed while the recording is paused (a card number) are never passed on
+            ...(control.recordingPaused(e.callId) ? { redacted: true } : { digit: e.digit }),
             durationMs: e.durationMs,
             method: e.method,
           }),
@@ -193,7 +198,7 @@ export function createCallSide(o: CallSideOptions) {
       // the download route, nothing outside the folder is opened on a database's word
       const path = resolve(dir, r.recordingPath);
       if (!path.startsWith(dir + sep)) continue;
-      const ms = await recordingDurationMs({ path, format });
+      const ms = await measureRecordingMs({ path, format, vault: o.vault });
       if (ms === null) {
         logger.warn({ call: r.id, path: r.recordingPath }, 'the recording of an interrupted call cannot be measured');
         continue;

@@ -19,6 +19,8 @@ import {
   CalendarRepository,
   ExtensionRepository,
   HeartbeatRepository,
+  RetentionRepository,
+  checkAuditChain,
   SessionRepository,
   TrunkRepository,
   openDatabase,
@@ -35,6 +37,11 @@ import { createCallSide, recordingsDirOf } from './calls.js';
 import { createTrunkSide } from './trunks.js';
 import { EspeakTts, loadManifest, ModelInstaller, onnxModelCheck, TtsPrompts } from '../speech/index.js';
 import { drainWithDeadline } from './drain.js';
+import { createRecordingVault } from './recording.js';
+import { RetentionService } from '../recording/index.js';
+import { loadOrCreateAuditSigningKey } from '../security/audit-signing.js';
+import { startRetentionJob } from './retention.js';
+import path from 'node:path';
 import { openAcd } from './acd.js';
 import { consoleDir } from './console-dir.js';
 import { createSystemStatus, streamEvents } from './system-status.js';
@@ -84,7 +91,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const callHandling = new CallHandlingRepository({ db });
   const bindings = new BindingRepository({ db, writer, logger });
   const banStore = new BanRepository({ db, writer, logger });
-  const auditRepository = await AuditRepository.open({ db, writer });
+  const auditRepository = await AuditRepository.open({ db, writer, now: () => clock.now() });
   const audit = new AuditLog({ sink: auditRepository, logger });
   const metrics = createMetrics();
 
@@ -112,6 +119,18 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
 
   const records = new CallRecordRepository({ db, writer, logger });
+  const vault = createRecordingVault(config);
+  const retentionRepository = new RetentionRepository({ db, now: () => clock.now() });
+  const retention = new RetentionService({
+    repository: retentionRepository,
+    dir: recordingsDirOf(config),
+    clock,
+    audit,
+    worm: config.recordingWorm,
+    defaultDays: config.recordingRetentionDays,
+    logger,
+  });
+  const auditSigningKey = loadOrCreateAuditSigningKey(path.join(config.dataDir, 'keys', 'audit-signing.pem'));
   const acd = await openAcd({ db, dataDir: config.dataDir, clock, logger });
   const trunkRepository = new TrunkRepository({ db, writer, logger });
   const trunks = createTrunkSide({ config, logger, clock, stack: sip.stack, listening: () => sip.transport.listening(), repository: trunkRepository, audit });
@@ -138,6 +157,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     heartbeats: new HeartbeatRepository({ db, writer }),
     onAuthFailure: sip.auth.failed,
     onAuthSuccess: sip.auth.succeeded,
+    vault,
     trunks: {
       outbound: trunks.dialer,
       inbound: trunks.manager,
@@ -193,10 +213,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     passwordHashing: { maxActive: config.loginMaxConcurrentHashes },
     registrations: { list: () => sip.registrar.bindings().map((b) => registrationView(b, clock.now())) },
     recordingsDir: recordingsDirOf(config),
+    recordingVault: vault,
+    retention: { service: retention, repository: retentionRepository },
+    auditChain: { verify: () => checkAuditChain(db), range: (o) => auditRepository.range(o), signingKey: auditSigningKey },
+    calls: calls.control,
     consoleDir: consoleDir(),
     ready: () => ready,
   });
 
+  let retentionJob: { stop(): void } | undefined;
   let stopping: Promise<void> | undefined;
 
   return {
@@ -209,6 +234,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       });
       if (admin.created) audit.record({ actor: 'system', action: 'admin.bootstrap', target: admin.username });
       await calls.start();
+      retentionJob = startRetentionJob({ clock, intervalMs: config.retentionPurgeIntervalMs, recordings: retention, audit: auditRepository, auditRetentionDays: config.auditRetentionDays, logger });
       await sip.registrar.start();
       // bans still running when the process stopped hold again before SIP listens (audited as restored)
       const restored = sip.bans.restore(await banStore.loadActive(clock.now()));
@@ -247,6 +273,9 @@ export async function createApp(options: AppOptions): Promise<App> {
           // and accepted socket (the call records still go through the writer below)
           force: () => sip.transport.close(),
         });
+        retentionJob?.stop();
+        // a purge under way finishes its page of deletions and audit rows before the writer closes
+        await retention.settled();
         await calls.closeMedia();
         await sip.registrar.close();
         await audit.settled();

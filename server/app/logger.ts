@@ -36,6 +36,8 @@ const SECRET_KEYS = [
   'apiKey',
   'privateKey',
   'encryptionKey',
+  'masterKey',
+  'recordingMasterKeys',
 ];
 
 /** Redacted paths: each secret key at the top level and one level down, plus HTTP headers. */

@@ -22,6 +22,8 @@ export interface CallControl {
   readonly observer: CallObserver;
   /** card payments: pause/resume a call's recording; false when it is not being recorded */
   pauseRecording(callId: string, paused: boolean): boolean;
+  /** the call's recording is paused (card payments): its DTMF digits must not be stored */
+  recordingPaused(callId: string): boolean;
   /** calls in progress */
   active(): number;
   /** ends every call (BYE or a final response) and waits for their records */
@@ -51,7 +53,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
   const recordings =
     o.recording === undefined
       ? null
-      : new CallRecordings({ engine: o.media, dir: o.recording.dir, format: o.recording.format, channels: o.recording.channels ?? 'stereo', logger, started: o.recording.started, done: o.recording.done });
+      : new CallRecordings({ engine: o.media, dir: o.recording.dir, format: o.recording.format, channels: o.recording.channels ?? 'stereo', ...(o.recording.seal ? { seal: o.recording.seal } : {}), logger, started: o.recording.started, done: o.recording.done });
   const noAnswerTimeoutMs = o.noAnswerTimeoutMs ?? 30_000;
   const factory = handlerFactory({
     engine: o.media,
@@ -165,6 +167,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     handler,
     observer,
     pauseRecording: (callId, paused) => recordings?.pause(callId, paused) ?? false,
+    recordingPaused: (callId) => recordings?.paused(callId) ?? false,
     active: () => calls.size,
     async close() {
       closing = true;

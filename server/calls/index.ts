@@ -2,7 +2,7 @@
 export { createCallControl } from './call-control.js';
 export type { CallControl } from './call-control.js';
 export { CallObserver } from './observer.js';
-export { recordingDurationMs } from './recording-file.js';
+export { recordingDurationMs, wavDurationMs, oggOpusDurationMs } from './recording-file.js';
 export type * from './types.js';
 export * from './dialplan/index.js';
 export type { OutboundDialer } from './handlers/route.js';

@@ -161,6 +161,8 @@ export function buildRecord(o: {
     recordingFormat: o.recording?.format ?? null,
     recordingDurationMs: o.recording?.durationMs ?? null,
     recordingPauses: o.recording?.pauses ?? [],
+    // every call is between extensions until trunks bring calls from and to outside
+    direction: 'internal',
     legs,
   };
 }

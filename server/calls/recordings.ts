@@ -8,7 +8,7 @@
 // aligned with the call's timeline.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MediaEngine } from '../../media/index.js';
+import type { MediaEngine, SealOptions } from '../../media/index.js';
 import type { Logger } from '../sip/index.js';
 import type { Call } from './call.js';
 import type { CallRecorder, CallRecording, StartedRecording } from './call-recording.js';
@@ -20,6 +20,8 @@ export interface CallRecordingsOptions {
   readonly format: 'wav' | 'ogg';
   /** default 'stereo' */
   readonly channels?: 'stereo' | 'mixed';
+  /** encryption at rest: a fresh file key and its wrapping for each recording (server/recording); absent or undefined: plain files */
+  readonly seal?: () => SealOptions | undefined;
   readonly logger: Logger;
   /** the call's record once its recording started, naming the file (the record of a call in progress) */
   readonly started: (record: CallRecord) => void;
@@ -33,6 +35,8 @@ export class CallRecordings implements CallRecorder {
   readonly #o: CallRecordingsOptions;
   /** the recordings of HAILING_RECORD_CALLS=all, by call, for pause() */
   readonly #active = new Map<string, CallRecording>();
+  /** those of #active paused now (card payments): DTMF keyed meanwhile is withheld from events */
+  readonly #paused = new Set<string>();
 
   constructor(options: CallRecordingsOptions) {
     this.#o = options;
@@ -53,7 +57,8 @@ export class CallRecordings implements CallRecorder {
     if (!o.live()) return null;
     const format = o.format ?? this.#o.format;
     const path = `${folder}/${o.callId}.${format}`;
-    const handle = this.#o.engine.startRecording({ path: join(this.#o.dir, path), format, left: o.left, ...(o.right ? { right: o.right } : {}), channels: this.#o.channels ?? 'stereo' });
+    const seal = this.#o.seal?.();
+    const handle = this.#o.engine.startRecording({ path: join(this.#o.dir, path), format, left: o.left, ...(o.right ? { right: o.right } : {}), channels: this.#o.channels ?? 'stereo', ...(seal ? { seal } : {}) });
     return { handle, path, format };
   }
 
@@ -67,6 +72,7 @@ export class CallRecordings implements CallRecorder {
     // the recording stops with the call, and the call's final record (with media figures) completes it
     call.on('close', (record) => {
       this.#active.delete(call.id);
+      this.#paused.delete(call.id);
       void recording.ended.then((result) => {
         if (result === null) return this.#o.logger.error({ call: record.id }, 'recording did not finish');
         this.#o.done({ ...record, recordingPath: recording.path, recordingFormat: result.format, recordingDurationMs: result.durationMs, recordingPauses: result.pauses });
@@ -78,9 +84,19 @@ export class CallRecordings implements CallRecorder {
   pause(callId: string, paused: boolean): boolean {
     const recording = this.#active.get(callId);
     if (recording === undefined) return false;
-    if (paused) recording.pause();
-    else recording.resume();
+    if (paused) {
+      recording.pause();
+      this.#paused.add(callId);
+    } else {
+      recording.resume();
+      this.#paused.delete(callId);
+    }
     return true;
+  }
+
+  /** the call's recording is paused now (card payments) */
+  paused(callId: string): boolean {
+    return this.#paused.has(callId);
   }
 
   recording(callId: string): boolean {

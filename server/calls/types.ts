@@ -3,7 +3,7 @@
 import type { AcdHandlers } from './handlers/index.js';
 import type { SpeechPrompts } from './handlers/say.js';
 import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SendTarget, SipStack, TimerValues } from '../sip/index.js';
-import type { MediaEngine } from '../../media/index.js';
+import type { MediaEngine, SealOptions } from '../../media/index.js';
 import type { DialPlanEntry } from './dialplan/resolver.js';
 import type { CalendarState, DestinationEnv } from './dialplan/destinations.js';
 import type { CallHandling } from './handlers/dial.js';
@@ -104,6 +104,8 @@ export interface CallControlOptions {
     readonly format: 'wav' | 'ogg';
     /** default 'stereo' (caller left, callee right) */
     readonly channels?: 'stereo' | 'mixed';
+    /** encryption at rest: a file key and its wrapping per recording (server/recording) */
+    readonly seal?: () => SealOptions | undefined;
     readonly started: (record: CallRecord) => void;
     readonly done: (record: CallRecord) => void;
   };

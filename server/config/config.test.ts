@@ -72,6 +72,17 @@ describe('configuration', () => {
     assert.equal(loadConfig({ HAILING_RECORDING_CHANNELS: 'mixed' }).recordingChannels, 'mixed');
   });
 
+  it('recordings are encrypted at rest by default; the SM4 profile or off on request; audit kept at least 180 days', () => {
+    assert.equal(loadConfig({}).recordingEncryption, 'aes-256-gcm');
+    assert.equal(loadConfig({ HAILING_RECORDING_ENCRYPTION: 'sm4-ctr-hmac-sm3' }).recordingEncryption, 'sm4-ctr-hmac-sm3');
+    assert.throws(() => loadConfig({ HAILING_RECORDING_ENCRYPTION: 'sm4-gcm' }), /HAILING_RECORDING_ENCRYPTION/);
+    assert.equal(loadConfig({}).recordingWorm, false);
+    assert.equal(loadConfig({ HAILING_RECORDING_WORM: 'true' }).recordingWorm, true);
+    assert.equal(loadConfig({}).auditRetentionDays, 0);
+    assert.equal(loadConfig({ HAILING_AUDIT_RETENTION_DAYS: '180' }).auditRetentionDays, 180);
+    assert.throws(() => loadConfig({ HAILING_AUDIT_RETENTION_DAYS: '90' }), /HAILING_AUDIT_RETENTION_DAYS/);
+  });
+
   it('heartbeat: every second by default, 100 ms to 60 s', () => {
     assert.equal(loadConfig({}).heartbeatIntervalMs, 1000);
     assert.equal(loadConfig({ HAILING_HEARTBEAT_INTERVAL_MS: '250' }).heartbeatIntervalMs, 250);

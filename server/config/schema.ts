@@ -101,6 +101,24 @@ export const configShape = z
     recordingFormat: z.enum(['wav', 'ogg']).default('wav'),
     /** stereo: caller left, callee right (speaker separation for QA and ASR); mixed: one channel with both */
     recordingChannels: z.enum(['stereo', 'mixed']).default('stereo'),
+    /** encryption at rest of recordings (docs/data-at-rest.md): AES-256-GCM, the 国密 profile SM4-CTR + HMAC-SM3, or off */
+    recordingEncryption: z.enum(['aes-256-gcm', 'sm4-ctr-hmac-sm3', 'off']).default('aes-256-gcm'),
+    /** the master key file (made with mode 0600 on first start); default <dataDir>/keys/recording-master.keys */
+    recordingKeyFile: z.string().min(1).optional(),
+    /** master keys from the environment instead of the file: base64 32-byte keys, comma-separated, the last one current */
+    recordingMasterKeys: z.string().min(1).optional(),
+    /** days a recording no retention policy matches is kept after its call; 0: kept until a policy says otherwise */
+    recordingRetentionDays: z.coerce.number().int().min(0).default(0),
+    /** WORM: no recording is deleted before its retention ends, not even by an admin; policies can only be lengthened */
+    recordingWorm: z.union([z.boolean(), z.stringbool()], { error: 'must be true or false' }).default(false),
+    /** how often the retention purge runs (recordings, then audit rows past auditRetentionDays) */
+    retentionPurgeIntervalMs: ms.min(60_000).default(3_600_000),
+    /** days audit rows are kept; 0 keeps them all; otherwise at least 180 (MLPS 2.0 level 3: six months) */
+    auditRetentionDays: z.coerce
+      .number()
+      .int()
+      .refine((d) => d === 0 || d >= 180, 'must be 0 (keep all) or at least 180 days')
+      .default(0),
     /** DNS servers for trunk host names (RFC 3263), "address" or "address:port", comma-separated; empty: the system's */
     dnsServers: z
       .string()

@@ -21,10 +21,12 @@ export {
   type CallRecordFilter,
   type CallRecordInput,
   type CallRecordView,
+  type CallRetentionView,
 } from './repositories/call-records.js';
 export { CallHandlingRepository, noCallHandling, type CallHandlingSettings } from './repositories/call-handling.js';
 export { CalendarRepository, type CalendarInput, type StoredCalendar } from './repositories/calendars.js';
 export { DialPlanRepository, type DialPlanEntryInput, type DialPlanEntryRow } from './repositories/dial-plan.js';
+export { RetentionRepository, PURGED, type RetentionPolicy, type RetentionPolicyInput, type PurgeCandidate } from './repositories/retention.js';
 export { TrunkRepository, type TrunkInput, type DidInput, type RouteInput, type TrunkRow, type DidRow, type OutboundRouteRow, type TrunkAttemptRow, type TrunkAttemptInput } from './repositories/trunks.js';
 export { HeartbeatRepository, type HeartbeatRepositoryOptions } from './repositories/heartbeats.js';
 export { BindingRepository, type StoredBinding, type StoredTransportProtocol } from './repositories/bindings.js';
@@ -32,6 +34,7 @@ export { BanRepository, type StoredBan } from './repositories/bans.js';
 export {
   AuditRepository,
   checkAuditChain,
+  AUDIT_PURGE_ACTION,
   verifyAuditChain,
   canonicalAuditRow,
   auditRowHash,
@@ -44,12 +47,16 @@ export {
 export { adminRoles, type AdminRole } from './schema/admin-users.js';
 export { callPermissions, defaultCallPermissions, type CallPermission } from './schema/extensions.js';
 export {
+  callDirections,
   callDispositions,
   callLegFacts,
   callLegFields,
   callRecordFacts,
   callRecordFields,
+  callRetentionFacts,
+  callRetentionFields,
   recordingFormats,
+  type CallDirection,
   type CallDisposition,
   type CallHangupSide,
   type CallLegRole,

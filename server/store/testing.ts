@@ -67,6 +67,7 @@ export function callRecordFixture(over: Partial<CallRecordInput> & Pick<CallReco
     recordingFormat: null,
     recordingDurationMs: null,
     recordingPauses: [],
+    direction: 'internal',
     legs: [],
     ...over,
   };

@@ -1,12 +1,16 @@
 // /api/v1/cdrs: call detail records as JSON, and as CSV in Asterisk's cdr_csv column order so
 // existing billing and reporting tools can read them.
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import type { CallLegView, CallRecordFilter, CallRecordView } from '../../store/index.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { requireSession } from '../auth.js';
 import { jsonError, validate } from '../http-errors.js';
 import { CdrCsvQuery, CdrParams, CdrQuery } from '../schemas.js';
 import { callRecordJson } from '../schemas-cdr.js';
+import { maskCallRecord, seesPiiUnmasked } from '../pii-access.js';
+
+/** what the caller may see: masked personal data unless the role sees it unmasked (pii-access.ts) */
+const shown = (c: Context<ApiEnv>, r: CallRecordView): CallRecordView => (seesPiiUnmasked(c.get('auth').user.role) ? r : maskCallRecord(r));
 
 /** Asterisk cdr_csv's columns, in its order (with loguniqueid and loguserfield on). */
 export const CDR_CSV_COLUMNS = [
@@ -112,7 +116,7 @@ export function mountCdrRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const query = validate(c, CdrQuery, c.req.query());
     if (!query.ok) return query.response;
     const { items, total } = await deps.callRecords.list(filterOf(query.value));
-    return c.json({ items: items.map(callRecordJson), total, limit: query.value.limit, offset: query.value.offset });
+    return c.json({ items: items.map((r) => callRecordJson(shown(c, r))), total, limit: query.value.limit, offset: query.value.offset });
   });
 
   app.get('/api/v1/cdrs.csv', session, async (c) => {
@@ -120,7 +124,7 @@ export function mountCdrRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     if (!query.ok) return query.response;
     const { items, total } = await deps.callRecords.list(filterOf(query.value));
     // RFC 4180: CRLF after every record, the last one included
-    const lines = [CDR_CSV_COLUMNS.join(','), ...items.map(cdrCsvRow)];
+    const lines = [CDR_CSV_COLUMNS.join(','), ...items.map((r) => cdrCsvRow(shown(c, r)))];
     return c.body(`${lines.join('\r\n')}\r\n`, 200, {
       // RFC 4180 §3: the optional header parameter says the first line names the columns
       'Content-Type': 'text/csv; charset=utf-8; header=present',
@@ -133,6 +137,6 @@ export function mountCdrRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const params = validate(c, CdrParams, c.req.param());
     if (!params.ok) return params.response;
     const found = await deps.callRecords.get(params.value.id);
-    return found ? c.json(callRecordJson(found)) : jsonError(c, 404, { error: 'call record not found' });
+    return found ? c.json(callRecordJson(shown(c, found))) : jsonError(c, 404, { error: 'call record not found' });
   });
 }

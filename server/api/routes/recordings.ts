@@ -7,6 +7,7 @@ import { extname, isAbsolute, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { CallRecordView } from '../../store/index.js';
+import type { RecordingPlayback } from '../../recording/index.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { requireSession } from '../auth.js';
 import { jsonError, remoteAddress, validate } from '../http-errors.js';
@@ -88,6 +89,10 @@ export async function openRecording(o: { readonly dir: string; readonly record: 
   return { ok: true, handle, size: stat.size, format };
 }
 
+function plainPlayback(handle: FileHandle, size: number): RecordingPlayback {
+  return { sealed: false, size, stream: () => handle.createReadStream({ autoClose: true }), discard: () => handle.close() };
+}
+
 /** Recordings hold what callers said (card numbers, health): supervisors and admins only. */
 function requireSupervisor(): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
@@ -121,19 +126,28 @@ export function mountRecordingRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
       if (file.outside) deps.logger.warn({ call: id, path: record.recordingPath }, 'recording path outside the recordings folder refused');
       return jsonError(c, 404, { error: 'recording not found', reason: file.reason });
     }
+    // a sealed file (encryption at rest) is decrypted as it streams; a plain one streams as it is
+    const opened = deps.recordingVault
+      ? await deps.recordingVault.openForPlayback({ handle: file.handle, size: file.size })
+      : { ok: true as const, playback: plainPlayback(file.handle, file.size) };
+    if (!opened.ok) {
+      deps.logger.warn({ call: id }, opened.reason);
+      return jsonError(c, 409, { error: 'recording cannot be decrypted', reason: opened.reason });
+    }
+    const { playback } = opened;
     const headers = {
       'Content-Type': CONTENT_TYPES[file.format],
-      'Content-Length': String(file.size),
+      'Content-Length': String(playback.size),
       'Content-Disposition': `attachment; filename="${id}.${file.format}"`,
       'Cache-Control': 'no-store',
     };
     if (c.req.method === 'HEAD') {
-      await file.handle.close();
+      await playback.discard();
       return c.body(null, 200, headers);
     }
-    audit(deps, c, id, { format: file.format, bytes: file.size });
+    audit(deps, c, id, { format: file.format, bytes: playback.size, encrypted: playback.sealed, ...(playback.profile ? { profile: playback.profile, keyId: playback.keyId } : {}) });
     // the stream closes the handle when it ends, fails or the client goes away
-    const stream = Readable.toWeb(file.handle.createReadStream({ autoClose: true })) as ReadableStream<Uint8Array>;
+    const stream = Readable.toWeb(playback.stream()) as ReadableStream<Uint8Array>;
     return c.body(stream, 200, headers);
   });
 }

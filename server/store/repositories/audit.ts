@@ -103,6 +103,29 @@ export class AuditRepository {
     return this.#writer.enqueue(toStatement(this.#db.insert(auditLog).values({ ...fields, prevHash, hash })));
   }
 
+  /** Rows in id order with their hashes, for a signed export: ids in [fromId, toId], times in [since, until]. */
+  async range(o: { readonly since?: number; readonly until?: number; readonly limit: number }): Promise<AuditLogRow[]> {
+    const where: SQL[] = [];
+    if (o.since !== undefined) where.push(gte(auditLog.at, o.since));
+    if (o.until !== undefined) where.push(lte(auditLog.at, o.until));
+    return this.#db.select().from(auditLog).where(where.length ? and(...where) : undefined).orderBy(asc(auditLog.id)).limit(o.limit);
+  }
+
+  /**
+   * Audit retention: deletes the oldest rows, those older than `before` (a contiguous run from the
+   * start), then appends an audit.purge row naming the last deleted row's id and hash, which
+   * anchors the chain's new start for verification. Returns how many rows went.
+   */
+  async purgeBefore(before: number): Promise<number> {
+    const keep = (await this.#db.select({ id: auditLog.id }).from(auditLog).where(gte(auditLog.at, before)).orderBy(asc(auditLog.id)).limit(1))[0];
+    const throughId = keep === undefined ? this.#lastId : keep.id - 1;
+    const through = (await this.#db.select({ id: auditLog.id, hash: auditLog.hash }).from(auditLog).where(eq(auditLog.id, throughId)))[0];
+    if (through === undefined) return 0;
+    const gone = await this.#db.delete(auditLog).where(lte(auditLog.id, throughId)).returning({ id: auditLog.id });
+    if (gone.length > 0) await this.append({ actor: 'system', action: AUDIT_PURGE_ACTION, detail: { throughId, throughHash: through.hash, deleted: gone.length, before: new Date(before).toISOString() } });
+    return gone.length;
+  }
+
   async list(filter: AuditFilter = {}): Promise<AuditEntry[]> {
     const where: SQL[] = [];
     if (filter.actor !== undefined) where.push(eq(auditLog.actor, filter.actor));
@@ -143,17 +166,34 @@ export interface AuditChainReport {
   /** rows checked */
   readonly checked: number;
   readonly firstBrokenId?: number;
-  readonly reason?: 'prev-hash-mismatch' | 'hash-mismatch' | 'id-gap';
+  readonly reason?: 'prev-hash-mismatch' | 'hash-mismatch' | 'id-gap' | 'unanchored-start';
+  /** rows before this id were removed by the audit retention purge (its audit.purge row anchors the chain) */
+  readonly startsAfter?: number;
 }
 
-/** Walks the whole chain in id order and reports the first row that does not verify. */
+/** the action of the row that records an audit retention purge; its detail anchors the chain's new start */
+export const AUDIT_PURGE_ACTION = 'audit.purge';
+
+/**
+ * Walks the whole chain in id order and reports the first row that does not verify. A chain whose
+ * oldest rows were purged (retention) starts at a row whose prev_hash an audit.purge row names,
+ * itself inside the verified chain; without one the first row is reported.
+ */
 export async function checkAuditChain(db: Db, pageSize = 1000): Promise<AuditChainReport> {
-  let prevHash = AUDIT_GENESIS_HASH;
-  let prevId = 0;
+  const first = (await db.select().from(auditLog).orderBy(asc(auditLog.id)).limit(1))[0];
+  if (first === undefined) return { ok: true, checked: 0 };
+  let prevHash = first.id === 1 ? AUDIT_GENESIS_HASH : first.prevHash;
+  let prevId = first.id - 1;
+  let anchored = first.id === 1;
   let checked = 0;
+  const startsAfter = first.id === 1 ? {} : { startsAfter: first.id - 1 };
   for (;;) {
     const rows = await db.select().from(auditLog).where(gt(auditLog.id, prevId)).orderBy(asc(auditLog.id)).limit(pageSize);
     for (const row of rows) {
+      if (!anchored && row.action === AUDIT_PURGE_ACTION) {
+        const d = parseDetail(row.detail) as { throughId?: unknown; throughHash?: unknown } | null;
+        anchored = d?.throughId === first.id - 1 && d?.throughHash === first.prevHash;
+      }
       // ids are assigned consecutively; a gap means a deleted row
       if (row.id !== prevId + 1) return { ok: false, checked, firstBrokenId: row.id, reason: 'id-gap' };
       if (row.prevHash !== prevHash) return { ok: false, checked, firstBrokenId: row.id, reason: 'prev-hash-mismatch' };
@@ -164,7 +204,10 @@ export async function checkAuditChain(db: Db, pageSize = 1000): Promise<AuditCha
       prevId = row.id;
       checked++;
     }
-    if (rows.length < pageSize) return { ok: true, checked };
+    if (rows.length < pageSize) {
+      if (!anchored) return { ok: false, checked, firstBrokenId: first.id, reason: 'unanchored-start', ...startsAfter };
+      return { ok: true, checked, ...startsAfter };
+    }
   }
 }
 

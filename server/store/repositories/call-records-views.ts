@@ -8,6 +8,7 @@ import {
   callLegs,
   callRecordFields,
   callRecords,
+  callRetentionFields,
   type CallLegRow,
   type CallLegView,
   type CallRecordRow,
@@ -34,6 +35,7 @@ function readersOf(fields: FieldSpecs, columns: Record<string, { enumValues?: re
 }
 
 const recordReaders = readersOf(callRecordFields, getTableColumns(callRecords));
+const retentionReaders = readersOf(callRetentionFields, getTableColumns(callRecords));
 const legReaders = readersOf(callLegFields, getTableColumns(callLegs));
 
 function viewOf(readers: readonly Reader[], row: object): Record<string, unknown> {
@@ -62,6 +64,6 @@ export function legsByCall(rows: readonly CallLegRow[], onUnknownRole: (row: Cal
 export function recordView(row: CallRecordRow, legs: readonly CallLegView[]): CallRecordView {
   const view = viewOf(recordReaders, row);
   view.legs = legs;
+  view.retention = viewOf(retentionReaders, row);
   return view as CallRecordView;
 }
-

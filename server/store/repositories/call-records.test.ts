@@ -5,6 +5,10 @@ import { openDatabase } from '../database.js';
 import { callLegFixture, callRecordFixture, openTempDatabase, quietStoreLogger } from '../testing.js';
 import { HeartbeatRepository } from './heartbeats.js';
 import { CallRecordRepository, type CallLegInput, type CallRecordInput } from './call-records.js';
+import { RetentionRepository } from './retention.js';
+
+/** a call as written by the B2BUA: no tags, no legal hold, not purged (issue 14) */
+const NEW_CALL_RETENTION = { tags: [], legalHoldReason: null, legalHoldBy: null, legalHoldAt: null, purgedAt: null };
 
 const T0 = 1_700_000_000_000;
 
@@ -24,6 +28,32 @@ async function setup() {
 }
 
 describe('CallRecordRepository', () => {
+  it("the call's whole-row upserts leave tags and legal hold set through the API meanwhile as they are (issue 14)", async () => {
+    const { database, writer, repo, cleanup } = await setup();
+    try {
+      const retention = new RetentionRepository({ db: database.db, now: () => T0 + 10_000 });
+      const a = leg({ id: 'leg-a', role: 'caller' });
+      await repo.begin(call({ id: 'c9', legs: [a] }));
+      // while the call is up, a supervisor tags it and a lawyer holds it
+      assert.equal(await retention.setTags({ id: 'c9', tags: ['insurance'] }), true);
+      assert.equal(await retention.setLegalHold({ id: 'c9', hold: { reason: 'case 42', by: 'lawyer' } }), true);
+      // the call answers and ends, then its recording's figures come: each a whole-row upsert
+      await repo.update(call({ id: 'c9', answeredAt: T0 + 4_000, legs: [a] }));
+      const ended = call({ id: 'c9', answeredAt: T0 + 4_000, endedAt: T0 + 64_000, durationS: 64, billableS: 60, disposition: 'ANSWERED', legs: [a] });
+      await repo.update(ended);
+      await repo.update({ ...ended, recordingPath: '2023/11/14/c9.wav', recordingFormat: 'wav', recordingDurationMs: 60_000 });
+      const held = { tags: ['insurance'], legalHoldReason: 'case 42', legalHoldBy: 'lawyer', legalHoldAt: T0 + 10_000, purgedAt: null };
+      assert.deepEqual((await repo.get('c9'))?.retention, held);
+      // a record carrying a stale retention (read before the hold) still writes only the call's fields
+      await repo.update({ ...ended, retention: NEW_CALL_RETENTION });
+      assert.deepEqual((await repo.get('c9'))?.retention, held);
+      assert.equal((await repo.list({ limit: 10, offset: 0 })).items[0]?.retention?.legalHoldReason, 'case 42');
+    } finally {
+      await writer.close();
+      await cleanup();
+    }
+  });
+
   it('begin writes the in-progress call and its legs; update upserts answer, a new leg and the final state', async () => {
     const { database, writer, repo, cleanup } = await setup();
     try {
@@ -53,7 +83,7 @@ describe('CallRecordRepository', () => {
         ],
       });
       await repo.update(final);
-      assert.deepEqual(await repo.get('c1'), final);
+      assert.deepEqual(await repo.get('c1'), { ...final, retention: NEW_CALL_RETENTION });
 
       // the recording ends after the call: a later update carries its file, length and pauses
       const recorded = {
@@ -64,12 +94,12 @@ describe('CallRecordRepository', () => {
         recordingPauses: [{ atMs: 12_000, durationMs: 30_500 }, { atMs: 50_000, durationMs: 1_000 }],
       };
       await repo.update(recorded);
-      assert.deepEqual(await repo.get('c1'), recorded);
+      assert.deepEqual(await repo.get('c1'), { ...recorded, retention: NEW_CALL_RETENTION });
       const stored = await database.client.execute("SELECT recording_pauses FROM call_records WHERE id = 'c1'");
       assert.deepEqual(JSON.parse(String(stored.rows[0]?.['recording_pauses'])), recorded.recordingPauses, 'pauses are JSON text');
       // an update is the whole row: a record without the recording clears it again
       await repo.update(final);
-      assert.deepEqual(await repo.get('c1'), final);
+      assert.deepEqual(await repo.get('c1'), { ...final, retention: NEW_CALL_RETENTION });
       const rows = await database.client.execute('SELECT COUNT(*) AS n FROM call_legs');
       assert.equal(rows.rows[0]?.['n'], 2, 'upserts, no duplicate legs');
       assert.equal(await repo.get('nope'), undefined);

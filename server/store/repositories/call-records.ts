@@ -17,15 +17,18 @@ import {
   type CallLegRow,
   type CallLegView,
   type CallRecordView,
+  type CallRetentionView,
   type RecordingFormat,
 } from '../schema/call-records.js';
 import type { FieldSpecs } from '../schema/record-fields.js';
 import { legsByCall, recordView } from './call-records-views.js';
 
 // The call record's shape is defined once, in schema/call-records.ts: what is written is what is read.
+// The call writes the callRecordFields group only; `retention` (callRetentionFields) is read here
+// and written by RetentionRepository alone, so an input's `retention`, if any, is never written.
 export type CallLegInput = CallLegView;
 export type CallRecordInput = CallRecordView;
-export type { CallLegView, CallRecordView };
+export type { CallLegView, CallRecordView, CallRetentionView };
 
 export interface CallRecordFilter {
   /** started at or after, ms */

@@ -16,6 +16,19 @@
 //   3. give it a value where the call builds its record (server/calls/record.ts): tsc reports the
 //      object that lacks it. Nothing else changes: store, API, OpenAPI and views follow.
 // A JSON-valued field is kind 'json' with a JsonCodec (schema, encode, decode); see the two below.
+//
+// TWO FIELD GROUPS, ONE TABLE (issue 14). The call layer writes its record as whole-row upserts
+// (begin, answer, end, the recording's figures after the end; coalesced in the batch writer), each
+// the call's full state. Facts that are set on the record from outside the call (tags, legal hold,
+// purged_at: the API and the retention purge, any time, also while the call or its recording is
+// still going) must not be overwritten by those upserts. So they are a second group,
+// `callRetentionFields`, in the same table: the call's upsert is built from `callRecordFields`
+// alone (its column list is the keys of that group, so it cannot name a retention column and
+// leaves them as they are on conflict), they are written only by RetentionRepository's targeted
+// UPDATEs, and the views, the API's schema and its JSON derive them from the group under
+// `retention` (CallRetentionView). `direction` is a fact of the call (routing will set it when
+// trunks arrive) and so belongs to the call's group. To add a field set from outside the call
+// (a review flag, a case number ...), add it to callRetentionFields, not callRecordFields.
 // The definition lives in the store because the layer rule lets every server module import the
 // store and the store import none of them (docs/decisions.md).
 import { getTableColumns, isNull } from 'drizzle-orm';
@@ -34,6 +47,9 @@ export type CallHangupSide = (typeof callHangupSides)[number];
 
 export const recordingFormats = ['wav', 'ogg'] as const;
 export type RecordingFormat = (typeof recordingFormats)[number];
+
+export const callDirections = ['inbound', 'outbound', 'internal'] as const;
+export type CallDirection = (typeof callDirections)[number];
 
 /** A pause in a recording (card payments): `atMs` into the file, `durationMs` of silence written meanwhile. */
 export interface RecordingPause {
@@ -132,6 +148,50 @@ export const callRecordFields = {
     optional: true,
     doc: 'how the dial plan resolved the dialled number (GET /api/v1/dialplan/resolve trace lines) and the handlers the call ran',
   },
+  direction: {
+    column: text('direction', { enum: callDirections }).notNull().default('internal'),
+    kind: 'enum',
+    doc: "what retention policies match by: every call is between extensions ('internal') until trunks set it",
+  },
+} as const satisfies FieldSpecs;
+
+/** JSON array of strings; text that is not such an array reads as no tags, entries that are not strings are dropped. */
+export const callTagsJson: JsonCodec<readonly string[]> = {
+  schema: z.array(z.string()),
+  encode: (tags) => JSON.stringify([...tags]),
+  decode(text) {
+    try {
+      const v: unknown = JSON.parse(text ?? '[]');
+      return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : [];
+    } catch {
+      return [];
+    }
+  },
+};
+
+/**
+ * Set on a call's record from outside the call (issue 14): through the API and by the retention
+ * purge. Same table as callRecordFields, never in the call's upsert (see the comment at the top).
+ */
+export const callRetentionFields = {
+  tags: {
+    column: text('tags').notNull().default('[]'),
+    kind: 'json',
+    json: callTagsJson,
+    doc: 'tags set through the API (PUT /api/v1/cdrs/{id}/tags); retention policies match them',
+  },
+  legalHoldReason: {
+    column: text('legal_hold_reason'),
+    kind: 'text',
+    doc: 'legal hold: while set, the purge and every delete leave the recording alone; null: not held',
+  },
+  legalHoldBy: { column: text('legal_hold_by'), kind: 'text', doc: 'who placed the legal hold' },
+  legalHoldAt: { column: integer('legal_hold_at'), kind: 'time', doc: 'when the legal hold was placed' },
+  purgedAt: {
+    column: integer('purged_at'),
+    kind: 'time',
+    doc: "when retention (or an admin) deleted the recording and the call's personal data; null while kept",
+  },
 } as const satisfies FieldSpecs;
 
 /** One leg of a call: the caller's, or one callee fork. */
@@ -177,13 +237,15 @@ export const callLegFields = {
   },
 } as const satisfies FieldSpecs;
 
-export const callRecords = sqliteTable('call_records', columnsOf(callRecordFields), (t) => [
+export const callRecords = sqliteTable('call_records', { ...columnsOf(callRecordFields), ...columnsOf(callRetentionFields) }, (t) => [
   index('call_records_started_idx').on(t.startedAt),
   index('call_records_caller_idx').on(t.caller),
   index('call_records_callee_idx').on(t.callee),
   // only calls not final yet (in progress, or ended with their figures to come): what
   // completeEnded() and interruptOpen() look for at boot, without a full scan
   index('call_records_open_idx').on(t.startedAt).where(isNull(t.disposition)),
+  // what the purge walks: ended calls with a recording not yet purged, oldest first
+  index('call_records_purge_idx').on(t.endedAt).where(isNull(t.purgedAt)),
 ]);
 
 export const callLegs = sqliteTable(
@@ -202,9 +264,19 @@ export type CallRecordRow = typeof callRecords.$inferSelect;
 export type CallLegRow = typeof callLegs.$inferSelect;
 
 export type CallLegView = ViewOf<typeof callLegFields, CallLegRow>;
-/** A call record as every layer sees it (server/calls' CallRecord, the store's views, the API's source). */
-export type CallRecordView = ViewOf<typeof callRecordFields, CallRecordRow> & { readonly legs: readonly CallLegView[] };
+/** Where a stored record stands for retention: the callRetentionFields group. */
+export type CallRetentionView = ViewOf<typeof callRetentionFields, CallRecordRow>;
+/**
+ * A call record as every layer sees it (server/calls' CallRecord, the store's views, the API's source).
+ * `retention` is on every record the store reads and on none the call builds (the call does not
+ * write it, see the top of this file): optional, so the call's own record is a view too.
+ */
+export type CallRecordView = ViewOf<typeof callRecordFields, CallRecordRow> & {
+  readonly legs: readonly CallLegView[];
+  readonly retention?: CallRetentionView;
+};
 
 /** The fields as plain facts (kind, nullability, enum values, description) for the API's schema. */
 export const callRecordFacts = factsOf(callRecordFields, getTableColumns(callRecords));
+export const callRetentionFacts = factsOf(callRetentionFields, getTableColumns(callRecords));
 export const callLegFacts = factsOf(callLegFields, getTableColumns(callLegs));

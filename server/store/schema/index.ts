@@ -9,6 +9,7 @@ export * from './dial-plan.js';
 export * from './call-handling.js';
 export * from './heartbeats.js';
 export * from './sip-bans.js';
+export * from './retention.js';
 export * from './calendars.js';
 export * from './acd.js';
 export * from './trunks.js';

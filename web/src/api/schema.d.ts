@@ -231,11 +231,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The call recording as a download (audio/wav or audio/ogg, Content-Disposition attachment <id>.wav or <id>.ogg), for admins and supervisors; each download is written to the audit log. 404 says why when the call has no recording, the file is gone, or its path lies outside the recordings folder. */
+        /** The call recording as a download (audio/wav or audio/ogg, Content-Disposition attachment <id>.wav or <id>.ogg), for admins and supervisors; each download is written to the audit log. An encrypted recording is decrypted as it streams. 404 says why when the call has no recording, the file is gone, or its path lies outside the recordings folder; 409 when it is encrypted with a master key this server lacks. */
         get: operations["getApiV1CdrsIdRecording"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete a call's recording and its personal data now; refused (409, with the reason) on legal hold, and in WORM mode before its retention ends. Audited. */
+        delete: operations["deleteApiV1CdrsIdRecording"];
         options?: never;
         head?: never;
         patch?: never;
@@ -358,6 +359,246 @@ export interface paths {
         get: operations["getApiV1ExtensionsNumberPickupGroup"];
         /** Put the extension in a call pickup group (or none) */
         put: operations["putApiV1ExtensionsNumberPickupGroup"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/recording/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PCI DSS: pause the recording of a call in progress (silence is written, DTMF digits keyed meanwhile are withheld from events); audited */
+        post: operations["postApiV1CallsIdRecordingPause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/recording/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume the recording of a call in progress; audited */
+        post: operations["postApiV1CallsIdRecordingResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recordings/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Encryption at rest: the profile and the master key ids (fingerprints; keys are never shown) */
+        get: operations["getApiV1RecordingsKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recordings/keys/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate the recording master key: a new key is added to the key file (with keys from the environment, the last one given) and every sealed recording's file key is re-wrapped by it; the audio is not re-encrypted. `retire` drops the old keys once none failed. Audited. */
+        post: operations["postApiV1RecordingsKeysRotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cdrs/{id}/legal-hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Put a call on legal hold: no purge or deletion touches its recording until released. Audited. */
+        put: operations["putApiV1CdrsIdLegalHold"];
+        post?: never;
+        /** Release a legal hold. Audited. */
+        delete: operations["deleteApiV1CdrsIdLegalHold"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cdrs/{id}/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a call's tags (retention policies match them). Audited. */
+        put: operations["putApiV1CdrsIdTags"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cdrs/{id}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The call record with personal data unmasked, for a role that may reveal it; the reason is written to the audit log */
+        post: operations["postApiV1CdrsIdReveal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retention settings (WORM, default days) and policies */
+        get: operations["getApiV1Retention"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a retention policy (direction, disposition, tag → days; the longest matching wins). Audited. */
+        post: operations["postApiV1RetentionPolicies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention/policies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a retention policy; in WORM mode only lengthening with the same matching is allowed (409 otherwise). Audited. */
+        put: operations["putApiV1RetentionPoliciesId"];
+        post?: never;
+        /** Remove a retention policy; refused in WORM mode. Audited. */
+        delete: operations["deleteApiV1RetentionPoliciesId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention/purge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the retention purge now (it also runs every HAILING_RETENTION_PURGE_INTERVAL_MS); one audit row per deletion */
+        post: operations["postApiV1RetentionPurge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Verify the audit log's hash chain end to end; names the first row that does not verify (edited, deleted or inserted in the database file) */
+        get: operations["getApiV1AuditVerify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A range of audit rows with their chain hashes, signed with the server's Ed25519 key (docs/data-at-rest.md says how to verify). Audited. */
+        get: operations["getApiV1AuditExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/signing-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public key audit exports are signed with */
+        get: operations["getApiV1AuditSigningKey"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1758,6 +1999,11 @@ export interface operations {
                                 trace: unknown[];
                                 handlers: string[];
                             };
+                            /**
+                             * @description what retention policies match by: every call is between extensions ('internal') until trunks set it
+                             * @enum {string}
+                             */
+                            direction: "inbound" | "outbound" | "internal";
                             /** @description where to download the recording; null when the call has none */
                             recordingUrl: string | null;
                             legs: {
@@ -1798,6 +2044,19 @@ export interface operations {
                                 /** @description SRTP packets that failed authentication or the replay check (0 on plain RTP) */
                                 srtpFailures: number;
                             }[];
+                            /** @description set on the record from outside the call (tags, legal hold) and by the retention purge; on every stored record */
+                            retention?: {
+                                /** @description tags set through the API (PUT /api/v1/cdrs/{id}/tags); retention policies match them */
+                                tags: string[];
+                                /** @description legal hold: while set, the purge and every delete leave the recording alone; null: not held */
+                                legalHoldReason: string | null;
+                                /** @description who placed the legal hold */
+                                legalHoldBy: string | null;
+                                /** @description when the legal hold was placed */
+                                legalHoldAt: string | null;
+                                /** @description when retention (or an admin) deleted the recording and the call's personal data; null while kept */
+                                purgedAt: string | null;
+                            };
                         }[];
                         total: number;
                         limit: number;
@@ -1951,6 +2210,11 @@ export interface operations {
                             trace: unknown[];
                             handlers: string[];
                         };
+                        /**
+                         * @description what retention policies match by: every call is between extensions ('internal') until trunks set it
+                         * @enum {string}
+                         */
+                        direction: "inbound" | "outbound" | "internal";
                         /** @description where to download the recording; null when the call has none */
                         recordingUrl: string | null;
                         legs: {
@@ -1991,6 +2255,19 @@ export interface operations {
                             /** @description SRTP packets that failed authentication or the replay check (0 on plain RTP) */
                             srtpFailures: number;
                         }[];
+                        /** @description set on the record from outside the call (tags, legal hold) and by the retention purge; on every stored record */
+                        retention?: {
+                            /** @description tags set through the API (PUT /api/v1/cdrs/{id}/tags); retention policies match them */
+                            tags: string[];
+                            /** @description legal hold: while set, the purge and every delete leave the recording alone; null: not held */
+                            legalHoldReason: string | null;
+                            /** @description who placed the legal hold */
+                            legalHoldBy: string | null;
+                            /** @description when the legal hold was placed */
+                            legalHoldAt: string | null;
+                            /** @description when retention (or an admin) deleted the recording and the call's personal data; null while kept */
+                            purgedAt: string | null;
+                        };
                     };
                 };
             };
@@ -2099,6 +2376,107 @@ export interface operations {
             };
             /** @description No such call, or no recording for it */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Encrypted with a master key this server does not hold */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1CdrsIdRecording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        purgedAt: number;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not do this (admins only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found, or the feature is not configured on this server */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Refused: legal hold or WORM retention */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4457,6 +4835,1320 @@ export interface operations {
                 };
             };
             /** @description No such extension */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdRecordingPause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recording state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        paused: boolean;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id is being recorded */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdRecordingResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recording state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        paused: boolean;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id is being recorded */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1RecordingsKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Key status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        encryption: "aes-256-gcm" | "sm4-ctr-hmac-sm3" | "off";
+                        /** @description fingerprint of the master key new recordings are wrapped by */
+                        currentKeyId: string | null;
+                        keyIds: string[];
+                        source: ("file" | "environment") | null;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not do this (admins only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1RecordingsKeysRotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description drop the old master keys from the key file once every file is re-wrapped (none failed)
+                     * @default false
+                     */
+                    retire?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description What was re-wrapped */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keyId: string;
+                        sealedFiles: number;
+                        rewrapped: number;
+                        alreadyCurrent: number;
+                        /** @description recordings (relative paths) whose key the keyring could not open */
+                        failed: string[];
+                        plainFiles: number;
+                        /** @description master key ids removed from the key file */
+                        retired: string[];
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not do this (admins only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found, or the feature is not configured on this server */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1CdrsIdLegalHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description On hold */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not do this (admins only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found, or the feature is not configured on this server */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1CdrsIdLegalHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Released */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not do this (admins only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found, or the feature is not configured on this server */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1CdrsIdTags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    tags: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The tags */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not do this (admins only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found, or the feature is not configured on this server */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CdrsIdReveal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description why the unmasked data is needed; written to the audit log */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The unmasked record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description call id (uuid) */
+                        id: string;
+                        /** @description calling extension number */
+                        caller: string;
+                        callerName: string | null;
+                        /** @description dialled number */
+                        callee: string;
+                        /**
+                         * Format: date-time
+                         * @description the INVITE arrived
+                         */
+                        startedAt: string;
+                        answeredAt: string | null;
+                        /** @description null while the call is in progress */
+                        endedAt: string | null;
+                        /** @description end − start in whole seconds (Asterisk: duration) */
+                        durationS: number | null;
+                        /** @description end − answer in whole seconds (Asterisk: billsec) */
+                        billableS: number | null;
+                        /** @description null while the call is in progress */
+                        disposition: ("ANSWERED" | "NO ANSWER" | "BUSY" | "FAILED" | "CANCELLED" | "INTERRUPTED") | null;
+                        /** @description e.g. 'normal-clearing', 'busy', 'no-answer', 'cancelled', 'not-found', 'media-timeout', 'interrupted' */
+                        hangupCause: string | null;
+                        /** @description the final status the caller got (200, 486, 480, 487, 404, 403 …) */
+                        sipStatus: number | null;
+                        hangupBy: ("caller" | "callee" | "system") | null;
+                        codec: string | null;
+                        /** @description the recording file, relative to <dataDir>/recordings ('YYYY/MM/DD/<id>.wav'; older records: absolute); null when the call has none (yet) */
+                        recordingPath: string | null;
+                        recordingFormat: ("wav" | "ogg") | null;
+                        recordingDurationMs: number | null;
+                        /** @description where the recording was paused (card payments) */
+                        recordingPauses: {
+                            /** @description ms into the recording */
+                            atMs: number;
+                            /** @description silence written while paused, ms */
+                            durationMs: number;
+                        }[];
+                        /** @description how the dial plan resolved the dialled number (GET /api/v1/dialplan/resolve trace lines) and the handlers the call ran */
+                        routing?: {
+                            trace: unknown[];
+                            handlers: string[];
+                        };
+                        /**
+                         * @description what retention policies match by: every call is between extensions ('internal') until trunks set it
+                         * @enum {string}
+                         */
+                        direction: "inbound" | "outbound" | "internal";
+                        /** @description where to download the recording; null when the call has none */
+                        recordingUrl: string | null;
+                        legs: {
+                            /** @description leg id (uuid) */
+                            id: string;
+                            /** @enum {string} */
+                            role: "caller" | "callee";
+                            sipCallId: string;
+                            /** @description the contact/URI this leg talks to */
+                            uri: string;
+                            /** @description udp/tcp/tls/ws/wss */
+                            transport: string | null;
+                            /** @description "ip:port" */
+                            sourceAddress: string | null;
+                            userAgent: string | null;
+                            /** Format: date-time */
+                            startedAt: string;
+                            answeredAt: string | null;
+                            endedAt: string | null;
+                            /** @description final status of this leg's INVITE */
+                            sipStatus: number | null;
+                            /** @description e.g. "PCMU" */
+                            codec: string | null;
+                            packetsReceived: number;
+                            packetsSent: number;
+                            bytesReceived: number;
+                            bytesSent: number;
+                            /** @description from RTCP receiver reports (RFC 3550 §6.4.1) where the peer sends them */
+                            packetsLost: number | null;
+                            fractionLost: number | null;
+                            jitterMs: number | null;
+                            /** @description round trip to this leg's phone from RTCP (RFC 3550 §6.4.1), ms, smoothed; null when it answered no report */
+                            rttMs: number | null;
+                            /** @description ITU-T G.107 E-model MOS (1 to 4.5) of this leg from its loss, jitter and round trip; null when its phone sent no RTP that reached us */
+                            mos: number | null;
+                            /** @description packets discarded: from a source signalling did not name for this leg or not the latched one (strict source), failing SRTP, or not RTP/RTCP */
+                            packetsDropped: number;
+                            /** @description SRTP packets that failed authentication or the replay check (0 on plain RTP) */
+                            srtpFailures: number;
+                        }[];
+                        /** @description set on the record from outside the call (tags, legal hold) and by the retention purge; on every stored record */
+                        retention?: {
+                            /** @description tags set through the API (PUT /api/v1/cdrs/{id}/tags); retention policies match them */
+                            tags: string[];
+                            /** @description legal hold: while set, the purge and every delete leave the recording alone; null: not held */
+                            legalHoldReason: string | null;
+                            /** @description who placed the legal hold */
+                            legalHoldBy: string | null;
+                            /** @description when the legal hold was placed */
+                            legalHoldAt: string | null;
+                            /** @description when retention (or an admin) deleted the recording and the call's personal data; null while kept */
+                            purgedAt: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not reveal personal data */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found, or the feature is not configured on this server */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1Retention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Settings and policies */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description WORM mode: nothing is deleted before its retention ends, by anyone */
+                        worm: boolean;
+                        /** @description days for recordings no policy matches; 0: kept */
+                        defaultDays: number;
+                        policies: {
+                            id: number;
+                            name: string;
+                            direction: string | null;
+                            disposition: string | null;
+                            tag: string | null;
+                            retainDays: number;
+                            createdAt: number;
+                            updatedAt: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found, or the feature is not configured on this server */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1RetentionPolicies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /**
+                     * @description null: any
+                     * @default null
+                     */
+                    direction?: ("inbound" | "outbound" | "internal") | null;
+                    /**
+                     * @description null: any
+                     * @default null
+                     */
+                    disposition?: ("ANSWERED" | "NO ANSWER" | "BUSY" | "FAILED" | "CANCELLED" | "INTERRUPTED") | null;
+                    /**
+                     * @description null: any
+                     * @default null
+                     */
+                    tag?: string | null;
+                    /** @description days the recording is kept after the call ended; where several policies match, the longest wins */
+                    retainDays: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        direction: string | null;
+                        disposition: string | null;
+                        tag: string | null;
+                        retainDays: number;
+                        createdAt: number;
+                        updatedAt: number;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not do this (admins only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description A policy with that name exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1RetentionPoliciesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /**
+                     * @description null: any
+                     * @default null
+                     */
+                    direction?: ("inbound" | "outbound" | "internal") | null;
+                    /**
+                     * @description null: any
+                     * @default null
+                     */
+                    disposition?: ("ANSWERED" | "NO ANSWER" | "BUSY" | "FAILED" | "CANCELLED" | "INTERRUPTED") | null;
+                    /**
+                     * @description null: any
+                     * @default null
+                     */
+                    tag?: string | null;
+                    /** @description days the recording is kept after the call ended; where several policies match, the longest wins */
+                    retainDays: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        direction: string | null;
+                        disposition: string | null;
+                        tag: string | null;
+                        retainDays: number;
+                        createdAt: number;
+                        updatedAt: number;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not do this (admins only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found, or the feature is not configured on this server */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Refused in WORM mode */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1RetentionPoliciesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not do this (admins only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found, or the feature is not configured on this server */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Refused in WORM mode */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1RetentionPurge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the purge did */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deleted: number;
+                        held: number;
+                        failed: number;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not do this (admins only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found, or the feature is not configured on this server */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1AuditVerify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verification */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                        checked: number;
+                        /** @description the first row that does not verify */
+                        firstBrokenId?: number;
+                        /** @enum {string} */
+                        reason?: "prev-hash-mismatch" | "hash-mismatch" | "id-gap" | "unanchored-start";
+                        /** @description rows up to this id were removed by audit retention */
+                        startsAfter?: number;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not do this (admins only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found, or the feature is not configured on this server */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1AuditExport: {
+        parameters: {
+            query?: {
+                since?: string;
+                until?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signed export */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description JSON { format, exportedAt, range, rows } exactly as signed */
+                        payload: string;
+                        signature: {
+                            /** @constant */
+                            algorithm: "Ed25519";
+                            keyId: string;
+                            publicKey: string;
+                            /** @description base64 Ed25519 signature over the UTF-8 payload */
+                            value: string;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not do this (admins only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found, or the feature is not configured on this server */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1AuditSigningKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ed25519 public key (SPKI PEM) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        algorithm: "Ed25519";
+                        keyId: string;
+                        publicKey: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not found, or the feature is not configured on this server */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,133 @@
+// Retention: the policies, and the call records the purge walks (ended, with a recording, not yet
+// purged), legal holds and tags. Deciding what expires is the domain's (server/recording).
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, or, type SQL } from 'drizzle-orm';
+import type { Db } from '../database.js';
+import { callLegs, callRecords, callTagsJson, type CallDirection } from '../schema/call-records.js';
+import { retentionPolicies, type RetentionPolicyRow } from '../schema/retention.js';
+
+export type RetentionPolicy = RetentionPolicyRow;
+
+export interface RetentionPolicyInput {
+  readonly name: string;
+  readonly direction: string | null;
+  readonly disposition: string | null;
+  readonly tag: string | null;
+  readonly retainDays: number;
+}
+
+/** what the purge needs of a call */
+export interface PurgeCandidate {
+  readonly id: string;
+  readonly direction: CallDirection;
+  readonly disposition: string | null;
+  readonly tags: readonly string[];
+  readonly endedAt: number;
+  readonly recordingPath: string;
+  readonly legalHold: boolean;
+}
+
+/** what replaces a purged call's personal data: the record stays for statistics */
+export const PURGED = 'purged';
+
+export class RetentionRepository {
+  readonly #db: Db;
+  readonly #now: () => number;
+
+  constructor(options: { db: Db; now?: () => number }) {
+    this.#db = options.db;
+    this.#now = options.now ?? Date.now;
+  }
+
+  listPolicies(): Promise<RetentionPolicy[]> {
+    return this.#db.select().from(retentionPolicies).orderBy(asc(retentionPolicies.id));
+  }
+
+  async getPolicy(id: number): Promise<RetentionPolicy | undefined> {
+    return (await this.#db.select().from(retentionPolicies).where(eq(retentionPolicies.id, id)))[0];
+  }
+
+  async createPolicy(input: RetentionPolicyInput): Promise<RetentionPolicy> {
+    const now = this.#now();
+    const rows = await this.#db.insert(retentionPolicies).values({ ...input, createdAt: now, updatedAt: now }).returning();
+    return rows[0] as RetentionPolicy;
+  }
+
+  async updatePolicy(id: number, input: RetentionPolicyInput): Promise<RetentionPolicy | undefined> {
+    const rows = await this.#db.update(retentionPolicies).set({ ...input, updatedAt: this.#now() }).where(eq(retentionPolicies.id, id)).returning();
+    return rows[0];
+  }
+
+  async deletePolicy(id: number): Promise<boolean> {
+    return (await this.#db.delete(retentionPolicies).where(eq(retentionPolicies.id, id)).returning({ id: retentionPolicies.id })).length > 0;
+  }
+
+  /**
+   * Ended calls with a recording not yet purged that ended at or before `endedBy`, oldest first,
+   * after the cursor (endedAt, id) of the previous page.
+   */
+  async purgeCandidates(o: { readonly endedBy: number; readonly after?: { endedAt: number; id: string }; readonly limit: number }): Promise<PurgeCandidate[]> {
+    const where: SQL[] = [isNull(callRecords.purgedAt), isNotNull(callRecords.recordingPath), isNotNull(callRecords.endedAt), lte(callRecords.endedAt, o.endedBy)];
+    if (o.after) where.push(or(gt(callRecords.endedAt, o.after.endedAt), and(eq(callRecords.endedAt, o.after.endedAt), gt(callRecords.id, o.after.id))) as SQL);
+    const rows = await this.#db
+      .select({
+        id: callRecords.id,
+        direction: callRecords.direction,
+        disposition: callRecords.disposition,
+        tags: callRecords.tags,
+        endedAt: callRecords.endedAt,
+        recordingPath: callRecords.recordingPath,
+        hold: callRecords.legalHoldReason,
+      })
+      .from(callRecords)
+      .where(and(...where))
+      .orderBy(asc(callRecords.endedAt), asc(callRecords.id))
+      .limit(o.limit);
+    return rows.map((r) => ({
+      id: r.id,
+      direction: r.direction,
+      disposition: r.disposition,
+      tags: callTagsJson.decode(r.tags),
+      endedAt: r.endedAt ?? 0,
+      recordingPath: r.recordingPath ?? '',
+      legalHold: r.hold !== null,
+    }));
+  }
+
+  /** the retention facts of one call; undefined when there is no such call */
+  async candidate(id: string): Promise<(Omit<PurgeCandidate, 'endedAt'> & { readonly purgedAt: number | null; readonly endedAt: number | null }) | undefined> {
+    const r = (await this.#db.select().from(callRecords).where(eq(callRecords.id, id)))[0];
+    if (r === undefined) return undefined;
+    return { id: r.id, direction: r.direction, disposition: r.disposition, tags: callTagsJson.decode(r.tags), endedAt: r.endedAt, recordingPath: r.recordingPath ?? '', legalHold: r.legalHoldReason !== null, purgedAt: r.purgedAt };
+  }
+
+  /**
+   * Marks calls purged: the recording's path is cleared and the personal data (numbers, names,
+   * addresses, user agents) replaced, in one transaction; the rest (times, disposition) stays.
+   */
+  async markPurged(o: { readonly ids: readonly string[]; readonly at: number }): Promise<void> {
+    if (o.ids.length === 0) return;
+    // one statement per table for the whole page (the purge hands at most 1000 ids)
+    await this.#db.transaction(async (tx) => {
+      await tx
+        .update(callRecords)
+        .set({ purgedAt: o.at, recordingPath: null, caller: PURGED, callee: PURGED, callerName: null, routing: null })
+        .where(inArray(callRecords.id, [...o.ids]));
+      await tx.update(callLegs).set({ uri: `sip:${PURGED}@invalid`, sourceAddress: null, userAgent: null, sipCallId: PURGED }).where(inArray(callLegs.callId, [...o.ids]));
+    });
+  }
+
+  /** false when there is no such call */
+  async setLegalHold(o: { readonly id: string; readonly hold: { readonly reason: string; readonly by: string } | null }): Promise<boolean> {
+    const rows = await this.#db
+      .update(callRecords)
+      .set(o.hold === null ? { legalHoldReason: null, legalHoldBy: null, legalHoldAt: null } : { legalHoldReason: o.hold.reason, legalHoldBy: o.hold.by, legalHoldAt: this.#now() })
+      .where(eq(callRecords.id, o.id))
+      .returning({ id: callRecords.id });
+    return rows.length > 0;
+  }
+
+  async setTags(o: { readonly id: string; readonly tags: readonly string[] }): Promise<boolean> {
+    const rows = await this.#db.update(callRecords).set({ tags: callTagsJson.encode(o.tags) ?? '[]' }).where(eq(callRecords.id, o.id)).returning({ id: callRecords.id });
+    return rows.length > 0;
+  }
+}
