@@ -20,7 +20,8 @@ RUN npm install -g --no-audit --no-fund npm@11.19.1
 ENV npm_config_build_from_source=@discordjs/opus \
     npm_config_nodedir=/usr/local
 WORKDIR /app
-COPY package.json package-lock.json ./
+# .npmrc: onnxruntime-node's install script is skipped (its CPU binaries ship in the package)
+COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY server ./server
@@ -42,6 +43,8 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/web/dist ./web/dist
 COPY package.json ./
 COPY migrations ./migrations
+# the speech model manifest the installer reads (no weights: models are installed into the data folder)
+COPY models ./models
 RUN mkdir -p /data && chown -R node:node /data
 USER node
 VOLUME ["/data"]
