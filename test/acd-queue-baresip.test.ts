@@ -11,7 +11,7 @@ import path from 'node:path';
 import { assertTone, soxStat } from './helpers/audio.js';
 import { finalCallRecord } from './helpers/cdrs.js';
 import type { HailingProcess } from './helpers/hailing-process.js';
-import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
+import { answerTalkHangUp, startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
 
 const DOMAIN = '127.0.0.1';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -47,18 +47,7 @@ describe('ACD queue as a dial plan destination (baresip)', () => {
     // the caller waits with the hold prompt until the agent logs in
     await sleep(3000);
     await ok('POST', '/api/v1/acd/agents/bo/state', { action: 'login' });
-    await b.waitForEvent({ type: 'CALL_INCOMING', timeoutMs: 15_000 });
-    await sleep(500);
-    await b.answer();
-    await b.waitForEvent({ type: 'CALL_ESTABLISHED' });
-    await sleep(3500);
-    await a.hangup();
-    await b.waitForEvent({ type: 'CALL_CLOSED' });
-    await Promise.all([a.stop(), b.stop()]);
-
-    const [callerHeard] = a.decodedDumps();
-    const [calleeHeard] = b.decodedDumps();
-    assert.ok(callerHeard && calleeHeard, 'both phones wrote decoded dumps');
+    const { callerHeard, calleeHeard } = await answerTalkHangUp({ caller: a, callee: b, pauseMs: 500, talkMs: 3500 });
     const hold = await soxStat({ file: callerHeard, skipS: 0.5, durationS: 2 });
     assert.ok(hold.rms > 0.05, `the hold prompt is heard (RMS ${hold.rms})`);
     assert.ok(Math.abs(hold.roughHz - 1000) <= 50, `the caller first hears the hold prompt's 1000 Hz: ${hold.roughHz} Hz`);

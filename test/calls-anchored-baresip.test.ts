@@ -11,11 +11,10 @@ import path from 'node:path';
 import { assertTone, soxStat } from './helpers/audio.js';
 import { finalCallRecord } from './helpers/cdrs.js';
 import type { HailingProcess } from './helpers/hailing-process.js';
-import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
+import { answerTalkHangUp, startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
 
 const DOMAIN = '127.0.0.1';
 const PROMPT_S = 3;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('anchored call: answer, play a prompt, then bridge to an extension (baresip)', () => {
   let rig: ExtensionPhones;
@@ -46,18 +45,7 @@ describe('anchored call: answer, play a prompt, then bridge to an extension (bar
     await a.dial(`sip:700@${DOMAIN}`);
     // answered by Hailing before any phone rings
     await a.waitForEvent({ type: 'CALL_ESTABLISHED' });
-    await b.waitForEvent({ type: 'CALL_INCOMING', timeoutMs: 15_000 });
-    await sleep(500);
-    await b.answer();
-    await b.waitForEvent({ type: 'CALL_ESTABLISHED' });
-    await sleep(3500);
-    await a.hangup();
-    await b.waitForEvent({ type: 'CALL_CLOSED' });
-    await Promise.all([a.stop(), b.stop()]);
-
-    const [callerHeard] = a.decodedDumps();
-    const [calleeHeard] = b.decodedDumps();
-    assert.ok(callerHeard && calleeHeard, 'both phones wrote decoded dumps');
+    const { callerHeard, calleeHeard } = await answerTalkHangUp({ caller: a, callee: b, pauseMs: 500, talkMs: 3500 });
     const prompt = await soxStat({ file: callerHeard, skipS: 0.5, durationS: 2 });
     assert.ok(prompt.rms > 0.05, `the prompt is heard (RMS ${prompt.rms})`);
     assert.ok(Math.abs(prompt.roughHz - 1000) <= 50, `the caller first hears the prompt's 1000 Hz: ${prompt.roughHz} Hz`);

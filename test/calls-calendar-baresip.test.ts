@@ -15,7 +15,7 @@ import path from 'node:path';
 import { assertTone, soxStat } from './helpers/audio.js';
 import { finalCallRecord } from './helpers/cdrs.js';
 import type { HailingProcess } from './helpers/hailing-process.js';
-import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
+import { answerTalkHangUp, startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
 
 const DOMAIN = '127.0.0.1';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -89,18 +89,7 @@ describe('a dial plan step that branches on a business calendar (baresip)', () =
     const a = await rig.phone('1001', { tone: 400, answerMode: 'auto' });
     const b = await rig.phone('1002', { tone: 800, answerMode: 'manual' });
     await a.dial(`sip:800@${DOMAIN}`);
-    await b.waitForEvent({ type: 'CALL_INCOMING', timeoutMs: 15_000 });
-    await sleep(300);
-    await b.answer();
-    await b.waitForEvent({ type: 'CALL_ESTABLISHED' });
-    await sleep(3000);
-    await a.hangup();
-    await b.waitForEvent({ type: 'CALL_CLOSED' });
-    await Promise.all([a.stop(), b.stop()]);
-
-    const [callerHeard] = a.decodedDumps();
-    const [calleeHeard] = b.decodedDumps();
-    assert.ok(callerHeard && calleeHeard, 'both phones wrote decoded dumps');
+    const { callerHeard, calleeHeard } = await answerTalkHangUp({ caller: a, callee: b, pauseMs: 300, talkMs: 3000 });
     await assertTone({ file: callerHeard, hz: 800, minLengthS: 2 });
     await assertTone({ file: calleeHeard, hz: 400, minLengthS: 2 });
 

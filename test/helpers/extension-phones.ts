@@ -30,3 +30,24 @@ export async function startExtensionPhones(numbers: readonly string[]): Promise<
     },
   };
 }
+
+/**
+ * The rest of a two-party call once the caller has dialled: the callee (manual answer) rings and
+ * answers after `pauseMs`, the two talk for `talkMs`, the caller hangs up, both phones stop.
+ * Returns the audio each phone decoded (what it heard).
+ */
+export async function answerTalkHangUp(o: { caller: Phone; callee: Phone; pauseMs: number; talkMs: number }): Promise<{ callerHeard: string; calleeHeard: string }> {
+  const { caller, callee } = o;
+  await callee.waitForEvent({ type: 'CALL_INCOMING', timeoutMs: 15_000 });
+  await new Promise((r) => setTimeout(r, o.pauseMs));
+  await callee.answer();
+  await callee.waitForEvent({ type: 'CALL_ESTABLISHED' });
+  await new Promise((r) => setTimeout(r, o.talkMs));
+  await caller.hangup();
+  await callee.waitForEvent({ type: 'CALL_CLOSED' });
+  await Promise.all([caller.stop(), callee.stop()]);
+  const [callerHeard] = caller.decodedDumps();
+  const [calleeHeard] = callee.decodedDumps();
+  assert.ok(callerHeard && calleeHeard, 'both phones wrote decoded dumps');
+  return { callerHeard, calleeHeard };
+}
