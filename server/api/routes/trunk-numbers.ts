@@ -30,6 +30,22 @@ export function mountNumberRoutes(app: Hono<ApiEnv>, deps: ApiDeps, t: TrunkApi)
 
   app.get('/api/v1/dids', session, async (c) => c.json({ items: (await t.repository.dids()).map(didView) }));
 
+  /** POST path, PUT path/:id (both through `write`) and DELETE path/:id, for admins */
+  const writeRoutes = (o: { path: string; noun: string; write: (c: Context<ApiEnv>, id?: number) => Promise<Response>; remove: (id: number) => Promise<boolean>; audit: string }) => {
+    app.post(o.path, session, admin, (c) => o.write(c));
+    app.put(`${o.path}/:id`, session, admin, async (c) => {
+      const p = validate(c, IdParams, c.req.param());
+      return p.ok ? o.write(c, p.value.id) : p.response;
+    });
+    app.delete(`${o.path}/:id`, session, admin, async (c) => {
+      const p = validate(c, IdParams, c.req.param());
+      if (!p.ok) return p.response;
+      if (!(await o.remove(p.value.id))) return jsonError(c, 404, { error: `${o.noun} not found` });
+      auditTrunks(deps, c, o.audit, String(p.value.id));
+      return c.body(null, 204);
+    });
+  };
+
   const writeDid = async (c: Context<ApiEnv>, id?: number) => {
     const body = await readBody(c, DidWrite);
     if (!body.ok) return body.response;
@@ -41,18 +57,7 @@ export function mountNumberRoutes(app: Hono<ApiEnv>, deps: ApiDeps, t: TrunkApi)
     auditTrunks(deps, c, id === undefined ? 'did.create' : 'did.update', String(row.id), { number: row.first, last: row.last });
     return c.json(didView(row), id === undefined ? 201 : 200);
   };
-  app.post('/api/v1/dids', session, admin, (c) => writeDid(c));
-  app.put('/api/v1/dids/:id', session, admin, async (c) => {
-    const p = validate(c, IdParams, c.req.param());
-    return p.ok ? writeDid(c, p.value.id) : p.response;
-  });
-  app.delete('/api/v1/dids/:id', session, admin, async (c) => {
-    const p = validate(c, IdParams, c.req.param());
-    if (!p.ok) return p.response;
-    if (!(await t.repository.deleteDid(p.value.id))) return jsonError(c, 404, { error: 'DID not found' });
-    auditTrunks(deps, c, 'did.delete', String(p.value.id));
-    return c.body(null, 204);
-  });
+  writeRoutes({ path: '/api/v1/dids', noun: 'DID', write: writeDid, remove: (id) => t.repository.deleteDid(id), audit: 'did.delete' });
 
   app.get('/api/v1/routes', session, async (c) => c.json({ items: (await t.repository.routes()).map(routeView) }));
 
@@ -75,16 +80,5 @@ export function mountNumberRoutes(app: Hono<ApiEnv>, deps: ApiDeps, t: TrunkApi)
     auditTrunks(deps, c, id === undefined ? 'route.create' : 'route.update', String(row.id), { name, permission: settings.permission, trunks: settings.trunks });
     return c.json(routeView(row), id === undefined ? 201 : 200);
   };
-  app.post('/api/v1/routes', session, admin, (c) => writeRoute(c));
-  app.put('/api/v1/routes/:id', session, admin, async (c) => {
-    const p = validate(c, IdParams, c.req.param());
-    return p.ok ? writeRoute(c, p.value.id) : p.response;
-  });
-  app.delete('/api/v1/routes/:id', session, admin, async (c) => {
-    const p = validate(c, IdParams, c.req.param());
-    if (!p.ok) return p.response;
-    if (!(await t.repository.deleteRoute(p.value.id))) return jsonError(c, 404, { error: 'route not found' });
-    auditTrunks(deps, c, 'route.delete', String(p.value.id));
-    return c.body(null, 204);
-  });
+  writeRoutes({ path: '/api/v1/routes', noun: 'route', write: writeRoute, remove: (id) => t.repository.deleteRoute(id), audit: 'route.delete' });
 }
