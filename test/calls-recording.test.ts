@@ -120,7 +120,9 @@ async function recordedCall(api: Api, number: string): Promise<RecordedCall> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const record = (await finalCallRecord({ api, number })) as RecordedCall;
-    if (record.recordingPath !== null || Date.now() > deadline) return record;
+    // the record goes out when the call ends, naming its file; the duration follows once the
+    // recorder has flushed and closed it (a loaded machine takes a while)
+    if ((record.recordingPath !== null && record.recordingDurationMs !== null) || Date.now() > deadline) return record;
     await sleep(100);
   }
 }
