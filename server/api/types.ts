@@ -1,4 +1,5 @@
 // What the HTTP API needs from the rest of the server; server/app builds it.
+import type { FlowServices } from '../ivr/engine.js';
 import type { ModelInstaller } from '../speech/index.js';
 import type {
   AdminSession,
@@ -10,6 +11,7 @@ import type {
   CallHandlingRepository,
   DialPlanRepository,
   CalendarRepository,
+  IvrFlowRepository,
   TrunkRepository,
   ExtensionRepository,
   SessionRepository,
@@ -175,6 +177,8 @@ export interface ApiDeps {
   readonly callHandling?: CallHandlingRepository;
   /** /api/v1/acd: queues, agents, the live floor; without it those routes answer 404 */
   readonly acd?: AcdService;
+  /** /api/v1/ivr: IVR flows, their versions, the simulator and metrics; without it those routes answer 404 */
+  readonly ivr?: { readonly flows: IvrFlowRepository; readonly services: FlowServices };
   /** GET /api/v1/events streams these; without it the stream stays open and silent */
   readonly callEvents?: CallEventSource;
   readonly ready: () => boolean;

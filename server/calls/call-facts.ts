@@ -13,6 +13,8 @@ export class CallFacts {
   end: CallEnd | undefined;
   /** the recording being made (path relative to the recordings folder), so every record names it */
   #recording: { readonly path: string; readonly format: RecordingFormat } | undefined;
+  /** what an IVR flow learned (server/ivr FlowContext), as the record's `ivr` */
+  ivr: Readonly<Record<string, unknown>> | undefined;
 
   set codec(codec: string | null) {
     if (codec) this.#codec = codec;
@@ -33,7 +35,7 @@ export class CallFacts {
   snapshot(o: { readonly id: string; readonly caller: ExtensionProfile; readonly callee: string; readonly startedAt: number; readonly inbound: InboundLeg; readonly winner: OutboundLeg | undefined; readonly stats?: MediaFigures }): CallRecord {
     const routing: CallRouting = { trace: [...this.#routing.trace], handlers: [...this.#routing.handlers] };
     const record = buildRecord({ ...o, forks: this.forks, codec: this.#codec, end: this.end });
-    const withRouting = { ...record, routing };
+    const withRouting = { ...record, routing, ...(this.ivr !== undefined ? { ivr: this.ivr } : {}) };
     return this.#recording === undefined ? withRouting : { ...withRouting, recordingPath: this.#recording.path, recordingFormat: this.#recording.format };
   }
 }

@@ -28,10 +28,16 @@ export interface AcdHandlers {
   isQueue(id: string): boolean;
 }
 
+/** The IVR's flow handler (server/ivr), given the call layer's services and this factory (a flow ends in a queue, an extension, another flow). */
+export interface IvrHandlers {
+  flow(services: DialServices & AnchoredServices & SayServices, run: HandlerFactory): CallHandler;
+}
+
 type Factories = { [K in Destination['kind']]: ((step: ResolvedStep) => CallHandler) | null };
 
-export function handlerFactory(services: DialServices & MonitorServices & AnchoredServices & PickupServices & RouteServices & SayServices & { readonly acd?: AcdHandlers }): HandlerFactory {
+export function handlerFactory(services: DialServices & MonitorServices & AnchoredServices & PickupServices & RouteServices & SayServices & { readonly acd?: AcdHandlers; readonly ivr?: IvrHandlers }): HandlerFactory {
   const acd = services.acd;
+  const ivr = services.ivr;
   const rooms = new Rooms(services);
   const factories: Factories = {
     extension: () => new DialExtension(services),
@@ -50,10 +56,12 @@ export function handlerFactory(services: DialServices & MonitorServices & Anchor
     queue: acd ? () => acd.queue(services) : null,
     'agent-login': acd ? () => acd.agentLogin(services) : null,
     route: () => new OutboundRouteHandler(services),
+    flow: ivr ? () => ivr.flow(services, factory) : null,
   };
-  return (step) => {
+  const factory: HandlerFactory = (step) => {
     const make = factories[step.destination.kind];
     if (make === null) throw new Error(`no handler runs a '${step.destination.kind}' step`);
     return make(step);
   };
+  return factory;
 }
