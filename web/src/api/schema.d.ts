@@ -940,6 +940,179 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ivr/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The JSON Schema (draft 2020-12) of a flow document */
+        get: operations["getApiV1IvrSchema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a flow document without saving it: every problem with its JSON pointer */
+        post: operations["postApiV1IvrValidate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** IVR flows */
+        get: operations["getApiV1IvrFlows"];
+        put?: never;
+        /** Add a flow (its version 1) */
+        post: operations["postApiV1IvrFlows"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flow and its current document */
+        get: operations["getApiV1IvrFlowsId"];
+        /** Edit a flow: a new version, current for new calls (calls in progress keep theirs) */
+        put: operations["putApiV1IvrFlowsId"];
+        post?: never;
+        /** Delete a flow no dial plan entry runs */
+        delete: operations["deleteApiV1IvrFlowsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flow's versions, newest first */
+        get: operations["getApiV1IvrFlowsIdVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version with its document */
+        get: operations["getApiV1IvrFlowsIdVersionsVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make an older version current again */
+        post: operations["postApiV1IvrFlowsIdRollback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Walk a flow with typed answers (keys, text, timeouts), no call: the step-by-step trace */
+        post: operations["postApiV1IvrFlowsIdSimulate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Self-service figures: entered, contained, transferred, abandoned, failures by node */
+        get: operations["getApiV1IvrFlowsIdMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/runs/{callId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A call's flow run: outcome, path and trace */
+        get: operations["getApiV1IvrRunsCallId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1999,6 +2172,10 @@ export interface operations {
                                 trace: unknown[];
                                 handlers: string[];
                             };
+                            /** @description the IVR flow the call ran: flowId, version, vars, path, attempts, failures, intent, outcome, trace */
+                            ivr?: {
+                                [key: string]: unknown;
+                            };
                             /**
                              * @description what retention policies match by: every call is between extensions ('internal') until trunks set it
                              * @enum {string}
@@ -2209,6 +2386,10 @@ export interface operations {
                         routing?: {
                             trace: unknown[];
                             handlers: string[];
+                        };
+                        /** @description the IVR flow the call ran: flowId, version, vars, path, attempts, failures, intent, outcome, trace */
+                        ivr?: {
+                            [key: string]: unknown;
                         };
                         /**
                          * @description what retention policies match by: every call is between extensions ('internal') until trunks set it
@@ -2693,6 +2874,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -2707,6 +2891,11 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             } | {
                                 /** @constant */
                                 kind: "calendar";
@@ -2763,6 +2952,9 @@ export interface operations {
                                         skill: string;
                                         minLevel: number;
                                     }[];
+                                    attached?: {
+                                        [key: string]: unknown;
+                                    };
                                 } | {
                                     /** @constant */
                                     kind: "agent-login";
@@ -2777,6 +2969,11 @@ export interface operations {
                                     kind: "say";
                                     text: string;
                                     voice?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "flow";
+                                    /** @description the flow id (/api/v1/ivr/flows) */
+                                    flow: number;
                                 })[];
                                 closed: ({
                                     /** @constant */
@@ -2829,6 +3026,9 @@ export interface operations {
                                         skill: string;
                                         minLevel: number;
                                     }[];
+                                    attached?: {
+                                        [key: string]: unknown;
+                                    };
                                 } | {
                                     /** @constant */
                                     kind: "agent-login";
@@ -2843,6 +3043,11 @@ export interface operations {
                                     kind: "say";
                                     text: string;
                                     voice?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "flow";
+                                    /** @description the flow id (/api/v1/ivr/flows) */
+                                    flow: number;
                                 })[];
                             })[];
                             description: string | null;
@@ -2939,6 +3144,9 @@ export interface operations {
                             skill: string;
                             minLevel: number;
                         }[];
+                        attached?: {
+                            [key: string]: unknown;
+                        };
                     } | {
                         /** @constant */
                         kind: "agent-login";
@@ -2953,6 +3161,11 @@ export interface operations {
                         kind: "say";
                         text: string;
                         voice?: string;
+                    } | {
+                        /** @constant */
+                        kind: "flow";
+                        /** @description the flow id (/api/v1/ivr/flows) */
+                        flow: number;
                     } | {
                         /** @constant */
                         kind: "calendar";
@@ -3009,6 +3222,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -3023,6 +3239,11 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         })[];
                         closed: ({
                             /** @constant */
@@ -3075,6 +3296,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -3089,6 +3313,11 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         })[];
                     })[];
                     description?: string | null;
@@ -3158,6 +3387,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -3172,6 +3404,11 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         } | {
                             /** @constant */
                             kind: "calendar";
@@ -3228,6 +3465,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -3242,6 +3482,11 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                             closed: ({
                                 /** @constant */
@@ -3294,6 +3539,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -3308,6 +3556,11 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                         })[];
                         description: string | null;
@@ -3430,6 +3683,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -3444,6 +3700,11 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             } | {
                                 /** @constant */
                                 kind: "calendar";
@@ -3500,6 +3761,9 @@ export interface operations {
                                         skill: string;
                                         minLevel: number;
                                     }[];
+                                    attached?: {
+                                        [key: string]: unknown;
+                                    };
                                 } | {
                                     /** @constant */
                                     kind: "agent-login";
@@ -3514,6 +3778,11 @@ export interface operations {
                                     kind: "say";
                                     text: string;
                                     voice?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "flow";
+                                    /** @description the flow id (/api/v1/ivr/flows) */
+                                    flow: number;
                                 })[];
                                 closed: ({
                                     /** @constant */
@@ -3566,6 +3835,9 @@ export interface operations {
                                         skill: string;
                                         minLevel: number;
                                     }[];
+                                    attached?: {
+                                        [key: string]: unknown;
+                                    };
                                 } | {
                                     /** @constant */
                                     kind: "agent-login";
@@ -3580,6 +3852,11 @@ export interface operations {
                                     kind: "say";
                                     text: string;
                                     voice?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "flow";
+                                    /** @description the flow id (/api/v1/ivr/flows) */
+                                    flow: number;
                                 })[];
                             };
                             argument: string;
@@ -3709,6 +3986,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -3723,6 +4003,11 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         } | {
                             /** @constant */
                             kind: "calendar";
@@ -3779,6 +4064,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -3793,6 +4081,11 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                             closed: ({
                                 /** @constant */
@@ -3845,6 +4138,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -3859,6 +4155,11 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                         })[];
                         description: string | null;
@@ -3984,6 +4285,9 @@ export interface operations {
                             skill: string;
                             minLevel: number;
                         }[];
+                        attached?: {
+                            [key: string]: unknown;
+                        };
                     } | {
                         /** @constant */
                         kind: "agent-login";
@@ -3998,6 +4302,11 @@ export interface operations {
                         kind: "say";
                         text: string;
                         voice?: string;
+                    } | {
+                        /** @constant */
+                        kind: "flow";
+                        /** @description the flow id (/api/v1/ivr/flows) */
+                        flow: number;
                     } | {
                         /** @constant */
                         kind: "calendar";
@@ -4054,6 +4363,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -4068,6 +4380,11 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         })[];
                         closed: ({
                             /** @constant */
@@ -4120,6 +4437,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -4134,6 +4454,11 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         })[];
                     })[];
                     description?: string | null;
@@ -4203,6 +4528,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -4217,6 +4545,11 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         } | {
                             /** @constant */
                             kind: "calendar";
@@ -4273,6 +4606,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -4287,6 +4623,11 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                             closed: ({
                                 /** @constant */
@@ -4339,6 +4680,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -4353,6 +4697,11 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                         })[];
                         description: string | null;
@@ -5420,6 +5769,10 @@ export interface operations {
                         routing?: {
                             trace: unknown[];
                             handlers: string[];
+                        };
+                        /** @description the IVR flow the call ran: flowId, version, vars, path, attempts, failures, intent, outcome, trace */
+                        ivr?: {
+                            [key: string]: unknown;
                         };
                         /**
                          * @description what retention policies match by: every call is between extensions ('internal') until trunks set it
@@ -9698,6 +10051,1035 @@ export interface operations {
             };
             /** @description Missing, invalid or expired session */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON Schema */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1IvrValidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description a flow document (GET /api/v1/ivr/schema) */
+                    document: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The verdict */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                        problems: {
+                            /** @description RFC 6901 JSON pointer into the submitted document */
+                            pointer: string;
+                            /** @enum {string} */
+                            code: "schema" | "missing-node" | "missing-queue" | "missing-flow" | "missing-calendar" | "unreachable" | "loop-without-input";
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Flows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            name: string;
+                            description: string | null;
+                            currentVersion: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1IvrFlows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    description?: string | null;
+                    /** @description a flow document (GET /api/v1/ivr/schema) */
+                    document: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        currentVersion: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The flow is refused: each problem with its RFC 6901 JSON pointer (schema, missing node or queue, unreachable node, loop without input) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "invalid flow";
+                        problems: {
+                            /** @description RFC 6901 JSON pointer into the submitted document */
+                            pointer: string;
+                            /** @enum {string} */
+                            code: "schema" | "missing-node" | "missing-queue" | "missing-flow" | "missing-calendar" | "unreachable" | "loop-without-input";
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change flows */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The name is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlowsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flow */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        currentVersion: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** @description a flow document (GET /api/v1/ivr/schema) */
+                        document: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1IvrFlowsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string | null;
+                    /** @description a flow document (GET /api/v1/ivr/schema) */
+                    document: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The new version is current */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        currentVersion: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The flow is refused: each problem with its RFC 6901 JSON pointer (schema, missing node or queue, unreachable node, loop without input) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "invalid flow";
+                        problems: {
+                            /** @description RFC 6901 JSON pointer into the submitted document */
+                            pointer: string;
+                            /** @enum {string} */
+                            code: "schema" | "missing-node" | "missing-queue" | "missing-flow" | "missing-calendar" | "unreachable" | "loop-without-input";
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change flows */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1IvrFlowsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change flows */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Dial plan entries run it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlowsIdVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            flowId: number;
+                            version: number;
+                            createdBy: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlowsIdVersionsVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        flowId: number;
+                        version: number;
+                        createdBy: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description a flow document (GET /api/v1/ivr/schema) */
+                        document: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1IvrFlowsIdRollback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Rolled back */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        currentVersion: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change flows */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1IvrFlowsIdSimulate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description what the caller does at each point the flow waits, in order; when they run out the caller hangs up
+                     * @default []
+                     */
+                    answers?: ({
+                        dtmf: string;
+                    } | {
+                        text: string;
+                    } | {
+                        /** @constant */
+                        timeout: true;
+                    } | {
+                        /** @constant */
+                        hangup: true;
+                    })[];
+                    /** @description default: the current version */
+                    version?: number;
+                    caller?: string;
+                    dialled?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The outcome, context and trace */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description how the flow ended: completed, abandoned, enqueue, transfer or fallback, with where to */
+                        outcome: {
+                            [key: string]: unknown;
+                        };
+                        context: {
+                            flowId: number;
+                            version: number;
+                            vars: {
+                                [key: string]: string;
+                            };
+                            path: string[];
+                            attempts: {
+                                node: string;
+                                attempt: number;
+                                input: string;
+                                kind: string;
+                                result: string;
+                            }[];
+                            failures: number;
+                            failuresByNode: {
+                                [key: string]: number;
+                            };
+                            intent?: {
+                                node: string;
+                                intent: string | null;
+                                confidence: number;
+                                /** @enum {string} */
+                                source: "model" | "rules" | "none";
+                                utterance: string;
+                                modelError?: string;
+                            };
+                            outcome?: string;
+                            trace: {
+                                step: number;
+                                node: string;
+                                verb: string;
+                                atMs: number;
+                                prompt?: string;
+                                input?: string;
+                                branch?: string;
+                                next?: string;
+                                vars: {
+                                    [key: string]: string;
+                                };
+                                detail?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        };
+                        unused: number;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The stored version no longer reads */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlowsIdMetrics: {
+        parameters: {
+            query?: {
+                since?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        flowId: number;
+                        entered: number;
+                        contained: number;
+                        transferred: number;
+                        fallback: number;
+                        abandoned: number;
+                        containmentRate: number | null;
+                        nodes: {
+                            [key: string]: {
+                                entered: number;
+                                failures: number;
+                                abandoned: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrRunsCallId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        flowId: number;
+                        version: number;
+                        /** Format: date-time */
+                        startedAt: string;
+                        /** Format: date-time */
+                        endedAt: string;
+                        outcome: string;
+                        path: string[];
+                        failuresByNode: {
+                            [key: string]: number;
+                        };
+                        trace: unknown[];
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No flow ran on this call */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
