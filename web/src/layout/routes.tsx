@@ -3,6 +3,7 @@
 // layout) when the ACD lands; nothing else changes.
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import {
+  ApartmentOutlined,
   AuditOutlined,
   BranchesOutlined,
   DashboardOutlined,
@@ -32,6 +33,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '/extensions', title: 'menu.extensions', icon: <PhoneOutlined />, roles: everyone, group: 'menu.groups.admin', page: lazy(() => import('../pages/Extensions')) },
   { path: '/registrations', title: 'menu.registrations', icon: <WifiOutlined />, roles: everyone, group: 'menu.groups.admin', page: lazy(() => import('../pages/Registrations')) },
   { path: '/dialplan', title: 'menu.dialplan', icon: <BranchesOutlined />, roles: everyone, group: 'menu.groups.admin', page: lazy(() => import('../pages/DialPlan')) },
+  { path: '/flows', title: 'menu.flows', icon: <ApartmentOutlined />, roles: staff, group: 'menu.groups.admin', page: lazy(() => import('../pages/Flows')) },
   { path: '/call-handling', title: 'menu.callHandling', icon: <SettingOutlined />, roles: everyone, group: 'menu.groups.admin', page: lazy(() => import('../pages/CallHandling')) },
   { path: '/cdrs', title: 'menu.cdrs', icon: <HistoryOutlined />, roles: everyone, group: 'menu.groups.records', page: lazy(() => import('../pages/CallRecords')) },
   { path: '/audit', title: 'menu.audit', icon: <AuditOutlined />, roles: ['admin'], group: 'menu.groups.records', page: lazy(() => import('../pages/Audit')) },
