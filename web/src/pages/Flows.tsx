@@ -190,7 +190,7 @@ export default function Flows() {
         style={{ marginBottom: 24 }}
         columns={[
           { title: 'ID', dataIndex: 'id' },
-          { title: t('flows.name'), dataIndex: 'name', render: (v: string, f: Flow) => <a onClick={() => setSelected(f.id)}>{v}</a> },
+          { title: t('flows.name'), dataIndex: 'name', render: (v: string, f: Flow) => (<Button type="link" onClick={() => setSelected(f.id)}>{v}</Button>) },
           { title: t('flows.version'), dataIndex: 'currentVersion' },
           { title: t('common.actions'), key: 'a', render: (_: unknown, f: Flow) => <Button size="small" onClick={() => setEditing(f)}>{t('flows.editButton')}</Button> },
         ]}
