@@ -18,6 +18,8 @@ echo "== Call setup through the B2BUA (compiled build): fixed rate, then a satur
 HAILING_TEST_DIST=1 node --import tsx bench/calls.ts
 echo "== Call records: the store writes of a call alone (begin, answer, end, final record), process CPU per call"
 node --import tsx bench/call-records.ts --calls 2000 --rate 200 --rounds 1
+echo "== IVR: step latency (key → next prompt's first frame) with 200 concurrent flows, TTS cache hit rate, CPU per IVR call (engine and cache; no SIP/RTP)"
+node --import tsx bench/ivr.ts --calls 200
 echo "== ACD routing decision latency: 1,000 waiting / 500 agents / 50 queues with skills, then 5,000 / 2,000"
 node --import tsx bench/acd.ts
 echo "== Call setup through a carrier trunk beside extension to extension, same run: 100 calls/s, INVITE→180 p95"
