@@ -42,10 +42,11 @@ after(async () => {
   await new Promise((r) => server.close(r));
 });
 
-const httpFlow = (path: string): FlowDocumentInput => ({
+// the success and 500 paths get a timeout no loaded machine reaches; the timeout path a short one
+const httpFlow = (path: string, timeoutMs = 10_000): FlowDocumentInput => ({
   start: 'look',
   nodes: {
-    look: { verb: 'http', url: `${base}${path}?caller={{caller}}`, method: 'GET', timeoutMs: 300, retries: 1, assign: { balance: '/account/balance', owner: '/account/owner' }, next: 'tell', failure: 'sorry' },
+    look: { verb: 'http', url: `${base}${path}?caller={{caller}}`, method: 'GET', timeoutMs, retries: 1, assign: { balance: '/account/balance', owner: '/account/owner' }, next: 'tell', failure: 'sorry' },
     tell: { verb: 'say', text: 'Your balance is {{balance}}.', next: 'bye' },
     sorry: { verb: 'say', text: 'Sorry.', next: 'bye' },
     bye: { verb: 'hangup' },
@@ -64,7 +65,7 @@ describe('IVR http verb against a local test server', () => {
   });
 
   it('a timeout takes the failure branch after the retries', async () => {
-    const r = await sim(httpFlow('/slow'));
+    const r = await sim(httpFlow('/slow', 300));
     assert.deepEqual(r.context.path, ['look', 'sorry', 'bye']);
     assert.equal(r.context.vars.http_error, 'timeout');
     assert.equal(r.context.trace[0]!.detail!.tries, 2);
@@ -77,14 +78,14 @@ describe('IVR http verb against a local test server', () => {
   });
 });
 
-const intentFlow = (model: boolean): FlowDocumentInput => ({
+const intentFlow = (model: boolean, hang = false): FlowDocumentInput => ({
   start: 'ask',
   nodes: {
     ask: {
       verb: 'intent',
       prompt: { say: 'How can we help?' },
       model,
-      timeoutMs: 300,
+      timeoutMs: hang ? 300 : 10_000,
       intents: [
         { name: 'balance', phrases: ['check my balance', 'how much money do I have'], keywords: ['balance'], next: 'bal' },
         { name: 'lost_card', phrases: ['I lost my card'], keywords: ['card lost', 'card stolen'], next: 'lost' },
@@ -121,7 +122,7 @@ describe('IVR intent verb: rules, and a chat/completions endpoint with timeout a
 
   it('a model timeout falls back to the rules, and says why', async () => {
     modelReply = 'hang';
-    const r = await sim(intentFlow(true), [{ text: 'check my balance' }], withModel());
+    const r = await sim(intentFlow(true, true), [{ text: 'check my balance' }], withModel());
     assert.deepEqual(r.context.intent, { node: 'ask', intent: 'balance', confidence: 1, source: 'rules', utterance: 'check my balance', modelError: 'timeout' });
   });
 
