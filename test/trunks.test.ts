@@ -8,6 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as dnsPacket from 'dns-packet';
 import { createClient } from '@libsql/client';
@@ -108,6 +109,18 @@ describe('carrier trunks with node-sip carriers', () => {
     const trunks = (await api('GET', '/api/v1/trunks', undefined, 200))['items'] as { name: string; status: { registered: boolean } | null; hasSecret: boolean }[];
     assert.equal(trunks.find((t) => t.name === 'primary')?.status?.registered, true);
     assert.ok(!JSON.stringify(trunks).includes('carrier-a-pass'), 'the secret is never returned');
+    // the digest above was answered with the password, yet the database file never holds it in clear
+    const db = createClient({ url: `file:${path.join(server.dataDir, 'hailing.db')}` });
+    try {
+      const stored = (await db.execute("SELECT secret FROM trunks WHERE name = 'primary'")).rows[0]!['secret'];
+      assert.match(String(stored), /^sealed:v1:/);
+    } finally {
+      db.close();
+    }
+    for (const name of ['hailing.db', 'hailing.db-wal']) {
+      const file = path.join(server.dataDir, name);
+      if (existsSync(file)) assert.equal(readFileSync(file).indexOf('carrier-a-pass'), -1, `the password is not in ${name}`);
+    }
   });
 
   it('a national number leaves on the primary with the rewritten number, the trunk caller ID in P-Asserted-Identity, PCMA first, after answering the 407', { timeout: 60_000 }, async () => {

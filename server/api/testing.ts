@@ -1,4 +1,5 @@
 // Test support: the API app over a real temporary libsql file, with real repositories and audit log.
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelInstaller } from '../speech/index.js';
@@ -18,6 +19,7 @@ import {
   type Database,
 } from '../store/index.js';
 import { AuditLog } from '../security/audit.js';
+import { SecretBox } from '../security/secret-box.js';
 import { createDialPlanService } from '../calls/index.js';
 import { createCalendarLookup } from '../calendars/index.js';
 import { createMetrics, type Metrics } from '../app/metrics.js';
@@ -88,7 +90,7 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
   const calendars = new CalendarRepository({ db: database.db, now });
   // the ACD over the same database, idle (no calls reach it here); tests that drive it bring their own
   const acd = overrides.acd ?? (await AcdService.open({ repository: new AcdRepository({ db: database.db, now }), clock: new FakeClock(clock.now), random: () => 0, logger: silentLogger, queueLogPath: null, driver: new FakeDriver() }));
-  const trunkRepository = new TrunkRepository({ db: database.db, now });
+  const trunkRepository = new TrunkRepository({ db: database.db, now, secrets: new SecretBox({ key: randomBytes(32) }) });
   const deps: ApiDeps = {
     repositories: {
       adminUsers: users,

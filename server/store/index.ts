@@ -27,7 +27,7 @@ export { CallHandlingRepository, noCallHandling, type CallHandlingSettings } fro
 export { CalendarRepository, type CalendarInput, type StoredCalendar } from './repositories/calendars.js';
 export { DialPlanRepository, type DialPlanEntryInput, type DialPlanEntryRow } from './repositories/dial-plan.js';
 export { RetentionRepository, PURGED, type RetentionPolicy, type RetentionPolicyInput, type PurgeCandidate } from './repositories/retention.js';
-export { TrunkRepository, type TrunkInput, type DidInput, type RouteInput, type TrunkRow, type DidRow, type OutboundRouteRow, type TrunkAttemptRow, type TrunkAttemptInput } from './repositories/trunks.js';
+export { TrunkRepository, type SecretSealer, type TrunkInput, type DidInput, type RouteInput, type TrunkRow, type DidRow, type OutboundRouteRow, type TrunkAttemptRow, type TrunkAttemptInput } from './repositories/trunks.js';
 export { HeartbeatRepository, type HeartbeatRepositoryOptions } from './repositories/heartbeats.js';
 export { BindingRepository, type StoredBinding, type StoredTransportProtocol } from './repositories/bindings.js';
 export { BanRepository, type StoredBan } from './repositories/bans.js';
