@@ -85,7 +85,8 @@ describe('carrier trunks with node-sip carriers', () => {
       await api('POST', '/api/v1/extensions', { number: n, password: password(n), displayName: `Agent ${n}`, permissions });
     }
     ids['primary'] = (await api('POST', '/api/v1/trunks', { name: 'primary', kind: 'register', host: primary.address, port: primary.port, transport: 'udp', username: '02150001000', secret: 'carrier-a-pass', registerExpiresS: 60, callerId: { presentation: 'pai', number: '02150001000', name: 'Hailing' }, setupTimeoutMs: 1000, optionsIntervalS: 0 }))['id'] as number;
-    ids['backup'] = (await api('POST', '/api/v1/trunks', { name: 'backup', kind: 'ip', host: backup.address, port: backup.port, transport: 'udp', addresses: [backup.address], callerId: { presentation: 'from', number: '02150001000' }, setupTimeoutMs: 1000, optionsIntervalS: 0 }))['id'] as number;
+    // this carrier wants E.164 digits without the '+': the trunk's own number format, applied after the route's rewrite
+    ids['backup'] = (await api('POST', '/api/v1/trunks', { name: 'backup', kind: 'ip', host: backup.address, port: backup.port, transport: 'udp', addresses: [backup.address], numberFormat: 'e164-digits', callerId: { presentation: 'from', number: '02150001000' }, setupTimeoutMs: 1000, optionsIntervalS: 0 }))['id'] as number;
     ids['srv'] = (await api('POST', '/api/v1/trunks', { name: 'srv', kind: 'ip', host: 'carrier.test', transport: 'udp', addresses: ['127.0.0.42'], setupTimeoutMs: 1000, optionsIntervalS: 0 }))['id'] as number;
     const intl = (await api('POST', '/api/v1/routes', { name: 'international', patterns: [{ pattern: '_00X.', strip: 2, prepend: '+' }], trunks: [ids['primary']], permission: 'international' }))['id'];
     const national = (await api('POST', '/api/v1/routes', { name: 'national', patterns: [{ pattern: '_0ZX.', strip: 1, prepend: '+86' }], trunks: [ids['primary'], ids['backup']], permission: 'national' }))['id'];
@@ -136,15 +137,15 @@ describe('carrier trunks with node-sip carriers', () => {
     assert.deepEqual(attempts.map((a) => [a.trunkName, a.outcome, a.number]), [['primary', 'answered', '+862187654321']]);
   });
 
-  it('with the primary silent, the next call goes to the backup; every attempt is on the call record', { timeout: 60_000 }, async () => {
+  it('with the primary silent, the next call goes to the backup (in its number format, E.164 digits); every attempt is on the call record with the number sent', { timeout: 60_000 }, async () => {
     primary.stop();
     const call = await callFrom('1002', '02187654322');
     const final = await within(call.final, 30_000, 'the final response');
     assert.equal(final.status, 200);
     const reached = backup.invites.at(-1)!;
-    assert.match(String(reached.rq.uri), /^sip:\+862187654322@127\.0\.0\.32/);
-    const attempts = (await attemptsOf('1002', 2)) as unknown as { trunkName: string; outcome: string; status: number; endedAt: string; startedAt: string }[];
-    assert.deepEqual(attempts.map((a) => [a.trunkName, a.outcome, a.status]), [['primary', 'failover', 408], ['backup', 'answered', 200]]);
+    assert.match(String(reached.rq.uri), /^sip:862187654322@127\.0\.0\.32/);
+    const attempts = (await attemptsOf('1002', 2)) as unknown as { trunkName: string; number: string; outcome: string; status: number; endedAt: string; startedAt: string }[];
+    assert.deepEqual(attempts.map((a) => [a.trunkName, a.number, a.outcome, a.status]), [['primary', '+862187654322', 'failover', 408], ['backup', '862187654322', 'answered', 200]]);
     const gap = reached.at - Date.parse(attempts[0]!.endedAt);
     // the figure the issue asks for (< 2 s); printed, and held only to a generous bound
     process.stdout.write(`# failover gap: primary gave up at ${attempts[0]!.endedAt}, backup INVITE ${gap} ms later (setup timeout 1000 ms)\n`);

@@ -10001,6 +10001,11 @@ export interface operations {
                      */
                     codecs?: ("PCMA" | "PCMU" | "G722" | "opus")[];
                     /**
+                     * @default as-routed
+                     * @enum {string}
+                     */
+                    numberFormat?: "as-routed" | "e164" | "e164-digits";
+                    /**
                      * @default {
                      *       "presentation": "from",
                      *       "number": null,
@@ -10304,6 +10309,11 @@ export interface operations {
                      *     ]
                      */
                     codecs?: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                    /**
+                     * @default as-routed
+                     * @enum {string}
+                     */
+                    numberFormat?: "as-routed" | "e164" | "e164-digits";
                     /**
                      * @default {
                      *       "presentation": "from",
