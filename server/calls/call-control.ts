@@ -132,6 +132,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
       },
     });
     calls.set(call.id, call);
+    if (fromTrunk.kind === 'did') call.crossesTrunk('inbound');
     request.onCancel?.(() => call.cancelledByCaller());
     const plan = (await o.dialPlan?.entries()) ?? [];
     const entries = fromTrunk.kind === 'did' ? [fromTrunk.entry, ...plan] : plan;

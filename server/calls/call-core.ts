@@ -95,6 +95,11 @@ export abstract class CallCore {
     this.facts.routed(trace);
   }
 
+  /** A carrier's DID brought the call in, or a trunk route takes it out; the first one set stays. */
+  crossesTrunk(direction: 'inbound' | 'outbound'): void {
+    if (this.facts.direction === 'internal') this.facts.direction = direction;
+  }
+
   /** A resource (the running handler, a recording) that ends with the call; returns its release. */
   adopt(resource: CallResource): () => void {
     if (this.#state === CallState.Ended) {

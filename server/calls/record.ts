@@ -4,7 +4,7 @@ import { mosFromEmodel, type EndpointStats } from '../../media/index.js';
 import type { Side } from './call-media.js';
 import type { InboundLeg } from './inbound-leg.js';
 import type { OutboundLeg } from './outbound-leg.js';
-import type { CallDisposition, CallLegRecord, CallRecord, ExtensionProfile, HangupSide, RecordingFormat, RecordingPause } from './types.js';
+import type { CallDirection, CallDisposition, CallLegRecord, CallRecord, ExtensionProfile, HangupSide, RecordingFormat, RecordingPause } from './types.js';
 
 export interface CallEnd {
   readonly disposition: CallDisposition;
@@ -102,6 +102,8 @@ export function buildRecord(o: {
   readonly winner: OutboundLeg | undefined;
   readonly codec: string | null;
   readonly end: CallEnd | undefined;
+  /** absent: between extensions */
+  readonly direction?: CallDirection;
   readonly stats?: MediaFigures;
   /** once the recording has ended; until then the record carries none */
   readonly recording?: RecordingFigures;
@@ -161,8 +163,7 @@ export function buildRecord(o: {
     recordingFormat: o.recording?.format ?? null,
     recordingDurationMs: o.recording?.durationMs ?? null,
     recordingPauses: o.recording?.pauses ?? [],
-    // every call is between extensions until trunks bring calls from and to outside
-    direction: 'internal',
+    direction: o.direction ?? 'internal',
     legs,
   };
 }

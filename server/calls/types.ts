@@ -44,6 +44,7 @@ export interface DigestCredentialSource {
 // The call record is defined once, in the store (schema/call-records.ts: how to add a field is
 // written there); call control builds it (record.ts), the store, the API and the CSV read it.
 export type {
+  CallDirection,
   CallDisposition,
   CallHangupSide as HangupSide,
   CallLegView as CallLegRecord,

@@ -91,6 +91,7 @@ export class TrunkDialer implements OutboundDialer {
       call.routed([{ ...line, result: 'forbidden', reason: `toll-fraud guard: ${admitted.limit} limit` }]);
       return fail(FRAUD_LIMIT);
     }
+    call.crossesTrunk('outbound');
     let seq = 0;
     const record = (a: Omit<TrunkAttemptInput, 'callId' | 'seq' | 'routeId'>) => this.#o.attempts.recordAttempt({ callId: call.id, seq: ++seq, routeId: route.id, ...a });
     let last: HandlerOutcome = fail(NO_TRUNK);
