@@ -2000,7 +2000,7 @@ export interface operations {
                                 handlers: string[];
                             };
                             /**
-                             * @description what retention policies match by: every call is between extensions ('internal') until trunks set it
+                             * @description 'inbound' (a carrier's DID brought it in), 'outbound' (a trunk route took it out) or 'internal' (between extensions); retention policies match by it
                              * @enum {string}
                              */
                             direction: "inbound" | "outbound" | "internal";
@@ -2211,7 +2211,7 @@ export interface operations {
                             handlers: string[];
                         };
                         /**
-                         * @description what retention policies match by: every call is between extensions ('internal') until trunks set it
+                         * @description 'inbound' (a carrier's DID brought it in), 'outbound' (a trunk route took it out) or 'internal' (between extensions); retention policies match by it
                          * @enum {string}
                          */
                         direction: "inbound" | "outbound" | "internal";
@@ -5422,7 +5422,7 @@ export interface operations {
                             handlers: string[];
                         };
                         /**
-                         * @description what retention policies match by: every call is between extensions ('internal') until trunks set it
+                         * @description 'inbound' (a carrier's DID brought it in), 'outbound' (a trunk route took it out) or 'internal' (between extensions); retention policies match by it
                          * @enum {string}
                          */
                         direction: "inbound" | "outbound" | "internal";
@@ -9901,6 +9901,8 @@ export interface operations {
                             domain: string | null;
                             registerExpiresS: number;
                             codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                            /** @enum {string} */
+                            numberFormat: "as-routed" | "e164" | "e164-digits";
                             callerId: {
                                 /**
                                  * @default from
@@ -10065,6 +10067,8 @@ export interface operations {
                         domain: string | null;
                         registerExpiresS: number;
                         codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                        /** @enum {string} */
+                        numberFormat: "as-routed" | "e164" | "e164-digits";
                         callerId: {
                             /**
                              * @default from
@@ -10183,6 +10187,8 @@ export interface operations {
                         domain: string | null;
                         registerExpiresS: number;
                         codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                        /** @enum {string} */
+                        numberFormat: "as-routed" | "e164" | "e164-digits";
                         callerId: {
                             /**
                              * @default from
@@ -10374,6 +10380,8 @@ export interface operations {
                         domain: string | null;
                         registerExpiresS: number;
                         codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                        /** @enum {string} */
+                        numberFormat: "as-routed" | "e164" | "e164-digits";
                         callerId: {
                             /**
                              * @default from

@@ -3,10 +3,13 @@
 // layout) when the ACD lands; nothing else changes.
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import {
+  ApiOutlined,
   AuditOutlined,
   BranchesOutlined,
+  CalendarOutlined,
   DashboardOutlined,
   HistoryOutlined,
+  NumberOutlined,
   PhoneOutlined,
   SettingOutlined,
   WifiOutlined,
@@ -33,6 +36,9 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '/registrations', title: 'menu.registrations', icon: <WifiOutlined />, roles: everyone, group: 'menu.groups.admin', page: lazy(() => import('../pages/Registrations')) },
   { path: '/dialplan', title: 'menu.dialplan', icon: <BranchesOutlined />, roles: everyone, group: 'menu.groups.admin', page: lazy(() => import('../pages/DialPlan')) },
   { path: '/call-handling', title: 'menu.callHandling', icon: <SettingOutlined />, roles: everyone, group: 'menu.groups.admin', page: lazy(() => import('../pages/CallHandling')) },
+  { path: '/trunks', title: 'menu.trunks', icon: <ApiOutlined />, roles: ['admin'], group: 'menu.groups.admin', page: lazy(() => import('../pages/Trunks')) },
+  { path: '/numbers', title: 'menu.numbers', icon: <NumberOutlined />, roles: ['admin'], group: 'menu.groups.admin', page: lazy(() => import('../pages/Numbers')) },
+  { path: '/calendars', title: 'menu.calendars', icon: <CalendarOutlined />, roles: ['admin'], group: 'menu.groups.admin', page: lazy(() => import('../pages/Calendars')) },
   { path: '/cdrs', title: 'menu.cdrs', icon: <HistoryOutlined />, roles: everyone, group: 'menu.groups.records', page: lazy(() => import('../pages/CallRecords')) },
   { path: '/audit', title: 'menu.audit', icon: <AuditOutlined />, roles: ['admin'], group: 'menu.groups.records', page: lazy(() => import('../pages/Audit')) },
   { path: '/system', title: 'menu.system', icon: <DashboardOutlined />, roles: staff, group: 'menu.groups.system', page: lazy(() => import('../pages/SystemStatus')) },
