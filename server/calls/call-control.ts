@@ -93,7 +93,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     const uri = parseUri(request.message.uri);
     const dialled = (uri.ok ? userOf(uri.value) : undefined) ?? '';
     // a carrier's INVITE (a trunk's address) goes to its DID's steps without digest; an unknown DID is refused
-    const fromTrunk = (await o.inbound?.classify({ source: request.source, dialled, caller: callingUser(request) })) ?? { kind: 'not-a-trunk' as const };
+    const fromTrunk = (await o.inbound?.classify({ source: request.source, dialled, caller: () => callingUser(request) })) ?? { kind: 'not-a-trunk' as const };
     if (fromTrunk.kind === 'refuse') return request.reply({ status: fromTrunk.status });
     let caller: ExtensionProfile;
     if (fromTrunk.kind === 'did') caller = fromTrunk.caller;

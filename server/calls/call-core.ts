@@ -125,6 +125,6 @@ export abstract class CallCore {
 
   /** the call's record as it stands (with the media figures once it ended) */
   snapshot(stats?: MediaFigures): CallRecord {
-    return this.facts.snapshot({ id: this.id, caller: this.caller, callee: this.callee, startedAt: this.startedAt, inbound: this.inbound, winner: this.winnerLeg, ...(stats ? { stats } : {}) });
+    return this.facts.snapshot({ id: this.id, caller: this.caller, callee: this.callee, startedAt: this.startedAt, inbound: this.inbound, winner: this.winnerLeg, stats });
   }
 }

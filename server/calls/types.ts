@@ -78,7 +78,8 @@ export type InboundDecision =
   | { readonly kind: 'did'; readonly trunk: string; readonly caller: ExtensionProfile; readonly entry: DialPlanEntry };
 
 export interface InboundTrunkCalls {
-  classify(request: { readonly source: { readonly address: string }; readonly dialled: string; readonly caller: string }): Promise<InboundDecision>;
+  /** `caller`: the From URI's user, read only for a trunk's INVITE (an extension's needs no From parse) */
+  classify(request: { readonly source: { readonly address: string }; readonly dialled: string; readonly caller: () => string }): Promise<InboundDecision>;
 }
 
 export interface CallControlOptions {

@@ -38,11 +38,16 @@ export interface CallHandler {
   readonly done: Promise<HandlerOutcome>;
 }
 
-/** The plumbing every handler shares: the completion promise, and kill() as an abort signal. */
+/**
+ * The plumbing every handler shares: the completion promise, and kill() telling the listeners once.
+ * A plain list, not an AbortController: one runs per call, and Node's EventTarget costs more than
+ * the rest of a handler's bookkeeping (issue 10 benchmark).
+ */
 export abstract class BaseHandler implements CallHandler {
   abstract readonly name: string;
   readonly done: Promise<HandlerOutcome>;
-  readonly #abort = new AbortController();
+  #killed: string | undefined;
+  #onKill: ((reason: string) => void)[] = [];
   #settle!: (o: HandlerOutcome) => void;
 
   constructor() {
@@ -50,15 +55,29 @@ export abstract class BaseHandler implements CallHandler {
   }
 
   get killed(): string | undefined {
-    return this.#abort.signal.aborted ? String(this.#abort.signal.reason) : undefined;
+    return this.#killed;
   }
 
+  /** `listener` hears the first kill(); one added after it never runs (as an aborted signal's) */
   protected onKill(listener: (reason: string) => void): void {
-    this.#abort.signal.addEventListener('abort', () => listener(String(this.#abort.signal.reason)), { once: true });
+    if (this.#killed === undefined) this.#onKill.push(listener);
   }
 
   kill(reason: string): void {
-    if (!this.#abort.signal.aborted) this.#abort.abort(reason);
+    if (this.#killed !== undefined) return;
+    this.#killed = String(reason);
+    const listeners = this.#onKill;
+    this.#onKill = [];
+    for (const listener of listeners) {
+      try {
+        listener(this.#killed);
+      } catch (err) {
+        // as EventTarget does: the others still hear it, the error surfaces on its own
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
   }
 
   async exec(call: Call, ctx: HandlerContext): Promise<HandlerOutcome> {

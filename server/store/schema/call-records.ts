@@ -92,10 +92,21 @@ export const recordingPausesJson: JsonCodec<readonly RecordingPause[]> = {
   },
 };
 
+/**
+ * A call shares one routing object across its records until a step adds to it (server/calls
+ * call-facts.ts), and each of its four or so writes encodes the record: the text is kept with the object.
+ */
+const routingText = new WeakMap<CallRouting, string>();
+
 /** JSON { trace: [...], handlers: [string] }; null (older rows) or anything else reads as absent. */
 export const callRoutingJson: JsonCodec<CallRouting | undefined> = {
   schema: z.object({ trace: z.array(z.unknown()), handlers: z.array(z.string()) }).optional(),
-  encode: (r) => (r === undefined ? null : JSON.stringify({ trace: r.trace, handlers: r.handlers })),
+  encode(r) {
+    if (r === undefined) return null;
+    let text = routingText.get(r);
+    if (text === undefined) routingText.set(r, (text = JSON.stringify({ trace: r.trace, handlers: r.handlers })));
+    return text;
+  },
   decode(text) {
     if (text === null) return undefined;
     try {
