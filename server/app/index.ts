@@ -46,6 +46,7 @@ import { openAcd } from './acd.js';
 import { consoleDir } from './console-dir.js';
 import { createSystemStatus, streamEvents } from './system-status.js';
 import { availableParallelism } from 'node:os';
+import { createPresence } from './presence.js';
 
 export interface AppOptions {
   readonly config: Config;
@@ -172,6 +173,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
   };
   sip.stack.use(sip.watchCredentials(calls.control.handler));
+  // BLF and MWI subscriptions (RFC 6665), after the B2BUA: it takes only INVITEs and its dialogs' requests
+  const presence = createPresence({ config, logger, clock, sip, extensions: repositories.extensions, lines: calls.control.lines });
 
   let ready = false;
   let http: HttpServerHandle | undefined;
@@ -264,6 +267,8 @@ export async function createApp(options: AppOptions): Promise<App> {
           drain: async () => {
             await http?.close();
             await calls.stop();
+            // subscribers learn their subscriptions ended (terminated;reason=deactivated) while SIP runs
+            await presence.close();
             await acd.service.close();
             // registrations are removed (Expires: 0) while SIP still runs
             await trunks.stop();
