@@ -81,6 +81,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     pickupGroups: o.pickupGroups ?? { groupOf: async () => null, members: async () => [] },
     ...(o.acd ? { acd: o.acd } : {}),
     ...(o.outbound ? { outbound: o.outbound } : {}),
+    voicemail: o.voicemail ?? null,
   });
   const env: DestinationEnv = {
     isExtension: async (number) => (await o.directory.profile(number)) !== undefined,
