@@ -21,19 +21,20 @@ import { mountConsole } from './console.js';
 import { mountSystemRoutes } from './routes/system.js';
 import { mountTrunkRoutes } from './routes/trunks.js';
 import { mountSpeechRoutes } from './routes/speech.js';
+import { mountVoicemailRoutes } from './routes/voicemail.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
+const GREETING_ROUTE = /^\/api\/v1\/extensions\/[0-9]{2,15}\/mailbox\/greeting$/;
 
 export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
 
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ error: 'payload too large', reason: `body exceeds ${MAX_BODY_BYTES} bytes` }, 413),
-    }),
-  );
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json({ error: 'payload too large', reason: `body exceeds ${MAX_BODY_BYTES} bytes` }, 413),
+  });
+  // a voicemail greeting upload has a limit of its own (MAX_GREETING_BYTES, on its route)
+  app.use('/api/*', (c, next) => (c.req.method === 'PUT' && GREETING_ROUTE.test(c.req.path) ? next() : limit(c, next)));
   app.use('*', securityHeaders({ https: deps.secureCookies ?? false }));
 
   mountOpsRoutes(app, deps);
@@ -50,6 +51,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountAcdRoutes(app, deps);
   mountTrunkRoutes(app, deps);
   mountSpeechRoutes(app, deps);
+  mountVoicemailRoutes(app, deps);
   mountEventRoutes(app, deps);
   mountSystemRoutes(app, deps);
   if (deps.consoleDir !== undefined) mountConsole(app, { dir: deps.consoleDir });

@@ -9,6 +9,7 @@ import { ACD_ROUTES } from './openapi-acd.js';
 import { ACCOUNT_ROUTES, SYSTEM_ROUTES } from './openapi-console.js';
 import { TRUNK_ROUTES } from './openapi-trunks.js';
 import { SPEECH_ROUTES } from './openapi-speech.js';
+import { VOICEMAIL_ROUTES } from './openapi-voicemail.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -31,6 +32,8 @@ export interface ApiRouteSpec {
   readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;
   readonly body?: z.ZodType;
+  /** the body's media type when it is not JSON (a greeting upload: audio/wav) */
+  readonly bodyContentType?: string;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
 }
 
@@ -235,6 +238,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   ...SYSTEM_ROUTES,
   ...TRUNK_ROUTES,
   ...SPEECH_ROUTES,
+  ...VOICEMAIL_ROUTES,
 ];
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
@@ -277,7 +281,7 @@ export function buildOpenApiDocument(info: { title?: string; version?: string } 
       ...(r.auth ? {} : { security: [] }),
       ...(params.length ? { parameters: params } : {}),
       ...(r.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } }
+        ? { requestBody: { required: true, content: { [r.bodyContentType ?? 'application/json']: { schema: jsonSchema(r.body, 'input') } } } }
         : {}),
       responses,
     };

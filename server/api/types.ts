@@ -1,5 +1,6 @@
 // What the HTTP API needs from the rest of the server; server/app builds it.
 import type { ModelInstaller } from '../speech/index.js';
+import type { VoicemailService } from '../voicemail/index.js';
 import type {
   AdminSession,
   AdminUser,
@@ -173,6 +174,8 @@ export interface ApiDeps {
   readonly speech?: { readonly models: ModelInstaller; voices(): Array<{ voice: string; engine: string }> };
   /** /api/v1/extensions/{number}/call-handling (DND, forwarding); without it those routes answer 404 */
   readonly callHandling?: CallHandlingRepository;
+  /** /api/v1/voicemail and /api/v1/extensions/{number}/mailbox; without it those routes answer 404 */
+  readonly voicemail?: VoicemailService;
   /** /api/v1/acd: queues, agents, the live floor; without it those routes answer 404 */
   readonly acd?: AcdService;
   /** GET /api/v1/events streams these; without it the stream stays open and silent */

@@ -18,7 +18,7 @@ import type { Metrics } from './metrics.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { createCalendarLookup } from '../calendars/index.js';
 import { classify } from '../numbers/index.js';
-import type { AcdHandlers } from '../calls/handlers/index.js';
+import type { AcdHandlers, VoicemailPort } from '../calls/handlers/index.js';
 import type { TtsPrompts } from '../speech/index.js';
 
 export interface CallSideOptions {
@@ -43,6 +43,8 @@ export interface CallSideOptions {
   readonly onAuthSuccess: (attempt: AuthAttempt) => void;
   /** encryption at rest of recordings (docs/data-at-rest.md) */
   readonly vault: RecordingVault;
+  /** mailboxes: 'voicemail' steps and missed calls to extensions (server/voicemail) */
+  readonly voicemail?: VoicemailPort;
   /** the ACD's handlers ('queue' and 'agent-login' steps) */
   readonly acd?: AcdHandlers;
   /** carrier trunks: 'route' steps and calls from carriers (server/app/trunks.ts) */
@@ -120,6 +122,7 @@ export function createCallSide(o: CallSideOptions) {
     promptsDir: resolve(config.dataDir, 'prompts'),
     ...(o.acd ? { acd: o.acd } : {}),
     tts: o.tts,
+    ...(o.voicemail ? { voicemail: o.voicemail } : {}),
     pickupGroups: { groupOf: (n) => o.callHandling.pickupGroup(n), members: (g) => o.callHandling.pickupGroupMembers(g) },
     ...(config.recordCalls === 'all'
       ? {

@@ -23,8 +23,10 @@ import {
   checkAuditChain,
   SessionRepository,
   TrunkRepository,
+  VoicemailRepository,
   openDatabase,
 } from '../store/index.js';
+import { VoicemailService } from '../voicemail/index.js';
 import { createApiApp, createCallEventsEndpoint, ensureAdmin, startHttpServer, type HttpServerHandle, type RegistrationView } from '../api/index.js';
 import { AuditLog } from '../security/audit.js';
 import type { SecurityEvent } from '../registrar/ports.js';
@@ -48,6 +50,7 @@ import { openAcd } from './acd.js';
 import { consoleDir } from './console-dir.js';
 import { createSystemStatus, streamEvents } from './system-status.js';
 import { availableParallelism } from 'node:os';
+import { createPresence } from './presence.js';
 
 export interface AppOptions {
   readonly config: Config;
@@ -142,7 +145,17 @@ export async function createApp(options: AppOptions): Promise<App> {
   const models = new ModelInstaller({ dir: config.modelsDir, manifest: loadManifest(), now: () => clock.now(), checkModel: onnxModelCheck });
   // an install cut short by a crash left a staging folder: nothing in it is used
   void models.cleanStaging().catch(() => undefined);
+  // mailboxes record through the call side's media engine, which exists once the call side does
+  const voicemail = new VoicemailService({
+    repository: new VoicemailRepository({ db, now: () => clock.now() }),
+    engine: { startRecording: (r) => calls.media.startRecording(r) },
+    vault,
+    dir: resolve(config.dataDir, 'voicemail'),
+    clock,
+    logger,
+  });
   const calls = createCallSide({
+    voicemail,
     acd: acd.handlers,
     config,
     tts,
@@ -176,6 +189,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
   };
   sip.stack.use(sip.watchCredentials(calls.control.handler));
+  // BLF and MWI subscriptions (RFC 6665), after the B2BUA: it takes only INVITEs and its dialogs' requests
+  const presence = createPresence({ config, logger, clock, sip, extensions: repositories.extensions, lines: calls.control.lines, counts: (m) => voicemail.counts(m) });
+  voicemail.onChange((mailbox) => presence.mailboxChanged(mailbox));
 
   let ready = false;
   let http: HttpServerHandle | undefined;
@@ -203,6 +219,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     acd: acd.service,
     trunks: { repository: trunkRepository, manager: trunks.manager },
     speech: { models, voices: () => tts.voices() },
+    voicemail,
     logger,
     metrics,
     audit,
@@ -238,6 +255,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       });
       if (admin.created) audit.record({ actor: 'system', action: 'admin.bootstrap', target: admin.username });
       await calls.start();
+      await voicemail.start();
       retentionJob = startRetentionJob({ clock, intervalMs: config.retentionPurgeIntervalMs, recordings: retention, audit: auditRepository, auditRetentionDays: config.auditRetentionDays, logger });
       await sip.registrar.start();
       // bans still running when the process stopped hold again before SIP listens (audited as restored)
@@ -268,6 +286,8 @@ export async function createApp(options: AppOptions): Promise<App> {
           drain: async () => {
             await http?.close();
             await calls.stop();
+            // subscribers learn their subscriptions ended (terminated;reason=deactivated) while SIP runs
+            await presence.close();
             await acd.service.close();
             // registrations are removed (Expires: 0) while SIP still runs
             await trunks.stop();

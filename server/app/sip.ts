@@ -30,7 +30,7 @@ export interface SipSideOptions {
   readonly banStore?: BanStore;
 }
 
-export const ALLOW = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER', 'INFO', 'UPDATE'];
+export const ALLOW = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER', 'INFO', 'UPDATE', 'SUBSCRIBE', 'NOTIFY'];
 
 /** Digest responses are not passwords, but they are credentials to replay: keep them out of logs. */
 const redactAuthorization = (text: string) =>

@@ -16,6 +16,7 @@ import { dialNumbers, handlerFactory, runSteps } from './handlers/index.js';
 import { resolveDialled } from './dialplan/resolver.js';
 import type { DestinationEnv } from './dialplan/destinations.js';
 import type { CallControlOptions, ExtensionProfile } from './types.js';
+import { CallLines } from './lines.js';
 
 export interface CallControl {
   readonly handler: RequestHandler;
@@ -26,6 +27,8 @@ export interface CallControl {
   recordingPaused(callId: string): boolean;
   /** calls in progress */
   active(): number;
+  /** what each live call means to the extensions on it (lamps, presence) */
+  readonly lines: CallLines;
   /** ends every call (BYE or a final response) and waits for their records */
   close(): Promise<void>;
 }
@@ -43,6 +46,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
   const observer = new CallObserver(o.logger);
   const logger = o.logger.child({ module: 'calls' });
   let closing = false;
+  const lines = new CallLines({ calls: () => calls.values(), logger: o.logger });
   const legContext = (user: string, flow: IncomingRequest['flow'] | SendTarget) => ({
     stack: o.stack,
     clock: o.clock,
@@ -77,6 +81,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     pickupGroups: o.pickupGroups ?? { groupOf: async () => null, members: async () => [] },
     ...(o.acd ? { acd: o.acd } : {}),
     ...(o.outbound ? { outbound: o.outbound } : {}),
+    voicemail: o.voicemail ?? null,
   });
   const env: DestinationEnv = {
     isExtension: async (number) => (await o.directory.profile(number)) !== undefined,
@@ -133,6 +138,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     });
     calls.set(call.id, call);
     if (fromTrunk.kind === 'did') call.crossesTrunk('inbound');
+    lines.watch(call);
     request.onCancel?.(() => call.cancelledByCaller());
     const plan = (await o.dialPlan?.entries()) ?? [];
     const entries = fromTrunk.kind === 'did' ? [fromTrunk.entry, ...plan] : plan;
@@ -170,6 +176,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     pauseRecording: (callId, paused) => recordings?.pause(callId, paused) ?? false,
     recordingPaused: (callId) => recordings?.paused(callId) ?? false,
     active: () => calls.size,
+    lines,
     async close() {
       closing = true;
       const ending = [...calls.values()].map((call) => {

@@ -6,3 +6,4 @@ export { recordingDurationMs, wavDurationMs, oggOpusDurationMs } from './recordi
 export type * from './types.js';
 export * from './dialplan/index.js';
 export type { OutboundDialer } from './handlers/route.js';
+export type { CallLine, CallLines, LineListener } from './lines.js';

@@ -127,6 +127,11 @@ export class OutboundLeg extends Leg {
     this.#abort.abort();
   }
 
+  /** To: the dialled AOR (which extension this fork rings, for lamps) */
+  get to(): string {
+    return this.#options.to;
+  }
+
   get wanted(): boolean {
     return this.#wanted;
   }

@@ -2,6 +2,7 @@
 // tells observers (CONVENTIONS.md §4: records, events and metrics subscribe, never steer).
 import type { AcdHandlers } from './handlers/index.js';
 import type { SpeechPrompts } from './handlers/say.js';
+import type { VoicemailPort } from './handlers/voicemail.js';
 import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SendTarget, SipStack, TimerValues } from '../sip/index.js';
 import type { MediaEngine, SealOptions } from '../../media/index.js';
 import type { DialPlanEntry } from './dialplan/resolver.js';
@@ -101,6 +102,8 @@ export interface CallControlOptions {
   readonly acd?: AcdHandlers;
   /** on-device TTS for dial plan 'say' steps (server/speech); absent: they are skipped */
   readonly tts?: SpeechPrompts;
+  /** mailboxes (server/voicemail): 'voicemail' steps and a missed extension's messages; absent: none */
+  readonly voicemail?: VoicemailPort;
   readonly recording?: {
     readonly dir: string;
     readonly format: 'wav' | 'ogg';

@@ -43,6 +43,12 @@ export const configShape = z
     loginMaxConcurrentHashes: z.coerce.number().int().min(1).max(64).default(2),
     registerMinExpires: z.coerce.number().int().min(1).default(60),
     registerMaxExpires: z.coerce.number().int().min(1).default(3600),
+    /** SUBSCRIBE (BLF, MWI) expiry bounds, RFC 6665 §4.2.1.1: below the minimum 423, above the maximum shortened */
+    subscribeMinExpires: z.coerce.number().int().min(1).default(60),
+    subscribeMaxExpires: z.coerce.number().int().min(1).default(3600),
+    /** live subscriptions in all, and from one source address (a phone with 60 BLF keys holds 60) */
+    maxSubscriptions: z.coerce.number().int().min(1).default(20_000),
+    maxSubscriptionsPerSource: z.coerce.number().int().min(1).default(500),
     keepaliveIntervalMs: ms.default(30_000),
     /** digest algorithms offered in REGISTER/INVITE challenges, most preferred first (docs/decisions.md) */
     digestAlgorithms: z
@@ -149,6 +155,8 @@ export const configSchema = configShape.superRefine((c, ctx) => {
       ctx.addIssue({ code: 'custom', path: ['rtpPortMin'], message: 'must not exceed rtpPortMax' });
     if (c.registerMinExpires > c.registerMaxExpires)
       ctx.addIssue({ code: 'custom', path: ['registerMinExpires'], message: 'must not exceed registerMaxExpires' });
+    if (c.subscribeMinExpires > c.subscribeMaxExpires)
+      ctx.addIssue({ code: 'custom', path: ['subscribeMinExpires'], message: 'must not exceed subscribeMaxExpires' });
     if ((c.tlsCertFile === undefined) !== (c.tlsKeyFile === undefined))
       ctx.addIssue({ code: 'custom', path: ['tlsCertFile'], message: 'tlsCertFile and tlsKeyFile go together' });
     if ((c.adminUser === undefined) !== (c.adminPassword === undefined))

@@ -66,3 +66,5 @@ export {
 } from './schema/call-records.js';
 export { type FieldFacts, type FieldKind, type FieldSpec, type FieldSpecs, type JsonCodec } from './schema/record-fields.js';
 export { AcdRepository, type AcdAgentInput, type AcdAgentRow, type AcdInteractionRow, type AcdIntervalRow, type AcdMembershipRow, type AcdQueueInput, type AcdQueueRow } from './repositories/acd.js';
+export { VoicemailRepository, type MailboxSettings } from './repositories/voicemail.js';
+export type { MailboxRow, VoicemailMessageRow } from './schema/voicemail.js';

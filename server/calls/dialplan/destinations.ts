@@ -70,10 +70,16 @@ export const AgentLoginDestination = z.strictObject({ kind: z.literal('agent-log
 /** Dial another number through the plan (Asterisk's Goto): the one kind that can loop. */
 export const NumberDestination = z.strictObject({ kind: z.literal('number'), number: z.string().regex(/^[0-9*#+]{1,32}$/) });
 
+/**
+ * Voicemail (server/voicemail): deposit a message in `mailbox` (absent: the dialled number's);
+ * retrieve the caller's own box (*97) or any box after its number (*98), each with the PIN.
+ */
+export const VoicemailDestination = z.strictObject({ kind: z.literal('voicemail'), action: z.enum(['deposit', 'retrieve', 'retrieve-any']).default('deposit'), mailbox: Digits.optional() });
+
 /** An outbound route (server/trunks): its patterns rewrite the number, its trunks are tried in order. */
 export const RouteDestination = z.strictObject({ kind: z.literal('route'), route: z.number().int().min(1) });
 
-const STEP_KINDS = [ExtensionDestination, RingGroupDestination, ConferenceDestination, FeatureDestination, NumberDestination, AnswerDestination, PlayDestination, PickupDestination, QueueDestination, AgentLoginDestination, RouteDestination, SayDestination] as const;
+const STEP_KINDS = [ExtensionDestination, RingGroupDestination, ConferenceDestination, FeatureDestination, NumberDestination, AnswerDestination, PlayDestination, PickupDestination, QueueDestination, AgentLoginDestination, RouteDestination, SayDestination, VoicemailDestination] as const;
 /** what a branch may hold: every kind but a branch (a calendar carries its own holidays, so none nests) */
 export const BranchStep = z.discriminatedUnion('kind', [...STEP_KINDS]);
 /**
@@ -191,6 +197,7 @@ export const DESTINATION_KINDS: Kinds = {
   queue: { applies: always, problem: async (d, env) => (env.isQueue?.(d.queue) ? null : `unknown queue ${d.queue}`), redials: () => [] },
   'agent-login': { applies: always, problem: none, redials: () => [] },
   route: { applies: always, problem: async (d, env) => ((await env.routeExists?.(d.route)) ? null : `unknown route ${d.route}`), redials: () => [] },
+  voicemail: { applies: always, problem: async (d, env) => (d.mailbox === undefined ? null : unknownExtensions([d.mailbox], env)), redials: () => [] },
 };
 
 export const kindOf = <D extends Destination>(d: D): DestinationKind<D> => DESTINATION_KINDS[d.kind] as unknown as DestinationKind<D>;

@@ -28,6 +28,8 @@ export interface DialServices {
   readonly callHandling: (number: string) => Promise<CallHandling | undefined>;
   /** one dial of some numbers' phones: dialNumbers (a fake in unit tests) */
   readonly dial: typeof dialNumbers;
+  /** an extension that is busy or does not answer, with no forward set: its voicemail (null: it has none) */
+  readonly voicemailFallback?: (o: { call: Call; ctx: HandlerContext; mailbox: string }) => Promise<HandlerOutcome | null>;
 }
 
 export interface CallHandling {
@@ -148,6 +150,7 @@ export class DialExtension extends Dialling {
       const h = await this.services.callHandling(number);
       let next: { to: string; why: 'unconditional' | 'busy' | 'no-answer' } | undefined;
       let outcome: HandlerOutcome | undefined;
+      let missed: 'busy' | 'no-answer' | undefined;
       if (h?.forwardAlways) {
         next = { to: h.forwardAlways, why: 'unconditional' };
       } else {
@@ -159,8 +162,13 @@ export class DialExtension extends Dialling {
         const why = outcome.failure.status === 486 ? 'busy' : NO_ANSWER_CAUSES.has(outcome.failure.cause) ? 'no-answer' : undefined;
         const to = why === 'busy' ? h?.forwardBusy : why === 'no-answer' ? h?.forwardNoAnswer : undefined;
         if (to && why) next = { to, why };
+        missed = why;
       }
-      if (next === undefined) return outcome!;
+      if (next === undefined) {
+        // busy or no answer and nowhere to forward: the extension's voicemail, when it has a mailbox
+        const left = missed && this.services.voicemailFallback ? await this.services.voicemailFallback({ call, ctx, mailbox: number }) : null;
+        return left ?? outcome!;
+      }
       if (seen.length > MAX_FORWARD_HOPS) {
         call.routed([{ number: next.to, entry: null, pattern: null, result: 'forward-loop', reason: `${[...seen, next.to].join(' → ')}: more than ${MAX_FORWARD_HOPS} forwards` }]);
         return { kind: 'failed', failure: FORWARD_LOOP, by: 'system' };

@@ -1185,6 +1185,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/voicemail/mailboxes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every mailbox with its counts (new, old) */
+        get: operations["getApiV1VoicemailMailboxes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/extensions/{number}/mailbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An extension's mailbox: settings, whether a PIN and a greeting are set, counts */
+        get: operations["getApiV1ExtensionsNumberMailbox"];
+        /** Create or change the mailbox; `pin` sets or resets the PIN (stored as a hash, audited without it). Missed calls (busy, no answer, no forward) then go to it */
+        put: operations["putApiV1ExtensionsNumberMailbox"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/extensions/{number}/mailbox/greeting": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload the greeting: a WAV file (audio/wav body, at most 2 MiB) the player can play; sealed at rest like a recording */
+        put: operations["putApiV1ExtensionsNumberMailboxGreeting"];
+        post?: never;
+        /** Remove the greeting (callers hear the spoken default) */
+        delete: operations["deleteApiV1ExtensionsNumberMailboxGreeting"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/extensions/{number}/mailbox/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The mailbox's messages, oldest first */
+        get: operations["getApiV1ExtensionsNumberMailboxMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/voicemail/messages/{id}/audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A message's audio, decrypted as it streams (audio/wav attachment); audited */
+        get: operations["getApiV1VoicemailMessagesIdAudio"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/voicemail/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a message and its audio (audited) */
+        delete: operations["deleteApiV1VoicemailMessagesId"];
+        options?: never;
+        head?: never;
+        /** Mark a message read or new again (the message lamp follows) */
+        patch: operations["patchApiV1VoicemailMessagesId"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2709,6 +2814,15 @@ export interface operations {
                                 voice?: string;
                             } | {
                                 /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
+                            } | {
+                                /** @constant */
                                 kind: "calendar";
                                 /** @description the calendar id (/api/v1/calendars) */
                                 calendar: number;
@@ -2777,6 +2891,15 @@ export interface operations {
                                     kind: "say";
                                     text: string;
                                     voice?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "voicemail";
+                                    /**
+                                     * @default deposit
+                                     * @enum {string}
+                                     */
+                                    action: "deposit" | "retrieve" | "retrieve-any";
+                                    mailbox?: string;
                                 })[];
                                 closed: ({
                                     /** @constant */
@@ -2843,6 +2966,15 @@ export interface operations {
                                     kind: "say";
                                     text: string;
                                     voice?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "voicemail";
+                                    /**
+                                     * @default deposit
+                                     * @enum {string}
+                                     */
+                                    action: "deposit" | "retrieve" | "retrieve-any";
+                                    mailbox?: string;
                                 })[];
                             })[];
                             description: string | null;
@@ -2955,6 +3087,15 @@ export interface operations {
                         voice?: string;
                     } | {
                         /** @constant */
+                        kind: "voicemail";
+                        /**
+                         * @default deposit
+                         * @enum {string}
+                         */
+                        action?: "deposit" | "retrieve" | "retrieve-any";
+                        mailbox?: string;
+                    } | {
+                        /** @constant */
                         kind: "calendar";
                         /** @description the calendar id (/api/v1/calendars) */
                         calendar: number;
@@ -3023,6 +3164,15 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action?: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
                         })[];
                         closed: ({
                             /** @constant */
@@ -3089,6 +3239,15 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action?: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
                         })[];
                     })[];
                     description?: string | null;
@@ -3174,6 +3333,15 @@ export interface operations {
                             voice?: string;
                         } | {
                             /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
+                        } | {
+                            /** @constant */
                             kind: "calendar";
                             /** @description the calendar id (/api/v1/calendars) */
                             calendar: number;
@@ -3242,6 +3410,15 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
                             })[];
                             closed: ({
                                 /** @constant */
@@ -3308,6 +3485,15 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
                             })[];
                         })[];
                         description: string | null;
@@ -3446,6 +3632,15 @@ export interface operations {
                                 voice?: string;
                             } | {
                                 /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
+                            } | {
+                                /** @constant */
                                 kind: "calendar";
                                 /** @description the calendar id (/api/v1/calendars) */
                                 calendar: number;
@@ -3514,6 +3709,15 @@ export interface operations {
                                     kind: "say";
                                     text: string;
                                     voice?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "voicemail";
+                                    /**
+                                     * @default deposit
+                                     * @enum {string}
+                                     */
+                                    action: "deposit" | "retrieve" | "retrieve-any";
+                                    mailbox?: string;
                                 })[];
                                 closed: ({
                                     /** @constant */
@@ -3580,6 +3784,15 @@ export interface operations {
                                     kind: "say";
                                     text: string;
                                     voice?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "voicemail";
+                                    /**
+                                     * @default deposit
+                                     * @enum {string}
+                                     */
+                                    action: "deposit" | "retrieve" | "retrieve-any";
+                                    mailbox?: string;
                                 })[];
                             };
                             argument: string;
@@ -3725,6 +3938,15 @@ export interface operations {
                             voice?: string;
                         } | {
                             /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
+                        } | {
+                            /** @constant */
                             kind: "calendar";
                             /** @description the calendar id (/api/v1/calendars) */
                             calendar: number;
@@ -3793,6 +4015,15 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
                             })[];
                             closed: ({
                                 /** @constant */
@@ -3859,6 +4090,15 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
                             })[];
                         })[];
                         description: string | null;
@@ -4000,6 +4240,15 @@ export interface operations {
                         voice?: string;
                     } | {
                         /** @constant */
+                        kind: "voicemail";
+                        /**
+                         * @default deposit
+                         * @enum {string}
+                         */
+                        action?: "deposit" | "retrieve" | "retrieve-any";
+                        mailbox?: string;
+                    } | {
+                        /** @constant */
                         kind: "calendar";
                         /** @description the calendar id (/api/v1/calendars) */
                         calendar: number;
@@ -4068,6 +4317,15 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action?: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
                         })[];
                         closed: ({
                             /** @constant */
@@ -4134,6 +4392,15 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action?: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
                         })[];
                     })[];
                     description?: string | null;
@@ -4219,6 +4486,15 @@ export interface operations {
                             voice?: string;
                         } | {
                             /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
+                        } | {
+                            /** @constant */
                             kind: "calendar";
                             /** @description the calendar id (/api/v1/calendars) */
                             calendar: number;
@@ -4287,6 +4563,15 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
                             })[];
                             closed: ({
                                 /** @constant */
@@ -4353,6 +4638,15 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
                             })[];
                         })[];
                         description: string | null;
@@ -11536,6 +11830,665 @@ export interface operations {
             };
             /** @description Missing, invalid or expired session */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1VoicemailMailboxes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Mailboxes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            number: string;
+                            enabled: boolean;
+                            /** @description a PIN is set (retrieval by phone needs one); the PIN itself is stored only as a hash */
+                            hasPin: boolean;
+                            /** @description a greeting was uploaded or recorded; otherwise callers hear a spoken default */
+                            hasGreeting: boolean;
+                            maxMessageS: number;
+                            email: string | null;
+                            emailAttachAudio: boolean;
+                            newMessages: number;
+                            oldMessages: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1ExtensionsNumberMailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mailbox */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        number: string;
+                        enabled: boolean;
+                        /** @description a PIN is set (retrieval by phone needs one); the PIN itself is stored only as a hash */
+                        hasPin: boolean;
+                        /** @description a greeting was uploaded or recorded; otherwise callers hear a spoken default */
+                        hasGreeting: boolean;
+                        maxMessageS: number;
+                        email: string | null;
+                        emailAttachAudio: boolean;
+                        newMessages: number;
+                        oldMessages: number;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No mailbox */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1ExtensionsNumberMailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    enabled?: boolean;
+                    /** @description sets (or resets) the PIN */
+                    pin?: string;
+                    maxMessageS?: number;
+                    email?: string | null;
+                    emailAttachAudio?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The mailbox */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        number: string;
+                        enabled: boolean;
+                        /** @description a PIN is set (retrieval by phone needs one); the PIN itself is stored only as a hash */
+                        hasPin: boolean;
+                        /** @description a greeting was uploaded or recorded; otherwise callers hear a spoken default */
+                        hasGreeting: boolean;
+                        maxMessageS: number;
+                        email: string | null;
+                        emailAttachAudio: boolean;
+                        newMessages: number;
+                        oldMessages: number;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change mailboxes */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such extension */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1ExtensionsNumberMailboxGreeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "audio/wav": string;
+            };
+        };
+        responses: {
+            /** @description The mailbox */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        number: string;
+                        enabled: boolean;
+                        /** @description a PIN is set (retrieval by phone needs one); the PIN itself is stored only as a hash */
+                        hasPin: boolean;
+                        /** @description a greeting was uploaded or recorded; otherwise callers hear a spoken default */
+                        hasGreeting: boolean;
+                        maxMessageS: number;
+                        email: string | null;
+                        emailAttachAudio: boolean;
+                        newMessages: number;
+                        oldMessages: number;
+                    };
+                };
+            };
+            /** @description Not a playable WAV file */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change mailboxes */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No mailbox */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not audio/wav */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1ExtensionsNumberMailboxGreeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change mailboxes */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1ExtensionsNumberMailboxMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Messages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            mailbox: string;
+                            caller: string;
+                            callerName: string | null;
+                            callId: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            durationMs: number;
+                            read: boolean;
+                            readAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not read voicemail (admins and supervisors) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No mailbox */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1VoicemailMessagesIdAudio: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The audio */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/wav": unknown;
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not read voicemail (admins and supervisors) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such message, or its file is gone */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Encrypted with a master key this server does not hold */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1VoicemailMessagesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not read voicemail (admins and supervisors) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    patchApiV1VoicemailMessagesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    read: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The message */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        mailbox: string;
+                        caller: string;
+                        callerName: string | null;
+                        callId: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        durationMs: number;
+                        read: boolean;
+                        readAt: string | null;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not read voicemail (admins and supervisors) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such message */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
