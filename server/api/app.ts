@@ -12,6 +12,7 @@ import { mountEventRoutes } from './routes/events.js';
 import { mountRecordingRoutes } from './routes/recordings.js';
 import { mountDialPlanRoutes } from './routes/dialplan.js';
 import { mountCalendarRoutes } from './routes/calendars.js';
+import { mountIvrRoutes } from './routes/ivr.js';
 import { mountCallHandlingRoutes } from './routes/call-handling.js';
 import { mountRecordingControlRoutes } from './routes/recording-control.js';
 import { mountRetentionRoutes } from './routes/retention.js';
@@ -49,6 +50,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountCalendarRoutes(app, deps);
   mountCallHandlingRoutes(app, deps);
   mountAcdRoutes(app, deps);
+  mountIvrRoutes(app, deps);
   mountTrunkRoutes(app, deps);
   mountSpeechRoutes(app, deps);
   mountVoicemailRoutes(app, deps);

@@ -6,6 +6,7 @@ import { DIALPLAN_ROUTES } from './openapi-dialplan.js';
 import { COMPLIANCE_ROUTES } from './openapi-compliance.js';
 import { CALENDAR_ROUTES } from './openapi-calendars.js';
 import { ACD_ROUTES } from './openapi-acd.js';
+import { IVR_ROUTES } from './openapi-ivr.js';
 import { ACCOUNT_ROUTES, SYSTEM_ROUTES } from './openapi-console.js';
 import { TRUNK_ROUTES } from './openapi-trunks.js';
 import { SPEECH_ROUTES } from './openapi-speech.js';
@@ -235,6 +236,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   ...COMPLIANCE_ROUTES,
   ...CALENDAR_ROUTES,
   ...ACD_ROUTES,
+  ...IVR_ROUTES,
   ...SYSTEM_ROUTES,
   ...TRUNK_ROUTES,
   ...SPEECH_ROUTES,

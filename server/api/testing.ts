@@ -13,6 +13,7 @@ import {
   CallHandlingRepository,
   DialPlanRepository,
   CalendarRepository,
+  IvrFlowRepository,
   ExtensionRepository,
   SessionRepository,
   TrunkRepository,
@@ -91,6 +92,7 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
   // the ACD over the same database, idle (no calls reach it here); tests that drive it bring their own
   const acd = overrides.acd ?? (await AcdService.open({ repository: new AcdRepository({ db: database.db, now }), clock: new FakeClock(clock.now), random: () => 0, logger: silentLogger, queueLogPath: null, driver: new FakeDriver() }));
   const trunkRepository = new TrunkRepository({ db: database.db, now, secrets: new SecretBox({ key: randomBytes(32) }) });
+  const flows = new IvrFlowRepository({ db: database.db, now });
   const deps: ApiDeps = {
     repositories: {
       adminUsers: users,
@@ -107,6 +109,7 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
         calendars: createCalendarLookup({ get: (id) => calendars.get(id) }),
         now,
         routeExists: async (id) => (await trunkRepository.routes()).some((r) => r.id === id),
+        flowExists: async (id) => (await flows.get(id)) !== undefined,
       }),
     },
     calendars,
@@ -126,6 +129,8 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
     callRecords,
     callEvents,
     acd,
+    // the simulator's http verb reaches whatever the test serves on loopback
+    ivr: { flows, services: { now, fetch: globalThis.fetch } },
     auditLog: auditRepo,
     now,
     ...overrides,

@@ -1,4 +1,5 @@
 // What the HTTP API needs from the rest of the server; server/app builds it.
+import type { FlowServices } from '../ivr/engine.js';
 import type { ModelInstaller } from '../speech/index.js';
 import type { VoicemailService } from '../voicemail/index.js';
 import type {
@@ -11,6 +12,7 @@ import type {
   CallHandlingRepository,
   DialPlanRepository,
   CalendarRepository,
+  IvrFlowRepository,
   TrunkRepository,
   ExtensionRepository,
   SessionRepository,
@@ -178,6 +180,8 @@ export interface ApiDeps {
   readonly voicemail?: VoicemailService;
   /** /api/v1/acd: queues, agents, the live floor; without it those routes answer 404 */
   readonly acd?: AcdService;
+  /** /api/v1/ivr: IVR flows, their versions, the simulator and metrics; without it those routes answer 404 */
+  readonly ivr?: { readonly flows: IvrFlowRepository; readonly services: FlowServices };
   /** GET /api/v1/events streams these; without it the stream stays open and silent */
   readonly callEvents?: CallEventSource;
   readonly ready: () => boolean;

@@ -18,7 +18,7 @@ import type { Metrics } from './metrics.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { createCalendarLookup } from '../calendars/index.js';
 import { classify } from '../numbers/index.js';
-import type { AcdHandlers, VoicemailPort } from '../calls/handlers/index.js';
+import type { AcdHandlers, IvrHandlers, VoicemailPort } from '../calls/handlers/index.js';
 import type { TtsPrompts } from '../speech/index.js';
 
 export interface CallSideOptions {
@@ -47,6 +47,8 @@ export interface CallSideOptions {
   readonly voicemail?: VoicemailPort;
   /** the ACD's handlers ('queue' and 'agent-login' steps) */
   readonly acd?: AcdHandlers;
+  /** IVR flows: 'flow' steps (server/app/ivr.ts) */
+  readonly ivr?: { readonly handlers: IvrHandlers; readonly flowExists: (id: number) => Promise<boolean> };
   /** carrier trunks: 'route' steps and calls from carriers (server/app/trunks.ts) */
   readonly trunks?: { readonly outbound: OutboundDialer; readonly inbound: InboundTrunkCalls; readonly routeExists: (id: number) => Promise<boolean> };
 }
@@ -98,6 +100,7 @@ export function createCallSide(o: CallSideOptions) {
     now: () => clock.now(),
     ...(o.acd ? { isQueue: o.acd.isQueue } : {}),
     ...(o.trunks ? { routeExists: o.trunks.routeExists } : {}),
+    ...(o.ivr ? { flowExists: o.ivr.flowExists } : {}),
   });
   const control = createCallControl({
     domain: config.sipDomain,
@@ -121,6 +124,7 @@ export function createCallSide(o: CallSideOptions) {
     callHandling: (number) => o.callHandling.get(number),
     promptsDir: resolve(config.dataDir, 'prompts'),
     ...(o.acd ? { acd: o.acd } : {}),
+    ...(o.ivr ? { ivr: o.ivr.handlers } : {}),
     tts: o.tts,
     ...(o.voicemail ? { voicemail: o.voicemail } : {}),
     pickupGroups: { groupOf: (n) => o.callHandling.pickupGroup(n), members: (g) => o.callHandling.pickupGroupMembers(g) },

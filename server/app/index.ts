@@ -17,6 +17,7 @@ import {
   CallHandlingRepository,
   DialPlanRepository,
   CalendarRepository,
+  IvrFlowRepository,
   ExtensionRepository,
   HeartbeatRepository,
   RetentionRepository,
@@ -47,6 +48,8 @@ import { loadOrCreateSecret } from './secrets.js';
 import { startRetentionJob } from './retention.js';
 import path from 'node:path';
 import { openAcd } from './acd.js';
+import { createIvrSide } from './ivr.js';
+import { createCalendarLookup } from '../calendars/index.js';
 import { consoleDir } from './console-dir.js';
 import { createSystemStatus, streamEvents } from './system-status.js';
 import { availableParallelism } from 'node:os';
@@ -154,9 +157,21 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
     logger,
   });
+  const flowRepository = new IvrFlowRepository({ db, now: () => clock.now() });
+  const calendarLookup = createCalendarLookup({ get: (id) => calendarRepository.get(id) });
+  const ivr = createIvrSide({
+    config,
+    clock,
+    logger,
+    flows: flowRepository,
+    calendarOpen: async ({ id, instant }) => (await calendarLookup.at({ id, instant }))?.open ?? null,
+    // the dial plan is built with the call side, below; a transfer runs long after
+    resolve: async ({ from, to }) => (await calls.dialPlan.resolve(from, to)).steps,
+  });
   const calls = createCallSide({
     voicemail,
     acd: acd.handlers,
+    ivr: { handlers: ivr.handlers, flowExists: ivr.flowExists },
     config,
     tts,
     logger,
@@ -217,6 +232,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     calendars: calendarRepository,
     callHandling,
     acd: acd.service,
+    ivr: { flows: flowRepository, services: ivr.services },
     trunks: { repository: trunkRepository, manager: trunks.manager },
     speech: { models, voices: () => tts.voices() },
     voicemail,

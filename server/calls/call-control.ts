@@ -80,6 +80,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     ringingCalls: () => [...calls.values()].filter((c) => c.ringing.length > 0),
     pickupGroups: o.pickupGroups ?? { groupOf: async () => null, members: async () => [] },
     ...(o.acd ? { acd: o.acd } : {}),
+    ...(o.ivr ? { ivr: o.ivr } : {}),
     ...(o.outbound ? { outbound: o.outbound } : {}),
     voicemail: o.voicemail ?? null,
   });

@@ -100,6 +100,11 @@ export abstract class CallCore {
     if (this.facts.direction === 'internal') this.facts.direction = direction;
   }
 
+  /** What an IVR flow learned (variables, path, attempts, trace) goes into the record; the latest wins. */
+  ivrContext(context: Readonly<Record<string, unknown>>): void {
+    this.facts.ivr = context;
+  }
+
   /** A resource (the running handler, a recording) that ends with the call; returns its release. */
   adopt(resource: CallResource): () => void {
     if (this.#state === CallState.Ended) {

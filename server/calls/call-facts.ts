@@ -19,6 +19,8 @@ export class CallFacts {
   end: CallEnd | undefined;
   /** the recording being made (path relative to the recordings folder), so every record names it */
   #recording: { readonly path: string; readonly format: RecordingFormat } | undefined;
+  /** what an IVR flow learned (server/ivr FlowContext), as the record's `ivr` */
+  ivr: Readonly<Record<string, unknown>> | undefined;
 
   set codec(codec: string | null) {
     if (codec) this.#codec = codec;
@@ -50,6 +52,7 @@ export class CallFacts {
       stats: o.stats,
       routing: this.#routing,
       direction: this.direction,
+      ...(this.ivr !== undefined ? { ivr: this.ivr } : {}),
       ...(this.#recording === undefined ? {} : { recordingFile: this.#recording }),
     });
   }

@@ -110,6 +110,8 @@ export function buildRecord(o: {
   /** the file a recording still going writes: the record names it (path and format only) */
   readonly recordingFile?: { readonly path: string; readonly format: RecordingFormat };
   readonly routing?: CallRouting;
+  /** what an IVR flow learned (server/ivr FlowContext) */
+  readonly ivr?: Readonly<Record<string, unknown>>;
 }): CallRecord {
   const { inbound, end } = o;
   // a call Hailing answered itself (conference, monitoring) has no winning fork
@@ -171,5 +173,6 @@ export function buildRecord(o: {
     legs,
   };
   if (o.routing !== undefined) record.routing = o.routing;
+  if (o.ivr !== undefined) record.ivr = o.ivr;
   return record;
 }

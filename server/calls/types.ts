@@ -1,6 +1,6 @@
 // What call control needs from the rest of the server (ports, adapted by server/app) and what it
 // tells observers (CONVENTIONS.md §4: records, events and metrics subscribe, never steer).
-import type { AcdHandlers } from './handlers/index.js';
+import type { AcdHandlers, IvrHandlers } from './handlers/index.js';
 import type { SpeechPrompts } from './handlers/say.js';
 import type { VoicemailPort } from './handlers/voicemail.js';
 import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SendTarget, SipStack, TimerValues } from '../sip/index.js';
@@ -100,6 +100,8 @@ export interface CallControlOptions {
   readonly promptsDir?: string;
   /** the ACD's queue and agent log-in handlers; absent: 'queue' steps cannot run */
   readonly acd?: AcdHandlers;
+  /** the IVR's flow handler ('flow' steps); absent: they cannot run */
+  readonly ivr?: IvrHandlers;
   /** on-device TTS for dial plan 'say' steps (server/speech); absent: they are skipped */
   readonly tts?: SpeechPrompts;
   /** mailboxes (server/voicemail): 'voicemail' steps and a missed extension's messages; absent: none */

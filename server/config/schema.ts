@@ -11,6 +11,12 @@ export const configShape = z
     dataDir: z.string().min(1).default('./data'),
     /** speech models (npm run models); default <dataDir>/models */
     modelsDir: z.string().min(1).optional(),
+    /** IVR intents: an OpenAI-compatible chat/completions URL (a local LLM server) asked by intent steps with model: true; absent: rules only */
+    ivrIntentModelUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** the model name sent to it */
+    ivrIntentModelName: z.string().min(1).default('default'),
+    /** a bearer token for it, when it wants one */
+    ivrIntentModelKey: z.string().min(1).optional(),
     /** libsql URL; default file:<dataDir>/hailing.db */
     databaseUrl: z.string().min(1).optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -25,6 +25,7 @@ export {
 } from './repositories/call-records.js';
 export { CallHandlingRepository, noCallHandling, type CallHandlingSettings } from './repositories/call-handling.js';
 export { CalendarRepository, type CalendarInput, type StoredCalendar } from './repositories/calendars.js';
+export { IvrFlowRepository, type StoredFlow, type StoredFlowVersion, type StoredFlowRun } from './repositories/ivr.js';
 export { DialPlanRepository, type DialPlanEntryInput, type DialPlanEntryRow } from './repositories/dial-plan.js';
 export { RetentionRepository, PURGED, type RetentionPolicy, type RetentionPolicyInput, type PurgeCandidate } from './repositories/retention.js';
 export { TrunkRepository, type SecretSealer, type TrunkInput, type DidInput, type RouteInput, type TrunkRow, type DidRow, type OutboundRouteRow, type TrunkAttemptRow, type TrunkAttemptInput } from './repositories/trunks.js';

@@ -119,6 +119,25 @@ export const callRoutingJson: JsonCodec<CallRouting | undefined> = {
   },
 };
 
+/**
+ * What an IVR flow learned before the call left it (issue 15): the flow and version, variables,
+ * the path of node ids, each attempt at an answer, the failures, the matched intent, the outcome
+ * and the step-by-step trace. Its shape is server/ivr's FlowContext; null (no flow) reads as absent.
+ */
+export const callIvrJson: JsonCodec<Readonly<Record<string, unknown>> | undefined> = {
+  schema: z.record(z.string(), z.unknown()).optional(),
+  encode: (v) => (v === undefined ? null : JSON.stringify(v)),
+  decode(text) {
+    if (text === null) return undefined;
+    try {
+      const v: unknown = JSON.parse(text);
+      return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+};
+
 /** One call as its record shows it: in progress (endedAt null) or finished. */
 export const callRecordFields = {
   id: { column: text('id').primaryKey(), kind: 'text', doc: 'call id (uuid)' },
@@ -158,6 +177,13 @@ export const callRecordFields = {
     json: callRoutingJson,
     optional: true,
     doc: 'how the dial plan resolved the dialled number (GET /api/v1/dialplan/resolve trace lines) and the handlers the call ran',
+  },
+  ivr: {
+    column: text('ivr'),
+    kind: 'json',
+    json: callIvrJson,
+    optional: true,
+    doc: 'the IVR flow the call ran: flowId, version, vars, path, attempts, failures, intent, outcome, trace',
   },
   direction: {
     column: text('direction', { enum: callDirections }).notNull().default('internal'),

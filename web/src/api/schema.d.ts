@@ -940,6 +940,179 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ivr/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The JSON Schema (draft 2020-12) of a flow document */
+        get: operations["getApiV1IvrSchema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a flow document without saving it: every problem with its JSON pointer */
+        post: operations["postApiV1IvrValidate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** IVR flows */
+        get: operations["getApiV1IvrFlows"];
+        put?: never;
+        /** Add a flow (its version 1) */
+        post: operations["postApiV1IvrFlows"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flow and its current document */
+        get: operations["getApiV1IvrFlowsId"];
+        /** Edit a flow: a new version, current for new calls (calls in progress keep theirs) */
+        put: operations["putApiV1IvrFlowsId"];
+        post?: never;
+        /** Delete a flow no dial plan entry runs */
+        delete: operations["deleteApiV1IvrFlowsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flow's versions, newest first */
+        get: operations["getApiV1IvrFlowsIdVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version with its document */
+        get: operations["getApiV1IvrFlowsIdVersionsVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make an older version current again */
+        post: operations["postApiV1IvrFlowsIdRollback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Walk a flow with typed answers (keys, text, timeouts), no call: the step-by-step trace */
+        post: operations["postApiV1IvrFlowsIdSimulate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Self-service figures: entered, contained, transferred, abandoned, failures by node */
+        get: operations["getApiV1IvrFlowsIdMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/runs/{callId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A call's flow run: outcome, path and trace */
+        get: operations["getApiV1IvrRunsCallId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -2104,6 +2277,10 @@ export interface operations {
                                 trace: unknown[];
                                 handlers: string[];
                             };
+                            /** @description the IVR flow the call ran: flowId, version, vars, path, attempts, failures, intent, outcome, trace */
+                            ivr?: {
+                                [key: string]: unknown;
+                            };
                             /**
                              * @description 'inbound' (a carrier's DID brought it in), 'outbound' (a trunk route took it out) or 'internal' (between extensions); retention policies match by it
                              * @enum {string}
@@ -2314,6 +2491,10 @@ export interface operations {
                         routing?: {
                             trace: unknown[];
                             handlers: string[];
+                        };
+                        /** @description the IVR flow the call ran: flowId, version, vars, path, attempts, failures, intent, outcome, trace */
+                        ivr?: {
+                            [key: string]: unknown;
                         };
                         /**
                          * @description 'inbound' (a carrier's DID brought it in), 'outbound' (a trunk route took it out) or 'internal' (between extensions); retention policies match by it
@@ -2798,6 +2979,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -2821,6 +3005,11 @@ export interface operations {
                                  */
                                 action: "deposit" | "retrieve" | "retrieve-any";
                                 mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             } | {
                                 /** @constant */
                                 kind: "calendar";
@@ -2877,6 +3066,9 @@ export interface operations {
                                         skill: string;
                                         minLevel: number;
                                     }[];
+                                    attached?: {
+                                        [key: string]: unknown;
+                                    };
                                 } | {
                                     /** @constant */
                                     kind: "agent-login";
@@ -2900,6 +3092,11 @@ export interface operations {
                                      */
                                     action: "deposit" | "retrieve" | "retrieve-any";
                                     mailbox?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "flow";
+                                    /** @description the flow id (/api/v1/ivr/flows) */
+                                    flow: number;
                                 })[];
                                 closed: ({
                                     /** @constant */
@@ -2952,6 +3149,9 @@ export interface operations {
                                         skill: string;
                                         minLevel: number;
                                     }[];
+                                    attached?: {
+                                        [key: string]: unknown;
+                                    };
                                 } | {
                                     /** @constant */
                                     kind: "agent-login";
@@ -2975,6 +3175,11 @@ export interface operations {
                                      */
                                     action: "deposit" | "retrieve" | "retrieve-any";
                                     mailbox?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "flow";
+                                    /** @description the flow id (/api/v1/ivr/flows) */
+                                    flow: number;
                                 })[];
                             })[];
                             description: string | null;
@@ -3071,6 +3276,9 @@ export interface operations {
                             skill: string;
                             minLevel: number;
                         }[];
+                        attached?: {
+                            [key: string]: unknown;
+                        };
                     } | {
                         /** @constant */
                         kind: "agent-login";
@@ -3094,6 +3302,11 @@ export interface operations {
                          */
                         action?: "deposit" | "retrieve" | "retrieve-any";
                         mailbox?: string;
+                    } | {
+                        /** @constant */
+                        kind: "flow";
+                        /** @description the flow id (/api/v1/ivr/flows) */
+                        flow: number;
                     } | {
                         /** @constant */
                         kind: "calendar";
@@ -3150,6 +3363,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -3173,6 +3389,11 @@ export interface operations {
                              */
                             action?: "deposit" | "retrieve" | "retrieve-any";
                             mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         })[];
                         closed: ({
                             /** @constant */
@@ -3225,6 +3446,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -3248,6 +3472,11 @@ export interface operations {
                              */
                             action?: "deposit" | "retrieve" | "retrieve-any";
                             mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         })[];
                     })[];
                     description?: string | null;
@@ -3317,6 +3546,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -3340,6 +3572,11 @@ export interface operations {
                              */
                             action: "deposit" | "retrieve" | "retrieve-any";
                             mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         } | {
                             /** @constant */
                             kind: "calendar";
@@ -3396,6 +3633,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -3419,6 +3659,11 @@ export interface operations {
                                  */
                                 action: "deposit" | "retrieve" | "retrieve-any";
                                 mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                             closed: ({
                                 /** @constant */
@@ -3471,6 +3716,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -3494,6 +3742,11 @@ export interface operations {
                                  */
                                 action: "deposit" | "retrieve" | "retrieve-any";
                                 mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                         })[];
                         description: string | null;
@@ -3616,6 +3869,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -3639,6 +3895,11 @@ export interface operations {
                                  */
                                 action: "deposit" | "retrieve" | "retrieve-any";
                                 mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             } | {
                                 /** @constant */
                                 kind: "calendar";
@@ -3695,6 +3956,9 @@ export interface operations {
                                         skill: string;
                                         minLevel: number;
                                     }[];
+                                    attached?: {
+                                        [key: string]: unknown;
+                                    };
                                 } | {
                                     /** @constant */
                                     kind: "agent-login";
@@ -3718,6 +3982,11 @@ export interface operations {
                                      */
                                     action: "deposit" | "retrieve" | "retrieve-any";
                                     mailbox?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "flow";
+                                    /** @description the flow id (/api/v1/ivr/flows) */
+                                    flow: number;
                                 })[];
                                 closed: ({
                                     /** @constant */
@@ -3770,6 +4039,9 @@ export interface operations {
                                         skill: string;
                                         minLevel: number;
                                     }[];
+                                    attached?: {
+                                        [key: string]: unknown;
+                                    };
                                 } | {
                                     /** @constant */
                                     kind: "agent-login";
@@ -3793,6 +4065,11 @@ export interface operations {
                                      */
                                     action: "deposit" | "retrieve" | "retrieve-any";
                                     mailbox?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "flow";
+                                    /** @description the flow id (/api/v1/ivr/flows) */
+                                    flow: number;
                                 })[];
                             };
                             argument: string;
@@ -3922,6 +4199,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -3945,6 +4225,11 @@ export interface operations {
                              */
                             action: "deposit" | "retrieve" | "retrieve-any";
                             mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         } | {
                             /** @constant */
                             kind: "calendar";
@@ -4001,6 +4286,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -4024,6 +4312,11 @@ export interface operations {
                                  */
                                 action: "deposit" | "retrieve" | "retrieve-any";
                                 mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                             closed: ({
                                 /** @constant */
@@ -4076,6 +4369,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -4099,6 +4395,11 @@ export interface operations {
                                  */
                                 action: "deposit" | "retrieve" | "retrieve-any";
                                 mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                         })[];
                         description: string | null;
@@ -4224,6 +4525,9 @@ export interface operations {
                             skill: string;
                             minLevel: number;
                         }[];
+                        attached?: {
+                            [key: string]: unknown;
+                        };
                     } | {
                         /** @constant */
                         kind: "agent-login";
@@ -4247,6 +4551,11 @@ export interface operations {
                          */
                         action?: "deposit" | "retrieve" | "retrieve-any";
                         mailbox?: string;
+                    } | {
+                        /** @constant */
+                        kind: "flow";
+                        /** @description the flow id (/api/v1/ivr/flows) */
+                        flow: number;
                     } | {
                         /** @constant */
                         kind: "calendar";
@@ -4303,6 +4612,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -4326,6 +4638,11 @@ export interface operations {
                              */
                             action?: "deposit" | "retrieve" | "retrieve-any";
                             mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         })[];
                         closed: ({
                             /** @constant */
@@ -4378,6 +4695,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -4401,6 +4721,11 @@ export interface operations {
                              */
                             action?: "deposit" | "retrieve" | "retrieve-any";
                             mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         })[];
                     })[];
                     description?: string | null;
@@ -4470,6 +4795,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -4493,6 +4821,11 @@ export interface operations {
                              */
                             action: "deposit" | "retrieve" | "retrieve-any";
                             mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         } | {
                             /** @constant */
                             kind: "calendar";
@@ -4549,6 +4882,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -4572,6 +4908,11 @@ export interface operations {
                                  */
                                 action: "deposit" | "retrieve" | "retrieve-any";
                                 mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                             closed: ({
                                 /** @constant */
@@ -4624,6 +4965,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -4647,6 +4991,11 @@ export interface operations {
                                  */
                                 action: "deposit" | "retrieve" | "retrieve-any";
                                 mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                         })[];
                         description: string | null;
@@ -5714,6 +6063,10 @@ export interface operations {
                         routing?: {
                             trace: unknown[];
                             handlers: string[];
+                        };
+                        /** @description the IVR flow the call ran: flowId, version, vars, path, attempts, failures, intent, outcome, trace */
+                        ivr?: {
+                            [key: string]: unknown;
                         };
                         /**
                          * @description 'inbound' (a carrier's DID brought it in), 'outbound' (a trunk route took it out) or 'internal' (between extensions); retention policies match by it
@@ -9992,6 +10345,1035 @@ export interface operations {
             };
             /** @description Missing, invalid or expired session */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON Schema */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1IvrValidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description a flow document (GET /api/v1/ivr/schema) */
+                    document: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The verdict */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                        problems: {
+                            /** @description RFC 6901 JSON pointer into the submitted document */
+                            pointer: string;
+                            /** @enum {string} */
+                            code: "schema" | "missing-node" | "missing-queue" | "missing-flow" | "missing-calendar" | "unreachable" | "loop-without-input";
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Flows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            name: string;
+                            description: string | null;
+                            currentVersion: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1IvrFlows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    description?: string | null;
+                    /** @description a flow document (GET /api/v1/ivr/schema) */
+                    document: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        currentVersion: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The flow is refused: each problem with its RFC 6901 JSON pointer (schema, missing node or queue, unreachable node, loop without input) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "invalid flow";
+                        problems: {
+                            /** @description RFC 6901 JSON pointer into the submitted document */
+                            pointer: string;
+                            /** @enum {string} */
+                            code: "schema" | "missing-node" | "missing-queue" | "missing-flow" | "missing-calendar" | "unreachable" | "loop-without-input";
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change flows */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The name is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlowsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flow */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        currentVersion: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** @description a flow document (GET /api/v1/ivr/schema) */
+                        document: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1IvrFlowsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string | null;
+                    /** @description a flow document (GET /api/v1/ivr/schema) */
+                    document: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The new version is current */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        currentVersion: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The flow is refused: each problem with its RFC 6901 JSON pointer (schema, missing node or queue, unreachable node, loop without input) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "invalid flow";
+                        problems: {
+                            /** @description RFC 6901 JSON pointer into the submitted document */
+                            pointer: string;
+                            /** @enum {string} */
+                            code: "schema" | "missing-node" | "missing-queue" | "missing-flow" | "missing-calendar" | "unreachable" | "loop-without-input";
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change flows */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1IvrFlowsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change flows */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Dial plan entries run it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlowsIdVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            flowId: number;
+                            version: number;
+                            createdBy: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlowsIdVersionsVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        flowId: number;
+                        version: number;
+                        createdBy: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description a flow document (GET /api/v1/ivr/schema) */
+                        document: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1IvrFlowsIdRollback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Rolled back */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        currentVersion: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change flows */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1IvrFlowsIdSimulate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description what the caller does at each point the flow waits, in order; when they run out the caller hangs up
+                     * @default []
+                     */
+                    answers?: ({
+                        dtmf: string;
+                    } | {
+                        text: string;
+                    } | {
+                        /** @constant */
+                        timeout: true;
+                    } | {
+                        /** @constant */
+                        hangup: true;
+                    })[];
+                    /** @description default: the current version */
+                    version?: number;
+                    caller?: string;
+                    dialled?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The outcome, context and trace */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description how the flow ended: completed, abandoned, enqueue, transfer or fallback, with where to */
+                        outcome: {
+                            [key: string]: unknown;
+                        };
+                        context: {
+                            flowId: number;
+                            version: number;
+                            vars: {
+                                [key: string]: string;
+                            };
+                            path: string[];
+                            attempts: {
+                                node: string;
+                                attempt: number;
+                                input: string;
+                                kind: string;
+                                result: string;
+                            }[];
+                            failures: number;
+                            failuresByNode: {
+                                [key: string]: number;
+                            };
+                            intent?: {
+                                node: string;
+                                intent: string | null;
+                                confidence: number;
+                                /** @enum {string} */
+                                source: "model" | "rules" | "none";
+                                utterance: string;
+                                modelError?: string;
+                            };
+                            outcome?: string;
+                            trace: {
+                                step: number;
+                                node: string;
+                                verb: string;
+                                atMs: number;
+                                prompt?: string;
+                                input?: string;
+                                branch?: string;
+                                next?: string;
+                                vars: {
+                                    [key: string]: string;
+                                };
+                                detail?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        };
+                        unused: number;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The stored version no longer reads */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlowsIdMetrics: {
+        parameters: {
+            query?: {
+                since?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        flowId: number;
+                        entered: number;
+                        contained: number;
+                        transferred: number;
+                        fallback: number;
+                        abandoned: number;
+                        containmentRate: number | null;
+                        nodes: {
+                            [key: string]: {
+                                entered: number;
+                                failures: number;
+                                abandoned: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrRunsCallId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        flowId: number;
+                        version: number;
+                        /** Format: date-time */
+                        startedAt: string;
+                        /** Format: date-time */
+                        endedAt: string;
+                        outcome: string;
+                        path: string[];
+                        failuresByNode: {
+                            [key: string]: number;
+                        };
+                        trace: unknown[];
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No flow ran on this call */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

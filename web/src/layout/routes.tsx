@@ -3,6 +3,7 @@
 // layout) when the ACD lands; nothing else changes.
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import {
+  ApartmentOutlined,
   ApiOutlined,
   AuditOutlined,
   BranchesOutlined,
@@ -35,6 +36,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '/extensions', title: 'menu.extensions', icon: <PhoneOutlined />, roles: everyone, group: 'menu.groups.admin', page: lazy(() => import('../pages/Extensions')) },
   { path: '/registrations', title: 'menu.registrations', icon: <WifiOutlined />, roles: everyone, group: 'menu.groups.admin', page: lazy(() => import('../pages/Registrations')) },
   { path: '/dialplan', title: 'menu.dialplan', icon: <BranchesOutlined />, roles: everyone, group: 'menu.groups.admin', page: lazy(() => import('../pages/DialPlan')) },
+  { path: '/flows', title: 'menu.flows', icon: <ApartmentOutlined />, roles: staff, group: 'menu.groups.admin', page: lazy(() => import('../pages/Flows')) },
   { path: '/call-handling', title: 'menu.callHandling', icon: <SettingOutlined />, roles: everyone, group: 'menu.groups.admin', page: lazy(() => import('../pages/CallHandling')) },
   { path: '/trunks', title: 'menu.trunks', icon: <ApiOutlined />, roles: ['admin'], group: 'menu.groups.admin', page: lazy(() => import('../pages/Trunks')) },
   { path: '/numbers', title: 'menu.numbers', icon: <NumberOutlined />, roles: ['admin'], group: 'menu.groups.admin', page: lazy(() => import('../pages/Numbers')) },
