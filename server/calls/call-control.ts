@@ -1,14 +1,15 @@
 // The B2BUA's entry in the SIP listener chain: new INVITEs are authenticated (407), resolved
 // through the dial plan and become Calls running the handlers the plan names; requests inside a
 // call's dialogs go to that call (each call listens on its own media endpoints' events).
-import { getHeader, getMaxForwards, parseNameAddr, parseUri, tagOf } from '../sip/index.js';
+import { getHeader, getMaxForwards, negotiateRequest, parseNameAddr, parseUri, tagOf } from '../sip/index.js';
 import type { IncomingRequest, RequestHandler, SendTarget } from '../sip/index.js';
 import { Call, CallState } from './call.js';
 import { contactFor } from './contact.js';
 import { InboundLeg } from './inbound-leg.js';
 import { handleInDialog } from './in-dialog.js';
 import { authenticateInvite, userOf } from './invite-auth.js';
-import { FAILURES } from './outcome.js';
+import { FAILURES, PRACK_TIMEOUT } from './outcome.js';
+import { CallSessionTimers } from './session-timers.js';
 import { CallObserver } from './observer.js';
 import { DtmfForwarder } from './dtmf-forward.js';
 import { CallRecordings } from './recordings.js';
@@ -49,7 +50,10 @@ export function createCallControl(o: CallControlOptions): CallControl {
     timers: o.timers,
     logger,
     contact: contactFor({ user, flow, listening: o.listening(), publicAddress: o.publicAddress }),
+    ...(o.sessionTimer ? { sessionTimer: o.sessionTimer } : {}),
   });
+  /** each call's session timers (RFC 4028), when configured */
+  const sessions = new WeakMap<Call, CallSessionTimers>();
   const recordings =
     o.recording === undefined
       ? null
@@ -115,7 +119,11 @@ export function createCallControl(o: CallControlOptions): CallControl {
     // RFC 3261 §16.3 step 3 (as a B2BUA we are the proxy's equivalent): 483 when no hops remain
     const maxForwards = getMaxForwards(request.message) ?? 70;
     if (maxForwards <= 0) return request.reply({ status: 483 });
+    // RFC 4028 §9: an interval below our Min-SE gets 422 before anything rings
+    const session = o.sessionTimer ? negotiateRequest(request.message, o.sessionTimer) : ({ kind: 'none' } as const);
+    if (session.kind === 'reject') return request.reply({ status: session.status, headers: session.headers });
     const inbound = new InboundLeg(legContext(dialled || 'hailing', request.flow), request);
+    if (session.kind === 'accept') inbound.sessionHeaders = session.headers;
     const call = new Call({
       caller,
       callee: dialled,
@@ -132,6 +140,11 @@ export function createCallControl(o: CallControlOptions): CallControl {
       },
     });
     calls.set(call.id, call);
+    // the caller's early dialog routes here too (PRACK, UPDATE before the answer)
+    if (inbound.dialogKey) index.set(inbound.dialogKey, call);
+    // RFC 3262 §3: no PRACK for a reliable provisional within 64*T1 → 5xx to the INVITE
+    inbound.onPrackTimeout = () => call.fail(PRACK_TIMEOUT);
+    if (o.sessionTimer) sessions.set(call, new CallSessionTimers({ call, clock: o.clock, logger, policy: o.sessionTimer, caller: session }));
     request.onCancel?.(() => call.cancelledByCaller());
     const plan = (await o.dialPlan?.entries()) ?? [];
     const entries = fromTrunk.kind === 'did' ? [fromTrunk.entry, ...plan] : plan;
@@ -159,7 +172,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     const side = call.inbound.dialogKey === key ? 'caller' : 'callee';
     const leg = call.legOf(side);
     const contact = contactFor({ user: side === 'caller' ? call.callee : call.caller.number, flow: request.flow, listening: o.listening(), publicAddress: o.publicAddress });
-    if (leg) void handleInDialog({ call, side, request, contact, observer }).catch((err: unknown) => logger.error({ err: String(err) }, 'in-dialog request failed'));
+    if (leg) void handleInDialog({ call, side, request, contact, observer, sessions: sessions.get(call) }).catch((err: unknown) => logger.error({ err: String(err) }, 'in-dialog request failed'));
     return true;
   };
 

@@ -22,6 +22,9 @@ export const FAILURES = {
   shutdown: { status: 503, disposition: 'FAILED', cause: 'shutdown' },
 } as const satisfies Record<string, Failure>;
 
+/** RFC 3262 §3: a reliable provisional never PRACKed within 64*T1: the UAS "SHOULD reject the original request with a 5xx" */
+export const PRACK_TIMEOUT: Failure = { status: 504, reason: 'No PRACK', disposition: 'FAILED', cause: 'prack-timeout' };
+
 const BUSY = new Set([486, 600]);
 const DECLINED = new Set([603]);
 
