@@ -17,6 +17,8 @@ export interface FacingMedia {
   lastSent(): Uint8Array | undefined;
   /** RFC 3264 §4: the party's answer (in an ACK) to the offer our 2xx made */
   acceptAnswer(body: Uint8Array): void;
+  /** the party's own SDP as last seen (its offer, or its answer to ours): what a bridge from here relays */
+  partySdp?(): Uint8Array | undefined;
 }
 
 /** the request's CSeq number (an ACK carries its INVITE's, RFC 3261 §17.1.1.3) */

@@ -8,6 +8,7 @@ import type { IncomingRequest } from '../sip/index.js';
 import { CallState, type Call } from './call.js';
 import { answerer, answerOfferHere, cseqOf, type RefreshAnswer } from './in-dialog-local.js';
 import { handleEarly } from './early-dialog.js';
+import { acceptLateAnswer } from './late-offer.js';
 import type { CallSessionTimers } from './session-timers.js';
 import type { Side } from './call-media.js';
 import { parseDtmfInfo } from './dtmf-info.js';
@@ -42,6 +43,8 @@ export async function handleInDialog(o: InDialogRequest): Promise<void> {
     if (call.localOffers.get(side) === cseqOf(request.message)) call.localOffers.delete(side);
     // RFC 3264 §4: the answer to the offer we made in a 2xx to an offerless re-INVITE
     if (body && facing) facing.acceptAnswer(body);
+    // RFC 3264 §4: the answer to the offer in our 2xx to an offerless INVITE (late-offer.ts)
+    else if (body && side === 'caller' && acceptLateAnswer({ call, ack: request.message, body })) return;
     else if (body) call.bridge?.relay(side, body, 'answer');
     return;
   }

@@ -8,6 +8,7 @@ import type { MediaEngine } from '../../../media/index.js';
 import { CallState, type Call } from '../call.js';
 import { isWebRtcOffer, type CallMedia } from '../call-media.js';
 import { openCallMedia } from '../call-media-open.js';
+import { callerSdp } from '../late-offer.js';
 import type { LegContext } from '../leg.js';
 import { OutboundLeg } from '../outbound-leg.js';
 import { FAILURES, type Failure } from '../outcome.js';
@@ -59,9 +60,8 @@ export async function dialNumbers(o: { call: Call; ctx: HandlerContext; services
   const { call, ctx, services: s } = o;
   const targets = o.numbers.flatMap((number) => s.locate(`sip:${number}@${s.domain}`).map((target) => ({ number, target })));
   if (targets.length === 0) return { kind: 'failed', failure: FAILURES.unavailable, by: 'system' };
-  const body = ctx.request.message.body;
-  // Choice: an offerless INVITE is refused with 488 until late offer is needed (docs/decisions.md)
-  if (body.length === 0) return { kind: 'failed', failure: FAILURES.notAcceptable, by: 'system' };
+  // an offerless INVITE (late offer): our 2xx makes the offer (late-offer.ts)
+  const body = callerSdp({ call, source: ctx.request.source.address });
   let media: CallMedia;
   // a call answered here keeps its caller endpoint: the dial bridges it to the callee's (Call.dial)
   const anchor = call.anchor;
