@@ -122,11 +122,11 @@ export abstract class Leg {
     return response;
   }
 
-  /** RFC 3261 §15.1.1: BYE once per dialog; its answer does not matter to us. */
-  async bye(): Promise<void> {
+  /** RFC 3261 §15.1.1: BYE once per dialog; its answer does not matter to us. `reason`: RFC 3326 Reason value */
+  async bye(reason?: string): Promise<void> {
     if (this.#byeSent || !this.dialog) return;
     this.#byeSent = true;
-    const response = await this.send({ method: 'BYE' }).catch(() => undefined);
+    const response = await this.send({ method: 'BYE', ...(reason ? { headers: [['Reason', reason]] as [string, string][] } : {}) }).catch(() => undefined);
     this.ctx.logger.debug({ leg: this.id, status: response?.status }, 'BYE answered');
   }
 

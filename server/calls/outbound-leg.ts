@@ -181,10 +181,10 @@ export class OutboundLeg extends Leg {
     );
   }
 
-  /** RFC 3261 §9.1: CANCEL once a provisional response arrived; the INVITE then ends 487. */
-  cancel(): void {
+  /** RFC 3261 §9.1: CANCEL once a provisional response arrived; the INVITE then ends 487. `reason`: RFC 3326 Reason for the CANCEL */
+  cancel(reason?: string): void {
     this.#wanted = false;
-    this.#abort.abort();
+    this.#abort.abort(reason);
   }
 
   get wanted(): boolean {

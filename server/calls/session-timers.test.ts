@@ -34,7 +34,10 @@ describe('RFC 4028 session timers on a call', () => {
     await flush();
     assert.equal(cause(rig), SESSION_TIMER_EXPIRED);
     assert.equal(fork.byes, 1, 'BYE to the callee');
-    assert.ok(rig.sent.some((r) => r.method === 'BYE'), 'BYE to the caller');
+    const bye = rig.sent.find((r) => r.method === 'BYE');
+    assert.ok(bye, 'BYE to the caller');
+    // RFC 3326 §2: Reason = protocol-cause; the SIP cause is a status code
+    assert.match(getHeader(bye, 'Reason') ?? '', /^SIP;cause=408;text=".+"$/);
   });
 
   it("§10: the caller's refresh (an UPDATE) re-arms the timer; the 2xx names the caller the refresher", async () => {

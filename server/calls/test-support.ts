@@ -128,10 +128,13 @@ export class FakeFork {
     this.#final(r);
   }
 
-  cancel(): void {
+  /** the RFC 3326 Reason each cancel() gave its CANCEL */
+  readonly cancelReasons: (string | undefined)[] = [];
+  cancel(reason?: string): void {
     if (!this.wanted) return;
     this.wanted = false;
     this.cancelled++;
+    this.cancelReasons.push(reason);
     if (this.sipStatus === null) this.respond(487);
   }
 
