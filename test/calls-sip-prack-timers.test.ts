@@ -70,7 +70,11 @@ describe('PRACK, session timers, UPDATE and late offer between node-sip phones',
     assert.equal(await within(prack.status, 10_000, "the PRACK's final response"), 200);
     const final = await within(call.final, 10_000, 'the 200 at the caller');
     assert.equal(final.status, 200);
-    await within(calleeUa.nextIncoming().then((i) => i.ack), 10_000, 'the ACK at the callee');
+    const incoming = await calleeUa.nextIncoming();
+    await within(incoming.ack, 10_000, 'the ACK at the callee');
+    // RFC 3325 §9.1: the callee is told the identity Hailing authenticated; RFC 3261 §20.37: what we support
+    assert.match(String(incoming.invite.headers['p-asserted-identity'] ?? ''), /<sip:6101@/);
+    assert.match(String(incoming.invite.headers.supported ?? ''), /100rel/);
     assert.equal((await call.dialog()!.sendBye()).status, 200);
     const r = await finalCallRecord({ api: server.api, number: '6101', callId: call.callId });
     assertRecord(r, { disposition: 'ANSWERED', hangupCause: 'normal-clearing', hangupBy: 'caller' });
@@ -106,6 +110,8 @@ describe('PRACK, session timers, UPDATE and late offer between node-sip phones',
     const [toCaller, toCallee] = await within(Promise.all([dialog.bye.promise, incoming.dialog.bye.promise]), 10_000, 'a BYE at both phones once the refreshes stopped');
     assert.equal(toCaller.headers['call-id'], call.callId);
     assert.equal(toCallee.headers['call-id'], incoming.invite.headers['call-id']);
+    // RFC 3326 §2: the BYE says why
+    assert.match(String(toCallee.headers.reason ?? ''), /^SIP;\s*cause=408/);
     const r = await finalCallRecord({ api: server.api, number: '6105', callId: call.callId });
     assertRecord(r, { disposition: 'ANSWERED', hangupCause: 'session-timer-expired', hangupBy: 'system' });
   });

@@ -1,7 +1,7 @@
 // The B2BUA's entry in the SIP listener chain: new INVITEs are authenticated (407), resolved
 // through the dial plan and become Calls running the handlers the plan names; requests inside a
 // call's dialogs go to that call (each call listens on its own media endpoints' events).
-import { getHeader, getMaxForwards, negotiateRequest, parseNameAddr, parseUri, tagOf } from '../sip/index.js';
+import { getHeader, getHeaderValues, getMaxForwards, negotiateRequest, parseNameAddr, parseUri, tagOf } from '../sip/index.js';
 import type { IncomingRequest, RequestHandler, SendTarget } from '../sip/index.js';
 import { Call, CallState } from './call.js';
 import { contactFor } from './contact.js';
@@ -31,11 +31,19 @@ export interface CallControl {
   close(): Promise<void>;
 }
 
-/** the From URI's user: a carrier's calling number */
-function callingUser(request: IncomingRequest): string {
-  const from = parseNameAddr(getHeader(request.message, 'From') ?? '');
-  const uri = from.ok ? parseUri(from.value.uri) : undefined;
-  return (uri?.ok ? userOf(uri.value) : undefined) ?? '';
+/**
+ * A carrier's calling number: RFC 3325 §9.1: a P-Asserted-Identity from a trusted peer (the request
+ * is asked about only when its source is a configured trunk) names the caller even when From is
+ * anonymous (Privacy: id); otherwise the From URI's user.
+ */
+export function callingUser(request: Pick<IncomingRequest, 'message'>): string {
+  for (const value of [...getHeaderValues(request.message, 'P-Asserted-Identity'), getHeader(request.message, 'From') ?? '']) {
+    const addr = parseNameAddr(value);
+    const uri = addr.ok ? parseUri(addr.value.uri) : undefined;
+    const user = uri?.ok ? userOf(uri.value) : undefined;
+    if (user) return user;
+  }
+  return '';
 }
 
 export function createCallControl(o: CallControlOptions): CallControl {
