@@ -116,6 +116,7 @@ export function createCallSide(o: CallSideOptions) {
     logger,
     timers: DEFAULT_TIMER_VALUES,
     noAnswerTimeoutMs: config.callNoAnswerTimeoutMs,
+    ...(config.sipSessionExpiresS > 0 ? { sessionTimer: { interval: Math.max(config.sipSessionExpiresS, config.sipMinSeS), minSe: config.sipMinSeS } } : {}),
     dtmfInband: config.dtmfInband,
     conferenceNumbers: rangeOf(config.conferenceNumbers),
     dialPlan,

@@ -30,7 +30,9 @@ export interface SipSideOptions {
   readonly banStore?: BanStore;
 }
 
-export const ALLOW = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER', 'INFO', 'UPDATE', 'SUBSCRIBE', 'NOTIFY'];
+export const ALLOW = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER', 'INFO', 'UPDATE', 'PRACK', 'SUBSCRIBE', 'NOTIFY'];
+/** RFC 3261 §8.2.2.3: option tags a request may Require (the B2BUA's: RFC 3262 100rel, RFC 4028 timer) */
+export const SUPPORTED = ['100rel', 'timer'];
 
 /** Digest responses are not passwords, but they are credentials to replay: keep them out of logs. */
 const redactAuthorization = (text: string) =>
@@ -75,6 +77,7 @@ export async function createSipSide(o: SipSideOptions) {
     clock,
     userAgent: 'Hailing',
     allow: ALLOW,
+    supported: SUPPORTED,
     observer: {
       onMessage: metrics.countSipMessage,
       onTransaction: (event) => {

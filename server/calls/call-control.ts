@@ -1,14 +1,15 @@
 // The B2BUA's entry in the SIP listener chain: new INVITEs are authenticated (407), resolved
 // through the dial plan and become Calls running the handlers the plan names; requests inside a
 // call's dialogs go to that call (each call listens on its own media endpoints' events).
-import { getHeader, getMaxForwards, parseNameAddr, parseUri, tagOf } from '../sip/index.js';
+import { getHeader, getHeaderValues, getMaxForwards, negotiateRequest, parseNameAddr, parseUri, tagOf } from '../sip/index.js';
 import type { IncomingRequest, RequestHandler, SendTarget } from '../sip/index.js';
 import { Call, CallState } from './call.js';
 import { contactFor } from './contact.js';
 import { InboundLeg } from './inbound-leg.js';
 import { handleInDialog } from './in-dialog.js';
 import { authenticateInvite, userOf } from './invite-auth.js';
-import { FAILURES } from './outcome.js';
+import { FAILURES, PRACK_TIMEOUT } from './outcome.js';
+import { CallSessionTimers } from './session-timers.js';
 import { CallObserver } from './observer.js';
 import { DtmfForwarder } from './dtmf-forward.js';
 import { CallRecordings } from './recordings.js';
@@ -33,11 +34,19 @@ export interface CallControl {
   close(): Promise<void>;
 }
 
-/** the From URI's user: a carrier's calling number */
-function callingUser(request: IncomingRequest): string {
-  const from = parseNameAddr(getHeader(request.message, 'From') ?? '');
-  const uri = from.ok ? parseUri(from.value.uri) : undefined;
-  return (uri?.ok ? userOf(uri.value) : undefined) ?? '';
+/**
+ * A carrier's calling number: RFC 3325 §9.1: a P-Asserted-Identity from a trusted peer (the request
+ * is asked about only when its source is a configured trunk) names the caller even when From is
+ * anonymous (Privacy: id); otherwise the From URI's user.
+ */
+export function callingUser(request: Pick<IncomingRequest, 'message'>): string {
+  for (const value of [...getHeaderValues(request.message, 'P-Asserted-Identity'), getHeader(request.message, 'From') ?? '']) {
+    const addr = parseNameAddr(value);
+    const uri = addr.ok ? parseUri(addr.value.uri) : undefined;
+    const user = uri?.ok ? userOf(uri.value) : undefined;
+    if (user) return user;
+  }
+  return '';
 }
 
 export function createCallControl(o: CallControlOptions): CallControl {
@@ -53,7 +62,10 @@ export function createCallControl(o: CallControlOptions): CallControl {
     timers: o.timers,
     logger,
     contact: contactFor({ user, flow, listening: o.listening(), publicAddress: o.publicAddress }),
+    ...(o.sessionTimer ? { sessionTimer: o.sessionTimer } : {}),
   });
+  /** each call's session timers (RFC 4028), when configured */
+  const sessions = new WeakMap<Call, CallSessionTimers>();
   const recordings =
     o.recording === undefined
       ? null
@@ -121,7 +133,11 @@ export function createCallControl(o: CallControlOptions): CallControl {
     // RFC 3261 §16.3 step 3 (as a B2BUA we are the proxy's equivalent): 483 when no hops remain
     const maxForwards = getMaxForwards(request.message) ?? 70;
     if (maxForwards <= 0) return request.reply({ status: 483 });
+    // RFC 4028 §9: an interval below our Min-SE gets 422 before anything rings
+    const session = o.sessionTimer ? negotiateRequest(request.message, o.sessionTimer) : ({ kind: 'none' } as const);
+    if (session.kind === 'reject') return request.reply({ status: session.status, headers: session.headers });
     const inbound = new InboundLeg(legContext(dialled || 'hailing', request.flow), request);
+    if (session.kind === 'accept') inbound.sessionHeaders = session.headers;
     const call = new Call({
       caller,
       callee: dialled,
@@ -140,6 +156,11 @@ export function createCallControl(o: CallControlOptions): CallControl {
     calls.set(call.id, call);
     if (fromTrunk.kind === 'did') call.crossesTrunk('inbound');
     lines.watch(call);
+    // the caller's early dialog routes here too (PRACK, UPDATE before the answer)
+    if (inbound.dialogKey) index.set(inbound.dialogKey, call);
+    // RFC 3262 §3: no PRACK for a reliable provisional within 64*T1 → 5xx to the INVITE
+    inbound.onPrackTimeout = () => call.fail(PRACK_TIMEOUT);
+    if (o.sessionTimer) sessions.set(call, new CallSessionTimers({ call, clock: o.clock, logger, policy: o.sessionTimer, caller: session }));
     request.onCancel?.(() => call.cancelledByCaller());
     const plan = (await o.dialPlan?.entries()) ?? [];
     const entries = fromTrunk.kind === 'did' ? [fromTrunk.entry, ...plan] : plan;
@@ -167,7 +188,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     const side = call.inbound.dialogKey === key ? 'caller' : 'callee';
     const leg = call.legOf(side);
     const contact = contactFor({ user: side === 'caller' ? call.callee : call.caller.number, flow: request.flow, listening: o.listening(), publicAddress: o.publicAddress });
-    if (leg) void handleInDialog({ call, side, request, contact, observer }).catch((err: unknown) => logger.error({ err: String(err) }, 'in-dialog request failed'));
+    if (leg) void handleInDialog({ call, side, request, contact, observer, sessions: sessions.get(call) }).catch((err: unknown) => logger.error({ err: String(err) }, 'in-dialog request failed'));
     return true;
   };
 

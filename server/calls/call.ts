@@ -9,7 +9,7 @@ import { CallCore, type CallOptions } from './call-core.js';
 import type { CallMedia, Side } from './call-media.js';
 import type { LocalMedia } from './local-media.js';
 import type { DialResult } from './dial-attempt.js';
-import { FAILURES, type Failure } from './outcome.js';
+import { byeReason, FAILURES, type Failure } from './outcome.js';
 import { CallState } from './call-state.js';
 import type { EndpointHandle, PlayItem } from '../../media/index.js';
 import { CallPlayback, type PlayEnd } from './call-playback.js';
@@ -252,7 +252,9 @@ export class Call extends CallCore {
     // a bridge still ringing: its forks are cancelled (RFC 3261 §9.1)
     this.#connect.stop(FAILURES.cancelled, by);
     const byeTo = [by === 'caller' ? undefined : this.inbound, by === 'callee' ? undefined : this.winnerLeg];
-    for (const leg of byeTo) if (leg) void leg.bye();
+    // RFC 3326: the BYE says why, where the cause is known
+    const reason = byeReason(cause);
+    for (const leg of byeTo) if (leg) void leg.bye(reason);
     return this.#close({ disposition: 'ANSWERED', cause, status: 200, by });
   }
 

@@ -6,7 +6,10 @@
 import { getHeader } from '../sip/index.js';
 import type { IncomingRequest } from '../sip/index.js';
 import { CallState, type Call } from './call.js';
-import { answerer, answerOfferHere, cseqOf } from './in-dialog-local.js';
+import { answerer, answerOfferHere, cseqOf, type RefreshAnswer } from './in-dialog-local.js';
+import { handleEarly } from './early-dialog.js';
+import { acceptLateAnswer } from './late-offer.js';
+import type { CallSessionTimers } from './session-timers.js';
 import type { Side } from './call-media.js';
 import { parseDtmfInfo } from './dtmf-info.js';
 import { ALLOW } from './allow.js';
@@ -24,6 +27,8 @@ export interface InDialogRequest {
   readonly contact: string;
   /** where a BYE's end is stored before the 200 (CallObserver.ended) */
   readonly observer: Pick<CallObserver, 'ended'>;
+  /** the call's session timers (RFC 4028), when they are on */
+  readonly sessions?: CallSessionTimers | undefined;
 }
 
 export async function handleInDialog(o: InDialogRequest): Promise<void> {
@@ -38,11 +43,19 @@ export async function handleInDialog(o: InDialogRequest): Promise<void> {
     if (call.localOffers.get(side) === cseqOf(request.message)) call.localOffers.delete(side);
     // RFC 3264 §4: the answer to the offer we made in a 2xx to an offerless re-INVITE
     if (body && facing) facing.acceptAnswer(body);
+    // RFC 3264 §4: the answer to the offer in our 2xx to an offerless INVITE (late-offer.ts)
+    else if (body && side === 'caller' && acceptLateAnswer({ call, ack: request.message, body })) return;
     else if (body) call.bridge?.relay(side, body, 'answer');
     return;
   }
+  // RFC 3261 §12.1.1: the caller's early dialog (PRACK, UPDATE before the answer)
+  if (side === 'caller' && !call.inbound.answered) return handleEarly({ call, request });
   if (!leg.accept(request)) return;
   switch (method) {
+    case 'PRACK':
+      // RFC 3262 §3: a PRACK that crossed our 2xx is still answered
+      request.reply({ status: side === 'caller' ? call.inbound.prack(request.message) : 481 });
+      return;
     case 'BYE': {
       if (side === 'callee' && call.peerHangup()) {
         // the bridge ended ('peer-hangup'); the handler that bridged decides what the caller gets
@@ -65,9 +78,13 @@ export async function handleInDialog(o: InDialogRequest): Promise<void> {
     }
     case 'INVITE':
     case 'UPDATE': {
+      // RFC 4028 §9: every re-INVITE and UPDATE is a session refresh; 422 when its interval is too small
+      const negotiated = o.sessions?.negotiate(request) ?? { kind: 'none' as const };
+      if (negotiated.kind === 'reject') return request.reply({ status: negotiated.status, headers: negotiated.headers });
+      const refresh: RefreshAnswer = { headers: negotiated.kind === 'accept' ? negotiated.headers : [], answered: () => o.sessions?.refreshed(side, negotiated) };
       const facing = call.facing(side);
-      if (facing) await answerOfferHere({ call, side, leg, request, contact, facing });
-      else await relayOffer(call, side, request, contact);
+      if (facing) await answerOfferHere({ call, side, leg, request, contact, facing, refresh });
+      else await relayOffer({ call, side, request, contact, refresh });
       return;
     }
     case 'OPTIONS':
@@ -89,7 +106,8 @@ export async function handleInDialog(o: InDialogRequest): Promise<void> {
 }
 
 /** A target refresh with an offer: relayed to the other party, its answer relayed back. */
-async function relayOffer(call: Call, side: Side, request: IncomingRequest, contact: string): Promise<void> {
+async function relayOffer(o: { readonly call: Call; readonly side: Side; readonly request: IncomingRequest; readonly contact: string; readonly refresh: RefreshAnswer }): Promise<void> {
+  const { call, side, request, contact, refresh } = o;
   const media = call.bridge;
   const peer = call.legOf(other(side));
   const leg = call.legOf(side);
@@ -103,7 +121,7 @@ async function relayOffer(call: Call, side: Side, request: IncomingRequest, cont
     request.reply({ status: 491 });
     return;
   }
-  const answerWith = answerer({ call, leg, request, contact });
+  const answerWith = answerer({ call, leg, request, contact, refresh });
   let held = false;
   if (request.message.body.length === 0) {
     // RFC 3264 §8 / RFC 4028: an offerless re-INVITE (or a refresh UPDATE) is answered here with

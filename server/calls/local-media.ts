@@ -13,6 +13,8 @@ export class LocalMedia {
   readonly #address: string;
   readonly #inband: 'auto' | 'on' | 'off';
   #answer: Uint8Array | undefined;
+  /** the caller's SDP: the offer answered, or the answer (late offer, RFC 3264 §4) accepted */
+  #party: Uint8Array | undefined;
   #format: MediaFormat | undefined;
   readonly #origin = new SdpOrigin(String(randomInt(1, 2 ** 47)));
   #closed: Promise<Record<Side, EndpointStats>> | undefined;
@@ -40,6 +42,7 @@ export class LocalMedia {
 
   /** our answer to the caller's offer; the endpoint learns the caller's address and codec */
   async answer(offer: Uint8Array): Promise<SdpRelay> {
+    this.#party = offer;
     if (this.endpoint.kind === 'webrtc') return this.#answerWebRtc(offer);
     const answered = answerHere({ offer, endpoint: this.endpoint, address: this.#address, origin: this.#origin, current: this.#format });
     if (!answered.ok) return answered;
@@ -78,7 +81,12 @@ export class LocalMedia {
 
   /** RFC 3264 §4: the ACK's answer to the offer our 2xx made (an offerless re-INVITE) */
   acceptAnswer(body: Uint8Array): void {
+    this.#party = body;
     acceptAnswerOn(this.endpoint, body);
+  }
+
+  partySdp(): Uint8Array | undefined {
+    return this.#party;
   }
 
   /**

@@ -3,7 +3,7 @@
 import type { AcdHandlers, IvrHandlers } from './handlers/index.js';
 import type { SpeechPrompts } from './handlers/say.js';
 import type { VoicemailPort } from './handlers/voicemail.js';
-import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SendTarget, SipStack, TimerValues } from '../sip/index.js';
+import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SendTarget, SessionTimerPolicy, SipStack, TimerValues } from '../sip/index.js';
 import type { MediaEngine, SealOptions } from '../../media/index.js';
 import type { DialPlanEntry } from './dialplan/resolver.js';
 import type { CalendarState, DestinationEnv } from './dialplan/destinations.js';
@@ -142,6 +142,8 @@ export interface CallControlOptions {
   readonly timers: TimerValues;
   /** ms a call may ring before 480 (default 30000) */
   readonly noAnswerTimeoutMs?: number;
+  /** RFC 4028 session timers: the interval asked for or granted and the Min-SE, seconds (absent: off) */
+  readonly sessionTimer?: SessionTimerPolicy;
   /** a failed INVITE authentication that may be a password guess (server/app feeds the BanList) */
   readonly onAuthFailure?: (attempt: { readonly source: string; readonly username?: string; readonly reason: string }) => void;
   readonly onAuthSuccess?: (attempt: { readonly source: string; readonly username: string }) => void;

@@ -98,6 +98,10 @@ export const configShape = z
     shutdownTimeoutMs: ms.min(100).default(10_000),
     /** an unanswered call is ended with 480 after this long (RFC 3261 §21.4.18) */
     callNoAnswerTimeoutMs: ms.min(1000).default(30_000),
+    /** RFC 4028 session interval, seconds, asked of callees and granted to callers that name none; 0 turns session timers off */
+    sipSessionExpiresS: z.coerce.number().int().min(0).max(86_400).default(1800),
+    /** RFC 4028 Min-SE, seconds: a smaller Session-Expires gets 422 (the RFC's floor is 90; lower only for tests) */
+    sipMinSeS: z.coerce.number().int().min(1).max(86_400).default(90),
     /** the process writes "alive at" this often; calls a crash cut off end at the last write (issue 18) */
     heartbeatIntervalMs: ms.min(100).max(60_000).default(1_000),
     /** an answered call whose media stopped this long is ended (Asterisk rtptimeout); 0 disables */

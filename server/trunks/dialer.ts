@@ -9,6 +9,7 @@ import { CallState, type Call } from '../calls/call.js';
 import { type CallMedia, isWebRtcOffer } from '../calls/call-media.js';
 import { openCallMedia } from '../calls/call-media-open.js';
 import { OutboundLeg } from '../calls/outbound-leg.js';
+import { callerSdp } from '../calls/late-offer.js';
 import { FAILURES, type Failure } from '../calls/outcome.js';
 import type { DialServices, HandlerContext, HandlerOutcome, OutboundDialer } from '../calls/handlers/index.js';
 import { compilePattern } from '../calls/dialplan/pattern.js';
@@ -137,8 +138,8 @@ export class TrunkDialer implements OutboundDialer {
   async #attempt(o: { call: Call; ctx: HandlerContext; services: DialServices; runtime: TrunkRuntime; target: SipTarget; number: string }): Promise<{ status: number; outcome: HandlerOutcome }> {
     const { call, ctx, services: s, runtime, target } = o;
     const trunk = runtime.trunk;
-    const body = ctx.request.message.body;
-    if (body.length === 0) return { status: 488, outcome: { kind: 'failed', failure: FAILURES.notAcceptable, by: 'system' } };
+    // an offerless INVITE (late offer): our 2xx makes the offer (server/calls late-offer.ts)
+    const body = callerSdp({ call, source: ctx.request.source.address });
     const anchor = call.anchor;
     let media: CallMedia;
     try {
