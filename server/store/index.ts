@@ -66,3 +66,5 @@ export {
 } from './schema/call-records.js';
 export { type FieldFacts, type FieldKind, type FieldSpec, type FieldSpecs, type JsonCodec } from './schema/record-fields.js';
 export { AcdRepository, type AcdAgentInput, type AcdAgentRow, type AcdInteractionRow, type AcdIntervalRow, type AcdMembershipRow, type AcdQueueInput, type AcdQueueRow } from './repositories/acd.js';
+export { ProvisioningRepository, type ProvisioningDeviceInput, type PendingSighting } from './repositories/provisioning.js';
+export type { ProvisioningDeviceRow, ProvisioningPendingRow, ProvisioningTemplateRow } from './schema/provisioning.js';

@@ -13,3 +13,4 @@ export * from './retention.js';
 export * from './calendars.js';
 export * from './acd.js';
 export * from './trunks.js';
+export * from './provisioning.js';
