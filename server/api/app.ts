@@ -20,6 +20,7 @@ import { mountAcdRoutes } from './routes/acd.js';
 import { mountConsole } from './console.js';
 import { mountSystemRoutes } from './routes/system.js';
 import { mountTrunkRoutes } from './routes/trunks.js';
+import { mountDeviceRoutes } from './routes/devices.js';
 import { mountSpeechRoutes } from './routes/speech.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -49,6 +50,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountCallHandlingRoutes(app, deps);
   mountAcdRoutes(app, deps);
   mountTrunkRoutes(app, deps);
+  mountDeviceRoutes(app, deps);
   mountSpeechRoutes(app, deps);
   mountEventRoutes(app, deps);
   mountSystemRoutes(app, deps);

@@ -8,6 +8,7 @@ import { CALENDAR_ROUTES } from './openapi-calendars.js';
 import { ACD_ROUTES } from './openapi-acd.js';
 import { ACCOUNT_ROUTES, SYSTEM_ROUTES } from './openapi-console.js';
 import { TRUNK_ROUTES } from './openapi-trunks.js';
+import { DEVICE_ROUTES } from './openapi-devices.js';
 import { SPEECH_ROUTES } from './openapi-speech.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -234,6 +235,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   ...ACD_ROUTES,
   ...SYSTEM_ROUTES,
   ...TRUNK_ROUTES,
+  ...DEVICE_ROUTES,
   ...SPEECH_ROUTES,
 ];
 

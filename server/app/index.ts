@@ -23,6 +23,7 @@ import {
   checkAuditChain,
   SessionRepository,
   TrunkRepository,
+  ProvisioningRepository,
   openDatabase,
 } from '../store/index.js';
 import { createApiApp, createCallEventsEndpoint, ensureAdmin, startHttpServer, type HttpServerHandle, type RegistrationView } from '../api/index.js';
@@ -46,6 +47,7 @@ import { openAcd } from './acd.js';
 import { consoleDir } from './console-dir.js';
 import { createSystemStatus, streamEvents } from './system-status.js';
 import { availableParallelism } from 'node:os';
+import { createProvisioningSide, type ProvisioningSideOptions } from './provisioning.js';
 
 export interface AppOptions {
   readonly config: Config;
@@ -107,17 +109,30 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
   };
 
+  // provisioned desk phones register with passwords of their own for their extension (docs/provisioning.md)
+  let sipForProvisioning: ReturnType<ProvisioningSideOptions['sip']>;
+  const provisioning = createProvisioningSide({
+    config,
+    logger,
+    clock,
+    repository: new ProvisioningRepository({ db, writer, logger }),
+    audit,
+    displayName: async (number) => (await repositories.extensions.profile(number))?.displayName ?? null,
+    sip: () => sipForProvisioning,
+  });
+  const credentials = provisioning.service.withDevicePasswords(repositories.extensions);
   const sip = await createSipSide({
     config,
     logger,
     clock,
     metrics,
     security,
-    credentials: repositories.extensions,
+    credentials,
     persistence: bindings,
     banStore,
   });
 
+  sipForProvisioning = { stack: sip.stack, lookup: (aor) => sip.registrar.lookup(aor), tls: sip.tls };
   const records = new CallRecordRepository({ db, writer, logger });
   const vault = createRecordingVault(config);
   const retentionRepository = new RetentionRepository({ db, now: () => clock.now() });
@@ -150,6 +165,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     authenticator: sip.authenticator,
     registrar: sip.registrar,
     extensions: repositories.extensions,
+    credentials,
     dialPlan: dialPlanRepository,
     calendars: calendarRepository,
     callHandling,
@@ -167,10 +183,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   // the events stream carries the trunk side's alerts (toll-fraud trips) beside the call events
   const callEvents = {
     subscribe(listener: Parameters<typeof calls.callEvents.subscribe>[0]) {
-      const offs = [calls.callEvents.subscribe(listener), trunks.onAlert(listener)];
+      const offs = [calls.callEvents.subscribe(listener), trunks.onAlert(listener), provisioning.onAlert(listener)];
       return () => offs.forEach((off) => off());
     },
   };
+  // SIP PnP (RFC 6080): SUBSCRIBE Event ua-profile, before the B2BUA
+  sip.stack.use(provisioning.service.pnp());
   sip.stack.use(sip.watchCredentials(calls.control.handler));
 
   let ready = false;
@@ -198,6 +216,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     callHandling,
     acd: acd.service,
     trunks: { repository: trunkRepository, manager: trunks.manager },
+    devices: { service: provisioning.service, extensionExists: async (n) => (await repositories.extensions.get(n)) !== undefined, baseUrl: provisioning.baseUrl },
     speech: { models, voices: () => tts.voices() },
     logger,
     metrics,
@@ -241,6 +260,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       if (restored > 0) logger.info({ restored }, 'bans restored');
       await sip.stack.start();
       await trunks.start();
+      await provisioning.start();
       const endpoint = createCallEventsEndpoint({ sessions: repositories.sessions, callEvents: events, acdEvents: acd.service, logger });
       http = await startHttpServer({ app: api, port: config.httpPort, address: config.bindAddress, logger, upgrade: endpoint });
       ready = true;
@@ -263,6 +283,7 @@ export async function createApp(options: AppOptions): Promise<App> {
           deadlineMs: config.shutdownTimeoutMs,
           drain: async () => {
             await http?.close();
+            await provisioning.stop();
             await calls.stop();
             await acd.service.close();
             // registrations are removed (Expires: 0) while SIP still runs

@@ -156,5 +156,5 @@ export async function createSipSide(o: SipSideOptions) {
   stack.useStateless(registrar.statelessHandler);
   stack.use(watchCredentials(registrar.handler));
   // server/app adds the B2BUA's handler next (createCallSide); new INVITEs are its
-  return { transport, stack, registrar, bans, admission, watchCredentials, auth, authenticator, tlsGenerated: tls.generated };
+  return { transport, stack, registrar, bans, admission, watchCredentials, auth, authenticator, tlsGenerated: tls.generated, tls: { cert: tls.cert, key: tls.key } };
 }
