@@ -110,7 +110,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
 
   // provisioned desk phones register with passwords of their own for their extension (docs/provisioning.md)
-  let sipForProvisioning: ReturnType<ProvisioningSideOptions['sip']>;
+  let sipForProvisioning: ReturnType<ProvisioningSideOptions['sip']> = undefined;
   const provisioning = createProvisioningSide({
     config,
     logger,
