@@ -6,26 +6,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers/browser.js';
 import { ADMIN, startHailing, type HailingProcess } from './helpers/hailing-process.js';
-import { fill, pageTitle, rawKeysShown, screenshot } from './helpers/console-page.js';
+import { fill, keysOf, locale, pageTitle, rawKeysShown, screenshot, text } from './helpers/console-page.js';
 import { freePort } from './helpers/ports.js';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-type Tree = { [k: string]: string | Tree };
-const locale = (l: string) => JSON.parse(readFileSync(path.join(root, 'web/src/i18n/locales', `${l}.json`), 'utf8')) as Tree;
-const text = (tree: Tree, key: string): string => {
-  const v = key.split('.').reduce<string | Tree | undefined>((t, k) => (typeof t === 'object' ? t[k] : undefined), tree);
-  if (typeof v !== 'string') throw new Error(`no string at ${key}`);
-  return v;
-};
-const keysOf = (tree: Tree, prefix = ''): string[] =>
-  Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [`${prefix}${k}`] : keysOf(v, `${prefix}${k}.`)));
 const WAIT = 90_000;
 
 async function pickOption(page: Page, field: string, label: string): Promise<void> {

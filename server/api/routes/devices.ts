@@ -6,7 +6,8 @@
 import type { Context, Hono } from 'hono';
 import type { ApiDeps, ApiEnv, DeviceApi } from '../types.js';
 import { requireAdmin, requireSession } from '../auth.js';
-import { jsonError, readBody, remoteAddress, validate } from '../http-errors.js';
+import { jsonError, readBody, validate } from '../http-errors.js';
+import { auditFrom } from './recording-control.js';
 import { DeviceEnrol, MacParams, PendingApprove, TemplateParams, TemplateWrite } from '../schemas-devices.js';
 import { VARIABLES as VARIABLE_NAMES, type Device, type Enrolled, type Family } from '../../provisioning/index.js';
 
@@ -26,11 +27,6 @@ function view(api: DeviceApi, device: Device) {
     lastUserAgent: r.lastUserAgent,
     createdAt: new Date(r.createdAt).toISOString(),
   };
-}
-
-function audit(deps: ApiDeps, c: Context<ApiEnv>, action: string, target: string, detail?: Record<string, unknown>): void {
-  const source = remoteAddress(c);
-  deps.audit.record({ actor: c.get('auth').user.username, action, target, ...(source !== undefined ? { source } : {}), ...(detail ? { detail } : {}) });
 }
 
 export function mountDeviceRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
@@ -54,7 +50,7 @@ export function mountDeviceRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const e = pending ? await api.service.approve({ ...input, model: input.model ?? null, label: input.label ?? null }) : await api.service.enrol({ ...input, model: input.model ?? null, label: input.label ?? null });
     if (e === undefined) return jsonError(c, 409, { error: 'device exists', reason: `${input.mac} is enrolled already` });
     // the passwords are never audited
-    audit(deps, c, pending ? 'device.approve' : 'device.enrol', input.mac, { family: input.family, extension: input.extension });
+    auditFrom(deps, c, { action: pending ? 'device.approve' : 'device.enrol', target: input.mac, detail: { family: input.family, extension: input.extension } });
     return enrolled(c, e);
   };
 
@@ -84,7 +80,7 @@ export function mountDeviceRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const p = validate(c, MacParams, c.req.param());
     if (!p.ok) return p.response;
     if (!(await api.service.dismiss(p.value.mac))) return notFound(c, 'pending device');
-    audit(deps, c, 'device.dismiss', p.value.mac);
+    auditFrom(deps, c, { action: 'device.dismiss', target: p.value.mac });
     return c.body(null, 204);
   });
 
@@ -99,7 +95,7 @@ export function mountDeviceRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const p = validate(c, MacParams, c.req.param());
     if (!p.ok) return p.response;
     if (!(await api.service.devices.remove(p.value.mac))) return notFound(c);
-    audit(deps, c, 'device.remove', p.value.mac);
+    auditFrom(deps, c, { action: 'device.remove', target: p.value.mac });
     return c.body(null, 204);
   });
 
@@ -108,7 +104,7 @@ export function mountDeviceRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     if (!p.ok) return p.response;
     const statuses = await api.service.resync(p.value.mac);
     if (statuses === undefined) return notFound(c);
-    audit(deps, c, 'device.resync', p.value.mac, { contacts: statuses.length });
+    auditFrom(deps, c, { action: 'device.resync', target: p.value.mac, detail: { contacts: statuses.length } });
     return c.json({ contacts: statuses.length, statuses });
   });
 
@@ -121,7 +117,7 @@ export function mountDeviceRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     if (!body.ok) return body.response;
     const saved = await api.service.saveTemplate({ ...p.value, body: body.value.body });
     if (!saved.ok) return jsonError(c, 400, { error: 'bad template', reason: saved.reason });
-    audit(deps, c, 'provisioning.template.update', `${p.value.family}:${p.value.file}`);
+    auditFrom(deps, c, { action: 'provisioning.template.update', target: `${p.value.family}:${p.value.file}` });
     return c.json(api.service.templates().find((t) => t.family === p.value.family && t.file === p.value.file));
   });
 
@@ -129,7 +125,7 @@ export function mountDeviceRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const p = validate(c, TemplateParams, c.req.param());
     if (!p.ok) return p.response;
     await api.service.resetTemplate(p.value);
-    audit(deps, c, 'provisioning.template.reset', `${p.value.family}:${p.value.file}`);
+    auditFrom(deps, c, { action: 'provisioning.template.reset', target: `${p.value.family}:${p.value.file}` });
     return c.body(null, 204);
   });
 }
