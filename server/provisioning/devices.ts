@@ -76,6 +76,8 @@ export class DeviceRegistry {
   readonly #random: ((n: number) => Uint8Array) | undefined;
   readonly #byMac = new Map<string, Device>();
   readonly #byToken = new Map<string, Device>();
+  /** extension → its devices: the registrar asks on every authentication */
+  readonly #byExtension = new Map<string, Set<Device>>();
 
   constructor(options: { store: DeviceStore; box: SecretBox; sipRealm: string; httpRealm: string; random?: (n: number) => Uint8Array }) {
     this.#store = options.store;
@@ -88,6 +90,7 @@ export class DeviceRegistry {
   async load(): Promise<void> {
     this.#byMac.clear();
     this.#byToken.clear();
+    this.#byExtension.clear();
     for (const row of await this.#store.devices()) this.#index(row);
   }
 
@@ -103,6 +106,9 @@ export class DeviceRegistry {
     };
     this.#byMac.set(row.mac, device);
     this.#byToken.set(tokenHash(token), device);
+    const same = this.#byExtension.get(row.extension) ?? new Set<Device>();
+    same.add(device);
+    this.#byExtension.set(row.extension, same);
     return device;
   }
 
@@ -135,6 +141,9 @@ export class DeviceRegistry {
     if (device) {
       this.#byMac.delete(mac);
       this.#byToken.delete(tokenHash(device.token));
+      const same = this.#byExtension.get(device.row.extension);
+      same?.delete(device);
+      if (same?.size === 0) this.#byExtension.delete(device.row.extension);
     }
     return removed;
   }
@@ -153,9 +162,8 @@ export class DeviceRegistry {
 
   /** the HA1 pairs of every device enrolled for the extension (the registrar's alternates) */
   passwordsOf(extension: string): { ha1Md5: string; ha1Sha256: string }[] {
-    const out: { ha1Md5: string; ha1Sha256: string }[] = [];
-    for (const d of this.#byMac.values()) if (d.row.extension === extension) out.push(d.sipHa1);
-    return out;
+    const same = this.#byExtension.get(extension);
+    return same === undefined ? [] : [...same].map((d) => d.sipHa1);
   }
 
   seen(device: Device, o: { at: number; source: string; userAgent: string | null }): void {

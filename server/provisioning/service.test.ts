@@ -171,6 +171,17 @@ describe('desk-phone provisioning (service)', () => {
     assert.equal((await p.service.pending()).length - before, 19, 'the MACs before the alert');
   });
 
+  it('arbitrary paths and Authorization headers are answered 401 or 404, never a file and never a throw (500 random requests)', async () => {
+    const seen = new Set<number>();
+    for (let i = 0; i < 500; i++) {
+      const junk = randomBytes(1 + (i % 40)).toString(i % 2 ? 'latin1' : 'base64url');
+      const path = i % 3 === 0 ? `/${junk}` : i % 3 === 1 ? `/001565aabb01.cfg` : `/t/${junk}/001565aabb01.cfg`;
+      const r = await get(path, { authorization: i % 5 === 0 ? `Digest username="001565aabb01", realm="Hailing provisioning", uri="${path}", ${junk}` : junk, source: `203.0.113.${i % 200}` });
+      seen.add(r.status);
+    }
+    assert.deepEqual([...seen].filter((s) => s !== 401 && s !== 404), []);
+  });
+
   it('over the per-source limit: 429 with Retry-After', async () => {
     p.limited.allow = false;
     const r = await get('/001565aabb01.cfg');
