@@ -51,6 +51,8 @@ export function createProvisioningSide(o: ProvisioningSideOptions) {
       secret: loadOrCreateSecret(config.dataDir, 'provisioning-nonce'),
       clock,
       nonceLifetimeMs: config.nonceLifetimeMs,
+      // phones fetch a few files at boot: a far smaller replay window than SIP's will do
+      replayCacheSize: 1 << 14,
       algorithms: config.digestAlgorithms,
       md5OnlyUserAgents: config.digestMd5OnlyUserAgents,
     }),
