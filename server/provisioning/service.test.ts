@@ -7,6 +7,7 @@ import { DigestAuthenticator } from '../sip/auth/digest.js';
 import { FakeClock } from '../sip/clock.js';
 import { testProvisioning, TEST_SIP_REALM, type TestProvisioning } from './testing.js';
 import type { FetchResponse } from './fetch.js';
+import { MAX_PENDING } from './service.js';
 
 type Temp = Awaited<ReturnType<typeof openTempDatabase>>;
 
@@ -180,6 +181,12 @@ describe('desk-phone provisioning (service)', () => {
       seen.add(r.status);
     }
     assert.deepEqual([...seen].filter((s) => s !== 401 && s !== 404), []);
+  });
+
+  it('a scan spread over many sources fills the pending list up to its bound and no further', async () => {
+    for (let i = 0; i < MAX_PENDING + 50; i++) await get(`/0c383e${String(i).padStart(6, '0')}.cfg`, { source: `10.${i >> 8}.${i & 255}.1` });
+    await writer.flush();
+    assert.equal((await p.service.pending()).length, MAX_PENDING);
   });
 
   it('over the per-source limit: 429 with Retry-After', async () => {

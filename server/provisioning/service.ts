@@ -72,11 +72,18 @@ export interface TemplateView {
   readonly contentType: string;
 }
 
+export const MAX_PENDING = 1000;
+
 export class ProvisioningService {
   readonly #o: ProvisioningServiceOptions;
   readonly devices: DeviceRegistry;
   readonly #scans: ScanGuard;
   readonly #custom = new Map<string, string>();
+  /**
+   * the MACs on the pending list: the scan guard bounds one source, this bounds many (a scan spread
+   * over addresses); past MAX_PENDING new MACs are not listed until some are approved or dismissed
+   */
+  readonly #pending = new Set<string>();
 
   constructor(options: ProvisioningServiceOptions) {
     this.#o = options;
@@ -88,16 +95,24 @@ export class ProvisioningService {
     await this.devices.load();
     this.#custom.clear();
     for (const t of await this.#o.store.templates()) this.#custom.set(t.id, t.body);
+    this.#pending.clear();
+    for (const p of await this.#o.store.pending()) this.#pending.add(p.mac);
   }
 
-  enrol(input: EnrolInput): Promise<Enrolled | undefined> {
-    return this.devices.enrol(input);
+  async enrol(input: EnrolInput): Promise<Enrolled | undefined> {
+    const enrolled = await this.devices.enrol(input);
+    // the store drops an enrolled MAC's pending row
+    if (enrolled) this.#pending.delete(input.mac);
+    return enrolled;
   }
 
   /** enrols a MAC from the pending list (and drops it from there) */
   async approve(input: EnrolInput): Promise<Enrolled | undefined> {
     const enrolled = await this.devices.enrol(input);
-    if (enrolled) await this.#o.store.dismissPending(input.mac);
+    if (enrolled) {
+      await this.#o.store.dismissPending(input.mac);
+      this.#pending.delete(input.mac);
+    }
     return enrolled;
   }
 
@@ -106,6 +121,7 @@ export class ProvisioningService {
   }
 
   dismiss(mac: string): Promise<boolean> {
+    this.#pending.delete(mac);
     return this.#o.store.dismissPending(mac);
   }
 
@@ -119,7 +135,7 @@ export class ProvisioningService {
         template: (family, file) => this.#template(family, file),
         variables: async (device, provisioningUrl) => this.#variables(device, provisioningUrl),
         now: () => this.#o.clock.now(),
-        pending: (p) => this.#o.store.sighted({ ...p, via: 'http', at: this.#o.clock.now() }),
+        pending: (p) => this.#sighted({ ...p, via: 'http' }),
         scanAlert: (a) => this.#alert(a.source, a.macs),
       },
       req,
@@ -141,6 +157,12 @@ export class ProvisioningService {
       registerExpires: sip.registerExpires,
       provisioningUrl,
     });
+  }
+
+  #sighted(s: { mac: string; family: string | null; userAgent: string | null; source: string; via: 'http' | 'pnp' }): void {
+    if (!this.#pending.has(s.mac) && this.#pending.size >= MAX_PENDING) return;
+    this.#pending.add(s.mac);
+    this.#o.store.sighted({ ...s, at: this.#o.clock.now() });
   }
 
   #alert(source: string, macs: number): void {
@@ -204,7 +226,7 @@ export class ProvisioningService {
       unknown: ({ mac, source, userAgent }) => {
         const verdict = this.#scans.unknownMac(source, mac);
         if (verdict === 'tripped') this.#alert(source, this.#scans.count(source));
-        if (verdict === 'ok') this.#o.store.sighted({ mac, family: null, userAgent, source, via: 'pnp', at: this.#o.clock.now() });
+        if (verdict === 'ok') this.#sighted({ mac, family: null, userAgent, source, via: 'pnp' });
       },
     });
   }
