@@ -67,6 +67,8 @@ export async function createSipSide(o: SipSideOptions) {
     maxConnections: config.maxConnections,
     maxConnectionsPerSource: config.maxConnectionsPerSource,
     readTimeoutMs: config.sipReadTimeoutMs,
+    // RFC 6080 §5.1.1: PnP SUBSCRIBEs go to sip.mcast.net (docs/provisioning.md)
+    ...(config.provisioningPnpMulticast ? { multicastGroups: ['224.0.1.75'] } : {}),
     ...(config.logLevel === 'debug' || config.logLevel === 'trace' ? { trace } : {}),
   });
   const stack = createSipStack({

@@ -153,6 +153,8 @@ export const configShape = z
     provisioningScanThreshold: z.coerce.number().int().min(2).default(20),
     provisioningScanWindowMs: ms.min(1000).default(600_000),
     provisioningMaxConnections: z.coerce.number().int().min(1).default(200),
+    /** SIP PnP: the wildcard UDP listener joins 224.0.1.75 (RFC 6080 §5.1.1) on every IPv4 interface */
+    provisioningPnpMulticast: z.union([z.boolean(), z.stringbool()], { error: 'must be true or false' }).default(false),
   })
   .strict();
 
