@@ -25,6 +25,9 @@ function authorization(o: { challenge: string; username: string; password: strin
   return `Digest username="${o.username}", realm="${realm}", nonce="${nonce}", uri="${o.uri}", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="${cnonce}", opaque="${param('opaque')}"`;
 }
 
+/** an unknown MAC is noted after its answer (fetch.ts): let that run */
+const settled = () => new Promise((resolve) => setImmediate(resolve));
+
 /** key = value lines as a Yealink phone reads them (comments start with #) */
 function yealinkKeys(body: string): Map<string, string> {
   const keys = new Map<string, string>();
@@ -118,6 +121,7 @@ describe('desk-phone provisioning (service)', () => {
     for (const r of [unknown, wrong, unknownCreds]) assert.deepEqual(shape(r), shape(known));
     assert.equal(known.status, 401);
     for (const r of [known, unknown, wrong, unknownCreds]) assert.ok(!r.body.includes('1003') && !r.body.includes('aabb03'));
+    await settled();
     await writer.flush();
     const pending = await p.service.pending();
     assert.deepEqual(
@@ -163,9 +167,11 @@ describe('desk-phone provisioning (service)', () => {
   });
 
   it('a scan of 100 unknown MACs from one source trips one alert, and stops adding to the pending list at the threshold', async () => {
+    await settled();
     await writer.flush();
     const before = (await p.service.pending()).length;
     for (let i = 0; i < 100; i++) await get(`/0015650${String(i).padStart(5, '0')}.cfg`, { source: '198.51.100.7' });
+    await settled();
     await writer.flush();
     assert.equal(p.alerts.length, 1);
     assert.deepEqual({ alert: p.alerts[0]?.alert, source: p.alerts[0]?.source, macs: p.alerts[0]?.macs }, { alert: 'provisioning-scan', source: '198.51.100.7', macs: 20 });
@@ -185,6 +191,7 @@ describe('desk-phone provisioning (service)', () => {
 
   it('a scan spread over many sources fills the pending list up to its bound and no further', async () => {
     for (let i = 0; i < MAX_PENDING + 50; i++) await get(`/0c383e${String(i).padStart(6, '0')}.cfg`, { source: `10.${i >> 8}.${i & 255}.1` });
+    await settled();
     await writer.flush();
     assert.equal((await p.service.pending()).length, MAX_PENDING);
   });
