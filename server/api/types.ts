@@ -30,6 +30,15 @@ export type SystemStatusView = z.output<typeof SystemStatus>;
 import type { ConcurrencyGateOptions } from '../security/concurrency-gate.js';
 import type { LoginPolicy } from '../security/login-guard.js';
 import type { TrunkStatus } from '../trunks/runtime.js';
+import type { ProvisioningService } from '../provisioning/index.js';
+
+/** Desk-phone provisioning: devices, pending MACs, templates, re-sync (server/provisioning). */
+export interface DeviceApi {
+  readonly service: ProvisioningService;
+  extensionExists(number: string): Promise<boolean>;
+  /** scheme://host:port of the provisioning listener, when it runs */
+  baseUrl(): string | undefined;
+}
 
 /** Trunks, DIDs and routes: the table and the running trunks (server/trunks' TrunkManager). */
 export interface TrunkApi {
@@ -172,6 +181,8 @@ export interface ApiDeps {
   readonly calendars?: CalendarRepository;
   /** /api/v1/trunks, /api/v1/dids, /api/v1/routes; without it those routes answer 404 */
   readonly trunks?: TrunkApi;
+  /** /api/v1/devices, /api/v1/provisioning/templates; without it those routes answer 404 */
+  readonly devices?: DeviceApi;
   /** /api/v1/speech: the model installer and TTS voices; without it those routes answer 404 */
   readonly speech?: { readonly models: ModelInstaller; voices(): Array<{ voice: string; engine: string }> };
   /** /api/v1/extensions/{number}/call-handling (DND, forwarding); without it those routes answer 404 */

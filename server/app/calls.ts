@@ -31,6 +31,8 @@ export interface CallSideOptions {
   readonly authenticator: DigestAuthenticator;
   readonly registrar: Registrar;
   readonly extensions: ExtensionRepository;
+  /** INVITE digest credentials; default the extensions' own (server/app adds provisioned phones' passwords) */
+  readonly credentials?: Parameters<typeof createCallControl>[0]['credentials'];
   readonly dialPlan: DialPlanRepository;
   readonly calendars: CalendarRepository;
   /** TTS for dial plan 'say' steps */
@@ -108,7 +110,7 @@ export function createCallSide(o: CallSideOptions) {
     stack: o.stack,
     listening: o.listening,
     authenticator: o.authenticator,
-    credentials: o.extensions,
+    credentials: o.credentials ?? o.extensions,
     directory: { profile: (number) => o.extensions.profile(number) },
     locate: (aor) => o.registrar.lookup(aor).map((b) => ({ contact: b.contact, flow: b.flow, ...(b.userAgent ? { userAgent: b.userAgent } : {}) })),
     media,

@@ -25,6 +25,7 @@ import {
   SessionRepository,
   TrunkRepository,
   VoicemailRepository,
+  ProvisioningRepository,
   openDatabase,
 } from '../store/index.js';
 import { VoicemailService } from '../voicemail/index.js';
@@ -54,6 +55,7 @@ import { consoleDir } from './console-dir.js';
 import { createSystemStatus, streamEvents } from './system-status.js';
 import { availableParallelism } from 'node:os';
 import { createPresence } from './presence.js';
+import { createProvisioningSide, type ProvisioningSideOptions } from './provisioning.js';
 
 export interface AppOptions {
   readonly config: Config;
@@ -115,17 +117,30 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
   };
 
+  // provisioned desk phones register with passwords of their own for their extension (docs/provisioning.md)
+  let sipForProvisioning: ReturnType<ProvisioningSideOptions['sip']> = undefined;
+  const provisioning = createProvisioningSide({
+    config,
+    logger,
+    clock,
+    repository: new ProvisioningRepository({ db, writer, logger }),
+    audit,
+    displayName: async (number) => (await repositories.extensions.profile(number))?.displayName ?? null,
+    sip: () => sipForProvisioning,
+  });
+  const credentials = provisioning.service.withDevicePasswords(repositories.extensions);
   const sip = await createSipSide({
     config,
     logger,
     clock,
     metrics,
     security,
-    credentials: repositories.extensions,
+    credentials,
     persistence: bindings,
     banStore,
   });
 
+  sipForProvisioning = { stack: sip.stack, lookup: (aor) => sip.registrar.lookup(aor), tls: sip.tls };
   const records = new CallRecordRepository({ db, writer, logger });
   const vault = createRecordingVault(config);
   const retentionRepository = new RetentionRepository({ db, now: () => clock.now() });
@@ -182,6 +197,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     authenticator: sip.authenticator,
     registrar: sip.registrar,
     extensions: repositories.extensions,
+    credentials,
     dialPlan: dialPlanRepository,
     calendars: calendarRepository,
     callHandling,
@@ -199,10 +215,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   // the events stream carries the trunk side's alerts (toll-fraud trips) beside the call events
   const callEvents = {
     subscribe(listener: Parameters<typeof calls.callEvents.subscribe>[0]) {
-      const offs = [calls.callEvents.subscribe(listener), trunks.onAlert(listener)];
+      const offs = [calls.callEvents.subscribe(listener), trunks.onAlert(listener), provisioning.onAlert(listener)];
       return () => offs.forEach((off) => off());
     },
   };
+  // SIP PnP (RFC 6080): SUBSCRIBE Event ua-profile, before the B2BUA
+  sip.stack.use(provisioning.service.pnp());
   sip.stack.use(sip.watchCredentials(calls.control.handler));
   // BLF and MWI subscriptions (RFC 6665), after the B2BUA: it takes only INVITEs and its dialogs' requests
   const presence = createPresence({ config, logger, clock, sip, extensions: repositories.extensions, lines: calls.control.lines, counts: (m) => voicemail.counts(m) });
@@ -234,6 +252,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     acd: acd.service,
     ivr: { flows: flowRepository, services: ivr.services },
     trunks: { repository: trunkRepository, manager: trunks.manager },
+    devices: { service: provisioning.service, extensionExists: async (n) => (await repositories.extensions.get(n)) !== undefined, baseUrl: provisioning.baseUrl },
     speech: { models, voices: () => tts.voices() },
     voicemail,
     logger,
@@ -279,6 +298,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       if (restored > 0) logger.info({ restored }, 'bans restored');
       await sip.stack.start();
       await trunks.start();
+      await provisioning.start();
       const endpoint = createCallEventsEndpoint({ sessions: repositories.sessions, callEvents: events, acdEvents: acd.service, logger });
       http = await startHttpServer({ app: api, port: config.httpPort, address: config.bindAddress, logger, upgrade: endpoint });
       ready = true;
@@ -301,6 +321,7 @@ export async function createApp(options: AppOptions): Promise<App> {
           deadlineMs: config.shutdownTimeoutMs,
           drain: async () => {
             await http?.close();
+            await provisioning.stop();
             await calls.stop();
             // subscribers learn their subscriptions ended (terminated;reason=deactivated) while SIP runs
             await presence.close();

@@ -69,6 +69,8 @@ export async function createSipSide(o: SipSideOptions) {
     maxConnections: config.maxConnections,
     maxConnectionsPerSource: config.maxConnectionsPerSource,
     readTimeoutMs: config.sipReadTimeoutMs,
+    // RFC 6080 §5.1.1: PnP SUBSCRIBEs go to sip.mcast.net (docs/provisioning.md)
+    ...(config.provisioningPnpMulticast ? { multicastGroups: ['224.0.1.75'] } : {}),
     ...(config.logLevel === 'debug' || config.logLevel === 'trace' ? { trace } : {}),
   });
   const stack = createSipStack({
@@ -159,5 +161,5 @@ export async function createSipSide(o: SipSideOptions) {
   stack.useStateless(registrar.statelessHandler);
   stack.use(watchCredentials(registrar.handler));
   // server/app adds the B2BUA's handler next (createCallSide); new INVITEs are its
-  return { transport, stack, registrar, bans, admission, watchCredentials, auth, authenticator, tlsGenerated: tls.generated };
+  return { transport, stack, registrar, bans, admission, watchCredentials, auth, authenticator, tlsGenerated: tls.generated, tls: { cert: tls.cert, key: tls.key } };
 }

@@ -157,6 +157,20 @@ export const configShape = z
     numberProfile: z.enum(['CN', 'TW', 'HK']).default('CN'),
     /** the site's own area code without the trunk prefix (21 for Shanghai, 2 for Taipei): completes numbers dialled within the area */
     areaCode: z.string().regex(/^[1-9][0-9]{0,3}$/, 'must be an area code without the trunk prefix, e.g. 21').optional(),
+    /** desk-phone provisioning over HTTP / HTTPS (docs/provisioning.md); unset: no such listener */
+    provisioningHttpPort: port.optional(),
+    provisioningHttpsPort: port.optional(),
+    /** the provisioning URL SIP PnP hands to phones; default http(s)://<public address>:<port> */
+    provisioningBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** provisioning requests per source: sustained per second, and the burst */
+    provisioningRatePerSecond: z.coerce.number().min(0.1).default(5),
+    provisioningRateBurst: z.coerce.number().int().min(1).default(60),
+    /** distinct unknown MACs one source may ask for within the window before the scan alert */
+    provisioningScanThreshold: z.coerce.number().int().min(2).default(20),
+    provisioningScanWindowMs: ms.min(1000).default(600_000),
+    provisioningMaxConnections: z.coerce.number().int().min(1).default(200),
+    /** SIP PnP: the wildcard UDP listener joins 224.0.1.75 (RFC 6080 §5.1.1) on every IPv4 interface */
+    provisioningPnpMulticast: z.union([z.boolean(), z.stringbool()], { error: 'must be true or false' }).default(false),
   })
   .strict();
 

@@ -69,3 +69,5 @@ export { type FieldFacts, type FieldKind, type FieldSpec, type FieldSpecs, type 
 export { AcdRepository, type AcdAgentInput, type AcdAgentRow, type AcdInteractionRow, type AcdIntervalRow, type AcdMembershipRow, type AcdQueueInput, type AcdQueueRow } from './repositories/acd.js';
 export { VoicemailRepository, type MailboxSettings } from './repositories/voicemail.js';
 export type { MailboxRow, VoicemailMessageRow } from './schema/voicemail.js';
+export { ProvisioningRepository, type ProvisioningDeviceInput, type PendingSighting } from './repositories/provisioning.js';
+export type { ProvisioningDeviceRow, ProvisioningPendingRow, ProvisioningTemplateRow } from './schema/provisioning.js';

@@ -15,3 +15,4 @@ export * from './acd.js';
 export * from './trunks.js';
 export * from './voicemail.js';
 export * from './ivr.js';
+export * from './provisioning.js';
