@@ -21,19 +21,19 @@ import { mountConsole } from './console.js';
 import { mountSystemRoutes } from './routes/system.js';
 import { mountTrunkRoutes } from './routes/trunks.js';
 import { mountSpeechRoutes } from './routes/speech.js';
+import { MOH_PATH_PREFIX, mountMohRoutes } from './routes/moh.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
 export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
 
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ error: 'payload too large', reason: `body exceeds ${MAX_BODY_BYTES} bytes` }, 413),
-    }),
-  );
+  const jsonLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json({ error: 'payload too large', reason: `body exceeds ${MAX_BODY_BYTES} bytes` }, 413),
+  });
+  // music-on-hold uploads are audio files: their route sets its own, larger limit (routes/moh.ts)
+  app.use('/api/*', (c, next) => (c.req.method === 'PUT' && c.req.path.startsWith(MOH_PATH_PREFIX) ? next() : jsonLimit(c, next)));
   app.use('*', securityHeaders({ https: deps.secureCookies ?? false }));
 
   mountOpsRoutes(app, deps);
@@ -50,6 +50,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountAcdRoutes(app, deps);
   mountTrunkRoutes(app, deps);
   mountSpeechRoutes(app, deps);
+  mountMohRoutes(app, deps);
   mountEventRoutes(app, deps);
   mountSystemRoutes(app, deps);
   if (deps.consoleDir !== undefined) mountConsole(app, { dir: deps.consoleDir });

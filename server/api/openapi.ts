@@ -9,6 +9,7 @@ import { ACD_ROUTES } from './openapi-acd.js';
 import { ACCOUNT_ROUTES, SYSTEM_ROUTES } from './openapi-console.js';
 import { TRUNK_ROUTES } from './openapi-trunks.js';
 import { SPEECH_ROUTES } from './openapi-speech.js';
+import { MOH_ROUTES } from './openapi-moh.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -31,6 +32,8 @@ export interface ApiRouteSpec {
   readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;
   readonly body?: z.ZodType;
+  /** a body that is a file, not JSON (an upload): its media type */
+  readonly bodyContentType?: string;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
 }
 
@@ -235,6 +238,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   ...SYSTEM_ROUTES,
   ...TRUNK_ROUTES,
   ...SPEECH_ROUTES,
+  ...MOH_ROUTES,
 ];
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
@@ -278,7 +282,9 @@ export function buildOpenApiDocument(info: { title?: string; version?: string } 
       ...(params.length ? { parameters: params } : {}),
       ...(r.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } }
-        : {}),
+        : r.bodyContentType
+          ? { requestBody: { required: true, content: { [r.bodyContentType]: { schema: { type: 'string', contentMediaType: r.bodyContentType } } } } }
+          : {}),
       responses,
     };
   }

@@ -27,6 +27,7 @@ export type SystemStatusView = z.output<typeof SystemStatus>;
 import type { ConcurrencyGateOptions } from '../security/concurrency-gate.js';
 import type { LoginPolicy } from '../security/login-guard.js';
 import type { TrunkStatus } from '../trunks/runtime.js';
+import type { MohLibrary } from '../moh/library.js';
 
 /** Trunks, DIDs and routes: the table and the running trunks (server/trunks' TrunkManager). */
 export interface TrunkApi {
@@ -171,6 +172,8 @@ export interface ApiDeps {
   readonly trunks?: TrunkApi;
   /** /api/v1/speech: the model installer and TTS voices; without it those routes answer 404 */
   readonly speech?: { readonly models: ModelInstaller; voices(): Array<{ voice: string; engine: string }> };
+  /** /api/v1/moh: music-on-hold files (server/moh's MohLibrary); without it those routes answer 404 */
+  readonly moh?: Pick<MohLibrary, 'list' | 'add' | 'remove'>;
   /** /api/v1/extensions/{number}/call-handling (DND, forwarding); without it those routes answer 404 */
   readonly callHandling?: CallHandlingRepository;
   /** /api/v1/acd: queues, agents, the live floor; without it those routes answer 404 */

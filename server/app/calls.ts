@@ -18,6 +18,7 @@ import type { Metrics } from './metrics.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { createCalendarLookup } from '../calendars/index.js';
 import { classify } from '../numbers/index.js';
+import { MohLibrary } from '../moh/library.js';
 import type { AcdHandlers } from '../calls/handlers/index.js';
 import type { TtsPrompts } from '../speech/index.js';
 
@@ -64,6 +65,9 @@ function eventJson(type: EventType, r: CallRecord, at: number): CallEventJson {
 }
 
 /** where call recordings go; the download route serves only files inside it */
+/** music-on-hold classes, one folder each */
+export const mohDirOf = (config: Pick<Config, 'dataDir'>): string => resolve(config.dataDir, 'moh');
+
 export const recordingsDirOf = (config: Pick<Config, 'dataDir'>): string => resolve(config.dataDir, 'recordings');
 
 const rangeOf = (text: string): { min: number; max: number } | null => {
@@ -84,6 +88,7 @@ export function createCallSide(o: CallSideOptions) {
     ...(config.publicAddress !== config.bindAddress && isIP(config.publicAddress) !== 0 ? { publicAddress: config.publicAddress } : {}),
     logger: logger.child({ module: 'media' }),
   });
+  const moh = new MohLibrary({ dir: mohDirOf(config) });
   const calendars = createCalendarLookup({ get: (id) => o.calendars.get(id) });
   const numbers = { profile: config.numberProfile, ...(config.areaCode !== undefined ? { areaCode: config.areaCode } : {}) };
   const classifyDialled = (number: string) => classify({ ...numbers, number });
@@ -118,6 +123,10 @@ export function createCallSide(o: CallSideOptions) {
     classify: classifyDialled,
     callHandling: (number) => o.callHandling.get(number),
     promptsDir: resolve(config.dataDir, 'prompts'),
+    musicOnHold: async () => {
+      const file = await moh.playlist();
+      return file === undefined ? undefined : { file, loop: true };
+    },
     ...(o.acd ? { acd: o.acd } : {}),
     tts: o.tts,
     pickupGroups: { groupOf: (n) => o.callHandling.pickupGroup(n), members: (g) => o.callHandling.pickupGroupMembers(g) },
@@ -212,6 +221,7 @@ export function createCallSide(o: CallSideOptions) {
     media,
     control,
     dialPlan,
+    moh,
     callEvents,
     async start() {
       const cut = await o.records.openRecordings();
@@ -222,6 +232,7 @@ export function createCallSide(o: CallSideOptions) {
       const interrupted = await o.records.interruptOpen({ now: clock.now(), lastAliveAt });
       if (interrupted > 0) logger.warn({ interrupted, lastAliveAt }, 'calls in progress at the last stop were closed as INTERRUPTED');
       await measureInterrupted(cut);
+      await moh.start();
       heartbeat = startHeartbeat({ clock, logger, intervalMs: config.heartbeatIntervalMs, beat: (at) => o.heartbeats.beat(at) });
       await media.start();
     },

@@ -217,6 +217,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     retention: { service: retention, repository: retentionRepository },
     auditChain: { verify: () => checkAuditChain(db), range: (o) => auditRepository.range(o), signingKey: auditSigningKey },
     calls: calls.control,
+    moh: calls.moh,
     consoleDir: consoleDir(),
     ready: () => ready,
   });

@@ -128,6 +128,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
         index: { add: (key, c) => index.set(key, c), remove: (key) => index.delete(key) },
         forwardDtmf: (digit) => void forwarder.digit(digit),
         ...(recordings ? { recorder: recordings } : {}),
+        ...(o.musicOnHold ? { musicOnHold: o.musicOnHold } : {}),
         closed: (c) => calls.delete(c.id),
       },
     });

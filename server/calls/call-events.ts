@@ -10,9 +10,11 @@ export type MediaChange =
   | { readonly kind: 'bridged' }
   | { readonly kind: 'held' }
   | { readonly kind: 'resumed' }
-  | { readonly kind: 'unbridged'; readonly reason: 'peer-hangup' | 'unbridged' }
+  | { readonly kind: 'unbridged'; readonly reason: 'peer-hangup' | 'unbridged' | 'transferred' }
   /** a phone's own re-offer (hold, resume, a new address) answered by its endpoint here */
-  | { readonly kind: 'direction'; readonly side: Side; readonly direction: Direction };
+  | { readonly kind: 'direction'; readonly side: Side; readonly direction: Direction }
+  /** `side` put the other party on hold by its own re-offer (party-hold.ts), or took it off */
+  | { readonly kind: 'party-held' | 'party-resumed'; readonly side: Side };
 
 export interface CallEventMap {
   state: (e: { readonly from: CallState; readonly to: CallState }) => void;

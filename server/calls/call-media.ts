@@ -30,6 +30,17 @@ const withDirection = (sdp: string, direction: Direction): string => sdp.replace
 /** A WebRTC offer: DTLS-SRTP over ICE (RFC 8827), which only a WebRTC endpoint can answer. */
 export const isWebRtcOffer = (body: Uint8Array): boolean => /^m=audio [0-9]+ UDP\/TLS\/RTP\/SAVPF?/m.test(Buffer.from(body).toString('utf8'));
 
+/** what a transfer takes over of a two-party call's caller side (CallMedia.handOverCaller, LocalMedia.adopt) */
+export interface HandedOver {
+  readonly endpoint: EndpointHandle;
+  readonly address: string;
+  readonly inbandDtmf: 'auto' | 'on' | 'off';
+  readonly answer: Uint8Array | undefined;
+  readonly format: MediaFormat | undefined;
+  /** RFC 4566 §5.2: the caller's o= session id and the last version it was sent */
+  readonly origin: { readonly sessionId: string; readonly version: number };
+}
+
 interface SideState {
   /** this party's last offer (to answer it ourselves when the other side picks a codec it lacks) */
   offer?: { sdp: SessionDescription; formats: AudioFormats };
@@ -56,8 +67,8 @@ export class CallMedia {
    */
   #browserFork: { endpoint: EndpointHandle; offer?: Uint8Array } | undefined;
   #closed: Promise<Record<Side, EndpointStats>> | undefined;
-  /** the caller's endpoint belongs to the Call (open({ anchor })): close() leaves it open */
-  readonly #anchored: boolean;
+  /** the caller's endpoint belongs to the Call (open({ anchor }), or handed over): close() leaves it open */
+  #anchored: boolean;
   /** an anchored bridge's callee re-offers are answered here (answerReoffer) */
   #calleeOrigin: SdpOrigin | undefined;
 
@@ -292,6 +303,18 @@ export class CallMedia {
     this.#setFormat('callee', answered.format);
     endpoint.watchTimeout(answered.offered === 'sendrecv');
     return this.#sent('callee', answered.body, answered.offered, answered.format.codec);
+  }
+
+  /**
+   * A transfer keeps the caller and lets the callee go: the caller's endpoint becomes the Call's
+   * (close() then leaves it open, as for a bridge from a call answered here), with the SDP we last
+   * sent the caller and the format its phone speaks, so that it can answer the caller's later
+   * offers itself (LocalMedia.adopt).
+   */
+  handOverCaller(): HandedOver {
+    this.#anchored = true;
+    const origin = this.#origin.caller;
+    return { endpoint: this.#endpoints.caller, address: this.#address, inbandDtmf: this.#inband, answer: this.#lastSent.caller, format: this.#formats.caller, origin: { sessionId: origin.sessionId, version: origin.version - 1 } };
   }
 
   /** RFC 3264 §8.4: no media is expected while held, so the media timeout is off until resumed. */

@@ -7,7 +7,7 @@ import { getHeader } from '../sip/index.js';
 import type { IncomingRequest } from '../sip/index.js';
 import { CallState, type Call } from './call.js';
 import { answerer, answerOfferHere, cseqOf } from './in-dialog-local.js';
-import type { Side } from './call-media.js';
+import type { Direction, Side } from './call-media.js';
 import { parseDtmfInfo } from './dtmf-info.js';
 import { ALLOW } from './allow.js';
 import type { CallObserver } from './observer.js';
@@ -105,6 +105,7 @@ async function relayOffer(call: Call, side: Side, request: IncomingRequest, cont
   }
   const answerWith = answerer({ call, leg, request, contact });
   let held = false;
+  let offered: Direction = 'sendrecv';
   if (request.message.body.length === 0) {
     // RFC 3264 §8 / RFC 4028: an offerless re-INVITE (or a refresh UPDATE) is answered here with
     // the session as it stands; the other party need not hear of it
@@ -126,6 +127,7 @@ async function relayOffer(call: Call, side: Side, request: IncomingRequest, cont
       return;
     }
     held = offer.direction !== 'sendrecv';
+    offered = offer.direction;
     response = await peer.send({ method: request.message.method, body: offer.body });
   } finally {
     call.offerPending = false;
@@ -144,4 +146,5 @@ async function relayOffer(call: Call, side: Side, request: IncomingRequest, cont
   }
   media.watch(!(held || (answer?.ok === true && answer.direction !== 'sendrecv')));
   answerWith(answer?.ok ? answer.body : undefined);
+  call.partyDirection(side, offered);
 }

@@ -3,7 +3,7 @@
 import type { AcdHandlers } from './handlers/index.js';
 import type { SpeechPrompts } from './handlers/say.js';
 import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SendTarget, SipStack, TimerValues } from '../sip/index.js';
-import type { MediaEngine, SealOptions } from '../../media/index.js';
+import type { MediaEngine, PlayItem, SealOptions } from '../../media/index.js';
 import type { DialPlanEntry } from './dialplan/resolver.js';
 import type { CalendarState, DestinationEnv } from './dialplan/destinations.js';
 import type { CallHandling } from './handlers/dial.js';
@@ -97,6 +97,8 @@ export interface CallControlOptions {
   readonly promptsDir?: string;
   /** the ACD's queue and agent log-in handlers; absent: 'queue' steps cannot run */
   readonly acd?: AcdHandlers;
+  /** what a party put on hold by the other hears (server/moh's default class); absent: silence */
+  readonly musicOnHold?: () => Promise<PlayItem | undefined>;
   /** on-device TTS for dial plan 'say' steps (server/speech); absent: they are skipped */
   readonly tts?: SpeechPrompts;
   readonly recording?: {
