@@ -12,6 +12,7 @@ import { FAILURES } from './outcome.js';
 import { CallObserver } from './observer.js';
 import { DtmfForwarder } from './dtmf-forward.js';
 import { CallRecordings } from './recordings.js';
+import { CallTransfers } from './transfers.js';
 import { dialNumbers, handlerFactory, runSteps } from './handlers/index.js';
 import { resolveDialled } from './dialplan/resolver.js';
 import type { DestinationEnv } from './dialplan/destinations.js';
@@ -87,6 +88,24 @@ export function createCallControl(o: CallControlOptions): CallControl {
   };
 
   const forwarder = new DtmfForwarder({ logger });
+  /** each call's INVITE and Max-Forwards, for the steps a transfer runs on it */
+  const invites = new Map<string, { readonly request: IncomingRequest; readonly maxForwards: number }>();
+  const transfers = new CallTransfers({
+    clock: o.clock,
+    logger,
+    permissionsOf: async (number) => (await o.directory.profile(number))?.permissions,
+    routes: {
+      resolve: async ({ target, permissions }) => {
+        const resolution = await resolveDialled({ callerPermissions: permissions, dialled: target, entries: (await o.dialPlan?.entries()) ?? [], env });
+        return resolution.failure !== null ? { failure: resolution.failure } : { steps: resolution.steps };
+      },
+      run: async ({ call, steps }) => {
+        const invite = invites.get(call.id);
+        if (invite === undefined) return undefined;
+        return runSteps({ call, steps, factory, request: invite.request, maxForwards: invite.maxForwards, logger });
+      },
+    },
+  });
 
   async function admit(request: IncomingRequest): Promise<void> {
     if (closing) return request.reply({ status: 503, headers: [{ name: 'Retry-After', value: '30' }] });
@@ -129,10 +148,14 @@ export function createCallControl(o: CallControlOptions): CallControl {
         forwardDtmf: (digit) => void forwarder.digit(digit),
         ...(recordings ? { recorder: recordings } : {}),
         ...(o.musicOnHold ? { musicOnHold: o.musicOnHold } : {}),
-        closed: (c) => calls.delete(c.id),
+        closed: (c) => {
+          calls.delete(c.id);
+          invites.delete(c.id);
+        },
       },
     });
     calls.set(call.id, call);
+    invites.set(call.id, { request, maxForwards });
     request.onCancel?.(() => call.cancelledByCaller());
     const plan = (await o.dialPlan?.entries()) ?? [];
     const entries = fromTrunk.kind === 'did' ? [fromTrunk.entry, ...plan] : plan;
@@ -156,11 +179,11 @@ export function createCallControl(o: CallControlOptions): CallControl {
     }
     const key = `${getHeader(msg, 'Call-ID') ?? ''}\n${toTag}`;
     const call = index.get(key);
-    if (!call) return false; // RFC 3261 §12.2.2: the core answers 481
+    if (!call) return transfers.inDeparted(key, request); // else RFC 3261 §12.2.2: the core answers 481
     const side = call.inbound.dialogKey === key ? 'caller' : 'callee';
     const leg = call.legOf(side);
     const contact = contactFor({ user: side === 'caller' ? call.callee : call.caller.number, flow: request.flow, listening: o.listening(), publicAddress: o.publicAddress });
-    if (leg) void handleInDialog({ call, side, request, contact, observer }).catch((err: unknown) => logger.error({ err: String(err) }, 'in-dialog request failed'));
+    if (leg) void handleInDialog({ call, side, request, contact, observer, refer: (r) => transfers.refer(r) }).catch((err: unknown) => logger.error({ err: String(err) }, 'in-dialog request failed'));
     return true;
   };
 

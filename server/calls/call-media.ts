@@ -69,8 +69,8 @@ export class CallMedia {
   #closed: Promise<Record<Side, EndpointStats>> | undefined;
   /** the caller's endpoint belongs to the Call (open({ anchor }), or handed over): close() leaves it open */
   #anchored: boolean;
-  /** an anchored bridge's callee re-offers are answered here (answerReoffer) */
-  #calleeOrigin: SdpOrigin | undefined;
+  /** the o= of the answers a party's endpoint makes itself (answerReofferHere) */
+  readonly #localOrigin: Partial<Record<Side, SdpOrigin>> = {};
 
   /** openCallMedia() (call-media-open.ts) makes the endpoints and connects them */
   constructor(o: { readonly endpoints: Record<Side, EndpointHandle>; readonly address: string; readonly inband: 'auto' | 'on' | 'off'; readonly browserFork?: EndpointHandle | undefined; readonly anchored: boolean }) {
@@ -295,14 +295,34 @@ export class CallMedia {
    * timeout is off while the callee holds (RFC 3264 §8.4). Plain RTP callees only.
    */
   answerCalleeReoffer(offer: Uint8Array): SdpRelay {
-    const endpoint = this.#endpoints.callee;
-    if (!this.#anchored || endpoint.kind !== 'rtp' || this.#state.callee.sdes !== undefined) return { ok: false, error: 'no-common-codec' };
-    this.#calleeOrigin ??= new SdpOrigin(this.#origin.callee.sessionId);
-    const answered = answerHere({ offer, endpoint, address: this.#address, origin: this.#calleeOrigin, current: this.#formats.callee });
+    if (!this.#anchored) return { ok: false, error: 'no-common-codec' };
+    return this.answerReofferHere('callee', offer);
+  }
+
+  /** a plain RTP party (no SDES key, no browser): its endpoint can answer its offers itself */
+  canAnswerHere(side: Side): boolean {
+    return this.#endpoints[side].kind === 'rtp' && this.#state[side].sdes === undefined && (side === 'caller' || this.#browserFork === undefined);
+  }
+
+  /**
+   * `side`'s re-offer answered by its own endpoint (local-answer.ts), nothing relayed: a bridged
+   * callee of a call answered here, or a party's hold and resume (the party it holds hears music
+   * on hold and is not sent a re-INVITE, as a PBX does). The endpoint keeps the codec it speaks
+   * when still offered (the engine transcodes otherwise) and follows a new address; its media
+   * timeout is off while the party holds (RFC 3264 §8.4). The o= line goes on from the last
+   * version this party was sent (RFC 4566 §5.2).
+   */
+  answerReofferHere(side: Side, offer: Uint8Array): SdpRelay {
+    const endpoint = this.#endpoints[side];
+    if (!this.canAnswerHere(side)) return { ok: false, error: 'no-common-codec' };
+    const origin = this.#origin[side];
+    const here = (this.#localOrigin[side] ??= new SdpOrigin(origin.sessionId, origin.version - 1));
+    const answered = answerHere({ offer, endpoint, address: this.#address, origin: here, current: this.#formats[side] });
     if (!answered.ok) return answered;
-    this.#setFormat('callee', answered.format);
+    origin.version = here.version + 1;
+    this.#setFormat(side, answered.format);
     endpoint.watchTimeout(answered.offered === 'sendrecv');
-    return this.#sent('callee', answered.body, answered.offered, answered.format.codec);
+    return this.#sent(side, answered.body, answered.offered, answered.format.codec);
   }
 
   /**

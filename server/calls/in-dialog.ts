@@ -6,7 +6,9 @@
 import { getHeader } from '../sip/index.js';
 import type { IncomingRequest } from '../sip/index.js';
 import { CallState, type Call } from './call.js';
-import { answerer, answerOfferHere, cseqOf } from './in-dialog-local.js';
+import { answerer, answerOfferHere, cseqOf, type FacingMedia } from './in-dialog-local.js';
+import { acceptAnswerOn } from './local-answer.js';
+import { holds } from './party-hold.js';
 import type { Direction, Side } from './call-media.js';
 import { parseDtmfInfo } from './dtmf-info.js';
 import { ALLOW } from './allow.js';
@@ -24,6 +26,8 @@ export interface InDialogRequest {
   readonly contact: string;
   /** where a BYE's end is stored before the 200 (CallObserver.ended) */
   readonly observer: Pick<CallObserver, 'ended'>;
+  /** REFER (RFC 3515): a transfer by the party (in-dialog-refer.ts); absent: 501 */
+  readonly refer?: (o: { readonly call: Call; readonly side: Side; readonly request: IncomingRequest; readonly contact: string }) => Promise<void>;
 }
 
 export async function handleInDialog(o: InDialogRequest): Promise<void> {
@@ -65,11 +69,15 @@ export async function handleInDialog(o: InDialogRequest): Promise<void> {
     }
     case 'INVITE':
     case 'UPDATE': {
-      const facing = call.facing(side);
+      const facing = call.facing(side) ?? holdAnsweredHere(call, side, request.message.body);
       if (facing) await answerOfferHere({ call, side, leg, request, contact, facing });
       else await relayOffer(call, side, request, contact);
       return;
     }
+    case 'REFER':
+      if (o.refer) await o.refer({ call, side, request, contact });
+      else request.reply({ status: 501 });
+      return;
     case 'OPTIONS':
       request.reply({ status: 200, headers: [{ name: 'Allow', value: ALLOW }] });
       return;
@@ -86,6 +94,26 @@ export async function handleInDialog(o: InDialogRequest): Promise<void> {
   if (info !== null) call.dtmf(side, info.digit, info.durationMs, 'info');
   const response = await peer?.send({ method, body: request.message.body, ...(contentType ? { contentType } : {}) });
   request.reply({ status: response?.status ?? 481, ...(response ? { reason: response.reason } : {}) });
+}
+
+/** the first direction attribute of an SDP body (session or media level): enough to tell a hold */
+const directionOf = (body: Uint8Array): Direction => (/^a=(sendrecv|sendonly|recvonly|inactive)\r?$/m.exec(Buffer.from(body).toString('utf8'))?.[1] as Direction | undefined) ?? 'sendrecv';
+
+/**
+ * A two-party call's hold and resume are answered by the holder's own endpoint, as a PBX does:
+ * the held party is sent no re-INVITE (a phone held by the other end stops playing what it
+ * receives) and hears music on hold from the endpoint facing it (party-hold.ts). Other re-offers,
+ * and parties whose endpoint cannot answer by itself (SRTP, browsers), are relayed.
+ */
+function holdAnsweredHere(call: Call, side: Side, offer: Uint8Array): FacingMedia | undefined {
+  const media = call.bridge;
+  if (call.state !== CallState.Answered || media === undefined || offer.length === 0 || !media.canAnswerHere(side)) return undefined;
+  if (!holds(directionOf(offer)) && !call.partiesHolding.includes(side)) return undefined;
+  return {
+    answerReoffer: async (body) => media.answerReofferHere(side, body),
+    lastSent: () => media.lastSent(side),
+    acceptAnswer: (body) => acceptAnswerOn(media.endpoint(side), body),
+  };
 }
 
 /** A target refresh with an offer: relayed to the other party, its answer relayed back. */

@@ -22,6 +22,11 @@ export class SdpOrigin {
   #last: string | undefined;
 
   /** `version`: the last one the party saw from this origin (a handed-over session goes on from it) */
+  /** the version last written */
+  get version(): number {
+    return this.#version;
+  }
+
   constructor(sessionId: string, version = 0) {
     this.sessionId = sessionId;
     this.#version = version;

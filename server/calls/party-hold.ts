@@ -48,10 +48,13 @@ export class PartyHold {
     if (!on) {
       this.#holding.delete(side);
       facingHeld?.stopPlayback();
+      facingHeld?.watchTimeout(true);
       h.events.emit('media', { kind: 'party-resumed', side });
       return;
     }
     this.#holding.add(side);
+    // RFC 3264 §8.4: a held phone may stop sending too; the call is not lost over that silence
+    facingHeld?.watchTimeout(false);
     h.events.emit('media', { kind: 'party-held', side });
     const item = await h.music().catch((err: unknown) => {
       h.logger.warn({ call: h.callId, err: String(err) }, 'music on hold not available');
