@@ -40,6 +40,20 @@ async function loudest(o: { file: string; hz: readonly number[]; startS: number;
   return { hz, db, text: describeLevels(t) };
 }
 
+/** the last seconds of each phone's audio: after a transfer 1001 (400 Hz) and 1003 (1200 Hz) hear each other */
+async function assertFinalPair(a: Phone, c: Phone): Promise<void> {
+  const hz = [400, 600, 800, 1200];
+  for (const [phone, expected, who] of [
+    [a, 1200, '1001 hears 1003'],
+    [c, 400, '1003 hears 1001'],
+  ] as const) {
+    const file = heard(phone);
+    const lengthS = Number(execFileSync('soxi', ['-D', file], { encoding: 'utf8' }).trim());
+    const tail = await loudest({ file, hz, startS: Math.max(0.5, lengthS - 3), durationS: 2.5 });
+    assert.equal(tail.hz, expected, `after the transfer ${who}: ${tail.text}`);
+  }
+}
+
 describe('desk-phone call features with baresip: music on hold, blind transfer', () => {
   let rig: ExtensionPhones;
   let work: string;
@@ -48,6 +62,18 @@ describe('desk-phone call features with baresip: music on hold, blind transfer',
     rig = await startExtensionPhones(['1001', '1002', '1003']);
     work = mkdtempSync(join(tmpdir(), 'hailing-moh-test-'));
   });
+
+  /** 1001 (400 Hz) calls 1002 (800 Hz), which answers; 1003 (1200 Hz) answers what it is sent */
+  async function threePhones(): Promise<{ a: Phone; b: Phone; c: Phone; established: { at: number } }> {
+    const a = await rig.phone('1001', { tone: 400, answerMode: 'auto', sipTrace: true });
+    const b = await rig.phone('1002', { tone: 800, answerMode: 'manual', sipTrace: true });
+    const c = await rig.phone('1003', { tone: 1200, answerMode: 'auto', sipTrace: true });
+    await a.dial(`sip:1002@${DOMAIN}`);
+    await b.waitForEvent({ type: 'CALL_INCOMING', timeoutMs: 15_000 });
+    await b.answer();
+    const established = await a.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 15_000 });
+    return { a, b, c, established };
+  }
 
   after(async () => {
     await rig?.close();
@@ -98,13 +124,7 @@ describe('desk-phone call features with baresip: music on hold, blind transfer',
   });
 
   it('RFC 3515: 1002 blind-transfers 1001 to 1003; 1002 sees NOTIFY sipfrag progress ending 200 OK; 1001 and 1003 hear each other', { timeout: 180_000 }, async () => {
-    const a = await rig.phone('1001', { tone: 400, answerMode: 'auto', sipTrace: true });
-    const b = await rig.phone('1002', { tone: 800, answerMode: 'manual', sipTrace: true });
-    const c = await rig.phone('1003', { tone: 1200, answerMode: 'auto', sipTrace: true });
-    await a.dial(`sip:1002@${DOMAIN}`);
-    await b.waitForEvent({ type: 'CALL_INCOMING', timeoutMs: 15_000 });
-    await b.answer();
-    await a.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 15_000 });
+    const { a, b, c } = await threePhones();
     await sleep(2000);
 
     await b.command('transfer', `sip:1003@${DOMAIN}`);
@@ -122,16 +142,41 @@ describe('desk-phone call features with baresip: music on hold, blind transfer',
     await c.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 15_000 });
     await Promise.all([a.stop(), b.stop(), c.stop()]);
 
-    const hz = [400, 800, 1200];
-    const aHeard = heard(a);
-    const { lengthS } = { lengthS: Number(execFileSync('soxi', ['-D', aHeard], { encoding: 'utf8' }).trim()) };
-    const tail = await loudest({ file: aHeard, hz, startS: lengthS - 3, durationS: 2.5 });
-    assert.equal(tail.hz, 1200, `after the transfer 1001 hears 1003: ${tail.text}`);
-    const cHeard = heard(c);
-    const cLength = Number(execFileSync('soxi', ['-D', cHeard], { encoding: 'utf8' }).trim());
-    const cTail = await loudest({ file: cHeard, hz, startS: Math.max(0.5, cLength - 3), durationS: 2.5 });
-    assert.equal(cTail.hz, 400, `1003 hears 1001: ${cTail.text}`);
+    await assertFinalPair(a, c);
     const record = await finalCallRecord({ api: rig.server.api.bind(rig.server), number: '1001' });
     assert.equal(record.disposition, 'ANSWERED');
+  });
+
+  it('the API lists the live call, holds it (both parties hear music on hold) and transfers the caller (POST /api/v1/calls/:id/transfer): 1001 then talks to 1003', { timeout: 180_000 }, async () => {
+    const { a, b, c, established } = await threePhones();
+    type Live = { id: string; caller: string; callee: string; state: string; held: boolean };
+    const listed = await rig.server.api<{ items: Live[] }>('GET', '/api/v1/calls');
+    const live = listed.body.items.find((x) => x.caller === '1001' && x.callee === '1002');
+    assert.ok(live, `the call is listed: ${JSON.stringify(listed.body)}`);
+    assert.equal(live.state, 'answered');
+    await sleep(2000);
+
+    const heldAt = Date.now();
+    assert.equal((await rig.server.api('POST', `/api/v1/calls/${live.id}/hold`)).status, 200);
+    const again = await rig.server.api<{ items: Live[] }>('GET', '/api/v1/calls');
+    assert.equal(again.body.items.find((x) => x.id === live.id)?.held, true, 'the list shows the call held');
+    await sleep(3500);
+    assert.equal((await rig.server.api('POST', `/api/v1/calls/${live.id}/resume`)).status, 200);
+    await sleep(1000);
+
+    const moved = await rig.server.api('POST', `/api/v1/calls/${live.id}/transfer`, { target: '1003' });
+    assert.equal(moved.status, 202, JSON.stringify(moved.body));
+    await b.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 20_000 });
+    await c.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 30_000 });
+    await sleep(4000);
+    await a.hangup();
+    await c.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 15_000 });
+    await Promise.all([a.stop(), b.stop(), c.stop()]);
+
+    const hz = [400, 600, 800, 1200];
+    const aHeard = heard(a);
+    const held = await loudest({ file: aHeard, hz, startS: (heldAt - established.at) / 1000 + 1.2, durationS: 2 });
+    assert.equal(held.hz, 600, `while the API holds the call 1001 hears the music-on-hold tone: ${held.text}`);
+    await assertFinalPair(a, c);
   });
 });

@@ -22,6 +22,7 @@ import { mountSystemRoutes } from './routes/system.js';
 import { mountTrunkRoutes } from './routes/trunks.js';
 import { mountSpeechRoutes } from './routes/speech.js';
 import { MOH_PATH_PREFIX, mountMohRoutes } from './routes/moh.js';
+import { mountCallRoutes } from './routes/calls.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -51,6 +52,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountTrunkRoutes(app, deps);
   mountSpeechRoutes(app, deps);
   mountMohRoutes(app, deps);
+  mountCallRoutes(app, deps);
   mountEventRoutes(app, deps);
   mountSystemRoutes(app, deps);
   if (deps.consoleDir !== undefined) mountConsole(app, { dir: deps.consoleDir });

@@ -10,6 +10,7 @@ import { ACCOUNT_ROUTES, SYSTEM_ROUTES } from './openapi-console.js';
 import { TRUNK_ROUTES } from './openapi-trunks.js';
 import { SPEECH_ROUTES } from './openapi-speech.js';
 import { MOH_ROUTES } from './openapi-moh.js';
+import { CALL_ROUTES } from './openapi-calls.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -239,6 +240,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   ...TRUNK_ROUTES,
   ...SPEECH_ROUTES,
   ...MOH_ROUTES,
+  ...CALL_ROUTES,
 ];
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import type { Config } from '../config/index.js';
 import { resolve, sep } from 'node:path';
 import { createMediaEngine } from '../../media/index.js';
-import { createCallControl, createDialPlanService, type CallRecord } from '../calls/index.js';
+import { createCallControl, createDialPlanService, type CallChange, type CallRecord } from '../calls/index.js';
 import { measureRecordingMs, type RecordingVault } from '../recording/index.js';
 import type { CallEventJson } from '../api/index.js';
 import type { CalendarRepository, CallHandlingRepository, CallRecordRepository, DialPlanRepository, ExtensionRepository, HeartbeatRepository } from '../store/index.js';
@@ -65,6 +65,26 @@ function eventJson(type: EventType, r: CallRecord, at: number): CallEventJson {
 }
 
 /** where call recordings go; the download route serves only files inside it */
+/** hold, resume, unbridge and transfer on the events stream (a re-offer's new direction or a bridge coming up are not) */
+function changeJson(e: CallChange, at: string): CallEventJson | undefined {
+  const base = { callId: e.callId, at, caller: e.caller, callee: e.callee };
+  const c = e.change;
+  switch (c.kind) {
+    case 'held':
+    case 'resumed':
+      return { ...base, type: c.kind === 'held' ? 'hold' : 'resume', by: 'hailing' };
+    case 'party-held':
+    case 'party-resumed':
+      return { ...base, type: c.kind === 'party-held' ? 'hold' : 'resume', by: c.side };
+    case 'unbridged':
+      return { ...base, type: 'unbridged', reason: c.reason };
+    case 'transfer':
+      return { ...base, type: 'transfer', by: c.by, target: c.target, result: c.result, ...(c.status !== undefined ? { status: c.status } : {}) };
+    default:
+      return undefined;
+  }
+}
+
 /** music-on-hold classes, one folder each */
 export const mohDirOf = (config: Pick<Config, 'dataDir'>): string => resolve(config.dataDir, 'moh');
 
@@ -193,6 +213,12 @@ export function createCallSide(o: CallSideOptions) {
             method: e.method,
           }),
         ),
+      );
+      offs.push(
+        observer.onChange((e) => {
+          const json = changeJson(e, new Date(clock.now()).toISOString());
+          if (json !== undefined) listener(json);
+        }),
       );
       return () => offs.forEach((off) => off());
     },

@@ -218,6 +218,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     auditChain: { verify: () => checkAuditChain(db), range: (o) => auditRepository.range(o), signingKey: auditSigningKey },
     calls: calls.control,
     moh: calls.moh,
+    liveCalls: calls.control.live,
     consoleDir: consoleDir(),
     ready: () => ready,
   });

@@ -13,6 +13,7 @@ import { CallObserver } from './observer.js';
 import { DtmfForwarder } from './dtmf-forward.js';
 import { CallRecordings } from './recordings.js';
 import { CallTransfers } from './transfers.js';
+import { LiveCalls } from './live-calls.js';
 import { dialNumbers, handlerFactory, runSteps } from './handlers/index.js';
 import { resolveDialled } from './dialplan/resolver.js';
 import type { DestinationEnv } from './dialplan/destinations.js';
@@ -27,6 +28,8 @@ export interface CallControl {
   recordingPaused(callId: string): boolean;
   /** calls in progress */
   active(): number;
+  /** list, hang up, hold, transfer and send DTMF from the API */
+  readonly live: LiveCalls;
   /** ends every call (BYE or a final response) and waits for their records */
   close(): Promise<void>;
 }
@@ -155,6 +158,9 @@ export function createCallControl(o: CallControlOptions): CallControl {
       },
     });
     calls.set(call.id, call);
+    const about = { callId: call.id, caller: call.caller.number, callee: call.callee };
+    call.on('media', (change) => observer.emitChange({ ...about, change }));
+    call.on('transfer', (progress) => observer.emitChange({ ...about, change: { kind: 'transfer', ...progress } }));
     invites.set(call.id, { request, maxForwards });
     request.onCancel?.(() => call.cancelledByCaller());
     const plan = (await o.dialPlan?.entries()) ?? [];
@@ -193,6 +199,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     pauseRecording: (callId, paused) => recordings?.pause(callId, paused) ?? false,
     recordingPaused: (callId) => recordings?.paused(callId) ?? false,
     active: () => calls.size,
+    live: new LiveCalls({ calls, transfers, recordings, musicOnHold: async () => (await o.musicOnHold?.()) ?? undefined }),
     async close() {
       closing = true;
       const ending = [...calls.values()].map((call) => {

@@ -16,7 +16,16 @@ export type MediaChange =
   /** `side` put the other party on hold by its own re-offer (party-hold.ts), or took it off */
   | { readonly kind: 'party-held' | 'party-resumed'; readonly side: Side };
 
+/** a transfer of the caller (call-transfer.ts): started, then completed (the target bridged) or failed with a SIP status */
+export interface TransferProgress {
+  readonly target: string;
+  readonly by: 'callee' | 'api';
+  readonly result: 'started' | 'completed' | 'failed';
+  readonly status?: number;
+}
+
 export interface CallEventMap {
+  transfer: (e: TransferProgress) => void;
   state: (e: { readonly from: CallState; readonly to: CallState }) => void;
   media: (e: MediaChange) => void;
   answered: (e: undefined) => void;

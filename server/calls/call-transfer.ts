@@ -53,7 +53,8 @@ export async function transferCall(o: TransferOptions): Promise<TransferResult> 
   if (detached.leg) o.detached?.(detached.leg);
   call.routed([{ number: o.target, entry: null, pattern: null, result: 'transferred', reason: `${o.by === 'api' ? 'the API' : `${call.callee}`} transferred the caller to ${o.target}` }]);
   o.logger.info({ call: call.id, target: o.target, by: o.by }, 'call transferred');
-  return new Promise<TransferResult>((resolve) => {
+  call.events.emit('transfer', { target: o.target, by: o.by, result: 'started' });
+  const result = await new Promise<TransferResult>((resolve) => {
     const offs: (() => void)[] = [];
     let settled = false;
     const settle = (result: TransferResult) => {
@@ -70,4 +71,6 @@ export async function transferCall(o: TransferOptions): Promise<TransferResult> 
       () => settle(failed(500)),
     );
   });
+  call.events.emit('transfer', { target: o.target, by: o.by, ...(result.ok ? { result: 'completed' } : { result: 'failed', status: result.status }) });
+  return result;
 }
