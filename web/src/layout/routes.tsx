@@ -9,6 +9,7 @@ import {
   HistoryOutlined,
   PhoneOutlined,
   SettingOutlined,
+  SoundOutlined,
   WifiOutlined,
 } from '@ant-design/icons';
 import type { Role } from '../lib/session';
@@ -33,8 +34,10 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '/registrations', title: 'menu.registrations', icon: <WifiOutlined />, roles: everyone, group: 'menu.groups.admin', page: lazy(() => import('../pages/Registrations')) },
   { path: '/dialplan', title: 'menu.dialplan', icon: <BranchesOutlined />, roles: everyone, group: 'menu.groups.admin', page: lazy(() => import('../pages/DialPlan')) },
   { path: '/call-handling', title: 'menu.callHandling', icon: <SettingOutlined />, roles: everyone, group: 'menu.groups.admin', page: lazy(() => import('../pages/CallHandling')) },
+  { path: '/calls', title: 'menu.liveCalls', icon: <PhoneOutlined />, roles: staff, group: 'menu.groups.records', page: lazy(() => import('../pages/LiveCalls')) },
   { path: '/cdrs', title: 'menu.cdrs', icon: <HistoryOutlined />, roles: everyone, group: 'menu.groups.records', page: lazy(() => import('../pages/CallRecords')) },
   { path: '/audit', title: 'menu.audit', icon: <AuditOutlined />, roles: ['admin'], group: 'menu.groups.records', page: lazy(() => import('../pages/Audit')) },
+  { path: '/moh', title: 'menu.moh', icon: <SoundOutlined />, roles: ['admin'], group: 'menu.groups.admin', page: lazy(() => import('../pages/MusicOnHold')) },
   { path: '/system', title: 'menu.system', icon: <DashboardOutlined />, roles: staff, group: 'menu.groups.system', page: lazy(() => import('../pages/SystemStatus')) },
 ];
 
