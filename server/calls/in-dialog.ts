@@ -103,11 +103,13 @@ const directionOf = (body: Uint8Array): Direction => (/^a=(sendrecv|sendonly|rec
  * A two-party call's hold and resume are answered by the holder's own endpoint, as a PBX does:
  * the held party is sent no re-INVITE (a phone held by the other end stops playing what it
  * receives) and hears music on hold from the endpoint facing it (party-hold.ts). Other re-offers,
- * and parties whose endpoint cannot answer by itself (SRTP, browsers), are relayed.
+ * parties whose endpoint cannot answer by itself (SRTP, browsers) and holds of a browser are relayed.
  */
 function holdAnsweredHere(call: Call, side: Side, offer: Uint8Array): FacingMedia | undefined {
   const media = call.bridge;
   if (call.state !== CallState.Answered || media === undefined || offer.length === 0 || !media.canAnswerHere(side)) return undefined;
+  // a browser agent being held is still told (its softphone shows the remote hold, and hears the music as relayed media)
+  if (media.endpoint(other(side)).kind !== 'rtp') return undefined;
   if (!holds(directionOf(offer)) && !call.partiesHolding.includes(side)) return undefined;
   return {
     answerReoffer: async (body) => media.answerReofferHere(side, body),
