@@ -12,6 +12,8 @@ import { TRUNK_ROUTES } from './openapi-trunks.js';
 import { DEVICE_ROUTES } from './openapi-devices.js';
 import { SPEECH_ROUTES } from './openapi-speech.js';
 import { VOICEMAIL_ROUTES } from './openapi-voicemail.js';
+import { MOH_ROUTES } from './openapi-moh.js';
+import { CALL_ROUTES } from './openapi-calls.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -243,6 +245,8 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   ...DEVICE_ROUTES,
   ...SPEECH_ROUTES,
   ...VOICEMAIL_ROUTES,
+  ...MOH_ROUTES,
+  ...CALL_ROUTES,
 ];
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
@@ -286,7 +290,9 @@ export function buildOpenApiDocument(info: { title?: string; version?: string } 
       ...(params.length ? { parameters: params } : {}),
       ...(r.body
         ? { requestBody: { required: true, content: { [r.bodyContentType ?? 'application/json']: { schema: jsonSchema(r.body, 'input') } } } }
-        : {}),
+        : r.bodyContentType
+          ? { requestBody: { required: true, content: { [r.bodyContentType]: { schema: { type: 'string', contentMediaType: r.bodyContentType } } } } }
+          : {}),
       responses,
     };
   }

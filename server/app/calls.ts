@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import type { Config } from '../config/index.js';
 import { resolve, sep } from 'node:path';
 import { createMediaEngine } from '../../media/index.js';
-import { createCallControl, createDialPlanService, type CallRecord } from '../calls/index.js';
+import { createCallControl, createDialPlanService, type CallChange, type CallRecord } from '../calls/index.js';
 import { measureRecordingMs, type RecordingVault } from '../recording/index.js';
 import type { CallEventJson } from '../api/index.js';
 import type { CalendarRepository, CallHandlingRepository, CallRecordRepository, DialPlanRepository, ExtensionRepository, HeartbeatRepository } from '../store/index.js';
@@ -18,6 +18,7 @@ import type { Metrics } from './metrics.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { createCalendarLookup } from '../calendars/index.js';
 import { classify } from '../numbers/index.js';
+import { MohLibrary } from '../moh/library.js';
 import type { AcdHandlers, IvrHandlers, VoicemailPort } from '../calls/handlers/index.js';
 import type { TtsPrompts } from '../speech/index.js';
 
@@ -70,6 +71,29 @@ function eventJson(type: EventType, r: CallRecord, at: number): CallEventJson {
 }
 
 /** where call recordings go; the download route serves only files inside it */
+/** hold, resume, unbridge and transfer on the events stream (a re-offer's new direction or a bridge coming up are not) */
+function changeJson(e: CallChange, at: string): CallEventJson | undefined {
+  const base = { callId: e.callId, at, caller: e.caller, callee: e.callee };
+  const c = e.change;
+  switch (c.kind) {
+    case 'held':
+    case 'resumed':
+      return { ...base, type: c.kind === 'held' ? 'hold' : 'resume', by: 'hailing' };
+    case 'party-held':
+    case 'party-resumed':
+      return { ...base, type: c.kind === 'party-held' ? 'hold' : 'resume', by: c.side };
+    case 'unbridged':
+      return { ...base, type: 'unbridged', reason: c.reason };
+    case 'transfer':
+      return { ...base, type: 'transfer', by: c.by, target: c.target, result: c.result, ...(c.status !== undefined ? { status: c.status } : {}) };
+    default:
+      return undefined;
+  }
+}
+
+/** music-on-hold classes, one folder each */
+export const mohDirOf = (config: Pick<Config, 'dataDir'>): string => resolve(config.dataDir, 'moh');
+
 export const recordingsDirOf = (config: Pick<Config, 'dataDir'>): string => resolve(config.dataDir, 'recordings');
 
 const rangeOf = (text: string): { min: number; max: number } | null => {
@@ -90,6 +114,7 @@ export function createCallSide(o: CallSideOptions) {
     ...(config.publicAddress !== config.bindAddress && isIP(config.publicAddress) !== 0 ? { publicAddress: config.publicAddress } : {}),
     logger: logger.child({ module: 'media' }),
   });
+  const moh = new MohLibrary({ dir: mohDirOf(config) });
   const calendars = createCalendarLookup({ get: (id) => o.calendars.get(id) });
   const numbers = { profile: config.numberProfile, ...(config.areaCode !== undefined ? { areaCode: config.areaCode } : {}) };
   const classifyDialled = (number: string) => classify({ ...numbers, number });
@@ -126,6 +151,10 @@ export function createCallSide(o: CallSideOptions) {
     classify: classifyDialled,
     callHandling: (number) => o.callHandling.get(number),
     promptsDir: resolve(config.dataDir, 'prompts'),
+    musicOnHold: async () => {
+      const file = await moh.playlist();
+      return file === undefined ? undefined : { file, loop: true };
+    },
     ...(o.acd ? { acd: o.acd } : {}),
     ...(o.ivr ? { ivr: o.ivr.handlers } : {}),
     tts: o.tts,
@@ -195,6 +224,12 @@ export function createCallSide(o: CallSideOptions) {
           }),
         ),
       );
+      offs.push(
+        observer.onChange((e) => {
+          const json = changeJson(e, new Date(clock.now()).toISOString());
+          if (json !== undefined) listener(json);
+        }),
+      );
       return () => offs.forEach((off) => off());
     },
   };
@@ -222,6 +257,7 @@ export function createCallSide(o: CallSideOptions) {
     media,
     control,
     dialPlan,
+    moh,
     callEvents,
     async start() {
       const cut = await o.records.openRecordings();
@@ -232,6 +268,7 @@ export function createCallSide(o: CallSideOptions) {
       const interrupted = await o.records.interruptOpen({ now: clock.now(), lastAliveAt });
       if (interrupted > 0) logger.warn({ interrupted, lastAliveAt }, 'calls in progress at the last stop were closed as INTERRUPTED');
       await measureInterrupted(cut);
+      await moh.start();
       heartbeat = startHeartbeat({ clock, logger, intervalMs: config.heartbeatIntervalMs, beat: (at) => o.heartbeats.beat(at) });
       await media.start();
     },

@@ -273,6 +273,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     retention: { service: retention, repository: retentionRepository },
     auditChain: { verify: () => checkAuditChain(db), range: (o) => auditRepository.range(o), signingKey: auditSigningKey },
     calls: calls.control,
+    moh: calls.moh,
+    liveCalls: calls.control.live,
     consoleDir: consoleDir(),
     ready: () => ready,
   });

@@ -13,6 +13,8 @@ import { CallSessionTimers } from './session-timers.js';
 import { CallObserver } from './observer.js';
 import { DtmfForwarder } from './dtmf-forward.js';
 import { CallRecordings } from './recordings.js';
+import { CallTransfers } from './transfers.js';
+import { LiveCalls } from './live-calls.js';
 import { dialNumbers, handlerFactory, runSteps } from './handlers/index.js';
 import { resolveDialled } from './dialplan/resolver.js';
 import type { DestinationEnv } from './dialplan/destinations.js';
@@ -30,6 +32,8 @@ export interface CallControl {
   active(): number;
   /** what each live call means to the extensions on it (lamps, presence) */
   readonly lines: CallLines;
+  /** list, hang up, hold, transfer and send DTMF from the API */
+  readonly live: LiveCalls;
   /** ends every call (BYE or a final response) and waits for their records */
   close(): Promise<void>;
 }
@@ -105,6 +109,24 @@ export function createCallControl(o: CallControlOptions): CallControl {
   };
 
   const forwarder = new DtmfForwarder({ logger });
+  /** each call's INVITE and Max-Forwards, for the steps a transfer runs on it */
+  const invites = new Map<string, { readonly request: IncomingRequest; readonly maxForwards: number }>();
+  const transfers = new CallTransfers({
+    clock: o.clock,
+    logger,
+    permissionsOf: async (number) => (await o.directory.profile(number))?.permissions,
+    routes: {
+      resolve: async ({ target, permissions }) => {
+        const resolution = await resolveDialled({ callerPermissions: permissions, dialled: target, entries: (await o.dialPlan?.entries()) ?? [], env });
+        return resolution.failure !== null ? { failure: resolution.failure } : { steps: resolution.steps };
+      },
+      run: async ({ call, steps }) => {
+        const invite = invites.get(call.id);
+        if (invite === undefined) return undefined;
+        return runSteps({ call, steps, factory, request: invite.request, maxForwards: invite.maxForwards, logger });
+      },
+    },
+  });
 
   async function admit(request: IncomingRequest): Promise<void> {
     if (closing) return request.reply({ status: 503, headers: [{ name: 'Retry-After', value: '30' }] });
@@ -150,7 +172,11 @@ export function createCallControl(o: CallControlOptions): CallControl {
         index: { add: (key, c) => index.set(key, c), remove: (key) => index.delete(key) },
         forwardDtmf: (digit) => void forwarder.digit(digit),
         ...(recordings ? { recorder: recordings } : {}),
-        closed: (c) => calls.delete(c.id),
+        ...(o.musicOnHold ? { musicOnHold: o.musicOnHold } : {}),
+        closed: (c) => {
+          calls.delete(c.id);
+          invites.delete(c.id);
+        },
       },
     });
     calls.set(call.id, call);
@@ -161,6 +187,10 @@ export function createCallControl(o: CallControlOptions): CallControl {
     // RFC 3262 §3: no PRACK for a reliable provisional within 64*T1 → 5xx to the INVITE
     inbound.onPrackTimeout = () => call.fail(PRACK_TIMEOUT);
     if (o.sessionTimer) sessions.set(call, new CallSessionTimers({ call, clock: o.clock, logger, policy: o.sessionTimer, caller: session }));
+    const about = { callId: call.id, caller: call.caller.number, callee: call.callee };
+    call.on('media', (change) => observer.emitChange({ ...about, change }));
+    call.on('transfer', (progress) => observer.emitChange({ ...about, change: { kind: 'transfer', ...progress } }));
+    invites.set(call.id, { request, maxForwards });
     request.onCancel?.(() => call.cancelledByCaller());
     const plan = (await o.dialPlan?.entries()) ?? [];
     const entries = fromTrunk.kind === 'did' ? [fromTrunk.entry, ...plan] : plan;
@@ -184,11 +214,11 @@ export function createCallControl(o: CallControlOptions): CallControl {
     }
     const key = `${getHeader(msg, 'Call-ID') ?? ''}\n${toTag}`;
     const call = index.get(key);
-    if (!call) return false; // RFC 3261 §12.2.2: the core answers 481
+    if (!call) return transfers.inDeparted(key, request); // else RFC 3261 §12.2.2: the core answers 481
     const side = call.inbound.dialogKey === key ? 'caller' : 'callee';
     const leg = call.legOf(side);
     const contact = contactFor({ user: side === 'caller' ? call.callee : call.caller.number, flow: request.flow, listening: o.listening(), publicAddress: o.publicAddress });
-    if (leg) void handleInDialog({ call, side, request, contact, observer, sessions: sessions.get(call) }).catch((err: unknown) => logger.error({ err: String(err) }, 'in-dialog request failed'));
+    if (leg) void handleInDialog({ call, side, request, contact, observer, sessions: sessions.get(call), refer: (r) => transfers.refer(r) }).catch((err: unknown) => logger.error({ err: String(err) }, 'in-dialog request failed'));
     return true;
   };
 
@@ -199,6 +229,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     recordingPaused: (callId) => recordings?.paused(callId) ?? false,
     active: () => calls.size,
     lines,
+    live: new LiveCalls({ calls, transfers, recordings, musicOnHold: async () => (await o.musicOnHold?.()) ?? undefined }),
     async close() {
       closing = true;
       const ending = [...calls.values()].map((call) => {

@@ -73,4 +73,6 @@ export async function answerOfferHere(o: { readonly call: Call; readonly side: S
   if (!answered.ok) return request.reply({ status: 488 });
   call.events.emit('media', { kind: 'direction', side, direction: answered.direction });
   answer(answered.body);
+  // the endpoints answering here report the direction the party offered (local-answer.ts)
+  call.partyDirection(side, answered.direction);
 }

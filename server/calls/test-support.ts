@@ -269,6 +269,10 @@ export class FakeMedia {
   endpoint(side: 'caller' | 'callee'): EndpointHandle {
     return (side === 'caller' ? this.caller : this.callee).handle;
   }
+  /** the fake's parties are relayed: their hold re-offers reach the other party */
+  canAnswerHere(): boolean {
+    return false;
+  }
   answerCalleeReoffer(body: Uint8Array): { ok: true; body: Uint8Array; direction: 'sendrecv'; codec: string } {
     return this.relay('callee', body);
   }

@@ -4,7 +4,7 @@ import type { AcdHandlers, IvrHandlers } from './handlers/index.js';
 import type { SpeechPrompts } from './handlers/say.js';
 import type { VoicemailPort } from './handlers/voicemail.js';
 import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SendTarget, SessionTimerPolicy, SipStack, TimerValues } from '../sip/index.js';
-import type { MediaEngine, SealOptions } from '../../media/index.js';
+import type { MediaEngine, PlayItem, SealOptions } from '../../media/index.js';
 import type { DialPlanEntry } from './dialplan/resolver.js';
 import type { CalendarState, DestinationEnv } from './dialplan/destinations.js';
 import type { CallHandling } from './handlers/dial.js';
@@ -102,6 +102,8 @@ export interface CallControlOptions {
   readonly acd?: AcdHandlers;
   /** the IVR's flow handler ('flow' steps); absent: they cannot run */
   readonly ivr?: IvrHandlers;
+  /** what a party put on hold by the other hears (server/moh's default class); absent: silence */
+  readonly musicOnHold?: () => Promise<PlayItem | undefined>;
   /** on-device TTS for dial plan 'say' steps (server/speech); absent: they are skipped */
   readonly tts?: SpeechPrompts;
   /** mailboxes (server/voicemail): 'voicemail' steps and a missed extension's messages; absent: none */

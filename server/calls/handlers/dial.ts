@@ -122,6 +122,7 @@ export async function dialNumbers(o: { call: Call; ctx: HandlerContext; services
     if (anchor === undefined) return { kind: 'answered' };
     // a bridge from a call answered here: this step runs until the bridge ends, and says how
     const end = await call.bridgeEnded();
+    if (end === 'transferred') return { kind: 'answered' }; // the call is the transfer's now (call-transfer.ts)
     return end === 'call-ended' ? { kind: 'killed', reason: end } : { kind: 'unbridged', reason: end };
   }
   await media.close();
