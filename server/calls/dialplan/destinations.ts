@@ -72,13 +72,18 @@ export const AgentLoginDestination = z.strictObject({ kind: z.literal('agent-log
 /** Dial another number through the plan (Asterisk's Goto): the one kind that can loop. */
 export const NumberDestination = z.strictObject({ kind: z.literal('number'), number: z.string().regex(/^[0-9*#+]{1,32}$/) });
 
+/**
+ * Voicemail (server/voicemail): deposit a message in `mailbox` (absent: the dialled number's);
+ * retrieve the caller's own box (*97) or any box after its number (*98), each with the PIN.
+ */
+export const VoicemailDestination = z.strictObject({ kind: z.literal('voicemail'), action: z.enum(['deposit', 'retrieve', 'retrieve-any']).default('deposit'), mailbox: Digits.optional() });
 /** An IVR flow (server/ivr): its current version when the call arrives, kept for the whole call. */
 export const FlowDestination = z.strictObject({ kind: z.literal('flow'), flow: z.number().int().min(1).meta({ description: 'the flow id (/api/v1/ivr/flows)' }) });
 
 /** An outbound route (server/trunks): its patterns rewrite the number, its trunks are tried in order. */
 export const RouteDestination = z.strictObject({ kind: z.literal('route'), route: z.number().int().min(1) });
 
-const STEP_KINDS = [ExtensionDestination, RingGroupDestination, ConferenceDestination, FeatureDestination, NumberDestination, AnswerDestination, PlayDestination, PickupDestination, QueueDestination, AgentLoginDestination, RouteDestination, SayDestination, FlowDestination] as const;
+const STEP_KINDS = [ExtensionDestination, RingGroupDestination, ConferenceDestination, FeatureDestination, NumberDestination, AnswerDestination, PlayDestination, PickupDestination, QueueDestination, AgentLoginDestination, RouteDestination, SayDestination, VoicemailDestination, FlowDestination] as const;
 /** what a branch may hold: every kind but a branch (a calendar carries its own holidays, so none nests) */
 export const BranchStep = z.discriminatedUnion('kind', [...STEP_KINDS]);
 /**
@@ -198,6 +203,7 @@ export const DESTINATION_KINDS: Kinds = {
   queue: { applies: always, problem: async (d, env) => (env.isQueue?.(d.queue) ? null : `unknown queue ${d.queue}`), redials: () => [] },
   'agent-login': { applies: always, problem: none, redials: () => [] },
   route: { applies: always, problem: async (d, env) => ((await env.routeExists?.(d.route)) ? null : `unknown route ${d.route}`), redials: () => [] },
+  voicemail: { applies: always, problem: async (d, env) => (d.mailbox === undefined ? null : unknownExtensions([d.mailbox], env)), redials: () => [] },
   flow: { applies: always, problem: async (d, env) => ((await env.flowExists?.(d.flow)) ? null : `unknown flow ${d.flow}`), redials: () => [] },
 };
 

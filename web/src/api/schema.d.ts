@@ -1273,6 +1273,145 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Provisioned desk phones (never their secrets) */
+        get: operations["getApiV1Devices"];
+        put?: never;
+        /** Enrol a phone by MAC for an extension: generates its SIP password, provisioning password and token URL (the latter two answered only now) */
+        post: operations["postApiV1Devices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** MACs that asked for a configuration but are not enrolled */
+        get: operations["getApiV1DevicesPending"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/pending/{mac}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a pending MAC: enrol it for an extension */
+        post: operations["postApiV1DevicesPendingMacApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/pending/{mac}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Dismiss a pending MAC */
+        delete: operations["deleteApiV1DevicesPendingMac"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/{mac}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One device */
+        get: operations["getApiV1DevicesMac"];
+        put?: never;
+        post?: never;
+        /** Remove a device: its SIP password and provisioning credentials stop working at once */
+        delete: operations["deleteApiV1DevicesMac"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/{mac}/resync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send check-sync NOTIFY to the device's registered contacts: the phone fetches its configuration again without a reboot */
+        post: operations["postApiV1DevicesMacResync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/provisioning/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each family's templates and the variables they may use */
+        get: operations["getApiV1ProvisioningTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/provisioning/templates/{family}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a family's template with your own ({{variable}} placeholders) */
+        put: operations["putApiV1ProvisioningTemplatesFamilyFile"];
+        post?: never;
+        /** Restore the built-in template */
+        delete: operations["deleteApiV1ProvisioningTemplatesFamilyFile"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/speech/models": {
         parameters: {
             query?: never;
@@ -1352,6 +1491,282 @@ export interface paths {
         get: operations["getApiV1SpeechVoices"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/voicemail/mailboxes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every mailbox with its counts (new, old) */
+        get: operations["getApiV1VoicemailMailboxes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/extensions/{number}/mailbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An extension's mailbox: settings, whether a PIN and a greeting are set, counts */
+        get: operations["getApiV1ExtensionsNumberMailbox"];
+        /** Create or change the mailbox; `pin` sets or resets the PIN (stored as a hash, audited without it). Missed calls (busy, no answer, no forward) then go to it */
+        put: operations["putApiV1ExtensionsNumberMailbox"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/extensions/{number}/mailbox/greeting": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload the greeting: a WAV file (audio/wav body, at most 2 MiB) the player can play; sealed at rest like a recording */
+        put: operations["putApiV1ExtensionsNumberMailboxGreeting"];
+        post?: never;
+        /** Remove the greeting (callers hear the spoken default) */
+        delete: operations["deleteApiV1ExtensionsNumberMailboxGreeting"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/extensions/{number}/mailbox/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The mailbox's messages, oldest first */
+        get: operations["getApiV1ExtensionsNumberMailboxMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/voicemail/messages/{id}/audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A message's audio, decrypted as it streams (audio/wav attachment); audited */
+        get: operations["getApiV1VoicemailMessagesIdAudio"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/voicemail/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a message and its audio (audited) */
+        delete: operations["deleteApiV1VoicemailMessagesId"];
+        options?: never;
+        head?: never;
+        /** Mark a message read or new again (the message lamp follows) */
+        patch: operations["patchApiV1VoicemailMessagesId"];
+        trace?: never;
+    };
+    "/api/v1/moh/classes/{class}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The files of a music-on-hold class, in playing order */
+        get: operations["getApiV1MohClassesClassFiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/moh/classes/{class}/files/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload a WAV file (the body, audio/wav; any rate, channels, PCM/float/G.711), converted once to mono 16-bit 8 kHz; replaces a file of that name */
+        put: operations["putApiV1MohClassesClassFilesName"];
+        post?: never;
+        /** Remove a file from the class (an empty class plays silence) */
+        delete: operations["deleteApiV1MohClassesClassFilesName"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Calls in progress */
+        get: operations["getApiV1Calls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/hangup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the call (BYE to both parties; 487 to a caller still ringing) */
+        post: operations["postApiV1CallsIdHangup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hold the call: both parties hear music on hold; neither is re-INVITEd */
+        post: operations["postApiV1CallsIdHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a call held by the API */
+        post: operations["postApiV1CallsIdResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Blind transfer: the callee is released (BYE), the caller hears ringback and goes to the target through the dial plan; progress as transfer events */
+        post: operations["postApiV1CallsIdTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/dtmf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send DTMF to a party (RFC 4733, or in-band when the party did not negotiate telephone-event) */
+        post: operations["postApiV1CallsIdDtmf"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/recording/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the conversation from now (recording must be set up) */
+        post: operations["postApiV1CallsIdRecordingStart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/recording/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop the call's recording before the call ends */
+        post: operations["postApiV1CallsIdRecordingStop"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2177,7 +2592,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                             /**
-                             * @description what retention policies match by: every call is between extensions ('internal') until trunks set it
+                             * @description 'inbound' (a carrier's DID brought it in), 'outbound' (a trunk route took it out) or 'internal' (between extensions); retention policies match by it
                              * @enum {string}
                              */
                             direction: "inbound" | "outbound" | "internal";
@@ -2392,7 +2807,7 @@ export interface operations {
                             [key: string]: unknown;
                         };
                         /**
-                         * @description what retention policies match by: every call is between extensions ('internal') until trunks set it
+                         * @description 'inbound' (a carrier's DID brought it in), 'outbound' (a trunk route took it out) or 'internal' (between extensions); retention policies match by it
                          * @enum {string}
                          */
                         direction: "inbound" | "outbound" | "internal";
@@ -2893,6 +3308,15 @@ export interface operations {
                                 voice?: string;
                             } | {
                                 /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
+                            } | {
+                                /** @constant */
                                 kind: "flow";
                                 /** @description the flow id (/api/v1/ivr/flows) */
                                 flow: number;
@@ -2971,6 +3395,15 @@ export interface operations {
                                     voice?: string;
                                 } | {
                                     /** @constant */
+                                    kind: "voicemail";
+                                    /**
+                                     * @default deposit
+                                     * @enum {string}
+                                     */
+                                    action: "deposit" | "retrieve" | "retrieve-any";
+                                    mailbox?: string;
+                                } | {
+                                    /** @constant */
                                     kind: "flow";
                                     /** @description the flow id (/api/v1/ivr/flows) */
                                     flow: number;
@@ -3043,6 +3476,15 @@ export interface operations {
                                     kind: "say";
                                     text: string;
                                     voice?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "voicemail";
+                                    /**
+                                     * @default deposit
+                                     * @enum {string}
+                                     */
+                                    action: "deposit" | "retrieve" | "retrieve-any";
+                                    mailbox?: string;
                                 } | {
                                     /** @constant */
                                     kind: "flow";
@@ -3163,6 +3605,15 @@ export interface operations {
                         voice?: string;
                     } | {
                         /** @constant */
+                        kind: "voicemail";
+                        /**
+                         * @default deposit
+                         * @enum {string}
+                         */
+                        action?: "deposit" | "retrieve" | "retrieve-any";
+                        mailbox?: string;
+                    } | {
+                        /** @constant */
                         kind: "flow";
                         /** @description the flow id (/api/v1/ivr/flows) */
                         flow: number;
@@ -3241,6 +3692,15 @@ export interface operations {
                             voice?: string;
                         } | {
                             /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action?: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
+                        } | {
+                            /** @constant */
                             kind: "flow";
                             /** @description the flow id (/api/v1/ivr/flows) */
                             flow: number;
@@ -3313,6 +3773,15 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action?: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
                         } | {
                             /** @constant */
                             kind: "flow";
@@ -3406,6 +3875,15 @@ export interface operations {
                             voice?: string;
                         } | {
                             /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
+                        } | {
+                            /** @constant */
                             kind: "flow";
                             /** @description the flow id (/api/v1/ivr/flows) */
                             flow: number;
@@ -3484,6 +3962,15 @@ export interface operations {
                                 voice?: string;
                             } | {
                                 /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
+                            } | {
+                                /** @constant */
                                 kind: "flow";
                                 /** @description the flow id (/api/v1/ivr/flows) */
                                 flow: number;
@@ -3556,6 +4043,15 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
                             } | {
                                 /** @constant */
                                 kind: "flow";
@@ -3702,6 +4198,15 @@ export interface operations {
                                 voice?: string;
                             } | {
                                 /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
+                            } | {
+                                /** @constant */
                                 kind: "flow";
                                 /** @description the flow id (/api/v1/ivr/flows) */
                                 flow: number;
@@ -3780,6 +4285,15 @@ export interface operations {
                                     voice?: string;
                                 } | {
                                     /** @constant */
+                                    kind: "voicemail";
+                                    /**
+                                     * @default deposit
+                                     * @enum {string}
+                                     */
+                                    action: "deposit" | "retrieve" | "retrieve-any";
+                                    mailbox?: string;
+                                } | {
+                                    /** @constant */
                                     kind: "flow";
                                     /** @description the flow id (/api/v1/ivr/flows) */
                                     flow: number;
@@ -3852,6 +4366,15 @@ export interface operations {
                                     kind: "say";
                                     text: string;
                                     voice?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "voicemail";
+                                    /**
+                                     * @default deposit
+                                     * @enum {string}
+                                     */
+                                    action: "deposit" | "retrieve" | "retrieve-any";
+                                    mailbox?: string;
                                 } | {
                                     /** @constant */
                                     kind: "flow";
@@ -4005,6 +4528,15 @@ export interface operations {
                             voice?: string;
                         } | {
                             /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
+                        } | {
+                            /** @constant */
                             kind: "flow";
                             /** @description the flow id (/api/v1/ivr/flows) */
                             flow: number;
@@ -4083,6 +4615,15 @@ export interface operations {
                                 voice?: string;
                             } | {
                                 /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
+                            } | {
+                                /** @constant */
                                 kind: "flow";
                                 /** @description the flow id (/api/v1/ivr/flows) */
                                 flow: number;
@@ -4155,6 +4696,15 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
                             } | {
                                 /** @constant */
                                 kind: "flow";
@@ -4304,6 +4854,15 @@ export interface operations {
                         voice?: string;
                     } | {
                         /** @constant */
+                        kind: "voicemail";
+                        /**
+                         * @default deposit
+                         * @enum {string}
+                         */
+                        action?: "deposit" | "retrieve" | "retrieve-any";
+                        mailbox?: string;
+                    } | {
+                        /** @constant */
                         kind: "flow";
                         /** @description the flow id (/api/v1/ivr/flows) */
                         flow: number;
@@ -4382,6 +4941,15 @@ export interface operations {
                             voice?: string;
                         } | {
                             /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action?: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
+                        } | {
+                            /** @constant */
                             kind: "flow";
                             /** @description the flow id (/api/v1/ivr/flows) */
                             flow: number;
@@ -4454,6 +5022,15 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action?: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
                         } | {
                             /** @constant */
                             kind: "flow";
@@ -4547,6 +5124,15 @@ export interface operations {
                             voice?: string;
                         } | {
                             /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
+                        } | {
+                            /** @constant */
                             kind: "flow";
                             /** @description the flow id (/api/v1/ivr/flows) */
                             flow: number;
@@ -4625,6 +5211,15 @@ export interface operations {
                                 voice?: string;
                             } | {
                                 /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
+                            } | {
+                                /** @constant */
                                 kind: "flow";
                                 /** @description the flow id (/api/v1/ivr/flows) */
                                 flow: number;
@@ -4697,6 +5292,15 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
                             } | {
                                 /** @constant */
                                 kind: "flow";
@@ -5775,7 +6379,7 @@ export interface operations {
                             [key: string]: unknown;
                         };
                         /**
-                         * @description what retention policies match by: every call is between extensions ('internal') until trunks set it
+                         * @description 'inbound' (a carrier's DID brought it in), 'outbound' (a trunk route took it out) or 'internal' (between extensions); retention policies match by it
                          * @enum {string}
                          */
                         direction: "inbound" | "outbound" | "internal";
@@ -11283,6 +11887,8 @@ export interface operations {
                             domain: string | null;
                             registerExpiresS: number;
                             codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                            /** @enum {string} */
+                            numberFormat: "as-routed" | "e164" | "e164-digits";
                             callerId: {
                                 /**
                                  * @default from
@@ -11383,6 +11989,11 @@ export interface operations {
                      */
                     codecs?: ("PCMA" | "PCMU" | "G722" | "opus")[];
                     /**
+                     * @default as-routed
+                     * @enum {string}
+                     */
+                    numberFormat?: "as-routed" | "e164" | "e164-digits";
+                    /**
                      * @default {
                      *       "presentation": "from",
                      *       "number": null,
@@ -11442,6 +12053,8 @@ export interface operations {
                         domain: string | null;
                         registerExpiresS: number;
                         codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                        /** @enum {string} */
+                        numberFormat: "as-routed" | "e164" | "e164-digits";
                         callerId: {
                             /**
                              * @default from
@@ -11560,6 +12173,8 @@ export interface operations {
                         domain: string | null;
                         registerExpiresS: number;
                         codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                        /** @enum {string} */
+                        numberFormat: "as-routed" | "e164" | "e164-digits";
                         callerId: {
                             /**
                              * @default from
@@ -11687,6 +12302,11 @@ export interface operations {
                      */
                     codecs?: ("PCMA" | "PCMU" | "G722" | "opus")[];
                     /**
+                     * @default as-routed
+                     * @enum {string}
+                     */
+                    numberFormat?: "as-routed" | "e164" | "e164-digits";
+                    /**
                      * @default {
                      *       "presentation": "from",
                      *       "number": null,
@@ -11746,6 +12366,8 @@ export interface operations {
                         domain: string | null;
                         registerExpiresS: number;
                         codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                        /** @enum {string} */
+                        numberFormat: "as-routed" | "e164" | "e164-digits";
                         callerId: {
                             /**
                              * @default from
@@ -12569,6 +13191,750 @@ export interface operations {
             };
         };
     };
+    getApiV1Devices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The devices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            mac: string;
+                            /** @enum {string} */
+                            family: "yealink" | "poly" | "grandstream" | "fanvil";
+                            model: string | null;
+                            label: string | null;
+                            extension: string;
+                            /** @description a contact is registered for the device's extension */
+                            registered: boolean;
+                            /** @description when the phone last fetched a file */
+                            lastSeenAt: string | null;
+                            lastSource: string | null;
+                            lastUserAgent: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                        /** @description the provisioning listener, when it runs */
+                        provisioningUrl: string | null;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1Devices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description MAC address, e.g. 00:15:65:12:34:56 or 001565123456 */
+                    mac: string;
+                    /** @enum {string} */
+                    family: "yealink" | "poly" | "grandstream" | "fanvil";
+                    extension: string;
+                    model?: string;
+                    label?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Enrolled */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        device: {
+                            mac: string;
+                            /** @enum {string} */
+                            family: "yealink" | "poly" | "grandstream" | "fanvil";
+                            model: string | null;
+                            label: string | null;
+                            extension: string;
+                            /** @description a contact is registered for the device's extension */
+                            registered: boolean;
+                            /** @description when the phone last fetched a file */
+                            lastSeenAt: string | null;
+                            lastSource: string | null;
+                            lastUserAgent: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        /** @description shown only now: the HTTP digest credentials and the token URL for the phone */
+                        provisioning: {
+                            username: string;
+                            password: string;
+                            /** @description the token URL (null when no listener runs); tokenPath alone otherwise */
+                            tokenUrl: string | null;
+                            tokenPath: string;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The MAC is enrolled already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1DevicesPending: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pending MACs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            mac: string;
+                            family: ("yealink" | "poly" | "grandstream" | "fanvil") | null;
+                            userAgent: string | null;
+                            source: string;
+                            /** @enum {string} */
+                            via: "http" | "pnp";
+                            requests: number;
+                            /** Format: date-time */
+                            firstSeenAt: string;
+                            /** Format: date-time */
+                            lastSeenAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1DevicesPendingMacApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mac: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    family: "yealink" | "poly" | "grandstream" | "fanvil";
+                    extension: string;
+                    model?: string;
+                    label?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Enrolled */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        device: {
+                            mac: string;
+                            /** @enum {string} */
+                            family: "yealink" | "poly" | "grandstream" | "fanvil";
+                            model: string | null;
+                            label: string | null;
+                            extension: string;
+                            /** @description a contact is registered for the device's extension */
+                            registered: boolean;
+                            /** @description when the phone last fetched a file */
+                            lastSeenAt: string | null;
+                            lastSource: string | null;
+                            lastUserAgent: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        /** @description shown only now: the HTTP digest credentials and the token URL for the phone */
+                        provisioning: {
+                            username: string;
+                            password: string;
+                            /** @description the token URL (null when no listener runs); tokenPath alone otherwise */
+                            tokenUrl: string | null;
+                            tokenPath: string;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such pending MAC */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Enrolled already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1DevicesPendingMac: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mac: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Dismissed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such pending MAC */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1DevicesMac: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mac: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The device */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        mac: string;
+                        /** @enum {string} */
+                        family: "yealink" | "poly" | "grandstream" | "fanvil";
+                        model: string | null;
+                        label: string | null;
+                        extension: string;
+                        /** @description a contact is registered for the device's extension */
+                        registered: boolean;
+                        /** @description when the phone last fetched a file */
+                        lastSeenAt: string | null;
+                        lastSource: string | null;
+                        lastUserAgent: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such device */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1DevicesMac: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mac: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such device */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1DevicesMacResync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mac: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description registered contacts a check-sync NOTIFY went to */
+                        contacts: number;
+                        /** @description each phone's final answer (0: none) */
+                        statuses: number[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such device */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1ProvisioningTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The templates */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            family: "yealink" | "poly" | "grandstream" | "fanvil";
+                            /** @enum {string} */
+                            file: "device" | "common" | "master";
+                            body: string;
+                            /** @description the administrator's version is in use */
+                            custom: boolean;
+                            builtIn: string;
+                            contentType: string;
+                        }[];
+                        variables: ("mac" | "label" | "display_name" | "extension" | "auth_name" | "sip_password" | "sip_server" | "sip_port" | "sip_transport" | "transport_code" | "register_expires" | "provisioning_url")[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1ProvisioningTemplatesFamilyFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                family: "yealink" | "poly" | "grandstream" | "fanvil";
+                file: "device" | "common" | "master";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        family: "yealink" | "poly" | "grandstream" | "fanvil";
+                        /** @enum {string} */
+                        file: "device" | "common" | "master";
+                        body: string;
+                        /** @description the administrator's version is in use */
+                        custom: boolean;
+                        builtIn: string;
+                        contentType: string;
+                    };
+                };
+            };
+            /** @description Unknown variables, or a file the family does not have */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1ProvisioningTemplatesFamilyFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                family: "yealink" | "poly" | "grandstream" | "fanvil";
+                file: "device" | "common" | "master";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Restored */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
     getApiV1SpeechModels: {
         parameters: {
             query?: never;
@@ -12900,6 +14266,1519 @@ export interface operations {
             };
             /** @description Missing, invalid or expired session */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1VoicemailMailboxes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Mailboxes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            number: string;
+                            enabled: boolean;
+                            /** @description a PIN is set (retrieval by phone needs one); the PIN itself is stored only as a hash */
+                            hasPin: boolean;
+                            /** @description a greeting was uploaded or recorded; otherwise callers hear a spoken default */
+                            hasGreeting: boolean;
+                            maxMessageS: number;
+                            email: string | null;
+                            emailAttachAudio: boolean;
+                            newMessages: number;
+                            oldMessages: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1ExtensionsNumberMailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mailbox */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        number: string;
+                        enabled: boolean;
+                        /** @description a PIN is set (retrieval by phone needs one); the PIN itself is stored only as a hash */
+                        hasPin: boolean;
+                        /** @description a greeting was uploaded or recorded; otherwise callers hear a spoken default */
+                        hasGreeting: boolean;
+                        maxMessageS: number;
+                        email: string | null;
+                        emailAttachAudio: boolean;
+                        newMessages: number;
+                        oldMessages: number;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No mailbox */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1ExtensionsNumberMailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    enabled?: boolean;
+                    /** @description sets (or resets) the PIN */
+                    pin?: string;
+                    maxMessageS?: number;
+                    email?: string | null;
+                    emailAttachAudio?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The mailbox */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        number: string;
+                        enabled: boolean;
+                        /** @description a PIN is set (retrieval by phone needs one); the PIN itself is stored only as a hash */
+                        hasPin: boolean;
+                        /** @description a greeting was uploaded or recorded; otherwise callers hear a spoken default */
+                        hasGreeting: boolean;
+                        maxMessageS: number;
+                        email: string | null;
+                        emailAttachAudio: boolean;
+                        newMessages: number;
+                        oldMessages: number;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change mailboxes */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such extension */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1ExtensionsNumberMailboxGreeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "audio/wav": string;
+            };
+        };
+        responses: {
+            /** @description The mailbox */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        number: string;
+                        enabled: boolean;
+                        /** @description a PIN is set (retrieval by phone needs one); the PIN itself is stored only as a hash */
+                        hasPin: boolean;
+                        /** @description a greeting was uploaded or recorded; otherwise callers hear a spoken default */
+                        hasGreeting: boolean;
+                        maxMessageS: number;
+                        email: string | null;
+                        emailAttachAudio: boolean;
+                        newMessages: number;
+                        oldMessages: number;
+                    };
+                };
+            };
+            /** @description Not a playable WAV file */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change mailboxes */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No mailbox */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not audio/wav */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1ExtensionsNumberMailboxGreeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change mailboxes */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1ExtensionsNumberMailboxMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Messages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            mailbox: string;
+                            caller: string;
+                            callerName: string | null;
+                            callId: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            durationMs: number;
+                            read: boolean;
+                            readAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not read voicemail (admins and supervisors) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No mailbox */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1VoicemailMessagesIdAudio: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The audio */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/wav": unknown;
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not read voicemail (admins and supervisors) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such message, or its file is gone */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Encrypted with a master key this server does not hold */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1VoicemailMessagesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not read voicemail (admins and supervisors) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    patchApiV1VoicemailMessagesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    read: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The message */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        mailbox: string;
+                        caller: string;
+                        callerName: string | null;
+                        callId: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        durationMs: number;
+                        read: boolean;
+                        readAt: string | null;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not read voicemail (admins and supervisors) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1MohClassesClassFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class: "default";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Files */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        class: string;
+                        items: {
+                            name: string;
+                            bytes: number;
+                            /** @description length after conversion (mono 16-bit PCM, 8 kHz) */
+                            durationMs: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Music on hold is not served */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1MohClassesClassFilesName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class: "default";
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "audio/wav": string;
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        class: string;
+                        file: {
+                            name: string;
+                            bytes: number;
+                            /** @description length after conversion (mono 16-bit PCM, 8 kHz) */
+                            durationMs: number;
+                        };
+                        /** @description what the upload was before conversion */
+                        source: {
+                            sampleRate: number;
+                            channels: number;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Only administrators change music on hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Too large, or the class would play over 30 minutes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not a WAV file the engine reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1MohClassesClassFilesName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class: "default";
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Only administrators change music on hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such file */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1Calls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Calls */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            caller: string;
+                            callerName: string | null;
+                            callee: string;
+                            /** @enum {string} */
+                            state: "routing" | "ringing" | "answered" | "answered-locally" | "bridging" | "bridged" | "held" | "ended";
+                            /** @description ISO 8601 */
+                            startedAt: string;
+                            /** @description Hailing holds the call: both parties hear music on hold */
+                            held: boolean;
+                            /** @description parties that put the other on hold from their phone */
+                            holding: ("caller" | "callee")[];
+                            recording: boolean;
+                            recordingPaused: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdHangup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Held (a hold event follows) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Resumed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the number the caller goes to, resolved through the dial plan with the caller’s permissions */
+                    target: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Transfer started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        target: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call is not answered and talking to a callee */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdDtmf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    digits: string;
+                    /**
+                     * @default callee
+                     * @enum {string}
+                     */
+                    to?: "caller" | "callee";
+                    durationMs?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Sent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdRecordingStart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Recording */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdRecordingStop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stopped */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
