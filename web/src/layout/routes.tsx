@@ -10,6 +10,7 @@ import {
   PhoneOutlined,
   SettingOutlined,
   WifiOutlined,
+  MailOutlined,
 } from '@ant-design/icons';
 import type { Role } from '../lib/session';
 
@@ -33,6 +34,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '/registrations', title: 'menu.registrations', icon: <WifiOutlined />, roles: everyone, group: 'menu.groups.admin', page: lazy(() => import('../pages/Registrations')) },
   { path: '/dialplan', title: 'menu.dialplan', icon: <BranchesOutlined />, roles: everyone, group: 'menu.groups.admin', page: lazy(() => import('../pages/DialPlan')) },
   { path: '/call-handling', title: 'menu.callHandling', icon: <SettingOutlined />, roles: everyone, group: 'menu.groups.admin', page: lazy(() => import('../pages/CallHandling')) },
+  { path: '/voicemail', title: 'menu.voicemail', icon: <MailOutlined />, roles: staff, group: 'menu.groups.admin', page: lazy(() => import('../pages/Voicemail')) },
   { path: '/cdrs', title: 'menu.cdrs', icon: <HistoryOutlined />, roles: everyone, group: 'menu.groups.records', page: lazy(() => import('../pages/CallRecords')) },
   { path: '/audit', title: 'menu.audit', icon: <AuditOutlined />, roles: ['admin'], group: 'menu.groups.records', page: lazy(() => import('../pages/Audit')) },
   { path: '/system', title: 'menu.system', icon: <DashboardOutlined />, roles: staff, group: 'menu.groups.system', page: lazy(() => import('../pages/SystemStatus')) },
