@@ -1,7 +1,8 @@
 // Acceptance of the console's voicemail screen (issue 12) in Debian Chromium against the real
 // process: a mailbox made in the UI with a PIN (shown only as "PIN set") and an uploaded greeting,
 // a message left by a baresip phone calling the extension (no phone registered: voicemail at once)
-// listed with a player whose audio the server serves decrypted, marked heard, deleted; the screen
+// listed with a player whose audio the server serves decrypted, marked heard, deleted; while the
+// call lasts the registrations screen shows the caller's line busy (BLF state); the screen
 // in all three languages without untranslated keys.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -76,11 +77,15 @@ describe('console: the voicemail screen', { skip: chromiumMissing() ?? false, ti
     const caller = await registeredPhone({ user: '1001', password: 'secret-1001', domain: '127.0.0.1', server: { host: '127.0.0.1', port: server.ports.sip }, transport: 'udp', tone: 400, answerMode: 'auto' }, phones);
     await caller.dial('sip:1002@127.0.0.1');
     await caller.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 30_000 });
-    await sleep(5_000);
+    // meanwhile the registrations screen shows 1001's line busy with 1002 (its BLF state)
+    await page.goto(`${server.baseUrl}/registrations`);
+    await page.getByTestId('line-1001').filter({ hasText: '1002' }).waitFor();
+    await sleep(3_000);
     await caller.hangup();
     await caller.waitForEvent({ type: 'CALL_CLOSED' });
+    await page.getByTestId('line-1001').waitFor({ state: 'detached' });
 
-    await page.reload();
+    await page.goto(`${server.baseUrl}/voicemail`);
     await pick('1002');
     const row = page.getByTestId('messages-table').locator('tbody tr', { hasText: '1001' });
     await row.waitFor();

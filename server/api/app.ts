@@ -22,6 +22,7 @@ import { mountSystemRoutes } from './routes/system.js';
 import { mountTrunkRoutes } from './routes/trunks.js';
 import { mountSpeechRoutes } from './routes/speech.js';
 import { mountVoicemailRoutes } from './routes/voicemail.js';
+import { mountPresenceRoutes } from './routes/presence.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const GREETING_ROUTE = /^\/api\/v1\/extensions\/[0-9]{2,15}\/mailbox\/greeting$/;
@@ -52,6 +53,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountTrunkRoutes(app, deps);
   mountSpeechRoutes(app, deps);
   mountVoicemailRoutes(app, deps);
+  mountPresenceRoutes(app, deps);
   mountEventRoutes(app, deps);
   mountSystemRoutes(app, deps);
   if (deps.consoleDir !== undefined) mountConsole(app, { dir: deps.consoleDir });

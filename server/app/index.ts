@@ -216,6 +216,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     trunks: { repository: trunkRepository, manager: trunks.manager },
     speech: { models, voices: () => tts.voices() },
     voicemail,
+    presence: { lines: () => presence.dialogs.snapshot() },
     logger,
     metrics,
     audit,
