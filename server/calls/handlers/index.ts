@@ -30,10 +30,16 @@ export interface AcdHandlers {
   isQueue(id: string): boolean;
 }
 
+/** The IVR's flow handler (server/ivr), given the call layer's services and this factory (a flow ends in a queue, an extension, another flow). */
+export interface IvrHandlers {
+  flow(services: DialServices & AnchoredServices & SayServices, run: HandlerFactory): CallHandler;
+}
+
 type Factories = { [K in Destination['kind']]: ((step: ResolvedStep) => CallHandler) | null };
 
-export function handlerFactory(base: DialServices & MonitorServices & AnchoredServices & PickupServices & RouteServices & SayServices & { readonly acd?: AcdHandlers; readonly voicemail?: VoicemailPort | null }): HandlerFactory {
+export function handlerFactory(base: DialServices & MonitorServices & AnchoredServices & PickupServices & RouteServices & SayServices & { readonly acd?: AcdHandlers; readonly ivr?: IvrHandlers; readonly voicemail?: VoicemailPort | null }): HandlerFactory {
   const acd = base.acd;
+  const ivr = base.ivr;
   const voicemail = base.voicemail ?? null;
   // an extension's missed call goes to its mailbox (deposit answers only when the mailbox exists)
   const services = {
@@ -61,10 +67,12 @@ export function handlerFactory(base: DialServices & MonitorServices & AnchoredSe
     'agent-login': acd ? () => acd.agentLogin(services) : null,
     route: () => new OutboundRouteHandler(services),
     voicemail: () => new Voicemail(services),
+    flow: ivr ? () => ivr.flow(services, factory) : null,
   };
-  return (step) => {
+  const factory: HandlerFactory = (step) => {
     const make = factories[step.destination.kind];
     if (make === null) throw new Error(`no handler runs a '${step.destination.kind}' step`);
     return make(step);
   };
+  return factory;
 }

@@ -14,3 +14,5 @@ export * from './calendars.js';
 export * from './acd.js';
 export * from './trunks.js';
 export * from './voicemail.js';
+export * from './ivr.js';
+export * from './provisioning.js';

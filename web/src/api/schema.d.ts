@@ -940,6 +940,179 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ivr/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The JSON Schema (draft 2020-12) of a flow document */
+        get: operations["getApiV1IvrSchema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a flow document without saving it: every problem with its JSON pointer */
+        post: operations["postApiV1IvrValidate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** IVR flows */
+        get: operations["getApiV1IvrFlows"];
+        put?: never;
+        /** Add a flow (its version 1) */
+        post: operations["postApiV1IvrFlows"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flow and its current document */
+        get: operations["getApiV1IvrFlowsId"];
+        /** Edit a flow: a new version, current for new calls (calls in progress keep theirs) */
+        put: operations["putApiV1IvrFlowsId"];
+        post?: never;
+        /** Delete a flow no dial plan entry runs */
+        delete: operations["deleteApiV1IvrFlowsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flow's versions, newest first */
+        get: operations["getApiV1IvrFlowsIdVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version with its document */
+        get: operations["getApiV1IvrFlowsIdVersionsVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make an older version current again */
+        post: operations["postApiV1IvrFlowsIdRollback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Walk a flow with typed answers (keys, text, timeouts), no call: the step-by-step trace */
+        post: operations["postApiV1IvrFlowsIdSimulate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Self-service figures: entered, contained, transferred, abandoned, failures by node */
+        get: operations["getApiV1IvrFlowsIdMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/runs/{callId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A call's flow run: outcome, path and trace */
+        get: operations["getApiV1IvrRunsCallId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1095,6 +1268,145 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Provisioned desk phones (never their secrets) */
+        get: operations["getApiV1Devices"];
+        put?: never;
+        /** Enrol a phone by MAC for an extension: generates its SIP password, provisioning password and token URL (the latter two answered only now) */
+        post: operations["postApiV1Devices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** MACs that asked for a configuration but are not enrolled */
+        get: operations["getApiV1DevicesPending"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/pending/{mac}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a pending MAC: enrol it for an extension */
+        post: operations["postApiV1DevicesPendingMacApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/pending/{mac}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Dismiss a pending MAC */
+        delete: operations["deleteApiV1DevicesPendingMac"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/{mac}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One device */
+        get: operations["getApiV1DevicesMac"];
+        put?: never;
+        post?: never;
+        /** Remove a device: its SIP password and provisioning credentials stop working at once */
+        delete: operations["deleteApiV1DevicesMac"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/{mac}/resync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send check-sync NOTIFY to the device's registered contacts: the phone fetches its configuration again without a reboot */
+        post: operations["postApiV1DevicesMacResync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/provisioning/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each family's templates and the variables they may use */
+        get: operations["getApiV1ProvisioningTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/provisioning/templates/{family}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a family's template with your own ({{variable}} placeholders) */
+        put: operations["putApiV1ProvisioningTemplatesFamilyFile"];
+        post?: never;
+        /** Restore the built-in template */
+        delete: operations["deleteApiV1ProvisioningTemplatesFamilyFile"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1301,6 +1613,177 @@ export interface paths {
         get: operations["getApiV1PresenceLines"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/moh/classes/{class}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The files of a music-on-hold class, in playing order */
+        get: operations["getApiV1MohClassesClassFiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/moh/classes/{class}/files/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload a WAV file (the body, audio/wav; any rate, channels, PCM/float/G.711), converted once to mono 16-bit 8 kHz; replaces a file of that name */
+        put: operations["putApiV1MohClassesClassFilesName"];
+        post?: never;
+        /** Remove a file from the class (an empty class plays silence) */
+        delete: operations["deleteApiV1MohClassesClassFilesName"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Calls in progress */
+        get: operations["getApiV1Calls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/hangup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the call (BYE to both parties; 487 to a caller still ringing) */
+        post: operations["postApiV1CallsIdHangup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hold the call: both parties hear music on hold; neither is re-INVITEd */
+        post: operations["postApiV1CallsIdHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a call held by the API */
+        post: operations["postApiV1CallsIdResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Blind transfer: the callee is released (BYE), the caller hears ringback and goes to the target through the dial plan; progress as transfer events */
+        post: operations["postApiV1CallsIdTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/dtmf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send DTMF to a party (RFC 4733, or in-band when the party did not negotiate telephone-event) */
+        post: operations["postApiV1CallsIdDtmf"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/recording/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the conversation from now (recording must be set up) */
+        post: operations["postApiV1CallsIdRecordingStart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/recording/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop the call's recording before the call ends */
+        post: operations["postApiV1CallsIdRecordingStop"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2121,8 +2604,12 @@ export interface operations {
                                 trace: unknown[];
                                 handlers: string[];
                             };
+                            /** @description the IVR flow the call ran: flowId, version, vars, path, attempts, failures, intent, outcome, trace */
+                            ivr?: {
+                                [key: string]: unknown;
+                            };
                             /**
-                             * @description what retention policies match by: every call is between extensions ('internal') until trunks set it
+                             * @description 'inbound' (a carrier's DID brought it in), 'outbound' (a trunk route took it out) or 'internal' (between extensions); retention policies match by it
                              * @enum {string}
                              */
                             direction: "inbound" | "outbound" | "internal";
@@ -2332,8 +2819,12 @@ export interface operations {
                             trace: unknown[];
                             handlers: string[];
                         };
+                        /** @description the IVR flow the call ran: flowId, version, vars, path, attempts, failures, intent, outcome, trace */
+                        ivr?: {
+                            [key: string]: unknown;
+                        };
                         /**
-                         * @description what retention policies match by: every call is between extensions ('internal') until trunks set it
+                         * @description 'inbound' (a carrier's DID brought it in), 'outbound' (a trunk route took it out) or 'internal' (between extensions); retention policies match by it
                          * @enum {string}
                          */
                         direction: "inbound" | "outbound" | "internal";
@@ -2815,6 +3306,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -2838,6 +3332,11 @@ export interface operations {
                                  */
                                 action: "deposit" | "retrieve" | "retrieve-any";
                                 mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             } | {
                                 /** @constant */
                                 kind: "calendar";
@@ -2894,6 +3393,9 @@ export interface operations {
                                         skill: string;
                                         minLevel: number;
                                     }[];
+                                    attached?: {
+                                        [key: string]: unknown;
+                                    };
                                 } | {
                                     /** @constant */
                                     kind: "agent-login";
@@ -2917,6 +3419,11 @@ export interface operations {
                                      */
                                     action: "deposit" | "retrieve" | "retrieve-any";
                                     mailbox?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "flow";
+                                    /** @description the flow id (/api/v1/ivr/flows) */
+                                    flow: number;
                                 })[];
                                 closed: ({
                                     /** @constant */
@@ -2969,6 +3476,9 @@ export interface operations {
                                         skill: string;
                                         minLevel: number;
                                     }[];
+                                    attached?: {
+                                        [key: string]: unknown;
+                                    };
                                 } | {
                                     /** @constant */
                                     kind: "agent-login";
@@ -2992,6 +3502,11 @@ export interface operations {
                                      */
                                     action: "deposit" | "retrieve" | "retrieve-any";
                                     mailbox?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "flow";
+                                    /** @description the flow id (/api/v1/ivr/flows) */
+                                    flow: number;
                                 })[];
                             })[];
                             description: string | null;
@@ -3088,6 +3603,9 @@ export interface operations {
                             skill: string;
                             minLevel: number;
                         }[];
+                        attached?: {
+                            [key: string]: unknown;
+                        };
                     } | {
                         /** @constant */
                         kind: "agent-login";
@@ -3111,6 +3629,11 @@ export interface operations {
                          */
                         action?: "deposit" | "retrieve" | "retrieve-any";
                         mailbox?: string;
+                    } | {
+                        /** @constant */
+                        kind: "flow";
+                        /** @description the flow id (/api/v1/ivr/flows) */
+                        flow: number;
                     } | {
                         /** @constant */
                         kind: "calendar";
@@ -3167,6 +3690,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -3190,6 +3716,11 @@ export interface operations {
                              */
                             action?: "deposit" | "retrieve" | "retrieve-any";
                             mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         })[];
                         closed: ({
                             /** @constant */
@@ -3242,6 +3773,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -3265,6 +3799,11 @@ export interface operations {
                              */
                             action?: "deposit" | "retrieve" | "retrieve-any";
                             mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         })[];
                     })[];
                     description?: string | null;
@@ -3334,6 +3873,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -3357,6 +3899,11 @@ export interface operations {
                              */
                             action: "deposit" | "retrieve" | "retrieve-any";
                             mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         } | {
                             /** @constant */
                             kind: "calendar";
@@ -3413,6 +3960,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -3436,6 +3986,11 @@ export interface operations {
                                  */
                                 action: "deposit" | "retrieve" | "retrieve-any";
                                 mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                             closed: ({
                                 /** @constant */
@@ -3488,6 +4043,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -3511,6 +4069,11 @@ export interface operations {
                                  */
                                 action: "deposit" | "retrieve" | "retrieve-any";
                                 mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                         })[];
                         description: string | null;
@@ -3633,6 +4196,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -3656,6 +4222,11 @@ export interface operations {
                                  */
                                 action: "deposit" | "retrieve" | "retrieve-any";
                                 mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             } | {
                                 /** @constant */
                                 kind: "calendar";
@@ -3712,6 +4283,9 @@ export interface operations {
                                         skill: string;
                                         minLevel: number;
                                     }[];
+                                    attached?: {
+                                        [key: string]: unknown;
+                                    };
                                 } | {
                                     /** @constant */
                                     kind: "agent-login";
@@ -3735,6 +4309,11 @@ export interface operations {
                                      */
                                     action: "deposit" | "retrieve" | "retrieve-any";
                                     mailbox?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "flow";
+                                    /** @description the flow id (/api/v1/ivr/flows) */
+                                    flow: number;
                                 })[];
                                 closed: ({
                                     /** @constant */
@@ -3787,6 +4366,9 @@ export interface operations {
                                         skill: string;
                                         minLevel: number;
                                     }[];
+                                    attached?: {
+                                        [key: string]: unknown;
+                                    };
                                 } | {
                                     /** @constant */
                                     kind: "agent-login";
@@ -3810,6 +4392,11 @@ export interface operations {
                                      */
                                     action: "deposit" | "retrieve" | "retrieve-any";
                                     mailbox?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "flow";
+                                    /** @description the flow id (/api/v1/ivr/flows) */
+                                    flow: number;
                                 })[];
                             };
                             argument: string;
@@ -3939,6 +4526,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -3962,6 +4552,11 @@ export interface operations {
                              */
                             action: "deposit" | "retrieve" | "retrieve-any";
                             mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         } | {
                             /** @constant */
                             kind: "calendar";
@@ -4018,6 +4613,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -4041,6 +4639,11 @@ export interface operations {
                                  */
                                 action: "deposit" | "retrieve" | "retrieve-any";
                                 mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                             closed: ({
                                 /** @constant */
@@ -4093,6 +4696,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -4116,6 +4722,11 @@ export interface operations {
                                  */
                                 action: "deposit" | "retrieve" | "retrieve-any";
                                 mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                         })[];
                         description: string | null;
@@ -4241,6 +4852,9 @@ export interface operations {
                             skill: string;
                             minLevel: number;
                         }[];
+                        attached?: {
+                            [key: string]: unknown;
+                        };
                     } | {
                         /** @constant */
                         kind: "agent-login";
@@ -4264,6 +4878,11 @@ export interface operations {
                          */
                         action?: "deposit" | "retrieve" | "retrieve-any";
                         mailbox?: string;
+                    } | {
+                        /** @constant */
+                        kind: "flow";
+                        /** @description the flow id (/api/v1/ivr/flows) */
+                        flow: number;
                     } | {
                         /** @constant */
                         kind: "calendar";
@@ -4320,6 +4939,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -4343,6 +4965,11 @@ export interface operations {
                              */
                             action?: "deposit" | "retrieve" | "retrieve-any";
                             mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         })[];
                         closed: ({
                             /** @constant */
@@ -4395,6 +5022,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -4418,6 +5048,11 @@ export interface operations {
                              */
                             action?: "deposit" | "retrieve" | "retrieve-any";
                             mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         })[];
                     })[];
                     description?: string | null;
@@ -4487,6 +5122,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -4510,6 +5148,11 @@ export interface operations {
                              */
                             action: "deposit" | "retrieve" | "retrieve-any";
                             mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         } | {
                             /** @constant */
                             kind: "calendar";
@@ -4566,6 +5209,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -4589,6 +5235,11 @@ export interface operations {
                                  */
                                 action: "deposit" | "retrieve" | "retrieve-any";
                                 mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                             closed: ({
                                 /** @constant */
@@ -4641,6 +5292,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -4664,6 +5318,11 @@ export interface operations {
                                  */
                                 action: "deposit" | "retrieve" | "retrieve-any";
                                 mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                         })[];
                         description: string | null;
@@ -5732,8 +6391,12 @@ export interface operations {
                             trace: unknown[];
                             handlers: string[];
                         };
+                        /** @description the IVR flow the call ran: flowId, version, vars, path, attempts, failures, intent, outcome, trace */
+                        ivr?: {
+                            [key: string]: unknown;
+                        };
                         /**
-                         * @description what retention policies match by: every call is between extensions ('internal') until trunks set it
+                         * @description 'inbound' (a carrier's DID brought it in), 'outbound' (a trunk route took it out) or 'internal' (between extensions); retention policies match by it
                          * @enum {string}
                          */
                         direction: "inbound" | "outbound" | "internal";
@@ -10021,6 +10684,1035 @@ export interface operations {
             };
         };
     };
+    getApiV1IvrSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON Schema */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1IvrValidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description a flow document (GET /api/v1/ivr/schema) */
+                    document: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The verdict */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                        problems: {
+                            /** @description RFC 6901 JSON pointer into the submitted document */
+                            pointer: string;
+                            /** @enum {string} */
+                            code: "schema" | "missing-node" | "missing-queue" | "missing-flow" | "missing-calendar" | "unreachable" | "loop-without-input";
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Flows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            name: string;
+                            description: string | null;
+                            currentVersion: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1IvrFlows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    description?: string | null;
+                    /** @description a flow document (GET /api/v1/ivr/schema) */
+                    document: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        currentVersion: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The flow is refused: each problem with its RFC 6901 JSON pointer (schema, missing node or queue, unreachable node, loop without input) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "invalid flow";
+                        problems: {
+                            /** @description RFC 6901 JSON pointer into the submitted document */
+                            pointer: string;
+                            /** @enum {string} */
+                            code: "schema" | "missing-node" | "missing-queue" | "missing-flow" | "missing-calendar" | "unreachable" | "loop-without-input";
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change flows */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The name is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlowsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flow */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        currentVersion: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** @description a flow document (GET /api/v1/ivr/schema) */
+                        document: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1IvrFlowsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string | null;
+                    /** @description a flow document (GET /api/v1/ivr/schema) */
+                    document: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The new version is current */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        currentVersion: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The flow is refused: each problem with its RFC 6901 JSON pointer (schema, missing node or queue, unreachable node, loop without input) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "invalid flow";
+                        problems: {
+                            /** @description RFC 6901 JSON pointer into the submitted document */
+                            pointer: string;
+                            /** @enum {string} */
+                            code: "schema" | "missing-node" | "missing-queue" | "missing-flow" | "missing-calendar" | "unreachable" | "loop-without-input";
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change flows */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1IvrFlowsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change flows */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Dial plan entries run it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlowsIdVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            flowId: number;
+                            version: number;
+                            createdBy: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlowsIdVersionsVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        flowId: number;
+                        version: number;
+                        createdBy: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description a flow document (GET /api/v1/ivr/schema) */
+                        document: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1IvrFlowsIdRollback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Rolled back */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        currentVersion: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change flows */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1IvrFlowsIdSimulate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description what the caller does at each point the flow waits, in order; when they run out the caller hangs up
+                     * @default []
+                     */
+                    answers?: ({
+                        dtmf: string;
+                    } | {
+                        text: string;
+                    } | {
+                        /** @constant */
+                        timeout: true;
+                    } | {
+                        /** @constant */
+                        hangup: true;
+                    })[];
+                    /** @description default: the current version */
+                    version?: number;
+                    caller?: string;
+                    dialled?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The outcome, context and trace */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description how the flow ended: completed, abandoned, enqueue, transfer or fallback, with where to */
+                        outcome: {
+                            [key: string]: unknown;
+                        };
+                        context: {
+                            flowId: number;
+                            version: number;
+                            vars: {
+                                [key: string]: string;
+                            };
+                            path: string[];
+                            attempts: {
+                                node: string;
+                                attempt: number;
+                                input: string;
+                                kind: string;
+                                result: string;
+                            }[];
+                            failures: number;
+                            failuresByNode: {
+                                [key: string]: number;
+                            };
+                            intent?: {
+                                node: string;
+                                intent: string | null;
+                                confidence: number;
+                                /** @enum {string} */
+                                source: "model" | "rules" | "none";
+                                utterance: string;
+                                modelError?: string;
+                            };
+                            outcome?: string;
+                            trace: {
+                                step: number;
+                                node: string;
+                                verb: string;
+                                atMs: number;
+                                prompt?: string;
+                                input?: string;
+                                branch?: string;
+                                next?: string;
+                                vars: {
+                                    [key: string]: string;
+                                };
+                                detail?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        };
+                        unused: number;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The stored version no longer reads */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlowsIdMetrics: {
+        parameters: {
+            query?: {
+                since?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        flowId: number;
+                        entered: number;
+                        contained: number;
+                        transferred: number;
+                        fallback: number;
+                        abandoned: number;
+                        containmentRate: number | null;
+                        nodes: {
+                            [key: string]: {
+                                entered: number;
+                                failures: number;
+                                abandoned: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrRunsCallId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        flowId: number;
+                        version: number;
+                        /** Format: date-time */
+                        startedAt: string;
+                        /** Format: date-time */
+                        endedAt: string;
+                        outcome: string;
+                        path: string[];
+                        failuresByNode: {
+                            [key: string]: number;
+                        };
+                        trace: unknown[];
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No flow ran on this call */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
     getApiV1Audit: {
         parameters: {
             query?: {
@@ -10212,6 +11904,8 @@ export interface operations {
                             domain: string | null;
                             registerExpiresS: number;
                             codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                            /** @enum {string} */
+                            numberFormat: "as-routed" | "e164" | "e164-digits";
                             callerId: {
                                 /**
                                  * @default from
@@ -10312,6 +12006,11 @@ export interface operations {
                      */
                     codecs?: ("PCMA" | "PCMU" | "G722" | "opus")[];
                     /**
+                     * @default as-routed
+                     * @enum {string}
+                     */
+                    numberFormat?: "as-routed" | "e164" | "e164-digits";
+                    /**
                      * @default {
                      *       "presentation": "from",
                      *       "number": null,
@@ -10371,6 +12070,8 @@ export interface operations {
                         domain: string | null;
                         registerExpiresS: number;
                         codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                        /** @enum {string} */
+                        numberFormat: "as-routed" | "e164" | "e164-digits";
                         callerId: {
                             /**
                              * @default from
@@ -10489,6 +12190,8 @@ export interface operations {
                         domain: string | null;
                         registerExpiresS: number;
                         codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                        /** @enum {string} */
+                        numberFormat: "as-routed" | "e164" | "e164-digits";
                         callerId: {
                             /**
                              * @default from
@@ -10616,6 +12319,11 @@ export interface operations {
                      */
                     codecs?: ("PCMA" | "PCMU" | "G722" | "opus")[];
                     /**
+                     * @default as-routed
+                     * @enum {string}
+                     */
+                    numberFormat?: "as-routed" | "e164" | "e164-digits";
+                    /**
                      * @default {
                      *       "presentation": "from",
                      *       "number": null,
@@ -10675,6 +12383,8 @@ export interface operations {
                         domain: string | null;
                         registerExpiresS: number;
                         codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                        /** @enum {string} */
+                        numberFormat: "as-routed" | "e164" | "e164-digits";
                         callerId: {
                             /**
                              * @default from
@@ -11486,6 +13196,750 @@ export interface operations {
             };
             /** @description Missing, invalid or expired session */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1Devices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The devices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            mac: string;
+                            /** @enum {string} */
+                            family: "yealink" | "poly" | "grandstream" | "fanvil";
+                            model: string | null;
+                            label: string | null;
+                            extension: string;
+                            /** @description a contact is registered for the device's extension */
+                            registered: boolean;
+                            /** @description when the phone last fetched a file */
+                            lastSeenAt: string | null;
+                            lastSource: string | null;
+                            lastUserAgent: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                        /** @description the provisioning listener, when it runs */
+                        provisioningUrl: string | null;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1Devices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description MAC address, e.g. 00:15:65:12:34:56 or 001565123456 */
+                    mac: string;
+                    /** @enum {string} */
+                    family: "yealink" | "poly" | "grandstream" | "fanvil";
+                    extension: string;
+                    model?: string;
+                    label?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Enrolled */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        device: {
+                            mac: string;
+                            /** @enum {string} */
+                            family: "yealink" | "poly" | "grandstream" | "fanvil";
+                            model: string | null;
+                            label: string | null;
+                            extension: string;
+                            /** @description a contact is registered for the device's extension */
+                            registered: boolean;
+                            /** @description when the phone last fetched a file */
+                            lastSeenAt: string | null;
+                            lastSource: string | null;
+                            lastUserAgent: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        /** @description shown only now: the HTTP digest credentials and the token URL for the phone */
+                        provisioning: {
+                            username: string;
+                            password: string;
+                            /** @description the token URL (null when no listener runs); tokenPath alone otherwise */
+                            tokenUrl: string | null;
+                            tokenPath: string;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The MAC is enrolled already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1DevicesPending: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pending MACs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            mac: string;
+                            family: ("yealink" | "poly" | "grandstream" | "fanvil") | null;
+                            userAgent: string | null;
+                            source: string;
+                            /** @enum {string} */
+                            via: "http" | "pnp";
+                            requests: number;
+                            /** Format: date-time */
+                            firstSeenAt: string;
+                            /** Format: date-time */
+                            lastSeenAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1DevicesPendingMacApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mac: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    family: "yealink" | "poly" | "grandstream" | "fanvil";
+                    extension: string;
+                    model?: string;
+                    label?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Enrolled */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        device: {
+                            mac: string;
+                            /** @enum {string} */
+                            family: "yealink" | "poly" | "grandstream" | "fanvil";
+                            model: string | null;
+                            label: string | null;
+                            extension: string;
+                            /** @description a contact is registered for the device's extension */
+                            registered: boolean;
+                            /** @description when the phone last fetched a file */
+                            lastSeenAt: string | null;
+                            lastSource: string | null;
+                            lastUserAgent: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        /** @description shown only now: the HTTP digest credentials and the token URL for the phone */
+                        provisioning: {
+                            username: string;
+                            password: string;
+                            /** @description the token URL (null when no listener runs); tokenPath alone otherwise */
+                            tokenUrl: string | null;
+                            tokenPath: string;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such pending MAC */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Enrolled already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1DevicesPendingMac: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mac: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Dismissed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such pending MAC */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1DevicesMac: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mac: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The device */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        mac: string;
+                        /** @enum {string} */
+                        family: "yealink" | "poly" | "grandstream" | "fanvil";
+                        model: string | null;
+                        label: string | null;
+                        extension: string;
+                        /** @description a contact is registered for the device's extension */
+                        registered: boolean;
+                        /** @description when the phone last fetched a file */
+                        lastSeenAt: string | null;
+                        lastSource: string | null;
+                        lastUserAgent: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such device */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1DevicesMac: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mac: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such device */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1DevicesMacResync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mac: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description registered contacts a check-sync NOTIFY went to */
+                        contacts: number;
+                        /** @description each phone's final answer (0: none) */
+                        statuses: number[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such device */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1ProvisioningTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The templates */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            family: "yealink" | "poly" | "grandstream" | "fanvil";
+                            /** @enum {string} */
+                            file: "device" | "common" | "master";
+                            body: string;
+                            /** @description the administrator's version is in use */
+                            custom: boolean;
+                            builtIn: string;
+                            contentType: string;
+                        }[];
+                        variables: ("mac" | "label" | "display_name" | "extension" | "auth_name" | "sip_password" | "sip_server" | "sip_port" | "sip_transport" | "transport_code" | "register_expires" | "provisioning_url")[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1ProvisioningTemplatesFamilyFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                family: "yealink" | "poly" | "grandstream" | "fanvil";
+                file: "device" | "common" | "master";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        family: "yealink" | "poly" | "grandstream" | "fanvil";
+                        /** @enum {string} */
+                        file: "device" | "common" | "master";
+                        body: string;
+                        /** @description the administrator's version is in use */
+                        custom: boolean;
+                        builtIn: string;
+                        contentType: string;
+                    };
+                };
+            };
+            /** @description Unknown variables, or a file the family does not have */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1ProvisioningTemplatesFamilyFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                family: "yealink" | "poly" | "grandstream" | "fanvil";
+                file: "device" | "common" | "master";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Restored */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12528,6 +14982,860 @@ export interface operations {
             };
             /** @description Missing, invalid or expired session */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1MohClassesClassFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class: "default";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Files */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        class: string;
+                        items: {
+                            name: string;
+                            bytes: number;
+                            /** @description length after conversion (mono 16-bit PCM, 8 kHz) */
+                            durationMs: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Music on hold is not served */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1MohClassesClassFilesName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class: "default";
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "audio/wav": string;
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        class: string;
+                        file: {
+                            name: string;
+                            bytes: number;
+                            /** @description length after conversion (mono 16-bit PCM, 8 kHz) */
+                            durationMs: number;
+                        };
+                        /** @description what the upload was before conversion */
+                        source: {
+                            sampleRate: number;
+                            channels: number;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Only administrators change music on hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Too large, or the class would play over 30 minutes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not a WAV file the engine reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1MohClassesClassFilesName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class: "default";
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Only administrators change music on hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such file */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1Calls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Calls */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            caller: string;
+                            callerName: string | null;
+                            callee: string;
+                            /** @enum {string} */
+                            state: "routing" | "ringing" | "answered" | "answered-locally" | "bridging" | "bridged" | "held" | "ended";
+                            /** @description ISO 8601 */
+                            startedAt: string;
+                            /** @description Hailing holds the call: both parties hear music on hold */
+                            held: boolean;
+                            /** @description parties that put the other on hold from their phone */
+                            holding: ("caller" | "callee")[];
+                            recording: boolean;
+                            recordingPaused: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdHangup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Held (a hold event follows) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Resumed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the number the caller goes to, resolved through the dial plan with the caller’s permissions */
+                    target: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Transfer started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        target: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call is not answered and talking to a callee */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdDtmf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    digits: string;
+                    /**
+                     * @default callee
+                     * @enum {string}
+                     */
+                    to?: "caller" | "callee";
+                    durationMs?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Sent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdRecordingStart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Recording */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdRecordingStop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stopped */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
