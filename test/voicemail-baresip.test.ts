@@ -64,7 +64,7 @@ describe('voicemail after no answer, MWI and retrieval by PIN with baresip and n
     await rig?.close();
   });
 
-  it('a message left after no answer lights the lamp, is stored sealed and downloads decrypted; *97 with the PIN plays it and the lamp goes off', { timeout: 240_000 }, async () => {
+  it('a message left after no answer lights the lamp, is stored sealed and downloads decrypted; *97 with the PIN plays it and the lamp goes off', { timeout: 240_000 }, async (t) => {
     assert.equal(await lamp.subscribe({ expires: 600 }), 200);
     const idle = await lamp.waitForNotify((n) => n.event.startsWith('message-summary'));
     assert.equal(idle.contentType, 'application/simple-message-summary');
@@ -86,6 +86,7 @@ describe('voicemail after no answer, MWI and retrieval by PIN with baresip and n
     const [heard] = caller.decodedDumps();
     assert.ok(heard);
     const greetingHeard = await strongest(heard, 600, [400, 800]);
+    t.diagnostic(`greeting (600 Hz) in the caller's decoded audio: ${JSON.stringify(greetingHeard)}`);
     assert.ok(greetingHeard.db > -30 && greetingHeard.db - greetingHeard.otherDb > 15, `greeting in the caller's audio: ${JSON.stringify(greetingHeard)}`);
 
     const list = await rig.server.api<{ items: { id: string; caller: string; read: boolean; durationMs: number }[] }>('GET', '/api/v1/extensions/1002/mailbox/messages');
@@ -100,7 +101,7 @@ describe('voicemail after no answer, MWI and retrieval by PIN with baresip and n
     assert.equal(audio.status, 200);
     const downloaded = path.join(work, 'message.wav');
     writeFileSync(downloaded, Buffer.from(await audio.arrayBuffer()));
-    await assertTone({ file: downloaded, hz: 400, minLengthS: 2 });
+    t.diagnostic(`downloaded message: ${JSON.stringify(await assertTone({ file: downloaded, hz: 400, minLengthS: 2 }))}`);
     const stored = execFileSync('find', [path.join(rig.server.dataDir, 'voicemail', '1002'), '-name', `${message.id}.wav`]).toString().trim();
     assert.notEqual(readFileSync(stored).subarray(0, 4).toString('latin1'), 'RIFF', 'the stored message is sealed, not a plain WAV');
 
@@ -119,6 +120,7 @@ describe('voicemail after no answer, MWI and retrieval by PIN with baresip and n
     const dumps = listener.decodedDumps();
     const retrieved = dumps[dumps.length - 1]!;
     const played = await strongest(retrieved, 400, [600, 800]);
+    t.diagnostic(`message (400 Hz) in the retrieving phone's decoded audio: ${JSON.stringify(played)}`);
     assert.ok(played.db > -30 && played.db - played.otherDb > 15, `the message's 400 Hz in what the retrieving phone decoded: ${JSON.stringify(played)}`);
   });
 });

@@ -24,6 +24,7 @@ import { mountTrunkRoutes } from './routes/trunks.js';
 import { mountDeviceRoutes } from './routes/devices.js';
 import { mountSpeechRoutes } from './routes/speech.js';
 import { mountVoicemailRoutes } from './routes/voicemail.js';
+import { mountPresenceRoutes } from './routes/presence.js';
 import { MOH_PATH_PREFIX, mountMohRoutes } from './routes/moh.js';
 import { mountCallRoutes } from './routes/calls.js';
 
@@ -59,6 +60,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountDeviceRoutes(app, deps);
   mountSpeechRoutes(app, deps);
   mountVoicemailRoutes(app, deps);
+  mountPresenceRoutes(app, deps);
   mountMohRoutes(app, deps);
   mountCallRoutes(app, deps);
   mountEventRoutes(app, deps);

@@ -50,4 +50,5 @@ export const VOICEMAIL_ROUTES: readonly ApiRouteSpec[] = [
   },
   { method: 'patch', path: '/api/v1/voicemail/messages/{id}', summary: 'Mark a message read or new again (the message lamp follows)', tag, auth: true, params: msg, body: v.VoicemailMessagePatch, responses: { 200: { description: 'The message', schema: v.VoicemailMessage }, 400: invalid, 401: unauthorized, 403: supervisors, 404: err('No such message') } },
   { method: 'delete', path: '/api/v1/voicemail/messages/{id}', summary: 'Delete a message and its audio (audited)', tag, auth: true, params: msg, responses: { 204: { description: 'Deleted' }, 401: unauthorized, 403: supervisors, 404: err('No such message') } },
+  { method: 'get', path: '/api/v1/presence/lines', summary: 'Extensions on a call now and how (RFC 4235 dialog states: early with the caller, confirmed), as BLF subscribers see them', tag: 'presence', auth: true, responses: { 200: { description: 'Line states', schema: v.LineStateList }, 401: unauthorized } },
 ];

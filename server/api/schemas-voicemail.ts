@@ -36,3 +36,11 @@ export const VoicemailMessage = z.object({
 export const VoicemailMessageList = z.object({ items: z.array(VoicemailMessage) });
 export const VoicemailMessageParams = z.object({ id: z.uuid() });
 export const VoicemailMessagePatch = z.strictObject({ read: z.boolean() });
+
+/** Busy-lamp state (RFC 4235 dialog states) of the extensions on a call now, as phones' BLF keys see it. */
+export const LineState = z.object({
+  extension: z.string(),
+  state: z.enum(['trying', 'proceeding', 'early', 'confirmed', 'terminated']),
+  remote: z.string().meta({ description: 'the other party (the caller while it rings)' }),
+});
+export const LineStateList = z.object({ items: z.array(LineState) });

@@ -3,8 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelInstaller } from '../speech/index.js';
+import { VoicemailService } from '../voicemail/index.js';
+import { RecordingVault } from '../recording/index.js';
 import { openTempDatabase } from '../store/testing.js';
 import {
+  VoicemailRepository,
   AcdRepository,
   AdminUserRepository,
   AuditRepository,
@@ -121,6 +124,16 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
     // no models in its manifest: the routes are served (and documented), nothing can be installed
     devices: { service: provisioning.service, extensionExists: async (n) => (await extensions.get(n)) !== undefined, baseUrl: () => 'http://pbx.test:8090' },
     speech: { models: new ModelInstaller({ dir: join(tmpdir(), `hailing-api-models-${process.pid}`), manifest: { models: [] }, now }), voices: () => [] },
+    // mailboxes over the same database; no media engine (no call records a message here)
+    voicemail: new VoicemailService({
+      repository: new VoicemailRepository({ db: database.db, now }),
+      engine: { startRecording: () => { throw new Error('no media engine in API tests'); } },
+      vault: new RecordingVault({ encryption: 'off', keyring: null }),
+      dir: join(tmpdir(), `hailing-api-voicemail-${process.pid}`),
+      clock: new FakeClock(clock.now),
+      logger: silentLogger,
+    }),
+    presence: { lines: () => [] },
     logger: quietApiLogger,
     metrics,
     audit,

@@ -214,6 +214,8 @@ export interface ApiDeps {
   readonly moh?: Pick<MohLibrary, 'list' | 'add' | 'remove'>;
   /** /api/v1/extensions/{number}/call-handling (DND, forwarding); without it those routes answer 404 */
   readonly callHandling?: CallHandlingRepository;
+  /** GET /api/v1/presence/lines: extensions on a call now (BLF state); without it that route answers 404 */
+  readonly presence?: { lines(): { extension: string; state: 'trying' | 'proceeding' | 'early' | 'confirmed' | 'terminated'; remote: string }[] };
   /** /api/v1/voicemail and /api/v1/extensions/{number}/mailbox; without it those routes answer 404 */
   readonly voicemail?: VoicemailService;
   /** /api/v1/acd: queues, agents, the live floor; without it those routes answer 404 */

@@ -255,6 +255,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     devices: { service: provisioning.service, extensionExists: async (n) => (await repositories.extensions.get(n)) !== undefined, baseUrl: provisioning.baseUrl },
     speech: { models, voices: () => tts.voices() },
     voicemail,
+    presence: { lines: () => presence.dialogs.snapshot() },
     logger,
     metrics,
     audit,

@@ -1602,6 +1602,23 @@ export interface paths {
         patch: operations["patchApiV1VoicemailMessagesId"];
         trace?: never;
     };
+    "/api/v1/presence/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Extensions on a call now and how (RFC 4235 dialog states: early with the caller, confirmed), as BLF subscribers see them */
+        get: operations["getApiV1PresenceLines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/moh/classes/{class}/files": {
         parameters: {
             query?: never;
@@ -14925,6 +14942,46 @@ export interface operations {
             };
             /** @description No such message */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1PresenceLines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Line states */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            extension: string;
+                            /** @enum {string} */
+                            state: "trying" | "proceeding" | "early" | "confirmed" | "terminated";
+                            /** @description the other party (the caller while it rings) */
+                            remote: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -16,6 +16,7 @@ import {
   SettingOutlined,
   SoundOutlined,
   WifiOutlined,
+  MailOutlined,
 } from '@ant-design/icons';
 import type { Role } from '../lib/session';
 
@@ -40,6 +41,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '/dialplan', title: 'menu.dialplan', icon: <BranchesOutlined />, roles: everyone, group: 'menu.groups.admin', page: lazy(() => import('../pages/DialPlan')) },
   { path: '/flows', title: 'menu.flows', icon: <ApartmentOutlined />, roles: staff, group: 'menu.groups.admin', page: lazy(() => import('../pages/Flows')) },
   { path: '/call-handling', title: 'menu.callHandling', icon: <SettingOutlined />, roles: everyone, group: 'menu.groups.admin', page: lazy(() => import('../pages/CallHandling')) },
+  { path: '/voicemail', title: 'menu.voicemail', icon: <MailOutlined />, roles: staff, group: 'menu.groups.admin', page: lazy(() => import('../pages/Voicemail')) },
   { path: '/trunks', title: 'menu.trunks', icon: <ApiOutlined />, roles: ['admin'], group: 'menu.groups.admin', page: lazy(() => import('../pages/Trunks')) },
   { path: '/numbers', title: 'menu.numbers', icon: <NumberOutlined />, roles: ['admin'], group: 'menu.groups.admin', page: lazy(() => import('../pages/Numbers')) },
   { path: '/calendars', title: 'menu.calendars', icon: <CalendarOutlined />, roles: ['admin'], group: 'menu.groups.admin', page: lazy(() => import('../pages/Calendars')) },
