@@ -55,7 +55,11 @@ export const AgentWrite = z.strictObject({
   id: Id,
   name: z.string().trim().min(1).max(100),
   extension: z.string().regex(/^[0-9]{2,15}$/, 'an extension number is 2 to 15 digits'),
-  pin: z.string().regex(/^[0-9]{4,12}$/, 'a PIN is 4 to 12 digits'),
+  pin: z
+    .string()
+    .regex(/^[0-9]{4,12}$/, 'a PIN is 4 to 12 digits')
+    .optional()
+    .meta({ description: 'for *50/*51; stored only as a keyed hash and never returned; required for a new agent, kept when a replacement leaves it out' }),
   skills: z.record(SkillName, Level).default({}),
   capacity: z.strictObject({ call: z.number().int().min(0).max(1).optional(), callback: z.number().int().min(0).max(1).optional(), chat: z.number().int().min(0).max(10).optional() }).default({}),
   maxMissed: z.number().int().min(0, 'cannot be negative').max(100).default(3),

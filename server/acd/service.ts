@@ -11,6 +11,7 @@ import type { InteractionRecord } from './interaction.js';
 import { snapshot, streamDeltas, type AcdStreamEvent } from './live.js';
 import { AcdMetrics, figures, INTERVAL_MS, type IntervalRow } from './metrics.js';
 import { attachQueueLog } from './queue-log.js';
+import { PinHasher, sameHash } from './pin.js';
 import type { AgentConfig, QueueConfig } from './types.js';
 
 export type Checked = { readonly ok: true } | { readonly ok: false; readonly reason: string };
@@ -18,8 +19,19 @@ const refuse = (reason: string): Checked => ({ ok: false, reason });
 const OK: Checked = { ok: true };
 
 const queueConfig = (r: AcdQueueRow): QueueConfig => ({ ...(r.config as unknown as QueueConfig), id: r.id, name: r.name });
-const agentConfig = (r: AcdAgentRow): AgentConfig => ({ id: r.id, name: r.name, extension: r.extension, pin: r.pin, skills: r.skills, capacity: r.capacity, maxMissed: r.maxMissed });
+const agentConfig = (r: AcdAgentRow): AgentConfig => ({ id: r.id, name: r.name, extension: r.extension, pinHash: r.pinHash, skills: r.skills, capacity: r.capacity, maxMissed: r.maxMissed });
 const interactionRow = (r: InteractionRecord): AcdInteractionRow => ({ ...r, offers: r.offers.map((o) => ({ ...o })), decisions: r.decisions.map((d) => ({ ...d })) });
+
+export interface AcdServiceOptions {
+  readonly repository: AcdRepository;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly logger: Logger;
+  readonly queueLogPath: string | null;
+  readonly driver: AcdDriver;
+  /** hashes agent PINs under the server's key */
+  readonly pins: PinHasher;
+}
 
 export class AcdService {
   readonly acd: Acd;
@@ -31,9 +43,11 @@ export class AcdService {
   readonly #listeners = new Set<(e: AcdStreamEvent) => void>();
   readonly #queueLog: WriteStream | null;
   readonly #flush: ReturnType<typeof setInterval>;
+  readonly pins: PinHasher;
 
-  private constructor(o: { repository: AcdRepository; clock: Clock; random: () => number; logger: Logger; queueLogPath: string | null; driver: AcdDriver }) {
+  private constructor(o: AcdServiceOptions) {
     this.#repo = o.repository;
+    this.pins = o.pins;
     this.#logger = o.logger;
     this.acd = new Acd({ clock: o.clock, random: o.random, logger: o.logger, driver: o.driver });
     const queuesOf = (id: string) => [...(this.acd.agentQueues.get(id) ?? [])];
@@ -48,11 +62,16 @@ export class AcdService {
     this.#flush.unref();
   }
 
-  static async open(o: { repository: AcdRepository; clock: Clock; random: () => number; logger: Logger; queueLogPath: string | null; driver: AcdDriver }): Promise<AcdService> {
+  static async open(o: AcdServiceOptions): Promise<AcdService> {
     const s = new AcdService(o);
     for (const k of await o.repository.skills()) s.#skills.add(k.name);
     for (const q of await o.repository.queues()) s.acd.putQueue(queueConfig(q));
-    for (const a of await o.repository.agents()) s.acd.putAgent(agentConfig(a));
+    for (const row of await o.repository.agents()) {
+      // rows written before PINs were hashed hold the PIN itself: hash it in place now
+      const a = PinHasher.isHash(row.pinHash) ? row : { ...row, pinHash: o.pins.hash(row.pinHash) };
+      if (a !== row) await o.repository.putAgent(a);
+      s.acd.putAgent(agentConfig(a));
+    }
     for (const m of await o.repository.memberships()) s.acd.putMembership({ ...m, order: m.position });
     return s;
   }
@@ -117,10 +136,15 @@ export class AcdService {
     return OK;
   }
 
-  async putAgent(a: AgentWrite): Promise<Checked> {
-    const unknown = this.#unknownSkill(Object.keys(a.skills));
+  /** a new agent needs a PIN; a replaced one keeps its PIN unless the body gives one */
+  async putAgent(w: AgentWrite): Promise<Checked> {
+    const unknown = this.#unknownSkill(Object.keys(w.skills));
     if (unknown) return refuse(unknown);
-    for (const other of this.acd.agents.values()) if (other.config.id !== a.id && other.config.extension === a.extension && other.config.pin === a.pin) return refuse(`agent ${other.config.id} has that extension and PIN`);
+    const { pin, ...rest } = w;
+    const pinHash = pin !== undefined ? this.pins.hash(pin) : this.acd.agents.get(w.id)?.config.pinHash;
+    if (pinHash === undefined) return refuse('a new agent needs a PIN');
+    for (const other of this.acd.agents.values()) if (other.config.id !== w.id && other.config.extension === w.extension && sameHash(other.config.pinHash, pinHash)) return refuse(`agent ${other.config.id} has that extension and PIN`);
+    const a: AgentConfig = { ...rest, pinHash };
     await this.#repo.putAgent({ ...a, capacity: a.capacity });
     this.acd.putAgent(a);
     return OK;

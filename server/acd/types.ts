@@ -72,8 +72,8 @@ export interface AgentConfig {
   readonly name: string;
   /** the extension whose phones an offered call rings */
   readonly extension: string;
-  /** the PIN for *50 / *51 from a desk phone */
-  readonly pin: string;
+  /** the keyed hash of the PIN for *50 / *51 from a desk phone (pin.ts); never the PIN */
+  readonly pinHash: string;
   /** skill → proficiency 1–100 */
   readonly skills: Readonly<Record<string, number>>;
   /** interactions at once per channel; a missing channel is 0 except call (1) */

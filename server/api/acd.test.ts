@@ -8,7 +8,7 @@ import { FakeClock, silentLogger } from '../sip/index.js';
 import { AcdRepository } from '../store/index.js';
 import { openTempDatabase } from '../store/testing.js';
 import { AcdService } from '../acd/service.js';
-import { FakeDriver } from '../acd/testing.js';
+import { FakeDriver, testPins } from '../acd/testing.js';
 import { INTERVAL_MS } from '../acd/metrics.js';
 import { createApiHarness, jsonRequest, loginAs } from './testing.js';
 
@@ -18,7 +18,7 @@ async function rig() {
   clock.advance(INTERVAL_MS - (clock.now() % INTERVAL_MS));
   const driver = new FakeDriver();
   const repository = new AcdRepository({ db: tmp.database.db, now: () => clock.now() });
-  const acd = await AcdService.open({ repository, clock, random: () => 0, logger: silentLogger, queueLogPath: null, driver });
+  const acd = await AcdService.open({ repository, clock, random: () => 0, logger: silentLogger, queueLogPath: null, driver, pins: testPins() });
   const h = await createApiHarness({ acd });
   const token = await loginAs(h, 'boss', 'correct horse', 'admin');
   const call = async (method: string, path: string, body?: unknown) => {
@@ -56,7 +56,7 @@ describe('/api/v1/acd', () => {
       const twice = await r.call('POST', '/api/v1/acd/memberships', { agentId: 'ana', queueId: 'es', penalty: 2 });
       assert.deepEqual([twice.status, twice.body?.['reason']], [400, 'agent ana is already in queue es']);
       // the configuration is in the store: a new service finds it
-      const reopened = await AcdService.open({ repository: r.repository, clock: r.clock, random: () => 0, logger: silentLogger, queueLogPath: null, driver: r.driver });
+      const reopened = await AcdService.open({ repository: r.repository, clock: r.clock, random: () => 0, logger: silentLogger, queueLogPath: null, driver: r.driver, pins: testPins() });
       assert.deepEqual([...reopened.acd.queues.get('es')!.members.keys()], ['ana']);
       await reopened.close();
     } finally {

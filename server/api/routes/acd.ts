@@ -62,7 +62,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   });
 
   const agentView = (id: string) => {
-    const { pin: _pin, ...rest } = acd.acd.agents.get(id)!.config;
+    const { pinHash: _pinHash, ...rest } = acd.acd.agents.get(id)!.config;
     return rest;
   };
   app.get(`${P}/agents`, session, (c) => c.json({ items: [...acd.acd.agents.keys()].map(agentView) }));

@@ -8803,7 +8803,8 @@ export interface operations {
                     id: string;
                     name: string;
                     extension: string;
-                    pin: string;
+                    /** @description for *50/*51; stored only as a keyed hash and never returned; required for a new agent, kept when a replacement leaves it out */
+                    pin?: string;
                     /** @default {} */
                     skills?: {
                         [key: string]: number;
@@ -8960,7 +8961,8 @@ export interface operations {
                     id: string;
                     name: string;
                     extension: string;
-                    pin: string;
+                    /** @description for *50/*51; stored only as a keyed hash and never returned; required for a new agent, kept when a replacement leaves it out */
+                    pin?: string;
                     /** @default {} */
                     skills?: {
                         [key: string]: number;
