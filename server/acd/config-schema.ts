@@ -74,7 +74,11 @@ export const MembershipWrite = z.strictObject({
 });
 
 export const AgentAction = z.discriminatedUnion('action', [
-  z.strictObject({ action: z.literal('login'), breakReason: z.string().min(1).max(32).optional() }),
+  z.strictObject({
+    action: z.literal('login'),
+    breakReason: z.string().min(1).max(32).optional(),
+    browser: z.boolean().default(false).meta({ description: 'a console log-in: the agent must send heartbeats or is logged out (HAILING_ACD_AGENT_HEARTBEAT_TIMEOUT_MS)' }),
+  }),
   z.strictObject({ action: z.literal('logout') }),
   z.strictObject({ action: z.literal('break'), reason: z.string().min(1).max(32) }),
   z.strictObject({ action: z.literal('available') }),

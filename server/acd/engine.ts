@@ -239,6 +239,34 @@ export class Acd {
     return to;
   }
 
+  // ── supervisors ──
+
+  /** a supervisor moves a waiting caller to another queue: this record closes 'moved', the driver takes the caller there */
+  move(o: { interactionId: string; queueId: string }): { readonly ok: true } | { readonly ok: false; readonly reason: string } {
+    const i = this.interactions.get(o.interactionId);
+    if (!i || (i.phase !== 'waiting' && i.phase !== 'offered')) return { ok: false, reason: 'no such caller waiting' };
+    if (!this.queues.has(o.queueId)) return { ok: false, reason: `unknown queue ${o.queueId}` };
+    if (o.queueId === i.queueId) return { ok: false, reason: `the caller is in queue ${o.queueId} already` };
+    const to: Overflow = { kind: 'queue', queue: o.queueId };
+    this.#offers.withdrawOffer(i, 'caller-gone');
+    this.#leave(i, 'moved', { overflowTo: to });
+    this.#driver.exit({ interaction: i, outcome: 'moved', to });
+    this.pump();
+    return { ok: true };
+  }
+
+  /** the call id of the queue call the agent at this extension is talking on (listen, whisper, barge) */
+  agentCallOf(extension: string): string | undefined {
+    for (const a of this.agents.values()) {
+      if (a.config.extension !== extension) continue;
+      for (const id of a.work.keys()) {
+        const callId = this.interactions.get(id)?.callId;
+        if (callId) return callId;
+      }
+    }
+    return undefined;
+  }
+
   // ── routing ──────────────────────────────────────────────────────────────────────────────
 
   markAgent(agentId: string): void {

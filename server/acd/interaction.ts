@@ -16,6 +16,8 @@ export type InteractionOutcome =
   | 'exit-key'
   /** nobody left to answer (leave-empty) */
   | 'left-empty'
+  /** a supervisor moved the caller to another queue (overflowTo names it) */
+  | 'moved'
   /** refused at the door: the queue is full, or nobody could answer (join-empty) */
   | 'refused-full'
   | 'refused-empty';

@@ -34,6 +34,8 @@ export function attachQueueLog(o: { events: AcdEvents; sink: QueueLogSink; now: 
       else if (outcome === 'timeout') line(call(i), i.queueId, 'NONE', 'EXITWITHTIMEOUT', position, i.origPosition, w);
       else if (outcome === 'exit-key') line(call(i), i.queueId, 'NONE', 'EXITWITHKEY', key ?? '', position, i.origPosition, w);
       else if (outcome === 'left-empty') line(call(i), i.queueId, 'NONE', 'EXITEMPTY', position, i.origPosition, w);
+      // Hailing's own event (Asterisk has none for a supervisor's move): the caller ENTERQUEUEs the other queue next
+      else if (outcome === 'moved') line(call(i), i.queueId, 'NONE', 'MOVED', position, i.origPosition, w);
       else if (outcome === 'refused-full') line(call(i), i.queueId, 'NONE', 'FULL');
       else line(call(i), i.queueId, 'NONE', 'JOINEMPTY');
     }),

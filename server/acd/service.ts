@@ -12,6 +12,7 @@ import { snapshot, streamDeltas, type AcdStreamEvent } from './live.js';
 import { AcdMetrics, figures, INTERVAL_MS, type IntervalRow } from './metrics.js';
 import { attachQueueLog } from './queue-log.js';
 import { PinHasher, sameHash } from './pin.js';
+import { AgentHeartbeats } from './heartbeat.js';
 import type { AgentConfig, QueueConfig } from './types.js';
 
 export type Checked = { readonly ok: true } | { readonly ok: false; readonly reason: string };
@@ -31,6 +32,8 @@ export interface AcdServiceOptions {
   readonly driver: AcdDriver;
   /** hashes agent PINs under the server's key */
   readonly pins: PinHasher;
+  /** a browser agent without a heartbeat this long is logged out; 0 disables (default 60 s) */
+  readonly heartbeatTimeoutMs?: number;
 }
 
 export class AcdService {
@@ -44,12 +47,14 @@ export class AcdService {
   readonly #queueLog: WriteStream | null;
   readonly #flush: ReturnType<typeof setInterval>;
   readonly pins: PinHasher;
+  readonly heartbeats: AgentHeartbeats;
 
   private constructor(o: AcdServiceOptions) {
     this.#repo = o.repository;
     this.pins = o.pins;
     this.#logger = o.logger;
     this.acd = new Acd({ clock: o.clock, random: o.random, logger: o.logger, driver: o.driver });
+    this.heartbeats = new AgentHeartbeats({ acd: this.acd, clock: o.clock, logger: o.logger, timeoutMs: o.heartbeatTimeoutMs ?? 60_000 });
     const queuesOf = (id: string) => [...(this.acd.agentQueues.get(id) ?? [])];
     this.metrics = new AcdMetrics({ events: this.acd.events, now: () => o.clock.now(), queue: (id) => this.acd.queues.get(id)?.config, queuesOf });
     this.#queueLog = o.queueLogPath === null ? null : createWriteStream(o.queueLogPath, { flags: 'a' });
@@ -182,8 +187,11 @@ export class AcdService {
   agentAction(agentId: string, a: AgentAction): DeskResult {
     const desk = this.acd.desk;
     switch (a.action) {
-      case 'login':
-        return desk.login({ agentId, ...(a.breakReason !== undefined ? { breakReason: a.breakReason } : {}) });
+      case 'login': {
+        const r = desk.login({ agentId, ...(a.breakReason !== undefined ? { breakReason: a.breakReason } : {}) });
+        if (r.ok && a.browser) this.heartbeats.watch(agentId);
+        return r;
+      }
       case 'logout':
         return desk.logout({ agentId });
       case 'break':
@@ -222,6 +230,7 @@ export class AcdService {
 
   async close(): Promise<void> {
     clearInterval(this.#flush);
+    this.heartbeats.close();
     this.persistIntervals(Number.MAX_SAFE_INTEGER - INTERVAL_MS);
     await Promise.all([...this.#writes]);
     await new Promise<void>((resolve) => (this.#queueLog ? this.#queueLog.end(resolve) : resolve()));

@@ -111,4 +111,55 @@ describe('/api/v1/acd', () => {
       await r.cleanup();
     }
   });
+
+  it('supervisors: move a waiting caller to another queue, and learn the codes and the call for listen, whisper and barge on an agent', async () => {
+    const r = await rig();
+    try {
+      await r.call('POST', '/api/v1/acd/queues', { id: 'sales', name: 'Sales' });
+      await r.call('POST', '/api/v1/acd/queues', { id: 'support', name: 'Support' });
+      await r.call('POST', '/api/v1/acd/agents', { id: 'bo', name: 'Bo', extension: '1002', pin: '4321' });
+      await r.call('POST', '/api/v1/acd/memberships', { agentId: 'bo', queueId: 'support' });
+      const c1 = r.acd.acd.enqueue({ queueId: 'sales', callId: 'call-1', caller: '5551' });
+      assert.ok(c1.ok);
+      assert.equal((await r.call('POST', `/api/v1/acd/interactions/${c1.interaction.id}/move`, { queueId: 'nowhere' })).body?.['reason'], 'unknown queue nowhere');
+      const moved = await r.call('POST', `/api/v1/acd/interactions/${c1.interaction.id}/move`, { queueId: 'support' });
+      assert.deepEqual([moved.status, moved.body], [200, { id: c1.interaction.id, from: 'sales', to: 'support' }]);
+      assert.deepEqual(r.driver.exits.map((e) => [e.outcome, e.to]), [['moved', { kind: 'queue', queue: 'support' }]]);
+      assert.equal((await r.call('POST', `/api/v1/acd/interactions/${c1.interaction.id}/move`, { queueId: 'support' })).status, 404);
+      // the queue handler re-enqueues the caller there (here: by hand, as FakeDriver does not)
+      const c2 = r.acd.acd.enqueue({ queueId: 'support', callId: 'call-1', caller: '5551' });
+      assert.ok(c2.ok);
+      let mon = await r.call('GET', '/api/v1/acd/agents/bo/monitor');
+      assert.deepEqual(mon.body, { agentId: 'bo', callId: null, codes: { listen: '*2221002', whisper: '*2231002', barge: '*2241002' } });
+      await r.call('POST', '/api/v1/acd/agents/bo/state', { action: 'login' });
+      assert.ok(r.driver.answer(r.acd.acd, 'bo'));
+      mon = await r.call('GET', '/api/v1/acd/agents/bo/monitor');
+      assert.equal(mon.body?.['callId'], 'call-1');
+      assert.equal((await r.call('GET', '/api/v1/acd/agents/nobody/monitor')).status, 404);
+      await r.acd.settled();
+      const rec = (await r.call('GET', '/api/v1/acd/interactions?callId=call-1')).body?.['items'] as { outcome: string; overflowTo: string | null; queueId: string }[];
+      assert.deepEqual(rec.map((x) => [x.queueId, x.outcome, x.overflowTo]), [['sales', 'moved', 'queue:support']]);
+    } finally {
+      await r.cleanup();
+    }
+  });
+
+  it('a console log-in must send heartbeats: 204 while it does, logged out after the timeout, then 409', async () => {
+    const r = await rig();
+    try {
+      await r.call('POST', '/api/v1/acd/agents', { id: 'bo', name: 'Bo', extension: '1002', pin: '4321' });
+      assert.equal((await r.call('POST', '/api/v1/acd/agents/bo/heartbeat')).status, 409);
+      assert.equal((await r.call('POST', '/api/v1/acd/agents/bo/state', { action: 'login', browser: true })).status, 200);
+      r.clock.advance(50_000);
+      assert.equal((await r.call('POST', '/api/v1/acd/agents/bo/heartbeat')).status, 204);
+      r.clock.advance(50_000);
+      assert.equal(r.acd.acd.agents.get('bo')!.state, 'available');
+      r.clock.advance(10_000);
+      assert.equal(r.acd.acd.agents.get('bo')!.state, 'logged-out');
+      assert.equal((await r.call('POST', '/api/v1/acd/agents/bo/heartbeat')).status, 409);
+      assert.equal((await r.call('POST', '/api/v1/acd/agents/nobody/heartbeat')).status, 404);
+    } finally {
+      await r.cleanup();
+    }
+  });
 });

@@ -131,7 +131,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     logger,
   });
   const auditSigningKey = loadOrCreateAuditSigningKey(path.join(config.dataDir, 'keys', 'audit-signing.pem'));
-  const acd = await openAcd({ db, dataDir: config.dataDir, clock, logger });
+  const acd = await openAcd({ db, dataDir: config.dataDir, clock, logger, heartbeatTimeoutMs: config.acdAgentHeartbeatTimeoutMs });
   const trunkRepository = new TrunkRepository({ db, writer, logger });
   const trunks = createTrunkSide({ config, logger, clock, stack: sip.stack, listening: () => sip.transport.listening(), repository: trunkRepository, audit });
   const tts = new TtsPrompts({ dir: resolve(config.dataDir, 'tts-cache'), engines: [new EspeakTts()] });

@@ -26,6 +26,8 @@ export interface AcdHandlers {
   queue(services: DialServices & AnchoredServices): CallHandler;
   agentLogin(services: AnchoredServices): CallHandler;
   isQueue(id: string): boolean;
+  /** the call id of the queue call this extension's agent is talking on (supervisor monitoring) */
+  agentCallOf?(extension: string): string | undefined;
 }
 
 type Factories = { [K in Destination['kind']]: ((step: ResolvedStep) => CallHandler) | null };

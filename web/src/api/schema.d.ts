@@ -837,6 +837,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/acd/agents/{id}/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A browser agent’s console is still there; without one for HAILING_ACD_AGENT_HEARTBEAT_TIMEOUT_MS the agent is logged out */
+        post: operations["postApiV1AcdAgentsIdHeartbeat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/acd/memberships": {
         parameters: {
             query?: never;
@@ -900,6 +917,40 @@ export interface paths {
         put?: never;
         /** Re-prioritise a waiting caller */
         post: operations["postApiV1AcdInteractionsIdPriority"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/interactions/{id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Supervisor: move a waiting caller to another queue (the record closes "moved"; the caller joins the other queue) */
+        post: operations["postApiV1AcdInteractionsIdMove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/agents/{id}/monitor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Supervisor: the agent’s queue call now and the codes a supervisor phone dials to listen, whisper or barge */
+        get: operations["getApiV1AcdAgentsIdMonitor"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -9125,6 +9176,11 @@ export interface operations {
                     /** @constant */
                     action: "login";
                     breakReason?: string;
+                    /**
+                     * @description a console log-in: the agent must send heartbeats or is logged out (HAILING_ACD_AGENT_HEARTBEAT_TIMEOUT_MS)
+                     * @default false
+                     */
+                    browser?: boolean;
                 } | {
                     /** @constant */
                     action: "logout";
@@ -9206,6 +9262,62 @@ export interface operations {
                 };
             };
             /** @description Not possible in the agent’s state, with the reason */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1AcdAgentsIdHeartbeat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Noted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such agent */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not logged in from a browser (log in again) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9544,6 +9656,130 @@ export interface operations {
                 };
             };
             /** @description No such caller waiting */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1AcdInteractionsIdMove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    queueId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Moved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        from: string;
+                        to: string;
+                    };
+                };
+            };
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such caller waiting */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1AcdAgentsIdMonitor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Monitoring */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agentId: string;
+                        /** @description the queue call the agent is talking on now; null when none */
+                        callId: string | null;
+                        /** @description what a supervisor phone (extension with the monitor class) dials; during monitoring DTMF 4/5/6 switch listen/whisper/barge */
+                        codes: {
+                            listen: string;
+                            whisper: string;
+                            barge: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such agent */
             404: {
                 headers: {
                     [name: string]: unknown;
