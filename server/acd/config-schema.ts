@@ -45,7 +45,10 @@ export const QueueWrite = z.strictObject({
   shortAbandonS: seconds('the short-abandon threshold').default(DEFAULT_QUEUE.shortAbandonS),
   vip: z.array(z.string().regex(/^[0-9*#+]{1,32}$/)).max(1000).default([]),
   vipPriority: z.number().int().min(0).max(100).default(DEFAULT_QUEUE.vipPriority),
-  exitKeys: z.record(z.string().regex(/^[0-9*#]$/, 'an exit key is one DTMF digit'), Overflow).default({}),
+  exitKeys: z
+    .record(z.string().regex(/^[0-9*#]$/, 'an exit key is one DTMF digit'), z.discriminatedUnion('kind', [...Overflow.options, z.strictObject({ kind: z.literal('callback') })]))
+    .default({})
+    .meta({ description: "{ kind: 'callback' }: the caller hangs up, keeps the place and is called back (agent first)" }),
   holdPrompt: Prompt.default(null),
   positionPrompt: Prompt.default(null),
   announceEveryS: seconds('the announcement period').default(0),

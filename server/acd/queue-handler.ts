@@ -27,6 +27,12 @@ type WaitEnd = { readonly kind: 'answered'; readonly bridged: Promise<HandlerOut
  */
 export class CallRouter implements AcdDriver {
   readonly #calls = new Map<string, QueueHandler>();
+  /** rings agents for callbacks (the caller's call is gone); none yet in the app: callbacks are refused */
+  callbacks: AcdDriver | null = null;
+
+  canCallBack(): boolean {
+    return this.callbacks !== null;
+  }
 
   add(callId: string, h: QueueHandler): void {
     this.#calls.set(callId, h);
@@ -41,11 +47,13 @@ export class CallRouter implements AcdDriver {
   }
 
   ring(o: Parameters<AcdDriver['ring']>[0]): void {
-    this.#of(o.interaction)?.ringAgents(o.offerId, o.agents);
+    if (o.interaction.callback !== null) this.callbacks?.ring(o);
+    else this.#of(o.interaction)?.ringAgents(o.offerId, o.agents);
   }
 
   stopRinging(o: Parameters<AcdDriver['stopRinging']>[0]): void {
-    this.#of(o.interaction)?.stopAgents(o.agentIds, o.reason);
+    if (o.interaction.callback !== null) this.callbacks?.stopRinging(o);
+    else this.#of(o.interaction)?.stopAgents(o.agentIds, o.reason);
   }
 
   exit(o: Parameters<AcdDriver['exit']>[0]): void {
@@ -89,7 +97,11 @@ export class QueueHandler extends BaseHandler {
     const offDtmf = call.on('dtmf', (e) => {
       if (e.side === 'caller' && this.#interaction) {
         const to = this.#s.acd.exitKey({ interactionId: this.#interaction.id, key: e.digit });
-        if (to) this.leave(to);
+        // a callback keeps the place in the ACD; this call ends (its close is not an abandon)
+        if (to?.kind === 'callback') {
+          this.#finish({ kind: 'gone' });
+          void call.hangup('system', 'callback-requested');
+        } else if (to) this.leave(to);
       }
     });
     try {

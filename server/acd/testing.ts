@@ -22,6 +22,7 @@ export class FakeDriver implements AcdDriver {
   readonly rings: Ring[] = [];
   readonly stops: { offerId: string; agentIds: readonly string[]; reason: OfferOutcome }[] = [];
   readonly exits: { interaction: Interaction; outcome: InteractionOutcome; to: Overflow | null }[] = [];
+  canCallBack?: () => boolean;
 
   ring(o: Parameters<AcdDriver['ring']>[0]): void {
     let set = this.ringing.get(o.offerId);

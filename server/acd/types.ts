@@ -30,6 +30,8 @@ export interface WideningStep {
 
 /** where a caller goes on leaving a queue unanswered (time-out, full, empty, exit key) */
 export type Overflow = { readonly kind: 'queue'; readonly queue: string } | { readonly kind: 'number'; readonly number: string };
+/** where an exit key takes the caller: an overflow, or a callback that keeps the place */
+export type ExitKey = Overflow | { readonly kind: 'callback' };
 
 export interface QueueConfig {
   readonly id: string;
@@ -59,7 +61,7 @@ export interface QueueConfig {
   readonly vip: readonly string[];
   readonly vipPriority: number;
   /** DTMF key → where the caller goes (an exit key) */
-  readonly exitKeys: Readonly<Record<string, Overflow>>;
+  readonly exitKeys: Readonly<Record<string, ExitKey>>;
   /** prompts from <data>/prompts: music while waiting, the position announcement */
   readonly holdPrompt: string | null;
   readonly positionPrompt: string | null;

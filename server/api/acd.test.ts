@@ -162,4 +162,22 @@ describe('/api/v1/acd', () => {
       await r.cleanup();
     }
   });
+
+  it('a waiting caller is put down for a callback by API and keeps the place; a second request is 409', async () => {
+    const r = await rig();
+    try {
+      await r.call('POST', '/api/v1/acd/queues', { id: 'sales', name: 'Sales' });
+      const c1 = r.acd.acd.enqueue({ queueId: 'sales', callId: 'call-1', caller: '5551' });
+      const c2 = r.acd.acd.enqueue({ queueId: 'sales', callId: 'call-2', caller: '5552' });
+      assert.ok(c1.ok && c2.ok);
+      const req = await r.call('POST', `/api/v1/acd/interactions/${c2.interaction.id}/callback`, { number: '5559' });
+      assert.deepEqual([req.status, req.body], [200, { id: c2.interaction.id, position: 2 }]);
+      r.acd.acd.hangup({ interactionId: c2.interaction.id, by: 'caller' });
+      assert.equal(r.acd.acd.position(c2.interaction.id), 2);
+      assert.equal((await r.call('POST', `/api/v1/acd/interactions/${c2.interaction.id}/callback`, {})).status, 409);
+      assert.equal((await r.call('POST', '/api/v1/acd/interactions/nope/callback', {})).status, 404);
+    } finally {
+      await r.cleanup();
+    }
+  });
 });

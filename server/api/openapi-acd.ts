@@ -59,6 +59,16 @@ export const ACD_ROUTES: readonly ApiRouteSpec[] = [
   },
   {
     method: 'post',
+    path: '/api/v1/acd/interactions/{id}/callback',
+    summary: 'The waiting caller is called back and keeps the place (agent first, then the customer); the record says callback-completed or callback-failed',
+    tag,
+    auth: true,
+    params: QueueParams,
+    body: a.AcdCallbackBody,
+    responses: { 200: { description: 'Requested', schema: z.object({ id: z.string(), position: z.number() }) }, 400: refused, 401: unauthorized, 404: err('No such caller waiting'), 409: err('Already requested, or no callback dialer') },
+  },
+  {
+    method: 'post',
     path: '/api/v1/acd/interactions/{id}/move',
     summary: 'Supervisor: move a waiting caller to another queue (the record closes "moved"; the caller joins the other queue)',
     tag,

@@ -8,6 +8,10 @@ export { AgentAction, AgentWrite, MembershipWrite, QueueWrite, SkillWrite } from
 export const AcdIdParams = z.object({ id: z.string().min(1).max(32) });
 export const AcdSkillParams = z.object({ name: z.string().min(1).max(32) });
 export const AcdMembershipParams = z.object({ agentId: z.string().min(1).max(32), queueId: z.string().min(1).max(32) });
+export const AcdCallbackBody = z.strictObject({
+  number: z.string().regex(/^[0-9*#+]{1,32}$/).optional().meta({ description: 'the number to call back; default the caller’s' }),
+  maxAttempts: z.number().int().min(1).max(10).default(3),
+});
 export const AcdMoveBody = z.strictObject({ queueId: z.string().min(1).max(32) });
 export const AcdMoved = z.object({ id: z.string(), from: z.string(), to: z.string() });
 export const AcdMonitor = z.object({

@@ -130,6 +130,17 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     audit(deps, c, 'acd.interaction.priority', c.req.param('id'), { priority: body.value.priority });
     return c.json({ id: c.req.param('id'), priority: body.value.priority, position: acd.acd.position(c.req.param('id')) });
   });
+  // the caller (by the agent's or an IVR's request) is called back and keeps the place
+  app.post(`${P}/interactions/:id/callback`, session, async (c) => {
+    const body = await readBody(c, a.AcdCallbackBody);
+    if (!body.ok) return body.response;
+    const id = c.req.param('id');
+    const i = acd.acd.interactions.get(id);
+    if (!i || (i.phase !== 'waiting' && i.phase !== 'offered')) return jsonError(c, 404, { error: 'no such caller waiting' });
+    if (!acd.acd.requestCallback({ interactionId: id, number: body.value.number ?? i.caller, maxAttempts: body.value.maxAttempts })) return jsonError(c, 409, { error: 'refused', reason: i.callback ? 'a callback is already requested' : 'callbacks cannot be dialled here' });
+    audit(deps, c, 'acd.interaction.callback', id);
+    return c.json({ id, position: acd.acd.position(id) });
+  });
   // supervisors: move a waiting caller to another queue
   app.post(`${P}/interactions/:id/move`, session, async (c) => {
     const body = await readBody(c, a.AcdMoveBody);

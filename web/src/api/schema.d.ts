@@ -923,6 +923,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/acd/interactions/{id}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The waiting caller is called back and keeps the place (agent first, then the customer); the record says callback-completed or callback-failed */
+        post: operations["postApiV1AcdInteractionsIdCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/acd/interactions/{id}/move": {
         parameters: {
             query?: never;
@@ -8059,7 +8076,10 @@ export interface operations {
                             vip: string[];
                             /** @default 10 */
                             vipPriority: number;
-                            /** @default {} */
+                            /**
+                             * @description { kind: 'callback' }: the caller hangs up, keeps the place and is called back (agent first)
+                             * @default {}
+                             */
                             exitKeys: {
                                 [key: string]: {
                                     /** @constant */
@@ -8069,6 +8089,9 @@ export interface operations {
                                     /** @constant */
                                     kind: "number";
                                     number: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "callback";
                                 };
                             };
                             /** @default null */
@@ -8178,7 +8201,10 @@ export interface operations {
                     vip?: string[];
                     /** @default 10 */
                     vipPriority?: number;
-                    /** @default {} */
+                    /**
+                     * @description { kind: 'callback' }: the caller hangs up, keeps the place and is called back (agent first)
+                     * @default {}
+                     */
                     exitKeys?: {
                         [key: string]: {
                             /** @constant */
@@ -8188,6 +8214,9 @@ export interface operations {
                             /** @constant */
                             kind: "number";
                             number: string;
+                        } | {
+                            /** @constant */
+                            kind: "callback";
                         };
                     };
                     /** @default null */
@@ -8280,7 +8309,10 @@ export interface operations {
                         vip: string[];
                         /** @default 10 */
                         vipPriority: number;
-                        /** @default {} */
+                        /**
+                         * @description { kind: 'callback' }: the caller hangs up, keeps the place and is called back (agent first)
+                         * @default {}
+                         */
                         exitKeys: {
                             [key: string]: {
                                 /** @constant */
@@ -8290,6 +8322,9 @@ export interface operations {
                                 /** @constant */
                                 kind: "number";
                                 number: string;
+                            } | {
+                                /** @constant */
+                                kind: "callback";
                             };
                         };
                         /** @default null */
@@ -8430,7 +8465,10 @@ export interface operations {
                         vip: string[];
                         /** @default 10 */
                         vipPriority: number;
-                        /** @default {} */
+                        /**
+                         * @description { kind: 'callback' }: the caller hangs up, keeps the place and is called back (agent first)
+                         * @default {}
+                         */
                         exitKeys: {
                             [key: string]: {
                                 /** @constant */
@@ -8440,6 +8478,9 @@ export interface operations {
                                 /** @constant */
                                 kind: "number";
                                 number: string;
+                            } | {
+                                /** @constant */
+                                kind: "callback";
                             };
                         };
                         /** @default null */
@@ -8562,7 +8603,10 @@ export interface operations {
                     vip?: string[];
                     /** @default 10 */
                     vipPriority?: number;
-                    /** @default {} */
+                    /**
+                     * @description { kind: 'callback' }: the caller hangs up, keeps the place and is called back (agent first)
+                     * @default {}
+                     */
                     exitKeys?: {
                         [key: string]: {
                             /** @constant */
@@ -8572,6 +8616,9 @@ export interface operations {
                             /** @constant */
                             kind: "number";
                             number: string;
+                        } | {
+                            /** @constant */
+                            kind: "callback";
                         };
                     };
                     /** @default null */
@@ -8664,7 +8711,10 @@ export interface operations {
                         vip: string[];
                         /** @default 10 */
                         vipPriority: number;
-                        /** @default {} */
+                        /**
+                         * @description { kind: 'callback' }: the caller hangs up, keeps the place and is called back (agent first)
+                         * @default {}
+                         */
                         exitKeys: {
                             [key: string]: {
                                 /** @constant */
@@ -8674,6 +8724,9 @@ export interface operations {
                                 /** @constant */
                                 kind: "number";
                                 number: string;
+                            } | {
+                                /** @constant */
+                                kind: "callback";
                             };
                         };
                         /** @default null */
@@ -9657,6 +9710,88 @@ export interface operations {
             };
             /** @description No such caller waiting */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1AcdInteractionsIdCallback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the number to call back; default the caller’s */
+                    number?: string;
+                    /** @default 3 */
+                    maxAttempts?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Requested */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        position: number;
+                    };
+                };
+            };
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such caller waiting */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Already requested, or no callback dialer */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
