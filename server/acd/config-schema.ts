@@ -52,6 +52,7 @@ export const QueueWrite = z.strictObject({
   holdPrompt: Prompt.default(null),
   positionPrompt: Prompt.default(null),
   announceEveryS: seconds('the announcement period').default(0),
+  announceSpeech: z.boolean().default(false).meta({ description: 'speak the position and estimated wait with on-device TTS (espeak-ng without a voice model)' }),
 });
 
 export const AgentWrite = z.strictObject({

@@ -157,6 +157,28 @@ export class Acd {
     return this.queues.get(i.queueId)?.waiting.position(i) ?? 0;
   }
 
+  /**
+   * A waiting caller's estimated wait: the callers ahead share the agents logged in to the queue,
+   * each taking the members' average talk time so far (2 minutes before any call was taken).
+   */
+  estimatedWaitMs(interactionId: string): number {
+    const i = this.interactions.get(interactionId);
+    const q = i && this.queues.get(i.queueId);
+    if (!i || !q) return 0;
+    let talkMs = 0;
+    let calls = 0;
+    let staffed = 0;
+    for (const m of q.members.values()) {
+      const a = this.agents.get(m.agentId);
+      if (!a?.loggedIn) continue;
+      staffed++;
+      talkMs += a.talkMs;
+      calls += a.calls;
+    }
+    const average = calls > 0 ? talkMs / calls : 120_000;
+    return Math.ceil(this.position(interactionId) / Math.max(1, staffed)) * average;
+  }
+
   /** live re-prioritisation of a waiting caller; false when it no longer waits */
   reprioritise(o: { interactionId: string; priority: number }): boolean {
     const i = this.interactions.get(o.interactionId);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { CallState, type Call } from '../calls/call.js';
 import { answered } from '../calls/handlers/anchored.js';
 import { BaseHandler, type HandlerContext, type HandlerOutcome } from '../calls/handlers/handler.js';
-import type { AnchoredServices, DialServices } from '../calls/handlers/index.js';
+import type { AnchoredServices, DialServices, SayServices } from '../calls/handlers/index.js';
 import { FAILURES } from '../calls/outcome.js';
 import type { AcdDriver, Acd } from './engine.js';
 import type { Interaction, OfferOutcome } from './interaction.js';
@@ -64,7 +64,7 @@ export class CallRouter implements AcdDriver {
 export interface QueueServices {
   readonly acd: Acd;
   readonly router: CallRouter;
-  readonly call: DialServices & AnchoredServices;
+  readonly call: DialServices & AnchoredServices & SayServices;
 }
 
 export class QueueHandler extends BaseHandler {
@@ -167,14 +167,40 @@ export class QueueHandler extends BaseHandler {
     const mine = ++this.#holding;
     const dir = this.#s.call.promptsDir;
     const still = () => mine === this.#holding && this.#offer === null && this.#waiting();
-    if (q?.positionPrompt && position > 0) {
-      // "you are caller number" then the digits' prompts (digit-<d>.wav), where present
-      await call.play({ file: join(dir, q.positionPrompt) });
-      for (const digit of String(position)) if (still()) await call.play({ file: join(dir, `digit-${digit}.wav`) });
-    }
+    let announced = this.#s.acd.clock.now();
+    if (position > 0) await this.#announce(still);
     while (still()) {
       const end = await call.play(q?.holdPrompt ? { file: join(dir, q.holdPrompt) } : { tone: 'ringback' });
       if (end !== 'finished') return;
+      // periodic announcements between rounds of the hold prompt (ringback plays until stopped)
+      if (q && q.announceEveryS > 0 && this.#s.acd.clock.now() - announced >= q.announceEveryS * 1000 && still()) {
+        announced = this.#s.acd.clock.now();
+        await this.#announce(still);
+      }
+    }
+  }
+
+  /** the caller's position (and, spoken, the estimated wait) */
+  async #announce(still: () => boolean): Promise<void> {
+    const call = this.#call!;
+    const i = this.#interaction;
+    const q = i && this.#s.acd.queues.get(i.queueId)?.config;
+    const position = i ? this.#s.acd.position(i.id) : 0;
+    if (!q || position === 0) return;
+    if (q.announceSpeech && this.#s.call.tts !== null) {
+      const minutes = Math.max(1, Math.round(this.#s.acd.estimatedWaitMs(i.id) / 60_000));
+      const text = `You are caller number ${position}. Your estimated wait is about ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+      try {
+        const file = await this.#s.call.tts.promptFile({ text, rate: 8000 });
+        if (still()) await call.play({ file });
+      } catch (err) {
+        this.#ctx?.logger.warn({ call: call.id, err: (err as Error).message }, 'queue announcement not synthesised');
+      }
+    } else if (q.positionPrompt) {
+      // "you are caller number" then the digits' prompts (digit-<d>.wav), where present
+      const dir = this.#s.call.promptsDir;
+      await call.play({ file: join(dir, q.positionPrompt) });
+      for (const digit of String(position)) if (still()) await call.play({ file: join(dir, `digit-${digit}.wav`) });
     }
   }
 

@@ -67,6 +67,8 @@ export interface QueueConfig {
   readonly positionPrompt: string | null;
   /** seconds between position announcements; 0: at join only */
   readonly announceEveryS: number;
+  /** position and estimated wait spoken with on-device TTS (instead of positionPrompt's recordings) */
+  readonly announceSpeech: boolean;
 }
 
 export interface AgentConfig {
@@ -116,4 +118,5 @@ export const DEFAULT_QUEUE: Omit<QueueConfig, 'id' | 'name'> = {
   holdPrompt: null,
   positionPrompt: null,
   announceEveryS: 0,
+  announceSpeech: false,
 };

@@ -23,7 +23,7 @@ export type { OutboundDialer, RouteServices } from './route.js';
 
 /** The ACD's handlers (server/acd), given the services the call layer's own handlers use. */
 export interface AcdHandlers {
-  queue(services: DialServices & AnchoredServices): CallHandler;
+  queue(services: DialServices & AnchoredServices & SayServices): CallHandler;
   agentLogin(services: AnchoredServices): CallHandler;
   isQueue(id: string): boolean;
   /** the call id of the queue call this extension's agent is talking on (supervisor monitoring) */

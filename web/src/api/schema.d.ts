@@ -8100,6 +8100,11 @@ export interface operations {
                             positionPrompt: string | null;
                             /** @default 0 */
                             announceEveryS: number;
+                            /**
+                             * @description speak the position and estimated wait with on-device TTS (espeak-ng without a voice model)
+                             * @default false
+                             */
+                            announceSpeech: boolean;
                         }[];
                     };
                 };
@@ -8225,6 +8230,11 @@ export interface operations {
                     positionPrompt?: string | null;
                     /** @default 0 */
                     announceEveryS?: number;
+                    /**
+                     * @description speak the position and estimated wait with on-device TTS (espeak-ng without a voice model)
+                     * @default false
+                     */
+                    announceSpeech?: boolean;
                 };
             };
         };
@@ -8333,6 +8343,11 @@ export interface operations {
                         positionPrompt: string | null;
                         /** @default 0 */
                         announceEveryS: number;
+                        /**
+                         * @description speak the position and estimated wait with on-device TTS (espeak-ng without a voice model)
+                         * @default false
+                         */
+                        announceSpeech: boolean;
                     };
                 };
             };
@@ -8489,6 +8504,11 @@ export interface operations {
                         positionPrompt: string | null;
                         /** @default 0 */
                         announceEveryS: number;
+                        /**
+                         * @description speak the position and estimated wait with on-device TTS (espeak-ng without a voice model)
+                         * @default false
+                         */
+                        announceSpeech: boolean;
                     };
                 };
             };
@@ -8627,6 +8647,11 @@ export interface operations {
                     positionPrompt?: string | null;
                     /** @default 0 */
                     announceEveryS?: number;
+                    /**
+                     * @description speak the position and estimated wait with on-device TTS (espeak-ng without a voice model)
+                     * @default false
+                     */
+                    announceSpeech?: boolean;
                 };
             };
         };
@@ -8735,6 +8760,11 @@ export interface operations {
                         positionPrompt: string | null;
                         /** @default 0 */
                         announceEveryS: number;
+                        /**
+                         * @description speak the position and estimated wait with on-device TTS (espeak-ng without a voice model)
+                         * @default false
+                         */
+                        announceSpeech: boolean;
                     };
                 };
             };
