@@ -36,3 +36,5 @@ echo "== Web console: gzip JS for the first screen (budget 350 KB) and navigatio
 node --import tsx bench/console.ts
 echo "== Speech: Silero VAD chunks per CPU-second at 8 kHz, espeak-ng time to first audio (20-character prompt)"
 node --import tsx bench/speech.ts --seconds 20 --runs 10
+echo "== Provisioning: time to a 401 for an enrolled and an unknown MAC (must not tell them apart)"
+node --import tsx bench/provisioning.ts 20000

@@ -127,13 +127,13 @@ export class Acd {
 
   // ── interactions ─────────────────────────────────────────────────────────────────────────
 
-  enqueue(o: { queueId: string; callId: string | null; caller: string; channel?: Channel; priority?: number; requirements?: readonly SkillRequirement[] }): EnqueueResult {
+  enqueue(o: { queueId: string; callId: string | null; caller: string; channel?: Channel; priority?: number; requirements?: readonly SkillRequirement[]; attached?: Readonly<Record<string, unknown>> }): EnqueueResult {
     const q = this.queues.get(o.queueId);
     if (q === undefined) return { ok: false, reason: 'unknown-queue', to: null };
     const c = q.config;
     const vip = c.vip.includes(o.caller) ? c.vipPriority : 0;
     const now = this.clock.now();
-    const i = new Interaction({ id: this.#newId(), seq: ++this.#seq, callId: o.callId, queueId: c.id, channel: o.channel ?? 'call', caller: o.caller, priority: Math.max(o.priority ?? 0, vip), requirements: o.requirements ?? [], now });
+    const i = new Interaction({ id: this.#newId(), seq: ++this.#seq, callId: o.callId, queueId: c.id, channel: o.channel ?? 'call', caller: o.caller, priority: Math.max(o.priority ?? 0, vip), requirements: o.requirements ?? [], now, ...(o.attached ? { attached: o.attached } : {}) });
     this.interactions.set(i.id, i);
     const refused = c.maxLength > 0 && q.waiting.size >= c.maxLength ? 'full' : this.#empty(q, c.joinEmpty) ? 'empty' : null;
     if (refused !== null) {

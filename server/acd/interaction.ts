@@ -93,6 +93,8 @@ export class Interaction {
   readonly caller: string;
   readonly callerRequirements: readonly SkillRequirement[];
   readonly enteredAt: number;
+  /** what the caller brings to the agent: an IVR flow's variables, path and attempts (issue 15) */
+  readonly attached: Readonly<Record<string, unknown>> | null;
   /** position at join (queue_log's origposition) */
   origPosition = 0;
   priority: number;
@@ -113,7 +115,7 @@ export class Interaction {
   /** the caller hung up and keeps the place: the number to call back, attempts made, not before when */
   callback: { readonly number: string; readonly requestedAt: number; attempts: number; readonly maxAttempts: number; notBefore: number } | null = null;
 
-  constructor(o: { id: string; seq: number; callId: string | null; queueId: string; channel: Channel; caller: string; priority: number; requirements: readonly SkillRequirement[]; now: number }) {
+  constructor(o: { id: string; seq: number; callId: string | null; queueId: string; channel: Channel; caller: string; priority: number; requirements: readonly SkillRequirement[]; now: number; attached?: Readonly<Record<string, unknown>> }) {
     this.id = o.id;
     this.seq = o.seq;
     this.callId = o.callId;
@@ -123,6 +125,7 @@ export class Interaction {
     this.priority = o.priority;
     this.callerRequirements = o.requirements;
     this.enteredAt = o.now;
+    this.attached = o.attached ?? null;
   }
 
   record(o: { now: number; outcome: InteractionOutcome; wrapUpCode?: string | null; wrapUpMs?: number | null; overflowTo?: string | null }): InteractionRecord {

@@ -107,7 +107,7 @@ export class QueueHandler extends BaseHandler {
     try {
       let queueId = d.queue;
       for (let hop = 0; hop < MAX_OVERFLOWS; hop++) {
-        const end = await this.#wait(queueId, hop === 0 ? d : {});
+        const end = await this.#wait(queueId, hop === 0 ? d : d.attached ? { attached: d.attached } : {});
         // the step lasts as long as the conversation, so the plan ends the call when the agent hangs up
         if (end.kind === 'answered') return await end.bridged;
         if (end.kind === 'gone') return { kind: 'killed', reason: this.killed ?? 'call-ended' };
@@ -127,11 +127,11 @@ export class QueueHandler extends BaseHandler {
   }
 
   /** one stay in one queue, until answered, left or gone */
-  async #wait(queueId: string, o: { priority?: number; requirements?: readonly { skill: string; minLevel: number }[] }): Promise<WaitEnd> {
+  async #wait(queueId: string, o: { priority?: number; requirements?: readonly { skill: string; minLevel: number }[]; attached?: Readonly<Record<string, unknown>> }): Promise<WaitEnd> {
     const call = this.#call!;
     const ended = new Promise<WaitEnd>((resolve) => (this.#end = resolve));
     this.#s.router.add(call.id, this);
-    const r = this.#s.acd.enqueue({ queueId, callId: call.id, caller: call.caller.number, ...(o.priority !== undefined ? { priority: o.priority } : {}), ...(o.requirements ? { requirements: o.requirements } : {}) });
+    const r = this.#s.acd.enqueue({ queueId, callId: call.id, caller: call.caller.number, ...(o.priority !== undefined ? { priority: o.priority } : {}), ...(o.requirements ? { requirements: o.requirements } : {}), ...(o.attached ? { attached: o.attached } : {}) });
     if (!r.ok) {
       this.#s.router.remove(call.id);
       return { kind: 'left', to: r.to };

@@ -72,6 +72,30 @@ describe('GET /api/v1/events (WebSocket)', () => {
     assert.equal(h.callEvents.listeners, 0, 'close() unsubscribes');
   });
 
+  it('listens to the call events only while a client is connected, so no event is built for nobody', async () => {
+    const h = await createApiHarness();
+    const { server, url, endpoint } = await serve(h);
+    try {
+      assert.equal(h.callEvents.listeners, 0, 'no client yet');
+      const token = await loginAs(h);
+      const ws = await open(url, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(h.callEvents.listeners, 1);
+      const second = await open(url, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(h.callEvents.listeners, 1, 'one subscription for all clients');
+      second.close();
+      await once(second, 'close');
+      while (endpoint.clients > 1) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(h.callEvents.listeners, 1, 'still a client');
+      ws.close();
+      await once(ws, 'close');
+      while (endpoint.clients > 0) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(h.callEvents.listeners, 0, 'the last client left');
+    } finally {
+      await server.close();
+      await h.cleanup();
+    }
+  });
+
   it('401 before the upgrade without a valid session; the session cookie works from the same origin only', async () => {
     const h = await createApiHarness();
     const { server, url } = await serve(h);

@@ -1,4 +1,5 @@
 // Test support: the API app over a real temporary libsql file, with real repositories and audit log.
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelInstaller } from '../speech/index.js';
@@ -12,12 +13,16 @@ import {
   CallHandlingRepository,
   DialPlanRepository,
   CalendarRepository,
+  IvrFlowRepository,
   ExtensionRepository,
   SessionRepository,
   TrunkRepository,
+  ProvisioningRepository,
   type Database,
 } from '../store/index.js';
+import { testProvisioning } from '../provisioning/testing.js';
 import { AuditLog } from '../security/audit.js';
+import { SecretBox } from '../security/secret-box.js';
 import { createDialPlanService } from '../calls/index.js';
 import { createCalendarLookup } from '../calendars/index.js';
 import { createMetrics, type Metrics } from '../app/metrics.js';
@@ -88,7 +93,9 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
   const calendars = new CalendarRepository({ db: database.db, now });
   // the ACD over the same database, idle (no calls reach it here); tests that drive it bring their own
   const acd = overrides.acd ?? (await AcdService.open({ repository: new AcdRepository({ db: database.db, now }), clock: new FakeClock(clock.now), random: () => 0, logger: silentLogger, queueLogPath: null, driver: new FakeDriver(), pins: testPins() }));
-  const trunkRepository = new TrunkRepository({ db: database.db, now });
+  const trunkRepository = new TrunkRepository({ db: database.db, now, secrets: new SecretBox({ key: randomBytes(32) }) });
+  const flows = new IvrFlowRepository({ db: database.db, now });
+  const provisioning = await testProvisioning({ store: new ProvisioningRepository({ db: database.db, writer, logger: quietApiLogger, now }) });
   const deps: ApiDeps = {
     repositories: {
       adminUsers: users,
@@ -105,12 +112,14 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
         calendars: createCalendarLookup({ get: (id) => calendars.get(id) }),
         now,
         routeExists: async (id) => (await trunkRepository.routes()).some((r) => r.id === id),
+        flowExists: async (id) => (await flows.get(id)) !== undefined,
       }),
     },
     calendars,
     // the table alone: no trunk runs in API tests (status null)
     trunks: { repository: trunkRepository, manager: { status: () => [], reload: async () => {}, unknownDids: 0 } },
     // no models in its manifest: the routes are served (and documented), nothing can be installed
+    devices: { service: provisioning.service, extensionExists: async (n) => (await extensions.get(n)) !== undefined, baseUrl: () => 'http://pbx.test:8090' },
     speech: { models: new ModelInstaller({ dir: join(tmpdir(), `hailing-api-models-${process.pid}`), manifest: { models: [] }, now }), voices: () => [] },
     logger: quietApiLogger,
     metrics,
@@ -124,6 +133,8 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
     callRecords,
     callEvents,
     acd,
+    // the simulator's http verb reaches whatever the test serves on loopback
+    ivr: { flows, services: { now, fetch: globalThis.fetch } },
     auditLog: auditRepo,
     now,
     ...overrides,

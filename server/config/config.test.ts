@@ -135,3 +135,18 @@ describe('digest algorithms', () => {
     assert.throws(() => loadConfig({ HAILING_DIGEST_ALGORITHMS: 'MD5,md5' }), /HAILING_DIGEST_ALGORITHMS: list each algorithm once/);
   });
 });
+
+describe('desk-phone provisioning', () => {
+  it('no provisioning listener unless a port is set; rate, scan and connection limits have defaults', () => {
+    const c = loadConfig({});
+    assert.equal(c.provisioningHttpPort, undefined);
+    assert.equal(c.provisioningHttpsPort, undefined);
+    assert.deepEqual([c.provisioningRatePerSecond, c.provisioningRateBurst, c.provisioningScanThreshold, c.provisioningScanWindowMs, c.provisioningMaxConnections], [5, 60, 20, 600_000, 200]);
+    const set = loadConfig({ HAILING_PROVISIONING_HTTP_PORT: '8090', HAILING_PROVISIONING_BASE_URL: 'https://prov.example.com:8443' });
+    assert.equal(set.provisioningHttpPort, 8090);
+    assert.equal(set.provisioningBaseUrl, 'https://prov.example.com:8443');
+  });
+  it('a provisioning base URL must be http or https', () => {
+    assert.throws(() => loadConfig({ HAILING_PROVISIONING_BASE_URL: 'tftp://10.0.0.1/' }), /HAILING_PROVISIONING_BASE_URL/);
+  });
+});

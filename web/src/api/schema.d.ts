@@ -1008,6 +1008,179 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ivr/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The JSON Schema (draft 2020-12) of a flow document */
+        get: operations["getApiV1IvrSchema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a flow document without saving it: every problem with its JSON pointer */
+        post: operations["postApiV1IvrValidate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** IVR flows */
+        get: operations["getApiV1IvrFlows"];
+        put?: never;
+        /** Add a flow (its version 1) */
+        post: operations["postApiV1IvrFlows"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flow and its current document */
+        get: operations["getApiV1IvrFlowsId"];
+        /** Edit a flow: a new version, current for new calls (calls in progress keep theirs) */
+        put: operations["putApiV1IvrFlowsId"];
+        post?: never;
+        /** Delete a flow no dial plan entry runs */
+        delete: operations["deleteApiV1IvrFlowsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flow's versions, newest first */
+        get: operations["getApiV1IvrFlowsIdVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version with its document */
+        get: operations["getApiV1IvrFlowsIdVersionsVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make an older version current again */
+        post: operations["postApiV1IvrFlowsIdRollback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Walk a flow with typed answers (keys, text, timeouts), no call: the step-by-step trace */
+        post: operations["postApiV1IvrFlowsIdSimulate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Self-service figures: entered, contained, transferred, abandoned, failures by node */
+        get: operations["getApiV1IvrFlowsIdMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/runs/{callId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A call's flow run: outcome, path and trace */
+        get: operations["getApiV1IvrRunsCallId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1168,6 +1341,145 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Provisioned desk phones (never their secrets) */
+        get: operations["getApiV1Devices"];
+        put?: never;
+        /** Enrol a phone by MAC for an extension: generates its SIP password, provisioning password and token URL (the latter two answered only now) */
+        post: operations["postApiV1Devices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** MACs that asked for a configuration but are not enrolled */
+        get: operations["getApiV1DevicesPending"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/pending/{mac}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a pending MAC: enrol it for an extension */
+        post: operations["postApiV1DevicesPendingMacApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/pending/{mac}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Dismiss a pending MAC */
+        delete: operations["deleteApiV1DevicesPendingMac"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/{mac}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One device */
+        get: operations["getApiV1DevicesMac"];
+        put?: never;
+        post?: never;
+        /** Remove a device: its SIP password and provisioning credentials stop working at once */
+        delete: operations["deleteApiV1DevicesMac"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/{mac}/resync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send check-sync NOTIFY to the device's registered contacts: the phone fetches its configuration again without a reboot */
+        post: operations["postApiV1DevicesMacResync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/provisioning/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each family's templates and the variables they may use */
+        get: operations["getApiV1ProvisioningTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/provisioning/templates/{family}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a family's template with your own ({{variable}} placeholders) */
+        put: operations["putApiV1ProvisioningTemplatesFamilyFile"];
+        post?: never;
+        /** Restore the built-in template */
+        delete: operations["deleteApiV1ProvisioningTemplatesFamilyFile"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/speech/models": {
         parameters: {
             query?: never;
@@ -1247,6 +1559,282 @@ export interface paths {
         get: operations["getApiV1SpeechVoices"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/voicemail/mailboxes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every mailbox with its counts (new, old) */
+        get: operations["getApiV1VoicemailMailboxes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/extensions/{number}/mailbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An extension's mailbox: settings, whether a PIN and a greeting are set, counts */
+        get: operations["getApiV1ExtensionsNumberMailbox"];
+        /** Create or change the mailbox; `pin` sets or resets the PIN (stored as a hash, audited without it). Missed calls (busy, no answer, no forward) then go to it */
+        put: operations["putApiV1ExtensionsNumberMailbox"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/extensions/{number}/mailbox/greeting": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload the greeting: a WAV file (audio/wav body, at most 2 MiB) the player can play; sealed at rest like a recording */
+        put: operations["putApiV1ExtensionsNumberMailboxGreeting"];
+        post?: never;
+        /** Remove the greeting (callers hear the spoken default) */
+        delete: operations["deleteApiV1ExtensionsNumberMailboxGreeting"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/extensions/{number}/mailbox/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The mailbox's messages, oldest first */
+        get: operations["getApiV1ExtensionsNumberMailboxMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/voicemail/messages/{id}/audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A message's audio, decrypted as it streams (audio/wav attachment); audited */
+        get: operations["getApiV1VoicemailMessagesIdAudio"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/voicemail/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a message and its audio (audited) */
+        delete: operations["deleteApiV1VoicemailMessagesId"];
+        options?: never;
+        head?: never;
+        /** Mark a message read or new again (the message lamp follows) */
+        patch: operations["patchApiV1VoicemailMessagesId"];
+        trace?: never;
+    };
+    "/api/v1/moh/classes/{class}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The files of a music-on-hold class, in playing order */
+        get: operations["getApiV1MohClassesClassFiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/moh/classes/{class}/files/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload a WAV file (the body, audio/wav; any rate, channels, PCM/float/G.711), converted once to mono 16-bit 8 kHz; replaces a file of that name */
+        put: operations["putApiV1MohClassesClassFilesName"];
+        post?: never;
+        /** Remove a file from the class (an empty class plays silence) */
+        delete: operations["deleteApiV1MohClassesClassFilesName"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Calls in progress */
+        get: operations["getApiV1Calls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/hangup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the call (BYE to both parties; 487 to a caller still ringing) */
+        post: operations["postApiV1CallsIdHangup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hold the call: both parties hear music on hold; neither is re-INVITEd */
+        post: operations["postApiV1CallsIdHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a call held by the API */
+        post: operations["postApiV1CallsIdResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Blind transfer: the callee is released (BYE), the caller hears ringback and goes to the target through the dial plan; progress as transfer events */
+        post: operations["postApiV1CallsIdTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/dtmf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send DTMF to a party (RFC 4733, or in-band when the party did not negotiate telephone-event) */
+        post: operations["postApiV1CallsIdDtmf"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/recording/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the conversation from now (recording must be set up) */
+        post: operations["postApiV1CallsIdRecordingStart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/recording/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop the call's recording before the call ends */
+        post: operations["postApiV1CallsIdRecordingStop"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2067,8 +2655,12 @@ export interface operations {
                                 trace: unknown[];
                                 handlers: string[];
                             };
+                            /** @description the IVR flow the call ran: flowId, version, vars, path, attempts, failures, intent, outcome, trace */
+                            ivr?: {
+                                [key: string]: unknown;
+                            };
                             /**
-                             * @description what retention policies match by: every call is between extensions ('internal') until trunks set it
+                             * @description 'inbound' (a carrier's DID brought it in), 'outbound' (a trunk route took it out) or 'internal' (between extensions); retention policies match by it
                              * @enum {string}
                              */
                             direction: "inbound" | "outbound" | "internal";
@@ -2278,8 +2870,12 @@ export interface operations {
                             trace: unknown[];
                             handlers: string[];
                         };
+                        /** @description the IVR flow the call ran: flowId, version, vars, path, attempts, failures, intent, outcome, trace */
+                        ivr?: {
+                            [key: string]: unknown;
+                        };
                         /**
-                         * @description what retention policies match by: every call is between extensions ('internal') until trunks set it
+                         * @description 'inbound' (a carrier's DID brought it in), 'outbound' (a trunk route took it out) or 'internal' (between extensions); retention policies match by it
                          * @enum {string}
                          */
                         direction: "inbound" | "outbound" | "internal";
@@ -2761,6 +3357,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -2775,6 +3374,20 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             } | {
                                 /** @constant */
                                 kind: "calendar";
@@ -2831,6 +3444,9 @@ export interface operations {
                                         skill: string;
                                         minLevel: number;
                                     }[];
+                                    attached?: {
+                                        [key: string]: unknown;
+                                    };
                                 } | {
                                     /** @constant */
                                     kind: "agent-login";
@@ -2845,6 +3461,20 @@ export interface operations {
                                     kind: "say";
                                     text: string;
                                     voice?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "voicemail";
+                                    /**
+                                     * @default deposit
+                                     * @enum {string}
+                                     */
+                                    action: "deposit" | "retrieve" | "retrieve-any";
+                                    mailbox?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "flow";
+                                    /** @description the flow id (/api/v1/ivr/flows) */
+                                    flow: number;
                                 })[];
                                 closed: ({
                                     /** @constant */
@@ -2897,6 +3527,9 @@ export interface operations {
                                         skill: string;
                                         minLevel: number;
                                     }[];
+                                    attached?: {
+                                        [key: string]: unknown;
+                                    };
                                 } | {
                                     /** @constant */
                                     kind: "agent-login";
@@ -2911,6 +3544,20 @@ export interface operations {
                                     kind: "say";
                                     text: string;
                                     voice?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "voicemail";
+                                    /**
+                                     * @default deposit
+                                     * @enum {string}
+                                     */
+                                    action: "deposit" | "retrieve" | "retrieve-any";
+                                    mailbox?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "flow";
+                                    /** @description the flow id (/api/v1/ivr/flows) */
+                                    flow: number;
                                 })[];
                             })[];
                             description: string | null;
@@ -3007,6 +3654,9 @@ export interface operations {
                             skill: string;
                             minLevel: number;
                         }[];
+                        attached?: {
+                            [key: string]: unknown;
+                        };
                     } | {
                         /** @constant */
                         kind: "agent-login";
@@ -3021,6 +3671,20 @@ export interface operations {
                         kind: "say";
                         text: string;
                         voice?: string;
+                    } | {
+                        /** @constant */
+                        kind: "voicemail";
+                        /**
+                         * @default deposit
+                         * @enum {string}
+                         */
+                        action?: "deposit" | "retrieve" | "retrieve-any";
+                        mailbox?: string;
+                    } | {
+                        /** @constant */
+                        kind: "flow";
+                        /** @description the flow id (/api/v1/ivr/flows) */
+                        flow: number;
                     } | {
                         /** @constant */
                         kind: "calendar";
@@ -3077,6 +3741,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -3091,6 +3758,20 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action?: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         })[];
                         closed: ({
                             /** @constant */
@@ -3143,6 +3824,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -3157,6 +3841,20 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action?: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         })[];
                     })[];
                     description?: string | null;
@@ -3226,6 +3924,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -3240,6 +3941,20 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         } | {
                             /** @constant */
                             kind: "calendar";
@@ -3296,6 +4011,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -3310,6 +4028,20 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                             closed: ({
                                 /** @constant */
@@ -3362,6 +4094,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -3376,6 +4111,20 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                         })[];
                         description: string | null;
@@ -3498,6 +4247,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -3512,6 +4264,20 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             } | {
                                 /** @constant */
                                 kind: "calendar";
@@ -3568,6 +4334,9 @@ export interface operations {
                                         skill: string;
                                         minLevel: number;
                                     }[];
+                                    attached?: {
+                                        [key: string]: unknown;
+                                    };
                                 } | {
                                     /** @constant */
                                     kind: "agent-login";
@@ -3582,6 +4351,20 @@ export interface operations {
                                     kind: "say";
                                     text: string;
                                     voice?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "voicemail";
+                                    /**
+                                     * @default deposit
+                                     * @enum {string}
+                                     */
+                                    action: "deposit" | "retrieve" | "retrieve-any";
+                                    mailbox?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "flow";
+                                    /** @description the flow id (/api/v1/ivr/flows) */
+                                    flow: number;
                                 })[];
                                 closed: ({
                                     /** @constant */
@@ -3634,6 +4417,9 @@ export interface operations {
                                         skill: string;
                                         minLevel: number;
                                     }[];
+                                    attached?: {
+                                        [key: string]: unknown;
+                                    };
                                 } | {
                                     /** @constant */
                                     kind: "agent-login";
@@ -3648,6 +4434,20 @@ export interface operations {
                                     kind: "say";
                                     text: string;
                                     voice?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "voicemail";
+                                    /**
+                                     * @default deposit
+                                     * @enum {string}
+                                     */
+                                    action: "deposit" | "retrieve" | "retrieve-any";
+                                    mailbox?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "flow";
+                                    /** @description the flow id (/api/v1/ivr/flows) */
+                                    flow: number;
                                 })[];
                             };
                             argument: string;
@@ -3777,6 +4577,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -3791,6 +4594,20 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         } | {
                             /** @constant */
                             kind: "calendar";
@@ -3847,6 +4664,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -3861,6 +4681,20 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                             closed: ({
                                 /** @constant */
@@ -3913,6 +4747,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -3927,6 +4764,20 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                         })[];
                         description: string | null;
@@ -4052,6 +4903,9 @@ export interface operations {
                             skill: string;
                             minLevel: number;
                         }[];
+                        attached?: {
+                            [key: string]: unknown;
+                        };
                     } | {
                         /** @constant */
                         kind: "agent-login";
@@ -4066,6 +4920,20 @@ export interface operations {
                         kind: "say";
                         text: string;
                         voice?: string;
+                    } | {
+                        /** @constant */
+                        kind: "voicemail";
+                        /**
+                         * @default deposit
+                         * @enum {string}
+                         */
+                        action?: "deposit" | "retrieve" | "retrieve-any";
+                        mailbox?: string;
+                    } | {
+                        /** @constant */
+                        kind: "flow";
+                        /** @description the flow id (/api/v1/ivr/flows) */
+                        flow: number;
                     } | {
                         /** @constant */
                         kind: "calendar";
@@ -4122,6 +4990,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -4136,6 +5007,20 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action?: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         })[];
                         closed: ({
                             /** @constant */
@@ -4188,6 +5073,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -4202,6 +5090,20 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action?: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         })[];
                     })[];
                     description?: string | null;
@@ -4271,6 +5173,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -4285,6 +5190,20 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         } | {
                             /** @constant */
                             kind: "calendar";
@@ -4341,6 +5260,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -4355,6 +5277,20 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                             closed: ({
                                 /** @constant */
@@ -4407,6 +5343,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -4421,6 +5360,20 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                         })[];
                         description: string | null;
@@ -5489,8 +6442,12 @@ export interface operations {
                             trace: unknown[];
                             handlers: string[];
                         };
+                        /** @description the IVR flow the call ran: flowId, version, vars, path, attempts, failures, intent, outcome, trace */
+                        ivr?: {
+                            [key: string]: unknown;
+                        };
                         /**
-                         * @description what retention policies match by: every call is between extensions ('internal') until trunks set it
+                         * @description 'inbound' (a carrier's DID brought it in), 'outbound' (a trunk route took it out) or 'internal' (between extensions); retention policies match by it
                          * @enum {string}
                          */
                         direction: "inbound" | "outbound" | "internal";
@@ -10113,6 +11070,1035 @@ export interface operations {
             };
         };
     };
+    getApiV1IvrSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON Schema */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1IvrValidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description a flow document (GET /api/v1/ivr/schema) */
+                    document: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The verdict */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                        problems: {
+                            /** @description RFC 6901 JSON pointer into the submitted document */
+                            pointer: string;
+                            /** @enum {string} */
+                            code: "schema" | "missing-node" | "missing-queue" | "missing-flow" | "missing-calendar" | "unreachable" | "loop-without-input";
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Flows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            name: string;
+                            description: string | null;
+                            currentVersion: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1IvrFlows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    description?: string | null;
+                    /** @description a flow document (GET /api/v1/ivr/schema) */
+                    document: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        currentVersion: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The flow is refused: each problem with its RFC 6901 JSON pointer (schema, missing node or queue, unreachable node, loop without input) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "invalid flow";
+                        problems: {
+                            /** @description RFC 6901 JSON pointer into the submitted document */
+                            pointer: string;
+                            /** @enum {string} */
+                            code: "schema" | "missing-node" | "missing-queue" | "missing-flow" | "missing-calendar" | "unreachable" | "loop-without-input";
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change flows */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The name is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlowsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flow */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        currentVersion: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** @description a flow document (GET /api/v1/ivr/schema) */
+                        document: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1IvrFlowsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string | null;
+                    /** @description a flow document (GET /api/v1/ivr/schema) */
+                    document: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The new version is current */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        currentVersion: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The flow is refused: each problem with its RFC 6901 JSON pointer (schema, missing node or queue, unreachable node, loop without input) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "invalid flow";
+                        problems: {
+                            /** @description RFC 6901 JSON pointer into the submitted document */
+                            pointer: string;
+                            /** @enum {string} */
+                            code: "schema" | "missing-node" | "missing-queue" | "missing-flow" | "missing-calendar" | "unreachable" | "loop-without-input";
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change flows */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1IvrFlowsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change flows */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Dial plan entries run it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlowsIdVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            flowId: number;
+                            version: number;
+                            createdBy: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlowsIdVersionsVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        flowId: number;
+                        version: number;
+                        createdBy: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description a flow document (GET /api/v1/ivr/schema) */
+                        document: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1IvrFlowsIdRollback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Rolled back */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        currentVersion: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change flows */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1IvrFlowsIdSimulate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description what the caller does at each point the flow waits, in order; when they run out the caller hangs up
+                     * @default []
+                     */
+                    answers?: ({
+                        dtmf: string;
+                    } | {
+                        text: string;
+                    } | {
+                        /** @constant */
+                        timeout: true;
+                    } | {
+                        /** @constant */
+                        hangup: true;
+                    })[];
+                    /** @description default: the current version */
+                    version?: number;
+                    caller?: string;
+                    dialled?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The outcome, context and trace */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description how the flow ended: completed, abandoned, enqueue, transfer or fallback, with where to */
+                        outcome: {
+                            [key: string]: unknown;
+                        };
+                        context: {
+                            flowId: number;
+                            version: number;
+                            vars: {
+                                [key: string]: string;
+                            };
+                            path: string[];
+                            attempts: {
+                                node: string;
+                                attempt: number;
+                                input: string;
+                                kind: string;
+                                result: string;
+                            }[];
+                            failures: number;
+                            failuresByNode: {
+                                [key: string]: number;
+                            };
+                            intent?: {
+                                node: string;
+                                intent: string | null;
+                                confidence: number;
+                                /** @enum {string} */
+                                source: "model" | "rules" | "none";
+                                utterance: string;
+                                modelError?: string;
+                            };
+                            outcome?: string;
+                            trace: {
+                                step: number;
+                                node: string;
+                                verb: string;
+                                atMs: number;
+                                prompt?: string;
+                                input?: string;
+                                branch?: string;
+                                next?: string;
+                                vars: {
+                                    [key: string]: string;
+                                };
+                                detail?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        };
+                        unused: number;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The stored version no longer reads */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlowsIdMetrics: {
+        parameters: {
+            query?: {
+                since?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        flowId: number;
+                        entered: number;
+                        contained: number;
+                        transferred: number;
+                        fallback: number;
+                        abandoned: number;
+                        containmentRate: number | null;
+                        nodes: {
+                            [key: string]: {
+                                entered: number;
+                                failures: number;
+                                abandoned: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrRunsCallId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        flowId: number;
+                        version: number;
+                        /** Format: date-time */
+                        startedAt: string;
+                        /** Format: date-time */
+                        endedAt: string;
+                        outcome: string;
+                        path: string[];
+                        failuresByNode: {
+                            [key: string]: number;
+                        };
+                        trace: unknown[];
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No flow ran on this call */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
     getApiV1Audit: {
         parameters: {
             query?: {
@@ -10304,6 +12290,8 @@ export interface operations {
                             domain: string | null;
                             registerExpiresS: number;
                             codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                            /** @enum {string} */
+                            numberFormat: "as-routed" | "e164" | "e164-digits";
                             callerId: {
                                 /**
                                  * @default from
@@ -10404,6 +12392,11 @@ export interface operations {
                      */
                     codecs?: ("PCMA" | "PCMU" | "G722" | "opus")[];
                     /**
+                     * @default as-routed
+                     * @enum {string}
+                     */
+                    numberFormat?: "as-routed" | "e164" | "e164-digits";
+                    /**
                      * @default {
                      *       "presentation": "from",
                      *       "number": null,
@@ -10463,6 +12456,8 @@ export interface operations {
                         domain: string | null;
                         registerExpiresS: number;
                         codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                        /** @enum {string} */
+                        numberFormat: "as-routed" | "e164" | "e164-digits";
                         callerId: {
                             /**
                              * @default from
@@ -10581,6 +12576,8 @@ export interface operations {
                         domain: string | null;
                         registerExpiresS: number;
                         codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                        /** @enum {string} */
+                        numberFormat: "as-routed" | "e164" | "e164-digits";
                         callerId: {
                             /**
                              * @default from
@@ -10708,6 +12705,11 @@ export interface operations {
                      */
                     codecs?: ("PCMA" | "PCMU" | "G722" | "opus")[];
                     /**
+                     * @default as-routed
+                     * @enum {string}
+                     */
+                    numberFormat?: "as-routed" | "e164" | "e164-digits";
+                    /**
                      * @default {
                      *       "presentation": "from",
                      *       "number": null,
@@ -10767,6 +12769,8 @@ export interface operations {
                         domain: string | null;
                         registerExpiresS: number;
                         codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                        /** @enum {string} */
+                        numberFormat: "as-routed" | "e164" | "e164-digits";
                         callerId: {
                             /**
                              * @default from
@@ -11590,6 +13594,750 @@ export interface operations {
             };
         };
     };
+    getApiV1Devices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The devices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            mac: string;
+                            /** @enum {string} */
+                            family: "yealink" | "poly" | "grandstream" | "fanvil";
+                            model: string | null;
+                            label: string | null;
+                            extension: string;
+                            /** @description a contact is registered for the device's extension */
+                            registered: boolean;
+                            /** @description when the phone last fetched a file */
+                            lastSeenAt: string | null;
+                            lastSource: string | null;
+                            lastUserAgent: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                        /** @description the provisioning listener, when it runs */
+                        provisioningUrl: string | null;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1Devices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description MAC address, e.g. 00:15:65:12:34:56 or 001565123456 */
+                    mac: string;
+                    /** @enum {string} */
+                    family: "yealink" | "poly" | "grandstream" | "fanvil";
+                    extension: string;
+                    model?: string;
+                    label?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Enrolled */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        device: {
+                            mac: string;
+                            /** @enum {string} */
+                            family: "yealink" | "poly" | "grandstream" | "fanvil";
+                            model: string | null;
+                            label: string | null;
+                            extension: string;
+                            /** @description a contact is registered for the device's extension */
+                            registered: boolean;
+                            /** @description when the phone last fetched a file */
+                            lastSeenAt: string | null;
+                            lastSource: string | null;
+                            lastUserAgent: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        /** @description shown only now: the HTTP digest credentials and the token URL for the phone */
+                        provisioning: {
+                            username: string;
+                            password: string;
+                            /** @description the token URL (null when no listener runs); tokenPath alone otherwise */
+                            tokenUrl: string | null;
+                            tokenPath: string;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The MAC is enrolled already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1DevicesPending: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pending MACs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            mac: string;
+                            family: ("yealink" | "poly" | "grandstream" | "fanvil") | null;
+                            userAgent: string | null;
+                            source: string;
+                            /** @enum {string} */
+                            via: "http" | "pnp";
+                            requests: number;
+                            /** Format: date-time */
+                            firstSeenAt: string;
+                            /** Format: date-time */
+                            lastSeenAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1DevicesPendingMacApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mac: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    family: "yealink" | "poly" | "grandstream" | "fanvil";
+                    extension: string;
+                    model?: string;
+                    label?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Enrolled */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        device: {
+                            mac: string;
+                            /** @enum {string} */
+                            family: "yealink" | "poly" | "grandstream" | "fanvil";
+                            model: string | null;
+                            label: string | null;
+                            extension: string;
+                            /** @description a contact is registered for the device's extension */
+                            registered: boolean;
+                            /** @description when the phone last fetched a file */
+                            lastSeenAt: string | null;
+                            lastSource: string | null;
+                            lastUserAgent: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        /** @description shown only now: the HTTP digest credentials and the token URL for the phone */
+                        provisioning: {
+                            username: string;
+                            password: string;
+                            /** @description the token URL (null when no listener runs); tokenPath alone otherwise */
+                            tokenUrl: string | null;
+                            tokenPath: string;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such pending MAC */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Enrolled already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1DevicesPendingMac: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mac: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Dismissed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such pending MAC */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1DevicesMac: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mac: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The device */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        mac: string;
+                        /** @enum {string} */
+                        family: "yealink" | "poly" | "grandstream" | "fanvil";
+                        model: string | null;
+                        label: string | null;
+                        extension: string;
+                        /** @description a contact is registered for the device's extension */
+                        registered: boolean;
+                        /** @description when the phone last fetched a file */
+                        lastSeenAt: string | null;
+                        lastSource: string | null;
+                        lastUserAgent: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such device */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1DevicesMac: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mac: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such device */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1DevicesMacResync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mac: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description registered contacts a check-sync NOTIFY went to */
+                        contacts: number;
+                        /** @description each phone's final answer (0: none) */
+                        statuses: number[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such device */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1ProvisioningTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The templates */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            family: "yealink" | "poly" | "grandstream" | "fanvil";
+                            /** @enum {string} */
+                            file: "device" | "common" | "master";
+                            body: string;
+                            /** @description the administrator's version is in use */
+                            custom: boolean;
+                            builtIn: string;
+                            contentType: string;
+                        }[];
+                        variables: ("mac" | "label" | "display_name" | "extension" | "auth_name" | "sip_password" | "sip_server" | "sip_port" | "sip_transport" | "transport_code" | "register_expires" | "provisioning_url")[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1ProvisioningTemplatesFamilyFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                family: "yealink" | "poly" | "grandstream" | "fanvil";
+                file: "device" | "common" | "master";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        family: "yealink" | "poly" | "grandstream" | "fanvil";
+                        /** @enum {string} */
+                        file: "device" | "common" | "master";
+                        body: string;
+                        /** @description the administrator's version is in use */
+                        custom: boolean;
+                        builtIn: string;
+                        contentType: string;
+                    };
+                };
+            };
+            /** @description Unknown variables, or a file the family does not have */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1ProvisioningTemplatesFamilyFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                family: "yealink" | "poly" | "grandstream" | "fanvil";
+                file: "device" | "common" | "master";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Restored */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
     getApiV1SpeechModels: {
         parameters: {
             query?: never;
@@ -11921,6 +14669,1519 @@ export interface operations {
             };
             /** @description Missing, invalid or expired session */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1VoicemailMailboxes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Mailboxes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            number: string;
+                            enabled: boolean;
+                            /** @description a PIN is set (retrieval by phone needs one); the PIN itself is stored only as a hash */
+                            hasPin: boolean;
+                            /** @description a greeting was uploaded or recorded; otherwise callers hear a spoken default */
+                            hasGreeting: boolean;
+                            maxMessageS: number;
+                            email: string | null;
+                            emailAttachAudio: boolean;
+                            newMessages: number;
+                            oldMessages: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1ExtensionsNumberMailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mailbox */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        number: string;
+                        enabled: boolean;
+                        /** @description a PIN is set (retrieval by phone needs one); the PIN itself is stored only as a hash */
+                        hasPin: boolean;
+                        /** @description a greeting was uploaded or recorded; otherwise callers hear a spoken default */
+                        hasGreeting: boolean;
+                        maxMessageS: number;
+                        email: string | null;
+                        emailAttachAudio: boolean;
+                        newMessages: number;
+                        oldMessages: number;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No mailbox */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1ExtensionsNumberMailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    enabled?: boolean;
+                    /** @description sets (or resets) the PIN */
+                    pin?: string;
+                    maxMessageS?: number;
+                    email?: string | null;
+                    emailAttachAudio?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The mailbox */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        number: string;
+                        enabled: boolean;
+                        /** @description a PIN is set (retrieval by phone needs one); the PIN itself is stored only as a hash */
+                        hasPin: boolean;
+                        /** @description a greeting was uploaded or recorded; otherwise callers hear a spoken default */
+                        hasGreeting: boolean;
+                        maxMessageS: number;
+                        email: string | null;
+                        emailAttachAudio: boolean;
+                        newMessages: number;
+                        oldMessages: number;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change mailboxes */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such extension */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1ExtensionsNumberMailboxGreeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "audio/wav": string;
+            };
+        };
+        responses: {
+            /** @description The mailbox */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        number: string;
+                        enabled: boolean;
+                        /** @description a PIN is set (retrieval by phone needs one); the PIN itself is stored only as a hash */
+                        hasPin: boolean;
+                        /** @description a greeting was uploaded or recorded; otherwise callers hear a spoken default */
+                        hasGreeting: boolean;
+                        maxMessageS: number;
+                        email: string | null;
+                        emailAttachAudio: boolean;
+                        newMessages: number;
+                        oldMessages: number;
+                    };
+                };
+            };
+            /** @description Not a playable WAV file */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change mailboxes */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No mailbox */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not audio/wav */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1ExtensionsNumberMailboxGreeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change mailboxes */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1ExtensionsNumberMailboxMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Messages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            mailbox: string;
+                            caller: string;
+                            callerName: string | null;
+                            callId: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            durationMs: number;
+                            read: boolean;
+                            readAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not read voicemail (admins and supervisors) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No mailbox */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1VoicemailMessagesIdAudio: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The audio */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/wav": unknown;
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not read voicemail (admins and supervisors) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such message, or its file is gone */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Encrypted with a master key this server does not hold */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1VoicemailMessagesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not read voicemail (admins and supervisors) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    patchApiV1VoicemailMessagesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    read: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The message */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        mailbox: string;
+                        caller: string;
+                        callerName: string | null;
+                        callId: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        durationMs: number;
+                        read: boolean;
+                        readAt: string | null;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not read voicemail (admins and supervisors) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1MohClassesClassFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class: "default";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Files */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        class: string;
+                        items: {
+                            name: string;
+                            bytes: number;
+                            /** @description length after conversion (mono 16-bit PCM, 8 kHz) */
+                            durationMs: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Music on hold is not served */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1MohClassesClassFilesName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class: "default";
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "audio/wav": string;
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        class: string;
+                        file: {
+                            name: string;
+                            bytes: number;
+                            /** @description length after conversion (mono 16-bit PCM, 8 kHz) */
+                            durationMs: number;
+                        };
+                        /** @description what the upload was before conversion */
+                        source: {
+                            sampleRate: number;
+                            channels: number;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Only administrators change music on hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Too large, or the class would play over 30 minutes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not a WAV file the engine reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1MohClassesClassFilesName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class: "default";
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Only administrators change music on hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such file */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1Calls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Calls */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            caller: string;
+                            callerName: string | null;
+                            callee: string;
+                            /** @enum {string} */
+                            state: "routing" | "ringing" | "answered" | "answered-locally" | "bridging" | "bridged" | "held" | "ended";
+                            /** @description ISO 8601 */
+                            startedAt: string;
+                            /** @description Hailing holds the call: both parties hear music on hold */
+                            held: boolean;
+                            /** @description parties that put the other on hold from their phone */
+                            holding: ("caller" | "callee")[];
+                            recording: boolean;
+                            recordingPaused: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdHangup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Held (a hold event follows) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Resumed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the number the caller goes to, resolved through the dial plan with the caller’s permissions */
+                    target: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Transfer started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        target: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call is not answered and talking to a callee */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdDtmf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    digits: string;
+                    /**
+                     * @default callee
+                     * @enum {string}
+                     */
+                    to?: "caller" | "callee";
+                    durationMs?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Sent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdRecordingStart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Recording */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdRecordingStop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stopped */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

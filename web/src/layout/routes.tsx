@@ -3,12 +3,18 @@
 // layout) when the ACD lands; nothing else changes.
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import {
+  ApartmentOutlined,
+  ApiOutlined,
   AuditOutlined,
   BranchesOutlined,
+  CalendarOutlined,
   DashboardOutlined,
   HistoryOutlined,
+  NumberOutlined,
+  MobileOutlined,
   PhoneOutlined,
   SettingOutlined,
+  SoundOutlined,
   WifiOutlined,
 } from '@ant-design/icons';
 import type { Role } from '../lib/session';
@@ -32,9 +38,16 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '/extensions', title: 'menu.extensions', icon: <PhoneOutlined />, roles: everyone, group: 'menu.groups.admin', page: lazy(() => import('../pages/Extensions')) },
   { path: '/registrations', title: 'menu.registrations', icon: <WifiOutlined />, roles: everyone, group: 'menu.groups.admin', page: lazy(() => import('../pages/Registrations')) },
   { path: '/dialplan', title: 'menu.dialplan', icon: <BranchesOutlined />, roles: everyone, group: 'menu.groups.admin', page: lazy(() => import('../pages/DialPlan')) },
+  { path: '/flows', title: 'menu.flows', icon: <ApartmentOutlined />, roles: staff, group: 'menu.groups.admin', page: lazy(() => import('../pages/Flows')) },
   { path: '/call-handling', title: 'menu.callHandling', icon: <SettingOutlined />, roles: everyone, group: 'menu.groups.admin', page: lazy(() => import('../pages/CallHandling')) },
+  { path: '/trunks', title: 'menu.trunks', icon: <ApiOutlined />, roles: ['admin'], group: 'menu.groups.admin', page: lazy(() => import('../pages/Trunks')) },
+  { path: '/numbers', title: 'menu.numbers', icon: <NumberOutlined />, roles: ['admin'], group: 'menu.groups.admin', page: lazy(() => import('../pages/Numbers')) },
+  { path: '/calendars', title: 'menu.calendars', icon: <CalendarOutlined />, roles: ['admin'], group: 'menu.groups.admin', page: lazy(() => import('../pages/Calendars')) },
+  { path: '/devices', title: 'menu.devices', icon: <MobileOutlined />, roles: staff, group: 'menu.groups.admin', page: lazy(() => import('../pages/Devices')) },
+  { path: '/calls', title: 'menu.liveCalls', icon: <PhoneOutlined />, roles: staff, group: 'menu.groups.records', page: lazy(() => import('../pages/LiveCalls')) },
   { path: '/cdrs', title: 'menu.cdrs', icon: <HistoryOutlined />, roles: everyone, group: 'menu.groups.records', page: lazy(() => import('../pages/CallRecords')) },
   { path: '/audit', title: 'menu.audit', icon: <AuditOutlined />, roles: ['admin'], group: 'menu.groups.records', page: lazy(() => import('../pages/Audit')) },
+  { path: '/moh', title: 'menu.moh', icon: <SoundOutlined />, roles: ['admin'], group: 'menu.groups.admin', page: lazy(() => import('../pages/MusicOnHold')) },
   { path: '/system', title: 'menu.system', icon: <DashboardOutlined />, roles: staff, group: 'menu.groups.system', page: lazy(() => import('../pages/SystemStatus')) },
 ];
 
