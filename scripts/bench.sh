@@ -22,6 +22,8 @@ echo "== IVR: step latency (key → next prompt's first frame) with 200 concurre
 node --import tsx bench/ivr.ts --calls 200
 echo "== ACD routing decision latency: 1,000 waiting / 500 agents / 50 queues with skills, then 5,000 / 2,000"
 node --import tsx bench/acd.ts
+echo "== ACD events to 50 WebSocket wallboard clients at 100 calls/s: delivery latency p50/p99 and CPU"
+node --import tsx bench/acd-wallboard.ts
 echo "== Call setup through a carrier trunk beside extension to extension, same run: 100 calls/s, INVITE→180 p95"
 HAILING_TEST_DIST=1 node --import tsx bench/calls.ts --mode rate --rate 100 --trunk --settle-s 0
 echo "== RTP relay: concurrent G.711 calls, media both ways (engine in its own process)"

@@ -5,7 +5,7 @@ import type { TimerHandle } from '../sip/index.js';
 import type { RingMode } from './strategies/index.js';
 import type { Channel, SkillRequirement } from './types.js';
 
-export type OfferOutcome = 'ringing' | 'answered' | 'no-answer' | 'busy' | 'rejected' | 'unreachable' | 'answered-elsewhere' | 'caller-gone' | 'agent-logout';
+export type OfferOutcome = 'ringing' | 'answered' | 'no-answer' | 'busy' | 'rejected' | 'unreachable' | 'answered-elsewhere' | 'caller-gone' | 'agent-logout' | 'customer-no-answer';
 
 export type InteractionOutcome =
   | 'answered'
@@ -16,6 +16,12 @@ export type InteractionOutcome =
   | 'exit-key'
   /** nobody left to answer (leave-empty) */
   | 'left-empty'
+  /** a supervisor moved the caller to another queue (overflowTo names it) */
+  | 'moved'
+  /** the caller asked to be called back, kept the place, and was reached (agent first, then the customer) */
+  | 'callback-completed'
+  /** the caller asked to be called back and was not reached in the attempts allowed */
+  | 'callback-failed'
   /** refused at the door: the queue is full, or nobody could answer (join-empty) */
   | 'refused-full'
   | 'refused-empty';
@@ -106,6 +112,8 @@ export class Interaction {
   answeredAt: number | null = null;
   hungUpAt: number | null = null;
   endedBy: 'caller' | 'agent' | null = null;
+  /** the caller hung up and keeps the place: the number to call back, attempts made, not before when */
+  callback: { readonly number: string; readonly requestedAt: number; attempts: number; readonly maxAttempts: number; notBefore: number } | null = null;
 
   constructor(o: { id: string; seq: number; callId: string | null; queueId: string; channel: Channel; caller: string; priority: number; requirements: readonly SkillRequirement[]; now: number; attached?: Readonly<Record<string, unknown>> }) {
     this.id = o.id;

@@ -231,7 +231,7 @@ describe('GET /api/v1/events: the ACD floor', () => {
       assert.deepEqual(frames[0]!.queues!.map((q) => q.id), ['sales']);
       await acd.putAgent({ id: 'bo', name: 'Bo', extension: '1002', pin: '4321', skills: {}, capacity: {}, maxMissed: 3 });
       await acd.addMembership({ agentId: 'bo', queueId: 'sales', penalty: 0, weight: 1, position: 0 });
-      assert.deepEqual(acd.agentAction('bo', { action: 'login' }), { ok: true });
+      assert.deepEqual(acd.agentAction('bo', { action: 'login', browser: false }), { ok: true });
       await waitFor(() => frames.some((f) => f.type === 'acd.queue'));
       const agent = frames.find((f) => f.type === 'acd.agent');
       assert.deepEqual([agent?.agent?.id, agent?.agent?.state], ['bo', 'available']);

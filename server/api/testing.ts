@@ -31,7 +31,7 @@ import { createCalendarLookup } from '../calendars/index.js';
 import { createMetrics, type Metrics } from '../app/metrics.js';
 import { createApiApp } from './app.js';
 import { AcdService } from '../acd/service.js';
-import { FakeDriver } from '../acd/testing.js';
+import { FakeDriver, testPins } from '../acd/testing.js';
 import { FakeClock, silentLogger } from '../sip/index.js';
 import type { ApiDeps, ApiLogger, CallEventJson, CallEventSource, RegistrationView } from './types.js';
 
@@ -95,7 +95,7 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
   const dialPlanRepository = new DialPlanRepository({ db: database.db, now });
   const calendars = new CalendarRepository({ db: database.db, now });
   // the ACD over the same database, idle (no calls reach it here); tests that drive it bring their own
-  const acd = overrides.acd ?? (await AcdService.open({ repository: new AcdRepository({ db: database.db, now }), clock: new FakeClock(clock.now), random: () => 0, logger: silentLogger, queueLogPath: null, driver: new FakeDriver() }));
+  const acd = overrides.acd ?? (await AcdService.open({ repository: new AcdRepository({ db: database.db, now }), clock: new FakeClock(clock.now), random: () => 0, logger: silentLogger, queueLogPath: null, driver: new FakeDriver(), pins: testPins() }));
   const trunkRepository = new TrunkRepository({ db: database.db, now, secrets: new SecretBox({ key: randomBytes(32) }) });
   const flows = new IvrFlowRepository({ db: database.db, now });
   const provisioning = await testProvisioning({ store: new ProvisioningRepository({ db: database.db, writer, logger: quietApiLogger, now }) });

@@ -154,7 +154,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     logger,
   });
   const auditSigningKey = loadOrCreateAuditSigningKey(path.join(config.dataDir, 'keys', 'audit-signing.pem'));
-  const acd = await openAcd({ db, dataDir: config.dataDir, clock, logger });
+  const acd = await openAcd({ db, dataDir: config.dataDir, clock, logger, heartbeatTimeoutMs: config.acdAgentHeartbeatTimeoutMs });
   const trunkRepository = new TrunkRepository({ db, writer, logger, secrets: new SecretBox({ key: loadOrCreateSecret(config.dataDir, 'config-secrets') }) });
   const resealed = await trunkRepository.sealStoredSecrets();
   if (resealed > 0) logger.info({ trunks: resealed }, 'trunk secrets stored in clear by an older version are now sealed');

@@ -88,7 +88,10 @@ export function createCallControl(o: CallControlOptions): CallControl {
     dial: dialNumbers,
     activeCallOf: (extension) => {
       for (const c of calls.values()) if (c.parties !== undefined && (c.caller.number === extension || c.callee === extension)) return c;
-      return undefined;
+      // a queue call's callee is the queue's number: the ACD knows which agent answered it
+      const queued = o.acd?.agentCallOf?.(extension);
+      const c = queued === undefined ? undefined : calls.get(queued);
+      return c?.parties !== undefined ? c : undefined;
     },
     monitored: new Set(),
     promptsDir: o.promptsDir ?? 'prompts',

@@ -83,6 +83,12 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ HAILING_AUDIT_RETENTION_DAYS: '90' }), /HAILING_AUDIT_RETENTION_DAYS/);
   });
 
+  it('ACD browser-agent heartbeat: 60 s by default, 0 disables, at most an hour', () => {
+    assert.equal(loadConfig({}).acdAgentHeartbeatTimeoutMs, 60_000);
+    assert.equal(loadConfig({ HAILING_ACD_AGENT_HEARTBEAT_TIMEOUT_MS: '0' }).acdAgentHeartbeatTimeoutMs, 0);
+    assert.throws(() => loadConfig({ HAILING_ACD_AGENT_HEARTBEAT_TIMEOUT_MS: '-1' }), /HAILING_ACD_AGENT_HEARTBEAT_TIMEOUT_MS/);
+  });
+
   it('heartbeat: every second by default, 100 ms to 60 s', () => {
     assert.equal(loadConfig({}).heartbeatIntervalMs, 1000);
     assert.equal(loadConfig({ HAILING_HEARTBEAT_INTERVAL_MS: '250' }).heartbeatIntervalMs, 250);

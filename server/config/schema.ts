@@ -104,6 +104,8 @@ export const configShape = z
     sipMinSeS: z.coerce.number().int().min(1).max(86_400).default(90),
     /** the process writes "alive at" this often; calls a crash cut off end at the last write (issue 18) */
     heartbeatIntervalMs: ms.min(100).max(60_000).default(1_000),
+    /** a browser agent (console/API log-in) whose heartbeat stops this long is logged out; 0 disables */
+    acdAgentHeartbeatTimeoutMs: ms.max(3_600_000).default(60_000),
     /** an answered call whose media stopped this long is ended (Asterisk rtptimeout); 0 disables */
     mediaTimeoutMs: ms.default(30_000),
     /** how long after its first packet a relay endpoint may still re-learn its peer's address (strict RTP) */

@@ -25,9 +25,11 @@ export type { VoicemailPort, VoicemailMessageView, PlayableAudio, MessageRecordi
 
 /** The ACD's handlers (server/acd), given the services the call layer's own handlers use. */
 export interface AcdHandlers {
-  queue(services: DialServices & AnchoredServices): CallHandler;
+  queue(services: DialServices & AnchoredServices & SayServices): CallHandler;
   agentLogin(services: AnchoredServices): CallHandler;
   isQueue(id: string): boolean;
+  /** the call id of the queue call this extension's agent is talking on (supervisor monitoring) */
+  agentCallOf?(extension: string): string | undefined;
 }
 
 /** The IVR's flow handler (server/ivr), given the call layer's services and this factory (a flow ends in a queue, an extension, another flow). */

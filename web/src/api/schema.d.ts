@@ -837,6 +837,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/acd/agents/{id}/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A browser agent’s console is still there; without one for HAILING_ACD_AGENT_HEARTBEAT_TIMEOUT_MS the agent is logged out */
+        post: operations["postApiV1AcdAgentsIdHeartbeat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/acd/memberships": {
         parameters: {
             query?: never;
@@ -900,6 +917,57 @@ export interface paths {
         put?: never;
         /** Re-prioritise a waiting caller */
         post: operations["postApiV1AcdInteractionsIdPriority"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/interactions/{id}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The waiting caller is called back and keeps the place (agent first, then the customer); the record says callback-completed or callback-failed */
+        post: operations["postApiV1AcdInteractionsIdCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/interactions/{id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Supervisor: move a waiting caller to another queue (the record closes "moved"; the caller joins the other queue) */
+        post: operations["postApiV1AcdInteractionsIdMove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/agents/{id}/monitor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Supervisor: the agent’s queue call now and the codes a supervisor phone dials to listen, whisper or barge */
+        get: operations["getApiV1AcdAgentsIdMonitor"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -8982,7 +9050,10 @@ export interface operations {
                             vip: string[];
                             /** @default 10 */
                             vipPriority: number;
-                            /** @default {} */
+                            /**
+                             * @description { kind: 'callback' }: the caller hangs up, keeps the place and is called back (agent first)
+                             * @default {}
+                             */
                             exitKeys: {
                                 [key: string]: {
                                     /** @constant */
@@ -8992,6 +9063,9 @@ export interface operations {
                                     /** @constant */
                                     kind: "number";
                                     number: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "callback";
                                 };
                             };
                             /** @default null */
@@ -9000,6 +9074,11 @@ export interface operations {
                             positionPrompt: string | null;
                             /** @default 0 */
                             announceEveryS: number;
+                            /**
+                             * @description speak the position and estimated wait with on-device TTS (espeak-ng without a voice model)
+                             * @default false
+                             */
+                            announceSpeech: boolean;
                         }[];
                     };
                 };
@@ -9101,7 +9180,10 @@ export interface operations {
                     vip?: string[];
                     /** @default 10 */
                     vipPriority?: number;
-                    /** @default {} */
+                    /**
+                     * @description { kind: 'callback' }: the caller hangs up, keeps the place and is called back (agent first)
+                     * @default {}
+                     */
                     exitKeys?: {
                         [key: string]: {
                             /** @constant */
@@ -9111,6 +9193,9 @@ export interface operations {
                             /** @constant */
                             kind: "number";
                             number: string;
+                        } | {
+                            /** @constant */
+                            kind: "callback";
                         };
                     };
                     /** @default null */
@@ -9119,6 +9204,11 @@ export interface operations {
                     positionPrompt?: string | null;
                     /** @default 0 */
                     announceEveryS?: number;
+                    /**
+                     * @description speak the position and estimated wait with on-device TTS (espeak-ng without a voice model)
+                     * @default false
+                     */
+                    announceSpeech?: boolean;
                 };
             };
         };
@@ -9203,7 +9293,10 @@ export interface operations {
                         vip: string[];
                         /** @default 10 */
                         vipPriority: number;
-                        /** @default {} */
+                        /**
+                         * @description { kind: 'callback' }: the caller hangs up, keeps the place and is called back (agent first)
+                         * @default {}
+                         */
                         exitKeys: {
                             [key: string]: {
                                 /** @constant */
@@ -9213,6 +9306,9 @@ export interface operations {
                                 /** @constant */
                                 kind: "number";
                                 number: string;
+                            } | {
+                                /** @constant */
+                                kind: "callback";
                             };
                         };
                         /** @default null */
@@ -9221,6 +9317,11 @@ export interface operations {
                         positionPrompt: string | null;
                         /** @default 0 */
                         announceEveryS: number;
+                        /**
+                         * @description speak the position and estimated wait with on-device TTS (espeak-ng without a voice model)
+                         * @default false
+                         */
+                        announceSpeech: boolean;
                     };
                 };
             };
@@ -9353,7 +9454,10 @@ export interface operations {
                         vip: string[];
                         /** @default 10 */
                         vipPriority: number;
-                        /** @default {} */
+                        /**
+                         * @description { kind: 'callback' }: the caller hangs up, keeps the place and is called back (agent first)
+                         * @default {}
+                         */
                         exitKeys: {
                             [key: string]: {
                                 /** @constant */
@@ -9363,6 +9467,9 @@ export interface operations {
                                 /** @constant */
                                 kind: "number";
                                 number: string;
+                            } | {
+                                /** @constant */
+                                kind: "callback";
                             };
                         };
                         /** @default null */
@@ -9371,6 +9478,11 @@ export interface operations {
                         positionPrompt: string | null;
                         /** @default 0 */
                         announceEveryS: number;
+                        /**
+                         * @description speak the position and estimated wait with on-device TTS (espeak-ng without a voice model)
+                         * @default false
+                         */
+                        announceSpeech: boolean;
                     };
                 };
             };
@@ -9485,7 +9597,10 @@ export interface operations {
                     vip?: string[];
                     /** @default 10 */
                     vipPriority?: number;
-                    /** @default {} */
+                    /**
+                     * @description { kind: 'callback' }: the caller hangs up, keeps the place and is called back (agent first)
+                     * @default {}
+                     */
                     exitKeys?: {
                         [key: string]: {
                             /** @constant */
@@ -9495,6 +9610,9 @@ export interface operations {
                             /** @constant */
                             kind: "number";
                             number: string;
+                        } | {
+                            /** @constant */
+                            kind: "callback";
                         };
                     };
                     /** @default null */
@@ -9503,6 +9621,11 @@ export interface operations {
                     positionPrompt?: string | null;
                     /** @default 0 */
                     announceEveryS?: number;
+                    /**
+                     * @description speak the position and estimated wait with on-device TTS (espeak-ng without a voice model)
+                     * @default false
+                     */
+                    announceSpeech?: boolean;
                 };
             };
         };
@@ -9587,7 +9710,10 @@ export interface operations {
                         vip: string[];
                         /** @default 10 */
                         vipPriority: number;
-                        /** @default {} */
+                        /**
+                         * @description { kind: 'callback' }: the caller hangs up, keeps the place and is called back (agent first)
+                         * @default {}
+                         */
                         exitKeys: {
                             [key: string]: {
                                 /** @constant */
@@ -9597,6 +9723,9 @@ export interface operations {
                                 /** @constant */
                                 kind: "number";
                                 number: string;
+                            } | {
+                                /** @constant */
+                                kind: "callback";
                             };
                         };
                         /** @default null */
@@ -9605,6 +9734,11 @@ export interface operations {
                         positionPrompt: string | null;
                         /** @default 0 */
                         announceEveryS: number;
+                        /**
+                         * @description speak the position and estimated wait with on-device TTS (espeak-ng without a voice model)
+                         * @default false
+                         */
+                        announceSpeech: boolean;
                     };
                 };
             };
@@ -9777,7 +9911,8 @@ export interface operations {
                     id: string;
                     name: string;
                     extension: string;
-                    pin: string;
+                    /** @description for *50/*51; stored only as a keyed hash and never returned; required for a new agent, kept when a replacement leaves it out */
+                    pin?: string;
                     /** @default {} */
                     skills?: {
                         [key: string]: number;
@@ -9934,7 +10069,8 @@ export interface operations {
                     id: string;
                     name: string;
                     extension: string;
-                    pin: string;
+                    /** @description for *50/*51; stored only as a keyed hash and never returned; required for a new agent, kept when a replacement leaves it out */
+                    pin?: string;
                     /** @default {} */
                     skills?: {
                         [key: string]: number;
@@ -10097,6 +10233,11 @@ export interface operations {
                     /** @constant */
                     action: "login";
                     breakReason?: string;
+                    /**
+                     * @description a console log-in: the agent must send heartbeats or is logged out (HAILING_ACD_AGENT_HEARTBEAT_TIMEOUT_MS)
+                     * @default false
+                     */
+                    browser?: boolean;
                 } | {
                     /** @constant */
                     action: "logout";
@@ -10178,6 +10319,62 @@ export interface operations {
                 };
             };
             /** @description Not possible in the agent’s state, with the reason */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1AcdAgentsIdHeartbeat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Noted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such agent */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not logged in from a browser (log in again) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10516,6 +10713,212 @@ export interface operations {
                 };
             };
             /** @description No such caller waiting */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1AcdInteractionsIdCallback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the number to call back; default the caller’s */
+                    number?: string;
+                    /** @default 3 */
+                    maxAttempts?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Requested */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        position: number;
+                    };
+                };
+            };
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such caller waiting */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Already requested, or no callback dialer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1AcdInteractionsIdMove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    queueId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Moved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        from: string;
+                        to: string;
+                    };
+                };
+            };
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such caller waiting */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1AcdAgentsIdMonitor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Monitoring */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agentId: string;
+                        /** @description the queue call the agent is talking on now; null when none */
+                        callId: string | null;
+                        /** @description what a supervisor phone (extension with the monitor class) dials; during monitoring DTMF 4/5/6 switch listen/whisper/barge */
+                        codes: {
+                            listen: string;
+                            whisper: string;
+                            barge: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such agent */
             404: {
                 headers: {
                     [name: string]: unknown;
