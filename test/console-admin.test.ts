@@ -28,6 +28,7 @@ const SCREENS = [
   ['flows', '/flows', 'menu.flows'],
   ['live-calls', '/calls', 'menu.liveCalls'],
   ['moh', '/moh', 'menu.moh'],
+  ['voicemail', '/voicemail', 'menu.voicemail'],
   ['cdrs', '/cdrs', 'menu.cdrs'],
   ['audit', '/audit', 'menu.audit'],
   ['system', '/system', 'menu.system'],
