@@ -9,6 +9,7 @@ import { ACD_ROUTES } from './openapi-acd.js';
 import { ACCOUNT_ROUTES, SYSTEM_ROUTES } from './openapi-console.js';
 import { TRUNK_ROUTES } from './openapi-trunks.js';
 import { SPEECH_ROUTES } from './openapi-speech.js';
+import { USER_ROUTES } from './openapi-users.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -88,6 +89,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
     responses: { 204: { description: 'Logged out' }, 401: unauthorized },
   },
   ...ACCOUNT_ROUTES,
+  ...USER_ROUTES,
   {
     method: 'get',
     path: '/api/v1/extensions',
