@@ -87,7 +87,7 @@ export async function issueSession(c: Context<ApiEnv>, deps: ApiDeps, access: Ac
     ...(userAgent !== undefined ? { userAgent } : {}),
   });
   if (policy.session.maxConcurrent > 0) {
-    const ended = await deps.repositories.sessions.trimForUser(user.id, policy.session.maxConcurrent);
+    const ended = await deps.repositories.sessions.trimForUser(user.id, policy.session.maxConcurrent, session.id);
     if (ended > 0) deps.audit.record({ actor: 'system', action: 'auth.session-limit', target: user.username, detail: { ended, limit: policy.session.maxConcurrent } });
   }
   const maxAge = Math.max(0, Math.floor((session.expiresAt - now()) / 1000));

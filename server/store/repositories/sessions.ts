@@ -114,10 +114,14 @@ export class SessionRepository {
     return rows.length > 0;
   }
 
-  /** Keeps the user's `keep` newest sessions and ends the rest (concurrent session limit). */
-  async trimForUser(userId: string, keep: number): Promise<number> {
+  /**
+   * Keeps `current` and the user's `keep - 1` newest other sessions, and ends the rest (concurrent
+   * session limit). `current` is named because sessions made in the same millisecond tie on time.
+   */
+  async trimForUser(userId: string, keep: number, current: string): Promise<number> {
     const rows = await this.#db.select({ id: adminSessions.id }).from(adminSessions).where(eq(adminSessions.userId, userId)).orderBy(desc(adminSessions.createdAt));
-    const ended = rows.slice(Math.max(0, keep)).map((r) => r.id);
+    const others = rows.filter((r) => r.id !== current);
+    const ended = others.slice(Math.max(0, keep - 1)).map((r) => r.id);
     for (const id of ended) await this.revokeById(id);
     return ended.length;
   }
