@@ -18,8 +18,12 @@ echo "== Call setup through the B2BUA (compiled build): fixed rate, then a satur
 HAILING_TEST_DIST=1 node --import tsx bench/calls.ts
 echo "== Call records: the store writes of a call alone (begin, answer, end, final record), process CPU per call"
 node --import tsx bench/call-records.ts --calls 2000 --rate 200 --rounds 1
+echo "== IVR: step latency (key → next prompt's first frame) with 200 concurrent flows, TTS cache hit rate, CPU per IVR call (engine and cache; no SIP/RTP)"
+node --import tsx bench/ivr.ts --calls 200
 echo "== ACD routing decision latency: 1,000 waiting / 500 agents / 50 queues with skills, then 5,000 / 2,000"
 node --import tsx bench/acd.ts
+echo "== ACD events to 50 WebSocket wallboard clients at 100 calls/s: delivery latency p50/p99 and CPU"
+node --import tsx bench/acd-wallboard.ts
 echo "== Call setup through a carrier trunk beside extension to extension, same run: 100 calls/s, INVITE→180 p95"
 HAILING_TEST_DIST=1 node --import tsx bench/calls.ts --mode rate --rate 100 --trunk --settle-s 0
 echo "== RTP relay: concurrent G.711 calls, media both ways (engine in its own process)"
@@ -34,3 +38,5 @@ echo "== Web console: gzip JS for the first screen (budget 350 KB) and navigatio
 node --import tsx bench/console.ts
 echo "== Speech: Silero VAD chunks per CPU-second at 8 kHz, espeak-ng time to first audio (20-character prompt)"
 node --import tsx bench/speech.ts --seconds 20 --runs 10
+echo "== Provisioning: time to a 401 for an enrolled and an unknown MAC (must not tell them apart)"
+node --import tsx bench/provisioning.ts 20000

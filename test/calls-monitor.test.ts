@@ -15,7 +15,8 @@ import assert from 'node:assert/strict';
 import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
 import { assertRecord, finalCallRecord, listCallRecords } from './helpers/cdrs.js';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
-import { describeLevels, measureWallClock, type ToneLevels } from './helpers/tones.js';
+import type { ToneLevels } from './helpers/tones.js';
+import { assertHeard, heardDuring, monitorExpectations, MODE_MS, type Mode, type Stretch } from './helpers/monitor-audio.js';
 
 const DOMAIN = '127.0.0.1';
 const CUSTOMER = '1001';
@@ -24,68 +25,10 @@ const OTHER = '1003';
 const SUPERVISOR = '1004';
 const HZ: Record<string, number> = { [CUSTOMER]: 400, [AGENT]: 800, [OTHER]: 1000, [SUPERVISOR]: 1600 };
 const MEASURED_HZ = [HZ[CUSTOMER]!, HZ[AGENT]!, HZ[SUPERVISOR]!];
-/** each mode is held this long; the first SETTLE_MS of it are not measured (jitter buffers, the switch) */
-const MODE_MS = 3000;
-const SETTLE_MS = 800;
-/** a heard tone (baresip's ausine is about -6 dBFS; G.711 noise and mixing products sit below -40) */
-const HEARD_DB = -30;
-/** not heard: this far below the weakest tone the phone hears */
-const ABSENT_MARGIN_DB = 25;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-type Mode = 'listen' | 'whisper' | 'barge' | 'relay';
-/** who must hear whose tone in each mode (the supervisor never hears itself) */
-const EXPECT: Record<Mode, Record<string, { hears: string[]; not: string[] }>> = {
-  listen: {
-    [SUPERVISOR]: { hears: [CUSTOMER, AGENT], not: [SUPERVISOR] },
-    [CUSTOMER]: { hears: [AGENT], not: [SUPERVISOR] },
-    [AGENT]: { hears: [CUSTOMER], not: [SUPERVISOR] },
-  },
-  whisper: {
-    [SUPERVISOR]: { hears: [CUSTOMER, AGENT], not: [SUPERVISOR] },
-    [CUSTOMER]: { hears: [AGENT], not: [SUPERVISOR] },
-    [AGENT]: { hears: [CUSTOMER, SUPERVISOR], not: [] },
-  },
-  barge: {
-    [SUPERVISOR]: { hears: [CUSTOMER, AGENT], not: [SUPERVISOR] },
-    [CUSTOMER]: { hears: [AGENT, SUPERVISOR], not: [] },
-    [AGENT]: { hears: [CUSTOMER, SUPERVISOR], not: [] },
-  },
-  relay: {
-    [CUSTOMER]: { hears: [AGENT], not: [SUPERVISOR] },
-    [AGENT]: { hears: [CUSTOMER], not: [SUPERVISOR] },
-  },
-};
-
-/** A stretch of wall-clock time in which one mode held, named for messages. */
-interface Stretch {
-  readonly what: string;
-  readonly mode: Mode;
-  readonly from: number;
-  readonly to: number;
-  /** which of the supervisor's calls (its dumps and CALL_CLOSED events, in order) was up; null: none */
-  readonly supervisorCall: number | null;
-}
-
-/** The levels a phone heard during `stretch` in its `call`-th call (its dumps and CALL_CLOSED events, in order). */
-async function heardDuring(phone: Phone, call: number, stretch: Stretch): Promise<ToneLevels> {
-  const dump = phone.decodedDumps()[call];
-  const closed = phone.events.filter((e) => e.type === 'CALL_CLOSED')[call];
-  assert.ok(dump && closed, `call ${call}: a dump and a CALL_CLOSED (dumps: ${phone.decodedDumps().join(', ')})`);
-  const levels = await measureWallClock({ file: dump, hz: MEASURED_HZ, endedAt: closed.at, from: stretch.from + SETTLE_MS, to: stretch.to - 200, minS: 1.5 });
-  assert.ok(levels, `${stretch.what}: the stretch lies outside ${dump}`);
-  return levels;
-}
-
-function assertHeard(t: TestContext, who: string, stretch: Stretch, heard: ToneLevels): void {
-  const expected = EXPECT[stretch.mode][who]!;
-  const text = `${who} during ${stretch.what}: ${describeLevels(heard)}`;
-  t.diagnostic(text);
-  const level = (ext: string) => heard.levels.get(HZ[ext]!)!;
-  for (const ext of expected.hears) assert.ok(level(ext) > HEARD_DB, `hears ${ext} (${HZ[ext]} Hz): ${text}`);
-  const weakest = Math.min(...expected.hears.map(level));
-  for (const ext of expected.not) assert.ok(level(ext) < weakest - ABSENT_MARGIN_DB, `does not hear ${ext} (${HZ[ext]} Hz): ${text}`);
-}
+const EXPECT = monitorExpectations({ customer: CUSTOMER, agent: AGENT, supervisor: SUPERVISOR });
+const heard = (phone: Phone, call: number, stretch: Stretch) => heardDuring({ phone, call, stretch, hz: MEASURED_HZ });
+const check = (t: TestContext, who: string, stretch: Stretch, levels: ToneLevels) => assertHeard({ t, who, stretch, heard: levels, hz: HZ, expect: EXPECT });
 
 describe('supervisor monitoring: listen, whisper and barge with baresip phones', () => {
   let server: HailingProcess;
@@ -184,9 +127,9 @@ describe('supervisor monitoring: listen, whisper and barge with baresip phones',
     await supervisor.waitForEvent({ type: 'CALL_CLOSED', since: supervisorSince });
 
     for (const s of stretches) {
-      assertHeard(t, CUSTOMER, s, await heardDuring(customer, 0, s));
-      assertHeard(t, AGENT, s, await heardDuring(agent, 0, s));
-      if (s.supervisorCall !== null) assertHeard(t, SUPERVISOR, s, await heardDuring(supervisor, s.supervisorCall, s));
+      check(t, CUSTOMER, s, await heard(customer, 0, s));
+      check(t, AGENT, s, await heard(agent, 0, s));
+      if (s.supervisorCall !== null) check(t, SUPERVISOR, s, await heard(supervisor, s.supervisorCall, s));
     }
 
     const monitored = await finalCallRecord({ api: server.api, number: CUSTOMER });

@@ -4,23 +4,16 @@
 // trimming silence the same way), within the bounds a G.711 leg and a jitter buffer allow.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { speechExtent } from './helpers/audio.js';
 import type { HailingProcess } from './helpers/hailing-process.js';
 import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
 
 const DOMAIN = '127.0.0.1';
 const TEXT = 'Thank you for calling. All our agents are busy. Please stay on the line.';
-
-/** seconds and RMS of `file` between its first and last sound above 1 % (sox's silence effect, both ends) */
-function speechExtent(file: string): { lengthS: number; rms: number } {
-  // sox prints `stat` on stderr
-  const r = spawnSync('sox', [file, '-n', 'remix', '1', 'silence', '1', '0.02', '1%', 'reverse', 'silence', '1', '0.02', '1%', 'reverse', 'stat'], { encoding: 'utf8' });
-  const field = (re: RegExp): number => Number(re.exec(r.stderr)?.[1] ?? NaN);
-  return { lengthS: field(/Length \(seconds\):\s+([0-9.]+)/), rms: field(/RMS\s+amplitude:\s+([0-9.]+)/) };
-}
 
 describe("dial plan 'say': a prompt spoken by on-device TTS to a baresip phone", () => {
   let rig: ExtensionPhones;

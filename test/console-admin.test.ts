@@ -7,31 +7,29 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers/browser.js';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
 import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
-import { fieldError, fill, pageTitle, rawKeysShown, screenshot } from './helpers/console-page.js';
+import { fieldError, fill, keysOf, locale, pageTitle, rawKeysShown, screenshot, text } from './helpers/console-page.js';
 import { base32Decode, hotp, totpStep } from '../server/users/totp.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const LOCALES = ['zh-CN', 'zh-TW', 'en'] as const;
-type Tree = { [k: string]: string | Tree };
-const locale = (l: string) => JSON.parse(readFileSync(path.join(root, 'web/src/i18n/locales', `${l}.json`), 'utf8')) as Tree;
-const text = (tree: Tree, key: string): string => {
-  const v = key.split('.').reduce<string | Tree | undefined>((t, k) => (typeof t === 'object' ? t[k] : undefined), tree);
-  if (typeof v !== 'string') throw new Error(`no string at ${key}`);
-  return v;
-};
-const keysOf = (tree: Tree, prefix = ''): string[] =>
-  Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [`${prefix}${k}`] : keysOf(v, `${prefix}${k}.`)));
 const SCREENS = [
   ['extensions', '/extensions', 'menu.extensions'],
   ['registrations', '/registrations', 'menu.registrations'],
   ['dialplan', '/dialplan', 'menu.dialplan'],
   ['call-handling', '/call-handling', 'menu.callHandling'],
+  ['trunks', '/trunks', 'menu.trunks'],
+  ['numbers', '/numbers', 'menu.numbers'],
+  ['calendars', '/calendars', 'menu.calendars'],
+  ['devices', '/devices', 'menu.devices'],
+  ['flows', '/flows', 'menu.flows'],
+  ['live-calls', '/calls', 'menu.liveCalls'],
+  ['moh', '/moh', 'menu.moh'],
+  ['voicemail', '/voicemail', 'menu.voicemail'],
   ['cdrs', '/cdrs', 'menu.cdrs'],
   ['audit', '/audit', 'menu.audit'],
   ['system', '/system', 'menu.system'],

@@ -6,6 +6,7 @@ import { answered } from '../calls/handlers/anchored.js';
 import { BaseHandler, type HandlerContext, type HandlerOutcome } from '../calls/handlers/handler.js';
 import type { AnchoredServices } from '../calls/handlers/index.js';
 import type { Acd } from './engine.js';
+import type { PinHasher } from './pin.js';
 
 /** how long the agent has to key the PIN */
 const PIN_TIMEOUT_MS = 20_000;
@@ -15,10 +16,12 @@ export class AgentLoginHandler extends BaseHandler {
   readonly name = 'agent-login';
   readonly #acd: Acd;
   readonly #services: AnchoredServices;
+  readonly #pins: PinHasher;
 
-  constructor(o: { acd: Acd; services: AnchoredServices }) {
+  constructor(o: { acd: Acd; services: AnchoredServices; pins: PinHasher }) {
     super();
     this.#acd = o.acd;
+    this.#pins = o.pins;
     this.#services = o.services;
   }
 
@@ -28,7 +31,7 @@ export class AgentLoginHandler extends BaseHandler {
     const notAnswered = await answered(call, ctx, this.#services);
     if (notAnswered !== null) return notAnswered;
     const pin = await this.#collect(call);
-    const agent = pin === null ? undefined : [...this.#acd.agents.values()].find((a) => a.config.extension === call.caller.number && a.config.pin === pin);
+    const agent = pin === null ? undefined : [...this.#acd.agents.values()].find((a) => a.config.extension === call.caller.number && this.#pins.matches({ stored: a.config.pinHash, pin }));
     const result = agent === undefined ? { ok: false as const, reason: pin === null ? 'no PIN keyed' : 'no agent with this phone and PIN' } : d.action === 'login' ? this.#acd.desk.login({ agentId: agent.config.id }) : this.#acd.desk.logout({ agentId: agent.config.id });
     call.routed([{ number: ctx.step.dialled, entry: null, pattern: null, result: 'matched', reason: `agent ${d.action}${agent ? ` ${agent.config.id}` : ''}: ${result.ok ? 'done' : result.reason}` }]);
     return { kind: 'next' };

@@ -45,17 +45,25 @@ export const QueueWrite = z.strictObject({
   shortAbandonS: seconds('the short-abandon threshold').default(DEFAULT_QUEUE.shortAbandonS),
   vip: z.array(z.string().regex(/^[0-9*#+]{1,32}$/)).max(1000).default([]),
   vipPriority: z.number().int().min(0).max(100).default(DEFAULT_QUEUE.vipPriority),
-  exitKeys: z.record(z.string().regex(/^[0-9*#]$/, 'an exit key is one DTMF digit'), Overflow).default({}),
+  exitKeys: z
+    .record(z.string().regex(/^[0-9*#]$/, 'an exit key is one DTMF digit'), z.discriminatedUnion('kind', [...Overflow.options, z.strictObject({ kind: z.literal('callback') })]))
+    .default({})
+    .meta({ description: "{ kind: 'callback' }: the caller hangs up, keeps the place and is called back (agent first)" }),
   holdPrompt: Prompt.default(null),
   positionPrompt: Prompt.default(null),
   announceEveryS: seconds('the announcement period').default(0),
+  announceSpeech: z.boolean().default(false).meta({ description: 'speak the position and estimated wait with on-device TTS (espeak-ng without a voice model)' }),
 });
 
 export const AgentWrite = z.strictObject({
   id: Id,
   name: z.string().trim().min(1).max(100),
   extension: z.string().regex(/^[0-9]{2,15}$/, 'an extension number is 2 to 15 digits'),
-  pin: z.string().regex(/^[0-9]{4,12}$/, 'a PIN is 4 to 12 digits'),
+  pin: z
+    .string()
+    .regex(/^[0-9]{4,12}$/, 'a PIN is 4 to 12 digits')
+    .optional()
+    .meta({ description: 'for *50/*51; stored only as a keyed hash and never returned; required for a new agent, kept when a replacement leaves it out' }),
   skills: z.record(SkillName, Level).default({}),
   capacity: z.strictObject({ call: z.number().int().min(0).max(1).optional(), callback: z.number().int().min(0).max(1).optional(), chat: z.number().int().min(0).max(10).optional() }).default({}),
   maxMissed: z.number().int().min(0, 'cannot be negative').max(100).default(3),
@@ -70,7 +78,11 @@ export const MembershipWrite = z.strictObject({
 });
 
 export const AgentAction = z.discriminatedUnion('action', [
-  z.strictObject({ action: z.literal('login'), breakReason: z.string().min(1).max(32).optional() }),
+  z.strictObject({
+    action: z.literal('login'),
+    breakReason: z.string().min(1).max(32).optional(),
+    browser: z.boolean().default(false).meta({ description: 'a console log-in: the agent must send heartbeats or is logged out (HAILING_ACD_AGENT_HEARTBEAT_TIMEOUT_MS)' }),
+  }),
   z.strictObject({ action: z.literal('logout') }),
   z.strictObject({ action: z.literal('break'), reason: z.string().min(1).max(32) }),
   z.strictObject({ action: z.literal('available') }),

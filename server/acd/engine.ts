@@ -13,7 +13,7 @@ import { Interaction, type InteractionOutcome, type OfferOutcome } from './inter
 import { requirementsOf, route } from './routing.js';
 import { nextWidening, shortfall } from './skills.js';
 import type { StrategyMemory } from './strategies/index.js';
-import type { AgentConfig, Channel, EmptyPolicy, Membership, Overflow, QueueConfig, SkillRequirement } from './types.js';
+import type { AgentConfig, Channel, EmptyPolicy, ExitKey, Membership, Overflow, QueueConfig, SkillRequirement } from './types.js';
 import { serviceOrder, WaitingList } from './waiting.js';
 import { AgentDesk } from './desk.js';
 import { Offers } from './offers.js';
@@ -25,6 +25,8 @@ export interface AcdDriver {
   stopRinging(o: { readonly offerId: string; readonly interaction: Interaction; readonly agentIds: readonly string[]; readonly reason: OfferOutcome }): void;
   /** the caller leaves the queue unanswered (maximum wait, empty queue); `to` is the queue's overflow */
   exit(o: { readonly interaction: Interaction; readonly outcome: InteractionOutcome; readonly to: Overflow | null }): void;
+  /** whether it can call a caller back (agent first, then the customer); absent: yes */
+  canCallBack?(): boolean;
 }
 
 export interface QueueRuntime {
@@ -125,13 +127,13 @@ export class Acd {
 
   // ── interactions ─────────────────────────────────────────────────────────────────────────
 
-  enqueue(o: { queueId: string; callId: string | null; caller: string; channel?: Channel; priority?: number; requirements?: readonly SkillRequirement[] }): EnqueueResult {
+  enqueue(o: { queueId: string; callId: string | null; caller: string; channel?: Channel; priority?: number; requirements?: readonly SkillRequirement[]; attached?: Readonly<Record<string, unknown>> }): EnqueueResult {
     const q = this.queues.get(o.queueId);
     if (q === undefined) return { ok: false, reason: 'unknown-queue', to: null };
     const c = q.config;
     const vip = c.vip.includes(o.caller) ? c.vipPriority : 0;
     const now = this.clock.now();
-    const i = new Interaction({ id: this.#newId(), seq: ++this.#seq, callId: o.callId, queueId: c.id, channel: o.channel ?? 'call', caller: o.caller, priority: Math.max(o.priority ?? 0, vip), requirements: o.requirements ?? [], now });
+    const i = new Interaction({ id: this.#newId(), seq: ++this.#seq, callId: o.callId, queueId: c.id, channel: o.channel ?? 'call', caller: o.caller, priority: Math.max(o.priority ?? 0, vip), requirements: o.requirements ?? [], now, ...(o.attached ? { attached: o.attached } : {}) });
     this.interactions.set(i.id, i);
     const refused = c.maxLength > 0 && q.waiting.size >= c.maxLength ? 'full' : this.#empty(q, c.joinEmpty) ? 'empty' : null;
     if (refused !== null) {
@@ -153,6 +155,28 @@ export class Acd {
     const i = this.interactions.get(interactionId);
     if (i === undefined || (i.phase !== 'waiting' && i.phase !== 'offered')) return 0;
     return this.queues.get(i.queueId)?.waiting.position(i) ?? 0;
+  }
+
+  /**
+   * A waiting caller's estimated wait: the callers ahead share the agents logged in to the queue,
+   * each taking the members' average talk time so far (2 minutes before any call was taken).
+   */
+  estimatedWaitMs(interactionId: string): number {
+    const i = this.interactions.get(interactionId);
+    const q = i && this.queues.get(i.queueId);
+    if (!i || !q) return 0;
+    let talkMs = 0;
+    let calls = 0;
+    let staffed = 0;
+    for (const m of q.members.values()) {
+      const a = this.agents.get(m.agentId);
+      if (!a?.loggedIn) continue;
+      staffed++;
+      talkMs += a.talkMs;
+      calls += a.calls;
+    }
+    const average = calls > 0 ? talkMs / calls : 120_000;
+    return Math.ceil(this.position(interactionId) / Math.max(1, staffed)) * average;
   }
 
   /** live re-prioritisation of a waiting caller; false when it no longer waits */
@@ -219,6 +243,8 @@ export class Acd {
   hangup(o: { interactionId: string; by: 'caller' | 'agent' }): void {
     const i = this.interactions.get(o.interactionId);
     if (!i) return;
+    // a callback's caller hung up on purpose: the place is kept
+    if (i.callback !== null && (i.phase === 'waiting' || i.phase === 'offered')) return;
     if (i.phase === 'waiting' || i.phase === 'offered') {
       this.#offers.withdrawOffer(i, 'caller-gone');
       this.#leave(i, 'abandoned', {});
@@ -229,14 +255,95 @@ export class Acd {
   }
 
   /** the caller pressed `key`: where it goes, or null when the key does nothing here */
-  exitKey(o: { interactionId: string; key: string }): Overflow | null {
+  exitKey(o: { interactionId: string; key: string }): ExitKey | null {
     const i = this.interactions.get(o.interactionId);
     const to = i && this.queues.get(i.queueId)?.config.exitKeys[o.key];
     if (!i || !to || (i.phase !== 'waiting' && i.phase !== 'offered')) return null;
+    if (to.kind === 'callback') return this.requestCallback({ interactionId: i.id, number: i.caller }) ? to : null;
     this.#offers.withdrawOffer(i, 'caller-gone');
     this.#leave(i, 'exit-key', { key: o.key, overflowTo: to });
     this.pump();
     return to;
+  }
+
+  // ── callbacks that keep the place ──
+
+  /**
+   * The caller asks to be called back (an exit key or the API): the call may end, the interaction
+   * keeps its place, and its turn rings an agent (the driver dials the agent first, then the customer).
+   */
+  requestCallback(o: { interactionId: string; number: string; maxAttempts?: number }): boolean {
+    const i = this.interactions.get(o.interactionId);
+    if (!i || (i.phase !== 'waiting' && i.phase !== 'offered') || i.callback !== null || this.#driver.canCallBack?.() === false) return false;
+    this.#offers.withdrawOffer(i, 'caller-gone');
+    i.phase = 'waiting';
+    const now = this.clock.now();
+    i.callback = { number: o.number, requestedAt: now, attempts: 0, maxAttempts: o.maxAttempts ?? 3, notBefore: now };
+    this.events.emit('callback', { interaction: i, result: 'requested' });
+    this.#dirtyInteractions.add(i);
+    this.pump();
+    return true;
+  }
+
+  /** the driver: this agent answered a callback offer; its ring timer stops while the customer is dialled */
+  callbackAgentReady(o: { offerId: string; agentId: string }): boolean {
+    const i = this.#offers.of(o.offerId);
+    const ring = i?.offer?.ringing.get(o.agentId);
+    if (!i?.callback || !ring) return false;
+    this.clock.clearTimeout(ring.timer);
+    const others = [...i.offer!.ringing.keys()].filter((id) => id !== o.agentId);
+    for (const id of others) this.#offers.endRing(i, id, 'answered-elsewhere');
+    if (others.length > 0) this.#driver.stopRinging({ offerId: o.offerId, interaction: i, agentIds: others, reason: 'answered-elsewhere' });
+    i.callback.attempts++;
+    return true;
+  }
+
+  /** the driver: the customer was not reached; the agent is free, and the callback waits `retryS` in its place or fails */
+  callbackFailed(o: { offerId: string; agentId: string; retryS: number }): void {
+    const i = this.#offers.of(o.offerId);
+    if (!i?.callback) return;
+    this.#offers.endRing(i, o.agentId, 'customer-no-answer');
+    this.events.emit('callback', { interaction: i, result: 'not-reached' });
+    if (i.callback.attempts >= i.callback.maxAttempts) {
+      this.#offers.withdrawOffer(i, 'caller-gone');
+      this.#leave(i, 'callback-failed', {});
+    } else {
+      i.callback.notBefore = this.clock.now() + o.retryS * 1000;
+      this.#timer(i, o.retryS * 1000, () => {
+        this.#dirtyInteractions.add(i);
+        this.pump();
+      });
+      this.#offers.offerOver(i);
+    }
+    this.pump();
+  }
+
+  // ── supervisors ──
+
+  /** a supervisor moves a waiting caller to another queue: this record closes 'moved', the driver takes the caller there */
+  move(o: { interactionId: string; queueId: string }): { readonly ok: true } | { readonly ok: false; readonly reason: string } {
+    const i = this.interactions.get(o.interactionId);
+    if (!i || (i.phase !== 'waiting' && i.phase !== 'offered')) return { ok: false, reason: 'no such caller waiting' };
+    if (!this.queues.has(o.queueId)) return { ok: false, reason: `unknown queue ${o.queueId}` };
+    if (o.queueId === i.queueId) return { ok: false, reason: `the caller is in queue ${o.queueId} already` };
+    const to: Overflow = { kind: 'queue', queue: o.queueId };
+    this.#offers.withdrawOffer(i, 'caller-gone');
+    this.#leave(i, 'moved', { overflowTo: to });
+    this.#driver.exit({ interaction: i, outcome: 'moved', to });
+    this.pump();
+    return { ok: true };
+  }
+
+  /** the call id of the queue call the agent at this extension is talking on (listen, whisper, barge) */
+  agentCallOf(extension: string): string | undefined {
+    for (const a of this.agents.values()) {
+      if (a.config.extension !== extension) continue;
+      for (const id of a.work.keys()) {
+        const callId = this.interactions.get(id)?.callId;
+        if (callId) return callId;
+      }
+    }
+    return undefined;
   }
 
   // ── routing ──────────────────────────────────────────────────────────────────────────────
@@ -267,7 +374,7 @@ export class Acd {
 
   #tryRoute(i: Interaction): boolean {
     const q = this.queues.get(i.queueId);
-    if (!q || i.phase !== 'waiting') return false;
+    if (!q || i.phase !== 'waiting' || (i.callback !== null && i.callback.notBefore > this.clock.now())) return false;
     const r = route(i, { queue: q.config, members: q.members, agents: this.agents, memory: q.memory, random: this.random, now: this.clock.now() });
     if (r.pick === null) return false;
     q.memory = r.pick.memory;
@@ -285,6 +392,7 @@ export class Acd {
         for (const i of q.waiting.items) {
           if (best !== undefined && serviceOrder(best, i) <= 0) break;
           if (i.phase !== 'waiting' || i.tried.has(agentId) || !agent.eligible(i.channel)) continue;
+          if (i.callback !== null && i.callback.notBefore > this.clock.now()) continue;
           if (shortfall(agent.config.skills, requirementsOf(i, q.config, this.clock.now())) !== null) continue;
           best = i;
           break;
@@ -319,7 +427,8 @@ export class Acd {
   }
 
   #timeout(i: Interaction): void {
-    if (i.phase !== 'waiting' && i.phase !== 'offered') return;
+    // a callback has no caller on the line to move: it keeps its place past the maximum wait
+    if ((i.phase !== 'waiting' && i.phase !== 'offered') || i.callback !== null) return;
     const to = this.queues.get(i.queueId)?.config.overflow ?? null;
     this.#offers.withdrawOffer(i, 'caller-gone');
     this.#leave(i, 'timeout', { overflowTo: to });
@@ -361,6 +470,7 @@ export class Acd {
 
   #close(i: Interaction, outcome: InteractionOutcome, o: { wrapUpCode?: string | null; wrapUpMs?: number | null; overflowTo?: string | null }): void {
     i.phase = 'ended';
+    if (outcome === 'answered' && i.callback !== null) outcome = 'callback-completed';
     this.interactions.delete(i.id);
     this.events.emit('record', { record: i.record({ now: this.clock.now(), outcome, ...o }) });
   }

@@ -13,6 +13,7 @@ export interface AcdEventMap {
   /** left the queue unanswered (or was refused at the door) */
   left: { readonly interaction: Interaction; readonly outcome: Exclude<InteractionOutcome, 'answered'>; readonly position: number; readonly waitMs: number; readonly key?: string };
   priority: { readonly interaction: Interaction; readonly position: number };
+  callback: { readonly interaction: Interaction; readonly result: 'requested' | 'not-reached' };
   agent: { readonly agent: Agent; readonly from: AgentState; readonly to: AgentState; readonly reason: string | null };
   login: { readonly agent: Agent };
   logout: { readonly agent: Agent; readonly loginMs: number };

@@ -5,7 +5,7 @@ import type { TimerHandle } from '../sip/index.js';
 import type { RingMode } from './strategies/index.js';
 import type { Channel, SkillRequirement } from './types.js';
 
-export type OfferOutcome = 'ringing' | 'answered' | 'no-answer' | 'busy' | 'rejected' | 'unreachable' | 'answered-elsewhere' | 'caller-gone' | 'agent-logout';
+export type OfferOutcome = 'ringing' | 'answered' | 'no-answer' | 'busy' | 'rejected' | 'unreachable' | 'answered-elsewhere' | 'caller-gone' | 'agent-logout' | 'customer-no-answer';
 
 export type InteractionOutcome =
   | 'answered'
@@ -16,6 +16,12 @@ export type InteractionOutcome =
   | 'exit-key'
   /** nobody left to answer (leave-empty) */
   | 'left-empty'
+  /** a supervisor moved the caller to another queue (overflowTo names it) */
+  | 'moved'
+  /** the caller asked to be called back, kept the place, and was reached (agent first, then the customer) */
+  | 'callback-completed'
+  /** the caller asked to be called back and was not reached in the attempts allowed */
+  | 'callback-failed'
   /** refused at the door: the queue is full, or nobody could answer (join-empty) */
   | 'refused-full'
   | 'refused-empty';
@@ -87,6 +93,8 @@ export class Interaction {
   readonly caller: string;
   readonly callerRequirements: readonly SkillRequirement[];
   readonly enteredAt: number;
+  /** what the caller brings to the agent: an IVR flow's variables, path and attempts (issue 15) */
+  readonly attached: Readonly<Record<string, unknown>> | null;
   /** position at join (queue_log's origposition) */
   origPosition = 0;
   priority: number;
@@ -104,8 +112,10 @@ export class Interaction {
   answeredAt: number | null = null;
   hungUpAt: number | null = null;
   endedBy: 'caller' | 'agent' | null = null;
+  /** the caller hung up and keeps the place: the number to call back, attempts made, not before when */
+  callback: { readonly number: string; readonly requestedAt: number; attempts: number; readonly maxAttempts: number; notBefore: number } | null = null;
 
-  constructor(o: { id: string; seq: number; callId: string | null; queueId: string; channel: Channel; caller: string; priority: number; requirements: readonly SkillRequirement[]; now: number }) {
+  constructor(o: { id: string; seq: number; callId: string | null; queueId: string; channel: Channel; caller: string; priority: number; requirements: readonly SkillRequirement[]; now: number; attached?: Readonly<Record<string, unknown>> }) {
     this.id = o.id;
     this.seq = o.seq;
     this.callId = o.callId;
@@ -115,6 +125,7 @@ export class Interaction {
     this.priority = o.priority;
     this.callerRequirements = o.requirements;
     this.enteredAt = o.now;
+    this.attached = o.attached ?? null;
   }
 
   record(o: { now: number; outcome: InteractionOutcome; wrapUpCode?: string | null; wrapUpMs?: number | null; overflowTo?: string | null }): InteractionRecord {

@@ -33,7 +33,12 @@ export interface LiveAgent {
 export type AcdStreamEvent =
   | { readonly type: 'acd.snapshot'; readonly at: string; readonly queues: readonly LiveQueue[]; readonly agents: readonly LiveAgent[] }
   | { readonly type: 'acd.queue'; readonly at: string; readonly queue: LiveQueue }
-  | { readonly type: 'acd.agent'; readonly at: string; readonly agent: LiveAgent };
+  | { readonly type: 'acd.agent'; readonly at: string; readonly agent: LiveAgent }
+  /**
+   * a caller offered to agents (ringing them), and the caller connected to one: what the agent's
+   * screen shows with the call, e.g. an IVR flow's variables, path and attempts (`attached`)
+   */
+  | { readonly type: 'acd.offer' | 'acd.connected'; readonly at: string; readonly interaction: string; readonly callId: string | null; readonly caller: string; readonly queue: string; readonly agentIds: readonly string[]; readonly attached: Readonly<Record<string, unknown>> | null };
 
 const EMPTY = { entered: 0, answered: 0, answeredInSl: 0, abandoned: 0, shortAbandoned: 0, otherExits: 0, waitAnsweredMs: 0, handled: 0, handleMs: 0, busyMs: 0, idleMs: 0 };
 
@@ -96,6 +101,8 @@ export function streamDeltas(o: { acd: Acd; metrics: AcdMetrics; publish: (e: Ac
   const offs = [
     e.on('entered', ({ interaction }) => queue(interaction.queueId)),
     e.on('connected', ({ interaction }) => queue(interaction.queueId)),
+    e.on('offered', ({ interaction: i, agentIds }) => o.publish({ type: 'acd.offer', at: at(), interaction: i.id, callId: i.callId, caller: i.caller, queue: i.queueId, agentIds, attached: i.attached })),
+    e.on('connected', ({ interaction: i, agentId }) => o.publish({ type: 'acd.connected', at: at(), interaction: i.id, callId: i.callId, caller: i.caller, queue: i.queueId, agentIds: [agentId], attached: i.attached })),
     e.on('left', ({ interaction }) => queue(interaction.queueId)),
     e.on('priority', ({ interaction }) => queue(interaction.queueId)),
     e.on('agent', ({ agent }) => {

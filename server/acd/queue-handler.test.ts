@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CallState } from '../calls/call.js';
 import { runSteps } from '../calls/handlers/handler.js';
-import type { AnchoredServices, DialServices } from '../calls/handlers/index.js';
+import type { AnchoredServices, DialServices, SayServices } from '../calls/handlers/index.js';
 import { callRig, FakeFork, FakeLocal, FakeMedia, flush, OFFER, silentLogger } from '../calls/test-support.js';
 import { AgentState } from './agent.js';
 import { Acd } from './engine.js';
@@ -45,7 +45,8 @@ function rig() {
       onAnswered?.();
       return { kind: 'answered' };
     },
-  } as DialServices & AnchoredServices;
+    tts: null,
+  } as DialServices & AnchoredServices & SayServices;
   const records: InteractionRecord[] = [];
   acd.events.on('record', ({ record }) => records.push(record));
   const done = runSteps({ call: r.call, steps: [{ destination: { kind: 'queue', queue: 'q' }, argument: '', dialled: '700' }], factory: () => new QueueHandler({ acd, router, call: services }), request: r.request, maxForwards: 70, logger: silentLogger });

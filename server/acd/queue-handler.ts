@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { CallState, type Call } from '../calls/call.js';
 import { answered } from '../calls/handlers/anchored.js';
 import { BaseHandler, type HandlerContext, type HandlerOutcome } from '../calls/handlers/handler.js';
-import type { AnchoredServices, DialServices } from '../calls/handlers/index.js';
+import type { AnchoredServices, DialServices, SayServices } from '../calls/handlers/index.js';
 import { FAILURES } from '../calls/outcome.js';
 import type { AcdDriver, Acd } from './engine.js';
 import type { Interaction, OfferOutcome } from './interaction.js';
@@ -27,6 +27,12 @@ type WaitEnd = { readonly kind: 'answered'; readonly bridged: Promise<HandlerOut
  */
 export class CallRouter implements AcdDriver {
   readonly #calls = new Map<string, QueueHandler>();
+  /** rings agents for callbacks (the caller's call is gone); none yet in the app: callbacks are refused */
+  callbacks: AcdDriver | null = null;
+
+  canCallBack(): boolean {
+    return this.callbacks !== null;
+  }
 
   add(callId: string, h: QueueHandler): void {
     this.#calls.set(callId, h);
@@ -41,11 +47,13 @@ export class CallRouter implements AcdDriver {
   }
 
   ring(o: Parameters<AcdDriver['ring']>[0]): void {
-    this.#of(o.interaction)?.ringAgents(o.offerId, o.agents);
+    if (o.interaction.callback !== null) this.callbacks?.ring(o);
+    else this.#of(o.interaction)?.ringAgents(o.offerId, o.agents);
   }
 
   stopRinging(o: Parameters<AcdDriver['stopRinging']>[0]): void {
-    this.#of(o.interaction)?.stopAgents(o.agentIds, o.reason);
+    if (o.interaction.callback !== null) this.callbacks?.stopRinging(o);
+    else this.#of(o.interaction)?.stopAgents(o.agentIds, o.reason);
   }
 
   exit(o: Parameters<AcdDriver['exit']>[0]): void {
@@ -56,7 +64,7 @@ export class CallRouter implements AcdDriver {
 export interface QueueServices {
   readonly acd: Acd;
   readonly router: CallRouter;
-  readonly call: DialServices & AnchoredServices;
+  readonly call: DialServices & AnchoredServices & SayServices;
 }
 
 export class QueueHandler extends BaseHandler {
@@ -89,13 +97,17 @@ export class QueueHandler extends BaseHandler {
     const offDtmf = call.on('dtmf', (e) => {
       if (e.side === 'caller' && this.#interaction) {
         const to = this.#s.acd.exitKey({ interactionId: this.#interaction.id, key: e.digit });
-        if (to) this.leave(to);
+        // a callback keeps the place in the ACD; this call ends (its close is not an abandon)
+        if (to?.kind === 'callback') {
+          this.#finish({ kind: 'gone' });
+          void call.hangup('system', 'callback-requested');
+        } else if (to) this.leave(to);
       }
     });
     try {
       let queueId = d.queue;
       for (let hop = 0; hop < MAX_OVERFLOWS; hop++) {
-        const end = await this.#wait(queueId, hop === 0 ? d : {});
+        const end = await this.#wait(queueId, hop === 0 ? d : d.attached ? { attached: d.attached } : {});
         // the step lasts as long as the conversation, so the plan ends the call when the agent hangs up
         if (end.kind === 'answered') return await end.bridged;
         if (end.kind === 'gone') return { kind: 'killed', reason: this.killed ?? 'call-ended' };
@@ -115,11 +127,11 @@ export class QueueHandler extends BaseHandler {
   }
 
   /** one stay in one queue, until answered, left or gone */
-  async #wait(queueId: string, o: { priority?: number; requirements?: readonly { skill: string; minLevel: number }[] }): Promise<WaitEnd> {
+  async #wait(queueId: string, o: { priority?: number; requirements?: readonly { skill: string; minLevel: number }[]; attached?: Readonly<Record<string, unknown>> }): Promise<WaitEnd> {
     const call = this.#call!;
     const ended = new Promise<WaitEnd>((resolve) => (this.#end = resolve));
     this.#s.router.add(call.id, this);
-    const r = this.#s.acd.enqueue({ queueId, callId: call.id, caller: call.caller.number, ...(o.priority !== undefined ? { priority: o.priority } : {}), ...(o.requirements ? { requirements: o.requirements } : {}) });
+    const r = this.#s.acd.enqueue({ queueId, callId: call.id, caller: call.caller.number, ...(o.priority !== undefined ? { priority: o.priority } : {}), ...(o.requirements ? { requirements: o.requirements } : {}), ...(o.attached ? { attached: o.attached } : {}) });
     if (!r.ok) {
       this.#s.router.remove(call.id);
       return { kind: 'left', to: r.to };
@@ -155,14 +167,40 @@ export class QueueHandler extends BaseHandler {
     const mine = ++this.#holding;
     const dir = this.#s.call.promptsDir;
     const still = () => mine === this.#holding && this.#offer === null && this.#waiting();
-    if (q?.positionPrompt && position > 0) {
-      // "you are caller number" then the digits' prompts (digit-<d>.wav), where present
-      await call.play({ file: join(dir, q.positionPrompt) });
-      for (const digit of String(position)) if (still()) await call.play({ file: join(dir, `digit-${digit}.wav`) });
-    }
+    let announced = this.#s.acd.clock.now();
+    if (position > 0) await this.#announce(still);
     while (still()) {
       const end = await call.play(q?.holdPrompt ? { file: join(dir, q.holdPrompt) } : { tone: 'ringback' });
       if (end !== 'finished') return;
+      // periodic announcements between rounds of the hold prompt (ringback plays until stopped)
+      if (q && q.announceEveryS > 0 && this.#s.acd.clock.now() - announced >= q.announceEveryS * 1000 && still()) {
+        announced = this.#s.acd.clock.now();
+        await this.#announce(still);
+      }
+    }
+  }
+
+  /** the caller's position (and, spoken, the estimated wait) */
+  async #announce(still: () => boolean): Promise<void> {
+    const call = this.#call!;
+    const i = this.#interaction;
+    const q = i && this.#s.acd.queues.get(i.queueId)?.config;
+    const position = i ? this.#s.acd.position(i.id) : 0;
+    if (!q || position === 0) return;
+    if (q.announceSpeech && this.#s.call.tts !== null) {
+      const minutes = Math.max(1, Math.round(this.#s.acd.estimatedWaitMs(i.id) / 60_000));
+      const text = `You are caller number ${position}. Your estimated wait is about ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+      try {
+        const file = await this.#s.call.tts.promptFile({ text, rate: 8000 });
+        if (still()) await call.play({ file });
+      } catch (err) {
+        this.#ctx?.logger.warn({ call: call.id, err: (err as Error).message }, 'queue announcement not synthesised');
+      }
+    } else if (q.positionPrompt) {
+      // "you are caller number" then the digits' prompts (digit-<d>.wav), where present
+      const dir = this.#s.call.promptsDir;
+      await call.play({ file: join(dir, q.positionPrompt) });
+      for (const digit of String(position)) if (still()) await call.play({ file: join(dir, `digit-${digit}.wav`) });
     }
   }
 

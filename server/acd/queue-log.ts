@@ -28,12 +28,19 @@ export function attachQueueLog(o: { events: AcdEvents; sink: QueueLogSink; now: 
     o.events.on('connected', ({ interaction: i, agentId, waitMs, ringMs }) => line(call(i), i.queueId, agentId, 'CONNECT', secs(waitMs), call(i), secs(ringMs))),
     // COMPLETECALLER / COMPLETEAGENT(holdtime|calltime|origposition)
     o.events.on('completed', ({ interaction: i, agentId, by, waitMs, talkMs }) => line(call(i), i.queueId, agentId, by === 'caller' ? 'COMPLETECALLER' : 'COMPLETEAGENT', secs(waitMs), secs(talkMs), i.origPosition)),
+    // Hailing's own event (Asterisk has no callbacks): CALLBACKREQUEST(origposition|waittime)
+    o.events.on('callback', ({ interaction: i, result }) => {
+      if (result === 'requested') line(call(i), i.queueId, 'NONE', 'CALLBACKREQUEST', i.origPosition, secs(o.now() - i.enteredAt));
+    }),
     o.events.on('left', ({ interaction: i, outcome, position, waitMs, key }) => {
       const w = secs(waitMs);
       if (outcome === 'abandoned') line(call(i), i.queueId, 'NONE', 'ABANDON', position, i.origPosition, w);
       else if (outcome === 'timeout') line(call(i), i.queueId, 'NONE', 'EXITWITHTIMEOUT', position, i.origPosition, w);
       else if (outcome === 'exit-key') line(call(i), i.queueId, 'NONE', 'EXITWITHKEY', key ?? '', position, i.origPosition, w);
       else if (outcome === 'left-empty') line(call(i), i.queueId, 'NONE', 'EXITEMPTY', position, i.origPosition, w);
+      // Hailing's own event (Asterisk has none for a supervisor's move): the caller ENTERQUEUEs the other queue next
+      else if (outcome === 'moved') line(call(i), i.queueId, 'NONE', 'MOVED', position, i.origPosition, w);
+      else if (outcome === 'callback-failed') line(call(i), i.queueId, 'NONE', 'CALLBACKFAILED', i.callback?.attempts ?? 0, i.origPosition, w);
       else if (outcome === 'refused-full') line(call(i), i.queueId, 'NONE', 'FULL');
       else line(call(i), i.queueId, 'NONE', 'JOINEMPTY');
     }),

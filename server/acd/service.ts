@@ -11,6 +11,8 @@ import type { InteractionRecord } from './interaction.js';
 import { snapshot, streamDeltas, type AcdStreamEvent } from './live.js';
 import { AcdMetrics, figures, INTERVAL_MS, type IntervalRow } from './metrics.js';
 import { attachQueueLog } from './queue-log.js';
+import { PinHasher, sameHash } from './pin.js';
+import { AgentHeartbeats } from './heartbeat.js';
 import type { AgentConfig, QueueConfig } from './types.js';
 
 export type Checked = { readonly ok: true } | { readonly ok: false; readonly reason: string };
@@ -18,8 +20,21 @@ const refuse = (reason: string): Checked => ({ ok: false, reason });
 const OK: Checked = { ok: true };
 
 const queueConfig = (r: AcdQueueRow): QueueConfig => ({ ...(r.config as unknown as QueueConfig), id: r.id, name: r.name });
-const agentConfig = (r: AcdAgentRow): AgentConfig => ({ id: r.id, name: r.name, extension: r.extension, pin: r.pin, skills: r.skills, capacity: r.capacity, maxMissed: r.maxMissed });
+const agentConfig = (r: AcdAgentRow): AgentConfig => ({ id: r.id, name: r.name, extension: r.extension, pinHash: r.pinHash, skills: r.skills, capacity: r.capacity, maxMissed: r.maxMissed });
 const interactionRow = (r: InteractionRecord): AcdInteractionRow => ({ ...r, offers: r.offers.map((o) => ({ ...o })), decisions: r.decisions.map((d) => ({ ...d })) });
+
+export interface AcdServiceOptions {
+  readonly repository: AcdRepository;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly logger: Logger;
+  readonly queueLogPath: string | null;
+  readonly driver: AcdDriver;
+  /** hashes agent PINs under the server's key */
+  readonly pins: PinHasher;
+  /** a browser agent without a heartbeat this long is logged out; 0 disables (default 60 s) */
+  readonly heartbeatTimeoutMs?: number;
+}
 
 export class AcdService {
   readonly acd: Acd;
@@ -31,11 +46,15 @@ export class AcdService {
   readonly #listeners = new Set<(e: AcdStreamEvent) => void>();
   readonly #queueLog: WriteStream | null;
   readonly #flush: ReturnType<typeof setInterval>;
+  readonly pins: PinHasher;
+  readonly heartbeats: AgentHeartbeats;
 
-  private constructor(o: { repository: AcdRepository; clock: Clock; random: () => number; logger: Logger; queueLogPath: string | null; driver: AcdDriver }) {
+  private constructor(o: AcdServiceOptions) {
     this.#repo = o.repository;
+    this.pins = o.pins;
     this.#logger = o.logger;
     this.acd = new Acd({ clock: o.clock, random: o.random, logger: o.logger, driver: o.driver });
+    this.heartbeats = new AgentHeartbeats({ acd: this.acd, clock: o.clock, logger: o.logger, timeoutMs: o.heartbeatTimeoutMs ?? 60_000 });
     const queuesOf = (id: string) => [...(this.acd.agentQueues.get(id) ?? [])];
     this.metrics = new AcdMetrics({ events: this.acd.events, now: () => o.clock.now(), queue: (id) => this.acd.queues.get(id)?.config, queuesOf });
     this.#queueLog = o.queueLogPath === null ? null : createWriteStream(o.queueLogPath, { flags: 'a' });
@@ -48,11 +67,16 @@ export class AcdService {
     this.#flush.unref();
   }
 
-  static async open(o: { repository: AcdRepository; clock: Clock; random: () => number; logger: Logger; queueLogPath: string | null; driver: AcdDriver }): Promise<AcdService> {
+  static async open(o: AcdServiceOptions): Promise<AcdService> {
     const s = new AcdService(o);
     for (const k of await o.repository.skills()) s.#skills.add(k.name);
     for (const q of await o.repository.queues()) s.acd.putQueue(queueConfig(q));
-    for (const a of await o.repository.agents()) s.acd.putAgent(agentConfig(a));
+    for (const row of await o.repository.agents()) {
+      // rows written before PINs were hashed hold the PIN itself: hash it in place now
+      const a = PinHasher.isHash(row.pinHash) ? row : { ...row, pinHash: o.pins.hash(row.pinHash) };
+      if (a !== row) await o.repository.putAgent(a);
+      s.acd.putAgent(agentConfig(a));
+    }
     for (const m of await o.repository.memberships()) s.acd.putMembership({ ...m, order: m.position });
     return s;
   }
@@ -117,10 +141,15 @@ export class AcdService {
     return OK;
   }
 
-  async putAgent(a: AgentWrite): Promise<Checked> {
-    const unknown = this.#unknownSkill(Object.keys(a.skills));
+  /** a new agent needs a PIN; a replaced one keeps its PIN unless the body gives one */
+  async putAgent(w: AgentWrite): Promise<Checked> {
+    const unknown = this.#unknownSkill(Object.keys(w.skills));
     if (unknown) return refuse(unknown);
-    for (const other of this.acd.agents.values()) if (other.config.id !== a.id && other.config.extension === a.extension && other.config.pin === a.pin) return refuse(`agent ${other.config.id} has that extension and PIN`);
+    const { pin, ...rest } = w;
+    const pinHash = pin !== undefined ? this.pins.hash(pin) : this.acd.agents.get(w.id)?.config.pinHash;
+    if (pinHash === undefined) return refuse('a new agent needs a PIN');
+    for (const other of this.acd.agents.values()) if (other.config.id !== w.id && other.config.extension === w.extension && sameHash(other.config.pinHash, pinHash)) return refuse(`agent ${other.config.id} has that extension and PIN`);
+    const a: AgentConfig = { ...rest, pinHash };
     await this.#repo.putAgent({ ...a, capacity: a.capacity });
     this.acd.putAgent(a);
     return OK;
@@ -158,8 +187,11 @@ export class AcdService {
   agentAction(agentId: string, a: AgentAction): DeskResult {
     const desk = this.acd.desk;
     switch (a.action) {
-      case 'login':
-        return desk.login({ agentId, ...(a.breakReason !== undefined ? { breakReason: a.breakReason } : {}) });
+      case 'login': {
+        const r = desk.login({ agentId, ...(a.breakReason !== undefined ? { breakReason: a.breakReason } : {}) });
+        if (r.ok && a.browser) this.heartbeats.watch(agentId);
+        return r;
+      }
       case 'logout':
         return desk.logout({ agentId });
       case 'break':
@@ -198,6 +230,7 @@ export class AcdService {
 
   async close(): Promise<void> {
     clearInterval(this.#flush);
+    this.heartbeats.close();
     this.persistIntervals(Number.MAX_SAFE_INTEGER - INTERVAL_MS);
     await Promise.all([...this.#writes]);
     await new Promise<void>((resolve) => (this.#queueLog ? this.#queueLog.end(resolve) : resolve()));

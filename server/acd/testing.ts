@@ -8,6 +8,7 @@ import { attachQueueLog } from './queue-log.js';
 import { AcdMetrics } from './metrics.js';
 import { seededRandom } from './random.js';
 import { DEFAULT_QUEUE, type AgentConfig, type Overflow, type QueueConfig } from './types.js';
+import { PinHasher } from './pin.js';
 
 export interface Ring {
   readonly offerId: string;
@@ -21,6 +22,7 @@ export class FakeDriver implements AcdDriver {
   readonly rings: Ring[] = [];
   readonly stops: { offerId: string; agentIds: readonly string[]; reason: OfferOutcome }[] = [];
   readonly exits: { interaction: Interaction; outcome: InteractionOutcome; to: Overflow | null }[] = [];
+  canCallBack?: () => boolean;
 
   ring(o: Parameters<AcdDriver['ring']>[0]): void {
     let set = this.ringing.get(o.offerId);
@@ -59,7 +61,7 @@ export class FakeDriver implements AcdDriver {
 }
 
 export const queue = (id: string, o: Partial<QueueConfig> = {}): QueueConfig => ({ ...DEFAULT_QUEUE, id, name: id, ...o });
-export const agent = (id: string, o: Partial<AgentConfig> = {}): AgentConfig => ({ id, name: id, extension: id.replace(/\D/g, '') || '1000', pin: '1234', skills: {}, capacity: {}, maxMissed: 0, ...o });
+export const agent = (id: string, o: Partial<AgentConfig> = {}): AgentConfig => ({ id, name: id, extension: id.replace(/\D/g, '') || '1000', pinHash: 'hmac-sha256:test', skills: {}, capacity: {}, maxMissed: 0, ...o });
 
 export function acdRig(o: { seed?: number } = {}) {
   const clock = new FakeClock();
@@ -81,3 +83,6 @@ export function acdRig(o: { seed?: number } = {}) {
   };
   return { clock, driver, acd, log, metrics, records, setup };
 }
+
+/** a PIN hasher under a fixed key, for tests */
+export const testPins = (): PinHasher => new PinHasher({ key: Buffer.alloc(32, 7) });

@@ -30,6 +30,8 @@ export interface WideningStep {
 
 /** where a caller goes on leaving a queue unanswered (time-out, full, empty, exit key) */
 export type Overflow = { readonly kind: 'queue'; readonly queue: string } | { readonly kind: 'number'; readonly number: string };
+/** where an exit key takes the caller: an overflow, or a callback that keeps the place */
+export type ExitKey = Overflow | { readonly kind: 'callback' };
 
 export interface QueueConfig {
   readonly id: string;
@@ -59,12 +61,14 @@ export interface QueueConfig {
   readonly vip: readonly string[];
   readonly vipPriority: number;
   /** DTMF key → where the caller goes (an exit key) */
-  readonly exitKeys: Readonly<Record<string, Overflow>>;
+  readonly exitKeys: Readonly<Record<string, ExitKey>>;
   /** prompts from <data>/prompts: music while waiting, the position announcement */
   readonly holdPrompt: string | null;
   readonly positionPrompt: string | null;
   /** seconds between position announcements; 0: at join only */
   readonly announceEveryS: number;
+  /** position and estimated wait spoken with on-device TTS (instead of positionPrompt's recordings) */
+  readonly announceSpeech: boolean;
 }
 
 export interface AgentConfig {
@@ -72,8 +76,8 @@ export interface AgentConfig {
   readonly name: string;
   /** the extension whose phones an offered call rings */
   readonly extension: string;
-  /** the PIN for *50 / *51 from a desk phone */
-  readonly pin: string;
+  /** the keyed hash of the PIN for *50 / *51 from a desk phone (pin.ts); never the PIN */
+  readonly pinHash: string;
   /** skill → proficiency 1–100 */
   readonly skills: Readonly<Record<string, number>>;
   /** interactions at once per channel; a missing channel is 0 except call (1) */
@@ -114,4 +118,5 @@ export const DEFAULT_QUEUE: Omit<QueueConfig, 'id' | 'name'> = {
   holdPrompt: null,
   positionPrompt: null,
   announceEveryS: 0,
+  announceSpeech: false,
 };

@@ -8,7 +8,7 @@ import { FakeClock, silentLogger } from '../sip/index.js';
 import { AcdRepository } from '../store/index.js';
 import { openTempDatabase } from '../store/testing.js';
 import { AcdService } from '../acd/service.js';
-import { FakeDriver } from '../acd/testing.js';
+import { FakeDriver, testPins } from '../acd/testing.js';
 import { INTERVAL_MS } from '../acd/metrics.js';
 import { createApiHarness, jsonRequest, loginAs } from './testing.js';
 
@@ -18,7 +18,7 @@ async function rig() {
   clock.advance(INTERVAL_MS - (clock.now() % INTERVAL_MS));
   const driver = new FakeDriver();
   const repository = new AcdRepository({ db: tmp.database.db, now: () => clock.now() });
-  const acd = await AcdService.open({ repository, clock, random: () => 0, logger: silentLogger, queueLogPath: null, driver });
+  const acd = await AcdService.open({ repository, clock, random: () => 0, logger: silentLogger, queueLogPath: null, driver, pins: testPins() });
   const h = await createApiHarness({ acd });
   const token = await loginAs(h, 'boss', 'correct horse', 'admin');
   const call = async (method: string, path: string, body?: unknown) => {
@@ -56,7 +56,7 @@ describe('/api/v1/acd', () => {
       const twice = await r.call('POST', '/api/v1/acd/memberships', { agentId: 'ana', queueId: 'es', penalty: 2 });
       assert.deepEqual([twice.status, twice.body?.['reason']], [400, 'agent ana is already in queue es']);
       // the configuration is in the store: a new service finds it
-      const reopened = await AcdService.open({ repository: r.repository, clock: r.clock, random: () => 0, logger: silentLogger, queueLogPath: null, driver: r.driver });
+      const reopened = await AcdService.open({ repository: r.repository, clock: r.clock, random: () => 0, logger: silentLogger, queueLogPath: null, driver: r.driver, pins: testPins() });
       assert.deepEqual([...reopened.acd.queues.get('es')!.members.keys()], ['ana']);
       await reopened.close();
     } finally {
@@ -107,6 +107,75 @@ describe('/api/v1/acd', () => {
       const row = (api.body?.['items'] as Record<string, unknown>[])[0]!;
       for (const [k, v] of Object.entries(expected)) assert.equal(row[k], v, k);
       assert.equal(row['start'], new Date(t0).toISOString());
+    } finally {
+      await r.cleanup();
+    }
+  });
+
+  it('supervisors: move a waiting caller to another queue, and learn the codes and the call for listen, whisper and barge on an agent', async () => {
+    const r = await rig();
+    try {
+      await r.call('POST', '/api/v1/acd/queues', { id: 'sales', name: 'Sales' });
+      await r.call('POST', '/api/v1/acd/queues', { id: 'support', name: 'Support' });
+      await r.call('POST', '/api/v1/acd/agents', { id: 'bo', name: 'Bo', extension: '1002', pin: '4321' });
+      await r.call('POST', '/api/v1/acd/memberships', { agentId: 'bo', queueId: 'support' });
+      const c1 = r.acd.acd.enqueue({ queueId: 'sales', callId: 'call-1', caller: '5551' });
+      assert.ok(c1.ok);
+      assert.equal((await r.call('POST', `/api/v1/acd/interactions/${c1.interaction.id}/move`, { queueId: 'nowhere' })).body?.['reason'], 'unknown queue nowhere');
+      const moved = await r.call('POST', `/api/v1/acd/interactions/${c1.interaction.id}/move`, { queueId: 'support' });
+      assert.deepEqual([moved.status, moved.body], [200, { id: c1.interaction.id, from: 'sales', to: 'support' }]);
+      assert.deepEqual(r.driver.exits.map((e) => [e.outcome, e.to]), [['moved', { kind: 'queue', queue: 'support' }]]);
+      assert.equal((await r.call('POST', `/api/v1/acd/interactions/${c1.interaction.id}/move`, { queueId: 'support' })).status, 404);
+      // the queue handler re-enqueues the caller there (here: by hand, as FakeDriver does not)
+      const c2 = r.acd.acd.enqueue({ queueId: 'support', callId: 'call-1', caller: '5551' });
+      assert.ok(c2.ok);
+      let mon = await r.call('GET', '/api/v1/acd/agents/bo/monitor');
+      assert.deepEqual(mon.body, { agentId: 'bo', callId: null, codes: { listen: '*2221002', whisper: '*2231002', barge: '*2241002' } });
+      await r.call('POST', '/api/v1/acd/agents/bo/state', { action: 'login' });
+      assert.ok(r.driver.answer(r.acd.acd, 'bo'));
+      mon = await r.call('GET', '/api/v1/acd/agents/bo/monitor');
+      assert.equal(mon.body?.['callId'], 'call-1');
+      assert.equal((await r.call('GET', '/api/v1/acd/agents/nobody/monitor')).status, 404);
+      await r.acd.settled();
+      const rec = (await r.call('GET', '/api/v1/acd/interactions?callId=call-1')).body?.['items'] as { outcome: string; overflowTo: string | null; queueId: string }[];
+      assert.deepEqual(rec.map((x) => [x.queueId, x.outcome, x.overflowTo]), [['sales', 'moved', 'queue:support']]);
+    } finally {
+      await r.cleanup();
+    }
+  });
+
+  it('a console log-in must send heartbeats: 204 while it does, logged out after the timeout, then 409', async () => {
+    const r = await rig();
+    try {
+      await r.call('POST', '/api/v1/acd/agents', { id: 'bo', name: 'Bo', extension: '1002', pin: '4321' });
+      assert.equal((await r.call('POST', '/api/v1/acd/agents/bo/heartbeat')).status, 409);
+      assert.equal((await r.call('POST', '/api/v1/acd/agents/bo/state', { action: 'login', browser: true })).status, 200);
+      r.clock.advance(50_000);
+      assert.equal((await r.call('POST', '/api/v1/acd/agents/bo/heartbeat')).status, 204);
+      r.clock.advance(50_000);
+      assert.equal(r.acd.acd.agents.get('bo')!.state, 'available');
+      r.clock.advance(10_000);
+      assert.equal(r.acd.acd.agents.get('bo')!.state, 'logged-out');
+      assert.equal((await r.call('POST', '/api/v1/acd/agents/bo/heartbeat')).status, 409);
+      assert.equal((await r.call('POST', '/api/v1/acd/agents/nobody/heartbeat')).status, 404);
+    } finally {
+      await r.cleanup();
+    }
+  });
+
+  it('a waiting caller is put down for a callback by API and keeps the place; a second request is 409', async () => {
+    const r = await rig();
+    try {
+      await r.call('POST', '/api/v1/acd/queues', { id: 'sales', name: 'Sales' });
+      const c1 = r.acd.acd.enqueue({ queueId: 'sales', callId: 'call-1', caller: '5551' });
+      const c2 = r.acd.acd.enqueue({ queueId: 'sales', callId: 'call-2', caller: '5552' });
+      assert.ok(c1.ok && c2.ok);
+      const req = await r.call('POST', `/api/v1/acd/interactions/${c2.interaction.id}/callback`, { number: '5559' });
+      assert.deepEqual([req.status, req.body], [200, { id: c2.interaction.id, position: 2 }]);
+      r.acd.acd.hangup({ interactionId: c2.interaction.id, by: 'caller' });
+      assert.equal(r.acd.acd.position(c2.interaction.id), 2);
+      assert.equal((await r.call('POST', `/api/v1/acd/interactions/${c2.interaction.id}/callback`, {})).status, 409);
+      assert.equal((await r.call('POST', '/api/v1/acd/interactions/nope/callback', {})).status, 404);
     } finally {
       await r.cleanup();
     }

@@ -17,6 +17,7 @@ import { mountEventRoutes } from './routes/events.js';
 import { mountRecordingRoutes } from './routes/recordings.js';
 import { mountDialPlanRoutes } from './routes/dialplan.js';
 import { mountCalendarRoutes } from './routes/calendars.js';
+import { mountIvrRoutes } from './routes/ivr.js';
 import { mountCallHandlingRoutes } from './routes/call-handling.js';
 import { mountRecordingControlRoutes } from './routes/recording-control.js';
 import { mountRetentionRoutes } from './routes/retention.js';
@@ -25,7 +26,12 @@ import { mountAcdRoutes } from './routes/acd.js';
 import { mountConsole } from './console.js';
 import { mountSystemRoutes } from './routes/system.js';
 import { mountTrunkRoutes } from './routes/trunks.js';
+import { mountDeviceRoutes } from './routes/devices.js';
 import { mountSpeechRoutes } from './routes/speech.js';
+import { mountVoicemailRoutes } from './routes/voicemail.js';
+import { mountPresenceRoutes } from './routes/presence.js';
+import { MOH_PATH_PREFIX, mountMohRoutes } from './routes/moh.js';
+import { mountCallRoutes } from './routes/calls.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 /** Refresh last_seen/expiry at most this often per session, not on every request. */
@@ -45,17 +51,18 @@ function sessionToucher(deps: ApiDeps, access: AccessControl): (p: Principal) =>
     await deps.repositories.sessions.touch(p.session.id, Math.min(deps.sessionTtlMs, policy.session.idleTimeoutMs));
   };
 }
+const GREETING_ROUTE = /^\/api\/v1\/extensions\/[0-9]{2,15}\/mailbox\/greeting$/;
 
 export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
 
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ error: 'payload too large', reason: `body exceeds ${MAX_BODY_BYTES} bytes` }, 413),
-    }),
-  );
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json({ error: 'payload too large', reason: `body exceeds ${MAX_BODY_BYTES} bytes` }, 413),
+  });
+  // uploads set their own, larger limits on their routes: voicemail greetings (MAX_GREETING_BYTES),
+  // music-on-hold files (routes/moh.ts)
+  app.use('/api/*', (c, next) => (c.req.method === 'PUT' && (GREETING_ROUTE.test(c.req.path) || c.req.path.startsWith(MOH_PATH_PREFIX)) ? next() : limit(c, next)));
   app.use('*', securityHeaders({ https: deps.secureCookies ?? false }));
   const access = deps.access ?? createAccessControl(deps);
   app.use('*', authorize({ access, touch: sessionToucher(deps, access) }));
@@ -74,8 +81,14 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountCalendarRoutes(app, deps);
   mountCallHandlingRoutes(app, deps);
   mountAcdRoutes(app, deps);
+  mountIvrRoutes(app, deps);
   mountTrunkRoutes(app, deps);
+  mountDeviceRoutes(app, deps);
   mountSpeechRoutes(app, deps);
+  mountVoicemailRoutes(app, deps);
+  mountPresenceRoutes(app, deps);
+  mountMohRoutes(app, deps);
+  mountCallRoutes(app, deps);
   mountEventRoutes(app, deps);
   mountSystemRoutes(app, deps);
   if (deps.consoleDir !== undefined) mountConsole(app, { dir: deps.consoleDir });

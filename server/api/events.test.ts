@@ -72,6 +72,30 @@ describe('GET /api/v1/events (WebSocket)', () => {
     assert.equal(h.callEvents.listeners, 0, 'close() unsubscribes');
   });
 
+  it('listens to the call events only while a client is connected, so no event is built for nobody', async () => {
+    const h = await createApiHarness();
+    const { server, url, endpoint } = await serve(h);
+    try {
+      assert.equal(h.callEvents.listeners, 0, 'no client yet');
+      const token = await loginAs(h);
+      const ws = await open(url, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(h.callEvents.listeners, 1);
+      const second = await open(url, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(h.callEvents.listeners, 1, 'one subscription for all clients');
+      second.close();
+      await once(second, 'close');
+      while (endpoint.clients > 1) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(h.callEvents.listeners, 1, 'still a client');
+      ws.close();
+      await once(ws, 'close');
+      while (endpoint.clients > 0) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(h.callEvents.listeners, 0, 'the last client left');
+    } finally {
+      await server.close();
+      await h.cleanup();
+    }
+  });
+
   it('401 before the upgrade without a valid session; the session cookie works from the same origin only', async () => {
     const h = await createApiHarness();
     const { server, url } = await serve(h);
@@ -207,7 +231,7 @@ describe('GET /api/v1/events: the ACD floor', () => {
       assert.deepEqual(frames[0]!.queues!.map((q) => q.id), ['sales']);
       await acd.putAgent({ id: 'bo', name: 'Bo', extension: '1002', pin: '4321', skills: {}, capacity: {}, maxMissed: 3 });
       await acd.addMembership({ agentId: 'bo', queueId: 'sales', penalty: 0, weight: 1, position: 0 });
-      assert.deepEqual(acd.agentAction('bo', { action: 'login' }), { ok: true });
+      assert.deepEqual(acd.agentAction('bo', { action: 'login', browser: false }), { ok: true });
       await waitFor(() => frames.some((f) => f.type === 'acd.queue'));
       const agent = frames.find((f) => f.type === 'acd.agent');
       assert.deepEqual([agent?.agent?.id, agent?.agent?.state], ['bo', 'available']);

@@ -6,10 +6,15 @@ import { DIALPLAN_ROUTES } from './openapi-dialplan.js';
 import { COMPLIANCE_ROUTES } from './openapi-compliance.js';
 import { CALENDAR_ROUTES } from './openapi-calendars.js';
 import { ACD_ROUTES } from './openapi-acd.js';
+import { IVR_ROUTES } from './openapi-ivr.js';
 import { ACCOUNT_ROUTES, SYSTEM_ROUTES } from './openapi-console.js';
 import { TRUNK_ROUTES } from './openapi-trunks.js';
+import { DEVICE_ROUTES } from './openapi-devices.js';
 import { SPEECH_ROUTES } from './openapi-speech.js';
 import { USER_ROUTES } from './openapi-users.js';
+import { VOICEMAIL_ROUTES } from './openapi-voicemail.js';
+import { MOH_ROUTES } from './openapi-moh.js';
+import { CALL_ROUTES } from './openapi-calls.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -32,6 +37,8 @@ export interface ApiRouteSpec {
   readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;
   readonly body?: z.ZodType;
+  /** the body's media type when it is not JSON (a greeting upload: audio/wav) */
+  readonly bodyContentType?: string;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
 }
 
@@ -234,9 +241,14 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   ...COMPLIANCE_ROUTES,
   ...CALENDAR_ROUTES,
   ...ACD_ROUTES,
+  ...IVR_ROUTES,
   ...SYSTEM_ROUTES,
   ...TRUNK_ROUTES,
+  ...DEVICE_ROUTES,
   ...SPEECH_ROUTES,
+  ...VOICEMAIL_ROUTES,
+  ...MOH_ROUTES,
+  ...CALL_ROUTES,
 ];
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
@@ -279,8 +291,10 @@ export function buildOpenApiDocument(info: { title?: string; version?: string } 
       ...(r.auth ? {} : { security: [] }),
       ...(params.length ? { parameters: params } : {}),
       ...(r.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } }
-        : {}),
+        ? { requestBody: { required: true, content: { [r.bodyContentType ?? 'application/json']: { schema: jsonSchema(r.body, 'input') } } } }
+        : r.bodyContentType
+          ? { requestBody: { required: true, content: { [r.bodyContentType]: { schema: { type: 'string', contentMediaType: r.bodyContentType } } } } }
+          : {}),
       responses,
     };
   }

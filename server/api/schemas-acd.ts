@@ -8,6 +8,17 @@ export { AgentAction, AgentWrite, MembershipWrite, QueueWrite, SkillWrite } from
 export const AcdIdParams = z.object({ id: z.string().min(1).max(32) });
 export const AcdSkillParams = z.object({ name: z.string().min(1).max(32) });
 export const AcdMembershipParams = z.object({ agentId: z.string().min(1).max(32), queueId: z.string().min(1).max(32) });
+export const AcdCallbackBody = z.strictObject({
+  number: z.string().regex(/^[0-9*#+]{1,32}$/).optional().meta({ description: 'the number to call back; default the caller’s' }),
+  maxAttempts: z.number().int().min(1).max(10).default(3),
+});
+export const AcdMoveBody = z.strictObject({ queueId: z.string().min(1).max(32) });
+export const AcdMoved = z.object({ id: z.string(), from: z.string(), to: z.string() });
+export const AcdMonitor = z.object({
+  agentId: z.string(),
+  callId: z.string().nullable().meta({ description: 'the queue call the agent is talking on now; null when none' }),
+  codes: z.object({ listen: z.string(), whisper: z.string(), barge: z.string() }).meta({ description: 'what a supervisor phone (extension with the monitor class) dials; during monitoring DTMF 4/5/6 switch listen/whisper/barge' }),
+});
 export const AcdPriorityBody = z.strictObject({ priority: z.number().int().min(0).max(100) });
 export const AcdInteractionQuery = z.object({ callId: z.string().max(64).optional(), queueId: z.string().max(32).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) });
 export const AcdIntervalQuery = z.object({ queueId: z.string().max(32).optional(), from: z.iso.datetime().optional(), to: z.iso.datetime().optional() });

@@ -49,7 +49,7 @@ describe('the call record: one definition', () => {
       // the call's fields at the top, those set from outside the call under `retention`
       const shape = key in callRetentionFields ? retentionShape : recordShape;
       assert.ok(key in shape, `call_records.${column.name} is in the API's CallRecord`);
-      if (key !== 'routing' && key !== 'recordingPauses' && key !== 'tags') assert.equal(shape[key]!.safeParse(null).success, !column.notNull, `${key} nullable`);
+      if (key !== 'routing' && key !== 'ivr' && key !== 'recordingPauses' && key !== 'tags') assert.equal(shape[key]!.safeParse(null).success, !column.notNull, `${key} nullable`);
     }
     assert.deepEqual(Object.keys(retentionShape).sort(), Object.keys(callRetentionFields).sort());
     const legShape = CallLeg.shape as Record<string, z.ZodType>;

@@ -39,6 +39,7 @@ export const TrunkView = z.object({
   domain: z.string().nullable(),
   registerExpiresS: z.number().int(),
   codecs: z.array(Codec),
+  numberFormat: z.enum(['as-routed', 'e164', 'e164-digits']),
   callerId: CallerIdSettings,
   maxCalls: z.number().int(),
   optionsIntervalS: z.number().int(),

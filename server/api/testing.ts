@@ -1,9 +1,13 @@
 // Test support: the API app over a real temporary libsql file, with real repositories and audit log.
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelInstaller } from '../speech/index.js';
+import { VoicemailService } from '../voicemail/index.js';
+import { RecordingVault } from '../recording/index.js';
 import { openTempDatabase } from '../store/testing.js';
 import {
+  VoicemailRepository,
   AcdRepository,
   AdminUserRepository,
   AuditRepository,
@@ -12,22 +16,26 @@ import {
   CallHandlingRepository,
   DialPlanRepository,
   CalendarRepository,
+  IvrFlowRepository,
   ExtensionRepository,
   SessionRepository,
   TrunkRepository,
   UserSecurityRepository,
+  ProvisioningRepository,
   type AdminRole,
   type Database,
 } from '../store/index.js';
 import { base32Decode, hotp, totpStep } from '../users/index.js';
 import { createAccessControl } from './app.js';
+import { testProvisioning } from '../provisioning/testing.js';
 import { AuditLog } from '../security/audit.js';
+import { SecretBox } from '../security/secret-box.js';
 import { createDialPlanService } from '../calls/index.js';
 import { createCalendarLookup } from '../calendars/index.js';
 import { createMetrics, type Metrics } from '../app/metrics.js';
 import { createApiApp } from './app.js';
 import { AcdService } from '../acd/service.js';
-import { FakeDriver } from '../acd/testing.js';
+import { FakeDriver, testPins } from '../acd/testing.js';
 import { FakeClock, silentLogger } from '../sip/index.js';
 import type { ApiDeps, ApiLogger, CallEventJson, CallEventSource, RegistrationView } from './types.js';
 
@@ -93,8 +101,10 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
   const dialPlanRepository = new DialPlanRepository({ db: database.db, now });
   const calendars = new CalendarRepository({ db: database.db, now });
   // the ACD over the same database, idle (no calls reach it here); tests that drive it bring their own
-  const acd = overrides.acd ?? (await AcdService.open({ repository: new AcdRepository({ db: database.db, now }), clock: new FakeClock(clock.now), random: () => 0, logger: silentLogger, queueLogPath: null, driver: new FakeDriver() }));
-  const trunkRepository = new TrunkRepository({ db: database.db, now });
+  const acd = overrides.acd ?? (await AcdService.open({ repository: new AcdRepository({ db: database.db, now }), clock: new FakeClock(clock.now), random: () => 0, logger: silentLogger, queueLogPath: null, driver: new FakeDriver(), pins: testPins() }));
+  const trunkRepository = new TrunkRepository({ db: database.db, now, secrets: new SecretBox({ key: randomBytes(32) }) });
+  const flows = new IvrFlowRepository({ db: database.db, now });
+  const provisioning = await testProvisioning({ store: new ProvisioningRepository({ db: database.db, writer, logger: quietApiLogger, now }) });
   const repositories = {
     adminUsers: users,
     sessions: new SessionRepository({ db: database.db, now }),
@@ -115,13 +125,25 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
         calendars: createCalendarLookup({ get: (id) => calendars.get(id) }),
         now,
         routeExists: async (id) => (await trunkRepository.routes()).some((r) => r.id === id),
+        flowExists: async (id) => (await flows.get(id)) !== undefined,
       }),
     },
     calendars,
     // the table alone: no trunk runs in API tests (status null)
     trunks: { repository: trunkRepository, manager: { status: () => [], reload: async () => {}, unknownDids: 0 } },
     // no models in its manifest: the routes are served (and documented), nothing can be installed
+    devices: { service: provisioning.service, extensionExists: async (n) => (await extensions.get(n)) !== undefined, baseUrl: () => 'http://pbx.test:8090' },
     speech: { models: new ModelInstaller({ dir: join(tmpdir(), `hailing-api-models-${process.pid}`), manifest: { models: [] }, now }), voices: () => [] },
+    // mailboxes over the same database; no media engine (no call records a message here)
+    voicemail: new VoicemailService({
+      repository: new VoicemailRepository({ db: database.db, now }),
+      engine: { startRecording: () => { throw new Error('no media engine in API tests'); } },
+      vault: new RecordingVault({ encryption: 'off', keyring: null }),
+      dir: join(tmpdir(), `hailing-api-voicemail-${process.pid}`),
+      clock: new FakeClock(clock.now),
+      logger: silentLogger,
+    }),
+    presence: { lines: () => [] },
     logger: quietApiLogger,
     metrics,
     audit,
@@ -134,6 +156,8 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
     callRecords,
     callEvents,
     acd,
+    // the simulator's http verb reaches whatever the test serves on loopback
+    ivr: { flows, services: { now, fetch: globalThis.fetch } },
     auditLog: auditRepo,
     now,
     ...overrides,

@@ -1,5 +1,7 @@
 // What the HTTP API needs from the rest of the server; server/app builds it.
+import type { FlowServices } from '../ivr/engine.js';
 import type { ModelInstaller } from '../speech/index.js';
+import type { VoicemailService } from '../voicemail/index.js';
 import type {
   AdminUserRepository,
   CallDisposition,
@@ -8,6 +10,7 @@ import type {
   CallHandlingRepository,
   DialPlanRepository,
   CalendarRepository,
+  IvrFlowRepository,
   TrunkRepository,
   ExtensionRepository,
   SessionRepository,
@@ -15,7 +18,7 @@ import type {
 } from '../store/index.js';
 import type { PolicyProfile } from '../users/index.js';
 import type { AccessControl, Principal } from './access.js';
-import type { DialPlanService } from '../calls/index.js';
+import type { DialPlanService, LiveCallView } from '../calls/index.js';
 import type { RecordingVault, RetentionService } from '../recording/index.js';
 import type { AuditChainReport, RetentionRepository } from '../store/index.js';
 import type { AuditExportRow, AuditSigningKey } from '../security/audit-signing.js';
@@ -28,6 +31,16 @@ export type SystemStatusView = z.output<typeof SystemStatus>;
 import type { ConcurrencyGateOptions } from '../security/concurrency-gate.js';
 import type { LoginPolicy } from '../security/login-guard.js';
 import type { TrunkStatus } from '../trunks/runtime.js';
+import type { ProvisioningService } from '../provisioning/index.js';
+
+/** Desk-phone provisioning: devices, pending MACs, templates, re-sync (server/provisioning). */
+export interface DeviceApi {
+  readonly service: ProvisioningService;
+  extensionExists(number: string): Promise<boolean>;
+  /** scheme://host:port of the provisioning listener, when it runs */
+  baseUrl(): string | undefined;
+}
+import type { MohLibrary } from '../moh/library.js';
 
 /** Trunks, DIDs and routes: the table and the running trunks (server/trunks' TrunkManager). */
 export interface TrunkApi {
@@ -79,7 +92,7 @@ export interface CallRecordSource {
 
 /** One call event as GET /api/v1/events streams it (a JSON text frame each). */
 export interface CallEventJson {
-  readonly type: 'newcall' | 'ringing' | 'answered' | 'hangup' | 'dtmf' | 'alert';
+  readonly type: 'newcall' | 'ringing' | 'answered' | 'hangup' | 'dtmf' | 'alert' | 'hold' | 'resume' | 'unbridged' | 'transfer';
   readonly callId: string;
   /** ISO 8601 */
   readonly at: string;
@@ -98,6 +111,14 @@ export interface CallEventJson {
   readonly redacted?: true;
   readonly durationMs?: number;
   readonly method?: 'rfc4733' | 'inband' | 'info';
+  /** on hold and resume: who holds (a party from its phone, or Hailing: the API, a bridged call's hold); on transfer: who asked */
+  readonly by?: 'caller' | 'callee' | 'hailing' | 'api';
+  /** on unbridged: why the bridge ended */
+  readonly reason?: string;
+  /** on transfer: the number the caller goes to, how far it got, and a failure's SIP status */
+  readonly target?: string;
+  readonly result?: 'started' | 'completed' | 'failed';
+  readonly status?: number;
   /** on alert: what tripped (the toll-fraud guard's limit) and its figures */
   readonly alert?: string;
   readonly detail?: Record<string, unknown>;
@@ -131,6 +152,20 @@ export interface AcdEventJson {
 export interface AcdEventSource {
   snapshot(): AcdEventJson;
   subscribe(listener: (event: AcdEventJson) => void): () => void;
+}
+
+type Controlled = { readonly ok: true } | { readonly ok: false; readonly status: 404 | 409; readonly reason: string };
+
+/** Live call control as the API drives it: server/calls' LiveCalls. */
+export interface LiveCallControl {
+  list(): LiveCallView[];
+  hangup(id: string): Promise<Controlled>;
+  hold(id: string): Promise<Controlled>;
+  resume(id: string): Promise<Controlled>;
+  transfer(id: string, target: string): Controlled;
+  dtmf(id: string, o: { readonly digits: string; readonly to: 'caller' | 'callee'; readonly durationMs?: number }): Controlled;
+  startRecording(id: string): Promise<Controlled>;
+  stopRecording(id: string): Controlled;
 }
 
 export interface ApiDeps {
@@ -176,12 +211,24 @@ export interface ApiDeps {
   readonly calendars?: CalendarRepository;
   /** /api/v1/trunks, /api/v1/dids, /api/v1/routes; without it those routes answer 404 */
   readonly trunks?: TrunkApi;
+  /** /api/v1/devices, /api/v1/provisioning/templates; without it those routes answer 404 */
+  readonly devices?: DeviceApi;
   /** /api/v1/speech: the model installer and TTS voices; without it those routes answer 404 */
   readonly speech?: { readonly models: ModelInstaller; voices(): Array<{ voice: string; engine: string }> };
+  /** /api/v1/calls: calls in progress and their control (server/calls' LiveCalls); without it those routes answer 404 */
+  readonly liveCalls?: LiveCallControl;
+  /** /api/v1/moh: music-on-hold files (server/moh's MohLibrary); without it those routes answer 404 */
+  readonly moh?: Pick<MohLibrary, 'list' | 'add' | 'remove'>;
   /** /api/v1/extensions/{number}/call-handling (DND, forwarding); without it those routes answer 404 */
   readonly callHandling?: CallHandlingRepository;
+  /** GET /api/v1/presence/lines: extensions on a call now (BLF state); without it that route answers 404 */
+  readonly presence?: { lines(): { extension: string; state: 'trying' | 'proceeding' | 'early' | 'confirmed' | 'terminated'; remote: string }[] };
+  /** /api/v1/voicemail and /api/v1/extensions/{number}/mailbox; without it those routes answer 404 */
+  readonly voicemail?: VoicemailService;
   /** /api/v1/acd: queues, agents, the live floor; without it those routes answer 404 */
   readonly acd?: AcdService;
+  /** /api/v1/ivr: IVR flows, their versions, the simulator and metrics; without it those routes answer 404 */
+  readonly ivr?: { readonly flows: IvrFlowRepository; readonly services: FlowServices };
   /** GET /api/v1/events streams these; without it the stream stays open and silent */
   readonly callEvents?: CallEventSource;
   readonly ready: () => boolean;

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import type { Config } from '../config/index.js';
 import { resolve, sep } from 'node:path';
 import { createMediaEngine } from '../../media/index.js';
-import { createCallControl, createDialPlanService, type CallRecord } from '../calls/index.js';
+import { createCallControl, createDialPlanService, type CallChange, type CallRecord } from '../calls/index.js';
 import { measureRecordingMs, type RecordingVault } from '../recording/index.js';
 import type { CallEventJson } from '../api/index.js';
 import type { CalendarRepository, CallHandlingRepository, CallRecordRepository, DialPlanRepository, ExtensionRepository, HeartbeatRepository } from '../store/index.js';
@@ -18,7 +18,8 @@ import type { Metrics } from './metrics.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { createCalendarLookup } from '../calendars/index.js';
 import { classify } from '../numbers/index.js';
-import type { AcdHandlers } from '../calls/handlers/index.js';
+import { MohLibrary } from '../moh/library.js';
+import type { AcdHandlers, IvrHandlers, VoicemailPort } from '../calls/handlers/index.js';
 import type { TtsPrompts } from '../speech/index.js';
 
 export interface CallSideOptions {
@@ -31,6 +32,8 @@ export interface CallSideOptions {
   readonly authenticator: DigestAuthenticator;
   readonly registrar: Registrar;
   readonly extensions: ExtensionRepository;
+  /** INVITE digest credentials; default the extensions' own (server/app adds provisioned phones' passwords) */
+  readonly credentials?: Parameters<typeof createCallControl>[0]['credentials'];
   readonly dialPlan: DialPlanRepository;
   readonly calendars: CalendarRepository;
   /** TTS for dial plan 'say' steps */
@@ -43,8 +46,12 @@ export interface CallSideOptions {
   readonly onAuthSuccess: (attempt: AuthAttempt) => void;
   /** encryption at rest of recordings (docs/data-at-rest.md) */
   readonly vault: RecordingVault;
+  /** mailboxes: 'voicemail' steps and missed calls to extensions (server/voicemail) */
+  readonly voicemail?: VoicemailPort;
   /** the ACD's handlers ('queue' and 'agent-login' steps) */
   readonly acd?: AcdHandlers;
+  /** IVR flows: 'flow' steps (server/app/ivr.ts) */
+  readonly ivr?: { readonly handlers: IvrHandlers; readonly flowExists: (id: number) => Promise<boolean> };
   /** carrier trunks: 'route' steps and calls from carriers (server/app/trunks.ts) */
   readonly trunks?: { readonly outbound: OutboundDialer; readonly inbound: InboundTrunkCalls; readonly routeExists: (id: number) => Promise<boolean> };
 }
@@ -64,6 +71,29 @@ function eventJson(type: EventType, r: CallRecord, at: number): CallEventJson {
 }
 
 /** where call recordings go; the download route serves only files inside it */
+/** hold, resume, unbridge and transfer on the events stream (a re-offer's new direction or a bridge coming up are not) */
+function changeJson(e: CallChange, at: string): CallEventJson | undefined {
+  const base = { callId: e.callId, at, caller: e.caller, callee: e.callee };
+  const c = e.change;
+  switch (c.kind) {
+    case 'held':
+    case 'resumed':
+      return { ...base, type: c.kind === 'held' ? 'hold' : 'resume', by: 'hailing' };
+    case 'party-held':
+    case 'party-resumed':
+      return { ...base, type: c.kind === 'party-held' ? 'hold' : 'resume', by: c.side };
+    case 'unbridged':
+      return { ...base, type: 'unbridged', reason: c.reason };
+    case 'transfer':
+      return { ...base, type: 'transfer', by: c.by, target: c.target, result: c.result, ...(c.status !== undefined ? { status: c.status } : {}) };
+    default:
+      return undefined;
+  }
+}
+
+/** music-on-hold classes, one folder each */
+export const mohDirOf = (config: Pick<Config, 'dataDir'>): string => resolve(config.dataDir, 'moh');
+
 export const recordingsDirOf = (config: Pick<Config, 'dataDir'>): string => resolve(config.dataDir, 'recordings');
 
 const rangeOf = (text: string): { min: number; max: number } | null => {
@@ -84,6 +114,7 @@ export function createCallSide(o: CallSideOptions) {
     ...(config.publicAddress !== config.bindAddress && isIP(config.publicAddress) !== 0 ? { publicAddress: config.publicAddress } : {}),
     logger: logger.child({ module: 'media' }),
   });
+  const moh = new MohLibrary({ dir: mohDirOf(config) });
   const calendars = createCalendarLookup({ get: (id) => o.calendars.get(id) });
   const numbers = { profile: config.numberProfile, ...(config.areaCode !== undefined ? { areaCode: config.areaCode } : {}) };
   const classifyDialled = (number: string) => classify({ ...numbers, number });
@@ -96,6 +127,7 @@ export function createCallSide(o: CallSideOptions) {
     now: () => clock.now(),
     ...(o.acd ? { isQueue: o.acd.isQueue } : {}),
     ...(o.trunks ? { routeExists: o.trunks.routeExists } : {}),
+    ...(o.ivr ? { flowExists: o.ivr.flowExists } : {}),
   });
   const control = createCallControl({
     domain: config.sipDomain,
@@ -103,7 +135,7 @@ export function createCallSide(o: CallSideOptions) {
     stack: o.stack,
     listening: o.listening,
     authenticator: o.authenticator,
-    credentials: o.extensions,
+    credentials: o.credentials ?? o.extensions,
     directory: { profile: (number) => o.extensions.profile(number) },
     locate: (aor) => o.registrar.lookup(aor).map((b) => ({ contact: b.contact, flow: b.flow, ...(b.userAgent ? { userAgent: b.userAgent } : {}) })),
     media,
@@ -111,6 +143,7 @@ export function createCallSide(o: CallSideOptions) {
     logger,
     timers: DEFAULT_TIMER_VALUES,
     noAnswerTimeoutMs: config.callNoAnswerTimeoutMs,
+    ...(config.sipSessionExpiresS > 0 ? { sessionTimer: { interval: Math.max(config.sipSessionExpiresS, config.sipMinSeS), minSe: config.sipMinSeS } } : {}),
     dtmfInband: config.dtmfInband,
     conferenceNumbers: rangeOf(config.conferenceNumbers),
     dialPlan,
@@ -118,8 +151,14 @@ export function createCallSide(o: CallSideOptions) {
     classify: classifyDialled,
     callHandling: (number) => o.callHandling.get(number),
     promptsDir: resolve(config.dataDir, 'prompts'),
+    musicOnHold: async () => {
+      const file = await moh.playlist();
+      return file === undefined ? undefined : { file, loop: true };
+    },
     ...(o.acd ? { acd: o.acd } : {}),
+    ...(o.ivr ? { ivr: o.ivr.handlers } : {}),
     tts: o.tts,
+    ...(o.voicemail ? { voicemail: o.voicemail } : {}),
     pickupGroups: { groupOf: (n) => o.callHandling.pickupGroup(n), members: (g) => o.callHandling.pickupGroupMembers(g) },
     ...(config.recordCalls === 'all'
       ? {
@@ -185,6 +224,12 @@ export function createCallSide(o: CallSideOptions) {
           }),
         ),
       );
+      offs.push(
+        observer.onChange((e) => {
+          const json = changeJson(e, new Date(clock.now()).toISOString());
+          if (json !== undefined) listener(json);
+        }),
+      );
       return () => offs.forEach((off) => off());
     },
   };
@@ -212,6 +257,7 @@ export function createCallSide(o: CallSideOptions) {
     media,
     control,
     dialPlan,
+    moh,
     callEvents,
     async start() {
       const cut = await o.records.openRecordings();
@@ -222,6 +268,7 @@ export function createCallSide(o: CallSideOptions) {
       const interrupted = await o.records.interruptOpen({ now: clock.now(), lastAliveAt });
       if (interrupted > 0) logger.warn({ interrupted, lastAliveAt }, 'calls in progress at the last stop were closed as INTERRUPTED');
       await measureInterrupted(cut);
+      await moh.start();
       heartbeat = startHeartbeat({ clock, logger, intervalMs: config.heartbeatIntervalMs, beat: (at) => o.heartbeats.beat(at) });
       await media.start();
     },

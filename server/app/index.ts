@@ -17,6 +17,7 @@ import {
   CallHandlingRepository,
   DialPlanRepository,
   CalendarRepository,
+  IvrFlowRepository,
   ExtensionRepository,
   HeartbeatRepository,
   RetentionRepository,
@@ -24,8 +25,11 @@ import {
   SessionRepository,
   UserSecurityRepository,
   TrunkRepository,
+  VoicemailRepository,
+  ProvisioningRepository,
   openDatabase,
 } from '../store/index.js';
+import { VoicemailService } from '../voicemail/index.js';
 import { createAccessControl, createApiApp, createCallEventsEndpoint, ensureAdmin, startHttpServer, type HttpServerHandle, type RegistrationView } from '../api/index.js';
 import { AuditLog } from '../security/audit.js';
 import type { SecurityEvent } from '../registrar/ports.js';
@@ -41,12 +45,18 @@ import { drainWithDeadline } from './drain.js';
 import { createRecordingVault } from './recording.js';
 import { RetentionService } from '../recording/index.js';
 import { loadOrCreateAuditSigningKey } from '../security/audit-signing.js';
+import { SecretBox } from '../security/secret-box.js';
+import { loadOrCreateSecret } from './secrets.js';
 import { startRetentionJob } from './retention.js';
 import path from 'node:path';
 import { openAcd } from './acd.js';
+import { createIvrSide } from './ivr.js';
+import { createCalendarLookup } from '../calendars/index.js';
 import { consoleDir } from './console-dir.js';
 import { createSystemStatus, streamEvents } from './system-status.js';
 import { availableParallelism } from 'node:os';
+import { createPresence } from './presence.js';
+import { createProvisioningSide, type ProvisioningSideOptions } from './provisioning.js';
 
 export interface AppOptions {
   readonly config: Config;
@@ -109,17 +119,30 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
   };
 
+  // provisioned desk phones register with passwords of their own for their extension (docs/provisioning.md)
+  let sipForProvisioning: ReturnType<ProvisioningSideOptions['sip']> = undefined;
+  const provisioning = createProvisioningSide({
+    config,
+    logger,
+    clock,
+    repository: new ProvisioningRepository({ db, writer, logger }),
+    audit,
+    displayName: async (number) => (await repositories.extensions.profile(number))?.displayName ?? null,
+    sip: () => sipForProvisioning,
+  });
+  const credentials = provisioning.service.withDevicePasswords(repositories.extensions);
   const sip = await createSipSide({
     config,
     logger,
     clock,
     metrics,
     security,
-    credentials: repositories.extensions,
+    credentials,
     persistence: bindings,
     banStore,
   });
 
+  sipForProvisioning = { stack: sip.stack, lookup: (aor) => sip.registrar.lookup(aor), tls: sip.tls };
   const records = new CallRecordRepository({ db, writer, logger });
   const vault = createRecordingVault(config);
   const retentionRepository = new RetentionRepository({ db, now: () => clock.now() });
@@ -133,15 +156,39 @@ export async function createApp(options: AppOptions): Promise<App> {
     logger,
   });
   const auditSigningKey = loadOrCreateAuditSigningKey(path.join(config.dataDir, 'keys', 'audit-signing.pem'));
-  const acd = await openAcd({ db, dataDir: config.dataDir, clock, logger });
-  const trunkRepository = new TrunkRepository({ db, writer, logger });
+  const acd = await openAcd({ db, dataDir: config.dataDir, clock, logger, heartbeatTimeoutMs: config.acdAgentHeartbeatTimeoutMs });
+  const trunkRepository = new TrunkRepository({ db, writer, logger, secrets: new SecretBox({ key: loadOrCreateSecret(config.dataDir, 'config-secrets') }) });
+  const resealed = await trunkRepository.sealStoredSecrets();
+  if (resealed > 0) logger.info({ trunks: resealed }, 'trunk secrets stored in clear by an older version are now sealed');
   const trunks = createTrunkSide({ config, logger, clock, stack: sip.stack, listening: () => sip.transport.listening(), repository: trunkRepository, audit });
   const tts = new TtsPrompts({ dir: resolve(config.dataDir, 'tts-cache'), engines: [new EspeakTts()] });
   const models = new ModelInstaller({ dir: config.modelsDir, manifest: loadManifest(), now: () => clock.now(), checkModel: onnxModelCheck });
   // an install cut short by a crash left a staging folder: nothing in it is used
   void models.cleanStaging().catch(() => undefined);
+  // mailboxes record through the call side's media engine, which exists once the call side does
+  const voicemail = new VoicemailService({
+    repository: new VoicemailRepository({ db, now: () => clock.now() }),
+    engine: { startRecording: (r) => calls.media.startRecording(r) },
+    vault,
+    dir: resolve(config.dataDir, 'voicemail'),
+    clock,
+    logger,
+  });
+  const flowRepository = new IvrFlowRepository({ db, now: () => clock.now() });
+  const calendarLookup = createCalendarLookup({ get: (id) => calendarRepository.get(id) });
+  const ivr = createIvrSide({
+    config,
+    clock,
+    logger,
+    flows: flowRepository,
+    calendarOpen: async ({ id, instant }) => (await calendarLookup.at({ id, instant }))?.open ?? null,
+    // the dial plan is built with the call side, below; a transfer runs long after
+    resolve: async ({ from, to }) => (await calls.dialPlan.resolve(from, to)).steps,
+  });
   const calls = createCallSide({
+    voicemail,
     acd: acd.handlers,
+    ivr: { handlers: ivr.handlers, flowExists: ivr.flowExists },
     config,
     tts,
     logger,
@@ -152,6 +199,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     authenticator: sip.authenticator,
     registrar: sip.registrar,
     extensions: repositories.extensions,
+    credentials,
     dialPlan: dialPlanRepository,
     calendars: calendarRepository,
     callHandling,
@@ -169,11 +217,16 @@ export async function createApp(options: AppOptions): Promise<App> {
   // the events stream carries the trunk side's alerts (toll-fraud trips) beside the call events
   const callEvents = {
     subscribe(listener: Parameters<typeof calls.callEvents.subscribe>[0]) {
-      const offs = [calls.callEvents.subscribe(listener), trunks.onAlert(listener)];
+      const offs = [calls.callEvents.subscribe(listener), trunks.onAlert(listener), provisioning.onAlert(listener)];
       return () => offs.forEach((off) => off());
     },
   };
+  // SIP PnP (RFC 6080): SUBSCRIBE Event ua-profile, before the B2BUA
+  sip.stack.use(provisioning.service.pnp());
   sip.stack.use(sip.watchCredentials(calls.control.handler));
+  // BLF and MWI subscriptions (RFC 6665), after the B2BUA: it takes only INVITEs and its dialogs' requests
+  const presence = createPresence({ config, logger, clock, sip, extensions: repositories.extensions, lines: calls.control.lines, counts: (m) => voicemail.counts(m) });
+  voicemail.onChange((mailbox) => presence.mailboxChanged(mailbox));
 
   let ready = false;
   let http: HttpServerHandle | undefined;
@@ -201,8 +254,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     calendars: calendarRepository,
     callHandling,
     acd: acd.service,
+    ivr: { flows: flowRepository, services: ivr.services },
     trunks: { repository: trunkRepository, manager: trunks.manager },
+    devices: { service: provisioning.service, extensionExists: async (n) => (await repositories.extensions.get(n)) !== undefined, baseUrl: provisioning.baseUrl },
     speech: { models, voices: () => tts.voices() },
+    voicemail,
+    presence: { lines: () => presence.dialogs.snapshot() },
     logger,
     metrics,
     audit,
@@ -223,6 +280,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     retention: { service: retention, repository: retentionRepository },
     auditChain: { verify: () => checkAuditChain(db), range: (o) => auditRepository.range(o), signingKey: auditSigningKey },
     calls: calls.control,
+    moh: calls.moh,
+    liveCalls: calls.control.live,
     consoleDir: consoleDir(),
     ready: () => ready,
   });
@@ -241,6 +300,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       });
       if (admin.created) audit.record({ actor: 'system', action: 'admin.bootstrap', target: admin.username });
       await calls.start();
+      await voicemail.start();
       retentionJob = startRetentionJob({ clock, intervalMs: config.retentionPurgeIntervalMs, recordings: retention, audit: auditRepository, auditRetentionDays: config.auditRetentionDays, logger });
       await sip.registrar.start();
       // bans still running when the process stopped hold again before SIP listens (audited as restored)
@@ -248,6 +308,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       if (restored > 0) logger.info({ restored }, 'bans restored');
       await sip.stack.start();
       await trunks.start();
+      await provisioning.start();
       const endpoint = createCallEventsEndpoint({ access, callEvents: events, acdEvents: acd.service, logger });
       http = await startHttpServer({ app: api, port: config.httpPort, address: config.bindAddress, logger, upgrade: endpoint });
       ready = true;
@@ -270,7 +331,10 @@ export async function createApp(options: AppOptions): Promise<App> {
           deadlineMs: config.shutdownTimeoutMs,
           drain: async () => {
             await http?.close();
+            await provisioning.stop();
             await calls.stop();
+            // subscribers learn their subscriptions ended (terminated;reason=deactivated) while SIP runs
+            await presence.close();
             await acd.service.close();
             // registrations are removed (Expires: 0) while SIP still runs
             await trunks.stop();

@@ -30,7 +30,9 @@ export interface SipSideOptions {
   readonly banStore?: BanStore;
 }
 
-export const ALLOW = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER', 'INFO', 'UPDATE'];
+export const ALLOW = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER', 'INFO', 'UPDATE', 'PRACK', 'SUBSCRIBE', 'NOTIFY'];
+/** RFC 3261 §8.2.2.3: option tags a request may Require (the B2BUA's: RFC 3262 100rel, RFC 4028 timer) */
+export const SUPPORTED = ['100rel', 'timer'];
 
 /** Digest responses are not passwords, but they are credentials to replay: keep them out of logs. */
 const redactAuthorization = (text: string) =>
@@ -67,6 +69,8 @@ export async function createSipSide(o: SipSideOptions) {
     maxConnections: config.maxConnections,
     maxConnectionsPerSource: config.maxConnectionsPerSource,
     readTimeoutMs: config.sipReadTimeoutMs,
+    // RFC 6080 §5.1.1: PnP SUBSCRIBEs go to sip.mcast.net (docs/provisioning.md)
+    ...(config.provisioningPnpMulticast ? { multicastGroups: ['224.0.1.75'] } : {}),
     ...(config.logLevel === 'debug' || config.logLevel === 'trace' ? { trace } : {}),
   });
   const stack = createSipStack({
@@ -75,6 +79,7 @@ export async function createSipSide(o: SipSideOptions) {
     clock,
     userAgent: 'Hailing',
     allow: ALLOW,
+    supported: SUPPORTED,
     observer: {
       onMessage: metrics.countSipMessage,
       onTransaction: (event) => {
@@ -156,5 +161,5 @@ export async function createSipSide(o: SipSideOptions) {
   stack.useStateless(registrar.statelessHandler);
   stack.use(watchCredentials(registrar.handler));
   // server/app adds the B2BUA's handler next (createCallSide); new INVITEs are its
-  return { transport, stack, registrar, bans, admission, watchCredentials, auth, authenticator, tlsGenerated: tls.generated };
+  return { transport, stack, registrar, bans, admission, watchCredentials, auth, authenticator, tlsGenerated: tls.generated, tls: { cert: tls.cert, key: tls.key } };
 }

@@ -49,7 +49,8 @@ export function createTrunkSide(o: TrunkSideOptions) {
       for (const listener of alerts) listener(event);
     },
   });
-  const dialer = new TrunkDialer({ trunks: manager, guard, clock, logger, attempts: o.repository });
+  const numbers = { profile: config.numberProfile, ...(config.areaCode !== undefined ? { areaCode: config.areaCode } : {}) };
+  const dialer = new TrunkDialer({ trunks: manager, guard, clock, logger, attempts: o.repository, numbers });
   return {
     manager,
     dialer,

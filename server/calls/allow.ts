@@ -1,3 +1,9 @@
 // RFC 3261 §20.5: the methods the B2BUA supports in a call's dialogs, in every Allow it sends (the
-// 2xx to the caller, the INVITE to the callee, the answer to OPTIONS in a dialog): one list.
-export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE';
+// 2xx to the caller, the INVITE to the callee, the answer to OPTIONS in a dialog): one list. REFER:
+// transfers (RFC 3515); NOTIFY: relayed, and the progress of a REFER.
+export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, PRACK, REFER, NOTIFY';
+
+// RFC 3261 §20.37: the extensions the B2BUA supports: reliable provisionals (RFC 3262) and session
+// timers (RFC 4028), in its INVITEs and 2xx responses and in the core's list (420 for others).
+export const SUPPORTED_TAGS = ['100rel', 'timer'] as const;
+export const SUPPORTED = SUPPORTED_TAGS.join(', ');

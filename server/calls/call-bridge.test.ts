@@ -44,6 +44,7 @@ class Bridging extends BaseHandler {
     this.#fork.respond(200, OFFER);
     if (!(await result).answered) return { kind: 'failed', failure: { status: 480, disposition: 'NO ANSWER', cause: 'no-answer' }, by: 'system' };
     const end = await call.bridgeEnded();
+    if (end === 'transferred') return { kind: 'answered' };
     return end === 'call-ended' ? { kind: 'killed', reason: end } : { kind: 'unbridged', reason: end };
   }
 }

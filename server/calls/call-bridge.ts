@@ -6,7 +6,6 @@
 // state change still goes through its one transition() (CONVENTIONS.md §8).
 import type { EndpointHandle, EndpointStats, PlayItem } from '../../media/index.js';
 import type { CallMedia } from './call-media.js';
-import type { LocalMedia } from './local-media.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import type { CallEvents } from './call-events.js';
 import type { CallPlayback } from './call-playback.js';
@@ -14,9 +13,10 @@ import type { Handles } from './call-endpoints.js';
 import { CallState } from './call-state.js';
 import type { FacingMedia } from './in-dialog-local.js';
 import { acceptAnswerOn } from './local-answer.js';
+import { LocalMedia } from './local-media.js';
 
 /** why a bridge ended, as the handler that bridged sees it (Call.bridgeEnded()) */
-export type BridgeEnd = 'peer-hangup' | 'unbridged' | 'call-ended';
+export type BridgeEnd = 'peer-hangup' | 'unbridged' | 'transferred' | 'call-ended';
 
 /** what each party hears while Hailing holds the bridge (nothing by default) */
 export interface HoldOptions {
@@ -36,6 +36,9 @@ export interface BridgeHost {
   /** the callee's dialog leaves the index that routes in-dialog requests */
   unindex(key: string): void;
   watchBridge(handles: Handles): void;
+  /** the caller's endpoint becomes the Call's (a transfer of a two-party call) */
+  setLocal(media: LocalMedia): void;
+  attachMedia(media: LocalMedia): void;
 }
 
 export class CallBridge {
@@ -117,15 +120,42 @@ export class CallBridge {
    * (a two-party call or a picked-up one has no anchored caller to keep).
    */
   unbridge(end: 'peer-hangup' | 'unbridged'): boolean {
+    return this.#release(end) !== undefined;
+  }
+
+  /**
+   * A transfer (RFC 3515 REFER from the callee, or the API) lets the callee go and keeps the caller
+   * answered here for the transfer target (→ AnsweredLocally); a two-party call's caller endpoint
+   * becomes the Call's for that (CallMedia.handOverCaller). The callee gets no BYE from here: its
+   * leg is returned to the transfer, which still sends NOTIFYs in its dialog and then ends it.
+   */
+  detachCallee(): { readonly leg: OutboundLeg | undefined } | undefined {
+    const h = this.#host;
+    const bridge = h.bridge();
+    if (h.state() !== CallState.Answered || bridge === undefined || h.winner() === undefined) return this.#release('transferred');
+    if (!h.transition(CallState.AnsweredLocally)) return undefined;
+    const local = LocalMedia.adopt(bridge.handOverCaller());
+    h.setLocal(local);
+    h.attachMedia(local);
+    return this.#letGo(bridge, local, 'transferred');
+  }
+
+  /** Bridged or Held → AnsweredLocally; the callee's leg when there was one to let go */
+  #release(end: 'peer-hangup' | 'unbridged' | 'transferred'): { readonly leg: OutboundLeg | undefined } | undefined {
     const h = this.#host;
     const bridge = h.bridge();
     const local = h.local();
     const state = h.state();
-    if ((state !== CallState.Bridged && state !== CallState.Held) || bridge === undefined || local === undefined) return false;
-    if (!h.transition(CallState.AnsweredLocally)) return false;
+    if ((state !== CallState.Bridged && state !== CallState.Held) || bridge === undefined || local === undefined) return undefined;
+    if (!h.transition(CallState.AnsweredLocally)) return undefined;
+    return this.#letGo(bridge, local, end);
+  }
+
+  #letGo(bridge: CallMedia, local: LocalMedia, end: 'peer-hangup' | 'unbridged' | 'transferred'): { readonly leg: OutboundLeg | undefined } {
+    const h = this.#host;
     const leg = h.winner();
     if (leg !== undefined) {
-      if (end !== 'peer-hangup') void leg.bye();
+      if (end === 'unbridged') void leg.bye();
       if (leg.dialogKey) h.unindex(leg.dialogKey);
     }
     local.endpoint.stopPlayback();
@@ -139,7 +169,7 @@ export class CallBridge {
     local.reassertFormat();
     h.events.emit('media', { kind: 'unbridged', reason: end });
     this.#finish(end);
-    return true;
+    return { leg };
   }
 
   /** the call closes: a handler waiting on the bridge sees 'call-ended' */

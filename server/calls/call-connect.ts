@@ -103,7 +103,9 @@ export class CallConnect {
     const h = this.#host;
     if (h.state() !== CallState.Ringing) return;
     let body: Uint8Array | undefined;
-    if (response.body.length > 0) {
+    // RFC 3261 §13.2.1: a caller that sent no offer must not get one in a provisional it need not
+    // acknowledge; its offer comes in our 2xx (late-offer.ts), so the callee's early media stays here
+    if (response.body.length > 0 && h.inbound.request.message.body.length > 0) {
       // RFC 3261 §13.2.1 / RFC 3960: early media, relayed like an answer
       const relayed = media.relay('callee', response.body, 'answer');
       if (relayed.ok) body = relayed.body;

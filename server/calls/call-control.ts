@@ -1,21 +1,25 @@
 // The B2BUA's entry in the SIP listener chain: new INVITEs are authenticated (407), resolved
 // through the dial plan and become Calls running the handlers the plan names; requests inside a
 // call's dialogs go to that call (each call listens on its own media endpoints' events).
-import { getHeader, getMaxForwards, parseNameAddr, parseUri, tagOf } from '../sip/index.js';
+import { getHeader, getHeaderValues, getMaxForwards, negotiateRequest, parseNameAddr, parseUri, tagOf } from '../sip/index.js';
 import type { IncomingRequest, RequestHandler, SendTarget } from '../sip/index.js';
 import { Call, CallState } from './call.js';
 import { contactFor } from './contact.js';
 import { InboundLeg } from './inbound-leg.js';
 import { handleInDialog } from './in-dialog.js';
 import { authenticateInvite, userOf } from './invite-auth.js';
-import { FAILURES } from './outcome.js';
+import { FAILURES, PRACK_TIMEOUT } from './outcome.js';
+import { CallSessionTimers } from './session-timers.js';
 import { CallObserver } from './observer.js';
 import { DtmfForwarder } from './dtmf-forward.js';
 import { CallRecordings } from './recordings.js';
+import { CallTransfers } from './transfers.js';
+import { LiveCalls } from './live-calls.js';
 import { dialNumbers, handlerFactory, runSteps } from './handlers/index.js';
 import { resolveDialled } from './dialplan/resolver.js';
 import type { DestinationEnv } from './dialplan/destinations.js';
 import type { CallControlOptions, ExtensionProfile } from './types.js';
+import { CallLines } from './lines.js';
 
 export interface CallControl {
   readonly handler: RequestHandler;
@@ -26,15 +30,27 @@ export interface CallControl {
   recordingPaused(callId: string): boolean;
   /** calls in progress */
   active(): number;
+  /** what each live call means to the extensions on it (lamps, presence) */
+  readonly lines: CallLines;
+  /** list, hang up, hold, transfer and send DTMF from the API */
+  readonly live: LiveCalls;
   /** ends every call (BYE or a final response) and waits for their records */
   close(): Promise<void>;
 }
 
-/** the From URI's user: a carrier's calling number */
-function callingUser(request: IncomingRequest): string {
-  const from = parseNameAddr(getHeader(request.message, 'From') ?? '');
-  const uri = from.ok ? parseUri(from.value.uri) : undefined;
-  return (uri?.ok ? userOf(uri.value) : undefined) ?? '';
+/**
+ * A carrier's calling number: RFC 3325 §9.1: a P-Asserted-Identity from a trusted peer (the request
+ * is asked about only when its source is a configured trunk) names the caller even when From is
+ * anonymous (Privacy: id); otherwise the From URI's user.
+ */
+export function callingUser(request: Pick<IncomingRequest, 'message'>): string {
+  for (const value of [...getHeaderValues(request.message, 'P-Asserted-Identity'), getHeader(request.message, 'From') ?? '']) {
+    const addr = parseNameAddr(value);
+    const uri = addr.ok ? parseUri(addr.value.uri) : undefined;
+    const user = uri?.ok ? userOf(uri.value) : undefined;
+    if (user) return user;
+  }
+  return '';
 }
 
 export function createCallControl(o: CallControlOptions): CallControl {
@@ -43,13 +59,17 @@ export function createCallControl(o: CallControlOptions): CallControl {
   const observer = new CallObserver(o.logger);
   const logger = o.logger.child({ module: 'calls' });
   let closing = false;
+  const lines = new CallLines({ calls: () => calls.values(), logger: o.logger });
   const legContext = (user: string, flow: IncomingRequest['flow'] | SendTarget) => ({
     stack: o.stack,
     clock: o.clock,
     timers: o.timers,
     logger,
     contact: contactFor({ user, flow, listening: o.listening(), publicAddress: o.publicAddress }),
+    ...(o.sessionTimer ? { sessionTimer: o.sessionTimer } : {}),
   });
+  /** each call's session timers (RFC 4028), when configured */
+  const sessions = new WeakMap<Call, CallSessionTimers>();
   const recordings =
     o.recording === undefined
       ? null
@@ -68,7 +88,10 @@ export function createCallControl(o: CallControlOptions): CallControl {
     dial: dialNumbers,
     activeCallOf: (extension) => {
       for (const c of calls.values()) if (c.parties !== undefined && (c.caller.number === extension || c.callee === extension)) return c;
-      return undefined;
+      // a queue call's callee is the queue's number: the ACD knows which agent answered it
+      const queued = o.acd?.agentCallOf?.(extension);
+      const c = queued === undefined ? undefined : calls.get(queued);
+      return c?.parties !== undefined ? c : undefined;
     },
     monitored: new Set(),
     promptsDir: o.promptsDir ?? 'prompts',
@@ -76,7 +99,9 @@ export function createCallControl(o: CallControlOptions): CallControl {
     ringingCalls: () => [...calls.values()].filter((c) => c.ringing.length > 0),
     pickupGroups: o.pickupGroups ?? { groupOf: async () => null, members: async () => [] },
     ...(o.acd ? { acd: o.acd } : {}),
+    ...(o.ivr ? { ivr: o.ivr } : {}),
     ...(o.outbound ? { outbound: o.outbound } : {}),
+    voicemail: o.voicemail ?? null,
   });
   const env: DestinationEnv = {
     isExtension: async (number) => (await o.directory.profile(number)) !== undefined,
@@ -87,13 +112,31 @@ export function createCallControl(o: CallControlOptions): CallControl {
   };
 
   const forwarder = new DtmfForwarder({ logger });
+  /** each call's INVITE and Max-Forwards, for the steps a transfer runs on it */
+  const invites = new Map<string, { readonly request: IncomingRequest; readonly maxForwards: number }>();
+  const transfers = new CallTransfers({
+    clock: o.clock,
+    logger,
+    permissionsOf: async (number) => (await o.directory.profile(number))?.permissions,
+    routes: {
+      resolve: async ({ target, permissions }) => {
+        const resolution = await resolveDialled({ callerPermissions: permissions, dialled: target, entries: (await o.dialPlan?.entries()) ?? [], env });
+        return resolution.failure !== null ? { failure: resolution.failure } : { steps: resolution.steps };
+      },
+      run: async ({ call, steps }) => {
+        const invite = invites.get(call.id);
+        if (invite === undefined) return undefined;
+        return runSteps({ call, steps, factory, request: invite.request, maxForwards: invite.maxForwards, logger });
+      },
+    },
+  });
 
   async function admit(request: IncomingRequest): Promise<void> {
     if (closing) return request.reply({ status: 503, headers: [{ name: 'Retry-After', value: '30' }] });
     const uri = parseUri(request.message.uri);
     const dialled = (uri.ok ? userOf(uri.value) : undefined) ?? '';
     // a carrier's INVITE (a trunk's address) goes to its DID's steps without digest; an unknown DID is refused
-    const fromTrunk = (await o.inbound?.classify({ source: request.source, dialled, caller: callingUser(request) })) ?? { kind: 'not-a-trunk' as const };
+    const fromTrunk = (await o.inbound?.classify({ source: request.source, dialled, caller: () => callingUser(request) })) ?? { kind: 'not-a-trunk' as const };
     if (fromTrunk.kind === 'refuse') return request.reply({ status: fromTrunk.status });
     let caller: ExtensionProfile;
     if (fromTrunk.kind === 'did') caller = fromTrunk.caller;
@@ -115,7 +158,11 @@ export function createCallControl(o: CallControlOptions): CallControl {
     // RFC 3261 §16.3 step 3 (as a B2BUA we are the proxy's equivalent): 483 when no hops remain
     const maxForwards = getMaxForwards(request.message) ?? 70;
     if (maxForwards <= 0) return request.reply({ status: 483 });
+    // RFC 4028 §9: an interval below our Min-SE gets 422 before anything rings
+    const session = o.sessionTimer ? negotiateRequest(request.message, o.sessionTimer) : ({ kind: 'none' } as const);
+    if (session.kind === 'reject') return request.reply({ status: session.status, headers: session.headers });
     const inbound = new InboundLeg(legContext(dialled || 'hailing', request.flow), request);
+    if (session.kind === 'accept') inbound.sessionHeaders = session.headers;
     const call = new Call({
       caller,
       callee: dialled,
@@ -128,10 +175,25 @@ export function createCallControl(o: CallControlOptions): CallControl {
         index: { add: (key, c) => index.set(key, c), remove: (key) => index.delete(key) },
         forwardDtmf: (digit) => void forwarder.digit(digit),
         ...(recordings ? { recorder: recordings } : {}),
-        closed: (c) => calls.delete(c.id),
+        ...(o.musicOnHold ? { musicOnHold: o.musicOnHold } : {}),
+        closed: (c) => {
+          calls.delete(c.id);
+          invites.delete(c.id);
+        },
       },
     });
     calls.set(call.id, call);
+    if (fromTrunk.kind === 'did') call.crossesTrunk('inbound');
+    lines.watch(call);
+    // the caller's early dialog routes here too (PRACK, UPDATE before the answer)
+    if (inbound.dialogKey) index.set(inbound.dialogKey, call);
+    // RFC 3262 §3: no PRACK for a reliable provisional within 64*T1 → 5xx to the INVITE
+    inbound.onPrackTimeout = () => call.fail(PRACK_TIMEOUT);
+    if (o.sessionTimer) sessions.set(call, new CallSessionTimers({ call, clock: o.clock, logger, policy: o.sessionTimer, caller: session }));
+    const about = { callId: call.id, caller: call.caller.number, callee: call.callee };
+    call.on('media', (change) => observer.emitChange({ ...about, change }));
+    call.on('transfer', (progress) => observer.emitChange({ ...about, change: { kind: 'transfer', ...progress } }));
+    invites.set(call.id, { request, maxForwards });
     request.onCancel?.(() => call.cancelledByCaller());
     const plan = (await o.dialPlan?.entries()) ?? [];
     const entries = fromTrunk.kind === 'did' ? [fromTrunk.entry, ...plan] : plan;
@@ -155,11 +217,11 @@ export function createCallControl(o: CallControlOptions): CallControl {
     }
     const key = `${getHeader(msg, 'Call-ID') ?? ''}\n${toTag}`;
     const call = index.get(key);
-    if (!call) return false; // RFC 3261 §12.2.2: the core answers 481
+    if (!call) return transfers.inDeparted(key, request); // else RFC 3261 §12.2.2: the core answers 481
     const side = call.inbound.dialogKey === key ? 'caller' : 'callee';
     const leg = call.legOf(side);
     const contact = contactFor({ user: side === 'caller' ? call.callee : call.caller.number, flow: request.flow, listening: o.listening(), publicAddress: o.publicAddress });
-    if (leg) void handleInDialog({ call, side, request, contact, observer }).catch((err: unknown) => logger.error({ err: String(err) }, 'in-dialog request failed'));
+    if (leg) void handleInDialog({ call, side, request, contact, observer, sessions: sessions.get(call), refer: (r) => transfers.refer(r) }).catch((err: unknown) => logger.error({ err: String(err) }, 'in-dialog request failed'));
     return true;
   };
 
@@ -169,6 +231,8 @@ export function createCallControl(o: CallControlOptions): CallControl {
     pauseRecording: (callId, paused) => recordings?.pause(callId, paused) ?? false,
     recordingPaused: (callId) => recordings?.paused(callId) ?? false,
     active: () => calls.size,
+    lines,
+    live: new LiveCalls({ calls, transfers, recordings, musicOnHold: async () => (await o.musicOnHold?.()) ?? undefined }),
     async close() {
       closing = true;
       const ending = [...calls.values()].map((call) => {

@@ -95,6 +95,16 @@ export abstract class CallCore {
     this.facts.routed(trace);
   }
 
+  /** A carrier's DID brought the call in, or a trunk route takes it out; the first one set stays. */
+  crossesTrunk(direction: 'inbound' | 'outbound'): void {
+    if (this.facts.direction === 'internal') this.facts.direction = direction;
+  }
+
+  /** What an IVR flow learned (variables, path, attempts, trace) goes into the record; the latest wins. */
+  ivrContext(context: Readonly<Record<string, unknown>>): void {
+    this.facts.ivr = context;
+  }
+
   /** A resource (the running handler, a recording) that ends with the call; returns its release. */
   adopt(resource: CallResource): () => void {
     if (this.#state === CallState.Ended) {
@@ -120,6 +130,6 @@ export abstract class CallCore {
 
   /** the call's record as it stands (with the media figures once it ended) */
   snapshot(stats?: MediaFigures): CallRecord {
-    return this.facts.snapshot({ id: this.id, caller: this.caller, callee: this.callee, startedAt: this.startedAt, inbound: this.inbound, winner: this.winnerLeg, ...(stats ? { stats } : {}) });
+    return this.facts.snapshot({ id: this.id, caller: this.caller, callee: this.callee, startedAt: this.startedAt, inbound: this.inbound, winner: this.winnerLeg, stats });
   }
 }

@@ -10,11 +10,22 @@ export type MediaChange =
   | { readonly kind: 'bridged' }
   | { readonly kind: 'held' }
   | { readonly kind: 'resumed' }
-  | { readonly kind: 'unbridged'; readonly reason: 'peer-hangup' | 'unbridged' }
+  | { readonly kind: 'unbridged'; readonly reason: 'peer-hangup' | 'unbridged' | 'transferred' }
   /** a phone's own re-offer (hold, resume, a new address) answered by its endpoint here */
-  | { readonly kind: 'direction'; readonly side: Side; readonly direction: Direction };
+  | { readonly kind: 'direction'; readonly side: Side; readonly direction: Direction }
+  /** `side` put the other party on hold by its own re-offer (party-hold.ts), or took it off */
+  | { readonly kind: 'party-held' | 'party-resumed'; readonly side: Side };
+
+/** a transfer of the caller (call-transfer.ts): started, then completed (the target bridged) or failed with a SIP status */
+export interface TransferProgress {
+  readonly target: string;
+  readonly by: 'callee' | 'api';
+  readonly result: 'started' | 'completed' | 'failed';
+  readonly status?: number;
+}
 
 export interface CallEventMap {
+  transfer: (e: TransferProgress) => void;
   state: (e: { readonly from: CallState; readonly to: CallState }) => void;
   media: (e: MediaChange) => void;
   answered: (e: undefined) => void;

@@ -5,6 +5,7 @@ import type { Call } from './call.js';
 import type { CallRecord, DtmfEvent } from './types.js';
 import type { DtmfDigit } from './dtmf-forward.js';
 import type { CallRecorder } from './call-recording.js';
+import type { PlayItem } from '../../media/index.js';
 
 export interface CallHooks {
   readonly clock: Clock;
@@ -19,6 +20,8 @@ export interface CallHooks {
   readonly forwardDtmf: (digit: DtmfDigit) => void;
   /** where Call.record() puts its files; absent when recording is not set up */
   readonly recorder?: CallRecorder;
+  /** what a party put on hold hears (music on hold); absent or undefined: silence */
+  readonly musicOnHold?: () => Promise<PlayItem | undefined>;
   readonly closed: (call: Call) => void;
 }
 

@@ -29,17 +29,19 @@ export interface OpenCallMediaOptions {
 
 /** Two endpoints on one worker, connected to each other. Rejects when no port pair is free. */
 export async function openCallMedia(options: OpenCallMediaOptions): Promise<CallMedia> {
+  const sides: { kind: EndpointKind; sources?: readonly string[] | undefined }[] = [
+    ...(options.anchor ? [] : [{ kind: options.callerKind ?? 'rtp', sources: options.sources?.caller }]),
+    { kind: options.calleeKind ?? 'rtp', sources: options.sources?.callee },
+    ...(options.browserFork ? [{ kind: 'webrtc' as const }] : []),
+  ];
+  // all at once: each is a round trip to the worker, and the caller waits for its 180 behind them
+  const settled = await Promise.allSettled(sides.map(({ kind, sources }) => options.engine.createEndpoint({ group: options.group, kind, ...(sources ? { sources } : {}) })));
   const opened: EndpointHandle[] = [];
-  try {
-    const sides: { kind: EndpointKind; sources?: readonly string[] | undefined }[] = [
-      ...(options.anchor ? [] : [{ kind: options.callerKind ?? 'rtp', sources: options.sources?.caller }]),
-      { kind: options.calleeKind ?? 'rtp', sources: options.sources?.callee },
-      ...(options.browserFork ? [{ kind: 'webrtc' as const }] : []),
-    ];
-    for (const { kind, sources } of sides) opened.push(await options.engine.createEndpoint({ group: options.group, kind, ...(sources ? { sources } : {}) }));
-  } catch (err) {
+  for (const s of settled) if (s.status === 'fulfilled') opened.push(s.value);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed !== undefined) {
     await Promise.all(opened.map((e) => e.close()));
-    throw err;
+    throw failed.reason;
   }
   if (options.anchor) opened.unshift(options.anchor);
   const [caller, callee, browserFork] = opened as [EndpointHandle, EndpointHandle, EndpointHandle | undefined];

@@ -153,3 +153,31 @@ describe('CallMedia: a callee with browser and phone forks', () => {
     assert.equal(rtp.closed, false);
   });
 });
+
+describe('openCallMedia: endpoints asked for at once', () => {
+  it('asks the engine for both parties\' endpoints before either exists (one worker round trip before the callee is offered)', async () => {
+    const { engine } = fakeEngine();
+    const asked: string[] = [];
+    const release: (() => void)[] = [];
+    const gated = {
+      createEndpoint: (o: { group: string; kind?: Kind }) => {
+        asked.push(o.kind ?? 'rtp');
+        return new Promise<EndpointHandle>((resolve) => release.push(() => void engine.createEndpoint(o).then(resolve)));
+      },
+    };
+    const opening = openCallMedia({ engine: gated, group: 'g', address: '127.0.0.1' });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(asked, ['rtp', 'rtp'], 'both asked before the first answered');
+    release.forEach((r) => r());
+    const media = await opening;
+    assert.ok(media);
+  });
+
+  it('closes the endpoint that was made when the other one fails, and rejects', async () => {
+    const { made, engine } = fakeEngine();
+    let n = 0;
+    const failing = { createEndpoint: (o: { group: string; kind?: Kind }) => (n++ === 1 ? Promise.reject(new Error('ports-exhausted')) : engine.createEndpoint(o)) };
+    await assert.rejects(openCallMedia({ engine: failing, group: 'g', address: '127.0.0.1' }), /ports-exhausted/);
+    assert.deepEqual(made.map((e) => e.closed), [true]);
+  });
+});

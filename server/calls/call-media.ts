@@ -30,6 +30,17 @@ const withDirection = (sdp: string, direction: Direction): string => sdp.replace
 /** A WebRTC offer: DTLS-SRTP over ICE (RFC 8827), which only a WebRTC endpoint can answer. */
 export const isWebRtcOffer = (body: Uint8Array): boolean => /^m=audio [0-9]+ UDP\/TLS\/RTP\/SAVPF?/m.test(Buffer.from(body).toString('utf8'));
 
+/** what a transfer takes over of a two-party call's caller side (CallMedia.handOverCaller, LocalMedia.adopt) */
+export interface HandedOver {
+  readonly endpoint: EndpointHandle;
+  readonly address: string;
+  readonly inbandDtmf: 'auto' | 'on' | 'off';
+  readonly answer: Uint8Array | undefined;
+  readonly format: MediaFormat | undefined;
+  /** RFC 4566 §5.2: the caller's o= session id and the last version it was sent */
+  readonly origin: { readonly sessionId: string; readonly version: number };
+}
+
 interface SideState {
   /** this party's last offer (to answer it ourselves when the other side picks a codec it lacks) */
   offer?: { sdp: SessionDescription; formats: AudioFormats };
@@ -56,10 +67,10 @@ export class CallMedia {
    */
   #browserFork: { endpoint: EndpointHandle; offer?: Uint8Array } | undefined;
   #closed: Promise<Record<Side, EndpointStats>> | undefined;
-  /** the caller's endpoint belongs to the Call (open({ anchor })): close() leaves it open */
-  readonly #anchored: boolean;
-  /** an anchored bridge's callee re-offers are answered here (answerReoffer) */
-  #calleeOrigin: SdpOrigin | undefined;
+  /** the caller's endpoint belongs to the Call (open({ anchor }), or handed over): close() leaves it open */
+  #anchored: boolean;
+  /** the o= of the answers a party's endpoint makes itself (answerReofferHere) */
+  readonly #localOrigin: Partial<Record<Side, SdpOrigin>> = {};
 
   /** openCallMedia() (call-media-open.ts) makes the endpoints and connects them */
   constructor(o: { readonly endpoints: Record<Side, EndpointHandle>; readonly address: string; readonly inband: 'auto' | 'on' | 'off'; readonly browserFork?: EndpointHandle | undefined; readonly anchored: boolean }) {
@@ -284,14 +295,46 @@ export class CallMedia {
    * timeout is off while the callee holds (RFC 3264 §8.4). Plain RTP callees only.
    */
   answerCalleeReoffer(offer: Uint8Array): SdpRelay {
-    const endpoint = this.#endpoints.callee;
-    if (!this.#anchored || endpoint.kind !== 'rtp' || this.#state.callee.sdes !== undefined) return { ok: false, error: 'no-common-codec' };
-    this.#calleeOrigin ??= new SdpOrigin(this.#origin.callee.sessionId);
-    const answered = answerHere({ offer, endpoint, address: this.#address, origin: this.#calleeOrigin, current: this.#formats.callee });
+    if (!this.#anchored) return { ok: false, error: 'no-common-codec' };
+    return this.answerReofferHere('callee', offer);
+  }
+
+  /** a plain RTP party (no SDES key, no browser): its endpoint can answer its offers itself */
+  canAnswerHere(side: Side): boolean {
+    return this.#endpoints[side].kind === 'rtp' && this.#state[side].sdes === undefined && (side === 'caller' || this.#browserFork === undefined);
+  }
+
+  /**
+   * `side`'s re-offer answered by its own endpoint (local-answer.ts), nothing relayed: a bridged
+   * callee of a call answered here, or a party's hold and resume (the party it holds hears music
+   * on hold and is not sent a re-INVITE, as a PBX does). The endpoint keeps the codec it speaks
+   * when still offered (the engine transcodes otherwise) and follows a new address; its media
+   * timeout is off while the party holds (RFC 3264 §8.4). The o= line goes on from the last
+   * version this party was sent (RFC 4566 §5.2).
+   */
+  answerReofferHere(side: Side, offer: Uint8Array): SdpRelay {
+    const endpoint = this.#endpoints[side];
+    if (!this.canAnswerHere(side)) return { ok: false, error: 'no-common-codec' };
+    const origin = this.#origin[side];
+    const here = (this.#localOrigin[side] ??= new SdpOrigin(origin.sessionId, origin.version - 1));
+    const answered = answerHere({ offer, endpoint, address: this.#address, origin: here, current: this.#formats[side] });
     if (!answered.ok) return answered;
-    this.#setFormat('callee', answered.format);
+    origin.version = here.version + 1;
+    this.#setFormat(side, answered.format);
     endpoint.watchTimeout(answered.offered === 'sendrecv');
-    return this.#sent('callee', answered.body, answered.offered, answered.format.codec);
+    return this.#sent(side, answered.body, answered.offered, answered.format.codec);
+  }
+
+  /**
+   * A transfer keeps the caller and lets the callee go: the caller's endpoint becomes the Call's
+   * (close() then leaves it open, as for a bridge from a call answered here), with the SDP we last
+   * sent the caller and the format its phone speaks, so that it can answer the caller's later
+   * offers itself (LocalMedia.adopt).
+   */
+  handOverCaller(): HandedOver {
+    this.#anchored = true;
+    const origin = this.#origin.caller;
+    return { endpoint: this.#endpoints.caller, address: this.#address, inbandDtmf: this.#inband, answer: this.#lastSent.caller, format: this.#formats.caller, origin: { sessionId: origin.sessionId, version: origin.version - 1 } };
   }
 
   /** RFC 3264 §8.4: no media is expected while held, so the media timeout is off until resumed. */

@@ -2,6 +2,7 @@
 // transition() in Call that refuses anything else).
 //
 //   Routing ──dial──▶ Ringing ──2xx──▶ Answered ──BYE / media timeout──────────────────▶ Ended
+//                                          │ transfer (REFER, API) ─▶ AnsweredLocally
 //    │  ▲               │                  ▲                                              ▲
 //    │  └─step failed───┘  └─picked up (**<ext>) ─▶ Bridged                               │
 //    │                                     │                                              │
@@ -35,7 +36,8 @@ export const MOVES: Record<CallState, readonly CallState[]> = {
   // Ringing → Routing: a dial step failed and the handler chain goes on to its next step
   // Ringing → Bridged: another phone picked the call up (**<ext>), the forks are cancelled
   [CallState.Ringing]: [CallState.Routing, CallState.Answered, CallState.Bridged, CallState.Ended],
-  [CallState.Answered]: [CallState.Ended],
+  // Answered → AnsweredLocally: a transfer lets the callee go and keeps the caller here for the target
+  [CallState.Answered]: [CallState.AnsweredLocally, CallState.Ended],
   [CallState.AnsweredLocally]: [CallState.Bridging, CallState.Ended],
   // Bridging → AnsweredLocally: the outbound dial failed; the caller is still ours to play to
   [CallState.Bridging]: [CallState.AnsweredLocally, CallState.Bridged, CallState.Ended],

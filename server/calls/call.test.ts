@@ -45,6 +45,15 @@ describe('Call: dial steps', () => {
     assert.deepEqual(statuses(rig), [200]);
   });
 
+  it('RFC 3326: the CANCEL to forks another phone answered says so (Reason: SIP;cause=200)', async () => {
+    const rig = callRig();
+    const forks = [new FakeFork(), new FakeFork()];
+    const result = rig.call.dial({ media: new FakeMedia().media, forks: forks.map((f) => f.leg), timeoutMs: 30_000 });
+    forks[0]!.respond(200, OFFER);
+    await result;
+    assert.match(forks[1]!.cancelReasons[0] ?? '', /^SIP;cause=200;text="Call completed elsewhere"$/);
+  });
+
   it('all forks failing gives the best failure (RFC 3261 §16.7 step 6: busy beats not found)', async () => {
     const rig = callRig();
     const forks = [new FakeFork(), new FakeFork()];

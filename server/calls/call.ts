@@ -9,7 +9,8 @@ import { CallCore, type CallOptions } from './call-core.js';
 import type { CallMedia, Side } from './call-media.js';
 import type { LocalMedia } from './local-media.js';
 import type { DialResult } from './dial-attempt.js';
-import { FAILURES, type Failure } from './outcome.js';
+import type { OutboundLeg } from './outbound-leg.js';
+import { byeReason, FAILURES, type Failure } from './outcome.js';
 import { CallState } from './call-state.js';
 import type { EndpointHandle, PlayItem } from '../../media/index.js';
 import { CallPlayback, type PlayEnd } from './call-playback.js';
@@ -19,6 +20,8 @@ import { CallEndpoints } from './call-endpoints.js';
 import { collectDigits, type CollectDigitsOptions, type CollectedDigits } from './call-digits.js';
 import { startRecording, type CallRecording, type RecordOptions } from './call-recording.js';
 import type { FacingMedia } from './in-dialog-local.js';
+import { PartyHold } from './party-hold.js';
+import type { Direction } from './call-media.js';
 import type { CallDisposition, DtmfEvent, HangupSide } from './types.js';
 
 export { CallState } from './call-state.js';
@@ -39,6 +42,8 @@ export class Call extends CallCore {
   readonly #bridging: CallBridge;
   /** the media endpoints' own events, routed here */
   readonly #endpoints: CallEndpoints;
+  /** a party's own hold: the other one hears music on hold */
+  readonly #partyHold: PartyHold;
   #closing: Promise<void> | undefined;
 
   constructor(options: CallOptions) {
@@ -73,6 +78,14 @@ export class Call extends CallCore {
     };
     this.#connect = new CallConnect(view);
     this.#bridging = new CallBridge(view);
+    this.#partyHold = new PartyHold({
+      callId: this.id,
+      logger: this.hooks.logger,
+      events: this.events,
+      playback: this.#playback,
+      parties: () => (this.state === CallState.Held ? undefined : this.parties),
+      music: async () => (await this.hooks.musicOnHold?.()) ?? undefined,
+    });
     this.#endpoints = new CallEndpoints({
       dtmf: (side, e) => this.#dtmfFromMedia(side, e.digit, e.durationMs, e.method),
       timeout: () => void this.hangup('system', 'media-timeout'),
@@ -167,6 +180,19 @@ export class Call extends CallCore {
     return this.#bridging.hold(options);
   }
 
+  /**
+   * `side`'s own re-offer (hold or resume, RFC 3264 §8.4) was answered with the session now in
+   * `direction` (as offered by that party): the other party hears music on hold while it is held.
+   */
+  partyDirection(side: Side, direction: Direction): void {
+    void this.#partyHold.changed(side, direction);
+  }
+
+  /** the parties holding the other one by their own re-offer */
+  get partiesHolding(): readonly Side[] {
+    return this.#partyHold.holding;
+  }
+
   /** Held → Bridged */
   resume(): boolean {
     return this.#bridging.resume();
@@ -175,6 +201,16 @@ export class Call extends CallCore {
   /** Bridged or Held → AnsweredLocally: the callee gets BYE, the caller stays answered here. */
   unbridge(): boolean {
     return this.#bridging.unbridge('unbridged');
+  }
+
+  /**
+   * A transfer lets the callee go and keeps the caller answered here for the transfer target
+   * (Answered, Bridged or Held → AnsweredLocally): see CallBridge.detachCallee(). The callee's leg
+   * leaves the call's dialog index and is returned to the transfer; undefined when the call has
+   * no callee to let go.
+   */
+  detachCallee(): { readonly leg: OutboundLeg | undefined } | undefined {
+    return this.#bridging.detachCallee();
   }
 
   /** the callee's BYE on a call bridged from a local answer: the bridge ends, the caller stays (false otherwise) */
@@ -252,7 +288,9 @@ export class Call extends CallCore {
     // a bridge still ringing: its forks are cancelled (RFC 3261 §9.1)
     this.#connect.stop(FAILURES.cancelled, by);
     const byeTo = [by === 'caller' ? undefined : this.inbound, by === 'callee' ? undefined : this.winnerLeg];
-    for (const leg of byeTo) if (leg) void leg.bye();
+    // RFC 3326: the BYE says why, where the cause is known
+    const reason = byeReason(cause);
+    for (const leg of byeTo) if (leg) void leg.bye(reason);
     return this.#close({ disposition: 'ANSWERED', cause, status: 200, by });
   }
 

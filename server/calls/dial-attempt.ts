@@ -4,7 +4,7 @@
 // failure (§16.7 step 6) is the step's outcome, and the call's handler chain decides what follows.
 import type { Clock, Logger, SipResponse, TimerHandle } from '../sip/index.js';
 import type { OutboundLeg } from './outbound-leg.js';
-import { FAILURES, bestFailure, failureFromCallee, type Failure } from './outcome.js';
+import { ANSWERED_ELSEWHERE, FAILURES, bestFailure, failureFromCallee, type Failure } from './outcome.js';
 import type { HangupSide } from './types.js';
 
 export type DialResult =
@@ -53,7 +53,9 @@ export class DialAttempt {
   /** Ends the attempt without an answer: every fork is cancelled (RFC 3261 §9.1). */
   stop(failure: Failure, by: HangupSide): void {
     if (this.#done) return;
-    for (const leg of this.#o.forks) leg.cancel();
+    // RFC 3326: a call another phone picked up was answered elsewhere
+    const reason = failure.cause === 'picked-up' ? ANSWERED_ELSEWHERE : undefined;
+    for (const leg of this.#o.forks) leg.cancel(reason);
     this.#finish({ answered: false, failure, by });
   }
 
@@ -61,7 +63,8 @@ export class DialAttempt {
     const status = response?.status ?? 500;
     if (status >= 200 && status < 300 && response) {
       if (this.#done || !leg.wanted) return; // the leg ends itself with BYE
-      for (const other of this.#o.forks) if (other !== leg) other.cancel();
+      // RFC 3326: the other phones learn the call was answered elsewhere (no missed call on them)
+      for (const other of this.#o.forks) if (other !== leg) other.cancel(ANSWERED_ELSEWHERE);
       this.#finish({ answered: true, leg, response });
       return;
     }

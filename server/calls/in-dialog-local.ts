@@ -4,7 +4,7 @@
 // a=inactive) gets the mirrored direction back (RFC 3264 §6.1, RFC 6337 §5.3); a new address
 // moves where the endpoint sends.
 import { getHeader, parseCSeq } from '../sip/index.js';
-import type { IncomingRequest, ReplyOptions, SipRequest } from '../sip/index.js';
+import type { IncomingRequest, ReplyOptions, SipHeader, SipRequest } from '../sip/index.js';
 import type { Call } from './call.js';
 import type { SdpRelay, Side } from './call-media.js';
 import type { InboundLeg } from './inbound-leg.js';
@@ -17,6 +17,8 @@ export interface FacingMedia {
   lastSent(): Uint8Array | undefined;
   /** RFC 3264 §4: the party's answer (in an ACK) to the offer our 2xx made */
   acceptAnswer(body: Uint8Array): void;
+  /** the party's own SDP as last seen (its offer, or its answer to ours): what a bridge from here relays */
+  partySdp?(): Uint8Array | undefined;
 }
 
 /** the request's CSeq number (an ACK carries its INVITE's, RFC 3261 §17.1.1.3) */
@@ -25,21 +27,28 @@ export const cseqOf = (message: SipRequest): number => {
   return cseq.ok ? cseq.value.seq : -1;
 };
 
+/** what a 2xx to a session refresh adds (RFC 4028 §9: Session-Expires, Require: timer), and who hears of it */
+export interface RefreshAnswer {
+  readonly headers: readonly SipHeader[];
+  answered(): void;
+}
+
 /** the 2xx to a re-INVITE is ours to retransmit until its ACK (RFC 3261 §13.3.1.4); an UPDATE's is not */
-export function answerer(o: { readonly call: Call; readonly leg: InboundLeg | OutboundLeg; readonly request: IncomingRequest; readonly contact: string }) {
+export function answerer(o: { readonly call: Call; readonly leg: InboundLeg | OutboundLeg; readonly request: IncomingRequest; readonly contact: string; readonly refresh?: RefreshAnswer | undefined }) {
   const isInvite = o.request.message.method === 'INVITE';
   return (body: Uint8Array | undefined, status = 200): void => {
     const reply: ReplyOptions = {
       status,
-      headers: [{ name: 'Contact', value: o.contact }, ...(body ? [{ name: 'Content-Type', value: 'application/sdp' }] : [])],
+      headers: [{ name: 'Contact', value: o.contact }, ...(status < 300 ? (o.refresh?.headers ?? []) : []), ...(body ? [{ name: 'Content-Type', value: 'application/sdp' }] : [])],
       ...(body ? { body } : {}),
     };
     if (isInvite) o.leg.answerInvite(o.request, reply, () => void o.call.hangup('system', 'ack-timeout'));
     else o.request.reply(reply);
+    if (status < 300) o.refresh?.answered();
   };
 }
 
-export async function answerOfferHere(o: { readonly call: Call; readonly side: Side; readonly leg: InboundLeg | OutboundLeg; readonly request: IncomingRequest; readonly contact: string; readonly facing: FacingMedia }): Promise<void> {
+export async function answerOfferHere(o: { readonly call: Call; readonly side: Side; readonly leg: InboundLeg | OutboundLeg; readonly request: IncomingRequest; readonly contact: string; readonly facing: FacingMedia; readonly refresh?: RefreshAnswer | undefined }): Promise<void> {
   const { call, side, request } = o;
   const isInvite = request.message.method === 'INVITE';
   const offer = request.message.body;
@@ -64,4 +73,6 @@ export async function answerOfferHere(o: { readonly call: Call; readonly side: S
   if (!answered.ok) return request.reply({ status: 488 });
   call.events.emit('media', { kind: 'direction', side, direction: answered.direction });
   answer(answered.body);
+  // the endpoints answering here report the direction the party offered (local-answer.ts)
+  call.partyDirection(side, answered.direction);
 }

@@ -6,8 +6,13 @@
 import { getHeader } from '../sip/index.js';
 import type { IncomingRequest } from '../sip/index.js';
 import { CallState, type Call } from './call.js';
-import { answerer, answerOfferHere, cseqOf } from './in-dialog-local.js';
-import type { Side } from './call-media.js';
+import { answerer, answerOfferHere, cseqOf, type FacingMedia, type RefreshAnswer } from './in-dialog-local.js';
+import { handleEarly } from './early-dialog.js';
+import { acceptLateAnswer } from './late-offer.js';
+import type { CallSessionTimers } from './session-timers.js';
+import { acceptAnswerOn } from './local-answer.js';
+import { holds } from './party-hold.js';
+import type { Direction, Side } from './call-media.js';
 import { parseDtmfInfo } from './dtmf-info.js';
 import { ALLOW } from './allow.js';
 import type { CallObserver } from './observer.js';
@@ -24,6 +29,10 @@ export interface InDialogRequest {
   readonly contact: string;
   /** where a BYE's end is stored before the 200 (CallObserver.ended) */
   readonly observer: Pick<CallObserver, 'ended'>;
+  /** the call's session timers (RFC 4028), when they are on */
+  readonly sessions?: CallSessionTimers | undefined;
+  /** REFER (RFC 3515): a transfer by the party (in-dialog-refer.ts); absent: 501 */
+  readonly refer?: (o: { readonly call: Call; readonly side: Side; readonly request: IncomingRequest; readonly contact: string }) => Promise<void>;
 }
 
 export async function handleInDialog(o: InDialogRequest): Promise<void> {
@@ -38,11 +47,19 @@ export async function handleInDialog(o: InDialogRequest): Promise<void> {
     if (call.localOffers.get(side) === cseqOf(request.message)) call.localOffers.delete(side);
     // RFC 3264 §4: the answer to the offer we made in a 2xx to an offerless re-INVITE
     if (body && facing) facing.acceptAnswer(body);
+    // RFC 3264 §4: the answer to the offer in our 2xx to an offerless INVITE (late-offer.ts)
+    else if (body && side === 'caller' && acceptLateAnswer({ call, ack: request.message, body })) return;
     else if (body) call.bridge?.relay(side, body, 'answer');
     return;
   }
+  // RFC 3261 §12.1.1: the caller's early dialog (PRACK, UPDATE before the answer)
+  if (side === 'caller' && !call.inbound.answered) return handleEarly({ call, request });
   if (!leg.accept(request)) return;
   switch (method) {
+    case 'PRACK':
+      // RFC 3262 §3: a PRACK that crossed our 2xx is still answered
+      request.reply({ status: side === 'caller' ? call.inbound.prack(request.message) : 481 });
+      return;
     case 'BYE': {
       if (side === 'callee' && call.peerHangup()) {
         // the bridge ended ('peer-hangup'); the handler that bridged decides what the caller gets
@@ -65,11 +82,19 @@ export async function handleInDialog(o: InDialogRequest): Promise<void> {
     }
     case 'INVITE':
     case 'UPDATE': {
-      const facing = call.facing(side);
-      if (facing) await answerOfferHere({ call, side, leg, request, contact, facing });
-      else await relayOffer(call, side, request, contact);
+      // RFC 4028 §9: every re-INVITE and UPDATE is a session refresh; 422 when its interval is too small
+      const negotiated = o.sessions?.negotiate(request) ?? { kind: 'none' as const };
+      if (negotiated.kind === 'reject') return request.reply({ status: negotiated.status, headers: negotiated.headers });
+      const refresh: RefreshAnswer = { headers: negotiated.kind === 'accept' ? negotiated.headers : [], answered: () => o.sessions?.refreshed(side, negotiated) };
+      const facing = call.facing(side) ?? holdAnsweredHere(call, side, request.message.body);
+      if (facing) await answerOfferHere({ call, side, leg, request, contact, facing, refresh });
+      else await relayOffer({ call, side, request, contact, refresh });
       return;
     }
+    case 'REFER':
+      if (o.refer) await o.refer({ call, side, request, contact });
+      else request.reply({ status: 501 });
+      return;
     case 'OPTIONS':
       request.reply({ status: 200, headers: [{ name: 'Allow', value: ALLOW }] });
       return;
@@ -88,8 +113,31 @@ export async function handleInDialog(o: InDialogRequest): Promise<void> {
   request.reply({ status: response?.status ?? 481, ...(response ? { reason: response.reason } : {}) });
 }
 
+/** the first direction attribute of an SDP body (session or media level): enough to tell a hold */
+const directionOf = (body: Uint8Array): Direction => (/^a=(sendrecv|sendonly|recvonly|inactive)\r?$/m.exec(Buffer.from(body).toString('utf8'))?.[1] as Direction | undefined) ?? 'sendrecv';
+
+/**
+ * A two-party call's hold and resume are answered by the holder's own endpoint, as a PBX does:
+ * the held party is sent no re-INVITE (a phone held by the other end stops playing what it
+ * receives) and hears music on hold from the endpoint facing it (party-hold.ts). Other re-offers,
+ * parties whose endpoint cannot answer by itself (SRTP, browsers) and holds of a browser are relayed.
+ */
+function holdAnsweredHere(call: Call, side: Side, offer: Uint8Array): FacingMedia | undefined {
+  const media = call.bridge;
+  if (call.state !== CallState.Answered || media === undefined || offer.length === 0 || !media.canAnswerHere(side)) return undefined;
+  // a browser agent being held is still told (its softphone shows the remote hold, and hears the music as relayed media)
+  if (media.endpoint(other(side)).kind !== 'rtp') return undefined;
+  if (!holds(directionOf(offer)) && !call.partiesHolding.includes(side)) return undefined;
+  return {
+    answerReoffer: async (body) => media.answerReofferHere(side, body),
+    lastSent: () => media.lastSent(side),
+    acceptAnswer: (body) => acceptAnswerOn(media.endpoint(side), body),
+  };
+}
+
 /** A target refresh with an offer: relayed to the other party, its answer relayed back. */
-async function relayOffer(call: Call, side: Side, request: IncomingRequest, contact: string): Promise<void> {
+async function relayOffer(o: { readonly call: Call; readonly side: Side; readonly request: IncomingRequest; readonly contact: string; readonly refresh: RefreshAnswer }): Promise<void> {
+  const { call, side, request, contact, refresh } = o;
   const media = call.bridge;
   const peer = call.legOf(other(side));
   const leg = call.legOf(side);
@@ -103,8 +151,9 @@ async function relayOffer(call: Call, side: Side, request: IncomingRequest, cont
     request.reply({ status: 491 });
     return;
   }
-  const answerWith = answerer({ call, leg, request, contact });
+  const answerWith = answerer({ call, leg, request, contact, refresh });
   let held = false;
+  let offered: Direction = 'sendrecv';
   if (request.message.body.length === 0) {
     // RFC 3264 §8 / RFC 4028: an offerless re-INVITE (or a refresh UPDATE) is answered here with
     // the session as it stands; the other party need not hear of it
@@ -126,6 +175,7 @@ async function relayOffer(call: Call, side: Side, request: IncomingRequest, cont
       return;
     }
     held = offer.direction !== 'sendrecv';
+    offered = offer.direction;
     response = await peer.send({ method: request.message.method, body: offer.body });
   } finally {
     call.offerPending = false;
@@ -144,4 +194,5 @@ async function relayOffer(call: Call, side: Side, request: IncomingRequest, cont
   }
   media.watch(!(held || (answer?.ok === true && answer.direction !== 'sendrecv')));
   answerWith(answer?.ok ? answer.body : undefined);
+  call.partyDirection(side, offered);
 }

@@ -1,8 +1,8 @@
 // What both kinds of leg share once a dialog exists (RFC 3261 §12-§15): requests sent in the
 // dialog, INVITEs answered with 2xx retransmitted until their ACK (§13.3.1.4), and the BYE.
 import { randomUUID } from 'node:crypto';
-import { getHeader, parseCSeq, retransmitUntilAck } from '../sip/index.js';
-import type { Clock, Dialog, IncomingRequest, Logger, ReplyOptions, SipRequest, SipResponse, SipStack, TimerValues } from '../sip/index.js';
+import { getHeader, getHeaderValues, parseCSeq, retransmitUntilAck } from '../sip/index.js';
+import type { Clock, Dialog, IncomingRequest, Logger, ReplyOptions, SessionTimerPolicy, SipRequest, SipResponse, SipStack, TimerValues } from '../sip/index.js';
 
 export interface LegContext {
   readonly stack: Pick<SipStack, 'request' | 'sendAck'>;
@@ -11,9 +11,14 @@ export interface LegContext {
   readonly logger: Logger;
   /** our Contact towards this leg's party */
   readonly contact: string;
+  /** RFC 4028: the session interval we ask for and the least we accept (absent: no session timers) */
+  readonly sessionTimer?: SessionTimerPolicy;
 }
 
 const RELIABLE = new Set(['tcp', 'tls', 'ws', 'wss']);
+
+/** RFC 3261 §20.5: the methods a message's Allow lists, upper-cased */
+export const allowOf = (message: SipRequest | SipResponse): ReadonlySet<string> => new Set(getHeaderValues(message, 'Allow').map((m) => m.trim().toUpperCase()));
 
 export abstract class Leg {
   readonly id = randomUUID();
@@ -27,10 +32,17 @@ export abstract class Leg {
   /** CSeq of an INVITE we answered 2xx → stop its retransmission */
   readonly #awaitingAck = new Map<number, () => void>();
   #byeSent = false;
+  /** RFC 3261 §20.5: the methods the peer's Allow listed (the caller's INVITE, the callee's 2xx) */
+  protected peerAllow: ReadonlySet<string> = new Set();
 
   constructor(ctx: LegContext) {
     this.ctx = ctx;
     this.startedAt = ctx.clock.now();
+  }
+
+  /** whether the peer said it accepts `method` (RFC 3261 §20.5) */
+  allows(method: string): boolean {
+    return this.peerAllow.has(method.toUpperCase());
   }
 
   get established(): boolean {
@@ -110,11 +122,11 @@ export abstract class Leg {
     return response;
   }
 
-  /** RFC 3261 §15.1.1: BYE once per dialog; its answer does not matter to us. */
-  async bye(): Promise<void> {
+  /** RFC 3261 §15.1.1: BYE once per dialog; its answer does not matter to us. `reason`: RFC 3326 Reason value */
+  async bye(reason?: string): Promise<void> {
     if (this.#byeSent || !this.dialog) return;
     this.#byeSent = true;
-    const response = await this.send({ method: 'BYE' }).catch(() => undefined);
+    const response = await this.send({ method: 'BYE', ...(reason ? { headers: [['Reason', reason]] as [string, string][] } : {}) }).catch(() => undefined);
     this.ctx.logger.debug({ leg: this.id, status: response?.status }, 'BYE answered');
   }
 

@@ -21,8 +21,15 @@ export class SdpOrigin {
   #version = 0;
   #last: string | undefined;
 
-  constructor(sessionId: string) {
+  /** `version`: the last one the party saw from this origin (a handed-over session goes on from it) */
+  /** the version last written */
+  get version(): number {
+    return this.#version;
+  }
+
+  constructor(sessionId: string, version = 0) {
     this.sessionId = sessionId;
+    this.#version = version;
   }
 
   /** the origin to write into an SDP whose body without the o= line is `key` */

@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { audioFormats, emptyStats, formatOf, parseSdp } from '../../media/index.js';
 import type { EndpointHandle, EndpointStats, MediaEngine, MediaFormat } from '../../media/index.js';
-import { isWebRtcOffer, type SdpRelay, type Side } from './call-media.js';
+import { isWebRtcOffer, type HandedOver, type SdpRelay, type Side } from './call-media.js';
 import { acceptAnswerOn, answerHere, SdpOrigin } from './local-answer.js';
 
 export class LocalMedia {
@@ -13,12 +13,15 @@ export class LocalMedia {
   readonly #address: string;
   readonly #inband: 'auto' | 'on' | 'off';
   #answer: Uint8Array | undefined;
+  /** the caller's SDP: the offer answered, or the answer (late offer, RFC 3264 §4) accepted */
+  #party: Uint8Array | undefined;
   #format: MediaFormat | undefined;
-  readonly #origin = new SdpOrigin(String(randomInt(1, 2 ** 47)));
+  readonly #origin: SdpOrigin;
   #closed: Promise<Record<Side, EndpointStats>> | undefined;
 
-  private constructor(endpoint: EndpointHandle, address: string, inband: 'auto' | 'on' | 'off') {
+  private constructor(endpoint: EndpointHandle, address: string, inband: 'auto' | 'on' | 'off', origin = new SdpOrigin(String(randomInt(1, 2 ** 47)))) {
     this.endpoint = endpoint;
+    this.#origin = origin;
     this.#address = address;
     this.#inband = inband;
   }
@@ -38,8 +41,17 @@ export class LocalMedia {
     return new LocalMedia(endpoint, options.address, options.inbandDtmf ?? 'auto');
   }
 
+  /** the caller's endpoint of a two-party call, handed over for a transfer (CallMedia.handOverCaller) */
+  static adopt(o: HandedOver): LocalMedia {
+    const media = new LocalMedia(o.endpoint, o.address, o.inbandDtmf, new SdpOrigin(o.origin.sessionId, o.origin.version));
+    media.#answer = o.answer;
+    media.#format = o.format;
+    return media;
+  }
+
   /** our answer to the caller's offer; the endpoint learns the caller's address and codec */
   async answer(offer: Uint8Array): Promise<SdpRelay> {
+    this.#party = offer;
     if (this.endpoint.kind === 'webrtc') return this.#answerWebRtc(offer);
     const answered = answerHere({ offer, endpoint: this.endpoint, address: this.#address, origin: this.#origin, current: this.#format });
     if (!answered.ok) return answered;
@@ -78,7 +90,12 @@ export class LocalMedia {
 
   /** RFC 3264 §4: the ACK's answer to the offer our 2xx made (an offerless re-INVITE) */
   acceptAnswer(body: Uint8Array): void {
+    this.#party = body;
     acceptAnswerOn(this.endpoint, body);
+  }
+
+  partySdp(): Uint8Array | undefined {
+    return this.#party;
   }
 
   /**

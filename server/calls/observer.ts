@@ -3,8 +3,17 @@
 // waits on a listener: the 200 to a BYE waits until the call's end is stored (ended()).
 import type { Logger } from '../sip/index.js';
 import type { CallEvents, CallRecord, DtmfEvent } from './types.js';
+import type { MediaChange, TransferProgress } from './call-events.js';
 
 type Listener = (record: CallRecord) => void;
+
+/** what changed on a call in progress, for observers (the events WebSocket) */
+export interface CallChange {
+  readonly callId: string;
+  readonly caller: string;
+  readonly callee: string;
+  readonly change: MediaChange | ({ readonly kind: 'transfer' } & TransferProgress);
+}
 
 export class CallObserver {
   readonly #listeners = new Map<keyof CallEvents, Set<Listener>>();
@@ -29,13 +38,30 @@ export class CallObserver {
   }
 
   emitDtmf(event: DtmfEvent): void {
-    for (const listener of this.#dtmf) {
+    this.#each(this.#dtmf, event, 'dtmf');
+  }
+
+  /** safeEmit: a listener that throws is logged and the others still hear of it */
+  #each<T>(listeners: Iterable<(e: T) => void>, event: T, name: string): void {
+    for (const listener of listeners) {
       try {
         listener(event);
       } catch (err) {
-        this.#logger.error({ event: 'dtmf', err: String(err) }, 'call observer threw');
+        this.#logger.error({ event: name, err: String(err) }, 'call observer threw');
       }
     }
+  }
+
+  readonly #changes = new Set<(e: CallChange) => void>();
+
+  /** media changes (hold, resume, unbridge) and transfers of calls in progress */
+  onChange(listener: (e: CallChange) => void): () => void {
+    this.#changes.add(listener);
+    return () => this.#changes.delete(listener);
+  }
+
+  emitChange(event: CallChange): void {
+    this.#each(this.#changes, event, 'change');
   }
 
   readonly #ended = new Set<(record: CallRecord) => Promise<void>>();
@@ -64,12 +90,6 @@ export class CallObserver {
   }
 
   emit(event: keyof CallEvents, record: CallRecord): void {
-    for (const listener of this.#listeners.get(event) ?? []) {
-      try {
-        listener(record);
-      } catch (err) {
-        this.#logger.error({ event, err: String(err) }, 'call observer threw');
-      }
-    }
+    this.#each(this.#listeners.get(event) ?? [], record, event);
   }
 }

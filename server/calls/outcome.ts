@@ -22,6 +22,27 @@ export const FAILURES = {
   shutdown: { status: 503, disposition: 'FAILED', cause: 'shutdown' },
 } as const satisfies Record<string, Failure>;
 
+/** RFC 3262 §3: a reliable provisional never PRACKed within 64*T1: the UAS "SHOULD reject the original request with a 5xx" */
+export const PRACK_TIMEOUT: Failure = { status: 504, reason: 'No PRACK', disposition: 'FAILED', cause: 'prack-timeout' };
+
+/** RFC 3326 Reason of the CANCEL to forks another phone answered (as RFC 3326 §2's example of SIP causes; phones then log no missed call) */
+export const ANSWERED_ELSEWHERE = 'SIP;cause=200;text="Call completed elsewhere"';
+
+/**
+ * RFC 3326 Reason values for the BYE of a call ended for a known cause: Q.850 cause 16 for a
+ * normal end, the SIP status that names the failure otherwise. Causes not listed send none.
+ */
+const BYE_REASONS: Readonly<Record<string, string>> = {
+  'normal-clearing': 'Q.850;cause=16;text="Normal call clearing"',
+  'session-timer-expired': 'SIP;cause=408;text="Session timer expired"',
+  'session-refresh-failed': 'SIP;cause=408;text="Session refresh failed"',
+  'ack-timeout': 'SIP;cause=408;text="ACK timeout"',
+  'media-timeout': 'SIP;cause=408;text="Media timeout"',
+  shutdown: 'SIP;cause=503;text="Service shutting down"',
+};
+
+export const byeReason = (cause: string): string | undefined => BYE_REASONS[cause];
+
 const BUSY = new Set([486, 600]);
 const DECLINED = new Set([603]);
 

@@ -4,7 +4,7 @@ import { mosFromEmodel, type EndpointStats } from '../../media/index.js';
 import type { Side } from './call-media.js';
 import type { InboundLeg } from './inbound-leg.js';
 import type { OutboundLeg } from './outbound-leg.js';
-import type { CallDisposition, CallLegRecord, CallRecord, ExtensionProfile, HangupSide, RecordingFormat, RecordingPause } from './types.js';
+import type { CallDirection, CallDisposition, CallLegRecord, CallRecord, CallRouting, ExtensionProfile, HangupSide, RecordingFormat, RecordingPause } from './types.js';
 
 export interface CallEnd {
   readonly disposition: CallDisposition;
@@ -102,9 +102,16 @@ export function buildRecord(o: {
   readonly winner: OutboundLeg | undefined;
   readonly codec: string | null;
   readonly end: CallEnd | undefined;
+  /** absent: between extensions */
+  readonly direction?: CallDirection;
   readonly stats?: MediaFigures;
   /** once the recording has ended; until then the record carries none */
   readonly recording?: RecordingFigures;
+  /** the file a recording still going writes: the record names it (path and format only) */
+  readonly recordingFile?: { readonly path: string; readonly format: RecordingFormat };
+  readonly routing?: CallRouting;
+  /** what an IVR flow learned (server/ivr FlowContext) */
+  readonly ivr?: Readonly<Record<string, unknown>>;
 }): CallRecord {
   const { inbound, end } = o;
   // a call Hailing answered itself (conference, monitoring) has no winning fork
@@ -142,7 +149,8 @@ export function buildRecord(o: {
       }),
     ),
   ];
-  return {
+  // one object literal, its fields always in this order: V8 keeps one shape for every record
+  const record: { -readonly [K in keyof CallRecord]: CallRecord[K] } = {
     id: o.id,
     caller: o.caller.number,
     callerName: o.caller.displayName,
@@ -157,12 +165,14 @@ export function buildRecord(o: {
     sipStatus: end?.status ?? null,
     hangupBy: end?.by ?? null,
     codec: o.codec,
-    recordingPath: o.recording?.path ?? null,
-    recordingFormat: o.recording?.format ?? null,
+    recordingPath: o.recording?.path ?? o.recordingFile?.path ?? null,
+    recordingFormat: o.recording?.format ?? o.recordingFile?.format ?? null,
     recordingDurationMs: o.recording?.durationMs ?? null,
     recordingPauses: o.recording?.pauses ?? [],
-    // every call is between extensions until trunks bring calls from and to outside
-    direction: 'internal',
+    direction: o.direction ?? 'internal',
     legs,
   };
+  if (o.routing !== undefined) record.routing = o.routing;
+  if (o.ivr !== undefined) record.ivr = o.ivr;
+  return record;
 }

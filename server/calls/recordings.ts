@@ -94,6 +94,14 @@ export class CallRecordings implements CallRecorder {
     return true;
   }
 
+  /** stops the call's recording before the call ends (the API); false when it is not being recorded */
+  stop(callId: string): boolean {
+    const recording = this.#active.get(callId);
+    if (recording === undefined) return false;
+    void recording.stop();
+    return true;
+  }
+
   /** the call's recording is paused now (card payments) */
   paused(callId: string): boolean {
     return this.#paused.has(callId);

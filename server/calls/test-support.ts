@@ -24,7 +24,7 @@ export interface CallerRequest extends IncomingRequest {
 }
 
 /** the caller's INVITE, or with `inDialog` a request in its dialog (a re-INVITE unless `method` says otherwise) */
-export function callerInvite(body: Uint8Array = OFFER, inDialog?: { cseq: number; method?: string }): CallerRequest {
+export function callerInvite(body: Uint8Array = OFFER, inDialog?: { cseq: number; method?: string }, headers: readonly { name: string; value: string }[] = []): CallerRequest {
   const method = inDialog?.method ?? 'INVITE';
   const message = createRequest({
     method,
@@ -37,6 +37,7 @@ export function callerInvite(body: Uint8Array = OFFER, inDialog?: { cseq: number
       { name: 'CSeq', value: `${inDialog?.cseq ?? 1} ${method}` },
       { name: 'Contact', value: '<sip:1001@127.0.0.1:5070>' },
       { name: 'Max-Forwards', value: '70' },
+      ...headers,
     ],
     body,
   });
@@ -64,7 +65,7 @@ export interface Rig {
   readonly legContext: LegContext;
 }
 
-export function callRig(options: { body?: Uint8Array; recorder?: CallRecorder; caller?: ExtensionProfile } = {}): Rig {
+export function callRig(options: { body?: Uint8Array; recorder?: CallRecorder; caller?: ExtensionProfile; headers?: readonly { name: string; value: string }[] } = {}): Rig {
   const clock = new FakeClock();
   const sent: SipRequest[] = [];
   const legContext: LegContext = {
@@ -73,14 +74,14 @@ export function callRig(options: { body?: Uint8Array; recorder?: CallRecorder; c
         sent.push(request);
         return { kind: 'response', version: 'SIP/2.0', status: 200, reason: 'OK', headers: [], body: new Uint8Array() } as unknown as SipResponse;
       },
-      sendAck: () => {},
+      sendAck: async () => FLOW,
     } as unknown as LegContext['stack'],
     clock,
     timers: DEFAULT_TIMER_VALUES,
     logger: silentLogger,
     contact: '<sip:hailing@127.0.0.1:5060>',
   };
-  const request = callerInvite(options.body);
+  const request = callerInvite(options.body, undefined, options.headers);
   const events: { event: string; record: CallRecord }[] = [];
   const hooks: CallHooks = {
     clock,
@@ -127,10 +128,13 @@ export class FakeFork {
     this.#final(r);
   }
 
-  cancel(): void {
+  /** the RFC 3326 Reason each cancel() gave its CANCEL */
+  readonly cancelReasons: (string | undefined)[] = [];
+  cancel(reason?: string): void {
     if (!this.wanted) return;
     this.wanted = false;
     this.cancelled++;
+    this.cancelReasons.push(reason);
     if (this.sipStatus === null) this.respond(487);
   }
 
@@ -264,6 +268,10 @@ export class FakeMedia {
   }
   endpoint(side: 'caller' | 'callee'): EndpointHandle {
     return (side === 'caller' ? this.caller : this.callee).handle;
+  }
+  /** the fake's parties are relayed: their hold re-offers reach the other party */
+  canAnswerHere(): boolean {
+    return false;
   }
   answerCalleeReoffer(body: Uint8Array): { ok: true; body: Uint8Array; direction: 'sendrecv'; codec: string } {
     return this.relay('callee', body);

@@ -1,9 +1,10 @@
 // What call control needs from the rest of the server (ports, adapted by server/app) and what it
 // tells observers (CONVENTIONS.md §4: records, events and metrics subscribe, never steer).
-import type { AcdHandlers } from './handlers/index.js';
+import type { AcdHandlers, IvrHandlers } from './handlers/index.js';
 import type { SpeechPrompts } from './handlers/say.js';
-import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SendTarget, SipStack, TimerValues } from '../sip/index.js';
-import type { MediaEngine, SealOptions } from '../../media/index.js';
+import type { VoicemailPort } from './handlers/voicemail.js';
+import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SendTarget, SessionTimerPolicy, SipStack, TimerValues } from '../sip/index.js';
+import type { MediaEngine, PlayItem, SealOptions } from '../../media/index.js';
 import type { DialPlanEntry } from './dialplan/resolver.js';
 import type { CalendarState, DestinationEnv } from './dialplan/destinations.js';
 import type { CallHandling } from './handlers/dial.js';
@@ -44,6 +45,7 @@ export interface DigestCredentialSource {
 // The call record is defined once, in the store (schema/call-records.ts: how to add a field is
 // written there); call control builds it (record.ts), the store, the API and the CSV read it.
 export type {
+  CallDirection,
   CallDisposition,
   CallHangupSide as HangupSide,
   CallLegView as CallLegRecord,
@@ -77,7 +79,8 @@ export type InboundDecision =
   | { readonly kind: 'did'; readonly trunk: string; readonly caller: ExtensionProfile; readonly entry: DialPlanEntry };
 
 export interface InboundTrunkCalls {
-  classify(request: { readonly source: { readonly address: string }; readonly dialled: string; readonly caller: string }): Promise<InboundDecision>;
+  /** `caller`: the From URI's user, read only for a trunk's INVITE (an extension's needs no From parse) */
+  classify(request: { readonly source: { readonly address: string }; readonly dialled: string; readonly caller: () => string }): Promise<InboundDecision>;
 }
 
 export interface CallControlOptions {
@@ -97,8 +100,14 @@ export interface CallControlOptions {
   readonly promptsDir?: string;
   /** the ACD's queue and agent log-in handlers; absent: 'queue' steps cannot run */
   readonly acd?: AcdHandlers;
+  /** the IVR's flow handler ('flow' steps); absent: they cannot run */
+  readonly ivr?: IvrHandlers;
+  /** what a party put on hold by the other hears (server/moh's default class); absent: silence */
+  readonly musicOnHold?: () => Promise<PlayItem | undefined>;
   /** on-device TTS for dial plan 'say' steps (server/speech); absent: they are skipped */
   readonly tts?: SpeechPrompts;
+  /** mailboxes (server/voicemail): 'voicemail' steps and a missed extension's messages; absent: none */
+  readonly voicemail?: VoicemailPort;
   readonly recording?: {
     readonly dir: string;
     readonly format: 'wav' | 'ogg';
@@ -135,6 +144,8 @@ export interface CallControlOptions {
   readonly timers: TimerValues;
   /** ms a call may ring before 480 (default 30000) */
   readonly noAnswerTimeoutMs?: number;
+  /** RFC 4028 session timers: the interval asked for or granted and the Min-SE, seconds (absent: off) */
+  readonly sessionTimer?: SessionTimerPolicy;
   /** a failed INVITE authentication that may be a password guess (server/app feeds the BanList) */
   readonly onAuthFailure?: (attempt: { readonly source: string; readonly username?: string; readonly reason: string }) => void;
   readonly onAuthSuccess?: (attempt: { readonly source: string; readonly username: string }) => void;

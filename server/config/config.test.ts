@@ -83,6 +83,12 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ HAILING_AUDIT_RETENTION_DAYS: '90' }), /HAILING_AUDIT_RETENTION_DAYS/);
   });
 
+  it('ACD browser-agent heartbeat: 60 s by default, 0 disables, at most an hour', () => {
+    assert.equal(loadConfig({}).acdAgentHeartbeatTimeoutMs, 60_000);
+    assert.equal(loadConfig({ HAILING_ACD_AGENT_HEARTBEAT_TIMEOUT_MS: '0' }).acdAgentHeartbeatTimeoutMs, 0);
+    assert.throws(() => loadConfig({ HAILING_ACD_AGENT_HEARTBEAT_TIMEOUT_MS: '-1' }), /HAILING_ACD_AGENT_HEARTBEAT_TIMEOUT_MS/);
+  });
+
   it('heartbeat: every second by default, 100 ms to 60 s', () => {
     assert.equal(loadConfig({}).heartbeatIntervalMs, 1000);
     assert.equal(loadConfig({ HAILING_HEARTBEAT_INTERVAL_MS: '250' }).heartbeatIntervalMs, 250);
@@ -127,5 +133,20 @@ describe('digest algorithms', () => {
   it('names the variable for an unknown or repeated algorithm', () => {
     assert.throws(() => loadConfig({ HAILING_DIGEST_ALGORITHMS: 'MD5,SHA-512' }), /HAILING_DIGEST_ALGORITHMS: each algorithm must be MD5 or SHA-256/);
     assert.throws(() => loadConfig({ HAILING_DIGEST_ALGORITHMS: 'MD5,md5' }), /HAILING_DIGEST_ALGORITHMS: list each algorithm once/);
+  });
+});
+
+describe('desk-phone provisioning', () => {
+  it('no provisioning listener unless a port is set; rate, scan and connection limits have defaults', () => {
+    const c = loadConfig({});
+    assert.equal(c.provisioningHttpPort, undefined);
+    assert.equal(c.provisioningHttpsPort, undefined);
+    assert.deepEqual([c.provisioningRatePerSecond, c.provisioningRateBurst, c.provisioningScanThreshold, c.provisioningScanWindowMs, c.provisioningMaxConnections], [5, 60, 20, 600_000, 200]);
+    const set = loadConfig({ HAILING_PROVISIONING_HTTP_PORT: '8090', HAILING_PROVISIONING_BASE_URL: 'https://prov.example.com:8443' });
+    assert.equal(set.provisioningHttpPort, 8090);
+    assert.equal(set.provisioningBaseUrl, 'https://prov.example.com:8443');
+  });
+  it('a provisioning base URL must be http or https', () => {
+    assert.throws(() => loadConfig({ HAILING_PROVISIONING_BASE_URL: 'tftp://10.0.0.1/' }), /HAILING_PROVISIONING_BASE_URL/);
   });
 });

@@ -11,6 +11,12 @@ export const configShape = z
     dataDir: z.string().min(1).default('./data'),
     /** speech models (npm run models); default <dataDir>/models */
     modelsDir: z.string().min(1).optional(),
+    /** IVR intents: an OpenAI-compatible chat/completions URL (a local LLM server) asked by intent steps with model: true; absent: rules only */
+    ivrIntentModelUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** the model name sent to it */
+    ivrIntentModelName: z.string().min(1).default('default'),
+    /** a bearer token for it, when it wants one */
+    ivrIntentModelKey: z.string().min(1).optional(),
     /** libsql URL; default file:<dataDir>/hailing.db */
     databaseUrl: z.string().min(1).optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -45,6 +51,12 @@ export const configShape = z
     loginMaxConcurrentHashes: z.coerce.number().int().min(1).max(64).default(2),
     registerMinExpires: z.coerce.number().int().min(1).default(60),
     registerMaxExpires: z.coerce.number().int().min(1).default(3600),
+    /** SUBSCRIBE (BLF, MWI) expiry bounds, RFC 6665 §4.2.1.1: below the minimum 423, above the maximum shortened */
+    subscribeMinExpires: z.coerce.number().int().min(1).default(60),
+    subscribeMaxExpires: z.coerce.number().int().min(1).default(3600),
+    /** live subscriptions in all, and from one source address (a phone with 60 BLF keys holds 60) */
+    maxSubscriptions: z.coerce.number().int().min(1).default(20_000),
+    maxSubscriptionsPerSource: z.coerce.number().int().min(1).default(500),
     keepaliveIntervalMs: ms.default(30_000),
     /** digest algorithms offered in REGISTER/INVITE challenges, most preferred first (docs/decisions.md) */
     digestAlgorithms: z
@@ -88,8 +100,14 @@ export const configShape = z
     shutdownTimeoutMs: ms.min(100).default(10_000),
     /** an unanswered call is ended with 480 after this long (RFC 3261 §21.4.18) */
     callNoAnswerTimeoutMs: ms.min(1000).default(30_000),
+    /** RFC 4028 session interval, seconds, asked of callees and granted to callers that name none; 0 turns session timers off */
+    sipSessionExpiresS: z.coerce.number().int().min(0).max(86_400).default(1800),
+    /** RFC 4028 Min-SE, seconds: a smaller Session-Expires gets 422 (the RFC's floor is 90; lower only for tests) */
+    sipMinSeS: z.coerce.number().int().min(1).max(86_400).default(90),
     /** the process writes "alive at" this often; calls a crash cut off end at the last write (issue 18) */
     heartbeatIntervalMs: ms.min(100).max(60_000).default(1_000),
+    /** a browser agent (console/API log-in) whose heartbeat stops this long is logged out; 0 disables */
+    acdAgentHeartbeatTimeoutMs: ms.max(3_600_000).default(60_000),
     /** an answered call whose media stopped this long is ended (Asterisk rtptimeout); 0 disables */
     mediaTimeoutMs: ms.default(30_000),
     /** how long after its first packet a relay endpoint may still re-learn its peer's address (strict RTP) */
@@ -143,6 +161,20 @@ export const configShape = z
     numberProfile: z.enum(['CN', 'TW', 'HK']).default('CN'),
     /** the site's own area code without the trunk prefix (21 for Shanghai, 2 for Taipei): completes numbers dialled within the area */
     areaCode: z.string().regex(/^[1-9][0-9]{0,3}$/, 'must be an area code without the trunk prefix, e.g. 21').optional(),
+    /** desk-phone provisioning over HTTP / HTTPS (docs/provisioning.md); unset: no such listener */
+    provisioningHttpPort: port.optional(),
+    provisioningHttpsPort: port.optional(),
+    /** the provisioning URL SIP PnP hands to phones; default http(s)://<public address>:<port> */
+    provisioningBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** provisioning requests per source: sustained per second, and the burst */
+    provisioningRatePerSecond: z.coerce.number().min(0.1).default(5),
+    provisioningRateBurst: z.coerce.number().int().min(1).default(60),
+    /** distinct unknown MACs one source may ask for within the window before the scan alert */
+    provisioningScanThreshold: z.coerce.number().int().min(2).default(20),
+    provisioningScanWindowMs: ms.min(1000).default(600_000),
+    provisioningMaxConnections: z.coerce.number().int().min(1).default(200),
+    /** SIP PnP: the wildcard UDP listener joins 224.0.1.75 (RFC 6080 §5.1.1) on every IPv4 interface */
+    provisioningPnpMulticast: z.union([z.boolean(), z.stringbool()], { error: 'must be true or false' }).default(false),
   })
   .strict();
 
@@ -151,6 +183,8 @@ export const configSchema = configShape.superRefine((c, ctx) => {
       ctx.addIssue({ code: 'custom', path: ['rtpPortMin'], message: 'must not exceed rtpPortMax' });
     if (c.registerMinExpires > c.registerMaxExpires)
       ctx.addIssue({ code: 'custom', path: ['registerMinExpires'], message: 'must not exceed registerMaxExpires' });
+    if (c.subscribeMinExpires > c.subscribeMaxExpires)
+      ctx.addIssue({ code: 'custom', path: ['subscribeMinExpires'], message: 'must not exceed subscribeMaxExpires' });
     if ((c.tlsCertFile === undefined) !== (c.tlsKeyFile === undefined))
       ctx.addIssue({ code: 'custom', path: ['tlsCertFile'], message: 'tlsCertFile and tlsKeyFile go together' });
     if ((c.adminUser === undefined) !== (c.adminPassword === undefined))

@@ -31,6 +31,8 @@ export interface DigestCredentials {
   readonly ha1Md5: string;
   /** hex SHA-256(username:realm:password) */
   readonly ha1Sha256: string;
+  /** further passwords of the user (provisioned desk phones' own), as HA1 pairs */
+  readonly alternates?: readonly { readonly ha1Md5: string; readonly ha1Sha256: string }[];
 }
 
 export interface CredentialLookup {

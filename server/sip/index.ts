@@ -76,3 +76,6 @@ export { answerChallenge } from './auth/digest-client.js';
 export type { DigestAnswer, DigestClientCredentials } from './auth/digest-client.js';
 export { createDnsQueries, locateSipServer, orderSrv } from './dns/rfc3263.js';
 export type { DnsQueries, LocateOptions, NaptrRecord, SipTarget, SipTargetProtocol, SrvRecord } from './dns/rfc3263.js';
+
+// SIP-specific event notification, notifier side (RFC 6665): SUBSCRIBE, NOTIFY, packages
+export * from './subscription/index.js';

@@ -26,9 +26,10 @@ export {
 } from './repositories/call-records.js';
 export { CallHandlingRepository, noCallHandling, type CallHandlingSettings } from './repositories/call-handling.js';
 export { CalendarRepository, type CalendarInput, type StoredCalendar } from './repositories/calendars.js';
+export { IvrFlowRepository, type StoredFlow, type StoredFlowVersion, type StoredFlowRun } from './repositories/ivr.js';
 export { DialPlanRepository, type DialPlanEntryInput, type DialPlanEntryRow } from './repositories/dial-plan.js';
 export { RetentionRepository, PURGED, type RetentionPolicy, type RetentionPolicyInput, type PurgeCandidate } from './repositories/retention.js';
-export { TrunkRepository, type TrunkInput, type DidInput, type RouteInput, type TrunkRow, type DidRow, type OutboundRouteRow, type TrunkAttemptRow, type TrunkAttemptInput } from './repositories/trunks.js';
+export { TrunkRepository, type SecretSealer, type TrunkInput, type DidInput, type RouteInput, type TrunkRow, type DidRow, type OutboundRouteRow, type TrunkAttemptRow, type TrunkAttemptInput } from './repositories/trunks.js';
 export { HeartbeatRepository, type HeartbeatRepositoryOptions } from './repositories/heartbeats.js';
 export { BindingRepository, type StoredBinding, type StoredTransportProtocol } from './repositories/bindings.js';
 export { BanRepository, type StoredBan } from './repositories/bans.js';
@@ -67,3 +68,7 @@ export {
 } from './schema/call-records.js';
 export { type FieldFacts, type FieldKind, type FieldSpec, type FieldSpecs, type JsonCodec } from './schema/record-fields.js';
 export { AcdRepository, type AcdAgentInput, type AcdAgentRow, type AcdInteractionRow, type AcdIntervalRow, type AcdMembershipRow, type AcdQueueInput, type AcdQueueRow } from './repositories/acd.js';
+export { VoicemailRepository, type MailboxSettings } from './repositories/voicemail.js';
+export type { MailboxRow, VoicemailMessageRow } from './schema/voicemail.js';
+export { ProvisioningRepository, type ProvisioningDeviceInput, type PendingSighting } from './repositories/provisioning.js';
+export type { ProvisioningDeviceRow, ProvisioningPendingRow, ProvisioningTemplateRow } from './schema/provisioning.js';

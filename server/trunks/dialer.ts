@@ -9,15 +9,17 @@ import { CallState, type Call } from '../calls/call.js';
 import { type CallMedia, isWebRtcOffer } from '../calls/call-media.js';
 import { openCallMedia } from '../calls/call-media-open.js';
 import { OutboundLeg } from '../calls/outbound-leg.js';
+import { callerSdp } from '../calls/late-offer.js';
 import { FAILURES, type Failure } from '../calls/outcome.js';
 import type { DialServices, HandlerContext, HandlerOutcome, OutboundDialer } from '../calls/handlers/index.js';
 import { compilePattern } from '../calls/dialplan/pattern.js';
 import type { TrunkAttemptInput } from '../store/index.js';
 import type { TollFraudGuard } from './fraud-guard.js';
 import type { TrunkManager } from './manager.js';
-import type { OutboundRoute } from './model.js';
+import type { OutboundRoute, Trunk } from './model.js';
 import type { TrunkRuntime } from './runtime.js';
 import { preferCodecs } from './sdp-codecs.js';
+import { normalise, type NumberContext } from '../numbers/index.js';
 
 /** the guard refused the call (RFC 3261 §21.4.3: understood, and not done) */
 export const FRAUD_LIMIT: Failure = { status: 403, disposition: 'FAILED', cause: 'toll-fraud-limit' };
@@ -30,6 +32,8 @@ export interface TrunkDialerOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly attempts: { recordAttempt(a: TrunkAttemptInput): void };
+  /** the site's country profile, for trunks that want E.164 numbers */
+  readonly numbers: NumberContext;
 }
 
 /** RFC 3261 §21.6 6xx are "global" failures: another trunk is tried only when the route asks */
@@ -42,6 +46,19 @@ export function rewrite(route: Pick<OutboundRoute, 'patterns'>, dialled: string)
     if (compiled.ok && compiled.pattern.match(dialled)) return p.prepend + dialled.slice(p.strip);
   }
   return undefined;
+}
+
+/**
+ * The number as this trunk wants it: E.164 (ITU-T E.164, RFC 3966 global number) read under the
+ * site's profile, or as the route left it. Numbers with no E.164 form (short codes, emergency) and
+ * numbers the profile cannot read go as routed.
+ */
+export function numberForTrunk(o: { readonly format: Trunk['numberFormat'] | undefined; readonly routed: string; readonly numbers: NumberContext }): string {
+  // undefined: a trunk saved before the setting existed
+  if (o.format !== 'e164' && o.format !== 'e164-digits') return o.routed;
+  const e164 = normalise({ ...o.numbers, number: o.routed });
+  if (!e164.ok) return o.routed;
+  return o.format === 'e164' ? e164.e164 : e164.e164.slice(1);
 }
 
 const quoted = (name: string): string => `"${name.replace(/["\\\r\n]/g, '')}" `;
@@ -75,8 +92,9 @@ export class TrunkDialer implements OutboundDialer {
       call.routed([{ ...line, result: 'forbidden', reason: `toll-fraud guard: ${admitted.limit} limit` }]);
       return fail(FRAUD_LIMIT);
     }
+    call.crossesTrunk('outbound');
     let seq = 0;
-    const record = (a: Omit<TrunkAttemptInput, 'callId' | 'seq' | 'routeId' | 'number'>) => this.#o.attempts.recordAttempt({ callId: call.id, seq: ++seq, routeId: route.id, number, ...a });
+    const record = (a: Omit<TrunkAttemptInput, 'callId' | 'seq' | 'routeId'>) => this.#o.attempts.recordAttempt({ callId: call.id, seq: ++seq, routeId: route.id, ...a });
     let last: HandlerOutcome = fail(NO_TRUNK);
     /** the answered call holds the guard's and the trunk's slots until it ends */
     let handedOver = false;
@@ -87,19 +105,20 @@ export class TrunkDialer implements OutboundDialer {
         const now = this.#o.clock.now();
         const available = runtime.available();
         if (available !== 'ok') {
-          record({ trunkId: id, trunkName: runtime.trunk.name, target: null, status: null, outcome: `skipped-${available}`, startedAt: now, endedAt: now });
+          record({ trunkId: id, trunkName: runtime.trunk.name, number, target: null, status: null, outcome: `skipped-${available}`, startedAt: now, endedAt: now });
           continue;
         }
+        const sent = numberForTrunk({ format: runtime.trunk.numberFormat, routed: number, numbers: this.#o.numbers });
         const targets = await runtime.targets().catch(() => []);
-        if (targets.length === 0) record({ trunkId: id, trunkName: runtime.trunk.name, target: null, status: null, outcome: 'no-targets', startedAt: now, endedAt: this.#o.clock.now() });
+        if (targets.length === 0) record({ trunkId: id, trunkName: runtime.trunk.name, number: sent, target: null, status: null, outcome: 'no-targets', startedAt: now, endedAt: this.#o.clock.now() });
         for (const target of targets) {
           if (o.isKilled() || (call.state !== CallState.Routing && call.state !== CallState.AnsweredLocally)) return { kind: 'killed', reason: 'call-ended' };
           const release = runtime.acquire();
           const startedAt = this.#o.clock.now();
-          const r = await this.#attempt({ ...o, runtime, target, number });
+          const r = await this.#attempt({ ...o, runtime, target, number: sent });
           const answered = r.outcome.kind === 'answered';
           const over = !answered && failsOver(r.status, route.failoverOn6xx);
-          record({ trunkId: id, trunkName: runtime.trunk.name, target: `${target.protocol}:${target.address}:${target.port}`, status: r.status, outcome: answered ? 'answered' : over ? 'failover' : 'failed', startedAt, endedAt: this.#o.clock.now() });
+          record({ trunkId: id, trunkName: runtime.trunk.name, number: sent, target: `${target.protocol}:${target.address}:${target.port}`, status: r.status, outcome: answered ? 'answered' : over ? 'failover' : 'failed', startedAt, endedAt: this.#o.clock.now() });
           if (answered) {
             handedOver = true;
             call.adopt({ close: () => (release(), admitted.release()) });
@@ -119,8 +138,8 @@ export class TrunkDialer implements OutboundDialer {
   async #attempt(o: { call: Call; ctx: HandlerContext; services: DialServices; runtime: TrunkRuntime; target: SipTarget; number: string }): Promise<{ status: number; outcome: HandlerOutcome }> {
     const { call, ctx, services: s, runtime, target } = o;
     const trunk = runtime.trunk;
-    const body = ctx.request.message.body;
-    if (body.length === 0) return { status: 488, outcome: { kind: 'failed', failure: FAILURES.notAcceptable, by: 'system' } };
+    // an offerless INVITE (late offer): our 2xx makes the offer (server/calls late-offer.ts)
+    const body = callerSdp({ call, source: ctx.request.source.address });
     const anchor = call.anchor;
     let media: CallMedia;
     try {

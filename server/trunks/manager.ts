@@ -88,6 +88,8 @@ export class TrunkManager {
 
   /** the trunk a request from `address` comes from: an ip trunk listing it, or a registration trunk's resolved host */
   trunkFrom(address: string): TrunkRuntime | undefined {
+    // every INVITE asks: with no trunk, isIP's regular expression is not worth running
+    if (this.#runtimes.size === 0) return undefined;
     const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
     for (const { runtime, sources } of this.#runtimes.values()) {
       if (!runtime.trunk.enabled) continue;
@@ -98,7 +100,7 @@ export class TrunkManager {
   }
 
   /** call control's question for each new INVITE: a carrier's call to a DID, or not a trunk at all */
-  async classify(request: { readonly source: { readonly address: string }; readonly dialled: string; readonly caller: string }): Promise<InboundDecision> {
+  async classify(request: { readonly source: { readonly address: string }; readonly dialled: string; readonly caller: () => string }): Promise<InboundDecision> {
     const runtime = this.trunkFrom(request.source.address);
     if (runtime === undefined) return { kind: 'not-a-trunk' };
     const trunk = runtime.trunk;
@@ -113,7 +115,8 @@ export class TrunkManager {
     if (!steps.every((s) => s.success)) return { kind: 'refuse', status: 500, cause: 'bad-did' };
     const entry: DialPlanEntry = { id: `did:${did.id}`, pattern: request.dialled, permission: null, steps: steps.map((s) => s.data!) };
     // a carrier's caller may reach extensions (a DID that redials one) but never a route out
-    const caller = { number: /^\+?[0-9]{1,32}$/.test(request.caller) ? request.caller : 'anonymous', displayName: null, permissions: ['internal'] };
+    const calling = request.caller();
+    const caller = { number: /^\+?[0-9]{1,32}$/.test(calling) ? calling : 'anonymous', displayName: null, permissions: ['internal'] };
     return { kind: 'did', trunk: trunk.name, caller, entry };
   }
 

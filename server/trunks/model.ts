@@ -47,6 +47,8 @@ const TrunkFields = {
   domain: Host.nullable().default(null),
   registerExpiresS: z.number().int().min(30).max(86_400).default(600),
   codecs: z.array(Codec).min(1).max(4).default(['PCMA', 'PCMU']),
+  /** how this carrier wants called numbers: as the route left them, or E.164 read under the site's country profile (with or without +) */
+  numberFormat: z.enum(['as-routed', 'e164', 'e164-digits']).default('as-routed'),
   callerId: CallerIdSettings.default({ presentation: 'from', number: null, name: null }),
   maxCalls: z.number().int().min(1).max(10_000).default(30),
   /** OPTIONS health check period; 0: none */

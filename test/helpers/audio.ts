@@ -1,6 +1,6 @@
 // Measures a WAV file with sox (`sox FILE -n stat`), an independent tool: length, RMS and sox's
 // rough frequency, so a test can check that the tone one phone sent is what the other one heard.
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 
 export interface AudioStat {
@@ -61,4 +61,12 @@ export async function assertTone(o: ToneExpectation): Promise<AudioStat> {
   assert.ok(s.rms > (o.minRms ?? 0.05), `${o.file}: RMS ${s.rms} is silence (tone ${o.hz} Hz expected)`);
   assert.ok(Math.abs(s.roughHz - o.hz) <= o.hz * tol, `${o.file}: rough frequency ${s.roughHz} Hz, expected ${o.hz} Hz ±${tol * 100} %`);
   return { ...s, lengthS: whole.lengthS };
+}
+
+/** seconds and RMS of `file` between its first and last sound above 1 % (sox's silence effect, both ends) */
+export function speechExtent(file: string): { lengthS: number; rms: number } {
+  // sox prints `stat` on stderr
+  const r = spawnSync('sox', [file, '-n', 'remix', '1', 'silence', '1', '0.02', '1%', 'reverse', 'silence', '1', '0.02', '1%', 'reverse', 'stat'], { encoding: 'utf8' });
+  const field = (re: RegExp): number => Number(re.exec(r.stderr)?.[1] ?? NaN);
+  return { lengthS: field(/Length \(seconds\):\s+([0-9.]+)/), rms: field(/RMS\s+amplitude:\s+([0-9.]+)/) };
 }

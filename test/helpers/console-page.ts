@@ -1,6 +1,7 @@
 // Drives the web console in Debian Chromium (playwright-core): the form fields by their labels'
 // ids (Ant Design gives each Form.Item input the field name as id), errors as Ant Design renders
 // them under the field, screenshots into test-output/console/<locale>/.
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -36,3 +37,19 @@ export async function rawKeysShown(page: Page, keys: readonly string[]): Promise
 export async function pageTitle(page: Page, expected: string): Promise<void> {
   await page.locator('[data-testid="page-title"]', { hasText: expected }).waitFor();
 }
+
+export type LocaleTree = { [k: string]: string | LocaleTree };
+
+/** a locale file of the console (web/src/i18n/locales/<l>.json) */
+export const locale = (l: string): LocaleTree => JSON.parse(readFileSync(path.join(root, 'web/src/i18n/locales', `${l}.json`), 'utf8')) as LocaleTree;
+
+/** the string at a dotted key of a locale */
+export const text = (tree: LocaleTree, key: string): string => {
+  const v = key.split('.').reduce<string | LocaleTree | undefined>((t, k) => (typeof t === 'object' ? t[k] : undefined), tree);
+  if (typeof v !== 'string') throw new Error(`no string at ${key}`);
+  return v;
+};
+
+/** every dotted key of a locale */
+export const keysOf = (tree: LocaleTree, prefix = ''): string[] =>
+  Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [`${prefix}${k}`] : keysOf(v, `${prefix}${k}.`)));

@@ -15,10 +15,12 @@ export interface NodeSipPhone {
   close(): void;
 }
 
-export function startNodeSipPhone(port: number): NodeSipPhone {
+/** `onRequest` sees every request the phone gets; OPTIONS and NOTIFY (e.g. check-sync) are answered 200 */
+export function startNodeSipPhone(port: number, o: { onRequest?: (rq: SipMessage) => void } = {}): NodeSipPhone {
   const stack = sip.create({ port, address: PHONE_ADDRESS, publicAddress: PHONE_ADDRESS, udp: true, tcp: false, logger: {} }, (rq) => {
+    o.onRequest?.(rq);
     // answer keepalive OPTIONS like a phone would
-    if (rq.method === 'OPTIONS') stack.send(sip.makeResponse(rq, 200, 'OK'));
+    if (rq.method === 'OPTIONS' || rq.method === 'NOTIFY') stack.send(sip.makeResponse(rq, 200, 'OK'));
   });
   const send = (m: SipMessage) =>
     new Promise<SipMessage>((resolve) => {

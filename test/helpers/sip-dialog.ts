@@ -87,11 +87,11 @@ export class Dialog {
     };
   }
 
-  /** RFC 3261 §13.2.2.4: ACK for a 2xx, CSeq number of the INVITE; the same ACK again for a retransmitted 2xx */
-  ack(seq: number): void {
+  /** RFC 3261 §13.2.2.4: ACK for a 2xx, CSeq number of the INVITE; the same ACK again for a retransmitted 2xx. `content`: an SDP answer (RFC 3264 §4) */
+  ack(seq: number, content?: string): void {
     let m = this.#acks.get(seq);
     if (!m) {
-      m = { method: 'ACK', uri: this.state.remoteTarget, headers: { via: [], ...this.#headers('ACK', seq) } };
+      m = { method: 'ACK', uri: this.state.remoteTarget, headers: { via: [], ...this.#headers('ACK', seq), ...(content ? { 'content-type': 'application/sdp' } : {}) }, ...(content ? { content } : {}) };
       this.#acks.set(seq, m);
     }
     if (!this.#closed) this.context.stack.send(m);

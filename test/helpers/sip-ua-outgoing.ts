@@ -2,7 +2,7 @@
 // its first 407 (RFC 3261 §22.3), the responses a test waits on, the ACK of every 2xx (§13.2.2.4)
 // and CANCEL (§9.1), which must carry the INVITE's Via as sent (node-sip adds none to a CANCEL).
 import type { Direction } from './rtp-peer.js';
-import { randomToken, type Aor, type SipMessage, type SipStack } from './node-sip.js';
+import { randomToken, uriText, type Aor, type SipMessage, type SipStack } from './node-sip.js';
 import { answerChallenges, type Challenge, type DigestAlgorithm } from './sip-digest.js';
 import { dialogFromResponse, type Dialog } from './sip-dialog.js';
 import { deferred, type Deferred } from './waiting.js';
@@ -20,6 +20,8 @@ export interface OutgoingCall {
   dialog(): Dialog | undefined;
   /** RFC 3261 §9.1: CANCEL the INVITE (after a provisional response); resolves with the CANCEL's final response */
   cancel(): Promise<SipMessage>;
+  /** RFC 3262 §4: the PRACKs sent (with `prack`), each with the RSeq it acknowledged and its final status */
+  readonly pracks: { rseq: number; status: Promise<number> }[];
 }
 
 export interface CallOptions {
@@ -28,6 +30,12 @@ export interface CallOptions {
   password: string;
   displayName?: string;
   algorithm?: DigestAlgorithm;
+  /** more INVITE headers in node-sip's form, e.g. { require: '100rel', 'session-expires': '90' } */
+  headers?: Record<string, string>;
+  /** RFC 3264 §4 late offer: an INVITE without SDP; the ACK of the 2xx carries our answer */
+  lateOffer?: boolean;
+  /** RFC 3262 §4: PRACK every reliable provisional (Require: 100rel with an RSeq) */
+  prack?: boolean;
 }
 
 export interface PlaceCallOptions extends CallOptions {
@@ -66,11 +74,35 @@ export function placeCall(c: PlaceCallOptions): OutgoingCall {
       contact: [{ uri: contact, params: {} }],
       'max-forwards': 70,
       'user-agent': 'node-sip interop',
-      'content-type': 'application/sdp',
+      ...(c.lateOffer ? {} : { 'content-type': 'application/sdp' }),
+      ...(c.headers ?? {}),
       ...(auth ? { 'proxy-authorization': [auth] } : {}),
     },
-    content: sdpFor('sendrecv', 1),
+    ...(c.lateOffer ? {} : { content: sdpFor('sendrecv', 1) }),
   });
+  const pracks: OutgoingCall['pracks'] = [];
+  const acknowledged = new Set<number>();
+  // RFC 3262 §4: PRACK in the early dialog, RAck = RSeq, the INVITE's CSeq number and method
+  const sendPrack = (m: SipMessage, rs: SipMessage) => {
+    const rseq = Number(rs.headers.rseq);
+    if (!/\b100rel\b/i.test(String(rs.headers.require ?? '')) || !Number.isInteger(rseq) || acknowledged.has(rseq)) return;
+    acknowledged.add(rseq);
+    const seq = m.headers.cseq?.seq ?? 1;
+    const prack: SipMessage = {
+      method: 'PRACK',
+      uri: uriText(rs.headers.contact?.[0]?.uri ?? m.uri ?? ''),
+      headers: {
+        via: [],
+        to: rs.headers.to,
+        from: m.headers.from,
+        'call-id': callId,
+        cseq: { method: 'PRACK', seq: seq + pracks.length + 1 },
+        rack: `${rseq} ${seq} INVITE`,
+        'max-forwards': 70,
+      },
+    };
+    pracks.push({ rseq, status: new Promise((resolve) => stack.send(prack, (r) => (r.status ?? 0) >= 200 && resolve(r.status ?? 0))) });
+  };
   const start = (m: SipMessage) => {
     current = m;
     stack.send(m, (rs) => {
@@ -83,6 +115,7 @@ export function placeCall(c: PlaceCallOptions): OutgoingCall {
         return start(invite(2, auth));
       }
       if (status === 407) challenges++;
+      if (c.prack && status > 100 && status < 200) sendPrack(m, rs);
       responses.push(rs);
       for (const w of watchers) if (!w.d.settled && w.test(status)) w.d.resolve(rs);
       if (status >= 200 && status < 300) {
@@ -91,7 +124,8 @@ export function placeCall(c: PlaceCallOptions): OutgoingCall {
           dialog = dialogFromResponse({ stack, contact, sdpFor }, m, rs);
           c.onDialog(callId, dialog);
         }
-        dialog.ack(m.headers.cseq?.seq ?? 2);
+        // a late offer's 2xx carries the offer: the ACK answers it (RFC 3264 §4)
+        dialog.ack(m.headers.cseq?.seq ?? 2, c.lateOffer ? sdpFor('sendrecv', 2) : undefined);
       }
       if (status >= 200 && !finalD.settled) finalD.resolve(rs);
     });
@@ -101,6 +135,7 @@ export function placeCall(c: PlaceCallOptions): OutgoingCall {
     callId,
     responses,
     challenges: () => challenges,
+    pracks,
     final: finalD.promise,
     response(test) {
       const hit = responses.find((r) => test(r.status ?? 0));

@@ -61,7 +61,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   });
 
   const agentView = (id: string) => {
-    const { pin: _pin, ...rest } = acd.acd.agents.get(id)!.config;
+    const { pinHash: _pinHash, ...rest } = acd.acd.agents.get(id)!.config;
     return rest;
   };
   app.get(`${P}/agents`, session, (c) => c.json({ items: [...acd.acd.agents.keys()].map(agentView) }));
@@ -95,6 +95,14 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     return c.json(agentView(id));
   });
 
+  // a browser agent's console says it is still there (a missed run of them logs the agent out)
+  app.post(`${P}/agents/:id/heartbeat`, session, (c) => {
+    const id = c.req.param('id');
+    if (!acd.acd.agents.has(id)) return jsonError(c, 404, { error: 'agent not found' });
+    if (!acd.heartbeats.beat(id)) return jsonError(c, 409, { error: 'refused', reason: 'not logged in from a browser' });
+    return c.body(null, 204);
+  });
+
   app.get(`${P}/memberships`, session, (c) => c.json({ items: acd.memberships() }));
   app.post(`${P}/memberships`, session, async (c) => {
     const body = await readBody(c, a.MembershipWrite);
@@ -120,6 +128,35 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     if (!acd.acd.reprioritise({ interactionId: c.req.param('id'), priority: body.value.priority })) return jsonError(c, 404, { error: 'no such caller waiting' });
     audit(deps, c, 'acd.interaction.priority', c.req.param('id'), { priority: body.value.priority });
     return c.json({ id: c.req.param('id'), priority: body.value.priority, position: acd.acd.position(c.req.param('id')) });
+  });
+  // the caller (by the agent's or an IVR's request) is called back and keeps the place
+  app.post(`${P}/interactions/:id/callback`, session, async (c) => {
+    const body = await readBody(c, a.AcdCallbackBody);
+    if (!body.ok) return body.response;
+    const id = c.req.param('id');
+    const i = acd.acd.interactions.get(id);
+    if (!i || (i.phase !== 'waiting' && i.phase !== 'offered')) return jsonError(c, 404, { error: 'no such caller waiting' });
+    if (!acd.acd.requestCallback({ interactionId: id, number: body.value.number ?? i.caller, maxAttempts: body.value.maxAttempts })) return jsonError(c, 409, { error: 'refused', reason: i.callback ? 'a callback is already requested' : 'callbacks cannot be dialled here' });
+    audit(deps, c, 'acd.interaction.callback', id);
+    return c.json({ id, position: acd.acd.position(id) });
+  });
+  // supervisors: move a waiting caller to another queue
+  app.post(`${P}/interactions/:id/move`, session, async (c) => {
+    const body = await readBody(c, a.AcdMoveBody);
+    if (!body.ok) return body.response;
+    const id = c.req.param('id');
+    const from = acd.acd.interactions.get(id)?.queueId;
+    const r = acd.acd.move({ interactionId: id, queueId: body.value.queueId });
+    if (!r.ok) return r.reason === 'no such caller waiting' ? jsonError(c, 404, { error: r.reason }) : refused(c, r.reason);
+    audit(deps, c, 'acd.interaction.move', id, { from, to: body.value.queueId });
+    return c.json({ id, from: from!, to: body.value.queueId });
+  });
+  // supervisors: listen, whisper and barge are the monitor feature codes on the agent's extension
+  app.get(`${P}/agents/:id/monitor`, session, (c) => {
+    const agent = acd.acd.agents.get(c.req.param('id'));
+    if (!agent) return jsonError(c, 404, { error: 'agent not found' });
+    const ext = agent.config.extension;
+    return c.json({ agentId: agent.config.id, callId: acd.acd.agentCallOf(ext) ?? null, codes: { listen: `*222${ext}`, whisper: `*223${ext}`, barge: `*224${ext}` } });
   });
   app.get(`${P}/interactions`, session, async (c) => {
     const q = validate(c, a.AcdInteractionQuery, c.req.query());

@@ -20,6 +20,8 @@ export function auditTrunks(deps: ApiDeps, c: Context<ApiEnv>, action: string, t
 function view(t: TrunkApi, row: TrunkRow) {
   const status = t.manager.status().find((s) => s.id === row.id);
   return {
+    // a trunk saved before the number format existed sends numbers as routed
+    numberFormat: 'as-routed',
     ...(row.settings as Record<string, unknown>),
     id: row.id,
     name: row.name,

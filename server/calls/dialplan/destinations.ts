@@ -64,16 +64,26 @@ export const QueueDestination = z.strictObject({
   queue: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'a queue id'),
   priority: z.number().int().min(0).max(100).optional(),
   requirements: z.array(z.strictObject({ skill: z.string().min(1).max(32), minLevel: z.number().int().min(1).max(100) })).max(16).optional(),
+  /** data the answering agent receives with the call (an IVR flow's variables, path and attempts) */
+  attached: z.record(z.string(), z.unknown()).optional(),
 });
 /** An ACD agent logs in (*50) or out (*51) from a desk phone, keying the PIN then #. */
 export const AgentLoginDestination = z.strictObject({ kind: z.literal('agent-login'), action: z.enum(['login', 'logout']) });
 /** Dial another number through the plan (Asterisk's Goto): the one kind that can loop. */
 export const NumberDestination = z.strictObject({ kind: z.literal('number'), number: z.string().regex(/^[0-9*#+]{1,32}$/) });
 
+/**
+ * Voicemail (server/voicemail): deposit a message in `mailbox` (absent: the dialled number's);
+ * retrieve the caller's own box (*97) or any box after its number (*98), each with the PIN.
+ */
+export const VoicemailDestination = z.strictObject({ kind: z.literal('voicemail'), action: z.enum(['deposit', 'retrieve', 'retrieve-any']).default('deposit'), mailbox: Digits.optional() });
+/** An IVR flow (server/ivr): its current version when the call arrives, kept for the whole call. */
+export const FlowDestination = z.strictObject({ kind: z.literal('flow'), flow: z.number().int().min(1).meta({ description: 'the flow id (/api/v1/ivr/flows)' }) });
+
 /** An outbound route (server/trunks): its patterns rewrite the number, its trunks are tried in order. */
 export const RouteDestination = z.strictObject({ kind: z.literal('route'), route: z.number().int().min(1) });
 
-const STEP_KINDS = [ExtensionDestination, RingGroupDestination, ConferenceDestination, FeatureDestination, NumberDestination, AnswerDestination, PlayDestination, PickupDestination, QueueDestination, AgentLoginDestination, RouteDestination, SayDestination] as const;
+const STEP_KINDS = [ExtensionDestination, RingGroupDestination, ConferenceDestination, FeatureDestination, NumberDestination, AnswerDestination, PlayDestination, PickupDestination, QueueDestination, AgentLoginDestination, RouteDestination, SayDestination, VoicemailDestination, FlowDestination] as const;
 /** what a branch may hold: every kind but a branch (a calendar carries its own holidays, so none nests) */
 export const BranchStep = z.discriminatedUnion('kind', [...STEP_KINDS]);
 /**
@@ -110,6 +120,8 @@ export interface DestinationEnv {
   readonly calendarExists?: (id: number) => Promise<boolean>;
   /** the ACD's queues; absent: no queue is known */
   readonly isQueue?: (id: string) => boolean;
+  /** whether IVR flow `id` exists (absent: no flows, so every 'flow' step is refused) */
+  readonly flowExists?: (id: number) => Promise<boolean>;
   /** whether an outbound route exists (absent: no routes, so every 'route' step is refused) */
   readonly routeExists?: (id: number) => Promise<boolean>;
   /** a dialled number's permission class under the site's number profile (server/numbers), for entries whose permission is 'dialled' */
@@ -191,6 +203,8 @@ export const DESTINATION_KINDS: Kinds = {
   queue: { applies: always, problem: async (d, env) => (env.isQueue?.(d.queue) ? null : `unknown queue ${d.queue}`), redials: () => [] },
   'agent-login': { applies: always, problem: none, redials: () => [] },
   route: { applies: always, problem: async (d, env) => ((await env.routeExists?.(d.route)) ? null : `unknown route ${d.route}`), redials: () => [] },
+  voicemail: { applies: always, problem: async (d, env) => (d.mailbox === undefined ? null : unknownExtensions([d.mailbox], env)), redials: () => [] },
+  flow: { applies: always, problem: async (d, env) => ((await env.flowExists?.(d.flow)) ? null : `unknown flow ${d.flow}`), redials: () => [] },
 };
 
 export const kindOf = <D extends Destination>(d: D): DestinationKind<D> => DESTINATION_KINDS[d.kind] as unknown as DestinationKind<D>;

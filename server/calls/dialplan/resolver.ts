@@ -79,6 +79,9 @@ export const DEFAULT_ENTRIES: readonly DialPlanEntry[] = [
   // directed call pickup, as Asterisk's features.conf writes it
   { id: 'default:pickup', pattern: '_**X.', permission: 'internal', steps: [{ kind: 'pickup', scope: 'directed' }] },
   { id: 'default:group-pickup', pattern: '*8', permission: 'internal', steps: [{ kind: 'pickup', scope: 'group' }] },
+  // voicemail retrieval, as Asterisk's sample dial plan has it: *97 the caller's own box, *98 any box
+  { id: 'default:voicemail', pattern: '*97', permission: 'internal', steps: [{ kind: 'voicemail', action: 'retrieve' }] },
+  { id: 'default:voicemail-any', pattern: '*98', permission: 'internal', steps: [{ kind: 'voicemail', action: 'retrieve-any' }] },
   { id: 'default:conference', pattern: '_X.', permission: null, steps: [{ kind: 'conference' }] },
 ];
 

@@ -26,6 +26,8 @@ export interface DialPlanServiceOptions {
   readonly isQueue?: (id: string) => boolean;
   /** outbound routes (server/trunks) that 'route' steps may name */
   readonly routeExists?: (id: number) => Promise<boolean>;
+  /** IVR flows (server/ivr) that 'flow' steps may name */
+  readonly flowExists?: (id: number) => Promise<boolean>;
 }
 
 export interface DialPlanService {
@@ -48,6 +50,7 @@ export function createDialPlanService(o: DialPlanServiceOptions): DialPlanServic
     ...(o.classify !== undefined ? { classify: o.classify } : {}),
     ...(o.isQueue ? { isQueue: o.isQueue } : {}),
     ...(o.routeExists ? { routeExists: o.routeExists } : {}),
+    ...(o.flowExists ? { flowExists: o.flowExists } : {}),
   });
   const typed = (row: DialPlanRowLike): DialPlanEntry | null => {
     const steps = row.steps.map((s) => Destination.safeParse(s));

@@ -12,7 +12,7 @@ type Rig = ReturnType<typeof callRig>;
 
 /** every dial rings one fake fork per number; `forks` shows what rang, in order */
 function services(rig: Rig, handling: Record<string, Partial<CallHandling>> = {}) {
-  const rang: { number: string; fork: FakeFork; timeoutMs: number }[] = [];
+  const rang: { number: string; fork: FakeFork; timeoutMs: number; diversions: readonly string[] }[] = [];
   const s: DialServices = {
     engine: null as never,
     address: '127.0.0.1',
@@ -23,10 +23,10 @@ function services(rig: Rig, handling: Record<string, Partial<CallHandling>> = {}
     legContext: () => rig.legContext,
     answered: () => {},
     callHandling: async (n) => (handling[n] ? { dnd: false, forwardAlways: null, forwardBusy: null, forwardNoAnswer: null, noAnswerS: null, ...handling[n] } : undefined),
-    dial: async ({ call, numbers, timeoutMs }) => {
+    dial: async ({ call, numbers, timeoutMs, diversions }) => {
       const forks = numbers.map((number) => {
         const fork = new FakeFork();
-        rang.push({ number, fork, timeoutMs });
+        rang.push({ number, fork, timeoutMs, diversions: [...(diversions ?? [])] });
         return fork;
       });
       const r = await call.dial({ media: new FakeMedia().media, forks: forks.map((f) => f.leg), timeoutMs });
@@ -104,6 +104,18 @@ describe('call forwarding and DND', () => {
     await done;
     assert.deepEqual(statuses(rig), [200]);
     assert.deepEqual(record(rig).routing?.trace, [{ number: '1003', entry: null, pattern: null, result: 'forwarded', reason: '1002 forwards (busy)' }]);
+  });
+
+  it('RFC 5806: each forward is named to the next target in a Diversion (user-busy, no-answer), the most recent first', async () => {
+    const rig = callRig();
+    const { s, rang } = services(rig, { '1002': { forwardBusy: '1003' }, '1003': { forwardAlways: '1004' } });
+    void start(rig, new DialExtension(s), { kind: 'extension' });
+    await flush();
+    assert.deepEqual(rang[0]!.diversions, [], 'the first dial went through no forward');
+    rang[0]!.fork.respond(486);
+    await flush();
+    assert.deepEqual(rang.map((r) => r.number), ['1002', '1004']);
+    assert.deepEqual(rang[1]!.diversions, ['<sip:1003@pbx.test>;reason=unconditional;counter=1', '<sip:1002@pbx.test>;reason=user-busy;counter=1']);
   });
 
   it("forward on no answer after the extension's own ring time", async () => {

@@ -8,6 +8,7 @@ import type { MediaEngine } from '../../../media/index.js';
 import { CallState, type Call } from '../call.js';
 import { isWebRtcOffer, type CallMedia } from '../call-media.js';
 import { openCallMedia } from '../call-media-open.js';
+import { callerSdp } from '../late-offer.js';
 import type { LegContext } from '../leg.js';
 import { OutboundLeg } from '../outbound-leg.js';
 import { FAILURES, type Failure } from '../outcome.js';
@@ -28,6 +29,8 @@ export interface DialServices {
   readonly callHandling: (number: string) => Promise<CallHandling | undefined>;
   /** one dial of some numbers' phones: dialNumbers (a fake in unit tests) */
   readonly dial: typeof dialNumbers;
+  /** an extension that is busy or does not answer, with no forward set: its voicemail (null: it has none) */
+  readonly voicemailFallback?: (o: { call: Call; ctx: HandlerContext; mailbox: string }) => Promise<HandlerOutcome | null>;
 }
 
 export interface CallHandling {
@@ -55,13 +58,12 @@ const quoted = (name: string): string => `"${name.replace(/["\\\r\n]/g, '')}"`;
  * bridging the first answer. On a call answered here the step lasts until that
  * bridge ends; `onAnswered` tells the caller of this function (a queue) of the answer at once.
  */
-export async function dialNumbers(o: { call: Call; ctx: HandlerContext; services: DialServices; numbers: readonly string[]; timeoutMs: number; onAnswered?: () => void }): Promise<HandlerOutcome> {
+export async function dialNumbers(o: { call: Call; ctx: HandlerContext; services: DialServices; numbers: readonly string[]; timeoutMs: number; onAnswered?: () => void; diversions?: readonly string[] }): Promise<HandlerOutcome> {
   const { call, ctx, services: s } = o;
   const targets = o.numbers.flatMap((number) => s.locate(`sip:${number}@${s.domain}`).map((target) => ({ number, target })));
   if (targets.length === 0) return { kind: 'failed', failure: FAILURES.unavailable, by: 'system' };
-  const body = ctx.request.message.body;
-  // Choice: an offerless INVITE is refused with 488 until late offer is needed (docs/decisions.md)
-  if (body.length === 0) return { kind: 'failed', failure: FAILURES.notAcceptable, by: 'system' };
+  // an offerless INVITE (late offer): our 2xx makes the offer (late-offer.ts)
+  const body = callerSdp({ call, source: ctx.request.source.address });
   let media: CallMedia;
   // a call answered here keeps its caller endpoint: the dial bridges it to the callee's (Call.dial)
   const anchor = call.anchor;
@@ -105,6 +107,12 @@ export async function dialNumbers(o: { call: Call; ctx: HandlerContext; services
         to: `<sip:${number}@${s.domain}>`,
         maxForwards: ctx.maxForwards - 1,
         body: isBrowser(target) ? (media.browserForkOffer() ?? offer.body) : offer.body,
+        headers: [
+          // RFC 3325 §9.1: the identity Hailing authenticated, asserted to the phones it trusts
+          ['P-Asserted-Identity', from],
+          // RFC 5806: the forwards this call went through, the most recent first
+          ...(o.diversions ?? []).map((d): [string, string] => ['Diversion', d]),
+        ],
       }),
   );
   const result = await call.dial({ media, forks, timeoutMs: o.timeoutMs, numbers: o.numbers });
@@ -114,6 +122,7 @@ export async function dialNumbers(o: { call: Call; ctx: HandlerContext; services
     if (anchor === undefined) return { kind: 'answered' };
     // a bridge from a call answered here: this step runs until the bridge ends, and says how
     const end = await call.bridgeEnded();
+    if (end === 'transferred') return { kind: 'answered' }; // the call is the transfer's now (call-transfer.ts)
     return end === 'call-ended' ? { kind: 'killed', reason: end } : { kind: 'unbridged', reason: end };
   }
   await media.close();
@@ -143,29 +152,39 @@ export class DialExtension extends Dialling {
     if (d.kind !== 'extension') throw new Error(`dial-extension cannot run a '${d.kind}' destination`);
     let number = d.number ?? ctx.step.dialled;
     const seen = [number];
+    /** RFC 5806 Diversion values for the forwards so far, the most recent first */
+    const diversions: string[] = [];
     for (;;) {
       if (this.killed !== undefined) return { kind: 'killed', reason: this.killed };
       const h = await this.services.callHandling(number);
       let next: { to: string; why: 'unconditional' | 'busy' | 'no-answer' } | undefined;
       let outcome: HandlerOutcome | undefined;
+      let missed: 'busy' | 'no-answer' | undefined;
       if (h?.forwardAlways) {
         next = { to: h.forwardAlways, why: 'unconditional' };
       } else {
         const timeoutS = h?.noAnswerS ?? d.timeoutS;
         outcome = h?.dnd
           ? { kind: 'failed', failure: DND, by: 'callee' }
-          : await this.services.dial({ call, ctx, services: this.services, numbers: [number], timeoutMs: timeoutS !== undefined ? timeoutS * 1000 : this.services.noAnswerTimeoutMs });
+          : await this.services.dial({ call, ctx, services: this.services, numbers: [number], timeoutMs: timeoutS !== undefined ? timeoutS * 1000 : this.services.noAnswerTimeoutMs, diversions });
         if (outcome.kind !== 'failed' || call.state !== CallState.Routing) return outcome;
         const why = outcome.failure.status === 486 ? 'busy' : NO_ANSWER_CAUSES.has(outcome.failure.cause) ? 'no-answer' : undefined;
         const to = why === 'busy' ? h?.forwardBusy : why === 'no-answer' ? h?.forwardNoAnswer : undefined;
         if (to && why) next = { to, why };
+        missed = why;
       }
-      if (next === undefined) return outcome!;
+      if (next === undefined) {
+        // busy or no answer and nowhere to forward: the extension's voicemail, when it has a mailbox
+        const left = missed && this.services.voicemailFallback ? await this.services.voicemailFallback({ call, ctx, mailbox: number }) : null;
+        return left ?? outcome!;
+      }
       if (seen.length > MAX_FORWARD_HOPS) {
         call.routed([{ number: next.to, entry: null, pattern: null, result: 'forward-loop', reason: `${[...seen, next.to].join(' → ')}: more than ${MAX_FORWARD_HOPS} forwards` }]);
         return { kind: 'failed', failure: FORWARD_LOOP, by: 'system' };
       }
       call.routed([{ number: next.to, entry: null, pattern: null, result: 'forwarded', reason: `${number} forwards (${next.why})` }]);
+      // RFC 5806 §3: diversion-reason "unconditional", "user-busy" or "no-answer"; one diversion each
+      diversions.unshift(`<sip:${number}@${this.services.domain}>;reason=${next.why === 'busy' ? 'user-busy' : next.why};counter=1`);
       seen.push(next.to);
       number = next.to;
     }

@@ -38,11 +38,16 @@ export interface CallHandler {
   readonly done: Promise<HandlerOutcome>;
 }
 
-/** The plumbing every handler shares: the completion promise, and kill() as an abort signal. */
+/**
+ * The plumbing every handler shares: the completion promise, and kill() telling the listeners once.
+ * A plain list, not an AbortController: one runs per call, and Node's EventTarget costs more than
+ * the rest of a handler's bookkeeping (issue 10 benchmark).
+ */
 export abstract class BaseHandler implements CallHandler {
   abstract readonly name: string;
   readonly done: Promise<HandlerOutcome>;
-  readonly #abort = new AbortController();
+  #killed: string | undefined;
+  #onKill: ((reason: string) => void)[] = [];
   #settle!: (o: HandlerOutcome) => void;
 
   constructor() {
@@ -50,15 +55,29 @@ export abstract class BaseHandler implements CallHandler {
   }
 
   get killed(): string | undefined {
-    return this.#abort.signal.aborted ? String(this.#abort.signal.reason) : undefined;
+    return this.#killed;
   }
 
+  /** `listener` hears the first kill(); one added after it never runs (as an aborted signal's) */
   protected onKill(listener: (reason: string) => void): void {
-    this.#abort.signal.addEventListener('abort', () => listener(String(this.#abort.signal.reason)), { once: true });
+    if (this.#killed === undefined) this.#onKill.push(listener);
   }
 
   kill(reason: string): void {
-    if (!this.#abort.signal.aborted) this.#abort.abort(reason);
+    if (this.#killed !== undefined) return;
+    this.#killed = String(reason);
+    const listeners = this.#onKill;
+    this.#onKill = [];
+    for (const listener of listeners) {
+      try {
+        listener(this.#killed);
+      } catch (err) {
+        // as EventTarget does: the others still hear it, the error surfaces on its own
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
   }
 
   async exec(call: Call, ctx: HandlerContext): Promise<HandlerOutcome> {
@@ -79,9 +98,9 @@ export type HandlerFactory = (step: ResolvedStep) => CallHandler;
 /**
  * Runs the steps in order on the call. Each handler is adopted by the call while it runs, so the
  * call's close (CANCEL, shutdown) kills it; a failed step falls through to the next, and when the
- * last one fails the call fails with its outcome.
+ * last one fails the call fails with its outcome. Resolves with the last step's outcome.
  */
-export async function runSteps(o: { call: Call; steps: readonly ResolvedStep[]; factory: HandlerFactory; request: IncomingRequest; maxForwards: number; logger: Logger }): Promise<void> {
+export async function runSteps(o: { call: Call; steps: readonly ResolvedStep[]; factory: HandlerFactory; request: IncomingRequest; maxForwards: number; logger: Logger }): Promise<HandlerOutcome | undefined> {
   let last: HandlerOutcome | undefined;
   for (const step of o.steps) {
     const handler = o.factory(step);
@@ -90,21 +109,22 @@ export async function runSteps(o: { call: Call; steps: readonly ResolvedStep[]; 
     last = await handler.exec(o.call, { request: o.request, maxForwards: o.maxForwards, step, logger: o.logger });
     // what a handler keeps after answering (a room seat) it hands to the call itself (Call.adopt)
     release();
-    if (last.kind === 'answered' || last.kind === 'killed') return;
+    if (last.kind === 'answered' || last.kind === 'killed') return last;
     if (last.kind === 'unbridged' && last.reason === 'peer-hangup') {
       // the default plan ends the call when the callee hangs up, as a two-party call always did
       if (o.call.state === CallState.AnsweredLocally) await o.call.hangup('callee', 'normal-clearing');
-      return;
+      return last;
     }
     // a failed step falls through only while the caller is still there: waiting (not after
     // CANCEL) or answered here (a bridge that failed leaves the caller to the next step)
-    if (o.call.state !== CallState.Routing && o.call.state !== CallState.AnsweredLocally) return;
+    if (o.call.state !== CallState.Routing && o.call.state !== CallState.AnsweredLocally) return last;
     if (last.kind === 'failed') o.logger.debug({ call: o.call.id, handler: handler.name, cause: last.failure.cause }, 'call step failed');
   }
   if (o.call.state === CallState.AnsweredLocally) {
     // the plan ran out with the caller answered here and connected to no one: BYE
     await o.call.hangup('system', last?.kind === 'failed' ? last.failure.cause : 'dialplan-end');
-    return;
+    return last;
   }
   if (last?.kind === 'failed') o.call.fail(last.failure, last.by);
+  return last;
 }

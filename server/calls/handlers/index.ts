@@ -11,6 +11,7 @@ import { Answer, PlayPrompt, type AnchoredServices } from './anchored.js';
 import { Pickup, type PickupServices } from './pickup.js';
 import { OutboundRouteHandler, type RouteServices } from './route.js';
 import { SayText, type SayServices } from './say.js';
+import { depositMessage, Voicemail, type VoicemailPort } from './voicemail.js';
 
 export { runSteps } from './handler.js';
 export type { CallHandler, HandlerContext, HandlerOutcome, HandlerFactory } from './handler.js';
@@ -20,18 +21,35 @@ export type { AnchoredServices } from './anchored.js';
 export type { PickupServices } from './pickup.js';
 export type { SayServices, SpeechPrompts } from './say.js';
 export type { OutboundDialer, RouteServices } from './route.js';
+export type { VoicemailPort, VoicemailMessageView, PlayableAudio, MessageRecording } from './voicemail.js';
 
 /** The ACD's handlers (server/acd), given the services the call layer's own handlers use. */
 export interface AcdHandlers {
-  queue(services: DialServices & AnchoredServices): CallHandler;
+  queue(services: DialServices & AnchoredServices & SayServices): CallHandler;
   agentLogin(services: AnchoredServices): CallHandler;
   isQueue(id: string): boolean;
+  /** the call id of the queue call this extension's agent is talking on (supervisor monitoring) */
+  agentCallOf?(extension: string): string | undefined;
+}
+
+/** The IVR's flow handler (server/ivr), given the call layer's services and this factory (a flow ends in a queue, an extension, another flow). */
+export interface IvrHandlers {
+  flow(services: DialServices & AnchoredServices & SayServices, run: HandlerFactory): CallHandler;
 }
 
 type Factories = { [K in Destination['kind']]: ((step: ResolvedStep) => CallHandler) | null };
 
-export function handlerFactory(services: DialServices & MonitorServices & AnchoredServices & PickupServices & RouteServices & SayServices & { readonly acd?: AcdHandlers }): HandlerFactory {
-  const acd = services.acd;
+export function handlerFactory(base: DialServices & MonitorServices & AnchoredServices & PickupServices & RouteServices & SayServices & { readonly acd?: AcdHandlers; readonly ivr?: IvrHandlers; readonly voicemail?: VoicemailPort | null }): HandlerFactory {
+  const acd = base.acd;
+  const ivr = base.ivr;
+  const voicemail = base.voicemail ?? null;
+  // an extension's missed call goes to its mailbox (deposit answers only when the mailbox exists)
+  const services = {
+    ...base,
+    voicemail,
+    voicemailFallback: async (o: Parameters<NonNullable<DialServices['voicemailFallback']>>[0]) =>
+      voicemail !== null && (await voicemail.box(o.mailbox)) !== null ? depositMessage({ ...o, services }) : null,
+  };
   const rooms = new Rooms(services);
   const factories: Factories = {
     extension: () => new DialExtension(services),
@@ -50,10 +68,13 @@ export function handlerFactory(services: DialServices & MonitorServices & Anchor
     queue: acd ? () => acd.queue(services) : null,
     'agent-login': acd ? () => acd.agentLogin(services) : null,
     route: () => new OutboundRouteHandler(services),
+    voicemail: () => new Voicemail(services),
+    flow: ivr ? () => ivr.flow(services, factory) : null,
   };
-  return (step) => {
+  const factory: HandlerFactory = (step) => {
     const make = factories[step.destination.kind];
     if (make === null) throw new Error(`no handler runs a '${step.destination.kind}' step`);
     return make(step);
   };
+  return factory;
 }

@@ -5,11 +5,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MonitorMode } from '../../../media/index.js';
 import { CallState, type Call } from '../call.js';
-import { callRig, FakeEndpoint, FakeFork, FakeLocal, FakeMedia, flush, OFFER, silentLogger } from '../test-support.js';
+import { callerInvite, callRig, FakeEndpoint, FakeFork, FakeLocal, FakeMedia, flush, OFFER, silentLogger } from '../test-support.js';
 import type { Destination } from '../dialplan/destinations.js';
 import type { HandlerContext } from './handler.js';
 import { ConferenceRoom, Rooms } from './conference.js';
 import { Monitor, type MonitorServices } from './monitor.js';
+import { handleInDialog } from '../in-dialog.js';
 
 class FakeRoom {
   readonly members = new Set<string>();
@@ -80,11 +81,24 @@ describe('conference handler', () => {
     assert.equal(endpoints[1]!.closed, 1);
   });
 
-  it('RFC 3264: an INVITE without an offer fails 488; without media ports 503', async () => {
+  it('RFC 3264 §4 late offer: an offerless INVITE is answered 200 with our offer, and the answer in its ACK points our endpoint at the caller', async () => {
     const none = callRig({ body: new Uint8Array() });
-    const services = { engine: fakeEngine().engine, address: '127.0.0.1', inbandDtmf: 'auto' as const };
+    const { engine, endpoints } = fakeEngine();
+    const services = { engine, address: '127.0.0.1', inbandDtmf: 'auto' as const };
     const outcome = await new ConferenceRoom(services, new Rooms(services)).exec(none.call, ctx(none, { kind: 'conference' }, { dialled: '3001' }));
-    assert.equal(outcome.kind === 'failed' && outcome.failure.status, 488);
+    assert.deepEqual(outcome, { kind: 'answered' });
+    assert.deepEqual(statuses(none), [200]);
+    const offer = Buffer.from(none.request.replies[0]!.body ?? new Uint8Array()).toString('utf8');
+    // RFC 4566 §5.14: our offer names our endpoint's port; §5.7 our address
+    assert.match(offer, new RegExp(`^m=audio ${endpoints[0]!.rtpPort} RTP/AVP `, 'm'));
+    assert.match(offer, /^c=IN IP4 127\.0\.0\.1/m);
+    const answer = new Uint8Array(Buffer.from('v=0\r\no=- 1 1 IN IP4 127.0.0.9\r\ns=-\r\nc=IN IP4 127.0.0.9\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n'));
+    await handleInDialog({ call: none.call, side: 'caller', request: callerInvite(answer, { cseq: 1, method: 'ACK' }), contact: '<sip:hailing@127.0.0.1>', observer: { ended: async () => {} } });
+    assert.deepEqual(endpoints[0]!.remotes.at(-1), { address: '127.0.0.9', rtpPort: 40000, rtcpPort: 40001 });
+  });
+
+  it('a conference caller without media ports fails 503', async () => {
+    const services = { engine: fakeEngine().engine, address: '127.0.0.1', inbandDtmf: 'auto' as const };
     const full = callRig();
     const noPorts = { ...services, engine: fakeEngine({ ports: false }).engine };
     const refused = await new ConferenceRoom(noPorts, new Rooms(noPorts)).exec(full.call, ctx(full, { kind: 'conference' }, { dialled: '3001' }));

@@ -5,6 +5,7 @@ import type { MediaEngine } from '../../../media/index.js';
 import { CallState, type Call } from '../call.js';
 import { LocalMedia } from '../local-media.js';
 import { FAILURES } from '../outcome.js';
+import { callerSdp } from '../late-offer.js';
 import type { HandlerContext, HandlerOutcome } from './handler.js';
 
 export interface LocalServices {
@@ -14,8 +15,8 @@ export interface LocalServices {
 }
 
 export async function answerable(o: { call: Call; ctx: HandlerContext; services: LocalServices; group: string }): Promise<{ media: LocalMedia } | HandlerOutcome> {
-  const offer = o.ctx.request.message.body;
-  if (offer.length === 0) return { kind: 'failed', failure: FAILURES.notAcceptable, by: 'system' };
+  // an offerless INVITE (late offer): the answer to a placeholder is the offer our 2xx makes (late-offer.ts)
+  const offer = callerSdp({ call: o.call, source: o.ctx.request.source.address });
   let media: LocalMedia;
   try {
     media = await LocalMedia.open({ engine: o.services.engine, group: o.group, address: o.services.address, offer, inbandDtmf: o.services.inbandDtmf, sources: [o.ctx.request.source.address] });

@@ -6,6 +6,7 @@
 import type { Call } from '../call.js';
 import { LocalMedia } from '../local-media.js';
 import { FAILURES } from '../outcome.js';
+import { callerSdp } from '../late-offer.js';
 import { BaseHandler, type HandlerContext, type HandlerOutcome } from './handler.js';
 import { answerable, type LocalServices } from './local.js';
 
@@ -48,7 +49,7 @@ export class Pickup extends BaseHandler {
     const mine = await answerable({ call, ctx, services: this.#s, group: target.id });
     if (!('media' in mine)) return mine;
     // the ringing call's caller gets an answer of ours to the offer it made
-    const offer = target.inbound.request.message.body;
+    const offer = callerSdp({ call: target, source: target.inbound.request.source.address });
     const theirs = await LocalMedia.open({ engine: this.#s.engine, group: target.id, address: this.#s.address, offer, inbandDtmf: this.#s.inbandDtmf, sources: [target.inbound.request.source.address] }).catch(() => undefined);
     const answer = theirs ? await theirs.answer(offer).catch(() => undefined) : undefined;
     if (theirs === undefined || !answer?.ok || !target.pickedUp({ media: theirs, body: answer.body, by: call.caller.number, peer: mine.media.endpoint })) {

@@ -30,6 +30,12 @@ export interface DigestSecrets {
   readonly ha1Md5: string;
   /** hex SHA-256(username:realm:password) */
   readonly ha1Sha256: string;
+  /**
+   * Further passwords of the same user, as HA1 pairs: a desk phone enrolled for provisioning holds
+   * its own random password for the extension (docs/provisioning.md), so revoking that phone never
+   * touches the extension's own password or its other devices.
+   */
+  readonly alternates?: readonly { readonly ha1Md5: string; readonly ha1Sha256: string }[];
 }
 
 export interface DigestAuthenticatorOptions {
@@ -261,7 +267,13 @@ export class DigestAuthenticator {
     const known = creds !== undefined && creds.username === username && creds.realm === this.#realm;
     const ha1 = known ? (algorithm === 'SHA-256' ? creds.ha1Sha256 : creds.ha1Md5) : this.#dummy[algorithm];
     const expected = computeResponse({ algorithm, ha1, nonce, nc, cnonce, qop: 'auth', method: options.method, uri });
-    const match = safeEqualHex(expected, response);
+    let match = safeEqualHex(expected, response);
+    for (const alt of known ? (creds.alternates ?? []) : []) {
+      const altHa1 = algorithm === 'SHA-256' ? alt.ha1Sha256 : alt.ha1Md5;
+      // every alternate is computed, matched or not, so the time spent says nothing of which one matched
+      const altMatch = safeEqualHex(computeResponse({ algorithm, ha1: altHa1, nonce, nc, cnonce, qop: 'auth', method: options.method, uri }), response);
+      match = altMatch || match;
+    }
     if (!match || !known) return { ok: false, reason: 'mismatch', ...who };
 
     const now = this.#clock.now();

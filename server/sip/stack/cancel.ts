@@ -2,7 +2,8 @@
 import type { SipHeader, SipRequest } from '../message/types.js';
 import { firstHeaderValue } from '../transaction/ack.js';
 
-export function buildCancel(invite: SipRequest): SipRequest {
+/** `reason`: an RFC 3326 Reason value for the CANCEL (e.g. a fork cancelled because another answered) */
+export function buildCancel(invite: SipRequest, reason?: string): SipRequest {
   const find = (name: string): SipHeader | undefined => invite.headers.find((h) => h.name.toLowerCase() === name);
   const headers: SipHeader[] = [];
   // "the Via header field of the CANCEL MUST contain a single Via header matching the top Via value of the request being cancelled"
@@ -18,6 +19,8 @@ export function buildCancel(invite: SipRequest): SipRequest {
   headers.push({ name: 'CSeq', value: `${seq} CANCEL` });
   // "If the request being cancelled contains a Route header field, the CANCEL request MUST include that Route header field's values."
   for (const h of invite.headers) if (h.name.toLowerCase() === 'route') headers.push({ name: 'Route', value: h.value });
+  // RFC 3326 §2: "The Reason header field MAY appear in any request within a dialog, in any CANCEL request"
+  if (reason !== undefined) headers.push({ name: 'Reason', value: reason });
   headers.push({ name: 'Content-Length', value: '0' });
   return { kind: 'request', method: 'CANCEL', uri: invite.uri, version: 'SIP/2.0', headers, body: new Uint8Array(0) };
 }

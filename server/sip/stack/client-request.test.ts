@@ -105,6 +105,26 @@ describe('client transactions in the core (RFC 3261 17.1, 8.1)', () => {
     assert.ok(transport.sent.some((s) => s.message.kind === 'request' && s.message.method === 'ACK'));
   });
 
+  it('RFC 3326 §2: an abort whose reason is a Reason value puts it in the CANCEL; any other reason adds none', async () => {
+    for (const [why, expected] of [['SIP;cause=200;text="Call completed elsewhere"', 'SIP;cause=200;text="Call completed elsewhere"'], [new Error('gone'), undefined]] as const) {
+      const { transport, stack } = harness();
+      const abort = new AbortController();
+      void stack.request({ request: options('INVITE'), to: target, signal: abort.signal });
+      await settle();
+      const via = hdr(transport.sent[0]!.message, 'Via');
+      transport.inject(
+        `SIP/2.0 180 Ringing\nVia: ${via}\nTo: <sip:carrier.example.net>;tag=c\nFrom: <sip:hailing@example.com>;tag=ours\nCall-ID: c1@example.com\nCSeq: 1 INVITE\nContent-Length: 0\n\n`,
+        transport.flow(target.remote),
+      );
+      await settle();
+      abort.abort(why);
+      await settle();
+      const cancel = transport.sent[1]!.message;
+      assert.equal(cancel.kind === 'request' && cancel.method, 'CANCEL');
+      assert.equal(hdr(cancel, 'Reason'), expected);
+    }
+  });
+
   it('close(): new requests get 503; pending ones get 503 once drainMs has passed', async () => {
     const { stack, clock } = harness('udp', { drainMs: 1000 });
     const pending = stack.request({ request: options('INVITE'), to: { protocol: 'tcp', remote: target.remote } });

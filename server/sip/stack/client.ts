@@ -126,7 +126,10 @@ export class ClientSide {
       // RFC 3261 §9.1: "If no provisional response has been received, the CANCEL request MUST NOT be sent"
       if (!cancelWanted || cancelSent || !(tx instanceof InviteClientTransaction) || tx.state !== InviteClientState.Proceeding) return;
       cancelSent = true;
-      void this.request({ request: buildCancel(request), to: destination }).then((r) =>
+      // an abort whose reason is an RFC 3326 Reason value ("SIP;cause=200;...") puts it in the CANCEL
+      const why: unknown = options.signal?.reason;
+      const reason = typeof why === 'string' && /^(SIP|Q\.850)\s*;/i.test(why) ? why : undefined;
+      void this.request({ request: buildCancel(request, reason), to: destination }).then((r) =>
         ctx.logger.debug({ status: r.status }, 'CANCEL answered'),
       );
     };

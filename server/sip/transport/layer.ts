@@ -52,6 +52,11 @@ export interface TransportOptions {
   readonly trace?: TraceHook;
   readonly logger: Logger;
   readonly clock?: Clock;
+  /**
+   * IPv4 multicast groups the wildcard UDP listening points join on every IPv4 interface, e.g.
+   * 224.0.1.75 ("sip.mcast.net", RFC 6080 §5.1.1 PnP SUBSCRIBEs); none by default
+   */
+  readonly multicastGroups?: readonly string[];
 }
 
 type Listener = UdpListener | StreamListener | WebSocketListener;
@@ -137,7 +142,7 @@ class Transports implements TransportLayer {
     for (const point of this.#options.listen) {
       const { protocol, address, port } = point;
       if (protocol === 'udp') {
-        const l = new UdpListener(this.#ctx, { address, port });
+        const l = new UdpListener(this.#ctx, { address, port, multicastGroups: this.#options.multicastGroups ?? [] });
         this.#udp.push(l);
         this.#listeners.push(l);
       } else if (isStream(protocol)) {

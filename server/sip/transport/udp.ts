@@ -4,6 +4,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import dns from 'node:dns';
+import { networkInterfaces } from 'node:os';
 import type { Flow, HostPort, ListeningPoint } from './types.js';
 import type { TransportContext } from './context.js';
 import { describeError, isOnlyCrlf } from './context.js';
@@ -15,13 +16,15 @@ export class UdpListener {
   readonly #ctx: TransportContext;
   readonly #address: string;
   readonly #requestedPort: number;
+  readonly #groups: readonly string[];
   #socket: dgram.Socket | undefined;
   #local: HostPort | undefined;
 
-  constructor(ctx: TransportContext, point: { address: string; port: number }) {
+  constructor(ctx: TransportContext, point: { address: string; port: number; multicastGroups?: readonly string[] }) {
     this.#ctx = ctx;
     this.#address = point.address;
     this.#requestedPort = point.port;
+    this.#groups = point.multicastGroups ?? [];
   }
 
   get family(): 4 | 6 {
@@ -59,9 +62,30 @@ export class UdpListener {
         // after binding, socket errors (ICMP unreachable on some platforms) are logged, never fatal
         socket.on('error', (err) => this.#ctx.logger.warn({ err: describeError(err) }, 'udp socket error'));
         socket.on('message', (msg, rinfo) => this.#onDatagram(msg, rinfo));
+        this.#joinGroups(socket);
         resolve();
       });
     });
+  }
+
+  /**
+   * Only a socket bound to the wildcard address receives datagrams sent to a group (Linux delivers
+   * them by destination address); each IPv4 interface joins, and one that cannot is logged, not fatal.
+   */
+  #joinGroups(socket: dgram.Socket): void {
+    if (this.#groups.length === 0 || this.family !== 4 || this.#address !== '0.0.0.0') return;
+    const addresses = Object.values(networkInterfaces())
+      .flat()
+      .filter((i) => i !== undefined && i.family === 'IPv4')
+      .map((i) => (i as { address: string }).address);
+    for (const group of this.#groups)
+      for (const iface of addresses) {
+        try {
+          socket.addMembership(group, iface);
+        } catch (err) {
+          this.#ctx.logger.warn({ group, iface, err: describeError(err) }, 'cannot join multicast group');
+        }
+      }
   }
 
   #onDatagram(msg: Buffer, rinfo: dgram.RemoteInfo): void {

@@ -1,7 +1,8 @@
 // Trunks, DIDs and outbound routes: small tables that every call reads, so each is kept in memory
 // and reloaded after this repository's own writes (one process owns the database). Trunk attempts
-// are written through the batching writer: a call never waits on the disk for them.
-import { asc, eq } from 'drizzle-orm';
+// are written through the batching writer: a call never waits on the disk for them. The carrier
+// secret is sealed before it is written and opened as it is read (the sealer lives outside the store).
+import { asc, eq, isNotNull } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import type { BatchWriter } from '../batch-writer.js';
 import type { StoreLogger } from '../logger.js';
@@ -26,6 +27,14 @@ export interface RouteInput {
   readonly name: string;
   readonly settings: Record<string, unknown>;
 }
+/** Seals a secret for the database and opens it again (server/security's SecretBox). */
+export interface SecretSealer {
+  seal(plain: string): string;
+  /** written by seal() (anything else was stored before sealing) */
+  isSealed(stored: string): boolean;
+  /** null: the stored form does not open (another key, a tampered row) */
+  open(stored: string): string | null;
+}
 export type TrunkAttemptInput = Omit<TrunkAttemptRow, 'id'>;
 export type { TrunkRow, DidRow, OutboundRouteRow, TrunkAttemptRow };
 
@@ -49,16 +58,18 @@ export class TrunkRepository {
   readonly #writer: BatchWriter | undefined;
   readonly #logger: StoreLogger | undefined;
   readonly #now: () => number;
+  readonly #secrets: SecretSealer;
   readonly #trunks: Cached<TrunkRow>;
   readonly #dids: Cached<DidRow>;
   readonly #routes: Cached<OutboundRouteRow>;
 
-  constructor(options: { db: Db; writer?: BatchWriter; logger?: StoreLogger; now?: () => number }) {
+  constructor(options: { db: Db; secrets: SecretSealer; writer?: BatchWriter; logger?: StoreLogger; now?: () => number }) {
     this.#db = options.db;
+    this.#secrets = options.secrets;
     this.#writer = options.writer;
     this.#logger = options.logger;
     this.#now = options.now ?? Date.now;
-    this.#trunks = new Cached(() => this.#db.select().from(trunks).orderBy(asc(trunks.id)));
+    this.#trunks = new Cached(async () => (await this.#db.select().from(trunks).orderBy(asc(trunks.id))).map((r) => this.#opened(r)));
     this.#dids = new Cached(() => this.#db.select().from(dids).orderBy(asc(dids.first)));
     this.#routes = new Cached(() => this.#db.select().from(outboundRoutes).orderBy(asc(outboundRoutes.id)));
   }
@@ -71,22 +82,46 @@ export class TrunkRepository {
     return (await this.trunks()).find((t) => t.id === id);
   }
 
+  #opened(row: TrunkRow): TrunkRow {
+    if (row.secret === null) return row;
+    const secret = this.#secrets.open(row.secret);
+    if (secret === null) this.#logger?.error({ trunk: row.id }, 'trunk secret does not open with this server\'s key; the trunk has no password');
+    return { ...row, secret };
+  }
+
+  #sealed(secret: string | null): string | null {
+    return secret === null ? null : this.#secrets.seal(secret);
+  }
+
   async createTrunk(input: TrunkInput): Promise<TrunkRow> {
     const now = this.#now();
     const [row] = await this.#db
       .insert(trunks)
-      .values({ name: input.name, kind: input.kind, settings: input.settings, secret: input.secret ?? null, createdAt: now, updatedAt: now })
+      .values({ name: input.name, kind: input.kind, settings: input.settings, secret: this.#sealed(input.secret ?? null), createdAt: now, updatedAt: now })
       .returning();
     this.#trunks.drop();
-    return row!;
+    return this.#opened(row!);
   }
 
   async updateTrunk(id: number, input: TrunkInput): Promise<TrunkRow | undefined> {
-    const set = { name: input.name, kind: input.kind, settings: input.settings, ...(input.secret !== undefined ? { secret: input.secret } : {}), updatedAt: this.#now() };
+    const set = { name: input.name, kind: input.kind, settings: input.settings, ...(input.secret !== undefined ? { secret: this.#sealed(input.secret) } : {}), updatedAt: this.#now() };
     const [row] = await this.#db.update(trunks).set(set).where(eq(trunks.id, id)).returning();
     this.#trunks.drop();
     this.#dids.drop();
-    return row;
+    return row === undefined ? undefined : this.#opened(row);
+  }
+
+  /** Seals the secrets written before sealing existed (run at start); how many were sealed. */
+  async sealStoredSecrets(): Promise<number> {
+    const rows = await this.#db.select({ id: trunks.id, secret: trunks.secret }).from(trunks).where(isNotNull(trunks.secret));
+    let sealed = 0;
+    for (const row of rows) {
+      if (row.secret === null || this.#secrets.isSealed(row.secret)) continue;
+      await this.#db.update(trunks).set({ secret: this.#secrets.seal(row.secret) }).where(eq(trunks.id, row.id));
+      sealed++;
+    }
+    if (sealed > 0) this.#trunks.drop();
+    return sealed;
   }
 
   async deleteTrunk(id: number): Promise<boolean> {

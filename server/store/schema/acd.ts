@@ -21,8 +21,9 @@ export const acdAgents = sqliteTable('acd_agents', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   extension: text('extension').notNull(),
-  /** for *50/*51 from a desk phone */
-  pin: text('pin').notNull(),
+  /** for *50/*51 from a desk phone: 'hmac-sha256:<hex>' under the server's PIN key (server/acd/pin.ts),
+   *  never the PIN; rows from before hashing are hashed when the ACD starts */
+  pinHash: text('pin').notNull(),
   /** skill → proficiency 1–100 */
   skills: text('skills', { mode: 'json' }).$type<Record<string, number>>().notNull(),
   /** channel → interactions at once */

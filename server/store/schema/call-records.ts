@@ -26,8 +26,8 @@
 // alone (its column list is the keys of that group, so it cannot name a retention column and
 // leaves them as they are on conflict), they are written only by RetentionRepository's targeted
 // UPDATEs, and the views, the API's schema and its JSON derive them from the group under
-// `retention` (CallRetentionView). `direction` is a fact of the call (routing will set it when
-// trunks arrive) and so belongs to the call's group. To add a field set from outside the call
+// `retention` (CallRetentionView). `direction` is a fact of the call (call control sets it when
+// a trunk carries the call in or out) and so belongs to the call's group. To add a field set from outside the call
 // (a review flag, a case number ...), add it to callRetentionFields, not callRecordFields.
 // The definition lives in the store because the layer rule lets every server module import the
 // store and the store import none of them (docs/decisions.md).
@@ -92,16 +92,46 @@ export const recordingPausesJson: JsonCodec<readonly RecordingPause[]> = {
   },
 };
 
+/**
+ * A call shares one routing object across its records until a step adds to it (server/calls
+ * call-facts.ts), and each of its four or so writes encodes the record: the text is kept with the object.
+ */
+const routingText = new WeakMap<CallRouting, string>();
+
 /** JSON { trace: [...], handlers: [string] }; null (older rows) or anything else reads as absent. */
 export const callRoutingJson: JsonCodec<CallRouting | undefined> = {
   schema: z.object({ trace: z.array(z.unknown()), handlers: z.array(z.string()) }).optional(),
-  encode: (r) => (r === undefined ? null : JSON.stringify({ trace: r.trace, handlers: r.handlers })),
+  encode(r) {
+    if (r === undefined) return null;
+    let text = routingText.get(r);
+    if (text === undefined) routingText.set(r, (text = JSON.stringify({ trace: r.trace, handlers: r.handlers })));
+    return text;
+  },
   decode(text) {
     if (text === null) return undefined;
     try {
       const v = JSON.parse(text) as { trace?: unknown; handlers?: unknown };
       if (!Array.isArray(v.trace) || !Array.isArray(v.handlers)) return undefined;
       return { trace: v.trace as unknown[], handlers: (v.handlers as unknown[]).filter((h): h is string => typeof h === 'string') };
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/**
+ * What an IVR flow learned before the call left it (issue 15): the flow and version, variables,
+ * the path of node ids, each attempt at an answer, the failures, the matched intent, the outcome
+ * and the step-by-step trace. Its shape is server/ivr's FlowContext; null (no flow) reads as absent.
+ */
+export const callIvrJson: JsonCodec<Readonly<Record<string, unknown>> | undefined> = {
+  schema: z.record(z.string(), z.unknown()).optional(),
+  encode: (v) => (v === undefined ? null : JSON.stringify(v)),
+  decode(text) {
+    if (text === null) return undefined;
+    try {
+      const v: unknown = JSON.parse(text);
+      return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
     } catch {
       return undefined;
     }
@@ -148,10 +178,17 @@ export const callRecordFields = {
     optional: true,
     doc: 'how the dial plan resolved the dialled number (GET /api/v1/dialplan/resolve trace lines) and the handlers the call ran',
   },
+  ivr: {
+    column: text('ivr'),
+    kind: 'json',
+    json: callIvrJson,
+    optional: true,
+    doc: 'the IVR flow the call ran: flowId, version, vars, path, attempts, failures, intent, outcome, trace',
+  },
   direction: {
     column: text('direction', { enum: callDirections }).notNull().default('internal'),
     kind: 'enum',
-    doc: "what retention policies match by: every call is between extensions ('internal') until trunks set it",
+    doc: "'inbound' (a carrier's DID brought it in), 'outbound' (a trunk route took it out) or 'internal' (between extensions); retention policies match by it",
   },
 } as const satisfies FieldSpecs;
 

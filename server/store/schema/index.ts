@@ -13,3 +13,6 @@ export * from './retention.js';
 export * from './calendars.js';
 export * from './acd.js';
 export * from './trunks.js';
+export * from './voicemail.js';
+export * from './ivr.js';
+export * from './provisioning.js';

@@ -1029,6 +1029,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/acd/agents/{id}/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A browser agent’s console is still there; without one for HAILING_ACD_AGENT_HEARTBEAT_TIMEOUT_MS the agent is logged out */
+        post: operations["postApiV1AcdAgentsIdHeartbeat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/acd/memberships": {
         parameters: {
             query?: never;
@@ -1098,6 +1115,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/acd/interactions/{id}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The waiting caller is called back and keeps the place (agent first, then the customer); the record says callback-completed or callback-failed */
+        post: operations["postApiV1AcdInteractionsIdCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/interactions/{id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Supervisor: move a waiting caller to another queue (the record closes "moved"; the caller joins the other queue) */
+        post: operations["postApiV1AcdInteractionsIdMove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/agents/{id}/monitor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Supervisor: the agent’s queue call now and the codes a supervisor phone dials to listen, whisper or barge */
+        get: operations["getApiV1AcdAgentsIdMonitor"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/acd/interactions": {
         parameters: {
             query?: never;
@@ -1124,6 +1192,179 @@ export interface paths {
         };
         /** 15-minute interval figures per queue: service level, ASA, AHT, abandon rate, occupancy */
         get: operations["getApiV1AcdIntervals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The JSON Schema (draft 2020-12) of a flow document */
+        get: operations["getApiV1IvrSchema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a flow document without saving it: every problem with its JSON pointer */
+        post: operations["postApiV1IvrValidate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** IVR flows */
+        get: operations["getApiV1IvrFlows"];
+        put?: never;
+        /** Add a flow (its version 1) */
+        post: operations["postApiV1IvrFlows"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flow and its current document */
+        get: operations["getApiV1IvrFlowsId"];
+        /** Edit a flow: a new version, current for new calls (calls in progress keep theirs) */
+        put: operations["putApiV1IvrFlowsId"];
+        post?: never;
+        /** Delete a flow no dial plan entry runs */
+        delete: operations["deleteApiV1IvrFlowsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flow's versions, newest first */
+        get: operations["getApiV1IvrFlowsIdVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version with its document */
+        get: operations["getApiV1IvrFlowsIdVersionsVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make an older version current again */
+        post: operations["postApiV1IvrFlowsIdRollback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Walk a flow with typed answers (keys, text, timeouts), no call: the step-by-step trace */
+        post: operations["postApiV1IvrFlowsIdSimulate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/flows/{id}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Self-service figures: entered, contained, transferred, abandoned, failures by node */
+        get: operations["getApiV1IvrFlowsIdMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ivr/runs/{callId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A call's flow run: outcome, path and trace */
+        get: operations["getApiV1IvrRunsCallId"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1292,6 +1533,145 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Provisioned desk phones (never their secrets) */
+        get: operations["getApiV1Devices"];
+        put?: never;
+        /** Enrol a phone by MAC for an extension: generates its SIP password, provisioning password and token URL (the latter two answered only now) */
+        post: operations["postApiV1Devices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** MACs that asked for a configuration but are not enrolled */
+        get: operations["getApiV1DevicesPending"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/pending/{mac}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a pending MAC: enrol it for an extension */
+        post: operations["postApiV1DevicesPendingMacApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/pending/{mac}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Dismiss a pending MAC */
+        delete: operations["deleteApiV1DevicesPendingMac"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/{mac}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One device */
+        get: operations["getApiV1DevicesMac"];
+        put?: never;
+        post?: never;
+        /** Remove a device: its SIP password and provisioning credentials stop working at once */
+        delete: operations["deleteApiV1DevicesMac"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/{mac}/resync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send check-sync NOTIFY to the device's registered contacts: the phone fetches its configuration again without a reboot */
+        post: operations["postApiV1DevicesMacResync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/provisioning/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each family's templates and the variables they may use */
+        get: operations["getApiV1ProvisioningTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/provisioning/templates/{family}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a family's template with your own ({{variable}} placeholders) */
+        put: operations["putApiV1ProvisioningTemplatesFamilyFile"];
+        post?: never;
+        /** Restore the built-in template */
+        delete: operations["deleteApiV1ProvisioningTemplatesFamilyFile"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/speech/models": {
         parameters: {
             query?: never;
@@ -1371,6 +1751,299 @@ export interface paths {
         get: operations["getApiV1SpeechVoices"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/voicemail/mailboxes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every mailbox with its counts (new, old) */
+        get: operations["getApiV1VoicemailMailboxes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/extensions/{number}/mailbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An extension's mailbox: settings, whether a PIN and a greeting are set, counts */
+        get: operations["getApiV1ExtensionsNumberMailbox"];
+        /** Create or change the mailbox; `pin` sets or resets the PIN (stored as a hash, audited without it). Missed calls (busy, no answer, no forward) then go to it */
+        put: operations["putApiV1ExtensionsNumberMailbox"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/extensions/{number}/mailbox/greeting": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload the greeting: a WAV file (audio/wav body, at most 2 MiB) the player can play; sealed at rest like a recording */
+        put: operations["putApiV1ExtensionsNumberMailboxGreeting"];
+        post?: never;
+        /** Remove the greeting (callers hear the spoken default) */
+        delete: operations["deleteApiV1ExtensionsNumberMailboxGreeting"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/extensions/{number}/mailbox/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The mailbox's messages, oldest first */
+        get: operations["getApiV1ExtensionsNumberMailboxMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/voicemail/messages/{id}/audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A message's audio, decrypted as it streams (audio/wav attachment); audited */
+        get: operations["getApiV1VoicemailMessagesIdAudio"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/voicemail/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a message and its audio (audited) */
+        delete: operations["deleteApiV1VoicemailMessagesId"];
+        options?: never;
+        head?: never;
+        /** Mark a message read or new again (the message lamp follows) */
+        patch: operations["patchApiV1VoicemailMessagesId"];
+        trace?: never;
+    };
+    "/api/v1/presence/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Extensions on a call now and how (RFC 4235 dialog states: early with the caller, confirmed), as BLF subscribers see them */
+        get: operations["getApiV1PresenceLines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/moh/classes/{class}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The files of a music-on-hold class, in playing order */
+        get: operations["getApiV1MohClassesClassFiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/moh/classes/{class}/files/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload a WAV file (the body, audio/wav; any rate, channels, PCM/float/G.711), converted once to mono 16-bit 8 kHz; replaces a file of that name */
+        put: operations["putApiV1MohClassesClassFilesName"];
+        post?: never;
+        /** Remove a file from the class (an empty class plays silence) */
+        delete: operations["deleteApiV1MohClassesClassFilesName"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Calls in progress */
+        get: operations["getApiV1Calls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/hangup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the call (BYE to both parties; 487 to a caller still ringing) */
+        post: operations["postApiV1CallsIdHangup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hold the call: both parties hear music on hold; neither is re-INVITEd */
+        post: operations["postApiV1CallsIdHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a call held by the API */
+        post: operations["postApiV1CallsIdResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Blind transfer: the callee is released (BYE), the caller hears ringback and goes to the target through the dial plan; progress as transfer events */
+        post: operations["postApiV1CallsIdTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/dtmf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send DTMF to a party (RFC 4733, or in-band when the party did not negotiate telephone-event) */
+        post: operations["postApiV1CallsIdDtmf"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/recording/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the conversation from now (recording must be set up) */
+        post: operations["postApiV1CallsIdRecordingStart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/recording/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop the call's recording before the call ends */
+        post: operations["postApiV1CallsIdRecordingStop"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3506,8 +4179,12 @@ export interface operations {
                                 trace: unknown[];
                                 handlers: string[];
                             };
+                            /** @description the IVR flow the call ran: flowId, version, vars, path, attempts, failures, intent, outcome, trace */
+                            ivr?: {
+                                [key: string]: unknown;
+                            };
                             /**
-                             * @description what retention policies match by: every call is between extensions ('internal') until trunks set it
+                             * @description 'inbound' (a carrier's DID brought it in), 'outbound' (a trunk route took it out) or 'internal' (between extensions); retention policies match by it
                              * @enum {string}
                              */
                             direction: "inbound" | "outbound" | "internal";
@@ -3717,8 +4394,12 @@ export interface operations {
                             trace: unknown[];
                             handlers: string[];
                         };
+                        /** @description the IVR flow the call ran: flowId, version, vars, path, attempts, failures, intent, outcome, trace */
+                        ivr?: {
+                            [key: string]: unknown;
+                        };
                         /**
-                         * @description what retention policies match by: every call is between extensions ('internal') until trunks set it
+                         * @description 'inbound' (a carrier's DID brought it in), 'outbound' (a trunk route took it out) or 'internal' (between extensions); retention policies match by it
                          * @enum {string}
                          */
                         direction: "inbound" | "outbound" | "internal";
@@ -4200,6 +4881,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -4214,6 +4898,20 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             } | {
                                 /** @constant */
                                 kind: "calendar";
@@ -4270,6 +4968,9 @@ export interface operations {
                                         skill: string;
                                         minLevel: number;
                                     }[];
+                                    attached?: {
+                                        [key: string]: unknown;
+                                    };
                                 } | {
                                     /** @constant */
                                     kind: "agent-login";
@@ -4284,6 +4985,20 @@ export interface operations {
                                     kind: "say";
                                     text: string;
                                     voice?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "voicemail";
+                                    /**
+                                     * @default deposit
+                                     * @enum {string}
+                                     */
+                                    action: "deposit" | "retrieve" | "retrieve-any";
+                                    mailbox?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "flow";
+                                    /** @description the flow id (/api/v1/ivr/flows) */
+                                    flow: number;
                                 })[];
                                 closed: ({
                                     /** @constant */
@@ -4336,6 +5051,9 @@ export interface operations {
                                         skill: string;
                                         minLevel: number;
                                     }[];
+                                    attached?: {
+                                        [key: string]: unknown;
+                                    };
                                 } | {
                                     /** @constant */
                                     kind: "agent-login";
@@ -4350,6 +5068,20 @@ export interface operations {
                                     kind: "say";
                                     text: string;
                                     voice?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "voicemail";
+                                    /**
+                                     * @default deposit
+                                     * @enum {string}
+                                     */
+                                    action: "deposit" | "retrieve" | "retrieve-any";
+                                    mailbox?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "flow";
+                                    /** @description the flow id (/api/v1/ivr/flows) */
+                                    flow: number;
                                 })[];
                             })[];
                             description: string | null;
@@ -4446,6 +5178,9 @@ export interface operations {
                             skill: string;
                             minLevel: number;
                         }[];
+                        attached?: {
+                            [key: string]: unknown;
+                        };
                     } | {
                         /** @constant */
                         kind: "agent-login";
@@ -4460,6 +5195,20 @@ export interface operations {
                         kind: "say";
                         text: string;
                         voice?: string;
+                    } | {
+                        /** @constant */
+                        kind: "voicemail";
+                        /**
+                         * @default deposit
+                         * @enum {string}
+                         */
+                        action?: "deposit" | "retrieve" | "retrieve-any";
+                        mailbox?: string;
+                    } | {
+                        /** @constant */
+                        kind: "flow";
+                        /** @description the flow id (/api/v1/ivr/flows) */
+                        flow: number;
                     } | {
                         /** @constant */
                         kind: "calendar";
@@ -4516,6 +5265,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -4530,6 +5282,20 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action?: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         })[];
                         closed: ({
                             /** @constant */
@@ -4582,6 +5348,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -4596,6 +5365,20 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action?: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         })[];
                     })[];
                     description?: string | null;
@@ -4665,6 +5448,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -4679,6 +5465,20 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         } | {
                             /** @constant */
                             kind: "calendar";
@@ -4735,6 +5535,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -4749,6 +5552,20 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                             closed: ({
                                 /** @constant */
@@ -4801,6 +5618,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -4815,6 +5635,20 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                         })[];
                         description: string | null;
@@ -4937,6 +5771,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -4951,6 +5788,20 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             } | {
                                 /** @constant */
                                 kind: "calendar";
@@ -5007,6 +5858,9 @@ export interface operations {
                                         skill: string;
                                         minLevel: number;
                                     }[];
+                                    attached?: {
+                                        [key: string]: unknown;
+                                    };
                                 } | {
                                     /** @constant */
                                     kind: "agent-login";
@@ -5021,6 +5875,20 @@ export interface operations {
                                     kind: "say";
                                     text: string;
                                     voice?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "voicemail";
+                                    /**
+                                     * @default deposit
+                                     * @enum {string}
+                                     */
+                                    action: "deposit" | "retrieve" | "retrieve-any";
+                                    mailbox?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "flow";
+                                    /** @description the flow id (/api/v1/ivr/flows) */
+                                    flow: number;
                                 })[];
                                 closed: ({
                                     /** @constant */
@@ -5073,6 +5941,9 @@ export interface operations {
                                         skill: string;
                                         minLevel: number;
                                     }[];
+                                    attached?: {
+                                        [key: string]: unknown;
+                                    };
                                 } | {
                                     /** @constant */
                                     kind: "agent-login";
@@ -5087,6 +5958,20 @@ export interface operations {
                                     kind: "say";
                                     text: string;
                                     voice?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "voicemail";
+                                    /**
+                                     * @default deposit
+                                     * @enum {string}
+                                     */
+                                    action: "deposit" | "retrieve" | "retrieve-any";
+                                    mailbox?: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "flow";
+                                    /** @description the flow id (/api/v1/ivr/flows) */
+                                    flow: number;
                                 })[];
                             };
                             argument: string;
@@ -5216,6 +6101,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -5230,6 +6118,20 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         } | {
                             /** @constant */
                             kind: "calendar";
@@ -5286,6 +6188,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -5300,6 +6205,20 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                             closed: ({
                                 /** @constant */
@@ -5352,6 +6271,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -5366,6 +6288,20 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                         })[];
                         description: string | null;
@@ -5491,6 +6427,9 @@ export interface operations {
                             skill: string;
                             minLevel: number;
                         }[];
+                        attached?: {
+                            [key: string]: unknown;
+                        };
                     } | {
                         /** @constant */
                         kind: "agent-login";
@@ -5505,6 +6444,20 @@ export interface operations {
                         kind: "say";
                         text: string;
                         voice?: string;
+                    } | {
+                        /** @constant */
+                        kind: "voicemail";
+                        /**
+                         * @default deposit
+                         * @enum {string}
+                         */
+                        action?: "deposit" | "retrieve" | "retrieve-any";
+                        mailbox?: string;
+                    } | {
+                        /** @constant */
+                        kind: "flow";
+                        /** @description the flow id (/api/v1/ivr/flows) */
+                        flow: number;
                     } | {
                         /** @constant */
                         kind: "calendar";
@@ -5561,6 +6514,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -5575,6 +6531,20 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action?: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         })[];
                         closed: ({
                             /** @constant */
@@ -5627,6 +6597,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -5641,6 +6614,20 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action?: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         })[];
                     })[];
                     description?: string | null;
@@ -5710,6 +6697,9 @@ export interface operations {
                                 skill: string;
                                 minLevel: number;
                             }[];
+                            attached?: {
+                                [key: string]: unknown;
+                            };
                         } | {
                             /** @constant */
                             kind: "agent-login";
@@ -5724,6 +6714,20 @@ export interface operations {
                             kind: "say";
                             text: string;
                             voice?: string;
+                        } | {
+                            /** @constant */
+                            kind: "voicemail";
+                            /**
+                             * @default deposit
+                             * @enum {string}
+                             */
+                            action: "deposit" | "retrieve" | "retrieve-any";
+                            mailbox?: string;
+                        } | {
+                            /** @constant */
+                            kind: "flow";
+                            /** @description the flow id (/api/v1/ivr/flows) */
+                            flow: number;
                         } | {
                             /** @constant */
                             kind: "calendar";
@@ -5780,6 +6784,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -5794,6 +6801,20 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                             closed: ({
                                 /** @constant */
@@ -5846,6 +6867,9 @@ export interface operations {
                                     skill: string;
                                     minLevel: number;
                                 }[];
+                                attached?: {
+                                    [key: string]: unknown;
+                                };
                             } | {
                                 /** @constant */
                                 kind: "agent-login";
@@ -5860,6 +6884,20 @@ export interface operations {
                                 kind: "say";
                                 text: string;
                                 voice?: string;
+                            } | {
+                                /** @constant */
+                                kind: "voicemail";
+                                /**
+                                 * @default deposit
+                                 * @enum {string}
+                                 */
+                                action: "deposit" | "retrieve" | "retrieve-any";
+                                mailbox?: string;
+                            } | {
+                                /** @constant */
+                                kind: "flow";
+                                /** @description the flow id (/api/v1/ivr/flows) */
+                                flow: number;
                             })[];
                         })[];
                         description: string | null;
@@ -6928,8 +7966,12 @@ export interface operations {
                             trace: unknown[];
                             handlers: string[];
                         };
+                        /** @description the IVR flow the call ran: flowId, version, vars, path, attempts, failures, intent, outcome, trace */
+                        ivr?: {
+                            [key: string]: unknown;
+                        };
                         /**
-                         * @description what retention policies match by: every call is between extensions ('internal') until trunks set it
+                         * @description 'inbound' (a carrier's DID brought it in), 'outbound' (a trunk route took it out) or 'internal' (between extensions); retention policies match by it
                          * @enum {string}
                          */
                         direction: "inbound" | "outbound" | "internal";
@@ -9515,7 +10557,10 @@ export interface operations {
                             vip: string[];
                             /** @default 10 */
                             vipPriority: number;
-                            /** @default {} */
+                            /**
+                             * @description { kind: 'callback' }: the caller hangs up, keeps the place and is called back (agent first)
+                             * @default {}
+                             */
                             exitKeys: {
                                 [key: string]: {
                                     /** @constant */
@@ -9525,6 +10570,9 @@ export interface operations {
                                     /** @constant */
                                     kind: "number";
                                     number: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "callback";
                                 };
                             };
                             /** @default null */
@@ -9533,6 +10581,11 @@ export interface operations {
                             positionPrompt: string | null;
                             /** @default 0 */
                             announceEveryS: number;
+                            /**
+                             * @description speak the position and estimated wait with on-device TTS (espeak-ng without a voice model)
+                             * @default false
+                             */
+                            announceSpeech: boolean;
                         }[];
                     };
                 };
@@ -9634,7 +10687,10 @@ export interface operations {
                     vip?: string[];
                     /** @default 10 */
                     vipPriority?: number;
-                    /** @default {} */
+                    /**
+                     * @description { kind: 'callback' }: the caller hangs up, keeps the place and is called back (agent first)
+                     * @default {}
+                     */
                     exitKeys?: {
                         [key: string]: {
                             /** @constant */
@@ -9644,6 +10700,9 @@ export interface operations {
                             /** @constant */
                             kind: "number";
                             number: string;
+                        } | {
+                            /** @constant */
+                            kind: "callback";
                         };
                     };
                     /** @default null */
@@ -9652,6 +10711,11 @@ export interface operations {
                     positionPrompt?: string | null;
                     /** @default 0 */
                     announceEveryS?: number;
+                    /**
+                     * @description speak the position and estimated wait with on-device TTS (espeak-ng without a voice model)
+                     * @default false
+                     */
+                    announceSpeech?: boolean;
                 };
             };
         };
@@ -9736,7 +10800,10 @@ export interface operations {
                         vip: string[];
                         /** @default 10 */
                         vipPriority: number;
-                        /** @default {} */
+                        /**
+                         * @description { kind: 'callback' }: the caller hangs up, keeps the place and is called back (agent first)
+                         * @default {}
+                         */
                         exitKeys: {
                             [key: string]: {
                                 /** @constant */
@@ -9746,6 +10813,9 @@ export interface operations {
                                 /** @constant */
                                 kind: "number";
                                 number: string;
+                            } | {
+                                /** @constant */
+                                kind: "callback";
                             };
                         };
                         /** @default null */
@@ -9754,6 +10824,11 @@ export interface operations {
                         positionPrompt: string | null;
                         /** @default 0 */
                         announceEveryS: number;
+                        /**
+                         * @description speak the position and estimated wait with on-device TTS (espeak-ng without a voice model)
+                         * @default false
+                         */
+                        announceSpeech: boolean;
                     };
                 };
             };
@@ -9886,7 +10961,10 @@ export interface operations {
                         vip: string[];
                         /** @default 10 */
                         vipPriority: number;
-                        /** @default {} */
+                        /**
+                         * @description { kind: 'callback' }: the caller hangs up, keeps the place and is called back (agent first)
+                         * @default {}
+                         */
                         exitKeys: {
                             [key: string]: {
                                 /** @constant */
@@ -9896,6 +10974,9 @@ export interface operations {
                                 /** @constant */
                                 kind: "number";
                                 number: string;
+                            } | {
+                                /** @constant */
+                                kind: "callback";
                             };
                         };
                         /** @default null */
@@ -9904,6 +10985,11 @@ export interface operations {
                         positionPrompt: string | null;
                         /** @default 0 */
                         announceEveryS: number;
+                        /**
+                         * @description speak the position and estimated wait with on-device TTS (espeak-ng without a voice model)
+                         * @default false
+                         */
+                        announceSpeech: boolean;
                     };
                 };
             };
@@ -10018,7 +11104,10 @@ export interface operations {
                     vip?: string[];
                     /** @default 10 */
                     vipPriority?: number;
-                    /** @default {} */
+                    /**
+                     * @description { kind: 'callback' }: the caller hangs up, keeps the place and is called back (agent first)
+                     * @default {}
+                     */
                     exitKeys?: {
                         [key: string]: {
                             /** @constant */
@@ -10028,6 +11117,9 @@ export interface operations {
                             /** @constant */
                             kind: "number";
                             number: string;
+                        } | {
+                            /** @constant */
+                            kind: "callback";
                         };
                     };
                     /** @default null */
@@ -10036,6 +11128,11 @@ export interface operations {
                     positionPrompt?: string | null;
                     /** @default 0 */
                     announceEveryS?: number;
+                    /**
+                     * @description speak the position and estimated wait with on-device TTS (espeak-ng without a voice model)
+                     * @default false
+                     */
+                    announceSpeech?: boolean;
                 };
             };
         };
@@ -10120,7 +11217,10 @@ export interface operations {
                         vip: string[];
                         /** @default 10 */
                         vipPriority: number;
-                        /** @default {} */
+                        /**
+                         * @description { kind: 'callback' }: the caller hangs up, keeps the place and is called back (agent first)
+                         * @default {}
+                         */
                         exitKeys: {
                             [key: string]: {
                                 /** @constant */
@@ -10130,6 +11230,9 @@ export interface operations {
                                 /** @constant */
                                 kind: "number";
                                 number: string;
+                            } | {
+                                /** @constant */
+                                kind: "callback";
                             };
                         };
                         /** @default null */
@@ -10138,6 +11241,11 @@ export interface operations {
                         positionPrompt: string | null;
                         /** @default 0 */
                         announceEveryS: number;
+                        /**
+                         * @description speak the position and estimated wait with on-device TTS (espeak-ng without a voice model)
+                         * @default false
+                         */
+                        announceSpeech: boolean;
                     };
                 };
             };
@@ -10310,7 +11418,8 @@ export interface operations {
                     id: string;
                     name: string;
                     extension: string;
-                    pin: string;
+                    /** @description for *50/*51; stored only as a keyed hash and never returned; required for a new agent, kept when a replacement leaves it out */
+                    pin?: string;
                     /** @default {} */
                     skills?: {
                         [key: string]: number;
@@ -10467,7 +11576,8 @@ export interface operations {
                     id: string;
                     name: string;
                     extension: string;
-                    pin: string;
+                    /** @description for *50/*51; stored only as a keyed hash and never returned; required for a new agent, kept when a replacement leaves it out */
+                    pin?: string;
                     /** @default {} */
                     skills?: {
                         [key: string]: number;
@@ -10630,6 +11740,11 @@ export interface operations {
                     /** @constant */
                     action: "login";
                     breakReason?: string;
+                    /**
+                     * @description a console log-in: the agent must send heartbeats or is logged out (HAILING_ACD_AGENT_HEARTBEAT_TIMEOUT_MS)
+                     * @default false
+                     */
+                    browser?: boolean;
                 } | {
                     /** @constant */
                     action: "logout";
@@ -10711,6 +11826,62 @@ export interface operations {
                 };
             };
             /** @description Not possible in the agent’s state, with the reason */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1AcdAgentsIdHeartbeat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Noted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such agent */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not logged in from a browser (log in again) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11062,6 +12233,212 @@ export interface operations {
             };
         };
     };
+    postApiV1AcdInteractionsIdCallback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the number to call back; default the caller’s */
+                    number?: string;
+                    /** @default 3 */
+                    maxAttempts?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Requested */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        position: number;
+                    };
+                };
+            };
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such caller waiting */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Already requested, or no callback dialer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1AcdInteractionsIdMove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    queueId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Moved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        from: string;
+                        to: string;
+                    };
+                };
+            };
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such caller waiting */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1AcdAgentsIdMonitor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Monitoring */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agentId: string;
+                        /** @description the queue call the agent is talking on now; null when none */
+                        callId: string | null;
+                        /** @description what a supervisor phone (extension with the monitor class) dials; during monitoring DTMF 4/5/6 switch listen/whisper/barge */
+                        codes: {
+                            listen: string;
+                            whisper: string;
+                            barge: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such agent */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
     getApiV1AcdInteractions: {
         parameters: {
             query?: {
@@ -11205,6 +12582,1035 @@ export interface operations {
             };
             /** @description Missing, invalid or expired session */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON Schema */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1IvrValidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description a flow document (GET /api/v1/ivr/schema) */
+                    document: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The verdict */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                        problems: {
+                            /** @description RFC 6901 JSON pointer into the submitted document */
+                            pointer: string;
+                            /** @enum {string} */
+                            code: "schema" | "missing-node" | "missing-queue" | "missing-flow" | "missing-calendar" | "unreachable" | "loop-without-input";
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Flows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            name: string;
+                            description: string | null;
+                            currentVersion: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1IvrFlows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    description?: string | null;
+                    /** @description a flow document (GET /api/v1/ivr/schema) */
+                    document: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        currentVersion: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The flow is refused: each problem with its RFC 6901 JSON pointer (schema, missing node or queue, unreachable node, loop without input) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "invalid flow";
+                        problems: {
+                            /** @description RFC 6901 JSON pointer into the submitted document */
+                            pointer: string;
+                            /** @enum {string} */
+                            code: "schema" | "missing-node" | "missing-queue" | "missing-flow" | "missing-calendar" | "unreachable" | "loop-without-input";
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change flows */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The name is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlowsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flow */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        currentVersion: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** @description a flow document (GET /api/v1/ivr/schema) */
+                        document: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1IvrFlowsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string | null;
+                    /** @description a flow document (GET /api/v1/ivr/schema) */
+                    document: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The new version is current */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        currentVersion: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The flow is refused: each problem with its RFC 6901 JSON pointer (schema, missing node or queue, unreachable node, loop without input) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "invalid flow";
+                        problems: {
+                            /** @description RFC 6901 JSON pointer into the submitted document */
+                            pointer: string;
+                            /** @enum {string} */
+                            code: "schema" | "missing-node" | "missing-queue" | "missing-flow" | "missing-calendar" | "unreachable" | "loop-without-input";
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change flows */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1IvrFlowsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change flows */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Dial plan entries run it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlowsIdVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            flowId: number;
+                            version: number;
+                            createdBy: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlowsIdVersionsVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        flowId: number;
+                        version: number;
+                        createdBy: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description a flow document (GET /api/v1/ivr/schema) */
+                        document: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1IvrFlowsIdRollback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Rolled back */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        currentVersion: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change flows */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1IvrFlowsIdSimulate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description what the caller does at each point the flow waits, in order; when they run out the caller hangs up
+                     * @default []
+                     */
+                    answers?: ({
+                        dtmf: string;
+                    } | {
+                        text: string;
+                    } | {
+                        /** @constant */
+                        timeout: true;
+                    } | {
+                        /** @constant */
+                        hangup: true;
+                    })[];
+                    /** @description default: the current version */
+                    version?: number;
+                    caller?: string;
+                    dialled?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The outcome, context and trace */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description how the flow ended: completed, abandoned, enqueue, transfer or fallback, with where to */
+                        outcome: {
+                            [key: string]: unknown;
+                        };
+                        context: {
+                            flowId: number;
+                            version: number;
+                            vars: {
+                                [key: string]: string;
+                            };
+                            path: string[];
+                            attempts: {
+                                node: string;
+                                attempt: number;
+                                input: string;
+                                kind: string;
+                                result: string;
+                            }[];
+                            failures: number;
+                            failuresByNode: {
+                                [key: string]: number;
+                            };
+                            intent?: {
+                                node: string;
+                                intent: string | null;
+                                confidence: number;
+                                /** @enum {string} */
+                                source: "model" | "rules" | "none";
+                                utterance: string;
+                                modelError?: string;
+                            };
+                            outcome?: string;
+                            trace: {
+                                step: number;
+                                node: string;
+                                verb: string;
+                                atMs: number;
+                                prompt?: string;
+                                input?: string;
+                                branch?: string;
+                                next?: string;
+                                vars: {
+                                    [key: string]: string;
+                                };
+                                detail?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        };
+                        unused: number;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The stored version no longer reads */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrFlowsIdMetrics: {
+        parameters: {
+            query?: {
+                since?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        flowId: number;
+                        entered: number;
+                        contained: number;
+                        transferred: number;
+                        fallback: number;
+                        abandoned: number;
+                        containmentRate: number | null;
+                        nodes: {
+                            [key: string]: {
+                                entered: number;
+                                failures: number;
+                                abandoned: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such flow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1IvrRunsCallId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        flowId: number;
+                        version: number;
+                        /** Format: date-time */
+                        startedAt: string;
+                        /** Format: date-time */
+                        endedAt: string;
+                        outcome: string;
+                        path: string[];
+                        failuresByNode: {
+                            [key: string]: number;
+                        };
+                        trace: unknown[];
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No flow ran on this call */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11408,6 +13814,8 @@ export interface operations {
                             domain: string | null;
                             registerExpiresS: number;
                             codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                            /** @enum {string} */
+                            numberFormat: "as-routed" | "e164" | "e164-digits";
                             callerId: {
                                 /**
                                  * @default from
@@ -11508,6 +13916,11 @@ export interface operations {
                      */
                     codecs?: ("PCMA" | "PCMU" | "G722" | "opus")[];
                     /**
+                     * @default as-routed
+                     * @enum {string}
+                     */
+                    numberFormat?: "as-routed" | "e164" | "e164-digits";
+                    /**
                      * @default {
                      *       "presentation": "from",
                      *       "number": null,
@@ -11567,6 +13980,8 @@ export interface operations {
                         domain: string | null;
                         registerExpiresS: number;
                         codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                        /** @enum {string} */
+                        numberFormat: "as-routed" | "e164" | "e164-digits";
                         callerId: {
                             /**
                              * @default from
@@ -11685,6 +14100,8 @@ export interface operations {
                         domain: string | null;
                         registerExpiresS: number;
                         codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                        /** @enum {string} */
+                        numberFormat: "as-routed" | "e164" | "e164-digits";
                         callerId: {
                             /**
                              * @default from
@@ -11812,6 +14229,11 @@ export interface operations {
                      */
                     codecs?: ("PCMA" | "PCMU" | "G722" | "opus")[];
                     /**
+                     * @default as-routed
+                     * @enum {string}
+                     */
+                    numberFormat?: "as-routed" | "e164" | "e164-digits";
+                    /**
                      * @default {
                      *       "presentation": "from",
                      *       "number": null,
@@ -11871,6 +14293,8 @@ export interface operations {
                         domain: string | null;
                         registerExpiresS: number;
                         codecs: ("PCMA" | "PCMU" | "G722" | "opus")[];
+                        /** @enum {string} */
+                        numberFormat: "as-routed" | "e164" | "e164-digits";
                         callerId: {
                             /**
                              * @default from
@@ -12694,6 +15118,750 @@ export interface operations {
             };
         };
     };
+    getApiV1Devices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The devices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            mac: string;
+                            /** @enum {string} */
+                            family: "yealink" | "poly" | "grandstream" | "fanvil";
+                            model: string | null;
+                            label: string | null;
+                            extension: string;
+                            /** @description a contact is registered for the device's extension */
+                            registered: boolean;
+                            /** @description when the phone last fetched a file */
+                            lastSeenAt: string | null;
+                            lastSource: string | null;
+                            lastUserAgent: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                        /** @description the provisioning listener, when it runs */
+                        provisioningUrl: string | null;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1Devices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description MAC address, e.g. 00:15:65:12:34:56 or 001565123456 */
+                    mac: string;
+                    /** @enum {string} */
+                    family: "yealink" | "poly" | "grandstream" | "fanvil";
+                    extension: string;
+                    model?: string;
+                    label?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Enrolled */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        device: {
+                            mac: string;
+                            /** @enum {string} */
+                            family: "yealink" | "poly" | "grandstream" | "fanvil";
+                            model: string | null;
+                            label: string | null;
+                            extension: string;
+                            /** @description a contact is registered for the device's extension */
+                            registered: boolean;
+                            /** @description when the phone last fetched a file */
+                            lastSeenAt: string | null;
+                            lastSource: string | null;
+                            lastUserAgent: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        /** @description shown only now: the HTTP digest credentials and the token URL for the phone */
+                        provisioning: {
+                            username: string;
+                            password: string;
+                            /** @description the token URL (null when no listener runs); tokenPath alone otherwise */
+                            tokenUrl: string | null;
+                            tokenPath: string;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The MAC is enrolled already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1DevicesPending: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pending MACs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            mac: string;
+                            family: ("yealink" | "poly" | "grandstream" | "fanvil") | null;
+                            userAgent: string | null;
+                            source: string;
+                            /** @enum {string} */
+                            via: "http" | "pnp";
+                            requests: number;
+                            /** Format: date-time */
+                            firstSeenAt: string;
+                            /** Format: date-time */
+                            lastSeenAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1DevicesPendingMacApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mac: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    family: "yealink" | "poly" | "grandstream" | "fanvil";
+                    extension: string;
+                    model?: string;
+                    label?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Enrolled */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        device: {
+                            mac: string;
+                            /** @enum {string} */
+                            family: "yealink" | "poly" | "grandstream" | "fanvil";
+                            model: string | null;
+                            label: string | null;
+                            extension: string;
+                            /** @description a contact is registered for the device's extension */
+                            registered: boolean;
+                            /** @description when the phone last fetched a file */
+                            lastSeenAt: string | null;
+                            lastSource: string | null;
+                            lastUserAgent: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        /** @description shown only now: the HTTP digest credentials and the token URL for the phone */
+                        provisioning: {
+                            username: string;
+                            password: string;
+                            /** @description the token URL (null when no listener runs); tokenPath alone otherwise */
+                            tokenUrl: string | null;
+                            tokenPath: string;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such pending MAC */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Enrolled already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1DevicesPendingMac: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mac: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Dismissed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such pending MAC */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1DevicesMac: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mac: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The device */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        mac: string;
+                        /** @enum {string} */
+                        family: "yealink" | "poly" | "grandstream" | "fanvil";
+                        model: string | null;
+                        label: string | null;
+                        extension: string;
+                        /** @description a contact is registered for the device's extension */
+                        registered: boolean;
+                        /** @description when the phone last fetched a file */
+                        lastSeenAt: string | null;
+                        lastSource: string | null;
+                        lastUserAgent: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such device */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1DevicesMac: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mac: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such device */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1DevicesMacResync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mac: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description registered contacts a check-sync NOTIFY went to */
+                        contacts: number;
+                        /** @description each phone's final answer (0: none) */
+                        statuses: number[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such device */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1ProvisioningTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The templates */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            family: "yealink" | "poly" | "grandstream" | "fanvil";
+                            /** @enum {string} */
+                            file: "device" | "common" | "master";
+                            body: string;
+                            /** @description the administrator's version is in use */
+                            custom: boolean;
+                            builtIn: string;
+                            contentType: string;
+                        }[];
+                        variables: ("mac" | "label" | "display_name" | "extension" | "auth_name" | "sip_password" | "sip_server" | "sip_port" | "sip_transport" | "transport_code" | "register_expires" | "provisioning_url")[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1ProvisioningTemplatesFamilyFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                family: "yealink" | "poly" | "grandstream" | "fanvil";
+                file: "device" | "common" | "master";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        family: "yealink" | "poly" | "grandstream" | "fanvil";
+                        /** @enum {string} */
+                        file: "device" | "common" | "master";
+                        body: string;
+                        /** @description the administrator's version is in use */
+                        custom: boolean;
+                        builtIn: string;
+                        contentType: string;
+                    };
+                };
+            };
+            /** @description Unknown variables, or a file the family does not have */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1ProvisioningTemplatesFamilyFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                family: "yealink" | "poly" | "grandstream" | "fanvil";
+                file: "device" | "common" | "master";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Restored */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change devices */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
     getApiV1SpeechModels: {
         parameters: {
             query?: never;
@@ -13025,6 +16193,1559 @@ export interface operations {
             };
             /** @description Missing, invalid or expired session */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1VoicemailMailboxes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Mailboxes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            number: string;
+                            enabled: boolean;
+                            /** @description a PIN is set (retrieval by phone needs one); the PIN itself is stored only as a hash */
+                            hasPin: boolean;
+                            /** @description a greeting was uploaded or recorded; otherwise callers hear a spoken default */
+                            hasGreeting: boolean;
+                            maxMessageS: number;
+                            email: string | null;
+                            emailAttachAudio: boolean;
+                            newMessages: number;
+                            oldMessages: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1ExtensionsNumberMailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mailbox */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        number: string;
+                        enabled: boolean;
+                        /** @description a PIN is set (retrieval by phone needs one); the PIN itself is stored only as a hash */
+                        hasPin: boolean;
+                        /** @description a greeting was uploaded or recorded; otherwise callers hear a spoken default */
+                        hasGreeting: boolean;
+                        maxMessageS: number;
+                        email: string | null;
+                        emailAttachAudio: boolean;
+                        newMessages: number;
+                        oldMessages: number;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No mailbox */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1ExtensionsNumberMailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    enabled?: boolean;
+                    /** @description sets (or resets) the PIN */
+                    pin?: string;
+                    maxMessageS?: number;
+                    email?: string | null;
+                    emailAttachAudio?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The mailbox */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        number: string;
+                        enabled: boolean;
+                        /** @description a PIN is set (retrieval by phone needs one); the PIN itself is stored only as a hash */
+                        hasPin: boolean;
+                        /** @description a greeting was uploaded or recorded; otherwise callers hear a spoken default */
+                        hasGreeting: boolean;
+                        maxMessageS: number;
+                        email: string | null;
+                        emailAttachAudio: boolean;
+                        newMessages: number;
+                        oldMessages: number;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change mailboxes */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such extension */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1ExtensionsNumberMailboxGreeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "audio/wav": string;
+            };
+        };
+        responses: {
+            /** @description The mailbox */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        number: string;
+                        enabled: boolean;
+                        /** @description a PIN is set (retrieval by phone needs one); the PIN itself is stored only as a hash */
+                        hasPin: boolean;
+                        /** @description a greeting was uploaded or recorded; otherwise callers hear a spoken default */
+                        hasGreeting: boolean;
+                        maxMessageS: number;
+                        email: string | null;
+                        emailAttachAudio: boolean;
+                        newMessages: number;
+                        oldMessages: number;
+                    };
+                };
+            };
+            /** @description Not a playable WAV file */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change mailboxes */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No mailbox */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not audio/wav */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1ExtensionsNumberMailboxGreeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change mailboxes */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1ExtensionsNumberMailboxMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Messages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            mailbox: string;
+                            caller: string;
+                            callerName: string | null;
+                            callId: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            durationMs: number;
+                            read: boolean;
+                            readAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not read voicemail (admins and supervisors) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No mailbox */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1VoicemailMessagesIdAudio: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The audio */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/wav": unknown;
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not read voicemail (admins and supervisors) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such message, or its file is gone */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Encrypted with a master key this server does not hold */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1VoicemailMessagesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not read voicemail (admins and supervisors) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    patchApiV1VoicemailMessagesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    read: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The message */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        mailbox: string;
+                        caller: string;
+                        callerName: string | null;
+                        callId: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        durationMs: number;
+                        read: boolean;
+                        readAt: string | null;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not read voicemail (admins and supervisors) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1PresenceLines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Line states */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            extension: string;
+                            /** @enum {string} */
+                            state: "trying" | "proceeding" | "early" | "confirmed" | "terminated";
+                            /** @description the other party (the caller while it rings) */
+                            remote: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1MohClassesClassFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class: "default";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Files */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        class: string;
+                        items: {
+                            name: string;
+                            bytes: number;
+                            /** @description length after conversion (mono 16-bit PCM, 8 kHz) */
+                            durationMs: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Music on hold is not served */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1MohClassesClassFilesName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class: "default";
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "audio/wav": string;
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        class: string;
+                        file: {
+                            name: string;
+                            bytes: number;
+                            /** @description length after conversion (mono 16-bit PCM, 8 kHz) */
+                            durationMs: number;
+                        };
+                        /** @description what the upload was before conversion */
+                        source: {
+                            sampleRate: number;
+                            channels: number;
+                        };
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Only administrators change music on hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Too large, or the class would play over 30 minutes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not a WAV file the engine reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1MohClassesClassFilesName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class: "default";
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Only administrators change music on hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such file */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1Calls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Calls */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            caller: string;
+                            callerName: string | null;
+                            callee: string;
+                            /** @enum {string} */
+                            state: "routing" | "ringing" | "answered" | "answered-locally" | "bridging" | "bridged" | "held" | "ended";
+                            /** @description ISO 8601 */
+                            startedAt: string;
+                            /** @description Hailing holds the call: both parties hear music on hold */
+                            held: boolean;
+                            /** @description parties that put the other on hold from their phone */
+                            holding: ("caller" | "callee")[];
+                            recording: boolean;
+                            recordingPaused: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdHangup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Held (a hold event follows) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Resumed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the number the caller goes to, resolved through the dial plan with the caller’s permissions */
+                    target: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Transfer started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        target: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call is not answered and talking to a callee */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdDtmf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    digits: string;
+                    /**
+                     * @default callee
+                     * @enum {string}
+                     */
+                    to?: "caller" | "callee";
+                    durationMs?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Sent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdRecordingStart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Recording */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1CallsIdRecordingStop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stopped */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        action: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No call in progress with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The call cannot do that now (its state says why) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,13 +3,20 @@
 // layout) when the ACD lands; nothing else changes.
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import {
+  ApartmentOutlined,
+  ApiOutlined,
   AuditOutlined,
   BranchesOutlined,
+  CalendarOutlined,
   DashboardOutlined,
   HistoryOutlined,
+  NumberOutlined,
+  MobileOutlined,
   PhoneOutlined,
   SettingOutlined,
+  SoundOutlined,
   WifiOutlined,
+  MailOutlined,
 } from '@ant-design/icons';
 
 export interface ConsoleRoute {
@@ -29,9 +36,17 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '/extensions', title: 'menu.extensions', icon: <PhoneOutlined />, permission: 'extensions.read', group: 'menu.groups.admin', page: lazy(() => import('../pages/Extensions')) },
   { path: '/registrations', title: 'menu.registrations', icon: <WifiOutlined />, permission: 'registrations.read', group: 'menu.groups.admin', page: lazy(() => import('../pages/Registrations')) },
   { path: '/dialplan', title: 'menu.dialplan', icon: <BranchesOutlined />, permission: 'dialplan.read', group: 'menu.groups.admin', page: lazy(() => import('../pages/DialPlan')) },
+  { path: '/flows', title: 'menu.flows', icon: <ApartmentOutlined />, permission: 'unclassified', group: 'menu.groups.admin', page: lazy(() => import('../pages/Flows')) },
   { path: '/call-handling', title: 'menu.callHandling', icon: <SettingOutlined />, permission: 'call-handling.read', group: 'menu.groups.admin', page: lazy(() => import('../pages/CallHandling')) },
+  { path: '/voicemail', title: 'menu.voicemail', icon: <MailOutlined />, permission: 'unclassified', group: 'menu.groups.admin', page: lazy(() => import('../pages/Voicemail')) },
+  { path: '/trunks', title: 'menu.trunks', icon: <ApiOutlined />, permission: 'trunks.read', group: 'menu.groups.admin', page: lazy(() => import('../pages/Trunks')) },
+  { path: '/numbers', title: 'menu.numbers', icon: <NumberOutlined />, permission: 'trunks.read', group: 'menu.groups.admin', page: lazy(() => import('../pages/Numbers')) },
+  { path: '/calendars', title: 'menu.calendars', icon: <CalendarOutlined />, permission: 'calendars.read', group: 'menu.groups.admin', page: lazy(() => import('../pages/Calendars')) },
+  { path: '/devices', title: 'menu.devices', icon: <MobileOutlined />, permission: 'unclassified', group: 'menu.groups.admin', page: lazy(() => import('../pages/Devices')) },
+  { path: '/calls', title: 'menu.liveCalls', icon: <PhoneOutlined />, permission: 'unclassified', group: 'menu.groups.records', page: lazy(() => import('../pages/LiveCalls')) },
   { path: '/cdrs', title: 'menu.cdrs', icon: <HistoryOutlined />, permission: 'cdrs.read', group: 'menu.groups.records', page: lazy(() => import('../pages/CallRecords')) },
   { path: '/audit', title: 'menu.audit', icon: <AuditOutlined />, permission: 'audit.read', group: 'menu.groups.records', page: lazy(() => import('../pages/Audit')) },
+  { path: '/moh', title: 'menu.moh', icon: <SoundOutlined />, permission: 'unclassified', group: 'menu.groups.admin', page: lazy(() => import('../pages/MusicOnHold')) },
   { path: '/system', title: 'menu.system', icon: <DashboardOutlined />, permission: 'system.read', group: 'menu.groups.system', page: lazy(() => import('../pages/SystemStatus')) },
 ];
 

@@ -1,0 +1,30 @@
+// /api/v1/calls: calls in progress and their control (issue 12).
+import { z } from 'zod';
+
+export const LiveCallParams = z.object({ id: z.uuid() });
+export const LiveCall = z.object({
+  id: z.string(),
+  caller: z.string(),
+  callerName: z.string().nullable(),
+  callee: z.string(),
+  state: z.enum(['routing', 'ringing', 'answered', 'answered-locally', 'bridging', 'bridged', 'held', 'ended']),
+  startedAt: z.string().meta({ description: 'ISO 8601' }),
+  held: z.boolean().meta({ description: 'Hailing holds the call: both parties hear music on hold' }),
+  holding: z.array(z.enum(['caller', 'callee'])).meta({ description: 'parties that put the other on hold from their phone' }),
+  recording: z.boolean(),
+  recordingPaused: z.boolean(),
+});
+export const LiveCallList = z.object({ items: z.array(LiveCall) });
+export const TransferRequest = z.strictObject({
+  target: z
+    .string()
+    .regex(/^[0-9*#+]{1,32}$/)
+    .meta({ description: 'the number the caller goes to, resolved through the dial plan with the caller’s permissions' }),
+});
+export const TransferAccepted = z.object({ callId: z.string(), target: z.string() });
+export const DtmfRequest = z.strictObject({
+  digits: z.string().regex(/^[0-9*#A-Da-d]{1,32}$/),
+  to: z.enum(['caller', 'callee']).default('callee'),
+  durationMs: z.number().int().min(40).max(2000).optional(),
+});
+export const CallAction = z.object({ callId: z.string(), action: z.string() });

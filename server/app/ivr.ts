@@ -1,0 +1,53 @@
+// The IVR's part of the composition: the flow handler the call layer runs for 'flow' steps, over
+// the flow store, the business calendars, the intent model endpoint and global fetch; runs are
+// written to ivr_runs (metrics). The TTS prompts and prompts folder are the call layer's own.
+import { resolve } from 'node:path';
+import type { Config } from '../config/index.js';
+import type { Clock, Logger } from '../sip/index.js';
+import type { IvrFlowRepository } from '../store/index.js';
+import type { IvrHandlers } from '../calls/handlers/index.js';
+import type { ResolvedStep } from '../calls/dialplan/resolver.js';
+import { FlowHandler, type FlowRunRecord } from '../ivr/flow-handler.js';
+import { chatIntentModel } from '../ivr/intent-model.js';
+import type { FlowServices } from '../ivr/engine.js';
+
+export interface IvrSideOptions {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly flows: IvrFlowRepository;
+  readonly calendarOpen: FlowServices['calendarOpen'];
+  /** the dial plan (built after this): a transfer to a number resolves through it */
+  readonly resolve: (o: { readonly from: string; readonly to: string }) => Promise<readonly ResolvedStep[]>;
+  /** each prompt's first packet leaves (bench/ivr.ts) */
+  readonly onPrompt?: (o: { readonly callId: string; readonly at: number }) => void;
+}
+
+export function createIvrSide(o: IvrSideOptions): { readonly handlers: IvrHandlers; readonly services: FlowServices; readonly flowExists: (id: number) => Promise<boolean> } {
+  const logger = o.logger.child({ module: 'ivr' });
+  const services: FlowServices = {
+    now: () => o.clock.now(),
+    fetch: globalThis.fetch,
+    ...(o.calendarOpen ? { calendarOpen: o.calendarOpen } : {}),
+    ...(o.config.ivrIntentModelUrl
+      ? { intentModel: chatIntentModel({ url: o.config.ivrIntentModelUrl, model: o.config.ivrIntentModelName, ...(o.config.ivrIntentModelKey ? { apiKey: o.config.ivrIntentModelKey } : {}), fetch: globalThis.fetch }) }
+      : {}),
+  };
+  const saved = (run: FlowRunRecord) =>
+    void o.flows.saveRun({ ...run, path: [...run.path], trace: [...run.trace] }).catch((err: unknown) => logger.error({ call: run.id, err: String(err) }, 'IVR run not written'));
+  const flows = {
+    async current(flowId: number) {
+      const c = await o.flows.current(flowId);
+      return c && { version: c.version.version, document: c.version.document };
+    },
+  };
+  const handlers: IvrHandlers = {
+    flow: (call, run) =>
+      new FlowHandler({
+        services: { flows, flow: services, resolve: o.resolve, saved },
+        call: { ...call, scratchDir: resolve(o.config.dataDir, 'tts-cache'), logger, now: () => o.clock.now(), ...(o.onPrompt ? { onPrompt: o.onPrompt } : {}) },
+        run,
+      }),
+  };
+  return { handlers, services, flowExists: async (id) => (await o.flows.get(id)) !== undefined };
+}

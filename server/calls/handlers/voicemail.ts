@@ -1,0 +1,161 @@
+// Voicemail on a call (Asterisk's VoiceMail() and VoiceMailMain()). Deposit: the caller is
+// answered, hears the mailbox's greeting (or a spoken default) and a beep, and what it says is
+// recorded until it hangs up, presses #, or the mailbox's limit. Retrieval (*97 own box, *98 any
+// box): the PIN by DTMF (three tries), the counts, then each message (new first) with the menu
+//   1 play again · 6 next · 7 delete · 9 save · 2 call the sender back · * end
+// Mailboxes, files and MWI belong to server/voicemail behind VoicemailPort.
+import type { EndpointHandle } from '../../../media/index.js';
+import type { Call } from '../call.js';
+import { LocalMedia } from '../local-media.js';
+import { FAILURES } from '../outcome.js';
+import { answered } from './anchored.js';
+import type { DialServices } from './dial.js';
+import { BaseHandler, type HandlerContext, type HandlerOutcome } from './handler.js';
+import type { LocalServices } from './local.js';
+import type { SpeechPrompts } from './say.js';
+
+export interface VoicemailMessageView {
+  readonly id: string;
+  readonly caller: string;
+  readonly isNew: boolean;
+}
+
+/** a plain WAV to play, and what to do once played (a decrypted copy is removed) */
+export interface PlayableAudio {
+  readonly file: string;
+  done(): Promise<void>;
+}
+
+/** A message being recorded: stop() ends it and keeps it (when long enough to be one). */
+export interface MessageRecording {
+  stop(): Promise<void>;
+}
+
+export interface VoicemailPort {
+  /** the mailbox of an extension when it has an enabled one */
+  box(number: string): Promise<{ readonly number: string; readonly maxMessageS: number } | null>;
+  greeting(number: string): Promise<PlayableAudio | null>;
+  /** a short beep WAV (the cue to speak) */
+  beepFile(): Promise<string>;
+  record(o: { readonly mailbox: string; readonly callId: string; readonly caller: string; readonly callerName: string | null; readonly endpoint: EndpointHandle }): Promise<MessageRecording | null>;
+  checkPin(number: string, pin: string): Promise<boolean>;
+  messages(number: string): Promise<readonly VoicemailMessageView[]>;
+  audio(id: string): Promise<PlayableAudio | null>;
+  markRead(id: string): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
+export type VoicemailServices = LocalServices &
+  DialServices & {
+    readonly voicemail: VoicemailPort | null;
+    readonly tts: SpeechPrompts | null;
+  };
+
+const PIN_TRIES = 3;
+/** how long a caller has to key a menu choice or a PIN after the prompt */
+const KEY_TIMEOUT_MS = 20_000;
+
+/** speak `text` (TTS prompt at 8 kHz); without TTS the prompt is skipped */
+async function say(call: Call, services: VoicemailServices, text: string): Promise<void> {
+  if (services.tts === null) return;
+  const file = await services.tts.promptFile({ text, rate: 8000 }).catch(() => null);
+  if (file !== null) await call.play({ file });
+}
+
+/** a prompt and the digits keyed during or after it */
+async function ask(call: Call, services: VoicemailServices, text: string, max: number): Promise<string | null> {
+  const keyed = call.collectDigits({ max, terminators: '#', firstDigitTimeoutMs: KEY_TIMEOUT_MS, interDigitTimeoutMs: 5_000 });
+  await say(call, services, text);
+  const got = await keyed;
+  return got.reason === 'call-ended' ? null : got.digits;
+}
+
+const spaced = (digits: string): string => digits.split('').join(' ');
+
+/** Deposit a message in `mailbox` on an answered-or-answerable call; 'next' after the caller is done. */
+export async function depositMessage(o: { call: Call; ctx: HandlerContext; services: VoicemailServices; mailbox: string }): Promise<HandlerOutcome> {
+  const { call, ctx, services } = o;
+  const port = services.voicemail;
+  const box = port === null ? null : await port.box(o.mailbox);
+  if (port === null || box === null) return { kind: 'failed', failure: FAILURES.unavailable, by: 'system' };
+  const notAnswered = await answered(call, ctx, services);
+  if (notAnswered !== null) return notAnswered;
+  const greeting = await port.greeting(box.number);
+  if (greeting !== null) {
+    await call.play({ file: greeting.file });
+    await greeting.done();
+  } else await say(call, services, `The person at extension ${spaced(box.number)} is not available. Please leave a message after the tone, then hang up or press pound.`);
+  await call.play({ file: await port.beepFile() });
+  const media = call.media;
+  if (!(media instanceof LocalMedia)) return { kind: 'killed', reason: 'call-ended' };
+  const recording = await port.record({ mailbox: box.number, callId: call.id, caller: call.caller.number, callerName: call.caller.displayName, endpoint: media.endpoint });
+  if (recording === null) return { kind: 'failed', failure: FAILURES.unavailable, by: 'system' };
+  // until # (or any key), the limit, or the caller's hang-up (collection ends with the call)
+  await call.collectDigits({ max: 1, terminators: '#', firstDigitTimeoutMs: box.maxMessageS * 1000, interDigitTimeoutMs: 1 });
+  await recording.stop();
+  ctx.logger.info({ call: call.id, mailbox: box.number }, 'voicemail left');
+  await say(call, services, 'Your message has been saved. Goodbye.');
+  return { kind: 'next' };
+}
+
+export class Voicemail extends BaseHandler {
+  readonly name = 'voicemail';
+  readonly #s: VoicemailServices;
+
+  constructor(services: VoicemailServices) {
+    super();
+    this.#s = services;
+  }
+
+  protected async run(call: Call, ctx: HandlerContext): Promise<HandlerOutcome> {
+    const d = ctx.step.destination;
+    if (d.kind !== 'voicemail') throw new Error(`voicemail cannot run a '${d.kind}' destination`);
+    if (d.action === 'deposit') return depositMessage({ call, ctx, services: this.#s, mailbox: d.mailbox ?? ctx.step.dialled });
+    const port = this.#s.voicemail;
+    if (port === null) return { kind: 'failed', failure: FAILURES.unavailable, by: 'system' };
+    const notAnswered = await answered(call, ctx, this.#s);
+    if (notAnswered !== null) return notAnswered;
+    let mailbox: string | null = call.caller.number;
+    if (d.action === 'retrieve-any') mailbox = await ask(call, this.#s, 'Mailbox number, then pound.', 15);
+    for (let tries = 0; mailbox !== null && tries < PIN_TRIES; tries++) {
+      const pin = await ask(call, this.#s, tries === 0 ? 'Please enter your PIN, then pound.' : 'Incorrect. Please enter your PIN, then pound.', 12);
+      if (pin === null) return { kind: 'killed', reason: 'call-ended' };
+      // the same answer for a wrong PIN and a mailbox that does not exist: nothing to probe
+      if ((await port.box(mailbox)) !== null && (await port.checkPin(mailbox, pin))) return this.#menu(call, ctx, port, mailbox);
+    }
+    await say(call, this.#s, 'Goodbye.');
+    return { kind: 'next' };
+  }
+
+  async #menu(call: Call, ctx: HandlerContext, port: VoicemailPort, mailbox: string): Promise<HandlerOutcome> {
+    const all = [...(await port.messages(mailbox))].sort((a, b) => Number(b.isNew) - Number(a.isNew));
+    const fresh = all.filter((m) => m.isNew).length;
+    await say(call, this.#s, `You have ${fresh} new and ${all.length - fresh} saved messages.`);
+    for (let i = 0; i < all.length; ) {
+      const m = all[i]!;
+      await say(call, this.#s, `Message ${i + 1}, from ${spaced(m.caller)}.`);
+      const audio = await port.audio(m.id);
+      if (audio !== null) {
+        await call.play({ file: audio.file });
+        await audio.done();
+        if (m.isNew) await port.markRead(m.id);
+      }
+      const choice = await ask(call, this.#s, 'Press 1 to play again, 6 for the next message, 7 to delete, 9 to save, 2 to call back, star to end.', 1);
+      if (choice === null) return { kind: 'killed', reason: 'call-ended' };
+      if (choice === '1') continue;
+      if (choice === '7') {
+        await port.remove(m.id);
+        await say(call, this.#s, 'Deleted.');
+      } else if (choice === '9') {
+        await port.markRead(m.id);
+        await say(call, this.#s, 'Saved.');
+      } else if (choice === '2') {
+        ctx.logger.info({ call: call.id, to: m.caller }, 'voicemail call-back');
+        return this.#s.dial({ call, ctx, services: this.#s, numbers: [m.caller], timeoutMs: 30_000 });
+      } else if (choice === '*' || choice === '') break;
+      i++;
+    }
+    await say(call, this.#s, 'No more messages. Goodbye.');
+    return { kind: 'next' };
+  }
+}

@@ -1,0 +1,72 @@
+// The transfers of calls in progress, for call control (call-control.ts): a REFER from a callee's
+// phone (in-dialog-refer.ts) or the API moves the caller to another number through the dial plan
+// (call-transfer.ts). Transferors that were let go keep their dialog here until they hang up: their
+// BYE is answered 200 although the call has moved on to the target.
+import type { IncomingRequest, Logger, Clock } from '../sip/index.js';
+import type { Call } from './call.js';
+import type { OutboundLeg } from './outbound-leg.js';
+import type { Side } from './call-media.js';
+import { transferCall, type TransferResult, type TransferRoutes } from './call-transfer.js';
+import { handleRefer } from './in-dialog-refer.js';
+
+export interface CallTransfersOptions {
+  readonly routes: TransferRoutes;
+  /** an extension's dial plan permissions (the transferor's); undefined when it is not one */
+  readonly permissionsOf: (number: string) => Promise<readonly string[] | undefined>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export class CallTransfers {
+  readonly #o: CallTransfersOptions;
+  /** dialog key → a transferor let go, until its BYE */
+  readonly #departing = new Map<string, OutboundLeg>();
+
+  constructor(o: CallTransfersOptions) {
+    this.#o = o;
+  }
+
+  /** REFER in a call's dialog */
+  refer(o: { readonly call: Call; readonly side: Side; readonly request: IncomingRequest; readonly contact: string }): Promise<void> {
+    return handleRefer({
+      ...o,
+      clock: this.#o.clock,
+      logger: this.#o.logger,
+      departing: (leg) => this.#depart(leg),
+      transfer: async ({ target, transferor, detached }) => {
+        const permissions = (transferor !== undefined ? await this.#o.permissionsOf(transferor) : undefined) ?? o.call.caller.permissions;
+        return transferCall({ call: o.call, target, permissions, by: 'callee', routes: this.#o.routes, logger: this.#o.logger, detached });
+      },
+    });
+  }
+
+  /** POST /api/v1/calls/:id/transfer: the caller goes to `target`, the callee gets BYE at once */
+  api(o: { readonly call: Call; readonly target: string }): Promise<TransferResult> {
+    return transferCall({ call: o.call, target: o.target, permissions: o.call.caller.permissions, by: 'api', routes: this.#o.routes, logger: this.#o.logger, detached: (leg) => void leg.bye() });
+  }
+
+  #depart(leg: OutboundLeg): void {
+    const key = leg.dialogKey;
+    if (key === undefined) return;
+    this.#departing.set(key, leg);
+    // a transferor that never hangs up is sent BYE (in-dialog-refer.ts): its dialog is then gone here too
+    this.#o.clock.setTimeout(() => this.#departing.delete(key), 64_000);
+  }
+
+  /** a request in a let-go transferor's dialog: true when it was answered here */
+  inDeparted(key: string, request: IncomingRequest): boolean {
+    const leg = this.#departing.get(key);
+    if (leg === undefined) return false;
+    if (request.message.method === 'ACK') return true;
+    if (!leg.accept(request)) return true;
+    if (request.message.method === 'BYE') {
+      this.#departing.delete(key);
+      request.reply({ status: 200 });
+      leg.release();
+      return true;
+    }
+    // RFC 3261 §12.2.2: the session the dialog belonged to has moved on
+    request.reply({ status: 481 });
+    return true;
+  }
+}

@@ -1,0 +1,22 @@
+// Verb name → its task (engine.ts runs them): one table, so a new verb is one entry here and its
+// schema in flow-schema.ts. Voicemail joins when the voicemail module exists (docs/ivr.md).
+import type { VerbTable } from './engine.js';
+import { answerVerb, gatherVerb, menuVerb, playVerb, recordVerb, sayVerb } from './verbs-input.js';
+import { conditionVerb, enqueueVerb, hangupVerb, httpVerb, setVerb, transferVerb } from './verbs-logic.js';
+import { intentVerb } from './verbs-intent.js';
+
+export const VERBS: VerbTable = {
+  answer: answerVerb,
+  play: playVerb,
+  say: sayVerb,
+  gather: gatherVerb,
+  menu: menuVerb,
+  intent: intentVerb,
+  condition: conditionVerb,
+  http: httpVerb,
+  set: setVerb,
+  record: recordVerb,
+  enqueue: enqueueVerb,
+  transfer: transferVerb,
+  hangup: hangupVerb,
+};

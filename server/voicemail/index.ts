@@ -1,0 +1,4 @@
+// Voicemail: mailboxes and messages (server/app composes it; the call layer sees it as VoicemailPort).
+export { VoicemailService } from './service.js';
+export type { VoicemailOptions, MailboxCounts } from './service.js';
+export { VoicemailFiles, beepWav } from './files.js';

@@ -1,0 +1,196 @@
+// Voicemail: mailboxes (PIN, greeting, limits), messages left by callers, and what phones and the
+// API do with them. Counts per mailbox are kept in memory (message-waiting NOTIFYs read them
+// synchronously) and every change is told to onChange (MWI, the events stream).
+import { randomUUID } from 'node:crypto';
+import { access, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EndpointHandle, MediaEngine } from '../../media/index.js';
+import type { MessageRecording, PlayableAudio, VoicemailMessageView, VoicemailPort } from '../calls/handlers/index.js';
+import type { Clock, Logger } from '../sip/index.js';
+import { hashPassword, verifyPassword, type MailboxRow, type VoicemailMessageRow, type VoicemailRepository } from '../store/index.js';
+import type { RecordingVault } from '../recording/index.js';
+import { beepWav, VoicemailFiles } from './files.js';
+
+export interface MailboxCounts {
+  readonly newMessages: number;
+  readonly oldMessages: number;
+}
+
+export interface VoicemailOptions {
+  readonly repository: VoicemailRepository;
+  readonly engine: Pick<MediaEngine, 'startRecording'>;
+  readonly vault: RecordingVault;
+  readonly dir: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** a message shorter than this is dropped (a caller who hung up at the beep) */
+  readonly minMessageMs?: number;
+}
+
+const ZERO: MailboxCounts = { newMessages: 0, oldMessages: 0 };
+
+export class VoicemailService implements VoicemailPort {
+  readonly #o: VoicemailOptions;
+  readonly files: VoicemailFiles;
+  readonly #counts = new Map<string, MailboxCounts>();
+  readonly #listeners = new Set<(mailbox: string) => void>();
+
+  constructor(options: VoicemailOptions) {
+    this.#o = options;
+    this.files = new VoicemailFiles({ dir: options.dir, vault: options.vault });
+  }
+
+  /** loads the counts (before SIP listens, so the first NOTIFY is right) */
+  async start(): Promise<void> {
+    for (const [mailbox, c] of await this.#o.repository.counts()) this.#counts.set(mailbox, c);
+  }
+
+  counts(mailbox: string): MailboxCounts {
+    return this.#counts.get(mailbox) ?? ZERO;
+  }
+
+  onChange(listener: (mailbox: string) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async #changed(mailbox: string): Promise<void> {
+    const all = await this.#o.repository.counts();
+    this.#counts.set(mailbox, all.get(mailbox) ?? ZERO);
+    for (const l of this.#listeners) {
+      try {
+        l(mailbox);
+      } catch (err) {
+        this.#o.logger.error({ err: String(err), mailbox }, 'voicemail listener threw');
+      }
+    }
+  }
+
+  // ---- mailboxes (API) ----
+
+  mailbox(number: string): Promise<MailboxRow | undefined> {
+    return this.#o.repository.mailbox(number);
+  }
+
+  mailboxes(): Promise<MailboxRow[]> {
+    return this.#o.repository.mailboxes();
+  }
+
+  async saveMailbox(number: string, change: { enabled?: boolean; maxMessageS?: number; email?: string | null; emailAttachAudio?: boolean; pin?: string }): Promise<MailboxRow> {
+    const { pin, ...settings } = change;
+    return this.#o.repository.saveMailbox(number, { ...settings, ...(pin !== undefined ? { pinHash: await hashPassword(pin) } : {}) });
+  }
+
+  /** an uploaded greeting (a WAV file), sealed like a recording; the old one is removed */
+  async setGreeting(number: string, wav: Buffer): Promise<MailboxRow> {
+    const old = await this.#o.repository.mailbox(number);
+    const rel = await this.files.writeSealed({ mailbox: number, name: `greeting-${randomUUID()}.wav`, bytes: wav });
+    const row = await this.#o.repository.saveMailbox(number, { greetingPath: rel });
+    if (old?.greetingPath) await this.files.remove(old.greetingPath);
+    return row;
+  }
+
+  async clearGreeting(number: string): Promise<void> {
+    const old = await this.#o.repository.mailbox(number);
+    if (!old?.greetingPath) return;
+    await this.#o.repository.saveMailbox(number, { greetingPath: null });
+    await this.files.remove(old.greetingPath);
+  }
+
+  // ---- messages (API) ----
+
+  messagesOf(mailbox: string): Promise<VoicemailMessageRow[]> {
+    return this.#o.repository.messages(mailbox);
+  }
+
+  message(id: string): Promise<VoicemailMessageRow | undefined> {
+    return this.#o.repository.message(id);
+  }
+
+  async setRead(id: string, read: boolean): Promise<boolean> {
+    const m = await this.#o.repository.message(id);
+    if (!m) return false;
+    await this.#o.repository.markRead(id, read ? (m.readAt ?? this.#o.clock.now()) : null);
+    await this.#changed(m.mailbox);
+    return true;
+  }
+
+  async deleteMessage(id: string): Promise<boolean> {
+    const m = await this.#o.repository.deleteMessage(id);
+    if (!m) return false;
+    await this.files.remove(m.path);
+    await this.#changed(m.mailbox);
+    return true;
+  }
+
+  // ---- VoicemailPort (phones) ----
+
+  async box(number: string): Promise<{ number: string; maxMessageS: number } | null> {
+    const row = await this.#o.repository.mailbox(number);
+    return row?.enabled ? { number, maxMessageS: row.maxMessageS } : null;
+  }
+
+  async greeting(number: string): Promise<PlayableAudio | null> {
+    const row = await this.#o.repository.mailbox(number);
+    return row?.greetingPath ? this.files.playable(row.greetingPath) : null;
+  }
+
+  async beepFile(): Promise<string> {
+    const file = join(this.files.dir, 'beep.wav');
+    if (!(await access(file).then(() => true, () => false))) {
+      await mkdir(this.files.dir, { recursive: true, mode: 0o700 });
+      await writeFile(file, beepWav());
+    }
+    return file;
+  }
+
+  async record(o: { mailbox: string; callId: string; caller: string; callerName: string | null; endpoint: EndpointHandle }): Promise<MessageRecording | null> {
+    const id = randomUUID();
+    const target = await this.files.place(o.mailbox, `${id}.wav`);
+    const seal = this.#o.vault.seal();
+    const startedAt = this.#o.clock.now();
+    let handle: ReturnType<VoicemailOptions['engine']['startRecording']>;
+    try {
+      handle = this.#o.engine.startRecording({ path: target.absolute, format: 'wav', left: o.endpoint, ...(seal ? { seal } : {}) });
+    } catch (err) {
+      this.#o.logger.error({ err: String(err), mailbox: o.mailbox }, 'voicemail recording did not start');
+      return null;
+    }
+    let stopped: Promise<void> | undefined;
+    return {
+      stop: () =>
+        (stopped ??= (async () => {
+          const result = await handle.stop().catch(() => null);
+          if (result === null || result.durationMs < (this.#o.minMessageMs ?? 1000)) {
+            await this.files.remove(target.relative);
+            return;
+          }
+          await this.#o.repository.addMessage({ id, mailbox: o.mailbox, caller: o.caller, callerName: o.callerName, callId: o.callId, createdAt: startedAt, durationMs: result.durationMs, path: target.relative, readAt: null });
+          await this.#changed(o.mailbox);
+        })()),
+    };
+  }
+
+  async checkPin(number: string, pin: string): Promise<boolean> {
+    const row = await this.#o.repository.mailbox(number);
+    if (!row?.pinHash || pin.length === 0) return false;
+    return verifyPassword(row.pinHash, pin);
+  }
+
+  async messages(number: string): Promise<readonly VoicemailMessageView[]> {
+    return (await this.#o.repository.messages(number)).map((m) => ({ id: m.id, caller: m.caller, isNew: m.readAt === null }));
+  }
+
+  async audio(id: string): Promise<PlayableAudio | null> {
+    const m = await this.#o.repository.message(id);
+    return m ? this.files.playable(m.path) : null;
+  }
+
+  async markRead(id: string): Promise<void> {
+    await this.setRead(id, true);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.deleteMessage(id);
+  }
+}
