@@ -47,6 +47,23 @@ export const permissions = [
   'trunks.write',
   'speech.read',
   'speech.write',
+  /** live calls: list; hang up, hold, transfer, DTMF, recording on demand */
+  'calls.read',
+  'calls.control',
+  /** mailboxes: settings and greetings (write); messages and their audio (read, audited) */
+  'voicemail.read',
+  'voicemail.write',
+  /** music on hold files */
+  'moh.read',
+  'moh.write',
+  /** IVR flows: documents, versions, simulator, metrics */
+  'ivr.read',
+  'ivr.write',
+  /** desk phones: devices, pending MACs, templates, re-sync */
+  'devices.read',
+  'devices.write',
+  /** BLF line state of every extension */
+  'presence.read',
   'system.read',
   'users.read',
   'users.write',
@@ -76,6 +93,13 @@ const SUPERVISOR: readonly Permission[] = [
   'dialplan.read',
   'system.read',
   'events.registrations',
+  'calls.read',
+  'calls.control',
+  'voicemail.read',
+  'moh.read',
+  'ivr.read',
+  'devices.read',
+  'presence.read',
 ];
 
 /** configuration of the telephony system: everything but users, policies and the audit log */
@@ -129,6 +153,6 @@ export function topicOfEvent(type: string): EventTopic | undefined {
   if (type === 'registration') return 'registrations';
   if (type.startsWith('acd.')) return 'acd';
   if (type === 'alert') return 'alerts';
-  if (['newcall', 'ringing', 'answered', 'hangup', 'dtmf'].includes(type)) return 'calls';
+  if (['newcall', 'ringing', 'answered', 'hangup', 'dtmf', 'hold', 'resume', 'unbridged', 'transfer'].includes(type)) return 'calls';
   return undefined;
 }
