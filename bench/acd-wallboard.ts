@@ -26,7 +26,7 @@ for (let a = 0; a < AGENTS; a++) {
 }
 const published: number[] = [];
 acd.subscribe(() => published.push(performance.now()));
-const endpoint = createCallEventsEndpoint({ sessions: h.deps.repositories.sessions, callEvents: h.callEvents, logger: quietApiLogger, acdEvents: acd });
+const endpoint = createCallEventsEndpoint({ access: h.deps.access!, callEvents: h.callEvents, logger: quietApiLogger, acdEvents: acd });
 const server = await startHttpServer({ app: h.app, port: 0, address: '127.0.0.1', logger: quietApiLogger, upgrade: endpoint });
 const token = await loginAs(h);
 const latencies: number[] = [];

@@ -13,6 +13,7 @@ import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
 import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
 import { fieldError, fill, keysOf, locale, pageTitle, rawKeysShown, screenshot, text } from './helpers/console-page.js';
+import { base32Decode, hotp, totpStep } from '../server/users/totp.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const LOCALES = ['zh-CN', 'zh-TW', 'en'] as const;
@@ -35,6 +36,14 @@ const SCREENS = [
 ] as const;
 const WAIT = 90_000; // Chromium and baresip on a loaded 2-core machine
 const NEW_PASSWORD = 'a console password 1';
+let totpSecret = '';
+let lastStep = -1;
+/** the code for the next time step not used yet: the server accepts each step once */
+function totpCode(): string {
+  const step = Math.max(totpStep({ timeMs: Date.now() }), lastStep + 1);
+  lastStep = step;
+  return hotp({ key: base32Decode(totpSecret) ?? Buffer.alloc(0), counter: step });
+}
 
 describe('web console: first admin, extension, live registration, locales, session expiry', { skip: chromiumMissing() ?? false, timeout: 600_000 }, () => {
   let server: HailingProcess;
@@ -102,6 +111,15 @@ describe('web console: first admin, extension, live registration, locales, sessi
     assert.match(await fieldError(page, 'newPassword'), /at least 8 characters/);
     await fill(page, { newPassword: NEW_PASSWORD, confirm: NEW_PASSWORD });
     await page.getByRole('button', { name: text(en, 'password.submit') }).click();
+    // administrator roles must enrol TOTP next: the key shown, a code computed from it (RFC 6238)
+    await page.getByRole('heading', { name: text(en, 'mfa.title') }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/mfa');
+    totpSecret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
+    await fill(page, { code: totpCode() });
+    await page.getByRole('button', { name: text(en, 'mfa.confirm') }).click();
+    const codes = ((await page.getByTestId('recovery-codes').textContent()) ?? '').trim().split('\n');
+    assert.equal(codes.length, 10);
+    await page.getByRole('button', { name: text(en, 'mfa.continue') }).click();
     await pageTitle(page, text(en, 'menu.extensions'));
     assert.equal(new URL(page.url()).pathname, '/extensions');
   });
@@ -171,8 +189,31 @@ describe('web console: first admin, extension, live registration, locales, sessi
     await page.getByText(text(en, 'signIn.again')).waitFor();
     await fill(page, { username: 'admin', password: NEW_PASSWORD });
     await page.keyboard.press('Enter');
+    // the TOTP step (RFC 6238), the code computed from the key enrolled above
+    await page.locator('#code').waitFor();
+    await fill(page, { code: totpCode() });
+    await page.keyboard.press('Enter');
     await pageTitle(page, text(en, 'menu.cdrs'));
     assert.equal(new URL(page.url()).pathname, '/cdrs');
+  });
+
+  it('an agent signs in and the menu shows only what an agent may use', async () => {
+    const cookie = (await chrome.context.cookies()).find((c) => c.name === 'hailing_session');
+    assert.ok(cookie, 'session cookie');
+    const made = await fetch(`${server.baseUrl}/api/v1/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${cookie.value}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'agent1', password: 'an agent password 1', roles: ['agent'] }),
+    });
+    assert.equal(made.status, 201);
+    // the admin's browser becomes the agent's: signed out, then the agent signs in (no TOTP for agents by default)
+    await chrome.context.clearCookies();
+    await page.goto(`${server.baseUrl}/login`);
+    await fill(page, { username: 'agent1', password: 'an agent password 1' });
+    await page.keyboard.press('Enter');
+    await pageTitle(page, text(en, 'menu.extensions'));
+    const menu = (await page.getByRole('menuitem').allTextContents()).map((t) => t.trim()).sort();
+    assert.deepEqual(menu, [text(en, 'menu.callHandling'), text(en, 'menu.extensions')].sort());
   });
 
   it('met no Content-Security-Policy violation or page error', () => {

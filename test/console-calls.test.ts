@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers/browser.js';
-import { ADMIN } from './helpers/hailing-process.js';
 import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
-import { fill, pageTitle } from './helpers/console-page.js';
+import { pageTitle, signInAsAdmin } from './helpers/console-page.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const WAIT = 90_000;
@@ -31,9 +30,7 @@ describe('console: live calls and music on hold', { skip: chromiumMissing() ?? f
     chrome = await launchChromium({ locale: 'en' });
     page = await chrome.newPage();
     page.setDefaultTimeout(WAIT);
-    await page.goto(`${rig.server.baseUrl}/login`);
-    await fill(page, { username: ADMIN.username, password: ADMIN.password });
-    await page.keyboard.press('Enter');
+    await signInAsAdmin(page, rig.server);
     await page.locator('.ant-layout-sider, nav').first().waitFor();
   });
 

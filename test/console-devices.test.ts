@@ -10,8 +10,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers/browser.js';
-import { ADMIN, startHailing, type HailingProcess } from './helpers/hailing-process.js';
-import { fill, keysOf, locale, pageTitle, rawKeysShown, screenshot, text } from './helpers/console-page.js';
+import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
+import { fill, keysOf, locale, pageTitle, rawKeysShown, screenshot, text, signInAsAdmin } from './helpers/console-page.js';
 import { freePort } from './helpers/ports.js';
 
 const run = promisify(execFile);
@@ -41,9 +41,7 @@ describe('console: desk phones screen', { skip: chromiumMissing() ?? false, time
     chrome = await launchChromium({ locale: 'en' });
     page = await chrome.newPage();
     page.setDefaultTimeout(WAIT);
-    await page.goto(`${server.baseUrl}/login`);
-    await fill(page, { username: ADMIN.username, password: ADMIN.password });
-    await page.keyboard.press('Enter');
+    await signInAsAdmin(page, server);
     await pageTitle(page, text(en, 'menu.extensions'));
   });
   after(async () => {

@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers/browser.js';
-import { ADMIN, startHailing, type HailingProcess } from './helpers/hailing-process.js';
-import { fill, pageTitle } from './helpers/console-page.js';
+import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
+import { pageTitle, signInAsAdmin } from './helpers/console-page.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const en = JSON.parse(readFileSync(path.join(root, 'web/src/i18n/locales/en.json'), 'utf8')) as { flows: Record<string, string>; menu: Record<string, string>; common: Record<string, string> };
@@ -41,10 +41,7 @@ describe('console: IVR flows screen', { skip: chromiumMissing() ?? false, timeou
   });
 
   it('refuses a bad flow at its location, saves the fixed one, simulates it, and rolls back a version', async () => {
-    await page.goto(`${server.baseUrl}/login`);
-    await fill(page, { username: ADMIN.username, password: ADMIN.password });
-    await page.keyboard.press('Enter');
-    await page.waitForURL((u) => u.pathname !== '/login');
+    await signInAsAdmin(page, server);
     await page.goto(`${server.baseUrl}/flows`);
     await pageTitle(page, en.menu.flows!);
     await page.getByRole('button', { name: en.flows.new }).click();

@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers/browser.js';
-import { ADMIN, startHailing, type HailingProcess } from './helpers/hailing-process.js';
-import { fieldError, fill, pageTitle } from './helpers/console-page.js';
+import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
+import { fieldError, fill, pageTitle, signInAsAdmin } from './helpers/console-page.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 type Tree = { [k: string]: string | Tree };
@@ -29,9 +29,7 @@ describe('console: trunks, numbers and calendars screens', { skip: chromiumMissi
     chrome = await launchChromium({ locale: 'en-GB' });
     page = await chrome.newPage();
     page.setDefaultTimeout(WAIT);
-    await page.goto(`${server.baseUrl}/login`);
-    await fill(page, { username: ADMIN.username, password: ADMIN.password });
-    await page.getByRole('button', { name: text('signIn.submit') }).click();
+    await signInAsAdmin(page, server);
     await page.locator('[data-testid="page-title"]').waitFor();
   });
 

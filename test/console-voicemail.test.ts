@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers/browser.js';
-import { ADMIN, startHailing, type HailingProcess } from './helpers/hailing-process.js';
+import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
 import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
-import { fill, pageTitle, rawKeysShown, screenshot } from './helpers/console-page.js';
+import { fill, pageTitle, rawKeysShown, screenshot, signInAsAdmin } from './helpers/console-page.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 type Tree = { [k: string]: string | Tree };
@@ -57,9 +57,7 @@ describe('console: the voicemail screen', { skip: chromiumMissing() ?? false, ti
   };
 
   it('creates the mailbox with a PIN and uploads a greeting; a missed call leaves a message that plays, is marked heard and deleted', async () => {
-    await page.goto(`${server.baseUrl}/login?next=/voicemail`);
-    await fill(page, { username: ADMIN.username, password: ADMIN.password });
-    await page.keyboard.press('Enter');
+    await signInAsAdmin(page, server, '/voicemail');
     await pageTitle(page, text(en, 'menu.voicemail'));
     await pick('1002');
     await page.getByText(text(en, 'voicemail.none')).waitFor();

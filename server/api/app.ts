@@ -4,6 +4,11 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ApiDeps, ApiEnv } from './types.js';
 import { mountAuthRoutes } from './auth.js';
+import { authorize } from './authorize.js';
+import { AccessControl, type Principal } from './access.js';
+import { PolicyStore } from '../users/index.js';
+import { mountUserRoutes } from './routes/users.js';
+import { mountTokenRoutes } from './routes/tokens.js';
 import { securityHeaders } from './security-headers.js';
 import { mountExtensionRoutes } from './routes/extensions.js';
 import { mountOpsRoutes } from './routes/ops.js';
@@ -29,6 +34,23 @@ import { MOH_PATH_PREFIX, mountMohRoutes } from './routes/moh.js';
 import { mountCallRoutes } from './routes/calls.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
+/** Refresh last_seen/expiry at most this often per session, not on every request. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export function createAccessControl(deps: Pick<ApiDeps, 'securityProfile' | 'now'> & { repositories: Pick<ApiDeps['repositories'], 'sessions' | 'userSecurity'> }): AccessControl {
+  const policy = new PolicyStore({ settings: deps.repositories.userSecurity, ...(deps.securityProfile ? { defaultProfile: deps.securityProfile } : {}) });
+  return new AccessControl({ sessions: deps.repositories.sessions, security: deps.repositories.userSecurity, policy, now: deps.now ?? Date.now });
+}
+
+/** sliding expiry: at most once a minute per session, never past the policy's idle timeout */
+function sessionToucher(deps: ApiDeps, access: AccessControl): (p: Principal) => Promise<void> {
+  const now = deps.now ?? Date.now;
+  return async (p) => {
+    if (now() - p.session.lastSeenAt < TOUCH_INTERVAL_MS) return;
+    const policy = await access.policy.current();
+    await deps.repositories.sessions.touch(p.session.id, Math.min(deps.sessionTtlMs, policy.session.idleTimeoutMs));
+  };
+}
 const GREETING_ROUTE = /^\/api\/v1\/extensions\/[0-9]{2,15}\/mailbox\/greeting$/;
 
 export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
@@ -42,9 +64,13 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   // music-on-hold files (routes/moh.ts)
   app.use('/api/*', (c, next) => (c.req.method === 'PUT' && (GREETING_ROUTE.test(c.req.path) || c.req.path.startsWith(MOH_PATH_PREFIX)) ? next() : limit(c, next)));
   app.use('*', securityHeaders({ https: deps.secureCookies ?? false }));
+  const access = deps.access ?? createAccessControl(deps);
+  app.use('*', authorize({ access, touch: sessionToucher(deps, access) }));
 
   mountOpsRoutes(app, deps);
-  mountAuthRoutes(app, deps);
+  mountAuthRoutes(app, deps, access);
+  mountUserRoutes(app, deps, access);
+  mountTokenRoutes(app, deps);
   mountExtensionRoutes(app, deps);
   mountCdrRoutes(app, deps);
   mountRecordingRoutes(app, deps);

@@ -11,10 +11,11 @@ import type { ApiDeps, ApiEnv } from './types.js';
 import { jsonError, readBody, remoteAddress } from './http-errors.js';
 import { LoginRequest } from './schemas.js';
 import { mountAccountRoutes } from './routes/account.js';
+import { MfaChallenges, mountMfaRoutes } from './routes/mfa.js';
+import type { AccessControl } from './access.js';
+import type { AdminUser } from '../store/index.js';
 
 export const SESSION_COOKIE = 'hailing_session';
-/** Refresh last_seen/expiry at most this often per session, not on every request. */
-const TOUCH_INTERVAL_MS = 60_000;
 
 export function bearerOrCookie(c: Context): string | undefined {
   const header = c.req.header('authorization');
@@ -35,29 +36,25 @@ export function passwordChangeRequired(c: Context): Response {
 }
 
 export interface RequireSessionOptions {
-  /** the routes a user with a one-time password may use: who am I, change it, log out */
+  /** kept for callers of the earlier API: which routes a pending user may use is in the route table */
   readonly allowPendingPasswordChange?: boolean;
 }
 
-export function requireSession(deps: ApiDeps, options: RequireSessionOptions = {}): MiddlewareHandler<ApiEnv> {
-  const now = deps.now ?? Date.now;
+/**
+ * The caller is known: the authorizer (authorize.ts) resolved it before any handler ran. Kept so
+ * that routes can say so in their middleware list; the permission check itself is the authorizer's.
+ */
+export function requireSession(_deps?: ApiDeps, _options: RequireSessionOptions = {}): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
-    const token = bearerOrCookie(c);
-    const found = token === undefined ? undefined : await deps.repositories.sessions.findValid(token);
-    if (!found) return jsonError(c, 401, { error: 'unauthorized' });
-    if (found.user.mustChangePassword && !options.allowPendingPasswordChange) return passwordChangeRequired(c);
-    if (now() - found.session.lastSeenAt >= TOUCH_INTERVAL_MS) {
-      await deps.repositories.sessions.touch(found.session.id, deps.sessionTtlMs);
-    }
-    c.set('auth', found);
+    if (c.get('auth') === undefined) return jsonError(c, 401, { error: 'unauthorized' });
     await next();
   };
 }
 
-/** Mutations need the admin role; supervisors and agents may read. */
+/** For routes that are not in the route table yet: the admin role (the default for unclassified routes). */
 export function requireAdmin(): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
-    if (c.get('auth').user.role !== 'admin') return jsonError(c, 403, { error: 'forbidden' });
+    if (!c.get('auth').user.roles.includes('admin')) return jsonError(c, 403, { error: 'forbidden' });
     await next();
   };
 }
@@ -73,7 +70,42 @@ export function sessionCookie(token: string, maxAgeS: number, secure: boolean): 
   return `${SESSION_COOKIE}=${token}; Max-Age=${maxAgeS}; Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
 }
 
-export function mountAuthRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
+/**
+ * A new session for a user whose sign-in is complete (or pending only the account steps): the
+ * concurrent session limit ends the oldest ones, the cookie is set, and the body says what remains.
+ */
+export async function issueSession(c: Context<ApiEnv>, deps: ApiDeps, access: AccessControl, user: AdminUser): Promise<Response> {
+  const now = deps.now ?? Date.now;
+  const policy = await access.policy.current();
+  const source = remoteAddress(c);
+  const userAgent = c.req.header('user-agent');
+  const ttlMs = Math.min(deps.sessionTtlMs, policy.session.idleTimeoutMs);
+  const { token, session } = await deps.repositories.sessions.create({
+    userId: user.id,
+    ttlMs,
+    ...(source !== undefined ? { sourceIp: source } : {}),
+    ...(userAgent !== undefined ? { userAgent } : {}),
+  });
+  if (policy.session.maxConcurrent > 0) {
+    const ended = await deps.repositories.sessions.trimForUser(user.id, policy.session.maxConcurrent, session.id);
+    if (ended > 0) deps.audit.record({ actor: 'system', action: 'auth.session-limit', target: user.username, detail: { ended, limit: policy.session.maxConcurrent } });
+  }
+  const maxAge = Math.max(0, Math.floor((session.expiresAt - now()) / 1000));
+  c.header('Set-Cookie', sessionCookie(token, maxAge, deps.secureCookies ?? false));
+  c.header('Cache-Control', 'no-store');
+  const pending = access.pendingOf(policy, user, now());
+  return c.json(
+    {
+      token,
+      expiresAt: new Date(session.expiresAt).toISOString(),
+      mustChangePassword: pending === 'password-change',
+      mfaEnrolmentRequired: pending === 'mfa-enrolment',
+    },
+    200,
+  );
+}
+
+export function mountAuthRoutes(app: Hono<ApiEnv>, deps: ApiDeps, access: AccessControl): void {
   const { adminUsers, sessions } = deps.repositories;
   const now = deps.now ?? Date.now;
   // Verified for unknown usernames so both failures cost one argon2 verification.
@@ -130,25 +162,29 @@ export function mountAuthRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
       }
       return jsonError(c, 401, { error: 'invalid credentials' });
     }
+    if (found.user.disabled) {
+      guard.abandon(attempt);
+      return jsonError(c, 403, { error: 'account disabled' });
+    }
+    const audited = source !== undefined ? { source } : {};
+    if (found.user.totpEnabled) {
+      // the second factor decides: the failure count stays until the code is right (mfa.ts)
+      guard.abandon(attempt);
+      const challenge = challenges.issue({ userId: found.user.id, username: found.user.username, now: now() });
+      deps.audit.record({ actor: found.user.username, action: 'auth.password-ok', ...audited, detail: { next: 'totp' } });
+      c.header('Cache-Control', 'no-store');
+      return c.json({ mfaRequired: true, mfaToken: challenge.token, expiresAt: new Date(challenge.expiresAt).toISOString() }, 200);
+    }
     guard.success(attempt);
-    const userAgent = c.req.header('user-agent');
-    const { token, session } = await sessions.create({
-      userId: found.user.id,
-      ttlMs: deps.sessionTtlMs,
-      ...(source !== undefined ? { sourceIp: source } : {}),
-      ...(userAgent !== undefined ? { userAgent } : {}),
-    });
-    deps.audit.record({ actor: found.user.username, action: 'auth.login', ...(source !== undefined ? { source } : {}) });
-    const maxAge = Math.max(0, Math.floor((session.expiresAt - now()) / 1000));
-    c.header('Set-Cookie', sessionCookie(token, maxAge, deps.secureCookies ?? false));
-    c.header('Cache-Control', 'no-store');
-    const mustChangePassword = found.user.mustChangePassword;
-    return c.json({ token, expiresAt: new Date(session.expiresAt).toISOString(), mustChangePassword }, 200);
+    deps.audit.record({ actor: found.user.username, action: 'auth.login', ...audited });
+    return issueSession(c, deps, access, found.user);
   });
 
-  mountAccountRoutes(app, deps, { guard, hashing, verify });
+  const challenges = new MfaChallenges();
+  mountMfaRoutes(app, deps, { access, guard, challenges });
+  mountAccountRoutes(app, deps, { guard, hashing, verify, access });
 
-  app.post('/api/v1/auth/logout', requireSession(deps, { allowPendingPasswordChange: true }), async (c) => {
+  app.post('/api/v1/auth/logout', requireSession(deps), async (c) => {
     const { user, session } = c.get('auth');
     await sessions.revokeById(session.id);
     const source = remoteAddress(c);

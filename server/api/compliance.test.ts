@@ -22,7 +22,7 @@ const DAY = 86_400_000;
  * The retention service's clock runs `later.ms` ahead of the API's, so days can pass for the purge
  * while the test's session (one hour) stays valid.
  */
-async function harness(o: { worm: boolean }): Promise<{ h: ApiHarness; dir: string; token: string; service: RetentionService; later: { ms: number } }> {
+async function harness(o: { worm: boolean }): Promise<{ h: ApiHarness; dir: string; token: string; auditor: string; service: RetentionService; later: { ms: number } }> {
   const later = { ms: 0 };
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hailing-compliance-'));
   const clock = { now: () => h.clock.now + later.ms };
@@ -46,7 +46,9 @@ async function harness(o: { worm: boolean }): Promise<{ h: ApiHarness; dir: stri
   holder.repository = new RetentionRepository({ db: h.database.db, now: clock.now });
   holder.service = new RetentionService({ repository: holder.repository, dir, clock, audit: lazyAudit, worm: o.worm, defaultDays: 0, logger: quietApiLogger });
   const token = await loginAs(h);
-  return { h, dir, token, service: holder.service, later };
+  // the audit log is the auditor's (three-way separation of administration)
+  const auditor = await loginAs(h, 'aud', 'correct horse', 'auditor');
+  return { h, dir, token, auditor, service: holder.service, later };
 }
 
 /** an ended, recorded call with its file on disk */
@@ -185,7 +187,7 @@ describe('audit log: verification, tampering, signed export', () => {
   });
 
   it('an intact chain verifies; one row edited in the database file is named by GET /audit/verify', async () => {
-    const { h, token } = t;
+    const { h, auditor: token } = t;
     for (let i = 0; i < 20; i++) h.audit.record({ actor: 'system', action: 'test.row', target: `t${i}` });
     await h.audit.settled();
     let report = (await (await h.app.request('/api/v1/audit/verify', { headers: auth(token) })).json()) as { ok: boolean; checked: number; firstBrokenId?: number; reason?: string };
@@ -203,7 +205,7 @@ describe('audit log: verification, tampering, signed export', () => {
   });
 
   it('a signed export verifies with the served Ed25519 key, and its rows chain by the documented hash', async () => {
-    const { h, token } = t;
+    const { h, auditor: token } = t;
     const key = (await (await h.app.request('/api/v1/audit/signing-key', { headers: auth(token) })).json()) as { publicKey: string };
     const exported = (await (await h.app.request('/api/v1/audit/export', { headers: auth(token) })).json()) as { payload: string; signature: { value: string } };
     assert.ok(verify(null, Buffer.from(exported.payload), createPublicKey(key.publicKey), Buffer.from(exported.signature.value, 'base64')));

@@ -22,7 +22,7 @@ const EVENT: CallEventJson = {
 
 async function serve(h: ApiHarness, options: Partial<CallEventsEndpointOptions> = {}) {
   const endpoint = createCallEventsEndpoint({
-    sessions: h.deps.repositories.sessions,
+    access: h.deps.access ?? assert.fail('the harness shares its access control'),
     callEvents: h.callEvents,
     logger: quietApiLogger,
     ...options,

@@ -10,15 +10,16 @@ import type { Duplex } from 'node:stream';
 import { parse as parseCookies } from 'hono/utils/cookie';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SESSION_COOKIE } from './auth.js';
-import type { AdminSession, AdminUser } from '../store/index.js';
+import type { AccessControl, Principal } from './access.js';
+import { EVENT_TOPICS, topicOfEvent } from '../users/index.js';
 import type { AcdEventJson, AcdEventSource, ApiLogger, CallEventSource, StreamEventJson } from './types.js';
 import { endRefusedUpgrade, systemClock } from '../sip/index.js';
 
 export const EVENTS_PATH = '/api/v1/events';
 
 export interface CallEventsEndpointOptions {
-  /** validates the session token (the SessionRepository) */
-  sessions: { findValid(token: string): Promise<{ user: AdminUser; session: AdminSession } | undefined> };
+  /** resolves the session or API token under the active policy (access.ts), as the API's authorizer does */
+  access: Pick<AccessControl, 'resolve'>;
   /** absent: clients connect and hear nothing */
   callEvents?: CallEventSource;
   /** the ACD floor: each client gets a snapshot when it connects, then the deltas as they happen */
@@ -49,7 +50,14 @@ interface Client {
   readonly ws: WebSocket;
   readonly token: string;
   readonly username: string;
+  /** the topics this client's roles (or token) grant: an event of any other topic is not sent */
+  readonly hears: ReadonlySet<string>;
   alive: boolean;
+}
+
+/** The event topics a principal may hear (roles.ts EVENT_TOPICS). */
+export function topicsOf(p: Principal): Set<string> {
+  return new Set(Object.entries(EVENT_TOPICS).filter(([, permission]) => p.permissions.has(permission)).map(([topic]) => topic));
 }
 
 const BEARER = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)$/i;
@@ -119,9 +127,11 @@ export function createCallEventsEndpoint(options: CallEventsEndpointOptions): Ca
 
   const publish = (event: StreamEventJson | AcdEventJson) => {
     if (clients.size === 0) return;
+    const topic = topicOfEvent(event.type);
+    if (topic === undefined) return;
     const text = JSON.stringify(event);
     for (const client of clients) {
-      if (client.ws.readyState !== client.ws.OPEN) continue;
+      if (client.ws.readyState !== client.ws.OPEN || !client.hears.has(topic)) continue;
       if (client.ws.bufferedAmount > maxBuffered) drop(client, 'not reading: send buffer full');
       else client.ws.send(text);
     }
@@ -152,8 +162,8 @@ export function createCallEventsEndpoint(options: CallEventsEndpointOptions): Ca
     }
     // a revoked or expired session loses the stream at the next tick, not when the socket dies
     for (const client of [...clients]) {
-      const valid = await options.sessions.findValid(client.token).catch(() => undefined);
-      if (valid === undefined && clients.has(client)) client.ws.close(1008, 'session ended');
+      const valid = await options.access.resolve({ token: client.token }).catch(() => undefined);
+      if (!valid?.ok && clients.has(client)) client.ws.close(1008, 'session ended');
     }
   };
   const timer = setInterval(() => {
@@ -161,10 +171,11 @@ export function createCallEventsEndpoint(options: CallEventsEndpointOptions): Ca
   }, options.pingIntervalMs ?? 30_000);
   timer.unref();
 
-  const accept = (ws: WebSocket, token: string, username: string) => {
-    const client: Client = { ws, token, username, alive: true };
+  const accept = (ws: WebSocket, token: string, principal: Principal) => {
+    const username = principal.user.username;
+    const client: Client = { ws, token, username, hears: topicsOf(principal), alive: true };
     // snapshot first, then deltas: both are sent from this thread, so nothing can come between
-    if (options.acdEvents) ws.send(JSON.stringify(options.acdEvents.snapshot()));
+    if (options.acdEvents && client.hears.has('acd')) ws.send(JSON.stringify(options.acdEvents.snapshot()));
     clients.add(client);
     listen();
     logger.debug({ user: username, clients: clients.size }, 'events client connected');
@@ -182,14 +193,16 @@ export function createCallEventsEndpoint(options: CallEventsEndpointOptions): Ca
   const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const credentials = credentialsOf(req);
     if (credentials === undefined) return refuse(socket, 401, 'unauthorized');
-    const found = await options.sessions.findValid(credentials.token);
-    if (found === undefined) return refuse(socket, 401, 'unauthorized');
-    if (found.user.mustChangePassword) return refuse(socket, 403, 'password change required');
+    const source = req.socket.remoteAddress;
+    const found = await options.access.resolve({ token: credentials.token, ...(source !== undefined ? { source } : {}) });
+    if (!found.ok) return refuse(socket, 401, 'unauthorized');
+    if (found.principal.pending === 'password-change') return refuse(socket, 403, 'password change required');
+    if (found.principal.pending === 'mfa-enrolment') return refuse(socket, 403, 'mfa enrolment required');
     if (credentials.via === 'cookie' && !sameOrigin(req)) return refuse(socket, 403, 'cross-origin request refused');
     if (closing !== undefined || clients.size >= maxClients) return refuse(socket, 503, 'too many event clients');
     if (socket.destroyed) return;
     // ws answers a malformed handshake (RFC 6455 §4.2.1) with 400 itself
-    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, credentials.token, found.user.username));
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, credentials.token, found.principal));
   };
 
   return {

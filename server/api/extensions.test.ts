@@ -70,7 +70,7 @@ describe('/api/v1/extensions', () => {
       await h.audit.settled();
       const trail = await h.auditRepo.list({ actor: 'user-admin' });
       assert.deepEqual(
-        trail.map((e) => `${e.action}:${e.target ?? ''}`).reverse(),
+        trail.filter((e) => !e.action.startsWith('auth.mfa')).map((e) => `${e.action}:${e.target ?? ''}`).reverse(),
         [
           'auth.login:',
           'extension.create:1001',

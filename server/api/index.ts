@@ -1,5 +1,5 @@
 // The HTTP API's public surface for server/app.
-export { createApiApp } from './app.js';
+export { createAccessControl, createApiApp } from './app.js';
 export { startHttpServer, type HttpServerHandle, type StartHttpServerOptions } from './server.js';
 export { ensureAdmin, type EnsureAdminOptions, type EnsureAdminResult } from './bootstrap.js';
 export { buildOpenApiDocument, API_ROUTES, type ApiRouteSpec } from './openapi.js';

@@ -27,7 +27,7 @@ export const ACCOUNT_ROUTES: readonly ApiRouteSpec[] = [
     auth: true,
     body: s.PasswordChange,
     responses: {
-      200: { description: 'Changed; a new session', schema: s.LoginResponse },
+      200: { description: 'Changed; a new session', schema: s.SessionResponse },
       400: { description: 'Wrong current password or a refused new one: the reason and the field it is about', schema: s.FieldErrorBody },
       401: unauthorized,
       429: err('Too many wrong passwords: the login lockout (Retry-After)'),

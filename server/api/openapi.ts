@@ -11,6 +11,7 @@ import { ACCOUNT_ROUTES, SYSTEM_ROUTES } from './openapi-console.js';
 import { TRUNK_ROUTES } from './openapi-trunks.js';
 import { DEVICE_ROUTES } from './openapi-devices.js';
 import { SPEECH_ROUTES } from './openapi-speech.js';
+import { USER_ROUTES } from './openapi-users.js';
 import { VOICEMAIL_ROUTES } from './openapi-voicemail.js';
 import { MOH_ROUTES } from './openapi-moh.js';
 import { CALL_ROUTES } from './openapi-calls.js';
@@ -95,6 +96,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
     responses: { 204: { description: 'Logged out' }, 401: unauthorized },
   },
   ...ACCOUNT_ROUTES,
+  ...USER_ROUTES,
   {
     method: 'get',
     path: '/api/v1/extensions',

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createApiHarness, jsonRequest, type ApiHarness } from './testing.js';
+import { createApiHarness, jsonRequest, signIn, type ApiHarness } from './testing.js';
 import { ensureAdmin } from './bootstrap.js';
 import { quietApiLogger } from './testing.js';
 
@@ -29,7 +29,11 @@ describe('forced change of the one-time admin password', () => {
       assert.match(body.reason, /one-time password/);
       const who = await h.app.request('/api/v1/auth/session', { headers: bearer(token) });
       assert.equal(who.status, 200);
-      assert.deepEqual(await who.json(), { username: 'admin', role: 'admin', mustChangePassword: true, expiresAt: new Date(h.clock.now + 3_600_000).toISOString() });
+      const session = (await who.json()) as Record<string, unknown>;
+      assert.deepEqual(
+        { username: session['username'], roles: session['roles'], mustChangePassword: session['mustChangePassword'], expiresAt: session['expiresAt'] },
+        { username: 'admin', roles: ['admin', 'security-admin', 'auditor'], mustChangePassword: true, expiresAt: new Date(h.clock.now + 3_600_000).toISOString() },
+      );
     } finally {
       await h.cleanup();
     }
@@ -68,19 +72,26 @@ describe('forced change of the one-time admin password', () => {
     }
   });
 
-  it('a change lifts the 403, signs the old sessions out, issues a new one, and is audited', async () => {
+  it('a change lifts the 403, signs the old sessions out, issues a new one, and is audited; MFA enrolment comes next', async () => {
     const h = await createApiHarness();
     try {
       const { token, password } = await oneTimeAdmin(h);
       const res = await h.app.request('/api/v1/auth/password', jsonRequest('POST', { currentPassword: password, newPassword: 'my own password 1' }, bearer(token)));
       assert.equal(res.status, 200);
-      const body = (await res.json()) as { token: string; mustChangePassword: boolean };
+      const body = (await res.json()) as { token: string; mustChangePassword: boolean; mfaEnrolmentRequired: boolean };
       assert.equal(body.mustChangePassword, false);
+      // the first admin holds administrator roles: TOTP is required before anything else
+      assert.equal(body.mfaEnrolmentRequired, true);
       assert.match(res.headers.get('set-cookie') ?? '', new RegExp(`^hailing_session=${body.token};`));
       assert.equal((await h.app.request('/api/v1/extensions', { headers: bearer(token) })).status, 401);
-      assert.equal((await h.app.request('/api/v1/extensions', { headers: bearer(body.token) })).status, 200);
+      const beforeMfa = await h.app.request('/api/v1/extensions', { headers: bearer(body.token) });
+      assert.equal(beforeMfa.status, 403);
+      assert.equal(((await beforeMfa.json()) as { mfaEnrolmentRequired: boolean }).mfaEnrolmentRequired, true);
       const again = await h.app.request('/api/v1/auth/login', jsonRequest('POST', { username: 'admin', password: 'my own password 1' }));
       assert.equal(((await again.json()) as { mustChangePassword: boolean }).mustChangePassword, false);
+      // enrolled (as signIn does), the same admin reaches the API
+      const full = await signIn(h, 'admin', 'my own password 1');
+      assert.equal((await h.app.request('/api/v1/extensions', { headers: bearer(full) })).status, 200);
       await h.audit.settled();
       assert.equal((await h.auditRepo.list({ action: 'auth.password-changed' })).length, 1);
     } finally {

@@ -13,15 +13,26 @@ export const LoginRequest = z.strictObject({
   username: z.string().min(1).max(128),
   password: z.string().min(1).max(1024),
 });
-export const LoginResponse = z.object({
+export const SessionResponse = z.object({
   token: z.string(),
   expiresAt: z.iso.datetime(),
-  mustChangePassword: z.boolean().meta({ description: 'a one-time password: every route but the password change answers 403 until it is changed' }),
+  mustChangePassword: z.boolean().meta({ description: 'a one-time or expired password: every route but the account ones answers 403 until it is changed' }),
+  mfaEnrolmentRequired: z.boolean().meta({ description: 'the role signs in with TOTP and has none yet: every route but the account ones answers 403 until it is enrolled' }),
 });
+/** with TOTP enrolled the password step answers the challenge instead; POST /auth/login/mfa completes it */
+export const LoginResponse = z.union([
+  SessionResponse,
+  z.object({ mfaRequired: z.literal(true), mfaToken: z.string(), expiresAt: z.iso.datetime() }),
+]);
 export const SessionInfo = z.object({
   username: z.string(),
-  role: z.enum(adminRoles),
+  role: z.enum(adminRoles).meta({ description: 'the first of roles' }),
+  roles: z.array(z.enum(adminRoles)),
+  permissions: z.array(z.string()).meta({ description: 'what the roles allow (server/users/roles.ts): the console shows only what these permit' }),
+  extensions: z.array(z.string()),
+  mfaEnabled: z.boolean(),
   mustChangePassword: z.boolean(),
+  mfaEnrolmentRequired: z.boolean(),
   expiresAt: z.iso.datetime(),
 });
 export const PasswordChange = z.strictObject({

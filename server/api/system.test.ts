@@ -21,10 +21,10 @@ const STATUS: SystemStatusView = {
 };
 
 describe('GET /api/v1/audit', () => {
-  it('lists the log newest first for admins, filtered, a page at a time with `more`', async () => {
+  it('lists the log newest first for auditors, filtered, a page at a time with `more`', async () => {
     const h = await createApiHarness();
     try {
-      const token = await loginAs(h);
+      const token = await loginAs(h, 'aud', 'correct horse', 'auditor');
       for (let i = 0; i < 3; i++) h.audit.record({ actor: 'root', action: 'extension.create', target: `100${i}` });
       await h.audit.settled();
       const res = await h.app.request('/api/v1/audit?action=extension.create&limit=2', bearer(token));
@@ -40,17 +40,18 @@ describe('GET /api/v1/audit', () => {
     }
   });
 
-  it('is for admins only (403 with a reason) and says why a bad filter is refused', async () => {
+  it('is for auditors only (403 with a reason, also for the system admin) and says why a bad filter is refused', async () => {
     const h = await createApiHarness();
     try {
-      const admin = await loginAs(h);
-      const bad = await h.app.request('/api/v1/audit?from=yesterday', bearer(admin));
+      const auditor = await loginAs(h, 'aud', 'correct horse', 'auditor');
+      const bad = await h.app.request('/api/v1/audit?from=yesterday', bearer(auditor));
       assert.equal(bad.status, 400);
       assert.equal(((await bad.json()) as { issues: Array<{ path: string }> }).issues[0]?.path, 'from');
       const agent = await loginAs(h, 'agent1', 'agent password', 'agent');
       const res = await h.app.request('/api/v1/audit', bearer(agent));
       assert.equal(res.status, 403);
-      assert.match(((await res.json()) as { reason: string }).reason, /admins/);
+      assert.match(((await res.json()) as { reason: string }).reason, /audit\.read/);
+      assert.equal((await h.app.request('/api/v1/audit', bearer(await loginAs(h)))).status, 403);
     } finally {
       await h.cleanup();
     }

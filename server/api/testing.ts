@@ -20,9 +20,13 @@ import {
   ExtensionRepository,
   SessionRepository,
   TrunkRepository,
+  UserSecurityRepository,
   ProvisioningRepository,
+  type AdminRole,
   type Database,
 } from '../store/index.js';
+import { base32Decode, hotp, totpStep } from '../users/index.js';
+import { createAccessControl } from './app.js';
 import { testProvisioning } from '../provisioning/testing.js';
 import { AuditLog } from '../security/audit.js';
 import { SecretBox } from '../security/secret-box.js';
@@ -71,6 +75,8 @@ export interface ApiHarness {
   clock: { now: number };
   state: { ready: boolean; registrations: RegistrationView[] | (() => never) };
   users: AdminUserRepository;
+  /** TOTP secrets loginAs enrolled, and the last time step each used, by username */
+  totp: Map<string, { secret: string; lastStep: number }>;
   callRecords: CallRecordRepository;
   callEvents: CallEventHub;
   /** the deps the app was built with */
@@ -99,12 +105,16 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
   const trunkRepository = new TrunkRepository({ db: database.db, now, secrets: new SecretBox({ key: randomBytes(32) }) });
   const flows = new IvrFlowRepository({ db: database.db, now });
   const provisioning = await testProvisioning({ store: new ProvisioningRepository({ db: database.db, writer, logger: quietApiLogger, now }) });
+  const repositories = {
+    adminUsers: users,
+    sessions: new SessionRepository({ db: database.db, now }),
+    extensions,
+    userSecurity: new UserSecurityRepository({ db: database.db, now }),
+  };
   const deps: ApiDeps = {
-    repositories: {
-      adminUsers: users,
-      sessions: new SessionRepository({ db: database.db, now }),
-      extensions,
-    },
+    repositories,
+    // shared with the events endpoint a test starts (events.test.ts), as server/app shares it
+    access: createAccessControl({ repositories, now, ...(overrides.securityProfile ? { securityProfile: overrides.securityProfile } : {}) }),
     callHandling: new CallHandlingRepository({ db: database.db, now }),
     dialPlan: {
       repository: dialPlanRepository,
@@ -167,6 +177,7 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
     clock,
     state,
     users,
+    totp: new Map(),
     async cleanup() {
       if (overrides.acd === undefined) await acd.close();
       await audit.settled();
@@ -184,17 +195,52 @@ export function jsonRequest(method: string, body: unknown, headers: Record<strin
   };
 }
 
-/** Creates a user and logs in through the API; returns the bearer token. */
-export async function loginAs(h: ApiHarness, username = 'root', password = 'correct horse', role: 'admin' | 'supervisor' | 'agent' = 'admin'): Promise<string> {
-  await h.users.create({ username, password, role });
-  const res = await h.app.request('/api/v1/auth/login', jsonRequest('POST', { username, password }));
-  if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
-  const body = (await res.json()) as { token: string };
-  return body.token;
+/** A TOTP code for the user enrolled by loginAs: the next time step it has not used (RFC 6238 §5.2). */
+export function totpCodeFor(h: ApiHarness, username: string): string {
+  const t = h.totp.get(username);
+  if (!t) throw new Error(`${username} has no TOTP enrolled by the test`);
+  const step = Math.max(totpStep({ timeMs: h.clock.now }), t.lastStep + 1);
+  t.lastStep = step;
+  return hotp({ key: base32Decode(t.secret) ?? Buffer.alloc(0), counter: step });
+}
+
+async function post(h: ApiHarness, path: string, body: unknown, token?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await h.app.request(path, jsonRequest('POST', body, token === undefined ? {} : { authorization: `Bearer ${token}` }));
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/**
+ * Signs a user in through the API as a person would: password, then the TOTP step when enrolled;
+ * a role that must use MFA and has not enrolled yet enrols here (the code computed from the secret
+ * the server returned). Returns the bearer token.
+ */
+export async function signIn(h: ApiHarness, username: string, password: string): Promise<string> {
+  const first = await post(h, '/api/v1/auth/login', { username, password });
+  if (first.status !== 200) throw new Error(`login failed: ${first.status} ${JSON.stringify(first.body)}`);
+  if (first.body['mfaRequired'] === true) {
+    const second = await post(h, '/api/v1/auth/login/mfa', { mfaToken: first.body['mfaToken'], code: totpCodeFor(h, username) });
+    if (second.status !== 200) throw new Error(`TOTP step failed: ${second.status} ${JSON.stringify(second.body)}`);
+    return second.body['token'] as string;
+  }
+  const token = first.body['token'] as string;
+  if (first.body['mfaEnrolmentRequired'] === true) {
+    const enrol = await post(h, '/api/v1/auth/mfa/totp/enrol', {}, token);
+    if (enrol.status !== 200) throw new Error(`TOTP enrolment failed: ${enrol.status} ${JSON.stringify(enrol.body)}`);
+    h.totp.set(username, { secret: enrol.body['secret'] as string, lastStep: -1 });
+    const confirm = await post(h, '/api/v1/auth/mfa/totp/confirm', { code: totpCodeFor(h, username) }, token);
+    if (confirm.status !== 200) throw new Error(`TOTP confirmation failed: ${confirm.status} ${JSON.stringify(confirm.body)}`);
+  }
+  return token;
+}
+
+/** Creates a user with the role (or roles) and signs in through the API; returns the bearer token. */
+export async function loginAs(h: ApiHarness, username = 'root', password = 'correct horse', role: AdminRole | readonly AdminRole[] = 'admin'): Promise<string> {
+  await h.users.create({ username, password, roles: typeof role === 'string' ? [role] : role });
+  return signIn(h, username, password);
 }
 
 /** A logged-in API client: method, path and an optional JSON body in, status and parsed body out. */
-export async function apiClient(h: ApiHarness, role: 'admin' | 'supervisor' = 'admin') {
+export async function apiClient(h: ApiHarness, role: AdminRole = 'admin') {
   const token = await loginAs(h, `user-${role}`, 'correct horse', role);
   return async (method: string, path: string, body?: unknown) => {
     const init: RequestInit = body === undefined ? { method, headers: { authorization: `Bearer ${token}` } } : jsonRequest(method, body, { authorization: `Bearer ${token}` });

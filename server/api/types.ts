@@ -3,8 +3,6 @@ import type { FlowServices } from '../ivr/engine.js';
 import type { ModelInstaller } from '../speech/index.js';
 import type { VoicemailService } from '../voicemail/index.js';
 import type {
-  AdminSession,
-  AdminUser,
   AdminUserRepository,
   CallDisposition,
   CallRecordFilter,
@@ -16,7 +14,10 @@ import type {
   TrunkRepository,
   ExtensionRepository,
   SessionRepository,
+  UserSecurityRepository,
 } from '../store/index.js';
+import type { PolicyProfile } from '../users/index.js';
+import type { AccessControl, Principal } from './access.js';
 import type { DialPlanService, LiveCallView } from '../calls/index.js';
 import type { RecordingVault, RetentionService } from '../recording/index.js';
 import type { AuditChainReport, RetentionRepository } from '../store/index.js';
@@ -172,7 +173,13 @@ export interface ApiDeps {
     readonly adminUsers: AdminUserRepository;
     readonly sessions: SessionRepository;
     readonly extensions: ExtensionRepository;
+    /** recovery codes, API tokens, the policy profile setting */
+    readonly userSecurity: UserSecurityRepository;
   };
+  /** the security profile until one is chosen through the API (default 'default') */
+  readonly securityProfile?: PolicyProfile;
+  /** shared with the event stream's upgrade (server/app); built from the repositories when absent */
+  readonly access?: AccessControl;
   readonly logger: ApiLogger;
   readonly metrics: MetricsSource;
   readonly audit: AuditRecorder;
@@ -248,10 +255,8 @@ export interface ApiDeps {
   readonly now?: () => number;
 }
 
-export interface AuthContext {
-  readonly user: AdminUser;
-  readonly session: AdminSession;
-}
+/** the caller, as the authorizer resolved it (access.ts) */
+export type AuthContext = Principal;
 
 export interface ApiEnv {
   Variables: { auth: AuthContext };

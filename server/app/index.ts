@@ -23,13 +23,14 @@ import {
   RetentionRepository,
   checkAuditChain,
   SessionRepository,
+  UserSecurityRepository,
   TrunkRepository,
   VoicemailRepository,
   ProvisioningRepository,
   openDatabase,
 } from '../store/index.js';
 import { VoicemailService } from '../voicemail/index.js';
-import { createApiApp, createCallEventsEndpoint, ensureAdmin, startHttpServer, type HttpServerHandle, type RegistrationView } from '../api/index.js';
+import { createAccessControl, createApiApp, createCallEventsEndpoint, ensureAdmin, startHttpServer, type HttpServerHandle, type RegistrationView } from '../api/index.js';
 import { AuditLog } from '../security/audit.js';
 import type { SecurityEvent } from '../registrar/ports.js';
 import type { Binding } from '../registrar/ports.js';
@@ -95,6 +96,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     adminUsers: new AdminUserRepository({ db }),
     sessions: new SessionRepository({ db }),
     extensions: new ExtensionRepository({ db }),
+    userSecurity: new UserSecurityRepository({ db }),
   };
   const dialPlanRepository = new DialPlanRepository({ db });
   const calendarRepository = new CalendarRepository({ db });
@@ -240,6 +242,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     registrations: () => sip.registrar.bindings().length,
     activeCalls: async () => (await metrics.callsActive.get()).values[0]?.value ?? 0,
   });
+  // one access control for the API and the event stream's upgrade: the same sessions, tokens and policy
+  const access = createAccessControl({ repositories, securityProfile: config.securityProfile });
   const api = createApiApp({
     repositories,
     callRecords: records,
@@ -261,6 +265,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     audit,
     realm: config.sipDomain,
     sessionTtlMs: config.sessionTtlMs,
+    securityProfile: config.securityProfile,
+    access,
     secureCookies: config.httpBehindTls,
     loginPolicy: {
       maxFailures: config.loginMaxFailures,
@@ -289,6 +295,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         repo: repositories.adminUsers,
         username: config.adminUser,
         password: config.adminPassword,
+        separated: (await access.policy.current()).separationOfDuties,
         logger,
       });
       if (admin.created) audit.record({ actor: 'system', action: 'admin.bootstrap', target: admin.username });
@@ -302,7 +309,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await sip.stack.start();
       await trunks.start();
       await provisioning.start();
-      const endpoint = createCallEventsEndpoint({ sessions: repositories.sessions, callEvents: events, acdEvents: acd.service, logger });
+      const endpoint = createCallEventsEndpoint({ access, callEvents: events, acdEvents: acd.service, logger });
       http = await startHttpServer({ app: api, port: config.httpPort, address: config.bindAddress, logger, upgrade: endpoint });
       ready = true;
       const host = config.bindAddress === '0.0.0.0' || config.bindAddress === '::' ? config.publicAddress : config.bindAddress;

@@ -40,6 +40,8 @@ export const configShape = z
     adminUser: z.string().min(1).optional(),
     adminPassword: z.string().min(8, 'must be at least 8 characters').optional(),
     sessionTtlMs: ms.default(8 * 3600_000),
+    /** the security policy profile until one is chosen through the API (docs/access-control.md) */
+    securityProfile: z.enum(['default', 'asvs', 'mlps3']).default('default'),
     /** failed admin logins of one account within loginLockoutMs that lock it for loginLockoutMs */
     loginMaxFailures: z.coerce.number().int().min(1).default(5),
     /** failed admin logins from one source address (any accounts) that lock the source out */

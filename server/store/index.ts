@@ -5,7 +5,8 @@ export { BatchWriter, BatchQueueFullError, BatchWriterClosedError, type BatchWri
 export { digestHa1, hashPassword, verifyPassword, sha256Hex, type DigestAlgorithm } from './credentials.js';
 export type { StoreLogger } from './logger.js';
 export { toStatement } from './statement.js';
-export { AdminUserRepository, type AdminUser } from './repositories/admin-users.js';
+export { AdminUserRepository, type AdminUser, type AdminUserInput } from './repositories/admin-users.js';
+export { UserSecurityRepository, API_TOKEN_PREFIX, type ApiToken } from './repositories/user-security.js';
 export { SessionRepository, sessionIdOf, type AdminSession } from './repositories/sessions.js';
 export {
   ExtensionRepository,

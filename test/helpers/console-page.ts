@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { ADMIN, nextTotpCode, type HailingProcess } from './hailing-process.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 export const SCREENSHOT_DIR = path.join(root, 'test-output', 'console');
@@ -53,3 +54,19 @@ export const text = (tree: LocaleTree, key: string): string => {
 /** every dotted key of a locale */
 export const keysOf = (tree: LocaleTree, prefix = ''): string[] =>
   Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [`${prefix}${k}`] : keysOf(v, `${prefix}${k}.`)));
+
+/**
+ * Signs the test admin in through the sign-in screen: the password, then the TOTP step (the
+ * admin's roles require MFA; the API helper enrolled it, and nextTotpCode computes each code).
+ */
+export async function signInAsAdmin(page: Page, server: Pick<HailingProcess, 'baseUrl' | 'dataDir' | 'api'>, next?: string): Promise<void> {
+  // the first API call signs in and enrols TOTP for this data folder
+  await server.api('GET', '/api/v1/auth/session');
+  await page.goto(`${server.baseUrl}/login${next ? `?next=${encodeURIComponent(next)}` : ''}`);
+  await fill(page, { username: ADMIN.username, password: ADMIN.password });
+  await page.keyboard.press('Enter');
+  await page.locator('#code').waitFor();
+  await fill(page, { code: nextTotpCode(server.dataDir) });
+  await page.keyboard.press('Enter');
+  await page.waitForURL((u) => u.pathname !== '/login');
+}

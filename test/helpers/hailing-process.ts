@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from './ports.js';
+import { base32Decode, hotp, totpStep } from '../../server/users/totp.js';
 
 export interface HailingPorts {
   http: number;
@@ -29,6 +30,18 @@ export interface HailingProcess {
 }
 
 export const ADMIN = { username: 'testadmin', password: 'test-admin-password-1' };
+
+/** the admin's TOTP secret per data folder (a restart on the same folder keeps the enrolment) */
+const totpSecrets = new Map<string, { secret: string; lastStep: number }>();
+
+/** RFC 6238: the code for the next time step this admin has not used (a code is accepted once). */
+export function nextTotpCode(dataDir: string): string {
+  const t = totpSecrets.get(dataDir);
+  if (!t) throw new Error(`no TOTP enrolled for ${dataDir}`);
+  const step = Math.max(totpStep({ timeMs: Date.now() }), t.lastStep + 1);
+  t.lastStep = step;
+  return hotp({ key: base32Decode(t.secret) ?? Buffer.alloc(0), counter: step });
+}
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
@@ -131,10 +144,30 @@ async function startOnce(options: StartOptions & { dataDir: string; ports: Haili
     }
     return { status: r.status, body: parsed as T };
   };
+  const post = async (route: string, body: unknown, bearer?: string): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) };
+    const r = await fetch(`${baseUrl}${route}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+  };
+  // the admin signs in as a person would: password, then TOTP (enrolled at the first sign-in, as
+  // administrator roles must), the code computed from the secret the server handed out
   const login = async (): Promise<string> => {
-    const r = await api<{ token: string }>('POST', '/api/v1/auth/login', ADMIN);
+    const r = await post('/api/v1/auth/login', ADMIN);
     if (r.status !== 200) throw new Error(`login failed: ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body.token;
+    if (r.body['mfaRequired'] === true) {
+      const second = await post('/api/v1/auth/login/mfa', { mfaToken: r.body['mfaToken'], code: nextTotpCode(dataDir) });
+      if (second.status !== 200) throw new Error(`TOTP step failed: ${second.status} ${JSON.stringify(second.body)}`);
+      return second.body['token'] as string;
+    }
+    const session = r.body['token'] as string;
+    if (r.body['mfaEnrolmentRequired'] === true) {
+      const enrol = await post('/api/v1/auth/mfa/totp/enrol', {}, session);
+      if (enrol.status !== 200) throw new Error(`TOTP enrolment failed: ${enrol.status} ${JSON.stringify(enrol.body)}`);
+      totpSecrets.set(dataDir, { secret: enrol.body['secret'] as string, lastStep: -1 });
+      const confirm = await post('/api/v1/auth/mfa/totp/confirm', { code: nextTotpCode(dataDir) }, session);
+      if (confirm.status !== 200) throw new Error(`TOTP confirmation failed: ${confirm.status} ${JSON.stringify(confirm.body)}`);
+    }
+    return session;
   };
   const token = (): Promise<string> => {
     cachedToken ??= login().catch((err: unknown) => {

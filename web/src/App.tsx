@@ -15,6 +15,7 @@ import { homeFor } from './layout/routes';
 // sign-in is the first screen of every visit: the console frame and the rest load after it
 const Shell = lazy(() => import('./layout/Shell'));
 const ChangePassword = lazy(() => import('./pages/ChangePassword'));
+const EnrolMfa = lazy(() => import('./pages/EnrolMfa'));
 const ANTD_LOCALES = { en: enUS, 'zh-CN': zhCN, 'zh-TW': zhTW } as const;
 
 function currentPath(): string {
@@ -56,9 +57,10 @@ export function App({ nonce }: { nonce: string | undefined }) {
     const path = location.pathname;
     if (session === null && path !== '/login') navigate(path === '/' ? '/login' : `/login?next=${encodeURIComponent(currentPath())}`, { replace: true });
     else if (session?.mustChangePassword && path !== '/password') navigate(`/password${location.search}`, { replace: true });
-    else if (session && !session.mustChangePassword && (path === '/login' || path === '/')) {
+    else if (session?.mfaEnrolmentRequired && !session.mustChangePassword && path !== '/mfa') navigate(`/mfa${location.search}`, { replace: true });
+    else if (session && !session.mustChangePassword && !session.mfaEnrolmentRequired && (path === '/login' || path === '/' || path === '/mfa')) {
       const next = new URLSearchParams(location.search).get('next');
-      navigate(next !== null ? safeNext(next) : homeFor(session.role), { replace: true });
+      navigate(next !== null ? safeNext(next) : homeFor(session.permissions), { replace: true });
     }
   }, [session, location]);
 
@@ -69,6 +71,7 @@ export function App({ nonce }: { nonce: string | undefined }) {
   if (session === undefined) face = <Spin fullscreen />;
   else if (session === null) face = <SignIn />;
   else if (session.mustChangePassword || location.pathname === '/password') face = <ChangePassword forced={session.mustChangePassword} />;
+  else if (session.mfaEnrolmentRequired || location.pathname === '/mfa') face = <EnrolMfa forced={session.mfaEnrolmentRequired} />;
   else face = <Shell />;
 
   return (

@@ -10,42 +10,49 @@ import { loginSourceGroup } from '../../security/address-group.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { jsonError, readBody, remoteAddress } from '../http-errors.js';
 import { PasswordChange } from '../schemas.js';
-import { requireSession, sessionCookie, tooManyAttempts } from '../auth.js';
-
-export const MIN_PASSWORD_LENGTH = 8;
+import { issueSession, requireSession, tooManyAttempts } from '../auth.js';
+import type { AccessControl } from '../access.js';
+import { passwordPolicyProblem, type SecurityPolicy } from '../../users/index.js';
 
 export interface AccountRouteOptions {
   readonly guard: LoginGuard;
   readonly hashing: ConcurrencyGate;
   readonly verify: (hash: string, password: string) => Promise<boolean>;
+  readonly access: AccessControl;
 }
 
-/** why a new password is refused, or undefined when it is acceptable */
-export function passwordProblem(o: { username: string; current: string; next: string }): string | undefined {
-  if ([...o.next].length < MIN_PASSWORD_LENGTH) return `the new password must be at least ${MIN_PASSWORD_LENGTH} characters`;
+/** why a new password is refused under the policy (length, classes, history), or undefined */
+async function passwordProblem(o: { policy: SecurityPolicy; username: string; current: string; next: string; history: readonly string[]; verify: (hash: string, password: string) => Promise<boolean> }): Promise<string | undefined> {
   if (o.next === o.current) return 'the new password must differ from the current one';
-  if (o.next.toLowerCase() === o.username.toLowerCase()) return 'the new password must not be the username';
-  if (/^\s|\s$/.test(o.next)) return 'the new password must not begin or end with a space';
+  const problem = passwordPolicyProblem({ policy: o.policy, username: o.username, password: o.next });
+  if (problem !== undefined) return problem;
+  for (const old of o.history.slice(0, o.policy.password.history)) {
+    if (await o.verify(old, o.next)) return `the new password must differ from the last ${o.policy.password.history} passwords`;
+  }
   return undefined;
 }
 
 export function mountAccountRoutes(app: Hono<ApiEnv>, deps: ApiDeps, o: AccountRouteOptions): void {
   const { adminUsers, sessions } = deps.repositories;
   const now = deps.now ?? Date.now;
-  const pending = { allowPendingPasswordChange: true };
 
-  app.get('/api/v1/auth/session', requireSession(deps, pending), (c) => {
-    const { user, session } = c.get('auth');
+  app.get('/api/v1/auth/session', requireSession(deps), (c) => {
+    const { user, session, permissions, pending } = c.get('auth');
     c.header('Cache-Control', 'no-store');
     return c.json({
       username: user.username,
       role: user.role,
-      mustChangePassword: user.mustChangePassword,
+      roles: [...user.roles],
+      permissions: [...permissions].sort(),
+      extensions: [...user.extensions],
+      mfaEnabled: user.totpEnabled,
+      mustChangePassword: pending === 'password-change',
+      mfaEnrolmentRequired: pending === 'mfa-enrolment',
       expiresAt: new Date(session.expiresAt).toISOString(),
     });
   });
 
-  app.post('/api/v1/auth/password', requireSession(deps, pending), async (c) => {
+  app.post('/api/v1/auth/password', requireSession(deps), async (c) => {
     const body = await readBody(c, PasswordChange);
     if (!body.ok) return body.response;
     const { currentPassword, newPassword } = body.value;
@@ -72,22 +79,14 @@ export function mountAccountRoutes(app: Hono<ApiEnv>, deps: ApiDeps, o: AccountR
       return jsonError(c, 400, { error: 'wrong password', reason: 'the current password is wrong', field: 'currentPassword' });
     }
     o.guard.success(attempt);
-    const problem = passwordProblem({ username: user.username, current: currentPassword, next: newPassword });
+    const policy = await o.access.policy.current();
+    const problem = await passwordProblem({ policy, username: user.username, current: currentPassword, next: newPassword, history: found.history, verify: o.verify });
     if (problem !== undefined) return jsonError(c, 400, { error: 'password rejected', reason: problem, field: 'newPassword' });
     await adminUsers.setPassword(user.id, newPassword);
     // every other browser or token signed in with the old password is signed out
     await sessions.revokeAllForUser(user.id);
-    const userAgent = c.req.header('user-agent');
-    const { token, session } = await sessions.create({
-      userId: user.id,
-      ttlMs: deps.sessionTtlMs,
-      ...(source !== undefined ? { sourceIp: source } : {}),
-      ...(userAgent !== undefined ? { userAgent } : {}),
-    });
     deps.audit.record({ actor: user.username, action: 'auth.password-changed', target: user.username, ...audited });
-    const maxAge = Math.max(0, Math.floor((session.expiresAt - now()) / 1000));
-    c.header('Set-Cookie', sessionCookie(token, maxAge, deps.secureCookies ?? false));
-    c.header('Cache-Control', 'no-store');
-    return c.json({ token, expiresAt: new Date(session.expiresAt).toISOString(), mustChangePassword: false }, 200);
+    const changed = await adminUsers.get(user.id);
+    return issueSession(c, deps, o.access, changed ?? user);
   });
 }

@@ -4,7 +4,7 @@
 // strategy, a negative timeout, an agent in a queue twice) is refused with 400 and the reason.
 import type { Context, Hono } from 'hono';
 import type { ApiDeps, ApiEnv } from '../types.js';
-import { requireAdmin, requireSession } from '../auth.js';
+import { requireSession } from '../auth.js';
 import { jsonError, readBody, remoteAddress, validate } from '../http-errors.js';
 import * as a from '../schemas-acd.js';
 
@@ -17,19 +17,18 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   const acd = deps.acd;
   if (acd === undefined) return;
   const session = requireSession(deps);
-  const admin = requireAdmin();
   const refused = (c: Context<ApiEnv>, reason: string) => (reason === 'not found' ? jsonError(c, 404, { error: 'not found' }) : jsonError(c, 400, { error: 'refused', reason }));
   const P = '/api/v1/acd';
 
   app.get(`${P}/skills`, session, async (c) => c.json({ items: [...acd.skills].sort().map((name) => ({ name, description: null })) }));
-  app.post(`${P}/skills`, session, admin, async (c) => {
+  app.post(`${P}/skills`, session, async (c) => {
     const body = await readBody(c, a.SkillWrite);
     if (!body.ok) return body.response;
     await acd.putSkill(body.value);
     audit(deps, c, 'acd.skill.put', body.value.name);
     return c.json(body.value, 201);
   });
-  app.delete(`${P}/skills/:name`, session, admin, async (c) => {
+  app.delete(`${P}/skills/:name`, session, async (c) => {
     const p = validate(c, a.AcdSkillParams, c.req.param());
     if (!p.ok) return p.response;
     const r = await acd.deleteSkill(p.value.name);
@@ -48,13 +47,13 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     audit(deps, c, 'acd.queue.put', body.value.id);
     return c.json(acd.acd.queues.get(body.value.id)!.config, id === undefined ? 201 : 200);
   };
-  app.post(`${P}/queues`, session, admin, (c) => putQueue(c));
-  app.put(`${P}/queues/:id`, session, admin, (c) => putQueue(c, c.req.param('id')));
+  app.post(`${P}/queues`, session, (c) => putQueue(c));
+  app.put(`${P}/queues/:id`, session, (c) => putQueue(c, c.req.param('id')));
   app.get(`${P}/queues/:id`, session, (c) => {
     const q = acd.acd.queues.get(c.req.param('id'));
     return q ? c.json(q.config) : jsonError(c, 404, { error: 'queue not found' });
   });
-  app.delete(`${P}/queues/:id`, session, admin, async (c) => {
+  app.delete(`${P}/queues/:id`, session, async (c) => {
     const r = await acd.deleteQueue(c.req.param('id'));
     if (!r.ok) return refused(c, r.reason);
     audit(deps, c, 'acd.queue.delete', c.req.param('id'));
@@ -75,10 +74,10 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     audit(deps, c, 'acd.agent.put', body.value.id);
     return c.json(agentView(body.value.id), id === undefined ? 201 : 200);
   };
-  app.post(`${P}/agents`, session, admin, (c) => putAgent(c));
-  app.put(`${P}/agents/:id`, session, admin, (c) => putAgent(c, c.req.param('id')));
+  app.post(`${P}/agents`, session, (c) => putAgent(c));
+  app.put(`${P}/agents/:id`, session, (c) => putAgent(c, c.req.param('id')));
   app.get(`${P}/agents/:id`, session, (c) => (acd.acd.agents.has(c.req.param('id')) ? c.json(agentView(c.req.param('id'))) : jsonError(c, 404, { error: 'agent not found' })));
-  app.delete(`${P}/agents/:id`, session, admin, async (c) => {
+  app.delete(`${P}/agents/:id`, session, async (c) => {
     const r = await acd.deleteAgent(c.req.param('id'));
     if (!r.ok) return refused(c, r.reason);
     audit(deps, c, 'acd.agent.delete', c.req.param('id'));
@@ -105,7 +104,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   });
 
   app.get(`${P}/memberships`, session, (c) => c.json({ items: acd.memberships() }));
-  app.post(`${P}/memberships`, session, admin, async (c) => {
+  app.post(`${P}/memberships`, session, async (c) => {
     const body = await readBody(c, a.MembershipWrite);
     if (!body.ok) return body.response;
     const r = await acd.addMembership(body.value);
@@ -113,7 +112,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     audit(deps, c, 'acd.membership.add', `${body.value.agentId}@${body.value.queueId}`);
     return c.json(body.value, 201);
   });
-  app.delete(`${P}/memberships/:agentId/:queueId`, session, admin, async (c) => {
+  app.delete(`${P}/memberships/:agentId/:queueId`, session, async (c) => {
     const p = validate(c, a.AcdMembershipParams, c.req.param());
     if (!p.ok) return p.response;
     const r = await acd.deleteMembership(p.value);

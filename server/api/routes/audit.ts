@@ -1,30 +1,28 @@
 // /api/v1/audit: verify the audit log's hash chain end to end (the first row that does not verify,
 // after an edit or deletion in the database file) and export a range signed with the server's
-// Ed25519 key (server/security/audit-signing.ts). Admins only until the roles work adds auditors.
+// Ed25519 key (server/security/audit-signing.ts). Who may: the route table (server/users/route-permissions.ts).
 // Also the PII reveal: the unmasked call record, as an explicit, audited action.
 import type { Hono } from 'hono';
 import { signAuditExport } from '../../security/audit-signing.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
-import { requireAdmin, requireSession } from '../auth.js';
+import { requireSession } from '../auth.js';
 import { jsonError, readBody, validate } from '../http-errors.js';
 import { AuditExportQuery, CallIdParams, RevealRequest } from '../schemas-compliance.js';
 import { callRecordJson } from '../schemas-cdr.js';
-import { mayRevealPii } from '../pii-access.js';
 import { auditFrom } from './recording-control.js';
 
 export function mountAuditRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   const session = requireSession(deps);
-  const admin = requireAdmin();
   const missing = { error: 'not found', reason: 'the audit chain is not available on this server' };
 
-  app.get('/api/v1/audit/verify', session, admin, async (c) => {
+  app.get('/api/v1/audit/verify', session, async (c) => {
     if (deps.auditChain === undefined) return jsonError(c, 404, missing);
     const report = await deps.auditChain.verify();
     auditFrom(deps, c, { action: 'audit.verify', detail: { ok: report.ok, checked: report.checked, ...(report.firstBrokenId !== undefined ? { firstBrokenId: report.firstBrokenId } : {}) } });
     return c.json(report);
   });
 
-  app.get('/api/v1/audit/export', session, admin, async (c) => {
+  app.get('/api/v1/audit/export', session, async (c) => {
     const query = validate(c, AuditExportQuery, c.req.query());
     if (!query.ok) return query.response;
     if (deps.auditChain === undefined) return jsonError(c, 404, missing);
@@ -46,7 +44,6 @@ export function mountAuditRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     if (!params.ok) return params.response;
     const body = await readBody(c, RevealRequest);
     if (!body.ok) return body.response;
-    if (!mayRevealPii(c.get('auth').user.role)) return jsonError(c, 403, { error: 'forbidden', reason: 'the role may not reveal personal data' });
     const record = await deps.callRecords.get(params.value.id);
     if (!record) return jsonError(c, 404, { error: 'call record not found' });
     auditFrom(deps, c, { action: 'pii.reveal', target: params.value.id, detail: { reason: body.value.reason } });

@@ -1,12 +1,19 @@
 // /api/v1/extensions/{number}/call-handling: an extension's DND and call forwarding. A forward to
 // itself or to a number that is not an extension is refused with 400; longer forward loops
 // (1002 → 1003 → 1002) are cut at run time after a bounded number of hops, with a recorded cause.
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import type { ApiDeps, ApiEnv } from '../types.js';
-import { requireAdmin, requireSession } from '../auth.js';
+import { requireSession } from '../auth.js';
 import { jsonError, readBody, remoteAddress, validate } from '../http-errors.js';
 import { ExtensionParams } from '../schemas.js';
 import { CallHandling, PickupGroup } from '../schemas-dialplan.js';
+
+/** An agent sets DND and forwarding on the extensions linked to it; who may edit extensions, on any. */
+function mayHandle(c: Context<ApiEnv>, number: string): boolean {
+  const { permissions, user } = c.get('auth');
+  return permissions.has('extensions.write') || user.extensions.includes(number);
+}
+const notYours = (c: Context<ApiEnv>) => jsonError(c, 403, { error: 'forbidden', reason: 'not one of your extensions' });
 
 export function mountCallHandlingRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   const handling = deps.callHandling;
@@ -17,14 +24,16 @@ export function mountCallHandlingRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void 
   app.get(path, requireSession(deps), async (c) => {
     const params = validate(c, ExtensionParams, c.req.param());
     if (!params.ok) return params.response;
+    if (!mayHandle(c, params.value.number)) return notYours(c);
     if ((await extensions.get(params.value.number)) === undefined) return jsonError(c, 404, { error: 'extension not found' });
     return c.json(await handling.get(params.value.number));
   });
 
-  app.put(path, requireSession(deps), requireAdmin(), async (c) => {
+  app.put(path, requireSession(deps), async (c) => {
     const params = validate(c, ExtensionParams, c.req.param());
     if (!params.ok) return params.response;
     const number = params.value.number;
+    if (!mayHandle(c, number)) return notYours(c);
     if ((await extensions.get(number)) === undefined) return jsonError(c, 404, { error: 'extension not found' });
     const body = await readBody(c, CallHandling);
     if (!body.ok) return body.response;
@@ -48,10 +57,11 @@ export function mountCallHandlingRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void 
     return c.json({ group: await handling.pickupGroup(params.value.number) });
   });
 
-  app.put(groupPath, requireSession(deps), requireAdmin(), async (c) => {
+  app.put(groupPath, requireSession(deps), async (c) => {
     const params = validate(c, ExtensionParams, c.req.param());
     if (!params.ok) return params.response;
     const number = params.value.number;
+    if (!mayHandle(c, number)) return notYours(c);
     if ((await extensions.get(number)) === undefined) return jsonError(c, 404, { error: 'extension not found' });
     const body = await readBody(c, PickupGroup);
     if (!body.ok) return body.response;

@@ -7,10 +7,10 @@ import { requireSession } from '../auth.js';
 import { jsonError, validate } from '../http-errors.js';
 import { CdrCsvQuery, CdrParams, CdrQuery } from '../schemas.js';
 import { callRecordJson } from '../schemas-cdr.js';
-import { maskCallRecord, seesPiiUnmasked } from '../pii-access.js';
+import { maskCallRecord } from '../pii-access.js';
 
 /** what the caller may see: masked personal data unless the role sees it unmasked (pii-access.ts) */
-const shown = (c: Context<ApiEnv>, r: CallRecordView): CallRecordView => (seesPiiUnmasked(c.get('auth').user.role) ? r : maskCallRecord(r));
+const shown = (c: Context<ApiEnv>, r: CallRecordView): CallRecordView => (c.get('auth').permissions.has('pii.unmasked') ? r : maskCallRecord(r));
 
 /** Asterisk cdr_csv's columns, in its order (with loguniqueid and loguserfield on). */
 export const CDR_CSV_COLUMNS = [

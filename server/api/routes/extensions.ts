@@ -2,7 +2,7 @@
 import type { Context, Hono } from 'hono';
 import type { Extension } from '../../store/index.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
-import { requireAdmin, requireSession } from '../auth.js';
+import { requireSession } from '../auth.js';
 import { jsonError, readBody, remoteAddress, validate } from '../http-errors.js';
 import { ExtensionCreate, ExtensionParams, ExtensionPatch, Pagination } from '../schemas.js';
 
@@ -31,7 +31,6 @@ function audit(deps: ApiDeps, c: Context<ApiEnv>, action: string, target: string
 export function mountExtensionRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   const repo = deps.repositories.extensions;
   const session = requireSession(deps);
-  const admin = requireAdmin();
 
   app.get('/api/v1/extensions', session, async (c) => {
     const page = validate(c, Pagination, c.req.query());
@@ -40,7 +39,7 @@ export function mountExtensionRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     return c.json({ items: items.map(view), total, limit: page.value.limit, offset: page.value.offset });
   });
 
-  app.post('/api/v1/extensions', session, admin, async (c) => {
+  app.post('/api/v1/extensions', session, async (c) => {
     const body = await readBody(c, ExtensionCreate);
     if (!body.ok) return body.response;
     const { number, password, displayName, permissions } = body.value;
@@ -63,7 +62,7 @@ export function mountExtensionRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     return found ? c.json(view(found)) : jsonError(c, 404, { error: 'extension not found' });
   });
 
-  app.patch('/api/v1/extensions/:number', session, admin, async (c) => {
+  app.patch('/api/v1/extensions/:number', session, async (c) => {
     const params = validate(c, ExtensionParams, c.req.param());
     if (!params.ok) return params.response;
     const body = await readBody(c, ExtensionPatch);
@@ -87,7 +86,7 @@ export function mountExtensionRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     return c.json(view(updated));
   });
 
-  app.delete('/api/v1/extensions/:number', session, admin, async (c) => {
+  app.delete('/api/v1/extensions/:number', session, async (c) => {
     const params = validate(c, ExtensionParams, c.req.param());
     if (!params.ok) return params.response;
     if (!(await repo.delete(params.value.number))) return jsonError(c, 404, { error: 'extension not found' });

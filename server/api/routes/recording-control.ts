@@ -4,7 +4,7 @@
 import type { Context, Hono } from 'hono';
 import { rotateRecordingKeys } from '../../recording/index.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
-import { requireAdmin, requireSession } from '../auth.js';
+import { requireSession } from '../auth.js';
 import { jsonError, readBody, remoteAddress, validate } from '../http-errors.js';
 import { CallIdParams, KeyRotationRequest, LegalHoldWrite, TagsWrite } from '../schemas-compliance.js';
 
@@ -15,7 +15,6 @@ export function auditFrom(deps: ApiDeps, c: Context<ApiEnv>, entry: { action: st
 
 export function mountRecordingControlRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   const session = requireSession(deps);
-  const admin = requireAdmin();
 
   for (const action of ['pause', 'resume'] as const) {
     // agents take card payments too; the roles work narrows this to the call's own agent
@@ -30,7 +29,7 @@ export function mountRecordingControlRoutes(app: Hono<ApiEnv>, deps: ApiDeps): v
     });
   }
 
-  app.get('/api/v1/recordings/keys', session, admin, (c) => {
+  app.get('/api/v1/recordings/keys', session, (c) => {
     const vault = deps.recordingVault;
     const ring = vault?.keyring ?? null;
     return c.json({
@@ -41,7 +40,7 @@ export function mountRecordingControlRoutes(app: Hono<ApiEnv>, deps: ApiDeps): v
     });
   });
 
-  app.post('/api/v1/recordings/keys/rotate', session, admin, async (c) => {
+  app.post('/api/v1/recordings/keys/rotate', session, async (c) => {
     const body = await readBody(c, KeyRotationRequest);
     if (!body.ok) return body.response;
     const vault = deps.recordingVault;
@@ -54,7 +53,7 @@ export function mountRecordingControlRoutes(app: Hono<ApiEnv>, deps: ApiDeps): v
     return c.json({ ...report, retired });
   });
 
-  app.put('/api/v1/cdrs/:id/legal-hold', session, admin, async (c) => {
+  app.put('/api/v1/cdrs/:id/legal-hold', session, async (c) => {
     const params = validate(c, CallIdParams, c.req.param());
     if (!params.ok) return params.response;
     const body = await readBody(c, LegalHoldWrite);
@@ -66,7 +65,7 @@ export function mountRecordingControlRoutes(app: Hono<ApiEnv>, deps: ApiDeps): v
     return c.json({ callId: params.value.id, legalHold: { reason: body.value.reason, by } });
   });
 
-  app.delete('/api/v1/cdrs/:id/legal-hold', session, admin, async (c) => {
+  app.delete('/api/v1/cdrs/:id/legal-hold', session, async (c) => {
     const params = validate(c, CallIdParams, c.req.param());
     if (!params.ok) return params.response;
     if (deps.retention === undefined) return jsonError(c, 404, { error: 'not found' });
@@ -75,7 +74,7 @@ export function mountRecordingControlRoutes(app: Hono<ApiEnv>, deps: ApiDeps): v
     return c.body(null, 204);
   });
 
-  app.put('/api/v1/cdrs/:id/tags', session, admin, async (c) => {
+  app.put('/api/v1/cdrs/:id/tags', session, async (c) => {
     const params = validate(c, CallIdParams, c.req.param());
     if (!params.ok) return params.response;
     const body = await readBody(c, TagsWrite);
@@ -87,7 +86,7 @@ export function mountRecordingControlRoutes(app: Hono<ApiEnv>, deps: ApiDeps): v
     return c.json({ callId: params.value.id, tags });
   });
 
-  app.delete('/api/v1/cdrs/:id/recording', session, admin, async (c) => {
+  app.delete('/api/v1/cdrs/:id/recording', session, async (c) => {
     const params = validate(c, CallIdParams, c.req.param());
     if (!params.ok) return params.response;
     if (deps.retention === undefined) return jsonError(c, 404, { error: 'not found' });

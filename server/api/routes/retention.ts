@@ -3,7 +3,7 @@
 // mode a policy can only be added or lengthened.
 import type { Hono } from 'hono';
 import type { ApiDeps, ApiEnv } from '../types.js';
-import { requireAdmin, requireSession } from '../auth.js';
+import { requireSession } from '../auth.js';
 import { jsonError, readBody, validate } from '../http-errors.js';
 import { PolicyParams, RetentionPolicyWrite } from '../schemas-compliance.js';
 import { auditFrom } from './recording-control.js';
@@ -12,7 +12,6 @@ const unique = (err: unknown): boolean => /UNIQUE/i.test(String((err as { cause?
 
 export function mountRetentionRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   const session = requireSession(deps);
-  const admin = requireAdmin();
   const missing = { error: 'not found', reason: 'recording retention is not configured on this server' };
 
   app.get('/api/v1/retention', session, async (c) => {
@@ -21,7 +20,7 @@ export function mountRetentionRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     return c.json({ worm: r.service.worm, defaultDays: r.service.defaultDays, policies: await r.repository.listPolicies() });
   });
 
-  app.post('/api/v1/retention/policies', session, admin, async (c) => {
+  app.post('/api/v1/retention/policies', session, async (c) => {
     const body = await readBody(c, RetentionPolicyWrite);
     if (!body.ok) return body.response;
     if (deps.retention === undefined) return jsonError(c, 404, missing);
@@ -35,7 +34,7 @@ export function mountRetentionRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     }
   });
 
-  app.put('/api/v1/retention/policies/:id', session, admin, async (c) => {
+  app.put('/api/v1/retention/policies/:id', session, async (c) => {
     const params = validate(c, PolicyParams, c.req.param());
     if (!params.ok) return params.response;
     const body = await readBody(c, RetentionPolicyWrite);
@@ -47,7 +46,7 @@ export function mountRetentionRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     return c.json(done.value);
   });
 
-  app.delete('/api/v1/retention/policies/:id', session, admin, async (c) => {
+  app.delete('/api/v1/retention/policies/:id', session, async (c) => {
     const params = validate(c, PolicyParams, c.req.param());
     if (!params.ok) return params.response;
     if (deps.retention === undefined) return jsonError(c, 404, missing);
@@ -57,7 +56,7 @@ export function mountRetentionRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     return c.body(null, 204);
   });
 
-  app.post('/api/v1/retention/purge', session, admin, async (c) => {
+  app.post('/api/v1/retention/purge', session, async (c) => {
     if (deps.retention === undefined) return jsonError(c, 404, missing);
     const report = await deps.retention.service.purge();
     auditFrom(deps, c, { action: 'retention.purge.run', detail: { ...report } });

@@ -2,7 +2,7 @@
 // An install runs in the background; its progress (bytes, rate, ETA) or refusal is in the model list.
 import type { Context, Hono } from 'hono';
 import type { ApiDeps, ApiEnv } from '../types.js';
-import { requireAdmin, requireSession } from '../auth.js';
+import { requireSession } from '../auth.js';
 import { jsonError, readBody, remoteAddress, validate } from '../http-errors.js';
 import { InstallBody, ModelParams } from '../schemas-speech.js';
 import { ModelError, type ModelStatus } from '../../speech/index.js';
@@ -22,7 +22,6 @@ export function mountSpeechRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   if (speech === undefined) return;
   const { models } = speech;
   const session = requireSession(deps);
-  const admin = requireAdmin();
   const jobs = new Map<string, Job>();
   const view = (s: ModelStatus) => ({
     model: s.entry,
@@ -47,9 +46,9 @@ export function mountSpeechRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
 
   app.get('/api/v1/speech/models', session, async (c) => c.json({ items: (await models.list()).map(view) }));
 
-  app.post('/api/v1/speech/models/verify', session, admin, async (c) => c.json({ items: await models.verify() }));
+  app.post('/api/v1/speech/models/verify', session, async (c) => c.json({ items: await models.verify() }));
 
-  app.post('/api/v1/speech/models/:name/install', session, admin, async (c) => {
+  app.post('/api/v1/speech/models/:name/install', session, async (c) => {
     const p = known(c);
     if (!p.ok) return p.response;
     const body = await readBody(c, InstallBody);
@@ -74,7 +73,7 @@ export function mountSpeechRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     return c.json(status ? view(status) : {}, 202);
   });
 
-  app.delete('/api/v1/speech/models/:name', session, admin, async (c) => {
+  app.delete('/api/v1/speech/models/:name', session, async (c) => {
     const p = known(c);
     if (!p.ok) return p.response;
     try {

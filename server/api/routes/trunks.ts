@@ -5,7 +5,7 @@
 import type { Context, Hono } from 'hono';
 import type { TrunkRow } from '../../store/index.js';
 import type { ApiDeps, ApiEnv, TrunkApi } from '../types.js';
-import { requireAdmin, requireSession } from '../auth.js';
+import { requireSession } from '../auth.js';
 import { jsonError, readBody, remoteAddress, validate } from '../http-errors.js';
 import { IdParams, TrunkWrite } from '../schemas-trunks.js';
 import { mountNumberRoutes } from './trunk-numbers.js';
@@ -49,7 +49,6 @@ export function mountTrunkRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   const t = deps.trunks;
   if (t === undefined) return;
   const session = requireSession(deps);
-  const admin = requireAdmin();
   const refused = (c: Context<ApiEnv>, reason: string) => jsonError(c, 400, { error: 'bad trunk', reason });
 
   app.get('/api/v1/trunks', session, async (c) => c.json({ items: (await t.repository.trunks()).map((r) => view(t, r)), unknownDidCalls: t.manager.unknownDids }));
@@ -70,7 +69,7 @@ export function mountTrunkRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     return c.json(view(t, row), id === undefined ? 201 : 200);
   };
 
-  app.post('/api/v1/trunks', session, admin, (c) => write(c));
+  app.post('/api/v1/trunks', session, (c) => write(c));
 
   app.get('/api/v1/trunks/:id', session, async (c) => {
     const p = validate(c, IdParams, c.req.param());
@@ -79,14 +78,14 @@ export function mountTrunkRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     return row ? c.json(view(t, row)) : jsonError(c, 404, { error: 'trunk not found' });
   });
 
-  app.put('/api/v1/trunks/:id', session, admin, async (c) => {
+  app.put('/api/v1/trunks/:id', session, async (c) => {
     const p = validate(c, IdParams, c.req.param());
     if (!p.ok) return p.response;
     if ((await t.repository.trunk(p.value.id)) === undefined) return jsonError(c, 404, { error: 'trunk not found' });
     return write(c, p.value.id);
   });
 
-  app.delete('/api/v1/trunks/:id', session, admin, async (c) => {
+  app.delete('/api/v1/trunks/:id', session, async (c) => {
     const p = validate(c, IdParams, c.req.param());
     if (!p.ok) return p.response;
     const user = (await t.repository.routes()).find((r) => ((r.settings as { trunks?: number[] }).trunks ?? []).includes(p.value.id));

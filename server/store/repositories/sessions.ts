@@ -1,7 +1,7 @@
 // Login sessions. The bearer token is returned once, at creation; the table keys sessions by
 // SHA-256(token), so reading the database does not let anyone log in.
 import { randomBytes } from 'node:crypto';
-import { and, eq, gt, lte } from 'drizzle-orm';
+import { and, desc, eq, gt, lte } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import { adminSessions, type AdminSessionRow } from '../schema/admin-sessions.js';
 import { adminUsers } from '../schema/admin-users.js';
@@ -112,6 +112,18 @@ export class SessionRepository {
       .where(eq(adminSessions.id, id))
       .returning({ id: adminSessions.id });
     return rows.length > 0;
+  }
+
+  /**
+   * Keeps `current` and the user's `keep - 1` newest other sessions, and ends the rest (concurrent
+   * session limit). `current` is named because sessions made in the same millisecond tie on time.
+   */
+  async trimForUser(userId: string, keep: number, current: string): Promise<number> {
+    const rows = await this.#db.select({ id: adminSessions.id }).from(adminSessions).where(eq(adminSessions.userId, userId)).orderBy(desc(adminSessions.createdAt));
+    const others = rows.filter((r) => r.id !== current);
+    const ended = others.slice(Math.max(0, keep - 1)).map((r) => r.id);
+    for (const id of ended) await this.revokeById(id);
+    return ended.length;
   }
 
   async revokeAllForUser(userId: string): Promise<number> {

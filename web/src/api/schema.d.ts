@@ -136,6 +136,198 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/login/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Second sign-in step: the mfaToken from /auth/login with a TOTP code (RFC 6238) or a recovery code; a wrong code counts as a failed sign-in */
+        post: operations["postApiV1AuthLoginMfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/totp/enrol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start TOTP enrolment: a new secret and its otpauth:// URI (for a QR code); allowed while enrolment is required */
+        post: operations["postApiV1AuthMfaTotpEnrol"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finish enrolment with a code from the app: TOTP is on; ten recovery codes, shown once */
+        post: operations["postApiV1AuthMfaTotpConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** New recovery codes (the old ones stop working), confirmed with a current TOTP code */
+        post: operations["postApiV1AuthMfaRecoveryCodes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user's API tokens (never the secrets) */
+        get: operations["getApiV1AuthTokens"];
+        put?: never;
+        /** A new API token: named, with a subset of the user's permissions, expiring; the secret is in this answer only */
+        post: operations["postApiV1AuthTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API token */
+        delete: operations["deleteApiV1AuthTokensId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users and their roles (security admins, auditors) */
+        get: operations["getApiV1Users"];
+        put?: never;
+        /** Create a user (security admins); without a password a one-time password is generated and returned once */
+        post: operations["postApiV1Users"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One user */
+        get: operations["getApiV1UsersId"];
+        put?: never;
+        post?: never;
+        /** Delete a user */
+        delete: operations["deleteApiV1UsersId"];
+        options?: never;
+        head?: never;
+        /** Change roles, linked extensions, supervisor scope, name, or disable (ends the user's sessions); role changes are audited */
+        patch: operations["patchApiV1UsersId"];
+        trace?: never;
+    };
+    "/api/v1/users/{id}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reset a password: a one-time password, returned once, to be changed at the next sign-in; the user's sessions end */
+        post: operations["postApiV1UsersIdPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Reset a user's MFA (lost device): TOTP and recovery codes removed, sessions end */
+        delete: operations["deleteApiV1UsersIdMfa"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The active security policy and every profile's values */
+        get: operations["getApiV1SecurityPolicy"];
+        /** Choose the policy profile (default, asvs, mlps3); mlps3 is refused while a user holds two administrator roles */
+        put: operations["putApiV1SecurityPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/extensions": {
         parameters: {
             query?: never;
@@ -2003,8 +2195,16 @@ export interface operations {
                         token: string;
                         /** Format: date-time */
                         expiresAt: string;
-                        /** @description a one-time password: every route but the password change answers 403 until it is changed */
+                        /** @description a one-time or expired password: every route but the account ones answers 403 until it is changed */
                         mustChangePassword: boolean;
+                        /** @description the role signs in with TOTP and has none yet: every route but the account ones answers 403 until it is enrolled */
+                        mfaEnrolmentRequired: boolean;
+                    } | {
+                        /** @constant */
+                        mfaRequired: true;
+                        mfaToken: string;
+                        /** Format: date-time */
+                        expiresAt: string;
                     };
                 };
             };
@@ -2109,9 +2309,18 @@ export interface operations {
                 content: {
                     "application/json": {
                         username: string;
-                        /** @enum {string} */
-                        role: "admin" | "supervisor" | "agent";
+                        /**
+                         * @description the first of roles
+                         * @enum {string}
+                         */
+                        role: "agent" | "supervisor" | "admin" | "security-admin" | "auditor";
+                        roles: ("agent" | "supervisor" | "admin" | "security-admin" | "auditor")[];
+                        /** @description what the roles allow (server/users/roles.ts): the console shows only what these permit */
+                        permissions: string[];
+                        extensions: string[];
+                        mfaEnabled: boolean;
                         mustChangePassword: boolean;
+                        mfaEnrolmentRequired: boolean;
                         /** Format: date-time */
                         expiresAt: string;
                     };
@@ -2157,8 +2366,10 @@ export interface operations {
                         token: string;
                         /** Format: date-time */
                         expiresAt: string;
-                        /** @description a one-time password: every route but the password change answers 403 until it is changed */
+                        /** @description a one-time or expired password: every route but the account ones answers 403 until it is changed */
                         mustChangePassword: boolean;
+                        /** @description the role signs in with TOTP and has none yet: every route but the account ones answers 403 until it is enrolled */
+                        mfaEnrolmentRequired: boolean;
                     };
                 };
             };
@@ -2202,6 +2413,1302 @@ export interface operations {
             };
             /** @description Too many password checks at once (Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1AuthLoginMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    mfaToken: string;
+                    code?: string;
+                    recoveryCode?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed in */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        token: string;
+                        /** Format: date-time */
+                        expiresAt: string;
+                        /** @description a one-time or expired password: every route but the account ones answers 403 until it is changed */
+                        mustChangePassword: boolean;
+                        /** @description the role signs in with TOTP and has none yet: every route but the account ones answers 403 until it is enrolled */
+                        mfaEnrolmentRequired: boolean;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Wrong code, or the sign-in expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Too many wrong codes: the sign-in lockout (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1AuthMfaTotpEnrol: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Pending secret */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description base32 (RFC 4648) */
+                        secret: string;
+                        otpauthUri: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Already enrolled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1AuthMfaTotpConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Enrolled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description shown once; each works once */
+                        recoveryCodes: string[];
+                    };
+                };
+            };
+            /** @description Wrong code */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason: string;
+                        /** @description the request field the reason is about */
+                        field: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not enrolling, or already enrolled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Too many wrong codes: the sign-in lockout (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1AuthMfaRecoveryCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description New codes, shown once */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description shown once; each works once */
+                        recoveryCodes: string[];
+                    };
+                };
+            };
+            /** @description Wrong code */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason: string;
+                        /** @description the request field the reason is about */
+                        field: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The role may not (the reason names the permission), or the password or MFA enrolment must come first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description TOTP is not on */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Too many wrong codes: the sign-in lockout (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1AuthTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Tokens */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            permissions: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            lastUsedAt: string | null;
+                            lastUsedFrom: string | null;
+                            revokedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The role may not (the reason names the permission), or the password or MFA enrolment must come first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1AuthTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @description at most what the owner's roles grant */
+                    permissions: ("extensions.read" | "extensions.write" | "registrations.read" | "call-handling.read" | "call-handling.write" | "cdrs.read" | "pii.unmasked" | "pii.reveal" | "recordings.listen" | "recordings.control" | "recordings.keys" | "recordings.delete" | "retention.read" | "retention.write" | "legal-hold.write" | "tags.write" | "audit.read" | "dialplan.read" | "dialplan.write" | "calendars.read" | "calendars.write" | "acd.read" | "acd.write" | "acd.supervise" | "acd.agent-state" | "trunks.read" | "trunks.write" | "speech.read" | "speech.write" | "system.read" | "users.read" | "users.write" | "policy.read" | "policy.write" | "events.calls" | "events.registrations" | "events.acd" | "events.alerts" | "unclassified")[];
+                    expiresInDays: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        permissions: string[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        expiresAt: string;
+                        lastUsedAt: string | null;
+                        lastUsedFrom: string | null;
+                        revokedAt: string | null;
+                        /** @description shown once; send as Authorization: Bearer */
+                        token: string;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The role may not (the reason names the permission), or the password or MFA enrolment must come first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1AuthTokensId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The role may not (the reason names the permission), or the password or MFA enrolment must come first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such live token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1Users: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Users */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            username: string;
+                            roles: ("agent" | "supervisor" | "admin" | "security-admin" | "auditor")[];
+                            displayName: string | null;
+                            extensions: string[];
+                            queues: number[];
+                            teams: string[];
+                            disabled: boolean;
+                            mfaEnabled: boolean;
+                            mustChangePassword: boolean;
+                            passwordChangedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The role may not (the reason names the permission), or the password or MFA enrolment must come first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1Users: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    username: string;
+                    /** @description omitted: a one-time password is generated, returned once, and must be changed at first sign-in */
+                    password?: string;
+                    roles: ("agent" | "supervisor" | "admin" | "security-admin" | "auditor")[];
+                    displayName?: string | null;
+                    /** @description extensions an agent answers on */
+                    extensions?: string[];
+                    /** @description ACD queue ids a supervisor oversees */
+                    queues?: number[];
+                    /** @description teams a supervisor oversees */
+                    teams?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        roles: ("agent" | "supervisor" | "admin" | "security-admin" | "auditor")[];
+                        displayName: string | null;
+                        extensions: string[];
+                        queues: number[];
+                        teams: string[];
+                        disabled: boolean;
+                        mfaEnabled: boolean;
+                        mustChangePassword: boolean;
+                        passwordChangedAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** @description only when generated; shown once */
+                        oneTimePassword?: string;
+                    };
+                };
+            };
+            /** @description Invalid, or refused: two administrator roles under mlps3, an unknown extension */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The role may not (the reason names the permission), or the password or MFA enrolment must come first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Username taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1UsersId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description User */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        roles: ("agent" | "supervisor" | "admin" | "security-admin" | "auditor")[];
+                        displayName: string | null;
+                        extensions: string[];
+                        queues: number[];
+                        teams: string[];
+                        disabled: boolean;
+                        mfaEnabled: boolean;
+                        mustChangePassword: boolean;
+                        passwordChangedAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The role may not (the reason names the permission), or the password or MFA enrolment must come first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1UsersId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The role may not (the reason names the permission), or the password or MFA enrolment must come first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Yourself, or the last security admin */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    patchApiV1UsersId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    roles?: ("agent" | "supervisor" | "admin" | "security-admin" | "auditor")[];
+                    disabled?: boolean;
+                    displayName?: string | null;
+                    /** @description extensions an agent answers on */
+                    extensions?: string[];
+                    /** @description ACD queue ids a supervisor oversees */
+                    queues?: number[];
+                    /** @description teams a supervisor oversees */
+                    teams?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        roles: ("agent" | "supervisor" | "admin" | "security-admin" | "auditor")[];
+                        displayName: string | null;
+                        extensions: string[];
+                        queues: number[];
+                        teams: string[];
+                        disabled: boolean;
+                        mfaEnabled: boolean;
+                        mustChangePassword: boolean;
+                        passwordChangedAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Invalid, or refused (mlps3 separation, unknown extension) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The role may not (the reason names the permission), or the password or MFA enrolment must come first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The last security admin */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1UsersIdPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The one-time password */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        oneTimePassword: string;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The role may not (the reason names the permission), or the password or MFA enrolment must come first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1UsersIdMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reset */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The role may not (the reason names the permission), or the password or MFA enrolment must come first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1SecurityPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Policy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        current: {
+                            /** @enum {string} */
+                            profile: "default" | "asvs" | "mlps3";
+                            password: {
+                                minLength: number;
+                                minClasses: number;
+                                history: number;
+                                maxAgeDays: number;
+                            };
+                            lockout: {
+                                maxFailures: number;
+                                lockoutMs: number;
+                            };
+                            session: {
+                                idleTimeoutMs: number;
+                                absoluteLifetimeMs: number;
+                                maxConcurrent: number;
+                            };
+                            mfaRoles: ("agent" | "supervisor" | "admin" | "security-admin" | "auditor")[];
+                            separationOfDuties: boolean;
+                        };
+                        profiles: {
+                            /** @enum {string} */
+                            profile: "default" | "asvs" | "mlps3";
+                            password: {
+                                minLength: number;
+                                minClasses: number;
+                                history: number;
+                                maxAgeDays: number;
+                            };
+                            lockout: {
+                                maxFailures: number;
+                                lockoutMs: number;
+                            };
+                            session: {
+                                idleTimeoutMs: number;
+                                absoluteLifetimeMs: number;
+                                maxConcurrent: number;
+                            };
+                            mfaRoles: ("agent" | "supervisor" | "admin" | "security-admin" | "auditor")[];
+                            separationOfDuties: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The role may not (the reason names the permission), or the password or MFA enrolment must come first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1SecurityPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    profile: "default" | "asvs" | "mlps3";
+                };
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        current: {
+                            /** @enum {string} */
+                            profile: "default" | "asvs" | "mlps3";
+                            password: {
+                                minLength: number;
+                                minClasses: number;
+                                history: number;
+                                maxAgeDays: number;
+                            };
+                            lockout: {
+                                maxFailures: number;
+                                lockoutMs: number;
+                            };
+                            session: {
+                                idleTimeoutMs: number;
+                                absoluteLifetimeMs: number;
+                                maxConcurrent: number;
+                            };
+                            mfaRoles: ("agent" | "supervisor" | "admin" | "security-admin" | "auditor")[];
+                            separationOfDuties: boolean;
+                        };
+                        profiles: {
+                            /** @enum {string} */
+                            profile: "default" | "asvs" | "mlps3";
+                            password: {
+                                minLength: number;
+                                minClasses: number;
+                                history: number;
+                                maxAgeDays: number;
+                            };
+                            lockout: {
+                                maxFailures: number;
+                                lockoutMs: number;
+                            };
+                            session: {
+                                idleTimeoutMs: number;
+                                absoluteLifetimeMs: number;
+                                maxConcurrent: number;
+                            };
+                            mfaRoles: ("agent" | "supervisor" | "admin" | "security-admin" | "auditor")[];
+                            separationOfDuties: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid, or refused (separation of duties) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The role may not (the reason names the permission), or the password or MFA enrolment must come first */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

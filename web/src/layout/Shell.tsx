@@ -13,10 +13,10 @@ export default function Shell() {
   const { t } = useTranslation();
   const { session, signOut } = useSession();
   const location = useLocation();
-  const role = session?.role ?? 'agent';
-  const visible = useMemo(() => ROUTES.filter((r) => r.roles.includes(role)), [role]);
+  const permissions = session?.permissions;
+  const visible = useMemo(() => ROUTES.filter((r) => permissions?.includes(r.permission) ?? false), [permissions]);
   const route = routeFor(location.pathname);
-  const allowed = route !== undefined && route.roles.includes(role);
+  const allowed = route !== undefined && (permissions?.includes(route.permission) ?? false);
 
   const groups = [...new Set(visible.map((r) => r.group))];
   const items = groups.map((g) => ({

@@ -8,6 +8,7 @@ import { useSession } from '../lib/session';
 import { LanguageSwitch } from '../layout/LanguageSwitch';
 
 type Login = RequestBody<'/api/v1/auth/login', 'post'>;
+type LoginResult = { mfaRequired?: boolean; mfaToken?: string };
 
 export function SignIn() {
   const { t } = useTranslation();
@@ -16,15 +17,27 @@ export function SignIn() {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string>();
   const expired = new URLSearchParams(window.location.search).has('next');
+  // with TOTP enrolled the password step answers a challenge: the code comes next (RFC 6238)
+  const [mfaToken, setMfaToken] = useState<string>();
 
-  const submit = async (values: Login) => {
+  const submit = async (values: Login & { code?: string }) => {
     setBusy(true);
     setProblem(undefined);
     try {
-      await request('/api/v1/auth/login', { method: 'POST', body: values, anonymous: true });
+      if (mfaToken !== undefined) {
+        await request('/api/v1/auth/login/mfa', { method: 'POST', body: { mfaToken, code: (values.code ?? '').trim() }, anonymous: true });
+        await refresh();
+        return;
+      }
+      const first = await request<LoginResult>('/api/v1/auth/login', { method: 'POST', body: { username: values.username, password: values.password }, anonymous: true });
+      if (first.mfaRequired && first.mfaToken) {
+        setMfaToken(first.mfaToken);
+        return;
+      }
       await refresh();
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) setProblem(t('signIn.invalid'));
+      if (err instanceof ApiError && err.status === 401 && mfaToken !== undefined) setProblem(t('signIn.badCode'));
+      else if (err instanceof ApiError && err.status === 401) setProblem(t('signIn.invalid'));
       else if (err instanceof ApiError && (err.status === 429 || err.status === 503)) {
         setProblem(t('signIn.throttled', { reason: err.text, seconds: err.retryAfterS ?? 1 }));
       } else setProblem(err instanceof ApiError ? err.text : String(err));
@@ -48,9 +61,14 @@ export function SignIn() {
           <Form.Item name="username" label={t('signIn.username')} rules={[{ required: true, message: t('forms.required') }]}>
             <Input autoComplete="username" autoFocus />
           </Form.Item>
-          <Form.Item name="password" label={t('signIn.password')} rules={[{ required: true, message: t('forms.required') }]}>
+          <Form.Item name="password" label={t('signIn.password')} hidden={mfaToken !== undefined} rules={[{ required: true, message: t('forms.required') }]}>
             <Input.Password autoComplete="current-password" />
           </Form.Item>
+          {mfaToken !== undefined && (
+            <Form.Item name="code" label={t('signIn.code')} extra={t('signIn.codeHint')} rules={[{ required: true, pattern: /^\s*[0-9]{6}\s*$/, message: t('mfa.codeRule') }]}>
+              <Input autoComplete="one-time-code" inputMode="numeric" maxLength={8} autoFocus />
+            </Form.Item>
+          )}
           <Button type="primary" htmlType="submit" block loading={busy}>
             {t('signIn.submit')}
           </Button>
