@@ -15,6 +15,10 @@ fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-wqy-microhei)
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 # on-device speech: espeak-ng speaks the dial plan's "say" prompts and the speech tests' utterances
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+# provisioning: curl fetches the phone configs as an independent HTTP digest client, python3's XML
+# parser reads the Poly and Grandstream files
+command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ]; then
   echo "installing Debian packages for the tests: ${need[*]}"
