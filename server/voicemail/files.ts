@@ -20,6 +20,14 @@ export class VoicemailFiles {
     this.#scratch = join(this.dir, '.playback');
   }
 
+  /**
+   * Removes every decrypted copy left in the scratch folder: a crash between a play and its clean-up
+   * would otherwise leave a message's plaintext on disk (run at start, before any play).
+   */
+  async sweepPlaybackCopies(): Promise<void> {
+    await rm(this.#scratch, { recursive: true, force: true });
+  }
+
   /** a new file's place for a mailbox: relative path (stored in rows) and absolute one */
   async place(mailbox: string, name: string): Promise<{ relative: string; absolute: string }> {
     if (!/^[0-9]{1,15}$/.test(mailbox)) throw new Error('not a mailbox number');

@@ -40,8 +40,9 @@ export class VoicemailService implements VoicemailPort {
     this.files = new VoicemailFiles({ dir: options.dir, vault: options.vault });
   }
 
-  /** loads the counts (before SIP listens, so the first NOTIFY is right) */
+  /** loads the counts (before SIP listens, so the first NOTIFY is right) and removes plaintext copies a crash left */
   async start(): Promise<void> {
+    await this.files.sweepPlaybackCopies();
     for (const [mailbox, c] of await this.#o.repository.counts()) this.#counts.set(mailbox, c);
   }
 
