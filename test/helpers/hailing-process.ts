@@ -1,7 +1,7 @@
 // Runs the real Hailing process (server/main.ts under tsx) on free loopback ports with its own data
 // directory, the way a user runs it, for black-box tests: restart, kill -9, real phones.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from './ports.js';
@@ -31,16 +31,29 @@ export interface HailingProcess {
 
 export const ADMIN = { username: 'testadmin', password: 'test-admin-password-1' };
 
-/** the admin's TOTP secret per data folder (a restart on the same folder keeps the enrolment) */
-const totpSecrets = new Map<string, { secret: string; lastStep: number }>();
+/**
+ * The admin's TOTP secret is kept in a file inside the data folder, so a restart on the same folder,
+ * or on the folder moved elsewhere (the recording crash test), keeps the enrolment; the last time
+ * step used is kept per secret (the server accepts each step once).
+ */
+const TOTP_FILE = '.test-admin-totp';
+const lastSteps = new Map<string, number>();
+
+function rememberTotp(dataDir: string, secret: string): void {
+  writeFileSync(path.join(dataDir, TOTP_FILE), secret, { mode: 0o600 });
+}
 
 /** RFC 6238: the code for the next time step this admin has not used (a code is accepted once). */
 export function nextTotpCode(dataDir: string): string {
-  const t = totpSecrets.get(dataDir);
-  if (!t) throw new Error(`no TOTP enrolled for ${dataDir}`);
-  const step = Math.max(totpStep({ timeMs: Date.now() }), t.lastStep + 1);
-  t.lastStep = step;
-  return hotp({ key: base32Decode(t.secret) ?? Buffer.alloc(0), counter: step });
+  let secret: string;
+  try {
+    secret = readFileSync(path.join(dataDir, TOTP_FILE), 'utf8').trim();
+  } catch {
+    throw new Error(`no TOTP enrolled for ${dataDir}`);
+  }
+  const step = Math.max(totpStep({ timeMs: Date.now() }), (lastSteps.get(secret) ?? -1) + 1);
+  lastSteps.set(secret, step);
+  return hotp({ key: base32Decode(secret) ?? Buffer.alloc(0), counter: step });
 }
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -163,7 +176,7 @@ async function startOnce(options: StartOptions & { dataDir: string; ports: Haili
     if (r.body['mfaEnrolmentRequired'] === true) {
       const enrol = await post('/api/v1/auth/mfa/totp/enrol', {}, session);
       if (enrol.status !== 200) throw new Error(`TOTP enrolment failed: ${enrol.status} ${JSON.stringify(enrol.body)}`);
-      totpSecrets.set(dataDir, { secret: enrol.body['secret'] as string, lastStep: -1 });
+      rememberTotp(dataDir, enrol.body['secret'] as string);
       const confirm = await post('/api/v1/auth/mfa/totp/confirm', { code: nextTotpCode(dataDir) }, session);
       if (confirm.status !== 200) throw new Error(`TOTP confirmation failed: ${confirm.status} ${JSON.stringify(confirm.body)}`);
     }
