@@ -79,15 +79,23 @@ async function auditActions(h: ApiHarness, action: string): Promise<string[]> {
   return (await h.auditRepo.list({ action, limit: 1000 })).map((e) => e.target ?? '');
 }
 
-describe('retention: purge on the clock, legal hold, audit rows', () => {
-  let t: Awaited<ReturnType<typeof harness>>;
+type Harness = Awaited<ReturnType<typeof harness>>;
+
+/** a harness made before the suite's tests and removed after them; read its fields inside tests */
+function harnessPerSuite(o: { worm: boolean }): Harness {
+  const box = {} as Harness;
   before(async () => {
-    t = await harness({ worm: false });
+    Object.assign(box, await harness(o));
   });
   after(async () => {
-    await t.h.cleanup();
-    rmSync(t.dir, { recursive: true, force: true });
+    await box.h.cleanup();
+    rmSync(box.dir, { recursive: true, force: true });
   });
+  return box;
+}
+
+describe('retention: purge on the clock, legal hold, audit rows', () => {
+  const t = harnessPerSuite({ worm: false });
 
   it('a 30-day policy: nothing goes before day 30; after it the expired recording and its numbers are gone, audited; a held call survives', async () => {
     const { h, dir, token, later } = t;
@@ -143,14 +151,7 @@ describe('retention: purge on the clock, legal hold, audit rows', () => {
 });
 
 describe('WORM mode', () => {
-  let t: Awaited<ReturnType<typeof harness>>;
-  before(async () => {
-    t = await harness({ worm: true });
-  });
-  after(async () => {
-    await t.h.cleanup();
-    rmSync(t.dir, { recursive: true, force: true });
-  });
+  const t = harnessPerSuite({ worm: true });
 
   it('refuses an admin\'s early delete with the date retention ends, and shortening or removing a policy; after retention the delete goes through', async () => {
     const { h, dir, token, later } = t;
@@ -177,14 +178,7 @@ describe('WORM mode', () => {
 });
 
 describe('audit log: verification, tampering, signed export', () => {
-  let t: Awaited<ReturnType<typeof harness>>;
-  before(async () => {
-    t = await harness({ worm: false });
-  });
-  after(async () => {
-    await t.h.cleanup();
-    rmSync(t.dir, { recursive: true, force: true });
-  });
+  const t = harnessPerSuite({ worm: false });
 
   it('an intact chain verifies; one row edited in the database file is named by GET /audit/verify', async () => {
     const { h, auditor: token } = t;
@@ -238,14 +232,7 @@ describe('audit log: verification, tampering, signed export', () => {
 });
 
 describe('PII masking in call-record output, reveal audited', () => {
-  let t: Awaited<ReturnType<typeof harness>>;
-  before(async () => {
-    t = await harness({ worm: false });
-  });
-  after(async () => {
-    await t.h.cleanup();
-    rmSync(t.dir, { recursive: true, force: true });
-  });
+  const t = harnessPerSuite({ worm: false });
 
   it('a supervisor sees 138****5678; revealing with a reason gives the number and writes pii.reveal', async () => {
     const { h, dir } = t;
