@@ -28,8 +28,9 @@ const FLOW = {
   vars: { line: 'support' },
   nodes: {
     welcome: { verb: 'say', text: WELCOME, next: 'main' },
-    main: { verb: 'menu', prompt: { say: MENU }, choices: { '1': 'bye', '2': 'agent' }, timeoutMs: 4000, invalidPrompt: { say: 'Sorry.' }, timeoutPrompt: { say: 'Again.' } },
+    main: { verb: 'menu', prompt: { say: MENU }, choices: { '1': 'bye', '2': 'agent', '3': 'message' }, timeoutMs: 4000, invalidPrompt: { say: 'Sorry.' }, timeoutPrompt: { say: 'Again.' } },
     agent: { verb: 'enqueue', queue: 'support', priority: 5 },
+    message: { verb: 'voicemail', mailbox: '1002' },
     bye: { verb: 'hangup' },
   },
 };
@@ -91,6 +92,7 @@ describe("IVR flow as a dial plan 'flow' step (baresip, RFC 4733)", () => {
     await ok('POST', '/api/v1/acd/agents/bo/state', { action: 'login' });
     flowId = (await ok('POST', '/api/v1/ivr/flows', { name: 'support', document: FLOW }))['id'] as number;
     await ok('POST', '/api/v1/dialplan', { pattern: '800', steps: [{ kind: 'flow', flow: flowId }] });
+    await ok('PUT', '/api/v1/extensions/1002/mailbox', { pin: '4321', maxMessageS: 30 });
     acd = await watchAcd(server);
   });
   after(async () => {
@@ -176,5 +178,33 @@ describe("IVR flow as a dial plan 'flow' step (baresip, RFC 4733)", () => {
     assert.deepEqual(attached.attempts, ivr.attempts);
     assert.equal(attached.vars['line'], 'support');
     assert.deepEqual(await simulatedPath([{ dtmf: '9' }, { timeout: true }, { dtmf: '7' }]), ivr.path);
+  });
+
+  it("pressing 3 reaches the 'voicemail' verb: the caller's message lands in 1002's mailbox and the record says so", { timeout: 180_000 }, async () => {
+    const want = speechExtent(path.join(tmp, 'ref.wav'));
+    const a = await rig.phone('1001', { tone: 400, answerMode: 'auto' });
+    await a.dial(`sip:800@${DOMAIN}`);
+    await a.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 30_000 });
+    await sleep(want.lengthS * 1000 + 1500);
+    await a.sendDigits('3');
+    // the default spoken greeting (~7 s) and the beep, then 1001's 400 Hz tone is the message
+    await sleep(16_000);
+    await a.hangup();
+    await a.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 15_000 });
+    await a.stop();
+    const record = (await finalCallRecord({ api: server.api.bind(server), number: '1001', ms: 15_000 })) as unknown as { ivr?: { path: string[]; outcome: string } };
+    assert.equal(record.ivr?.outcome, 'voicemail');
+    assert.deepEqual(record.ivr?.path, ['welcome', 'main', 'message']);
+    const deadline = Date.now() + 15_000;
+    let items: { caller: string; durationMs: number }[] = [];
+    while (Date.now() < deadline) {
+      items = (await ok('GET', '/api/v1/extensions/1002/mailbox/messages'))['items'] as typeof items;
+      if (items.length > 0) break;
+      await sleep(250);
+    }
+    assert.equal(items.length, 1, 'one message in 1002\'s mailbox');
+    assert.equal(items[0]!.caller, '1001');
+    assert.ok(items[0]!.durationMs >= 1000, `message of ${items[0]!.durationMs} ms`);
+    assert.deepEqual(await simulatedPath([{ dtmf: '3' }]), record.ivr?.path);
   });
 });

@@ -40,7 +40,7 @@ export const FlowVersionList = z.object({ items: z.array(FlowVersion.omit({ docu
 
 export const FlowProblem = z.object({
   pointer: z.string().meta({ description: 'RFC 6901 JSON pointer into the submitted document' }),
-  code: z.enum(['schema', 'missing-node', 'missing-queue', 'missing-flow', 'missing-calendar', 'unreachable', 'loop-without-input']),
+  code: z.enum(['schema', 'missing-node', 'missing-queue', 'missing-flow', 'missing-calendar', 'missing-extension', 'unreachable', 'loop-without-input']),
   message: z.string(),
 });
 export const FlowRefused = z.object({ error: z.literal('invalid flow'), problems: z.array(FlowProblem) });

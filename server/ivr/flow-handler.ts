@@ -107,6 +107,8 @@ export class FlowHandler extends BaseHandler {
         if ('queue' in to) return this.#then(call, ctx, step({ kind: 'queue', queue: to.queue, ...(to.priority !== undefined ? { priority: to.priority } : {}), attached: attachedContext(context, undefined) }));
         return this.#then(call, ctx, step({ kind: 'extension', number: to.extension }));
       }
+      case 'voicemail':
+        return this.#then(call, ctx, step({ kind: 'voicemail', action: 'deposit', mailbox: outcome.mailbox }));
       case 'transfer': {
         const to = outcome.to;
         if ('extension' in to) return this.#then(call, ctx, step({ kind: 'extension', number: to.extension }));

@@ -133,8 +133,10 @@ const Transfer = z.strictObject({
   to: z.union([z.strictObject({ extension: z.string().regex(/^[0-9]{2,15}$/) }), z.strictObject({ number: Number }), z.strictObject({ flow: z.number().int().min(1) })]),
 });
 const Hangup = z.strictObject({ verb: z.literal('hangup') });
+/** leave a message in an extension's mailbox (the voicemail module's deposit, greeting included) */
+const Voicemail = z.strictObject({ verb: z.literal('voicemail'), mailbox: z.string().regex(/^[0-9]{2,15}$/) });
 
-export const FlowNode = z.discriminatedUnion('verb', [Answer, Play, Say, Gather, Menu, Intent, Condition, Http, SetVars, Record, Enqueue, Transfer, Hangup]);
+export const FlowNode = z.discriminatedUnion('verb', [Answer, Play, Say, Gather, Menu, Intent, Condition, Http, SetVars, Record, Enqueue, Transfer, Voicemail, Hangup]);
 export type FlowNode = z.infer<typeof FlowNode>;
 export type VerbName = FlowNode['verb'];
 export type NodeOf<V extends VerbName> = Extract<FlowNode, { verb: V }>;

@@ -48,6 +48,8 @@ export type FlowOutcome =
   | { readonly kind: 'abandoned' }
   | { readonly kind: 'enqueue'; readonly queue: string; readonly priority?: number; readonly skills?: readonly { skill: string; minLevel: number }[]; readonly attach?: readonly string[] }
   | { readonly kind: 'transfer'; readonly to: { readonly extension: string } | { readonly number: string } | { readonly flow: number } }
+  /** to an extension's mailbox: the caller leaves a message (not contained: a person calls back) */
+  | { readonly kind: 'voicemail'; readonly mailbox: string }
   /** too many failures: to the flow's fallback (null: none, the call ends) */
   | { readonly kind: 'fallback'; readonly to: Fallback | null; readonly node: string; readonly reason: string };
 

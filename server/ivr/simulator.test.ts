@@ -37,6 +37,15 @@ describe('IVR simulator: typed answers walk the flow the way a call would', () =
     );
   });
 
+  it("a 'voicemail' node ends the flow at the mailbox (not contained: someone calls back)", async () => {
+    const doc = structuredClone(SUPPORT_FLOW) as FlowDocumentInput & { nodes: Record<string, unknown> };
+    (doc.nodes['main'] as { choices: Record<string, string> }).choices['3'] = 'vm';
+    doc.nodes['vm'] = { verb: 'voicemail', mailbox: '1002' };
+    const r = await run([{ dtmf: '3' }], doc);
+    assert.deepEqual(r.outcome, { kind: 'voicemail', mailbox: '1002' });
+    assert.deepEqual(r.context.path, ['welcome', 'main', 'vm']);
+  });
+
   it('three failures go to the fallback queue with the variables, the path and the attempts', async () => {
     const r = await run([{ dtmf: '7' }, { timeout: true }, { dtmf: '8' }]);
     assert.deepEqual(r.outcome, { kind: 'fallback', to: { queue: 'support' }, node: 'main', reason: '3 failures (last: invalid)' });

@@ -34,6 +34,18 @@ describe('IVR flow validation: refused with the exact location (RFC 6901 JSON po
     assert.deepEqual(await problems(doc), ['missing-node /nodes/main/choices/3']);
   });
 
+  it("a 'voicemail' node names an existing extension's mailbox; an unknown one is refused at /nodes/vm/mailbox", async () => {
+    const doc = clone(SUPPORT_FLOW) as { nodes: Record<string, unknown> & { main: { choices: Record<string, string> } } };
+    doc.nodes.main.choices['3'] = 'vm';
+    doc.nodes['vm'] = { verb: 'voicemail', mailbox: '1002' };
+    const check = async (known: string) => {
+      const r = await validateFlow({ document: doc, checks: { isQueue: (q) => q === 'support', extensionExists: async (n) => n === known } });
+      return r.ok ? [] : r.problems.map((p) => `${p.code} ${p.pointer}`);
+    };
+    assert.deepEqual(await check('1002'), []);
+    assert.deepEqual(await check('1003'), ['missing-extension /nodes/vm/mailbox']);
+  });
+
   it('a missing queue is refused at /nodes/agent/queue, and the fallback at /fallback/queue', async () => {
     assert.deepEqual(await problems(SUPPORT_FLOW, () => false), ['missing-queue /nodes/agent/queue', 'missing-queue /fallback/queue']);
   });
@@ -68,6 +80,6 @@ describe('IVR flow validation: refused with the exact location (RFC 6901 JSON po
 
   it('publishes a JSON Schema (draft 2020-12) naming every verb', () => {
     const s = JSON.stringify(flowJsonSchema());
-    for (const verb of ['answer', 'play', 'say', 'gather', 'menu', 'intent', 'condition', 'http', 'set', 'record', 'enqueue', 'transfer', 'hangup']) assert.ok(s.includes(`"const":"${verb}"`), verb);
+    for (const verb of ['answer', 'play', 'say', 'gather', 'menu', 'intent', 'condition', 'http', 'set', 'record', 'enqueue', 'transfer', 'voicemail', 'hangup']) assert.ok(s.includes(`"const":"${verb}"`), verb);
   });
 });

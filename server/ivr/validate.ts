@@ -8,7 +8,7 @@ import { FlowDocument, INPUT_VERBS, type FlowNode } from './flow-schema.js';
 export interface FlowProblem {
   /** RFC 6901 JSON pointer into the submitted document ('' is the whole document) */
   readonly pointer: string;
-  readonly code: 'schema' | 'missing-node' | 'missing-queue' | 'missing-flow' | 'missing-calendar' | 'unreachable' | 'loop-without-input';
+  readonly code: 'schema' | 'missing-node' | 'missing-queue' | 'missing-flow' | 'missing-calendar' | 'missing-extension' | 'unreachable' | 'loop-without-input';
   readonly message: string;
 }
 
@@ -17,6 +17,8 @@ export interface FlowChecks {
   readonly isQueue?: (id: string) => boolean;
   readonly flowExists?: (id: number) => Promise<boolean>;
   readonly calendarExists?: (id: number) => Promise<boolean>;
+  /** absent: extension numbers (voicemail mailboxes, transfers) are not checked */
+  readonly extensionExists?: (number: string) => Promise<boolean>;
 }
 
 /** RFC 6901 §3: '~' is written '~0' and '/' '~1' in a reference token */
@@ -56,6 +58,7 @@ export function edgesOf(node: FlowNode): { readonly at: readonly (string | numbe
       break;
     case 'enqueue':
     case 'transfer':
+    case 'voicemail':
     case 'hangup':
       break;
   }
@@ -113,6 +116,8 @@ export async function graphProblems(doc: FlowDocument, checks: FlowChecks): Prom
     if (node.verb === 'enqueue' && checks.isQueue && !checks.isQueue(node.queue)) problems.push({ pointer: pointer(['nodes', id, 'queue']), code: 'missing-queue', message: `no queue '${node.queue}'` });
     if (node.verb === 'transfer' && 'flow' in node.to && checks.flowExists && !(await checks.flowExists(node.to.flow)))
       problems.push({ pointer: pointer(['nodes', id, 'to', 'flow']), code: 'missing-flow', message: `no flow ${node.to.flow}` });
+    if (node.verb === 'voicemail' && checks.extensionExists && !(await checks.extensionExists(node.mailbox)))
+      problems.push({ pointer: pointer(['nodes', id, 'mailbox']), code: 'missing-extension', message: `no extension ${node.mailbox}` });
     if (node.verb === 'condition' && checks.calendarExists)
       for (const [n, b] of node.branches.entries())
         if ('calendar' in b.when && !(await checks.calendarExists(b.when.calendar)))

@@ -143,6 +143,11 @@ export const transferVerb: Verb<'transfer'> = async (ctx) => {
   return { end: { kind: 'transfer', to } };
 };
 
+export const voicemailVerb: Verb<'voicemail'> = async (ctx) => {
+  ctx.note({ branch: `voicemail ${ctx.node.mailbox}` });
+  return { end: { kind: 'voicemail', mailbox: ctx.node.mailbox } };
+};
+
 export const hangupVerb: Verb<'hangup'> = async (ctx) => {
   ctx.note({ branch: 'hangup' });
   return { end: { kind: 'completed' } };

@@ -1,8 +1,8 @@
 // Verb name → its task (engine.ts runs them): one table, so a new verb is one entry here and its
-// schema in flow-schema.ts. Voicemail joins when the voicemail module exists (docs/ivr.md).
+// schema in flow-schema.ts.
 import type { VerbTable } from './engine.js';
 import { answerVerb, gatherVerb, menuVerb, playVerb, recordVerb, sayVerb } from './verbs-input.js';
-import { conditionVerb, enqueueVerb, hangupVerb, httpVerb, setVerb, transferVerb } from './verbs-logic.js';
+import { conditionVerb, enqueueVerb, hangupVerb, httpVerb, setVerb, transferVerb, voicemailVerb } from './verbs-logic.js';
 import { intentVerb } from './verbs-intent.js';
 
 export const VERBS: VerbTable = {
@@ -18,5 +18,6 @@ export const VERBS: VerbTable = {
   record: recordVerb,
   enqueue: enqueueVerb,
   transfer: transferVerb,
+  voicemail: voicemailVerb,
   hangup: hangupVerb,
 };

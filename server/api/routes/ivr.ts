@@ -32,6 +32,7 @@ export function mountIvrRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   const checks: FlowChecks = {
     isQueue: (id) => deps.acd?.acd.queues.has(id) ?? false,
     flowExists: async (id) => (await repo.get(id)) !== undefined,
+    extensionExists: async (n) => (await deps.repositories.extensions.find(n)) !== undefined,
     ...(deps.calendars ? { calendarExists: async (id: number) => (await deps.calendars!.get(id)) !== undefined } : {}),
   };
   const checked = async (c: Context<ApiEnv>, document: unknown) => {

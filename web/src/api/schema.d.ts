@@ -12658,7 +12658,7 @@ export interface operations {
                             /** @description RFC 6901 JSON pointer into the submitted document */
                             pointer: string;
                             /** @enum {string} */
-                            code: "schema" | "missing-node" | "missing-queue" | "missing-flow" | "missing-calendar" | "unreachable" | "loop-without-input";
+                            code: "schema" | "missing-node" | "missing-queue" | "missing-flow" | "missing-calendar" | "missing-extension" | "unreachable" | "loop-without-input";
                             message: string;
                         }[];
                     };
@@ -12788,7 +12788,7 @@ export interface operations {
                             /** @description RFC 6901 JSON pointer into the submitted document */
                             pointer: string;
                             /** @enum {string} */
-                            code: "schema" | "missing-node" | "missing-queue" | "missing-flow" | "missing-calendar" | "unreachable" | "loop-without-input";
+                            code: "schema" | "missing-node" | "missing-queue" | "missing-flow" | "missing-calendar" | "missing-extension" | "unreachable" | "loop-without-input";
                             message: string;
                         }[];
                     };
@@ -12959,7 +12959,7 @@ export interface operations {
                             /** @description RFC 6901 JSON pointer into the submitted document */
                             pointer: string;
                             /** @enum {string} */
-                            code: "schema" | "missing-node" | "missing-queue" | "missing-flow" | "missing-calendar" | "unreachable" | "loop-without-input";
+                            code: "schema" | "missing-node" | "missing-queue" | "missing-flow" | "missing-calendar" | "missing-extension" | "unreachable" | "loop-without-input";
                             message: string;
                         }[];
                     };
