@@ -20,6 +20,8 @@ echo "== Call records: the store writes of a call alone (begin, answer, end, fin
 node --import tsx bench/call-records.ts --calls 2000 --rate 200 --rounds 1
 echo "== IVR: step latency (key → next prompt's first frame) with 200 concurrent flows, TTS cache hit rate, CPU per IVR call (engine and cache; no SIP/RTP)"
 node --import tsx bench/ivr.ts --calls 200
+echo "== IVR through SIP and the media workers: 200 callers, key (RFC 4733) → next prompt's first audible RTP packet, key → BYE, TTS cache hit rate, server CPU per IVR call"
+HAILING_TEST_DIST=1 node --import tsx bench/ivr-calls.ts --calls 200 --spread-s 5
 echo "== ACD routing decision latency: 1,000 waiting / 500 agents / 50 queues with skills, then 5,000 / 2,000"
 node --import tsx bench/acd.ts
 echo "== ACD events to 50 WebSocket wallboard clients at 100 calls/s: delivery latency p50/p99 and CPU"
