@@ -167,6 +167,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
       caller,
       callee: dialled,
       inbound,
+      ...(fromTrunk.kind === 'did' ? { direction: 'inbound' as const } : {}),
       hooks: {
         clock: o.clock,
         logger,
@@ -183,7 +184,6 @@ export function createCallControl(o: CallControlOptions): CallControl {
       },
     });
     calls.set(call.id, call);
-    if (fromTrunk.kind === 'did') call.crossesTrunk('inbound');
     lines.watch(call);
     // the caller's early dialog routes here too (PRACK, UPDATE before the answer)
     if (inbound.dialogKey) index.set(inbound.dialogKey, call);

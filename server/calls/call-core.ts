@@ -17,6 +17,8 @@ export interface CallOptions {
   readonly callee: string;
   readonly inbound: InboundLeg;
   readonly hooks: CallHooks;
+  /** a carrier's DID brought the call in: set before the first record is written (newcall) */
+  readonly direction?: 'inbound';
 }
 
 export abstract class CallCore {
@@ -48,6 +50,7 @@ export abstract class CallCore {
     this.inbound = options.inbound;
     this.hooks = options.hooks;
     this.startedAt = this.inbound.startedAt;
+    if (options.direction) this.facts.direction = options.direction;
   }
 
   get state(): CallState {
