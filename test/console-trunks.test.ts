@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers/browser.js';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
 import { fieldError, fill, pageTitle, signInAsAdmin } from './helpers/console-page.js';
+import { createTestCa } from './helpers/test-ca.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 type Tree = { [k: string]: string | Tree };
@@ -59,6 +60,28 @@ describe('console: trunks, numbers and calendars screens', { skip: chromiumMissi
     const list = await server.api<{ items: { name: string; kind: string; host: string; addresses: string[]; numberFormat: string; hasSecret: boolean }[] }>('GET', '/api/v1/trunks');
     const made = list.body.items.find((tr) => tr.name === 'carrier-a');
     assert.deepEqual(made && [made.kind, made.host, made.addresses, made.numberFormat, made.hasSecret], ['ip', 'sbc.carrier.example', ['203.0.113.10', '198.51.100.0/24'], 'e164', false]);
+  });
+
+  it('a TLS trunk shows the certificate settings; a CA that is not PEM gets the reason under its field, a real one is saved with verification on', async () => {
+    const ca = createTestCa();
+    try {
+      await page.getByTestId('trunk-new').click();
+      await fill(page, { name: 'carrier-tls', host: 'sbc.carrier.example' });
+      await pick('kind', text('trunks.kinds.ip'));
+      await fill(page, { addresses: '203.0.113.20' });
+      await pick('transport', 'TLS');
+      await fill(page, { tls_ca: 'not a certificate' });
+      await page.getByRole('button', { name: text('common.save') }).click();
+      assert.match(await fieldError(page, 'tls_ca'), /PEM/);
+      await fill(page, { tls_ca: ca.cert });
+      await page.getByRole('button', { name: text('common.save') }).click();
+      await page.getByRole('cell', { name: 'carrier-tls' }).waitFor();
+      const list = await server.api<{ items: { name: string; transport?: string; tls: { verify: boolean; ca: string | null } }[] }>('GET', '/api/v1/trunks');
+      const made = list.body.items.find((tr) => tr.name === 'carrier-tls');
+      assert.deepEqual(made && [made.transport, made.tls.verify, made.tls.ca?.trim()], ['tls', true, ca.cert.trim()]);
+    } finally {
+      ca.close();
+    }
   });
 
   it('a DID made on the numbers screen holds the steps typed as JSON; JSON the server refuses shows its reason', async () => {

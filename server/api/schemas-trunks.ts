@@ -1,7 +1,7 @@
 // Trunks, DIDs and outbound routes as the API shows them; the write schemas are the trunk layer's
 // own (server/trunks/model.ts). A trunk view never carries the carrier secret, only hasSecret.
 import { z } from 'zod';
-import { CallerIdSettings, Codec, ProxySettings, RoutePattern, RoutePermission, Transport } from '../trunks/model.js';
+import { CallerIdSettings, Codec, ProxySettings, RoutePattern, RoutePermission, TlsSettings, Transport } from '../trunks/model.js';
 export { DidWrite, RouteWrite, TrunkWrite } from '../trunks/model.js';
 
 export const IdParams = z.object({ id: z.coerce.number().int().min(1) });
@@ -33,6 +33,7 @@ export const TrunkView = z.object({
   host: z.string(),
   port: z.number().int().optional(),
   transport: Transport.optional(),
+  tls: TlsSettings,
   outboundProxy: ProxySettings.nullable(),
   username: z.string().nullable(),
   authUsername: z.string().nullable(),

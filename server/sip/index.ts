@@ -10,6 +10,7 @@ export type {
   HostPort,
   Flow,
   SendTarget,
+  TlsPeer,
   TraceEvent,
   TraceHook,
   TransportEvents,

@@ -173,7 +173,7 @@ export class TrunkDialer implements OutboundDialer {
     const transport = target.protocol === 'udp' ? '' : `;transport=${target.protocol}`;
     const uri = `sip:${o.number}@${domain}${port}${transport}`;
     // no flow yet: the transport picks its listening socket (UDP) or opens a connection
-    const flow: SendTarget = { protocol: target.protocol, remote: { address: target.address, port: target.port } };
+    const flow: SendTarget = runtime.sendTarget(target);
     const leg = new OutboundLeg(s.legContext(account, flow), {
       target: { contact: uri, flow },
       from,

@@ -6,7 +6,7 @@ import type { Clock, DnsQueries, Logger, SipStack, SipTarget } from '../sip/inde
 import { Destination, type DialPlanEntry, type InboundDecision } from '../calls/index.js';
 import type { DidRow, OutboundRouteRow, TrunkRow } from '../store/index.js';
 import { TrunkRuntime, type TrunkStatus } from './runtime.js';
-import type { OutboundRoute, RouteWrite, Trunk, TrunkSettings } from './model.js';
+import { TLS_DEFAULTS, type OutboundRoute, type RouteWrite, type Trunk, type TrunkSettings } from './model.js';
 
 /** What the manager reads: TrunkRepository's shape. */
 export interface TrunkTables {
@@ -27,7 +27,8 @@ export interface TrunkManagerOptions {
   readonly unknownDid?: (o: { trunk: string; dialled: string; source: string }) => void;
 }
 
-export const trunkOf = (row: TrunkRow): Trunk => ({ ...(row.settings as unknown as TrunkSettings), id: row.id, name: row.name, kind: row.kind === 'ip' ? 'ip' : 'register', secret: row.secret });
+// a trunk saved before TLS settings existed is verified, as a new one is
+export const trunkOf = (row: TrunkRow): Trunk => ({ ...(row.settings as unknown as TrunkSettings), tls: (row.settings as Partial<TrunkSettings>).tls ?? TLS_DEFAULTS, id: row.id, name: row.name, kind: row.kind === 'ip' ? 'ip' : 'register', secret: row.secret });
 export const routeOf = (row: OutboundRouteRow): OutboundRoute => ({ ...(row.settings as unknown as Omit<RouteWrite, 'name'>), id: row.id, name: row.name });
 
 /** a DID range holds `n`: same length, between first and last (digit strings compare in order then) */

@@ -1,6 +1,7 @@
 // The trunk layer's data: carrier trunks, inbound numbers (DIDs) and outbound routes, as zod
 // schemas that the API validates with and the store keeps (as JSON beside a few columns). The
 // carrier secret is write-only: it is never part of a view.
+import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isValidHost } from '../sip/index.js';
@@ -21,6 +22,24 @@ export const Codec = z.enum(['PCMA', 'PCMU', 'G722', 'opus']);
 const UserPart = z.string().regex(/^[A-Za-z0-9_.!~*'()&=+$,;?/-]{1,64}$/, 'a SIP user part (letters, digits and unreserved characters)');
 const Cidr = z.string().refine((c) => cidrProblem(c) === null, { message: 'an IPv4 or IPv6 address or CIDR block (10.0.0.0/24)' });
 
+/** one or more PEM certificates, each one Node can read */
+const PemCertificates = z
+  .string()
+  .max(65_536)
+  .refine((pem) => readsAsCertificates(pem), { message: 'PEM certificates (-----BEGIN CERTIFICATE-----), as the carrier publishes its CA' });
+
+/** RFC 5922 §7.2 for TLS trunks: the carrier's certificate is checked unless an admin turns it off */
+export const TlsSettings = z.strictObject({
+  verify: z.boolean().default(true),
+  /** trust these CAs instead of the system's (a carrier's private CA) */
+  ca: PemCertificates.nullable().default(null),
+  /** the name the certificate must carry; null: the proxy's or trunk's host when it is a name, else its address */
+  serverName: Host.nullable().default(null),
+});
+
+/** what a trunk saved before TLS settings existed is read with */
+export const TLS_DEFAULTS: z.output<typeof TlsSettings> = { verify: true, ca: null, serverName: null };
+
 export const ProxySettings = z.strictObject({ host: Host, port: Port.optional(), transport: Transport.optional() });
 
 export const CallerIdSettings = z.strictObject({
@@ -38,6 +57,7 @@ const TrunkFields = {
   /** absent: located by RFC 3263 (NAPTR/SRV) unless host is an address */
   port: Port.optional(),
   transport: Transport.optional(),
+  tls: TlsSettings.default(TLS_DEFAULTS),
   outboundProxy: ProxySettings.nullable().default(null),
   /** the account at the carrier (From and REGISTER user) */
   username: UserPart.nullable().default(null),
@@ -132,4 +152,15 @@ export function cidrProblem(text: string): string | null {
   if (bits === undefined) return null;
   if (!/^[0-9]{1,3}$/.test(bits) || Number(bits) > (family === 4 ? 32 : 128)) return 'bad prefix length';
   return null;
+}
+
+function readsAsCertificates(pem: string): boolean {
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) return false;
+  try {
+    for (const b of blocks) new X509Certificate(b);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -22,6 +22,7 @@ function harness(answer: (n: number, o: ClientRequestOptions) => SipResponse) {
     expiresS: 600,
     locate: async () => [target],
     contact: () => '<sip:02150001000@198.51.100.1:5060>',
+    sendTo: (t) => ({ protocol: t.protocol, remote: { address: t.address, port: t.port } }),
     retryBaseMs: 2000,
   });
   return { clock, sent, client };

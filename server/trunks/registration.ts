@@ -3,7 +3,7 @@
 // (§10.2.4: "the UA SHOULD refresh ... before the expiration"), retried with exponential back-off
 // after a failure, and removed (Expires: 0, §10.2.2) when the trunk stops.
 import { answerChallenge, createRequest, getHeader, newCallId, newTag, parseContacts } from '../sip/index.js';
-import type { Clock, Logger, SipResponse, SipStack, SipTarget, TimerHandle } from '../sip/index.js';
+import type { Clock, Logger, SendTarget, SipResponse, SipStack, SipTarget, TimerHandle } from '../sip/index.js';
 
 export type RegistrationState = 'stopped' | 'registering' | 'registered' | 'failed';
 
@@ -31,6 +31,8 @@ export interface RegisterClientOptions {
   readonly locate: () => Promise<readonly SipTarget[]>;
   /** our Contact for a target's transport */
   readonly contact: (target: SipTarget) => string;
+  /** how to reach a target (TLS: how its certificate is checked) */
+  readonly sendTo: (target: SipTarget) => SendTarget;
   /** first retry after a failure; doubles up to retryMaxMs */
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
@@ -147,7 +149,7 @@ export class RegisterClient {
           ...(auth ? [[auth.header, auth.value] as [string, string]] : []),
         ],
       });
-      response = await this.#o.stack.request({ request, to: { protocol: target.protocol, remote: { address: target.address, port: target.port } } });
+      response = await this.#o.stack.request({ request, to: this.#o.sendTo(target) });
       if ((response.status === 401 || response.status === 407) && auth === undefined) {
         const answer = answerChallenge({ response, method: 'REGISTER', uri, credentials: { username: this.#o.authUser, password: this.#o.password } });
         if (answer === undefined) return response;

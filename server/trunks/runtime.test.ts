@@ -10,7 +10,7 @@ import type { Trunk } from './model.js';
 const trunk: Trunk = {
   id: 1, name: 'carrier', kind: 'ip', host: '192.0.2.10', port: 5060, transport: 'udp', outboundProxy: null, username: null, authUsername: null, domain: null,
   registerExpiresS: 600, codecs: ['PCMA', 'PCMU'], numberFormat: 'as-routed', callerId: { presentation: 'from', number: null, name: null }, maxCalls: 2, optionsIntervalS: 10, setupTimeoutMs: 3000,
-  addresses: ['192.0.2.10'], enabled: true, secret: null,
+  addresses: ['192.0.2.10'], enabled: true, secret: null, tls: { verify: true, ca: null, serverName: null },
 };
 const noDns = {} as DnsQueries;
 const flush = async () => {

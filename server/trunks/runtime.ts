@@ -1,8 +1,9 @@
 // One trunk while Hailing runs: where its requests go (RFC 3263, or the outbound proxy), its
 // registration (registration trunks), its OPTIONS health check (RFC 3261 §11: any final response
 // means the carrier is there) and the calls in progress on it.
+import { isIP } from 'node:net';
 import { createRequest, locateSipServer, newCallId, newTag } from '../sip/index.js';
-import type { Clock, DnsQueries, Logger, SipStack, SipTarget, TimerHandle } from '../sip/index.js';
+import type { Clock, DnsQueries, Logger, SendTarget, SipStack, SipTarget, TimerHandle } from '../sip/index.js';
 import { RegisterClient, type RegistrationStatus } from './registration.js';
 import type { Trunk } from './model.js';
 
@@ -59,6 +60,7 @@ export class TrunkRuntime {
         password: t.secret ?? '',
         expiresS: t.registerExpiresS,
         locate: () => this.targets(),
+        sendTo: (target) => this.sendTarget(target),
         contact: (target) => options.contact(t.username!, target),
         ...(options.registerRetryBaseMs !== undefined ? { retryBaseMs: options.registerRetryBaseMs } : {}),
       });
@@ -89,6 +91,21 @@ export class TrunkRuntime {
     const found = await locateSipServer({ host: at.host, dns: this.#o.dns, ...(at.port !== undefined ? { port: at.port } : {}), ...(at.transport !== undefined ? { protocol: at.transport } : {}) });
     for (const f of found) this.#addresses.add(f.address);
     return found;
+  }
+
+  /**
+   * Where to send for `target`. TLS: the carrier's certificate is checked (unless the admin turned
+   * it off) against its CA and the name asked for: the proxy's or the trunk's host name, not the
+   * address SRV led to (RFC 5922 §7.2), so a DNS answer cannot substitute another server.
+   */
+  sendTarget(target: SipTarget): SendTarget {
+    const remote = { address: target.address, port: target.port };
+    if (target.protocol !== 'tls') return { protocol: target.protocol, remote };
+    const t = this.trunk;
+    const tls = t.tls;
+    const asked = (t.outboundProxy ?? t).host;
+    const serverName = tls.serverName ?? (isIP(asked) === 0 ? asked : undefined);
+    return { protocol: 'tls', remote, tls: { verify: tls.verify, ...(tls.ca !== null ? { ca: tls.ca } : {}), ...(serverName !== undefined ? { serverName } : {}) } };
   }
 
   /** a request from `address` is this carrier's (registration trunks: an address its host resolved to) */
@@ -161,7 +178,7 @@ export class TrunkRuntime {
         ],
       });
       const sent = this.#o.clock.now();
-      const response = await this.#o.stack.request({ request, to: { protocol: target.protocol, remote: { address: target.address, port: target.port } } });
+      const response = await this.#o.stack.request({ request, to: this.sendTarget(target) });
       // RFC 3261 §8.1.3.1: a timeout or transport error comes back as 408 / 503 (a carrier's own
       // 503 says it takes no calls now, which is down for us as well, as Kamailio's dispatcher has it)
       up = response.status !== 408 && response.status !== 503;

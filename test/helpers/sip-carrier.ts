@@ -34,7 +34,19 @@ export interface Carrier {
 const unq = (s: unknown) => String(s ?? '').replace(/^"(.*)"$/, '$1');
 const md5 = (t: string) => createHash('md5').update(t).digest('hex');
 
-export function startCarrier(o: { address: string; port: number; realm: string; user?: string; password?: string; grantExpires?: number; challengeInvites?: boolean }): Carrier {
+export interface CarrierOptions {
+  address: string;
+  port: number;
+  realm: string;
+  user?: string;
+  password?: string;
+  grantExpires?: number;
+  challengeInvites?: boolean;
+  /** also listen for TLS on this port with this key and certificate (PEM) */
+  tls?: { port: number; key: string; cert: string };
+}
+
+export function startCarrier(o: CarrierOptions): Carrier {
   const registers: CarrierRegister[] = [];
   const invitesSeen: CarrierInvite[] = [];
   const invites: CarrierInvite[] = [];
@@ -62,7 +74,8 @@ export function startCarrier(o: { address: string; port: number; realm: string; 
   };
   const tags = new Map<string, string>();
   const sdp = (port: number) => ['v=0', `o=carrier 1 1 IN IP4 ${o.address}`, 's=-', `c=IN IP4 ${o.address}`, 't=0 0', `m=audio ${port} RTP/AVP 8 101`, 'a=rtpmap:8 PCMA/8000', 'a=rtpmap:101 telephone-event/8000', 'a=sendrecv', ''].join('\r\n');
-  const stack: SipStack = sip.create({ port: o.port, address: o.address, publicAddress: o.address, udp: true, tcp: false, logger: {} }, (rq) => {
+  const tls = o.tls ? { tls: { key: o.tls.key, cert: o.tls.cert }, tls_port: o.tls.port } : {};
+  const stack: SipStack = sip.create({ port: o.port, address: o.address, publicAddress: o.address, udp: true, tcp: false, ...tls, logger: {} }, (rq) => {
     if (stopped) return;
     const now = Date.now();
     if (rq.method === 'REGISTER') {

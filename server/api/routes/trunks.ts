@@ -8,6 +8,7 @@ import type { ApiDeps, ApiEnv, TrunkApi } from '../types.js';
 import { requireSession } from '../auth.js';
 import { jsonError, readBody, remoteAddress, validate } from '../http-errors.js';
 import { IdParams, TrunkWrite } from '../schemas-trunks.js';
+import { TLS_DEFAULTS } from '../../trunks/model.js';
 import { mountNumberRoutes } from './trunk-numbers.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -22,6 +23,7 @@ function view(t: TrunkApi, row: TrunkRow) {
   return {
     // a trunk saved before the number format existed sends numbers as routed
     numberFormat: 'as-routed',
+    tls: TLS_DEFAULTS,
     ...(row.settings as Record<string, unknown>),
     id: row.id,
     name: row.name,

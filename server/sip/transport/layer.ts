@@ -232,7 +232,7 @@ class Transports implements TransportLayer {
     const key = `${protocol}|${to.remote.address}|${to.remote.port}`;
     let pending = this.#dialing.get(key);
     if (!pending) {
-      pending = connectStream(this.#ctx, { protocol, remote: to.remote }).finally(() => this.#dialing.delete(key));
+      pending = connectStream(this.#ctx, { protocol, remote: to.remote, ...(to.tls ? { tls: to.tls } : {}) }).finally(() => this.#dialing.delete(key));
       this.#dialing.set(key, pending);
     }
     const conn = await pending;

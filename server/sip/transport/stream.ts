@@ -2,7 +2,7 @@
 // TLS). Each accepted or dialled socket becomes a StreamConnection in the shared registry.
 import net from 'node:net';
 import tls from 'node:tls';
-import type { Flow, HostPort, ListeningPoint } from './types.js';
+import type { Flow, HostPort, ListeningPoint, TlsPeer } from './types.js';
 import type { TransportContext } from './context.js';
 import { describeError } from './context.js';
 import { StreamConnection } from './stream-connection.js';
@@ -149,15 +149,17 @@ export class StreamListener {
 }
 
 /**
- * Dial a TCP or TLS connection (RFC 3261 §18.1.1). TLS peers are not verified
- * (rejectUnauthorized: false): carriers and phones commonly present self-signed certificates,
- * and SIP identity is asserted by digest auth, not the TLS peer. Verification is a later option.
+ * Dial a TCP or TLS connection (RFC 3261 §18.1.1). A TLS peer is verified when the sender asks
+ * (`tls.verify`: carrier trunks, by default, against their CA and domain, RFC 5922 §7.2); otherwise
+ * not: phones commonly present self-signed certificates and authenticate by digest.
  */
 export function connectStream(
   ctx: TransportContext,
-  options: { protocol: StreamProtocol; remote: HostPort },
+  options: { protocol: StreamProtocol; remote: HostPort; tls?: TlsPeer },
 ): Promise<StreamConnection> {
   const { protocol, remote } = options;
+  const peer = options.tls;
+  const serverName = peer?.serverName ?? (net.isIP(remote.address) ? undefined : remote.address);
   const label = `${protocol} ${remote.address}:${remote.port}`;
   if (!ctx.registry.admitOutbound()) return Promise.reject(new Error(`cannot connect ${label}: connection limit reached`));
   return new Promise<StreamConnection>((resolve, reject) => {
@@ -178,9 +180,10 @@ export function connectStream(
           ? tls.connect({
               host: remote.address,
               port: remote.port,
-              rejectUnauthorized: false,
-              // SNI carries host names only (RFC 6066 §3)
-              ...(net.isIP(remote.address) ? {} : { servername: remote.address }),
+              rejectUnauthorized: peer?.verify === true,
+              ...(peer?.ca !== undefined ? { ca: peer.ca } : {}),
+              // SNI carries host names only (RFC 6066 §3); it is also the name the certificate is checked against
+              ...(serverName !== undefined ? { servername: serverName } : {}),
             })
           : net.connect({ host: remote.address, port: remote.port });
     } catch (err) {

@@ -25,6 +25,18 @@ export interface Flow {
 export interface SendTarget {
   readonly protocol: TransportProtocol;
   readonly remote: HostPort;
+  /** TLS only: how a new connection checks the peer (absent: not verified, as for phones) */
+  readonly tls?: TlsPeer;
+}
+
+/** RFC 5922 §7.2: the peer's certificate must name the SIP domain that was asked for */
+export interface TlsPeer {
+  /** check the certificate chain and name (a carrier trunk's default) */
+  readonly verify: boolean;
+  /** PEM: the certificate authorities to trust instead of the system's */
+  readonly ca?: string;
+  /** the name the certificate must carry (and SNI); absent: the remote address */
+  readonly serverName?: string;
 }
 
 export interface TraceEvent {

@@ -13803,6 +13803,14 @@ export interface operations {
                             port?: number;
                             /** @enum {string} */
                             transport?: "udp" | "tcp" | "tls";
+                            tls: {
+                                /** @default true */
+                                verify: boolean;
+                                /** @default null */
+                                ca: string | null;
+                                /** @default null */
+                                serverName: string | null;
+                            };
                             outboundProxy: {
                                 host: string;
                                 port?: number;
@@ -13893,6 +13901,21 @@ export interface operations {
                     port?: number;
                     /** @enum {string} */
                     transport?: "udp" | "tcp" | "tls";
+                    /**
+                     * @default {
+                     *       "verify": true,
+                     *       "ca": null,
+                     *       "serverName": null
+                     *     }
+                     */
+                    tls?: {
+                        /** @default true */
+                        verify?: boolean;
+                        /** @default null */
+                        ca?: string | null;
+                        /** @default null */
+                        serverName?: string | null;
+                    };
                     /** @default null */
                     outboundProxy?: {
                         host: string;
@@ -13969,6 +13992,14 @@ export interface operations {
                         port?: number;
                         /** @enum {string} */
                         transport?: "udp" | "tcp" | "tls";
+                        tls: {
+                            /** @default true */
+                            verify: boolean;
+                            /** @default null */
+                            ca: string | null;
+                            /** @default null */
+                            serverName: string | null;
+                        };
                         outboundProxy: {
                             host: string;
                             port?: number;
@@ -14089,6 +14120,14 @@ export interface operations {
                         port?: number;
                         /** @enum {string} */
                         transport?: "udp" | "tcp" | "tls";
+                        tls: {
+                            /** @default true */
+                            verify: boolean;
+                            /** @default null */
+                            ca: string | null;
+                            /** @default null */
+                            serverName: string | null;
+                        };
                         outboundProxy: {
                             host: string;
                             port?: number;
@@ -14206,6 +14245,21 @@ export interface operations {
                     port?: number;
                     /** @enum {string} */
                     transport?: "udp" | "tcp" | "tls";
+                    /**
+                     * @default {
+                     *       "verify": true,
+                     *       "ca": null,
+                     *       "serverName": null
+                     *     }
+                     */
+                    tls?: {
+                        /** @default true */
+                        verify?: boolean;
+                        /** @default null */
+                        ca?: string | null;
+                        /** @default null */
+                        serverName?: string | null;
+                    };
                     /** @default null */
                     outboundProxy?: {
                         host: string;
@@ -14282,6 +14336,14 @@ export interface operations {
                         port?: number;
                         /** @enum {string} */
                         transport?: "udp" | "tcp" | "tls";
+                        tls: {
+                            /** @default true */
+                            verify: boolean;
+                            /** @default null */
+                            ca: string | null;
+                            /** @default null */
+                            serverName: string | null;
+                        };
                         outboundProxy: {
                             host: string;
                             port?: number;

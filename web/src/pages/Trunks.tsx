@@ -21,7 +21,7 @@ interface TrunkForm extends Omit<Write, 'addresses' | 'callerId'> {
   callerIdNumber?: string;
 }
 const CODECS = ['PCMA', 'PCMU', 'G722', 'opus'] as const;
-const FIELDS = ['name', 'kind', 'host', 'port', 'transport', 'username', 'authUsername', 'secret', 'addresses', 'codecs', 'numberFormat', 'maxCalls', 'optionsIntervalS', 'setupTimeoutMs', 'registerExpiresS', 'enabled'];
+const FIELDS = ['name', 'kind', 'host', 'port', 'transport', 'tls.verify', 'tls.ca', 'tls.serverName', 'username', 'authUsername', 'secret', 'addresses', 'codecs', 'numberFormat', 'maxCalls', 'optionsIntervalS', 'setupTimeoutMs', 'registerExpiresS', 'enabled'];
 
 function toBody(v: TrunkForm): Write {
   const { addresses, callerIdPresentation, callerIdNumber, secret, ...rest } = v;
@@ -58,12 +58,13 @@ export default function Trunks() {
     reload: list.reload,
     body: toBody,
     values: (tr) => {
-      if (tr === 'new') return { kind: 'register', codecs: ['PCMA', 'PCMU'], numberFormat: 'as-routed', callerIdPresentation: 'from', enabled: true, maxCalls: 30, optionsIntervalS: 30, setupTimeoutMs: 3000, registerExpiresS: 600 };
+      if (tr === 'new') return { kind: 'register', tls: { verify: true, ca: null, serverName: null }, codecs: ['PCMA', 'PCMU'], numberFormat: 'as-routed', callerIdPresentation: 'from', enabled: true, maxCalls: 30, optionsIntervalS: 30, setupTimeoutMs: 3000, registerExpiresS: 600 };
       const { addresses, callerId, status: _s, hasSecret: _h, id: _i, createdAt: _c, updatedAt: _u, ...rest } = tr;
       return { ...(rest as Partial<TrunkForm>), addresses: addresses.join('\n'), callerIdPresentation: callerId.presentation, callerIdNumber: callerId.number ?? undefined };
     },
   });
   const kind = Form.useWatch('kind', crud.form);
+  const transport = Form.useWatch('transport', crud.form);
   const editing = crud.editing;
 
   return (
@@ -111,6 +112,21 @@ export default function Trunks() {
               <Select allowClear style={{ width: 110 }} options={['udp', 'tcp', 'tls'].map((v) => ({ value: v, label: v.toUpperCase() }))} />
             </Form.Item>
           </Space>
+          {transport === 'tls' && (
+            <>
+              <Space wrap>
+                <Form.Item name={['tls', 'verify']} label={t('trunks.tlsVerify')} tooltip={t('trunks.tlsVerifyHint')} valuePropName="checked">
+                  <Switch data-testid="trunk-tls-verify" />
+                </Form.Item>
+                <Form.Item name={['tls', 'serverName']} label={t('trunks.tlsServerName')} tooltip={t('trunks.tlsServerNameHint')} normalize={(v: string) => v || null}>
+                  <Input />
+                </Form.Item>
+              </Space>
+              <Form.Item name={['tls', 'ca']} label={t('trunks.tlsCa')} tooltip={t('trunks.tlsCaHint')} normalize={(v: string) => v || null}>
+                <Input.TextArea rows={3} placeholder="-----BEGIN CERTIFICATE-----" data-testid="trunk-tls-ca" />
+              </Form.Item>
+            </>
+          )}
           {kind === 'register' ? (
             <Space wrap>
               <Form.Item name="username" label={t('trunks.username')}>
