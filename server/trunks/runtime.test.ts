@@ -51,4 +51,43 @@ describe('trunk runtime', () => {
     assert.equal(runtime.status().callsInProgress, 1);
     await runtime.close();
   });
+
+  it('OPTIONS goes to every target: a silent one is tried last by calls, and the trunk stays up while another answers', async () => {
+    const clock = new FakeClock();
+    const silent = new Set(['192.0.2.21']);
+    const sent: string[] = [];
+    // RFC 3263: carrier.example's SRV records name a (priority 10) before b (priority 20)
+    const dns = {
+      resolveNaptr: async () => [],
+      resolveSrv: async (name: string) => (name === '_sip._udp.carrier.example' ? [{ name: 'a.carrier.example', port: 5060, priority: 10, weight: 0 }, { name: 'b.carrier.example', port: 5060, priority: 20, weight: 0 }] : []),
+      resolve4: async (name: string) => (name === 'a.carrier.example' ? ['192.0.2.21'] : ['192.0.2.22']),
+      resolve6: async () => [],
+    } as unknown as DnsQueries;
+    const runtime = new TrunkRuntime({
+      trunk: { ...trunk, host: 'carrier.example', port: undefined, transport: 'udp' },
+      stack: {
+        request: async (o): Promise<SipResponse> => {
+          sent.push(o.to.remote.address);
+          return createResponse(o.request, { status: silent.has(o.to.remote.address) ? 408 : 200 });
+        },
+      },
+      clock, logger: silentLogger, dns, contact: () => '<sip:hailing@198.51.100.1>',
+    });
+    assert.deepEqual((await runtime.targets()).map((t) => t.address), ['192.0.2.21', '192.0.2.22'], 'SRV order before any check');
+    runtime.start();
+    clock.advance(0);
+    await flush();
+    assert.deepEqual([...sent].sort(), ['192.0.2.21', '192.0.2.22']);
+    assert.equal(runtime.up, true);
+    assert.deepEqual((await runtime.targets()).map((t) => t.address), ['192.0.2.22', '192.0.2.21']);
+    silent.clear();
+    clock.advance(10_000);
+    await flush();
+    assert.deepEqual((await runtime.targets()).map((t) => t.address), ['192.0.2.21', '192.0.2.22'], 'back in SRV order once it answers');
+    silent.add('192.0.2.21').add('192.0.2.22');
+    clock.advance(10_000);
+    await flush();
+    assert.equal(runtime.available(), 'down');
+    await runtime.close();
+  });
 });

@@ -44,6 +44,8 @@ export class TrunkRuntime {
   #closed = false;
   /** the addresses this trunk's host resolved to last (inbound calls from them are the carrier's) */
   #addresses = new Set<string>();
+  /** each target's last health check ('proto:address:port' → answered), so a silent one is tried last */
+  #targetsUp = new Map<string, boolean>();
 
   constructor(options: TrunkRuntimeOptions) {
     this.#o = options;
@@ -84,8 +86,18 @@ export class TrunkRuntime {
     await this.#registration?.stop();
   }
 
-  /** RFC 3263 §4: the targets in the order to try (the outbound proxy's when one is set) */
+  /**
+   * RFC 3263 §4: the targets in the order to try (the outbound proxy's when one is set). A target
+   * the last health check found silent goes after those that answered (RFC 3263 §4.3 lets a client
+   * remember failed targets), so a call does not wait out its setup timeout on a known-dead server.
+   */
   async targets(): Promise<SipTarget[]> {
+    const found = await this.#locate();
+    const down = found.filter((f) => this.#targetsUp.get(targetKey(f)) === false);
+    return down.length === 0 ? found : [...found.filter((f) => !down.includes(f)), ...down];
+  }
+
+  async #locate(): Promise<SipTarget[]> {
     const t = this.trunk;
     const at = t.outboundProxy ?? { host: t.host, port: t.port, transport: t.transport };
     const found = await locateSipServer({ host: at.host, dns: this.#o.dns, ...(at.port !== undefined ? { port: at.port } : {}), ...(at.transport !== undefined ? { protocol: at.transport } : {}) });
@@ -160,34 +172,43 @@ export class TrunkRuntime {
     this.#timer = this.#o.clock.setTimeout(() => void this.#check(), ms);
   }
 
-  /** OPTIONS to the first target; any final response but a local 408/503 means the carrier is up */
+  /**
+   * OPTIONS to every target at once; any final response but a local 408/503 means that server is
+   * up, and the trunk is up while one of them is. The round trip shown is the fastest answer's.
+   */
   async #check(): Promise<void> {
-    const [target] = await this.targets().catch(() => []);
-    let up = false;
-    if (target !== undefined) {
-      const user = this.trunk.username ?? 'hailing';
-      const request = createRequest({
-        method: 'OPTIONS',
-        uri: `sip:${this.domain}`,
-        headers: [
-          ['From', `<sip:${user}@${this.domain}>;tag=${newTag()}`],
-          ['To', `<sip:${this.domain}>`],
-          ['Call-ID', newCallId()],
-          ['CSeq', '1 OPTIONS'],
-          ['Accept', 'application/sdp'],
-        ],
-      });
-      const sent = this.#o.clock.now();
-      const response = await this.#o.stack.request({ request, to: this.sendTarget(target) });
-      // RFC 3261 §8.1.3.1: a timeout or transport error comes back as 408 / 503 (a carrier's own
-      // 503 says it takes no calls now, which is down for us as well, as Kamailio's dispatcher has it)
-      up = response.status !== 408 && response.status !== 503;
-      if (up) this.#rtt = this.#o.clock.now() - sent;
-      this.#checkedAt = this.#o.clock.now();
-    }
+    const found = await this.#locate().catch(() => []);
+    const checked = await Promise.all(found.map(async (target) => ({ target, ...(await this.#probe(target)) })));
+    for (const c of checked) this.#targetsUp.set(targetKey(c.target), c.up);
+    const answered = checked.filter((c) => c.up).map((c) => c.rttMs);
+    const up = answered.length > 0;
+    if (up) this.#rtt = Math.min(...answered);
+    if (found.length > 0) this.#checkedAt = this.#o.clock.now();
     if (this.#closed) return;
     if (this.#up !== up) this.#o.logger.info({ trunk: this.trunk.name, up }, up ? 'trunk is up' : 'trunk is down');
     this.#up = up;
     this.#scheduleCheck(this.trunk.optionsIntervalS * 1000);
   }
+
+  async #probe(target: SipTarget): Promise<{ up: boolean; rttMs: number }> {
+    const user = this.trunk.username ?? 'hailing';
+    const request = createRequest({
+      method: 'OPTIONS',
+      uri: `sip:${this.domain}`,
+      headers: [
+        ['From', `<sip:${user}@${this.domain}>;tag=${newTag()}`],
+        ['To', `<sip:${this.domain}>`],
+        ['Call-ID', newCallId()],
+        ['CSeq', '1 OPTIONS'],
+        ['Accept', 'application/sdp'],
+      ],
+    });
+    const sent = this.#o.clock.now();
+    const status = await this.#o.stack.request({ request, to: this.sendTarget(target) }).then((r) => r.status, () => 503);
+    // RFC 3261 §8.1.3.1: a timeout or transport error comes back as 408 / 503 (a carrier's own
+    // 503 says it takes no calls now, which is down for us as well, as Kamailio's dispatcher has it)
+    return { up: status !== 408 && status !== 503, rttMs: this.#o.clock.now() - sent };
+  }
 }
+
+const targetKey = (t: SipTarget): string => `${t.protocol}:${t.address}:${t.port}`;
