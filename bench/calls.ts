@@ -229,21 +229,27 @@ async function main() {
       await sleep(1000);
     }
 
-    if (o.mode !== 'ramp') {
-      console.log(`== fixed rate: ${num('rate')} calls/s for ${num('duration')} s`);
-      const direct = await step(num('rate'), num('duration'));
-      if (o.trunk && server) {
-        await throughTrunk(server, ready.targets[0]!);
-        console.log(`== fixed rate through a carrier trunk: ${num('rate')} calls/s for ${num('duration')} s`);
-        await sleep(2000);
-        const trunked = await step(num('rate'), num('duration'));
-        const line = (label: string, x: Step) => `  ${label}: ${f(x.r.setupPerSecond)} calls/s set up of ${x.rate} offered, INVITE→180 p95 ${f(x.r.inviteTo180.p95, 2)} ms, INVITE→200 p95 ${f(x.r.inviteTo200.p95, 2)} ms, failed ${x.r.failed}`;
-        console.log(`== side by side (same run)\n${line('extension → extension', direct)}\n${line('extension → trunk     ', trunked)}`);
+    // fixed rate, then the saturation ramp (as --mode asks); once direct, then through the trunk
+    const runs = async (how: string): Promise<{ fixed?: Step; best?: Step }> => {
+      let fixed: Step | undefined;
+      if (o.mode !== 'ramp') {
+        console.log(`== fixed rate${how}: ${num('rate')} calls/s for ${num('duration')} s`);
+        fixed = await step(num('rate'), num('duration'));
       }
-    }
-    if (o.mode !== 'rate') {
-      const best = await ramp(step);
+      const best = o.mode !== 'rate' ? await ramp(step) : undefined;
       if (best && serverPid) console.log(`  at ${best.rate} calls/s the server used ${serverCpu(best, idleCores)}`);
+      return { ...(fixed ? { fixed } : {}), ...(best ? { best } : {}) };
+    };
+    const direct = await runs('');
+    if (o.trunk && server) {
+      await throughTrunk(server, ready.targets[0]!);
+      await sleep(2000);
+      const trunked = await runs(' through a carrier trunk');
+      const line = (label: string, x: { fixed?: Step; best?: Step }) =>
+        `  ${label}: ` +
+        (x.fixed ? `at ${x.fixed.rate}/s offered ${f(x.fixed.r.setupPerSecond)} set up, INVITE→180 p95 ${f(x.fixed.r.inviteTo180.p95, 2)} ms, INVITE→200 p95 ${f(x.fixed.r.inviteTo200.p95, 2)} ms, failed ${x.fixed.r.failed}` : '') +
+        (x.best ? `${x.fixed ? '; ' : ''}sustained ${x.best.rate >= num('ramp-max') ? '≥ ' : ''}${x.best.rate} calls/s` : '');
+      console.log(`== side by side (same run)\n${line('extension → extension', direct)}\n${line('extension → trunk     ', trunked)}`);
     }
     if (bench) await afterCalls({ bench, settleS: num('settle-s'), placed, idleHeapMb, idleRssMb });
     await uac.stop();

@@ -26,8 +26,8 @@ echo "== ACD routing decision latency: 1,000 waiting / 500 agents / 50 queues wi
 node --import tsx bench/acd.ts
 echo "== ACD events to 50 WebSocket wallboard clients at 100 calls/s: delivery latency p50/p99 and CPU"
 node --import tsx bench/acd-wallboard.ts
-echo "== Call setup through a carrier trunk beside extension to extension, same run: 100 calls/s, INVITE→180 p95"
-HAILING_TEST_DIST=1 node --import tsx bench/calls.ts --mode rate --rate 100 --trunk --settle-s 0
+echo "== Call setup through a carrier trunk beside extension to extension, same run: 100 calls/s INVITE→180 p95, and each sustained rate"
+HAILING_TEST_DIST=1 node --import tsx bench/calls.ts --mode both --rate 100 --trunk --settle-s 0 --ramp-start 150 --ramp-step 50 --ramp-max 450 --step-duration 5
 echo "== RTP relay: concurrent G.711 calls, media both ways (engine in its own process)"
 node --import tsx bench/relay.ts --calls 1000 --seconds 20
 echo "== Media: transcoded G.711 ↔ Opus calls, then as many relayed calls (engine in its own process)"
