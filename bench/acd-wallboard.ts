@@ -20,7 +20,7 @@ const h = await createApiHarness();
 const acd = h.deps.acd!;
 await acd.putQueue(QueueWrite.parse({ id: 'sales', name: 'Sales' }));
 for (let a = 0; a < AGENTS; a++) {
-  await acd.putAgent({ id: `a${a}`, name: `a${a}`, extension: String(2000 + a), pin: '1234', skills: {}, capacity: {}, maxMissed: 0 });
+  await acd.putAgent({ id: `a${a}`, name: `a${a}`, extension: String(2000 + a), pin: '1234', skills: {}, capacity: {}, maxMissed: 0, team: null });
   await acd.addMembership({ agentId: `a${a}`, queueId: 'sales', penalty: 0, weight: 1, position: a });
   acd.agentAction(`a${a}`, { action: 'login', browser: false });
 }

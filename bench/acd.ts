@@ -33,7 +33,7 @@ function scenario(o: { callers: number; agents: number; queues: number; samples:
   for (let a = 0; a < o.agents; a++) {
     const skills: Record<string, number> = {};
     for (let k = 0; k < 4; k++) skills[pick(SKILLS)] = 1 + Math.floor(rnd() * 100);
-    acd.putAgent({ id: `a${a}`, name: `a${a}`, extension: String(2000 + a), pinHash: 'hmac-sha256:bench', skills, capacity: {}, maxMissed: 0 });
+    acd.putAgent({ id: `a${a}`, name: `a${a}`, extension: String(2000 + a), pinHash: 'hmac-sha256:bench', skills, capacity: {}, maxMissed: 0, team: null });
     const queues = new Set<number>();
     while (queues.size < 5) queues.add(Math.floor(rnd() * o.queues));
     let order = 0;

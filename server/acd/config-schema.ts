@@ -67,6 +67,7 @@ export const AgentWrite = z.strictObject({
   skills: z.record(SkillName, Level).default({}),
   capacity: z.strictObject({ call: z.number().int().min(0).max(1).optional(), callback: z.number().int().min(0).max(1).optional(), chat: z.number().int().min(0).max(10).optional() }).default({}),
   maxMissed: z.number().int().min(0, 'cannot be negative').max(100).default(3),
+  team: z.string().trim().min(1).max(64).nullable().default(null).meta({ description: 'supervisors given this team (users.teams) oversee the agent' }),
 });
 
 export const MembershipWrite = z.strictObject({

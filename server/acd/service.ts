@@ -9,6 +9,7 @@ import type { DeskResult } from './desk.js';
 import { Acd, type AcdDriver } from './engine.js';
 import type { InteractionRecord } from './interaction.js';
 import { snapshot, streamDeltas, type AcdStreamEvent } from './live.js';
+import { scopedEvent, type FloorScope } from './scope.js';
 import { AcdMetrics, figures, INTERVAL_MS, type IntervalRow } from './metrics.js';
 import { attachQueueLog } from './queue-log.js';
 import { PinHasher, sameHash } from './pin.js';
@@ -20,7 +21,7 @@ const refuse = (reason: string): Checked => ({ ok: false, reason });
 const OK: Checked = { ok: true };
 
 const queueConfig = (r: AcdQueueRow): QueueConfig => ({ ...(r.config as unknown as QueueConfig), id: r.id, name: r.name });
-const agentConfig = (r: AcdAgentRow): AgentConfig => ({ id: r.id, name: r.name, extension: r.extension, pinHash: r.pinHash, skills: r.skills, capacity: r.capacity, maxMissed: r.maxMissed });
+const agentConfig = (r: AcdAgentRow): AgentConfig => ({ id: r.id, name: r.name, extension: r.extension, pinHash: r.pinHash, skills: r.skills, capacity: r.capacity, maxMissed: r.maxMissed, team: r.team });
 const interactionRow = (r: InteractionRecord): AcdInteractionRow => ({ ...r, offers: r.offers.map((o) => ({ ...o })), decisions: r.decisions.map((d) => ({ ...d })) });
 
 export interface AcdServiceOptions {
@@ -205,6 +206,11 @@ export class AcdService {
 
   snapshot(): AcdStreamEvent {
     return snapshot(this.acd, this.metrics);
+  }
+
+  /** `event` as a supervisor with this scope may see it (scope.ts); undefined: not for them */
+  scoped(event: AcdStreamEvent, scope: FloorScope | undefined): AcdStreamEvent | undefined {
+    return scopedEvent(this.acd, scope, event);
   }
 
   /** the stream's deltas; a client gets snapshot() first */

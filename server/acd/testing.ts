@@ -61,7 +61,7 @@ export class FakeDriver implements AcdDriver {
 }
 
 export const queue = (id: string, o: Partial<QueueConfig> = {}): QueueConfig => ({ ...DEFAULT_QUEUE, id, name: id, ...o });
-export const agent = (id: string, o: Partial<AgentConfig> = {}): AgentConfig => ({ id, name: id, extension: id.replace(/\D/g, '') || '1000', pinHash: 'hmac-sha256:test', skills: {}, capacity: {}, maxMissed: 0, ...o });
+export const agent = (id: string, o: Partial<AgentConfig> = {}): AgentConfig => ({ id, name: id, extension: id.replace(/\D/g, '') || '1000', pinHash: 'hmac-sha256:test', skills: {}, capacity: {}, maxMissed: 0, team: null, ...o });
 
 export function acdRig(o: { seed?: number } = {}) {
   const clock = new FakeClock();

@@ -84,6 +84,8 @@ export interface AgentConfig {
   readonly capacity: Readonly<Partial<Record<Channel, number>>>;
   /** consecutive missed offers before the agent is put on break; 0: never */
   readonly maxMissed: number;
+  /** the team whose supervisors oversee this agent (besides those of its queues) */
+  readonly team: string | null;
 }
 
 export interface Membership {

@@ -26,7 +26,7 @@ describe('agent PINs at rest', () => {
     const clock = new FakeClock();
     const repository = new AcdRepository({ db: tmp.database.db, now: () => clock.now() });
     // a row from before hashing: the PIN itself in the column
-    await repository.putAgent({ id: 'old', name: 'Old', extension: '1003', pinHash: '246813', skills: {}, capacity: {}, maxMissed: 3 });
+    await repository.putAgent({ id: 'old', name: 'Old', extension: '1003', pinHash: '246813', skills: {}, capacity: {}, maxMissed: 3, team: null });
     const open = () => AcdService.open({ repository, clock, random: () => 0, logger: silentLogger, queueLogPath: null, driver: new FakeDriver(), pins: testPins() });
     const acd = await open();
     const h = await createApiHarness({ acd });

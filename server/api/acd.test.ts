@@ -4,36 +4,13 @@
 // table.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeClock, silentLogger } from '../sip/index.js';
-import { AcdRepository } from '../store/index.js';
-import { openTempDatabase } from '../store/testing.js';
+import { silentLogger } from '../sip/index.js';
 import { AcdService } from '../acd/service.js';
-import { FakeDriver, testPins } from '../acd/testing.js';
+import { testPins } from '../acd/testing.js';
 import { INTERVAL_MS } from '../acd/metrics.js';
-import { createApiHarness, jsonRequest, loginAs } from './testing.js';
+import { acdRig } from './acd-testing.js';
 
-async function rig() {
-  const tmp = await openTempDatabase();
-  const clock = new FakeClock();
-  clock.advance(INTERVAL_MS - (clock.now() % INTERVAL_MS));
-  const driver = new FakeDriver();
-  const repository = new AcdRepository({ db: tmp.database.db, now: () => clock.now() });
-  const acd = await AcdService.open({ repository, clock, random: () => 0, logger: silentLogger, queueLogPath: null, driver, pins: testPins() });
-  const h = await createApiHarness({ acd });
-  const token = await loginAs(h, 'boss', 'correct horse', 'admin');
-  const call = async (method: string, path: string, body?: unknown) => {
-    const init: RequestInit = body === undefined ? { method, headers: { authorization: `Bearer ${token}` } } : jsonRequest(method, body, { authorization: `Bearer ${token}` });
-    const res = await h.app.request(path, init);
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
-  };
-  const cleanup = async () => {
-    await acd.close();
-    await h.cleanup();
-    await tmp.cleanup();
-  };
-  return { clock, driver, acd, repository, call, cleanup };
-}
+const rig = acdRig;
 
 describe('/api/v1/acd', () => {
   it('refuses an unknown skill, an unknown strategy, a negative timeout and an agent in a queue twice with 400 and the reason', async () => {

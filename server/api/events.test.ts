@@ -229,7 +229,7 @@ describe('GET /api/v1/events: the ACD floor', () => {
       await waitFor(() => frames.length >= 1);
       assert.equal(frames[0]!.type, 'acd.snapshot');
       assert.deepEqual(frames[0]!.queues!.map((q) => q.id), ['sales']);
-      await acd.putAgent({ id: 'bo', name: 'Bo', extension: '1002', pin: '4321', skills: {}, capacity: {}, maxMissed: 3 });
+      await acd.putAgent({ id: 'bo', name: 'Bo', extension: '1002', pin: '4321', skills: {}, capacity: {}, maxMissed: 3, team: null });
       await acd.addMembership({ agentId: 'bo', queueId: 'sales', penalty: 0, weight: 1, position: 0 });
       assert.deepEqual(acd.agentAction('bo', { action: 'login', browser: false }), { ok: true });
       await waitFor(() => frames.some((f) => f.type === 'acd.queue'));

@@ -13,6 +13,8 @@ import { SESSION_COOKIE } from './auth.js';
 import type { AccessControl, Principal } from './access.js';
 import { EVENT_TOPICS, topicOfEvent } from '../users/index.js';
 import type { AcdEventJson, AcdEventSource, ApiLogger, CallEventSource, StreamEventJson } from './types.js';
+import type { FloorScope } from '../acd/scope.js';
+import { floorScopeOf } from './floor-scope.js';
 import { endRefusedUpgrade, systemClock } from '../sip/index.js';
 
 export const EVENTS_PATH = '/api/v1/events';
@@ -52,6 +54,8 @@ interface Client {
   readonly username: string;
   /** the topics this client's roles (or token) grant: an event of any other topic is not sent */
   readonly hears: ReadonlySet<string>;
+  /** a supervisor's queues and teams: ACD events outside them are not sent (undefined: all) */
+  readonly floor: FloorScope | undefined;
   alive: boolean;
 }
 
@@ -132,8 +136,11 @@ export function createCallEventsEndpoint(options: CallEventsEndpointOptions): Ca
     const text = JSON.stringify(event);
     for (const client of clients) {
       if (client.ws.readyState !== client.ws.OPEN || !client.hears.has(topic)) continue;
+      // a scoped supervisor's ACD events are filtered for it; everyone else shares one serialisation
+      const scoped = topic === 'acd' && client.floor !== undefined ? options.acdEvents?.scoped(event as AcdEventJson, client.floor) : event;
+      if (scoped === undefined) continue;
       if (client.ws.bufferedAmount > maxBuffered) drop(client, 'not reading: send buffer full');
-      else client.ws.send(text);
+      else client.ws.send(scoped === event ? text : JSON.stringify(scoped));
     }
   };
   // Subscribed only while a client is connected: with none, every call event would still be built
@@ -173,9 +180,9 @@ export function createCallEventsEndpoint(options: CallEventsEndpointOptions): Ca
 
   const accept = (ws: WebSocket, token: string, principal: Principal) => {
     const username = principal.user.username;
-    const client: Client = { ws, token, username, hears: topicsOf(principal), alive: true };
+    const client: Client = { ws, token, username, hears: topicsOf(principal), floor: floorScopeOf(principal), alive: true };
     // snapshot first, then deltas: both are sent from this thread, so nothing can come between
-    if (options.acdEvents && client.hears.has('acd')) ws.send(JSON.stringify(options.acdEvents.snapshot()));
+    if (options.acdEvents && client.hears.has('acd')) ws.send(JSON.stringify(options.acdEvents.scoped(options.acdEvents.snapshot(), client.floor)));
     clients.add(client);
     listen();
     logger.debug({ user: username, clients: clients.size }, 'events client connected');

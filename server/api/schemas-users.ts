@@ -9,7 +9,7 @@ const Username = z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, '1 to 64 letters, d
 const Scope = {
   displayName: z.string().trim().min(1).max(100).nullable().optional(),
   extensions: z.array(ExtensionNumber).max(50).optional().meta({ description: 'extensions an agent answers on' }),
-  queues: z.array(z.number().int().positive()).max(200).optional().meta({ description: 'ACD queue ids a supervisor oversees' }),
+  queues: z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'an ACD queue id')).max(200).optional().meta({ description: 'ACD queue ids a supervisor oversees (with teams: what the supervisor sees and acts on; neither: the whole floor)' }),
   teams: z.array(z.string().trim().min(1).max(64)).max(100).optional().meta({ description: 'teams a supervisor oversees' }),
 };
 
@@ -28,7 +28,7 @@ export const UserView = z.object({
   roles: z.array(z.enum(adminRoles)),
   displayName: z.string().nullable(),
   extensions: z.array(z.string()),
-  queues: z.array(z.number()),
+  queues: z.array(z.string()),
   teams: z.array(z.string()),
   disabled: z.boolean(),
   mfaEnabled: z.boolean(),

@@ -23,6 +23,7 @@ import type { RecordingVault, RetentionService } from '../recording/index.js';
 import type { AuditChainReport, RetentionRepository } from '../store/index.js';
 import type { AuditExportRow, AuditSigningKey } from '../security/audit-signing.js';
 import type { AcdService } from '../acd/service.js';
+import type { FloorScope } from '../acd/scope.js';
 import type { AuditEntry, AuditFilter } from '../store/index.js';
 import type { z } from 'zod';
 import type { SystemStatus } from './schemas-system.js';
@@ -152,6 +153,8 @@ export interface AcdEventJson {
 export interface AcdEventSource {
   snapshot(): AcdEventJson;
   subscribe(listener: (event: AcdEventJson) => void): () => void;
+  /** the event as a supervisor with this scope may see it; undefined: not sent to them */
+  scoped(event: AcdEventJson, scope: FloorScope | undefined): AcdEventJson | undefined;
 }
 
 type Controlled = { readonly ok: true } | { readonly ok: false; readonly status: 404 | 409; readonly reason: string };

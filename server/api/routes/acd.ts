@@ -7,6 +7,8 @@ import type { ApiDeps, ApiEnv } from '../types.js';
 import { requireSession } from '../auth.js';
 import { jsonError, readBody, remoteAddress, validate } from '../http-errors.js';
 import * as a from '../schemas-acd.js';
+import { agentInScope, queueInScope } from '../../acd/scope.js';
+import { floorScopeOf } from '../floor-scope.js';
 
 function audit(deps: ApiDeps, c: Context<ApiEnv>, action: string, target: string, detail?: Record<string, unknown>) {
   const source = remoteAddress(c);
@@ -19,6 +21,11 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   const session = requireSession(deps);
   const refused = (c: Context<ApiEnv>, reason: string) => (reason === 'not found' ? jsonError(c, 404, { error: 'not found' }) : jsonError(c, 400, { error: 'refused', reason }));
   const P = '/api/v1/acd';
+  // a supervisor's queues and teams (issue 14): lists are narrowed to them, anything else is 403
+  const floor = (c: Context<ApiEnv>) => floorScopeOf(c.get('auth'));
+  const outside = (c: Context<ApiEnv>, what: string) => jsonError(c, 403, { error: 'forbidden', reason: `${what} is not one you oversee` });
+  const queueOk = (c: Context<ApiEnv>, id: string) => queueInScope(floor(c), id);
+  const agentOk = (c: Context<ApiEnv>, id: string) => agentInScope(acd.acd, floor(c), id);
 
   app.get(`${P}/skills`, session, async (c) => c.json({ items: [...acd.skills].sort().map((name) => ({ name, description: null })) }));
   app.post(`${P}/skills`, session, async (c) => {
@@ -37,7 +44,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     return c.body(null, 204);
   });
 
-  app.get(`${P}/queues`, session, (c) => c.json({ items: [...acd.acd.queues.values()].map((q) => q.config) }));
+  app.get(`${P}/queues`, session, (c) => c.json({ items: [...acd.acd.queues.values()].filter((q) => queueOk(c, q.config.id)).map((q) => q.config) }));
   const putQueue = async (c: Context<ApiEnv>, id?: string) => {
     const body = await readBody(c, a.QueueWrite);
     if (!body.ok) return body.response;
@@ -51,6 +58,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   app.put(`${P}/queues/:id`, session, (c) => putQueue(c, c.req.param('id')));
   app.get(`${P}/queues/:id`, session, (c) => {
     const q = acd.acd.queues.get(c.req.param('id'));
+    if (q && !queueOk(c, q.config.id)) return outside(c, `queue ${q.config.id}`);
     return q ? c.json(q.config) : jsonError(c, 404, { error: 'queue not found' });
   });
   app.delete(`${P}/queues/:id`, session, async (c) => {
@@ -64,7 +72,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const { pinHash: _pinHash, ...rest } = acd.acd.agents.get(id)!.config;
     return rest;
   };
-  app.get(`${P}/agents`, session, (c) => c.json({ items: [...acd.acd.agents.keys()].map(agentView) }));
+  app.get(`${P}/agents`, session, (c) => c.json({ items: [...acd.acd.agents.keys()].filter((id) => agentOk(c, id)).map(agentView) }));
   const putAgent = async (c: Context<ApiEnv>, id?: string) => {
     const body = await readBody(c, a.AgentWrite);
     if (!body.ok) return body.response;
@@ -76,7 +84,11 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   };
   app.post(`${P}/agents`, session, (c) => putAgent(c));
   app.put(`${P}/agents/:id`, session, (c) => putAgent(c, c.req.param('id')));
-  app.get(`${P}/agents/:id`, session, (c) => (acd.acd.agents.has(c.req.param('id')) ? c.json(agentView(c.req.param('id'))) : jsonError(c, 404, { error: 'agent not found' })));
+  app.get(`${P}/agents/:id`, session, (c) => {
+    const id = c.req.param('id');
+    if (!acd.acd.agents.has(id)) return jsonError(c, 404, { error: 'agent not found' });
+    return agentOk(c, id) ? c.json(agentView(id)) : outside(c, `agent ${id}`);
+  });
   app.delete(`${P}/agents/:id`, session, async (c) => {
     const r = await acd.deleteAgent(c.req.param('id'));
     if (!r.ok) return refused(c, r.reason);
@@ -89,6 +101,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     if (!body.ok) return body.response;
     const id = c.req.param('id');
     if (!acd.acd.agents.has(id)) return jsonError(c, 404, { error: 'agent not found' });
+    if (!agentOk(c, id)) return outside(c, `agent ${id}`);
     const r = acd.agentAction(id, body.value);
     if (!r.ok) return jsonError(c, 409, { error: 'refused', reason: r.reason });
     audit(deps, c, `acd.agent.${body.value.action}`, id);
@@ -103,10 +116,11 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     return c.body(null, 204);
   });
 
-  app.get(`${P}/memberships`, session, (c) => c.json({ items: acd.memberships() }));
+  app.get(`${P}/memberships`, session, (c) => c.json({ items: acd.memberships().filter((m) => queueOk(c, m.queueId)) }));
   app.post(`${P}/memberships`, session, async (c) => {
     const body = await readBody(c, a.MembershipWrite);
     if (!body.ok) return body.response;
+    if (!queueOk(c, body.value.queueId)) return outside(c, `queue ${body.value.queueId}`);
     const r = await acd.addMembership(body.value);
     if (!r.ok) return refused(c, r.reason);
     audit(deps, c, 'acd.membership.add', `${body.value.agentId}@${body.value.queueId}`);
@@ -115,16 +129,24 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   app.delete(`${P}/memberships/:agentId/:queueId`, session, async (c) => {
     const p = validate(c, a.AcdMembershipParams, c.req.param());
     if (!p.ok) return p.response;
+    if (!queueOk(c, p.value.queueId)) return outside(c, `queue ${p.value.queueId}`);
     const r = await acd.deleteMembership(p.value);
     if (!r.ok) return refused(c, r.reason);
     audit(deps, c, 'acd.membership.delete', `${p.value.agentId}@${p.value.queueId}`);
     return c.body(null, 204);
   });
 
-  app.get(`${P}/live`, session, (c) => c.json(acd.snapshot()));
+  app.get(`${P}/live`, session, (c) => c.json(acd.scoped(acd.snapshot(), floor(c))));
+  /** a waiting caller's queue is outside the supervisor's: 403 (an unknown id goes on to its 404) */
+  const waitingOutside = (c: Context<ApiEnv>) => {
+    const queueId = acd.acd.interactions.get(c.req.param('id') ?? '')?.queueId;
+    return queueId !== undefined && !queueOk(c, queueId) ? outside(c, `queue ${queueId}`) : undefined;
+  };
   app.post(`${P}/interactions/:id/priority`, session, async (c) => {
     const body = await readBody(c, a.AcdPriorityBody);
     if (!body.ok) return body.response;
+    const denied = waitingOutside(c);
+    if (denied) return denied;
     if (!acd.acd.reprioritise({ interactionId: c.req.param('id'), priority: body.value.priority })) return jsonError(c, 404, { error: 'no such caller waiting' });
     audit(deps, c, 'acd.interaction.priority', c.req.param('id'), { priority: body.value.priority });
     return c.json({ id: c.req.param('id'), priority: body.value.priority, position: acd.acd.position(c.req.param('id')) });
@@ -133,6 +155,8 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   app.post(`${P}/interactions/:id/callback`, session, async (c) => {
     const body = await readBody(c, a.AcdCallbackBody);
     if (!body.ok) return body.response;
+    const denied = waitingOutside(c);
+    if (denied) return denied;
     const id = c.req.param('id');
     const i = acd.acd.interactions.get(id);
     if (!i || (i.phase !== 'waiting' && i.phase !== 'offered')) return jsonError(c, 404, { error: 'no such caller waiting' });
@@ -144,6 +168,8 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   app.post(`${P}/interactions/:id/move`, session, async (c) => {
     const body = await readBody(c, a.AcdMoveBody);
     if (!body.ok) return body.response;
+    const denied = waitingOutside(c) ?? (queueOk(c, body.value.queueId) ? undefined : outside(c, `queue ${body.value.queueId}`));
+    if (denied) return denied;
     const id = c.req.param('id');
     const from = acd.acd.interactions.get(id)?.queueId;
     const r = acd.acd.move({ interactionId: id, queueId: body.value.queueId });
@@ -155,18 +181,23 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   app.get(`${P}/agents/:id/monitor`, session, (c) => {
     const agent = acd.acd.agents.get(c.req.param('id'));
     if (!agent) return jsonError(c, 404, { error: 'agent not found' });
+    if (!agentOk(c, agent.config.id)) return outside(c, `agent ${agent.config.id}`);
     const ext = agent.config.extension;
     return c.json({ agentId: agent.config.id, callId: acd.acd.agentCallOf(ext) ?? null, codes: { listen: `*222${ext}`, whisper: `*223${ext}`, barge: `*224${ext}` } });
   });
   app.get(`${P}/interactions`, session, async (c) => {
     const q = validate(c, a.AcdInteractionQuery, c.req.query());
     if (!q.ok) return q.response;
-    return c.json({ items: await acd.interactions({ limit: q.value.limit, ...(q.value.callId ? { callId: q.value.callId } : {}), ...(q.value.queueId ? { queueId: q.value.queueId } : {}) }) });
+    if (q.value.queueId && !queueOk(c, q.value.queueId)) return outside(c, `queue ${q.value.queueId}`);
+    const items = await acd.interactions({ limit: q.value.limit, ...(q.value.callId ? { callId: q.value.callId } : {}), ...(q.value.queueId ? { queueId: q.value.queueId } : {}) });
+    return c.json({ items: items.filter((i) => queueOk(c, i.queueId)) });
   });
   app.get(`${P}/intervals`, session, async (c) => {
     const q = validate(c, a.AcdIntervalQuery, c.req.query());
     if (!q.ok) return q.response;
-    const rows = await acd.intervals({ ...(q.value.queueId ? { queueId: q.value.queueId } : {}), ...(q.value.from ? { from: Date.parse(q.value.from) } : {}), ...(q.value.to ? { to: Date.parse(q.value.to) } : {}) });
+    if (q.value.queueId && !queueOk(c, q.value.queueId)) return outside(c, `queue ${q.value.queueId}`);
+    const all = await acd.intervals({ ...(q.value.queueId ? { queueId: q.value.queueId } : {}), ...(q.value.from ? { from: Date.parse(q.value.from) } : {}), ...(q.value.to ? { to: Date.parse(q.value.to) } : {}) });
+    const rows = all.filter((r) => queueOk(c, r.queueId));
     return c.json({ items: rows.map((r) => ({ ...r, start: new Date(r.start).toISOString() })) });
   });
 }

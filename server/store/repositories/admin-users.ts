@@ -16,7 +16,7 @@ export interface AdminUser {
   /** extension numbers an agent answers on */
   readonly extensions: readonly string[];
   /** ACD queue ids and team names a supervisor oversees */
-  readonly queues: readonly number[];
+  readonly queues: readonly string[];
   readonly teams: readonly string[];
   readonly disabled: boolean;
   /** signed in with a generated one-time password: must choose a password before anything else */
@@ -33,7 +33,7 @@ export interface AdminUserInput {
   readonly roles?: readonly AdminRole[];
   readonly displayName?: string | null;
   readonly extensions?: readonly string[];
-  readonly queues?: readonly number[];
+  readonly queues?: readonly string[];
   readonly teams?: readonly string[];
   readonly disabled?: boolean;
 }
@@ -52,7 +52,7 @@ export function adminUserView(row: AdminUserRow): AdminUser {
     roles,
     displayName: row.displayName,
     extensions: row.extensions,
-    queues: row.queues,
+    queues: row.queues.map(String),
     teams: row.teams,
     disabled: row.disabled,
     mustChangePassword: row.mustChangePassword,

@@ -29,6 +29,8 @@ export const acdAgents = sqliteTable('acd_agents', {
   /** channel → interactions at once */
   capacity: text('capacity', { mode: 'json' }).$type<Record<string, number>>().notNull(),
   maxMissed: integer('max_missed').notNull(),
+  /** the team a supervisor may be given (users' teams): scopes what that supervisor sees and does */
+  team: text('team'),
   updatedAt: integer('updated_at').notNull(),
 });
 

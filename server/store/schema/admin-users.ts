@@ -17,7 +17,8 @@ export const adminUsers = sqliteTable('admin_users', {
   /** JSON array of extension numbers an agent answers on */
   extensions: text('extensions', { mode: 'json' }).$type<string[]>().notNull().default([]),
   /** JSON array of ACD queue ids a supervisor oversees (empty: none) */
-  queues: text('queues', { mode: 'json' }).$type<number[]>().notNull().default([]),
+  // ACD queue ids (strings; rows from before held numbers, read back as their text)
+  queues: text('queues', { mode: 'json' }).$type<(string | number)[]>().notNull().default([]),
   /** JSON array of team names a supervisor oversees */
   teams: text('teams', { mode: 'json' }).$type<string[]>().notNull().default([]),
   disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),

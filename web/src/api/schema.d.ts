@@ -2952,7 +2952,7 @@ export interface operations {
                             roles: ("agent" | "supervisor" | "admin" | "security-admin" | "auditor")[];
                             displayName: string | null;
                             extensions: string[];
-                            queues: number[];
+                            queues: string[];
                             teams: string[];
                             disabled: boolean;
                             mfaEnabled: boolean;
@@ -3009,8 +3009,8 @@ export interface operations {
                     displayName?: string | null;
                     /** @description extensions an agent answers on */
                     extensions?: string[];
-                    /** @description ACD queue ids a supervisor oversees */
-                    queues?: number[];
+                    /** @description ACD queue ids a supervisor oversees (with teams: what the supervisor sees and acts on; neither: the whole floor) */
+                    queues?: string[];
                     /** @description teams a supervisor oversees */
                     teams?: string[];
                 };
@@ -3029,7 +3029,7 @@ export interface operations {
                         roles: ("agent" | "supervisor" | "admin" | "security-admin" | "auditor")[];
                         displayName: string | null;
                         extensions: string[];
-                        queues: number[];
+                        queues: string[];
                         teams: string[];
                         disabled: boolean;
                         mfaEnabled: boolean;
@@ -3117,7 +3117,7 @@ export interface operations {
                         roles: ("agent" | "supervisor" | "admin" | "security-admin" | "auditor")[];
                         displayName: string | null;
                         extensions: string[];
-                        queues: number[];
+                        queues: string[];
                         teams: string[];
                         disabled: boolean;
                         mfaEnabled: boolean;
@@ -3285,8 +3285,8 @@ export interface operations {
                     displayName?: string | null;
                     /** @description extensions an agent answers on */
                     extensions?: string[];
-                    /** @description ACD queue ids a supervisor oversees */
-                    queues?: number[];
+                    /** @description ACD queue ids a supervisor oversees (with teams: what the supervisor sees and acts on; neither: the whole floor) */
+                    queues?: string[];
                     /** @description teams a supervisor oversees */
                     teams?: string[];
                 };
@@ -3305,7 +3305,7 @@ export interface operations {
                         roles: ("agent" | "supervisor" | "admin" | "security-admin" | "auditor")[];
                         displayName: string | null;
                         extensions: string[];
-                        queues: number[];
+                        queues: string[];
                         teams: string[];
                         disabled: boolean;
                         mfaEnabled: boolean;
@@ -11387,6 +11387,11 @@ export interface operations {
                             };
                             /** @default 3 */
                             maxMissed: number;
+                            /**
+                             * @description supervisors given this team (users.teams) oversee the agent
+                             * @default null
+                             */
+                            team: string | null;
                         }[];
                     };
                 };
@@ -11432,6 +11437,11 @@ export interface operations {
                     };
                     /** @default 3 */
                     maxMissed?: number;
+                    /**
+                     * @description supervisors given this team (users.teams) oversee the agent
+                     * @default null
+                     */
+                    team?: string | null;
                 };
             };
         };
@@ -11458,6 +11468,11 @@ export interface operations {
                         };
                         /** @default 3 */
                         maxMissed: number;
+                        /**
+                         * @description supervisors given this team (users.teams) oversee the agent
+                         * @default null
+                         */
+                        team: string | null;
                     };
                 };
             };
@@ -11532,6 +11547,11 @@ export interface operations {
                         };
                         /** @default 3 */
                         maxMissed: number;
+                        /**
+                         * @description supervisors given this team (users.teams) oversee the agent
+                         * @default null
+                         */
+                        team: string | null;
                     };
                 };
             };
@@ -11590,6 +11610,11 @@ export interface operations {
                     };
                     /** @default 3 */
                     maxMissed?: number;
+                    /**
+                     * @description supervisors given this team (users.teams) oversee the agent
+                     * @default null
+                     */
+                    team?: string | null;
                 };
             };
         };
@@ -11616,6 +11641,11 @@ export interface operations {
                         };
                         /** @default 3 */
                         maxMissed: number;
+                        /**
+                         * @description supervisors given this team (users.teams) oversee the agent
+                         * @default null
+                         */
+                        team: string | null;
                     };
                 };
             };
@@ -11786,6 +11816,11 @@ export interface operations {
                         };
                         /** @default 3 */
                         maxMissed: number;
+                        /**
+                         * @description supervisors given this team (users.teams) oversee the agent
+                         * @default null
+                         */
+                        team: string | null;
                     };
                 };
             };

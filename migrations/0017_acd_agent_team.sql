@@ -1,0 +1,1 @@
+ALTER TABLE `acd_agents` ADD `team` text;

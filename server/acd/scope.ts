@@ -1,0 +1,44 @@
+// What a supervisor oversees (issue 14): the ACD queues and teams on the user. Such a supervisor
+// sees and acts on those queues (their callers, figures and intervals) and on the agents that are
+// members of one of them or belong to one of the teams; the rest of the floor is not shown and
+// refused. Admins (who configure the ACD) and supervisors given neither queues nor teams (a small
+// centre's one supervisor) oversee the whole floor: `undefined` below.
+import type { Acd } from './engine.js';
+import type { AcdStreamEvent } from './live.js';
+
+export interface FloorScope {
+  readonly queues: ReadonlySet<string>;
+  readonly teams: ReadonlySet<string>;
+}
+
+/** the scope of a user with these queues and teams; `wholeFloor` for roles that configure the ACD */
+export function floorScope(o: { queues: readonly string[]; teams: readonly string[]; wholeFloor: boolean }): FloorScope | undefined {
+  if (o.wholeFloor || (o.queues.length === 0 && o.teams.length === 0)) return undefined;
+  return { queues: new Set(o.queues), teams: new Set(o.teams) };
+}
+
+export const queueInScope = (scope: FloorScope | undefined, queueId: string): boolean => scope === undefined || scope.queues.has(queueId);
+
+export function agentInScope(acd: Acd, scope: FloorScope | undefined, agentId: string): boolean {
+  if (scope === undefined) return true;
+  const agent = acd.agents.get(agentId);
+  if (!agent) return false;
+  if (agent.config.team !== null && scope.teams.has(agent.config.team)) return true;
+  for (const q of acd.agentQueues.get(agentId) ?? []) if (scope.queues.has(q)) return true;
+  return false;
+}
+
+/** the event as this scope may see it: a snapshot narrowed, a delta kept or dropped (undefined) */
+export function scopedEvent(acd: Acd, scope: FloorScope | undefined, e: AcdStreamEvent): AcdStreamEvent | undefined {
+  if (scope === undefined) return e;
+  switch (e.type) {
+    case 'acd.snapshot':
+      return { ...e, queues: e.queues.filter((q) => scope.queues.has(q.id)), agents: e.agents.filter((a) => agentInScope(acd, scope, a.id)) };
+    case 'acd.queue':
+      return scope.queues.has(e.queue.id) ? e : undefined;
+    case 'acd.agent':
+      return agentInScope(acd, scope, e.agent.id) ? e : undefined;
+    default:
+      return scope.queues.has(e.queue) ? e : undefined;
+  }
+}
