@@ -17,7 +17,7 @@ export interface Crud<Row, Values> {
   remove(row: Row): Promise<void>;
 }
 
-export function useCrud<Row extends { id: number }, Values extends object>(o: {
+export function useCrud<Row extends { id: number | string }, Values extends object>(o: {
   /** the collection: POST here, PUT/DELETE at `${url}/${id}` */
   readonly url: string;
   readonly fields: readonly string[];
@@ -50,7 +50,7 @@ export function useCrud<Row extends { id: number }, Values extends object>(o: {
       try {
         const body = o.body(values);
         if (editing === 'new') await request(o.url, { method: 'POST', body });
-        else await request(`${o.url}/${editing.id}`, { method: 'PUT', body });
+        else await request(`${o.url}/${encodeURIComponent(editing.id)}`, { method: 'PUT', body });
         setEditing(undefined);
         await o.reload();
       } catch (err) {
@@ -60,7 +60,7 @@ export function useCrud<Row extends { id: number }, Values extends object>(o: {
       }
     },
     async remove(row) {
-      await request(`${o.url}/${row.id}`, { method: 'DELETE' }).catch(() => undefined);
+      await request(`${o.url}/${encodeURIComponent(row.id)}`, { method: 'DELETE' }).catch(() => undefined);
       await o.reload();
     },
   };
