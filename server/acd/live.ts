@@ -28,6 +28,17 @@ export interface LiveAgent {
   readonly calls: number;
   readonly talkMs: number;
   readonly occupancy: number | null;
+  /** what the agent is handling now (the wallboard's calls in progress) */
+  readonly work: readonly LiveWork[];
+}
+
+export interface LiveWork {
+  readonly interactionId: string;
+  readonly callId: string | null;
+  readonly channel: string;
+  readonly caller: string;
+  readonly queueId: string;
+  readonly answeredAt: number | null;
 }
 
 export type AcdStreamEvent =
@@ -81,6 +92,10 @@ export function liveAgent(acd: Acd, a: Agent): LiveAgent {
     calls: a.calls,
     talkMs: a.talkMs,
     occupancy: worked > 0 ? busy / worked : null,
+    work: [...a.work.keys()].flatMap((id) => {
+      const i = acd.interactions.get(id);
+      return i ? [{ interactionId: i.id, callId: i.callId, channel: i.channel, caller: i.caller, queueId: i.queueId, answeredAt: i.answeredAt }] : [];
+    }),
   };
 }
 

@@ -15,8 +15,9 @@ import { PinHasher, sameHash } from './pin.js';
 import { AgentHeartbeats } from './heartbeat.js';
 import type { AgentConfig, QueueConfig } from './types.js';
 
-export type Checked = { readonly ok: true } | { readonly ok: false; readonly reason: string };
-const refuse = (reason: string): Checked => ({ ok: false, reason });
+/** a refusal names the field of the request it is about, when it is one (the console shows it there) */
+export type Checked = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly field?: string };
+const refuse = (reason: string, field?: string): Checked => ({ ok: false, reason, ...(field !== undefined ? { field } : {}) });
 const OK: Checked = { ok: true };
 
 const queueConfig = (r: AcdQueueRow): QueueConfig => ({ ...(r.config as unknown as QueueConfig), id: r.id, name: r.name });
@@ -116,18 +117,21 @@ export class AcdService {
     return null;
   }
 
-  queueProblem(q: QueueWrite): string | null {
-    const skills = [...q.requirements.map((r) => r.skill), ...q.widening.flatMap((w) => w.drop ?? [])];
-    const unknown = this.#unknownSkill(skills);
-    if (unknown) return unknown;
-    for (const to of [q.overflow, ...Object.values(q.exitKeys)]) if (to?.kind === 'queue' && to.queue !== q.id && !this.acd.queues.has(to.queue)) return `unknown queue ${to.queue}`;
-    if (q.wrapUp.mode === 'mandatory-timeout' && q.wrapUp.seconds === 0) return 'a mandatory wrap-up with a time-out needs its seconds';
+  queueProblem(q: QueueWrite): { reason: string; field: string } | null {
+    const unknown = this.#unknownSkill(q.requirements.map((r) => r.skill));
+    if (unknown) return { reason: unknown, field: 'requirements' };
+    const dropped = this.#unknownSkill(q.widening.flatMap((w) => w.drop ?? []));
+    if (dropped) return { reason: dropped, field: 'widening' };
+    const elsewhere = (to: { kind: string; queue?: string } | null) => to?.kind === 'queue' && to.queue !== q.id && !this.acd.queues.has(to.queue!);
+    if (elsewhere(q.overflow)) return { reason: `unknown queue ${(q.overflow as { queue: string }).queue}`, field: 'overflow' };
+    for (const to of Object.values(q.exitKeys)) if (elsewhere(to)) return { reason: `unknown queue ${(to as { queue: string }).queue}`, field: 'exitKeys' };
+    if (q.wrapUp.mode === 'mandatory-timeout' && q.wrapUp.seconds === 0) return { reason: 'a mandatory wrap-up with a time-out needs its seconds', field: 'wrapUp.seconds' };
     return null;
   }
 
   async putQueue(q: QueueWrite): Promise<Checked> {
     const problem = this.queueProblem(q);
-    if (problem) return refuse(problem);
+    if (problem) return refuse(problem.reason, problem.field);
     const { id, name, ...config } = q;
     await this.#repo.putQueue({ id, name, config: config as unknown as Record<string, unknown> });
     this.acd.putQueue({ ...config, id, name });
@@ -144,11 +148,11 @@ export class AcdService {
   /** a new agent needs a PIN; a replaced one keeps its PIN unless the body gives one */
   async putAgent(w: AgentWrite): Promise<Checked> {
     const unknown = this.#unknownSkill(Object.keys(w.skills));
-    if (unknown) return refuse(unknown);
+    if (unknown) return refuse(unknown, 'skills');
     const { pin, ...rest } = w;
     const pinHash = pin !== undefined ? this.pins.hash(pin) : this.acd.agents.get(w.id)?.config.pinHash;
-    if (pinHash === undefined) return refuse('a new agent needs a PIN');
-    for (const other of this.acd.agents.values()) if (other.config.id !== w.id && other.config.extension === w.extension && sameHash(other.config.pinHash, pinHash)) return refuse(`agent ${other.config.id} has that extension and PIN`);
+    if (pinHash === undefined) return refuse('a new agent needs a PIN', 'pin');
+    for (const other of this.acd.agents.values()) if (other.config.id !== w.id && other.config.extension === w.extension && sameHash(other.config.pinHash, pinHash)) return refuse(`agent ${other.config.id} has that extension and PIN`, 'pin');
     const a: AgentConfig = { ...rest, pinHash };
     await this.#repo.putAgent({ ...a, capacity: a.capacity });
     this.acd.putAgent(a);
@@ -163,10 +167,10 @@ export class AcdService {
   }
 
   async addMembership(m: MembershipWrite): Promise<Checked> {
-    if (!this.acd.agents.has(m.agentId)) return refuse(`unknown agent ${m.agentId}`);
+    if (!this.acd.agents.has(m.agentId)) return refuse(`unknown agent ${m.agentId}`, 'agentId');
     const q = this.acd.queues.get(m.queueId);
-    if (!q) return refuse(`unknown queue ${m.queueId}`);
-    if (q.members.has(m.agentId)) return refuse(`agent ${m.agentId} is already in queue ${m.queueId}`);
+    if (!q) return refuse(`unknown queue ${m.queueId}`, 'queueId');
+    if (q.members.has(m.agentId)) return refuse(`agent ${m.agentId} is already in queue ${m.queueId}`, 'queueId');
     await this.#repo.addMembership(m);
     this.acd.putMembership({ ...m, order: m.position });
     return OK;

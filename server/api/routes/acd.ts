@@ -17,7 +17,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   const acd = deps.acd;
   if (acd === undefined) return;
   const session = requireSession(deps);
-  const refused = (c: Context<ApiEnv>, reason: string) => (reason === 'not found' ? jsonError(c, 404, { error: 'not found' }) : jsonError(c, 400, { error: 'refused', reason }));
+  const refused = (c: Context<ApiEnv>, reason: string, field?: string) => (reason === 'not found' ? jsonError(c, 404, { error: 'not found' }) : jsonError(c, 400, { error: 'refused', reason, ...(field !== undefined ? { field } : {}) }));
   const P = '/api/v1/acd';
 
   app.get(`${P}/skills`, session, async (c) => c.json({ items: [...acd.skills].sort().map((name) => ({ name, description: null })) }));
@@ -32,7 +32,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const p = validate(c, a.AcdSkillParams, c.req.param());
     if (!p.ok) return p.response;
     const r = await acd.deleteSkill(p.value.name);
-    if (!r.ok) return refused(c, r.reason);
+    if (!r.ok) return refused(c, r.reason, r.field);
     audit(deps, c, 'acd.skill.delete', p.value.name);
     return c.body(null, 204);
   });
@@ -43,7 +43,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     if (!body.ok) return body.response;
     if (id !== undefined && body.value.id !== id) return refused(c, 'the id in the body differs from the path');
     const r = await acd.putQueue(body.value);
-    if (!r.ok) return refused(c, r.reason);
+    if (!r.ok) return refused(c, r.reason, r.field);
     audit(deps, c, 'acd.queue.put', body.value.id);
     return c.json(acd.acd.queues.get(body.value.id)!.config, id === undefined ? 201 : 200);
   };
@@ -55,7 +55,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   });
   app.delete(`${P}/queues/:id`, session, async (c) => {
     const r = await acd.deleteQueue(c.req.param('id'));
-    if (!r.ok) return refused(c, r.reason);
+    if (!r.ok) return refused(c, r.reason, r.field);
     audit(deps, c, 'acd.queue.delete', c.req.param('id'));
     return c.body(null, 204);
   });
@@ -70,7 +70,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     if (!body.ok) return body.response;
     if (id !== undefined && body.value.id !== id) return refused(c, 'the id in the body differs from the path');
     const r = await acd.putAgent(body.value);
-    if (!r.ok) return refused(c, r.reason);
+    if (!r.ok) return refused(c, r.reason, r.field);
     audit(deps, c, 'acd.agent.put', body.value.id);
     return c.json(agentView(body.value.id), id === undefined ? 201 : 200);
   };
@@ -79,7 +79,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   app.get(`${P}/agents/:id`, session, (c) => (acd.acd.agents.has(c.req.param('id')) ? c.json(agentView(c.req.param('id'))) : jsonError(c, 404, { error: 'agent not found' })));
   app.delete(`${P}/agents/:id`, session, async (c) => {
     const r = await acd.deleteAgent(c.req.param('id'));
-    if (!r.ok) return refused(c, r.reason);
+    if (!r.ok) return refused(c, r.reason, r.field);
     audit(deps, c, 'acd.agent.delete', c.req.param('id'));
     return c.body(null, 204);
   });
@@ -108,7 +108,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const body = await readBody(c, a.MembershipWrite);
     if (!body.ok) return body.response;
     const r = await acd.addMembership(body.value);
-    if (!r.ok) return refused(c, r.reason);
+    if (!r.ok) return refused(c, r.reason, r.field);
     audit(deps, c, 'acd.membership.add', `${body.value.agentId}@${body.value.queueId}`);
     return c.json(body.value, 201);
   });
@@ -116,7 +116,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const p = validate(c, a.AcdMembershipParams, c.req.param());
     if (!p.ok) return p.response;
     const r = await acd.deleteMembership(p.value);
-    if (!r.ok) return refused(c, r.reason);
+    if (!r.ok) return refused(c, r.reason, r.field);
     audit(deps, c, 'acd.membership.delete', `${p.value.agentId}@${p.value.queueId}`);
     return c.body(null, 204);
   });

@@ -10373,7 +10373,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10382,6 +10382,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -10429,7 +10431,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10438,6 +10440,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -10832,7 +10836,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10841,6 +10845,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -11249,7 +11255,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11258,6 +11264,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -11305,7 +11313,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11314,6 +11322,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -11461,7 +11471,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11470,6 +11480,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -11619,7 +11631,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11628,6 +11640,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -11675,7 +11689,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11684,6 +11698,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -11789,7 +11805,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11798,6 +11814,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -11978,7 +11996,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11987,6 +12005,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -12147,6 +12167,15 @@ export interface operations {
                             calls: number;
                             talkMs: number;
                             occupancy: number | null;
+                            /** @description the interactions the agent handles now (calls in progress) */
+                            work: {
+                                interactionId: string;
+                                callId: string | null;
+                                channel: string;
+                                caller: string;
+                                queueId: string;
+                                answeredAt: number | null;
+                            }[];
                         }[];
                     };
                 };
@@ -12195,7 +12224,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12204,6 +12233,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -12265,7 +12296,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12274,6 +12305,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -12345,7 +12378,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12354,6 +12387,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -12493,7 +12528,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12502,6 +12537,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -12568,7 +12605,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12577,6 +12614,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
