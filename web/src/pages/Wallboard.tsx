@@ -87,13 +87,12 @@ export default function Wallboard() {
       {queues.map((h) => (
         <QueueCard key={h.item.id} queue={h.item} wait={waitedMs(h, h.item.longestWaitMs, now) * (h.item.waiting > 0 ? 1 : 0)} tv={tv} />
       ))}
-      <Row gutter={16}>
-        <Col span={tv ? 24 : 14}>
-          <Card title={t('wallboard.agents')} style={{ marginBottom: 16 }}>
+      <Card title={t('wallboard.agents')} style={{ marginBottom: 16 }}>
             <Table<LiveAgent>
               rowKey="id"
               size={tv ? 'large' : 'small'}
               pagination={false}
+              scroll={{ x: 'max-content' }}
               dataSource={agents}
               data-testid="wallboard-agents"
               columns={[
@@ -115,14 +114,15 @@ export default function Wallboard() {
                 ...(tv ? [] : [{ title: t('common.actions'), key: 'actions', render: (_: unknown, a: LiveAgent) => <AgentControls agentId={a.id} name={a.name} /> }]),
               ]}
             />
-          </Card>
-        </Col>
-        <Col span={tv ? 24 : 10}>
+      </Card>
+      <Row gutter={16}>
+        <Col xs={24} xl={12}>
           <Card title={t('wallboard.inProgress')} style={{ marginBottom: 16 }}>
             <Table
               rowKey="interactionId"
               size={tv ? 'large' : 'small'}
               pagination={false}
+              scroll={{ x: 'max-content' }}
               dataSource={calls}
               data-testid="wallboard-calls"
               columns={[
@@ -133,11 +133,14 @@ export default function Wallboard() {
               ]}
             />
           </Card>
-          <Card title={t('wallboard.waitingCallers')}>
+        </Col>
+        <Col xs={24} xl={12}>
+          <Card title={t('wallboard.waitingCallers')} style={{ marginBottom: 16 }}>
             <Table
               rowKey="id"
               size={tv ? 'large' : 'small'}
               pagination={false}
+              scroll={{ x: 'max-content' }}
               dataSource={callers}
               data-testid="wallboard-callers"
               columns={[
