@@ -54,7 +54,16 @@ describe('console: ACD queues, agents, wallboard and interval report', { skip: c
   const figure = (testId: string) => page.getByTestId(testId).locator('.ant-statistic-content');
   const agentState = (id: string) => page.getByTestId(`agent-state-${id}`);
 
-  it('a queue and an agent made in the forms, with the server’s refusals under the fields they name', async () => {
+  it('a skill, a queue and an agent with a skill level made in the forms, with the server’s refusals under the fields they name', async () => {
+    await page.goto(`${server.baseUrl}/acd/skills`);
+    await pageTitle(page, text('menu.acdSkills'));
+    await fill(page, { name: 'English' });
+    await page.getByTestId('skill-add').click();
+    assert.match(await fieldError(page, 'name'), /a skill name is 1 to 32 of a-z/);
+    await fill(page, { name: 'english' });
+    await page.getByTestId('skill-add').click();
+    await page.getByRole('cell', { name: 'english', exact: true }).waitFor();
+
     await page.goto(`${server.baseUrl}/acd/queues`);
     await pageTitle(page, text('menu.acdQueues'));
     await page.getByTestId('queue-new').click();
@@ -77,6 +86,10 @@ describe('console: ACD queues, agents, wallboard and interval report', { skip: c
     await save();
     assert.match(await fieldError(page, 'pin'), /needs a PIN/);
     await fill(page, { pin: '4321' });
+    await page.locator('.ant-modal').getByRole('button', { name: text('acd.agent.addSkill') }).click();
+    await page.locator('#skills_0_skill').click();
+    await page.locator('.ant-select-item-option', { hasText: 'english' }).click();
+    await fill(page, { skills_0_level: '70' });
     await save();
     const row = page.getByRole('row', { name: /Bo/ });
     await row.waitFor();
@@ -85,8 +98,8 @@ describe('console: ACD queues, agents, wallboard and interval report', { skip: c
     await page.locator('.ant-select-item-option', { hasText: 'Sales' }).click();
     await page.getByTestId('membership-add-bo').click();
     await page.getByTestId('memberships-bo').getByText('Sales (penalty 0)').waitFor();
-    const agent = await server.api<{ name: string; extension: string; pin?: string }>('GET', '/api/v1/acd/agents/bo');
-    assert.deepEqual([agent.body.name, agent.body.extension, agent.body.pin], ['Bo', '1002', undefined]);
+    const agent = await server.api<{ name: string; extension: string; pin?: string; skills: Record<string, number> }>('GET', '/api/v1/acd/agents/bo');
+    assert.deepEqual([agent.body.name, agent.body.extension, agent.body.pin, agent.body.skills], ['Bo', '1002', undefined, { english: 70 }]);
     const memberships = await server.api<{ items: { agentId: string; queueId: string; penalty: number }[] }>('GET', '/api/v1/acd/memberships');
     assert.deepEqual(memberships.body.items.map((m) => [m.agentId, m.queueId, m.penalty]), [['bo', 'sales', 0]]);
   });

@@ -71,8 +71,8 @@ export default function AcdIntervals() {
     window.addEventListener('resize', resize);
     chart.setOption({
       tooltip: { trigger: 'axis' },
-      legend: {},
-      grid: { left: 48, right: 48, bottom: 32 },
+      legend: { top: 0 },
+      grid: { left: 48, right: 56, top: 56, bottom: 32 },
       xAxis: { type: 'category', data: rows.map((r) => clock(i18n.language, r.start)) },
       yAxis: [
         { type: 'value', name: t('intervals.calls'), minInterval: 1 },
