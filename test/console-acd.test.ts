@@ -76,8 +76,13 @@ describe('console: ACD queues, agents, wallboard and interval report', { skip: c
     await fill(page, { requirements: '[]' });
     await save();
     await page.getByRole('cell', { name: 'Sales', exact: true }).waitFor();
-    const queue = await server.api<{ id: string; name: string; strategy: string; maxWaitS: number }>('GET', '/api/v1/acd/queues/sales');
-    assert.deepEqual([queue.status, queue.body.name, queue.body.strategy, queue.body.maxWaitS], [200, 'Sales', 'ring-all', 0]);
+    // edited: the form sends the whole queue back (PUT), the rest unchanged
+    await page.getByRole('row', { name: /Sales/ }).getByRole('button', { name: text('common.edit') }).click();
+    await fill(page, { serviceLevelS: '30' });
+    await save();
+    await page.getByRole('cell', { name: '30', exact: true }).waitFor();
+    const queue = await server.api<{ id: string; name: string; strategy: string; maxWaitS: number; serviceLevelS: number; requirements: unknown[]; overflow: unknown }>('GET', '/api/v1/acd/queues/sales');
+    assert.deepEqual([queue.status, queue.body.name, queue.body.strategy, queue.body.maxWaitS, queue.body.serviceLevelS, queue.body.requirements, queue.body.overflow], [200, 'Sales', 'ring-all', 0, 30, [], null]);
 
     await page.goto(`${server.baseUrl}/acd/agents`);
     await pageTitle(page, text('menu.acdAgents'));
@@ -98,8 +103,13 @@ describe('console: ACD queues, agents, wallboard and interval report', { skip: c
     await page.locator('.ant-select-item-option', { hasText: 'Sales' }).click();
     await page.getByTestId('membership-add-bo').click();
     await page.getByTestId('memberships-bo').getByText('Sales (penalty 0)').waitFor();
-    const agent = await server.api<{ name: string; extension: string; pin?: string; skills: Record<string, number> }>('GET', '/api/v1/acd/agents/bo');
-    assert.deepEqual([agent.body.name, agent.body.extension, agent.body.pin, agent.body.skills], ['Bo', '1002', undefined, { english: 70 }]);
+    // edited with the PIN left empty: the PIN is kept (the API refuses a new agent without one)
+    await row.getByRole('button', { name: text('common.edit') }).click();
+    await fill(page, { maxMissed: '5' });
+    await save();
+    await page.locator('.ant-modal').waitFor({ state: 'hidden' });
+    const agent = await server.api<{ name: string; extension: string; pin?: string; skills: Record<string, number>; maxMissed: number }>('GET', '/api/v1/acd/agents/bo');
+    assert.deepEqual([agent.body.name, agent.body.extension, agent.body.pin, agent.body.skills, agent.body.maxMissed], ['Bo', '1002', undefined, { english: 70 }, 5]);
     const memberships = await server.api<{ items: { agentId: string; queueId: string; penalty: number }[] }>('GET', '/api/v1/acd/memberships');
     assert.deepEqual(memberships.body.items.map((m) => [m.agentId, m.queueId, m.penalty]), [['bo', 'sales', 0]]);
   });

@@ -31,6 +31,7 @@ function QueueCard({ queue, wait, tv }: { queue: LiveQueue; wait: number; tv: bo
   const free = queue.agentsByState['available'] ?? 0;
   return (
     <Card title={<span style={tv ? { fontSize: 36 } : undefined}>{queue.name}</span>} extra={<Tag color={free > 0 ? 'green' : 'red'}>{t('wallboard.free', { n: free })}</Tag>} data-testid={`queue-card-${queue.id}`} style={{ marginBottom: 16 }}>
+      <Typography.Text type="secondary">{t('wallboard.intervalNote')}</Typography.Text>
       <Row gutter={16}>
         {fig(t('wallboard.waiting'), String(queue.waiting), `waiting-${queue.id}`)}
         {fig(t('wallboard.longestWait'), formatDuration(wait / 1000))}
