@@ -38,7 +38,7 @@ describe('console: ACD queues, agents, wallboard and interval report', { skip: c
     chrome = await launchChromium({ locale: 'en-GB' });
     page = await chrome.newPage();
     page.setDefaultTimeout(WAIT);
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    watch(page);
     await signInAsAdmin(page, server);
     await page.locator('[data-testid="page-title"]').waitFor();
   });
@@ -48,6 +48,13 @@ describe('console: ACD queues, agents, wallboard and interval report', { skip: c
     await rig?.close();
   });
 
+  /** page errors and Content-Security-Policy refusals (ECharts' canvas and styles among them) */
+  const watch = (p: Page) => {
+    p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    p.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
+    });
+  };
   const live = async () => (await server.api<Live>('GET', '/api/v1/acd/live')).body;
   const save = () => page.locator('.ant-modal').getByRole('button', { name: text('common.save') }).click();
   /** the figure a wallboard card shows, e.g. waiting-sales */
@@ -176,7 +183,7 @@ describe('console: ACD queues, agents, wallboard and interval report', { skip: c
     const sockets: { close(): Promise<void> }[] = [];
     const board = await chrome.newPage();
     board.setDefaultTimeout(WAIT);
-    board.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    watch(board);
     await board.routeWebSocket(/\/api\/v1\/events$/, (ws) => {
       const n = ++connections;
       const upstream = ws.connectToServer();
@@ -260,6 +267,7 @@ describe('console: ACD queues, agents, wallboard and interval report', { skip: c
     }
     await page.goto(`${server.baseUrl}/wallboard?tv=1`);
     await page.getByTestId('queue-card-sales').waitFor();
+    await screenshot(page, 'en', 'wallboard-tv');
     assert.equal(await page.locator('nav').count(), 0, 'no menu on the TV face');
     assert.equal(await page.getByTestId('force-bo').count(), 0, 'no controls on the TV face');
     assert.deepEqual(problems, []);
