@@ -49,6 +49,8 @@ export type AcdStreamEvent =
    * a caller offered to agents (ringing them), and the caller connected to one: what the agent's
    * screen shows with the call, e.g. an IVR flow's variables, path and attempts (`attached`)
    */
+  /** a queue or an agent deleted from the configuration */
+  | { readonly type: 'acd.queue-removed' | 'acd.agent-removed'; readonly at: string; readonly id: string }
   | { readonly type: 'acd.offer' | 'acd.connected'; readonly at: string; readonly interaction: string; readonly callId: string | null; readonly caller: string; readonly queue: string; readonly agentIds: readonly string[]; readonly attached: Readonly<Record<string, unknown>> | null };
 
 const EMPTY = { entered: 0, answered: 0, answeredInSl: 0, abandoned: 0, shortAbandoned: 0, otherExits: 0, waitAnsweredMs: 0, handled: 0, handleMs: 0, busyMs: 0, idleMs: 0 };
@@ -126,4 +128,28 @@ export function streamDeltas(o: { acd: Acd; metrics: AcdMetrics; publish: (e: Ac
     }),
   ];
   return () => offs.forEach((off) => off());
+}
+
+/**
+ * Configuration changes have no engine event: the service calls these after a queue, agent or
+ * membership is written or deleted, so a wallboard shows a new queue or agent without a reload.
+ */
+export function configDeltas(o: { acd: Acd; metrics: AcdMetrics; publish: (e: AcdStreamEvent) => void }) {
+  const { acd, metrics } = o;
+  const at = () => new Date(acd.clock.now()).toISOString();
+  return {
+    changed(c: { queues?: Iterable<string>; agents?: Iterable<string> }): void {
+      for (const id of c.agents ?? []) {
+        const a = acd.agents.get(id);
+        if (a) o.publish({ type: 'acd.agent', at: at(), agent: liveAgent(acd, a) });
+      }
+      for (const id of c.queues ?? []) {
+        const q = liveQueue(acd, metrics, id);
+        if (q) o.publish({ type: 'acd.queue', at: at(), queue: q });
+      }
+    },
+    removed(kind: 'queue' | 'agent', id: string): void {
+      o.publish({ type: kind === 'queue' ? 'acd.queue-removed' : 'acd.agent-removed', at: at(), id });
+    },
+  };
 }

@@ -8,7 +8,7 @@ import type { AgentAction, AgentWrite, MembershipWrite, QueueWrite } from './con
 import type { DeskResult } from './desk.js';
 import { Acd, type AcdDriver } from './engine.js';
 import type { InteractionRecord } from './interaction.js';
-import { snapshot, streamDeltas, type AcdStreamEvent } from './live.js';
+import { configDeltas, snapshot, streamDeltas, type AcdStreamEvent } from './live.js';
 import { AcdMetrics, figures, INTERVAL_MS, type IntervalRow } from './metrics.js';
 import { attachQueueLog } from './queue-log.js';
 import { PinHasher, sameHash } from './pin.js';
@@ -45,6 +45,7 @@ export class AcdService {
   readonly #skills = new Set<string>();
   readonly #writes = new Set<Promise<void>>();
   readonly #listeners = new Set<(e: AcdStreamEvent) => void>();
+  readonly #config: ReturnType<typeof configDeltas>;
   readonly #queueLog: WriteStream | null;
   readonly #flush: ReturnType<typeof setInterval>;
   readonly pins: PinHasher;
@@ -62,7 +63,9 @@ export class AcdService {
     this.#queueLog?.on('error', (err) => o.logger.error({ err: String(err) }, 'queue_log not written'));
     if (this.#queueLog) attachQueueLog({ events: this.acd.events, sink: (l) => this.#queueLog!.write(`${l}\n`), now: () => o.clock.now(), queuesOf });
     this.acd.events.on('record', ({ record }) => this.#write(this.#repo.addInteraction(interactionRow(record))));
-    streamDeltas({ acd: this.acd, metrics: this.metrics, publish: (e) => this.#listeners.forEach((l) => l(e)) });
+    const publish = (e: AcdStreamEvent) => this.#listeners.forEach((l) => l(e));
+    streamDeltas({ acd: this.acd, metrics: this.metrics, publish });
+    this.#config = configDeltas({ acd: this.acd, metrics: this.metrics, publish });
     // closed 15-minute intervals go to the table within a minute of closing
     this.#flush = setInterval(() => this.persistIntervals(o.clock.now()), 60_000);
     this.#flush.unref();
@@ -135,6 +138,7 @@ export class AcdService {
     const { id, name, ...config } = q;
     await this.#repo.putQueue({ id, name, config: config as unknown as Record<string, unknown> });
     this.acd.putQueue({ ...config, id, name });
+    this.#config.changed({ queues: [id] });
     return OK;
   }
 
@@ -142,6 +146,7 @@ export class AcdService {
     if (!this.acd.queues.has(id)) return refuse('not found');
     if (!this.acd.removeQueue(id)) return refuse('callers are waiting in it');
     await this.#repo.deleteQueue(id);
+    this.#config.removed('queue', id);
     return OK;
   }
 
@@ -156,13 +161,17 @@ export class AcdService {
     const a: AgentConfig = { ...rest, pinHash };
     await this.#repo.putAgent({ ...a, capacity: a.capacity });
     this.acd.putAgent(a);
+    this.#config.changed({ agents: [a.id], queues: this.acd.agentQueues.get(a.id) ?? [] });
     return OK;
   }
 
   async deleteAgent(id: string): Promise<Checked> {
     if (!this.acd.agents.has(id)) return refuse('not found');
+    const queues = [...(this.acd.agentQueues.get(id) ?? [])];
     this.acd.removeAgent(id);
     await this.#repo.deleteAgent(id);
+    this.#config.removed('agent', id);
+    this.#config.changed({ queues });
     return OK;
   }
 
@@ -173,12 +182,14 @@ export class AcdService {
     if (q.members.has(m.agentId)) return refuse(`agent ${m.agentId} is already in queue ${m.queueId}`, 'queueId');
     await this.#repo.addMembership(m);
     this.acd.putMembership({ ...m, order: m.position });
+    this.#config.changed({ agents: [m.agentId], queues: [m.queueId] });
     return OK;
   }
 
   async deleteMembership(o: { agentId: string; queueId: string }): Promise<Checked> {
     if (!(await this.#repo.deleteMembership(o))) return refuse('not found');
     this.acd.removeMembership(o);
+    this.#config.changed({ agents: [o.agentId], queues: [o.queueId] });
     return OK;
   }
 

@@ -1,6 +1,7 @@
 // The ACD floor as the wallboard shows it: a snapshot (GET /api/v1/acd/live, or the stream's own
-// acd.snapshot when it connects), then the stream's acd.queue / acd.agent deltas. A delta is the
-// whole queue or agent as it is now, so applying it replaces, never adds: nothing is counted twice.
+// acd.snapshot when it connects), then the stream's acd.queue / acd.agent deltas (and
+// acd.queue-removed / acd.agent-removed for deleted configuration). A delta is the whole queue or
+// agent as it is now, so applying it replaces, never adds: nothing is counted twice.
 // After a reconnect the snapshot is asked for again (deltas sent while the socket was down are
 // lost); a snapshot older than a delta already applied does not undo it (each item keeps its `at`).
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -44,6 +45,14 @@ function mergeSnapshot(floor: Floor, s: LiveSnapshot): Floor {
   return { queues: take(floor.queues, s.queues), agents: take(floor.agents, s.agents), skewMs: at - now };
 }
 
+/** the map less `id`, unless what it holds is newer than the removal */
+function without<T>(m: ReadonlyMap<string, Held<T>>, id: string, at: number): ReadonlyMap<string, Held<T>> {
+  if ((m.get(id)?.at ?? Infinity) > at) return m;
+  const rest = new Map(m);
+  rest.delete(id);
+  return rest;
+}
+
 function applyDelta(floor: Floor, e: StreamEvent): Floor {
   const at = Date.parse(e.at);
   const now = Date.now();
@@ -57,11 +66,13 @@ function applyDelta(floor: Floor, e: StreamEvent): Floor {
     if ((floor.agents.get(a.id)?.at ?? -Infinity) > at) return floor;
     return { ...floor, agents: new Map(floor.agents).set(a.id, { item: a, at, receivedAt: now }), skewMs: at - now };
   }
+  if (e.type === 'acd.queue-removed') return { ...floor, queues: without(floor.queues, e['id'] as string, at) };
+  if (e.type === 'acd.agent-removed') return { ...floor, agents: without(floor.agents, e['id'] as string, at) };
   if (e.type === 'acd.snapshot') return mergeSnapshot(floor, e as unknown as LiveSnapshot);
   return floor;
 }
 
-const TYPES = ['acd.snapshot', 'acd.queue', 'acd.agent'];
+const TYPES = ['acd.snapshot', 'acd.queue', 'acd.agent', 'acd.queue-removed', 'acd.agent-removed'];
 
 export function useAcdFloor(): { floor: Floor; connected: boolean; error: Error | undefined; reload: () => Promise<void> } {
   const [floor, setFloor] = useState<Floor>(EMPTY);
