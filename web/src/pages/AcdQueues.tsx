@@ -24,9 +24,10 @@ interface QueueForm extends Omit<Write, JsonFields | 'vip'> {
   exitKeys?: string;
   vip?: string;
 }
-export const STRATEGIES = ['ring-all', 'longest-idle', 'round-robin', 'fewest-calls', 'least-talk-time', 'random', 'linear', 'weighted-random', 'ring-progressively'] as const;
-const EMPTY = ['never', 'no-members', 'no-available'] as const;
-const WRAP_UP = ['none', 'optional', 'mandatory', 'mandatory-timeout'] as const;
+// the server's enums (the console may not import server code): `satisfies` checks each is one the API types accept
+const STRATEGIES = ['ring-all', 'longest-idle', 'round-robin', 'fewest-calls', 'least-talk-time', 'random', 'linear', 'weighted-random', 'ring-progressively'] as const satisfies readonly NonNullable<Write['strategy']>[];
+const EMPTY = ['never', 'no-members', 'no-available'] as const satisfies readonly NonNullable<Write['joinEmpty']>[];
+const WRAP_UP = ['none', 'optional', 'mandatory', 'mandatory-timeout'] as const satisfies readonly NonNullable<Write['wrapUp']>['mode'][];
 const FIELDS = ['id', 'name', 'strategy', 'ringTimeoutS', 'progressiveStepS', 'retryS', 'maxWaitS', 'maxLength', 'serviceLevelS', 'shortAbandonS', 'joinEmpty', 'leaveEmpty', 'wrapUp.mode', 'wrapUp.seconds', 'wrapUp.codes', 'vip', 'vipPriority', 'holdPrompt', 'positionPrompt', 'announceEveryS', 'announceSpeech', ...JSON_FIELDS];
 
 function toBody(v: QueueForm): Write {
