@@ -28,6 +28,17 @@ export interface LiveAgent {
   readonly calls: number;
   readonly talkMs: number;
   readonly occupancy: number | null;
+  /** what the agent is handling now (the wallboard's calls in progress) */
+  readonly work: readonly LiveWork[];
+}
+
+export interface LiveWork {
+  readonly interactionId: string;
+  readonly callId: string | null;
+  readonly channel: string;
+  readonly caller: string;
+  readonly queueId: string;
+  readonly answeredAt: number | null;
 }
 
 export type AcdStreamEvent =
@@ -38,6 +49,8 @@ export type AcdStreamEvent =
    * a caller offered to agents (ringing them), and the caller connected to one: what the agent's
    * screen shows with the call, e.g. an IVR flow's variables, path and attempts (`attached`)
    */
+  /** a queue or an agent deleted from the configuration */
+  | { readonly type: 'acd.queue-removed' | 'acd.agent-removed'; readonly at: string; readonly id: string }
   | { readonly type: 'acd.offer' | 'acd.connected'; readonly at: string; readonly interaction: string; readonly callId: string | null; readonly caller: string; readonly queue: string; readonly agentIds: readonly string[]; readonly attached: Readonly<Record<string, unknown>> | null };
 
 const EMPTY = { entered: 0, answered: 0, answeredInSl: 0, abandoned: 0, shortAbandoned: 0, otherExits: 0, waitAnsweredMs: 0, handled: 0, handleMs: 0, busyMs: 0, idleMs: 0 };
@@ -81,6 +94,10 @@ export function liveAgent(acd: Acd, a: Agent): LiveAgent {
     calls: a.calls,
     talkMs: a.talkMs,
     occupancy: worked > 0 ? busy / worked : null,
+    work: [...a.work.keys()].flatMap((id) => {
+      const i = acd.interactions.get(id);
+      return i ? [{ interactionId: i.id, callId: i.callId, channel: i.channel, caller: i.caller, queueId: i.queueId, answeredAt: i.answeredAt }] : [];
+    }),
   };
 }
 
@@ -111,4 +128,28 @@ export function streamDeltas(o: { acd: Acd; metrics: AcdMetrics; publish: (e: Ac
     }),
   ];
   return () => offs.forEach((off) => off());
+}
+
+/**
+ * Configuration changes have no engine event: the service calls these after a queue, agent or
+ * membership is written or deleted, so a wallboard shows a new queue or agent without a reload.
+ */
+export function configDeltas(o: { acd: Acd; metrics: AcdMetrics; publish: (e: AcdStreamEvent) => void }) {
+  const { acd, metrics } = o;
+  const at = () => new Date(acd.clock.now()).toISOString();
+  return {
+    changed(c: { queues?: Iterable<string>; agents?: Iterable<string> }): void {
+      for (const id of c.agents ?? []) {
+        const a = acd.agents.get(id);
+        if (a) o.publish({ type: 'acd.agent', at: at(), agent: liveAgent(acd, a) });
+      }
+      for (const id of c.queues ?? []) {
+        const q = liveQueue(acd, metrics, id);
+        if (q) o.publish({ type: 'acd.queue', at: at(), queue: q });
+      }
+    },
+    removed(kind: 'queue' | 'agent', id: string): void {
+      o.publish({ type: kind === 'queue' ? 'acd.queue-removed' : 'acd.agent-removed', at: at(), id });
+    },
+  };
 }

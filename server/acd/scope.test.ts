@@ -23,7 +23,7 @@ describe('ACD floor scope', () => {
     r.acd.enqueue({ queueId: 'support', callId: 'c1', caller: '5551' });
     r.acd.enqueue({ queueId: 'sales', callId: 'c2', caller: '5552' });
     off();
-    const touched = (events: AcdStreamEvent[]) => events.map((e) => (e.type === 'acd.queue' ? e.queue.id : e.type === 'acd.agent' ? e.agent.id : e.type === 'acd.snapshot' ? '*' : e.queue));
+    const touched = (events: AcdStreamEvent[]) => events.map((e) => (e.type === 'acd.queue' ? e.queue.id : e.type === 'acd.agent' ? e.agent.id : e.type === 'acd.snapshot' ? '*' : 'id' in e ? e.id : e.queue));
     assert.ok(touched(all).includes('support'));
     assert.ok(!touched(seen).includes('support') && !touched(seen).includes('a2'), JSON.stringify(touched(seen)));
     assert.ok(touched(seen).includes('sales'));

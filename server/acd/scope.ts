@@ -38,6 +38,11 @@ export function scopedEvent(acd: Acd, scope: FloorScope | undefined, e: AcdStrea
       return scope.queues.has(e.queue.id) ? e : undefined;
     case 'acd.agent':
       return agentInScope(acd, scope, e.agent.id) ? e : undefined;
+    case 'acd.queue-removed':
+      return scope.queues.has(e.id) ? e : undefined;
+    // the agent is gone, so its queues and team are unknown: the id alone tells a board to drop it
+    case 'acd.agent-removed':
+      return e;
     default:
       return scope.queues.has(e.queue) ? e : undefined;
   }

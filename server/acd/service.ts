@@ -8,7 +8,7 @@ import type { AgentAction, AgentWrite, MembershipWrite, QueueWrite } from './con
 import type { DeskResult } from './desk.js';
 import { Acd, type AcdDriver } from './engine.js';
 import type { InteractionRecord } from './interaction.js';
-import { snapshot, streamDeltas, type AcdStreamEvent } from './live.js';
+import { configDeltas, snapshot, streamDeltas, type AcdStreamEvent } from './live.js';
 import { scopedEvent, type FloorScope } from './scope.js';
 import { AcdMetrics, figures, INTERVAL_MS, type IntervalRow } from './metrics.js';
 import { attachQueueLog } from './queue-log.js';
@@ -16,8 +16,9 @@ import { PinHasher, sameHash } from './pin.js';
 import { AgentHeartbeats } from './heartbeat.js';
 import type { AgentConfig, QueueConfig } from './types.js';
 
-export type Checked = { readonly ok: true } | { readonly ok: false; readonly reason: string };
-const refuse = (reason: string): Checked => ({ ok: false, reason });
+/** a refusal names the field of the request it is about, when it is one (the console shows it there) */
+export type Checked = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly field?: string };
+const refuse = (reason: string, field?: string): Checked => ({ ok: false, reason, ...(field !== undefined ? { field } : {}) });
 const OK: Checked = { ok: true };
 
 const queueConfig = (r: AcdQueueRow): QueueConfig => ({ ...(r.config as unknown as QueueConfig), id: r.id, name: r.name });
@@ -45,6 +46,7 @@ export class AcdService {
   readonly #skills = new Set<string>();
   readonly #writes = new Set<Promise<void>>();
   readonly #listeners = new Set<(e: AcdStreamEvent) => void>();
+  readonly #config: ReturnType<typeof configDeltas>;
   readonly #queueLog: WriteStream | null;
   readonly #flush: ReturnType<typeof setInterval>;
   readonly pins: PinHasher;
@@ -62,7 +64,9 @@ export class AcdService {
     this.#queueLog?.on('error', (err) => o.logger.error({ err: String(err) }, 'queue_log not written'));
     if (this.#queueLog) attachQueueLog({ events: this.acd.events, sink: (l) => this.#queueLog!.write(`${l}\n`), now: () => o.clock.now(), queuesOf });
     this.acd.events.on('record', ({ record }) => this.#write(this.#repo.addInteraction(interactionRow(record))));
-    streamDeltas({ acd: this.acd, metrics: this.metrics, publish: (e) => this.#listeners.forEach((l) => l(e)) });
+    const publish = (e: AcdStreamEvent) => this.#listeners.forEach((l) => l(e));
+    streamDeltas({ acd: this.acd, metrics: this.metrics, publish });
+    this.#config = configDeltas({ acd: this.acd, metrics: this.metrics, publish });
     // closed 15-minute intervals go to the table within a minute of closing
     this.#flush = setInterval(() => this.persistIntervals(o.clock.now()), 60_000);
     this.#flush.unref();
@@ -117,21 +121,25 @@ export class AcdService {
     return null;
   }
 
-  queueProblem(q: QueueWrite): string | null {
-    const skills = [...q.requirements.map((r) => r.skill), ...q.widening.flatMap((w) => w.drop ?? [])];
-    const unknown = this.#unknownSkill(skills);
-    if (unknown) return unknown;
-    for (const to of [q.overflow, ...Object.values(q.exitKeys)]) if (to?.kind === 'queue' && to.queue !== q.id && !this.acd.queues.has(to.queue)) return `unknown queue ${to.queue}`;
-    if (q.wrapUp.mode === 'mandatory-timeout' && q.wrapUp.seconds === 0) return 'a mandatory wrap-up with a time-out needs its seconds';
+  queueProblem(q: QueueWrite): { reason: string; field: string } | null {
+    const unknown = this.#unknownSkill(q.requirements.map((r) => r.skill));
+    if (unknown) return { reason: unknown, field: 'requirements' };
+    const dropped = this.#unknownSkill(q.widening.flatMap((w) => w.drop ?? []));
+    if (dropped) return { reason: dropped, field: 'widening' };
+    const elsewhere = (to: { kind: string; queue?: string } | null) => to?.kind === 'queue' && to.queue !== q.id && !this.acd.queues.has(to.queue!);
+    if (elsewhere(q.overflow)) return { reason: `unknown queue ${(q.overflow as { queue: string }).queue}`, field: 'overflow' };
+    for (const to of Object.values(q.exitKeys)) if (elsewhere(to)) return { reason: `unknown queue ${(to as { queue: string }).queue}`, field: 'exitKeys' };
+    if (q.wrapUp.mode === 'mandatory-timeout' && q.wrapUp.seconds === 0) return { reason: 'a mandatory wrap-up with a time-out needs its seconds', field: 'wrapUp.seconds' };
     return null;
   }
 
   async putQueue(q: QueueWrite): Promise<Checked> {
     const problem = this.queueProblem(q);
-    if (problem) return refuse(problem);
+    if (problem) return refuse(problem.reason, problem.field);
     const { id, name, ...config } = q;
     await this.#repo.putQueue({ id, name, config: config as unknown as Record<string, unknown> });
     this.acd.putQueue({ ...config, id, name });
+    this.#config.changed({ queues: [id] });
     return OK;
   }
 
@@ -139,43 +147,50 @@ export class AcdService {
     if (!this.acd.queues.has(id)) return refuse('not found');
     if (!this.acd.removeQueue(id)) return refuse('callers are waiting in it');
     await this.#repo.deleteQueue(id);
+    this.#config.removed('queue', id);
     return OK;
   }
 
   /** a new agent needs a PIN; a replaced one keeps its PIN unless the body gives one */
   async putAgent(w: AgentWrite): Promise<Checked> {
     const unknown = this.#unknownSkill(Object.keys(w.skills));
-    if (unknown) return refuse(unknown);
+    if (unknown) return refuse(unknown, 'skills');
     const { pin, ...rest } = w;
     const pinHash = pin !== undefined ? this.pins.hash(pin) : this.acd.agents.get(w.id)?.config.pinHash;
-    if (pinHash === undefined) return refuse('a new agent needs a PIN');
-    for (const other of this.acd.agents.values()) if (other.config.id !== w.id && other.config.extension === w.extension && sameHash(other.config.pinHash, pinHash)) return refuse(`agent ${other.config.id} has that extension and PIN`);
+    if (pinHash === undefined) return refuse('a new agent needs a PIN', 'pin');
+    for (const other of this.acd.agents.values()) if (other.config.id !== w.id && other.config.extension === w.extension && sameHash(other.config.pinHash, pinHash)) return refuse(`agent ${other.config.id} has that extension and PIN`, 'pin');
     const a: AgentConfig = { ...rest, pinHash };
     await this.#repo.putAgent({ ...a, capacity: a.capacity });
     this.acd.putAgent(a);
+    this.#config.changed({ agents: [a.id], queues: this.acd.agentQueues.get(a.id) ?? [] });
     return OK;
   }
 
   async deleteAgent(id: string): Promise<Checked> {
     if (!this.acd.agents.has(id)) return refuse('not found');
+    const queues = [...(this.acd.agentQueues.get(id) ?? [])];
     this.acd.removeAgent(id);
     await this.#repo.deleteAgent(id);
+    this.#config.removed('agent', id);
+    this.#config.changed({ queues });
     return OK;
   }
 
   async addMembership(m: MembershipWrite): Promise<Checked> {
-    if (!this.acd.agents.has(m.agentId)) return refuse(`unknown agent ${m.agentId}`);
+    if (!this.acd.agents.has(m.agentId)) return refuse(`unknown agent ${m.agentId}`, 'agentId');
     const q = this.acd.queues.get(m.queueId);
-    if (!q) return refuse(`unknown queue ${m.queueId}`);
-    if (q.members.has(m.agentId)) return refuse(`agent ${m.agentId} is already in queue ${m.queueId}`);
+    if (!q) return refuse(`unknown queue ${m.queueId}`, 'queueId');
+    if (q.members.has(m.agentId)) return refuse(`agent ${m.agentId} is already in queue ${m.queueId}`, 'queueId');
     await this.#repo.addMembership(m);
     this.acd.putMembership({ ...m, order: m.position });
+    this.#config.changed({ agents: [m.agentId], queues: [m.queueId] });
     return OK;
   }
 
   async deleteMembership(o: { agentId: string; queueId: string }): Promise<Checked> {
     if (!(await this.#repo.deleteMembership(o))) return refuse('not found');
     this.acd.removeMembership(o);
+    this.#config.changed({ agents: [o.agentId], queues: [o.queueId] });
     return OK;
   }
 

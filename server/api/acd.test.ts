@@ -18,9 +18,9 @@ describe('/api/v1/acd', () => {
     try {
       assert.equal((await r.call('POST', '/api/v1/acd/skills', { name: 'spanish' })).status, 201);
       const unknownSkill = await r.call('POST', '/api/v1/acd/queues', { id: 'es', name: 'Spanish', requirements: [{ skill: 'klingon', minLevel: 50 }] });
-      assert.deepEqual([unknownSkill.status, unknownSkill.body?.['reason']], [400, 'unknown skill klingon']);
+      assert.deepEqual([unknownSkill.status, unknownSkill.body?.['reason'], unknownSkill.body?.['field']], [400, 'unknown skill klingon', 'requirements']);
       const agentSkill = await r.call('POST', '/api/v1/acd/agents', { id: 'ana', name: 'Ana', extension: '1001', pin: '1234', skills: { klingon: 10 } });
-      assert.deepEqual([agentSkill.status, agentSkill.body?.['reason']], [400, 'unknown skill klingon']);
+      assert.deepEqual([agentSkill.status, agentSkill.body?.['reason'], agentSkill.body?.['field']], [400, 'unknown skill klingon', 'skills']);
       const strategy = await r.call('POST', '/api/v1/acd/queues', { id: 'es', name: 'Spanish', strategy: 'fastest-finger' });
       assert.equal(strategy.status, 400);
       assert.match(JSON.stringify(strategy.body), /unknown strategy \\"fastest-finger\\"/);
@@ -31,7 +31,12 @@ describe('/api/v1/acd', () => {
       assert.equal((await r.call('POST', '/api/v1/acd/agents', { id: 'ana', name: 'Ana', extension: '1001', pin: '1234', skills: { spanish: 70 } })).status, 201);
       assert.equal((await r.call('POST', '/api/v1/acd/memberships', { agentId: 'ana', queueId: 'es' })).status, 201);
       const twice = await r.call('POST', '/api/v1/acd/memberships', { agentId: 'ana', queueId: 'es', penalty: 2 });
-      assert.deepEqual([twice.status, twice.body?.['reason']], [400, 'agent ana is already in queue es']);
+      assert.deepEqual([twice.status, twice.body?.['reason'], twice.body?.['field']], [400, 'agent ana is already in queue es', 'queueId']);
+      // the console shows a refusal under the field it names
+      const noPin = await r.call('POST', '/api/v1/acd/agents', { id: 'cy', name: 'Cy', extension: '1003' });
+      assert.deepEqual([noPin.status, noPin.body?.['field']], [400, 'pin']);
+      const overflow = await r.call('POST', '/api/v1/acd/queues', { id: 'fr', name: 'French', overflow: { kind: 'queue', queue: 'nowhere' } });
+      assert.deepEqual([overflow.body?.['reason'], overflow.body?.['field']], ['unknown queue nowhere', 'overflow']);
       // the configuration is in the store: a new service finds it
       const reopened = await AcdService.open({ repository: r.repository, clock: r.clock, random: () => 0, logger: silentLogger, queueLogPath: null, driver: r.driver, pins: testPins() });
       assert.deepEqual([...reopened.acd.queues.get('es')!.members.keys()], ['ana']);
@@ -61,7 +66,10 @@ describe('/api/v1/acd', () => {
       assert.equal((await r.call('POST', '/api/v1/acd/agents/bo/state', { action: 'login' })).status, 200);
       assert.ok(r.driver.answer(r.acd.acd, 'bo')); // call-2 answered after 10 s
       live = await r.call('GET', '/api/v1/acd/live');
-      assert.equal((live.body?.['agents'] as { state: string }[])[0]!.state, 'on-call');
+      const agent = (live.body?.['agents'] as { state: string; since: number; work: unknown[] }[])[0]!;
+      assert.equal(agent.state, 'on-call');
+      // the call in progress, for the wallboard: which caller, queue and since when
+      assert.deepEqual(agent.work, [{ interactionId: c2.interaction.id, callId: 'call-2', channel: 'call', caller: '5552', queueId: 'sales', answeredAt: t0 + 10_000 }]);
       at(40);
       r.acd.acd.hangup({ interactionId: c1.interaction.id, by: 'caller' }); // abandons after 40 s
       r.acd.acd.hangup({ interactionId: c2.interaction.id, by: 'agent' }); // talked 30 s, no wrap-up

@@ -223,17 +223,24 @@ describe('GET /api/v1/events: the ACD floor', () => {
     try {
       const token = await loginAs(h);
       const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
-      const frames: { type: string; queues?: { id: string }[]; agent?: { id: string; state: string } }[] = [];
+      const frames: { type: string; id?: string; queues?: { id: string }[]; queue?: { id: string }; agent?: { id: string; state: string; queues: string[] } }[] = [];
       ws.on('message', (d: Buffer) => frames.push(JSON.parse(d.toString('utf8')) as (typeof frames)[number]));
       await once(ws, 'open');
       await waitFor(() => frames.length >= 1);
       assert.equal(frames[0]!.type, 'acd.snapshot');
       assert.deepEqual(frames[0]!.queues!.map((q) => q.id), ['sales']);
       await acd.putAgent({ id: 'bo', name: 'Bo', extension: '1002', pin: '4321', skills: {}, capacity: {}, maxMissed: 3, team: null });
+      // configuration changes are deltas too: a new agent, its membership, a new queue, a deleted one
+      await waitFor(() => frames.some((f) => f.type === 'acd.agent' && f.agent?.state === 'logged-out'));
       await acd.addMembership({ agentId: 'bo', queueId: 'sales', penalty: 0, weight: 1, position: 0 });
+      await waitFor(() => frames.some((f) => f.type === 'acd.agent' && f.agent?.queues.includes('sales') === true));
+      await acd.putQueue({ ...QUEUE_DEFAULTS, id: 'support', name: 'Support' });
+      await waitFor(() => frames.some((f) => f.type === 'acd.queue' && f.queue?.id === 'support'));
+      assert.deepEqual(await acd.deleteQueue('support'), { ok: true });
+      await waitFor(() => frames.some((f) => f.type === 'acd.queue-removed' && f.id === 'support'));
       assert.deepEqual(acd.agentAction('bo', { action: 'login', browser: false }), { ok: true });
-      await waitFor(() => frames.some((f) => f.type === 'acd.queue'));
-      const agent = frames.find((f) => f.type === 'acd.agent');
+      await waitFor(() => frames.some((f) => f.type === 'acd.agent' && f.agent?.state === 'available'));
+      const agent = frames.filter((f) => f.type === 'acd.agent').at(-1);
       assert.deepEqual([agent?.agent?.id, agent?.agent?.state], ['bo', 'available']);
       ws.close();
       await once(ws, 'close');

@@ -7,7 +7,10 @@ import type { ApiRouteSpec, ResponseSpec } from './openapi.js';
 const err = (description: string): ResponseSpec => ({ description, schema: s.ErrorBody });
 const unauthorized = err('Missing, invalid or expired session');
 const forbidden = err('Role may not change the ACD configuration');
-const refused: ResponseSpec = { description: 'Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue)', schema: s.ErrorBody };
+const refused: ResponseSpec = {
+  description: 'Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about',
+  schema: s.ErrorBody.extend({ field: z.string().optional().meta({ description: 'the request field the reason is about, when it is one' }) }),
+};
 const tag = 'acd';
 const QueueParams = z.object({ id: z.string() });
 const crud = (o: { path: string; what: string; write: z.ZodType; one: z.ZodType; list: z.ZodType }): ApiRouteSpec[] => [

@@ -62,7 +62,21 @@ const LiveQueue = z.object({
   agentsByState: z.record(z.string(), z.number()),
   interval: Figures.extend({ start: z.number() }),
 });
-const LiveAgent = z.object({ id: z.string(), name: z.string(), extension: z.string(), state: z.string(), since: z.number(), breakReason: z.string().nullable(), next: z.string().nullable(), queues: z.array(z.string()), calls: z.number(), talkMs: z.number(), occupancy: z.number().nullable() });
+const LiveWork = z.object({ interactionId: z.string(), callId: z.string().nullable(), channel: z.string(), caller: z.string(), queueId: z.string(), answeredAt: z.number().nullable() });
+const LiveAgent = z.object({
+  id: z.string(),
+  name: z.string(),
+  extension: z.string(),
+  state: z.string(),
+  since: z.number(),
+  breakReason: z.string().nullable(),
+  next: z.string().nullable(),
+  queues: z.array(z.string()),
+  calls: z.number(),
+  talkMs: z.number(),
+  occupancy: z.number().nullable(),
+  work: z.array(LiveWork).meta({ description: 'the interactions the agent handles now (calls in progress)' }),
+});
 export const AcdLive = z.object({ type: z.literal('acd.snapshot'), at: z.string(), queues: z.array(LiveQueue), agents: z.array(LiveAgent) });
 
 const Offer = z.object({ offerId: z.string(), agentId: z.string(), at: z.number(), endedAt: z.number().nullable(), outcome: z.string() });

@@ -16,6 +16,8 @@ import { homeFor } from './layout/routes';
 const Shell = lazy(() => import('./layout/Shell'));
 const ChangePassword = lazy(() => import('./pages/ChangePassword'));
 const EnrolMfa = lazy(() => import('./pages/EnrolMfa'));
+// the wallboard's TV mode (?tv=1): the board alone, full screen, for a display on the wall
+const Wallboard = lazy(() => import('./pages/Wallboard'));
 const ANTD_LOCALES = { en: enUS, 'zh-CN': zhCN, 'zh-TW': zhTW } as const;
 
 function currentPath(): string {
@@ -72,6 +74,7 @@ export function App({ nonce }: { nonce: string | undefined }) {
   else if (session === null) face = <SignIn />;
   else if (session.mustChangePassword || location.pathname === '/password') face = <ChangePassword forced={session.mustChangePassword} />;
   else if (session.mfaEnrolmentRequired || location.pathname === '/mfa') face = <EnrolMfa forced={session.mfaEnrolmentRequired} />;
+  else if (location.pathname === '/wallboard' && new URLSearchParams(location.search).get('tv') === '1' && session.permissions.includes('acd.supervise')) face = <Wallboard />;
   else face = <Shell />;
 
   return (

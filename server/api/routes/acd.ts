@@ -19,7 +19,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   const acd = deps.acd;
   if (acd === undefined) return;
   const session = requireSession(deps);
-  const refused = (c: Context<ApiEnv>, reason: string) => (reason === 'not found' ? jsonError(c, 404, { error: 'not found' }) : jsonError(c, 400, { error: 'refused', reason }));
+  const refused = (c: Context<ApiEnv>, reason: string, field?: string) => (reason === 'not found' ? jsonError(c, 404, { error: 'not found' }) : jsonError(c, 400, { error: 'refused', reason, ...(field !== undefined ? { field } : {}) }));
   const P = '/api/v1/acd';
   // a supervisor's queues and teams (issue 14): lists are narrowed to them, anything else is 403
   const floor = (c: Context<ApiEnv>) => floorScopeOf(c.get('auth'));
@@ -39,7 +39,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const p = validate(c, a.AcdSkillParams, c.req.param());
     if (!p.ok) return p.response;
     const r = await acd.deleteSkill(p.value.name);
-    if (!r.ok) return refused(c, r.reason);
+    if (!r.ok) return refused(c, r.reason, r.field);
     audit(deps, c, 'acd.skill.delete', p.value.name);
     return c.body(null, 204);
   });
@@ -50,7 +50,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     if (!body.ok) return body.response;
     if (id !== undefined && body.value.id !== id) return refused(c, 'the id in the body differs from the path');
     const r = await acd.putQueue(body.value);
-    if (!r.ok) return refused(c, r.reason);
+    if (!r.ok) return refused(c, r.reason, r.field);
     audit(deps, c, 'acd.queue.put', body.value.id);
     return c.json(acd.acd.queues.get(body.value.id)!.config, id === undefined ? 201 : 200);
   };
@@ -63,7 +63,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   });
   app.delete(`${P}/queues/:id`, session, async (c) => {
     const r = await acd.deleteQueue(c.req.param('id'));
-    if (!r.ok) return refused(c, r.reason);
+    if (!r.ok) return refused(c, r.reason, r.field);
     audit(deps, c, 'acd.queue.delete', c.req.param('id'));
     return c.body(null, 204);
   });
@@ -78,7 +78,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     if (!body.ok) return body.response;
     if (id !== undefined && body.value.id !== id) return refused(c, 'the id in the body differs from the path');
     const r = await acd.putAgent(body.value);
-    if (!r.ok) return refused(c, r.reason);
+    if (!r.ok) return refused(c, r.reason, r.field);
     audit(deps, c, 'acd.agent.put', body.value.id);
     return c.json(agentView(body.value.id), id === undefined ? 201 : 200);
   };
@@ -91,7 +91,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   });
   app.delete(`${P}/agents/:id`, session, async (c) => {
     const r = await acd.deleteAgent(c.req.param('id'));
-    if (!r.ok) return refused(c, r.reason);
+    if (!r.ok) return refused(c, r.reason, r.field);
     audit(deps, c, 'acd.agent.delete', c.req.param('id'));
     return c.body(null, 204);
   });
@@ -122,7 +122,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     if (!body.ok) return body.response;
     if (!queueOk(c, body.value.queueId)) return outside(c, `queue ${body.value.queueId}`);
     const r = await acd.addMembership(body.value);
-    if (!r.ok) return refused(c, r.reason);
+    if (!r.ok) return refused(c, r.reason, r.field);
     audit(deps, c, 'acd.membership.add', `${body.value.agentId}@${body.value.queueId}`);
     return c.json(body.value, 201);
   });
@@ -131,7 +131,7 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     if (!p.ok) return p.response;
     if (!queueOk(c, p.value.queueId)) return outside(c, `queue ${p.value.queueId}`);
     const r = await acd.deleteMembership(p.value);
-    if (!r.ok) return refused(c, r.reason);
+    if (!r.ok) return refused(c, r.reason, r.field);
     audit(deps, c, 'acd.membership.delete', `${p.value.agentId}@${p.value.queueId}`);
     return c.body(null, 204);
   });

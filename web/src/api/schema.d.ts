@@ -10373,7 +10373,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10382,6 +10382,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -10429,7 +10431,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10438,6 +10440,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -10832,7 +10836,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10841,6 +10845,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -11249,7 +11255,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11258,6 +11264,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -11305,7 +11313,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11314,6 +11322,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -11476,7 +11486,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11485,6 +11495,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -11649,7 +11661,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11658,6 +11670,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -11705,7 +11719,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11714,6 +11728,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -11824,7 +11840,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11833,6 +11849,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -12013,7 +12031,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12022,6 +12040,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -12182,6 +12202,15 @@ export interface operations {
                             calls: number;
                             talkMs: number;
                             occupancy: number | null;
+                            /** @description the interactions the agent handles now (calls in progress) */
+                            work: {
+                                interactionId: string;
+                                callId: string | null;
+                                channel: string;
+                                caller: string;
+                                queueId: string;
+                                answeredAt: number | null;
+                            }[];
                         }[];
                     };
                 };
@@ -12230,7 +12259,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12239,6 +12268,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -12300,7 +12331,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12309,6 +12340,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -12380,7 +12413,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12389,6 +12422,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -12528,7 +12563,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12537,6 +12572,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };
@@ -12603,7 +12640,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) */
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12612,6 +12649,8 @@ export interface operations {
                     "application/json": {
                         error: string;
                         reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
                     };
                 };
             };

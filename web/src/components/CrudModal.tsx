@@ -5,7 +5,7 @@ import { Alert, Form, Modal } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Crud } from '../lib/use-crud';
 
-export function CrudModal<Row extends { id: number }, Values extends object>(o: { crud: Crud<Row, Values>; title: string; width?: number; children: ReactNode }) {
+export function CrudModal<Row extends { id: number | string }, Values extends object>(o: { crud: Crud<Row, Values>; title: string; width?: number; children: ReactNode }) {
   const { t } = useTranslation();
   const { crud } = o;
   return (

@@ -1,14 +1,19 @@
-// The console's screens: one table that the menu, the router and the role checks read. The agent
-// workspace and the supervisor wallboard join as rows with their roles (and a `face` for their own
-// layout) when the ACD lands; nothing else changes.
+// The console's screens: one table that the menu, the router and the role checks read. The ACD's
+// configuration screens need acd.write (agents read the ACD too, but do not set it up), the
+// wallboard acd.supervise; its TV mode (?tv=1) is a face of its own in App.tsx.
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import {
   ApartmentOutlined,
   ApiOutlined,
+  AreaChartOutlined,
+  CustomerServiceOutlined,
+  TagsOutlined,
+  TeamOutlined,
   AuditOutlined,
   BranchesOutlined,
   CalendarOutlined,
   DashboardOutlined,
+  FundProjectionScreenOutlined,
   HistoryOutlined,
   NumberOutlined,
   MobileOutlined,
@@ -29,7 +34,7 @@ export interface ConsoleRoute {
   readonly permission: string;
   readonly page: LazyExoticComponent<ComponentType>;
   /** menu group i18n key */
-  readonly group: 'menu.groups.admin' | 'menu.groups.records' | 'menu.groups.system';
+  readonly group: 'menu.groups.admin' | 'menu.groups.acd' | 'menu.groups.records' | 'menu.groups.system';
 }
 
 export const ROUTES: readonly ConsoleRoute[] = [
@@ -43,6 +48,11 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '/numbers', title: 'menu.numbers', icon: <NumberOutlined />, permission: 'trunks.read', group: 'menu.groups.admin', page: lazy(() => import('../pages/Numbers')) },
   { path: '/calendars', title: 'menu.calendars', icon: <CalendarOutlined />, permission: 'calendars.read', group: 'menu.groups.admin', page: lazy(() => import('../pages/Calendars')) },
   { path: '/devices', title: 'menu.devices', icon: <MobileOutlined />, permission: 'devices.read', group: 'menu.groups.admin', page: lazy(() => import('../pages/Devices')) },
+  { path: '/wallboard', title: 'menu.wallboard', icon: <FundProjectionScreenOutlined />, permission: 'acd.supervise', group: 'menu.groups.acd', page: lazy(() => import('../pages/Wallboard')) },
+  { path: '/acd/intervals', title: 'menu.acdIntervals', icon: <AreaChartOutlined />, permission: 'acd.supervise', group: 'menu.groups.acd', page: lazy(() => import('../pages/AcdIntervals')) },
+  { path: '/acd/queues', title: 'menu.acdQueues', icon: <CustomerServiceOutlined />, permission: 'acd.write', group: 'menu.groups.acd', page: lazy(() => import('../pages/AcdQueues')) },
+  { path: '/acd/agents', title: 'menu.acdAgents', icon: <TeamOutlined />, permission: 'acd.write', group: 'menu.groups.acd', page: lazy(() => import('../pages/AcdAgents')) },
+  { path: '/acd/skills', title: 'menu.acdSkills', icon: <TagsOutlined />, permission: 'acd.write', group: 'menu.groups.acd', page: lazy(() => import('../pages/AcdSkills')) },
   { path: '/calls', title: 'menu.liveCalls', icon: <PhoneOutlined />, permission: 'calls.read', group: 'menu.groups.records', page: lazy(() => import('../pages/LiveCalls')) },
   { path: '/cdrs', title: 'menu.cdrs', icon: <HistoryOutlined />, permission: 'cdrs.read', group: 'menu.groups.records', page: lazy(() => import('../pages/CallRecords')) },
   { path: '/audit', title: 'menu.audit', icon: <AuditOutlined />, permission: 'audit.read', group: 'menu.groups.records', page: lazy(() => import('../pages/Audit')) },

@@ -12,8 +12,8 @@ export function showServerErrors(form: FormInstance, error: unknown, fields: rea
     if (field !== undefined) byField.set(field, [...(byField.get(field) ?? []), issue.message]);
     else rest.push(issue.path ? `${issue.path}: ${issue.message}` : issue.message);
   }
-  // a dotted field ('tls.ca') is the nested form item ['tls', 'ca']
-  form.setFields([...byField].map(([name, errors]) => ({ name: name.split('.'), errors })));
+  // a dotted field ('wrapUp.seconds') is a nested form item: Ant Design names it by its path
+  form.setFields([...byField].map(([name, errors]) => ({ name: name.includes('.') ? name.split('.') : name, errors })));
   if (byField.size > 0 && rest.length === 0) return undefined;
   return rest.length > 0 ? rest.join('; ') : error.text;
 }

@@ -2,8 +2,8 @@
 // server's reasons next to the fields they name, saving, and delete; the screen gives the URLs and
 // how a row becomes form values and form values a request body.
 import { useState } from 'react';
-import { Form, type FormInstance } from 'antd';
-import { request } from '../api/client';
+import { App, Form, type FormInstance } from 'antd';
+import { ApiError, request } from '../api/client';
 import { showServerErrors } from './form-errors';
 
 export interface Crud<Row, Values> {
@@ -17,7 +17,7 @@ export interface Crud<Row, Values> {
   remove(row: Row): Promise<void>;
 }
 
-export function useCrud<Row extends { id: number }, Values extends object>(o: {
+export function useCrud<Row extends { id: number | string }, Values extends object>(o: {
   /** the collection: POST here, PUT/DELETE at `${url}/${id}` */
   readonly url: string;
   readonly fields: readonly string[];
@@ -27,6 +27,7 @@ export function useCrud<Row extends { id: number }, Values extends object>(o: {
   readonly reload: () => Promise<void>;
 }): Crud<Row, Values> {
   const [form] = Form.useForm<Values>();
+  const { message } = App.useApp();
   const [editing, setEditing] = useState<Row | 'new'>();
   const [problem, setProblem] = useState<string>();
   const [saving, setSaving] = useState(false);
@@ -50,7 +51,7 @@ export function useCrud<Row extends { id: number }, Values extends object>(o: {
       try {
         const body = o.body(values);
         if (editing === 'new') await request(o.url, { method: 'POST', body });
-        else await request(`${o.url}/${editing.id}`, { method: 'PUT', body });
+        else await request(`${o.url}/${encodeURIComponent(editing.id)}`, { method: 'PUT', body });
         setEditing(undefined);
         await o.reload();
       } catch (err) {
@@ -60,7 +61,8 @@ export function useCrud<Row extends { id: number }, Values extends object>(o: {
       }
     },
     async remove(row) {
-      await request(`${o.url}/${row.id}`, { method: 'DELETE' }).catch(() => undefined);
+      // a refused delete (a queue with callers waiting, a skill a queue requires) says why
+      await request(`${o.url}/${encodeURIComponent(row.id)}`, { method: 'DELETE' }).catch((err: unknown) => void message.error(err instanceof ApiError ? err.text : String(err)));
       await o.reload();
     },
   };
