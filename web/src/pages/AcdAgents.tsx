@@ -22,7 +22,7 @@ type Skills = Response<'/api/v1/acd/skills', 'get'>;
 interface AgentForm extends Omit<Write, 'skills'> {
   skills?: { skill: string; level: number }[];
 }
-const FIELDS = ['id', 'name', 'extension', 'pin', 'skills', 'maxMissed', 'capacity'];
+const FIELDS = ['id', 'name', 'extension', 'pin', 'skills', 'maxMissed', 'team', 'capacity'];
 
 function toBody(v: AgentForm): Write {
   const { skills, pin, ...rest } = v;
@@ -134,6 +134,9 @@ export default function AcdAgents() {
           </Form.Item>
           <Form.Item name="maxMissed" label={t('acd.agent.maxMissed')} tooltip={t('acd.agent.maxMissedHint')}>
             <InputNumber min={0} max={100} />
+          </Form.Item>
+          <Form.Item name="team" label={t('acd.agent.team')} tooltip={t('acd.agent.teamHint')} normalize={(v: string) => v || null}>
+            <Input data-testid="agent-team" />
           </Form.Item>
           <Form.Item name="capacity" hidden>
             <Input />
