@@ -283,6 +283,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     moh: calls.moh,
     liveCalls: calls.control.live,
     consoleDir: consoleDir(),
+    // the agent workspace's softphone: SIP over the WebSocket listeners (RFC 7118)
+    softphone: () => {
+      const webSockets = sip.transport.listening().flatMap((l) => (l.protocol === 'ws' || l.protocol === 'wss' ? [{ transport: l.protocol, port: l.port }] : []));
+      return webSockets.length === 0 ? null : { sipDomain: config.sipDomain, webSockets };
+    },
     ready: () => ready,
   });
 

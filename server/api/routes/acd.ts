@@ -7,6 +7,7 @@ import type { ApiDeps, ApiEnv } from '../types.js';
 import { requireSession } from '../auth.js';
 import { jsonError, readBody, remoteAddress, validate } from '../http-errors.js';
 import * as a from '../schemas-acd.js';
+import { ownAgent } from './acd-desk.js';
 
 function audit(deps: ApiDeps, c: Context<ApiEnv>, action: string, target: string, detail?: Record<string, unknown>) {
   const source = remoteAddress(c);
@@ -83,12 +84,15 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     audit(deps, c, 'acd.agent.delete', c.req.param('id'));
     return c.body(null, 204);
   });
-  // log-in/out, breaks and wrap-up: supervisors may set any agent's state
+  // log-in/out, breaks and wrap-up: supervisors may set any agent's state, an agent its own
   app.post(`${P}/agents/:id/state`, session, async (c) => {
+    const id = c.req.param('id');
+    const agent = acd.acd.agents.get(id);
+    if (!agent) return jsonError(c, 404, { error: 'agent not found' });
+    const denied = ownAgent(c, agent);
+    if (denied) return denied;
     const body = await readBody(c, a.AgentAction);
     if (!body.ok) return body.response;
-    const id = c.req.param('id');
-    if (!acd.acd.agents.has(id)) return jsonError(c, 404, { error: 'agent not found' });
     const r = acd.agentAction(id, body.value);
     if (!r.ok) return jsonError(c, 409, { error: 'refused', reason: r.reason });
     audit(deps, c, `acd.agent.${body.value.action}`, id);
@@ -98,7 +102,10 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   // a browser agent's console says it is still there (a missed run of them logs the agent out)
   app.post(`${P}/agents/:id/heartbeat`, session, (c) => {
     const id = c.req.param('id');
-    if (!acd.acd.agents.has(id)) return jsonError(c, 404, { error: 'agent not found' });
+    const agent = acd.acd.agents.get(id);
+    if (!agent) return jsonError(c, 404, { error: 'agent not found' });
+    const denied = ownAgent(c, agent);
+    if (denied) return denied;
     if (!acd.heartbeats.beat(id)) return jsonError(c, 409, { error: 'refused', reason: 'not logged in from a browser' });
     return c.body(null, 204);
   });
