@@ -1,7 +1,7 @@
 // Acceptance (issue 16): the agent workspace in Debian Chromium against the real process. An agent
 // user (role agent, linked to extension 1002) signs in, picks its queue, logs in from the browser and
-// switches the in-page softphone on (JsSIP over the SIP WebSocket listener, fake microphone playing
-// 600 Hz). A baresip phone (1001, 800 Hz) dials the queue; the screen-pop shows the caller's number;
+// switches the in-page softphone on (JsSIP over the SIP WebSocket listener with the SIP password the
+// server issues to the agent, fake microphone playing 600 Hz). A baresip phone (1001, 800 Hz) dials the queue; the screen-pop shows the caller's number;
 // the agent answers in the page; the page receives the phone's tone (AnalyserNode on the remote
 // track, Chrome's inbound-rtp) and the phone hears the agent's (sox on baresip's decoded audio). The
 // agent hangs up, saves a wrap-up code and notes, and GET /api/v1/cdrs/{id} shows them.
@@ -108,8 +108,8 @@ describe('console: the agent workspace with the in-page softphone', { skip: chro
     const me = await ok('GET', '/api/v1/acd/memberships');
     assert.deepEqual((me.body as { items: { agentId: string; queueId: string }[] }).items.map((m) => `${m.agentId}@${m.queueId}`), ['ana@sales']);
 
-    // the softphone registers as 1002 over the SIP WebSocket listener
-    await page.locator('#sip-password').fill('secret-1002');
+    // the softphone registers as 1002 over the SIP WebSocket listener, with the password the server
+    // issued to this agent (the agent never types the extension's own)
     await page.getByTestId('softphone-switch').click();
     await page.getByTestId('softphone-registration').getByText('Registered').waitFor();
 

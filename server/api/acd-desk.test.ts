@@ -9,6 +9,8 @@ import { AcdRepository, RetentionRepository } from '../store/index.js';
 import { callRecordFixture, openTempDatabase } from '../store/testing.js';
 import { AcdService } from '../acd/service.js';
 import { FakeDriver, testPins } from '../acd/testing.js';
+import { SoftphoneCredentials } from '../acd/softphone-credentials.js';
+import { computeHa1 } from '../sip/index.js';
 import { createApiHarness, jsonRequest, loginAs, signIn, type ApiHarness } from './testing.js';
 
 type Body = Record<string, unknown> & { [k: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -20,6 +22,7 @@ async function rig() {
   const acdDb = await openTempDatabase();
   const acd = await AcdService.open({ repository: new AcdRepository({ db: acdDb.database.db, now: () => clock.now() }), clock, random: () => 0, logger: silentLogger, queueLogPath: null, driver, pins: testPins(), heartbeatTimeoutMs: 60_000 });
   const box: { retention?: RetentionRepository } = {};
+  const softphoneCredentials = new SoftphoneCredentials({ clock, realm: 'pbx.test', ttlMs: 3_600_000 });
   const h: ApiHarness = await createApiHarness({
     acd,
     // built once the harness's database exists: the routes read it per request
@@ -32,6 +35,7 @@ async function rig() {
       },
     },
     softphone: () => ({ sipDomain: 'pbx.test', webSockets: [{ transport: 'ws', port: 5066 }] }),
+    softphoneCredentials,
   });
   box.retention = new RetentionRepository({ db: h.database.db, now: () => clock.now() });
   const client = (token: string) => async (method: string, path: string, body?: unknown) => {
@@ -50,7 +54,7 @@ async function rig() {
     await h.cleanup();
     await acdDb.cleanup();
   };
-  return { h, clock, driver, acd: () => acd, admin, user, cleanup };
+  return { h, clock, driver, acd: () => acd, admin, user, cleanup, softphoneCredentials };
 }
 
 describe('/api/v1/acd agent workspace', () => {
@@ -150,6 +154,16 @@ describe('/api/v1/acd agent workspace', () => {
 
       const none = await nobody('GET', '/api/v1/acd/me');
       assert.deepEqual([none.status, none.body.reason], [404, 'no ACD agent has an extension linked to your user']);
+      assert.equal((await nobody('POST', '/api/v1/acd/me/softphone')).status, 404);
+      // the softphone's own password is for the user's agent's extension, and digest accepts it there
+      const issued = await ana('POST', '/api/v1/acd/me/softphone');
+      assert.deepEqual([issued.status, issued.body.username, issued.body.sipDomain], [201, '1001', 'pbx.test']);
+      assert.deepEqual(r.softphoneCredentials.alternatesOf('1001').map((p) => p.ha1Md5), [computeHa1('MD5', '1001', 'pbx.test', issued.body.password as string)]);
+      assert.deepEqual(r.softphoneCredentials.alternatesOf('1002'), []);
+      await r.h.audit.settled();
+      const audit = await r.h.auditRepo.list({ action: 'acd.softphone.credential' });
+      const row = audit.find((e) => e.action === 'acd.softphone.credential');
+      assert.ok(row && row.target === '1001' && !JSON.stringify(row).includes(issued.body.password as string), JSON.stringify(row));
       // a bad body is refused with the field named, after the ownership check passed
       const bad = await ana('PUT', '/api/v1/acd/agents/ana/queues', { queues: 'sales' });
       assert.equal(bad.status, 400);

@@ -54,6 +54,14 @@ export const ACD_ROUTES: readonly ApiRouteSpec[] = [
     responses: { 200: { description: 'The workspace', schema: d.AcdMe }, 401: unauthorized, 404: err('No agent has an extension linked to the user') },
   },
   {
+    method: 'post',
+    path: '/api/v1/acd/me/softphone',
+    summary: 'A SIP password of the softphone’s own for the signed-in agent’s extension (the registrar accepts it beside the extension’s password until it expires)',
+    tag,
+    auth: true,
+    responses: { 201: { description: 'Issued (not stored in clear; shown only here)', schema: d.AcdSoftphoneCredential }, 401: unauthorized, 404: err('No agent linked to the user, or no SIP WebSocket listener') },
+  },
+  {
     method: 'put',
     path: '/api/v1/acd/agents/{id}/queues',
     summary: 'The queues the agent takes calls from (memberships added with penalty 0 and removed to match)',

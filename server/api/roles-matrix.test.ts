@@ -100,6 +100,7 @@ const MATRIX: Record<string, string> = {
   'POST /api/v1/acd/agents/:id/heartbeat': 'x x x - -',
   'GET /api/v1/acd/agents/:id/monitor': '- x x - -',
   'GET /api/v1/acd/me': 'x x x - -',
+  'POST /api/v1/acd/me/softphone': 'x x x - -',
   'PUT /api/v1/acd/agents/:id/queues': 'x x x - -',
   'POST /api/v1/acd/agents/:id/wrap-up': 'x x x - -',
   'POST /api/v1/acd/interactions/:id/callback': '- x x - -',

@@ -63,3 +63,10 @@ export const AcdMe = z.object({
     .meta({ description: "where the console's softphone registers (SIP over WebSocket, RFC 7118, at the console's own host name); null: no softphone" }),
   heartbeatS: z.number().meta({ description: 'how often the console posts its heartbeat' }),
 });
+
+export const AcdSoftphoneCredential = z.object({
+  username: z.string().meta({ description: "the agent's extension" }),
+  password: z.string().meta({ description: 'a random SIP password for this extension, valid until expiresAt and until the server restarts; shown only in this answer' }),
+  sipDomain: z.string(),
+  expiresAt: z.iso.datetime(),
+});

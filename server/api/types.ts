@@ -251,6 +251,8 @@ export interface ApiDeps {
   readonly system?: { status(): Promise<SystemStatusView> | SystemStatusView };
   /** where the console's softphone registers: the SIP domain and the SIP WebSocket listeners; absent: no softphone */
   readonly softphone?: () => SoftphoneEndpoint | null;
+  /** issues the softphone's own SIP password for the agent's extension (POST /api/v1/acd/me/softphone); absent: that route answers 404 */
+  readonly softphoneCredentials?: { issue(extension: string): { username: string; password: string; expiresAt: number } };
   /** web/dist: the console served at `/`; without it only the API answers */
   readonly consoleDir?: string;
   /** ms since epoch; default Date.now */

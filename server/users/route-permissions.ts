@@ -112,6 +112,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/acd/agents/:id/monitor': 'acd.supervise',
   // the agent workspace (issue 16): an agent-role user on its own agent only (routes/acd-desk.ts)
   'GET /api/v1/acd/me': 'acd.agent-state',
+  'POST /api/v1/acd/me/softphone': 'acd.agent-state',
   'PUT /api/v1/acd/agents/:id/queues': 'acd.agent-state',
   'POST /api/v1/acd/agents/:id/wrap-up': 'acd.agent-state',
   'POST /api/v1/acd/interactions/:id/callback': 'acd.supervise',

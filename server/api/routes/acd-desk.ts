@@ -1,6 +1,6 @@
 // The agent workspace's side of /api/v1/acd (issue 16): GET /acd/me (the signed-in user's agent,
 // its queues and state, the call offered or in progress with its screen-pop, the wrap-up due, and
-// where the in-page softphone registers), an agent choosing its queues, and the wrap-up with code
+// where the in-page softphone registers), the softphone's own SIP password, an agent choosing its queues, and the wrap-up with code
 // and notes written to the call record. An agent-role user acts on its own agent only: the agent
 // whose extension is linked to the user (docs/access-control.md); supervisors on any (ownAgent()).
 import type { Context, Hono } from 'hono';
@@ -91,6 +91,18 @@ export function mountAcdDeskRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
       softphone: deps.softphone?.() ?? null,
       heartbeatS: Math.max(5, Math.floor(acd.heartbeats.timeoutMs / 3000)),
     });
+  });
+
+  // the softphone's own SIP password for the agent's extension: shown in this answer only, never logged
+  app.post(`${P}/me/softphone`, session, (c) => {
+    const agent = agentOfUser(acd, c.get('auth').user.extensions);
+    if (!agent) return jsonError(c, 404, { error: 'no agent', reason: 'no ACD agent has an extension linked to your user' });
+    const endpoint = deps.softphone?.() ?? null;
+    if (!deps.softphoneCredentials || endpoint === null) return jsonError(c, 404, { error: 'no softphone', reason: 'this server has no SIP WebSocket listener' });
+    const issued = deps.softphoneCredentials.issue(agent.config.extension);
+    deps.audit.record({ actor: c.get('auth').user.username, action: 'acd.softphone.credential', target: agent.config.extension, ...sourceOf(c), detail: { expiresAt: new Date(issued.expiresAt).toISOString() } });
+    c.header('Cache-Control', 'no-store');
+    return c.json({ username: issued.username, password: issued.password, sipDomain: endpoint.sipDomain, expiresAt: new Date(issued.expiresAt).toISOString() }, 201);
   });
 
   // the agent chooses the queues it takes calls from: memberships added (penalty 0) and removed

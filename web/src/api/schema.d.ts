@@ -1063,6 +1063,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/acd/me/softphone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A SIP password of the softphone’s own for the signed-in agent’s extension (the registrar accepts it beside the extension’s password until it expires) */
+        post: operations["postApiV1AcdMeSoftphone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/acd/agents/{id}/queues": {
         parameters: {
             query?: never;
@@ -12124,6 +12141,58 @@ export interface operations {
                 };
             };
             /** @description No agent has an extension linked to the user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1AcdMeSoftphone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Issued (not stored in clear; shown only here) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description the agent's extension */
+                        username: string;
+                        /** @description a random SIP password for this extension, valid until expiresAt and until the server restarts; shown only in this answer */
+                        password: string;
+                        sipDomain: string;
+                        /** Format: date-time */
+                        expiresAt: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No agent linked to the user, or no SIP WebSocket listener */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -1,14 +1,17 @@
-// The softphone card of the agent workspace: switch it on with the extension's SIP password (kept
-// in memory for this tab), then answer, hang up, hold, mute and send DTMF. Off, the agent works with
-// a desk phone: the ACD rings the extension's phones either way.
+// The softphone card of the agent workspace: switched on, it registers the agent's extension with a
+// SIP password the server issues to this signed-in agent (POST /api/v1/acd/me/softphone; the agent
+// never needs the extension's own), then answers, hangs up, holds, mutes and sends DTMF. Off, the
+// agent works with a desk phone: the ACD rings the extension's phones either way.
 import { useEffect, useRef, useState } from 'react';
-import { Alert, Badge, Button, Card, Input, Space, Switch, Typography } from 'antd';
+import { Alert, Badge, Button, Card, Space, Switch, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { ApiError, request, type Response } from '../api/client';
 import { IDLE, Softphone as Phone, type SoftphoneState } from '../lib/softphone';
+
+type Credential = Response<'/api/v1/acd/me/softphone', 'post'>;
 
 export interface SoftphoneProps {
   readonly extension: string;
-  readonly domain: string;
   /** ws:// or wss:// of the SIP WebSocket listener; undefined: the server has none */
   readonly wsUrl: string | undefined;
 }
@@ -16,10 +19,10 @@ export interface SoftphoneProps {
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 const BADGE: Record<SoftphoneState['registration'], 'default' | 'processing' | 'success' | 'error'> = { off: 'default', connecting: 'processing', registered: 'success', failed: 'error' };
 
-export function Softphone({ extension, domain, wsUrl }: SoftphoneProps) {
+export function Softphone({ extension, wsUrl }: SoftphoneProps) {
   const { t } = useTranslation();
   const [state, setState] = useState<SoftphoneState>(IDLE);
-  const [password, setPassword] = useState('');
+  const [problem, setProblem] = useState<string>();
   const phone = useRef<Phone | null>(null);
 
   useEffect(() => {
@@ -29,9 +32,20 @@ export function Softphone({ extension, domain, wsUrl }: SoftphoneProps) {
   }, []);
 
   const on = state.registration !== 'off';
-  const toggle = (checked: boolean) => {
-    if (!checked) phone.current?.stop();
-    else if (wsUrl !== undefined && password !== '') void phone.current?.start({ wsUrl, extension, domain, password });
+  // each switch-on gets a fresh SIP password of the softphone's own from the server
+  const toggle = async (checked: boolean) => {
+    setProblem(undefined);
+    if (!checked) {
+      phone.current?.stop();
+      return;
+    }
+    if (wsUrl === undefined) return;
+    try {
+      const c = await request<Credential>('/api/v1/acd/me/softphone', { method: 'POST' });
+      await phone.current?.start({ wsUrl, extension: c.username, domain: c.sipDomain, password: c.password });
+    } catch (err) {
+      setProblem(err instanceof ApiError ? err.text : String(err));
+    }
   };
   const inCall = state.call === 'talking' || state.call === 'connecting';
 
@@ -42,22 +56,12 @@ export function Softphone({ extension, domain, wsUrl }: SoftphoneProps) {
       ) : (
         <Space direction="vertical" style={{ width: '100%' }}>
           <Space wrap>
-            <Input.Password
-              id="sip-password"
-              aria-label={t('agent.softphone.password')}
-              placeholder={t('agent.softphone.password')}
-              value={password}
-              disabled={on}
-              autoComplete="off"
-              onChange={(e) => setPassword(e.target.value)}
-              onPressEnter={() => toggle(true)}
-              style={{ width: 220 }}
-            />
-            <Switch checked={on} onChange={toggle} disabled={!on && password === ''} data-testid="softphone-switch" />
+            <Switch checked={on} onChange={(v) => void toggle(v)} data-testid="softphone-switch" aria-label={t('agent.softphone.title')} />
             <Badge status={BADGE[state.registration]} text={t(`agent.softphone.registration.${state.registration}`)} data-testid="softphone-registration" />
           </Space>
           <Typography.Text type="secondary">{t('agent.softphone.deskPhoneHint', { extension })}</Typography.Text>
           {state.cause && state.registration === 'failed' ? <Alert type="error" showIcon title={state.cause} /> : null}
+          {problem ? <Alert type="error" showIcon title={problem} /> : null}
           <Space wrap data-testid="softphone-call" data-call={state.call}>
             <Typography.Text strong>{t(`agent.softphone.call.${state.call}`, { remote: state.remote ?? '' })}</Typography.Text>
             {state.call === 'ringing' ? (

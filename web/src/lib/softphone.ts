@@ -1,8 +1,8 @@
 // The agent workspace's softphone: JsSIP (loaded only on this page) registering the agent's
 // extension over SIP-over-WebSocket (RFC 7118) to Hailing's listener, one call at a time. The
 // React side (components/Softphone.tsx) reads `state` and calls the methods; nothing here knows
-// about the page. The SIP password is typed by the agent and kept in memory only: the server stores
-// digest hashes alone and cannot hand it out.
+// about the page. The SIP password is the one the server issued to the signed-in agent for this
+// extension (POST /api/v1/acd/me/softphone), kept in memory only.
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import type { RTCSessionEvent, UA } from 'jssip/lib/UA';
 import type { DTMF_TRANSPORT } from 'jssip/lib/Constants';

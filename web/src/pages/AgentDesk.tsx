@@ -119,7 +119,7 @@ export default function AgentDesk() {
           </Card>
         </Col>
         <Col xs={24} lg={12}>
-          <Softphone extension={agent.extension} domain={data.softphone?.sipDomain ?? window.location.hostname} wsUrl={wsUrlOf(data)} />
+          <Softphone extension={agent.extension} wsUrl={wsUrlOf(data)} />
         </Col>
         <Col xs={24} lg={12}>
           {data.wrapUp ? <WrapUpForm agentId={agent.id} wrapUp={data.wrapUp} onDone={() => void reload()} /> : null}
