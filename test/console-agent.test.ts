@@ -131,6 +131,15 @@ describe('console: the agent workspace with the in-page softphone', { skip: chro
     assert.ok(heard.peaks.length > 0 && good.length >= heard.peaks.length / 2, `page peaks: ${JSON.stringify(heard.peaks)}`);
     assert.ok(heard.inbound && heard.inbound.packetsReceived >= 150, `Chrome inbound-rtp ${JSON.stringify(heard.inbound)}`);
 
+    // the dial pad reaches the caller as DTMF (RFC 4733 through Hailing); mute goes round and back
+    const since = phone.events.length;
+    await page.getByTestId('dtmf-5').click();
+    await phone.waitForEvent({ type: 'CALL_DTMF_START', since, match: (e) => e.param === '5', timeoutMs: 10_000 });
+    await page.getByTestId('softphone-mute').click();
+    await page.getByTestId('softphone-mute').getByText('Unmute').waitFor();
+    await page.getByTestId('softphone-mute').click();
+    await page.getByTestId('softphone-mute').getByText('Mute').waitFor();
+
     // the agent hangs up in the page; the caller's call ends; the wrap-up form comes
     await page.getByTestId('softphone-hangup').click();
     await phone.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 15_000 });

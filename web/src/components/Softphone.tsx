@@ -1,7 +1,9 @@
 // The softphone card of the agent workspace: switched on, it registers the agent's extension with a
 // SIP password the server issues to this signed-in agent (POST /api/v1/acd/me/softphone; the agent
-// never needs the extension's own), then answers, hangs up, holds, mutes and sends DTMF. Off, the
-// agent works with a desk phone: the ACD rings the extension's phones either way.
+// never needs the extension's own), then answers, hangs up, mutes and sends DTMF. Off, the agent
+// works with a desk phone: the ACD rings the extension's phones either way. No hold button yet:
+// Hailing refuses the browser's hold re-INVITE on a call it offered to the browser (the queue's
+// calls), and JsSIP then ends the call ('Hold Failed'); docs/console.md.
 import { useEffect, useRef, useState } from 'react';
 import { Alert, Badge, Button, Card, Space, Switch, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -76,9 +78,6 @@ export function Softphone({ extension, wsUrl }: SoftphoneProps) {
             ) : null}
             {inCall ? (
               <>
-                <Button onClick={() => phone.current?.hold(!state.held)} data-testid="softphone-hold">
-                  {state.held ? t('agent.softphone.resume') : t('agent.softphone.hold')}
-                </Button>
                 <Button onClick={() => phone.current?.mute(!state.muted)} data-testid="softphone-mute">
                   {state.muted ? t('agent.softphone.unmute') : t('agent.softphone.mute')}
                 </Button>

@@ -19,11 +19,10 @@ export interface SoftphoneState {
   readonly call: CallPhase;
   /** the remote party's number of the call ringing or in progress */
   readonly remote: string | null;
-  readonly held: boolean;
   readonly muted: boolean;
 }
 
-export const IDLE: SoftphoneState = { registration: 'off', cause: null, call: 'idle', remote: null, held: false, muted: false };
+export const IDLE: SoftphoneState = { registration: 'off', cause: null, call: 'idle', remote: null, muted: false };
 
 export interface SoftphoneTarget {
   /** ws:// or wss:// of the SIP WebSocket listener */
@@ -79,7 +78,7 @@ export class Softphone {
         return;
       }
       this.#watch(s);
-      this.#set({ call: 'ringing', remote: s.remote_identity.uri.user, held: false, muted: false, cause: null });
+      this.#set({ call: 'ringing', remote: s.remote_identity.uri.user, muted: false, cause: null });
     });
     ua.start();
   }
@@ -94,15 +93,13 @@ export class Softphone {
     });
     s.on('accepted', () => this.#set({ call: 'talking' }));
     s.on('confirmed', () => this.#set({ call: 'talking' }));
-    s.on('hold', () => this.#set({ held: true }));
-    s.on('unhold', () => this.#set({ held: false }));
     s.on('muted', () => this.#set({ muted: true }));
     s.on('unmuted', () => this.#set({ muted: false }));
     const over = (e: { cause?: string }) => {
       if (this.#session !== s) return;
       this.#session = null;
       this.#audio.srcObject = null;
-      this.#set({ call: 'ended', cause: e.cause ?? null, held: false, muted: false });
+      this.#set({ call: 'ended', cause: e.cause ?? null, muted: false });
     };
     s.on('ended', over);
     s.on('failed', over);
@@ -116,11 +113,6 @@ export class Softphone {
 
   hangup(): void {
     this.#session?.terminate();
-  }
-
-  hold(on: boolean): void {
-    if (on) this.#session?.hold();
-    else this.#session?.unhold();
   }
 
   mute(on: boolean): void {
