@@ -54,7 +54,7 @@ async function rig() {
     await h.cleanup();
     await acdDb.cleanup();
   };
-  return { h, clock, driver, acd: () => acd, admin, user, cleanup, softphoneCredentials };
+  return { h, clock, driver, acd: () => acd, retention: () => box.retention!, admin, user, cleanup, softphoneCredentials };
 }
 
 describe('/api/v1/acd agent workspace', () => {
@@ -121,6 +121,10 @@ describe('/api/v1/acd agent workspace', () => {
       await r.acd().settled();
       const record = await r.admin('GET', '/api/v1/acd/interactions?callId=call-1');
       assert.equal(record.body.items[0].wrapUpCode, 'sale');
+      // the retention purge clears the notes with the call's other personal data; the code stays
+      await r.retention().markPurged({ ids: ['call-1'], at: r.clock.now() });
+      const purged = await r.admin('GET', '/api/v1/cdrs/call-1');
+      assert.deepEqual([purged.body.retention.wrapUpCode, purged.body.retention.wrapUpNotes, purged.body.caller], ['sale', null, 'purged']);
     } finally {
       await r.cleanup();
     }
