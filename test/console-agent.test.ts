@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core';
 import { assertTone } from './helpers/audio.js';
 import { chromiumMissing, launchChromium, makeToneWav, type ChromiumSession } from './helpers/browser.js';
 import { finalCallRecord } from './helpers/cdrs.js';
-import { signInWithPassword } from './helpers/console-page.js';
+import { keysOf, locale, rawKeysShown, screenshot, signInWithPassword } from './helpers/console-page.js';
 import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -24,6 +24,7 @@ const AGENT_HZ = 600;
 const PHONE_HZ = 800;
 const AGENT = { username: 'ana', password: 'agent-password-1' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ALL_KEYS = keysOf(locale('en'));
 
 // Every RTCPeerConnection the page makes, kept for the measurements below (the console has no test hook).
 const RECORD_PCS = `(() => {
@@ -120,6 +121,8 @@ describe('console: the agent workspace with the in-page softphone', { skip: chro
     // the offer pops the caller's number, and the softphone rings
     await page.getByTestId('screen-pop-caller').getByText('1001').waitFor();
     await page.locator('[data-testid="softphone-call"][data-call="ringing"]').waitFor();
+    assert.deepEqual(await rawKeysShown(page, ALL_KEYS), [], 'no untranslated key on the ringing workspace');
+    await screenshot(page, 'en', 'agent-offer');
     await page.getByTestId('softphone-answer').click();
     await page.locator('[data-testid="softphone-call"][data-call="talking"]').waitFor();
     await page.locator('[data-testid="agent-state"][data-state="on-call"]').waitFor();
@@ -156,6 +159,8 @@ describe('console: the agent workspace with the in-page softphone', { skip: chro
     // a save without a code is refused by the form; with one it ends the wrap-up
     await page.getByTestId('wrap-up-save').click();
     await page.getByText('Choose a wrap-up code').waitFor();
+    assert.deepEqual(await rawKeysShown(page, ALL_KEYS), [], 'no untranslated key on the wrap-up form');
+    await screenshot(page, 'en', 'agent-wrap-up');
     await page.getByTestId('wrap-up').locator('.ant-select').click();
     await page.locator('.ant-select-item-option', { hasText: /^sale$/ }).click();
     await page.getByTestId('wrap-up').locator('textarea').fill('wants the blue one');
