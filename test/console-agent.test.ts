@@ -134,10 +134,18 @@ describe('console: the agent workspace with the in-page softphone', { skip: chro
     assert.ok(heard.peaks.length > 0 && good.length >= heard.peaks.length / 2, `page peaks: ${JSON.stringify(heard.peaks)}`);
     assert.ok(heard.inbound && heard.inbound.packetsReceived >= 150, `Chrome inbound-rtp ${JSON.stringify(heard.inbound)}`);
 
-    // the dial pad reaches the caller as DTMF (RFC 4733 through Hailing); mute goes round and back
+    // the dial pad reaches the caller as DTMF (RFC 4733 through Hailing)
     const since = phone.events.length;
     await page.getByTestId('dtmf-5').click();
     await phone.waitForEvent({ type: 'CALL_DTMF_START', since, match: (e) => e.param === '5', timeoutMs: 10_000 });
+    // hold is the server's: the caller's call is held (music on hold) and resumed, as the API's list says
+    const heldNow = async () => ((await ok('GET', '/api/v1/calls')).body as { items: { caller: string; held: boolean }[] }).items.find((c) => c.caller === '1001')?.held;
+    await page.getByTestId('softphone-hold').click();
+    await page.getByTestId('softphone-hold').getByText('Resume').waitFor();
+    assert.equal(await heldNow(), true, 'the API says the call is held');
+    await page.getByTestId('softphone-hold').click();
+    await page.getByTestId('softphone-hold').getByText('Hold').waitFor();
+    assert.equal(await heldNow(), false, 'the API says the call is resumed');
     await page.getByTestId('softphone-mute').click();
     await page.getByTestId('softphone-mute').getByText('Unmute').waitFor();
     await page.getByTestId('softphone-mute').click();

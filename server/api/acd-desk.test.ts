@@ -81,6 +81,9 @@ describe('/api/v1/acd agent workspace', () => {
 
       assert.equal((await ana('POST', '/api/v1/acd/agents/ana/state', { action: 'login', browser: true })).status, 200);
       assert.equal((await ana('POST', '/api/v1/acd/agents/ana/heartbeat')).status, 204);
+      const noCall = await ana('POST', '/api/v1/acd/agents/ana/hold', { on: true });
+      assert.deepEqual([noCall.status, noCall.body.reason], [409, 'the agent is not on a queue call']);
+      assert.equal((await ana('POST', '/api/v1/acd/agents/ana/hold', { on: 'yes' })).status, 400);
       me = await ana('GET', '/api/v1/acd/me');
       assert.deepEqual([me.body.agent.state, me.body.agent.browser, me.body.heartbeatS], ['available', true, 20]);
 
@@ -145,6 +148,7 @@ describe('/api/v1/acd agent workspace', () => {
         ['POST', '/api/v1/acd/agents/bo/heartbeat', undefined],
         ['PUT', '/api/v1/acd/agents/bo/queues', { queues: ['sales'] }],
         ['POST', '/api/v1/acd/agents/bo/wrap-up', { code: null }],
+        ['POST', '/api/v1/acd/agents/bo/hold', { on: true }],
       ] as const) {
         const res = await ana(method, path, body);
         assert.deepEqual([res.status, res.body.reason], [403, 'not your agent: an agent acts on the agent of its own linked extension only'], `${method} ${path}`);

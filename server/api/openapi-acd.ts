@@ -73,6 +73,16 @@ export const ACD_ROUTES: readonly ApiRouteSpec[] = [
   },
   {
     method: 'post',
+    path: '/api/v1/acd/agents/{id}/hold',
+    summary: 'Hold or resume the agent’s queue call at the server (the caller hears music on hold)',
+    tag,
+    auth: true,
+    params: QueueParams,
+    body: d.AcdHoldBody,
+    responses: { 200: { description: 'Done', schema: d.AcdHoldResult }, 400: refused, 401: unauthorized, 403: notYours, 404: err('No such agent'), 409: err('Not on a queue call, or the call cannot do it now') },
+  },
+  {
+    method: 'post',
     path: '/api/v1/acd/agents/{id}/wrap-up',
     summary: 'End the agent’s wrap-up with a code and notes; both go on the interaction’s call record',
     tag,

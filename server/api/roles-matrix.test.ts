@@ -103,6 +103,7 @@ const MATRIX: Record<string, string> = {
   'POST /api/v1/acd/me/softphone': 'x x x - -',
   'PUT /api/v1/acd/agents/:id/queues': 'x x x - -',
   'POST /api/v1/acd/agents/:id/wrap-up': 'x x x - -',
+  'POST /api/v1/acd/agents/:id/hold': 'x x x - -',
   'POST /api/v1/acd/interactions/:id/callback': '- x x - -',
   'POST /api/v1/acd/interactions/:id/move': '- x x - -',
   'GET /api/v1/acd/memberships': 'x x x - -',

@@ -70,3 +70,6 @@ export const AcdSoftphoneCredential = z.object({
   sipDomain: z.string(),
   expiresAt: z.iso.datetime(),
 });
+
+export const AcdHoldBody = z.strictObject({ on: z.boolean().meta({ description: 'true: hold (the caller hears music on hold); false: resume' }) });
+export const AcdHoldResult = z.object({ agentId: z.string(), callId: z.string(), held: z.boolean() });

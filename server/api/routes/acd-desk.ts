@@ -10,7 +10,7 @@ import type { AcdService } from '../../acd/service.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { requireSession } from '../auth.js';
 import { jsonError, readBody, remoteAddress } from '../http-errors.js';
-import { AcdQueueChoice, AcdWrapUpBody } from '../schemas-acd-desk.js';
+import { AcdHoldBody, AcdQueueChoice, AcdWrapUpBody } from '../schemas-acd-desk.js';
 
 const RECENT_CALLS = 5;
 
@@ -121,6 +121,23 @@ export function mountAcdDeskRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     for (const q of wanted) if (!before.has(q)) await acd.addMembership({ agentId: id, queueId: q, penalty: 0, weight: 1, position: 0 });
     deps.audit.record({ actor: c.get('auth').user.username, action: 'acd.agent.queues', target: id, ...sourceOf(c), detail: { from: [...before].sort(), to: [...wanted].sort() } });
     return c.json({ agentId: id, queues: [...(acd.acd.agentQueues.get(id) ?? [])].sort() });
+  });
+
+  // hold and resume the agent's queue call at the server: the caller hears music on hold (the
+  // browser's own hold re-INVITE on a call Hailing offered it is not answered yet; docs/console.md)
+  app.post(`${P}/agents/:id/hold`, session, async (c) => {
+    const agent = acd.acd.agents.get(c.req.param('id'));
+    if (!agent) return jsonError(c, 404, { error: 'agent not found' });
+    const denied = ownAgent(c, agent);
+    if (denied) return denied;
+    const body = await readBody(c, AcdHoldBody);
+    if (!body.ok) return body.response;
+    const callId = acd.acd.agentCallOf(agent.config.extension);
+    if (callId === undefined || deps.liveCalls === undefined) return jsonError(c, 409, { error: 'refused', reason: 'the agent is not on a queue call' });
+    const done = body.value.on ? await deps.liveCalls.hold(callId) : await deps.liveCalls.resume(callId);
+    if (!done.ok) return jsonError(c, 409, { error: 'refused', reason: done.reason });
+    deps.audit.record({ actor: c.get('auth').user.username, action: body.value.on ? 'acd.agent.hold' : 'acd.agent.resume', target: agent.config.id, ...sourceOf(c), detail: { callId } });
+    return c.json({ agentId: agent.config.id, callId, held: body.value.on });
   });
 
   // wrap-up done: the code ends the ACD's wrap-up (and goes on the interaction record); code and

@@ -1,9 +1,9 @@
 // The softphone card of the agent workspace: switched on, it registers the agent's extension with a
 // SIP password the server issues to this signed-in agent (POST /api/v1/acd/me/softphone; the agent
 // never needs the extension's own), then answers, hangs up, mutes and sends DTMF. Off, the agent
-// works with a desk phone: the ACD rings the extension's phones either way. No hold button yet:
-// Hailing refuses the browser's hold re-INVITE on a call it offered to the browser (the queue's
-// calls), and JsSIP then ends the call ('Hold Failed'); docs/console.md.
+// works with a desk phone: the ACD rings the extension's phones either way. Hold is the server's
+// (the caller hears music on hold): Hailing does not yet answer the browser's own hold re-INVITE on
+// a call it offered to the browser, and JsSIP then ends the call ('Hold Failed'); docs/console.md.
 import { useEffect, useRef, useState } from 'react';
 import { Alert, Badge, Button, Card, Space, Switch, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -14,6 +14,8 @@ type Credential = Response<'/api/v1/acd/me/softphone', 'post'>;
 
 export interface SoftphoneProps {
   readonly extension: string;
+  /** holds or resumes the call at the server (the caller hears music on hold); absent: no hold button */
+  readonly onHold?: (on: boolean) => Promise<void>;
   /** ws:// or wss:// of the SIP WebSocket listener; undefined: the server has none */
   readonly wsUrl: string | undefined;
 }
@@ -21,10 +23,11 @@ export interface SoftphoneProps {
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 const BADGE: Record<SoftphoneState['registration'], 'default' | 'processing' | 'success' | 'error'> = { off: 'default', connecting: 'processing', registered: 'success', failed: 'error' };
 
-export function Softphone({ extension, wsUrl }: SoftphoneProps) {
+export function Softphone({ extension, wsUrl, onHold }: SoftphoneProps) {
   const { t } = useTranslation();
   const [state, setState] = useState<SoftphoneState>(IDLE);
   const [problem, setProblem] = useState<string>();
+  const [held, setHeld] = useState(false);
   const phone = useRef<Phone | null>(null);
 
   useEffect(() => {
@@ -49,6 +52,18 @@ export function Softphone({ extension, wsUrl }: SoftphoneProps) {
       setProblem(err instanceof ApiError ? err.text : String(err));
     }
   };
+  const hold = async (on: boolean) => {
+    setProblem(undefined);
+    try {
+      await onHold?.(on);
+      setHeld(on);
+    } catch (err) {
+      setProblem(err instanceof ApiError ? err.text : String(err));
+    }
+  };
+  useEffect(() => {
+    if (state.call !== 'talking') setHeld(false);
+  }, [state.call]);
   const inCall = state.call === 'talking' || state.call === 'connecting';
 
   return (
@@ -78,6 +93,11 @@ export function Softphone({ extension, wsUrl }: SoftphoneProps) {
             ) : null}
             {inCall ? (
               <>
+                {onHold ? (
+                  <Button onClick={() => void hold(!held)} data-testid="softphone-hold">
+                    {held ? t('agent.softphone.resume') : t('agent.softphone.hold')}
+                  </Button>
+                ) : null}
                 <Button onClick={() => phone.current?.mute(!state.muted)} data-testid="softphone-mute">
                   {state.muted ? t('agent.softphone.unmute') : t('agent.softphone.mute')}
                 </Button>
