@@ -34,6 +34,16 @@ export class AgentHeartbeats {
     return true;
   }
 
+  /** whether the agent logged in from a browser and is watched now */
+  watching(agentId: string): boolean {
+    return this.#watched.has(agentId);
+  }
+
+  /** how long a browser agent may go without a heartbeat (0: not watched) */
+  get timeoutMs(): number {
+    return this.#timeoutMs;
+  }
+
   forget(agentId: string): void {
     const t = this.#watched.get(agentId);
     if (t !== undefined) this.#clock.clearTimeout(t);

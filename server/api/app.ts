@@ -24,6 +24,7 @@ import { mountRetentionRoutes } from './routes/retention.js';
 import { mountAuditRoutes } from './routes/audit.js';
 import { mountAcdRoutes } from './routes/acd.js';
 import { mountConsole } from './console.js';
+import { mountAcdDeskRoutes } from './routes/acd-desk.js';
 import { mountSystemRoutes } from './routes/system.js';
 import { mountTrunkRoutes } from './routes/trunks.js';
 import { mountDeviceRoutes } from './routes/devices.js';
@@ -81,6 +82,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountCalendarRoutes(app, deps);
   mountCallHandlingRoutes(app, deps);
   mountAcdRoutes(app, deps);
+  mountAcdDeskRoutes(app, deps);
   mountIvrRoutes(app, deps);
   mountTrunkRoutes(app, deps);
   mountDeviceRoutes(app, deps);
@@ -91,7 +93,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountCallRoutes(app, deps);
   mountEventRoutes(app, deps);
   mountSystemRoutes(app, deps);
-  if (deps.consoleDir !== undefined) mountConsole(app, { dir: deps.consoleDir });
+  if (deps.consoleDir !== undefined) mountConsole(app, { dir: deps.consoleDir, ...(deps.softphone ? { softphone: deps.softphone } : {}) });
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {

@@ -18,7 +18,7 @@ describe('the console at / (web/dist)', () => {
     await writeFile(path.join(dir, 'index.html'), INDEX);
     await writeFile(path.join(dir, 'assets', 'index-abc123.js'), SCRIPT);
     await writeFile(path.join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
-    h = await createApiHarness({ consoleDir: dir });
+    h = await createApiHarness({ consoleDir: dir, softphone: () => ({ sipDomain: 'pbx.test', webSockets: [{ transport: 'wss', port: 5067 }] }) });
   });
   after(async () => {
     await h.cleanup();
@@ -40,7 +40,8 @@ describe('the console at / (web/dist)', () => {
     assert.doesNotMatch(csp, /script-src[^;]*unsafe-inline/);
     assert.doesNotMatch(csp, /unsafe-eval/);
     assert.ok(csp.includes(`'nonce-${nonce}'`));
-    assert.match(csp, /connect-src 'self' ws:\/\/127\.0\.0\.1:8080 wss:\/\/127\.0\.0\.1:8080/);
+    // the agent workspace's softphone reaches the SIP WebSocket listener on its own port, same host name
+    assert.match(csp, /connect-src 'self' ws:\/\/127\.0\.0\.1:8080 wss:\/\/127\.0\.0\.1:8080 wss:\/\/127\.0\.0\.1:5067;/);
     assert.match(csp, /frame-ancestors 'none'/);
   });
 

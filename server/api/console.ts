@@ -10,7 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Context, Hono } from 'hono';
-import type { ApiEnv } from './types.js';
+import type { ApiEnv, SoftphoneEndpoint } from './types.js';
 
 const TYPES: Readonly<Record<string, string>> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -35,8 +35,11 @@ const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
  * WebSocket of this origin explicitly (the event stream), since older browsers do not let 'self'
  * cover ws:/wss:.
  */
-export function consolePolicy(options: { nonce: string; host: string | undefined }): string {
+export function consolePolicy(options: { nonce: string; host: string | undefined; softphone?: SoftphoneEndpoint | null }): string {
   const host = options.host !== undefined && HOST.test(options.host) ? options.host : undefined;
+  // the agent workspace's softphone talks SIP over the WebSocket listeners (their own ports)
+  const name = host?.replace(/:\d+$/, '');
+  const sip = name === undefined ? [] : (options.softphone?.webSockets ?? []).map((w) => ` ${w.transport}://${name}:${w.port}`);
   return [
     "default-src 'self'",
     "script-src 'self'",
@@ -44,7 +47,7 @@ export function consolePolicy(options: { nonce: string; host: string | undefined
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' data:",
     "media-src 'self'",
-    `connect-src 'self'${host ? ` ws://${host} wss://${host}` : ''}`,
+    `connect-src 'self'${host ? ` ws://${host} wss://${host}` : ''}${sip.join('')}`,
     "font-src 'self'",
     "base-uri 'none'",
     "object-src 'none'",
@@ -56,6 +59,8 @@ export function consolePolicy(options: { nonce: string; host: string | undefined
 export interface ConsoleOptions {
   /** web/dist; without an index.html there, `/` says how to build the console */
   readonly dir: string;
+  /** the SIP WebSocket listeners the softphone may connect to (connect-src) */
+  readonly softphone?: () => SoftphoneEndpoint | null;
 }
 
 function isApiPath(p: string): boolean {
@@ -78,7 +83,7 @@ export function mountConsole(app: Hono<ApiEnv>, options: ConsoleOptions): void {
       return c.text('The console is not built: run `npm run build` (npm start does it).', 503, { 'Cache-Control': 'no-store' });
     }
     const nonce = randomBytes(16).toString('base64');
-    c.header('Content-Security-Policy', consolePolicy({ nonce, host: c.req.header('host') }));
+    c.header('Content-Security-Policy', consolePolicy({ nonce, host: c.req.header('host'), softphone: options.softphone?.() ?? null }));
     c.header('Cache-Control', 'no-cache');
     return c.html(html.replaceAll(NONCE_PLACEHOLDER, nonce));
   };

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import * as s from './schemas.js';
 import * as a from './schemas-acd.js';
+import * as d from './schemas-acd-desk.js';
 import type { ApiRouteSpec, ResponseSpec } from './openapi.js';
 
 const err = (description: string): ResponseSpec => ({ description, schema: s.ErrorBody });
@@ -11,6 +12,7 @@ const refused: ResponseSpec = {
   description: 'Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about',
   schema: s.ErrorBody.extend({ field: z.string().optional().meta({ description: 'the request field the reason is about, when it is one' }) }),
 };
+const notYours = err('An agent acts on its own agent only (the one of its linked extension)');
 const tag = 'acd';
 const QueueParams = z.object({ id: z.string() });
 const crud = (o: { path: string; what: string; write: z.ZodType; one: z.ZodType; list: z.ZodType }): ApiRouteSpec[] => [
@@ -35,7 +37,7 @@ export const ACD_ROUTES: readonly ApiRouteSpec[] = [
     auth: true,
     params: QueueParams,
     body: a.AgentAction,
-    responses: { 200: { description: 'The agent', schema: a.AcdAgent }, 400: refused, 401: unauthorized, 404: err('No such agent'), 409: err('Not possible in the agent’s state, with the reason') },
+    responses: { 200: { description: 'The agent', schema: a.AcdAgent }, 400: refused, 401: unauthorized, 403: notYours, 404: err('No such agent'), 409: err('Not possible in the agent’s state, with the reason') },
   },
   {
     method: 'post',
@@ -44,7 +46,53 @@ export const ACD_ROUTES: readonly ApiRouteSpec[] = [
     tag,
     auth: true,
     params: QueueParams,
-    responses: { 204: { description: 'Noted' }, 401: unauthorized, 404: err('No such agent'), 409: err('Not logged in from a browser (log in again)') },
+    responses: { 204: { description: 'Noted' }, 401: unauthorized, 403: notYours, 404: err('No such agent'), 409: err('Not logged in from a browser (log in again)') },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/acd/me',
+    summary: 'The agent workspace: the signed-in user’s agent (by its linked extension), queues, state, the call offered or in progress with its screen-pop (caller, recent calls, IVR context), the wrap-up due and where the softphone registers',
+    tag,
+    auth: true,
+    responses: { 200: { description: 'The workspace', schema: d.AcdMe }, 401: unauthorized, 404: err('No agent has an extension linked to the user') },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/acd/me/softphone',
+    summary: 'A SIP password of the softphone’s own for the signed-in agent’s extension (the registrar accepts it beside the extension’s password until it expires)',
+    tag,
+    auth: true,
+    responses: { 201: { description: 'Issued (not stored in clear; shown only here)', schema: d.AcdSoftphoneCredential }, 401: unauthorized, 404: err('No agent linked to the user, or no SIP WebSocket listener') },
+  },
+  {
+    method: 'put',
+    path: '/api/v1/acd/agents/{id}/queues',
+    summary: 'The queues the agent takes calls from (memberships added with penalty 0 and removed to match)',
+    tag,
+    auth: true,
+    params: QueueParams,
+    body: d.AcdQueueChoice,
+    responses: { 200: { description: 'The agent’s queues now', schema: d.AcdQueueChoiceResult }, 400: refused, 401: unauthorized, 403: notYours, 404: err('No such agent') },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/acd/agents/{id}/hold',
+    summary: 'Hold or resume the agent’s queue call at the server (the caller hears music on hold)',
+    tag,
+    auth: true,
+    params: QueueParams,
+    body: d.AcdHoldBody,
+    responses: { 200: { description: 'Done', schema: d.AcdHoldResult }, 400: refused, 401: unauthorized, 403: notYours, 404: err('No such agent'), 409: err('Not on a queue call, or the call cannot do it now') },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/acd/agents/{id}/wrap-up',
+    summary: 'End the agent’s wrap-up with a code and notes; both go on the interaction’s call record',
+    tag,
+    auth: true,
+    params: QueueParams,
+    body: d.AcdWrapUpBody,
+    responses: { 200: { description: 'Wrapped up', schema: d.AcdWrapUpResult }, 400: refused, 401: unauthorized, 403: notYours, 404: err('No such agent'), 409: err('Not in wrap-up') },
   },
   { method: 'get', path: '/api/v1/acd/memberships', summary: 'Which agents serve which queues, with penalty, weight and position', tag, auth: true, responses: { 200: { description: 'Memberships', schema: a.AcdMembershipList }, 401: unauthorized } },
   { method: 'post', path: '/api/v1/acd/memberships', summary: 'Put an agent in a queue (once)', tag, auth: true, body: a.MembershipWrite, responses: { 201: { description: 'Added', schema: a.MembershipWrite }, 400: refused, 401: unauthorized, 403: forbidden } },

@@ -95,7 +95,7 @@ describe('the call record: one definition', () => {
 
     const stored = callRecordJson({
       ...record,
-      retention: { tags: ['insurance'], legalHoldReason: 'case 42', legalHoldBy: 'lawyer', legalHoldAt: Date.UTC(2026, 0, 16), purgedAt: null },
+      retention: { tags: ['insurance'], legalHoldReason: 'case 42', legalHoldBy: 'lawyer', legalHoldAt: Date.UTC(2026, 0, 16), wrapUpCode: null, wrapUpNotes: null, wrapUpBy: null, wrapUpAt: null, purgedAt: null },
     });
     assert.equal(stored.retention?.legalHoldAt, '2026-01-16T00:00:00.000Z');
     assert.deepEqual(stored.retention?.tags, ['insurance']);

@@ -252,10 +252,20 @@ export interface ApiDeps {
   readonly auditLog?: { list(filter: AuditFilter): Promise<AuditEntry[]> };
   /** GET /api/v1/system/status; without it that route answers 404 */
   readonly system?: { status(): Promise<SystemStatusView> | SystemStatusView };
+  /** where the console's softphone registers: the SIP domain and the SIP WebSocket listeners; absent: no softphone */
+  readonly softphone?: () => SoftphoneEndpoint | null;
+  /** issues the softphone's own SIP password for the agent's extension (POST /api/v1/acd/me/softphone); absent: that route answers 404 */
+  readonly softphoneCredentials?: { issue(extension: string): { username: string; password: string; expiresAt: number } };
   /** web/dist: the console served at `/`; without it only the API answers */
   readonly consoleDir?: string;
   /** ms since epoch; default Date.now */
   readonly now?: () => number;
+}
+
+/** the SIP-over-WebSocket listeners (RFC 7118) a browser softphone reaches, and the SIP domain it registers in */
+export interface SoftphoneEndpoint {
+  readonly sipDomain: string;
+  readonly webSockets: readonly { readonly transport: 'ws' | 'wss'; readonly port: number }[];
 }
 
 /** the caller, as the authorizer resolved it (access.ts) */

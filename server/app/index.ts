@@ -53,10 +53,14 @@ import { openAcd } from './acd.js';
 import { createIvrSide } from './ivr.js';
 import { createCalendarLookup } from '../calendars/index.js';
 import { consoleDir } from './console-dir.js';
+import { SoftphoneCredentials } from '../acd/softphone-credentials.js';
 import { createSystemStatus, streamEvents } from './system-status.js';
 import { availableParallelism } from 'node:os';
 import { createPresence } from './presence.js';
 import { createProvisioningSide, type ProvisioningSideOptions } from './provisioning.js';
+
+/** how long a softphone password issued to a signed-in agent lasts (a working day and some) */
+const SOFTPHONE_CREDENTIAL_TTL_MS = 12 * 3_600_000;
 
 export interface AppOptions {
   readonly config: Config;
@@ -130,7 +134,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     displayName: async (number) => (await repositories.extensions.profile(number))?.displayName ?? null,
     sip: () => sipForProvisioning,
   });
-  const credentials = provisioning.service.withDevicePasswords(repositories.extensions);
+  // the agent workspace's softphone registers with a password issued to the signed-in agent (docs/acd.md)
+  const softphoneCredentials = new SoftphoneCredentials({ clock, realm: config.sipDomain, ttlMs: SOFTPHONE_CREDENTIAL_TTL_MS });
+  const credentials = softphoneCredentials.wrap(provisioning.service.withDevicePasswords(repositories.extensions));
   const sip = await createSipSide({
     config,
     logger,
@@ -283,6 +289,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     moh: calls.moh,
     liveCalls: calls.control.live,
     consoleDir: consoleDir(),
+    softphoneCredentials,
+    // the agent workspace's softphone: SIP over the WebSocket listeners (RFC 7118)
+    softphone: () => {
+      const webSockets = sip.transport.listening().flatMap((l) => (l.protocol === 'ws' || l.protocol === 'wss' ? [{ transport: l.protocol, port: l.port }] : []));
+      return webSockets.length === 0 ? null : { sipDomain: config.sipDomain, webSockets };
+    },
     ready: () => ready,
   });
 

@@ -110,6 +110,12 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/acd/agents/:id/state': 'acd.agent-state',
   'POST /api/v1/acd/agents/:id/heartbeat': 'acd.agent-state',
   'GET /api/v1/acd/agents/:id/monitor': 'acd.supervise',
+  // the agent workspace (issue 16): an agent-role user on its own agent only (routes/acd-desk.ts)
+  'GET /api/v1/acd/me': 'acd.agent-state',
+  'POST /api/v1/acd/me/softphone': 'acd.agent-state',
+  'PUT /api/v1/acd/agents/:id/queues': 'acd.agent-state',
+  'POST /api/v1/acd/agents/:id/wrap-up': 'acd.agent-state',
+  'POST /api/v1/acd/agents/:id/hold': 'acd.agent-state',
   'POST /api/v1/acd/interactions/:id/callback': 'acd.supervise',
   'POST /api/v1/acd/interactions/:id/move': 'acd.supervise',
   'GET /api/v1/acd/memberships': 'acd.read',

@@ -70,3 +70,11 @@ export async function signInAsAdmin(page: Page, server: Pick<HailingProcess, 'ba
   await page.keyboard.press('Enter');
   await page.waitForURL((u) => u.pathname !== '/login');
 }
+
+/** Signs a user in whose roles need no second factor (an agent): user name and password, Enter. */
+export async function signInWithPassword(page: Page, baseUrl: string, o: { username: string; password: string }): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await fill(page, { username: o.username, password: o.password });
+  await page.keyboard.press('Enter');
+  await page.waitForURL((u) => u.pathname !== '/login');
+}

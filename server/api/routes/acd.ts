@@ -9,6 +9,7 @@ import { jsonError, readBody, remoteAddress, validate } from '../http-errors.js'
 import * as a from '../schemas-acd.js';
 import { agentInScope, queueInScope } from '../../acd/scope.js';
 import { floorScopeOf } from '../floor-scope.js';
+import { ownAgent } from './acd-desk.js';
 
 function audit(deps: ApiDeps, c: Context<ApiEnv>, action: string, target: string, detail?: Record<string, unknown>) {
   const source = remoteAddress(c);
@@ -95,13 +96,15 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     audit(deps, c, 'acd.agent.delete', c.req.param('id'));
     return c.body(null, 204);
   });
-  // log-in/out, breaks and wrap-up: supervisors may set any agent's state
+  // log-in/out, breaks and wrap-up: supervisors may set any agent's state, an agent its own
   app.post(`${P}/agents/:id/state`, session, async (c) => {
+    const id = c.req.param('id');
+    const agent = acd.acd.agents.get(id);
+    if (!agent) return jsonError(c, 404, { error: 'agent not found' });
+    const denied = ownAgent(c, agent) ?? (agentOk(c, id) ? undefined : outside(c, `agent ${id}`));
+    if (denied) return denied;
     const body = await readBody(c, a.AgentAction);
     if (!body.ok) return body.response;
-    const id = c.req.param('id');
-    if (!acd.acd.agents.has(id)) return jsonError(c, 404, { error: 'agent not found' });
-    if (!agentOk(c, id)) return outside(c, `agent ${id}`);
     const r = acd.agentAction(id, body.value);
     if (!r.ok) return jsonError(c, 409, { error: 'refused', reason: r.reason });
     audit(deps, c, `acd.agent.${body.value.action}`, id);
@@ -111,7 +114,10 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   // a browser agent's console says it is still there (a missed run of them logs the agent out)
   app.post(`${P}/agents/:id/heartbeat`, session, (c) => {
     const id = c.req.param('id');
-    if (!acd.acd.agents.has(id)) return jsonError(c, 404, { error: 'agent not found' });
+    const agent = acd.acd.agents.get(id);
+    if (!agent) return jsonError(c, 404, { error: 'agent not found' });
+    const denied = ownAgent(c, agent);
+    if (denied) return denied;
     if (!acd.heartbeats.beat(id)) return jsonError(c, 409, { error: 'refused', reason: 'not logged in from a browser' });
     return c.body(null, 204);
   });

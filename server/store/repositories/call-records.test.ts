@@ -8,7 +8,7 @@ import { CallRecordRepository, type CallLegInput, type CallRecordInput } from '.
 import { RetentionRepository } from './retention.js';
 
 /** a call as written by the B2BUA: no tags, no legal hold, not purged (issue 14) */
-const NEW_CALL_RETENTION = { tags: [], legalHoldReason: null, legalHoldBy: null, legalHoldAt: null, purgedAt: null };
+const NEW_CALL_RETENTION = { tags: [], legalHoldReason: null, legalHoldBy: null, legalHoldAt: null, wrapUpCode: null, wrapUpNotes: null, wrapUpBy: null, wrapUpAt: null, purgedAt: null };
 
 const T0 = 1_700_000_000_000;
 
@@ -42,7 +42,7 @@ describe('CallRecordRepository', () => {
       const ended = call({ id: 'c9', answeredAt: T0 + 4_000, endedAt: T0 + 64_000, durationS: 64, billableS: 60, disposition: 'ANSWERED', legs: [a] });
       await repo.update(ended);
       await repo.update({ ...ended, recordingPath: '2023/11/14/c9.wav', recordingFormat: 'wav', recordingDurationMs: 60_000 });
-      const held = { tags: ['insurance'], legalHoldReason: 'case 42', legalHoldBy: 'lawyer', legalHoldAt: T0 + 10_000, purgedAt: null };
+      const held = { tags: ['insurance'], legalHoldReason: 'case 42', legalHoldBy: 'lawyer', legalHoldAt: T0 + 10_000, wrapUpCode: null, wrapUpNotes: null, wrapUpBy: null, wrapUpAt: null, purgedAt: null };
       assert.deepEqual((await repo.get('c9'))?.retention, held);
       // a record carrying a stale retention (read before the hold) still writes only the call's fields
       await repo.update({ ...ended, retention: NEW_CALL_RETENTION });

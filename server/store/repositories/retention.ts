@@ -110,7 +110,7 @@ export class RetentionRepository {
     await this.#db.transaction(async (tx) => {
       await tx
         .update(callRecords)
-        .set({ purgedAt: o.at, recordingPath: null, caller: PURGED, callee: PURGED, callerName: null, routing: null })
+        .set({ purgedAt: o.at, recordingPath: null, caller: PURGED, callee: PURGED, callerName: null, routing: null, wrapUpNotes: null })
         .where(inArray(callRecords.id, [...o.ids]));
       await tx.update(callLegs).set({ uri: `sip:${PURGED}@invalid`, sourceAddress: null, userAgent: null, sipCallId: PURGED }).where(inArray(callLegs.callId, [...o.ids]));
     });
@@ -121,6 +121,16 @@ export class RetentionRepository {
     const rows = await this.#db
       .update(callRecords)
       .set(o.hold === null ? { legalHoldReason: null, legalHoldBy: null, legalHoldAt: null } : { legalHoldReason: o.hold.reason, legalHoldBy: o.hold.by, legalHoldAt: this.#now() })
+      .where(eq(callRecords.id, o.id))
+      .returning({ id: callRecords.id });
+    return rows.length > 0;
+  }
+
+  /** an ACD agent's wrap-up on the call it handled; false when there is no such call (yet) */
+  async setWrapUp(o: { readonly id: string; readonly code: string | null; readonly notes: string | null; readonly agentId: string }): Promise<boolean> {
+    const rows = await this.#db
+      .update(callRecords)
+      .set({ wrapUpCode: o.code, wrapUpNotes: o.notes, wrapUpBy: o.agentId, wrapUpAt: this.#now() })
       .where(eq(callRecords.id, o.id))
       .returning({ id: callRecords.id });
     return rows.length > 0;

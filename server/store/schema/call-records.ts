@@ -224,6 +224,10 @@ export const callRetentionFields = {
   },
   legalHoldBy: { column: text('legal_hold_by'), kind: 'text', doc: 'who placed the legal hold' },
   legalHoldAt: { column: integer('legal_hold_at'), kind: 'time', doc: 'when the legal hold was placed' },
+  wrapUpCode: { column: text('wrap_up_code'), kind: 'text', doc: "the ACD agent's wrap-up code (POST /api/v1/acd/agents/{id}/wrap-up); null: none given" },
+  wrapUpNotes: { column: text('wrap_up_notes'), kind: 'text', doc: "the agent's wrap-up notes; cleared by the retention purge with the call's other personal data" },
+  wrapUpBy: { column: text('wrap_up_by'), kind: 'text', doc: 'the ACD agent id that wrapped the call up' },
+  wrapUpAt: { column: integer('wrap_up_at'), kind: 'time', doc: 'when the wrap-up was saved' },
   purgedAt: {
     column: integer('purged_at'),
     kind: 'time',

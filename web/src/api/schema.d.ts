@@ -1046,6 +1046,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/acd/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agent workspace: the signed-in user’s agent (by its linked extension), queues, state, the call offered or in progress with its screen-pop (caller, recent calls, IVR context), the wrap-up due and where the softphone registers */
+        get: operations["getApiV1AcdMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/me/softphone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A SIP password of the softphone’s own for the signed-in agent’s extension (the registrar accepts it beside the extension’s password until it expires) */
+        post: operations["postApiV1AcdMeSoftphone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/agents/{id}/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** The queues the agent takes calls from (memberships added with penalty 0 and removed to match) */
+        put: operations["putApiV1AcdAgentsIdQueues"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/agents/{id}/hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hold or resume the agent’s queue call at the server (the caller hears music on hold) */
+        post: operations["postApiV1AcdAgentsIdHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acd/agents/{id}/wrap-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the agent’s wrap-up with a code and notes; both go on the interaction’s call record */
+        post: operations["postApiV1AcdAgentsIdWrapUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/acd/memberships": {
         parameters: {
             query?: never;
@@ -4238,6 +4323,14 @@ export interface operations {
                                 legalHoldBy: string | null;
                                 /** @description when the legal hold was placed */
                                 legalHoldAt: string | null;
+                                /** @description the ACD agent's wrap-up code (POST /api/v1/acd/agents/{id}/wrap-up); null: none given */
+                                wrapUpCode: string | null;
+                                /** @description the agent's wrap-up notes; cleared by the retention purge with the call's other personal data */
+                                wrapUpNotes: string | null;
+                                /** @description the ACD agent id that wrapped the call up */
+                                wrapUpBy: string | null;
+                                /** @description when the wrap-up was saved */
+                                wrapUpAt: string | null;
                                 /** @description when retention (or an admin) deleted the recording and the call's personal data; null while kept */
                                 purgedAt: string | null;
                             };
@@ -4453,6 +4546,14 @@ export interface operations {
                             legalHoldBy: string | null;
                             /** @description when the legal hold was placed */
                             legalHoldAt: string | null;
+                            /** @description the ACD agent's wrap-up code (POST /api/v1/acd/agents/{id}/wrap-up); null: none given */
+                            wrapUpCode: string | null;
+                            /** @description the agent's wrap-up notes; cleared by the retention purge with the call's other personal data */
+                            wrapUpNotes: string | null;
+                            /** @description the ACD agent id that wrapped the call up */
+                            wrapUpBy: string | null;
+                            /** @description when the wrap-up was saved */
+                            wrapUpAt: string | null;
                             /** @description when retention (or an admin) deleted the recording and the call's personal data; null while kept */
                             purgedAt: string | null;
                         };
@@ -8025,6 +8126,14 @@ export interface operations {
                             legalHoldBy: string | null;
                             /** @description when the legal hold was placed */
                             legalHoldAt: string | null;
+                            /** @description the ACD agent's wrap-up code (POST /api/v1/acd/agents/{id}/wrap-up); null: none given */
+                            wrapUpCode: string | null;
+                            /** @description the agent's wrap-up notes; cleared by the retention purge with the call's other personal data */
+                            wrapUpNotes: string | null;
+                            /** @description the ACD agent id that wrapped the call up */
+                            wrapUpBy: string | null;
+                            /** @description when the wrap-up was saved */
+                            wrapUpAt: string | null;
                             /** @description when retention (or an admin) deleted the recording and the call's personal data; null while kept */
                             purgedAt: string | null;
                         };
@@ -11866,6 +11975,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description An agent acts on its own agent only (the one of its linked extension) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
             /** @description No such agent */
             404: {
                 headers: {
@@ -11922,6 +12043,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description An agent acts on its own agent only (the one of its linked extension) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
             /** @description No such agent */
             404: {
                 headers: {
@@ -11935,6 +12068,478 @@ export interface operations {
                 };
             };
             /** @description Not logged in from a browser (log in again) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1AcdMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workspace */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agent: {
+                            id: string;
+                            name: string;
+                            extension: string;
+                            /** @enum {string} */
+                            state: "logged-out" | "available" | "reserved" | "on-call" | "wrap-up" | "break";
+                            /** Format: date-time */
+                            since: string;
+                            breakReason: string | null;
+                            /** @description the state asked for while busy (break, logged-out) */
+                            next: string | null;
+                            /** @description logged in from a browser and watched by heartbeats */
+                            browser: boolean;
+                        };
+                        extensions: string[];
+                        queues: {
+                            id: string;
+                            name: string;
+                            member: boolean;
+                            wrapUp: {
+                                mode: string;
+                                seconds: number;
+                                codes: string[];
+                            };
+                        }[];
+                        /** @description a call ringing the agent now */
+                        offer: {
+                            interactionId: string;
+                            /** @description the call record (GET /api/v1/cdrs/{id}) */
+                            callId: string | null;
+                            queueId: string;
+                            queueName: string;
+                            caller: string;
+                            priority: number;
+                            /** Format: date-time */
+                            enteredAt: string;
+                            waitMs: number;
+                            /** @description what the IVR flow attached: variables, path, attempts (docs/ivr.md) */
+                            ivr: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description the caller's last calls, newest first */
+                            recentCalls: {
+                                id: string;
+                                /** Format: date-time */
+                                startedAt: string;
+                                callee: string;
+                                disposition: string | null;
+                                durationS: number | null;
+                                wrapUpCode: string | null;
+                            }[];
+                        } | null;
+                        /** @description the call the agent is talking on */
+                        current: {
+                            interactionId: string;
+                            /** @description the call record (GET /api/v1/cdrs/{id}) */
+                            callId: string | null;
+                            queueId: string;
+                            queueName: string;
+                            caller: string;
+                            priority: number;
+                            /** Format: date-time */
+                            enteredAt: string;
+                            waitMs: number;
+                            /** @description what the IVR flow attached: variables, path, attempts (docs/ivr.md) */
+                            ivr: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description the caller's last calls, newest first */
+                            recentCalls: {
+                                id: string;
+                                /** Format: date-time */
+                                startedAt: string;
+                                callee: string;
+                                disposition: string | null;
+                                durationS: number | null;
+                                wrapUpCode: string | null;
+                            }[];
+                        } | null;
+                        wrapUp: {
+                            interactionId: string;
+                            callId: string | null;
+                            caller: string | null;
+                            mode: string;
+                            codes: string[];
+                            until: string | null;
+                        } | null;
+                        /** @description where the console's softphone registers (SIP over WebSocket, RFC 7118, at the console's own host name); null: no softphone */
+                        softphone: {
+                            sipDomain: string;
+                            webSockets: {
+                                /** @enum {string} */
+                                transport: "ws" | "wss";
+                                port: number;
+                            }[];
+                        } | null;
+                        /** @description how often the console posts its heartbeat */
+                        heartbeatS: number;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No agent has an extension linked to the user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1AcdMeSoftphone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Issued (not stored in clear; shown only here) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description the agent's extension */
+                        username: string;
+                        /** @description a random SIP password for this extension, valid until expiresAt and until the server restarts; shown only in this answer */
+                        password: string;
+                        sipDomain: string;
+                        /** Format: date-time */
+                        expiresAt: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No agent linked to the user, or no SIP WebSocket listener */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1AcdAgentsIdQueues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the queues the agent takes calls from; memberships are added (penalty 0) and removed to match */
+                    queues: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The agent’s queues now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agentId: string;
+                        queues: string[];
+                    };
+                };
+            };
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description An agent acts on its own agent only (the one of its linked extension) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such agent */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1AcdAgentsIdHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description true: hold (the caller hears music on hold); false: resume */
+                    on: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agentId: string;
+                        callId: string;
+                        held: boolean;
+                    };
+                };
+            };
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description An agent acts on its own agent only (the one of its linked extension) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such agent */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not on a queue call, or the call cannot do it now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1AcdAgentsIdWrapUp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description one of the queue's wrap-up codes; required unless the wrap-up is optional or the queue has none */
+                    code?: string | null;
+                    /** @description free text for the call record (cleared by the retention purge) */
+                    notes?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Wrapped up */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agentId: string;
+                        interactionId: string;
+                        callId: string | null;
+                        code: string | null;
+                        /** @description code and notes were written to the call record */
+                        onCallRecord: boolean;
+                    };
+                };
+            };
+            /** @description Validation failed (unknown strategy, negative timeout, ...) or refused with the reason (unknown skill, unknown queue, agent already in the queue) and the field it is about */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                        /** @description the request field the reason is about, when it is one */
+                        field?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description An agent acts on its own agent only (the one of its linked extension) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such agent */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not in wrap-up */
             409: {
                 headers: {
                     [name: string]: unknown;

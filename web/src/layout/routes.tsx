@@ -1,6 +1,7 @@
-// The console's screens: one table that the menu, the router and the role checks read. The ACD's
-// configuration screens need acd.write (agents read the ACD too, but do not set it up), the
-// wallboard acd.supervise; its TV mode (?tv=1) is a face of its own in App.tsx.
+// The console's screens: one table that the menu, the router and the role checks read. The agent
+// workspace (/agent) is a row like the others; the ACD's configuration screens need acd.write
+// (agents read the ACD too, but do not set it up), the wallboard acd.supervise; its TV mode (?tv=1)
+// is a face of its own in App.tsx.
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import {
   ApartmentOutlined,
@@ -34,10 +35,11 @@ export interface ConsoleRoute {
   readonly permission: string;
   readonly page: LazyExoticComponent<ComponentType>;
   /** menu group i18n key */
-  readonly group: 'menu.groups.admin' | 'menu.groups.acd' | 'menu.groups.records' | 'menu.groups.system';
+  readonly group: 'menu.groups.work' | 'menu.groups.admin' | 'menu.groups.acd' | 'menu.groups.records' | 'menu.groups.system';
 }
 
 export const ROUTES: readonly ConsoleRoute[] = [
+  { path: '/agent', title: 'menu.agent', icon: <CustomerServiceOutlined />, permission: 'acd.agent-state', group: 'menu.groups.work', page: lazy(() => import('../pages/AgentDesk')) },
   { path: '/extensions', title: 'menu.extensions', icon: <PhoneOutlined />, permission: 'extensions.read', group: 'menu.groups.admin', page: lazy(() => import('../pages/Extensions')) },
   { path: '/registrations', title: 'menu.registrations', icon: <WifiOutlined />, permission: 'registrations.read', group: 'menu.groups.admin', page: lazy(() => import('../pages/Registrations')) },
   { path: '/dialplan', title: 'menu.dialplan', icon: <BranchesOutlined />, permission: 'dialplan.read', group: 'menu.groups.admin', page: lazy(() => import('../pages/DialPlan')) },
@@ -66,5 +68,7 @@ export function routeFor(pathname: string): ConsoleRoute | undefined {
 
 /** where a user lands after sign-in when no page was asked for: the first page it may use */
 export function homeFor(permissions: readonly string[]): string {
-  return ROUTES.find((r) => permissions.includes(r.permission))?.path ?? '/password';
+  // agents (their own state, nobody else's) start at their workspace; everyone else at the first screen of the table after it
+  if (permissions.includes('acd.agent-state') && !permissions.includes('acd.supervise')) return '/agent';
+  return ROUTES.find((r) => r.path !== '/agent' && permissions.includes(r.permission))?.path ?? '/password';
 }
