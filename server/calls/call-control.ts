@@ -20,6 +20,8 @@ import { resolveDialled } from './dialplan/resolver.js';
 import type { DestinationEnv } from './dialplan/destinations.js';
 import type { CallControlOptions, ExtensionProfile } from './types.js';
 import { CallLines } from './lines.js';
+import type { ReplacesId } from './replaces.js';
+import type { Side } from './call-media.js';
 
 export interface CallControl {
   readonly handler: RequestHandler;
@@ -114,9 +116,22 @@ export function createCallControl(o: CallControlOptions): CallControl {
   const forwarder = new DtmfForwarder({ logger });
   /** each call's INVITE and Max-Forwards, for the steps a transfer runs on it */
   const invites = new Map<string, { readonly request: IncomingRequest; readonly maxForwards: number }>();
+  /** RFC 3891 §3: the dialog a Replaces names; its to-tag is ours, but a phone that swapped them is still understood */
+  const dialogOf = (r: ReplacesId): { call: Call; side: Side } | undefined => {
+    for (const tag of [r.toTag, r.fromTag]) {
+      const key = `${r.callId}\n${tag}`;
+      const call = index.get(key);
+      if (call !== undefined) return { call, side: call.inbound.dialogKey === key ? 'caller' : 'callee' };
+    }
+    return undefined;
+  };
   const transfers = new CallTransfers({
     clock: o.clock,
     logger,
+    dialogOf,
+    unindex: (key) => index.delete(key),
+    engine: o.media,
+    mediaAddress: o.publicAddress,
     permissionsOf: async (number) => (await o.directory.profile(number))?.permissions,
     routes: {
       resolve: async ({ target, permissions }) => {
@@ -221,7 +236,8 @@ export function createCallControl(o: CallControlOptions): CallControl {
     const side = call.inbound.dialogKey === key ? 'caller' : 'callee';
     const leg = call.legOf(side);
     const contact = contactFor({ user: side === 'caller' ? call.callee : call.caller.number, flow: request.flow, listening: o.listening(), publicAddress: o.publicAddress });
-    if (leg) void handleInDialog({ call, side, request, contact, observer, sessions: sessions.get(call), refer: (r) => transfers.refer(r) }).catch((err: unknown) => logger.error({ err: String(err) }, 'in-dialog request failed'));
+    const joined = transfers.joined.joinedView(call, side);
+    if (leg) void handleInDialog({ call, side, request, contact, observer, sessions: sessions.get(call), refer: (r) => transfers.refer(r), ...(joined ? { joined } : {}) }).catch((err: unknown) => logger.error({ err: String(err) }, 'in-dialog request failed'));
     return true;
   };
 

@@ -1,10 +1,14 @@
 // The transfers of calls in progress, for call control (call-control.ts): a REFER from a callee's
 // phone (in-dialog-refer.ts) or the API moves the caller to another number through the dial plan
 // (call-transfer.ts). Transferors that were let go keep their dialog here until they hang up: their
-// BYE is answered 200 although the call has moved on to the target.
+// BYE is answered 200 although the call has moved on to the target. A REFER with Replaces joins
+// the transferor's two calls instead (attended-transfer.ts).
 import type { IncomingRequest, Logger, Clock } from '../sip/index.js';
+import type { MediaEngine } from '../../media/index.js';
+import type { Leg } from './leg.js';
+import { JoinedCalls } from './attended-transfer.js';
+import type { ReplacesId } from './replaces.js';
 import type { Call } from './call.js';
-import type { OutboundLeg } from './outbound-leg.js';
 import type { Side } from './call-media.js';
 import { transferCall, type TransferResult, type TransferRoutes } from './call-transfer.js';
 import { handleRefer } from './in-dialog-refer.js';
@@ -15,12 +19,21 @@ export interface CallTransfersOptions {
   readonly permissionsOf: (number: string) => Promise<readonly string[] | undefined>;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** the call and side of a dialog Replaces names (RFC 3891 §3), when Hailing has it */
+  readonly dialogOf: (replaces: ReplacesId) => { readonly call: Call; readonly side: Side } | undefined;
+  /** a dialog leaves the index of calls' dialogs (a departing transferor's) */
+  readonly unindex: (key: string) => void;
+  readonly engine: Pick<MediaEngine, 'createEndpoint'>;
+  /** where the media engine's sockets answer from this host */
+  readonly mediaAddress: string;
 }
 
 export class CallTransfers {
   readonly #o: CallTransfersOptions;
   /** dialog key → a transferor let go, until its BYE */
-  readonly #departing = new Map<string, OutboundLeg>();
+  readonly #departing = new Map<string, Leg>();
+  /** calls joined by attended transfers */
+  readonly joined = new JoinedCalls();
 
   constructor(o: CallTransfersOptions) {
     this.#o = o;
@@ -37,6 +50,24 @@ export class CallTransfers {
         const permissions = (transferor !== undefined ? await this.#o.permissionsOf(transferor) : undefined) ?? o.call.caller.permissions;
         return transferCall({ call: o.call, target, permissions, by: 'callee', routes: this.#o.routes, logger: this.#o.logger, detached });
       },
+      attended: async ({ replaces }) => {
+        const replaced = this.#o.dialogOf(replaces);
+        if (replaced === undefined) return { result: { ok: false, status: 481, reason: 'Call/Transaction Does Not Exist' }, legs: [] };
+        const legs: Leg[] = [];
+        const result = await this.joined.join({
+          referred: { call: o.call, side: o.side },
+          replaced,
+          engine: this.#o.engine,
+          mediaAddress: this.#o.mediaAddress,
+          logger: this.#o.logger,
+          depart: (leg) => {
+            legs.push(leg);
+            if (leg.dialogKey !== undefined) this.#o.unindex(leg.dialogKey);
+            this.#depart(leg);
+          },
+        });
+        return { result, legs };
+      },
     });
   }
 
@@ -45,7 +76,7 @@ export class CallTransfers {
     return transferCall({ call: o.call, target: o.target, permissions: o.call.caller.permissions, by: 'api', routes: this.#o.routes, logger: this.#o.logger, detached: (leg) => void leg.bye() });
   }
 
-  #depart(leg: OutboundLeg): void {
+  #depart(leg: Leg): void {
     const key = leg.dialogKey;
     if (key === undefined) return;
     this.#departing.set(key, leg);

@@ -1,0 +1,142 @@
+// Attended transfer (issue 12; RFC 5589 §7, RFC 3515 REFER with RFC 3891 Replaces) with real
+// phones: baresip 1001 (400 Hz) calls 1002, which holds it, calls baresip 1003 (1200 Hz) and
+// then sends REFER on the 1001 dialog naming its 1003 dialog in Replaces. Debian's baresip 1.0
+// has blind transfer only (`/transfer`; no attended transfer in its menu module), so 1002 is a
+// node-sip UA (an independent SIP implementation) scripted as a desk phone does it. After the
+// transfer 1001 hears 1003's tone and 1003 hears 1001's (decoded audio dumps), 1002 got NOTIFY
+// sipfrag progress and its two dialogs are gone, and both call records show the transfer.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { describeLevels, measureTones } from './helpers/tones.js';
+import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
+import type { Phone } from './helpers/baresip.js';
+import { listCallRecords } from './helpers/cdrs.js';
+import { freePort } from './helpers/ports.js';
+import { startSipUa, type Dialog, type SipMessage, type SipUa } from './helpers/sip-ua.js';
+import { within } from './helpers/waiting.js';
+
+const DOMAIN = '127.0.0.1';
+/** node-sip binds a loopback address of its own */
+const B_ADDRESS = '127.0.0.7';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** the loudest of `hz` in the last seconds of what `phone` heard */
+async function tailTone(phone: Phone, hz: readonly number[]): Promise<{ hz: number; text: string }> {
+  const [file] = phone.decodedDumps();
+  assert.ok(file, 'the phone wrote a decoded dump');
+  const lengthS = Number(execFileSync('soxi', ['-D', file], { encoding: 'utf8' }).trim());
+  const t = await measureTones({ file, hz, startS: Math.max(0.5, lengthS - 3), durationS: 2.5 });
+  const [loudest] = [...t.levels].sort((a, b) => b[1] - a[1])[0]!;
+  return { hz: loudest, text: describeLevels(t) };
+}
+
+/** NOTIFYs of the REFER's subscription until the one that terminates it */
+async function notifiesUntilTerminated(dialog: Dialog): Promise<SipMessage[]> {
+  const got: SipMessage[] = [];
+  for (;;) {
+    const n = await dialog.notifies.next(30_000, 'a NOTIFY of the REFER subscription');
+    got.push(n);
+    if (/terminated/i.test(String(n.headers['subscription-state'] ?? ''))) return got;
+  }
+}
+
+const refer = (dialog: Dialog, referTo: string) => dialog.request('REFER', undefined, undefined, { 'refer-to': referTo });
+/** RFC 3891 §6.1 inside a Refer-To URI (RFC 5589 §7): the dialog B has with Hailing for its call to C */
+const replacesUri = (target: string, d: Dialog) => `<sip:${target}@${DOMAIN}?Replaces=${encodeURIComponent(`${d.callId};to-tag=${d.state.remoteTag};from-tag=${d.state.localTag}`)}>`;
+
+describe('attended transfer (REFER with Replaces): baresip 1001 and 1003, a node-sip transferor 1002', () => {
+  let rig: ExtensionPhones;
+  let b: SipUa;
+
+  before(async () => {
+    rig = await startExtensionPhones(['1001', '1002', '1003']);
+    b = await startSipUa({ address: B_ADDRESS, port: await freePort(B_ADDRESS), domain: DOMAIN, server: { host: '127.0.0.1', port: rig.server.ports.sip }, incoming: { kind: 'answer' } });
+    assert.equal(await b.register({ user: '1002', password: 'secret-1002' }), 200);
+  });
+
+  after(async () => {
+    await b?.close();
+    await rig?.close();
+  });
+
+  /** 1001 calls 1002 (answered), 1002 holds 1001 and calls 1003 (answered) */
+  async function twoCalls(): Promise<{ a: Phone; c: Phone; ab: Dialog; bc: Dialog }> {
+    const a = await rig.phone('1001', { tone: 400, answerMode: 'auto', sipTrace: true });
+    const c = await rig.phone('1003', { tone: 1200, answerMode: 'auto', sipTrace: true });
+    await a.dial(`sip:1002@${DOMAIN}`);
+    const incoming = await b.nextIncoming(15_000);
+    await a.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 15_000 });
+    await within(incoming.ack, 10_000, "the ACK of 1002's answer");
+    const ab = incoming.dialog;
+    // a desk phone holds the first call before it dials the second (RFC 3264 §8.4)
+    const held = await ab.reinvite('sendonly');
+    assert.equal(held.status, 200, 'the hold is answered');
+    const second = b.call({ to: '1003', user: '1002', password: 'secret-1002' });
+    const answered = await within(second.final, 30_000, "1003's answer");
+    assert.equal(answered.status, 200);
+    const bc = second.dialog();
+    assert.ok(bc, 'the 1002–1003 dialog');
+    await c.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 15_000 });
+    return { a, c, ab, bc };
+  }
+
+  it('RFC 5589 §7: 1002 refers 1001 to 1003 with Replaces; NOTIFY 100 then 200; 1001 and 1003 hear each other; 1002 is out of both calls; both records show the transfer', { timeout: 180_000 }, async () => {
+    const { a, c, ab, bc } = await twoCalls();
+    await sleep(1500);
+
+    const accepted = await refer(ab, replacesUri('1003', bc));
+    assert.equal(accepted.status, 202, `the REFER is accepted: ${accepted.status} ${accepted.reason}`);
+    const notifies = await notifiesUntilTerminated(ab);
+    const frags = notifies.map((n) => String(n.content ?? '').trim());
+    assert.match(String(notifies[0]!.headers.event ?? ''), /^refer/i);
+    assert.match(frags[0]!, /^SIP\/2\.0 100 /, frags.join(' | '));
+    assert.match(frags.at(-1)!, /^SIP\/2\.0 200 /, `the final NOTIFY says the transfer worked: ${frags.join(' | ')}`);
+    // RFC 5589 §7.1: the transferor hangs up both dialogs; Hailing answers both BYEs
+    assert.equal((await ab.sendBye()).status, 200, 'BYE on the 1001 dialog');
+    assert.equal((await bc.sendBye()).status, 200, 'BYE on the 1003 dialog');
+    // 1002's dialogs are gone: a request in either is answered 481 (RFC 3261 §12.2.2)
+    assert.equal((await ab.request('OPTIONS')).status, 481);
+    assert.equal((await bc.request('OPTIONS')).status, 481);
+
+    await sleep(4000);
+    await a.hangup();
+    await c.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 15_000 });
+    await Promise.all([a.stop(), c.stop()]);
+    const hz = [400, 800, 1200];
+    const aHeard = await tailTone(a, hz);
+    const cHeard = await tailTone(c, hz);
+    assert.equal(aHeard.hz, 1200, `after the transfer 1001 hears 1003: ${aHeard.text}`);
+    assert.equal(cHeard.hz, 400, `after the transfer 1003 hears 1001: ${cHeard.text}`);
+
+    const api = rig.server.api.bind(rig.server);
+    let records: Awaited<ReturnType<typeof listCallRecords>> = [];
+    const deadline = Date.now() + 10_000;
+    const transferred = (r: (typeof records)[number]) => JSON.stringify((r as unknown as { routing?: unknown }).routing ?? {}).includes('attended transfer');
+    while (Date.now() < deadline) {
+      records = (await listCallRecords(api, '1002')).filter((r) => r.disposition !== null);
+      if (records.filter(transferred).length >= 2) break;
+      await sleep(200);
+    }
+    const both = records.filter(transferred);
+    assert.deepEqual(both.map((r) => `${r.caller}->${r.callee}`).sort(), ['1001->1002', '1002->1003'], JSON.stringify(records));
+    for (const r of both) assert.equal(r.disposition, 'ANSWERED');
+  });
+
+  it('a failed attended transfer (1003 hung up before the REFER): NOTIFY 481, and 1001 and 1002 stay in their call', { timeout: 180_000 }, async () => {
+    const { a, c, ab, bc } = await twoCalls();
+    await c.hangup();
+    await within(bc.bye.promise, 15_000, "1003's BYE at 1002");
+
+    const accepted = await refer(ab, replacesUri('1003', bc));
+    assert.equal(accepted.status, 202);
+    const frags = (await notifiesUntilTerminated(ab)).map((n) => String(n.content ?? '').trim());
+    assert.match(frags.at(-1)!, /^SIP\/2\.0 481 /, `the final NOTIFY reports the failure: ${frags.join(' | ')}`);
+    // the first call is as it was: 1002 resumes it and later hangs up, which 1001 sees
+    assert.equal((await ab.reinvite('sendrecv')).status, 200, '1002 resumes 1001');
+    await sleep(1000);
+    assert.equal((await ab.sendBye()).status, 200);
+    await a.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 15_000 });
+    await Promise.all([a.stop(), c.stop()]);
+  });
+});
