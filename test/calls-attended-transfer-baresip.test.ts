@@ -5,12 +5,20 @@
 // node-sip UA (an independent SIP implementation) scripted as a desk phone does it. After the
 // transfer 1001 hears 1003's tone and 1003 hears 1001's (decoded audio dumps), 1002 got NOTIFY
 // sipfrag progress and its two dialogs are gone, and both call records show the transfer.
+// INVITE with Replaces (RFC 3891 §3): another device of 1002 (node-sip, sending a 600 Hz tone as
+// G.711 made by sox) takes over baresip 1002's dialog with 1001: refused 481/486/403 where the RFC
+// says so, then 1002's phone gets BYE and 1001 and the new device hear each other.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import dgram from 'node:dgram';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { audioOf, rtpPacket } from './helpers/rtp-peer.js';
 import { describeLevels, measureTones } from './helpers/tones.js';
 import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
-import type { Phone } from './helpers/baresip.js';
+import { received, type Phone } from './helpers/baresip.js';
 import { listCallRecords } from './helpers/cdrs.js';
 import { freePort } from './helpers/ports.js';
 import { startSipUa, type Dialog, type SipMessage, type SipUa } from './helpers/sip-ua.js';
@@ -138,5 +146,111 @@ describe('attended transfer (REFER with Replaces): baresip 1001 and 1003, a node
     assert.equal((await ab.sendBye()).status, 200);
     await a.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 15_000 });
     await Promise.all([a.stop(), c.stop()]);
+  });
+});
+
+/** A phone's media made with sox (an independent G.711 µ-law coder): sends a tone, keeps what it receives. */
+async function toneSender(o: { address: string; hz: number; work: string }): Promise<{ port: number; start(to: { address: string; port: number }): void; heard(): string; close(): void }> {
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, o.address, () => resolve()));
+  const raw = join(o.work, `tone-${o.hz}.ul`);
+  execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-e', 'u-law', '-t', 'raw', raw, 'synth', '30', 'sine', String(o.hz), 'vol', '0.5']);
+  const tone = readFileSync(raw);
+  const got: Buffer[] = [];
+  socket.on('message', (m) => {
+    // RFC 3550 §5.1: a 12-byte header (no CSRC, no extension from the engine), PCMU payload type 0
+    if (m.length > 12 && (m[1]! & 0x7f) === 0) got.push(m.subarray(12));
+  });
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    port: socket.address().port,
+    start(to) {
+      let seq = 0;
+      const ssrc = 0x5eed;
+      timer = setInterval(() => {
+        const offset = (seq * 160) % (tone.length - 160);
+        socket.send(rtpPacket({ payloadType: 0, seq: seq & 0xffff, timestamp: seq * 160, ssrc, marker: seq === 0, payload: tone.subarray(offset, offset + 160) }), to.port, to.address);
+        seq++;
+      }, 20);
+    },
+    heard() {
+      const file = join(o.work, `heard-${Date.now()}.ul`);
+      writeFileSync(file, Buffer.concat(got));
+      const wav = `${file}.wav`;
+      execFileSync('sox', ['-t', 'raw', '-r', '8000', '-c', '1', '-e', 'u-law', file, wav]);
+      return wav;
+    },
+    close() {
+      clearInterval(timer);
+      socket.close();
+    },
+  };
+}
+
+describe('INVITE with Replaces (RFC 3891 §3): a second device of 1002 takes over its call with baresip 1001', () => {
+  let rig: ExtensionPhones;
+  let d: SipUa;
+  let work: string;
+  let media: Awaited<ReturnType<typeof toneSender>>;
+  const D_ADDRESS = '127.0.0.8';
+
+  before(async () => {
+    rig = await startExtensionPhones(['1001', '1002', '1003']);
+    work = mkdtempSync(join(tmpdir(), 'hailing-replaces-'));
+    media = await toneSender({ address: D_ADDRESS, hz: 600, work });
+    d = await startSipUa({ address: D_ADDRESS, port: await freePort(D_ADDRESS), domain: DOMAIN, server: { host: '127.0.0.1', port: rig.server.ports.sip }, media: { address: D_ADDRESS, port: media.port } });
+  });
+
+  after(async () => {
+    media?.close();
+    await d?.close();
+    await rig?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  const inviteReplacing = async (o: { user: string; replaces: string }): Promise<SipMessage> =>
+    within(d.call({ to: '1001', user: o.user, password: `secret-${o.user}`, headers: { replaces: o.replaces } }).final, 20_000, 'the final response to the INVITE with Replaces');
+
+  it('481 for an unknown dialog, 486 for early-only on a confirmed one, 403 for another extension; then 1002\'s phone gets BYE and 1001 and the new device hear each other', { timeout: 180_000 }, async () => {
+    assert.equal((await inviteReplacing({ user: '1002', replaces: 'no-such-call;to-tag=a;from-tag=b' })).status, 481, 'RFC 3891 §3: no matching dialog');
+
+    const a = await rig.phone('1001', { tone: 400, answerMode: 'auto', sipTrace: true });
+    const b = await rig.phone('1002', { tone: 800, answerMode: 'manual', sipTrace: true });
+    await a.dial(`sip:1002@${DOMAIN}`);
+    await b.waitForEvent({ type: 'CALL_INCOMING', timeoutMs: 15_000 });
+    await b.answer();
+    await a.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 15_000 });
+    await sleep(1000);
+    // 1002's dialog with Hailing as its phone saw it: Hailing's tag in the INVITE's From, the phone's in the ACK's To
+    const invite = received(b, /^INVITE /)[0];
+    const ack = received(b, /^ACK /)[0];
+    assert.ok(invite && ack, 'baresip 1002 traced the INVITE and its ACK');
+    const tag = (v: string | undefined) => /;\s*tag=([^;\s]+)/i.exec(v ?? '')?.[1] ?? '';
+    const replaces = `${invite.header('call-id')};to-tag=${tag(invite.header('from'))};from-tag=${tag(ack.header('to'))}`;
+
+    assert.equal((await inviteReplacing({ user: '1002', replaces: `${replaces};early-only` })).status, 486, 'RFC 3891 §3: early-only on a confirmed dialog');
+    assert.equal((await inviteReplacing({ user: '1003', replaces })).status, 403, 'only 1002 may replace its own dialog');
+
+    const taking = d.call({ to: '1001', user: '1002', password: 'secret-1002', headers: { replaces } });
+    const answered = await within(taking.final, 20_000, 'the answer to the INVITE with Replaces');
+    assert.equal(answered.status, 200, `${answered.status} ${answered.reason}`);
+    const dialog = taking.dialog();
+    assert.ok(dialog);
+    const remote = audioOf(String(answered.content ?? ''));
+    media.start({ address: remote.address, port: remote.port });
+    await b.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 15_000 });
+    await sleep(4000);
+    assert.equal((await dialog.sendBye()).status, 200);
+    await a.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 15_000 });
+    await Promise.all([a.stop(), b.stop()]);
+
+    const aHeard = await tailTone(a, [400, 600, 800]);
+    assert.equal(aHeard.hz, 600, `1001 hears the new device: ${aHeard.text}`);
+    const file = media.heard();
+    const lengthS = Number(execFileSync('soxi', ['-D', file], { encoding: 'utf8' }).trim());
+    assert.ok(lengthS > 2, `the new device received ${lengthS} s of audio`);
+    const t = await measureTones({ file, hz: [400, 600, 800], startS: Math.max(0, lengthS - 2.5), durationS: 2 });
+    const [loudest] = [...t.levels].sort((x, y) => y[1] - x[1])[0]!;
+    assert.equal(loudest, 400, `the new device hears 1001: ${describeLevels(t)}`);
   });
 });

@@ -46,9 +46,9 @@ interface Joined {
 }
 
 const failed = (status: number, reason: string): TransferResult => ({ ok: false, status, reason });
-const live = (call: Call): boolean => call.state === CallState.Answered || call.state === CallState.Bridged || call.state === CallState.Held;
+export const live = (call: Call): boolean => call.state === CallState.Answered || call.state === CallState.Bridged || call.state === CallState.Held;
 /** the number a side of a call stands for: the caller's extension or the number dialled */
-const numberOn = (t: TransferorIn): string => (t.side === 'caller' ? t.call.caller.number : t.call.callee);
+export const numberOn = (t: TransferorIn): string => (t.side === 'caller' ? t.call.caller.number : t.call.callee);
 
 /** The calls joined by attended transfers, for the in-dialog requests of the parties left in them. */
 export class JoinedCalls {
@@ -95,16 +95,30 @@ export class JoinedCalls {
       parties[other(side)].stopPlayback();
     }
     for (const leg of legs) o.depart(leg!);
-    this.#joined.set(referred.call, { side: other(referred.side), peer: { call: replaced.call, side: other(replaced.side) } });
-    this.#joined.set(replaced.call, { side: other(replaced.side), peer: { call: referred.call, side: other(referred.side) } });
-    // each call ends with the other: BYE to the party still there, none to the departed transferor
-    referred.call.adopt({ close: () => this.#ended(referred.call, replaced, media) });
-    replaced.call.adopt({ close: () => this.#ended(replaced.call, referred, media) });
     const by = numberOn(referred);
     const reason = `${by} joined ${numberOn({ call: referred.call, side: other(referred.side) })} and ${numberOn({ call: replaced.call, side: other(replaced.side) })} (attended transfer)`;
-    for (const call of [referred.call, replaced.call]) call.routed([{ number: by, entry: null, pattern: null, result: 'transferred', reason }]);
+    this.link({ first: { call: referred.call, gone: referred.side }, second: { call: replaced.call, gone: replaced.side }, media, trace: { by, reason } });
     o.logger.info({ call: referred.call.id, target: replaced.call.id, by }, 'attended transfer: calls joined');
     return { ok: true };
+  }
+
+  /**
+   * Two calls whose parties on the side other than `gone` now talk through `media`: each call
+   * ends with the other (BYE to the party still there, none to the side that left), and both
+   * records carry the join in their routing trace.
+   */
+  link(o: { readonly first: { readonly call: Call; readonly gone: Side }; readonly second: { readonly call: Call; readonly gone: Side }; readonly media: JoinedMedia; readonly trace: { readonly by: string; readonly reason: string } }): void {
+    const { first, second, media } = o;
+    this.#joined.set(first.call, { side: other(first.gone), peer: { call: second.call, side: other(second.gone) } });
+    this.#joined.set(second.call, { side: other(second.gone), peer: { call: first.call, side: other(first.gone) } });
+    first.call.adopt({ close: () => this.#ended(first.call, { call: second.call, side: second.gone }, media) });
+    second.call.adopt({ close: () => this.#ended(second.call, { call: first.call, side: first.gone }, media) });
+    for (const call of [first.call, second.call]) call.routed([{ number: o.trace.by, entry: null, pattern: null, result: 'transferred', reason: o.trace.reason }]);
+  }
+
+  /** the call is joined already (a second transfer of it waits for the first to end) */
+  has(call: Call): boolean {
+    return this.#joined.has(call);
   }
 
   #ended(call: Call, peer: TransferorIn, media: JoinedMedia): void {

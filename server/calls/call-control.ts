@@ -20,7 +20,8 @@ import { resolveDialled } from './dialplan/resolver.js';
 import type { DestinationEnv } from './dialplan/destinations.js';
 import type { CallControlOptions, ExtensionProfile } from './types.js';
 import { CallLines } from './lines.js';
-import type { ReplacesId } from './replaces.js';
+import { replacesOf, type ReplacesId } from './replaces.js';
+import { checkReplaces, replaceDialog } from './invite-replaces.js';
 import type { Side } from './call-media.js';
 
 export interface CallControl {
@@ -176,6 +177,10 @@ export function createCallControl(o: CallControlOptions): CallControl {
     // RFC 4028 §9: an interval below our Min-SE gets 422 before anything rings
     const session = o.sessionTimer ? negotiateRequest(request.message, o.sessionTimer) : ({ kind: 'none' } as const);
     if (session.kind === 'reject') return request.reply({ status: session.status, headers: session.headers });
+    // RFC 3891 §3: an INVITE that replaces one of our dialogs is checked before anything rings
+    const replaces = replacesOf(request.message);
+    const replacing = replaces === undefined ? undefined : checkReplaces({ replaces, dialogOf, ended: (r) => transfers.departed(r), caller: caller.number });
+    if (replacing !== undefined && !replacing.ok) return request.reply({ status: replacing.status, reason: replacing.reason });
     const inbound = new InboundLeg(legContext(dialled || 'hailing', request.flow), request);
     if (session.kind === 'accept') inbound.sessionHeaders = session.headers;
     const call = new Call({
@@ -210,6 +215,11 @@ export function createCallControl(o: CallControlOptions): CallControl {
     call.on('transfer', (progress) => observer.emitChange({ ...about, change: { kind: 'transfer', ...progress } }));
     invites.set(call.id, { request, maxForwards });
     request.onCancel?.(() => call.cancelledByCaller());
+    if (replacing?.ok) {
+      const target = replacing.target;
+      await replaceDialog({ call, request, target, engine: o.media, address: o.publicAddress, inbandDtmf: o.dtmfInband ?? 'auto', joined: transfers.joined, depart: (leg) => transfers.letGo(leg), logger });
+      return;
+    }
     const plan = (await o.dialPlan?.entries()) ?? [];
     const entries = fromTrunk.kind === 'did' ? [fromTrunk.entry, ...plan] : plan;
     const resolution = await resolveDialled({ callerPermissions: caller.permissions, dialled, entries, env });

@@ -62,8 +62,7 @@ export class CallTransfers {
           logger: this.#o.logger,
           depart: (leg) => {
             legs.push(leg);
-            if (leg.dialogKey !== undefined) this.#o.unindex(leg.dialogKey);
-            this.#depart(leg);
+            this.letGo(leg);
           },
         });
         return { result, legs };
@@ -74,6 +73,17 @@ export class CallTransfers {
   /** POST /api/v1/calls/:id/transfer: the caller goes to `target`, the callee gets BYE at once */
   api(o: { readonly call: Call; readonly target: string }): Promise<TransferResult> {
     return transferCall({ call: o.call, target: o.target, permissions: o.call.caller.permissions, by: 'api', routes: this.#o.routes, logger: this.#o.logger, detached: (leg) => void leg.bye() });
+  }
+
+  /** a dialog leaves its call for good (RFC 3891 §3: the one an INVITE with Replaces took over): its BYE is still answered */
+  letGo(leg: Leg): void {
+    if (leg.dialogKey !== undefined) this.#o.unindex(leg.dialogKey);
+    this.#depart(leg);
+  }
+
+  /** the dialog Replaces names was let go here (RFC 3891 §3: 603 for a terminated dialog) */
+  departed(r: ReplacesId): boolean {
+    return this.#departing.has(`${r.callId}\n${r.toTag}`) || this.#departing.has(`${r.callId}\n${r.fromTag}`);
   }
 
   #depart(leg: Leg): void {
