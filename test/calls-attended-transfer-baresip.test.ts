@@ -68,15 +68,25 @@ describe('attended transfer (REFER with Replaces): baresip 1001 and 1003, a node
     await rig?.close();
   });
 
-  /** 1001 calls 1002 (answered), 1002 holds 1001 and calls 1003 (answered) */
-  async function twoCalls(): Promise<{ a: Phone; c: Phone; ab: Dialog; bc: Dialog }> {
+  /** 1001 calls 1002 (answered), or 1002 calls 1001 (`bCallsA`); 1002 holds 1001 and calls 1003 (answered) */
+  async function twoCalls(o: { bCallsA?: boolean } = {}): Promise<{ a: Phone; c: Phone; ab: Dialog; bc: Dialog }> {
     const a = await rig.phone('1001', { tone: 400, answerMode: 'auto', sipTrace: true });
     const c = await rig.phone('1003', { tone: 1200, answerMode: 'auto', sipTrace: true });
-    await a.dial(`sip:1002@${DOMAIN}`);
-    const incoming = await b.nextIncoming(15_000);
-    await a.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 15_000 });
-    await within(incoming.ack, 10_000, "the ACK of 1002's answer");
-    const ab = incoming.dialog;
+    let ab: Dialog;
+    if (o.bCallsA) {
+      const first = b.call({ to: '1001', user: '1002', password: 'secret-1002' });
+      assert.equal((await within(first.final, 30_000, "1001's answer")).status, 200);
+      await a.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 15_000 });
+      const dialog = first.dialog();
+      assert.ok(dialog, 'the 1002–1001 dialog');
+      ab = dialog;
+    } else {
+      await a.dial(`sip:1002@${DOMAIN}`);
+      const incoming = await b.nextIncoming(15_000);
+      await a.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 15_000 });
+      await within(incoming.ack, 10_000, "the ACK of 1002's answer");
+      ab = incoming.dialog;
+    }
     // a desk phone holds the first call before it dials the second (RFC 3264 §8.4)
     const held = await ab.reinvite('sendonly');
     assert.equal(held.status, 200, 'the hold is answered');
@@ -129,6 +139,25 @@ describe('attended transfer (REFER with Replaces): baresip 1001 and 1003, a node
     const both = records.filter(transferred);
     assert.deepEqual(both.map((r) => `${r.caller}->${r.callee}`).sort(), ['1001->1002', '1002->1003'], JSON.stringify(records));
     for (const r of both) assert.equal(r.disposition, 'ANSWERED');
+  });
+
+  it("the caller of both calls may transfer (1002 called 1001 and 1003; its REFER comes from the caller's side, which a blind transfer may not): 1001 and 1003 hear each other", { timeout: 180_000 }, async () => {
+    const { a, c, ab, bc } = await twoCalls({ bCallsA: true });
+    await sleep(1500);
+    assert.equal((await refer(ab, replacesUri('1003', bc))).status, 202);
+    const frags = (await notifiesUntilTerminated(ab)).map((n) => String(n.content ?? '').trim());
+    assert.match(frags.at(-1)!, /^SIP\/2\.0 200 /, frags.join(' | '));
+    assert.equal((await ab.sendBye()).status, 200);
+    assert.equal((await bc.sendBye()).status, 200);
+    await sleep(4000);
+    await c.hangup();
+    await a.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 15_000 });
+    await Promise.all([a.stop(), c.stop()]);
+    const hz = [400, 800, 1200];
+    const aHeard = await tailTone(a, hz);
+    const cHeard = await tailTone(c, hz);
+    assert.equal(aHeard.hz, 1200, `1001 hears 1003: ${aHeard.text}`);
+    assert.equal(cHeard.hz, 400, `1003 hears 1001: ${cHeard.text}`);
   });
 
   it('a failed attended transfer (1003 hung up before the REFER): NOTIFY 481, and 1001 and 1002 stay in their call', { timeout: 180_000 }, async () => {
