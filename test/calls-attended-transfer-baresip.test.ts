@@ -160,6 +160,28 @@ describe('attended transfer (REFER with Replaces): baresip 1001 and 1003, a node
     assert.equal(cHeard.hz, 400, `1003 hears 1001: ${cHeard.text}`);
   });
 
+  it('POST /api/v1/calls/{id}/join: the party both calls have in common (1002) gets BYE on both dialogs and 1001 and 1003 hear each other', { timeout: 180_000 }, async () => {
+    const { a, c, ab, bc } = await twoCalls();
+    type Live = { id: string; caller: string; callee: string };
+    const listed = await rig.server.api<{ items: Live[] }>('GET', '/api/v1/calls');
+    const first = listed.body.items.find((x) => x.caller === '1001' && x.callee === '1002');
+    const second = listed.body.items.find((x) => x.caller === '1002' && x.callee === '1003');
+    assert.ok(first && second, JSON.stringify(listed.body));
+    await sleep(1500);
+    const joined = await rig.server.api('POST', `/api/v1/calls/${first.id}/join`, { call: second.id });
+    assert.equal(joined.status, 200, JSON.stringify(joined.body));
+    await within(Promise.all([ab.bye.promise, bc.bye.promise]), 15_000, "Hailing's BYE on both of 1002's dialogs");
+    await sleep(4000);
+    await a.hangup();
+    await c.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 15_000 });
+    await Promise.all([a.stop(), c.stop()]);
+    const hz = [400, 800, 1200];
+    const aHeard = await tailTone(a, hz);
+    const cHeard = await tailTone(c, hz);
+    assert.equal(aHeard.hz, 1200, `1001 hears 1003: ${aHeard.text}`);
+    assert.equal(cHeard.hz, 400, `1003 hears 1001: ${cHeard.text}`);
+  });
+
   it('a failed attended transfer (1003 hung up before the REFER): NOTIFY 481, and 1001 and 1002 stay in their call', { timeout: 180_000 }, async () => {
     const { a, c, ab, bc } = await twoCalls();
     await c.hangup();

@@ -6,7 +6,7 @@
 import type { IncomingRequest, Logger, Clock } from '../sip/index.js';
 import type { MediaEngine } from '../../media/index.js';
 import type { Leg } from './leg.js';
-import { JoinedCalls } from './attended-transfer.js';
+import { JoinedCalls, numberOn } from './attended-transfer.js';
 import type { ReplacesId } from './replaces.js';
 import type { Call } from './call.js';
 import type { Side } from './call-media.js';
@@ -73,6 +73,30 @@ export class CallTransfers {
   /** POST /api/v1/calls/:id/transfer: the caller goes to `target`, the callee gets BYE at once */
   api(o: { readonly call: Call; readonly target: string }): Promise<TransferResult> {
     return transferCall({ call: o.call, target: o.target, permissions: o.call.caller.permissions, by: 'api', routes: this.#o.routes, logger: this.#o.logger, detached: (leg) => void leg.bye() });
+  }
+
+  /**
+   * POST /api/v1/calls/:id/join: the party the two calls have in common (the same number on one
+   * side of each) is released at once (BYE on both its dialogs) and the other two talk.
+   */
+  async apiJoin(o: { readonly call: Call; readonly other: Call }): Promise<TransferResult> {
+    const sides: readonly Side[] = ['caller', 'callee'];
+    const common = sides.flatMap((s1) => sides.map((s2) => [s1, s2] as const)).find(([s1, s2]) => numberOn({ call: o.call, side: s1 }) === numberOn({ call: o.other, side: s2 }));
+    if (common === undefined) return { ok: false, status: 409, reason: 'the two calls have no party in common' };
+    const legs: Leg[] = [];
+    const result = await this.joined.join({
+      referred: { call: o.call, side: common[0] },
+      replaced: { call: o.other, side: common[1] },
+      engine: this.#o.engine,
+      mediaAddress: this.#o.mediaAddress,
+      logger: this.#o.logger,
+      depart: (leg) => {
+        legs.push(leg);
+        this.letGo(leg);
+      },
+    });
+    for (const leg of legs) void leg.bye();
+    return result;
   }
 
   /** a dialog leaves its call for good (RFC 3891 §3: the one an INVITE with Replaces took over): its BYE is still answered */
