@@ -35,6 +35,8 @@ export interface JoinOptions {
   /** where the media engine's sockets answer from this host (the hops between workers) */
   readonly mediaAddress: string;
   readonly logger: Logger;
+  /** who asked, for the events stream: the transferor's side in `referred` (its REFER), or the API */
+  readonly by: 'caller' | 'callee' | 'api';
   /** the transferor's dialog leaves its call: its BYE is still answered (CallTransfers) */
   readonly depart: (leg: Leg) => void;
 }
@@ -98,6 +100,8 @@ export class JoinedCalls {
     const by = numberOn(referred);
     const reason = `${by} joined ${numberOn({ call: referred.call, side: other(referred.side) })} and ${numberOn({ call: replaced.call, side: other(replaced.side) })} (attended transfer)`;
     this.link({ first: { call: referred.call, gone: referred.side }, second: { call: replaced.call, gone: replaced.side }, media, trace: { by, reason } });
+    referred.call.events.emit('transfer', { target: numberOn({ call: replaced.call, side: other(replaced.side) }), by: o.by, result: 'completed' });
+    replaced.call.events.emit('transfer', { target: numberOn({ call: referred.call, side: other(referred.side) }), by: o.by, result: 'completed' });
     o.logger.info({ call: referred.call.id, target: replaced.call.id, by }, 'attended transfer: calls joined');
     return { ok: true };
   }

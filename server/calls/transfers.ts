@@ -57,6 +57,7 @@ export class CallTransfers {
         const result = await this.joined.join({
           referred: { call: o.call, side: o.side },
           replaced,
+          by: o.side,
           engine: this.#o.engine,
           mediaAddress: this.#o.mediaAddress,
           logger: this.#o.logger,
@@ -87,6 +88,7 @@ export class CallTransfers {
     const result = await this.joined.join({
       referred: { call: o.call, side: common[0] },
       replaced: { call: o.other, side: common[1] },
+      by: 'api',
       engine: this.#o.engine,
       mediaAddress: this.#o.mediaAddress,
       logger: this.#o.logger,
