@@ -117,7 +117,15 @@ describe('attended transfer (REFER with Replaces): baresip 1001 and 1003, a node
     assert.equal((await ab.request('OPTIONS')).status, 481);
     assert.equal((await bc.request('OPTIONS')).status, 481);
 
+    // 1001's own hold and resume are answered by its endpoint, not sent to the departed 1002
+    await sleep(1500);
+    await a.command('hold');
+    await sleep(1500);
+    await a.command('resume');
     await sleep(4000);
+    assert.equal(ab.reinvites.all.length, 0, '1002 is sent no re-INVITE after it left');
+    const invite2xx = received(a, /^SIP\/2\.0 200 /).filter((m) => /INVITE/i.test(m.header('cseq') ?? ''));
+    assert.equal(invite2xx.length, 3, "1001's call, hold and resume were each answered 200");
     await a.hangup();
     await c.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 15_000 });
     await Promise.all([a.stop(), c.stop()]);

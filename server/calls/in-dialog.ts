@@ -90,7 +90,9 @@ export async function handleInDialog(o: InDialogRequest): Promise<void> {
       if (negotiated.kind === 'reject') return request.reply({ status: negotiated.status, headers: negotiated.headers });
       const refresh: RefreshAnswer = { headers: negotiated.kind === 'accept' ? negotiated.headers : [], answered: () => o.sessions?.refreshed(side, negotiated) };
       const facing = call.facing(side) ?? o.joined?.facing ?? holdAnsweredHere(call, side, request.message.body);
-      if (facing) await answerOfferHere({ call, side, leg, request, contact, facing, refresh });
+      // a joined party's hold is not the call's party hold: the endpoint across from it in this
+      // call is the departed transferor's, whose media timeout must stay off (attended-transfer.ts)
+      if (facing) await answerOfferHere({ call, side, leg, request, contact, facing, refresh, ...(o.joined ? { partyDirection: () => undefined } : {}) });
       else await relayOffer({ call, side, request, contact, refresh });
       return;
     }
