@@ -55,6 +55,8 @@ export const numberOn = (t: TransferorIn): string => (t.side === 'caller' ? t.ca
 /** The calls joined by attended transfers, for the in-dialog requests of the parties left in them. */
 export class JoinedCalls {
   readonly #joined = new Map<Call, Joined>();
+  /** calls whose join is being set up */
+  readonly #pending = new Set<Call>();
 
   /**
    * Joins the transferee (the other party of `referred`) and the target (the other party of
@@ -66,7 +68,7 @@ export class JoinedCalls {
     const { referred, replaced } = o;
     if (referred.call === replaced.call) return failed(400, 'Replaces Names The Same Call');
     if (!live(referred.call) || !live(replaced.call)) return failed(481, 'Call/Transaction Does Not Exist');
-    if (this.#joined.has(referred.call) || this.#joined.has(replaced.call)) return failed(491, 'Request Pending');
+    if (this.has(referred.call) || this.has(replaced.call)) return failed(491, 'Request Pending');
     if (numberOn(referred) !== numberOn(replaced)) return failed(403, 'Forbidden');
     const a = referred.call.parties;
     const c = replaced.call.parties;
@@ -76,10 +78,15 @@ export class JoinedCalls {
     const target = c[other(replaced.side)];
     let media: JoinedMedia;
     try {
-      media = await joinEndpoints({ engine: o.engine as MediaEngine, address: o.mediaAddress, a: transferee, b: target });
+      // both calls count as joined while the hops are made: a second REFER for either waits its turn (491)
+      this.#pending.add(referred.call).add(replaced.call);
+      media = await joinEndpoints({ engine: o.engine, address: o.mediaAddress, a: transferee, b: target });
     } catch (err) {
       o.logger.warn({ err: String(err), call: referred.call.id, target: replaced.call.id }, 'attended transfer: the media could not be joined');
       return failed(500, 'Server Internal Error');
+    } finally {
+      this.#pending.delete(referred.call);
+      this.#pending.delete(replaced.call);
     }
     // either call may have ended while the hops were made
     if (!live(referred.call) || !live(replaced.call)) {
@@ -122,7 +129,7 @@ export class JoinedCalls {
 
   /** the call is joined already (a second transfer of it waits for the first to end) */
   has(call: Call): boolean {
-    return this.#joined.has(call);
+    return this.#joined.has(call) || this.#pending.has(call);
   }
 
   #ended(call: Call, peer: TransferorIn, media: JoinedMedia): void {

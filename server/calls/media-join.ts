@@ -14,7 +14,7 @@ export interface JoinedMedia {
   close(): Promise<void>;
 }
 
-export async function joinEndpoints(o: { readonly engine: MediaEngine; readonly address: string; readonly a: EndpointHandle; readonly b: EndpointHandle }): Promise<JoinedMedia> {
+export async function joinEndpoints(o: { readonly engine: Pick<MediaEngine, 'createEndpoint'>; readonly address: string; readonly a: EndpointHandle; readonly b: EndpointHandle }): Promise<JoinedMedia> {
   const { a, b } = o;
   try {
     a.connect(b);
