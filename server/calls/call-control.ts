@@ -132,7 +132,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     dialogOf,
     unindex: (key) => index.delete(key),
     engine: o.media,
-    mediaAddress: o.publicAddress,
+    mediaAddress: o.mediaLoopAddress ?? o.publicAddress,
     permissionsOf: async (number) => (await o.directory.profile(number))?.permissions,
     routes: {
       resolve: async ({ target, permissions }) => {
