@@ -44,7 +44,7 @@ describe('/api/v1/moh and /api/v1/calls', () => {
     }
   });
 
-  it('call control: 404 without calls, 400 for a bad id or body, the controller’s 404/409 passed on, transfer 202', async () => {
+  it('call control: 404 without calls, 400 for a bad id or body, the controller’s 404/409 passed on, transfer 202, join 200', async () => {
     const seen: string[] = [];
     const liveCalls: LiveCallControl = {
       list: () => [],
@@ -52,6 +52,7 @@ describe('/api/v1/moh and /api/v1/calls', () => {
       hold: async () => ({ ok: false, status: 409, reason: 'a call that is ringing cannot be held' }),
       resume: async () => ({ ok: true }),
       transfer: (id, target) => (seen.push(`${id}>${target}`), { ok: true }),
+      join: async (id, other) => (other === ID ? { ok: false, status: 409, reason: 'the two calls have no party in common' } : (seen.push(`${id}+${other}`), { ok: true })),
       dtmf: (_id, o) => (seen.push(`dtmf ${o.to} ${o.digits}`), { ok: true }),
       startRecording: async () => ({ ok: true }),
       stopRecording: () => ({ ok: true }),
@@ -75,7 +76,11 @@ describe('/api/v1/moh and /api/v1/calls', () => {
       assert.equal((await call('POST', `/api/v1/calls/${ID}/transfer`, { target: '1003' })).status, 202);
       assert.equal((await call('POST', `/api/v1/calls/${ID}/dtmf`, { digits: '12#' })).status, 200);
       assert.equal((await call('POST', `/api/v1/calls/${ID}/dtmf`, { digits: '12x' })).status, 400);
-      assert.deepEqual(seen, [`${ID}>1003`, 'dtmf callee 12#']);
+      const OTHER = '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b';
+      assert.equal((await call('POST', `/api/v1/calls/${ID}/join`, { call: 'not-a-uuid' })).status, 400, 'join: the other call must be a call id');
+      assert.equal((await call('POST', `/api/v1/calls/${ID}/join`, { call: ID })).status, 409, "join: the controller's 409 is passed on");
+      assert.equal((await call('POST', `/api/v1/calls/${ID}/join`, { call: OTHER })).status, 200);
+      assert.deepEqual(seen, [`${ID}>1003`, 'dtmf callee 12#', `${ID}+${OTHER}`]);
     } finally {
       await h.cleanup();
     }

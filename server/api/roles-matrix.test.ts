@@ -141,6 +141,7 @@ const MATRIX: Record<string, string> = {
   'POST /api/v1/calls/:id/recording/stop': '- x x - -',
   'POST /api/v1/calls/:id/dtmf': '- x x - -',
   'POST /api/v1/calls/:id/transfer': '- x x - -',
+  'POST /api/v1/calls/:id/join': '- x x - -',
   'GET /api/v1/moh/classes/:class/files': '- x x - -',
   'PUT /api/v1/moh/classes/:class/files/:name': '- - x - -',
   'DELETE /api/v1/moh/classes/:class/files/:name': '- - x - -',

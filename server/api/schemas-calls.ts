@@ -21,6 +21,9 @@ export const TransferRequest = z.strictObject({
     .regex(/^[0-9*#+]{1,32}$/)
     .meta({ description: 'the number the caller goes to, resolved through the dial plan with the caller’s permissions' }),
 });
+export const JoinRequest = z.strictObject({
+  call: z.uuid().meta({ description: 'the other call in progress: the party both calls have in common (an agent, a phone holding one call while on the other) is released and the two other parties talk' }),
+});
 export const TransferAccepted = z.object({ callId: z.string(), target: z.string() });
 export const DtmfRequest = z.strictObject({
   digits: z.string().regex(/^[0-9*#A-Da-d]{1,32}$/),

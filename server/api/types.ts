@@ -166,6 +166,8 @@ export interface LiveCallControl {
   hold(id: string): Promise<Controlled>;
   resume(id: string): Promise<Controlled>;
   transfer(id: string, target: string): Controlled;
+  /** attended transfer: the party both calls have in common leaves, the other two talk */
+  join(id: string, other: string): Promise<Controlled>;
   dtmf(id: string, o: { readonly digits: string; readonly to: 'caller' | 'callee'; readonly durationMs?: number }): Controlled;
   startRecording(id: string): Promise<Controlled>;
   stopRecording(id: string): Controlled;

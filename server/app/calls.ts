@@ -132,6 +132,8 @@ export function createCallSide(o: CallSideOptions) {
   const control = createCallControl({
     domain: config.sipDomain,
     publicAddress: config.publicAddress,
+    // a public address behind NAT may not route back to this host: loopback for a wildcard bind
+    mediaLoopAddress: config.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.bindAddress === '::' ? '::1' : config.bindAddress,
     stack: o.stack,
     listening: o.listening,
     authenticator: o.authenticator,

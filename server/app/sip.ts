@@ -31,8 +31,8 @@ export interface SipSideOptions {
 }
 
 export const ALLOW = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER', 'INFO', 'UPDATE', 'PRACK', 'SUBSCRIBE', 'NOTIFY'];
-/** RFC 3261 §8.2.2.3: option tags a request may Require (the B2BUA's: RFC 3262 100rel, RFC 4028 timer) */
-export const SUPPORTED = ['100rel', 'timer'];
+/** RFC 3261 §8.2.2.3: option tags a request may Require (the B2BUA's: RFC 3262 100rel, RFC 4028 timer, RFC 3891 replaces) */
+export const SUPPORTED = ['100rel', 'timer', 'replaces'];
 
 /** Digest responses are not passwords, but they are credentials to replay: keep them out of logs. */
 const redactAuthorization = (text: string) =>

@@ -20,6 +20,9 @@ import { resolveDialled } from './dialplan/resolver.js';
 import type { DestinationEnv } from './dialplan/destinations.js';
 import type { CallControlOptions, ExtensionProfile } from './types.js';
 import { CallLines } from './lines.js';
+import { replacesOf, type ReplacesId } from './replaces.js';
+import { checkReplaces, replaceDialog } from './invite-replaces.js';
+import type { Side } from './call-media.js';
 
 export interface CallControl {
   readonly handler: RequestHandler;
@@ -114,9 +117,22 @@ export function createCallControl(o: CallControlOptions): CallControl {
   const forwarder = new DtmfForwarder({ logger });
   /** each call's INVITE and Max-Forwards, for the steps a transfer runs on it */
   const invites = new Map<string, { readonly request: IncomingRequest; readonly maxForwards: number }>();
+  /** RFC 3891 §3: the dialog a Replaces names; its to-tag is ours, but a phone that swapped them is still understood */
+  const dialogOf = (r: ReplacesId): { call: Call; side: Side } | undefined => {
+    for (const tag of [r.toTag, r.fromTag]) {
+      const key = `${r.callId}\n${tag}`;
+      const call = index.get(key);
+      if (call !== undefined) return { call, side: call.inbound.dialogKey === key ? 'caller' : 'callee' };
+    }
+    return undefined;
+  };
   const transfers = new CallTransfers({
     clock: o.clock,
     logger,
+    dialogOf,
+    unindex: (key) => index.delete(key),
+    engine: o.media,
+    mediaAddress: o.mediaLoopAddress ?? o.publicAddress,
     permissionsOf: async (number) => (await o.directory.profile(number))?.permissions,
     routes: {
       resolve: async ({ target, permissions }) => {
@@ -161,6 +177,10 @@ export function createCallControl(o: CallControlOptions): CallControl {
     // RFC 4028 §9: an interval below our Min-SE gets 422 before anything rings
     const session = o.sessionTimer ? negotiateRequest(request.message, o.sessionTimer) : ({ kind: 'none' } as const);
     if (session.kind === 'reject') return request.reply({ status: session.status, headers: session.headers });
+    // RFC 3891 §3: an INVITE that replaces one of our dialogs is checked before anything rings
+    const replaces = replacesOf(request.message);
+    const replacing = replaces === undefined ? undefined : checkReplaces({ replaces, dialogOf, ended: (r) => transfers.departed(r), caller: caller.number });
+    if (replacing !== undefined && !replacing.ok) return request.reply({ status: replacing.status, reason: replacing.reason });
     const inbound = new InboundLeg(legContext(dialled || 'hailing', request.flow), request);
     if (session.kind === 'accept') inbound.sessionHeaders = session.headers;
     const call = new Call({
@@ -195,6 +215,11 @@ export function createCallControl(o: CallControlOptions): CallControl {
     call.on('transfer', (progress) => observer.emitChange({ ...about, change: { kind: 'transfer', ...progress } }));
     invites.set(call.id, { request, maxForwards });
     request.onCancel?.(() => call.cancelledByCaller());
+    if (replacing?.ok) {
+      const target = replacing.target;
+      await replaceDialog({ call, request, target, engine: o.media, address: o.publicAddress, inbandDtmf: o.dtmfInband ?? 'auto', joined: transfers.joined, depart: (leg) => transfers.letGo(leg), logger });
+      return;
+    }
     const plan = (await o.dialPlan?.entries()) ?? [];
     const entries = fromTrunk.kind === 'did' ? [fromTrunk.entry, ...plan] : plan;
     const resolution = await resolveDialled({ callerPermissions: caller.permissions, dialled, entries, env });
@@ -221,7 +246,8 @@ export function createCallControl(o: CallControlOptions): CallControl {
     const side = call.inbound.dialogKey === key ? 'caller' : 'callee';
     const leg = call.legOf(side);
     const contact = contactFor({ user: side === 'caller' ? call.callee : call.caller.number, flow: request.flow, listening: o.listening(), publicAddress: o.publicAddress });
-    if (leg) void handleInDialog({ call, side, request, contact, observer, sessions: sessions.get(call), refer: (r) => transfers.refer(r) }).catch((err: unknown) => logger.error({ err: String(err) }, 'in-dialog request failed'));
+    const joined = transfers.joined.joinedView(call, side);
+    if (leg) void handleInDialog({ call, side, request, contact, observer, sessions: sessions.get(call), refer: (r) => transfers.refer(r), ...(joined ? { joined } : {}) }).catch((err: unknown) => logger.error({ err: String(err) }, 'in-dialog request failed'));
     return true;
   };
 

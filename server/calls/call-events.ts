@@ -16,10 +16,14 @@ export type MediaChange =
   /** `side` put the other party on hold by its own re-offer (party-hold.ts), or took it off */
   | { readonly kind: 'party-held' | 'party-resumed'; readonly side: Side };
 
-/** a transfer of the caller (call-transfer.ts): started, then completed (the target bridged) or failed with a SIP status */
+/**
+ * a transfer of the caller (call-transfer.ts): started, then completed (the target bridged) or
+ * failed with a SIP status; an attended transfer (attended-transfer.ts) reports 'completed' on
+ * both calls it joined, with the party each is now connected to as the target
+ */
 export interface TransferProgress {
   readonly target: string;
-  readonly by: 'callee' | 'api';
+  readonly by: 'caller' | 'callee' | 'api';
   readonly result: 'started' | 'completed' | 'failed';
   readonly status?: number;
 }

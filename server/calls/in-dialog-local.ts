@@ -6,7 +6,7 @@
 import { getHeader, parseCSeq } from '../sip/index.js';
 import type { IncomingRequest, ReplyOptions, SipHeader, SipRequest } from '../sip/index.js';
 import type { Call } from './call.js';
-import type { SdpRelay, Side } from './call-media.js';
+import type { Direction, SdpRelay, Side } from './call-media.js';
 import type { InboundLeg } from './inbound-leg.js';
 import type { OutboundLeg } from './outbound-leg.js';
 
@@ -48,7 +48,7 @@ export function answerer(o: { readonly call: Call; readonly leg: InboundLeg | Ou
   };
 }
 
-export async function answerOfferHere(o: { readonly call: Call; readonly side: Side; readonly leg: InboundLeg | OutboundLeg; readonly request: IncomingRequest; readonly contact: string; readonly facing: FacingMedia; readonly refresh?: RefreshAnswer | undefined }): Promise<void> {
+export async function answerOfferHere(o: { readonly call: Call; readonly side: Side; readonly leg: InboundLeg | OutboundLeg; readonly request: IncomingRequest; readonly contact: string; readonly facing: FacingMedia; readonly refresh?: RefreshAnswer | undefined; readonly partyDirection?: ((side: Side, direction: Direction) => void) | undefined }): Promise<void> {
   const { call, side, request } = o;
   const isInvite = request.message.method === 'INVITE';
   const offer = request.message.body;
@@ -74,5 +74,5 @@ export async function answerOfferHere(o: { readonly call: Call; readonly side: S
   call.events.emit('media', { kind: 'direction', side, direction: answered.direction });
   answer(answered.body);
   // the endpoints answering here report the direction the party offered (local-answer.ts)
-  call.partyDirection(side, answered.direction);
+  (o.partyDirection ?? ((s, d) => call.partyDirection(s, d)))(side, answered.direction);
 }

@@ -9,6 +9,7 @@ import type { OutboundLeg } from './outbound-leg.js';
 import { handleRefer, TRANSFEROR_BYE_GRACE_MS } from './in-dialog-refer.js';
 import type { TransferResult } from './call-transfer.js';
 import { flush, silentLogger } from './test-support.js';
+import type { ReplacesId } from './replaces.js';
 
 const FLOW = { protocol: 'udp' as const, local: { address: '127.0.0.1', port: 5060 }, remote: { address: '127.0.0.1', port: 5072 } };
 
@@ -42,12 +43,15 @@ class FakeTransferor {
   } as unknown as OutboundLeg;
 }
 
-function rig(o: { side?: 'caller' | 'callee'; result?: TransferResult } = {}) {
+function rig(o: { side?: 'caller' | 'callee'; result?: TransferResult; attended?: TransferResult } = {}) {
   const clock = new FakeClock();
   const transferor = new FakeTransferor();
   const call = { id: 'call-1', legOf: () => transferor.leg } as unknown as Call;
   const asked: { target: string; transferor: string | undefined }[] = [];
   const departed: OutboundLeg[] = [];
+  const replaced: ReplacesId[] = [];
+  /** the transferor's leg in its other call (the dialog Replaces names) */
+  const other = new FakeTransferor();
   const run = (request: IncomingRequest) =>
     handleRefer({
       call,
@@ -62,8 +66,17 @@ function rig(o: { side?: 'caller' | 'callee'; result?: TransferResult } = {}) {
         detached(transferor.leg);
         return o.result ?? { ok: true };
       },
+      ...(o.attended
+        ? {
+            attended: async ({ replaces }: { replaces: ReplacesId }) => {
+              replaced.push(replaces);
+              const result = o.attended!;
+              return { result, legs: result.ok ? [transferor.leg, other.leg] : [] };
+            },
+          }
+        : {}),
     });
-  return { clock, transferor, asked, departed, run };
+  return { clock, transferor, other, asked, departed, replaced, run };
 }
 
 const header = (h: readonly [string, string][], name: string) => h.find(([n]) => n === name)?.[1];
@@ -84,7 +97,7 @@ describe('REFER (RFC 3515) from a phone in a call', () => {
     assert.deepEqual(request.replies.map((x) => x.status), [603]);
   });
 
-  it('a Refer-To with Replaces (attended transfer, RFC 3891) is answered 501 rather than turned into a blind one', async () => {
+  it('a Refer-To with Replaces where no attended transfer is wired (a handler without `attended`) is answered 501 rather than turned into a blind one', async () => {
     const r = rig();
     const request = refer([{ name: 'Refer-To', value: '<sip:1003@pbx.test?Replaces=abc%3Bto-tag%3D1%3Bfrom-tag%3D2>' }]);
     await r.run(request);
@@ -119,5 +132,56 @@ describe('REFER (RFC 3515) from a phone in a call', () => {
       r.transferor.sent.filter((m) => m.method === 'NOTIFY').map((n) => n.body),
       ['SIP/2.0 100 Trying\r\n', 'SIP/2.0 486 Busy Here\r\n'],
     );
+  });
+
+  describe('attended transfer (Refer-To with Replaces, RFC 5589 §7)', () => {
+    const referTo = '<sip:1003@pbx.test?Replaces=bc-call%3Bto-tag%3Dhailing-2%3Bfrom-tag%3Db-2>';
+
+    it('202, the dialog Replaces names is asked for, NOTIFY 100 then 200; both of the transferor\'s dialogs get BYE only after the grace period', async () => {
+      const r = rig({ attended: { ok: true } });
+      const request = refer([{ name: 'Refer-To', value: referTo }]);
+      await r.run(request);
+      assert.deepEqual(request.replies.map((x) => x.status), [202]);
+      assert.deepEqual(r.replaced, [{ callId: 'bc-call', toTag: 'hailing-2', fromTag: 'b-2', earlyOnly: false }]);
+      assert.equal(r.asked.length, 0, 'no blind transfer');
+      assert.deepEqual(
+        r.transferor.sent.filter((m) => m.method === 'NOTIFY').map((n) => n.body),
+        ['SIP/2.0 100 Trying\r\n', 'SIP/2.0 200 OK\r\n'],
+      );
+      r.clock.advance(TRANSFEROR_BYE_GRACE_MS - 1);
+      await flush();
+      assert.deepEqual([r.transferor.byes, r.other.byes], [0, 0]);
+      r.clock.advance(1);
+      await flush();
+      assert.deepEqual([r.transferor.byes, r.other.byes], [1, 1]);
+    });
+
+    it("the caller's REFER with Replaces is accepted (the join keeps both calls' records), unlike its blind transfer", async () => {
+      const r = rig({ side: 'caller', attended: { ok: true } });
+      const request = refer([{ name: 'Refer-To', value: referTo }]);
+      await r.run(request);
+      assert.deepEqual(request.replies.map((x) => x.status), [202]);
+      assert.equal(r.replaced.length, 1);
+    });
+
+    it('a failed join (the named dialog is gone) ends the subscription with 481 and leaves both dialogs up (no BYE)', async () => {
+      const r = rig({ attended: { ok: false, status: 481, reason: 'Call/Transaction Does Not Exist' } });
+      await r.run(refer([{ name: 'Refer-To', value: referTo }]));
+      assert.deepEqual(
+        r.transferor.sent.filter((m) => m.method === 'NOTIFY').map((n) => n.body),
+        ['SIP/2.0 100 Trying\r\n', 'SIP/2.0 481 Call/Transaction Does Not Exist\r\n'],
+      );
+      r.clock.advance(TRANSFEROR_BYE_GRACE_MS * 2);
+      await flush();
+      assert.deepEqual([r.transferor.byes, r.other.byes], [0, 0]);
+    });
+
+    it('RFC 3891 §6.1: a Replaces without both tags is answered 400 and nothing is joined', async () => {
+      const r = rig({ attended: { ok: true } });
+      const request = refer([{ name: 'Refer-To', value: '<sip:1003@pbx.test?Replaces=bc-call%3Bto-tag%3Dhailing-2>' }]);
+      await r.run(request);
+      assert.deepEqual(request.replies.map((x) => x.status), [400]);
+      assert.equal(r.replaced.length, 0);
+    });
   });
 });

@@ -16,6 +16,7 @@ import type { Direction, Side } from './call-media.js';
 import { parseDtmfInfo } from './dtmf-info.js';
 import { ALLOW } from './allow.js';
 import type { CallObserver } from './observer.js';
+import type { Leg } from './leg.js';
 
 const other = (side: Side): Side => (side === 'caller' ? 'callee' : 'caller');
 const RELAYED = new Set(['INFO', 'MESSAGE', 'NOTIFY']);
@@ -33,6 +34,8 @@ export interface InDialogRequest {
   readonly sessions?: CallSessionTimers | undefined;
   /** REFER (RFC 3515): a transfer by the party (in-dialog-refer.ts); absent: 501 */
   readonly refer?: (o: { readonly call: Call; readonly side: Side; readonly request: IncomingRequest; readonly contact: string }) => Promise<void>;
+  /** the call was joined to another by an attended transfer (attended-transfer.ts): re-offers are answered here, relays go across */
+  readonly joined?: { readonly facing: FacingMedia | undefined; readonly peer: Leg | undefined };
 }
 
 export async function handleInDialog(o: InDialogRequest): Promise<void> {
@@ -86,8 +89,10 @@ export async function handleInDialog(o: InDialogRequest): Promise<void> {
       const negotiated = o.sessions?.negotiate(request) ?? { kind: 'none' as const };
       if (negotiated.kind === 'reject') return request.reply({ status: negotiated.status, headers: negotiated.headers });
       const refresh: RefreshAnswer = { headers: negotiated.kind === 'accept' ? negotiated.headers : [], answered: () => o.sessions?.refreshed(side, negotiated) };
-      const facing = call.facing(side) ?? holdAnsweredHere(call, side, request.message.body);
-      if (facing) await answerOfferHere({ call, side, leg, request, contact, facing, refresh });
+      const facing = call.facing(side) ?? o.joined?.facing ?? holdAnsweredHere(call, side, request.message.body);
+      // a joined party's hold is not the call's party hold: the endpoint across from it in this
+      // call is the departed transferor's, whose media timeout must stay off (attended-transfer.ts)
+      if (facing) await answerOfferHere({ call, side, leg, request, contact, facing, refresh, ...(o.joined ? { partyDirection: () => undefined } : {}) });
       else await relayOffer({ call, side, request, contact, refresh });
       return;
     }
@@ -104,7 +109,7 @@ export async function handleInDialog(o: InDialogRequest): Promise<void> {
         return;
       }
   }
-  const peer = call.legOf(other(side));
+  const peer = o.joined ? o.joined.peer : call.legOf(other(side));
   const contentType = getHeader(request.message, 'Content-Type');
   // RFC 6086: DTMF in INFO is reported like the media engine's digits, and still relayed
   const info = method === 'INFO' ? parseDtmfInfo(contentType, request.message.body) : null;

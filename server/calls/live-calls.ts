@@ -122,6 +122,16 @@ export class LiveCalls {
     return { ok: true };
   }
 
+  /** attended transfer by the API: see CallTransfers.apiJoin() */
+  async join(id: string, otherId: string): Promise<ControlResult> {
+    const call = this.#o.calls.get(id);
+    const other = this.#o.calls.get(otherId);
+    if (call === undefined || other === undefined) return NOT_FOUND;
+    const result = await this.#o.transfers.apiJoin({ call, other });
+    if (result.ok) return { ok: true };
+    return conflict(result.reason);
+  }
+
   /** records the conversation from now (recording must be set up: HAILING_RECORD_CALLS) */
   async startRecording(id: string): Promise<ControlResult> {
     const call = this.#o.calls.get(id);

@@ -132,6 +132,8 @@ export interface CallControlOptions {
   readonly domain: string;
   /** the address put in SDP and Contact when a listening point is bound to a wildcard */
   readonly publicAddress: string;
+  /** where this host reaches its own media sockets (the bind address, loopback for a wildcard): the hops of an attended transfer across media workers; default publicAddress */
+  readonly mediaLoopAddress?: string;
   readonly stack: Pick<SipStack, 'request' | 'sendAck'>;
   readonly listening: () => readonly ListeningPoint[];
   readonly authenticator: DigestAuthenticator;

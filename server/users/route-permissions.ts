@@ -159,6 +159,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/calls/:id/recording/stop': 'calls.control',
   'POST /api/v1/calls/:id/dtmf': 'calls.control',
   'POST /api/v1/calls/:id/transfer': 'calls.control',
+  'POST /api/v1/calls/:id/join': 'calls.control',
   'GET /api/v1/moh/classes/:class/files': 'moh.read',
   'PUT /api/v1/moh/classes/:class/files/:name': 'moh.write',
   'DELETE /api/v1/moh/classes/:class/files/:name': 'moh.write',

@@ -34,6 +34,8 @@ export class Dialog {
   readonly reinvites = new Inbox<SipMessage>();
   /** INFO requests received (RFC 6086), each answered 200 already */
   readonly infos = new Inbox<SipMessage>();
+  /** NOTIFY requests received (a REFER's implicit subscription, RFC 3515 §2.4.4), each answered 200 already */
+  readonly notifies = new Inbox<SipMessage>();
   #localSeq: number;
   #sdpVersion = 1;
   #acks = new Map<number, SipMessage>();
@@ -97,11 +99,12 @@ export class Dialog {
     if (!this.#closed) this.context.stack.send(m);
   }
 
-  /** a request within the dialog (§12.2.1.1); resolves with its final response. A body is SDP unless `contentType` says otherwise. */
-  request(method: string, content?: string, contentType = 'application/sdp'): Promise<SipMessage> {
+  /** a request within the dialog (§12.2.1.1); resolves with its final response. A body is SDP unless `contentType` says otherwise; `extra`: more headers in node-sip's form */
+  request(method: string, content?: string, contentType = 'application/sdp', extra: Record<string, string> = {}): Promise<SipMessage> {
     const seq = ++this.#localSeq;
-    const headers = this.#headers(method, seq);
-    if (method === 'INVITE') headers.contact = [{ uri: this.context.contact, params: {} }];
+    const headers = { ...this.#headers(method, seq), ...extra };
+    // RFC 3515 §2.1: a REFER, like an INVITE, carries the Contact of the dialog's usage
+    if (method === 'INVITE' || method === 'REFER') headers.contact = [{ uri: this.context.contact, params: {} }];
     if (content) headers['content-type'] = contentType;
     const m: SipMessage = { method, uri: this.state.remoteTarget, headers, ...(content ? { content } : {}) };
     return within(
@@ -148,6 +151,10 @@ export class Dialog {
       case 'INFO':
         stack.send(this.response(rq, 200, 'OK'));
         this.infos.push(rq);
+        return;
+      case 'NOTIFY':
+        stack.send(this.response(rq, 200, 'OK'));
+        this.notifies.push(rq);
         return;
       case 'OPTIONS':
       case 'UPDATE':

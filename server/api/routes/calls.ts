@@ -5,7 +5,7 @@ import type { Context, Hono } from 'hono';
 import type { ApiDeps, ApiEnv, LiveCallControl } from '../types.js';
 import { requireSession } from '../auth.js';
 import { jsonError, readBody, validate } from '../http-errors.js';
-import { DtmfRequest, LiveCallParams, TransferRequest } from '../schemas-calls.js';
+import { DtmfRequest, JoinRequest, LiveCallParams, TransferRequest } from '../schemas-calls.js';
 import { auditFrom } from './recording-control.js';
 
 type Outcome = { readonly ok: true } | { readonly ok: false; readonly status: 404 | 409; readonly reason: string };
@@ -53,5 +53,17 @@ export function mountCallRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     if (!started.ok) return jsonError(c, started.status, { error: started.status === 404 ? 'call not found' : 'not possible now', reason: started.reason });
     auditFrom(deps, c, { action: 'call.transfer', target: params.value.id, detail: { to: body.value.target } });
     return c.json({ callId: params.value.id, target: body.value.target }, 202);
+  });
+
+  app.post('/api/v1/calls/:id/join', session, async (c) => {
+    const params = validate(c, LiveCallParams, c.req.param());
+    if (!params.ok) return params.response;
+    const body = await readBody(c, JoinRequest);
+    if (!body.ok) return body.response;
+    if (deps.liveCalls === undefined) return absent(c);
+    const joined = await deps.liveCalls.join(params.value.id, body.value.call);
+    if (!joined.ok) return jsonError(c, joined.status, { error: joined.status === 404 ? 'call not found' : 'not possible now', reason: joined.reason });
+    auditFrom(deps, c, { action: 'call.join', target: params.value.id, detail: { with: body.value.call } });
+    return c.json({ callId: params.value.id, action: 'join' });
   });
 }
