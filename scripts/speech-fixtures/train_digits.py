@@ -153,6 +153,8 @@ def main():
     p.add_argument("heldout")
     p.add_argument("out_dir")
     p.add_argument("--minutes", type=float, default=8)
+    p.add_argument("--lr", type=float, default=4e-3, help="peak learning rate")
+    p.add_argument("--max-frames", type=int, default=2500, help="input frames per batch")
     p.add_argument("--init", help="a checkpoint (model.pt) of an earlier run to continue from")
     a = p.parse_args()
     feats, labels = load(a.train)
@@ -170,11 +172,11 @@ def main():
     while time.time() < deadline:
         epoch += 1
         total = 0.0
-        groups = batches(feats, labels, rng)
+        groups = batches(feats, labels, rng, a.max_frames)
         for g in groups:
             frac = min(1.0, (time.time() - start) / (deadline - start))
             for pg in opt.param_groups:  # warm-up then cosine decay over the time budget
-                pg["lr"] = 4e-3 * min(1.0, frac * 20) * 0.5 * (1 + np.cos(np.pi * frac))
+                pg["lr"] = a.lr * min(1.0, frac * 20) * 0.5 * (1 + np.cos(np.pi * frac))
             x, xl, y, yl = collate(g, feats, labels, rng)
             logp = model(x)
             loss = ctc(logp.transpose(0, 1), y, out_len(xl), yl)

@@ -26,6 +26,7 @@ import { mountAcdRoutes } from './routes/acd.js';
 import { mountConsole } from './console.js';
 import { mountSystemRoutes } from './routes/system.js';
 import { mountTrunkRoutes } from './routes/trunks.js';
+import { mountTranscriptRoutes } from './routes/transcripts.js';
 import { mountDeviceRoutes } from './routes/devices.js';
 import { mountSpeechRoutes } from './routes/speech.js';
 import { mountVoicemailRoutes } from './routes/voicemail.js';
@@ -83,6 +84,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountAcdRoutes(app, deps);
   mountIvrRoutes(app, deps);
   mountTrunkRoutes(app, deps);
+  mountTranscriptRoutes(app, deps);
   mountDeviceRoutes(app, deps);
   mountSpeechRoutes(app, deps);
   mountVoicemailRoutes(app, deps);
