@@ -15,6 +15,8 @@ export interface OfflineAsrModel {
   readonly sampleRate: number;
   readonly featureDim: number;
   readonly vocabSize: number;
+  /** input frames per output frame; sherpa-onnx's timestamps for a tdnn model assume 1 */
+  readonly subsamplingFactor: number;
 }
 
 const BLANKS = ['<blk>', '<eps>', '<blank>'];
@@ -47,5 +49,7 @@ export async function offlineAsrCheck(options: { name: string; dir: string }): P
   const featureDim = Number(metadata.feature_dim ?? 23);
   if (!(sampleRate === 8000 || sampleRate === 16000)) refuse(`model.onnx has sample_rate '${metadata.sample_rate}'`);
   if (!Number.isInteger(featureDim) || featureDim < 1 || featureDim > 512) refuse(`model.onnx has feature_dim '${metadata.feature_dim}'`);
-  return { model, tokens: join(options.dir, 'tokens.txt'), sampleRate, featureDim, vocabSize };
+  const subsamplingFactor = Number(metadata.subsampling_factor ?? 1);
+  if (!Number.isInteger(subsamplingFactor) || subsamplingFactor < 1 || subsamplingFactor > 16) refuse(`model.onnx has subsampling_factor '${metadata.subsampling_factor}'`);
+  return { model, tokens: join(options.dir, 'tokens.txt'), sampleRate, featureDim, vocabSize, subsamplingFactor };
 }

@@ -15,7 +15,8 @@ const send = (m: SpeechMessage): void => {
   process.send?.(m);
 };
 const voices = new Map<string, SherpaOfflineTts>();
-const recognizers = new Map<string, SherpaOfflineRecognizer>();
+/** with the factor by which sherpa-onnx's token times are short: it assumes no subsampling for tdnn models */
+const recognizers = new Map<string, { recognizer: SherpaOfflineRecognizer; timeScale: number }>();
 
 async function vadSegments(rate: 8000 | 16000, pcm: Int16Array): Promise<VadSegment[]> {
   const vad = await SileroVad.create({ rate });
@@ -49,20 +50,21 @@ async function loadRecognizer(name: string, dir: string): Promise<SpeechResult> 
     modelConfig: { tdnn: { model: m.model }, tokens: m.tokens, numThreads: 1, debug: false },
     decodingMethod: 'greedy_search',
   });
-  recognizers.set(name, recognizer);
+  recognizers.set(name, { recognizer, timeScale: m.subsamplingFactor });
   return { op: 'load-recognizer', sampleRate: m.sampleRate, featureDim: m.featureDim, vocabSize: m.vocabSize };
 }
 
 function transcribe(name: string, rate: number, pcm: Int16Array): SpeechResult {
-  const recognizer = recognizers.get(name);
-  if (!recognizer) throw new Error(`recogniser '${name}' is not loaded`);
+  const loaded = recognizers.get(name);
+  if (!loaded) throw new Error(`recogniser '${name}' is not loaded`);
+  const { recognizer, timeScale } = loaded;
   const samples = new Float32Array(pcm.length);
   for (let i = 0; i < pcm.length; i++) samples[i] = (pcm[i] as number) / 32768;
   const stream = recognizer.createStream();
   stream.acceptWaveform({ samples, sampleRate: rate });
   recognizer.decode(stream);
   const r = recognizer.getResult(stream);
-  return { op: 'transcribe', text: r.text, tokens: r.tokens, timestamps: r.timestamps };
+  return { op: 'transcribe', text: r.text, tokens: r.tokens, timestamps: r.timestamps.map((t) => t * timeScale) };
 }
 
 async function handle(req: SpeechRequest): Promise<SpeechResult> {
