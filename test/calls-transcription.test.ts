@@ -1,4 +1,4 @@
-// Acceptance (post-call transcription, issue 13): with HAILING_RECORD_CALLS=all and
+// Acceptance (post-call transcription, issue 13): with HAILING_RECORD_CALLS=all (WAV and Ogg/Opus) and
 // HAILING_TRANSCRIBE_MODEL set to the fixture digit recogniser, a baresip caller plays a WAV of
 // digits spoken by espeak-ng voices that the model never heard in training (made here by espeak-ng
 // and sox) into a call; the callee sends silence. The recording is sealed at rest (the default). After
@@ -72,7 +72,7 @@ function spokenWav(dir: string): { file: string; seconds: number } {
   return { file, seconds: Number(execFileSync('soxi', ['-D', file]).toString().trim()) };
 }
 
-describe('post-call transcription (HAILING_TRANSCRIBE_MODEL, fixture digit recogniser)', () => {
+for (const format of ['wav', 'ogg'] as const) describe(`post-call transcription (HAILING_TRANSCRIBE_MODEL, fixture digit recogniser, ${format} recordings)`, () => {
   const phones: Phone[] = [];
   let server: HailingProcess | undefined;
   const scratch = mkdtempSync(path.join(tmpdir(), 'hailing-transcribe-'));
@@ -85,7 +85,7 @@ describe('post-call transcription (HAILING_TRANSCRIBE_MODEL, fixture digit recog
   });
 
   it('digits spoken into a recorded, sealed call are transcribed after the hang-up: one caller segment per utterance at its time, none for the silent callee, found by search', { timeout: 150_000 }, async (t) => {
-    server = await startHailing({ env: { HAILING_RECORD_CALLS: 'all', HAILING_TRANSCRIBE_MODEL: MODEL } });
+    server = await startHailing({ env: { HAILING_RECORD_CALLS: 'all', HAILING_RECORDING_FORMAT: format, HAILING_TRANSCRIBE_MODEL: MODEL } });
     await withExtensions(server, ['1001', '1002']);
     const spoken = spokenWav(scratch);
     const quiet = path.join(scratch, 'quiet.wav');
@@ -134,9 +134,10 @@ describe('post-call transcription (HAILING_TRANSCRIBE_MODEL, fixture digit recog
     assert.match(JSON.stringify(missing.body), /\bq\b/);
   });
 
-  // Marked todo: through a real call the fixture model misses far more digits than on the same
-  // speech fed directly (8 of 14 here against 0 of 34 in offline-asr.test.ts); the cause (baresip's
-  // 48 kHz → 8 kHz path, segment edges, or a model too small for the call's distortion) is not found yet.
+  // Marked todo: through a real call the fixture model misses more digits than on the same speech
+  // fed directly (0 of 34 in offline-asr.test.ts): 8 of 14 from the WAV recording, 3 of 14 from the
+  // Ogg/Opus one; the WAV recording is measurably noisier than sox's G.711 of the same file
+  // (docs/speech.md). Passes for Ogg today; the todo stays until both do.
   it(`the caller's digits are transcribed within ${MAX_DIGIT_ERROR * 100} % digit error`, { todo: 'accuracy through a real call is not reached yet (docs/speech.md)' }, () => {
     assert.ok(accuracy, 'the call above produced a transcript');
     const errors = digitErrors(accuracy.want, accuracy.heard);

@@ -4,6 +4,7 @@
 // right) goes through the offline recogniser (VAD segments, then text), and the segments are
 // stored. A failed attempt is retried after a delay, up to a bounded number of attempts; the reason
 // stays on the job.
+import { execFile } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { isAbsolute, resolve, sep } from 'node:path';
 import { resampleAll } from '../../media/index.js';
@@ -30,6 +31,17 @@ export interface TranscriptionServiceOptions {
 }
 
 const SPEAKERS = ['caller', 'callee'] as const;
+
+/** decodes Ogg/Opus bytes (stdin) to a 16 kHz WAV (stdout) with opusdec */
+function opusToWav(ogg: Buffer): Promise<Buffer> {
+  return new Promise((resolveWav, reject) => {
+    const child = execFile('opusdec', ['--quiet', '--rate', '16000', '--force-wav', '-', '-'], { encoding: 'buffer', maxBuffer: 512 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`opusdec could not decode the recording: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'opusdec is not installed (opus-tools)' : stderr.toString().trim() || err.message}`));
+      else resolveWav(stdout);
+    });
+    child.stdin?.end(ogg);
+  });
+}
 
 export class TranscriptionService {
   readonly #o: TranscriptionServiceOptions;
@@ -103,8 +115,9 @@ export class TranscriptionService {
     const record = await this.#o.records.get(job.callId);
     if (!record) throw new Error('the call record does not exist');
     if (!record.recordingPath) throw new Error('the call has no recording');
-    if ((record.recordingFormat ?? 'wav') !== 'wav') throw new Error(`${record.recordingFormat} recordings are not transcribed yet (only WAV)`);
-    const wav = parseWav(await this.#read(record.recordingPath));
+    const plain = await this.#read(record.recordingPath);
+    // Ogg/Opus: opus-tools' decoder (installed for the recording tests) gives 16 kHz WAV, channels kept
+    const wav = parseWav((record.recordingFormat ?? 'wav') === 'ogg' ? await opusToWav(plain) : plain);
     const mixed = wav.channels.length === 1;
     const out: NewTranscriptSegment[] = [];
     for (const [channel, raw] of wav.channels.entries()) {
