@@ -27,6 +27,7 @@ import { mountConsole } from './console.js';
 import { mountAcdDeskRoutes } from './routes/acd-desk.js';
 import { mountSystemRoutes } from './routes/system.js';
 import { mountTrunkRoutes } from './routes/trunks.js';
+import { mountTranscriptRoutes } from './routes/transcripts.js';
 import { mountDeviceRoutes } from './routes/devices.js';
 import { mountSpeechRoutes } from './routes/speech.js';
 import { mountVoicemailRoutes } from './routes/voicemail.js';
@@ -85,6 +86,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountAcdDeskRoutes(app, deps);
   mountIvrRoutes(app, deps);
   mountTrunkRoutes(app, deps);
+  mountTranscriptRoutes(app, deps);
   mountDeviceRoutes(app, deps);
   mountSpeechRoutes(app, deps);
   mountVoicemailRoutes(app, deps);

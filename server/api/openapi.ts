@@ -9,6 +9,7 @@ import { ACD_ROUTES } from './openapi-acd.js';
 import { IVR_ROUTES } from './openapi-ivr.js';
 import { ACCOUNT_ROUTES, SYSTEM_ROUTES } from './openapi-console.js';
 import { TRUNK_ROUTES } from './openapi-trunks.js';
+import { TRANSCRIPT_ROUTES } from './openapi-transcripts.js';
 import { DEVICE_ROUTES } from './openapi-devices.js';
 import { SPEECH_ROUTES } from './openapi-speech.js';
 import { USER_ROUTES } from './openapi-users.js';
@@ -244,6 +245,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   ...IVR_ROUTES,
   ...SYSTEM_ROUTES,
   ...TRUNK_ROUTES,
+  ...TRANSCRIPT_ROUTES,
   ...DEVICE_ROUTES,
   ...SPEECH_ROUTES,
   ...VOICEMAIL_ROUTES,

@@ -51,6 +51,8 @@ const MATRIX: Record<string, string> = {
   'GET /api/v1/cdrs/:id/trunk-attempts': '- x x - x',
   'POST /api/v1/cdrs/:id/reveal': '- x x - -',
   'GET /api/v1/cdrs/:id/recording': '- x x - -',
+  'GET /api/v1/cdrs/:id/transcript': '- x x - -',
+  'GET /api/v1/transcripts': '- x x - -',
   'DELETE /api/v1/cdrs/:id/recording': '- - x - -',
   'PUT /api/v1/cdrs/:id/legal-hold': '- - x - -',
   'DELETE /api/v1/cdrs/:id/legal-hold': '- - x - -',

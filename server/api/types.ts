@@ -20,7 +20,7 @@ import type { PolicyProfile } from '../users/index.js';
 import type { AccessControl, Principal } from './access.js';
 import type { DialPlanService, LiveCallView } from '../calls/index.js';
 import type { RecordingVault, RetentionService } from '../recording/index.js';
-import type { AuditChainReport, RetentionRepository } from '../store/index.js';
+import type { AuditChainReport, RetentionRepository, TranscriptsRepository } from '../store/index.js';
 import type { AuditExportRow, AuditSigningKey } from '../security/audit-signing.js';
 import type { AcdService } from '../acd/service.js';
 import type { FloorScope } from '../acd/scope.js';
@@ -193,6 +193,8 @@ export interface ApiDeps {
   readonly sessionTtlMs: number;
   readonly registrations: { list(): Promise<RegistrationView[]> | RegistrationView[] };
   readonly callRecords: CallRecordSource;
+  /** post-call transcripts (server/transcription); without it the transcript routes answer 404 */
+  readonly transcripts?: Pick<TranscriptsRepository, 'job' | 'segments' | 'search'>;
   /**
    * <dataDir>/recordings: GET /api/v1/cdrs/:id/recording serves only files that resolve inside it;
    * without it every recording download answers 404

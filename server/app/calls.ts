@@ -54,6 +54,8 @@ export interface CallSideOptions {
   readonly ivr?: { readonly handlers: IvrHandlers; readonly flowExists: (id: number) => Promise<boolean> };
   /** carrier trunks: 'route' steps and calls from carriers (server/app/trunks.ts) */
   readonly trunks?: { readonly outbound: OutboundDialer; readonly inbound: InboundTrunkCalls; readonly routeExists: (id: number) => Promise<boolean> };
+  /** a call's recording is complete and its record written with it (post-call transcription queues here) */
+  readonly onRecordingDone?: (record: CallRecord) => void;
 }
 
 type EventType = CallEventJson['type'];
@@ -172,7 +174,7 @@ export function createCallSide(o: CallSideOptions) {
             // the in-progress row names the file as soon as it exists (a crash leaves the pointer)
             started: (r: CallRecord) => void save(o.records.update(r), r.id),
             // the file's figures arrive after the hangup record: the same record again, completed
-            done: (r: CallRecord) => void save(o.records.update(r), r.id),
+            done: (r: CallRecord) => void save(o.records.update(r), r.id).then(() => o.onRecordingDone?.(r)),
           },
         }
       : {}),

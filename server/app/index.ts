@@ -39,6 +39,8 @@ import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createSipSide } from './sip.js';
 import { createCallSide, recordingsDirOf } from './calls.js';
+import { createTranscriptionSide } from './transcription.js';
+import type { CallRecord } from '../calls/index.js';
 import { createTrunkSide } from './trunks.js';
 import { EspeakTts, loadManifest, ModelInstaller, onnxModelCheck, TtsPrompts } from '../speech/index.js';
 import { drainWithDeadline } from './drain.js';
@@ -191,7 +193,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     // the dial plan is built with the call side, below; a transfer runs long after
     resolve: async ({ from, to }) => (await calls.dialPlan.resolve(from, to)).steps,
   });
+  const transcription = createTranscriptionSide({ config, db, logger, vault, recordingsDir: recordingsDirOf(config), records, now: () => clock.now() });
   const calls = createCallSide({
+    ...(transcription.service ? { onRecordingDone: (r: CallRecord) => void transcription.service?.enqueue(r.id).catch((err: unknown) => logger.error({ call: r.id, err: String(err) }, 'transcription not queued')) } : {}),
     voicemail,
     acd: acd.handlers,
     ivr: { handlers: ivr.handlers, flowExists: ivr.flowExists },
@@ -253,6 +257,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const api = createApiApp({
     repositories,
     callRecords: records,
+    transcripts: transcription.repository,
     callEvents: events,
     auditLog: auditRepository,
     system,
@@ -313,6 +318,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       if (admin.created) audit.record({ actor: 'system', action: 'admin.bootstrap', target: admin.username });
       await calls.start();
       await voicemail.start();
+      await transcription.start();
       retentionJob = startRetentionJob({ clock, intervalMs: config.retentionPurgeIntervalMs, recordings: retention, audit: auditRepository, auditRetentionDays: config.auditRetentionDays, logger });
       await sip.registrar.start();
       // bans still running when the process stopped hold again before SIP listens (audited as restored)
@@ -360,6 +366,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         // a purge under way finishes its page of deletions and audit rows before the writer closes
         await retention.settled();
         await calls.closeMedia();
+        await transcription.stop();
         await sip.registrar.close();
         await audit.settled();
         await writer.close();

@@ -121,6 +121,8 @@ export const configShape = z
     recordingFormat: z.enum(['wav', 'ogg']).default('wav'),
     /** stereo: caller left, callee right (speaker separation for QA and ASR); mixed: one channel with both */
     recordingChannels: z.enum(['stereo', 'mixed']).default('stereo'),
+    /** post-call transcription: the folder of an offline CTC model (model.onnx with model_type tdnn, tokens.txt); unset: off */
+    transcribeModel: z.string().min(1).optional(),
     /** encryption at rest of recordings (docs/data-at-rest.md): AES-256-GCM, the 国密 profile SM4-CTR + HMAC-SM3, or off */
     recordingEncryption: z.enum(['aes-256-gcm', 'sm4-ctr-hmac-sm3', 'off']).default('aes-256-gcm'),
     /** the master key file (made with mode 0600 on first start); default <dataDir>/keys/recording-master.keys */

@@ -1,7 +1,7 @@
-// Recognition interfaces, not implemented yet: streaming ASR (sherpa-onnx OnlineRecognizer),
-// offline ASR (OfflineRecognizer) and keyword spotting (KeywordSpotter) need models; the test
-// fixture models (a tiny CTC digit recogniser, a small streaming transducer) are still to be trained
-// (issue 13). These shapes are what the speech process will offer per call leg.
+// Recognition interfaces. OfflineRecognizer is implemented by SherpaOfflineAsr (offline-asr.ts) with
+// the fixture CTC digit recogniser (test/fixtures/speech/digits-tdnn); streaming ASR (sherpa-onnx
+// OnlineRecognizer) and keyword spotting (KeywordSpotter) are not implemented yet: they need a small
+// streaming transducer fixture (issue 13). These shapes are what the speech process offers per call leg.
 
 export interface RecognitionResult {
   readonly text: string;

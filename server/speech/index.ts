@@ -9,4 +9,6 @@ export { EspeakTts } from './tts/espeak.js';
 export { TtsPrompts } from './tts/prompt-cache.js';
 export { SherpaVoiceTts } from './tts/sherpa-voice.js';
 export { TtsError, type TtsEngine, type TtsRate } from './tts/tts.js';
-export type { StreamingRecognizer, OfflineRecognizer, KeywordSpotter } from './asr.js';
+export type { StreamingRecognizer, OfflineRecognizer, KeywordSpotter, RecognitionResult } from './asr.js';
+export { SherpaOfflineAsr } from './offline-asr.js';
+export { offlineAsrCheck } from './check/offline-asr-check.js';

@@ -19,8 +19,33 @@ export interface SherpaOfflineTts {
   generate(request: { text: string; sid: number; speed: number }): SherpaGeneratedAudio;
 }
 
+/** the offline recogniser config for an icefall-style `tdnn` CTC model (model_type 'tdnn' in its metadata) */
+export interface SherpaOfflineRecognizerConfig {
+  readonly featConfig: { readonly sampleRate: number; readonly featureDim: number };
+  readonly modelConfig: { readonly tdnn: { readonly model: string }; readonly tokens: string; readonly numThreads: number; readonly debug: boolean; readonly provider?: 'cpu' };
+  readonly decodingMethod?: 'greedy_search';
+}
+
+export interface SherpaOfflineStream {
+  acceptWaveform(wave: { samples: Float32Array; sampleRate: number }): void;
+}
+
+/** OfflineRecognitionResult::AsJsonString(): timestamps in seconds from the stream's start, one per token */
+export interface SherpaOfflineResult {
+  readonly text: string;
+  readonly tokens: string[];
+  readonly timestamps: number[];
+}
+
+export interface SherpaOfflineRecognizer {
+  createStream(): SherpaOfflineStream;
+  decode(stream: SherpaOfflineStream): void;
+  getResult(stream: SherpaOfflineStream): SherpaOfflineResult;
+}
+
 interface SherpaModule {
   OfflineTts: new (config: SherpaVitsConfig) => SherpaOfflineTts;
+  OfflineRecognizer: new (config: SherpaOfflineRecognizerConfig) => SherpaOfflineRecognizer;
 }
 
 let loaded: SherpaModule | null = null;

@@ -57,6 +57,8 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/cdrs/:id/trunk-attempts': 'cdrs.read',
   'POST /api/v1/cdrs/:id/reveal': 'pii.reveal',
   'GET /api/v1/cdrs/:id/recording': 'recordings.listen',
+  'GET /api/v1/cdrs/:id/transcript': 'recordings.listen',
+  'GET /api/v1/transcripts': 'recordings.listen',
   'DELETE /api/v1/cdrs/:id/recording': 'recordings.delete',
   'PUT /api/v1/cdrs/:id/legal-hold': 'legal-hold.write',
   'DELETE /api/v1/cdrs/:id/legal-hold': 'legal-hold.write',

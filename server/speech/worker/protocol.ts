@@ -8,13 +8,20 @@ export type SpeechRequest =
   | { readonly id: number; readonly op: 'vad'; readonly rate: 8000 | 16000; readonly pcm: Int16Array }
   /** load a sherpa-onnx vits/piper voice from `dir`; `check: false` only in the test that shows why the check exists */
   | { readonly id: number; readonly op: 'load-voice'; readonly name: string; readonly dir: string; readonly check: boolean }
-  | { readonly id: number; readonly op: 'synthesize'; readonly voice: string; readonly text: string; readonly speed: number };
+  | { readonly id: number; readonly op: 'synthesize'; readonly voice: string; readonly text: string; readonly speed: number }
+  /** load an offline CTC recogniser (sherpa-onnx `tdnn` model type) from `dir`, after the model check */
+  | { readonly id: number; readonly op: 'load-recognizer'; readonly name: string; readonly dir: string }
+  /** one utterance through a loaded recogniser; PCM at 8 or 16 kHz (sherpa-onnx resamples to the model's rate) */
+  | { readonly id: number; readonly op: 'transcribe'; readonly recognizer: string; readonly rate: 8000 | 16000; readonly pcm: Int16Array };
 
 export type SpeechResult =
   | { readonly op: 'ping'; readonly pid: number }
   | { readonly op: 'vad'; readonly segments: VadSegment[] }
   | { readonly op: 'load-voice'; readonly sampleRate: number }
-  | { readonly op: 'synthesize'; readonly sampleRate: number; readonly samples: Float32Array };
+  | { readonly op: 'synthesize'; readonly sampleRate: number; readonly samples: Float32Array }
+  | { readonly op: 'load-recognizer'; readonly sampleRate: number; readonly featureDim: number; readonly vocabSize: number }
+  /** timestamps: seconds from the utterance's start, one per token */
+  | { readonly op: 'transcribe'; readonly text: string; readonly tokens: string[]; readonly timestamps: number[] };
 
 export type SpeechReply =
   | { readonly id: number; readonly ok: true; readonly result: SpeechResult }

@@ -1,8 +1,9 @@
-// The speech child process: VAD (onnxruntime-node) and sherpa-onnx voices, off the server's
+// The speech child process: VAD (onnxruntime-node), sherpa-onnx voices and offline recognisers, off the server's
 // process, because sherpa-onnx exit()s on some bad models and that must not end the server.
 // Started by SpeechProcess (supervisor.ts); argv[2] is the PCM socket path.
 import { onnxModelCheck } from '../check/model-check.js';
-import { sherpa, type SherpaOfflineTts } from '../sherpa.js';
+import { offlineAsrCheck } from '../check/offline-asr-check.js';
+import { sherpa, type SherpaOfflineRecognizer, type SherpaOfflineTts } from '../sherpa.js';
 import { SileroVad, vadSegmentsOf } from '../vad/silero.js';
 import type { VadSegment } from '../vad/segmenter.js';
 import { startPcmInlet } from './pcm-socket.js';
@@ -14,6 +15,8 @@ const send = (m: SpeechMessage): void => {
   process.send?.(m);
 };
 const voices = new Map<string, SherpaOfflineTts>();
+/** with the factor by which sherpa-onnx's token times are short: it assumes no subsampling for tdnn models */
+const recognizers = new Map<string, { recognizer: SherpaOfflineRecognizer; timeScale: number }>();
 
 async function vadSegments(rate: 8000 | 16000, pcm: Int16Array): Promise<VadSegment[]> {
   const vad = await SileroVad.create({ rate });
@@ -39,6 +42,31 @@ async function loadVoice(name: string, dir: string, check: boolean): Promise<num
   return tts.sampleRate;
 }
 
+/** always checked: sherpa-onnx would exit() on the model problems the check turns into refusals */
+async function loadRecognizer(name: string, dir: string): Promise<SpeechResult> {
+  const m = await offlineAsrCheck({ name, dir });
+  const recognizer = new (sherpa().OfflineRecognizer)({
+    featConfig: { sampleRate: m.sampleRate, featureDim: m.featureDim },
+    modelConfig: { tdnn: { model: m.model }, tokens: m.tokens, numThreads: 1, debug: false },
+    decodingMethod: 'greedy_search',
+  });
+  recognizers.set(name, { recognizer, timeScale: m.subsamplingFactor });
+  return { op: 'load-recognizer', sampleRate: m.sampleRate, featureDim: m.featureDim, vocabSize: m.vocabSize };
+}
+
+function transcribe(name: string, rate: number, pcm: Int16Array): SpeechResult {
+  const loaded = recognizers.get(name);
+  if (!loaded) throw new Error(`recogniser '${name}' is not loaded`);
+  const { recognizer, timeScale } = loaded;
+  const samples = new Float32Array(pcm.length);
+  for (let i = 0; i < pcm.length; i++) samples[i] = (pcm[i] as number) / 32768;
+  const stream = recognizer.createStream();
+  stream.acceptWaveform({ samples, sampleRate: rate });
+  recognizer.decode(stream);
+  const r = recognizer.getResult(stream);
+  return { op: 'transcribe', text: r.text, tokens: r.tokens, timestamps: r.timestamps.map((t) => t * timeScale) };
+}
+
 async function handle(req: SpeechRequest): Promise<SpeechResult> {
   switch (req.op) {
     case 'ping':
@@ -53,6 +81,10 @@ async function handle(req: SpeechRequest): Promise<SpeechResult> {
       const audio = tts.generate({ text: req.text, sid: 0, speed: req.speed });
       return { op: 'synthesize', sampleRate: audio.sampleRate, samples: audio.samples };
     }
+    case 'load-recognizer':
+      return loadRecognizer(req.name, req.dir);
+    case 'transcribe':
+      return transcribe(req.recognizer, req.rate, req.pcm);
   }
 }
 

@@ -16,3 +16,4 @@ export * from './trunks.js';
 export * from './voicemail.js';
 export * from './ivr.js';
 export * from './provisioning.js';
+export * from './transcripts.js';

@@ -1618,6 +1618,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cdrs/{id}/transcript": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A call's transcript: its job's state and the segments per speaker, in time order */
+        get: operations["getApiV1CdrsIdTranscript"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transcripts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Transcript segments containing the text q, newest first */
+        get: operations["getApiV1Transcripts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/devices": {
         parameters: {
             query?: never;
@@ -15864,6 +15898,173 @@ export interface operations {
             };
             /** @description Missing, invalid or expired session */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1CdrsIdTranscript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The transcript */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        /**
+                         * @description the transcription job's state; 'none': the call was never queued (not recorded, or transcription off)
+                         * @enum {string}
+                         */
+                        state: "queued" | "running" | "done" | "failed" | "none";
+                        attempts: number;
+                        lastError: string | null;
+                        segments: {
+                            callId: string;
+                            /** @description recording channel: 0 left (caller), 1 right (callee) */
+                            channel: number;
+                            /** @description 'caller', 'callee', or 'mixed' for a one-channel recording */
+                            speaker: string;
+                            /** @description ms from the start of the recording */
+                            startMs: number;
+                            endMs: number;
+                            /** @description phone, ID-card and bank-card numbers and e-mail addresses masked without the pii.unmasked permission */
+                            text: string;
+                            /** @description 0..1; null when the recogniser gives none */
+                            confidence: number | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such call record, or transcription is off */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1Transcripts: {
+        parameters: {
+            query: {
+                q: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The segments found */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            callId: string;
+                            /** @description recording channel: 0 left (caller), 1 right (callee) */
+                            channel: number;
+                            /** @description 'caller', 'callee', or 'mixed' for a one-channel recording */
+                            speaker: string;
+                            /** @description ms from the start of the recording */
+                            startMs: number;
+                            endMs: number;
+                            /** @description phone, ID-card and bank-card numbers and e-mail addresses masked without the pii.unmasked permission */
+                            text: string;
+                            /** @description 0..1; null when the recogniser gives none */
+                            confidence: number | null;
+                        }[];
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Transcription is off */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,3 @@
+// Post-call transcription (docs/speech.md): the job queue's worker. Other modules import only this file.
+export { TranscriptionService, type TranscriptionServiceOptions } from './service.js';
+export { parseWav, type WavChannels } from './wav.js';
