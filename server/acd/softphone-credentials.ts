@@ -7,6 +7,7 @@
 // (the console asks again); each extension keeps at most MAX_PER_EXTENSION, the oldest dropped.
 import { randomBytes } from 'node:crypto';
 import { computeHa1, type Clock } from '../sip/index.js';
+import { withAlternates, type AlternatesLookup } from '../registrar/alternates.js';
 
 const MAX_PER_EXTENSION = 4;
 
@@ -57,25 +58,7 @@ export class SoftphoneCredentials {
   }
 
   /** a credential lookup (the registrar's, the B2BUA's) with the softphone passwords added as alternates */
-  wrap<C extends { readonly username: string; readonly alternates?: readonly { readonly ha1Md5: string; readonly ha1Sha256: string }[] }>(lookup: {
-    find(username: string): Promise<C | undefined>;
-    findCached?(username: string): C | null | undefined;
-    recheck?(username: string): Promise<unknown>;
-  }) {
-    const add = (c: C): C => {
-      const mine = this.alternatesOf(c.username);
-      return mine.length === 0 ? c : { ...c, alternates: [...(c.alternates ?? []), ...mine] };
-    };
-    return {
-      find: async (username: string) => {
-        const c = await lookup.find(username);
-        return c === undefined ? undefined : add(c);
-      },
-      findCached: (username: string) => {
-        const c = lookup.findCached?.(username);
-        return c === undefined || c === null ? c : add(c);
-      },
-      ...(lookup.recheck ? { recheck: (username: string) => (lookup.recheck as (u: string) => Promise<unknown>)(username) } : {}),
-    };
+  wrap<C extends { readonly username: string; readonly alternates?: readonly { readonly ha1Md5: string; readonly ha1Sha256: string }[] }>(lookup: AlternatesLookup<C>) {
+    return withAlternates(lookup, (username) => this.alternatesOf(username));
   }
 }

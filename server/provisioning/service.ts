@@ -9,6 +9,7 @@ import { DeviceRegistry, type Device, type DeviceStore, type EnrolInput, type En
 import { answerFetch, type FetchRequest, type FetchResponse } from './fetch.js';
 import { builtInTemplate, FAMILIES, FAMILY_SPECS, type Family, type TemplateFile } from './families.js';
 import { ScanGuard } from './scan-guard.js';
+import { withAlternates, type AlternatesLookup } from '../registrar/alternates.js';
 import type { SecretBox } from './secret-box.js';
 import { deviceContacts, pnpHandler, sendCheckSync, type ContactBinding } from './sip-notify.js';
 import { unknownVariables, VARIABLES, variableMap, type SipTransport } from './variables.js';
@@ -235,25 +236,7 @@ export class ProvisioningService {
    * The registrar's and the B2BUA's credential lookup with each extension's enrolled phones'
    * passwords added as alternates (docs/provisioning.md).
    */
-  withDevicePasswords<C extends { readonly username: string }>(lookup: {
-    find(username: string): Promise<C | undefined>;
-    findCached?(username: string): C | null | undefined;
-    recheck?(username: string): Promise<unknown>;
-  }) {
-    const add = (c: C): C => {
-      const alternates = this.devices.passwordsOf(c.username);
-      return alternates.length === 0 ? c : { ...c, alternates };
-    };
-    return {
-      find: async (username: string) => {
-        const c = await lookup.find(username);
-        return c === undefined ? undefined : add(c);
-      },
-      findCached: (username: string) => {
-        const c = lookup.findCached?.(username);
-        return c === undefined || c === null ? c : add(c);
-      },
-      ...(lookup.recheck ? { recheck: (username: string) => (lookup.recheck as (u: string) => Promise<unknown>)(username) } : {}),
-    };
+  withDevicePasswords<C extends { readonly username: string }>(lookup: AlternatesLookup<C>) {
+    return withAlternates(lookup, (username) => this.devices.passwordsOf(username));
   }
 }
