@@ -7,6 +7,8 @@
 // tone, then silence while held (JsSIP disables its track on hold), then the tone again. Then a
 // baresip phone holds (its `hold` command): the browser gets a re-INVITE with a WebRTC offer of
 // ours, which JsSIP must apply, and hears the phone again after `resume`.
+// Last, the browser as the bridged callee of a call Hailing answered itself (a queue's or an IVR's:
+// answer, then dial): its hold and resume are answered by its own WebRTC endpoint.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
@@ -19,7 +21,7 @@ import { freePort } from './helpers/ports.js';
 import { describeAudio, startRtpPeer } from './helpers/rtp-peer.js';
 import { startSipUa } from './helpers/sip-ua.js';
 import type { AgentPage } from './helpers/webrtc-page.js';
-import { startWebRtcRig, type WebRtcRig } from './helpers/webrtc-rig.js';
+import { startWebRtcRig, type RegisteredAgent, type WebRtcRig } from './helpers/webrtc-rig.js';
 import { within } from './helpers/waiting.js';
 
 const DOMAIN = '127.0.0.1';
@@ -59,6 +61,54 @@ describe('hold and resume between a WebRTC browser agent and a desk phone', { sk
     await rig?.close();
   });
 
+  /**
+   * What the phone heard in three stretches (its received G.711, decoded by sox): the browser's tone,
+   * none while the browser holds (JsSIP disables its track), the tone again after the resume.
+   */
+  async function toneSilenceTone(media: { received: { payloadType: number; payload: Buffer }[] }, name: string, stretches: { from: number; to: number }[]): Promise<void> {
+    const heard = async (part: string, s: { from: number; to: number }) => {
+      const packets = media.received.slice(s.from + SETTLE_PACKETS, s.to);
+      const pt = packets[0]?.payloadType;
+      assert.ok(pt === 0 || pt === 8, `${name} ${part}: G.711 packets at the phone (${packets.length}, payload type ${pt})`);
+      const file = path.join(dir, `${name}-${part}.${pt === 0 ? 'ul' : 'al'}`);
+      await writeFile(file, Buffer.concat(packets.filter((p) => p.payloadType === pt).map((p) => p.payload)));
+      return measureTones({ file, hz: [BROWSER_HZ], startS: 0, durationS: 60 });
+    };
+    const [talking, onHold, resumed] = [await heard('talking', stretches[0]!), await heard('held', stretches[1]!), await heard('resumed', stretches[2]!)];
+    const db = (l: typeof talking) => l.levels.get(BROWSER_HZ)!;
+    assert.ok(db(talking) > -40, `before hold the phone hears ${BROWSER_HZ} Hz: ${describeLevels(talking)}`);
+    assert.ok(db(onHold) < db(talking) - 20, `on hold the phone hears no ${BROWSER_HZ} Hz: ${describeLevels(onHold)} (before: ${describeLevels(talking)})`);
+    assert.ok(db(resumed) > -40, `after resume the phone hears ${BROWSER_HZ} Hz again: ${describeLevels(resumed)}`);
+  }
+
+  /**
+   * The browser holds and resumes: each re-INVITE must get a 2xx (JsSIP ends the call otherwise)
+   * whose answer mirrors the direction on the same ICE and DTLS session (RFC 3264 §6.1, §8).
+   * Returns the packet counts at the phone for the three stretches.
+   */
+  async function browserHoldsAndResumes(agent: AgentPage, must: RegisteredAgent['must'], media: { received: unknown[] }): Promise<{ from: number; to: number }[]> {
+    const setup = (await agent.sdp()).remote;
+    const a = { from: media.received.length, to: 0 };
+    await sleep(STRETCH_MS);
+    a.to = media.received.length;
+    await must(agent.hold(true), 15_000, "the browser's hold re-INVITE to succeed");
+    const b = { from: media.received.length, to: 0 };
+    assert.deepEqual(await agent.holds(), ['hold:local']);
+    const held = (await agent.sdp()).remote;
+    assert.equal(direction(held), 'recvonly', held);
+    for (const name of ['ice-ufrag', 'ice-pwd', 'fingerprint']) assert.equal(attr(held, name), attr(setup, name), `${name} kept across the re-INVITE`);
+    await sleep(STRETCH_MS);
+    b.to = media.received.length;
+    await must(agent.hold(false), 15_000, "the browser's resume re-INVITE to succeed");
+    const c = { from: media.received.length, to: 0 };
+    assert.deepEqual(await agent.holds(), ['hold:local', 'unhold:local']);
+    assert.equal(direction((await agent.sdp()).remote), 'sendrecv');
+    await sleep(STRETCH_MS);
+    c.to = media.received.length;
+    assert.equal(await agent.pcState(), 'connected');
+    return [a, b, c];
+  }
+
   /** baresip 1002 and a browser agent 1001 on a call the browser made */
   async function connect(): Promise<{ phone: Phone; agent: AgentPage; setup: string; why: () => Promise<string>; must: <T>(p: Promise<T>, ms: number, what: string) => Promise<T> }> {
     const phone = await rig.phone({ user: '1002', tone: PHONE_HZ, answerMode: 'auto' });
@@ -81,54 +131,18 @@ describe('hold and resume between a WebRTC browser agent and a desk phone', { sk
     try {
       await must(agent.call(`sip:1003@${DOMAIN}`), 30_000, 'the call to be confirmed');
       const incoming = await ua.nextIncoming();
-      const setup = (await agent.sdp()).remote;
-      // packets the phone received in each stretch, by arrival order
-      const a = { from: media.received.length, to: 0 };
-      await sleep(STRETCH_MS);
-      a.to = media.received.length;
-
-      // the browser holds: JsSIP's re-INVITE must get a 2xx, or JsSIP ends the call ('Hold Failed')
-      await must(agent.hold(true), 15_000, "the browser's hold re-INVITE to succeed");
-      const b = { from: media.received.length, to: 0 };
-      assert.deepEqual(await agent.holds(), ['hold:local']);
-      const held = (await agent.sdp()).remote;
-      // RFC 3264 §6.1: sendonly is answered recvonly; RFC 3264 §8 / RFC 8839: same ICE and DTLS, no restart
-      assert.equal(direction(held), 'recvonly', held);
-      for (const name of ['ice-ufrag', 'ice-pwd', 'fingerprint']) assert.equal(attr(held, name), attr(setup, name), `${name} kept across the re-INVITE`);
-      // the phone was told in a re-INVITE of its own (RFC 3264 §8.4), in node-sip's reading of it
-      const holdOffer = describeAudio((await incoming.dialog.reinvites.next(10_000, 'the hold re-INVITE at the phone')).content);
-      assert.equal(typeof holdOffer === 'string' ? holdOffer : holdOffer.direction, 'sendonly');
-      await sleep(STRETCH_MS);
-      b.to = media.received.length;
-
-      await must(agent.hold(false), 15_000, "the browser's resume re-INVITE to succeed");
-      const c = { from: media.received.length, to: 0 };
-      assert.deepEqual(await agent.holds(), ['hold:local', 'unhold:local']);
-      assert.equal(direction((await agent.sdp()).remote), 'sendrecv');
-      const resumeOffer = describeAudio((await incoming.dialog.reinvites.next(10_000, 'the resume re-INVITE at the phone')).content);
-      assert.equal(typeof resumeOffer === 'string' ? resumeOffer : resumeOffer.direction, 'sendrecv');
-      await sleep(STRETCH_MS);
-      c.to = media.received.length;
-      assert.equal(await agent.pcState(), 'connected');
+      const stretches = await browserHoldsAndResumes(agent, must, media);
+      // the phone was told in re-INVITEs of its own (RFC 3264 §8.4), in node-sip's reading of them
+      for (const [what, want] of [['hold', 'sendonly'], ['resume', 'sendrecv']] as const) {
+        const offer = describeAudio((await incoming.dialog.reinvites.next(10_000, `the ${what} re-INVITE at the phone`)).content);
+        assert.equal(typeof offer === 'string' ? offer : offer.direction, want);
+      }
 
       await agent.hangup();
       await within(agent.ended(), 10_000, 'the browser session to end');
       await within(incoming.dialog.bye.promise, 10_000, 'the BYE at the phone');
 
-      // what the phone heard in each stretch (G.711 decoded by sox): the tone, silence on hold, the tone
-      const heard = async (name: string, s: { from: number; to: number }) => {
-        const packets = media.received.slice(s.from + SETTLE_PACKETS, s.to);
-        const pt = packets[0]?.payloadType;
-        assert.ok(pt === 0 || pt === 8, `${name}: G.711 packets at the phone (${packets.length}, payload type ${pt})`);
-        const file = path.join(dir, `${name}.${pt === 0 ? 'ul' : 'al'}`);
-        await writeFile(file, Buffer.concat(packets.filter((p) => p.payloadType === pt).map((p) => p.payload)));
-        return measureTones({ file, hz: [BROWSER_HZ], startS: 0, durationS: 60 });
-      };
-      const [talking, onHold, resumed] = [await heard('talking', a), await heard('held', b), await heard('resumed', c)];
-      const db = (l: typeof talking) => l.levels.get(BROWSER_HZ)!;
-      assert.ok(db(talking) > -40, `before hold the phone hears ${BROWSER_HZ} Hz: ${describeLevels(talking)}`);
-      assert.ok(db(onHold) < db(talking) - 20, `on hold the phone hears no ${BROWSER_HZ} Hz: ${describeLevels(onHold)} (before: ${describeLevels(talking)})`);
-      assert.ok(db(resumed) > -40, `after resume the phone hears ${BROWSER_HZ} Hz again: ${describeLevels(resumed)}`);
+      await toneSilenceTone(media, 'browser-holds', stretches);
     } finally {
       await agent.stop().catch(() => {});
       await agent.close();
@@ -159,6 +173,32 @@ describe('hold and resume between a WebRTC browser agent and a desk phone', { sk
       await agent.hangup();
       await within(agent.ended(), 10_000, 'the browser session to end');
       await phone.waitForEvent({ type: 'CALL_CLOSED' });
+    } finally {
+      await agent.stop().catch(() => {});
+      await agent.close();
+    }
+  });
+
+  // A queue or IVR call reaches the browser agent as the callee of a call Hailing answered itself
+  // (answer, then dial): the browser's re-INVITE is answered by its own WebRTC endpoint, not relayed
+  // (the caller's side is Hailing's), and the caller hears no tone while the browser holds.
+  it('the browser as the bridged callee of a call answered here holds and resumes: answered by its WebRTC endpoint, the caller hears the tone, silence, the tone', async () => {
+    const entry = await server.api('POST', '/api/v1/dialplan', { pattern: '7001', permission: null, steps: [{ kind: 'answer' }, { kind: 'extension', number: '1001', timeoutS: 20 }] });
+    assert.equal(entry.status, 201, JSON.stringify(entry.body));
+    const media = await startRtpPeer({ address: PHONES });
+    closers.push(() => media.close());
+    const ua = await startSipUa({ address: PHONES, port: await freePort(PHONES), domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, media: { address: media.address, port: media.port } });
+    closers.push(() => ua.close());
+    const { agent, must } = await rig.agent('1001');
+    try {
+      await agent.autoAnswer(true);
+      const call = ua.call({ to: '7001', user: '1003', password: 'secret-1003' });
+      await must(agent.incomingConfirmed(), 30_000, 'the browser to answer the bridged call');
+      assert.equal((await within(call.final, 10_000, 'the 200 at the caller')).status, 200);
+      const stretches = await browserHoldsAndResumes(agent, must, media);
+      await agent.hangup();
+      await within(agent.ended(), 10_000, 'the browser session to end');
+      await toneSilenceTone(media, 'bridged-callee-holds', stretches);
     } finally {
       await agent.stop().catch(() => {});
       await agent.close();

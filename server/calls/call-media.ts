@@ -25,6 +25,8 @@ const bytes = (sdp: SessionDescription | string): Uint8Array => new Uint8Array(B
  * The endpoint's offer with the other party's direction: werift's transceiver stays sendrecv and
  * reads the direction back from the browser's answer, so only the text sent needs it.
  */
+/** the first direction attribute of an offer (session or media level); none means sendrecv */
+export const offeredDirection = (body: Uint8Array): Direction => (/^a=(sendrecv|sendonly|recvonly|inactive)\r?$/m.exec(Buffer.from(body).toString('utf8'))?.[1] as Direction | undefined) ?? 'sendrecv';
 const withDirection = (sdp: string, direction: Direction): string => sdp.replace(/^a=(?:sendrecv|sendonly|recvonly|inactive)(?=\r?$)/m, `a=${direction}`);
 
 /** A WebRTC offer: DTLS-SRTP over ICE (RFC 8827), which only a WebRTC endpoint can answer. */
@@ -294,9 +296,15 @@ export class CallMedia {
    * keeping the codec it speaks when still offered, and follows the new address; its media
    * timeout is off while the callee holds (RFC 3264 §8.4). Plain RTP callees only.
    */
-  answerCalleeReoffer(offer: Uint8Array): SdpRelay {
+  async answerCalleeReoffer(offer: Uint8Array): Promise<SdpRelay> {
     if (!this.#anchored) return { ok: false, error: 'no-common-codec' };
-    return this.answerReofferHere('callee', offer);
+    if (this.#endpoints.callee.kind !== 'webrtc') return this.answerReofferHere('callee', offer);
+    // a browser agent's hold or resume: its WebRTC endpoint answers on the live session (same ICE
+    // and DTLS, RFC 3264 §8); the media timeout is off while the browser holds
+    await this.prepareWebRtc('callee', offer);
+    const offered = offeredDirection(offer);
+    this.#endpoints.callee.watchTimeout(offered === 'sendrecv');
+    return this.#sent('callee', bytes(this.#state.callee.webrtcAnswer!), offered, 'opus');
   }
 
   /** a plain RTP party (no SDES key, no browser): its endpoint can answer its offers itself */

@@ -12,7 +12,7 @@ import { acceptLateAnswer } from './late-offer.js';
 import type { CallSessionTimers } from './session-timers.js';
 import { acceptAnswerOn } from './local-answer.js';
 import { holds } from './party-hold.js';
-import type { Direction, Side } from './call-media.js';
+import { offeredDirection, type Direction, type Side } from './call-media.js';
 import { parseDtmfInfo } from './dtmf-info.js';
 import { ALLOW } from './allow.js';
 import type { CallObserver } from './observer.js';
@@ -118,8 +118,6 @@ export async function handleInDialog(o: InDialogRequest): Promise<void> {
   request.reply({ status: response?.status ?? 481, ...(response ? { reason: response.reason } : {}) });
 }
 
-/** the first direction attribute of an SDP body (session or media level): enough to tell a hold */
-const directionOf = (body: Uint8Array): Direction => (/^a=(sendrecv|sendonly|recvonly|inactive)\r?$/m.exec(Buffer.from(body).toString('utf8'))?.[1] as Direction | undefined) ?? 'sendrecv';
 
 /**
  * A two-party call's hold and resume are answered by the holder's own endpoint, as a PBX does:
@@ -132,7 +130,7 @@ function holdAnsweredHere(call: Call, side: Side, offer: Uint8Array): FacingMedi
   if (call.state !== CallState.Answered || media === undefined || offer.length === 0 || !media.canAnswerHere(side)) return undefined;
   // a browser agent being held is still told (its softphone shows the remote hold, and hears the music as relayed media)
   if (media.endpoint(other(side)).kind !== 'rtp') return undefined;
-  if (!holds(directionOf(offer)) && !call.partiesHolding.includes(side)) return undefined;
+  if (!holds(offeredDirection(offer)) && !call.partiesHolding.includes(side)) return undefined;
   return {
     answerReoffer: async (body) => media.answerReofferHere(side, body),
     lastSent: () => media.lastSent(side),
