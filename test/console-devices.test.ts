@@ -18,12 +18,17 @@ const run = promisify(execFile);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const WAIT = 90_000;
 
-/** picks `label` in the select `field`, again when a loaded browser missed the click (checked in the field's text) */
+/**
+ * Picks `label` in the select `field`, again when a loaded browser missed the click (checked in the
+ * field's text). Each click on the option is bounded: in one CI run the dropdown closed while its
+ * opening animation ran, and an unbounded click waited 90 s on the hidden option instead of opening
+ * the list again.
+ */
 async function pickOption(page: Page, field: string, label: string): Promise<void> {
   const item = page.locator('.ant-form-item').filter({ has: page.locator(`#${field}`) });
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
     await page.locator(`#${field}`).click();
-    await page.locator('.ant-select-item-option', { hasText: label }).first().click();
+    await page.locator('.ant-select-item-option', { hasText: label }).first().click({ timeout: 10_000 }).catch(() => undefined);
     if (((await item.textContent()) ?? '').includes(label)) return;
   }
   throw new Error(`${label} could not be picked in ${field}: ${await item.textContent()}`);
