@@ -11,28 +11,12 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers/browser.js';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
-import { fill, keysOf, locale, pageTitle, rawKeysShown, screenshot, text, signInAsAdmin } from './helpers/console-page.js';
+import { fill, keysOf, locale, pageTitle, pickOption, rawKeysShown, screenshot, text, signInAsAdmin } from './helpers/console-page.js';
 import { freePort } from './helpers/ports.js';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const WAIT = 90_000;
-
-/**
- * Picks `label` in the select `field`, again when a loaded browser missed the click (checked in the
- * field's text). Each click on the option is bounded: in one CI run the dropdown closed while its
- * opening animation ran, and an unbounded click waited 90 s on the hidden option instead of opening
- * the list again.
- */
-async function pickOption(page: Page, field: string, label: string): Promise<void> {
-  const item = page.locator('.ant-form-item').filter({ has: page.locator(`#${field}`) });
-  for (let attempt = 0; attempt < 5; attempt++) {
-    await page.locator(`#${field}`).click();
-    await page.locator('.ant-select-item-option', { hasText: label }).first().click({ timeout: 10_000 }).catch(() => undefined);
-    if (((await item.textContent()) ?? '').includes(label)) return;
-  }
-  throw new Error(`${label} could not be picked in ${field}: ${await item.textContent()}`);
-}
 
 describe('console: desk phones screen', { skip: chromiumMissing() ?? false, timeout: 600_000 }, () => {
   let server: HailingProcess;

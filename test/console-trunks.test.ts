@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers/browser.js';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
-import { fieldError, fill, pageTitle, signInAsAdmin } from './helpers/console-page.js';
+import { fieldError, fill, pageTitle, pickOption, signInAsAdmin } from './helpers/console-page.js';
 import { createTestCa } from './helpers/test-ca.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -39,10 +39,7 @@ describe('console: trunks, numbers and calendars screens', { skip: chromiumMissi
     await server?.kill();
   });
 
-  const pick = async (field: string, option: string) => {
-    await page.locator(`#${field}`).click();
-    await page.locator('.ant-select-item-option', { hasText: option }).first().click();
-  };
+  const pick = (field: string, option: string) => pickOption(page, field, option);
 
   it('an ip trunk made in the form is in the API with its addresses and number format; a bad host gets the reason under the field', async () => {
     await page.goto(`${server.baseUrl}/trunks`);

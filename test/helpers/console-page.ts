@@ -78,3 +78,19 @@ export async function signInWithPassword(page: Page, baseUrl: string, o: { usern
   await page.keyboard.press('Enter');
   await page.waitForURL((u) => u.pathname !== '/login');
 }
+
+/**
+ * Picks `label` in the select whose input has id `field`, and checks it took (the field's text):
+ * on a loaded machine a click can land while the dropdown is still animating, or after it closed,
+ * and the value silently stays as it was. Each option click is bounded, so a missed one opens the
+ * list again instead of waiting out the page's whole timeout on a hidden option.
+ */
+export async function pickOption(page: Page, field: string, label: string): Promise<void> {
+  const item = page.locator('.ant-form-item').filter({ has: page.locator(`#${field}`) });
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await page.locator(`#${field}`).click();
+    await page.locator('.ant-select-item-option', { hasText: label }).first().click({ timeout: 10_000 }).catch(() => undefined);
+    if (((await item.textContent()) ?? '').includes(label)) return;
+  }
+  throw new Error(`${label} could not be picked in ${field}: ${await item.textContent()}`);
+}
