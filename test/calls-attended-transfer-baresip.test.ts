@@ -29,6 +29,19 @@ const DOMAIN = '127.0.0.1';
 const B_ADDRESS = '127.0.0.7';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** one of 1001 (a, 400 Hz) and 1003 (c, 1200 Hz) hangs up; in the end of what each decoded, each heard the other */
+async function hangUpAndHearEachOther(o: { a: Phone; c: Phone; hangsUp: Phone }): Promise<void> {
+  const { a, c } = o;
+  await o.hangsUp.hangup();
+  await (o.hangsUp === a ? c : a).waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 15_000 });
+  await Promise.all([a.stop(), c.stop()]);
+  const hz = [400, 800, 1200];
+  const aHeard = await tailTone(a, hz);
+  const cHeard = await tailTone(c, hz);
+  assert.equal(aHeard.hz, 1200, `after the transfer 1001 hears 1003: ${aHeard.text}`);
+  assert.equal(cHeard.hz, 400, `after the transfer 1003 hears 1001: ${cHeard.text}`);
+}
+
 /** the loudest of `hz` in the last seconds of what `phone` heard */
 async function tailTone(phone: Phone, hz: readonly number[]): Promise<{ hz: number; text: string }> {
   const [file] = phone.decodedDumps();
@@ -126,14 +139,7 @@ describe('attended transfer (REFER with Replaces): baresip 1001 and 1003, a node
     assert.equal(ab.reinvites.all.length, 0, '1002 is sent no re-INVITE after it left');
     const invite2xx = received(a, /^SIP\/2\.0 200 /).filter((m) => /INVITE/i.test(m.header('cseq') ?? ''));
     assert.equal(invite2xx.length, 3, "1001's call, hold and resume were each answered 200");
-    await a.hangup();
-    await c.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 15_000 });
-    await Promise.all([a.stop(), c.stop()]);
-    const hz = [400, 800, 1200];
-    const aHeard = await tailTone(a, hz);
-    const cHeard = await tailTone(c, hz);
-    assert.equal(aHeard.hz, 1200, `after the transfer 1001 hears 1003: ${aHeard.text}`);
-    assert.equal(cHeard.hz, 400, `after the transfer 1003 hears 1001: ${cHeard.text}`);
+    await hangUpAndHearEachOther({ a, c, hangsUp: a });
 
     const api = rig.server.api.bind(rig.server);
     let records: Awaited<ReturnType<typeof listCallRecords>> = [];
@@ -158,14 +164,7 @@ describe('attended transfer (REFER with Replaces): baresip 1001 and 1003, a node
     assert.equal((await ab.sendBye()).status, 200);
     assert.equal((await bc.sendBye()).status, 200);
     await sleep(4000);
-    await c.hangup();
-    await a.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 15_000 });
-    await Promise.all([a.stop(), c.stop()]);
-    const hz = [400, 800, 1200];
-    const aHeard = await tailTone(a, hz);
-    const cHeard = await tailTone(c, hz);
-    assert.equal(aHeard.hz, 1200, `1001 hears 1003: ${aHeard.text}`);
-    assert.equal(cHeard.hz, 400, `1003 hears 1001: ${cHeard.text}`);
+    await hangUpAndHearEachOther({ a, c, hangsUp: c });
   });
 
   it('POST /api/v1/calls/{id}/join: the party both calls have in common (1002) gets BYE on both dialogs and 1001 and 1003 hear each other', { timeout: 180_000 }, async () => {
@@ -180,14 +179,7 @@ describe('attended transfer (REFER with Replaces): baresip 1001 and 1003, a node
     assert.equal(joined.status, 200, JSON.stringify(joined.body));
     await within(Promise.all([ab.bye.promise, bc.bye.promise]), 15_000, "Hailing's BYE on both of 1002's dialogs");
     await sleep(4000);
-    await a.hangup();
-    await c.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 15_000 });
-    await Promise.all([a.stop(), c.stop()]);
-    const hz = [400, 800, 1200];
-    const aHeard = await tailTone(a, hz);
-    const cHeard = await tailTone(c, hz);
-    assert.equal(aHeard.hz, 1200, `1001 hears 1003: ${aHeard.text}`);
-    assert.equal(cHeard.hz, 400, `1003 hears 1001: ${cHeard.text}`);
+    await hangUpAndHearEachOther({ a, c, hangsUp: a });
   });
 
   it('a failed attended transfer (1003 hung up before the REFER): NOTIFY 481, and 1001 and 1002 stay in their call', { timeout: 180_000 }, async () => {

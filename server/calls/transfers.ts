@@ -6,7 +6,7 @@
 import type { IncomingRequest, Logger, Clock } from '../sip/index.js';
 import type { MediaEngine } from '../../media/index.js';
 import type { Leg } from './leg.js';
-import { JoinedCalls, numberOn } from './attended-transfer.js';
+import { JoinedCalls, numberOn, type JoinOptions } from './attended-transfer.js';
 import type { ReplacesId } from './replaces.js';
 import type { Call } from './call.js';
 import type { Side } from './call-media.js';
@@ -53,20 +53,7 @@ export class CallTransfers {
       attended: async ({ replaces }) => {
         const replaced = this.#o.dialogOf(replaces);
         if (replaced === undefined) return { result: { ok: false, status: 481, reason: 'Call/Transaction Does Not Exist' }, legs: [] };
-        const legs: Leg[] = [];
-        const result = await this.joined.join({
-          referred: { call: o.call, side: o.side },
-          replaced,
-          by: o.side,
-          engine: this.#o.engine,
-          mediaAddress: this.#o.mediaAddress,
-          logger: this.#o.logger,
-          depart: (leg) => {
-            legs.push(leg);
-            this.letGo(leg);
-          },
-        });
-        return { result, legs };
+        return this.#join({ call: o.call, side: o.side }, replaced, o.side);
       },
     });
   }
@@ -84,11 +71,18 @@ export class CallTransfers {
     const sides: readonly Side[] = ['caller', 'callee'];
     const common = sides.flatMap((s1) => sides.map((s2) => [s1, s2] as const)).find(([s1, s2]) => numberOn({ call: o.call, side: s1 }) === numberOn({ call: o.other, side: s2 }));
     if (common === undefined) return { ok: false, status: 409, reason: 'the two calls have no party in common' };
+    const { result, legs } = await this.#join({ call: o.call, side: common[0] }, { call: o.other, side: common[1] }, 'api');
+    for (const leg of legs) void leg.bye();
+    return result;
+  }
+
+  /** joins two calls at the parties named (attended-transfer.ts); the legs that left are let go and returned */
+  async #join(referred: JoinOptions['referred'], replaced: JoinOptions['replaced'], by: JoinOptions['by']): Promise<{ result: TransferResult; legs: Leg[] }> {
     const legs: Leg[] = [];
     const result = await this.joined.join({
-      referred: { call: o.call, side: common[0] },
-      replaced: { call: o.other, side: common[1] },
-      by: 'api',
+      referred,
+      replaced,
+      by,
       engine: this.#o.engine,
       mediaAddress: this.#o.mediaAddress,
       logger: this.#o.logger,
@@ -97,8 +91,7 @@ export class CallTransfers {
         this.letGo(leg);
       },
     });
-    for (const leg of legs) void leg.bye();
-    return result;
+    return { result, legs };
   }
 
   /** a dialog leaves its call for good (RFC 3891 §3: the one an INVITE with Replaces took over): its BYE is still answered */
