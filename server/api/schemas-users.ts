@@ -33,6 +33,8 @@ export const UserView = z.object({
   disabled: z.boolean(),
   mfaEnabled: z.boolean(),
   mustChangePassword: z.boolean(),
+  /** 'ldap': signed in by the directory, roles from its groups; null: a local account */
+  directory: z.string().nullable(),
   passwordChangedAt: z.iso.datetime().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),

@@ -60,6 +60,7 @@ import { createSystemStatus, streamEvents } from './system-status.js';
 import { availableParallelism } from 'node:os';
 import { createPresence } from './presence.js';
 import { createProvisioningSide, type ProvisioningSideOptions } from './provisioning.js';
+import { ldapDirectoryOf } from '../users/ldap-directory.js';
 
 /** how long a softphone password issued to a signed-in agent lasts (a working day and some) */
 const SOFTPHONE_CREDENTIAL_TTL_MS = 12 * 3_600_000;
@@ -285,6 +286,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       lockoutMs: config.loginLockoutMs,
     },
     passwordHashing: { maxActive: config.loginMaxConcurrentHashes },
+    ...(config.ldapUrl !== undefined ? { directory: ldapDirectoryOf(config) } : {}),
     registrations: { list: () => sip.registrar.bindings().map((b) => registrationView(b, clock.now())) },
     recordingsDir: recordingsDirOf(config),
     recordingVault: vault,

@@ -38,6 +38,8 @@ const SECRET_KEYS = [
   'encryptionKey',
   'masterKey',
   'recordingMasterKeys',
+  'ldapBindPassword',
+  'bindPassword',
 ];
 
 /** Redacted paths: each secret key at the top level and one level down, plus HTTP headers. */

@@ -2,6 +2,7 @@
 // file named by HAILING_CONFIG, HAILING_* environment variables. A bad value stops start-up with a
 // message naming the key and the reason (see loadConfig).
 import { z } from 'zod';
+import { checkDirectory, directoryFields } from './directory.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const ms = z.coerce.number().int().min(0);
@@ -177,6 +178,7 @@ export const configShape = z
     provisioningMaxConnections: z.coerce.number().int().min(1).default(200),
     /** SIP PnP: the wildcard UDP listener joins 224.0.1.75 (RFC 6080 §5.1.1) on every IPv4 interface */
     provisioningPnpMulticast: z.union([z.boolean(), z.stringbool()], { error: 'must be true or false' }).default(false),
+    ...directoryFields,
   })
   .strict();
 
@@ -191,6 +193,7 @@ export const configSchema = configShape.superRefine((c, ctx) => {
       ctx.addIssue({ code: 'custom', path: ['tlsCertFile'], message: 'tlsCertFile and tlsKeyFile go together' });
     if ((c.adminUser === undefined) !== (c.adminPassword === undefined))
       ctx.addIssue({ code: 'custom', path: ['adminUser'], message: 'adminUser and adminPassword go together' });
+    checkDirectory(c, (key, message) => ctx.addIssue({ code: 'custom', path: [key], message }));
   });
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -3093,6 +3093,7 @@ export interface operations {
                             disabled: boolean;
                             mfaEnabled: boolean;
                             mustChangePassword: boolean;
+                            directory: string | null;
                             passwordChangedAt: string | null;
                             /** Format: date-time */
                             createdAt: string;
@@ -3170,6 +3171,7 @@ export interface operations {
                         disabled: boolean;
                         mfaEnabled: boolean;
                         mustChangePassword: boolean;
+                        directory: string | null;
                         passwordChangedAt: string | null;
                         /** Format: date-time */
                         createdAt: string;
@@ -3258,6 +3260,7 @@ export interface operations {
                         disabled: boolean;
                         mfaEnabled: boolean;
                         mustChangePassword: boolean;
+                        directory: string | null;
                         passwordChangedAt: string | null;
                         /** Format: date-time */
                         createdAt: string;
@@ -3446,6 +3449,7 @@ export interface operations {
                         disabled: boolean;
                         mfaEnabled: boolean;
                         mustChangePassword: boolean;
+                        directory: string | null;
                         passwordChangedAt: string | null;
                         /** Format: date-time */
                         createdAt: string;
