@@ -12,6 +12,7 @@ import { jsonError, readBody, remoteAddress } from './http-errors.js';
 import { LoginRequest } from './schemas.js';
 import { mountAccountRoutes } from './routes/account.js';
 import { MfaChallenges, mountMfaRoutes } from './routes/mfa.js';
+import { mountOidcRoutes } from './routes/oidc.js';
 import type { AccessControl } from './access.js';
 import { directoryOwns, directorySignIn } from './directory-login.js';
 import type { AdminUser } from '../store/index.js';
@@ -203,6 +204,7 @@ export function mountAuthRoutes(app: Hono<ApiEnv>, deps: ApiDeps, access: Access
   const challenges = new MfaChallenges();
   mountMfaRoutes(app, deps, { access, guard, challenges });
   mountAccountRoutes(app, deps, { guard, hashing, verify, access });
+  mountOidcRoutes(app, deps, { access, challenges });
 
   app.post('/api/v1/auth/logout', requireSession(deps), async (c) => {
     const { user, session } = c.get('auth');

@@ -61,6 +61,7 @@ import { availableParallelism } from 'node:os';
 import { createPresence } from './presence.js';
 import { createProvisioningSide, type ProvisioningSideOptions } from './provisioning.js';
 import { ldapDirectoryOf } from '../users/ldap-directory.js';
+import { oidcSignOnOf } from '../users/oidc-sign-on.js';
 
 /** how long a softphone password issued to a signed-in agent lasts (a working day and some) */
 const SOFTPHONE_CREDENTIAL_TTL_MS = 12 * 3_600_000;
@@ -287,6 +288,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     passwordHashing: { maxActive: config.loginMaxConcurrentHashes },
     ...(config.ldapUrl !== undefined ? { directory: ldapDirectoryOf(config) } : {}),
+    ...(config.oidcIssuer !== undefined ? { oidc: oidcSignOnOf(config) } : {}),
     registrations: { list: () => sip.registrar.bindings().map((b) => registrationView(b, clock.now())) },
     recordingsDir: recordingsDirOf(config),
     recordingVault: vault,

@@ -40,6 +40,8 @@ const SECRET_KEYS = [
   'recordingMasterKeys',
   'ldapBindPassword',
   'bindPassword',
+  'oidcClientSecret',
+  'clientSecret',
 ];
 
 /** Redacted paths: each secret key at the top level and one level down, plus HTTP headers. */
