@@ -54,7 +54,7 @@ class Browser {
       const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
       assert.ok(action, `a form from the provider: ${r.status} ${html.slice(0, 200)}`);
       const fields = [...html.matchAll(/<input([^>]*)>/g)].map((m) => [/name="([^"]*)"/.exec(m[1]!)?.[1], /value="([^"]*)"/.exec(m[1]!)?.[1] ?? ''] as const).filter(([k]) => k !== undefined);
-      const body = new URLSearchParams(fields.map(([k, v]) => [k!, k === 'login' ? user : k === 'password' ? 'any' : v]));
+      const body = new URLSearchParams(fields.map(([k, v]): [string, string] => [k!, k === 'login' ? user : k === 'password' ? 'any' : v]));
       r = await this.get(new URL(action, provider).href, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     }
     throw new Error('too many redirects');
