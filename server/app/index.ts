@@ -198,6 +198,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const transcription = createTranscriptionSide({ config, db, logger, vault, recordingsDir: recordingsDirOf(config), records, now: () => clock.now() });
   const calls = createCallSide({
     ...(transcription.service ? { onRecordingDone: (r: CallRecord) => void transcription.service?.enqueue(r.id).catch((err: unknown) => logger.error({ call: r.id, err: String(err) }, 'transcription not queued')) } : {}),
+    onRecordingKeypad: (e) => audit.record({ actor: `extension ${e.by}`, action: e.paused ? 'recording.pause' : 'recording.resume', target: e.callId, detail: { via: 'keypad' } }),
     voicemail,
     acd: acd.handlers,
     ivr: { handlers: ivr.handlers, flowExists: ivr.flowExists },

@@ -122,6 +122,8 @@ export const configShape = z
     recordingFormat: z.enum(['wav', 'ogg']).default('wav'),
     /** stereo: caller left, callee right (speaker separation for QA and ASR); mixed: one channel with both */
     recordingChannels: z.enum(['stereo', 'mixed']).default('stereo'),
+    /** PCI DSS: an extension keys this during a call to pause its recording and again to resume ('' turns it off) */
+    recordingPauseCode: z.string().regex(/^$|^\*[0-9]{1,4}$/, 'must be * and 1 to 4 digits, or empty').default('*1'),
     /** post-call transcription: the folder of an offline CTC model (model.onnx with model_type tdnn, tokens.txt); unset: off */
     transcribeModel: z.string().min(1).optional(),
     /** encryption at rest of recordings (docs/data-at-rest.md): AES-256-GCM, the 国密 profile SM4-CTR + HMAC-SM3, or off */
