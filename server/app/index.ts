@@ -238,7 +238,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   sip.stack.use(provisioning.service.pnp());
   sip.stack.use(sip.watchCredentials(calls.control.handler));
   // BLF and MWI subscriptions (RFC 6665), after the B2BUA: it takes only INVITEs and its dialogs' requests
-  const presence = createPresence({ config, logger, clock, sip, extensions: repositories.extensions, lines: calls.control.lines, counts: (m) => voicemail.counts(m) });
+  const presence = createPresence({ config, logger, clock, sip, extensions: repositories.extensions, lines: calls.control.lines, counts: (m) => voicemail.counts(m), resolve: (from, to) => calls.dialPlan.resolve(from, to) });
   voicemail.onChange((mailbox) => presence.mailboxChanged(mailbox));
 
   let ready = false;
