@@ -29,7 +29,7 @@ export function dialogPackage(o: {
     // RFC 4235 §3.5: "The default subscription duration ... is one hour"
     defaultExpiresS: 3600,
     content: (s) => {
-      const members = listMembers(s) ?? o.listOf?.(s.resource);
+      const members = o.listOf?.(s.resource) ?? listMembers(s);
       if (members !== undefined) {
         rememberList(s, members);
         return listNotify({ s, domain: o.domain, dialogs: dialogsOf }) ?? { contentType: DIALOG_INFO, body: '' };

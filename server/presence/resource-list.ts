@@ -15,7 +15,7 @@ interface ListMemo {
   version: number;
   /** per member: its dialog-info version (RFC 4235 §4.1 counts per resource) */
   readonly memberVersions: Map<string, number>;
-  readonly members: readonly string[];
+  members: readonly string[];
 }
 
 /** the list's members for this subscription, fixed when it was made (its memo) */
@@ -23,8 +23,11 @@ export function listMembers(s: SubscriptionView): readonly string[] | undefined 
   return (s.memo.get('list') as ListMemo | undefined)?.members;
 }
 
+/** the members as resolved at this (re)subscription; the version counters carry on */
 export function rememberList(s: SubscriptionView, members: readonly string[]): void {
-  if (!s.memo.has('list')) s.memo.set('list', { version: 0, memberVersions: new Map(), members } satisfies ListMemo);
+  const memo = s.memo.get('list') as ListMemo | undefined;
+  if (memo === undefined) s.memo.set('list', { version: 0, memberVersions: new Map(), members } satisfies ListMemo);
+  else memo.members = members;
 }
 
 /**
