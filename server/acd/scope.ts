@@ -47,3 +47,32 @@ export function scopedEvent(acd: Acd, scope: FloorScope | undefined, e: AcdStrea
       return scope.queues.has(e.queue) ? e : undefined;
   }
 }
+
+/**
+ * What a scoped supervisor's call records and live calls are matched against (issue 14): its queues,
+ * the agents it oversees (as above, from today's memberships and teams) and those agents' extensions.
+ * A call touched the scope when it waited in one of the queues, was handled by one of the agents, or
+ * one of the extensions called or was called.
+ */
+export interface CallTouch {
+  readonly queues: readonly string[];
+  readonly agents: readonly string[];
+  readonly extensions: readonly string[];
+}
+
+export function callTouchOf(acd: Acd, scope: FloorScope): CallTouch {
+  const agents = [...acd.agents.values()].filter((a) => agentInScope(acd, scope, a.config.id));
+  return { queues: [...scope.queues], agents: agents.map((a) => a.config.id), extensions: [...new Set(agents.map((a) => a.config.extension))] };
+}
+
+/** whether a call in progress touches the scope: its numbers, or the interaction the ACD holds for it now */
+export function liveCallInScope(acd: Acd, scope: FloorScope | undefined, call: { readonly id: string; readonly caller: string; readonly callee: string }): boolean {
+  if (scope === undefined) return true;
+  const touch = callTouchOf(acd, scope);
+  if (touch.extensions.includes(call.caller) || touch.extensions.includes(call.callee)) return true;
+  for (const i of acd.interactions.values()) {
+    if (i.callId !== call.id) continue;
+    if (scope.queues.has(i.queueId) || (i.agentId !== null && touch.agents.includes(i.agentId))) return true;
+  }
+  return false;
+}
