@@ -74,6 +74,7 @@ export default function ApiTokens() {
         loading={list.loading && !list.data}
         dataSource={list.data?.items ?? []}
         pagination={false}
+        scroll={{ x: 'max-content' }}
         columns={[
           { title: t('tokens.name'), dataIndex: 'name' },
           { title: t('tokens.permissions'), key: 'permissions', render: (_: unknown, tk: Token) => tk.permissions.map((p) => <Tag key={p}>{p}</Tag>) },
@@ -106,7 +107,7 @@ export default function ApiTokens() {
             <Input data-testid="token-name" />
           </Form.Item>
           <Form.Item name="permissions" label={t('tokens.permissions')} extra={t('tokens.permissionsHint')} rules={[{ required: true, message: t('forms.required') }]}>
-            <Select mode="multiple" options={(session?.permissions ?? []).map((p) => ({ value: p, label: p }))} data-testid="token-permissions" />
+            <Select mode="multiple" virtual={false} options={(session?.permissions ?? []).map((p) => ({ value: p, label: p }))} data-testid="token-permissions" />
           </Form.Item>
           <Form.Item name="expiresInDays" label={t('tokens.expiresInDays')} rules={[{ required: true, message: t('forms.required') }]}>
             <InputNumber min={1} max={366} />

@@ -19,7 +19,7 @@ const MINUTE = 60_000;
 
 /** each value a row shows, as text in the console's language */
 function rowsOf(t: (k: string, o?: Record<string, unknown>) => string): { key: string; label: string; value: (v: Values) => string }[] {
-  const minutes = (ms: number) => t('policy.minutes', { n: Math.round(ms / MINUTE) });
+  const minutes = (ms: number) => (ms % (60 * MINUTE) === 0 ? t('policy.hours', { n: ms / (60 * MINUTE) }) : t('policy.minutes', { n: Math.round(ms / MINUTE) }));
   const none = t('policy.none');
   return [
     { key: 'minLength', label: t('policy.minLength'), value: (v) => String(v.password.minLength) },

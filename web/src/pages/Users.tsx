@@ -82,6 +82,7 @@ export default function Users() {
         loading={list.loading && !list.data}
         dataSource={list.data?.items ?? []}
         pagination={false}
+        scroll={{ x: 'max-content' }}
         columns={[
           { title: t('users.username'), dataIndex: 'username' },
           { title: t('users.displayName'), dataIndex: 'displayName' },
