@@ -12,14 +12,22 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { totpStep } from '../server/users/totp.js';
 import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers/browser.js';
-import { ADMIN, startHailing, type HailingProcess } from './helpers/hailing-process.js';
+import { ADMIN, nextTotpCode, startHailing, type HailingProcess } from './helpers/hailing-process.js';
 import { fieldError, fill, keysOf, locale, pageTitle, pickOption, rawKeysShown, screenshot, signInAsAdmin, signInWithPassword, text as textIn } from './helpers/console-page.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const en = locale('en');
 const text = (key: string) => textIn(en, key);
 const WAIT = 90_000;
+
+/** the secret a dialog shows once (its code element, once visible and filled: the dialog stays in the page, empty, after it closes) */
+async function shownOnce(page: Page, testId: string): Promise<string> {
+  const code = page.getByTestId(testId).locator('code').filter({ hasText: /\S{8,}/ });
+  await code.waitFor();
+  return (await code.innerText()).trim();
+}
 
 interface UserRow {
   id: string;
@@ -34,6 +42,7 @@ describe('console: users, API tokens, policy and account screens', { skip: chrom
   let chrome: ChromiumSession;
   let page: Page;
   const problems: string[] = [];
+  let signedInAt = 0;
 
   before(async () => {
     execFileSync(process.execPath, [path.join(root, 'scripts/web-build.mjs')], { stdio: 'ignore', timeout: 300_000 });
@@ -46,6 +55,7 @@ describe('console: users, API tokens, policy and account screens', { skip: chrom
       if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) problems.push(m.text());
     });
     await signInAsAdmin(page, server);
+    signedInAt = Date.now();
     await page.locator('[data-testid="page-title"]').waitFor();
   });
 
@@ -65,7 +75,7 @@ describe('console: users, API tokens, policy and account screens', { skip: chrom
     await pickOption(page, 'extensions', '2001');
     await page.locator('.ant-modal-title').click();
     await save();
-    const oneTime = (await page.getByTestId('one-time-password').locator('code').innerText()).trim();
+    const oneTime = await shownOnce(page, 'one-time-password');
     assert.ok(oneTime.length >= 12, 'the one-time password is shown');
     await page.getByRole('button', { name: text('users.done') }).click();
     await page.getByTestId('user-status-agent7').getByText(text('users.mustChange')).waitFor();
@@ -94,6 +104,29 @@ describe('console: users, API tokens, policy and account screens', { skip: chrom
     assert.equal((await server.api<{ items: (UserRow & { disabled: boolean })[] }>('GET', '/api/v1/users')).body.items.find((u) => u.username === 'agent7')?.disabled, true);
     await page.getByTestId('user-lock-agent7').click();
     await page.getByTestId('user-status-agent7').getByText(text('users.active')).waitFor();
+
+    // a password reset: a new one-time password, shown once, and the change is due again
+    await page.getByTestId('user-reset-agent7').click();
+    await page.locator('.ant-popover').getByRole('button', { name: text('users.resetPassword') }).click();
+    const again = await shownOnce(page, 'one-time-password');
+    assert.ok(again.length >= 12 && again !== oneTime);
+    await page.getByRole('button', { name: text('users.done') }).click();
+    await page.getByTestId('user-status-agent7').getByText(text('users.mustChange')).waitFor();
+    const login = await fetch(`${server.baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'agent7', password: again }) });
+    assert.equal(((await login.json()) as { mustChangePassword?: boolean }).mustChangePassword, true);
+  });
+
+  it('my account: two-step sign-in is on, and new recovery codes are issued against a current code, shown once', async () => {
+    await page.goto(`${server.baseUrl}/account`);
+    await pageTitle(page, text('menu.account'));
+    assert.equal(await page.getByTestId('account-mfa').innerText(), text('mfa.enabled'));
+    // the two sign-ins used up to the step after the one they happened in, and the server takes each
+    // step once and at most one step ahead: the next code is good from the following step on
+    while (totpStep({ timeMs: Date.now() }) <= totpStep({ timeMs: signedInAt })) await new Promise((r) => setTimeout(r, 500));
+    await fill(page, { code: nextTotpCode(server.dataDir) });
+    await page.getByRole('button', { name: text('account.renewCodes') }).click();
+    const codes = (await page.getByTestId('recovery-codes').innerText()).trim().split('\n');
+    assert.equal(codes.length, 10);
   });
 
   it('a token made on the tokens screen works with fetch for its permission only, shows its last use, and stops after revoke', async () => {
@@ -105,7 +138,7 @@ describe('console: users, API tokens, policy and account screens', { skip: chrom
     // a multiple select's list stays open over the dialog's buttons: a click on the title closes it
     await page.locator('.ant-modal-title').click();
     await page.locator('.ant-modal').getByRole('button', { name: text('tokens.create') }).click();
-    const secret = (await page.getByTestId('token-secret').locator('code').innerText()).trim();
+    const secret = await shownOnce(page, 'token-secret');
     assert.match(secret, /^hlg_/);
     await page.getByRole('button', { name: text('users.done') }).click();
 
