@@ -1,7 +1,8 @@
 // Issue 14: a supervisor given queues or teams sees only the call records and live calls that touched
 // them: waited in one of its queues, were handled by one of its agents, or were made or taken by one
-// of those agents' extensions. Everything else is absent from the lists and the event stream, and
-// 403 when asked for by id (the record, its recording and transcript, a live call's controls).
+// of those agents' extensions. Everything else is absent from the lists (records, the transcript
+// search, live calls) and the event stream, and 403 when asked for by id (the record, its
+// recording and transcript, a live call's controls).
 // A supervisor given neither, and the admin, see every call.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,12 +10,13 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { WebSocket } from 'ws';
 import type { CallRecordInput } from '../store/index.js';
-import { AcdRepository } from '../store/index.js';
+import { AcdRepository, TranscriptsRepository } from '../store/index.js';
 import type { LiveCallView } from '../calls/index.js';
 import { CallState } from '../calls/call-state.js';
 import { clientFor, type AcdCall } from './acd-testing.js';
 import { createApiHarness, loginAs, quietApiLogger, signIn, type ApiHarness } from './testing.js';
 import { createCallEventsEndpoint } from './events.js';
+import { createApiApp } from './app.js';
 import { startHttpServer } from './server.js';
 import type { LiveCallControl } from './types.js';
 
@@ -56,7 +58,10 @@ describe('call records and live calls: a supervisor sees the calls of its queues
     const liveIds = { sales: randomUUID(), support: randomUUID(), ana: randomUUID() };
     const seen: string[] = [];
     const liveCalls = liveCallsOf([live(liveIds.sales, '+4930111', '600'), live(liveIds.support, '+4930222', '601'), live(liveIds.ana, '1001', '+4930333')], seen);
-    const h: ApiHarness = await createApiHarness({ liveCalls });
+    const base: ApiHarness = await createApiHarness({ liveCalls });
+    // with transcription on (its table in the harness's database)
+    const transcripts = new TranscriptsRepository({ db: base.database.db });
+    const h: ApiHarness = { ...base, app: createApiApp({ ...base.deps, transcripts }) };
     const acd = h.deps.acd ?? assert.fail('the harness runs an ACD');
     try {
       const admin = clientFor(h, await loginAs(h, 'boss', 'correct horse', 'admin'));
@@ -75,6 +80,12 @@ describe('call records and live calls: a supervisor sees the calls of its queues
         h.callRecords.begin(record(calls.toCy, '+4930444', '1003')),
         h.callRecords.begin(record(calls.elsewhere, '1002', '+4930888')),
       ]);
+      await h.writer.flush();
+      for (const [id, text] of [[calls.sales, 'I would like a refund'], [calls.support, 'a refund for my order']] as const) {
+        await transcripts.enqueue(id);
+        await transcripts.claim();
+        await transcripts.complete(id, [{ channel: 0, speaker: 'caller', startMs: 0, endMs: 2000, text, confidence: null }]);
+      }
       const interactions = new AcdRepository({ db: h.database.db, now: () => T });
       await interactions.addInteraction(interaction(calls.sales, 'sales', null));
       await interactions.addInteraction(interaction(calls.support, 'support', 'bo'));
@@ -98,6 +109,11 @@ describe('call records and live calls: a supervisor sees the calls of its queues
       const csv = await h.app.request('/api/v1/cdrs.csv', { headers: { authorization: `Bearer ${await signIn(h, 'sue', 'correct horse')}` } });
       assert.equal(csv.headers.get('x-total-count'), '2');
       assert.ok(!(await csv.text()).includes(calls.support));
+
+      // the transcript search finds the overseen call only
+      const found = (c: AcdCall) => c('GET', '/api/v1/transcripts?q=refund').then((r) => ((r.body?.['items'] ?? []) as { callId: string }[]).map((x) => x.callId).sort());
+      assert.deepEqual(await found(sue), [calls.sales]);
+      assert.deepEqual(await found(una), [calls.sales, calls.support].sort());
 
       // one record and what hangs off it
       assert.equal((await sue('GET', `/api/v1/cdrs/${calls.sales}`)).status, 200);
@@ -126,7 +142,7 @@ describe('call records and live calls: a supervisor sees the calls of its queues
         { callId: liveIds.sales, caller: '+4930111', callee: '600' },
       ], liveIds.sales);
     } finally {
-      await h.cleanup();
+      await base.cleanup();
     }
   });
 });

@@ -54,7 +54,7 @@ export function scopeCallRoutes(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
     if (endpoint.path.startsWith('/api/v1/cdrs/:id')) {
       const id = idIn(c.req.path, CDR_PATH);
       const touch = callTouchOfPrincipal(deps, p);
-      if (id !== undefined && touch !== undefined && !(await deps.callRecords.touches(id, touch)) && (await deps.callRecords.get(id)) !== undefined) {
+      if (id !== undefined && touch !== undefined && !(await deps.callRecords.touching([id], touch)).has(id) && (await deps.callRecords.get(id)) !== undefined) {
         return notYours(c, `call record ${id}`);
       }
     } else if (endpoint.path.startsWith('/api/v1/calls/:id/')) {

@@ -89,8 +89,8 @@ export interface MetricsSource {
 export interface CallRecordSource {
   list(filter: CallRecordFilter): Promise<{ items: CallRecordView[]; total: number }>;
   get(id: string): Promise<CallRecordView | undefined>;
-  /** whether the call touched a scoped supervisor's queues, agents or extensions (call-scope.ts) */
-  touches(id: string, touching: NonNullable<CallRecordFilter['touching']>): Promise<boolean>;
+  /** which of these calls touched a scoped supervisor's queues, agents or extensions (call-scope.ts) */
+  touching(ids: readonly string[], touching: NonNullable<CallRecordFilter['touching']>): Promise<Set<string>>;
 }
 
 /** One call event as GET /api/v1/events streams it (a JSON text frame each). */

@@ -241,10 +241,15 @@ export class CallRecordRepository {
     return recordView(row, legs.get(id) ?? []);
   }
 
-  /** Whether the call touched the scope (touchCondition); false for an unknown call. */
-  async touches(id: string, touching: CallTouchFilter): Promise<boolean> {
-    const rows = await this.#db.select({ id: callRecords.id }).from(callRecords).where(and(eq(callRecords.id, id), touchCondition(touching))).limit(1);
-    return rows.length > 0;
+  /** Which of these calls touched the scope (touchCondition); unknown ids are not among them. */
+  async touching(ids: readonly string[], touching: CallTouchFilter): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += LEG_QUERY_SLICE) {
+      const slice = [...ids.slice(i, i + LEG_QUERY_SLICE)];
+      const rows = await this.#db.select({ id: callRecords.id }).from(callRecords).where(and(inArray(callRecords.id, slice), touchCondition(touching)));
+      for (const r of rows) found.add(r.id);
+    }
+    return found;
   }
 
   async #legsOf(callIds: readonly string[]): Promise<Map<string, CallLegView[]>> {
