@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { totpStep } from '../server/users/totp.js';
+import { base32Decode, hotp, totpStep } from '../server/users/totp.js';
 import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers/browser.js';
 import { ADMIN, nextTotpCode, startHailing, type HailingProcess } from './helpers/hailing-process.js';
 import { fieldError, fill, keysOf, locale, pageTitle, pickOption, rawKeysShown, screenshot, signInAsAdmin, signInWithPassword, text as textIn } from './helpers/console-page.js';
@@ -94,6 +94,16 @@ describe('console: users, API tokens, policy and account screens', { skip: chrom
       await agent.keyboard.press('Enter');
       await agent.waitForURL((u) => u.pathname === '/agent');
       assert.equal((await users()).find((u) => u.username === 'agent7')?.mustChangePassword, false);
+
+      // of its own accord, from My account: two-step sign-in with the key the page shows
+      await agent.goto(`${server.baseUrl}/account`);
+      await agent.getByRole('button', { name: text('account.mfaSetUp') }).click();
+      const key = base32Decode((await agent.getByTestId('totp-secret').innerText()).trim()) ?? assert.fail('a base32 key');
+      await fill(agent, { code: hotp({ key, counter: totpStep({ timeMs: Date.now() }) }) });
+      await agent.getByRole('button', { name: text('mfa.confirm') }).click();
+      await agent.getByTestId('recovery-codes').waitFor();
+      await agent.getByRole('button', { name: text('mfa.continue') }).click();
+      await agent.getByTestId('account-mfa').getByText(text('mfa.enabled')).waitFor();
     } finally {
       await agentBrowser.close();
     }
@@ -112,6 +122,12 @@ describe('console: users, API tokens, policy and account screens', { skip: chrom
     assert.ok(again.length >= 12 && again !== oneTime);
     await page.getByRole('button', { name: text('users.done') }).click();
     await page.getByTestId('user-status-agent7').getByText(text('users.mustChange')).waitFor();
+    // its lost phone: the security admin resets two-step sign-in
+    await page.getByTestId('user-mfa-agent7').getByText(text('users.mfaOn')).waitFor();
+    await page.getByTestId('user-mfa-reset-agent7').click();
+    await page.locator('.ant-popover').getByRole('button', { name: text('users.resetMfa') }).click();
+    await page.getByTestId('user-mfa-agent7').getByText(text('users.mfaOff')).waitFor();
+    assert.equal((await server.api<{ items: { username: string; mfaEnabled: boolean }[] }>('GET', '/api/v1/users')).body.items.find((u) => u.username === 'agent7')?.mfaEnabled, false);
     const login = await fetch(`${server.baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'agent7', password: again }) });
     assert.equal(((await login.json()) as { mustChangePassword?: boolean }).mustChangePassword, true);
   });

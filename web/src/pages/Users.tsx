@@ -89,7 +89,7 @@ export default function Users() {
           { title: t('users.roles'), key: 'roles', render: (_: unknown, u: User) => u.roles.map((r) => <Tag key={r}>{t(`users.roleNames.${r}`)}</Tag>) },
           { title: t('users.extensions'), key: 'extensions', render: (_: unknown, u: User) => u.extensions.join(', ') },
           { title: t('users.scope'), key: 'scope', render: (_: unknown, u: User) => [...u.queues.map((q) => `${t('users.queue')} ${q}`), ...u.teams.map((m) => `${t('users.team')} ${m}`)].join(', ') },
-          { title: t('users.mfa'), key: 'mfa', render: (_: unknown, u: User) => (u.mfaEnabled ? <Tag color="green">{t('users.mfaOn')}</Tag> : <Tag>{t('users.mfaOff')}</Tag>) },
+          { title: t('users.mfa'), key: 'mfa', render: (_: unknown, u: User) => <span data-testid={`user-mfa-${u.username}`}>{u.mfaEnabled ? <Tag color="green">{t('users.mfaOn')}</Tag> : <Tag>{t('users.mfaOff')}</Tag>}</span> },
           {
             title: t('users.status'),
             key: 'status',
@@ -114,7 +114,9 @@ export default function Users() {
                         <Button size="small" data-testid={`user-reset-${u.username}`}>{t('users.resetPassword')}</Button>
                       </Popconfirm>
                       <Popconfirm title={t('users.confirmMfaReset', { name: u.username })} onConfirm={() => void act(() => request(`/api/v1/users/${u.id}/mfa`, { method: 'DELETE' }))} okText={t('users.resetMfa')} cancelText={t('common.cancel')}>
-                        <Button size="small" disabled={!u.mfaEnabled}>{t('users.resetMfa')}</Button>
+                        <Button size="small" disabled={!u.mfaEnabled} data-testid={`user-mfa-reset-${u.username}`}>
+                          {t('users.resetMfa')}
+                        </Button>
                       </Popconfirm>
                     </RowActions>
                   ),
