@@ -6,7 +6,8 @@
 // Every new screen renders in zh-CN, zh-TW and en with no raw key. Last, mlps3: the profile switch
 // is refused while the admin holds three administrator roles (the reason, naming it, under the
 // field); once it holds only security-admin the switch goes through, and a new user with two
-// administrator roles is refused with the server's own reason under the roles field.
+// administrator roles, or an existing one given them, is refused with the server's own reason under
+// the roles field.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -221,6 +222,17 @@ describe('console: users, API tokens, policy and account screens', { skip: chrom
     await save();
     assert.equal(await fieldError(page, 'roles'), refused.body.reason);
     assert.equal((await users()).some((u) => u.username === 'twohats'), false);
+
+    // the same refusal when an existing user's roles are edited; the user keeps its roles
+    await page.locator('.ant-modal').getByRole('button', { name: text('common.cancel') }).click();
+    await page.locator('.ant-modal').waitFor({ state: 'hidden' });
+    await page.getByRole('row').filter({ hasText: 'agent7' }).getByRole('button', { name: text('common.edit') }).click();
+    await pickOption(page, 'roles', text('users.roleNames.admin'));
+    await pickOption(page, 'roles', text('users.roleNames.auditor'));
+    await page.locator('.ant-modal-title').click();
+    await save();
+    assert.equal(await fieldError(page, 'roles'), refused.body.reason);
+    assert.deepEqual((await users()).find((u) => u.username === 'agent7')?.roles, ['agent']);
     assert.deepEqual(problems, []);
   });
 });
