@@ -65,14 +65,22 @@ export function callTouchOf(acd: Acd, scope: FloorScope): CallTouch {
   return { queues: [...scope.queues], agents: agents.map((a) => a.config.id), extensions: [...new Set(agents.map((a) => a.config.extension))] };
 }
 
-/** whether a call in progress touches the scope: its numbers, or the interaction the ACD holds for it now */
-export function liveCallInScope(acd: Acd, scope: FloorScope | undefined, call: { readonly id: string; readonly caller: string; readonly callee: string }): boolean {
-  if (scope === undefined) return true;
+/**
+ * A test of whether a call in progress touches the scope: its numbers, or the interaction the ACD
+ * holds for it now. The agents, extensions and the ACD's calls are gathered once, so a list of
+ * calls is tested in one pass.
+ */
+export function liveCallTest(acd: Acd, scope: FloorScope | undefined): (call: { readonly id: string; readonly caller: string; readonly callee: string }) => boolean {
+  if (scope === undefined) return () => true;
   const touch = callTouchOf(acd, scope);
-  if (touch.extensions.includes(call.caller) || touch.extensions.includes(call.callee)) return true;
+  const extensions = new Set(touch.extensions);
+  const agents = new Set(touch.agents);
+  const held = new Set<string>();
   for (const i of acd.interactions.values()) {
-    if (i.callId !== call.id) continue;
-    if (scope.queues.has(i.queueId) || (i.agentId !== null && touch.agents.includes(i.agentId))) return true;
+    if (i.callId !== null && (scope.queues.has(i.queueId) || (i.agentId !== null && agents.has(i.agentId)))) held.add(i.callId);
   }
-  return false;
+  return (call) => extensions.has(call.caller) || extensions.has(call.callee) || held.has(call.id);
 }
+
+/** one call: liveCallTest's answer */
+export const liveCallInScope = (acd: Acd, scope: FloorScope | undefined, call: { readonly id: string; readonly caller: string; readonly callee: string }): boolean => liveCallTest(acd, scope)(call);

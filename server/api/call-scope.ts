@@ -5,7 +5,7 @@
 // transcript, tags, reveal …) or one live call (/calls/:id/…) is checked here, once, after the
 // authorizer, so a route added under those paths is narrowed without thinking about it.
 import type { Context, MiddlewareHandler } from 'hono';
-import { callTouchOf, liveCallInScope, type CallTouch } from '../acd/scope.js';
+import { callTouchOf, liveCallTest, type CallTouch } from '../acd/scope.js';
 import type { Principal } from './access.js';
 import { matchedEndpoint } from './authorize.js';
 import { floorScopeOf } from './floor-scope.js';
@@ -20,12 +20,17 @@ export function callTouchOfPrincipal(deps: ApiDeps, p: Principal): CallTouch | u
   return deps.acd === undefined ? { queues: [...scope.queues], agents: [], extensions: [] } : callTouchOf(deps.acd.acd, scope);
 }
 
-/** whether the caller may see this call in progress (its numbers, or where the ACD holds it now) */
-export function liveCallVisible(deps: ApiDeps, p: Principal, call: { readonly id: string; readonly caller: string; readonly callee: string }): boolean {
+type LiveCall = { readonly id: string; readonly caller: string; readonly callee: string };
+
+/** which calls in progress the caller may see (their numbers, or where the ACD holds them now), tested in one pass */
+export function liveCallsVisible(deps: ApiDeps, p: Principal): (call: LiveCall) => boolean {
   const scope = floorScopeOf(p);
-  if (scope === undefined) return true;
-  return deps.acd !== undefined && liveCallInScope(deps.acd.acd, scope, call);
+  if (scope === undefined) return () => true;
+  return deps.acd === undefined ? () => false : liveCallTest(deps.acd.acd, scope);
 }
+
+/** whether the caller may see this call in progress */
+export const liveCallVisible = (deps: ApiDeps, p: Principal, call: LiveCall): boolean => liveCallsVisible(deps, p)(call);
 
 const CDR_PATH = /^\/api\/v1\/cdrs\/([^/]+)/;
 const CALL_PATH = /^\/api\/v1\/calls\/([^/]+)\//;

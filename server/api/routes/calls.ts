@@ -7,7 +7,7 @@ import { requireSession } from '../auth.js';
 import { jsonError, readBody, validate } from '../http-errors.js';
 import { DtmfRequest, JoinRequest, LiveCallParams, TransferRequest } from '../schemas-calls.js';
 import { auditFrom } from './recording-control.js';
-import { liveCallVisible } from '../call-scope.js';
+import { liveCallVisible, liveCallsVisible } from '../call-scope.js';
 
 type Outcome = { readonly ok: true } | { readonly ok: false; readonly status: 404 | 409; readonly reason: string };
 
@@ -17,7 +17,7 @@ export function mountCallRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
 
   app.get('/api/v1/calls', session, (c) => {
     if (deps.liveCalls === undefined) return absent(c);
-    const visible = deps.liveCalls.list().filter((v) => liveCallVisible(deps, c.get('auth'), v));
+    const visible = deps.liveCalls.list().filter(liveCallsVisible(deps, c.get('auth')));
     return c.json({ items: visible.map((v) => ({ ...v, startedAt: new Date(v.startedAt).toISOString() })) });
   });
 
