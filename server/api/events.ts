@@ -12,7 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { SESSION_COOKIE } from './auth.js';
 import type { AccessControl, Principal } from './access.js';
 import { EVENT_TOPICS, topicOfEvent } from '../users/index.js';
-import type { AcdEventJson, AcdEventSource, ApiLogger, CallEventSource, StreamEventJson } from './types.js';
+import type { AcdEventJson, AcdEventSource, ApiLogger, CallEventJson, CallEventSource, StreamEventJson } from './types.js';
 import type { FloorScope } from '../acd/scope.js';
 import { floorScopeOf } from './floor-scope.js';
 import { endRefusedUpgrade, systemClock } from '../sip/index.js';
@@ -54,7 +54,7 @@ interface Client {
   readonly username: string;
   /** the topics this client's roles (or token) grant: an event of any other topic is not sent */
   readonly hears: ReadonlySet<string>;
-  /** a supervisor's queues and teams: ACD events outside them are not sent (undefined: all) */
+  /** a supervisor's queues and teams: ACD and call events outside them are not sent (undefined: all) */
   readonly floor: FloorScope | undefined;
   alive: boolean;
 }
@@ -129,6 +129,7 @@ export function createCallEventsEndpoint(options: CallEventsEndpointOptions): Ca
     client.ws.terminate();
   };
 
+  const callTouches = (floor: FloorScope, e: CallEventJson) => options.acdEvents?.callInScope(floor, { id: e.callId, caller: e.caller, callee: e.callee }) ?? false;
   const publish = (event: StreamEventJson | AcdEventJson) => {
     if (clients.size === 0) return;
     const topic = topicOfEvent(event.type);
@@ -139,6 +140,8 @@ export function createCallEventsEndpoint(options: CallEventsEndpointOptions): Ca
       // a scoped supervisor's ACD events are filtered for it; everyone else shares one serialisation
       const scoped = topic === 'acd' && client.floor !== undefined ? options.acdEvents?.scoped(event as AcdEventJson, client.floor) : event;
       if (scoped === undefined) continue;
+      // and its call events to the calls that touch its queues or agents (no ACD: none do)
+      if (topic === 'calls' && client.floor !== undefined && !callTouches(client.floor, event as CallEventJson)) continue;
       if (client.ws.bufferedAmount > maxBuffered) drop(client, 'not reading: send buffer full');
       else client.ws.send(scoped === event ? text : JSON.stringify(scoped));
     }

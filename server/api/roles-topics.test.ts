@@ -33,7 +33,7 @@ describe('roles × event topics (issue 14 acceptance)', () => {
     const endpoint = createCallEventsEndpoint({
       access: h.deps.access ?? assert.fail('shared access control'),
       callEvents: h.callEvents,
-      acdEvents: { snapshot: () => ({ type: 'acd.snapshot', at: AT }), subscribe: (l) => (acdListeners.add(l), () => acdListeners.delete(l)), scoped: (e) => e },
+      acdEvents: { snapshot: () => ({ type: 'acd.snapshot', at: AT }), subscribe: (l) => (acdListeners.add(l), () => acdListeners.delete(l)), scoped: (e) => e, callInScope: () => true },
       logger: quietApiLogger,
     });
     const server = await startHttpServer({ app: h.app, port: 0, address: '127.0.0.1', logger: quietApiLogger, upgrade: endpoint });
