@@ -34,6 +34,7 @@ import { mountVoicemailRoutes } from './routes/voicemail.js';
 import { mountPresenceRoutes } from './routes/presence.js';
 import { MOH_PATH_PREFIX, mountMohRoutes } from './routes/moh.js';
 import { mountCallRoutes } from './routes/calls.js';
+import { mountConferenceRoutes } from './routes/conferences.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 /** Refresh last_seen/expiry at most this often per session, not on every request. */
@@ -93,6 +94,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountPresenceRoutes(app, deps);
   mountMohRoutes(app, deps);
   mountCallRoutes(app, deps);
+  mountConferenceRoutes(app, deps);
   mountEventRoutes(app, deps);
   mountSystemRoutes(app, deps);
   if (deps.consoleDir !== undefined) mountConsole(app, { dir: deps.consoleDir, ...(deps.softphone ? { softphone: deps.softphone } : {}) });

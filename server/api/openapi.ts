@@ -15,7 +15,7 @@ import { SPEECH_ROUTES } from './openapi-speech.js';
 import { USER_ROUTES } from './openapi-users.js';
 import { VOICEMAIL_ROUTES } from './openapi-voicemail.js';
 import { MOH_ROUTES } from './openapi-moh.js';
-import { CALL_ROUTES } from './openapi-calls.js';
+import { CALL_ROUTES, CONFERENCE_ROUTES } from './openapi-calls.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -251,6 +251,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   ...VOICEMAIL_ROUTES,
   ...MOH_ROUTES,
   ...CALL_ROUTES,
+  ...CONFERENCE_ROUTES,
 ];
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {

@@ -293,6 +293,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     calls: calls.control,
     moh: calls.moh,
     liveCalls: calls.control.live,
+    conferences: calls.control.rooms,
     consoleDir: consoleDir(),
     softphoneCredentials,
     // the agent workspace's softphone: SIP over the WebSocket listeners (RFC 7118)

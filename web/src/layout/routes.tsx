@@ -56,6 +56,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '/acd/agents', title: 'menu.acdAgents', icon: <TeamOutlined />, permission: 'acd.write', group: 'menu.groups.acd', page: lazy(() => import('../pages/AcdAgents')) },
   { path: '/acd/skills', title: 'menu.acdSkills', icon: <TagsOutlined />, permission: 'acd.write', group: 'menu.groups.acd', page: lazy(() => import('../pages/AcdSkills')) },
   { path: '/calls', title: 'menu.liveCalls', icon: <PhoneOutlined />, permission: 'calls.read', group: 'menu.groups.records', page: lazy(() => import('../pages/LiveCalls')) },
+  { path: '/conferences', title: 'menu.conferences', icon: <TeamOutlined />, permission: 'calls.read', group: 'menu.groups.records', page: lazy(() => import('../pages/Conferences')) },
   { path: '/cdrs', title: 'menu.cdrs', icon: <HistoryOutlined />, permission: 'cdrs.read', group: 'menu.groups.records', page: lazy(() => import('../pages/CallRecords')) },
   { path: '/audit', title: 'menu.audit', icon: <AuditOutlined />, permission: 'audit.read', group: 'menu.groups.records', page: lazy(() => import('../pages/Audit')) },
   { path: '/moh', title: 'menu.moh', icon: <SoundOutlined />, permission: 'moh.read', group: 'menu.groups.admin', page: lazy(() => import('../pages/MusicOnHold')) },
