@@ -35,6 +35,7 @@ import { mountPresenceRoutes } from './routes/presence.js';
 import { MOH_PATH_PREFIX, mountMohRoutes } from './routes/moh.js';
 import { mountCallRoutes } from './routes/calls.js';
 import { mountConferenceRoutes } from './routes/conferences.js';
+import { mountSetupRoutes } from './routes/setup.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 /** Refresh last_seen/expiry at most this often per session, not on every request. */
@@ -95,6 +96,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountMohRoutes(app, deps);
   mountCallRoutes(app, deps);
   mountConferenceRoutes(app, deps);
+  mountSetupRoutes(app, deps);
   mountEventRoutes(app, deps);
   mountSystemRoutes(app, deps);
   if (deps.consoleDir !== undefined) mountConsole(app, { dir: deps.consoleDir, ...(deps.softphone ? { softphone: deps.softphone } : {}) });

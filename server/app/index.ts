@@ -60,6 +60,7 @@ import { createSystemStatus, streamEvents } from './system-status.js';
 import { availableParallelism } from 'node:os';
 import { createPresence } from './presence.js';
 import { createProvisioningSide, type ProvisioningSideOptions } from './provisioning.js';
+import { selfReachability } from './setup-reach.js';
 
 /** how long a softphone password issued to a signed-in agent lasts (a working day and some) */
 const SOFTPHONE_CREDENTIAL_TTL_MS = 12 * 3_600_000;
@@ -294,6 +295,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     moh: calls.moh,
     liveCalls: calls.control.live,
     conferences: calls.control.rooms,
+    setup: {
+      sipDomain: config.sipDomain,
+      publicAddress: config.publicAddress,
+      listening: () => sip.transport.listening(),
+      reach: selfReachability({ stack: sip.stack, publicAddress: config.publicAddress, sipDomain: config.sipDomain, udpPort: () => sip.transport.listening().find((l) => l.protocol === 'udp')?.port, now: () => clock.now() }),
+    },
     consoleDir: consoleDir(),
     softphoneCredentials,
     // the agent workspace's softphone: SIP over the WebSocket listeners (RFC 7118)

@@ -163,6 +163,11 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/calls/:id/transfer': 'calls.control',
   'POST /api/v1/calls/:id/join': 'calls.control',
   'GET /api/v1/conferences': 'calls.read',
+  // the first-run setup creates extensions: the same permission
+  'GET /api/v1/setup': 'extensions.write',
+  'POST /api/v1/setup/reachability': 'extensions.write',
+  'POST /api/v1/setup/extensions': 'extensions.write',
+  'POST /api/v1/setup/complete': 'extensions.write',
   'POST /api/v1/conferences/:room/members/:callId/mute': 'calls.control',
   'POST /api/v1/conferences/:room/members/:callId/kick': 'calls.control',
   'GET /api/v1/moh/classes/:class/files': 'moh.read',

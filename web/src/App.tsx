@@ -62,7 +62,7 @@ export function App({ nonce }: { nonce: string | undefined }) {
     else if (session?.mfaEnrolmentRequired && !session.mustChangePassword && path !== '/mfa') navigate(`/mfa${location.search}`, { replace: true });
     else if (session && !session.mustChangePassword && !session.mfaEnrolmentRequired && (path === '/login' || path === '/' || path === '/mfa')) {
       const next = new URLSearchParams(location.search).get('next');
-      navigate(next !== null ? safeNext(next) : homeFor(session.permissions), { replace: true });
+      navigate(next !== null ? safeNext(next) : homeFor(session.permissions, session.setupPending), { replace: true });
     }
   }, [session, location]);
 

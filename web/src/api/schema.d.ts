@@ -1876,6 +1876,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** First-run setup: done or not, the SIP domain and public address with where to set them, listeners, extension count */
+        get: operations["getApiV1Setup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/setup/reachability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hailing sends a SIP OPTIONS to its own public address and UDP port and says whether it came back to this process, and why not */
+        post: operations["postApiV1SetupReachability"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/setup/extensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create `count` extensions numbered up from `start`, each with a generated password returned once */
+        post: operations["postApiV1SetupExtensions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/setup/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark the setup completed or dismissed: sign-in no longer opens it */
+        post: operations["postApiV1SetupComplete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/voicemail/mailboxes": {
         parameters: {
             query?: never;
@@ -2508,6 +2576,8 @@ export interface operations {
                         mfaEnabled: boolean;
                         mustChangePassword: boolean;
                         mfaEnrolmentRequired: boolean;
+                        /** @description the user may run the first-run setup (extensions.write) and nobody completed or dismissed it: the console opens /setup after sign-in */
+                        setupPending: boolean;
                         /** Format: date-time */
                         expiresAt: string;
                     };
@@ -17203,6 +17273,305 @@ export interface operations {
             };
             /** @description Missing, invalid or expired session */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1Setup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Setup state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description completed or dismissed: the console no longer opens the setup screen after sign-in */
+                        completed: boolean;
+                        completedAt: string | null;
+                        completedBy: string | null;
+                        /** @description the SIP domain and digest realm phones register to */
+                        sipDomain: string;
+                        /** @description the address phones and carriers reach Hailing at (SDP, Via, Contact) */
+                        publicAddress: string;
+                        listening: {
+                            protocol: string;
+                            port: number;
+                        }[];
+                        /** @description where each value comes from: the environment variable (or HAILING_CONFIG key) to change it, read at start */
+                        settings: {
+                            name: string;
+                            value: string;
+                            description: string;
+                        }[];
+                        /** @description extensions that exist now */
+                        extensions: number;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description This server has no first-run setup (no SIP side) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1SetupReachability: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reached or not, with the reason */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        reached: boolean;
+                        /** @description where the OPTIONS was sent: the public address and the UDP SIP port */
+                        target: string;
+                        /** @description the final response; null when none came */
+                        status: number | null;
+                        rttMs: number | null;
+                        /** @description reached, or what stood in the way */
+                        reason: string;
+                        /** @description advice even when reached: a loopback or private address phones elsewhere cannot use */
+                        warnings: string[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description This server has no first-run setup (no SIP side) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1SetupExtensions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the first extension number; the next ones count up from it */
+                    start: string;
+                    count: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Created, with their passwords */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            number: string;
+                            /** @description generated; shown only in this answer (stored as digest hashes alone) */
+                            password: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description This server has no first-run setup (no SIP side) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description A number in the range exists (field: start) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason: string;
+                        /** @description the request field the reason is about */
+                        field: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1SetupComplete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @default completed
+                     * @enum {string}
+                     */
+                    outcome?: "completed" | "dismissed";
+                };
+            };
+        };
+        responses: {
+            /** @description Stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description completed or dismissed: the console no longer opens the setup screen after sign-in */
+                        completed: boolean;
+                        completedAt: string | null;
+                        completedBy: string | null;
+                        /** @description the SIP domain and digest realm phones register to */
+                        sipDomain: string;
+                        /** @description the address phones and carriers reach Hailing at (SDP, Via, Contact) */
+                        publicAddress: string;
+                        listening: {
+                            protocol: string;
+                            port: number;
+                        }[];
+                        /** @description where each value comes from: the environment variable (or HAILING_CONFIG key) to change it, read at start */
+                        settings: {
+                            name: string;
+                            value: string;
+                            description: string;
+                        }[];
+                        /** @description extensions that exist now */
+                        extensions: number;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description This server has no first-run setup (no SIP side) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -19,6 +19,7 @@ import {
   NumberOutlined,
   MobileOutlined,
   PhoneOutlined,
+  RocketOutlined,
   SettingOutlined,
   SoundOutlined,
   WifiOutlined,
@@ -60,6 +61,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '/cdrs', title: 'menu.cdrs', icon: <HistoryOutlined />, permission: 'cdrs.read', group: 'menu.groups.records', page: lazy(() => import('../pages/CallRecords')) },
   { path: '/audit', title: 'menu.audit', icon: <AuditOutlined />, permission: 'audit.read', group: 'menu.groups.records', page: lazy(() => import('../pages/Audit')) },
   { path: '/moh', title: 'menu.moh', icon: <SoundOutlined />, permission: 'moh.read', group: 'menu.groups.admin', page: lazy(() => import('../pages/MusicOnHold')) },
+  { path: '/setup', title: 'menu.setup', icon: <RocketOutlined />, permission: 'extensions.write', group: 'menu.groups.system', page: lazy(() => import('../pages/Setup')) },
   { path: '/system', title: 'menu.system', icon: <DashboardOutlined />, permission: 'system.read', group: 'menu.groups.system', page: lazy(() => import('../pages/SystemStatus')) },
 ];
 
@@ -68,7 +70,9 @@ export function routeFor(pathname: string): ConsoleRoute | undefined {
 }
 
 /** where a user lands after sign-in when no page was asked for: the first page it may use */
-export function homeFor(permissions: readonly string[]): string {
+export function homeFor(permissions: readonly string[], setupPending = false): string {
+  // an administrator of a new server is shown the first-run setup until someone completes or dismisses it
+  if (setupPending) return '/setup';
   // agents (their own state, nobody else's) start at their workspace; everyone else at the first screen of the table after it
   if (permissions.includes('acd.agent-state') && !permissions.includes('acd.supervise')) return '/agent';
   return ROUTES.find((r) => r.path !== '/agent' && permissions.includes(r.permission))?.path ?? '/password';
