@@ -36,6 +36,7 @@ const SCREENS = [
   ['audit', '/audit', 'menu.audit'],
   ['system', '/system', 'menu.system'],
   ['setup', '/setup', 'menu.setup'],
+  ['speech', '/speech', 'menu.speech'],
 ] as const;
 const WAIT = 90_000; // Chromium and baresip on a loaded 2-core machine
 const NEW_PASSWORD = 'a console password 1';

@@ -6,6 +6,7 @@ import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } fr
 import {
   ApartmentOutlined,
   ApiOutlined,
+  AudioOutlined,
   AreaChartOutlined,
   CustomerServiceOutlined,
   TagsOutlined,
@@ -61,6 +62,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '/cdrs', title: 'menu.cdrs', icon: <HistoryOutlined />, permission: 'cdrs.read', group: 'menu.groups.records', page: lazy(() => import('../pages/CallRecords')) },
   { path: '/audit', title: 'menu.audit', icon: <AuditOutlined />, permission: 'audit.read', group: 'menu.groups.records', page: lazy(() => import('../pages/Audit')) },
   { path: '/moh', title: 'menu.moh', icon: <SoundOutlined />, permission: 'moh.read', group: 'menu.groups.admin', page: lazy(() => import('../pages/MusicOnHold')) },
+  { path: '/speech', title: 'menu.speech', icon: <AudioOutlined />, permission: 'speech.read', group: 'menu.groups.system', page: lazy(() => import('../pages/SpeechModels')) },
   { path: '/setup', title: 'menu.setup', icon: <RocketOutlined />, permission: 'extensions.write', group: 'menu.groups.system', page: lazy(() => import('../pages/Setup')) },
   { path: '/system', title: 'menu.system', icon: <DashboardOutlined />, permission: 'system.read', group: 'menu.groups.system', page: lazy(() => import('../pages/SystemStatus')) },
 ];
