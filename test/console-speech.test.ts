@@ -1,9 +1,9 @@
 // The console's speech screens (Debian Chromium, baresip, the real process with call recording and
 // the fixture digit recogniser as its transcription model):
-// - models: the manifest's models listed, one installed from an archive on the server (tiny real
-//   ONNX files with the metadata sherpa-onnx reads: server/speech/testing/archives.ts), shown with
-//   its pinned checksum as the API says; an archive whose encoder lacks decode_chunk_len refused with
-//   the server's reason on the screen and nothing installed; verify; remove.
+// - models: the manifest's models listed, one installed from an archive uploaded from the browser
+//   (tiny real ONNX files with the metadata sherpa-onnx reads: server/speech/testing/archives.ts),
+//   shown with its pinned checksum as the API says; an archive on the server whose encoder lacks
+//   decode_chunk_len refused with the server's reason on the screen and nothing installed; verify; remove.
 // - transcripts: a baresip caller speaks digits into a recorded call; after the hang-up the call
 //   record's detail shows the caller's segments with their times and exactly the API's text, and the
 //   transcript search finds the call and opens it.
@@ -65,12 +65,16 @@ describe('console: speech models and call transcripts', { skip: chromiumMissing(
     await page.locator('.ant-modal').waitFor({ state: 'hidden' });
   };
 
-  it('installs a model from an archive on the server, refuses a broken one with the reason, verifies and removes', async () => {
+  it('installs a model from an uploaded archive, refuses a broken one on the server with the reason, verifies and removes', async () => {
     await page.getByText(BAD).waitFor();
     await page.getByTestId(`install-${GOOD}`).waitFor();
     assert.equal((await model(GOOD))?.installed, null);
 
-    await installFrom(GOOD, archive(path.join(scratch, 'good'), `sherpa-onnx-${GOOD}`, streamingFiles()));
+    // uploaded from the browser's machine (PUT .../archive), as an operator without shell access would
+    await page.getByTestId(`install-${GOOD}`).click();
+    await page.getByTestId('speech-file').setInputFiles(archive(path.join(scratch, 'good'), `sherpa-onnx-${GOOD}`, streamingFiles()));
+    await page.locator('.ant-modal').getByRole('button', { name: 'Install' }).click();
+    await page.locator('.ant-modal').waitFor({ state: 'hidden' });
     const installed = page.getByTestId(`installed-${GOOD}`);
     await installed.waitFor();
     assert.match((await installed.textContent()) ?? '', /checksum pinned · from an archive/);

@@ -132,6 +132,7 @@ const MATRIX: Record<string, string> = {
   'POST /api/v1/speech/models/verify': '- - x - -',
   'POST /api/v1/speech/models/:name/install': '- - x - -',
   'DELETE /api/v1/speech/models/:name': '- - x - -',
+  'PUT /api/v1/speech/models/:name/archive': '- - x - -',
   'GET /api/v1/speech/voices': '- - x - -',
   'GET /api/v1/events': 'x x x x x',
   'GET /api/v1/system/status': '- x x - x',

@@ -146,6 +146,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/speech/models/verify': 'speech.write',
   'POST /api/v1/speech/models/:name/install': 'speech.write',
   'DELETE /api/v1/speech/models/:name': 'speech.write',
+  'PUT /api/v1/speech/models/:name/archive': 'speech.write',
   'GET /api/v1/speech/voices': 'speech.read',
 
   // the stream itself: what each client hears is filtered by topic (roles.ts EVENT_TOPICS)

@@ -1825,6 +1825,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/speech/models/{name}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload the model archive (the body, application/octet-stream, at most 2 GiB; streamed to the models folder) and install from it as from a local archive; the upload is deleted after. Progress and refusal in GET /api/v1/speech/models */
+        put: operations["putApiV1SpeechModelsNameArchive"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/speech/models/{name}": {
         parameters: {
             query?: never;
@@ -17131,6 +17148,153 @@ export interface operations {
             };
             /** @description An install of this model is running */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1SpeechModelsNameArchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Uploaded; install started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        model: {
+                            name: string;
+                            /** @enum {string} */
+                            kind: "streaming-asr" | "offline-asr" | "tts" | "vad" | "kws" | "punctuation";
+                            languages: string[];
+                            sampleRate: number | null;
+                            /** Format: uri */
+                            url: string;
+                            /** @enum {string} */
+                            format: "tar.bz2" | "tar.gz" | "tar.xz" | "tar" | "onnx";
+                            sizeBytes: number | null;
+                            licence: string | null;
+                            sha256: string | null;
+                            files: string[];
+                            notes?: string;
+                        };
+                        installed: {
+                            sha256: string;
+                            /** @enum {string} */
+                            checksumSource: "published" | "pinned";
+                            installedAt: string;
+                            /** @enum {string} */
+                            source: "download" | "archive";
+                        } | null;
+                        expectedSha256: string | null;
+                        install: {
+                            /** @enum {string} */
+                            state: "running" | "failed";
+                            bytes: number;
+                            total: number | null;
+                            /** @description bytes per second */
+                            rate: number;
+                            etaS: number | null;
+                            error?: string;
+                            code?: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description No body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change models */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such model in the manifest */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description An install of this model is running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Larger than 2 GiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not sent as application/octet-stream */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

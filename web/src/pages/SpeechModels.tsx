@@ -57,13 +57,17 @@ export default function SpeechModels() {
   const [form] = Form.useForm<{ from?: string }>();
   const [problem, setProblem] = useState<string>();
   const [verified, setVerified] = useState<Verified['items']>();
+  const [file, setFile] = useState<File>();
 
   const install = async () => {
     if (!installing) return;
     const from = (form.getFieldValue('from') as string | undefined)?.trim();
     setProblem(undefined);
+    const base = `/api/v1/speech/models/${encodeURIComponent(installing.model.name)}`;
     try {
-      await request(`/api/v1/speech/models/${encodeURIComponent(installing.model.name)}/install`, { method: 'POST', body: from ? { from } : {} });
+      // an uploaded archive, else one already on the server, else the download from the manifest's URL
+      if (file) await request(`${base}/archive`, { method: 'PUT', upload: { file, type: 'application/octet-stream' } });
+      else await request(`${base}/install`, { method: 'POST', body: from ? { from } : {} });
       setInstalling(undefined);
       await reload();
     } catch (err) {
@@ -126,7 +130,7 @@ export default function SpeechModels() {
             key: 'actions',
             render: (_: unknown, m: Model) => (
               <Space size={4}>
-                <Button size="small" disabled={m.install?.state === 'running'} onClick={() => (setProblem(undefined), form.resetFields(), setInstalling(m))} data-testid={`install-${m.model.name}`}>
+                <Button size="small" disabled={m.install?.state === 'running'} onClick={() => (setProblem(undefined), setFile(undefined), form.resetFields(), setInstalling(m))} data-testid={`install-${m.model.name}`}>
                   {t('speech.install')}
                 </Button>
                 {m.installed && (
@@ -144,8 +148,11 @@ export default function SpeechModels() {
       <Modal open={installing !== undefined} title={t('speech.installTitle', { name: installing?.model.name ?? '' })} onCancel={() => setInstalling(undefined)} onOk={() => void install()} okText={t('speech.install')}>
         <Typography.Paragraph type="secondary">{t('speech.installHelp', { url: installing?.model.url ?? '' })}</Typography.Paragraph>
         <Form form={form} layout="vertical">
+          <Form.Item label={t('speech.upload')}>
+            <input type="file" data-testid="speech-file" onChange={(e) => setFile(e.target.files?.[0])} />
+          </Form.Item>
           <Form.Item name="from" label={t('speech.from')}>
-            <Input placeholder="/srv/models/archive.tar.bz2" />
+            <Input placeholder="/srv/models/archive.tar.bz2" disabled={file !== undefined} />
           </Form.Item>
         </Form>
         {problem && <Alert type="error" showIcon title={problem} />}
