@@ -96,8 +96,9 @@ describe('console: first-run setup', { skip: chromiumMissing() ?? false, timeout
   it('finishing stores the flag: the session no longer asks for the setup and sign-in lands elsewhere', async () => {
     await page.getByTestId('setup-finish').click();
     await page.waitForURL((u) => u.pathname !== '/setup');
-    const state = await server.api<{ completed: boolean; completedBy: string }>('GET', '/api/v1/setup');
+    const state = await server.api<{ completed: boolean; completedBy: string; outcome: string }>('GET', '/api/v1/setup');
     assert.equal(state.body.completed, true);
+    assert.equal(state.body.outcome, 'completed');
     const session = await server.api<{ setupPending: boolean }>('GET', '/api/v1/auth/session');
     assert.equal(session.body.setupPending, false);
     await page.goto(`${server.baseUrl}/`);

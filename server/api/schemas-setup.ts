@@ -5,6 +5,7 @@ export const SetupState = z.object({
   completed: z.boolean().meta({ description: 'completed or dismissed: the console no longer opens the setup screen after sign-in' }),
   completedAt: z.iso.datetime().nullable(),
   completedBy: z.string().nullable(),
+  outcome: z.enum(['completed', 'dismissed']).nullable().meta({ description: 'how the setup ended; null while it is pending' }),
   sipDomain: z.string().meta({ description: 'the SIP domain and digest realm phones register to' }),
   publicAddress: z.string().meta({ description: 'the address phones and carriers reach Hailing at (SDP, Via, Contact)' }),
   listening: z.array(z.object({ protocol: z.string(), port: z.number().int() })),

@@ -52,6 +52,7 @@ export function mountSetupRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
       completed: d !== null,
       completedAt: d === null ? null : new Date(d.at).toISOString(),
       completedBy: d?.by ?? null,
+      outcome: d?.outcome ?? null,
       sipDomain: setup.sipDomain,
       publicAddress: setup.publicAddress,
       listening: setup.listening().map((l) => ({ protocol: l.protocol, port: l.port })),

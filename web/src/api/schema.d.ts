@@ -17469,6 +17469,8 @@ export interface operations {
                         completed: boolean;
                         completedAt: string | null;
                         completedBy: string | null;
+                        /** @description how the setup ended; null while it is pending */
+                        outcome: ("completed" | "dismissed") | null;
                         /** @description the SIP domain and digest realm phones register to */
                         sipDomain: string;
                         /** @description the address phones and carriers reach Hailing at (SDP, Via, Contact) */
@@ -17687,6 +17689,8 @@ export interface operations {
                         completed: boolean;
                         completedAt: string | null;
                         completedBy: string | null;
+                        /** @description how the setup ended; null while it is pending */
+                        outcome: ("completed" | "dismissed") | null;
                         /** @description the SIP domain and digest realm phones register to */
                         sipDomain: string;
                         /** @description the address phones and carriers reach Hailing at (SDP, Via, Contact) */

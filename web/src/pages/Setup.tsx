@@ -45,7 +45,7 @@ export default function Setup() {
   ];
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="large">
-      {s.completed && <Tag color="green">{t('setup.completedAt', { at: formatDateTime(s.completedAt), by: s.completedBy ?? '' })}</Tag>}
+      {s.completed && <Tag color="green">{t(s.outcome === 'dismissed' ? 'setup.dismissedAt' : 'setup.completedAt', { at: formatDateTime(s.completedAt), by: s.completedBy ?? '' })}</Tag>}
       <Steps current={step} onChange={setStep} items={steps.map((x) => ({ title: x.title }))} />
       <Card title={steps[step]!.title}>{steps[step]!.content}</Card>
       <ErrorAlert error={error} />
