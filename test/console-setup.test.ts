@@ -6,10 +6,11 @@
 // is created, a baresip phone registers with a password read off the page, dials it and hears the
 // spoken sentence, and the page reports the call answered with audio from the phone; finishing
 // stores the flag, so sign-in no longer opens the setup. A server whose public address is not this
-// machine is reported not reached, with why.
+// machine is reported not reached, with why, and so is one where another SIP server answers.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -118,6 +119,28 @@ describe('console: first-run setup', { skip: chromiumMissing() ?? false, timeout
       assert.equal(bad.status, 400);
       assert.match(JSON.stringify(bad.body), /start/);
     } finally {
+      await other.kill();
+      rmSync(other.dataDir, { recursive: true, force: true });
+    }
+  });
+  it('an answer from another SIP server at the public address is not taken for this one', async () => {
+    const other = await startHailing({ env: { HAILING_PUBLIC_ADDRESS: '127.0.0.3' } });
+    // a stand-in SIP server on the public address and Hailing's port: 200 to any request
+    const imposter = createSocket('udp4');
+    imposter.on('message', (msg, from) => {
+      const text = msg.toString();
+      const copy = text.split('\r\n').filter((l) => /^(Via|From|To|Call-ID|CSeq):/i.test(l));
+      imposter.send(`SIP/2.0 200 OK\r\n${copy.join('\r\n')}\r\nContent-Length: 0\r\n\r\n`, from.port, from.address);
+    });
+    await new Promise<void>((resolve) => imposter.bind(other.ports.sip, '127.0.0.3', resolve));
+    try {
+      const r = await other.api<Reach>('POST', '/api/v1/setup/reachability');
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.reached, false, JSON.stringify(r.body));
+      assert.equal(r.body.status, 200);
+      assert.match(r.body.reason, /never reached this Hailing: another SIP server or a SIP ALG answers there/);
+    } finally {
+      imposter.close();
       await other.kill();
       rmSync(other.dataDir, { recursive: true, force: true });
     }
