@@ -47,6 +47,10 @@ export class RoomRef implements RoomHandle {
     this.#post({ type: 'room-monitor', roomId: this.id, supervisor: supervisor.id, agent: agent.id, mode: options.mode });
   }
 
+  mute(endpoint: EndpointHandle, muted: boolean): void {
+    this.#post({ type: 'room-mute', roomId: this.id, endpointId: endpoint.id, muted });
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#post({ type: 'room-close', roomId: this.id });

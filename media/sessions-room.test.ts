@@ -119,4 +119,29 @@ describe('media engine: rooms', { skip: soxAvailable() ? false : 'sox missing: a
     room.close();
     await close([caller!, agent!, supervisor!]);
   });
+  it('mute: a muted member (400 Hz) is heard by nobody but still hears the room; unmuted it is heard again', async () => {
+    const g = `room${group++}`;
+    const ps = await parties(g, [400, 800, 1200]);
+    const [muted, a, b] = ps as [Party, Party, Party];
+    const room = engine.createRoom({ group: g });
+    for (const p of ps) room.join(p.endpoint);
+    room.mute(muted.endpoint, true);
+    const t0 = performance.now();
+    const talk = speak(ps, 2.4);
+    await new Promise((r) => setTimeout(r, t0 + 1200 - performance.now()));
+    room.mute(muted.endpoint, false);
+    await talk;
+    const mutedPart = [t0 + 300, t0 + 1100] as const;
+    const openPart = [t0 + 1500, t0 + 2300] as const;
+    for (const listener of [a, b]) {
+      const heardMuted = levels(listener.phone, [400], ...mutedPart)[0]!;
+      assert.ok(heardMuted < SILENT, `${listener.freq} Hz phone hears the muted member at ${heardMuted}`);
+      const heardAgain = levels(listener.phone, [400], ...openPart)[0]!;
+      assert.ok(heardAgain > HEARD, `${listener.freq} Hz phone hears the unmuted member only at ${heardAgain}`);
+    }
+    const [m800, m1200] = levels(muted.phone, [800, 1200], ...mutedPart);
+    assert.ok(m800! > HEARD && m1200! > HEARD, `the muted member hears the room: ${m800}, ${m1200}`);
+    room.close();
+    await close(ps);
+  });
 });

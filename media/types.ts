@@ -197,6 +197,8 @@ export interface RoomHandle {
   leave(endpoint: EndpointHandle): void;
   /** supervisor modes: listen hears agent and others, heard by none; whisper heard by the agent only; barge by all */
   monitor(options: { readonly supervisor: EndpointHandle; readonly agent: EndpointHandle; readonly mode: MonitorMode }): void;
+  /** a muted member still hears the room; nobody hears it (conference moderation) */
+  mute(endpoint: EndpointHandle, muted: boolean): void;
   close(): void;
 }
 

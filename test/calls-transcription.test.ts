@@ -16,6 +16,7 @@ import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
 import { finalCallRecord } from './helpers/cdrs.js';
 import { startHailing, withExtensions, type HailingProcess } from './helpers/hailing-process.js';
 import { digitErrors } from '../server/speech/testing/digits.js';
+import { SPOKEN_DIGITS, spokenWav } from './helpers/spoken-digits.js';
 
 const DOMAIN = '127.0.0.1';
 const MODEL = fileURLToPath(new URL('./fixtures/speech/digits-tdnn', import.meta.url));
@@ -24,11 +25,7 @@ const MODEL = fileURLToPath(new URL('./fixtures/speech/digits-tdnn', import.meta
 // wrong until the recogniser dithered its input: the call's pauses decode to exact zeros, which the
 // fixture model (trained on sox's dithered G.711) never heard (docs/speech.md).
 const MAX_DIGIT_ERROR = 0.35;
-const SPOKEN = [
-  { voice: 'en-us+f4', digits: '4 8 2 1 5' },
-  { voice: 'cmn+m3', digits: '9 0 3 7' },
-  { voice: 'en-gb-scotland+m3', digits: '6 2 7 3 1' },
-];
+const SPOKEN = SPOKEN_DIGITS;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Segment {
@@ -45,28 +42,6 @@ interface Transcript {
   attempts: number;
   lastError: string | null;
   segments: Segment[];
-}
-
-/** 48 kHz stereo WAV (the phones' source format): 1 s of silence, each utterance, 1.5 s of silence after each */
-function spokenWav(dir: string): { file: string; seconds: number } {
-  const parts: string[] = [];
-  const silence = (s: number) => {
-    const f = path.join(dir, `silence-${parts.length}.wav`);
-    execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', f, 'trim', '0', String(s)]);
-    parts.push(f);
-  };
-  silence(1);
-  for (const [i, u] of SPOKEN.entries()) {
-    const raw = path.join(dir, `espeak-${i}.wav`);
-    execFileSync('espeak-ng', ['-v', u.voice, '-w', raw, u.digits]);
-    const f = path.join(dir, `speech-${i}.wav`);
-    execFileSync('sox', [raw, '-r', '48000', '-c', '1', '-b', '16', f]);
-    parts.push(f);
-    silence(1.5);
-  }
-  const file = path.join(dir, 'spoken.wav');
-  execFileSync('sox', [...parts, '-c', '2', file]);
-  return { file, seconds: Number(execFileSync('soxi', ['-D', file]).toString().trim()) };
 }
 
 for (const format of ['wav', 'ogg'] as const) describe(`post-call transcription (HAILING_TRANSCRIBE_MODEL, fixture digit recogniser, ${format} recordings)`, () => {

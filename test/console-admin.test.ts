@@ -1,5 +1,6 @@
 // Acceptance of the web console (issue 16) in Debian Chromium against the real process on loopback:
-// first sign-in with the one-time admin password, the forced change, an extension created in the UI,
+// first sign-in with the one-time admin password, the forced change, the first-run setup opening
+// next (skipped here), an extension created in the UI,
 // a baresip phone registering with it and appearing on the registrations screen without a reload,
 // every main screen in zh-CN, zh-TW and en (no untranslated key; screenshots in
 // test-output/console/), the server's reasons next to the fields, an expired session that returns to
@@ -28,11 +29,14 @@ const SCREENS = [
   ['devices', '/devices', 'menu.devices'],
   ['flows', '/flows', 'menu.flows'],
   ['live-calls', '/calls', 'menu.liveCalls'],
+  ['conferences', '/conferences', 'menu.conferences'],
   ['moh', '/moh', 'menu.moh'],
   ['voicemail', '/voicemail', 'menu.voicemail'],
   ['cdrs', '/cdrs', 'menu.cdrs'],
   ['audit', '/audit', 'menu.audit'],
   ['system', '/system', 'menu.system'],
+  ['setup', '/setup', 'menu.setup'],
+  ['speech', '/speech', 'menu.speech'],
 ] as const;
 const WAIT = 90_000; // Chromium and baresip on a loaded 2-core machine
 const NEW_PASSWORD = 'a console password 1';
@@ -120,6 +124,11 @@ describe('web console: first admin, extension, live registration, locales, sessi
     const codes = ((await page.getByTestId('recovery-codes').textContent()) ?? '').trim().split('\n');
     assert.equal(codes.length, 10);
     await page.getByRole('button', { name: text(en, 'mfa.continue') }).click();
+    // a new server: the first-run setup opens next (test/console-setup.test.ts walks it); skipped here
+    await pageTitle(page, text(en, 'menu.setup'));
+    assert.equal(new URL(page.url()).pathname, '/setup');
+    await page.getByTestId('setup-dismiss').click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: 'OK' }).click();
     await pageTitle(page, text(en, 'menu.extensions'));
     assert.equal(new URL(page.url()).pathname, '/extensions');
   });

@@ -36,7 +36,8 @@ describe('console: desk phones screen', { skip: chromiumMissing() ?? false, time
     chrome = await launchChromium({ locale: 'en' });
     page = await chrome.newPage();
     page.setDefaultTimeout(WAIT);
-    await signInAsAdmin(page, server);
+    // straight to the extensions: a new server's admin otherwise lands on the first-run setup
+    await signInAsAdmin(page, server, '/extensions');
     await pageTitle(page, text(en, 'menu.extensions'));
   });
   after(async () => {

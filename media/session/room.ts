@@ -11,6 +11,8 @@ interface Member {
   readonly slot: number;
   /** the port's frame cut to the room's size, made once (a view per tick would allocate) */
   readonly frame: Int16Array;
+  /** heard by nobody while set (it still hears the room) */
+  muted: boolean;
 }
 
 interface Monitoring {
@@ -57,7 +59,7 @@ export class Room implements TickTarget {
     port.mixed = true;
     port.addReader();
     port.ensureOutbound();
-    this.#members.set(port.id, { port, slot, frame: port.frame.subarray(0, this.frameSamples) });
+    this.#members.set(port.id, { port, slot, frame: port.frame.subarray(0, this.frameSamples), muted: false });
     this.#list = [...this.#members.values()];
     // a member added later hears the supervisor by default (mixer/roles.ts): apply the mode again
     this.#applyMonitor();
@@ -74,6 +76,14 @@ export class Room implements TickTarget {
     port.removeReader();
     const m = this.#monitoring;
     if (m !== null && (m.supervisor === port.id || m.agent === port.id)) this.#monitoring = null;
+  }
+
+  /** false when the port is not a member */
+  mute(port: MediaPort, muted: boolean): boolean {
+    const member = this.#members.get(port.id);
+    if (member === undefined) return false;
+    member.muted = muted;
+    return true;
   }
 
   monitor(supervisor: MediaPort, agent: MediaPort, mode: MonitorMode): boolean {
@@ -100,7 +110,8 @@ export class Room implements TickTarget {
       const m = list[i]!;
       const active = m.port.pull(nowMs);
       mixer.input(m.slot).set(m.frame);
-      mixer.setActive(m.slot, active);
+      // an inactive slot is summed into nobody's mix: that is what muting a member means
+      mixer.setActive(m.slot, active && !m.muted);
     }
     mixer.mix();
     const out = this.#out;

@@ -27,6 +27,7 @@ export type ToMediaWorker =
   | { readonly type: 'room-join'; readonly roomId: string; readonly endpointId: string }
   | { readonly type: 'room-leave'; readonly roomId: string; readonly endpointId: string }
   | { readonly type: 'room-monitor'; readonly roomId: string; readonly supervisor: string; readonly agent: string; readonly mode: MonitorMode }
+  | { readonly type: 'room-mute'; readonly roomId: string; readonly endpointId: string; readonly muted: boolean }
   | { readonly type: 'room-close'; readonly roomId: string }
   | { readonly type: 'record-start'; readonly recordingId: string; readonly group: string; readonly path: string; readonly format: 'wav' | 'ogg'; readonly left: string; readonly right: string | null; readonly mixed: boolean; readonly seal: SealOptions | null }
   | { readonly type: 'record-pause'; readonly recordingId: string; readonly paused: boolean }

@@ -131,6 +131,11 @@ export class WorkerSessions {
         if (room && s && a) room.monitor(s, a, message.mode);
         return true;
       }
+      case 'room-mute': {
+        const p = this.#ports.get(message.endpointId);
+        if (p !== undefined) this.#rooms.get(message.roomId)?.mute(p, message.muted);
+        return true;
+      }
       case 'room-close': {
         const room = this.#rooms.get(message.roomId);
         if (room === undefined) return true;

@@ -30,11 +30,13 @@ import { mountSystemRoutes } from './routes/system.js';
 import { mountTrunkRoutes } from './routes/trunks.js';
 import { mountTranscriptRoutes } from './routes/transcripts.js';
 import { mountDeviceRoutes } from './routes/devices.js';
-import { mountSpeechRoutes } from './routes/speech.js';
+import { mountSpeechRoutes, SPEECH_ARCHIVE_ROUTE } from './routes/speech.js';
 import { mountVoicemailRoutes } from './routes/voicemail.js';
 import { mountPresenceRoutes } from './routes/presence.js';
 import { MOH_PATH_PREFIX, mountMohRoutes } from './routes/moh.js';
 import { mountCallRoutes } from './routes/calls.js';
+import { mountConferenceRoutes } from './routes/conferences.js';
+import { mountSetupRoutes } from './routes/setup.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 /** Refresh last_seen/expiry at most this often per session, not on every request. */
@@ -64,8 +66,8 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
     onError: (c) => c.json({ error: 'payload too large', reason: `body exceeds ${MAX_BODY_BYTES} bytes` }, 413),
   });
   // uploads set their own, larger limits on their routes: voicemail greetings (MAX_GREETING_BYTES),
-  // music-on-hold files (routes/moh.ts)
-  app.use('/api/*', (c, next) => (c.req.method === 'PUT' && (GREETING_ROUTE.test(c.req.path) || c.req.path.startsWith(MOH_PATH_PREFIX)) ? next() : limit(c, next)));
+  // music-on-hold files (routes/moh.ts), speech model archives (routes/speech.ts, streamed to disk)
+  app.use('/api/*', (c, next) => (c.req.method === 'PUT' && (GREETING_ROUTE.test(c.req.path) || c.req.path.startsWith(MOH_PATH_PREFIX) || SPEECH_ARCHIVE_ROUTE.test(c.req.path)) ? next() : limit(c, next)));
   app.use('*', securityHeaders({ https: deps.secureCookies ?? false }));
   const access = deps.access ?? createAccessControl(deps);
   app.use('*', authorize({ access, touch: sessionToucher(deps, access) }));
@@ -95,6 +97,8 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountPresenceRoutes(app, deps);
   mountMohRoutes(app, deps);
   mountCallRoutes(app, deps);
+  mountConferenceRoutes(app, deps);
+  mountSetupRoutes(app, deps);
   mountEventRoutes(app, deps);
   mountSystemRoutes(app, deps);
   if (deps.consoleDir !== undefined) mountConsole(app, { dir: deps.consoleDir, ...(deps.softphone ? { softphone: deps.softphone } : {}) });

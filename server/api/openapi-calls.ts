@@ -39,3 +39,12 @@ export const CALL_ROUTES: readonly ApiRouteSpec[] = [
   { method: 'post', path: '/api/v1/calls/{id}/recording/start', summary: 'Record the conversation from now (recording must be set up)', tag, auth: true, params, responses: done('Recording') },
   { method: 'post', path: '/api/v1/calls/{id}/recording/stop', summary: "Stop the call's recording before the call ends", tag, auth: true, params, responses: done('Stopped') },
 ];
+
+const memberParams = k.ConferenceMemberParams;
+const memberDone = (description: string): Readonly<Record<number, ResponseSpec>> => ({ 200: { description, schema: k.ConferenceAction }, 400: invalid, 401: unauthorized, 404: err('No open room with that number, or that call is not in it') });
+
+export const CONFERENCE_ROUTES: readonly ApiRouteSpec[] = [
+  { method: 'get', path: '/api/v1/conferences', summary: 'Conference rooms open now with their members (number, joined at, muted)', tag, auth: true, responses: { 200: { description: 'Rooms', schema: k.ConferenceList }, 401: unauthorized } },
+  { method: 'post', path: '/api/v1/conferences/{room}/members/{callId}/mute', summary: 'Mute or unmute a member: a muted member is heard by nobody and still hears the room', tag, auth: true, params: memberParams, body: k.MuteRequest, responses: memberDone('Muted or unmuted') },
+  { method: 'post', path: '/api/v1/conferences/{room}/members/{callId}/kick', summary: "Remove a member: its call is ended (BYE to its phone)", tag, auth: true, params: memberParams, responses: memberDone('Removed') },
+];

@@ -12,10 +12,11 @@ import { TRUNK_ROUTES } from './openapi-trunks.js';
 import { TRANSCRIPT_ROUTES } from './openapi-transcripts.js';
 import { DEVICE_ROUTES } from './openapi-devices.js';
 import { SPEECH_ROUTES } from './openapi-speech.js';
+import { SETUP_ROUTES } from './openapi-setup.js';
 import { USER_ROUTES } from './openapi-users.js';
 import { VOICEMAIL_ROUTES } from './openapi-voicemail.js';
 import { MOH_ROUTES } from './openapi-moh.js';
-import { CALL_ROUTES } from './openapi-calls.js';
+import { CALL_ROUTES, CONFERENCE_ROUTES } from './openapi-calls.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -248,9 +249,11 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   ...TRANSCRIPT_ROUTES,
   ...DEVICE_ROUTES,
   ...SPEECH_ROUTES,
+  ...SETUP_ROUTES,
   ...VOICEMAIL_ROUTES,
   ...MOH_ROUTES,
   ...CALL_ROUTES,
+  ...CONFERENCE_ROUTES,
 ];
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {

@@ -31,3 +31,17 @@ export const DtmfRequest = z.strictObject({
   durationMs: z.number().int().min(40).max(2000).optional(),
 });
 export const CallAction = z.object({ callId: z.string(), action: z.string() });
+
+// /api/v1/conferences: the rooms open now and their members (conference moderation).
+export const ConferenceMemberParams = z.object({ room: z.string().regex(/^[0-9*#+]{1,32}$/), callId: z.uuid() });
+export const ConferenceMember = z.object({
+  callId: z.string().meta({ description: 'the member\'s call (GET /api/v1/calls lists it too)' }),
+  number: z.string().meta({ description: 'the calling number' }),
+  name: z.string().nullable(),
+  joinedAt: z.string().meta({ description: 'ISO 8601' }),
+  muted: z.boolean().meta({ description: 'heard by nobody; still hears the room' }),
+});
+export const ConferenceRoomView = z.object({ room: z.string().meta({ description: 'the room number dialled' }), members: z.array(ConferenceMember) });
+export const ConferenceList = z.object({ items: z.array(ConferenceRoomView) });
+export const MuteRequest = z.strictObject({ muted: z.boolean() });
+export const ConferenceAction = z.object({ room: z.string(), callId: z.string(), action: z.enum(['mute', 'unmute', 'kick']) });

@@ -33,6 +33,7 @@ export const SessionInfo = z.object({
   mfaEnabled: z.boolean(),
   mustChangePassword: z.boolean(),
   mfaEnrolmentRequired: z.boolean(),
+  setupPending: z.boolean().meta({ description: 'the user may run the first-run setup (extensions.write) and nobody completed or dismissed it: the console opens /setup after sign-in' }),
   expiresAt: z.iso.datetime(),
 });
 export const PasswordChange = z.strictObject({

@@ -166,6 +166,20 @@ export interface AcdEventSource {
 type Controlled = { readonly ok: true } | { readonly ok: false; readonly status: 404 | 409; readonly reason: string };
 
 /** Live call control as the API drives it: server/calls' LiveCalls. */
+export interface SetupApi {
+  readonly sipDomain: string;
+  readonly publicAddress: string;
+  listening(): readonly { readonly protocol: string; readonly port: number }[];
+  /** SIP OPTIONS to our own public address and UDP port */
+  reach(): Promise<{ reached: boolean; target: string; status: number | null; rttMs: number | null; reason: string; warnings: string[] }>;
+}
+
+export interface ConferenceControl {
+  list(): { readonly room: string; readonly members: { readonly callId: string; readonly number: string; readonly name: string | null; readonly joinedAt: number; readonly muted: boolean }[] }[];
+  /** false when the room is not open or the call is not in it */
+  mute(room: string, callId: string, muted: boolean): boolean;
+}
+
 export interface LiveCallControl {
   list(): LiveCallView[];
   hangup(id: string): Promise<Controlled>;
@@ -230,6 +244,10 @@ export interface ApiDeps {
   readonly speech?: { readonly models: ModelInstaller; voices(): Array<{ voice: string; engine: string }> };
   /** /api/v1/calls: calls in progress and their control (server/calls' LiveCalls); without it those routes answer 404 */
   readonly liveCalls?: LiveCallControl;
+  /** /api/v1/setup: the first-run setup (server/app/setup-reach.ts); without it those routes answer 404 and no setup is pending */
+  readonly setup?: SetupApi;
+  /** /api/v1/conferences: the rooms open now (server/calls' Rooms); kicking goes through liveCalls' hangup */
+  readonly conferences?: ConferenceControl;
   /** /api/v1/moh: music-on-hold files (server/moh's MohLibrary); without it those routes answer 404 */
   readonly moh?: Pick<MohLibrary, 'list' | 'add' | 'remove'>;
   /** /api/v1/extensions/{number}/call-handling (DND, forwarding); without it those routes answer 404 */

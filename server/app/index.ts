@@ -62,6 +62,7 @@ import { createPresence } from './presence.js';
 import { createProvisioningSide, type ProvisioningSideOptions } from './provisioning.js';
 import { ldapDirectoryOf } from '../users/ldap-directory.js';
 import { oidcSignOnOf } from '../users/oidc-sign-on.js';
+import { selfReachability } from './setup-reach.js';
 
 /** how long a softphone password issued to a signed-in agent lasts (a working day and some) */
 const SOFTPHONE_CREDENTIAL_TTL_MS = 12 * 3_600_000;
@@ -298,6 +299,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     calls: calls.control,
     moh: calls.moh,
     liveCalls: calls.control.live,
+    conferences: calls.control.rooms,
+    setup: {
+      sipDomain: config.sipDomain,
+      publicAddress: config.publicAddress,
+      listening: () => sip.transport.listening(),
+      reach: selfReachability({ stack: sip.stack, publicAddress: config.publicAddress, sipDomain: config.sipDomain, udpPort: () => sip.transport.listening().find((l) => l.protocol === 'udp')?.port, now: () => clock.now() }),
+    },
     consoleDir: consoleDir(),
     softphoneCredentials,
     // the agent workspace's softphone: SIP over the WebSocket listeners (RFC 7118)

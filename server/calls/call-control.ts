@@ -16,6 +16,7 @@ import { CallRecordings } from './recordings.js';
 import { CallTransfers } from './transfers.js';
 import { LiveCalls } from './live-calls.js';
 import { dialNumbers, handlerFactory, runSteps } from './handlers/index.js';
+import { Rooms } from './handlers/conference.js';
 import { resolveDialled } from './dialplan/resolver.js';
 import type { DestinationEnv } from './dialplan/destinations.js';
 import type { CallControlOptions, ExtensionProfile } from './types.js';
@@ -37,6 +38,8 @@ export interface CallControl {
   readonly lines: CallLines;
   /** list, hang up, hold, transfer and send DTMF from the API */
   readonly live: LiveCalls;
+  /** the conference rooms open now, their members, muting (the API's live room view) */
+  readonly rooms: Rooms;
   /** ends every call (BYE or a final response) and waits for their records */
   close(): Promise<void>;
 }
@@ -78,7 +81,9 @@ export function createCallControl(o: CallControlOptions): CallControl {
       ? null
       : new CallRecordings({ engine: o.media, dir: o.recording.dir, format: o.recording.format, channels: o.recording.channels ?? 'stereo', ...(o.recording.seal ? { seal: o.recording.seal } : {}), logger, started: o.recording.started, done: o.recording.done });
   const noAnswerTimeoutMs = o.noAnswerTimeoutMs ?? 30_000;
+  const rooms = new Rooms({ engine: o.media, address: o.publicAddress, inbandDtmf: o.dtmfInband ?? 'auto' }, () => o.clock.now());
   const factory = handlerFactory({
+    rooms,
     engine: o.media,
     address: o.publicAddress,
     domain: o.domain,
@@ -258,6 +263,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     recordingPaused: (callId) => recordings?.paused(callId) ?? false,
     active: () => calls.size,
     lines,
+    rooms,
     live: new LiveCalls({ calls, transfers, recordings, musicOnHold: async () => (await o.musicOnHold?.()) ?? undefined }),
     async close() {
       closing = true;

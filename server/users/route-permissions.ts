@@ -149,6 +149,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/speech/models/verify': 'speech.write',
   'POST /api/v1/speech/models/:name/install': 'speech.write',
   'DELETE /api/v1/speech/models/:name': 'speech.write',
+  'PUT /api/v1/speech/models/:name/archive': 'speech.write',
   'GET /api/v1/speech/voices': 'speech.read',
 
   // the stream itself: what each client hears is filtered by topic (roles.ts EVENT_TOPICS)
@@ -165,6 +166,14 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/calls/:id/dtmf': 'calls.control',
   'POST /api/v1/calls/:id/transfer': 'calls.control',
   'POST /api/v1/calls/:id/join': 'calls.control',
+  'GET /api/v1/conferences': 'calls.read',
+  // the first-run setup creates extensions: the same permission
+  'GET /api/v1/setup': 'extensions.write',
+  'POST /api/v1/setup/reachability': 'extensions.write',
+  'POST /api/v1/setup/extensions': 'extensions.write',
+  'POST /api/v1/setup/complete': 'extensions.write',
+  'POST /api/v1/conferences/:room/members/:callId/mute': 'calls.control',
+  'POST /api/v1/conferences/:room/members/:callId/kick': 'calls.control',
   'GET /api/v1/moh/classes/:class/files': 'moh.read',
   'PUT /api/v1/moh/classes/:class/files/:name': 'moh.write',
   'DELETE /api/v1/moh/classes/:class/files/:name': 'moh.write',

@@ -63,7 +63,7 @@ export function App({ nonce }: { nonce: string | undefined }) {
     // /mfa stays open to a user setting up two-step sign-in of its own accord (My account), until it is on
     else if (session && !session.mustChangePassword && !session.mfaEnrolmentRequired && (path === '/login' || path === '/' || (path === '/mfa' && session.mfaEnabled))) {
       const next = new URLSearchParams(location.search).get('next');
-      navigate(next !== null ? safeNext(next) : homeFor(session.permissions), { replace: true });
+      navigate(next !== null ? safeNext(next) : homeFor(session.permissions, session.setupPending), { replace: true });
     }
   }, [session, location]);
 

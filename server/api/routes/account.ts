@@ -13,6 +13,7 @@ import { PasswordChange } from '../schemas.js';
 import { issueSession, requireSession, tooManyAttempts } from '../auth.js';
 import type { AccessControl } from '../access.js';
 import { passwordPolicyProblem, type SecurityPolicy } from '../../users/index.js';
+import { setupPending } from './setup.js';
 
 export interface AccountRouteOptions {
   readonly guard: LoginGuard;
@@ -36,8 +37,9 @@ export function mountAccountRoutes(app: Hono<ApiEnv>, deps: ApiDeps, o: AccountR
   const { adminUsers, sessions } = deps.repositories;
   const now = deps.now ?? Date.now;
 
-  app.get('/api/v1/auth/session', requireSession(deps), (c) => {
+  app.get('/api/v1/auth/session', requireSession(deps), async (c) => {
     const { user, session, permissions, pending } = c.get('auth');
+    const setup = await setupPending(deps, [...permissions]);
     c.header('Cache-Control', 'no-store');
     return c.json({
       username: user.username,
@@ -48,6 +50,7 @@ export function mountAccountRoutes(app: Hono<ApiEnv>, deps: ApiDeps, o: AccountR
       mfaEnabled: user.totpEnabled,
       mustChangePassword: pending === 'password-change',
       mfaEnrolmentRequired: pending === 'mfa-enrolment',
+      setupPending: setup,
       expiresAt: new Date(session.expiresAt).toISOString(),
     });
   });

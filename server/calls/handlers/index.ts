@@ -39,7 +39,7 @@ export interface IvrHandlers {
 
 type Factories = { [K in Destination['kind']]: ((step: ResolvedStep) => CallHandler) | null };
 
-export function handlerFactory(base: DialServices & MonitorServices & AnchoredServices & PickupServices & RouteServices & SayServices & { readonly acd?: AcdHandlers; readonly ivr?: IvrHandlers; readonly voicemail?: VoicemailPort | null }): HandlerFactory {
+export function handlerFactory(base: DialServices & MonitorServices & AnchoredServices & PickupServices & RouteServices & SayServices & { readonly acd?: AcdHandlers; readonly ivr?: IvrHandlers; readonly voicemail?: VoicemailPort | null; readonly rooms?: Rooms }): HandlerFactory {
   const acd = base.acd;
   const ivr = base.ivr;
   const voicemail = base.voicemail ?? null;
@@ -50,7 +50,8 @@ export function handlerFactory(base: DialServices & MonitorServices & AnchoredSe
     voicemailFallback: async (o: Parameters<NonNullable<DialServices['voicemailFallback']>>[0]) =>
       voicemail !== null && (await voicemail.box(o.mailbox)) !== null ? depositMessage({ ...o, services }) : null,
   };
-  const rooms = new Rooms(services);
+  // the caller's registry when it lists the rooms (the API's live view); a private one otherwise
+  const rooms = base.rooms ?? new Rooms(services);
   const factories: Factories = {
     extension: () => new DialExtension(services),
     'ring-group': () => new RingGroup(services),

@@ -58,6 +58,8 @@ export function onSessionProblem(listener: SessionListener): () => void {
 export interface RequestOptions {
   readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly body?: unknown;
+  /** a file sent as the body as is (uploads), instead of JSON */
+  readonly upload?: { readonly file: Blob; readonly type: string };
   readonly query?: Readonly<Record<string, string | number | undefined>>;
   /** sign-in itself: a 401 is wrong credentials, not an expired session */
   readonly anonymous?: boolean;
@@ -72,7 +74,10 @@ export function withQuery(url: string, query: RequestOptions['query']): string {
 
 export async function request<T>(url: string, options: RequestOptions = {}): Promise<T> {
   const init: RequestInit = { method: options.method ?? 'GET', credentials: 'same-origin', headers: { Accept: 'application/json' } };
-  if (options.body !== undefined) {
+  if (options.upload !== undefined) {
+    init.headers = { ...init.headers, 'Content-Type': options.upload.type };
+    init.body = options.upload.file;
+  } else if (options.body !== undefined) {
     init.headers = { ...init.headers, 'Content-Type': 'application/json' };
     init.body = JSON.stringify(options.body);
   }

@@ -1876,6 +1876,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/speech/models/{name}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload the model archive (the body, application/octet-stream, at most 2 GiB; streamed to the models folder) and install from it as from a local archive; the upload is deleted after. Progress and refusal in GET /api/v1/speech/models */
+        put: operations["putApiV1SpeechModelsNameArchive"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/speech/models/{name}": {
         parameters: {
             query?: never;
@@ -1921,6 +1938,74 @@ export interface paths {
         get: operations["getApiV1SpeechVoices"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** First-run setup: done or not, the SIP domain and public address with where to set them, listeners, extension count */
+        get: operations["getApiV1Setup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/setup/reachability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hailing sends a SIP OPTIONS to its own public address and UDP port and says whether it came back to this process, and why not */
+        post: operations["postApiV1SetupReachability"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/setup/extensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create `count` extensions numbered up from `start`, each with a generated password returned once */
+        post: operations["postApiV1SetupExtensions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/setup/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark the setup completed or dismissed: sign-in no longer opens it */
+        post: operations["postApiV1SetupComplete"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2237,6 +2322,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conference rooms open now with their members (number, joined at, muted) */
+        get: operations["getApiV1Conferences"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conferences/{room}/members/{callId}/mute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mute or unmute a member: a muted member is heard by nobody and still hears the room */
+        post: operations["postApiV1ConferencesRoomMembersCallIdMute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conferences/{room}/members/{callId}/kick": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove a member: its call is ended (BYE to its phone) */
+        post: operations["postApiV1ConferencesRoomMembersCallIdKick"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2508,6 +2644,8 @@ export interface operations {
                         mfaEnabled: boolean;
                         mustChangePassword: boolean;
                         mfaEnrolmentRequired: boolean;
+                        /** @description the user may run the first-run setup (extensions.write) and nobody completed or dismissed it: the console opens /setup after sign-in */
+                        setupPending: boolean;
                         /** Format: date-time */
                         expiresAt: string;
                     };
@@ -17171,6 +17309,153 @@ export interface operations {
             };
         };
     };
+    putApiV1SpeechModelsNameArchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Uploaded; install started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        model: {
+                            name: string;
+                            /** @enum {string} */
+                            kind: "streaming-asr" | "offline-asr" | "tts" | "vad" | "kws" | "punctuation";
+                            languages: string[];
+                            sampleRate: number | null;
+                            /** Format: uri */
+                            url: string;
+                            /** @enum {string} */
+                            format: "tar.bz2" | "tar.gz" | "tar.xz" | "tar" | "onnx";
+                            sizeBytes: number | null;
+                            licence: string | null;
+                            sha256: string | null;
+                            files: string[];
+                            notes?: string;
+                        };
+                        installed: {
+                            sha256: string;
+                            /** @enum {string} */
+                            checksumSource: "published" | "pinned";
+                            installedAt: string;
+                            /** @enum {string} */
+                            source: "download" | "archive";
+                        } | null;
+                        expectedSha256: string | null;
+                        install: {
+                            /** @enum {string} */
+                            state: "running" | "failed";
+                            bytes: number;
+                            total: number | null;
+                            /** @description bytes per second */
+                            rate: number;
+                            etaS: number | null;
+                            error?: string;
+                            code?: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description No body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Role may not change models */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such model in the manifest */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description An install of this model is running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Larger than 2 GiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not sent as application/octet-stream */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
     deleteApiV1SpeechModelsName: {
         parameters: {
             query?: never;
@@ -17301,6 +17586,309 @@ export interface operations {
             };
             /** @description Missing, invalid or expired session */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1Setup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Setup state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description completed or dismissed: the console no longer opens the setup screen after sign-in */
+                        completed: boolean;
+                        completedAt: string | null;
+                        completedBy: string | null;
+                        /** @description how the setup ended; null while it is pending */
+                        outcome: ("completed" | "dismissed") | null;
+                        /** @description the SIP domain and digest realm phones register to */
+                        sipDomain: string;
+                        /** @description the address phones and carriers reach Hailing at (SDP, Via, Contact) */
+                        publicAddress: string;
+                        listening: {
+                            protocol: string;
+                            port: number;
+                        }[];
+                        /** @description where each value comes from: the environment variable (or HAILING_CONFIG key) to change it, read at start */
+                        settings: {
+                            name: string;
+                            value: string;
+                            description: string;
+                        }[];
+                        /** @description extensions that exist now */
+                        extensions: number;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description This server has no first-run setup (no SIP side) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1SetupReachability: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reached or not, with the reason */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        reached: boolean;
+                        /** @description where the OPTIONS was sent: the public address and the UDP SIP port */
+                        target: string;
+                        /** @description the final response; null when none came */
+                        status: number | null;
+                        rttMs: number | null;
+                        /** @description reached, or what stood in the way */
+                        reason: string;
+                        /** @description advice even when reached: a loopback or private address phones elsewhere cannot use */
+                        warnings: string[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description This server has no first-run setup (no SIP side) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1SetupExtensions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the first extension number; the next ones count up from it */
+                    start: string;
+                    count: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Created, with their passwords */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            number: string;
+                            /** @description generated; shown only in this answer (stored as digest hashes alone) */
+                            password: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description This server has no first-run setup (no SIP side) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description A number in the range exists (field: start) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason: string;
+                        /** @description the request field the reason is about */
+                        field: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1SetupComplete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @default completed
+                     * @enum {string}
+                     */
+                    outcome?: "completed" | "dismissed";
+                };
+            };
+        };
+        responses: {
+            /** @description Stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description completed or dismissed: the console no longer opens the setup screen after sign-in */
+                        completed: boolean;
+                        completedAt: string | null;
+                        completedBy: string | null;
+                        /** @description how the setup ended; null while it is pending */
+                        outcome: ("completed" | "dismissed") | null;
+                        /** @description the SIP domain and digest realm phones register to */
+                        sipDomain: string;
+                        /** @description the address phones and carriers reach Hailing at (SDP, Via, Contact) */
+                        publicAddress: string;
+                        listening: {
+                            protocol: string;
+                            port: number;
+                        }[];
+                        /** @description where each value comes from: the environment variable (or HAILING_CONFIG key) to change it, read at start */
+                        settings: {
+                            name: string;
+                            value: string;
+                            description: string;
+                        }[];
+                        /** @description extensions that exist now */
+                        extensions: number;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description This server has no first-run setup (no SIP side) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18941,6 +19529,196 @@ export interface operations {
             };
             /** @description The call cannot do that now (its state says why) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1Conferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rooms */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description the room number dialled */
+                            room: string;
+                            members: {
+                                /** @description the member's call (GET /api/v1/calls lists it too) */
+                                callId: string;
+                                /** @description the calling number */
+                                number: string;
+                                name: string | null;
+                                /** @description ISO 8601 */
+                                joinedAt: string;
+                                /** @description heard by nobody; still hears the room */
+                                muted: boolean;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1ConferencesRoomMembersCallIdMute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room: string;
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    muted: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Muted or unmuted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        room: string;
+                        callId: string;
+                        /** @enum {string} */
+                        action: "mute" | "unmute" | "kick";
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No open room with that number, or that call is not in it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1ConferencesRoomMembersCallIdKick: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room: string;
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        room: string;
+                        callId: string;
+                        /** @enum {string} */
+                        action: "mute" | "unmute" | "kick";
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No open room with that number, or that call is not in it */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

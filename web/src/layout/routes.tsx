@@ -6,6 +6,7 @@ import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } fr
 import {
   ApartmentOutlined,
   ApiOutlined,
+  AudioOutlined,
   AreaChartOutlined,
   CustomerServiceOutlined,
   TagsOutlined,
@@ -19,6 +20,7 @@ import {
   NumberOutlined,
   MobileOutlined,
   PhoneOutlined,
+  RocketOutlined,
   SettingOutlined,
   SoundOutlined,
   WifiOutlined,
@@ -61,6 +63,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '/acd/agents', title: 'menu.acdAgents', icon: <TeamOutlined />, permission: 'acd.write', group: 'menu.groups.acd', page: lazy(() => import('../pages/AcdAgents')) },
   { path: '/acd/skills', title: 'menu.acdSkills', icon: <TagsOutlined />, permission: 'acd.write', group: 'menu.groups.acd', page: lazy(() => import('../pages/AcdSkills')) },
   { path: '/calls', title: 'menu.liveCalls', icon: <PhoneOutlined />, permission: 'calls.read', group: 'menu.groups.records', page: lazy(() => import('../pages/LiveCalls')) },
+  { path: '/conferences', title: 'menu.conferences', icon: <TeamOutlined />, permission: 'calls.read', group: 'menu.groups.records', page: lazy(() => import('../pages/Conferences')) },
   { path: '/cdrs', title: 'menu.cdrs', icon: <HistoryOutlined />, permission: 'cdrs.read', group: 'menu.groups.records', page: lazy(() => import('../pages/CallRecords')) },
   { path: '/audit', title: 'menu.audit', icon: <AuditOutlined />, permission: 'audit.read', group: 'menu.groups.records', page: lazy(() => import('../pages/Audit')) },
   { path: '/moh', title: 'menu.moh', icon: <SoundOutlined />, permission: 'moh.read', group: 'menu.groups.admin', page: lazy(() => import('../pages/MusicOnHold')) },
@@ -68,6 +71,8 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '/policy', title: 'menu.policy', icon: <SafetyOutlined />, permission: 'policy.read', group: 'menu.groups.security', page: lazy(() => import('../pages/Policy')) },
   { path: '/account', title: 'menu.account', icon: <IdcardOutlined />, permission: 'signed-in', group: 'menu.groups.account', page: lazy(() => import('../pages/Account')) },
   { path: '/tokens', title: 'menu.tokens', icon: <KeyOutlined />, permission: 'signed-in', group: 'menu.groups.account', page: lazy(() => import('../pages/ApiTokens')) },
+  { path: '/speech', title: 'menu.speech', icon: <AudioOutlined />, permission: 'speech.read', group: 'menu.groups.system', page: lazy(() => import('../pages/SpeechModels')) },
+  { path: '/setup', title: 'menu.setup', icon: <RocketOutlined />, permission: 'extensions.write', group: 'menu.groups.system', page: lazy(() => import('../pages/Setup')) },
   { path: '/system', title: 'menu.system', icon: <DashboardOutlined />, permission: 'system.read', group: 'menu.groups.system', page: lazy(() => import('../pages/SystemStatus')) },
 ];
 
@@ -79,7 +84,9 @@ export function routeFor(pathname: string): ConsoleRoute | undefined {
 }
 
 /** where a user lands after sign-in when no page was asked for: the first page it may use */
-export function homeFor(permissions: readonly string[]): string {
+export function homeFor(permissions: readonly string[], setupPending = false): string {
+  // an administrator of a new server is shown the first-run setup until someone completes or dismisses it
+  if (setupPending) return '/setup';
   // agents (their own state, nobody else's) start at their workspace; everyone else at the first screen of the table after it
   if (permissions.includes('acd.agent-state') && !permissions.includes('acd.supervise')) return '/agent';
   return ROUTES.find((r) => r.path !== '/agent' && permissions.includes(r.permission))?.path ?? '/account';

@@ -1,16 +1,18 @@
 // Call records: filters (time range in the browser's zone, number, disposition), CSV export of the
-// same filter, and one call's detail: its legs with their quality figures, the routing trace, and
-// the recording played in the page.
+// same filter, and one call's detail: its legs with their quality figures, the routing trace, the
+// recording played in the page and its transcript; and the search over every transcript.
 import { useMemo, useState } from 'react';
 import { Button, DatePicker, Descriptions, Drawer, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { Dayjs } from 'dayjs';
-import { withQuery, type Response } from '../api/client';
+import { request, withQuery, type Response } from '../api/client';
 import { useApi } from '../lib/use-api';
 import { formatDateTime, formatDuration, formatNumber, timeZone } from '../lib/format';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { tablePagination } from '../lib/paging';
+import { useSession } from '../lib/session';
+import { CallTranscript, TranscriptSearch } from '../components/CallTranscript';
 
 type List = Response<'/api/v1/cdrs', 'get'>;
 type CallRecord = List['items'][number];
@@ -23,7 +25,7 @@ interface Filter {
   disposition?: string;
 }
 
-function CallDetail({ call }: { call: CallRecord }) {
+function CallDetail({ call, transcripts }: { call: CallRecord; transcripts: boolean }) {
   const { t } = useTranslation();
   const trace = (call.routing?.trace ?? []) as Array<Record<string, unknown>>;
   return (
@@ -46,6 +48,12 @@ function CallDetail({ call }: { call: CallRecord }) {
           <Typography.Text type="secondary">{t('cdrs.noRecording')}</Typography.Text>
         )}
       </div>
+      {transcripts && (
+        <div>
+          <Typography.Title level={5}>{t('transcript.title')}</Typography.Title>
+          <CallTranscript callId={call.id} />
+        </div>
+      )}
       <div>
         <Typography.Title level={5}>{t('cdrs.legs')}</Typography.Title>
         <Table<Leg>
@@ -104,9 +112,22 @@ export default function CallRecords() {
     [filter],
   );
   const list = useApi<List>('/api/v1/cdrs', { ...query, ...page });
+  // transcripts are read with the recordings' permission (docs/speech.md)
+  const transcripts = useSession().session?.permissions.includes('recordings.listen') ?? false;
+  const [openError, setOpenError] = useState<Error>();
+  const openCall = async (id: string) => {
+    setOpenError(undefined);
+    try {
+      setOpen(await request<CallRecord>(`/api/v1/cdrs/${id}`));
+    } catch (err) {
+      setOpenError(err as Error);
+    }
+  };
 
   return (
     <>
+      {transcripts && <TranscriptSearch onOpen={(id) => void openCall(id)} />}
+      <ErrorAlert error={openError} />
       <Form form={form} layout="inline" onFinish={(v) => (setFilter(v), setPage({ ...page, offset: 0 }))} style={{ marginBottom: 16, rowGap: 8 }}>
         <Form.Item name="range" label={t('cdrs.period')} extra={timeZone()}>
           <DatePicker.RangePicker showTime allowEmpty={[true, true]} />
@@ -141,7 +162,7 @@ export default function CallRecords() {
         ]}
       />
       <Drawer open={open !== undefined} onClose={() => setOpen(undefined)} size={820} title={t('cdrs.detail')}>
-        {open && <CallDetail call={open} />}
+        {open && <CallDetail key={open.id} call={open} transcripts={transcripts} />}
       </Drawer>
     </>
   );
