@@ -11,11 +11,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import dgram from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { audioOf, rtpPacket } from './helpers/rtp-peer.js';
+import { audioOf } from './helpers/rtp-peer.js';
+import { loudestAtEnd, toneSender, type ToneSender } from './helpers/tone-sender.js';
 import { describeLevels, measureTones } from './helpers/tones.js';
 import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
 import { received, type Phone } from './helpers/baresip.js';
@@ -46,10 +46,7 @@ async function hangUpAndHearEachOther(o: { a: Phone; c: Phone; hangsUp: Phone })
 async function tailTone(phone: Phone, hz: readonly number[]): Promise<{ hz: number; text: string }> {
   const [file] = phone.decodedDumps();
   assert.ok(file, 'the phone wrote a decoded dump');
-  const lengthS = Number(execFileSync('soxi', ['-D', file], { encoding: 'utf8' }).trim());
-  const t = await measureTones({ file, hz, startS: Math.max(0.5, lengthS - 3), durationS: 2.5 });
-  const [loudest] = [...t.levels].sort((a, b) => b[1] - a[1])[0]!;
-  return { hz: loudest, text: describeLevels(t) };
+  return loudestAtEnd(file, hz);
 }
 
 /** NOTIFYs of the REFER's subscription until the one that terminates it */
@@ -200,49 +197,11 @@ describe('attended transfer (REFER with Replaces): baresip 1001 and 1003, a node
   });
 });
 
-/** A phone's media made with sox (an independent G.711 µ-law coder): sends a tone, keeps what it receives. */
-async function toneSender(o: { address: string; hz: number; work: string }): Promise<{ port: number; start(to: { address: string; port: number }): void; heard(): string; close(): void }> {
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, o.address, () => resolve()));
-  const raw = join(o.work, `tone-${o.hz}.ul`);
-  execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-e', 'u-law', '-t', 'raw', raw, 'synth', '30', 'sine', String(o.hz), 'vol', '0.5']);
-  const tone = readFileSync(raw);
-  const got: Buffer[] = [];
-  socket.on('message', (m) => {
-    // RFC 3550 §5.1: a 12-byte header (no CSRC, no extension from the engine), PCMU payload type 0
-    if (m.length > 12 && (m[1]! & 0x7f) === 0) got.push(m.subarray(12));
-  });
-  let timer: NodeJS.Timeout | undefined;
-  return {
-    port: socket.address().port,
-    start(to) {
-      let seq = 0;
-      const ssrc = 0x5eed;
-      timer = setInterval(() => {
-        const offset = (seq * 160) % (tone.length - 160);
-        socket.send(rtpPacket({ payloadType: 0, seq: seq & 0xffff, timestamp: seq * 160, ssrc, marker: seq === 0, payload: tone.subarray(offset, offset + 160) }), to.port, to.address);
-        seq++;
-      }, 20);
-    },
-    heard() {
-      const file = join(o.work, `heard-${Date.now()}.ul`);
-      writeFileSync(file, Buffer.concat(got));
-      const wav = `${file}.wav`;
-      execFileSync('sox', ['-t', 'raw', '-r', '8000', '-c', '1', '-e', 'u-law', file, wav]);
-      return wav;
-    },
-    close() {
-      clearInterval(timer);
-      socket.close();
-    },
-  };
-}
-
 describe('INVITE with Replaces (RFC 3891 §3): a second device of 1002 takes over its call with baresip 1001', () => {
   let rig: ExtensionPhones;
   let d: SipUa;
   let work: string;
-  let media: Awaited<ReturnType<typeof toneSender>>;
+  let media: ToneSender;
   const D_ADDRESS = '127.0.0.8';
 
   before(async () => {
