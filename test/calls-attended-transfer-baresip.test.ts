@@ -11,12 +11,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import dgram from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { audioOf, rtpPacket } from './helpers/rtp-peer.js';
-import { describeLevels, measureTones } from './helpers/tones.js';
+import { audioOf } from './helpers/rtp-peer.js';
+import { loudestAtEnd, toneSender, type ToneSender } from './helpers/tone-sender.js';
+import { describeLevels, measureTones, readSamples, rmsDbfs } from './helpers/tones.js';
 import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
 import { received, type Phone } from './helpers/baresip.js';
 import { listCallRecords } from './helpers/cdrs.js';
@@ -46,10 +46,7 @@ async function hangUpAndHearEachOther(o: { a: Phone; c: Phone; hangsUp: Phone })
 async function tailTone(phone: Phone, hz: readonly number[]): Promise<{ hz: number; text: string }> {
   const [file] = phone.decodedDumps();
   assert.ok(file, 'the phone wrote a decoded dump');
-  const lengthS = Number(execFileSync('soxi', ['-D', file], { encoding: 'utf8' }).trim());
-  const t = await measureTones({ file, hz, startS: Math.max(0.5, lengthS - 3), durationS: 2.5 });
-  const [loudest] = [...t.levels].sort((a, b) => b[1] - a[1])[0]!;
-  return { hz: loudest, text: describeLevels(t) };
+  return loudestAtEnd(file, hz);
 }
 
 /** NOTIFYs of the REFER's subscription until the one that terminates it */
@@ -82,40 +79,43 @@ describe('attended transfer (REFER with Replaces): baresip 1001 and 1003, a node
   });
 
   /** 1001 calls 1002 (answered), or 1002 calls 1001 (`bCallsA`); 1002 holds 1001 and calls 1003 (answered) */
-  async function twoCalls(o: { bCallsA?: boolean } = {}): Promise<{ a: Phone; c: Phone; ab: Dialog; bc: Dialog }> {
+  async function twoCalls(o: { bCallsA?: boolean } = {}): Promise<{ a: Phone; c: Phone; ab: Dialog; bc: Dialog; aEstablishedAt: number; heldAt: number }> {
     const a = await rig.phone('1001', { tone: 400, answerMode: 'auto', sipTrace: true });
     const c = await rig.phone('1003', { tone: 1200, answerMode: 'auto', sipTrace: true });
     let ab: Dialog;
+    let aEstablishedAt = 0;
     if (o.bCallsA) {
       const first = b.call({ to: '1001', user: '1002', password: 'secret-1002' });
       assert.equal((await within(first.final, 30_000, "1001's answer")).status, 200);
-      await a.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 15_000 });
+      aEstablishedAt = (await a.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 15_000 })).at;
       const dialog = first.dialog();
       assert.ok(dialog, 'the 1002–1001 dialog');
       ab = dialog;
     } else {
       await a.dial(`sip:1002@${DOMAIN}`);
       const incoming = await b.nextIncoming(15_000);
-      await a.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 15_000 });
+      aEstablishedAt = (await a.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 15_000 })).at;
       await within(incoming.ack, 10_000, "the ACK of 1002's answer");
       ab = incoming.dialog;
     }
     // a desk phone holds the first call before it dials the second (RFC 3264 §8.4)
     const held = await ab.reinvite('sendonly');
     assert.equal(held.status, 200, 'the hold is answered');
+    const heldAt = Date.now();
     const second = b.call({ to: '1003', user: '1002', password: 'secret-1002' });
     const answered = await within(second.final, 30_000, "1003's answer");
     assert.equal(answered.status, 200);
     const bc = second.dialog();
     assert.ok(bc, 'the 1002–1003 dialog');
     await c.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 15_000 });
-    return { a, c, ab, bc };
+    return { a, c, ab, bc, aEstablishedAt, heldAt };
   }
 
   it('RFC 5589 §7: 1002 refers 1001 to 1003 with Replaces; NOTIFY 100 then 200; 1001 and 1003 hear each other; 1002 is out of both calls; both records show the transfer', { timeout: 180_000 }, async () => {
-    const { a, c, ab, bc } = await twoCalls();
+    const { a, c, ab, bc, aEstablishedAt, heldAt } = await twoCalls();
     await sleep(1500);
 
+    const referAt = Date.now();
     const accepted = await refer(ab, replacesUri('1003', bc));
     assert.equal(accepted.status, 202, `the REFER is accepted: ${accepted.status} ${accepted.reason}`);
     const notifies = await notifiesUntilTerminated(ab);
@@ -140,6 +140,11 @@ describe('attended transfer (REFER with Replaces): baresip 1001 and 1003, a node
     const invite2xx = received(a, /^SIP\/2\.0 200 /).filter((m) => /INVITE/i.test(m.header('cseq') ?? ''));
     assert.equal(invite2xx.length, 3, "1001's call, hold and resume were each answered 200");
     await hangUpAndHearEachOther({ a, c, hangsUp: a });
+    // while 1002 consulted 1003, the held 1001 heard music on hold (the default class's melody) until
+    // the REFER: 1002 itself sends no audio, so without it 1001 would hear silence
+    const [aHeard] = a.decodedDumps();
+    const consulting = await readSamples({ file: aHeard!, startS: (heldAt - aEstablishedAt) / 1000 + 0.5, durationS: Math.max(0.5, (referAt - heldAt) / 1000 - 0.8) });
+    assert.ok(rmsDbfs(consulting) > -45, `1001 heard music on hold while held (RMS ${rmsDbfs(consulting).toFixed(1)} dBFS over ${(consulting.length / 8000).toFixed(1)} s)`);
 
     const api = rig.server.api.bind(rig.server);
     let records: Awaited<ReturnType<typeof listCallRecords>> = [];
@@ -200,49 +205,11 @@ describe('attended transfer (REFER with Replaces): baresip 1001 and 1003, a node
   });
 });
 
-/** A phone's media made with sox (an independent G.711 µ-law coder): sends a tone, keeps what it receives. */
-async function toneSender(o: { address: string; hz: number; work: string }): Promise<{ port: number; start(to: { address: string; port: number }): void; heard(): string; close(): void }> {
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, o.address, () => resolve()));
-  const raw = join(o.work, `tone-${o.hz}.ul`);
-  execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-e', 'u-law', '-t', 'raw', raw, 'synth', '30', 'sine', String(o.hz), 'vol', '0.5']);
-  const tone = readFileSync(raw);
-  const got: Buffer[] = [];
-  socket.on('message', (m) => {
-    // RFC 3550 §5.1: a 12-byte header (no CSRC, no extension from the engine), PCMU payload type 0
-    if (m.length > 12 && (m[1]! & 0x7f) === 0) got.push(m.subarray(12));
-  });
-  let timer: NodeJS.Timeout | undefined;
-  return {
-    port: socket.address().port,
-    start(to) {
-      let seq = 0;
-      const ssrc = 0x5eed;
-      timer = setInterval(() => {
-        const offset = (seq * 160) % (tone.length - 160);
-        socket.send(rtpPacket({ payloadType: 0, seq: seq & 0xffff, timestamp: seq * 160, ssrc, marker: seq === 0, payload: tone.subarray(offset, offset + 160) }), to.port, to.address);
-        seq++;
-      }, 20);
-    },
-    heard() {
-      const file = join(o.work, `heard-${Date.now()}.ul`);
-      writeFileSync(file, Buffer.concat(got));
-      const wav = `${file}.wav`;
-      execFileSync('sox', ['-t', 'raw', '-r', '8000', '-c', '1', '-e', 'u-law', file, wav]);
-      return wav;
-    },
-    close() {
-      clearInterval(timer);
-      socket.close();
-    },
-  };
-}
-
 describe('INVITE with Replaces (RFC 3891 §3): a second device of 1002 takes over its call with baresip 1001', () => {
   let rig: ExtensionPhones;
   let d: SipUa;
   let work: string;
-  let media: Awaited<ReturnType<typeof toneSender>>;
+  let media: ToneSender;
   const D_ADDRESS = '127.0.0.8';
 
   before(async () => {

@@ -3,7 +3,9 @@
 // uploaded as the default class (a 44.1 kHz stereo WAV made by sox, converted by Hailing), measured
 // in 1001's decoded audio; after the resume 1001 hears 800 Hz again. Then 1002 transfers 1001 to
 // 1003 (1200 Hz) with its `transfer` command (a blind REFER, RFC 3515): 1002 is told the progress
-// in NOTIFYs (message/sipfrag, ending "SIP/2.0 200 OK") and the final pair hears each other.
+// in NOTIFYs (message/sipfrag, ending "SIP/2.0 200 OK") and the final pair hears each other. When
+// 1002 holds before it transfers (the desk-phone sequence), 1001 keeps hearing the music while
+// 1003 rings.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -145,6 +147,37 @@ describe('desk-phone call features with baresip: music on hold, blind transfer',
     await assertFinalPair(a, c);
     const record = await finalCallRecord({ api: rig.server.api.bind(rig.server), number: '1001' });
     assert.equal(record.disposition, 'ANSWERED');
+  });
+
+  it('a desk phone holds, then blind-transfers: 1001 hears music on hold (600 Hz) while 1003 rings, not ringback, then talks to 1003', { timeout: 180_000 }, async () => {
+    // the music-on-hold class is the first test's uploaded 600 Hz tone
+    const a = await rig.phone('1001', { tone: 400, answerMode: 'auto', sipTrace: true });
+    const b = await rig.phone('1002', { tone: 800, answerMode: 'manual', sipTrace: true });
+    const c = await rig.phone('1003', { tone: 1200, answerMode: 'manual', sipTrace: true });
+    await a.dial(`sip:1002@${DOMAIN}`);
+    await b.waitForEvent({ type: 'CALL_INCOMING', timeoutMs: 15_000 });
+    await b.answer();
+    const established = await a.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 15_000 });
+    await sleep(2000);
+    await b.command('hold');
+    await sleep(1500);
+    await b.command('transfer', `sip:1003@${DOMAIN}`);
+    await c.waitForEvent({ type: 'CALL_INCOMING', timeoutMs: 30_000 });
+    const ringingAt = Date.now();
+    await sleep(4000);
+    await c.answer();
+    await c.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 15_000 });
+    await b.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 40_000 });
+    await sleep(4000);
+    await a.hangup();
+    await c.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 15_000 });
+    await Promise.all([a.stop(), b.stop(), c.stop()]);
+
+    // ringback is 425-450 Hz (E.180); the phones' own tones 800 and 1200 Hz
+    const ringing = await loudest({ file: heard(a), hz: [425, 440, 450, 600, 800, 1200], startS: (ringingAt - established.at) / 1000 + 0.5, durationS: 3 });
+    assert.equal(ringing.hz, 600, `while 1003 rings 1001 still hears the music on hold: ${ringing.text}`);
+    assert.ok(ringing.db > -40, `the music is loud enough to hear: ${ringing.text}`);
+    await assertFinalPair(a, c);
   });
 
   it('the API lists the live call, holds it (both parties hear music on hold) and transfers the caller (POST /api/v1/calls/:id/transfer): 1001 then talks to 1003', { timeout: 180_000 }, async () => {

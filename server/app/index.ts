@@ -28,8 +28,9 @@ import {
   VoicemailRepository,
   ProvisioningRepository,
   openDatabase,
+  type VoicemailMessageRow,
 } from '../store/index.js';
-import { VoicemailService } from '../voicemail/index.js';
+import { smtpSettingsOf, VoicemailMailer, VoicemailService } from '../voicemail/index.js';
 import { createAccessControl, createApiApp, createCallEventsEndpoint, ensureAdmin, startHttpServer, type HttpServerHandle, type RegistrationView } from '../api/index.js';
 import { AuditLog } from '../security/audit.js';
 import type { SecurityEvent } from '../registrar/ports.js';
@@ -176,8 +177,16 @@ export async function createApp(options: AppOptions): Promise<App> {
   const models = new ModelInstaller({ dir: config.modelsDir, manifest: loadManifest(), now: () => clock.now(), checkModel: onnxModelCheck });
   // an install cut short by a crash left a staging folder: nothing in it is used
   void models.cleanStaging().catch(() => undefined);
+  // e-mail about new messages when an SMTP relay is configured; links point at the console
+  const smtp = smtpSettingsOf(config);
+  const publicHost = config.publicAddress.includes(':') ? `[${config.publicAddress}]` : config.publicAddress;
+  const mailer: VoicemailMailer | null =
+    smtp === null
+      ? null
+      : new VoicemailMailer({ smtp, consoleUrl: config.consoleUrl ?? `http://${publicHost}:${config.httpPort}`, mailbox: (n) => voicemail.mailbox(n), audio: (m) => voicemail.files.readPlain(m.path), logger });
   // mailboxes record through the call side's media engine, which exists once the call side does
-  const voicemail = new VoicemailService({
+  const voicemail: VoicemailService = new VoicemailService({
+    ...(mailer ? { newMessage: (m: VoicemailMessageRow) => void mailer.notify(m) } : {}),
     repository: new VoicemailRepository({ db, now: () => clock.now() }),
     engine: { startRecording: (r) => calls.media.startRecording(r) },
     vault,
@@ -366,6 +375,7 @@ export async function createApp(options: AppOptions): Promise<App> {
             await calls.stop();
             // subscribers learn their subscriptions ended (terminated;reason=deactivated) while SIP runs
             await presence.close();
+            mailer?.close();
             await acd.service.close();
             // registrations are removed (Expires: 0) while SIP still runs
             await trunks.stop();

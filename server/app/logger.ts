@@ -42,6 +42,7 @@ const SECRET_KEYS = [
   'bindPassword',
   'oidcClientSecret',
   'clientSecret',
+  'smtpPassword',
 ];
 
 /** Redacted paths: each secret key at the top level and one level down, plus HTTP headers. */

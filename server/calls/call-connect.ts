@@ -14,7 +14,7 @@ import { CallState } from './call-state.js';
 import type { CallEvents } from './call-events.js';
 import type { CallPlayback } from './call-playback.js';
 import type { HangupSide } from './types.js';
-import type { EndpointHandle } from '../../media/index.js';
+import type { EndpointHandle, PlayItem } from '../../media/index.js';
 import type { Handles } from './call-endpoints.js';
 
 /** what a dial step ends with when another phone picks the call up (the forks' CANCEL) */
@@ -50,6 +50,8 @@ export interface ConnectHost {
   emit(event: 'ringing' | 'answered'): void;
   routed(trace: readonly unknown[]): void;
   hangup(by: HangupSide, cause: string): Promise<void>;
+  /** what an answered caller hears while a bridge rings: ringback, or music on hold (a held caller's transfer) */
+  waiting(): PlayItem | Promise<PlayItem>;
 }
 
 export interface DialOptions {
@@ -152,9 +154,13 @@ export class CallConnect {
     h.transition(CallState.Bridging);
     h.watchBridge(options.media.handles());
     h.addForks(options.forks);
-    void h.playback.play(local.endpoint, { tone: 'ringback' }, { wait: false });
     const attempt = new DialAttempt({ forks: options.forks, timeoutMs: options.timeoutMs, clock: h.clock, logger: h.logger, callId: h.id, progress: () => {} });
     this.#dial = attempt;
+    // music on hold is looked up first: it must not start once this dial has ended
+    const play = (item: PlayItem) => this.#dial === attempt && void h.playback.play(local.endpoint, item, { wait: false });
+    const waiting = h.waiting();
+    if (waiting instanceof Promise) void waiting.then(play);
+    else play(waiting);
     const result = await attempt.result;
     this.#dial = undefined;
     local.endpoint.stopPlayback();

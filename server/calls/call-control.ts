@@ -17,6 +17,7 @@ import { CallTransfers } from './transfers.js';
 import { LiveCalls } from './live-calls.js';
 import { dialNumbers, handlerFactory, runSteps } from './handlers/index.js';
 import { Rooms } from './handlers/conference.js';
+import { pickUp } from './handlers/pickup.js';
 import { resolveDialled } from './dialplan/resolver.js';
 import type { DestinationEnv } from './dialplan/destinations.js';
 import type { CallControlOptions, ExtensionProfile } from './types.js';
@@ -59,6 +60,9 @@ export function callingUser(request: Pick<IncomingRequest, 'message'>): string {
   return '';
 }
 
+/** the dial plan class of the built-in pickup entries (`**<ext>`, `*8`, resolver.ts) */
+const PICKUP_CLASS = 'internal';
+
 export function createCallControl(o: CallControlOptions): CallControl {
   const calls = new Map<string, Call>();
   const index = new Map<string, Call>();
@@ -82,16 +86,15 @@ export function createCallControl(o: CallControlOptions): CallControl {
       : new CallRecordings({ engine: o.media, dir: o.recording.dir, format: o.recording.format, channels: o.recording.channels ?? 'stereo', ...(o.recording.seal ? { seal: o.recording.seal } : {}), logger, started: o.recording.started, done: o.recording.done });
   const noAnswerTimeoutMs = o.noAnswerTimeoutMs ?? 30_000;
   const rooms = new Rooms({ engine: o.media, address: o.publicAddress, inbandDtmf: o.dtmfInband ?? 'auto' }, () => o.clock.now());
+  // what answering a call here needs (pickup by **<ext>, *8 or an INVITE with Replaces among others)
+  const pickupServices = { engine: o.media, address: o.publicAddress, inbandDtmf: o.dtmfInband ?? 'auto', answered: (call: Call) => void recordings?.recordAll(call) } as const;
   const factory = handlerFactory({
+    ...pickupServices,
     rooms,
-    engine: o.media,
-    address: o.publicAddress,
     domain: o.domain,
-    inbandDtmf: o.dtmfInband ?? 'auto',
     noAnswerTimeoutMs,
     locate: o.locate,
     legContext,
-    answered: (call) => void recordings?.recordAll(call),
     callHandling: o.callHandling ?? (async () => undefined),
     dial: dialNumbers,
     activeCallOf: (extension) => {
@@ -184,7 +187,9 @@ export function createCallControl(o: CallControlOptions): CallControl {
     if (session.kind === 'reject') return request.reply({ status: session.status, headers: session.headers });
     // RFC 3891 §3: an INVITE that replaces one of our dialogs is checked before anything rings
     const replaces = replacesOf(request.message);
-    const replacing = replaces === undefined ? undefined : checkReplaces({ replaces, dialogOf, ended: (r) => transfers.departed(r), caller: caller.number });
+    // a BLF pickup by Replaces needs what **<ext> needs: an extension with the 'internal' class
+    const mayPickUp = fromTrunk.kind !== 'did' && caller.permissions.includes(PICKUP_CLASS);
+    const replacing = replaces === undefined ? undefined : checkReplaces({ replaces, dialogOf, ended: (r) => transfers.departed(r), caller: caller.number, mayPickUp });
     if (replacing !== undefined && !replacing.ok) return request.reply({ status: replacing.status, reason: replacing.reason });
     const inbound = new InboundLeg(legContext(dialled || 'hailing', request.flow), request);
     if (session.kind === 'accept') inbound.sessionHeaders = session.headers;
@@ -220,6 +225,13 @@ export function createCallControl(o: CallControlOptions): CallControl {
     call.on('transfer', (progress) => observer.emitChange({ ...about, change: { kind: 'transfer', ...progress } }));
     invites.set(call.id, { request, maxForwards });
     request.onCancel?.(() => call.cancelledByCaller());
+    if (replacing?.ok && replacing.pickup) {
+      // RFC 3891 §3 for a ringing call: its forks get CANCEL, its caller and this phone talk
+      call.handlerStarted('pickup');
+      const outcome = await pickUp({ call, target: replacing.target.call, request, services: pickupServices, logger, how: 'replaces' });
+      if (outcome.kind === 'failed') call.fail(outcome.failure, outcome.by);
+      return;
+    }
     if (replacing?.ok) {
       const target = replacing.target;
       await replaceDialog({ call, request, target, engine: o.media, address: o.publicAddress, inbandDtmf: o.dtmfInband ?? 'auto', joined: transfers.joined, depart: (leg) => transfers.letGo(leg), logger });

@@ -1,6 +1,6 @@
 // Transfers of an answered call's caller to another number: blind transfer by the callee's phone
 // (RFC 3515 REFER, in-dialog-refer.ts) or by the API. The callee is let go (Call.detachCallee:
-// the caller stays answered here and hears ringback), the target is resolved through the dial
+// the caller stays answered here and hears ringback, or music on hold when it was held), the target is resolved through the dial
 // plan with the transferring party's permissions, and its steps run on the call as they would for
 // a new call to that number. The transfer succeeded once the target answers and is bridged to the
 // caller; when the target cannot be reached the plan ends and the caller gets BYE (the transferor
@@ -48,8 +48,12 @@ export async function transferCall(o: TransferOptions): Promise<TransferResult> 
   const resolved = await o.routes.resolve({ target: o.target, permissions: o.permissions });
   if ('failure' in resolved) return failed(resolved.failure.status);
   if (!transferable(call)) return failed(481);
+  // a desk phone holds the call before it transfers it (or the API held it): the caller keeps
+  // hearing music on hold, not ringback, until the target answers (CallConnect's bridge dial)
+  const held = call.state === CallState.Held || call.partiesHolding.includes('callee');
   const detached = call.detachCallee();
   if (detached === undefined) return failed(481);
+  call.waitWithMusic = held;
   if (detached.leg) o.detached?.(detached.leg);
   call.routed([{ number: o.target, entry: null, pattern: null, result: 'transferred', reason: `${o.by === 'api' ? 'the API' : `${call.callee}`} transferred the caller to ${o.target}` }]);
   o.logger.info({ call: call.id, target: o.target, by: o.by }, 'call transferred');
@@ -71,6 +75,7 @@ export async function transferCall(o: TransferOptions): Promise<TransferResult> 
       () => settle(failed(500)),
     );
   });
+  call.waitWithMusic = false;
   call.events.emit('transfer', { target: o.target, by: o.by, ...(result.ok ? { result: 'completed' } : { result: 'failed', status: result.status }) });
   return result;
 }

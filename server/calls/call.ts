@@ -22,6 +22,9 @@ import { startRecording, type CallRecording, type RecordOptions } from './call-r
 import type { FacingMedia } from './in-dialog-local.js';
 import { PartyHold } from './party-hold.js';
 import type { Direction } from './call-media.js';
+
+/** what an answered caller hears while a bridge rings */
+const RINGBACK: PlayItem = { tone: 'ringback' };
 import type { CallDisposition, DtmfEvent, HangupSide } from './types.js';
 
 export { CallState } from './call-state.js';
@@ -45,6 +48,8 @@ export class Call extends CallCore {
   /** a party's own hold: the other one hears music on hold */
   readonly #partyHold: PartyHold;
   #closing: Promise<void> | undefined;
+  /** set by a transfer of a held caller: while the target rings, the caller hears music on hold, not ringback */
+  waitWithMusic = false;
 
   constructor(options: CallOptions) {
     super(options);
@@ -75,6 +80,8 @@ export class Call extends CallCore {
       emit: (event) => this.observed(event),
       routed: (trace) => this.routed(trace),
       hangup: (by, cause) => this.hangup(by, cause),
+      // a class that cannot be read leaves the caller with ringback
+      waiting: () => (this.waitWithMusic ? this.#music().then((m) => m ?? RINGBACK, () => RINGBACK) : RINGBACK),
     };
     this.#connect = new CallConnect(view);
     this.#bridging = new CallBridge(view);
@@ -84,7 +91,7 @@ export class Call extends CallCore {
       events: this.events,
       playback: this.#playback,
       parties: () => (this.state === CallState.Held ? undefined : this.parties),
-      music: async () => (await this.hooks.musicOnHold?.()) ?? undefined,
+      music: () => this.#music(),
     });
     this.#endpoints = new CallEndpoints({
       dtmf: (side, e) => this.#dtmfFromMedia(side, e.digit, e.durationMs, e.method),
@@ -93,6 +100,11 @@ export class Call extends CallCore {
       playDone: (id, reason) => this.#playback.done(id, reason),
     });
     this.observed('newcall');
+  }
+
+  /** what a held party hears (the default class); undefined when there is none */
+  async #music(): Promise<PlayItem | undefined> {
+    return (await this.hooks.musicOnHold?.()) ?? undefined;
   }
 
   get media(): CallMedia | LocalMedia | undefined {

@@ -8,13 +8,13 @@ import type { Side } from './call-media.js';
 import { checkReplaces } from './invite-replaces.js';
 import type { ReplacesId } from './replaces.js';
 
-const answeredCall = (o: { state?: CallState; callerAnswered?: boolean } = {}) =>
-  ({ state: o.state ?? CallState.Answered, inbound: { answered: o.callerAnswered ?? true }, caller: { number: '1001' }, callee: '1002' }) as unknown as Call;
+const answeredCall = (o: { state?: CallState; callerAnswered?: boolean; ringing?: string[] } = {}) =>
+  ({ state: o.state ?? CallState.Answered, inbound: { answered: o.callerAnswered ?? true }, caller: { number: '1001' }, callee: '1002', ringing: o.ringing ?? [] }) as unknown as Call;
 
 const ID: ReplacesId = { callId: 'c1', toTag: 'hailing', fromTag: 'phone', earlyOnly: false };
 
-function check(o: { replaces?: ReplacesId | 'malformed'; found?: { call: Call; side: Side }; ended?: boolean; caller?: string }) {
-  return checkReplaces({ replaces: o.replaces ?? ID, dialogOf: () => o.found, ended: () => o.ended ?? false, caller: o.caller ?? '1002' });
+function check(o: { replaces?: ReplacesId | 'malformed'; found?: { call: Call; side: Side }; ended?: boolean; caller?: string; mayPickUp?: boolean }) {
+  return checkReplaces({ replaces: o.replaces ?? ID, dialogOf: () => o.found, ended: () => o.ended ?? false, caller: o.caller ?? '1002', mayPickUp: o.mayPickUp ?? true });
 }
 
 describe('INVITE with Replaces (RFC 3891 §3)', () => {
@@ -27,9 +27,17 @@ describe('INVITE with Replaces (RFC 3891 §3)', () => {
     assert.equal((check({ ended: true }) as { status: number }).status, 603);
   });
 
-  it('"an early dialog that was not initiated by this UA" (a caller still ringing) → 481, and the dialog is left alone', () => {
-    const call = answeredCall({ state: CallState.Ringing, callerAnswered: false });
+  it('"an early dialog that was not initiated by this UA": the caller itself, or a call ringing no one → 481, and the dialog is left alone', () => {
+    const call = answeredCall({ state: CallState.Ringing, callerAnswered: false, ringing: ['1002'] });
     assert.equal((check({ found: { call, side: 'caller' }, caller: '1001' }) as { status: number }).status, 481);
+    const routing = answeredCall({ state: CallState.Routing, callerAnswered: false });
+    assert.equal((check({ found: { call: routing, side: 'caller' }, caller: '1003' }) as { status: number }).status, 481);
+  });
+
+  it("BLF pickup: another extension naming a ringing call's early dialog takes the call; without the pickup class → 403", () => {
+    const call = answeredCall({ state: CallState.Ringing, callerAnswered: false, ringing: ['1002'] });
+    assert.deepEqual(check({ found: { call, side: 'caller' }, caller: '1003' }), { ok: true, target: { call, side: 'caller' }, pickup: true });
+    assert.equal((check({ found: { call, side: 'caller' }, caller: '1003', mayPickUp: false }) as { status: number }).status, 403);
   });
 
   it('"early-only" on a confirmed dialog → 486 Busy Here', () => {
@@ -42,7 +50,7 @@ describe('INVITE with Replaces (RFC 3891 §3)', () => {
 
   it("a confirmed dialog of the INVITE's own extension is taken over, on either side of the call", () => {
     const call = answeredCall();
-    assert.deepEqual(check({ found: { call, side: 'callee' }, caller: '1002' }), { ok: true, target: { call, side: 'callee' } });
-    assert.deepEqual(check({ found: { call, side: 'caller' }, caller: '1001' }), { ok: true, target: { call, side: 'caller' } });
+    assert.deepEqual(check({ found: { call, side: 'callee' }, caller: '1002' }), { ok: true, target: { call, side: 'callee' }, pickup: false });
+    assert.deepEqual(check({ found: { call, side: 'caller' }, caller: '1001' }), { ok: true, target: { call, side: 'caller' }, pickup: false });
   });
 });

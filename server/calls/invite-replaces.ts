@@ -6,7 +6,7 @@
 // (attended-transfer.ts JoinedCalls). The kept party is sent nothing: its SDP does not change.
 import type { IncomingRequest, Logger } from '../sip/index.js';
 import type { MediaEngine } from '../../media/index.js';
-import type { Call } from './call.js';
+import { CallState, type Call } from './call.js';
 import type { Side } from './call-media.js';
 import type { Leg } from './leg.js';
 import { LocalMedia } from './local-media.js';
@@ -16,7 +16,10 @@ import { live, numberOn, other, type JoinedCalls } from './attended-transfer.js'
 import type { ReplacesId } from './replaces.js';
 
 /** the dialog a Replaces names, or why the INVITE is refused */
-export type ReplacesCheck = { readonly ok: true; readonly target: { readonly call: Call; readonly side: Side } } | { readonly ok: false; readonly status: number; readonly reason: string };
+export type ReplacesCheck =
+  /** pickup: the named dialog is a ringing call's early dialog with its caller (BLF pickup) */
+  | { readonly ok: true; readonly target: { readonly call: Call; readonly side: Side }; readonly pickup: boolean }
+  | { readonly ok: false; readonly status: number; readonly reason: string };
 
 export function checkReplaces(o: {
   readonly replaces: ReplacesId | 'malformed';
@@ -25,6 +28,8 @@ export function checkReplaces(o: {
   readonly ended: (r: ReplacesId) => boolean;
   /** the extension the new INVITE authenticated as */
   readonly caller: string;
+  /** the new INVITE's caller may pick up calls ringing at other extensions (the `**<ext>` class) */
+  readonly mayPickUp: boolean;
 }): ReplacesCheck {
   const { replaces } = o;
   if (replaces === 'malformed') return { ok: false, status: 400, reason: 'Bad Replaces' };
@@ -33,15 +38,25 @@ export function checkReplaces(o: {
     // RFC 3891 §3: "If the Replaces header field matches a dialog which has already terminated, the UA SHOULD decline the request with a 603"
     return o.ended(replaces) ? { ok: false, status: 603, reason: 'Declined' } : { ok: false, status: 481, reason: 'Call/Transaction Does Not Exist' };
   }
-  // RFC 3891 §3: "matches an early dialog that was not initiated by this UA, it returns a 481" (a caller still ringing)
-  if (target.side === 'caller' && !target.call.inbound.answered) return { ok: false, status: 481, reason: 'Call/Transaction Does Not Exist' };
+  if (target.side === 'caller' && !target.call.inbound.answered) {
+    // RFC 3891 §3: "matches an early dialog that was not initiated by this UA, it returns a 481".
+    // Hailing is a B2BUA: the extensions it rings are shown the caller's early dialog (dialog-info
+    // local-tag/remote-tag, server/presence), standing in for their own forks, so a phone that
+    // names it asks to take the ringing call (BLF directed pickup, as Asterisk answers it). The
+    // caller itself, or a call no longer ringing anyone, still gets the RFC's 481.
+    const ringing = target.call.state === CallState.Ringing && target.call.ringing.length > 0;
+    if (!ringing || o.caller === target.call.caller.number) return { ok: false, status: 481, reason: 'Call/Transaction Does Not Exist' };
+    // §3 "MUST verify that the initiator of the new INVITE is authorized": the dial plan's pickup class
+    if (!o.mayPickUp) return { ok: false, status: 403, reason: 'Forbidden' };
+    return { ok: true, target, pickup: true };
+  }
   if (!live(target.call)) return { ok: false, status: 481, reason: 'Call/Transaction Does Not Exist' };
   // RFC 3891 §3: a confirmed dialog with "early-only" → 486 Busy Here
   if (replaces.earlyOnly) return { ok: false, status: 486, reason: 'Busy Here' };
   // RFC 3891 §3: "the UA MUST verify that the initiator of the new INVITE is authorized to replace
   // the matched dialog": here, the same extension as the party whose dialog it is
   if (numberOn(target) !== o.caller) return { ok: false, status: 403, reason: 'Forbidden' };
-  return { ok: true, target };
+  return { ok: true, target, pickup: false };
 }
 
 export interface ReplaceOptions {

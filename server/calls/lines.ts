@@ -2,7 +2,7 @@
 // dialog state is built from these in server/presence): the caller's extension is on the call
 // from the start; the extensions it rings are on it while it rings; the one that answered stays.
 // An observer (CONVENTIONS.md §4): it reads calls and never steers them.
-import { getHeader, parseNameAddr, parseUri } from '../sip/index.js';
+import { getHeader, parseNameAddr, parseUri, tagOf } from '../sip/index.js';
 import type { Logger } from '../sip/index.js';
 import { CallState, type Call } from './call.js';
 import { userOf } from './invite-auth.js';
@@ -20,6 +20,12 @@ export interface CallLine {
   readonly answeredBy: string | null;
   /** the caller's SIP Call-ID (dialog-info's call-id attribute) */
   readonly sipCallId: string;
+  /**
+   * the caller's dialog tags (RFC 4235 §4.1.1 local-tag/remote-tag, seen from the answering side):
+   * Hailing's To tag and the caller's From tag. A phone's BLF pickup names this dialog in its
+   * INVITE with Replaces (invite-replaces.ts).
+   */
+  readonly sipTags: { readonly hailing: string; readonly caller: string } | null;
   readonly startedAt: number;
 }
 
@@ -43,6 +49,9 @@ function userIn(value: string | undefined): string | null {
 
 export function lineOf(call: Call): CallLine {
   const winner = call.winner;
+  const message = call.inbound.request.message;
+  const hailingTag = call.inbound.request.toTag?.();
+  const callerTag = tagOf(getHeader(message, 'From'));
   return {
     callId: call.id,
     caller: call.caller.number,
@@ -51,7 +60,8 @@ export function lineOf(call: Call): CallLine {
     phase: PHASE[call.state],
     ringing: call.ringing,
     answeredBy: winner ? userIn(winner.to) : null,
-    sipCallId: getHeader(call.inbound.request.message, 'Call-ID') ?? call.id,
+    sipCallId: getHeader(message, 'Call-ID') ?? call.id,
+    sipTags: hailingTag !== undefined && callerTag !== undefined ? { hailing: hailingTag, caller: callerTag } : null,
     startedAt: call.startedAt,
   };
 }

@@ -178,6 +178,17 @@ export const configShape = z
     provisioningScanThreshold: z.coerce.number().int().min(2).default(20),
     provisioningScanWindowMs: ms.min(1000).default(600_000),
     provisioningMaxConnections: z.coerce.number().int().min(1).default(200),
+    /** voicemail e-mail (server/voicemail/mail.ts): the SMTP relay; unset: no e-mail is sent */
+    smtpHost: z.string().min(1).optional(),
+    smtpPort: port.default(587),
+    /** implicit: TLS from the first byte (port 465); starttls: required upgrade (587); none: plain (a relay on this host) */
+    smtpTls: z.enum(['starttls', 'implicit', 'none']).default('starttls'),
+    smtpFrom: z.email({ error: 'must be an e-mail address' }).optional(),
+    smtpUser: z.string().min(1).optional(),
+    /** never logged (the logger redacts password fields and the mailer logs none) */
+    smtpPassword: z.string().min(1).optional(),
+    /** the console's address as users reach it, for links in e-mails; default http://<public address>:<httpPort> */
+    consoleUrl: z.url({ protocol: /^https?$/ }).optional(),
     /** SIP PnP: the wildcard UDP listener joins 224.0.1.75 (RFC 6080 §5.1.1) on every IPv4 interface */
     provisioningPnpMulticast: z.union([z.boolean(), z.stringbool()], { error: 'must be true or false' }).default(false),
     ...directoryFields,
@@ -193,6 +204,10 @@ export const configSchema = configShape.superRefine((c, ctx) => {
       ctx.addIssue({ code: 'custom', path: ['subscribeMinExpires'], message: 'must not exceed subscribeMaxExpires' });
     if ((c.tlsCertFile === undefined) !== (c.tlsKeyFile === undefined))
       ctx.addIssue({ code: 'custom', path: ['tlsCertFile'], message: 'tlsCertFile and tlsKeyFile go together' });
+    if (c.smtpHost !== undefined && c.smtpFrom === undefined)
+      ctx.addIssue({ code: 'custom', path: ['smtpFrom'], message: 'smtpHost needs smtpFrom (the sender address)' });
+    if ((c.smtpUser === undefined) !== (c.smtpPassword === undefined))
+      ctx.addIssue({ code: 'custom', path: ['smtpUser'], message: 'smtpUser and smtpPassword go together' });
     if ((c.adminUser === undefined) !== (c.adminPassword === undefined))
       ctx.addIssue({ code: 'custom', path: ['adminUser'], message: 'adminUser and adminPassword go together' });
     checkDirectory(c, (key, message) => ctx.addIssue({ code: 'custom', path: [key], message }));

@@ -7,6 +7,9 @@ export interface DialogEntry {
   /** RFC 4235 §4.1.1: unique among the dialogs of the entity, stable across NOTIFYs */
   readonly id: string;
   readonly callId?: string;
+  /** RFC 4235 §4.1.1: the dialog's tags as the entity sees them (a BLF pickup's Replaces names them) */
+  readonly localTag?: string;
+  readonly remoteTag?: string;
   readonly direction: 'initiator' | 'recipient';
   readonly state: DialogState;
   /** the other party, shown by phones (the caller while ringing: directed pickup) */
@@ -19,9 +22,10 @@ const escapeXml = (text: string): string =>
 
 function dialogXml(d: DialogEntry): string {
   const call = d.callId === undefined ? '' : ` call-id="${escapeXml(d.callId)}"`;
+  const tags = (d.localTag === undefined ? '' : ` local-tag="${escapeXml(d.localTag)}"`) + (d.remoteTag === undefined ? '' : ` remote-tag="${escapeXml(d.remoteTag)}"`);
   const display = d.remote.display ? ` display="${escapeXml(d.remote.display)}"` : '';
   return [
-    `  <dialog id="${escapeXml(d.id)}"${call} direction="${d.direction}">`,
+    `  <dialog id="${escapeXml(d.id)}"${call}${tags} direction="${d.direction}">`,
     `    <state>${d.state}</state>`,
     // RFC 4235 §4.1.6: local and remote participants, each an identity (and a target)
     `    <local><identity>${escapeXml(d.local.identity)}</identity><target uri="${escapeXml(d.local.identity)}"/></local>`,

@@ -4,7 +4,7 @@ import type { CallLine } from '../calls/index.js';
 import { ExtensionDialogs } from './extension-dialogs.js';
 import { dialogInfoXml } from './dialog-info.js';
 
-const line = (o: Partial<CallLine>): CallLine => ({ callId: 'c1', caller: '1001', callerName: 'Ann <A&B>', callee: '1002', phase: 'routing', ringing: [], answeredBy: null, sipCallId: 'sip-c1', startedAt: 0, ...o });
+const line = (o: Partial<CallLine>): CallLine => ({ callId: 'c1', caller: '1001', callerName: 'Ann <A&B>', callee: '1002', phase: 'routing', ringing: [], answeredBy: null, sipCallId: 'sip-c1', sipTags: { hailing: 'h1', caller: 'a1' }, startedAt: 0, ...o });
 
 describe('extension dialogs from call lines (RFC 4235)', () => {
   it('RFC 4235 3.7.1: a ringing extension is early with the caller remote; the answering one confirmed; the others terminated once', () => {
@@ -25,6 +25,17 @@ describe('extension dialogs from call lines (RFC 4235)', () => {
     const ended = d.update(line({ phase: 'ended' }));
     assert.deepEqual(ended.map((c) => [c.extension, c.changed[0]?.state]).sort(), [['1001', 'terminated'], ['1003', 'terminated']]);
     assert.deepEqual(d.snapshot(), []);
+  });
+
+  it("RFC 4235 4.1.1: both dialogs carry the caller's dialog tags, each from its own side (a BLF pickup's Replaces names them)", () => {
+    const d = new ExtensionDialogs({ domain: 'pbx', isExtension: () => true });
+    d.update(line({ phase: 'ringing', ringing: ['1002'] }));
+    const [ringing] = d.dialogsOf('1002');
+    const [calling] = d.dialogsOf('1001');
+    assert.deepEqual([ringing?.callId, ringing?.localTag, ringing?.remoteTag], ['sip-c1', 'h1', 'a1']);
+    assert.deepEqual([calling?.callId, calling?.localTag, calling?.remoteTag], ['sip-c1', 'a1', 'h1']);
+    const xml = dialogInfoXml({ entity: 'sip:1002@pbx', version: 0, state: 'full', dialogs: d.dialogsOf('1002') });
+    assert.match(xml, /<dialog id="c1-i" call-id="sip-c1" local-tag="h1" remote-tag="a1" direction="recipient">/);
   });
 
   it('a caller from a trunk (not an extension) has no dialog of its own', () => {

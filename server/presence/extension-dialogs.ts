@@ -53,13 +53,17 @@ export class ExtensionDialogs {
       // RFC 4235 §3.7.1: an initiator is "trying" before any provisional response, "early" after
       const state: DialogState = line.phase === 'answered' ? 'confirmed' : line.phase === 'ringing' ? 'early' : 'trying';
       const remote = line.answeredBy ?? line.callee;
-      out.set(line.caller, { id: `${line.callId}-o`, callId: line.sipCallId, direction: 'initiator', state, remote: { identity: this.#aor(remote) }, local: { identity: this.#aor(line.caller) } });
+      const tags = line.sipTags === null ? {} : { localTag: line.sipTags.caller, remoteTag: line.sipTags.hailing };
+      out.set(line.caller, { id: `${line.callId}-o`, callId: line.sipCallId, ...tags, direction: 'initiator', state, remote: { identity: this.#aor(remote) }, local: { identity: this.#aor(line.caller) } });
     }
     const recipients: [string, DialogState][] = [...line.ringing.map((n): [string, DialogState] => [n, 'early'])];
     if (line.answeredBy !== null && line.phase === 'answered') recipients.push([line.answeredBy, 'confirmed']);
+    // the ringing extension stands on Hailing's side of the caller's dialog: a BLF pickup's INVITE
+    // with Replaces names that dialog with these tags (invite-replaces.ts takes the ringing call)
+    const recipientTags = line.sipTags === null ? {} : { localTag: line.sipTags.hailing, remoteTag: line.sipTags.caller };
     for (const [number, state] of recipients) {
       if (number === line.caller) continue;
-      out.set(number, { id: `${line.callId}-i`, callId: line.sipCallId, direction: 'recipient', state, remote: callerIdentity, local: { identity: this.#aor(number) } });
+      out.set(number, { id: `${line.callId}-i`, callId: line.sipCallId, ...recipientTags, direction: 'recipient', state, remote: callerIdentity, local: { identity: this.#aor(number) } });
     }
     return out;
   }

@@ -76,6 +76,15 @@ export class VoicemailFiles {
     return { ok: true, size: opened.playback.size, stream: () => opened.playback.stream() };
   }
 
+  /** the file's plaintext in memory (an e-mail attachment), null when it cannot be read */
+  async readPlain(rel: string): Promise<Buffer | null> {
+    const plain = await this.openPlain(rel);
+    if (!plain.ok) return null;
+    const chunks: Buffer[] = [];
+    for await (const chunk of plain.stream()) chunks.push(Buffer.from(chunk as Uint8Array));
+    return Buffer.concat(chunks);
+  }
+
   /** a decrypted copy to play to a phone; done() removes it */
   async playable(rel: string): Promise<{ file: string; done(): Promise<void> } | null> {
     const plain = await this.openPlain(rel);

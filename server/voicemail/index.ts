@@ -2,3 +2,4 @@
 export { VoicemailService } from './service.js';
 export type { VoicemailOptions, MailboxCounts } from './service.js';
 export { VoicemailFiles, beepWav } from './files.js';
+export { VoicemailMailer, messageMail, smtpSettingsOf } from './mail.js';

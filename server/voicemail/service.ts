@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EndpointHandle, MediaEngine } from '../../media/index.js';
-import type { MessageRecording, PlayableAudio, VoicemailMessageView, VoicemailPort } from '../calls/handlers/index.js';
+import type { GreetingTake, MessageRecording, PlayableAudio, VoicemailMessageView, VoicemailPort } from '../calls/handlers/index.js';
 import type { Clock, Logger } from '../sip/index.js';
 import { hashPassword, verifyPassword, type MailboxRow, type VoicemailMessageRow, type VoicemailRepository } from '../store/index.js';
 import type { RecordingVault } from '../recording/index.js';
@@ -25,6 +25,8 @@ export interface VoicemailOptions {
   readonly logger: Logger;
   /** a message shorter than this is dropped (a caller who hung up at the beep) */
   readonly minMessageMs?: number;
+  /** a message was stored (e-mail notification) */
+  readonly newMessage?: (message: VoicemailMessageRow) => void;
 }
 
 const ZERO: MailboxCounts = { newMessages: 0, oldMessages: 0 };
@@ -145,30 +147,74 @@ export class VoicemailService implements VoicemailPort {
     return file;
   }
 
-  async record(o: { mailbox: string; callId: string; caller: string; callerName: string | null; endpoint: EndpointHandle }): Promise<MessageRecording | null> {
-    const id = randomUUID();
-    const target = await this.files.place(o.mailbox, `${id}.wav`);
+  /** records `endpoint`'s audio sealed into the mailbox's folder; stop() gives its length (null: failed) */
+  #startRecording(o: { mailbox: string; endpoint: EndpointHandle; absolute: string }): { stop(): Promise<number | null> } | null {
     const seal = this.#o.vault.seal();
-    const startedAt = this.#o.clock.now();
     let handle: ReturnType<VoicemailOptions['engine']['startRecording']>;
     try {
-      handle = this.#o.engine.startRecording({ path: target.absolute, format: 'wav', left: o.endpoint, ...(seal ? { seal } : {}) });
+      handle = this.#o.engine.startRecording({ path: o.absolute, format: 'wav', left: o.endpoint, ...(seal ? { seal } : {}) });
     } catch (err) {
       this.#o.logger.error({ err: String(err), mailbox: o.mailbox }, 'voicemail recording did not start');
       return null;
     }
+    return { stop: async () => (await handle.stop().catch(() => null))?.durationMs ?? null };
+  }
+
+  async record(o: { mailbox: string; callId: string; caller: string; callerName: string | null; endpoint: EndpointHandle }): Promise<MessageRecording | null> {
+    const id = randomUUID();
+    const target = await this.files.place(o.mailbox, `${id}.wav`);
+    const startedAt = this.#o.clock.now();
+    const recording = this.#startRecording({ mailbox: o.mailbox, endpoint: o.endpoint, absolute: target.absolute });
+    if (recording === null) return null;
     let stopped: Promise<void> | undefined;
     return {
       stop: () =>
         (stopped ??= (async () => {
-          const result = await handle.stop().catch(() => null);
-          if (result === null || result.durationMs < (this.#o.minMessageMs ?? 1000)) {
+          const durationMs = await recording.stop();
+          if (durationMs === null || durationMs < (this.#o.minMessageMs ?? 1000)) {
             await this.files.remove(target.relative);
             return;
           }
-          await this.#o.repository.addMessage({ id, mailbox: o.mailbox, caller: o.caller, callerName: o.callerName, callId: o.callId, createdAt: startedAt, durationMs: result.durationMs, path: target.relative, readAt: null });
+          const message = { id, mailbox: o.mailbox, caller: o.caller, callerName: o.callerName, callId: o.callId, createdAt: startedAt, durationMs, path: target.relative, readAt: null };
+          await this.#o.repository.addMessage(message);
           await this.#changed(o.mailbox);
+          this.#o.newMessage?.(message);
         })()),
+    };
+  }
+
+  /**
+   * The owner records a greeting by phone (*97, mailbox options): a sealed take beside the
+   * messages that becomes the mailbox's greeting only when kept (the old one is then removed).
+   */
+  async recordGreeting(o: { mailbox: string; endpoint: EndpointHandle }): Promise<GreetingTake | null> {
+    const name = `greeting-${randomUUID()}.wav`;
+    const target = await this.files.place(o.mailbox, name);
+    const recording = this.#startRecording({ mailbox: o.mailbox, endpoint: o.endpoint, absolute: target.absolute });
+    if (recording === null) return null;
+    let settled = false;
+    const discard = async () => {
+      if (settled) return;
+      settled = true;
+      await this.files.remove(target.relative);
+    };
+    return {
+      stop: async () => {
+        const durationMs = await recording.stop();
+        if (durationMs !== null && durationMs >= (this.#o.minMessageMs ?? 1000)) return true;
+        await discard();
+        return false;
+      },
+      playable: () => this.files.playable(target.relative),
+      keep: async () => {
+        if (settled) return;
+        settled = true;
+        const old = await this.#o.repository.mailbox(o.mailbox);
+        await this.#o.repository.saveMailbox(o.mailbox, { greetingPath: target.relative });
+        if (old?.greetingPath) await this.files.remove(old.greetingPath);
+        this.#o.logger.info({ mailbox: o.mailbox }, 'voicemail greeting recorded by phone');
+      },
+      discard,
     };
   }
 

@@ -46,6 +46,8 @@ export const sip = require('sip') as {
   create(options: Record<string, unknown>, onRequest: (rq: SipMessage) => void): SipStack;
   makeResponse(rq: SipMessage, status: number, reason: string): SipMessage;
   stringifyUri(uri: unknown): string;
+  /** undefined when the text is not a SIP URI node-sip understands */
+  parseUri(text: string): { user?: string; host: string; params: Record<string, string | null>; headers: Record<string, string> } | undefined;
 };
 
 export const uriText = (u: Aor['uri']): string => (typeof u === 'string' ? u : sip.stringifyUri(u));

@@ -7,12 +7,13 @@ import { callRig, FakeFork, FakeMedia, flush, OFFER, silentLogger } from '../tes
 import { DialExtension, MAX_FORWARD_HOPS, RingGroup, type CallHandling, type DialServices } from './dial.js';
 import { runSteps } from './handler.js';
 import type { Destination } from '../dialplan/destinations.js';
+import type { Retarget } from '../diversion.js';
 
 type Rig = ReturnType<typeof callRig>;
 
 /** every dial rings one fake fork per number; `forks` shows what rang, in order */
 function services(rig: Rig, handling: Record<string, Partial<CallHandling>> = {}) {
-  const rang: { number: string; fork: FakeFork; timeoutMs: number; diversions: readonly string[] }[] = [];
+  const rang: { number: string; fork: FakeFork; timeoutMs: number; retargets: readonly Retarget[] }[] = [];
   const s: DialServices = {
     engine: null as never,
     address: '127.0.0.1',
@@ -23,10 +24,10 @@ function services(rig: Rig, handling: Record<string, Partial<CallHandling>> = {}
     legContext: () => rig.legContext,
     answered: () => {},
     callHandling: async (n) => (handling[n] ? { dnd: false, forwardAlways: null, forwardBusy: null, forwardNoAnswer: null, noAnswerS: null, ...handling[n] } : undefined),
-    dial: async ({ call, numbers, timeoutMs, diversions }) => {
+    dial: async ({ call, numbers, timeoutMs, retargets }) => {
       const forks = numbers.map((number) => {
         const fork = new FakeFork();
-        rang.push({ number, fork, timeoutMs, diversions: [...(diversions ?? [])] });
+        rang.push({ number, fork, timeoutMs, retargets: [...(retargets ?? [])] });
         return fork;
       });
       const r = await call.dial({ media: new FakeMedia().media, forks: forks.map((f) => f.leg), timeoutMs });
@@ -62,6 +63,8 @@ describe('ring groups', () => {
     assert.equal(rig.call.state, CallState.Answered);
     assert.deepEqual(statuses(rig), [200]);
     assert.deepEqual(rang.map((r) => r.timeoutMs), [10_000, 10_000, 10_000]);
+    // RFC 7044 / RFC 5806: each member is told the group's number was dialled
+    assert.deepEqual(rang.map((r) => r.retargets), [0, 1, 2].map(() => [{ from: '1002', reason: 'group' }]));
   });
 
   it('sequential: when no member answers the caller gets the last failure (480 No Answer)', async () => {
@@ -106,16 +109,19 @@ describe('call forwarding and DND', () => {
     assert.deepEqual(record(rig).routing?.trace, [{ number: '1003', entry: null, pattern: null, result: 'forwarded', reason: '1002 forwards (busy)' }]);
   });
 
-  it('RFC 5806: each forward is named to the next target in a Diversion (user-busy, no-answer), the most recent first', async () => {
+  it('RFC 5806 / RFC 7044: each forward is passed to the next dial (Diversion and History-Info), the oldest first', async () => {
     const rig = callRig();
     const { s, rang } = services(rig, { '1002': { forwardBusy: '1003' }, '1003': { forwardAlways: '1004' } });
     void start(rig, new DialExtension(s), { kind: 'extension' });
     await flush();
-    assert.deepEqual(rang[0]!.diversions, [], 'the first dial went through no forward');
+    assert.deepEqual(rang[0]!.retargets, [], 'the first dial went through no forward');
     rang[0]!.fork.respond(486);
     await flush();
     assert.deepEqual(rang.map((r) => r.number), ['1002', '1004']);
-    assert.deepEqual(rang[1]!.diversions, ['<sip:1003@pbx.test>;reason=unconditional;counter=1', '<sip:1002@pbx.test>;reason=user-busy;counter=1']);
+    assert.deepEqual(rang[1]!.retargets, [
+      { from: '1002', reason: 'busy' },
+      { from: '1003', reason: 'unconditional' },
+    ]);
   });
 
   it("forward on no answer after the extension's own ring time", async () => {

@@ -13,6 +13,7 @@ import type { LegContext } from '../leg.js';
 import { OutboundLeg } from '../outbound-leg.js';
 import { FAILURES, type Failure } from '../outcome.js';
 import type { CallTarget } from '../types.js';
+import { retargetHeaders, type Retarget } from '../diversion.js';
 import { BaseHandler, type HandlerContext, type HandlerOutcome } from './handler.js';
 
 export interface DialServices {
@@ -58,7 +59,7 @@ const quoted = (name: string): string => `"${name.replace(/["\\\r\n]/g, '')}"`;
  * bridging the first answer. On a call answered here the step lasts until that
  * bridge ends; `onAnswered` tells the caller of this function (a queue) of the answer at once.
  */
-export async function dialNumbers(o: { call: Call; ctx: HandlerContext; services: DialServices; numbers: readonly string[]; timeoutMs: number; onAnswered?: () => void; diversions?: readonly string[] }): Promise<HandlerOutcome> {
+export async function dialNumbers(o: { call: Call; ctx: HandlerContext; services: DialServices; numbers: readonly string[]; timeoutMs: number; onAnswered?: () => void; retargets?: readonly Retarget[] }): Promise<HandlerOutcome> {
   const { call, ctx, services: s } = o;
   const targets = o.numbers.flatMap((number) => s.locate(`sip:${number}@${s.domain}`).map((target) => ({ number, target })));
   if (targets.length === 0) return { kind: 'failed', failure: FAILURES.unavailable, by: 'system' };
@@ -110,8 +111,8 @@ export async function dialNumbers(o: { call: Call; ctx: HandlerContext; services
         headers: [
           // RFC 3325 §9.1: the identity Hailing authenticated, asserted to the phones it trusts
           ['P-Asserted-Identity', from],
-          // RFC 5806: the forwards this call went through, the most recent first
-          ...(o.diversions ?? []).map((d): [string, string] => ['Diversion', d]),
+          // RFC 5806 Diversion and RFC 7044 History-Info: the forwards (or the group) on the way here
+          ...retargetHeaders({ domain: s.domain, hops: o.retargets ?? [], target: number }),
         ],
       }),
   );
@@ -152,8 +153,8 @@ export class DialExtension extends Dialling {
     if (d.kind !== 'extension') throw new Error(`dial-extension cannot run a '${d.kind}' destination`);
     let number = d.number ?? ctx.step.dialled;
     const seen = [number];
-    /** RFC 5806 Diversion values for the forwards so far, the most recent first */
-    const diversions: string[] = [];
+    /** the forwards so far, the oldest first (Diversion and History-Info, diversion.ts) */
+    const retargets: Retarget[] = [];
     for (;;) {
       if (this.killed !== undefined) return { kind: 'killed', reason: this.killed };
       const h = await this.services.callHandling(number);
@@ -166,7 +167,7 @@ export class DialExtension extends Dialling {
         const timeoutS = h?.noAnswerS ?? d.timeoutS;
         outcome = h?.dnd
           ? { kind: 'failed', failure: DND, by: 'callee' }
-          : await this.services.dial({ call, ctx, services: this.services, numbers: [number], timeoutMs: timeoutS !== undefined ? timeoutS * 1000 : this.services.noAnswerTimeoutMs, diversions });
+          : await this.services.dial({ call, ctx, services: this.services, numbers: [number], timeoutMs: timeoutS !== undefined ? timeoutS * 1000 : this.services.noAnswerTimeoutMs, retargets });
         if (outcome.kind !== 'failed' || call.state !== CallState.Routing) return outcome;
         const why = outcome.failure.status === 486 ? 'busy' : NO_ANSWER_CAUSES.has(outcome.failure.cause) ? 'no-answer' : undefined;
         const to = why === 'busy' ? h?.forwardBusy : why === 'no-answer' ? h?.forwardNoAnswer : undefined;
@@ -183,8 +184,7 @@ export class DialExtension extends Dialling {
         return { kind: 'failed', failure: FORWARD_LOOP, by: 'system' };
       }
       call.routed([{ number: next.to, entry: null, pattern: null, result: 'forwarded', reason: `${number} forwards (${next.why})` }]);
-      // RFC 5806 §3: diversion-reason "unconditional", "user-busy" or "no-answer"; one diversion each
-      diversions.unshift(`<sip:${number}@${this.services.domain}>;reason=${next.why === 'busy' ? 'user-busy' : next.why};counter=1`);
+      retargets.push({ from: number, reason: next.why });
       seen.push(next.to);
       number = next.to;
     }
@@ -199,11 +199,13 @@ export class RingGroup extends Dialling {
     const d = ctx.step.destination;
     if (d.kind !== 'ring-group') throw new Error(`ring-group cannot run a '${d.kind}' destination`);
     const timeoutMs = d.memberTimeoutS * 1000;
-    if (d.strategy === 'simultaneous') return this.services.dial({ call, ctx, services: this.services, numbers: d.members, timeoutMs });
+    // each member's INVITE names the group's number as the one dialled (History-Info mp, Diversion)
+    const retargets: Retarget[] = [{ from: ctx.step.dialled, reason: 'group' }];
+    if (d.strategy === 'simultaneous') return this.services.dial({ call, ctx, services: this.services, numbers: d.members, timeoutMs, retargets });
     let last: HandlerOutcome = { kind: 'failed', failure: FAILURES.unavailable, by: 'system' };
     for (const member of d.members) {
       if (this.killed !== undefined || call.state !== CallState.Routing) return { kind: 'killed', reason: this.killed ?? 'call-ended' };
-      last = await this.services.dial({ call, ctx, services: this.services, numbers: [member], timeoutMs });
+      last = await this.services.dial({ call, ctx, services: this.services, numbers: [member], timeoutMs, retargets });
       if (last.kind !== 'failed') return last;
     }
     return last;

@@ -21,7 +21,7 @@ export type { AnchoredServices } from './anchored.js';
 export type { PickupServices } from './pickup.js';
 export type { SayServices, SpeechPrompts } from './say.js';
 export type { OutboundDialer, RouteServices } from './route.js';
-export type { VoicemailPort, VoicemailMessageView, PlayableAudio, MessageRecording } from './voicemail.js';
+export type { VoicemailPort, VoicemailMessageView, PlayableAudio, MessageRecording, GreetingTake } from './voicemail.js';
 
 /** The ACD's handlers (server/acd), given the services the call layer's own handlers use. */
 export interface AcdHandlers {

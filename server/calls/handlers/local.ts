@@ -14,7 +14,7 @@ export interface LocalServices {
   readonly inbandDtmf: 'auto' | 'on' | 'off';
 }
 
-export async function answerable(o: { call: Call; ctx: HandlerContext; services: LocalServices; group: string }): Promise<{ media: LocalMedia } | HandlerOutcome> {
+export async function answerable(o: { call: Call; ctx: Pick<HandlerContext, 'request'>; services: LocalServices; group: string }): Promise<{ media: LocalMedia } | HandlerOutcome> {
   // an offerless INVITE (late offer): the answer to a placeholder is the offer our 2xx makes (late-offer.ts)
   const offer = callerSdp({ call: o.call, source: o.ctx.request.source.address });
   let media: LocalMedia;

@@ -3,6 +3,7 @@
 // an endpoint of its own; the picker is answered here too, and the engine connects the two
 // endpoints (both in the ringing call's group, so one worker relays or transcodes). Each call
 // then ends with the other.
+import type { Logger } from '../../sip/index.js';
 import type { Call } from '../call.js';
 import { LocalMedia } from '../local-media.js';
 import { FAILURES } from '../outcome.js';
@@ -46,27 +47,37 @@ export class Pickup extends BaseHandler {
     const extensions = d.scope === 'group' ? await this.#groupOf(call.caller.number) : [d.extension ?? ctx.step.argument];
     const target = this.#s.ringingCalls().find((c) => c !== call && c.ringing.some((n) => extensions.includes(n)));
     if (target === undefined) return failed();
-    const mine = await answerable({ call, ctx, services: this.#s, group: target.id });
-    if (!('media' in mine)) return mine;
-    // the ringing call's caller gets an answer of ours to the offer it made
-    const offer = callerSdp({ call: target, source: target.inbound.request.source.address });
-    const theirs = await LocalMedia.open({ engine: this.#s.engine, group: target.id, address: this.#s.address, offer, inbandDtmf: this.#s.inbandDtmf, sources: [target.inbound.request.source.address] }).catch(() => undefined);
-    const answer = theirs ? await theirs.answer(offer).catch(() => undefined) : undefined;
-    if (theirs === undefined || !answer?.ok || !target.pickedUp({ media: theirs, body: answer.body, by: call.caller.number, peer: mine.media.endpoint })) {
-      await Promise.all([mine.media.close(), theirs?.close()]);
-      return failed();
-    }
-    mine.media.endpoint.connect(theirs.endpoint);
-    // each side's end ends the other (BYE to the phone still there)
-    target.adopt({ close: () => void call.hangup('callee', 'normal-clearing') });
-    call.adopt({ close: () => void target.hangup('callee', 'normal-clearing') });
-    if (!call.answerHere(mine.media, mine.media.lastSent()!)) {
-      void mine.media.close();
-      void target.hangup('callee', 'normal-clearing');
-      return { kind: 'killed', reason: 'call-ended' };
-    }
-    this.#s.answered(target);
-    ctx.logger.info({ call: call.id, target: target.id, scope: d.scope }, 'call picked up');
-    return { kind: 'answered' };
+    return pickUp({ call, target, request: ctx.request, services: this.#s, logger: ctx.logger, how: d.scope });
   }
+}
+
+/**
+ * `call` (still Routing) takes the ringing `target`: both callers are answered here and their
+ * endpoints connected. Shared by the **<ext>/*8 steps and an INVITE with Replaces naming the
+ * ringing call's dialog (BLF pickup, invite-replaces.ts).
+ */
+export async function pickUp(o: { call: Call; target: Call; request: HandlerContext['request']; services: Omit<PickupServices, 'ringingCalls' | 'pickupGroups'>; logger: Logger; how: string }): Promise<HandlerOutcome> {
+  const { call, target } = o;
+  const mine = await answerable({ call, ctx: o, services: o.services, group: target.id });
+  if (!('media' in mine)) return mine;
+  // the ringing call's caller gets an answer of ours to the offer it made
+  const offer = callerSdp({ call: target, source: target.inbound.request.source.address });
+  const theirs = await LocalMedia.open({ engine: o.services.engine, group: target.id, address: o.services.address, offer, inbandDtmf: o.services.inbandDtmf, sources: [target.inbound.request.source.address] }).catch(() => undefined);
+  const answer = theirs ? await theirs.answer(offer).catch(() => undefined) : undefined;
+  if (theirs === undefined || !answer?.ok || !target.pickedUp({ media: theirs, body: answer.body, by: call.caller.number, peer: mine.media.endpoint })) {
+    await Promise.all([mine.media.close(), theirs?.close()]);
+    return failed();
+  }
+  mine.media.endpoint.connect(theirs.endpoint);
+  // each side's end ends the other (BYE to the phone still there)
+  target.adopt({ close: () => void call.hangup('callee', 'normal-clearing') });
+  call.adopt({ close: () => void target.hangup('callee', 'normal-clearing') });
+  if (!call.answerHere(mine.media, mine.media.lastSent()!)) {
+    void mine.media.close();
+    void target.hangup('callee', 'normal-clearing');
+    return { kind: 'killed', reason: 'call-ended' };
+  }
+  o.services.answered(target);
+  o.logger.info({ call: call.id, target: target.id, how: o.how }, 'call picked up');
+  return { kind: 'answered' };
 }

@@ -1,7 +1,8 @@
 // Voicemail on a call (Asterisk's VoiceMail() and VoiceMailMain()). Deposit: the caller is
 // answered, hears the mailbox's greeting (or a spoken default) and a beep, and what it says is
 // recorded until it hangs up, presses #, or the mailbox's limit. Retrieval (*97 own box, *98 any
-// box): the PIN by DTMF (three tries), the counts, then each message (new first) with the menu
+// box): the PIN by DTMF (three tries), the counts with 1 (or nothing) to listen, 0 for mailbox
+// options (voicemail-options.ts: record the greeting), * to end; then each message (new first):
 //   1 play again · 6 next · 7 delete · 9 save · 2 call the sender back · * end
 // Mailboxes, files and MWI belong to server/voicemail behind VoicemailPort.
 import type { EndpointHandle } from '../../../media/index.js';
@@ -13,6 +14,8 @@ import type { DialServices } from './dial.js';
 import { BaseHandler, type HandlerContext, type HandlerOutcome } from './handler.js';
 import type { LocalServices } from './local.js';
 import type { SpeechPrompts } from './say.js';
+import { ask, say, spaced } from './voicemail-prompts.js';
+import { mailboxOptions } from './voicemail-options.js';
 
 export interface VoicemailMessageView {
   readonly id: string;
@@ -31,6 +34,16 @@ export interface MessageRecording {
   stop(): Promise<void>;
 }
 
+/** A greeting recorded by phone, kept only when its owner accepts it. */
+export interface GreetingTake {
+  /** ends the recording; false when it was too short (and is gone) */
+  stop(): Promise<boolean>;
+  playable(): Promise<PlayableAudio | null>;
+  /** it becomes the mailbox's greeting (the old one is removed) */
+  keep(): Promise<void>;
+  discard(): Promise<void>;
+}
+
 export interface VoicemailPort {
   /** the mailbox of an extension when it has an enabled one */
   box(number: string): Promise<{ readonly number: string; readonly maxMessageS: number } | null>;
@@ -38,6 +51,7 @@ export interface VoicemailPort {
   /** a short beep WAV (the cue to speak) */
   beepFile(): Promise<string>;
   record(o: { readonly mailbox: string; readonly callId: string; readonly caller: string; readonly callerName: string | null; readonly endpoint: EndpointHandle }): Promise<MessageRecording | null>;
+  recordGreeting(o: { readonly mailbox: string; readonly endpoint: EndpointHandle }): Promise<GreetingTake | null>;
   checkPin(number: string, pin: string): Promise<boolean>;
   messages(number: string): Promise<readonly VoicemailMessageView[]>;
   audio(id: string): Promise<PlayableAudio | null>;
@@ -52,25 +66,8 @@ export type VoicemailServices = LocalServices &
   };
 
 const PIN_TRIES = 3;
-/** how long a caller has to key a menu choice or a PIN after the prompt */
-const KEY_TIMEOUT_MS = 20_000;
-
-/** speak `text` (TTS prompt at 8 kHz); without TTS the prompt is skipped */
-async function say(call: Call, services: VoicemailServices, text: string): Promise<void> {
-  if (services.tts === null) return;
-  const file = await services.tts.promptFile({ text, rate: 8000 }).catch(() => null);
-  if (file !== null) await call.play({ file });
-}
-
-/** a prompt and the digits keyed during or after it */
-async function ask(call: Call, services: VoicemailServices, text: string, max: number): Promise<string | null> {
-  const keyed = call.collectDigits({ max, terminators: '#', firstDigitTimeoutMs: KEY_TIMEOUT_MS, interDigitTimeoutMs: 5_000 });
-  await say(call, services, text);
-  const got = await keyed;
-  return got.reason === 'call-ended' ? null : got.digits;
-}
-
-const spaced = (digits: string): string => digits.split('').join(' ');
+/** how long the counts wait for 0 (options) before the messages play */
+const MAIN_MENU_TIMEOUT_MS = 5_000;
 
 /** Deposit a message in `mailbox` on an answered-or-answerable call; 'next' after the caller is done. */
 export async function depositMessage(o: { call: Call; ctx: HandlerContext; services: VoicemailServices; mailbox: string }): Promise<HandlerOutcome> {
@@ -128,9 +125,19 @@ export class Voicemail extends BaseHandler {
   }
 
   async #menu(call: Call, ctx: HandlerContext, port: VoicemailPort, mailbox: string): Promise<HandlerOutcome> {
-    const all = [...(await port.messages(mailbox))].sort((a, b) => Number(b.isNew) - Number(a.isNew));
-    const fresh = all.filter((m) => m.isNew).length;
-    await say(call, this.#s, `You have ${fresh} new and ${all.length - fresh} saved messages.`);
+    let all = [...(await port.messages(mailbox))].sort((a, b) => Number(b.isNew) - Number(a.isNew));
+    for (;;) {
+      const fresh = all.filter((m) => m.isNew).length;
+      const main = await ask(call, this.#s, `You have ${fresh} new and ${all.length - fresh} saved messages. Press 1 to listen, 0 for mailbox options, star to end.`, 1, MAIN_MENU_TIMEOUT_MS);
+      if (main === null) return { kind: 'killed', reason: 'call-ended' };
+      if (main === '*') {
+        await say(call, this.#s, 'Goodbye.');
+        return { kind: 'next' };
+      }
+      if (main !== '0') break;
+      if ((await mailboxOptions({ call, services: this.#s, port, mailbox })) === 'ended') return { kind: 'killed', reason: 'call-ended' };
+      all = [...(await port.messages(mailbox))].sort((a, b) => Number(b.isNew) - Number(a.isNew));
+    }
     for (let i = 0; i < all.length; ) {
       const m = all[i]!;
       await say(call, this.#s, `Message ${i + 1}, from ${spaced(m.caller)}.`);

@@ -23,7 +23,11 @@ interface Values {
 export default function Voicemail() {
   const { t } = useTranslation();
   const extensions = useApi<Extensions>('/api/v1/extensions', { limit: 500 });
-  const [number, setNumber] = useState<string>();
+  // a voicemail e-mail's link names the mailbox (server/voicemail/mail.ts): open it at once
+  const [number, setNumber] = useState<string | undefined>(() => {
+    const linked = new URLSearchParams(window.location.search).get('mailbox');
+    return linked !== null && /^[0-9]{1,15}$/.test(linked) ? linked : undefined;
+  });
   const [box, setBox] = useState<Mailbox | null>();
   const [messages, setMessages] = useState<Message[]>([]);
   const [form] = Form.useForm<Values>();

@@ -1,0 +1,109 @@
+// E-mail about a new voicemail message (Asterisk's voicemail.conf "attach", minimised for PIPL):
+// the mailbox's address is told who called, when and for how long, with a link to the console,
+// which asks for a sign-in; the audio itself is attached only when the mailbox asks for it
+// (emailAttachAudio). Sent through the configured SMTP relay with nodemailer; the relay's password
+// is never logged (the transport's own logger is off and failures are logged by message only).
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Logger } from '../sip/index.js';
+import type { MailboxRow, VoicemailMessageRow } from '../store/index.js';
+
+export interface SmtpSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly tls: 'starttls' | 'implicit' | 'none';
+  readonly from: string;
+  readonly user?: string;
+  readonly password?: string;
+}
+
+export interface MessageMail {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly attachments: readonly { readonly filename: string; readonly contentType: string; readonly content: Buffer }[];
+}
+
+/** the relay from the configuration; null when none is configured (no e-mail is sent) */
+export function smtpSettingsOf(c: { readonly smtpHost?: string | undefined; readonly smtpPort: number; readonly smtpTls: SmtpSettings['tls']; readonly smtpFrom?: string | undefined; readonly smtpUser?: string | undefined; readonly smtpPassword?: string | undefined }): SmtpSettings | null {
+  if (c.smtpHost === undefined || c.smtpFrom === undefined) return null;
+  return { host: c.smtpHost, port: c.smtpPort, tls: c.smtpTls, from: c.smtpFrom, ...(c.smtpUser !== undefined && c.smtpPassword !== undefined ? { user: c.smtpUser, password: c.smtpPassword } : {}) };
+}
+
+const seconds = (ms: number): number => Math.max(1, Math.round(ms / 1000));
+
+/** the mail for `message` in `mailbox`; the audio is passed only when the mailbox attaches it */
+export function messageMail(o: { readonly mailbox: MailboxRow & { readonly email: string }; readonly message: VoicemailMessageRow; readonly consoleUrl: string; readonly audio?: Buffer }): MessageMail {
+  const { message } = o;
+  const caller = message.callerName ? `${message.callerName} <${message.caller}>` : message.caller;
+  const when = new Date(message.createdAt).toISOString();
+  const link = `${o.consoleUrl.replace(/\/+$/, '')}/voicemail?mailbox=${encodeURIComponent(message.mailbox)}&message=${encodeURIComponent(message.id)}`;
+  const text = [
+    `New voicemail in mailbox ${message.mailbox}`,
+    '',
+    `From: ${caller}`,
+    `Time: ${when}`,
+    `Duration: ${seconds(message.durationMs)} s`,
+    '',
+    // the link carries no credential: the console asks for a sign-in first
+    `Listen (sign-in required): ${link}`,
+    '',
+  ].join('\r\n');
+  return {
+    to: o.mailbox.email,
+    subject: `New voicemail from ${caller} (${seconds(message.durationMs)} s)`,
+    text,
+    attachments: o.audio === undefined ? [] : [{ filename: `voicemail-${message.id}.wav`, contentType: 'audio/wav', content: o.audio }],
+  };
+}
+
+export interface MailerOptions {
+  readonly smtp: SmtpSettings;
+  /** the console's address as users reach it (links in mails) */
+  readonly consoleUrl: string;
+  readonly mailbox: (number: string) => Promise<MailboxRow | undefined>;
+  /** the message's audio as a plain WAV (decrypted), null when it cannot be read */
+  readonly audio: (message: VoicemailMessageRow) => Promise<Buffer | null>;
+  readonly logger: Logger;
+}
+
+export class VoicemailMailer {
+  readonly #o: MailerOptions;
+  readonly #transport: Transporter;
+
+  constructor(o: MailerOptions) {
+    this.#o = o;
+    const { smtp } = o;
+    this.#transport = nodemailer.createTransport({
+      host: smtp.host,
+      port: smtp.port,
+      secure: smtp.tls === 'implicit',
+      requireTLS: smtp.tls === 'starttls',
+      ignoreTLS: smtp.tls === 'none',
+      ...(smtp.user !== undefined && smtp.password !== undefined ? { auth: { user: smtp.user, pass: smtp.password } } : {}),
+      logger: false,
+      debug: false,
+    });
+  }
+
+  /** mails the mailbox's owner about `message`, when the mailbox has an address; failures are logged */
+  async notify(message: VoicemailMessageRow): Promise<boolean> {
+    const mailbox = await this.#o.mailbox(message.mailbox);
+    const email = mailbox?.email;
+    if (mailbox === undefined || !email) return false;
+    try {
+      const audio = mailbox.emailAttachAudio ? await this.#o.audio(message) : null;
+      const mail = messageMail({ mailbox: { ...mailbox, email }, message, consoleUrl: this.#o.consoleUrl, ...(audio !== null ? { audio } : {}) });
+      await this.#transport.sendMail({ from: this.#o.smtp.from, to: mail.to, subject: mail.subject, text: mail.text, attachments: [...mail.attachments] });
+      this.#o.logger.info({ mailbox: message.mailbox, message: message.id, attached: mail.attachments.length > 0 }, 'voicemail e-mail sent');
+      return true;
+    } catch (err) {
+      // the message only: a transport error object may carry its options
+      this.#o.logger.warn({ mailbox: message.mailbox, message: message.id, err: err instanceof Error ? err.message : 'unknown' }, 'voicemail e-mail not sent');
+      return false;
+    }
+  }
+
+  close(): void {
+    this.#transport.close();
+  }
+}
