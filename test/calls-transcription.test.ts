@@ -7,7 +7,6 @@
 // segment by search.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,6 +15,7 @@ import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
 import { finalCallRecord } from './helpers/cdrs.js';
 import { startHailing, withExtensions, type HailingProcess } from './helpers/hailing-process.js';
 import { digitErrors } from '../server/speech/testing/digits.js';
+import { silentWav, spokenDigitsWav } from './helpers/spoken-digits.js';
 
 const DOMAIN = '127.0.0.1';
 const MODEL = fileURLToPath(new URL('./fixtures/speech/digits-tdnn', import.meta.url));
@@ -47,28 +47,6 @@ interface Transcript {
   segments: Segment[];
 }
 
-/** 48 kHz stereo WAV (the phones' source format): 1 s of silence, each utterance, 1.5 s of silence after each */
-function spokenWav(dir: string): { file: string; seconds: number } {
-  const parts: string[] = [];
-  const silence = (s: number) => {
-    const f = path.join(dir, `silence-${parts.length}.wav`);
-    execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', f, 'trim', '0', String(s)]);
-    parts.push(f);
-  };
-  silence(1);
-  for (const [i, u] of SPOKEN.entries()) {
-    const raw = path.join(dir, `espeak-${i}.wav`);
-    execFileSync('espeak-ng', ['-v', u.voice, '-w', raw, u.digits]);
-    const f = path.join(dir, `speech-${i}.wav`);
-    execFileSync('sox', [raw, '-r', '48000', '-c', '1', '-b', '16', f]);
-    parts.push(f);
-    silence(1.5);
-  }
-  const file = path.join(dir, 'spoken.wav');
-  execFileSync('sox', [...parts, '-c', '2', file]);
-  return { file, seconds: Number(execFileSync('soxi', ['-D', file]).toString().trim()) };
-}
-
 for (const format of ['wav', 'ogg'] as const) describe(`post-call transcription (HAILING_TRANSCRIBE_MODEL, fixture digit recogniser, ${format} recordings)`, () => {
   const phones: Phone[] = [];
   let server: HailingProcess | undefined;
@@ -83,9 +61,8 @@ for (const format of ['wav', 'ogg'] as const) describe(`post-call transcription 
   it('digits spoken into a recorded, sealed call are transcribed after the hang-up: one caller segment per utterance at its time, none for the silent callee, found by search', { timeout: 150_000 }, async (t) => {
     server = await startHailing({ env: { HAILING_RECORD_CALLS: 'all', HAILING_RECORDING_FORMAT: format, HAILING_TRANSCRIBE_MODEL: MODEL } });
     await withExtensions(server, ['1001', '1002']);
-    const spoken = spokenWav(scratch);
-    const quiet = path.join(scratch, 'quiet.wav');
-    execFileSync('sox', ['-n', '-r', '48000', '-c', '2', '-b', '16', quiet, 'trim', '0', String(spoken.seconds + 5)]);
+    const spoken = spokenDigitsWav({ dir: scratch, utterances: SPOKEN });
+    const quiet = silentWav({ dir: scratch, seconds: spoken.seconds + 5 });
     const phone = (user: string, audioFile: string) =>
       registeredPhone({ user, password: `secret-${user}`, domain: DOMAIN, server: { host: '127.0.0.1', port: server!.ports.sip }, transport: 'udp', audioFile, answerMode: 'auto' }, phones);
     const a = await phone('1001', spoken.file);

@@ -12,7 +12,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { SESSION_COOKIE } from './auth.js';
 import type { AccessControl, Principal } from './access.js';
 import { EVENT_TOPICS, topicOfEvent } from '../users/index.js';
-import type { AcdEventJson, AcdEventSource, ApiLogger, CallEventSource, StreamEventJson } from './types.js';
+import type { AcdEventJson, AcdEventSource, ApiLogger, CallEventSource, StreamEventJson, TranscriptEventJson } from './types.js';
+import { maskPii } from '../security/pii.js';
+
+const maskTranscript = (e: TranscriptEventJson): TranscriptEventJson => ({ ...e, text: maskPii(e.text) });
 import type { FloorScope } from '../acd/scope.js';
 import { floorScopeOf } from './floor-scope.js';
 import { endRefusedUpgrade, systemClock } from '../sip/index.js';
@@ -56,6 +59,8 @@ interface Client {
   readonly hears: ReadonlySet<string>;
   /** a supervisor's queues and teams: ACD events outside them are not sent (undefined: all) */
   readonly floor: FloorScope | undefined;
+  /** pii.unmasked: transcript text is sent as recognised; otherwise masked as stored transcripts are */
+  readonly unmasked: boolean;
   alive: boolean;
 }
 
@@ -134,12 +139,14 @@ export function createCallEventsEndpoint(options: CallEventsEndpointOptions): Ca
     const topic = topicOfEvent(event.type);
     if (topic === undefined) return;
     const text = JSON.stringify(event);
+    let masked: string | undefined;
     for (const client of clients) {
       if (client.ws.readyState !== client.ws.OPEN || !client.hears.has(topic)) continue;
       // a scoped supervisor's ACD events are filtered for it; everyone else shares one serialisation
       const scoped = topic === 'acd' && client.floor !== undefined ? options.acdEvents?.scoped(event as AcdEventJson, client.floor) : event;
       if (scoped === undefined) continue;
       if (client.ws.bufferedAmount > maxBuffered) drop(client, 'not reading: send buffer full');
+      else if (topic === 'transcripts' && !client.unmasked) client.ws.send((masked ??= JSON.stringify(maskTranscript(event as TranscriptEventJson))));
       else client.ws.send(scoped === event ? text : JSON.stringify(scoped));
     }
   };
@@ -180,7 +187,7 @@ export function createCallEventsEndpoint(options: CallEventsEndpointOptions): Ca
 
   const accept = (ws: WebSocket, token: string, principal: Principal) => {
     const username = principal.user.username;
-    const client: Client = { ws, token, username, hears: topicsOf(principal), floor: floorScopeOf(principal), alive: true };
+    const client: Client = { ws, token, username, hears: topicsOf(principal), floor: floorScopeOf(principal), unmasked: principal.permissions.has('pii.unmasked'), alive: true };
     // snapshot first, then deltas: both are sent from this thread, so nothing can come between
     if (options.acdEvents && client.hears.has('acd')) ws.send(JSON.stringify(options.acdEvents.scoped(options.acdEvents.snapshot(), client.floor)));
     clients.add(client);

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import type { Config } from '../config/index.js';
 import { resolve, sep } from 'node:path';
 import { createMediaEngine } from '../../media/index.js';
-import { createCallControl, createDialPlanService, type CallChange, type CallRecord } from '../calls/index.js';
+import { createCallControl, createDialPlanService, type CallChange, type CallControlOptions, type CallRecord } from '../calls/index.js';
 import { measureRecordingMs, type RecordingVault } from '../recording/index.js';
 import type { CallEventJson } from '../api/index.js';
 import type { CalendarRepository, CallHandlingRepository, CallRecordRepository, DialPlanRepository, ExtensionRepository, HeartbeatRepository } from '../store/index.js';
@@ -56,6 +56,8 @@ export interface CallSideOptions {
   readonly trunks?: { readonly outbound: OutboundDialer; readonly inbound: InboundTrunkCalls; readonly routeExists: (id: number) => Promise<boolean> };
   /** a call's recording is complete and its record written with it (post-call transcription queues here) */
   readonly onRecordingDone?: (record: CallRecord) => void;
+  /** an answered conversation (live transcription taps its parties) */
+  readonly onConversation?: CallControlOptions['onConversation'];
 }
 
 type EventType = CallEventJson['type'];
@@ -163,6 +165,7 @@ export function createCallSide(o: CallSideOptions) {
     ...(o.ivr ? { ivr: o.ivr.handlers } : {}),
     tts: o.tts,
     ...(o.voicemail ? { voicemail: o.voicemail } : {}),
+    ...(o.onConversation ? { onConversation: o.onConversation } : {}),
     pickupGroups: { groupOf: (n) => o.callHandling.pickupGroup(n), members: (g) => o.callHandling.pickupGroupMembers(g) },
     ...(config.recordCalls === 'all'
       ? {

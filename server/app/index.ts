@@ -30,7 +30,7 @@ import {
   openDatabase,
 } from '../store/index.js';
 import { VoicemailService } from '../voicemail/index.js';
-import { createAccessControl, createApiApp, createCallEventsEndpoint, ensureAdmin, startHttpServer, type HttpServerHandle, type RegistrationView } from '../api/index.js';
+import { createAccessControl, createApiApp, createCallEventsEndpoint, ensureAdmin, startHttpServer, type HttpServerHandle, type RegistrationView, type StreamEventJson } from '../api/index.js';
 import { AuditLog } from '../security/audit.js';
 import type { SecurityEvent } from '../registrar/ports.js';
 import type { Binding } from '../registrar/ports.js';
@@ -40,7 +40,7 @@ import { createMetrics } from './metrics.js';
 import { createSipSide } from './sip.js';
 import { createCallSide, recordingsDirOf } from './calls.js';
 import { createTranscriptionSide } from './transcription.js';
-import type { CallRecord } from '../calls/index.js';
+import type { Call, CallRecord } from '../calls/index.js';
 import { createTrunkSide } from './trunks.js';
 import { EspeakTts, loadManifest, ModelInstaller, onnxModelCheck, TtsPrompts } from '../speech/index.js';
 import { drainWithDeadline } from './drain.js';
@@ -184,6 +184,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const flowRepository = new IvrFlowRepository({ db, now: () => clock.now() });
   const calendarLookup = createCalendarLookup({ get: (id) => calendarRepository.get(id) });
+  const transcription = createTranscriptionSide({ config, db, logger, vault, recordingsDir: recordingsDirOf(config), records, now: () => clock.now() });
   const ivr = createIvrSide({
     config,
     clock,
@@ -193,8 +194,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     // the dial plan is built with the call side, below; a transfer runs long after
     resolve: async ({ from, to }) => (await calls.dialPlan.resolve(from, to)).steps,
   });
-  const transcription = createTranscriptionSide({ config, db, logger, vault, recordingsDir: recordingsDirOf(config), records, now: () => clock.now() });
   const calls = createCallSide({
+    ...(transcription.live
+      ? {
+          onConversation: (call: Call) => {
+            const live = transcription.live;
+            void live?.callAnswered({ id: call.id, startedAt: call.snapshot().startedAt, parties: call.parties, onClose: (l) => void call.on('close', () => l()) });
+          },
+        }
+      : {}),
     ...(transcription.service ? { onRecordingDone: (r: CallRecord) => void transcription.service?.enqueue(r.id).catch((err: unknown) => logger.error({ call: r.id, err: String(err) }, 'transcription not queued')) } : {}),
     voicemail,
     acd: acd.handlers,
@@ -226,8 +234,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   // the events stream carries the trunk side's alerts (toll-fraud trips) beside the call events
   const callEvents = {
-    subscribe(listener: Parameters<typeof calls.callEvents.subscribe>[0]) {
+    subscribe(listener: (event: StreamEventJson) => void) {
       const offs = [calls.callEvents.subscribe(listener), trunks.onAlert(listener), provisioning.onAlert(listener)];
+      if (transcription.live) offs.push(transcription.live.subscribe(listener));
       return () => offs.forEach((off) => off());
     },
   };

@@ -86,7 +86,10 @@ export function createCallControl(o: CallControlOptions): CallControl {
     noAnswerTimeoutMs,
     locate: o.locate,
     legContext,
-    answered: (call) => void recordings?.recordAll(call),
+    answered: (call) => {
+      void recordings?.recordAll(call);
+      o.onConversation?.(call);
+    },
     callHandling: o.callHandling ?? (async () => undefined),
     dial: dialNumbers,
     activeCallOf: (extension) => {

@@ -31,6 +31,11 @@ export class SherpaOfflineAsr implements OfflineRecognizer {
     this.#dir = options.dir;
   }
 
+  /** how the speech process knows the model (stream recognition names it) */
+  get name(): string {
+    return this.#name;
+  }
+
   /** loads the model (checked first, in the speech process); a refused model rejects with the reason */
   load(): Promise<unknown> {
     // a crashed speech process forgets its models: load again after a failure
