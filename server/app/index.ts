@@ -186,6 +186,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const calendarLookup = createCalendarLookup({ get: (id) => calendarRepository.get(id) });
   const transcription = createTranscriptionSide({ config, db, logger, vault, recordingsDir: recordingsDirOf(config), records, now: () => clock.now() });
   const ivr = createIvrSide({
+    speechInput: transcription.streams,
     config,
     clock,
     logger,
