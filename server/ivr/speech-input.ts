@@ -16,6 +16,12 @@ export interface SpeechInputStreams {
   open(o: { partialEveryMs: number; onEvent: (e: StreamEvent) => void }): Promise<OpenStream>;
 }
 
+/**
+ * The speech process closes an utterance at 30 s (stream-asr.ts); past this after speech started
+ * without a final (the speech process died meanwhile) the wait ends as a timeout.
+ */
+const MAX_UTTERANCE_WAIT_MS = 35_000;
+
 export type SpeechCollected = InputAnswer | { readonly kind: 'key'; readonly digit: string };
 
 export interface SpeechInputOptions {
@@ -47,6 +53,7 @@ export async function collectSpeech(o: SpeechInputOptions): Promise<SpeechCollec
     if (e.event === 'vad-start' && !speaking) {
       speaking = true;
       clearTimeout(timer);
+      timer = setTimeout(() => settle({ kind: 'timeout' }), MAX_UTTERANCE_WAIT_MS);
       if (prompting) {
         endpoint.stopPlayback();
         o.onBargeIn?.({ callId: call.id, at: now() });
@@ -56,6 +63,7 @@ export async function collectSpeech(o: SpeechInputOptions): Promise<SpeechCollec
       else {
         // noise, a cough: nothing recognised; keep listening for the rest of the no-input time
         speaking = false;
+        clearTimeout(timer);
         if (!prompting) noInput();
       }
     }
