@@ -120,8 +120,8 @@ export class EndpointRef implements EndpointHandle {
     this.#send({ type: 'speech-tap', endpointId: this.id, socket: o.socket, stream: o.stream });
   }
 
-  stopSpeechTap(): void {
-    this.#send({ type: 'speech-tap', endpointId: this.id, socket: null, stream: 0 });
+  stopSpeechTap(stream: number): void {
+    this.#send({ type: 'speech-tap', endpointId: this.id, socket: null, stream });
   }
 
   stopPlayback(): void {

@@ -86,24 +86,27 @@ describe('media engine: speech tap', { skip: soxAvailable() ? false : 'sox missi
       });
     });
 
-  it("each leg's tap carries that party's audio only (a relayed G.711 call) and ends with an end record", async () => {
+  it("each leg's tap carries that party's audio only (a relayed G.711 call) and ends with an end record; a second tap on one endpoint gets the same audio", async () => {
     const path = join(dir, 'speech-1.sock');
     const { server, streams } = await inlet(path);
     const { a, b, ea, eb } = await call(PCMU);
     try {
       ea.startSpeechTap({ socket: path, stream: 11 });
       eb.startSpeechTap({ socket: path, stream: 12 });
+      // live transcription and an IVR's speech input may tap the caller at once
+      ea.startSpeechTap({ socket: path, stream: 13 });
       const endA = ended(ea);
       const endB = ended(eb);
       await Promise.all([
         a.stream({ to: ea.rtpPort, data: synth({ type: 'ul', seconds: 2, effect: ['sine', '400'] }), payloadType: 0, bytesPerPacket: 160 }),
         b.stream({ to: eb.rtpPort, data: synth({ type: 'ul', seconds: 2, effect: ['sine', '800'] }), payloadType: 0, bytesPerPacket: 160 }),
       ]);
-      ea.stopSpeechTap();
-      eb.stopSpeechTap();
+      ea.stopSpeechTap(11);
+      eb.stopSpeechTap(12);
+      ea.stopSpeechTap(13);
       const [fa, fb] = await Promise.all([endA, endB]);
       const deadline = Date.now() + 10_000;
-      while (!(streams.get(11)?.ended && streams.get(12)?.ended) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while (!(streams.get(11)?.ended && streams.get(12)?.ended && streams.get(13)?.ended) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       const sa = streams.get(11);
       const sb = streams.get(12);
       assert.ok(sa?.ended && sb?.ended, 'both streams ended');
@@ -121,6 +124,11 @@ describe('media engine: speech tap', { skip: soxAvailable() ? false : 'sox missi
       assert.ok(toneLevel(pb, 8000, 800) > 0.2, `callee 800 Hz ${toneLevel(pb, 8000, 800)}`);
       assert.ok(toneLevel(pb, 8000, 400) < 0.02, `callee tap has the caller ${toneLevel(pb, 8000, 400)}`);
       assert.equal(fb.framesDropped, 0);
+      // the same frames as the first tap (one decode per tick serves both)
+      const s13 = streams.get(13);
+      assert.ok(s13?.ended, 'the second tap ended');
+      assert.ok(Math.abs(s13.samples.length - sa.samples.length) <= 160, `${s13.samples.length} vs ${sa.samples.length} samples`);
+      assert.ok(toneLevel(Int16Array.from(s13.samples), 8000, 400) > 0.2);
     } finally {
       a.close();
       b.close();
@@ -143,7 +151,7 @@ describe('media engine: speech tap', { skip: soxAvailable() ? false : 'sox missi
       const seconds = 20;
       await a.stream({ to: ea.rtpPort, data: synth({ type: 'ul', seconds, effect: ['sine', '400'] }), payloadType: 0, bytesPerPacket: 160 });
       await new Promise((r) => setTimeout(r, 200));
-      ea.stopSpeechTap();
+      ea.stopSpeechTap(21);
       const f = await endA;
       // the kernel takes ~10 s of 8 kHz records into a stalled Unix socket; the rest must be dropped, not queued
       assert.ok(f.framesDropped > 0, JSON.stringify(f));

@@ -154,11 +154,12 @@ export interface EndpointHandle {
   /**
    * PCM of what this endpoint's phone says, written by the media worker itself to the speech
    * process's Unix socket as `stream` (8 or 16 kHz records, docs/speech.md "PCM path"); frames the
-   * socket cannot take at once are dropped and counted, never queued in front of RTP. A new start
-   * replaces the tap; 'speech-tap-ended' reports its figures when it ends.
+   * socket cannot take at once are dropped and counted, never queued in front of RTP. Taps of
+   * different streams coexist (live transcription and an IVR's speech input on one caller); a start
+   * of a stream already tapped replaces it; 'speech-tap-ended' reports each tap's figures when it ends.
    */
   startSpeechTap(o: { readonly socket: string; readonly stream: number }): void;
-  stopSpeechTap(): void;
+  stopSpeechTap(stream: number): void;
   readonly kind: 'rtp' | 'webrtc';
   /** WebRTC endpoints only: offer/answer with ICE and DTLS made by the endpoint (the SDP is the answer or offer to send) */
   negotiate(op: { readonly op: 'accept-offer'; readonly sdp: string } | { readonly op: 'create-offer' } | { readonly op: 'accept-answer'; readonly sdp: string }): Promise<string>;

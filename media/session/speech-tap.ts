@@ -103,7 +103,7 @@ export class SpeechTap implements TickTarget {
   }
 }
 
-/** The taps of one worker, by endpoint: one per endpoint (a new start replaces the old one). */
+/** The taps of one worker, by endpoint and stream (an endpoint may feed several streams). */
 export class SpeechTaps {
   readonly #taps = new Map<string, SpeechTap>();
   readonly #drive: (t: TickTarget) => void;
@@ -117,21 +117,27 @@ export class SpeechTaps {
   }
 
   start(port: MediaPort, socketPath: string, stream: number): void {
-    this.stop(port.id);
+    this.stop(port.id, stream);
     const tap = new SpeechTap({ port, socketPath, stream });
-    this.#taps.set(port.id, tap);
+    this.#taps.set(`${port.id}\n${stream}`, tap);
     this.#drive(tap);
   }
 
-  stop(endpointId: string): void {
-    const tap = this.#taps.get(endpointId);
+  stop(endpointId: string, stream: number): void {
+    const key = `${endpointId}\n${stream}`;
+    const tap = this.#taps.get(key);
     if (tap === undefined) return;
-    this.#taps.delete(endpointId);
+    this.#taps.delete(key);
     this.#undrive(tap);
-    this.#ended(endpointId, tap.stream, tap.stop());
+    this.#ended(endpointId, stream, tap.stop());
+  }
+
+  /** the endpoint is closing: every tap on it ends */
+  stopPort(endpointId: string): void {
+    for (const tap of [...this.#taps.values()]) if (tap.port.id === endpointId) this.stop(endpointId, tap.stream);
   }
 
   stopAll(): void {
-    for (const id of [...this.#taps.keys()]) this.stop(id);
+    for (const tap of [...this.#taps.values()]) this.stop(tap.port.id, tap.stream);
   }
 }

@@ -29,7 +29,7 @@ export type ToMediaWorker =
   | { readonly type: 'room-monitor'; readonly roomId: string; readonly supervisor: string; readonly agent: string; readonly mode: MonitorMode }
   | { readonly type: 'room-close'; readonly roomId: string }
   | { readonly type: 'record-start'; readonly recordingId: string; readonly group: string; readonly path: string; readonly format: 'wav' | 'ogg'; readonly left: string; readonly right: string | null; readonly mixed: boolean; readonly seal: SealOptions | null }
-  /** PCM of what the endpoint's phone says to the speech process's socket (socket null: stop the tap) */
+  /** PCM of what the endpoint's phone says to the speech process's socket as `stream` (socket null: stop that stream's tap) */
   | { readonly type: 'speech-tap'; readonly endpointId: string; readonly socket: string | null; readonly stream: number }
   | { readonly type: 'record-pause'; readonly recordingId: string; readonly paused: boolean }
   | { readonly type: 'record-stop'; readonly id: number; readonly recordingId: string }

@@ -152,7 +152,7 @@ export class WorkerSessions {
         return true;
       }
       case 'speech-tap':
-        if (message.socket === null) this.#speechTaps.stop(message.endpointId);
+        if (message.socket === null) this.#speechTaps.stop(message.endpointId, message.stream);
         else {
           const socket = message.socket;
           this.#withPort(message.endpointId, (p) => this.#speechTaps.start(p, socket, message.stream));
@@ -189,7 +189,7 @@ export class WorkerSessions {
     if (puller !== undefined) this.#ticker.delete(puller);
     this.#inbandPullers.delete(port.id);
     this.#openEvents.delete(port);
-    this.#speechTaps.stop(port.id);
+    this.#speechTaps.stopPort(port.id);
     port.dtmfClock = null;
     for (const [id, r] of this.#recordings) {
       if (r.uses(port)) void this.#stopRecording({ type: 'record-stop', id: -1, recordingId: id });

@@ -97,7 +97,7 @@ export async function collectSpeech(o: SpeechInputOptions): Promise<SpeechCollec
     clearTimeout(timer);
     offDtmf();
     offClose();
-    endpoint.stopSpeechTap();
+    endpoint.stopSpeechTap(opened.stream);
     opened.close();
   }
 }

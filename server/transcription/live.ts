@@ -52,12 +52,12 @@ export class LiveTranscription {
     if (parties === undefined || this.#calls.has(call.id)) return;
     this.#calls.add(call.id);
     let closed = false;
-    const taps: { endpoint: EndpointHandle; close(): void }[] = [];
+    const taps: { endpoint: EndpointHandle; stream: number; close(): void }[] = [];
     call.onClose(() => {
       closed = true;
       this.#calls.delete(call.id);
       for (const t of taps) {
-        t.endpoint.stopSpeechTap();
+        t.endpoint.stopSpeechTap(t.stream);
         t.close();
       }
     });
@@ -72,9 +72,10 @@ export class LiveTranscription {
           return;
         }
         endpoint.startSpeechTap({ socket: opened.socket, stream: opened.stream });
-        taps.push({ endpoint, close: opened.close });
+        taps.push({ endpoint, stream: opened.stream, close: opened.close });
         // endpoint re-bound by a later bridge: the old tap ends with its endpoint; the call's close stops this one
         endpoint.on('speech-tap-ended', (f) => {
+          if (f.stream !== opened.stream) return;
           if (f.framesDropped > 0 || f.error !== null) this.#o.logger.warn({ call: call.id, leg, ...f }, 'live transcription: audio frames dropped (the speech process was behind or gone)');
         });
       } catch (err) {
