@@ -4,7 +4,8 @@
 // to the speech process's Unix socket, straight from this worker thread, so no frame crosses the
 // main thread. The tap must never delay the packet path: the socket is written without waiting,
 // and while more than `maxBacklogBytes` are still unsent (the speech process is slow or stuck) the
-// frame is dropped and counted instead of queued. A socket error ends the tap (counted the same way).
+// frame is dropped and counted instead of queued. A socket error, or the socket closed by the speech
+// process (it died), ends the tap at once with the reason.
 import { connect, type Socket } from 'node:net';
 import { Resampler } from '../dsp/resample.js';
 import type { MediaPort } from './port.js';
@@ -36,7 +37,7 @@ export class SpeechTap implements TickTarget {
   #error: string | null = null;
   #ended = false;
 
-  constructor(options: { readonly port: MediaPort; readonly socketPath: string; readonly stream: number; readonly maxBacklogBytes?: number }) {
+  constructor(options: { readonly port: MediaPort; readonly socketPath: string; readonly stream: number; readonly maxBacklogBytes?: number; readonly onFailed?: (tap: SpeechTap) => void }) {
     this.port = options.port;
     this.stream = options.stream;
     this.#maxBacklog = options.maxBacklogBytes ?? DEFAULT_BACKLOG_BYTES;
@@ -47,10 +48,15 @@ export class SpeechTap implements TickTarget {
     this.#sock = connect(options.socketPath);
     // Nagle would hold small records back; the reader wants each frame as it comes
     this.#sock.setNoDelay?.(true);
-    this.#sock.on('error', (err) => {
-      this.#error ??= err.message;
+    const failed = (why: string): void => {
+      if (this.#ended || this.#error !== null) return;
+      this.#error = why;
       this.#sock.destroy();
-    });
+      options.onFailed?.(this);
+    };
+    this.#sock.on('error', (err) => failed(err.message));
+    // the reader went away without an error on our side (the speech process exited)
+    this.#sock.on('close', () => failed('the speech process closed the socket'));
   }
 
   get figures(): SpeechTapFigures {
@@ -118,7 +124,7 @@ export class SpeechTaps {
 
   start(port: MediaPort, socketPath: string, stream: number): void {
     this.stop(port.id, stream);
-    const tap = new SpeechTap({ port, socketPath, stream });
+    const tap = new SpeechTap({ port, socketPath, stream, onFailed: (t) => this.stop(t.port.id, t.stream) });
     this.#taps.set(`${port.id}\n${stream}`, tap);
     this.#drive(tap);
   }

@@ -46,6 +46,11 @@ export class SherpaOfflineAsr implements OfflineRecognizer {
     return this.#loaded;
   }
 
+  /** the speech process was replaced (it forgets its models): the next load() loads again */
+  forget(): void {
+    this.#loaded = null;
+  }
+
   /** one utterance, no segmentation: text, tokens and their times (s from the start) */
   async utterance(options: { pcm: Int16Array; rate: 8000 | 16000 }): Promise<{ text: string; tokens: string[]; timestamps: number[] }> {
     await this.load();

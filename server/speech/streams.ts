@@ -30,14 +30,21 @@ export interface OpenStream {
   close(): void;
 }
 
+/** SherpaOfflineAsr: loaded once per speech process; forget() after the process was replaced */
+export interface Recognizer {
+  readonly name: string;
+  load(): Promise<unknown>;
+  forget(): void;
+}
+
 export class SpeechStreams {
   readonly #speech: StreamsSpeech;
-  readonly #recognizer: { readonly name: string; load(): Promise<unknown> };
+  readonly #recognizer: Recognizer;
   readonly #handlers = new Map<number, (e: StreamEvent) => void>();
   // ids are per server process; the speech process forgets a stream when its end record comes
   #next = 1;
 
-  constructor(o: { speech: StreamsSpeech; recognizer: { readonly name: string; load(): Promise<unknown> } }) {
+  constructor(o: { speech: StreamsSpeech; recognizer: Recognizer }) {
     this.#speech = o.speech;
     this.#recognizer = o.recognizer;
     o.speech.subscribe((e) => {
@@ -53,8 +60,15 @@ export class SpeechStreams {
     await this.#recognizer.load();
     const stream = this.#next++;
     this.#handlers.set(stream, o.onEvent);
+    const ask = () => this.#speech.request({ op: 'stream-asr', stream, recognizer: this.#recognizer.name, partialEveryMs: o.partialEveryMs });
     try {
-      await this.#speech.request({ op: 'stream-asr', stream, recognizer: this.#recognizer.name, partialEveryMs: o.partialEveryMs });
+      await ask().catch(async (err: unknown) => {
+        // a restarted speech process has no models: load the recogniser again, once
+        if (!/is not loaded/.test(String(err))) throw err;
+        this.#recognizer.forget();
+        await this.#recognizer.load();
+        await ask();
+      });
     } catch (err) {
       this.#handlers.delete(stream);
       throw err;

@@ -30,6 +30,11 @@ export interface LiveTranscriptionOptions {
   readonly partialEveryMs: number;
 }
 
+/** a leg is tapped again at most this many times in a call (each after the speech process died) */
+const MAX_RETAPS = 5;
+/** the supervisor replaces a dead speech process at once; a re-tap waits this long for it */
+const RETAP_DELAY_MS = 1000;
+
 export class LiveTranscription {
   readonly #o: LiveTranscriptionOptions;
   readonly #listeners = new Set<(e: TranscriptEventJson) => void>();
@@ -51,8 +56,8 @@ export class LiveTranscription {
     const parties = call.parties;
     if (parties === undefined || this.#calls.has(call.id)) return;
     this.#calls.add(call.id);
+    const taps = new Set<{ endpoint: EndpointHandle; stream: number; close(): void }>();
     let closed = false;
-    const taps: { endpoint: EndpointHandle; stream: number; close(): void }[] = [];
     call.onClose(() => {
       closed = true;
       this.#calls.delete(call.id);
@@ -61,28 +66,36 @@ export class LiveTranscription {
         t.close();
       }
     });
-    for (const [leg, endpoint] of [['caller', parties.caller], ['callee', parties.callee]] as const) {
+    const tapLeg = async (leg: TranscriptLeg, endpoint: EndpointHandle, attempt: number): Promise<void> => {
       try {
         let offset = 0;
         const opened = await this.#o.streams.open({ partialEveryMs: this.#o.partialEveryMs, onEvent: (e) => this.#onEvent(call, leg, offset, e) });
         // the stream's times count from the tap's first record: this far into the call
         offset = this.#o.now() - call.startedAt;
-        if (closed) {
-          opened.close();
-          return;
-        }
-        endpoint.startSpeechTap({ socket: opened.socket, stream: opened.stream });
-        taps.push({ endpoint, stream: opened.stream, close: opened.close });
-        // endpoint re-bound by a later bridge: the old tap ends with its endpoint; the call's close stops this one
-        endpoint.on('speech-tap-ended', (f) => {
+        if (closed) return opened.close();
+        const tap = { endpoint, stream: opened.stream, close: opened.close };
+        taps.add(tap);
+        const off = endpoint.on('speech-tap-ended', (f) => {
           if (f.stream !== opened.stream) return;
+          off();
+          taps.delete(tap);
           if (f.framesDropped > 0 || f.error !== null) this.#o.logger.warn({ call: call.id, leg, ...f }, 'live transcription: audio frames dropped (the speech process was behind or gone)');
+          // the speech process died (its socket closed): the leg is tapped again on the new one
+          if (f.error !== null) retry();
         });
+        endpoint.startSpeechTap({ socket: opened.socket, stream: opened.stream });
       } catch (err) {
         // calls go on without it; the reason names what is missing (the model check's words)
-        this.#o.logger.error({ call: call.id, leg, err: String(err) }, 'live transcription not started for this leg');
+        this.#o.logger.error({ call: call.id, leg, err: String(err), attempt }, 'live transcription not started for this leg');
+        // a tap that ended because the speech process died may be retried before the supervisor has seen it go
+        if (attempt > 0) retry();
       }
-    }
+      function retry(): void {
+        if (!closed && attempt < MAX_RETAPS) setTimeout(() => void tapLeg(leg, endpoint, attempt + 1), RETAP_DELAY_MS).unref();
+      }
+    };
+    await tapLeg('caller', parties.caller, 0);
+    await tapLeg('callee', parties.callee, 0);
   }
 
   #onEvent(call: TranscribedCall, leg: TranscriptLeg, offsetOf: number, e: StreamEvent): void {
