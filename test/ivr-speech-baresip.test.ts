@@ -36,6 +36,17 @@ const FLOW = {
   },
 };
 
+const MENU_FLOW = {
+  start: 'hello',
+  nodes: {
+    hello: { verb: 'answer', next: 'pick' },
+    pick: { verb: 'menu', prompt: { say: 'For sales, say one. For support, say two. You can also press the key.' }, choices: { '1': 'sales', '2': 'support' }, input: ['speech', 'dtmf'], timeoutMs: 6000, retries: 1, failure: 'bye' },
+    sales: { verb: 'say', text: 'Sales.', next: 'bye' },
+    support: { verb: 'say', text: 'Support.', next: 'bye' },
+    bye: { verb: 'hangup' },
+  },
+};
+
 /** 20 ms RMS frames of a WAV file's first channel at 8 kHz (sox reads it) */
 function envelope(file: string): number[] {
   const raw = execFileSync('sox', [file, '-t', 'raw', '-e', 'signed-integer', '-b', '16', '-L', '-r', '8000', '-c', '1', '-', 'remix', '1']);
@@ -72,6 +83,10 @@ describe('IVR speech input (baresip speaks into a speech gather; fixture digit r
     assert.equal(flow.status, 201, JSON.stringify(flow.body));
     const plan = await server.api('POST', '/api/v1/dialplan', { pattern: '801', steps: [{ kind: 'flow', flow: flow.body.id }] });
     assert.ok(plan.status < 300, JSON.stringify(plan.body));
+    const menu = await server.api<{ id: number }>('POST', '/api/v1/ivr/flows', { name: 'speech-menu', document: MENU_FLOW });
+    assert.equal(menu.status, 201, JSON.stringify(menu.body));
+    const menuPlan = await server.api('POST', '/api/v1/dialplan', { pattern: '802', steps: [{ kind: 'flow', flow: menu.body.id }] });
+    assert.ok(menuPlan.status < 300, JSON.stringify(menuPlan.body));
   });
   after(async () => {
     await stopPhones(phones);
@@ -127,5 +142,20 @@ describe('IVR speech input (baresip speaks into a speech gather; fixture digit r
     // the prompt was cut short: far less of it was heard than espeak-ng renders
     assert.ok(played < promptMs * 0.75, `the prompt played ${played} ms of ${promptMs} ms`);
     assert.ok(promptEnd > speechAt, 'it stopped after the speech started, not before');
+  });
+
+  it("a menu that takes speech or keys: the caller says 'two' (a digit word) over the prompt and reaches that choice", { timeout: 120_000 }, async (t) => {
+    const spoken = spokenDigitsWav({ dir: scratch, utterances: [{ voice: 'en-us+f4', digits: '2' }], leadS: 2, gapS: 8 });
+    const a = await registeredPhone({ user: '1001', password: 'secret-1001', domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, transport: 'udp', audioFile: spoken.file, answerMode: 'auto' }, phones);
+    await a.dial(`sip:802@${DOMAIN}`);
+    await a.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 30_000 });
+    await a.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 40_000 });
+    await a.stop();
+    const record = (await finalCallRecord({ api: server.api.bind(server), number: '1001', ms: 15_000 })) as unknown as {
+      ivr?: { path: string[]; attempts: { input: string; kind: string; result: string }[] };
+    };
+    t.diagnostic(JSON.stringify(record.ivr));
+    assert.deepEqual(record.ivr?.attempts.map((x) => [x.kind, x.input, x.result]), [['speech', '2', 'ok']]);
+    assert.deepEqual(record.ivr?.path, ['hello', 'pick', 'support', 'bye']);
   });
 });
