@@ -19,6 +19,8 @@ command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 # parser reads the Poly and Grandstream files
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+# directory sign-in: a real OpenLDAP server (slapd, with slapadd) that the LDAP tests start
+[ -x /usr/sbin/slapd ] || need+=(slapd)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ]; then
   echo "installing Debian packages for the tests: ${need[*]}"

@@ -63,7 +63,8 @@ export class AccessControl {
   }
 
   pendingOf(policy: SecurityPolicy, user: AdminUser, now: number): Principal['pending'] {
-    if (user.mustChangePassword || passwordExpired({ policy, changedAt: user.passwordChangedAt, now })) return 'password-change';
+    // a directory user's password lives in the directory, which ages it by its own policy
+    if (user.directory === null && (user.mustChangePassword || passwordExpired({ policy, changedAt: user.passwordChangedAt, now }))) return 'password-change';
     if (mfaRequired(policy, user.roles) && !user.totpEnabled) return 'mfa-enrolment';
     return undefined;
   }

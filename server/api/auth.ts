@@ -12,7 +12,9 @@ import { jsonError, readBody, remoteAddress } from './http-errors.js';
 import { LoginRequest } from './schemas.js';
 import { mountAccountRoutes } from './routes/account.js';
 import { MfaChallenges, mountMfaRoutes } from './routes/mfa.js';
+import { mountOidcRoutes } from './routes/oidc.js';
 import type { AccessControl } from './access.js';
+import { directoryOwns, directorySignIn } from './directory-login.js';
 import type { AdminUser } from '../store/index.js';
 
 export const SESSION_COOKIE = 'hailing_session';
@@ -134,22 +136,42 @@ export function mountAuthRoutes(app: Hono<ApiEnv>, deps: ApiDeps, access: Access
       guard.abandon(attempt);
       throw err;
     });
-    // Unknown users are verified against the dummy hash: the same work, time and memory.
-    const stored = found?.passwordHash;
-    const checked = hashing.run(async () => verify(stored ?? (await dummy()), password));
-    if (checked === undefined) {
+    const audited = source !== undefined ? { source } : {};
+    const busy = () => {
       guard.abandon(attempt);
       // RFC 9110 §15.6.4: 503 with Retry-After when the server is temporarily overloaded
       c.header('Retry-After', '1');
       return jsonError(c, 503, { error: 'busy', reason: 'too many logins at once; retry shortly' });
+    };
+    let user: AdminUser | undefined;
+    const directory = deps.directory;
+    if (directory !== undefined && directoryOwns(deps, found?.user)) {
+      // a directory bind holds a connection like a hash holds memory: the same gate bounds both
+      const asked = hashing.run(async () => directory.authenticate(username, password));
+      if (asked === undefined) return busy();
+      const verdict = await asked.catch((err: unknown) => {
+        guard.abandon(attempt);
+        throw err;
+      });
+      const outcome = await directorySignIn(c, deps, access, { username, verdict, local: found?.user, audited });
+      if (outcome.kind === 'refused') {
+        guard.abandon(attempt);
+        return outcome.response;
+      }
+      user = outcome.kind === 'user' ? outcome.user : undefined;
+    } else {
+      // Unknown users are verified against the dummy hash: the same work, time and memory.
+      const stored = found?.passwordHash;
+      const checked = hashing.run(async () => verify(stored ?? (await dummy()), password));
+      if (checked === undefined) return busy();
+      const ok = await checked.catch((err: unknown) => {
+        guard.abandon(attempt);
+        throw err;
+      });
+      user = ok ? found?.user : undefined;
     }
-    const ok = await checked.catch((err: unknown) => {
-      guard.abandon(attempt);
-      throw err;
-    });
-    if (!found || !ok) {
+    if (user === undefined) {
       deps.metrics.authFailures?.inc();
-      const audited = { ...(source !== undefined ? { source } : {}) };
       deps.audit.record({ actor: account, action: 'auth.login-failed', ...audited });
       for (const lock of guard.failure({ ...attempt, now: now() })) {
         deps.audit.record({
@@ -162,27 +184,27 @@ export function mountAuthRoutes(app: Hono<ApiEnv>, deps: ApiDeps, access: Access
       }
       return jsonError(c, 401, { error: 'invalid credentials' });
     }
-    if (found.user.disabled) {
+    if (user.disabled) {
       guard.abandon(attempt);
       return jsonError(c, 403, { error: 'account disabled' });
     }
-    const audited = source !== undefined ? { source } : {};
-    if (found.user.totpEnabled) {
+    if (user.totpEnabled) {
       // the second factor decides: the failure count stays until the code is right (mfa.ts)
       guard.abandon(attempt);
-      const challenge = challenges.issue({ userId: found.user.id, username: found.user.username, now: now() });
-      deps.audit.record({ actor: found.user.username, action: 'auth.password-ok', ...audited, detail: { next: 'totp' } });
+      const challenge = challenges.issue({ userId: user.id, username: user.username, now: now() });
+      deps.audit.record({ actor: user.username, action: 'auth.password-ok', ...audited, detail: { next: 'totp' } });
       c.header('Cache-Control', 'no-store');
       return c.json({ mfaRequired: true, mfaToken: challenge.token, expiresAt: new Date(challenge.expiresAt).toISOString() }, 200);
     }
     guard.success(attempt);
-    deps.audit.record({ actor: found.user.username, action: 'auth.login', ...audited });
-    return issueSession(c, deps, access, found.user);
+    deps.audit.record({ actor: user.username, action: 'auth.login', ...audited });
+    return issueSession(c, deps, access, user);
   });
 
   const challenges = new MfaChallenges();
   mountMfaRoutes(app, deps, { access, guard, challenges });
   mountAccountRoutes(app, deps, { guard, hashing, verify, access });
+  mountOidcRoutes(app, deps, { access, challenges });
 
   app.post('/api/v1/auth/logout', requireSession(deps), async (c) => {
     const { user, session } = c.get('auth');

@@ -13,6 +13,30 @@ const tag = 'users';
 
 export const USER_ROUTES: readonly ApiRouteSpec[] = [
   {
+    method: 'get',
+    path: '/api/v1/auth/oidc',
+    summary: 'Whether single sign-on (OpenID Connect) is configured: the sign-in page shows its button',
+    tag: 'auth',
+    auth: false,
+    responses: { 200: { description: 'enabled', schema: u.OidcStatus } },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/auth/oidc/start',
+    summary: 'Starts single sign-on: redirects the browser to the provider (code flow with PKCE, state and nonce); `return` is the console path to come back to',
+    tag: 'auth',
+    auth: false,
+    responses: { 302: { description: 'To the provider' }, 404: err('Single sign-on is not configured'), 503: err('The provider did not answer') },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/auth/oidc/callback',
+    summary: "The provider's redirect back: the user is made or refreshed from its groups and signed in (session cookie), then sent to the console page it started from, with ?mfaToken= for the TOTP step or ?ssoError= and the reason",
+    tag: 'auth',
+    auth: false,
+    responses: { 302: { description: 'To the console' }, 404: err('Single sign-on is not configured') },
+  },
+  {
     method: 'post',
     path: '/api/v1/auth/login/mfa',
     summary: 'Second sign-in step: the mfaToken from /auth/login with a TOTP code (RFC 6238) or a recovery code; a wrong code counts as a failed sign-in',

@@ -33,6 +33,8 @@ export const UserView = z.object({
   disabled: z.boolean(),
   mfaEnabled: z.boolean(),
   mustChangePassword: z.boolean(),
+  /** 'ldap': signed in by the directory, roles from its groups; null: a local account */
+  directory: z.string().nullable(),
   passwordChangedAt: z.iso.datetime().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -74,3 +76,5 @@ export const TokenParams = z.strictObject({ id: z.string().regex(/^[0-9a-f]{12}$
 export const MfaEnrolment = z.object({ secret: z.string().meta({ description: 'base32 (RFC 4648)' }), otpauthUri: z.string() });
 export const RecoveryCodes = z.object({ recoveryCodes: z.array(z.string()).meta({ description: 'shown once; each works once' }) });
 export const MfaChallenge = z.object({ mfaRequired: z.literal(true), mfaToken: z.string(), expiresAt: z.iso.datetime() });
+
+export const OidcStatus = z.object({ enabled: z.boolean() });

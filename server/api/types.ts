@@ -1,4 +1,6 @@
 // What the HTTP API needs from the rest of the server; server/app builds it.
+import type { DirectoryVerdict } from '../users/ldap-directory.js';
+import type { OidcSignOn } from '../users/oidc-sign-on.js';
 import type { FlowServices } from '../ivr/engine.js';
 import type { ModelInstaller } from '../speech/index.js';
 import type { VoicemailService } from '../voicemail/index.js';
@@ -268,6 +270,10 @@ export interface ApiDeps {
   readonly loginPolicy?: LoginPolicy;
   /** password verifications at once and waiting (argon2id holds 64 MiB each); default 2 and 8 */
   readonly passwordHashing?: ConcurrencyGateOptions;
+  /** LDAP/AD sign-in (server/users/ldap-directory.ts); absent: local accounts only */
+  readonly directory?: { authenticate(username: string, password: string): Promise<DirectoryVerdict> };
+  /** OpenID Connect single sign-on (server/users/oidc-sign-on.ts); absent: the SSO routes answer 404 */
+  readonly oidc?: Pick<OidcSignOn, 'start' | 'finish'>;
   /** checks a password against its stored hash; default argon2id (server/store), replaced in tests */
   readonly verifyPassword?: (hash: string, password: string) => Promise<boolean>;
   /** GET /api/v1/audit reads it; without it that route answers 404 */

@@ -6,6 +6,7 @@ import type { Config } from '../config/index.js';
 import { resolve, sep } from 'node:path';
 import { createMediaEngine } from '../../media/index.js';
 import { createCallControl, createDialPlanService, type CallChange, type CallControlOptions, type CallRecord } from '../calls/index.js';
+import { RecordingKeypad } from '../calls/recording-keypad.js';
 import { measureRecordingMs, type RecordingVault } from '../recording/index.js';
 import type { CallEventJson } from '../api/index.js';
 import type { CalendarRepository, CallHandlingRepository, CallRecordRepository, DialPlanRepository, ExtensionRepository, HeartbeatRepository } from '../store/index.js';
@@ -58,6 +59,8 @@ export interface CallSideOptions {
   readonly onRecordingDone?: (record: CallRecord) => void;
   /** an answered conversation (live transcription taps its parties) */
   readonly onConversation?: CallControlOptions['onConversation'];
+  /** an extension paused or resumed a call's recording with the keypad code (the audit log hears of it) */
+  readonly onRecordingKeypad?: (e: { readonly callId: string; readonly by: string; readonly paused: boolean }) => void;
 }
 
 type EventType = CallEventJson['type'];
@@ -198,12 +201,25 @@ export function createCallSide(o: CallSideOptions) {
     void save(o.records.begin(r), r.id);
   });
   observer.on('answered', (r) => void save(o.records.update(r), r.id));
+  const keypad = new RecordingKeypad({
+    code: config.recordingPauseCode,
+    clock,
+    isExtension: async (number) => (await o.extensions.get(number)) !== undefined,
+    paused: (callId) => control.recordingPaused(callId),
+    pause: (callId, paused) => control.pauseRecording(callId, paused),
+    onToggle: (e) => {
+      logger.info({ call: e.callId, by: e.by, paused: e.paused }, e.paused ? 'recording paused from the keypad' : 'recording resumed from the keypad');
+      o.onRecordingKeypad?.(e);
+    },
+  });
+  observer.onDtmf((e) => void keypad.digit(e).catch((err: unknown) => logger.error({ call: e.callId, err: String(err) }, 'recording keypad code failed')));
   // the end of a call whose BYE is being answered: the 200 waits for this write (in-dialog.ts). It
   // is stored with no disposition yet: a record with a disposition is final (media figures,
   // recording length), and those come with the 'hangup' write moments later. A crash in between
   // is completed at the next start (completeEnded()).
   observer.onEnded((r) => save(o.records.update({ ...r, disposition: null }), r.id));
   observer.on('hangup', (r) => {
+    keypad.forget(r.id);
     endpoints();
     metrics.callsActive.dec();
     if (r.disposition) metrics.callsTotal.inc({ disposition: r.disposition });

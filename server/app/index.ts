@@ -60,6 +60,8 @@ import { createSystemStatus, streamEvents } from './system-status.js';
 import { availableParallelism } from 'node:os';
 import { createPresence } from './presence.js';
 import { createProvisioningSide, type ProvisioningSideOptions } from './provisioning.js';
+import { ldapDirectoryOf } from '../users/ldap-directory.js';
+import { oidcSignOnOf } from '../users/oidc-sign-on.js';
 
 /** how long a softphone password issued to a signed-in agent lasts (a working day and some) */
 const SOFTPHONE_CREDENTIAL_TTL_MS = 12 * 3_600_000;
@@ -205,6 +207,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         }
       : {}),
     ...(transcription.service ? { onRecordingDone: (r: CallRecord) => void transcription.service?.enqueue(r.id).catch((err: unknown) => logger.error({ call: r.id, err: String(err) }, 'transcription not queued')) } : {}),
+    onRecordingKeypad: (e) => audit.record({ actor: `extension ${e.by}`, action: e.paused ? 'recording.pause' : 'recording.resume', target: e.callId, detail: { via: 'keypad' } }),
     voicemail,
     acd: acd.handlers,
     ivr: { handlers: ivr.handlers, flowExists: ivr.flowExists },
@@ -295,6 +298,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       lockoutMs: config.loginLockoutMs,
     },
     passwordHashing: { maxActive: config.loginMaxConcurrentHashes },
+    ...(config.ldapUrl !== undefined ? { directory: ldapDirectoryOf(config) } : {}),
+    ...(config.oidcIssuer !== undefined ? { oidc: oidcSignOnOf(config) } : {}),
     registrations: { list: () => sip.registrar.bindings().map((b) => registrationView(b, clock.now())) },
     recordingsDir: recordingsDirOf(config),
     recordingVault: vault,

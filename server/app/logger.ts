@@ -38,6 +38,10 @@ const SECRET_KEYS = [
   'encryptionKey',
   'masterKey',
   'recordingMasterKeys',
+  'ldapBindPassword',
+  'bindPassword',
+  'oidcClientSecret',
+  'clientSecret',
 ];
 
 /** Redacted paths: each secret key at the top level and one level down, plus HTTP headers. */

@@ -67,6 +67,20 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ HAILING_MAX_CONNECTIONS_PER_SOURCE: '0' }), /HAILING_MAX_CONNECTIONS_PER_SOURCE/);
   });
 
+  it('directory sign-in: off by default; a URL needs a user base and a role map of known roles, as JSON', () => {
+    assert.equal(loadConfig({}).ldapUrl, undefined);
+    const ok = { HAILING_LDAP_URL: 'ldaps://dc1.example.com', HAILING_LDAP_USER_BASE: 'ou=people,dc=example,dc=com', HAILING_LDAP_ROLE_MAP: '{"cc-agents":"agent","cc-leads":["supervisor"]}' };
+    const c = loadConfig(ok);
+    assert.deepEqual(c.ldapRoleMap, { 'cc-agents': 'agent', 'cc-leads': ['supervisor'] });
+    assert.equal(c.ldapUserFilter, '(uid={username})');
+    assert.throws(() => loadConfig({ ...ok, HAILING_LDAP_USER_BASE: undefined as unknown as string }), /ldapUserBase: is needed with ldapUrl/);
+    assert.throws(() => loadConfig({ ...ok, HAILING_LDAP_ROLE_MAP: '{"cc-agents":"root"}' }), /HAILING_LDAP_ROLE_MAP/);
+    assert.throws(() => loadConfig({ ...ok, HAILING_LDAP_ROLE_MAP: 'cc-agents=agent' }), /HAILING_LDAP_ROLE_MAP: must be a JSON object/);
+    assert.throws(() => loadConfig({ ...ok, HAILING_LDAP_URL: 'http://dc1' }), /HAILING_LDAP_URL/);
+    assert.throws(() => loadConfig({ ...ok, HAILING_LDAP_USER_FILTER: '(uid=*)' }), /HAILING_LDAP_USER_FILTER: must contain \{username\}/);
+    assert.throws(() => loadConfig({ ...ok, HAILING_LDAP_BIND_DN: 'cn=svc' }), /HAILING_LDAP_BIND_DN: ldapBindDn and ldapBindPassword go together/);
+  });
+
   it('recordings: stereo by default, mixed on request', () => {
     assert.equal(loadConfig({}).recordingChannels, 'stereo');
     assert.equal(loadConfig({ HAILING_RECORDING_CHANNELS: 'mixed' }).recordingChannels, 'mixed');

@@ -2,6 +2,7 @@
 // file named by HAILING_CONFIG, HAILING_* environment variables. A bad value stops start-up with a
 // message naming the key and the reason (see loadConfig).
 import { z } from 'zod';
+import { checkDirectory, directoryFields } from './directory.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const ms = z.coerce.number().int().min(0);
@@ -121,6 +122,8 @@ export const configShape = z
     recordingFormat: z.enum(['wav', 'ogg']).default('wav'),
     /** stereo: caller left, callee right (speaker separation for QA and ASR); mixed: one channel with both */
     recordingChannels: z.enum(['stereo', 'mixed']).default('stereo'),
+    /** PCI DSS: an extension keys this during a call to pause its recording and again to resume ('' turns it off) */
+    recordingPauseCode: z.string().regex(/^$|^\*[0-9]{1,4}$/, 'must be * and 1 to 4 digits, or empty').default('*1'),
     /** post-call transcription: the folder of an offline CTC model (model.onnx with model_type tdnn, tokens.txt); unset: off */
     transcribeModel: z.string().min(1).optional(),
     /** live transcription of each answered call's legs with the transcribeModel recogniser (transcript.partial/final events, live segments) */
@@ -181,6 +184,7 @@ export const configShape = z
     provisioningMaxConnections: z.coerce.number().int().min(1).default(200),
     /** SIP PnP: the wildcard UDP listener joins 224.0.1.75 (RFC 6080 §5.1.1) on every IPv4 interface */
     provisioningPnpMulticast: z.union([z.boolean(), z.stringbool()], { error: 'must be true or false' }).default(false),
+    ...directoryFields,
   })
   .strict();
 
@@ -195,6 +199,7 @@ export const configSchema = configShape.superRefine((c, ctx) => {
       ctx.addIssue({ code: 'custom', path: ['tlsCertFile'], message: 'tlsCertFile and tlsKeyFile go together' });
     if ((c.adminUser === undefined) !== (c.adminPassword === undefined))
       ctx.addIssue({ code: 'custom', path: ['adminUser'], message: 'adminUser and adminPassword go together' });
+    checkDirectory(c, (key, message) => ctx.addIssue({ code: 'custom', path: [key], message }));
   });
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -1,7 +1,8 @@
 // Rule matching of an utterance to a flow's intents: phrase lists and keyword rules over a
 // normalised text that tolerates what recognisers and callers do to numbers ("one two three",
-// "１２３", "一二三" all read 123). Pinyin matching of Mandarin homophones needs a pinyin table
-// (no such package is installed); Hanzi are compared as characters until one is.
+// "１２３", "一二三" all read 123), and for Mandarin by sound: a phrase the recogniser wrote with
+// homophones (查鱼鹅 for 查余额) matches by its pinyin, then by fuzzy pinyin (pinyin.ts).
+import { containsRun, hasHan, soundOf } from './pinyin.js';
 
 const WORD_DIGITS: Readonly<Record<string, string>> = {
   zero: '0', oh: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9',
@@ -42,13 +43,15 @@ export interface RuleMatch {
 }
 
 /**
- * The best intent for `utterance`: a phrase equal to it (1.0), a phrase inside it (0.9), a keyword
- * rule whose every word is in it (0.8), else the best share of a phrase's words found in it.
+ * The best intent for `utterance`: a phrase equal to it (1.0), a phrase inside it (0.9), a Chinese
+ * phrase inside it by sound (0.85; by fuzzy sound 0.8), a keyword rule whose every word is in it
+ * (0.8; by sound 0.75), else the best share of a phrase's words found in it.
  */
 export function matchRules(o: { readonly utterance: string; readonly intents: readonly RuleIntent[] }): RuleMatch | null {
   const u = normalise(o.utterance);
   if (u === '') return null;
   const have = new Set(tokens(u));
+  const sound = hasHan(u) ? { exact: soundOf(u, { fuzzy: false }), fuzzy: soundOf(u, { fuzzy: true }) } : null;
   let best: RuleMatch | null = null;
   const offer = (m: RuleMatch) => {
     if (best === null || m.confidence > best.confidence) best = m;
@@ -58,7 +61,9 @@ export function matchRules(o: { readonly utterance: string; readonly intents: re
       const p = normalise(phrase);
       if (p === '') continue;
       if (p === u) offer({ intent: i.name, confidence: 1, by: `phrase "${phrase}"` });
-      else if (` ${u} `.includes(` ${p} `) || (/\p{Script=Han}/u.test(p) && u.includes(p))) offer({ intent: i.name, confidence: 0.9, by: `phrase "${phrase}" in the utterance` });
+      else if (` ${u} `.includes(` ${p} `) || (hasHan(p) && u.includes(p))) offer({ intent: i.name, confidence: 0.9, by: `phrase "${phrase}" in the utterance` });
+      else if (sound !== null && hasHan(p) && containsRun(sound.exact, soundOf(p, { fuzzy: false }))) offer({ intent: i.name, confidence: 0.85, by: `phrase "${phrase}" by its sound` });
+      else if (sound !== null && hasHan(p) && containsRun(sound.fuzzy, soundOf(p, { fuzzy: true }))) offer({ intent: i.name, confidence: 0.8, by: `phrase "${phrase}" by its fuzzy sound` });
       else {
         const words = tokens(p);
         const found = words.filter((w) => have.has(w)).length;
@@ -68,6 +73,8 @@ export function matchRules(o: { readonly utterance: string; readonly intents: re
     for (const rule of i.keywords) {
       const words = tokens(normalise(rule));
       if (words.length > 0 && words.every((w) => have.has(w))) offer({ intent: i.name, confidence: 0.8, by: `keywords "${rule}"` });
+      else if (sound !== null && hasHan(rule) && normalise(rule).split(' ').every((w) => w !== '' && containsRun(sound.exact, soundOf(w, { fuzzy: false }))))
+        offer({ intent: i.name, confidence: 0.75, by: `keywords "${rule}" by their sound` });
     }
   }
   return best;

@@ -57,6 +57,7 @@ export function mountAccountRoutes(app: Hono<ApiEnv>, deps: ApiDeps, o: AccountR
     if (!body.ok) return body.response;
     const { currentPassword, newPassword } = body.value;
     const { user } = c.get('auth');
+    if (user.directory !== null) return jsonError(c, 409, { error: 'directory account', reason: `the password of this account is kept by the ${user.directory} directory: change it there`, field: 'newPassword' });
     const source = remoteAddress(c);
     const attempt = { account: user.username.slice(0, 128), source: source === undefined ? undefined : loginSourceGroup(source) };
     const refusal = o.guard.admit({ ...attempt, now: now() });

@@ -24,6 +24,7 @@ export function userJson(u: AdminUser) {
     disabled: u.disabled,
     mfaEnabled: u.totpEnabled,
     mustChangePassword: u.mustChangePassword,
+    directory: u.directory,
     passwordChangedAt: iso(u.passwordChangedAt),
     createdAt: new Date(u.createdAt).toISOString(),
     updatedAt: new Date(u.updatedAt).toISOString(),

@@ -19,6 +19,8 @@ export interface AdminUser {
   readonly queues: readonly string[];
   readonly teams: readonly string[];
   readonly disabled: boolean;
+  /** the directory that signs this user in ('ldap'); null: a local account */
+  readonly directory: string | null;
   /** signed in with a generated one-time password: must choose a password before anything else */
   readonly mustChangePassword: boolean;
   /** ms since epoch; null for accounts older than the password policy */
@@ -55,6 +57,7 @@ export function adminUserView(row: AdminUserRow): AdminUser {
     queues: row.queues.map(String),
     teams: row.teams,
     disabled: row.disabled,
+    directory: row.directory,
     mustChangePassword: row.mustChangePassword,
     passwordChangedAt: row.passwordChangedAt,
     totpEnabled: row.totpEnabledAt !== null,
@@ -77,7 +80,7 @@ export class AdminUserRepository {
   }
 
   /** undefined when the username is taken. `role` alone is the single-role form of `roles`. */
-  async create(input: AdminUserInput & { username: string; password: string; role?: AdminRole; mustChangePassword?: boolean }): Promise<AdminUser | undefined> {
+  async create(input: AdminUserInput & { username: string; password: string; role?: AdminRole; mustChangePassword?: boolean; directory?: string }): Promise<AdminUser | undefined> {
     const now = this.#now();
     const passwordHash = await hashPassword(input.password);
     const roles = [...(input.roles ?? [input.role ?? 'admin'])];
@@ -94,6 +97,7 @@ export class AdminUserRepository {
         queues: [...(input.queues ?? [])],
         teams: [...(input.teams ?? [])],
         disabled: input.disabled ?? false,
+        directory: input.directory ?? null,
         mustChangePassword: input.mustChangePassword ?? false,
         passwordChangedAt: now,
         createdAt: now,

@@ -22,6 +22,8 @@ export const adminUsers = sqliteTable('admin_users', {
   /** JSON array of team names a supervisor oversees */
   teams: text('teams', { mode: 'json' }).$type<string[]>().notNull().default([]),
   disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+  /** the directory that signs this user in ('ldap'); null: a local account with its own password */
+  directory: text('directory'),
   /** the password was generated (the one-time admin password): nothing but the change is allowed */
   mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
   passwordChangedAt: integer('password_changed_at'),

@@ -136,6 +136,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/oidc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether single sign-on (OpenID Connect) is configured: the sign-in page shows its button */
+        get: operations["getApiV1AuthOidc"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Starts single sign-on: redirects the browser to the provider (code flow with PKCE, state and nonce); `return` is the console path to come back to */
+        get: operations["getApiV1AuthOidcStart"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The provider's redirect back: the user is made or refreshed from its groups and signed in (session cookie), then sent to the console page it started from, with ?mfaToken= for the TOTP step or ?ssoError= and the reason */
+        get: operations["getApiV1AuthOidcCallback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login/mfa": {
         parameters: {
             query?: never;
@@ -2561,6 +2612,100 @@ export interface operations {
             };
         };
     };
+    getApiV1AuthOidc: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description enabled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1AuthOidcStart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the provider */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Single sign-on is not configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The provider did not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1AuthOidcCallback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the console */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Single sign-on is not configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
     postApiV1AuthLoginMfa: {
         parameters: {
             query?: never;
@@ -3093,6 +3238,7 @@ export interface operations {
                             disabled: boolean;
                             mfaEnabled: boolean;
                             mustChangePassword: boolean;
+                            directory: string | null;
                             passwordChangedAt: string | null;
                             /** Format: date-time */
                             createdAt: string;
@@ -3170,6 +3316,7 @@ export interface operations {
                         disabled: boolean;
                         mfaEnabled: boolean;
                         mustChangePassword: boolean;
+                        directory: string | null;
                         passwordChangedAt: string | null;
                         /** Format: date-time */
                         createdAt: string;
@@ -3258,6 +3405,7 @@ export interface operations {
                         disabled: boolean;
                         mfaEnabled: boolean;
                         mustChangePassword: boolean;
+                        directory: string | null;
                         passwordChangedAt: string | null;
                         /** Format: date-time */
                         createdAt: string;
@@ -3446,6 +3594,7 @@ export interface operations {
                         disabled: boolean;
                         mfaEnabled: boolean;
                         mustChangePassword: boolean;
+                        directory: string | null;
                         passwordChangedAt: string | null;
                         /** Format: date-time */
                         createdAt: string;
