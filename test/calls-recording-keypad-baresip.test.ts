@@ -19,10 +19,11 @@ describe('recording paused and resumed from the keypad (*1)', () => {
   });
 
   it("the callee's *1 pauses the call's recording and the next *1 resumes it; the record lists the pause", { timeout: 90_000 }, async () => {
-    server = await startHailing({ env: { HAILING_RECORD_CALLS: 'all' } });
-    await withExtensions(server, ['1001', '1002']);
+    const hailing = await startHailing({ env: { HAILING_RECORD_CALLS: 'all' } });
+    server = hailing;
+    await withExtensions(hailing, ['1001', '1002']);
     const phone = (user: string, tone: number) =>
-      registeredPhone({ user, password: `secret-${user}`, domain: DOMAIN, server: { host: '127.0.0.1', port: server!.ports.sip }, transport: 'udp', tone, answerMode: 'auto' }, phones);
+      registeredPhone({ user, password: `secret-${user}`, domain: DOMAIN, server: { host: '127.0.0.1', port: hailing.ports.sip }, transport: 'udp', tone, answerMode: 'auto' }, phones);
     const a = await phone('1001', 600);
     const b = await phone('1002', 800);
     await a.dial(`sip:1002@${DOMAIN}`);
@@ -35,7 +36,7 @@ describe('recording paused and resumed from the keypad (*1)', () => {
     await a.hangup();
     await a.waitForEvent({ type: 'CALL_CLOSED' });
 
-    const record = await finalCallRecord({ api: server.api, number: '1001', ms: 15_000 });
+    const record = await finalCallRecord({ api: hailing.api, number: '1001', ms: 15_000 });
     const pauses = (record as unknown as { recordingPauses: { atMs: number; durationMs: number }[] }).recordingPauses;
     assert.equal(pauses.length, 1, JSON.stringify(pauses));
     const [p] = pauses as [{ atMs: number; durationMs: number }];
@@ -44,7 +45,8 @@ describe('recording paused and resumed from the keypad (*1)', () => {
     assert.ok(p.durationMs >= 1500 && p.durationMs <= 4000, JSON.stringify(p));
     // both toggles are in the audit log, by the extension that keyed them
     for (const action of ['recording.pause', 'recording.resume']) {
-      const rows = await server.api<{ items: { actor: string; target: string; detail: { via?: string } }[] }>('GET', `/api/v1/audit?action=${action}`);
+      type Rows = { items: { actor: string; target: string; detail: { via?: string } }[] };
+      const rows: { status: number; body: Rows } = await hailing.api<Rows>('GET', `/api/v1/audit?action=${action}`);
       assert.deepEqual(
         rows.body.items.map((r) => [r.actor, r.target, r.detail.via]),
         [['extension 1002', record.id, 'keypad']],

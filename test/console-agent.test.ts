@@ -76,7 +76,8 @@ describe('console: the agent workspace with the in-page softphone', { skip: chro
 
   before(async () => {
     execFileSync(process.execPath, [path.join(root, 'scripts/web-build.mjs')], { stdio: 'ignore', timeout: 300_000 });
-    rig = await startExtensionPhones(['1001', '1002']);
+    // recorded, so the agent can pause the recording (PCI) from the page
+    rig = await startExtensionPhones(['1001', '1002'], { HAILING_RECORD_CALLS: 'all' });
     work = mkdtempSync(path.join(tmpdir(), 'hailing-console-agent-'));
     const wav = path.join(work, `tone${AGENT_HZ}.wav`);
     await makeToneWav({ file: wav, hz: AGENT_HZ, seconds: 120 });
@@ -150,6 +151,15 @@ describe('console: the agent workspace with the in-page softphone', { skip: chro
     await page.getByTestId('softphone-mute').getByText('Unmute').waitFor();
     await page.getByTestId('softphone-mute').click();
     await page.getByTestId('softphone-mute').getByText('Mute').waitFor();
+    // PCI: the agent pauses the recording from the screen-pop and resumes it; both are audited as the agent's
+    await page.getByTestId('recording-pause').click();
+    await page.getByTestId('recording-paused').waitFor();
+    await page.getByTestId('recording-pause').getByText('Resume recording').click();
+    await page.getByTestId('recording-paused').waitFor({ state: 'detached' });
+    for (const action of ['recording.pause', 'recording.resume']) {
+      const rows = (await ok('GET', `/api/v1/audit?action=${action}`)).body as { items: { actor: string }[] };
+      assert.deepEqual(rows.items.map((r) => r.actor), [AGENT.username], action);
+    }
 
     // the agent hangs up in the page; the caller's call ends; the wrap-up form comes
     await page.getByTestId('softphone-hangup').click();

@@ -13,8 +13,8 @@ export interface ExtensionPhones {
   close(): Promise<void>;
 }
 
-export async function startExtensionPhones(numbers: readonly string[]): Promise<ExtensionPhones> {
-  const server = await startHailing();
+export async function startExtensionPhones(numbers: readonly string[], env?: Record<string, string>): Promise<ExtensionPhones> {
+  const server = await startHailing(env ? { env } : {});
   const phones: Phone[] = [];
   for (const n of numbers) {
     const r = await server.api('POST', '/api/v1/extensions', { number: n, password: `secret-${n}`, displayName: `Phone ${n}` });

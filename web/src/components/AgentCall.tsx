@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Descriptions, Form, Input, Select, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { request, type Response } from '../api/client';
+import { ApiError, request, type Response } from '../api/client';
 import { showServerErrors } from '../lib/form-errors';
 import { formatDateTime, formatDuration } from '../lib/format';
 
@@ -16,13 +16,55 @@ type RecentCall = ScreenPopData['recentCalls'][number];
 /** an IVR value as text: strings as they are, anything else as JSON */
 const shown = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
+/**
+ * PCI DSS: the agent pauses the call's recording before the caller reads out a card number and
+ * resumes it after (the server writes silence meanwhile and stores no DTMF; each toggle is audited).
+ */
+function RecordingPause({ callId }: { callId: string }) {
+  const { t } = useTranslation();
+  const [paused, setPaused] = useState(false);
+  const [problem, setProblem] = useState<string>();
+  const toggle = async () => {
+    setProblem(undefined);
+    try {
+      const r = await request<{ paused: boolean }>(`/api/v1/calls/${encodeURIComponent(callId)}/recording/${paused ? 'resume' : 'pause'}`, { method: 'POST' });
+      setPaused(r.paused);
+    } catch (err) {
+      setProblem(err instanceof ApiError ? err.text : String(err));
+    }
+  };
+  return (
+    <>
+      <Button size="small" danger={!paused} onClick={() => void toggle()} data-testid="recording-pause">
+        {paused ? t('agent.recording.resume') : t('agent.recording.pause')}
+      </Button>
+      {paused ? <Tag color="red" data-testid="recording-paused">{t('agent.recording.paused')}</Tag> : null}
+      {problem ? <Typography.Text type="danger">{problem}</Typography.Text> : null}
+    </>
+  );
+}
+
 export function ScreenPop({ pop, ringing }: { pop: ScreenPopData; ringing: boolean }) {
   const { t } = useTranslation();
   const ivr = pop.ivr ?? {};
   const vars = typeof ivr['vars'] === 'object' && ivr['vars'] !== null ? Object.entries(ivr['vars'] as Record<string, unknown>) : [];
   const path = Array.isArray(ivr['path']) ? (ivr['path'] as unknown[]).map(shown).join(' → ') : null;
   return (
-    <Card size="small" title={ringing ? t('agent.pop.offered') : t('agent.pop.current')} extra={ringing ? <Tag color="orange">{t('agent.pop.ringing')}</Tag> : <Tag color="green">{t('agent.pop.talking')}</Tag>} data-testid="screen-pop">
+    <Card
+      size="small"
+      title={ringing ? t('agent.pop.offered') : t('agent.pop.current')}
+      extra={
+        ringing ? (
+          <Tag color="orange">{t('agent.pop.ringing')}</Tag>
+        ) : (
+          <>
+            {pop.callId !== null ? <RecordingPause key={pop.callId} callId={pop.callId} /> : null}
+            <Tag color="green">{t('agent.pop.talking')}</Tag>
+          </>
+        )
+      }
+      data-testid="screen-pop"
+    >
       <Descriptions column={2} size="small" bordered>
         <Descriptions.Item label={t('agent.pop.caller')}>
           <Typography.Text strong data-testid="screen-pop-caller">
