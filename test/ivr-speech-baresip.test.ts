@@ -4,7 +4,9 @@
 // heard in training). VAD on the caller's leg in the speech process stops the prompt (barge-in), the
 // utterance's final text becomes the gather's variable, and the flow goes on ("Thank you", hang-up).
 // What the phone heard (baresip's decoded dump) shows the prompt cut short; the time from the
-// speech's start in what the phone sent (its encoded dump) to the prompt's last sound is printed.
+// speech's start in what the phone sent (its encoded dump) to the prompt's last sound is printed, but
+// the two dumps do not start together (the decoded one starts with the first packet heard), so the
+// barge-in time is measured on the wire in test/ivr-barge-in.test.ts.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -141,7 +143,6 @@ describe('IVR speech input (baresip speaks into a speech gather; fixture digit r
     assert.ok(speechAt > promptAt, 'the caller spoke while the prompt played');
     // the prompt was cut short: far less of it was heard than espeak-ng renders
     assert.ok(played < promptMs * 0.75, `the prompt played ${played} ms of ${promptMs} ms`);
-    assert.ok(promptEnd > speechAt, 'it stopped after the speech started, not before');
   });
 
   it("a menu that takes speech or keys: the caller says 'two' (a digit word) over the prompt and reaches that choice", { timeout: 120_000 }, async (t) => {
