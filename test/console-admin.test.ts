@@ -211,10 +211,11 @@ describe('web console: first admin, extension, live registration, locales, sessi
     await page.goto(`${server.baseUrl}/login`);
     await fill(page, { username: 'agent1', password: 'an agent password 1' });
     await page.keyboard.press('Enter');
-    // an agent lands on its workspace (issue 16), and the menu has that, its extensions and call handling
+    // an agent lands on its workspace (issue 16), and the menu has that, its extensions and call
+    // handling, and what every signed-in user has: its own account and API tokens
     await pageTitle(page, text(en, 'menu.agent'));
     const menu = (await page.getByRole('menuitem').allTextContents()).map((t) => t.trim()).sort();
-    assert.deepEqual(menu, [text(en, 'menu.agent'), text(en, 'menu.callHandling'), text(en, 'menu.extensions')].sort());
+    assert.deepEqual(menu, [text(en, 'menu.agent'), text(en, 'menu.callHandling'), text(en, 'menu.extensions'), text(en, 'menu.account'), text(en, 'menu.tokens')].sort());
   });
 
   it('met no Content-Security-Policy violation or page error', () => {

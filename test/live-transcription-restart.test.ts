@@ -82,7 +82,7 @@ describe('live transcription across a speech process crash (media worker taps, r
     eb.setFormat(PCMU);
     ea.connect(eb);
     const closers: (() => void)[] = [];
-    const call = { id: 'call-restart', startedAt: Date.now(), parties: { caller: ea, callee: eb }, onClose: (l: () => void) => void closers.push(l) };
+    const call = { id: 'call-restart', caller: '1001', callee: '1002', startedAt: Date.now(), parties: { caller: ea, callee: eb }, onClose: (l: () => void) => void closers.push(l) };
     try {
       await live.callAnswered(call);
       const finals = () => events.filter((e) => e.type === 'transcript.final');

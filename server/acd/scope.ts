@@ -47,3 +47,40 @@ export function scopedEvent(acd: Acd, scope: FloorScope | undefined, e: AcdStrea
       return scope.queues.has(e.queue) ? e : undefined;
   }
 }
+
+/**
+ * What a scoped supervisor's call records and live calls are matched against (issue 14): its queues,
+ * the agents it oversees (as above, from today's memberships and teams) and those agents' extensions.
+ * A call touched the scope when it waited in one of the queues, was handled by one of the agents, or
+ * one of the extensions called or was called.
+ */
+export interface CallTouch {
+  readonly queues: readonly string[];
+  readonly agents: readonly string[];
+  readonly extensions: readonly string[];
+}
+
+export function callTouchOf(acd: Acd, scope: FloorScope): CallTouch {
+  const agents = [...acd.agents.values()].filter((a) => agentInScope(acd, scope, a.config.id));
+  return { queues: [...scope.queues], agents: agents.map((a) => a.config.id), extensions: [...new Set(agents.map((a) => a.config.extension))] };
+}
+
+/**
+ * A test of whether a call in progress touches the scope: its numbers, or the interaction the ACD
+ * holds for it now. The agents, extensions and the ACD's calls are gathered once, so a list of
+ * calls is tested in one pass.
+ */
+export function liveCallTest(acd: Acd, scope: FloorScope | undefined): (call: { readonly id: string; readonly caller: string; readonly callee: string }) => boolean {
+  if (scope === undefined) return () => true;
+  const touch = callTouchOf(acd, scope);
+  const extensions = new Set(touch.extensions);
+  const agents = new Set(touch.agents);
+  const held = new Set<string>();
+  for (const i of acd.interactions.values()) {
+    if (i.callId !== null && (scope.queues.has(i.queueId) || (i.agentId !== null && agents.has(i.agentId)))) held.add(i.callId);
+  }
+  return (call) => extensions.has(call.caller) || extensions.has(call.callee) || held.has(call.id);
+}
+
+/** one call: liveCallTest's answer */
+export const liveCallInScope = (acd: Acd, scope: FloorScope | undefined, call: { readonly id: string; readonly caller: string; readonly callee: string }): boolean => liveCallTest(acd, scope)(call);

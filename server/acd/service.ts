@@ -9,7 +9,7 @@ import type { DeskResult } from './desk.js';
 import { Acd, type AcdDriver } from './engine.js';
 import type { InteractionRecord } from './interaction.js';
 import { configDeltas, snapshot, streamDeltas, type AcdStreamEvent } from './live.js';
-import { scopedEvent, type FloorScope } from './scope.js';
+import { liveCallInScope, scopedEvent, type FloorScope } from './scope.js';
 import { AcdMetrics, figures, INTERVAL_MS, type IntervalRow } from './metrics.js';
 import { attachQueueLog } from './queue-log.js';
 import { PinHasher, sameHash } from './pin.js';
@@ -226,6 +226,10 @@ export class AcdService {
   /** `event` as a supervisor with this scope may see it (scope.ts); undefined: not for them */
   scoped(event: AcdStreamEvent, scope: FloorScope | undefined): AcdStreamEvent | undefined {
     return scopedEvent(this.acd, scope, event);
+  }
+
+  callInScope(scope: FloorScope, call: { readonly id: string; readonly caller: string; readonly callee: string }): boolean {
+    return liveCallInScope(this.acd, scope, call);
   }
 
   /** the stream's deltas; a client gets snapshot() first */

@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ApiDeps, ApiEnv } from './types.js';
 import { mountAuthRoutes } from './auth.js';
 import { authorize } from './authorize.js';
+import { scopeCallRoutes } from './call-scope.js';
 import { AccessControl, type Principal } from './access.js';
 import { PolicyStore } from '../users/index.js';
 import { mountUserRoutes } from './routes/users.js';
@@ -68,6 +69,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   app.use('*', securityHeaders({ https: deps.secureCookies ?? false }));
   const access = deps.access ?? createAccessControl(deps);
   app.use('*', authorize({ access, touch: sessionToucher(deps, access) }));
+  app.use('/api/v1/*', scopeCallRoutes(deps));
 
   mountOpsRoutes(app, deps);
   mountAuthRoutes(app, deps, access);

@@ -12,7 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { SESSION_COOKIE } from './auth.js';
 import type { AccessControl, Principal } from './access.js';
 import { EVENT_TOPICS, topicOfEvent } from '../users/index.js';
-import type { AcdEventJson, AcdEventSource, ApiLogger, CallEventSource, StreamEventJson, TranscriptEventJson } from './types.js';
+import type { AcdEventJson, AcdEventSource, ApiLogger, CallEventJson, CallEventSource, StreamEventJson, TranscriptEventJson } from './types.js';
 import { maskPii } from '../security/pii.js';
 
 const maskTranscript = (e: TranscriptEventJson): TranscriptEventJson => ({ ...e, text: maskPii(e.text) });
@@ -57,7 +57,7 @@ interface Client {
   readonly username: string;
   /** the topics this client's roles (or token) grant: an event of any other topic is not sent */
   readonly hears: ReadonlySet<string>;
-  /** a supervisor's queues and teams: ACD events outside them are not sent (undefined: all) */
+  /** a supervisor's queues and teams: ACD and call events outside them are not sent (undefined: all) */
   readonly floor: FloorScope | undefined;
   /** pii.unmasked: transcript text is sent as recognised; otherwise masked as stored transcripts are */
   readonly unmasked: boolean;
@@ -134,6 +134,7 @@ export function createCallEventsEndpoint(options: CallEventsEndpointOptions): Ca
     client.ws.terminate();
   };
 
+  const callTouches = (floor: FloorScope, e: CallEventJson | TranscriptEventJson) => options.acdEvents?.callInScope(floor, { id: e.callId, caller: e.caller, callee: e.callee }) ?? false;
   const publish = (event: StreamEventJson | AcdEventJson) => {
     if (clients.size === 0) return;
     const topic = topicOfEvent(event.type);
@@ -145,6 +146,8 @@ export function createCallEventsEndpoint(options: CallEventsEndpointOptions): Ca
       // a scoped supervisor's ACD events are filtered for it; everyone else shares one serialisation
       const scoped = topic === 'acd' && client.floor !== undefined ? options.acdEvents?.scoped(event as AcdEventJson, client.floor) : event;
       if (scoped === undefined) continue;
+      // and its call events (and what was said in them) to the calls that touch its queues or agents (no ACD: none do)
+      if ((topic === 'calls' || topic === 'transcripts') && client.floor !== undefined && !callTouches(client.floor, event as CallEventJson | TranscriptEventJson)) continue;
       if (client.ws.bufferedAmount > maxBuffered) drop(client, 'not reading: send buffer full');
       else if (topic === 'transcripts' && !client.unmasked) client.ws.send((masked ??= JSON.stringify(maskTranscript(event as TranscriptEventJson))));
       else client.ws.send(scoped === event ? text : JSON.stringify(scoped));

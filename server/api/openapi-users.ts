@@ -98,7 +98,7 @@ export const USER_ROUTES: readonly ApiRouteSpec[] = [
     tag,
     auth: true,
     body: u.UserCreate,
-    responses: { 201: { description: 'Created', schema: u.UserCreated }, 400: err('Invalid, or refused: two administrator roles under mlps3, an unknown extension'), 401: unauthorized, 403: forbidden, 409: err('Username taken') },
+    responses: { 201: { description: 'Created', schema: u.UserCreated }, 400: err('Invalid, or refused: two administrator roles under mlps3 (field roles), an unknown extension (field extensions)'), 401: unauthorized, 403: forbidden, 409: err('Username taken') },
   },
   { method: 'get', path: '/api/v1/users/{id}', summary: 'One user', tag, auth: true, params: u.UserParams, responses: { 200: { description: 'User', schema: u.UserView }, 400: invalid, 401: unauthorized, 403: forbidden, 404: err('No such user') } },
   {
@@ -109,7 +109,7 @@ export const USER_ROUTES: readonly ApiRouteSpec[] = [
     auth: true,
     params: u.UserParams,
     body: u.UserPatch,
-    responses: { 200: { description: 'Changed', schema: u.UserView }, 400: err('Invalid, or refused (mlps3 separation, unknown extension)'), 401: unauthorized, 403: forbidden, 404: err('No such user'), 409: err('The last security admin') },
+    responses: { 200: { description: 'Changed', schema: u.UserView }, 400: err('Invalid, or refused: mlps3 separation (field roles), an unknown extension (field extensions)'), 401: unauthorized, 403: forbidden, 404: err('No such user'), 409: err('The last security admin') },
   },
   { method: 'delete', path: '/api/v1/users/{id}', summary: 'Delete a user', tag, auth: true, params: u.UserParams, responses: { 204: { description: 'Deleted' }, 400: invalid, 401: unauthorized, 403: forbidden, 404: err('No such user'), 409: err('Yourself, or the last security admin') } },
   {
@@ -130,6 +130,6 @@ export const USER_ROUTES: readonly ApiRouteSpec[] = [
     tag,
     auth: true,
     body: u.PolicyChange,
-    responses: { 200: { description: 'Changed', schema: u.PolicyView }, 400: err('Invalid, or refused (separation of duties)'), 401: unauthorized, 403: forbidden },
+    responses: { 200: { description: 'Changed', schema: u.PolicyView }, 400: err('Invalid, or refused: separation of duties, naming the user (field profile)'), 401: unauthorized, 403: forbidden },
   },
 ];

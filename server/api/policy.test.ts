@@ -1,7 +1,7 @@
 // Issue 14 policies, enforced: the mlps3 profile's session limits and password rules.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createApiHarness, jsonRequest, signIn, totpCodeFor } from './testing.js';
+import { apiClient, createApiHarness, jsonRequest, signIn, totpCodeFor } from './testing.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const MIN = 60_000;
@@ -51,6 +51,26 @@ describe('security policy profiles', () => {
       const second = (await (await h.app.request('/api/v1/auth/login/mfa', jsonRequest('POST', { mfaToken, code: totpCodeFor(h, 'ops') }))).json()) as { token: string; mustChangePassword: boolean };
       assert.equal(second.mustChangePassword, true);
       assert.equal((await h.app.request('/api/v1/extensions', { headers: bearer(second.token) })).status, 403);
+    } finally {
+      await h.cleanup();
+    }
+  });
+  it('refusals name the field they are about: mlps3 separation under roles, an unknown extension under extensions, the profile switch under profile', async () => {
+    const h = await createApiHarness();
+    try {
+      const call = await apiClient(h, 'security-admin');
+      await h.users.create({ username: 'twohats', password: 'Correct-horse-1', roles: ['admin', 'auditor'] });
+      const refusedSwitch = await call('PUT', '/api/v1/security/policy', { profile: 'mlps3' });
+      assert.deepEqual([refusedSwitch.status, refusedSwitch.body?.['field']], [400, 'profile']);
+      assert.match(String(refusedSwitch.body?.['reason']), /user twohats/);
+      const unknown = await call('POST', '/api/v1/users', { username: 'agent7', roles: ['agent'], extensions: ['1999'] });
+      assert.deepEqual([unknown.status, unknown.body?.['field'], unknown.body?.['reason']], [400, 'extensions', 'extension 1999 does not exist']);
+      const twohats = (await call('GET', '/api/v1/users')).body!['items'] as { id: string; username: string }[];
+      assert.equal((await call('PATCH', `/api/v1/users/${twohats.find((u) => u.username === 'twohats')!.id}`, { roles: ['admin'] })).status, 200);
+      assert.equal((await call('PUT', '/api/v1/security/policy', { profile: 'mlps3' })).status, 200);
+      const separated = await call('POST', '/api/v1/users', { username: 'ops2', roles: ['admin', 'auditor'] });
+      assert.deepEqual([separated.status, separated.body?.['field']], [400, 'roles']);
+      assert.match(String(separated.body?.['reason']), /admin|auditor/);
     } finally {
       await h.cleanup();
     }

@@ -25,7 +25,7 @@ const ONE_OF_EACH: Record<keyof typeof EVENT_TOPICS, StreamEventJson | AcdEventJ
   registrations: { type: 'registration', at: AT, aor: 'sip:1001@pbx.test', contacts: 1 },
   acd: { type: 'acd.queue', at: AT },
   alerts: { type: 'alert', callId: 'c2', at: AT, caller: '1001', callee: '0044', alert: 'toll-fraud' },
-  transcripts: { type: 'transcript.final', callId: 'c3', at: AT, leg: 'caller', startMs: 1200, endMs: 2400, text: 'my number is 13812345678' },
+  transcripts: { type: 'transcript.final', callId: 'c3', at: AT, caller: '1001', callee: '1002', leg: 'caller', startMs: 1200, endMs: 2400, text: 'my number is 13812345678' },
 };
 
 describe('roles × event topics (issue 14 acceptance)', () => {
@@ -35,7 +35,7 @@ describe('roles × event topics (issue 14 acceptance)', () => {
     const endpoint = createCallEventsEndpoint({
       access: h.deps.access ?? assert.fail('shared access control'),
       callEvents: h.callEvents,
-      acdEvents: { snapshot: () => ({ type: 'acd.snapshot', at: AT }), subscribe: (l) => (acdListeners.add(l), () => acdListeners.delete(l)), scoped: (e) => e },
+      acdEvents: { snapshot: () => ({ type: 'acd.snapshot', at: AT }), subscribe: (l) => (acdListeners.add(l), () => acdListeners.delete(l)), scoped: (e) => e, callInScope: () => true },
       logger: quietApiLogger,
     });
     const server = await startHttpServer({ app: h.app, port: 0, address: '127.0.0.1', logger: quietApiLogger, upgrade: endpoint });

@@ -91,6 +91,8 @@ export interface MetricsSource {
 export interface CallRecordSource {
   list(filter: CallRecordFilter): Promise<{ items: CallRecordView[]; total: number }>;
   get(id: string): Promise<CallRecordView | undefined>;
+  /** which of these calls touched a scoped supervisor's queues, agents or extensions (call-scope.ts) */
+  touching(ids: readonly string[], touching: NonNullable<CallRecordFilter['touching']>): Promise<Set<string>>;
 }
 
 /** One call event as GET /api/v1/events streams it (a JSON text frame each). */
@@ -147,6 +149,9 @@ export interface TranscriptEventJson {
   readonly callId: string;
   /** ISO 8601 */
   readonly at: string;
+  /** the call's parties (a scoped supervisor hears only calls touching its queues or agents) */
+  readonly caller: string;
+  readonly callee: string;
   readonly leg: 'caller' | 'callee';
   /** ms from the call's start (its INVITE) */
   readonly startMs: number;
@@ -175,6 +180,8 @@ export interface AcdEventSource {
   subscribe(listener: (event: AcdEventJson) => void): () => void;
   /** the event as a supervisor with this scope may see it; undefined: not sent to them */
   scoped(event: AcdEventJson, scope: FloorScope | undefined): AcdEventJson | undefined;
+  /** whether a call event's call touches the scope now (server/acd/scope.ts liveCallInScope) */
+  callInScope(scope: FloorScope, call: { readonly id: string; readonly caller: string; readonly callee: string }): boolean;
 }
 
 type Controlled = { readonly ok: true } | { readonly ok: false; readonly status: 404 | 409; readonly reason: string };

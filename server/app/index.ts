@@ -202,7 +202,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       ? {
           onConversation: (call: Call) => {
             const live = transcription.live;
-            void live?.callAnswered({ id: call.id, startedAt: call.snapshot().startedAt, parties: call.parties, onClose: (l) => void call.on('close', () => l()) });
+            void live?.callAnswered({ id: call.id, caller: call.caller.number, callee: call.callee, startedAt: call.snapshot().startedAt, parties: call.parties, onClose: (l) => void call.on('close', () => l()) });
           },
         }
       : {}),
@@ -248,7 +248,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   sip.stack.use(provisioning.service.pnp());
   sip.stack.use(sip.watchCredentials(calls.control.handler));
   // BLF and MWI subscriptions (RFC 6665), after the B2BUA: it takes only INVITEs and its dialogs' requests
-  const presence = createPresence({ config, logger, clock, sip, extensions: repositories.extensions, lines: calls.control.lines, counts: (m) => voicemail.counts(m) });
+  const presence = createPresence({ config, logger, clock, sip, extensions: repositories.extensions, lines: calls.control.lines, counts: (m) => voicemail.counts(m), resolve: (from, to) => calls.dialPlan.resolve(from, to) });
   voicemail.onChange((mailbox) => presence.mailboxChanged(mailbox));
 
   let ready = false;

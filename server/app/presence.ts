@@ -1,7 +1,7 @@
 // Builds presence and lamps: the SUBSCRIBE handler (dialog and message-summary packages), fed by
 // the calls' lines and, once mailboxes exist, by voicemail's counts.
 import type { Config } from '../config/index.js';
-import type { CallLines } from '../calls/index.js';
+import type { CallLines, ResolvedStep } from '../calls/index.js';
 import { Presence, type MailboxCounts } from '../presence/index.js';
 import type { Clock, Logger } from '../sip/index.js';
 import type { ExtensionRepository } from '../store/index.js';
@@ -17,6 +17,8 @@ export function createPresence(o: {
   readonly extensions: ExtensionRepository;
   readonly lines: CallLines;
   readonly counts?: (mailbox: string) => MailboxCounts;
+  /** the dial plan: a ring group's number is a BLF list of its members (RFC 4662) */
+  readonly resolve?: (from: string, to: string) => Promise<{ readonly steps: readonly ResolvedStep[] }>;
 }): Presence {
   const { config, sip } = o;
   const presence = new Presence({
@@ -33,6 +35,15 @@ export function createPresence(o: {
     },
     contacts: (extension) => sip.registrar.lookup(`sip:${extension}@${config.sipDomain}`),
     counts: o.counts ?? (() => NO_MESSAGES),
+    ...(o.resolve
+      ? {
+          listMembers: async (subscriber: string, resource: string) => {
+            if (!/^[0-9]{1,15}$/.test(resource)) return undefined;
+            const first = (await o.resolve!(subscriber, resource).catch(() => ({ steps: [] as readonly ResolvedStep[] }))).steps[0];
+            return first !== undefined && first.destination.kind === 'ring-group' ? first.destination.members : undefined;
+          },
+        }
+      : {}),
     limits: {
       minExpiresS: config.subscribeMinExpires,
       maxExpiresS: config.subscribeMaxExpires,

@@ -2,7 +2,7 @@
 // (RFC 3842) packages, fed by the calls' lines and by the mailboxes. Subscribers are extensions
 // that authenticate with digest (as for INVITE); any extension may watch any extension's dialogs
 // (busy-lamp fields), only its own mailbox's messages.
-import { createRequest, newCallId, newTag, SubscriptionServer } from '../sip/index.js';
+import { createRequest, newCallId, newTag, optionTags, SubscriptionServer } from '../sip/index.js';
 import type { AuthorizeResult, Clock, DigestAuthenticator, Flow, IncomingRequest, Logger, SipStack } from '../sip/index.js';
 import type { CallLine, DigestCredentialSource } from '../calls/index.js';
 import { authenticateInvite, userOf } from '../calls/invite-auth.js';
@@ -23,6 +23,8 @@ export interface PresenceOptions {
   readonly isExtensionCached: (number: string) => boolean;
   /** the registered phones of an extension, for unsolicited message-summary NOTIFYs */
   readonly contacts: (extension: string) => readonly { readonly contact: string; readonly flow: Flow }[];
+  /** RFC 4662: the extensions a list URI stands for (a ring group's number), as `subscriber` may dial it; undefined: not a list */
+  readonly listMembers?: (subscriber: string, resource: string) => Promise<readonly string[] | undefined>;
   /** a mailbox's counts now (zeros when it has none) */
   readonly counts: (mailbox: string) => MailboxCounts;
   readonly limits: { readonly minExpiresS: number; readonly maxExpiresS: number; readonly maxSubscriptions: number; readonly maxPerSource: number };
@@ -34,12 +36,14 @@ export class Presence {
   readonly #o: PresenceOptions;
   readonly dialogs: ExtensionDialogs;
   readonly #dialog;
+  /** list URIs subscribed to, with their members as last resolved (bounded by the dial plan's ring groups) */
+  readonly #lists = new Map<string, readonly string[]>();
   readonly server: SubscriptionServer;
 
   constructor(options: PresenceOptions) {
     this.#o = options;
     this.dialogs = new ExtensionDialogs({ domain: options.domain, isExtension: options.isExtensionCached });
-    this.#dialog = dialogPackage({ dialogs: this.dialogs, domain: options.domain });
+    this.#dialog = dialogPackage({ dialogs: this.dialogs, domain: options.domain, listOf: (resource) => this.#lists.get(resource) });
     this.server = new SubscriptionServer({
       stack: options.stack,
       clock: options.clock,
@@ -65,6 +69,15 @@ export class Presence {
     o.onAuthSuccess?.({ source: request.source.address, username: auth.username });
     const uri = parseUri(request.message.uri);
     const resource = (uri.ok ? userOf(uri.value) : undefined) ?? '';
+    if (pkg === 'dialog' && !(await o.isExtension(resource))) {
+      const members = await o.listMembers?.(auth.username, resource);
+      if (members !== undefined) {
+        // RFC 4662 §5.1: a subscriber that cannot take a list gets 421 naming the extension it lacks
+        if (!optionTags(request.message, 'Supported').has('eventlist')) return { ok: false, reply: { status: 421, headers: [{ name: 'Require', value: 'eventlist' }] } };
+        this.#lists.set(resource, members);
+        return { ok: true, subscriber: auth.username, resource };
+      }
+    }
     // RFC 6665 §4.2.1.1: a resource that does not exist gets 404
     if (!(await o.isExtension(resource))) return { ok: false, reply: { status: 404 } };
     // a mailbox's counts are its owner's business (RFC 6665 §5.2: authorisation is the notifier's policy)
@@ -74,8 +87,14 @@ export class Presence {
 
   /** a call's line changed: partial dialog-info to the watchers of each extension it touched */
   lineChanged(line: CallLine): void {
-    for (const change of this.dialogs.update(line)) {
+    const changed = this.dialogs.update(line);
+    for (const change of changed) {
       this.server.notify({ package: 'dialog', resource: change.extension, content: (s) => this.#dialog.partial(s, change.changed) });
+    }
+    // the lists that hold a member that changed: one NOTIFY each, with just those members
+    const extensions = changed.map((c) => c.extension);
+    for (const [list, members] of this.#lists) {
+      if (members.some((m) => extensions.includes(m))) this.server.notify({ package: 'dialog', resource: list, content: (s) => this.#dialog.listPartial(s, extensions) });
     }
   }
 

@@ -16,6 +16,9 @@ export type TranscriptLeg = TranscriptEventJson['leg'];
 /** what live transcription needs of a Call */
 export interface TranscribedCall {
   readonly id: string;
+  /** the parties' numbers, as call events name them */
+  readonly caller: string;
+  readonly callee: string;
   /** ms since the epoch: the INVITE arrived */
   readonly startedAt: number;
   readonly parties: { readonly caller: EndpointHandle; readonly callee: EndpointHandle } | undefined;
@@ -108,6 +111,8 @@ export class LiveTranscription {
       type: e.event === 'asr-partial' ? 'transcript.partial' : 'transcript.final',
       callId: call.id,
       at: new Date(this.#o.now()).toISOString(),
+      caller: call.caller,
+      callee: call.callee,
       leg,
       startMs,
       endMs,

@@ -11,12 +11,14 @@ export interface ReceivedNotify {
   readonly contentType: string;
   readonly body: string;
   readonly cseq: number;
+  /** the Require header (RFC 4662: eventlist on a list's NOTIFY) */
+  readonly require: string;
 }
 
 export interface Subscriber {
   readonly notifies: ReceivedNotify[];
   /** SUBSCRIBE (new, or in the dialog once one exists); resolves with the final status */
-  subscribe(o: { expires: number; accept?: string }): Promise<number>;
+  subscribe(o: { expires: number; accept?: string; supported?: string }): Promise<number>;
   /** waits for a NOTIFY (after the first `since`) that matches */
   waitForNotify(match: (n: ReceivedNotify) => boolean, o?: { since?: number; timeoutMs?: number }): Promise<ReceivedNotify>;
   close(): void;
@@ -33,6 +35,7 @@ export function startSubscriber(o: { port: number; user: string; password: strin
         contentType: typeof type === 'string' ? type : (type?.type ?? ''),
         body: rq.content ?? '',
         cseq: rq.headers.cseq?.seq ?? 0,
+        require: String(rq.headers.require ?? ''),
       });
     }
     stack.send(sip.makeResponse(rq, 200, 'OK'));
@@ -48,7 +51,7 @@ export function startSubscriber(o: { port: number; user: string; password: strin
         if ((rs.status ?? 0) >= 200) resolve(rs);
       });
     });
-  const request = (expires: number, accept: string | undefined, auth?: Record<string, string>, authHeader?: string): SipMessage => ({
+  const request = (s: { expires: number; accept?: string; supported?: string }, auth?: Record<string, string>, authHeader?: string): SipMessage => ({
     method: 'SUBSCRIBE',
     uri,
     headers: {
@@ -58,8 +61,9 @@ export function startSubscriber(o: { port: number; user: string; password: strin
       cseq: { method: 'SUBSCRIBE', seq: ++cseq },
       contact: [{ uri: `sip:${o.user}@${PHONE_ADDRESS}:${o.port}`, params: {} }],
       event: o.event,
-      expires,
-      ...(accept ? { accept } : {}),
+      expires: s.expires,
+      ...(s.accept ? { accept: s.accept } : {}),
+      ...(s.supported ? { supported: s.supported } : {}),
       'max-forwards': 70,
       'user-agent': 'node-sip subscriber',
       route: [{ uri: `sip:${o.server.host}:${o.server.port};lr`, params: {} }],
@@ -69,12 +73,12 @@ export function startSubscriber(o: { port: number; user: string; password: strin
   return {
     notifies,
     async subscribe(s) {
-      let rs = await send(request(s.expires, s.accept));
+      let rs = await send(request(s));
       if (rs.status === 401 || rs.status === 407) {
         const header = rs.status === 401 ? 'www-authenticate' : 'proxy-authenticate';
         const challenges = (rs.headers[header] as Challenge[] | undefined) ?? [];
         const auth = answerChallenges({ challenges, algorithm: 'SHA-256', user: o.user, password: o.password, method: 'SUBSCRIBE', uri });
-        rs = await send(request(s.expires, s.accept, auth, rs.status === 401 ? 'authorization' : 'proxy-authorization'));
+        rs = await send(request(s, auth, rs.status === 401 ? 'authorization' : 'proxy-authorization'));
       }
       if ((rs.status ?? 0) < 300 && rs.headers.to?.params.tag) toTag = rs.headers.to.params.tag ?? undefined;
       return rs.status ?? 0;

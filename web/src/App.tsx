@@ -60,7 +60,8 @@ export function App({ nonce }: { nonce: string | undefined }) {
     if (session === null && path !== '/login') navigate(path === '/' ? '/login' : `/login?next=${encodeURIComponent(currentPath())}`, { replace: true });
     else if (session?.mustChangePassword && path !== '/password') navigate(`/password${location.search}`, { replace: true });
     else if (session?.mfaEnrolmentRequired && !session.mustChangePassword && path !== '/mfa') navigate(`/mfa${location.search}`, { replace: true });
-    else if (session && !session.mustChangePassword && !session.mfaEnrolmentRequired && (path === '/login' || path === '/' || path === '/mfa')) {
+    // /mfa stays open to a user setting up two-step sign-in of its own accord (My account), until it is on
+    else if (session && !session.mustChangePassword && !session.mfaEnrolmentRequired && (path === '/login' || path === '/' || (path === '/mfa' && session.mfaEnabled))) {
       const next = new URLSearchParams(location.search).get('next');
       navigate(next !== null ? safeNext(next) : homeFor(session.permissions), { replace: true });
     }

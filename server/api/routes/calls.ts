@@ -7,6 +7,7 @@ import { requireSession } from '../auth.js';
 import { jsonError, readBody, validate } from '../http-errors.js';
 import { DtmfRequest, JoinRequest, LiveCallParams, TransferRequest } from '../schemas-calls.js';
 import { auditFrom } from './recording-control.js';
+import { liveCallVisible, liveCallsVisible } from '../call-scope.js';
 
 type Outcome = { readonly ok: true } | { readonly ok: false; readonly status: 404 | 409; readonly reason: string };
 
@@ -16,7 +17,8 @@ export function mountCallRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
 
   app.get('/api/v1/calls', session, (c) => {
     if (deps.liveCalls === undefined) return absent(c);
-    return c.json({ items: deps.liveCalls.list().map((v) => ({ ...v, startedAt: new Date(v.startedAt).toISOString() })) });
+    const visible = deps.liveCalls.list().filter(liveCallsVisible(deps, c.get('auth')));
+    return c.json({ items: visible.map((v) => ({ ...v, startedAt: new Date(v.startedAt).toISOString() })) });
   });
 
   /** one action on one call: 404 for an unknown call, 409 when the call cannot do it now */
@@ -61,6 +63,9 @@ export function mountCallRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const body = await readBody(c, JoinRequest);
     if (!body.ok) return body.response;
     if (deps.liveCalls === undefined) return absent(c);
+    // the path's call is checked by call-scope.ts; the one it joins must be overseen too
+    const other = deps.liveCalls.list().find((v) => v.id === body.value.call);
+    if (other !== undefined && !liveCallVisible(deps, c.get('auth'), other)) return jsonError(c, 403, { error: 'forbidden', reason: `call ${other.id} is not one you oversee` });
     const joined = await deps.liveCalls.join(params.value.id, body.value.call);
     if (!joined.ok) return jsonError(c, joined.status, { error: joined.status === 404 ? 'call not found' : 'not possible now', reason: joined.reason });
     auditFrom(deps, c, { action: 'call.join', target: params.value.id, detail: { with: body.value.call } });

@@ -8,6 +8,7 @@ import { jsonError, validate } from '../http-errors.js';
 import { CdrCsvQuery, CdrParams, CdrQuery } from '../schemas.js';
 import { callRecordJson } from '../schemas-cdr.js';
 import { maskCallRecord } from '../pii-access.js';
+import { callTouchOfPrincipal } from '../call-scope.js';
 
 /** what the caller may see: masked personal data unless the role sees it unmasked (pii-access.ts) */
 const shown = (c: Context<ApiEnv>, r: CallRecordView): CallRecordView => (c.get('auth').permissions.has('pii.unmasked') ? r : maskCallRecord(r));
@@ -98,8 +99,13 @@ export function cdrCsvRow(r: CallRecordView): string {
   return CDR_CSV_COLUMNS.map((column) => csvField(CDR_CSV_CELLS[column](source))).join(',');
 }
 
-function filterOf(q: { from?: number; to?: number; number?: string; disposition?: CallRecordFilter['disposition']; limit: number; offset: number }): CallRecordFilter {
+type CdrListQuery = { from?: number; to?: number; number?: string; disposition?: CallRecordFilter['disposition']; limit: number; offset: number };
+
+/** the query's filter, narrowed to the calls a scoped supervisor oversees (call-scope.ts) */
+function filterOf(deps: ApiDeps, c: Context<ApiEnv>, q: CdrListQuery): CallRecordFilter {
+  const touching = callTouchOfPrincipal(deps, c.get('auth'));
   return {
+    ...(touching !== undefined ? { touching } : {}),
     limit: q.limit,
     offset: q.offset,
     ...(q.from !== undefined ? { from: q.from } : {}),
@@ -115,14 +121,14 @@ export function mountCdrRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   app.get('/api/v1/cdrs', session, async (c) => {
     const query = validate(c, CdrQuery, c.req.query());
     if (!query.ok) return query.response;
-    const { items, total } = await deps.callRecords.list(filterOf(query.value));
+    const { items, total } = await deps.callRecords.list(filterOf(deps, c, query.value));
     return c.json({ items: items.map((r) => callRecordJson(shown(c, r))), total, limit: query.value.limit, offset: query.value.offset });
   });
 
   app.get('/api/v1/cdrs.csv', session, async (c) => {
     const query = validate(c, CdrCsvQuery, c.req.query());
     if (!query.ok) return query.response;
-    const { items, total } = await deps.callRecords.list(filterOf(query.value));
+    const { items, total } = await deps.callRecords.list(filterOf(deps, c, query.value));
     // RFC 4180: CRLF after every record, the last one included
     const lines = [CDR_CSV_COLUMNS.join(','), ...items.map((r) => cdrCsvRow(shown(c, r)))];
     return c.body(`${lines.join('\r\n')}\r\n`, 200, {

@@ -10,6 +10,7 @@ import { jsonError, validate } from '../http-errors.js';
 import { CdrParams } from '../schemas.js';
 import { TranscriptQuery } from '../schemas-transcripts.js';
 import { maskPii } from '../../security/pii.js';
+import { callTouchOfPrincipal } from '../call-scope.js';
 
 /** a masked viewer's search looks through at most this many matches (filtered on the masked text) */
 const MASKED_SEARCH_CAP = 1000;
@@ -41,6 +42,15 @@ export function mountTranscriptRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const query = validate(c, TranscriptQuery, c.req.query());
     if (!query.ok) return query.response;
     const { q, limit, offset } = query.value;
+    // a scoped supervisor finds only the calls it oversees (call-scope.ts): matches filtered, as the masked ones are
+    const touch = callTouchOfPrincipal(deps, c.get('auth'));
+    if (touch !== undefined) {
+      const { items } = await repo.search({ q, limit: MASKED_SEARCH_CAP, offset: 0 });
+      const mine = await deps.callRecords.touching([...new Set(items.map((r) => r.callId))], touch);
+      const mask = !unmasked(c);
+      const visible = items.filter((r) => mine.has(r.callId)).map((r) => segmentJson(r, mask)).filter((s) => !mask || s.text.includes(q));
+      return c.json({ items: visible.slice(offset, offset + limit), total: visible.length, limit, offset });
+    }
     if (unmasked(c)) {
       const { items, total } = await repo.search({ q, limit, offset });
       return c.json({ items: items.map((r) => segmentJson(r, false)), total, limit, offset });

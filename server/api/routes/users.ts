@@ -39,14 +39,14 @@ export function mountUserRoutes(app: Hono<ApiEnv>, deps: ApiDeps, access: Access
     const source = remoteAddress(c);
     deps.audit.record({ actor: c.get('auth').user.username, action, target, ...(source !== undefined ? { source } : {}), ...(detail ? { detail } : {}) });
   };
-  /** 400 reasons: three-way separation under mlps3, extensions that do not exist */
-  const problem = async (o: { roles?: readonly UserRole[]; extensions?: readonly string[] }): Promise<string | undefined> => {
+  /** 400 reasons, with the request field they are about (the console shows them under it): three-way separation under mlps3, extensions that do not exist */
+  const problem = async (o: { roles?: readonly UserRole[]; extensions?: readonly string[] }): Promise<{ reason: string; field: string } | undefined> => {
     const policy = await access.policy.current();
     if (o.roles && policy.separationOfDuties) {
       const conflict = separationConflict(o.roles);
-      if (conflict !== undefined) return conflict;
+      if (conflict !== undefined) return { reason: conflict, field: 'roles' };
     }
-    for (const n of o.extensions ?? []) if (!(await deps.repositories.extensions.get(n))) return `extension ${n} does not exist`;
+    for (const n of o.extensions ?? []) if (!(await deps.repositories.extensions.get(n))) return { reason: `extension ${n} does not exist`, field: 'extensions' };
     return undefined;
   };
   /** a security admin must remain, or nobody could manage users again */
@@ -66,7 +66,7 @@ export function mountUserRoutes(app: Hono<ApiEnv>, deps: ApiDeps, access: Access
     if (!body.ok) return body.response;
     const { password, ...rest } = body.value;
     const why = await problem(rest);
-    if (why !== undefined) return jsonError(c, 400, { error: 'refused', reason: why });
+    if (why !== undefined) return jsonError(c, 400, { error: 'refused', ...why });
     const generated = password === undefined ? oneTimePassword() : undefined;
     const created = await users.create({ ...rest, password: password ?? generated ?? '', mustChangePassword: generated !== undefined });
     if (!created) return jsonError(c, 409, { error: 'username taken' });
@@ -89,7 +89,7 @@ export function mountUserRoutes(app: Hono<ApiEnv>, deps: ApiDeps, access: Access
     const before = await users.get(p.value.id);
     if (!before) return jsonError(c, 404, { error: 'user not found' });
     const why = await problem(body.value);
-    if (why !== undefined) return jsonError(c, 400, { error: 'refused', reason: why });
+    if (why !== undefined) return jsonError(c, 400, { error: 'refused', ...why });
     if (await wouldLeaveNoSecurityAdmin(before, body.value)) return lastSecurityAdmin(c);
     const after = await users.update(before.id, body.value);
     if (!after) return jsonError(c, 404, { error: 'user not found' });
@@ -149,7 +149,7 @@ export function mountUserRoutes(app: Hono<ApiEnv>, deps: ApiDeps, access: Access
     if (!body.ok) return body.response;
     const before = (await access.policy.current()).profile;
     const refused = await access.policy.set({ profile: body.value.profile, by: c.get('auth').user.username, users: await users.list() });
-    if (refused !== undefined) return jsonError(c, 400, { error: 'refused', reason: refused });
+    if (refused !== undefined) return jsonError(c, 400, { error: 'refused', reason: refused, field: 'profile' });
     audit(c, 'policy.change', 'security-profile', { from: before, to: body.value.profile });
     return c.json({ current: await access.policy.current(), profiles: policyProfiles.map((p) => POLICY_PROFILES[p]) });
   });

@@ -16,6 +16,8 @@ import { formatSubscriptionState, type SubscriptionStateValue } from './event.js
 export interface NotifyContent {
   readonly contentType: string;
   readonly body: string;
+  /** further headers the package's NOTIFY needs (RFC 4662 §5: `Require: eventlist` on a list's) */
+  readonly headers?: readonly (readonly [string, string])[];
 }
 
 /** What a package sees of a subscription when it makes a NOTIFY body. */
@@ -127,7 +129,7 @@ export class Subscription implements SubscriptionView {
           ['Event', this.#init.eventHeader],
           ['Subscription-State', formatSubscriptionState(state)],
           ['Contact', this.#init.contact],
-          ...(content ? [['Content-Type', content.contentType] as const] : []),
+          ...(content ? [['Content-Type', content.contentType] as const, ...(content.headers ?? [])] : []),
         ],
         ...(content ? { body: content.body } : {}),
       });

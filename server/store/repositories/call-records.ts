@@ -21,6 +21,7 @@ import {
   type RecordingFormat,
 } from '../schema/call-records.js';
 import type { FieldSpecs } from '../schema/record-fields.js';
+import { acdInteractions } from '../schema/acd.js';
 import { legsByCall, recordView } from './call-records-views.js';
 
 // The call record's shape is defined once, in schema/call-records.ts: what is written is what is read.
@@ -38,8 +39,36 @@ export interface CallRecordFilter {
   /** caller or callee */
   number?: string;
   disposition?: CallDisposition;
+  /** a scoped supervisor's: only calls that touched these queues, agents or extensions (issue 14) */
+  touching?: CallTouchFilter;
   limit: number;
   offset: number;
+}
+
+/** server/acd/scope.ts' CallTouch, as the store filters by it */
+export interface CallTouchFilter {
+  readonly queues: readonly string[];
+  readonly agents: readonly string[];
+  readonly extensions: readonly string[];
+}
+
+/**
+ * The SQL for "this call touched the scope": an ACD interaction of the call in one of the queues or
+ * with one of the agents (acd_interactions, linked by call id), the wrap-up by one of the agents, or
+ * one of the extensions as caller or callee. Empty lists match nothing.
+ */
+function touchCondition(t: CallTouchFilter): SQL {
+  const some = <T>(list: readonly T[], f: (l: T[]) => SQL): SQL[] => (list.length > 0 ? [f([...list])] : []);
+  const interaction = [...some(t.queues, (l) => inArray(acdInteractions.queueId, l)), ...some(t.agents, (l) => inArray(acdInteractions.agentId, l))];
+  const parts = [
+    ...some(t.extensions, (l) => inArray(callRecords.caller, l)),
+    ...some(t.extensions, (l) => inArray(callRecords.callee, l)),
+    ...some(t.agents, (l) => inArray(callRecords.wrapUpBy, l)),
+    ...(interaction.length > 0
+      ? [sql`exists (select 1 from ${acdInteractions} where ${acdInteractions.callId} = ${callRecords.id} and (${or(...interaction)}))`]
+      : []),
+  ];
+  return parts.length > 0 ? or(...parts)! : sql`0`;
 }
 
 export interface CallRecordRepositoryOptions {
@@ -189,6 +218,7 @@ export class CallRecordRepository {
       where.push(or(eq(callRecords.caller, filter.number), eq(callRecords.callee, filter.number))!);
     }
     if (filter.disposition !== undefined) where.push(eq(callRecords.disposition, filter.disposition));
+    if (filter.touching !== undefined) where.push(touchCondition(filter.touching));
     const condition = where.length > 0 ? and(...where) : undefined;
     const rows = await this.#db
       .select()
@@ -209,6 +239,17 @@ export class CallRecordRepository {
     if (row === undefined) return undefined;
     const legs = await this.#legsOf([id]);
     return recordView(row, legs.get(id) ?? []);
+  }
+
+  /** Which of these calls touched the scope (touchCondition); unknown ids are not among them. */
+  async touching(ids: readonly string[], touching: CallTouchFilter): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += LEG_QUERY_SLICE) {
+      const slice = [...ids.slice(i, i + LEG_QUERY_SLICE)];
+      const rows = await this.#db.select({ id: callRecords.id }).from(callRecords).where(and(inArray(callRecords.id, slice), touchCondition(touching)));
+      for (const r of rows) found.add(r.id);
+    }
+    return found;
   }
 
   async #legsOf(callIds: readonly string[]): Promise<Map<string, CallLegView[]>> {

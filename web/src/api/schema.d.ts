@@ -3327,7 +3327,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid, or refused: two administrator roles under mlps3, an unknown extension */
+            /** @description Invalid, or refused: two administrator roles under mlps3 (field roles), an unknown extension (field extensions) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3603,7 +3603,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid, or refused (mlps3 separation, unknown extension) */
+            /** @description Invalid, or refused: mlps3 separation (field roles), an unknown extension (field extensions) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3968,7 +3968,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid, or refused (separation of duties) */
+            /** @description Invalid, or refused: separation of duties, naming the user (field profile) */
             400: {
                 headers: {
                     [name: string]: unknown;

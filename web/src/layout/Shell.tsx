@@ -7,16 +7,16 @@ import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from './LanguageSwitch';
 import { navigate, useLocation } from '../lib/router';
 import { useSession } from '../lib/session';
-import { ROUTES, routeFor } from './routes';
+import { mayOpen, ROUTES, routeFor } from './routes';
 
 export default function Shell() {
   const { t } = useTranslation();
   const { session, signOut } = useSession();
   const location = useLocation();
   const permissions = session?.permissions;
-  const visible = useMemo(() => ROUTES.filter((r) => permissions?.includes(r.permission) ?? false), [permissions]);
+  const visible = useMemo(() => ROUTES.filter((r) => mayOpen(r, permissions)), [permissions]);
   const route = routeFor(location.pathname);
-  const allowed = route !== undefined && (permissions?.includes(route.permission) ?? false);
+  const allowed = route !== undefined && mayOpen(route, permissions);
 
   const groups = [...new Set(visible.map((r) => r.group))];
   const items = groups.map((g) => ({

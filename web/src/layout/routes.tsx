@@ -23,6 +23,10 @@ import {
   SoundOutlined,
   WifiOutlined,
   MailOutlined,
+  UserOutlined,
+  SafetyOutlined,
+  KeyOutlined,
+  IdcardOutlined,
 } from '@ant-design/icons';
 
 export interface ConsoleRoute {
@@ -31,11 +35,12 @@ export interface ConsoleRoute {
   /** i18n key of the menu entry and the page title */
   readonly title: string;
   readonly icon: ReactNode;
-  /** the permission its page reads with (server/users/roles.ts): the menu shows it to those who hold it */
+  /** the permission its page reads with (server/users/roles.ts): the menu shows it to those who hold it;
+   *  'signed-in': every signed-in user (the own account and API tokens) */
   readonly permission: string;
   readonly page: LazyExoticComponent<ComponentType>;
   /** menu group i18n key */
-  readonly group: 'menu.groups.work' | 'menu.groups.admin' | 'menu.groups.acd' | 'menu.groups.records' | 'menu.groups.system';
+  readonly group: 'menu.groups.work' | 'menu.groups.admin' | 'menu.groups.acd' | 'menu.groups.records' | 'menu.groups.system' | 'menu.groups.security' | 'menu.groups.account';
 }
 
 export const ROUTES: readonly ConsoleRoute[] = [
@@ -59,8 +64,15 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '/cdrs', title: 'menu.cdrs', icon: <HistoryOutlined />, permission: 'cdrs.read', group: 'menu.groups.records', page: lazy(() => import('../pages/CallRecords')) },
   { path: '/audit', title: 'menu.audit', icon: <AuditOutlined />, permission: 'audit.read', group: 'menu.groups.records', page: lazy(() => import('../pages/Audit')) },
   { path: '/moh', title: 'menu.moh', icon: <SoundOutlined />, permission: 'moh.read', group: 'menu.groups.admin', page: lazy(() => import('../pages/MusicOnHold')) },
+  { path: '/users', title: 'menu.users', icon: <UserOutlined />, permission: 'users.read', group: 'menu.groups.security', page: lazy(() => import('../pages/Users')) },
+  { path: '/policy', title: 'menu.policy', icon: <SafetyOutlined />, permission: 'policy.read', group: 'menu.groups.security', page: lazy(() => import('../pages/Policy')) },
+  { path: '/account', title: 'menu.account', icon: <IdcardOutlined />, permission: 'signed-in', group: 'menu.groups.account', page: lazy(() => import('../pages/Account')) },
+  { path: '/tokens', title: 'menu.tokens', icon: <KeyOutlined />, permission: 'signed-in', group: 'menu.groups.account', page: lazy(() => import('../pages/ApiTokens')) },
   { path: '/system', title: 'menu.system', icon: <DashboardOutlined />, permission: 'system.read', group: 'menu.groups.system', page: lazy(() => import('../pages/SystemStatus')) },
 ];
+
+/** whether a user with these permissions may open the screen */
+export const mayOpen = (r: ConsoleRoute, permissions: readonly string[] | undefined): boolean => r.permission === 'signed-in' || (permissions?.includes(r.permission) ?? false);
 
 export function routeFor(pathname: string): ConsoleRoute | undefined {
   return ROUTES.find((r) => pathname === r.path || pathname.startsWith(r.path + '/'));
@@ -70,5 +82,5 @@ export function routeFor(pathname: string): ConsoleRoute | undefined {
 export function homeFor(permissions: readonly string[]): string {
   // agents (their own state, nobody else's) start at their workspace; everyone else at the first screen of the table after it
   if (permissions.includes('acd.agent-state') && !permissions.includes('acd.supervise')) return '/agent';
-  return ROUTES.find((r) => r.path !== '/agent' && permissions.includes(r.permission))?.path ?? '/password';
+  return ROUTES.find((r) => r.path !== '/agent' && permissions.includes(r.permission))?.path ?? '/account';
 }

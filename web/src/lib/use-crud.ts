@@ -25,6 +25,10 @@ export function useCrud<Row extends { id: number | string }, Values extends obje
   readonly values: (row: Row | 'new') => Partial<Values>;
   readonly body: (values: Values) => unknown;
   readonly reload: () => Promise<void>;
+  /** how a row is changed (default PUT; users take PATCH) */
+  readonly update?: 'PUT' | 'PATCH';
+  /** the server's answer to a save, for what it shows once (a user's one-time password) */
+  readonly saved?: (answer: unknown, created: boolean) => void;
 }): Crud<Row, Values> {
   const [form] = Form.useForm<Values>();
   const { message } = App.useApp();
@@ -50,9 +54,12 @@ export function useCrud<Row extends { id: number | string }, Values extends obje
       setProblem(undefined);
       try {
         const body = o.body(values);
-        if (editing === 'new') await request(o.url, { method: 'POST', body });
-        else await request(`${o.url}/${encodeURIComponent(editing.id)}`, { method: 'PUT', body });
+        const answer =
+          editing === 'new'
+            ? await request(o.url, { method: 'POST', body })
+            : await request(`${o.url}/${encodeURIComponent(editing.id)}`, { method: o.update ?? 'PUT', body });
         setEditing(undefined);
+        o.saved?.(answer, editing === 'new');
         await o.reload();
       } catch (err) {
         setProblem(showServerErrors(form, err, o.fields));
