@@ -116,6 +116,14 @@ export class EndpointRef implements EndpointHandle {
     this.#send({ type: 'play', endpointId: this.id, playId: id, item: { ...item } });
   }
 
+  startSpeechTap(o: { readonly socket: string; readonly stream: number }): void {
+    this.#send({ type: 'speech-tap', endpointId: this.id, socket: o.socket, stream: o.stream });
+  }
+
+  stopSpeechTap(stream: number): void {
+    this.#send({ type: 'speech-tap', endpointId: this.id, socket: null, stream });
+  }
+
   stopPlayback(): void {
     this.#send({ type: 'stop-play', endpointId: this.id });
   }

@@ -231,6 +231,9 @@ export class WorkerMediaEngine implements MediaEngine, EndpointOwner, SessionOwn
         this.#endpoints.get(message.endpointId)?.emit('play-done', { id: message.playId, reason: message.reason });
         this.#emit('play-done', { endpointId: message.endpointId, group: message.group, id: message.playId, reason: message.reason });
         return;
+      case 'speech-tap-ended':
+        this.#endpoints.get(message.endpointId)?.emit('speech-tap-ended', { stream: message.stream, framesSent: message.framesSent, framesDropped: message.framesDropped, error: message.error });
+        return;
       case 'log':
         this.#logger[message.level](message.fields, message.msg);
         return;

@@ -151,6 +151,15 @@ export interface EndpointHandle {
   /** plays to this phone instead of its peer's media until done or stopped; 'play-done' reports the end */
   play(id: string, item: PlayItem): void;
   stopPlayback(): void;
+  /**
+   * PCM of what this endpoint's phone says, written by the media worker itself to the speech
+   * process's Unix socket as `stream` (8 or 16 kHz records, docs/speech.md "PCM path"); frames the
+   * socket cannot take at once are dropped and counted, never queued in front of RTP. Taps of
+   * different streams coexist (live transcription and an IVR's speech input on one caller); a start
+   * of a stream already tapped replaces it; 'speech-tap-ended' reports each tap's figures when it ends.
+   */
+  startSpeechTap(o: { readonly socket: string; readonly stream: number }): void;
+  stopSpeechTap(stream: number): void;
   readonly kind: 'rtp' | 'webrtc';
   /** WebRTC endpoints only: offer/answer with ICE and DTLS made by the endpoint (the SDP is the answer or offer to send) */
   negotiate(op: { readonly op: 'accept-offer'; readonly sdp: string } | { readonly op: 'create-offer' } | { readonly op: 'accept-answer'; readonly sdp: string }): Promise<string>;
@@ -178,6 +187,8 @@ export interface EndpointEvents {
   'play-done': (e: { readonly id: string; readonly reason: 'finished' | 'stopped' | 'failed' }) => void;
   /** closed by the engine, not by close(): its worker died with its sockets */
   closed: (e: { readonly reason: 'worker-crashed' }) => void;
+  /** a speech tap ended: frames written, frames dropped because the speech process was behind, a socket error */
+  'speech-tap-ended': (e: { readonly stream: number; readonly framesSent: number; readonly framesDropped: number; readonly error: string | null }) => void;
 }
 
 /** Every endpoint's events in one stream, for observers of the whole engine (metrics, benchmarks). */

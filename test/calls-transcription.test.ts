@@ -7,7 +7,6 @@
 // segment by search.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,7 +15,7 @@ import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
 import { finalCallRecord } from './helpers/cdrs.js';
 import { startHailing, withExtensions, type HailingProcess } from './helpers/hailing-process.js';
 import { digitErrors } from '../server/speech/testing/digits.js';
-import { SPOKEN_DIGITS, spokenWav } from './helpers/spoken-digits.js';
+import { SPOKEN_DIGITS, silentWav, spokenDigitsWav } from './helpers/spoken-digits.js';
 
 const DOMAIN = '127.0.0.1';
 const MODEL = fileURLToPath(new URL('./fixtures/speech/digits-tdnn', import.meta.url));
@@ -58,9 +57,8 @@ for (const format of ['wav', 'ogg'] as const) describe(`post-call transcription 
   it('digits spoken into a recorded, sealed call are transcribed after the hang-up: one caller segment per utterance at its time, none for the silent callee, found by search', { timeout: 150_000 }, async (t) => {
     server = await startHailing({ env: { HAILING_RECORD_CALLS: 'all', HAILING_RECORDING_FORMAT: format, HAILING_TRANSCRIBE_MODEL: MODEL } });
     await withExtensions(server, ['1001', '1002']);
-    const spoken = spokenWav(scratch);
-    const quiet = path.join(scratch, 'quiet.wav');
-    execFileSync('sox', ['-n', '-r', '48000', '-c', '2', '-b', '16', quiet, 'trim', '0', String(spoken.seconds + 5)]);
+    const spoken = spokenDigitsWav({ dir: scratch, utterances: SPOKEN });
+    const quiet = silentWav({ dir: scratch, seconds: spoken.seconds + 5 });
     const phone = (user: string, audioFile: string) =>
       registeredPhone({ user, password: `secret-${user}`, domain: DOMAIN, server: { host: '127.0.0.1', port: server!.ports.sip }, transport: 'udp', audioFile, answerMode: 'auto' }, phones);
     const a = await phone('1001', spoken.file);

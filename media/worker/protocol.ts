@@ -30,6 +30,8 @@ export type ToMediaWorker =
   | { readonly type: 'room-mute'; readonly roomId: string; readonly endpointId: string; readonly muted: boolean }
   | { readonly type: 'room-close'; readonly roomId: string }
   | { readonly type: 'record-start'; readonly recordingId: string; readonly group: string; readonly path: string; readonly format: 'wav' | 'ogg'; readonly left: string; readonly right: string | null; readonly mixed: boolean; readonly seal: SealOptions | null }
+  /** PCM of what the endpoint's phone says to the speech process's socket as `stream` (socket null: stop that stream's tap) */
+  | { readonly type: 'speech-tap'; readonly endpointId: string; readonly socket: string | null; readonly stream: number }
   | { readonly type: 'record-pause'; readonly recordingId: string; readonly paused: boolean }
   | { readonly type: 'record-stop'; readonly id: number; readonly recordingId: string }
   | ({ readonly type: 'webrtc'; readonly id: number; readonly endpointId: string } & WebRtcOp)
@@ -55,4 +57,6 @@ export type FromMediaWorker =
   | { readonly type: 'sdp'; readonly id: number; readonly sdp: string | null; readonly error?: string }
   | { readonly type: 'dtmf'; readonly endpointId: string; readonly group: string; readonly digit: string; readonly durationMs: number; readonly method: DtmfMethod }
   | { readonly type: 'play-done'; readonly endpointId: string; readonly group: string; readonly playId: string; readonly reason: 'finished' | 'stopped' | 'failed' }
+  /** a speech tap ended (stopped, replaced, its endpoint closed, or its socket failed) with its figures */
+  | { readonly type: 'speech-tap-ended'; readonly endpointId: string; readonly group: string; readonly stream: number; readonly framesSent: number; readonly framesDropped: number; readonly error: string | null }
   | { readonly type: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly fields: Record<string, unknown>; readonly msg: string };

@@ -6,6 +6,7 @@ import { RecordingSession } from '../session/recording.js';
 import { Playback } from '../session/playback.js';
 import { Ticker, type TickTarget } from '../session/ticker.js';
 import { RtcpTick } from '../session/rtcp-tick.js';
+import { SpeechTaps } from '../session/speech-tap.js';
 import { sameFormat, sessionRateFor } from '../session/formats.js';
 import type { DtmfClock, MediaPort } from '../session/port.js';
 import type { RecordingResult } from '../types.js';
@@ -47,6 +48,8 @@ export class WorkerSessions {
   };
 
   readonly #rtcpTick: RtcpTick;
+  /** PCM taps to the speech process, one per endpoint */
+  readonly #speechTaps: SpeechTaps;
 
   constructor(options: { readonly ports: Map<string, PairedPort>; readonly post: (message: FromMediaWorker) => void }) {
     this.#ports = options.ports;
@@ -55,6 +58,14 @@ export class WorkerSessions {
       onError: (err) => this.#post({ type: 'log', level: 'error', fields: { err: String(err) }, msg: 'media session failed; it was stopped' }),
     });
     this.#rtcpTick = new RtcpTick({ ticker: this.#ticker, ports: this.#ports });
+    this.#speechTaps = new SpeechTaps({
+      drive: (t) => this.#ticker.add(t),
+      undrive: (t) => this.#ticker.delete(t),
+      ended: (endpointId, stream, f) => {
+        const group = this.#ports.get(endpointId)?.group ?? '';
+        this.#post({ type: 'speech-tap-ended', endpointId, group, stream, framesSent: f.framesSent, framesDropped: f.framesDropped, error: f.error });
+      },
+    });
   }
 
   /** a new pairing, a new format or a room change: relay when the codecs match, else transcode */
@@ -145,6 +156,13 @@ export class WorkerSessions {
         for (const p of members) if (p !== undefined) this.reconcile(p);
         return true;
       }
+      case 'speech-tap':
+        if (message.socket === null) this.#speechTaps.stop(message.endpointId, message.stream);
+        else {
+          const socket = message.socket;
+          this.#withPort(message.endpointId, (p) => this.#speechTaps.start(p, socket, message.stream));
+        }
+        return true;
       case 'record-start':
         this.#startRecording(message);
         return true;
@@ -176,6 +194,7 @@ export class WorkerSessions {
     if (puller !== undefined) this.#ticker.delete(puller);
     this.#inbandPullers.delete(port.id);
     this.#openEvents.delete(port);
+    this.#speechTaps.stopPort(port.id);
     port.dtmfClock = null;
     for (const [id, r] of this.#recordings) {
       if (r.uses(port)) void this.#stopRecording({ type: 'record-stop', id: -1, recordingId: id });
@@ -183,6 +202,7 @@ export class WorkerSessions {
   }
 
   close(): void {
+    this.#speechTaps.stopAll();
     for (const r of this.#recordings.keys()) void this.#stopRecording({ type: 'record-stop', id: -1, recordingId: r });
     this.#ticker.stop();
   }

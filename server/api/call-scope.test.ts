@@ -18,7 +18,7 @@ import { createApiHarness, loginAs, quietApiLogger, signIn, type ApiHarness } fr
 import { createCallEventsEndpoint } from './events.js';
 import { createApiApp } from './app.js';
 import { startHttpServer } from './server.js';
-import type { LiveCallControl } from './types.js';
+import type { CallEventJson, LiveCallControl, TranscriptEventJson } from './types.js';
 
 const T = Date.UTC(2026, 0, 15, 10, 0, 0);
 
@@ -156,9 +156,15 @@ async function streamHears(h: ApiHarness, token: string, events: { callId: strin
     const frames: { type: string; callId?: string }[] = [];
     ws.on('message', (data: Buffer) => frames.push(JSON.parse(data.toString()) as { type: string; callId?: string }));
     await once(ws, 'open');
+    // what was said in each call (live transcription), then its hangup: the stream keeps their order
+    for (const e of events) {
+      const said: TranscriptEventJson = { type: 'transcript.final', at: new Date(T).toISOString(), ...e, leg: 'caller', startMs: 1000, endMs: 2000, text: 'hello' };
+      h.callEvents.publish(said as unknown as CallEventJson);
+    }
     for (const e of events) h.callEvents.publish({ type: 'hangup', at: new Date(T).toISOString(), ...e });
     while (!frames.some((f) => f.type === 'hangup')) await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(frames.filter((f) => f.type === 'hangup').map((f) => f.callId), [expected]);
+    assert.deepEqual(frames.filter((f) => f.type === 'transcript.final').map((f) => f.callId), [expected], 'transcripts of calls it does not oversee are not sent');
   } finally {
     ws.terminate();
     await endpoint.close();

@@ -12,7 +12,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { SESSION_COOKIE } from './auth.js';
 import type { AccessControl, Principal } from './access.js';
 import { EVENT_TOPICS, topicOfEvent } from '../users/index.js';
-import type { AcdEventJson, AcdEventSource, ApiLogger, CallEventJson, CallEventSource, StreamEventJson } from './types.js';
+import type { AcdEventJson, AcdEventSource, ApiLogger, CallEventJson, CallEventSource, StreamEventJson, TranscriptEventJson } from './types.js';
+import { maskPii } from '../security/pii.js';
+
+const maskTranscript = (e: TranscriptEventJson): TranscriptEventJson => ({ ...e, text: maskPii(e.text) });
 import type { FloorScope } from '../acd/scope.js';
 import { floorScopeOf } from './floor-scope.js';
 import { endRefusedUpgrade, systemClock } from '../sip/index.js';
@@ -56,6 +59,8 @@ interface Client {
   readonly hears: ReadonlySet<string>;
   /** a supervisor's queues and teams: ACD and call events outside them are not sent (undefined: all) */
   readonly floor: FloorScope | undefined;
+  /** pii.unmasked: transcript text is sent as recognised; otherwise masked as stored transcripts are */
+  readonly unmasked: boolean;
   alive: boolean;
 }
 
@@ -129,20 +134,22 @@ export function createCallEventsEndpoint(options: CallEventsEndpointOptions): Ca
     client.ws.terminate();
   };
 
-  const callTouches = (floor: FloorScope, e: CallEventJson) => options.acdEvents?.callInScope(floor, { id: e.callId, caller: e.caller, callee: e.callee }) ?? false;
+  const callTouches = (floor: FloorScope, e: CallEventJson | TranscriptEventJson) => options.acdEvents?.callInScope(floor, { id: e.callId, caller: e.caller, callee: e.callee }) ?? false;
   const publish = (event: StreamEventJson | AcdEventJson) => {
     if (clients.size === 0) return;
     const topic = topicOfEvent(event.type);
     if (topic === undefined) return;
     const text = JSON.stringify(event);
+    let masked: string | undefined;
     for (const client of clients) {
       if (client.ws.readyState !== client.ws.OPEN || !client.hears.has(topic)) continue;
       // a scoped supervisor's ACD events are filtered for it; everyone else shares one serialisation
       const scoped = topic === 'acd' && client.floor !== undefined ? options.acdEvents?.scoped(event as AcdEventJson, client.floor) : event;
       if (scoped === undefined) continue;
-      // and its call events to the calls that touch its queues or agents (no ACD: none do)
-      if (topic === 'calls' && client.floor !== undefined && !callTouches(client.floor, event as CallEventJson)) continue;
+      // and its call events (and what was said in them) to the calls that touch its queues or agents (no ACD: none do)
+      if ((topic === 'calls' || topic === 'transcripts') && client.floor !== undefined && !callTouches(client.floor, event as CallEventJson | TranscriptEventJson)) continue;
       if (client.ws.bufferedAmount > maxBuffered) drop(client, 'not reading: send buffer full');
+      else if (topic === 'transcripts' && !client.unmasked) client.ws.send((masked ??= JSON.stringify(maskTranscript(event as TranscriptEventJson))));
       else client.ws.send(scoped === event ? text : JSON.stringify(scoped));
     }
   };
@@ -183,7 +190,7 @@ export function createCallEventsEndpoint(options: CallEventsEndpointOptions): Ca
 
   const accept = (ws: WebSocket, token: string, principal: Principal) => {
     const username = principal.user.username;
-    const client: Client = { ws, token, username, hears: topicsOf(principal), floor: floorScopeOf(principal), alive: true };
+    const client: Client = { ws, token, username, hears: topicsOf(principal), floor: floorScopeOf(principal), unmasked: principal.permissions.has('pii.unmasked'), alive: true };
     // snapshot first, then deltas: both are sent from this thread, so nothing can come between
     if (options.acdEvents && client.hears.has('acd')) ws.send(JSON.stringify(options.acdEvents.scoped(options.acdEvents.snapshot(), client.floor)));
     clients.add(client);

@@ -15,6 +15,7 @@ export type {
   CallEventSource,
   RegistrationEventJson,
   StreamEventJson,
+  TranscriptEventJson,
   SystemStatusView,
   CallRecordSource,
   MetricsSource,

@@ -17,6 +17,7 @@ const TOPICS: Record<string, string> = {
   registrations: '- x x - -',
   acd: 'x x x - -',
   alerts: '- - x - -',
+  transcripts: '- x x - -',
 };
 const AT = '2026-01-15T10:00:00.000Z';
 const ONE_OF_EACH: Record<keyof typeof EVENT_TOPICS, StreamEventJson | AcdEventJson> = {
@@ -24,6 +25,7 @@ const ONE_OF_EACH: Record<keyof typeof EVENT_TOPICS, StreamEventJson | AcdEventJ
   registrations: { type: 'registration', at: AT, aor: 'sip:1001@pbx.test', contacts: 1 },
   acd: { type: 'acd.queue', at: AT },
   alerts: { type: 'alert', callId: 'c2', at: AT, caller: '1001', callee: '0044', alert: 'toll-fraud' },
+  transcripts: { type: 'transcript.final', callId: 'c3', at: AT, caller: '1001', callee: '1002', leg: 'caller', startMs: 1200, endMs: 2400, text: 'my number is 13812345678' },
 };
 
 describe('roles × event topics (issue 14 acceptance)', () => {
@@ -41,6 +43,7 @@ describe('roles × event topics (issue 14 acceptance)', () => {
     try {
       assert.deepEqual(Object.keys(TOPICS).sort(), Object.keys(EVENT_TOPICS).sort(), 'one row per topic');
       const heard = new Map<AdminRole, Set<string>>();
+      const transcriptText = new Map<AdminRole, string>();
       for (const role of ROLES) {
         await h.users.create({ username: `t-${role}`, password: 'correct horse', roles: [role] });
         const token = await signIn(h, `t-${role}`, 'correct horse');
@@ -49,7 +52,11 @@ describe('roles × event topics (issue 14 acceptance)', () => {
         sockets.push(ws);
         const got = new Set<string>();
         heard.set(role, got);
-        ws.on('message', (data: Buffer) => got.add((JSON.parse(data.toString()) as { type: string }).type));
+        ws.on('message', (data: Buffer) => {
+          const e = JSON.parse(data.toString()) as { type: string; text?: string };
+          got.add(e.type);
+          if (e.type === 'transcript.final') transcriptText.set(role, e.text ?? '');
+        });
       }
       for (const event of Object.values(ONE_OF_EACH)) {
         if (event.type.startsWith('acd.')) for (const l of acdListeners) l(event as AcdEventJson);
@@ -71,6 +78,10 @@ describe('roles × event topics (issue 14 acceptance)', () => {
         }
       });
       assert.deepEqual(wrong, []);
+      // live transcript text is masked as stored transcripts are, unless the role has pii.unmasked (admin)
+      assert.equal(transcriptText.get('admin'), 'my number is 13812345678');
+      assert.ok(!transcriptText.get('supervisor')?.includes('13812345678'), `supervisor heard ${transcriptText.get('supervisor')}`);
+      assert.match(transcriptText.get('supervisor') ?? '', /^my number is /);
     } finally {
       for (const ws of sockets) ws.terminate();
       await server.close();

@@ -5,10 +5,11 @@ export const TranscriptSegment = z.object({
   callId: z.string(),
   channel: z.number().int().meta({ description: 'recording channel: 0 left (caller), 1 right (callee)' }),
   speaker: z.string().meta({ description: "'caller', 'callee', or 'mixed' for a one-channel recording" }),
-  startMs: z.number().int().meta({ description: 'ms from the start of the recording' }),
+  startMs: z.number().int().meta({ description: "ms from the start of the recording (post-call), or from the call's start (live)" }),
   endMs: z.number().int(),
   text: z.string().meta({ description: 'phone, ID-card and bank-card numbers and e-mail addresses masked without the pii.unmasked permission' }),
   confidence: z.number().nullable().meta({ description: '0..1; null when the recogniser gives none' }),
+  source: z.enum(['post-call', 'live']).meta({ description: "'post-call': transcribed from the recording after the call; 'live': a final of live transcription during the call" }),
 });
 
 export const Transcript = z.object({

@@ -138,8 +138,29 @@ export interface RegistrationEventJson {
   readonly contacts: number;
 }
 
+/**
+ * Live transcription (docs/speech.md): what a party of a call said, recognised as the call goes on.
+ * A partial is the utterance so far (re-decoded as it grows); the final is the whole utterance and
+ * is stored as a live segment of the call's transcript. Topic 'transcripts' (recordings.listen);
+ * the text is masked as stored transcripts are for roles without pii.unmasked.
+ */
+export interface TranscriptEventJson {
+  readonly type: 'transcript.partial' | 'transcript.final';
+  readonly callId: string;
+  /** ISO 8601 */
+  readonly at: string;
+  /** the call's parties (a scoped supervisor hears only calls touching its queues or agents) */
+  readonly caller: string;
+  readonly callee: string;
+  readonly leg: 'caller' | 'callee';
+  /** ms from the call's start (its INVITE) */
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly text: string;
+}
+
 /** Every event GET /api/v1/events streams. */
-export type StreamEventJson = CallEventJson | RegistrationEventJson;
+export type StreamEventJson = CallEventJson | RegistrationEventJson | TranscriptEventJson;
 
 /** Live events, adapted by server/app from the B2BUA's observer and the registrar. */
 export interface CallEventSource {

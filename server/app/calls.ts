@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import type { Config } from '../config/index.js';
 import { resolve, sep } from 'node:path';
 import { createMediaEngine } from '../../media/index.js';
-import { createCallControl, createDialPlanService, type CallChange, type CallRecord } from '../calls/index.js';
+import { createCallControl, createDialPlanService, type CallChange, type CallControlOptions, type CallRecord } from '../calls/index.js';
 import { RecordingKeypad } from '../calls/recording-keypad.js';
 import { measureRecordingMs, type RecordingVault } from '../recording/index.js';
 import type { CallEventJson } from '../api/index.js';
@@ -57,6 +57,8 @@ export interface CallSideOptions {
   readonly trunks?: { readonly outbound: OutboundDialer; readonly inbound: InboundTrunkCalls; readonly routeExists: (id: number) => Promise<boolean> };
   /** a call's recording is complete and its record written with it (post-call transcription queues here) */
   readonly onRecordingDone?: (record: CallRecord) => void;
+  /** an answered conversation (live transcription taps its parties) */
+  readonly onConversation?: CallControlOptions['onConversation'];
   /** an extension paused or resumed a call's recording with the keypad code (the audit log hears of it) */
   readonly onRecordingKeypad?: (e: { readonly callId: string; readonly by: string; readonly paused: boolean }) => void;
 }
@@ -166,6 +168,7 @@ export function createCallSide(o: CallSideOptions) {
     ...(o.ivr ? { ivr: o.ivr.handlers } : {}),
     tts: o.tts,
     ...(o.voicemail ? { voicemail: o.voicemail } : {}),
+    ...(o.onConversation ? { onConversation: o.onConversation } : {}),
     pickupGroups: { groupOf: (n) => o.callHandling.pickupGroup(n), members: (g) => o.callHandling.pickupGroupMembers(g) },
     ...(config.recordCalls === 'all'
       ? {

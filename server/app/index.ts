@@ -31,7 +31,7 @@ import {
   type VoicemailMessageRow,
 } from '../store/index.js';
 import { smtpSettingsOf, VoicemailMailer, VoicemailService } from '../voicemail/index.js';
-import { createAccessControl, createApiApp, createCallEventsEndpoint, ensureAdmin, startHttpServer, type HttpServerHandle, type RegistrationView } from '../api/index.js';
+import { createAccessControl, createApiApp, createCallEventsEndpoint, ensureAdmin, startHttpServer, type HttpServerHandle, type RegistrationView, type StreamEventJson } from '../api/index.js';
 import { AuditLog } from '../security/audit.js';
 import type { SecurityEvent } from '../registrar/ports.js';
 import type { Binding } from '../registrar/ports.js';
@@ -41,7 +41,7 @@ import { createMetrics } from './metrics.js';
 import { createSipSide } from './sip.js';
 import { createCallSide, recordingsDirOf } from './calls.js';
 import { createTranscriptionSide } from './transcription.js';
-import type { CallRecord } from '../calls/index.js';
+import type { Call, CallRecord } from '../calls/index.js';
 import { createTrunkSide } from './trunks.js';
 import { EspeakTts, loadManifest, ModelInstaller, onnxModelCheck, TtsPrompts } from '../speech/index.js';
 import { drainWithDeadline } from './drain.js';
@@ -196,7 +196,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const flowRepository = new IvrFlowRepository({ db, now: () => clock.now() });
   const calendarLookup = createCalendarLookup({ get: (id) => calendarRepository.get(id) });
+  const transcription = createTranscriptionSide({ config, db, logger, vault, recordingsDir: recordingsDirOf(config), records, now: () => clock.now() });
   const ivr = createIvrSide({
+    speechInput: transcription.streams,
     config,
     clock,
     logger,
@@ -205,8 +207,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     // the dial plan is built with the call side, below; a transfer runs long after
     resolve: async ({ from, to }) => (await calls.dialPlan.resolve(from, to)).steps,
   });
-  const transcription = createTranscriptionSide({ config, db, logger, vault, recordingsDir: recordingsDirOf(config), records, now: () => clock.now() });
   const calls = createCallSide({
+    ...(transcription.live
+      ? {
+          onConversation: (call: Call) => {
+            const live = transcription.live;
+            void live?.callAnswered({ id: call.id, caller: call.caller.number, callee: call.callee, startedAt: call.snapshot().startedAt, parties: call.parties, onClose: (l) => void call.on('close', () => l()) });
+          },
+        }
+      : {}),
     ...(transcription.service ? { onRecordingDone: (r: CallRecord) => void transcription.service?.enqueue(r.id).catch((err: unknown) => logger.error({ call: r.id, err: String(err) }, 'transcription not queued')) } : {}),
     onRecordingKeypad: (e) => audit.record({ actor: `extension ${e.by}`, action: e.paused ? 'recording.pause' : 'recording.resume', target: e.callId, detail: { via: 'keypad' } }),
     voicemail,
@@ -239,8 +248,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   // the events stream carries the trunk side's alerts (toll-fraud trips) beside the call events
   const callEvents = {
-    subscribe(listener: Parameters<typeof calls.callEvents.subscribe>[0]) {
+    subscribe(listener: (event: StreamEventJson) => void) {
       const offs = [calls.callEvents.subscribe(listener), trunks.onAlert(listener), provisioning.onAlert(listener)];
+      if (transcription.live) offs.push(transcription.live.subscribe(listener));
       return () => offs.forEach((off) => off());
     },
   };

@@ -10,6 +10,7 @@ import type { ResolvedStep } from '../calls/dialplan/resolver.js';
 import { FlowHandler, type FlowRunRecord } from '../ivr/flow-handler.js';
 import { chatIntentModel } from '../ivr/intent-model.js';
 import type { FlowServices } from '../ivr/engine.js';
+import type { SpeechInputStreams } from '../ivr/speech-input.js';
 
 export interface IvrSideOptions {
   readonly config: Config;
@@ -21,6 +22,8 @@ export interface IvrSideOptions {
   readonly resolve: (o: { readonly from: string; readonly to: string }) => Promise<readonly ResolvedStep[]>;
   /** each prompt's first packet leaves (bench/ivr.ts) */
   readonly onPrompt?: (o: { readonly callId: string; readonly at: number }) => void;
+  /** speech input for gather/menu/intent: recognised streams on the speech process (HAILING_TRANSCRIBE_MODEL); absent: keys only */
+  readonly speechInput?: SpeechInputStreams | null;
 }
 
 export function createIvrSide(o: IvrSideOptions): { readonly handlers: IvrHandlers; readonly services: FlowServices; readonly flowExists: (id: number) => Promise<boolean> } {
@@ -45,7 +48,14 @@ export function createIvrSide(o: IvrSideOptions): { readonly handlers: IvrHandle
     flow: (call, run) =>
       new FlowHandler({
         services: { flows, flow: services, resolve: o.resolve, saved },
-        call: { ...call, scratchDir: resolve(o.config.dataDir, 'tts-cache'), logger, now: () => o.clock.now(), ...(o.onPrompt ? { onPrompt: o.onPrompt } : {}) },
+        call: {
+          ...call,
+          scratchDir: resolve(o.config.dataDir, 'tts-cache'),
+          logger,
+          now: () => o.clock.now(),
+          ...(o.onPrompt ? { onPrompt: o.onPrompt } : {}),
+          ...(o.speechInput ? { speechInput: o.speechInput, onBargeIn: (b: { callId: string; at: number }) => logger.debug({ call: b.callId }, 'barge-in: speech stopped the prompt') } : {}),
+        },
         run,
       }),
   };

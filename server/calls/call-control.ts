@@ -87,7 +87,15 @@ export function createCallControl(o: CallControlOptions): CallControl {
   const noAnswerTimeoutMs = o.noAnswerTimeoutMs ?? 30_000;
   const rooms = new Rooms({ engine: o.media, address: o.publicAddress, inbandDtmf: o.dtmfInband ?? 'auto' }, () => o.clock.now());
   // what answering a call here needs (pickup by **<ext>, *8 or an INVITE with Replaces among others)
-  const pickupServices = { engine: o.media, address: o.publicAddress, inbandDtmf: o.dtmfInband ?? 'auto', answered: (call: Call) => void recordings?.recordAll(call) } as const;
+  const pickupServices = {
+    engine: o.media,
+    address: o.publicAddress,
+    inbandDtmf: o.dtmfInband ?? 'auto',
+    answered: (call: Call) => {
+      void recordings?.recordAll(call);
+      o.onConversation?.(call);
+    },
+  } as const;
   const factory = handlerFactory({
     ...pickupServices,
     rooms,

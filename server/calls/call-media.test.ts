@@ -48,6 +48,8 @@ function fakeEngine() {
       setRemote: () => {},
       setFormat: () => {},
       detectInbandDtmf: () => {},
+      startSpeechTap: () => {},
+      stopSpeechTap: () => {},
       setSrtp: () => {},
       watchTimeout: () => {},
       negotiate: (op: { op: string }) => {

@@ -1,6 +1,7 @@
 // The call-control module's public surface for server/app.
 export { createCallControl } from './call-control.js';
 export type { CallControl } from './call-control.js';
+export type { Call } from './call.js';
 export { CallObserver, type CallChange } from './observer.js';
 export type { LiveCallView, ControlResult } from './live-calls.js';
 export { recordingDurationMs, wavDurationMs, oggOpusDurationMs } from './recording-file.js';

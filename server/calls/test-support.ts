@@ -228,6 +228,8 @@ export class FakeEndpoint {
   }
   setFormat(): void {}
   detectInbandDtmf(): void {}
+  startSpeechTap(): void {}
+  stopSpeechTap(): void {}
   setSrtp(): void {}
   sendDtmf(): void {}
   async stats(): Promise<Record<string, never>> {

@@ -11,6 +11,7 @@ import type { CallHandling } from './handlers/dial.js';
 import type { PickupGroups } from './handlers/pickup.js';
 import type { CallRecordView as CallRecord } from '../store/index.js';
 import type { OutboundDialer } from './handlers/route.js';
+import type { Call } from './call.js';
 
 /** FreeSWITCH toll_allow-style classes of destination an extension may call. */
 export type CallPermission = 'internal' | 'local' | 'national' | 'mobile' | 'international' | 'emergency';
@@ -108,6 +109,8 @@ export interface CallControlOptions {
   readonly tts?: SpeechPrompts;
   /** mailboxes (server/voicemail): 'voicemail' steps and a missed extension's messages; absent: none */
   readonly voicemail?: VoicemailPort;
+  /** an answered conversation (two-party, bridged or picked up), as recording sees it: live transcription taps its parties here */
+  readonly onConversation?: (call: Call) => void;
   readonly recording?: {
     readonly dir: string;
     readonly format: 'wav' | 'ogg';

@@ -126,6 +126,10 @@ export const configShape = z
     recordingPauseCode: z.string().regex(/^$|^\*[0-9]{1,4}$/, 'must be * and 1 to 4 digits, or empty').default('*1'),
     /** post-call transcription: the folder of an offline CTC model (model.onnx with model_type tdnn, tokens.txt); unset: off */
     transcribeModel: z.string().min(1).optional(),
+    /** live transcription of each answered call's legs with the transcribeModel recogniser (transcript.partial/final events, live segments) */
+    liveTranscribe: z.union([z.boolean(), z.stringbool()], { error: 'must be true or false' }).default(false),
+    /** how often live transcription re-decodes an utterance in progress for a partial (ms); 0: finals only */
+    liveTranscribePartialMs: ms.max(10_000).default(1000),
     /** encryption at rest of recordings (docs/data-at-rest.md): AES-256-GCM, the 国密 profile SM4-CTR + HMAC-SM3, or off */
     recordingEncryption: z.enum(['aes-256-gcm', 'sm4-ctr-hmac-sm3', 'off']).default('aes-256-gcm'),
     /** the master key file (made with mode 0600 on first start); default <dataDir>/keys/recording-master.keys */

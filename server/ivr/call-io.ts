@@ -11,6 +11,7 @@ import type { LocalServices } from '../calls/handlers/local.js';
 import type { SpeechPrompts } from '../calls/handlers/say.js';
 import type { Logger } from '../sip/index.js';
 import type { FlowIo, InputAnswer, InputRequest, RenderedPrompt } from './io.js';
+import { collectSpeech, type SpeechInputStreams } from './speech-input.js';
 
 export interface CallIoServices extends LocalServices {
   readonly promptsDir: string;
@@ -22,6 +23,10 @@ export interface CallIoServices extends LocalServices {
   /** each prompt's first packet is on its way (bench/ivr.ts measures key → next prompt) */
   readonly onPrompt?: (o: { readonly callId: string; readonly at: number }) => void;
   readonly now?: () => number;
+  /** speech input (the installed recogniser on the speech process); absent: keys only */
+  readonly speechInput?: SpeechInputStreams;
+  /** VAD's speech start stopped a prompt (barge-in) */
+  readonly onBargeIn?: (o: { readonly callId: string; readonly at: number }) => void;
 }
 
 /** 8 kHz 16-bit mono: a 1 kHz beep of 250 ms, as answering machines give before recording */
@@ -74,19 +79,33 @@ export function callIo(o: { readonly call: Call; readonly ctx: HandlerContext; r
     return gone() ? 'hangup' : 'done';
   };
   const collect = async (req: InputRequest): Promise<InputAnswer> => {
+    const endpoint = call.anchor;
+    if (req.accept.includes('speech') && services.speechInput !== undefined && endpoint !== undefined) {
+      const heard = await collectSpeech({ call, endpoint, streams: services.speechInput, req, prompt, logger: services.logger, ...(services.onBargeIn ? { onBargeIn: services.onBargeIn } : {}) });
+      // a key instead of speech: the keys path goes on from it (the prompt has already stopped)
+      if (heard?.kind === 'key') return keys({ ...req, prompt: null }, heard.digit);
+      if (heard !== null) return heard;
+    }
     if (!req.accept.includes('dtmf')) {
       if (req.prompt && (await prompt(req.prompt)) === 'hangup') return { kind: 'hangup' };
       return { kind: 'timeout' };
     }
+    return keys(req, '');
+  };
+  const keys = async (req: InputRequest, first: string): Promise<InputAnswer> => {
     const { dtmf } = req;
     // keys during the prompt: the first stops it (barge-in); they count towards the answer
     let early = '';
     let ended: 'terminator' | 'max' | null = null;
+    const key = (digit: string): void => {
+      if (dtmf.terminators.includes(digit)) ended = 'terminator';
+      else if ((early += digit).length >= dtmf.maxLength) ended = 'max';
+    };
+    if (first !== '') key(first);
     const off = call.on('dtmf', (e) => {
       if (e.side !== 'caller' || ended !== null) return;
       if (early === '') call.anchor?.stopPlayback();
-      if (dtmf.terminators.includes(e.digit)) ended = 'terminator';
-      else if ((early += e.digit).length >= dtmf.maxLength) ended = 'max';
+      key(e.digit);
     });
     try {
       if (req.prompt && (await prompt(req.prompt)) === 'hangup') return { kind: 'hangup' };
@@ -112,7 +131,7 @@ export function callIo(o: { readonly call: Call; readonly ctx: HandlerContext; r
       return (await answered(call, ctx, services)) === null;
     },
     prompt,
-    input: { kinds: ['dtmf'], collect },
+    input: { kinds: services.speechInput !== undefined ? ['dtmf', 'speech'] : ['dtmf'], collect },
     async record(r) {
       if (r.beep) await call.play({ file: beepFile(services.scratchDir) });
       if (gone()) return null;

@@ -21,10 +21,11 @@ export const Prompt = z.union([
 export type Prompt = z.infer<typeof Prompt>;
 
 /**
- * Where a gather or menu takes its answer from. Only 'dtmf' on calls today ('text' is the
- * simulator's typed answers); 'speech' joins when an ASR engine exists (an InputSource, io.ts).
+ * Where a gather or menu takes its answer from: 'dtmf' keys; 'speech', the caller's utterance
+ * recognised on the speech process (calls, with HAILING_TRANSCRIBE_MODEL; VAD endpointing and
+ * barge-in, speech-input.ts); 'text', typed in the simulator (it also stands for speech there).
  */
-export const InputKind = z.enum(['dtmf', 'text']);
+export const InputKind = z.enum(['dtmf', 'speech', 'text']);
 
 const Dtmf = {
   firstDigitTimeoutMs: Ms(60_000).default(5000),

@@ -37,6 +37,21 @@ describe('IVR simulator: typed answers walk the flow the way a call would', () =
     );
   });
 
+  it("a speech gather (input ['speech']) takes the simulator's typed text as what the caller would say; keys are not its input", async () => {
+    const doc: FlowDocumentInput = {
+      start: 'ask',
+      nodes: {
+        ask: { verb: 'gather', prompt: { say: 'Say your account number.' }, var: 'account', input: ['speech'], maxLength: 32, retries: 0, next: 'bye', failure: 'bye' },
+        bye: { verb: 'hangup' },
+      },
+    };
+    const spoken = await run([{ text: '48215' }], doc);
+    assert.equal(spoken.context.vars['account'], '48215');
+    assert.equal(spoken.context.trace[0]!.branch, 'success');
+    const keyed = await run([{ dtmf: '4' }], doc);
+    assert.equal(keyed.context.vars['account'], undefined);
+  });
+
   it("a 'voicemail' node ends the flow at the mailbox (not contained: someone calls back)", async () => {
     const doc = structuredClone(SUPPORT_FLOW) as FlowDocumentInput & { nodes: Record<string, unknown> };
     (doc.nodes['main'] as { choices: Record<string, string> }).choices['3'] = 'vm';

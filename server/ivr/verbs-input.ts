@@ -28,10 +28,14 @@ export const sayVerb: Verb<'say'> = async (ctx) => {
 
 const inputText = (a: InputAnswer): string => (a.kind === 'dtmf' ? a.digits : a.kind === 'text' || a.kind === 'speech' ? a.text : '');
 
-/** the kinds the node accepts that this run's source can give ('speech' is accepted wherever 'text' is) */
+/**
+ * The kinds the node accepts that this run's source can give: 'speech' is accepted wherever 'text'
+ * is, and the simulator's typed text stands for what would be said where 'speech' is.
+ */
 function accepted(ctx: VerbContext, kinds: readonly string[]): InputKindName[] {
   const want = new Set<InputKindName>(kinds as InputKindName[]);
   if (want.has('text')) want.add('speech');
+  if (want.has('speech')) want.add('text');
   return ctx.io.input.kinds.filter((k) => want.has(k));
 }
 

@@ -31,6 +31,11 @@ export class SherpaOfflineAsr implements OfflineRecognizer {
     this.#dir = options.dir;
   }
 
+  /** how the speech process knows the model (stream recognition names it) */
+  get name(): string {
+    return this.#name;
+  }
+
   /** loads the model (checked first, in the speech process); a refused model rejects with the reason */
   load(): Promise<unknown> {
     // a crashed speech process forgets its models: load again after a failure
@@ -39,6 +44,11 @@ export class SherpaOfflineAsr implements OfflineRecognizer {
       throw err;
     });
     return this.#loaded;
+  }
+
+  /** the speech process was replaced (it forgets its models): the next load() loads again */
+  forget(): void {
+    this.#loaded = null;
   }
 
   /** one utterance, no segmentation: text, tokens and their times (s from the start) */

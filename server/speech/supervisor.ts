@@ -50,6 +50,8 @@ export class SpeechProcess {
   #restarts = 0;
   #lastCrash: string | null = null;
   #pcmSocket: string | null = null;
+  /** listeners besides options.onEvent: live transcription and IVR speech input each take their streams' events */
+  readonly #listeners = new Set<(e: SpeechEvent) => void>();
 
   constructor(options: SpeechProcessOptions) {
     this.#opts = options;
@@ -68,6 +70,12 @@ export class SpeechProcess {
   }
   get pid(): number | undefined {
     return this.#child?.pid;
+  }
+
+  /** the child's events (VAD, recognition of PCM socket streams); returns the unsubscribe */
+  subscribe(listener: (e: SpeechEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
   }
 
   start(): Promise<void> {
@@ -131,6 +139,13 @@ export class SpeechProcess {
             resolve();
           }
           this.#opts.onEvent?.(m);
+          for (const l of this.#listeners) {
+            try {
+              l(m);
+            } catch (err) {
+              this.#opts.logger.error({ err: String(err), event: m.event }, 'speech event listener failed');
+            }
+          }
           return;
         }
         const p = this.#pending.get(m.id);

@@ -146,6 +146,8 @@ export const EVENT_TOPICS = {
   registrations: 'events.registrations',
   acd: 'events.acd',
   alerts: 'events.alerts',
+  /** live transcription: what callers and agents say is heard by those who may listen to recordings */
+  transcripts: 'recordings.listen',
 } as const satisfies Record<string, Permission>;
 export type EventTopic = keyof typeof EVENT_TOPICS;
 
@@ -153,6 +155,7 @@ export function topicOfEvent(type: string): EventTopic | undefined {
   if (type === 'registration') return 'registrations';
   if (type.startsWith('acd.')) return 'acd';
   if (type === 'alert') return 'alerts';
+  if (type === 'transcript.partial' || type === 'transcript.final') return 'transcripts';
   if (['newcall', 'ringing', 'answered', 'hangup', 'dtmf', 'hold', 'resume', 'unbridged', 'transfer'].includes(type)) return 'calls';
   return undefined;
 }

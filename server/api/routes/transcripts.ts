@@ -18,7 +18,7 @@ const MASKED_SEARCH_CAP = 1000;
 const unmasked = (c: Context<ApiEnv>): boolean => c.get('auth').permissions.has('pii.unmasked');
 
 function segmentJson(row: TranscriptSegmentRow, mask: boolean) {
-  return { callId: row.callId, channel: row.channel, speaker: row.speaker, startMs: row.startMs, endMs: row.endMs, text: mask ? maskPii(row.text) : row.text, confidence: row.confidence };
+  return { callId: row.callId, channel: row.channel, speaker: row.speaker, startMs: row.startMs, endMs: row.endMs, text: mask ? maskPii(row.text) : row.text, confidence: row.confidence, source: row.source };
 }
 
 export function mountTranscriptRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {

@@ -7,6 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { SileroVad, type VadRate } from '../vad/silero.js';
 import { VadSegmenter } from '../vad/segmenter.js';
 import type { SpeechEvent } from './protocol.js';
+import { StreamAsr, type Recognize, type StreamAsrConfig } from './stream-asr.js';
 
 const HEADER = 12;
 
@@ -18,12 +19,17 @@ interface StreamState {
   busy: boolean;
   dropped: number;
   ended: boolean;
+  /** the stream's utterances are recognised (stream-asr.ts) */
+  asr: StreamAsr | null;
 }
 
 export interface PcmInletOptions {
   path: string;
   emit: (e: SpeechEvent) => void;
   maxQueuedChunks?: number;
+  /** streams to recognise, by id (the speech process fills it on 'stream-asr'); taken when a stream starts */
+  asrConfigs?: Map<number, StreamAsrConfig>;
+  recognize?: Recognize;
 }
 
 export function startPcmInlet(options: PcmInletOptions): Promise<Server> {
@@ -38,13 +44,19 @@ export function startPcmInlet(options: PcmInletOptions): Promise<Server> {
         const ev = s.segmenter.push(await s.vad.probability(chunk));
         if (ev?.type === 'start') options.emit({ event: 'vad-start', stream: id, atMs: ev.atMs });
         else if (ev?.type === 'end') options.emit({ event: 'vad-end', stream: id, segment: ev.segment });
+        s.asr?.push(chunk, ev);
       }
       if (s.ended) {
         const ev = s.segmenter.flush();
-        if (ev?.type === 'end') options.emit({ event: 'vad-end', stream: id, segment: ev.segment });
+        if (ev?.type === 'end') {
+          options.emit({ event: 'vad-end', stream: id, segment: ev.segment });
+          s.asr?.final(ev.segment.startMs, ev.segment.endMs);
+        }
         if (s.dropped > 0) options.emit({ event: 'stream-dropped', stream: id, frames: s.dropped });
         await s.vad.release();
         streams.delete(id);
+        options.asrConfigs?.delete(id);
+        options.emit({ event: 'stream-ended', stream: id });
       }
     } finally {
       s.busy = false;
@@ -56,11 +68,16 @@ export function startPcmInlet(options: PcmInletOptions): Promise<Server> {
   const onRecord = async (id: number, rate: number, pcm: Int16Array): Promise<void> => {
     let s = streams.get(id);
     if (!s) {
-      s = { vad: null, segmenter: null, pending: [], carry: new Int16Array(0), busy: false, dropped: 0, ended: false };
+      s = { vad: null, segmenter: null, pending: [], carry: new Int16Array(0), busy: false, dropped: 0, ended: false, asr: null };
       streams.set(id, s);
-      const vad = await SileroVad.create({ rate: (rate === 16000 ? 16000 : 8000) as VadRate });
+      const vadRate = (rate === 16000 ? 16000 : 8000) as VadRate;
+      const vad = await SileroVad.create({ rate: vadRate });
       s.vad = vad;
       s.segmenter = new VadSegmenter({ chunkMs: vad.chunkMs });
+      const config = options.asrConfigs?.get(id);
+      if (config !== undefined && options.recognize !== undefined) {
+        s.asr = new StreamAsr({ stream: id, config, rate: vadRate, chunkMs: vad.chunkMs, recognize: options.recognize, emit: options.emit });
+      }
     }
     if (pcm.length === 0) s.ended = true;
     else {

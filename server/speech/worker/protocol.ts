@@ -12,7 +12,13 @@ export type SpeechRequest =
   /** load an offline CTC recogniser (sherpa-onnx `tdnn` model type) from `dir`, after the model check */
   | { readonly id: number; readonly op: 'load-recognizer'; readonly name: string; readonly dir: string }
   /** one utterance through a loaded recogniser; PCM at 8 or 16 kHz (sherpa-onnx resamples to the model's rate) */
-  | { readonly id: number; readonly op: 'transcribe'; readonly recognizer: string; readonly rate: 8000 | 16000; readonly pcm: Int16Array };
+  | { readonly id: number; readonly op: 'transcribe'; readonly recognizer: string; readonly rate: 8000 | 16000; readonly pcm: Int16Array }
+  /**
+   * recognise the utterances of PCM socket stream `stream` with a loaded recogniser: 'asr-partial'
+   * events every `partialEveryMs` of an utterance (0: none), 'asr-final' at its end. Sent before the
+   * stream's first record; forgotten when the stream ends.
+   */
+  | { readonly id: number; readonly op: 'stream-asr'; readonly stream: number; readonly recognizer: string; readonly partialEveryMs: number };
 
 export type SpeechResult =
   | { readonly op: 'ping'; readonly pid: number }
@@ -21,7 +27,8 @@ export type SpeechResult =
   | { readonly op: 'synthesize'; readonly sampleRate: number; readonly samples: Float32Array }
   | { readonly op: 'load-recognizer'; readonly sampleRate: number; readonly featureDim: number; readonly vocabSize: number }
   /** timestamps: seconds from the utterance's start, one per token */
-  | { readonly op: 'transcribe'; readonly text: string; readonly tokens: string[]; readonly timestamps: number[] };
+  | { readonly op: 'transcribe'; readonly text: string; readonly tokens: string[]; readonly timestamps: number[] }
+  | { readonly op: 'stream-asr' };
 
 export type SpeechReply =
   | { readonly id: number; readonly ok: true; readonly result: SpeechResult }
@@ -32,6 +39,11 @@ export type SpeechEvent =
   | { readonly event: 'ready'; readonly pcmSocket: string }
   | { readonly event: 'vad-start'; readonly stream: number; readonly atMs: number }
   | { readonly event: 'vad-end'; readonly stream: number; readonly segment: VadSegment }
-  | { readonly event: 'stream-dropped'; readonly stream: number; readonly frames: number };
+  | { readonly event: 'stream-dropped'; readonly stream: number; readonly frames: number }
+  /** ms from the stream's first record; a partial's text is the utterance so far, a final's the whole (possibly '') */
+  | { readonly event: 'asr-partial'; readonly stream: number; readonly startMs: number; readonly endMs: number; readonly text: string }
+  | { readonly event: 'asr-final'; readonly stream: number; readonly startMs: number; readonly endMs: number; readonly text: string }
+  /** a stream's end record was handled: nothing more comes for it */
+  | { readonly event: 'stream-ended'; readonly stream: number };
 
 export type SpeechMessage = SpeechReply | SpeechEvent;

@@ -8,6 +8,7 @@ import { SileroVad, vadSegmentsOf } from '../vad/silero.js';
 import type { VadSegment } from '../vad/segmenter.js';
 import { startPcmInlet } from './pcm-socket.js';
 import type { SpeechMessage, SpeechRequest, SpeechResult } from './protocol.js';
+import type { StreamAsrConfig } from './stream-asr.js';
 import { join } from 'node:path';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 
@@ -17,6 +18,8 @@ const send = (m: SpeechMessage): void => {
 const voices = new Map<string, SherpaOfflineTts>();
 /** with the factor by which sherpa-onnx's token times are short: it assumes no subsampling for tdnn models */
 const recognizers = new Map<string, { recognizer: SherpaOfflineRecognizer; timeScale: number }>();
+/** PCM socket streams whose utterances are recognised (live transcription, IVR speech input) */
+const asrConfigs = new Map<number, StreamAsrConfig>();
 
 async function vadSegments(rate: 8000 | 16000, pcm: Int16Array): Promise<VadSegment[]> {
   const vad = await SileroVad.create({ rate });
@@ -102,13 +105,25 @@ async function handle(req: SpeechRequest): Promise<SpeechResult> {
       return loadRecognizer(req.name, req.dir);
     case 'transcribe':
       return transcribe(req.recognizer, req.rate, req.pcm);
+    case 'stream-asr':
+      if (!recognizers.has(req.recognizer)) throw new Error(`recogniser '${req.recognizer}' is not loaded`);
+      asrConfigs.set(req.stream, { recognizer: req.recognizer, partialEveryMs: req.partialEveryMs });
+      return { op: 'stream-asr' };
   }
 }
 
 const socketPath = process.argv[2];
 if (!socketPath) throw new Error('speech process: no PCM socket path');
 rmSync(socketPath, { force: true });
-await startPcmInlet({ path: socketPath, emit: send });
+await startPcmInlet({
+  path: socketPath,
+  emit: send,
+  asrConfigs,
+  recognize: ({ recognizer, rate, pcm }) => {
+    const r = transcribe(recognizer, rate, pcm);
+    return r.op === 'transcribe' ? r.text : '';
+  },
+});
 process.on('message', (raw) => {
   const req = raw as SpeechRequest;
   handle(req).then(

@@ -38,6 +38,28 @@ describe('transcription jobs and transcript segments (real database file)', () =
     }
   });
 
+  it('live segments stored during the call stay when the post-call job completes; each row says which it is', async () => {
+    const { database, cleanup } = await openTempDatabase();
+    try {
+      const repo = new TranscriptsRepository({ db: database.db, now: () => 1_000 });
+      await repo.addLive('call-l', { channel: 0, speaker: 'caller', startMs: 2500, endMs: 4000, text: '48215', confidence: null });
+      await repo.enqueue('call-l');
+      await repo.claim();
+      await repo.complete('call-l', [{ channel: 0, speaker: 'caller', startMs: 1200, endMs: 2700, text: '4821', confidence: null }]);
+      // a retried job replaces its own rows only
+      await repo.complete('call-l', [{ channel: 0, speaker: 'caller', startMs: 1200, endMs: 2700, text: '48215', confidence: null }]);
+      assert.deepEqual(
+        (await repo.segments('call-l')).map((s) => [s.source, s.text]),
+        [
+          ['post-call', '48215'],
+          ['live', '48215'],
+        ],
+      );
+    } finally {
+      await cleanup().catch(() => undefined);
+    }
+  });
+
   it('a failing job is retried after the delay and ends failed, with the last reason, after the bounded attempts', async () => {
     const { database, cleanup } = await openTempDatabase();
     let now = 1_000;

@@ -4,7 +4,7 @@ import { and, asc, eq, like, lte, sql } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import { transcriptionJobs, transcriptSegments, type TranscriptionJobRow, type TranscriptSegmentRow } from '../schema/transcripts.js';
 
-export type NewTranscriptSegment = Omit<TranscriptSegmentRow, 'id' | 'callId'>;
+export type NewTranscriptSegment = Omit<TranscriptSegmentRow, 'id' | 'callId' | 'source'>;
 
 export class TranscriptsRepository {
   readonly #db: Db;
@@ -47,13 +47,18 @@ export class TranscriptsRepository {
     }
   }
 
-  /** the job's segments replace any earlier ones, and the job is done */
+  /** the job's segments replace any earlier post-call ones (live ones stay), and the job is done */
   async complete(callId: string, segments: readonly NewTranscriptSegment[]): Promise<void> {
     await this.#db.transaction(async (tx) => {
-      await tx.delete(transcriptSegments).where(eq(transcriptSegments.callId, callId));
-      if (segments.length > 0) await tx.insert(transcriptSegments).values(segments.map((s) => ({ ...s, callId })));
+      await tx.delete(transcriptSegments).where(and(eq(transcriptSegments.callId, callId), eq(transcriptSegments.source, 'post-call')));
+      if (segments.length > 0) await tx.insert(transcriptSegments).values(segments.map((s) => ({ ...s, callId, source: 'post-call' as const })));
       await tx.update(transcriptionJobs).set({ state: 'done', lastError: null, updatedAt: this.#now() }).where(eq(transcriptionJobs.callId, callId));
     });
+  }
+
+  /** one final of live transcription, stored as the call goes on */
+  async addLive(callId: string, segment: NewTranscriptSegment): Promise<void> {
+    await this.#db.insert(transcriptSegments).values({ ...segment, callId, source: 'live' });
   }
 
   /** a failed attempt: queued again after `retryInMs`, or 'failed' for good once attempts reach `maxAttempts` */

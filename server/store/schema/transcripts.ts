@@ -24,6 +24,9 @@ export const transcriptionJobs = sqliteTable(
   (t) => [index('transcription_jobs_state').on(t.state, t.notBefore)],
 );
 
+export const transcriptSources = ['post-call', 'live'] as const;
+export type TranscriptSource = (typeof transcriptSources)[number];
+
 export const transcriptSegments = sqliteTable(
   'transcript_segments',
   {
@@ -33,12 +36,14 @@ export const transcriptSegments = sqliteTable(
     channel: integer('channel').notNull(),
     /** who spoke: 'caller' or 'callee' (from the channel), 'mixed' for a one-channel recording */
     speaker: text('speaker').notNull(),
-    /** ms from the start of the recording */
+    /** ms from the start of the recording (post-call), or from the call's start (live) */
     startMs: integer('start_ms').notNull(),
     endMs: integer('end_ms').notNull(),
     text: text('text').notNull(),
     /** 0..1; null when the recogniser gives none */
     confidence: real('confidence'),
+    /** 'post-call': from the recording after the call; 'live': a final recognised during the call */
+    source: text('source', { enum: transcriptSources }).notNull().default('post-call'),
   },
   (t) => [index('transcript_segments_call').on(t.callId, t.startMs)],
 );

@@ -16229,13 +16229,18 @@ export interface operations {
                             channel: number;
                             /** @description 'caller', 'callee', or 'mixed' for a one-channel recording */
                             speaker: string;
-                            /** @description ms from the start of the recording */
+                            /** @description ms from the start of the recording (post-call), or from the call's start (live) */
                             startMs: number;
                             endMs: number;
                             /** @description phone, ID-card and bank-card numbers and e-mail addresses masked without the pii.unmasked permission */
                             text: string;
                             /** @description 0..1; null when the recogniser gives none */
                             confidence: number | null;
+                            /**
+                             * @description 'post-call': transcribed from the recording after the call; 'live': a final of live transcription during the call
+                             * @enum {string}
+                             */
+                            source: "post-call" | "live";
                         }[];
                     };
                 };
@@ -16308,13 +16313,18 @@ export interface operations {
                             channel: number;
                             /** @description 'caller', 'callee', or 'mixed' for a one-channel recording */
                             speaker: string;
-                            /** @description ms from the start of the recording */
+                            /** @description ms from the start of the recording (post-call), or from the call's start (live) */
                             startMs: number;
                             endMs: number;
                             /** @description phone, ID-card and bank-card numbers and e-mail addresses masked without the pii.unmasked permission */
                             text: string;
                             /** @description 0..1; null when the recogniser gives none */
                             confidence: number | null;
+                            /**
+                             * @description 'post-call': transcribed from the recording after the call; 'live': a final of live transcription during the call
+                             * @enum {string}
+                             */
+                            source: "post-call" | "live";
                         }[];
                         total: number;
                         limit: number;

@@ -1,0 +1,1 @@
+ALTER TABLE `transcript_segments` ADD `source` text DEFAULT 'post-call' NOT NULL;

@@ -1,0 +1,133 @@
+// Live transcription (HAILING_LIVE_TRANSCRIBE with HAILING_TRANSCRIBE_MODEL): when a conversation
+// is answered, each party's endpoint gets a speech tap (the media worker writes its PCM to the
+// speech process) on a stream of its own, so the caller and the callee are recognised separately.
+// The speech process segments each stream by VAD and recognises each utterance (partials while it
+// goes on, a final at its end); here they become `transcript.partial` / `transcript.final` events
+// with the call, the leg and times from the call's start, and each final with text is stored as a
+// live segment of the call's transcript. Without the recogniser the call goes on untranscribed.
+import type { EndpointHandle } from '../../media/index.js';
+import type { Logger } from '../sip/index.js';
+import type { SpeechStreams, StreamEvent } from '../speech/streams.js';
+import type { NewTranscriptSegment } from '../store/index.js';
+import type { TranscriptEventJson } from '../api/index.js';
+
+export type TranscriptLeg = TranscriptEventJson['leg'];
+
+/** what live transcription needs of a Call */
+export interface TranscribedCall {
+  readonly id: string;
+  /** the parties' numbers, as call events name them */
+  readonly caller: string;
+  readonly callee: string;
+  /** ms since the epoch: the INVITE arrived */
+  readonly startedAt: number;
+  readonly parties: { readonly caller: EndpointHandle; readonly callee: EndpointHandle } | undefined;
+  onClose(listener: () => void): void;
+}
+
+export interface LiveTranscriptionOptions {
+  readonly streams: SpeechStreams;
+  readonly store: { addLive(callId: string, segment: NewTranscriptSegment): Promise<void> };
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly partialEveryMs: number;
+}
+
+/** a leg is tapped again at most this many times in a call (each after the speech process died) */
+const MAX_RETAPS = 5;
+/** the supervisor replaces a dead speech process at once; a re-tap waits this long for it */
+const RETAP_DELAY_MS = 1000;
+
+export class LiveTranscription {
+  readonly #o: LiveTranscriptionOptions;
+  readonly #listeners = new Set<(e: TranscriptEventJson) => void>();
+  /** calls being transcribed: a second 'answered' (a new bridge) does not tap twice */
+  readonly #calls = new Set<string>();
+
+  constructor(options: LiveTranscriptionOptions) {
+    this.#o = options;
+  }
+
+  /** the events stream's source; returns the unsubscribe */
+  subscribe(listener: (e: TranscriptEventJson) => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
+  /** an answered conversation: both parties are tapped until the call closes */
+  async callAnswered(call: TranscribedCall): Promise<void> {
+    const parties = call.parties;
+    if (parties === undefined || this.#calls.has(call.id)) return;
+    this.#calls.add(call.id);
+    const taps = new Set<{ endpoint: EndpointHandle; stream: number; close(): void }>();
+    let closed = false;
+    call.onClose(() => {
+      closed = true;
+      this.#calls.delete(call.id);
+      for (const t of taps) {
+        t.endpoint.stopSpeechTap(t.stream);
+        t.close();
+      }
+    });
+    const tapLeg = async (leg: TranscriptLeg, endpoint: EndpointHandle, attempt: number): Promise<void> => {
+      try {
+        let offset = 0;
+        const opened = await this.#o.streams.open({ partialEveryMs: this.#o.partialEveryMs, onEvent: (e) => this.#onEvent(call, leg, offset, e) });
+        // the stream's times count from the tap's first record: this far into the call
+        offset = this.#o.now() - call.startedAt;
+        if (closed) return opened.close();
+        const tap = { endpoint, stream: opened.stream, close: opened.close };
+        taps.add(tap);
+        const off = endpoint.on('speech-tap-ended', (f) => {
+          if (f.stream !== opened.stream) return;
+          off();
+          taps.delete(tap);
+          if (f.framesDropped > 0 || f.error !== null) this.#o.logger.warn({ call: call.id, leg, ...f }, 'live transcription: audio frames dropped (the speech process was behind or gone)');
+          // the speech process died (its socket closed): the leg is tapped again on the new one
+          if (f.error !== null) retry();
+        });
+        endpoint.startSpeechTap({ socket: opened.socket, stream: opened.stream });
+      } catch (err) {
+        // calls go on without it; the reason names what is missing (the model check's words)
+        this.#o.logger.error({ call: call.id, leg, err: String(err), attempt }, 'live transcription not started for this leg');
+        // a tap that ended because the speech process died may be retried before the supervisor has seen it go
+        if (attempt > 0) retry();
+      }
+      function retry(): void {
+        if (!closed && attempt < MAX_RETAPS) setTimeout(() => void tapLeg(leg, endpoint, attempt + 1), RETAP_DELAY_MS).unref();
+      }
+    };
+    await tapLeg('caller', parties.caller, 0);
+    await tapLeg('callee', parties.callee, 0);
+  }
+
+  #onEvent(call: TranscribedCall, leg: TranscriptLeg, offsetOf: number, e: StreamEvent): void {
+    if (e.event !== 'asr-partial' && e.event !== 'asr-final') return;
+    // an utterance with nothing recognised (noise, a cough) is neither published nor stored
+    if (e.text === '') return;
+    const startMs = Math.round(offsetOf + e.startMs);
+    const endMs = Math.round(offsetOf + e.endMs);
+    const event: TranscriptEventJson = {
+      type: e.event === 'asr-partial' ? 'transcript.partial' : 'transcript.final',
+      callId: call.id,
+      at: new Date(this.#o.now()).toISOString(),
+      caller: call.caller,
+      callee: call.callee,
+      leg,
+      startMs,
+      endMs,
+      text: e.text,
+    };
+    for (const l of this.#listeners) {
+      try {
+        l(event);
+      } catch (err) {
+        this.#o.logger.error({ err: String(err) }, 'transcript event listener failed');
+      }
+    }
+    if (e.event === 'asr-final') {
+      const segment = { channel: leg === 'caller' ? 0 : 1, speaker: leg, startMs, endMs, text: e.text, confidence: null };
+      this.#o.store.addLive(call.id, segment).catch((err: unknown) => this.#o.logger.error({ call: call.id, err: String(err) }, 'live transcript segment not stored'));
+    }
+  }
+}

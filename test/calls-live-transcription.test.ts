@@ -1,0 +1,141 @@
+// Acceptance (live transcription, issue 13): with HAILING_LIVE_TRANSCRIBE=1 and HAILING_TRANSCRIBE_MODEL
+// set to the fixture digit recogniser, a baresip caller plays a WAV of digit strings spoken by
+// espeak-ng voices the model never heard in training into a call to a second baresip phone that
+// sends silence. No recording is made: each leg's endpoint is tapped in the media worker, the
+// speech process segments and recognises it, and the events WebSocket carries transcript.partial
+// and transcript.final for the caller's leg with the digits (digit error within the bound below),
+// nothing for the silent callee's; the finals are stored as live segments of the call's transcript.
+// Without a model the server says which one it needs and calls go on.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocket } from 'ws';
+import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
+import { finalCallRecord } from './helpers/cdrs.js';
+import { startHailing, withExtensions, type HailingProcess } from './helpers/hailing-process.js';
+import { silentWav, spokenDigitsWav } from './helpers/spoken-digits.js';
+import { digitErrors } from '../server/speech/testing/digits.js';
+
+const DOMAIN = '127.0.0.1';
+const MODEL = fileURLToPath(new URL('./fixtures/speech/digits-tdnn', import.meta.url));
+const SPOKEN = [
+  { voice: 'en-us+f4', digits: '4 8 2 1 5' },
+  { voice: 'cmn+m3', digits: '9 0 3 7' },
+  { voice: 'en-gb-scotland+m3', digits: '6 2 7 3 1' },
+];
+/**
+ * The issue's bound on the caller's digit error through the live path; measured 2 of 14 (14 %) here
+ * (docs/speech.md "Live transcription").
+ */
+const MAX_DIGIT_ERROR = 0.35;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface TranscriptEvent {
+  type: 'transcript.partial' | 'transcript.final';
+  callId: string;
+  leg: 'caller' | 'callee';
+  startMs: number;
+  endMs: number;
+  text: string;
+}
+
+async function watchTranscripts(server: HailingProcess): Promise<{ events: TranscriptEvent[]; close(): void }> {
+  const ws = new WebSocket(`${server.baseUrl.replace(/^http/, 'ws')}/api/v1/events`, { headers: { authorization: `Bearer ${await server.token()}` } });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const events: TranscriptEvent[] = [];
+  ws.on('message', (data: Buffer) => {
+    const e = JSON.parse(data.toString('utf8')) as { type: string };
+    if (e.type.startsWith('transcript.')) events.push(e as TranscriptEvent);
+  });
+  return { events, close: () => ws.close() };
+}
+
+describe('live transcription (HAILING_LIVE_TRANSCRIBE, fixture digit recogniser)', () => {
+  const phones: Phone[] = [];
+  const servers: HailingProcess[] = [];
+  const scratch = mkdtempSync(path.join(tmpdir(), 'hailing-live-transcribe-'));
+  after(async () => {
+    await stopPhones(phones);
+    for (const s of servers) {
+      await s.kill('SIGKILL');
+      rmSync(s.dataDir, { recursive: true, force: true });
+    }
+    rmSync(scratch, { recursive: true, force: true });
+  });
+  const phone = (server: HailingProcess, user: string, audioFile: string) =>
+    registeredPhone({ user, password: `secret-${user}`, domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, transport: 'udp', audioFile, answerMode: 'auto' }, phones);
+
+  it("digits spoken into a call come as transcript events for the caller's leg while it goes on, none for the silent callee, and the finals are stored", { timeout: 150_000 }, async (t) => {
+    const server = await startHailing({ env: { HAILING_LIVE_TRANSCRIBE: '1', HAILING_TRANSCRIBE_MODEL: MODEL } });
+    servers.push(server);
+    await withExtensions(server, ['1001', '1002']);
+    const spoken = spokenDigitsWav({ dir: scratch, utterances: SPOKEN });
+    const quiet = silentWav({ dir: scratch, seconds: spoken.seconds + 5 });
+    const watch = await watchTranscripts(server);
+    const a = await phone(server, '1001', spoken.file);
+    await phone(server, '1002', quiet);
+
+    await a.dial(`sip:1002@${DOMAIN}`);
+    await a.waitForEvent({ type: 'CALL_ESTABLISHED' });
+    await sleep(spoken.seconds * 1000 + 1000);
+    // the finals of all three utterances came while the call was still up (live, not after it)
+    const duringCall = watch.events.filter((e) => e.type === 'transcript.final').length;
+    await a.hangup();
+    await a.waitForEvent({ type: 'CALL_CLOSED' });
+    const record = await finalCallRecord({ api: server.api, number: '1001', ms: 10_000 });
+    await sleep(1000);
+    watch.close();
+
+    const events = watch.events;
+    t.diagnostic(JSON.stringify(events));
+    assert.ok(events.every((e) => e.callId === record.id), 'every event names the call');
+    assert.deepEqual(events.filter((e) => e.leg === 'callee'), [], 'the callee sent silence: nothing for its leg');
+    const finals = events.filter((e) => e.type === 'transcript.final' && e.leg === 'caller');
+    const partials = events.filter((e) => e.type === 'transcript.partial' && e.leg === 'caller');
+    const want = SPOKEN.map((u) => u.digits.replace(/ /g, '')).join('');
+    const heard = finals.map((s) => s.text).join('');
+    const errors = digitErrors(want, heard);
+    t.diagnostic(`spoken ${want}, live finals ${finals.map((f) => f.text).join(' / ')}: ${errors} digit errors of ${want.length} (${((errors / want.length) * 100).toFixed(1)} %); ${partials.length} partials`);
+    assert.equal(duringCall, finals.length, 'the finals came before the hang-up');
+    assert.equal(finals.length, SPOKEN.length, JSON.stringify(finals));
+    assert.ok(errors / want.length <= MAX_DIGIT_ERROR, `digit error ${errors}/${want.length}`);
+    assert.ok(partials.length >= 1, 'partials while the utterances went on');
+    // times from the call's start: in order, inside the call, each partial inside its utterance's span
+    for (const [i, f] of finals.entries()) {
+      assert.ok(f.startMs > 500 && f.startMs < f.endMs, JSON.stringify(f));
+      if (i > 0) assert.ok(f.startMs >= finals[i - 1]!.endMs, 'finals in order');
+    }
+    for (const p of partials) assert.ok(finals.some((f) => f.startMs === p.startMs && p.endMs <= f.endMs + 500), `partial ${JSON.stringify(p)} belongs to no final`);
+
+    // the finals are the call's live transcript segments
+    const stored = await server.api<{ segments: { speaker: string; startMs: number; endMs: number; text: string; source: string }[] }>('GET', `/api/v1/cdrs/${record.id}/transcript`);
+    assert.equal(stored.status, 200, JSON.stringify(stored.body));
+    assert.deepEqual(
+      stored.body.segments.map((s) => ({ speaker: s.speaker, startMs: s.startMs, endMs: s.endMs, text: s.text, source: s.source })),
+      finals.map((f) => ({ speaker: 'caller', startMs: f.startMs, endMs: f.endMs, text: f.text, source: 'live' })),
+    );
+  });
+
+  it('without a model: the server says which one live transcription needs, and calls go on', { timeout: 60_000 }, async () => {
+    const server = await startHailing({ env: { HAILING_LIVE_TRANSCRIBE: '1' } });
+    servers.push(server);
+    assert.match(server.output(), /live transcription needs a recogniser: set HAILING_TRANSCRIBE_MODEL/);
+    await withExtensions(server, ['1001', '1002']);
+    const quiet = silentWav({ dir: scratch, seconds: 10 });
+    const a = await phone(server, '1001', quiet);
+    const b = await phone(server, '1002', quiet);
+    await a.dial(`sip:1002@${DOMAIN}`);
+    await a.waitForEvent({ type: 'CALL_ESTABLISHED' });
+    await b.waitForEvent({ type: 'CALL_ESTABLISHED' });
+    await a.hangup();
+    await a.waitForEvent({ type: 'CALL_CLOSED' });
+    const record = await finalCallRecord({ api: server.api, number: '1001', ms: 10_000 });
+    assert.equal(record.disposition, 'ANSWERED');
+  });
+});
