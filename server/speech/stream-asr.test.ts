@@ -52,10 +52,13 @@ describe('stream recognition in the speech process (live transcription, IVR spee
     });
     const sock = connect(opened.socket);
     await new Promise<void>((r) => sock.once('connect', () => r()));
-    // 20 ms records at 4× real time: the VAD keeps up (it runs ~80× real time) and nothing is dropped
+    // 20 ms records in real time, as a media worker's tap sends them (at 4× real time a loaded CI
+    // machine once let VAD fall 64 chunks behind and 5 frames were dropped, as designed)
+    const t0 = Date.now();
     for (let i = 0; i < pcm.length; i += 160) {
       sock.write(pcmRecord({ stream: opened.stream, rate: 8000, pcm: pcm.subarray(i, i + 160) }));
-      if ((i / 160) % 4 === 3) await new Promise((r) => setTimeout(r, 20));
+      const due = t0 + ((i / 160 + 1) * 20);
+      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
     }
     sock.end(pcmRecord({ stream: opened.stream, rate: 8000, pcm: new Int16Array(0) }));
     await done;
