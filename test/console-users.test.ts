@@ -16,7 +16,7 @@ import type { Page } from 'playwright-core';
 import { base32Decode, hotp, totpStep } from '../server/users/totp.js';
 import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers/browser.js';
 import { ADMIN, nextTotpCode, startHailing, type HailingProcess } from './helpers/hailing-process.js';
-import { fieldError, fill, keysOf, locale, pageTitle, pickOption, rawKeysShown, screenshot, signInAsAdmin, signInWithPassword, text as textIn } from './helpers/console-page.js';
+import { confirmPopover, fieldError, fill, keysOf, locale, pageTitle, pickOption, rawKeysShown, screenshot, signInAsAdmin, signInWithPassword, text as textIn } from './helpers/console-page.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const en = locale('en');
@@ -117,17 +117,14 @@ describe('console: users, API tokens, policy and account screens', { skip: chrom
     await page.getByTestId('user-status-agent7').getByText(text('users.active')).waitFor();
 
     // a password reset: a new one-time password, shown once, and the change is due again
-    await page.getByTestId('user-reset-agent7').click();
-    await page.locator('.ant-popover').getByRole('button', { name: text('users.resetPassword') }).click();
+    await confirmPopover(page, { trigger: page.getByTestId('user-reset-agent7'), button: text('users.resetPassword'), done: page.getByTestId('one-time-password') });
     const again = await shownOnce(page, 'one-time-password');
     assert.ok(again.length >= 12 && again !== oneTime);
     await page.getByRole('button', { name: text('users.done') }).click();
     await page.getByTestId('user-status-agent7').getByText(text('users.mustChange')).waitFor();
     // its lost phone: the security admin resets two-step sign-in
     await page.getByTestId('user-mfa-agent7').getByText(text('users.mfaOn')).waitFor();
-    await page.getByTestId('user-mfa-reset-agent7').click();
-    await page.locator('.ant-popover').getByRole('button', { name: text('users.resetMfa') }).click();
-    await page.getByTestId('user-mfa-agent7').getByText(text('users.mfaOff')).waitFor();
+    await confirmPopover(page, { trigger: page.getByTestId('user-mfa-reset-agent7'), button: text('users.resetMfa'), done: page.getByTestId('user-mfa-agent7').getByText(text('users.mfaOff')) });
     assert.equal((await server.api<{ items: { username: string; mfaEnabled: boolean }[] }>('GET', '/api/v1/users')).body.items.find((u) => u.username === 'agent7')?.mfaEnabled, false);
     const login = await fetch(`${server.baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'agent7', password: again }) });
     assert.equal(((await login.json()) as { mustChangePassword?: boolean }).mustChangePassword, true);
@@ -166,9 +163,7 @@ describe('console: users, API tokens, policy and account screens', { skip: chrom
     const row = page.getByRole('row').filter({ hasText: 'billing-export' });
     await row.getByText('127.0.0.1').waitFor();
 
-    await page.getByTestId('token-revoke-billing-export').click();
-    await page.locator('.ant-popover').getByRole('button', { name: text('tokens.revoke') }).click();
-    await page.getByTestId('token-status-billing-export').getByText(text('tokens.revoked')).waitFor();
+    await confirmPopover(page, { trigger: page.getByTestId('token-revoke-billing-export'), button: text('tokens.revoke'), done: page.getByTestId('token-status-billing-export').getByText(text('tokens.revoked')) });
     assert.equal((await get('/api/v1/cdrs')).status, 401);
   });
 

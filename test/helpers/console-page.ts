@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { ADMIN, nextTotpCode, type HailingProcess } from './hailing-process.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -93,4 +93,18 @@ export async function pickOption(page: Page, field: string, label: string): Prom
     if (((await item.textContent()) ?? '').includes(label)) return;
   }
   throw new Error(`${label} could not be picked in ${field}: ${await item.textContent()}`);
+}
+
+/**
+ * Clicks `trigger`, then the popconfirm's `button`, until `done` shows (bounded): a click that lands
+ * while the popover is still opening can miss, as a select's option can (the third fresh-clone CI run
+ * of stop 22 waited 90 s for a token's "Revoked" that the missed click never asked for).
+ */
+export async function confirmPopover(page: Page, o: { readonly trigger: Locator; readonly button: string; readonly done: Locator }): Promise<void> {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    if (!(await page.locator('.ant-popover:visible').count())) await o.trigger.click({ timeout: 10_000 }).catch(() => undefined);
+    await page.locator('.ant-popover:visible').getByRole('button', { name: o.button }).click({ timeout: 10_000 }).catch(() => undefined);
+    if (await o.done.waitFor({ timeout: 15_000 }).then(() => true, () => false)) return;
+  }
+  throw new Error(`the popconfirm's ${o.button} did not lead to what was expected`);
 }
