@@ -18,6 +18,7 @@ import { SpeechStreams, type StreamEvent } from './streams.js';
 import { espeak, throughG711 } from './testing/audio.js';
 import { digitErrors } from './testing/digits.js';
 import { pcmRecord } from './worker/pcm-socket.js';
+import { identityOnnx } from './testing/onnx-build.js';
 
 export const STREAMING_MODEL = fileURLToPath(new URL('../../test/fixtures/speech/digits-transducer', import.meta.url));
 const OFFLINE_MODEL = fileURLToPath(new URL('../../test/fixtures/speech/digits-tdnn', import.meta.url));
@@ -105,5 +106,22 @@ describe('streaming ASR and keyword spotting in the speech process (fixture stre
     await assert.rejects(bad.open({ partialEveryMs: 0, onEvent: () => undefined }), /tokens\.txt holds 3 symbols but the decoder's vocab_size is 11/);
     const r = await speech.request({ op: 'ping' });
     assert.equal(r.op, 'ping');
+  });
+
+  it('an encoder without a key sherpa-onnx\'s lstm model reads (it would exit()), or of another streaming type, is refused naming it', async () => {
+    const lstm = { model_type: 'lstm', T: '68', decode_chunk_len: '32', num_encoder_layers: '40', d_model: '23' };
+    const cases = [
+      { name: 'no-rnn-hidden', encoder: lstm, reason: /no whole number 'rnn_hidden_size'/ },
+      { name: 'zipformer2', encoder: { ...lstm, model_type: 'zipformer2', rnn_hidden_size: '1' }, reason: /model_type 'zipformer2'; only 'lstm'/ },
+    ];
+    for (const c of cases) {
+      const dir = join(root, c.name);
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'encoder.onnx'), identityOnnx({ metadata: c.encoder }));
+      for (const f of ['decoder.onnx', 'joiner.onnx', 'tokens.txt']) copyFileSync(join(STREAMING_MODEL, f), join(dir, f));
+      const bad = new SpeechStreams({ speech, recognizer: new SherpaOfflineAsr({ speech, name: c.name, dir }) });
+      await assert.rejects(bad.open({ partialEveryMs: 0, onEvent: () => undefined }), c.reason);
+    }
+    assert.equal((await speech.request({ op: 'ping' })).op, 'ping');
   });
 });
