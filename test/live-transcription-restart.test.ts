@@ -1,6 +1,7 @@
 // Live transcription (server/transcription/live.ts) over real parts without SIP: a media worker
 // relays a call between two RTP phones (G.711 on loopback), the speech process recognises each leg
-// with the fixture digit model, and finals go to a real database file. The caller says a digit
+// with a fixture digit model (the offline CTC one, then the streaming transducer), and finals go to a
+// real database file. The caller says a digit
 // string, then the speech process is killed (as sherpa-onnx's exit() or an OOM would): its taps end
 // with the reason, the legs are tapped again on the new process, and the caller's next digit string
 // is transcribed. The callee sends silence and gets nothing.
@@ -23,7 +24,10 @@ import { LiveTranscription } from '../server/transcription/index.js';
 import type { TranscriptEventJson } from '../server/api/index.js';
 import { freePortBlock } from './helpers/ports.js';
 
-const MODEL = fileURLToPath(new URL('./fixtures/speech/digits-tdnn', import.meta.url));
+const MODELS = [
+  { kind: 'offline CTC', name: 'digits', dir: fileURLToPath(new URL('./fixtures/speech/digits-tdnn', import.meta.url)) },
+  { kind: 'streaming transducer', name: 'digits-stream', dir: fileURLToPath(new URL('./fixtures/speech/digits-transducer', import.meta.url)) },
+];
 const PCMU: MediaFormat = { codec: 'PCMU', payloadType: 0, clockRate: 8000, telephoneEvent: null };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -66,8 +70,8 @@ describe('live transcription across a speech process crash (media worker taps, r
     rmSync(root, { recursive: true, force: true });
   });
 
-  it("the caller's digits before and after the speech process is killed are both transcribed; nothing for the silent callee", { timeout: 120_000 }, async (t) => {
-    const streams = new SpeechStreams({ speech, recognizer: new SherpaOfflineAsr({ speech, name: 'digits', dir: MODEL }) });
+  for (const model of MODELS) it(`${model.kind}: the caller's digits before and after the speech process is killed are both transcribed; nothing for the silent callee`, { timeout: 120_000 }, async (t) => {
+    const streams = new SpeechStreams({ speech, recognizer: new SherpaOfflineAsr({ speech, name: model.name, dir: model.dir }) });
     const repo = new TranscriptsRepository({ db: db.database.db });
     const live = new LiveTranscription({ streams, store: repo, logger: silentLogger, now: Date.now, partialEveryMs: 0 });
     const events: TranscriptEventJson[] = [];
@@ -82,7 +86,7 @@ describe('live transcription across a speech process crash (media worker taps, r
     eb.setFormat(PCMU);
     ea.connect(eb);
     const closers: (() => void)[] = [];
-    const call = { id: 'call-restart', caller: '1001', callee: '1002', startedAt: Date.now(), parties: { caller: ea, callee: eb }, onClose: (l: () => void) => void closers.push(l) };
+    const call = { id: `call-restart-${model.name}`, caller: '1001', callee: '1002', startedAt: Date.now(), parties: { caller: ea, callee: eb }, onClose: (l: () => void) => void closers.push(l) };
     try {
       await live.callAnswered(call);
       const finals = () => events.filter((e) => e.type === 'transcript.final');

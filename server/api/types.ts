@@ -142,10 +142,12 @@ export interface RegistrationEventJson {
  * Live transcription (docs/speech.md): what a party of a call said, recognised as the call goes on.
  * A partial is the utterance so far (re-decoded as it grows); the final is the whole utterance and
  * is stored as a live segment of the call's transcript. Topic 'transcripts' (recordings.listen);
- * the text is masked as stored transcripts are for roles without pii.unmasked.
+ * the text is masked as stored transcripts are for roles without pii.unmasked. A keyword is one of
+ * the call's keywords (liveKeywords) spotted on a leg: text is the keyword, startMs = endMs = where
+ * its first token was heard; it is not stored.
  */
 export interface TranscriptEventJson {
-  readonly type: 'transcript.partial' | 'transcript.final';
+  readonly type: 'transcript.partial' | 'transcript.final' | 'transcript.keyword';
   readonly callId: string;
   /** ISO 8601 */
   readonly at: string;

@@ -2,7 +2,8 @@
 // here; it holds the recogniser, so a model that makes sherpa-onnx exit() ends only that process),
 // the recogniser on it, the post-call job queue's worker (jobs are queued when a recorded call's
 // recording is complete) and, with HAILING_LIVE_TRANSCRIBE, live transcription of each answered
-// conversation's legs (server/transcription/live.ts).
+// conversation's legs (server/transcription/live.ts), with HAILING_LIVE_TRANSCRIBE_MODEL's streaming
+// transducer when set (it also spots HAILING_LIVE_KEYWORDS), else with the post-call recogniser.
 import { tmpdir } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { Config } from '../config/index.js';
@@ -25,7 +26,7 @@ export interface TranscriptionSide {
 }
 
 export function createTranscriptionSide(o: {
-  config: Pick<Config, 'transcribeModel' | 'liveTranscribe' | 'liveTranscribePartialMs'>;
+  config: Pick<Config, 'transcribeModel' | 'liveTranscribe' | 'liveTranscribePartialMs' | 'liveTranscribeModel' | 'liveKeywords'>;
   db: Db;
   logger: Logger;
   vault: RecordingVault;
@@ -35,21 +36,44 @@ export function createTranscriptionSide(o: {
 }): TranscriptionSide {
   const repository = new TranscriptsRepository({ db: o.db, now: o.now });
   const modelDir = o.config.transcribeModel;
+  const liveDir = o.config.liveTranscribe ? (o.config.liveTranscribeModel ?? modelDir) : undefined;
   const logger = o.logger;
-  if (modelDir === undefined) {
+  if (modelDir === undefined && liveDir === undefined) {
     if (o.config.liveTranscribe) {
       logger.error(
         { setting: 'HAILING_LIVE_TRANSCRIBE' },
-        'live transcription needs a recogniser: set HAILING_TRANSCRIBE_MODEL to an offline CTC model folder (model.onnx of sherpa-onnx model_type tdnn, tokens.txt); calls go on untranscribed',
+        'live transcription needs a recogniser: set HAILING_LIVE_TRANSCRIBE_MODEL to a streaming transducer folder (encoder.onnx, decoder.onnx, joiner.onnx, tokens.txt) or HAILING_TRANSCRIBE_MODEL to an offline CTC model folder (model.onnx of sherpa-onnx model_type tdnn, tokens.txt); calls go on untranscribed',
       );
     }
     return { repository, service: null, live: null, streams: null, start: async () => undefined, stop: async () => undefined };
   }
   const speech = new SpeechProcess({ logger, socketDir: tmpdir(), onCrash: (cause) => logger.error({ cause }, 'speech process crashed; transcription resumes when it is back') });
-  const asr = new SherpaOfflineAsr({ speech, name: basename(resolve(modelDir)), dir: resolve(modelDir) });
-  const service = new TranscriptionService({ repo: repository, records: o.records, dir: o.recordingsDir, vault: o.vault, asr, logger });
-  const streams = new SpeechStreams({ speech, recognizer: asr });
-  const live = o.config.liveTranscribe ? new LiveTranscription({ streams, store: repository, logger, now: o.now, partialEveryMs: o.config.liveTranscribePartialMs }) : null;
+  const recognizer = (dir: string) => new SherpaOfflineAsr({ speech, name: basename(resolve(dir)), dir: resolve(dir) });
+  const asr = modelDir === undefined ? null : recognizer(modelDir);
+  const service = asr === null ? null : new TranscriptionService({ repo: repository, records: o.records, dir: o.recordingsDir, vault: o.vault, asr, logger });
+  const streams = asr === null ? null : new SpeechStreams({ speech, recognizer: asr });
+  const liveAsr = liveDir === undefined ? null : liveDir === modelDir ? asr : recognizer(liveDir);
+  const keywords = o.config.liveKeywords;
+  const live =
+    liveAsr === null
+      ? null
+      : new LiveTranscription({
+          streams: liveAsr === asr && streams !== null ? streams : new SpeechStreams({ speech, recognizer: liveAsr }),
+          store: repository,
+          logger,
+          now: o.now,
+          partialEveryMs: o.config.liveTranscribePartialMs,
+          // the number dialled picks the call's keywords; '*' applies to every call
+          keywordsFor: (call) => [...new Set([...(keywords[call.callee] ?? []), ...(keywords['*'] ?? [])])],
+        });
+  const load = async (a: SherpaOfflineAsr | null, dir: string | undefined, what: string) => {
+    // a model that fails its check is reported now; jobs and legs fail with the same reason until it is fixed
+    if (a === null) return;
+    await a.load().then(
+      () => logger.info({ model: dir }, `${what} model loaded`),
+      (err: unknown) => logger.error({ model: dir, err: String(err) }, `${what} model refused`),
+    );
+  };
   return {
     repository,
     service,
@@ -57,15 +81,12 @@ export function createTranscriptionSide(o: {
     streams,
     async start() {
       await speech.start();
-      // a model that fails its check is reported now; jobs fail with the same reason until it is fixed
-      await asr.load().then(
-        () => logger.info({ model: modelDir, live: live !== null }, 'transcription model loaded'),
-        (err: unknown) => logger.error({ model: modelDir, err: String(err) }, 'transcription model refused'),
-      );
-      await service.start();
+      await load(asr, modelDir, 'transcription');
+      if (liveAsr !== asr) await load(liveAsr, liveDir, 'live transcription');
+      await service?.start();
     },
     async stop() {
-      await service.stop();
+      await service?.stop();
       await speech.close();
     },
   };

@@ -54,6 +54,14 @@ describe('configuration', () => {
     );
   });
 
+  it('HAILING_LIVE_KEYWORDS: keywords per number dialled as JSON; bad JSON or a bad shape names the variable', () => {
+    assert.deepEqual(loadConfig({}).liveKeywords, {});
+    assert.deepEqual(loadConfig({ HAILING_LIVE_KEYWORDS: '{"1002": ["4 8", " 5 5 5 "], "*": []}' }).liveKeywords, { '1002': ['4 8', '5 5 5'], '*': [] });
+    assert.throws(() => loadConfig({ HAILING_LIVE_KEYWORDS: '{1002: 4 8}' }), (e: unknown) => e instanceof ConfigError && /HAILING_LIVE_KEYWORDS: must be JSON/.test(e.message));
+    assert.throws(() => loadConfig({ HAILING_LIVE_KEYWORDS: '{"1002": "4 8"}' }), (e: unknown) => e instanceof ConfigError && /HAILING_LIVE_KEYWORDS/.test(e.message));
+    assert.throws(() => loadConfig({ HAILING_LIVE_KEYWORDS: '{"1002": [""]}' }), (e: unknown) => e instanceof ConfigError && /HAILING_LIVE_KEYWORDS/.test(e.message));
+  });
+
   it('connection limits and timeouts (issue 18): defaults, and the variables that set them', () => {
     const d = loadConfig({});
     assert.equal(d.maxConnections, 10_000);

@@ -130,6 +130,29 @@ export const configShape = z
     liveTranscribe: z.union([z.boolean(), z.stringbool()], { error: 'must be true or false' }).default(false),
     /** how often live transcription re-decodes an utterance in progress for a partial (ms); 0: finals only */
     liveTranscribePartialMs: ms.max(10_000).default(1000),
+    /** live transcription with this model folder instead of transcribeModel: a streaming transducer (encoder/decoder/joiner.onnx, tokens.txt) decodes as the call goes on and can spot keywords */
+    liveTranscribeModel: z.string().min(1).optional(),
+    /**
+     * keywords spotted per call by live transcription (streaming model only), by the number dialled
+     * ('*': every call): {"1002": ["4 8"], "*": ["9 9 9"]}; a keyword is the model's tokens separated
+     * by spaces. A hit is a transcript.keyword event. As JSON in the environment.
+     */
+    liveKeywords: z
+      .preprocess(
+        // from the environment as JSON; text that is not JSON stays a string and fails the type below
+        (v) => {
+          if (typeof v !== 'string') return v;
+          try {
+            return JSON.parse(v) as unknown;
+          } catch {
+            return v;
+          }
+        },
+        z.record(z.string(), z.array(z.string().trim().min(1, 'a keyword must not be empty'), { error: 'each number needs a list of keywords' }), {
+          error: 'must be JSON: an object of number dialled → list of keywords',
+        }),
+      )
+      .default({}),
     /** encryption at rest of recordings (docs/data-at-rest.md): AES-256-GCM, the 国密 profile SM4-CTR + HMAC-SM3, or off */
     recordingEncryption: z.enum(['aes-256-gcm', 'sm4-ctr-hmac-sm3', 'off']).default('aes-256-gcm'),
     /** the master key file (made with mode 0600 on first start); default <dataDir>/keys/recording-master.keys */

@@ -1,7 +1,9 @@
 // Recognition interfaces. OfflineRecognizer is implemented by SherpaOfflineAsr (offline-asr.ts) with
-// the fixture CTC digit recogniser (test/fixtures/speech/digits-tdnn); streaming ASR (sherpa-onnx
-// OnlineRecognizer) and keyword spotting (KeywordSpotter) are not implemented yet: they need a small
-// streaming transducer fixture (issue 13). These shapes are what the speech process offers per call leg.
+// the fixture CTC digit recogniser (test/fixtures/speech/digits-tdnn). Streaming ASR (sherpa-onnx
+// OnlineRecognizer) and keyword spotting (KeywordSpotter) run in the speech process on PCM socket
+// streams (worker/online-stream-asr.ts, opened through SpeechStreams with a streaming model such as
+// test/fixtures/speech/digits-transducer); StreamingRecognizer and KeywordSpotter below are the
+// per-leg shapes, not yet implemented as such (docs/speech.md).
 
 export interface RecognitionResult {
   readonly text: string;

@@ -43,9 +43,74 @@ export interface SherpaOfflineRecognizer {
   getResult(stream: SherpaOfflineStream): SherpaOfflineResult;
 }
 
+/** a streaming transducer's files and front end (OnlineRecognizer and KeywordSpotter share them) */
+export interface SherpaOnlineModel {
+  readonly featConfig: { readonly sampleRate: number; readonly featureDim: number };
+  readonly modelConfig: { readonly transducer: { readonly encoder: string; readonly decoder: string; readonly joiner: string }; readonly tokens: string; readonly numThreads: number; readonly debug: boolean; readonly provider?: 'cpu' };
+}
+
+/** endpointing rules in seconds (sherpa-onnx's endpoint.h): 1 no speech yet, 2 after speech, 3 the longest utterance */
+export interface SherpaOnlineRecognizerConfig extends SherpaOnlineModel {
+  readonly decodingMethod: 'greedy_search';
+  readonly enableEndpoint: boolean;
+  readonly rule1MinTrailingSilence: number;
+  readonly rule2MinTrailingSilence: number;
+  readonly rule3MinUtteranceLength: number;
+}
+
+export interface SherpaOnlineStream {
+  readonly handle: unknown;
+  acceptWaveform(wave: { samples: Float32Array; sampleRate: number }): void;
+  inputFinished(): void;
+}
+
+/** OnlineRecognizerResult::AsJsonString(): start_time in s from the stream's start, timestamps from the segment's */
+export interface SherpaOnlineResult {
+  readonly text: string;
+  readonly tokens: string[];
+  readonly timestamps: number[];
+  readonly start_time: number;
+}
+
+export interface SherpaOnlineRecognizer {
+  createStream(): SherpaOnlineStream;
+  isReady(stream: SherpaOnlineStream): boolean;
+  decode(stream: SherpaOnlineStream): void;
+  isEndpoint(stream: SherpaOnlineStream): boolean;
+  reset(stream: SherpaOnlineStream): void;
+  getResult(stream: SherpaOnlineStream): SherpaOnlineResult;
+}
+
+/** keywordsBuf: one keyword a line, its tokens separated by spaces, then `@name` */
+export interface SherpaKeywordSpotterConfig extends SherpaOnlineModel {
+  readonly keywordsBuf: string;
+  readonly keywordsBufSize: number;
+  readonly maxActivePaths: number;
+  readonly numTrailingBlanks: number;
+  readonly keywordsScore: number;
+  readonly keywordsThreshold: number;
+}
+
+/** a hit: `keyword` is the `@name`, timestamps in s from the stream's start */
+export interface SherpaKeywordResult {
+  readonly keyword: string;
+  readonly start_time: number;
+  readonly timestamps: number[];
+}
+
+export interface SherpaKeywordSpotter {
+  readonly handle: unknown;
+  isReady(stream: SherpaOnlineStream): boolean;
+  decode(stream: SherpaOnlineStream): void;
+  reset(stream: SherpaOnlineStream): void;
+  getResult(stream: SherpaOnlineStream): SherpaKeywordResult;
+}
+
 interface SherpaModule {
   OfflineTts: new (config: SherpaVitsConfig) => SherpaOfflineTts;
   OfflineRecognizer: new (config: SherpaOfflineRecognizerConfig) => SherpaOfflineRecognizer;
+  OnlineRecognizer: new (config: SherpaOnlineRecognizerConfig) => SherpaOnlineRecognizer;
+  KeywordSpotter: new (config: SherpaKeywordSpotterConfig) => SherpaKeywordSpotter;
 }
 
 let loaded: SherpaModule | null = null;
@@ -53,4 +118,17 @@ let loaded: SherpaModule | null = null;
 export function sherpa(): SherpaModule {
   loaded ??= createRequire(import.meta.url)('sherpa-onnx-node') as SherpaModule;
   return loaded;
+}
+
+/**
+ * A keyword stream with its own keyword list (lines as in keywordsBuf, joined by '/'), on top of the
+ * spotter's own list. The package's KeywordSpotter.createStream() takes no list, but its addon's
+ * createKeywordStream does (SherpaOnnxCreateKeywordStreamWithKeywords); sherpa-onnx logs and
+ * returns no stream when a keyword has a token the model lacks, so callers check tokens first.
+ */
+export function keywordStream(spotter: SherpaKeywordSpotter, keywords: string): SherpaOnlineStream {
+  const req = createRequire(import.meta.url);
+  const addon = req('sherpa-onnx-node/addon.js') as { createKeywordStream(spotter: unknown, keywords: string): unknown };
+  const { OnlineStream } = req('sherpa-onnx-node/streaming-asr.js') as { OnlineStream: new (handle: unknown) => SherpaOnlineStream };
+  return new OnlineStream(addon.createKeywordStream(spotter.handle, keywords));
 }

@@ -9,7 +9,7 @@ import type { SpeechEvent, SpeechResult } from './worker/protocol.js';
 export interface StreamsSpeech {
   readonly pcmSocket: string | null;
   start(): Promise<void>;
-  request(req: { op: 'stream-asr'; stream: number; recognizer: string; partialEveryMs: number }): Promise<SpeechResult>;
+  request(req: { op: 'stream-asr'; stream: number; recognizer: string; partialEveryMs: number; keywords?: readonly string[] }): Promise<SpeechResult>;
   subscribe(listener: (e: SpeechEvent) => void): () => void;
 }
 
@@ -54,13 +54,16 @@ export class SpeechStreams {
     });
   }
 
-  /** rejects with the reason when the recogniser cannot be loaded or the speech process is down */
-  async open(o: { partialEveryMs: number; onEvent: (e: StreamEvent) => void }): Promise<OpenStream> {
+  /**
+   * Rejects with the reason when the recogniser cannot be loaded, a keyword is not made of its
+   * tokens (keywords need a streaming transducer), or the speech process is down.
+   */
+  async open(o: { partialEveryMs: number; keywords?: readonly string[]; onEvent: (e: StreamEvent) => void }): Promise<OpenStream> {
     await this.#speech.start();
     await this.#recognizer.load();
     const stream = this.#next++;
     this.#handlers.set(stream, o.onEvent);
-    const ask = () => this.#speech.request({ op: 'stream-asr', stream, recognizer: this.#recognizer.name, partialEveryMs: o.partialEveryMs });
+    const ask = () => this.#speech.request({ op: 'stream-asr', stream, recognizer: this.#recognizer.name, partialEveryMs: o.partialEveryMs, ...(o.keywords?.length ? { keywords: o.keywords } : {}) });
     try {
       await ask().catch(async (err: unknown) => {
         // a restarted speech process has no models: load the recogniser again, once

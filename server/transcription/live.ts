@@ -4,7 +4,9 @@
 // The speech process segments each stream by VAD and recognises each utterance (partials while it
 // goes on, a final at its end); here they become `transcript.partial` / `transcript.final` events
 // with the call, the leg and times from the call's start, and each final with text is stored as a
-// live segment of the call's transcript. Without the recogniser the call goes on untranscribed.
+// live segment of the call's transcript. With a streaming transducer (liveTranscribeModel) the
+// speech process decodes each leg as it comes and spots the call's keywords on it
+// (`transcript.keyword`). Without the recogniser the call goes on untranscribed.
 import type { EndpointHandle } from '../../media/index.js';
 import type { Logger } from '../sip/index.js';
 import type { SpeechStreams, StreamEvent } from '../speech/streams.js';
@@ -31,6 +33,8 @@ export interface LiveTranscriptionOptions {
   readonly logger: Logger;
   readonly now: () => number;
   readonly partialEveryMs: number;
+  /** the keywords to spot on this call's legs (streaming recogniser only); none by default */
+  readonly keywordsFor?: (call: TranscribedCall) => readonly string[];
 }
 
 /** a leg is tapped again at most this many times in a call (each after the speech process died) */
@@ -72,7 +76,8 @@ export class LiveTranscription {
     const tapLeg = async (leg: TranscriptLeg, endpoint: EndpointHandle, attempt: number): Promise<void> => {
       try {
         let offset = 0;
-        const opened = await this.#o.streams.open({ partialEveryMs: this.#o.partialEveryMs, onEvent: (e) => this.#onEvent(call, leg, offset, e) });
+        const keywords = this.#o.keywordsFor?.(call) ?? [];
+        const opened = await this.#o.streams.open({ partialEveryMs: this.#o.partialEveryMs, keywords, onEvent: (e) => this.#onEvent(call, leg, offset, e) });
         // the stream's times count from the tap's first record: this far into the call
         offset = this.#o.now() - call.startedAt;
         if (closed) return opened.close();
@@ -102,12 +107,17 @@ export class LiveTranscription {
   }
 
   #onEvent(call: TranscribedCall, leg: TranscriptLeg, offsetOf: number, e: StreamEvent): void {
+    if (e.event === 'kws-hit') {
+      const atMs = Math.round(offsetOf + e.atMs);
+      this.#publish({ type: 'transcript.keyword', callId: call.id, at: new Date(this.#o.now()).toISOString(), caller: call.caller, callee: call.callee, leg, startMs: atMs, endMs: atMs, text: e.keyword });
+      return;
+    }
     if (e.event !== 'asr-partial' && e.event !== 'asr-final') return;
     // an utterance with nothing recognised (noise, a cough) is neither published nor stored
     if (e.text === '') return;
     const startMs = Math.round(offsetOf + e.startMs);
     const endMs = Math.round(offsetOf + e.endMs);
-    const event: TranscriptEventJson = {
+    this.#publish({
       type: e.event === 'asr-partial' ? 'transcript.partial' : 'transcript.final',
       callId: call.id,
       at: new Date(this.#o.now()).toISOString(),
@@ -117,17 +127,20 @@ export class LiveTranscription {
       startMs,
       endMs,
       text: e.text,
-    };
+    });
+    if (e.event === 'asr-final') {
+      const segment = { channel: leg === 'caller' ? 0 : 1, speaker: leg, startMs, endMs, text: e.text, confidence: null };
+      this.#o.store.addLive(call.id, segment).catch((err: unknown) => this.#o.logger.error({ call: call.id, err: String(err) }, 'live transcript segment not stored'));
+    }
+  }
+
+  #publish(event: TranscriptEventJson): void {
     for (const l of this.#listeners) {
       try {
         l(event);
       } catch (err) {
         this.#o.logger.error({ err: String(err) }, 'transcript event listener failed');
       }
-    }
-    if (e.event === 'asr-final') {
-      const segment = { channel: leg === 'caller' ? 0 : 1, speaker: leg, startMs, endMs, text: e.text, confidence: null };
-      this.#o.store.addLive(call.id, segment).catch((err: unknown) => this.#o.logger.error({ call: call.id, err: String(err) }, 'live transcript segment not stored'));
     }
   }
 }

@@ -155,7 +155,7 @@ export function topicOfEvent(type: string): EventTopic | undefined {
   if (type === 'registration') return 'registrations';
   if (type.startsWith('acd.')) return 'acd';
   if (type === 'alert') return 'alerts';
-  if (type === 'transcript.partial' || type === 'transcript.final') return 'transcripts';
+  if (type === 'transcript.partial' || type === 'transcript.final' || type === 'transcript.keyword') return 'transcripts';
   if (['newcall', 'ringing', 'answered', 'hangup', 'dtmf', 'hold', 'resume', 'unbridged', 'transfer'].includes(type)) return 'calls';
   return undefined;
 }

@@ -19,7 +19,7 @@ export interface OfflineAsrModel {
   readonly subsamplingFactor: number;
 }
 
-const BLANKS = ['<blk>', '<eps>', '<blank>'];
+export const BLANKS = ['<blk>', '<eps>', '<blank>'];
 
 /** tokens.txt: `symbol id` per line; returns the symbols by id */
 export function parseTokens(text: string): Map<number, string> {

@@ -5,9 +5,9 @@
 // falls behind by more than `maxQueuedChunks`, chunks are dropped and counted, never queued forever.
 import { createServer, type Server, type Socket } from 'node:net';
 import { SileroVad, type VadRate } from '../vad/silero.js';
-import { VadSegmenter } from '../vad/segmenter.js';
+import { VadSegmenter, type SegmenterEvent } from '../vad/segmenter.js';
 import type { SpeechEvent } from './protocol.js';
-import { StreamAsr, type Recognize, type StreamAsrConfig } from './stream-asr.js';
+import type { StreamAsrConfig } from './stream-asr.js';
 
 const HEADER = 12;
 
@@ -19,8 +19,8 @@ interface StreamState {
   busy: boolean;
   dropped: number;
   ended: boolean;
-  /** the stream's utterances are recognised (stream-asr.ts) */
-  asr: StreamAsr | null;
+  /** the stream is recognised (stream-asr.ts, online-stream-asr.ts) */
+  asr: StreamRecognition | null;
 }
 
 export interface PcmInletOptions {
@@ -29,7 +29,15 @@ export interface PcmInletOptions {
   maxQueuedChunks?: number;
   /** streams to recognise, by id (the speech process fills it on 'stream-asr'); taken when a stream starts */
   asrConfigs?: Map<number, StreamAsrConfig>;
-  recognize?: Recognize;
+  /** the recognition of a stream with a config (the speech process knows which recogniser it names) */
+  createAsr?: (o: { stream: number; config: StreamAsrConfig; rate: number; chunkMs: number }) => StreamRecognition;
+}
+
+/** what the inlet feeds: each VAD chunk with the segmenter's event, the VAD's flush, the stream's end */
+export interface StreamRecognition {
+  push(chunk: Int16Array, ev: SegmenterEvent | null): void;
+  final(startMs: number, endMs: number): void;
+  end(): void;
 }
 
 export function startPcmInlet(options: PcmInletOptions): Promise<Server> {
@@ -52,6 +60,7 @@ export function startPcmInlet(options: PcmInletOptions): Promise<Server> {
           options.emit({ event: 'vad-end', stream: id, segment: ev.segment });
           s.asr?.final(ev.segment.startMs, ev.segment.endMs);
         }
+        s.asr?.end();
         if (s.dropped > 0) options.emit({ event: 'stream-dropped', stream: id, frames: s.dropped });
         await s.vad.release();
         streams.delete(id);
@@ -75,8 +84,8 @@ export function startPcmInlet(options: PcmInletOptions): Promise<Server> {
       s.vad = vad;
       s.segmenter = new VadSegmenter({ chunkMs: vad.chunkMs });
       const config = options.asrConfigs?.get(id);
-      if (config !== undefined && options.recognize !== undefined) {
-        s.asr = new StreamAsr({ stream: id, config, rate: vadRate, chunkMs: vad.chunkMs, recognize: options.recognize, emit: options.emit });
+      if (config !== undefined && options.createAsr !== undefined) {
+        s.asr = options.createAsr({ stream: id, config, rate: vadRate, chunkMs: vad.chunkMs });
       }
     }
     if (pcm.length === 0) s.ended = true;

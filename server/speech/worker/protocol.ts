@@ -16,16 +16,19 @@ export type SpeechRequest =
   /**
    * recognise the utterances of PCM socket stream `stream` with a loaded recogniser: 'asr-partial'
    * events every `partialEveryMs` of an utterance (0: none), 'asr-final' at its end. Sent before the
-   * stream's first record; forgotten when the stream ends.
+   * stream's first record; forgotten when the stream ends. With a streaming transducer the
+   * stream is decoded as it comes (partials whenever the text changes, when partialEveryMs > 0; a
+   * final at each endpoint) and `keywords` (the model's tokens separated by spaces, e.g. '4 8') are
+   * spotted on it: 'kws-hit' events.
    */
-  | { readonly id: number; readonly op: 'stream-asr'; readonly stream: number; readonly recognizer: string; readonly partialEveryMs: number };
+  | { readonly id: number; readonly op: 'stream-asr'; readonly stream: number; readonly recognizer: string; readonly partialEveryMs: number; readonly keywords?: readonly string[] };
 
 export type SpeechResult =
   | { readonly op: 'ping'; readonly pid: number }
   | { readonly op: 'vad'; readonly segments: VadSegment[] }
   | { readonly op: 'load-voice'; readonly sampleRate: number }
   | { readonly op: 'synthesize'; readonly sampleRate: number; readonly samples: Float32Array }
-  | { readonly op: 'load-recognizer'; readonly sampleRate: number; readonly featureDim: number; readonly vocabSize: number }
+  | { readonly op: 'load-recognizer'; readonly sampleRate: number; readonly featureDim: number; readonly vocabSize: number; readonly streaming: boolean }
   /** timestamps: seconds from the utterance's start, one per token */
   | { readonly op: 'transcribe'; readonly text: string; readonly tokens: string[]; readonly timestamps: number[] }
   | { readonly op: 'stream-asr' };
@@ -43,6 +46,8 @@ export type SpeechEvent =
   /** ms from the stream's first record; a partial's text is the utterance so far, a final's the whole (possibly '') */
   | { readonly event: 'asr-partial'; readonly stream: number; readonly startMs: number; readonly endMs: number; readonly text: string }
   | { readonly event: 'asr-final'; readonly stream: number; readonly startMs: number; readonly endMs: number; readonly text: string }
+  /** a keyword of the stream's list was spotted, atMs from the stream's first record */
+  | { readonly event: 'kws-hit'; readonly stream: number; readonly keyword: string; readonly atMs: number }
   /** a stream's end record was handled: nothing more comes for it */
   | { readonly event: 'stream-ended'; readonly stream: number };
 

@@ -4,11 +4,13 @@
 import { onnxModelCheck } from '../check/model-check.js';
 import { offlineAsrCheck } from '../check/offline-asr-check.js';
 import { sherpa, type SherpaOfflineRecognizer, type SherpaOfflineTts } from '../sherpa.js';
+import { dithered } from './dither.js';
+import { OnlineModels } from './online-models.js';
 import { SileroVad, vadSegmentsOf } from '../vad/silero.js';
 import type { VadSegment } from '../vad/segmenter.js';
 import { startPcmInlet } from './pcm-socket.js';
 import type { SpeechMessage, SpeechRequest, SpeechResult } from './protocol.js';
-import type { StreamAsrConfig } from './stream-asr.js';
+import { StreamAsr, type StreamAsrConfig } from './stream-asr.js';
 import { join } from 'node:path';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 
@@ -18,6 +20,8 @@ const send = (m: SpeechMessage): void => {
 const voices = new Map<string, SherpaOfflineTts>();
 /** with the factor by which sherpa-onnx's token times are short: it assumes no subsampling for tdnn models */
 const recognizers = new Map<string, { recognizer: SherpaOfflineRecognizer; timeScale: number }>();
+/** streaming transducers (OnlineRecognizer, KeywordSpotter) */
+const online = new OnlineModels();
 /** PCM socket streams whose utterances are recognised (live transcription, IVR speech input) */
 const asrConfigs = new Map<number, StreamAsrConfig>();
 
@@ -47,6 +51,7 @@ async function loadVoice(name: string, dir: string, check: boolean): Promise<num
 
 /** always checked: sherpa-onnx would exit() on the model problems the check turns into refusals */
 async function loadRecognizer(name: string, dir: string): Promise<SpeechResult> {
+  if (online.isStreaming(dir)) return { op: 'load-recognizer', ...(await online.load(name, dir)), streaming: true };
   const m = await offlineAsrCheck({ name, dir });
   const recognizer = new (sherpa().OfflineRecognizer)({
     featConfig: { sampleRate: m.sampleRate, featureDim: m.featureDim },
@@ -54,25 +59,7 @@ async function loadRecognizer(name: string, dir: string): Promise<SpeechResult> 
     decodingMethod: 'greedy_search',
   });
   recognizers.set(name, { recognizer, timeScale: m.subsamplingFactor });
-  return { op: 'load-recognizer', sampleRate: m.sampleRate, featureDim: m.featureDim, vocabSize: m.vocabSize };
-}
-
-/**
- * The PCM as floats with ±4 LSB of triangular dither, as Kaldi's fbank adds by default: digital
- * silence (exact zeros, which a G.711 call's silence decodes to) has no energy, its log-mel features
- * sit at the floor, and a recogniser trained on audio with any noise in its pauses (the fixture's
- * sox G.711 adds dither) reads digits into them: 8 of 14 digits wrong on a real call's recording,
- * 1 of 14 with this. Seeded per call, so the same audio always gives the same text.
- */
-function dithered(pcm: Int16Array): Float32Array {
-  const samples = new Float32Array(pcm.length);
-  let seed = 0x2545f491;
-  const uniform = (): number => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return seed / 4294967296;
-  };
-  for (let i = 0; i < pcm.length; i++) samples[i] = ((pcm[i] as number) + 4 * (uniform() - uniform())) / 32768;
-  return samples;
+  return { op: 'load-recognizer', sampleRate: m.sampleRate, featureDim: m.featureDim, vocabSize: m.vocabSize, streaming: false };
 }
 
 function transcribe(name: string, rate: number, pcm: Int16Array): SpeechResult {
@@ -105,10 +92,14 @@ async function handle(req: SpeechRequest): Promise<SpeechResult> {
       return loadRecognizer(req.name, req.dir);
     case 'transcribe':
       return transcribe(req.recognizer, req.rate, req.pcm);
-    case 'stream-asr':
-      if (!recognizers.has(req.recognizer)) throw new Error(`recogniser '${req.recognizer}' is not loaded`);
-      asrConfigs.set(req.stream, { recognizer: req.recognizer, partialEveryMs: req.partialEveryMs });
+    case 'stream-asr': {
+      const keywords = req.keywords ?? [];
+      if (online.has(req.recognizer)) online.checkKeywords(req.recognizer, keywords);
+      else if (!recognizers.has(req.recognizer)) throw new Error(`recogniser '${req.recognizer}' is not loaded`);
+      else if (keywords.length > 0) throw new Error(`keywords need a streaming transducer; '${req.recognizer}' is an offline recogniser`);
+      asrConfigs.set(req.stream, { recognizer: req.recognizer, partialEveryMs: req.partialEveryMs, keywords });
       return { op: 'stream-asr' };
+    }
   }
 }
 
@@ -119,10 +110,20 @@ await startPcmInlet({
   path: socketPath,
   emit: send,
   asrConfigs,
-  recognize: ({ recognizer, rate, pcm }) => {
-    const r = transcribe(recognizer, rate, pcm);
-    return r.op === 'transcribe' ? r.text : '';
-  },
+  createAsr: ({ stream, config, rate, chunkMs }) =>
+    online.has(config.recognizer)
+      ? online.streamAsr({ stream, config, rate, emit: send })
+      : new StreamAsr({
+          stream,
+          config,
+          rate,
+          chunkMs,
+          recognize: ({ recognizer, rate, pcm }) => {
+            const r = transcribe(recognizer, rate, pcm);
+            return r.op === 'transcribe' ? r.text : '';
+          },
+          emit: send,
+        }),
 });
 process.on('message', (raw) => {
   const req = raw as SpeechRequest;

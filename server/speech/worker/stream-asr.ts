@@ -5,6 +5,7 @@
 // utterance's end it is decoded once more, with a margin either side, for the final text.
 import type { SegmenterEvent } from '../vad/segmenter.js';
 import type { SpeechEvent } from './protocol.js';
+import type { StreamRecognition } from './pcm-socket.js';
 
 /** speech kept either side of a VAD segment (Silero's edges fall inside the first and last phones), as offline-asr.ts */
 const MARGIN_MS = 150;
@@ -15,11 +16,13 @@ export interface StreamAsrConfig {
   readonly recognizer: string;
   /** 0: finals only */
   readonly partialEveryMs: number;
+  /** keywords to spot (streaming transducers only); validated against the model's tokens */
+  readonly keywords: readonly string[];
 }
 
 export type Recognize = (o: { recognizer: string; rate: number; pcm: Int16Array }) => string;
 
-export class StreamAsr {
+export class StreamAsr implements StreamRecognition {
   readonly #stream: number;
   readonly #config: StreamAsrConfig;
   readonly #rate: number;
@@ -71,6 +74,9 @@ export class StreamAsr {
     this.#speechStartMs = -1;
     this.#trim();
   }
+
+  /** the stream ended: the VAD's flush gave the last final already */
+  end(): void {}
 
   /** a segmenter flush ended nothing (a click under the minimum): forget the open utterance */
   reset(): void {
