@@ -196,7 +196,17 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const flowRepository = new IvrFlowRepository({ db, now: () => clock.now() });
   const calendarLookup = createCalendarLookup({ get: (id) => calendarRepository.get(id) });
-  const transcription = createTranscriptionSide({ config, db, logger, vault, recordingsDir: recordingsDirOf(config), records, now: () => clock.now() });
+  const transcription = createTranscriptionSide({
+    config,
+    db,
+    logger,
+    vault,
+    recordingsDir: recordingsDirOf(config),
+    records,
+    now: () => clock.now(),
+    // PCI DSS: nothing said while the recording is paused or in a sensitive IVR step is published or stored
+    withheld: (callId) => calls.control.recordingPaused(callId) || ivr.inSensitiveStep(callId),
+  });
   const ivr = createIvrSide({
     speechInput: transcription.streams,
     config,

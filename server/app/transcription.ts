@@ -32,6 +32,8 @@ export function createTranscriptionSide(o: {
   recordingsDir: string;
   records: { get(id: string): Promise<CallRecordView | undefined> };
   now: () => number;
+  /** PCI DSS: the call's recording is paused or it is in a sensitive IVR step (calls built later: called during calls only) */
+  withheld?: (callId: string) => boolean;
 }): TranscriptionSide {
   const repository = new TranscriptsRepository({ db: o.db, now: o.now });
   const modelDir = o.config.transcribeModel;
@@ -49,7 +51,7 @@ export function createTranscriptionSide(o: {
   const asr = new SherpaOfflineAsr({ speech, name: basename(resolve(modelDir)), dir: resolve(modelDir) });
   const service = new TranscriptionService({ repo: repository, records: o.records, dir: o.recordingsDir, vault: o.vault, asr, logger });
   const streams = new SpeechStreams({ speech, recognizer: asr });
-  const live = o.config.liveTranscribe ? new LiveTranscription({ streams, store: repository, logger, now: o.now, partialEveryMs: o.config.liveTranscribePartialMs }) : null;
+  const live = o.config.liveTranscribe ? new LiveTranscription({ streams, store: repository, logger, now: o.now, partialEveryMs: o.config.liveTranscribePartialMs, ...(o.withheld ? { withheld: o.withheld } : {}) }) : null;
   return {
     repository,
     service,

@@ -31,6 +31,11 @@ export interface LiveTranscriptionOptions {
   readonly logger: Logger;
   readonly now: () => number;
   readonly partialEveryMs: number;
+  /**
+   * PCI DSS: whether what is said on the call must not be kept now (its recording paused, or it is
+   * in an IVR step marked sensitive); such utterances are neither published nor stored
+   */
+  readonly withheld?: (callId: string) => boolean;
 }
 
 /** a leg is tapped again at most this many times in a call (each after the speech process died) */
@@ -43,6 +48,8 @@ export class LiveTranscription {
   readonly #listeners = new Set<(e: TranscriptEventJson) => void>();
   /** calls being transcribed: a second 'answered' (a new bridge) does not tap twice */
   readonly #calls = new Set<string>();
+  /** utterances (call, leg, start) heard in part while withheld: their later partials and final are withheld too */
+  readonly #withheld = new Set<string>();
 
   constructor(options: LiveTranscriptionOptions) {
     this.#o = options;
@@ -105,6 +112,14 @@ export class LiveTranscription {
     if (e.event !== 'asr-partial' && e.event !== 'asr-final') return;
     // an utterance with nothing recognised (noise, a cough) is neither published nor stored
     if (e.text === '') return;
+    // an utterance any part of which came while the call was withheld (a card number read out
+    // across the pause's end) is dropped whole
+    const utterance = `${call.id} ${leg} ${e.startMs}`;
+    if (this.#o.withheld?.(call.id) === true) this.#withheld.add(utterance);
+    if (this.#withheld.has(utterance)) {
+      if (e.event === 'asr-final') this.#withheld.delete(utterance);
+      return;
+    }
     const startMs = Math.round(offsetOf + e.startMs);
     const endMs = Math.round(offsetOf + e.endMs);
     const event: TranscriptEventJson = {
