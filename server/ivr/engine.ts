@@ -68,7 +68,8 @@ export interface FlowRunOptions {
 /** a trace line's caller-given parts as they may be kept: all of it at a sensitive node, secret values elsewhere */
 function redactNote(s: StepNote, sensitive: boolean, state: RunState): StepNote {
   const input = s.input === undefined ? undefined : sensitive && s.input !== '' ? REDACTED : state.redact(s.input);
-  const detail = s.detail && sensitive && 'utterance' in s.detail ? { ...s.detail, utterance: REDACTED } : s.detail;
+  // the detail's own strings too: an http step's URL may carry the number in its query
+  const detail = s.detail && Object.fromEntries(Object.entries(s.detail).map(([k, v]) => [k, sensitive && k === 'utterance' ? REDACTED : typeof v === 'string' ? state.redact(v) : v]));
   return { ...s, ...(s.prompt !== undefined ? { prompt: state.redact(s.prompt) } : {}), ...(input !== undefined ? { input } : {}), ...(detail !== undefined ? { detail } : {}) };
 }
 

@@ -94,11 +94,10 @@ export class RunState {
     return this.failures;
   }
 
-  /** the variables as they may be kept: secret ones redacted */
+  /** the variables as they may be kept: secret ones, and secret values inside others, redacted */
   publicVars(): Record<string, string> {
-    const out = { ...this.vars };
-    for (const k of this.secrets) if (k in out) out[k] = REDACTED;
-    return out;
+    // a secret copied into another variable (a `set`, an http reply echoing it) is redacted there too
+    return Object.fromEntries(Object.entries(this.vars).map(([k, v]) => [k, this.secrets.has(k) ? REDACTED : this.redact(v)]));
   }
 
   /**

@@ -21,15 +21,19 @@ const payFlow = (url: string): FlowDocumentInput => ({
   nodes: {
     card: { verb: 'gather', sensitive: true, prompt: { say: 'Key your card number, then hash.' }, var: 'card', minLength: 12, maxLength: 19, terminators: '#', retries: 1, next: 'readBack', failure: 'bye' },
     readBack: { verb: 'say', text: 'You keyed {{card}}.', next: 'pay' },
-    pay: { verb: 'http', url, body: { card: '{{card}}', caller: '{{caller}}' }, assign: { status: '/status' }, next: 'bye', failure: 'bye' },
+    pay: { verb: 'http', url: `${url}?card={{card}}`, body: { card: '{{card}}', caller: '{{caller}}' }, assign: { status: '/status' }, next: 'copy', failure: 'bye' },
+    // a copy of the number in another variable is redacted there as well
+    copy: { verb: 'set', vars: { last4: 'card {{card}}' }, next: 'bye' },
     bye: { verb: 'hangup' },
   },
 });
 
 /** a payment system on loopback: records what it was sent */
-async function paymentServer(): Promise<{ url: string; bodies: unknown[]; close: () => void }> {
+async function paymentServer(): Promise<{ url: string; bodies: unknown[]; urls: string[]; close: () => void }> {
   const bodies: unknown[] = [];
+  const urls: string[] = [];
   const server = createServer((req, res) => {
+    urls.push(req.url ?? '');
     let text = '';
     req.on('data', (c: Buffer) => (text += c.toString()));
     req.on('end', () => {
@@ -39,7 +43,7 @@ async function paymentServer(): Promise<{ url: string; bodies: unknown[]; close:
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/pay`, bodies, close: () => server.close() };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/pay`, bodies, urls, close: () => server.close() };
 }
 
 describe('IVR steps marked sensitive: digits redacted where kept, usable where needed', () => {
@@ -49,6 +53,9 @@ describe('IVR steps marked sensitive: digits redacted where kept, usable where n
       const answers: SimAnswer[] = [{ dtmf: '4111' + '#' }, { dtmf: CARD + '#' }];
       const r = await simulateFlow({ flowId: 1, version: 1, doc: parseFlow(payFlow(pay.url)), answers, services: fakeServices({ fetch: globalThis.fetch }), caller: '1001' });
       assert.deepEqual(pay.bodies, [{ card: CARD, caller: '1001' }]);
+      assert.deepEqual(pay.urls, [`/pay?card=${CARD}`]);
+      assert.equal(r.context.vars['last4'], `card ${REDACTED}`);
+      assert.equal(r.context.trace.find((s) => s.node === 'pay')!.detail?.['url'], `${pay.url}?card=${REDACTED}`);
       assert.equal(r.context.vars['status'], 'approved');
       assert.equal(r.context.vars['card'], REDACTED);
       // the first answer was too short (a retry), the second taken: both redacted
