@@ -15,22 +15,10 @@ import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-
 import { startSubscriber, type Subscriber } from './helpers/node-sip-subscriber.js';
 import { freePort } from './helpers/ports.js';
 import { assertTone } from './helpers/audio.js';
-import { measureTones, wavLengthS } from './helpers/tones.js';
+import { strongest } from './helpers/tones.js';
 
 const DOMAIN = '127.0.0.1';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** the loudest 1 s stretch of `hz` in a file, with the other tones' levels there */
-async function strongest(file: string, hz: number, others: readonly number[]): Promise<{ at: number; db: number; otherDb: number }> {
-  const length = await wavLengthS(file);
-  let best = { at: 0, db: -Infinity, otherDb: -Infinity };
-  for (let at = 0; at + 1 <= length; at += 0.5) {
-    const t = await measureTones({ file, hz: [hz, ...others], startS: at, durationS: 1 });
-    const db = t.levels.get(hz)!;
-    if (db > best.db) best = { at, db, otherDb: Math.max(...others.map((f) => t.levels.get(f)!)) };
-  }
-  return best;
-}
 
 /** RFC 3842 5.2: the message-summary body's headers */
 const summary = (body: string) => ({

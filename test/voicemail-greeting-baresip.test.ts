@@ -10,22 +10,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
-import { measureTones, wavLengthS } from './helpers/tones.js';
+import { strongest } from './helpers/tones.js';
 
 const DOMAIN = '127.0.0.1';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** the loudest 1 s stretch of `hz` in a file, with the other tones' levels there */
-async function strongest(file: string, hz: number, others: readonly number[]): Promise<{ at: number; db: number; otherDb: number }> {
-  const length = await wavLengthS(file);
-  let best = { at: 0, db: -Infinity, otherDb: -Infinity };
-  for (let at = 0; at + 1 <= length; at += 0.5) {
-    const t = await measureTones({ file, hz: [hz, ...others], startS: at, durationS: 1 });
-    const db = t.levels.get(hz)!;
-    if (db > best.db) best = { at, db, otherDb: Math.max(...others.map((f) => t.levels.get(f)!)) };
-  }
-  return best;
-}
 
 describe('voicemail greeting recorded by phone (*97, 0, 1) with baresip', () => {
   let rig: ExtensionPhones;

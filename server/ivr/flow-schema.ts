@@ -53,6 +53,11 @@ const Gather = z.strictObject({
   maxLength: z.number().int().min(1).max(32).default(1),
   ...Dtmf,
   input: z.array(InputKind).min(1).default(['dtmf']),
+  /**
+   * A spoken or typed answer must be one of these (matched as intents are: normalised, by sound for
+   * Mandarin); the variable gets the phrase as written here. Keys are not affected.
+   */
+  phrases: z.array(z.string().trim().min(1).max(100)).min(1).max(200).optional(),
   /** how many times the prompt is repeated after a timeout or a too-short answer (then `failure`) */
   retries: z.number().int().min(0).max(9).default(2),
   next: NodeId,

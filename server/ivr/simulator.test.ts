@@ -52,6 +52,24 @@ describe('IVR simulator: typed answers walk the flow the way a call would', () =
     assert.equal(keyed.context.vars['account'], undefined);
   });
 
+  it('a phrase list: the answer becomes the phrase it matches (written or by sound); anything else is invalid and asked again', async () => {
+    const doc: FlowDocumentInput = {
+      start: 'ask',
+      nodes: {
+        ask: { verb: 'gather', prompt: { say: '请说出您要办理的业务' }, var: 'task', input: ['speech'], maxLength: 32, phrases: ['查余额', '转人工', 'lost card'], retries: 1, next: 'bye', failure: 'bye' },
+        bye: { verb: 'hangup' },
+      },
+    };
+    // the recogniser wrote a homophone: 查鱼鹅 sounds as 查余额
+    const homophone = await run([{ text: '我要查鱼鹅' }], doc);
+    assert.equal(homophone.context.vars['task'], '查余额');
+    const english = await run([{ text: 'I have a LOST card' }], doc);
+    assert.equal(english.context.vars['task'], 'lost card');
+    const retried = await run([{ text: 'the weather' }, { text: '转人工' }], doc);
+    assert.deepEqual(retried.context.trace.map((t) => t.branch), ['invalid', 'success', 'hangup']);
+    assert.equal(retried.context.vars['task'], '转人工');
+  });
+
   it("a 'voicemail' node ends the flow at the mailbox (not contained: someone calls back)", async () => {
     const doc = structuredClone(SUPPORT_FLOW) as FlowDocumentInput & { nodes: Record<string, unknown> };
     (doc.nodes['main'] as { choices: Record<string, string> }).choices['3'] = 'vm';

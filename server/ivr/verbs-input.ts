@@ -4,6 +4,7 @@
 import type { NodeOf } from './flow-schema.js';
 import { promptText, render, type InputAnswer, type InputKindName, type InputRequest } from './io.js';
 import type { StepResult, Verb, VerbContext } from './engine.js';
+import { matchRules } from './intent-rules.js';
 import type { Attempt } from './run-state.js';
 
 export const answerVerb: Verb<'answer'> = async (ctx) => {
@@ -54,8 +55,12 @@ export const gatherVerb: Verb<'gather'> = async (ctx) => {
     const prompt = g.prompt ? render(g.prompt, ctx.state.vars) : null;
     const a = await ctx.io.input.collect(req(prompt));
     if (a.kind === 'hangup') return ctx.abandoned;
-    const text = inputText(a);
-    const result: Attempt['result'] = a.kind === 'timeout' ? 'timeout' : a.kind === 'dtmf' && text.length < g.minLength ? 'short' : 'ok';
+    const said = inputText(a);
+    // a phrase list turns what was said into the phrase it matches (or an invalid answer)
+    const phrase = g.phrases !== undefined && (a.kind === 'speech' || a.kind === 'text') ? matchPhrase(said, g.phrases) : undefined;
+    const text = phrase ?? said;
+    const result: Attempt['result'] =
+      a.kind === 'timeout' ? 'timeout' : a.kind === 'dtmf' && text.length < g.minLength ? 'short' : phrase === null ? 'invalid' : 'ok';
     attempt(ctx, n, a, result);
     if (result === 'ok') {
       ctx.state.vars[g.var] = text;
@@ -68,6 +73,12 @@ export const gatherVerb: Verb<'gather'> = async (ctx) => {
   }
   return g.failure !== undefined ? { next: g.failure } : ctx.fallback(`gather '${ctx.id}': no valid answer`);
 };
+
+/** the phrase an utterance is (a written or sound match, as intents score ≥ 0.8), or null */
+function matchPhrase(said: string, phrases: readonly string[]): string | null {
+  const m = matchRules({ utterance: said, intents: phrases.map((p) => ({ name: p, phrases: [p], keywords: [] })) });
+  return m !== null && m.confidence >= 0.8 ? m.intent : null;
+}
 
 /** a menu's answer as a choice key: the first digit, or typed text (a key, or a word) */
 function choiceOf(a: InputAnswer, choices: Readonly<Record<string, string>>): string | null {

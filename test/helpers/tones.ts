@@ -97,3 +97,15 @@ export async function measureWallClock(o: {
   const levels = await measureTones({ file: o.file, hz: o.hz, startS, durationS });
   return levels.seconds < (o.minS ?? 1) ? undefined : { ...levels, startS };
 }
+
+/** the loudest 1 s stretch of `hz` in a file, with the other tones' levels there */
+export async function strongest(file: string, hz: number, others: readonly number[]): Promise<{ at: number; db: number; otherDb: number }> {
+  const length = await wavLengthS(file);
+  let best = { at: 0, db: -Infinity, otherDb: -Infinity };
+  for (let at = 0; at + 1 <= length; at += 0.5) {
+    const t = await measureTones({ file, hz: [hz, ...others], startS: at, durationS: 1 });
+    const db = t.levels.get(hz)!;
+    if (db > best.db) best = { at, db, otherDb: Math.max(...others.map((f) => t.levels.get(f)!)) };
+  }
+  return best;
+}
