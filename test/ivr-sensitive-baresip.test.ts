@@ -29,8 +29,26 @@ type DtmfEvent = { type: 'dtmf'; callId: string; leg: string; digit?: string; re
 describe('IVR step marked sensitive on a recorded call (baresip, RFC 4733)', () => {
   let rig: ExtensionPhones;
   let ws: WebSocket | undefined;
+  const dtmf: DtmfEvent[] = [];
+  const ok = async (method: string, p: string, body?: unknown) => {
+    const r = await rig.server.api(method, p, body);
+    assert.ok(r.status < 300, `${method} ${p}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body as Record<string, unknown>;
+  };
   before(async () => {
     rig = await startExtensionPhones(['1001', '1002'], { HAILING_RECORD_CALLS: 'all' });
+    const { server } = rig;
+    const flowId = (await ok('POST', '/api/v1/ivr/flows', { name: 'pay', document: PAY_FLOW }))['id'] as number;
+    await ok('POST', '/api/v1/dialplan', { pattern: '800', steps: [{ kind: 'flow', flow: flowId }] });
+    ws = new WebSocket(`${server.baseUrl.replace(/^http/, 'ws')}/api/v1/events`, { headers: { authorization: `Bearer ${await server.token()}` } });
+    await new Promise<void>((resolve, reject) => {
+      ws!.once('open', () => resolve());
+      ws!.once('error', reject);
+    });
+    ws.on('message', (data: Buffer) => {
+      const e = JSON.parse(data.toString('utf8')) as DtmfEvent;
+      if (e.type === 'dtmf') dtmf.push(e);
+    });
   });
   after(async () => {
     ws?.close();
@@ -39,24 +57,6 @@ describe('IVR step marked sensitive on a recorded call (baresip, RFC 4733)', () 
 
   it('the card keyed in the sensitive gather pauses the recording (audited), is redacted on the events stream and kept nowhere', { timeout: 180_000 }, async (t) => {
     const { server } = rig;
-    const ok = async (method: string, p: string, body?: unknown) => {
-      const r = await server.api(method, p, body);
-      assert.ok(r.status < 300, `${method} ${p}: ${r.status} ${JSON.stringify(r.body)}`);
-      return r.body as Record<string, unknown>;
-    };
-    const flowId = (await ok('POST', '/api/v1/ivr/flows', { name: 'pay', document: PAY_FLOW }))['id'] as number;
-    await ok('POST', '/api/v1/dialplan', { pattern: '800', steps: [{ kind: 'flow', flow: flowId }] });
-    ws = new WebSocket(`${server.baseUrl.replace(/^http/, 'ws')}/api/v1/events`, { headers: { authorization: `Bearer ${await server.token()}` } });
-    await new Promise<void>((resolve, reject) => {
-      ws!.once('open', () => resolve());
-      ws!.once('error', reject);
-    });
-    const dtmf: DtmfEvent[] = [];
-    ws.on('message', (data: Buffer) => {
-      const e = JSON.parse(data.toString('utf8')) as DtmfEvent;
-      if (e.type === 'dtmf') dtmf.push(e);
-    });
-
     const a = await rig.phone('1001', { tone: 400, answerMode: 'auto' });
     const b = await rig.phone('1002', { tone: 800, answerMode: 'auto' });
     await a.dial(`sip:1002@${DOMAIN}`);
@@ -122,5 +122,21 @@ describe('IVR step marked sensitive on a recorded call (baresip, RFC 4733)', () 
     const inStep = ofCall.slice(1);
     assert.equal(inStep.length, CARD.length + 1, `one event per key of the card and the '#': ${JSON.stringify(ofCall)}`);
     for (const e of inStep) assert.deepEqual([e.redacted, e.digit], [true, undefined], JSON.stringify(e));
+  });
+
+  it('a caller meeting the flow directly (not recorded): its keys in the sensitive step are still redacted on the events stream', { timeout: 120_000 }, async () => {
+    const a = await rig.phone('1001', { tone: 400, answerMode: 'auto' });
+    await a.dial(`sip:800@${DOMAIN}`);
+    await a.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 30_000 });
+    await sleep(3500);
+    await a.sendDigits(CARD + '#');
+    await a.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 40_000 });
+    await a.stop();
+    const record = (await finalCallRecord({ api: rig.server.api.bind(rig.server), number: '1001', ms: 15_000 })) as unknown as { id: string; recordingPath: string | null; ivr?: { vars: Record<string, string> } };
+    assert.equal(record.recordingPath, null, 'a flow alone is not recorded');
+    assert.equal(record.ivr?.vars['card'], '[redacted]');
+    const ofCall = dtmf.filter((e) => e.callId === record.id);
+    assert.equal(ofCall.length, CARD.length + 1, JSON.stringify(ofCall));
+    for (const e of ofCall) assert.deepEqual([e.redacted, e.digit], [true, undefined], JSON.stringify(e));
   });
 });
