@@ -4,9 +4,12 @@
 // number (RFC 4733). The recording goes on with the caller after the transfer and the call's record
 // lists one pause covering the step; the audit log has the flow's pause and resume; the stored run
 // and the record's `ivr` hold no digit of the card; the events stream carried those keys redacted
-// (a key before, in the conversation, in full).
+// (a key before, in the conversation, in full). The prompt reading the number back is not left in
+// the TTS cache.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import WebSocket from 'ws';
 import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
 import { finalCallRecord } from './helpers/cdrs.js';
@@ -19,7 +22,8 @@ const PAY_FLOW = {
   start: 'card',
   nodes: {
     card: { verb: 'gather', sensitive: true, prompt: { say: 'Key your card number, then hash.' }, var: 'card', minLength: 12, maxLength: 19, terminators: '#', firstDigitTimeoutMs: 15_000, interDigitTimeoutMs: 5000, retries: 0, next: 'thanks', failure: 'thanks' },
-    thanks: { verb: 'say', text: 'Thank you.', next: 'bye' },
+    // read back: synthesised for the call alone and deleted once played (not left in the TTS cache)
+    thanks: { verb: 'say', text: 'You keyed {{card}}. Thank you.', next: 'bye' },
     bye: { verb: 'hangup' },
   },
 };
@@ -98,6 +102,8 @@ describe('IVR step marked sensitive on a recorded call (baresip, RFC 4733)', () 
     assert.ok(pause.atMs + pause.durationMs <= record.recordingDurationMs!, JSON.stringify(record));
 
     assert.deepEqual(record.ivr?.path, ['card', 'thanks', 'bye']);
+    const cache = readdirSync(path.join(server.dataDir, 'tts-cache'));
+    assert.ok(cache.length >= 1 && !cache.some((f) => f.startsWith('transient-')), `the read-back prompt is not left on disk: ${cache.join(' ')}`);
     assert.equal(record.ivr?.vars['card'], '[redacted]');
     assert.deepEqual(record.ivr?.attempts.map((x) => [x.input, x.result]), [['[redacted]', 'ok']]);
     const run = await ok('GET', `/api/v1/ivr/runs/${record.id}`);

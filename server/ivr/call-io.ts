@@ -4,6 +4,7 @@
 // stops it (DTMF barge-in) and counts as the answer's first key.
 import { join } from 'node:path';
 import { writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { CallState, type Call } from '../calls/call.js';
 import { answered } from '../calls/handlers/anchored.js';
 import type { HandlerContext } from '../calls/handlers/handler.js';
@@ -77,7 +78,7 @@ export function callIo(o: { readonly call: Call; readonly ctx: HandlerContext; r
       return null;
     }
     try {
-      return await services.tts.promptFile({ text: p.say, ...(p.voice !== undefined ? { voice: p.voice } : {}), rate: 8000 });
+      return await services.tts.promptFile({ text: p.say, ...(p.voice !== undefined ? { voice: p.voice } : {}), rate: 8000, ...(p.secret ? { transient: true } : {}) });
     } catch (err) {
       services.logger.warn({ call: call.id, err: (err as Error).message }, 'IVR prompt skipped: synthesis failed');
       return null;
@@ -85,12 +86,17 @@ export function callIo(o: { readonly call: Call; readonly ctx: HandlerContext; r
   };
   const prompt = async (p: RenderedPrompt): Promise<'done' | 'hangup'> => {
     const file = await fileOf(p);
-    if (gone()) return 'hangup';
-    if (file !== null) {
-      services.onPrompt?.({ callId: call.id, at: (services.now ?? Date.now)() });
-      await call.play({ file });
+    try {
+      if (gone()) return 'hangup';
+      if (file !== null) {
+        services.onPrompt?.({ callId: call.id, at: (services.now ?? Date.now)() });
+        await call.play({ file });
+      }
+      return gone() ? 'hangup' : 'done';
+    } finally {
+      // a prompt reading a secret back was synthesised for this call alone: it does not stay on disk
+      if (file !== null && 'say' in p && p.secret) await rm(file, { force: true });
     }
-    return gone() ? 'hangup' : 'done';
   };
   const collect = async (req: InputRequest): Promise<InputAnswer> => {
     const endpoint = call.anchor;

@@ -3,7 +3,7 @@
 // simulator). It owns the failure count: each timeout or invalid answer counts once flow-wide, and
 // at the flow's maxFailures the caller leaves for the fallback with everything learned so far.
 import { isSensitive, REDACTED, type FlowDocument, type FlowNode, type VerbName } from './flow-schema.js';
-import type { FlowIo } from './io.js';
+import type { FlowIo, RenderedPrompt } from './io.js';
 import { RunState, type FlowOutcome, type TraceStep } from './run-state.js';
 import type { IntentModel } from './intent-model.js';
 
@@ -82,6 +82,13 @@ export async function runFlow(o: FlowRunOptions): Promise<RunState> {
     state.outcome = outcome;
     return state;
   };
+  // a spoken prompt with a secret value in it (a card number read back) is marked so that it is synthesised uncached
+  const mark = (p: RenderedPrompt): RenderedPrompt => ('say' in p && state.redact(p.say) !== p.say ? { ...p, secret: true } : p);
+  const io: FlowIo = {
+    ...o.io,
+    prompt: (p) => o.io.prompt(mark(p)),
+    input: { kinds: o.io.input.kinds, collect: (req) => o.io.input.collect(req.prompt ? { ...req, prompt: mark(req.prompt) } : req) },
+  };
   if (o.doc.answer && !(await o.io.answer())) return end({ kind: 'abandoned' });
   let id = o.doc.start;
   for (let n = 0; n < MAX_STEPS; n++) {
@@ -98,7 +105,7 @@ export async function runFlow(o: FlowRunOptions): Promise<RunState> {
       node,
       doc: o.doc,
       state,
-      io: o.io,
+      io,
       services: o.services,
       note(s) {
         const line: TraceStep = { step: state.trace.length + 1, node: nodeId, verb: node.verb, atMs: o.services.now() - startedAt, ...redactNote(s, secret, state), vars: state.publicVars(), ...(secret ? { sensitive: true as const } : {}) };

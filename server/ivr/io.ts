@@ -36,7 +36,7 @@ export interface InputSource {
 }
 
 /** a prompt with its templates filled: the text spoken, or the file played */
-export type RenderedPrompt = { readonly say: string; readonly voice?: string } | { readonly play: string };
+export type RenderedPrompt = { readonly say: string; readonly voice?: string; /** it reads a secret back (a sensitive step's answer): never cached */ readonly secret?: true } | { readonly play: string };
 
 export interface HttpReply {
   readonly status: number;

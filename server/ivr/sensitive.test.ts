@@ -10,7 +10,7 @@ import { fakeServices, parseFlow } from './testing.js';
 import { REDACTED, type FlowDocumentInput } from './flow-schema.js';
 import { runFlow } from './engine.js';
 import { VERBS } from './verbs.js';
-import type { FlowIo, InputAnswer } from './io.js';
+import type { FlowIo, InputAnswer, RenderedPrompt } from './io.js';
 import { validateFlow } from './validate.js';
 
 const CARD = '4111111111111111';
@@ -151,6 +151,27 @@ describe('IVR steps marked sensitive: the recording is paused for the step and r
     };
     await assert.rejects(run(recordedIo([key('1'), failing], log)), /media worker gone/);
     assert.deepEqual(log, ['collect', 'pause card', 'collect', 'resume card']);
+  });
+});
+
+describe('IVR steps marked sensitive: a prompt reading the secret back is marked for an uncached synthesis', () => {
+  it("only the prompt with the card number in it is marked secret (call-io then asks the TTS for a transient file and deletes it once played)", async () => {
+    const prompts: RenderedPrompt[] = [];
+    const io: FlowIo = { ...recordedIo([async () => ({ kind: 'dtmf', digits: CARD, end: 'terminator' })], []), prompt: async (p) => {
+        prompts.push(p);
+        return 'done';
+      } };
+    const doc = parseFlow({
+      start: 'card',
+      nodes: {
+        card: { verb: 'gather', sensitive: true, var: 'card', minLength: 12, maxLength: 19, next: 'readBack' },
+        readBack: { verb: 'say', text: 'You keyed {{card}}.', next: 'thanks' },
+        thanks: { verb: 'say', text: 'Thank you.', next: 'bye' },
+        bye: { verb: 'hangup' },
+      },
+    });
+    await runFlow({ flowId: 1, version: 1, doc, io, services: fakeServices(), verbs: VERBS });
+    assert.deepEqual(prompts, [{ say: `You keyed ${CARD}.`, secret: true }, { say: 'Thank you.' }]);
   });
 });
 
