@@ -156,6 +156,25 @@ describe('media engine: recording', { skip: soxAvailable() ? false : 'sox missin
     b.close();
   });
 
+  it("the callee's endpoint closing (a transfer) leaves the caller recorded: 400 Hz left after it, the right channel silent", async () => {
+    const { a, b, ea, eb, talk } = await call(PCMU, PCMU);
+    const path = join(dir, 'callee-left.wav');
+    const rec = engine.startRecording({ path, format: 'wav', left: ea, right: eb });
+    await talk(1);
+    await eb.close();
+    // the caller goes on alone (to a flow, say) for two seconds after the callee's endpoint closed
+    await a.stream({ to: ea.rtpPort, data: synth({ type: 'ul', seconds: 2, effect: ['sine', '400'] }), payloadType: 0, bytesPerPacket: 160 });
+    const result = await rec.stop();
+    assert.ok(result.durationMs > 2500, `the recording went on after the callee left: durationMs ${result.durationMs}`);
+    const { left, right } = channels(path, 8000);
+    const after = (x: Int16Array) => x.subarray(Math.round(8000 * 1.5));
+    assert.ok(toneLevel(after(left), 8000, 400) > 0.2, `left 400 Hz after ${toneLevel(after(left), 8000, 400)}`);
+    assert.ok(toneLevel(after(right), 8000, 800) < 0.02, `right silent after ${toneLevel(after(right), 8000, 800)}`);
+    await ea.close();
+    a.close();
+    b.close();
+  });
+
   it('stop() after the endpoint closed still resolves with the result', async () => {
     const { a, b, ea, eb, talk } = await call(PCMU, PCMU);
     const path = join(dir, 'closed.wav');

@@ -11,7 +11,10 @@ export class RecordingSession implements TickTarget {
   readonly id: string;
   readonly group: string;
   readonly #left: MediaPort;
-  readonly #right: MediaPort | null;
+  /** null: a one-party recording, or the other party has left (letGo) */
+  #right: MediaPort | null;
+  /** two channels in the file (fixed when it is opened, whoever leaves later) */
+  readonly #stereo: boolean;
   readonly #rate: number;
   /** both parties summed into one channel; null for stereo (or a single party) */
   readonly #mix: Int16Array | null;
@@ -29,6 +32,7 @@ export class RecordingSession implements TickTarget {
     this.#right = options.right;
     this.#rate = options.left.rate;
     this.#mix = options.mixed === true && options.right !== null ? new Int16Array(this.#rate / 50) : null;
+    this.#stereo = options.right !== null && this.#mix === null;
     if (options.right !== null && !options.right.mixed) options.right.useRate(this.#rate);
     options.left.addReader();
     options.right?.addReader();
@@ -50,6 +54,19 @@ export class RecordingSession implements TickTarget {
     return port === this.#left || port === this.#right;
   }
 
+  /**
+   * `port` closed. The other party's (a transfer lets the callee go, the caller stays): the
+   * recording goes on with the caller, that party's channel (or share of the mix) silent from now
+   * on, so what the caller says next (to a flow, to the transfer's target) is still recorded; true.
+   * The caller's: false, the recording ends.
+   */
+  letGo(port: MediaPort): boolean {
+    if (port !== this.#right || port === this.#left) return false;
+    port.removeReader();
+    this.#right = null;
+    return true;
+  }
+
   #silence: Int16Array | undefined;
   /** frames written as silence because the worker was too late to decode them */
   framesFilled = 0;
@@ -62,12 +79,12 @@ export class RecordingSession implements TickTarget {
     this.#right?.pull(nowMs);
     // the recorder reads `n` samples from each frame: no views needed
     const mix = this.#mix;
-    if (mix !== null && this.#right !== null) {
+    if (mix !== null) {
       const a = this.#left.frame;
-      const b = this.#right.frame;
+      const b = this.#right?.frame;
       // a plain sum, clipped: each party keeps its own level, as a listener on the line hears them
       for (let i = 0; i < n; i++) {
-        const s = a[i]! + b[i]!;
+        const s = a[i]! + (b?.[i] ?? 0);
         mix[i] = s > 32767 ? 32767 : s < -32768 ? -32768 : s;
       }
       recorder.write(mix, null, n);
@@ -82,8 +99,7 @@ export class RecordingSession implements TickTarget {
     if (recorder === null) return;
     const n = this.#rate / 50;
     this.#silence ??= new Int16Array(n);
-    const stereo = this.#right !== null && this.#mix === null;
-    for (let i = 0; i < frames; i++) recorder.write(this.#silence, stereo ? this.#silence : null, n);
+    for (let i = 0; i < frames; i++) recorder.write(this.#silence, this.#stereo ? this.#silence : null, n);
     this.framesFilled += frames;
   }
 

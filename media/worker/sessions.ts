@@ -197,7 +197,8 @@ export class WorkerSessions {
     this.#speechTaps.stopPort(port.id);
     port.dtmfClock = null;
     for (const [id, r] of this.#recordings) {
-      if (r.uses(port)) void this.#stopRecording({ type: 'record-stop', id: -1, recordingId: id });
+      // the other party leaving (a transfer) leaves the caller recorded; the caller leaving ends it
+      if (r.uses(port) && !r.letGo(port)) void this.#stopRecording({ type: 'record-stop', id: -1, recordingId: id });
     }
   }
 

@@ -57,6 +57,7 @@ const TraceStep = z.object({
   next: z.string().optional(),
   vars: z.record(z.string(), z.string()),
   detail: z.record(z.string(), z.unknown()).optional(),
+  sensitive: z.literal(true).optional().meta({ description: "the node is marked sensitive: the call's recording was paused and what the caller gave reads [redacted]" }),
 });
 const Context = z.object({
   flowId: z.number().int(),

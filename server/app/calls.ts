@@ -52,7 +52,7 @@ export interface CallSideOptions {
   /** the ACD's handlers ('queue' and 'agent-login' steps) */
   readonly acd?: AcdHandlers;
   /** IVR flows: 'flow' steps (server/app/ivr.ts) */
-  readonly ivr?: { readonly handlers: IvrHandlers; readonly flowExists: (id: number) => Promise<boolean> };
+  readonly ivr?: { readonly handlers: IvrHandlers; readonly flowExists: (id: number) => Promise<boolean>; readonly inSensitiveStep?: (callId: string) => boolean };
   /** carrier trunks: 'route' steps and calls from carriers (server/app/trunks.ts) */
   readonly trunks?: { readonly outbound: OutboundDialer; readonly inbound: InboundTrunkCalls; readonly routeExists: (id: number) => Promise<boolean> };
   /** a call's recording is complete and its record written with it (post-call transcription queues here) */
@@ -240,8 +240,9 @@ export function createCallSide(o: CallSideOptions) {
             caller: e.caller,
             callee: e.callee,
             leg: e.leg,
-            // PCI DSS: digits keyed while the recording is paused (a card number) are never passed on
-            ...(control.recordingPaused(e.callId) ? { redacted: true } : { digit: e.digit }),
+            // PCI DSS: digits keyed while the recording is paused or in an IVR step marked sensitive
+            // (a card number) are never passed on
+            ...(control.recordingPaused(e.callId) || o.ivr?.inSensitiveStep?.(e.callId) === true ? { redacted: true } : { digit: e.digit }),
             durationMs: e.durationMs,
             method: e.method,
           }),

@@ -196,7 +196,17 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const flowRepository = new IvrFlowRepository({ db, now: () => clock.now() });
   const calendarLookup = createCalendarLookup({ get: (id) => calendarRepository.get(id) });
-  const transcription = createTranscriptionSide({ config, db, logger, vault, recordingsDir: recordingsDirOf(config), records, now: () => clock.now() });
+  const transcription = createTranscriptionSide({
+    config,
+    db,
+    logger,
+    vault,
+    recordingsDir: recordingsDirOf(config),
+    records,
+    now: () => clock.now(),
+    // PCI DSS: nothing said while the recording is paused or in a sensitive IVR step is published or stored
+    withheld: (callId) => calls.control.recordingPaused(callId) || ivr.inSensitiveStep(callId),
+  });
   const ivr = createIvrSide({
     speechInput: transcription.streams,
     config,
@@ -206,6 +216,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     calendarOpen: async ({ id, instant }) => (await calendarLookup.at({ id, instant }))?.open ?? null,
     // the dial plan is built with the call side, below; a transfer runs long after
     resolve: async ({ from, to }) => (await calls.dialPlan.resolve(from, to)).steps,
+    // steps marked sensitive pause the call's recording (the call side is built below; used during calls only)
+    recording: { paused: (callId) => calls.control.recordingPaused(callId), pause: (callId, paused) => calls.control.pauseRecording(callId, paused) },
+    onSensitiveToggle: (e) => audit.record({ actor: 'ivr', action: e.paused ? 'recording.pause' : 'recording.resume', target: e.callId, detail: { via: 'ivr', node: e.node } }),
   });
   const calls = createCallSide({
     ...(transcription.live
@@ -220,7 +233,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     onRecordingKeypad: (e) => audit.record({ actor: `extension ${e.by}`, action: e.paused ? 'recording.pause' : 'recording.resume', target: e.callId, detail: { via: 'keypad' } }),
     voicemail,
     acd: acd.handlers,
-    ivr: { handlers: ivr.handlers, flowExists: ivr.flowExists },
+    ivr: { handlers: ivr.handlers, flowExists: ivr.flowExists, inSensitiveStep: ivr.inSensitiveStep },
     config,
     tts,
     logger,

@@ -33,6 +33,8 @@ export function createTranscriptionSide(o: {
   recordingsDir: string;
   records: { get(id: string): Promise<CallRecordView | undefined> };
   now: () => number;
+  /** PCI DSS: the call's recording is paused or it is in a sensitive IVR step (calls built later: called during calls only) */
+  withheld?: (callId: string) => boolean;
 }): TranscriptionSide {
   const repository = new TranscriptsRepository({ db: o.db, now: o.now });
   const modelDir = o.config.transcribeModel;
@@ -65,6 +67,7 @@ export function createTranscriptionSide(o: {
           partialEveryMs: o.config.liveTranscribePartialMs,
           // the number dialled picks the call's keywords; '*' applies to every call
           keywordsFor: (call) => [...new Set([...(keywords[call.callee] ?? []), ...(keywords['*'] ?? [])])],
+          ...(o.withheld ? { withheld: o.withheld } : {}),
         });
   const load = async (a: SherpaOfflineAsr | null, dir: string | undefined, what: string) => {
     // a model that fails its check is reported now; jobs and legs fail with the same reason until it is fixed

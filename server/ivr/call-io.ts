@@ -4,6 +4,7 @@
 // stops it (DTMF barge-in) and counts as the answer's first key.
 import { join } from 'node:path';
 import { writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { CallState, type Call } from '../calls/call.js';
 import { answered } from '../calls/handlers/anchored.js';
 import type { HandlerContext } from '../calls/handlers/handler.js';
@@ -27,6 +28,20 @@ export interface CallIoServices extends LocalServices {
   readonly speechInput?: SpeechInputStreams;
   /** VAD's speech start stopped a prompt (barge-in) */
   readonly onBargeIn?: (o: { readonly callId: string; readonly at: number }) => void;
+  /** the call's recording (HAILING_RECORD_CALLS=all), paused by steps marked sensitive; absent: nothing to pause */
+  readonly recording?: SensitiveSteps;
+}
+
+/** what a sensitive step does to the call beyond the flow (server/app/ivr.ts gives it) */
+export interface SensitiveSteps {
+  /** whether the call's recording is paused now (by anyone) */
+  paused(callId: string): boolean;
+  /** false when the call is not being recorded */
+  pause(callId: string, paused: boolean): boolean;
+  /** the step starts (on) or ends: the events stream withholds the call's digits meanwhile */
+  inStep(o: { readonly callId: string; readonly node: string; readonly on: boolean }): void;
+  /** the flow paused (or resumed) the recording: the audit log's recording.pause / .resume */
+  toggled(o: { readonly callId: string; readonly node: string; readonly paused: boolean }): void;
 }
 
 /** 8 kHz 16-bit mono: a 1 kHz beep of 250 ms, as answering machines give before recording */
@@ -63,7 +78,7 @@ export function callIo(o: { readonly call: Call; readonly ctx: HandlerContext; r
       return null;
     }
     try {
-      return await services.tts.promptFile({ text: p.say, ...(p.voice !== undefined ? { voice: p.voice } : {}), rate: 8000 });
+      return await services.tts.promptFile({ text: p.say, ...(p.voice !== undefined ? { voice: p.voice } : {}), rate: 8000, ...(p.secret ? { transient: true } : {}) });
     } catch (err) {
       services.logger.warn({ call: call.id, err: (err as Error).message }, 'IVR prompt skipped: synthesis failed');
       return null;
@@ -71,12 +86,17 @@ export function callIo(o: { readonly call: Call; readonly ctx: HandlerContext; r
   };
   const prompt = async (p: RenderedPrompt): Promise<'done' | 'hangup'> => {
     const file = await fileOf(p);
-    if (gone()) return 'hangup';
-    if (file !== null) {
-      services.onPrompt?.({ callId: call.id, at: (services.now ?? Date.now)() });
-      await call.play({ file });
+    try {
+      if (gone()) return 'hangup';
+      if (file !== null) {
+        services.onPrompt?.({ callId: call.id, at: (services.now ?? Date.now)() });
+        await call.play({ file });
+      }
+      return gone() ? 'hangup' : 'done';
+    } finally {
+      // a prompt reading a secret back was synthesised for this call alone: it does not stay on disk
+      if (file !== null && 'say' in p && p.secret) await rm(file, { force: true });
     }
-    return gone() ? 'hangup' : 'done';
   };
   const collect = async (req: InputRequest): Promise<InputAnswer> => {
     const endpoint = call.anchor;
@@ -124,9 +144,30 @@ export function callIo(o: { readonly call: Call; readonly ctx: HandlerContext; r
     if (digits === '') return { kind: 'timeout' };
     return { kind: 'dtmf', digits, end: r.reason === 'first-digit-timeout' ? 'inter-digit-timeout' : r.reason };
   };
+  // a pause someone else made (the agent, the keypad) is theirs to end: the flow resumes only its own
+  let pausedByFlow = false;
+  const sensitive = ({ node, on }: { readonly node: string; readonly on: boolean }): void => {
+    const r = services.recording;
+    if (r === undefined) return;
+    if (on) {
+      r.inStep({ callId: call.id, node, on: true });
+      if (!r.paused(call.id) && r.pause(call.id, true)) {
+        pausedByFlow = true;
+        r.toggled({ callId: call.id, node, paused: true });
+      }
+      return;
+    }
+    if (pausedByFlow) {
+      pausedByFlow = false;
+      // false: the call (and its recording) ended meanwhile, nothing is left to resume
+      if (r.pause(call.id, false)) r.toggled({ callId: call.id, node, paused: false });
+    }
+    r.inStep({ callId: call.id, node, on: false });
+  };
   return {
     caller: call.caller.number,
     dialled: ctx.step.dialled,
+    sensitive,
     async answer() {
       return (await answered(call, ctx, services)) === null;
     },

@@ -2,8 +2,8 @@
 // jambonz-style tasks: one exec per verb, typed result), against a FlowIo (a live call or the
 // simulator). It owns the failure count: each timeout or invalid answer counts once flow-wide, and
 // at the flow's maxFailures the caller leaves for the fallback with everything learned so far.
-import type { FlowDocument, FlowNode, VerbName } from './flow-schema.js';
-import type { FlowIo } from './io.js';
+import { isSensitive, REDACTED, type FlowDocument, type FlowNode, type VerbName } from './flow-schema.js';
+import type { FlowIo, RenderedPrompt } from './io.js';
 import { RunState, type FlowOutcome, type TraceStep } from './run-state.js';
 import type { IntentModel } from './intent-model.js';
 
@@ -65,6 +65,14 @@ export interface FlowRunOptions {
   readonly onStep?: (s: TraceStep) => void;
 }
 
+/** a trace line's caller-given parts as they may be kept: all of it at a sensitive node, secret values elsewhere */
+function redactNote(s: StepNote, sensitive: boolean, state: RunState): StepNote {
+  const input = s.input === undefined ? undefined : sensitive && s.input !== '' ? REDACTED : state.redact(s.input);
+  // the detail's own strings too: an http step's URL may carry the number in its query
+  const detail = s.detail && Object.fromEntries(Object.entries(s.detail).map(([k, v]) => [k, sensitive && k === 'utterance' ? REDACTED : typeof v === 'string' ? state.redact(v) : v]));
+  return { ...s, ...(s.prompt !== undefined ? { prompt: state.redact(s.prompt) } : {}), ...(input !== undefined ? { input } : {}), ...(detail !== undefined ? { detail } : {}) };
+}
+
 export async function runFlow(o: FlowRunOptions): Promise<RunState> {
   const startedAt = o.services.now();
   const state = new RunState({ flowId: o.flowId, version: o.version, vars: { ...o.doc.vars, caller: o.io.caller, dialled: o.io.dialled }, startedAt });
@@ -74,6 +82,13 @@ export async function runFlow(o: FlowRunOptions): Promise<RunState> {
     state.outcome = outcome;
     return state;
   };
+  // a spoken prompt with a secret value in it (a card number read back) is marked so that it is synthesised uncached
+  const mark = (p: RenderedPrompt): RenderedPrompt => ('say' in p && state.redact(p.say) !== p.say ? { ...p, secret: true } : p);
+  const io: FlowIo = {
+    ...o.io,
+    prompt: (p) => o.io.prompt(mark(p)),
+    input: { kinds: o.io.input.kinds, collect: (req) => o.io.input.collect(req.prompt ? { ...req, prompt: mark(req.prompt) } : req) },
+  };
   if (o.doc.answer && !(await o.io.answer())) return end({ kind: 'abandoned' });
   let id = o.doc.start;
   for (let n = 0; n < MAX_STEPS; n++) {
@@ -82,15 +97,18 @@ export async function runFlow(o: FlowRunOptions): Promise<RunState> {
     if (node === undefined) return end(toFallback(id, `no node '${id}'`));
     state.path.push(id);
     const nodeId = id;
+    const secret = isSensitive(node);
+    // a sensitive gather's variable is secret from the moment it is asked for (its own trace line shows it)
+    if (secret && node.verb === 'gather') state.secrets.add(node.var);
     const ctx: VerbContext = {
       id: nodeId,
       node,
       doc: o.doc,
       state,
-      io: o.io,
+      io,
       services: o.services,
       note(s) {
-        const line: TraceStep = { step: state.trace.length + 1, node: nodeId, verb: node.verb, atMs: o.services.now() - startedAt, ...s, vars: { ...state.vars } };
+        const line: TraceStep = { step: state.trace.length + 1, node: nodeId, verb: node.verb, atMs: o.services.now() - startedAt, ...redactNote(s, secret, state), vars: state.publicVars(), ...(secret ? { sensitive: true as const } : {}) };
         state.trace.push(line);
         o.onStep?.(line);
       },
@@ -101,7 +119,20 @@ export async function runFlow(o: FlowRunOptions): Promise<RunState> {
       abandoned: { end: { kind: 'abandoned' } },
     };
     const verb = o.verbs[node.verb] as Verb<VerbName>;
-    const result = await verb(ctx as VerbContext<never>);
+    const attemptsBefore = state.attempts.length;
+    // PCI DSS: the recording is paused for the whole step and resumed however it ends (an answer,
+    // a timeout, the caller hanging up, an exception)
+    if (secret) await o.io.sensitive?.({ node: nodeId, on: true });
+    let result: StepResult;
+    try {
+      result = await verb(ctx as VerbContext<never>);
+    } finally {
+      if (secret) {
+        state.redactAttempts(attemptsBefore);
+        if (state.intent?.node === nodeId) state.intent = { ...state.intent, utterance: REDACTED };
+        await o.io.sensitive?.({ node: nodeId, on: false });
+      }
+    }
     if ('end' in result) return end(result.end);
     id = result.next;
   }

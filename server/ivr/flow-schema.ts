@@ -12,6 +12,13 @@ export const VarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,47}$/, 'a vari
 const QueueId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'a queue id');
 const Number = z.string().regex(/^[0-9*#+]{1,32}$/, 'a number: digits, *, # and +');
 const Ms = (max: number) => z.number().int().min(100).max(max);
+/**
+ * PCI DSS: the caller gives something secret here (a card number, a PIN). While the step runs the
+ * call's recording is paused (silence written, DTMF events redacted), and what the caller gave is
+ * kept out of the trace, the attempts and the call record ("[redacted]"); the variable itself stays
+ * usable by the rest of the run (an `http` step sending it to the payment system).
+ */
+const Sensitive = z.boolean().optional();
 
 /** what is spoken or played: `say` is TTS text with {{variable}} templates, `play` a prompt file */
 export const Prompt = z.union([
@@ -38,6 +45,7 @@ const Play = z.strictObject({ verb: z.literal('play'), prompt: Prompt, next: Nod
 const Say = z.strictObject({ verb: z.literal('say'), text: z.string().trim().min(1).max(1000), voice: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/).optional(), next: NodeId });
 const Gather = z.strictObject({
   verb: z.literal('gather'),
+  sensitive: Sensitive,
   prompt: Prompt.optional(),
   /** the variable the digits (or text) are stored in */
   var: VarName,
@@ -58,6 +66,7 @@ const Gather = z.strictObject({
 });
 const Menu = z.strictObject({
   verb: z.literal('menu'),
+  sensitive: Sensitive,
   prompt: Prompt,
   /** a key (0-9, *, #) or a word typed in the simulator → the node it leads to */
   choices: z.record(z.string().regex(/^[0-9*#]$|^[a-z][a-z0-9 _-]{0,31}$/, 'a key 0-9, * or #, or a lower-case word'), NodeId).refine((c) => Object.keys(c).length >= 1, 'a menu has at least one choice'),
@@ -72,6 +81,7 @@ const Menu = z.strictObject({
 });
 const Intent = z.strictObject({
   verb: z.literal('intent'),
+  sensitive: Sensitive,
   prompt: Prompt.optional(),
   /** read the utterance from this variable instead of asking (e.g. a gather's text) */
   from: VarName.optional(),
@@ -124,7 +134,7 @@ const Http = z.strictObject({
   failure: NodeId,
 });
 const SetVars = z.strictObject({ verb: z.literal('set'), vars: z.record(VarName, z.string().max(1000)), next: NodeId });
-const Record = z.strictObject({ verb: z.literal('record'), var: VarName.default('recording'), maxS: z.number().int().min(1).max(600).default(60), beep: z.boolean().default(true), next: NodeId });
+const Record = z.strictObject({ verb: z.literal('record'), sensitive: Sensitive, var: VarName.default('recording'), maxS: z.number().int().min(1).max(600).default(60), beep: z.boolean().default(true), next: NodeId });
 const Skill = z.strictObject({ skill: z.string().min(1).max(32), minLevel: z.number().int().min(1).max(100) });
 const Enqueue = z.strictObject({
   verb: z.literal('enqueue'),
@@ -167,6 +177,12 @@ export type FlowDocumentInput = z.input<typeof FlowDocument>;
 
 /** the verbs that wait for the caller: a loop must pass through one (validate.ts) */
 export const INPUT_VERBS: ReadonlySet<VerbName> = new Set(['gather', 'menu', 'intent', 'record']);
+
+/** whether a node is marked sensitive (only the input verbs can be) */
+export const isSensitive = (node: FlowNode): boolean => 'sensitive' in node && node.sensitive === true;
+
+/** the text stored instead of what a caller gave in a sensitive step */
+export const REDACTED = '[redacted]';
 
 /** the published JSON Schema (draft 2020-12) of a flow document, as the API accepts it */
 export function flowJsonSchema(): Record<string, unknown> {

@@ -36,7 +36,7 @@ export interface InputSource {
 }
 
 /** a prompt with its templates filled: the text spoken, or the file played */
-export type RenderedPrompt = { readonly say: string; readonly voice?: string } | { readonly play: string };
+export type RenderedPrompt = { readonly say: string; readonly voice?: string; /** it reads a secret back (a sensitive step's answer): never cached */ readonly secret?: true } | { readonly play: string };
 
 export interface HttpReply {
   readonly status: number;
@@ -51,6 +51,11 @@ export interface FlowIo {
   readonly input: InputSource;
   /** a beep then the caller's audio for at most maxS; the file's name, or null */
   record(o: { readonly maxS: number; readonly beep: boolean }): Promise<string | null>;
+  /**
+   * a step marked sensitive starts (on) or ends (off, however it ended): a call pauses its
+   * recording meanwhile; absent: nothing to pause (the simulator)
+   */
+  sensitive?(o: { readonly node: string; readonly on: boolean }): Promise<void> | void;
   /** the caller's number, for caller lists */
   readonly caller: string;
   readonly dialled: string;

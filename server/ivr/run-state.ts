@@ -3,7 +3,7 @@
 // attempt at an answer, the failure count, the matched intent, and the step-by-step trace that the
 // simulator returns and a real call's record keeps.
 import type { InputAnswer } from './io.js';
-import type { Fallback } from './flow-schema.js';
+import { REDACTED, type Fallback } from './flow-schema.js';
 
 export interface TraceStep {
   readonly step: number;
@@ -19,6 +19,8 @@ export interface TraceStep {
   /** the variables after the step */
   readonly vars: Readonly<Record<string, string>>;
   readonly detail?: Readonly<Record<string, unknown>>;
+  /** the node is marked sensitive: the recording was paused and what the caller gave is redacted */
+  readonly sensitive?: true;
 }
 
 export interface Attempt {
@@ -76,6 +78,11 @@ export class RunState {
   failures = 0;
   intent: IntentMatch | undefined;
   outcome: FlowOutcome | undefined;
+  /**
+   * variables a sensitive step filled (a card number): usable by the run's later steps, but shown
+   * as "[redacted]" wherever the run is kept or handed on (trace, record, agent's context)
+   */
+  readonly secrets = new Set<string>();
 
   constructor(readonly o: { readonly flowId: number; readonly version: number; readonly vars: Readonly<Record<string, string>>; readonly startedAt: number }) {
     this.vars = { ...o.vars };
@@ -87,11 +94,39 @@ export class RunState {
     return this.failures;
   }
 
+  /** the variables as they may be kept: secret ones, and secret values inside others, redacted */
+  publicVars(): Record<string, string> {
+    // a secret copied into another variable (a `set`, an http reply echoing it) is redacted there too
+    return Object.fromEntries(Object.entries(this.vars).map(([k, v]) => [k, this.secrets.has(k) ? REDACTED : this.redact(v)]));
+  }
+
+  /**
+   * `text` with every secret value in it replaced (a prompt that reads the card number back).
+   * Values shorter than 2 characters are left: one key is no secret, and replacing every "1" in
+   * later prompts would only garble them.
+   */
+  redact(text: string): string {
+    let out = text;
+    for (const k of this.secrets) {
+      const v = this.vars[k];
+      if (v !== undefined && v.length >= 2) out = out.replaceAll(v, REDACTED);
+    }
+    return out;
+  }
+
+  /** the answers given at a sensitive node since attempt index `from`: their input redacted */
+  redactAttempts(from: number): void {
+    for (let i = from; i < this.attempts.length; i++) {
+      const a = this.attempts[i]!;
+      if (a.input !== '') this.attempts[i] = { ...a, input: REDACTED };
+    }
+  }
+
   context(o: { readonly withTrace: boolean }): FlowContext {
     return {
       flowId: this.o.flowId,
       version: this.o.version,
-      vars: { ...this.vars },
+      vars: this.publicVars(),
       path: [...this.path],
       attempts: [...this.attempts],
       failures: this.failures,

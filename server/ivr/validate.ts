@@ -147,10 +147,30 @@ export async function graphProblems(doc: FlowDocument, checks: FlowChecks): Prom
 
 export type FlowValidation = { readonly ok: true; readonly flow: FlowDocument } | { readonly ok: false; readonly problems: readonly FlowProblem[] };
 
+/** `sensitive` on a step that takes no input from the caller: refused at the field itself */
+function sensitiveProblems(document: unknown): FlowProblem[] {
+  const nodes = (document as { nodes?: unknown } | null)?.nodes;
+  if (typeof nodes !== 'object' || nodes === null) return [];
+  const out: FlowProblem[] = [];
+  for (const [id, node] of Object.entries(nodes as Record<string, unknown>)) {
+    if (typeof node !== 'object' || node === null || !('sensitive' in node)) continue;
+    const verb = (node as { verb?: unknown }).verb;
+    if (typeof verb === 'string' && INPUT_VERBS.has(verb as FlowNode['verb'])) continue;
+    out.push({ pointer: pointer(['nodes', id, 'sensitive']), code: 'schema', message: `sensitive: only a step that takes the caller's input (${[...INPUT_VERBS].join(', ')}) can be sensitive, not '${String(verb)}'` });
+  }
+  return out;
+}
+
 /** the schema, then the graph: every problem found, each at its place */
 export async function validateFlow(o: { readonly document: unknown; readonly checks?: FlowChecks }): Promise<FlowValidation> {
   const parsed = FlowDocument.safeParse(o.document);
-  if (!parsed.success) return { ok: false, problems: schemaProblems(parsed.error) };
+  if (!parsed.success) {
+    const misplaced = sensitiveProblems(o.document);
+    // the schema's "unrecognized key" for those says less than ours, at the node instead of the field
+    const at = new Set(misplaced.map((p) => p.pointer.replace(/\/sensitive$/, '')));
+    const rest = schemaProblems(parsed.error).filter((p) => !(at.has(p.pointer) && /sensitive/.test(p.message)));
+    return { ok: false, problems: [...misplaced, ...rest] };
+  }
   const problems = await graphProblems(parsed.data, o.checks ?? {});
   return problems.length === 0 ? { ok: true, flow: parsed.data } : { ok: false, problems };
 }

@@ -35,6 +35,11 @@ export interface LiveTranscriptionOptions {
   readonly partialEveryMs: number;
   /** the keywords to spot on this call's legs (streaming recogniser only); none by default */
   readonly keywordsFor?: (call: TranscribedCall) => readonly string[];
+  /**
+   * PCI DSS: whether what is said on the call must not be kept now (its recording paused, or it is
+   * in an IVR step marked sensitive); such utterances are neither published nor stored
+   */
+  readonly withheld?: (callId: string) => boolean;
 }
 
 /** a leg is tapped again at most this many times in a call (each after the speech process died) */
@@ -47,6 +52,8 @@ export class LiveTranscription {
   readonly #listeners = new Set<(e: TranscriptEventJson) => void>();
   /** calls being transcribed: a second 'answered' (a new bridge) does not tap twice */
   readonly #calls = new Set<string>();
+  /** utterances (call, leg, start) heard in part while withheld: their later partials and final are withheld too */
+  readonly #withheld = new Set<string>();
 
   constructor(options: LiveTranscriptionOptions) {
     this.#o = options;
@@ -108,6 +115,8 @@ export class LiveTranscription {
 
   #onEvent(call: TranscribedCall, leg: TranscriptLeg, offsetOf: number, e: StreamEvent): void {
     if (e.event === 'kws-hit') {
+      // a keyword heard while the call is withheld (PCI) is not passed on either
+      if (this.#o.withheld?.(call.id) === true) return;
       const atMs = Math.round(offsetOf + e.atMs);
       this.#publish({ type: 'transcript.keyword', callId: call.id, at: new Date(this.#o.now()).toISOString(), caller: call.caller, callee: call.callee, leg, startMs: atMs, endMs: atMs, text: e.keyword });
       return;
@@ -115,6 +124,14 @@ export class LiveTranscription {
     if (e.event !== 'asr-partial' && e.event !== 'asr-final') return;
     // an utterance with nothing recognised (noise, a cough) is neither published nor stored
     if (e.text === '') return;
+    // an utterance any part of which came while the call was withheld (a card number read out
+    // across the pause's end) is dropped whole
+    const utterance = `${call.id} ${leg} ${e.startMs}`;
+    if (this.#o.withheld?.(call.id) === true) this.#withheld.add(utterance);
+    if (this.#withheld.has(utterance)) {
+      if (e.event === 'asr-final') this.#withheld.delete(utterance);
+      return;
+    }
     const startMs = Math.round(offsetOf + e.startMs);
     const endMs = Math.round(offsetOf + e.endMs);
     this.#publish({

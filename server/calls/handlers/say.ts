@@ -9,7 +9,8 @@ import type { LocalServices } from './local.js';
 
 /** what server/speech's TtsPrompts offers the call layer */
 export interface SpeechPrompts {
-  promptFile(req: { readonly text: string; readonly voice?: string; readonly rate: 8000 | 16000 }): Promise<string>;
+  /** transient: not cached, the caller deletes the file once played (a prompt with a secret in it) */
+  promptFile(req: { readonly text: string; readonly voice?: string; readonly rate: 8000 | 16000; readonly transient?: boolean }): Promise<string>;
 }
 
 export interface SayServices extends LocalServices {

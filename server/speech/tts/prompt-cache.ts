@@ -1,7 +1,7 @@
 // Synthesised prompts as WAV files the call's player plays (PlayItem.file), cached by
 // text + voice + rate + speed + engine, so a dial plan's "say" costs one synthesis, not one per call.
 // Files are written to a temporary name and renamed: a reader never sees half a prompt.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -32,6 +32,11 @@ export interface SayRequest {
   readonly voice?: string;
   readonly rate: TtsRate;
   readonly speed?: number;
+  /**
+   * not cached: a fresh file of its own, which the caller deletes once played (an IVR prompt that
+   * reads a secret back, PCI DSS: the spoken number must not stay on disk)
+   */
+  readonly transient?: boolean;
 }
 
 export class TtsPrompts {
@@ -63,6 +68,13 @@ export class TtsPrompts {
     const key = createHash('sha256')
       .update(JSON.stringify([engine.name, voice, req.rate, req.speed ?? 1, req.text]))
       .digest('hex');
+    if (req.transient === true) {
+      const pcm = await engine.synthesize({ text: req.text, voice, rate: req.rate, speed: req.speed });
+      await mkdir(this.#dir, { recursive: true });
+      const once = join(this.#dir, `transient-${randomUUID()}.wav`);
+      await writeFile(once, wavBytes({ pcm, rate: req.rate }), { mode: 0o600 });
+      return once;
+    }
     const file = join(this.#dir, `${key}.wav`);
     if (existsSync(file)) {
       this.#hits++;

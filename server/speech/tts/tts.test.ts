@@ -58,6 +58,18 @@ describe('TTS: espeak-ng behind the TTS interface', () => {
     assert.deepEqual(prompts.stats, { hits: 2, misses: 2 });
   });
 
+  it('a transient prompt is not cached: a file of its own each time, the cache untouched', async () => {
+    const prompts = new TtsPrompts({ dir: join(dir, 'transient'), engines: [new EspeakTts()] });
+    const a = await prompts.promptFile({ text: 'you keyed 4 1 1 1', rate: 8000, transient: true });
+    const b = await prompts.promptFile({ text: 'you keyed 4 1 1 1', rate: 8000, transient: true });
+    assert.notEqual(a, b);
+    assert.equal(soxInfo(a).rate, 8000);
+    assert.ok(soxInfo(a).samples > 4000);
+    assert.deepEqual(prompts.stats, { hits: 0, misses: 0 });
+    const cached = await prompts.promptFile({ text: 'you keyed 4 1 1 1', rate: 8000 });
+    assert.ok(cached !== a && cached !== b);
+  });
+
   it('an unknown voice is refused by name, listing the voices there are', async () => {
     const prompts = new TtsPrompts({ dir, engines: [new EspeakTts()] });
     await assert.rejects(prompts.promptFile({ text: 'x', voice: 'klingon', rate: 8000 }), (err: unknown) => err instanceof TtsError && err.code === 'unknown-voice');

@@ -14425,6 +14425,11 @@ export interface operations {
                                 detail?: {
                                     [key: string]: unknown;
                                 };
+                                /**
+                                 * @description the node is marked sensitive: the call's recording was paused and what the caller gave reads [redacted]
+                                 * @constant
+                                 */
+                                sensitive?: true;
                             }[];
                         };
                         unused: number;

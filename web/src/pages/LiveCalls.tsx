@@ -1,6 +1,7 @@
 // Calls in progress: the list from the API, asked again whenever the event stream says a call
 // started, was answered, held, resumed, transferred or ended. Each row can be hung up, held or
-// resumed (music on hold), transferred to a number, sent DTMF, and its recording paused.
+// resumed (music on hold), transferred to a number, sent DTMF, and its recording paused. Roles with
+// recordings.listen can open a call's live transcript (its expanded row), filled as it is spoken.
 import { useCallback, useState } from 'react';
 import { App, Badge, Button, Form, Input, Modal, Popconfirm, Radio, Space, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +10,8 @@ import { useApi } from '../lib/use-api';
 import { useEvents } from '../lib/events';
 import { formatDateTime } from '../lib/format';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { LiveTranscript, useLiveTranscripts } from '../components/LiveTranscript';
+import { useSession } from '../lib/session';
 
 type List = Response<'/api/v1/calls', 'get'>;
 type LiveCall = List['items'][number];
@@ -23,6 +26,11 @@ export default function LiveCalls() {
   const live = useEvents(CALL_EVENTS, onEvent);
   const [transferOf, setTransferOf] = useState<LiveCall | null>(null);
   const [dtmfOf, setDtmfOf] = useState<LiveCall | null>(null);
+  // transcripts are heard with the recordings' permission (docs/speech.md)
+  const listens = useSession().session?.permissions.includes('recordings.listen') ?? false;
+  const transcripts = useLiveTranscripts(listens);
+  const [expanded, setExpanded] = useState<readonly string[]>([]);
+  const toggleTranscript = (id: string) => setExpanded((e) => (e.includes(id) ? e.filter((x) => x !== id) : [...e, id]));
 
   const act = async (call: LiveCall, path: string, body?: unknown) => {
     try {
@@ -47,6 +55,15 @@ export default function LiveCalls() {
         dataSource={list.data?.items ?? []}
         pagination={false}
         data-testid="live-calls-table"
+        {...(listens
+          ? {
+              expandable: {
+                expandedRowKeys: [...expanded],
+                onExpand: (_: boolean, c: LiveCall) => toggleTranscript(c.id),
+                expandedRowRender: (c: LiveCall) => <LiveTranscript heard={transcripts.get(c.id)} />,
+              },
+            }
+          : {})}
         columns={[
           { title: t('liveCalls.caller'), key: 'caller', render: (_: unknown, c: LiveCall) => (c.callerName ? `${c.callerName} <${c.caller}>` : c.caller) },
           { title: t('liveCalls.callee'), dataIndex: 'callee' },
@@ -87,6 +104,11 @@ export default function LiveCalls() {
                 <Button size="small" onClick={() => setDtmfOf(c)}>
                   {t('liveCalls.dtmf')}
                 </Button>
+                {listens && (
+                  <Button size="small" onClick={() => toggleTranscript(c.id)} data-testid={`transcript-${c.caller}`}>
+                    {t('liveCalls.transcript')}
+                  </Button>
+                )}
                 {c.recording && (
                   <Button size="small" onClick={() => void act(c, c.recordingPaused ? 'recording/resume' : 'recording/pause')}>
                     {t(c.recordingPaused ? 'liveCalls.recordingResume' : 'liveCalls.recordingPause')}
