@@ -77,7 +77,21 @@ const TYPES = ['acd.snapshot', 'acd.queue', 'acd.agent', 'acd.queue-removed', 'a
 export function useAcdFloor(): { floor: Floor; connected: boolean; error: Error | undefined; reload: () => Promise<void> } {
   const [floor, setFloor] = useState<Floor>(EMPTY);
   const [error, setError] = useState<Error>();
-  const onEvent = useCallback((e: StreamEvent) => setFloor((f) => applyDelta(f, e)), []);
+  // Deltas are applied once per frame, not once per message: at 100 calls/s the floor changes a few
+  // hundred times a second, and a render per message fell behind (a second and more event-to-paint
+  // in bench/console-wallboard.ts). A hidden tab gets no frames: it catches up every 250 ms instead.
+  const pending = useRef<StreamEvent[]>([]);
+  const onEvent = useCallback((e: StreamEvent) => {
+    pending.current.push(e);
+    if (pending.current.length > 1) return;
+    const flush = () => {
+      const batch = pending.current;
+      pending.current = [];
+      setFloor((f) => batch.reduce(applyDelta, f));
+    };
+    if (document.hidden) window.setTimeout(flush, 250);
+    else window.requestAnimationFrame(flush);
+  }, []);
   const connected = useEvents(TYPES, onEvent);
   const reload = useCallback(async () => {
     try {
