@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers/browser.js';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
 import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
-import { fieldError, fill, keysOf, locale, pageTitle, rawKeysShown, screenshot, text } from './helpers/console-page.js';
+import { confirmPopover, fieldError, fill, keysOf, locale, pageTitle, rawKeysShown, screenshot, text } from './helpers/console-page.js';
 import { base32Decode, hotp, totpStep } from '../server/users/totp.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -127,8 +127,7 @@ describe('web console: first admin, extension, live registration, locales, sessi
     // a new server: the first-run setup opens next (test/console-setup.test.ts walks it); skipped here
     await pageTitle(page, text(en, 'menu.setup'));
     assert.equal(new URL(page.url()).pathname, '/setup');
-    await page.getByTestId('setup-dismiss').click();
-    await page.locator('.ant-popconfirm').getByRole('button', { name: 'OK' }).click();
+    await confirmPopover(page, { trigger: page.getByTestId('setup-dismiss'), button: 'OK', done: page.getByTestId('setup-dismiss'), doneState: 'detached' });
     await pageTitle(page, text(en, 'menu.extensions'));
     assert.equal(new URL(page.url()).pathname, '/extensions');
   });

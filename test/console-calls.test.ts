@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers/browser.js';
 import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
-import { pageTitle, signInAsAdmin } from './helpers/console-page.js';
+import { confirmPopover, pageTitle, signInAsAdmin } from './helpers/console-page.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const WAIT = 90_000;
@@ -69,8 +69,7 @@ describe('console: live calls and music on hold', { skip: chromiumMissing() ?? f
     await page.getByTestId('hold-1001').waitFor();
     assert.equal((await listed())?.held, false, 'the API says the call is resumed');
 
-    await page.getByTestId('hangup-1001').click();
-    await page.locator('.ant-popconfirm').getByRole('button', { name: 'OK' }).click();
+    await confirmPopover(page, { trigger: page.getByTestId('hangup-1001'), button: 'OK', done: page.getByTestId('hangup-1001'), doneState: 'detached' });
     await b.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 30_000 });
     await a.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 30_000 });
     await page.getByTestId('hangup-1001').waitFor({ state: 'detached' });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers/browser.js';
 import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
-import { pageTitle, signInAsAdmin } from './helpers/console-page.js';
+import { confirmPopover, pageTitle, signInAsAdmin } from './helpers/console-page.js';
 import { describeLevels, measureWallClock } from './helpers/tones.js';
 import type { Phone } from './helpers/baresip.js';
 
@@ -73,8 +73,7 @@ describe('console: conference rooms', { skip: chromiumMissing() ?? false, timeou
     await sleep(STRETCH_MS);
     const openEnd = Date.now();
 
-    await page.getByTestId('kick-1003').click();
-    await page.locator('.ant-popconfirm').getByRole('button', { name: 'OK' }).click();
+    await confirmPopover(page, { trigger: page.getByTestId('kick-1003'), button: 'OK', done: page.getByTestId('kick-1003'), doneState: 'detached' });
     await phones['1003']!.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 30_000 });
     await page.getByTestId('kick-1003').waitFor({ state: 'detached' });
     await card.getByText('Room 3000 (2 in the room)').waitFor();

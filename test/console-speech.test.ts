@@ -19,7 +19,7 @@ import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers
 import { startHailing, withExtensions, type HailingProcess } from './helpers/hailing-process.js';
 import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
 import { finalCallRecord } from './helpers/cdrs.js';
-import { fill, pageTitle, signInAsAdmin } from './helpers/console-page.js';
+import { confirmPopover, fill, pageTitle, signInAsAdmin } from './helpers/console-page.js';
 import { spokenWav } from './helpers/spoken-digits.js';
 import { archive, streamingFiles } from '../server/speech/testing/archives.js';
 
@@ -93,8 +93,7 @@ describe('console: speech models and call transcripts', { skip: chromiumMissing(
     await page.getByTestId('speech-verify').click();
     await page.getByTestId('speech-verified').getByText(`${GOOD}: OK`).waitFor();
 
-    await page.getByTestId(`remove-${GOOD}`).click();
-    await page.locator('.ant-popconfirm').getByRole('button', { name: 'OK' }).click();
+    await confirmPopover(page, { trigger: page.getByTestId(`remove-${GOOD}`), button: 'OK', done: page.getByTestId(`installed-${GOOD}`), doneState: 'detached' });
     await page.getByTestId(`installed-${GOOD}`).waitFor({ state: 'detached' });
     assert.equal((await model(GOOD))?.installed, null);
   });

@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers/browser.js';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
 import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
-import { fill, pageTitle, rawKeysShown, screenshot, signInAsAdmin } from './helpers/console-page.js';
+import { confirmPopover, fill, pageTitle, rawKeysShown, screenshot, signInAsAdmin } from './helpers/console-page.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 type Tree = { [k: string]: string | Tree };
@@ -95,8 +95,7 @@ describe('console: the voicemail screen', { skip: chromiumMissing() ?? false, ti
     await screenshot(page, 'en', 'voicemail');
     await row.getByRole('button', { name: text(en, 'voicemail.markRead') }).click();
     await row.getByText(text(en, 'voicemail.read')).waitFor();
-    await row.getByRole('button', { name: text(en, 'common.delete') }).click();
-    await page.locator('.ant-popconfirm').getByRole('button', { name: /ok|yes|确定|確定/i }).click();
+    await confirmPopover(page, { trigger: row.getByRole('button', { name: text(en, 'common.delete') }), button: /ok|yes|确定|確定/i, done: row, doneState: 'detached' });
     await row.waitFor({ state: 'detached' });
     const left = await server.api<{ items: unknown[] }>('GET', '/api/v1/extensions/1002/mailbox/messages');
     assert.equal(left.body.items.length, 0);

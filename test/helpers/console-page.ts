@@ -100,11 +100,11 @@ export async function pickOption(page: Page, field: string, label: string): Prom
  * while the popover is still opening can miss, as a select's option can (the third fresh-clone CI run
  * of stop 22 waited 90 s for a token's "Revoked" that the missed click never asked for).
  */
-export async function confirmPopover(page: Page, o: { readonly trigger: Locator; readonly button: string; readonly done: Locator }): Promise<void> {
+export async function confirmPopover(page: Page, o: { readonly trigger: Locator; readonly button: string | RegExp; readonly done: Locator; readonly doneState?: 'visible' | 'detached' }): Promise<void> {
   for (let attempt = 0; attempt < 4; attempt++) {
     if (!(await page.locator('.ant-popover:visible').count())) await o.trigger.click({ timeout: 10_000 }).catch(() => undefined);
     await page.locator('.ant-popover:visible').getByRole('button', { name: o.button }).click({ timeout: 10_000 }).catch(() => undefined);
-    if (await o.done.waitFor({ timeout: 15_000 }).then(() => true, () => false)) return;
+    if (await o.done.waitFor({ state: o.doneState ?? 'visible', timeout: 15_000 }).then(() => true, () => false)) return;
   }
   throw new Error(`the popconfirm's ${o.button} did not lead to what was expected`);
 }
