@@ -16,16 +16,12 @@ import { WebSocket } from 'ws';
 import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
 import { finalCallRecord } from './helpers/cdrs.js';
 import { startHailing, withExtensions, type HailingProcess } from './helpers/hailing-process.js';
-import { silentWav, spokenDigitsWav } from './helpers/spoken-digits.js';
+import { SPOKEN_DIGITS, silentWav, spokenDigitsWav } from './helpers/spoken-digits.js';
 import { digitErrors } from '../server/speech/testing/digits.js';
 
 const DOMAIN = '127.0.0.1';
 const MODEL = fileURLToPath(new URL('./fixtures/speech/digits-tdnn', import.meta.url));
-const SPOKEN = [
-  { voice: 'en-us+f4', digits: '4 8 2 1 5' },
-  { voice: 'cmn+m3', digits: '9 0 3 7' },
-  { voice: 'en-gb-scotland+m3', digits: '6 2 7 3 1' },
-];
+const SPOKEN = SPOKEN_DIGITS;
 /**
  * The issue's bound on the caller's digit error through the live path; measured 2 of 14 (14 %) here
  * (docs/speech.md "Live transcription").
