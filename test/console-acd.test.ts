@@ -14,7 +14,7 @@ import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers
 import type { HailingProcess } from './helpers/hailing-process.js';
 import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
 import type { Phone } from './helpers/baresip.js';
-import { fieldError, fill, keysOf, locale, pageTitle, rawKeysShown, screenshot, signInAsAdmin, text as textIn } from './helpers/console-page.js';
+import { chooseOption, fieldError, fill, keysOf, locale, pageTitle, pickOption, rawKeysShown, screenshot, signInAsAdmin, text as textIn } from './helpers/console-page.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const en = locale('en');
@@ -99,15 +99,13 @@ describe('console: ACD queues, agents, wallboard and interval report', { skip: c
     assert.match(await fieldError(page, 'pin'), /needs a PIN/);
     await fill(page, { pin: '4321' });
     await page.locator('.ant-modal').getByRole('button', { name: text('acd.agent.addSkill') }).click();
-    await page.locator('#skills_0_skill').click();
-    await page.locator('.ant-select-item-option', { hasText: 'english' }).click();
+    await pickOption(page, 'skills_0_skill', 'english');
     await fill(page, { skills_0_level: '70' });
     await save();
     const row = page.getByRole('row', { name: /Bo/ });
     await row.waitFor();
     await row.getByRole('button', { name: /expand/i }).click();
-    await page.locator('#queueId').click();
-    await page.locator('.ant-select-item-option', { hasText: 'Sales' }).click();
+    await pickOption(page, 'queueId', 'Sales');
     await page.getByTestId('membership-add-bo').click();
     await page.getByTestId('memberships-bo').getByText('Sales (penalty 0)').waitFor();
     // edited with the PIN left empty: the PIN is kept (the API refuses a new agent without one)
@@ -219,9 +217,8 @@ describe('console: ACD queues, agents, wallboard and interval report', { skip: c
     // move the caller to Support from the board: the queue handler takes it into the other queue
     const waiting = (await live()).queues.find((q) => q.id === 'sales')!;
     const id = waiting.callers[0]!.id;
-    await board.getByTestId(`move-${id}`).click();
-    await board.locator('.ant-select-item-option', { hasText: 'Support' }).click();
-    await boardFigure('waiting-support').getByText('1', { exact: true }).waitFor();
+    const moved = boardFigure('waiting-support').getByText('1', { exact: true });
+    await chooseOption(board, { open: board.getByTestId(`move-${id}`), option: 'Support', took: () => moved.waitFor({ timeout: 15_000 }).then(() => true, () => false) });
     await boardFigure('waiting-sales').getByText('0', { exact: true }).waitFor();
     const after = await live();
     assert.deepEqual(after.queues.map((q) => [q.id, q.waiting]).sort(), [['sales', 0], ['support', 1]]);

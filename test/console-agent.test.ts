@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core';
 import { describeLevels, measureTones, wavLengthS } from './helpers/tones.js';
 import { chromiumMissing, launchChromium, makeToneWav, type ChromiumSession } from './helpers/browser.js';
 import { finalCallRecord } from './helpers/cdrs.js';
-import { keysOf, locale, rawKeysShown, screenshot, signInWithPassword } from './helpers/console-page.js';
+import { chooseOption, keysOf, locale, rawKeysShown, screenshot, signInWithPassword } from './helpers/console-page.js';
 import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -185,8 +185,8 @@ describe('console: the agent workspace with the in-page softphone', { skip: chro
     await page.getByText('Choose a wrap-up code').waitFor();
     assert.deepEqual(await rawKeysShown(page, ALL_KEYS), [], 'no untranslated key on the wrap-up form');
     await screenshot(page, 'en', 'agent-wrap-up');
-    await page.getByTestId('wrap-up').locator('.ant-select').click();
-    await page.locator('.ant-select-item-option', { hasText: /^sale$/ }).click();
+    const wrapUp = page.getByTestId('wrap-up').locator('.ant-select');
+    await chooseOption(page, { open: wrapUp, option: /^sale$/, took: async () => /\bsale\b/.test((await wrapUp.textContent()) ?? '') });
     await page.getByTestId('wrap-up').locator('textarea').fill('wants the blue one');
     await page.getByTestId('wrap-up-save').click();
     await page.locator('[data-testid="agent-state"][data-state="available"]').waitFor();

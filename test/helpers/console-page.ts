@@ -86,13 +86,18 @@ export async function signInWithPassword(page: Page, baseUrl: string, o: { usern
  * list again instead of waiting out the page's whole timeout on a hidden option.
  */
 export async function pickOption(page: Page, field: string, label: string): Promise<void> {
-  const item = page.locator('.ant-form-item').filter({ has: page.locator(`#${field}`) });
+  const item = page.locator('.ant-form-item').filter({ has: page.locator(`#${field}`) }).last(); // the innermost, in a Form.List
+  await chooseOption(page, { open: page.locator(`#${field}`), option: label, took: async () => ((await item.textContent()) ?? '').includes(label) });
+}
+
+/** The same for any dropdown: `open` shows the list, `took` says whether the pick shows. */
+export async function chooseOption(page: Page, o: { readonly open: Locator; readonly option: string | RegExp; readonly took: () => Promise<boolean> }): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    await page.locator(`#${field}`).click();
-    await page.locator('.ant-select-item-option', { hasText: label }).first().click({ timeout: 10_000 }).catch(() => undefined);
-    if (((await item.textContent()) ?? '').includes(label)) return;
+    if (!(await page.locator('.ant-select-dropdown:visible').count())) await o.open.click({ timeout: 10_000 }).catch(() => undefined);
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: o.option }).first().click({ timeout: 10_000 }).catch(() => undefined);
+    if (await o.took()) return;
   }
-  throw new Error(`${label} could not be picked in ${field}: ${await item.textContent()}`);
+  throw new Error(`${String(o.option)} could not be picked`);
 }
 
 /**
