@@ -27,6 +27,7 @@ import { mountAcdRoutes } from './routes/acd.js';
 import { mountConsole } from './console.js';
 import { mountAcdDeskRoutes } from './routes/acd-desk.js';
 import { mountSystemRoutes } from './routes/system.js';
+import { mountIntegrationRoutes } from './routes/integrations.js';
 import { mountTrunkRoutes } from './routes/trunks.js';
 import { mountTranscriptRoutes } from './routes/transcripts.js';
 import { mountDeviceRoutes } from './routes/devices.js';
@@ -101,6 +102,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountSetupRoutes(app, deps);
   mountEventRoutes(app, deps);
   mountSystemRoutes(app, deps);
+  mountIntegrationRoutes(app, deps);
   if (deps.consoleDir !== undefined) mountConsole(app, { dir: deps.consoleDir, ...(deps.softphone ? { softphone: deps.softphone } : {}) });
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));

@@ -7,7 +7,7 @@ import { COMPLIANCE_ROUTES } from './openapi-compliance.js';
 import { CALENDAR_ROUTES } from './openapi-calendars.js';
 import { ACD_ROUTES } from './openapi-acd.js';
 import { IVR_ROUTES } from './openapi-ivr.js';
-import { ACCOUNT_ROUTES, SYSTEM_ROUTES } from './openapi-console.js';
+import { ACCOUNT_ROUTES, INTEGRATION_ROUTES, SYSTEM_ROUTES } from './openapi-console.js';
 import { TRUNK_ROUTES } from './openapi-trunks.js';
 import { TRANSCRIPT_ROUTES } from './openapi-transcripts.js';
 import { DEVICE_ROUTES } from './openapi-devices.js';
@@ -245,6 +245,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   ...ACD_ROUTES,
   ...IVR_ROUTES,
   ...SYSTEM_ROUTES,
+  ...INTEGRATION_ROUTES,
   ...TRUNK_ROUTES,
   ...TRANSCRIPT_ROUTES,
   ...DEVICE_ROUTES,

@@ -1,9 +1,9 @@
 // What the HTTP API needs from the rest of the server; server/app builds it.
-import type { DirectoryVerdict } from '../users/ldap-directory.js';
+import type { LdapDirectory } from '../users/ldap-directory.js';
 import type { OidcSignOn } from '../users/oidc-sign-on.js';
 import type { FlowServices } from '../ivr/engine.js';
 import type { ModelInstaller } from '../speech/index.js';
-import type { VoicemailService } from '../voicemail/index.js';
+import type { VoicemailMailer, VoicemailService } from '../voicemail/index.js';
 import type {
   AdminUserRepository,
   CallDisposition,
@@ -298,9 +298,11 @@ export interface ApiDeps {
   /** password verifications at once and waiting (argon2id holds 64 MiB each); default 2 and 8 */
   readonly passwordHashing?: ConcurrencyGateOptions;
   /** LDAP/AD sign-in (server/users/ldap-directory.ts); absent: local accounts only */
-  readonly directory?: { authenticate(username: string, password: string): Promise<DirectoryVerdict> };
+  readonly directory?: Pick<LdapDirectory, 'authenticate' | 'lookup' | 'settings'>;
   /** OpenID Connect single sign-on (server/users/oidc-sign-on.ts); absent: the SSO routes answer 404 */
-  readonly oidc?: Pick<OidcSignOn, 'start' | 'finish'>;
+  readonly oidc?: Pick<OidcSignOn, 'start' | 'finish' | 'settings' | 'check'>;
+  /** the SMTP relay voicemail e-mail goes through (server/voicemail/mail.ts); absent: none configured */
+  readonly mail?: Pick<VoicemailMailer, 'settings' | 'sendTest'>;
   /** checks a password against its stored hash; default argon2id (server/store), replaced in tests */
   readonly verifyPassword?: (hash: string, password: string) => Promise<boolean>;
   /** GET /api/v1/audit reads it; without it that route answers 404 */

@@ -323,6 +323,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     passwordHashing: { maxActive: config.loginMaxConcurrentHashes },
     ...(config.ldapUrl !== undefined ? { directory: ldapDirectoryOf(config) } : {}),
     ...(config.oidcIssuer !== undefined ? { oidc: oidcSignOnOf(config) } : {}),
+    ...(mailer ? { mail: mailer } : {}),
     registrations: { list: () => sip.registrar.bindings().map((b) => registrationView(b, clock.now())) },
     recordingsDir: recordingsDirOf(config),
     recordingVault: vault,

@@ -68,6 +68,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '/audit', title: 'menu.audit', icon: <AuditOutlined />, permission: 'audit.read', group: 'menu.groups.records', page: lazy(() => import('../pages/Audit')) },
   { path: '/moh', title: 'menu.moh', icon: <SoundOutlined />, permission: 'moh.read', group: 'menu.groups.admin', page: lazy(() => import('../pages/MusicOnHold')) },
   { path: '/users', title: 'menu.users', icon: <UserOutlined />, permission: 'users.read', group: 'menu.groups.security', page: lazy(() => import('../pages/Users')) },
+  { path: '/directory', title: 'menu.directory', icon: <ApartmentOutlined />, permission: 'users.read', group: 'menu.groups.security', page: lazy(() => import('../pages/Directory')) },
   { path: '/policy', title: 'menu.policy', icon: <SafetyOutlined />, permission: 'policy.read', group: 'menu.groups.security', page: lazy(() => import('../pages/Policy')) },
   { path: '/account', title: 'menu.account', icon: <IdcardOutlined />, permission: 'signed-in', group: 'menu.groups.account', page: lazy(() => import('../pages/Account')) },
   { path: '/tokens', title: 'menu.tokens', icon: <KeyOutlined />, permission: 'signed-in', group: 'menu.groups.account', page: lazy(() => import('../pages/ApiTokens')) },
