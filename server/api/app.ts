@@ -29,6 +29,7 @@ import { mountAcdDeskRoutes } from './routes/acd-desk.js';
 import { mountSystemRoutes } from './routes/system.js';
 import { mountTrunkRoutes } from './routes/trunks.js';
 import { mountTranscriptRoutes } from './routes/transcripts.js';
+import { mountKeywordRoutes } from './routes/keywords.js';
 import { mountDeviceRoutes } from './routes/devices.js';
 import { mountSpeechRoutes, SPEECH_ARCHIVE_ROUTE } from './routes/speech.js';
 import { mountVoicemailRoutes } from './routes/voicemail.js';
@@ -91,6 +92,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountIvrRoutes(app, deps);
   mountTrunkRoutes(app, deps);
   mountTranscriptRoutes(app, deps);
+  mountKeywordRoutes(app, deps);
   mountDeviceRoutes(app, deps);
   mountSpeechRoutes(app, deps);
   mountVoicemailRoutes(app, deps);
