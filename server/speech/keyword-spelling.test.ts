@@ -50,6 +50,14 @@ describe('keyword spelling', () => {
     assert.deepEqual(spellKeyword('投诉 vip', v), { ok: false, unit: 'v' });
   });
 
+  it("a whole-syllable pinyin vocabulary ('fpinyin'): 你好 is nǐ hǎo", () => {
+    const v = vocabularyOf(lines(['nǐ', 'hǎo', 'tóu', 'sù', 'zhōng', 'guó']));
+    assert.equal(v.kind, 'pinyin');
+    assert.deepEqual(spellKeyword('你好', v), { ok: true, tokens: ['nǐ', 'hǎo'] });
+    assert.deepEqual(spellKeyword('中国', v), { ok: true, tokens: ['zhōng', 'guó'] });
+    assert.deepEqual(spellKeyword('投诉 中', v), { ok: true, tokens: ['tóu', 'sù', 'zhōng'] });
+  });
+
   it('a character vocabulary (Chinese characters as tokens): 投诉 is 投 诉, a missing character is named', () => {
     const v = vocabularyOf(lines(['投', '诉', '取', '消', '卡']));
     assert.equal(v.kind, 'units');

@@ -2,10 +2,13 @@
 // model's tokens (its tokens.txt), which is what sherpa-onnx's KeywordSpotter takes. The vocabulary
 // decides how:
 // - sentencepiece BPE (tokens starting with '▁' mark a word's start): each word, '▁' in front, is cut
-//   into the longest tokens from the left (the vocabulary's letter case is followed);
+//   into the longest tokens from the left (the vocabulary's letter case is followed); sentencepiece's
+//   own segmentation (text2token 'bpe' reads bpe.model, which a model folder need not hold) can
+//   differ, but every piece here is a token of the model, which is what the spotter needs;
 // - pinyin units (sherpa-onnx's Mandarin KWS models: initials and toned finals, `n ǐ h ǎo`): Han
 //   characters are read by pinyin-pro (each reading from its neighbours) and each syllable split as
-//   sherpa-onnx's text2token does it (pypinyin, strict=False: y and w count as initials);
+//   sherpa-onnx's text2token 'ppinyin' does it (pypinyin to_initials/to_finals_tone, strict=False:
+//   y and w count as initials); a vocabulary of whole toned syllables ('fpinyin') keeps them whole;
 // - otherwise whole words or single characters (a Chinese character model, the digit fixture),
 //   with number words as digits when the vocabulary has digits but not the word ("four" → 4).
 // A phrase the vocabulary cannot spell is refused naming the first unit it lacks.
@@ -42,7 +45,7 @@ export function vocabularyOf(lines: readonly string[]): KeywordVocabulary {
     tokens.add(symbol);
   }
   const all = [...tokens];
-  const kind: VocabularyKind = all.some((t) => t.startsWith(WORD_START)) ? 'bpe' : all.filter((t) => TONED.test(t)).length >= 4 && tokens.has('zh') ? 'pinyin' : 'units';
+  const kind: VocabularyKind = all.some((t) => t.startsWith(WORD_START)) ? 'bpe' : all.filter((t) => TONED.test(t)).length >= 4 ? 'pinyin' : 'units';
   const upper = all.filter((t) => /[A-Z]/.test(t)).length > all.filter((t) => /[a-z]/.test(t)).length;
   return { kind, tokens, upper };
 }
