@@ -18,7 +18,7 @@ import type { Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers/browser.js';
 import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
 import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
-import { confirmPopover, fieldError, fill, pageTitle, signInAsAdmin } from './helpers/console-page.js';
+import { confirmPopover, fieldError, fill, keysOf, locale, pageTitle, rawKeysShown, screenshot, signInAsAdmin, text } from './helpers/console-page.js';
 import { SPOKEN_DIGITS, silentWav, spokenDigitsWav } from './helpers/spoken-digits.js';
 import { finalCallRecord } from './helpers/cdrs.js';
 
@@ -32,6 +32,8 @@ describe('console: keyword lists and keyword hits', { skip: chromiumMissing() ??
   let chrome: ChromiumSession;
   let page: Page;
   let work: string;
+  /** the call of the second test, with its stored hit */
+  let callId: string | undefined;
   const phones: Phone[] = [];
 
   before(async () => {
@@ -110,6 +112,7 @@ describe('console: keyword lists and keyword hits', { skip: chromiumMissing() ??
     assert.deepEqual(liveText.map((x) => x.replace(/^\S+ /, '')), ['four eight']);
 
     const record = await finalCallRecord({ api: rig.server.api, number: '1001', ms: 15_000 });
+    callId = record.id;
     const stored = await rig.server.api<{ items: { keyword: string; list: string }[] }>('GET', `/api/v1/cdrs/${record.id}/keyword-hits`);
     assert.deepEqual(stored.body.items.map((h) => [h.keyword, h.list]), [['four eight', 'fraud']]);
     await page.goto(`${rig.server.baseUrl}/cdrs/${record.id}`);
@@ -127,5 +130,27 @@ describe('console: keyword lists and keyword hits', { skip: chromiumMissing() ??
     await found.locator('.ant-list-item').first().click();
     await page.waitForURL((u) => u.pathname === `/cdrs/${record.id}`);
     await page.locator('.ant-drawer').getByTestId('keyword-hit').first().waitFor();
+  });
+
+  it('the Keywords screen and the call record with its hit in zh-CN, zh-TW and en with no raw key', async () => {
+    assert.ok(callId, 'the call of the test before');
+    const keys = keysOf(locale('en'));
+    for (const l of ['zh-CN', 'zh-TW', 'en']) {
+      await page.evaluate(`window.localStorage.setItem('hailing.language', ${JSON.stringify(l)})`);
+      await page.goto(`${rig.server.baseUrl}/keywords`);
+      await pageTitle(page, text(locale(l), 'menu.keywords'));
+      await page.locator('tr', { hasText: 'fraud' }).waitFor();
+      await page.getByTestId('keyword-list-new').click();
+      await page.locator('.ant-modal #phrases').waitFor();
+      assert.deepEqual(await rawKeysShown(page, keys), [], `${l} keywords`);
+      await screenshot(page, l, 'keywords');
+      await page.keyboard.press('Escape');
+      await page.locator('.ant-modal').waitFor({ state: 'detached' });
+      await page.goto(`${rig.server.baseUrl}/cdrs/${callId}`);
+      await page.locator('.ant-drawer').getByTestId('keyword-hit').first().waitFor();
+      await page.locator('.ant-drawer').getByText(text(locale(l), 'keywords.hits.onCall')).waitFor();
+      assert.deepEqual(await rawKeysShown(page, keys), [], `${l} call record`);
+      await screenshot(page, l, 'call-record-keywords');
+    }
   });
 });
