@@ -4,7 +4,8 @@
 //   model has no token for 'c') and the reason shows under the phrases field; with "five five five"
 //   instead it is saved and listed; a second list is made, edited and deleted;
 // - baresip 1001 speaks digit strings (the first holds 4 8) into a call to baresip 1002 (silence):
-//   the hit appears on the live calls screen while the call goes on; after the hang-up the call
+//   the hit appears on the live calls screen while the call goes on (on the call's row, and in its
+//   live transcript); after the hang-up the call
 //   record (opened at /cdrs/<id>) shows the stored hit beside its transcript, and the Keywords
 //   screen's search finds the call.
 import { after, before, describe, it } from 'node:test';
@@ -100,9 +101,11 @@ describe('console: keyword lists and keyword hits', { skip: chromiumMissing() ??
     await a.dial(`sip:1002@${DOMAIN}`);
     await a.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 30_000 });
     await page.getByTestId('live-calls-table').getByText('Talking').waitFor();
+    // the call's row shows the hit without being opened, then its live transcript lists it with its time
+    await page.getByTestId('row-keyword-1001').getByText('four eight').waitFor({ timeout: spoken.seconds * 1000 + 30_000 });
     await page.getByTestId('transcript-1001').click();
     const live = page.getByTestId('live-keyword-caller');
-    await live.first().waitFor({ timeout: spoken.seconds * 1000 + 30_000 });
+    await live.first().waitFor();
     const liveText = await live.allTextContents();
     const stillUp = (await rig.server.api<{ items: { caller: string }[] }>('GET', '/api/v1/calls')).body.items.some((c) => c.caller === '1001');
     assert.ok(stillUp, 'the hit was shown while the call went on');
