@@ -1,7 +1,8 @@
 // Keyword phrases → model tokens (keyword-spelling.ts) against three kinds of vocabulary: the digit
 // fixture's tokens.txt as it is on disk, a sentencepiece-style BPE list in the form of icefall's
 // English models (upper case, '▁' word starts), and a pinyin-unit list in the form of sherpa-onnx's
-// Mandarin KWS models (initials and toned finals, as their tokens.txt lists them).
+// Mandarin KWS model (kws-zipformer-wenetspeech: <blk> <sos/eos> <unk>, upper-case Latin letters,
+// initials, toned finals including üè, and #0… disambiguation symbols, as its tokens.txt lists them).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +39,12 @@ describe('keyword spelling', () => {
   });
 
   it('a pinyin-unit vocabulary: Han characters as initials and toned finals (y and w as initials, as sherpa-onnx text2token)', () => {
-    const v = vocabularyOf(lines(['b', 'p', 'm', 'f', 'd', 't', 'n', 'l', 'g', 'k', 'h', 'j', 'q', 'x', 'zh', 'ch', 'sh', 'r', 'z', 'c', 's', 'y', 'w', 'ǐ', 'ǎo', 'óu', 'ù', 'ī', 'ǔ', 'ǒ', 'ú', 'ā', 'ǎ', 'iǎo', 'àn', 'ián']));
+    const v = vocabularyOf([
+      '<blk> 0',
+      '<sos/eos> 1',
+      '<unk> 2',
+      ...['A', 'B', 'I', 'P', 'V', 'b', 'p', 'm', 'f', 'd', 't', 'n', 'l', 'g', 'k', 'h', 'j', 'q', 'x', 'zh', 'ch', 'sh', 'r', 'z', 'c', 's', 'y', 'w', 'ǐ', 'ǎo', 'óu', 'ù', 'ī', 'ǔ', 'ǒ', 'ú', 'ā', 'ǎ', 'iǎo', 'àn', 'ián', 'üè', 'uè', 'ué', '#0', '#1'].map((s, i) => `${s} ${i + 3}`),
+    ]);
     assert.equal(v.kind, 'pinyin');
     assert.deepEqual(spellKeyword('你好', v), { ok: true, tokens: ['n', 'ǐ', 'h', 'ǎo'] });
     assert.deepEqual(spellKeyword('投诉', v), { ok: true, tokens: ['t', 'óu', 's', 'ù'] });
@@ -46,8 +52,13 @@ describe('keyword spelling', () => {
     assert.deepEqual(spellKeyword('一五', v), { ok: true, tokens: ['y', 'ī', 'w', 'ǔ'] });
     // 银行: yín is not spelled by this list (no 'ín'): the unit named
     assert.deepEqual(spellKeyword('银', v), { ok: false, unit: 'ín' });
-    // Latin letters in a pinyin vocabulary: each letter only if it is a unit
-    assert.deepEqual(spellKeyword('投诉 vip', v), { ok: false, unit: 'v' });
+    // ü finals as pypinyin writes them (略 lüè), and u after j/q/x/y (觉 jué, 月 yuè)
+    assert.deepEqual(spellKeyword('略', v), { ok: true, tokens: ['l', 'üè'] });
+    assert.deepEqual(spellKeyword('觉月', v), { ok: true, tokens: ['j', 'ué', 'y', 'uè'] });
+    // Latin letters are its upper-case letter tokens, not the initials b, p…
+    assert.deepEqual(spellKeyword('投诉 vip', v), { ok: true, tokens: ['t', 'óu', 's', 'ù', 'V', 'I', 'P'] });
+    assert.deepEqual(spellKeyword('VIP卡', v), { ok: true, tokens: ['V', 'I', 'P', 'k', 'ǎ'] });
+    assert.deepEqual(spellKeyword('ok', v), { ok: false, unit: 'o' });
   });
 
   it("a whole-syllable pinyin vocabulary ('fpinyin'): 你好 is nǐ hǎo", () => {

@@ -90,14 +90,19 @@ function pinyinUnits(syllable: string, tokens: ReadonlySet<string>): string[] {
   return initial === '' ? [final] : [initial, final];
 }
 
-/** a word of a unit vocabulary: itself, its digit, else character by character (each maybe a digit) */
+/**
+ * a word of a unit vocabulary: itself, its digit, else character by character (each maybe a digit).
+ * A pinyin vocabulary's Latin letters are its upper-case tokens (sherpa-onnx's wenetspeech KWS model
+ * lists A…Z beside the lower-case initials b, p, m…, which are sounds, not letters).
+ */
 function unitWord(word: string, v: KeywordVocabulary): { tokens: string[] } | { unit: string } {
-  for (const form of [word, word.toLowerCase(), word.toUpperCase()]) if (v.tokens.has(form)) return { tokens: [form] };
+  const cases = (w: string) => (v.kind === 'pinyin' ? [w.toUpperCase(), w] : [w, w.toLowerCase(), w.toUpperCase()]);
+  for (const form of cases(word)) if (v.tokens.has(form)) return { tokens: [form] };
   const digit = DIGIT_WORDS[word.toLowerCase()];
   if (digit !== undefined && v.tokens.has(digit)) return { tokens: [digit] };
   const out: string[] = [];
   for (const ch of word) {
-    const forms = [ch, ch.toLowerCase(), ch.toUpperCase(), DIGIT_WORDS[ch] ?? ''];
+    const forms = [...cases(ch), DIGIT_WORDS[ch] ?? ''];
     const hit = forms.find((f) => f !== '' && v.tokens.has(f));
     if (hit === undefined) return { unit: ch };
     out.push(hit);
