@@ -46,6 +46,7 @@ describe('keyword spelling', () => {
       ...['A', 'B', 'I', 'P', 'V', 'b', 'p', 'm', 'f', 'd', 't', 'n', 'l', 'g', 'k', 'h', 'j', 'q', 'x', 'zh', 'ch', 'sh', 'r', 'z', 'c', 's', 'y', 'w', 'ǐ', 'ǎo', 'óu', 'ù', 'ī', 'ǔ', 'ǒ', 'ú', 'ā', 'ǎ', 'iǎo', 'àn', 'ián', 'üè', 'uè', 'ué', '#0', '#1'].map((s, i) => `${s} ${i + 3}`),
     ]);
     assert.equal(v.kind, 'pinyin');
+    assert.ok(!v.tokens.has('#0') && !v.tokens.has('<unk>') && v.tokens.has('üè'));
     assert.deepEqual(spellKeyword('你好', v), { ok: true, tokens: ['n', 'ǐ', 'h', 'ǎo'] });
     assert.deepEqual(spellKeyword('投诉', v), { ok: true, tokens: ['t', 'óu', 's', 'ù'] });
     // 一五: y ī, w ǔ (initials y/w, non-strict finals)

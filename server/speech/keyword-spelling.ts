@@ -36,12 +36,12 @@ const DIGIT_WORDS: Readonly<Record<string, string>> = {
   零: '0', 〇: '0', 一: '1', 幺: '1', 二: '2', 两: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9',
 };
 
-/** a vocabulary from tokens.txt's lines (`symbol id`); the blank and other <…> symbols are not spellable */
+/** a vocabulary from tokens.txt's lines (`symbol id`); the blank, other <…> symbols and #N disambiguation symbols are not spellable */
 export function vocabularyOf(lines: readonly string[]): KeywordVocabulary {
   const tokens = new Set<string>();
   for (const line of lines) {
     const symbol = line.trim().split(/\s+/)[0];
-    if (symbol === undefined || symbol === '' || /^<.*>$/.test(symbol)) continue;
+    if (symbol === undefined || symbol === '' || /^<.*>$/.test(symbol) || /^#\d+$/.test(symbol)) continue;
     tokens.add(symbol);
   }
   const all = [...tokens];
