@@ -118,6 +118,42 @@ describe('live transcription (HAILING_LIVE_TRANSCRIBE, fixture digit recogniser)
     );
   });
 
+  it('after the API transfers the caller to 1003, what 1003 says is transcribed as the callee leg of the same call', { timeout: 180_000 }, async (t) => {
+    const server = await startHailing({ env: { HAILING_LIVE_TRANSCRIBE: '1', HAILING_TRANSCRIBE_MODEL: MODEL } });
+    servers.push(server);
+    await withExtensions(server, ['1001', '1002', '1003']);
+    const spoken = spokenDigitsWav({ dir: scratch, utterances: SPOKEN });
+    const quiet = silentWav({ dir: scratch, seconds: spoken.seconds + 30 });
+    const watch = await watchTranscripts(server);
+    const a = await phone(server, '1001', quiet);
+    const b = await phone(server, '1002', quiet);
+    // 1003's microphone starts when it answers: the digits come after the transfer
+    const c = await phone(server, '1003', spoken.file);
+    await a.dial(`sip:1002@${DOMAIN}`);
+    await b.waitForEvent({ type: 'CALL_ESTABLISHED' });
+    const listed = await server.api<{ items: { id: string; caller: string; callee: string }[] }>('GET', '/api/v1/calls');
+    const live = listed.body.items.find((x) => x.caller === '1001');
+    assert.ok(live, JSON.stringify(listed.body));
+    const moved = await server.api('POST', `/api/v1/calls/${live.id}/transfer`, { target: '1003' });
+    assert.equal(moved.status, 202, JSON.stringify(moved.body));
+    await b.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 20_000 });
+    await c.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 30_000 });
+    await sleep(spoken.seconds * 1000 + 1500);
+    await a.hangup();
+    await a.waitForEvent({ type: 'CALL_CLOSED' });
+    await sleep(1000);
+    watch.close();
+
+    const finals = watch.events.filter((e) => e.type === 'transcript.final');
+    t.diagnostic(JSON.stringify(finals));
+    assert.ok(finals.every((e) => e.callId === live.id && e.leg === 'callee'), 'only 1003 spoke, on the callee leg of the call');
+    const want = SPOKEN.map((u) => u.digits.replace(/ /g, '')).join('');
+    const errors = digitErrors(want, finals.map((f) => f.text).join(''));
+    t.diagnostic(`spoken ${want}, heard ${finals.map((f) => f.text).join(' / ')}: ${errors} digit errors of ${want.length}`);
+    assert.equal(finals.length, SPOKEN.length, 'each utterance of the transfer target is transcribed');
+    assert.ok(errors / want.length <= MAX_DIGIT_ERROR, `digit error ${errors}/${want.length}`);
+  });
+
   it('without a model: the server says which one live transcription needs, and calls go on', { timeout: 60_000 }, async () => {
     const server = await startHailing({ env: { HAILING_LIVE_TRANSCRIBE: '1' } });
     servers.push(server);

@@ -73,7 +73,9 @@ describe('live transcription withheld while the recording is paused (PCI DSS)', 
     const live = new LiveTranscription({ streams, store: { addLive: async () => {} }, hits: { addHit: async (h) => void hits.push(h) }, keywordsFor, logger: silentLogger, now: () => 5000, partialEveryMs: 0, withheld: () => paused });
     const published: TranscriptEventJson[] = [];
     live.subscribe((e) => published.push(e));
-    await live.callAnswered({ id: 'c2', caller: '1001', callee: '1002', startedAt: 0, parties: { caller: endpoint, callee: endpoint }, onClose() {} });
+    // two endpoints: a call taps each party endpoint once
+    const callee = { on: () => () => {}, startSpeechTap() {}, stopSpeechTap() {} } as unknown as EndpointHandle;
+    await live.callAnswered({ id: 'c2', caller: '1001', callee: '1002', startedAt: 0, parties: { caller: endpoint, callee }, onClose() {} });
     assert.deepEqual(opened, [['4 8'], ['4 8']], 'one spotter keyword per spelling, on each leg');
     const hit = (atMs: number) => sinks[1]!({ event: 'kws-hit', stream: 2, keyword: '4 8', atMs });
     hit(100);

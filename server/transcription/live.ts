@@ -54,8 +54,8 @@ const RETAP_DELAY_MS = 1000;
 export class LiveTranscription {
   readonly #o: LiveTranscriptionOptions;
   readonly #listeners = new Set<(e: TranscriptEventJson) => void>();
-  /** calls being transcribed: a second 'answered' (a new bridge) does not tap twice */
-  readonly #calls = new Set<string>();
+  /** calls being transcribed, with the endpoints tapped: a new bridge (a transfer) taps only its new party */
+  readonly #calls = new Map<string, CallTaps>();
   /** utterances (call, leg, start) heard in part while withheld: their later partials and final are withheld too */
   readonly #withheld = new Set<string>();
 
@@ -69,54 +69,25 @@ export class LiveTranscription {
     return () => void this.#listeners.delete(listener);
   }
 
-  /** an answered conversation: both parties are tapped until the call closes */
+  /**
+   * an answered conversation: both parties are tapped until the call closes. Called again when the
+   * call is bridged anew (a transfer): the party that is new is tapped; the one that left ended its
+   * tap when its endpoint closed.
+   */
   async callAnswered(call: TranscribedCall): Promise<void> {
     const parties = call.parties;
-    if (parties === undefined || this.#calls.has(call.id)) return;
-    this.#calls.add(call.id);
-    const taps = new Set<{ endpoint: EndpointHandle; stream: number; close(): void }>();
-    let closed = false;
-    call.onClose(() => {
-      closed = true;
-      this.#calls.delete(call.id);
-      for (const t of taps) {
-        t.endpoint.stopSpeechTap(t.stream);
-        t.close();
-      }
-    });
-    const tapLeg = async (leg: TranscriptLeg, endpoint: EndpointHandle, attempt: number): Promise<void> => {
-      try {
-        let offset = 0;
-        const phrases = (await this.#o.keywordsFor?.(call)) ?? [];
-        // phrases that spell alike ('48', 'four eight') are one keyword for the spotter; a hit is each of them
-        const keywords = [...new Set(phrases.map((p) => p.tokens))];
-        const opened = await this.#o.streams.open({ partialEveryMs: this.#o.partialEveryMs, keywords, onEvent: (e) => this.#onEvent(call, leg, offset, e, phrases) });
-        // the stream's times count from the tap's first record: this far into the call
-        offset = this.#o.now() - call.startedAt;
-        if (closed) return opened.close();
-        const tap = { endpoint, stream: opened.stream, close: opened.close };
-        taps.add(tap);
-        const off = endpoint.on('speech-tap-ended', (f) => {
-          if (f.stream !== opened.stream) return;
-          off();
-          taps.delete(tap);
-          if (f.framesDropped > 0 || f.error !== null) this.#o.logger.warn({ call: call.id, leg, ...f }, 'live transcription: audio frames dropped (the speech process was behind or gone)');
-          // the speech process died (its socket closed): the leg is tapped again on the new one
-          if (f.error !== null) retry();
-        });
-        endpoint.startSpeechTap({ socket: opened.socket, stream: opened.stream });
-      } catch (err) {
-        // calls go on without it; the reason names what is missing (the model check's words)
-        this.#o.logger.error({ call: call.id, leg, err: String(err), attempt }, 'live transcription not started for this leg');
-        // a tap that ended because the speech process died may be retried before the supervisor has seen it go
-        if (attempt > 0) retry();
-      }
-      function retry(): void {
-        if (!closed && attempt < MAX_RETAPS) setTimeout(() => void tapLeg(leg, endpoint, attempt + 1), RETAP_DELAY_MS).unref();
-      }
-    };
-    await tapLeg('caller', parties.caller, 0);
-    await tapLeg('callee', parties.callee, 0);
+    if (parties === undefined) return;
+    let taps = this.#calls.get(call.id);
+    if (taps === undefined) {
+      const opened = new CallTaps(call, this.#o, (leg, offset, e, phrases) => this.#onEvent(call, leg, offset, e, phrases));
+      taps = opened;
+      this.#calls.set(call.id, opened);
+      call.onClose(() => {
+        this.#calls.delete(call.id);
+        opened.close();
+      });
+    }
+    for (const [leg, endpoint] of [['caller', parties.caller], ['callee', parties.callee]] as const) if (!taps.has(endpoint)) await taps.tap(leg, endpoint, 0);
   }
 
   #onEvent(call: TranscribedCall, leg: TranscriptLeg, offsetOf: number, e: StreamEvent, phrases: readonly CallKeyword[]): void {
@@ -169,6 +140,67 @@ export class LiveTranscription {
       } catch (err) {
         this.#o.logger.error({ err: String(err) }, 'transcript event listener failed');
       }
+    }
+  }
+}
+
+/** one call's speech taps, one per party endpoint it has had */
+class CallTaps {
+  readonly #taps = new Set<{ endpoint: EndpointHandle; stream: number; close(): void }>();
+  /** every endpoint tapped (or being tapped) in this call, so a new bridge taps only its new party */
+  readonly #endpoints = new Set<EndpointHandle>();
+  #closed = false;
+
+  constructor(
+    private readonly call: TranscribedCall,
+    private readonly o: LiveTranscriptionOptions,
+    private readonly onEvent: (leg: TranscriptLeg, offsetMs: number, e: StreamEvent, phrases: readonly CallKeyword[]) => void,
+  ) {}
+
+  has(endpoint: EndpointHandle): boolean {
+    return this.#endpoints.has(endpoint);
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const t of this.#taps) {
+      t.endpoint.stopSpeechTap(t.stream);
+      t.close();
+    }
+    this.#taps.clear();
+  }
+
+  async tap(leg: TranscriptLeg, endpoint: EndpointHandle, attempt: number): Promise<void> {
+    const { call, o } = this;
+    this.#endpoints.add(endpoint);
+    const retry = () => {
+      if (!this.#closed && attempt < MAX_RETAPS) setTimeout(() => void this.tap(leg, endpoint, attempt + 1), RETAP_DELAY_MS).unref();
+    };
+    try {
+      let offset = 0;
+      const phrases = (await o.keywordsFor?.(call)) ?? [];
+      // phrases that spell alike ('48', 'four eight') are one keyword for the spotter; a hit is each of them
+      const keywords = [...new Set(phrases.map((p) => p.tokens))];
+      const opened = await o.streams.open({ partialEveryMs: o.partialEveryMs, keywords, onEvent: (e) => this.onEvent(leg, offset, e, phrases) });
+      // the stream's times count from the tap's first record: this far into the call
+      offset = o.now() - call.startedAt;
+      if (this.#closed) return opened.close();
+      const tap = { endpoint, stream: opened.stream, close: opened.close };
+      this.#taps.add(tap);
+      const off = endpoint.on('speech-tap-ended', (f) => {
+        if (f.stream !== opened.stream) return;
+        off();
+        this.#taps.delete(tap);
+        if (f.framesDropped > 0 || f.error !== null) o.logger.warn({ call: call.id, leg, ...f }, 'live transcription: audio frames dropped (the speech process was behind or gone)');
+        // the speech process died (its socket closed): the leg is tapped again on the new one
+        if (f.error !== null) retry();
+      });
+      endpoint.startSpeechTap({ socket: opened.socket, stream: opened.stream });
+    } catch (err) {
+      // calls go on without it; the reason names what is missing (the model check's words)
+      o.logger.error({ call: call.id, leg, err: String(err), attempt }, 'live transcription not started for this leg');
+      // a tap that ended because the speech process died may be retried before the supervisor has seen it go
+      if (attempt > 0) retry();
     }
   }
 }
