@@ -30,6 +30,7 @@ import { mountSystemRoutes } from './routes/system.js';
 import { mountIntegrationRoutes } from './routes/integrations.js';
 import { mountTrunkRoutes } from './routes/trunks.js';
 import { mountTranscriptRoutes } from './routes/transcripts.js';
+import { mountKeywordRoutes } from './routes/keywords.js';
 import { mountDeviceRoutes } from './routes/devices.js';
 import { mountSpeechRoutes, SPEECH_ARCHIVE_ROUTE } from './routes/speech.js';
 import { mountVoicemailRoutes } from './routes/voicemail.js';
@@ -92,6 +93,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountIvrRoutes(app, deps);
   mountTrunkRoutes(app, deps);
   mountTranscriptRoutes(app, deps);
+  mountKeywordRoutes(app, deps);
   mountDeviceRoutes(app, deps);
   mountSpeechRoutes(app, deps);
   mountVoicemailRoutes(app, deps);

@@ -10,6 +10,7 @@ import { IVR_ROUTES } from './openapi-ivr.js';
 import { ACCOUNT_ROUTES, INTEGRATION_ROUTES, SYSTEM_ROUTES } from './openapi-console.js';
 import { TRUNK_ROUTES } from './openapi-trunks.js';
 import { TRANSCRIPT_ROUTES } from './openapi-transcripts.js';
+import { KEYWORD_ROUTES } from './openapi-keywords.js';
 import { DEVICE_ROUTES } from './openapi-devices.js';
 import { SPEECH_ROUTES } from './openapi-speech.js';
 import { SETUP_ROUTES } from './openapi-setup.js';
@@ -248,6 +249,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   ...INTEGRATION_ROUTES,
   ...TRUNK_ROUTES,
   ...TRANSCRIPT_ROUTES,
+  ...KEYWORD_ROUTES,
   ...DEVICE_ROUTES,
   ...SPEECH_ROUTES,
   ...SETUP_ROUTES,

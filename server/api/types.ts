@@ -22,7 +22,7 @@ import type { PolicyProfile } from '../users/index.js';
 import type { AccessControl, Principal } from './access.js';
 import type { DialPlanService, LiveCallView } from '../calls/index.js';
 import type { RecordingVault, RetentionService } from '../recording/index.js';
-import type { AuditChainReport, RetentionRepository, TranscriptsRepository } from '../store/index.js';
+import type { AuditChainReport, KeywordRepository, RetentionRepository, TranscriptsRepository } from '../store/index.js';
 import type { AuditExportRow, AuditSigningKey } from '../security/audit-signing.js';
 import type { AcdService } from '../acd/service.js';
 import type { FloorScope } from '../acd/scope.js';
@@ -143,8 +143,9 @@ export interface RegistrationEventJson {
  * A partial is the utterance so far (re-decoded as it grows); the final is the whole utterance and
  * is stored as a live segment of the call's transcript. Topic 'transcripts' (recordings.listen);
  * the text is masked as stored transcripts are for roles without pii.unmasked. A keyword is one of
- * the call's keywords (liveKeywords) spotted on a leg: text is the keyword, startMs = endMs = where
- * its first token was heard; it is not stored.
+ * the call's keywords (its keyword lists, HAILING_LIVE_KEYWORDS) spotted on a leg: text is the phrase
+ * as the list has it, list the list's name, startMs = endMs = where its first token was heard; it is
+ * stored (GET /api/v1/cdrs/{id}/keyword-hits).
  */
 export interface TranscriptEventJson {
   readonly type: 'transcript.partial' | 'transcript.final' | 'transcript.keyword';
@@ -159,6 +160,8 @@ export interface TranscriptEventJson {
   readonly startMs: number;
   readonly endMs: number;
   readonly text: string;
+  /** transcript.keyword: the keyword list's name ('HAILING_LIVE_KEYWORDS' for the environment's) */
+  readonly list?: string;
 }
 
 /** Every event GET /api/v1/events streams. */
@@ -257,6 +260,11 @@ export interface ApiDeps {
   };
   /** /api/v1/dialplan: the table and the resolver; without it those routes answer 404 */
   readonly dialPlan?: { readonly repository: DialPlanRepository; readonly service: DialPlanService };
+  /**
+   * /api/v1/keyword-lists and the keyword hits (server/transcription/keywords.ts): refusal() spells a
+   * phrase against the live model's tokens (null: it can be spelled, or no model to check against)
+   */
+  readonly keywords?: { readonly repository: KeywordRepository; refusal(phrase: string): string | null; readonly spotting: boolean };
   /** /api/v1/calendars: business calendars; without it those routes answer 404 */
   readonly calendars?: CalendarRepository;
   /** /api/v1/trunks, /api/v1/dids, /api/v1/routes; without it those routes answer 404 */

@@ -294,6 +294,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     repositories,
     callRecords: records,
     transcripts: transcription.repository,
+    keywords: transcription.keywords,
     callEvents: events,
     auditLog: auditRepository,
     system,

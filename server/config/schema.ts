@@ -134,8 +134,9 @@ export const configShape = z
     liveTranscribeModel: z.string().min(1).optional(),
     /**
      * keywords spotted per call by live transcription (streaming model only), by the number dialled
-     * ('*': every call): {"1002": ["4 8"], "*": ["9 9 9"]}; a keyword is the model's tokens separated
-     * by spaces. A hit is a transcript.keyword event. As JSON in the environment.
+     * ('*': every call): {"1002": ["four eight"], "*": ["999"]}, beside the keyword lists set in the
+     * API; a keyword is a word or phrase spelled in the model's tokens (its tokens separated by spaces
+     * still work). A hit is a transcript.keyword event and is stored. As JSON in the environment.
      */
     liveKeywords: z
       .preprocess(

@@ -6,12 +6,14 @@
 // with the call, the leg and times from the call's start, and each final with text is stored as a
 // live segment of the call's transcript. With a streaming transducer (liveTranscribeModel) the
 // speech process decodes each leg as it comes and spots the call's keywords on it
-// (`transcript.keyword`). Without the recogniser the call goes on untranscribed.
+// (`transcript.keyword`, each hit stored with the call: keywords.ts). Without the recogniser the
+// call goes on untranscribed.
 import type { EndpointHandle } from '../../media/index.js';
 import type { Logger } from '../sip/index.js';
 import type { SpeechStreams, StreamEvent } from '../speech/streams.js';
-import type { NewTranscriptSegment } from '../store/index.js';
+import type { NewKeywordHit, NewTranscriptSegment } from '../store/index.js';
 import type { TranscriptEventJson } from '../api/index.js';
+import type { CallKeyword } from './keywords.js';
 
 export type TranscriptLeg = TranscriptEventJson['leg'];
 
@@ -30,11 +32,13 @@ export interface TranscribedCall {
 export interface LiveTranscriptionOptions {
   readonly streams: SpeechStreams;
   readonly store: { addLive(callId: string, segment: NewTranscriptSegment): Promise<void> };
+  /** where keyword hits are kept (keyword_hits); not kept without it */
+  readonly hits?: { addHit(hit: NewKeywordHit): Promise<void> };
   readonly logger: Logger;
   readonly now: () => number;
   readonly partialEveryMs: number;
-  /** the keywords to spot on this call's legs (streaming recogniser only); none by default */
-  readonly keywordsFor?: (call: TranscribedCall) => readonly string[];
+  /** the keywords to spot on this call's legs (streaming recogniser only), spelled in its tokens; none by default */
+  readonly keywordsFor?: (call: TranscribedCall) => Promise<readonly CallKeyword[]>;
   /**
    * PCI DSS: whether what is said on the call must not be kept now (its recording paused, or it is
    * in an IVR step marked sensitive); such utterances are neither published nor stored
@@ -75,7 +79,7 @@ export class LiveTranscription {
     if (parties === undefined) return;
     let taps = this.#calls.get(call.id);
     if (taps === undefined) {
-      const opened = new CallTaps(call, this.#o, (leg, offset, e) => this.#onEvent(call, leg, offset, e));
+      const opened = new CallTaps(call, this.#o, (leg, offset, e, phrases) => this.#onEvent(call, leg, offset, e, phrases));
       taps = opened;
       this.#calls.set(call.id, opened);
       call.onClose(() => {
@@ -86,12 +90,17 @@ export class LiveTranscription {
     for (const [leg, endpoint] of [['caller', parties.caller], ['callee', parties.callee]] as const) if (!taps.has(endpoint)) await taps.tap(leg, endpoint, 0);
   }
 
-  #onEvent(call: TranscribedCall, leg: TranscriptLeg, offsetOf: number, e: StreamEvent): void {
+  #onEvent(call: TranscribedCall, leg: TranscriptLeg, offsetOf: number, e: StreamEvent, phrases: readonly CallKeyword[]): void {
     if (e.event === 'kws-hit') {
-      // a keyword heard while the call is withheld (PCI) is not passed on either
+      // a keyword heard while the call is withheld (PCI) is neither passed on nor stored
       if (this.#o.withheld?.(call.id) === true) return;
       const atMs = Math.round(offsetOf + e.atMs);
-      this.#publish({ type: 'transcript.keyword', callId: call.id, at: new Date(this.#o.now()).toISOString(), caller: call.caller, callee: call.callee, leg, startMs: atMs, endMs: atMs, text: e.keyword });
+      const now = this.#o.now();
+      for (const p of phrases.filter((x) => x.tokens === e.keyword)) {
+        this.#publish({ type: 'transcript.keyword', callId: call.id, at: new Date(now).toISOString(), caller: call.caller, callee: call.callee, leg, startMs: atMs, endMs: atMs, text: p.phrase, list: p.listName });
+        const hit = { callId: call.id, leg, keyword: p.phrase, listId: p.listId, listName: p.listName, atMs, heardAt: now };
+        this.#o.hits?.addHit(hit).catch((err: unknown) => this.#o.logger.error({ call: call.id, err: String(err) }, 'keyword hit not stored'));
+      }
       return;
     }
     if (e.event !== 'asr-partial' && e.event !== 'asr-final') return;
@@ -145,7 +154,7 @@ class CallTaps {
   constructor(
     private readonly call: TranscribedCall,
     private readonly o: LiveTranscriptionOptions,
-    private readonly onEvent: (leg: TranscriptLeg, offsetMs: number, e: StreamEvent) => void,
+    private readonly onEvent: (leg: TranscriptLeg, offsetMs: number, e: StreamEvent, phrases: readonly CallKeyword[]) => void,
   ) {}
 
   has(endpoint: EndpointHandle): boolean {
@@ -169,8 +178,10 @@ class CallTaps {
     };
     try {
       let offset = 0;
-      const keywords = o.keywordsFor?.(call) ?? [];
-      const opened = await o.streams.open({ partialEveryMs: o.partialEveryMs, keywords, onEvent: (e) => this.onEvent(leg, offset, e) });
+      const phrases = (await o.keywordsFor?.(call)) ?? [];
+      // phrases that spell alike ('48', 'four eight') are one keyword for the spotter; a hit is each of them
+      const keywords = [...new Set(phrases.map((p) => p.tokens))];
+      const opened = await o.streams.open({ partialEveryMs: o.partialEveryMs, keywords, onEvent: (e) => this.onEvent(leg, offset, e, phrases) });
       // the stream's times count from the tap's first record: this far into the call
       offset = o.now() - call.startedAt;
       if (this.#closed) return opened.close();

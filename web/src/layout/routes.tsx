@@ -28,6 +28,7 @@ import {
   UserOutlined,
   SafetyOutlined,
   KeyOutlined,
+  AlertOutlined,
   IdcardOutlined,
 } from '@ant-design/icons';
 
@@ -65,6 +66,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '/calls', title: 'menu.liveCalls', icon: <PhoneOutlined />, permission: 'calls.read', group: 'menu.groups.records', page: lazy(() => import('../pages/LiveCalls')) },
   { path: '/conferences', title: 'menu.conferences', icon: <TeamOutlined />, permission: 'calls.read', group: 'menu.groups.records', page: lazy(() => import('../pages/Conferences')) },
   { path: '/cdrs', title: 'menu.cdrs', icon: <HistoryOutlined />, permission: 'cdrs.read', group: 'menu.groups.records', page: lazy(() => import('../pages/CallRecords')) },
+  { path: '/keywords', title: 'menu.keywords', icon: <AlertOutlined />, permission: 'keywords.read', group: 'menu.groups.records', page: lazy(() => import('../pages/Keywords')) },
   { path: '/audit', title: 'menu.audit', icon: <AuditOutlined />, permission: 'audit.read', group: 'menu.groups.records', page: lazy(() => import('../pages/Audit')) },
   { path: '/moh', title: 'menu.moh', icon: <SoundOutlined />, permission: 'moh.read', group: 'menu.groups.admin', page: lazy(() => import('../pages/MusicOnHold')) },
   { path: '/users', title: 'menu.users', icon: <UserOutlined />, permission: 'users.read', group: 'menu.groups.security', page: lazy(() => import('../pages/Users')) },
