@@ -4,6 +4,7 @@
 // recording is complete) and, with HAILING_LIVE_TRANSCRIBE, live transcription of each answered
 // conversation's legs (server/transcription/live.ts), with HAILING_LIVE_TRANSCRIBE_MODEL's streaming
 // transducer when set (it also spots HAILING_LIVE_KEYWORDS), else with the post-call recogniser.
+// Finals (live and post-call) are punctuated when a punctuation model is found (./punctuation.ts).
 import { tmpdir } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { Config } from '../config/index.js';
@@ -12,6 +13,7 @@ import type { Logger } from '../sip/index.js';
 import { SherpaOfflineAsr, SpeechProcess, SpeechStreams } from '../speech/index.js';
 import { TranscriptsRepository, type CallRecordView, type Db } from '../store/index.js';
 import { LiveTranscription, TranscriptionService } from '../transcription/index.js';
+import { createPunctuation } from './punctuation.js';
 
 export interface TranscriptionSide {
   readonly repository: TranscriptsRepository;
@@ -26,7 +28,7 @@ export interface TranscriptionSide {
 }
 
 export function createTranscriptionSide(o: {
-  config: Pick<Config, 'transcribeModel' | 'liveTranscribe' | 'liveTranscribePartialMs' | 'liveTranscribeModel' | 'liveKeywords'>;
+  config: Pick<Config, 'transcribeModel' | 'liveTranscribe' | 'liveTranscribePartialMs' | 'liveTranscribeModel' | 'liveKeywords' | 'punctuationModel' | 'modelsDir'>;
   db: Db;
   logger: Logger;
   vault: RecordingVault;
@@ -52,7 +54,9 @@ export function createTranscriptionSide(o: {
   const speech = new SpeechProcess({ logger, socketDir: tmpdir(), onCrash: (cause) => logger.error({ cause }, 'speech process crashed; transcription resumes when it is back') });
   const recognizer = (dir: string) => new SherpaOfflineAsr({ speech, name: basename(resolve(dir)), dir: resolve(dir) });
   const asr = modelDir === undefined ? null : recognizer(modelDir);
-  const service = asr === null ? null : new TranscriptionService({ repo: repository, records: o.records, dir: o.recordingsDir, vault: o.vault, asr, logger });
+  const punctuation = createPunctuation({ config: o.config, speech, logger });
+  const punctuate = punctuation === null ? {} : { punctuate: (text: string) => punctuation.punctuate(text) };
+  const service = asr === null ? null : new TranscriptionService({ repo: repository, records: o.records, dir: o.recordingsDir, vault: o.vault, asr, logger, ...punctuate });
   const streams = asr === null ? null : new SpeechStreams({ speech, recognizer: asr });
   const liveAsr = liveDir === undefined ? null : liveDir === modelDir ? asr : recognizer(liveDir);
   const keywords = o.config.liveKeywords;
@@ -68,6 +72,7 @@ export function createTranscriptionSide(o: {
           // the number dialled picks the call's keywords; '*' applies to every call
           keywordsFor: (call) => [...new Set([...(keywords[call.callee] ?? []), ...(keywords['*'] ?? [])])],
           ...(o.withheld ? { withheld: o.withheld } : {}),
+          ...punctuate,
         });
   const load = async (a: SherpaOfflineAsr | null, dir: string | undefined, what: string) => {
     // a model that fails its check is reported now; jobs and legs fail with the same reason until it is fixed
@@ -86,6 +91,10 @@ export function createTranscriptionSide(o: {
       await speech.start();
       await load(asr, modelDir, 'transcription');
       if (liveAsr !== asr) await load(liveAsr, liveDir, 'live transcription');
+      await punctuation?.load().then(
+        () => logger.info({ model: o.config.punctuationModel ?? 'installed' }, 'punctuation model loaded'),
+        (err: unknown) => logger.error({ err: String(err) }, 'punctuation model refused; transcripts stay unpunctuated'),
+      );
       await service?.start();
     },
     async stop() {
