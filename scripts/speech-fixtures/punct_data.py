@@ -147,8 +147,9 @@ class Grammar:
         if rng.random() < 0.3:  # statement, (join) second clause
             first = self.clause(rng, lang, False)
             second = self.clause(rng, lang, quest)
-            if rng.random() < 0.5:
-                second = f"{rng.choice(join)} {second}" if lang == "en" else f"{rng.choice(join)}{second}"
+            # always joined by a conjunction: two clauses side by side are as often two sentences,
+            # which no model could tell apart from the words alone
+            second = f"{rng.choice(join)} {second}" if lang == "en" else f"{rng.choice(join)}{second}"
             parts += [first, second]
         else:
             parts.append(self.clause(rng, lang, quest))

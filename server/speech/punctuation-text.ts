@@ -15,3 +15,36 @@ export function tidyPunctuated(text: string): string {
     .replace(/(?<=[0-9])[，。？、](?=[0-9])/g, ' ')
     .replace(/(?<=[A-Za-z0-9'])[，。？、]/g, (mark: string, at: number, s: string) => ASCII_MARK[mark]! + (/[A-Za-z0-9]/.test(s[at + 1] ?? '') ? ' ' : ''));
 }
+
+const MARKS = /[，。？、]/g;
+
+/**
+ * Punctuates all of `text` with sherpa-onnx's addPunct. sherpa-onnx (1.13.8,
+ * offline-punctuation-ct-transformer-impl.h) cuts the tokens into windows of 20 and, when the last
+ * window holds a full stop before its end, drops every word after that stop: "对我需要身份证银行卡手机
+ * right we can open a new account for you" came back as "对，我需要身份证、银行卡、手机。". What it
+ * dropped is punctuated again on its own and appended, until nothing is left. Text that already has
+ * punctuation (some recognisers write their own) is returned as it is.
+ */
+export function punctuateWhole(addPunct: (text: string) => string, text: string): string {
+  if (/[，。？、,.?!！；;：:]/.test(text)) return text;
+  let rest = text.trim();
+  let out = '';
+  while (rest !== '') {
+    const done = addPunct(rest);
+    // sherpa-onnx keeps each word as it was and only adds marks (and spaces between English words)
+    const kept = done.replace(MARKS, '').replace(/\s/g, '').length;
+    let at = 0;
+    for (let n = 0; at < rest.length && n < kept; at++) if (!/\s/.test(rest[at]!)) n++;
+    if (kept === 0) {
+      out = join(out, rest);
+      break;
+    }
+    out = join(out, done);
+    rest = rest.slice(at).trim();
+  }
+  return out;
+}
+
+/** as sherpa-onnx joins: a space only between two English words (tidyPunctuated spaces after marks) */
+const join = (a: string, b: string): string => (/[A-Za-z0-9']$/.test(a) && /^[A-Za-z0-9']/.test(b) ? `${a} ${b}` : `${a}${b}`);
