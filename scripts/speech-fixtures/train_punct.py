@@ -145,6 +145,9 @@ def main():
         for pg in opt.param_groups:  # warm-up then cosine decay over the time budget
             pg["lr"] = a.lr * min(1.0, frac * 20) * 0.5 * (1 + np.cos(np.pi * min(frac, 1.0)))
         seqs = [train_g.sequence(rng) for _ in range(32)]
+        # sherpa-onnx feeds windows of 20 tokens that may end inside a sentence: half the sequences
+        # are cut at a random token, keeping its true label, so a window's end is not taken as a stop
+        seqs = [s[:int(rng.integers(1, len(s) + 1))] if rng.random() < 0.5 else s for s in seqs]
         x, xl, y = encode(seqs, token2id, unk)
         drop = (torch.from_numpy(rng.random(x.shape)) < 0.04) & (y >= 0)  # unseen words: some tokens as <unk>
         x = torch.where(drop, torch.full_like(x, unk), x)

@@ -124,7 +124,8 @@ export class LiveTranscription {
     const punctuate = this.#o.punctuate;
     if (before === undefined && (e.event === 'asr-partial' || punctuate === undefined)) return emit(e.text);
     // a final waits for its punctuation (a round trip to the speech process); what follows waits for it
-    const text = e.event === 'asr-final' && punctuate !== undefined ? punctuate(e.text) : Promise.resolve(e.text);
+    // (a punctuator that fails leaves the text as recognised: a final is never lost for it)
+    const text = e.event === 'asr-final' && punctuate !== undefined ? punctuate(e.text).catch(() => e.text) : Promise.resolve(e.text);
     const done: Promise<void> = Promise.all([before, text]).then(([, t]) => emit(t));
     this.#pending.set(key, done);
     void done.finally(() => {

@@ -49,8 +49,8 @@ export async function punctuationCheck(options: { name: string; dir: string }): 
     }
     const out = session.outputMetadata[0];
     const width = out?.isTensor === true ? out.shape[2] : undefined;
-    if (out?.isTensor !== true || out.shape.length !== 3 || typeof width !== 'number') {
-      refuse(`${file}'s first output must be (N, T, punctuations) with a fixed last dimension`);
+    if (out?.isTensor !== true || out.type !== 'float32' || out.shape.length !== 3 || typeof width !== 'number') {
+      refuse(`${file}'s first output must be float (N, T, punctuations) with a fixed last dimension`);
     } else if (width !== punctuations.length) {
       refuse(`${file}'s output gives ${width} classes but its metadata lists ${punctuations.length} punctuations`);
     }
