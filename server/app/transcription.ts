@@ -5,6 +5,7 @@
 // conversation's legs (server/transcription/live.ts), with HAILING_LIVE_TRANSCRIBE_MODEL's streaming
 // transducer when set (it also spots the keyword lists' phrases and HAILING_LIVE_KEYWORDS, spelled
 // in its tokens.txt, and stores the hits), else with the post-call recogniser.
+// Finals (live and post-call) are punctuated when a punctuation model is found (./punctuation.ts).
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -15,6 +16,7 @@ import { SherpaOfflineAsr, SpeechProcess, SpeechStreams } from '../speech/index.
 import { KeywordRepository, TranscriptsRepository, type CallRecordView, type Db } from '../store/index.js';
 import { CallKeywords, LiveTranscription, TranscriptionService } from '../transcription/index.js';
 import { readVocabulary, type KeywordVocabulary } from '../speech/keyword-spelling.js';
+import { createPunctuation } from './punctuation.js';
 
 export interface TranscriptionSide {
   readonly repository: TranscriptsRepository;
@@ -31,7 +33,7 @@ export interface TranscriptionSide {
 }
 
 export function createTranscriptionSide(o: {
-  config: Pick<Config, 'transcribeModel' | 'liveTranscribe' | 'liveTranscribePartialMs' | 'liveTranscribeModel' | 'liveKeywords'>;
+  config: Pick<Config, 'transcribeModel' | 'liveTranscribe' | 'liveTranscribePartialMs' | 'liveTranscribeModel' | 'liveKeywords' | 'punctuationModel' | 'modelsDir'>;
   db: Db;
   logger: Logger;
   vault: RecordingVault;
@@ -59,7 +61,9 @@ export function createTranscriptionSide(o: {
   const speech = new SpeechProcess({ logger, socketDir: tmpdir(), onCrash: (cause) => logger.error({ cause }, 'speech process crashed; transcription resumes when it is back') });
   const recognizer = (dir: string) => new SherpaOfflineAsr({ speech, name: basename(resolve(dir)), dir: resolve(dir) });
   const asr = modelDir === undefined ? null : recognizer(modelDir);
-  const service = asr === null ? null : new TranscriptionService({ repo: repository, records: o.records, dir: o.recordingsDir, vault: o.vault, asr, logger });
+  const punctuation = createPunctuation({ config: o.config, speech, logger });
+  const punctuate = punctuation === null ? {} : { punctuate: (text: string) => punctuation.punctuate(text) };
+  const service = asr === null ? null : new TranscriptionService({ repo: repository, records: o.records, dir: o.recordingsDir, vault: o.vault, asr, logger, ...punctuate });
   const streams = asr === null ? null : new SpeechStreams({ speech, recognizer: asr });
   const liveAsr = liveDir === undefined ? null : liveDir === modelDir ? asr : recognizer(liveDir);
   const live =
@@ -75,6 +79,7 @@ export function createTranscriptionSide(o: {
           // the lists that apply to the number dialled, and the environment's ('*': every call)
           keywordsFor: (call) => keywords.forCall(call),
           ...(o.withheld ? { withheld: o.withheld } : {}),
+          ...punctuate,
         });
   const load = async (a: SherpaOfflineAsr | null, dir: string | undefined, what: string) => {
     // a model that fails its check is reported now; jobs and legs fail with the same reason until it is fixed
@@ -96,6 +101,10 @@ export function createTranscriptionSide(o: {
       if (liveAsr !== asr) await load(liveAsr, liveDir, 'live transcription');
       // each stored or configured phrase the model cannot spell is logged by name now
       await keywords.reportUnspellable().catch((err: unknown) => logger.error({ err: String(err) }, 'keyword lists not checked'));
+      await punctuation?.load().then(
+        () => logger.info({ model: o.config.punctuationModel ?? 'installed' }, 'punctuation model loaded'),
+        (err: unknown) => logger.error({ err: String(err) }, 'punctuation model refused; transcripts stay unpunctuated'),
+      );
       await service?.start();
     },
     async stop() {

@@ -132,6 +132,8 @@ export const configShape = z
     liveTranscribePartialMs: ms.max(10_000).default(1000),
     /** live transcription with this model folder instead of transcribeModel: a streaming transducer (encoder/decoder/joiner.onnx, tokens.txt) decodes as the call goes on and can spot keywords */
     liveTranscribeModel: z.string().min(1).optional(),
+    /** punctuation of transcription finals (live and post-call): a CT-transformer model folder (model.onnx); unset: the manifest's punctuation model when installed in modelsDir, else none */
+    punctuationModel: z.string().min(1).optional(),
     /**
      * keywords spotted per call by live transcription (streaming model only), by the number dialled
      * ('*': every call): {"1002": ["four eight"], "*": ["999"]}, beside the keyword lists set in the

@@ -7,7 +7,8 @@
 // live segment of the call's transcript. With a streaming transducer (liveTranscribeModel) the
 // speech process decodes each leg as it comes and spots the call's keywords on it
 // (`transcript.keyword`, each hit stored with the call: keywords.ts). Without the recogniser the
-// call goes on untranscribed.
+// call goes on untranscribed. With a punctuator, each final is punctuated before it is published
+// and stored; a leg's events keep their order.
 import type { EndpointHandle } from '../../media/index.js';
 import type { Logger } from '../sip/index.js';
 import type { SpeechStreams, StreamEvent } from '../speech/streams.js';
@@ -44,6 +45,8 @@ export interface LiveTranscriptionOptions {
    * in an IVR step marked sensitive); such utterances are neither published nor stored
    */
   readonly withheld?: (callId: string) => boolean;
+  /** punctuation of each final's text (app/punctuation.ts: never rejects); absent: text as recognised */
+  readonly punctuate?: (text: string) => Promise<string>;
 }
 
 /** a leg is tapped again at most this many times in a call (each after the speech process died) */
@@ -58,6 +61,8 @@ export class LiveTranscription {
   readonly #calls = new Map<string, CallTaps>();
   /** utterances (call, leg, start) heard in part while withheld: their later partials and final are withheld too */
   readonly #withheld = new Set<string>();
+  /** per call leg: the last event still waiting for punctuation, so later ones are published after it */
+  readonly #pending = new Map<string, Promise<void>>();
 
   constructor(options: LiveTranscriptionOptions) {
     this.#o = options;
@@ -116,21 +121,25 @@ export class LiveTranscription {
     }
     const startMs = Math.round(offsetOf + e.startMs);
     const endMs = Math.round(offsetOf + e.endMs);
-    this.#publish({
-      type: e.event === 'asr-partial' ? 'transcript.partial' : 'transcript.final',
-      callId: call.id,
-      at: new Date(this.#o.now()).toISOString(),
-      caller: call.caller,
-      callee: call.callee,
-      leg,
-      startMs,
-      endMs,
-      text: e.text,
+    const emit = (text: string): void => {
+      this.#publish({ type: e.event === 'asr-partial' ? 'transcript.partial' : 'transcript.final', callId: call.id, at: new Date(this.#o.now()).toISOString(), caller: call.caller, callee: call.callee, leg, startMs, endMs, text });
+      if (e.event === 'asr-final') {
+        const segment = { channel: leg === 'caller' ? 0 : 1, speaker: leg, startMs, endMs, text, confidence: null };
+        this.#o.store.addLive(call.id, segment).catch((err: unknown) => this.#o.logger.error({ call: call.id, err: String(err) }, 'live transcript segment not stored'));
+      }
+    };
+    const key = `${call.id} ${leg}`;
+    const before = this.#pending.get(key);
+    const punctuate = this.#o.punctuate;
+    if (before === undefined && (e.event === 'asr-partial' || punctuate === undefined)) return emit(e.text);
+    // a final waits for its punctuation (a round trip to the speech process); what follows waits for it
+    // (a punctuator that fails leaves the text as recognised: a final is never lost for it)
+    const text = e.event === 'asr-final' && punctuate !== undefined ? punctuate(e.text).catch(() => e.text) : Promise.resolve(e.text);
+    const done: Promise<void> = Promise.all([before, text]).then(([, t]) => emit(t));
+    this.#pending.set(key, done);
+    void done.finally(() => {
+      if (this.#pending.get(key) === done) this.#pending.delete(key);
     });
-    if (e.event === 'asr-final') {
-      const segment = { channel: leg === 'caller' ? 0 : 1, speaker: leg, startMs, endMs, text: e.text, confidence: null };
-      this.#o.store.addLive(call.id, segment).catch((err: unknown) => this.#o.logger.error({ call: call.id, err: String(err) }, 'live transcript segment not stored'));
-    }
   }
 
   #publish(event: TranscriptEventJson): void {

@@ -6,6 +6,7 @@ import { offlineAsrCheck } from '../check/offline-asr-check.js';
 import { sherpa, type SherpaOfflineRecognizer, type SherpaOfflineTts } from '../sherpa.js';
 import { dithered } from './dither.js';
 import { OnlineModels } from './online-models.js';
+import { loadPunctuation, punctuate } from './punctuation.js';
 import { SileroVad, vadSegmentsOf } from '../vad/silero.js';
 import type { VadSegment } from '../vad/segmenter.js';
 import { startPcmInlet } from './pcm-socket.js';
@@ -100,6 +101,10 @@ async function handle(req: SpeechRequest): Promise<SpeechResult> {
       asrConfigs.set(req.stream, { recognizer: req.recognizer, partialEveryMs: req.partialEveryMs, keywords });
       return { op: 'stream-asr' };
     }
+    case 'load-punctuation':
+      return loadPunctuation(req.name, req.dir);
+    case 'punctuate':
+      return punctuate(req.punctuation, req.text);
   }
 }
 
