@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WebSocket } from 'ws';
+import { watchTranscripts } from './helpers/transcript-events.js';
 import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
 import { finalCallRecord } from './helpers/cdrs.js';
 import { startHailing, withExtensions, type HailingProcess } from './helpers/hailing-process.js';
@@ -27,16 +27,6 @@ const SPOKEN = SPOKEN_DIGITS;
 /** the issue's bound on the caller's digit error through the live path (as calls-live-transcription.test.ts) */
 const MAX_DIGIT_ERROR = 0.35;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface TranscriptEvent {
-  type: 'transcript.partial' | 'transcript.final' | 'transcript.keyword';
-  callId: string;
-  list?: string;
-  leg: 'caller' | 'callee';
-  startMs: number;
-  endMs: number;
-  text: string;
-}
 
 describe('live transcription with a streaming transducer and keyword lists made in the API (HAILING_LIVE_TRANSCRIBE_MODEL)', () => {
   const phones: Phone[] = [];
@@ -65,16 +55,8 @@ describe('live transcription with a streaming transducer and keyword lists made 
     const since = new Date().toISOString();
     const spoken = spokenDigitsWav({ dir: scratch, utterances: SPOKEN });
     const quiet = silentWav({ dir: scratch, seconds: spoken.seconds + 5 });
-    const ws = new WebSocket(`${s.baseUrl.replace(/^http/, 'ws')}/api/v1/events`, { headers: { authorization: `Bearer ${await s.token()}` } });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    const events: TranscriptEvent[] = [];
-    ws.on('message', (data: Buffer) => {
-      const e = JSON.parse(data.toString('utf8')) as { type: string };
-      if (e.type.startsWith('transcript.')) events.push(e as TranscriptEvent);
-    });
+    const watch = await watchTranscripts(s);
+    const events = watch.events;
     const phone = (user: string, audioFile: string) =>
       registeredPhone({ user, password: `secret-${user}`, domain: DOMAIN, server: { host: '127.0.0.1', port: s.ports.sip }, transport: 'udp', audioFile, answerMode: 'auto' }, phones);
     const a = await phone('1001', spoken.file);
@@ -88,7 +70,7 @@ describe('live transcription with a streaming transducer and keyword lists made 
     await a.waitForEvent({ type: 'CALL_CLOSED' });
     const record = await finalCallRecord({ api: s.api, number: '1001', ms: 10_000 });
     await sleep(1000);
-    ws.close();
+    watch.close();
 
     t.diagnostic(JSON.stringify(events));
     assert.ok(events.every((e) => e.callId === record.id), 'every event names the call');

@@ -4,8 +4,10 @@ import { WebSocket } from 'ws';
 import type { HailingProcess } from './hailing-process.js';
 
 export interface TranscriptEvent {
-  type: 'transcript.partial' | 'transcript.final';
+  type: 'transcript.partial' | 'transcript.final' | 'transcript.keyword';
   callId: string;
+  /** a keyword hit's list */
+  list?: string;
   leg: 'caller' | 'callee';
   startMs: number;
   endMs: number;
