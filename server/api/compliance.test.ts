@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { createClient } from '@libsql/client';
-import { RetentionRepository, checkAuditChain, auditRowHash, AUDIT_GENESIS_HASH } from '../store/index.js';
+import { IvrFlowRepository, KeywordRepository, RetentionRepository, TranscriptsRepository, checkAuditChain, auditRowHash, AUDIT_GENESIS_HASH } from '../store/index.js';
 import { callRecordFixture, callLegFixture } from '../store/testing.js';
 import { RetentionService } from '../recording/index.js';
 import { loadOrCreateAuditSigningKey } from '../security/audit-signing.js';
@@ -109,6 +109,17 @@ describe('retention: purge on the clock, legal hold, audit rows', () => {
     assert.equal(r.status, 201);
     assert.equal((await h.app.request('/api/v1/cdrs/call-tagged/tags', jsonRequest('PUT', { tags: ['insurance'] }, auth(token)))).status, 200);
     assert.equal((await h.app.request('/api/v1/cdrs/call-held/legal-hold', jsonRequest('PUT', { reason: 'litigation 2026-17' }, auth(token)))).status, 200);
+    // what was said on the calls: a transcript (post-call and live), a keyword hit, an IVR run's trace
+    const transcripts = new TranscriptsRepository({ db: h.database.db });
+    const keywords = new KeywordRepository({ db: h.database.db });
+    const ivr = new IvrFlowRepository({ db: h.database.db });
+    for (const id of ['call-expired', 'call-held']) {
+      await transcripts.enqueue(id);
+      await transcripts.complete(id, [{ channel: 0, speaker: 'caller', startMs: 1000, endMs: 3000, text: 'my card is 6222 0212 3456 7890', confidence: null }]);
+      await transcripts.addLive(id, { channel: 0, speaker: 'caller', startMs: 1000, endMs: 3000, text: '6222 0212', confidence: null });
+      await keywords.addHit({ callId: id, leg: 'caller', keyword: 'cancel my card', listId: null, listName: 'churn', atMs: 1500, heardAt: ended });
+      await ivr.saveRun({ id, flowId: 1, version: 1, startedAt: ended - 60_000, endedAt: ended - 50_000, outcome: 'enqueue', path: ['start', 'card'], failuresByNode: {}, trace: [{ node: 'card', input: '6222021234567890' }] });
+    }
 
     later.ms = 29 * DAY;
     let purge = (await (await h.app.request('/api/v1/retention/purge', jsonRequest('POST', {}, auth(token)))).json()) as { deleted: number };
@@ -127,6 +138,13 @@ describe('retention: purge on the clock, legal hold, audit rows', () => {
     assert.equal(record.caller, 'purged', 'the personal data is gone');
     assert.ok(!record.legs[0]!.uri.includes('13812345678'));
     assert.equal(record.retention.purgedAt, new Date(ended + later.ms).toISOString(), 'times are ISO 8601 in the API');
+    // the transcripts, their job, the keyword hits and the IVR trace went with it; the held call keeps its own
+    const left = async (id: string) => {
+      const run = await ivr.run(id);
+      return { segments: (await transcripts.segments(id)).length, job: (await transcripts.job(id)) !== undefined, hits: (await keywords.hitsOf(id)).length, trace: run?.trace.length, outcome: run?.outcome };
+    };
+    assert.deepEqual(await left('call-expired'), { segments: 0, job: false, hits: 0, trace: 0, outcome: 'enqueue' });
+    assert.deepEqual(await left('call-held'), { segments: 2, job: true, hits: 1, trace: 1, outcome: 'enqueue' });
 
     // released from hold, the next purge takes it
     assert.equal((await h.app.request('/api/v1/cdrs/call-held/legal-hold', { method: 'DELETE', headers: auth(token) })).status, 204);

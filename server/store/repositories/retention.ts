@@ -4,6 +4,9 @@ import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, or, type SQL } from 
 import type { Db } from '../database.js';
 import { callLegs, callRecords, callTagsJson, type CallDirection } from '../schema/call-records.js';
 import { retentionPolicies, type RetentionPolicyRow } from '../schema/retention.js';
+import { transcriptionJobs, transcriptSegments } from '../schema/transcripts.js';
+import { keywordHits } from '../schema/keywords.js';
+import { ivrRuns } from '../schema/ivr.js';
 
 export type RetentionPolicy = RetentionPolicyRow;
 
@@ -110,9 +113,16 @@ export class RetentionRepository {
     await this.#db.transaction(async (tx) => {
       await tx
         .update(callRecords)
-        .set({ purgedAt: o.at, recordingPath: null, caller: PURGED, callee: PURGED, callerName: null, routing: null, wrapUpNotes: null })
+        .set({ purgedAt: o.at, recordingPath: null, caller: PURGED, callee: PURGED, callerName: null, routing: null, ivr: null, wrapUpNotes: null })
         .where(inArray(callRecords.id, [...o.ids]));
       await tx.update(callLegs).set({ uri: `sip:${PURGED}@invalid`, sourceAddress: null, userAgent: null, sipCallId: PURGED }).where(inArray(callLegs.callId, [...o.ids]));
+      // what was said on the call goes with its recording: transcripts (post-call and live), their
+      // jobs, keyword hits, and the IVR run's trace (what the caller keyed and said); the run's
+      // outcome and path stay for the flow's containment figures
+      await tx.delete(transcriptSegments).where(inArray(transcriptSegments.callId, [...o.ids]));
+      await tx.delete(transcriptionJobs).where(inArray(transcriptionJobs.callId, [...o.ids]));
+      await tx.delete(keywordHits).where(inArray(keywordHits.callId, [...o.ids]));
+      await tx.update(ivrRuns).set({ trace: [] }).where(inArray(ivrRuns.id, [...o.ids]));
     });
   }
 
