@@ -1,9 +1,8 @@
-// Recognition interfaces. OfflineRecognizer is implemented by SherpaOfflineAsr (offline-asr.ts) with
-// the fixture CTC digit recogniser (test/fixtures/speech/digits-tdnn). Streaming ASR (sherpa-onnx
-// OnlineRecognizer) and keyword spotting (KeywordSpotter) run in the speech process on PCM socket
-// streams (worker/online-stream-asr.ts, opened through SpeechStreams with a streaming model such as
-// test/fixtures/speech/digits-transducer); StreamingRecognizer and KeywordSpotter below are the
-// per-leg shapes, not yet implemented as such (docs/speech.md).
+// The offline recognition interface, implemented by SherpaOfflineAsr (offline-asr.ts) with the
+// fixture CTC digit recogniser (test/fixtures/speech/digits-tdnn) or an installed model. A call
+// leg's streaming recognition and keyword spotting have their own shape: SpeechStreams.open()
+// (streams.ts) gives a stream id that a media worker's speech tap feeds over the PCM socket, and its
+// partials, finals and keyword hits come back as StreamEvents (docs/speech.md).
 
 export interface RecognitionResult {
   readonly text: string;
@@ -14,23 +13,7 @@ export interface RecognitionResult {
   readonly confidence: number | null;
 }
 
-/** one per call leg: partials while speech goes on, a final at each endpoint (sherpa's endpointing) */
-export interface StreamingRecognizer {
-  accept(pcm: Int16Array): void;
-  onPartial(listener: (r: RecognitionResult) => void): void;
-  onFinal(listener: (r: RecognitionResult) => void): void;
-  close(): Promise<void>;
-}
-
 /** whole utterances or recordings (post-call transcription) */
 export interface OfflineRecognizer {
   transcribe(options: { pcm: Int16Array; rate: 8000 | 16000 }): Promise<RecognitionResult[]>;
-}
-
-/** keywords per call; a hit is an event on the WebSocket stream */
-export interface KeywordSpotter {
-  setKeywords(keywords: readonly string[]): void;
-  accept(pcm: Int16Array): void;
-  onHit(listener: (hit: { keyword: string; atMs: number }) => void): void;
-  close(): Promise<void>;
 }

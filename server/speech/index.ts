@@ -9,7 +9,7 @@ export { EspeakTts } from './tts/espeak.js';
 export { TtsPrompts } from './tts/prompt-cache.js';
 export { SherpaVoiceTts } from './tts/sherpa-voice.js';
 export { TtsError, type TtsEngine, type TtsRate } from './tts/tts.js';
-export type { StreamingRecognizer, OfflineRecognizer, KeywordSpotter, RecognitionResult } from './asr.js';
+export type { OfflineRecognizer, RecognitionResult } from './asr.js';
 export { SherpaOfflineAsr } from './offline-asr.js';
 export { SpeechStreams, type OpenStream, type Recognizer, type StreamEvent, type StreamsSpeech } from './streams.js';
 export { offlineAsrCheck } from './check/offline-asr-check.js';
