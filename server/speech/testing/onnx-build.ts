@@ -31,3 +31,37 @@ export function identityOnnx(options: { metadata: Readonly<Record<string, string
   for (const [k, v] of Object.entries(options.metadata)) parts.push(bytes(14, Buffer.concat([str(1, k), str(2, v)])));
   return Buffer.concat(parts);
 }
+
+function readVarint(buf: Buffer, at: number): { value: number; next: number } {
+  let value = 0;
+  let scale = 1;
+  for (let i = at; i < buf.length; i++) {
+    const b = buf[i] as number;
+    value += (b & 0x7f) * scale;
+    scale *= 128;
+    if ((b & 0x80) === 0) return { value, next: i + 1 };
+  }
+  throw new Error('bad varint');
+}
+
+/** a real model with its metadata replaced (top-level fields copied, metadata_props = 14 rewritten) */
+export function withMetadata(model: Buffer, metadata: Readonly<Record<string, string>>): Buffer {
+  const parts: Buffer[] = [];
+  let at = 0;
+  while (at < model.length) {
+    const start = at;
+    const t = readVarint(model, at);
+    const wire = t.value & 7;
+    at = t.next;
+    if (wire === 0) at = readVarint(model, at).next;
+    else if (wire === 2) {
+      const len = readVarint(model, at);
+      at = len.next + len.value;
+    } else if (wire === 1) at += 8;
+    else if (wire === 5) at += 4;
+    else throw new Error(`wire type ${wire}`);
+    if (t.value >>> 3 !== 14) parts.push(model.subarray(start, at));
+  }
+  for (const [k, v] of Object.entries(metadata)) parts.push(bytes(14, Buffer.concat([str(1, k), str(2, v)])));
+  return Buffer.concat(parts);
+}

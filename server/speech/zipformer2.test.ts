@@ -1,0 +1,107 @@
+// sherpa-onnx's zipformer2 streaming transducer (what the manifest's streaming-zipformer-* and
+// kws-zipformer-* models are) loaded for real by the speech process, through the contract fixture
+// test/fixtures/speech/digits-zipformer2 (digits-transducer's weights under zipformer2's inputs,
+// outputs, states and metadata; scripts/speech-fixtures/make_zipformer2.py). Digit strings by
+// held-out espeak-ng voices through sox's G.711 go in as 20 ms PCM socket records; the OnlineRecognizer
+// gives the digits and the KeywordSpotter a hit. A folder laid out as sherpa-onnx's release archives
+// (encoder-epoch-99-avg-1.onnx and its int8 copy …) loads too, its type found from files + metadata.
+// An encoder missing any metadata key sherpa-onnx reads (it would exit()) or with inconsistent values
+// is refused naming the key, and the speech process stays up.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { silentLogger } from '../sip/index.js';
+import { readOnnxHeader } from './check/onnx-metadata.js';
+import { ZIPFORMER2_LIST_KEYS, ZIPFORMER2_NUMBER_KEYS } from './check/zipformer2-check.js';
+import { SherpaOfflineAsr } from './offline-asr.js';
+import { SpeechStreams, type StreamEvent } from './streams.js';
+import { SpeechProcess } from './supervisor.js';
+import { espeak, throughG711 } from './testing/audio.js';
+import { digitErrors } from './testing/digits.js';
+import { feedStream } from './testing/feed.js';
+import { withMetadata } from './testing/onnx-build.js';
+
+const MODEL = fileURLToPath(new URL('../../test/fixtures/speech/digits-zipformer2', import.meta.url));
+const silence = (ms: number): Int16Array => new Int16Array(8 * ms);
+type Final = Extract<StreamEvent, { event: 'asr-final' }>;
+
+describe('zipformer2 streaming transducer in the speech process (contract fixture digits-zipformer2)', () => {
+  let root: string;
+  let speech: SpeechProcess;
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'hailing-zipformer2-'));
+    speech = new SpeechProcess({ logger: silentLogger, socketDir: root });
+  });
+  after(async () => {
+    await speech.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  /** a copy of the fixture whose encoder has `edit` applied to its metadata */
+  async function variant(name: string, edit: (meta: Record<string, string>) => void): Promise<string> {
+    const dir = join(root, name);
+    mkdirSync(dir);
+    for (const f of ['decoder.onnx', 'joiner.onnx', 'tokens.txt']) copyFileSync(join(MODEL, f), join(dir, f));
+    const encoder = join(MODEL, 'encoder.onnx');
+    const meta = { ...(await readOnnxHeader({ path: encoder })).metadata };
+    edit(meta);
+    writeFileSync(join(dir, 'encoder.onnx'), withMetadata(readFileSync(encoder), meta));
+    return dir;
+  }
+
+  it('is loaded as zipformer2 and recognises two digit strings by held-out voices; a keyword said is spotted, another not', { timeout: 120_000 }, async (t) => {
+    const loaded = await speech.request({ op: 'load-recognizer', name: 'z2', dir: MODEL });
+    assert.deepEqual(loaded, { op: 'load-recognizer', sampleRate: 8000, featureDim: 23, vocabSize: 11, modelType: 'zipformer2', streaming: true });
+    const streams = new SpeechStreams({ speech, recognizer: new SherpaOfflineAsr({ speech, name: 'z2', dir: MODEL }) });
+    const first = espeak({ text: '4 8 2 1 5', voice: 'en-us+f4', rate: 8000 });
+    const second = espeak({ text: '9 0 3 7', voice: 'en-gb-scotland+m3', rate: 8000 });
+    const pcm = throughG711(Int16Array.from([silence(700), first, silence(2000), second, silence(1500)].flatMap((p) => [...p])));
+    const events = await feedStream(streams, pcm, ['4 8', '6 6']);
+    for (const e of events) if (e.event !== 'vad-start' && e.event !== 'vad-end') t.diagnostic(JSON.stringify(e));
+    const finals = events.filter((e): e is Final => e.event === 'asr-final');
+    assert.equal(finals.length, 2, JSON.stringify(finals));
+    const [a, b] = finals as [Final, Final];
+    assert.ok(digitErrors('48215', a.text) <= 1, `first: "${a.text}"`);
+    assert.ok(digitErrors('9037', b.text) <= 1, `second: "${b.text}"`);
+    assert.ok(a.startMs >= 700 && a.endMs <= 700 + first.length / 8 + 400, `first at ${a.startMs}–${a.endMs}`);
+    const hits = events.filter((e) => e.event === 'kws-hit');
+    assert.deepEqual(hits.map((h) => h.keyword), ['4 8'], JSON.stringify(hits));
+  });
+
+  it("loads from a folder laid out as sherpa-onnx's release archives (epoch-named files, int8 copies, extra files)", async () => {
+    const dir = join(root, 'release-layout');
+    mkdirSync(join(dir, 'test_wavs'), { recursive: true });
+    for (const role of ['encoder', 'decoder', 'joiner']) {
+      for (const suffix of ['-epoch-99-avg-1.onnx', '-epoch-99-avg-1.int8.onnx']) copyFileSync(join(MODEL, `${role}.onnx`), join(dir, `${role}${suffix}`));
+    }
+    copyFileSync(join(MODEL, 'tokens.txt'), join(dir, 'tokens.txt'));
+    writeFileSync(join(dir, 'README.md'), 'release notes\n');
+    const loaded = await speech.request({ op: 'load-recognizer', name: 'z2-release', dir });
+    assert.equal(loaded.op === 'load-recognizer' && loaded.modelType, 'zipformer2');
+  });
+
+  it('an encoder without any one metadata key sherpa-onnx reads is refused naming that key; the process stays up', async () => {
+    for (const key of [...ZIPFORMER2_LIST_KEYS, ...ZIPFORMER2_NUMBER_KEYS]) {
+      const dir = await variant(`no-${key}`, (m) => delete m[key]);
+      await assert.rejects(speech.request({ op: 'load-recognizer', name: `no-${key}`, dir }), (err: Error) => /is refused before loading/.test(err.message) && err.message.includes(`'${key}'`), key);
+    }
+    assert.equal((await speech.request({ op: 'ping' })).op, 'ping');
+  });
+
+  it('inconsistent metadata is refused with the reason: lists of different lengths, a non-number, layers that do not match the inputs', async () => {
+    const cases: { name: string; edit: (m: Record<string, string>) => void; reason: RegExp }[] = [
+      { name: 'short-list', edit: (m) => (m.encoder_dims = '4,4'), reason: /2 value\(s\) in 'encoder_dims'|1 value\(s\) in 'query_head_dims' but 2 in 'encoder_dims'/ },
+      { name: 'not-number', edit: (m) => (m.num_heads = 'four'), reason: /'num_heads' = 'four'/ },
+      { name: 'more-layers', edit: (m) => (m.num_encoder_layers = '2'), reason: /encoder\.onnx has 9 inputs but its metadata \(num_encoder_layers\) implies 15/ },
+      { name: 'short-T', edit: (m) => (m.T = '16'), reason: /T 16 below decode_chunk_len 32/ },
+    ];
+    for (const c of cases) {
+      const dir = await variant(c.name, c.edit);
+      await assert.rejects(speech.request({ op: 'load-recognizer', name: c.name, dir }), (err: Error) => /is refused before loading/.test(err.message) && c.reason.test(err.message), c.name);
+    }
+    assert.equal((await speech.request({ op: 'ping' })).op, 'ping');
+  });
+});
