@@ -87,7 +87,7 @@ describe('streaming ASR and keyword spotting in the speech process (fixture stre
     const lstm = { model_type: 'lstm', T: '68', decode_chunk_len: '32', num_encoder_layers: '40', d_model: '23' };
     const cases = [
       { name: 'no-rnn-hidden', encoder: lstm, reason: /no whole number 'rnn_hidden_size'/ },
-      { name: 'zipformer', encoder: { ...lstm, model_type: 'zipformer', rnn_hidden_size: '1' }, reason: /model_type 'zipformer': sherpa-onnx's zipformer streaming transducer is not supported yet/ },
+      { name: 'conformer', encoder: { ...lstm, model_type: 'conformer', rnn_hidden_size: '1' }, reason: /model_type 'conformer': sherpa-onnx's conformer streaming transducer is not supported yet/ },
     ];
     for (const c of cases) {
       const dir = join(root, c.name);

@@ -2,7 +2,7 @@
 // sherpa-onnx loads it, on top of the per-kind ONNX check (model-check.ts: T, decode_chunk_len,
 // vocab_size, context_size). sherpa-onnx exit()s when the encoder's model_type is unknown, when a
 // key its model class reads is missing (online-lstm-transducer-model.cc reads num_encoder_layers,
-// rnn_hidden_size and d_model too; zipformer2: zipformer2-check.ts), when tokens.txt is missing or
+// rnn_hidden_size and d_model too; zipformer and zipformer2: zipformer-check.ts), when tokens.txt is missing or
 // has no blank; a vocabulary that disagrees with the decoder only shows as garbage. Each is a
 // sentence here instead.
 import { readFile } from 'node:fs/promises';
@@ -12,7 +12,7 @@ import { readOnnxHeader } from './onnx-metadata.js';
 import { onnxModelCheck } from './model-check.js';
 import { transducerFiles } from './model-files.js';
 import { BLANKS, parseTokens } from './offline-asr-check.js';
-import { zipformer2IoProblem, zipformer2MetadataProblem } from './zipformer2-check.js';
+import { zipformerIoProblem, zipformerMetadataProblem } from './zipformer-check.js';
 
 export interface OnlineAsrModel {
   readonly encoder: string;
@@ -25,13 +25,13 @@ export interface OnlineAsrModel {
   readonly featureDim: number;
   readonly vocabSize: number;
   /** the encoder's model_type (sherpa-onnx picks its model class by it) */
-  readonly modelType: 'lstm' | 'zipformer2';
+  readonly modelType: 'lstm' | 'zipformer' | 'zipformer2';
 }
 
 /** the encoder keys sherpa-onnx's lstm model reads without a default */
 const LSTM_KEYS = ['num_encoder_layers', 'T', 'decode_chunk_len', 'rnn_hidden_size', 'd_model'];
 /** types sherpa-onnx has but whose variant keys are not checked here yet */
-const NOT_YET = ['zipformer', 'conformer', 'ebranchformer'];
+const NOT_YET = ['conformer', 'ebranchformer'];
 
 /** a folder holding encoder*.onnx is a streaming transducer (sherpa-onnx's file names) */
 export const STREAMING_FILES = ['encoder*.onnx', 'decoder*.onnx', 'joiner*.onnx', 'tokens.txt'] as const;
@@ -45,14 +45,14 @@ async function encoderProblem(encoder: string, enc: Readonly<Record<string, stri
     if (Number(enc.T) < Number(enc.decode_chunk_len)) return `${file} has T ${enc.T} below decode_chunk_len ${enc.decode_chunk_len}`;
     return null;
   }
-  if (type === 'zipformer2') {
-    const meta = zipformer2MetadataProblem(enc);
+  if (type === 'zipformer2' || type === 'zipformer') {
+    const meta = zipformerMetadataProblem(type, enc);
     if ('problem' in meta) return meta.problem.replace(/^encoder/, file);
-    const io = await zipformer2IoProblem({ encoder, states: meta.states });
+    const io = await zipformerIoProblem({ encoder, states: meta.states });
     return io === null ? null : io.replace(/^encoder/, file);
   }
-  if (NOT_YET.includes(type)) return `${file} has model_type '${type}': sherpa-onnx's ${type} streaming transducer is not supported yet (only 'lstm' and 'zipformer2')`;
-  return `${file} has model_type '${type}'; only 'lstm' and 'zipformer2' streaming transducers are supported`;
+  if (NOT_YET.includes(type)) return `${file} has model_type '${type}': sherpa-onnx's ${type} streaming transducer is not supported yet (only 'lstm', 'zipformer' and 'zipformer2')`;
+  return `${file} has model_type '${type}'; only 'lstm', 'zipformer' and 'zipformer2' streaming transducers are supported`;
 }
 
 export async function onlineAsrCheck(options: { name: string; dir: string }): Promise<OnlineAsrModel> {
@@ -81,5 +81,5 @@ export async function onlineAsrCheck(options: { name: string; dir: string }): Pr
   if (!(sampleRate === 8000 || sampleRate === 16000)) refuse(`${basename(encoder)} has sample_rate '${enc.sample_rate}'`);
   if (!Number.isInteger(featureDim) || featureDim < 1 || featureDim > 512) refuse(`${basename(encoder)} has feature_dim '${enc.feature_dim}'`);
   const symbols = [...Array(vocabSize).keys()].map((i) => tokens.get(i) ?? '');
-  return { encoder, decoder, joiner, tokens: join(options.dir, 'tokens.txt'), symbols, sampleRate, featureDim, vocabSize, modelType: enc.model_type as 'lstm' | 'zipformer2' };
+  return { encoder, decoder, joiner, tokens: join(options.dir, 'tokens.txt'), symbols, sampleRate, featureDim, vocabSize, modelType: enc.model_type as OnlineAsrModel['modelType'] };
 }

@@ -1,7 +1,8 @@
-// sherpa-onnx's zipformer2 streaming transducer (what the manifest's streaming-zipformer-* and
-// kws-zipformer-* models are) loaded for real by the speech process, through the contract fixture
-// test/fixtures/speech/digits-zipformer2 (digits-transducer's weights under zipformer2's inputs,
-// outputs, states and metadata; scripts/speech-fixtures/make_zipformer2.py). Digit strings by
+// sherpa-onnx's zipformer streaming transducers loaded for real by the speech process: zipformer2
+// (the manifest's streaming-zipformer-en-2023-06-26 and kws-zipformer-*) and the first zipformer
+// (model_type zipformer: streaming-zipformer-bilingual-zh-en-2023-02-20), through the contract
+// fixtures test/fixtures/speech/digits-zipformer2 and digits-zipformer (digits-transducer's weights
+// under each type's inputs, outputs, states and metadata; scripts/speech-fixtures/make_zipformer.py). Digit strings by
 // held-out espeak-ng voices through sox's G.711 go in as 20 ms PCM socket records; the OnlineRecognizer
 // gives the digits and the KeywordSpotter a hit. A folder laid out as sherpa-onnx's release archives
 // (encoder-epoch-99-avg-1.onnx and its int8 copy …) loads too, its type found from files + metadata.
@@ -15,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentLogger } from '../sip/index.js';
 import { readOnnxHeader } from './check/onnx-metadata.js';
-import { ZIPFORMER2_LIST_KEYS, ZIPFORMER2_NUMBER_KEYS } from './check/zipformer2-check.js';
+import { ZIPFORMER_LIST_KEYS, ZIPFORMER_NUMBER_KEYS, type ZipformerType } from './check/zipformer-check.js';
 import { SherpaOfflineAsr } from './offline-asr.js';
 import { SpeechStreams, type StreamEvent } from './streams.js';
 import { SpeechProcess } from './supervisor.js';
@@ -24,15 +25,19 @@ import { digitErrors } from './testing/digits.js';
 import { feedStream } from './testing/feed.js';
 import { withMetadata } from './testing/onnx-build.js';
 
-const MODEL = fileURLToPath(new URL('../../test/fixtures/speech/digits-zipformer2', import.meta.url));
+const fixture = (name: string): string => fileURLToPath(new URL(`../../test/fixtures/speech/${name}`, import.meta.url));
+const TYPES: readonly { type: ZipformerType; model: string }[] = [
+  { type: 'zipformer2', model: fixture('digits-zipformer2') },
+  { type: 'zipformer', model: fixture('digits-zipformer') },
+];
 const silence = (ms: number): Int16Array => new Int16Array(8 * ms);
 type Final = Extract<StreamEvent, { event: 'asr-final' }>;
 
-describe('zipformer2 streaming transducer in the speech process (contract fixture digits-zipformer2)', () => {
+for (const { type, model: MODEL } of TYPES) describe(`${type} streaming transducer in the speech process (contract fixture ${MODEL.split('/').pop()})`, () => {
   let root: string;
   let speech: SpeechProcess;
   before(() => {
-    root = mkdtempSync(join(tmpdir(), 'hailing-zipformer2-'));
+    root = mkdtempSync(join(tmpdir(), `hailing-${type}-`));
     speech = new SpeechProcess({ logger: silentLogger, socketDir: root });
   });
   after(async () => {
@@ -52,9 +57,9 @@ describe('zipformer2 streaming transducer in the speech process (contract fixtur
     return dir;
   }
 
-  it('is loaded as zipformer2 and recognises two digit strings by held-out voices; a keyword said is spotted, another not', { timeout: 120_000 }, async (t) => {
+  it(`is loaded as ${type} and recognises two digit strings by held-out voices; a keyword said is spotted, another not`, { timeout: 120_000 }, async (t) => {
     const loaded = await speech.request({ op: 'load-recognizer', name: 'z2', dir: MODEL });
-    assert.deepEqual(loaded, { op: 'load-recognizer', sampleRate: 8000, featureDim: 23, vocabSize: 11, modelType: 'zipformer2', streaming: true });
+    assert.deepEqual(loaded, { op: 'load-recognizer', sampleRate: 8000, featureDim: 23, vocabSize: 11, modelType: type, streaming: true });
     const streams = new SpeechStreams({ speech, recognizer: new SherpaOfflineAsr({ speech, name: 'z2', dir: MODEL }) });
     const first = espeak({ text: '4 8 2 1 5', voice: 'en-us+f4', rate: 8000 });
     const second = espeak({ text: '9 0 3 7', voice: 'en-gb-scotland+m3', rate: 8000 });
@@ -80,11 +85,11 @@ describe('zipformer2 streaming transducer in the speech process (contract fixtur
     copyFileSync(join(MODEL, 'tokens.txt'), join(dir, 'tokens.txt'));
     writeFileSync(join(dir, 'README.md'), 'release notes\n');
     const loaded = await speech.request({ op: 'load-recognizer', name: 'z2-release', dir });
-    assert.equal(loaded.op === 'load-recognizer' && loaded.modelType, 'zipformer2');
+    assert.equal(loaded.op === 'load-recognizer' && loaded.modelType, type);
   });
 
   it('an encoder without any one metadata key sherpa-onnx reads is refused naming that key; the process stays up', async () => {
-    for (const key of [...ZIPFORMER2_LIST_KEYS, ...ZIPFORMER2_NUMBER_KEYS]) {
+    for (const key of [...ZIPFORMER_LIST_KEYS[type], ...ZIPFORMER_NUMBER_KEYS]) {
       const dir = await variant(`no-${key}`, (m) => delete m[key]);
       await assert.rejects(speech.request({ op: 'load-recognizer', name: `no-${key}`, dir }), (err: Error) => /is refused before loading/.test(err.message) && err.message.includes(`'${key}'`), key);
     }
@@ -93,9 +98,14 @@ describe('zipformer2 streaming transducer in the speech process (contract fixtur
 
   it('inconsistent metadata is refused with the reason: lists of different lengths, a non-number, layers that do not match the inputs', async () => {
     const cases: { name: string; edit: (m: Record<string, string>) => void; reason: RegExp }[] = [
-      { name: 'short-list', edit: (m) => (m.encoder_dims = '4,4'), reason: /2 value\(s\) in 'encoder_dims'|1 value\(s\) in 'query_head_dims' but 2 in 'encoder_dims'/ },
-      { name: 'not-number', edit: (m) => (m.num_heads = 'four'), reason: /'num_heads' = 'four'/ },
-      { name: 'more-layers', edit: (m) => (m.num_encoder_layers = '2'), reason: /encoder\.onnx has 9 inputs but its metadata \(num_encoder_layers\) implies 15/ },
+      { name: 'short-list', edit: (m) => (m.encoder_dims = '4,4'), reason: /1 value\(s\) in '\w+' but 2 in 'encoder_dims'/ },
+      { name: 'not-number', edit: (m) => (m.cnn_module_kernels = 'four'), reason: /'cnn_module_kernels' = 'four'/ },
+      {
+        // two stacks (zipformer2: two layers) where the graph has one: 15 inputs implied
+        name: 'two-stacks',
+        edit: (m) => ZIPFORMER_LIST_KEYS[type].forEach((k) => (m[k] = `${m[k]},${m[k]}`)),
+        reason: type === 'zipformer2' ? /encoder\.onnx has 9 inputs but its metadata implies 15/ : /encoder\.onnx has 8 inputs but its metadata implies 15/,
+      },
       { name: 'short-T', edit: (m) => (m.T = '16'), reason: /T 16 below decode_chunk_len 32/ },
     ];
     for (const c of cases) {

@@ -1,4 +1,5 @@
-"""Re-exports the streaming digit fixture (digits-transducer) under sherpa-onnx's `zipformer2` contract.
+"""Re-exports the streaming digit fixture (digits-transducer) under sherpa-onnx's `zipformer2` and
+`zipformer` (the first Zipformer, icefall's pruned_transducer_stateless7_streaming) contracts.
 
 No training and no torch: the committed encoder.onnx / decoder.onnx / joiner.onnx are rewired with
 the onnx package, so the weights (and so the recognition) are exactly digits-transducer's.
@@ -25,7 +26,16 @@ processed_lens counts frames. The front end stays the fixture's 8 kHz, 23 bins (
 feature_dim metadata, read by Hailing's check; sherpa-onnx takes them from the config): the weights
 were trained on it, and a 16 kHz/80-bin front end would need retraining.
 
-Usage: /usr/bin/python3 make_zipformer2.py ../../test/fixtures/speech/digits-transducer ../../test/fixtures/speech/digits-zipformer2
+sherpa-onnx's OnlineZipformerTransducerModel (online-zipformer-transducer-model.cc, model_type
+zipformer) reads encoder_dims, attention_dims, num_encoder_layers, cnn_module_kernels,
+left_context_len, T, decode_chunk_len and feeds 7 states per stack, grouped by kind:
+  cached_len (layers, N) int64, cached_avg (layers, N, encoder_dims),
+  cached_key (layers, left, N, attention_dims), cached_val and cached_val2 (layers, left, N,
+  attention_dims / 2), cached_conv1 and cached_conv2 (layers, N, encoder_dims, kernel − 1).
+With one stack of 40 layers and encoder_dims 23, the window h (40, N, 23) is exactly cached_avg; c,
+a pass-through, is cut from it inside the graph; the other states are passed through.
+
+Usage: /usr/bin/python3 make_zipformer.py ../../test/fixtures/speech/digits-transducer ../../test/fixtures/speech/digits-zipformer2 ../../test/fixtures/speech/digits-zipformer
 """
 import os
 import shutil
@@ -106,6 +116,56 @@ def encoder(src):
     return m
 
 
+def encoder_v1(src):
+    m = onnx.load(src)
+    g = m.graph
+    assert [i.name for i in g.input] == ["x", "h", "c"]
+    rename = {"h": "cached_avg_0", "next_h": "new_cached_avg_0"}
+    for node in g.node:
+        node.input[:] = [rename.get(n, n) for n in node.input]
+        node.output[:] = [rename.get(n, n) for n in node.output]
+    # c (40, N, 1), only ever passed through, is cut from the window: it is no input any more
+    g.initializer.extend([helper.make_tensor("c_start", TensorProto.INT64, [1], [0]), helper.make_tensor("c_end", TensorProto.INT64, [1], [1]),
+                          helper.make_tensor("c_axis", TensorProto.INT64, [1], [2])])
+    g.node.insert(0, helper.make_node("Slice", ["cached_avg_0", "c_start", "c_end", "c_axis"], ["c"]))
+    x = onnx.ValueInfoProto.FromString(g.input[0].SerializeToString())
+    out = onnx.ValueInfoProto.FromString(g.output[0].SerializeToString())
+    f = TensorProto.FLOAT
+    layers, dim, attn, kernel, left = LEFT, KEY_DIM, 2, KERNEL, 1  # 40 layers of 23: the window
+    states = [
+        helper.make_tensor_value_info("cached_len_0", TensorProto.INT64, [layers, "N"]),
+        helper.make_tensor_value_info("cached_avg_0", f, [layers, "N", dim]),
+        helper.make_tensor_value_info("cached_key_0", f, [layers, left, "N", attn]),
+        helper.make_tensor_value_info("cached_val_0", f, [layers, left, "N", attn // 2]),
+        helper.make_tensor_value_info("cached_val2_0", f, [layers, left, "N", attn // 2]),
+        helper.make_tensor_value_info("cached_conv1_0", f, [layers, "N", dim, kernel - 1]),
+        helper.make_tensor_value_info("cached_conv2_0", f, [layers, "N", dim, kernel - 1]),
+    ]
+    for s in states:
+        if s.name != "cached_avg_0":
+            g.node.append(helper.make_node("Identity", [s.name], ["new_" + s.name]))
+    outs = [out]
+    for s in states:
+        o = onnx.ValueInfoProto()
+        o.CopyFrom(s)
+        o.name = "new_" + s.name
+        outs.append(o)
+    del g.input[:]
+    g.input.extend([x] + states)
+    del g.output[:]
+    g.output.extend(outs)
+    old = {p.key: p.value for p in m.metadata_props}
+    set_meta(m, {
+        "model_type": "zipformer", "version": "1",
+        "encoder_dims": dim, "attention_dims": attn, "num_encoder_layers": layers, "cnn_module_kernels": kernel,
+        "left_context_len": left, "T": old["T"], "decode_chunk_len": old["decode_chunk_len"],
+        "sample_rate": old["sample_rate"], "feature_dim": old["feature_dim"], **AUTHOR,
+        "comment": AUTHOR["comment"].replace("zipformer2", "zipformer (v1)"),
+    })
+    onnx.checker.check_model(m)
+    return m
+
+
 def copy_with_author(src, dst):
     m = onnx.load(src)
     meta = {p.key: p.value for p in m.metadata_props}
@@ -115,12 +175,13 @@ def copy_with_author(src, dst):
 
 
 def main():
-    src, out = sys.argv[1], sys.argv[2]
-    os.makedirs(out, exist_ok=True)
-    onnx.save(encoder(os.path.join(src, "encoder.onnx")), os.path.join(out, "encoder.onnx"))
-    for f in ("decoder.onnx", "joiner.onnx"):
-        copy_with_author(os.path.join(src, f), os.path.join(out, f))
-    shutil.copyfile(os.path.join(src, "tokens.txt"), os.path.join(out, "tokens.txt"))
+    src, out2, out1 = sys.argv[1], sys.argv[2], sys.argv[3]
+    for out, build in ((out2, encoder), (out1, encoder_v1)):
+        os.makedirs(out, exist_ok=True)
+        onnx.save(build(os.path.join(src, "encoder.onnx")), os.path.join(out, "encoder.onnx"))
+        for f in ("decoder.onnx", "joiner.onnx"):
+            copy_with_author(os.path.join(src, f), os.path.join(out, f))
+        shutil.copyfile(os.path.join(src, "tokens.txt"), os.path.join(out, "tokens.txt"))
 
 
 if __name__ == "__main__":
