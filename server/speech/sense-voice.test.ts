@@ -18,7 +18,7 @@ import { readOnnxHeader } from './check/onnx-metadata.js';
 import { SENSE_VOICE_INT_KEYS, SENSE_VOICE_LIST_KEYS } from './check/sense-voice-check.js';
 import { SherpaOfflineAsr } from './offline-asr.js';
 import { SpeechProcess } from './supervisor.js';
-import { espeak, throughG711 } from './testing/audio.js';
+import { espeak, resampled, throughG711 } from './testing/audio.js';
 import { digitErrors, HELDOUT_CASES } from './testing/digits.js';
 import { identityOnnx, withMetadata } from './testing/onnx-build.js';
 
@@ -76,11 +76,13 @@ describe('SenseVoice offline recogniser in the speech process (contract fixture 
     assert.ok(errors / total <= MAX_DIGIT_ERROR, `digit error ${errors}/${total}`);
   });
 
-  it('a recording with two utterances is transcribed as post-call transcription does: two segments, in order, at their times', { timeout: 60_000 }, async () => {
+  // 16 kHz: an Ogg/Opus recording is decoded at 16 kHz; sherpa-onnx resamples to the model's rate
+  for (const rate of [8000, 16000] as const) it(`a recording at ${rate / 1000} kHz with two utterances is transcribed as post-call transcription does: two segments, in order, at their times`, { timeout: 60_000 }, async () => {
     const first = espeak({ text: '3 1 4', voice: 'en-us+f4', rate: 8000 });
     const second = espeak({ text: '2 7 1', voice: 'cmn+m3', rate: 8000 });
-    const pcm = throughG711(joined([silence(500), first, silence(1500), second, silence(500)]));
-    const segments = await asr.transcribe({ pcm, rate: 8000 });
+    const pcm8k = throughG711(joined([silence(500), first, silence(1500), second, silence(500)]));
+    const pcm = rate === 8000 ? pcm8k : resampled(pcm8k, 8000, 16000);
+    const segments = await asr.transcribe({ pcm, rate });
     assert.equal(segments.length, 2, JSON.stringify(segments));
     const [a, b] = segments as [(typeof segments)[0], (typeof segments)[0]];
     assert.ok(a.startMs < 500 + first.length / 8 && b.startMs >= 500 + first.length / 8, JSON.stringify(segments));

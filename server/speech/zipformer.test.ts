@@ -20,7 +20,7 @@ import { ZIPFORMER_LIST_KEYS, ZIPFORMER_NUMBER_KEYS, type ZipformerType } from '
 import { SherpaOfflineAsr } from './offline-asr.js';
 import { SpeechStreams, type StreamEvent } from './streams.js';
 import { SpeechProcess } from './supervisor.js';
-import { espeak, throughG711 } from './testing/audio.js';
+import { espeak, resampled, throughG711 } from './testing/audio.js';
 import { digitErrors } from './testing/digits.js';
 import { feedStream } from './testing/feed.js';
 import { withMetadata } from './testing/onnx-build.js';
@@ -74,6 +74,18 @@ for (const { type, model: MODEL } of TYPES) describe(`${type} streaming transduc
     assert.ok(a.startMs >= 700 && a.endMs <= 700 + first.length / 8 + 400, `first at ${a.startMs}–${a.endMs}`);
     const hits = events.filter((e) => e.event === 'kws-hit');
     assert.deepEqual(hits.map((h) => h.keyword), ['4 8'], JSON.stringify(hits));
+  });
+
+  it('a 16 kHz leg on this 8 kHz model is resampled by sherpa-onnx\'s stream (as an 8 kHz leg is for a real 16 kHz model)', { timeout: 120_000 }, async (t) => {
+    const streams = new SpeechStreams({ speech, recognizer: new SherpaOfflineAsr({ speech, name: 'z2', dir: MODEL }) });
+    const speech8k = throughG711(Int16Array.from([silence(700), espeak({ text: '6 2 7 3 1', voice: 'en-us+m3', rate: 8000 }), silence(1500)].flatMap((p) => [...p])));
+    const events = await feedStream(streams, resampled(speech8k, 8000, 16000), [], 16000);
+    const finals = events.filter((e): e is Final => e.event === 'asr-final');
+    t.diagnostic(JSON.stringify(finals));
+    assert.equal(finals.length, 1, JSON.stringify(finals));
+    assert.ok(digitErrors('62731', finals[0]!.text) <= 1, `"${finals[0]!.text}"`);
+    // times are the stream's own (ms of the 16 kHz audio), the digits start after 700 ms of silence
+    assert.ok(finals[0]!.startMs >= 700, JSON.stringify(finals[0]));
   });
 
   it("loads from a folder laid out as sherpa-onnx's release archives (epoch-named files, int8 copies, extra files)", async () => {

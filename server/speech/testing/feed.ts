@@ -1,11 +1,12 @@
 // Feeds PCM to a recognised stream of the speech process as a media worker's tap does: 20 ms
-// records on the PCM socket (at 4× real time), then the end record; resolves with every event of
+// records at the leg's rate (8 kHz G.711, 16 kHz wideband) on the PCM socket (at 4× real time), then the end record; resolves with every event of
 // the stream once 'stream-ended' comes.
 import { connect } from 'node:net';
 import type { SpeechStreams, StreamEvent } from '../streams.js';
 import { pcmRecord } from '../worker/pcm-socket.js';
 
-export async function feedStream(streams: SpeechStreams, pcm: Int16Array, keywords: readonly string[]): Promise<StreamEvent[]> {
+export async function feedStream(streams: SpeechStreams, pcm: Int16Array, keywords: readonly string[], rate: 8000 | 16000 = 8000): Promise<StreamEvent[]> {
+  const frame = rate / 50;
   const events: StreamEvent[] = [];
   let ended!: () => void;
   const done = new Promise<void>((r) => (ended = r));
@@ -19,11 +20,11 @@ export async function feedStream(streams: SpeechStreams, pcm: Int16Array, keywor
   });
   const sock = connect(opened.socket);
   await new Promise<void>((r) => sock.once('connect', () => r()));
-  for (let i = 0; i < pcm.length; i += 160) {
-    sock.write(pcmRecord({ stream: opened.stream, rate: 8000, pcm: pcm.subarray(i, i + 160) }));
-    if ((i / 160) % 4 === 3) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < pcm.length; i += frame) {
+    sock.write(pcmRecord({ stream: opened.stream, rate, pcm: pcm.subarray(i, i + frame) }));
+    if ((i / frame) % 4 === 3) await new Promise((r) => setTimeout(r, 20));
   }
-  sock.end(pcmRecord({ stream: opened.stream, rate: 8000, pcm: new Int16Array(0) }));
+  sock.end(pcmRecord({ stream: opened.stream, rate, pcm: new Int16Array(0) }));
   await done;
   return events;
 }
