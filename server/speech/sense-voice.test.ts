@@ -6,7 +6,9 @@
 // recogniser), so sherpa-onnx's SenseVoice front end (hamming window, LFR, CMVN from the metadata)
 // and its tag handling are what decode them. A model missing any metadata key sherpa-onnx reads (it
 // would exit()), with inconsistent values or another number of inputs is refused naming it;
-// paraformer and whisper are refused as not supported yet; the speech process stays up.
+// paraformer and whisper are refused as not supported yet; the speech process stays up. A second
+// fixture, digits-sense-voice-16k, is trained on SenseVoice's real front end (16 kHz, 80 bins, LFR
+// 7/6, CMVN from its metadata): 8 kHz call audio reaches it through sherpa-onnx's resampler.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,10 @@ import { digitErrors, HELDOUT_CASES } from './testing/digits.js';
 import { identityOnnx, withMetadata } from './testing/onnx-build.js';
 
 const MODEL = fileURLToPath(new URL('../../test/fixtures/speech/digits-sense-voice', import.meta.url));
+/** trained on SenseVoice's real front end: 16 kHz, 80 bins, LFR 7/6 (scripts/speech-fixtures/train_sense_voice.py) */
+const MODEL_16K = fileURLToPath(new URL('../../test/fixtures/speech/digits-sense-voice-16k', import.meta.url));
+/** its bound on the held-out cases (docs/speech.md gives the measured figure) */
+const MAX_DIGIT_ERROR_16K = 0.2;
 /** the bound this test holds the fixture to on held-out voices (docs/speech.md gives the measured figure) */
 const MAX_DIGIT_ERROR = 0.15;
 const silence = (ms: number): Int16Array => new Int16Array(8 * ms);
@@ -74,6 +80,28 @@ describe('SenseVoice offline recogniser in the speech process (contract fixture 
     }
     t.diagnostic(`digit error ${((errors / total) * 100).toFixed(1)} % (${errors}/${total})`);
     assert.ok(errors / total <= MAX_DIGIT_ERROR, `digit error ${errors}/${total}`);
+  });
+
+  it(`a SenseVoice on the real front end (16 kHz, 80 bins, LFR 7/6) gets 8 kHz G.711 call audio resampled by sherpa-onnx: held-out digits within ${MAX_DIGIT_ERROR_16K * 100} %`, { timeout: 60_000 }, async (t) => {
+    const loaded = await speech.request({ op: 'load-recognizer', name: 'sv16k', dir: MODEL_16K });
+    assert.deepEqual(loaded, { op: 'load-recognizer', sampleRate: 16000, featureDim: 80, vocabSize: 16, modelType: 'sense_voice_ctc', streaming: false });
+    const asr16k = new SherpaOfflineAsr({ speech, name: 'sv16k', dir: MODEL_16K });
+    let errors = 0;
+    let total = 0;
+    for (const c of HELDOUT_CASES) {
+      const pcm = throughG711(joined([silence(300), espeak({ text: c.digits, voice: c.voice, rate: 8000 }), silence(300)]));
+      const r = await asr16k.utterance({ pcm, rate: 8000 });
+      const want = c.digits.replace(/ /g, '');
+      const e = digitErrors(want, r.text);
+      t.diagnostic(`${c.voice}: "${want}" → "${r.text}" (${e} errors) at ${r.timestamps.map((s) => s.toFixed(2)).join(' ')} s`);
+      errors += e;
+      total += want.length;
+      assert.ok(!r.text.includes('<|'), r.text);
+      // 60 ms output frames: a token's time may fall up to a frame outside the speech
+      for (const s of r.timestamps) assert.ok(s >= 0.24 && s <= pcm.length / 8000 - 0.24, `token time ${s} s outside the speech`);
+    }
+    t.diagnostic(`digit error ${((errors / total) * 100).toFixed(1)} % (${errors}/${total})`);
+    assert.ok(errors / total <= MAX_DIGIT_ERROR_16K, `digit error ${errors}/${total}`);
   });
 
   // 16 kHz: an Ogg/Opus recording is decoded at 16 kHz; sherpa-onnx resamples to the model's rate
