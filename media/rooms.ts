@@ -83,6 +83,10 @@ export class RecordingRef implements RecordingHandle {
     if (!this.#stopping) this.#owner.post(this.workerIndex, { type: 'record-pause', recordingId: this.id, paused: false });
   }
 
+  attach(right: EndpointHandle): void {
+    if (!this.#stopping) this.#owner.post(this.workerIndex, { type: 'record-attach', recordingId: this.id, right: endpointIn(right, this.workerIndex, 'the recording').id });
+  }
+
   /** idempotent; resolves with the file's figures (also when the recording ended with its endpoint) */
   stop(): Promise<RecordingResult> {
     this.#stopping ??= this.#owner.requestRecording(this.workerIndex, this.id, (id) => ({ type: 'record-stop', id, recordingId: this.id }));

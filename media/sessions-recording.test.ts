@@ -175,6 +175,37 @@ describe('media engine: recording', { skip: soxAvailable() ? false : 'sox missin
     b.close();
   });
 
+  it("a transfer's new party takes the right channel after the callee's endpoint closed: 800 Hz, then silence, then the new party's 1200 Hz", async () => {
+    const { a, b, ea, eb, talk } = await call(PCMU, PCMU);
+    const path = join(dir, 'transferred.wav');
+    const rec = engine.startRecording({ path, format: 'wav', left: ea, right: eb });
+    await talk(1);
+    await eb.close();
+    // the transfer target answers: a new endpoint in the call's group, bridged to the caller
+    const c = await TestPhone.open();
+    const ec = await engine.createEndpoint({ group: ea.group });
+    ec.setRemote({ address: '127.0.0.1', rtpPort: c.port });
+    ec.setFormat(PCMU);
+    ea.connect(ec);
+    rec.attach(ec);
+    await Promise.all([
+      a.stream({ to: ea.rtpPort, data: synth({ type: 'ul', seconds: 2, effect: ['sine', '400'] }), payloadType: 0, bytesPerPacket: 160 }),
+      c.stream({ to: ec.rtpPort, data: synth({ type: 'ul', seconds: 2, effect: ['sine', '1200'] }), payloadType: 0, bytesPerPacket: 160 }),
+    ]);
+    await rec.stop();
+    const { left, right } = channels(path, 8000);
+    const first = (x: Int16Array) => x.subarray(0, 8000 * 0.8);
+    const last = (x: Int16Array) => x.subarray(x.length - 8000 * 1.2);
+    assert.ok(toneLevel(first(right), 8000, 800) > 0.2, `right 800 Hz before ${toneLevel(first(right), 8000, 800)}`);
+    assert.ok(toneLevel(last(right), 8000, 1200) > 0.2, `right 1200 Hz after the transfer ${toneLevel(last(right), 8000, 1200)}`);
+    assert.ok(toneLevel(last(right), 8000, 800) < 0.02, `the old party is gone ${toneLevel(last(right), 8000, 800)}`);
+    assert.ok(toneLevel(last(left), 8000, 400) > 0.2, `left 400 Hz throughout ${toneLevel(last(left), 8000, 400)}`);
+    await Promise.all([ea.close(), ec.close()]);
+    a.close();
+    b.close();
+    c.close();
+  });
+
   it('stop() after the endpoint closed still resolves with the result', async () => {
     const { a, b, ea, eb, talk } = await call(PCMU, PCMU);
     const path = join(dir, 'closed.wav');

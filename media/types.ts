@@ -95,6 +95,11 @@ export interface RecordingHandle {
   /** card payments: silence is written while paused, and the pause is reported */
   pause(): void;
   resume(): void;
+  /**
+   * a transfer's new party takes the right channel (or its share of the mix) of a recording whose
+   * party left; ignored while the old party is still there, or on a one-party recording. Same worker.
+   */
+  attach(right: EndpointHandle): void;
   stop(): Promise<RecordingResult>;
 }
 

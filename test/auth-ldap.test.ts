@@ -8,31 +8,10 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { Attribute, Change } from 'ldapts';
 import { ADMIN, startHailing, type HailingProcess } from './helpers/hailing-process.js';
-import { startSlapd, SUFFIX, type Slapd } from './helpers/slapd.js';
+import { BASE_LDIF, GROUPS, group, ldapEnv, PEOPLE, person, startSlapd, SUFFIX, type Slapd } from './helpers/slapd.js';
 
-const PEOPLE = `ou=people,${SUFFIX}`;
-const GROUPS = `ou=groups,${SUFFIX}`;
-const SERVICE = `cn=hailing,ou=services,${SUFFIX}`;
-
-const person = (uid: string, name: string, password: string) => `dn: uid=${uid},${PEOPLE}
-objectClass: inetOrgPerson
-uid: ${uid}
-cn: ${name}
-sn: ${name.split(' ').at(-1)}
-displayName: ${name}
-userPassword: ${password}
-`;
-const group = (cn: string, members: string[]) => `dn: cn=${cn},${GROUPS}
-objectClass: groupOfNames
-cn: ${cn}
-${members.map((m) => `member: uid=${m},${PEOPLE}`).join('\n')}
-`;
 const LDIF = [
-  `dn: ${SUFFIX}\nobjectClass: dcObject\nobjectClass: organization\no: Hailing test\ndc: hailing\n`,
-  `dn: ${PEOPLE}\nobjectClass: organizationalUnit\nou: people\n`,
-  `dn: ${GROUPS}\nobjectClass: organizationalUnit\nou: groups\n`,
-  `dn: ou=services,${SUFFIX}\nobjectClass: organizationalUnit\nou: services\n`,
-  `dn: ${SERVICE}\nobjectClass: applicationProcess\nobjectClass: simpleSecurityObject\ncn: hailing\nuserPassword: service-pw\n`,
+  ...BASE_LDIF,
   person('alice', 'Alice Agent', 'alice-pw'),
   person('bob', 'Bob Boss', 'bob-pw'),
   person('carol', 'Carol Contractor', 'carol-pw'),
@@ -83,15 +62,8 @@ describe('directory sign-in (LDAP) against slapd', () => {
   before(async () => {
     slapd = await startSlapd(LDIF);
     hailing = await startHailing({
-      env: {
-        HAILING_LDAP_URL: slapd.url,
-        HAILING_LDAP_BIND_DN: SERVICE,
-        HAILING_LDAP_BIND_PASSWORD: 'service-pw',
-        HAILING_LDAP_USER_BASE: PEOPLE,
-        HAILING_LDAP_GROUP_BASE: GROUPS,
-        // one group by DN (with other spacing and case), one by its cn
-        HAILING_LDAP_ROLE_MAP: JSON.stringify({ [`CN=cc-agents, OU=groups, ${SUFFIX}`]: 'agent', 'cc-supervisors': ['supervisor'] }),
-      },
+      // one group by DN (with other spacing and case), one by its cn
+      env: ldapEnv(slapd.url, { [`CN=cc-agents, OU=groups, ${SUFFIX}`]: 'agent', 'cc-supervisors': ['supervisor'] }),
     });
   });
   after(async () => {

@@ -104,6 +104,20 @@ describe('single sign-on (OpenID Connect) against a local provider', () => {
     assert.deepEqual(await r.json(), { enabled: true });
   });
 
+  it('the directory settings show the provider without its client secret; the check reaches its discovery document (audited)', async () => {
+    const settings = await hailing.api<{ ldap: unknown; oidc: { issuer: string; clientId: string; roleMap: Record<string, string[]> } }>('GET', '/api/v1/directory');
+    assert.equal(settings.status, 200);
+    assert.equal(settings.body.ldap, null);
+    assert.deepEqual([settings.body.oidc.issuer, settings.body.oidc.clientId, settings.body.oidc.roleMap], [issuer, 'hailing', { 'cc-agents': ['agent'], 'CC-Leads': ['supervisor'] }]);
+    assert.ok(!JSON.stringify(settings.body).includes('hailing-client-secret'), 'no client secret');
+    const check = await hailing.api<{ ok: boolean; authorizationEndpoint: string }>('POST', '/api/v1/directory/oidc-check');
+    assert.equal(check.status, 200, JSON.stringify(check.body));
+    assert.equal(check.body.ok, true, JSON.stringify(check.body));
+    assert.ok(check.body.authorizationEndpoint.startsWith(issuer), check.body.authorizationEndpoint);
+    const audit = await hailing.api<{ items: { action: string }[] }>('GET', '/api/v1/audit?action=directory.oidc-check');
+    assert.equal(audit.body.items.length, 1);
+  });
+
   it('a person signs in at the provider and lands back on the console page signed in, with the roles of its groups', async () => {
     const browser = new Browser();
     const back = await browser.follow(await browser.signInAt(`${hailing.baseUrl}/api/v1/auth/oidc/start?return=${encodeURIComponent('/calls?day=today')}`, issuer, 'bob'));

@@ -5,7 +5,8 @@
 // 1003 (1200 Hz) with its `transfer` command (a blind REFER, RFC 3515): 1002 is told the progress
 // in NOTIFYs (message/sipfrag, ending "SIP/2.0 200 OK") and the final pair hears each other. When
 // 1002 holds before it transfers (the desk-phone sequence), 1001 keeps hearing the music while
-// 1003 rings.
+// 1003 rings. Calls are recorded (HAILING_RECORD_CALLS=all): after the API's transfer the
+// recording's right channel holds 1003, where 1002 was.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -20,9 +21,9 @@ import { finalCallRecord } from './helpers/cdrs.js';
 const DOMAIN = '127.0.0.1';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, ok: () => boolean, ms = 20_000): Promise<void> {
+async function until(what: string, ok: () => boolean, ms = 20_000, poll?: () => Promise<void>): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!ok()) {
+  while ((await poll?.(), !ok())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(100);
   }
@@ -61,7 +62,7 @@ describe('desk-phone call features with baresip: music on hold, blind transfer',
   let work: string;
 
   before(async () => {
-    rig = await startExtensionPhones(['1001', '1002', '1003']);
+    rig = await startExtensionPhones(['1001', '1002', '1003'], { HAILING_RECORD_CALLS: 'all', HAILING_RECORDING_ENCRYPTION: 'off' });
     work = mkdtempSync(join(tmpdir(), 'hailing-moh-test-'));
   });
 
@@ -205,6 +206,27 @@ describe('desk-phone call features with baresip: music on hold, blind transfer',
     await a.hangup();
     await c.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 15_000 });
     await Promise.all([a.stop(), b.stop(), c.stop()]);
+
+    // the recording: 1001 on the left throughout; on the right 1002, then 1003 after the transfer
+    let recordingPath: string | null = null;
+    await until('the call record naming its recording', () => recordingPath !== null, 15_000, async () => {
+      const r = await rig.server.api<{ recordingPath: string | null; recordingDurationMs: number | null }>('GET', `/api/v1/cdrs/${live.id}`);
+      if (r.body.recordingDurationMs !== null) recordingPath = r.body.recordingPath;
+    });
+    const stereo = join(rig.server.dataDir, 'recordings', recordingPath!);
+    const [left, right] = ['1', '2'].map((ch) => {
+      const out = join(work, `api-transfer-${ch}.wav`);
+      execFileSync('sox', [stereo, out, 'remix', ch]);
+      return out;
+    }) as [string, string];
+    const recordedS = Number(execFileSync('soxi', ['-D', right], { encoding: 'utf8' }).trim());
+    const rightStart = await loudest({ file: right, hz: [800, 1200], startS: 0.5, durationS: 1.5 });
+    const rightEnd = await loudest({ file: right, hz: [800, 1200], startS: recordedS - 3, durationS: 2.5 });
+    const leftEnd = await loudest({ file: left, hz: [400, 1200], startS: recordedS - 3, durationS: 2.5 });
+    assert.equal(rightStart.hz, 800, `the recording's right channel holds 1002 first: ${rightStart.text}`);
+    assert.equal(rightEnd.hz, 1200, `and 1003 after the transfer: ${rightEnd.text}`);
+    assert.ok(rightEnd.db > -40, `1003 is recorded, not silence: ${rightEnd.text}`);
+    assert.equal(leftEnd.hz, 400, `the left channel stays 1001: ${leftEnd.text}`);
 
     const hz = [400, 600, 800, 1200];
     const aHeard = heard(a);

@@ -1,18 +1,20 @@
-// Acceptance (streaming ASR and keyword spotting, issue 13): with HAILING_LIVE_TRANSCRIBE_MODEL set to
-// the fixture streaming transducer (test/fixtures/speech/digits-transducer) and HAILING_LIVE_KEYWORDS
-// giving calls to 1002 the keywords "4 8" and "5 5 5", a baresip caller plays digit strings spoken by
-// espeak-ng voices the model never heard in training into a call to a baresip callee that sends
-// silence. The speech process decodes the caller's leg as it comes: transcript.partial events while
-// the speech goes on, a transcript.final at each of sherpa-onnx's endpoints (stored as live segments),
-// and one transcript.keyword for "4 8" (said in the first string), none for "5 5 5" (never said);
-// nothing at all for the silent callee.
+// Acceptance (streaming ASR and keyword spotting, issues 13 and 16): with HAILING_LIVE_TRANSCRIBE_MODEL
+// set to the fixture streaming transducer (test/fixtures/speech/digits-transducer), a keyword list made
+// through the API in words ("four eight", "five five five" for calls to 1002; "cancel" is refused: the
+// digit model cannot spell it), a baresip caller plays digit strings spoken by espeak-ng voices the
+// model never heard in training into a call to a baresip callee that sends silence. The speech process
+// decodes the caller's leg as it comes: transcript.partial events while the speech goes on, a
+// transcript.final at each of sherpa-onnx's endpoints (stored as live segments), and one
+// transcript.keyword for "four eight" (said in the first string), none for "five five five" (never
+// said); nothing at all for the silent callee. The hit is stored: GET /api/v1/cdrs/{id}/keyword-hits
+// and the search by keyword and period return it.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WebSocket } from 'ws';
+import { watchTranscripts } from './helpers/transcript-events.js';
 import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
 import { finalCallRecord } from './helpers/cdrs.js';
 import { startHailing, withExtensions, type HailingProcess } from './helpers/hailing-process.js';
@@ -26,16 +28,7 @@ const SPOKEN = SPOKEN_DIGITS;
 const MAX_DIGIT_ERROR = 0.35;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface TranscriptEvent {
-  type: 'transcript.partial' | 'transcript.final' | 'transcript.keyword';
-  callId: string;
-  leg: 'caller' | 'callee';
-  startMs: number;
-  endMs: number;
-  text: string;
-}
-
-describe('live transcription with a streaming transducer and keywords per call (HAILING_LIVE_TRANSCRIBE_MODEL, HAILING_LIVE_KEYWORDS)', () => {
+describe('live transcription with a streaming transducer and keyword lists made in the API (HAILING_LIVE_TRANSCRIBE_MODEL)', () => {
   const phones: Phone[] = [];
   let server: HailingProcess | undefined;
   const scratch = mkdtempSync(path.join(tmpdir(), 'hailing-live-keywords-'));
@@ -48,24 +41,22 @@ describe('live transcription with a streaming transducer and keywords per call (
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it("the caller's digits come as partials and finals as the call goes on; the call's keyword said is spotted, the other not", { timeout: 150_000 }, async (t) => {
-    server = await startHailing({
-      env: { HAILING_LIVE_TRANSCRIBE: '1', HAILING_LIVE_TRANSCRIBE_MODEL: MODEL, HAILING_LIVE_KEYWORDS: JSON.stringify({ '1002': ['4 8', '5 5 5'] }) },
-    });
+  it("the caller's digits come as partials and finals as the call goes on; the list's phrase said is spotted and stored, the other not", { timeout: 150_000 }, async (t) => {
+    server = await startHailing({ env: { HAILING_LIVE_TRANSCRIBE: '1', HAILING_LIVE_TRANSCRIBE_MODEL: MODEL } });
     const s = server;
     await withExtensions(s, ['1001', '1002']);
+    // words, not tokens: the server spells them in the model's tokens.txt; one it cannot spell is refused
+    const refused = await s.api<{ issues: { path: string; message: string }[] }>('POST', '/api/v1/keyword-lists', { name: 'fraud', phrases: ['four eight', 'cancel'], numbers: ['1002'] });
+    assert.equal(refused.status, 400, JSON.stringify(refused.body));
+    assert.deepEqual(refused.body.issues.map((i) => i.path), ['phrases.1']);
+    assert.match(refused.body.issues[0]!.message, /'cancel'.*no token for 'c'/);
+    const made = await s.api('POST', '/api/v1/keyword-lists', { name: 'fraud', phrases: ['four eight', 'five five five'], numbers: ['1002'] });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const since = new Date().toISOString();
     const spoken = spokenDigitsWav({ dir: scratch, utterances: SPOKEN });
     const quiet = silentWav({ dir: scratch, seconds: spoken.seconds + 5 });
-    const ws = new WebSocket(`${s.baseUrl.replace(/^http/, 'ws')}/api/v1/events`, { headers: { authorization: `Bearer ${await s.token()}` } });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    const events: TranscriptEvent[] = [];
-    ws.on('message', (data: Buffer) => {
-      const e = JSON.parse(data.toString('utf8')) as { type: string };
-      if (e.type.startsWith('transcript.')) events.push(e as TranscriptEvent);
-    });
+    const watch = await watchTranscripts(s);
+    const events = watch.events;
     const phone = (user: string, audioFile: string) =>
       registeredPhone({ user, password: `secret-${user}`, domain: DOMAIN, server: { host: '127.0.0.1', port: s.ports.sip }, transport: 'udp', audioFile, answerMode: 'auto' }, phones);
     const a = await phone('1001', spoken.file);
@@ -79,7 +70,7 @@ describe('live transcription with a streaming transducer and keywords per call (
     await a.waitForEvent({ type: 'CALL_CLOSED' });
     const record = await finalCallRecord({ api: s.api, number: '1001', ms: 10_000 });
     await sleep(1000);
-    ws.close();
+    watch.close();
 
     t.diagnostic(JSON.stringify(events));
     assert.ok(events.every((e) => e.callId === record.id), 'every event names the call');
@@ -99,9 +90,9 @@ describe('live transcription with a streaming transducer and keywords per call (
       const f = finals.find((x) => x.startMs === p.startMs);
       assert.ok(f && events.indexOf(p) < events.indexOf(f), `partial ${JSON.stringify(p)} has no later final`);
     }
-    // keywords: '4 8' said once (inside the first utterance's final), '5 5 5' never
+    // keywords: 'four eight' said once (inside the first utterance's final), 'five five five' never
     const hits = events.filter((e) => e.type === 'transcript.keyword');
-    assert.deepEqual(hits.map((h) => h.text), ['4 8'], JSON.stringify(hits));
+    assert.deepEqual(hits.map((h) => [h.text, h.list]), [['four eight', 'fraud']], JSON.stringify(hits));
     const first = finals[0]!;
     assert.ok(hits[0]!.startMs >= first.startMs - 500 && hits[0]!.startMs <= first.endMs, `hit at ${hits[0]!.startMs}, first final ${first.startMs}–${first.endMs}`);
 
@@ -111,5 +102,15 @@ describe('live transcription with a streaming transducer and keywords per call (
       stored.body.segments.map((x) => ({ speaker: x.speaker, startMs: x.startMs, endMs: x.endMs, text: x.text, source: x.source })),
       finals.map((f) => ({ speaker: 'caller', startMs: f.startMs, endMs: f.endMs, text: f.text, source: 'live' })),
     );
+
+    // the hit is stored with the call, and the search by keyword and period finds the call
+    type Hit = { callId: string; leg: string; keyword: string; list: string; atMs: number };
+    const kept = await s.api<{ items: Hit[] }>('GET', `/api/v1/cdrs/${record.id}/keyword-hits`);
+    assert.equal(kept.status, 200, JSON.stringify(kept.body));
+    assert.deepEqual(kept.body.items.map((h) => ({ callId: h.callId, leg: h.leg, keyword: h.keyword, list: h.list, atMs: h.atMs })), [{ callId: record.id, leg: 'caller', keyword: 'four eight', list: 'fraud', atMs: hits[0]!.startMs }]);
+    const found = await s.api<{ items: Hit[]; total: number }>('GET', `/api/v1/keyword-hits?keyword=${encodeURIComponent('Four Eight')}&from=${encodeURIComponent(since)}&to=${encodeURIComponent(new Date().toISOString())}`);
+    assert.deepEqual(found.body.items.map((h) => h.callId), [record.id], JSON.stringify(found.body));
+    const never = await s.api<{ total: number }>('GET', `/api/v1/keyword-hits?keyword=${encodeURIComponent('five five five')}`);
+    assert.equal(never.body.total, 0);
   });
 });

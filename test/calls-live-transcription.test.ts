@@ -12,11 +12,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WebSocket } from 'ws';
 import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
 import { finalCallRecord } from './helpers/cdrs.js';
 import { startHailing, withExtensions, type HailingProcess } from './helpers/hailing-process.js';
 import { SPOKEN_DIGITS, silentWav, spokenDigitsWav } from './helpers/spoken-digits.js';
+import { watchTranscripts } from './helpers/transcript-events.js';
 import { digitErrors } from '../server/speech/testing/digits.js';
 
 const DOMAIN = '127.0.0.1';
@@ -28,29 +28,6 @@ const SPOKEN = SPOKEN_DIGITS;
  */
 const MAX_DIGIT_ERROR = 0.35;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface TranscriptEvent {
-  type: 'transcript.partial' | 'transcript.final';
-  callId: string;
-  leg: 'caller' | 'callee';
-  startMs: number;
-  endMs: number;
-  text: string;
-}
-
-async function watchTranscripts(server: HailingProcess): Promise<{ events: TranscriptEvent[]; close(): void }> {
-  const ws = new WebSocket(`${server.baseUrl.replace(/^http/, 'ws')}/api/v1/events`, { headers: { authorization: `Bearer ${await server.token()}` } });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const events: TranscriptEvent[] = [];
-  ws.on('message', (data: Buffer) => {
-    const e = JSON.parse(data.toString('utf8')) as { type: string };
-    if (e.type.startsWith('transcript.')) events.push(e as TranscriptEvent);
-  });
-  return { events, close: () => ws.close() };
-}
 
 describe('live transcription (HAILING_LIVE_TRANSCRIBE, fixture digit recogniser)', () => {
   const phones: Phone[] = [];
@@ -102,6 +79,9 @@ describe('live transcription (HAILING_LIVE_TRANSCRIBE, fixture digit recogniser)
     assert.equal(finals.length, SPOKEN.length, JSON.stringify(finals));
     assert.ok(errors / want.length <= MAX_DIGIT_ERROR, `digit error ${errors}/${want.length}`);
     assert.ok(partials.length >= 1, 'partials while the utterances went on');
+    // no punctuation model here: finals are as recognised, and the log names what would punctuate them
+    assert.ok(finals.every((f) => /^[0-9]+$/.test(f.text)), JSON.stringify(finals));
+    assert.match(server.output(), /transcripts stay unpunctuated: set HAILING_PUNCTUATION_MODEL .* or install punct-ct-transformer-zh-en-vocab272727-2024-04-12/);
     // times from the call's start: in order, inside the call, each partial inside its utterance's span
     for (const [i, f] of finals.entries()) {
       assert.ok(f.startMs > 500 && f.startMs < f.endMs, JSON.stringify(f));
@@ -116,6 +96,42 @@ describe('live transcription (HAILING_LIVE_TRANSCRIBE, fixture digit recogniser)
       stored.body.segments.map((s) => ({ speaker: s.speaker, startMs: s.startMs, endMs: s.endMs, text: s.text, source: s.source })),
       finals.map((f) => ({ speaker: 'caller', startMs: f.startMs, endMs: f.endMs, text: f.text, source: 'live' })),
     );
+  });
+
+  it('after the API transfers the caller to 1003, what 1003 says is transcribed as the callee leg of the same call', { timeout: 180_000 }, async (t) => {
+    const server = await startHailing({ env: { HAILING_LIVE_TRANSCRIBE: '1', HAILING_TRANSCRIBE_MODEL: MODEL } });
+    servers.push(server);
+    await withExtensions(server, ['1001', '1002', '1003']);
+    const spoken = spokenDigitsWav({ dir: scratch, utterances: SPOKEN });
+    const quiet = silentWav({ dir: scratch, seconds: spoken.seconds + 30 });
+    const watch = await watchTranscripts(server);
+    const a = await phone(server, '1001', quiet);
+    const b = await phone(server, '1002', quiet);
+    // 1003's microphone starts when it answers: the digits come after the transfer
+    const c = await phone(server, '1003', spoken.file);
+    await a.dial(`sip:1002@${DOMAIN}`);
+    await b.waitForEvent({ type: 'CALL_ESTABLISHED' });
+    const listed = await server.api<{ items: { id: string; caller: string; callee: string }[] }>('GET', '/api/v1/calls');
+    const live = listed.body.items.find((x) => x.caller === '1001');
+    assert.ok(live, JSON.stringify(listed.body));
+    const moved = await server.api('POST', `/api/v1/calls/${live.id}/transfer`, { target: '1003' });
+    assert.equal(moved.status, 202, JSON.stringify(moved.body));
+    await b.waitForEvent({ type: 'CALL_CLOSED', timeoutMs: 20_000 });
+    await c.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 30_000 });
+    await sleep(spoken.seconds * 1000 + 1500);
+    await a.hangup();
+    await a.waitForEvent({ type: 'CALL_CLOSED' });
+    await sleep(1000);
+    watch.close();
+
+    const finals = watch.events.filter((e) => e.type === 'transcript.final');
+    t.diagnostic(JSON.stringify(finals));
+    assert.ok(finals.every((e) => e.callId === live.id && e.leg === 'callee'), 'only 1003 spoke, on the callee leg of the call');
+    const want = SPOKEN.map((u) => u.digits.replace(/ /g, '')).join('');
+    const errors = digitErrors(want, finals.map((f) => f.text).join(''));
+    t.diagnostic(`spoken ${want}, heard ${finals.map((f) => f.text).join(' / ')}: ${errors} digit errors of ${want.length}`);
+    assert.equal(finals.length, SPOKEN.length, 'each utterance of the transfer target is transcribed');
+    assert.ok(errors / want.length <= MAX_DIGIT_ERROR, `digit error ${errors}/${want.length}`);
   });
 
   it('without a model: the server says which one live transcription needs, and calls go on', { timeout: 60_000 }, async () => {

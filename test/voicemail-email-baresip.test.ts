@@ -9,9 +9,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
-import { freePort } from './helpers/ports.js';
+import { startSmtpRelay, type ReceivedMail, type SmtpRelay } from './helpers/smtp-relay.js';
 import { assertTone } from './helpers/audio.js';
 
 const DOMAIN = '127.0.0.1';
@@ -19,11 +18,6 @@ const SMTP_USER = 'pbx-relay';
 const SMTP_PASSWORD = 'relay-secret-9f3a7c';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Received {
-  readonly from: string;
-  readonly to: string[];
-  readonly raw: string;
-}
 
 interface MimePart {
   readonly headers: string;
@@ -51,34 +45,12 @@ function parts(raw: string): MimePart[] {
 
 describe('voicemail e-mail through a local SMTP server, with baresip', () => {
   let rig: ExtensionPhones;
-  let smtp: SMTPServer;
-  const mails: Received[] = [];
-  const auths: string[] = [];
+  let relay: SmtpRelay;
   const work = mkdtempSync(path.join(tmpdir(), 'hailing-vm-mail-'));
 
   before(async () => {
-    const port = await freePort();
-    smtp = new SMTPServer({
-      // a relay on the same host: AUTH over plain TCP (Hailing's smtpTls none)
-      allowInsecureAuth: true,
-      authOptional: false,
-      disabledCommands: ['STARTTLS'],
-      onAuth(auth, _session, callback) {
-        auths.push(auth.username ?? '');
-        if (auth.username === SMTP_USER && auth.password === SMTP_PASSWORD) callback(null, { user: auth.username });
-        else callback(new Error('Invalid username or password'));
-      },
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          mails.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('latin1') });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
-    rig = await startExtensionPhones(['1001', '1002'], { HAILING_SMTP_HOST: '127.0.0.1', HAILING_SMTP_PORT: String(port), HAILING_SMTP_TLS: 'none', HAILING_SMTP_FROM: 'pbx@example.test', HAILING_SMTP_USER: SMTP_USER, HAILING_SMTP_PASSWORD: SMTP_PASSWORD, HAILING_LOG_LEVEL: 'debug' });
+    relay = await startSmtpRelay({ user: SMTP_USER, password: SMTP_PASSWORD });
+    rig = await startExtensionPhones(['1001', '1002'], { ...relay.env('pbx@example.test'), HAILING_LOG_LEVEL: 'debug' });
     const box = await rig.server.api<Record<string, unknown>>('PUT', '/api/v1/extensions/1002/mailbox', { pin: '4321', maxMessageS: 30, email: 'ann@example.test' });
     assert.equal(box.status, 200, JSON.stringify(box.body));
     assert.equal(box.body['emailAttachAudio'], false, 'no audio by default');
@@ -86,13 +58,13 @@ describe('voicemail e-mail through a local SMTP server, with baresip', () => {
 
   after(async () => {
     await rig?.close();
-    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+    await relay?.close();
     rmSync(work, { recursive: true, force: true });
   });
 
   /** 1001 leaves a message of a few seconds in 1002's mailbox (no phone of 1002 is registered) and the mail arrives */
-  async function leaveMessage(): Promise<Received> {
-    const before = mails.length;
+  async function leaveMessage(): Promise<ReceivedMail> {
+    const before = relay.mails.length;
     const caller = await rig.phone('1001', { tone: 400, answerMode: 'auto' });
     await caller.dial(`sip:1002@${DOMAIN}`);
     await caller.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 30_000 });
@@ -101,8 +73,8 @@ describe('voicemail e-mail through a local SMTP server, with baresip', () => {
     await caller.hangup();
     await caller.waitForEvent({ type: 'CALL_CLOSED' });
     await caller.stop();
-    for (let i = 0; i < 150 && mails.length === before; i++) await sleep(200);
-    const mail = mails[before];
+    for (let i = 0; i < 150 && relay.mails.length === before; i++) await sleep(200);
+    const mail = relay.mails[before];
     assert.ok(mail, 'a mail reached the SMTP server');
     return mail;
   }
@@ -111,7 +83,7 @@ describe('voicemail e-mail through a local SMTP server, with baresip', () => {
     const first = await leaveMessage();
     assert.equal(first.from, 'pbx@example.test');
     assert.deepEqual(first.to, ['ann@example.test']);
-    assert.deepEqual(auths, [SMTP_USER], 'Hailing authenticated to the relay');
+    assert.deepEqual(relay.auths, [SMTP_USER], 'Hailing authenticated to the relay');
     const list = await rig.server.api<{ items: { id: string; durationMs: number }[] }>('GET', '/api/v1/extensions/1002/mailbox/messages');
     const message = list.body.items[0]!;
     const firstParts = parts(first.raw);

@@ -67,6 +67,15 @@ export class RecordingSession implements TickTarget {
     return true;
   }
 
+  /** a transfer's new party takes the channel of the one that left (letGo); false otherwise */
+  attach(port: MediaPort): boolean {
+    if (this.#right !== null || port === this.#left || (!this.#stereo && this.#mix === null)) return false;
+    if (!port.mixed) port.useRate(this.#rate);
+    port.addReader();
+    this.#right = port;
+    return true;
+  }
+
   #silence: Int16Array | undefined;
   /** frames written as silence because the worker was too late to decode them */
   framesFilled = 0;

@@ -33,6 +33,7 @@ export type ToMediaWorker =
   /** PCM of what the endpoint's phone says to the speech process's socket as `stream` (socket null: stop that stream's tap) */
   | { readonly type: 'speech-tap'; readonly endpointId: string; readonly socket: string | null; readonly stream: number }
   | { readonly type: 'record-pause'; readonly recordingId: string; readonly paused: boolean }
+  | { readonly type: 'record-attach'; readonly recordingId: string; readonly right: string }
   | { readonly type: 'record-stop'; readonly id: number; readonly recordingId: string }
   | ({ readonly type: 'webrtc'; readonly id: number; readonly endpointId: string } & WebRtcOp)
   | { readonly type: 'set-remote'; readonly endpointId: string; readonly remote: RemoteAddress | null }

@@ -172,6 +172,9 @@ export class WorkerSessions {
         else r?.resume();
         return true;
       }
+      case 'record-attach':
+        this.#withPort(message.right, (p) => this.#recordings.get(message.recordingId)?.attach(p));
+        return true;
       case 'record-stop':
         void this.#stopRecording(message);
         return true;

@@ -27,8 +27,10 @@ import { mountAcdRoutes } from './routes/acd.js';
 import { mountConsole } from './console.js';
 import { mountAcdDeskRoutes } from './routes/acd-desk.js';
 import { mountSystemRoutes } from './routes/system.js';
+import { mountIntegrationRoutes } from './routes/integrations.js';
 import { mountTrunkRoutes } from './routes/trunks.js';
 import { mountTranscriptRoutes } from './routes/transcripts.js';
+import { mountKeywordRoutes } from './routes/keywords.js';
 import { mountDeviceRoutes } from './routes/devices.js';
 import { mountSpeechRoutes, SPEECH_ARCHIVE_ROUTE } from './routes/speech.js';
 import { mountVoicemailRoutes } from './routes/voicemail.js';
@@ -91,6 +93,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountIvrRoutes(app, deps);
   mountTrunkRoutes(app, deps);
   mountTranscriptRoutes(app, deps);
+  mountKeywordRoutes(app, deps);
   mountDeviceRoutes(app, deps);
   mountSpeechRoutes(app, deps);
   mountVoicemailRoutes(app, deps);
@@ -101,6 +104,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountSetupRoutes(app, deps);
   mountEventRoutes(app, deps);
   mountSystemRoutes(app, deps);
+  mountIntegrationRoutes(app, deps);
   if (deps.consoleDir !== undefined) mountConsole(app, { dir: deps.consoleDir, ...(deps.softphone ? { softphone: deps.softphone } : {}) });
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));

@@ -114,10 +114,16 @@ describe('call records and live calls: a supervisor sees the calls of its queues
       const found = (c: AcdCall) => c('GET', '/api/v1/transcripts?q=refund').then((r) => ((r.body?.['items'] ?? []) as { callId: string }[]).map((x) => x.callId).sort());
       assert.deepEqual(await found(sue), [calls.sales]);
       assert.deepEqual(await found(una), [calls.sales, calls.support].sort());
+      // and so does the keyword hit search
+      const hits = h.deps.keywords?.repository ?? assert.fail('the harness keeps keyword lists');
+      for (const id of [calls.sales, calls.support]) await hits.addHit({ callId: id, leg: 'caller', keyword: 'refund', listId: null, listName: 'complaints', atMs: 500, heardAt: T + 1_500 });
+      const hitCalls = (c: AcdCall) => c('GET', '/api/v1/keyword-hits?keyword=refund').then((r) => ((r.body?.['items'] ?? []) as { callId: string }[]).map((x) => x.callId).sort());
+      assert.deepEqual(await hitCalls(sue), [calls.sales]);
+      assert.deepEqual(await hitCalls(una), [calls.sales, calls.support].sort());
 
       // one record and what hangs off it
       assert.equal((await sue('GET', `/api/v1/cdrs/${calls.sales}`)).status, 200);
-      for (const path of ['', '/recording', '/transcript', '/trunk-attempts']) {
+      for (const path of ['', '/recording', '/transcript', '/keyword-hits', '/trunk-attempts']) {
         const refused = await sue('GET', `/api/v1/cdrs/${calls.support}${path}`);
         assert.equal(refused.status, 403, path);
         assert.match(String(refused.body!['reason']), new RegExp(`call record ${calls.support} is not one you oversee`));

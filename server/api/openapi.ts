@@ -7,9 +7,10 @@ import { COMPLIANCE_ROUTES } from './openapi-compliance.js';
 import { CALENDAR_ROUTES } from './openapi-calendars.js';
 import { ACD_ROUTES } from './openapi-acd.js';
 import { IVR_ROUTES } from './openapi-ivr.js';
-import { ACCOUNT_ROUTES, SYSTEM_ROUTES } from './openapi-console.js';
+import { ACCOUNT_ROUTES, INTEGRATION_ROUTES, SYSTEM_ROUTES } from './openapi-console.js';
 import { TRUNK_ROUTES } from './openapi-trunks.js';
 import { TRANSCRIPT_ROUTES } from './openapi-transcripts.js';
+import { KEYWORD_ROUTES } from './openapi-keywords.js';
 import { DEVICE_ROUTES } from './openapi-devices.js';
 import { SPEECH_ROUTES } from './openapi-speech.js';
 import { SETUP_ROUTES } from './openapi-setup.js';
@@ -245,8 +246,10 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   ...ACD_ROUTES,
   ...IVR_ROUTES,
   ...SYSTEM_ROUTES,
+  ...INTEGRATION_ROUTES,
   ...TRUNK_ROUTES,
   ...TRANSCRIPT_ROUTES,
+  ...KEYWORD_ROUTES,
   ...DEVICE_ROUTES,
   ...SPEECH_ROUTES,
   ...SETUP_ROUTES,

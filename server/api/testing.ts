@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ModelInstaller } from '../speech/index.js';
 import { VoicemailService } from '../voicemail/index.js';
 import { RecordingVault } from '../recording/index.js';
@@ -16,6 +17,7 @@ import {
   CallHandlingRepository,
   DialPlanRepository,
   CalendarRepository,
+  KeywordRepository,
   IvrFlowRepository,
   ExtensionRepository,
   SessionRepository,
@@ -32,6 +34,8 @@ import { AuditLog } from '../security/audit.js';
 import { SecretBox } from '../security/secret-box.js';
 import { createDialPlanService } from '../calls/index.js';
 import { createCalendarLookup } from '../calendars/index.js';
+import { CallKeywords } from '../transcription/keywords.js';
+import { readVocabulary } from '../speech/keyword-spelling.js';
 import { createMetrics, type Metrics } from '../app/metrics.js';
 import { createApiApp } from './app.js';
 import { AcdService } from '../acd/service.js';
@@ -62,6 +66,8 @@ export function createCallEventHub(): CallEventHub {
     },
   };
 }
+
+const DIGITS_TOKENS = fileURLToPath(new URL('../../test/fixtures/speech/digits-transducer/tokens.txt', import.meta.url));
 
 export interface ApiHarness {
   app: ReturnType<typeof createApiApp>;
@@ -129,6 +135,8 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
       }),
     },
     calendars,
+    // phrases are checked against the digit fixture's tokens.txt, as on a server whose live model is it
+    keywords: new CallKeywords({ repository: new KeywordRepository({ db: database.db, now }), vocabulary: readVocabulary(DIGITS_TOKENS), model: 'digits-transducer', configured: {}, logger: silentLogger }),
     // the table alone: no trunk runs in API tests (status null)
     trunks: { repository: trunkRepository, manager: { status: () => [], reload: async () => {}, unknownDids: 0 } },
     // no models in its manifest: the routes are served (and documented), nothing can be installed

@@ -1,9 +1,9 @@
 // What the HTTP API needs from the rest of the server; server/app builds it.
-import type { DirectoryVerdict } from '../users/ldap-directory.js';
+import type { LdapDirectory } from '../users/ldap-directory.js';
 import type { OidcSignOn } from '../users/oidc-sign-on.js';
 import type { FlowServices } from '../ivr/engine.js';
 import type { ModelInstaller } from '../speech/index.js';
-import type { VoicemailService } from '../voicemail/index.js';
+import type { VoicemailMailer, VoicemailService } from '../voicemail/index.js';
 import type {
   AdminUserRepository,
   CallDisposition,
@@ -22,7 +22,7 @@ import type { PolicyProfile } from '../users/index.js';
 import type { AccessControl, Principal } from './access.js';
 import type { DialPlanService, LiveCallView } from '../calls/index.js';
 import type { RecordingVault, RetentionService } from '../recording/index.js';
-import type { AuditChainReport, RetentionRepository, TranscriptsRepository } from '../store/index.js';
+import type { AuditChainReport, KeywordRepository, RetentionRepository, TranscriptsRepository } from '../store/index.js';
 import type { AuditExportRow, AuditSigningKey } from '../security/audit-signing.js';
 import type { AcdService } from '../acd/service.js';
 import type { FloorScope } from '../acd/scope.js';
@@ -143,8 +143,9 @@ export interface RegistrationEventJson {
  * A partial is the utterance so far (re-decoded as it grows); the final is the whole utterance and
  * is stored as a live segment of the call's transcript. Topic 'transcripts' (recordings.listen);
  * the text is masked as stored transcripts are for roles without pii.unmasked. A keyword is one of
- * the call's keywords (liveKeywords) spotted on a leg: text is the keyword, startMs = endMs = where
- * its first token was heard; it is not stored.
+ * the call's keywords (its keyword lists, HAILING_LIVE_KEYWORDS) spotted on a leg: text is the phrase
+ * as the list has it, list the list's name, startMs = endMs = where its first token was heard; it is
+ * stored (GET /api/v1/cdrs/{id}/keyword-hits).
  */
 export interface TranscriptEventJson {
   readonly type: 'transcript.partial' | 'transcript.final' | 'transcript.keyword';
@@ -159,6 +160,8 @@ export interface TranscriptEventJson {
   readonly startMs: number;
   readonly endMs: number;
   readonly text: string;
+  /** transcript.keyword: the keyword list's name ('HAILING_LIVE_KEYWORDS' for the environment's) */
+  readonly list?: string;
 }
 
 /** Every event GET /api/v1/events streams. */
@@ -257,6 +260,11 @@ export interface ApiDeps {
   };
   /** /api/v1/dialplan: the table and the resolver; without it those routes answer 404 */
   readonly dialPlan?: { readonly repository: DialPlanRepository; readonly service: DialPlanService };
+  /**
+   * /api/v1/keyword-lists and the keyword hits (server/transcription/keywords.ts): refusal() spells a
+   * phrase against the live model's tokens (null: it can be spelled, or no model to check against)
+   */
+  readonly keywords?: { readonly repository: KeywordRepository; refusal(phrase: string): string | null; readonly spotting: boolean };
   /** /api/v1/calendars: business calendars; without it those routes answer 404 */
   readonly calendars?: CalendarRepository;
   /** /api/v1/trunks, /api/v1/dids, /api/v1/routes; without it those routes answer 404 */
@@ -298,9 +306,11 @@ export interface ApiDeps {
   /** password verifications at once and waiting (argon2id holds 64 MiB each); default 2 and 8 */
   readonly passwordHashing?: ConcurrencyGateOptions;
   /** LDAP/AD sign-in (server/users/ldap-directory.ts); absent: local accounts only */
-  readonly directory?: { authenticate(username: string, password: string): Promise<DirectoryVerdict> };
+  readonly directory?: Pick<LdapDirectory, 'authenticate' | 'lookup' | 'settings'>;
   /** OpenID Connect single sign-on (server/users/oidc-sign-on.ts); absent: the SSO routes answer 404 */
-  readonly oidc?: Pick<OidcSignOn, 'start' | 'finish'>;
+  readonly oidc?: Pick<OidcSignOn, 'start' | 'finish' | 'settings' | 'check'>;
+  /** the SMTP relay voicemail e-mail goes through (server/voicemail/mail.ts); absent: none configured */
+  readonly mail?: Pick<VoicemailMailer, 'settings' | 'sendTest'>;
   /** checks a password against its stored hash; default argon2id (server/store), replaced in tests */
   readonly verifyPassword?: (hash: string, password: string) => Promise<boolean>;
   /** GET /api/v1/audit reads it; without it that route answers 404 */

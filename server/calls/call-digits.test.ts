@@ -79,7 +79,7 @@ function fakeRecorder() {
       started.push({ left: o.left.id, right: o.right?.id, format: o.format });
       const path = `2026/12/07/${o.callId}.${o.format ?? 'wav'}`;
       const result: RecordingResult = { path, format: o.format ?? 'wav', durationMs: 1000, bytes: 100, pauses: [], droppedFrames: 0 };
-      const handle: RecordingHandle = { id: 'rec1', pause() {}, resume() {}, stop: async () => (stopped.push(path), result) };
+      const handle: RecordingHandle = { id: 'rec1', pause() {}, resume() {}, attach() {}, stop: async () => (stopped.push(path), result) };
       return { handle, path, format: o.format ?? 'wav' };
     },
   };

@@ -67,6 +67,11 @@ export class CallRecording {
     if (!this.stopped) this.#handle.resume();
   }
 
+  /** a transfer's new party is recorded in the channel of the one that left */
+  attach(right: EndpointHandle): void {
+    if (!this.stopped) this.#handle.attach(right);
+  }
+
   /** idempotent */
   stop(): Promise<RecordingResult | null> {
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);

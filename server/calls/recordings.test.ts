@@ -19,7 +19,7 @@ function recordings() {
   const engine = {
     startRecording: (o: RecordingOptions) => {
       started.push(o);
-      return { id: 'rec', pause() {}, resume() {}, stop: async () => (stops++, { path: o.path, format: o.format, durationMs: 2000, bytes: 1, pauses: [], droppedFrames: 0 }) };
+      return { id: 'rec', pause() {}, resume() {}, attach() {}, stop: async () => (stops++, { path: o.path, format: o.format, durationMs: 2000, bytes: 1, pauses: [], droppedFrames: 0 }) };
     },
   };
   const r = new CallRecordings({ engine, dir, format: 'wav', logger: silentLogger, started: () => {}, done: (record) => void done.push(record) });

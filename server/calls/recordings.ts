@@ -8,7 +8,7 @@
 // aligned with the call's timeline.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MediaEngine, SealOptions } from '../../media/index.js';
+import type { EndpointHandle, MediaEngine, SealOptions } from '../../media/index.js';
 import type { Logger } from '../sip/index.js';
 import type { Call } from './call.js';
 import type { CallRecorder, CallRecording, StartedRecording } from './call-recording.js';
@@ -64,7 +64,10 @@ export class CallRecordings implements CallRecorder {
 
   /** HAILING_RECORD_CALLS=all: an answered conversation (two-party, bridged or picked up) is recorded until it ends */
   async recordAll(call: Call): Promise<void> {
-    if (call.parties === undefined || this.#active.has(call.id)) return;
+    if (call.parties === undefined) return;
+    const active = this.#active.get(call.id);
+    // bridged anew (a transfer): the new party is recorded where the one that left was
+    if (active !== undefined) return this.#attach(call, active, call.parties.callee);
     const recording = await call.record();
     if (recording === null) return;
     this.#active.set(call.id, recording);
@@ -78,6 +81,15 @@ export class CallRecordings implements CallRecorder {
         this.#o.done({ ...record, recordingPath: recording.path, recordingFormat: result.format, recordingDurationMs: result.durationMs, recordingPauses: result.pauses });
       });
     });
+  }
+
+  #attach(call: Call, recording: CallRecording, callee: EndpointHandle): void {
+    try {
+      recording.attach(callee);
+    } catch (err) {
+      // the new party's endpoint is in another media worker: the recording goes on with the caller
+      this.#o.logger.warn({ call: call.id, err: String(err) }, 'the transfer target is not recorded');
+    }
   }
 
   /** false when the call is not being recorded */

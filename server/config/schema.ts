@@ -132,10 +132,13 @@ export const configShape = z
     liveTranscribePartialMs: ms.max(10_000).default(1000),
     /** live transcription with this model folder instead of transcribeModel: a streaming transducer (encoder, decoder, joiner .onnx files, tokens.txt; zipformer2, zipformer or lstm) decodes as the call goes on and can spot keywords */
     liveTranscribeModel: z.string().min(1).optional(),
+    /** punctuation of transcription finals (live and post-call): a CT-transformer model folder (model.onnx); unset: the manifest's punctuation model when installed in modelsDir, else none */
+    punctuationModel: z.string().min(1).optional(),
     /**
      * keywords spotted per call by live transcription (streaming model only), by the number dialled
-     * ('*': every call): {"1002": ["4 8"], "*": ["9 9 9"]}; a keyword is the model's tokens separated
-     * by spaces. A hit is a transcript.keyword event. As JSON in the environment.
+     * ('*': every call): {"1002": ["four eight"], "*": ["999"]}, beside the keyword lists set in the
+     * API; a keyword is a word or phrase spelled in the model's tokens (its tokens separated by spaces
+     * still work). A hit is a transcript.keyword event and is stored. As JSON in the environment.
      */
     liveKeywords: z
       .preprocess(

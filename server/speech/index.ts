@@ -13,3 +13,6 @@ export type { StreamingRecognizer, OfflineRecognizer, KeywordSpotter, Recognitio
 export { SherpaOfflineAsr } from './offline-asr.js';
 export { SpeechStreams, type OpenStream, type Recognizer, type StreamEvent, type StreamsSpeech } from './streams.js';
 export { offlineAsrCheck } from './check/offline-asr-check.js';
+export { SherpaPunctuator, type Punctuator } from './punctuator.js';
+export { punctuationCheck } from './check/punctuation-check.js';
+export { tidyPunctuated } from './punctuation-text.js';

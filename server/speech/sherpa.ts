@@ -117,11 +117,22 @@ export interface SherpaKeywordSpotter {
   getResult(stream: SherpaOnlineStream): SherpaKeywordResult;
 }
 
+/** a CT-transformer punctuation model (sherpa-onnx OfflinePunctuation) */
+export interface SherpaOfflinePunctuationConfig {
+  readonly model: { readonly ctTransformer: string; readonly numThreads: number; readonly debug: boolean; readonly provider?: 'cpu' };
+}
+
+export interface SherpaOfflinePunctuation {
+  /** the text with the model's marks after its words, closed by 。 or ？ */
+  addPunct(text: string): string;
+}
+
 interface SherpaModule {
   OfflineTts: new (config: SherpaVitsConfig) => SherpaOfflineTts;
   OfflineRecognizer: new (config: SherpaOfflineRecognizerConfig) => SherpaOfflineRecognizer;
   OnlineRecognizer: new (config: SherpaOnlineRecognizerConfig) => SherpaOnlineRecognizer;
   KeywordSpotter: new (config: SherpaKeywordSpotterConfig) => SherpaKeywordSpotter;
+  OfflinePunctuation: new (config: SherpaOfflinePunctuationConfig) => SherpaOfflinePunctuation;
 }
 
 let loaded: SherpaModule | null = null;

@@ -74,3 +74,5 @@ export type { TranscriptionJobRow, TranscriptSegmentRow, TranscriptionJobState }
 export type { MailboxRow, VoicemailMessageRow } from './schema/voicemail.js';
 export { ProvisioningRepository, type ProvisioningDeviceInput, type PendingSighting } from './repositories/provisioning.js';
 export type { ProvisioningDeviceRow, ProvisioningPendingRow, ProvisioningTemplateRow } from './schema/provisioning.js';
+export { KeywordRepository, type KeywordHitQuery, type KeywordListInput, type NewKeywordHit } from './repositories/keywords.js';
+export type { KeywordHitRow, KeywordListRow } from './schema/keywords.js';

@@ -2,3 +2,4 @@
 export { TranscriptionService, type TranscriptionServiceOptions } from './service.js';
 export { parseWav, type WavChannels } from './wav.js';
 export { LiveTranscription, type LiveTranscriptionOptions, type TranscribedCall, type TranscriptLeg } from './live.js';
+export { CallKeywords, CONFIGURED_LIST, type CallKeyword } from './keywords.js';

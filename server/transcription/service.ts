@@ -22,6 +22,8 @@ export interface TranscriptionServiceOptions {
   readonly vault: RecordingVault;
   readonly asr: OfflineRecognizer;
   readonly logger: Logger;
+  /** punctuation of each segment's text (app/punctuation.ts: never rejects); absent: text as recognised */
+  readonly punctuate?: (text: string) => Promise<string>;
   /** default 3 */
   readonly maxAttempts?: number;
   /** delay before a failed job is tried again; default 30 s */
@@ -125,7 +127,8 @@ export class TranscriptionService {
       const rate = wav.rate === 8000 || wav.rate === 16000 ? wav.rate : 16000;
       const pcm = rate === wav.rate ? raw : resampleAll({ input: raw, fromRate: wav.rate, toRate: rate, quality: 'high' });
       for (const r of await this.#o.asr.transcribe({ pcm, rate })) {
-        out.push({ channel, speaker: mixed ? 'mixed' : (SPEAKERS[channel] ?? `channel ${channel}`), startMs: r.startMs, endMs: r.endMs, text: r.text, confidence: r.confidence });
+        const text = this.#o.punctuate ? await this.#o.punctuate(r.text) : r.text;
+        out.push({ channel, speaker: mixed ? 'mixed' : (SPEAKERS[channel] ?? `channel ${channel}`), startMs: r.startMs, endMs: r.endMs, text, confidence: r.confidence });
       }
     }
     return out.sort((a, b) => a.startMs - b.startMs || a.channel - b.channel);

@@ -40,6 +40,30 @@ export type DirectoryVerdict =
   /** the directory could not be asked (down, TLS, the service account refused): not the user's fault */
   | { readonly ok: false; readonly reason: 'unavailable'; readonly detail: string };
 
+/** what the service account finds for a name (the console's "look up a user"): no password involved */
+export type DirectoryLookup =
+  | { readonly found: true; readonly dn: string; readonly displayName: string | null; readonly groups: readonly string[]; readonly roles: readonly UserRole[] }
+  | { readonly found: false; readonly reason: 'not-found' | 'ambiguous' }
+  | { readonly found: false; readonly reason: 'unavailable'; readonly detail: string };
+
+/** the settings an admin may see (no password) */
+export interface LdapSettingsView {
+  readonly url: string;
+  readonly serviceAccount: string | null;
+  readonly userBase: string;
+  readonly userFilter: string;
+  readonly groupBase: string;
+  readonly groupFilter: string;
+  readonly startTls: boolean;
+  readonly caFile: string | null;
+  readonly roleMap: Readonly<Record<string, readonly UserRole[]>>;
+}
+
+/** a role map with every group's roles as a list (the configuration allows one role as a string) */
+export function roleLists(map: DirectoryRoleMap): Record<string, readonly UserRole[]> {
+  return Object.fromEntries(Object.entries(map).map(([group, roles]) => [group, typeof roles === 'string' ? [roles as UserRole] : (roles as readonly UserRole[])]));
+}
+
 /** RFC 4515 §3: the characters a value in a search filter must escape */
 export function escapeFilterValue(value: string): string {
   return value.replace(/[\\*()\0]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
@@ -57,7 +81,7 @@ export class LdapDirectory {
   constructor(o: LdapOptions) {
     this.#o = o;
     this.#ca = o.caFile === undefined ? undefined : readFileSync(o.caFile);
-    this.#roles = new Map(Object.entries(o.roleMap).map(([group, roles]) => [dnKey(group), typeof roles === 'string' ? [roles as UserRole] : (roles as readonly UserRole[])]));
+    this.#roles = new Map(Object.entries(roleLists(o.roleMap)).map(([group, roles]) => [dnKey(group), roles]));
   }
 
   #client(): Client {
@@ -77,33 +101,78 @@ export class LdapDirectory {
     if (password === '' || username === '') return { ok: false, reason: 'invalid-credentials' };
     let service: Client | undefined;
     try {
-      service = await this.#open();
-      if (this.#o.bindDn !== undefined) await service.bind(this.#o.bindDn, this.#o.bindPassword ?? '');
-      const found = await service.search(this.#o.userBase, {
-        scope: 'sub',
-        filter: this.#o.userFilter.replaceAll('{username}', escapeFilterValue(username)),
-        attributes: ['cn', 'displayName'],
-        sizeLimit: 2,
-      });
+      service = await this.#service();
+      const entry = await this.#find(service, username);
       // none, or an ambiguous name: nobody signs in as "whichever came first"
-      const entry = found.searchEntries.length === 1 ? found.searchEntries[0] : undefined;
-      if (entry === undefined) return { ok: false, reason: 'invalid-credentials' };
+      if (typeof entry === 'string') return { ok: false, reason: 'invalid-credentials' };
       if (!(await this.#passwordHolds(entry.dn, password))) return { ok: false, reason: 'invalid-credentials' };
-      const groups = await service.search(this.#o.groupBase ?? this.#o.userBase, {
-        scope: 'sub',
-        filter: this.#o.groupFilter.replaceAll('{dn}', escapeFilterValue(entry.dn)).replaceAll('{username}', escapeFilterValue(username)),
-        attributes: ['cn'],
-      });
-      const groupDns = groups.searchEntries.map((g) => g.dn);
-      const roles = this.#rolesOf(groupDns);
-      if (roles.length === 0) return { ok: false, reason: 'no-role', groups: groupDns };
-      const display = entry['displayName'] ?? entry['cn'];
-      return { ok: true, user: { dn: entry.dn, displayName: typeof display === 'string' ? display : null, groups: groupDns, roles } };
+      const user = await this.#withGroups(service, entry, username);
+      if (user.roles.length === 0) return { ok: false, reason: 'no-role', groups: user.groups };
+      return { ok: true, user };
     } catch (err) {
       return { ok: false, reason: 'unavailable', detail: err instanceof Error ? err.message : String(err) };
     } finally {
       await service?.unbind().catch(() => undefined);
     }
+  }
+
+  /** the entry, groups and roles the service account finds for `username`, without its password */
+  async lookup(username: string): Promise<DirectoryLookup> {
+    let service: Client | undefined;
+    try {
+      service = await this.#service();
+      const entry = await this.#find(service, username);
+      if (typeof entry === 'string') return { found: false, reason: entry };
+      return { found: true, ...(await this.#withGroups(service, entry, username)) };
+    } catch (err) {
+      return { found: false, reason: 'unavailable', detail: err instanceof Error ? err.message : String(err) };
+    } finally {
+      await service?.unbind().catch(() => undefined);
+    }
+  }
+
+  settings(): LdapSettingsView {
+    const o = this.#o;
+    return {
+      url: o.url,
+      serviceAccount: o.bindDn ?? null,
+      userBase: o.userBase,
+      userFilter: o.userFilter,
+      groupBase: o.groupBase ?? o.userBase,
+      groupFilter: o.groupFilter,
+      startTls: o.startTls === true,
+      caFile: o.caFile ?? null,
+      roleMap: roleLists(o.roleMap),
+    };
+  }
+
+  async #service(): Promise<Client> {
+    const service = await this.#open();
+    if (this.#o.bindDn !== undefined) await service.bind(this.#o.bindDn, this.#o.bindPassword ?? '');
+    return service;
+  }
+
+  async #find(service: Client, username: string): Promise<{ dn: string; [attribute: string]: unknown } | 'not-found' | 'ambiguous'> {
+    if (username === '') return 'not-found';
+    const found = await service.search(this.#o.userBase, {
+      scope: 'sub',
+      filter: this.#o.userFilter.replaceAll('{username}', escapeFilterValue(username)),
+      attributes: ['cn', 'displayName'],
+      sizeLimit: 2,
+    });
+    const [entry, second] = found.searchEntries;
+    return entry === undefined ? 'not-found' : second !== undefined ? 'ambiguous' : entry;
+  }
+
+  async #withGroups(service: Client, entry: { dn: string; [attribute: string]: unknown }, username: string): Promise<DirectoryUser> {
+    const groups = await service.search(this.#o.groupBase ?? this.#o.userBase, {
+      scope: 'sub',
+      filter: this.#o.groupFilter.replaceAll('{dn}', escapeFilterValue(entry.dn)).replaceAll('{username}', escapeFilterValue(username)),
+      attributes: ['cn'],
+    });
+    const groupDns = groups.searchEntries.map((g) => g.dn);
+    const display = entry['displayName'] ?? entry['cn'];
+    return { dn: entry.dn, displayName: typeof display === 'string' ? display : null, groups: groupDns, roles: this.#rolesOf(groupDns) };
   }
 
   /** binds as the user on its own connection; the service account's stays for the group search */

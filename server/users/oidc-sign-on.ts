@@ -5,6 +5,7 @@
 import * as oidc from 'openid-client';
 import type { DirectoryRoleMap } from '../config/directory.js';
 import { userRoles, type UserRole } from './roles.js';
+import { roleLists } from './ldap-directory.js';
 
 export interface OidcOptions {
   readonly issuer: string;
@@ -49,7 +50,23 @@ export class OidcSignOn {
   constructor(o: OidcOptions) {
     this.#o = o;
     this.#now = o.now ?? Date.now;
-    this.#roles = new Map(Object.entries(o.roleMap).map(([g, r]) => [g.toLowerCase(), typeof r === 'string' ? [r as UserRole] : (r as readonly UserRole[])]));
+    this.#roles = new Map(Object.entries(roleLists(o.roleMap)).map(([g, r]) => [g.toLowerCase(), r]));
+  }
+
+  /** the settings an admin may see (no client secret) */
+  settings(): { issuer: string; clientId: string; redirectUrl: string; scopes: string; usernameClaim: string; groupsClaim: string; roleMap: Record<string, readonly UserRole[]> } {
+    const o = this.#o;
+    return { issuer: o.issuer, clientId: o.clientId, redirectUrl: o.redirectUrl, scopes: o.scopes, usernameClaim: o.usernameClaim, groupsClaim: o.groupsClaim, roleMap: roleLists(o.roleMap) };
+  }
+
+  /** whether the provider answers discovery now, and where it sends users to sign in */
+  async check(): Promise<{ readonly ok: true; readonly authorizationEndpoint: string } | { readonly ok: false; readonly detail: string }> {
+    try {
+      const endpoint = (await this.#discover()).serverMetadata().authorization_endpoint;
+      return endpoint === undefined ? { ok: false, detail: 'the provider names no authorization_endpoint' } : { ok: true, authorizationEndpoint: endpoint };
+    } catch (err) {
+      return { ok: false, detail: err instanceof Error ? err.message : String(err) };
+    }
   }
 
   /** discovery once, retried after a failure (the provider may start after us) */

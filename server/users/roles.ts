@@ -47,6 +47,9 @@ export const permissions = [
   'trunks.write',
   'speech.read',
   'speech.write',
+  /** keyword lists spotted on live calls (their hits are read with recordings.listen) */
+  'keywords.read',
+  'keywords.write',
   /** live calls: list; hang up, hold, transfer, DTMF, recording on demand */
   'calls.read',
   'calls.control',
@@ -100,6 +103,8 @@ const SUPERVISOR: readonly Permission[] = [
   'ivr.read',
   'devices.read',
   'presence.read',
+  'keywords.read',
+  'keywords.write',
 ];
 
 /** configuration of the telephony system: everything but users, policies and the audit log */

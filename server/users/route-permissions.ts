@@ -34,6 +34,9 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteAccess>> = {
   'DELETE /api/v1/auth/tokens/:id': 'signed-in',
 
   'GET /api/v1/users': 'users.read',
+  'GET /api/v1/directory': 'users.read',
+  'POST /api/v1/directory/lookup': 'users.write',
+  'POST /api/v1/directory/oidc-check': 'users.write',
   'POST /api/v1/users': 'users.write',
   'GET /api/v1/users/:id': 'users.read',
   'PATCH /api/v1/users/:id': 'users.write',
@@ -62,6 +65,13 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/cdrs/:id/recording': 'recordings.listen',
   'GET /api/v1/cdrs/:id/transcript': 'recordings.listen',
   'GET /api/v1/transcripts': 'recordings.listen',
+  'GET /api/v1/cdrs/:id/keyword-hits': 'recordings.listen',
+  'GET /api/v1/keyword-hits': 'recordings.listen',
+  'GET /api/v1/keyword-lists': 'keywords.read',
+  'POST /api/v1/keyword-lists': 'keywords.write',
+  'GET /api/v1/keyword-lists/:id': 'keywords.read',
+  'PUT /api/v1/keyword-lists/:id': 'keywords.write',
+  'DELETE /api/v1/keyword-lists/:id': 'keywords.write',
   'DELETE /api/v1/cdrs/:id/recording': 'recordings.delete',
   'PUT /api/v1/cdrs/:id/legal-hold': 'legal-hold.write',
   'DELETE /api/v1/cdrs/:id/legal-hold': 'legal-hold.write',
@@ -155,6 +165,8 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteAccess>> = {
   // the stream itself: what each client hears is filtered by topic (roles.ts EVENT_TOPICS)
   'GET /api/v1/events': 'signed-in',
   'GET /api/v1/system/status': 'system.read',
+  'GET /api/v1/system/mail': 'system.read',
+  'POST /api/v1/system/mail/test': 'voicemail.write',
 
   // issue 12 (live calls, music on hold, voicemail, BLF lines, desk phones) and issue 15 (IVR flows)
   'GET /api/v1/calls': 'calls.read',

@@ -103,6 +103,27 @@ export class VoicemailMailer {
     }
   }
 
+  /** the relay's settings an admin may see (never the password) */
+  settings(): { host: string; port: number; tls: SmtpSettings['tls']; from: string; user: string | null } {
+    const { host, port, tls, from, user } = this.#o.smtp;
+    return { host, port, tls, from, user: user ?? null };
+  }
+
+  /** a test message to `to` (the console's "send a test e-mail"): the relay's answer, or why it refused */
+  async sendTest(to: string, by: string): Promise<{ readonly ok: true; readonly response: string } | { readonly ok: false; readonly detail: string }> {
+    try {
+      const info = (await this.#transport.sendMail({
+        from: this.#o.smtp.from,
+        to,
+        subject: 'Hailing test e-mail',
+        text: `This is a test message sent by ${by} from the Hailing console (${this.#o.consoleUrl}).\r\nVoicemail notifications will come from this address.\r\n`,
+      })) as { response?: unknown };
+      return { ok: true, response: typeof info.response === 'string' ? info.response : '' };
+    } catch (err) {
+      return { ok: false, detail: err instanceof Error ? err.message : 'unknown' };
+    }
+  }
+
   close(): void {
     this.#transport.close();
   }

@@ -11,6 +11,44 @@ import { freePort } from './ports.js';
 export const SUFFIX = 'dc=hailing,dc=test';
 export const ROOT_DN = `cn=admin,${SUFFIX}`;
 const ROOT_PW = 'root-secret';
+export const PEOPLE = `ou=people,${SUFFIX}`;
+export const GROUPS = `ou=groups,${SUFFIX}`;
+export const SERVICE = `cn=hailing,ou=services,${SUFFIX}`;
+export const SERVICE_PASSWORD = 'service-pw';
+
+/** LDIF of a person under PEOPLE */
+export const person = (uid: string, name: string, password: string): string => `dn: uid=${uid},${PEOPLE}
+objectClass: inetOrgPerson
+uid: ${uid}
+cn: ${name}
+sn: ${name.split(' ').at(-1)}
+displayName: ${name}
+userPassword: ${password}
+`;
+/** LDIF of a groupOfNames under GROUPS with these uids as members */
+export const group = (cn: string, members: string[]): string => `dn: cn=${cn},${GROUPS}
+objectClass: groupOfNames
+cn: ${cn}
+${members.map((m) => `member: uid=${m},${PEOPLE}`).join('\n')}
+`;
+/** the suffix, people, groups and services, and Hailing's service account (SERVICE / SERVICE_PASSWORD) */
+export const BASE_LDIF = [
+  `dn: ${SUFFIX}\nobjectClass: dcObject\nobjectClass: organization\no: Hailing test\ndc: hailing\n`,
+  `dn: ${PEOPLE}\nobjectClass: organizationalUnit\nou: people\n`,
+  `dn: ${GROUPS}\nobjectClass: organizationalUnit\nou: groups\n`,
+  `dn: ou=services,${SUFFIX}\nobjectClass: organizationalUnit\nou: services\n`,
+  `dn: ${SERVICE}\nobjectClass: applicationProcess\nobjectClass: simpleSecurityObject\ncn: hailing\nuserPassword: ${SERVICE_PASSWORD}\n`,
+];
+
+/** HAILING_LDAP_* for a slapd loaded with BASE_LDIF: the service account, people and groups, and this role map */
+export const ldapEnv = (url: string, roleMap: Record<string, string | string[]>): Record<string, string> => ({
+  HAILING_LDAP_URL: url,
+  HAILING_LDAP_BIND_DN: SERVICE,
+  HAILING_LDAP_BIND_PASSWORD: SERVICE_PASSWORD,
+  HAILING_LDAP_USER_BASE: PEOPLE,
+  HAILING_LDAP_GROUP_BASE: GROUPS,
+  HAILING_LDAP_ROLE_MAP: JSON.stringify(roleMap),
+});
 
 export interface Slapd {
   readonly url: string;

@@ -30,7 +30,8 @@ const RULES: Readonly<Record<ModelKind, readonly MetadataRule[]>> = {
   'offline-asr': [{ file: 'model*.onnx', keys: ['vocab_size'] }],
   tts: [{ file: '*.onnx', keys: ['sample_rate'] }],
   vad: [],
-  punctuation: [],
+  // offline-ct-transformer-model.cc; the values themselves are checked by punctuation-check.ts
+  punctuation: [{ file: 'model*.onnx', keys: ['vocab_size', 'tokens', 'punctuations', 'unk_symbol'] }],
 };
 
 /** metadata problems of one file under the kind's rules; [] when none */

@@ -32,36 +32,41 @@ export function identityOnnx(options: { metadata: Readonly<Record<string, string
   return Buffer.concat(parts);
 }
 
-function readVarint(buf: Buffer, at: number): { value: number; next: number } {
+/** reads a varint from `buf` at `at` (protobuf base-128) */
+function varintAt(buf: Buffer, at: number): { value: number; next: number } {
   let value = 0;
   let scale = 1;
   for (let i = at; i < buf.length; i++) {
-    const b = buf[i] as number;
+    const b = buf[i]!;
     value += (b & 0x7f) * scale;
     scale *= 128;
     if ((b & 0x80) === 0) return { value, next: i + 1 };
   }
-  throw new Error('bad varint');
+  throw new Error(`bad varint at byte ${at}`);
 }
 
-/** a real model with its metadata replaced (top-level fields copied, metadata_props = 14 rewritten) */
+/**
+ * A real model with its metadata replaced: the top-level fields are copied as they are, except
+ * metadata_props (14), which become `metadata`. For tests of a model whose graph is right and whose
+ * metadata is not.
+ */
 export function withMetadata(model: Buffer, metadata: Readonly<Record<string, string>>): Buffer {
-  const parts: Buffer[] = [];
+  const kept: Buffer[] = [];
   let at = 0;
   while (at < model.length) {
-    const start = at;
-    const t = readVarint(model, at);
-    const wire = t.value & 7;
-    at = t.next;
-    if (wire === 0) at = readVarint(model, at).next;
+    const tagAt = varintAt(model, at);
+    const wire = tagAt.value & 7;
+    let end: number;
+    if (wire === 0) end = varintAt(model, tagAt.next).next;
+    else if (wire === 1) end = tagAt.next + 8;
+    else if (wire === 5) end = tagAt.next + 4;
     else if (wire === 2) {
-      const len = readVarint(model, at);
-      at = len.next + len.value;
-    } else if (wire === 1) at += 8;
-    else if (wire === 5) at += 4;
-    else throw new Error(`wire type ${wire}`);
-    if (t.value >>> 3 !== 14) parts.push(model.subarray(start, at));
+      const len = varintAt(model, tagAt.next);
+      end = len.next + len.value;
+    } else throw new Error(`wire type ${wire} at byte ${at}`);
+    if (Math.floor(tagAt.value / 8) !== 14) kept.push(model.subarray(at, end));
+    at = end;
   }
-  for (const [k, v] of Object.entries(metadata)) parts.push(bytes(14, Buffer.concat([str(1, k), str(2, v)])));
-  return Buffer.concat(parts);
+  for (const [k, v] of Object.entries(metadata)) kept.push(bytes(14, Buffer.concat([str(1, k), str(2, v)])));
+  return Buffer.concat(kept);
 }

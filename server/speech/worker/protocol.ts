@@ -21,7 +21,11 @@ export type SpeechRequest =
    * final at each endpoint) and `keywords` (the model's tokens separated by spaces, e.g. '4 8') are
    * spotted on it: 'kws-hit' events.
    */
-  | { readonly id: number; readonly op: 'stream-asr'; readonly stream: number; readonly recognizer: string; readonly partialEveryMs: number; readonly keywords?: readonly string[] };
+  | { readonly id: number; readonly op: 'stream-asr'; readonly stream: number; readonly recognizer: string; readonly partialEveryMs: number; readonly keywords?: readonly string[] }
+  /** load a CT-transformer punctuation model (model*.onnx) from `dir`, after punctuation-check.ts */
+  | { readonly id: number; readonly op: 'load-punctuation'; readonly name: string; readonly dir: string }
+  /** a recognised text with punctuation added (worker/punctuation.ts) */
+  | { readonly id: number; readonly op: 'punctuate'; readonly punctuation: string; readonly text: string };
 
 export type SpeechResult =
   | { readonly op: 'ping'; readonly pid: number }
@@ -31,7 +35,9 @@ export type SpeechResult =
   | { readonly op: 'load-recognizer'; readonly sampleRate: number; readonly featureDim: number; readonly vocabSize: number; readonly streaming: boolean; readonly modelType: string }
   /** timestamps: seconds from the utterance's start, one per token */
   | { readonly op: 'transcribe'; readonly text: string; readonly tokens: string[]; readonly timestamps: number[] }
-  | { readonly op: 'stream-asr' };
+  | { readonly op: 'stream-asr' }
+  | { readonly op: 'load-punctuation'; readonly vocabSize: number; readonly punctuations: string[] }
+  | { readonly op: 'punctuate'; readonly text: string };
 
 export type SpeechReply =
   | { readonly id: number; readonly ok: true; readonly result: SpeechResult }

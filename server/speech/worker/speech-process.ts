@@ -7,6 +7,7 @@ import { sherpa, type SherpaOfflineRecognizer, type SherpaOfflineTts } from '../
 import { dithered } from './dither.js';
 import { OnlineModels } from './online-models.js';
 import { offlineRecognizerConfig } from './offline-config.js';
+import { loadPunctuation, punctuate } from './punctuation.js';
 import { SileroVad, vadSegmentsOf } from '../vad/silero.js';
 import type { VadSegment } from '../vad/segmenter.js';
 import { startPcmInlet } from './pcm-socket.js';
@@ -97,6 +98,10 @@ async function handle(req: SpeechRequest): Promise<SpeechResult> {
       asrConfigs.set(req.stream, { recognizer: req.recognizer, partialEveryMs: req.partialEveryMs, keywords });
       return { op: 'stream-asr' };
     }
+    case 'load-punctuation':
+      return loadPunctuation(req.name, req.dir);
+    case 'punctuate':
+      return punctuate(req.punctuation, req.text);
   }
 }
 

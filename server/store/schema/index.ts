@@ -17,3 +17,4 @@ export * from './voicemail.js';
 export * from './ivr.js';
 export * from './provisioning.js';
 export * from './transcripts.js';
+export * from './keywords.js';

@@ -1543,6 +1543,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/directory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** LDAP/AD and OIDC sign-in settings (no password or client secret) */
+        get: operations["getApiV1Directory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directory/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Look a user up in LDAP/AD with the service account: its entry, groups and the roles they map to (audited) */
+        post: operations["postApiV1DirectoryLookup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directory/oidc-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask the OIDC provider for its discovery document (audited) */
+        post: operations["postApiV1DirectoryOidcCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/mail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The SMTP relay voicemail e-mail goes through (no password) */
+        get: operations["getApiV1SystemMail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/mail/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test e-mail through the relay (audited) */
+        post: operations["postApiV1SystemMailTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/trunks": {
         parameters: {
             query?: never;
@@ -1695,6 +1780,77 @@ export interface paths {
         };
         /** Transcript segments containing the text q, newest first */
         get: operations["getApiV1Transcripts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/keyword-lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Keyword lists, and whether a model that spots them is loaded */
+        get: operations["getApiV1KeywordLists"];
+        put?: never;
+        /** Create a keyword list (phrases spelled against the live model when one is loaded) */
+        post: operations["postApiV1KeywordLists"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/keyword-lists/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One keyword list */
+        get: operations["getApiV1KeywordListsId"];
+        /** Replace a keyword list */
+        put: operations["putApiV1KeywordListsId"];
+        post?: never;
+        /** Delete a keyword list (its stored hits stay, with its name) */
+        delete: operations["deleteApiV1KeywordListsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cdrs/{id}/keyword-hits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The keywords spotted on a call, in the order heard */
+        get: operations["getApiV1CdrsIdKeywordHits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/keyword-hits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Calls that hit a keyword in a period, newest first */
+        get: operations["getApiV1KeywordHits"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3207,7 +3363,7 @@ export interface operations {
                 "application/json": {
                     name: string;
                     /** @description at most what the owner's roles grant */
-                    permissions: ("extensions.read" | "extensions.write" | "registrations.read" | "call-handling.read" | "call-handling.write" | "cdrs.read" | "pii.unmasked" | "pii.reveal" | "recordings.listen" | "recordings.control" | "recordings.keys" | "recordings.delete" | "retention.read" | "retention.write" | "legal-hold.write" | "tags.write" | "audit.read" | "dialplan.read" | "dialplan.write" | "calendars.read" | "calendars.write" | "acd.read" | "acd.write" | "acd.supervise" | "acd.agent-state" | "trunks.read" | "trunks.write" | "speech.read" | "speech.write" | "calls.read" | "calls.control" | "voicemail.read" | "voicemail.write" | "moh.read" | "moh.write" | "ivr.read" | "ivr.write" | "devices.read" | "devices.write" | "presence.read" | "system.read" | "users.read" | "users.write" | "policy.read" | "policy.write" | "events.calls" | "events.registrations" | "events.acd" | "events.alerts" | "unclassified")[];
+                    permissions: ("extensions.read" | "extensions.write" | "registrations.read" | "call-handling.read" | "call-handling.write" | "cdrs.read" | "pii.unmasked" | "pii.reveal" | "recordings.listen" | "recordings.control" | "recordings.keys" | "recordings.delete" | "retention.read" | "retention.write" | "legal-hold.write" | "tags.write" | "audit.read" | "dialplan.read" | "dialplan.write" | "calendars.read" | "calendars.write" | "acd.read" | "acd.write" | "acd.supervise" | "acd.agent-state" | "trunks.read" | "trunks.write" | "speech.read" | "speech.write" | "keywords.read" | "keywords.write" | "calls.read" | "calls.control" | "voicemail.read" | "voicemail.write" | "moh.read" | "moh.write" | "ivr.read" | "ivr.write" | "devices.read" | "devices.write" | "presence.read" | "system.read" | "users.read" | "users.write" | "policy.read" | "policy.write" | "events.calls" | "events.registrations" | "events.acd" | "events.alerts" | "unclassified")[];
                     expiresInDays: number;
                 };
             };
@@ -14800,6 +14956,367 @@ export interface operations {
             };
         };
     };
+    getApiV1Directory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description null: no LDAP/AD sign-in (HAILING_LDAP_URL unset) */
+                        ldap: {
+                            url: string;
+                            /** @description the bind DN searches run as; null: anonymous */
+                            serviceAccount: string | null;
+                            userBase: string;
+                            userFilter: string;
+                            groupBase: string;
+                            groupFilter: string;
+                            startTls: boolean;
+                            caFile: string | null;
+                            /** @description directory group → the roles it grants */
+                            roleMap: {
+                                [key: string]: ("agent" | "supervisor" | "admin" | "security-admin" | "auditor")[];
+                            };
+                        } | null;
+                        /** @description null: no single sign-on (HAILING_OIDC_ISSUER unset) */
+                        oidc: {
+                            issuer: string;
+                            clientId: string;
+                            redirectUrl: string;
+                            scopes: string;
+                            usernameClaim: string;
+                            groupsClaim: string;
+                            /** @description directory group → the roles it grants */
+                            roleMap: {
+                                [key: string]: ("agent" | "supervisor" | "admin" | "security-admin" | "auditor")[];
+                            };
+                        } | null;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The one-time password must be changed first (body has mustChangePassword: true), or the role may not */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1DirectoryLookup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    username: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What the directory answered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        found: boolean;
+                        /** @enum {string} */
+                        reason?: "not-found" | "ambiguous" | "unavailable";
+                        /** @description why the directory could not be asked */
+                        detail?: string;
+                        dn?: string;
+                        displayName?: string | null;
+                        groups?: string[];
+                        /** @description empty: the user could not sign in (no group maps to a role) */
+                        roles?: ("agent" | "supervisor" | "admin" | "security-admin" | "auditor")[];
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The one-time password must be changed first (body has mustChangePassword: true), or the role may not */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not configured (the reason names the setting) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1DirectoryOidcCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The provider answered or why not */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                        authorizationEndpoint?: string;
+                        detail?: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The one-time password must be changed first (body has mustChangePassword: true), or the role may not */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not configured (the reason names the setting) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1SystemMail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description null: no relay (HAILING_SMTP_HOST unset); voicemail e-mail is off */
+                        smtp: {
+                            host: string;
+                            port: number;
+                            /** @enum {string} */
+                            tls: "starttls" | "implicit" | "none";
+                            from: string;
+                            user: string | null;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The one-time password must be changed first (body has mustChangePassword: true), or the role may not */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1SystemMailTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: email */
+                    to: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The relay accepted it or why not */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                        /** @description the relay's answer */
+                        response?: string;
+                        detail?: string;
+                    };
+                };
+            };
+            /** @description Validation failed or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description The one-time password must be changed first (body has mustChangePassword: true), or the role may not */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Not configured (the reason names the setting) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
     getApiV1Trunks: {
         parameters: {
             query?: never;
@@ -16367,6 +16884,510 @@ export interface operations {
             };
             /** @description Transcription is off */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1KeywordLists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The lists */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            name: string;
+                            phrases: string[];
+                            numbers: string[];
+                            enabled: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                        /** @description whether a live model that spots keywords is loaded (phrases are checked against its tokens when saved) */
+                        spotting: boolean;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1KeywordLists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @description as people say them ("cancel my card", "投诉"); spelled in the live model's tokens when a call starts */
+                    phrases: string[];
+                    /**
+                     * @description the numbers dialled (extensions, queue or IVR numbers) whose calls it applies to; empty: every call
+                     * @default []
+                     */
+                    numbers?: string[];
+                    /** @default true */
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        phrases: string[];
+                        numbers: string[];
+                        enabled: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed, or a phrase the live model cannot spell (the issue's path names the phrase) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description A list has that name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1KeywordListsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        phrases: string[];
+                        numbers: string[];
+                        enabled: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed, or a phrase the live model cannot spell (the issue's path names the phrase) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such keyword list */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1KeywordListsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @description as people say them ("cancel my card", "投诉"); spelled in the live model's tokens when a call starts */
+                    phrases: string[];
+                    /**
+                     * @description the numbers dialled (extensions, queue or IVR numbers) whose calls it applies to; empty: every call
+                     * @default []
+                     */
+                    numbers?: string[];
+                    /** @default true */
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        phrases: string[];
+                        numbers: string[];
+                        enabled: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed, or a phrase the live model cannot spell (the issue's path names the phrase) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such keyword list */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description A list has that name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1KeywordListsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed, or a phrase the live model cannot spell (the issue's path names the phrase) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such keyword list */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1CdrsIdKeywordHits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The hits */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        items: {
+                            callId: string;
+                            /** @enum {string} */
+                            leg: "caller" | "callee";
+                            /** @description the phrase as its list had it; masked as transcripts are without pii.unmasked */
+                            keyword: string;
+                            /** @description the list's name when heard ('HAILING_LIVE_KEYWORDS': the environment's keywords) */
+                            list: string;
+                            listId: number | null;
+                            /** @description ms from the call's start where its first token was heard */
+                            atMs: number;
+                            /** @description ISO 8601 */
+                            heardAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Validation failed, or a phrase the live model cannot spell (the issue's path names the phrase) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description No such call record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1KeywordHits: {
+        parameters: {
+            query?: {
+                keyword?: string;
+                from?: string;
+                to?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The hits found */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            callId: string;
+                            /** @enum {string} */
+                            leg: "caller" | "callee";
+                            /** @description the phrase as its list had it; masked as transcripts are without pii.unmasked */
+                            keyword: string;
+                            /** @description the list's name when heard ('HAILING_LIVE_KEYWORDS': the environment's keywords) */
+                            list: string;
+                            listId: number | null;
+                            /** @description ms from the call's start where its first token was heard */
+                            atMs: number;
+                            /** @description ISO 8601 */
+                            heardAt: string;
+                        }[];
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            /** @description Validation failed, or a phrase the live model cannot spell (the issue's path names the phrase) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

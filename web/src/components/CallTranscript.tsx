@@ -7,16 +7,16 @@ import { Alert, Input, List, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { ApiError, request, type Response } from '../api/client';
 import { useApi } from '../lib/use-api';
-import { formatNumber } from '../lib/format';
 
 type Transcript = Response<'/api/v1/cdrs/{id}/transcript', 'get'>;
 type Found = Response<'/api/v1/transcripts', 'get'>;
 type Segment = Transcript['segments'][number];
 
-/** m:ss.s from the start of the recording */
+/** m:ss.s from the start of the recording (always one decimal: 1000 ms is 0:01.0, not 0:0001) */
 export function clock(ms: number): string {
-  const s = ms / 1000;
-  return `${Math.floor(s / 60)}:${formatNumber(s % 60, 1).padStart(4, '0')}`;
+  const tenths = Math.round(ms / 100);
+  const seconds = (tenths % 600) / 10;
+  return `${Math.floor(tenths / 600)}:${seconds.toFixed(1).padStart(4, '0')}`;
 }
 
 const SPEAKER_COLOUR: Record<string, string> = { caller: 'blue', callee: 'green', mixed: 'default' };

@@ -1,8 +1,9 @@
 // Live transcripts on the live calls screen (docs/speech.md "Live transcription"): the
 // transcript.partial / transcript.final events of the `transcripts` topic, kept per call and leg
 // as they arrive over the console's one events WebSocket. Finals accumulate; a leg's partial is the
-// utterance still being spoken and is replaced by the next partial or its final. Only roles with
-// recordings.listen are sent these events (and only they are offered the view).
+// utterance still being spoken and is replaced by the next partial or its final. Keywords spotted
+// (transcript.keyword: a phrase of the call's keyword lists) are listed under the legs as they come.
+// Only roles with recordings.listen are sent these events (and only they are offered the view).
 import { useCallback, useState } from 'react';
 import { Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -19,9 +20,11 @@ interface Line {
 export interface HeardOnCall {
   readonly finals: Readonly<Record<Leg, readonly Line[]>>;
   readonly partial: Readonly<Partial<Record<Leg, Line>>>;
+  /** keywords spotted, in the order heard: text is the phrase */
+  readonly keywords: readonly (Line & { readonly leg: Leg; readonly list: string })[];
 }
-const EMPTY: HeardOnCall = { finals: { caller: [], callee: [] }, partial: {} };
-const TYPES = ['transcript.partial', 'transcript.final', 'hangup'];
+const EMPTY: HeardOnCall = { finals: { caller: [], callee: [] }, partial: {}, keywords: [] };
+const TYPES = ['transcript.partial', 'transcript.final', 'transcript.keyword', 'hangup'];
 
 function lineOf(e: StreamEvent): (Line & { callId: string; leg: Leg }) | null {
   const { callId, leg, startMs, endMs, text } = e as { callId?: unknown; leg?: unknown; startMs?: unknown; endMs?: unknown; text?: unknown };
@@ -45,10 +48,14 @@ export function useLiveTranscripts(enabled: boolean): ReadonlyMap<string, HeardO
         if (l === null) return before;
         const was = next.get(l.callId) ?? EMPTY;
         const line = { startMs: l.startMs, endMs: l.endMs, text: l.text };
+        if (e.type === 'transcript.keyword') {
+          next.set(l.callId, { ...was, keywords: [...was.keywords, { ...line, leg: l.leg, list: typeof e['list'] === 'string' ? e['list'] : '' }] });
+          return next;
+        }
         const { [l.leg]: _done, ...otherPartial } = was.partial;
         next.set(
           l.callId,
-          e.type === 'transcript.final' ? { finals: { ...was.finals, [l.leg]: [...was.finals[l.leg], line] }, partial: otherPartial } : { finals: was.finals, partial: { ...was.partial, [l.leg]: line } },
+          e.type === 'transcript.final' ? { ...was, finals: { ...was.finals, [l.leg]: [...was.finals[l.leg], line] }, partial: otherPartial } : { ...was, partial: { ...was.partial, [l.leg]: line } },
         );
         return next;
       });
@@ -86,6 +93,16 @@ export function LiveTranscript({ heard }: { heard: HeardOnCall | undefined }) {
           )}
         </div>
       ))}
+      {h.keywords.length > 0 && (
+        <div data-testid="live-keywords">
+          <Typography.Text strong>{t('keywords.hits.live')}</Typography.Text>{' '}
+          {h.keywords.map((k, i) => (
+            <Tag key={i} color="gold" data-testid={`live-keyword-${k.leg}`} title={t('keywords.hits.heardBy', { list: k.list, leg: t(`transcript.speakers.${k.leg}`) })}>
+              {clock(k.startMs)} {k.text}
+            </Tag>
+          ))}
+        </div>
+      )}
     </Space>
   );
 }

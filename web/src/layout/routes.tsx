@@ -28,6 +28,7 @@ import {
   UserOutlined,
   SafetyOutlined,
   KeyOutlined,
+  AlertOutlined,
   IdcardOutlined,
 } from '@ant-design/icons';
 
@@ -65,9 +66,11 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '/calls', title: 'menu.liveCalls', icon: <PhoneOutlined />, permission: 'calls.read', group: 'menu.groups.records', page: lazy(() => import('../pages/LiveCalls')) },
   { path: '/conferences', title: 'menu.conferences', icon: <TeamOutlined />, permission: 'calls.read', group: 'menu.groups.records', page: lazy(() => import('../pages/Conferences')) },
   { path: '/cdrs', title: 'menu.cdrs', icon: <HistoryOutlined />, permission: 'cdrs.read', group: 'menu.groups.records', page: lazy(() => import('../pages/CallRecords')) },
+  { path: '/keywords', title: 'menu.keywords', icon: <AlertOutlined />, permission: 'keywords.read', group: 'menu.groups.records', page: lazy(() => import('../pages/Keywords')) },
   { path: '/audit', title: 'menu.audit', icon: <AuditOutlined />, permission: 'audit.read', group: 'menu.groups.records', page: lazy(() => import('../pages/Audit')) },
   { path: '/moh', title: 'menu.moh', icon: <SoundOutlined />, permission: 'moh.read', group: 'menu.groups.admin', page: lazy(() => import('../pages/MusicOnHold')) },
   { path: '/users', title: 'menu.users', icon: <UserOutlined />, permission: 'users.read', group: 'menu.groups.security', page: lazy(() => import('../pages/Users')) },
+  { path: '/directory', title: 'menu.directory', icon: <ApartmentOutlined />, permission: 'users.read', group: 'menu.groups.security', page: lazy(() => import('../pages/Directory')) },
   { path: '/policy', title: 'menu.policy', icon: <SafetyOutlined />, permission: 'policy.read', group: 'menu.groups.security', page: lazy(() => import('../pages/Policy')) },
   { path: '/account', title: 'menu.account', icon: <IdcardOutlined />, permission: 'signed-in', group: 'menu.groups.account', page: lazy(() => import('../pages/Account')) },
   { path: '/tokens', title: 'menu.tokens', icon: <KeyOutlined />, permission: 'signed-in', group: 'menu.groups.account', page: lazy(() => import('../pages/ApiTokens')) },

@@ -1,7 +1,8 @@
 // Call records: filters (time range in the browser's zone, number, disposition), CSV export of the
 // same filter, and one call's detail: its legs with their quality figures, the routing trace, the
-// recording played in the page and its transcript; and the search over every transcript.
-import { useMemo, useState } from 'react';
+// recording played in the page, its transcript and the keywords spotted on it; and the search over
+// every transcript. /cdrs/<id> opens that call (the keyword search's hits link here).
+import { useEffect, useMemo, useState } from 'react';
 import { Button, DatePicker, Descriptions, Drawer, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +14,8 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { tablePagination } from '../lib/paging';
 import { useSession } from '../lib/session';
 import { CallTranscript, TranscriptSearch } from '../components/CallTranscript';
+import { KeywordHits } from '../components/KeywordHits';
+import { useLocation } from '../lib/router';
 
 type List = Response<'/api/v1/cdrs', 'get'>;
 type CallRecord = List['items'][number];
@@ -52,6 +55,12 @@ function CallDetail({ call, transcripts }: { call: CallRecord; transcripts: bool
         <div>
           <Typography.Title level={5}>{t('transcript.title')}</Typography.Title>
           <CallTranscript callId={call.id} />
+        </div>
+      )}
+      {transcripts && (
+        <div>
+          <Typography.Title level={5}>{t('keywords.hits.onCall')}</Typography.Title>
+          <KeywordHits callId={call.id} />
         </div>
       )}
       <div>
@@ -118,11 +127,15 @@ export default function CallRecords() {
   const openCall = async (id: string) => {
     setOpenError(undefined);
     try {
-      setOpen(await request<CallRecord>(`/api/v1/cdrs/${id}`));
+      setOpen(await request<CallRecord>(`/api/v1/cdrs/${encodeURIComponent(id)}`));
     } catch (err) {
       setOpenError(err as Error);
     }
   };
+  const linked = /^\/cdrs\/([^/]+)$/.exec(useLocation().pathname)?.[1];
+  useEffect(() => {
+    if (linked !== undefined) void openCall(decodeURIComponent(linked));
+  }, [linked]);
 
   return (
     <>

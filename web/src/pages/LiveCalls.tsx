@@ -80,6 +80,12 @@ export default function LiveCalls() {
                   </Tag>
                 ))}
                 {c.recording && <Tag color={c.recordingPaused ? 'default' : 'red'}>{t(c.recordingPaused ? 'liveCalls.recordingPaused' : 'liveCalls.recording')}</Tag>}
+                {/* keywords spotted so far, each once: the row says which calls hit without opening them */}
+                {[...new Set((transcripts.get(c.id)?.keywords ?? []).map((k) => k.text))].map((k) => (
+                  <Tag key={k} color="gold" data-testid={`row-keyword-${c.caller}`}>
+                    {k}
+                  </Tag>
+                ))}
               </Space>
             ),
           },

@@ -6,6 +6,7 @@ import type { Response } from '../api/client';
 import { useApi } from '../lib/use-api';
 import { formatDateTime, formatDuration, formatNumber } from '../lib/format';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { MailRelay } from '../components/integrations/MailRelay';
 
 type Status = Response<'/api/v1/system/status', 'get'>;
 
@@ -79,6 +80,7 @@ export default function SystemStatus() {
           </Card>
         </Col>
       </Row>
+      <MailRelay />
     </>
   );
 }
