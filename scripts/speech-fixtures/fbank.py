@@ -37,17 +37,22 @@ def mel_banks(num_bins: int, rate: int, padded: int, low: float = 20.0, high: fl
     return banks
 
 
-def fbank(samples: np.ndarray, rate: int = 8000, num_bins: int = 23) -> np.ndarray:
-    """samples: float in [-1, 1] → (frames, num_bins) float32"""
+def fbank(samples: np.ndarray, rate: int = 8000, num_bins: int = 23, window: str = "povey", high: float = -400.0,
+          snip_edges: bool = False) -> np.ndarray:
+    """samples: float in [-1, 1] (or ±32768 where the model says normalize_samples 0) → (frames, num_bins)
+
+    The defaults are sherpa-onnx's for tdnn/transducer models; SenseVoice's recogniser forces
+    window="hamming", high=0, snip_edges=True (offline-recognizer-sense-voice-impl.h InitFeatConfig).
+    """
     x = np.asarray(samples, dtype=np.float32)
     n = len(x)
     shift, length = rate // 100, rate * 25 // 1000
     padded = 1 << math.ceil(math.log2(length))
-    frames = (n + shift // 2) // shift
+    frames = (1 + (n - length) // shift if n >= length else 0) if snip_edges else (n + shift // 2) // shift
     if frames <= 0:
         return np.zeros((0, num_bins), dtype=np.float32)
     # snip_edges=false: frame i is centred on i*shift + shift/2, samples outside reflected
-    starts = np.arange(frames) * shift + shift // 2 - length // 2
+    starts = np.arange(frames) * shift + (0 if snip_edges else shift // 2 - length // 2)
     idx = starts[:, None] + np.arange(length)[None, :]
     idx = np.where(idx < 0, -idx - 1, idx)
     idx = np.where(idx >= n, 2 * n - 1 - idx, idx)
@@ -56,9 +61,9 @@ def fbank(samples: np.ndarray, rate: int = 8000, num_bins: int = 23) -> np.ndarr
     pre = w.copy()
     pre[:, 1:] -= 0.97 * w[:, :-1]
     pre[:, 0] -= 0.97 * w[:, 0]
-    povey = (0.5 - 0.5 * np.cos(2 * math.pi * np.arange(length) / (length - 1))) ** 0.85
-    pre *= povey
+    a = 2 * math.pi * np.arange(length) / (length - 1)
+    pre *= (0.54 - 0.46 * np.cos(a)) if window == "hamming" else (0.5 - 0.5 * np.cos(a)) ** 0.85
     spec = np.fft.rfft(pre, n=padded, axis=1)
     power = (spec.real ** 2 + spec.imag ** 2).astype(np.float32)
-    energies = power @ mel_banks(num_bins, rate, padded).T
+    energies = power @ mel_banks(num_bins, rate, padded, high=high).T
     return np.log(np.maximum(energies, FLT_EPSILON)).astype(np.float32)

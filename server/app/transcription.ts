@@ -6,7 +6,6 @@
 // transducer when set (it also spots the keyword lists' phrases and HAILING_LIVE_KEYWORDS, spelled
 // in its tokens.txt, and stores the hits), else with the post-call recogniser.
 // Finals (live and post-call) are punctuated when a punctuation model is found (./punctuation.ts).
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Config } from '../config/index.js';
@@ -16,6 +15,7 @@ import { SherpaOfflineAsr, SpeechProcess, SpeechStreams } from '../speech/index.
 import { KeywordRepository, TranscriptsRepository, type CallRecordView, type Db } from '../store/index.js';
 import { CallKeywords, LiveTranscription, TranscriptionService } from '../transcription/index.js';
 import { readVocabulary, type KeywordVocabulary } from '../speech/keyword-spelling.js';
+import { transducerFiles } from '../speech/check/model-files.js';
 import { createPunctuation } from './punctuation.js';
 
 export interface TranscriptionSide {
@@ -53,7 +53,7 @@ export function createTranscriptionSide(o: {
     if (o.config.liveTranscribe) {
       logger.error(
         { setting: 'HAILING_LIVE_TRANSCRIBE' },
-        'live transcription needs a recogniser: set HAILING_LIVE_TRANSCRIBE_MODEL to a streaming transducer folder (encoder.onnx, decoder.onnx, joiner.onnx, tokens.txt) or HAILING_TRANSCRIBE_MODEL to an offline CTC model folder (model.onnx of sherpa-onnx model_type tdnn, tokens.txt); calls go on untranscribed',
+        'live transcription needs a recogniser: set HAILING_LIVE_TRANSCRIBE_MODEL to a streaming transducer folder (encoder*.onnx, decoder*.onnx, joiner*.onnx, tokens.txt; sherpa-onnx model_type zipformer2, zipformer or lstm) or HAILING_TRANSCRIBE_MODEL to an offline model folder (model.onnx of sherpa-onnx model_type sense_voice_ctc or tdnn, tokens.txt); calls go on untranscribed',
       );
     }
     return { repository, keywords, service: null, live: null, streams: null, start: async () => undefined, stop: async () => undefined };
@@ -114,9 +114,9 @@ export function createTranscriptionSide(o: {
   };
 }
 
-/** the tokens of the live model when it can spot keywords (a streaming transducer: encoder.onnx); else null */
+/** the tokens of the live model when it can spot keywords (a streaming transducer: encoder*.onnx, as releases name it); else null */
 function spottingVocabulary(dir: string | undefined, logger: Logger): KeywordVocabulary | null {
-  if (dir === undefined || !existsSync(join(dir, 'encoder.onnx'))) return null;
+  if (dir === undefined || transducerFiles(dir) === null) return null;
   try {
     return readVocabulary(join(dir, 'tokens.txt'));
   } catch (err) {

@@ -124,13 +124,13 @@ export const configShape = z
     recordingChannels: z.enum(['stereo', 'mixed']).default('stereo'),
     /** PCI DSS: an extension keys this during a call to pause its recording and again to resume ('' turns it off) */
     recordingPauseCode: z.string().regex(/^$|^\*[0-9]{1,4}$/, 'must be * and 1 to 4 digits, or empty').default('*1'),
-    /** post-call transcription: the folder of an offline CTC model (model.onnx with model_type tdnn, tokens.txt); unset: off */
+    /** post-call transcription: the folder of an offline model (model.onnx with model_type sense_voice_ctc or tdnn, tokens.txt); unset: off */
     transcribeModel: z.string().min(1).optional(),
     /** live transcription of each answered call's legs with the transcribeModel recogniser (transcript.partial/final events, live segments) */
     liveTranscribe: z.union([z.boolean(), z.stringbool()], { error: 'must be true or false' }).default(false),
     /** how often live transcription re-decodes an utterance in progress for a partial (ms); 0: finals only */
     liveTranscribePartialMs: ms.max(10_000).default(1000),
-    /** live transcription with this model folder instead of transcribeModel: a streaming transducer (encoder/decoder/joiner.onnx, tokens.txt) decodes as the call goes on and can spot keywords */
+    /** live transcription with this model folder instead of transcribeModel: a streaming transducer (encoder, decoder, joiner .onnx files, tokens.txt; zipformer2, zipformer or lstm) decodes as the call goes on and can spot keywords */
     liveTranscribeModel: z.string().min(1).optional(),
     /** punctuation of transcription finals (live and post-call): a CT-transformer model folder (model.onnx); unset: the manifest's punctuation model when installed in modelsDir, else none */
     punctuationModel: z.string().min(1).optional(),

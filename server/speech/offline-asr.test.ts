@@ -13,23 +13,11 @@ import { SpeechError, SpeechProcess } from './supervisor.js';
 import { SherpaOfflineAsr } from './offline-asr.js';
 import { espeak, throughG711 } from './testing/audio.js';
 import { identityOnnx } from './testing/onnx-build.js';
-import { digitErrors } from './testing/digits.js';
+import { digitErrors, HELDOUT_CASES as CASES } from './testing/digits.js';
 
 export const DIGITS_MODEL = fileURLToPath(new URL('../../test/fixtures/speech/digits-tdnn', import.meta.url));
 /** the bound this test holds the fixture model to on held-out voices (its README gives the measured figure) */
 const MAX_DIGIT_ERROR = 0.15;
-
-// digit strings and held-out voices, fixed so that a failure can be reproduced
-const CASES: readonly { voice: string; digits: string }[] = [
-  { voice: 'en-gb-scotland+f4', digits: '4 8 2 1' },
-  { voice: 'en-gb-scotland+m3', digits: '9 0 3 7 5' },
-  { voice: 'en-us+f4', digits: '6 1 8' },
-  { voice: 'en-us+m3', digits: '2 7 7 4 0 9' },
-  { voice: 'en-us+klatt4', digits: '5 3 1 6' },
-  { voice: 'cmn+m3', digits: '1 3 5 8' },
-  { voice: 'cmn+f4', digits: '0 6 2 9 4' },
-  { voice: 'cmn+klatt4', digits: '7 2 8' },
-];
 
 const silence = (ms: number): Int16Array => new Int16Array(8 * ms);
 function concat(parts: Int16Array[]): Int16Array {

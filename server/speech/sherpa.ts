@@ -19,10 +19,20 @@ export interface SherpaOfflineTts {
   generate(request: { text: string; sid: number; speed: number }): SherpaGeneratedAudio;
 }
 
-/** the offline recogniser config for an icefall-style `tdnn` CTC model (model_type 'tdnn' in its metadata) */
+/**
+ * SenseVoice (model_type 'sense_voice_ctc'): language '' or auto/zh/en/ja/ko/yue;
+ * useInverseTextNormalization 1 asks the model for written forms (numbers as digits, punctuation)
+ */
+export interface SherpaSenseVoiceConfig {
+  readonly model: string;
+  readonly language: string;
+  readonly useInverseTextNormalization: 0 | 1;
+}
+
+/** the offline recogniser config: an icefall-style `tdnn` CTC model or SenseVoice (one of the two) */
 export interface SherpaOfflineRecognizerConfig {
   readonly featConfig: { readonly sampleRate: number; readonly featureDim: number };
-  readonly modelConfig: { readonly tdnn: { readonly model: string }; readonly tokens: string; readonly numThreads: number; readonly debug: boolean; readonly provider?: 'cpu' };
+  readonly modelConfig: { readonly tdnn?: { readonly model: string }; readonly senseVoice?: SherpaSenseVoiceConfig; readonly tokens: string; readonly numThreads: number; readonly debug: boolean; readonly provider?: 'cpu' };
   readonly decodingMethod?: 'greedy_search';
 }
 
@@ -46,7 +56,8 @@ export interface SherpaOfflineRecognizer {
 /** a streaming transducer's files and front end (OnlineRecognizer and KeywordSpotter share them) */
 export interface SherpaOnlineModel {
   readonly featConfig: { readonly sampleRate: number; readonly featureDim: number };
-  readonly modelConfig: { readonly transducer: { readonly encoder: string; readonly decoder: string; readonly joiner: string }; readonly tokens: string; readonly numThreads: number; readonly debug: boolean; readonly provider?: 'cpu' };
+  /** modelType: the encoder's model_type (lstm, zipformer2…); sherpa-onnx reads it from the encoder when absent */
+  readonly modelConfig: { readonly transducer: { readonly encoder: string; readonly decoder: string; readonly joiner: string }; readonly tokens: string; readonly modelType?: string; readonly numThreads: number; readonly debug: boolean; readonly provider?: 'cpu' };
 }
 
 /** endpointing rules in seconds (sherpa-onnx's endpoint.h): 1 no speech yet, 2 after speech, 3 the longest utterance */

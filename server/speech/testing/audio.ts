@@ -58,3 +58,15 @@ export function rmsDbfs(pcm: Int16Array): number {
   for (const s of pcm) sum += s * s;
   return 10 * Math.log10(sum / Math.max(1, pcm.length) / (32768 * 32768));
 }
+
+/** PCM resampled by sox (an independent resampler) from one rate to another */
+export function resampled(pcm: Int16Array, from: number, to: number): Int16Array {
+  const dir = mkdtempSync(join(tmpdir(), 'hailing-rate-'));
+  try {
+    const inRaw = join(dir, 'in.raw');
+    writeFileSync(inRaw, Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+    return soxToRaw({ input: inRaw, rate: to, effects: [], inputArgs: ['-t', 'raw', '-e', 'signed', '-b', '16', '-c', '1', '-r', String(from)] });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

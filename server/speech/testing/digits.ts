@@ -15,3 +15,17 @@ export function digitErrors(spoken: string, heard: string): number {
   }
   return prev[b.length] as number;
 }
+
+// digit strings and espeak-ng voices that training never used (the offline recognisers' tests),
+// fixed so that a failure can be reproduced
+export const HELDOUT_CASES: readonly { voice: string; digits: string }[] = [
+  { voice: 'en-gb-scotland+f4', digits: '4 8 2 1' },
+  { voice: 'en-gb-scotland+m3', digits: '9 0 3 7 5' },
+  { voice: 'en-us+f4', digits: '6 1 8' },
+  { voice: 'en-us+m3', digits: '2 7 7 4 0 9' },
+  { voice: 'en-us+klatt4', digits: '5 3 1 6' },
+  { voice: 'cmn+m3', digits: '1 3 5 8' },
+  { voice: 'cmn+f4', digits: '0 6 2 9 4' },
+  { voice: 'cmn+klatt4', digits: '7 2 8' },
+];
+

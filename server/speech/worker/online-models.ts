@@ -1,8 +1,7 @@
 // The speech process's streaming transducers: per loaded model an OnlineRecognizer and, made on the
 // first stream that has keywords, a KeywordSpotter on the same files. Each model is checked first
 // (check/online-asr-check.ts): sherpa-onnx exit()s on the problems the check turns into refusals.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { transducerFiles } from '../check/model-files.js';
 import { onlineAsrCheck, type OnlineAsrModel } from '../check/online-asr-check.js';
 import { keywordStream, sherpa, type SherpaKeywordSpotter, type SherpaOnlineModel, type SherpaOnlineRecognizer } from '../sherpa.js';
 import { OnlineStreamAsr } from './online-stream-asr.js';
@@ -28,24 +27,25 @@ interface Loaded {
 export class OnlineModels {
   readonly #loaded = new Map<string, Loaded>();
 
-  /** a folder holding encoder.onnx is a streaming transducer (sherpa-onnx's file names) */
+  /** a folder holding encoder*.onnx is a streaming transducer (sherpa-onnx's file names; check/model-files.ts) */
   isStreaming(dir: string): boolean {
-    return existsSync(join(dir, 'encoder.onnx'));
+    return transducerFiles(dir) !== null;
   }
 
   has(name: string): boolean {
     return this.#loaded.has(name);
   }
 
-  async load(name: string, dir: string): Promise<{ sampleRate: number; featureDim: number; vocabSize: number }> {
+  async load(name: string, dir: string): Promise<{ sampleRate: number; featureDim: number; vocabSize: number; modelType: string }> {
     const model = await onlineAsrCheck({ name, dir });
     const config: SherpaOnlineModel = {
       featConfig: { sampleRate: model.sampleRate, featureDim: model.featureDim },
-      modelConfig: { transducer: { encoder: model.encoder, decoder: model.decoder, joiner: model.joiner }, tokens: model.tokens, numThreads: 1, debug: false },
+      // modelType: sherpa-onnx would otherwise load the encoder once more only to read it
+      modelConfig: { transducer: { encoder: model.encoder, decoder: model.decoder, joiner: model.joiner }, tokens: model.tokens, modelType: model.modelType, numThreads: 1, debug: false },
     };
     const recognizer = new (sherpa().OnlineRecognizer)({ ...config, decodingMethod: 'greedy_search', enableEndpoint: true, ...ENDPOINT });
     this.#loaded.set(name, { model, config, recognizer, spotter: null });
-    return { sampleRate: model.sampleRate, featureDim: model.featureDim, vocabSize: model.vocabSize };
+    return { sampleRate: model.sampleRate, featureDim: model.featureDim, vocabSize: model.vocabSize, modelType: model.modelType };
   }
 
   /** a keyword is the model's tokens separated by spaces; one the model cannot spell is refused by name */

@@ -32,7 +32,7 @@ export type SpeechResult =
   | { readonly op: 'vad'; readonly segments: VadSegment[] }
   | { readonly op: 'load-voice'; readonly sampleRate: number }
   | { readonly op: 'synthesize'; readonly sampleRate: number; readonly samples: Float32Array }
-  | { readonly op: 'load-recognizer'; readonly sampleRate: number; readonly featureDim: number; readonly vocabSize: number; readonly streaming: boolean }
+  | { readonly op: 'load-recognizer'; readonly sampleRate: number; readonly featureDim: number; readonly vocabSize: number; readonly streaming: boolean; readonly modelType: string }
   /** timestamps: seconds from the utterance's start, one per token */
   | { readonly op: 'transcribe'; readonly text: string; readonly tokens: string[]; readonly timestamps: number[] }
   | { readonly op: 'stream-asr' }

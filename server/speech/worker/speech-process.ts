@@ -6,6 +6,7 @@ import { offlineAsrCheck } from '../check/offline-asr-check.js';
 import { sherpa, type SherpaOfflineRecognizer, type SherpaOfflineTts } from '../sherpa.js';
 import { dithered } from './dither.js';
 import { OnlineModels } from './online-models.js';
+import { offlineRecognizerConfig } from './offline-config.js';
 import { loadPunctuation, punctuate } from './punctuation.js';
 import { SileroVad, vadSegmentsOf } from '../vad/silero.js';
 import type { VadSegment } from '../vad/segmenter.js';
@@ -54,13 +55,9 @@ async function loadVoice(name: string, dir: string, check: boolean): Promise<num
 async function loadRecognizer(name: string, dir: string): Promise<SpeechResult> {
   if (online.isStreaming(dir)) return { op: 'load-recognizer', ...(await online.load(name, dir)), streaming: true };
   const m = await offlineAsrCheck({ name, dir });
-  const recognizer = new (sherpa().OfflineRecognizer)({
-    featConfig: { sampleRate: m.sampleRate, featureDim: m.featureDim },
-    modelConfig: { tdnn: { model: m.model }, tokens: m.tokens, numThreads: 1, debug: false },
-    decodingMethod: 'greedy_search',
-  });
+  const recognizer = new (sherpa().OfflineRecognizer)(offlineRecognizerConfig(m));
   recognizers.set(name, { recognizer, timeScale: m.subsamplingFactor });
-  return { op: 'load-recognizer', sampleRate: m.sampleRate, featureDim: m.featureDim, vocabSize: m.vocabSize, streaming: false };
+  return { op: 'load-recognizer', sampleRate: m.sampleRate, featureDim: m.featureDim, vocabSize: m.vocabSize, streaming: false, modelType: m.modelType };
 }
 
 function transcribe(name: string, rate: number, pcm: Int16Array): SpeechResult {
