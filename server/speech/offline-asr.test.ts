@@ -12,8 +12,9 @@ import { silentLogger } from '../sip/index.js';
 import { SpeechError, SpeechProcess } from './supervisor.js';
 import { SherpaOfflineAsr } from './offline-asr.js';
 import { espeak, throughG711 } from './testing/audio.js';
+import { heldOutDigitError } from './testing/heldout.js';
 import { identityOnnx } from './testing/onnx-build.js';
-import { digitErrors, HELDOUT_CASES as CASES } from './testing/digits.js';
+import { digitErrors } from './testing/digits.js';
 
 export const DIGITS_MODEL = fileURLToPath(new URL('../../test/fixtures/speech/digits-tdnn', import.meta.url));
 /** the bound this test holds the fixture model to on held-out voices (its README gives the measured figure) */
@@ -46,21 +47,15 @@ describe('offline ASR: the fixture digit recogniser in the speech process', () =
   });
 
   it(`digits spoken by held-out espeak-ng voices through G.711 are recognised within ${MAX_DIGIT_ERROR * 100} % digit error, with a time per token`, { timeout: 60_000 }, async (t) => {
-    let errors = 0;
-    let total = 0;
-    for (const c of CASES) {
-      const pcm = throughG711(concat([silence(300), espeak({ text: c.digits, voice: c.voice, rate: 8000 }), silence(300)]));
-      const r = await asr.utterance({ pcm, rate: 8000 });
-      const want = c.digits.replace(/ /g, '');
-      const e = digitErrors(want, r.text);
-      t.diagnostic(`${c.voice}: "${want}" → "${r.text}" (${e} errors) at ${r.timestamps.map((s) => s.toFixed(2)).join(' ')} s`);
-      errors += e;
-      total += want.length;
-      assert.equal(r.tokens.length, r.timestamps.length);
-      // the speech starts after 300 ms of silence and ends 300 ms before the end
-      for (const s of r.timestamps) assert.ok(s >= 0.3 && s <= pcm.length / 8000 - 0.3, `token time ${s} s outside the speech (0.3 s to ${pcm.length / 8000 - 0.3} s)`);
-    }
-    t.diagnostic(`digit error ${((errors / total) * 100).toFixed(1)} % (${errors}/${total})`);
+    const { errors, total } = await heldOutDigitError({
+      utterance: (u) => asr.utterance(u),
+      diagnostic: (l) => t.diagnostic(l),
+      check: (r, pcm) => {
+        assert.equal(r.tokens.length, r.timestamps.length);
+        // the speech starts after 300 ms of silence and ends 300 ms before the end
+        for (const s of r.timestamps) assert.ok(s >= 0.3 && s <= pcm.length / 8000 - 0.3, `token time ${s} s outside the speech (0.3 s to ${pcm.length / 8000 - 0.3} s)`);
+      },
+    });
     assert.ok(errors / total <= MAX_DIGIT_ERROR, `digit error ${errors}/${total}`);
   });
 

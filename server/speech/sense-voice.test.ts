@@ -21,7 +21,8 @@ import { SENSE_VOICE_INT_KEYS, SENSE_VOICE_LIST_KEYS } from './check/sense-voice
 import { SherpaOfflineAsr } from './offline-asr.js';
 import { SpeechProcess } from './supervisor.js';
 import { espeak, resampled, throughG711 } from './testing/audio.js';
-import { digitErrors, HELDOUT_CASES } from './testing/digits.js';
+import { digitErrors } from './testing/digits.js';
+import { heldOutDigitError } from './testing/heldout.js';
 import { identityOnnx, withMetadata } from './testing/onnx-build.js';
 
 const MODEL = fileURLToPath(new URL('../../test/fixtures/speech/digits-sense-voice', import.meta.url));
@@ -63,22 +64,16 @@ describe('SenseVoice offline recogniser in the speech process (contract fixture 
   it(`is loaded as SenseVoice and recognises digits by held-out voices through G.711 within ${MAX_DIGIT_ERROR * 100} % digit error, tags dropped, a time per token`, { timeout: 60_000 }, async (t) => {
     const loaded = await speech.request({ op: 'load-recognizer', name: 'sv', dir: MODEL });
     assert.deepEqual(loaded, { op: 'load-recognizer', sampleRate: 8000, featureDim: 23, vocabSize: 16, modelType: 'sense_voice_ctc', streaming: false });
-    let errors = 0;
-    let total = 0;
-    for (const c of HELDOUT_CASES) {
-      const pcm = throughG711(joined([silence(300), espeak({ text: c.digits, voice: c.voice, rate: 8000 }), silence(300)]));
-      const r = await asr.utterance({ pcm, rate: 8000 });
-      const want = c.digits.replace(/ /g, '');
-      const e = digitErrors(want, r.text);
-      t.diagnostic(`${c.voice}: "${want}" → "${r.text}" (${e} errors) at ${r.timestamps.map((s) => s.toFixed(2)).join(' ')} s`);
-      errors += e;
-      total += want.length;
-      // the four tag tokens (<|en|><|NEUTRAL|><|Speech|><|withitn|>) are sherpa-onnx's to drop
-      assert.ok(!r.text.includes('<|'), r.text);
-      assert.equal(r.tokens.length, r.timestamps.length);
-      for (const s of r.timestamps) assert.ok(s >= 0.3 && s <= pcm.length / 8000 - 0.3, `token time ${s} s outside the speech`);
-    }
-    t.diagnostic(`digit error ${((errors / total) * 100).toFixed(1)} % (${errors}/${total})`);
+    const { errors, total } = await heldOutDigitError({
+      utterance: (u) => asr.utterance(u),
+      diagnostic: (l) => t.diagnostic(l),
+      check: (r, pcm) => {
+        // the four tag tokens (<|en|><|NEUTRAL|><|Speech|><|withitn|>) are sherpa-onnx's to drop
+        assert.ok(!r.text.includes('<|'), r.text);
+        assert.equal(r.tokens.length, r.timestamps.length);
+        for (const s of r.timestamps) assert.ok(s >= 0.3 && s <= pcm.length / 8000 - 0.3, `token time ${s} s outside the speech`);
+      },
+    });
     assert.ok(errors / total <= MAX_DIGIT_ERROR, `digit error ${errors}/${total}`);
   });
 
@@ -86,21 +81,15 @@ describe('SenseVoice offline recogniser in the speech process (contract fixture 
     const loaded = await speech.request({ op: 'load-recognizer', name: 'sv16k', dir: MODEL_16K });
     assert.deepEqual(loaded, { op: 'load-recognizer', sampleRate: 16000, featureDim: 80, vocabSize: 16, modelType: 'sense_voice_ctc', streaming: false });
     const asr16k = new SherpaOfflineAsr({ speech, name: 'sv16k', dir: MODEL_16K });
-    let errors = 0;
-    let total = 0;
-    for (const c of HELDOUT_CASES) {
-      const pcm = throughG711(joined([silence(300), espeak({ text: c.digits, voice: c.voice, rate: 8000 }), silence(300)]));
-      const r = await asr16k.utterance({ pcm, rate: 8000 });
-      const want = c.digits.replace(/ /g, '');
-      const e = digitErrors(want, r.text);
-      t.diagnostic(`${c.voice}: "${want}" → "${r.text}" (${e} errors) at ${r.timestamps.map((s) => s.toFixed(2)).join(' ')} s`);
-      errors += e;
-      total += want.length;
-      assert.ok(!r.text.includes('<|'), r.text);
-      // 60 ms output frames: a token's time may fall up to a frame outside the speech
-      for (const s of r.timestamps) assert.ok(s >= 0.24 && s <= pcm.length / 8000 - 0.24, `token time ${s} s outside the speech`);
-    }
-    t.diagnostic(`digit error ${((errors / total) * 100).toFixed(1)} % (${errors}/${total})`);
+    const { errors, total } = await heldOutDigitError({
+      utterance: (u) => asr16k.utterance(u),
+      diagnostic: (l) => t.diagnostic(l),
+      check: (r, pcm) => {
+        assert.ok(!r.text.includes('<|'), r.text);
+        // 60 ms output frames: a token's time may fall up to a frame outside the speech
+        for (const s of r.timestamps) assert.ok(s >= 0.24 && s <= pcm.length / 8000 - 0.24, `token time ${s} s outside the speech`);
+      },
+    });
     assert.ok(errors / total <= MAX_DIGIT_ERROR_16K, `digit error ${errors}/${total}`);
   });
 
