@@ -80,6 +80,8 @@ export interface AuditRecorder {
     source?: string;
     detail?: Record<string, unknown>;
   }): void;
+  /** resolves when every row recorded so far is written (GET /audit reads its own writes) */
+  settled?(): Promise<void>;
 }
 
 export interface MetricsSource {

@@ -12,6 +12,8 @@ export function mountSystemRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const q = validate(c, AuditQuery, c.req.query());
     if (!q.ok) return q.response;
     const { limit, offset, from, to, ...rest } = q.value;
+    // rows are written in the background: what was just done (the reader's own look-up) is listed
+    await deps.audit.settled?.();
     // one more than asked says whether another page exists, without counting the whole log
     const rows = await deps.auditLog.list({ ...rest, ...(from !== undefined ? { since: from } : {}), ...(to !== undefined ? { until: to } : {}), limit: limit + 1, offset });
     const items = rows.slice(0, limit).map((r) => ({ ...r, at: new Date(r.at).toISOString() }));
