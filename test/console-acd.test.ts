@@ -14,7 +14,7 @@ import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers
 import type { HailingProcess } from './helpers/hailing-process.js';
 import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
 import type { Phone } from './helpers/baresip.js';
-import { chooseOption, fieldError, fill, keysOf, locale, pageTitle, pickOption, rawKeysShown, screenshot, signInAsAdmin, text as textIn } from './helpers/console-page.js';
+import { chooseOption, clickUntil, fieldError, saveDialog, fill, keysOf, locale, pageTitle, pickOption, rawKeysShown, screenshot, signInAsAdmin, text as textIn } from './helpers/console-page.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const en = locale('en');
@@ -111,8 +111,7 @@ describe('console: ACD queues, agents, wallboard and interval report', { skip: c
     // edited with the PIN left empty: the PIN is kept (the API refuses a new agent without one)
     await row.getByRole('button', { name: text('common.edit') }).click();
     await fill(page, { maxMissed: '5' });
-    await save();
-    await page.locator('.ant-modal').waitFor({ state: 'hidden' });
+    await saveDialog(page, text('common.save'));
     const agent = await server.api<{ name: string; extension: string; pin?: string; skills: Record<string, number>; maxMissed: number }>('GET', '/api/v1/acd/agents/bo');
     assert.deepEqual([agent.body.name, agent.body.extension, agent.body.pin, agent.body.skills, agent.body.maxMissed], ['Bo', '1002', undefined, { english: 70 }, 5]);
     const memberships = await server.api<{ items: { agentId: string; queueId: string; penalty: number }[] }>('GET', '/api/v1/acd/memberships');
@@ -157,15 +156,17 @@ describe('console: ACD queues, agents, wallboard and interval report', { skip: c
     await page.getByTestId('monitor-codes').getByText('*2221002').waitFor();
     await page.getByTestId('monitor-codes').getByText('*2241002').waitFor();
     await page.keyboard.press('Escape');
+    await page.getByTestId('monitor-codes').waitFor({ state: 'hidden' });
 
     await caller.hangup();
     await agentPhone.waitForEvent({ type: 'CALL_CLOSED' });
     await agentState('bo').getByText(text('wallboard.states.available')).waitFor();
     // a break with its reason, forced from the board
-    await page.getByTestId('force-bo').click();
-    await page.locator('.ant-modal').getByText(text('wallboard.actions.break'), { exact: true }).click();
+    const forceDialog = page.locator('.ant-modal:visible').filter({ has: page.getByTestId('force-action') });
+    await clickUntil(page.getByTestId('force-bo'), forceDialog);
+    await clickUntil(forceDialog.getByText(text('wallboard.actions.break'), { exact: true }), forceDialog.locator('#reason'));
     await fill(page, { reason: 'coaching' });
-    await save();
+    await saveDialog(page, text('common.save'));
     await agentState('bo').getByText(/coaching/).waitFor();
     const onBreak = (await live()).agents.find((a) => a.id === 'bo');
     assert.deepEqual([onBreak?.state, onBreak?.breakReason], ['break', 'coaching']);

@@ -19,7 +19,7 @@ import type { Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers/browser.js';
 import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
 import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
-import { confirmPopover, fieldError, fill, keysOf, locale, pageTitle, rawKeysShown, screenshot, signInAsAdmin, text } from './helpers/console-page.js';
+import { confirmPopover, fieldError, saveDialog, fill, keysOf, locale, pageTitle, rawKeysShown, screenshot, signInAsAdmin, text } from './helpers/console-page.js';
 import { SPOKEN_DIGITS, silentWav, spokenDigitsWav } from './helpers/spoken-digits.js';
 import { finalCallRecord } from './helpers/cdrs.js';
 
@@ -55,19 +55,21 @@ describe('console: keyword lists and keyword hits', { skip: chromiumMissing() ??
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  const saveDialog = () => page.locator('.ant-modal').getByRole('button', { name: 'Save' }).click();
+  /** a save the server is expected to refuse (the dialog stays open) */
+  const clickSave = () => page.locator('.ant-modal').getByRole('button', { name: 'Save' }).click();
+  /** a save that must go through: retried until the dialog closes, or the refusal named */
+  const save = () => saveDialog(page, 'Save');
 
   it('a list in words: an unspellable phrase is refused under the field; saved, edited and deleted', async () => {
     await page.goto(`${rig.server.baseUrl}/keywords`);
     await pageTitle(page, 'Keywords');
     await page.getByTestId('keyword-list-new').click();
     await fill(page, { name: 'fraud', phrases: 'four eight\ncancel', numbers: '1002' });
-    await saveDialog();
+    await clickSave();
     const refusal = await fieldError(page, 'phrases');
     assert.match(refusal, /'cancel' cannot be spelled in the tokens of model 'digits-transducer': it has no token for 'c'/);
     await fill(page, { phrases: 'four eight\nfive five five' });
-    await saveDialog();
-    await page.locator('.ant-modal').waitFor({ state: 'detached' });
+    await save();
     const row = page.locator('tr', { hasText: 'fraud' });
     await row.getByText('four eight').waitFor();
     await row.getByText('five five five').waitFor();
@@ -76,12 +78,10 @@ describe('console: keyword lists and keyword hits', { skip: chromiumMissing() ??
     // a second list: made, edited (renamed, every call), deleted
     await page.getByTestId('keyword-list-new').click();
     await fill(page, { name: 'spare', phrases: '99' });
-    await saveDialog();
-    await page.locator('.ant-modal').waitFor({ state: 'detached' });
+    await save();
     await page.locator('tr', { hasText: 'spare' }).getByRole('button', { name: 'Edit' }).click();
     await fill(page, { name: 'spare two', phrases: '99\nseven' });
-    await saveDialog();
-    await page.locator('.ant-modal').waitFor({ state: 'detached' });
+    await save();
     const spare = page.locator('tr', { hasText: 'spare two' });
     await spare.getByText('seven').waitFor();
     await spare.getByText('Every call').waitFor();

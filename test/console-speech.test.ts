@@ -19,7 +19,7 @@ import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers
 import { startHailing, withExtensions, type HailingProcess } from './helpers/hailing-process.js';
 import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
 import { finalCallRecord } from './helpers/cdrs.js';
-import { confirmPopover, fill, pageTitle, signInAsAdmin } from './helpers/console-page.js';
+import { confirmPopover, fill, pageTitle, saveDialog, signInAsAdmin } from './helpers/console-page.js';
 import { spokenWav } from './helpers/spoken-digits.js';
 import { archive, streamingFiles } from '../server/speech/testing/archives.js';
 
@@ -61,8 +61,7 @@ describe('console: speech models and call transcripts', { skip: chromiumMissing(
   const installFrom = async (name: string, from: string) => {
     await page.getByTestId(`install-${name}`).click();
     await fill(page, { from });
-    await page.locator('.ant-modal').getByRole('button', { name: 'Install' }).click();
-    await page.locator('.ant-modal').waitFor({ state: 'hidden' });
+    await saveDialog(page, 'Install');
   };
 
   it('installs a model from an uploaded archive, refuses a broken one on the server with the reason, verifies and removes', async () => {
@@ -73,8 +72,7 @@ describe('console: speech models and call transcripts', { skip: chromiumMissing(
     // uploaded from the browser's machine (PUT .../archive), as an operator without shell access would
     await page.getByTestId(`install-${GOOD}`).click();
     await page.getByTestId('speech-file').setInputFiles(archive(path.join(scratch, 'good'), `sherpa-onnx-${GOOD}`, streamingFiles()));
-    await page.locator('.ant-modal').getByRole('button', { name: 'Install' }).click();
-    await page.locator('.ant-modal').waitFor({ state: 'hidden' });
+    await saveDialog(page, 'Install');
     const installed = page.getByTestId(`installed-${GOOD}`);
     await installed.waitFor();
     assert.match((await installed.textContent()) ?? '', /checksum pinned · from an archive/);

@@ -101,6 +101,33 @@ export async function chooseOption(page: Page, o: { readonly open: Locator; read
 }
 
 /**
+ * Clicks `target` until `shows` is visible (bounded): a click that lands while a dialog is still
+ * opening can miss, as an option's can.
+ */
+export async function clickUntil(target: Locator, shows: Locator, attempts = 5): Promise<void> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    await target.click({ timeout: 10_000 }).catch(() => undefined);
+    if (await shows.waitFor({ timeout: 10_000 }).then(() => true, () => false)) return;
+  }
+  throw new Error(`clicking did not show what was expected`);
+}
+
+/**
+ * Clicks the open dialog's `button` until the dialog closes (bounded); a refusal the form shows ends
+ * it at once with the refusal's text, so a failure names the reason instead of a timeout.
+ */
+export async function saveDialog(page: Page, button: string | RegExp): Promise<void> {
+  const dialog = page.locator('.ant-modal:visible');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await dialog.getByRole('button', { name: button }).click({ timeout: 10_000 }).catch(() => undefined);
+    if (await dialog.waitFor({ state: 'hidden', timeout: 30_000 }).then(() => true, () => false)) return;
+    const errors = await dialog.locator('.ant-form-item-explain-error, .ant-alert-message').allTextContents();
+    if (errors.length > 0) throw new Error(`the dialog refused: ${errors.join(' | ')}`);
+  }
+  throw new Error('the dialog did not close');
+}
+
+/**
  * Clicks `trigger`, then the popconfirm's `button`, until `done` shows (bounded): a click that lands
  * while the popover is still opening can miss, as a select's option can (the third fresh-clone CI run
  * of stop 22 waited 90 s for a token's "Revoked" that the missed click never asked for).
