@@ -8,15 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EndpointHandle } from '../../media/index.js';
-import type { SpeechStreams, StreamEvent } from '../speech/streams.js';
-import type { TranscriptEventJson } from '../api/index.js';
 import { silentLogger } from '../sip/index.js';
 import { SherpaPunctuator, SpeechProcess } from '../speech/index.js';
-import { LiveTranscription } from './live.js';
+import { liveRig } from './testing.js';
 
 const PUNCT = fileURLToPath(new URL('../../test/fixtures/speech/punct-ct', import.meta.url));
-const endpoint = { on: () => () => {}, startSpeechTap() {}, stopSpeechTap() {} } as unknown as EndpointHandle;
 
 describe('live transcription finals punctuated in order', () => {
   let root: string;
@@ -32,21 +28,8 @@ describe('live transcription finals punctuated in order', () => {
   });
 
   it('finals come punctuated, stored so, and nothing overtakes a final waiting for punctuation', { timeout: 60_000 }, async () => {
-    const sinks: ((e: StreamEvent) => void)[] = [];
-    const streams = {
-      open: async (o: { onEvent: (e: StreamEvent) => void }) => {
-        sinks.push(o.onEvent);
-        return { stream: sinks.length, socket: '/nowhere', close() {} };
-      },
-    } as unknown as SpeechStreams;
     const punctuator = new SherpaPunctuator({ speech, name: 'punct-ct', dir: PUNCT });
-    const stored: string[] = [];
-    const live = new LiveTranscription({ streams, store: { addLive: async (_id, s) => void stored.push(s.text) }, logger: silentLogger, now: () => 1000, partialEveryMs: 1000, punctuate: (t) => punctuator.punctuate(t) });
-    const published: TranscriptEventJson[] = [];
-    live.subscribe((e) => published.push(e));
-    await live.callAnswered({ id: 'c1', caller: '1001', callee: '1002', startedAt: 0, parties: { caller: endpoint, callee: endpoint }, onClose() {} });
-    const caller = sinks[0]!;
-    const say = (event: 'asr-partial' | 'asr-final', startMs: number, text: string) => caller({ event, stream: 1, startMs, endMs: startMs + 900, text });
+    const { say, published, stored } = await liveRig({ logger: silentLogger, now: () => 1000, partialEveryMs: 1000, punctuate: (t) => punctuator.punctuate(t) });
 
     // sentences of the fixture's training grammar: this is about the path; held-out quality is punctuation.test.ts's
     say('asr-final', 0, '你好我想还款');
