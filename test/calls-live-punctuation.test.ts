@@ -4,15 +4,12 @@
 // by the speech process (the fixture closes each utterance with a full stop, written as ASCII after
 // digits), its digit run kept whole (masking reads it as one number), and the stored live segments
 // are the punctuated finals. Partials stay as recognised (only finals are punctuated).
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
 import { finalCallRecord } from './helpers/cdrs.js';
-import { startHailing, withExtensions, type HailingProcess } from './helpers/hailing-process.js';
+import { withExtensions } from './helpers/hailing-process.js';
+import { phoneSuite } from './helpers/phone-suite.js';
 import { SPOKEN_DIGITS, silentWav, spokenDigitsWav } from './helpers/spoken-digits.js';
 import { watchTranscripts } from './helpers/transcript-events.js';
 
@@ -22,23 +19,10 @@ const PUNCT = fileURLToPath(new URL('./fixtures/speech/punct-ct', import.meta.ur
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('punctuation of live transcription finals (HAILING_PUNCTUATION_MODEL, fixture CT-transformer)', () => {
-  const phones: Phone[] = [];
-  const servers: HailingProcess[] = [];
-  const scratch = mkdtempSync(path.join(tmpdir(), 'hailing-live-punct-'));
-  after(async () => {
-    await stopPhones(phones);
-    for (const s of servers) {
-      await s.kill('SIGKILL');
-      rmSync(s.dataDir, { recursive: true, force: true });
-    }
-    rmSync(scratch, { recursive: true, force: true });
-  });
-  const phone = (server: HailingProcess, user: string, audioFile: string) =>
-    registeredPhone({ user, password: `secret-${user}`, domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, transport: 'udp', audioFile, answerMode: 'auto' }, phones);
+  const { scratch, start, phone } = phoneSuite('live-punct');
 
   it('each final of a real call comes punctuated, digits whole, and is stored so', { timeout: 150_000 }, async (t) => {
-    const server = await startHailing({ env: { HAILING_LIVE_TRANSCRIBE: '1', HAILING_TRANSCRIBE_MODEL: ASR, HAILING_PUNCTUATION_MODEL: PUNCT } });
-    servers.push(server);
+    const server = await start({ HAILING_LIVE_TRANSCRIBE: '1', HAILING_TRANSCRIBE_MODEL: ASR, HAILING_PUNCTUATION_MODEL: PUNCT });
     await withExtensions(server, ['1001', '1002']);
     const spoken = spokenDigitsWav({ dir: scratch, utterances: SPOKEN_DIGITS });
     const quiet = silentWav({ dir: scratch, seconds: spoken.seconds + 5 });

@@ -6,15 +6,12 @@
 // and transcript.final for the caller's leg with the digits (digit error within the bound below),
 // nothing for the silent callee's; the finals are stored as live segments of the call's transcript.
 // Without a model the server says which one it needs and calls go on.
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
 import { finalCallRecord } from './helpers/cdrs.js';
-import { startHailing, withExtensions, type HailingProcess } from './helpers/hailing-process.js';
+import { withExtensions } from './helpers/hailing-process.js';
+import { phoneSuite } from './helpers/phone-suite.js';
 import { SPOKEN_DIGITS, silentWav, spokenDigitsWav } from './helpers/spoken-digits.js';
 import { watchTranscripts } from './helpers/transcript-events.js';
 import { digitErrors } from '../server/speech/testing/digits.js';
@@ -30,23 +27,10 @@ const MAX_DIGIT_ERROR = 0.35;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('live transcription (HAILING_LIVE_TRANSCRIBE, fixture digit recogniser)', () => {
-  const phones: Phone[] = [];
-  const servers: HailingProcess[] = [];
-  const scratch = mkdtempSync(path.join(tmpdir(), 'hailing-live-transcribe-'));
-  after(async () => {
-    await stopPhones(phones);
-    for (const s of servers) {
-      await s.kill('SIGKILL');
-      rmSync(s.dataDir, { recursive: true, force: true });
-    }
-    rmSync(scratch, { recursive: true, force: true });
-  });
-  const phone = (server: HailingProcess, user: string, audioFile: string) =>
-    registeredPhone({ user, password: `secret-${user}`, domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, transport: 'udp', audioFile, answerMode: 'auto' }, phones);
+  const { scratch, start, phone } = phoneSuite('live-transcribe');
 
   it("digits spoken into a call come as transcript events for the caller's leg while it goes on, none for the silent callee, and the finals are stored", { timeout: 150_000 }, async (t) => {
-    const server = await startHailing({ env: { HAILING_LIVE_TRANSCRIBE: '1', HAILING_TRANSCRIBE_MODEL: MODEL } });
-    servers.push(server);
+    const server = await start({ HAILING_LIVE_TRANSCRIBE: '1', HAILING_TRANSCRIBE_MODEL: MODEL });
     await withExtensions(server, ['1001', '1002']);
     const spoken = spokenDigitsWav({ dir: scratch, utterances: SPOKEN });
     const quiet = silentWav({ dir: scratch, seconds: spoken.seconds + 5 });
@@ -99,8 +83,7 @@ describe('live transcription (HAILING_LIVE_TRANSCRIBE, fixture digit recogniser)
   });
 
   it('after the API transfers the caller to 1003, what 1003 says is transcribed as the callee leg of the same call', { timeout: 180_000 }, async (t) => {
-    const server = await startHailing({ env: { HAILING_LIVE_TRANSCRIBE: '1', HAILING_TRANSCRIBE_MODEL: MODEL } });
-    servers.push(server);
+    const server = await start({ HAILING_LIVE_TRANSCRIBE: '1', HAILING_TRANSCRIBE_MODEL: MODEL });
     await withExtensions(server, ['1001', '1002', '1003']);
     const spoken = spokenDigitsWav({ dir: scratch, utterances: SPOKEN });
     const quiet = silentWav({ dir: scratch, seconds: spoken.seconds + 30 });
@@ -135,8 +118,7 @@ describe('live transcription (HAILING_LIVE_TRANSCRIBE, fixture digit recogniser)
   });
 
   it('without a model: the server says which one live transcription needs, and calls go on', { timeout: 60_000 }, async () => {
-    const server = await startHailing({ env: { HAILING_LIVE_TRANSCRIBE: '1' } });
-    servers.push(server);
+    const server = await start({ HAILING_LIVE_TRANSCRIBE: '1' });
     assert.match(server.output(), /live transcription needs a recogniser: set HAILING_LIVE_TRANSCRIBE_MODEL .* or HAILING_TRANSCRIBE_MODEL/);
     await withExtensions(server, ['1001', '1002']);
     const quiet = silentWav({ dir: scratch, seconds: 10 });
