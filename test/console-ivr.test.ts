@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers/browser.js';
 import { startHailing, type HailingProcess } from './helpers/hailing-process.js';
-import { pageTitle, signInAsAdmin } from './helpers/console-page.js';
+import { clickUntil, pageTitle, signInAsAdmin } from './helpers/console-page.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const en = JSON.parse(readFileSync(path.join(root, 'web/src/i18n/locales/en.json'), 'utf8')) as { flows: Record<string, string>; menu: Record<string, string>; common: Record<string, string> };
@@ -65,7 +65,8 @@ describe('console: IVR flows screen', { skip: chromiumMissing() ?? false, timeou
 
     await page.getByRole('button', { name: en.flows.editButton }).click();
     await page.getByLabel(en.flows.document!).fill(JSON.stringify(flow('agent', 'Version two.'), null, 2));
-    await page.getByRole('button', { name: en.common.save }).click();
+    // a save click that lands while the editor is still opening can miss: clicked until version two shows its roll-back
+    await clickUntil(page.getByRole('button', { name: en.common.save }), page.getByRole('button', { name: en.flows.rollback }));
     await page.getByRole('button', { name: en.flows.rollback }).click();
     for (;;) {
       const r = await server.api('GET', '/api/v1/ivr/flows');
