@@ -1,9 +1,11 @@
 // InboundStream without sockets: packet durations other than the 20 ms tick, Opus TOC durations
-// (RFC 6716), and shrinking the delay on quiet frames after a jitter spike.
+// (RFC 6716), shrinking the delay on quiet frames after a jitter spike, and in-band DTMF across an
+// underrun.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { InboundStream } from './inbound.js';
 import { opusPacketSamples } from './formats.js';
+import { createCodec } from '../codecs/index.js';
 import type { MediaFormat } from '../types.js';
 
 const PCMU: MediaFormat = { codec: 'PCMU', payloadType: 0, clockRate: 8000, telephoneEvent: null };
@@ -66,5 +68,29 @@ describe('InboundStream', () => {
       s.pull(out, now);
     }
     assert.ok(s.framesDropped > 0, 'quiet frames were dropped to shrink the delay');
+  });
+
+  it('in-band DTMF: a tone whose packets stall for 60 ms mid-digit (an underrun) is one digit, not two', () => {
+    const s = new InboundStream({ format: PCMU, rate: 8000 });
+    const digits: string[] = [];
+    s.enableInbandDtmf((d) => digits.push(d));
+    const ulaw = createCodec({ name: 'PCMU', sampleRate: 8000 });
+    // DTMF '#' (941 + 1477 Hz) for 200 ms between silences, as 20 ms µ-law packets
+    const toneAt = (n: number): number => (n >= 1600 && n < 3200 ? Math.round(6000 * (Math.sin((2 * Math.PI * 941 * n) / 8000) + Math.sin((2 * Math.PI * 1477 * n) / 8000))) : 0);
+    const packets = Array.from({ length: 30 }, (_, k) => {
+      const pcm = Int16Array.from({ length: 160 }, (_, i) => toneAt(k * 160 + i));
+      const bytes = new Uint8Array(160);
+      ulaw.encode(pcm, 160, bytes);
+      return bytes;
+    });
+    const out = new Int16Array(160);
+    let next = 0;
+    for (let tick = 0; tick < 60; tick++) {
+      const now = tick * 20;
+      // packets 13-15 (inside the tone) are held back 60 ms by the sender, then come at once
+      if (tick < 13 || tick >= 16) for (; next < Math.min(packets.length, tick + 1); next++) s.push(packets[next]!, 0, 160, 1, next, next * 160, now);
+      s.pull(out, now);
+    }
+    assert.deepEqual(digits, ['#']);
   });
 });

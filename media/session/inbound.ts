@@ -20,6 +20,10 @@ const MAX_PACKET = (48000 / 1000) * 120;
 const MAX_POPS = 12;
 /** a decoded packet this quiet may be discarded to shrink the delay (jitter buffer shouldDrop) */
 const QUIET_DBFS = -50;
+/** frames of nothing (an underrun while the buffer refills, or the stream stopping) kept from the
+ *  in-band detector: a stalled sender is no pause in its tone, so a digit must not split in two
+ *  around the gap (a 60 ms stall costs 4 frames: the buffer refills to its target before playing) */
+const INBAND_HOLD_FRAMES = 10;
 
 export interface InboundOptions {
   readonly format: MediaFormat;
@@ -49,6 +53,7 @@ export class InboundStream {
   /** one descriptor per stream, refilled for every packet (the buffer copies the bytes) */
   readonly #packet: JitterPacket = { ssrc: 0, seq: 0, timestamp: 0, payload: new Uint8Array(0), offset: 0, length: 0, arrivalMs: 0, samples: 0 };
   #inband: DtmfDetector | null = null;
+  #silentFrames = 0;
   #started = false;
   /** packets decoded (not concealed): the recorder/room use it for "active" */
   framesDecoded = 0;
@@ -97,9 +102,10 @@ export class InboundStream {
     const audio = this.#started && this.#gather();
     if (!audio) {
       out.fill(0, 0, this.frameSamples);
-      this.#inband?.process(out, this.frameSamples, nowMs);
+      if (++this.#silentFrames > INBAND_HOLD_FRAMES) this.#inband?.process(out, this.frameSamples, nowMs);
       return false;
     }
+    this.#silentFrames = 0;
     this.#toRate(out);
     this.#inband?.process(out, this.frameSamples, nowMs);
     return true;
