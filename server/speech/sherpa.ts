@@ -29,10 +29,10 @@ export interface SherpaSenseVoiceConfig {
   readonly useInverseTextNormalization: 0 | 1;
 }
 
-/** the offline recogniser config: an icefall-style `tdnn` CTC model or SenseVoice (one of the two) */
+/** the offline recogniser config: an icefall-style `tdnn` CTC model, SenseVoice or Paraformer (one of them) */
 export interface SherpaOfflineRecognizerConfig {
   readonly featConfig: { readonly sampleRate: number; readonly featureDim: number };
-  readonly modelConfig: { readonly tdnn?: { readonly model: string }; readonly senseVoice?: SherpaSenseVoiceConfig; readonly tokens: string; readonly numThreads: number; readonly debug: boolean; readonly provider?: 'cpu' };
+  readonly modelConfig: { readonly tdnn?: { readonly model: string }; readonly senseVoice?: SherpaSenseVoiceConfig; readonly paraformer?: { readonly model: string }; readonly tokens: string; readonly numThreads: number; readonly debug: boolean; readonly provider?: 'cpu' };
   readonly decodingMethod?: 'greedy_search';
 }
 
