@@ -1,4 +1,4 @@
-// The manifest's zipformer, zipformer2, SenseVoice and Paraformer entries, installed as `npm run models -- install NAME
+// The manifest's zipformer, zipformer2, SenseVoice, Paraformer and Whisper entries, installed as `npm run models -- install NAME
 // --from ARCHIVE` installs them, leave a folder the speech process loads. The archives are shaped as
 // sherpa-onnx's releases (one top folder; epoch-named encoder/decoder/joiner with int8 copies, or
 // model.onnx with model.int8.onnx; tokens.txt; extra files such as test_wavs/, keywords.txt) but
@@ -60,6 +60,19 @@ describe('installed manifest models load in the speech process (release-shaped a
       name: 'paraformer-zh-2023-09-14',
       files: () => ({ 'model.int8.onnx': fixture('digits-paraformer', 'model.onnx'), 'tokens.txt': fixture('digits-paraformer', 'tokens.txt'), 'README.md': 'notes' }),
       type: 'paraformer',
+      streaming: false,
+    },
+    {
+      // the structural Whisper fixture (recognises nothing) under the release's file names
+      name: 'whisper-tiny.en',
+      files: () => ({
+        'tiny.en-encoder.onnx': fixture('whisper-contract', 'contract-encoder.onnx'),
+        'tiny.en-decoder.onnx': fixture('whisper-contract', 'contract-decoder.onnx'),
+        'tiny.en-encoder.int8.onnx': fixture('whisper-contract', 'contract-encoder.onnx'),
+        'tiny.en-decoder.int8.onnx': fixture('whisper-contract', 'contract-decoder.onnx'),
+        'tiny.en-tokens.txt': fixture('whisper-contract', 'contract-tokens.txt'),
+      }),
+      type: 'whisper',
       streaming: false,
     },
   ];

@@ -1,23 +1,29 @@
 // The checks an offline recogniser must pass before sherpa-onnx loads it, on top of the per-kind ONNX
-// check (model-check.ts). Three types load: sherpa-onnx's `tdnn` CTC model (our fixture), SenseVoice
-// (`sense_voice_ctc`, sense-voice-check.ts) and Paraformer (`paraformer`, paraformer-check.ts); the type comes from model_type in the metadata, not from
-// the folder's name. sherpa-onnx exit()s when the model has no `model_type` it knows, when tokens.txt
-// is missing, or (tdnn) when tokens.txt has no blank (`<blk>`, `<eps>` or `<blank>`); a vocabulary
-// that disagrees with the network's output only shows as garbage text. Each is a sentence here.
+// check (model-check.ts). Four types load: sherpa-onnx's `tdnn` CTC model (our fixture), SenseVoice
+// (`sense_voice_ctc`, sense-voice-check.ts), Paraformer (`paraformer`, paraformer-check.ts) and
+// Whisper (whisper-check.ts). A Whisper folder is known by its files (`<name>-encoder.onnx`,
+// `<name>-decoder.onnx`: model-files.ts), the others by model_type in model*.onnx's metadata — never
+// by the folder's name. sherpa-onnx exit()s when the model has no `model_type` it knows, when
+// tokens.txt is missing, or (tdnn) when tokens.txt has no blank (`<blk>`, `<eps>` or `<blank>`); a
+// vocabulary that disagrees with the network's output only shows as garbage text. Each is a sentence here.
 import { readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ModelError } from '../models/errors.js';
 import { readOnnxHeader } from './onnx-metadata.js';
 import { onnxModelCheck } from './model-check.js';
-import { looksLikeWhisper, offlineModelFile } from './model-files.js';
+import { offlineModelFile, whisperFiles, type WhisperFiles } from './model-files.js';
 import { paraformerIoProblem, paraformerMetadataProblem, paraformerTokensProblem } from './paraformer-check.js';
 import { senseVoiceIoProblem, senseVoiceMetadataProblem } from './sense-voice-check.js';
+import { whisperIoProblem, whisperMetadataProblem } from './whisper-check.js';
 
-export type OfflineModelType = 'tdnn' | 'sense_voice_ctc' | 'paraformer';
+export type OfflineModelType = 'tdnn' | 'sense_voice_ctc' | 'paraformer' | 'whisper';
 
 export interface OfflineAsrModel {
   readonly modelType: OfflineModelType;
+  /** the model, or Whisper's encoder */
   readonly model: string;
+  /** Whisper's decoder */
+  readonly decoder?: string;
   readonly tokens: string;
   readonly sampleRate: number;
   readonly featureDim: number;
@@ -26,10 +32,6 @@ export interface OfflineAsrModel {
   readonly subsamplingFactor: number;
 }
 
-/** types sherpa-onnx has that are not wired here yet: refused with this sentence */
-const NOT_YET: Readonly<Record<string, string>> = {
-  whisper: 'whisper models are not supported yet (only tdnn, SenseVoice and Paraformer offline models load)',
-};
 
 export const BLANKS = ['<blk>', '<eps>', '<blank>'];
 
@@ -101,7 +103,25 @@ function tdnnModel(c: TypeCheck): OfflineAsrModel {
   return { modelType: 'tdnn', model: c.model, tokens: join(c.dir, 'tokens.txt'), sampleRate, featureDim, vocabSize, subsamplingFactor };
 }
 
-const TYPE_CHECKS: Readonly<Record<OfflineModelType, (c: TypeCheck) => OfflineAsrModel | Promise<OfflineAsrModel>>> = {
+/**
+ * A Whisper folder (found by its files: model-files.ts), judged by its encoder's metadata. 16 kHz;
+ * its own log-mel front end of n_mels bins (sherpa-onnx builds it from the model, not the config).
+ */
+async function whisperModel(name: string, files: WhisperFiles, refuse: (why: string) => never): Promise<OfflineAsrModel> {
+  for (const path of [files.decoder, files.tokens]) {
+    await readFile(path).catch(() => refuse(`${basename(path)} is missing (beside ${basename(files.encoder)})`));
+  }
+  await onnxModelCheck({ entry: { name, kind: 'offline-asr', languages: [], sampleRate: null, url: 'file:///', format: 'tar.bz2', sizeBytes: null, licence: null, sha256: null, files: ['*encoder*.onnx', '*decoder*.onnx'] }, dir: dirname(files.encoder) });
+  const { metadata } = await readOnnxHeader({ path: files.encoder }).catch(() => refuse(`${basename(files.encoder)} is unreadable`));
+  const front = whisperMetadataProblem(metadata);
+  if ('problem' in front) return refuse(front.problem.replace(/^encoder/, basename(files.encoder)));
+  const io = await whisperIoProblem(files.encoder, files.decoder);
+  if (io !== null) refuse(io.replace(/^encoder/, basename(files.encoder)).replace(/^decoder/, basename(files.decoder)));
+  if (parseTokens(await readFile(files.tokens, 'utf8')).size === 0) refuse(`${basename(files.tokens)} holds no symbols`);
+  return { modelType: 'whisper', model: files.encoder, decoder: files.decoder, tokens: files.tokens, sampleRate: 16000, featureDim: front.nMels, vocabSize: front.nVocab, subsamplingFactor: 1 };
+}
+
+const TYPE_CHECKS: Readonly<Record<Exclude<OfflineModelType, 'whisper'>, (c: TypeCheck) => OfflineAsrModel | Promise<OfflineAsrModel>>> = {
   tdnn: tdnnModel,
   sense_voice_ctc: senseVoiceModel,
   paraformer: paraformerModel,
@@ -111,14 +131,14 @@ export async function offlineAsrCheck(options: { name: string; dir: string }): P
   const refuse = (why: string): never => {
     throw new ModelError('bad-model', `'${options.name}' is refused before loading: ${why}`);
   };
-  if (looksLikeWhisper(options.dir)) refuse(NOT_YET.whisper!);
+  const whisper = whisperFiles(options.dir);
+  if (whisper !== null) return whisperModel(options.name, whisper, refuse);
   await onnxModelCheck({ entry: { name: options.name, kind: 'offline-asr', languages: [], sampleRate: null, url: 'file:///', format: 'tar.bz2', sizeBytes: null, licence: null, sha256: null, files: ['model*.onnx', 'tokens.txt'] }, dir: options.dir });
   const model = offlineModelFile(options.dir) ?? refuse('no model.onnx');
   const file = basename(model);
   const { metadata } = await readOnnxHeader({ path: model }).catch(() => refuse(`${file} is missing or unreadable`));
   const type = metadata.model_type ?? '';
-  if (NOT_YET[type] !== undefined) refuse(`${file} has model_type '${type}': ${NOT_YET[type]}`);
   if (!Object.hasOwn(TYPE_CHECKS, type)) refuse(`${file} has model_type '${type}'; only 'tdnn' (offline CTC), 'sense_voice_ctc' (SenseVoice) and 'paraformer' are supported`);
   const tokensText = await readFile(join(options.dir, 'tokens.txt'), 'utf8').catch(() => refuse('tokens.txt is missing'));
-  return TYPE_CHECKS[type as OfflineModelType]({ dir: options.dir, model, file, metadata, tokens: parseTokens(tokensText), refuse });
+  return TYPE_CHECKS[type as keyof typeof TYPE_CHECKS]({ dir: options.dir, model, file, metadata, tokens: parseTokens(tokensText), refuse });
 }
