@@ -63,14 +63,14 @@ describe('installed manifest models load in the speech process (release-shaped a
       streaming: false,
     },
     {
-      // the structural Whisper fixture (recognises nothing) under the release's file names
+      // the digit Whisper fixture under the release's file names
       name: 'whisper-tiny.en',
       files: () => ({
-        'tiny.en-encoder.onnx': fixture('whisper-contract', 'contract-encoder.onnx'),
-        'tiny.en-decoder.onnx': fixture('whisper-contract', 'contract-decoder.onnx'),
-        'tiny.en-encoder.int8.onnx': fixture('whisper-contract', 'contract-encoder.onnx'),
-        'tiny.en-decoder.int8.onnx': fixture('whisper-contract', 'contract-decoder.onnx'),
-        'tiny.en-tokens.txt': fixture('whisper-contract', 'contract-tokens.txt'),
+        'tiny.en-encoder.onnx': fixture('digits-whisper', 'digits-encoder.onnx'),
+        'tiny.en-decoder.onnx': fixture('digits-whisper', 'digits-decoder.onnx'),
+        'tiny.en-encoder.int8.onnx': fixture('digits-whisper', 'digits-encoder.onnx'),
+        'tiny.en-decoder.int8.onnx': fixture('digits-whisper', 'digits-decoder.onnx'),
+        'tiny.en-tokens.txt': fixture('digits-whisper', 'digits-tokens.txt'),
       }),
       type: 'whisper',
       streaming: false,

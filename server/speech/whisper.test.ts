@@ -1,12 +1,13 @@
 // Whisper (the manifest's whisper-tiny.en) loaded for real by the speech process, through the
-// structural contract fixture test/fixtures/speech/whisper-contract (scripts/speech-fixtures/
-// make_whisper.py): encoder and decoder with Whisper's inputs, outputs and metadata, so sherpa-onnx's
-// Whisper model, front end and greedy search run; it recognises nothing (the decoder answers eot
-// after the start sequence), so what is tested is that a Whisper folder is found by its files,
-// checked, configured and decoded without the process dying — not recognition. Each encoder
-// metadata key sherpa-onnx reads without a default (each would exit() it: checked against the
-// installed sherpa-onnx-node by hand, docs/speech.md), a missing decoder or tokens file, multilingual
-// metadata that does not fit and a decoder of the wrong shape are refused naming it.
+// contract fixture test/fixtures/speech/digits-whisper (scripts/speech-fixtures/make_whisper.py:
+// digits-sense-voice-16k's weights behind a least-squares adapter from Whisper's log-mel to the fbank
+// they were trained on, in Whisper's encoder/decoder contract). Held-out espeak-ng voices through
+// sox's G.711 are transcribed as post-call transcription does (SherpaOfflineAsr), so sherpa-onnx's
+// Whisper front end (8 kHz resampled to 16 kHz, its log-mel and normalisation, 1000 padding frames)
+// and its greedy search from sot_sequence to eot are what decode them. Each encoder metadata key
+// sherpa-onnx reads without a default (each would exit() it: tried key by key against the installed
+// sherpa-onnx-node, docs/speech.md), a missing decoder or tokens file, multilingual metadata that
+// does not fit and a decoder of the wrong shape are refused naming it; the speech process stays up.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,12 +20,18 @@ import { WHISPER_INT_KEYS, WHISPER_LIST_KEYS } from './check/whisper-check.js';
 import { SherpaOfflineAsr } from './offline-asr.js';
 import { SpeechProcess } from './supervisor.js';
 import { espeak, throughG711 } from './testing/audio.js';
+import { digitErrors } from './testing/digits.js';
+import { heldOutDigitError } from './testing/heldout.js';
 import { identityOnnx, withMetadata } from './testing/onnx-build.js';
 
-const MODEL = fileURLToPath(new URL('../../test/fixtures/speech/whisper-contract', import.meta.url));
-const ENCODER = join(MODEL, 'contract-encoder.onnx');
+const MODEL = fileURLToPath(new URL('../../test/fixtures/speech/digits-whisper', import.meta.url));
+const ENCODER = join(MODEL, 'digits-encoder.onnx');
+/** the bound this test holds the fixture to on held-out voices (docs/speech.md gives the measured figure) */
+const MAX_DIGIT_ERROR = 0.2;
+const silence = (ms: number): Int16Array => new Int16Array(8 * ms);
+const joined = (parts: Int16Array[]): Int16Array => Int16Array.from(parts.flatMap((p) => [...p]));
 
-describe('Whisper offline recogniser in the speech process (structural contract fixture whisper-contract)', () => {
+describe('Whisper offline recogniser in the speech process (contract fixture digits-whisper)', () => {
   let root: string;
   let speech: SpeechProcess;
   before(async () => {
@@ -44,21 +51,34 @@ describe('Whisper offline recogniser in the speech process (structural contract 
     const meta = { ...(await readOnnxHeader({ path: ENCODER })).metadata };
     edit(meta);
     writeFileSync(join(dir, 'tiny.en-encoder.onnx'), withMetadata(readFileSync(ENCODER), meta));
-    if (o.omit !== 'decoder') writeFileSync(join(dir, 'tiny.en-decoder.onnx'), o.decoder ?? readFileSync(join(MODEL, 'contract-decoder.onnx')));
-    if (o.omit !== 'tokens') copyFileSync(join(MODEL, 'contract-tokens.txt'), join(dir, 'tiny.en-tokens.txt'));
+    if (o.omit !== 'decoder') writeFileSync(join(dir, 'tiny.en-decoder.onnx'), o.decoder ?? readFileSync(join(MODEL, 'digits-decoder.onnx')));
+    if (o.omit !== 'tokens') copyFileSync(join(MODEL, 'digits-tokens.txt'), join(dir, 'tiny.en-tokens.txt'));
     return dir;
   }
 
-  it('is found by its files, loaded as whisper (16 kHz, n_mels 80) and decodes G.711 speech through sherpa-onnx without the process dying', { timeout: 60_000 }, async () => {
-    const pid = speech.pid;
+  it(`is found by its files, loaded as whisper (16 kHz, n_mels 80) and recognises digits by held-out voices through G.711 within ${MAX_DIGIT_ERROR * 100} % digit error`, { timeout: 60_000 }, async (t) => {
     const loaded = await speech.request({ op: 'load-recognizer', name: 'w', dir: MODEL });
     assert.deepEqual(loaded, { op: 'load-recognizer', sampleRate: 16000, featureDim: 80, vocabSize: 16, modelType: 'whisper', streaming: false });
     const asr = new SherpaOfflineAsr({ speech, name: 'w', dir: MODEL });
-    const speechPcm = espeak({ text: '4 8 2', voice: 'en-us+f4', rate: 8000 });
-    const r = await asr.utterance({ pcm: throughG711(speechPcm), rate: 8000 });
-    // the fixture answers eot at once: an empty text is its whole output (it has no digit weights)
-    assert.deepEqual({ text: r.text, tokens: r.tokens }, { text: '', tokens: [] });
-    assert.deepEqual(await speech.request({ op: 'ping' }), { op: 'ping', pid });
+    const { errors, total } = await heldOutDigitError({
+      utterance: (u) => asr.utterance(u),
+      diagnostic: (l) => t.diagnostic(l),
+      // the special tokens (sot, no_timestamps, eot) are sherpa-onnx's to keep out of the text
+      check: (r) => assert.match(r.text, /^\d*$/),
+    });
+    assert.ok(errors / total <= MAX_DIGIT_ERROR, `digit error ${errors}/${total}`);
+  });
+
+  it('a recording with two utterances is transcribed as post-call transcription does: two segments, in order', { timeout: 60_000 }, async () => {
+    const asr = new SherpaOfflineAsr({ speech, name: 'w', dir: MODEL });
+    const first = espeak({ text: '3 1 4', voice: 'en-us+f4', rate: 8000 });
+    const second = espeak({ text: '2 7 1', voice: 'cmn+m3', rate: 8000 });
+    const pcm = throughG711(joined([silence(500), first, silence(1500), second, silence(500)]));
+    const segments = await asr.transcribe({ pcm, rate: 8000 });
+    assert.equal(segments.length, 2, JSON.stringify(segments));
+    const [a, b] = segments as [(typeof segments)[0], (typeof segments)[0]];
+    assert.ok(a.startMs < 500 + first.length / 8 && b.startMs >= 500 + first.length / 8, JSON.stringify(segments));
+    assert.ok(digitErrors('314', a.text) <= 1 && digitErrors('271', b.text) <= 1, `${a.text} / ${b.text}`);
   });
 
   it("loads from a folder laid out as sherpa-onnx's whisper-tiny.en archive (int8 copies beside, test_wavs/)", async () => {
@@ -90,6 +110,7 @@ describe('Whisper offline recogniser in the speech process (structural contract 
       { name: 'multi-unequal', dir: () => variant('multi-unequal', (m) => { multilingual(m); m.all_language_tokens = '1,2'; m.all_language_codes = 'en'; }), reason: /2 'all_language_tokens' but 1 'all_language_codes'/ },
       { name: 'multi-short-sot', dir: () => variant('multi-short-sot', (m) => { multilingual(m); m.sot_sequence = '11'; m.all_language_tokens = '1'; m.all_language_codes = 'en'; }), reason: /multilingual but its sot_sequence has 1 tokens/ },
       { name: 'eot', dir: () => variant('eot', (m) => (m.eot = '50256')), reason: /eot 50256, outside its n_vocab 16/ },
+      { name: 'n-mels', dir: () => variant('n-mels', (m) => (m.n_mels = '40')), reason: /n_mels 40; Whisper uses 80 or 128/ },
       { name: 'one-input-decoder', dir: () => variant('one-input-decoder', () => undefined, { decoder: identityOnnx({ metadata: {} }) }), reason: /tiny\.en-decoder\.onnx has 1 inputs and 1 outputs; sherpa-onnx's Whisper feeds 6/ },
     ];
     for (const c of cases) {
