@@ -68,47 +68,68 @@ def body_of(src):
     return nodes, inits
 
 
+def ctc_inits():
+    """the constants ctc_frames() and ctc_tokens_first() use"""
+    i64 = lambda name, v: const(name, np.array(v, np.int64))  # noqa: E731
+    return [i64("ctc_zero", [0]), i64("ctc_one", [1]), i64("ctc_axis1", [1]), i64("ctc_minus1", [-1]),
+            i64("ctc_blank", 0), i64("ctc_s0", 0), i64("ctc_s1", 1), const("ctc_none", np.array(-1.0, np.float32))]
+
+
+def ctc_frames():
+    """greedy CTC over the body's output (blank 0): `ids` (N, T) argmax, `t` (T), `frames` (0 … T−1)
+    and `token0` where a token starts (the argmax changes, and is not blank). The caller then makes
+    `valid` (N, T): the frames that are speech, not padding."""
+    mk = helper.make_node
+    return [
+        mk("ArgMax", [BODY_OUT], ["ids"], axis=2, keepdims=0),
+        mk("Shape", ["ids"], ["ctc_ids_shape"]),
+        mk("Gather", ["ctc_ids_shape", "ctc_s1"], ["t"], axis=0),
+        mk("Range", ["ctc_s0", "t", "ctc_s1"], ["frames"]),
+        # the frame before each (−1 before the first)
+        mk("Slice", ["ids", "ctc_zero", "ctc_one", "ctc_axis1"], ["ctc_first"]),
+        mk("Mul", ["ctc_first", "ctc_s0"], ["ctc_zeros_n1"]),
+        mk("Add", ["ctc_zeros_n1", "ctc_minus1"], ["ctc_before_first"]),
+        mk("Slice", ["ids", "ctc_zero", "ctc_minus1", "ctc_axis1"], ["ctc_all_but_last"]),
+        mk("Concat", ["ctc_before_first", "ctc_all_but_last"], ["ctc_prev"], axis=1),
+        mk("Equal", ["ids", "ctc_prev"], ["ctc_repeat"]),
+        mk("Equal", ["ids", "ctc_blank"], ["ctc_is_blank"]),
+        mk("Or", ["ctc_repeat", "ctc_is_blank"], ["ctc_no_token"]),
+        mk("Not", ["ctc_no_token"], ["token0"]),
+    ]
+
+
+def ctc_tokens_first():
+    """`token` = token0 and valid; `ids_sorted` / `token_sorted`: the token frames moved to the front
+    in time order (TopK on T − frame for them, −1 for the rest), the other frames after them"""
+    mk = helper.make_node
+    return [
+        mk("And", ["token0", "valid"], ["token"]),
+        mk("Sub", ["t", "frames"], ["ctc_countdown"]),
+        mk("Cast", ["ctc_countdown"], ["ctc_countdown_f"], to=TensorProto.FLOAT),
+        mk("Where", ["token", "ctc_countdown_f", "ctc_none"], ["ctc_key"]),
+        mk("Unsqueeze", ["t", "ctc_zero"], ["ctc_k"]),
+        mk("TopK", ["ctc_key", "ctc_k"], ["ctc_key_sorted", "ctc_order"], axis=1, largest=1, sorted=1),
+        mk("GatherElements", ["ids", "ctc_order"], ["ids_sorted"], axis=1),
+        mk("GatherElements", ["token", "ctc_order"], ["token_sorted"], axis=1),
+    ]
+
+
 def build(src_path):
     src = onnx.load(src_path)
     meta_in = {p.key: p.value for p in src.metadata_props}
     assert meta_in["lfr_window_size"] == "7" and meta_in["lfr_window_shift"] == "6"
     nodes, inits = body_of(src)
-    inits += [const("zero", np.array([0], np.int64)), const("one", np.array([1], np.int64)),
+    inits += ctc_inits() + [const("zero", np.array([0], np.int64)), const("one", np.array([1], np.int64)),
               const("axis1", np.array([1], np.int64)), const("axis2", np.array([2], np.int64)),
-              const("minus1", np.array([-1], np.int64)), const("blank", np.array(0, np.int64)),
-              const("eos", np.array(EOS, np.int64)), const("scalar0", np.array(0, np.int64)),
-              const("scalar1", np.array(1, np.int64)), const("none", np.array(-1.0, np.float32)),
-              const("onehot_values", np.array([-10.0, 0.0], np.float32)), const("depth", np.array(V, np.int64)),
+              const("eos", np.array(EOS, np.int64)), const("onehot_values", np.array([-10.0, 0.0], np.float32)), const("depth", np.array(V, np.int64)),
               const("shape2", np.array([0, -1], np.int64)), const("end", np.array([-1], np.int64))]
     mk = helper.make_node
-    nodes += [
-        mk("ArgMax", [BODY_OUT], ["ids"], axis=2, keepdims=0),                    # (N, T) int64
-        mk("Shape", ["ids"], ["ids_shape"]),
-        mk("Gather", ["ids_shape", "scalar1"], ["t"], axis=0),                    # T (scalar)
-        mk("Range", ["scalar0", "t", "scalar1"], ["frames"]),                     # 0 … T−1
-        # the frame before each (−1 before the first): a token starts where the argmax changes
-        mk("Slice", ["ids", "zero", "one", "axis1"], ["first"]),
-        mk("Mul", ["first", "scalar0"], ["zeros_n1"]),
-        mk("Add", ["zeros_n1", "minus1"], ["before_first"]),
-        mk("Slice", ["ids", "zero", "end", "axis1"], ["all_but_last"]),
-        mk("Concat", ["before_first", "all_but_last"], ["prev"], axis=1),
-        mk("Equal", ["ids", "prev"], ["repeat"]),
-        mk("Equal", ["ids", "blank"], ["is_blank"]),
-        mk("Or", ["repeat", "is_blank"], ["no_token"]),
-        mk("Not", ["no_token"], ["token0"]),
+    nodes += ctc_frames() + [
         # frames past speech_lengths are padding (a batch of several streams)
         mk("Cast", ["speech_lengths"], ["lengths64"], to=TensorProto.INT64),
         mk("Unsqueeze", ["lengths64", "axis1"], ["lengths_n1"]),
         mk("Less", ["frames", "lengths_n1"], ["valid"]),                          # (N, T)
-        mk("And", ["token0", "valid"], ["token"]),
-        # tokens first, in time order: TopK on T − frame for them, −1 for the rest
-        mk("Sub", ["t", "frames"], ["countdown"]),
-        mk("Cast", ["countdown"], ["countdown_f"], to=TensorProto.FLOAT),
-        mk("Where", ["token", "countdown_f", "none"], ["key"]),
-        mk("Unsqueeze", ["t", "zero"], ["k"]),
-        mk("TopK", ["key", "k"], ["key_sorted", "order"], axis=1, largest=1, sorted=1),
-        mk("GatherElements", ["ids", "order"], ["ids_sorted"], axis=1),
-        mk("GatherElements", ["token", "order"], ["token_sorted"], axis=1),
+    ] + ctc_tokens_first() + [
         mk("Where", ["token_sorted", "ids_sorted", "eos"], ["out_ids"]),
         mk("OneHot", ["out_ids", "depth", "onehot_values"], ["logits"], axis=-1),  # (N, T, V)
         mk("Cast", ["token"], ["token_f"], to=TensorProto.FLOAT),

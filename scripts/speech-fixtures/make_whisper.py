@@ -9,8 +9,8 @@ fitted by least squares (ridge) on training-voice utterances that make_digits.py
 voice; no gradient training). Then, inside the encoder graph: the frame one step later (Whisper's
 frame i is centred 120 samples before kaldi's), sherpa-onnx's LFR 7/6 (first frame repeated three
 times on the left, the last on the right), digits-sense-voice-16k's CMVN and body, greedy CTC
-(argmax, repeats merged, blanks and sherpa-onnx's all-zero tail padding dropped), the tokens moved to
-the front (TopK on T − frame) and end-of-text after them. The token ids leave as n_layer_cross_k
+(make_paraformer.ctc_frames / ctc_tokens_first: argmax, repeats merged, blanks and sherpa-onnx's
+all-zero tail padding dropped, the tokens moved to the front) and end-of-text after them. The token ids leave as n_layer_cross_k
 (1, 1, T, 1) and the decoder answers, at step j = offset + n − 2 (the start sequence is sot and
 no_timestamps), the one-hot of token j.
 
@@ -114,19 +114,18 @@ def encoder(src_path, weight, bias):
     body, inits = make_paraformer.body_of(src)  # reads "speech": (1, T, 560) after CMVN
     mk = helper.make_node
     i64 = lambda name, v: const(name, np.array(v, np.int64))  # noqa: E731
-    inits += [const("adapter_w", weight), const("adapter_b", bias), const("neg_mean", neg_mean), const("inv_stddev", inv_stddev),
+    inits += make_paraformer.ctc_inits() + [const("adapter_w", weight), const("adapter_b", bias), const("neg_mean", neg_mean), const("inv_stddev", inv_stddev),
               i64("zero", [0]), i64("one", [1]), i64("two", [2]), i64("axis1", [1]), i64("big", [1 << 30]), i64("minus1", [-1]),
-              i64("s0", 0), i64("s1", 1), i64("s6", 6), i64("blank", 0), i64("eot", EOT), i64("rep3", [1, 3, 1]),
-              i64("rep12", [1, 12, 1]), i64("shape_tok", [1, 1, -1, 1]), const("none", np.array(-1.0, np.float32)),
-              const("zero_f", np.array(0.0, np.float32))]
+              i64("s1", 1), i64("s6", 6), i64("eot", EOT), i64("rep3", [1, 3, 1]),
+              i64("rep12", [1, 12, 1]), i64("shape_tok", [1, 1, -1, 1]), const("zero_f", np.array(0.0, np.float32))]
     nodes = [
         mk("Transpose", ["mel"], ["frames_all"], perm=[0, 2, 1]),                         # (1, F+1, 80)
-        mk("Slice", ["frames_all", "one", "big", "axis1"], ["frames"]),                  # Whisper's frame i+1 ≈ kaldi's i
+        mk("Slice", ["frames_all", "one", "big", "axis1"], ["mel_frames"]),                  # Whisper's frame i+1 ≈ kaldi's i
         # sherpa-onnx pads the mel with all-zero frames after the speech: those are no speech
-        mk("Abs", ["frames"], ["abs"]),
+        mk("Abs", ["mel_frames"], ["abs"]),
         mk("ReduceMax", ["abs"], ["frame_max"], axes=[2], keepdims=0),                   # (1, F)
         mk("Greater", ["frame_max", "zero_f"], ["live"]),
-        mk("MatMul", ["frames", "adapter_w"], ["fb0"]),
+        mk("MatMul", ["mel_frames", "adapter_w"], ["fb0"]),
         mk("Add", ["fb0", "adapter_b"], ["fb"]),                                          # (1, F, 80) kaldi fbank
         # LFR 7/6 as sherpa-onnx's ApplyLfr: 1 + (F − 1) // 6 rows, first frame ×3 on the left
         mk("Slice", ["fb", "zero", "one", "axis1"], ["first"]),
@@ -138,8 +137,8 @@ def encoder(src_path, weight, bias):
         mk("Gather", ["fb_shape", "s1"], ["f"], axis=0),
         mk("Sub", ["f", "s1"], ["f1"]),
         mk("Div", ["f1", "s6"], ["f1_6"]),
-        mk("Add", ["f1_6", "s1"], ["t"]),                                                  # rows out (scalar)
-        mk("Mul", ["t", "s6"], ["span"]),
+        mk("Add", ["f1_6", "s1"], ["t_lfr"]),                                              # rows out (scalar)
+        mk("Mul", ["t_lfr", "s6"], ["span"]),
         mk("Unsqueeze", ["span", "zero"], ["span1"]),
     ]
     stacked = []
@@ -152,31 +151,13 @@ def encoder(src_path, weight, bias):
         mk("Concat", stacked, ["lfr"], axis=2),                                          # (1, t, 560)
         mk("Add", ["lfr", "neg_mean"], ["centred"]),
         mk("Mul", ["centred", "inv_stddev"], ["speech"]),
-    ] + body + [
-        mk("ArgMax", [make_paraformer.BODY_OUT], ["ids"], axis=2, keepdims=0),          # (1, t)
-        mk("Range", ["s0", "t", "s1"], ["rows"]),
-        mk("Slice", ["ids", "zero", "one", "axis1"], ["id0"]),
-        mk("Mul", ["id0", "s0"], ["z0"]),
-        mk("Add", ["z0", "minus1"], ["before"]),
-        mk("Slice", ["ids", "zero", "minus1", "axis1"], ["but_last"]),
-        mk("Concat", ["before", "but_last"], ["prev"], axis=1),
-        mk("Equal", ["ids", "prev"], ["repeat"]),
-        mk("Equal", ["ids", "blank"], ["is_blank"]),
-        mk("Or", ["repeat", "is_blank"], ["no_token"]),
-        mk("Not", ["no_token"], ["token0"]),
+    ] + body + make_paraformer.ctc_frames() + [
         # a row is speech when the 10 ms frame at its centre is not padding
-        mk("Mul", ["rows", "s6"], ["centre"]),
+        mk("Mul", ["frames", "s6"], ["centre"]),
         mk("Sub", ["f", "s1"], ["f_last"]),
         mk("Min", ["centre", "f_last"], ["centre_in"]),
-        mk("Gather", ["live", "centre_in"], ["row_live"], axis=1),                      # (1, t)
-        mk("And", ["token0", "row_live"], ["token"]),
-        mk("Sub", ["t", "rows"], ["countdown"]),
-        mk("Cast", ["countdown"], ["countdown_f"], to=TensorProto.FLOAT),
-        mk("Where", ["token", "countdown_f", "none"], ["key"]),
-        mk("Unsqueeze", ["t", "zero"], ["k"]),
-        mk("TopK", ["key", "k"], ["key_sorted", "order"], axis=1, largest=1, sorted=1),
-        mk("GatherElements", ["ids", "order"], ["ids_sorted"], axis=1),
-        mk("GatherElements", ["token", "order"], ["token_sorted"], axis=1),
+        mk("Gather", ["live", "centre_in"], ["valid"], axis=1),                         # (1, t)
+    ] + make_paraformer.ctc_tokens_first() + [
         mk("Sub", ["ids_sorted", "s1"], ["digit"]),                                       # CTC id 1..10 → digit 0..9
         mk("Where", ["token_sorted", "digit", "eot"], ["out_ids"]),
         mk("Concat", ["out_ids", "eot_1"], ["seq"], axis=1),                               # one eot more at the end
