@@ -81,6 +81,17 @@ describe('Whisper offline recogniser in the speech process (contract fixture dig
     assert.ok(digitErrors('314', a.text) <= 1 && digitErrors('271', b.text) <= 1, `${a.text} / ${b.text}`);
   });
 
+  it('an utterance longer than Whisper\'s 30 s window is decoded in pieces: speech after 30 s is not dropped', { timeout: 60_000 }, async () => {
+    // sherpa-onnx keeps a Whisper decode's first 30 s (less 50 frames) and drops the rest: the speech
+    // process cuts longer audio into 28 s pieces (one VAD utterance can run that long)
+    const asr = new SherpaOfflineAsr({ speech, name: 'w', dir: MODEL });
+    const first = espeak({ text: '3 1 4', voice: 'en-us+f4', rate: 8000 });
+    const second = espeak({ text: '2 7 1', voice: 'en-us+m3', rate: 8000 });
+    const pcm = throughG711(joined([silence(500), first, silence(31_000 - first.length / 8), second, silence(500)]));
+    const r = await asr.utterance({ pcm, rate: 8000 });
+    assert.ok(digitErrors('314271', r.text) <= 1, r.text);
+  });
+
   it("loads from a folder laid out as sherpa-onnx's whisper-tiny.en archive (int8 copies beside, test_wavs/)", async () => {
     const dir = await variant('release-layout', () => undefined);
     mkdirSync(join(dir, 'test_wavs'));
