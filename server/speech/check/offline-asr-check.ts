@@ -32,7 +32,6 @@ export interface OfflineAsrModel {
   readonly subsamplingFactor: number;
 }
 
-
 export const BLANKS = ['<blk>', '<eps>', '<blank>'];
 
 /** tokens.txt: `symbol id` per line; returns the symbols by id */
@@ -138,7 +137,7 @@ export async function offlineAsrCheck(options: { name: string; dir: string }): P
   const file = basename(model);
   const { metadata } = await readOnnxHeader({ path: model }).catch(() => refuse(`${file} is missing or unreadable`));
   const type = metadata.model_type ?? '';
-  if (!Object.hasOwn(TYPE_CHECKS, type)) refuse(`${file} has model_type '${type}'; only 'tdnn' (offline CTC), 'sense_voice_ctc' (SenseVoice) and 'paraformer' are supported`);
+  if (!Object.hasOwn(TYPE_CHECKS, type)) refuse(`${file} has model_type '${type}'; only 'tdnn' (offline CTC), 'sense_voice_ctc' (SenseVoice) and 'paraformer' are supported (a Whisper folder holds <name>-encoder.onnx and <name>-decoder.onnx instead)`);
   const tokensText = await readFile(join(options.dir, 'tokens.txt'), 'utf8').catch(() => refuse('tokens.txt is missing'));
   return TYPE_CHECKS[type as keyof typeof TYPE_CHECKS]({ dir: options.dir, model, file, metadata, tokens: parseTokens(tokensText), refuse });
 }
