@@ -170,9 +170,10 @@ export function createCallSide(o: CallSideOptions) {
     ...(o.voicemail ? { voicemail: o.voicemail } : {}),
     ...(o.onConversation ? { onConversation: o.onConversation } : {}),
     pickupGroups: { groupOf: (n) => o.callHandling.pickupGroup(n), members: (g) => o.callHandling.pickupGroupMembers(g) },
-    ...(config.recordCalls === 'all'
+    ...(config.recordCalls !== 'none'
       ? {
           recording: {
+            automatic: config.recordCalls === 'all',
             dir: recordingsDirOf(config),
             format: config.recordingFormat,
             channels: config.recordingChannels,

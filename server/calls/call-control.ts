@@ -92,7 +92,8 @@ export function createCallControl(o: CallControlOptions): CallControl {
     address: o.publicAddress,
     inbandDtmf: o.dtmfInband ?? 'auto',
     answered: (call: Call) => {
-      void recordings?.recordAll(call);
+      // on demand, only a recording the API started follows the call to its new party (a transfer)
+      if (o.recording?.automatic !== false || recordings?.recording(call.id) === true) void recordings?.recordAll(call);
       o.onConversation?.(call);
     },
   } as const;

@@ -112,6 +112,8 @@ export interface CallControlOptions {
   /** an answered conversation (two-party, bridged or picked up), as recording sees it: live transcription taps its parties here */
   readonly onConversation?: (call: Call) => void;
   readonly recording?: {
+    /** every answered conversation is recorded (HAILING_RECORD_CALLS=all); false: only those the API starts (on-demand). Default true */
+    readonly automatic?: boolean;
     readonly dir: string;
     readonly format: 'wav' | 'ogg';
     /** default 'stereo' (caller left, callee right) */

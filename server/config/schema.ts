@@ -118,7 +118,7 @@ export const configShape = z
     /** in-band DTMF detection: auto = on legs that did not negotiate telephone-event (RFC 4733) */
     dtmfInband: z.enum(['auto', 'on', 'off']).default('auto'),
     /** record answered calls: none, or all (stereo: caller left, callee right) into <dataDir>/recordings */
-    recordCalls: z.enum(['none', 'all']).default('none'),
+    recordCalls: z.enum(['none', 'on-demand', 'all']).default('none'),
     recordingFormat: z.enum(['wav', 'ogg']).default('wav'),
     /** stereo: caller left, callee right (speaker separation for QA and ASR); mixed: one channel with both */
     recordingChannels: z.enum(['stereo', 'mixed']).default('stereo'),
