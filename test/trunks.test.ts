@@ -137,6 +137,40 @@ describe('carrier trunks with node-sip carriers', () => {
     assert.deepEqual(attempts.map((a) => [a.trunkName, a.outcome, a.number]), [['primary', 'answered', '+862187654321']]);
   });
 
+  it('a call the plan sends on to the carrier after an extension forwarded and missed it carries Diversion and History-Info naming both extensions (RFC 5806, RFC 7044)', { timeout: 60_000 }, async () => {
+    // 1006 forwards everything to 1007, which has no phone; the entry then dials a national number
+    for (const n of ['1006', '1007']) await api('POST', '/api/v1/extensions', { number: n, password: password(n), displayName: `Agent ${n}`, permissions: ['internal'] });
+    await api('PUT', '/api/v1/extensions/1006/call-handling', { forwardAlways: '1007', forwardBusy: null, forwardNoAnswer: null }, 200);
+    await api('POST', '/api/v1/dialplan', { pattern: '8006', permission: null, steps: [{ kind: 'extension', number: '1006', timeoutS: 2 }, { kind: 'number', number: '02187654321' }] });
+    const before = primary.invites.length;
+    const call = await callFrom('1001', '8006');
+    assert.equal((await within(call.final, 20_000, 'the final response')).status, 200);
+    assert.equal(primary.invites.length, before + 1);
+    const invite = primary.invites.at(-1)!.rq;
+    assert.match(String(invite.uri), /^sip:\+862187654321@/);
+    const header = (name: string): string[] => {
+      const v = (invite.headers as Record<string, unknown>)[name];
+      return (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String).flatMap((x) => x.split(/,(?=\s*<)/)).map((x) => x.trim());
+    };
+    // the most recent hop first: 1007 missed the call (no phone: no answer), 1006 forwarded it
+    const diversion = header('diversion');
+    assert.equal(diversion.length, 2, JSON.stringify(diversion));
+    assert.match(diversion[0]!, /^<sip:1007@[^>]+>;reason=no-answer;counter=1$/);
+    assert.match(diversion[1]!, /^<sip:1006@[^>]+>;reason=unconditional;counter=1$/);
+    // the oldest first: 1006 (index 1), 1007 (1.1, retargeted by a 302), the carrier's number (1.1.1, after a 408)
+    const history = header('history-info');
+    assert.equal(history.length, 3, JSON.stringify(history));
+    assert.match(history[0]!, /^<sip:1006@[^>?]+\?Reason=SIP%3Bcause%3D302[^>]*>;index=1$/);
+    assert.match(history[1]!, /^<sip:1007@[^;>]+;cause=302\?Reason=SIP%3Bcause%3D408[^>]*>;index=1\.1;mp=1$/);
+    assert.match(history[2]!, /^<sip:\+862187654321@127\.0\.0\.31;cause=408>;index=1\.1\.1;mp=1\.1$/);
+    // a direct call to the carrier went through no extension: neither header
+    const direct = await callFrom('1001', '02187654320');
+    assert.equal((await within(direct.final, 20_000, 'the final response')).status, 200);
+    const plain = primary.invites.at(-1)!.rq.headers as Record<string, unknown>;
+    assert.equal(plain['diversion'], undefined);
+    assert.equal(plain['history-info'], undefined);
+  });
+
   it('with the primary silent, the next call goes to the backup (in its number format, E.164 digits); every attempt is on the call record with the number sent', { timeout: 60_000 }, async () => {
     primary.stop();
     const call = await callFrom('1002', '02187654322');

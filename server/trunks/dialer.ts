@@ -19,6 +19,7 @@ import type { TrunkManager } from './manager.js';
 import type { OutboundRoute, Trunk } from './model.js';
 import type { TrunkRuntime } from './runtime.js';
 import { preferCodecs } from './sdp-codecs.js';
+import { retargetHeaders } from '../calls/diversion.js';
 import { normalise, type NumberContext } from '../numbers/index.js';
 
 /** the guard refused the call (RFC 3261 §21.4.3: understood, and not done) */
@@ -168,6 +169,9 @@ export class TrunkDialer implements OutboundDialer {
     // RFC 3325 §9.1 P-Asserted-Identity; Remote-Party-ID (draft-ietf-sip-privacy-04) for carriers that still read it
     if (trunk.callerId.presentation === 'pai') headers.push(['P-Asserted-Identity', `${display}<sip:${cid}@${domain}>`]);
     if (trunk.callerId.presentation === 'rpid') headers.push(['Remote-Party-ID', `${display}<sip:${cid}@${domain}>;party=calling;screen=yes;privacy=off`]);
+    // RFC 5806 Diversion and RFC 7044 History-Info, as a forward to a phone has them: the
+    // extensions that forwarded or missed the call before the plan sent it here (Call.retargets)
+    headers.push(...retargetHeaders({ domain: s.domain, hops: call.retargets, target: o.number, targetDomain: domain }));
     const from = trunk.callerId.presentation === 'from' ? `${display}<sip:${cid}@${domain}>` : `<sip:${account}@${domain}>`;
     const port = trunk.outboundProxy === null && trunk.port !== undefined ? `:${trunk.port}` : '';
     const transport = target.protocol === 'udp' ? '' : `;transport=${target.protocol}`;
