@@ -71,7 +71,8 @@ export { AcdRepository, type AcdAgentInput, type AcdAgentRow, type AcdInteractio
 export { VoicemailRepository, type MailboxSettings } from './repositories/voicemail.js';
 export { TranscriptsRepository, type NewTranscriptSegment } from './repositories/transcripts.js';
 export type { TranscriptionJobRow, TranscriptSegmentRow, TranscriptionJobState } from './schema/transcripts.js';
-export type { MailboxRow, VoicemailMessageRow } from './schema/voicemail.js';
+export type { MailboxRow, VoicemailMessageRow, GreetingKind } from './schema/voicemail.js';
+export { GREETING_KINDS, GREETING_COLUMN } from './schema/voicemail.js';
 export { ProvisioningRepository, type ProvisioningDeviceInput, type PendingSighting } from './repositories/provisioning.js';
 export type { ProvisioningDeviceRow, ProvisioningPendingRow, ProvisioningTemplateRow } from './schema/provisioning.js';
 export { KeywordRepository, type KeywordHitQuery, type KeywordListInput, type NewKeywordHit } from './repositories/keywords.js';
