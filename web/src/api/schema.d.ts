@@ -15204,6 +15204,13 @@ export interface operations {
                             from: string;
                             user: string | null;
                         } | null;
+                        /** @description null: no relay */
+                        queue: {
+                            /** @description voicemail e-mails the relay did not take yet, waiting for their next try (HAILING_SMTP_RETRY_S) */
+                            pending: number;
+                            /** @description voicemail e-mails refused at every try (each is in the audit log as voicemail.mail-failed) */
+                            failed: number;
+                        } | null;
                     };
                 };
             };
