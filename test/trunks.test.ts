@@ -171,6 +171,27 @@ describe('carrier trunks with node-sip carriers', () => {
     assert.equal(plain['history-info'], undefined);
   });
 
+  it("an extension's no-answer forward to a national number leaves through the carrier with Diversion naming it; a number it may not dial is refused as a target", { timeout: 60_000 }, async () => {
+    // 1008 has the national class and no phone: its no-answer forward sends the call out
+    await api('POST', '/api/v1/extensions', { number: '1008', password: password('1008'), displayName: 'Agent 1008', permissions: ['internal', 'national'] });
+    const refused = await server.api<Record<string, unknown>>('PUT', '/api/v1/extensions/1007/call-handling', { forwardAlways: null, forwardBusy: null, forwardNoAnswer: '02187654329' });
+    assert.equal(refused.status, 400, '1007 has only the internal class');
+    assert.match(String(refused.body['reason']), /1007 may not dial it/);
+    await api('PUT', '/api/v1/extensions/1008/call-handling', { forwardAlways: null, forwardBusy: null, forwardNoAnswer: '02187654329', noAnswerS: 2 }, 200);
+    // 1003 may not dial national numbers itself: the forward dials as 1008
+    const call = await callFrom('1003', '1008');
+    assert.equal((await within(call.final, 20_000, 'the final response')).status, 200);
+    const invite = primary.invites.at(-1)!.rq;
+    assert.match(String(invite.uri), /^sip:\+862187654329@/);
+    const headers = invite.headers as Record<string, unknown>;
+    const values = (name: string) => (Array.isArray(headers[name]) ? (headers[name] as unknown[]) : headers[name] === undefined ? [] : [headers[name]]).map(String).flatMap((x) => x.split(/,(?=\s*<)/)).map((x) => x.trim());
+    assert.deepEqual(values('diversion').map((v) => v.replace(/@[^>]+>/, '@…>')), ['<sip:1008@…>;reason=no-answer;counter=1']);
+    const history = values('history-info');
+    assert.equal(history.length, 2, JSON.stringify(history));
+    assert.match(history[0]!, /^<sip:1008@[^>?]+\?Reason=SIP%3Bcause%3D408[^>]*>;index=1$/);
+    assert.match(history[1]!, /^<sip:\+862187654329@127\.0\.0\.31;cause=408>;index=1\.1;mp=1$/);
+  });
+
   it('with the primary silent, the next call goes to the backup (in its number format, E.164 digits); every attempt is on the call record with the number sent', { timeout: 60_000 }, async () => {
     primary.stop();
     const call = await callFrom('1002', '02187654322');

@@ -78,9 +78,11 @@ export class TrunkDialer implements OutboundDialer {
     if (route === undefined) return fail(FAILURES.notFound);
     const dialled = ctx.step.dialled;
     const line = { number: dialled, entry: `route:${route.id}`, pattern: null };
+    // an extension's forward out dials as that extension (its classes, its fraud limits), not as the caller
+    const dialler = ctx.onBehalfOf ?? call.caller;
     // emergency numbers always route, whatever else the caller may not dial
-    if (route.permission !== 'emergency' && !call.caller.permissions.includes(route.permission)) {
-      call.routed([{ ...line, result: 'forbidden', reason: `the caller lacks the '${route.permission}' class (route ${route.name})` }]);
+    if (route.permission !== 'emergency' && !dialler.permissions.includes(route.permission)) {
+      call.routed([{ ...line, result: 'forbidden', reason: `${ctx.onBehalfOf ? `the forwarding extension ${dialler.number}` : 'the caller'} lacks the '${route.permission}' class (route ${route.name})` }]);
       return fail(FAILURES.forbidden);
     }
     const number = rewrite(route, dialled);
@@ -88,7 +90,7 @@ export class TrunkDialer implements OutboundDialer {
       call.routed([{ ...line, result: 'no-match', reason: `no pattern of route ${route.name} matches` }]);
       return fail(FAILURES.notFound);
     }
-    const admitted = route.permission === 'emergency' ? { ok: true as const, release: () => {} } : this.#o.guard.admit(call.caller.number);
+    const admitted = route.permission === 'emergency' ? { ok: true as const, release: () => {} } : this.#o.guard.admit(dialler.number);
     if (!admitted.ok) {
       call.routed([{ ...line, result: 'forbidden', reason: `toll-fraud guard: ${admitted.limit} limit` }]);
       return fail(FRAUD_LIMIT);
