@@ -174,9 +174,10 @@ describe('carrier trunks with node-sip carriers', () => {
   it("an extension's no-answer forward to a national number leaves through the carrier with Diversion naming it; a number it may not dial is refused as a target", { timeout: 60_000 }, async () => {
     // 1008 has the national class and no phone: its no-answer forward sends the call out
     await api('POST', '/api/v1/extensions', { number: '1008', password: password('1008'), displayName: 'Agent 1008', permissions: ['internal', 'national'] });
-    const refused = await server.api<Record<string, unknown>>('PUT', '/api/v1/extensions/1007/call-handling', { forwardAlways: null, forwardBusy: null, forwardNoAnswer: '02187654329' });
-    assert.equal(refused.status, 400, '1007 has only the internal class');
-    assert.match(String(refused.body['reason']), /1007 may not dial it/);
+    await api('POST', '/api/v1/extensions', { number: '1009', password: password('1009'), displayName: 'Agent 1009', permissions: ['internal'] });
+    const refused = await server.api<Record<string, unknown>>('PUT', '/api/v1/extensions/1009/call-handling', { forwardAlways: null, forwardBusy: null, forwardNoAnswer: '02187654329' });
+    assert.equal(refused.status, 400, '1009 has only the internal class');
+    assert.match(String(refused.body['reason']), /1009 may not dial it \(route national needs the 'national' class\)/);
     await api('PUT', '/api/v1/extensions/1008/call-handling', { forwardAlways: null, forwardBusy: null, forwardNoAnswer: '02187654329', noAnswerS: 2 }, 200);
     // 1003 may not dial national numbers itself: the forward dials as 1008
     const call = await callFrom('1003', '1008');
