@@ -178,6 +178,11 @@ describe('carrier trunks with node-sip carriers', () => {
     const refused = await server.api<Record<string, unknown>>('PUT', '/api/v1/extensions/1009/call-handling', { forwardAlways: null, forwardBusy: null, forwardNoAnswer: '02187654329' });
     assert.equal(refused.status, 400, '1009 has only the internal class');
     assert.match(String(refused.body['reason']), /1009 may not dial it \(route national needs the 'national' class\)/);
+    // a number the plan sends back to an extension is no way out (it could forward to itself without end)
+    await api('POST', '/api/v1/dialplan', { pattern: '5555', permission: null, steps: [{ kind: 'extension', number: '1008' }] });
+    const back = await server.api<Record<string, unknown>>('PUT', '/api/v1/extensions/1008/call-handling', { forwardAlways: '5555', forwardBusy: null, forwardNoAnswer: null });
+    assert.equal(back.status, 400);
+    assert.match(String(back.body['reason']), /goes out through a route/);
     await api('PUT', '/api/v1/extensions/1008/call-handling', { forwardAlways: null, forwardBusy: null, forwardNoAnswer: '02187654329', noAnswerS: 2 }, 200);
     // 1003 may not dial national numbers itself: the forward dials as 1008
     const call = await callFrom('1003', '1008');

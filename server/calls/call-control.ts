@@ -111,6 +111,8 @@ export function createCallControl(o: CallControlOptions): CallControl {
       const resolution = await resolveDialled({ callerPermissions: permissions, dialled: to, entries: (await o.dialPlan?.entries()) ?? [], env });
       call.routed(resolution.trace);
       if (resolution.failure !== null) return { kind: 'failed', failure: resolution.failure, by: 'system' };
+      // only routes out: a plan entry leading back to an extension could forward to itself without end
+      if (resolution.steps.some((st) => st.destination.kind !== 'route')) return { kind: 'failed', failure: FAILURES.notFound, by: 'system' };
       return runForwardSteps({ call, steps: resolution.steps, factory, ctx, onBehalfOf: { number: from, permissions } });
     },
     dial: dialNumbers,

@@ -27,6 +27,8 @@ export function mountCallHandlingRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void 
     const routes = (await deps.trunks?.repository.routes()) ?? [];
     const classes = (await extensions.get(number))?.permissions ?? [];
     for (const { destination: d } of steps) {
+      // the call layer runs only routes for a forward (an entry leading back to an extension could loop)
+      if (d.kind !== 'route') return `the plan sends it to a '${d.kind}' step; a forward outside goes out through a route`;
       const route = d.kind === 'route' ? routes.find((r) => r.id === d.route) : undefined;
       const needs = (route?.settings as { permission?: string } | undefined)?.permission;
       if (route && needs !== undefined && needs !== 'emergency' && !(classes as readonly string[]).includes(needs)) return `route ${route.name} needs the '${needs}' class`;
