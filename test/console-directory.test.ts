@@ -86,6 +86,10 @@ describe('console: directory sign-in screen and the mail relay card', { skip: ch
     await page.goto(`${server.baseUrl}/system`);
     await page.getByText(`127.0.0.1:${relay.port}`, { exact: true }).waitFor();
     assert.ok(!(await page.content()).includes(RELAY_PASSWORD), 'the relay password is not in the page');
+    // the voicemail e-mail queue's counts (none waits or failed here; voicemail-email-retry-baresip fills it)
+    const queue = (await server.api<{ queue: { pending: number; failed: number } }>('GET', '/api/v1/system/mail')).body.queue;
+    await page.getByTestId('mail-queue').getByText(text('mailRelay.pending').replace('{{n}}', String(queue.pending))).waitFor();
+    await page.getByTestId('mail-queue').getByText(text('mailRelay.failedMails').replace('{{n}}', String(queue.failed))).waitFor();
     await fill(page, { to: 'not-an-address' });
     await page.getByTestId('mail-test').click();
     assert.match(await fieldError(page, 'to'), /an e-mail address/);

@@ -1,5 +1,6 @@
 // Acceptance of the console's voicemail screen (issue 12) in Debian Chromium against the real
-// process: a mailbox made in the UI with a PIN (shown only as "PIN set") and an uploaded greeting,
+// process: a mailbox made in the UI with a PIN (shown only as "PIN set") and an uploaded greeting
+// (and a busy greeting uploaded and removed),
 // a message left by a baresip phone calling the extension (no phone registered: voicemail at once)
 // listed with a player whose audio the server serves decrypted, marked heard, deleted; while the
 // call lasts the registrations screen shows the caller's line busy (BLF state); the screen
@@ -68,8 +69,15 @@ describe('console: the voicemail screen', { skip: chromiumMissing() ?? false, ti
     execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', greeting, 'synth', '1', 'sine', '600']);
     await page.getByTestId('greeting-file').setInputFiles(greeting);
     await page.getByTestId('mailbox-state').getByText(text(en, 'voicemail.greetingUploaded')).waitFor();
-    const box = await server.api<{ hasPin: boolean; hasGreeting: boolean }>('GET', '/api/v1/extensions/1002/mailbox');
-    assert.deepEqual([box.body.hasPin, box.body.hasGreeting], [true, true]);
+    // a busy greeting beside it (?kind=busy), then removed again: the unavailable one stays
+    await page.getByTestId('greeting-file-busy').setInputFiles(greeting);
+    await page.getByTestId('greeting-busy').getByText(text(en, 'voicemail.greetingSet')).waitFor();
+    const both = await server.api<{ greetings: Record<string, boolean> }>('GET', '/api/v1/extensions/1002/mailbox');
+    assert.deepEqual(both.body.greetings, { unavailable: true, busy: true, temporary: false });
+    await page.getByTestId('greeting-busy').getByRole('button', { name: text(en, 'voicemail.greetingRemove') }).click();
+    await page.getByTestId('greeting-busy').getByText(text(en, 'voicemail.greetingNotSet')).waitFor();
+    const box = await server.api<{ hasPin: boolean; hasGreeting: boolean; greetings: Record<string, boolean> }>('GET', '/api/v1/extensions/1002/mailbox');
+    assert.deepEqual([box.body.hasPin, box.body.hasGreeting, box.body.greetings.busy], [true, true, false]);
 
     // 1002 has no phone registered: the call goes to its mailbox at once
     const caller = await registeredPhone({ user: '1001', password: 'secret-1001', domain: '127.0.0.1', server: { host: '127.0.0.1', port: server.ports.sip }, transport: 'udp', tone: 400, answerMode: 'auto' }, phones);

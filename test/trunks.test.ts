@@ -137,6 +137,67 @@ describe('carrier trunks with node-sip carriers', () => {
     assert.deepEqual(attempts.map((a) => [a.trunkName, a.outcome, a.number]), [['primary', 'answered', '+862187654321']]);
   });
 
+  it('a call the plan sends on to the carrier after an extension forwarded and missed it carries Diversion and History-Info naming both extensions (RFC 5806, RFC 7044)', { timeout: 60_000 }, async () => {
+    // 1006 forwards everything to 1007, which has no phone; the entry then dials a national number
+    for (const n of ['1006', '1007']) await api('POST', '/api/v1/extensions', { number: n, password: password(n), displayName: `Agent ${n}`, permissions: ['internal'] });
+    await api('PUT', '/api/v1/extensions/1006/call-handling', { forwardAlways: '1007', forwardBusy: null, forwardNoAnswer: null }, 200);
+    await api('POST', '/api/v1/dialplan', { pattern: '8006', permission: null, steps: [{ kind: 'extension', number: '1006', timeoutS: 2 }, { kind: 'number', number: '02187654321' }] });
+    const before = primary.invites.length;
+    const call = await callFrom('1001', '8006');
+    assert.equal((await within(call.final, 20_000, 'the final response')).status, 200);
+    assert.equal(primary.invites.length, before + 1);
+    const invite = primary.invites.at(-1)!.rq;
+    assert.match(String(invite.uri), /^sip:\+862187654321@/);
+    const header = (name: string): string[] => {
+      const v = (invite.headers as Record<string, unknown>)[name];
+      return (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String).flatMap((x) => x.split(/,(?=\s*<)/)).map((x) => x.trim());
+    };
+    // the most recent hop first: 1007 missed the call (no phone: no answer), 1006 forwarded it
+    const diversion = header('diversion');
+    assert.equal(diversion.length, 2, JSON.stringify(diversion));
+    assert.match(diversion[0]!, /^<sip:1007@[^>]+>;reason=no-answer;counter=1$/);
+    assert.match(diversion[1]!, /^<sip:1006@[^>]+>;reason=unconditional;counter=1$/);
+    // the oldest first: 1006 (index 1), 1007 (1.1, retargeted by a 302), the carrier's number (1.1.1, after a 408)
+    const history = header('history-info');
+    assert.equal(history.length, 3, JSON.stringify(history));
+    assert.match(history[0]!, /^<sip:1006@[^>?]+\?Reason=SIP%3Bcause%3D302[^>]*>;index=1$/);
+    assert.match(history[1]!, /^<sip:1007@[^;>]+;cause=302\?Reason=SIP%3Bcause%3D408[^>]*>;index=1\.1;mp=1$/);
+    assert.match(history[2]!, /^<sip:\+862187654321@127\.0\.0\.31;cause=408>;index=1\.1\.1;mp=1\.1$/);
+    // a direct call to the carrier went through no extension: neither header
+    const direct = await callFrom('1001', '02187654320');
+    assert.equal((await within(direct.final, 20_000, 'the final response')).status, 200);
+    const plain = primary.invites.at(-1)!.rq.headers as Record<string, unknown>;
+    assert.equal(plain['diversion'], undefined);
+    assert.equal(plain['history-info'], undefined);
+  });
+
+  it("an extension's no-answer forward to a national number leaves through the carrier with Diversion naming it; a number it may not dial is refused as a target", { timeout: 60_000 }, async () => {
+    // 1008 has the national class and no phone: its no-answer forward sends the call out
+    await api('POST', '/api/v1/extensions', { number: '1008', password: password('1008'), displayName: 'Agent 1008', permissions: ['internal', 'national'] });
+    await api('POST', '/api/v1/extensions', { number: '1009', password: password('1009'), displayName: 'Agent 1009', permissions: ['internal'] });
+    const refused = await server.api<Record<string, unknown>>('PUT', '/api/v1/extensions/1009/call-handling', { forwardAlways: null, forwardBusy: null, forwardNoAnswer: '02187654329' });
+    assert.equal(refused.status, 400, '1009 has only the internal class');
+    assert.match(String(refused.body['reason']), /1009 may not dial it \(route national needs the 'national' class\)/);
+    // a number the plan sends back to an extension is no way out (it could forward to itself without end)
+    await api('POST', '/api/v1/dialplan', { pattern: '5555', permission: null, steps: [{ kind: 'extension', number: '1008' }] });
+    const back = await server.api<Record<string, unknown>>('PUT', '/api/v1/extensions/1008/call-handling', { forwardAlways: '5555', forwardBusy: null, forwardNoAnswer: null });
+    assert.equal(back.status, 400);
+    assert.match(String(back.body['reason']), /goes out through a route/);
+    await api('PUT', '/api/v1/extensions/1008/call-handling', { forwardAlways: null, forwardBusy: null, forwardNoAnswer: '02187654329', noAnswerS: 2 }, 200);
+    // 1003 may not dial national numbers itself: the forward dials as 1008
+    const call = await callFrom('1003', '1008');
+    assert.equal((await within(call.final, 20_000, 'the final response')).status, 200);
+    const invite = primary.invites.at(-1)!.rq;
+    assert.match(String(invite.uri), /^sip:\+862187654329@/);
+    const headers = invite.headers as Record<string, unknown>;
+    const values = (name: string) => (Array.isArray(headers[name]) ? (headers[name] as unknown[]) : headers[name] === undefined ? [] : [headers[name]]).map(String).flatMap((x) => x.split(/,(?=\s*<)/)).map((x) => x.trim());
+    assert.deepEqual(values('diversion').map((v) => v.replace(/@[^>]+>/, '@…>')), ['<sip:1008@…>;reason=no-answer;counter=1']);
+    const history = values('history-info');
+    assert.equal(history.length, 2, JSON.stringify(history));
+    assert.match(history[0]!, /^<sip:1008@[^>?]+\?Reason=SIP%3Bcause%3D408[^>]*>;index=1$/);
+    assert.match(history[1]!, /^<sip:\+862187654329@127\.0\.0\.31;cause=408>;index=1\.1;mp=1$/);
+  });
+
   it('with the primary silent, the next call goes to the backup (in its number format, E.164 digits); every attempt is on the call record with the number sent', { timeout: 60_000 }, async () => {
     primary.stop();
     const call = await callFrom('1002', '02187654322');

@@ -53,7 +53,7 @@ export const DialPlanResolution = z.object({
   failure: z.object({ status: z.number().int(), cause: z.string() }).nullable().meta({ description: 'what the caller would be told before any step runs' }),
 });
 
-const Target = z.string().regex(/^[0-9]{2,15}$/, 'a forward target is an extension number').nullable().default(null);
+const Target = z.string().regex(/^[0-9]{2,15}$/, 'a forward target is 2 to 15 digits: an extension, or a number the extension may dial (a route out)').nullable().default(null);
 
 /** An extension's call handling: do-not-disturb and forwarding. */
 export const PickupGroup = z.strictObject({

@@ -48,6 +48,13 @@ export const MailSettings = z.object({
     .object({ host: z.string(), port: z.number().int(), tls: z.enum(['starttls', 'implicit', 'none']), from: z.string(), user: z.string().nullable() })
     .nullable()
     .meta({ description: 'null: no relay (HAILING_SMTP_HOST unset); voicemail e-mail is off' }),
+  queue: z
+    .object({
+      pending: z.number().int().meta({ description: 'voicemail e-mails the relay did not take yet, waiting for their next try (HAILING_SMTP_RETRY_S)' }),
+      failed: z.number().int().meta({ description: 'voicemail e-mails refused at every try (each is in the audit log as voicemail.mail-failed)' }),
+    })
+    .nullable()
+    .meta({ description: 'null: no relay' }),
 });
 export const MailTestRequest = z.strictObject({ to: z.email({ error: 'an e-mail address' }) });
 export const MailTestResult = z.object({ ok: z.boolean(), response: z.string().optional().meta({ description: 'the relay\'s answer' }), detail: z.string().optional() });

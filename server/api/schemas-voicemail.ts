@@ -1,11 +1,15 @@
 // Voicemail shapes: a mailbox's settings (never its PIN, only whether one is set) and its messages.
 import { z } from 'zod';
+import { GREETING_KINDS } from '../store/index.js';
 
 export const Mailbox = z.object({
   number: z.string(),
   enabled: z.boolean(),
   hasPin: z.boolean().meta({ description: 'a PIN is set (retrieval by phone needs one); the PIN itself is stored only as a hash' }),
-  hasGreeting: z.boolean().meta({ description: 'a greeting was uploaded or recorded; otherwise callers hear a spoken default' }),
+  hasGreeting: z.boolean().meta({ description: 'the unavailable (general) greeting was uploaded or recorded; otherwise callers hear a spoken default' }),
+  greetings: z
+    .object({ unavailable: z.boolean(), busy: z.boolean(), temporary: z.boolean() })
+    .meta({ description: 'which greetings are set: a busy caller hears the busy one, others the unavailable one, and the temporary one overrides both while set; a missing one falls back to the unavailable one, then the spoken default' }),
   maxMessageS: z.number().int(),
   email: z.string().nullable(),
   emailAttachAudio: z.boolean(),
@@ -20,6 +24,10 @@ export const MailboxWrite = z.strictObject({
   maxMessageS: z.number().int().min(10).max(600).optional(),
   email: z.email().max(254).nullable().optional(),
   emailAttachAudio: z.boolean().optional(),
+});
+
+export const GreetingQuery = z.object({
+  kind: z.enum(GREETING_KINDS).default('unavailable').meta({ description: 'which greeting: unavailable (no answer, no phone; the default), busy, or temporary (overrides both while set)' }),
 });
 
 export const VoicemailMessage = z.object({

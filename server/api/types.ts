@@ -3,7 +3,7 @@ import type { LdapDirectory } from '../users/ldap-directory.js';
 import type { OidcSignOn } from '../users/oidc-sign-on.js';
 import type { FlowServices } from '../ivr/engine.js';
 import type { ModelInstaller } from '../speech/index.js';
-import type { VoicemailMailer, VoicemailService } from '../voicemail/index.js';
+import type { MailQueue, VoicemailMailer, VoicemailService } from '../voicemail/index.js';
 import type {
   AdminUserRepository,
   CallDisposition,
@@ -313,6 +313,8 @@ export interface ApiDeps {
   readonly oidc?: Pick<OidcSignOn, 'start' | 'finish' | 'settings' | 'check'>;
   /** the SMTP relay voicemail e-mail goes through (server/voicemail/mail.ts); absent: none configured */
   readonly mail?: Pick<VoicemailMailer, 'settings' | 'sendTest'>;
+  /** notification e-mails waiting for the relay or failed for good (the System screen's mail relay card) */
+  readonly mailQueue?: Pick<MailQueue, 'counts'>;
   /** checks a password against its stored hash; default argon2id (server/store), replaced in tests */
   readonly verifyPassword?: (hash: string, password: string) => Promise<boolean>;
   /** GET /api/v1/audit reads it; without it that route answers 404 */

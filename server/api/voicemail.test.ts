@@ -1,5 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { beepWav } from '../voicemail/index.js';
 import { apiClient, createApiHarness, loginAs, withApiExtensions } from './testing.js';
 
@@ -47,6 +49,36 @@ describe('/api/v1/extensions/{number}/mailbox', () => {
       assert.equal(ok.status, 200, await ok.clone().text());
       assert.equal(((await ok.json()) as Record<string, unknown>)['hasGreeting'], true);
       assert.equal((await put(new Uint8Array(3 * 1024 * 1024), 'audio/wav')).status, 413);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('greetings of each kind: ?kind=busy and temporary beside the unavailable one (the old route); a bad kind is a 400 naming kind', async () => {
+    const h = await createApiHarness();
+    try {
+      await withApiExtensions(h, ['1002']);
+      const call = await apiClient(h);
+      await call('PUT', '/api/v1/extensions/1002/mailbox', { enabled: true });
+      const token = await loginAs(h, 'user-admin', 'correct horse', 'admin');
+      const send = (method: string, query: string) => h.app.request(`/api/v1/extensions/1002/mailbox/greeting${query}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'audio/wav' }, ...(method === 'PUT' ? { body: beepWav() } : {}) });
+      const greetings = async (r: Response) => ((await r.json()) as { greetings: Record<string, boolean>; hasGreeting: boolean });
+      const busy = await greetings(await send('PUT', '?kind=busy'));
+      assert.deepEqual(busy.greetings, { unavailable: false, busy: true, temporary: false });
+      assert.equal(busy.hasGreeting, false, 'hasGreeting is the unavailable one');
+      assert.deepEqual((await greetings(await send('PUT', ''))).greetings, { unavailable: true, busy: true, temporary: false });
+      assert.deepEqual((await greetings(await send('PUT', '?kind=temporary'))).greetings, { unavailable: true, busy: true, temporary: true });
+      const bad = await send('PUT', '?kind=holiday');
+      assert.equal(bad.status, 400);
+      assert.match(await bad.text(), /kind/);
+      assert.equal((await send('DELETE', '?kind=nope')).status, 400);
+      // each greeting is its own sealed file; removing one removes only its file
+      const greetingFiles = async () => (await readdir(join(h.deps.voicemail!.files.dir, '1002'))).filter((f) => f.startsWith('greeting-')).length;
+      const before = await greetingFiles();
+      assert.equal((await send('DELETE', '?kind=temporary')).status, 204);
+      assert.equal(await greetingFiles(), before - 1);
+      const left = (await call('GET', '/api/v1/extensions/1002/mailbox')).body as { greetings: Record<string, boolean> };
+      assert.deepEqual(left.greetings, { unavailable: true, busy: true, temporary: false });
     } finally {
       await h.cleanup();
     }

@@ -26,11 +26,12 @@ import {
   UserSecurityRepository,
   TrunkRepository,
   VoicemailRepository,
+  MailOutboxRepository,
   ProvisioningRepository,
   openDatabase,
   type VoicemailMessageRow,
 } from '../store/index.js';
-import { smtpSettingsOf, VoicemailMailer, VoicemailService } from '../voicemail/index.js';
+import { MailQueue, smtpSettingsOf, VoicemailMailer, VoicemailService } from '../voicemail/index.js';
 import { createAccessControl, createApiApp, createCallEventsEndpoint, ensureAdmin, startHttpServer, type HttpServerHandle, type RegistrationView, type StreamEventJson } from '../api/index.js';
 import { AuditLog } from '../security/audit.js';
 import type { SecurityEvent } from '../registrar/ports.js';
@@ -184,9 +185,24 @@ export async function createApp(options: AppOptions): Promise<App> {
     smtp === null
       ? null
       : new VoicemailMailer({ smtp, consoleUrl: config.consoleUrl ?? `http://${publicHost}:${config.httpPort}`, mailbox: (n) => voicemail.mailbox(n), audio: (m) => voicemail.files.readPlain(m.path), logger });
+  // a mail the relay does not take now is kept in the database and retried (mail-queue.ts)
+  const mailQueue: MailQueue | null =
+    mailer === null
+      ? null
+      : new MailQueue({
+          repository: new MailOutboxRepository({ db }),
+          send: async (id) => {
+            const message = await voicemail.message(id);
+            return message === undefined ? 'nothing' : mailer.send(message);
+          },
+          clock,
+          logger,
+          retryScheduleMs: config.smtpRetryS,
+          failed: (row) => audit.record({ actor: 'system', action: 'voicemail.mail-failed', target: row.mailbox, detail: { message: row.messageId, attempts: row.attempts, error: row.lastError } }),
+        });
   // mailboxes record through the call side's media engine, which exists once the call side does
   const voicemail: VoicemailService = new VoicemailService({
-    ...(mailer ? { newMessage: (m: VoicemailMessageRow) => void mailer.notify(m) } : {}),
+    ...(mailQueue ? { newMessage: (m: VoicemailMessageRow) => void mailQueue.enqueue({ messageId: m.id, mailbox: m.mailbox }).catch((err: unknown) => logger.error({ mailbox: m.mailbox, err: String(err) }, 'voicemail e-mail not queued')) } : {}),
     repository: new VoicemailRepository({ db, now: () => clock.now() }),
     engine: { startRecording: (r) => calls.media.startRecording(r) },
     vault,
@@ -325,6 +341,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...(config.ldapUrl !== undefined ? { directory: ldapDirectoryOf(config) } : {}),
     ...(config.oidcIssuer !== undefined ? { oidc: oidcSignOnOf(config) } : {}),
     ...(mailer ? { mail: mailer } : {}),
+    ...(mailQueue ? { mailQueue } : {}),
     registrations: { list: () => sip.registrar.bindings().map((b) => registrationView(b, clock.now())) },
     recordingsDir: recordingsDirOf(config),
     recordingVault: vault,
@@ -365,6 +382,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       if (admin.created) audit.record({ actor: 'system', action: 'admin.bootstrap', target: admin.username });
       await calls.start();
       await voicemail.start();
+      // mails a previous run could not send are tried again (the due ones at once)
+      await mailQueue?.start();
       await transcription.start();
       retentionJob = startRetentionJob({ clock, intervalMs: config.retentionPurgeIntervalMs, recordings: retention, audit: auditRepository, auditRetentionDays: config.auditRetentionDays, logger });
       await sip.registrar.start();
@@ -400,6 +419,7 @@ export async function createApp(options: AppOptions): Promise<App> {
             await calls.stop();
             // subscribers learn their subscriptions ended (terminated;reason=deactivated) while SIP runs
             await presence.close();
+            mailQueue?.stop();
             mailer?.close();
             await acd.service.close();
             // registrations are removed (Expires: 0) while SIP still runs

@@ -15,7 +15,7 @@ import { DtmfForwarder } from './dtmf-forward.js';
 import { CallRecordings } from './recordings.js';
 import { CallTransfers } from './transfers.js';
 import { LiveCalls } from './live-calls.js';
-import { dialNumbers, handlerFactory, runSteps } from './handlers/index.js';
+import { dialNumbers, handlerFactory, runForwardSteps, runSteps } from './handlers/index.js';
 import { Rooms } from './handlers/conference.js';
 import { pickUp } from './handlers/pickup.js';
 import { resolveDialled } from './dialplan/resolver.js';
@@ -105,6 +105,17 @@ export function createCallControl(o: CallControlOptions): CallControl {
     locate: o.locate,
     legContext,
     callHandling: o.callHandling ?? (async () => undefined),
+    // an extension's forward to a number outside runs the plan's steps for it as that extension
+    forwardOut: async ({ call, ctx, from, to }) => {
+      if (await env.isExtension(to)) return null;
+      const permissions = (await o.directory.profile(from))?.permissions ?? [];
+      const resolution = await resolveDialled({ callerPermissions: permissions, dialled: to, entries: (await o.dialPlan?.entries()) ?? [], env });
+      call.routed(resolution.trace);
+      if (resolution.failure !== null) return { kind: 'failed', failure: resolution.failure, by: 'system' };
+      // only routes out: a plan entry leading back to an extension could forward to itself without end
+      if (resolution.steps.some((st) => st.destination.kind !== 'route')) return { kind: 'failed', failure: FAILURES.notFound, by: 'system' };
+      return runForwardSteps({ call, steps: resolution.steps, factory, ctx, onBehalfOf: { number: from, permissions } });
+    },
     dial: dialNumbers,
     activeCallOf: (extension) => {
       for (const c of calls.values()) if (c.parties !== undefined && (c.caller.number === extension || c.callee === extension)) return c;

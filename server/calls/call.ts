@@ -22,6 +22,7 @@ import { startRecording, type CallRecording, type RecordOptions } from './call-r
 import type { FacingMedia } from './in-dialog-local.js';
 import { PartyHold } from './party-hold.js';
 import type { Direction } from './call-media.js';
+import type { Retarget } from './diversion.js';
 
 /** what an answered caller hears while a bridge rings */
 const RINGBACK: PlayItem = { tone: 'ringback' };
@@ -50,6 +51,12 @@ export class Call extends CallCore {
   #closing: Promise<void> | undefined;
   /** set by a transfer of a held caller: while the target rings, the caller hears music on hold, not ringback */
   waitWithMusic = false;
+  /**
+   * The extensions this call left so far and why (forwards, a miss the plan went on from), the
+   * oldest first: a later step that sends the call out through a trunk names them in Diversion and
+   * History-Info, and voicemail picks the greeting for why the call reached it (busy or not).
+   */
+  readonly retargets: Retarget[] = [];
 
   constructor(options: CallOptions) {
     super(options);

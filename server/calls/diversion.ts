@@ -41,21 +41,22 @@ export function diversionValues(o: { readonly domain: string; readonly hops: rea
  * retargeted to a new AOR); the entry the call left carries why in an escaped Reason, the next one
  * the RFC 4458 cause.
  */
-export function historyInfoValues(o: { readonly domain: string; readonly hops: readonly Retarget[]; readonly target: string }): string[] {
+export function historyInfoValues(o: { readonly domain: string; readonly hops: readonly Retarget[]; readonly target: string; readonly targetDomain?: string }): string[] {
   if (o.hops.length === 0) return [];
   const numbers = [...o.hops.map((h) => h.from), o.target];
   let index = '1';
   return numbers.map((number, i) => {
     const before = i > 0 ? CAUSE[o.hops[i - 1]!.reason] : undefined;
     const left = i < o.hops.length ? CAUSE[o.hops[i]!.reason] : undefined;
-    const uri = aor(number, o.domain) + (before ? `;cause=${before.code}` : '') + (left ? `?Reason=${encodeURIComponent(`SIP;cause=${left.code};text="${left.text}"`)}` : '');
+    // the hops are Hailing's extensions; the target may be a carrier's number (a trunk call)
+    const uri = aor(number, i === o.hops.length ? (o.targetDomain ?? o.domain) : o.domain) + (before ? `;cause=${before.code}` : '') + (left ? `?Reason=${encodeURIComponent(`SIP;cause=${left.code};text="${left.text}"`)}` : '');
     const parent = index;
     if (i > 0) index = `${index}.1`;
     return `<${uri}>;index=${index}${i > 0 ? `;mp=${parent}` : ''}`;
   });
 }
 
-/** both headers for an INVITE to `target` after `hops` (none when the call was not retargeted) */
-export function retargetHeaders(o: { readonly domain: string; readonly hops: readonly Retarget[]; readonly target: string }): [string, string][] {
+/** both headers for an INVITE to `target` (at `targetDomain`, default `domain`) after `hops` (none when the call was not retargeted) */
+export function retargetHeaders(o: { readonly domain: string; readonly hops: readonly Retarget[]; readonly target: string; readonly targetDomain?: string }): [string, string][] {
   return [...diversionValues(o).map((v): [string, string] => ['Diversion', v]), ...historyInfoValues(o).map((v): [string, string] => ['History-Info', v])];
 }

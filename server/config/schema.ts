@@ -217,6 +217,16 @@ export const configShape = z
     smtpUser: z.string().min(1).optional(),
     /** never logged (the logger redacts password fields and the mailer logs none) */
     smtpPassword: z.string().min(1).optional(),
+    /**
+     * waits before each retry of a voicemail e-mail the relay did not take (server/voicemail/mail-queue.ts),
+     * seconds, comma-separated: one retry per entry, then the mail is recorded as failed
+     */
+    smtpRetryS: z
+      .string()
+      .default('60,300,900,3600')
+      .transform((v) => v.split(',').map((a) => a.trim()).filter((a) => a.length > 0).map(Number))
+      .pipe(z.array(z.number({ error: 'each wait is a number of seconds' }).min(0.1).max(86_400)).min(1).max(20))
+      .transform((s) => s.map((seconds) => Math.round(seconds * 1000))),
     /** the console's address as users reach it, for links in e-mails; default http://<public address>:<httpPort> */
     consoleUrl: z.url({ protocol: /^https?$/ }).optional(),
     /** SIP PnP: the wildcard UDP listener joins 224.0.1.75 (RFC 6080 §5.1.1) on every IPv4 interface */

@@ -69,9 +69,12 @@ export {
 export { type FieldFacts, type FieldKind, type FieldSpec, type FieldSpecs, type JsonCodec } from './schema/record-fields.js';
 export { AcdRepository, type AcdAgentInput, type AcdAgentRow, type AcdInteractionRow, type AcdIntervalRow, type AcdMembershipRow, type AcdQueueInput, type AcdQueueRow } from './repositories/acd.js';
 export { VoicemailRepository, type MailboxSettings } from './repositories/voicemail.js';
+export { MailOutboxRepository } from './repositories/mail-outbox.js';
+export type { MailOutboxRow } from './schema/mail-outbox.js';
 export { TranscriptsRepository, type NewTranscriptSegment } from './repositories/transcripts.js';
 export type { TranscriptionJobRow, TranscriptSegmentRow, TranscriptionJobState } from './schema/transcripts.js';
-export type { MailboxRow, VoicemailMessageRow } from './schema/voicemail.js';
+export type { MailboxRow, VoicemailMessageRow, GreetingKind } from './schema/voicemail.js';
+export { GREETING_KINDS, GREETING_COLUMN } from './schema/voicemail.js';
 export { ProvisioningRepository, type ProvisioningDeviceInput, type PendingSighting } from './repositories/provisioning.js';
 export type { ProvisioningDeviceRow, ProvisioningPendingRow, ProvisioningTemplateRow } from './schema/provisioning.js';
 export { KeywordRepository, type KeywordHitQuery, type KeywordListInput, type NewKeywordHit } from './repositories/keywords.js';

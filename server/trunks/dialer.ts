@@ -19,6 +19,7 @@ import type { TrunkManager } from './manager.js';
 import type { OutboundRoute, Trunk } from './model.js';
 import type { TrunkRuntime } from './runtime.js';
 import { preferCodecs } from './sdp-codecs.js';
+import { retargetHeaders } from '../calls/diversion.js';
 import { normalise, type NumberContext } from '../numbers/index.js';
 
 /** the guard refused the call (RFC 3261 §21.4.3: understood, and not done) */
@@ -77,9 +78,11 @@ export class TrunkDialer implements OutboundDialer {
     if (route === undefined) return fail(FAILURES.notFound);
     const dialled = ctx.step.dialled;
     const line = { number: dialled, entry: `route:${route.id}`, pattern: null };
+    // an extension's forward out dials as that extension (its classes, its fraud limits), not as the caller
+    const dialler = ctx.onBehalfOf ?? call.caller;
     // emergency numbers always route, whatever else the caller may not dial
-    if (route.permission !== 'emergency' && !call.caller.permissions.includes(route.permission)) {
-      call.routed([{ ...line, result: 'forbidden', reason: `the caller lacks the '${route.permission}' class (route ${route.name})` }]);
+    if (route.permission !== 'emergency' && !dialler.permissions.includes(route.permission)) {
+      call.routed([{ ...line, result: 'forbidden', reason: `${ctx.onBehalfOf ? `the forwarding extension ${dialler.number}` : 'the caller'} lacks the '${route.permission}' class (route ${route.name})` }]);
       return fail(FAILURES.forbidden);
     }
     const number = rewrite(route, dialled);
@@ -87,7 +90,7 @@ export class TrunkDialer implements OutboundDialer {
       call.routed([{ ...line, result: 'no-match', reason: `no pattern of route ${route.name} matches` }]);
       return fail(FAILURES.notFound);
     }
-    const admitted = route.permission === 'emergency' ? { ok: true as const, release: () => {} } : this.#o.guard.admit(call.caller.number);
+    const admitted = route.permission === 'emergency' ? { ok: true as const, release: () => {} } : this.#o.guard.admit(dialler.number);
     if (!admitted.ok) {
       call.routed([{ ...line, result: 'forbidden', reason: `toll-fraud guard: ${admitted.limit} limit` }]);
       return fail(FRAUD_LIMIT);
@@ -168,6 +171,9 @@ export class TrunkDialer implements OutboundDialer {
     // RFC 3325 §9.1 P-Asserted-Identity; Remote-Party-ID (draft-ietf-sip-privacy-04) for carriers that still read it
     if (trunk.callerId.presentation === 'pai') headers.push(['P-Asserted-Identity', `${display}<sip:${cid}@${domain}>`]);
     if (trunk.callerId.presentation === 'rpid') headers.push(['Remote-Party-ID', `${display}<sip:${cid}@${domain}>;party=calling;screen=yes;privacy=off`]);
+    // RFC 5806 Diversion and RFC 7044 History-Info, as a forward to a phone has them: the
+    // extensions that forwarded or missed the call before the plan sent it here (Call.retargets)
+    headers.push(...retargetHeaders({ domain: s.domain, hops: call.retargets, target: o.number, targetDomain: domain }));
     const from = trunk.callerId.presentation === 'from' ? `${display}<sip:${cid}@${domain}>` : `<sip:${account}@${domain}>`;
     const port = trunk.outboundProxy === null && trunk.port !== undefined ? `:${trunk.port}` : '';
     const transport = target.protocol === 'udp' ? '' : `;transport=${target.protocol}`;

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { messageMail, smtpSettingsOf } from './mail.js';
 
-const mailbox = { number: '1002', enabled: true, pinHash: null, greetingPath: null, maxMessageS: 120, email: 'ann@example.test', emailAttachAudio: false, updatedAt: 0 };
+const mailbox = { number: '1002', enabled: true, pinHash: null, greetingPath: null, busyGreetingPath: null, temporaryGreetingPath: null, maxMessageS: 120, email: 'ann@example.test', emailAttachAudio: false, updatedAt: 0 };
 const message = { id: 'm-1', mailbox: '1002', caller: '1001', callerName: 'Bob', callId: 'c1', createdAt: Date.UTC(2026, 11, 7, 9, 30, 0), durationMs: 4_400, path: '1002/m-1.wav', readAt: null };
 
 describe('voicemail e-mail', () => {

@@ -2,10 +2,12 @@
 // the mailbox's address is told who called, when and for how long, with a link to the console,
 // which asks for a sign-in; the audio itself is attached only when the mailbox asks for it
 // (emailAttachAudio). Sent through the configured SMTP relay with nodemailer; the relay's password
-// is never logged (the transport's own logger is off and failures are logged by message only).
+// is never logged (the transport's own logger is off and failures are logged by message only). A
+// mail the relay did not take is retried by the mail queue (mail-queue.ts).
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from '../sip/index.js';
 import type { MailboxRow, VoicemailMessageRow } from '../store/index.js';
+import type { SendResult } from './mail-queue.js';
 
 export interface SmtpSettings {
   readonly host: string;
@@ -85,22 +87,24 @@ export class VoicemailMailer {
     });
   }
 
-  /** mails the mailbox's owner about `message`, when the mailbox has an address; failures are logged */
-  async notify(message: VoicemailMessageRow): Promise<boolean> {
+  /**
+   * Mails the mailbox's owner about `message`: 'nothing' when the mailbox has no address; a refusal
+   * or a connection error throws (the mail queue retries it), its message only.
+   */
+  async send(message: VoicemailMessageRow): Promise<SendResult> {
     const mailbox = await this.#o.mailbox(message.mailbox);
     const email = mailbox?.email;
-    if (mailbox === undefined || !email) return false;
+    if (mailbox === undefined || !email) return 'nothing';
+    const audio = mailbox.emailAttachAudio ? await this.#o.audio(message) : null;
+    const mail = messageMail({ mailbox: { ...mailbox, email }, message, consoleUrl: this.#o.consoleUrl, ...(audio !== null ? { audio } : {}) });
     try {
-      const audio = mailbox.emailAttachAudio ? await this.#o.audio(message) : null;
-      const mail = messageMail({ mailbox: { ...mailbox, email }, message, consoleUrl: this.#o.consoleUrl, ...(audio !== null ? { audio } : {}) });
       await this.#transport.sendMail({ from: this.#o.smtp.from, to: mail.to, subject: mail.subject, text: mail.text, attachments: [...mail.attachments] });
-      this.#o.logger.info({ mailbox: message.mailbox, message: message.id, attached: mail.attachments.length > 0 }, 'voicemail e-mail sent');
-      return true;
     } catch (err) {
       // the message only: a transport error object may carry its options
-      this.#o.logger.warn({ mailbox: message.mailbox, message: message.id, err: err instanceof Error ? err.message : 'unknown' }, 'voicemail e-mail not sent');
-      return false;
+      throw new Error(err instanceof Error ? err.message : 'unknown');
     }
+    this.#o.logger.info({ mailbox: message.mailbox, message: message.id, attached: mail.attachments.length > 0 }, 'voicemail e-mail sent');
+    return 'sent';
   }
 
   /** the relay's settings an admin may see (never the password) */

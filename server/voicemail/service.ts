@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { EndpointHandle, MediaEngine } from '../../media/index.js';
 import type { GreetingTake, MessageRecording, PlayableAudio, VoicemailMessageView, VoicemailPort } from '../calls/handlers/index.js';
 import type { Clock, Logger } from '../sip/index.js';
-import { hashPassword, verifyPassword, type MailboxRow, type VoicemailMessageRow, type VoicemailRepository } from '../store/index.js';
+import { GREETING_COLUMN, hashPassword, verifyPassword, type GreetingKind, type MailboxRow, type VoicemailMessageRow, type VoicemailRepository } from '../store/index.js';
 import type { RecordingVault } from '../recording/index.js';
 import { beepWav, VoicemailFiles } from './files.js';
 
@@ -84,20 +84,23 @@ export class VoicemailService implements VoicemailPort {
     return this.#o.repository.saveMailbox(number, { ...settings, ...(pin !== undefined ? { pinHash: await hashPassword(pin) } : {}) });
   }
 
-  /** an uploaded greeting (a WAV file), sealed like a recording; the old one is removed */
-  async setGreeting(number: string, wav: Buffer): Promise<MailboxRow> {
-    const old = await this.#o.repository.mailbox(number);
+  /** an uploaded greeting (a WAV file) of one kind, sealed like a recording; the old one is removed */
+  async setGreeting(number: string, wav: Buffer, kind: GreetingKind = 'unavailable'): Promise<MailboxRow> {
     const rel = await this.files.writeSealed({ mailbox: number, name: `greeting-${randomUUID()}.wav`, bytes: wav });
-    const row = await this.#o.repository.saveMailbox(number, { greetingPath: rel });
-    if (old?.greetingPath) await this.files.remove(old.greetingPath);
-    return row;
+    return this.#replaceGreeting(number, kind, rel);
   }
 
-  async clearGreeting(number: string): Promise<void> {
-    const old = await this.#o.repository.mailbox(number);
-    if (!old?.greetingPath) return;
-    await this.#o.repository.saveMailbox(number, { greetingPath: null });
-    await this.files.remove(old.greetingPath);
+  async clearGreeting(number: string, kind: GreetingKind = 'unavailable'): Promise<void> {
+    if ((await this.#o.repository.mailbox(number))?.[GREETING_COLUMN[kind]]) await this.#replaceGreeting(number, kind, null);
+  }
+
+  /** `rel` becomes the mailbox's `kind` greeting (null: none) and the file it replaces is removed */
+  async #replaceGreeting(number: string, kind: GreetingKind, rel: string | null): Promise<MailboxRow> {
+    const column = GREETING_COLUMN[kind];
+    const old = (await this.#o.repository.mailbox(number))?.[column];
+    const row = await this.#o.repository.saveMailbox(number, { [column]: rel });
+    if (old) await this.files.remove(old);
+    return row;
   }
 
   // ---- messages (API) ----
@@ -133,9 +136,21 @@ export class VoicemailService implements VoicemailPort {
     return row?.enabled ? { number, maxMessageS: row.maxMessageS } : null;
   }
 
-  async greeting(number: string): Promise<PlayableAudio | null> {
+  /**
+   * The greeting a caller hears, for why the call came (Asterisk's VoiceMail b/u): the temporary one
+   * while set, else the busy one for a busy extension, else the unavailable one; null: the spoken default.
+   */
+  async greeting(number: string, why: 'busy' | 'unavailable' = 'unavailable'): Promise<PlayableAudio | null> {
     const row = await this.#o.repository.mailbox(number);
-    return row?.greetingPath ? this.files.playable(row.greetingPath) : null;
+    const rel = row ? (row.temporaryGreetingPath ?? (why === 'busy' ? row.busyGreetingPath : null) ?? row.greetingPath) : null;
+    return rel ? this.files.playable(rel) : null;
+  }
+
+  async removeGreeting(number: string, kind: GreetingKind): Promise<boolean> {
+    const had = Boolean((await this.#o.repository.mailbox(number))?.[GREETING_COLUMN[kind]]);
+    await this.clearGreeting(number, kind);
+    if (had) this.#o.logger.info({ mailbox: number, kind }, 'voicemail greeting removed by phone');
+    return had;
   }
 
   async beepFile(): Promise<string> {
@@ -172,6 +187,7 @@ export class VoicemailService implements VoicemailPort {
         (stopped ??= (async () => {
           const durationMs = await recording.stop();
           if (durationMs === null || durationMs < (this.#o.minMessageMs ?? 1000)) {
+            this.#o.logger.info({ mailbox: o.mailbox, call: o.callId, durationMs }, 'voicemail message dropped: too short or not recorded');
             await this.files.remove(target.relative);
             return;
           }
@@ -184,10 +200,10 @@ export class VoicemailService implements VoicemailPort {
   }
 
   /**
-   * The owner records a greeting by phone (*97, mailbox options): a sealed take beside the
-   * messages that becomes the mailbox's greeting only when kept (the old one is then removed).
+   * The owner records a greeting of one kind by phone (*97, mailbox options): a sealed take beside
+   * the messages that becomes that greeting only when kept (the old one is then removed).
    */
-  async recordGreeting(o: { mailbox: string; endpoint: EndpointHandle }): Promise<GreetingTake | null> {
+  async recordGreeting(o: { mailbox: string; endpoint: EndpointHandle; kind: GreetingKind }): Promise<GreetingTake | null> {
     const name = `greeting-${randomUUID()}.wav`;
     const target = await this.files.place(o.mailbox, name);
     const recording = this.#startRecording({ mailbox: o.mailbox, endpoint: o.endpoint, absolute: target.absolute });
@@ -209,10 +225,8 @@ export class VoicemailService implements VoicemailPort {
       keep: async () => {
         if (settled) return;
         settled = true;
-        const old = await this.#o.repository.mailbox(o.mailbox);
-        await this.#o.repository.saveMailbox(o.mailbox, { greetingPath: target.relative });
-        if (old?.greetingPath) await this.files.remove(old.greetingPath);
-        this.#o.logger.info({ mailbox: o.mailbox }, 'voicemail greeting recorded by phone');
+        await this.#replaceGreeting(o.mailbox, o.kind, target.relative);
+        this.#o.logger.info({ mailbox: o.mailbox, kind: o.kind }, 'voicemail greeting recorded by phone');
       },
       discard,
     };

@@ -19,8 +19,9 @@ export interface SmtpRelay {
   close(): Promise<void>;
 }
 
-export async function startSmtpRelay(o: { readonly user: string; readonly password: string }): Promise<SmtpRelay> {
-  const port = await freePort();
+/** `port`: a given one (a relay brought back up where Hailing expects it); default a free one */
+export async function startSmtpRelay(o: { readonly user: string; readonly password: string; readonly port?: number }): Promise<SmtpRelay> {
+  const port = o.port ?? (await freePort());
   const mails: ReceivedMail[] = [];
   const auths: string[] = [];
   const smtp = new SMTPServer({

@@ -32,7 +32,7 @@ export function mountIntegrationRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     return c.json(result);
   });
 
-  app.get('/api/v1/system/mail', (c) => c.json({ smtp: deps.mail?.settings() ?? null }));
+  app.get('/api/v1/system/mail', async (c) => c.json({ smtp: deps.mail?.settings() ?? null, queue: (await deps.mailQueue?.counts()) ?? null }));
 
   app.post('/api/v1/system/mail/test', async (c) => {
     const body = await readBody(c, MailTestRequest);

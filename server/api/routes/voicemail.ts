@@ -1,5 +1,5 @@
 // /api/v1/extensions/{number}/mailbox and /api/v1/voicemail/messages: mailbox settings (PIN set or
-// reset, never read back), the greeting (a WAV upload, sealed like a recording), and the messages
+// reset, never read back), the greetings (WAV uploads of each kind, sealed like a recording), and the messages
 // (listed, downloaded decrypted, marked read, deleted). Messages are recordings of what callers
 // said: admins and supervisors only, and every download and deletion is audited.
 import { Readable } from 'node:stream';
@@ -12,7 +12,7 @@ import type { ApiDeps, ApiEnv } from '../types.js';
 import { requireAdmin, requireSession } from '../auth.js';
 import { jsonError, readBody, remoteAddress, validate } from '../http-errors.js';
 import { ExtensionParams } from '../schemas.js';
-import { MailboxWrite, VoicemailMessageParams, VoicemailMessagePatch } from '../schemas-voicemail.js';
+import { GreetingQuery, MailboxWrite, VoicemailMessageParams, VoicemailMessagePatch } from '../schemas-voicemail.js';
 
 /** a greeting of up to about two minutes of 8 kHz 16-bit audio, or a minute at 16 kHz */
 export const MAX_GREETING_BYTES = 2 * 1024 * 1024;
@@ -27,6 +27,7 @@ function mailboxJson(vm: VoicemailService, row: MailboxRow) {
     enabled: row.enabled,
     hasPin: row.pinHash !== null,
     hasGreeting: row.greetingPath !== null,
+    greetings: { unavailable: row.greetingPath !== null, busy: row.busyGreetingPath !== null, temporary: row.temporaryGreetingPath !== null },
     maxMessageS: row.maxMessageS,
     email: row.email,
     emailAttachAudio: row.emailAttachAudio,
@@ -92,22 +93,28 @@ export function mountVoicemailRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const params = validate(c, ExtensionParams, c.req.param());
     if (!params.ok) return params.response;
     const number = params.value.number;
+    // ?kind= names the greeting; without it, the unavailable one (the one greeting there once was)
+    const query = validate(c, GreetingQuery, c.req.query());
+    if (!query.ok) return query.response;
+    const kind = query.value.kind;
     if ((await vm.mailbox(number)) === undefined) return jsonError(c, 404, { error: 'mailbox not found' });
     if (!/^audio\/(?:wav|x-wav|wave)\b/i.test(c.req.header('content-type') ?? '')) return jsonError(c, 415, { error: 'unsupported media type', reason: 'expected audio/wav' });
     const bytes = Buffer.from(await c.req.arrayBuffer());
     // only audio the player can play is kept: a WAV it parses (PCM, A-law, µ-law)
     const wav = parseWav(bytes);
     if (!wav.ok) return jsonError(c, 400, { error: 'not a playable WAV file', reason: `${wav.error.code}: ${wav.error.detail}` });
-    const row = await vm.setGreeting(number, bytes);
-    audit(deps, c, 'voicemail.greeting', number, { bytes: bytes.length });
+    const row = await vm.setGreeting(number, bytes, kind);
+    audit(deps, c, 'voicemail.greeting', number, { kind, bytes: bytes.length });
     return c.json(mailboxJson(vm, row));
   });
 
   app.delete(GREETING_PATH, requireSession(deps), requireAdmin(), async (c) => {
     const params = validate(c, ExtensionParams, c.req.param());
     if (!params.ok) return params.response;
-    await vm.clearGreeting(params.value.number);
-    audit(deps, c, 'voicemail.greeting-removed', params.value.number);
+    const query = validate(c, GreetingQuery, c.req.query());
+    if (!query.ok) return query.response;
+    await vm.clearGreeting(params.value.number, query.value.kind);
+    audit(deps, c, 'voicemail.greeting-removed', params.value.number, { kind: query.value.kind });
     return c.body(null, 204);
   });
 

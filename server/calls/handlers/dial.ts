@@ -30,8 +30,13 @@ export interface DialServices {
   readonly callHandling: (number: string) => Promise<CallHandling | undefined>;
   /** one dial of some numbers' phones: dialNumbers (a fake in unit tests) */
   readonly dial: typeof dialNumbers;
+  /**
+   * A forward to `to`, a number that is no extension: the dial plan's steps for it, as `from` would
+   * dial it (its permission classes, its fraud limits); null when `to` is an extension (ring it)
+   */
+  readonly forwardOut?: (o: { call: Call; ctx: HandlerContext; from: string; to: string }) => Promise<HandlerOutcome | null>;
   /** an extension that is busy or does not answer, with no forward set: its voicemail (null: it has none) */
-  readonly voicemailFallback?: (o: { call: Call; ctx: HandlerContext; mailbox: string }) => Promise<HandlerOutcome | null>;
+  readonly voicemailFallback?: (o: { call: Call; ctx: HandlerContext; mailbox: string; reason: 'busy' | 'no-answer' }) => Promise<HandlerOutcome | null>;
 }
 
 export interface CallHandling {
@@ -175,8 +180,10 @@ export class DialExtension extends Dialling {
         missed = why;
       }
       if (next === undefined) {
+        // missed and nowhere to forward: a later step (voicemail, a route to a carrier) says so
+        if (missed) call.retargets.push({ from: number, reason: missed });
         // busy or no answer and nowhere to forward: the extension's voicemail, when it has a mailbox
-        const left = missed && this.services.voicemailFallback ? await this.services.voicemailFallback({ call, ctx, mailbox: number }) : null;
+        const left = missed && this.services.voicemailFallback ? await this.services.voicemailFallback({ call, ctx, mailbox: number, reason: missed }) : null;
         return left ?? outcome!;
       }
       if (seen.length > MAX_FORWARD_HOPS) {
@@ -185,6 +192,10 @@ export class DialExtension extends Dialling {
       }
       call.routed([{ number: next.to, entry: null, pattern: null, result: 'forwarded', reason: `${number} forwards (${next.why})` }]);
       retargets.push({ from: number, reason: next.why });
+      call.retargets.push({ from: number, reason: next.why });
+      // a number outside (a mobile through a trunk): the plan's steps for it end this step
+      const out = await this.services.forwardOut?.({ call, ctx, from: number, to: next.to });
+      if (out) return out;
       seen.push(next.to);
       number = next.to;
     }

@@ -6,7 +6,7 @@
 import type { IncomingRequest, Logger } from '../../sip/index.js';
 import { CallState, type Call } from '../call.js';
 import type { ResolvedStep } from '../dialplan/resolver.js';
-import type { Failure } from '../outcome.js';
+import { FAILURES, type Failure } from '../outcome.js';
 import type { HangupSide } from '../types.js';
 
 export type HandlerOutcome =
@@ -27,6 +27,28 @@ export interface HandlerContext {
   readonly maxForwards: number;
   readonly step: ResolvedStep;
   readonly logger: Logger;
+  /**
+   * Steps run for an extension's forward to a number outside (forwardOut): the forwarding
+   * extension's permission classes and fraud limits apply to the call out, not the caller's
+   */
+  readonly onBehalfOf?: { readonly number: string; readonly permissions: readonly string[] };
+}
+
+/**
+ * Runs the steps an extension's forward resolved to (a route out), in order until one is not a
+ * failure: unlike runSteps the call is not failed at the end, the extension step reports it.
+ */
+export async function runForwardSteps(o: { call: Call; steps: readonly ResolvedStep[]; factory: HandlerFactory; ctx: HandlerContext; onBehalfOf: NonNullable<HandlerContext['onBehalfOf']> }): Promise<HandlerOutcome> {
+  let last: HandlerOutcome = { kind: 'failed', failure: FAILURES.notFound, by: 'system' };
+  for (const step of o.steps) {
+    const handler = o.factory(step);
+    o.call.handlerStarted(handler.name);
+    const release = o.call.adopt({ close: (reason) => handler.kill(reason) });
+    last = await handler.exec(o.call, { request: o.ctx.request, maxForwards: o.ctx.maxForwards, step, logger: o.ctx.logger, onBehalfOf: o.onBehalfOf });
+    release();
+    if (last.kind !== 'failed' || (o.call.state !== CallState.Routing && o.call.state !== CallState.AnsweredLocally)) return last;
+  }
+  return last;
 }
 
 export interface CallHandler {

@@ -13,7 +13,7 @@ import { OutboundRouteHandler, type RouteServices } from './route.js';
 import { SayText, type SayServices } from './say.js';
 import { depositMessage, Voicemail, type VoicemailPort } from './voicemail.js';
 
-export { runSteps } from './handler.js';
+export { runForwardSteps, runSteps } from './handler.js';
 export type { CallHandler, HandlerContext, HandlerOutcome, HandlerFactory } from './handler.js';
 export type { CallHandling, DialServices } from './dial.js';
 export type { MonitorServices } from './monitor.js';

@@ -1,7 +1,9 @@
 // The mailbox options of the retrieval menu (Asterisk's VoiceMailMain "0"): the owner records the
-// mailbox's greeting by phone. After the beep it speaks until # (or the limit); the take is played
-// back, then 1 keeps it (it becomes the greeting callers hear, sealed like the messages), 2 plays
-// it again, 3 records it again, * drops it. Hanging up drops a take not yet kept.
+// mailbox's greetings by phone, 1 unavailable (no answer, no phone), 2 busy, 3 temporary (heard
+// instead of both while set), 4 removes the temporary one. After the beep it speaks until # (or the
+// limit); the take is played back, then 1 keeps it (it becomes that greeting, sealed like the
+// messages), 2 plays it again, 3 records it again, * drops it. Hanging up drops a take not yet kept.
+import type { GreetingKind } from '../../store/index.js';
 import type { Call } from '../call.js';
 import { LocalMedia } from '../local-media.js';
 import type { VoicemailPort } from './voicemail.js';
@@ -10,26 +12,33 @@ import { ask, bargeIn, KEY_TIMEOUT_MS, say, type PromptServices } from './voicem
 /** the longest greeting taken by phone */
 export const GREETING_MAX_S = 60;
 
+const KEYS: Readonly<Record<string, GreetingKind>> = { '1': 'unavailable', '2': 'busy', '3': 'temporary' };
+
 /** 'ended' when the call ended while in the options */
 export async function mailboxOptions(o: { call: Call; services: PromptServices; port: VoicemailPort; mailbox: string }): Promise<'back' | 'ended'> {
   const { call, services } = o;
   for (;;) {
-    const choice = await ask(call, services, 'Press 1 to record your greeting, star to go back.', 1);
+    const choice = await ask(call, services, 'Press 1 to record your unavailable greeting, 2 your busy greeting, 3 your temporary greeting, 4 to remove the temporary greeting, star to go back.', 1);
     if (choice === null) return 'ended';
-    if (choice !== '1') return 'back';
-    const kept = await recordGreeting(o);
+    if (choice === '4') {
+      await say(call, services, (await o.port.removeGreeting(o.mailbox, 'temporary')) ? 'Your temporary greeting has been removed.' : 'You have no temporary greeting.');
+      continue;
+    }
+    const kind = KEYS[choice];
+    if (kind === undefined) return 'back';
+    const kept = await recordGreeting({ ...o, kind });
     if (kept === 'ended') return 'ended';
   }
 }
 
-async function recordGreeting(o: { call: Call; services: PromptServices; port: VoicemailPort; mailbox: string }): Promise<'kept' | 'dropped' | 'ended'> {
+async function recordGreeting(o: { call: Call; services: PromptServices; port: VoicemailPort; mailbox: string; kind: GreetingKind }): Promise<'kept' | 'dropped' | 'ended'> {
   const { call, services, port } = o;
   for (;;) {
-    await say(call, services, 'Record your greeting after the tone, then press pound.');
+    await say(call, services, `Record your ${o.kind} greeting after the tone, then press pound.`);
     await call.play({ file: await port.beepFile() });
     const media = call.media;
     if (!(media instanceof LocalMedia)) return 'ended';
-    const take = await port.recordGreeting({ mailbox: o.mailbox, endpoint: media.endpoint });
+    const take = await port.recordGreeting({ mailbox: o.mailbox, endpoint: media.endpoint, kind: o.kind });
     if (take === null) {
       await say(call, services, 'Recording is not available.');
       return 'dropped';

@@ -1,11 +1,13 @@
 // Voicemail on a call (Asterisk's VoiceMail() and VoiceMailMain()). Deposit: the caller is
 // answered, hears the mailbox's greeting (or a spoken default) and a beep, and what it says is
-// recorded until it hangs up, presses #, or the mailbox's limit. Retrieval (*97 own box, *98 any
+// recorded until it hangs up, presses #, or the mailbox's limit. The greeting is the one for why the
+// call came: busy or unavailable (no answer, no phone), a temporary one overriding both. Retrieval (*97 own box, *98 any
 // box): the PIN by DTMF (three tries), the counts with 1 (or nothing) to listen, 0 for mailbox
 // options (voicemail-options.ts: record the greeting), * to end; then each message (new first):
 //   1 play again · 6 next · 7 delete · 9 save · 2 call the sender back · * end
 // Mailboxes, files and MWI belong to server/voicemail behind VoicemailPort.
 import type { EndpointHandle } from '../../../media/index.js';
+import type { GreetingKind } from '../../store/index.js';
 import type { Call } from '../call.js';
 import { LocalMedia } from '../local-media.js';
 import { FAILURES } from '../outcome.js';
@@ -47,11 +49,14 @@ export interface GreetingTake {
 export interface VoicemailPort {
   /** the mailbox of an extension when it has an enabled one */
   box(number: string): Promise<{ readonly number: string; readonly maxMessageS: number } | null>;
-  greeting(number: string): Promise<PlayableAudio | null>;
+  /** the greeting for why the call came (busy, or not answered/unregistered); null: the spoken default */
+  greeting(number: string, why: 'busy' | 'unavailable'): Promise<PlayableAudio | null>;
   /** a short beep WAV (the cue to speak) */
   beepFile(): Promise<string>;
   record(o: { readonly mailbox: string; readonly callId: string; readonly caller: string; readonly callerName: string | null; readonly endpoint: EndpointHandle }): Promise<MessageRecording | null>;
-  recordGreeting(o: { readonly mailbox: string; readonly endpoint: EndpointHandle }): Promise<GreetingTake | null>;
+  recordGreeting(o: { readonly mailbox: string; readonly endpoint: EndpointHandle; readonly kind: GreetingKind }): Promise<GreetingTake | null>;
+  /** false when the mailbox had no greeting of that kind */
+  removeGreeting(mailbox: string, kind: GreetingKind): Promise<boolean>;
   checkPin(number: string, pin: string): Promise<boolean>;
   messages(number: string): Promise<readonly VoicemailMessageView[]>;
   audio(id: string): Promise<PlayableAudio | null>;
@@ -70,18 +75,20 @@ const PIN_TRIES = 3;
 const MAIN_MENU_TIMEOUT_MS = 5_000;
 
 /** Deposit a message in `mailbox` on an answered-or-answerable call; 'next' after the caller is done. */
-export async function depositMessage(o: { call: Call; ctx: HandlerContext; services: VoicemailServices; mailbox: string }): Promise<HandlerOutcome> {
+export async function depositMessage(o: { call: Call; ctx: HandlerContext; services: VoicemailServices; mailbox: string; reason?: 'busy' | 'no-answer' }): Promise<HandlerOutcome> {
   const { call, ctx, services } = o;
   const port = services.voicemail;
   const box = port === null ? null : await port.box(o.mailbox);
   if (port === null || box === null) return { kind: 'failed', failure: FAILURES.unavailable, by: 'system' };
   const notAnswered = await answered(call, ctx, services);
   if (notAnswered !== null) return notAnswered;
-  const greeting = await port.greeting(box.number);
+  // why the extension missed the call: told by its own step, or (a plan's voicemail step after it) the call's last miss there
+  const busy = (o.reason ?? call.retargets.findLast((h) => h.from === box.number)?.reason) === 'busy';
+  const greeting = await port.greeting(box.number, busy ? 'busy' : 'unavailable');
   if (greeting !== null) {
     await call.play({ file: greeting.file });
     await greeting.done();
-  } else await say(call, services, `The person at extension ${spaced(box.number)} is not available. Please leave a message after the tone, then hang up or press pound.`);
+  } else await say(call, services, `The person at extension ${spaced(box.number)} is ${busy ? 'on the phone' : 'not available'}. Please leave a message after the tone, then hang up or press pound.`);
   await call.play({ file: await port.beepFile() });
   const media = call.media;
   if (!(media instanceof LocalMedia)) return { kind: 'killed', reason: 'call-ended' };

@@ -25,7 +25,7 @@ export class VoicemailRepository {
   }
 
   /** creates the mailbox with these settings, or changes an existing one's */
-  async saveMailbox(number: string, change: Partial<MailboxSettings> & { pinHash?: string | null; greetingPath?: string | null }): Promise<MailboxRow> {
+  async saveMailbox(number: string, change: Partial<MailboxSettings> & { pinHash?: string | null; greetingPath?: string | null; busyGreetingPath?: string | null; temporaryGreetingPath?: string | null }): Promise<MailboxRow> {
     const updatedAt = this.#now();
     const [row] = await this.#db
       .insert(mailboxes)

@@ -12,8 +12,12 @@ export const mailboxes = sqliteTable('mailboxes', {
   enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
   /** the PIN's hash (store/credentials hashPassword); null: no PIN set, retrieval refused */
   pinHash: text('pin_hash'),
-  /** the greeting's file, relative to the voicemail folder; null: the spoken default */
+  /** the unavailable (general) greeting's file, relative to the voicemail folder; null: the spoken default */
   greetingPath: text('greeting_path'),
+  /** heard when the extension was busy (486, DND); null: the unavailable one */
+  busyGreetingPath: text('busy_greeting_path'),
+  /** while set, heard instead of both (Asterisk's temp greeting: away for a while) */
+  temporaryGreetingPath: text('temporary_greeting_path'),
   /** seconds a message may last */
   maxMessageS: integer('max_message_s').notNull().default(120),
   /** e-mail notification (when SMTP is configured): the address, and whether the audio is attached */
@@ -44,4 +48,10 @@ export const voicemailMessages = sqliteTable(
 );
 
 export type MailboxRow = typeof mailboxes.$inferSelect;
+
+/** Asterisk's unavail, busy and temp greetings (FreeSWITCH's greeting slots likewise) */
+export const GREETING_KINDS = ['unavailable', 'busy', 'temporary'] as const;
+export type GreetingKind = (typeof GREETING_KINDS)[number];
+/** the mailbox column that holds each kind's file */
+export const GREETING_COLUMN = { unavailable: 'greetingPath', busy: 'busyGreetingPath', temporary: 'temporaryGreetingPath' } as const satisfies Record<GreetingKind, keyof MailboxRow>;
 export type VoicemailMessageRow = typeof voicemailMessages.$inferSelect;

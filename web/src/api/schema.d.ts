@@ -2211,10 +2211,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Upload the greeting: a WAV file (audio/wav body, at most 2 MiB) the player can play; sealed at rest like a recording */
+        /** Upload a greeting (`kind`: unavailable, the default; busy; temporary): a WAV file (audio/wav body, at most 2 MiB) the player can play; sealed at rest like a recording */
         put: operations["putApiV1ExtensionsNumberMailboxGreeting"];
         post?: never;
-        /** Remove the greeting (callers hear the spoken default) */
+        /** Remove a greeting (`kind`, default unavailable): callers hear the next one that applies, then the spoken default */
         delete: operations["deleteApiV1ExtensionsNumberMailboxGreeting"];
         options?: never;
         head?: never;
@@ -15204,6 +15204,13 @@ export interface operations {
                             from: string;
                             user: string | null;
                         } | null;
+                        /** @description null: no relay */
+                        queue: {
+                            /** @description voicemail e-mails the relay did not take yet, waiting for their next try (HAILING_SMTP_RETRY_S) */
+                            pending: number;
+                            /** @description voicemail e-mails refused at every try (each is in the audit log as voicemail.mail-failed) */
+                            failed: number;
+                        } | null;
                     };
                 };
             };
@@ -18958,8 +18965,14 @@ export interface operations {
                             enabled: boolean;
                             /** @description a PIN is set (retrieval by phone needs one); the PIN itself is stored only as a hash */
                             hasPin: boolean;
-                            /** @description a greeting was uploaded or recorded; otherwise callers hear a spoken default */
+                            /** @description the unavailable (general) greeting was uploaded or recorded; otherwise callers hear a spoken default */
                             hasGreeting: boolean;
+                            /** @description which greetings are set: a busy caller hears the busy one, others the unavailable one, and the temporary one overrides both while set; a missing one falls back to the unavailable one, then the spoken default */
+                            greetings: {
+                                unavailable: boolean;
+                                busy: boolean;
+                                temporary: boolean;
+                            };
                             maxMessageS: number;
                             email: string | null;
                             emailAttachAudio: boolean;
@@ -19005,8 +19018,14 @@ export interface operations {
                         enabled: boolean;
                         /** @description a PIN is set (retrieval by phone needs one); the PIN itself is stored only as a hash */
                         hasPin: boolean;
-                        /** @description a greeting was uploaded or recorded; otherwise callers hear a spoken default */
+                        /** @description the unavailable (general) greeting was uploaded or recorded; otherwise callers hear a spoken default */
                         hasGreeting: boolean;
+                        /** @description which greetings are set: a busy caller hears the busy one, others the unavailable one, and the temporary one overrides both while set; a missing one falls back to the unavailable one, then the spoken default */
+                        greetings: {
+                            unavailable: boolean;
+                            busy: boolean;
+                            temporary: boolean;
+                        };
                         maxMessageS: number;
                         email: string | null;
                         emailAttachAudio: boolean;
@@ -19090,8 +19109,14 @@ export interface operations {
                         enabled: boolean;
                         /** @description a PIN is set (retrieval by phone needs one); the PIN itself is stored only as a hash */
                         hasPin: boolean;
-                        /** @description a greeting was uploaded or recorded; otherwise callers hear a spoken default */
+                        /** @description the unavailable (general) greeting was uploaded or recorded; otherwise callers hear a spoken default */
                         hasGreeting: boolean;
+                        /** @description which greetings are set: a busy caller hears the busy one, others the unavailable one, and the temporary one overrides both while set; a missing one falls back to the unavailable one, then the spoken default */
+                        greetings: {
+                            unavailable: boolean;
+                            busy: boolean;
+                            temporary: boolean;
+                        };
                         maxMessageS: number;
                         email: string | null;
                         emailAttachAudio: boolean;
@@ -19156,7 +19181,9 @@ export interface operations {
     };
     putApiV1ExtensionsNumberMailboxGreeting: {
         parameters: {
-            query?: never;
+            query?: {
+                kind?: "unavailable" | "busy" | "temporary";
+            };
             header?: never;
             path: {
                 number: string;
@@ -19180,8 +19207,14 @@ export interface operations {
                         enabled: boolean;
                         /** @description a PIN is set (retrieval by phone needs one); the PIN itself is stored only as a hash */
                         hasPin: boolean;
-                        /** @description a greeting was uploaded or recorded; otherwise callers hear a spoken default */
+                        /** @description the unavailable (general) greeting was uploaded or recorded; otherwise callers hear a spoken default */
                         hasGreeting: boolean;
+                        /** @description which greetings are set: a busy caller hears the busy one, others the unavailable one, and the temporary one overrides both while set; a missing one falls back to the unavailable one, then the spoken default */
+                        greetings: {
+                            unavailable: boolean;
+                            busy: boolean;
+                            temporary: boolean;
+                        };
                         maxMessageS: number;
                         email: string | null;
                         emailAttachAudio: boolean;
@@ -19190,7 +19223,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not a playable WAV file */
+            /** @description Not a playable WAV file, or an unknown kind */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19266,7 +19299,9 @@ export interface operations {
     };
     deleteApiV1ExtensionsNumberMailboxGreeting: {
         parameters: {
-            query?: never;
+            query?: {
+                kind?: "unavailable" | "busy" | "temporary";
+            };
             header?: never;
             path: {
                 number: string;
@@ -19281,6 +19316,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
             };
             /** @description Missing, invalid or expired session */
             401: {

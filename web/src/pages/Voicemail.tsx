@@ -1,8 +1,8 @@
 // Mailboxes: per extension its settings (on/off, message length, PIN reset: the PIN is never shown),
-// its greeting (a WAV upload) and its messages, each with a player, mark read and delete. The
+// its greetings (unavailable, busy, temporary: WAV uploads) and its messages, each with a player, mark read and delete. The
 // message lamp of the phone follows what is done here.
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, Button, Card, Form, Input, InputNumber, Popconfirm, Select, Space, Switch, Table, Tag, message } from 'antd';
+import { Alert, Button, Card, Form, Input, InputNumber, Popconfirm, Select, Space, Switch, Table, Tag, Typography, message } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { request, type Response } from '../api/client';
 import { useApi } from '../lib/use-api';
@@ -14,6 +14,9 @@ type Extensions = Response<'/api/v1/extensions', 'get'>;
 type Mailbox = Response<'/api/v1/extensions/{number}/mailbox', 'get'>;
 type Messages = Response<'/api/v1/extensions/{number}/mailbox/messages', 'get'>;
 type Message = Messages['items'][number];
+/** the greetings a mailbox may have (server: store/schema/voicemail.ts GREETING_KINDS) */
+const GREETING_KINDS = ['unavailable', 'busy', 'temporary'] as const;
+type GreetingKind = (typeof GREETING_KINDS)[number];
 interface Values {
   enabled: boolean;
   maxMessageS: number;
@@ -65,13 +68,19 @@ export default function Voicemail() {
     }
   };
 
-  const upload = async (file: File | undefined) => {
+  const upload = async (kind: GreetingKind, file: File | undefined) => {
     if (number === undefined || file === undefined) return;
-    const res = await fetch(`/api/v1/extensions/${number}/mailbox/greeting`, { method: 'PUT', credentials: 'same-origin', headers: { 'Content-Type': 'audio/wav' }, body: file });
+    const res = await fetch(`/api/v1/extensions/${number}/mailbox/greeting?kind=${kind}`, { method: 'PUT', credentials: 'same-origin', headers: { 'Content-Type': 'audio/wav' }, body: file });
     if (res.ok) {
       void toast.success(t('voicemail.greetingSaved'));
       await load(number);
     } else setProblem(((await res.json().catch(() => ({}))) as { reason?: string }).reason ?? res.statusText);
+  };
+  const removeGreeting = async (kind: GreetingKind) => {
+    if (number === undefined) return;
+    await request(`/api/v1/extensions/${number}/mailbox/greeting`, { method: 'DELETE', query: { kind } });
+    void toast.success(t('voicemail.greetingRemoved'));
+    await load(number);
   };
 
   const markRead = async (m: Message, read: boolean) => {
@@ -124,9 +133,25 @@ export default function Voicemail() {
               </Button>
             </Form>
             {box && (
-              <Form.Item label={t('voicemail.greeting')} extra={t('voicemail.greetingHelp')} style={{ marginTop: 16 }}>
-                <input type="file" accept=".wav,audio/wav" aria-label={t('voicemail.greeting')} data-testid="greeting-file" onChange={(e) => void upload(e.target.files?.[0])} />
-              </Form.Item>
+              <div style={{ marginTop: 16 }} data-testid="greetings">
+                <Typography.Paragraph type="secondary">
+                  {t('voicemail.greetingsHelp')} {t('voicemail.greetingHelp')}
+                </Typography.Paragraph>
+                {GREETING_KINDS.map((kind) => (
+                  <Form.Item key={kind} label={t(`voicemail.greetingKinds.${kind}`)} data-testid={`greeting-${kind}`}>
+                    <Space wrap>
+                      <Tag color={box.greetings[kind] ? 'green' : 'default'}>{box.greetings[kind] ? t('voicemail.greetingSet') : t('voicemail.greetingNotSet')}</Tag>
+                      {/* the unavailable one keeps its old test id: it is the greeting there once was */}
+                      <input type="file" accept=".wav,audio/wav" aria-label={t(`voicemail.greetingKinds.${kind}`)} data-testid={kind === 'unavailable' ? 'greeting-file' : `greeting-file-${kind}`} onChange={(e) => void upload(kind, e.target.files?.[0])} />
+                      {box.greetings[kind] && (
+                        <Button size="small" danger onClick={() => void removeGreeting(kind)}>
+                          {t('voicemail.greetingRemove')}
+                        </Button>
+                      )}
+                    </Space>
+                  </Form.Item>
+                ))}
+              </div>
             )}
           </Card>
           {box && (

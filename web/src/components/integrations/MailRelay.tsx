@@ -1,7 +1,8 @@
 // The SMTP relay voicemail e-mail goes through (HAILING_SMTP_*), without its password, and a test
-// message an admin sends to check it before mailboxes rely on it: the relay's answer or its refusal.
+// message an admin sends to check it before mailboxes rely on it: the relay's answer or its refusal;
+// and how many voicemail e-mails wait for a retry or failed for good (server/voicemail/mail-queue.ts).
 import { useState } from 'react';
-import { Alert, Button, Card, Form, Input } from 'antd';
+import { Alert, Button, Card, Form, Input, Space, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { request, type RequestBody, type Response } from '../../api/client';
 import { useApi } from '../../lib/use-api';
@@ -18,6 +19,7 @@ export function MailRelay() {
   const { session } = useSession();
   const mail = useApi<Mail>('/api/v1/system/mail');
   const smtp = mail.data?.smtp ?? null;
+  const queue = mail.data?.queue ?? null;
   const [form] = Form.useForm<Test>();
   const [sent, setSent] = useState<Sent>();
   const [busy, setBusy] = useState(false);
@@ -45,6 +47,13 @@ export function MailRelay() {
           ]
         }
       />
+      {queue && (
+        // voicemail e-mails the relay did not take: waiting for a retry, and refused at every try (audited)
+        <Space style={{ marginTop: 16 }} data-testid="mail-queue">
+          <Tag color={queue.pending > 0 ? 'orange' : 'default'}>{t('mailRelay.pending', { n: queue.pending })}</Tag>
+          <Tag color={queue.failed > 0 ? 'red' : 'default'}>{t('mailRelay.failedMails', { n: queue.failed })}</Tag>
+        </Space>
+      )}
       {smtp && session?.permissions.includes('voicemail.write') && (
         <Form form={form} layout="inline" onFinish={(v) => void send(v)} style={{ marginTop: 16 }}>
           <Form.Item name="to" label={t('mailRelay.to')} rules={[{ required: true }]}>
