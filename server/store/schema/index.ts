@@ -18,3 +18,4 @@ export * from './ivr.js';
 export * from './provisioning.js';
 export * from './transcripts.js';
 export * from './keywords.js';
+export * from './conference-rooms.js';
