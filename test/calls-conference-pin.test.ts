@@ -26,7 +26,7 @@ const ABSENT_MARGIN_DB = 25;
 const SETTLE_MS = 800;
 const STRETCH_MS = 3500;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-type LiveRooms = { items: { room: string; members: { number: string; moderator: boolean; waiting: boolean }[] }[] };
+type LiveRooms = { items: { room: string; locked: boolean; members: { number: string; moderator: boolean; waiting: boolean; muted: boolean }[] }[] };
 
 describe('conference rooms with PINs: baresip phones key them as RFC 4733 events', () => {
   let server: HailingProcess;
@@ -52,7 +52,11 @@ describe('conference rooms with PINs: baresip phones key them as RFC 4733 events
     await server?.kill();
   });
 
-  const phone = (user: string) => registeredPhone({ user, password: `secret-${user}`, domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, transport: 'udp', tone: TONES[user]!, answerMode: 'auto' }, phones);
+  const started = new Map<string, Phone>();
+  /** one phone per extension for the whole suite: a later call from it writes a dump of its own */
+  const phone = async (user: string) => started.get(user) ?? started.set(user, await registerPhone(user)).get(user)!;
+  const registerPhone = (user: string) => registeredPhone({ user, password: `secret-${user}`, domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, transport: 'udp', tone: TONES[user]!, answerMode: 'auto' }, phones);
+  const live = async (room: string) => (await server.api<LiveRooms>('GET', '/api/v1/conferences')).body.items.find((r) => r.room === room);
   const members = async (room: string) => (await server.api<LiveRooms>('GET', '/api/v1/conferences')).body.items.find((r) => r.room === room)?.members ?? [];
   /** polls the live view until `ok` holds (bounded) */
   const until = async (what: string, ok: () => Promise<boolean>) => {
@@ -64,11 +68,12 @@ describe('conference rooms with PINs: baresip phones key them as RFC 4733 events
   };
   /** dials the room and keys `pin` and '#' once the call is up */
   const enter = async (p: Phone, room: string, pin: string) => {
+    const since = p.events.length;
     await p.dial(`sip:${room}@${DOMAIN}`);
-    await p.waitForEvent({ type: 'CALL_ESTABLISHED' });
+    await p.waitForEvent({ type: 'CALL_ESTABLISHED', since });
     for (const d of `${pin}#`) await p.sendDigits(d);
   };
-  /** what `p` heard in [from, to) (wall clock), after its call closed */
+  /** what `p` heard on its first call in [from, to) (wall clock), after that call closed */
   const heard = async (p: Phone, from: number, to: number) => {
     const [dump] = p.decodedDumps();
     const closed = p.events.find((e) => e.type === 'CALL_CLOSED');
@@ -79,8 +84,9 @@ describe('conference rooms with PINs: baresip phones key them as RFC 4733 events
   };
   const hangUp = async (...ps: Phone[]) => {
     for (const p of ps) {
+      const since = p.events.length;
       await p.hangup();
-      await p.waitForEvent({ type: 'CALL_CLOSED' });
+      await p.waitForEvent({ type: 'CALL_CLOSED', since });
     }
   };
 
@@ -163,5 +169,35 @@ describe('conference rooms with PINs: baresip phones key them as RFC 4733 events
       assert.ok(waiting.levels.get(other)! < together.levels.get(other)! - ABSENT_MARGIN_DB, `${who} does not hear ${other} Hz while waiting: ${describeLevels(waiting)}`);
     }
     expect('1006 (moderator)', 'with both participants', await heard(m, allFrom, allTo), [400, 1300], [1700]);
+  });
+
+  it("in-room keys: a member's 1 and *1 mute and unmute it; the moderator's 2 locks the room (a participant is then refused, cause conference-locked) and *2 unlocks it", async () => {
+    const [p, q, m] = [await phone('1004'), await phone('1005'), await phone('1006')];
+    await enter(m, '3006', MODERATOR_PIN);
+    await enter(p, '3006', PIN);
+    await until('the moderator and a participant in 3006', async () => (await members('3006')).length === 2);
+    const muted = async (n: string) => (await members('3006')).find((x) => x.number === n)?.muted;
+    await p.sendDigits('1');
+    await until('1004 muted by its key 1', async () => (await muted('1004')) === true);
+    for (const d of '*1') await p.sendDigits(d);
+    await until('1004 unmuted by *1', async () => (await muted('1004')) === false);
+    // a participant's 2 is no lock key
+    await p.sendDigits('2');
+    await m.sendDigits('2');
+    await until('room 3006 locked by the moderator', async () => (await live('3006'))?.locked === true);
+
+    const since = q.events.length;
+    await q.dial(`sip:3006@${DOMAIN}`);
+    await q.waitForEvent({ type: 'CALL_ESTABLISHED', since });
+    for (const d of `${PIN}#`) await q.sendDigits(d);
+    await q.waitForEvent({ type: 'CALL_CLOSED', since, timeoutMs: 30_000 });
+    const refused = await finalCallRecord({ api: server.api, number: '1005' });
+    assertRecord(refused, { caller: '1005', callee: '3006', disposition: 'ANSWERED', hangupBy: 'system', sipStatus: 200 });
+    assert.equal(refused.hangupCause, 'conference-locked');
+    assert.equal((await members('3006')).length, 2, 'the refused participant never joined');
+
+    for (const d of '*2') await m.sendDigits(d);
+    await until('room 3006 unlocked by *2', async () => (await live('3006'))?.locked === false);
+    await hangUp(p, m);
   });
 });
