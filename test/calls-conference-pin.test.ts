@@ -6,8 +6,10 @@
 // the moderator (who keyed the moderator PIN) joins, then all three hear each other. Levels are
 // Goertzel measurements of each phone's decoded dump (test/helpers/tones.ts), as
 // calls-conference.test.ts measures them. Tones avoid the default music-on-hold melody's notes.
+// In the room, 1 and *1 mute, a moderator's 2 and *2 lock; PIN digits go out redacted on the events stream.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import WebSocket from 'ws';
 import { speechExtent } from './helpers/audio.js';
 import { registeredPhone, stopPhones, type Phone } from './helpers/baresip.js';
 import { assertRecord, finalCallRecord } from './helpers/cdrs.js';
@@ -26,11 +28,15 @@ const ABSENT_MARGIN_DB = 25;
 const SETTLE_MS = 800;
 const STRETCH_MS = 3500;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+type DtmfEvent = { type: 'dtmf'; caller: string; digit?: string; redacted?: boolean };
 type LiveRooms = { items: { room: string; locked: boolean; members: { number: string; moderator: boolean; waiting: boolean; muted: boolean }[] }[] };
 
 describe('conference rooms with PINs: baresip phones key them as RFC 4733 events', () => {
   let server: HailingProcess;
   const phones: Phone[] = [];
+  let ws: WebSocket | undefined;
+  /** the events stream's DTMF events, as a supervisor's screen gets them */
+  const dtmf: DtmfEvent[] = [];
 
   before(async () => {
     server = await startHailing();
@@ -45,9 +51,19 @@ describe('conference rooms with PINs: baresip phones key them as RFC 4733 events
       const r = await server.api('POST', '/api/v1/conference-rooms', room);
       assert.equal(r.status, 201, JSON.stringify(r.body));
     }
+    ws = new WebSocket(`${server.baseUrl.replace(/^http/, 'ws')}/api/v1/events`, { headers: { authorization: `Bearer ${await server.token()}` } });
+    await new Promise<void>((resolve, reject) => {
+      ws!.once('open', () => resolve());
+      ws!.once('error', reject);
+    });
+    ws.on('message', (data: Buffer) => {
+      const e = JSON.parse(data.toString('utf8')) as DtmfEvent;
+      if (e.type === 'dtmf') dtmf.push(e);
+    });
   });
 
   after(async () => {
+    ws?.close();
     await stopPhones(phones);
     await server?.kill();
   });
@@ -199,5 +215,11 @@ describe('conference rooms with PINs: baresip phones key them as RFC 4733 events
     for (const d of '*2') await m.sendDigits(d);
     await until('room 3006 unlocked by *2', async () => (await live('3006'))?.locked === false);
     await hangUp(p, m);
+
+    // 1004 keyed its PIN twice (this call and the last test's): those digits went out redacted, its room keys plain
+    const of1004 = dtmf.filter((e) => e.caller === '1004');
+    assert.deepEqual(of1004.filter((e) => e.digit !== undefined).map((e) => e.digit), ['1', '*', '1', '2'], JSON.stringify(of1004));
+    assert.equal(of1004.filter((e) => e.redacted === true).length, 2 * `${PIN}#`.length, JSON.stringify(of1004));
+    assert.doesNotMatch(server.output(), new RegExp(`${PIN}|${MODERATOR_PIN}`), "no PIN in Hailing's log");
   });
 });

@@ -244,8 +244,8 @@ export function createCallSide(o: CallSideOptions) {
             callee: e.callee,
             leg: e.leg,
             // PCI DSS: digits keyed while the recording is paused or in an IVR step marked sensitive
-            // (a card number) are never passed on
-            ...(control.recordingPaused(e.callId) || o.ivr?.inSensitiveStep?.(e.callId) === true ? { redacted: true } : { digit: e.digit }),
+            // (a card number), or a conference room's PIN, are never passed on
+            ...(control.recordingPaused(e.callId) || o.ivr?.inSensitiveStep?.(e.callId) === true || control.rooms.keyingPin(e.callId) ? { redacted: true } : { digit: e.digit }),
             durationMs: e.durationMs,
             method: e.method,
           }),

@@ -37,6 +37,8 @@ interface OpenRoom {
 
 export class Rooms {
   readonly #rooms = new Map<string, OpenRoom>();
+  /** calls keying a room's PIN now: their digits are withheld from the events stream */
+  readonly #keying = new Set<string>();
   readonly #services: LocalServices;
   readonly #now: () => number;
 
@@ -118,6 +120,16 @@ export class Rooms {
     if (entry === undefined) return false;
     entry.locked = locked;
     return true;
+  }
+
+  /** whether the call is keying a room's PIN now (server/app redacts its DTMF events) */
+  keyingPin(callId: string): boolean {
+    return this.#keying.has(callId);
+  }
+
+  keying(callId: string, on: boolean): void {
+    if (on) this.#keying.add(callId);
+    else this.#keying.delete(callId);
   }
 
   #moderatorIn(entry: OpenRoom): boolean {

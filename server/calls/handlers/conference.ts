@@ -50,7 +50,9 @@ export class ConferenceRoom extends BaseHandler {
     const services = this.#services;
     let role: RoomRole = 'participant';
     if (policy !== null) {
-      const keyed = await askPin({ call, endpoint, policy, services });
+      // a PIN is a secret: its digits do not go out on the events stream
+      this.#rooms.keying(call.id, true);
+      const keyed = await askPin({ call, endpoint, policy, services }).finally(() => this.#rooms.keying(call.id, false));
       if (call.state === CallState.Ended) return { kind: 'answered' };
       if (keyed === null) return this.#refuse(call, endpoint, PROMPTS.goodbye, 'conference-pin-failed');
       role = keyed;
