@@ -101,12 +101,16 @@ export async function askPin(o: { call: Call; endpoint: EndpointHandle; policy: 
     if (e.side === 'caller') endpoint.stopPlayback();
   });
   try {
+    const collect = () => call.collectDigits({ max: MAX_PIN_DIGITS, terminators: '#', firstDigitTimeoutMs: FIRST_DIGIT_MS + 10_000, interDigitTimeoutMs: INTER_DIGIT_MS });
+    let keyed = collect();
     for (let attempt = 1; attempt <= PIN_TRIES; attempt++) {
-      const keyed = call.collectDigits({ max: MAX_PIN_DIGITS, terminators: '#', firstDigitTimeoutMs: FIRST_DIGIT_MS + 10_000, interDigitTimeoutMs: INTER_DIGIT_MS });
       const text = attempt > 1 ? PROMPTS.wrongPin : o.policy.participantPin ? PROMPTS.enterPin : PROMPTS.enterPinModeratorOnly;
       await speak({ call, endpoint, services: o.services, text });
       const got = await keyed;
       if (got.reason === 'call-ended') return null;
+      // the next try's digits are collected while this one is checked (scrypt takes tens of ms): a
+      // caller keying on at once loses none (a collection left over after the right PIN times out unread)
+      if (attempt < PIN_TRIES) keyed = collect();
       // a time-out with nothing keyed is a wrong try; only '#' ends a PIN
       const role = got.reason === 'terminator' ? await o.policy.roleOf(got.digits) : null;
       if (role !== null) return role;
