@@ -3,6 +3,7 @@
 // can be is a 400 naming the field; the policy the conference handler reads gives each PIN its role.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { apiClient, createApiHarness } from './testing.js';
 import { ConferenceSettings } from '../calls/index.js';
 import { ConferenceRoomRepository } from '../store/index.js';
@@ -76,4 +77,32 @@ describe('conference room settings routes', () => {
       await h.cleanup();
     }
   });
+
+  it('property: any mix of fields gets a 4xx naming a field or a success that holds no PIN, never a 5xx', async (t) => {
+    const h = await createApiHarness();
+    const seen = new Map<number, number>();
+    try {
+      const admin = await apiClient(h, 'admin');
+      // mostly well-formed, so that rooms get made and changed; the rest anything
+      const pin = fc.oneof({ arbitrary: fc.stringMatching(/^[0-9]{4,12}$/), weight: 6 }, fc.constant(null), fc.stringMatching(/^[0-9]{0,14}$/), fc.jsonValue({ maxDepth: 1 }));
+      const spec = fc.record({ room: fc.oneof({ arbitrary: fc.constantFrom('3000', '3001', '3002'), weight: 6 }, fc.stringMatching(/^[0-9]{1,5}$/), fc.string({ maxLength: 40 })), name: fc.oneof(fc.constant(null), fc.string({ maxLength: 90 })), participantPin: pin, moderatorPin: pin, waitForModerator: fc.oneof({ arbitrary: fc.boolean(), weight: 4 }, fc.jsonValue({ maxDepth: 0 })) }, { requiredKeys: [] });
+      await fc.assert(
+        fc.asyncProperty(spec, fc.boolean(), async (body, create) => {
+          const { room, ...change } = body;
+          const r = create ? await admin('POST', '/api/v1/conference-rooms', body) : await admin('PUT', `/api/v1/conference-rooms/${encodeURIComponent(String(room ?? '3000'))}`, change);
+          seen.set(r.status, (seen.get(r.status) ?? 0) + 1);
+          assert.ok(r.status < 500, `${r.status} for ${JSON.stringify(body)}`);
+          if (r.status === 400) assert.ok((r.body as unknown as Issues).issues?.length > 0, JSON.stringify(r.body));
+          if (r.status < 300) {
+            for (const p of [body.participantPin, body.moderatorPin]) if (typeof p === 'string' && p.length >= 4) assert.ok(!JSON.stringify(r.body).includes(`"${p}"`), 'no PIN in the answer');
+          }
+        }),
+        { numRuns: 100 },
+      );
+      t.diagnostic(`statuses: ${JSON.stringify([...seen].sort())}`);
+    } finally {
+      await h.cleanup();
+    }
+  });
 });
+

@@ -5,7 +5,7 @@
 // with wait-for-moderator participants hear music on hold until one is there. A locked room
 // refuses new participants (cause 'conference-locked'). In the room, keys mute and lock
 // (conference-keys.ts).
-import type { PlayItem } from '../../../media/index.js';
+import type { EndpointHandle, PlayItem } from '../../../media/index.js';
 import { CallState, type Call } from '../call.js';
 import { BaseHandler, type HandlerContext, type HandlerOutcome } from './handler.js';
 import { answerable, type LocalServices } from './local.js';
@@ -71,7 +71,7 @@ export class ConferenceRoom extends BaseHandler {
   }
 
   /** a participant waiting for the moderator: told so, then music until the moderator's arrival stops it */
-  async #wait(call: Call, endpoint: Parameters<typeof speak>[0]['endpoint'], number: string): Promise<void> {
+  async #wait(call: Call, endpoint: EndpointHandle, number: string): Promise<void> {
     await speak({ call, endpoint, services: this.#services, text: PROMPTS.waiting });
     if (!this.#rooms.waiting(number, call.id)) return;
     await playWaitMusic(endpoint, this.#services);
@@ -79,7 +79,7 @@ export class ConferenceRoom extends BaseHandler {
     if (!this.#rooms.waiting(number, call.id)) endpoint.stopPlayback();
   }
 
-  async #refuse(call: Call, endpoint: Parameters<typeof speak>[0]['endpoint'], text: string, cause: string): Promise<HandlerOutcome> {
+  async #refuse(call: Call, endpoint: EndpointHandle, text: string, cause: string): Promise<HandlerOutcome> {
     await speak({ call, endpoint, services: this.#services, text });
     await call.hangup('system', cause);
     return { kind: 'answered' };
