@@ -15,6 +15,11 @@ fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-wqy-microhei)
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 # on-device speech: espeak-ng speaks the dial plan's "say" prompts and the speech tests' utterances
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+# flite speaks English prompts (clearer on a phone line than espeak-ng); pocketsphinx with its
+# TIDIGITS test model is the independent judge of what our TTS says (test/helpers/pocketsphinx.ts)
+command -v flite >/dev/null 2>&1 || need+=(flite)
+command -v pocketsphinx_batch >/dev/null 2>&1 || need+=(pocketsphinx)
+[ -d /usr/share/pocketsphinx/test/data/tidigits ] || need+=(pocketsphinx-testdata)
 # provisioning: curl fetches the phone configs as an independent HTTP digest client, python3's XML
 # parser reads the Poly and Grandstream files
 command -v curl >/dev/null 2>&1 || need+=(curl)

@@ -1,7 +1,7 @@
 // Acceptance (issue 17): the position and estimated-wait announcement, spoken by on-device TTS
-// (espeak-ng), heard by a real phone waiting in a queue. baresip 1001 dials the queue (no agent
+// (flite, Hailing's English voice), heard by a real phone waiting in a queue. baresip 1001 dials the queue (no agent
 // logged in; the hold prompt is silence): the speech it decodes has the length and level of
-// espeak-ng's own rendering of the expected sentence (position 1; no agent has taken a call, so
+// flite's own rendering (Hailing's English voice) of the expected sentence (position 1; no agent has taken a call, so
 // the estimate is the 2-minute default), measured by sox after trimming silence at both ends.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { speechExtent } from './helpers/audio.js';
+import { speechExtent, renderEnglishPrompt } from './helpers/audio.js';
 import type { HailingProcess } from './helpers/hailing-process.js';
 import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
 
@@ -35,7 +35,7 @@ describe('ACD position and estimated-wait announcement (TTS, baresip)', () => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('a waiting caller hears "you are caller number 1, estimated wait about 2 minutes" as long and as loud as espeak-ng renders it', { timeout: 120_000 }, async (t) => {
+  it('a waiting caller hears "you are caller number 1, estimated wait about 2 minutes" as long and as loud as flite renders it', { timeout: 120_000 }, async (t) => {
     const ok = async (method: string, p: string, body?: unknown) => {
       const r = await server.api(method, p, body);
       assert.ok(r.status < 300, `${method} ${p}: ${r.status} ${JSON.stringify(r.body)}`);
@@ -52,12 +52,12 @@ describe('ACD position and estimated-wait announcement (TTS, baresip)', () => {
     const [heard] = a.decodedDumps();
     assert.ok(heard, 'the phone wrote its decoded audio');
     const reference = path.join(tmp, 'ref.wav');
-    execFileSync('espeak-ng', ['-v', 'en-us', '-w', reference, TEXT]);
+    renderEnglishPrompt(reference, TEXT);
     const want = speechExtent(reference);
     const got = speechExtent(heard);
     const db = 20 * Math.log10(got.rms / want.rms);
-    t.diagnostic(`heard ${got.lengthS} s at RMS ${got.rms}; espeak-ng ${want.lengthS} s at RMS ${want.rms} (${db.toFixed(2)} dB)`);
-    assert.ok(Math.abs(got.lengthS - want.lengthS) <= 0.3, `speech lasts ${got.lengthS} s; espeak-ng renders ${want.lengthS} s`);
-    assert.ok(Math.abs(db) <= 3, `speech level ${db.toFixed(1)} dB from espeak-ng's`);
+    t.diagnostic(`heard ${got.lengthS} s at RMS ${got.rms}; flite ${want.lengthS} s at RMS ${want.rms} (${db.toFixed(2)} dB)`);
+    assert.ok(Math.abs(got.lengthS - want.lengthS) <= 0.3, `speech lasts ${got.lengthS} s; flite renders ${want.lengthS} s`);
+    assert.ok(Math.abs(db) <= 3, `speech level ${db.toFixed(1)} dB from flite's`);
   });
 });

@@ -1,5 +1,5 @@
 // Acceptance (issue 15) with real phones: baresip 1001 dials 800, a dial plan 'flow' step. It hears
-// the flow's TTS prompts (espeak-ng; length and level measured with sox against espeak-ng's own
+// the flow's TTS prompts (flite, Hailing's English voice; length and level measured with sox against flite's own
 // rendering), presses 2 (RFC 4733) and reaches the queue the flow names, where the agent's phone
 // (baresip 1002) rings. A second call fails three times at the menu (an invalid key, a timeout,
 // another invalid key) and reaches the same agent through the fallback; the variables, the path
@@ -7,7 +7,8 @@
 // simulator, given the same keys, walks the same path as each real call.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { renderEnglishPrompt } from './helpers/audio.js';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -119,7 +120,7 @@ describe("IVR flow as a dial plan 'flow' step (baresip, RFC 4733)", () => {
 
   it('the caller hears the TTS prompts, presses 2 and reaches the queue the flow names; the simulator walks the same path', { timeout: 180_000 }, async (t) => {
     const reference = path.join(tmp, 'ref.wav');
-    execFileSync('espeak-ng', ['-v', 'en-us', '-w', reference, `${WELCOME} ${MENU}`]);
+    renderEnglishPrompt(reference, `${WELCOME} ${MENU}`);
     const want = speechExtent(reference);
     const a = await rig.phone('1001', { tone: 400, answerMode: 'auto' });
     const b = await rig.phone('1002', { tone: 800, answerMode: 'manual' });
@@ -134,9 +135,9 @@ describe("IVR flow as a dial plan 'flow' step (baresip, RFC 4733)", () => {
     const [heard] = a.decodedDumps();
     const got = speechExtent(heard!, { skipS: 0, durationS: want.lengthS + 1.2 });
     const db = 20 * Math.log10(got.rms / want.rms);
-    t.diagnostic(`prompts heard ${got.lengthS} s at RMS ${got.rms}; espeak-ng ${want.lengthS} s at RMS ${want.rms} (${db.toFixed(2)} dB)`);
-    assert.ok(got.lengthS >= want.lengthS * 0.8, `speech lasts ${got.lengthS} s; espeak-ng renders ${want.lengthS} s (the two prompts)`);
-    assert.ok(Math.abs(db) <= 6, `speech level ${db.toFixed(1)} dB from espeak-ng's`);
+    t.diagnostic(`prompts heard ${got.lengthS} s at RMS ${got.rms}; flite ${want.lengthS} s at RMS ${want.rms} (${db.toFixed(2)} dB)`);
+    assert.ok(got.lengthS >= want.lengthS * 0.8, `speech lasts ${got.lengthS} s; flite renders ${want.lengthS} s (the two prompts)`);
+    assert.ok(Math.abs(db) <= 6, `speech level ${db.toFixed(1)} dB from flite's`);
     const ivr = record.ivr as { path: string[]; outcome: string; version: number; trace: { node: string; input?: string }[] };
     assert.ok(ivr, `the record names the flow run: ${JSON.stringify(record)}`);
     assert.deepEqual(ivr.path, ['welcome', 'main', 'agent']);

@@ -9,6 +9,7 @@
 // barge-in time is measured on the wire in test/ivr-barge-in.test.ts.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { renderEnglishPrompt } from './helpers/audio.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,7 +102,7 @@ describe('IVR speech input (baresip speaks into a speech gather; fixture digit r
     // 2.5 s into the prompt the caller starts speaking; then silence to the end of the call
     const spoken = spokenDigitsWav({ dir: scratch, utterances: SPOKEN, leadS: 2.5, gapS: 8 });
     const reference = path.join(scratch, 'prompt.wav');
-    execFileSync('espeak-ng', ['-v', 'en-us', '-w', reference, PROMPT]);
+    renderEnglishPrompt(reference, PROMPT);
     const promptMs = Number(execFileSync('soxi', ['-D', reference]).toString().trim()) * 1000;
     const a = await registeredPhone({ user: '1001', password: 'secret-1001', domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, transport: 'udp', audioFile: spoken.file, answerMode: 'auto' }, phones);
     await a.dial(`sip:801@${DOMAIN}`);
@@ -141,7 +142,7 @@ describe('IVR speech input (baresip speaks into a speech gather; fixture digit r
     const played = promptEnd - promptAt;
     t.diagnostic(`prompt heard from ${promptAt} ms to ${promptEnd} ms (${played} ms of ${Math.round(promptMs)} ms rendered); speech sent from ${speechAt} ms; prompt's last sound ${promptEnd - speechAt} ms after the speech started`);
     assert.ok(speechAt > promptAt, 'the caller spoke while the prompt played');
-    // the prompt was cut short: far less of it was heard than espeak-ng renders
+    // the prompt was cut short: far less of it was heard than flite renders
     assert.ok(played < promptMs * 0.75, `the prompt played ${played} ms of ${promptMs} ms`);
   });
 

@@ -2,15 +2,14 @@
 // two-party transcoders it sets up when connected endpoints speak different codecs, rooms
 // (conferences, supervisor monitoring), playback and recordings, all driven by one 20 ms Ticker.
 import { Room } from '../session/room.js';
-import { RecordingSession } from '../session/recording.js';
 import { Playback } from '../session/playback.js';
 import { Ticker, type TickTarget } from '../session/ticker.js';
 import { RtcpTick } from '../session/rtcp-tick.js';
 import { SpeechTaps } from '../session/speech-tap.js';
 import { sameFormat, sessionRateFor } from '../session/formats.js';
 import type { DtmfClock, MediaPort } from '../session/port.js';
-import type { RecordingResult } from '../types.js';
 import type { FromMediaWorker, ToMediaWorker } from './protocol.js';
+import { WorkerRecordings } from './recordings.js';
 
 /** What the sessions need of the worker's endpoints: the shared port base with its relay pairing. */
 export type PairedPort = MediaPort;
@@ -25,13 +24,11 @@ export class WorkerSessions {
   /** port id → the room it is in (explicit rooms and transcoders alike) */
   readonly #roomOf = new Map<string, Room>();
   readonly #transcoders = new Set<Room>();
-  readonly #recordings = new Map<string, RecordingSession>();
+  readonly #recordings: WorkerRecordings;
   /** ports whose playback runs outside any room */
   readonly #players = new Map<string, TickTarget>();
   /** ports decoded only for in-band DTMF (a relayed call): pulled each tick so the detector hears them */
   readonly #inbandPullers = new Map<string, TickTarget>();
-  /** recordings whose file is being finished (a record-stop may come while it is) */
-  readonly #stopping = new Map<string, Promise<RecordingResult>>();
   /** RFC 4733 receivers with an event open, ticked so a lost end is noticed (port.tickDtmf) */
   readonly #openEvents = new Set<PairedPort>();
   readonly #dtmfTick: TickTarget = {
@@ -58,6 +55,7 @@ export class WorkerSessions {
       onError: (err) => this.#post({ type: 'log', level: 'error', fields: { err: String(err) }, msg: 'media session failed; it was stopped' }),
     });
     this.#rtcpTick = new RtcpTick({ ticker: this.#ticker, ports: this.#ports });
+    this.#recordings = new WorkerRecordings({ ports: this.#ports, post: this.#post, drive: (t) => this.#drive(t), undrive: (t) => this.#ticker.delete(t) });
     this.#speechTaps = new SpeechTaps({
       drive: (t) => this.#ticker.add(t),
       undrive: (t) => this.#ticker.delete(t),
@@ -164,19 +162,16 @@ export class WorkerSessions {
         }
         return true;
       case 'record-start':
-        this.#startRecording(message);
+        this.#recordings.start(message);
         return true;
-      case 'record-pause': {
-        const r = this.#recordings.get(message.recordingId);
-        if (message.paused) r?.pause();
-        else r?.resume();
+      case 'record-pause':
+        this.#recordings.pause(message);
         return true;
-      }
       case 'record-attach':
-        this.#withPort(message.right, (p) => this.#recordings.get(message.recordingId)?.attach(p));
+        this.#recordings.attach(message);
         return true;
       case 'record-stop':
-        void this.#stopRecording(message);
+        void this.#recordings.stop(message);
         return true;
       default:
         return false;
@@ -199,15 +194,12 @@ export class WorkerSessions {
     this.#openEvents.delete(port);
     this.#speechTaps.stopPort(port.id);
     port.dtmfClock = null;
-    for (const [id, r] of this.#recordings) {
-      // the other party leaving (a transfer) leaves the caller recorded; the caller leaving ends it
-      if (r.uses(port) && !r.letGo(port)) void this.#stopRecording({ type: 'record-stop', id: -1, recordingId: id });
-    }
+    this.#recordings.forget(port);
   }
 
   close(): void {
     this.#speechTaps.stopAll();
-    for (const r of this.#recordings.keys()) void this.#stopRecording({ type: 'record-stop', id: -1, recordingId: r });
+    this.#recordings.close();
     this.#ticker.stop();
   }
 
@@ -301,38 +293,5 @@ export class WorkerSessions {
     };
     this.#players.set(port.id, target);
     this.#drive(target);
-  }
-
-  #startRecording(message: Command<'record-start'>): void {
-    const left = this.#ports.get(message.left);
-    const right = message.right === null ? null : (this.#ports.get(message.right) ?? null);
-    if (left === undefined) return;
-    const session = new RecordingSession({ id: message.recordingId, group: message.group, path: message.path, format: message.format, left, right, mixed: message.mixed, seal: message.seal });
-    this.#recordings.set(message.recordingId, session);
-    this.#drive(session);
-  }
-
-  async #stopRecording(message: Command<'record-stop'>): Promise<void> {
-    const session = this.#recordings.get(message.recordingId);
-    this.#recordings.delete(message.recordingId);
-    let finishing = this.#stopping.get(message.recordingId);
-    if (session === undefined && finishing === undefined) {
-      // already finished: the engine kept the result of one that ended with its endpoint
-      this.#post({ type: 'recording', id: message.id, recordingId: message.recordingId, result: null, error: 'unknown recording' });
-      return;
-    }
-    if (session !== undefined) {
-      this.#ticker.delete(session);
-      finishing = session.stop();
-      this.#stopping.set(message.recordingId, finishing);
-    }
-    try {
-      const result = await finishing!;
-      this.#post({ type: 'recording', id: message.id, recordingId: message.recordingId, result });
-    } catch (err) {
-      this.#post({ type: 'recording', id: message.id, recordingId: message.recordingId, result: null, error: String(err) });
-    } finally {
-      if (session !== undefined) this.#stopping.delete(message.recordingId);
-    }
   }
 }

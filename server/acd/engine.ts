@@ -1,20 +1,17 @@
 // The ACD core: queues of interactions, agents, and the offers between them, on an injected clock
 // and random source, with no SIP. Whoever carries the interactions (the queue call handler, a test)
 // is the driver: the engine asks it to ring agents and to move callers out; it tells the engine
-// what happened (answered, missed, hung up). Every routing decision is explained on the record.
-//
-// Routing runs after every change that may allow a match (an agent freed, a caller joined, a
-// requirement widened): a dirty set is drained by pump(), so a driver that calls back into the
-// engine from ring() cannot re-enter a decision half made.
+// what happened (answered, missed, hung up). Every routing decision is explained on the record;
+// when routing runs is router.ts's concern.
 import type { Clock, Logger } from '../sip/index.js';
 import { Agent, AgentState } from './agent.js';
 import { AcdEvents } from './events.js';
 import { Interaction, type InteractionOutcome, type OfferOutcome } from './interaction.js';
-import { requirementsOf, route } from './routing.js';
-import { nextWidening, shortfall } from './skills.js';
+import { nextWidening } from './skills.js';
 import type { StrategyMemory } from './strategies/index.js';
 import type { AgentConfig, Channel, EmptyPolicy, ExitKey, Membership, Overflow, QueueConfig, SkillRequirement } from './types.js';
-import { serviceOrder, WaitingList } from './waiting.js';
+import { WaitingList } from './waiting.js';
+import { Router } from './router.js';
 import { AgentDesk } from './desk.js';
 import { Offers } from './offers.js';
 
@@ -54,9 +51,7 @@ export class Acd {
   readonly desk: AgentDesk;
   #driver: AcdDriver;
   readonly #offers: Offers;
-  readonly #dirtyAgents = new Set<string>();
-  readonly #dirtyInteractions = new Set<Interaction>();
-  #pumping = false;
+  readonly #router: Router;
   #seq = 0;
   readonly #newId: () => string;
 
@@ -67,7 +62,8 @@ export class Acd {
     this.#driver = o.driver;
     this.#newId = o.newId ?? (() => crypto.randomUUID());
     this.desk = new AgentDesk({ acd: this, withdraw: (agent, reason) => this.#offers.withdrawAgent(agent, reason), freed: (agent) => this.markAgent(agent.config.id), close: (i, code, ms) => this.#close(i, 'answered', { wrapUpCode: code, wrapUpMs: ms }), checkEmpty: (id) => this.#checkEmpty(id) });
-    this.#offers = new Offers({ clock: this.clock, agents: this.agents, queues: this.queues, events: this.events, desk: this.desk, driver: () => this.#driver, waitAgain: (i) => this.#dirtyInteractions.add(i), pump: () => this.pump() });
+    this.#router = new Router({ clock: this.clock, random: this.random, queues: this.queues, agents: this.agents, agentQueues: this.agentQueues, offers: () => this.#offers });
+    this.#offers = new Offers({ clock: this.clock, agents: this.agents, queues: this.queues, events: this.events, desk: this.desk, driver: () => this.#driver, waitAgain: (i) => this.#router.markInteraction(i), pump: () => this.pump() });
   }
 
   set driver(driver: AcdDriver) {
@@ -145,7 +141,7 @@ export class Acd {
     this.events.emit('entered', { interaction: i, position });
     if (c.maxWaitS > 0) this.#timer(i, c.maxWaitS * 1000, () => this.#timeout(i));
     this.#scheduleWidening(i, q);
-    this.#dirtyInteractions.add(i);
+    this.#router.markInteraction(i);
     this.pump();
     return { ok: true, interaction: i, position };
   }
@@ -188,7 +184,7 @@ export class Acd {
     i.priority = o.priority;
     const position = q.waiting.add(i);
     this.events.emit('priority', { interaction: i, position });
-    this.#dirtyInteractions.add(i);
+    this.#router.markInteraction(i);
     this.pump();
     return true;
   }
@@ -280,7 +276,7 @@ export class Acd {
     const now = this.clock.now();
     i.callback = { number: o.number, requestedAt: now, attempts: 0, maxAttempts: o.maxAttempts ?? 3, notBefore: now };
     this.events.emit('callback', { interaction: i, result: 'requested' });
-    this.#dirtyInteractions.add(i);
+    this.#router.markInteraction(i);
     this.pump();
     return true;
   }
@@ -310,7 +306,7 @@ export class Acd {
     } else {
       i.callback.notBefore = this.clock.now() + o.retryS * 1000;
       this.#timer(i, o.retryS * 1000, () => {
-        this.#dirtyInteractions.add(i);
+        this.#router.markInteraction(i);
         this.pump();
       });
       this.#offers.offerOver(i);
@@ -349,64 +345,18 @@ export class Acd {
   // ── routing ──────────────────────────────────────────────────────────────────────────────
 
   markAgent(agentId: string): void {
-    this.#dirtyAgents.add(agentId);
+    this.#router.markAgent(agentId);
   }
 
-  /** drains the dirty sets: each freed agent takes the best caller of its queues, each new caller the best agent */
   pump(): void {
-    if (this.#pumping) return;
-    this.#pumping = true;
-    try {
-      while (this.#dirtyInteractions.size > 0 || this.#dirtyAgents.size > 0) {
-        for (const i of this.#dirtyInteractions) {
-          this.#dirtyInteractions.delete(i);
-          this.#tryRoute(i);
-        }
-        for (const id of this.#dirtyAgents) {
-          this.#dirtyAgents.delete(id);
-          this.#tryAgent(id);
-        }
-      }
-    } finally {
-      this.#pumping = false;
-    }
-  }
-
-  #tryRoute(i: Interaction): boolean {
-    const q = this.queues.get(i.queueId);
-    if (!q || i.phase !== 'waiting' || (i.callback !== null && i.callback.notBefore > this.clock.now())) return false;
-    const r = route(i, { queue: q.config, members: q.members, agents: this.agents, memory: q.memory, random: this.random, now: this.clock.now() });
-    if (r.pick === null) return false;
-    q.memory = r.pick.memory;
-    this.#offers.open(i, q, r.pick, r.decision);
-    return true;
-  }
-
-  /** fair longest-waiting selection across the agent's queues: the best caller (priority, then arrival) this agent may take */
-  #tryAgent(agentId: string): void {
-    const agent = this.agents.get(agentId);
-    for (let guard = 0; agent && guard < 16; guard++) {
-      let best: Interaction | undefined;
-      for (const queueId of this.agentQueues.get(agentId) ?? []) {
-        const q = this.queues.get(queueId)!;
-        for (const i of q.waiting.items) {
-          if (best !== undefined && serviceOrder(best, i) <= 0) break;
-          if (i.phase !== 'waiting' || i.tried.has(agentId) || !agent.eligible(i.channel)) continue;
-          if (i.callback !== null && i.callback.notBefore > this.clock.now()) continue;
-          if (shortfall(agent.config.skills, requirementsOf(i, q.config, this.clock.now())) !== null) continue;
-          best = i;
-          break;
-        }
-      }
-      if (best === undefined || !this.#tryRoute(best)) return;
-    }
+    this.#router.pump();
   }
 
   #scheduleWidening(i: Interaction, q: QueueRuntime): void {
     const at = nextWidening(q.config.widening, this.clock.now() - i.enteredAt);
     if (at === null) return;
     this.#timer(i, i.enteredAt + at - this.clock.now(), () => {
-      this.#dirtyInteractions.add(i);
+      this.#router.markInteraction(i);
       this.#scheduleWidening(i, q);
       this.pump();
     });

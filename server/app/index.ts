@@ -44,7 +44,7 @@ import { createCallSide, recordingsDirOf } from './calls.js';
 import { createTranscriptionSide } from './transcription.js';
 import { ConferenceSettings, type Call, type CallRecord } from '../calls/index.js';
 import { createTrunkSide } from './trunks.js';
-import { EspeakTts, loadManifest, ModelInstaller, onnxModelCheck, TtsPrompts } from '../speech/index.js';
+import { localTtsEngines, loadManifest, ModelInstaller, onnxModelCheck, TtsPrompts } from '../speech/index.js';
 import { drainWithDeadline } from './drain.js';
 import { createRecordingVault } from './recording.js';
 import { RetentionService } from '../recording/index.js';
@@ -174,7 +174,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const resealed = await trunkRepository.sealStoredSecrets();
   if (resealed > 0) logger.info({ trunks: resealed }, 'trunk secrets stored in clear by an older version are now sealed');
   const trunks = createTrunkSide({ config, logger, clock, stack: sip.stack, listening: () => sip.transport.listening(), repository: trunkRepository, audit });
-  const tts = new TtsPrompts({ dir: resolve(config.dataDir, 'tts-cache'), engines: [new EspeakTts()] });
+  const tts = new TtsPrompts({ dir: resolve(config.dataDir, 'tts-cache'), engines: localTtsEngines() });
   const models = new ModelInstaller({ dir: config.modelsDir, manifest: loadManifest(), now: () => clock.now(), checkModel: onnxModelCheck });
   // an install cut short by a crash left a staging folder: nothing in it is used
   void models.cleanStaging().catch(() => undefined);

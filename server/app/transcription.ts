@@ -53,7 +53,7 @@ export function createTranscriptionSide(o: {
     if (o.config.liveTranscribe) {
       logger.error(
         { setting: 'HAILING_LIVE_TRANSCRIBE' },
-        'live transcription needs a recogniser: set HAILING_LIVE_TRANSCRIBE_MODEL to a streaming transducer folder (encoder*.onnx, decoder*.onnx, joiner*.onnx, tokens.txt; sherpa-onnx model_type zipformer2, zipformer or lstm) or HAILING_TRANSCRIBE_MODEL to an offline model folder (model.onnx of sherpa-onnx model_type sense_voice_ctc or tdnn, tokens.txt); calls go on untranscribed',
+        'live transcription needs a recogniser: set HAILING_LIVE_TRANSCRIBE_MODEL to a streaming transducer folder (encoder*.onnx, decoder*.onnx, joiner*.onnx, tokens.txt; sherpa-onnx model_type zipformer2, zipformer or lstm) or HAILING_TRANSCRIBE_MODEL to an offline model folder (model.onnx of sherpa-onnx model_type sense_voice_ctc, paraformer or tdnn, tokens.txt; or a Whisper <name>-encoder.onnx, <name>-decoder.onnx, <name>-tokens.txt); calls go on untranscribed',
       );
     }
     return { repository, keywords, service: null, live: null, streams: null, start: async () => undefined, stop: async () => undefined };

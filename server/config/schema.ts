@@ -124,7 +124,7 @@ export const configShape = z
     recordingChannels: z.enum(['stereo', 'mixed']).default('stereo'),
     /** PCI DSS: an extension keys this during a call to pause its recording and again to resume ('' turns it off) */
     recordingPauseCode: z.string().regex(/^$|^\*[0-9]{1,4}$/, 'must be * and 1 to 4 digits, or empty').default('*1'),
-    /** post-call transcription: the folder of an offline model (model.onnx with model_type sense_voice_ctc or tdnn, tokens.txt); unset: off */
+    /** post-call transcription: the folder of an offline model (model.onnx with model_type sense_voice_ctc, paraformer or tdnn, tokens.txt; or a Whisper <name>-encoder/decoder.onnx pair); unset: off */
     transcribeModel: z.string().min(1).optional(),
     /** live transcription of each answered call's legs with the transcribeModel recogniser (transcript.partial/final events, live segments) */
     liveTranscribe: z.union([z.boolean(), z.stringbool()], { error: 'must be true or false' }).default(false),

@@ -6,6 +6,7 @@ export { ModelError, type ModelErrorCode } from './models/errors.js';
 export { onnxModelCheck } from './check/model-check.js';
 export { SpeechProcess, SpeechError } from './supervisor.js';
 export { EspeakTts } from './tts/espeak.js';
+export { FliteTts, localTtsEngines } from './tts/flite.js';
 export { TtsPrompts } from './tts/prompt-cache.js';
 export { SherpaVoiceTts } from './tts/sherpa-voice.js';
 export { TtsError, type TtsEngine, type TtsRate } from './tts/tts.js';

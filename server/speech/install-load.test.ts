@@ -1,4 +1,4 @@
-// The manifest's zipformer2 and SenseVoice entries, installed as `npm run models -- install NAME
+// The manifest's zipformer, zipformer2, SenseVoice, Paraformer and Whisper entries, installed as `npm run models -- install NAME
 // --from ARCHIVE` installs them, leave a folder the speech process loads. The archives are shaped as
 // sherpa-onnx's releases (one top folder; epoch-named encoder/decoder/joiner with int8 copies, or
 // model.onnx with model.int8.onnx; tokens.txt; extra files such as test_wavs/, keywords.txt) but
@@ -53,6 +53,26 @@ describe('installed manifest models load in the speech process (release-shaped a
       name: 'sense-voice-zh-en-ja-ko-yue-2024-07-17',
       files: () => ({ 'model.onnx': fixture('digits-sense-voice', 'model.onnx'), 'model.int8.onnx': fixture('digits-sense-voice', 'model.onnx'), 'tokens.txt': fixture('digits-sense-voice', 'tokens.txt') }),
       type: 'sense_voice_ctc',
+      streaming: false,
+    },
+    {
+      // that release ships only the int8 model
+      name: 'paraformer-zh-2023-09-14',
+      files: () => ({ 'model.int8.onnx': fixture('digits-paraformer', 'model.onnx'), 'tokens.txt': fixture('digits-paraformer', 'tokens.txt'), 'README.md': 'notes' }),
+      type: 'paraformer',
+      streaming: false,
+    },
+    {
+      // the digit Whisper fixture under the release's file names
+      name: 'whisper-tiny.en',
+      files: () => ({
+        'tiny.en-encoder.onnx': fixture('digits-whisper', 'digits-encoder.onnx'),
+        'tiny.en-decoder.onnx': fixture('digits-whisper', 'digits-decoder.onnx'),
+        'tiny.en-encoder.int8.onnx': fixture('digits-whisper', 'digits-encoder.onnx'),
+        'tiny.en-decoder.int8.onnx': fixture('digits-whisper', 'digits-decoder.onnx'),
+        'tiny.en-tokens.txt': fixture('digits-whisper', 'digits-tokens.txt'),
+      }),
+      type: 'whisper',
       streaming: false,
     },
   ];

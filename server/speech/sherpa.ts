@@ -29,10 +29,18 @@ export interface SherpaSenseVoiceConfig {
   readonly useInverseTextNormalization: 0 | 1;
 }
 
-/** the offline recogniser config: an icefall-style `tdnn` CTC model or SenseVoice (one of the two) */
+/** Whisper: language '' lets a multilingual model detect it (English-only models ignore it); task transcribe */
+export interface SherpaWhisperConfig {
+  readonly encoder: string;
+  readonly decoder: string;
+  readonly language: string;
+  readonly task: 'transcribe';
+}
+
+/** the offline recogniser config: an icefall-style `tdnn` CTC model, SenseVoice, Paraformer or Whisper (one of them) */
 export interface SherpaOfflineRecognizerConfig {
   readonly featConfig: { readonly sampleRate: number; readonly featureDim: number };
-  readonly modelConfig: { readonly tdnn?: { readonly model: string }; readonly senseVoice?: SherpaSenseVoiceConfig; readonly tokens: string; readonly numThreads: number; readonly debug: boolean; readonly provider?: 'cpu' };
+  readonly modelConfig: { readonly tdnn?: { readonly model: string }; readonly senseVoice?: SherpaSenseVoiceConfig; readonly paraformer?: { readonly model: string }; readonly whisper?: SherpaWhisperConfig; readonly tokens: string; readonly numThreads: number; readonly debug: boolean; readonly provider?: 'cpu' };
   readonly decodingMethod?: 'greedy_search';
 }
 

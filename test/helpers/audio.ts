@@ -1,6 +1,6 @@
 // Measures a WAV file with sox (`sox FILE -n stat`), an independent tool: length, RMS and sox's
 // rough frequency, so a test can check that the tone one phone sent is what the other one heard.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 
 export interface AudioStat {
@@ -69,4 +69,9 @@ export function speechExtent(file: string): { lengthS: number; rms: number } {
   const r = spawnSync('sox', [file, '-n', 'remix', '1', 'silence', '1', '0.02', '1%', 'reverse', 'silence', '1', '0.02', '1%', 'reverse', 'stat'], { encoding: 'utf8' });
   const field = (re: RegExp): number => Number(re.exec(r.stderr)?.[1] ?? NaN);
   return { lengthS: field(/Length \(seconds\):\s+([0-9.]+)/), rms: field(/RMS\s+amplitude:\s+([0-9.]+)/) };
+}
+
+/** how Hailing's default English voice renders `text` (flite's rms, TtsPrompts' first engine for 'en'), as a WAV file */
+export function renderEnglishPrompt(file: string, text: string): void {
+  execFileSync('flite', ['-voice', 'rms', '-o', file, '-t', text]);
 }

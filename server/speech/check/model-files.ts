@@ -51,8 +51,32 @@ export function offlineModelFile(dir: string): string | null {
   return pick === undefined ? null : join(dir, pick);
 }
 
-/** whisper-style folders (sherpa-onnx's whisper archives: tiny.en-encoder.onnx, tiny.en-decoder.onnx) */
-export function looksLikeWhisper(dir: string): boolean {
+export interface WhisperFiles {
+  readonly encoder: string;
+  readonly decoder: string;
+  readonly tokens: string;
+}
+
+/**
+ * A Whisper folder as sherpa-onnx's whisper archives lay it out (tiny.en-encoder.onnx,
+ * tiny.en-decoder.onnx, tiny.en-tokens.txt, int8 copies beside): `<name>-encoder.onnx` (or .int8.onnx) and no
+ * file named model… or encoder…; null otherwise. The full-precision encoder is preferred, then the decoder with
+ * its name and suffix (else `<name>-decoder.onnx`, which the check names when missing), and
+ * `<name>-tokens.txt`, else tokens.txt. The metadata decides the rest (check/whisper-check.ts).
+ */
+export function whisperFiles(dir: string): WhisperFiles | null {
   const files = onnxFiles(dir);
-  return !files.some((f) => f.startsWith('model') || f.startsWith('encoder')) && files.some((f) => f.includes('-encoder')) && files.some((f) => f.includes('-decoder'));
+  if (files.some((f) => f.startsWith('model') || f.startsWith('encoder'))) return null;
+  const encoders = files.filter((f) => /-encoder(\.int8)?\.onnx$/.test(f));
+  const encoder = encoders.find((f) => !isInt8(f)) ?? encoders[0];
+  if (encoder === undefined) return null;
+  const name = encoder.slice(0, encoder.lastIndexOf('-encoder'));
+  const decoder = encoder.replace(/-encoder(\.int8)?\.onnx$/, '-decoder$1.onnx');
+  let tokens = `${name}-tokens.txt`;
+  try {
+    if (!readdirSync(dir).includes(tokens) && readdirSync(dir).includes('tokens.txt')) tokens = 'tokens.txt';
+  } catch {
+    // an unreadable folder: the check names the missing files
+  }
+  return { encoder: join(dir, encoder), decoder: join(dir, decoder), tokens: join(dir, tokens) };
 }

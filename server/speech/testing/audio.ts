@@ -7,10 +7,19 @@ import { join } from 'node:path';
 
 /** 16-bit mono PCM at `rate` of espeak-ng speaking `text` */
 export function espeak(options: { text: string; voice?: string; rate: number }): Int16Array {
-  const dir = mkdtempSync(join(tmpdir(), 'hailing-espeak-'));
+  return rendered({ rate: options.rate, write: (wav) => execFileSync('espeak-ng', ['-v', options.voice ?? 'en-us', '-w', wav, options.text]) });
+}
+
+/** flite's rendering (Debian's flite, a diphone voice: rms, slt, awb, kal16), resampled by sox */
+export function flite(options: { text: string; voice: string; rate: number }): Int16Array {
+  return rendered({ rate: options.rate, write: (wav) => execFileSync('flite', ['-voice', options.voice, '-o', wav, '-t', options.text]) });
+}
+
+function rendered(options: { rate: number; write: (wav: string) => void }): Int16Array {
+  const dir = mkdtempSync(join(tmpdir(), 'hailing-tts-ref-'));
   try {
     const wav = join(dir, 'a.wav');
-    execFileSync('espeak-ng', ['-v', options.voice ?? 'en-us', '-w', wav, options.text]);
+    options.write(wav);
     return soxToRaw({ input: wav, rate: options.rate, effects: [] });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,9 @@
-// espeak-ng as a TTS engine. It writes a 22050 Hz WAV to stdout as it synthesises; we resample once
-// to the call's rate (the player then plays it as is). Text goes in on stdin, never as an argument,
-// so no text can be read as an option. Debian's espeak-ng 1.51 reads Hanzi poorly with `cmn`;
-// `zh-pinyin` (cmn-latn-pinyin) speaks tone-numbered pinyin ("ni3 hao3") properly.
-import { spawn } from 'node:child_process';
-import { parseWav, resampleAll } from '../../../media/index.js';
+// espeak-ng as a TTS engine (22050 Hz WAV on stdout, resampled once by program.ts). Text goes in on
+// stdin, never as an argument, so no text can be read as an option. Mandarin (`zh`) text with Hanzi
+// is spoken as tone-numbered pinyin by `cmn-latn-pinyin` (hanzi-pinyin.ts says why); `zh-pinyin`
+// takes pinyin as written ("ni3 hao3").
+import { synthesizeByProgram } from './program.js';
+import { hanziToPinyin, hasHanzi } from './hanzi-pinyin.js';
 import { TtsError, type TtsEngine, type TtsRequest } from './tts.js';
 
 /** our voice names → espeak-ng voices */
@@ -16,7 +16,6 @@ export const ESPEAK_VOICES: Readonly<Record<string, string>> = {
 
 /** espeak-ng's default speed in words per minute (espeak-ng(1) -s) */
 const WPM = 175;
-const WAV_HEADER = 44;
 
 export class EspeakTts implements TtsEngine {
   readonly name = 'espeak-ng';
@@ -31,34 +30,14 @@ export class EspeakTts implements TtsEngine {
   }
 
   synthesize(req: TtsRequest): Promise<Int16Array> {
-    const voice = ESPEAK_VOICES[req.voice ?? 'en'];
+    let voice = ESPEAK_VOICES[req.voice ?? 'en'];
     if (voice === undefined) return Promise.reject(new TtsError('unknown-voice', `espeak-ng has no voice '${req.voice}' (${this.voices().join(', ')})`));
+    let text = req.text;
+    if (voice === 'cmn' && hasHanzi(text)) {
+      voice = 'cmn-latn-pinyin';
+      text = hanziToPinyin(text);
+    }
     const wpm = String(Math.round(WPM * (req.speed ?? 1)));
-    return new Promise((resolve, reject) => {
-      const child = spawn(this.#program, ['-v', voice, '-s', wpm, '--stdout'], { stdio: ['pipe', 'pipe', 'pipe'] });
-      const chunks: Buffer[] = [];
-      let bytes = 0;
-      let first = false;
-      let stderr = '';
-      child.stdout.on('data', (b: Buffer) => {
-        chunks.push(b);
-        bytes += b.length;
-        if (!first && bytes > WAV_HEADER) {
-          first = true;
-          req.onFirstAudio?.();
-        }
-      });
-      child.stderr.on('data', (b: Buffer) => void (stderr += b.toString()));
-      child.on('error', (err: NodeJS.ErrnoException) =>
-        reject(err.code === 'ENOENT' ? new TtsError('engine-missing', 'espeak-ng is not installed (apt-get install espeak-ng)') : new TtsError('engine-failed', err.message)),
-      );
-      child.on('close', (code) => {
-        if (code !== 0) return reject(new TtsError('engine-failed', `espeak-ng exited ${code}: ${stderr.trim()}`));
-        const wav = parseWav(Buffer.concat(chunks));
-        if (!wav.ok) return reject(new TtsError('engine-failed', `espeak-ng wrote no WAV: ${wav.error.detail}`));
-        resolve(wav.sampleRate === req.rate ? wav.samples : resampleAll({ input: wav.samples, fromRate: wav.sampleRate, toRate: req.rate, quality: 'high' }));
-      });
-      child.stdin.end(req.text);
-    });
+    return synthesizeByProgram({ program: this.#program, args: ['-v', voice, '-s', wpm, '--stdout'], stdin: text, debianPackage: 'espeak-ng', req });
   }
 }

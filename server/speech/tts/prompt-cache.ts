@@ -56,8 +56,10 @@ export class TtsPrompts {
     return { hits: this.#hits, misses: this.#misses };
   }
 
+  /** each voice once, with the engine that speaks it (the first that lists it, as promptFile picks) */
   voices(): Array<{ voice: string; engine: string }> {
-    return this.#engines.flatMap((e) => e.voices().map((voice) => ({ voice, engine: e.name })));
+    const seen = new Set<string>();
+    return this.#engines.flatMap((e) => e.voices().filter((v) => !seen.has(v) && seen.add(v)).map((voice) => ({ voice, engine: e.name })));
   }
 
   /** the WAV file of `text` spoken; synthesised once per text+voice+rate+speed */

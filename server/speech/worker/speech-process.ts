@@ -20,8 +20,14 @@ const send = (m: SpeechMessage): void => {
   process.send?.(m);
 };
 const voices = new Map<string, SherpaOfflineTts>();
-/** with the factor by which sherpa-onnx's token times are short: it assumes no subsampling for tdnn models */
-const recognizers = new Map<string, { recognizer: SherpaOfflineRecognizer; timeScale: number }>();
+/**
+ * with the factor by which sherpa-onnx's token times are short (it assumes no subsampling for tdnn
+ * models) and the longest audio one decode may take (Whisper: sherpa-onnx keeps the first 30 s less
+ * 50 frames and drops the rest with a log line), null: no limit
+ */
+const recognizers = new Map<string, { recognizer: SherpaOfflineRecognizer; timeScale: number; maxSeconds: number | null }>();
+/** Whisper's pieces: under its 30 s window with room for the 50 frames sherpa-onnx keeps free */
+const WHISPER_MAX_SECONDS = 28;
 /** streaming transducers (OnlineRecognizer, KeywordSpotter) */
 const online = new OnlineModels();
 /** PCM socket streams whose utterances are recognised (live transcription, IVR speech input) */
@@ -56,20 +62,33 @@ async function loadRecognizer(name: string, dir: string): Promise<SpeechResult> 
   if (online.isStreaming(dir)) return { op: 'load-recognizer', ...(await online.load(name, dir)), streaming: true };
   const m = await offlineAsrCheck({ name, dir });
   const recognizer = new (sherpa().OfflineRecognizer)(offlineRecognizerConfig(m));
-  recognizers.set(name, { recognizer, timeScale: m.subsamplingFactor });
+  recognizers.set(name, { recognizer, timeScale: m.subsamplingFactor, maxSeconds: m.modelType === 'whisper' ? WHISPER_MAX_SECONDS : null });
   return { op: 'load-recognizer', sampleRate: m.sampleRate, featureDim: m.featureDim, vocabSize: m.vocabSize, streaming: false, modelType: m.modelType };
+}
+
+/** one decode of `pcm`; token times from its start */
+function decodeOnce(recognizer: SherpaOfflineRecognizer, rate: number, pcm: Int16Array): { text: string; tokens: string[]; timestamps: number[] } {
+  const stream = recognizer.createStream();
+  stream.acceptWaveform({ samples: dithered(pcm), sampleRate: rate });
+  recognizer.decode(stream);
+  return recognizer.getResult(stream);
 }
 
 function transcribe(name: string, rate: number, pcm: Int16Array): SpeechResult {
   const loaded = recognizers.get(name);
   if (!loaded) throw new Error(`recogniser '${name}' is not loaded`);
-  const { recognizer, timeScale } = loaded;
-  const samples = dithered(pcm);
-  const stream = recognizer.createStream();
-  stream.acceptWaveform({ samples, sampleRate: rate });
-  recognizer.decode(stream);
-  const r = recognizer.getResult(stream);
-  return { op: 'transcribe', text: r.text, tokens: r.tokens, timestamps: r.timestamps.map((t) => t * timeScale) };
+  const { recognizer, timeScale, maxSeconds } = loaded;
+  // audio longer than the model's window is decoded in consecutive pieces (a word across a cut may
+  // be misheard, which is better than the tail being dropped); the texts are joined as they came
+  const piece = maxSeconds === null ? Math.max(1, pcm.length) : maxSeconds * rate;
+  const out = { text: '', tokens: [] as string[], timestamps: [] as number[] };
+  for (let start = 0; start === 0 || start < pcm.length; start += piece) {
+    const r = decodeOnce(recognizer, rate, pcm.subarray(start, start + piece));
+    out.text += r.text;
+    out.tokens.push(...r.tokens);
+    out.timestamps.push(...r.timestamps.map((t) => t * timeScale + start / rate));
+  }
+  return { op: 'transcribe', ...out };
 }
 
 async function handle(req: SpeechRequest): Promise<SpeechResult> {
