@@ -2,7 +2,10 @@
 // with their own tones (1001 400 Hz, 1002 800 Hz, 1003 1200 Hz) dial room 3000 and the screen lists
 // all three without a reload; 1002 muted from the screen is marked muted there and in the API, and
 // 1001's decoded audio holds 1003's tone but not 1002's while it is muted and 1002's again after
-// the unmute; 1003 removed from the screen: its phone's call ends and its row goes.
+// the unmute; 1003 removed from the screen: its phone's call ends and its row goes. Room settings:
+// a PIN of two digits is refused under the PIN field (the server's reason), then room 3010 saved
+// with a participant PIN, a moderator PIN and wait-for-moderator shows its tags, the API says
+// hasPin without the PIN, and an edit removing the participant PIN keeps the moderator PIN.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -10,7 +13,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers/browser.js';
 import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
-import { confirmPopover, pageTitle, signInAsAdmin } from './helpers/console-page.js';
+import { clickUntil, confirmPopover, fieldError, pageTitle, saveDialog, signInAsAdmin } from './helpers/console-page.js';
 import { describeLevels, measureWallClock } from './helpers/tones.js';
 import type { Phone } from './helpers/baresip.js';
 
@@ -96,5 +99,33 @@ describe('console: conference rooms', { skip: chromiumMissing() ?? false, timeou
     assert.ok(whileMuted.levels.get(1200)! > HEARD_DB, `1001 hears 1003 while 1002 is muted: ${describeLevels(whileMuted)}`);
     assert.ok(whileMuted.levels.get(800)! < whileMuted.levels.get(1200)! - ABSENT_MARGIN_DB, `1001 does not hear the muted 1002: ${describeLevels(whileMuted)}`);
     assert.ok(afterUnmute.levels.get(800)! > HEARD_DB, `1001 hears 1002 again after the unmute: ${describeLevels(afterUnmute)}`);
+  });
+
+  it('saves a room with a PIN: a bad PIN is refused under its field, the saved room shows its tags, the API never returns the PIN', async () => {
+    await page.goto(`${rig.server.baseUrl}/conferences`);
+    await pageTitle(page, 'Conference rooms');
+    const dialog = page.locator('.ant-modal:visible');
+    await clickUntil(page.getByTestId('room-settings-new'), dialog);
+    await page.getByTestId('room-settings-room').fill('3010');
+    await page.getByTestId('room-settings-name').fill('Board');
+    await page.getByTestId('room-settings-pin').fill('12');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    assert.match(await fieldError(page, 'participantPin'), /4–12 digits/);
+    await page.getByTestId('room-settings-pin').fill('4321');
+    await page.getByTestId('room-settings-moderator-pin').fill('97531');
+    await page.getByTestId('room-settings-wait').click();
+    await saveDialog(page, 'Save');
+    const row = page.getByTestId('room-settings-3010');
+    for (const tag of ['PIN', 'Moderator PIN', 'Waits for moderator']) await row.getByText(tag, { exact: true }).waitFor();
+    const saved = await rig.server.api<Record<string, unknown>>('GET', '/api/v1/conference-rooms/3010');
+    assert.deepEqual([saved.status, saved.body['name'], saved.body['hasPin'], saved.body['hasModeratorPin'], saved.body['waitForModerator']], [200, 'Board', true, true, true]);
+    assert.doesNotMatch(JSON.stringify(saved.body), /4321|97531/, 'the PINs never come back');
+
+    await clickUntil(row.getByRole('button', { name: 'Edit' }), dialog);
+    await dialog.getByText('No participant PIN').click();
+    await saveDialog(page, 'Save');
+    await row.getByText('Open', { exact: true }).waitFor();
+    const edited = await rig.server.api<Record<string, unknown>>('GET', '/api/v1/conference-rooms/3010');
+    assert.deepEqual([edited.body['hasPin'], edited.body['hasModeratorPin'], edited.body['waitForModerator']], [false, true, true], 'the moderator PIN kept');
   });
 });

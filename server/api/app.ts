@@ -38,6 +38,7 @@ import { mountPresenceRoutes } from './routes/presence.js';
 import { MOH_PATH_PREFIX, mountMohRoutes } from './routes/moh.js';
 import { mountCallRoutes } from './routes/calls.js';
 import { mountConferenceRoutes } from './routes/conferences.js';
+import { mountConferenceRoomRoutes } from './routes/conference-rooms.js';
 import { mountSetupRoutes } from './routes/setup.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -101,6 +102,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountMohRoutes(app, deps);
   mountCallRoutes(app, deps);
   mountConferenceRoutes(app, deps);
+  mountConferenceRoomRoutes(app, deps);
   mountSetupRoutes(app, deps);
   mountEventRoutes(app, deps);
   mountSystemRoutes(app, deps);

@@ -18,6 +18,7 @@ import { USER_ROUTES } from './openapi-users.js';
 import { VOICEMAIL_ROUTES } from './openapi-voicemail.js';
 import { MOH_ROUTES } from './openapi-moh.js';
 import { CALL_ROUTES, CONFERENCE_ROUTES } from './openapi-calls.js';
+import { CONFERENCE_ROOM_ROUTES } from './openapi-conference-rooms.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -257,6 +258,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   ...MOH_ROUTES,
   ...CALL_ROUTES,
   ...CONFERENCE_ROUTES,
+  ...CONFERENCE_ROOM_ROUTES,
 ];
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {

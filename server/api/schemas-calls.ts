@@ -40,8 +40,14 @@ export const ConferenceMember = z.object({
   name: z.string().nullable(),
   joinedAt: z.string().meta({ description: 'ISO 8601' }),
   muted: z.boolean().meta({ description: 'heard by nobody; still hears the room' }),
+  moderator: z.boolean().meta({ description: 'joined with the moderator PIN' }),
+  waiting: z.boolean().meta({ description: 'waiting for a moderator: hears music on hold, heard by nobody' }),
 });
-export const ConferenceRoomView = z.object({ room: z.string().meta({ description: 'the room number dialled' }), members: z.array(ConferenceMember) });
+export const ConferenceRoomView = z.object({
+  room: z.string().meta({ description: 'the room number dialled' }),
+  locked: z.boolean().meta({ description: "locked by a moderator's key: new participants are refused" }),
+  members: z.array(ConferenceMember),
+});
 export const ConferenceList = z.object({ items: z.array(ConferenceRoomView) });
 export const MuteRequest = z.strictObject({ muted: z.boolean() });
 export const ConferenceAction = z.object({ room: z.string(), callId: z.string(), action: z.enum(['mute', 'unmute', 'kick']) });

@@ -18,6 +18,7 @@ import {
   DialPlanRepository,
   CalendarRepository,
   KeywordRepository,
+  ConferenceRoomRepository,
   IvrFlowRepository,
   ExtensionRepository,
   SessionRepository,
@@ -32,7 +33,7 @@ import { createAccessControl } from './app.js';
 import { testProvisioning } from '../provisioning/testing.js';
 import { AuditLog } from '../security/audit.js';
 import { SecretBox } from '../security/secret-box.js';
-import { createDialPlanService } from '../calls/index.js';
+import { ConferenceSettings, createDialPlanService } from '../calls/index.js';
 import { createCalendarLookup } from '../calendars/index.js';
 import { CallKeywords } from '../transcription/keywords.js';
 import { readVocabulary } from '../speech/keyword-spelling.js';
@@ -152,6 +153,7 @@ export async function createApiHarness(overrides: Partial<ApiDeps> = {}): Promis
       logger: silentLogger,
     }),
     presence: { lines: () => [] },
+    conferenceRooms: new ConferenceSettings({ repository: new ConferenceRoomRepository({ db: database.db, now }) }),
     logger: quietApiLogger,
     metrics,
     audit,

@@ -20,7 +20,7 @@ import type {
 } from '../store/index.js';
 import type { PolicyProfile } from '../users/index.js';
 import type { AccessControl, Principal } from './access.js';
-import type { DialPlanService, LiveCallView } from '../calls/index.js';
+import type { ConferenceSettings, DialPlanService, LiveCallView } from '../calls/index.js';
 import type { RecordingVault, RetentionService } from '../recording/index.js';
 import type { AuditChainReport, KeywordRepository, RetentionRepository, TranscriptsRepository } from '../store/index.js';
 import type { AuditExportRow, AuditSigningKey } from '../security/audit-signing.js';
@@ -203,7 +203,11 @@ export interface SetupApi {
 }
 
 export interface ConferenceControl {
-  list(): { readonly room: string; readonly members: { readonly callId: string; readonly number: string; readonly name: string | null; readonly joinedAt: number; readonly muted: boolean }[] }[];
+  list(): {
+    readonly room: string;
+    readonly locked: boolean;
+    readonly members: { readonly callId: string; readonly number: string; readonly name: string | null; readonly joinedAt: number; readonly muted: boolean; readonly moderator: boolean; readonly waiting: boolean }[];
+  }[];
   /** false when the room is not open or the call is not in it */
   mute(room: string, callId: string, muted: boolean): boolean;
 }
@@ -281,6 +285,8 @@ export interface ApiDeps {
   readonly setup?: SetupApi;
   /** /api/v1/conferences: the rooms open now (server/calls' Rooms); kicking goes through liveCalls' hangup */
   readonly conferences?: ConferenceControl;
+  /** /api/v1/conference-rooms: room settings, PINs hashed (server/calls/conference-settings.ts); without it those routes answer 404 */
+  readonly conferenceRooms?: Pick<ConferenceSettings, 'list' | 'get' | 'create' | 'update' | 'remove'>;
   /** /api/v1/moh: music-on-hold files (server/moh's MohLibrary); without it those routes answer 404 */
   readonly moh?: Pick<MohLibrary, 'list' | 'add' | 'remove'>;
   /** /api/v1/extensions/{number}/call-handling (DND, forwarding); without it those routes answer 404 */

@@ -20,7 +20,7 @@ import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { createCalendarLookup } from '../calendars/index.js';
 import { classify } from '../numbers/index.js';
 import { MohLibrary } from '../moh/library.js';
-import type { AcdHandlers, IvrHandlers, VoicemailPort } from '../calls/handlers/index.js';
+import type { AcdHandlers, IvrHandlers, RoomPolicies, VoicemailPort } from '../calls/handlers/index.js';
 import type { TtsPrompts } from '../speech/index.js';
 
 export interface CallSideOptions {
@@ -49,6 +49,8 @@ export interface CallSideOptions {
   readonly vault: RecordingVault;
   /** mailboxes: 'voicemail' steps and missed calls to extensions (server/voicemail) */
   readonly voicemail?: VoicemailPort;
+  /** conference room settings: PINs and wait-for-moderator (server/calls/conference-settings.ts) */
+  readonly conferencePolicies?: RoomPolicies;
   /** the ACD's handlers ('queue' and 'agent-login' steps) */
   readonly acd?: AcdHandlers;
   /** IVR flows: 'flow' steps (server/app/ivr.ts) */
@@ -167,6 +169,7 @@ export function createCallSide(o: CallSideOptions) {
     ...(o.acd ? { acd: o.acd } : {}),
     ...(o.ivr ? { ivr: o.ivr.handlers } : {}),
     tts: o.tts,
+    ...(o.conferencePolicies ? { conferencePolicies: o.conferencePolicies } : {}),
     ...(o.voicemail ? { voicemail: o.voicemail } : {}),
     ...(o.onConversation ? { onConversation: o.onConversation } : {}),
     pickupGroups: { groupOf: (n) => o.callHandling.pickupGroup(n), members: (g) => o.callHandling.pickupGroupMembers(g) },
@@ -242,8 +245,8 @@ export function createCallSide(o: CallSideOptions) {
             callee: e.callee,
             leg: e.leg,
             // PCI DSS: digits keyed while the recording is paused or in an IVR step marked sensitive
-            // (a card number) are never passed on
-            ...(control.recordingPaused(e.callId) || o.ivr?.inSensitiveStep?.(e.callId) === true ? { redacted: true } : { digit: e.digit }),
+            // (a card number), or a conference room's PIN, are never passed on
+            ...(control.recordingPaused(e.callId) || o.ivr?.inSensitiveStep?.(e.callId) === true || control.rooms.keyingPin(e.callId) ? { redacted: true } : { digit: e.digit }),
             durationMs: e.durationMs,
             method: e.method,
           }),

@@ -28,6 +28,7 @@ import {
   VoicemailRepository,
   MailOutboxRepository,
   ProvisioningRepository,
+  ConferenceRoomRepository,
   openDatabase,
   type VoicemailMessageRow,
 } from '../store/index.js';
@@ -42,7 +43,7 @@ import { createMetrics } from './metrics.js';
 import { createSipSide } from './sip.js';
 import { createCallSide, recordingsDirOf } from './calls.js';
 import { createTranscriptionSide } from './transcription.js';
-import type { Call, CallRecord } from '../calls/index.js';
+import { ConferenceSettings, type Call, type CallRecord } from '../calls/index.js';
 import { createTrunkSide } from './trunks.js';
 import { localTtsEngines, loadManifest, ModelInstaller, onnxModelCheck, TtsPrompts } from '../speech/index.js';
 import { drainWithDeadline } from './drain.js';
@@ -211,6 +212,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     logger,
   });
   const flowRepository = new IvrFlowRepository({ db, now: () => clock.now() });
+  const conferenceSettings = new ConferenceSettings({ repository: new ConferenceRoomRepository({ db, now: () => clock.now() }) });
   const calendarLookup = createCalendarLookup({ get: (id) => calendarRepository.get(id) });
   const transcription = createTranscriptionSide({
     config,
@@ -252,6 +254,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ivr: { handlers: ivr.handlers, flowExists: ivr.flowExists, inSensitiveStep: ivr.inSensitiveStep },
     config,
     tts,
+    conferencePolicies: conferenceSettings,
     logger,
     clock,
     metrics,
@@ -351,6 +354,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     moh: calls.moh,
     liveCalls: calls.control.live,
     conferences: calls.control.rooms,
+    conferenceRooms: conferenceSettings,
     setup: {
       sipDomain: config.sipDomain,
       publicAddress: config.publicAddress,

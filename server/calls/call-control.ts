@@ -127,6 +127,8 @@ export function createCallControl(o: CallControlOptions): CallControl {
     monitored: new Set(),
     promptsDir: o.promptsDir ?? 'prompts',
     tts: o.tts ?? null,
+    ...(o.musicOnHold ? { musicOnHold: o.musicOnHold } : {}),
+    ...(o.conferencePolicies ? { conferencePolicies: o.conferencePolicies } : {}),
     ringingCalls: () => [...calls.values()].filter((c) => c.ringing.length > 0),
     pickupGroups: o.pickupGroups ?? { groupOf: async () => null, members: async () => [] },
     ...(o.acd ? { acd: o.acd } : {}),

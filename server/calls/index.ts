@@ -9,3 +9,4 @@ export type * from './types.js';
 export * from './dialplan/index.js';
 export type { OutboundDialer } from './handlers/route.js';
 export type { CallLine, CallLines, LineListener } from './lines.js';
+export { ConferenceSettings, type ConferenceRoomView, type ConferenceRoomWrite, type SettingsResult } from './conference-settings.js';

@@ -3,6 +3,7 @@
 import type { AcdHandlers, IvrHandlers } from './handlers/index.js';
 import type { SpeechPrompts } from './handlers/say.js';
 import type { VoicemailPort } from './handlers/voicemail.js';
+import type { RoomPolicies } from './handlers/conference-policy.js';
 import type { Clock, DigestAuthenticator, Flow, ListeningPoint, Logger, SendTarget, SessionTimerPolicy, SipStack, TimerValues } from '../sip/index.js';
 import type { MediaEngine, PlayItem, SealOptions } from '../../media/index.js';
 import type { DialPlanEntry } from './dialplan/resolver.js';
@@ -107,6 +108,8 @@ export interface CallControlOptions {
   readonly musicOnHold?: () => Promise<PlayItem | undefined>;
   /** on-device TTS for dial plan 'say' steps (server/speech); absent: they are skipped */
   readonly tts?: SpeechPrompts;
+  /** conference room settings (PINs, wait for moderator: conference-settings.ts); absent: every room is open */
+  readonly conferencePolicies?: RoomPolicies;
   /** mailboxes (server/voicemail): 'voicemail' steps and a missed extension's messages; absent: none */
   readonly voicemail?: VoicemailPort;
   /** an answered conversation (two-party, bridged or picked up), as recording sees it: live transcription taps its parties here */

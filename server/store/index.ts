@@ -79,3 +79,5 @@ export { ProvisioningRepository, type ProvisioningDeviceInput, type PendingSight
 export type { ProvisioningDeviceRow, ProvisioningPendingRow, ProvisioningTemplateRow } from './schema/provisioning.js';
 export { KeywordRepository, type KeywordHitQuery, type KeywordListInput, type NewKeywordHit } from './repositories/keywords.js';
 export type { KeywordHitRow, KeywordListRow } from './schema/keywords.js';
+export { ConferenceRoomRepository, type ConferenceRoomInput } from './repositories/conference-rooms.js';
+export type { ConferenceRoomRow } from './schema/conference-rooms.js';

@@ -186,6 +186,12 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/setup/complete': 'extensions.write',
   'POST /api/v1/conferences/:room/members/:callId/mute': 'calls.control',
   'POST /api/v1/conferences/:room/members/:callId/kick': 'calls.control',
+  // a room's PINs and options are dial plan configuration
+  'GET /api/v1/conference-rooms': 'dialplan.read',
+  'POST /api/v1/conference-rooms': 'dialplan.write',
+  'GET /api/v1/conference-rooms/:room': 'dialplan.read',
+  'PUT /api/v1/conference-rooms/:room': 'dialplan.write',
+  'DELETE /api/v1/conference-rooms/:room': 'dialplan.write',
   'GET /api/v1/moh/classes/:class/files': 'moh.read',
   'PUT /api/v1/moh/classes/:class/files/:name': 'moh.write',
   'DELETE /api/v1/moh/classes/:class/files/:name': 'moh.write',

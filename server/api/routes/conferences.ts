@@ -16,7 +16,7 @@ export function mountConferenceRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
 
   app.get('/api/v1/conferences', session, (c) => {
     if (deps.conferences === undefined) return absent(c);
-    return c.json({ items: deps.conferences.list().map((r) => ({ room: r.room, members: r.members.map((m) => ({ ...m, joinedAt: new Date(m.joinedAt).toISOString() })) })) });
+    return c.json({ items: deps.conferences.list().map((r) => ({ room: r.room, locked: r.locked, members: r.members.map((m) => ({ ...m, joinedAt: new Date(m.joinedAt).toISOString() })) })) });
   });
 
   app.post('/api/v1/conferences/:room/members/:callId/mute', session, async (c) => {

@@ -1,80 +1,35 @@
 // A conference room (FreeSWITCH's default dialplan puts them at 3000-3099): the call is answered
-// here and its endpoint joins the room's mixer; the room closes when its last member leaves.
-// Rooms also answers the API's live view: who is in which room since when, muted or not.
-import type { EndpointHandle, RoomHandle } from '../../../media/index.js';
-import type { Call } from '../call.js';
+// here and its endpoint joins the room's mixer; the room closes when its last member leaves. A
+// room with settings (conference-policy.ts) first asks for a PIN (three tries, then goodbye and
+// BYE with the cause 'conference-pin-failed'); the moderator PIN marks the member moderator, and
+// with wait-for-moderator participants hear music on hold until one is there. A locked room
+// refuses new participants (cause 'conference-locked'). In the room, keys mute and lock
+// (conference-keys.ts).
+import type { EndpointHandle, PlayItem } from '../../../media/index.js';
+import { CallState, type Call } from '../call.js';
 import { BaseHandler, type HandlerContext, type HandlerOutcome } from './handler.js';
 import { answerable, type LocalServices } from './local.js';
+import { Rooms } from './conference-rooms.js';
+import { roomKeys } from './conference-keys.js';
+import { askPin, playWaitMusic, PROMPTS, speak, type RoomPolicies, type RoomRole } from './conference-policy.js';
+import type { SpeechPrompts } from './say.js';
 
-/** One member of a room as the API lists it. */
-export interface RoomMember {
-  readonly callId: string;
-  readonly number: string;
-  readonly name: string | null;
-  /** ms since the epoch */
-  readonly joinedAt: number;
-  readonly muted: boolean;
-}
+export { Rooms, type RoomMember } from './conference-rooms.js';
 
-interface Seat {
-  readonly endpoint: EndpointHandle;
-  readonly number: string;
-  readonly name: string | null;
-  readonly joinedAt: number;
-  muted: boolean;
-}
-
-/** The open rooms, shared by every conference handler and the API's live room view. */
-export class Rooms {
-  readonly #rooms = new Map<string, { room: RoomHandle; members: Map<string, Seat> }>();
-  readonly #services: LocalServices;
-  readonly #now: () => number;
-
-  constructor(services: LocalServices, now: () => number = Date.now) {
-    this.#services = services;
-    this.#now = now;
-  }
-
-  join(number: string, call: Call, endpoint: EndpointHandle): RoomHandle {
-    let entry = this.#rooms.get(number);
-    if (entry === undefined) {
-      entry = { room: this.#services.engine.createRoom({ group: `conference:${number}`, sampleRate: 8000 }), members: new Map() };
-      this.#rooms.set(number, entry);
-    }
-    entry.members.set(call.id, { endpoint, number: call.caller.number, name: call.caller.displayName, joinedAt: this.#now(), muted: false });
-    entry.room.join(endpoint);
-    return entry.room;
-  }
-
-  leave(number: string, callId: string): void {
-    const entry = this.#rooms.get(number);
-    if (entry === undefined || !entry.members.delete(callId) || entry.members.size > 0) return;
-    entry.room.close();
-    this.#rooms.delete(number);
-  }
-
-  /** the open rooms by number, members in the order they joined */
-  list(): { readonly room: string; readonly members: RoomMember[] }[] {
-    return [...this.#rooms].map(([room, e]) => ({ room, members: [...e.members].map(([callId, s]) => ({ callId, number: s.number, name: s.name, joinedAt: s.joinedAt, muted: s.muted })) }));
-  }
-
-  /** false when the room is not open or the call is not in it */
-  mute(room: string, callId: string, muted: boolean): boolean {
-    const entry = this.#rooms.get(room);
-    const seat = entry?.members.get(callId);
-    if (entry === undefined || seat === undefined) return false;
-    seat.muted = muted;
-    entry.room.mute(seat.endpoint, muted);
-    return true;
-  }
+export interface ConferenceServices extends LocalServices {
+  /** absent or null: no prompts (the caller keys blind) */
+  readonly tts?: SpeechPrompts | null;
+  readonly musicOnHold?: () => Promise<PlayItem | undefined>;
+  /** room settings; absent: every room is open */
+  readonly conferencePolicies?: RoomPolicies;
 }
 
 export class ConferenceRoom extends BaseHandler {
   readonly name = 'conference';
-  readonly #services: LocalServices;
+  readonly #services: ConferenceServices;
   readonly #rooms: Rooms;
 
-  constructor(services: LocalServices, rooms: Rooms) {
+  constructor(services: ConferenceServices, rooms: Rooms) {
     super();
     this.#services = services;
     this.#rooms = rooms;
@@ -84,16 +39,49 @@ export class ConferenceRoom extends BaseHandler {
     const d = ctx.step.destination;
     if (d.kind !== 'conference') throw new Error(`conference cannot run a '${d.kind}' destination`);
     const number = d.room ?? ctx.step.dialled;
+    const policy = (await this.#services.conferencePolicies?.policy(number)) ?? null;
     const ready = await answerable({ call, ctx, services: this.#services, group: `conference:${number}` });
     if (!('media' in ready)) return ready;
-    this.#rooms.join(number, call, ready.media.endpoint);
-    // the seat is the call's: it is given up when the call ends, whoever ends it
-    call.adopt({ close: () => this.#rooms.leave(number, call.id) });
+    const endpoint = ready.media.endpoint;
     if (!call.answerHere(ready.media, ready.media.lastSent()!)) {
-      this.#rooms.leave(number, call.id);
       void ready.media.close();
       return { kind: 'killed', reason: 'call-ended' };
     }
+    const services = this.#services;
+    let role: RoomRole = 'participant';
+    if (policy !== null) {
+      // a PIN is a secret: its digits do not go out on the events stream
+      this.#rooms.keying(call.id, true);
+      const keyed = await askPin({ call, endpoint, policy, services }).finally(() => this.#rooms.keying(call.id, false));
+      if (call.state === CallState.Ended) return { kind: 'answered' };
+      if (keyed === null) return this.#refuse(call, endpoint, PROMPTS.goodbye, 'conference-pin-failed');
+      role = keyed;
+    }
+    // a moderator may enter a locked room (ConfBridge lets admins in)
+    if (role !== 'moderator' && this.#rooms.isLocked(number)) return this.#refuse(call, endpoint, PROMPTS.locked, 'conference-locked');
+    if (call.state === CallState.Ended) return { kind: 'answered' };
+    const seated = this.#rooms.join({ number, call, endpoint, moderator: role === 'moderator', waitForModerator: policy?.waitForModerator ?? false });
+    // the seat is the call's: it is given up when the call ends, whoever ends it
+    call.adopt({ close: () => this.#rooms.leave(number, call.id) });
+    const offKeys = roomKeys({ call, endpoint, room: number, rooms: this.#rooms, services });
+    call.adopt({ close: offKeys });
+    ctx.logger.info({ call: call.id, room: number, role, seated }, 'conference member joined');
+    if (seated === 'waiting') await this.#wait(call, endpoint, number);
+    return { kind: 'answered' };
+  }
+
+  /** a participant waiting for the moderator: told so, then music until the moderator's arrival stops it */
+  async #wait(call: Call, endpoint: EndpointHandle, number: string): Promise<void> {
+    await speak({ call, endpoint, services: this.#services, text: PROMPTS.waiting });
+    if (!this.#rooms.waiting(number, call.id)) return;
+    await playWaitMusic(endpoint, this.#services);
+    // the moderator came while the music was looked up: the admission's stop came before the play
+    if (!this.#rooms.waiting(number, call.id)) endpoint.stopPlayback();
+  }
+
+  async #refuse(call: Call, endpoint: EndpointHandle, text: string, cause: string): Promise<HandlerOutcome> {
+    await speak({ call, endpoint, services: this.#services, text });
+    await call.hangup('system', cause);
     return { kind: 'answered' };
   }
 }

@@ -3,7 +3,7 @@
 import type { Destination } from '../dialplan/destinations.js';
 import type { CallHandler, HandlerFactory } from './handler.js';
 import type { ResolvedStep } from '../dialplan/resolver.js';
-import { ConferenceRoom, Rooms } from './conference.js';
+import { ConferenceRoom, Rooms, type ConferenceServices } from './conference.js';
 import { DialExtension, RingGroup, type DialServices } from './dial.js';
 export { dialNumbers } from './dial.js';
 import { Monitor, type MonitorServices } from './monitor.js';
@@ -20,6 +20,8 @@ export type { MonitorServices } from './monitor.js';
 export type { AnchoredServices } from './anchored.js';
 export type { PickupServices } from './pickup.js';
 export type { SayServices, SpeechPrompts } from './say.js';
+export type { ConferenceServices } from './conference.js';
+export type { RoomPolicies, RoomPolicy, RoomRole } from './conference-policy.js';
 export type { OutboundDialer, RouteServices } from './route.js';
 export type { VoicemailPort, VoicemailMessageView, PlayableAudio, MessageRecording, GreetingTake } from './voicemail.js';
 
@@ -39,7 +41,7 @@ export interface IvrHandlers {
 
 type Factories = { [K in Destination['kind']]: ((step: ResolvedStep) => CallHandler) | null };
 
-export function handlerFactory(base: DialServices & MonitorServices & AnchoredServices & PickupServices & RouteServices & SayServices & { readonly acd?: AcdHandlers; readonly ivr?: IvrHandlers; readonly voicemail?: VoicemailPort | null; readonly rooms?: Rooms }): HandlerFactory {
+export function handlerFactory(base: DialServices & MonitorServices & AnchoredServices & PickupServices & RouteServices & SayServices & Pick<ConferenceServices, 'musicOnHold' | 'conferencePolicies'> & { readonly acd?: AcdHandlers; readonly ivr?: IvrHandlers; readonly voicemail?: VoicemailPort | null; readonly rooms?: Rooms }): HandlerFactory {
   const acd = base.acd;
   const ivr = base.ivr;
   const voicemail = base.voicemail ?? null;

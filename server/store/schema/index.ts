@@ -19,3 +19,4 @@ export * from './provisioning.js';
 export * from './transcripts.js';
 export * from './keywords.js';
 export * from './mail-outbox.js';
+export * from './conference-rooms.js';

@@ -2529,6 +2529,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conference-rooms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conference rooms with settings (PINs are never shown: hasPin says whether one is set) */
+        get: operations["getApiV1ConferenceRooms"];
+        put?: never;
+        /** Give a room settings: participant PIN, moderator PIN, wait for moderator */
+        post: operations["postApiV1ConferenceRooms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conference-rooms/{room}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One room's settings */
+        get: operations["getApiV1ConferenceRoomsRoom"];
+        /** Change a room's settings (a PIN absent stays as it is; null removes it) */
+        put: operations["putApiV1ConferenceRoomsRoom"];
+        post?: never;
+        /** Remove a room's settings: the room is open to anyone again */
+        delete: operations["deleteApiV1ConferenceRoomsRoom"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -20647,6 +20684,8 @@ export interface operations {
                         items: {
                             /** @description the room number dialled */
                             room: string;
+                            /** @description locked by a moderator's key: new participants are refused */
+                            locked: boolean;
                             members: {
                                 /** @description the member's call (GET /api/v1/calls lists it too) */
                                 callId: string;
@@ -20657,6 +20696,10 @@ export interface operations {
                                 joinedAt: string;
                                 /** @description heard by nobody; still hears the room */
                                 muted: boolean;
+                                /** @description joined with the moderator PIN */
+                                moderator: boolean;
+                                /** @description waiting for a moderator: hears music on hold, heard by nobody */
+                                waiting: boolean;
                             }[];
                         }[];
                     };
@@ -20805,6 +20848,346 @@ export interface operations {
                 };
             };
             /** @description No open room with that number, or that call is not in it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1ConferenceRooms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rooms */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            room: string;
+                            name: string | null;
+                            /** @description participants key a PIN to join */
+                            hasPin: boolean;
+                            hasModeratorPin: boolean;
+                            waitForModerator: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1ConferenceRooms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string | null;
+                    /** @description what participants key, then #; null: no PIN; absent: unchanged */
+                    participantPin?: string | null;
+                    /** @description what a moderator keys, then #, instead; null: no moderator; absent: unchanged */
+                    moderatorPin?: string | null;
+                    /** @description participants hear music on hold, and nobody, until a moderator is in the room (needs a moderator PIN) */
+                    waitForModerator?: boolean;
+                    /** @description the room number dialled (a conference destination or one of HAILING_CONFERENCE_NUMBERS) */
+                    room: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        room: string;
+                        name: string | null;
+                        /** @description participants key a PIN to join */
+                        hasPin: boolean;
+                        hasModeratorPin: boolean;
+                        waitForModerator: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed: the issue names the field (a PIN not 4–12 digits, the same PIN twice, waiting for a moderator without a moderator PIN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description That room has settings already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1ConferenceRoomsRoom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The room */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        room: string;
+                        name: string | null;
+                        /** @description participants key a PIN to join */
+                        hasPin: boolean;
+                        hasModeratorPin: boolean;
+                        waitForModerator: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed: the issue names the field (a PIN not 4–12 digits, the same PIN twice, waiting for a moderator without a moderator PIN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description That room has no settings */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1ConferenceRoomsRoom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string | null;
+                    /** @description what participants key, then #; null: no PIN; absent: unchanged */
+                    participantPin?: string | null;
+                    /** @description what a moderator keys, then #, instead; null: no moderator; absent: unchanged */
+                    moderatorPin?: string | null;
+                    /** @description participants hear music on hold, and nobody, until a moderator is in the room (needs a moderator PIN) */
+                    waitForModerator?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        room: string;
+                        name: string | null;
+                        /** @description participants key a PIN to join */
+                        hasPin: boolean;
+                        hasModeratorPin: boolean;
+                        waitForModerator: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed: the issue names the field (a PIN not 4–12 digits, the same PIN twice, waiting for a moderator without a moderator PIN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description That room has no settings */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteApiV1ConferenceRoomsRoom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed: the issue names the field (a PIN not 4–12 digits, the same PIN twice, waiting for a moderator without a moderator PIN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        error: "validation failed";
+                        issues: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description That room has no settings */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -1,6 +1,8 @@
 // Conference rooms open now: each room with its members (number, joined at, muted). The list is
 // asked again on every call event of the stream and every 2 s besides (a mute has no event of its
 // own). A member can be muted/unmuted (heard by nobody, still hears the room) or removed (its call ends).
+// A room a moderator locked says so; a member shows moderator, or waiting for the moderator. Below,
+// the rooms' settings (PINs, wait for moderator: ConferenceRoomSettings.tsx).
 import { useCallback } from 'react';
 import { App, Badge, Button, Card, Empty, Popconfirm, Space, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +12,7 @@ import { useEvents } from '../lib/events';
 import { useInterval } from '../lib/use-interval';
 import { formatDateTime } from '../lib/format';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { ConferenceRoomSettings } from './ConferenceRoomSettings';
 
 type List = Response<'/api/v1/conferences', 'get'>;
 type Room = List['items'][number];
@@ -45,7 +48,12 @@ export default function Conferences() {
       {rooms.length === 0 && !list.loading && <Empty description={t('conferences.none')} />}
       <Space direction="vertical" style={{ width: '100%' }}>
         {rooms.map((room) => (
-          <Card key={room.room} title={t('conferences.room', { room: room.room, n: room.members.length })} data-testid={`room-${room.room}`}>
+          <Card
+            key={room.room}
+            title={t('conferences.room', { room: room.room, n: room.members.length })}
+            extra={room.locked ? <Tag color="red">{t('conferences.locked')}</Tag> : null}
+            data-testid={`room-${room.room}`}
+          >
             <Table<Member>
               rowKey="callId"
               size="small"
@@ -54,7 +62,17 @@ export default function Conferences() {
               columns={[
                 { title: t('conferences.number'), key: 'number', render: (_: unknown, m: Member) => (m.name ? `${m.name} <${m.number}>` : m.number) },
                 { title: t('conferences.joinedAt'), dataIndex: 'joinedAt', render: (v: string) => formatDateTime(v) },
-                { title: t('conferences.state'), dataIndex: 'muted', render: (v: boolean) => (v ? <Tag color="orange">{t('conferences.muted')}</Tag> : <Tag color="green">{t('conferences.speaking')}</Tag>) },
+                {
+                  title: t('conferences.state'),
+                  key: 'state',
+                  render: (_: unknown, m: Member) => (
+                    <Space size={4}>
+                      {m.muted ? <Tag color="orange">{t('conferences.muted')}</Tag> : <Tag color="green">{t('conferences.speaking')}</Tag>}
+                      {m.moderator && <Tag color="purple">{t('conferences.moderator')}</Tag>}
+                      {m.waiting && <Tag color="gold">{t('conferences.waiting')}</Tag>}
+                    </Space>
+                  ),
+                },
                 {
                   title: t('common.actions'),
                   key: 'actions',
@@ -76,6 +94,7 @@ export default function Conferences() {
           </Card>
         ))}
       </Space>
+      <ConferenceRoomSettings />
     </>
   );
 }
