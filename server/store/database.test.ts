@@ -19,7 +19,7 @@ describe('openDatabase', () => {
       );
       assert.deepEqual(
         tables.rows.map((r) => r['name']),
-        ['acd_agents', 'acd_interactions', 'acd_intervals', 'acd_memberships', 'acd_queues', 'acd_skills', 'admin_sessions', 'admin_users', 'api_tokens', 'audit_log', 'calendars', 'call_handling', 'call_legs', 'call_records', 'dial_plan', 'dids', 'extensions', 'ivr_flow_versions', 'ivr_flows', 'ivr_runs', 'keyword_hits', 'keyword_lists', 'mailboxes', 'outbound_routes', 'process_heartbeats', 'provisioning_devices', 'provisioning_pending', 'provisioning_templates', 'registration_bindings', 'retention_policies', 'security_settings', 'sip_bans', 'transcript_segments', 'transcription_jobs', 'trunk_attempts', 'trunks', 'user_recovery_codes', 'voicemail_messages'],
+        ['acd_agents', 'acd_interactions', 'acd_intervals', 'acd_memberships', 'acd_queues', 'acd_skills', 'admin_sessions', 'admin_users', 'api_tokens', 'audit_log', 'calendars', 'call_handling', 'call_legs', 'call_records', 'conference_rooms', 'dial_plan', 'dids', 'extensions', 'ivr_flow_versions', 'ivr_flows', 'ivr_runs', 'keyword_hits', 'keyword_lists', 'mail_outbox', 'mailboxes', 'outbound_routes', 'process_heartbeats', 'provisioning_devices', 'provisioning_pending', 'provisioning_templates', 'registration_bindings', 'retention_policies', 'security_settings', 'sip_bans', 'transcript_segments', 'transcription_jobs', 'trunk_attempts', 'trunks', 'user_recovery_codes', 'voicemail_messages'],
       );
       const mode = await database.client.execute('PRAGMA journal_mode');
       assert.equal(mode.rows[0]?.['journal_mode'], 'wal');
