@@ -205,6 +205,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const voicemail: VoicemailService = new VoicemailService({
     ...(mailQueue ? { newMessage: (m: VoicemailMessageRow) => void mailQueue.enqueue({ messageId: m.id, mailbox: m.mailbox }).catch((err: unknown) => logger.error({ mailbox: m.mailbox, err: String(err) }, 'voicemail e-mail not queued')) } : {}),
     repository: new VoicemailRepository({ db, now: () => clock.now() }),
+    // messages follow the recording rules: a call's legal hold or WORM retention keeps them
+    deleteRefusal: (callId) => retention.deleteRefusal(callId),
     engine: { startRecording: (r) => calls.media.startRecording(r) },
     vault,
     dir: resolve(config.dataDir, 'voicemail'),
@@ -389,7 +391,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       // mails a previous run could not send are tried again (the due ones at once)
       await mailQueue?.start();
       await transcription.start();
-      retentionJob = startRetentionJob({ clock, intervalMs: config.retentionPurgeIntervalMs, recordings: retention, audit: auditRepository, auditRetentionDays: config.auditRetentionDays, logger });
+      retentionJob = startRetentionJob({ clock, intervalMs: config.retentionPurgeIntervalMs, recordings: retention, voicemail: voicemail.retention, audit: auditRepository, auditRetentionDays: config.auditRetentionDays, logger });
       await sip.registrar.start();
       // bans still running when the process stopped hold again before SIP listens (audited as restored)
       const restored = sip.bans.restore(await banStore.loadActive(clock.now()));

@@ -35,6 +35,14 @@ export interface PurgeReport {
   readonly failed: number;
 }
 
+/** what the purge needs of the voicemail side */
+export interface VoicemailRetention {
+  /** messages left before `at` (their call has ended) */
+  messagesBefore(at: number): Promise<ReadonlyArray<{ readonly id: string; readonly callId: string }>>;
+  /** deletes the message and its audio; false when it is gone already */
+  purge(id: string): Promise<boolean>;
+}
+
 export type Refusal = { readonly ok: false; readonly status: 404 | 409; readonly reason: string };
 export type Outcome<T> = { readonly ok: true; readonly value: T } | Refusal;
 
@@ -129,19 +137,55 @@ export class RetentionService {
     const c = await this.#o.repository.candidate(o.id);
     if (c === undefined) return { ok: false, status: 404, reason: 'call record not found' };
     if (c.purgedAt !== null || c.recordingPath === '') return { ok: false, status: 404, reason: 'the call has no recording' };
-    if (c.legalHold) return { ok: false, status: 409, reason: 'the call is on legal hold' };
+    const refused = await this.#earlyDeleteRefusal(c, 'the recording');
+    if (refused !== null) return { ok: false, status: 409, reason: refused };
     const now = this.#o.clock.now();
-    if (this.#o.worm) {
-      if (c.endedAt === null) return { ok: false, status: 409, reason: 'WORM: the call has not ended' };
-      const days = this.retentionDays(c, await this.#o.repository.listPolicies());
-      if (days === null) return { ok: false, status: 409, reason: 'WORM: the recording is kept without end' };
-      const until = c.endedAt + days * DAY_MS;
-      if (until > now) return { ok: false, status: 409, reason: `WORM: retained until ${new Date(until).toISOString()}` };
-    }
     if (!(await this.#deleteFile({ id: c.id, recordingPath: c.recordingPath }))) return { ok: false, status: 409, reason: 'the recording file cannot be deleted' };
     await this.#o.repository.markPurged({ ids: [c.id], at: now });
     this.#o.audit.record({ actor: o.actor, action: 'recording.delete', target: c.id, ...(o.source ? { source: o.source } : {}), detail: { worm: this.#o.worm } });
     return { ok: true, value: { purgedAt: now } };
+  }
+
+  /**
+   * Why what a call left besides its recording (a voicemail message) may not be deleted by a
+   * person now: the call's legal hold, or in WORM mode its retention not yet over; null: it may.
+   */
+  async deleteRefusal(callId: string): Promise<string | null> {
+    const c = await this.#o.repository.candidate(callId);
+    if (c === undefined) return this.#o.worm ? 'WORM: the call that left it has no record, so its retention is unknown' : null;
+    return this.#earlyDeleteRefusal(c, 'what the call left');
+  }
+
+  async #earlyDeleteRefusal(c: Facts & { readonly legalHold: boolean; readonly endedAt: number | null }, what: string): Promise<string | null> {
+    if (c.legalHold) return 'the call is on legal hold';
+    if (!this.#o.worm) return null;
+    if (c.endedAt === null) return 'WORM: the call has not ended';
+    const days = this.retentionDays(c, await this.#o.repository.listPolicies());
+    if (days === null) return `WORM: ${what} is kept without end`;
+    const until = c.endedAt + days * DAY_MS;
+    return until > this.#o.clock.now() ? `WORM: retained until ${new Date(until).toISOString()}` : null;
+  }
+
+  /**
+   * Voicemail messages follow their call's retention (issue 12: messages follow the recording
+   * rules): each whose call's retention is over and that is not on legal hold is deleted, with an
+   * audit row. A message whose call has no record is kept.
+   */
+  async purgeVoicemail(vm: VoicemailRetention): Promise<number> {
+    const now = this.#o.clock.now();
+    const policies = await this.#o.repository.listPolicies();
+    let deleted = 0;
+    for (const m of await vm.messagesBefore(now)) {
+      const c = await this.#o.repository.candidate(m.callId);
+      if (c === undefined || c.endedAt === null || c.legalHold) continue;
+      const days = this.retentionDays(c, policies);
+      if (days === null || c.endedAt + days * DAY_MS > now) continue;
+      if (!(await vm.purge(m.id))) continue;
+      this.#o.audit.record({ actor: 'system', action: 'voicemail.purge', target: m.id, detail: { callId: m.callId, retainDays: days } });
+      deleted++;
+    }
+    if (deleted > 0) this.#o.logger.info({ deleted }, 'voicemail messages past retention deleted');
+    return deleted;
   }
 
   /** WORM: a policy may be added, or lengthened with the same matching; never shortened or removed. */

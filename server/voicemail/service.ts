@@ -27,6 +27,8 @@ export interface VoicemailOptions {
   readonly minMessageMs?: number;
   /** a message was stored (e-mail notification) */
   readonly newMessage?: (message: VoicemailMessageRow) => void;
+  /** why a person may not delete what call `callId` left now (legal hold, WORM); null or absent: they may */
+  readonly deleteRefusal?: (callId: string) => Promise<string | null>;
 }
 
 const ZERO: MailboxCounts = { newMessages: 0, oldMessages: 0 };
@@ -121,6 +123,22 @@ export class VoicemailService implements VoicemailPort {
     return true;
   }
 
+  /** a person deletes a message (the API, the phone menu): refused while its call is on legal hold or, with WORM, retained */
+  async deleteByPerson(id: string): Promise<{ readonly ok: true } | { readonly ok: false; readonly status: 404 | 409; readonly reason: string }> {
+    const m = await this.#o.repository.message(id);
+    if (!m) return { ok: false, status: 404, reason: 'message not found' };
+    const refused = (await this.#o.deleteRefusal?.(m.callId)) ?? null;
+    if (refused !== null) return { ok: false, status: 409, reason: refused };
+    return (await this.deleteMessage(id)) ? { ok: true } : { ok: false, status: 404, reason: 'message not found' };
+  }
+
+  /** the retention purge's view (server/recording/retention.ts): messages follow their call's retention */
+  readonly retention = {
+    messagesBefore: (at: number) => this.#o.repository.messagesBefore(at),
+    purge: (id: string) => this.deleteMessage(id),
+  };
+
+  /** deletes the message and its audio, unchecked (the purge, which decided already) */
   async deleteMessage(id: string): Promise<boolean> {
     const m = await this.#o.repository.deleteMessage(id);
     if (!m) return false;
@@ -251,7 +269,12 @@ export class VoicemailService implements VoicemailPort {
     await this.setRead(id, true);
   }
 
+  /** the phone menu's delete: a message its call's legal hold or WORM retention keeps stays, marked heard */
   async remove(id: string): Promise<void> {
-    await this.deleteMessage(id);
+    const done = await this.deleteByPerson(id);
+    if (!done.ok && done.status === 409) {
+      this.#o.logger.info({ message: id, reason: done.reason }, 'voicemail message kept: its call may not be deleted yet');
+      await this.setRead(id, true);
+    }
   }
 }

@@ -150,7 +150,8 @@ export function mountVoicemailRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   app.delete(messagePath, requireSession(deps), requireSupervisor(), async (c) => {
     const params = validate(c, VoicemailMessageParams, c.req.param());
     if (!params.ok) return params.response;
-    if (!(await vm.deleteMessage(params.value.id))) return jsonError(c, 404, { error: 'message not found' });
+    const deleted = await vm.deleteByPerson(params.value.id);
+    if (!deleted.ok) return jsonError(c, deleted.status, deleted.status === 404 ? { error: 'message not found' } : { error: 'message kept', reason: deleted.reason });
     audit(deps, c, 'voicemail.delete', params.value.id);
     return c.body(null, 204);
   });

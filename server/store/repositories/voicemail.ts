@@ -1,6 +1,6 @@
 // Mailboxes and voicemail messages. Counts per mailbox are read for every message-waiting NOTIFY
 // and kept in memory by the voicemail service; this repository only reads and writes rows.
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import { mailboxes, voicemailMessages, type MailboxRow, type VoicemailMessageRow } from '../schema/voicemail.js';
 
@@ -42,6 +42,11 @@ export class VoicemailRepository {
   /** a mailbox's messages, oldest first (the order a phone plays them) */
   async messages(mailbox: string): Promise<VoicemailMessageRow[]> {
     return this.#db.select().from(voicemailMessages).where(eq(voicemailMessages.mailbox, mailbox)).orderBy(asc(voicemailMessages.createdAt), asc(voicemailMessages.id));
+  }
+
+  /** every message left before `at` (the retention purge), oldest first */
+  async messagesBefore(at: number): Promise<Array<{ id: string; callId: string }>> {
+    return this.#db.select({ id: voicemailMessages.id, callId: voicemailMessages.callId }).from(voicemailMessages).where(lt(voicemailMessages.createdAt, at)).orderBy(asc(voicemailMessages.createdAt));
   }
 
   async message(id: string): Promise<VoicemailMessageRow | undefined> {

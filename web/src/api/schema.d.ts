@@ -19591,6 +19591,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Kept: the call that left it is on legal hold, or (WORM) its retention has not ended */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        reason?: string;
+                    };
+                };
+            };
         };
     };
     patchApiV1VoicemailMessagesId: {
