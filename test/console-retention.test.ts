@@ -10,7 +10,8 @@
 //   is released on the record afterwards;
 // - the master key card rotates with "retire old keys": the report counts the one file re-wrapped
 //   and the old key retired, and the card shows the new current key as the API does;
-// - every step is in the audit log; the screens in zh-CN, zh-TW and en show no raw key.
+// - every step is in the audit log; the screens in zh-CN, zh-TW and en show no raw key;
+// - a supervisor (tags.write only) tags the call but sees no legal hold control and no Retention screen.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -20,7 +21,7 @@ import { createClient } from '@libsql/client';
 import type { Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, type ChromiumSession } from './helpers/browser.js';
 import { startExtensionPhones, type ExtensionPhones } from './helpers/extension-phones.js';
-import { clickUntil, confirmPopover, fieldError, fill, keysOf, locale, pageTitle, rawKeysShown, saveDialog, screenshot, signInAsAdmin, text } from './helpers/console-page.js';
+import { clickUntil, confirmPopover, fieldError, fill, keysOf, locale, pageTitle, rawKeysShown, saveDialog, screenshot, signInAsAdmin, signInWithPassword, text } from './helpers/console-page.js';
 import { recordedCall, type RecordedCall } from './helpers/recordings.js';
 import { listCallRecords } from './helpers/cdrs.js';
 import type { Phone } from './helpers/baresip.js';
@@ -200,5 +201,24 @@ describe('console: retention policies, purge, master key, legal hold and tags', 
     await confirmPopover(page, { trigger: row.getByRole('button', { name: 'Delete' }), button: 'Delete', done: row, doneState: 'detached' });
     assert.deepEqual((await api<{ policies: unknown[] }>('GET', '/api/v1/retention')).body.policies, []);
     assert.equal((await auditTargets('retention.policy.delete')).length, 1);
+  });
+
+  it('a supervisor tags a call but has no legal hold controls and no Retention screen (its permissions)', async () => {
+    const SUPERVISOR = { username: 'sue', password: 'supervisor-password-1' };
+    assert.equal((await api('POST', '/api/v1/users', { ...SUPERVISOR, roles: ['supervisor'] })).status, 201);
+    await page.context().clearCookies();
+    await signInWithPassword(page, rig.server.baseUrl, SUPERVISOR);
+    await page.goto(`${rig.server.baseUrl}/cdrs/${held.id}`);
+    const drawer = page.locator('.ant-drawer');
+    await drawer.getByTestId('legal-hold-state').getByText('Not held').waitFor();
+    assert.equal(await drawer.getByTestId('legal-hold-set').count(), 0, 'no hold control without legal-hold.write');
+    await drawer.getByTestId('call-tags').fill('complaint, vip, reviewed');
+    await clickUntil(drawer.getByTestId('call-tags-save'), drawer.getByTestId('call-tags-stored').getByText('reviewed'));
+    assert.deepEqual((await record(held.id)).retention.tags, ['complaint', 'vip', 'reviewed']);
+    assert.deepEqual((await auditTargets('cdr.tags')).map((r) => [r.actor, r.target]).sort(), [['sue', held.id], ['testadmin', held.id]]);
+    assert.equal(await page.locator('.ant-layout-sider').getByText('Recording retention').count(), 0, 'no Retention menu entry');
+    await page.goto(`${rig.server.baseUrl}/retention`);
+    await page.locator('.ant-result-404').waitFor();
+    assert.equal(await page.getByTestId('retention-purge').count(), 0);
   });
 });
