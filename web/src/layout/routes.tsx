@@ -30,6 +30,7 @@ import {
   KeyOutlined,
   AlertOutlined,
   IdcardOutlined,
+  FieldTimeOutlined,
 } from '@ant-design/icons';
 
 export interface ConsoleRoute {
@@ -71,6 +72,8 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '/moh', title: 'menu.moh', icon: <SoundOutlined />, permission: 'moh.read', group: 'menu.groups.admin', page: lazy(() => import('../pages/MusicOnHold')) },
   { path: '/users', title: 'menu.users', icon: <UserOutlined />, permission: 'users.read', group: 'menu.groups.security', page: lazy(() => import('../pages/Users')) },
   { path: '/directory', title: 'menu.directory', icon: <ApartmentOutlined />, permission: 'users.read', group: 'menu.groups.security', page: lazy(() => import('../pages/Directory')) },
+  // read by admins and auditors; the admin changes it (retention.write) and holds the master key (recordings.keys)
+  { path: '/retention', title: 'menu.retention', icon: <FieldTimeOutlined />, permission: 'retention.read', group: 'menu.groups.security', page: lazy(() => import('../pages/Retention')) },
   { path: '/policy', title: 'menu.policy', icon: <SafetyOutlined />, permission: 'policy.read', group: 'menu.groups.security', page: lazy(() => import('../pages/Policy')) },
   { path: '/account', title: 'menu.account', icon: <IdcardOutlined />, permission: 'signed-in', group: 'menu.groups.account', page: lazy(() => import('../pages/Account')) },
   { path: '/tokens', title: 'menu.tokens', icon: <KeyOutlined />, permission: 'signed-in', group: 'menu.groups.account', page: lazy(() => import('../pages/ApiTokens')) },

@@ -1,7 +1,8 @@
 // Call records: filters (time range in the browser's zone, number, disposition), CSV export of the
 // same filter, and one call's detail: its legs with their quality figures, the routing trace, the
 // recording played in the page, its transcript and the keywords spotted on it; and the search over
-// every transcript. /cdrs/<id> opens that call (the keyword search's hits link here).
+// every transcript; its legal hold and tags (components/CallRetention). /cdrs/<id> opens that call
+// (the keyword search's hits link here).
 import { useEffect, useMemo, useState } from 'react';
 import { Button, DatePicker, Descriptions, Drawer, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
@@ -16,6 +17,7 @@ import { useSession } from '../lib/session';
 import { CallTranscript, TranscriptSearch } from '../components/CallTranscript';
 import { KeywordHits } from '../components/KeywordHits';
 import { useLocation } from '../lib/router';
+import { CallRetention } from '../components/CallRetention';
 
 type List = Response<'/api/v1/cdrs', 'get'>;
 type CallRecord = List['items'][number];
@@ -28,7 +30,7 @@ interface Filter {
   disposition?: string;
 }
 
-function CallDetail({ call, transcripts }: { call: CallRecord; transcripts: boolean }) {
+function CallDetail({ call, transcripts, reload }: { call: CallRecord; transcripts: boolean; reload: () => Promise<void> }) {
   const { t } = useTranslation();
   const trace = (call.routing?.trace ?? []) as Array<Record<string, unknown>>;
   return (
@@ -50,6 +52,10 @@ function CallDetail({ call, transcripts }: { call: CallRecord; transcripts: bool
         ) : (
           <Typography.Text type="secondary">{t('cdrs.noRecording')}</Typography.Text>
         )}
+      </div>
+      <div>
+        <Typography.Title level={5}>{t('retention.record.title')}</Typography.Title>
+        <CallRetention call={call} onChanged={reload} />
       </div>
       {transcripts && (
         <div>
@@ -175,7 +181,7 @@ export default function CallRecords() {
         ]}
       />
       <Drawer open={open !== undefined} onClose={() => setOpen(undefined)} size={820} title={t('cdrs.detail')}>
-        {open && <CallDetail key={open.id} call={open} transcripts={transcripts} />}
+        {open && <CallDetail key={open.id} call={open} transcripts={transcripts} reload={() => openCall(open.id)} />}
       </Drawer>
     </>
   );
