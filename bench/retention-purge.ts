@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     const auditRepo = await AuditRepository.open({ db: database.db, writer, now: clock.now });
     const audit = new AuditLog({ sink: auditRepo, logger: quiet });
     const repository = new RetentionRepository({ db: database.db, now: clock.now });
-    await repository.createPolicy({ name: 'all', direction: null, disposition: null, tag: null, retainDays: 30 });
+    await repository.createPolicy({ name: 'all', direction: null, disposition: null, tag: null, queue: null, retainDays: 30 });
     const service = new RetentionService({ repository, dir: recordings, clock, audit, worm: false, defaultDays: 0, logger: quiet });
     const cpu0 = process.cpuUsage();
     const start = performance.now();

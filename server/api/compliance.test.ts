@@ -103,10 +103,20 @@ describe('retention: purge on the clock, legal hold, audit rows', () => {
     const expired = await recordedCall(h, dir, { id: 'call-expired', endedAt: ended });
     const held = await recordedCall(h, dir, { id: 'call-held', endedAt: ended });
     const other = await recordedCall(h, dir, { id: 'call-tagged', endedAt: ended });
+    // a call that waited in the ACD queue 'sales' (its interaction row names the call)
+    const queued = await recordedCall(h, dir, { id: 'call-queued', endedAt: ended });
+    await h.database.client.execute({
+      sql: "INSERT INTO acd_interactions (id, call_id, queue_id, channel, caller, priority, entered_at, ended_at, wait_ms, outcome, offers, decisions) VALUES ('i-1', 'call-queued', 'sales', 'call', '13812345678', 0, ?, ?, 5000, 'answered', '[]', '[]')",
+      args: [ended - 55_000, ended],
+    });
     let r = await h.app.request('/api/v1/retention/policies', jsonRequest('POST', { name: 'marketing', retainDays: 30 }, auth(token)));
     assert.equal(r.status, 201);
     r = await h.app.request('/api/v1/retention/policies', jsonRequest('POST', { name: 'insurance', tag: 'insurance', retainDays: 1825 }, auth(token)));
     assert.equal(r.status, 201);
+    r = await h.app.request('/api/v1/retention/policies', jsonRequest('POST', { name: 'sales queue', queue: 'sales', retainDays: 365 }, auth(token)));
+    assert.equal(r.status, 201);
+    assert.equal(((await r.json()) as { queue: string }).queue, 'sales');
+    assert.equal((await h.app.request('/api/v1/retention/policies', jsonRequest('POST', { name: 'bad', queue: 'Sales Team', retainDays: 30 }, auth(token)))).status, 400);
     assert.equal((await h.app.request('/api/v1/cdrs/call-tagged/tags', jsonRequest('PUT', { tags: ['insurance'] }, auth(token)))).status, 200);
     assert.equal((await h.app.request('/api/v1/cdrs/call-held/legal-hold', jsonRequest('PUT', { reason: 'litigation 2026-17' }, auth(token)))).status, 200);
     // what was said on the calls: a transcript (post-call and live), a keyword hit, an IVR run's trace
@@ -132,6 +142,7 @@ describe('retention: purge on the clock, legal hold, audit rows', () => {
     assert.ok(!existsSync(expired), 'the expired recording is deleted');
     assert.ok(existsSync(held), 'the held recording survives');
     assert.ok(existsSync(other), 'the insurance-tagged recording is kept for 5 years (the longest policy wins)');
+    assert.ok(existsSync(queued), "the call that waited in 'sales' is kept for that queue's 365 days");
     assert.deepEqual(await auditActions(h, 'recording.purge'), ['call-expired']);
     const record = (await (await h.app.request('/api/v1/cdrs/call-expired', { headers: auth(token) })).json()) as { caller: string; recordingPath: string | null; legs: { uri: string }[]; retention: { purgedAt: string } };
     assert.equal(record.recordingPath, null);

@@ -35,6 +35,7 @@ export const RetentionPolicyWrite = z
     direction: z.enum(['inbound', 'outbound', 'internal']).nullable().default(null).meta({ description: 'null: any' }),
     disposition: z.enum(callDispositions).nullable().default(null).meta({ description: 'null: any' }),
     tag: z.string().min(1).max(64).nullable().default(null).meta({ description: 'null: any' }),
+    queue: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'a queue id').nullable().default(null).meta({ description: 'an ACD queue the call waited in; null: any' }),
     retainDays: days.meta({ description: 'days the recording is kept after the call ended; where several policies match, the longest wins' }),
   })
   .strict();
@@ -44,6 +45,7 @@ export const RetentionPolicy = z.object({
   direction: z.string().nullable(),
   disposition: z.string().nullable(),
   tag: z.string().nullable(),
+  queue: z.string().nullable(),
   retainDays: z.number().int(),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),

@@ -1,4 +1,4 @@
-// Retention of recordings (issue 14): policies by direction, disposition and tag say how many days
+// Retention of recordings (issue 14): policies by direction, disposition, tag and ACD queue say how many days
 // a call's recording is kept after the call ended (where several match, the longest wins; where
 // none does, the deployment's default, 0 = kept until a policy says otherwise). The purge, run on
 // the injected clock, deletes expired recordings and the call's personal data, one audit row per
@@ -46,10 +46,13 @@ export interface VoicemailRetention {
 export type Refusal = { readonly ok: false; readonly status: 404 | 409; readonly reason: string };
 export type Outcome<T> = { readonly ok: true; readonly value: T } | Refusal;
 
-type Facts = Pick<PurgeCandidate, 'direction' | 'disposition' | 'tags'>;
+type Facts = Pick<PurgeCandidate, 'direction' | 'disposition' | 'tags' | 'queues'>;
 
 const matches = (p: RetentionPolicy, c: Facts): boolean =>
-  (p.direction === null || p.direction === c.direction) && (p.disposition === null || p.disposition === c.disposition) && (p.tag === null || c.tags.includes(p.tag));
+  (p.direction === null || p.direction === c.direction) &&
+  (p.disposition === null || p.disposition === c.disposition) &&
+  (p.tag === null || c.tags.includes(p.tag)) &&
+  (p.queue === null || c.queues.includes(p.queue));
 
 export class RetentionService {
   readonly #o: RetentionServiceOptions;
@@ -193,8 +196,8 @@ export class RetentionService {
     const old = await this.#o.repository.getPolicy(id);
     if (old === undefined) return { ok: false, status: 404, reason: 'retention policy not found' };
     if (this.#o.worm) {
-      const same = old.direction === input.direction && old.disposition === input.disposition && old.tag === input.tag;
-      if (!same || input.retainDays < old.retainDays) return { ok: false, status: 409, reason: 'WORM: a policy may only be lengthened, with the same direction, disposition and tag' };
+      const same = old.direction === input.direction && old.disposition === input.disposition && old.tag === input.tag && old.queue === input.queue;
+      if (!same || input.retainDays < old.retainDays) return { ok: false, status: 409, reason: 'WORM: a policy may only be lengthened, with the same direction, disposition, tag and queue' };
     }
     const updated = await this.#o.repository.updatePolicy(id, input);
     return updated ? { ok: true, value: updated } : { ok: false, status: 404, reason: 'retention policy not found' };

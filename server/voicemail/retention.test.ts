@@ -53,7 +53,7 @@ describe('voicemail messages follow their call’s retention', () => {
   it('WORM: a person’s delete before the 30-day policy ends is refused (the phone keeps it, marked heard); after it the purge deletes it, audited', async () => {
     const r = await rig({ worm: true });
     try {
-      await r.retentionRepo.createPolicy({ name: 'all', retainDays: 30, direction: null, disposition: null, tag: null });
+      await r.retentionRepo.createPolicy({ name: 'all', retainDays: 30, direction: null, disposition: null, tag: null, queue: null });
       const audio = await r.message('m1', 'call-1');
       const refused = await r.vm.deleteByPerson('m1');
       assert.equal(refused.ok, false);
@@ -76,7 +76,7 @@ describe('voicemail messages follow their call’s retention', () => {
   it('without WORM a person may delete, except while the call is on legal hold; the purge keeps a held call’s message', async () => {
     const r = await rig({ worm: false });
     try {
-      await r.retentionRepo.createPolicy({ name: 'all', retainDays: 30, direction: null, disposition: null, tag: null });
+      await r.retentionRepo.createPolicy({ name: 'all', retainDays: 30, direction: null, disposition: null, tag: null, queue: null });
       await r.message('free', 'call-free');
       const heldAudio = await r.message('held', 'call-held');
       assert.ok(await r.retentionRepo.setLegalHold({ id: 'call-held', hold: { reason: 'litigation 2026-17', by: 'sec' } }));

@@ -7,6 +7,7 @@ import { retentionPolicies, type RetentionPolicyRow } from '../schema/retention.
 import { transcriptionJobs, transcriptSegments } from '../schema/transcripts.js';
 import { keywordHits } from '../schema/keywords.js';
 import { ivrRuns } from '../schema/ivr.js';
+import { acdInteractions } from '../schema/acd.js';
 
 export type RetentionPolicy = RetentionPolicyRow;
 
@@ -15,6 +16,7 @@ export interface RetentionPolicyInput {
   readonly direction: string | null;
   readonly disposition: string | null;
   readonly tag: string | null;
+  readonly queue: string | null;
   readonly retainDays: number;
 }
 
@@ -24,6 +26,8 @@ export interface PurgeCandidate {
   readonly direction: CallDirection;
   readonly disposition: string | null;
   readonly tags: readonly string[];
+  /** the ACD queues the call waited in */
+  readonly queues: readonly string[];
   readonly endedAt: number;
   readonly recordingPath: string;
   readonly legalHold: boolean;
@@ -85,22 +89,34 @@ export class RetentionRepository {
       .where(and(...where))
       .orderBy(asc(callRecords.endedAt), asc(callRecords.id))
       .limit(o.limit);
+    const queues = await this.#queuesOf(rows.map((r) => r.id));
     return rows.map((r) => ({
       id: r.id,
       direction: r.direction,
       disposition: r.disposition,
       tags: callTagsJson.decode(r.tags),
+      queues: queues.get(r.id) ?? [],
       endedAt: r.endedAt ?? 0,
       recordingPath: r.recordingPath ?? '',
       legalHold: r.hold !== null,
     }));
   }
 
+  /** call id → the ACD queues each call waited in (a call moved or overflowed waited in several) */
+  async #queuesOf(callIds: readonly string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (callIds.length === 0) return out;
+    const rows = await this.#db.selectDistinct({ callId: acdInteractions.callId, queueId: acdInteractions.queueId }).from(acdInteractions).where(inArray(acdInteractions.callId, [...callIds]));
+    for (const r of rows) if (r.callId !== null) out.set(r.callId, [...(out.get(r.callId) ?? []), r.queueId]);
+    return out;
+  }
+
   /** the retention facts of one call; undefined when there is no such call */
   async candidate(id: string): Promise<(Omit<PurgeCandidate, 'endedAt'> & { readonly purgedAt: number | null; readonly endedAt: number | null }) | undefined> {
     const r = (await this.#db.select().from(callRecords).where(eq(callRecords.id, id)))[0];
     if (r === undefined) return undefined;
-    return { id: r.id, direction: r.direction, disposition: r.disposition, tags: callTagsJson.decode(r.tags), endedAt: r.endedAt, recordingPath: r.recordingPath ?? '', legalHold: r.legalHoldReason !== null, purgedAt: r.purgedAt };
+    const queues = (await this.#queuesOf([id])).get(id) ?? [];
+    return { id: r.id, direction: r.direction, disposition: r.disposition, tags: callTagsJson.decode(r.tags), queues, endedAt: r.endedAt, recordingPath: r.recordingPath ?? '', legalHold: r.legalHoldReason !== null, purgedAt: r.purgedAt };
   }
 
   /**

@@ -11,6 +11,8 @@ export const retentionPolicies = sqliteTable('retention_policies', {
   disposition: text('disposition'),
   /** a tag the call carries; null: any */
   tag: text('tag'),
+  /** an ACD queue the call waited in; null: any */
+  queue: text('queue'),
   retainDays: integer('retain_days').notNull(),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),

@@ -8751,6 +8751,7 @@ export interface operations {
                             direction: string | null;
                             disposition: string | null;
                             tag: string | null;
+                            queue: string | null;
                             retainDays: number;
                             createdAt: number;
                             updatedAt: number;
@@ -8810,6 +8811,11 @@ export interface operations {
                      * @default null
                      */
                     tag?: string | null;
+                    /**
+                     * @description an ACD queue the call waited in; null: any
+                     * @default null
+                     */
+                    queue?: string | null;
                     /** @description days the recording is kept after the call ended; where several policies match, the longest wins */
                     retainDays: number;
                 };
@@ -8828,6 +8834,7 @@ export interface operations {
                         direction: string | null;
                         disposition: string | null;
                         tag: string | null;
+                        queue: string | null;
                         retainDays: number;
                         createdAt: number;
                         updatedAt: number;
@@ -8916,6 +8923,11 @@ export interface operations {
                      * @default null
                      */
                     tag?: string | null;
+                    /**
+                     * @description an ACD queue the call waited in; null: any
+                     * @default null
+                     */
+                    queue?: string | null;
                     /** @description days the recording is kept after the call ended; where several policies match, the longest wins */
                     retainDays: number;
                 };
@@ -8934,6 +8946,7 @@ export interface operations {
                         direction: string | null;
                         disposition: string | null;
                         tag: string | null;
+                        queue: string | null;
                         retainDays: number;
                         createdAt: number;
                         updatedAt: number;

@@ -1,5 +1,5 @@
 // Recording retention (docs/data-at-rest.md): the policies that say how long a call's recording is
-// kept (direction, disposition, tag → days; where several match, the longest wins), the days for
+// kept (direction, disposition, tag, ACD queue → days; where several match, the longest wins), the days for
 // calls no policy matches, WORM mode as the server runs it (read-only here: it is configuration), a
 // purge run on demand with its report, and the recordings' master key card. Auditors read it all;
 // changing policies, purging and rotating need the admin's permissions.
@@ -22,18 +22,19 @@ type Write = RequestBody<'/api/v1/retention/policies', 'post'>;
 type PurgeReport = Response<'/api/v1/retention/purge', 'post'>;
 const DIRECTIONS = ['inbound', 'outbound', 'internal'] as const;
 const DISPOSITIONS = ['ANSWERED', 'NO ANSWER', 'BUSY', 'FAILED', 'CANCELLED', 'INTERRUPTED'] as const;
-const FIELDS = ['name', 'direction', 'disposition', 'tag', 'retainDays'];
+const FIELDS = ['name', 'direction', 'disposition', 'tag', 'queue', 'retainDays'];
 
 interface PolicyForm {
   name: string;
   direction?: Write['direction'];
   disposition?: Write['disposition'];
   tag?: string;
+  queue?: string;
   retainDays: number;
 }
 
 // an empty match field is "any": the server's null
-const toBody = (v: PolicyForm): Write => ({ name: v.name, direction: v.direction ?? null, disposition: v.disposition ?? null, tag: v.tag?.trim() || null, retainDays: v.retainDays });
+const toBody = (v: PolicyForm): Write => ({ name: v.name, direction: v.direction ?? null, disposition: v.disposition ?? null, tag: v.tag?.trim() || null, queue: v.queue?.trim() || null, retainDays: v.retainDays });
 
 /** the longest retention first: the order in which a call's policy is decided */
 const byDays = (a: Policy, b: Policy) => b.retainDays - a.retainDays || a.name.localeCompare(b.name);
@@ -79,7 +80,7 @@ export default function Retention() {
     values: (p) =>
       p === 'new'
         ? { retainDays: 365 }
-        : { name: p.name, direction: (p.direction ?? undefined) as PolicyForm['direction'], disposition: (p.disposition ?? undefined) as PolicyForm['disposition'], tag: p.tag ?? undefined, retainDays: p.retainDays },
+        : { name: p.name, direction: (p.direction ?? undefined) as PolicyForm['direction'], disposition: (p.disposition ?? undefined) as PolicyForm['disposition'], tag: p.tag ?? undefined, queue: p.queue ?? undefined, retainDays: p.retainDays },
   });
   const editing = crud.editing;
   const data = settings.data;
@@ -116,6 +117,7 @@ export default function Retention() {
           { title: t('retention.direction'), dataIndex: 'direction', render: (v: string | null) => (v ? t(`retention.directions.${v}`) : any) },
           { title: t('retention.disposition'), dataIndex: 'disposition', render: (v: string | null) => (v ? t(`dispositions.${v}`) : any) },
           { title: t('retention.tag'), dataIndex: 'tag', render: (v: string | null) => (v ? <Tag color="blue">{v}</Tag> : any) },
+          { title: t('retention.queue'), dataIndex: 'queue', render: (v: string | null) => v ?? any },
           { title: t('retention.retainDays'), dataIndex: 'retainDays', render: (v: number) => t('retention.days', { n: v }) },
           ...(mayWrite
             ? [{ title: t('common.actions'), key: 'actions', render: (_: unknown, p: Policy) => <RowActions onEdit={() => crud.open(p)} deleteTitle={t('retention.confirmDelete', { name: p.name })} onDelete={() => void crud.remove(p)} /> }]
@@ -135,6 +137,9 @@ export default function Retention() {
         </Form.Item>
         <Form.Item name="tag" label={t('retention.tag')} extra={t('retention.anyHint')}>
           <Input data-testid="retention-policy-tag" />
+        </Form.Item>
+        <Form.Item name="queue" label={t('retention.queue')} extra={t('retention.queueHint')}>
+          <Input data-testid="retention-policy-queue" />
         </Form.Item>
         {/* the range (1 to 36500) is the server's: its reason shows under the field */}
         <Form.Item name="retainDays" label={t('retention.retainDays')} extra={t('retention.retainDaysHint')} rules={[{ required: true, message: t('forms.required') }]}>
