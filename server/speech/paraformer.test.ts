@@ -9,11 +9,9 @@
 // (it would throw) or another number of inputs is refused naming it; the speech process stays up.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { silentLogger } from '../sip/index.js';
 import { readOnnxHeader } from './check/onnx-metadata.js';
 import { CMVN_LIST_KEYS } from './check/lfr-cmvn.js';
 import { PARAFORMER_INT_KEYS } from './check/paraformer-check.js';
@@ -23,27 +21,21 @@ import { espeak, throughG711 } from './testing/audio.js';
 import { digitErrors } from './testing/digits.js';
 import { heldOutDigitError } from './testing/heldout.js';
 import { identityOnnx, withMetadata } from './testing/onnx-build.js';
+import { joined, silence, startSpeechProcess, stopSpeechProcess } from './testing/process.js';
 
 const MODEL = fileURLToPath(new URL('../../test/fixtures/speech/digits-paraformer', import.meta.url));
 /** the bound this test holds the fixture to on held-out voices (docs/speech.md gives the measured figure) */
 const MAX_DIGIT_ERROR = 0.2;
-const silence = (ms: number): Int16Array => new Int16Array(8 * ms);
-const joined = (parts: Int16Array[]): Int16Array => Int16Array.from(parts.flatMap((p) => [...p]));
 
 describe('Paraformer offline recogniser in the speech process (contract fixture digits-paraformer)', () => {
   let root: string;
   let speech: SpeechProcess;
   let asr: SherpaOfflineAsr;
   before(async () => {
-    root = mkdtempSync(join(tmpdir(), 'hailing-paraformer-'));
-    speech = new SpeechProcess({ logger: silentLogger, socketDir: root });
-    await speech.start();
+    ({ root, speech } = await startSpeechProcess('hailing-paraformer-'));
     asr = new SherpaOfflineAsr({ speech, name: 'pf', dir: MODEL });
   });
-  after(async () => {
-    await speech.close();
-    rmSync(root, { recursive: true, force: true });
-  });
+  after(() => stopSpeechProcess({ root, speech }));
 
   /** a copy of the fixture whose model has `edit` applied to its metadata and tokens.txt `tokens` */
   async function variant(name: string, edit: (meta: Record<string, string>) => void, tokens = readFileSync(join(MODEL, 'tokens.txt'), 'utf8')): Promise<string> {

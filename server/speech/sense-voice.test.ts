@@ -11,11 +11,9 @@
 // 7/6, CMVN from its metadata): 8 kHz call audio reaches it through sherpa-onnx's resampler.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { silentLogger } from '../sip/index.js';
 import { readOnnxHeader } from './check/onnx-metadata.js';
 import { SENSE_VOICE_INT_KEYS, SENSE_VOICE_LIST_KEYS } from './check/sense-voice-check.js';
 import { SherpaOfflineAsr } from './offline-asr.js';
@@ -24,6 +22,7 @@ import { espeak, resampled, throughG711 } from './testing/audio.js';
 import { digitErrors } from './testing/digits.js';
 import { heldOutDigitError } from './testing/heldout.js';
 import { identityOnnx, withMetadata } from './testing/onnx-build.js';
+import { joined, silence, startSpeechProcess, stopSpeechProcess } from './testing/process.js';
 
 const MODEL = fileURLToPath(new URL('../../test/fixtures/speech/digits-sense-voice', import.meta.url));
 /** trained on SenseVoice's real front end: 16 kHz, 80 bins, LFR 7/6 (scripts/speech-fixtures/train_sense_voice.py) */
@@ -32,23 +31,16 @@ const MODEL_16K = fileURLToPath(new URL('../../test/fixtures/speech/digits-sense
 const MAX_DIGIT_ERROR_16K = 0.2;
 /** the bound this test holds the fixture to on held-out voices (docs/speech.md gives the measured figure) */
 const MAX_DIGIT_ERROR = 0.15;
-const silence = (ms: number): Int16Array => new Int16Array(8 * ms);
-const joined = (parts: Int16Array[]): Int16Array => Int16Array.from(parts.flatMap((p) => [...p]));
 
 describe('SenseVoice offline recogniser in the speech process (contract fixture digits-sense-voice)', () => {
   let root: string;
   let speech: SpeechProcess;
   let asr: SherpaOfflineAsr;
   before(async () => {
-    root = mkdtempSync(join(tmpdir(), 'hailing-sense-voice-'));
-    speech = new SpeechProcess({ logger: silentLogger, socketDir: root });
-    await speech.start();
+    ({ root, speech } = await startSpeechProcess('hailing-sense-voice-'));
     asr = new SherpaOfflineAsr({ speech, name: 'sv', dir: MODEL });
   });
-  after(async () => {
-    await speech.close();
-    rmSync(root, { recursive: true, force: true });
-  });
+  after(() => stopSpeechProcess({ root, speech }));
 
   /** a copy of the fixture whose model has `edit` applied to its metadata */
   async function variant(name: string, edit: (meta: Record<string, string>) => void): Promise<string> {

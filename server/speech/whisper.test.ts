@@ -10,11 +10,9 @@
 // does not fit and a decoder of the wrong shape are refused naming it; the speech process stays up.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { silentLogger } from '../sip/index.js';
 import { readOnnxHeader } from './check/onnx-metadata.js';
 import { WHISPER_INT_KEYS, WHISPER_LIST_KEYS } from './check/whisper-check.js';
 import { SherpaOfflineAsr } from './offline-asr.js';
@@ -23,26 +21,20 @@ import { espeak, throughG711 } from './testing/audio.js';
 import { digitErrors } from './testing/digits.js';
 import { heldOutDigitError } from './testing/heldout.js';
 import { identityOnnx, withMetadata } from './testing/onnx-build.js';
+import { joined, silence, startSpeechProcess, stopSpeechProcess } from './testing/process.js';
 
 const MODEL = fileURLToPath(new URL('../../test/fixtures/speech/digits-whisper', import.meta.url));
 const ENCODER = join(MODEL, 'digits-encoder.onnx');
 /** the bound this test holds the fixture to on held-out voices (docs/speech.md gives the measured figure) */
 const MAX_DIGIT_ERROR = 0.2;
-const silence = (ms: number): Int16Array => new Int16Array(8 * ms);
-const joined = (parts: Int16Array[]): Int16Array => Int16Array.from(parts.flatMap((p) => [...p]));
 
 describe('Whisper offline recogniser in the speech process (contract fixture digits-whisper)', () => {
   let root: string;
   let speech: SpeechProcess;
   before(async () => {
-    root = mkdtempSync(join(tmpdir(), 'hailing-whisper-'));
-    speech = new SpeechProcess({ logger: silentLogger, socketDir: root });
-    await speech.start();
+    ({ root, speech } = await startSpeechProcess('hailing-whisper-'));
   });
-  after(async () => {
-    await speech.close();
-    rmSync(root, { recursive: true, force: true });
-  });
+  after(() => stopSpeechProcess({ root, speech }));
 
   /** a folder `name` as a release lays it out: `<prefix>-encoder/decoder.onnx`, `<prefix>-tokens.txt`; `omit` leaves one out */
   async function variant(name: string, edit: (meta: Record<string, string>) => void, o: { omit?: 'decoder' | 'tokens'; decoder?: Buffer } = {}): Promise<string> {
