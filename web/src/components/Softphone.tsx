@@ -80,7 +80,9 @@ export function Softphone({ extension, wsUrl, onHold, onTransfer }: SoftphonePro
       setTransferring(target.trim());
       setTarget(undefined);
     } catch (err) {
-      setProblem(err instanceof ApiError ? err.text : String(err));
+      // a refused target comes as a validation issue on 'target': show the field and why
+      const issue = err instanceof ApiError ? err.issues[0] : undefined;
+      setProblem(issue ? `${issue.path}: ${issue.message}` : err instanceof ApiError ? err.text : String(err));
     }
   };
   const devicesChosen = useCallback((c: AudioChoice) => {
