@@ -139,6 +139,9 @@ describe('console: the agent transfers from the page, chooses its devices, sees 
     await target.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 30_000 });
     // the agent is released
     await page.locator('[data-testid="softphone-call"]:not([data-call="talking"])').waitFor();
+    // the agent's part ended with the transfer (the queue has no wrap-up): free for the next call
+    // while the caller still talks to 1003
+    await page.locator('[data-testid="agent-state"][data-state="available"]').waitFor();
     const audit = (await ok('GET', '/api/v1/audit?action=acd.agent.transfer')).body as { items: { actor: string }[] };
     assert.deepEqual(audit.items.map((r) => r.actor), [AGENT.username]);
     await sleep(5000);
