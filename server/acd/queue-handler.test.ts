@@ -108,4 +108,23 @@ describe('queue call handler', () => {
     assert.equal(r.acd.agents.get('a1')!.state, AgentState.Available);
     assert.equal(r.acd.interactions.size, 0);
   });
+
+  it("a transfer of the caller (started as transferCall announces it) ends the agent's part: free again while the caller's call goes on", async () => {
+    const r = rig();
+    r.acd.desk.login({ agentId: 'a1' });
+    await flush();
+    r.rang[0]!.fork.respond(200, OFFER);
+    await flush();
+    assert.equal(r.acd.agents.get('a1')!.state, AgentState.OnCall);
+    r.clock.advance(5_000);
+    r.call.events.emit('transfer', { target: '1005', by: 'api', result: 'started' });
+    await flush();
+    assert.equal(r.acd.agents.get('a1')!.state, AgentState.Available);
+    assert.deepEqual([r.records[0]?.outcome, r.records[0]?.endedBy, r.records[0]?.talkMs], ['answered', 'agent', 5_000]);
+    // the caller's later hang-up does not end the interaction a second time
+    await r.call.hangup('caller', 'bye');
+    await flush();
+    assert.equal(r.records.length, 1);
+    assert.equal(r.acd.interactions.size, 0);
+  });
 });

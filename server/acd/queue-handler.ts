@@ -143,6 +143,11 @@ export class QueueHandler extends BaseHandler {
       this.#s.router.remove(call.id);
       this.#s.acd.hangup({ interactionId: i.id, by: rec.hangupBy === 'callee' ? 'agent' : 'caller' });
     });
+    // a transfer (the agent's REFER, the API, the workspace's Transfer) detaches the agent at once:
+    // its part of the interaction ends there (wrap-up), while the caller's call goes on to the target
+    call.on('transfer', (e) => {
+      if (e.result === 'started') this.#s.acd.hangup({ interactionId: i.id, by: 'agent' });
+    });
     if (i.phase === 'waiting') void this.#hold(r.position);
     const end = await ended;
     this.#interaction = undefined;

@@ -84,6 +84,10 @@ describe('/api/v1/acd agent workspace', () => {
       const noCall = await ana('POST', '/api/v1/acd/agents/ana/hold', { on: true });
       assert.deepEqual([noCall.status, noCall.body.reason], [409, 'the agent is not on a queue call']);
       assert.equal((await ana('POST', '/api/v1/acd/agents/ana/hold', { on: 'yes' })).status, 400);
+      const noTransfer = await ana('POST', '/api/v1/acd/agents/ana/transfer', { target: '1002' });
+      assert.deepEqual([noTransfer.status, noTransfer.body.reason], [409, 'the agent is not on a queue call']);
+      const badTarget = await ana('POST', '/api/v1/acd/agents/ana/transfer', { target: '10a2' });
+      assert.deepEqual([badTarget.status, badTarget.body.issues?.[0]?.path], [400, 'target'], JSON.stringify(badTarget.body));
       me = await ana('GET', '/api/v1/acd/me');
       assert.deepEqual([me.body.agent.state, me.body.agent.browser, me.body.heartbeatS], ['available', true, 20]);
 
@@ -149,6 +153,7 @@ describe('/api/v1/acd agent workspace', () => {
         ['PUT', '/api/v1/acd/agents/bo/queues', { queues: ['sales'] }],
         ['POST', '/api/v1/acd/agents/bo/wrap-up', { code: null }],
         ['POST', '/api/v1/acd/agents/bo/hold', { on: true }],
+        ['POST', '/api/v1/acd/agents/bo/transfer', { target: '1001' }],
       ] as const) {
         const res = await ana(method, path, body);
         assert.deepEqual([res.status, res.body.reason], [403, 'not your agent: an agent acts on the agent of its own linked extension only'], `${method} ${path}`);

@@ -26,6 +26,7 @@ import { mountAuditRoutes } from './routes/audit.js';
 import { mountAcdRoutes } from './routes/acd.js';
 import { mountConsole } from './console.js';
 import { mountAcdDeskRoutes } from './routes/acd-desk.js';
+import { mountAcdAgentTransferRoute } from './routes/acd-agent-transfer.js';
 import { mountSystemRoutes } from './routes/system.js';
 import { mountIntegrationRoutes } from './routes/integrations.js';
 import { mountTrunkRoutes } from './routes/trunks.js';
@@ -91,6 +92,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   mountCallHandlingRoutes(app, deps);
   mountAcdRoutes(app, deps);
   mountAcdDeskRoutes(app, deps);
+  mountAcdAgentTransferRoute(app, deps);
   mountIvrRoutes(app, deps);
   mountTrunkRoutes(app, deps);
   mountTranscriptRoutes(app, deps);

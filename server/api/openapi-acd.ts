@@ -3,6 +3,7 @@ import { z } from 'zod';
 import * as s from './schemas.js';
 import * as a from './schemas-acd.js';
 import * as d from './schemas-acd-desk.js';
+import { TransferRequest } from './schemas-calls.js';
 import type { ApiRouteSpec, ResponseSpec } from './openapi.js';
 
 const err = (description: string): ResponseSpec => ({ description, schema: s.ErrorBody });
@@ -83,6 +84,16 @@ export const ACD_ROUTES: readonly ApiRouteSpec[] = [
     params: QueueParams,
     body: d.AcdHoldBody,
     responses: { 200: { description: 'Done', schema: d.AcdHoldResult }, 400: refused, 401: unauthorized, 403: notYours, 404: err('No such agent'), 409: err('Not on a queue call, or the call cannot do it now') },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/acd/agents/{id}/transfer',
+    summary: 'Blind-transfer the caller on the agent’s queue call to an extension or number (the agent is released)',
+    tag,
+    auth: true,
+    params: QueueParams,
+    body: TransferRequest,
+    responses: { 202: { description: 'Transfer started (its end is on the events stream)', schema: d.AcdTransferResult }, 400: refused, 401: unauthorized, 403: notYours, 404: err('No such agent'), 409: err('Not on a queue call, or the call cannot be transferred now') },
   },
   {
     method: 'post',

@@ -119,6 +119,7 @@ const MATRIX: Record<string, string> = {
   'PUT /api/v1/acd/agents/:id/queues': 'x x x - -',
   'POST /api/v1/acd/agents/:id/wrap-up': 'x x x - -',
   'POST /api/v1/acd/agents/:id/hold': 'x x x - -',
+  'POST /api/v1/acd/agents/:id/transfer': 'x x x - -',
   'POST /api/v1/acd/interactions/:id/callback': '- x x - -',
   'POST /api/v1/acd/interactions/:id/move': '- x x - -',
   'GET /api/v1/acd/memberships': 'x x x - -',

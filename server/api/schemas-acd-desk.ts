@@ -73,3 +73,5 @@ export const AcdSoftphoneCredential = z.object({
 
 export const AcdHoldBody = z.strictObject({ on: z.boolean().meta({ description: 'true: hold (the caller hears music on hold); false: resume' }) });
 export const AcdHoldResult = z.object({ agentId: z.string(), callId: z.string(), held: z.boolean() });
+/** the agent's blind transfer started (its end is on the events stream, as for /calls/{id}/transfer) */
+export const AcdTransferResult = z.object({ agentId: z.string(), callId: z.string(), target: z.string() });

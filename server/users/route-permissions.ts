@@ -131,6 +131,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteAccess>> = {
   'PUT /api/v1/acd/agents/:id/queues': 'acd.agent-state',
   'POST /api/v1/acd/agents/:id/wrap-up': 'acd.agent-state',
   'POST /api/v1/acd/agents/:id/hold': 'acd.agent-state',
+  'POST /api/v1/acd/agents/:id/transfer': 'acd.agent-state',
   'POST /api/v1/acd/interactions/:id/callback': 'acd.supervise',
   'POST /api/v1/acd/interactions/:id/move': 'acd.supervise',
   'GET /api/v1/acd/memberships': 'acd.read',

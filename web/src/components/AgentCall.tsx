@@ -1,5 +1,5 @@
 // The agent workspace's call cards: the screen-pop of a call offered or in progress (caller, queue,
-// wait, what the IVR learned, the caller's last calls) and the wrap-up form (the queue's codes,
+// wait, what the IVR learned and what the caller keyed or said at each try, the caller's last calls) and the wrap-up form (the queue's codes,
 // notes) that ends the wrap-up and writes both to the call record.
 import { useState } from 'react';
 import { Alert, Button, Card, Descriptions, Form, Input, Select, Table, Tag, Typography } from 'antd';
@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, request, type Response } from '../api/client';
 import { showServerErrors } from '../lib/form-errors';
 import { formatDateTime, formatDuration } from '../lib/format';
+import { IvrAttempts } from './IvrAttempts';
 
 type Me = Response<'/api/v1/acd/me', 'get'>;
 export type ScreenPopData = NonNullable<Me['offer']>;
@@ -81,6 +82,7 @@ export function ScreenPop({ pop, ringing }: { pop: ScreenPopData; ringing: boole
           </Descriptions.Item>
         ))}
       </Descriptions>
+      <IvrAttempts ivr={ivr} />
       <Typography.Title level={5} style={{ marginTop: 12 }}>
         {t('agent.pop.recent')}
       </Typography.Title>

@@ -6,6 +6,7 @@
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import type { RTCSessionEvent, UA } from 'jssip/lib/UA';
 import type { DTMF_TRANSPORT } from 'jssip/lib/Constants';
+import { canChooseSpeaker, microphoneConstraint, type AudioChoice } from './audio-devices';
 
 type RFC2833 = DTMF_TRANSPORT.RFC2833;
 
@@ -32,13 +33,14 @@ export interface SoftphoneTarget {
   readonly password: string;
 }
 
-const MEDIA = { mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } };
+const media = (microphone: string) => ({ mediaConstraints: { audio: microphoneConstraint(microphone), video: false }, pcConfig: { iceServers: [] } });
 
 export class Softphone {
   #ua: UA | null = null;
   #rfc4733: RFC2833 | undefined;
   #session: RTCSession | null = null;
   #state: SoftphoneState = IDLE;
+  #microphone = '';
   readonly #audio: HTMLAudioElement;
   readonly #onChange: (s: SoftphoneState) => void;
 
@@ -108,7 +110,13 @@ export class Softphone {
   answer(): void {
     if (this.#session === null || this.#state.call !== 'ringing') return;
     this.#set({ call: 'connecting' });
-    this.#session.answer(MEDIA);
+    this.#session.answer(media(this.#microphone));
+  }
+
+  /** the agent's microphone (for the next answered call) and speaker (at once, where the browser can choose) */
+  setDevices(c: AudioChoice): void {
+    this.#microphone = c.microphone;
+    if (canChooseSpeaker()) void this.#audio.setSinkId(c.speaker).catch(() => undefined);
   }
 
   hangup(): void {

@@ -119,7 +119,9 @@ export default function AgentDesk() {
           </Card>
         </Col>
         <Col xs={24} lg={12}>
-          <Softphone extension={agent.extension} wsUrl={wsUrlOf(data)} onHold={(on) => request(`/api/v1/acd/agents/${agent.id}/hold`, { method: 'POST', body: { on } }).then(() => undefined)} />
+          <Softphone extension={agent.extension} wsUrl={wsUrlOf(data)} onHold={(on) => request(`/api/v1/acd/agents/${agent.id}/hold`, { method: 'POST', body: { on } }).then(() => undefined)}
+            onTransfer={(target) => request(`/api/v1/acd/agents/${agent.id}/transfer`, { method: 'POST', body: { target } }).then(() => undefined)}
+          />
         </Col>
         <Col xs={24} lg={12}>
           {data.wrapUp ? <WrapUpForm agentId={agent.id} wrapUp={data.wrapUp} onDone={() => void reload()} /> : null}
