@@ -47,12 +47,15 @@ describe('voicemail e-mail retried after the relay was down, across a restart; b
       await sleep(200);
     }
   };
-  /** 1001 calls 1002 (no phone registered: its mailbox at once) and leaves a few seconds of 400 Hz */
+  /**
+   * 1001 calls 1002 (no phone registered: its mailbox at once) and leaves a few seconds of 400 Hz
+   * after the spoken default greeting (about 8.5 s with flite) and the beep
+   */
   const leaveMessage = async () => {
     const caller = await registeredPhone({ user: '1001', password: 'secret-1001', domain: DOMAIN, server: { host: '127.0.0.1', port: server.ports.sip }, transport: 'udp', tone: 400, answerMode: 'auto' }, phones);
     await caller.dial(`sip:1002@${DOMAIN}`);
     await caller.waitForEvent({ type: 'CALL_ESTABLISHED', timeoutMs: 30_000 });
-    await sleep(10_000);
+    await sleep(15_000);
     await caller.hangup();
     await caller.waitForEvent({ type: 'CALL_CLOSED' });
     await caller.stop();

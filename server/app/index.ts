@@ -25,14 +25,11 @@ import {
   SessionRepository,
   UserSecurityRepository,
   TrunkRepository,
-  VoicemailRepository,
-  MailOutboxRepository,
   ProvisioningRepository,
   ConferenceRoomRepository,
   openDatabase,
-  type VoicemailMessageRow,
 } from '../store/index.js';
-import { MailQueue, smtpSettingsOf, VoicemailMailer, VoicemailService } from '../voicemail/index.js';
+import { createVoicemailSide } from './voicemail.js';
 import { createAccessControl, createApiApp, createCallEventsEndpoint, ensureAdmin, startHttpServer, type HttpServerHandle, type RegistrationView, type StreamEventJson } from '../api/index.js';
 import { AuditLog } from '../security/audit.js';
 import type { SecurityEvent } from '../registrar/ports.js';
@@ -179,39 +176,16 @@ export async function createApp(options: AppOptions): Promise<App> {
   const models = new ModelInstaller({ dir: config.modelsDir, manifest: loadManifest(), now: () => clock.now(), checkModel: onnxModelCheck });
   // an install cut short by a crash left a staging folder: nothing in it is used
   void models.cleanStaging().catch(() => undefined);
-  // e-mail about new messages when an SMTP relay is configured; links point at the console
-  const smtp = smtpSettingsOf(config);
-  const publicHost = config.publicAddress.includes(':') ? `[${config.publicAddress}]` : config.publicAddress;
-  const mailer: VoicemailMailer | null =
-    smtp === null
-      ? null
-      : new VoicemailMailer({ smtp, consoleUrl: config.consoleUrl ?? `http://${publicHost}:${config.httpPort}`, mailbox: (n) => voicemail.mailbox(n), audio: (m) => voicemail.files.readPlain(m.path), logger });
-  // a mail the relay does not take now is kept in the database and retried (mail-queue.ts)
-  const mailQueue: MailQueue | null =
-    mailer === null
-      ? null
-      : new MailQueue({
-          repository: new MailOutboxRepository({ db }),
-          send: async (id) => {
-            const message = await voicemail.message(id);
-            return message === undefined ? 'nothing' : mailer.send(message);
-          },
-          clock,
-          logger,
-          retryScheduleMs: config.smtpRetryS,
-          failed: (row) => audit.record({ actor: 'system', action: 'voicemail.mail-failed', target: row.mailbox, detail: { message: row.messageId, attempts: row.attempts, error: row.lastError } }),
-        });
   // mailboxes record through the call side's media engine, which exists once the call side does
-  const voicemail: VoicemailService = new VoicemailService({
-    ...(mailQueue ? { newMessage: (m: VoicemailMessageRow) => void mailQueue.enqueue({ messageId: m.id, mailbox: m.mailbox }).catch((err: unknown) => logger.error({ mailbox: m.mailbox, err: String(err) }, 'voicemail e-mail not queued')) } : {}),
-    repository: new VoicemailRepository({ db, now: () => clock.now() }),
-    // messages follow the recording rules: a call's legal hold or WORM retention keeps them
-    deleteRefusal: (callId) => retention.deleteRefusal(callId),
-    engine: { startRecording: (r) => calls.media.startRecording(r) },
-    vault,
-    dir: resolve(config.dataDir, 'voicemail'),
+  const { voicemail, mailer, mailQueue } = createVoicemailSide({
+    config,
+    db,
     clock,
     logger,
+    audit,
+    vault,
+    deleteRefusal: (callId) => retention.deleteRefusal(callId),
+    startRecording: (r) => calls.media.startRecording(r),
   });
   const flowRepository = new IvrFlowRepository({ db, now: () => clock.now() });
   const conferenceSettings = new ConferenceSettings({ repository: new ConferenceRoomRepository({ db, now: () => clock.now() }) });
