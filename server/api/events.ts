@@ -16,11 +16,10 @@ import type { AcdEventJson, AcdEventSource, ApiLogger, CallEventJson, CallEventS
 import { maskPii } from '../security/pii.js';
 import { maskAcdEvent, maskParties, seesUnmasked } from './pii-access.js';
 import type { EventTopic } from '../users/index.js';
-import type { AcdStreamEvent } from '../acd/live.js';
 
 /** An event as a client without pii.unmasked gets it: numbers masked (and what was said, for transcripts). */
 function maskEvent(topic: EventTopic, e: StreamEventJson | AcdEventJson): StreamEventJson | AcdEventJson {
-  if (topic === 'acd') return maskAcdEvent(e as AcdStreamEvent) as AcdEventJson;
+  if (topic === 'acd') return maskAcdEvent(e);
   if (topic === 'transcripts') return { ...maskParties(e as TranscriptEventJson), text: maskPii((e as TranscriptEventJson).text) };
   if (topic === 'calls') return maskParties(e as CallEventJson);
   return e;

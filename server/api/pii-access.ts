@@ -4,7 +4,7 @@
 // (GET /acd/live, the wallboard, the stream's acd topic), the calls and transcripts topics,
 // voicemail messages and the agent's screen-pop (docs/data-at-rest.md, PII masking).
 import { maskPii } from '../security/pii.js';
-import type { AcdStreamEvent, LiveAgent, LiveQueue } from '../acd/live.js';
+import type { LiveAgent, LiveQueue } from '../acd/live.js';
 
 /** The one rule: a principal (a session's or an API token's) sees personal data unmasked only with pii.unmasked. */
 export const seesUnmasked = (p: { readonly permissions: ReadonlySet<string> }): boolean => p.permissions.has('pii.unmasked');
@@ -24,21 +24,22 @@ export function maskParties<R extends Parties>(r: R): R {
 const maskQueue = (q: LiveQueue): LiveQueue => ({ ...q, callers: q.callers.map(maskParties) });
 const maskAgent = (a: LiveAgent): LiveAgent => ({ ...a, work: a.work.map(maskParties) });
 
-/** The ACD floor (snapshot, deltas, offers) with every waiting or connected caller's number masked. */
-export function maskAcdEvent(e: AcdStreamEvent): AcdStreamEvent {
-  switch (e.type) {
-    case 'acd.snapshot':
-      return { ...e, queues: e.queues.map(maskQueue), agents: e.agents.map(maskAgent) };
-    case 'acd.queue':
-      return { ...e, queue: maskQueue(e.queue) };
-    case 'acd.agent':
-      return { ...e, agent: maskAgent(e.agent) };
-    case 'acd.offer':
-    case 'acd.connected':
-      return maskParties(e);
-    default:
-      return e;
-  }
+type FloorParts = { caller?: string; queues?: LiveQueue[]; agents?: LiveAgent[]; queue?: LiveQueue | string; agent?: LiveAgent | string };
+
+/**
+ * The ACD floor (snapshot, queue and agent deltas, offers) with every waiting or connected caller's
+ * number masked. The event stream knows these events only as `{ type, at }` (types.ts AcdEventJson),
+ * so each part is masked where it is present rather than trusted to be there.
+ */
+export function maskAcdEvent<E extends { readonly type: string }>(e: E): E {
+  const parts = e as FloorParts;
+  const out: FloorParts = maskParties(parts);
+  if (Array.isArray(parts.queues)) out.queues = parts.queues.map(maskQueue);
+  if (Array.isArray(parts.agents)) out.agents = parts.agents.map(maskAgent);
+  // an offer's `queue` is the queue's id, a delta's the queue itself
+  if (typeof parts.queue === 'object') out.queue = maskQueue(parts.queue);
+  if (typeof parts.agent === 'object') out.agent = maskAgent(parts.agent);
+  return out as E;
 }
 
 /** A call record's text fields with phone, ID-card, bank-card numbers and e-mail addresses masked. */

@@ -34,7 +34,7 @@ const DIALLED_MASKED = '010****6666';
 const unused = async () => ({ ok: false as const, status: 409 as const, reason: 'not used here' });
 
 describe('phone numbers masked for roles without pii.unmasked beyond call records', () => {
-  it('live calls, /acd/live, interactions, the calls and acd topics, voicemail messages and the screen-pop', async () => {
+  it('live calls, /acd/live, interactions, the calls and acd topics, voicemail messages and the screen-pop', { timeout: 60_000 }, async () => {
     const clock = new FakeClock(1_800_000_000_000);
     const driver = new FakeDriver();
     const acdDb = await openTempDatabase();
@@ -115,9 +115,17 @@ describe('phone numbers masked for roles without pii.unmasked beyond call record
       assert.deepEqual(await heard(anaFrames), [[[WAITING_MASKED], [CALLER_MASKED]], CALLER_MASKED, DIALLED_MASKED]);
       assert.deepEqual(await heard(adminFrames), [[[WAITING], [CALLER]], CALLER, DIALLED]);
 
-      // the interaction records, once the call ended
+      // the interaction records, once the call ended; ana, free again, is offered the waiting caller
       acd.acd.hangup({ interactionId: first.interaction.id, by: 'caller' });
       await acd.settled();
+      const offered = async (frames: Body[]) => {
+        while (!frames.some((f) => f.type === 'acd.offer')) await new Promise((r) => setTimeout(r, 20));
+        const offer = frames.find((f) => f.type === 'acd.offer')!;
+        const queueDelta = frames.filter((f) => f.type === 'acd.queue').at(-1) ?? assert.fail('no queue delta');
+        return [offer.caller, offer.queue, queueDelta.queue.id];
+      };
+      assert.deepEqual(await offered(anaFrames), [WAITING_MASKED, 'sales', 'sales']);
+      assert.deepEqual(await offered(adminFrames), [WAITING, 'sales', 'sales']);
       const recorded = async (call: typeof sue) => (await call('GET', `/api/v1/acd/interactions?callId=${liveCallId}`)).body.items.map((i: Body) => i.caller);
       assert.deepEqual(await recorded(sue), [CALLER_MASKED]);
       assert.deepEqual(await recorded(admin), [CALLER]);
