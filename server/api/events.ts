@@ -14,8 +14,16 @@ import type { AccessControl, Principal } from './access.js';
 import { EVENT_TOPICS, topicOfEvent } from '../users/index.js';
 import type { AcdEventJson, AcdEventSource, ApiLogger, CallEventJson, CallEventSource, StreamEventJson, TranscriptEventJson } from './types.js';
 import { maskPii } from '../security/pii.js';
+import { maskAcdEvent, maskParties, seesUnmasked } from './pii-access.js';
+import type { EventTopic } from '../users/index.js';
 
-const maskTranscript = (e: TranscriptEventJson): TranscriptEventJson => ({ ...e, text: maskPii(e.text) });
+/** An event as a client without pii.unmasked gets it: numbers masked (and what was said, for transcripts). */
+function maskEvent(topic: EventTopic, e: StreamEventJson | AcdEventJson): StreamEventJson | AcdEventJson {
+  if (topic === 'acd') return maskAcdEvent(e);
+  if (topic === 'transcripts') return { ...maskParties(e as TranscriptEventJson), text: maskPii((e as TranscriptEventJson).text) };
+  if (topic === 'calls') return maskParties(e as CallEventJson);
+  return e;
+}
 import type { FloorScope } from '../acd/scope.js';
 import { floorScopeOf } from './floor-scope.js';
 import { endRefusedUpgrade, systemClock } from '../sip/index.js';
@@ -59,7 +67,7 @@ interface Client {
   readonly hears: ReadonlySet<string>;
   /** a supervisor's queues and teams: ACD and call events outside them are not sent (undefined: all) */
   readonly floor: FloorScope | undefined;
-  /** pii.unmasked: transcript text is sent as recognised; otherwise masked as stored transcripts are */
+  /** pii.unmasked: numbers and transcript text are sent as they are; otherwise masked as the API masks them (pii-access.ts) */
   readonly unmasked: boolean;
   alive: boolean;
 }
@@ -140,6 +148,7 @@ export function createCallEventsEndpoint(options: CallEventsEndpointOptions): Ca
     const topic = topicOfEvent(event.type);
     if (topic === undefined) return;
     const text = JSON.stringify(event);
+    // one serialisation for every unscoped client without pii.unmasked too
     let masked: string | undefined;
     for (const client of clients) {
       if (client.ws.readyState !== client.ws.OPEN || !client.hears.has(topic)) continue;
@@ -149,8 +158,8 @@ export function createCallEventsEndpoint(options: CallEventsEndpointOptions): Ca
       // and its call events (and what was said in them) to the calls that touch its queues or agents (no ACD: none do)
       if ((topic === 'calls' || topic === 'transcripts') && client.floor !== undefined && !callTouches(client.floor, event as CallEventJson | TranscriptEventJson)) continue;
       if (client.ws.bufferedAmount > maxBuffered) drop(client, 'not reading: send buffer full');
-      else if (topic === 'transcripts' && !client.unmasked) client.ws.send((masked ??= JSON.stringify(maskTranscript(event as TranscriptEventJson))));
-      else client.ws.send(scoped === event ? text : JSON.stringify(scoped));
+      else if (client.unmasked) client.ws.send(scoped === event ? text : JSON.stringify(scoped));
+      else client.ws.send(scoped === event ? (masked ??= JSON.stringify(maskEvent(topic, event))) : JSON.stringify(maskEvent(topic, scoped)));
     }
   };
   // Subscribed only while a client is connected: with none, every call event would still be built
@@ -190,9 +199,12 @@ export function createCallEventsEndpoint(options: CallEventsEndpointOptions): Ca
 
   const accept = (ws: WebSocket, token: string, principal: Principal) => {
     const username = principal.user.username;
-    const client: Client = { ws, token, username, hears: topicsOf(principal), floor: floorScopeOf(principal), unmasked: principal.permissions.has('pii.unmasked'), alive: true };
+    const client: Client = { ws, token, username, hears: topicsOf(principal), floor: floorScopeOf(principal), unmasked: seesUnmasked(principal), alive: true };
     // snapshot first, then deltas: both are sent from this thread, so nothing can come between
-    if (options.acdEvents && client.hears.has('acd')) ws.send(JSON.stringify(options.acdEvents.scoped(options.acdEvents.snapshot(), client.floor)));
+    if (options.acdEvents && client.hears.has('acd')) {
+      const first = options.acdEvents.scoped(options.acdEvents.snapshot(), client.floor);
+      ws.send(JSON.stringify(first === undefined || client.unmasked ? first : maskEvent('acd', first)));
+    }
     clients.add(client);
     listen();
     logger.debug({ user: username, clients: clients.size }, 'events client connected');

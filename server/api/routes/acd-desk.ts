@@ -11,6 +11,8 @@ import type { ApiDeps, ApiEnv } from '../types.js';
 import { requireSession } from '../auth.js';
 import { jsonError, readBody, remoteAddress } from '../http-errors.js';
 import { AcdHoldBody, AcdQueueChoice, AcdWrapUpBody } from '../schemas-acd-desk.js';
+import { seesUnmasked } from '../pii-access.js';
+import { maskPii } from '../../security/pii.js';
 
 const RECENT_CALLS = 5;
 
@@ -36,16 +38,21 @@ export function mountAcdDeskRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   const session = requireSession(deps);
   const P = '/api/v1/acd';
 
-  /** what the agent sees of a caller: number, queue, IVR context, and the caller's last calls */
-  const screenPop = async (i: Interaction) => {
+  /**
+   * what the agent sees of a caller: number, queue, IVR context, and the caller's last calls. The
+   * last calls are found by the real number; the numbers shown are masked without pii.unmasked, the
+   * agent's own call included (no rule exempts it: docs/data-at-rest.md, PII masking).
+   */
+  const screenPop = async (i: Interaction, mask: boolean) => {
     const recent = (await deps.callRecords.list({ number: i.caller, limit: RECENT_CALLS + 1, offset: 0 })).items.filter((r) => r.id !== i.callId).slice(0, RECENT_CALLS);
+    const number = mask ? maskPii : (n: string) => n;
     const now = acd.acd.clock.now();
     return {
       interactionId: i.id,
       callId: i.callId,
       queueId: i.queueId,
       queueName: acd.acd.queues.get(i.queueId)?.config.name ?? i.queueId,
-      caller: i.caller,
+      caller: number(i.caller),
       priority: i.priority,
       enteredAt: new Date(i.enteredAt).toISOString(),
       waitMs: (i.answeredAt ?? now) - i.enteredAt,
@@ -53,7 +60,7 @@ export function mountAcdDeskRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
       recentCalls: recent.map((r) => ({
         id: r.id,
         startedAt: new Date(r.startedAt).toISOString(),
-        callee: r.callee,
+        callee: number(r.callee),
         disposition: r.disposition,
         durationS: r.durationS,
         wrapUpCode: r.retention?.wrapUpCode ?? null,
@@ -72,6 +79,7 @@ export function mountAcdDeskRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const current = interactions.find((i) => agent.work.has(i.id) && i.phase === 'connected');
     const w = agent.wrapUp;
     const wrapped = w ? acd.acd.interactions.get(w.interactionId) : undefined;
+    const mask = !seesUnmasked(c.get('auth'));
     return c.json({
       agent: {
         id,
@@ -85,9 +93,9 @@ export function mountAcdDeskRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
       },
       extensions: [...user.extensions],
       queues: [...acd.acd.queues.values()].map((q) => ({ id: q.config.id, name: q.config.name, member: mine.has(q.config.id), wrapUp: q.config.wrapUp })),
-      offer: offered ? await screenPop(offered) : null,
-      current: current ? await screenPop(current) : null,
-      wrapUp: w ? { interactionId: w.interactionId, callId: wrapped?.callId ?? null, caller: wrapped?.caller ?? null, mode: w.mode, codes: [...w.codes], until: w.until === null ? null : new Date(w.until).toISOString() } : null,
+      offer: offered ? await screenPop(offered, mask) : null,
+      current: current ? await screenPop(current, mask) : null,
+      wrapUp: w ? { interactionId: w.interactionId, callId: wrapped?.callId ?? null, caller: wrapped === undefined ? null : mask ? maskPii(wrapped.caller) : wrapped.caller, mode: w.mode, codes: [...w.codes], until: w.until === null ? null : new Date(w.until).toISOString() } : null,
       softphone: deps.softphone?.() ?? null,
       heartbeatS: Math.max(5, Math.floor(acd.heartbeats.timeoutMs / 3000)),
     });

@@ -9,6 +9,7 @@ import { jsonError, readBody, remoteAddress, validate } from '../http-errors.js'
 import * as a from '../schemas-acd.js';
 import { agentInScope, queueInScope } from '../../acd/scope.js';
 import { floorScopeOf } from '../floor-scope.js';
+import { maskAcdEvent, maskParties, seesUnmasked } from '../pii-access.js';
 import { ownAgent } from './acd-desk.js';
 
 function audit(deps: ApiDeps, c: Context<ApiEnv>, action: string, target: string, detail?: Record<string, unknown>) {
@@ -142,7 +143,10 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     return c.body(null, 204);
   });
 
-  app.get(`${P}/live`, session, (c) => c.json(acd.scoped(acd.snapshot(), floor(c))));
+  app.get(`${P}/live`, session, (c) => {
+    const live = acd.scoped(acd.snapshot(), floor(c));
+    return c.json(live === undefined || seesUnmasked(c.get('auth')) ? live : maskAcdEvent(live));
+  });
   /** a waiting caller's queue is outside the supervisor's: 403 (an unknown id goes on to its 404) */
   const waitingOutside = (c: Context<ApiEnv>) => {
     const queueId = acd.acd.interactions.get(c.req.param('id') ?? '')?.queueId;
@@ -196,7 +200,8 @@ export function mountAcdRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     if (!q.ok) return q.response;
     if (q.value.queueId && !queueOk(c, q.value.queueId)) return outside(c, `queue ${q.value.queueId}`);
     const items = await acd.interactions({ limit: q.value.limit, ...(q.value.callId ? { callId: q.value.callId } : {}), ...(q.value.queueId ? { queueId: q.value.queueId } : {}) });
-    return c.json({ items: items.filter((i) => queueOk(c, i.queueId)) });
+    const mine = items.filter((i) => queueOk(c, i.queueId));
+    return c.json({ items: seesUnmasked(c.get('auth')) ? mine : mine.map(maskParties) });
   });
   app.get(`${P}/intervals`, session, async (c) => {
     const q = validate(c, a.AcdIntervalQuery, c.req.query());

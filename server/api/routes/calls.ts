@@ -8,6 +8,7 @@ import { jsonError, readBody, validate } from '../http-errors.js';
 import { DtmfRequest, JoinRequest, LiveCallParams, TransferRequest } from '../schemas-calls.js';
 import { auditFrom } from './recording-control.js';
 import { liveCallVisible, liveCallsVisible } from '../call-scope.js';
+import { maskParties, seesUnmasked } from '../pii-access.js';
 
 type Outcome = { readonly ok: true } | { readonly ok: false; readonly status: 404 | 409; readonly reason: string };
 
@@ -18,7 +19,8 @@ export function mountCallRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   app.get('/api/v1/calls', session, (c) => {
     if (deps.liveCalls === undefined) return absent(c);
     const visible = deps.liveCalls.list().filter(liveCallsVisible(deps, c.get('auth')));
-    return c.json({ items: visible.map((v) => ({ ...v, startedAt: new Date(v.startedAt).toISOString() })) });
+    const shown = seesUnmasked(c.get('auth')) ? visible : visible.map(maskParties);
+    return c.json({ items: shown.map((v) => ({ ...v, startedAt: new Date(v.startedAt).toISOString() })) });
   });
 
   /** one action on one call: 404 for an unknown call, 409 when the call cannot do it now */

@@ -12,6 +12,7 @@ import type { ApiDeps, ApiEnv } from '../types.js';
 import { requireAdmin, requireSession } from '../auth.js';
 import { jsonError, readBody, remoteAddress, validate } from '../http-errors.js';
 import { ExtensionParams } from '../schemas.js';
+import { maskParties, seesUnmasked } from '../pii-access.js';
 import { GreetingQuery, MailboxWrite, VoicemailMessageParams, VoicemailMessagePatch } from '../schemas-voicemail.js';
 
 /** a greeting of up to about two minutes of 8 kHz 16-bit audio, or a minute at 16 kHz */
@@ -35,6 +36,7 @@ function mailboxJson(vm: VoicemailService, row: MailboxRow) {
   };
 }
 
+// a message's caller is masked as call records are without pii.unmasked (pii-access.ts)
 const messageJson = (m: VoicemailMessageRow) => ({
   id: m.id,
   mailbox: m.mailbox,
@@ -46,6 +48,8 @@ const messageJson = (m: VoicemailMessageRow) => ({
   read: m.readAt !== null,
   readAt: iso(m.readAt),
 });
+
+const shown = <M extends { caller: string; callerName: string | null }>(c: Context<ApiEnv>, m: M): M => (seesUnmasked(c.get('auth')) ? m : maskParties(m));
 
 function requireSupervisor(): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
@@ -122,7 +126,7 @@ export function mountVoicemailRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const params = validate(c, ExtensionParams, c.req.param());
     if (!params.ok) return params.response;
     if ((await vm.mailbox(params.value.number)) === undefined) return jsonError(c, 404, { error: 'mailbox not found' });
-    return c.json({ items: (await vm.messagesOf(params.value.number)).map(messageJson) });
+    return c.json({ items: (await vm.messagesOf(params.value.number)).map((m) => shown(c, messageJson(m))) });
   });
 
   const messagePath = '/api/v1/voicemail/messages/:id';
@@ -144,7 +148,7 @@ export function mountVoicemailRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const body = await readBody(c, VoicemailMessagePatch);
     if (!body.ok) return body.response;
     if (!(await vm.setRead(params.value.id, body.value.read))) return jsonError(c, 404, { error: 'message not found' });
-    return c.json(messageJson((await vm.message(params.value.id))!));
+    return c.json(shown(c, messageJson((await vm.message(params.value.id))!)));
   });
 
   app.delete(messagePath, requireSession(deps), requireSupervisor(), async (c) => {
