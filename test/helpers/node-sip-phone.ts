@@ -15,12 +15,17 @@ export interface NodeSipPhone {
   close(): void;
 }
 
-/** `onRequest` sees every request the phone gets; OPTIONS and NOTIFY (e.g. check-sync) are answered 200 */
-export function startNodeSipPhone(port: number, o: { onRequest?: (rq: SipMessage) => void } = {}): NodeSipPhone {
+/**
+ * `onRequest` sees every request the phone gets; OPTIONS and NOTIFY (e.g. check-sync) are answered
+ * 200. `declineInvites` answers an INVITE with that status (e.g. 480), so a call to the extension
+ * goes on at once instead of waiting on a phone that never answers.
+ */
+export function startNodeSipPhone(port: number, o: { onRequest?: (rq: SipMessage) => void; declineInvites?: number } = {}): NodeSipPhone {
   const stack = sip.create({ port, address: PHONE_ADDRESS, publicAddress: PHONE_ADDRESS, udp: true, tcp: false, logger: {} }, (rq) => {
     o.onRequest?.(rq);
     // answer keepalive OPTIONS like a phone would
     if (rq.method === 'OPTIONS' || rq.method === 'NOTIFY') stack.send(sip.makeResponse(rq, 200, 'OK'));
+    else if (rq.method === 'INVITE' && o.declineInvites !== undefined) stack.send(sip.makeResponse(rq, o.declineInvites, 'Declined'));
   });
   const send = (m: SipMessage) =>
     new Promise<SipMessage>((resolve) => {
