@@ -31,8 +31,10 @@ export function bargeIn(call: Call): () => void {
 /**
  * A prompt and the digits keyed during or after it; null when the call ended. Keys during the
  * prompt stop it and count; the wait for a first key starts once the prompt has been heard out.
+ * `lead` plays first under the same keys (told whether a key came, to skip what is left) (a message before its menu: as on Asterisk, 7 keyed while
+ * a message plays deletes it, and the menu's prompt is not spoken).
  */
-export async function ask(call: Call, services: PromptServices, text: string, max: number, timeoutMs = KEY_TIMEOUT_MS): Promise<string | null> {
+export async function ask(call: Call, services: PromptServices, text: string, max: number, timeoutMs = KEY_TIMEOUT_MS, lead?: (keyed: () => boolean) => Promise<void>): Promise<string | null> {
   let early = '';
   let done = false;
   const off = call.on('dtmf', (e) => {
@@ -41,7 +43,8 @@ export async function ask(call: Call, services: PromptServices, text: string, ma
     if (e.digit === '#') done = true;
     else if ((early += e.digit).length >= max) done = true;
   });
-  await say(call, services, text);
+  await lead?.(() => early !== '' || done);
+  if (!done && early === '') await say(call, services, text);
   off();
   if (call.state === CallState.Ended) return null;
   if (done) return early;

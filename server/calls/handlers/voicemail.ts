@@ -16,7 +16,7 @@ import type { DialServices } from './dial.js';
 import { BaseHandler, type HandlerContext, type HandlerOutcome } from './handler.js';
 import type { LocalServices } from './local.js';
 import type { SpeechPrompts } from './say.js';
-import { ask, say, spaced } from './voicemail-prompts.js';
+import { ask, KEY_TIMEOUT_MS, say, spaced } from './voicemail-prompts.js';
 import { mailboxOptions } from './voicemail-options.js';
 
 export interface VoicemailMessageView {
@@ -147,14 +147,16 @@ export class Voicemail extends BaseHandler {
     }
     for (let i = 0; i < all.length; ) {
       const m = all[i]!;
-      await say(call, this.#s, `Message ${i + 1}, from ${spaced(m.caller)}.`);
       const audio = await port.audio(m.id);
+      // a key while the message (or its heading) plays stops it and is the choice
+      const choice = await ask(call, this.#s, 'Press 1 to play again, 6 for the next message, 7 to delete, 9 to save, 2 to call back, star to end.', 1, KEY_TIMEOUT_MS, async (keyed) => {
+        await say(call, this.#s, `Message ${i + 1}, from ${spaced(m.caller)}.`);
+        if (audio !== null && !keyed()) await call.play({ file: audio.file });
+      });
       if (audio !== null) {
-        await call.play({ file: audio.file });
         await audio.done();
         if (m.isNew) await port.markRead(m.id);
       }
-      const choice = await ask(call, this.#s, 'Press 1 to play again, 6 for the next message, 7 to delete, 9 to save, 2 to call back, star to end.', 1);
       if (choice === null) return { kind: 'killed', reason: 'call-ended' };
       if (choice === '1') continue;
       if (choice === '7') {
