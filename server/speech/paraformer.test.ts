@@ -21,7 +21,7 @@ import { espeak, throughG711 } from './testing/audio.js';
 import { digitErrors } from './testing/digits.js';
 import { heldOutDigitError } from './testing/heldout.js';
 import { identityOnnx, withMetadata } from './testing/onnx-build.js';
-import { joined, silence, startSpeechProcess, stopSpeechProcess } from './testing/process.js';
+import { assertEachKeyRefused, joined, silence, startSpeechProcess, stopSpeechProcess } from './testing/process.js';
 
 const MODEL = fileURLToPath(new URL('../../test/fixtures/speech/digits-paraformer', import.meta.url));
 /** the bound this test holds the fixture to on held-out voices (docs/speech.md gives the measured figure) */
@@ -86,12 +86,7 @@ describe('Paraformer offline recogniser in the speech process (contract fixture 
   });
 
   it('a model without any one metadata key sherpa-onnx reads is refused naming that key; the process stays up', async () => {
-    const pid = speech.pid;
-    for (const key of [...PARAFORMER_INT_KEYS, ...CMVN_LIST_KEYS]) {
-      const dir = await variant(`no-${key}`, (m) => delete m[key]);
-      await assert.rejects(speech.request({ op: 'load-recognizer', name: `no-${key}`, dir }), (err: Error) => /is refused before loading/.test(err.message) && err.message.includes(`'${key}'`), key);
-    }
-    assert.deepEqual(await speech.request({ op: 'ping' }), { op: 'ping', pid });
+    await assertEachKeyRefused({ speech, keys: [...PARAFORMER_INT_KEYS, ...CMVN_LIST_KEYS], variant });
   });
 
   it('inconsistent metadata, tokens.txt without </s> or of another size, and another number of inputs are refused with the reason', async () => {
