@@ -71,11 +71,12 @@ describe('console: the voicemail screen', { skip: chromiumMissing() ?? false, ti
     await page.getByTestId('mailbox-state').getByText(text(en, 'voicemail.greetingUploaded')).waitFor();
     // a busy greeting beside it (?kind=busy), then removed again: the unavailable one stays
     await page.getByTestId('greeting-file-busy').setInputFiles(greeting);
-    await page.getByTestId('greeting-busy').getByText(text(en, 'voicemail.greetingSet')).waitFor();
+    // exact: 'Set' is also inside 'Not set', which shows until the upload is stored
+    await page.getByTestId('greeting-busy').getByText(text(en, 'voicemail.greetingSet'), { exact: true }).waitFor();
     const both = await server.api<{ greetings: Record<string, boolean> }>('GET', '/api/v1/extensions/1002/mailbox');
     assert.deepEqual(both.body.greetings, { unavailable: true, busy: true, temporary: false });
     await page.getByTestId('greeting-busy').getByRole('button', { name: text(en, 'voicemail.greetingRemove') }).click();
-    await page.getByTestId('greeting-busy').getByText(text(en, 'voicemail.greetingNotSet')).waitFor();
+    await page.getByTestId('greeting-busy').getByText(text(en, 'voicemail.greetingNotSet'), { exact: true }).waitFor();
     const box = await server.api<{ hasPin: boolean; hasGreeting: boolean; greetings: Record<string, boolean> }>('GET', '/api/v1/extensions/1002/mailbox');
     assert.deepEqual([box.body.hasPin, box.body.hasGreeting, box.body.greetings.busy], [true, true, false]);
 
